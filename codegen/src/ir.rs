@@ -1,0 +1,214 @@
+//! The IR: a validated, named API, as plain owned data.
+//!
+//! Lowering produces it; emitting consumes it. It holds no tokens and no
+//! Markdown events. Every name keeps its wire form beside its Rust form.
+
+/// The whole API: one area per input document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    pub areas: Vec<Area>,
+}
+
+/// One document (`# Title`): a module, a handle type and its endpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Area {
+    /// Display path of the source document.
+    pub source: String,
+    /// The `#` title as written.
+    pub title: String,
+    /// Module name and the `Client` accessor method, e.g. `magic_pcap_collection`.
+    pub module: String,
+    /// Handle type, e.g. `MagicPcapCollection`.
+    pub handle: String,
+    /// Prose between the title and the first endpoint, rustdoc-safe.
+    pub doc: String,
+    pub endpoints: Vec<Endpoint>,
+    /// Named types for response bodies, in first-use order.
+    pub types: Vec<TypeDef>,
+}
+
+/// One `##` endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The `##` title as written.
+    pub title: String,
+    /// Method name on the handle, e.g. `list_pcaps_bucket_ownership`.
+    pub rust_name: String,
+    pub method: Method,
+    pub path: PathTemplate,
+    /// The description as written (Markdown, blank-line normalised).
+    pub description: String,
+    /// Title, `METHOD path` and description, made safe for rustdoc.
+    pub doc: String,
+    pub responses: Vec<Response>,
+    /// What a call returns on success, decided from the responses.
+    pub output: Output,
+}
+
+/// HTTP methods the docs use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl Method {
+    /// Upper-case wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+            Self::Head => "HEAD",
+            Self::Options => "OPTIONS",
+        }
+    }
+
+    /// Parses the upper-case wire form.
+    pub fn from_wire(s: &str) -> Option<Self> {
+        Some(match s {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "PATCH" => Self::Patch,
+            "DELETE" => Self::Delete,
+            "HEAD" => Self::Head,
+            "OPTIONS" => Self::Options,
+            _ => return None,
+        })
+    }
+}
+
+/// A path such as `/zones/{zone_id}/scans/{scan_id}.png`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// As written.
+    pub template: String,
+    /// Literal text and parameters, in order.
+    pub parts: Vec<PathPart>,
+    /// Distinct parameters in order of first appearance: the method's arguments.
+    pub params: Vec<Param>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into [`PathTemplate::params`]; a name used twice refers to one parameter.
+    Param(usize),
+}
+
+/// A path parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: Status,
+    pub description: String,
+    /// The `> Data is at body["result"]` quote was present: the body is the
+    /// `result` of a Cloudflare envelope.
+    pub data_at_result: bool,
+    /// `None` for an empty fence or no fence.
+    pub body: Option<Shape>,
+}
+
+/// A response status as documented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// An exact code such as `200`.
+    Code(u16),
+    /// A class such as `4XX` (stored as its first digit).
+    Class(u8),
+    Default,
+}
+
+impl Status {
+    /// `true` for 2xx codes and the `2XX` class.
+    pub fn is_success(self) -> bool {
+        match self {
+            Self::Code(c) => (200..300).contains(&c),
+            Self::Class(c) => c == 2,
+            Self::Default => false,
+        }
+    }
+}
+
+/// A body shape from a JSON skeleton.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Shape {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// `null`: the docs do not say.
+    Unknown,
+    /// `{}`: an object without declared fields.
+    EmptyObject,
+    /// Fields in document order.
+    Object(Vec<Field>),
+    Array(Box<Shape>),
+}
+
+/// A field of an object shape.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Field {
+    pub wire_name: String,
+    pub shape: Shape,
+}
+
+/// What an endpoint method returns on success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Every success is `204`: `()`.
+    NoContent,
+    /// A success without a documented body: the raw, streamed response.
+    Raw,
+    /// A JSON body; `envelope` when the data is the envelope's `result`.
+    Json { ty: TypeRef, envelope: bool },
+}
+
+/// A Rust type used by generated code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    String,
+    I64,
+    F64,
+    Bool,
+    /// `serde_json::Value`.
+    Value,
+    /// `serde_json::Map<String, Value>`.
+    Map,
+    Vec(Box<TypeRef>),
+    /// A struct of this area, by its Rust name.
+    Named(String),
+}
+
+/// A generated struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeDef {
+    pub name: String,
+    pub fields: Vec<FieldDef>,
+    /// Rust names of the endpoints whose results use this type.
+    pub used_by: Vec<String>,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDef {
+    pub wire_name: String,
+    /// A valid identifier, raw (`r#type`) where needed.
+    pub rust_name: String,
+    pub ty: TypeRef,
+}

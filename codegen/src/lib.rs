@@ -1,0 +1,109 @@
+//! The generator: Markdown API endpoint docs in, Rust client source out.
+//!
+//! ```text
+//! SourceFile ──parse──▶ SpecDoc ──lower──▶ Api (IR) ──emit──▶ files (prettyplease)
+//! ```
+//!
+//! This crate does no IO: callers hand it [`SourceFile`]s and get back the
+//! text of every file to write, or every [`Diagnostic`] that explains why
+//! not. `xtask` does the reading and writing.
+
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod naming;
+pub mod parse;
+mod rustdoc;
+
+use std::collections::BTreeMap;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
+pub use emit::EmitOptions;
+
+/// The result of a successful generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Every file of `src/generated/`, keyed by its path relative to that
+    /// folder, in a stable order.
+    pub files: BTreeMap<String, String>,
+    /// Warnings that did not stop generation.
+    pub warnings: Vec<Diagnostic>,
+    /// Counts, for summaries.
+    pub stats: Stats,
+}
+
+/// What was read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub files: usize,
+    pub endpoints: usize,
+    pub responses: usize,
+    pub types: usize,
+}
+
+impl Stats {
+    fn of(api: &ir::Api) -> Self {
+        let endpoints = api.areas.iter().flat_map(|a| &a.endpoints);
+        Self {
+            files: api.areas.len(),
+            endpoints: endpoints.clone().count(),
+            responses: endpoints.map(|e| e.responses.len()).sum(),
+            types: api.areas.iter().map(|a| a.types.len()).sum(),
+        }
+    }
+}
+
+/// Parses and lowers every source into the IR. On success the IR comes with
+/// the warnings; on failure every error (and warning) of every file.
+pub fn build_ir(sources: &[SourceFile]) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    let parsed: Vec<(&SourceFile, parse::SpecDoc, Vec<Diagnostic>)> = sources
+        .iter()
+        .map(|source| {
+            let (doc, diags) = parse::parse(source);
+            (source, doc, diags)
+        })
+        .collect();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut docs = Vec::with_capacity(parsed.len());
+    for (source, doc, parse_diags) in parsed {
+        diags.extend(parse_diags);
+        docs.push((source, doc));
+    }
+    let (api, lower_diags) = lower::lower(&docs);
+    diags.extend(lower_diags);
+    sort_diagnostics(&mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        Err(Diagnostics(diags))
+    } else {
+        Ok((api, diags))
+    }
+}
+
+/// Generates the files of `src/generated/` from the sources.
+pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generated, Diagnostics> {
+    let (api, warnings) = build_ir(sources)?;
+    let files = emit::emit(&api, options).map_err(|err| {
+        // Emitted code that does not parse is a generator bug, not bad input;
+        // say so rather than pretend the spec is at fault.
+        Diagnostics(vec![Diagnostic {
+            severity: Severity::Error,
+            file: "<generator>".to_owned(),
+            line: 1,
+            column: 1,
+            message: format!("internal error: generated code does not parse: {err}"),
+            source_line: String::new(),
+            width: 1,
+        }])
+    })?;
+    Ok(Generated {
+        files,
+        warnings,
+        stats: Stats::of(&api),
+    })
+}
+
+/// Orders diagnostics by file, then position, so output is stable.
+fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+}

@@ -1,0 +1,169 @@
+//! Makes spec Markdown safe to paste into `#[doc = "…"]`.
+//!
+//! rustdoc reads doc comments as Markdown too, but with its own rules: an
+//! unlabelled code block is a Rust doctest, `[x]` is an intra-doc link, HTML
+//! must be balanced and bare URLs are linted. The prose is kept as written and
+//! only those spots are rewritten, found by parsing it with pulldown-cmark.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+
+/// Returns `markdown` rewritten so that `cargo doc -D warnings` and
+/// `cargo test --doc` accept it.
+pub fn sanitize(markdown: &str) -> String {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut text_run: Option<Range<usize>> = None;
+    let mut in_code = false;
+
+    let flush = |run: &mut Option<Range<usize>>, edits: &mut Vec<(Range<usize>, String)>| {
+        if let Some(range) = run.take() {
+            let original = &markdown[range.clone()];
+            let escaped = escape_text(original);
+            if escaped != original {
+                edits.push((range, escaped));
+            }
+        }
+    };
+
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        match event {
+            Event::Text(_) if !in_code => match &mut text_run {
+                Some(run) if run.end == range.start => run.end = range.end,
+                _ => {
+                    flush(&mut text_run, &mut edits);
+                    text_run = Some(range);
+                }
+            },
+            other => {
+                flush(&mut text_run, &mut edits);
+                match other {
+                    Event::Start(Tag::CodeBlock(kind)) => {
+                        in_code = true;
+                        edits.extend(code_block_edits(markdown, &range, &kind));
+                    }
+                    Event::End(TagEnd::CodeBlock) => in_code = false,
+                    Event::Html(_) | Event::InlineHtml(_) => {
+                        let original = &markdown[range.clone()];
+                        edits.push((range, original.replace('<', "&lt;").replace('>', "&gt;")));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    flush(&mut text_run, &mut edits);
+
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut at = 0;
+    for (range, replacement) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
+/// Labels every code block `text`, so none is compiled as a doctest.
+fn code_block_edits(markdown: &str, range: &Range<usize>, kind: &CodeBlockKind<'_>) -> Vec<(Range<usize>, String)> {
+    let block = &markdown[range.clone()];
+    match kind {
+        CodeBlockKind::Fenced(_) => {
+            // Replace the info string on the opening fence line.
+            let line_end = block.find('\n').unwrap_or(block.len());
+            let line = &block[..line_end];
+            let indent = line.len() - line.trim_start().len();
+            let fence_char = line[indent..].chars().next().unwrap_or('`');
+            let fence_len = line[indent..].chars().take_while(|&c| c == fence_char).count();
+            let info_start = range.start + indent + fence_len;
+            vec![(info_start..range.start + line_end, "text".to_owned())]
+        }
+        CodeBlockKind::Indented => {
+            let fence = "```";
+            let end = range.start + block.trim_end().len();
+            vec![
+                (range.start..range.start, format!("{fence}text\n")),
+                (end..end, format!("\n{fence}")),
+            ]
+        }
+    }
+}
+
+/// Escapes brackets (rustdoc would read them as intra-doc links) and wraps
+/// bare URLs in `<…>`.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(len) = url_len(rest) {
+            let preceded_by_angle = out.ends_with('<');
+            if preceded_by_angle {
+                out.push_str(&rest[..len]);
+            } else {
+                out.push('<');
+                out.push_str(&rest[..len]);
+                out.push('>');
+            }
+            rest = &rest[len..];
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        match c {
+            '[' | ']' if !out.ends_with('\\') => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Length of a URL at the start of `text`, if one starts there.
+fn url_len(text: &str) -> Option<usize> {
+    if !(text.starts_with("https://") || text.starts_with("http://")) {
+        return None;
+    }
+    let mut len = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '[' | ']'))
+        .unwrap_or(text.len());
+    // Trailing punctuation ends the sentence, not the URL.
+    while len > 0 && text[..len].ends_with(['.', ',', ';', ':', ')', '\'', '!', '?']) {
+        if text[..len].ends_with(')') && text[..len].matches('(').count() >= text[..len].matches(')').count() {
+            break;
+        }
+        len -= 1;
+    }
+    (len > "https://".len()).then_some(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn rewrites_only_what_rustdoc_rejects() {
+        let table = [
+            ("Plain text.", "Plain text."),
+            ("See https://example.com/a_b.", "See <https://example.com/a_b>."),
+            ("Already <https://example.com>", "Already <https://example.com>"),
+            ("[a link](https://example.com) stays", "[a link](https://example.com) stays"),
+            ("stray [x] and [y]", "stray \\[x\\] and \\[y\\]"),
+            ("```\n{\"a\": 1}\n```", "```text\n{\"a\": 1}\n```"),
+            ("```json\n{}\n```", "```text\n{}\n```"),
+            ("    indented code", "```text\n    indented code\n```"),
+            ("a <b>bold</b> word", "a &lt;b&gt;bold&lt;/b&gt; word"),
+            ("<br>", "&lt;br&gt;"),
+            ("`[code]` stays", "`[code]` stays"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(sanitize(input), expected, "{input}");
+        }
+    }
+}

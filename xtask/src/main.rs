@@ -1,0 +1,237 @@
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! - `generate [--spec DIR] [--out CRATE_DIR] [--deny-warnings] [--timings]`:
+//!   writes `CRATE_DIR/src/generated/` from the Markdown docs in `DIR`
+//!   (defaults: `spec/` and `generated-client/`). All or nothing.
+//! - `check [--spec DIR] [--out CRATE_DIR] [--deny-warnings]`: exits 1 with a
+//!   diff when the checked-in client is not what `generate` would write.
+//!
+//! Exit codes: 0 success, 1 bad input or drift, 2 usage error.
+
+mod sync;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use codegen::{EmitOptions, SourceFile};
+
+use crate::sync::{Mode, sync_dir};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  generate   write CRATE_DIR/src/generated/ from the docs in DIR
+  check      fail (exit 1) when CRATE_DIR/src/generated/ is stale
+
+options:
+  --spec DIR         folder of Markdown docs (default: spec/)
+  --out CRATE_DIR    client crate to write into (default: generated-client/)
+  --deny-warnings    treat warnings as errors
+  --timings          print how long each stage took
+  -h, --help         print this help
+
+exit codes: 0 success, 1 bad input or stale output, 2 usage error";
+
+/// Parsed command line.
+#[derive(Debug)]
+struct Args {
+    mode: Mode,
+    spec: PathBuf,
+    out: PathBuf,
+    deny_warnings: bool,
+    timings: bool,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse_args(&args) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
+    let root = workspace_root();
+    let mut iter = args.iter();
+    let mode = match iter.next().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => return Ok(None),
+        Some("generate") => Mode::Write,
+        Some("check") => Mode::Check,
+        Some(other) => return Err(format!("unknown command `{other}`")),
+    };
+    let mut parsed = Args {
+        mode,
+        spec: root.join("spec"),
+        out: root.join("generated-client"),
+        deny_warnings: false,
+        timings: false,
+    };
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| {
+            iter.next()
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("`{name}` needs a value"))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--spec" => parsed.spec = value("--spec")?,
+            "--out" => parsed.out = value("--out")?,
+            "--deny-warnings" => parsed.deny_warnings = true,
+            "--timings" => parsed.timings = true,
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    Ok(Some(parsed))
+}
+
+/// The workspace root, found from this crate's manifest so `cargo xtask`
+/// works from any folder.
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// How a path is shown in diagnostics and `@generated` headers: relative to
+/// the workspace root when inside it, so output does not depend on where the
+/// checkout lives.
+fn display_path(path: &Path) -> String {
+    let root = workspace_root();
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let shown = absolute.strip_prefix(&root).unwrap_or(path);
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Reads every `*.md` document in `dir`, sorted by name.
+pub(crate) fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|err| format!("error: cannot read the spec folder {}: {err}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md") && path.is_file())
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(format!("error: no `*.md` documents in {}", dir.display()));
+    }
+    let mut sources = Vec::with_capacity(paths.len());
+    let mut errors = Vec::new();
+    for path in paths {
+        let shown = display_path(&path);
+        match std::fs::read(&path) {
+            Ok(bytes) => match SourceFile::from_bytes(shown, &bytes) {
+                Ok(source) => sources.push(source),
+                Err(diagnostic) => errors.push(diagnostic.to_string()),
+            },
+            Err(err) => errors.push(format!("{shown}: error: cannot read: {err}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(sources)
+    } else {
+        Err(errors.join("\n\n"))
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let started = Instant::now();
+    let sources = read_sources(&args.spec)?;
+    let read = started.elapsed();
+    let generated = codegen::generate(&sources, &EmitOptions::default()).map_err(|diags| {
+        format!(
+            "{diags}\n\nerror: generation failed with {} error(s) and {} warning(s); nothing was written",
+            diags.error_count(),
+            diags.warning_count()
+        )
+    })?;
+    let generate_time = started.elapsed() - read;
+    for warning in &generated.warnings {
+        eprintln!("{warning}\n");
+    }
+    if args.deny_warnings && !generated.warnings.is_empty() {
+        return Err(format!(
+            "error: {} warning(s) and --deny-warnings is set; nothing was written",
+            generated.warnings.len()
+        ));
+    }
+    let target = args.out.join("src").join("generated");
+    let report = sync_dir(&target, &generated.files, args.mode)
+        .map_err(|err| format!("error: {}: {err}", target.display()))?;
+    let stats = generated.stats;
+    match args.mode {
+        Mode::Write => eprintln!(
+            "generated {} file(s) from {} document(s): {} endpoints, {} responses, {} types; {} file(s) changed",
+            generated.files.len(),
+            stats.files,
+            stats.endpoints,
+            stats.responses,
+            stats.types,
+            report.changed(),
+        ),
+        Mode::Check if report.is_clean() => eprintln!(
+            "{} is up to date ({} file(s))",
+            display_path(&target),
+            generated.files.len()
+        ),
+        Mode::Check => {
+            let mut command = String::from("cargo xtask generate");
+            if args.spec != workspace_root().join("spec") {
+                command.push_str(&format!(" --spec {}", args.spec.display()));
+            }
+            if args.out != workspace_root().join("generated-client") {
+                command.push_str(&format!(" --out {}", args.out.display()));
+            }
+            return Err(format!(
+                "{}\nerror: {} is stale; run `{command}` and commit the result",
+                report.render(),
+                display_path(&target)
+            ));
+        }
+    }
+    if args.timings {
+        eprintln!(
+            "timings: read {:.1} ms, parse+lower+emit+format {:.1} ms, write {:.1} ms, total {:.1} ms",
+            read.as_secs_f64() * 1e3,
+            generate_time.as_secs_f64() * 1e3,
+            (started.elapsed() - read - generate_time).as_secs_f64() * 1e3,
+            started.elapsed().as_secs_f64() * 1e3,
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain `cargo test` fails when the checked-in client is stale.
+    #[test]
+    fn checked_in_client_is_fresh() {
+        let root = workspace_root();
+        let sources = read_sources(&root.join("spec")).unwrap();
+        let generated = codegen::generate(&sources, &EmitOptions::default()).unwrap();
+        let target = root.join("generated-client/src/generated");
+        let report = sync_dir(&target, &generated.files, Mode::Check).unwrap();
+        assert!(
+            report.is_clean(),
+            "{}\nrun `cargo xtask generate` and commit the result",
+            report.render()
+        );
+    }
+}
