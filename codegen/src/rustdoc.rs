@@ -15,6 +15,8 @@ pub fn sanitize(markdown: &str) -> String {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut text_run: Option<Range<usize>> = None;
     let mut in_code = false;
+    // Link text is rustdoc's business already; leave it as written.
+    let mut link_depth = 0usize;
 
     let flush = |run: &mut Option<Range<usize>>, edits: &mut Vec<(Range<usize>, String)>| {
         if let Some(range) = run.take() {
@@ -28,7 +30,7 @@ pub fn sanitize(markdown: &str) -> String {
 
     for (event, range) in Parser::new(markdown).into_offset_iter() {
         match event {
-            Event::Text(_) if !in_code => match &mut text_run {
+            Event::Text(_) if !in_code && link_depth == 0 => match &mut text_run {
                 Some(run) if run.end == range.start => run.end = range.end,
                 _ => {
                     flush(&mut text_run, &mut edits);
@@ -43,6 +45,8 @@ pub fn sanitize(markdown: &str) -> String {
                         edits.extend(code_block_edits(markdown, &range, &kind));
                     }
                     Event::End(TagEnd::CodeBlock) => in_code = false,
+                    Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_depth += 1,
+                    Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
                     Event::Html(_) | Event::InlineHtml(_) => {
                         let original = &markdown[range.clone()];
                         edits.push((range, original.replace('<', "&lt;").replace('>', "&gt;")));
@@ -86,8 +90,10 @@ fn code_block_edits(markdown: &str, range: &Range<usize>, kind: &CodeBlockKind<'
         CodeBlockKind::Indented => {
             let fence = "```";
             let end = range.start + block.trim_end().len();
+            // The range starts after the indentation; the fence goes before it.
+            let line_start = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
             vec![
-                (range.start..range.start, format!("{fence}text\n")),
+                (line_start..line_start, format!("{fence}text\n")),
                 (end..end, format!("\n{fence}")),
             ]
         }
