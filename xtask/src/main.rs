@@ -6,8 +6,13 @@
 //! - `check [--spec DIR] [--out CRATE_DIR] [--deny-warnings]`: exits 1 with a
 //!   diff when the checked-in client is not what `generate` would write.
 //!
+//! - `corpus [--spec DIR] [--out DIR] [--timings]`: generates a folder of docs
+//!   (default: the shared corpus) into a scratch crate with a feature per
+//!   area, then runs clippy and rustdoc on it with `-D warnings`.
+//!
 //! Exit codes: 0 success, 1 bad input or drift, 2 usage error.
 
+mod corpus;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -24,17 +29,28 @@ usage: cargo xtask <command> [options]
 commands:
   generate   write CRATE_DIR/src/generated/ from the docs in DIR
   check      fail (exit 1) when CRATE_DIR/src/generated/ is stale
+  corpus     generate DIR (default ../shared/corpus/docs) into a scratch
+             crate (default target/corpus-client) with a feature per area,
+             and prove it builds: clippy and rustdoc with -D warnings
 
 options:
   --spec DIR         folder of Markdown docs (default: spec/)
   --out CRATE_DIR    client crate to write into (default: generated-client/)
   --deny-warnings    treat warnings as errors
-  --timings          print how long each stage took
+  --timings          print how long each stage took (corpus: also time
+                     `cargo check` with one area and with all areas)
   -h, --help         print this help
 
 exit codes: 0 success, 1 bad input or stale output, 2 usage error";
 
 /// Parsed command line.
+#[derive(Debug)]
+enum Command {
+    Sync(Args),
+    Corpus(corpus::CorpusArgs),
+}
+
+/// Options of `generate` and `check`.
 #[derive(Debug)]
 struct Args {
     mode: Mode,
@@ -57,7 +73,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(&args) {
+    let result = match &args {
+        Command::Sync(args) => run(args),
+        Command::Corpus(args) => corpus::run(&workspace_root(), args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");
@@ -66,13 +86,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
+fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
     let root = workspace_root();
     let mut iter = args.iter();
     let mode = match iter.next().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => return Ok(None),
         Some("generate") => Mode::Write,
         Some("check") => Mode::Check,
+        Some("corpus") => return parse_corpus_args(&root, iter.as_slice()).map(|a| a.map(Command::Corpus)),
         Some(other) => return Err(format!("unknown command `{other}`")),
     };
     let mut parsed = Args {
@@ -97,6 +118,30 @@ fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
             other => return Err(format!("unknown option `{other}`")),
         }
     }
+    Ok(Some(Command::Sync(parsed)))
+}
+
+fn parse_corpus_args(root: &Path, args: &[String]) -> Result<Option<corpus::CorpusArgs>, String> {
+    let mut parsed = corpus::CorpusArgs {
+        spec: root.join("../shared/corpus/docs"),
+        out: root.join("target/corpus-client"),
+        timings: false,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| {
+            iter.next()
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("`{name}` needs a value"))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--spec" => parsed.spec = value("--spec")?,
+            "--out" => parsed.out = value("--out")?,
+            "--timings" => parsed.timings = true,
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
     Ok(Some(parsed))
 }
 
@@ -112,9 +157,31 @@ fn workspace_root() -> PathBuf {
 /// checkout lives.
 fn display_path(path: &Path) -> String {
     let root = workspace_root();
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let shown = absolute.strip_prefix(&root).unwrap_or(path);
+    let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+    let shown = match (absolute.strip_prefix(&root), root.parent()) {
+        (Ok(inside), _) => inside.to_path_buf(),
+        (Err(_), Some(parent)) => match absolute.strip_prefix(parent) {
+            Ok(beside) => Path::new("..").join(beside),
+            Err(_) => absolute.clone(),
+        },
+        (Err(_), None) => absolute.clone(),
+    };
     shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Resolves `.` and `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Reads every `*.md` document in `dir`, sorted by name.

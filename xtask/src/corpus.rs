@@ -1,0 +1,149 @@
+//! `cargo xtask corpus`: generates a folder of docs (by default the whole
+//! shared corpus) into a scratch copy of the client crate, one cargo feature
+//! per area plus `all`, and proves it builds: clippy with `-D warnings` over
+//! all features, and rustdoc with `-D warnings`.
+//!
+//! The scratch crate lives under `target/` and shares the workspace's target
+//! folder, so dependencies are built once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use codegen::EmitOptions;
+
+use crate::sync::{Mode, sync_dir};
+
+/// Options of `cargo xtask corpus`.
+#[derive(Debug)]
+pub struct CorpusArgs {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    /// Also time `cargo check` with one area and with all areas.
+    pub timings: bool,
+}
+
+pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
+    let started = Instant::now();
+    let sources = crate::read_sources(&args.spec)?;
+    let generated = codegen::generate(&sources, &EmitOptions { area_features: true })
+        .map_err(|diags| format!("{diags}\n\nerror: the corpus does not generate"))?;
+    let generate_time = started.elapsed();
+    let modules: Vec<&str> = generated
+        .files
+        .keys()
+        .filter(|f| *f != "mod.rs")
+        .filter_map(|f| f.strip_suffix(".rs"))
+        .collect();
+
+    prepare_crate(root, &args.out, &modules).map_err(|err| format!("error: preparing {}: {err}", args.out.display()))?;
+    sync_dir(&args.out.join("src/generated"), &generated.files, Mode::Write)
+        .map_err(|err| format!("error: writing the scratch crate: {err}"))?;
+    let lines: usize = generated.files.values().map(|t| t.lines().count()).sum();
+    eprintln!(
+        "corpus: {} areas, {} endpoints, {} types, {lines} generated lines ({:.1} per endpoint) in {:.0} ms -> {}",
+        generated.stats.files,
+        generated.stats.endpoints,
+        generated.stats.types,
+        lines as f64 / generated.stats.endpoints.max(1) as f64,
+        generate_time.as_secs_f64() * 1e3,
+        args.out.display()
+    );
+
+    let manifest = args.out.join("Cargo.toml");
+    let target = root.join("target");
+    let cargo = |what: &[&str]| {
+        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        command
+            .args(what)
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", &target);
+        command
+    };
+    if args.timings {
+        // Warm the dependencies first so the figures are the crate's own.
+        run_step("build dependencies", cargo(&["check", "--quiet", "--no-default-features"]))?;
+        let one = modules.first().copied().unwrap_or_default();
+        touch(&args.out.join("src/lib.rs"))?;
+        let t = Instant::now();
+        run_step(&format!("check `{one}`"), cargo(&["check", "--quiet", "--features", one]))?;
+        eprintln!("timings: cargo check, one area ({one}): {:.1} s", t.elapsed().as_secs_f64());
+        touch(&args.out.join("src/lib.rs"))?;
+        let t = Instant::now();
+        run_step("check all", cargo(&["check", "--quiet", "--features", "all"]))?;
+        eprintln!("timings: cargo check, all {} areas: {:.1} s", modules.len(), t.elapsed().as_secs_f64());
+    }
+    let mut clippy = cargo(&["clippy", "--quiet", "--all-features"]);
+    clippy.args(["--", "-D", "warnings"]);
+    run_step("clippy --all-features -D warnings", clippy)?;
+    let mut doc = cargo(&["doc", "--quiet", "--no-deps", "--all-features"]);
+    doc.env("RUSTDOCFLAGS", "-Dwarnings");
+    run_step("doc --all-features -D warnings", doc)?;
+    eprintln!("corpus: the scratch crate builds, lints and documents cleanly ({:.0} s)", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn run_step(what: &str, mut command: Command) -> Result<(), String> {
+    let status = command.status().map_err(|err| format!("error: {what}: cannot run cargo: {err}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("error: {what} failed ({status})"))
+    }
+}
+
+fn touch(path: &Path) -> Result<(), String> {
+    let text = std::fs::read(path).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| e.to_string())
+}
+
+/// Copies the hand-written part of `generated-client` (its manifest and
+/// `src/` without `generated/`) and the lock file into `out`, and declares a
+/// feature per area plus `all`. The manifest is self-contained (no workspace
+/// inheritance) precisely so that it can be copied like this.
+fn prepare_crate(root: &Path, out: &Path, modules: &[&str]) -> std::io::Result<()> {
+    let client = root.join("generated-client");
+    std::fs::create_dir_all(out)?;
+    let src = out.join("src");
+    if src.exists() {
+        std::fs::remove_dir_all(&src)?;
+    }
+    copy_tree(&client.join("src"), &src, &|p| p.file_name().is_some_and(|n| n == "generated"))?;
+
+    let manifest = std::fs::read_to_string(client.join("Cargo.toml"))?;
+    let mut features = String::from("all = [");
+    features.push_str(&modules.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", "));
+    features.push_str("]\n");
+    for module in modules {
+        features.push_str(&format!("{module} = []\n"));
+    }
+    let manifest = match manifest.find("\n[features]\n") {
+        Some(at) => {
+            let insert = at + "\n[features]\n".len();
+            format!("{}{features}{}", &manifest[..insert], &manifest[insert..])
+        }
+        None => format!("{manifest}\n[features]\n{features}"),
+    };
+    // Its own workspace: the scratch crate is not a member of ours.
+    std::fs::write(out.join("Cargo.toml"), format!("{manifest}\n[workspace]\n"))?;
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))?;
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        if skip(&path) {
+            continue;
+        }
+        let dest = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_tree(&path, &dest, skip)?;
+        } else {
+            std::fs::copy(&path, &dest)?;
+        }
+    }
+    Ok(())
+}
