@@ -1,0 +1,520 @@
+//! [`Client`] and its builder: base URL, credentials, timeouts and retry policy.
+//!
+//! The client is only configuration plus a connection pool; sending lives in
+//! [`crate::runtime`]. Credentials are kept as sensitive [`HeaderValue`]s and
+//! never reach a `Debug` or `Display` output.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+
+use crate::error::{Error, Result};
+
+/// Default base URL of the Cloudflare v4 API.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_MAX_RETRIES: u32 = 2;
+const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_REDIRECTS: usize = 10;
+
+/// A Cloudflare API client.
+///
+/// Cheap to clone (an [`Arc`] inside) and `Send + Sync`: share one client
+/// across tasks so they share its connection pool. Each API area is reached
+/// through a method named after it, e.g. `client.zones()`.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    /// Base URL without a trailing slash.
+    pub(crate) base_url: String,
+    /// Credentials and user default headers, applied to every request.
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) retry_backoff: Duration,
+    credentials: Option<Credentials>,
+}
+
+impl Client {
+    /// A builder with the defaults: the public API, no credentials, 60 s per
+    /// attempt, 10 s to connect, 2 retries.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment; see [`ClientBuilder::from_env`].
+    ///
+    /// Fails with [`Error::Config`] when no credentials are set.
+    pub fn from_env() -> Result<Client> {
+        let builder = ClientBuilder::from_env();
+        if builder.credentials.is_none() && builder.deferred.is_none() {
+            return Err(Error::Config(
+                "no credentials in the environment: set CLOUDFLARE_API_TOKEN, \
+                 or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY"
+                    .to_owned(),
+            ));
+        }
+        builder.build()
+    }
+
+    /// The base URL requests are sent to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("credentials", &inner.credentials)
+            .field("default_headers", &HeaderNames(&inner.headers))
+            .field("timeout", &inner.timeout)
+            .field("max_retries", &inner.max_retries)
+            .field("retry_backoff", &inner.retry_backoff)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How requests authenticate.
+#[derive(Clone)]
+enum Credentials {
+    /// `Authorization: Bearer <token>`.
+    Token(HeaderValue),
+    /// `X-Auth-Email` + `X-Auth-Key` (the legacy global API key).
+    Key {
+        email: HeaderValue,
+        key: HeaderValue,
+    },
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Token(_) => f.debug_tuple("ApiToken").field(&Redacted).finish(),
+            Credentials::Key { email, .. } => f
+                .debug_struct("ApiKey")
+                .field("email", email)
+                .field("key", &Redacted)
+                .finish(),
+        }
+    }
+}
+
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+/// Debug-prints only the names of a header map: values may be secrets.
+pub(crate) struct HeaderNames<'a>(pub(crate) &'a HeaderMap);
+
+impl fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
+/// Whether a header carries a secret and must be marked sensitive.
+pub(crate) fn is_secret_header(name: &HeaderName) -> bool {
+    name == header::AUTHORIZATION
+        || name == header::PROXY_AUTHORIZATION
+        || name == header::COOKIE
+        || name.as_str() == "x-auth-key"
+        || name.as_str() == "x-auth-user-service-key"
+}
+
+/// Builds a [`Client`]. Errors (a bad header, a bad URL) are reported by
+/// [`ClientBuilder::build`], so the chain never needs `?` in the middle.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    allow_http: bool,
+    /// Set by [`ClientBuilder::from_env`]: an `http://` base URL is accepted
+    /// when its host is a loopback address.
+    allow_loopback_http: bool,
+    credentials: Option<Credentials>,
+    default_headers: HeaderMap,
+    user_agent: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+    retry_backoff: Duration,
+    /// The first configuration error, reported by `build`.
+    deferred: Option<String>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder::new()
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("allow_http", &self.allow_http)
+            .field("credentials", &self.credentials)
+            .field("default_headers", &HeaderNames(&self.default_headers))
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_backoff", &self.retry_backoff)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Same as [`Client::builder`].
+    pub fn new() -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            allow_http: false,
+            allow_loopback_http: false,
+            credentials: None,
+            default_headers: HeaderMap::new(),
+            user_agent: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_backoff: DEFAULT_RETRY_BACKOFF,
+            deferred: None,
+        }
+    }
+
+    /// A builder pre-filled from the environment, which later calls may
+    /// override:
+    ///
+    /// - `CLOUDFLARE_API_TOKEN`: an API token; or else
+    /// - `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`: a global API key (setting
+    ///   only one of the two is a configuration error);
+    /// - `CLOUDFLARE_BASE_URL`: the base URL. An `http://` URL is accepted
+    ///   here without [`allow_http`](Self::allow_http) when its host is
+    ///   `127.0.0.1`, `localhost` or `[::1]`, so examples can run against a
+    ///   local test server; any other `http://` URL still needs `allow_http`.
+    ///
+    /// Empty variables count as unset.
+    pub fn from_env() -> Self {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let mut builder = ClientBuilder::new();
+        if let Some(token) = var("CLOUDFLARE_API_TOKEN") {
+            builder = builder.api_token(token.trim());
+        } else {
+            match (var("CLOUDFLARE_EMAIL"), var("CLOUDFLARE_API_KEY")) {
+                (Some(email), Some(key)) => builder = builder.api_key(email.trim(), key.trim()),
+                (None, None) => {}
+                (Some(_), None) => {
+                    builder.defer("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not".into())
+                }
+                (None, Some(_)) => {
+                    builder.defer("CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not".into())
+                }
+            }
+        }
+        if let Some(url) = var("CLOUDFLARE_BASE_URL") {
+            builder = builder.base_url(url.trim());
+            builder.allow_loopback_http = true;
+        }
+        builder
+    }
+
+    fn defer(&mut self, message: String) {
+        self.deferred.get_or_insert(message);
+    }
+
+    /// Authenticate with an API token (`Authorization: Bearer <token>`).
+    /// Replaces any earlier credentials.
+    pub fn api_token(mut self, token: impl AsRef<str>) -> Self {
+        match secret_value(&format!("Bearer {}", token.as_ref())) {
+            Some(value) => self.credentials = Some(Credentials::Token(value)),
+            None => self.defer("the API token contains characters not allowed in a header".into()),
+        }
+        self
+    }
+
+    /// Authenticate with an account email and global API key (`X-Auth-Email`
+    /// and `X-Auth-Key`). Replaces any earlier credentials.
+    pub fn api_key(mut self, email: impl AsRef<str>, key: impl AsRef<str>) -> Self {
+        let email = HeaderValue::from_str(email.as_ref()).ok();
+        let key = secret_value(key.as_ref());
+        match (email, key) {
+            (Some(email), Some(key)) => self.credentials = Some(Credentials::Key { email, key }),
+            (None, _) => self.defer("the email contains characters not allowed in a header".into()),
+            (_, None) => {
+                self.defer("the API key contains characters not allowed in a header".into())
+            }
+        }
+        self
+    }
+
+    /// The API base URL (default [`DEFAULT_BASE_URL`]). A trailing slash is
+    /// ignored. It must be `https://` unless [`allow_http`](Self::allow_http)
+    /// is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Accept a plain `http://` base URL (for tests and local proxies).
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Timeout of one attempt: connecting, sending, and receiving the response
+    /// (and reading the body, for JSON responses). Default 60 s. For streamed
+    /// downloads it bounds the wait for the headers and then every wait for
+    /// the next chunk. Can be overridden per request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for establishing a connection. Default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How many times a failed attempt is retried (connection errors,
+    /// timeouts, 408, 409, 429 and 5xx). Default 2. Can be overridden per
+    /// request.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// First delay of the exponential backoff between retries (doubling each
+    /// time, capped at 8 s, with jitter). Default 500 ms. A `Retry-After` or
+    /// `retry-after-ms` header of at most 60 s takes precedence.
+    pub fn retry_backoff(mut self, base: Duration) -> Self {
+        self.retry_backoff = base;
+        self
+    }
+
+    /// Text appended to the `User-Agent` (`generated-client/<version> <extra>`).
+    pub fn user_agent(mut self, extra: impl Into<String>) -> Self {
+        self.user_agent = Some(extra.into());
+        self
+    }
+
+    /// A header sent with every request. Credentials set with
+    /// [`api_token`](Self::api_token) / [`api_key`](Self::api_key) take
+    /// precedence over a default header of the same name.
+    pub fn default_header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        HeaderName: TryFrom<K>,
+        HeaderValue: TryFrom<V>,
+    {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(mut value)) => {
+                if is_secret_header(&name) {
+                    value.set_sensitive(true);
+                }
+                self.default_headers.insert(name, value);
+            }
+            (Err(_), _) => self.defer("invalid default header name".into()),
+            (_, Err(_)) => self.defer("invalid default header value".into()),
+        }
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// Fails with [`Error::Config`] on an invalid base URL, an `http://` base
+    /// URL without [`allow_http`](Self::allow_http), or invalid credentials or
+    /// headers given earlier.
+    pub fn build(self) -> Result<Client> {
+        if let Some(message) = self.deferred {
+            return Err(Error::Config(message));
+        }
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
+        let is_http = match parsed.scheme() {
+            "https" => false,
+            "http" => true,
+            other => {
+                return Err(Error::Config(format!(
+                    "base URL {base_url:?} has scheme {other:?}; expected https"
+                )));
+            }
+        };
+        if is_http && !(self.allow_http || self.allow_loopback_http && is_loopback(&parsed)) {
+            return Err(Error::Config(format!(
+                "base URL {base_url:?} is not https; call `.allow_http(true)` to allow plain http"
+            )));
+        }
+        if parsed.host_str().is_none() || parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "base URL {base_url:?} must have a host and no query or fragment"
+            )));
+        }
+
+        let mut headers = self.default_headers;
+        match &self.credentials {
+            Some(Credentials::Token(value)) => {
+                headers.insert(header::AUTHORIZATION, value.clone());
+            }
+            Some(Credentials::Key { email, key }) => {
+                headers.insert(HeaderName::from_static("x-auth-email"), email.clone());
+                headers.insert(HeaderName::from_static("x-auth-key"), key.clone());
+            }
+            None => {}
+        }
+
+        let mut agent = format!("generated-client/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(extra) = self
+            .user_agent
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            agent.push(' ');
+            agent.push_str(extra);
+        }
+        let agent = HeaderValue::from_str(&agent)
+            .map_err(|_| Error::Config("invalid user agent".to_owned()))?;
+
+        let uses_api_key = matches!(self.credentials, Some(Credentials::Key { .. }));
+        let http = reqwest::Client::builder()
+            .user_agent(agent)
+            .connect_timeout(self.connect_timeout)
+            .https_only(!is_http)
+            .redirect(redirect_policy(uses_api_key))
+            .build()
+            .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
+
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                headers,
+                timeout: self.timeout,
+                max_retries: self.max_retries,
+                retry_backoff: self.retry_backoff,
+                credentials: self.credentials,
+            }),
+        })
+    }
+}
+
+/// A header value holding a secret.
+fn secret_value(text: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(text).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Follows up to 10 redirects, except to another origin when the request
+/// carries a global API key: reqwest drops `Authorization` on a cross-origin
+/// redirect but would forward `X-Auth-Key`.
+fn redirect_policy(uses_api_key: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            return attempt.stop();
+        }
+        let cross_origin = attempt
+            .previous()
+            .last()
+            .is_some_and(|prev| prev.origin() != attempt.url().origin());
+        if uses_api_key && cross_origin {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> ClientBuilder {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ClientBuilder::from_vars(move |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn env_token_and_loopback_http() {
+        let client = from(&[
+            ("CLOUDFLARE_API_TOKEN", "tok-123"),
+            ("CLOUDFLARE_BASE_URL", "http://127.0.0.1:9/client/v4/"),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/client/v4");
+        let debug = format!("{client:?}");
+        assert!(
+            debug.contains("[REDACTED]") && !debug.contains("tok-123"),
+            "{debug}"
+        );
+        for host in ["localhost", "[::1]"] {
+            let url = format!("http://{host}:9");
+            from(&[("CLOUDFLARE_BASE_URL", &url)]).build().unwrap();
+        }
+    }
+
+    #[test]
+    fn env_http_on_other_host_is_refused() {
+        let err = from(&[("CLOUDFLARE_BASE_URL", "http://example.com")])
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err}");
+    }
+
+    #[test]
+    fn env_api_key() {
+        let builder = from(&[
+            ("CLOUDFLARE_EMAIL", "a@b.c"),
+            ("CLOUDFLARE_API_KEY", "k-999"),
+        ]);
+        let debug = format!("{builder:?}");
+        assert!(
+            debug.contains("a@b.c") && !debug.contains("k-999"),
+            "{debug}"
+        );
+        let err = from(&[("CLOUDFLARE_EMAIL", "a@b.c")]).build().unwrap_err();
+        assert!(err.to_string().contains("CLOUDFLARE_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn env_empty_is_unset() {
+        let builder = from(&[("CLOUDFLARE_API_TOKEN", " "), ("CLOUDFLARE_BASE_URL", "")]);
+        assert!(builder.credentials.is_none());
+        assert_eq!(builder.base_url, DEFAULT_BASE_URL);
+    }
+}

@@ -1,0 +1,391 @@
+//! The one error type of the client, and the parsed Cloudflare error envelope.
+//!
+//! Callers match on [`Error`] variants and use its helpers; they never need to
+//! parse a message. Nothing here ever holds a credential: errors are built from
+//! the method, the path *template*, the response and the underlying cause only.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+/// Shorthand for `Result<T, generated_client::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong when calling the API.
+///
+/// The enum is `#[non_exhaustive]`: match the variants you care about and keep
+/// a `_` arm. Helpers such as [`Error::status`], [`Error::is_not_found`] and
+/// [`Error::codes`] cover the common questions.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a non-success status, or with `"success": false`.
+    ///
+    /// Boxed to keep `Result<T, Error>` small; field access works through the box
+    /// (`err.status`).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// An attempt did not finish within its timeout (connecting, waiting for the
+    /// response, or reading a buffered body), and no retry was left.
+    #[error("{method} {path}: timed out after {attempts} attempt(s)")]
+    #[non_exhaustive]
+    Timeout {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint, e.g. `/zones/{zone_id}`.
+        path: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+
+    /// The connection could not be made or broke, and no retry was left.
+    #[error("{method} {path}: connection error: {}", root_cause(.source))]
+    #[non_exhaustive]
+    Connection {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint.
+        path: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The transport error of the last attempt.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The response was a success but its body did not match the expected type.
+    #[error("{method} {path}: could not decode the {status} response body: {source}")]
+    #[non_exhaustive]
+    Decode {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint.
+        path: &'static str,
+        /// Status of the response.
+        status: StatusCode,
+        /// What serde_json reported.
+        #[source]
+        source: serde_json::Error,
+        /// The whole response body, kept for debugging.
+        body: Bytes,
+    },
+
+    /// An argument could not be used: an empty path parameter, a header that is
+    /// not a valid header, a body or query that does not serialize.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
+    /// The client is misconfigured (bad base URL, plain `http://` without
+    /// [`allow_http`](crate::ClientBuilder::allow_http), bad credentials format…).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+
+    /// A local file operation failed (e.g. in [`RawResponse::write_to`](crate::RawResponse::write_to)).
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+
+    /// A streamed body ended before it was complete.
+    ///
+    /// `expected` is the `Content-Length`, when the server sent one.
+    #[error("response body incomplete: received {received} of {} bytes", match .expected { Some(n) => n.to_string(), None => "an unknown number of".to_owned() })]
+    #[non_exhaustive]
+    IncompleteBody {
+        /// Bytes announced by `Content-Length`, if any.
+        expected: Option<u64>,
+        /// Bytes actually received.
+        received: u64,
+    },
+}
+
+impl Error {
+    /// The parsed API error, if this is [`Error::Api`].
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api().map(|api| api.status)
+    }
+
+    /// `true` for a 404 response.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// `true` for a 429 response (still failing after the retries).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// `true` for a 401 or 403 response.
+    pub fn is_auth(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
+    }
+
+    /// `true` for [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The Cloudflare error codes of an API error (`errors[].code`), in order.
+    pub fn codes(&self) -> Vec<i64> {
+        self.api()
+            .map(|api| api.errors.iter().filter_map(|m| m.code).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(api: ApiError) -> Self {
+        Error::Api(Box::new(api))
+    }
+}
+
+/// The innermost cause of an error, which for transport errors is the useful
+/// part ("Connection refused", "connection reset") rather than reqwest's
+/// generic "error sending request".
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// A non-success answer from the API.
+///
+/// Built from the Cloudflare envelope (`{"success": false, "errors": [...],
+/// "messages": [...]}`) when there is one; otherwise `body_snippet` holds the
+/// start of whatever the server sent (an HTML error page, plain text…).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status of the response (may be 200 when the envelope said
+    /// `"success": false`).
+    pub status: StatusCode,
+    /// `errors` of the envelope.
+    pub errors: Vec<ApiMessage>,
+    /// `messages` of the envelope.
+    pub messages: Vec<ApiMessage>,
+    /// The start of the body (at most ~500 characters) when it was not an
+    /// envelope; `"empty body"` when there was none.
+    pub body_snippet: Option<String>,
+    /// HTTP method of the request.
+    pub method: Method,
+    /// Path template of the endpoint, e.g. `/zones/{zone_id}/dns_records`.
+    pub path: &'static str,
+    /// The `cf-ray` response header, handy when asking Cloudflare support.
+    pub cf_ray: Option<String>,
+    /// All response headers (rate-limit headers, …).
+    pub headers: HeaderMap,
+}
+
+impl ApiError {
+    /// The error codes (`errors[].code`), in order.
+    pub fn codes(&self) -> Vec<i64> {
+        self.errors.iter().filter_map(|m| m.code).collect()
+    }
+}
+
+/// Longest body snippet shown in [`fmt::Display`] (the field keeps up to
+/// [`SNIPPET_CHARS`]).
+const DISPLAY_SNIPPET_CHARS: usize = 200;
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.method, self.path, self.status)?;
+        let listed = if self.errors.is_empty() {
+            &self.messages
+        } else {
+            &self.errors
+        };
+        if !listed.is_empty() {
+            f.write_str(": ")?;
+            for (i, m) in listed.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("; ")?;
+                }
+                write!(f, "{m}")?;
+            }
+        } else if let Some(snippet) = &self.body_snippet {
+            // One line: collapse the whitespace of HTML pages and stack traces.
+            let line: String = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+            let cut = cut_chars(&line, DISPLAY_SNIPPET_CHARS);
+            write!(f, ": {cut}")?;
+            if cut.len() < line.len() {
+                f.write_str("…")?;
+            }
+        } else {
+            f.write_str(": no error details")?;
+        }
+        if let Some(ray) = &self.cf_ray {
+            write!(f, " (cf-ray {ray})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// One entry of an envelope's `errors` or `messages`.
+///
+/// Every field is optional on the wire; a missing `message` becomes `""`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiMessage {
+    /// Cloudflare's numeric code, e.g. `10000`.
+    pub code: Option<i64>,
+    /// Human-readable text.
+    pub message: String,
+    /// Link to the documentation of this error, when given.
+    pub documentation_url: Option<String>,
+    /// Which part of the request the message is about.
+    pub source: Option<ApiMessageSource>,
+}
+
+/// Where in the request an [`ApiMessage`] points.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiMessageSource {
+    /// A JSON pointer into the request body, e.g. `/name`.
+    pub pointer: Option<String>,
+}
+
+impl ApiMessage {
+    /// Reads one message leniently: a bare string becomes the message, a
+    /// numeric string is accepted as a code, wrong types are skipped.
+    pub(crate) fn from_json(value: &serde_json::Value) -> ApiMessage {
+        use serde_json::Value;
+        let obj = match value {
+            Value::Object(obj) => obj,
+            Value::String(s) => {
+                return ApiMessage {
+                    message: s.clone(),
+                    ..ApiMessage::default()
+                };
+            }
+            other => {
+                return ApiMessage {
+                    message: other.to_string(),
+                    ..ApiMessage::default()
+                };
+            }
+        };
+        let string = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
+        let code = match obj.get("code") {
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        };
+        let source = obj
+            .get("source")
+            .and_then(Value::as_object)
+            .map(|src| ApiMessageSource {
+                pointer: src
+                    .get("pointer")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            });
+        ApiMessage {
+            code,
+            message: string("message").unwrap_or_default(),
+            documentation_url: string("documentation_url"),
+            source,
+        }
+    }
+
+    /// Reads a list of messages; anything but an array gives an empty list.
+    pub(crate) fn list_from_json(value: &serde_json::Value) -> Vec<ApiMessage> {
+        match value {
+            serde_json::Value::Array(items) => items.iter().map(ApiMessage::from_json).collect(),
+            serde_json::Value::Null => Vec::new(),
+            other => vec![ApiMessage::from_json(other)],
+        }
+    }
+}
+
+impl fmt::Display for ApiMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(code) = self.code {
+            write!(f, "[{code}] ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(pointer) = self.source.as_ref().and_then(|s| s.pointer.as_deref()) {
+            write!(f, " (at {pointer})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Longest `body_snippet` kept, in characters.
+pub(crate) const SNIPPET_CHARS: usize = 500;
+
+/// A readable snippet of a non-envelope body: valid UTF-8 (lossy), cut on a
+/// character boundary, `"empty body"` when there is nothing to show.
+pub(crate) fn body_snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return "empty body".to_owned();
+    }
+    let cut = cut_chars(text, SNIPPET_CHARS);
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut.to_owned()
+    }
+}
+
+/// The first `max` characters of `s`.
+fn cut_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((idx, _)) => &s[..idx],
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_cuts_on_char_boundary() {
+        let body = "é".repeat(600);
+        let snippet = body_snippet(body.as_bytes());
+        assert_eq!(snippet.chars().count(), SNIPPET_CHARS + 1);
+        assert!(snippet.ends_with('…'));
+    }
+
+    #[test]
+    fn snippet_of_nothing() {
+        assert_eq!(body_snippet(b""), "empty body");
+        assert_eq!(body_snippet(b"  \r\n"), "empty body");
+        assert_eq!(body_snippet(b"\xff oops"), "\u{fffd} oops");
+    }
+
+    #[test]
+    fn lenient_messages() {
+        let value = serde_json::json!([
+            {"code": 1003, "message": "bad", "documentation_url": "https://x", "source": {"pointer": "/a"}},
+            {"code": "7000"},
+            "plain",
+            {"message": 5, "extra": true}
+        ]);
+        let list = ApiMessage::list_from_json(&value);
+        assert_eq!(list[0].code, Some(1003));
+        assert_eq!(list[0].to_string(), "[1003] bad (at /a)");
+        assert_eq!(list[1].code, Some(7000));
+        assert_eq!(list[2].message, "plain");
+        assert_eq!(list[3], ApiMessage::default());
+    }
+}

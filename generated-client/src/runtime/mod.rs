@@ -1,0 +1,426 @@
+//! What generated code calls into: [`Request`], [`PathPart`], the output kinds
+//! ([`Json`], [`Bare`], [`NoContent`], [`Raw`]) and the re-exported HTTP types.
+//!
+//! Generated methods only *describe* a request (`Request::new` with a method,
+//! a path template and its parts); everything else — URL building, headers,
+//! auth, retries, timeouts, tracing, error parsing — is the single
+//! non-generic send path, so ~2,000 generated methods cost little to
+//! compile. Only the final decode is generic over the output type.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+pub use reqwest::{Method, StatusCode};
+
+pub use self::raw::{BodyStream, RawResponse};
+use crate::client::{Client, HeaderNames, is_secret_header};
+use crate::error::{Error, Result};
+
+mod decode;
+mod path;
+mod raw;
+mod send;
+
+/// A boxed, `Send`, `'static` future: what awaiting a [`Request`] runs.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// One piece of a request path, as written by the generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPart<'a> {
+    /// Literal text of the template, used as is (e.g. `"/accounts/"`).
+    Lit(&'a str),
+    /// A parameter: its name (for error messages) and its value, which is
+    /// percent-encoded as exactly one path segment.
+    Param(&'a str, &'a str),
+}
+
+/// A request being prepared; `.await` it to send it.
+///
+/// `K` is the output kind ([`Json`], [`Bare`], [`NoContent`] or [`Raw`]) and
+/// decides what awaiting yields. The request owns a clone of the [`Client`],
+/// so the future is `Send + 'static` and can be spawned. Builder errors (a
+/// body that fails to serialize, an invalid header, an empty path parameter)
+/// are kept and returned when the request is awaited; nothing is sent then.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Request<K> {
+    client: Client,
+    parts: Parts,
+    kind: PhantomData<fn() -> K>,
+}
+
+/// The non-generic description of a request.
+pub(crate) struct Parts {
+    pub(crate) method: Method,
+    pub(crate) template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<(Bytes, HeaderValue)>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    /// The first builder error; reported when the request is awaited.
+    pub(crate) error: Option<Error>,
+}
+
+impl Parts {
+    fn new(method: Method, template: &'static str, parts: &[PathPart<'_>]) -> Parts {
+        let (path, error) = match path::build(parts) {
+            Ok(path) => (path, None),
+            Err(err) => (String::new(), Some(err)),
+        };
+        Parts {
+            method,
+            template,
+            path,
+            query: String::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            timeout: None,
+            max_retries: None,
+            error,
+        }
+    }
+
+    fn fail(&mut self, err: Error) {
+        self.error.get_or_insert(err);
+    }
+
+    fn set_json_body(&mut self, json: serde_json::Result<Vec<u8>>) {
+        match json {
+            Ok(bytes) => {
+                let content_type = HeaderValue::from_static("application/json");
+                self.body = Some((Bytes::from(bytes), content_type));
+            }
+            Err(e) => self.fail(Error::InvalidArgument(format!(
+                "{} {}: request body does not serialize to JSON: {e}",
+                self.method, self.template
+            ))),
+        }
+    }
+
+    fn set_body(&mut self, bytes: Bytes, content_type: &str) {
+        match HeaderValue::from_str(content_type) {
+            Ok(content_type) => self.body = Some((bytes, content_type)),
+            Err(_) => self.fail(Error::InvalidArgument(format!(
+                "{} {}: invalid content type {content_type:?}",
+                self.method, self.template
+            ))),
+        }
+    }
+
+    fn push_query(&mut self, encoded: Result<String, serde_urlencoded::ser::Error>) {
+        match encoded {
+            Ok(pairs) if pairs.is_empty() => {}
+            Ok(pairs) => {
+                if !self.query.is_empty() {
+                    self.query.push('&');
+                }
+                self.query.push_str(&pairs);
+            }
+            Err(e) => self.fail(Error::InvalidArgument(format!(
+                "{} {}: query does not serialize: {e}",
+                self.method, self.template
+            ))),
+        }
+    }
+
+    fn push_header(&mut self, header: Option<(HeaderName, HeaderValue)>) {
+        match header {
+            Some((name, mut value)) => {
+                if is_secret_header(&name) {
+                    value.set_sensitive(true);
+                }
+                self.headers.insert(name, value);
+            }
+            None => self.fail(Error::InvalidArgument(format!(
+                "{} {}: invalid header name or value",
+                self.method, self.template
+            ))),
+        }
+    }
+}
+
+impl<K: Output> Request<K> {
+    /// Describes a request to `template`, whose path is `parts` joined (each
+    /// [`PathPart::Param`] percent-encoded as one segment).
+    ///
+    /// An empty parameter value, or one that is `.` or `..`, makes the request
+    /// fail with [`Error::InvalidArgument`] when awaited, without sending.
+    pub fn new(
+        client: &Client,
+        method: Method,
+        template: &'static str,
+        parts: &[PathPart<'_>],
+    ) -> Self {
+        Request {
+            client: client.clone(),
+            parts: Parts::new(method, template, parts),
+            kind: PhantomData,
+        }
+    }
+
+    /// Sends `body` as JSON (`Content-Type: application/json`).
+    pub fn body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.parts.set_json_body(serde_json::to_vec(body));
+        self
+    }
+
+    /// Sends `bytes` as the body with the given content type, for endpoints
+    /// that take something other than JSON. An invalid content type fails the
+    /// request when awaited.
+    pub fn body_bytes(mut self, bytes: impl Into<Bytes>, content_type: &str) -> Self {
+        self.parts.set_body(bytes.into(), content_type);
+        self
+    }
+
+    /// Appends query parameters, URL-encoded with `serde_urlencoded` (a struct,
+    /// a map, or a slice of pairs; `None` fields are left out). May be called
+    /// more than once.
+    pub fn query<Q: Serialize + ?Sized>(mut self, query: &Q) -> Self {
+        self.parts.push_query(serde_urlencoded::to_string(query));
+        self
+    }
+
+    /// Sets a header on this request, replacing a client default of the same
+    /// name. An invalid name or value fails the request when awaited.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        HeaderName: TryFrom<N>,
+        HeaderValue: TryFrom<V>,
+    {
+        let name = HeaderName::try_from(name).ok();
+        let value = HeaderValue::try_from(value).ok();
+        self.parts.push_header(name.zip(value));
+        self
+    }
+
+    /// Timeout of each attempt of this request (overrides the client's).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.parts.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries allowed for this request (overrides the client's).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.parts.max_retries = Some(retries);
+        self
+    }
+
+    /// Sends the request; same as `.await`.
+    pub fn send(self) -> BoxFuture<Result<K::Output>> {
+        let fetch = send::execute(self.client, self.parts, K::STREAMING);
+        Box::pin(async move { K::finish(fetch.await?).map(|(output, _)| output) })
+    }
+
+    /// Sends the request and also returns the status and headers.
+    pub fn send_with_meta(self) -> BoxFuture<Result<(K::Output, ResponseMeta)>> {
+        let fetch = send::execute(self.client, self.parts, K::STREAMING);
+        Box::pin(async move { K::finish(fetch.await?) })
+    }
+}
+
+impl<K: Output> IntoFuture for Request<K> {
+    type Output = Result<K::Output>;
+    type IntoFuture = BoxFuture<Result<K::Output>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl<K> fmt::Debug for Request<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.parts.method)
+            .field("path", &self.parts.template)
+            .field("headers", &HeaderNames(&self.parts.headers))
+            .field("has_body", &self.parts.body.is_some())
+            .field("timeout", &self.parts.timeout)
+            .field("max_retries", &self.parts.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Status and headers of a successful response.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+}
+
+impl ResponseMeta {
+    /// The `cf-ray` header: the id Cloudflare support asks for.
+    pub fn cf_ray(&self) -> Option<&str> {
+        cf_ray(&self.headers)
+    }
+}
+
+/// `now + timeout`, saturating to a far-away instant for huge timeouts.
+pub(crate) fn deadline_after(timeout: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
+pub(crate) fn cf_ray(headers: &HeaderMap) -> Option<&str> {
+    headers.get("cf-ray").and_then(|v| v.to_str().ok())
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// How a response body becomes the value a request yields. Implemented by
+/// [`Json`], [`Bare`], [`NoContent`] and [`Raw`] only.
+pub trait Output: sealed::Sealed + 'static {
+    /// What awaiting the request yields.
+    type Output: Send + 'static;
+
+    /// Whether the body is handed over unread ([`Raw`]) instead of buffered.
+    #[doc(hidden)]
+    const STREAMING: bool;
+
+    /// Turns the fetched response into the output.
+    #[doc(hidden)]
+    fn finish(fetched: Fetched) -> Result<(Self::Output, ResponseMeta)>;
+}
+
+/// Output kind: the JSON value at `result` of the Cloudflare envelope,
+/// decoded as `T`.
+///
+/// A `"success": false` envelope is an [`Error::Api`]. A body that is not an
+/// envelope is decoded whole as `T`, and an empty body as `null`.
+pub struct Json<T>(PhantomData<fn() -> T>);
+
+/// Output kind: the whole body decoded as `T` (no envelope), except that an
+/// object with `"success": false` and `errors` is an [`Error::Api`].
+pub struct Bare<T>(PhantomData<fn() -> T>);
+
+/// Output kind: no output; the body is read and ignored.
+#[derive(Debug)]
+pub struct NoContent(());
+
+/// Output kind: the response itself, with its body unread, as a
+/// [`RawResponse`] (for downloads and non-JSON bodies).
+#[derive(Debug)]
+pub struct Raw(());
+
+impl<T> fmt::Debug for Json<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Json")
+    }
+}
+
+impl<T> fmt::Debug for Bare<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Bare")
+    }
+}
+
+impl<T> sealed::Sealed for Json<T> {}
+impl<T> sealed::Sealed for Bare<T> {}
+impl sealed::Sealed for NoContent {}
+impl sealed::Sealed for Raw {}
+
+impl<T: DeserializeOwned + Send + 'static> Output for Json<T> {
+    type Output = T;
+    const STREAMING: bool = false;
+
+    fn finish(fetched: Fetched) -> Result<(T, ResponseMeta)> {
+        let text = fetched.json_text(decode::Shape::Envelope)?;
+        let value = serde_json::from_str(text).map_err(|e| fetched.decode_error(e))?;
+        Ok((value, fetched.into_meta()))
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Output for Bare<T> {
+    type Output = T;
+    const STREAMING: bool = false;
+
+    fn finish(fetched: Fetched) -> Result<(T, ResponseMeta)> {
+        let text = fetched.json_text(decode::Shape::Bare)?;
+        let value = serde_json::from_str(text).map_err(|e| fetched.decode_error(e))?;
+        Ok((value, fetched.into_meta()))
+    }
+}
+
+impl Output for NoContent {
+    type Output = ();
+    const STREAMING: bool = false;
+
+    fn finish(fetched: Fetched) -> Result<((), ResponseMeta)> {
+        Ok(((), fetched.into_meta()))
+    }
+}
+
+impl Output for Raw {
+    type Output = RawResponse;
+    const STREAMING: bool = true;
+
+    fn finish(fetched: Fetched) -> Result<(RawResponse, ResponseMeta)> {
+        fetched.into_raw()
+    }
+}
+
+/// A successful response as handed to [`Output::finish`]: buffered, or with
+/// the body unread for [`Raw`]. Not constructible outside this crate.
+#[doc(hidden)]
+pub struct Fetched {
+    meta: ResponseMeta,
+    method: Method,
+    template: &'static str,
+    body: FetchedBody,
+    /// For streamed bodies: the longest wait for the next chunk.
+    idle_timeout: Duration,
+}
+
+enum FetchedBody {
+    Buffered(Bytes),
+    Streaming(reqwest::Response),
+}
+
+impl fmt::Debug for Fetched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fetched")
+            .field("method", &self.method)
+            .field("path", &self.template)
+            .field("status", &self.meta.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Fetched {
+    fn into_meta(self) -> ResponseMeta {
+        self.meta
+    }
+
+    fn into_raw(self) -> Result<(RawResponse, ResponseMeta)> {
+        match self.body {
+            FetchedBody::Streaming(response) => {
+                let raw = RawResponse::new(
+                    self.meta.clone(),
+                    response,
+                    self.idle_timeout,
+                    self.method,
+                    self.template,
+                );
+                Ok((raw, self.meta))
+            }
+            // Unreachable in practice: `Raw::STREAMING` asks for a stream.
+            FetchedBody::Buffered(_) => Err(Error::InvalidArgument(
+                "raw output requested from a buffered response".to_owned(),
+            )),
+        }
+    }
+}

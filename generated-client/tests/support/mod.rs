@@ -1,0 +1,313 @@
+//! A scripted HTTP/1.1 server on 127.0.0.1 for client tests.
+//!
+//! Each incoming request is recorded and answered with the next [`Reply`] of
+//! the script (or the fallback once the script is used up). Replies can be
+//! delayed, cut off mid-body, stall mid-body, or reset the connection, so the
+//! real reqwest/hyper stack of the client meets real faults. It binds only
+//! to loopback and stops when the [`Server`] is dropped.
+
+#![allow(dead_code)] // Each test binary uses a different subset.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// How the server answers one request.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    delay: Duration,
+    fault: Fault,
+}
+
+#[derive(Debug, Clone)]
+enum Fault {
+    None,
+    /// Announce the full `Content-Length`, send this many body bytes, close.
+    TruncateAfter(usize),
+    /// Send this many body bytes, pause, then send the rest.
+    StallAfter(usize, Duration),
+    /// Read the request, then reset the connection (RST) without answering.
+    Reset,
+}
+
+impl Reply {
+    /// An empty-bodied reply with this status.
+    pub fn status(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: Duration::ZERO,
+            fault: Fault::None,
+        }
+    }
+
+    /// A JSON reply.
+    pub fn json(status: u16, body: serde_json::Value) -> Reply {
+        Reply::status(status)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+    }
+
+    /// A 200 Cloudflare envelope around `result`.
+    pub fn envelope(result: serde_json::Value) -> Reply {
+        Reply::json(
+            200,
+            serde_json::json!({"success": true, "errors": [], "messages": [], "result": result}),
+        )
+    }
+
+    /// Resets the connection after reading the request.
+    pub fn reset() -> Reply {
+        Reply {
+            fault: Fault::Reset,
+            ..Reply::status(0)
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Reply {
+        self.body = body.into();
+        self
+    }
+
+    /// Waits this long before answering.
+    pub fn delay(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+
+    /// Sends only the first `sent` body bytes (after a full Content-Length),
+    /// then closes the connection.
+    pub fn truncate_after(mut self, sent: usize) -> Reply {
+        self.fault = Fault::TruncateAfter(sent);
+        self
+    }
+
+    /// Sends the first `sent` body bytes, pauses for `pause`, sends the rest.
+    pub fn stall_after(mut self, sent: usize, pause: Duration) -> Reply {
+        self.fault = Fault::StallAfter(sent, pause);
+        self
+    }
+}
+
+/// A request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    /// Path and query, exactly as sent on the request line.
+    pub target: String,
+    /// Header names are lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub at: Instant,
+}
+
+impl Recorded {
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The raw request head and body, for "the secret is nowhere" checks.
+    pub fn all_text(&self) -> String {
+        let mut text = format!("{} {}\n", self.method, self.target);
+        for (k, v) in &self.headers {
+            text.push_str(&format!("{k}: {v}\n"));
+        }
+        text.push_str(&String::from_utf8_lossy(&self.body));
+        text
+    }
+}
+
+struct State {
+    script: Mutex<VecDeque<Reply>>,
+    fallback: Reply,
+    requests: Mutex<Vec<Recorded>>,
+}
+
+/// The running server; stops when dropped.
+pub struct Server {
+    addr: SocketAddr,
+    state: Arc<State>,
+    task: JoinHandle<()>,
+}
+
+impl Server {
+    /// Answers with `script` in order, then with 400 "script exhausted".
+    pub async fn start(script: impl IntoIterator<Item = Reply>) -> Server {
+        let fallback = Reply::status(400).body("test server: script exhausted");
+        Server::with_fallback(script, fallback).await
+    }
+
+    /// Answers every request with `reply`.
+    pub async fn repeat(reply: Reply) -> Server {
+        Server::with_fallback([], reply).await
+    }
+
+    pub async fn with_fallback(script: impl IntoIterator<Item = Reply>, fallback: Reply) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(State {
+            script: Mutex::new(script.into_iter().collect()),
+            fallback,
+            requests: Mutex::new(Vec::new()),
+        });
+        let accept_state = state.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                tokio::spawn(serve(stream, accept_state.clone()));
+            }
+        });
+        Server { addr, state, task }
+    }
+
+    /// `http://127.0.0.1:<port>`, to use as a base URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.requests.lock().unwrap().clone()
+    }
+
+    pub fn hits(&self) -> usize {
+        self.state.requests.lock().unwrap().len()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Serves one connection: requests in sequence (keep-alive) until the client
+/// closes it or a fault ends it.
+async fn serve(mut stream: TcpStream, state: Arc<State>) {
+    let mut buf = Vec::new();
+    loop {
+        let Some(request) = read_request(&mut stream, &mut buf).await else {
+            return;
+        };
+        state.requests.lock().unwrap().push(request);
+        let reply = state
+            .script
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| state.fallback.clone());
+        tokio::time::sleep(reply.delay).await;
+        if write_reply(&mut stream, reply).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Reads one request; `None` when the connection ends first. `buf` carries
+/// bytes already read past the previous request.
+async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recorded> {
+    let head_end = loop {
+        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos;
+        }
+        let mut chunk = [0u8; 4096];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    buf.drain(..head_end + 4);
+
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_owned();
+    let target = request_line.next()?.to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    while buf.len() < length {
+        let mut chunk = [0u8; 4096];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let body = buf.drain(..length).collect();
+    Some(Recorded {
+        method,
+        target,
+        headers,
+        body,
+        at: Instant::now(),
+    })
+}
+
+async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()> {
+    if let Fault::Reset = reply.fault {
+        // SO_LINGER 0 makes the close send RST instead of FIN.
+        stream.set_zero_linger()?;
+        return Err(std::io::Error::other("reset"));
+    }
+    let reason = generated_client::runtime::StatusCode::from_u16(reply.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Whatever");
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", reply.status);
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !reply
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+    {
+        head.push_str(&format!("content-length: {}\r\n", reply.body.len()));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    match reply.fault {
+        Fault::None | Fault::Reset => stream.write_all(&reply.body).await?,
+        Fault::TruncateAfter(sent) => {
+            stream.write_all(&reply.body[..sent]).await?;
+            stream.flush().await?;
+            stream.shutdown().await?;
+            return Err(std::io::Error::other("truncated"));
+        }
+        Fault::StallAfter(sent, pause) => {
+            stream.write_all(&reply.body[..sent]).await?;
+            stream.flush().await?;
+            tokio::time::sleep(pause).await;
+            stream.write_all(&reply.body[sent..]).await?;
+        }
+    }
+    stream.flush().await
+}
