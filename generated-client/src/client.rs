@@ -215,10 +215,10 @@ impl ClientBuilder {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let mut builder = ClientBuilder::new();
         if let Some(token) = var("CLOUDFLARE_API_TOKEN") {
-            builder = builder.api_token(token.trim());
+            builder = builder.api_token(token);
         } else {
             match (var("CLOUDFLARE_EMAIL"), var("CLOUDFLARE_API_KEY")) {
-                (Some(email), Some(key)) => builder = builder.api_key(email.trim(), key.trim()),
+                (Some(email), Some(key)) => builder = builder.api_key(email, key),
                 (None, None) => {}
                 (Some(_), None) => {
                     builder.defer("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not".into())
@@ -240,9 +240,10 @@ impl ClientBuilder {
     }
 
     /// Authenticate with an API token (`Authorization: Bearer <token>`).
-    /// Replaces any earlier credentials.
+    /// Surrounding whitespace (a newline from a file) is ignored. Replaces any
+    /// earlier credentials.
     pub fn api_token(mut self, token: impl AsRef<str>) -> Self {
-        match secret_value(&format!("Bearer {}", token.as_ref())) {
+        match secret_value(&format!("Bearer {}", token.as_ref().trim())) {
             Some(value) => self.credentials = Some(Credentials::Token(value)),
             None => self.defer("the API token contains characters not allowed in a header".into()),
         }
@@ -250,10 +251,11 @@ impl ClientBuilder {
     }
 
     /// Authenticate with an account email and global API key (`X-Auth-Email`
-    /// and `X-Auth-Key`). Replaces any earlier credentials.
+    /// and `X-Auth-Key`). Surrounding whitespace is ignored. Replaces any
+    /// earlier credentials.
     pub fn api_key(mut self, email: impl AsRef<str>, key: impl AsRef<str>) -> Self {
-        let email = HeaderValue::from_str(email.as_ref()).ok();
-        let key = secret_value(key.as_ref());
+        let email = HeaderValue::from_str(email.as_ref().trim()).ok();
+        let key = secret_value(key.as_ref().trim());
         match (email, key) {
             (Some(email), Some(key)) => self.credentials = Some(Credentials::Key { email, key }),
             (None, _) => self.defer("the email contains characters not allowed in a header".into()),

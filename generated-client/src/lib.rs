@@ -47,7 +47,7 @@
 
 // The generator owns `src/generated/`; lint allowances stay scoped to it.
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+#[allow(clippy::all)]
 mod generated;
 pub use generated::*;
 

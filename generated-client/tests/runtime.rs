@@ -445,6 +445,24 @@ async fn stalled_json_body_is_a_timeout() {
 }
 
 #[tokio::test]
+async fn post_is_not_resent_once_a_success_status_arrived() {
+    // The server accepted the create; re-sending it could create twice.
+    let body = json!({"success": true, "result": {"id": "z", "size": 1}}).to_string();
+    let server = Server::repeat(
+        Reply::status(200)
+            .body(body)
+            .stall_after(10, Duration::from_millis(800)),
+    )
+    .await;
+    let err = post_zone::<Json<Pcap>>(&client(&server))
+        .timeout(Duration::from_millis(150))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
 async fn connection_reset_is_retried_then_reported() {
     let server = Server::repeat(Reply::reset()).await;
     let err = get_pcap::<Json<Pcap>>(&client(&server), "a", "b")
