@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Area, Endpoint, FieldDef, Output, PathPart, PathTemplate, TypeDef, TypeRef};
+use crate::ir::{
+    Api, Area, EnumDef, EnumVariant, Endpoint, FieldDef, Output, PathPart, PathTemplate, StructDef,
+    TypeDef, TypeRef, UnionDef, UnionVariant,
+};
 
 /// What the emitter needs to know beyond the IR.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,7 +112,17 @@ fn emit_area(area: &Area) -> TokenStream {
     });
     let intro_sep = (!doc.is_empty()).then(|| quote!(#![doc = ""]));
     let methods = endpoints.iter().map(emit_endpoint);
-    let structs = types.iter().map(|t| emit_struct(t, handle));
+    // Enums with one known value: a constructor fills them in by itself.
+    let fixed: BTreeMap<&str, &str> = types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Enum(EnumDef { name, variants }) if variants.len() == 1 => {
+                Some((name.as_str(), variants[0].rust_name.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let types = types.iter().map(|t| emit_type_def(t, handle, &fixed));
     quote! {
         #![doc = #inner_doc]
         #intro_sep
@@ -132,7 +145,7 @@ fn emit_area(area: &Area) -> TokenStream {
             #(#methods)*
         }
 
-        #(#structs)*
+        #(#types)*
     }
 }
 
@@ -146,6 +159,9 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         doc,
         responses: _,
         output,
+        request_body,
+        query,
+        accept,
     } = endpoint;
     let PathTemplate {
         template,
@@ -153,11 +169,30 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         params,
     } = path;
     let name = ident(rust_name);
-    let doc = doc_attrs(doc);
-    let args = params.iter().map(|p| {
-        let arg = ident(&p.rust_name);
-        quote!(#arg: &str)
-    });
+    let mut doc = doc.clone();
+    if let Some(TypeRef::Named(query)) = query {
+        doc.push_str(&format!("\n\nQuery parameters: [`{query}`], passed with `.query(&…)`."));
+    }
+    let doc = doc_attrs(&doc);
+    let mut args: Vec<TokenStream> = params
+        .iter()
+        .map(|p| {
+            let arg = ident(&p.rust_name);
+            quote!(#arg: &str)
+        })
+        .collect();
+    let mut calls = Vec::new();
+    if let Some(body) = request_body {
+        // A path parameter may be called `body` too.
+        let taken = params.iter().any(|p| p.rust_name == "body");
+        let arg = ident(if taken { "request_body" } else { "body" });
+        let ty = emit_type_ref(body);
+        args.push(quote!(#arg: &#ty));
+        calls.push(quote!(.body(#arg)));
+    }
+    if let Some(accept) = accept {
+        calls.push(quote!(.header("accept", #accept)));
+    }
     let pieces = parts.iter().map(|part| match part {
         PathPart::Literal(text) => quote!(crate::runtime::PathPart::Lit(#text)),
         PathPart::Param(index) => {
@@ -178,6 +213,7 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
                 #template,
                 &[#(#pieces),*],
             )
+            #(#calls)*
         }
     }
 }
@@ -216,21 +252,77 @@ fn emit_type_ref(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn emit_struct(def: &TypeDef, handle: &str) -> TokenStream {
-    let TypeDef {
+fn emit_type_def(def: &TypeDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> TokenStream {
+    match def {
+        TypeDef::Struct(def) => emit_struct(def, handle, fixed),
+        TypeDef::Enum(def) => emit_enum(def),
+        TypeDef::Union(def) => emit_union(def),
+    }
+}
+
+/// The value a required field of type `ty` can only have, if any.
+fn fixed_value(ty: &TypeRef, fixed: &BTreeMap<&str, &str>) -> Option<TokenStream> {
+    match ty {
+        TypeRef::Named(name) => fixed.get(name.as_str()).map(|variant| {
+            let (ty, variant) = (ident(name), ident(variant));
+            quote!(#ty::#variant)
+        }),
+        _ => None,
+    }
+}
+
+fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> TokenStream {
+    let StructDef {
         name,
         fields,
         used_by,
     } = def;
     let links: Vec<String> = used_by
         .iter()
+        .filter(|m| !m.is_empty())
         .map(|m| match m.strip_prefix("r#") {
             Some(raw) => format!("`{handle}::{raw}`"),
             None => format!("[`{handle}::{m}`]"),
         })
         .collect();
-    let doc = doc_attrs(&format!("Part of the result of {}.", links.join(", ")));
-    let name = ident(name);
+    let doc = if links.is_empty() {
+        doc_attrs(&format!("`{name}`"))
+    } else {
+        doc_attrs(&format!("Used by {}.", links.join(", ")))
+    };
+    let ident_name = ident(name);
+    let required: Vec<&FieldDef> = fields.iter().filter(|f| f.required).collect();
+    // A default value of a struct with required fields would be invalid.
+    let default = required.is_empty().then(|| quote!(::std::default::Default,));
+    let constructor = (!required.is_empty()).then(|| {
+        let args: Vec<TokenStream> = required
+            .iter()
+            .filter(|f| fixed_value(&f.ty, fixed).is_none())
+            .map(|f| {
+                let arg = ident(&f.rust_name);
+                let ty = emit_type_ref(&f.ty);
+                quote!(#arg: #ty)
+            })
+            .collect();
+        let inits = fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            match (f.required, fixed_value(&f.ty, fixed)) {
+                (true, Some(value)) => quote!(#field: #value),
+                (true, None) => quote!(#field),
+                (false, _) => quote!(#field: ::std::option::Option::None),
+            }
+        });
+        let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #ident_name {
+                /// A value with the required fields set and the others empty.
+                #many
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    });
     let fields = fields.iter().map(emit_field);
     quote! {
         #doc
@@ -238,13 +330,15 @@ fn emit_struct(def: &TypeDef, handle: &str) -> TokenStream {
             ::std::fmt::Debug,
             ::std::clone::Clone,
             ::std::cmp::PartialEq,
-            ::std::default::Default,
+            #default
             ::serde::Serialize,
             ::serde::Deserialize,
         )]
-        pub struct #name {
+        pub struct #ident_name {
             #(#fields)*
         }
+
+        #constructor
     }
 }
 
@@ -253,14 +347,143 @@ fn emit_field(field: &FieldDef) -> TokenStream {
         wire_name,
         rust_name,
         ty,
+        required,
+        doc,
     } = field;
     let name = ident(rust_name);
     let ty = emit_type_ref(ty);
-    let rename = (rust_name.trim_start_matches("r#") != wire_name).then(|| quote!(rename = #wire_name,));
-    let doc = format!(" `{}`", wire_name.replace('`', "'"));
+    let rename = (rust_name.trim_start_matches("r#") != wire_name).then(|| quote!(rename = #wire_name));
+    let mut text = format!("`{}`", wire_name.replace('`', "'"));
+    if !doc.is_empty() {
+        text.push_str(": ");
+        text.push_str(doc);
+    }
+    let doc = doc_attrs(&text);
+    if *required {
+        let serde = rename.map(|rename| quote!(#[serde(#rename)]));
+        quote! {
+            #doc
+            #serde
+            pub #name: #ty,
+        }
+    } else {
+        let rename = rename.map(|rename| quote!(#rename,));
+        quote! {
+            #doc
+            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub #name: ::std::option::Option<#ty>,
+        }
+    }
+}
+
+fn emit_enum(def: &EnumDef) -> TokenStream {
+    let EnumDef { name, variants } = def;
+    let name = ident(name);
+    let arms = variants.iter().map(|EnumVariant { wire_name, rust_name }| (ident(rust_name), wire_name));
+    let decls = arms.clone().map(|(variant, wire)| {
+        let doc = format!(" `{}`", wire.replace('`', "'"));
+        quote!(#[doc = #doc] #variant,)
+    });
+    let as_str = arms.clone().map(|(variant, wire)| quote!(Self::#variant => #wire,));
+    let from = arms.map(|(variant, wire)| quote!(#wire => Self::#variant,));
+    quote! {
+        /// One of a known set of values; values this client does not know yet
+        /// are kept in `Other`.
+        #[derive(
+            ::std::fmt::Debug,
+            ::std::clone::Clone,
+            ::std::cmp::PartialEq,
+            ::std::cmp::Eq,
+            ::std::hash::Hash,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+        )]
+        #[serde(from = "::std::string::String", into = "::std::string::String")]
+        pub enum #name {
+            #(#decls)*
+            /// A value this client does not know yet.
+            Other(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Other(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#from)*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+
+        impl ::std::convert::From<#name> for ::std::string::String {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::Other(value) => value,
+                    known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn emit_union(def: &UnionDef) -> TokenStream {
+    let UnionDef { name, tag, variants } = def;
+    let name_ident = ident(name);
+    let serde = match tag {
+        Some(tag) => quote!(#[serde(tag = #tag)]),
+        None => quote!(#[serde(untagged)]),
+    };
+    let decls = variants.iter().map(|UnionVariant { rust_name, tag_value, ty }| {
+        let variant = ident(rust_name);
+        let ty = ident(ty);
+        let rename = tag_value.as_ref().map(|value| quote!(#[serde(rename = #value)]));
+        quote!(#rename #variant(#ty),)
+    });
+    // `From` for each wrapped struct, unless two variants wrap the same one.
+    let froms = variants.iter().filter(|v| variants.iter().filter(|o| o.ty == v.ty).count() == 1).map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = ident(&v.ty);
+        quote! {
+            impl ::std::convert::From<#ty> for #name_ident {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        }
+    });
+    let doc = match tag {
+        Some(tag) => format!(" One of several kinds, told apart by `{tag}`."),
+        None => " One of several shapes.".to_owned(),
+    };
     quote! {
         #[doc = #doc]
-        #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub #name: ::std::option::Option<#ty>,
+        #[derive(
+            ::std::fmt::Debug,
+            ::std::clone::Clone,
+            ::std::cmp::PartialEq,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+        )]
+        #serde
+        pub enum #name_ident {
+            #(#decls)*
+        }
+
+        #(#froms)*
     }
 }

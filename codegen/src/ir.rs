@@ -43,6 +43,12 @@ pub struct Endpoint {
     pub responses: Vec<Response>,
     /// What a call returns on success, decided from the responses.
     pub output: Output,
+    /// A typed request body (from an overlay): a required argument.
+    pub request_body: Option<TypeRef>,
+    /// A typed query (from an overlay), passed with `.query(&…)`.
+    pub query: Option<TypeRef>,
+    /// The `Accept` header to send (from an overlay).
+    pub accept: Option<String>,
 }
 
 /// HTTP methods the docs use.
@@ -159,6 +165,10 @@ pub enum Shape {
     /// Fields in document order.
     Object(Vec<Field>),
     Array(Box<Shape>),
+    /// Overlays only: a string with these values (more may come later).
+    Enum(Vec<String>),
+    /// Overlays only: a reference to a `## Type` of the overlay.
+    Named(String),
 }
 
 /// A field of an object shape.
@@ -166,6 +176,10 @@ pub enum Shape {
 pub struct Field {
     pub wire_name: String,
     pub shape: Shape,
+    /// Overlays only: the field is always present.
+    pub required: bool,
+    /// Overlays only: what the field means (units, limits).
+    pub doc: String,
 }
 
 /// What an endpoint method returns on success.
@@ -195,12 +209,31 @@ pub enum TypeRef {
     Named(String),
 }
 
-/// A generated struct.
+/// A generated type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypeDef {
+pub enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+    Union(UnionDef),
+}
+
+impl TypeDef {
+    /// The type's Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Struct(def) => &def.name,
+            Self::Enum(def) => &def.name,
+            Self::Union(def) => &def.name,
+        }
+    }
+}
+
+/// A struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructDef {
     pub name: String,
     pub fields: Vec<FieldDef>,
-    /// Rust names of the endpoints whose results use this type.
+    /// Rust names of the endpoints whose bodies use this type.
     pub used_by: Vec<String>,
 }
 
@@ -211,4 +244,42 @@ pub struct FieldDef {
     /// A valid identifier, raw (`r#type`) where needed.
     pub rust_name: String,
     pub ty: TypeRef,
+    /// Required fields are not wrapped in `Option`.
+    pub required: bool,
+    /// What the field means, when an overlay says.
+    pub doc: String,
+}
+
+/// A string enum that accepts values it does not know (`Other`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumDef {
+    pub name: String,
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One known value of an [`EnumDef`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    pub wire_name: String,
+    pub rust_name: String,
+}
+
+/// One of several structs, told apart by a `tag` field when every variant
+/// fixes it to its own single value, by shape otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionDef {
+    pub name: String,
+    /// Wire name of the field that tells the variants apart.
+    pub tag: Option<String>,
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One variant of a [`UnionDef`]: a struct of the area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    /// The tag's value for this variant.
+    pub tag_value: Option<String>,
+    /// The struct it wraps.
+    pub ty: String,
 }

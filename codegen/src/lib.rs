@@ -13,6 +13,7 @@ pub mod emit;
 pub mod ir;
 pub mod lower;
 pub mod naming;
+pub mod overlay;
 pub mod parse;
 mod rustdoc;
 
@@ -54,23 +55,41 @@ impl Stats {
     }
 }
 
-/// Parses and lowers every source into the IR. On success the IR comes with
-/// the warnings; on failure every error (and warning) of every file.
+/// The file-name suffix of overlays: `x.overlay.md` adds to `x.md`.
+pub const OVERLAY_SUFFIX: &str = ".overlay.md";
+
+/// Parses and lowers every source into the IR. Sources whose path ends in
+/// [`OVERLAY_SUFFIX`] are overlays of the document with the same stem. On
+/// success the IR comes with the warnings; on failure every error (and
+/// warning) of every file.
 pub fn build_ir(sources: &[SourceFile]) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
-    let parsed: Vec<(&SourceFile, parse::SpecDoc, Vec<Diagnostic>)> = sources
-        .iter()
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let (overlays, docs): (Vec<&SourceFile>, Vec<&SourceFile>) =
+        sources.iter().partition(|s| s.path().ends_with(OVERLAY_SUFFIX));
+    let mut overlays: Vec<Option<(&SourceFile, overlay::Overlay)>> = overlays
+        .into_iter()
         .map(|source| {
-            let (doc, diags) = parse::parse(source);
-            (source, doc, diags)
+            let (overlay, overlay_diags) = overlay::parse_overlay(source);
+            diags.extend(overlay_diags);
+            Some((source, overlay))
         })
         .collect();
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    let mut docs = Vec::with_capacity(parsed.len());
-    for (source, doc, parse_diags) in parsed {
+    let mut inputs = Vec::with_capacity(docs.len());
+    for source in docs {
+        let (doc, parse_diags) = parse::parse(source);
         diags.extend(parse_diags);
-        docs.push((source, doc));
+        let stem = source.path().strip_suffix(".md").unwrap_or(source.path());
+        let overlay = overlays
+            .iter_mut()
+            .find(|o| o.as_ref().is_some_and(|(s, _)| s.path().strip_suffix(OVERLAY_SUFFIX) == Some(stem)))
+            .and_then(Option::take);
+        inputs.push(lower::Input { source, doc, overlay });
     }
-    let (api, lower_diags) = lower::lower(&docs);
+    for (source, _) in overlays.into_iter().flatten() {
+        let stem = source.path().strip_suffix(OVERLAY_SUFFIX).unwrap_or(source.path());
+        diags.push(source.error(0..0, format!("this overlay has no document to add to: `{stem}.md` is missing")));
+    }
+    let (api, lower_diags) = lower::lower(&inputs);
     diags.extend(lower_diags);
     sort_diagnostics(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {

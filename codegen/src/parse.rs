@@ -80,10 +80,15 @@ pub struct Fence {
     pub span: Range<usize>,
 }
 
-/// A top-level Markdown block and what this parser needs from it.
+/// A top-level Markdown block and what the parsers need from it.
 #[derive(Debug)]
-enum Block {
-    Heading { level: HeadingLevel, text: String },
+pub(crate) enum Block {
+    /// `code` is the heading's first inline code span, if any.
+    Heading {
+        level: HeadingLevel,
+        text: String,
+        code: Option<String>,
+    },
     Paragraph,
     Quote { text: String, code: Option<String> },
     Code(Fence),
@@ -91,7 +96,7 @@ enum Block {
 }
 
 /// Splits a document into top-level blocks with their source ranges.
-fn blocks(text: &str) -> Vec<(Block, Range<usize>)> {
+pub(crate) fn blocks(text: &str) -> Vec<(Block, Range<usize>)> {
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut current: Option<(Block, Range<usize>)> = None;
@@ -103,6 +108,7 @@ fn blocks(text: &str) -> Vec<(Block, Range<usize>)> {
                         Tag::Heading { level, .. } => Block::Heading {
                             level,
                             text: String::new(),
+                            code: None,
                         },
                         Tag::Paragraph => Block::Paragraph,
                         Tag::BlockQuote(_) => Block::Quote {
@@ -146,8 +152,7 @@ fn blocks(text: &str) -> Vec<(Block, Range<usize>)> {
                     _ => continue,
                 };
                 match current.as_mut().map(|(b, _)| b) {
-                    Some(Block::Heading { text, .. }) => text.push_str(&t),
-                    Some(Block::Quote { text, code }) => {
+                    Some(Block::Heading { text, code, .. } | Block::Quote { text, code }) => {
                         text.push_str(&t);
                         if is_code && code.is_none() {
                             *code = Some(t.to_string());
@@ -173,7 +178,7 @@ fn blocks(text: &str) -> Vec<(Block, Range<usize>)> {
 }
 
 /// Where the heading's text starts and ends, without `#` marks and spaces.
-fn heading_text_span(text: &str, range: &Range<usize>) -> Range<usize> {
+pub(crate) fn heading_text_span(text: &str, range: &Range<usize>) -> Range<usize> {
     let line_end = text[range.start..]
         .find('\n')
         .map_or(range.end, |i| range.start + i);
@@ -212,7 +217,7 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
 
     for (block, range) in blocks(text) {
         let block_text = text[range.clone()].trim_end();
-        if let Block::Heading { level, text: heading } = &block {
+        if let Block::Heading { level, text: heading, .. } = &block {
             let heading = heading.trim().to_owned();
             let span = heading_text_span(text, &range);
             match level {
@@ -258,7 +263,14 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
             section = Section::Description;
             if matches!(block, Block::Paragraph) && block_text.starts_with("**") {
                 let line_end = block_text.find('\n').unwrap_or(block_text.len());
-                parse_method_line(source, range.start, &block_text[..line_end], endpoint, &mut diags);
+                parse_method_line(
+                    source,
+                    range.start,
+                    &block_text[..line_end],
+                    &mut endpoint.method,
+                    &mut endpoint.path,
+                    &mut diags,
+                );
                 let rest = block_text[line_end..].trim();
                 if !rest.is_empty() {
                     description.push(rest);
@@ -273,7 +285,7 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
 
         match section {
             Section::Top | Section::MethodLine | Section::Description => match &block {
-                Block::Heading { level: HeadingLevel::H3, text: h } if h.trim().eq_ignore_ascii_case("Responses") => {
+                Block::Heading { level: HeadingLevel::H3, text: h, .. } if h.trim().eq_ignore_ascii_case("Responses") => {
                     endpoint.responses_heading = Some(range.clone());
                     section = Section::Responses;
                 }
@@ -286,7 +298,7 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
                 _ => description.push(block_text),
             },
             Section::Responses => match block {
-                Block::Heading { level: HeadingLevel::H4, text: h } => {
+                Block::Heading { level: HeadingLevel::H4, text: h, .. } => {
                     let h = h.trim();
                     let span = heading_text_span(text, &range);
                     let word_len = h.find(char::is_whitespace).unwrap_or(h.len());
@@ -368,11 +380,12 @@ fn finish_endpoint(doc: &mut SpecDoc, description: &mut Vec<&str>, end: usize) {
 }
 
 /// Splits `**METHOD** `/path`` into its parts; `start` is the line's offset.
-fn parse_method_line(
+pub(crate) fn parse_method_line(
     source: &SourceFile,
     start: usize,
     line: &str,
-    endpoint: &mut RawEndpoint,
+    method: &mut Option<Spanned<String>>,
+    path: &mut Option<Spanned<String>>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let after_open = &line[2..];
@@ -381,7 +394,7 @@ fn parse_method_line(
         return;
     };
     let method_start = start + 2;
-    endpoint.method = Some(Spanned {
+    *method = Some(Spanned {
         value: after_open[..close].to_owned(),
         span: method_start..method_start + close,
     });
@@ -400,7 +413,7 @@ fn parse_method_line(
         diags.push(source.error(tick..start + line.len(), "the path's backtick is not closed"));
         return;
     };
-    endpoint.path = Some(Spanned {
+    *path = Some(Spanned {
         value: inner[..end].to_owned(),
         span: tick + 1..tick + 1 + end,
     });

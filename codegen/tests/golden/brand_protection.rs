@@ -463,7 +463,7 @@ impl BrandProtection {
         )
     }
 }
-/// Part of the result of [`BrandProtection::create_new_url_submissions`].
+/// Used by [`BrandProtection::create_new_url_submissions`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

@@ -274,7 +274,7 @@ impl IpAddressManagementAddressMaps {
         )
     }
 }
-/// Part of the result of [`IpAddressManagementAddressMaps::create_address_map`], [`IpAddressManagementAddressMaps::address_map_details`].
+/// Used by [`IpAddressManagementAddressMaps::create_address_map`], [`IpAddressManagementAddressMaps::address_map_details`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -317,7 +317,7 @@ pub struct CreateAddressMapResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`IpAddressManagementAddressMaps::create_address_map`].
+/// Used by [`IpAddressManagementAddressMaps::create_address_map`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -334,7 +334,7 @@ pub struct CreateAddressMapResponseIpsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::serde_json::Value>,
 }
-/// Part of the result of [`IpAddressManagementAddressMaps::create_address_map`].
+/// Used by [`IpAddressManagementAddressMaps::create_address_map`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -357,7 +357,7 @@ pub struct CreateAddressMapResponseMembershipsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::serde_json::Value>,
 }
-/// Part of the result of [`IpAddressManagementAddressMaps::list_address_maps`], [`IpAddressManagementAddressMaps::update_address_map`].
+/// Used by [`IpAddressManagementAddressMaps::list_address_maps`], [`IpAddressManagementAddressMaps::update_address_map`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -392,7 +392,7 @@ pub struct ListAddressMapsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`IpAddressManagementAddressMaps::delete_address_map`], [`IpAddressManagementAddressMaps::add_an_account_membership_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_an_account_membership_from_an_address_map`], [`IpAddressManagementAddressMaps::add_an_ip_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_an_ip_from_an_address_map`], [`IpAddressManagementAddressMaps::add_a_zone_membership_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_a_zone_membership_from_an_address_map`].
+/// Used by [`IpAddressManagementAddressMaps::delete_address_map`], [`IpAddressManagementAddressMaps::add_an_account_membership_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_an_account_membership_from_an_address_map`], [`IpAddressManagementAddressMaps::add_an_ip_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_an_ip_from_an_address_map`], [`IpAddressManagementAddressMaps::add_a_zone_membership_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_a_zone_membership_from_an_address_map`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -419,7 +419,7 @@ pub struct DeleteAddressMapResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
-/// Part of the result of [`IpAddressManagementAddressMaps::delete_address_map`].
+/// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -442,7 +442,7 @@ pub struct DeleteAddressMapResponseErrorsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteAddressMapResponseErrorsItemSource>,
 }
-/// Part of the result of [`IpAddressManagementAddressMaps::delete_address_map`].
+/// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -456,7 +456,7 @@ pub struct DeleteAddressMapResponseErrorsItemSource {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`IpAddressManagementAddressMaps::delete_address_map`].
+/// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

@@ -216,7 +216,7 @@ impl MagicPcapCollection {
         )
     }
 }
-/// Part of the result of [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
+/// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

@@ -148,7 +148,7 @@ impl UrlScannerDeprecated {
         )
     }
 }
-/// Part of the result of [`UrlScannerDeprecated::create_url_scan`].
+/// Used by [`UrlScannerDeprecated::create_url_scan`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -171,7 +171,7 @@ pub struct CreateUrlScanResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`UrlScannerDeprecated::search_url_scans`].
+/// Used by [`UrlScannerDeprecated::search_url_scans`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -185,7 +185,7 @@ pub struct SearchUrlScansResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tasks: ::std::option::Option<::std::vec::Vec<SearchUrlScansResponseTasksItem>>,
 }
-/// Part of the result of [`UrlScannerDeprecated::search_url_scans`].
+/// Used by [`UrlScannerDeprecated::search_url_scans`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -214,7 +214,7 @@ pub struct SearchUrlScansResponseTasksItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`UrlScannerDeprecated::get_screenshot`].
+/// Used by [`UrlScannerDeprecated::get_screenshot`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -228,7 +228,7 @@ pub struct GetScreenshotResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scan: ::std::option::Option<GetScreenshotResponseScan>,
 }
-/// Part of the result of [`UrlScannerDeprecated::get_screenshot`].
+/// Used by [`UrlScannerDeprecated::get_screenshot`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -242,7 +242,7 @@ pub struct GetScreenshotResponseScan {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task: ::std::option::Option<GetScreenshotResponseScanTask>,
 }
-/// Part of the result of [`UrlScannerDeprecated::get_screenshot`].
+/// Used by [`UrlScannerDeprecated::get_screenshot`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -289,7 +289,7 @@ pub struct GetScreenshotResponseScanTask {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`UrlScannerDeprecated::get_screenshot`].
+/// Used by [`UrlScannerDeprecated::get_screenshot`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

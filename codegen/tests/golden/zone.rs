@@ -198,7 +198,7 @@ impl Zone {
         )
     }
 }
-/// Part of the result of [`Zone::create_zone`], [`Zone::list_zones`], [`Zone::edit_zone`], [`Zone::zone_details`].
+/// Used by [`Zone::create_zone`], [`Zone::list_zones`], [`Zone::edit_zone`], [`Zone::zone_details`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -282,7 +282,7 @@ pub struct CreateZoneResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_key: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`Zone::create_zone`].
+/// Used by [`Zone::create_zone`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -299,7 +299,7 @@ pub struct CreateZoneResponseAccount {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`Zone::create_zone`].
+/// Used by [`Zone::create_zone`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -331,7 +331,7 @@ pub struct CreateZoneResponseMeta {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step: ::std::option::Option<i64>,
 }
-/// Part of the result of [`Zone::create_zone`].
+/// Used by [`Zone::create_zone`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -351,7 +351,7 @@ pub struct CreateZoneResponseOwner {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-/// Part of the result of [`Zone::delete_zone`], [`Zone::rerun_the_activation_check`], [`Zone::purge_cached_content`].
+/// Used by [`Zone::delete_zone`], [`Zone::rerun_the_activation_check`], [`Zone::purge_cached_content`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

@@ -24,17 +24,19 @@ impl MagicPcapCollection {
     pub fn create_pcap_request(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+        body: &PcapCreateRequest,
+    ) -> crate::runtime::Request<crate::runtime::Json<PcapRequest>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/pcaps",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/pcaps"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/pcaps",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/pcaps"),
+                ],
+            )
+            .body(body)
     }
     /// List packet capture requests
     ///
@@ -44,9 +46,7 @@ impl MagicPcapCollection {
     pub fn list_packet_capture_requests(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PcapRequest>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,19 +66,19 @@ impl MagicPcapCollection {
     pub fn add_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<AddBucketsForFullPacketCapturesResponse>,
-    > {
+        body: &PcapsOwnershipRequest,
+    ) -> crate::runtime::Request<crate::runtime::Json<PcapsOwnership>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/pcaps/ownership",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/pcaps/ownership"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/pcaps/ownership",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/pcaps/ownership"),
+                ],
+            )
+            .body(body)
     }
     /// List PCAPs Bucket Ownership
     ///
@@ -88,9 +88,7 @@ impl MagicPcapCollection {
     pub fn list_pcaps_bucket_ownership(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddBucketsForFullPacketCapturesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PcapsOwnership>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -110,19 +108,19 @@ impl MagicPcapCollection {
     pub fn validate_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<AddBucketsForFullPacketCapturesResponse>,
-    > {
+        body: &PcapsOwnershipValidateRequest,
+    ) -> crate::runtime::Request<crate::runtime::Json<PcapsOwnership>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/pcaps/ownership/validate",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/pcaps/ownership/validate"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/pcaps/ownership/validate",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/pcaps/ownership/validate"),
+                ],
+            )
+            .body(body)
     }
     /// Delete buckets for full packet captures
     ///
@@ -155,7 +153,7 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
         pcap_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<PcapRequest>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -179,17 +177,18 @@ impl MagicPcapCollection {
         pcap_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/pcaps/{pcap_id}/download",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/pcaps/"),
-                crate::runtime::PathPart::Param("pcap_id", pcap_id),
-                crate::runtime::PathPart::Lit("/download"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/pcaps/{pcap_id}/download",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/pcaps/"),
+                    crate::runtime::PathPart::Param("pcap_id", pcap_id),
+                    crate::runtime::PathPart::Lit("/download"),
+                ],
+            )
+            .header("accept", "application/vnd.tcpdump.pcap")
     }
     /// Stop full PCAP
     ///
@@ -215,7 +214,7 @@ impl MagicPcapCollection {
         )
     }
 }
-/// Part of the result of [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
+/// Used by [`MagicPcapCollection::create_pcap_request`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -224,23 +223,498 @@ impl MagicPcapCollection {
     ::serde::Serialize,
     ::serde::Deserialize,
 )]
-pub struct AddBucketsForFullPacketCapturesResponse {
-    /// `destination_conf`
+pub struct PcapFilter {
+    /// `source_address`: source IP address
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub destination_conf: ::std::option::Option<::std::string::String>,
-    /// `filename`
+    pub source_address: ::std::option::Option<::std::string::String>,
+    /// `destination_address`: destination IP address
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub filename: ::std::option::Option<::std::string::String>,
-    /// `id`
+    pub destination_address: ::std::option::Option<::std::string::String>,
+    /// `source_port`: source port
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub source_port: ::std::option::Option<f64>,
+    /// `destination_port`: destination port
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub destination_port: ::std::option::Option<f64>,
+    /// `protocol`: IP protocol number
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub protocol: ::std::option::Option<f64>,
+}
+/// Used by [`MagicPcapCollection::create_pcap_request`], [`MagicPcapCollection::list_packet_capture_requests`], [`MagicPcapCollection::get_pcap_request`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct PcapRequest {
+    /// `id`: the packet capture ID
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `type`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<PcapRequestType>,
+    /// `system`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub system: ::std::option::Option<PcapRequestSystem>,
     /// `status`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// `submitted`
+    pub status: ::std::option::Option<PcapRequestStatus>,
+    /// `submitted`: RFC 3339 time the request was submitted
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub submitted: ::std::option::Option<::std::string::String>,
-    /// `validated`
+    /// `time_limit`: seconds
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_limit: ::std::option::Option<f64>,
+    /// `filter_v1`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub filter_v1: ::std::option::Option<PcapFilter>,
+    /// `offset_time`: RFC 3339 date-time, start of a simple capture, within the last 24 h
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub offset_time: ::std::option::Option<::std::string::String>,
+    /// `packet_limit`: most packets to capture
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub packet_limit: ::std::option::Option<f64>,
+    /// `byte_limit`: full captures only: most bytes to capture
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub byte_limit: ::std::option::Option<f64>,
+    /// `colo_name`: full captures only: the data center, such as ord02
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub colo_name: ::std::option::Option<::std::string::String>,
+    /// `destination_conf`: full captures only: the bucket URI
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub destination_conf: ::std::option::Option<::std::string::String>,
+    /// `error_message`: full captures only: why the capture failed
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_message: ::std::option::Option<::std::string::String>,
+    /// `packets_captured`: full captures only
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub packets_captured: ::std::option::Option<i64>,
+    /// `stop_requested`: RFC 3339 date-time, full captures only: when a stop was requested
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub stop_requested: ::std::option::Option<::std::string::String>,
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum PcapRequestType {
+    /// `simple`
+    Simple,
+    /// `full`
+    Full,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PcapRequestType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Simple => "simple",
+            Self::Full => "full",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PcapRequestType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "simple" => Self::Simple,
+            "full" => Self::Full,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<PcapRequestType> for ::std::string::String {
+    fn from(value: PcapRequestType) -> Self {
+        match value {
+            PcapRequestType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PcapRequestType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum PcapRequestSystem {
+    /// `magic-transit`
+    MagicTransit,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PcapRequestSystem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MagicTransit => "magic-transit",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PcapRequestSystem {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "magic-transit" => Self::MagicTransit,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<PcapRequestSystem> for ::std::string::String {
+    fn from(value: PcapRequestSystem) -> Self {
+        match value {
+            PcapRequestSystem::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PcapRequestSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum PcapRequestStatus {
+    /// `unknown`
+    Unknown,
+    /// `success`
+    Success,
+    /// `pending`
+    Pending,
+    /// `running`
+    Running,
+    /// `conversion_pending`
+    ConversionPending,
+    /// `conversion_running`
+    ConversionRunning,
+    /// `complete`
+    Complete,
+    /// `failed`
+    Failed,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PcapRequestStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Success => "success",
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::ConversionPending => "conversion_pending",
+            Self::ConversionRunning => "conversion_running",
+            Self::Complete => "complete",
+            Self::Failed => "failed",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PcapRequestStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "unknown" => Self::Unknown,
+            "success" => Self::Success,
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "conversion_pending" => Self::ConversionPending,
+            "conversion_running" => Self::ConversionRunning,
+            "complete" => Self::Complete,
+            "failed" => Self::Failed,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<PcapRequestStatus> for ::std::string::String {
+    fn from(value: PcapRequestStatus) -> Self {
+        match value {
+            PcapRequestStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PcapRequestStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct PcapsOwnership {
+    /// `id`: the bucket ID
+    pub id: ::std::string::String,
+    /// `status`
+    pub status: PcapsOwnershipStatus,
+    /// `submitted`: RFC 3339 time the bucket was added
+    pub submitted: ::std::string::String,
+    /// `destination_conf`: the bucket URI
+    pub destination_conf: ::std::string::String,
+    /// `filename`: the ownership challenge file written to the bucket
+    pub filename: ::std::string::String,
+    /// `validated`: RFC 3339 time the bucket was validated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validated: ::std::option::Option<::std::string::String>,
+}
+impl PcapsOwnership {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        status: PcapsOwnershipStatus,
+        submitted: ::std::string::String,
+        destination_conf: ::std::string::String,
+        filename: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            status,
+            submitted,
+            destination_conf,
+            filename,
+            validated: ::std::option::Option::None,
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum PcapsOwnershipStatus {
+    /// `pending`
+    Pending,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl PcapsOwnershipStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PcapsOwnershipStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<PcapsOwnershipStatus> for ::std::string::String {
+    fn from(value: PcapsOwnershipStatus) -> Self {
+        match value {
+            PcapsOwnershipStatus::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for PcapsOwnershipStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of several kinds, told apart by `type`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(tag = "type")]
+pub enum PcapCreateRequest {
+    #[serde(rename = "simple")]
+    Simple(PcapCreateSimple),
+    #[serde(rename = "full")]
+    Full(PcapCreateFull),
+}
+impl ::std::convert::From<PcapCreateSimple> for PcapCreateRequest {
+    fn from(value: PcapCreateSimple) -> Self {
+        Self::Simple(value)
+    }
+}
+impl ::std::convert::From<PcapCreateFull> for PcapCreateRequest {
+    fn from(value: PcapCreateFull) -> Self {
+        Self::Full(value)
+    }
+}
+/// Used by [`MagicPcapCollection::create_pcap_request`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct PcapCreateSimple {
+    /// `system`
+    pub system: PcapRequestSystem,
+    /// `time_limit`: seconds, 1 to 300
+    pub time_limit: f64,
+    /// `packet_limit`: 1 to 10000
+    pub packet_limit: f64,
+    /// `filter_v1`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub filter_v1: ::std::option::Option<PcapFilter>,
+    /// `offset_time`: RFC 3339 date-time, within the last 24 h; defaults to the time of the request
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub offset_time: ::std::option::Option<::std::string::String>,
+}
+impl PcapCreateSimple {
+    /// A value with the required fields set and the others empty.
+    pub fn new(time_limit: f64, packet_limit: f64) -> Self {
+        Self {
+            system: PcapRequestSystem::MagicTransit,
+            time_limit,
+            packet_limit,
+            filter_v1: ::std::option::Option::None,
+            offset_time: ::std::option::Option::None,
+        }
+    }
+}
+/// Used by [`MagicPcapCollection::create_pcap_request`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct PcapCreateFull {
+    /// `system`
+    pub system: PcapRequestSystem,
+    /// `time_limit`: seconds, 1 to 86400
+    pub time_limit: f64,
+    /// `colo_name`: the data center to capture in, such as ord02
+    pub colo_name: ::std::string::String,
+    /// `destination_conf`: the bucket URI, such as s3://pcaps-bucket?region=us-east-1
+    pub destination_conf: ::std::string::String,
+    /// `filter_v1`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub filter_v1: ::std::option::Option<PcapFilter>,
+    /// `packet_limit`: 1 to 10000
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub packet_limit: ::std::option::Option<f64>,
+    /// `byte_limit`: at most 1000000000
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub byte_limit: ::std::option::Option<f64>,
+}
+impl PcapCreateFull {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        time_limit: f64,
+        colo_name: ::std::string::String,
+        destination_conf: ::std::string::String,
+    ) -> Self {
+        Self {
+            system: PcapRequestSystem::MagicTransit,
+            time_limit,
+            colo_name,
+            destination_conf,
+            filter_v1: ::std::option::Option::None,
+            packet_limit: ::std::option::Option::None,
+            byte_limit: ::std::option::Option::None,
+        }
+    }
+}
+/// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct PcapsOwnershipRequest {
+    /// `destination_conf`: the bucket URI, such as s3://pcaps-bucket?region=us-east-1
+    pub destination_conf: ::std::string::String,
+}
+impl PcapsOwnershipRequest {
+    /// A value with the required fields set and the others empty.
+    pub fn new(destination_conf: ::std::string::String) -> Self {
+        Self { destination_conf }
+    }
+}
+/// Used by [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct PcapsOwnershipValidateRequest {
+    /// `destination_conf`: the bucket URI
+    pub destination_conf: ::std::string::String,
+    /// `ownership_challenge`: the challenge file name found in the bucket
+    pub ownership_challenge: ::std::string::String,
+}
+impl PcapsOwnershipValidateRequest {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        destination_conf: ::std::string::String,
+        ownership_challenge: ::std::string::String,
+    ) -> Self {
+        Self {
+            destination_conf,
+            ownership_challenge,
+        }
+    }
 }

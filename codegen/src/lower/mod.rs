@@ -1,0 +1,587 @@
+//! [`SpecDoc`] → IR: validates what the document says, turns JSON skeletons
+//! into shapes, names everything (through [`crate::naming`]) and decides what
+//! each endpoint returns.
+//!
+//! Every problem is reported with its location, and lowering goes on after an
+//! error so that one run shows all of a file's problems.
+
+mod skeleton;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::ir::{
+    Api, Area, Endpoint, Method, Output, Param, PathPart, PathTemplate, Response, Shape, Status,
+    TypeRef,
+};
+use crate::naming::{self, Namespace};
+use crate::overlay::{Overlay, OverlayBody, OverlayEndpoint};
+use crate::parse::{RawEndpoint, RawResponse, SpecDoc, Spanned};
+use crate::rustdoc;
+use self::types::{NamedShape, Types, Variant};
+
+/// Names an area module may not take: the hand-written crate root uses them,
+/// and the module name doubles as an accessor method on `Client`.
+const RESERVED_MODULES: &[&str] = &[
+    "runtime", "generated", "client", "error", "prelude", "builder", "from_env", "clone", "fmt",
+    "base_url",
+];
+
+/// Method names a handle may not give an endpoint.
+const RESERVED_METHODS: &[&str] = &["clone", "fmt", "client", "new"];
+
+/// One document to lower, with its overlay if it has one.
+#[derive(Debug)]
+pub struct Input<'a> {
+    pub source: &'a SourceFile,
+    pub doc: SpecDoc,
+    pub overlay: Option<(&'a SourceFile, Overlay)>,
+}
+
+/// Lowers parsed documents into one API. Areas keep the input order; their
+/// module names are unique across the API.
+pub fn lower(inputs: &[Input<'_>]) -> (Api, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut modules = Namespace::with_reserved(RESERVED_MODULES);
+    let mut areas = Vec::new();
+    for input in inputs {
+        if let Some(mut area) = lower_area(input, &mut diags) {
+            area.module = modules.claim(&area.module, "api");
+            area.handle = naming::type_name(&area.module);
+            areas.push(area);
+        }
+    }
+    (Api { areas }, diags)
+}
+
+/// Lowers one document. Returns `None` only when it has no usable title.
+pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area> {
+    let Input { source, doc, overlay } = input;
+    let title = doc.title.as_ref()?;
+    let Some(module) = naming::module_name(&title.value) else {
+        diags.push(source.error(
+            title.span.clone(),
+            format!("the title `{}` gives no module name; it needs a letter or digit", title.value),
+        ));
+        return None;
+    };
+    let handle = naming::type_name(&module);
+    let mut lowering = AreaLowering {
+        source,
+        diags,
+        overlay: overlay.as_ref().map(|(s, o)| (*s, o)),
+        overlay_types: BTreeSet::new(),
+        matched: Vec::new(),
+        types: Types::new(&[handle.as_str()], BTreeMap::new()),
+    };
+    lowering.prepare_overlay(&title.value, &handle);
+    let mut methods = Namespace::with_reserved(RESERVED_METHODS);
+    let mut endpoints = Vec::new();
+    for raw in &doc.endpoints {
+        if let Some(endpoint) = lowering.endpoint(raw, &mut methods) {
+            endpoints.push(endpoint);
+        }
+    }
+    lowering.report_unmatched();
+    Some(Area {
+        source: source.path().to_owned(),
+        title: title.value.clone(),
+        module,
+        handle,
+        doc: rustdoc::sanitize(&doc.intro),
+        endpoints,
+        types: lowering.types.defs,
+    })
+}
+
+struct AreaLowering<'a> {
+    source: &'a SourceFile,
+    diags: &'a mut Vec<Diagnostic>,
+    overlay: Option<(&'a SourceFile, &'a Overlay)>,
+    /// Names of the overlay's `## Type`s, for the skeleton reader.
+    overlay_types: BTreeSet<String>,
+    /// Which overlay endpoints matched a documented one.
+    matched: Vec<bool>,
+    types: Types,
+}
+
+impl<'a> AreaLowering<'a> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.diags.push(self.source.error(span, message));
+    }
+
+    fn warning(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.diags.push(self.source.warning(span, message));
+    }
+
+    fn overlay_error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        if let Some((source, _)) = self.overlay {
+            self.diags.push(source.error(span, message));
+        }
+    }
+
+    /// Reads the overlay's title and types, and reserves every name it gives.
+    fn prepare_overlay(&mut self, title: &str, handle: &str) {
+        let Some((source, overlay)) = self.overlay else {
+            return;
+        };
+        self.matched = vec![false; overlay.endpoints.len()];
+        if let Some(overlay_title) = &overlay.title {
+            if overlay_title.value != title {
+                self.overlay_error(
+                    overlay_title.span.clone(),
+                    format!("the overlay's title must be the document's: `{title}`"),
+                );
+            }
+        }
+        let mut given: Vec<Spanned<String>> = Vec::new();
+        for ty in &overlay.types {
+            given.push(ty.name.clone());
+            self.overlay_types.insert(ty.name.value.clone());
+        }
+        for endpoint in &overlay.endpoints {
+            for body in [&endpoint.request_body, &endpoint.query].into_iter().flatten() {
+                given.extend(body.name.clone());
+                given.extend(body.variants.iter().filter_map(|v| v.name.clone()));
+            }
+            given.extend(endpoint.responses.iter().filter_map(|r| r.name.clone()));
+        }
+        for ty in &overlay.types {
+            given.extend(ty.body.variants.iter().filter_map(|v| v.name.clone()));
+        }
+        let mut seen = BTreeSet::new();
+        for name in &given {
+            let valid = naming::type_name(&name.value) == name.value;
+            if !valid {
+                self.overlay_error(
+                    name.span.clone(),
+                    format!("type name `{}` must be PascalCase, e.g. `{}`", name.value, naming::type_name(&name.value)),
+                );
+            } else if name.value == handle || !seen.insert(name.value.clone()) {
+                self.overlay_error(name.span.clone(), format!("the type name `{}` is given twice", name.value));
+            }
+        }
+        let mut named = BTreeMap::new();
+        for ty in &overlay.types {
+            if let Some(shape) = self.overlay_shape(source, &ty.name.value, &ty.body) {
+                named.insert(ty.name.value.clone(), shape);
+            }
+        }
+        let reserved: Vec<&str> = std::iter::once(handle).chain(seen.iter().map(String::as_str)).collect();
+        self.types = Types::new(&reserved, named);
+        // Every declared type is generated, used or not.
+        for ty in &overlay.types {
+            self.types.type_of(&Shape::Named(ty.name.value.clone()), &ty.name.value, true, "");
+        }
+    }
+
+    /// A body section's shape: one fence, or variants.
+    fn overlay_shape(&mut self, source: &SourceFile, name: &str, body: &OverlayBody) -> Option<NamedShape> {
+        if body.variants.is_empty() {
+            let Some(fence) = &body.fence else {
+                self.overlay_error(body.span.clone(), "expected a `json` fence with the shape");
+                return None;
+            };
+            let shape = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)).ok()??;
+            return Some(NamedShape::Plain(shape));
+        }
+        let mut variants = Vec::new();
+        for variant in &body.variants {
+            let Some(fence) = &variant.fence else {
+                self.overlay_error(variant.label.span.clone(), "expected a `json` fence with this variant's shape");
+                continue;
+            };
+            let Ok(Some(shape)) = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)) else {
+                continue;
+            };
+            let label = variant.label.value.clone();
+            let struct_name = variant
+                .name
+                .as_ref()
+                .map_or_else(|| format!("{name}{}", naming::type_name(&label)), |n| n.value.clone());
+            variants.push(Variant {
+                label,
+                name: struct_name,
+                shape,
+            });
+        }
+        Some(NamedShape::OneOf(variants))
+    }
+
+    /// The overlay endpoint for `method path`, marked as matched.
+    fn overlay_endpoint(&mut self, method: Method, path: &str) -> Option<(&'a SourceFile, &'a OverlayEndpoint)> {
+        let (source, overlay) = self.overlay?;
+        let index = overlay.endpoints.iter().position(|e| {
+            e.method.as_ref().is_some_and(|m| m.value == method.as_str()) && e.path.as_ref().is_some_and(|p| p.value == path)
+        })?;
+        self.matched[index] = true;
+        Some((source, &overlay.endpoints[index]))
+    }
+
+    fn report_unmatched(&mut self) {
+        let Some((source, overlay)) = self.overlay else {
+            return;
+        };
+        for (endpoint, matched) in overlay.endpoints.iter().zip(self.matched.clone()) {
+            if matched {
+                continue;
+            }
+            let message = match (&endpoint.method, &endpoint.path) {
+                (Some(m), Some(p)) => format!(
+                    "`{} {}` matches no endpoint of {}",
+                    m.value,
+                    p.value,
+                    self.source.path()
+                ),
+                _ => "an overlay endpoint needs its method line (**METHOD** `/path`) to match the document".to_owned(),
+            };
+            self.diags.push(source.error(endpoint.title.span.clone(), message));
+        }
+    }
+
+    fn endpoint(&mut self, raw: &RawEndpoint, methods: &mut Namespace) -> Option<Endpoint> {
+        let errors_before = self.error_count();
+        let method = raw.method.as_ref().and_then(|m| self.method(m));
+        let path = raw.path.as_ref().and_then(|p| self.path(p));
+        let mut responses: Vec<Response> = raw.responses.iter().filter_map(|r| self.response(r)).collect();
+        let base_name = naming::method_name(&raw.title.value);
+        if base_name.is_none() {
+            self.error(
+                raw.title.span.clone(),
+                format!(
+                    "the title `{}` gives no method name; it needs a letter or digit",
+                    raw.title.value
+                ),
+            );
+        }
+        let (Some(method), Some(path), Some(base_name)) = (method, path, base_name) else {
+            return None;
+        };
+        if self.error_count() > errors_before {
+            return None;
+        }
+        // A repeated title (often a PUT/PATCH pair) takes the HTTP method as a
+        // suffix, then a number: `update_x`, `update_x_patch`, `update_x_patch2`.
+        let rust_name = methods.claim(&base_name, &method.as_str().to_ascii_lowercase());
+        let pascal = naming::type_name(&rust_name);
+        let mut patch = Patch::default();
+        if let Some((source, overlay)) = self.overlay_endpoint(method, &path.template) {
+            patch = self.apply_overlay(source, overlay, &pascal, &rust_name, &mut responses);
+        }
+        let output = self.output(&rust_name, &responses, &patch.names);
+        let doc = rustdoc::sanitize(&format!(
+            "{}\n\n`{} {}`\n\n{}",
+            raw.title.value,
+            method.as_str(),
+            path.template,
+            raw.description
+        ));
+        Some(Endpoint {
+            title: raw.title.value.clone(),
+            rust_name,
+            method,
+            path,
+            description: raw.description.clone(),
+            doc: doc.trim_end().to_owned(),
+            responses,
+            output,
+            request_body: patch.request_body,
+            query: patch.query,
+            accept: patch.accept,
+        })
+    }
+
+    /// Merges an overlay endpoint into the documented responses and reads
+    /// its request body and query.
+    fn apply_overlay(
+        &mut self,
+        source: &SourceFile,
+        overlay: &OverlayEndpoint,
+        pascal: &str,
+        user: &str,
+        responses: &mut [Response],
+    ) -> Patch {
+        let mut patch = Patch::default();
+        for (body, default_name, slot) in [
+            (&overlay.request_body, format!("{pascal}Body"), 0),
+            (&overlay.query, format!("{pascal}Query"), 1),
+        ] {
+            let Some(body) = body else { continue };
+            let name = body.name.as_ref().map_or(default_name, |n| n.value.clone());
+            let exact = body.name.is_some();
+            let ty = match self.overlay_shape(source, &name, body) {
+                Some(NamedShape::Plain(shape)) => self.types.type_of(&shape, &name, exact, user),
+                Some(NamedShape::OneOf(variants)) => self.types.union(&name, &variants, user),
+                None => continue,
+            };
+            if slot == 0 {
+                patch.request_body = Some(ty);
+            } else {
+                patch.query = Some(ty);
+            }
+        }
+        for response in &overlay.responses {
+            let Some(status) = self.status_in(source, &response.status) else { continue };
+            let Some(documented) = responses.iter_mut().find(|r| r.status == status) else {
+                let message = format!("the document has no `{}` response for this endpoint", response.status.value);
+                self.diags.push(source.error(response.status.span.clone(), message));
+                continue;
+            };
+            if let Some(accept) = &response.accept {
+                patch.accept = Some(accept.value.clone());
+            }
+            let Some(fence) = &response.fence else { continue };
+            let Ok(Some(shape)) = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)) else {
+                continue;
+            };
+            let fits = documented.body.as_ref().is_none_or(|doc| self.fits(doc, &shape));
+            if !fits && !response.replaces {
+                let message = format!(
+                    "this shape differs from the one {} documents for `{}`; add `> Override` under the status to replace it",
+                    self.source.path(),
+                    response.status.value
+                );
+                self.diags.push(source.error(fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start), message));
+                continue;
+            }
+            if let Some(name) = &response.name {
+                patch.names.push((status, name.value.clone()));
+            }
+            documented.body = Some(shape);
+        }
+        patch
+    }
+
+    /// Does the overlay's `shape` refine the documented `doc` shape (same
+    /// fields and types; enums for strings; `null` in the doc fits anything)?
+    fn fits(&self, doc: &Shape, shape: &Shape) -> bool {
+        let shape = self.types.resolve(shape);
+        match (doc, shape) {
+            (Shape::Unknown, _) => true,
+            (Shape::String, Shape::Enum(_)) => true,
+            (Shape::EmptyObject, Shape::Object(_)) => true,
+            (Shape::Array(a), Shape::Array(b)) => self.fits(a, b),
+            (Shape::Object(a), Shape::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter().all(|fa| {
+                        b.iter().any(|fb| fb.wire_name == fa.wire_name && self.fits(&fa.shape, &fb.shape))
+                    })
+            }
+            (a, b) => a == b,
+        }
+    }
+
+    fn error_count(&self) -> usize {
+        self.diags.iter().filter(|d| d.is_error()).count()
+    }
+
+    fn method(&mut self, method: &Spanned<String>) -> Option<Method> {
+        let found = Method::from_wire(&method.value);
+        if found.is_none() {
+            let hint = Method::from_wire(&method.value.to_ascii_uppercase())
+                .map(|m| format!("; write it in upper case: `{}`", m.as_str()))
+                .unwrap_or_default();
+            self.error(
+                method.span.clone(),
+                format!(
+                    "unknown HTTP method `{}`; expected GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS{hint}",
+                    method.value
+                ),
+            );
+        }
+        found
+    }
+
+    fn path(&mut self, path: &Spanned<String>) -> Option<PathTemplate> {
+        let text = &path.value;
+        let at = |i: usize, len: usize| path.span.start + i..path.span.start + i + len;
+        if !text.starts_with('/') {
+            self.error(at(0, text.len().max(1)), format!("the path `{text}` must start with `/`"));
+            return None;
+        }
+        let mut parts = Vec::new();
+        let mut params: Vec<Param> = Vec::new();
+        let mut literal = String::new();
+        let mut ok = true;
+        let mut i = 0;
+        while i < text.len() {
+            let rest = &text[i..];
+            let c = rest.chars().next().unwrap_or_default();
+            match c {
+                '{' => {
+                    let Some(close) = rest.find('}') else {
+                        self.error(at(i, 1), "this `{` is never closed with `}`");
+                        return None;
+                    };
+                    let name = &rest[1..close];
+                    if let Some(inner) = name.find('{') {
+                        self.error(at(i + 1 + inner, 1), "a `{` inside a path parameter");
+                        return None;
+                    }
+                    if name.trim().is_empty() {
+                        self.error(at(i, close + 1), "a path parameter with an empty name");
+                        ok = false;
+                    } else {
+                        if !literal.is_empty() {
+                            parts.push(PathPart::Literal(std::mem::take(&mut literal)));
+                        }
+                        let rust_name = naming::param_name(name);
+                        let index = match params.iter().position(|p| p.wire_name == name) {
+                            Some(index) => index,
+                            None => {
+                                if let Some(other) = params.iter().find(|p| p.rust_name == rust_name) {
+                                    let message = format!(
+                                        "path parameters `{{{}}}` and `{{{name}}}` would both be the argument `{rust_name}`; use one spelling",
+                                        other.wire_name
+                                    );
+                                    self.error(at(i, close + 1), message);
+                                    ok = false;
+                                }
+                                params.push(Param {
+                                    wire_name: name.to_owned(),
+                                    rust_name,
+                                });
+                                params.len() - 1
+                            }
+                        };
+                        parts.push(PathPart::Param(index));
+                    }
+                    i += close + 1;
+                }
+                '}' => {
+                    self.error(at(i, 1), "this `}` has no matching `{`");
+                    return None;
+                }
+                _ if c.is_whitespace() => {
+                    self.error(at(i, 1), "a path may not contain white space");
+                    return None;
+                }
+                _ => {
+                    literal.push(c);
+                    i += c.len_utf8();
+                }
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(PathPart::Literal(literal));
+        }
+        ok.then(|| PathTemplate {
+            template: text.clone(),
+            parts,
+            params,
+        })
+    }
+
+    fn response(&mut self, raw: &RawResponse) -> Option<Response> {
+        let status = self.status(&raw.status);
+        let data_at_result = match &raw.quote {
+            None => false,
+            Some(quote) if quote.code.as_deref() == Some("body[\"result\"]") => true,
+            Some(quote) => {
+                self.warning(
+                    quote.span.clone(),
+                    format!(
+                        "unrecognised quote `{}`; only `Data is at `body[\"result\"]`` is understood, so the body is taken whole",
+                        quote.text
+                    ),
+                );
+                false
+            }
+        };
+        let body = match &raw.fence {
+            Some(fence) => skeleton::fence_shape(self.source, fence, self.diags, None).ok(),
+            None => Some(None),
+        };
+        Some(Response {
+            status: status?,
+            description: raw.description.clone(),
+            data_at_result,
+            body: body?,
+        })
+    }
+
+    fn status(&mut self, status: &Spanned<String>) -> Option<Status> {
+        let source = self.source;
+        self.status_in(source, status)
+    }
+
+    fn status_in(&mut self, source: &SourceFile, status: &Spanned<String>) -> Option<Status> {
+        let s = status.value.as_str();
+        let bytes = s.as_bytes();
+        let parsed = if s.eq_ignore_ascii_case("default") {
+            Some(Status::Default)
+        } else if bytes.len() == 3 && bytes.iter().all(u8::is_ascii_digit) {
+            s.parse().ok().filter(|c| (100..600).contains(c)).map(Status::Code)
+        } else if bytes.len() == 3
+            && (b'1'..=b'5').contains(&bytes[0])
+            && bytes[1..].eq_ignore_ascii_case(b"xx")
+        {
+            Some(Status::Class(bytes[0] - b'0'))
+        } else {
+            None
+        };
+        if parsed.is_none() {
+            self.diags.push(source.error(
+                status.span.clone(),
+                format!(
+                    "`{s}` is not a response status; expected a code (200), a class (4XX) or `default`"
+                ),
+            ));
+        }
+        parsed
+    }
+
+    /// Decides what a successful call returns.
+    /// Decides what a successful call returns. `names` are type names an
+    /// overlay gave to responses.
+    fn output(&mut self, method: &str, responses: &[Response], names: &[(Status, String)]) -> Output {
+        let mut successes: Vec<&Response> = responses.iter().filter(|r| r.status.is_success()).collect();
+        if successes.is_empty() {
+            // With no documented success, a lone `default` describes it.
+            successes = responses.iter().filter(|r| r.status == Status::Default).collect();
+            if successes.len() != 1 || responses.len() != 1 {
+                return Output::Raw;
+            }
+        }
+        if successes.iter().all(|r| r.status == Status::Code(204)) {
+            return Output::NoContent;
+        }
+        let with_body: Vec<&Response> = successes.iter().copied().filter(|r| r.body.is_some()).collect();
+        let Some(first) = with_body.first() else {
+            return Output::Raw;
+        };
+        let envelope = first.data_at_result;
+        let same = with_body
+            .iter()
+            .all(|r| r.body == first.body && r.data_at_result == envelope);
+        if !same {
+            // Several different success bodies: nothing typed fits them all.
+            return Output::Json {
+                ty: TypeRef::Value,
+                envelope,
+            };
+        }
+        let shape = first.body.clone().unwrap_or(Shape::Unknown);
+        let given = names.iter().find(|(status, _)| *status == first.status).map(|(_, name)| name.clone());
+        let pascal = naming::type_name(method);
+        let hint = match (&given, &shape) {
+            (Some(name), _) => name.clone(),
+            (None, Shape::Array(_)) => format!("{pascal}Item"),
+            (None, _) => format!("{pascal}Response"),
+        };
+        let ty = self.types.type_of(&shape, &hint, given.is_some(), method);
+        Output::Json { ty, envelope }
+    }
+}
+
+/// What an overlay adds to one endpoint.
+#[derive(Debug, Default)]
+struct Patch {
+    request_body: Option<TypeRef>,
+    query: Option<TypeRef>,
+    accept: Option<String>,
+    /// Type names given to responses.
+    names: Vec<(Status, String)>,
+}
