@@ -111,7 +111,7 @@ fn prepare_crate(root: &Path, out: &Path, modules: &[&str]) -> std::io::Result<(
     }
     copy_tree(&client.join("src"), &src, &|p| p.file_name().is_some_and(|n| n == "generated"))?;
 
-    let manifest = std::fs::read_to_string(client.join("Cargo.toml"))?;
+    let manifest = library_manifest(&std::fs::read_to_string(client.join("Cargo.toml"))?);
     let mut features = String::from("all = [");
     features.push_str(&modules.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", "));
     features.push_str("]\n");
@@ -129,6 +129,26 @@ fn prepare_crate(root: &Path, out: &Path, modules: &[&str]) -> std::io::Result<(
     std::fs::write(out.join("Cargo.toml"), format!("{manifest}\n[workspace]\n"))?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))?;
     Ok(())
+}
+
+/// The parts of a manifest that build the library: tests, examples and
+/// benches (and their dev-dependencies) stay behind with the sources that
+/// use them.
+fn library_manifest(manifest: &str) -> String {
+    let mut keep = true;
+    let mut out = String::new();
+    for line in manifest.lines() {
+        let header = line.trim();
+        if header.starts_with('[') {
+            keep = matches!(header, "[package]" | "[dependencies]" | "[features]")
+                || header.starts_with("[lints");
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) -> std::io::Result<()> {
