@@ -161,6 +161,9 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                 } else if heading == "Responses" {
                     at = At::Responses;
                 } else {
+                    // What follows belongs to no known section; the error
+                    // here says so once, rather than once per block.
+                    at = At::Endpoint;
                     diags.push(source.error(
                         span,
                         format!("unknown overlay section `{heading}`; expected `Request body`, `Query` or `Responses`"),
@@ -197,9 +200,11 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                             });
                         }
                     }
-                    At::Top | At::Endpoint => {
+                    At::Top => {
                         diags.push(source.error(span, "a `####` heading outside a body or `### Responses` section"));
                     }
+                    // Under an unknown section, already reported.
+                    At::Endpoint => {}
                 }
             }
             Block::Paragraph if matches!(at, At::Endpoint) && first_line.starts_with("**") => {
@@ -250,6 +255,7 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                 match slot {
                     Some(slot @ None) => *slot = Some(fence),
                     Some(Some(_)) => diags.push(source.error(line_span, "a second fence in one place")),
+                    None if matches!(at, At::Endpoint) => {}
                     None => diags.push(source.error(line_span, "a fence outside a type, body or response")),
                 }
             }

@@ -187,6 +187,12 @@ impl<'a> AreaLowering<'a> {
             let shape = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)).ok()??;
             return Some(NamedShape::Plain(shape));
         }
+        if let Some(fence) = &body.fence {
+            self.overlay_error(
+                fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
+                "a fence before the `####` variants; give either one fence or one fence per variant",
+            );
+        }
         let mut variants = Vec::new();
         for variant in &body.variants {
             let Some(fence) = &variant.fence else {
