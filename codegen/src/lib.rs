@@ -14,6 +14,7 @@ pub mod ir;
 pub mod lower;
 pub mod naming;
 pub mod overlay;
+mod parallel;
 pub mod parse;
 mod rustdoc;
 
@@ -74,9 +75,9 @@ pub fn build_ir(sources: &[SourceFile]) -> Result<(ir::Api, Vec<Diagnostic>), Di
             Some((source, overlay))
         })
         .collect();
+    let parsed = parallel::map(&docs, |source| parse::parse(source));
     let mut inputs = Vec::with_capacity(docs.len());
-    for source in docs {
-        let (doc, parse_diags) = parse::parse(source);
+    for (source, (doc, parse_diags)) in docs.into_iter().zip(parsed) {
         diags.extend(parse_diags);
         let stem = source.path().strip_suffix(".md").unwrap_or(source.path());
         let overlay = overlays

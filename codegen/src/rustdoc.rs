@@ -12,6 +12,15 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 /// Returns `markdown` rewritten so that `cargo doc -D warnings` and
 /// `cargo test --doc` accept it.
 pub fn sanitize(markdown: &str) -> String {
+    // Clippy objects to tabs in doc comments; Markdown reads a tab as (up
+    // to) four spaces anyway.
+    let expanded;
+    let markdown = if markdown.contains('\t') {
+        expanded = markdown.replace('\t', "    ");
+        expanded.as_str()
+    } else {
+        markdown
+    };
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut text_run: Option<Range<usize>> = None;
     let mut in_code = false;
@@ -167,6 +176,7 @@ mod tests {
             ("a <b>bold</b> word", "a &lt;b&gt;bold&lt;/b&gt; word"),
             ("<br>", "&lt;br&gt;"),
             ("`[code]` stays", "`[code]` stays"),
+            ("- a\n\t- nested", "- a\n    - nested"),
         ];
         for (input, expected) in table {
             assert_eq!(sanitize(input), expected, "{input}");

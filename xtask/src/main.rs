@@ -73,10 +73,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match &args {
+    // A panic is a bug in the generator, never the user's fault; it still
+    // ends with a plain failure, not Rust's exit code 101.
+    let result = std::panic::catch_unwind(|| match &args {
         Command::Sync(args) => run(args),
         Command::Corpus(args) => corpus::run(&workspace_root(), args),
-    };
+    })
+    .unwrap_or_else(|_| {
+        Err("error: internal error: the generator panicked (message above); please report it with the input".to_owned())
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

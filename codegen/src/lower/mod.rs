@@ -46,8 +46,14 @@ pub fn lower(inputs: &[Input<'_>]) -> (Api, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut modules = Namespace::with_reserved(RESERVED_MODULES);
     let mut areas = Vec::new();
-    for input in inputs {
-        if let Some(mut area) = lower_area(input, &mut diags) {
+    // Areas are independent until their module names are made unique.
+    let lowered = crate::parallel::map(inputs, |input| {
+        let mut diags = Vec::new();
+        (lower_area(input, &mut diags), diags)
+    });
+    for (area, area_diags) in lowered {
+        diags.extend(area_diags);
+        if let Some(mut area) = area {
             area.module = modules.claim(&area.module, "api");
             area.handle = naming::type_name(&area.module);
             areas.push(area);
