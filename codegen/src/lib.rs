@@ -19,6 +19,7 @@ pub mod parse;
 mod rustdoc;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
 pub use emit::EmitOptions;
@@ -35,13 +36,38 @@ pub struct Generated {
     pub stats: Stats,
 }
 
-/// What was read.
+/// What was read, and how long each stage took.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
     pub files: usize,
     pub endpoints: usize,
     pub responses: usize,
     pub types: usize,
+    pub timings: Timings,
+}
+
+/// Wall time of parsing and lowering; emitting and formatting run per area
+/// on several threads, so theirs is time summed over threads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    pub parse: Duration,
+    pub lower: Duration,
+    pub emit: Duration,
+    pub format: Duration,
+}
+
+impl Timings {
+    /// One line for `--timings`.
+    pub fn summary(&self) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        format!(
+            "parse {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms (emit and format summed over threads)",
+            ms(self.parse),
+            ms(self.lower),
+            ms(self.emit),
+            ms(self.format)
+        )
+    }
 }
 
 impl Stats {
@@ -52,6 +78,7 @@ impl Stats {
             endpoints: endpoints.clone().count(),
             responses: endpoints.map(|e| e.responses.len()).sum(),
             types: api.areas.iter().map(|a| a.types.len()).sum(),
+            timings: Timings::default(),
         }
     }
 }
@@ -64,6 +91,11 @@ pub const OVERLAY_SUFFIX: &str = ".overlay.md";
 /// success the IR comes with the warnings; on failure every error (and
 /// warning) of every file.
 pub fn build_ir(sources: &[SourceFile]) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    build_ir_timed(sources, &mut Timings::default())
+}
+
+fn build_ir_timed(sources: &[SourceFile], timings: &mut Timings) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    let started = Instant::now();
     let mut diags: Vec<Diagnostic> = Vec::new();
     let (overlays, docs): (Vec<&SourceFile>, Vec<&SourceFile>) =
         sources.iter().partition(|s| s.path().ends_with(OVERLAY_SUFFIX));
@@ -90,7 +122,10 @@ pub fn build_ir(sources: &[SourceFile]) -> Result<(ir::Api, Vec<Diagnostic>), Di
         let stem = source.path().strip_suffix(OVERLAY_SUFFIX).unwrap_or(source.path());
         diags.push(source.error(0..0, format!("this overlay has no document to add to: `{stem}.md` is missing")));
     }
+    let parsed_at = Instant::now();
+    timings.parse = parsed_at - started;
     let (api, lower_diags) = lower::lower(&inputs);
+    timings.lower = parsed_at.elapsed();
     diags.extend(lower_diags);
     sort_diagnostics(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {
@@ -102,8 +137,9 @@ pub fn build_ir(sources: &[SourceFile]) -> Result<(ir::Api, Vec<Diagnostic>), Di
 
 /// Generates the files of `src/generated/` from the sources.
 pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generated, Diagnostics> {
-    let (api, warnings) = build_ir(sources)?;
-    let files = emit::emit(&api, options).map_err(|err| {
+    let mut timings = Timings::default();
+    let (api, warnings) = build_ir_timed(sources, &mut timings)?;
+    let (files, times) = emit::emit_timed(&api, options).map_err(|err| {
         // Emitted code that does not parse is a generator bug, not bad input;
         // say so rather than pretend the spec is at fault.
         Diagnostics(vec![Diagnostic {
@@ -116,10 +152,12 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
             width: 1,
         }])
     })?;
+    timings.emit = times.tokens;
+    timings.format = times.format;
     Ok(Generated {
         files,
         warnings,
-        stats: Stats::of(&api),
+        stats: Stats { timings, ..Stats::of(&api) },
     })
 }
 

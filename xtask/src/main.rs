@@ -278,9 +278,10 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if args.timings {
         eprintln!(
-            "timings: read {:.1} ms, parse+lower+emit+format {:.1} ms, write {:.1} ms, total {:.1} ms",
+            "timings: read {:.1} ms, generate {:.1} ms ({}), write {:.1} ms, total {:.1} ms wall",
             read.as_secs_f64() * 1e3,
             generate_time.as_secs_f64() * 1e3,
+            stats.timings.summary(),
             (started.elapsed() - read - generate_time).as_secs_f64() * 1e3,
             started.elapsed().as_secs_f64() * 1e3,
         );
