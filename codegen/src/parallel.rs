@@ -19,7 +19,10 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     let mut shares: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                scope.spawn(move || {
+                // Generous stacks: syn and prettyplease recurse per nesting
+                // level of the code they read.
+                let builder = std::thread::Builder::new().stack_size(16 << 20);
+                builder.spawn_scoped(scope, move || {
                     items
                         .iter()
                         .enumerate()
@@ -29,7 +32,8 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
                         .collect::<Vec<_>>()
                 })
             })
-            .collect();
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|err| panic!("cannot start a worker thread: {err}"));
         handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))

@@ -325,6 +325,13 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
                         "a quote in `### Responses` must come right after a `####` status heading",
                     )),
                 },
+                Block::Code(fence) if !(fence.info.is_empty() || fence.info.eq_ignore_ascii_case("json")) => {
+                    let at = fence.span.start + text[fence.span.clone()].find(fence.info.as_str()).unwrap_or(0);
+                    diags.push(source.error(
+                        at..at + fence.info.len(),
+                        format!("a `{}` fence where a response body (`json`) is expected", fence.info),
+                    ));
+                }
                 Block::Code(fence) => match endpoint.responses.last_mut() {
                     Some(response) if response.fence.is_none() => response.fence = Some(fence),
                     Some(_) => diags.push(source.error(
@@ -349,6 +356,12 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
     }
     finish_endpoint(&mut doc, &mut description, text.len());
     doc.intro = intro.join("\n\n");
+    if let (Section::MethodLine, Some(endpoint)) = (&section, doc.endpoints.last()) {
+        diags.push(source.error(
+            endpoint.title.span.clone(),
+            "expected the method line (**METHOD** `/path`) after this endpoint title, but the file ends",
+        ));
+    }
 
     if doc.title.is_none() {
         let at = doc.endpoints.first().map_or(0, |e| e.span.start);

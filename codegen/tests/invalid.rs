@@ -293,7 +293,7 @@ fn odd_documents_warn_where_they_should() {
                 "#### 200 OK.\n> Data is at `body`\n```json\nnull\n```\n",
             ),
             &[
-                "odd.md:7:1: warning: unrecognised quote `Data is at body`; only `Data is at `body[\"result\"]`` is understood, so the body is taken whole",
+                "odd.md:7:1: warning: unrecognised quote \"Data is at body\"; only \"Data is at `body[\"result\"]`\" is understood, so the body is taken whole",
             ],
         ),
     ];

@@ -584,29 +584,23 @@ fn generate_on_small_stack(text: String) -> Result<(), String> {
         .unwrap()
 }
 
-/// JSON objects just inside serde_json's nesting limit (128) become 126
-/// nested struct types.
+/// Objects nested to the skeleton limit (32) become 32 nested struct types;
+/// one more level is a located error.
 #[test]
 fn json_objects_nested_to_the_limit() {
-    let body = format!("{}\"*string*\"{}", "{\"a\": ".repeat(126), "}".repeat(126));
-    generate_on_small_stack(endpoint_doc("Deep.", &body)).unwrap();
+    let nested = |depth: usize| format!("{}\"*string*\"{}", "{\"a\": ".repeat(depth), "}".repeat(depth));
+    generate_on_small_stack(endpoint_doc("Deep.", &nested(32))).unwrap();
+    let rendered = generate_on_small_stack(endpoint_doc("Deep.", &nested(33))).unwrap_err();
+    assert!(rendered.contains("error: nested more than 32 levels deep"), "{rendered}");
 }
 
 /// Regression (found here): arrays nested 52 or more deep (serde_json accepts
-/// 127) become `Vec<Vec<…>>` so deep that `syn::parse2` in
-/// `emit::format_file` overflows a 2 MiB stack when syn is built without
-/// optimisation, and the process aborts. `emit` runs on `parallel::map`
-/// threads, which have 2 MiB stacks, so `cargo xtask generate` on several
-/// documents is exposed too. Lowering should refuse skeletons nested deeper
-/// than a small bound with a located error. Ignored until then, because an
-/// overflow takes the whole test binary down: run it with `--ignored`.
+/// 127) became `Vec<Vec<…>>` so deep that `syn::parse2` in
+/// `emit::format_file` overflowed a 2 MiB stack, and the process aborted.
+/// Skeletons are now limited to 32 levels, with a located error.
 #[test]
-#[ignore = "stack overflow in emit::format_file (syn::parse2) for deeply nested arrays"]
 fn regression_deeply_nested_arrays_overflow_the_stack() {
     let body = format!("{}\"*string*\"{}", "[".repeat(126), "]".repeat(126));
-    let result = generate_on_small_stack(endpoint_doc("Deep.", &body));
-    // Either outcome is fine, as long as an error is located in the fence.
-    if let Err(rendered) = result {
-        assert!(rendered.starts_with("deep.md:8:"), "{rendered}");
-    }
+    let rendered = generate_on_small_stack(endpoint_doc("Deep.", &body)).unwrap_err();
+    assert!(rendered.starts_with("deep.md:8:33: error: nested more than 32 levels deep"), "{rendered}");
 }

@@ -69,7 +69,11 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
     let Some(module) = naming::module_name(&title.value) else {
         diags.push(source.error(
             title.span.clone(),
-            format!("the title `{}` gives no module name; it needs a letter or digit", title.value),
+            if title.value.is_empty() {
+                "the `#` title is empty".to_owned()
+            } else {
+                format!("the title `{}` gives no module name; it needs an ASCII letter or digit", title.value)
+            },
         ));
         return None;
     };
@@ -81,8 +85,12 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         overlay_types: BTreeSet::new(),
         matched: Vec::new(),
         types: Types::new(&[handle.as_str()], BTreeMap::new()),
+        routes: BTreeMap::new(),
     };
     lowering.prepare_overlay(&title.value, &handle);
+    if doc.endpoints.is_empty() {
+        lowering.warning(title.span.clone(), "this document has no `##` endpoints; its module will be empty");
+    }
     let mut methods = Namespace::with_reserved(RESERVED_METHODS);
     let mut endpoints = Vec::new();
     for raw in &doc.endpoints {
@@ -111,6 +119,8 @@ struct AreaLowering<'a> {
     /// Which overlay endpoints matched a documented one.
     matched: Vec<bool>,
     types: Types,
+    /// `METHOD path` → the title that documented it first.
+    routes: BTreeMap<(Method, String), String>,
 }
 
 impl<'a> AreaLowering<'a> {
@@ -258,21 +268,42 @@ impl<'a> AreaLowering<'a> {
         let method = raw.method.as_ref().and_then(|m| self.method(m));
         let path = raw.path.as_ref().and_then(|p| self.path(p));
         let mut responses: Vec<Response> = raw.responses.iter().filter_map(|r| self.response(r)).collect();
+        for (i, response) in raw.responses.iter().enumerate() {
+            let status = response.status.value.to_ascii_lowercase();
+            if raw.responses[..i].iter().any(|r| r.status.value.to_ascii_lowercase() == status) {
+                self.warning(
+                    response.status.span.clone(),
+                    format!("status `{}` is listed twice for this endpoint; the first one is used", response.status.value),
+                );
+            }
+        }
         let base_name = naming::method_name(&raw.title.value);
         if base_name.is_none() {
-            self.error(
-                raw.title.span.clone(),
+            let message = if raw.title.value.is_empty() {
+                "the `##` endpoint title is empty".to_owned()
+            } else {
                 format!(
-                    "the title `{}` gives no method name; it needs a letter or digit",
+                    "the title `{}` gives no method name; it needs an ASCII letter or digit",
                     raw.title.value
-                ),
-            );
+                )
+            };
+            self.error(raw.title.span.clone(), message);
         }
         let (Some(method), Some(path), Some(base_name)) = (method, path, base_name) else {
             return None;
         };
         if self.error_count() > errors_before {
             return None;
+        }
+        if let Some(first) = self.routes.get(&(method, path.template.clone())) {
+            let message = format!(
+                "`{} {}` is documented twice (first as `{first}`); each gets its own method",
+                method.as_str(),
+                path.template
+            );
+            self.warning(raw.title.span.clone(), message);
+        } else {
+            self.routes.insert((method, path.template.clone()), raw.title.value.clone());
         }
         // A repeated title (often a PUT/PATCH pair) takes the HTTP method as a
         // suffix, then a number: `update_x`, `update_x_patch`, `update_x_patch2`.
@@ -435,6 +466,14 @@ impl<'a> AreaLowering<'a> {
                     if name.trim().is_empty() {
                         self.error(at(i, close + 1), "a path parameter with an empty name");
                         ok = false;
+                    } else if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+                        || !name.chars().any(|c| c.is_ascii_alphabetic())
+                    {
+                        self.error(
+                            at(i, close + 1),
+                            format!("the path parameter name `{name}` must be made of ASCII letters, digits, `_`, `-` or `.`"),
+                        );
+                        ok = false;
                     } else {
                         if !literal.is_empty() {
                             parts.push(PathPart::Literal(std::mem::take(&mut literal)));
@@ -495,7 +534,7 @@ impl<'a> AreaLowering<'a> {
                 self.warning(
                     quote.span.clone(),
                     format!(
-                        "unrecognised quote `{}`; only `Data is at `body[\"result\"]`` is understood, so the body is taken whole",
+                        "unrecognised quote \"{}\"; only \"Data is at `body[\"result\"]`\" is understood, so the body is taken whole",
                         quote.text
                     ),
                 );
@@ -522,6 +561,10 @@ impl<'a> AreaLowering<'a> {
     fn status_in(&mut self, source: &SourceFile, status: &Spanned<String>) -> Option<Status> {
         let s = status.value.as_str();
         let bytes = s.as_bytes();
+        if s.is_empty() {
+            self.diags.push(source.error(status.span.clone(), "a `####` heading with no status; expected a code (200), a class (4XX) or `default`"));
+            return None;
+        }
         let parsed = if s.eq_ignore_ascii_case("default") {
             Some(Status::Default)
         } else if bytes.len() == 3 && bytes.iter().all(u8::is_ascii_digit) {
@@ -538,7 +581,7 @@ impl<'a> AreaLowering<'a> {
             self.diags.push(source.error(
                 status.span.clone(),
                 format!(
-                    "`{s}` is not a response status; expected a code (200), a class (4XX) or `default`"
+                    "`{s}` is not a response status; expected a code from 100 to 599, a class (4XX) or `default`"
                 ),
             ));
         }

@@ -25,7 +25,7 @@ pub(super) fn fence_shape(
     if fence.content.trim().is_empty() {
         return Ok(None);
     }
-    let value: serde_json::Value = match serde_json::from_str(&fence.content) {
+    let value: Json = match serde_json::from_str(&fence.content) {
         Ok(value) => value,
         Err(err) => {
             let message = err.to_string();
@@ -41,6 +41,7 @@ pub(super) fn fence_shape(
         overlay_types,
         cursor: 0,
         failed: false,
+        depth: 0,
     };
     let leaf = reader.shape(&value);
     if reader.failed {
@@ -59,11 +60,80 @@ fn json_error_span(source: &SourceFile, fence: &Fence, err: &serde_json::Error) 
     let line_start = source.line_start(first_line + err.line().saturating_sub(1));
     let line = &source.text()[line_start..];
     let line = &line[..line.find('\n').unwrap_or(line.len())];
-    let offset = line
-        .char_indices()
-        .nth(err.column().saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i);
+    // serde_json counts columns in bytes.
+    let mut offset = err.column().saturating_sub(1).min(line.len());
+    while !line.is_char_boundary(offset) {
+        offset -= 1;
+    }
     line_start + offset..line_start + offset + 1
+}
+
+/// Deepest nesting a skeleton may have. Real ones stay under ten levels; the
+/// limit keeps every later recursive stage (lowering, emitting, syn,
+/// prettyplease) far from the end of its stack.
+const MAX_DEPTH: usize = 32;
+
+/// A JSON value that keeps every key of an object, duplicates included, in
+/// the order written.
+#[derive(Debug)]
+enum Json {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::String(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(Json::Object(entries))
+    }
 }
 
 /// A shape and what a placeholder said about the field holding it.
@@ -92,6 +162,7 @@ struct Reader<'a> {
     /// Byte offset into the fence content; values are located in order.
     cursor: usize,
     failed: bool,
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -115,31 +186,49 @@ impl Reader<'_> {
         }
     }
 
-    fn shape(&mut self, value: &serde_json::Value) -> Leaf {
-        use serde_json::Value;
+    fn shape(&mut self, value: &Json) -> Leaf {
+        if matches!(value, Json::Array(_) | Json::Object(_)) {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                let span = self.locate(if matches!(value, Json::Array(_)) { "[" } else { "{" });
+                if !self.failed {
+                    self.error(span, format!("nested more than {MAX_DEPTH} levels deep; no real response is"));
+                }
+                self.depth -= 1;
+                return Shape::Unknown.into();
+            }
+        }
+        let leaf = self.value_shape(value);
+        if matches!(value, Json::Array(_) | Json::Object(_)) {
+            self.depth -= 1;
+        }
+        leaf
+    }
+
+    fn value_shape(&mut self, value: &Json) -> Leaf {
         match value {
-            Value::Null => {
+            Json::Null => {
                 self.locate("null");
                 Shape::Unknown.into()
             }
-            Value::String(s) => {
+            Json::String(s) => {
                 let token = serde_json::to_string(s).unwrap_or_default();
                 let span = self.locate(&token);
                 self.placeholder(s, &token, span)
             }
-            Value::Number(n) => {
+            Json::Number(n) => {
                 let span = self.locate(&n.to_string());
                 let integer = n.is_i64() || n.is_u64();
                 let kind = if integer { "an integer" } else { "a number" };
                 self.diags.push(self.source.warning(span, format!("literal value {n} read as {kind}")));
                 if integer { Shape::Integer } else { Shape::Number }.into()
             }
-            Value::Bool(b) => {
+            Json::Bool(b) => {
                 let span = self.locate(&b.to_string());
                 self.diags.push(self.source.warning(span, format!("literal value {b} read as a boolean")));
                 Shape::Boolean.into()
             }
-            Value::Array(items) => {
+            Json::Array(items) => {
                 let span = self.locate("[");
                 match items.as_slice() {
                     [] => {
@@ -158,15 +247,20 @@ impl Reader<'_> {
                     }
                 }
             }
-            Value::Object(map) => {
+            Json::Object(entries) => {
                 self.locate("{");
-                if map.is_empty() {
+                if entries.is_empty() {
                     return Shape::EmptyObject.into();
                 }
-                let fields = map
+                let mut keys = BTreeSet::new();
+                let fields = entries
                     .iter()
                     .map(|(key, value)| {
-                        self.locate(&serde_json::to_string(key).unwrap_or_default());
+                        let token = serde_json::to_string(key).unwrap_or_default();
+                        let span = self.locate(&token);
+                        if !keys.insert(key.as_str()) {
+                            self.error(span, format!("the key {token} appears twice in one object"));
+                        }
                         let leaf = self.shape(value);
                         Field {
                             wire_name: key.clone(),
