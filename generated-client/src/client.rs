@@ -396,11 +396,17 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("invalid user agent".to_owned()))?;
 
         let uses_api_key = matches!(self.credentials, Some(Credentials::Key { .. }));
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .user_agent(agent)
             .connect_timeout(self.connect_timeout)
             .https_only(!is_http)
-            .redirect(redirect_policy(uses_api_key))
+            .redirect(redirect_policy(uses_api_key));
+        // A server on this machine is never reached through a proxy, whatever
+        // HTTP_PROXY says (and a proxy would see the credentials).
+        if is_loopback(&parsed) {
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
 
