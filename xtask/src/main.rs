@@ -93,21 +93,24 @@ fn main() -> ExitCode {
 
 fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
     let root = workspace_root();
-    let mut iter = args.iter();
-    let mode = match iter.next().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => return Ok(None),
-        Some("generate") => Mode::Write,
-        Some("check") => Mode::Check,
-        Some("corpus") => return parse_corpus_args(&root, iter.as_slice()).map(|a| a.map(Command::Corpus)),
-        Some(other) => return Err(format!("unknown command `{other}`")),
+    let Some((command, options)) = args.split_first() else {
+        return Ok(None);
+    };
+    let (mode, spec, out) = match command.as_str() {
+        "-h" | "--help" | "help" => return Ok(None),
+        "generate" => (Some(Mode::Write), root.join("spec"), root.join("generated-client")),
+        "check" => (Some(Mode::Check), root.join("spec"), root.join("generated-client")),
+        "corpus" => (None, root.join("../shared/corpus/docs"), root.join("target/corpus-client")),
+        other => return Err(format!("unknown command `{other}`")),
     };
     let mut parsed = Args {
-        mode,
-        spec: root.join("spec"),
-        out: root.join("generated-client"),
+        mode: mode.unwrap_or(Mode::Check),
+        spec,
+        out,
         deny_warnings: false,
         timings: false,
     };
+    let mut iter = options.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
             iter.next()
@@ -118,36 +121,19 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
             "-h" | "--help" => return Ok(None),
             "--spec" => parsed.spec = value("--spec")?,
             "--out" => parsed.out = value("--out")?,
-            "--deny-warnings" => parsed.deny_warnings = true,
+            "--deny-warnings" if mode.is_some() => parsed.deny_warnings = true,
             "--timings" => parsed.timings = true,
-            other => return Err(format!("unknown option `{other}`")),
+            other => return Err(format!("unknown option `{other}` for `{command}`")),
         }
     }
-    Ok(Some(Command::Sync(parsed)))
-}
-
-fn parse_corpus_args(root: &Path, args: &[String]) -> Result<Option<corpus::CorpusArgs>, String> {
-    let mut parsed = corpus::CorpusArgs {
-        spec: root.join("../shared/corpus/docs"),
-        out: root.join("target/corpus-client"),
-        timings: false,
-    };
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut value = |name: &str| {
-            iter.next()
-                .map(PathBuf::from)
-                .ok_or_else(|| format!("`{name}` needs a value"))
-        };
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--spec" => parsed.spec = value("--spec")?,
-            "--out" => parsed.out = value("--out")?,
-            "--timings" => parsed.timings = true,
-            other => return Err(format!("unknown option `{other}`")),
-        }
-    }
-    Ok(Some(parsed))
+    Ok(Some(match mode {
+        Some(_) => Command::Sync(parsed),
+        None => Command::Corpus(corpus::CorpusArgs {
+            spec: parsed.spec,
+            out: parsed.out,
+            timings: parsed.timings,
+        }),
+    }))
 }
 
 /// The workspace root, found from this crate's manifest so `cargo xtask`
