@@ -3,8 +3,10 @@
 //! Each incoming request is recorded and answered with the next [`Reply`] of
 //! the script (or the fallback once the script is used up). Replies can be
 //! delayed, cut off mid-body, stall mid-body, or reset the connection, so the
-//! real reqwest/hyper stack of the client meets real faults. It binds only
-//! to loopback and stops when the [`Server`] is dropped.
+//! real reqwest/hyper stack of the client meets real faults. A body can also
+//! be generated on the fly ([`Reply::pattern`]), so a benchmark can serve a
+//! gigabyte without holding it. It binds only to loopback and stops when the
+//! [`Server`] is dropped.
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
@@ -23,8 +25,17 @@ pub struct Reply {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// When set, the body is this many bytes of [`pattern_byte`], generated
+    /// while sending instead of `body`.
+    pattern_len: Option<u64>,
     delay: Duration,
     fault: Fault,
+}
+
+/// Byte `i` of a [`Reply::pattern`] body. 251 is prime, so the pattern does
+/// not line up with any power-of-two chunk size.
+pub fn pattern_byte(i: u64) -> u8 {
+    (i % 251) as u8
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +56,7 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            pattern_len: None,
             delay: Duration::ZERO,
             fault: Fault::None,
         }
@@ -80,6 +92,15 @@ impl Reply {
 
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Reply {
         self.body = body.into();
+        self.pattern_len = None;
+        self
+    }
+
+    /// A body of `len` bytes of [`pattern_byte`], generated while it is sent
+    /// (faults do not apply to it).
+    pub fn pattern(mut self, len: u64) -> Reply {
+        self.body = Vec::new();
+        self.pattern_len = Some(len);
         self
     }
 
@@ -103,6 +124,42 @@ impl Reply {
     }
 }
 
+/// A fresh folder under the system temp folder, removed when dropped.
+#[derive(Debug)]
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "generated-client-test-{name}-{}-{:08x}",
+            std::process::id(),
+            fastrand::u32(..)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// The names in the folder, sorted.
+    pub fn entries(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -123,6 +180,26 @@ impl Recorded {
             .iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The path, without the query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+
+    /// The body parsed as JSON; panics with the body when it is not JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "request body is not JSON ({e}): {:?}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// The body as text (lossy).
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// The raw request head and body, for "the secret is nowhere" checks.
@@ -175,6 +252,9 @@ impl Server {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
+                // Without it, a reply written as head then body can wait for
+                // the client's delayed ACK (Nagle), adding up to 40 ms.
+                let _ = stream.set_nodelay(true);
                 tokio::spawn(serve(stream, accept_state.clone()));
             }
         });
@@ -216,7 +296,11 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
             .unwrap()
             .pop_front()
             .unwrap_or_else(|| state.fallback.clone());
-        tokio::time::sleep(reply.delay).await;
+        // A zero sleep still waits for the next timer tick (~1 ms), which
+        // would dominate the latency of small requests in benchmarks.
+        if !reply.delay.is_zero() {
+            tokio::time::sleep(reply.delay).await;
+        }
         if write_reply(&mut stream, reply).await.is_err() {
             return;
         }
@@ -290,9 +374,22 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
         .iter()
         .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
     {
-        head.push_str(&format!("content-length: {}\r\n", reply.body.len()));
+        let length = reply.pattern_len.unwrap_or(reply.body.len() as u64);
+        head.push_str(&format!("content-length: {length}\r\n"));
     }
     head.push_str("\r\n");
+    if let Some(len) = reply.pattern_len {
+        stream.write_all(head.as_bytes()).await?;
+        write_pattern(stream, len).await?;
+        return stream.flush().await;
+    }
+    if let Fault::None = reply.fault {
+        // One write for head and body: one segment for small replies.
+        let mut all = head.into_bytes();
+        all.extend_from_slice(&reply.body);
+        stream.write_all(&all).await?;
+        return stream.flush().await;
+    }
     stream.write_all(head.as_bytes()).await?;
     match reply.fault {
         Fault::None | Fault::Reset => stream.write_all(&reply.body).await?,
@@ -310,4 +407,21 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
         }
     }
     stream.flush().await
+}
+
+/// Sends `len` bytes of [`pattern_byte`] in 256 KiB writes, from one buffer
+/// that holds a chunk plus one period of the pattern, so memory stays small
+/// whatever `len` is.
+async fn write_pattern(stream: &mut TcpStream, len: u64) -> std::io::Result<()> {
+    const CHUNK: usize = 256 << 10;
+    const PERIOD: usize = 251;
+    let buffer: Vec<u8> = (0..(CHUNK + PERIOD) as u64).map(pattern_byte).collect();
+    let mut sent = 0u64;
+    while sent < len {
+        let n = (len - sent).min(CHUNK as u64) as usize;
+        let start = (sent % PERIOD as u64) as usize;
+        stream.write_all(&buffer[start..start + n]).await?;
+        sent += n as u64;
+    }
+    Ok(())
 }
