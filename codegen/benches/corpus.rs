@@ -17,7 +17,12 @@ fn read_dir(dir: &Path) -> Vec<SourceFile> {
     paths.sort();
     paths
         .iter()
-        .map(|p| SourceFile::new(p.display().to_string(), &std::fs::read_to_string(p).unwrap()))
+        .map(|p| {
+            SourceFile::new(
+                p.display().to_string(),
+                &std::fs::read_to_string(p).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -25,19 +30,32 @@ fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = read_dir(&root.join("../../shared/corpus/docs"));
     let spec = read_dir(&root.join("../spec"));
-    let features = EmitOptions { area_features: true };
+    let features = EmitOptions {
+        area_features: true,
+    };
 
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
     group.bench_function("parse", |b| {
-        b.iter(|| corpus.iter().map(|s| codegen::parse::parse(s).0.endpoints.len()).sum::<usize>())
+        b.iter(|| {
+            corpus
+                .iter()
+                .map(|s| codegen::parse::parse(s).0.endpoints.len())
+                .sum::<usize>()
+        })
     });
-    group.bench_function("parse+lower", |b| b.iter(|| codegen::build_ir(&corpus).unwrap()));
-    group.bench_function("generate", |b| b.iter(|| codegen::generate(&corpus, &features).unwrap()));
+    group.bench_function("parse+lower", |b| {
+        b.iter(|| codegen::build_ir(&corpus).unwrap())
+    });
+    group.bench_function("generate", |b| {
+        b.iter(|| codegen::generate(&corpus, &features).unwrap())
+    });
     group.finish();
 
     let mut group = c.benchmark_group("spec");
-    group.bench_function("generate", |b| b.iter(|| codegen::generate(&spec, &EmitOptions::default()).unwrap()));
+    group.bench_function("generate", |b| {
+        b.iter(|| codegen::generate(&spec, &EmitOptions::default()).unwrap())
+    });
     group.finish();
 }
 

@@ -106,7 +106,12 @@ impl SourceFile {
         self.diagnostic(Severity::Warning, span, message)
     }
 
-    fn diagnostic(&self, severity: Severity, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        severity: Severity,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (line, column) = self.line_col(span.start);
         let source_line = self.line_text(line).to_owned();
         // The caret covers the span, but never runs past the end of its line.
@@ -114,7 +119,11 @@ impl SourceFile {
         let width = if end_line == line {
             end_column.saturating_sub(column).max(1)
         } else {
-            source_line.chars().count().saturating_sub(column - 1).max(1)
+            source_line
+                .chars()
+                .count()
+                .saturating_sub(column - 1)
+                .max(1)
         };
         Diagnostic {
             severity,
@@ -184,7 +193,13 @@ impl fmt::Display for Diagnostic {
         let shown: String = self
             .source_line
             .chars()
-            .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
             .collect();
         writeln!(f, "{gutter} |")?;
         writeln!(f, "{number} | {shown}")?;

@@ -94,11 +94,15 @@ pub fn build_ir(sources: &[SourceFile]) -> Result<(ir::Api, Vec<Diagnostic>), Di
     build_ir_timed(sources, &mut Timings::default())
 }
 
-fn build_ir_timed(sources: &[SourceFile], timings: &mut Timings) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+fn build_ir_timed(
+    sources: &[SourceFile],
+    timings: &mut Timings,
+) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
     let started = Instant::now();
     let mut diags: Vec<Diagnostic> = Vec::new();
-    let (overlays, docs): (Vec<&SourceFile>, Vec<&SourceFile>) =
-        sources.iter().partition(|s| s.path().ends_with(OVERLAY_SUFFIX));
+    let (overlays, docs): (Vec<&SourceFile>, Vec<&SourceFile>) = sources
+        .iter()
+        .partition(|s| s.path().ends_with(OVERLAY_SUFFIX));
     let mut overlays: Vec<Option<(&SourceFile, overlay::Overlay)>> = overlays
         .into_iter()
         .map(|source| {
@@ -114,13 +118,26 @@ fn build_ir_timed(sources: &[SourceFile], timings: &mut Timings) -> Result<(ir::
         let stem = source.path().strip_suffix(".md").unwrap_or(source.path());
         let overlay = overlays
             .iter_mut()
-            .find(|o| o.as_ref().is_some_and(|(s, _)| s.path().strip_suffix(OVERLAY_SUFFIX) == Some(stem)))
+            .find(|o| {
+                o.as_ref()
+                    .is_some_and(|(s, _)| s.path().strip_suffix(OVERLAY_SUFFIX) == Some(stem))
+            })
             .and_then(Option::take);
-        inputs.push(lower::Input { source, doc, overlay });
+        inputs.push(lower::Input {
+            source,
+            doc,
+            overlay,
+        });
     }
     for (source, _) in overlays.into_iter().flatten() {
-        let stem = source.path().strip_suffix(OVERLAY_SUFFIX).unwrap_or(source.path());
-        diags.push(source.error(0..0, format!("this overlay has no document to add to: `{stem}.md` is missing")));
+        let stem = source
+            .path()
+            .strip_suffix(OVERLAY_SUFFIX)
+            .unwrap_or(source.path());
+        diags.push(source.error(
+            0..0,
+            format!("this overlay has no document to add to: `{stem}.md` is missing"),
+        ));
     }
     let parsed_at = Instant::now();
     timings.parse = parsed_at - started;
@@ -157,7 +174,10 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
     Ok(Generated {
         files,
         warnings,
-        stats: Stats { timings, ..Stats::of(&api) },
+        stats: Stats {
+            timings,
+            ..Stats::of(&api)
+        },
     })
 }
 

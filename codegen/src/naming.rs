@@ -62,7 +62,11 @@ fn wire_snake(wire: &str) -> String {
 /// prefix; keywords become raw identifiers (`r#type`) or, where Rust forbids
 /// that, get a trailing `_` (`self_`).
 fn identifier(name: String, fallback: &str) -> String {
-    let name = if name.is_empty() { fallback.to_owned() } else { name };
+    let name = if name.is_empty() {
+        fallback.to_owned()
+    } else {
+        name
+    };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{name}")
     } else if NOT_RAW.contains(&name.as_str()) {
@@ -183,7 +187,10 @@ mod tests {
             ("List URLs", "list_urls"),
             ("Get zoneId", "get_zone_id"),
             ("Zone's DNSSEC", "zones_dnssec"),
-            ("Open Websocket connection with @cf/deepgram/nova-3 model.", "open_websocket_connection_with_cf_deepgram_nova_3_model"),
+            (
+                "Open Websocket connection with @cf/deepgram/nova-3 model.",
+                "open_websocket_connection_with_cf_deepgram_nova_3_model",
+            ),
             ("GitHub OAuth", "github_oauth"),
             ("Match", "r#match"),
             ("Self", "self_"),

@@ -99,7 +99,11 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
         let first_line = text[range.clone()].lines().next().unwrap_or_default();
         let line_span = range.start..range.start + first_line.len();
         match block {
-            Block::Heading { level: HeadingLevel::H1, text: title, .. } => {
+            Block::Heading {
+                level: HeadingLevel::H1,
+                text: title,
+                ..
+            } => {
                 if overlay.title.is_some() {
                     diags.push(source.error(heading_text_span(text, &range), "a second `#` title"));
                 } else {
@@ -109,7 +113,11 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                     });
                 }
             }
-            Block::Heading { level: HeadingLevel::H2, text: title, code } => {
+            Block::Heading {
+                level: HeadingLevel::H2,
+                text: title,
+                code,
+            } => {
                 let span = heading_text_span(text, &range);
                 let name = code.map(|c| named(text, &span, c));
                 match (title.trim().strip_prefix("Type").map(str::trim_start), name) {
@@ -139,9 +147,17 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                     }
                 }
             }
-            Block::Heading { level: HeadingLevel::H3, text: heading, code } => {
+            Block::Heading {
+                level: HeadingLevel::H3,
+                text: heading,
+                code,
+            } => {
                 let span = heading_text_span(text, &range);
-                let Some(endpoint) = overlay.endpoints.last_mut().filter(|_| !matches!(at, At::Top | At::Type)) else {
+                let Some(endpoint) = overlay
+                    .endpoints
+                    .last_mut()
+                    .filter(|_| !matches!(at, At::Top | At::Type))
+                else {
                     diags.push(source.error(span, "a `###` section outside an endpoint"));
                     continue;
                 };
@@ -170,11 +186,19 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                     ));
                 }
             }
-            Block::Heading { level: HeadingLevel::H4, text: heading, code } => {
+            Block::Heading {
+                level: HeadingLevel::H4,
+                text: heading,
+                code,
+            } => {
                 let span = heading_text_span(text, &range);
                 let name = code.map(|c| named(text, &span, c));
                 let heading = heading.trim();
-                let word = heading.split_whitespace().next().unwrap_or_default().to_owned();
+                let word = heading
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
                 let label = Spanned {
                     value: word.clone(),
                     span: span.start..span.start + word.len(),
@@ -201,7 +225,10 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                         }
                     }
                     At::Top => {
-                        diags.push(source.error(span, "a `####` heading outside a body or `### Responses` section"));
+                        diags.push(source.error(
+                            span,
+                            "a `####` heading outside a body or `### Responses` section",
+                        ));
                     }
                     // Under an unknown section, already reported.
                     At::Endpoint => {}
@@ -220,7 +247,11 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                 }
             }
             Block::Quote { text: quote, code } if matches!(at, At::Responses) => {
-                let Some(response) = overlay.endpoints.last_mut().and_then(|e| e.responses.last_mut()) else {
+                let Some(response) = overlay
+                    .endpoints
+                    .last_mut()
+                    .and_then(|e| e.responses.last_mut())
+                else {
                     diags.push(source.error(line_span, "a quote before any `####` status"));
                     continue;
                 };
@@ -246,17 +277,22 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                         .last_mut()
                         .and_then(|e| e.responses.last_mut())
                         .map(|r| &mut r.fence),
-                    At::Type | At::Body | At::Query => current_body(&mut overlay, &at).map(|body| match body.variants.last_mut() {
-                        Some(variant) => &mut variant.fence,
-                        None => &mut body.fence,
-                    }),
+                    At::Type | At::Body | At::Query => {
+                        current_body(&mut overlay, &at).map(|body| match body.variants.last_mut() {
+                            Some(variant) => &mut variant.fence,
+                            None => &mut body.fence,
+                        })
+                    }
                     At::Top | At::Endpoint => None,
                 };
                 match slot {
                     Some(slot @ None) => *slot = Some(fence),
-                    Some(Some(_)) => diags.push(source.error(line_span, "a second fence in one place")),
+                    Some(Some(_)) => {
+                        diags.push(source.error(line_span, "a second fence in one place"))
+                    }
                     None if matches!(at, At::Endpoint) => {}
-                    None => diags.push(source.error(line_span, "a fence outside a type, body or response")),
+                    None => diags
+                        .push(source.error(line_span, "a fence outside a type, body or response")),
                 }
             }
             // Prose explains the overlay to its readers; it carries no meaning.
@@ -264,7 +300,10 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
         }
     }
     if overlay.title.is_none() {
-        diags.push(source.error(0..0, "the overlay has no `# Title` line; it must repeat the document's title"));
+        diags.push(source.error(
+            0..0,
+            "the overlay has no `# Title` line; it must repeat the document's title",
+        ));
     }
     (overlay, diags)
 }
@@ -273,7 +312,10 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
 fn current_body<'a>(overlay: &'a mut Overlay, at: &At) -> Option<&'a mut OverlayBody> {
     match at {
         At::Type => overlay.types.last_mut().map(|t| &mut t.body),
-        At::Body => overlay.endpoints.last_mut().and_then(|e| e.request_body.as_mut()),
+        At::Body => overlay
+            .endpoints
+            .last_mut()
+            .and_then(|e| e.request_body.as_mut()),
         At::Query => overlay.endpoints.last_mut().and_then(|e| e.query.as_mut()),
         _ => None,
     }

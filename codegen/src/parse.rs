@@ -90,7 +90,10 @@ pub(crate) enum Block {
         code: Option<String>,
     },
     Paragraph,
-    Quote { text: String, code: Option<String> },
+    Quote {
+        text: String,
+        code: Option<String>,
+    },
     Code(Fence),
     Other,
 }
@@ -217,7 +220,12 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
 
     for (block, range) in blocks(text) {
         let block_text = text[range.clone()].trim_end();
-        if let Block::Heading { level, text: heading, .. } = &block {
+        if let Block::Heading {
+            level,
+            text: heading,
+            ..
+        } = &block
+        {
             let heading = heading.trim().to_owned();
             let span = heading_text_span(text, &range);
             match level {
@@ -230,16 +238,25 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
                         ));
                     } else {
                         if !doc.endpoints.is_empty() {
-                            diags.push(source.error(span.clone(), "the `#` title must come before the first `##` endpoint"));
+                            diags.push(source.error(
+                                span.clone(),
+                                "the `#` title must come before the first `##` endpoint",
+                            ));
                         }
-                        doc.title = Some(Spanned { value: heading, span });
+                        doc.title = Some(Spanned {
+                            value: heading,
+                            span,
+                        });
                     }
                     continue;
                 }
                 HeadingLevel::H2 => {
                     finish_endpoint(&mut doc, &mut description, range.start);
                     doc.endpoints.push(RawEndpoint {
-                        title: Spanned { value: heading, span },
+                        title: Spanned {
+                            value: heading,
+                            span,
+                        },
                         method: None,
                         path: None,
                         description: String::new(),
@@ -371,12 +388,18 @@ pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
         if endpoint.responses_heading.is_none() {
             diags.push(source.error(
                 endpoint.title.span.clone(),
-                format!("endpoint `{}` has no `### Responses` section", endpoint.title.value),
+                format!(
+                    "endpoint `{}` has no `### Responses` section",
+                    endpoint.title.value
+                ),
             ));
         } else if endpoint.responses.is_empty() {
             diags.push(source.error(
                 endpoint.responses_heading.clone().unwrap_or_default(),
-                format!("endpoint `{}` lists no responses under `### Responses`", endpoint.title.value),
+                format!(
+                    "endpoint `{}` lists no responses under `### Responses`",
+                    endpoint.title.value
+                ),
             ));
         }
     }
@@ -403,7 +426,10 @@ pub(crate) fn parse_method_line(
 ) {
     let after_open = &line[2..];
     let Some(close) = after_open.find("**") else {
-        diags.push(source.error(start..start + line.len(), "the method is not closed with `**`"));
+        diags.push(source.error(
+            start..start + line.len(),
+            "the method is not closed with `**`",
+        ));
         return;
     };
     let method_start = start + 2;
@@ -423,7 +449,10 @@ pub(crate) fn parse_method_line(
         return;
     };
     let Some(end) = inner.find('`') else {
-        diags.push(source.error(tick..start + line.len(), "the path's backtick is not closed"));
+        diags.push(source.error(
+            tick..start + line.len(),
+            "the path's backtick is not closed",
+        ));
         return;
     };
     *path = Some(Spanned {
@@ -432,7 +461,8 @@ pub(crate) fn parse_method_line(
     });
     let tail = inner[end + 1..].trim();
     if !tail.is_empty() {
-        let at = tick + 1 + end + 1 + (inner[end + 1..].len() - inner[end + 1..].trim_start().len());
+        let at =
+            tick + 1 + end + 1 + (inner[end + 1..].len() - inner[end + 1..].trim_start().len());
         diags.push(source.error(at..at + tail.len(), "unexpected text after the path"));
     }
 }

@@ -55,7 +55,9 @@ pub fn sanitize(markdown: &str) -> String {
                     }
                     Event::End(TagEnd::CodeBlock) => in_code = false,
                     Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_depth += 1,
-                    Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
+                    Event::End(TagEnd::Link | TagEnd::Image) => {
+                        link_depth = link_depth.saturating_sub(1)
+                    }
                     Event::Html(_) | Event::InlineHtml(_) => {
                         let original = &markdown[range.clone()];
                         edits.push((range, original.replace('<', "&lt;").replace('>', "&gt;")));
@@ -83,7 +85,11 @@ pub fn sanitize(markdown: &str) -> String {
 }
 
 /// Labels every code block `text`, so none is compiled as a doctest.
-fn code_block_edits(markdown: &str, range: &Range<usize>, kind: &CodeBlockKind<'_>) -> Vec<(Range<usize>, String)> {
+fn code_block_edits(
+    markdown: &str,
+    range: &Range<usize>,
+    kind: &CodeBlockKind<'_>,
+) -> Vec<(Range<usize>, String)> {
     let block = &markdown[range.clone()];
     match kind {
         CodeBlockKind::Fenced(_) => {
@@ -92,7 +98,10 @@ fn code_block_edits(markdown: &str, range: &Range<usize>, kind: &CodeBlockKind<'
             let line = &block[..line_end];
             let indent = line.len() - line.trim_start().len();
             let fence_char = line[indent..].chars().next().unwrap_or('`');
-            let fence_len = line[indent..].chars().take_while(|&c| c == fence_char).count();
+            let fence_len = line[indent..]
+                .chars()
+                .take_while(|&c| c == fence_char)
+                .count();
             let info_start = range.start + indent + fence_len;
             vec![(info_start..range.start + line_end, "text".to_owned())]
         }
@@ -150,7 +159,9 @@ fn url_len(text: &str) -> Option<usize> {
         .unwrap_or(text.len());
     // Trailing punctuation ends the sentence, not the URL.
     while len > 0 && text[..len].ends_with(['.', ',', ';', ':', ')', '\'', '!', '?']) {
-        if text[..len].ends_with(')') && text[..len].matches('(').count() >= text[..len].matches(')').count() {
+        if text[..len].ends_with(')')
+            && text[..len].matches('(').count() >= text[..len].matches(')').count()
+        {
             break;
         }
         len -= 1;
@@ -166,9 +177,18 @@ mod tests {
     fn rewrites_only_what_rustdoc_rejects() {
         let table = [
             ("Plain text.", "Plain text."),
-            ("See https://example.com/a_b.", "See <https://example.com/a_b>."),
-            ("Already <https://example.com>", "Already <https://example.com>"),
-            ("[a link](https://example.com) stays", "[a link](https://example.com) stays"),
+            (
+                "See https://example.com/a_b.",
+                "See <https://example.com/a_b>.",
+            ),
+            (
+                "Already <https://example.com>",
+                "Already <https://example.com>",
+            ),
+            (
+                "[a link](https://example.com) stays",
+                "[a link](https://example.com) stays",
+            ),
             ("stray [x] and [y]", "stray \\[x\\] and \\[y\\]"),
             ("```\n{\"a\": 1}\n```", "```text\n{\"a\": 1}\n```"),
             ("```json\n{}\n```", "```text\n{}\n```"),

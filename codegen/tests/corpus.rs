@@ -17,7 +17,11 @@ fn corpus() -> Vec<SourceFile> {
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 300, "expected the whole corpus, found {} files", paths.len());
+    assert!(
+        paths.len() >= 300,
+        "expected the whole corpus, found {} files",
+        paths.len()
+    );
     paths
         .iter()
         .map(|p| {
@@ -29,7 +33,10 @@ fn corpus() -> Vec<SourceFile> {
 
 fn spec() -> SourceFile {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/magic-pcap-collection.md");
-    SourceFile::new("spec/magic-pcap-collection.md", &std::fs::read_to_string(path).unwrap())
+    SourceFile::new(
+        "spec/magic-pcap-collection.md",
+        &std::fs::read_to_string(path).unwrap(),
+    )
 }
 
 #[test]
@@ -43,7 +50,11 @@ fn every_corpus_document_lowers_without_error() {
                 warnings += warns.len();
                 for area in &api.areas {
                     endpoints += area.endpoints.len();
-                    responses += area.endpoints.iter().map(|e| e.responses.len()).sum::<usize>();
+                    responses += area
+                        .endpoints
+                        .iter()
+                        .map(|e| e.responses.len())
+                        .sum::<usize>();
                 }
             }
             Err(diags) => failures.push(format!("{}:\n{diags}", source.path())),
@@ -53,14 +64,24 @@ fn every_corpus_document_lowers_without_error() {
         "corpus: {} files, {endpoints} endpoints, {responses} responses parsed, {warnings} warnings",
         sources.len()
     );
-    assert!(failures.is_empty(), "{} file(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} file(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
     assert!(endpoints > 1900, "only {endpoints} endpoints");
 }
 
 #[test]
 fn the_whole_corpus_generates_code_that_parses() {
-    let generated = codegen::generate(&corpus(), &EmitOptions { area_features: true })
-        .unwrap_or_else(|diags| panic!("{diags}"));
+    let generated = codegen::generate(
+        &corpus(),
+        &EmitOptions {
+            area_features: true,
+        },
+    )
+    .unwrap_or_else(|diags| panic!("{diags}"));
     assert_eq!(generated.files.len(), generated.stats.files + 1);
     for (name, text) in &generated.files {
         syn::parse_file(text).unwrap_or_else(|err| panic!("{name} does not parse: {err}"));
@@ -70,7 +91,10 @@ fn the_whole_corpus_generates_code_that_parses() {
 #[test]
 fn spec_and_its_corpus_copy_lower_to_the_same_ir() {
     let copy_path = corpus_dir().join("magic_pcap_collection.md");
-    let copy = SourceFile::new("spec/magic-pcap-collection.md", &std::fs::read_to_string(copy_path).unwrap());
+    let copy = SourceFile::new(
+        "spec/magic-pcap-collection.md",
+        &std::fs::read_to_string(copy_path).unwrap(),
+    );
     let (from_spec, _) = codegen::build_ir(&[spec()]).unwrap();
     let (from_copy, _) = codegen::build_ir(&[copy]).unwrap();
     assert_eq!(from_spec, from_copy);

@@ -16,8 +16,12 @@ fn check(golden: &Path, actual: &str) {
         std::fs::write(golden, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(golden)
-        .unwrap_or_else(|err| panic!("{}: {err} (run with UPDATE_EXPECT=1 to create it)", golden.display()));
+    let expected = std::fs::read_to_string(golden).unwrap_or_else(|err| {
+        panic!(
+            "{}: {err} (run with UPDATE_EXPECT=1 to create it)",
+            golden.display()
+        )
+    });
     if expected != actual {
         let diff = similar::TextDiff::from_lines(expected.as_str(), actual);
         panic!(
@@ -29,32 +33,47 @@ fn check(golden: &Path, actual: &str) {
 }
 
 fn source(path: PathBuf, shown: &str) -> SourceFile {
-    SourceFile::new(shown, &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    SourceFile::new(
+        shown,
+        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
 }
 
 /// Emits one document and checks the area module against `golden/<name>.rs`.
 fn check_emitted(source: SourceFile, name: &str) {
-    let generated = codegen::generate(&[source], &EmitOptions::default()).unwrap_or_else(|d| panic!("{d}"));
+    let generated =
+        codegen::generate(&[source], &EmitOptions::default()).unwrap_or_else(|d| panic!("{d}"));
     let (file, text) = generated
         .files
         .iter()
         .find(|(file, _)| *file != "mod.rs")
         .expect("an area module");
-    let golden = manifest_dir().join("tests/golden").join(format!("{name}.rs"));
+    let golden = manifest_dir()
+        .join("tests/golden")
+        .join(format!("{name}.rs"));
     check(&golden, &format!("// file: {file}\n{text}"));
 }
 
 #[test]
 fn spec_ir() {
-    let spec = source(manifest_dir().join("../spec/magic-pcap-collection.md"), "spec/magic-pcap-collection.md");
+    let spec = source(
+        manifest_dir().join("../spec/magic-pcap-collection.md"),
+        "spec/magic-pcap-collection.md",
+    );
     let (api, warnings) = codegen::build_ir(&[spec]).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
-    check(&manifest_dir().join("tests/golden/magic-pcap-collection.ir"), &format!("{api:#?}\n"));
+    check(
+        &manifest_dir().join("tests/golden/magic-pcap-collection.ir"),
+        &format!("{api:#?}\n"),
+    );
 }
 
 #[test]
 fn spec_code() {
-    let spec = source(manifest_dir().join("../spec/magic-pcap-collection.md"), "spec/magic-pcap-collection.md");
+    let spec = source(
+        manifest_dir().join("../spec/magic-pcap-collection.md"),
+        "spec/magic-pcap-collection.md",
+    );
     check_emitted(spec, "magic-pcap-collection");
 }
 
@@ -95,7 +114,12 @@ fn fixture_code() {
         let golden = dir.join(format!("{stem}.rs"));
         let generated = codegen::generate(&[source(path, &shown)], &EmitOptions::default())
             .unwrap_or_else(|d| panic!("{d}"));
-        let text = generated.files.iter().find(|(f, _)| *f != "mod.rs").map(|(_, t)| t.clone()).unwrap();
+        let text = generated
+            .files
+            .iter()
+            .find(|(f, _)| *f != "mod.rs")
+            .map(|(_, t)| t.clone())
+            .unwrap();
         check(&golden, &text);
     }
 }

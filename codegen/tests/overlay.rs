@@ -11,14 +11,24 @@ fn check(case: &Path) {
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     let read = |file: &str| {
         let path = case.join(file);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         SourceFile::new(format!("{name}/{file}"), &text)
     };
     let sources = [read("api.md"), read("api.overlay.md")];
     let actual = match codegen::generate(&sources, &EmitOptions::default()) {
         Ok(generated) => {
-            let warnings: String = generated.warnings.iter().map(|w| format!("{w}\n")).collect();
-            let module = generated.files.iter().find(|(f, _)| *f != "mod.rs").map(|(_, t)| t.clone()).unwrap();
+            let warnings: String = generated
+                .warnings
+                .iter()
+                .map(|w| format!("{w}\n"))
+                .collect();
+            let module = generated
+                .files
+                .iter()
+                .find(|(f, _)| *f != "mod.rs")
+                .map(|(_, t)| t.clone())
+                .unwrap();
             format!("{warnings}{module}")
         }
         Err(diags) => format!("{diags}\n"),
@@ -28,15 +38,26 @@ fn check(case: &Path) {
         std::fs::write(&expected_path, &actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&expected_path)
-        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_EXPECT=1 creates it)", expected_path.display()));
-    assert_eq!(expected, actual, "case {name} (UPDATE_EXPECT=1 rewrites it)");
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (UPDATE_EXPECT=1 creates it)",
+            expected_path.display()
+        )
+    });
+    assert_eq!(
+        expected, actual,
+        "case {name} (UPDATE_EXPECT=1 rewrites it)"
+    );
 }
 
 #[test]
 fn overlay_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/overlay");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 8, "only {} overlay cases", cases.len());
     for case in cases {
@@ -49,7 +70,12 @@ fn an_overlay_without_its_document_is_an_error() {
     let orphan = SourceFile::new("spec/gone.overlay.md", "# Gone\n");
     let doc = SourceFile::new("spec/here.md", "# Here\n");
     let err = codegen::generate(&[doc, orphan], &EmitOptions::default()).unwrap_err();
-    let errors: Vec<String> = err.0.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    let errors: Vec<String> = err
+        .0
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         errors.join("\n"),
         "spec/gone.overlay.md:1:1: error: this overlay has no document to add to: `spec/gone.md` is missing\n  |\n1 | # Gone\n  | ^"

@@ -588,10 +588,19 @@ fn generate_on_small_stack(text: String) -> Result<(), String> {
 /// one more level is a located error.
 #[test]
 fn json_objects_nested_to_the_limit() {
-    let nested = |depth: usize| format!("{}\"*string*\"{}", "{\"a\": ".repeat(depth), "}".repeat(depth));
+    let nested = |depth: usize| {
+        format!(
+            "{}\"*string*\"{}",
+            "{\"a\": ".repeat(depth),
+            "}".repeat(depth)
+        )
+    };
     generate_on_small_stack(endpoint_doc("Deep.", &nested(32))).unwrap();
     let rendered = generate_on_small_stack(endpoint_doc("Deep.", &nested(33))).unwrap_err();
-    assert!(rendered.contains("error: nested more than 32 levels deep"), "{rendered}");
+    assert!(
+        rendered.contains("error: nested more than 32 levels deep"),
+        "{rendered}"
+    );
 }
 
 /// Regression (found here): arrays nested 52 or more deep (serde_json accepts
@@ -602,5 +611,8 @@ fn json_objects_nested_to_the_limit() {
 fn regression_deeply_nested_arrays_overflow_the_stack() {
     let body = format!("{}\"*string*\"{}", "[".repeat(126), "]".repeat(126));
     let rendered = generate_on_small_stack(endpoint_doc("Deep.", &body)).unwrap_err();
-    assert!(rendered.starts_with("deep.md:8:33: error: nested more than 32 levels deep"), "{rendered}");
+    assert!(
+        rendered.starts_with("deep.md:8:33: error: nested more than 32 levels deep"),
+        "{rendered}"
+    );
 }

@@ -26,8 +26,13 @@ pub struct CorpusArgs {
 pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
     let started = Instant::now();
     let sources = crate::read_sources(&args.spec)?;
-    let generated = codegen::generate(&sources, &EmitOptions { area_features: true })
-        .map_err(|diags| format!("{diags}\n\nerror: the corpus does not generate"))?;
+    let generated = codegen::generate(
+        &sources,
+        &EmitOptions {
+            area_features: true,
+        },
+    )
+    .map_err(|diags| format!("{diags}\n\nerror: the corpus does not generate"))?;
     let generate_time = started.elapsed();
     let modules: Vec<&str> = generated
         .files
@@ -36,9 +41,14 @@ pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
         .filter_map(|f| f.strip_suffix(".rs"))
         .collect();
 
-    prepare_crate(root, &args.out, &modules).map_err(|err| format!("error: preparing {}: {err}", args.out.display()))?;
-    sync_dir(&args.out.join("src/generated"), &generated.files, Mode::Write)
-        .map_err(|err| format!("error: writing the scratch crate: {err}"))?;
+    prepare_crate(root, &args.out, &modules)
+        .map_err(|err| format!("error: preparing {}: {err}", args.out.display()))?;
+    sync_dir(
+        &args.out.join("src/generated"),
+        &generated.files,
+        Mode::Write,
+    )
+    .map_err(|err| format!("error: writing the scratch crate: {err}"))?;
     let lines: usize = generated.files.values().map(|t| t.lines().count()).sum();
     eprintln!(
         "corpus: {} areas, {} endpoints, {} types, {lines} generated lines ({:.1} per endpoint) in {:.0} ms -> {}",
@@ -59,20 +69,55 @@ pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
             .arg("--manifest-path")
             .arg(&manifest)
             .env("CARGO_TARGET_DIR", &target);
+        // `cargo xtask` runs us with the variables cargo sets for a package;
+        // passed on, some build scripts see a changed environment and the
+        // shared dependencies rebuild every time.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if key.starts_with("CARGO_PKG_")
+                || matches!(
+                    key.as_ref(),
+                    "CARGO_MANIFEST_DIR"
+                        | "CARGO_MANIFEST_PATH"
+                        | "CARGO_CRATE_NAME"
+                        | "CARGO_PRIMARY_PACKAGE"
+                        | "CARGO_BIN_NAME"
+                        | "CARGO_RUSTC_CURRENT_DIR"
+                )
+            {
+                command.env_remove(key.as_ref());
+            }
+        }
         command
     };
     if args.timings {
         // Warm the dependencies first so the figures are the crate's own.
-        run_step("build dependencies", cargo(&["check", "--quiet", "--no-default-features"]))?;
+        run_step(
+            "build dependencies",
+            cargo(&["check", "--quiet", "--no-default-features"]),
+        )?;
         let one = modules.first().copied().unwrap_or_default();
         touch(&args.out.join("src/lib.rs"))?;
         let t = Instant::now();
-        run_step(&format!("check `{one}`"), cargo(&["check", "--quiet", "--features", one]))?;
-        eprintln!("timings: cargo check, one area ({one}): {:.1} s", t.elapsed().as_secs_f64());
+        run_step(
+            &format!("check `{one}`"),
+            cargo(&["check", "--quiet", "--features", one]),
+        )?;
+        eprintln!(
+            "timings: cargo check, one area ({one}): {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
         touch(&args.out.join("src/lib.rs"))?;
         let t = Instant::now();
-        run_step("check all", cargo(&["check", "--quiet", "--features", "all"]))?;
-        eprintln!("timings: cargo check, all {} areas: {:.1} s", modules.len(), t.elapsed().as_secs_f64());
+        run_step(
+            "check all",
+            cargo(&["check", "--quiet", "--features", "all"]),
+        )?;
+        eprintln!(
+            "timings: cargo check, all {} areas: {:.1} s",
+            modules.len(),
+            t.elapsed().as_secs_f64()
+        );
     }
     let mut clippy = cargo(&["clippy", "--quiet", "--all-features"]);
     clippy.args(["--", "-D", "warnings"]);
@@ -80,12 +125,17 @@ pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
     let mut doc = cargo(&["doc", "--quiet", "--no-deps", "--all-features"]);
     doc.env("RUSTDOCFLAGS", "-Dwarnings");
     run_step("doc --all-features -D warnings", doc)?;
-    eprintln!("corpus: the scratch crate builds, lints and documents cleanly ({:.0} s)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "corpus: the scratch crate builds, lints and documents cleanly ({:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 fn run_step(what: &str, mut command: Command) -> Result<(), String> {
-    let status = command.status().map_err(|err| format!("error: {what}: cannot run cargo: {err}"))?;
+    let status = command
+        .status()
+        .map_err(|err| format!("error: {what}: cannot run cargo: {err}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -109,11 +159,19 @@ fn prepare_crate(root: &Path, out: &Path, modules: &[&str]) -> std::io::Result<(
     if src.exists() {
         std::fs::remove_dir_all(&src)?;
     }
-    copy_tree(&client.join("src"), &src, &|p| p.file_name().is_some_and(|n| n == "generated"))?;
+    copy_tree(&client.join("src"), &src, &|p| {
+        p.file_name().is_some_and(|n| n == "generated")
+    })?;
 
     let manifest = library_manifest(&std::fs::read_to_string(client.join("Cargo.toml"))?);
     let mut features = String::from("all = [");
-    features.push_str(&modules.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", "));
+    features.push_str(
+        &modules
+            .iter()
+            .map(|m| format!("\"{m}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     features.push_str("]\n");
     for module in modules {
         features.push_str(&format!("{module} = []\n"));

@@ -98,9 +98,21 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
     };
     let (mode, spec, out) = match command.as_str() {
         "-h" | "--help" | "help" => return Ok(None),
-        "generate" => (Some(Mode::Write), root.join("spec"), root.join("generated-client")),
-        "check" => (Some(Mode::Check), root.join("spec"), root.join("generated-client")),
-        "corpus" => (None, root.join("../shared/corpus/docs"), root.join("target/corpus-client")),
+        "generate" => (
+            Some(Mode::Write),
+            root.join("spec"),
+            root.join("generated-client"),
+        ),
+        "check" => (
+            Some(Mode::Check),
+            root.join("spec"),
+            root.join("generated-client"),
+        ),
+        "corpus" => (
+            None,
+            root.join("../shared/corpus/docs"),
+            root.join("target/corpus-client"),
+        ),
         other => return Err(format!("unknown command `{other}`")),
     };
     let mut parsed = Args {
@@ -177,8 +189,12 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// Reads every `*.md` document in `dir`, sorted by name.
 pub(crate) fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|err| format!("error: cannot read the spec folder {}: {err}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|err| {
+        format!(
+            "error: cannot read the spec folder {}: {err}",
+            dir.display()
+        )
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())

@@ -51,7 +51,14 @@ impl Report {
                 let _ = writeln!(out, "{label}: {}", names.join(", "));
             }
         };
-        list("stale", &self.stale.iter().map(|(n, _, _)| n.clone()).collect::<Vec<_>>());
+        list(
+            "stale",
+            &self
+                .stale
+                .iter()
+                .map(|(n, _, _)| n.clone())
+                .collect::<Vec<_>>(),
+        );
         list("missing", &self.missing);
         list("extra (not generated, would be deleted)", &self.extra);
         out
@@ -77,7 +84,11 @@ pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> io:
             }
         }
     }
-    report.extra = on_disk.keys().filter(|name| !files.contains_key(*name)).cloned().collect();
+    report.extra = on_disk
+        .keys()
+        .filter(|name| !files.contains_key(*name))
+        .cloned()
+        .collect();
     if mode == Mode::Write && !report.is_clean() {
         replace_dir(dir, files)?;
     }
@@ -108,7 +119,10 @@ fn list_files(dir: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
 fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<()> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("generated");
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("generated");
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.new-{pid}"));
     let backup = parent.join(format!(".{name}.old-{pid}"));
@@ -155,7 +169,10 @@ mod tests {
     use super::*;
 
     fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     fn scratch(name: &str) -> PathBuf {
@@ -188,7 +205,10 @@ mod tests {
         assert!(!dir.join("extra.rs").exists());
         assert!(sync_dir(&dir, &wanted, Mode::Check).unwrap().is_clean());
         // Nothing but the target folder is left behind.
-        let names: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["generated"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
@@ -204,7 +224,10 @@ mod tests {
         let wanted = files(&[("a.rs", "new\n"), ("a.rs/b.rs", "x\n")]);
         assert!(sync_dir(&dir, &wanted, Mode::Write).is_err());
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "old\n");
-        let names: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["generated"]);
         std::fs::remove_dir_all(&root).unwrap();
     }

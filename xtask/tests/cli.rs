@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 const GOOD: &str = "# Things\n## Get thing\n**GET** `/things/{id}`\n### Responses\n#### 200 OK\n> Data is at `body[\"result\"]`\n```json\n{\n\"id\": \"*string*\"\n}\n```\n";
 
 fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stderr(output: &Output) -> String {
@@ -33,7 +36,10 @@ fn tree(dir: &Path) -> Vec<(String, String)> {
         .unwrap()
         .map(|e| {
             let path = e.unwrap().path();
-            (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap())
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&path).unwrap(),
+            )
         })
         .collect();
     files.sort();
@@ -42,12 +48,26 @@ fn tree(dir: &Path) -> Vec<(String, String)> {
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
-    for args in [&["bogus"][..], &["generate", "--frobnicate"], &["check", "--spec"]] {
+    for args in [
+        &["bogus"][..],
+        &["generate", "--frobnicate"],
+        &["check", "--spec"],
+    ] {
         let output = xtask(args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
         assert!(stderr(&output).contains("usage: cargo xtask"), "{args:?}");
     }
-    for args in [&["--help"][..], &["generate", "--help"], &["check", "-h"], &["corpus", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["generate", "--help"],
+        &["check", "-h"],
+        &["corpus", "--help"],
+    ] {
         let output = xtask(args);
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         assert!(String::from_utf8_lossy(&output.stdout).contains("usage: cargo xtask"));
@@ -61,8 +81,19 @@ fn generate_then_check_then_drift() {
     let output = xtask(&["generate", "--spec", spec_s, "--out", out_s]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let generated = out.join("src/generated");
-    assert_eq!(tree(&generated).iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["mod.rs", "things.rs"]);
-    assert_eq!(xtask(&["check", "--spec", spec_s, "--out", out_s]).status.code(), Some(0));
+    assert_eq!(
+        tree(&generated)
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["mod.rs", "things.rs"]
+    );
+    assert_eq!(
+        xtask(&["check", "--spec", spec_s, "--out", out_s])
+            .status
+            .code(),
+        Some(0)
+    );
 
     std::fs::write(generated.join("things.rs"), "// edited by hand\n").unwrap();
     std::fs::write(generated.join("stray.rs"), "\n").unwrap();
@@ -71,11 +102,24 @@ fn generate_then_check_then_drift() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("-// edited by hand"), "{err}");
     assert!(err.contains("stale: things.rs"), "{err}");
-    assert!(err.contains("extra (not generated, would be deleted): stray.rs"), "{err}");
+    assert!(
+        err.contains("extra (not generated, would be deleted): stray.rs"),
+        "{err}"
+    );
     assert!(err.contains("run `cargo xtask generate --spec"), "{err}");
 
-    assert_eq!(xtask(&["generate", "--spec", spec_s, "--out", out_s]).status.code(), Some(0));
-    assert_eq!(xtask(&["check", "--spec", spec_s, "--out", out_s]).status.code(), Some(0));
+    assert_eq!(
+        xtask(&["generate", "--spec", spec_s, "--out", out_s])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        xtask(&["check", "--spec", spec_s, "--out", out_s])
+            .status
+            .code(),
+        Some(0)
+    );
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -83,19 +127,38 @@ fn generate_then_check_then_drift() {
 fn bad_input_writes_nothing() {
     let (root, spec, out) = scratch("bad", &[("things.md", GOOD)]);
     let (spec_s, out_s) = (spec.to_str().unwrap(), out.to_str().unwrap());
-    assert_eq!(xtask(&["generate", "--spec", spec_s, "--out", out_s]).status.code(), Some(0));
+    assert_eq!(
+        xtask(&["generate", "--spec", spec_s, "--out", out_s])
+            .status
+            .code(),
+        Some(0)
+    );
     let before = tree(&out.join("src/generated"));
 
     // One good document changed, one broken: nothing may be written.
-    std::fs::write(spec.join("things.md"), GOOD.replace("Get thing", "Fetch thing")).unwrap();
-    std::fs::write(spec.join("broken.md"), "# Broken\n## X\n**GTE** `/x`\n### Responses\n#### 200\n```json\n```\n").unwrap();
+    std::fs::write(
+        spec.join("things.md"),
+        GOOD.replace("Get thing", "Fetch thing"),
+    )
+    .unwrap();
+    std::fs::write(
+        spec.join("broken.md"),
+        "# Broken\n## X\n**GTE** `/x`\n### Responses\n#### 200\n```json\n```\n",
+    )
+    .unwrap();
     let output = xtask(&["generate", "--spec", spec_s, "--out", out_s]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(err.contains("broken.md:3:3: error: unknown HTTP method `GTE`"), "{err}");
+    assert!(
+        err.contains("broken.md:3:3: error: unknown HTTP method `GTE`"),
+        "{err}"
+    );
     assert!(err.contains("nothing was written"), "{err}");
     assert_eq!(tree(&out.join("src/generated")), before);
-    let leftovers: Vec<_> = std::fs::read_dir(out.join("src")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(out.join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers, ["generated"]);
     std::fs::remove_dir_all(root).unwrap();
 }
@@ -105,9 +168,20 @@ fn warnings_fail_only_when_denied() {
     let literal = GOOD.replace("\"*string*\"", "\"pending\"");
     let (root, spec, out) = scratch("warn", &[("things.md", &literal)]);
     let (spec_s, out_s) = (spec.to_str().unwrap(), out.to_str().unwrap());
-    let output = xtask(&["generate", "--spec", spec_s, "--out", out_s, "--deny-warnings"]);
+    let output = xtask(&[
+        "generate",
+        "--spec",
+        spec_s,
+        "--out",
+        out_s,
+        "--deny-warnings",
+    ]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("warning: literal value \"pending\" read as a string"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: literal value \"pending\" read as a string"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!out.join("src/generated").exists());
     let output = xtask(&["generate", "--spec", spec_s, "--out", out_s]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -11,6 +11,7 @@ mod types;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use self::types::{NamedShape, Types, Variant};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::ir::{
     Api, Area, Endpoint, Method, Output, Param, PathPart, PathTemplate, Response, Shape, Status,
@@ -18,14 +19,21 @@ use crate::ir::{
 };
 use crate::naming::{self, Namespace};
 use crate::overlay::{Overlay, OverlayBody, OverlayEndpoint};
-use crate::parse::{RawEndpoint, RawResponse, SpecDoc, Spanned};
+use crate::parse::{RawEndpoint, RawResponse, Spanned, SpecDoc};
 use crate::rustdoc;
-use self::types::{NamedShape, Types, Variant};
 
 /// Names an area module may not take: the hand-written crate root uses them,
 /// and the module name doubles as an accessor method on `Client`.
 const RESERVED_MODULES: &[&str] = &[
-    "runtime", "generated", "client", "error", "prelude", "builder", "from_env", "clone", "fmt",
+    "runtime",
+    "generated",
+    "client",
+    "error",
+    "prelude",
+    "builder",
+    "from_env",
+    "clone",
+    "fmt",
     "base_url",
 ];
 
@@ -64,7 +72,11 @@ pub fn lower(inputs: &[Input<'_>]) -> (Api, Vec<Diagnostic>) {
 
 /// Lowers one document. Returns `None` only when it has no usable title.
 pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area> {
-    let Input { source, doc, overlay } = input;
+    let Input {
+        source,
+        doc,
+        overlay,
+    } = input;
     let title = doc.title.as_ref()?;
     let Some(module) = naming::module_name(&title.value) else {
         diags.push(source.error(
@@ -72,7 +84,10 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
             if title.value.is_empty() {
                 "the `#` title is empty".to_owned()
             } else {
-                format!("the title `{}` gives no module name; it needs an ASCII letter or digit", title.value)
+                format!(
+                    "the title `{}` gives no module name; it needs an ASCII letter or digit",
+                    title.value
+                )
             },
         ));
         return None;
@@ -89,7 +104,10 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
     };
     lowering.prepare_overlay(&title.value, &handle);
     if doc.endpoints.is_empty() {
-        lowering.warning(title.span.clone(), "this document has no `##` endpoints; its module will be empty");
+        lowering.warning(
+            title.span.clone(),
+            "this document has no `##` endpoints; its module will be empty",
+        );
     }
     let mut methods = Namespace::with_reserved(RESERVED_METHODS);
     let mut endpoints = Vec::new();
@@ -158,7 +176,10 @@ impl<'a> AreaLowering<'a> {
             self.overlay_types.insert(ty.name.value.clone());
         }
         for endpoint in &overlay.endpoints {
-            for body in [&endpoint.request_body, &endpoint.query].into_iter().flatten() {
+            for body in [&endpoint.request_body, &endpoint.query]
+                .into_iter()
+                .flatten()
+            {
                 given.extend(body.name.clone());
                 given.extend(body.variants.iter().filter_map(|v| v.name.clone()));
             }
@@ -173,10 +194,17 @@ impl<'a> AreaLowering<'a> {
             if !valid {
                 self.overlay_error(
                     name.span.clone(),
-                    format!("type name `{}` must be PascalCase, e.g. `{}`", name.value, naming::type_name(&name.value)),
+                    format!(
+                        "type name `{}` must be PascalCase, e.g. `{}`",
+                        name.value,
+                        naming::type_name(&name.value)
+                    ),
                 );
             } else if name.value == handle || !seen.insert(name.value.clone()) {
-                self.overlay_error(name.span.clone(), format!("the type name `{}` is given twice", name.value));
+                self.overlay_error(
+                    name.span.clone(),
+                    format!("the type name `{}` is given twice", name.value),
+                );
             }
         }
         let mut named = BTreeMap::new();
@@ -185,22 +213,35 @@ impl<'a> AreaLowering<'a> {
                 named.insert(ty.name.value.clone(), shape);
             }
         }
-        let reserved: Vec<&str> = std::iter::once(handle).chain(seen.iter().map(String::as_str)).collect();
+        let reserved: Vec<&str> = std::iter::once(handle)
+            .chain(seen.iter().map(String::as_str))
+            .collect();
         self.types = Types::new(&reserved, named);
         // Every declared type is generated, used or not.
         for ty in &overlay.types {
-            self.types.type_of(&Shape::Named(ty.name.value.clone()), &ty.name.value, true, "");
+            self.types.type_of(
+                &Shape::Named(ty.name.value.clone()),
+                &ty.name.value,
+                true,
+                "",
+            );
         }
     }
 
     /// A body section's shape: one fence, or variants.
-    fn overlay_shape(&mut self, source: &SourceFile, name: &str, body: &OverlayBody) -> Option<NamedShape> {
+    fn overlay_shape(
+        &mut self,
+        source: &SourceFile,
+        name: &str,
+        body: &OverlayBody,
+    ) -> Option<NamedShape> {
         if body.variants.is_empty() {
             let Some(fence) = &body.fence else {
                 self.overlay_error(body.span.clone(), "expected a `json` fence with the shape");
                 return None;
             };
-            let shape = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)).ok()??;
+            let shape = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
+                .ok()??;
             return Some(NamedShape::Plain(shape));
         }
         if let Some(fence) = &body.fence {
@@ -212,17 +253,22 @@ impl<'a> AreaLowering<'a> {
         let mut variants = Vec::new();
         for variant in &body.variants {
             let Some(fence) = &variant.fence else {
-                self.overlay_error(variant.label.span.clone(), "expected a `json` fence with this variant's shape");
+                self.overlay_error(
+                    variant.label.span.clone(),
+                    "expected a `json` fence with this variant's shape",
+                );
                 continue;
             };
-            let Ok(Some(shape)) = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)) else {
+            let Ok(Some(shape)) =
+                skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
+            else {
                 continue;
             };
             let label = variant.label.value.clone();
-            let struct_name = variant
-                .name
-                .as_ref()
-                .map_or_else(|| format!("{name}{}", naming::type_name(&label)), |n| n.value.clone());
+            let struct_name = variant.name.as_ref().map_or_else(
+                || format!("{name}{}", naming::type_name(&label)),
+                |n| n.value.clone(),
+            );
             variants.push(Variant {
                 label,
                 name: struct_name,
@@ -233,10 +279,17 @@ impl<'a> AreaLowering<'a> {
     }
 
     /// The overlay endpoint for `method path`, marked as matched.
-    fn overlay_endpoint(&mut self, method: Method, path: &str) -> Option<(&'a SourceFile, &'a OverlayEndpoint)> {
+    fn overlay_endpoint(
+        &mut self,
+        method: Method,
+        path: &str,
+    ) -> Option<(&'a SourceFile, &'a OverlayEndpoint)> {
         let (source, overlay) = self.overlay?;
         let index = overlay.endpoints.iter().position(|e| {
-            e.method.as_ref().is_some_and(|m| m.value == method.as_str()) && e.path.as_ref().is_some_and(|p| p.value == path)
+            e.method
+                .as_ref()
+                .is_some_and(|m| m.value == method.as_str())
+                && e.path.as_ref().is_some_and(|p| p.value == path)
         })?;
         self.matched[index] = true;
         Some((source, &overlay.endpoints[index]))
@@ -259,7 +312,8 @@ impl<'a> AreaLowering<'a> {
                 ),
                 _ => "an overlay endpoint needs its method line (**METHOD** `/path`) to match the document".to_owned(),
             };
-            self.diags.push(source.error(endpoint.title.span.clone(), message));
+            self.diags
+                .push(source.error(endpoint.title.span.clone(), message));
         }
     }
 
@@ -267,13 +321,23 @@ impl<'a> AreaLowering<'a> {
         let errors_before = self.error_count();
         let method = raw.method.as_ref().and_then(|m| self.method(m));
         let path = raw.path.as_ref().and_then(|p| self.path(p));
-        let mut responses: Vec<Response> = raw.responses.iter().filter_map(|r| self.response(r)).collect();
+        let mut responses: Vec<Response> = raw
+            .responses
+            .iter()
+            .filter_map(|r| self.response(r))
+            .collect();
         for (i, response) in raw.responses.iter().enumerate() {
             let status = response.status.value.to_ascii_lowercase();
-            if raw.responses[..i].iter().any(|r| r.status.value.to_ascii_lowercase() == status) {
+            if raw.responses[..i]
+                .iter()
+                .any(|r| r.status.value.to_ascii_lowercase() == status)
+            {
                 self.warning(
                     response.status.span.clone(),
-                    format!("status `{}` is listed twice for this endpoint; the first one is used", response.status.value),
+                    format!(
+                        "status `{}` is listed twice for this endpoint; the first one is used",
+                        response.status.value
+                    ),
                 );
             }
         }
@@ -303,7 +367,8 @@ impl<'a> AreaLowering<'a> {
             );
             self.warning(raw.title.span.clone(), message);
         } else {
-            self.routes.insert((method, path.template.clone()), raw.title.value.clone());
+            self.routes
+                .insert((method, path.template.clone()), raw.title.value.clone());
         }
         // A repeated title (often a PUT/PATCH pair) takes the HTTP method as a
         // suffix, then a number: `update_x`, `update_x_patch`, `update_x_patch2`.
@@ -366,27 +431,43 @@ impl<'a> AreaLowering<'a> {
             }
         }
         for response in &overlay.responses {
-            let Some(status) = self.status_in(source, &response.status) else { continue };
+            let Some(status) = self.status_in(source, &response.status) else {
+                continue;
+            };
             let Some(documented) = responses.iter_mut().find(|r| r.status == status) else {
-                let message = format!("the document has no `{}` response for this endpoint", response.status.value);
-                self.diags.push(source.error(response.status.span.clone(), message));
+                let message = format!(
+                    "the document has no `{}` response for this endpoint",
+                    response.status.value
+                );
+                self.diags
+                    .push(source.error(response.status.span.clone(), message));
                 continue;
             };
             if let Some(accept) = &response.accept {
                 patch.accept = Some(accept.value.clone());
             }
-            let Some(fence) = &response.fence else { continue };
-            let Ok(Some(shape)) = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)) else {
+            let Some(fence) = &response.fence else {
                 continue;
             };
-            let fits = documented.body.as_ref().is_none_or(|doc| self.fits(doc, &shape));
+            let Ok(Some(shape)) =
+                skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
+            else {
+                continue;
+            };
+            let fits = documented
+                .body
+                .as_ref()
+                .is_none_or(|doc| self.fits(doc, &shape));
             if !fits && !response.replaces {
                 let message = format!(
                     "this shape differs from the one {} documents for `{}`; add `> Override` under the status to replace it",
                     self.source.path(),
                     response.status.value
                 );
-                self.diags.push(source.error(fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start), message));
+                self.diags.push(source.error(
+                    fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
+                    message,
+                ));
                 continue;
             }
             if let Some(name) = &response.name {
@@ -409,7 +490,9 @@ impl<'a> AreaLowering<'a> {
             (Shape::Object(a), Shape::Object(b)) => {
                 a.len() == b.len()
                     && a.iter().all(|fa| {
-                        b.iter().any(|fb| fb.wire_name == fa.wire_name && self.fits(&fa.shape, &fb.shape))
+                        b.iter().any(|fb| {
+                            fb.wire_name == fa.wire_name && self.fits(&fa.shape, &fb.shape)
+                        })
                     })
             }
             (a, b) => a == b,
@@ -441,7 +524,10 @@ impl<'a> AreaLowering<'a> {
         let text = &path.value;
         let at = |i: usize, len: usize| path.span.start + i..path.span.start + i + len;
         if !text.starts_with('/') {
-            self.error(at(0, text.len().max(1)), format!("the path `{text}` must start with `/`"));
+            self.error(
+                at(0, text.len().max(1)),
+                format!("the path `{text}` must start with `/`"),
+            );
             return None;
         }
         let mut parts = Vec::new();
@@ -466,7 +552,9 @@ impl<'a> AreaLowering<'a> {
                     if name.trim().is_empty() {
                         self.error(at(i, close + 1), "a path parameter with an empty name");
                         ok = false;
-                    } else if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+                    } else if !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
                         || !name.chars().any(|c| c.is_ascii_alphabetic())
                     {
                         self.error(
@@ -482,7 +570,9 @@ impl<'a> AreaLowering<'a> {
                         let index = match params.iter().position(|p| p.wire_name == name) {
                             Some(index) => index,
                             None => {
-                                if let Some(other) = params.iter().find(|p| p.rust_name == rust_name) {
+                                if let Some(other) =
+                                    params.iter().find(|p| p.rust_name == rust_name)
+                                {
                                     let message = format!(
                                         "path parameters `{{{}}}` and `{{{name}}}` would both be the argument `{rust_name}`; use one spelling",
                                         other.wire_name
@@ -568,7 +658,10 @@ impl<'a> AreaLowering<'a> {
         let parsed = if s.eq_ignore_ascii_case("default") {
             Some(Status::Default)
         } else if bytes.len() == 3 && bytes.iter().all(u8::is_ascii_digit) {
-            s.parse().ok().filter(|c| (100..600).contains(c)).map(Status::Code)
+            s.parse()
+                .ok()
+                .filter(|c| (100..600).contains(c))
+                .map(Status::Code)
         } else if bytes.len() == 3
             && (b'1'..=b'5').contains(&bytes[0])
             && bytes[1..].eq_ignore_ascii_case(b"xx")
@@ -591,11 +684,20 @@ impl<'a> AreaLowering<'a> {
     /// Decides what a successful call returns.
     /// Decides what a successful call returns. `names` are type names an
     /// overlay gave to responses.
-    fn output(&mut self, method: &str, responses: &[Response], names: &[(Status, String)]) -> Output {
-        let mut successes: Vec<&Response> = responses.iter().filter(|r| r.status.is_success()).collect();
+    fn output(
+        &mut self,
+        method: &str,
+        responses: &[Response],
+        names: &[(Status, String)],
+    ) -> Output {
+        let mut successes: Vec<&Response> =
+            responses.iter().filter(|r| r.status.is_success()).collect();
         if successes.is_empty() {
             // With no documented success, a lone `default` describes it.
-            successes = responses.iter().filter(|r| r.status == Status::Default).collect();
+            successes = responses
+                .iter()
+                .filter(|r| r.status == Status::Default)
+                .collect();
             if successes.len() != 1 || responses.len() != 1 {
                 return Output::Raw;
             }
@@ -603,7 +705,11 @@ impl<'a> AreaLowering<'a> {
         if successes.iter().all(|r| r.status == Status::Code(204)) {
             return Output::NoContent;
         }
-        let with_body: Vec<&Response> = successes.iter().copied().filter(|r| r.body.is_some()).collect();
+        let with_body: Vec<&Response> = successes
+            .iter()
+            .copied()
+            .filter(|r| r.body.is_some())
+            .collect();
         let Some(first) = with_body.first() else {
             return Output::Raw;
         };
@@ -619,7 +725,10 @@ impl<'a> AreaLowering<'a> {
             };
         }
         let shape = first.body.clone().unwrap_or(Shape::Unknown);
-        let given = names.iter().find(|(status, _)| *status == first.status).map(|(_, name)| name.clone());
+        let given = names
+            .iter()
+            .find(|(status, _)| *status == first.status)
+            .map(|(_, name)| name.clone());
         let pascal = naming::type_name(method);
         let hint = match (&given, &shape) {
             (Some(name), _) => name.clone(),

@@ -29,8 +29,13 @@ pub(super) fn fence_shape(
         Ok(value) => value,
         Err(err) => {
             let message = err.to_string();
-            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
-            diags.push(source.error(json_error_span(source, fence, &err), format!("invalid JSON in the body fence: {message}")));
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m);
+            diags.push(source.error(
+                json_error_span(source, fence, &err),
+                format!("invalid JSON in the body fence: {message}"),
+            ));
             return Err(());
         }
     };
@@ -49,7 +54,9 @@ pub(super) fn fence_shape(
     }
     if leaf.required {
         let span = fence.content_start..fence.content_start;
-        reader.diags.push(source.warning(span, "`required` only has a meaning on an object's field"));
+        reader
+            .diags
+            .push(source.warning(span, "`required` only has a meaning on an object's field"));
     }
     Ok(Some(leaf.shape))
 }
@@ -190,9 +197,16 @@ impl Reader<'_> {
         if matches!(value, Json::Array(_) | Json::Object(_)) {
             self.depth += 1;
             if self.depth > MAX_DEPTH {
-                let span = self.locate(if matches!(value, Json::Array(_)) { "[" } else { "{" });
+                let span = self.locate(if matches!(value, Json::Array(_)) {
+                    "["
+                } else {
+                    "{"
+                });
                 if !self.failed {
-                    self.error(span, format!("nested more than {MAX_DEPTH} levels deep; no real response is"));
+                    self.error(
+                        span,
+                        format!("nested more than {MAX_DEPTH} levels deep; no real response is"),
+                    );
                 }
                 self.depth -= 1;
                 return Shape::Unknown.into();
@@ -220,12 +234,23 @@ impl Reader<'_> {
                 let span = self.locate(&n.to_string());
                 let integer = n.is_i64() || n.is_u64();
                 let kind = if integer { "an integer" } else { "a number" };
-                self.diags.push(self.source.warning(span, format!("literal value {n} read as {kind}")));
-                if integer { Shape::Integer } else { Shape::Number }.into()
+                self.diags.push(
+                    self.source
+                        .warning(span, format!("literal value {n} read as {kind}")),
+                );
+                if integer {
+                    Shape::Integer
+                } else {
+                    Shape::Number
+                }
+                .into()
             }
             Json::Bool(b) => {
                 let span = self.locate(&b.to_string());
-                self.diags.push(self.source.warning(span, format!("literal value {b} read as a boolean")));
+                self.diags.push(
+                    self.source
+                        .warning(span, format!("literal value {b} read as a boolean")),
+                );
                 Shape::Boolean.into()
             }
             Json::Array(items) => {
@@ -259,7 +284,10 @@ impl Reader<'_> {
                         let token = serde_json::to_string(key).unwrap_or_default();
                         let span = self.locate(&token);
                         if !keys.insert(key.as_str()) {
-                            self.error(span, format!("the key {token} appears twice in one object"));
+                            self.error(
+                                span,
+                                format!("the key {token} appears twice in one object"),
+                            );
                         }
                         let leaf = self.shape(value);
                         Field {
@@ -276,9 +304,15 @@ impl Reader<'_> {
     }
 
     fn placeholder(&mut self, s: &str, token: &str, span: Range<usize>) -> Leaf {
-        let inner = s.strip_prefix('*').and_then(|s| s.strip_suffix('*')).filter(|s| !s.is_empty());
+        let inner = s
+            .strip_prefix('*')
+            .and_then(|s| s.strip_suffix('*'))
+            .filter(|s| !s.is_empty());
         let Some(inner) = inner else {
-            self.diags.push(self.source.warning(span, format!("literal value {token} read as a string")));
+            self.diags.push(
+                self.source
+                    .warning(span, format!("literal value {token} read as a string")),
+            );
             return Shape::String.into();
         };
         let basic = match inner {
@@ -325,7 +359,10 @@ impl Reader<'_> {
                     .map(|v| v.trim().to_owned())
                     .collect();
                 if values.iter().any(String::is_empty) {
-                    self.error(span, format!("an empty value in `{token}`; write `*enum: a | b*`"));
+                    self.error(
+                        span,
+                        format!("an empty value in `{token}`; write `*enum: a | b*`"),
+                    );
                     return Shape::Unknown.into();
                 }
                 Shape::Enum(values)

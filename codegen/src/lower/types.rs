@@ -91,7 +91,8 @@ impl Types {
                     .iter()
                     .map(|value| EnumVariant {
                         wire_name: value.clone(),
-                        rust_name: variants.claim(&naming::type_name(&naming::field_name(value)), ""),
+                        rust_name: variants
+                            .claim(&naming::type_name(&naming::field_name(value)), ""),
                     })
                     .collect();
                 self.defs.push(TypeDef::Enum(EnumDef {
@@ -114,13 +115,23 @@ impl Types {
     }
 
     fn claim(&mut self, hint: &str, exact: bool) -> String {
-        if exact { hint.to_owned() } else { self.names.claim(hint, "") }
+        if exact {
+            hint.to_owned()
+        } else {
+            self.names.claim(hint, "")
+        }
     }
 
     /// Adds a struct named `name` (already claimed), leaving out the field
     /// `skip` (a union's tag). The slot is reserved first so that a parent
     /// comes before its children in the output.
-    fn push_struct(&mut self, name: &str, fields: &[crate::ir::Field], skip: Option<&str>, user: &str) {
+    fn push_struct(
+        &mut self,
+        name: &str,
+        fields: &[crate::ir::Field],
+        skip: Option<&str>,
+        user: &str,
+    ) {
         let index = self.defs.len();
         self.defs.push(TypeDef::Struct(StructDef {
             name: name.to_owned(),
@@ -134,7 +145,11 @@ impl Types {
             .map(|field| {
                 let rust_name = field_names.claim(&naming::field_name(&field.wire_name), "");
                 let child = format!("{name}{}", naming::type_name(&rust_name));
-                let child = if matches!(field.shape, Shape::Array(_)) { format!("{child}Item") } else { child };
+                let child = if matches!(field.shape, Shape::Array(_)) {
+                    format!("{child}Item")
+                } else {
+                    child
+                };
                 FieldDef {
                     wire_name: field.wire_name.clone(),
                     ty: self.type_of(&field.shape, &child, false, user),
@@ -157,7 +172,9 @@ impl Types {
         }
         match self.named.get(name).cloned() {
             Some(NamedShape::Plain(Shape::Object(fields))) => {
-                self.seen.entry(Shape::Object(fields.clone())).or_insert_with(|| name.to_owned());
+                self.seen
+                    .entry(Shape::Object(fields.clone()))
+                    .or_insert_with(|| name.to_owned());
                 self.push_struct(name, &fields, None, user);
                 TypeRef::Named(name.to_owned())
             }
@@ -178,10 +195,13 @@ impl Types {
             })
             .collect();
         let fixed = |fields: &[crate::ir::Field], wire: &str| {
-            fields.iter().find(|f| f.wire_name == wire && f.required).and_then(|f| match &f.shape {
-                Shape::Enum(values) if values.len() == 1 => Some(values[0].clone()),
-                _ => None,
-            })
+            fields
+                .iter()
+                .find(|f| f.wire_name == wire && f.required)
+                .and_then(|f| match &f.shape {
+                    Shape::Enum(values) if values.len() == 1 => Some(values[0].clone()),
+                    _ => None,
+                })
         };
         let tag = objects.first().and_then(|first| {
             first.iter().map(|f| f.wire_name.as_str()).find(|wire| {
@@ -192,7 +212,9 @@ impl Types {
                 values.iter().all(Option::is_some) && distinct.len() == values.len()
             })
         });
-        let tag = tag.filter(|_| objects.len() == variants.len()).map(str::to_owned);
+        let tag = tag
+            .filter(|_| objects.len() == variants.len())
+            .map(str::to_owned);
 
         // Reserve the union's slot before its variants.
         let index = self.defs.len();
@@ -220,7 +242,8 @@ impl Types {
                 },
             };
             out.push(UnionVariant {
-                rust_name: labels.claim(&naming::type_name(&naming::field_name(&variant.label)), ""),
+                rust_name: labels
+                    .claim(&naming::type_name(&naming::field_name(&variant.label)), ""),
                 tag_value,
                 ty,
             });
