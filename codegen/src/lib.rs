@@ -24,8 +24,9 @@ use std::time::{Duration, Instant};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
 pub use emit::EmitOptions;
 
-/// The result of a successful generation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of a successful generation. Not `PartialEq`: its timings
+/// differ from run to run; compare `files` (and `warnings`) instead.
+#[derive(Debug, Clone)]
 pub struct Generated {
     /// Every file of `src/generated/`, keyed by its path relative to that
     /// folder, in a stable order.
