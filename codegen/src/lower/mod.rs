@@ -506,9 +506,13 @@ impl<'a> AreaLowering<'a> {
     fn method(&mut self, method: &Spanned<String>) -> Option<Method> {
         let found = Method::from_wire(&method.value);
         if found.is_none() {
-            let hint = Method::from_wire(&method.value.to_ascii_uppercase())
-                .map(|m| format!("; write it in upper case: `{}`", m.as_str()))
-                .unwrap_or_default();
+            let known = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+            let hint = match Method::from_wire(&method.value.to_ascii_uppercase()) {
+                Some(m) => format!("; write it in upper case: `{}`", m.as_str()),
+                None => crate::diagnostic::closest(&method.value, &known)
+                    .map(|m| format!("; did you mean `{m}`?"))
+                    .unwrap_or_default(),
+            };
             self.error(
                 method.span.clone(),
                 format!(

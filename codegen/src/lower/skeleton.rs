@@ -326,9 +326,15 @@ impl Reader<'_> {
             return shape.into();
         }
         let Some(types) = self.overlay_types else {
+            let hint =
+                crate::diagnostic::closest(inner, &["string", "integer", "number", "boolean"])
+                    .map(|p| format!(" (did you mean \"*{p}*\"?)"))
+                    .unwrap_or_default();
             self.error(
                 span,
-                format!("unknown placeholder `{token}`; expected \"*string*\", \"*integer*\", \"*number*\" or \"*boolean*\""),
+                format!(
+                    "unknown placeholder `{token}`; expected \"*string*\", \"*integer*\", \"*number*\" or \"*boolean*\"{hint}"
+                ),
             );
             return Shape::Unknown.into();
         };
