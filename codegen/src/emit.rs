@@ -106,7 +106,7 @@ fn emit_mod(api: &Api, options: &EmitOptions) -> TokenStream {
         let module = ident(&area.module);
         let doc = doc_attrs(&format!(
             "{}\n\nGenerated from `{}`.",
-            area.title, area.source
+            area.title_doc, area.source
         ));
         let cfg = options.area_features.then(|| {
             let feature = area.module.trim_start_matches("r#");
@@ -127,7 +127,8 @@ fn emit_mod(api: &Api, options: &EmitOptions) -> TokenStream {
 fn emit_area(area: &Area) -> TokenStream {
     let Area {
         source: _,
-        title,
+        title: _,
+        title_doc: title,
         module,
         handle,
         doc,

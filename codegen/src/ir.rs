@@ -16,6 +16,8 @@ pub struct Area {
     pub source: String,
     /// The `#` title as written.
     pub title: String,
+    /// The title made safe for rustdoc.
+    pub title_doc: String,
     /// Module name and the `Client` accessor method, e.g. `magic_pcap_collection`.
     pub module: String,
     /// Handle type, e.g. `MagicPcapCollection`.

@@ -17,7 +17,8 @@ use crate::sync::{Mode, sync_dir};
 /// Options of `cargo xtask corpus`.
 #[derive(Debug)]
 pub struct CorpusArgs {
-    pub spec: PathBuf,
+    /// One or more folders of documents, generated together.
+    pub specs: Vec<PathBuf>,
     pub out: PathBuf,
     /// Also time `cargo check` with one area and with all areas.
     pub timings: bool,
@@ -25,7 +26,10 @@ pub struct CorpusArgs {
 
 pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
     let started = Instant::now();
-    let sources = crate::read_sources(&args.spec)?;
+    let mut sources = Vec::new();
+    for spec in &args.specs {
+        sources.extend(crate::read_sources(spec)?);
+    }
     let generated = codegen::generate(
         &sources,
         &EmitOptions {

@@ -6,8 +6,8 @@
 //! - `check [--spec DIR] [--out CRATE_DIR] [--deny-warnings]`: exits 1 with a
 //!   diff when the checked-in client is not what `generate` would write.
 //!
-//! - `corpus [--spec DIR] [--out DIR] [--timings]`: generates a folder of docs
-//!   (default: the shared corpus) into a scratch crate with a feature per
+//! - `corpus [--spec DIR]... [--out DIR] [--timings]`: generates folders of
+//!   docs (default: the shared corpus) into a scratch crate with a feature per
 //!   area, then runs clippy and rustdoc on it with `-D warnings`.
 //!
 //! Exit codes: 0 success, 1 bad input or drift, 2 usage error.
@@ -29,9 +29,10 @@ usage: cargo xtask <command> [options]
 commands:
   generate   write CRATE_DIR/src/generated/ from the docs in DIR
   check      fail (exit 1) when CRATE_DIR/src/generated/ is stale
-  corpus     generate DIR (default ../shared/corpus/docs) into a scratch
-             crate (default target/corpus-client) with a feature per area,
-             and prove it builds: clippy and rustdoc with -D warnings
+  corpus     generate DIR (default ../shared/corpus/docs; --spec may be
+             repeated) into a scratch crate (default target/corpus-client)
+             with a feature per area, and prove it builds: clippy and
+             rustdoc with -D warnings
 
 options:
   --spec DIR         folder of Markdown docs (default: spec/)
@@ -122,6 +123,7 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
         deny_warnings: false,
         timings: false,
     };
+    let mut extra_specs = Vec::new();
     let mut iter = options.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
@@ -131,6 +133,8 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
         };
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
+            // `corpus` takes several folders; the others take one.
+            "--spec" if mode.is_none() => extra_specs.push(value("--spec")?),
             "--spec" => parsed.spec = value("--spec")?,
             "--out" => parsed.out = value("--out")?,
             "--deny-warnings" if mode.is_some() => parsed.deny_warnings = true,
@@ -141,7 +145,11 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
     Ok(Some(match mode {
         Some(_) => Command::Sync(parsed),
         None => Command::Corpus(corpus::CorpusArgs {
-            spec: parsed.spec,
+            specs: if extra_specs.is_empty() {
+                vec![parsed.spec]
+            } else {
+                extra_specs
+            },
             out: parsed.out,
             timings: parsed.timings,
         }),

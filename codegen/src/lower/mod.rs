@@ -120,6 +120,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
     Some(Area {
         source: source.path().to_owned(),
         title: title.value.clone(),
+        title_doc: rustdoc::sanitize(&title.value),
         module,
         handle,
         doc: rustdoc::sanitize(&doc.intro),
