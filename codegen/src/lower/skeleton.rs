@@ -32,6 +32,17 @@ pub(super) fn fence_shape(
             let message = message
                 .rsplit_once(" at line ")
                 .map_or(message.as_str(), |(m, _)| m);
+            // serde_json's words, in the terms of a fence.
+            let message = match message {
+                "EOF while parsing an object" => {
+                    "the fence ends before the object is closed with `}`"
+                }
+                "EOF while parsing a list" => "the fence ends before the array is closed with `]`",
+                "EOF while parsing a string" => "the fence ends inside a string",
+                "EOF while parsing a value" => "the fence ends where a value should be",
+                "expected ident" => "expected `true`, `false` or `null`",
+                other => other,
+            };
             diags.push(source.error(
                 json_error_span(source, fence, &err),
                 format!("invalid JSON in the body fence: {message}"),
@@ -44,7 +55,8 @@ pub(super) fn fence_shape(
         fence,
         diags,
         overlay_types,
-        cursor: 0,
+        tokens: token_spans(source, fence),
+        next: 0,
         failed: false,
         depth: 0,
     };
@@ -63,16 +75,114 @@ pub(super) fn fence_shape(
 
 /// Maps serde_json's line and column (within the fence) into the file.
 fn json_error_span(source: &SourceFile, fence: &Fence, err: &serde_json::Error) -> Range<usize> {
-    let (first_line, _) = source.line_col(fence.content_start);
-    let line_start = source.line_start(first_line + err.line().saturating_sub(1));
-    let line = &source.text()[line_start..];
-    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let content = &fence.content;
+    let line_start = content
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let line_len = content[line_start..]
+        .find('\n')
+        .unwrap_or(content.len() - line_start);
     // serde_json counts columns in bytes.
-    let mut offset = err.column().saturating_sub(1).min(line.len());
-    while !line.is_char_boundary(offset) {
+    let offset = line_start + err.column().saturating_sub(1).min(line_len);
+    let at = file_offset(source, fence, offset);
+    at..at + 1
+}
+
+/// The file offset of a byte offset into a fence's content. The content
+/// lost each line's indentation (or `> ` marker); that prefix is what the
+/// source line has beyond the content line.
+fn file_offset(source: &SourceFile, fence: &Fence, offset: usize) -> usize {
+    let content = &fence.content;
+    let mut offset = offset.min(content.len());
+    while !content.is_char_boundary(offset) {
         offset -= 1;
     }
-    line_start + offset..line_start + offset + 1
+    let before = &content[..offset];
+    let line = before.matches('\n').count();
+    let column = offset - before.rfind('\n').map_or(0, |i| i + 1);
+    let content_line = content[offset - column..]
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    let (first_line, _) = source.line_col(fence.content_start);
+    let source_start = source.line_start(first_line + line);
+    let source_line = source.text()[source_start..]
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    let prefix = if content_line.is_empty() {
+        0
+    } else if source_line.ends_with(content_line) {
+        source_line.len() - content_line.len()
+    } else {
+        0
+    };
+    (source_start + prefix + column).min(source.text().len())
+}
+
+/// Where every key and value of a fence starts and ends, in the order a
+/// depth-first walk meets them. serde_json has already checked the syntax,
+/// so finding token boundaries is all that is left to do.
+fn token_spans(source: &SourceFile, fence: &Fence) -> Vec<Range<usize>> {
+    let bytes = fence.content.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'{' | b'[' => i += 1,
+            b'-' | b'0'..=b'9' => {
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+            }
+            b't' | b'f' | b'n' => {
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        spans.push(
+            file_offset(source, fence, start)..file_offset(source, fence, i.min(bytes.len())),
+        );
+    }
+    spans
+}
+
+/// How many tokens [`token_spans`] finds for a value: itself, its keys and
+/// everything inside it.
+fn token_count(value: &Json) -> usize {
+    match value {
+        Json::Array(items) => 1 + items.iter().map(token_count).sum::<usize>(),
+        Json::Object(entries) => {
+            1 + entries
+                .iter()
+                .map(|(_, v)| 1 + token_count(v))
+                .sum::<usize>()
+        }
+        _ => 1,
+    }
 }
 
 /// Deepest nesting a skeleton may have. Real ones stay under ten levels; the
@@ -166,8 +276,9 @@ struct Reader<'a> {
     diags: &'a mut Vec<Diagnostic>,
     /// `Some` in overlays: the names of the overlay's types.
     overlay_types: Option<&'a BTreeSet<String>>,
-    /// Byte offset into the fence content; values are located in order.
-    cursor: usize,
+    /// Spans of the fence's tokens, and the next one to be read.
+    tokens: Vec<Range<usize>>,
+    next: usize,
     failed: bool,
     depth: usize,
 }
@@ -178,30 +289,44 @@ impl Reader<'_> {
         self.diags.push(self.source.error(span, message));
     }
 
-    /// Where `needle` next occurs in the fence; skeletons are short, and
-    /// serde_json keeps no positions, so a forward search stands in for them.
-    fn locate(&mut self, needle: &str) -> Range<usize> {
-        let content = &self.fence.content;
-        let from = self.cursor.min(content.len());
-        match content.get(from..).and_then(|rest| rest.find(needle)) {
-            Some(i) => {
-                let start = from + i;
-                self.cursor = start + needle.len();
-                self.fence.content_start + start..self.fence.content_start + start + needle.len()
-            }
-            None => self.fence.content_start..self.fence.content_start,
-        }
+    /// The span of the next token; the reader visits values in the order
+    /// they are written.
+    fn next_token(&mut self) -> Range<usize> {
+        let start = self.fence.content_start;
+        let span = self.tokens.get(self.next).cloned().unwrap_or(start..start);
+        self.next += 1;
+        span
+    }
+
+    /// Passes over the tokens of values that are not read.
+    fn skip(&mut self, values: &[&Json]) {
+        self.next += values.iter().map(|v| token_count(v)).sum::<usize>();
+    }
+
+    /// The text of a span, as written.
+    fn text(&self, span: &Range<usize>) -> String {
+        self.source
+            .text()
+            .get(span.clone())
+            .unwrap_or_default()
+            .to_owned()
     }
 
     fn shape(&mut self, value: &Json) -> Leaf {
         if matches!(value, Json::Array(_) | Json::Object(_)) {
             self.depth += 1;
             if self.depth > MAX_DEPTH {
-                let span = self.locate(if matches!(value, Json::Array(_)) {
-                    "["
-                } else {
-                    "{"
-                });
+                let span = self.next_token();
+                let children: Vec<&Json> = match value {
+                    Json::Array(items) => items.iter().collect(),
+                    Json::Object(entries) => entries.iter().map(|(_, v)| v).collect(),
+                    _ => Vec::new(),
+                };
+                // Keys are tokens too.
+                if let Json::Object(entries) = value {
+                    self.next += entries.len();
+                }
+                self.skip(&children);
                 if !self.failed {
                     self.error(
                         span,
@@ -222,21 +347,22 @@ impl Reader<'_> {
     fn value_shape(&mut self, value: &Json) -> Leaf {
         match value {
             Json::Null => {
-                self.locate("null");
+                self.next_token();
                 Shape::Unknown.into()
             }
             Json::String(s) => {
-                let token = serde_json::to_string(s).unwrap_or_default();
-                let span = self.locate(&token);
+                let span = self.next_token();
+                let token = self.text(&span);
                 self.placeholder(s, &token, span)
             }
             Json::Number(n) => {
-                let span = self.locate(&n.to_string());
+                let span = self.next_token();
+                let written = self.text(&span);
                 let integer = n.is_i64() || n.is_u64();
                 let kind = if integer { "an integer" } else { "a number" };
                 self.diags.push(
                     self.source
-                        .warning(span, format!("literal value {n} read as {kind}")),
+                        .warning(span, format!("literal value {written} read as {kind}")),
                 );
                 if integer {
                     Shape::Integer
@@ -246,7 +372,7 @@ impl Reader<'_> {
                 .into()
             }
             Json::Bool(b) => {
-                let span = self.locate(&b.to_string());
+                let span = self.next_token();
                 self.diags.push(
                     self.source
                         .warning(span, format!("literal value {b} read as a boolean")),
@@ -254,7 +380,7 @@ impl Reader<'_> {
                 Shape::Boolean.into()
             }
             Json::Array(items) => {
-                let span = self.locate("[");
+                let span = self.next_token();
                 match items.as_slice() {
                     [] => {
                         let message = "an empty array; its elements are read as unknown (`null`)";
@@ -268,12 +394,13 @@ impl Reader<'_> {
                             items.len()
                         );
                         self.error(span, message);
+                        self.skip(&items.iter().collect::<Vec<_>>());
                         Shape::Unknown.into()
                     }
                 }
             }
             Json::Object(entries) => {
-                self.locate("{");
+                self.next_token();
                 if entries.is_empty() {
                     return Shape::EmptyObject.into();
                 }
@@ -281,8 +408,8 @@ impl Reader<'_> {
                 let fields = entries
                     .iter()
                     .map(|(key, value)| {
-                        let token = serde_json::to_string(key).unwrap_or_default();
-                        let span = self.locate(&token);
+                        let span = self.next_token();
+                        let token = self.text(&span);
                         if !keys.insert(key.as_str()) {
                             self.error(
                                 span,
