@@ -54,6 +54,8 @@ mod generated;
 #[allow(unused_imports)]
 pub use generated::*;
 
+#[cfg(feature = "blocking")]
+mod blocking;
 mod client;
 mod error;
 pub mod runtime;
