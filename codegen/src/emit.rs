@@ -321,6 +321,7 @@ fn fixed_value(ty: &TypeRef, fixed: &BTreeMap<&str, &str>) -> Option<TokenStream
 fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> TokenStream {
     let StructDef {
         name,
+        doc,
         fields,
         used_by,
     } = def;
@@ -332,11 +333,16 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
             None => format!("[`{handle}::{m}`]"),
         })
         .collect();
-    let doc = if links.is_empty() {
-        doc_attrs(&format!("`{name}`"))
-    } else {
-        doc_attrs(&format!("Used by {}.", links.join(", ")))
-    };
+    let mut text = doc.clone();
+    if !links.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("Used by {}.", links.join(", ")));
+    } else if text.is_empty() {
+        text = format!("`{name}`");
+    }
+    let doc = doc_attrs(&text);
     let ident_name = ident(name);
     let required: Vec<&FieldDef> = fields.iter().filter(|f| f.required).collect();
     // A default value of a struct with required fields would be invalid.
@@ -501,6 +507,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
 fn emit_union(def: &UnionDef) -> TokenStream {
     let UnionDef {
         name,
+        doc: prose,
         tag,
         variants,
     } = def;
@@ -538,12 +545,17 @@ fn emit_union(def: &UnionDef) -> TokenStream {
                 }
             }
         });
-    let doc = match tag {
-        Some(tag) => format!(" One of several kinds, told apart by `{tag}`."),
-        None => " One of several shapes.".to_owned(),
-    };
+    let mut text = prose.clone();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&match tag {
+        Some(tag) => format!("One of several kinds, told apart by `{tag}`."),
+        None => "One of several shapes.".to_owned(),
+    });
+    let doc = doc_attrs(&text);
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(
             ::std::fmt::Debug,
             ::std::clone::Clone,

@@ -234,6 +234,8 @@ impl TypeDef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StructDef {
     pub name: String,
+    /// What the type is, when an overlay says (rustdoc-safe).
+    pub doc: String,
     pub fields: Vec<FieldDef>,
     /// Rust names of the endpoints whose bodies use this type.
     pub used_by: Vec<String>,
@@ -271,6 +273,8 @@ pub struct EnumVariant {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnionDef {
     pub name: String,
+    /// What the type is, when an overlay says (rustdoc-safe).
+    pub doc: String,
     /// Wire name of the field that tells the variants apart.
     pub tag: Option<String>,
     pub variants: Vec<UnionVariant>,

@@ -44,6 +44,8 @@ pub struct OverlayBody {
     /// Where the section starts, for diagnostics about what is missing.
     pub span: Range<usize>,
     pub name: Option<Spanned<String>>,
+    /// Prose under the heading: the type's documentation.
+    pub doc: String,
     pub fence: Option<Fence>,
     pub variants: Vec<OverlayVariant>,
 }
@@ -53,6 +55,8 @@ pub struct OverlayBody {
 pub struct OverlayVariant {
     pub label: Spanned<String>,
     pub name: Option<Spanned<String>>,
+    /// Prose under the heading: the variant's documentation.
+    pub doc: String,
     pub fence: Option<Fence>,
 }
 
@@ -220,6 +224,7 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                             body.variants.push(OverlayVariant {
                                 label,
                                 name,
+                                doc: String::new(),
                                 fence: None,
                             });
                         }
@@ -295,7 +300,21 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                         .push(source.error(line_span, "a fence outside a type, body or response")),
                 }
             }
-            // Prose explains the overlay to its readers; it carries no meaning.
+            // Prose under a type, body or variant documents it; elsewhere it
+            // explains the overlay to its readers and carries no meaning.
+            Block::Paragraph | Block::Other if matches!(at, At::Type | At::Body | At::Query) => {
+                let prose = text[range.clone()].trim();
+                if let Some(body) = current_body(&mut overlay, &at) {
+                    let doc = match body.variants.last_mut() {
+                        Some(variant) => &mut variant.doc,
+                        None => &mut body.doc,
+                    };
+                    if !doc.is_empty() {
+                        doc.push_str("\n\n");
+                    }
+                    doc.push_str(prose);
+                }
+            }
             _ => {}
         }
     }

@@ -15,7 +15,7 @@ use self::types::{NamedShape, Types, Variant};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::ir::{
     Api, Area, Endpoint, Method, Output, Param, PathPart, PathTemplate, Response, Shape, Status,
-    TypeRef,
+    StructDef, TypeDef, TypeRef, UnionDef,
 };
 use crate::naming::{self, Namespace};
 use crate::overlay::{Overlay, OverlayBody, OverlayEndpoint};
@@ -101,6 +101,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         matched: Vec::new(),
         types: Types::new(&[handle.as_str()], BTreeMap::new()),
         routes: BTreeMap::new(),
+        type_docs: BTreeMap::new(),
     };
     lowering.prepare_overlay(&title.value, &handle);
     if doc.endpoints.is_empty() {
@@ -117,6 +118,23 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         }
     }
     lowering.report_unmatched();
+    let AreaLowering {
+        mut types,
+        type_docs,
+        ..
+    } = lowering;
+    for def in &mut types.defs {
+        let doc = match def {
+            TypeDef::Struct(StructDef { name, doc, .. })
+            | TypeDef::Union(UnionDef { name, doc, .. }) => {
+                type_docs.get(name.as_str()).map(|text| (doc, text))
+            }
+            TypeDef::Enum(_) => None,
+        };
+        if let Some((doc, text)) = doc {
+            doc.clone_from(text);
+        }
+    }
     Some(Area {
         source: source.path().to_owned(),
         title: title.value.clone(),
@@ -125,7 +143,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         handle,
         doc: rustdoc::sanitize(&doc.intro),
         endpoints,
-        types: lowering.types.defs,
+        types: types.defs,
     })
 }
 
@@ -140,6 +158,8 @@ struct AreaLowering<'a> {
     types: Types,
     /// `METHOD path` → the title that documented it first.
     routes: BTreeMap<(Method, String), String>,
+    /// Type name → the overlay's prose about it, rustdoc-safe.
+    type_docs: BTreeMap<String, String>,
 }
 
 impl<'a> AreaLowering<'a> {
@@ -236,6 +256,10 @@ impl<'a> AreaLowering<'a> {
         name: &str,
         body: &OverlayBody,
     ) -> Option<NamedShape> {
+        if !body.doc.is_empty() {
+            self.type_docs
+                .insert(name.to_owned(), rustdoc::sanitize(&body.doc));
+        }
         if body.variants.is_empty() {
             let Some(fence) = &body.fence else {
                 self.overlay_error(body.span.clone(), "expected a `json` fence with the shape");
@@ -270,6 +294,10 @@ impl<'a> AreaLowering<'a> {
                 || format!("{name}{}", naming::type_name(&label)),
                 |n| n.value.clone(),
             );
+            if !variant.doc.is_empty() {
+                self.type_docs
+                    .insert(struct_name.clone(), rustdoc::sanitize(&variant.doc));
+            }
             variants.push(Variant {
                 label,
                 name: struct_name,

@@ -135,6 +135,7 @@ impl Types {
         let index = self.defs.len();
         self.defs.push(TypeDef::Struct(StructDef {
             name: name.to_owned(),
+            doc: String::new(),
             fields: Vec::new(),
             used_by: vec![user.to_owned()],
         }));
@@ -220,6 +221,7 @@ impl Types {
         let index = self.defs.len();
         self.defs.push(TypeDef::Union(UnionDef {
             name: name.to_owned(),
+            doc: String::new(),
             tag: tag.clone(),
             variants: Vec::new(),
         }));

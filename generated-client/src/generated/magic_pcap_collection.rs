@@ -214,6 +214,8 @@ impl MagicPcapCollection {
         )
     }
 }
+/// The packet capture filter. When it is empty, all packets are captured.
+///
 /// Used by [`MagicPcapCollection::create_pcap_request`].
 #[derive(
     ::std::fmt::Debug,
@@ -240,6 +242,9 @@ pub struct PcapFilter {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<f64>,
 }
+/// A packet capture request. Nothing in a response tells simple from full
+/// captures except `type`, so one struct holds the fields of both.
+///
 /// Used by [`MagicPcapCollection::create_pcap_request`], [`MagicPcapCollection::list_packet_capture_requests`], [`MagicPcapCollection::get_pcap_request`].
 #[derive(
     ::std::fmt::Debug,
@@ -472,6 +477,8 @@ impl ::std::fmt::Display for PcapRequestStatus {
         f.write_str(self.as_str())
     }
 }
+/// A bucket registered for full packet captures.
+///
 /// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
 #[derive(
     ::std::fmt::Debug,
@@ -595,6 +602,8 @@ impl ::std::convert::From<PcapCreateFull> for PcapCreateRequest {
         Self::Full(value)
     }
 }
+/// A capture of up to 10,000 packets, downloaded as a file.
+///
 /// Used by [`MagicPcapCollection::create_pcap_request`].
 #[derive(
     ::std::fmt::Debug,
@@ -629,6 +638,8 @@ impl PcapCreateSimple {
         }
     }
 }
+/// A capture written to a bucket registered with the ownership endpoints.
+///
 /// Used by [`MagicPcapCollection::create_pcap_request`].
 #[derive(
     ::std::fmt::Debug,
