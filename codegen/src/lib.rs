@@ -21,7 +21,7 @@ mod rustdoc;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
+pub use diagnostic::{Diagnostic, Diagnostics, Lint, Severity, SourceFile};
 pub use emit::EmitOptions;
 
 /// The result of a successful generation. Not `PartialEq`: its timings
@@ -162,6 +162,7 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
         // say so rather than pretend the spec is at fault.
         Diagnostics(vec![Diagnostic {
             severity: Severity::Error,
+            lint: None,
             file: "<generator>".to_owned(),
             line: 1,
             column: 1,

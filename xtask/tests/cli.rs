@@ -178,7 +178,7 @@ fn warnings_fail_only_when_denied() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("warning: literal value \"pending\" read as a string"),
+        stderr(&output).contains("warning[literal-value]: literal value \"pending\" read as a string"),
         "{}",
         stderr(&output)
     );

@@ -178,7 +178,7 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
         pcap_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
