@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod ir;
 pub mod lower;
+pub mod manifest;
 pub mod naming;
 pub mod overlay;
 mod parallel;
@@ -31,6 +32,9 @@ pub struct Generated {
     /// Every file of `src/generated/`, keyed by its path relative to that
     /// folder, in a stable order.
     pub files: BTreeMap<String, String>,
+    /// The `[features]` entries of the client's `Cargo.toml` (see
+    /// [`manifest::splice_features`]); empty unless areas are features.
+    pub features: String,
     /// Warnings that did not stop generation.
     pub warnings: Vec<Diagnostic>,
     /// Counts, for summaries.
@@ -173,8 +177,14 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
     })?;
     timings.emit = times.tokens;
     timings.format = times.format;
+    let features = if options.area_features {
+        manifest::features_toml(&api)
+    } else {
+        String::new()
+    };
     Ok(Generated {
         files,
+        features,
         warnings,
         stats: Stats {
             timings,

@@ -96,10 +96,15 @@ fn the_whole_corpus_generates_code_that_parses() {
         },
     )
     .unwrap_or_else(|diags| panic!("{diags}"));
-    assert_eq!(generated.files.len(), generated.stats.files + 1);
-    for (name, text) in &generated.files {
+    // One module per area, `mod.rs`, and the list of areas.
+    assert_eq!(generated.files.len(), generated.stats.files + 2);
+    assert!(generated.files.contains_key(codegen::emit::AREAS_DOC));
+    for (name, text) in generated.files.iter().filter(|(n, _)| n.ends_with(".rs")) {
         syn::parse_file(text).unwrap_or_else(|err| panic!("{name} does not parse: {err}"));
     }
+    // Every area is a feature, and `all` names them all.
+    let features = generated.features.lines().filter(|l| l.ends_with(" = []"));
+    assert_eq!(features.count(), generated.stats.files);
 }
 
 #[test]

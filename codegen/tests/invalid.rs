@@ -263,6 +263,10 @@ fn odd_but_valid_documents() {
             ),
         ),
         (
+            "a title with no letters (the module is named after the file)",
+            doc("**GET** `/zones`", BODY).replace("# Zones", "# ???"),
+        ),
+        (
             "a byte-order mark",
             format!("\u{feff}{}", doc("**GET** `/zones`", BODY)),
         ),
@@ -372,6 +376,16 @@ fn repeated_titles_take_the_method_then_a_number() {
         ]
     );
     valid(&text);
+}
+
+#[test]
+fn a_file_name_without_letters_gives_no_module() {
+    let text = doc("**GET** `/zones`", BODY);
+    let rendered = generate("spec/???.md", text.as_bytes()).unwrap_err();
+    assert_eq!(
+        rendered.lines().next().unwrap(),
+        "spec/???.md:1:1: error: the file name `???` gives no module name; it needs an ASCII letter or digit"
+    );
 }
 
 #[test]

@@ -44,6 +44,13 @@
 //!   `CLOUDFLARE_BASE_URL` when its host is `127.0.0.1`, `localhost` or
 //!   `[::1]`; any other plain-http base URL needs
 //!   [`ClientBuilder::allow_http`].
+//!
+//! Each area of the API is a module and a cargo feature named after its
+//! document (`dns-records-for-a-zone`); the default features are the DNS
+//! records and zone areas, and `all` turns on every area.
+#![doc = ""]
+#![doc = include_str!("generated/areas.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The generator owns `src/generated/`, and prettyplease formats it. It is
 // held to the same lints as the hand-written code: no allowances.

@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use codegen::{EmitOptions, SourceFile};
 
-use crate::sync::{Mode, sync_dir};
+use crate::sync::{Mode, Single, sync};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -231,11 +231,43 @@ pub(crate) fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, String> {
     }
 }
 
+/// How `generate` and `check` emit: every area behind its cargo feature.
+pub(crate) fn emit_options() -> EmitOptions {
+    EmitOptions {
+        area_features: true,
+    }
+}
+
+/// The crate's `Cargo.toml` with its generated `[features]` entries
+/// replaced. A crate folder without a manifest (a scratch output) gets
+/// none; a manifest without the markers is an error that says what to add.
+fn manifest_single(out: &Path, features: &str) -> Result<Vec<Single>, String> {
+    let path = out.join("Cargo.toml");
+    let manifest = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(format!("error: cannot read {}: {err}", path.display())),
+    };
+    let text = codegen::manifest::splice_features(&manifest, features).ok_or_else(|| {
+        format!(
+            "error: {} has no generated feature list; add these two lines under `[features]`, then run `cargo xtask generate` again:\n{}\n{}",
+            display_path(&path),
+            codegen::manifest::FEATURES_BEGIN,
+            codegen::manifest::FEATURES_END
+        )
+    })?;
+    Ok(vec![Single {
+        name: "Cargo.toml".to_owned(),
+        path,
+        text,
+    }])
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let sources = read_sources(&args.spec)?;
     let read = started.elapsed();
-    let generated = codegen::generate(&sources, &EmitOptions::default()).map_err(|diags| {
+    let generated = codegen::generate(&sources, &emit_options()).map_err(|diags| {
         format!(
             "{diags}\n\nerror: generation failed with {} error(s) and {} warning(s); nothing was written",
             diags.error_count(),
@@ -253,7 +285,8 @@ fn run(args: &Args) -> Result<(), String> {
         ));
     }
     let target = args.out.join("src").join("generated");
-    let report = sync_dir(&target, &generated.files, args.mode)
+    let singles = manifest_single(&args.out, &generated.features)?;
+    let report = sync(&target, &generated.files, &singles, args.mode)
         .map_err(|err| format!("error: {}: {err}", target.display()))?;
     let stats = generated.stats;
     match args.mode {
@@ -308,9 +341,10 @@ mod tests {
     fn checked_in_client_is_fresh() {
         let root = workspace_root();
         let sources = read_sources(&root.join("spec")).unwrap();
-        let generated = codegen::generate(&sources, &EmitOptions::default()).unwrap();
+        let generated = codegen::generate(&sources, &emit_options()).unwrap();
         let target = root.join("generated-client/src/generated");
-        let report = sync_dir(&target, &generated.files, Mode::Check).unwrap();
+        let singles = manifest_single(&root.join("generated-client"), &generated.features).unwrap();
+        let report = sync(&target, &generated.files, &singles, Mode::Check).unwrap();
         assert!(
             report.is_clean(),
             "{}\nrun `cargo xtask generate` and commit the result",

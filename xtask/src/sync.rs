@@ -65,11 +65,54 @@ impl Report {
     }
 }
 
-/// Compares `dir` with `files` (relative path → text). In [`Mode::Write`],
-/// when anything differs, the files are written to a fresh sibling folder
-/// which then replaces `dir` by renames, so a failure at any point leaves
-/// `dir` exactly as it was.
+/// A file outside the generated folder whose whole text is generated (or
+/// spliced), written together with the folder.
+#[derive(Debug, Clone)]
+pub struct Single {
+    /// How reports name it, e.g. `Cargo.toml`.
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Compares `dir` with `files` (relative path → text), and each of `singles`
+/// with its file. In [`Mode::Write`], when anything differs, everything is
+/// staged first (the folder in a fresh sibling, each single in a temporary
+/// file beside it) and then put in place by renames; a failure at any point
+/// leaves every file exactly as it was.
+pub fn sync(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    singles: &[Single],
+    mode: Mode,
+) -> io::Result<Report> {
+    let mut report = compare_dir(dir, files)?;
+    for single in singles {
+        match std::fs::read(&single.path) {
+            Ok(actual) if actual == single.text.as_bytes() => {}
+            Ok(actual) => report.stale.push((
+                single.name.clone(),
+                String::from_utf8_lossy(&actual).into_owned(),
+                single.text.clone(),
+            )),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                report.missing.push(single.name.clone())
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    if mode == Mode::Write && !report.is_clean() {
+        write_all(dir, files, singles)?;
+    }
+    Ok(report)
+}
+
+/// [`sync`] with no single files.
 pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> io::Result<Report> {
+    sync(dir, files, &[], mode)
+}
+
+fn compare_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Report> {
     let mut report = Report::default();
     let on_disk = list_files(dir)?;
     for (name, expected) in files {
@@ -89,10 +132,59 @@ pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> io:
         .filter(|name| !files.contains_key(*name))
         .cloned()
         .collect();
-    if mode == Mode::Write && !report.is_clean() {
-        replace_dir(dir, files)?;
-    }
     Ok(report)
+}
+
+/// Stages the singles, swaps the folder in, then renames each single into
+/// place; if a single cannot be put in place, the old folder comes back.
+fn write_all(dir: &Path, files: &BTreeMap<String, String>, singles: &[Single]) -> io::Result<()> {
+    let pid = std::process::id();
+    let staged: Vec<(PathBuf, &Path)> = singles
+        .iter()
+        .map(|s| {
+            let name = s
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("file");
+            (
+                s.path.with_file_name(format!(".{name}.new-{pid}")),
+                s.path.as_path(),
+            )
+        })
+        .collect();
+    let cleanup = |staged: &[(PathBuf, &Path)]| {
+        for (temp, _) in staged {
+            let _ = std::fs::remove_file(temp);
+        }
+    };
+    for (single, (temp, _)) in singles.iter().zip(&staged) {
+        if let Err(err) = std::fs::write(temp, &single.text) {
+            cleanup(&staged);
+            return Err(err);
+        }
+    }
+    let swapped = match replace_dir(dir, files) {
+        Ok(swapped) => swapped,
+        Err(err) => {
+            cleanup(&staged);
+            return Err(err);
+        }
+    };
+    for (i, (temp, path)) in staged.iter().enumerate() {
+        if let Err(err) = std::fs::rename(temp, path) {
+            // The singles already renamed keep their new text; the folder
+            // and the rest go back, and the error says what happened.
+            swapped.undo();
+            cleanup(&staged[i..]);
+            return Err(io::Error::new(
+                err.kind(),
+                format!("cannot write {}: {err}", path.display()),
+            ));
+        }
+    }
+    swapped.finish();
+    Ok(())
 }
 
 /// Every file below `dir`, keyed by its `/`-separated relative path.
@@ -116,7 +208,31 @@ fn list_files(dir: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
     Ok(out)
 }
 
-fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<()> {
+/// A folder swapped in, whose old version is kept until [`Swapped::finish`].
+struct Swapped {
+    dir: PathBuf,
+    backup: Option<PathBuf>,
+}
+
+impl Swapped {
+    /// Puts the old folder back.
+    fn undo(self) {
+        if let Some(backup) = &self.backup {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = std::fs::rename(backup, &self.dir);
+        }
+    }
+
+    /// Drops the old folder: the new one stays.
+    fn finish(self) {
+        if let Some(backup) = &self.backup {
+            // A leftover backup would only be clutter.
+            let _ = std::fs::remove_dir_all(backup);
+        }
+    }
+}
+
+fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Swapped> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let name = dir
@@ -157,11 +273,10 @@ fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<()> {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
     }
-    if had_old {
-        // The new folder is in place; a leftover backup is only clutter.
-        let _ = std::fs::remove_dir_all(&backup);
-    }
-    Ok(())
+    Ok(Swapped {
+        dir: dir.to_path_buf(),
+        backup: had_old.then_some(backup),
+    })
 }
 
 #[cfg(test)]
@@ -229,6 +344,43 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["generated"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn singles_are_written_with_the_folder_or_not_at_all() {
+        let root = scratch("singles");
+        let dir = root.join("generated");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.rs"), "old\n").unwrap();
+        std::fs::write(root.join("Cargo.toml"), "old = []\n").unwrap();
+        let manifest = |text: &str| Single {
+            name: "Cargo.toml".to_owned(),
+            path: root.join("Cargo.toml"),
+            text: text.to_owned(),
+        };
+        let wanted = files(&[("a.rs", "new\n")]);
+
+        let report = sync(&dir, &wanted, &[manifest("new = []\n")], Mode::Check).unwrap();
+        assert_eq!(report.changed(), 2);
+        assert!(report.render().contains("b/Cargo.toml"));
+
+        // A folder write that fails leaves the manifest alone too.
+        let broken = files(&[("a.rs", "new\n"), ("a.rs/b.rs", "x\n")]);
+        assert!(sync(&dir, &broken, &[manifest("new = []\n")], Mode::Write).is_err());
+        let read = |p: PathBuf| std::fs::read_to_string(p).unwrap();
+        assert_eq!(read(root.join("Cargo.toml")), "old = []\n");
+        assert_eq!(read(dir.join("a.rs")), "old\n");
+
+        sync(&dir, &wanted, &[manifest("new = []\n")], Mode::Write).unwrap();
+        assert_eq!(read(root.join("Cargo.toml")), "new = []\n");
+        assert_eq!(read(dir.join("a.rs")), "new\n");
+        let mut names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["Cargo.toml", "generated"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -66,6 +66,7 @@ pub fn lower(inputs: &[Input<'_>]) -> (Api, Vec<Diagnostic>) {
         if let Some(mut area) = area {
             area.module = modules.claim(&area.module, "api");
             area.handle = naming::type_name(&area.module);
+            area.feature = naming::feature_name(&area.module);
             areas.push(area);
         }
     }
@@ -80,17 +81,19 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         overlay,
     } = input;
     let title = doc.title.as_ref()?;
-    let Some(module) = naming::module_name(&title.value) else {
+    if title.value.is_empty() {
+        diags.push(source.error(title.span.clone(), "the `#` title is empty"));
+        return None;
+    }
+    // The module (and the feature) are named after the file, which the
+    // maintainers choose, so an upstream retitle renames nothing.
+    let stem = file_stem(source.path());
+    let Some(module) = naming::module_name(stem) else {
         diags.push(source.error(
-            title.span.clone(),
-            if title.value.is_empty() {
-                "the `#` title is empty".to_owned()
-            } else {
-                format!(
-                    "the title `{}` gives no module name; it needs an ASCII letter or digit",
-                    title.value
-                )
-            },
+            0..0,
+            format!(
+                "the file name `{stem}` gives no module name; it needs an ASCII letter or digit"
+            ),
         ));
         return None;
     };
@@ -142,6 +145,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         source: source.path().to_owned(),
         title: title.value.clone(),
         title_doc: rustdoc::sanitize(&title.value),
+        feature: naming::feature_name(&module),
         module,
         handle,
         doc: rustdoc::sanitize(&doc.intro),
@@ -595,4 +599,10 @@ fn unwrap_envelope(response: &mut Response) {
         response.body = Some(result.shape);
         response.data_at_result = true;
     }
+}
+
+/// `spec/dns-records-for-a-zone.md` → `dns-records-for-a-zone`.
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.strip_suffix(".md").unwrap_or(name)
 }
