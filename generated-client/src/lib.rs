@@ -61,5 +61,5 @@ mod error;
 pub mod runtime;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{ApiError, ApiMessage, ApiMessageSource, Error, Result};
-pub use runtime::{BodyStream, RawResponse, ResponseMeta};
+pub use error::{ApiError, ApiMessage, ApiMessageSource, Error, PagingStop, Result};
+pub use runtime::{BodyStream, Items, Page, Pages, RawResponse, ResponseMeta, ResultInfo};
