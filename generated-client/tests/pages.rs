@@ -226,7 +226,7 @@ async fn empty_null_and_unpaged_lists() {
             json!([]),
             json!({"page": 1, "per_page": 20, "total_pages": 0}),
         ),
-        Reply::envelope(Value::Null),
+        page(Value::Null, json!({"page": 1, "total_pages": 1})),
         Reply::json(200, json!({"success": true, "errors": []})),
         Reply::envelope(records(0..3)),
         Reply::json(200, records(0..2)),
@@ -236,7 +236,8 @@ async fn empty_null_and_unpaged_lists() {
     assert_eq!(list_records(&client, "z1").all().await.unwrap(), []);
     // A null or absent `result` is an empty list, not an error.
     let (items, meta) = list_records(&client, "z1").send_with_meta().await.unwrap();
-    assert!(items.is_empty() && meta.result_info().is_none());
+    assert!(items.is_empty());
+    assert_eq!(meta.result_info().unwrap().total_pages, Some(1));
     let mut items = list_records(&client, "z1").items();
     assert!(items.next().await.is_none());
     // Without `result_info` the response is the whole list; so is a bare
@@ -369,13 +370,23 @@ async fn a_failure_on_page_3_comes_after_pages_1_and_2() {
         ]
     );
 
-    // `all()` returns the error instead of the partial list.
-    let server = Server::start([page(records(0..2), info(1)), Reply::status(400)]).await;
+    // `all()` returns the error instead of the partial list; a 200 whose
+    // envelope says `"success": false` is an error too.
+    let server = Server::start([
+        page(records(0..2), info(1)),
+        Reply::json(
+            200,
+            json!({"success": false, "errors": [{"code": 1000, "message": "busy"}],
+                   "result": null, "result_info": info(2)}),
+        ),
+    ])
+    .await;
     let err = list_records(&client(&server), "z1")
         .all()
         .await
         .unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(err.codes(), [1000]);
+    assert_eq!(server.hits(), 2);
 }
 
 #[tokio::test]

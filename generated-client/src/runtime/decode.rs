@@ -121,6 +121,15 @@ impl Fetched {
         }
     }
 
+    /// The buffered body as text, for a decoder that reads it in one pass
+    /// and falls back to [`json_text`](Self::json_text) when it cannot.
+    pub(super) fn body_text(&self) -> Option<&str> {
+        match &self.body {
+            FetchedBody::Buffered(body) => std::str::from_utf8(body).ok(),
+            FetchedBody::Streaming(_) => None,
+        }
+    }
+
     pub(super) fn decode_error(&self, source: serde_json::Error) -> Error {
         let body = match &self.body {
             FetchedBody::Buffered(body) => body.clone(),

@@ -38,7 +38,9 @@ use std::task::{Context, Poll, ready};
 
 use futures_util::stream::{FusedStream, Stream, StreamExt};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use super::decode::Shape;
 use super::{BoxFuture, Fetched, Output, Parts, Request, ResponseMeta, ResultInfo, sealed, send};
@@ -68,18 +70,46 @@ impl<T: DeserializeOwned + Send + 'static> Output for List<T> {
     const STREAMING: bool = false;
 
     fn finish(fetched: Fetched) -> Result<(Vec<T>, ResponseMeta)> {
-        let (text, info) = fetched.json_text(Shape::Envelope)?;
-        let items = decode_items(&fetched, text)?;
+        let (items, info) = decode_list(&fetched)?;
         Ok((items, fetched.into_meta_with(info)))
     }
 }
 
-/// The one generic step: `result` as `Vec<T>`, `null` as an empty list.
-fn decode_items<T: DeserializeOwned>(fetched: &Fetched, text: &str) -> Result<Vec<T>> {
-    if text.trim() == "null" {
-        return Ok(Vec::new());
+/// A successful envelope, read in one pass: only what a list page needs.
+/// Unknown keys (`errors`, `messages`) are skipped.
+#[derive(Deserialize)]
+struct Envelope<'a, T> {
+    success: Option<bool>,
+    result: Option<T>,
+    #[serde(borrow)]
+    result_info: Option<&'a RawValue>,
+}
+
+/// The items of a list response, and its `result_info`.
+///
+/// The usual body, a `"success": true` envelope with a `result` array, is
+/// decoded in one pass. Anything else (a failure envelope, a `null` or
+/// missing `result`, a bare array, a body that does not decode) takes the
+/// non-generic path of every JSON output: find the text, then decode it.
+/// That path alone would scan a large page twice (finding `result`, then
+/// decoding it), which costs about a tenth of the time per page in the
+/// paging benchmark; the generic part is still one `serde_json::from_str`.
+fn decode_list<T: DeserializeOwned>(fetched: &Fetched) -> Result<(Vec<T>, Option<ResultInfo>)> {
+    if let Some(Ok(Envelope {
+        success: Some(true),
+        result: Some(items),
+        result_info,
+    })) = fetched.body_text().map(serde_json::from_str::<Envelope<'_, Vec<T>>>)
+    {
+        let info = result_info.and_then(|raw| ResultInfo::from_json(raw.get()));
+        return Ok((items, info));
     }
-    serde_json::from_str(text).map_err(|e| fetched.decode_error(e))
+    let (text, info) = fetched.json_text(Shape::Envelope)?;
+    if text.trim() == "null" {
+        return Ok((Vec::new(), info));
+    }
+    let items = serde_json::from_str(text).map_err(|e| fetched.decode_error(e))?;
+    Ok((items, info))
 }
 
 impl<T: DeserializeOwned + Send + 'static> Request<List<T>> {
@@ -194,8 +224,7 @@ impl<T: DeserializeOwned + Send + 'static> FusedStream for Pages<T> {
 }
 
 fn decode_page<T: DeserializeOwned>(pager: &mut Pager, fetched: Fetched) -> Result<Page<T>> {
-    let (text, info) = fetched.json_text(Shape::Envelope)?;
-    let items = decode_items(&fetched, text)?;
+    let (items, info) = decode_list(&fetched)?;
     pager.advance(info.as_ref(), items.len())?;
     Ok(Page {
         items,
