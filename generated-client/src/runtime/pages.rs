@@ -99,7 +99,9 @@ fn decode_list<T: DeserializeOwned>(fetched: &Fetched) -> Result<(Vec<T>, Option
         success: Some(true),
         result: Some(items),
         result_info,
-    })) = fetched.body_text().map(serde_json::from_str::<Envelope<'_, Vec<T>>>)
+    })) = fetched
+        .body_text()
+        .map(serde_json::from_str::<Envelope<'_, Vec<T>>>)
     {
         let info = result_info.and_then(|raw| ResultInfo::from_json(raw.get()));
         return Ok((items, info));
