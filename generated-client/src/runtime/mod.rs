@@ -274,6 +274,7 @@ impl<K> fmt::Debug for Request<K> {
             .field("has_body", &self.parts.body.is_some())
             .field("timeout", &self.parts.timeout)
             .field("max_retries", &self.parts.max_retries)
+            .field("max_pages", &self.parts.max_pages)
             .finish_non_exhaustive()
     }
 }
