@@ -278,6 +278,17 @@ fn emit_output(output: &Output) -> TokenStream {
     match output {
         Output::NoContent => quote!(crate::runtime::NoContent),
         Output::Raw => quote!(crate::runtime::Raw),
+        // Every array result can be paged. `List` reads an envelope when
+        // there is one and the whole body otherwise, so it also fits a body
+        // documented bare: every `"success": false` body that `Bare` would
+        // report as an API error, `List` reports too.
+        Output::Json {
+            ty: TypeRef::Vec(item),
+            envelope: _,
+        } => {
+            let item = emit_type_ref(item);
+            quote!(crate::runtime::List<#item>)
+        }
         Output::Json { ty, envelope: true } => {
             let ty = emit_type_ref(ty);
             quote!(crate::runtime::Json<#ty>)
