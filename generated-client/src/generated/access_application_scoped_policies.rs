@@ -51,7 +51,7 @@ impl AccessApplicationScopedPolicies {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAccessApplicationPoliciesItem>>,
+        crate::runtime::List<ListAccessApplicationPoliciesItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -158,7 +158,7 @@ impl AccessApplicationScopedPolicies {
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAccessApplicationPoliciesItem>>,
+        crate::runtime::List<ListAccessApplicationPoliciesItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -24,9 +24,7 @@ impl AccessAuthenticationLogs {
     pub fn get_access_authentication_logs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetAccessAuthenticationLogsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetAccessAuthenticationLogsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -26,9 +26,7 @@ impl AccessBookmarkApplicationsDeprecated {
     pub fn list_bookmark_applications(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListBookmarkApplicationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListBookmarkApplicationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

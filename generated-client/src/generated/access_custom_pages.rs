@@ -44,9 +44,7 @@ impl AccessCustomPages {
     pub fn list_custom_pages(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListCustomPagesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListCustomPagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

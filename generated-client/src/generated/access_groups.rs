@@ -44,9 +44,7 @@ impl AccessGroups {
     pub fn list_access_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAccessGroupsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccessGroupsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

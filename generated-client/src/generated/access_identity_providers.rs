@@ -48,9 +48,7 @@ impl AccessIdentityProviders {
     pub fn list_access_identity_providers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -156,9 +154,7 @@ impl AccessIdentityProviders {
         &self,
         account_id: &str,
         identity_provider_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListScimGroupResourcesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListScimGroupResourcesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -184,9 +180,7 @@ impl AccessIdentityProviders {
         &self,
         account_id: &str,
         identity_provider_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListScimUserResourcesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListScimUserResourcesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

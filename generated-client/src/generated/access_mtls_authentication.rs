@@ -44,9 +44,7 @@ impl AccessMtlsAuthentication {
     pub fn list_mtls_certificates(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListMtlsCertificatesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListMtlsCertificatesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl AccessMtlsAuthentication {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<UpdateAnMtlsCertificatesHostnameSettingsItem>,
-        >,
+        crate::runtime::List<UpdateAnMtlsCertificatesHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,9 +87,7 @@ impl AccessMtlsAuthentication {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<UpdateAnMtlsCertificatesHostnameSettingsItem>,
-        >,
+        crate::runtime::List<UpdateAnMtlsCertificatesHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -70,7 +70,7 @@ impl AccessPolicyTester {
         account_id: &str,
         policy_test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetAnAccessPolicyTestUsersPageItem>>,
+        crate::runtime::List<GetAnAccessPolicyTestUsersPageItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -24,9 +24,7 @@ impl AccessScimUpdateLogs {
     pub fn list_access_scim_update_logs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAccessScimUpdateLogsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccessScimUpdateLogsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl AccessServiceTokens {
     pub fn list_service_tokens(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListServiceTokensItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListServiceTokensItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

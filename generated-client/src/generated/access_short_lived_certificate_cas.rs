@@ -25,7 +25,7 @@ impl AccessShortLivedCertificateCas {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListShortLivedCertificateCasItem>>,
+        crate::runtime::List<ListShortLivedCertificateCasItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -44,7 +44,7 @@ impl AccessTags {
     pub fn list_tags(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListTagsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTagsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -45,7 +45,7 @@ impl AccountLevelCustomNameservers {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddAccountCustomNameserverResponse>>,
+        crate::runtime::List<AddAccountCustomNameserverResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,9 +65,7 @@ impl AccountLevelCustomNameservers {
         &self,
         account_id: &str,
         custom_ns_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::std::string::String>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,

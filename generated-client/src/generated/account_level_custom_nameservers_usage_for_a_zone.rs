@@ -30,9 +30,7 @@ impl AccountLevelCustomNameserversUsageForAZone {
     pub fn set_account_custom_nameserver_related_zone_metadata(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::std::string::String>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,

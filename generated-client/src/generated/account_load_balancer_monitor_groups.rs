@@ -46,9 +46,7 @@ impl AccountLoadBalancerMonitorGroups {
     pub fn list_monitor_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListMonitorGroupsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListMonitorGroupsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -157,9 +155,7 @@ impl AccountLoadBalancerMonitorGroups {
         &self,
         account_id: &str,
         monitor_group_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListMonitorGroupReferencesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListMonitorGroupReferencesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

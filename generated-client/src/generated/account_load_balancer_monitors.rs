@@ -44,9 +44,7 @@ impl AccountLoadBalancerMonitors {
     pub fn list_monitors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateMonitorResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -178,9 +176,7 @@ impl AccountLoadBalancerMonitors {
         &self,
         account_id: &str,
         monitor_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListMonitorReferencesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListMonitorReferencesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,7 +44,7 @@ impl AccountLoadBalancerPools {
     pub fn patch_pools(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PatchPoolsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -64,7 +64,7 @@ impl AccountLoadBalancerPools {
     pub fn list_pools(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PatchPoolsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -219,9 +219,7 @@ impl AccountLoadBalancerPools {
         &self,
         account_id: &str,
         pool_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListPoolReferencesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListPoolReferencesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl AccountMembers {
     pub fn list_members(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListMembersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListMembersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

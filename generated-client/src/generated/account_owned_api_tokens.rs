@@ -44,7 +44,7 @@ impl AccountOwnedApiTokens {
     pub fn list_tokens(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListTokensItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTokensItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,9 +64,7 @@ impl AccountOwnedApiTokens {
     pub fn list_permission_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListPermissionGroupsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListPermissionGroupsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,9 +24,7 @@ impl AccountPermissionGroups {
     pub fn list_account_permission_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAccountPermissionGroupsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccountPermissionGroupsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

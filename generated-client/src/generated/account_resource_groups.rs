@@ -44,9 +44,7 @@ impl AccountResourceGroups {
     pub fn list_resource_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListResourceGroupsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListResourceGroupsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

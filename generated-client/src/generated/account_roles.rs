@@ -24,7 +24,7 @@ impl AccountRoles {
     pub fn list_roles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListRolesItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRolesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl AccountSubscriptions {
     pub fn list_subscriptions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListSubscriptionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListSubscriptionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl AccountUserGroups {
     pub fn list_user_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListUserGroupsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListUserGroupsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -133,9 +131,7 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
         user_group_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateUserGroupMembersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateUserGroupMembersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -181,9 +177,7 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
         user_group_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateUserGroupMembersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateUserGroupMembersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -38,9 +38,7 @@ impl Accounts {
     /// List all accounts you have ownership or verified access to.
     pub fn list_accounts(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAnAccountResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAnAccountResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -153,9 +151,7 @@ impl Accounts {
     pub fn list_account_organizations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAccountOrganizationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccountOrganizationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl AiGatewayDatasets {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewDatasetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewDatasetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -22,9 +22,7 @@ impl AiGatewayEvaluations {
     pub fn list_evaluators(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListEvaluatorsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListEvaluatorsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,9 +62,7 @@ impl AiGatewayEvaluations {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListEvaluationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListEvaluationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -40,9 +40,7 @@ impl AiGatewayGateways {
     pub fn list_gateways(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewGatewayResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewGatewayResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

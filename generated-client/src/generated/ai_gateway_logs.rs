@@ -23,9 +23,7 @@ impl AiGatewayLogs {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListGatewayLogsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListGatewayLogsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

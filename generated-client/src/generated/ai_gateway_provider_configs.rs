@@ -47,7 +47,7 @@ impl AiGatewayProviderConfigs {
         account_id: &str,
         gateway_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewProviderConfigsResponse>>,
+        crate::runtime::List<CreateANewProviderConfigsResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -40,9 +40,7 @@ impl AiSearchInstances {
     pub fn list_instances(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListInstancesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListInstancesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

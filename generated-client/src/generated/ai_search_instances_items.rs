@@ -44,9 +44,7 @@ impl AiSearchInstancesItems {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateOrUpdateItemResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateOrUpdateItemResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl AiSearchInstancesJobs {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateNewJobResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateNewJobResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -114,9 +112,7 @@ impl AiSearchInstancesJobs {
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListJobLogsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListJobLogsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -40,9 +40,7 @@ impl AiSearchTokens {
     pub fn list_tokens(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateNewTokensResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateNewTokensResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -73,7 +73,7 @@ impl ApiShieldApiDiscovery {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<RetrieveDiscoveredOperationsOnAZoneItem>>,
+        crate::runtime::List<RetrieveDiscoveredOperationsOnAZoneItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

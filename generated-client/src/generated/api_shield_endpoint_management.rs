@@ -24,9 +24,7 @@ impl ApiShieldEndpointManagement {
     pub fn add_operations_to_a_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddOperationsToAZoneItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AddOperationsToAZoneItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -45,9 +43,7 @@ impl ApiShieldEndpointManagement {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<RetrieveInformationAboutAllOperationsOnAZoneItem>,
-        >,
+        crate::runtime::List<RetrieveInformationAboutAllOperationsOnAZoneItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

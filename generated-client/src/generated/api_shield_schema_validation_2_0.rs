@@ -183,7 +183,7 @@ impl ApiShieldSchemaValidation20 {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UploadASchemaToAZoneResponseSchema>>,
+        crate::runtime::List<UploadASchemaToAZoneResponseSchema>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -202,9 +202,7 @@ impl ApiShieldSchemaValidation20 {
     pub fn retrieve_schema_hosts_in_a_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<RetrieveSchemaHostsInAZoneItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<RetrieveSchemaHostsInAZoneItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -289,9 +287,7 @@ impl ApiShieldSchemaValidation20 {
         &self,
         zone_id: &str,
         schema_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

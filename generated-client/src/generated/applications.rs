@@ -44,9 +44,7 @@ impl Applications {
     pub fn get_applications(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateApplicationResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateApplicationResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -45,7 +45,7 @@ impl AuditLogs {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetAccountAuditLogsVersion2BetaReleaseItem>>,
+        crate::runtime::List<GetAccountAuditLogsVersion2BetaReleaseItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

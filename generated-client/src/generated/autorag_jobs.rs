@@ -23,7 +23,7 @@ impl AutoragJobs {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListJobsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListJobsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,9 +68,7 @@ impl AutoragJobs {
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListJobLogsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListJobLogsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

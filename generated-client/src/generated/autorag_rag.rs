@@ -23,7 +23,7 @@ impl AutoragRag {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<FilesItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FilesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -25,10 +25,8 @@ impl AvailablePageRulesSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(

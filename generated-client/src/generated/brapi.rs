@@ -68,9 +68,7 @@ impl Brapi {
     pub fn get_links(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::std::string::String>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -130,9 +128,7 @@ impl Brapi {
     pub fn scrape_elements(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ScrapeElementsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ScrapeElementsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

@@ -44,9 +44,7 @@ impl BuildTokens {
     pub fn list_build_tokens(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateBuildTokenResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateBuildTokenResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,7 +44,7 @@ impl CallsApps {
     pub fn list_apps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListAppsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAppsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

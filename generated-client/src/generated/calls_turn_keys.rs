@@ -44,9 +44,7 @@ impl CallsTurnKeys {
     pub fn list_turn_keys(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTurnKeysItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTurnKeysItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl CatalogSync {
     pub fn list_catalog_syncs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateCatalogSyncResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateCatalogSyncResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,9 +64,7 @@ impl CatalogSync {
     pub fn list_prebuilt_policies(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListPrebuiltPoliciesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListPrebuiltPoliciesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

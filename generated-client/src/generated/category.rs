@@ -24,9 +24,7 @@ impl Category {
     pub fn get_all_application_categories(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetAllApplicationCategoriesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetAllApplicationCategoriesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,7 +65,7 @@ impl Category {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListsCategoriesAcrossMultipleDatasetsItem>>,
+        crate::runtime::List<ListsCategoriesAcrossMultipleDatasetsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,7 +85,7 @@ impl Category {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListsCategoriesAcrossMultipleDatasetsItem>>,
+        crate::runtime::List<ListsCategoriesAcrossMultipleDatasetsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -24,9 +24,7 @@ impl CertificatePacks {
     pub fn list_certificate_packs(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListCertificatePacksItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListCertificatePacksItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

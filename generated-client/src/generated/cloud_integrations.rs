@@ -44,9 +44,7 @@ impl CloudIntegrations {
     pub fn list_cloud_integrations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListCloudIntegrationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListCloudIntegrationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl CloudflareTunnel {
     pub fn list_cloudflare_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateACloudflareTunnelResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateACloudflareTunnelResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -134,7 +132,7 @@ impl CloudflareTunnel {
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListCloudflareTunnelConnectionsItem>>,
+        crate::runtime::List<ListCloudflareTunnelConnectionsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -257,9 +255,7 @@ impl CloudflareTunnel {
     pub fn list_all_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -302,7 +298,7 @@ impl CloudflareTunnel {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAWarpConnectorTunnelResponse>>,
+        crate::runtime::List<CreateAWarpConnectorTunnelResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -40,9 +40,7 @@ impl ConnectivityServices {
     pub fn list_connectivity_services(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

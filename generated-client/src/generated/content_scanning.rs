@@ -64,9 +64,7 @@ impl ContentScanning {
     pub fn add_custom_scan_expressions(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddCustomScanExpressionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AddCustomScanExpressionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -86,9 +84,7 @@ impl ContentScanning {
     pub fn list_existing_custom_scan_expressions(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddCustomScanExpressionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AddCustomScanExpressionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,9 +105,7 @@ impl ContentScanning {
         &self,
         zone_id: &str,
         expression_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddCustomScanExpressionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AddCustomScanExpressionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,

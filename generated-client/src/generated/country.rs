@@ -23,9 +23,7 @@ impl Country {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<RetrievesCountriesInformationForAllCountriesItem>,
-        >,
+        crate::runtime::List<RetrievesCountriesInformationForAllCountriesItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

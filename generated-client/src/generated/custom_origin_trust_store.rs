@@ -47,7 +47,7 @@ impl CustomOriginTrustStore {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UploadCustomOriginTrustStoreResponse>>,
+        crate::runtime::List<UploadCustomOriginTrustStoreResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

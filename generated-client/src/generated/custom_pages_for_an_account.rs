@@ -24,9 +24,7 @@ impl CustomPagesForAnAccount {
     pub fn list_custom_pages(
         &self,
         account_identifier: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListCustomPagesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListCustomPagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

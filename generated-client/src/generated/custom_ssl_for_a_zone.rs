@@ -44,9 +44,7 @@ impl CustomSslForAZone {
     pub fn list_ssl_configurations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListSslConfigurationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListSslConfigurationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,9 +64,7 @@ impl CustomSslForAZone {
     pub fn re_prioritize_ssl_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListSslConfigurationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListSslConfigurationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,

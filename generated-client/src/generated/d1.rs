@@ -44,9 +44,7 @@ impl D1 {
     pub fn list_d1_databases(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListD1DatabasesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListD1DatabasesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -208,9 +206,7 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<QueryD1DatabaseItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<QueryD1DatabaseItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -233,9 +229,7 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<RawD1DatabaseQueryItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<RawD1DatabaseQueryItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

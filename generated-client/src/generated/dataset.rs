@@ -22,9 +22,7 @@ impl Dataset {
     pub fn lists_all_datasets_in_an_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListsAllDatasetsInAnAccountItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListsAllDatasetsInAnAccountItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

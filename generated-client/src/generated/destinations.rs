@@ -38,9 +38,7 @@ impl Destinations {
     /// List your Workers Observability Telemetry Destinations.
     pub fn get_destinations(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetDestinationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetDestinationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

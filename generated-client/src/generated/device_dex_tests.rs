@@ -44,9 +44,7 @@ impl DeviceDexTests {
     pub fn list_device_dex_tests(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListDeviceDexTestsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListDeviceDexTestsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -47,7 +47,7 @@ impl DeviceManagedNetworks {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateADeviceManagedNetworkResponse>>,
+        crate::runtime::List<CreateADeviceManagedNetworkResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -118,7 +118,7 @@ impl DeviceManagedNetworks {
         account_id: &str,
         network_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateADeviceManagedNetworkResponse>>,
+        crate::runtime::List<CreateADeviceManagedNetworkResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

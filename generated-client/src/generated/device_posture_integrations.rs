@@ -47,7 +47,7 @@ impl DevicePostureIntegrations {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateADevicePostureIntegrationResponse>>,
+        crate::runtime::List<CreateADevicePostureIntegrationResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

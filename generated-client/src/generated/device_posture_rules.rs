@@ -46,9 +46,7 @@ impl DevicePostureRules {
     pub fn list_device_posture_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListDevicePostureRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListDevicePostureRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -29,9 +29,7 @@ impl Devices {
     pub fn list_devices_deprecated(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListDevicesDeprecatedItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListDevicesDeprecatedItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -51,9 +49,7 @@ impl Devices {
     pub fn list_device_settings_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListDeviceSettingsProfilesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListDeviceSettingsProfilesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -140,10 +136,8 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -166,10 +160,8 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -192,7 +184,7 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<SetYourLocalDomainFallbackListItem>>,
+        crate::runtime::List<SetYourLocalDomainFallbackListItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -214,7 +206,7 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<SetYourLocalDomainFallbackListItem>>,
+        crate::runtime::List<SetYourLocalDomainFallbackListItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -236,10 +228,8 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -262,10 +252,8 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -336,9 +324,7 @@ impl Devices {
         &self,
         account_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListDeviceSettingsProfilesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListDeviceSettingsProfilesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -361,10 +347,8 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -390,10 +374,8 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -419,7 +401,7 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<SetYourLocalDomainFallbackListItem>>,
+        crate::runtime::List<SetYourLocalDomainFallbackListItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -444,7 +426,7 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<SetYourLocalDomainFallbackListItem>>,
+        crate::runtime::List<SetYourLocalDomainFallbackListItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -469,10 +451,8 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -498,10 +478,8 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(

@@ -26,9 +26,7 @@ impl DexSyntheticApplicationMonitoring {
     pub fn list_cloudflare_colos(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListCloudflareColosItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListCloudflareColosItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -73,9 +71,7 @@ impl DexSyntheticApplicationMonitoring {
     pub fn list_fleet_status_devices(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListFleetStatusDevicesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListFleetStatusDevicesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,7 +24,7 @@ impl Diagnostics {
     pub fn traceroute(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<TracerouteItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<TracerouteItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

@@ -41,7 +41,7 @@ impl DlpDatasets {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewDatasetResponseDataset>>,
+        crate::runtime::List<CreateANewDatasetResponseDataset>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -186,9 +186,7 @@ impl DlpDatasets {
         dataset_id: &str,
         version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<UpdateDetailsAboutADatasetResponseColumnsItem>,
-        >,
+        crate::runtime::List<UpdateDetailsAboutADatasetResponseColumnsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

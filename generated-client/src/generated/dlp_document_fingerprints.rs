@@ -43,7 +43,7 @@ impl DlpDocumentFingerprints {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreatesANewDocumentFingerprintResponse>>,
+        crate::runtime::List<CreatesANewDocumentFingerprintResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -96,9 +96,7 @@ impl DlpEmail {
     pub fn list_all_email_scanner_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAllEmailScannerRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAllEmailScannerRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl DlpEntries {
     pub fn list_all_entries(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAllEntriesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAllEntriesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

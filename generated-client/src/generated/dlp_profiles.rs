@@ -24,9 +24,7 @@ impl DlpProfiles {
     pub fn list_all_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,9 +64,7 @@ impl DlpProfiles {
     pub fn list_all_custom_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAllCustomProfilesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAllCustomProfilesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

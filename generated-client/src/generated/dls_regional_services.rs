@@ -24,9 +24,7 @@ impl DlsRegionalServices {
     pub fn list_regions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListRegionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRegionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,9 +64,7 @@ impl DlsRegionalServices {
     pub fn list_regional_hostnames(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateRegionalHostnameResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateRegionalHostnameResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

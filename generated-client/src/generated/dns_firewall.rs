@@ -47,7 +47,7 @@ impl DnsFirewall {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateDnsFirewallClusterResponse>>,
+        crate::runtime::List<CreateDnsFirewallClusterResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -44,9 +44,7 @@ impl DnsInternalViewsForAnAccount {
     pub fn list_internal_dns_views(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateInternalDnsViewResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateInternalDnsViewResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -51,9 +51,7 @@ impl DnsRecordsForAZone {
     pub fn list_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateDnsRecordResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateDnsRecordResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -187,9 +185,7 @@ impl DnsRecordsForAZone {
     pub fn list_scanned_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateDnsRecordResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateDnsRecordResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

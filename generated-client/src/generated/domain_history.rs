@@ -24,9 +24,7 @@ impl DomainHistory {
     pub fn get_domain_history(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetDomainHistoryItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetDomainHistoryItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

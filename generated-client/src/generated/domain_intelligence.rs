@@ -44,9 +44,7 @@ impl DomainIntelligence {
     pub fn get_multiple_domain_details(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetMultipleDomainDetailsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetMultipleDomainDetailsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

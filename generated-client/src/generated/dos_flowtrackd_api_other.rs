@@ -46,9 +46,7 @@ impl DosFlowtrackdApiOther {
     pub fn list_all_dns_protection_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateDnsProtectionRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateDnsProtectionRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -190,9 +188,7 @@ impl DosFlowtrackdApiOther {
     pub fn list_all_allowlist_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAllowlistPrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAllowlistPrefixResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -334,9 +330,7 @@ impl DosFlowtrackdApiOther {
     pub fn list_all_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreatePrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreatePrefixResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -382,9 +376,7 @@ impl DosFlowtrackdApiOther {
     pub fn create_multiple_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreatePrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreatePrefixResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -505,7 +497,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateASynProtectionFilterResponse>>,
+        crate::runtime::List<CreateASynProtectionFilterResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -652,9 +644,7 @@ impl DosFlowtrackdApiOther {
     pub fn list_all_syn_protection_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateSynProtectionRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateSynProtectionRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -799,7 +789,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateASynProtectionFilterResponse>>,
+        crate::runtime::List<CreateASynProtectionFilterResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -949,7 +939,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateTcpFlowProtectionRuleResponse>>,
+        crate::runtime::List<CreateTcpFlowProtectionRuleResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

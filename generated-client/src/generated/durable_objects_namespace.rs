@@ -24,9 +24,7 @@ impl DurableObjectsNamespace {
     pub fn list_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListNamespacesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListNamespacesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -47,9 +45,7 @@ impl DurableObjectsNamespace {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListObjectsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListObjectsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -49,7 +49,7 @@ impl EmailRoutingDestinationAddresses {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateADestinationAddressResponse>>,
+        crate::runtime::List<CreateADestinationAddressResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -44,9 +44,7 @@ impl EmailRoutingRoutingRules {
     pub fn list_routing_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListRoutingRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRoutingRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

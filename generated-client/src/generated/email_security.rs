@@ -26,9 +26,7 @@ impl EmailSecurity {
     pub fn search_email_messages(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<SearchEmailMessagesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<SearchEmailMessagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -48,9 +46,7 @@ impl EmailSecurity {
     pub fn move_multiple_messages(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<MoveMultipleMessagesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<MoveMultipleMessagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -89,7 +85,7 @@ impl EmailSecurity {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ReleaseMessagesFromQuarantineItem>>,
+        crate::runtime::List<ReleaseMessagesFromQuarantineItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -154,9 +150,7 @@ impl EmailSecurity {
         &self,
         account_id: &str,
         postfix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<MoveMultipleMessagesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<MoveMultipleMessagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -270,9 +264,7 @@ impl EmailSecurity {
     pub fn get_phishguard_reports(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetPhishguardReportsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetPhishguardReportsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -292,9 +284,7 @@ impl EmailSecurity {
     pub fn get_reclassify_submissions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetReclassifySubmissionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetReclassifySubmissionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

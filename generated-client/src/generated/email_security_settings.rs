@@ -45,7 +45,7 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAnEmailAllowPolicyResponse>>,
+        crate::runtime::List<CreateAnEmailAllowPolicyResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -179,7 +179,7 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateABlockedEmailSenderResponse>>,
+        crate::runtime::List<CreateABlockedEmailSenderResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -288,9 +288,7 @@ impl EmailSecuritySettings {
     pub fn list_protected_email_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListProtectedEmailDomainsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListProtectedEmailDomainsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -309,7 +307,7 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>>,
+        crate::runtime::List<BatchAllowPoliciesResponseDeletesItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -415,9 +413,7 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<CreateAnEntryInImpersonationRegistryResponse>,
-        >,
+        crate::runtime::List<CreateAnEntryInImpersonationRegistryResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -554,9 +550,7 @@ impl EmailSecuritySettings {
     pub fn list_trusted_email_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTrustedEmailDomainsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTrustedEmailDomainsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

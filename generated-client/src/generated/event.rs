@@ -24,9 +24,7 @@ impl Event {
     pub fn filter_and_list_events(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<FilterAndListEventsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<FilterAndListEventsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -221,9 +219,7 @@ impl Event {
     pub fn list_all_saved_event_queries(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAllSavedEventQueriesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAllSavedEventQueriesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -243,9 +239,7 @@ impl Event {
     pub fn list_all_event_query_alerts(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAllEventQueryAlertsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAllEventQueryAlertsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -747,9 +741,7 @@ impl Event {
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<FilterAndListEventsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<FilterAndListEventsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -46,9 +46,7 @@ impl Feedback {
     pub fn list_zone_feedback_reports(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListZoneFeedbackReportsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListZoneFeedbackReportsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

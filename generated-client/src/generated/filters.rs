@@ -24,9 +24,7 @@ impl Filters {
     pub fn update_filters(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFiltersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFiltersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -46,9 +44,7 @@ impl Filters {
     pub fn create_filters(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFiltersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFiltersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -68,9 +64,7 @@ impl Filters {
     pub fn list_filters(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFiltersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFiltersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,9 +84,7 @@ impl Filters {
     pub fn delete_filters(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<DeleteFiltersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<DeleteFiltersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,

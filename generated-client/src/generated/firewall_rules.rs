@@ -24,9 +24,7 @@ impl FirewallRules {
     pub fn update_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFirewallRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -46,9 +44,7 @@ impl FirewallRules {
     pub fn create_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFirewallRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -68,9 +64,7 @@ impl FirewallRules {
     pub fn update_priority_of_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFirewallRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -90,9 +84,7 @@ impl FirewallRules {
     pub fn list_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFirewallRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -112,9 +104,7 @@ impl FirewallRules {
     pub fn delete_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFirewallRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -157,9 +147,7 @@ impl FirewallRules {
         &self,
         zone_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateFirewallRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,

@@ -47,7 +47,7 @@ impl GatewayCa {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddANewSshCertificateAuthorityCaResponse>>,
+        crate::runtime::List<AddANewSshCertificateAuthorityCaResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -44,9 +44,7 @@ impl HealthChecks {
     pub fn list_health_checks(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListHealthChecksItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListHealthChecksItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -242,9 +240,7 @@ impl HealthChecks {
     pub fn list_health_checks_get(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListHealthChecksItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListHealthChecksItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl Hyperdrive {
     pub fn list_hyperdrives(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateHyperdriveResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateHyperdriveResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

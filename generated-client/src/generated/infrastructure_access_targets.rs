@@ -43,9 +43,7 @@ impl InfrastructureAccessTargets {
     pub fn list_all_targets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAllTargetsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAllTargetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,9 +63,7 @@ impl InfrastructureAccessTargets {
     pub fn create_new_targets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAllTargetsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAllTargetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,

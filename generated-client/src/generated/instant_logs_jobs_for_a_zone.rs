@@ -44,9 +44,7 @@ impl InstantLogsJobsForAZone {
     pub fn list_instant_logs_jobs(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateInstantLogsJobResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateInstantLogsJobResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -40,9 +40,7 @@ impl IpAccessRulesForAUser {
     /// Fetches IP Access rules of the user. You can filter the results using several optional parameters.
     pub fn list_ip_access_rules(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAnIpAccessRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAnIpAccessRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -46,9 +46,7 @@ impl IpAccessRulesForAZone {
     pub fn list_ip_access_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAnIpAccessRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAnIpAccessRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -46,9 +46,7 @@ impl IpAccessRulesForAnAccount {
     pub fn list_ip_access_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAnIpAccessRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAnIpAccessRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -48,9 +48,7 @@ impl IpAddressManagementBgpPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListBgpPrefixesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListBgpPrefixesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,7 +24,7 @@ impl IpAddressManagementLeases {
     pub fn list_leases(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListLeasesItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListLeasesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -50,9 +50,7 @@ impl IpAddressManagementPrefixDelegation {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreatePrefixDelegationResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreatePrefixDelegationResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

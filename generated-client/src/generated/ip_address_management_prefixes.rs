@@ -87,9 +87,7 @@ impl IpAddressManagementPrefixes {
     pub fn list_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddPrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AddPrefixResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -52,9 +52,7 @@ impl IpAddressManagementServiceBindings {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateServiceBindingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateServiceBindingResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -126,9 +124,7 @@ impl IpAddressManagementServiceBindings {
     pub fn list_services(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,9 +24,7 @@ impl IpIntelligence {
     pub fn get_ip_overview(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetIpOverviewItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetIpOverviewItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

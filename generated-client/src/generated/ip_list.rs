@@ -24,9 +24,7 @@ impl IpList {
     pub fn get_available_ip_lists(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetAvailableIpListsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetAvailableIpListsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

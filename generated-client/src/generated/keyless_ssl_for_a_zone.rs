@@ -45,7 +45,7 @@ impl KeylessSslForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListKeylessSslConfigurationsItem>>,
+        crate::runtime::List<ListKeylessSslConfigurationsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

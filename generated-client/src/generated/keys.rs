@@ -23,7 +23,7 @@ impl Keys {
     /// List all the keys in your telemetry events.
     pub fn list_keys(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListKeysItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListKeysItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

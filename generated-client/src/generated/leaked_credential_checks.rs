@@ -91,9 +91,7 @@ impl LeakedCredentialChecks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<ListLeakedCredentialChecksCustomDetectionsItem>,
-        >,
+        crate::runtime::List<ListLeakedCredentialChecksCustomDetectionsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

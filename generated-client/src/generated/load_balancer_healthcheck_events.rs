@@ -23,9 +23,7 @@ impl LoadBalancerHealthcheckEvents {
     /// List origin health changes.
     pub fn list_healthcheck_events(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListHealthcheckEventsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListHealthcheckEventsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -38,9 +38,7 @@ impl LoadBalancerMonitors {
     /// List configured monitors for a user.
     pub fn list_monitors(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateMonitorResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -152,9 +150,7 @@ impl LoadBalancerMonitors {
     pub fn list_monitor_references(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListMonitorReferencesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListMonitorReferencesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -38,7 +38,7 @@ impl LoadBalancerPools {
     /// Apply changes to a number of existing pools, overwriting the supplied properties. Pools are ordered by ascending `name`. Returns the list of affected pools. Supports the standard pagination query parameters, either `limit`/`offset` or `per_page`/`page`.
     pub fn patch_pools(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PatchPoolsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -53,7 +53,7 @@ impl LoadBalancerPools {
     /// List configured pools.
     pub fn list_pools(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PatchPoolsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -185,9 +185,7 @@ impl LoadBalancerPools {
     pub fn list_pool_references(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListPoolReferencesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListPoolReferencesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

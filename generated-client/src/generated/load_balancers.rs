@@ -44,9 +44,7 @@ impl LoadBalancers {
     pub fn list_load_balancers(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListLoadBalancersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListLoadBalancersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -52,9 +52,7 @@ impl LogpushJobsForAZone {
         &self,
         zone_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListLogpushJobsForADatasetItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForADatasetItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -96,9 +94,7 @@ impl LogpushJobsForAZone {
     pub fn list_logpush_jobs(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListLogpushJobsForADatasetItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForADatasetItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -52,9 +52,7 @@ impl LogpushJobsForAnAccount {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListLogpushJobsForADatasetItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForADatasetItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -96,9 +94,7 @@ impl LogpushJobsForAnAccount {
     pub fn list_logpush_jobs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListLogpushJobsForADatasetItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForADatasetItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

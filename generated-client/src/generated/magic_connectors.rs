@@ -42,9 +42,7 @@ impl MagicConnectors {
     pub fn list_connectors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListConnectorsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListConnectorsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -64,7 +64,7 @@ impl MagicNetworkMonitoringRules {
     pub fn list_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListRulesItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -48,9 +48,7 @@ impl MagicSiteAcls {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListSiteAclsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListSiteAclsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

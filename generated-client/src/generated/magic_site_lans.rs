@@ -25,9 +25,7 @@ impl MagicSiteLans {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewSiteLanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteLanItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -50,9 +48,7 @@ impl MagicSiteLans {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewSiteLanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteLanItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -25,9 +25,7 @@ impl MagicSiteWans {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewSiteWanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteWanItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -50,9 +48,7 @@ impl MagicSiteWans {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewSiteWanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteWanItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl MagicSites {
     pub fn list_sites(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

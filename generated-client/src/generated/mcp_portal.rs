@@ -40,9 +40,7 @@ impl McpPortal {
     pub fn list_mcp_portals(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewMcpPortalResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewMcpPortalResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

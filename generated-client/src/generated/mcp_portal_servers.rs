@@ -40,9 +40,7 @@ impl McpPortalServers {
     pub fn list_mcp_servers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewMcpServerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewMcpServerResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -26,9 +26,7 @@ impl NotificationDestinationsWithPagerduty {
     pub fn list_pagerduty_services(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListPagerdutyServicesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListPagerdutyServicesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

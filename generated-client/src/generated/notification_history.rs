@@ -24,9 +24,7 @@ impl NotificationHistory {
     pub fn list_history(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListHistoryItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListHistoryItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

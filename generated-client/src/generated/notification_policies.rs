@@ -46,9 +46,7 @@ impl NotificationPolicies {
     pub fn list_notification_policies(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListNotificationPoliciesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListNotificationPoliciesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

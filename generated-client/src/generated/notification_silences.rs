@@ -24,9 +24,7 @@ impl NotificationSilences {
     pub fn update_silences(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateSilencesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateSilencesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -66,9 +64,7 @@ impl NotificationSilences {
     pub fn list_silences(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateSilencesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateSilencesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl NotificationWebhooks {
     pub fn list_webhooks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListWebhooksItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListWebhooksItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl Observatory {
     pub fn list_tested_webpages(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTestedWebpagesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTestedWebpagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,9 +88,7 @@ impl Observatory {
         &self,
         zone_id: &str,
         url: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListPageTestHistoryItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListPageTestHistoryItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl OnRamps {
     pub fn list_on_ramps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListOnRampsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListOnRampsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

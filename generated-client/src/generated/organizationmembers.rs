@@ -47,7 +47,7 @@ impl Organizationmembers {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateOrganizationMemberResponse>>,
+        crate::runtime::List<CreateOrganizationMemberResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,7 +115,7 @@ impl Organizationmembers {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateOrganizationMemberResponse>>,
+        crate::runtime::List<CreateOrganizationMemberResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

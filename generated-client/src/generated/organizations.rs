@@ -39,7 +39,7 @@ impl Organizations {
     pub fn list_organizations_the_user_has_access_to(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListOrganizationsTheUserHasAccessToItem>>,
+        crate::runtime::List<ListOrganizationsTheUserHasAccessToItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,9 +114,7 @@ impl Organizations {
     pub fn get_organization_accounts(
         &self,
         organization_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetOrganizationAccountsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetOrganizationAccountsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -38,9 +38,7 @@ impl OriginCa {
     /// List all existing Origin CA certificates for a given zone. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
     pub fn list_certificates(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateCertificateResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateCertificateResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl PageRules {
     pub fn list_page_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAPageRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAPageRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

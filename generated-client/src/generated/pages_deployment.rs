@@ -48,9 +48,7 @@ impl PagesDeployment {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetDeploymentsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetDeploymentsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

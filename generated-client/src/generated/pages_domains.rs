@@ -48,9 +48,7 @@ impl PagesDomains {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddDomainResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AddDomainResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl PagesProject {
     pub fn get_projects(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetProjectsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetProjectsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -25,9 +25,7 @@ impl PerHostnameTlsSettings {
         &self,
         zone_id: &str,
         setting_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,9 +24,7 @@ impl PhysicalDevices {
     pub fn list_devices(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListDevicesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListDevicesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

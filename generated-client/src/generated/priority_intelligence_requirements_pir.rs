@@ -25,7 +25,7 @@ impl PriorityIntelligenceRequirementsPir {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListPriorityIntelligenceRequirementsItem>>,
+        crate::runtime::List<ListPriorityIntelligenceRequirementsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -44,9 +44,7 @@ impl Queue {
     pub fn list_event_subscriptions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateEventSubscriptionResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateEventSubscriptionResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -152,9 +150,7 @@ impl Queue {
     pub fn list_queues(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateQueueResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateQueueResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -291,10 +287,8 @@ impl Queue {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(

@@ -40,7 +40,7 @@ impl R2SuperSlurper {
     pub fn list_jobs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListJobsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListJobsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -118,7 +118,7 @@ impl R2SuperSlurper {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<GetJobLogsItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<GetJobLogsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl RateLimitsForAZone {
     pub fn list_rate_limits(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListRateLimitsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRateLimitsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,9 +24,7 @@ impl RegistrarDomains {
     pub fn list_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListDomainsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListDomainsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,9 +24,7 @@ impl Registrations {
     pub fn list_registrations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListRegistrationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRegistrationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -22,9 +22,7 @@ impl RequestForInformationRfi {
     pub fn list_requests(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListRequestsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRequestsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -100,9 +98,7 @@ impl RequestForInformationRfi {
     pub fn get_request_types(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::std::string::String>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -183,9 +179,7 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListRequestAssetsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRequestAssetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -251,9 +245,7 @@ impl RequestForInformationRfi {
         account_id: &str,
         request_id: &str,
         asset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListRequestAssetsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRequestAssetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -298,9 +290,7 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListRequestMessagesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListRequestMessagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

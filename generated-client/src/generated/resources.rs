@@ -24,9 +24,7 @@ impl Resources {
     pub fn list_resources(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListResourcesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListResourcesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -40,9 +40,7 @@ impl Scans {
     pub fn list_scan_configs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewScanConfigResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewScanConfigResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl SecondaryDnsAcl {
     pub fn list_acls(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAclResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl SecondaryDnsPeer {
     pub fn list_peers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreatePeerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreatePeerResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl SecondaryDnsTsig {
     pub fn list_tsigs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateTsigResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateTsigResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

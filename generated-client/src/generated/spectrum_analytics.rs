@@ -25,7 +25,7 @@ impl SpectrumAnalytics {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetCurrentAggregatedAnalyticsItem>>,
+        crate::runtime::List<GetCurrentAggregatedAnalyticsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

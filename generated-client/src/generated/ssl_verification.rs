@@ -24,9 +24,7 @@ impl SslVerification {
     pub fn ssl_verification_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<SslVerificationDetailsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<SslVerificationDetailsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

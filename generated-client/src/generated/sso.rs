@@ -42,9 +42,7 @@ impl Sso {
     pub fn get_all_sso_connectors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetAllSsoConnectorsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetAllSsoConnectorsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

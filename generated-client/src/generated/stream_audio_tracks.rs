@@ -26,7 +26,7 @@ impl StreamAudioTracks {
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAdditionalAudioTracksOnAVideoItem>>,
+        crate::runtime::List<ListAdditionalAudioTracksOnAVideoItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

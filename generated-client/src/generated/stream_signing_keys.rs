@@ -44,9 +44,7 @@ impl StreamSigningKeys {
     pub fn list_signing_keys(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListSigningKeysItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListSigningKeysItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

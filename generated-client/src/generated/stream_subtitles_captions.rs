@@ -25,9 +25,7 @@ impl StreamSubtitlesCaptions {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListCaptionsOrSubtitlesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListCaptionsOrSubtitlesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,7 +44,7 @@ impl StreamVideos {
     pub fn list_videos(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListVideosItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListVideosItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -47,9 +47,7 @@ impl StreamWatermarkProfile {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<CreateWatermarkProfilesViaBasicUploadResponse>,
-        >,
+        crate::runtime::List<CreateWatermarkProfilesViaBasicUploadResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -43,9 +43,7 @@ impl Tenants {
     pub fn get_tenant_account_types(
         &self,
         tenant_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::std::string::String>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,9 +63,7 @@ impl Tenants {
     pub fn list_tenant_accounts(
         &self,
         tenant_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTenantAccountsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTenantAccountsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -107,9 +103,7 @@ impl Tenants {
     pub fn list_tenant_memberships(
         &self,
         tenant_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTenantMembershipsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTenantMembershipsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -96,9 +96,7 @@ impl TsengAbuseComplaintProcessorOther {
         account_id: &str,
         report_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<ListAbuseReportMitigationsResponseMitigationsItem>,
-        >,
+        crate::runtime::List<ListAbuseReportMitigationsResponseMitigationsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

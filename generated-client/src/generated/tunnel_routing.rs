@@ -44,9 +44,7 @@ impl TunnelRouting {
     pub fn list_tunnel_routes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTunnelRoutesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTunnelRoutesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl TunnelVirtualNetwork {
     pub fn list_virtual_networks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAVirtualNetworkResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAVirtualNetworkResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl Turnstile {
     pub fn list_turnstile_widgets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTurnstileWidgetsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTurnstileWidgetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,9 +24,7 @@ impl UrlScanner {
     pub fn bulk_create_url_scans(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<BulkCreateUrlScansItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<BulkCreateUrlScansItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

@@ -51,9 +51,7 @@ impl User {
     /// Retrieves list of tenants the authenticated user / method has access to.
     pub fn list_user_tenants(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListUserTenantsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListUserTenantsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

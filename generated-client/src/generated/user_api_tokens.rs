@@ -38,7 +38,7 @@ impl UserApiTokens {
     /// List all access tokens you created.
     pub fn list_tokens(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListTokensItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTokensItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -53,9 +53,7 @@ impl UserApiTokens {
     /// Find all available permission groups for API Tokens
     pub fn list_token_permission_groups(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTokenPermissionGroupsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTokenPermissionGroupsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -23,9 +23,7 @@ impl UserBillingHistory {
     /// Accesses your billing history object.
     pub fn billing_history_details(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<BillingHistoryDetailsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<BillingHistoryDetailsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -23,9 +23,7 @@ impl UserSInvites {
     /// Lists all invitations associated with my user.
     pub fn list_invitations(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListInvitationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListInvitationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -23,9 +23,7 @@ impl UserSOrganizations {
     /// Lists organizations the user is associated with.
     pub fn list_organizations(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListOrganizationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListOrganizationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

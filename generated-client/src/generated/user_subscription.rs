@@ -23,9 +23,7 @@ impl UserSubscription {
     /// Lists all of a user's subscriptions.
     pub fn get_user_subscriptions(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetUserSubscriptionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetUserSubscriptionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -23,7 +23,7 @@ impl Values {
     /// List unique values found in your events.
     pub fn list_values(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<ListValuesItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListValuesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

@@ -44,9 +44,7 @@ impl Vectorize {
     pub fn list_vectorize_indexes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListVectorizeIndexesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListVectorizeIndexesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -140,9 +138,7 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetVectorsByIdentifierItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetVectorsByIdentifierItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

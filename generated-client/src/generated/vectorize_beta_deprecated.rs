@@ -47,7 +47,7 @@ impl VectorizeBetaDeprecated {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListVectorizeIndexesDeprecatedItem>>,
+        crate::runtime::List<ListVectorizeIndexesDeprecatedItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -169,7 +169,7 @@ impl VectorizeBetaDeprecated {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetVectorsByIdentifierDeprecatedItem>>,
+        crate::runtime::List<GetVectorsByIdentifierDeprecatedItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

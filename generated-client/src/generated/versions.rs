@@ -48,9 +48,7 @@ impl Versions {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListVersionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListVersionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

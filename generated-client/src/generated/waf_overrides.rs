@@ -48,9 +48,7 @@ impl WafOverrides {
     pub fn list_waf_overrides(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAWafOverrideResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAWafOverrideResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

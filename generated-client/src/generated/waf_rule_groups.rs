@@ -27,9 +27,7 @@ impl WafRuleGroups {
         &self,
         zone_id: &str,
         package_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListWafRuleGroupsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListWafRuleGroupsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,9 +24,7 @@ impl WaitingRoom {
     pub fn list_waiting_rooms_for_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListWaitingRoomsForAccountItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListWaitingRoomsForAccountItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,9 +64,7 @@ impl WaitingRoom {
     pub fn list_waiting_rooms_for_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListWaitingRoomsForAccountItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListWaitingRoomsForAccountItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -300,9 +296,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateEventResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -453,9 +447,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ReplaceWaitingRoomRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -478,9 +470,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ReplaceWaitingRoomRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -503,9 +493,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ReplaceWaitingRoomRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -529,9 +517,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ReplaceWaitingRoomRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -556,9 +542,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ReplaceWaitingRoomRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,

@@ -44,9 +44,7 @@ impl WarpTeamsDeviceApiOther {
     pub fn list_ip_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateIpProfileResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateIpProfileResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -40,9 +40,7 @@ impl Web3Hostname {
     pub fn list_web3_hostnames(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateWeb3HostnameResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateWeb3HostnameResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl WebAnalytics {
     pub fn list_web_analytics_sites(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListWebAnalyticsSitesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListWebAnalyticsSitesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl WorkerDomain {
     pub fn list_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AttachToDomainResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AttachToDomainResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl WorkerRoutes {
     pub fn list_routes(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateRouteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateRouteResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

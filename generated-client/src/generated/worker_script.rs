@@ -44,9 +44,7 @@ impl WorkerScript {
     pub fn list_workers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListWorkersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListWorkersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,9 +64,7 @@ impl WorkerScript {
     pub fn search_workers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<SearchWorkersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<SearchWorkersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -304,10 +300,8 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(

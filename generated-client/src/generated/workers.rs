@@ -25,9 +25,7 @@ impl Workers {
         &self,
         account_id: &str,
         external_script_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListBuildsByScriptItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListBuildsByScriptItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -53,9 +51,7 @@ impl Workers {
         &self,
         account_id: &str,
         external_script_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListTriggersByScriptItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListTriggersByScriptItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -100,9 +96,7 @@ impl Workers {
     pub fn list_workers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListWorkersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListWorkersItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -23,10 +23,8 @@ impl WorkersAi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -65,10 +63,8 @@ impl WorkersAi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -120,10 +116,8 @@ impl WorkersAi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -143,9 +137,7 @@ impl WorkersAi {
     pub fn convert_files_into_markdown(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ConvertFilesIntoMarkdownItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ConvertFilesIntoMarkdownItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -164,7 +156,7 @@ impl WorkersAi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetAllConvertedFormatsSupportedItem>>,
+        crate::runtime::List<GetAllConvertedFormatsSupportedItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -58,9 +58,7 @@ impl WorkersAiFinetune {
     pub fn list_public_finetunes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewFinetuneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewFinetuneResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

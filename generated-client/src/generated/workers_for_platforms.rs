@@ -44,9 +44,7 @@ impl WorkersForPlatforms {
     pub fn list_dispatch_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateDispatchNamespaceResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateDispatchNamespaceResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -159,9 +157,7 @@ impl WorkersForPlatforms {
         &self,
         account_id: &str,
         dispatch_namespace: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListScriptsInNamespaceItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListScriptsInNamespaceItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -336,10 +332,8 @@ impl WorkersForPlatforms {
         dispatch_namespace: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -462,10 +456,8 @@ impl WorkersForPlatforms {
         dispatch_namespace: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -624,9 +616,7 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::std::string::String>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -655,9 +645,7 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::std::string::String>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::std::string::String>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

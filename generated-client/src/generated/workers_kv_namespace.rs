@@ -44,9 +44,7 @@ impl WorkersKvNamespace {
     pub fn list_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANamespaceResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANamespaceResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -235,9 +233,7 @@ impl WorkersKvNamespace {
         &self,
         account_id: &str,
         namespace_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListANamespacesKeysItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListANamespacesKeysItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

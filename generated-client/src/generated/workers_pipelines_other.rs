@@ -86,9 +86,7 @@ impl WorkersPipelinesOther {
     pub fn list_pipelines(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreatePipelineResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreatePipelineResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -172,9 +170,7 @@ impl WorkersPipelinesOther {
     pub fn list_sinks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateSinkResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateSinkResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -258,9 +254,7 @@ impl WorkersPipelinesOther {
     pub fn list_streams(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateStreamResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateStreamResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -22,9 +22,7 @@ impl Workflows {
     pub fn list_all_workflows(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAllWorkflowsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAllWorkflowsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -128,9 +126,7 @@ impl Workflows {
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListOfWorkflowInstancesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListOfWorkflowInstancesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -152,7 +148,7 @@ impl Workflows {
         account_id: &str,
         workflow_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateANewWorkflowInstanceResponse>>,
+        crate::runtime::List<CreateANewWorkflowInstanceResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -302,7 +298,7 @@ impl Workflows {
         account_id: &str,
         workflow_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListDeployedWorkflowVersionsItem>>,
+        crate::runtime::List<ListDeployedWorkflowVersionsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

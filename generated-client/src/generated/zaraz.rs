@@ -135,9 +135,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<ListZarazHistoricalConfigurationRecordsItem>,
-        >,
+        crate::runtime::List<ListZarazHistoricalConfigurationRecordsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

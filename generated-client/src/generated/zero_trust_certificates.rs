@@ -47,7 +47,7 @@ impl ZeroTrustCertificates {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateZeroTrustCertificateResponse>>,
+        crate::runtime::List<CreateZeroTrustCertificateResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -24,9 +24,7 @@ impl ZeroTrustGatewayCategories {
     pub fn list_categories(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListCategoriesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListCategoriesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -47,7 +47,7 @@ impl ZeroTrustGatewayLocations {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListZeroTrustGatewayLocationsItem>>,
+        crate::runtime::List<ListZeroTrustGatewayLocationsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

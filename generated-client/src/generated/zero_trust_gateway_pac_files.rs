@@ -44,9 +44,7 @@ impl ZeroTrustGatewayPacFiles {
     pub fn list_pac_files(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListPacFilesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListPacFilesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

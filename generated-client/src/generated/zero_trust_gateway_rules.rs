@@ -46,9 +46,7 @@ impl ZeroTrustGatewayRules {
     pub fn list_zero_trust_gateway_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListZeroTrustGatewayRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListZeroTrustGatewayRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,9 +66,7 @@ impl ZeroTrustGatewayRules {
     pub fn list_zero_trust_gateway_rules_inherited_from_the_parent_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListZeroTrustGatewayRulesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListZeroTrustGatewayRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl ZeroTrustHostnameRoute {
     pub fn list_hostname_routes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateHostnameRouteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateHostnameRouteResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

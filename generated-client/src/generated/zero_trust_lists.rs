@@ -44,9 +44,7 @@ impl ZeroTrustLists {
     pub fn list_zero_trust_lists(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListZeroTrustListsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListZeroTrustListsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -160,9 +158,7 @@ impl ZeroTrustLists {
         account_id: &str,
         list_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<::std::vec::Vec<CreateZeroTrustListResponseItemsItem>>,
-        >,
+        crate::runtime::List<::std::vec::Vec<CreateZeroTrustListResponseItemsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -45,7 +45,7 @@ impl ZeroTrustRiskScoringIntegrations {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateNewRiskScoreIntegrationResponse>>,
+        crate::runtime::List<CreateNewRiskScoreIntegrationResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -24,9 +24,7 @@ impl ZeroTrustSeats {
     pub fn update_a_user_seat(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<UpdateAUserSeatItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UpdateAUserSeatItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,

@@ -24,9 +24,7 @@ impl ZeroTrustSubnets {
     pub fn list_subnets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListSubnetsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListSubnetsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -44,9 +44,7 @@ impl ZeroTrustUsers {
     pub fn get_users(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAUserResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAUserResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl ZeroTrustUsers {
         &self,
         account_id: &str,
         user_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetActiveSessionsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetActiveSessionsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -117,9 +113,7 @@ impl ZeroTrustUsers {
         &self,
         account_id: &str,
         user_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetFailedLoginsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetFailedLoginsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -24,9 +24,7 @@ impl ZoneAnalyticsDeprecated {
     pub fn get_analytics_by_co_locations(
         &self,
         zone_identifier: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<GetAnalyticsByCoLocationsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetAnalyticsByCoLocationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -22,7 +22,7 @@ impl ZoneCloudConnectorRulesGet {
     pub fn rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<RulesItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

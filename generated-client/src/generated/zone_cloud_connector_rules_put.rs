@@ -22,7 +22,7 @@ impl ZoneCloudConnectorRulesPut {
     pub fn put_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PutRulesItem>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PutRulesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,

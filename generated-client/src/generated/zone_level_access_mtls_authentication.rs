@@ -46,9 +46,7 @@ impl ZoneLevelAccessMtlsAuthentication {
     pub fn list_mtls_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddAnMtlsCertificateResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AddAnMtlsCertificateResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,9 +67,7 @@ impl ZoneLevelAccessMtlsAuthentication {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<UpdateAnMtlsCertificatesHostnameSettingsItem>,
-        >,
+        crate::runtime::List<UpdateAnMtlsCertificatesHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,9 +89,7 @@ impl ZoneLevelAccessMtlsAuthentication {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<UpdateAnMtlsCertificatesHostnameSettingsItem>,
-        >,
+        crate::runtime::List<UpdateAnMtlsCertificatesHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

@@ -48,9 +48,7 @@ impl ZoneLevelAccessPolicies {
         &self,
         zone_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAccessPoliciesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAccessPoliciesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

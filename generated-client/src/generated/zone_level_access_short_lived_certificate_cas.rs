@@ -27,7 +27,7 @@ impl ZoneLevelAccessShortLivedCertificateCas {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListShortLivedCertificateCasItem>>,
+        crate::runtime::List<ListShortLivedCertificateCasItem>,
     > {
         crate::runtime::Request::new(
             &self.client,

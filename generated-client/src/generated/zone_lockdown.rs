@@ -44,9 +44,7 @@ impl ZoneLockdown {
     pub fn list_zone_lockdown_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateAZoneLockdownRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateAZoneLockdownRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

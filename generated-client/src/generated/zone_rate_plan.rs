@@ -24,9 +24,7 @@ impl ZoneRatePlan {
     pub fn list_available_plans(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAvailablePlansItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAvailablePlansItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,9 +66,7 @@ impl ZoneRatePlan {
     pub fn list_available_rate_plans(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAvailableRatePlansItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAvailableRatePlansItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
