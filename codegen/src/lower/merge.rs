@@ -83,9 +83,10 @@ impl<'a> AreaLowering<'a> {
                 self.overlay_error(
                     ty.name.span.clone(),
                     format!(
-                        "`{}` contains itself ({}); a type may contain itself only inside an array",
+                        "`{}` contains itself ({}); a type may refer to itself only from an array inside a struct, as in `\"children\": [\"*{}*\"]`",
                         ty.name.value,
-                        cycle.join(" → ")
+                        cycle.join(" → "),
+                        ty.name.value
                     ),
                 );
                 cyclic.push(ty.name.value.clone());
@@ -315,53 +316,72 @@ pub(super) struct Patch {
 }
 
 /// The chain of references by which the overlay type `start` contains
-/// itself other than through an array (`A` is `"*B*"` and `B` is `"*A*"`, or
-/// `A` has a field of type `A`), if it does: such a value would be
-/// infinitely large, and following the references would never end.
+/// itself in a way no Rust type can, if it does. A cycle is fine only when
+/// it passes through both a struct or union (a nominal type, which stops
+/// the expansion) and an array (an indirection, which keeps the size
+/// finite): `Tree` with `children: ["*Tree*"]`. Without an array the value
+/// is infinitely large (`Node` with `parent: "*Node*"`); without a struct
+/// the type is infinite (`A` is `["*A*"]`, or `A` is `"*B*"` and `B` is
+/// `"*A*"`), and following it would never end.
 fn self_containment(named: &BTreeMap<String, NamedShape>, start: &str) -> Option<Vec<String>> {
-    fn walk(
-        named: &BTreeMap<String, NamedShape>,
-        shape: &Shape,
-        start: &str,
-        path: &mut Vec<String>,
-    ) -> bool {
-        match shape {
-            Shape::Named(name) if name == start => {
-                path.push(name.clone());
-                true
-            }
-            // Another type's own cycle; it is reported from there.
-            Shape::Named(name) if path.contains(name) => false,
-            Shape::Named(name) => {
-                path.push(name.clone());
-                let found = named
-                    .get(name)
-                    .is_some_and(|inner| walk_named(named, inner, start, path));
-                if !found {
-                    path.pop();
+    /// Where the walk is: a type, and whether the way here went through a
+    /// struct or union, and through an array.
+    type State = (String, bool, bool);
+    struct Walk<'n> {
+        named: &'n BTreeMap<String, NamedShape>,
+        start: &'n str,
+        seen: BTreeSet<State>,
+        path: Vec<String>,
+    }
+    impl Walk<'_> {
+        fn shape(&mut self, shape: &Shape, nominal: bool, array: bool) -> bool {
+            match shape {
+                Shape::Named(name) if name == self.start => {
+                    let found = !(nominal && array);
+                    if found {
+                        self.path.push(name.clone());
+                    }
+                    found
                 }
-                found
+                Shape::Named(name) => {
+                    // Each (type, flags) is explored once: the walk stays
+                    // linear in the number of types, whatever the input.
+                    if !self.seen.insert((name.clone(), nominal, array)) {
+                        return false;
+                    }
+                    let Some(inner) = self.named.get(name) else {
+                        return false;
+                    };
+                    self.path.push(name.clone());
+                    let found = self.named(inner, nominal, array);
+                    if !found {
+                        self.path.pop();
+                    }
+                    found
+                }
+                Shape::Object(fields) => fields
+                    .iter()
+                    .any(|field| self.shape(&field.shape, true, array)),
+                Shape::Array(item) => self.shape(item, nominal, true),
+                _ => false,
             }
-            Shape::Object(fields) => fields
-                .iter()
-                .any(|field| walk(named, &field.shape, start, path)),
-            _ => false,
+        }
+
+        fn named(&mut self, shape: &NamedShape, nominal: bool, array: bool) -> bool {
+            match shape {
+                NamedShape::Plain(shape) => self.shape(shape, nominal, array),
+                NamedShape::OneOf(variants) => variants
+                    .iter()
+                    .any(|variant| self.shape(&variant.shape, true, array)),
+            }
         }
     }
-    fn walk_named(
-        named: &BTreeMap<String, NamedShape>,
-        shape: &NamedShape,
-        start: &str,
-        path: &mut Vec<String>,
-    ) -> bool {
-        match shape {
-            NamedShape::Plain(shape) => walk(named, shape, start, path),
-            NamedShape::OneOf(variants) => variants
-                .iter()
-                .any(|variant| walk(named, &variant.shape, start, path)),
-        }
-    }
-    let mut path = vec![start.to_owned()];
     let shape = named.get(start)?;
-    walk_named(named, shape, start, &mut path).then_some(path)
+    let mut walk = Walk {
+        named,
+        start,
+        seen: BTreeSet::new(),
+        path: vec![start.to_owned()],
+    };
+    walk.named(shape, false, false).then_some(walk.path)
 }
