@@ -289,16 +289,21 @@ fn emit_output(output: &Output) -> TokenStream {
             let item = emit_type_ref(item);
             quote!(crate::runtime::List<#item>)
         }
-        Output::Json { ty, envelope: true } => {
-            let ty = emit_type_ref(ty);
-            quote!(crate::runtime::Json<#ty>)
-        }
-        Output::Json {
-            ty,
-            envelope: false,
-        } => {
-            let ty = emit_type_ref(ty);
-            quote!(crate::runtime::Bare<#ty>)
+        Output::Json { ty, envelope } => {
+            // A 2xx whose `result` is `null` or absent is no error: the
+            // result is `None` (`serde_json::Value` holds `null` itself).
+            let ty = match ty {
+                TypeRef::Value => emit_type_ref(ty),
+                _ => {
+                    let ty = emit_type_ref(ty);
+                    quote!(::std::option::Option<#ty>)
+                }
+            };
+            if *envelope {
+                quote!(crate::runtime::Json<#ty>)
+            } else {
+                quote!(crate::runtime::Bare<#ty>)
+            }
         }
     }
 }
@@ -369,9 +374,13 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
     let ident_name = ident(name);
     let required: Vec<&FieldDef> = fields.iter().filter(|f| f.required).collect();
     // A default value of a struct with required fields would be invalid.
-    let default = required
-        .is_empty()
-        .then(|| quote!(::std::default::Default,));
+    // The derives are the prelude's: derive macros live in a namespace of
+    // their own, which no generated name can shadow.
+    let derive = if required.is_empty() {
+        quote!(#[derive(Debug, Clone, PartialEq, Default)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
     let constructor = (!required.is_empty()).then(|| {
         let args: Vec<TokenStream> = required
             .iter()
@@ -396,25 +405,28 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
                 /// A value with the required fields set and the others empty.
                 #many
                 pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits),* }
+                    Self { #(#inits,)* extra: ::std::default::Default::default() }
                 }
             }
         }
     });
+    let wires = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let required = f.required.then(|| quote!(required));
+        quote!(#field: #wire #required)
+    });
     let fields = fields.iter().map(emit_field);
     quote! {
         #doc
-        #[derive(
-            ::std::fmt::Debug,
-            ::std::clone::Clone,
-            ::std::cmp::PartialEq,
-            #default
-            ::serde::Serialize,
-            ::serde::Deserialize,
-        )]
+        #derive
         pub struct #ident_name {
             #(#fields)*
+            /// Keys the API sent that this type does not declare, as sent.
+            pub extra: crate::runtime::Extra,
         }
+
+        crate::runtime::object!(#ident_name { #(#wires),* });
 
         #constructor
     }
@@ -430,26 +442,26 @@ fn emit_field(field: &FieldDef) -> TokenStream {
     } = field;
     let name = ident(rust_name);
     let ty = emit_type_ref(ty);
-    let rename =
-        (rust_name.trim_start_matches("r#") != wire_name).then(|| quote!(rename = #wire_name));
-    let mut text = format!("`{}`", wire_name.replace('`', "'"));
+    // The wire name is worth a line only when it differs from the field's.
+    let mut text = String::new();
+    if rust_name.trim_start_matches("r#") != wire_name {
+        text = format!("`{}`", wire_name.replace('`', "'"));
+    }
     if !doc.is_empty() {
-        text.push_str(": ");
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
         text.push_str(doc);
     }
     let doc = doc_attrs(&text);
     if *required {
-        let serde = rename.map(|rename| quote!(#[serde(#rename)]));
         quote! {
             #doc
-            #serde
             pub #name: #ty,
         }
     } else {
-        let rename = rename.map(|rename| quote!(#rename,));
         quote! {
             #doc
-            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
             pub #name: ::std::option::Option<#ty>,
         }
     }

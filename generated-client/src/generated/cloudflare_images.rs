@@ -25,7 +25,9 @@ impl CloudflareImages {
     pub fn upload_an_image(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadAnImageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadAnImageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -45,7 +47,9 @@ impl CloudflareImages {
     pub fn list_images(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListImagesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListImagesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +69,9 @@ impl CloudflareImages {
     pub fn images_usage_statistics(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ImagesUsageStatisticsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ImagesUsageStatisticsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,7 +92,9 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadAnImageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadAnImageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -108,7 +116,9 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadAnImageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadAnImageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -132,7 +142,9 @@ impl CloudflareImages {
         image_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -220,7 +232,9 @@ impl CloudflareImages {
     pub fn list_images_v2(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListImagesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListImagesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -254,85 +268,50 @@ impl CloudflareImages {
     }
 }
 /// Used by [`CloudflareImages::upload_an_image`], [`CloudflareImages::list_images`], [`CloudflareImages::update_image`], [`CloudflareImages::image_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadAnImageResponse {
-    /// `creator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<::std::string::String>,
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `requireSignedURLs`
-    #[serde(
-        rename = "requireSignedURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_signed_ur_ls: ::std::option::Option<bool>,
-    /// `uploaded`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uploaded: ::std::option::Option<::std::string::String>,
-    /// `variants`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variants: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadAnImageResponse { creator : "creator", filename : "filename", id : "id", meta :
+    "meta", require_signed_ur_ls : "requireSignedURLs", uploaded : "uploaded", variants :
+    "variants" }
+);
 /// Used by [`CloudflareImages::list_images`], [`CloudflareImages::list_images_v2`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListImagesResponse {
-    /// `images`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub images: ::std::option::Option<::std::vec::Vec<UploadAnImageResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListImagesResponse { images : "images" });
 /// Used by [`CloudflareImages::images_usage_statistics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatisticsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<ImagesUsageStatisticsResponseCount>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ImagesUsageStatisticsResponse { count : "count" });
 /// Used by [`CloudflareImages::images_usage_statistics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatisticsResponseCount {
-    /// `allowed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed: ::std::option::Option<f64>,
-    /// `current`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ImagesUsageStatisticsResponseCount { allowed : "allowed", current : "current" }
+);
