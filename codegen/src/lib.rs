@@ -6,7 +6,9 @@
 //!
 //! This crate does no IO: callers hand it [`SourceFile`]s and get back the
 //! text of every file to write, or every [`Diagnostic`] that explains why
-//! not. `xtask` does the reading and writing.
+//! not. `xtask` does the reading and writing. [`surface`] lists the API
+//! those files offer (`API.md`) and reports what changed between two
+//! versions of it.
 
 pub mod diagnostic;
 pub mod emit;
@@ -17,6 +19,7 @@ pub mod overlay;
 mod parallel;
 pub mod parse;
 mod rustdoc;
+pub mod surface;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -31,6 +34,9 @@ pub struct Generated {
     /// Every file of `src/generated/`, keyed by its path relative to that
     /// folder, in a stable order.
     pub files: BTreeMap<String, String>,
+    /// The text of the crate's API listing ([`surface::API_LISTING`]): one
+    /// line per area, method, type, field and value.
+    pub api_listing: String,
     /// Warnings that did not stop generation.
     pub warnings: Vec<Diagnostic>,
     /// Counts, for summaries.
@@ -55,6 +61,8 @@ pub struct Timings {
     pub lower: Duration,
     pub emit: Duration,
     pub format: Duration,
+    /// Deriving and rendering the API listing.
+    pub listing: Duration,
 }
 
 impl Timings {
@@ -62,11 +70,12 @@ impl Timings {
     pub fn summary(&self) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         format!(
-            "parse {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms (emit and format summed over threads)",
+            "parse {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms (emit and format summed over threads), API listing {:.1} ms",
             ms(self.parse),
             ms(self.lower),
             ms(self.emit),
-            ms(self.format)
+            ms(self.format),
+            ms(self.listing)
         )
     }
 }
@@ -172,8 +181,12 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
     })?;
     timings.emit = times.tokens;
     timings.format = times.format;
+    let started = Instant::now();
+    let api_listing = surface::Surface::of(&api).render();
+    timings.listing = started.elapsed();
     Ok(Generated {
         files,
+        api_listing,
         warnings,
         stats: Stats {
             timings,

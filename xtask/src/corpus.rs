@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use codegen::EmitOptions;
 
-use crate::sync::{Mode, sync_dir};
+use crate::sync::{Mode, sync};
 
 /// Options of `cargo xtask corpus`.
 #[derive(Debug)]
@@ -47,9 +47,10 @@ pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
 
     prepare_crate(root, &args.out, &modules)
         .map_err(|err| format!("error: preparing {}: {err}", args.out.display()))?;
-    sync_dir(
-        &args.out.join("src/generated"),
-        &generated.files,
+    sync(
+        &args.out,
+        crate::GENERATED_DIR,
+        &crate::crate_files(&generated),
         Mode::Write,
     )
     .map_err(|err| format!("error: writing the scratch crate: {err}"))?;

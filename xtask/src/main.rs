@@ -4,31 +4,42 @@
 //!   writes `CRATE_DIR/src/generated/` from the Markdown docs in `DIR`
 //!   (defaults: `spec/` and `generated-client/`). All or nothing.
 //! - `check [--spec DIR] [--out CRATE_DIR] [--deny-warnings]`: exits 1 with a
-//!   diff when the checked-in client is not what `generate` would write.
+//!   diff when the checked-in client is not what `generate` would write,
+//!   headed by the API change report of the checked-in `API.md`.
+//! - `diff [--base GIT_REF | --old DIR] [--spec DIR] [--format text|markdown|json]`:
+//!   prints the API change report from the old docs (`--spec` at `GIT_REF`,
+//!   default `HEAD`, or `DIR`) to the docs in `--spec`; exits 3 when
+//!   something breaks.
 //!
 //! - `corpus [--spec DIR]... [--out DIR] [--timings]`: generates folders of
 //!   docs (default: the shared corpus) into a scratch crate with a feature per
 //!   area, then runs clippy and rustdoc on it with `-D warnings`.
 //!
-//! Exit codes: 0 success, 1 bad input or drift, 2 usage error.
+//! Exit codes: 0 success, 1 bad input or drift, 2 usage error, 3 (`diff`)
+//! breaking API changes.
 
 mod corpus;
+mod diff;
 mod sync;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use codegen::{EmitOptions, SourceFile};
+use codegen::{EmitOptions, Generated, SourceFile};
 
-use crate::sync::{Mode, sync_dir};
+use crate::sync::{Mode, sync};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
   generate   write CRATE_DIR/src/generated/ from the docs in DIR
-  check      fail (exit 1) when CRATE_DIR/src/generated/ is stale
+  check      fail (exit 1) when CRATE_DIR/src/generated/ or CRATE_DIR/API.md
+             is stale, with the API change report and a diff
+  diff       print the API change report from the old docs to DIR; exit 3
+             when something breaks
   corpus     generate DIR (default ../shared/corpus/docs; --spec may be
              repeated) into a scratch crate (default target/corpus-client)
              with a feature per area, and prove it builds: clippy and
@@ -40,15 +51,21 @@ options:
   --deny-warnings    treat warnings as errors
   --timings          print how long each stage took (corpus: also time
                      `cargo check` with one area and with all areas)
+  --base GIT_REF     diff: the old docs are DIR as committed at GIT_REF
+                     (default: HEAD)
+  --old DIR          diff: the old docs are in another folder
+  --format FORMAT    diff: text (default), markdown (release notes) or json
   -h, --help         print this help
 
-exit codes: 0 success, 1 bad input or stale output, 2 usage error";
+exit codes: 0 success, 1 bad input or stale output, 2 usage error,
+3 breaking API changes (diff)";
 
 /// Parsed command line.
 #[derive(Debug)]
 enum Command {
     Sync(Args),
     Corpus(corpus::CorpusArgs),
+    Diff(diff::DiffArgs),
 }
 
 /// Options of `generate` and `check`.
@@ -77,14 +94,15 @@ fn main() -> ExitCode {
     // A panic is a bug in the generator, never the user's fault; it still
     // ends with a plain failure, not Rust's exit code 101.
     let result = std::panic::catch_unwind(|| match &args {
-        Command::Sync(args) => run(args),
-        Command::Corpus(args) => corpus::run(&workspace_root(), args),
+        Command::Sync(args) => run(args).map(|()| 0),
+        Command::Corpus(args) => corpus::run(&workspace_root(), args).map(|()| 0),
+        Command::Diff(args) => diff::run(args).map(|breaking| if breaking { 3 } else { 0 }),
     })
     .unwrap_or_else(|_| {
         Err("error: internal error: the generator panicked (message above); please report it with the input".to_owned())
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("{message}");
             ExitCode::from(1)
@@ -114,6 +132,7 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
             root.join("../shared/corpus/docs"),
             root.join("target/corpus-client"),
         ),
+        "diff" => return parse_diff_args(options, root.join("spec")),
         other => return Err(format!("unknown command `{other}`")),
     };
     let mut parsed = Args {
@@ -154,6 +173,64 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
             timings: parsed.timings,
         }),
     }))
+}
+
+fn parse_diff_args(options: &[String], spec: PathBuf) -> Result<Option<Command>, String> {
+    let mut args = diff::DiffArgs {
+        old: diff::Old::Base("HEAD".to_owned()),
+        spec,
+        format: diff::Format::Text,
+    };
+    let mut old_given = false;
+    let mut iter = options.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| {
+            iter.next()
+                .cloned()
+                .ok_or_else(|| format!("`{name}` needs a value"))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--base" | "--old" if old_given => {
+                return Err("give one of `--base` and `--old`".to_owned());
+            }
+            "--base" => {
+                args.old = diff::Old::Base(value("--base")?);
+                old_given = true;
+            }
+            "--old" => {
+                args.old = diff::Old::Dir(value("--old")?.into());
+                old_given = true;
+            }
+            "--spec" => args.spec = value("--spec")?.into(),
+            "--format" => {
+                let name = value("--format")?;
+                args.format = diff::Format::parse(&name).ok_or_else(|| {
+                    format!("unknown format `{name}`; expected text, markdown or json")
+                })?;
+            }
+            other => return Err(format!("unknown option `{other}` for `diff`")),
+        }
+    }
+    Ok(Some(Command::Diff(args)))
+}
+
+/// The folder of a client crate that the generator owns wholly.
+const GENERATED_DIR: &str = "src/generated";
+
+/// Every file the generator writes into a client crate, by path relative to
+/// the crate: `src/generated/…` and the API listing.
+pub(crate) fn crate_files(generated: &Generated) -> BTreeMap<String, &str> {
+    let mut files: BTreeMap<String, &str> = generated
+        .files
+        .iter()
+        .map(|(name, text)| (format!("{GENERATED_DIR}/{name}"), text.as_str()))
+        .collect();
+    files.insert(
+        codegen::surface::API_LISTING.to_owned(),
+        &generated.api_listing,
+    );
+    files
 }
 
 /// The workspace root, found from this crate's manifest so `cargo xtask`
@@ -252,25 +329,24 @@ fn run(args: &Args) -> Result<(), String> {
             generated.warnings.len()
         ));
     }
-    let target = args.out.join("src").join("generated");
-    let report = sync_dir(&target, &generated.files, args.mode)
-        .map_err(|err| format!("error: {}: {err}", target.display()))?;
+    let files = crate_files(&generated);
+    let report = sync(&args.out, GENERATED_DIR, &files, args.mode)
+        .map_err(|err| format!("error: {}: {err}", args.out.display()))?;
+    let shown = display_path(&args.out);
     let stats = generated.stats;
     match args.mode {
         Mode::Write => eprintln!(
             "generated {} file(s) from {} document(s): {} endpoints, {} responses, {} types; {} file(s) changed",
-            generated.files.len(),
+            files.len(),
             stats.files,
             stats.endpoints,
             stats.responses,
             stats.types,
             report.changed(),
         ),
-        Mode::Check if report.is_clean() => eprintln!(
-            "{} is up to date ({} file(s))",
-            display_path(&target),
-            generated.files.len()
-        ),
+        Mode::Check if report.is_clean() => {
+            eprintln!("{shown} is up to date ({} generated file(s))", files.len());
+        }
         Mode::Check => {
             let mut command = String::from("cargo xtask generate");
             if args.spec != workspace_root().join("spec") {
@@ -279,10 +355,12 @@ fn run(args: &Args) -> Result<(), String> {
             if args.out != workspace_root().join("generated-client") {
                 command.push_str(&format!(" --out {}", args.out.display()));
             }
+            let listing = args.out.join(codegen::surface::API_LISTING);
+            let old = std::fs::read_to_string(&listing).ok();
+            let summary = diff::check_summary(&listing, old.as_deref(), &generated.api_listing);
             return Err(format!(
-                "{}\nerror: {} is stale; run `{command}` and commit the result",
+                "{summary}\n{}\nerror: the generated files of {shown} are stale; run `{command}` and commit the result",
                 report.render(),
-                display_path(&target)
             ));
         }
     }
@@ -309,8 +387,9 @@ mod tests {
         let root = workspace_root();
         let sources = read_sources(&root.join("spec")).unwrap();
         let generated = codegen::generate(&sources, &EmitOptions::default()).unwrap();
-        let target = root.join("generated-client/src/generated");
-        let report = sync_dir(&target, &generated.files, Mode::Check).unwrap();
+        let files = crate_files(&generated);
+        let target = root.join("generated-client");
+        let report = sync(&target, GENERATED_DIR, &files, Mode::Check).unwrap();
         assert!(
             report.is_clean(),
             "{}\nrun `cargo xtask generate` and commit the result",

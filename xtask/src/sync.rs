@@ -65,23 +65,49 @@ impl Report {
     }
 }
 
-/// Compares `dir` with `files` (relative path → text). In [`Mode::Write`],
-/// when anything differs, the files are written to a fresh sibling folder
-/// which then replaces `dir` by renames, so a failure at any point leaves
-/// `dir` exactly as it was.
-pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> io::Result<Report> {
+/// Compares the generated files of a crate with `files` (path relative to
+/// `root` → text). The generator owns the folder `dir` (relative to `root`)
+/// wholly, so a file in it that `files` lacks is extra; files outside it
+/// (such as `API.md`) are owned one by one.
+///
+/// In [`Mode::Write`], when anything differs, everything is first written
+/// beside its target (a fresh sibling folder for `dir`, a sibling file for
+/// each other file), then swapped in by renames; a failure at any point
+/// rolls the renames back, so the crate is either wholly old or wholly new.
+pub fn sync(
+    root: &Path,
+    dir: &str,
+    files: &BTreeMap<String, &str>,
+    mode: Mode,
+) -> io::Result<Report> {
     let mut report = Report::default();
-    let on_disk = list_files(dir)?;
+    let prefix = format!("{dir}/");
+    let on_disk: BTreeMap<String, PathBuf> = list_files(&root.join(dir))?
+        .into_iter()
+        .map(|(name, path)| (format!("{prefix}{name}"), path))
+        .collect();
     for (name, expected) in files {
-        match on_disk.get(name) {
-            None => report.missing.push(name.clone()),
-            Some(path) => {
-                let actual = std::fs::read(path)?;
-                if actual != expected.as_bytes() {
-                    let actual = String::from_utf8_lossy(&actual).into_owned();
-                    report.stale.push((name.clone(), actual, expected.clone()));
-                }
+        let path = match on_disk.get(name) {
+            Some(path) => path.clone(),
+            None if name.starts_with(&prefix) => {
+                report.missing.push(name.clone());
+                continue;
             }
+            None => root.join(name),
+        };
+        let actual = match std::fs::read(&path) {
+            Ok(actual) => actual,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                report.missing.push(name.clone());
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        if actual != expected.as_bytes() {
+            let actual = String::from_utf8_lossy(&actual).into_owned();
+            report
+                .stale
+                .push((name.clone(), actual, (*expected).to_owned()));
         }
     }
     report.extra = on_disk
@@ -90,7 +116,7 @@ pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> io:
         .cloned()
         .collect();
     if mode == Mode::Write && !report.is_clean() {
-        replace_dir(dir, files)?;
+        replace(root, dir, files)?;
     }
     Ok(report)
 }
@@ -116,50 +142,112 @@ fn list_files(dir: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
     Ok(out)
 }
 
-fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<()> {
-    let parent = dir.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("generated");
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.new-{pid}"));
-    let backup = parent.join(format!(".{name}.old-{pid}"));
-    let _ = std::fs::remove_dir_all(&staging);
+/// A folder or file being replaced: the new version is written to `staged`,
+/// and the old one, if any, waits in `backup` until every swap succeeded.
+struct Swap {
+    target: PathBuf,
+    staged: PathBuf,
+    backup: PathBuf,
+    had_old: bool,
+}
 
-    let written = (|| {
-        for (relative, text) in files {
-            let path = staging.join(relative);
-            if let Some(folder) = path.parent() {
-                std::fs::create_dir_all(folder)?;
-            }
-            std::fs::write(&path, text)?;
+impl Swap {
+    fn beside(target: PathBuf) -> Self {
+        let pid = std::process::id();
+        let parent = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = target
+            .file_name()
+            .map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
+        Self {
+            staged: parent.join(format!(".{name}.new-{pid}")),
+            backup: parent.join(format!(".{name}.old-{pid}")),
+            target,
+            had_old: false,
         }
-        Ok::<_, io::Error>(())
-    })();
-    if let Err(err) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(err);
     }
 
-    let had_old = dir.exists();
-    if had_old {
-        if let Err(err) = std::fs::rename(dir, &backup) {
-            let _ = std::fs::remove_dir_all(&staging);
+    fn discard_staged(&self) {
+        let _ = std::fs::remove_dir_all(&self.staged);
+        let _ = std::fs::remove_file(&self.staged);
+    }
+
+    /// Moves the old version aside and the new one in.
+    fn commit(&mut self) -> io::Result<()> {
+        self.had_old = self.target.exists();
+        if self.had_old {
+            std::fs::rename(&self.target, &self.backup)?;
+        }
+        if let Err(err) = std::fs::rename(&self.staged, &self.target) {
+            if self.had_old {
+                let _ = std::fs::rename(&self.backup, &self.target);
+            }
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    /// Undoes a successful [`Swap::commit`].
+    fn roll_back(&self) {
+        let _ = std::fs::remove_dir_all(&self.target);
+        let _ = std::fs::remove_file(&self.target);
+        if self.had_old {
+            let _ = std::fs::rename(&self.backup, &self.target);
+        }
+    }
+
+    fn drop_backup(&self) {
+        if self.had_old {
+            let _ = std::fs::remove_dir_all(&self.backup);
+            let _ = std::fs::remove_file(&self.backup);
+        }
+    }
+}
+
+fn replace(root: &Path, dir: &str, files: &BTreeMap<String, &str>) -> io::Result<()> {
+    let prefix = format!("{dir}/");
+    // The folder first, then the single files.
+    let mut swaps = vec![Swap::beside(root.join(dir))];
+    swaps.extend(
+        files
+            .keys()
+            .filter(|name| !name.starts_with(&prefix))
+            .map(|name| Swap::beside(root.join(name))),
+    );
+    if let Err(err) = stage(root, &prefix, files, &swaps) {
+        swaps.iter().for_each(Swap::discard_staged);
+        return Err(err);
+    }
+    for at in 0..swaps.len() {
+        if let Err(err) = swaps[at].commit() {
+            swaps[..at].iter().rev().for_each(Swap::roll_back);
+            swaps.iter().for_each(Swap::discard_staged);
             return Err(err);
         }
     }
-    if let Err(err) = std::fs::rename(&staging, dir) {
-        if had_old {
-            let _ = std::fs::rename(&backup, dir);
+    // Everything new is in place; leftover backups are only clutter.
+    swaps.iter().for_each(Swap::drop_backup);
+    Ok(())
+}
+
+/// Writes every file to its swap's staging place.
+fn stage(
+    root: &Path,
+    prefix: &str,
+    files: &BTreeMap<String, &str>,
+    swaps: &[Swap],
+) -> io::Result<()> {
+    swaps.iter().for_each(Swap::discard_staged);
+    let folder = &swaps[0].staged;
+    std::fs::create_dir_all(folder)?;
+    for (name, text) in files {
+        let path = match name.strip_prefix(prefix) {
+            Some(inside) => folder.join(inside),
+            None => Swap::beside(root.join(name)).staged,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
         }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    if had_old {
-        // The new folder is in place; a leftover backup is only clutter.
-        let _ = std::fs::remove_dir_all(&backup);
+        std::fs::write(&path, text)?;
     }
     Ok(())
 }
@@ -168,11 +256,8 @@ fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+    fn files<'a>(pairs: &[(&str, &'a str)]) -> BTreeMap<String, &'a str> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
     }
 
     fn scratch(name: &str) -> PathBuf {
@@ -182,6 +267,15 @@ mod tests {
         dir
     }
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn reports_stale_missing_and_extra_then_writes_everything() {
         let root = scratch("report");
@@ -189,46 +283,85 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.rs"), "old\n").unwrap();
         std::fs::write(dir.join("extra.rs"), "x\n").unwrap();
-        let wanted = files(&[("a.rs", "new\n"), ("mod.rs", "pub mod a;\n")]);
+        std::fs::write(root.join("API.md"), "old api\n").unwrap();
+        let wanted = files(&[
+            ("generated/a.rs", "new\n"),
+            ("generated/mod.rs", "pub mod a;\n"),
+            ("API.md", "new api\n"),
+            ("NOTES.md", "notes\n"),
+        ]);
 
-        let report = sync_dir(&dir, &wanted, Mode::Check).unwrap();
-        assert_eq!(report.stale.len(), 1);
-        assert_eq!(report.missing, ["mod.rs"]);
-        assert_eq!(report.extra, ["extra.rs"]);
+        let report = sync(&root, "generated", &wanted, Mode::Check).unwrap();
+        let stale: Vec<&str> = report.stale.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(stale, ["API.md", "generated/a.rs"]);
+        assert_eq!(report.missing, ["NOTES.md", "generated/mod.rs"]);
+        assert_eq!(report.extra, ["generated/extra.rs"]);
         let rendered = report.render();
         assert!(rendered.contains("-old\n+new\n"), "{rendered}");
+        assert!(rendered.contains("+++ b/API.md"), "{rendered}");
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "old\n");
 
-        let report = sync_dir(&dir, &wanted, Mode::Write).unwrap();
-        assert_eq!(report.changed(), 3);
+        let report = sync(&root, "generated", &wanted, Mode::Write).unwrap();
+        assert_eq!(report.changed(), 5);
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "new\n");
+        assert_eq!(
+            std::fs::read_to_string(root.join("API.md")).unwrap(),
+            "new api\n"
+        );
         assert!(!dir.join("extra.rs").exists());
-        assert!(sync_dir(&dir, &wanted, Mode::Check).unwrap().is_clean());
-        // Nothing but the target folder is left behind.
-        let names: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["generated"]);
+        assert!(
+            sync(&root, "generated", &wanted, Mode::Check)
+                .unwrap()
+                .is_clean()
+        );
+        // Nothing but the targets is left behind.
+        assert_eq!(names(&root), ["API.md", "NOTES.md", "generated"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
-    fn a_failed_write_leaves_the_folder_untouched() {
+    fn a_failed_write_leaves_everything_untouched() {
         let root = scratch("atomic");
         let dir = root.join("generated");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.rs"), "old\n").unwrap();
-        // A file name that cannot be created (a path through an existing
-        // file) makes the staging write fail half way.
-        let wanted = files(&[("a.rs", "new\n"), ("a.rs/b.rs", "x\n")]);
-        assert!(sync_dir(&dir, &wanted, Mode::Write).is_err());
+        std::fs::write(root.join("API.md"), "old api\n").unwrap();
+        // A file name that cannot be created (a path through a file being
+        // written) makes staging fail after other files were written.
+        let wanted = files(&[
+            ("API.md", "new api\n"),
+            ("generated/a.rs", "new\n"),
+            ("generated/a.rs/b.rs", "x\n"),
+        ]);
+        assert!(sync(&root, "generated", &wanted, Mode::Write).is_err());
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "old\n");
-        let names: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["generated"]);
+        assert_eq!(
+            std::fs::read_to_string(root.join("API.md")).unwrap(),
+            "old api\n"
+        );
+        assert_eq!(names(&root), ["API.md", "generated"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_failed_swap_is_rolled_back() {
+        let root = scratch("rollback");
+        let dir = root.join("generated");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.rs"), "old\n").unwrap();
+        std::fs::write(root.join("API.md"), "old api\n").unwrap();
+        // A non-empty folder where the old `API.md` would be moved aside
+        // makes that swap fail after the folder was already swapped in.
+        let blocker = format!(".API.md.old-{}", std::process::id());
+        std::fs::create_dir_all(root.join(&blocker).join("in-the-way")).unwrap();
+        let wanted = files(&[("API.md", "new api\n"), ("generated/a.rs", "new\n")]);
+        assert!(sync(&root, "generated", &wanted, Mode::Write).is_err());
+        assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "old\n");
+        assert_eq!(
+            std::fs::read_to_string(root.join("API.md")).unwrap(),
+            "old api\n"
+        );
+        assert_eq!(names(&root), [blocker.as_str(), "API.md", "generated"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 }
