@@ -230,7 +230,7 @@ fn check_heads_its_diff_with_the_api_change_report() {
     let output = xtask(&["check", "--spec", spec_s, "--out", out_s]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    let report = "API changes: 2 breaking, 0 additive (version bump: major (minor while 0.x))\n  breaking: type `things::FetchThingResponse` renamed from `GetThingResponse`\n  breaking: method `things::Things::fetch_thing` renamed from `get_thing`\n";
+    let report = "API changes: 2 breaking, 0 additive (version bump: major, or minor while 0.x)\n  breaking: type `things::FetchThingResponse` renamed from `GetThingResponse`\n  breaking: method `things::Things::fetch_thing` renamed from `get_thing`\n";
     assert!(err.starts_with(report), "{err}");
     assert!(err.contains("+++ b/API.md"), "{err}");
     assert!(err.contains("+++ b/src/generated/things.rs"), "{err}");

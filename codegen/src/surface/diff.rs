@@ -30,57 +30,34 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::listing::args_list;
 use super::report::{Change, ChangeKind, ItemKind, Report};
-use super::{AreaSurface, EnumSurface, StructSurface, Surface, TypeSurface, UnionSurface};
+use super::{
+    AreaSurface, EnumSurface, MethodSurface, StructSurface, Surface, TypeSurface, UnionSurface,
+};
 
 /// The API change report from `old` to `new`.
 pub fn diff(old: &Surface, new: &Surface) -> Report {
     let mut changes = Vec::new();
-    let mut old_left: BTreeSet<&String> = old.areas.keys().collect();
-    let mut new_left: BTreeSet<&String> = new.areas.keys().collect();
-    let mut pairs = Vec::new();
-    for module in old.areas.keys() {
-        if new_left.remove(module) {
-            old_left.remove(module);
-            pairs.push((module, module));
-        }
-    }
-    for module in old_left.clone() {
-        let source = &old.areas[module].source;
-        if let Some(renamed) = new_left
-            .iter()
-            .copied()
-            .find(|m| &new.areas[*m].source == source)
-        {
-            new_left.remove(renamed);
-            old_left.remove(module);
-            pairs.push((module, renamed));
-        }
-    }
-    for module in old_left {
+    let mut areas = Pairing::new(old.areas.keys(), new.areas.keys());
+    areas.pair_by(|o, n| o == n);
+    areas.pair_by(|o, n| old.areas[o].source == new.areas[n].source);
+    for module in &areas.old_left {
         changes.push(Change {
-            area: module.clone(),
             path: module.clone(),
-            item: ItemKind::Area,
             kind: ChangeKind::Removed,
-            reason: String::new(),
             old: Some(old.areas[module].handle.clone()),
-            new: None,
-            breaking: true,
+            ..base_change(module)
         });
     }
-    for module in new_left {
+    for module in &areas.new_left {
         changes.push(Change {
-            area: module.clone(),
             path: module.clone(),
-            item: ItemKind::Area,
             kind: ChangeKind::Added,
-            reason: String::new(),
-            old: None,
             new: Some(new.areas[module].handle.clone()),
             breaking: false,
+            ..base_change(module)
         });
     }
-    for (old_module, module) in pairs {
+    for (old_module, module) in &areas.pairs {
         let mut area = AreaDiff {
             module,
             old_module,
@@ -93,7 +70,6 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
             // The module, the accessor and (usually) the handle type.
             area.change(Change {
                 path: module.clone(),
-                item: ItemKind::Area,
                 kind: ChangeKind::Renamed,
                 old: Some(old_module.clone()),
                 ..area.base()
@@ -101,7 +77,6 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
         } else if area.old.handle != area.new.handle {
             area.change(Change {
                 path: module.clone(),
-                item: ItemKind::Area,
                 reason: "handle type renamed".to_owned(),
                 old: Some(area.old.handle.clone()),
                 new: Some(area.new.handle.clone()),
@@ -180,31 +155,23 @@ impl<'a> AreaDiff<'a> {
         pairing.pair_by(|o, n| o == n);
         loop {
             let before = pairing.pairs.len();
-            // The same non-empty contents, and no other candidate.
-            let same: Vec<(String, String)> = pairing
+            // The same non-empty contents, with no other candidate on either
+            // side.
+            let same = |o: &str, n: &str| self.same_contents(&old[o], &new[n]);
+            let unique: Vec<(String, String)> = pairing
                 .old_left
                 .iter()
                 .filter_map(|o| {
-                    let mut candidates = pairing
-                        .new_left
-                        .iter()
-                        .filter(|n| self.same_contents(&old[o], &new[n.as_str()]));
-                    match (candidates.next(), candidates.next()) {
-                        (Some(n), None) => Some((o.clone(), n.clone())),
-                        _ => None,
-                    }
+                    let mut found = pairing.new_left.iter().filter(|n| same(o, n));
+                    let (Some(n), None) = (found.next(), found.next()) else {
+                        return None;
+                    };
+                    let rivals = pairing.old_left.iter().filter(|p| same(p, n)).count();
+                    (rivals == 1).then(|| (o.clone(), n.clone()))
                 })
                 .collect();
-            for (o, n) in same {
-                let unique = pairing
-                    .old_left
-                    .iter()
-                    .filter(|other| self.same_contents(&old[other.as_str()], &new[&n]))
-                    .count()
-                    == 1;
-                if unique {
-                    self.pair_type(&mut pairing, o, n);
-                }
+            for (o, n) in unique {
+                self.pair_type(&mut pairing, o, n);
             }
             // Used in the same place.
             let old_places = places(old_area, methods, &pairing.pairs);
@@ -295,88 +262,87 @@ impl<'a> AreaDiff<'a> {
             });
         }
         for (old_name, name) in &pairing.pairs {
-            let (old, new) = (&old_area.methods[old_name], &new_area.methods[name]);
-            let base = Change {
-                path: self.method_path(name),
-                item: ItemKind::Method,
-                ..self.base()
-            };
-            if old_name != name {
-                self.change(Change {
-                    kind: ChangeKind::Renamed,
-                    old: Some(old_name.clone()),
-                    ..base.clone()
-                });
-            }
-            let endpoint = |m: &super::MethodSurface| format!("{} {}", m.http.as_str(), m.path);
-            if old.endpoint() != new.endpoint() {
-                self.change(Change {
-                    // The call compiles as before and sends another request.
-                    reason: "endpoint changed".to_owned(),
-                    old: Some(endpoint(old)),
-                    new: Some(endpoint(new)),
-                    ..base.clone()
-                });
-            } else if old.path != new.path {
-                self.change(Change {
-                    reason: "path parameters renamed".to_owned(),
-                    old: Some(endpoint(old)),
-                    new: Some(endpoint(new)),
-                    breaking: false,
-                    ..base.clone()
-                });
-            }
-            let old_returns = self.renamed(&old.returns).into_owned();
-            if old_returns != new.returns {
-                // Callers name or read the result's type, so any change to it
-                // breaks them: typed, they must read a struct where they
-                // read a `serde_json::Value`; untyped, the reverse.
-                let reason = match (old.is_untyped(), new.is_untyped()) {
-                    (true, false) => "result typed",
-                    (false, true) => "result untyped",
-                    _ => "result changed",
-                };
-                self.change(Change {
-                    reason: reason.to_owned(),
-                    old: Some(old_returns),
-                    new: Some(new.returns.clone()),
-                    ..base.clone()
-                });
-            }
-            let old_types: Vec<Cow<str>> =
-                old.args.iter().map(|(_, ty)| self.renamed(ty)).collect();
-            let new_types: Vec<&String> = new.args.iter().map(|(_, ty)| ty).collect();
-            let old_args = format!(
-                "({})",
-                args_list(
-                    &old.args
-                        .iter()
-                        .zip(&old_types)
-                        .map(|((name, _), ty)| (name.clone(), ty.to_string()))
-                        .collect::<Vec<_>>(),
-                )
+            self.method(
+                old_name,
+                name,
+                &old_area.methods[old_name],
+                &new_area.methods[name],
             );
-            let new_args = format!("({})", args_list(&new.args));
-            if old_types.len() != new_types.len()
-                || old_types.iter().zip(&new_types).any(|(o, n)| o != *n)
-            {
-                self.change(Change {
-                    reason: "arguments changed".to_owned(),
-                    old: Some(old_args),
-                    new: Some(new_args),
-                    ..base
-                });
-            } else if old.path == new.path && old_args != new_args {
-                // Only names differ, and callers pass arguments by position.
-                self.change(Change {
-                    reason: "arguments renamed".to_owned(),
-                    old: Some(old_args),
-                    new: Some(new_args),
-                    breaking: false,
-                    ..base
-                });
-            }
         }
+    }
+
+    /// What changed about one method, named `old_name` before and `name` now.
+    fn method(&mut self, old_name: &str, name: &str, old: &MethodSurface, new: &MethodSurface) {
+        let base = Change {
+            path: self.method_path(name),
+            item: ItemKind::Method,
+            ..self.base()
+        };
+        if old_name != name {
+            self.change(Change {
+                kind: ChangeKind::Renamed,
+                old: Some(old_name.to_owned()),
+                ..base.clone()
+            });
+        }
+        let endpoint = |m: &MethodSurface| format!("{} {}", m.http.as_str(), m.path);
+        if old.endpoint() != new.endpoint() {
+            self.change(Change {
+                // The call compiles as before and sends another request.
+                reason: "endpoint changed".to_owned(),
+                old: Some(endpoint(old)),
+                new: Some(endpoint(new)),
+                ..base.clone()
+            });
+        } else if old.path != new.path {
+            self.change(Change {
+                reason: "path parameters renamed".to_owned(),
+                old: Some(endpoint(old)),
+                new: Some(endpoint(new)),
+                breaking: false,
+                ..base.clone()
+            });
+        }
+        let old_returns = self.renamed(&old.returns).into_owned();
+        if old_returns != new.returns {
+            // Callers name or read the result's type, so any change to it
+            // breaks them: typed, they must read a struct where they read a
+            // `serde_json::Value`; untyped, the reverse.
+            let reason = match (old.is_untyped(), new.is_untyped()) {
+                (true, false) => "result typed",
+                (false, true) => "result untyped",
+                _ => "result changed",
+            };
+            self.change(Change {
+                reason: reason.to_owned(),
+                old: Some(old_returns),
+                new: Some(new.returns.clone()),
+                ..base.clone()
+            });
+        }
+        let old_args: Vec<(String, String)> = old
+            .args
+            .iter()
+            .map(|(arg, ty)| (arg.clone(), self.renamed(ty).into_owned()))
+            .collect();
+        let shown = |args: &[(String, String)]| format!("({})", args_list(args));
+        let types =
+            |args: &[(String, String)]| args.iter().map(|(_, ty)| ty.clone()).collect::<Vec<_>>();
+        let (reason, breaking) = if types(&old_args) != types(&new.args) {
+            ("arguments changed", true)
+        } else if old.path == new.path && old_args != new.args {
+            // Only names differ, and callers pass arguments by position.
+            ("arguments renamed", false)
+        } else {
+            return;
+        };
+        self.change(Change {
+            reason: reason.to_owned(),
+            old: Some(shown(&old_args)),
+            new: Some(shown(&new.args)),
+            breaking,
+            ..base
+        });
     }
 
     fn types(&mut self, pairing: &Pairing) {
@@ -623,7 +589,7 @@ impl<'a> AreaDiff<'a> {
     }
 }
 
-/// A breaking change of something in `area`; callers fill in the rest.
+/// A breaking change to the area `area` itself; callers fill in the rest.
 fn base_change(area: &str) -> Change {
     Change {
         area: area.to_owned(),

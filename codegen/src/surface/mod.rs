@@ -36,7 +36,7 @@ use crate::ir::{
 };
 
 pub use diff::diff;
-pub use report::{Change, ChangeKind, ItemKind, Report};
+pub use report::{Bump, Change, ChangeKind, ItemKind, Report};
 
 /// Where the API listing lives, relative to the client crate's folder.
 pub const API_LISTING: &str = "API.md";

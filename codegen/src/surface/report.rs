@@ -141,10 +141,10 @@ impl Bump {
         }
     }
 
-    /// `major (minor while 0.x)`.
+    /// `major, or minor while 0.x`.
     fn describe(self) -> String {
         match self.while_zero() {
-            Some(zero) => format!("{} ({zero} while 0.x)", self.as_str()),
+            Some(zero) => format!("{}, or {zero} while 0.x", self.as_str()),
             None => self.as_str().to_owned(),
         }
     }
