@@ -101,9 +101,17 @@ impl SourceFile {
         self.diagnostic(Severity::Error, span, message)
     }
 
-    /// A warning at `span`.
-    pub fn warning(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
-        self.diagnostic(Severity::Warning, span, message)
+    /// A warning of kind `lint` at `span`.
+    pub fn warning(
+        &self,
+        lint: Lint,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            lint: Some(lint),
+            ..self.diagnostic(Severity::Warning, span, message)
+        }
     }
 
     fn diagnostic(
@@ -127,6 +135,7 @@ impl SourceFile {
         };
         Diagnostic {
             severity,
+            lint: None,
             file: self.path.clone(),
             line,
             column,
@@ -193,10 +202,60 @@ pub enum Severity {
     Error,
 }
 
+/// What a warning is about: a document that documents less than it could,
+/// or says something the generator reads in one particular way. Shown as
+/// `warning[name]`, so warnings can be counted and searched by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lint {
+    /// An endpoint without `### Responses`, or without a success response:
+    /// its method returns the envelope's `result` as untyped JSON.
+    UntypedResult,
+    /// A document with a title and no endpoints: its module is empty.
+    EmptyDocument,
+    /// A literal value (`42`, `"text"`) where a placeholder was expected.
+    LiteralValue,
+    /// `required` on something that is not an object's field.
+    MisplacedRequired,
+    /// A status listed twice for one endpoint.
+    RepeatedStatus,
+    /// One `METHOD path` documented twice.
+    RepeatedRoute,
+    /// A quote under a status other than `> Data is at ...`.
+    UnknownQuote,
+}
+
+impl Lint {
+    /// Every kind, in a stable order.
+    pub const ALL: [Lint; 7] = [
+        Lint::UntypedResult,
+        Lint::EmptyDocument,
+        Lint::LiteralValue,
+        Lint::MisplacedRequired,
+        Lint::RepeatedStatus,
+        Lint::RepeatedRoute,
+        Lint::UnknownQuote,
+    ];
+
+    /// The kebab-case name shown in `warning[…]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lint::UntypedResult => "untyped-result",
+            Lint::EmptyDocument => "empty-document",
+            Lint::LiteralValue => "literal-value",
+            Lint::MisplacedRequired => "misplaced-required",
+            Lint::RepeatedStatus => "repeated-status",
+            Lint::RepeatedRoute => "repeated-route",
+            Lint::UnknownQuote => "unknown-quote",
+        }
+    }
+}
+
 /// One located message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The kind of a warning; errors have none.
+    pub lint: Option<Lint>,
     pub file: String,
     /// 1-based.
     pub line: usize,
@@ -218,9 +277,10 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
+        let severity = match (self.severity, self.lint) {
+            (Severity::Warning, Some(lint)) => format!("warning[{}]", lint.name()),
+            (Severity::Warning, None) => "warning".to_owned(),
+            (Severity::Error, _) => "error".to_owned(),
         };
         writeln!(
             f,

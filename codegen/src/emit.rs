@@ -20,9 +20,14 @@ use crate::ir::{
 /// What the emitter needs to know beyond the IR.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EmitOptions {
-    /// Put every area behind a cargo feature named like its module.
+    /// Put every area behind its cargo feature (named after its file), and
+    /// list the areas in `areas.md` for the crate root's docs.
     pub area_features: bool,
 }
+
+/// The Markdown list of areas the crate root's docs include (with
+/// `include_str!`), when areas are features.
+pub const AREAS_DOC: &str = "areas.md";
 
 /// Time spent building tokens and formatting them, summed over threads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,6 +73,9 @@ pub fn emit_timed(
         "mod.rs".to_owned(),
         format_file(header, emit_mod(api, options))?,
     );
+    if options.area_features {
+        files.insert(AREAS_DOC.to_owned(), crate::manifest::areas_doc(api));
+    }
     Ok((files, times))
 }
 
@@ -109,8 +117,11 @@ fn emit_mod(api: &Api, options: &EmitOptions) -> TokenStream {
             area.title_doc, area.source
         ));
         let cfg = options.area_features.then(|| {
-            let feature = area.module.trim_start_matches("r#");
-            quote!(#[cfg(feature = #feature)])
+            let feature = &area.feature;
+            quote! {
+                #[cfg(feature = #feature)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+            }
         });
         quote! {
             #doc
@@ -130,6 +141,7 @@ fn emit_area(area: &Area) -> TokenStream {
         title: _,
         title_doc: title,
         module,
+        feature: _,
         handle,
         doc,
         endpoints,
@@ -289,6 +301,17 @@ fn emit_output(output: &Output) -> TokenStream {
     match output {
         Output::NoContent => quote!(crate::runtime::NoContent),
         Output::Raw => quote!(crate::runtime::Raw),
+        // Every array result can be paged. `List` reads an envelope when
+        // there is one and the whole body otherwise, so it also fits a body
+        // documented bare: every `"success": false` body that `Bare` would
+        // report as an API error, `List` reports too.
+        Output::Json {
+            ty: TypeRef::Vec(item),
+            envelope: _,
+        } => {
+            let item = emit_type_ref(item);
+            quote!(crate::runtime::List<#item>)
+        }
         Output::Json { ty, envelope: true } => {
             let ty = emit_type_ref(ty);
             quote!(crate::runtime::Json<#ty>)

@@ -18,8 +18,11 @@ pub struct Area {
     pub title: String,
     /// The title made safe for rustdoc.
     pub title_doc: String,
-    /// Module name and the `Client` accessor method, e.g. `magic_pcap_collection`.
+    /// Module name and the `Client` accessor method, e.g.
+    /// `magic_pcap_collection`, from the file name.
     pub module: String,
+    /// The cargo feature that turns the area on, e.g. `magic-pcap-collection`.
+    pub feature: String,
     /// Handle type, e.g. `MagicPcapCollection`.
     pub handle: String,
     /// Prose between the title and the first endpoint, rustdoc-safe.

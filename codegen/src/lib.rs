@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod ir;
 pub mod lower;
+pub mod manifest;
 pub mod naming;
 pub mod overlay;
 mod parallel;
@@ -24,7 +25,7 @@ pub mod surface;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
+pub use diagnostic::{Diagnostic, Diagnostics, Lint, Severity, SourceFile};
 pub use emit::EmitOptions;
 
 /// The result of a successful generation. Not `PartialEq`: its timings
@@ -34,6 +35,9 @@ pub struct Generated {
     /// Every file of `src/generated/`, keyed by its path relative to that
     /// folder, in a stable order.
     pub files: BTreeMap<String, String>,
+    /// The `[features]` entries of the client's `Cargo.toml` (see
+    /// [`manifest::splice_features`]); empty unless areas are features.
+    pub features: String,
     /// The text of the crate's API listing ([`surface::API_LISTING`]): one
     /// line per area, method, type, field and value.
     pub api_listing: String,
@@ -171,6 +175,7 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
         // say so rather than pretend the spec is at fault.
         Diagnostics(vec![Diagnostic {
             severity: Severity::Error,
+            lint: None,
             file: "<generator>".to_owned(),
             line: 1,
             column: 1,
@@ -181,11 +186,17 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
     })?;
     timings.emit = times.tokens;
     timings.format = times.format;
+    let features = if options.area_features {
+        manifest::features_toml(&api)
+    } else {
+        String::new()
+    };
     let started = Instant::now();
     let api_listing = surface::Surface::of(&api).render();
     timings.listing = started.elapsed();
     Ok(Generated {
         files,
+        features,
         api_listing,
         warnings,
         stats: Stats {

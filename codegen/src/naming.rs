@@ -91,6 +91,16 @@ pub fn module_name(title: &str) -> Option<String> {
     (!snake.is_empty()).then(|| identifier(snake, ""))
 }
 
+/// The cargo feature of an area, from its module name:
+/// `magic_pcap_collection` → `magic-pcap-collection`, `r#match` → `match`,
+/// `_2fa` → `2fa`.
+pub fn feature_name(module: &str) -> String {
+    module
+        .trim_start_matches("r#")
+        .trim_matches('_')
+        .replace('_', "-")
+}
+
 /// Struct field name for a JSON key.
 pub fn field_name(wire: &str) -> String {
     identifier(wire_snake(wire), "field")

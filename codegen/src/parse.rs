@@ -106,6 +106,14 @@ pub(crate) fn blocks(text: &str) -> Vec<(Block, Range<usize>)> {
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
             Event::Start(tag) => {
+                // An indented code block's range starts after the
+                // indentation that makes it code; keep the indentation.
+                let range = match &tag {
+                    Tag::CodeBlock(CodeBlockKind::Indented) => {
+                        text[..range.start].rfind('\n').map_or(0, |i| i + 1)..range.end
+                    }
+                    _ => range,
+                };
                 if depth == 0 {
                     let block = match tag {
                         Tag::Heading { level, .. } => Block::Heading {
@@ -194,225 +202,329 @@ pub(crate) fn heading_text_span(text: &str, range: &Range<usize>) -> Range<usize
 }
 
 /// The parser's state: which part of the document the next block belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
     /// Before the first `##`.
     Top,
     /// Right after `## title`, expecting the method line.
     MethodLine,
+    /// Between the method line and `### Responses`: prose, whatever it holds.
     Description,
     Responses,
 }
 
 /// Parses one document. Structural problems are returned as diagnostics next
 /// to the best-effort document, so that every problem in a file is reported.
+///
+/// A document that documents less (no `### Responses`, no endpoints) still
+/// parses: lowering decides what such an endpoint returns, and warns.
 pub fn parse(source: &SourceFile) -> (SpecDoc, Vec<Diagnostic>) {
     let text = source.text();
-    let mut diags = Vec::new();
-    let mut doc = SpecDoc {
-        title: None,
-        intro: String::new(),
-        endpoints: Vec::new(),
-        end: text.len(),
+    let mut parser = DocParser {
+        source,
+        text,
+        doc: SpecDoc {
+            title: None,
+            intro: String::new(),
+            endpoints: Vec::new(),
+            end: text.len(),
+        },
+        diags: Vec::new(),
+        intro: Vec::new(),
+        description: Vec::new(),
+        section: Section::Top,
+        status_in_description: None,
     };
-    let mut intro = Vec::new();
-    let mut description: Vec<&str> = Vec::new();
-    let mut section = Section::Top;
-
     for (block, range) in blocks(text) {
-        let block_text = text[range.clone()].trim_end();
-        if let Block::Heading {
-            level,
-            text: heading,
-            ..
-        } = &block
-        {
-            let heading = heading.trim().to_owned();
-            let span = heading_text_span(text, &range);
+        parser.block(block, range);
+    }
+    parser.finish()
+}
+
+/// One document being parsed, a block at a time.
+struct DocParser<'s> {
+    source: &'s SourceFile,
+    text: &'s str,
+    doc: SpecDoc,
+    diags: Vec<Diagnostic>,
+    intro: Vec<&'s str>,
+    /// Blocks of the current endpoint's description, as written.
+    description: Vec<&'s str>,
+    section: Section,
+    /// A description heading that reads like a status (`#### 200 OK`): if a
+    /// response quote or fence follows it, `### Responses` was left out.
+    status_in_description: Option<Range<usize>>,
+}
+
+impl<'s> DocParser<'s> {
+    fn block(&mut self, block: Block, range: Range<usize>) {
+        let block_text = self.text[range.clone()].trim_end();
+        let status_heading = self.status_in_description.take();
+        if let Block::Heading { level, text, .. } = &block {
+            let heading = text.trim().to_owned();
+            let span = heading_text_span(self.text, &range);
             match level {
-                HeadingLevel::H1 => {
-                    if let Some(first) = &doc.title {
-                        let (line, _) = source.line_col(first.span.start);
-                        diags.push(source.error(
-                            span,
-                            format!("a second `#` title; the document's title is on line {line}"),
-                        ));
-                    } else {
-                        if !doc.endpoints.is_empty() {
-                            diags.push(source.error(
-                                span.clone(),
-                                "the `#` title must come before the first `##` endpoint",
-                            ));
-                        }
-                        doc.title = Some(Spanned {
-                            value: heading,
-                            span,
-                        });
-                    }
-                    continue;
-                }
-                HeadingLevel::H2 => {
-                    finish_endpoint(&mut doc, &mut description, range.start);
-                    doc.endpoints.push(RawEndpoint {
-                        title: Spanned {
-                            value: heading,
-                            span,
-                        },
-                        method: None,
-                        path: None,
-                        description: String::new(),
-                        responses_heading: None,
-                        responses: Vec::new(),
-                        span: range.start..text.len(),
-                    });
-                    section = Section::MethodLine;
-                    continue;
-                }
+                HeadingLevel::H1 => return self.title(heading, span),
+                HeadingLevel::H2 => return self.endpoint_title(heading, span, range.start),
                 _ => {}
             }
         }
-
-        let Some(endpoint) = doc.endpoints.last_mut() else {
-            intro.push(block_text);
-            continue;
-        };
-
-        if let Section::MethodLine = section {
-            section = Section::Description;
-            if matches!(block, Block::Paragraph) && block_text.starts_with("**") {
-                let line_end = block_text.find('\n').unwrap_or(block_text.len());
-                parse_method_line(
-                    source,
-                    range.start,
-                    &block_text[..line_end],
-                    &mut endpoint.method,
-                    &mut endpoint.path,
-                    &mut diags,
-                );
-                let rest = block_text[line_end..].trim();
-                if !rest.is_empty() {
-                    description.push(rest);
-                }
-                continue;
+        if self.doc.endpoints.is_empty() {
+            self.intro.push(block_text);
+            return;
+        }
+        match self.section {
+            Section::Top => self.intro.push(block_text),
+            Section::MethodLine => self.method_line(&block, range, block_text),
+            Section::Description => {
+                self.description_block(&block, range, block_text, status_heading)
             }
-            diags.push(source.error(
-                range.start..range.start + block_text.find('\n').unwrap_or(block_text.len()),
-                "expected the method line (**METHOD** `/path`) right after the endpoint title",
+            Section::Responses => self.response_block(block, range, block_text),
+        }
+    }
+
+    /// `# Title`: the document's title, once, before any endpoint.
+    fn title(&mut self, heading: String, span: Range<usize>) {
+        if let Some(first) = &self.doc.title {
+            let (line, _) = self.source.line_col(first.span.start);
+            self.diags.push(self.source.error(
+                span,
+                format!("a second `#` title; the document's title is on line {line}"),
+            ));
+            return;
+        }
+        if !self.doc.endpoints.is_empty() {
+            self.diags.push(self.source.error(
+                span.clone(),
+                "the `#` title must come before the first `##` endpoint",
             ));
         }
+        self.doc.title = Some(Spanned {
+            value: heading,
+            span,
+        });
+    }
 
-        match section {
-            Section::Top | Section::MethodLine | Section::Description => match &block {
-                Block::Heading { level: HeadingLevel::H3, text: h, .. } if h.trim().eq_ignore_ascii_case("Responses") => {
-                    endpoint.responses_heading = Some(range.clone());
-                    section = Section::Responses;
-                }
-                Block::Code(fence) if fence.info.eq_ignore_ascii_case("json") => {
-                    diags.push(source.error(
-                        fence.span.start..fence.span.start + 7.min(block_text.len()),
-                        "a response body fence before `### Responses`; add the `### Responses` heading above the status headings",
-                    ));
-                }
-                _ => description.push(block_text),
+    /// `## Title`: a new endpoint.
+    fn endpoint_title(&mut self, heading: String, span: Range<usize>, start: usize) {
+        self.finish_endpoint(start);
+        self.doc.endpoints.push(RawEndpoint {
+            title: Spanned {
+                value: heading,
+                span,
             },
-            Section::Responses => match block {
-                Block::Heading { level: HeadingLevel::H4, text: h, .. } => {
-                    let h = h.trim();
-                    let span = heading_text_span(text, &range);
-                    let word_len = h.find(char::is_whitespace).unwrap_or(h.len());
-                    endpoint.responses.push(RawResponse {
-                        status: Spanned {
-                            value: h[..word_len].to_owned(),
-                            span: span.start..span.start + word_len,
-                        },
-                        description: h[word_len..].trim().to_owned(),
-                        quote: None,
-                        fence: None,
+            method: None,
+            path: None,
+            description: String::new(),
+            responses_heading: None,
+            responses: Vec::new(),
+            span: start..self.text.len(),
+        });
+        self.section = Section::MethodLine;
+    }
+
+    /// The block right after `## Title` must be `**METHOD** `/path``; text on
+    /// the lines after it in the same paragraph starts the description.
+    fn method_line(&mut self, block: &Block, range: Range<usize>, block_text: &'s str) {
+        self.section = Section::Description;
+        let endpoint = self.doc.endpoints.last_mut().expect("an endpoint is open");
+        if matches!(block, Block::Paragraph) && block_text.starts_with("**") {
+            let line_end = block_text.find('\n').unwrap_or(block_text.len());
+            parse_method_line(
+                self.source,
+                range.start,
+                &block_text[..line_end],
+                &mut endpoint.method,
+                &mut endpoint.path,
+                &mut self.diags,
+            );
+            let rest = block_text[line_end..].trim();
+            if !rest.is_empty() {
+                self.description.push(rest);
+            }
+            return;
+        }
+        self.diags.push(self.source.error(
+            range.start..range.start + first_line_len(block_text),
+            "expected the method line (**METHOD** `/path`) right after the endpoint title",
+        ));
+        // What stood there is still part of the description.
+        self.description_block(block, range, block_text, None);
+    }
+
+    /// Anything before `### Responses` is the endpoint's description: prose,
+    /// sub-headings, example fences in any language, lists, tables, HTML.
+    /// The one thing it cannot hold is a response that lost its
+    /// `### Responses` heading: a status heading (`#### 200 OK`) followed by
+    /// a `> Data is at` quote or a `json` fence.
+    fn description_block(
+        &mut self,
+        block: &Block,
+        range: Range<usize>,
+        block_text: &'s str,
+        status_heading: Option<Range<usize>>,
+    ) {
+        match block {
+            Block::Heading {
+                level: HeadingLevel::H3,
+                text,
+                ..
+            } if text.trim().eq_ignore_ascii_case("Responses") => {
+                let endpoint = self.doc.endpoints.last_mut().expect("an endpoint is open");
+                endpoint.responses_heading = Some(range);
+                self.section = Section::Responses;
+                return;
+            }
+            Block::Heading {
+                level: HeadingLevel::H4,
+                text,
+                ..
+            } if is_status_token(text.split_whitespace().next().unwrap_or_default()) => {
+                self.status_in_description = Some(heading_text_span(self.text, &range));
+            }
+            Block::Code(fence) if fence.info.eq_ignore_ascii_case("json") => {
+                self.missing_responses_heading(status_heading)
+            }
+            Block::Quote { text, .. } if text.trim_start().starts_with("Data is at") => {
+                self.missing_responses_heading(status_heading)
+            }
+            _ => {}
+        }
+        self.description.push(block_text);
+    }
+
+    fn missing_responses_heading(&mut self, status_heading: Option<Range<usize>>) {
+        if let Some(span) = status_heading {
+            let heading = self.text[span.clone()].to_owned();
+            self.diags.push(self.source.error(
+                span,
+                format!(
+                    "`#### {heading}` reads as a response, but there is no `### Responses` heading above it; add one (a description's own sub-headings do not start with a status code)"
+                ),
+            ));
+        }
+    }
+
+    /// After `### Responses` the structure is strict: `####` status headings,
+    /// each with at most one `> Data is at` quote and one body fence.
+    fn response_block(&mut self, block: Block, range: Range<usize>, block_text: &str) {
+        let source = self.source;
+        let text = self.text;
+        let endpoint = self.doc.endpoints.last_mut().expect("an endpoint is open");
+        let diags = &mut self.diags;
+        match block {
+            Block::Heading {
+                level: HeadingLevel::H4,
+                text: h,
+                ..
+            } => {
+                let h = h.trim();
+                let span = heading_text_span(text, &range);
+                let word_len = h.find(char::is_whitespace).unwrap_or(h.len());
+                endpoint.responses.push(RawResponse {
+                    status: Spanned {
+                        value: h[..word_len].to_owned(),
+                        span: span.start..span.start + word_len,
+                    },
+                    description: h[word_len..].trim().to_owned(),
+                    quote: None,
+                    fence: None,
+                });
+            }
+            Block::Quote { text: q, code } => match endpoint.responses.last_mut() {
+                Some(response) if response.quote.is_none() && response.fence.is_none() => {
+                    response.quote = Some(Quote {
+                        text: q.trim().to_owned(),
+                        code,
+                        span: range,
                     });
                 }
-                Block::Quote { text: q, code } => match endpoint.responses.last_mut() {
-                    Some(response) if response.quote.is_none() && response.fence.is_none() => {
-                        response.quote = Some(Quote {
-                            text: q.trim().to_owned(),
-                            code,
-                            span: range,
-                        });
-                    }
-                    _ => diags.push(source.error(
-                        range,
-                        "a quote in `### Responses` must come right after a `####` status heading",
-                    )),
-                },
-                Block::Code(fence) if !(fence.info.is_empty() || fence.info.eq_ignore_ascii_case("json")) => {
-                    let at = fence.span.start + text[fence.span.clone()].find(fence.info.as_str()).unwrap_or(0);
-                    diags.push(source.error(
-                        at..at + fence.info.len(),
-                        format!("a `{}` fence where a response body (`json`) is expected", fence.info),
-                    ));
-                }
-                Block::Code(fence) => match endpoint.responses.last_mut() {
+                _ => diags.push(source.error(
+                    range,
+                    "a quote in `### Responses` must come right after a `####` status heading",
+                )),
+            },
+            Block::Code(fence)
+                if !(fence.info.is_empty() || fence.info.eq_ignore_ascii_case("json")) =>
+            {
+                let at = fence.span.start
+                    + text[fence.span.clone()]
+                        .find(fence.info.as_str())
+                        .unwrap_or(0);
+                diags.push(source.error(
+                    at..at + fence.info.len(),
+                    format!(
+                        "a `{}` fence where a response body (`json`) is expected",
+                        fence.info
+                    ),
+                ));
+            }
+            Block::Code(fence) => {
+                let opening =
+                    fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start);
+                match endpoint.responses.last_mut() {
                     Some(response) if response.fence.is_none() => response.fence = Some(fence),
                     Some(_) => diags.push(source.error(
-                        fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
+                        opening,
                         "a second body fence for one status; each `####` status has at most one",
                     )),
                     None => diags.push(source.error(
-                        fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
+                        opening,
                         "a body fence before any `####` status heading",
                     )),
-                },
-                Block::Heading { .. } => diags.push(source.error(
-                    heading_text_span(text, &range),
-                    "only `####` status headings may follow `### Responses`",
-                )),
-                Block::Paragraph | Block::Other => diags.push(source.error(
-                    range.start..range.start + block_text.find('\n').unwrap_or(block_text.len()),
-                    "unexpected text in `### Responses`; expected a `####` status, a `> Data is at` quote or a body fence",
-                )),
-            },
+                }
+            }
+            Block::Heading { .. } => diags.push(source.error(
+                heading_text_span(text, &range),
+                "only `####` status headings may follow `### Responses`",
+            )),
+            Block::Paragraph | Block::Other => diags.push(source.error(
+                range.start..range.start + first_line_len(block_text),
+                "unexpected text in `### Responses`; expected a `####` status, a `> Data is at` quote or a body fence",
+            )),
         }
-    }
-    finish_endpoint(&mut doc, &mut description, text.len());
-    doc.intro = intro.join("\n\n");
-    if let (Section::MethodLine, Some(endpoint)) = (&section, doc.endpoints.last()) {
-        diags.push(source.error(
-            endpoint.title.span.clone(),
-            "expected the method line (**METHOD** `/path`) after this endpoint title, but the file ends",
-        ));
     }
 
-    if doc.title.is_none() {
-        let at = doc.endpoints.first().map_or(0, |e| e.span.start);
-        diags.push(source.error(at..at, "the document has no `# Title` line"));
+    /// Closes the current endpoint: its description and where it ends.
+    fn finish_endpoint(&mut self, end: usize) {
+        if let Some(endpoint) = self.doc.endpoints.last_mut() {
+            endpoint.description = self.description.join("\n\n");
+            endpoint.span.end = end;
+        }
+        self.description.clear();
     }
-    for endpoint in &doc.endpoints {
-        if endpoint.responses_heading.is_none() {
-            diags.push(source.error(
+
+    fn finish(mut self) -> (SpecDoc, Vec<Diagnostic>) {
+        self.finish_endpoint(self.text.len());
+        self.doc.intro = self.intro.join("\n\n");
+        if let (Section::MethodLine, Some(endpoint)) = (self.section, self.doc.endpoints.last()) {
+            self.diags.push(self.source.error(
                 endpoint.title.span.clone(),
-                format!(
-                    "endpoint `{}` has no `### Responses` section",
-                    endpoint.title.value
-                ),
-            ));
-        } else if endpoint.responses.is_empty() {
-            diags.push(source.error(
-                endpoint.responses_heading.clone().unwrap_or_default(),
-                format!(
-                    "endpoint `{}` lists no responses under `### Responses`",
-                    endpoint.title.value
-                ),
+                "expected the method line (**METHOD** `/path`) after this endpoint title, but the file ends",
             ));
         }
+        if self.doc.title.is_none() {
+            let at = self.doc.endpoints.first().map_or(0, |e| e.span.start);
+            self.diags.push(
+                self.source
+                    .error(at..at, "the document has no `# Title` line"),
+            );
+        }
+        (self.doc, self.diags)
     }
-    (doc, diags)
 }
 
-/// Closes the current endpoint: its description and where it ends.
-fn finish_endpoint(doc: &mut SpecDoc, description: &mut Vec<&str>, end: usize) {
-    if let Some(endpoint) = doc.endpoints.last_mut() {
-        endpoint.description = description.join("\n\n");
-        endpoint.span.end = end;
-    }
-    description.clear();
+/// `200`, `4XX`, `2xx`: the first word of a response heading (`default`
+/// is left out: as a description's sub-heading it is an ordinary word).
+fn is_status_token(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    bytes.len() == 3
+        && (b'1'..=b'5').contains(&bytes[0])
+        && (bytes[1..].iter().all(u8::is_ascii_digit) || bytes[1..].eq_ignore_ascii_case(b"xx"))
+}
+
+fn first_line_len(text: &str) -> usize {
+    text.find('\n').unwrap_or(text.len())
 }
 
 /// Splits `**METHOD** `/path`` into its parts; `start` is the line's offset.

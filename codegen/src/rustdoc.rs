@@ -26,6 +26,7 @@ pub fn sanitize(markdown: &str) -> String {
     let mut in_code = false;
     // Link text is rustdoc's business already; leave it as written.
     let mut link_depth = 0usize;
+    let mut html_block: Option<Range<usize>> = None;
 
     let flush = |run: &mut Option<Range<usize>>, edits: &mut Vec<(Range<usize>, String)>| {
         if let Some(range) = run.take() {
@@ -58,9 +59,16 @@ pub fn sanitize(markdown: &str) -> String {
                     Event::End(TagEnd::Link | TagEnd::Image) => {
                         link_depth = link_depth.saturating_sub(1)
                     }
+                    // An HTML block arrives a line at a time; it is judged whole.
+                    Event::Start(Tag::HtmlBlock) => html_block = Some(range),
+                    Event::End(TagEnd::HtmlBlock) => {
+                        if let Some(block) = html_block.take() {
+                            edits.push(html_edit(markdown, block));
+                        }
+                    }
+                    Event::Html(_) if html_block.is_some() => {}
                     Event::Html(_) | Event::InlineHtml(_) => {
-                        let original = &markdown[range.clone()];
-                        edits.push((range, original.replace('<', "&lt;").replace('>', "&gt;")));
+                        edits.push(html_edit(markdown, range));
                     }
                     _ => {}
                 }
@@ -84,7 +92,56 @@ pub fn sanitize(markdown: &str) -> String {
     out
 }
 
-/// Labels every code block `text`, so none is compiled as a doctest.
+/// HTML shows as written (escaped): rustdoc would otherwise check that its
+/// tags balance. A comment shows nothing, so dropping it renders the same.
+fn html_edit(markdown: &str, range: Range<usize>) -> (Range<usize>, String) {
+    let html = &markdown[range.clone()];
+    let trimmed = html.trim();
+    if trimmed.starts_with("<!--") && trimmed.ends_with("-->") {
+        (range, String::new())
+    } else {
+        (range, html.replace('<', "&lt;").replace('>', "&gt;"))
+    }
+}
+
+/// Info-string words rustdoc reads as "this is Rust" (or as near-misses of
+/// those, which it lints): a block labelled so would be compiled.
+const RUST_INFO: &[&str] = &[
+    "rust",
+    "ignore",
+    "should_panic",
+    "should-panic",
+    "no_run",
+    "no-run",
+    "compile_fail",
+    "compile-fail",
+    "test_harness",
+    "test-harness",
+    "allow_fail",
+    "allow-fail",
+    "standalone_crate",
+    "custom",
+];
+
+/// The language a code block keeps in rustdoc: its own when that is a plain
+/// word rustdoc does not take for Rust (`json`, `sh`, `javascript`), else
+/// `text`. Either way the block is never compiled as a doctest.
+fn doc_language(info: &str) -> &str {
+    let word = info
+        .split(|c: char| c == ',' || c == '{' || c.is_whitespace())
+        .next()
+        .unwrap_or_default();
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.'));
+    let rusty = RUST_INFO.iter().any(|r| r.eq_ignore_ascii_case(word))
+        || word.to_ascii_lowercase().starts_with("edition");
+    if plain && !rusty { word } else { "text" }
+}
+
+/// Labels every code block with a language that is not Rust, so none is
+/// compiled as a doctest.
 fn code_block_edits(
     markdown: &str,
     range: &Range<usize>,
@@ -92,7 +149,7 @@ fn code_block_edits(
 ) -> Vec<(Range<usize>, String)> {
     let block = &markdown[range.clone()];
     match kind {
-        CodeBlockKind::Fenced(_) => {
+        CodeBlockKind::Fenced(info) => {
             // Replace the info string on the opening fence line.
             let line_end = block.find('\n').unwrap_or(block.len());
             let line = &block[..line_end];
@@ -103,7 +160,8 @@ fn code_block_edits(
                 .take_while(|&c| c == fence_char)
                 .count();
             let info_start = range.start + indent + fence_len;
-            vec![(info_start..range.start + line_end, "text".to_owned())]
+            let language = doc_language(info);
+            vec![(info_start..range.start + line_end, language.to_owned())]
         }
         CodeBlockKind::Indented => {
             let fence = "```";
@@ -191,7 +249,18 @@ mod tests {
             ),
             ("stray [x] and [y]", "stray \\[x\\] and \\[y\\]"),
             ("```\n{\"a\": 1}\n```", "```text\n{\"a\": 1}\n```"),
-            ("```json\n{}\n```", "```text\n{}\n```"),
+            ("```json\n{}\n```", "```json\n{}\n```"),
+            ("```rust\nfn main() {}\n```", "```text\nfn main() {}\n```"),
+            ("```no_run\nx\n```", "```text\nx\n```"),
+            ("```sh {title=x}\nls\n```", "```sh\nls\n```"),
+            ("```json,ignore\n{}\n```", "```json\n{}\n```"),
+            ("~~~ edition2021\nx\n~~~", "~~~text\nx\n~~~"),
+            ("before <!-- hidden --> after", "before  after"),
+            ("<!--\nblock comment\n-->\n\ntext", "\ntext"),
+            (
+                "<div>\n<b>x</b>\n</div>",
+                "&lt;div&gt;\n&lt;b&gt;x&lt;/b&gt;\n&lt;/div&gt;",
+            ),
             ("    indented code", "```text\n    indented code\n```"),
             ("a <b>bold</b> word", "a &lt;b&gt;bold&lt;/b&gt; word"),
             ("<br>", "&lt;br&gt;"),

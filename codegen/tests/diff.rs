@@ -81,7 +81,7 @@ fn check(case: &str) -> Report {
 }
 
 #[test]
-fn areas_added_removed_and_retitled() {
+fn areas_added_removed_and_renamed() {
     let report = check("areas");
     assert!(report.is_breaking());
 }

@@ -181,22 +181,22 @@ fn literal_values_are_warnings_at_the_literal() {
     let body = "#### 200 OK.\n```json\n{\n\"status\": \"pending\",\n\"count\": 3,\n\"ratio\": 0.5,\n\"ok\": true\n}\n```\n";
     let (_, warnings) = valid(&doc("**GET** `/zones`", body));
     let expected = [
-        "odd.md:9:11: warning: literal value \"pending\" read as a string",
+        "odd.md:9:11: warning[literal-value]: literal value \"pending\" read as a string",
         "  |",
         "9 | \"status\": \"pending\",",
         "  |           ^^^^^^^^^",
         "",
-        "odd.md:10:10: warning: literal value 3 read as an integer",
+        "odd.md:10:10: warning[literal-value]: literal value 3 read as an integer",
         "   |",
         "10 | \"count\": 3,",
         "   |          ^",
         "",
-        "odd.md:11:10: warning: literal value 0.5 read as a number",
+        "odd.md:11:10: warning[literal-value]: literal value 0.5 read as a number",
         "   |",
         "11 | \"ratio\": 0.5,",
         "   |          ^^^",
         "",
-        "odd.md:12:7: warning: literal value true read as a boolean",
+        "odd.md:12:7: warning[literal-value]: literal value true read as a boolean",
         "   |",
         "12 | \"ok\": true",
         "   |       ^^^^",
@@ -263,6 +263,10 @@ fn odd_but_valid_documents() {
             ),
         ),
         (
+            "a title with no letters (the module is named after the file)",
+            doc("**GET** `/zones`", BODY).replace("# Zones", "# ???"),
+        ),
+        (
             "a byte-order mark",
             format!("\u{feff}{}", doc("**GET** `/zones`", BODY)),
         ),
@@ -284,7 +288,7 @@ fn odd_documents_warn_where_they_should() {
         (
             "an empty array",
             doc("**GET** `/zones`", "#### 200 OK.\n```json\n[]\n```\n"),
-            &["odd.md:8:1: warning: an empty array; its elements are read as unknown (`null`)"],
+            &["odd.md:8:1: warning[literal-value]: an empty array; its elements are read as unknown (`null`)"],
         ),
         (
             "an unrecognised quote",
@@ -293,8 +297,42 @@ fn odd_documents_warn_where_they_should() {
                 "#### 200 OK.\n> Data is at `body`\n```json\nnull\n```\n",
             ),
             &[
-                "odd.md:7:1: warning: unrecognised quote \"Data is at body\"; only \"Data is at `body[\"result\"]`\" is understood, so the body is taken whole",
+                "odd.md:7:1: warning[unknown-quote]: unrecognised quote \"Data is at body\"; only \"Data is at `body[\"result\"]`\" is understood, so the body is taken whole",
             ],
+        ),
+        (
+            "an endpoint without `### Responses` (the docs' older form)",
+            "# Zones\n## List zones\n**GET** `/zones`\nLists zones.\n## Get zone\n**GET** `/zones/{id}`\n".to_owned(),
+            &[
+                "odd.md:2:4: warning[untyped-result]: endpoint `List zones` has no `### Responses` section; its method returns the envelope's `result` as untyped JSON (`serde_json::Value`)",
+                "odd.md:5:4: warning[untyped-result]: endpoint `Get zone` has no `### Responses` section; its method returns the envelope's `result` as untyped JSON (`serde_json::Value`)",
+            ],
+        ),
+        (
+            "`### Responses` with no status under it",
+            doc("**GET** `/zones`", ""),
+            &[
+                "odd.md:5:1: warning[untyped-result]: endpoint `List zones` lists no responses under `### Responses`; its method returns the envelope's `result` as untyped JSON (`serde_json::Value`)",
+            ],
+        ),
+        (
+            "failures only",
+            doc("**GET** `/zones`", "#### 4XX Failure.\n```json\nnull\n```\n"),
+            &[
+                "odd.md:5:1: warning[untyped-result]: endpoint `List zones` documents no success (2xx) response; its method returns the envelope's `result` as untyped JSON (`serde_json::Value`)",
+            ],
+        ),
+        (
+            "a lone `default` with nothing in it",
+            doc("**GET** `/zones`", "#### default \n```json\n```\n"),
+            &[
+                "odd.md:5:1: warning[untyped-result]: endpoint `List zones` documents no success (2xx) response; its method returns the envelope's `result` as untyped JSON (`serde_json::Value`)",
+            ],
+        ),
+        (
+            "a title and no endpoints",
+            "# Zones\n\nNothing here yet.\n".to_owned(),
+            &["odd.md:1:3: warning[empty-document]: this document has no `##` endpoints; its module will be empty"],
         ),
     ];
     for (what, text, expected) in table {
@@ -338,6 +376,16 @@ fn repeated_titles_take_the_method_then_a_number() {
         ]
     );
     valid(&text);
+}
+
+#[test]
+fn a_file_name_without_letters_gives_no_module() {
+    let text = doc("**GET** `/zones`", BODY);
+    let rendered = generate("spec/???.md", text.as_bytes()).unwrap_err();
+    assert_eq!(
+        rendered.lines().next().unwrap(),
+        "spec/???.md:1:1: error: the file name `???` gives no module name; it needs an ASCII letter or digit"
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use codegen::{Diagnostic, Diagnostics, EmitOptions, SourceFile};
 use proptest::prelude::*;
@@ -513,7 +513,6 @@ fn ten_megabyte_document() {
         .unwrap();
         endpoints += 1;
     }
-    let started = Instant::now();
     let generated = codegen::generate(&[SourceFile::new("big.md", &text)], &EmitOptions::default())
         .unwrap_or_else(|d| {
             panic!(
@@ -521,16 +520,12 @@ fn ten_megabyte_document() {
                 d.0.first().map(ToString::to_string).unwrap_or_default()
             )
         });
-    let elapsed = started.elapsed();
     assert_eq!(generated.stats.endpoints, endpoints);
     assert!(generated.warnings.is_empty());
-    let area = generated.files.get("big_area.rs").expect("big_area.rs");
+    // The area is named after its file. How fast this goes is measured by
+    // the `corpus` benchmark, not asserted here.
+    let area = generated.files.get("big.rs").expect("big.rs");
     assert!(area.len() > text.len() / 2, "{} bytes of code", area.len());
-    // Generous for a debug build on a small machine; a quadratic step blows it.
-    assert!(
-        elapsed < Duration::from_secs(120),
-        "{endpoints} endpoints took {elapsed:?}"
-    );
 }
 
 /// One endpoint whose description and body are given.

@@ -7,11 +7,16 @@
 //!   the peak RSS (`VmHWM`) of a fresh child process that does only the
 //!   client download to a file;
 //! - **small**: 1,000 sequential `get_pcap_request` calls (a JSON envelope
-//!   decoded into `PcapRequest`) against reqwest + serde_json doing the same.
+//!   decoded into `PcapRequest`) against reqwest + serde_json doing the same;
+//! - **pages**: a list of 100 pages of 1,000 small records read with
+//!   `.items()`, against reqwest + serde_json requesting the same 100 pages
+//!   one by one (decoding `result` and `result_info`, stopping at
+//!   `total_pages`).
 //!
 //! ```text
 //! cargo bench -p generated-client --bench client                  # everything, ~1-2 min
 //! cargo bench -p generated-client --bench client -- small         # one part
+//! cargo bench -p generated-client --bench client -- pages --pages 100 --per-page 1000
 //! cargo bench -p generated-client --bench client -- download --mib 256 --rounds 2
 //! ```
 //!
@@ -27,8 +32,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use futures_util::TryStreamExt;
 use generated_client::Client;
 use generated_client::magic_pcap_collection::PcapRequest;
+use generated_client::runtime::{List, Method, PathPart, Request};
 use serde::Deserialize;
 use serde_json::json;
 use support::{Reply, Server};
@@ -46,9 +53,12 @@ const RSS_LIMIT_MIB: f64 = 32.0;
 struct Args {
     download: bool,
     small: bool,
+    pages: bool,
     mib: u64,
     rounds: usize,
     requests: usize,
+    page_count: u64,
+    per_page: u64,
 }
 
 fn main() {
@@ -73,6 +83,9 @@ fn main() {
     if args.small {
         verdicts.push(runtime.block_on(small(&args)));
     }
+    if args.pages {
+        verdicts.push(runtime.block_on(pages(&args)));
+    }
     println!("\nsummary");
     for (ok, line) in &verdicts {
         println!("  [{}] {line}", if *ok { "ok" } else { "MISS" });
@@ -83,9 +96,12 @@ fn parse(argv: &[String]) -> Args {
     let mut args = Args {
         download: false,
         small: false,
+        pages: false,
         mib: 1024,
         rounds: 5,
         requests: 1000,
+        page_count: 100,
+        per_page: 1000,
     };
     let mut it = argv.iter();
     while let Some(arg) = it.next() {
@@ -97,16 +113,20 @@ fn parse(argv: &[String]) -> Args {
         match arg.as_str() {
             "download" => args.download = true,
             "small" => args.small = true,
+            "pages" => args.pages = true,
             "--mib" => args.mib = number("--mib").max(1),
             "--rounds" => args.rounds = number("--rounds").max(1) as usize,
             "--requests" => args.requests = number("--requests").max(1) as usize,
+            "--pages" => args.page_count = number("--pages").max(1),
+            "--per-page" => args.per_page = number("--per-page").max(1),
             // Passed by `cargo bench`; filters of other harnesses are ignored.
             _ => {}
         }
     }
-    if !args.download && !args.small {
+    if !args.download && !args.small && !args.pages {
         args.download = true;
         args.small = true;
+        args.pages = true;
     }
     args
 }
@@ -476,6 +496,155 @@ async fn small(args: &Args) -> (bool, String) {
         ratio < 1.1,
         format!(
             "small requests: {a:.1} vs {b:.1} µs per request = {ratio:.2}x reqwest (target < 1.1x)"
+        ),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Paging
+
+/// A small list item, as a DNS record listing might return it.
+#[derive(Deserialize)]
+struct Record {
+    id: String,
+    name: String,
+    ttl: u64,
+    proxied: bool,
+}
+
+#[derive(Deserialize)]
+struct PageInfo {
+    page: u64,
+    total_pages: u64,
+}
+
+#[derive(Deserialize)]
+struct ListEnvelope {
+    success: bool,
+    result: Vec<Record>,
+    result_info: PageInfo,
+}
+
+/// One page of the list, as the server sends it.
+fn record_page(page: u64, per_page: u64, pages: u64) -> Reply {
+    let first = (page - 1) * per_page;
+    let result: Vec<serde_json::Value> = (first..first + per_page)
+        .map(|i| json!({"id": format!("rec-{i:07}"), "name": format!("host-{i}.example.com"), "ttl": 300, "proxied": i % 2 == 0}))
+        .collect();
+    Reply::json(
+        200,
+        json!({
+            "success": true, "errors": [], "messages": [], "result": result,
+            "result_info": {"page": page, "per_page": per_page, "count": per_page,
+                            "total_count": per_page * pages, "total_pages": pages}
+        }),
+    )
+}
+
+fn check_record(record: &Record) {
+    assert!(record.id.starts_with("rec-") && !record.name.is_empty() && record.ttl == 300);
+    let _ = record.proxied;
+}
+
+async fn pages(args: &Args) -> (bool, String) {
+    let (count, per_page) = (args.page_count, args.per_page);
+    let replies: Vec<Reply> = (1..=count)
+        .map(|page| record_page(page, per_page, count))
+        .collect();
+    let server = Server::respond(move |request| {
+        let page: u64 = request
+            .query_param("page")
+            .map_or(1, |p| p.parse().unwrap());
+        replies[page as usize - 1].clone()
+    })
+    .await;
+    let base = server.url();
+    let client = generated(&base);
+    let http = plain();
+    let total = count * per_page;
+
+    let generated_run = || {
+        let client = client.clone();
+        async move {
+            let t = Instant::now();
+            let request: Request<List<Record>> = Request::new(
+                &client,
+                Method::GET,
+                "/zones/{zone_id}/dns_records",
+                &[
+                    PathPart::Lit("/zones/"),
+                    PathPart::Param("zone_id", "z1"),
+                    PathPart::Lit("/dns_records"),
+                ],
+            );
+            let mut items = request.query(&[("per_page", per_page)]).items();
+            let mut n = 0;
+            while let Some(record) = items.try_next().await.unwrap() {
+                check_record(&record);
+                n += 1;
+            }
+            assert_eq!(n, total);
+            t.elapsed()
+        }
+    };
+    let plain_run = || {
+        let http = http.clone();
+        let base = base.clone();
+        async move {
+            let t = Instant::now();
+            let mut n = 0;
+            let mut page = 1;
+            loop {
+                let response = http
+                    .get(format!("{base}/zones/z1/dns_records"))
+                    .query(&[("per_page", per_page), ("page", page)])
+                    .bearer_auth(TOKEN)
+                    .send()
+                    .await
+                    .unwrap()
+                    .error_for_status()
+                    .unwrap();
+                let body = response.bytes().await.unwrap();
+                let envelope: ListEnvelope = serde_json::from_slice(&body).unwrap();
+                assert!(envelope.success);
+                for record in &envelope.result {
+                    check_record(record);
+                    n += 1;
+                }
+                if envelope.result_info.page >= envelope.result_info.total_pages {
+                    break;
+                }
+                page += 1;
+            }
+            assert_eq!(n, total);
+            t.elapsed()
+        }
+    };
+
+    let rounds = args.rounds.max(5);
+    println!("\npages: {count} pages of {per_page} records per round, {rounds} rounds per side");
+    generated_run().await;
+    plain_run().await;
+    let mut per = Rounds::default();
+    let millis = |d: Duration| d.as_secs_f64() * 1e3;
+    for _ in 0..rounds {
+        per.a.push(millis(generated_run().await));
+        per.b.push(millis(plain_run().await));
+    }
+    let (a, b) = (Rounds::median(&per.a), Rounds::median(&per.b));
+    println!(
+        "    generated-client .items()  median {a:>7.1} ms  best {:>7.1}",
+        Rounds::best(&per.a)
+    );
+    println!(
+        "    reqwest+serde page loop    median {b:>7.1} ms  best {:>7.1}",
+        Rounds::best(&per.b)
+    );
+    let ratio = a / b;
+    (
+        ratio <= 1.1,
+        format!(
+            "paging {count} x {per_page} records: {a:.1} vs {b:.1} ms = {ratio:.2}x reqwest (target <= 1.1x)"
         ),
     )
 }

@@ -7,10 +7,10 @@
 //! cargo run -p generated-client --example pcap -- [ACCOUNT_ID] [OPTIONS]
 //! ```
 //!
-//! It lists the account's packet captures, starts a simple capture, polls it
-//! until it is complete (or has failed), downloads it with a progress bar
-//! and, given `--bucket URI`, lists the buckets registered for full captures
-//! and registers `URI` when it is not yet.
+//! It lists the account's packet captures (every page of them), starts a
+//! simple capture, polls it until it is complete (or has failed), downloads
+//! it with a progress bar and, given `--bucket URI`, lists the buckets
+//! registered for full captures and registers `URI` when it is not yet.
 //!
 //! `CLOUDFLARE_BASE_URL` sends the requests elsewhere; a plain `http://` URL
 //! is accepted when its host is `127.0.0.1`, `localhost` or `[::1]`.
@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use futures_util::TryStreamExt;
 use generated_client::magic_pcap_collection::{
     MagicPcapCollection, PcapCreateSimple, PcapRequest, PcapRequestStatus, PcapsOwnershipRequest,
 };
@@ -225,11 +226,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
     let api = client.magic_pcap_collection();
     let account = options.account_id.as_str();
 
-    let captures = api
-        .list_packet_capture_requests(account)
-        .await
-        .map_err(|e| Failure::api("listing packet captures", &e))?;
-    print_captures(&captures);
+    list_captures(&api, account).await?;
 
     let request = PcapCreateSimple::new(options.time_limit, options.packet_limit);
     let created = api
@@ -272,10 +269,17 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
     })
 }
 
-fn print_captures(captures: &[PcapRequest]) {
-    println!("{} packet capture(s)", captures.len());
+/// Prints every packet capture of the account, across all pages: `.items()`
+/// requests the next page only when the lines of the previous one are out.
+async fn list_captures(api: &MagicPcapCollection, account: &str) -> Result<(), Failure> {
     let text = |value: Option<&str>| value.unwrap_or("-").to_owned();
-    for pcap in captures {
+    let mut captures = api.list_packet_capture_requests(account).items();
+    let mut count = 0;
+    while let Some(pcap) = captures
+        .try_next()
+        .await
+        .map_err(|e| Failure::api("listing packet captures", &e))?
+    {
         println!(
             "  {:<36}  {:<6}  {:<18}  {}",
             text(pcap.id.as_deref()),
@@ -283,7 +287,10 @@ fn print_captures(captures: &[PcapRequest]) {
             text(pcap.status.as_ref().map(|s| s.as_str())),
             text(pcap.submitted.as_deref()),
         );
+        count += 1;
     }
+    println!("{count} packet capture(s)");
+    Ok(())
 }
 
 /// Polls the capture until it is complete (or `success`), failed, or the
@@ -393,8 +400,10 @@ async fn ensure_bucket(
     account: &str,
     uri: &str,
 ) -> Result<Option<String>, Failure> {
+    // Every page: the bucket may be on any of them.
     let buckets = api
         .list_pcaps_bucket_ownership(account)
+        .all()
         .await
         .map_err(|e| Failure::api("listing buckets for full captures", &e))?;
     println!("{} bucket(s) for full captures", buckets.len());

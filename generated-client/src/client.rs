@@ -19,6 +19,9 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RETRIES: u32 = 2;
 const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(500);
 const MAX_REDIRECTS: usize = 10;
+/// Large enough for any real list (10,000 pages of 100 items is a million
+/// DNS records), small enough that a server that never ends is noticed.
+const DEFAULT_MAX_PAGES: u32 = 10_000;
 
 /// A Cloudflare API client.
 ///
@@ -39,12 +42,13 @@ pub(crate) struct ClientInner {
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
     pub(crate) retry_backoff: Duration,
+    pub(crate) max_pages: u32,
     credentials: Option<Credentials>,
 }
 
 impl Client {
     /// A builder with the defaults: the public API, no credentials, 60 s per
-    /// attempt, 10 s to connect, 2 retries.
+    /// attempt, 10 s to connect, 2 retries, at most 10,000 pages per list.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
@@ -80,6 +84,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.max_retries)
             .field("retry_backoff", &inner.retry_backoff)
+            .field("max_pages", &inner.max_pages)
             .finish_non_exhaustive()
     }
 }
@@ -151,6 +156,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     max_retries: u32,
     retry_backoff: Duration,
+    max_pages: u32,
     /// The first configuration error, reported by `build`.
     deferred: Option<String>,
 }
@@ -173,6 +179,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
             .field("retry_backoff", &self.retry_backoff)
+            .field("max_pages", &self.max_pages)
             .finish_non_exhaustive()
     }
 }
@@ -191,6 +198,7 @@ impl ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
             retry_backoff: DEFAULT_RETRY_BACKOFF,
+            max_pages: DEFAULT_MAX_PAGES,
             deferred: None,
         }
     }
@@ -311,6 +319,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Most pages one listing (`.pages()`, `.items()`, `.all()`) may fetch.
+    /// Default 10,000. A list that goes on past it ends with
+    /// [`Error::Paging`]: a server that never ends, or keeps handing out new
+    /// cursors, cannot make paging hang. At least one page is always
+    /// fetched. Can be overridden per request.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages;
+        self
+    }
+
     /// Text appended to the `User-Agent` (`generated-client/<version> <extra>`).
     pub fn user_agent(mut self, extra: impl Into<String>) -> Self {
         self.user_agent = Some(extra.into());
@@ -418,6 +436,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 retry_backoff: self.retry_backoff,
+                max_pages: self.max_pages,
                 credentials: self.credentials,
             }),
         })

@@ -87,6 +87,23 @@ pub enum Error {
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
 
+    /// Paging through a list stopped before its end, after the pages already
+    /// yielded: the server sent a cursor or page number a second time (so
+    /// paging would loop), or the list went on past the page cap
+    /// ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)).
+    #[error("{method} {path}: paging stopped after {pages} page(s): {reason}")]
+    #[non_exhaustive]
+    Paging {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint.
+        path: &'static str,
+        /// Pages received before stopping.
+        pages: u32,
+        /// Why paging stopped.
+        reason: PagingStop,
+    },
+
     /// A streamed body ended before it was complete.
     ///
     /// `expected` is the `Content-Length`, when the server sent one.
@@ -142,6 +159,43 @@ impl Error {
         self.api()
             .map(|api| api.errors.iter().filter_map(|m| m.code).collect())
             .unwrap_or_default()
+    }
+}
+
+/// Why paging stopped early ([`Error::Paging`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingStop {
+    /// The list has more pages than the cap allows.
+    TooManyPages {
+        /// The cap that was reached.
+        max_pages: u32,
+    },
+    /// A response carried a cursor that an earlier response (or the request
+    /// itself) already had.
+    RepeatedCursor,
+    /// A response reported a page number that an earlier one already had.
+    RepeatedPage {
+        /// The repeated page number.
+        page: u64,
+    },
+}
+
+impl fmt::Display for PagingStop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PagingStop::TooManyPages { max_pages } => write!(
+                f,
+                "the list goes on past the cap of {max_pages} pages (raise it with `max_pages`)"
+            ),
+            PagingStop::RepeatedCursor => {
+                f.write_str("the server sent a cursor it had sent before, so paging would loop")
+            }
+            PagingStop::RepeatedPage { page } => write!(
+                f,
+                "the server sent page {page} a second time, so paging would loop"
+            ),
+        }
     }
 }
 

@@ -37,6 +37,13 @@
 //!   jitter).
 //! - **Timeouts**: 60 s per attempt, 10 s to connect; both configurable, the
 //!   first also per request.
+//! - **Lists**: awaiting an endpoint whose result is an array gives the first
+//!   page; [`Request::pages`](runtime::Request::pages),
+//!   [`items`](runtime::Request::items) and [`all`](runtime::Request::all)
+//!   read the whole list, by page number or cursor as each response's
+//!   [`ResultInfo`] says, one page at a time, never looping: a repeated
+//!   cursor or page, or more than 10,000 pages
+//!   ([`ClientBuilder::max_pages`]), is an [`Error::Paging`].
 //! - **Secrets** never appear in `Debug` or error output.
 //! - **Tracing**: each request runs in a `cloudflare_api` span (method, path
 //!   template, status, attempts, duration) with an event per attempt.
@@ -44,6 +51,13 @@
 //!   `CLOUDFLARE_BASE_URL` when its host is `127.0.0.1`, `localhost` or
 //!   `[::1]`; any other plain-http base URL needs
 //!   [`ClientBuilder::allow_http`].
+//!
+//! Each area of the API is a module and a cargo feature named after its
+//! document (`dns-records-for-a-zone`); the default features are the DNS
+//! records and zone areas, and `all` turns on every area.
+#![doc = ""]
+#![doc = include_str!("generated/areas.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The generator owns `src/generated/`, and prettyplease formats it. It is
 // held to the same lints as the hand-written code: no allowances.
@@ -61,5 +75,5 @@ mod error;
 pub mod runtime;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{ApiError, ApiMessage, ApiMessageSource, Error, Result};
-pub use runtime::{BodyStream, RawResponse, ResponseMeta};
+pub use error::{ApiError, ApiMessage, ApiMessageSource, Error, PagingStop, Result};
+pub use runtime::{BodyStream, Items, Page, Pages, RawResponse, ResponseMeta, ResultInfo};

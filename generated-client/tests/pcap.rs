@@ -736,8 +736,18 @@ async fn send_with_meta_exposes_cf_ray() {
 /// What the example's server sees on a successful run with `--bucket`: the
 /// replies, and the requests they answer.
 fn example_script(file: &[u8]) -> (Vec<Reply>, Vec<(&'static str, &'static str)>) {
+    let listed = |id: &str, page: u64| {
+        Reply::json(
+            200,
+            json!({"success": true, "errors": [], "messages": [],
+                   "result": [pcap_json(id, "complete")],
+                   "result_info": {"page": page, "per_page": 1, "count": 1, "total_count": 2}}),
+        )
+    };
     let script = vec![
-        Reply::envelope(json!([pcap_json("old-1", "complete")])),
+        // Two pages of captures: the example lists them all.
+        listed("old-1", 1),
+        listed("old-2", 2),
         Reply::envelope(pcap_json("p-new", "pending")),
         Reply::envelope(pcap_json("p-new", "running")),
         Reply::envelope(pcap_json("p-new", "conversion_running")),
@@ -748,6 +758,7 @@ fn example_script(file: &[u8]) -> (Vec<Reply>, Vec<(&'static str, &'static str)>
     ];
     let requests = vec![
         ("GET", "/accounts/acc-1/pcaps"),
+        ("GET", "/accounts/acc-1/pcaps?page=2"),
         ("POST", "/accounts/acc-1/pcaps"),
         ("GET", "/accounts/acc-1/pcaps/p-new"),
         ("GET", "/accounts/acc-1/pcaps/p-new"),
@@ -812,11 +823,11 @@ async fn example_runs_end_to_end_in_process() {
     assert_eq!(methods_and_paths(&server), owned(&expected));
     let requests = server.requests();
     assert_eq!(
-        requests[1].json(),
+        requests[2].json(),
         json!({"type": "simple", "system": "magic-transit",
                "time_limit": 10.0, "packet_limit": 100.0})
     );
-    assert_eq!(requests[7].json(), json!({"destination_conf": BUCKET}));
+    assert_eq!(requests[8].json(), json!({"destination_conf": BUCKET}));
 }
 
 #[test]
@@ -978,7 +989,9 @@ async fn example_binary_runs_end_to_end() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(stdout.contains("1 packet capture(s)"), "{stdout}");
+    assert!(stdout.contains("2 packet capture(s)"), "{stdout}");
+    let old = stdout.find("old-1").zip(stdout.find("old-2"));
+    assert!(old.is_some_and(|(a, b)| a < b), "{stdout}");
     assert!(
         stdout.contains(&format!(
             "saved capture p-new to pcap-p-new.pcap ({} bytes)",

@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use codegen::EmitOptions;
-
-use crate::sync::{Mode, sync};
+use crate::sync::{Mode, sync_dir};
 
 /// Options of `cargo xtask corpus`.
 #[derive(Debug)]
@@ -30,27 +28,20 @@ pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
     for spec in &args.specs {
         sources.extend(crate::read_sources(spec)?);
     }
-    let generated = codegen::generate(
-        &sources,
-        &EmitOptions {
-            area_features: true,
-        },
-    )
-    .map_err(|diags| format!("{diags}\n\nerror: the corpus does not generate"))?;
+    let generated = codegen::generate(&sources, &crate::emit_options())
+        .map_err(|diags| format!("{diags}\n\nerror: the corpus does not generate"))?;
     let generate_time = started.elapsed();
-    let modules: Vec<&str> = generated
-        .files
-        .keys()
-        .filter(|f| *f != "mod.rs")
-        .filter_map(|f| f.strip_suffix(".rs"))
+    let features: Vec<&str> = generated
+        .features
+        .lines()
+        .filter_map(|line| line.strip_suffix(" = []"))
         .collect();
 
-    prepare_crate(root, &args.out, &modules)
+    prepare_crate(root, &args.out, &generated.features)
         .map_err(|err| format!("error: preparing {}: {err}", args.out.display()))?;
-    sync(
-        &args.out,
-        crate::GENERATED_DIR,
-        &crate::crate_files(&generated),
+    sync_dir(
+        &args.out.join("src/generated"),
+        &generated.files,
         Mode::Write,
     )
     .map_err(|err| format!("error: writing the scratch crate: {err}"))?;
@@ -103,10 +94,10 @@ pub fn run(root: &Path, args: &CorpusArgs) -> Result<(), String> {
             "build dependencies",
             cargo(&["check", "--quiet", "--no-default-features"]),
         )?;
-        let one = modules.first().copied().unwrap_or_default();
+        let one = features.first().copied().unwrap_or_default();
         for (label, features) in [
             (format!("one area ({one})"), one.to_owned()),
-            (format!("all {} areas", modules.len()), "all".to_owned()),
+            (format!("all {} areas", features.len()), "all".to_owned()),
         ] {
             run_step(
                 "clean the crate",
@@ -147,10 +138,11 @@ fn run_step(what: &str, mut command: Command) -> Result<(), String> {
 }
 
 /// Copies the hand-written part of `generated-client` (its manifest and
-/// `src/` without `generated/`) and the lock file into `out`, and declares a
-/// feature per area plus `all`. The manifest is self-contained (no workspace
-/// inheritance) precisely so that it can be copied like this.
-fn prepare_crate(root: &Path, out: &Path, modules: &[&str]) -> std::io::Result<()> {
+/// `src/` without `generated/`) and the lock file into `out`, with the
+/// corpus's areas as its features and none of them on by default. The
+/// manifest is self-contained (no workspace inheritance) precisely so that
+/// it can be copied like this.
+fn prepare_crate(root: &Path, out: &Path, features: &str) -> std::io::Result<()> {
     let client = root.join("generated-client");
     std::fs::create_dir_all(out)?;
     let src = out.join("src");
@@ -162,25 +154,15 @@ fn prepare_crate(root: &Path, out: &Path, modules: &[&str]) -> std::io::Result<(
     })?;
 
     let manifest = library_manifest(&std::fs::read_to_string(client.join("Cargo.toml"))?);
-    let mut features = String::from("all = [");
-    features.push_str(
-        &modules
-            .iter()
-            .map(|m| format!("\"{m}\""))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    features.push_str("]\n");
-    for module in modules {
-        features.push_str(&format!("{module} = []\n"));
-    }
-    let manifest = match manifest.find("\n[features]\n") {
-        Some(at) => {
-            let insert = at + "\n[features]\n".len();
-            format!("{}{features}{}", &manifest[..insert], &manifest[insert..])
-        }
-        None => format!("{manifest}\n[features]\n{features}"),
-    };
+    let manifest = codegen::manifest::splice_features(&manifest, features).ok_or_else(|| {
+        std::io::Error::other("generated-client/Cargo.toml has no generated feature list")
+    })?;
+    // The client's default areas may not be in this corpus.
+    let manifest: String = manifest
+        .lines()
+        .filter(|line| !line.starts_with("default = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
     // Its own workspace: the scratch crate is not a member of ours.
     std::fs::write(out.join("Cargo.toml"), format!("{manifest}\n[workspace]\n"))?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))?;

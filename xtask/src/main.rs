@@ -5,7 +5,7 @@
 //!   (defaults: `spec/` and `generated-client/`). All or nothing.
 //! - `check [--spec DIR] [--out CRATE_DIR] [--deny-warnings]`: exits 1 with a
 //!   diff when the checked-in client is not what `generate` would write,
-//!   headed by the API change report of the checked-in `API.md`.
+//!   headed by the API change report from the checked-in `API.md`.
 //! - `diff [--base GIT_REF | --old DIR] [--spec DIR] [--format text|markdown|json]`:
 //!   prints the API change report from the old docs (`--spec` at `GIT_REF`,
 //!   default `HEAD`, or `DIR`) to the docs in `--spec`; exits 3 when
@@ -22,22 +22,22 @@ mod corpus;
 mod diff;
 mod sync;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use codegen::{EmitOptions, Generated, SourceFile};
 
-use crate::sync::{Mode, sync};
+use crate::sync::{Mode, Single, sync};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
   generate   write CRATE_DIR/src/generated/ from the docs in DIR
-  check      fail (exit 1) when CRATE_DIR/src/generated/ or CRATE_DIR/API.md
-             is stale, with the API change report and a diff
+  check      fail (exit 1) when CRATE_DIR/src/generated/ (or the generated
+             part of Cargo.toml, or API.md) is stale: the API change
+             report, then a diff
   diff       print the API change report from the old docs to DIR; exit 3
              when something breaks
   corpus     generate DIR (default ../shared/corpus/docs; --spec may be
@@ -132,9 +132,10 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
             root.join("../shared/corpus/docs"),
             root.join("target/corpus-client"),
         ),
-        "diff" => return parse_diff_args(options, root.join("spec")),
+        "diff" => (None, root.join("spec"), root.join("generated-client")),
         other => return Err(format!("unknown command `{other}`")),
     };
+    let diff = command == "diff";
     let mut parsed = Args {
         mode: mode.unwrap_or(Mode::Check),
         spec,
@@ -143,26 +144,43 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
         timings: false,
     };
     let mut extra_specs = Vec::new();
+    let (mut old, mut format) = (None, diff::Format::Text);
     let mut iter = options.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
             iter.next()
-                .map(PathBuf::from)
+                .cloned()
                 .ok_or_else(|| format!("`{name}` needs a value"))
         };
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
             // `corpus` takes several folders; the others take one.
-            "--spec" if mode.is_none() => extra_specs.push(value("--spec")?),
-            "--spec" => parsed.spec = value("--spec")?,
-            "--out" => parsed.out = value("--out")?,
+            "--spec" if mode.is_none() && !diff => extra_specs.push(value("--spec")?.into()),
+            "--spec" => parsed.spec = value("--spec")?.into(),
+            "--out" if !diff => parsed.out = value("--out")?.into(),
             "--deny-warnings" if mode.is_some() => parsed.deny_warnings = true,
-            "--timings" => parsed.timings = true,
+            "--timings" if !diff => parsed.timings = true,
+            "--base" | "--old" if diff && old.is_some() => {
+                return Err("give one of `--base` and `--old`".to_owned());
+            }
+            "--base" if diff => old = Some(diff::Old::Base(value("--base")?)),
+            "--old" if diff => old = Some(diff::Old::Dir(value("--old")?.into())),
+            "--format" if diff => {
+                let name = value("--format")?;
+                format = diff::Format::parse(&name).ok_or_else(|| {
+                    format!("unknown format `{name}`; expected text, markdown or json")
+                })?;
+            }
             other => return Err(format!("unknown option `{other}` for `{command}`")),
         }
     }
     Ok(Some(match mode {
         Some(_) => Command::Sync(parsed),
+        None if diff => Command::Diff(diff::DiffArgs {
+            old: old.unwrap_or_else(|| diff::Old::Base("HEAD".to_owned())),
+            spec: parsed.spec,
+            format,
+        }),
         None => Command::Corpus(corpus::CorpusArgs {
             specs: if extra_specs.is_empty() {
                 vec![parsed.spec]
@@ -173,64 +191,6 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
             timings: parsed.timings,
         }),
     }))
-}
-
-fn parse_diff_args(options: &[String], spec: PathBuf) -> Result<Option<Command>, String> {
-    let mut args = diff::DiffArgs {
-        old: diff::Old::Base("HEAD".to_owned()),
-        spec,
-        format: diff::Format::Text,
-    };
-    let mut old_given = false;
-    let mut iter = options.iter();
-    while let Some(arg) = iter.next() {
-        let mut value = |name: &str| {
-            iter.next()
-                .cloned()
-                .ok_or_else(|| format!("`{name}` needs a value"))
-        };
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--base" | "--old" if old_given => {
-                return Err("give one of `--base` and `--old`".to_owned());
-            }
-            "--base" => {
-                args.old = diff::Old::Base(value("--base")?);
-                old_given = true;
-            }
-            "--old" => {
-                args.old = diff::Old::Dir(value("--old")?.into());
-                old_given = true;
-            }
-            "--spec" => args.spec = value("--spec")?.into(),
-            "--format" => {
-                let name = value("--format")?;
-                args.format = diff::Format::parse(&name).ok_or_else(|| {
-                    format!("unknown format `{name}`; expected text, markdown or json")
-                })?;
-            }
-            other => return Err(format!("unknown option `{other}` for `diff`")),
-        }
-    }
-    Ok(Some(Command::Diff(args)))
-}
-
-/// The folder of a client crate that the generator owns wholly.
-const GENERATED_DIR: &str = "src/generated";
-
-/// Every file the generator writes into a client crate, by path relative to
-/// the crate: `src/generated/…` and the API listing.
-pub(crate) fn crate_files(generated: &Generated) -> BTreeMap<String, &str> {
-    let mut files: BTreeMap<String, &str> = generated
-        .files
-        .iter()
-        .map(|(name, text)| (format!("{GENERATED_DIR}/{name}"), text.as_str()))
-        .collect();
-    files.insert(
-        codegen::surface::API_LISTING.to_owned(),
-        &generated.api_listing,
-    );
-    files
 }
 
 /// The workspace root, found from this crate's manifest so `cargo xtask`
@@ -308,11 +268,59 @@ pub(crate) fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, String> {
     }
 }
 
+/// How `generate` and `check` emit: every area behind its cargo feature.
+pub(crate) fn emit_options() -> EmitOptions {
+    EmitOptions {
+        area_features: true,
+    }
+}
+
+/// The crate's `Cargo.toml` with its generated `[features]` entries
+/// replaced. A crate folder without a manifest (a scratch output) gets
+/// none; a manifest without the markers is an error that says what to add.
+fn manifest_single(out: &Path, features: &str) -> Result<Vec<Single>, String> {
+    let path = out.join("Cargo.toml");
+    let manifest = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(format!("error: cannot read {}: {err}", path.display())),
+    };
+    let text = codegen::manifest::splice_features(&manifest, features).ok_or_else(|| {
+        format!(
+            "error: {} has no generated feature list; add these two lines under `[features]`, then run `cargo xtask generate` again:\n{}\n{}",
+            display_path(&path),
+            codegen::manifest::FEATURES_BEGIN,
+            codegen::manifest::FEATURES_END
+        )
+    })?;
+    Ok(vec![Single {
+        name: "Cargo.toml".to_owned(),
+        path,
+        text,
+    }])
+}
+
+/// The crate's API listing, written with the code.
+pub(crate) fn listing_single(out: &Path, generated: &Generated) -> Single {
+    Single {
+        name: codegen::surface::API_LISTING.to_owned(),
+        path: out.join(codegen::surface::API_LISTING),
+        text: generated.api_listing.clone(),
+    }
+}
+
+/// Every file outside `src/generated/` that the generator writes with it.
+fn singles(out: &Path, generated: &Generated) -> Result<Vec<Single>, String> {
+    let mut singles = manifest_single(out, &generated.features)?;
+    singles.push(listing_single(out, generated));
+    Ok(singles)
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let sources = read_sources(&args.spec)?;
     let read = started.elapsed();
-    let generated = codegen::generate(&sources, &EmitOptions::default()).map_err(|diags| {
+    let generated = codegen::generate(&sources, &emit_options()).map_err(|diags| {
         format!(
             "{diags}\n\nerror: generation failed with {} error(s) and {} warning(s); nothing was written",
             diags.error_count(),
@@ -329,24 +337,26 @@ fn run(args: &Args) -> Result<(), String> {
             generated.warnings.len()
         ));
     }
-    let files = crate_files(&generated);
-    let report = sync(&args.out, GENERATED_DIR, &files, args.mode)
-        .map_err(|err| format!("error: {}: {err}", args.out.display()))?;
-    let shown = display_path(&args.out);
+    let target = args.out.join("src").join("generated");
+    let singles = singles(&args.out, &generated)?;
+    let report = sync(&target, &generated.files, &singles, args.mode)
+        .map_err(|err| format!("error: {}: {err}", target.display()))?;
     let stats = generated.stats;
     match args.mode {
         Mode::Write => eprintln!(
             "generated {} file(s) from {} document(s): {} endpoints, {} responses, {} types; {} file(s) changed",
-            files.len(),
+            generated.files.len(),
             stats.files,
             stats.endpoints,
             stats.responses,
             stats.types,
             report.changed(),
         ),
-        Mode::Check if report.is_clean() => {
-            eprintln!("{shown} is up to date ({} generated file(s))", files.len());
-        }
+        Mode::Check if report.is_clean() => eprintln!(
+            "{} is up to date ({} file(s))",
+            display_path(&target),
+            generated.files.len()
+        ),
         Mode::Check => {
             let mut command = String::from("cargo xtask generate");
             if args.spec != workspace_root().join("spec") {
@@ -359,8 +369,9 @@ fn run(args: &Args) -> Result<(), String> {
             let old = std::fs::read_to_string(&listing).ok();
             let summary = diff::check_summary(&listing, old.as_deref(), &generated.api_listing);
             return Err(format!(
-                "{summary}\n{}\nerror: the generated files of {shown} are stale; run `{command}` and commit the result",
+                "{summary}\n{}\nerror: {} is stale; run `{command}` and commit the result",
                 report.render(),
+                display_path(&args.out)
             ));
         }
     }
@@ -386,10 +397,10 @@ mod tests {
     fn checked_in_client_is_fresh() {
         let root = workspace_root();
         let sources = read_sources(&root.join("spec")).unwrap();
-        let generated = codegen::generate(&sources, &EmitOptions::default()).unwrap();
-        let files = crate_files(&generated);
-        let target = root.join("generated-client");
-        let report = sync(&target, GENERATED_DIR, &files, Mode::Check).unwrap();
+        let generated = codegen::generate(&sources, &emit_options()).unwrap();
+        let target = root.join("generated-client/src/generated");
+        let singles = singles(&root.join("generated-client"), &generated).unwrap();
+        let report = sync(&target, &generated.files, &singles, Mode::Check).unwrap();
         assert!(
             report.is_clean(),
             "{}\nrun `cargo xtask generate` and commit the result",

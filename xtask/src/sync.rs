@@ -65,49 +65,66 @@ impl Report {
     }
 }
 
-/// Compares the generated files of a crate with `files` (path relative to
-/// `root` → text). The generator owns the folder `dir` (relative to `root`)
-/// wholly, so a file in it that `files` lacks is extra; files outside it
-/// (such as `API.md`) are owned one by one.
-///
-/// In [`Mode::Write`], when anything differs, everything is first written
-/// beside its target (a fresh sibling folder for `dir`, a sibling file for
-/// each other file), then swapped in by renames; a failure at any point
-/// rolls the renames back, so the crate is either wholly old or wholly new.
+/// A file outside the generated folder whose whole text is generated (or
+/// spliced), written together with the folder.
+#[derive(Debug, Clone)]
+pub struct Single {
+    /// How reports name it, e.g. `Cargo.toml`.
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Compares `dir` with `files` (relative path → text), and each of `singles`
+/// with its file. In [`Mode::Write`], when anything differs, everything is
+/// staged first (the folder in a fresh sibling, each single in a temporary
+/// file beside it) and then put in place by renames; a failure at any point
+/// leaves every file exactly as it was.
 pub fn sync(
-    root: &Path,
-    dir: &str,
-    files: &BTreeMap<String, &str>,
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    singles: &[Single],
     mode: Mode,
 ) -> io::Result<Report> {
-    let mut report = Report::default();
-    let prefix = format!("{dir}/");
-    let on_disk: BTreeMap<String, PathBuf> = list_files(&root.join(dir))?
-        .into_iter()
-        .map(|(name, path)| (format!("{prefix}{name}"), path))
-        .collect();
-    for (name, expected) in files {
-        let path = match on_disk.get(name) {
-            Some(path) => path.clone(),
-            None if name.starts_with(&prefix) => {
-                report.missing.push(name.clone());
-                continue;
-            }
-            None => root.join(name),
-        };
-        let actual = match std::fs::read(&path) {
-            Ok(actual) => actual,
+    let mut report = compare_dir(dir, files)?;
+    for single in singles {
+        match std::fs::read(&single.path) {
+            Ok(actual) if actual == single.text.as_bytes() => {}
+            Ok(actual) => report.stale.push((
+                single.name.clone(),
+                String::from_utf8_lossy(&actual).into_owned(),
+                single.text.clone(),
+            )),
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                report.missing.push(name.clone());
-                continue;
+                report.missing.push(single.name.clone())
             }
             Err(err) => return Err(err),
-        };
-        if actual != expected.as_bytes() {
-            let actual = String::from_utf8_lossy(&actual).into_owned();
-            report
-                .stale
-                .push((name.clone(), actual, (*expected).to_owned()));
+        }
+    }
+    if mode == Mode::Write && !report.is_clean() {
+        write_all(dir, files, singles)?;
+    }
+    Ok(report)
+}
+
+/// [`sync`] with no single files.
+pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> io::Result<Report> {
+    sync(dir, files, &[], mode)
+}
+
+fn compare_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Report> {
+    let mut report = Report::default();
+    let on_disk = list_files(dir)?;
+    for (name, expected) in files {
+        match on_disk.get(name) {
+            None => report.missing.push(name.clone()),
+            Some(path) => {
+                let actual = std::fs::read(path)?;
+                if actual != expected.as_bytes() {
+                    let actual = String::from_utf8_lossy(&actual).into_owned();
+                    report.stale.push((name.clone(), actual, expected.clone()));
+                }
+            }
         }
     }
     report.extra = on_disk
@@ -115,10 +132,59 @@ pub fn sync(
         .filter(|name| !files.contains_key(*name))
         .cloned()
         .collect();
-    if mode == Mode::Write && !report.is_clean() {
-        replace(root, dir, files)?;
-    }
     Ok(report)
+}
+
+/// Stages the singles, swaps the folder in, then renames each single into
+/// place; if a single cannot be put in place, the old folder comes back.
+fn write_all(dir: &Path, files: &BTreeMap<String, String>, singles: &[Single]) -> io::Result<()> {
+    let pid = std::process::id();
+    let staged: Vec<(PathBuf, &Path)> = singles
+        .iter()
+        .map(|s| {
+            let name = s
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("file");
+            (
+                s.path.with_file_name(format!(".{name}.new-{pid}")),
+                s.path.as_path(),
+            )
+        })
+        .collect();
+    let cleanup = |staged: &[(PathBuf, &Path)]| {
+        for (temp, _) in staged {
+            let _ = std::fs::remove_file(temp);
+        }
+    };
+    for (single, (temp, _)) in singles.iter().zip(&staged) {
+        if let Err(err) = std::fs::write(temp, &single.text) {
+            cleanup(&staged);
+            return Err(err);
+        }
+    }
+    let swapped = match replace_dir(dir, files) {
+        Ok(swapped) => swapped,
+        Err(err) => {
+            cleanup(&staged);
+            return Err(err);
+        }
+    };
+    for (i, (temp, path)) in staged.iter().enumerate() {
+        if let Err(err) = std::fs::rename(temp, path) {
+            // The singles already renamed keep their new text; the folder
+            // and the rest go back, and the error says what happened.
+            swapped.undo();
+            cleanup(&staged[i..]);
+            return Err(io::Error::new(
+                err.kind(),
+                format!("cannot write {}: {err}", path.display()),
+            ));
+        }
+    }
+    swapped.finish();
+    Ok(())
 }
 
 /// Every file below `dir`, keyed by its `/`-separated relative path.
@@ -142,122 +208,86 @@ fn list_files(dir: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
     Ok(out)
 }
 
-/// A folder or file being replaced: the new version is written to `staged`,
-/// and the old one, if any, waits in `backup` until every swap succeeded.
-struct Swap {
-    target: PathBuf,
-    staged: PathBuf,
-    backup: PathBuf,
-    had_old: bool,
+/// A folder swapped in, whose old version is kept until [`Swapped::finish`].
+struct Swapped {
+    dir: PathBuf,
+    backup: Option<PathBuf>,
 }
 
-impl Swap {
-    fn beside(target: PathBuf) -> Self {
-        let pid = std::process::id();
-        let parent = target.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = target
-            .file_name()
-            .map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
-        Self {
-            staged: parent.join(format!(".{name}.new-{pid}")),
-            backup: parent.join(format!(".{name}.old-{pid}")),
-            target,
-            had_old: false,
+impl Swapped {
+    /// Puts the old folder back.
+    fn undo(self) {
+        if let Some(backup) = &self.backup {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = std::fs::rename(backup, &self.dir);
         }
     }
 
-    fn discard_staged(&self) {
-        let _ = std::fs::remove_dir_all(&self.staged);
-        let _ = std::fs::remove_file(&self.staged);
-    }
-
-    /// Moves the old version aside and the new one in.
-    fn commit(&mut self) -> io::Result<()> {
-        self.had_old = self.target.exists();
-        if self.had_old {
-            std::fs::rename(&self.target, &self.backup)?;
+    /// Drops the old folder: the new one stays.
+    fn finish(self) {
+        if let Some(backup) = &self.backup {
+            // A leftover backup would only be clutter.
+            let _ = std::fs::remove_dir_all(backup);
         }
-        if let Err(err) = std::fs::rename(&self.staged, &self.target) {
-            if self.had_old {
-                let _ = std::fs::rename(&self.backup, &self.target);
+    }
+}
+
+fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Swapped> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("generated");
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.new-{pid}"));
+    let backup = parent.join(format!(".{name}.old-{pid}"));
+    let _ = std::fs::remove_dir_all(&staging);
+
+    let written = (|| {
+        for (relative, text) in files {
+            let path = staging.join(relative);
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder)?;
             }
-            return Err(err);
+            std::fs::write(&path, text)?;
         }
-        Ok(())
-    }
-
-    /// Undoes a successful [`Swap::commit`].
-    fn roll_back(&self) {
-        let _ = std::fs::remove_dir_all(&self.target);
-        let _ = std::fs::remove_file(&self.target);
-        if self.had_old {
-            let _ = std::fs::rename(&self.backup, &self.target);
-        }
-    }
-
-    fn drop_backup(&self) {
-        if self.had_old {
-            let _ = std::fs::remove_dir_all(&self.backup);
-            let _ = std::fs::remove_file(&self.backup);
-        }
-    }
-}
-
-fn replace(root: &Path, dir: &str, files: &BTreeMap<String, &str>) -> io::Result<()> {
-    let prefix = format!("{dir}/");
-    // The folder first, then the single files.
-    let mut swaps = vec![Swap::beside(root.join(dir))];
-    swaps.extend(
-        files
-            .keys()
-            .filter(|name| !name.starts_with(&prefix))
-            .map(|name| Swap::beside(root.join(name))),
-    );
-    if let Err(err) = stage(root, &prefix, files, &swaps) {
-        swaps.iter().for_each(Swap::discard_staged);
+        Ok::<_, io::Error>(())
+    })();
+    if let Err(err) = written {
+        let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
     }
-    for at in 0..swaps.len() {
-        if let Err(err) = swaps[at].commit() {
-            swaps[..at].iter().rev().for_each(Swap::roll_back);
-            swaps.iter().for_each(Swap::discard_staged);
+
+    let had_old = dir.exists();
+    if had_old {
+        if let Err(err) = std::fs::rename(dir, &backup) {
+            let _ = std::fs::remove_dir_all(&staging);
             return Err(err);
         }
     }
-    // Everything new is in place; leftover backups are only clutter.
-    swaps.iter().for_each(Swap::drop_backup);
-    Ok(())
-}
-
-/// Writes every file to its swap's staging place.
-fn stage(
-    root: &Path,
-    prefix: &str,
-    files: &BTreeMap<String, &str>,
-    swaps: &[Swap],
-) -> io::Result<()> {
-    swaps.iter().for_each(Swap::discard_staged);
-    let folder = &swaps[0].staged;
-    std::fs::create_dir_all(folder)?;
-    for (name, text) in files {
-        let path = match name.strip_prefix(prefix) {
-            Some(inside) => folder.join(inside),
-            None => Swap::beside(root.join(name)).staged,
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+    if let Err(err) = std::fs::rename(&staging, dir) {
+        if had_old {
+            let _ = std::fs::rename(&backup, dir);
         }
-        std::fs::write(&path, text)?;
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(err);
     }
-    Ok(())
+    Ok(Swapped {
+        dir: dir.to_path_buf(),
+        backup: had_old.then_some(backup),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn files<'a>(pairs: &[(&str, &'a str)]) -> BTreeMap<String, &'a str> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     fn scratch(name: &str) -> PathBuf {
@@ -267,15 +297,6 @@ mod tests {
         dir
     }
 
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
     #[test]
     fn reports_stale_missing_and_extra_then_writes_everything() {
         let root = scratch("report");
@@ -283,85 +304,83 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.rs"), "old\n").unwrap();
         std::fs::write(dir.join("extra.rs"), "x\n").unwrap();
-        std::fs::write(root.join("API.md"), "old api\n").unwrap();
-        let wanted = files(&[
-            ("generated/a.rs", "new\n"),
-            ("generated/mod.rs", "pub mod a;\n"),
-            ("API.md", "new api\n"),
-            ("NOTES.md", "notes\n"),
-        ]);
+        let wanted = files(&[("a.rs", "new\n"), ("mod.rs", "pub mod a;\n")]);
 
-        let report = sync(&root, "generated", &wanted, Mode::Check).unwrap();
-        let stale: Vec<&str> = report.stale.iter().map(|(n, _, _)| n.as_str()).collect();
-        assert_eq!(stale, ["API.md", "generated/a.rs"]);
-        assert_eq!(report.missing, ["NOTES.md", "generated/mod.rs"]);
-        assert_eq!(report.extra, ["generated/extra.rs"]);
+        let report = sync_dir(&dir, &wanted, Mode::Check).unwrap();
+        assert_eq!(report.stale.len(), 1);
+        assert_eq!(report.missing, ["mod.rs"]);
+        assert_eq!(report.extra, ["extra.rs"]);
         let rendered = report.render();
         assert!(rendered.contains("-old\n+new\n"), "{rendered}");
-        assert!(rendered.contains("+++ b/API.md"), "{rendered}");
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "old\n");
 
-        let report = sync(&root, "generated", &wanted, Mode::Write).unwrap();
-        assert_eq!(report.changed(), 5);
+        let report = sync_dir(&dir, &wanted, Mode::Write).unwrap();
+        assert_eq!(report.changed(), 3);
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "new\n");
-        assert_eq!(
-            std::fs::read_to_string(root.join("API.md")).unwrap(),
-            "new api\n"
-        );
         assert!(!dir.join("extra.rs").exists());
-        assert!(
-            sync(&root, "generated", &wanted, Mode::Check)
-                .unwrap()
-                .is_clean()
-        );
-        // Nothing but the targets is left behind.
-        assert_eq!(names(&root), ["API.md", "NOTES.md", "generated"]);
+        assert!(sync_dir(&dir, &wanted, Mode::Check).unwrap().is_clean());
+        // Nothing but the target folder is left behind.
+        let names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["generated"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
-    fn a_failed_write_leaves_everything_untouched() {
+    fn a_failed_write_leaves_the_folder_untouched() {
         let root = scratch("atomic");
         let dir = root.join("generated");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.rs"), "old\n").unwrap();
-        std::fs::write(root.join("API.md"), "old api\n").unwrap();
-        // A file name that cannot be created (a path through a file being
-        // written) makes staging fail after other files were written.
-        let wanted = files(&[
-            ("API.md", "new api\n"),
-            ("generated/a.rs", "new\n"),
-            ("generated/a.rs/b.rs", "x\n"),
-        ]);
-        assert!(sync(&root, "generated", &wanted, Mode::Write).is_err());
+        // A file name that cannot be created (a path through an existing
+        // file) makes the staging write fail half way.
+        let wanted = files(&[("a.rs", "new\n"), ("a.rs/b.rs", "x\n")]);
+        assert!(sync_dir(&dir, &wanted, Mode::Write).is_err());
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "old\n");
-        assert_eq!(
-            std::fs::read_to_string(root.join("API.md")).unwrap(),
-            "old api\n"
-        );
-        assert_eq!(names(&root), ["API.md", "generated"]);
+        let names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["generated"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
-    fn a_failed_swap_is_rolled_back() {
-        let root = scratch("rollback");
+    fn singles_are_written_with_the_folder_or_not_at_all() {
+        let root = scratch("singles");
         let dir = root.join("generated");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.rs"), "old\n").unwrap();
-        std::fs::write(root.join("API.md"), "old api\n").unwrap();
-        // A non-empty folder where the old `API.md` would be moved aside
-        // makes that swap fail after the folder was already swapped in.
-        let blocker = format!(".API.md.old-{}", std::process::id());
-        std::fs::create_dir_all(root.join(&blocker).join("in-the-way")).unwrap();
-        let wanted = files(&[("API.md", "new api\n"), ("generated/a.rs", "new\n")]);
-        assert!(sync(&root, "generated", &wanted, Mode::Write).is_err());
-        assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "old\n");
-        assert_eq!(
-            std::fs::read_to_string(root.join("API.md")).unwrap(),
-            "old api\n"
-        );
-        assert_eq!(names(&root), [blocker.as_str(), "API.md", "generated"]);
+        std::fs::write(root.join("Cargo.toml"), "old = []\n").unwrap();
+        let manifest = |text: &str| Single {
+            name: "Cargo.toml".to_owned(),
+            path: root.join("Cargo.toml"),
+            text: text.to_owned(),
+        };
+        let wanted = files(&[("a.rs", "new\n")]);
+
+        let report = sync(&dir, &wanted, &[manifest("new = []\n")], Mode::Check).unwrap();
+        assert_eq!(report.changed(), 2);
+        assert!(report.render().contains("b/Cargo.toml"));
+
+        // A folder write that fails leaves the manifest alone too.
+        let broken = files(&[("a.rs", "new\n"), ("a.rs/b.rs", "x\n")]);
+        assert!(sync(&dir, &broken, &[manifest("new = []\n")], Mode::Write).is_err());
+        let read = |p: PathBuf| std::fs::read_to_string(p).unwrap();
+        assert_eq!(read(root.join("Cargo.toml")), "old = []\n");
+        assert_eq!(read(dir.join("a.rs")), "old\n");
+
+        sync(&dir, &wanted, &[manifest("new = []\n")], Mode::Write).unwrap();
+        assert_eq!(read(root.join("Cargo.toml")), "new = []\n");
+        assert_eq!(read(dir.join("a.rs")), "new\n");
+        let mut names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["Cargo.toml", "generated"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -5,20 +5,22 @@
 //! Every problem is reported with its location, and lowering goes on after an
 //! error so that one run shows all of a file's problems.
 
+mod merge;
 mod skeleton;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use self::types::{NamedShape, Types, Variant};
-use crate::diagnostic::{Diagnostic, SourceFile};
+use self::merge::Patch;
+use self::types::Types;
+use crate::diagnostic::{Diagnostic, Lint, SourceFile};
 use crate::ir::{
     Api, Area, Endpoint, Method, Output, Param, PathPart, PathTemplate, Response, Shape, Status,
     StructDef, TypeDef, TypeRef, UnionDef,
 };
 use crate::naming::{self, Namespace};
-use crate::overlay::{Overlay, OverlayBody, OverlayEndpoint};
+use crate::overlay::Overlay;
 use crate::parse::{RawEndpoint, RawResponse, Spanned, SpecDoc};
 use crate::rustdoc;
 
@@ -64,6 +66,7 @@ pub fn lower(inputs: &[Input<'_>]) -> (Api, Vec<Diagnostic>) {
         if let Some(mut area) = area {
             area.module = modules.claim(&area.module, "api");
             area.handle = naming::type_name(&area.module);
+            area.feature = naming::feature_name(&area.module);
             areas.push(area);
         }
     }
@@ -78,17 +81,19 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         overlay,
     } = input;
     let title = doc.title.as_ref()?;
-    let Some(module) = naming::module_name(&title.value) else {
+    if title.value.is_empty() {
+        diags.push(source.error(title.span.clone(), "the `#` title is empty"));
+        return None;
+    }
+    // The module (and the feature) are named after the file, which the
+    // maintainers choose, so an upstream retitle renames nothing.
+    let stem = file_stem(source.path());
+    let Some(module) = naming::module_name(stem) else {
         diags.push(source.error(
-            title.span.clone(),
-            if title.value.is_empty() {
-                "the `#` title is empty".to_owned()
-            } else {
-                format!(
-                    "the title `{}` gives no module name; it needs an ASCII letter or digit",
-                    title.value
-                )
-            },
+            0..0,
+            format!(
+                "the file name `{stem}` gives no module name; it needs an ASCII letter or digit"
+            ),
         ));
         return None;
     };
@@ -106,6 +111,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
     lowering.prepare_overlay(&title.value, &handle);
     if doc.endpoints.is_empty() {
         lowering.warning(
+            Lint::EmptyDocument,
             title.span.clone(),
             "this document has no `##` endpoints; its module will be empty",
         );
@@ -139,6 +145,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         source: source.path().to_owned(),
         title: title.value.clone(),
         title_doc: rustdoc::sanitize(&title.value),
+        feature: naming::feature_name(&module),
         module,
         handle,
         doc: rustdoc::sanitize(&doc.intro),
@@ -167,182 +174,13 @@ impl<'a> AreaLowering<'a> {
         self.diags.push(self.source.error(span, message));
     }
 
-    fn warning(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.diags.push(self.source.warning(span, message));
+    fn warning(&mut self, lint: Lint, span: Range<usize>, message: impl Into<String>) {
+        self.diags.push(self.source.warning(lint, span, message));
     }
 
     fn overlay_error(&mut self, span: Range<usize>, message: impl Into<String>) {
         if let Some((source, _)) = self.overlay {
             self.diags.push(source.error(span, message));
-        }
-    }
-
-    /// Reads the overlay's title and types, and reserves every name it gives.
-    fn prepare_overlay(&mut self, title: &str, handle: &str) {
-        let Some((source, overlay)) = self.overlay else {
-            return;
-        };
-        self.matched = vec![false; overlay.endpoints.len()];
-        if let Some(overlay_title) = &overlay.title {
-            if overlay_title.value != title {
-                self.overlay_error(
-                    overlay_title.span.clone(),
-                    format!("the overlay's title must be the document's: `{title}`"),
-                );
-            }
-        }
-        let mut given: Vec<Spanned<String>> = Vec::new();
-        for ty in &overlay.types {
-            given.push(ty.name.clone());
-            self.overlay_types.insert(ty.name.value.clone());
-        }
-        for endpoint in &overlay.endpoints {
-            for body in [&endpoint.request_body, &endpoint.query]
-                .into_iter()
-                .flatten()
-            {
-                given.extend(body.name.clone());
-                given.extend(body.variants.iter().filter_map(|v| v.name.clone()));
-            }
-            given.extend(endpoint.responses.iter().filter_map(|r| r.name.clone()));
-        }
-        for ty in &overlay.types {
-            given.extend(ty.body.variants.iter().filter_map(|v| v.name.clone()));
-        }
-        let mut seen = BTreeSet::new();
-        for name in &given {
-            let valid = naming::type_name(&name.value) == name.value;
-            if !valid {
-                self.overlay_error(
-                    name.span.clone(),
-                    format!(
-                        "type name `{}` must be PascalCase, e.g. `{}`",
-                        name.value,
-                        naming::type_name(&name.value)
-                    ),
-                );
-            } else if name.value == handle || !seen.insert(name.value.clone()) {
-                self.overlay_error(
-                    name.span.clone(),
-                    format!("the type name `{}` is given twice", name.value),
-                );
-            }
-        }
-        let mut named = BTreeMap::new();
-        for ty in &overlay.types {
-            if let Some(shape) = self.overlay_shape(source, &ty.name.value, &ty.body) {
-                named.insert(ty.name.value.clone(), shape);
-            }
-        }
-        let reserved: Vec<&str> = std::iter::once(handle)
-            .chain(seen.iter().map(String::as_str))
-            .collect();
-        self.types = Types::new(&reserved, named);
-        // Every declared type is generated, used or not.
-        for ty in &overlay.types {
-            self.types.type_of(
-                &Shape::Named(ty.name.value.clone()),
-                &ty.name.value,
-                true,
-                "",
-            );
-        }
-    }
-
-    /// A body section's shape: one fence, or variants.
-    fn overlay_shape(
-        &mut self,
-        source: &SourceFile,
-        name: &str,
-        body: &OverlayBody,
-    ) -> Option<NamedShape> {
-        if !body.doc.is_empty() {
-            self.type_docs
-                .insert(name.to_owned(), rustdoc::sanitize(&body.doc));
-        }
-        if body.variants.is_empty() {
-            let Some(fence) = &body.fence else {
-                self.overlay_error(body.span.clone(), "expected a `json` fence with the shape");
-                return None;
-            };
-            let shape = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
-                .ok()??;
-            return Some(NamedShape::Plain(shape));
-        }
-        if let Some(fence) = &body.fence {
-            self.overlay_error(
-                fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
-                "a fence before the `####` variants; give either one fence or one fence per variant",
-            );
-        }
-        let mut variants = Vec::new();
-        for variant in &body.variants {
-            let Some(fence) = &variant.fence else {
-                self.overlay_error(
-                    variant.label.span.clone(),
-                    "expected a `json` fence with this variant's shape",
-                );
-                continue;
-            };
-            let Ok(Some(shape)) =
-                skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
-            else {
-                continue;
-            };
-            let label = variant.label.value.clone();
-            let struct_name = variant.name.as_ref().map_or_else(
-                || format!("{name}{}", naming::type_name(&label)),
-                |n| n.value.clone(),
-            );
-            if !variant.doc.is_empty() {
-                self.type_docs
-                    .insert(struct_name.clone(), rustdoc::sanitize(&variant.doc));
-            }
-            variants.push(Variant {
-                label,
-                name: struct_name,
-                shape,
-            });
-        }
-        Some(NamedShape::OneOf(variants))
-    }
-
-    /// The overlay endpoint for `method path`, marked as matched.
-    fn overlay_endpoint(
-        &mut self,
-        method: Method,
-        path: &str,
-    ) -> Option<(&'a SourceFile, &'a OverlayEndpoint)> {
-        let (source, overlay) = self.overlay?;
-        let index = overlay.endpoints.iter().position(|e| {
-            e.method
-                .as_ref()
-                .is_some_and(|m| m.value == method.as_str())
-                && e.path.as_ref().is_some_and(|p| p.value == path)
-        })?;
-        self.matched[index] = true;
-        Some((source, &overlay.endpoints[index]))
-    }
-
-    fn report_unmatched(&mut self) {
-        let Some((source, overlay)) = self.overlay else {
-            return;
-        };
-        for (endpoint, matched) in overlay.endpoints.iter().zip(self.matched.clone()) {
-            if matched {
-                continue;
-            }
-            let message = match (&endpoint.method, &endpoint.path) {
-                (Some(m), Some(p)) => format!(
-                    "`{} {}` matches no endpoint of {}",
-                    m.value,
-                    p.value,
-                    self.source.path()
-                ),
-                _ => "an overlay endpoint needs its method line (**METHOD** `/path`) to match the document".to_owned(),
-            };
-            self.diags
-                .push(source.error(endpoint.title.span.clone(), message));
         }
     }
 
@@ -362,6 +200,7 @@ impl<'a> AreaLowering<'a> {
                 .any(|r| r.status.value.to_ascii_lowercase() == status)
             {
                 self.warning(
+                    Lint::RepeatedStatus,
                     response.status.span.clone(),
                     format!(
                         "status `{}` is listed twice for this endpoint; the first one is used",
@@ -394,7 +233,7 @@ impl<'a> AreaLowering<'a> {
                 method.as_str(),
                 path.template
             );
-            self.warning(raw.title.span.clone(), message);
+            self.warning(Lint::RepeatedRoute, raw.title.span.clone(), message);
         } else {
             self.routes
                 .insert((method, path.template.clone()), raw.title.value.clone());
@@ -407,7 +246,12 @@ impl<'a> AreaLowering<'a> {
         if let Some((source, overlay)) = self.overlay_endpoint(method, &path.template) {
             patch = self.apply_overlay(source, overlay, &pascal, &rust_name, &mut responses);
         }
-        let output = self.output(&rust_name, &responses, &patch.names);
+        let output = if patch.accept.is_some() {
+            // The overlay names a media type: the body is not JSON.
+            Output::Raw
+        } else {
+            self.output(raw, &rust_name, &responses, &patch.names)
+        };
         let doc = rustdoc::sanitize(&format!(
             "{}\n\n`{} {}`\n\n{}",
             raw.title.value,
@@ -428,104 +272,6 @@ impl<'a> AreaLowering<'a> {
             query: patch.query,
             accept: patch.accept,
         })
-    }
-
-    /// Merges an overlay endpoint into the documented responses and reads
-    /// its request body and query.
-    fn apply_overlay(
-        &mut self,
-        source: &SourceFile,
-        overlay: &OverlayEndpoint,
-        pascal: &str,
-        user: &str,
-        responses: &mut [Response],
-    ) -> Patch {
-        let mut patch = Patch::default();
-        for (body, default_name, slot) in [
-            (&overlay.request_body, format!("{pascal}Body"), 0),
-            (&overlay.query, format!("{pascal}Query"), 1),
-        ] {
-            let Some(body) = body else { continue };
-            let name = body.name.as_ref().map_or(default_name, |n| n.value.clone());
-            let exact = body.name.is_some();
-            let ty = match self.overlay_shape(source, &name, body) {
-                Some(NamedShape::Plain(shape)) => self.types.type_of(&shape, &name, exact, user),
-                Some(NamedShape::OneOf(variants)) => self.types.union(&name, &variants, user),
-                None => continue,
-            };
-            if slot == 0 {
-                patch.request_body = Some(ty);
-            } else {
-                patch.query = Some(ty);
-            }
-        }
-        for response in &overlay.responses {
-            let Some(status) = self.status_in(source, &response.status) else {
-                continue;
-            };
-            let Some(documented) = responses.iter_mut().find(|r| r.status == status) else {
-                let message = format!(
-                    "the document has no `{}` response for this endpoint",
-                    response.status.value
-                );
-                self.diags
-                    .push(source.error(response.status.span.clone(), message));
-                continue;
-            };
-            if let Some(accept) = &response.accept {
-                patch.accept = Some(accept.value.clone());
-            }
-            let Some(fence) = &response.fence else {
-                continue;
-            };
-            let Ok(Some(shape)) =
-                skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
-            else {
-                continue;
-            };
-            let fits = documented
-                .body
-                .as_ref()
-                .is_none_or(|doc| self.fits(doc, &shape));
-            if !fits && !response.replaces {
-                let message = format!(
-                    "this shape differs from the one {} documents for `{}`; add `> Override` under the status to replace it",
-                    self.source.path(),
-                    response.status.value
-                );
-                self.diags.push(source.error(
-                    fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
-                    message,
-                ));
-                continue;
-            }
-            if let Some(name) = &response.name {
-                patch.names.push((status, name.value.clone()));
-            }
-            documented.body = Some(shape);
-        }
-        patch
-    }
-
-    /// Does the overlay's `shape` refine the documented `doc` shape (same
-    /// fields and types; enums for strings; `null` in the doc fits anything)?
-    fn fits(&self, doc: &Shape, shape: &Shape) -> bool {
-        let shape = self.types.resolve(shape);
-        match (doc, shape) {
-            (Shape::Unknown, _) => true,
-            (Shape::String, Shape::Enum(_)) => true,
-            (Shape::EmptyObject, Shape::Object(_)) => true,
-            (Shape::Array(a), Shape::Array(b)) => self.fits(a, b),
-            (Shape::Object(a), Shape::Object(b)) => {
-                a.len() == b.len()
-                    && a.iter().all(|fa| {
-                        b.iter().any(|fb| {
-                            fb.wire_name == fa.wire_name && self.fits(&fa.shape, &fb.shape)
-                        })
-                    })
-            }
-            (a, b) => a == b,
-        }
     }
 
     fn error_count(&self) -> usize {
@@ -655,6 +401,7 @@ impl<'a> AreaLowering<'a> {
             Some(quote) if quote.code.as_deref() == Some("body[\"result\"]") => true,
             Some(quote) => {
                 self.warning(
+                    Lint::UnknownQuote,
                     quote.span.clone(),
                     format!(
                         "unrecognised quote \"{}\"; only \"Data is at `body[\"result\"]`\" is understood, so the body is taken whole",
@@ -668,12 +415,19 @@ impl<'a> AreaLowering<'a> {
             Some(fence) => skeleton::fence_shape(self.source, fence, self.diags, None).ok(),
             None => Some(None),
         };
-        Some(Response {
-            status: status?,
+        let status = status?;
+        let mut response = Response {
+            status,
             description: raw.description.clone(),
             data_at_result,
             body: body?,
-        })
+        };
+        if status.is_success() || status == Status::Default {
+            // A `default` is the success when it stands alone; for a failure
+            // the unwrapped body is just as true, and never decoded.
+            unwrap_envelope(&mut response);
+        }
+        Some(response)
     }
 
     fn status(&mut self, status: &Spanned<String>) -> Option<Status> {
@@ -714,11 +468,18 @@ impl<'a> AreaLowering<'a> {
         parsed
     }
 
-    /// Decides what a successful call returns.
     /// Decides what a successful call returns. `names` are type names an
     /// overlay gave to responses.
+    ///
+    /// The docs are read for every signal they give: a `> Data is at
+    /// body["result"]` quote means a JSON envelope even without an example;
+    /// a success without quote or example (a download) is raw; `101` is a
+    /// protocol switch (raw); an endpoint that documents no success at all
+    /// still gets a method, returning the `result` as untyped JSON, with a
+    /// warning.
     fn output(
         &mut self,
+        raw: &RawEndpoint,
         method: &str,
         responses: &[Response],
         names: &[(Status, String)],
@@ -726,13 +487,25 @@ impl<'a> AreaLowering<'a> {
         let mut successes: Vec<&Response> =
             responses.iter().filter(|r| r.status.is_success()).collect();
         if successes.is_empty() {
-            // With no documented success, a lone `default` describes it.
-            successes = responses
-                .iter()
-                .filter(|r| r.status == Status::Default)
-                .collect();
-            if successes.len() != 1 || responses.len() != 1 {
+            if responses.iter().any(|r| r.status == Status::Code(101)) {
                 return Output::Raw;
+            }
+            // With no documented success, a lone `default` with a body or
+            // a quote describes it.
+            match responses {
+                [only]
+                    if only.status == Status::Default
+                        && (only.body.is_some() || only.data_at_result) =>
+                {
+                    successes.push(only)
+                }
+                _ => {
+                    self.untyped_result(raw);
+                    return Output::Json {
+                        ty: TypeRef::Value,
+                        envelope: true,
+                    };
+                }
             }
         }
         if successes.iter().all(|r| r.status == Status::Code(204)) {
@@ -744,7 +517,14 @@ impl<'a> AreaLowering<'a> {
             .filter(|r| r.body.is_some())
             .collect();
         let Some(first) = with_body.first() else {
-            return Output::Raw;
+            return if successes.iter().any(|r| r.data_at_result) {
+                Output::Json {
+                    ty: TypeRef::Value,
+                    envelope: true,
+                }
+            } else {
+                Output::Raw
+            };
         };
         let envelope = first.data_at_result;
         let same = with_body
@@ -771,14 +551,58 @@ impl<'a> AreaLowering<'a> {
         let ty = self.types.type_of(&shape, &hint, given.is_some(), method);
         Output::Json { ty, envelope }
     }
+
+    /// Warns that `raw` documents no success, at the place that says so.
+    fn untyped_result(&mut self, raw: &RawEndpoint) {
+        let title = &raw.title.value;
+        let (span, what) = match &raw.responses_heading {
+            None => (
+                raw.title.span.clone(),
+                "has no `### Responses` section".to_owned(),
+            ),
+            Some(heading) if raw.responses.is_empty() => (
+                heading.clone(),
+                "lists no responses under `### Responses`".to_owned(),
+            ),
+            Some(heading) => (
+                heading.clone(),
+                "documents no success (2xx) response".to_owned(),
+            ),
+        };
+        self.warning(
+            Lint::UntypedResult,
+            span,
+            format!(
+                "endpoint `{title}` {what}; its method returns the envelope's `result` as untyped JSON (`serde_json::Value`)"
+            ),
+        );
+    }
 }
 
-/// What an overlay adds to one endpoint.
-#[derive(Debug, Default)]
-struct Patch {
-    request_body: Option<TypeRef>,
-    query: Option<TypeRef>,
-    accept: Option<String>,
-    /// Type names given to responses.
-    names: Vec<(Status, String)>,
+/// An example that shows the whole Cloudflare envelope (`success`, `errors`,
+/// `messages` and `result`) documents its `result`: the response becomes
+/// that, as if the `> Data is at body["result"]` quote had been there.
+fn unwrap_envelope(response: &mut Response) {
+    let Some(Shape::Object(fields)) = &mut response.body else {
+        return;
+    };
+    let has = |key: &str| fields.iter().any(|f| f.wire_name == key);
+    if !["success", "errors", "messages", "result"]
+        .iter()
+        .all(|k| has(k))
+    {
+        return;
+    }
+    let result = fields.iter().position(|f| f.wire_name == "result");
+    if let Some(index) = result {
+        let result = fields.swap_remove(index);
+        response.body = Some(result.shape);
+        response.data_at_result = true;
+    }
+}
+
+/// `spec/dns-records-for-a-zone.md` → `dns-records-for-a-zone`.
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.strip_suffix(".md").unwrap_or(name)
 }

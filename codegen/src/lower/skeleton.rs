@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Lint, SourceFile};
 use crate::ir::{Field, Shape};
 use crate::parse::Fence;
 
@@ -66,9 +66,11 @@ pub(super) fn fence_shape(
     }
     if leaf.required {
         let span = fence.content_start..fence.content_start;
-        reader
-            .diags
-            .push(source.warning(span, "`required` only has a meaning on an object's field"));
+        reader.diags.push(source.warning(
+            Lint::MisplacedRequired,
+            span,
+            "`required` only has a meaning on an object's field",
+        ));
     }
     Ok(Some(leaf.shape))
 }
@@ -360,10 +362,11 @@ impl Reader<'_> {
                 let written = self.text(&span);
                 let integer = n.is_i64() || n.is_u64();
                 let kind = if integer { "an integer" } else { "a number" };
-                self.diags.push(
-                    self.source
-                        .warning(span, format!("literal value {written} read as {kind}")),
-                );
+                self.diags.push(self.source.warning(
+                    Lint::LiteralValue,
+                    span,
+                    format!("literal value {written} read as {kind}"),
+                ));
                 if integer {
                     Shape::Integer
                 } else {
@@ -373,10 +376,11 @@ impl Reader<'_> {
             }
             Json::Bool(b) => {
                 let span = self.next_token();
-                self.diags.push(
-                    self.source
-                        .warning(span, format!("literal value {b} read as a boolean")),
-                );
+                self.diags.push(self.source.warning(
+                    Lint::LiteralValue,
+                    span,
+                    format!("literal value {b} read as a boolean"),
+                ));
                 Shape::Boolean.into()
             }
             Json::Array(items) => {
@@ -384,7 +388,8 @@ impl Reader<'_> {
                 match items.as_slice() {
                     [] => {
                         let message = "an empty array; its elements are read as unknown (`null`)";
-                        self.diags.push(self.source.warning(span, message));
+                        self.diags
+                            .push(self.source.warning(Lint::LiteralValue, span, message));
                         Shape::Array(Box::new(Shape::Unknown)).into()
                     }
                     [item] => Shape::Array(Box::new(self.shape(item).shape)).into(),
@@ -436,10 +441,11 @@ impl Reader<'_> {
             .and_then(|s| s.strip_suffix('*'))
             .filter(|s| !s.is_empty());
         let Some(inner) = inner else {
-            self.diags.push(
-                self.source
-                    .warning(span, format!("literal value {token} read as a string")),
-            );
+            self.diags.push(self.source.warning(
+                Lint::LiteralValue,
+                span,
+                format!("literal value {token} read as a string"),
+            ));
             return Shape::String.into();
         };
         let basic = match inner {

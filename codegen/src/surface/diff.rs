@@ -3,7 +3,8 @@
 //! breaking or additive.
 //!
 //! Pairing:
-//! - areas by module, then by source file (a retitled document: renamed);
+//! - areas by module, then by endpoints (a renamed document keeps most of
+//!   its endpoints: renamed);
 //! - methods by name and endpoint, then by endpoint alone (a retitled
 //!   endpoint: renamed), then by name alone (the endpoint moved);
 //! - types by name, then a removed and an added type are one renamed type
@@ -33,13 +34,14 @@ use super::report::{Change, ChangeKind, ItemKind, Report};
 use super::{
     AreaSurface, EnumSurface, MethodSurface, StructSurface, Surface, TypeSurface, UnionSurface,
 };
+use crate::ir::Method;
 
 /// The API change report from `old` to `new`.
 pub fn diff(old: &Surface, new: &Surface) -> Report {
     let mut changes = Vec::new();
     let mut areas = Pairing::new(old.areas.keys(), new.areas.keys());
     areas.pair_by(|o, n| o == n);
-    areas.pair_by(|o, n| old.areas[o].source == new.areas[n].source);
+    pair_areas_by_endpoints(&mut areas, old, new);
     for module in &areas.old_left {
         changes.push(Change {
             path: module.clone(),
@@ -74,19 +76,62 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
                 old: Some(old_module.clone()),
                 ..area.base()
             });
-        } else if area.old.handle != area.new.handle {
-            area.change(Change {
-                path: module.clone(),
-                reason: "handle type renamed".to_owned(),
-                old: Some(area.old.handle.clone()),
-                new: Some(area.new.handle.clone()),
-                ..area.base()
-            });
+        } else {
+            // Both follow the module's name today; should that change, users
+            // still name them.
+            for (reason, old, new) in [
+                ("handle type renamed", &area.old.handle, &area.new.handle),
+                (
+                    "cargo feature renamed",
+                    &area.old.feature,
+                    &area.new.feature,
+                ),
+            ] {
+                if old != new {
+                    area.change(Change {
+                        path: module.clone(),
+                        reason: reason.to_owned(),
+                        old: Some(old.clone()),
+                        new: Some(new.clone()),
+                        ..area.base()
+                    });
+                }
+            }
         }
         area.run();
     }
     changes.sort();
     Report { changes }
+}
+
+/// Pairs a removed area with the added area that has most of its endpoints
+/// (a document renamed, its module and feature with it), if one has more
+/// than half of them.
+fn pair_areas_by_endpoints(areas: &mut Pairing, old: &Surface, new: &Surface) {
+    let endpoints = |area: &AreaSurface| -> BTreeSet<(Method, String)> {
+        area.methods.values().map(MethodSurface::endpoint).collect()
+    };
+    let news: Vec<(String, BTreeSet<(Method, String)>)> = areas
+        .new_left
+        .iter()
+        .map(|n| (n.clone(), endpoints(&new.areas[n])))
+        .collect();
+    for o in areas.old_left.clone() {
+        let mine = endpoints(&old.areas[&o]);
+        let best = news
+            .iter()
+            .filter(|(n, _)| areas.new_left.contains(n))
+            .map(|(n, theirs)| (mine.intersection(theirs).count(), n))
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)));
+        if let Some((shared, n)) = best {
+            if shared * 2 > mine.len() {
+                let n = n.clone();
+                areas.old_left.remove(&o);
+                areas.new_left.remove(&n);
+                areas.pairs.push((o, n));
+            }
+        }
+    }
 }
 
 /// The comparison of one area with its old self.
@@ -737,7 +782,7 @@ mod tests {
     }
 
     fn check(old: &str, new: &str, expected: &[&str]) {
-        let head = "a area A \"a.md\"\n";
+        let head = "a area A feature \"a\"\n";
         let report = diff(
             &surface(&format!("{head}{old}")),
             &surface(&format!("{head}{new}")),
@@ -791,8 +836,8 @@ mod tests {
 
     #[test]
     fn a_renamed_handle_is_breaking() {
-        let old = surface("a area A \"a.md\"\n");
-        let new = surface("a area B \"a.md\"\n");
+        let old = surface("a area A feature \"a\"\n");
+        let new = surface("a area B feature \"a\"\n");
         let report = diff(&old, &new);
         assert_eq!(report.changes.len(), 1);
         assert_eq!(

@@ -8,7 +8,7 @@
 //! values) is written as a JSON string, so no spelling can break a line.
 //!
 //! ```text
-//! area     AREA area HANDLE "source.md"
+//! area     AREA area HANDLE feature "cargo-feature"
 //! method   AREA::HANDLE::METHOD method GET "/path/{id}" fn METHOD(&self, id: &str) -> Request<…>
 //! struct   AREA::TYPE struct Default | AREA::TYPE struct new(a: T, …)
 //! field    AREA::TYPE::FIELD field "wire" required|optional TYPE
@@ -57,11 +57,11 @@ pub(super) fn render(surface: &Surface) -> String {
     for (module, area) in &surface.areas {
         let AreaSurface {
             handle,
-            source,
+            feature,
             methods,
             types,
         } = area;
-        let _ = writeln!(out, "{module} area {handle} {}", Quoted(source));
+        let _ = writeln!(out, "{module} area {handle} feature {}", Quoted(feature));
         let mut handle_done = false;
         for (name, ty) in types {
             if !handle_done && handle.as_str() < name.as_str() {
@@ -309,10 +309,13 @@ impl Reader<'_> {
 
     fn area(&mut self, module: &str, cursor: &mut Cursor) -> Result<(), String> {
         let handle = cursor.word().ok_or("expected the handle type")?;
-        let source = cursor.string().ok_or("expected the source file name")?;
+        let feature = (cursor.word() == Some("feature"))
+            .then(|| cursor.string())
+            .flatten()
+            .ok_or("expected `feature \"…\"`")?;
         let area = AreaSurface {
             handle: handle.to_owned(),
-            source,
+            feature,
             methods: BTreeMap::new(),
             types: BTreeMap::new(),
         };
@@ -556,7 +559,7 @@ mod tests {
     #[test]
     fn hand_edits_are_located() {
         let text = format!(
-            "{HEADER}\n{FENCE}\nthings area Things \"things.md\"\nthings::Thing::id field \"id\" required String\nthings::Things::get method GTE \"/x\" fn get(&self) -> Request<Raw>\n```\n"
+            "{HEADER}\n{FENCE}\nthings area Things feature \"things\"\nthings::Thing::id field \"id\" required String\nthings::Things::get method GTE \"/x\" fn get(&self) -> Request<Raw>\n```\n"
         );
         let err = parse(&SourceFile::new("API.md", &text)).unwrap_err();
         let messages: Vec<String> = err

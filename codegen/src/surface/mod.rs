@@ -52,9 +52,9 @@ pub struct Surface {
 pub struct AreaSurface {
     /// The handle type, e.g. `MagicPcapCollection`.
     pub handle: String,
-    /// File name of the source document, without its folder: an area whose
-    /// `#` title changed is still the same document.
-    pub source: String,
+    /// The cargo feature that turns the area on, e.g. `magic-pcap-collection`:
+    /// users name it in their `Cargo.toml`.
+    pub feature: String,
     /// Endpoint methods by Rust name.
     pub methods: BTreeMap<String, MethodSurface>,
     /// Types by Rust name.
@@ -213,10 +213,13 @@ impl Surface {
 
 fn area_surface(area: &Area) -> AreaSurface {
     let Area {
-        source,
+        // The module is named after the source file; the file itself is not
+        // something callers name.
+        source: _,
         title: _,
         title_doc: _,
         module: _,
+        feature,
         handle,
         doc: _,
         endpoints,
@@ -266,10 +269,9 @@ fn area_surface(area: &Area) -> AreaSurface {
         .iter()
         .map(|def| (def.name().to_owned(), type_surface(def, &fixed, &mut texts)))
         .collect();
-    let source = source.rsplit(['/', '\\']).next().unwrap_or(source);
     AreaSurface {
         handle: handle.clone(),
-        source: source.to_owned(),
+        feature: feature.clone(),
         methods,
         types,
     }

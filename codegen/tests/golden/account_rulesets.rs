@@ -25,7 +25,7 @@ impl AccountRulesets {
     pub fn create_an_account_ruleset(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -45,7 +45,7 @@ impl AccountRulesets {
     pub fn list_account_rulesets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,7 +66,7 @@ impl AccountRulesets {
         &self,
         account_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -89,7 +89,7 @@ impl AccountRulesets {
         &self,
         account_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -112,7 +112,7 @@ impl AccountRulesets {
         &self,
         account_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -136,7 +136,7 @@ impl AccountRulesets {
         account_id: &str,
         ruleset_phase: &str,
         ruleset_version: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -160,7 +160,7 @@ impl AccountRulesets {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -182,7 +182,7 @@ impl AccountRulesets {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -226,7 +226,7 @@ impl AccountRulesets {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -250,7 +250,7 @@ impl AccountRulesets {
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -275,7 +275,7 @@ impl AccountRulesets {
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -299,7 +299,7 @@ impl AccountRulesets {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -323,7 +323,7 @@ impl AccountRulesets {
         account_id: &str,
         ruleset_id: &str,
         ruleset_version: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -374,7 +374,7 @@ impl AccountRulesets {
         ruleset_id: &str,
         ruleset_version: &str,
         rule_tag: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

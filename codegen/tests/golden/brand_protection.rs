@@ -25,7 +25,7 @@ impl BrandProtection {
     pub fn update_alerts_on_submitted_domains_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -45,7 +45,7 @@ impl BrandProtection {
     pub fn read_all_alerts_on_submitted_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +65,7 @@ impl BrandProtection {
     pub fn update_verification_statuses_of_tracked_urls_to_awaiting_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -85,7 +85,7 @@ impl BrandProtection {
     pub fn update_verification_statuses_of_tracked_urls_to_disproven_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -105,7 +105,7 @@ impl BrandProtection {
     pub fn update_verification_statuses_of_tracked_urls_to_confirmed_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -125,7 +125,7 @@ impl BrandProtection {
     pub fn create_new_brands(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -145,7 +145,7 @@ impl BrandProtection {
     pub fn read_all_brands(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -165,7 +165,7 @@ impl BrandProtection {
     pub fn delete_brands_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -185,7 +185,7 @@ impl BrandProtection {
     pub fn create_new_patterns_for_brands_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -205,7 +205,7 @@ impl BrandProtection {
     pub fn read_patterns_for_brands_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -225,7 +225,7 @@ impl BrandProtection {
     pub fn delete_patterns_for_brands_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -245,7 +245,7 @@ impl BrandProtection {
     pub fn update_verification_statuses_of_submitted_urls_to_awaiting_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -265,7 +265,7 @@ impl BrandProtection {
     pub fn read_submitted_domains_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -285,7 +285,7 @@ impl BrandProtection {
     pub fn read_recent_url_submissions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -305,7 +305,7 @@ impl BrandProtection {
     pub fn update_verification_statuses_of_submitted_urls_to_disproven_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -325,7 +325,7 @@ impl BrandProtection {
     pub fn read_url_submissions_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -365,7 +365,7 @@ impl BrandProtection {
     pub fn read_submitted_domains_by_pattern(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -386,10 +386,8 @@ impl BrandProtection {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
+        crate::runtime::List<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > {
         crate::runtime::Request::new(
@@ -411,7 +409,7 @@ impl BrandProtection {
     pub fn update_verification_statuses_of_submitted_urls_to_confirmed_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -428,7 +426,7 @@ impl BrandProtection {
     /// `POST /internal/submit`
     pub fn internal_route_for_testing_url_submissions(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -441,7 +439,9 @@ impl BrandProtection {
     /// `GET /live`
     ///
     /// Return a success message after running liveness checks
-    pub fn run_liveness_checks(&self) -> crate::runtime::Request<crate::runtime::Raw> {
+    pub fn run_liveness_checks(
+        &self,
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -454,7 +454,9 @@ impl BrandProtection {
     /// `GET /ready`
     ///
     /// Return a success message after running readiness checks
-    pub fn run_readiness_checks(&self) -> crate::runtime::Request<crate::runtime::Raw> {
+    pub fn run_readiness_checks(
+        &self,
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -45,9 +45,7 @@ impl IpAddressManagementAddressMaps {
     pub fn list_address_maps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<ListAddressMapsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ListAddressMapsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

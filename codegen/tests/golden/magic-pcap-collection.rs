@@ -45,9 +45,7 @@ impl MagicPcapCollection {
     pub fn list_packet_capture_requests(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<::serde_json::Value>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,7 +88,7 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<AddBucketsForFullPacketCapturesResponse>>,
+        crate::runtime::List<AddBucketsForFullPacketCapturesResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -178,7 +176,7 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
         pcap_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -26,7 +26,7 @@ impl UrlScannerDeprecated {
         &self,
         account_id: &str,
         response_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Raw> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -38,9 +38,7 @@ impl Zone {
     /// is currently not allowed.
     pub fn list_zones(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::vec::Vec<CreateZoneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateZoneResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -46,7 +46,7 @@ impl MagicPcapCollection {
     pub fn list_packet_capture_requests(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PcapRequest>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PcapRequest>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -88,7 +88,7 @@ impl MagicPcapCollection {
     pub fn list_pcaps_bucket_ownership(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::vec::Vec<PcapsOwnership>>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PcapsOwnership>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::{Fetched, FetchedBody, ResponseMeta, cf_ray};
+use super::{Fetched, FetchedBody, ResponseMeta, ResultInfo, cf_ray};
 use crate::error::{ApiError, ApiMessage, Error, Result, body_snippet};
 use reqwest::Method;
 
@@ -31,6 +31,8 @@ struct Probe<'a> {
     errors: Option<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
     messages: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    result_info: Option<&'a RawValue>,
 }
 
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
@@ -75,10 +77,11 @@ impl Probe<'_> {
 
 impl Fetched {
     /// The JSON text the output value is decoded from: the envelope's
-    /// `result` (or `null`), or the whole body.
-    pub(super) fn json_text(&self, shape: Shape) -> Result<&str> {
+    /// `result` (or `null`), or the whole body; and the body's top-level
+    /// `result_info`, when it is an object.
+    pub(super) fn json_text(&self, shape: Shape) -> Result<(&str, Option<ResultInfo>)> {
         let FetchedBody::Buffered(body) = &self.body else {
-            return Ok("null");
+            return Ok(("null", None));
         };
         let text = match std::str::from_utf8(body) {
             Ok(text) => text,
@@ -91,10 +94,10 @@ impl Fetched {
             }
         };
         if text.trim().is_empty() {
-            return Ok("null");
+            return Ok(("null", None));
         }
         let Some(probe) = Probe::of(text) else {
-            return Ok(text);
+            return Ok((text, None));
         };
         let failed = match shape {
             Shape::Envelope => probe.is_envelope() && probe.said_failure(),
@@ -107,11 +110,23 @@ impl Fetched {
             }
             return Err(api.into());
         }
+        let info = probe
+            .result_info
+            .and_then(|raw| ResultInfo::from_json(raw.get()));
         match shape {
             Shape::Envelope if probe.is_envelope() => {
-                Ok(probe.result.map_or("null", |raw| raw.get()))
+                Ok((probe.result.map_or("null", |raw| raw.get()), info))
             }
-            _ => Ok(text),
+            _ => Ok((text, info)),
+        }
+    }
+
+    /// The buffered body as text, for a decoder that reads it in one pass
+    /// and falls back to [`json_text`](Self::json_text) when it cannot.
+    pub(super) fn body_text(&self) -> Option<&str> {
+        match &self.body {
+            FetchedBody::Buffered(body) => std::str::from_utf8(body).ok(),
+            FetchedBody::Streaming(_) => None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! What generated code calls into: [`Request`], [`PathPart`], the output kinds
-//! ([`Json`], [`Bare`], [`NoContent`], [`Raw`]) and the re-exported HTTP types.
+//! ([`Json`], [`List`], [`Bare`], [`NoContent`], [`Raw`]) and the re-exported
+//! HTTP types.
 //!
 //! Generated methods only *describe* a request (`Request::new` with a method,
 //! a path template and its parts); everything else — URL building, headers,
@@ -20,13 +21,19 @@ use serde::de::DeserializeOwned;
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 
+pub use self::pages::{Items, List, Page, Pages};
 pub use self::raw::{BodyStream, RawResponse};
+pub use self::result_info::ResultInfo;
+#[cfg(feature = "blocking")]
+pub use crate::blocking::{BlockingItems, BlockingPages};
 use crate::client::{Client, HeaderNames, is_secret_header};
 use crate::error::{Error, Result};
 
 mod decode;
+mod pages;
 mod path;
 mod raw;
+mod result_info;
 mod send;
 
 /// A boxed, `Send`, `'static` future: what awaiting a [`Request`] runs.
@@ -44,8 +51,9 @@ pub enum PathPart<'a> {
 
 /// A request being prepared; `.await` it to send it.
 ///
-/// `K` is the output kind ([`Json`], [`Bare`], [`NoContent`] or [`Raw`]) and
-/// decides what awaiting yields. The request owns a clone of the [`Client`],
+/// `K` is the output kind ([`Json`], [`List`], [`Bare`], [`NoContent`] or
+/// [`Raw`]) and decides what awaiting yields; a [`List`] request can also
+/// page through the whole list ([`Request::pages`]). The request owns a clone of the [`Client`],
 /// so the future is `Send + 'static` and can be spawned. Builder errors (a
 /// body that fails to serialize, an invalid header, an empty path parameter)
 /// are kept and returned when the request is awaited; nothing is sent then.
@@ -66,6 +74,8 @@ pub(crate) struct Parts {
     pub(crate) body: Option<(Bytes, HeaderValue)>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    /// The page cap of this request, for [`List`] outputs.
+    pub(crate) max_pages: Option<u32>,
     /// The first builder error; reported when the request is awaited.
     pub(crate) error: Option<Error>,
 }
@@ -85,7 +95,26 @@ impl Parts {
             body: None,
             timeout: None,
             max_retries: None,
+            max_pages: None,
             error,
+        }
+    }
+
+    /// The same request with another query string, to send again (the next
+    /// page). The builder error is not carried over: a request that has one
+    /// is never sent.
+    fn replay(&self, query: String) -> Parts {
+        Parts {
+            method: self.method.clone(),
+            template: self.template,
+            path: self.path.clone(),
+            query,
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            max_pages: self.max_pages,
+            error: None,
         }
     }
 
@@ -245,11 +274,12 @@ impl<K> fmt::Debug for Request<K> {
             .field("has_body", &self.parts.body.is_some())
             .field("timeout", &self.parts.timeout)
             .field("max_retries", &self.parts.max_retries)
+            .field("max_pages", &self.parts.max_pages)
             .finish_non_exhaustive()
     }
 }
 
-/// Status and headers of a successful response.
+/// Status and headers of a successful response, and its `result_info`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponseMeta {
@@ -257,12 +287,27 @@ pub struct ResponseMeta {
     pub status: StatusCode,
     /// Response headers.
     pub headers: HeaderMap,
+    result_info: Option<ResultInfo>,
 }
 
 impl ResponseMeta {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap) -> ResponseMeta {
+        ResponseMeta {
+            status,
+            headers,
+            result_info: None,
+        }
+    }
+
     /// The `cf-ray` header: the id Cloudflare support asks for.
     pub fn cf_ray(&self) -> Option<&str> {
         cf_ray(&self.headers)
+    }
+
+    /// The envelope's `result_info` (page numbers, counts, cursor), when the
+    /// body is a JSON object that has one.
+    pub fn result_info(&self) -> Option<&ResultInfo> {
+        self.result_info.as_ref()
     }
 }
 
@@ -282,7 +327,7 @@ mod sealed {
 }
 
 /// How a response body becomes the value a request yields. Implemented by
-/// [`Json`], [`Bare`], [`NoContent`] and [`Raw`] only.
+/// [`Json`], [`List`], [`Bare`], [`NoContent`] and [`Raw`] only.
 pub trait Output: sealed::Sealed + 'static {
     /// What awaiting the request yields.
     type Output: Send + 'static;
@@ -338,9 +383,9 @@ impl<T: DeserializeOwned + Send + 'static> Output for Json<T> {
     const STREAMING: bool = false;
 
     fn finish(fetched: Fetched) -> Result<(T, ResponseMeta)> {
-        let text = fetched.json_text(decode::Shape::Envelope)?;
+        let (text, info) = fetched.json_text(decode::Shape::Envelope)?;
         let value = serde_json::from_str(text).map_err(|e| fetched.decode_error(e))?;
-        Ok((value, fetched.into_meta()))
+        Ok((value, fetched.into_meta_with(info)))
     }
 }
 
@@ -349,9 +394,9 @@ impl<T: DeserializeOwned + Send + 'static> Output for Bare<T> {
     const STREAMING: bool = false;
 
     fn finish(fetched: Fetched) -> Result<(T, ResponseMeta)> {
-        let text = fetched.json_text(decode::Shape::Bare)?;
+        let (text, info) = fetched.json_text(decode::Shape::Bare)?;
         let value = serde_json::from_str(text).map_err(|e| fetched.decode_error(e))?;
-        Ok((value, fetched.into_meta()))
+        Ok((value, fetched.into_meta_with(info)))
     }
 }
 
@@ -402,6 +447,11 @@ impl fmt::Debug for Fetched {
 
 impl Fetched {
     fn into_meta(self) -> ResponseMeta {
+        self.meta
+    }
+
+    fn into_meta_with(mut self, result_info: Option<ResultInfo>) -> ResponseMeta {
+        self.meta.result_info = result_info;
         self.meta
     }
 

@@ -65,6 +65,7 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
         body,
         timeout,
         max_retries,
+        max_pages: _,
         error,
     } = parts;
     if let Some(error) = error {
@@ -208,7 +209,7 @@ async fn attempt_once(
     tracing::debug!(attempt = ctx.attempt, status = status.as_u16(), "response");
 
     if status.is_success() {
-        let meta = ResponseMeta { status, headers };
+        let meta = ResponseMeta::new(status, headers);
         let body = if streaming {
             FetchedBody::Streaming(response)
         } else {
@@ -231,7 +232,7 @@ async fn attempt_once(
     // Read the body even when the attempt will be retried: it is small, it
     // keeps the connection reusable, and the last attempt's error needs it.
     let body = read_error_body(&mut response, deadline).await;
-    let meta = ResponseMeta { status, headers };
+    let meta = ResponseMeta::new(status, headers);
     let api = status_error(ctx.method.clone(), ctx.template, &meta, &body);
     Err(Failure {
         error: api.into(),

@@ -1,7 +1,8 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1 for client tests.
 //!
 //! Each incoming request is recorded and answered with the next [`Reply`] of
-//! the script (or the fallback once the script is used up). Replies can be
+//! the script (or the fallback once the script is used up), or by a function
+//! of the request ([`Server::respond`], e.g. by its query string). Replies can be
 //! delayed, cut off mid-body, stall mid-body, or reset the connection, so the
 //! real reqwest/hyper stack of the client meets real faults. A body can also
 //! be generated on the fly ([`Reply::pattern`]), so a benchmark can serve a
@@ -187,6 +188,17 @@ impl Recorded {
         self.target.split('?').next().unwrap_or_default()
     }
 
+    /// The query string (without `?`; empty when there is none).
+    pub fn query(&self) -> &str {
+        self.target.split_once('?').map_or("", |(_, query)| query)
+    }
+
+    /// The first value of a query parameter, decoded.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(self.query()).unwrap();
+        pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
     /// The body parsed as JSON; panics with the body when it is not JSON.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
@@ -213,8 +225,13 @@ impl Recorded {
     }
 }
 
+/// Makes the reply to a request.
+type Responder = Box<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
 struct State {
     script: Mutex<VecDeque<Reply>>,
+    /// Answers once the script is used up, instead of `fallback`.
+    responder: Option<Responder>,
     fallback: Reply,
     requests: Mutex<Vec<Recorded>>,
 }
@@ -239,13 +256,30 @@ impl Server {
     }
 
     pub async fn with_fallback(script: impl IntoIterator<Item = Reply>, fallback: Reply) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = Arc::new(State {
+        Server::spawn(State {
             script: Mutex::new(script.into_iter().collect()),
+            responder: None,
             fallback,
             requests: Mutex::new(Vec::new()),
-        });
+        })
+        .await
+    }
+
+    /// Answers every request with `respond(request)`.
+    pub async fn respond(respond: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Server {
+        Server::spawn(State {
+            script: Mutex::new(VecDeque::new()),
+            responder: Some(Box::new(respond)),
+            fallback: Reply::status(500),
+            requests: Mutex::new(Vec::new()),
+        })
+        .await
+    }
+
+    async fn spawn(state: State) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(state);
         let accept_state = state.clone();
         let task = tokio::spawn(async move {
             loop {
@@ -289,13 +323,12 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
         let Some(request) = read_request(&mut stream, &mut buf).await else {
             return;
         };
+        let scripted = state.script.lock().unwrap().pop_front();
+        let reply = scripted.unwrap_or_else(|| match &state.responder {
+            Some(respond) => respond(&request),
+            None => state.fallback.clone(),
+        });
         state.requests.lock().unwrap().push(request);
-        let reply = state
-            .script
-            .lock()
-            .unwrap()
-            .pop_front()
-            .unwrap_or_else(|| state.fallback.clone());
         // A zero sleep still waits for the next timer tick (~1 ms), which
         // would dominate the latency of small requests in benchmarks.
         if !reply.delay.is_zero() {
