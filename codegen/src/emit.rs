@@ -13,8 +13,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Api, Area, Endpoint, EnumDef, EnumVariant, FieldDef, Output, PathPart, PathTemplate, StructDef,
-    TypeDef, TypeRef, UnionDef, UnionVariant,
+    Api, Area, Endpoint, EnumDef, EnumVariant, FieldDef, Output, Param, PathPart, PathTemplate,
+    StructDef, TypeDef, TypeRef, UnionDef, UnionVariant,
 };
 
 /// What the emitter needs to know beyond the IR.
@@ -166,16 +166,7 @@ fn emit_area(area: &Area) -> TokenStream {
     });
     let intro_sep = (!doc.is_empty()).then(|| quote!(#![doc = ""]));
     let methods = endpoints.iter().map(emit_endpoint);
-    // Enums with one known value: a constructor fills them in by itself.
-    let fixed: BTreeMap<&str, &str> = types
-        .iter()
-        .filter_map(|t| match t {
-            TypeDef::Enum(EnumDef { name, variants }) if variants.len() == 1 => {
-                Some((name.as_str(), variants[0].rust_name.as_str()))
-            }
-            _ => None,
-        })
-        .collect();
+    let fixed = fixed_enums(types);
     let types = types.iter().map(|t| emit_type_def(t, handle, &fixed));
     quote! {
         #![doc = #inner_doc]
@@ -230,20 +221,14 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         ));
     }
     let doc = doc_attrs(&doc);
-    let mut args: Vec<TokenStream> = params
-        .iter()
-        .map(|p| {
-            let arg = ident(&p.rust_name);
-            quote!(#arg: &str)
-        })
-        .collect();
+    let Signature {
+        args,
+        body,
+        returns,
+    } = signature(params, request_body.as_ref(), output);
+    let args = args.iter().map(|(arg, ty)| quote!(#arg: #ty));
     let mut calls = Vec::new();
-    if let Some(body) = request_body {
-        // A path parameter may be called `body` too.
-        let taken = params.iter().any(|p| p.rust_name == "body");
-        let arg = ident(if taken { "request_body" } else { "body" });
-        let ty = emit_type_ref(body);
-        args.push(quote!(#arg: &#ty));
+    if let Some(arg) = body {
         calls.push(quote!(.body(#arg)));
     }
     if let Some(accept) = accept {
@@ -259,10 +244,9 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         }
     });
     let http_method = ident(method.as_str());
-    let output = emit_output(output);
     quote! {
         #doc
-        pub fn #name(&self, #(#args),*) -> crate::runtime::Request<#output> {
+        pub fn #name(&self, #(#args),*) -> #returns {
             crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::#http_method,
@@ -271,6 +255,45 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
             )
             #(#calls)*
         }
+    }
+}
+
+/// What a caller sees of an endpoint method besides its name: the arguments
+/// after `&self` and the return type. Shared by the emitted code and the API
+/// listing (`surface`), so the two cannot disagree.
+pub(crate) struct Signature {
+    /// Path parameters (`&str`), then the request body (`&Type`).
+    pub args: Vec<(Ident, TokenStream)>,
+    /// The request body's argument, when there is one.
+    pub body: Option<Ident>,
+    /// `crate::runtime::Request<…>`.
+    pub returns: TokenStream,
+}
+
+/// The [`Signature`] of an endpoint with these path parameters, request body
+/// and output.
+pub(crate) fn signature(
+    params: &[Param],
+    request_body: Option<&TypeRef>,
+    output: &Output,
+) -> Signature {
+    let mut args: Vec<(Ident, TokenStream)> = params
+        .iter()
+        .map(|p| (ident(&p.rust_name), quote!(&str)))
+        .collect();
+    let body = request_body.map(|body| {
+        // A path parameter may be called `body` too.
+        let taken = params.iter().any(|p| p.rust_name == "body");
+        let arg = ident(if taken { "request_body" } else { "body" });
+        let ty = emit_type_ref(body);
+        args.push((arg.clone(), quote!(&#ty)));
+        arg
+    });
+    let output = emit_output(output);
+    Signature {
+        args,
+        body,
+        returns: quote!(crate::runtime::Request<#output>),
     }
 }
 
@@ -335,6 +358,48 @@ fn emit_type_def(def: &TypeDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
     }
 }
 
+/// Enums with one known value, by name, with that value's variant: a
+/// constructor fills them in by itself.
+pub(crate) fn fixed_enums(types: &[TypeDef]) -> BTreeMap<&str, &str> {
+    types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Enum(EnumDef { name, variants }) if variants.len() == 1 => {
+                Some((name.as_str(), variants[0].rust_name.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The arguments of a struct's `new(..)`: its required fields, except those
+/// that can only have one value. `None` when no field is required: the
+/// struct derives `Default` instead. Shared with the API listing.
+pub(crate) fn constructor_args(
+    fields: &[FieldDef],
+    fixed: &BTreeMap<&str, &str>,
+) -> Option<Vec<(Ident, TokenStream)>> {
+    let mut required = fields.iter().filter(|f| f.required).peekable();
+    required.peek()?;
+    Some(
+        required
+            .filter(|f| fixed_value(&f.ty, fixed).is_none())
+            .map(|f| (ident(&f.rust_name), emit_type_ref(&f.ty)))
+            .collect(),
+    )
+}
+
+/// The type of a struct field as declared: `Option<…>` unless required.
+/// Shared with the API listing.
+pub(crate) fn field_type(ty: &TypeRef, required: bool) -> TokenStream {
+    let ty = emit_type_ref(ty);
+    if required {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
+}
+
 /// The value a required field of type `ty` can only have, if any.
 fn fixed_value(ty: &TypeRef, fixed: &BTreeMap<&str, &str>) -> Option<TokenStream> {
     match ty {
@@ -372,25 +437,17 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
     }
     let doc = doc_attrs(&text);
     let ident_name = ident(name);
-    let required: Vec<&FieldDef> = fields.iter().filter(|f| f.required).collect();
+    let args = constructor_args(fields, fixed);
     // A default value of a struct with required fields would be invalid.
     // The derives are the prelude's: derive macros live in a namespace of
     // their own, which no generated name can shadow.
-    let derive = if required.is_empty() {
+    let derive = if args.is_none() {
         quote!(#[derive(Debug, Clone, PartialEq, Default)])
     } else {
         quote!(#[derive(Debug, Clone, PartialEq)])
     };
-    let constructor = (!required.is_empty()).then(|| {
-        let args: Vec<TokenStream> = required
-            .iter()
-            .filter(|f| fixed_value(&f.ty, fixed).is_none())
-            .map(|f| {
-                let arg = ident(&f.rust_name);
-                let ty = emit_type_ref(&f.ty);
-                quote!(#arg: #ty)
-            })
-            .collect();
+    let constructor = args.map(|args| {
+        let args: Vec<TokenStream> = args.iter().map(|(arg, ty)| quote!(#arg: #ty)).collect();
         let inits = fields.iter().map(|f| {
             let field = ident(&f.rust_name);
             match (f.required, fixed_value(&f.ty, fixed)) {
@@ -441,7 +498,7 @@ fn emit_field(field: &FieldDef) -> TokenStream {
         doc,
     } = field;
     let name = ident(rust_name);
-    let ty = emit_type_ref(ty);
+    let declared = field_type(ty, *required);
     // The wire name is worth a line only when it differs from the field's.
     let mut text = String::new();
     if rust_name.trim_start_matches("r#") != wire_name {
@@ -454,16 +511,9 @@ fn emit_field(field: &FieldDef) -> TokenStream {
         text.push_str(doc);
     }
     let doc = doc_attrs(&text);
-    if *required {
-        quote! {
-            #doc
-            pub #name: #ty,
-        }
-    } else {
-        quote! {
-            #doc
-            pub #name: ::std::option::Option<#ty>,
-        }
+    quote! {
+        #doc
+        pub #name: #declared,
     }
 }
 
