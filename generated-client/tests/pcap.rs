@@ -217,7 +217,7 @@ async fn every_endpoint_sends_its_method_path_and_body() {
                 "POST",
                 "/accounts/acc-1/pcaps",
                 Some(json!({"type": "simple", "system": "magic-transit",
-                            "time_limit": 10.0, "packet_limit": 100.0})),
+                            "time_limit": 10, "packet_limit": 100})),
             ),
             ("GET", "/accounts/acc-1/pcaps", None),
             (
@@ -436,10 +436,12 @@ async fn open_enums_keep_known_and_future_values() {
     );
     assert_eq!(future.packets_captured, Some(7));
     assert_eq!(future.submitted, None);
-    // An unknown value goes back on the wire unchanged.
+    // An unknown value goes back on the wire unchanged, and so does a key
+    // the type does not declare.
+    assert_eq!(future.extra["new_field"], json!({"a": 1}));
     assert_eq!(
         serde_json::to_value(future).unwrap(),
-        json!({"id": "p-x", "type": "sampled", "system": "magic-wan", "packets_captured": 7})
+        json!({"id": "p-x", "type": "sampled", "system": "magic-wan", "packets_captured": 7, "new_field": {"a": 1}})
     );
 }
 
@@ -463,6 +465,10 @@ async fn ownership_required_fields_and_future_status() {
         "ownership-challenge-9f8e7d.txt".into(),
     );
     expected_future.validated = Some("2024-05-02T00:00:00Z".into());
+    // A key the type does not declare is kept.
+    expected_future
+        .extra
+        .insert("unexpected".into(), json!(true));
     assert_eq!(
         buckets,
         [
@@ -832,7 +838,7 @@ async fn example_runs_end_to_end_in_process() {
     assert_eq!(
         requests[2].json(),
         json!({"type": "simple", "system": "magic-transit",
-               "time_limit": 10.0, "packet_limit": 100.0})
+               "time_limit": 10, "packet_limit": 100})
     );
     assert_eq!(requests[8].json(), json!({"destination_conf": BUCKET}));
 }
