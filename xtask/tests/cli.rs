@@ -90,7 +90,7 @@ fn generate_then_check_then_drift() {
     );
     let listing = std::fs::read_to_string(out.join("API.md")).unwrap();
     assert!(
-        listing.contains("things::Things::get_thing method GET \"/things/{id}\" fn get_thing(&self, id: &str) -> Request<Json<GetThingResponse>>\n"),
+        listing.contains("things::Things::get_thing method GET \"/things/{id}\" fn get_thing(&self, id: &str) -> Request<Json<Option<GetThingResponse>>>\n"),
         "{listing}"
     );
     assert_eq!(
