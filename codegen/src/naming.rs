@@ -1,6 +1,11 @@
 //! Every Rust name the generator makes comes from here: case conversion,
-//! keywords, leading digits, punctuation and uniqueness. This is the only
-//! module that uses heck.
+//! keywords, leading digits, punctuation and uniqueness; method names from
+//! endpoint titles (imperative, without articles or trailing prose), type
+//! names from what the titles say the thing is, acronym-aware field names.
+//! This is the only module that uses heck.
+//!
+//! Each rule is a pure function of its input, so names are deterministic
+//! and a table-driven test shows every rule at work.
 
 use std::collections::HashSet;
 
@@ -48,14 +53,47 @@ fn word_snake(word: &str) -> String {
     }
 }
 
-/// snake_case of a wire name (JSON key, path parameter): `accountId` →
-/// `account_id`, `$metadata` → `metadata`, `a.b/c d` → `a_b_c_d`.
+/// snake_case of a wire name (JSON key, path parameter), aware of
+/// acronyms: `accountId` → `account_id`, `requireSignedURLs` →
+/// `require_signed_urls`, `uniqIPs` → `uniq_ips`, `IPv4` → `ipv4`,
+/// `TLSv1.2` → `tls_v1_2`, `$metadata` → `metadata`, `a.b/c d` → `a_b_c_d`.
 fn wire_snake(wire: &str) -> String {
-    let spaced: String = wire
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
-    spaced.to_snake_case()
+    wire.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|chunk| !chunk.is_empty())
+        .flat_map(camel_words)
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// Splits one alphanumeric chunk at its word boundaries, lower-cased.
+fn camel_words(chunk: &str) -> Vec<String> {
+    let c: Vec<char> = chunk.chars().collect();
+    let upper = |i: usize| c.get(i).is_some_and(char::is_ascii_uppercase);
+    let lower = |i: usize| c.get(i).is_some_and(char::is_ascii_lowercase);
+    let digit = |i: usize| c.get(i).is_some_and(char::is_ascii_digit);
+    // `v4` after capitals is a version: `TLSv1` → `tls` `v1`, but `IPv4` is
+    // one word, as everybody writes it.
+    let version = |i: usize| c.get(i) == Some(&'v') && digit(i + 1);
+    let mut words = Vec::new();
+    let mut start = 0;
+    for i in 1..c.len() {
+        let run_start = (0..i).rev().take_while(|&j| upper(j)).last().unwrap_or(i);
+        let boundary = (lower(i - 1) && upper(i))
+            // `HTTPServer` → `HTTP` `Server`, but `URLs` stays a plural.
+            || (upper(i - 1)
+                && upper(i)
+                && lower(i + 1)
+                && (c[i + 1] != 's' || lower(i + 2))
+                && !version(i + 1))
+            || (upper(i - 1) && version(i) && i - run_start >= 2 && c[run_start..i] != ['I', 'P'])
+            || (digit(i - 1) && upper(i) && lower(i + 1));
+        if boundary {
+            words.push(c[start..i].iter().collect::<String>().to_ascii_lowercase());
+            start = i;
+        }
+    }
+    words.push(c[start..].iter().collect::<String>().to_ascii_lowercase());
+    words
 }
 
 /// Turns a snake-ish name into a valid identifier: a leading digit gets a `_`
@@ -79,10 +117,384 @@ fn identifier(name: String, fallback: &str) -> String {
 }
 
 /// Method name for an endpoint title; `None` when the title holds no letters
-/// or digits.
+/// or digits. The title is read as a name, not as prose: a trailing clause
+/// (after `.`, `:`, `;`, ` - ` or in parentheses) is cut, articles are
+/// dropped, the verb is put in the imperative (`Lists` → `list`, `Retrieves`
+/// → `get`) and `new` after `create` or `all` after `list` says nothing.
 pub fn method_name(title: &str) -> Option<String> {
-    let snake = title_snake(title);
+    let mut words = title_words(title);
+    if let Some(first) = words.first_mut() {
+        *first = imperative(first);
+    }
+    words.retain(|w| !ARTICLES.contains(&w.as_str()) && !VAGUE.contains(&w.as_str()));
+    // `get information about X`, `get details for X` say `get X`.
+    if words.len() > 3
+        && matches!(
+            words[1].as_str(),
+            "information" | "info" | "details" | "data"
+        )
+        && matches!(words[2].as_str(), "about" | "for" | "of" | "on")
+    {
+        words.drain(1..3);
+    }
+    // `create new X`, `list all X`: the verb says it already.
+    if words.len() > 2
+        && ((words[1] == "new" && matches!(words[0].as_str(), "create" | "add"))
+            || (words[1] == "all" && matches!(words[0].as_str(), "list" | "get")))
+    {
+        words.remove(1);
+    }
+    // `… for zone`, `… in account`: the path says where.
+    if let [.., preposition, place] = words.as_slice() {
+        if words.len() > 3
+            && matches!(preposition.as_str(), "for" | "on" | "in" | "within")
+            && matches!(place.as_str(), "zone" | "zones" | "account" | "accounts")
+        {
+            words.truncate(words.len() - 2);
+        }
+    }
+    let snake = words.join("_");
     (!snake.is_empty()).then(|| identifier(snake, ""))
+}
+
+/// Words that only make a title read like a sentence: `the given zone`,
+/// `a specific account`.
+const VAGUE: &[&str] = &["given", "specific", "single", "current", "this", "existing"];
+
+/// The words of a title, snake-cased and acronym-aware, after cutting what
+/// reads as prose rather than as the name: a clause after `.`, `:`, `;`,
+/// ` - `, ` — `, and anything in parentheses.
+fn title_words(title: &str) -> Vec<String> {
+    let mut cut = title.len();
+    for marker in [". ", ": ", "; ", " - ", " — ", " – ", "("] {
+        if let Some(at) = title.find(marker) {
+            cut = cut.min(at);
+        }
+    }
+    let name = title[..cut].trim_end_matches(['.', ':', ';', ' ']);
+    let name = if name.trim().is_empty() { title } else { name };
+    // A possessive names its owner: `a Namespace's Keys` → `namespace keys`.
+    let name = name.replace("'s ", " ").replace("’s ", " ");
+    title_snake(&name)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Words that say nothing in a name.
+const ARTICLES: &[&str] = &["a", "an", "the"];
+
+/// Verbs that open endpoint titles, in the imperative.
+const VERBS: &[&str] = &[
+    "activate",
+    "add",
+    "apply",
+    "approve",
+    "archive",
+    "assign",
+    "attach",
+    "batch",
+    "block",
+    "bulk",
+    "calculate",
+    "cancel",
+    "change",
+    "check",
+    "clear",
+    "clone",
+    "commit",
+    "compute",
+    "configure",
+    "confirm",
+    "connect",
+    "convert",
+    "copy",
+    "count",
+    "create",
+    "deactivate",
+    "delete",
+    "deploy",
+    "describe",
+    "detach",
+    "disable",
+    "download",
+    "duplicate",
+    "edit",
+    "enable",
+    "export",
+    "fetch",
+    "filter",
+    "find",
+    "generate",
+    "get",
+    "import",
+    "initiate",
+    "insert",
+    "install",
+    "invalidate",
+    "invite",
+    "issue",
+    "list",
+    "lock",
+    "lookup",
+    "mark",
+    "migrate",
+    "modify",
+    "move",
+    "order",
+    "overwrite",
+    "patch",
+    "pause",
+    "populate",
+    "post",
+    "preview",
+    "publish",
+    "purge",
+    "put",
+    "query",
+    "read",
+    "reauthenticate",
+    "refresh",
+    "register",
+    "reject",
+    "release",
+    "reload",
+    "remove",
+    "rename",
+    "renew",
+    "reorder",
+    "replace",
+    "reprioritize",
+    "request",
+    "rerun",
+    "reset",
+    "resolve",
+    "restart",
+    "restore",
+    "resume",
+    "retrieve",
+    "return",
+    "revoke",
+    "roll",
+    "rotate",
+    "run",
+    "save",
+    "scan",
+    "schedule",
+    "search",
+    "send",
+    "set",
+    "show",
+    "sign",
+    "start",
+    "stop",
+    "submit",
+    "subscribe",
+    "suspend",
+    "sync",
+    "test",
+    "toggle",
+    "transfer",
+    "trigger",
+    "unblock",
+    "unlock",
+    "unpublish",
+    "unrevoke",
+    "unsubscribe",
+    "update",
+    "upload",
+    "upsert",
+    "validate",
+    "verify",
+    "view",
+    "write",
+];
+
+/// A title's first word in the imperative: `lists` → `list`, `patches` →
+/// `patch`, `retrieves` → `get`. Other words are left alone.
+fn imperative(word: &str) -> String {
+    let base = if VERBS.contains(&word) {
+        word.to_owned()
+    } else {
+        let stems = [
+            word.strip_suffix("ies").map(|s| format!("{s}y")),
+            word.strip_suffix("es").map(str::to_owned),
+            word.strip_suffix('s').map(str::to_owned),
+        ];
+        match stems
+            .into_iter()
+            .flatten()
+            .find(|s| VERBS.contains(&s.as_str()))
+        {
+            Some(stem) => stem,
+            None => return word.to_owned(),
+        }
+    };
+    match base.as_str() {
+        "retrieve" | "fetch" | "return" => "get".to_owned(),
+        _ => base,
+    }
+}
+
+/// What a title says an endpoint's result is, as PascalCase words:
+/// `Create DNS Record`, `DNS Record Details` → `DnsRecord`; `List DNS
+/// Records` → `DnsRecord` when `element` (the result is a list of them).
+/// The verb, articles, words like `new` or `all`, a trailing `details` and
+/// what follows a preposition are dropped. `None` when nothing is left, or
+/// when the verb is an action (`Delete`, `Purge`) whose answer is not the
+/// thing named.
+pub fn noun_of_title(title: &str, element: bool) -> Option<String> {
+    let mut words = title_words(title);
+    if let Some(first) = words.first() {
+        let verb = imperative(first);
+        if RESOURCE_VERBS.contains(&verb.as_str()) {
+            words.remove(0);
+        } else if VERBS.contains(&verb.as_str()) {
+            // `Delete Zone` answers with the outcome of the deletion, not
+            // with a zone: the title says nothing about what it returns.
+            return None;
+        }
+    }
+    let mut noun: Vec<String> = Vec::new();
+    for word in words {
+        if PREPOSITIONS.contains(&word.as_str()) {
+            break;
+        }
+        if !ARTICLES.contains(&word.as_str()) && !FILLER.contains(&word.as_str()) {
+            noun.push(word);
+        }
+    }
+    while noun
+        .last()
+        .is_some_and(|w| matches!(w.as_str(), "details" | "detail" | "info" | "information"))
+    {
+        noun.pop();
+    }
+    if element {
+        if let Some(last) = noun.last_mut() {
+            *last = singular(last);
+        }
+    }
+    let snake = noun.join("_");
+    (!snake.is_empty() && snake.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .then(|| type_name(&snake))
+}
+
+/// Verbs whose endpoints answer with the thing the title names.
+const RESOURCE_VERBS: &[&str] = &[
+    "get",
+    "list",
+    "create",
+    "update",
+    "edit",
+    "patch",
+    "put",
+    "overwrite",
+    "replace",
+    "set",
+    "modify",
+    "rename",
+    "add",
+    "upsert",
+    "read",
+    "view",
+    "show",
+    "describe",
+];
+
+/// Words that end the noun of a title: what follows says where or which.
+const PREPOSITIONS: &[&str] = &[
+    "of", "for", "by", "in", "on", "from", "with", "to", "within", "under", "into", "at", "via",
+    "using", "as", "across",
+];
+
+/// Words that say nothing about what a thing is.
+const FILLER: &[&str] = &[
+    "new", "all", "existing", "specific", "single", "given", "current", "multiple", "one",
+];
+
+/// The singular of an English plural, as far as API nouns go: `records` →
+/// `record`, `policies` → `policy`, `addresses` → `address`, `pcaps` →
+/// `pcap`; words that only look plural (`status`, `dns`, `analytics`) stay.
+pub fn singular(word: &str) -> String {
+    const SAME: &[&str] = &[
+        "dns",
+        "tls",
+        "ssl",
+        "status",
+        "analytics",
+        "settings",
+        "news",
+        "access",
+        "sms",
+        "alias",
+        "bypass",
+        "canvas",
+        "series",
+        "species",
+        "https",
+        "ddos",
+        "waf",
+        "aws",
+        "gcs",
+        "cors",
+        "kvs",
+        "stats",
+        "metrics",
+        "logs",
+        "address",
+    ];
+    if SAME.contains(&word) || word.len() <= 3 && !word.ends_with("ps") {
+        return word.to_owned();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for ending in ["sses", "shes", "ches", "xes", "zzes", "uses"] {
+        if let Some(stem) = word.strip_suffix(ending) {
+            return format!("{stem}{}", &ending[..ending.len() - 2]);
+        }
+    }
+    match word.strip_suffix('s') {
+        Some(stem) if !stem.ends_with('s') && !stem.ends_with('u') && !stem.ends_with('i') => {
+            stem.to_owned()
+        }
+        _ => word.to_owned(),
+    }
+}
+
+/// `name` without the module's words in front, when they are there and
+/// something more than a generic word remains: in `zone`, `ZoneMeta` →
+/// `Meta`; `Zone` stays (nothing would remain), and so does `ZoneItem`.
+pub fn strip_module(name: &str, module: &str) -> String {
+    let module = type_name(module);
+    match name.strip_prefix(module.as_str()) {
+        Some(rest)
+            if rest.starts_with(|c: char| c.is_ascii_uppercase())
+                && !matches!(rest, "Item" | "Response" | "Body" | "Query") =>
+        {
+            rest.to_owned()
+        }
+        _ => name.to_owned(),
+    }
+}
+
+/// Literal path segments of `path` that `other` lacks, snake-cased: what
+/// tells two endpoints with one title apart (`/smart_shield/…`).
+pub fn path_difference(path: &str, other: &str) -> Vec<String> {
+    let literals = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty() && !s.contains('{'))
+            .map(wire_snake)
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let theirs = literals(other);
+    literals(path)
+        .into_iter()
+        .filter(|s| !theirs.contains(s))
+        .collect()
 }
 
 /// Module name for an area title; `None` when the title gives no identifier.
@@ -109,6 +521,18 @@ pub fn field_name(wire: &str) -> String {
 /// Argument name for a path parameter.
 pub fn param_name(wire: &str) -> String {
     identifier(wire_snake(wire), "param")
+}
+
+/// The handle type of an area (`client.zone()` returns a `ZoneApi`): the
+/// module's name with `Api`, which leaves the plain noun (`Zone`) to the
+/// area's data.
+pub fn handle_name(module: &str) -> String {
+    let name = type_name(module);
+    if name.ends_with("Api") {
+        name
+    } else {
+        format!("{name}Api")
+    }
 }
 
 /// PascalCase type name from any name this module made (or a title).
@@ -196,7 +620,7 @@ mod tests {
             ("Update mTLS settings", "update_mtls_settings"),
             ("List URLs", "list_urls"),
             ("Get zoneId", "get_zone_id"),
-            ("Zone's DNSSEC", "zones_dnssec"),
+            ("Zone's DNSSEC", "zone_dnssec"),
             (
                 "Open Websocket connection with @cf/deepgram/nova-3 model.",
                 "open_websocket_connection_with_cf_deepgram_nova_3_model",
@@ -205,6 +629,61 @@ mod tests {
             ("Match", "r#match"),
             ("Self", "self_"),
             ("2FA status", "_2fa_status"),
+            // Articles go, the verb is imperative, prose is cut.
+            ("Create an Access group", "create_access_group"),
+            ("Delete a specific account", "delete_account"),
+            (
+                "Retrieves countries information for all countries",
+                "get_countries_information_for_all_countries",
+            ),
+            (
+                "Get the current status of a given Access policy test",
+                "get_status_of_access_policy_test",
+            ),
+            (
+                "Retrieve information about all schemas on a zone",
+                "get_schemas",
+            ),
+            (
+                "Get Automatic SSL/TLS enrollment status for the given zone",
+                "get_automatic_ssl_tls_enrollment_status",
+            ),
+            ("List zones in account", "list_zones"),
+            ("Lists all packet captures", "list_packet_captures"),
+            (
+                "Updates the attributes of a single document fingerprint.",
+                "update_attributes_of_document_fingerprint",
+            ),
+            (
+                "Creates a new document fingerprint.",
+                "create_document_fingerprint",
+            ),
+            (
+                "List all AI Gateway Dynamic Routes.",
+                "list_ai_gateway_dynamic_routes",
+            ),
+            (
+                "Get account audit logs (Version 2, Beta release)",
+                "get_account_audit_logs",
+            ),
+            (
+                "Delete Custom Hostname (and any issued SSL certificates)",
+                "delete_custom_hostname",
+            ),
+            (
+                "Reset device settings for a Zero Trust account with defaults. This turns off all proxying.",
+                "reset_device_settings_for_zero_trust_account_with_defaults",
+            ),
+            ("Patches a rule", "patch_rule"),
+            (
+                "Returns account commands usage, quota, and reset time",
+                "get_account_commands_usage_quota_and_reset_time",
+            ),
+            (
+                "List an account entry point ruleset's versions",
+                "list_account_entry_point_ruleset_versions",
+            ),
+            ("DNS Record Details", "dns_record_details"),
         ];
         for (title, expected) in table {
             assert_eq!(method_name(title).as_deref(), Some(expected), "{title}");
@@ -230,10 +709,78 @@ mod tests {
             ("_private", "private"),
             ("", "field"),
             ("$", "field"),
+            // Acronyms stay whole.
+            ("IPv4", "ipv4"),
+            ("ipv6_cidr", "ipv6_cidr"),
+            ("requireSignedURLs", "require_signed_urls"),
+            ("TLSv1.2", "tls_v1_2"),
+            ("uniqIPs", "uniq_ips"),
+            ("userID", "user_id"),
+            ("HTTPServer", "http_server"),
+            ("APIKeys", "api_keys"),
+            ("sha256Hash", "sha256_hash"),
+            ("HTTP2", "http2"),
+            ("DNSSEC", "dnssec"),
         ];
         for (wire, expected) in table {
             assert_eq!(field_name(wire), expected, "{wire}");
         }
+    }
+
+    #[test]
+    fn titles_say_what_a_result_is() {
+        let table = [
+            ("Create DNS Record", false, Some("DnsRecord")),
+            ("DNS Record Details", false, Some("DnsRecord")),
+            ("List DNS Records", true, Some("DnsRecord")),
+            ("List Zones", true, Some("Zone")),
+            ("Zone Details", false, Some("Zone")),
+            ("Get an Access group", false, Some("AccessGroup")),
+            ("List Access groups", true, Some("AccessGroup")),
+            ("List a Namespace's Keys", true, Some("NamespaceKey")),
+            (
+                "Get the current status of a given Access policy test",
+                false,
+                Some("Status"),
+            ),
+            ("List Policies", true, Some("Policy")),
+            (
+                "List PCAPs Bucket Ownership",
+                true,
+                Some("PcapsBucketOwnership"),
+            ),
+            ("List Zone Settings", false, Some("ZoneSettings")),
+            ("List Addresses", true, Some("Address")),
+            ("List statuses", true, Some("Status")),
+            ("List", true, None),
+            ("Get 2FA", false, None),
+            ("Delete Zone", false, None),
+            ("Purge Cached Content", false, None),
+            ("Get DNS Record Usage", false, Some("DnsRecordUsage")),
+        ];
+        for (title, element, expected) in table {
+            assert_eq!(
+                noun_of_title(title, element).as_deref(),
+                expected,
+                "{title}"
+            );
+        }
+        assert_eq!(strip_module("ZoneMeta", "zone"), "Meta");
+        assert_eq!(strip_module("Zone", "zone"), "Zone");
+        assert_eq!(strip_module("ZoneItem", "zone"), "ZoneItem");
+        assert_eq!(strip_module("Zones", "zone"), "Zones");
+        assert_eq!(
+            strip_module("DnsRecordMeta", "dns_records_for_a_zone"),
+            "DnsRecordMeta"
+        );
+        assert_eq!(
+            path_difference(
+                "/zones/{zone_id}/smart_shield/healthchecks/{id}",
+                "/zones/{zone_id}/healthchecks/{id}"
+            ),
+            ["smart_shield"]
+        );
+        assert!(path_difference("/a/{b}", "/a/{c}").is_empty());
     }
 
     #[test]

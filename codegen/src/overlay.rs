@@ -6,10 +6,11 @@
 //! ## Type `Name`                       a named type: one fence, or `#### Variant `Name`` + fence pairs (one of)
 //! ## <any title>                       a patch for the endpoint with this method and path
 //! **METHOD** `/path`
+//! > Name `method_name`                 pins the method's name, whatever the title says
 //! ### Request body `Name`              a fence, or `#### Variant `Name`` + fence pairs (one of)
 //! ### Query `Name`                     a fence with the query parameters
 //! ### Responses
-//! #### <status> `Name`                 the response shape (names the object, or the array's element)
+//! #### <status> `Name`                 names the result (the object, or the array's element); with no fence, a pin
 //! > Accept `media/type`                the Accept header of a raw response
 //! > Override                           replace a documented shape that differs
 //! ```
@@ -66,6 +67,8 @@ pub struct OverlayEndpoint {
     pub title: Spanned<String>,
     pub method: Option<Spanned<String>>,
     pub path: Option<Spanned<String>>,
+    /// `> Name `…``: the method's name, pinned whatever the title says.
+    pub name: Option<Spanned<String>>,
     pub request_body: Option<OverlayBody>,
     pub query: Option<OverlayBody>,
     pub responses: Vec<OverlayResponse>,
@@ -143,6 +146,7 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                             },
                             method: None,
                             path: None,
+                            name: None,
                             request_body: None,
                             query: None,
                             responses: Vec::new(),
@@ -249,6 +253,27 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                         &mut endpoint.path,
                         &mut diags,
                     );
+                }
+            }
+            Block::Quote { text: quote, code } if matches!(at, At::Endpoint) => {
+                let Some(endpoint) = overlay.endpoints.last_mut() else {
+                    continue;
+                };
+                match code {
+                    Some(name) if quote.trim().starts_with("Name") => {
+                        let start = range.start
+                            + text[range.clone()]
+                                .find(&format!("`{name}`"))
+                                .map_or(0, |i| i + 1);
+                        endpoint.name = Some(Spanned {
+                            span: start..start + name.len(),
+                            value: name,
+                        });
+                    }
+                    _ => diags.push(source.error(
+                        line_span,
+                        "unknown quote; an overlay endpoint takes `> Name `method_name``",
+                    )),
                 }
             }
             Block::Quote { text: quote, code } if matches!(at, At::Responses) => {

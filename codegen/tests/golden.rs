@@ -138,3 +138,39 @@ fn generation_is_deterministic() {
         assert_eq!(first.warnings, again.warnings);
     }
 }
+
+/// Every name the corpus gets: each area's module and handle, each method
+/// with the title it comes from, each type. A change to a naming rule shows
+/// here as the names it changes, across the whole API.
+#[test]
+fn corpus_names() {
+    let corpus = manifest_dir().join("../../shared/corpus/docs");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths.sort();
+    let sources: Vec<SourceFile> = paths
+        .into_iter()
+        .map(|p| {
+            let shown = format!("corpus/{}", p.file_name().unwrap().to_string_lossy());
+            source(p, &shown)
+        })
+        .collect();
+    let (api, _) = codegen::build_ir(&sources).unwrap_or_else(|d| panic!("{d}"));
+    let mut out = String::new();
+    for area in &api.areas {
+        out.push_str(&format!(
+            "{} {} ({})\n",
+            area.module, area.handle, area.title
+        ));
+        for endpoint in &area.endpoints {
+            out.push_str(&format!("  {} <- {}\n", endpoint.rust_name, endpoint.title));
+        }
+        for def in &area.types {
+            out.push_str(&format!("  {}\n", def.name()));
+        }
+    }
+    check(&manifest_dir().join("tests/golden/corpus-names.txt"), &out);
+}

@@ -347,7 +347,7 @@ fn odd_documents_warn_where_they_should() {
 }
 
 #[test]
-fn repeated_titles_take_the_method_then_a_number() {
+fn repeated_titles_take_what_differs_in_the_path_then_the_method() {
     let mut text = String::from("# Zones\n");
     for (method, path) in [
         ("PUT", "/zones/{id}"),
@@ -369,7 +369,7 @@ fn repeated_titles_take_the_method_then_a_number() {
         [
             "update_zone",
             "update_zone_patch",
-            "update_zone_patch2",
+            "update_zone_other",
             "update_zone_put",
             "update_zone_get",
             "update_zone_patch_get"

@@ -6,7 +6,7 @@
 //! do not declare, so the typed side also keeps them in `extra`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use generated_client::dns_records_for_a_zone::CreateDnsRecordResponse as DnsRecord;
+use generated_client::dns_records_for_a_zone::DnsRecord;
 use serde_json::{Value, json};
 
 fn records(n: usize) -> String {

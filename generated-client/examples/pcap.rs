@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use generated_client::magic_pcap_collection::{
-    MagicPcapCollection, PcapCreateSimple, PcapRequest, PcapRequestStatus, PcapsOwnershipRequest,
+    MagicPcapCollectionApi, PcapCreateSimple, PcapRequest, PcapRequestStatus, PcapsOwnershipRequest,
 };
 use generated_client::{Client, Error};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -282,7 +282,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
 
 /// Prints every packet capture of the account, across all pages: `.items()`
 /// requests the next page only when the lines of the previous one are out.
-async fn list_captures(api: &MagicPcapCollection, account: &str) -> Result<(), Failure> {
+async fn list_captures(api: &MagicPcapCollectionApi, account: &str) -> Result<(), Failure> {
     let text = |value: Option<&str>| value.unwrap_or("-").to_owned();
     let mut captures = api.list_packet_capture_requests(account).items();
     let mut count = 0;
@@ -307,7 +307,7 @@ async fn list_captures(api: &MagicPcapCollection, account: &str) -> Result<(), F
 /// Polls the capture until it is complete (or `success`), failed, or the
 /// polls run out, with a spinner showing the latest status.
 async fn wait_until_done(
-    api: &MagicPcapCollection,
+    api: &MagicPcapCollectionApi,
     account: &str,
     id: &str,
     options: &Options,
@@ -373,7 +373,7 @@ async fn wait_until_done(
 /// Downloads the capture to `file` (atomically: a broken transfer leaves no
 /// file) with a progress bar.
 async fn download(
-    api: &MagicPcapCollection,
+    api: &MagicPcapCollectionApi,
     account: &str,
     id: &str,
     file: &Path,
@@ -408,7 +408,7 @@ async fn download(
 /// Lists the buckets registered for full captures and registers `uri` when
 /// it is not among them; returns the new bucket's id.
 async fn ensure_bucket(
-    api: &MagicPcapCollection,
+    api: &MagicPcapCollectionApi,
     account: &str,
     uri: &str,
 ) -> Result<Option<String>, Failure> {

@@ -90,7 +90,7 @@ fn generate_then_check_then_drift() {
     );
     let listing = std::fs::read_to_string(out.join("API.md")).unwrap();
     assert!(
-        listing.contains("things::Things::get_thing method GET \"/things/{id}\" fn get_thing(&self, id: &str) -> Request<Json<Option<GetThingResponse>>>\n"),
+        listing.contains("things::ThingsApi::get_thing method GET \"/things/{id}\" fn get_thing(&self, id: &str) -> Request<Json<Option<Thing>>>\n"),
         "{listing}"
     );
     assert_eq!(
@@ -145,7 +145,7 @@ fn bad_input_writes_nothing() {
     // One good document changed, one broken: nothing may be written.
     std::fs::write(
         spec.join("things.md"),
-        GOOD.replace("Get thing", "Fetch thing"),
+        GOOD.replace("Get thing", "Show thing"),
     )
     .unwrap();
     std::fs::write(
@@ -225,13 +225,13 @@ fn check_heads_its_diff_with_the_api_change_report() {
     );
     std::fs::write(
         spec.join("things.md"),
-        GOOD.replace("Get thing", "Fetch thing"),
+        GOOD.replace("Get thing", "Show thing"),
     )
     .unwrap();
     let output = xtask(&["check", "--spec", spec_s, "--out", out_s]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    let report = "API changes: 2 breaking, 0 additive (version bump: major, or minor while 0.x)\n  breaking: type `things::FetchThingResponse` renamed from `GetThingResponse`\n  breaking: method `things::Things::fetch_thing` renamed from `get_thing`\n";
+    let report = "API changes: 1 breaking, 0 additive (version bump: major, or minor while 0.x)\n  breaking: method `things::ThingsApi::show_thing` renamed from `get_thing`\n";
     assert!(err.starts_with(report), "{err}");
     assert!(err.contains("+++ b/API.md"), "{err}");
     assert!(err.contains("+++ b/things.rs"), "{err}");
@@ -257,7 +257,7 @@ fn diff_exits_3_only_for_breaking_changes() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
-        "## API changes\n\n0 breaking, 1 additive. Version bump: **minor** (patch while 0.x).\n\n### Additive\n\n#### `things`\n\n- method `things::Things::delete_thing` added: `DELETE /things/{id}`\n"
+        "## API changes\n\n0 breaking, 1 additive. Version bump: **minor** (patch while 0.x).\n\n### Additive\n\n#### `things`\n\n- method `things::ThingsApi::delete_thing` added: `DELETE /things/{id}`\n"
     );
 
     // The other way round, the method is removed.
@@ -324,7 +324,7 @@ fn diff_reads_the_old_docs_from_git() {
     // A retitled endpoint, and a new area, uncommitted.
     std::fs::write(
         spec.join("things.md"),
-        GOOD.replace("Get thing", "Fetch thing"),
+        GOOD.replace("Get thing", "Show thing"),
     )
     .unwrap();
     std::fs::write(spec.join("parts.md"), GOOD.replace("# Things", "# Parts")).unwrap();
@@ -332,11 +332,11 @@ fn diff_reads_the_old_docs_from_git() {
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
-        text.starts_with("API changes: 2 breaking, 1 additive"),
+        text.starts_with("API changes: 1 breaking, 1 additive"),
         "{text}"
     );
     assert!(
-        text.contains("method `things::Things::fetch_thing` renamed from `get_thing`"),
+        text.contains("method `things::ThingsApi::show_thing` renamed from `get_thing`"),
         "{text}"
     );
     assert!(text.contains("area `parts` added"), "{text}");

@@ -109,6 +109,38 @@ impl<'a> AreaLowering<'a> {
         }
     }
 
+    /// The method names the overlay pins (`> Name `…``), each checked: a
+    /// snake_case identifier, pinned once, not one the handle needs.
+    pub(super) fn method_pins(&mut self) -> Vec<String> {
+        let Some((source, overlay)) = self.overlay else {
+            return Vec::new();
+        };
+        let mut pins: Vec<String> = Vec::new();
+        for pin in overlay.endpoints.iter().filter_map(|e| e.name.as_ref()) {
+            let snake = naming::field_name(&pin.value);
+            let message = if snake != pin.value {
+                Some(format!(
+                    "`{}` is not a method name; write it in snake_case, e.g. `{snake}`",
+                    pin.value
+                ))
+            } else if pins.contains(&pin.value) {
+                Some(format!("the method name `{}` is pinned twice", pin.value))
+            } else if super::RESERVED_METHODS.contains(&pin.value.as_str()) {
+                Some(format!(
+                    "`{}` is a name every handle has already",
+                    pin.value
+                ))
+            } else {
+                None
+            };
+            match message {
+                Some(message) => self.diags.push(source.error(pin.span.clone(), message)),
+                None => pins.push(pin.value.clone()),
+            }
+        }
+        pins
+    }
+
     /// A body section's shape: one fence, or variants.
     fn overlay_shape(
         &mut self,
@@ -250,6 +282,10 @@ impl<'a> AreaLowering<'a> {
             };
             if let Some(accept) = &response.accept {
                 patch.accept = Some(accept.value.clone());
+            }
+            // A name without a shape pins the documented shape's name.
+            if let (Some(name), None) = (&response.name, &response.fence) {
+                patch.names.push((status, name.value.clone()));
             }
             let Some(fence) = &response.fence else {
                 continue;

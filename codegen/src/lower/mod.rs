@@ -66,7 +66,7 @@ pub fn lower(inputs: &[Input<'_>]) -> (Api, Vec<Diagnostic>) {
         diags.extend(area_diags);
         if let Some(mut area) = area {
             area.module = modules.claim(&area.module, "api");
-            area.handle = naming::type_name(&area.module);
+            area.handle = naming::handle_name(&area.module);
             area.feature = naming::feature_name(&area.module);
             areas.push(area);
         }
@@ -98,7 +98,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         ));
         return None;
     };
-    let handle = naming::type_name(&module);
+    let handle = naming::handle_name(&module);
     let mut lowering = AreaLowering {
         source,
         diags,
@@ -108,6 +108,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         types: Types::new(&[handle.as_str()], BTreeMap::new()),
         routes: BTreeMap::new(),
         type_docs: BTreeMap::new(),
+        first_paths: BTreeMap::new(),
     };
     lowering.prepare_overlay(&title.value, &handle);
     if doc.endpoints.is_empty() {
@@ -117,7 +118,14 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
             "this document has no `##` endpoints; its module will be empty",
         );
     }
-    let mut methods = Namespace::with_reserved(RESERVED_METHODS);
+    // Names the overlay pins are taken before any title is read.
+    let pins = lowering.method_pins();
+    let reserved: Vec<&str> = RESERVED_METHODS
+        .iter()
+        .copied()
+        .chain(pins.iter().map(String::as_str))
+        .collect();
+    let mut methods = Namespace::with_reserved(&reserved);
     // Results are typed once every endpoint's responses are known: a field
     // documented as `null` in one takes its type from the others.
     let mut lowered = Vec::new();
@@ -141,6 +149,9 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         } else {
             lowering.output(raw, &endpoint.rust_name, &endpoint.responses, &names)
         };
+        if let Output::Json { ty, .. } = &endpoint.output {
+            lowering.types.note_result(ty, &endpoint.title);
+        }
         endpoints.push(endpoint);
     }
     lowering.report_unmatched();
@@ -149,6 +160,23 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         type_docs,
         ..
     } = lowering;
+    // Now that every use is known, types are named after what they are.
+    let renames = types.finish_names(&module, &[handle.as_str()]);
+    for endpoint in &mut endpoints {
+        if let Output::Json { ty, .. } = &mut endpoint.output {
+            types::rename(ty, &renames);
+        }
+        for ty in [&mut endpoint.request_body, &mut endpoint.query]
+            .into_iter()
+            .flatten()
+        {
+            types::rename(ty, &renames);
+        }
+    }
+    let type_docs: BTreeMap<String, String> = type_docs
+        .into_iter()
+        .map(|(name, doc)| (renames.get(&name).cloned().unwrap_or(name), doc))
+        .collect();
     for def in &mut types.defs {
         let doc = match def {
             TypeDef::Struct(StructDef { name, doc, .. })
@@ -187,6 +215,8 @@ struct AreaLowering<'a> {
     routes: BTreeMap<(Method, String), String>,
     /// Type name → the overlay's prose about it, rustdoc-safe.
     type_docs: BTreeMap<String, String>,
+    /// A method's base name → the path of the endpoint that took it first.
+    first_paths: BTreeMap<String, String>,
 }
 
 impl<'a> AreaLowering<'a> {
@@ -265,12 +295,16 @@ impl<'a> AreaLowering<'a> {
             self.routes
                 .insert((method, path.template.clone()), raw.title.value.clone());
         }
-        // A repeated title (often a PUT/PATCH pair) takes the HTTP method as a
-        // suffix, then a number: `update_x`, `update_x_patch`, `update_x_patch2`.
-        let rust_name = methods.claim(&base_name, &method.as_str().to_ascii_lowercase());
+        let overlay = self.overlay_endpoint(method, &path.template);
+        let pinned = overlay.and_then(|(_, o)| o.name.as_ref());
+        let rust_name = match pinned {
+            // Reserved for it when the overlay was read.
+            Some(pin) => pin.value.clone(),
+            None => self.claim_method(&base_name, method, &path.template, methods),
+        };
         let pascal = naming::type_name(&rust_name);
         let mut patch = Patch::default();
-        if let Some((source, overlay)) = self.overlay_endpoint(method, &path.template) {
+        if let Some((source, overlay)) = overlay {
             patch = self.apply_overlay(source, overlay, &pascal, &rust_name, &mut responses);
         }
         let doc = rustdoc::sanitize(&format!(
@@ -294,6 +328,32 @@ impl<'a> AreaLowering<'a> {
             accept: patch.accept,
         };
         Some((endpoint, patch.names))
+    }
+
+    /// The method name for a title's `base` name. The first endpoint with a
+    /// title gets it; a later one with the same title is told apart by what
+    /// differs in its path (`patch_health_check_smart_shield`), or, when the
+    /// path is the same (a PUT/PATCH pair), by its HTTP method, then by a
+    /// number.
+    fn claim_method(
+        &mut self,
+        base: &str,
+        method: Method,
+        path: &str,
+        methods: &mut Namespace,
+    ) -> String {
+        let Some(first) = self.first_paths.get(base) else {
+            self.first_paths.insert(base.to_owned(), path.to_owned());
+            return methods.claim(base, &method.as_str().to_ascii_lowercase());
+        };
+        let difference = naming::path_difference(path, first);
+        if !difference.is_empty() {
+            let candidate = format!("{}_{}", base.trim_start_matches("r#"), difference.join("_"));
+            if !methods.contains(&candidate) {
+                return methods.claim(&candidate, "");
+            }
+        }
+        methods.claim(base, &method.as_str().to_ascii_lowercase())
     }
 
     fn error_count(&self) -> usize {

@@ -1,9 +1,15 @@
 //! Shapes → named Rust types of one area: structs for objects, open enums
 //! for overlay enums, tagged or untagged unions for overlay "one of" bodies.
 //!
-//! Identical shapes share one type; the first use names it. Names the
-//! overlay gives are exact; others come from a hint (`{Method}Response`,
-//! `{Parent}{Field}`, `…Item`) made unique with a number.
+//! Identical shapes share one type. While the area is lowered, each type
+//! gets a provisional name from its first use (`{Method}Response`,
+//! `{Parent}{Field}`, `…Item`); once every endpoint is known,
+//! [`Types::finish_names`] names each after what it is: a result shared by
+//! several endpoints, or the element of a list, after the noun their titles
+//! agree on (`DnsRecord`), a field's type after its parent and the field
+//! (`DnsRecordMeta`), without the module's own name in front (`zone::Meta`).
+//! The provisional name is the fallback on a clash. Names the overlay gives
+//! are exact and never change.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,6 +33,21 @@ pub(super) struct Variant {
     pub shape: Shape,
 }
 
+/// How a type was first reached, for its final name.
+#[derive(Debug, Clone)]
+enum Origin {
+    /// Named by the overlay: the name is exact.
+    Given,
+    /// The type of a parent's field (of its elements when `array`).
+    Field {
+        parent: usize,
+        field: String,
+        array: bool,
+    },
+    /// Anything else: a result, a request body without a given name.
+    Loose,
+}
+
 /// Builds the types of one area.
 #[derive(Debug)]
 pub(super) struct Types {
@@ -35,6 +56,11 @@ pub(super) struct Types {
     seen: HashMap<Shape, String>,
     /// Overlay types by name, resolved on first use.
     named: BTreeMap<String, NamedShape>,
+    /// Per def: how it was first reached.
+    origins: Vec<Origin>,
+    /// Per def: the endpoints it is the result of (title, and whether as the
+    /// element of a list).
+    results: Vec<Vec<(String, bool)>>,
 }
 
 impl Types {
@@ -46,6 +72,8 @@ impl Types {
             names: Namespace::with_reserved(reserved),
             seen: HashMap::new(),
             named,
+            origins: Vec::new(),
+            results: Vec::new(),
         }
     }
 
@@ -71,6 +99,41 @@ impl Types {
     /// The Rust type of `shape`. `hint` names a new type; `exact` means the
     /// name was given by an overlay and is used as is.
     pub fn type_of(&mut self, shape: &Shape, hint: &str, exact: bool, user: &str) -> TypeRef {
+        let origin = if exact { Origin::Given } else { Origin::Loose };
+        self.type_in(shape, hint, exact, user, origin)
+    }
+
+    /// Adds a def, reached as `origin`.
+    fn push_def(&mut self, def: TypeDef, origin: Origin) -> usize {
+        self.defs.push(def);
+        self.origins.push(origin);
+        self.results.push(Vec::new());
+        self.defs.len() - 1
+    }
+
+    /// Records that `ty` is the result of the endpoint titled `title`.
+    pub fn note_result(&mut self, ty: &TypeRef, title: &str) {
+        let (name, element) = match ty {
+            TypeRef::Named(name) => (name, false),
+            TypeRef::Vec(item) => match &**item {
+                TypeRef::Named(name) => (name, true),
+                _ => return,
+            },
+            _ => return,
+        };
+        if let Some(index) = self.defs.iter().position(|d| d.name() == name) {
+            self.results[index].push((title.to_owned(), element));
+        }
+    }
+
+    fn type_in(
+        &mut self,
+        shape: &Shape,
+        hint: &str,
+        exact: bool,
+        user: &str,
+        origin: Origin,
+    ) -> TypeRef {
         match shape {
             Shape::String => TypeRef::String,
             Shape::Integer => TypeRef::I64,
@@ -78,7 +141,17 @@ impl Types {
             Shape::Boolean => TypeRef::Bool,
             Shape::Unknown => TypeRef::Value,
             Shape::EmptyObject => TypeRef::Map,
-            Shape::Array(item) => TypeRef::Vec(Box::new(self.type_of(item, hint, exact, user))),
+            Shape::Array(item) => {
+                let origin = match origin {
+                    Origin::Field { parent, field, .. } => Origin::Field {
+                        parent,
+                        field,
+                        array: true,
+                    },
+                    other => other,
+                };
+                TypeRef::Vec(Box::new(self.type_in(item, hint, exact, user, origin)))
+            }
             Shape::Named(name) => self.named_type(name, user),
             Shape::Enum(values) => {
                 if let Some(name) = self.seen.get(shape) {
@@ -95,10 +168,13 @@ impl Types {
                             .claim(&naming::type_name(&naming::field_name(value)), ""),
                     })
                     .collect();
-                self.defs.push(TypeDef::Enum(EnumDef {
-                    name: name.clone(),
-                    variants,
-                }));
+                self.push_def(
+                    TypeDef::Enum(EnumDef {
+                        name: name.clone(),
+                        variants,
+                    }),
+                    origin,
+                );
                 TypeRef::Named(name)
             }
             Shape::Object(fields) => {
@@ -108,7 +184,7 @@ impl Types {
                 }
                 let name = self.claim(hint, exact);
                 self.seen.insert(shape.clone(), name.clone());
-                self.push_struct(&name, fields, None, user);
+                self.push_struct(&name, fields, None, user, origin);
                 TypeRef::Named(name)
             }
         }
@@ -131,14 +207,17 @@ impl Types {
         fields: &[crate::ir::Field],
         skip: Option<&str>,
         user: &str,
+        origin: Origin,
     ) {
-        let index = self.defs.len();
-        self.defs.push(TypeDef::Struct(StructDef {
-            name: name.to_owned(),
-            doc: String::new(),
-            fields: Vec::new(),
-            used_by: vec![user.to_owned()],
-        }));
+        let index = self.push_def(
+            TypeDef::Struct(StructDef {
+                name: name.to_owned(),
+                doc: String::new(),
+                fields: Vec::new(),
+                used_by: vec![user.to_owned()],
+            }),
+            origin,
+        );
         // `extra` holds the keys the struct does not declare.
         let mut field_names = Namespace::with_reserved(&["extra"]);
         let defs = fields
@@ -156,9 +235,14 @@ impl Types {
                 } else {
                     child
                 };
+                let origin = Origin::Field {
+                    parent: index,
+                    field: rust_name.clone(),
+                    array: false,
+                };
                 FieldDef {
                     wire_name: field.wire_name.clone(),
-                    ty: self.type_of(&field.shape, &child, false, user),
+                    ty: self.type_in(&field.shape, &child, false, user, origin),
                     rust_name,
                     required: field.required,
                     doc: crate::rustdoc::sanitize(&field.doc),
@@ -181,7 +265,7 @@ impl Types {
                 self.seen
                     .entry(Shape::Object(fields.clone()))
                     .or_insert_with(|| name.to_owned());
-                self.push_struct(name, &fields, None, user);
+                self.push_struct(name, &fields, None, user, Origin::Given);
                 TypeRef::Named(name.to_owned())
             }
             Some(NamedShape::Plain(other)) => self.type_of(&other, name, true, user),
@@ -223,13 +307,15 @@ impl Types {
             .map(str::to_owned);
 
         // Reserve the union's slot before its variants.
-        let index = self.defs.len();
-        self.defs.push(TypeDef::Union(UnionDef {
-            name: name.to_owned(),
-            doc: String::new(),
-            tag: tag.clone(),
-            variants: Vec::new(),
-        }));
+        let index = self.push_def(
+            TypeDef::Union(UnionDef {
+                name: name.to_owned(),
+                doc: String::new(),
+                tag: tag.clone(),
+                variants: Vec::new(),
+            }),
+            Origin::Given,
+        );
         let mut labels = Namespace::default();
         let mut out = Vec::new();
         for variant in variants {
@@ -240,7 +326,7 @@ impl Types {
             };
             let ty = match &resolved {
                 Shape::Object(fields) => {
-                    self.push_struct(&variant.name, fields, tag.as_deref(), user);
+                    self.push_struct(&variant.name, fields, tag.as_deref(), user, Origin::Given);
                     variant.name.clone()
                 }
                 other => match self.type_of(other, &variant.name, true, user) {
@@ -259,5 +345,150 @@ impl Types {
             def.variants = out;
         }
         TypeRef::Named(name.to_owned())
+    }
+
+    /// Gives every type its final name (see the module docs) and rewrites
+    /// every reference among the types. `reserved` are names the area's
+    /// other items take. Returns the renames, old name → new name, for the
+    /// references outside the types (endpoint results and bodies).
+    pub fn finish_names(&mut self, module: &str, reserved: &[&str]) -> BTreeMap<String, String> {
+        let mut names = Namespace::with_reserved(reserved);
+        // A generated type never shadows what the prelude names, so a
+        // user's `use area::*` shadows nothing either.
+        for prelude in [
+            "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err",
+        ] {
+            names.claim(prelude, "");
+        }
+        for (def, origin) in self.defs.iter().zip(&self.origins) {
+            if let Origin::Given = origin {
+                names.claim(def.name(), "");
+            }
+        }
+        // Results first: when several types are what their titles call the
+        // same thing, the one most titles call so gets the name (then one
+        // that is not only a list's element, then the first by name), so
+        // that the order of the document decides nothing.
+        let mut nouns: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, results) in self.results.iter().enumerate() {
+            if matches!(self.origins[index], Origin::Given) {
+                continue;
+            }
+            if let Some(noun) = noun(results) {
+                nouns
+                    .entry(naming::strip_module(&noun, module))
+                    .or_default()
+                    .push(index);
+            }
+        }
+        let mut winners: BTreeMap<usize, String> = BTreeMap::new();
+        for (noun, contenders) in nouns {
+            let rank = |&index: &usize| {
+                let results = &self.results[index];
+                let votes = results.len();
+                let whole = results.iter().any(|(_, element)| !element);
+                (
+                    std::cmp::Reverse(votes),
+                    !whole,
+                    self.defs[index].name().to_owned(),
+                )
+            };
+            if let Some(best) = contenders.iter().min_by_key(|i| rank(i)) {
+                winners.insert(*best, noun);
+            }
+        }
+        let mut finals: Vec<String> = Vec::with_capacity(self.defs.len());
+        for index in 0..self.defs.len() {
+            let provisional = self.defs[index].name().to_owned();
+            let candidate = match &self.origins[index] {
+                Origin::Given => {
+                    finals.push(provisional);
+                    continue;
+                }
+                _ if !self.results[index].is_empty() => winners.get(&index).cloned(),
+                Origin::Field {
+                    parent,
+                    field,
+                    array,
+                } => {
+                    // The elements of `tags` are each a `Tag`.
+                    let field = field.trim_start_matches("r#");
+                    let field = if *array {
+                        naming::singular(field)
+                    } else {
+                        field.to_owned()
+                    };
+                    let name = format!("{}{}", finals[*parent], naming::type_name(&field));
+                    Some(naming::strip_module(&name, module))
+                }
+                Origin::Loose => None,
+            };
+            let name = match candidate {
+                Some(candidate) if !names.contains(&candidate) => names.claim(&candidate, ""),
+                _ => names.claim(&provisional, ""),
+            };
+            finals.push(name);
+        }
+        let renames: BTreeMap<String, String> = self
+            .defs
+            .iter()
+            .zip(&finals)
+            .filter(|(def, name)| def.name() != name.as_str())
+            .map(|(def, name)| (def.name().to_owned(), name.clone()))
+            .collect();
+        for (def, name) in self.defs.iter_mut().zip(finals) {
+            match def {
+                TypeDef::Struct(def) => {
+                    def.name = name;
+                    for field in &mut def.fields {
+                        rename(&mut field.ty, &renames);
+                    }
+                }
+                TypeDef::Enum(def) => def.name = name,
+                TypeDef::Union(def) => {
+                    def.name = name;
+                    for variant in &mut def.variants {
+                        if let Some(new) = renames.get(&variant.ty) {
+                            variant.ty.clone_from(new);
+                        }
+                    }
+                }
+            }
+        }
+        renames
+    }
+}
+
+/// The noun the titles of a type's endpoints agree on: the one most of
+/// them give, when exactly one does.
+fn noun(results: &[(String, bool)]) -> Option<String> {
+    let mut votes: Vec<(String, usize)> = Vec::new();
+    for (title, element) in results {
+        let Some(noun) = naming::noun_of_title(title, *element) else {
+            continue;
+        };
+        match votes.iter_mut().find(|(n, _)| *n == noun) {
+            Some((_, count)) => *count += 1,
+            None => votes.push((noun, 1)),
+        }
+    }
+    let best = votes.iter().map(|(_, count)| *count).max()?;
+    let mut winners = votes.into_iter().filter(|(_, count)| *count == best);
+    match (winners.next(), winners.next()) {
+        (Some((noun, _)), None) => Some(noun),
+        _ => None,
+    }
+}
+
+/// Rewrites the names in `ty` that `renames` changes.
+pub(super) fn rename(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
+    match ty {
+        TypeRef::Named(name) => {
+            if let Some(new) = renames.get(name.as_str()) {
+                name.clone_from(new);
+            }
+        }
+        TypeRef::Vec(item) => rename(item, renames),
+        _ => {}
     }
 }

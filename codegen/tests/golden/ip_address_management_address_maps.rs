@@ -5,18 +5,20 @@
 ///
 /// Get one with [`Client::ip_address_management_address_maps`](crate::Client::ip_address_management_address_maps).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAddressManagementAddressMaps {
+pub struct IpAddressManagementAddressMapsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Address Management Address Maps* endpoints.
-    pub fn ip_address_management_address_maps(&self) -> IpAddressManagementAddressMaps {
-        IpAddressManagementAddressMaps {
+    pub fn ip_address_management_address_maps(
+        &self,
+    ) -> IpAddressManagementAddressMapsApi {
+        IpAddressManagementAddressMapsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAddressManagementAddressMaps {
+impl IpAddressManagementAddressMapsApi {
     /// Create Address Map
     ///
     /// `POST /accounts/{account_id}/addressing/address_maps`
@@ -26,7 +28,7 @@ impl IpAddressManagementAddressMaps {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAddressMapResponse>>,
+        crate::runtime::Json<::std::option::Option<AddressMap>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,7 +95,7 @@ impl IpAddressManagementAddressMaps {
         account_id: &str,
         address_map_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAddressMapResponse>>,
+        crate::runtime::Json<::std::option::Option<AddressMap>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -136,7 +138,7 @@ impl IpAddressManagementAddressMaps {
     /// `PUT /accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`
     ///
     /// Add an account as a member of a particular address map.
-    pub fn add_an_account_membership_to_an_address_map(
+    pub fn add_account_membership_to_address_map(
         &self,
         account_id: &str,
         address_map_id: &str,
@@ -162,7 +164,7 @@ impl IpAddressManagementAddressMaps {
     /// `DELETE /accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`
     ///
     /// Remove an account as a member of a particular address map.
-    pub fn remove_an_account_membership_from_an_address_map(
+    pub fn remove_account_membership_from_address_map(
         &self,
         account_id: &str,
         address_map_id: &str,
@@ -188,7 +190,7 @@ impl IpAddressManagementAddressMaps {
     /// `PUT /accounts/{account_id}/addressing/address_maps/{address_map_id}/ips/{ip_address}`
     ///
     /// Add an IP from a prefix owned by the account to a particular address map.
-    pub fn add_an_ip_to_an_address_map(
+    pub fn add_ip_to_address_map(
         &self,
         account_id: &str,
         address_map_id: &str,
@@ -215,7 +217,7 @@ impl IpAddressManagementAddressMaps {
     /// `DELETE /accounts/{account_id}/addressing/address_maps/{address_map_id}/ips/{ip_address}`
     ///
     /// Remove an IP from a particular address map.
-    pub fn remove_an_ip_from_an_address_map(
+    pub fn remove_ip_from_address_map(
         &self,
         account_id: &str,
         address_map_id: &str,
@@ -242,7 +244,7 @@ impl IpAddressManagementAddressMaps {
     /// `PUT /accounts/{account_id}/addressing/address_maps/{address_map_id}/zones/{zone_id}`
     ///
     /// Add a zone as a member of a particular address map.
-    pub fn add_a_zone_membership_to_an_address_map(
+    pub fn add_zone_membership_to_address_map(
         &self,
         account_id: &str,
         address_map_id: &str,
@@ -269,7 +271,7 @@ impl IpAddressManagementAddressMaps {
     /// `DELETE /accounts/{account_id}/addressing/address_maps/{address_map_id}/zones/{zone_id}`
     ///
     /// Remove a zone as a member of a particular address map.
-    pub fn remove_a_zone_membership_from_an_address_map(
+    pub fn remove_zone_membership_from_address_map(
         &self,
         account_id: &str,
         address_map_id: &str,
@@ -292,9 +294,9 @@ impl IpAddressManagementAddressMaps {
         )
     }
 }
-/// Used by [`IpAddressManagementAddressMaps::create_address_map`], [`IpAddressManagementAddressMaps::address_map_details`].
+/// Used by [`IpAddressManagementAddressMapsApi::create_address_map`], [`IpAddressManagementAddressMapsApi::address_map_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAddressMapResponse {
+pub struct AddressMap {
     pub can_delete: ::std::option::Option<bool>,
     pub can_modify_ips: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -302,34 +304,30 @@ pub struct CreateAddressMapResponse {
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub ips: ::std::option::Option<::std::vec::Vec<CreateAddressMapResponseIpsItem>>,
-    pub memberships: ::std::option::Option<
-        ::std::vec::Vec<CreateAddressMapResponseMembershipsItem>,
-    >,
+    pub ips: ::std::option::Option<::std::vec::Vec<AddressMapIp>>,
+    pub memberships: ::std::option::Option<::std::vec::Vec<AddressMapMembership>>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAddressMapResponse { can_delete : "can_delete", can_modify_ips :
-    "can_modify_ips", created_at : "created_at", default_sni : "default_sni", description
-    : "description", enabled : "enabled", id : "id", ips : "ips", memberships :
-    "memberships", modified_at : "modified_at" }
+    AddressMap { can_delete : "can_delete", can_modify_ips : "can_modify_ips", created_at
+    : "created_at", default_sni : "default_sni", description : "description", enabled :
+    "enabled", id : "id", ips : "ips", memberships : "memberships", modified_at :
+    "modified_at" }
 );
-/// Used by [`IpAddressManagementAddressMaps::create_address_map`].
+/// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAddressMapResponseIpsItem {
+pub struct AddressMapIp {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateAddressMapResponseIpsItem { created_at : "created_at", ip : "ip" }
-);
-/// Used by [`IpAddressManagementAddressMaps::create_address_map`].
+crate::runtime::object!(AddressMapIp { created_at : "created_at", ip : "ip" });
+/// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAddressMapResponseMembershipsItem {
+pub struct AddressMapMembership {
     pub can_delete: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub identifier: ::std::option::Option<::serde_json::Value>,
@@ -338,10 +336,10 @@ pub struct CreateAddressMapResponseMembershipsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAddressMapResponseMembershipsItem { can_delete : "can_delete", created_at :
-    "created_at", identifier : "identifier", kind : "kind" }
+    AddressMapMembership { can_delete : "can_delete", created_at : "created_at",
+    identifier : "identifier", kind : "kind" }
 );
-/// Used by [`IpAddressManagementAddressMaps::list_address_maps`], [`IpAddressManagementAddressMaps::update_address_map`].
+/// Used by [`IpAddressManagementAddressMapsApi::list_address_maps`], [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAddressMapsItem {
     pub can_delete: ::std::option::Option<bool>,
@@ -360,15 +358,11 @@ crate::runtime::object!(
     created_at : "created_at", default_sni : "default_sni", description : "description",
     enabled : "enabled", id : "id", modified_at : "modified_at" }
 );
-/// Used by [`IpAddressManagementAddressMaps::delete_address_map`], [`IpAddressManagementAddressMaps::add_an_account_membership_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_an_account_membership_from_an_address_map`], [`IpAddressManagementAddressMaps::add_an_ip_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_an_ip_from_an_address_map`], [`IpAddressManagementAddressMaps::add_a_zone_membership_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_a_zone_membership_from_an_address_map`].
+/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`], [`IpAddressManagementAddressMapsApi::add_account_membership_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_account_membership_from_address_map`], [`IpAddressManagementAddressMapsApi::add_ip_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_ip_from_address_map`], [`IpAddressManagementAddressMapsApi::add_zone_membership_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_zone_membership_from_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAddressMapResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteAddressMapResponseErrorsItem>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteAddressMapResponseErrorsItem>,
-    >,
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteAddressMapResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteAddressMapResponseError>>,
     pub result_info: ::std::option::Option<DeleteAddressMapResponseResultInfo>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -378,31 +372,29 @@ crate::runtime::object!(
     DeleteAddressMapResponse { errors : "errors", messages : "messages", result_info :
     "result_info", success : "success" }
 );
-/// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
+/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponseErrorsItem {
+pub struct DeleteAddressMapResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteAddressMapResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteAddressMapResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAddressMapResponseErrorsItem { code : "code", documentation_url :
+    DeleteAddressMapResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
+/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponseErrorsItemSource {
+pub struct DeleteAddressMapResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    DeleteAddressMapResponseErrorsItemSource { pointer : "pointer" }
-);
-/// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
+crate::runtime::object!(DeleteAddressMapResponseErrorSource { pointer : "pointer" });
+/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAddressMapResponseResultInfo {
     pub count: ::std::option::Option<f64>,

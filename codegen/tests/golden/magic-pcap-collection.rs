@@ -5,18 +5,18 @@
 ///
 /// Get one with [`Client::magic_pcap_collection`](crate::Client::magic_pcap_collection).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicPcapCollection {
+pub struct MagicPcapCollectionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic PCAP collection* endpoints.
-    pub fn magic_pcap_collection(&self) -> MagicPcapCollection {
-        MagicPcapCollection {
+    pub fn magic_pcap_collection(&self) -> MagicPcapCollectionApi {
+        MagicPcapCollectionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicPcapCollection {
+impl MagicPcapCollectionApi {
     /// Create PCAP request
     ///
     /// `POST /accounts/{account_id}/pcaps`
@@ -218,7 +218,7 @@ impl MagicPcapCollection {
         )
     }
 }
-/// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
+/// Used by [`MagicPcapCollectionApi::add_buckets_for_full_packet_captures`], [`MagicPcapCollectionApi::list_pcaps_bucket_ownership`], [`MagicPcapCollectionApi::validate_buckets_for_full_packet_captures`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddBucketsForFullPacketCapturesResponse {
     pub destination_conf: ::std::option::Option<::std::string::String>,

@@ -4,31 +4,31 @@
 ///
 /// Get one with [`Client::access_application_scoped_policies`](crate::Client::access_application_scoped_policies).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessApplicationScopedPolicies {
+pub struct AccessApplicationScopedPoliciesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access application-scoped policies* endpoints.
-    pub fn access_application_scoped_policies(&self) -> AccessApplicationScopedPolicies {
-        AccessApplicationScopedPolicies {
+    pub fn access_application_scoped_policies(
+        &self,
+    ) -> AccessApplicationScopedPoliciesApi {
+        AccessApplicationScopedPoliciesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessApplicationScopedPolicies {
+impl AccessApplicationScopedPoliciesApi {
     /// Create an Access application policy
     ///
     /// `POST /accounts/{account_id}/access/apps/{app_id}/policies`
     ///
     /// Creates a policy applying exclusive to a single application that defines the users or groups who can reach it. We recommend creating a reusable policy instead and subsequently referencing its ID in the application's 'policies' array.
-    pub fn create_an_access_application_policy(
+    pub fn create_access_application_policy(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAnAccessApplicationPolicyResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessApplicationPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,15 +73,13 @@ impl AccessApplicationScopedPolicies {
     /// `PUT /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Updates an Access policy specific to an application. To update a reusable policy, use the /accounts/{account_id}/policies/{uid} endpoint.
-    pub fn update_an_access_application_policy(
+    pub fn update_access_application_policy(
         &self,
         account_id: &str,
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAnAccessApplicationPolicyResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessApplicationPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -102,15 +100,13 @@ impl AccessApplicationScopedPolicies {
     /// `GET /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Fetches a single Access policy configured for an application. Returns both exclusively owned and reusable policies used by the application.
-    pub fn get_an_access_application_policy(
+    pub fn get_access_application_policy(
         &self,
         account_id: &str,
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAnAccessApplicationPolicyResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessApplicationPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,14 +127,14 @@ impl AccessApplicationScopedPolicies {
     /// `DELETE /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Deletes an Access policy specific to an application. To delete a reusable policy, use the /accounts/{account_id}/policies/{uid} endpoint.
-    pub fn delete_an_access_application_policy(
+    pub fn delete_access_application_policy(
         &self,
         account_id: &str,
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<DeleteAnAccessApplicationPolicyResponse>,
+            ::std::option::Option<DeleteAccessApplicationPolicyResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -160,7 +156,7 @@ impl AccessApplicationScopedPolicies {
     /// `PUT /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}/make_reusable`
     ///
     /// Converts an application-scoped policy to a reusable policy. The policy will no longer be exclusively scoped to the application. Further updates to the policy should go through the /accounts/{account_id}/policies/{uid} endpoint.
-    pub fn convert_an_access_application_policy_to_a_reusable_policy(
+    pub fn convert_access_application_policy_to_reusable_policy(
         &self,
         account_id: &str,
         app_id: &str,
@@ -184,9 +180,9 @@ impl AccessApplicationScopedPolicies {
         )
     }
 }
-/// Used by [`AccessApplicationScopedPolicies::create_an_access_application_policy`], [`AccessApplicationScopedPolicies::update_an_access_application_policy`], [`AccessApplicationScopedPolicies::get_an_access_application_policy`].
+/// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`], [`AccessApplicationScopedPoliciesApi::update_access_application_policy`], [`AccessApplicationScopedPoliciesApi::get_access_application_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccessApplicationPolicyResponse {
+pub struct AccessApplicationPolicy {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub decision: ::std::option::Option<::std::string::String>,
     pub exclude: ::std::option::Option<
@@ -206,11 +202,11 @@ pub struct CreateAnAccessApplicationPolicyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccessApplicationPolicyResponse { created_at : "created_at", decision :
-    "decision", exclude : "exclude", id : "id", include : "include", name : "name",
-    precedence : "precedence", require : "require", updated_at : "updated_at" }
+    AccessApplicationPolicy { created_at : "created_at", decision : "decision", exclude :
+    "exclude", id : "id", include : "include", name : "name", precedence : "precedence",
+    require : "require", updated_at : "updated_at" }
 );
-/// Used by [`AccessApplicationScopedPolicies::list_access_application_policies`], [`AccessApplicationScopedPolicies::convert_an_access_application_policy_to_a_reusable_policy`].
+/// Used by [`AccessApplicationScopedPoliciesApi::list_access_application_policies`], [`AccessApplicationScopedPoliciesApi::convert_access_application_policy_to_reusable_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccessApplicationPoliciesItem {
     pub precedence: ::std::option::Option<i64>,
@@ -218,11 +214,11 @@ pub struct ListAccessApplicationPoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListAccessApplicationPoliciesItem { precedence : "precedence" });
-/// Used by [`AccessApplicationScopedPolicies::delete_an_access_application_policy`].
+/// Used by [`AccessApplicationScopedPoliciesApi::delete_access_application_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessApplicationPolicyResponse {
+pub struct DeleteAccessApplicationPolicyResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessApplicationPolicyResponse { id : "id" });
+crate::runtime::object!(DeleteAccessApplicationPolicyResponse { id : "id" });

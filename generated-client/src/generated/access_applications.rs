@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::access_applications`](crate::Client::access_applications).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessApplications {
+pub struct AccessApplicationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access applications* endpoints.
-    pub fn access_applications(&self) -> AccessApplications {
-        AccessApplications {
+    pub fn access_applications(&self) -> AccessApplicationsApi {
+        AccessApplicationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessApplications {
+impl AccessApplicationsApi {
     /// Add an Access application
     ///
     /// `POST /accounts/{account_id}/access/apps`
     ///
     /// Adds a new application to Access.
-    pub fn add_an_access_application(
+    pub fn add_access_application(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -61,7 +61,7 @@ impl AccessApplications {
     /// `PUT /accounts/{account_id}/access/apps/{app_id}`
     ///
     /// Updates an Access application.
-    pub fn update_an_access_application(
+    pub fn update_access_application(
         &self,
         account_id: &str,
         app_id: &str,
@@ -83,7 +83,7 @@ impl AccessApplications {
     /// `GET /accounts/{account_id}/access/apps/{app_id}`
     ///
     /// Fetches information about an Access application.
-    pub fn get_an_access_application(
+    pub fn get_access_application(
         &self,
         account_id: &str,
         app_id: &str,
@@ -105,12 +105,12 @@ impl AccessApplications {
     /// `DELETE /accounts/{account_id}/access/apps/{app_id}`
     ///
     /// Deletes an application from Access.
-    pub fn delete_an_access_application(
+    pub fn delete_access_application(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnAccessApplicationResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteAccessApplicationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -163,9 +163,7 @@ impl AccessApplications {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAccessApplicationSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessApplicationSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -190,9 +188,7 @@ impl AccessApplications {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAccessApplicationSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessApplicationSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -233,27 +229,27 @@ impl AccessApplications {
         )
     }
 }
-/// Used by [`AccessApplications::delete_an_access_application`].
+/// Used by [`AccessApplicationsApi::delete_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessApplicationResponse {
+pub struct DeleteAccessApplicationResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessApplicationResponse { id : "id" });
-/// Used by [`AccessApplications::update_access_application_settings`], [`AccessApplications::update_access_application_settings_patch`].
+crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" });
+/// Used by [`AccessApplicationsApi::update_access_application_settings`], [`AccessApplicationsApi::update_access_application_settings_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAccessApplicationSettingsResponse {
+pub struct AccessApplicationSettings {
     pub allow_iframe: ::std::option::Option<bool>,
     pub skip_interstitial: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessApplicationSettingsResponse { allow_iframe : "allow_iframe",
-    skip_interstitial : "skip_interstitial" }
+    AccessApplicationSettings { allow_iframe : "allow_iframe", skip_interstitial :
+    "skip_interstitial" }
 );
-/// Used by [`AccessApplications::test_access_policies`].
+/// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponse {
     pub app_state: ::std::option::Option<TestAccessPoliciesResponseAppState>,
@@ -265,7 +261,7 @@ crate::runtime::object!(
     TestAccessPoliciesResponse { app_state : "app_state", user_identity : "user_identity"
     }
 );
-/// Used by [`AccessApplications::test_access_policies`].
+/// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseAppState {
     pub app_uid: ::std::option::Option<::std::string::String>,
@@ -283,7 +279,7 @@ crate::runtime::object!(
     TestAccessPoliciesResponseAppState { app_uid : "app_uid", aud : "aud", hostname :
     "hostname", name : "name", policies : "policies", status : "status" }
 );
-/// Used by [`AccessApplications::test_access_policies`].
+/// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseUserIdentity {
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -308,7 +304,7 @@ crate::runtime::object!(
     "is_gateway", is_warp : "is_warp", name : "name", user_uuid : "user_uuid", version :
     "version" }
 );
-/// Used by [`AccessApplications::test_access_policies`].
+/// Used by [`AccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseUserIdentityGeo {
     pub country: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::access_authentication_logs`](crate::Client::access_authentication_logs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessAuthenticationLogs {
+pub struct AccessAuthenticationLogsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access authentication logs* endpoints.
-    pub fn access_authentication_logs(&self) -> AccessAuthenticationLogs {
-        AccessAuthenticationLogs {
+    pub fn access_authentication_logs(&self) -> AccessAuthenticationLogsApi {
+        AccessAuthenticationLogsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessAuthenticationLogs {
+impl AccessAuthenticationLogsApi {
     /// Get Access authentication logs
     ///
     /// `GET /accounts/{account_id}/access/logs/access_requests`
@@ -24,7 +24,7 @@ impl AccessAuthenticationLogs {
     pub fn get_access_authentication_logs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetAccessAuthenticationLogsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessAuthenticationLogs>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,9 +37,9 @@ impl AccessAuthenticationLogs {
         )
     }
 }
-/// Used by [`AccessAuthenticationLogs::get_access_authentication_logs`].
+/// Used by [`AccessAuthenticationLogsApi::get_access_authentication_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccessAuthenticationLogsItem {
+pub struct AccessAuthenticationLogs {
     pub action: ::std::option::Option<::std::string::String>,
     pub allowed: ::std::option::Option<bool>,
     pub app_domain: ::std::option::Option<::std::string::String>,
@@ -53,8 +53,8 @@ pub struct GetAccessAuthenticationLogsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccessAuthenticationLogsItem { action : "action", allowed : "allowed", app_domain
-    : "app_domain", app_uid : "app_uid", connection : "connection", created_at :
+    AccessAuthenticationLogs { action : "action", allowed : "allowed", app_domain :
+    "app_domain", app_uid : "app_uid", connection : "connection", created_at :
     "created_at", ip_address : "ip_address", ray_id : "ray_id", user_email : "user_email"
     }
 );

@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::access_bookmark_applications_deprecated`](crate::Client::access_bookmark_applications_deprecated).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessBookmarkApplicationsDeprecated {
+pub struct AccessBookmarkApplicationsDeprecatedApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access Bookmark applications (Deprecated)* endpoints.
     pub fn access_bookmark_applications_deprecated(
         &self,
-    ) -> AccessBookmarkApplicationsDeprecated {
-        AccessBookmarkApplicationsDeprecated {
+    ) -> AccessBookmarkApplicationsDeprecatedApi {
+        AccessBookmarkApplicationsDeprecatedApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessBookmarkApplicationsDeprecated {
+impl AccessBookmarkApplicationsDeprecatedApi {
     /// List Bookmark applications
     ///
     /// `GET /accounts/{account_id}/access/bookmarks`
@@ -26,7 +26,7 @@ impl AccessBookmarkApplicationsDeprecated {
     pub fn list_bookmark_applications(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListBookmarkApplicationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<BookmarkApplication>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -43,12 +43,12 @@ impl AccessBookmarkApplicationsDeprecated {
     /// `PUT /accounts/{account_id}/access/bookmarks/{bookmark_id}`
     ///
     /// Updates a configured Bookmark application.
-    pub fn update_a_bookmark_application(
+    pub fn update_bookmark_application(
         &self,
         account_id: &str,
         bookmark_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListBookmarkApplicationsItem>>,
+        crate::runtime::Json<::std::option::Option<BookmarkApplication>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,12 +67,12 @@ impl AccessBookmarkApplicationsDeprecated {
     /// `POST /accounts/{account_id}/access/bookmarks/{bookmark_id}`
     ///
     /// Create a new Bookmark application.
-    pub fn create_a_bookmark_application(
+    pub fn create_bookmark_application(
         &self,
         account_id: &str,
         bookmark_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListBookmarkApplicationsItem>>,
+        crate::runtime::Json<::std::option::Option<BookmarkApplication>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,12 +91,12 @@ impl AccessBookmarkApplicationsDeprecated {
     /// `GET /accounts/{account_id}/access/bookmarks/{bookmark_id}`
     ///
     /// Fetches a single Bookmark application.
-    pub fn get_a_bookmark_application(
+    pub fn get_bookmark_application(
         &self,
         account_id: &str,
         bookmark_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListBookmarkApplicationsItem>>,
+        crate::runtime::Json<::std::option::Option<BookmarkApplication>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,12 +115,12 @@ impl AccessBookmarkApplicationsDeprecated {
     /// `DELETE /accounts/{account_id}/access/bookmarks/{bookmark_id}`
     ///
     /// Deletes a Bookmark application.
-    pub fn delete_a_bookmark_application(
+    pub fn delete_bookmark_application(
         &self,
         account_id: &str,
         bookmark_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteABookmarkApplicationResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteBookmarkApplicationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,9 +135,9 @@ impl AccessBookmarkApplicationsDeprecated {
         )
     }
 }
-/// Used by [`AccessBookmarkApplicationsDeprecated::list_bookmark_applications`], [`AccessBookmarkApplicationsDeprecated::update_a_bookmark_application`], [`AccessBookmarkApplicationsDeprecated::create_a_bookmark_application`], [`AccessBookmarkApplicationsDeprecated::get_a_bookmark_application`].
+/// Used by [`AccessBookmarkApplicationsDeprecatedApi::list_bookmark_applications`], [`AccessBookmarkApplicationsDeprecatedApi::update_bookmark_application`], [`AccessBookmarkApplicationsDeprecatedApi::create_bookmark_application`], [`AccessBookmarkApplicationsDeprecatedApi::get_bookmark_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBookmarkApplicationsItem {
+pub struct BookmarkApplication {
     pub app_launcher_visible: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub domain: ::std::option::Option<::std::string::String>,
@@ -149,15 +149,15 @@ pub struct ListBookmarkApplicationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListBookmarkApplicationsItem { app_launcher_visible : "app_launcher_visible",
-    created_at : "created_at", domain : "domain", id : "id", logo_url : "logo_url", name
-    : "name", updated_at : "updated_at" }
+    BookmarkApplication { app_launcher_visible : "app_launcher_visible", created_at :
+    "created_at", domain : "domain", id : "id", logo_url : "logo_url", name : "name",
+    updated_at : "updated_at" }
 );
-/// Used by [`AccessBookmarkApplicationsDeprecated::delete_a_bookmark_application`].
+/// Used by [`AccessBookmarkApplicationsDeprecatedApi::delete_bookmark_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteABookmarkApplicationResponse {
+pub struct DeleteBookmarkApplicationResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteABookmarkApplicationResponse { id : "id" });
+crate::runtime::object!(DeleteBookmarkApplicationResponse { id : "id" });

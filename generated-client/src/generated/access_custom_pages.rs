@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::access_custom_pages`](crate::Client::access_custom_pages).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessCustomPages {
+pub struct AccessCustomPagesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access custom pages* endpoints.
-    pub fn access_custom_pages(&self) -> AccessCustomPages {
-        AccessCustomPages {
+    pub fn access_custom_pages(&self) -> AccessCustomPagesApi {
+        AccessCustomPagesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessCustomPages {
+impl AccessCustomPagesApi {
     /// Create a custom page
     ///
     /// `POST /accounts/{account_id}/access/custom_pages`
     ///
     /// Create a custom page
-    pub fn create_a_custom_page(
+    pub fn create_custom_page(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateACustomPageResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl AccessCustomPages {
     pub fn list_custom_pages(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateACustomPageResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomPage>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,12 +63,12 @@ impl AccessCustomPages {
     /// `PUT /accounts/{account_id}/access/custom_pages/{custom_page_id}`
     ///
     /// Update a custom page
-    pub fn update_a_custom_page(
+    pub fn update_custom_page(
         &self,
         account_id: &str,
         custom_page_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateACustomPageResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl AccessCustomPages {
     /// `GET /accounts/{account_id}/access/custom_pages/{custom_page_id}`
     ///
     /// Fetches a custom page and also returns its HTML.
-    pub fn get_a_custom_page(
+    pub fn get_custom_page(
         &self,
         account_id: &str,
         custom_page_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetACustomPageResponse>>,
+        crate::runtime::Json<::std::option::Option<GetCustomPageResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl AccessCustomPages {
     /// `DELETE /accounts/{account_id}/access/custom_pages/{custom_page_id}`
     ///
     /// Delete a custom page
-    pub fn delete_a_custom_page(
+    pub fn delete_custom_page(
         &self,
         account_id: &str,
         custom_page_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteACustomPageResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteCustomPageResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +131,9 @@ impl AccessCustomPages {
         )
     }
 }
-/// Used by [`AccessCustomPages::create_a_custom_page`], [`AccessCustomPages::list_custom_pages`], [`AccessCustomPages::update_a_custom_page`].
+/// Used by [`AccessCustomPagesApi::create_custom_page`], [`AccessCustomPagesApi::list_custom_pages`], [`AccessCustomPagesApi::update_custom_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateACustomPageResponse {
+pub struct CustomPage {
     pub app_count: ::std::option::Option<i64>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -144,12 +144,12 @@ pub struct CreateACustomPageResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateACustomPageResponse { app_count : "app_count", created_at : "created_at", name
-    : "name", r#type : "type", uid : "uid", updated_at : "updated_at" }
+    CustomPage { app_count : "app_count", created_at : "created_at", name : "name",
+    r#type : "type", uid : "uid", updated_at : "updated_at" }
 );
-/// Used by [`AccessCustomPages::get_a_custom_page`].
+/// Used by [`AccessCustomPagesApi::get_custom_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetACustomPageResponse {
+pub struct GetCustomPageResponse {
     pub app_count: ::std::option::Option<i64>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub custom_html: ::std::option::Option<::std::string::String>,
@@ -161,15 +161,15 @@ pub struct GetACustomPageResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetACustomPageResponse { app_count : "app_count", created_at : "created_at",
+    GetCustomPageResponse { app_count : "app_count", created_at : "created_at",
     custom_html : "custom_html", name : "name", r#type : "type", uid : "uid", updated_at
     : "updated_at" }
 );
-/// Used by [`AccessCustomPages::delete_a_custom_page`].
+/// Used by [`AccessCustomPagesApi::delete_custom_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteACustomPageResponse {
+pub struct DeleteCustomPageResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteACustomPageResponse { id : "id" });
+crate::runtime::object!(DeleteCustomPageResponse { id : "id" });

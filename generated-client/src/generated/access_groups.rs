@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::access_groups`](crate::Client::access_groups).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessGroups {
+pub struct AccessGroupsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access groups* endpoints.
-    pub fn access_groups(&self) -> AccessGroups {
-        AccessGroups {
+    pub fn access_groups(&self) -> AccessGroupsApi {
+        AccessGroupsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessGroups {
+impl AccessGroupsApi {
     /// Create an Access group
     ///
     /// `POST /accounts/{account_id}/access/groups`
     ///
     /// Creates a new Access group.
-    pub fn create_an_access_group(
+    pub fn create_access_group(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,12 +63,12 @@ impl AccessGroups {
     /// `PUT /accounts/{account_id}/access/groups/{group_id}`
     ///
     /// Updates a configured Access group.
-    pub fn update_an_access_group(
+    pub fn update_access_group(
         &self,
         account_id: &str,
         group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl AccessGroups {
     /// `GET /accounts/{account_id}/access/groups/{group_id}`
     ///
     /// Fetches a single Access group.
-    pub fn get_an_access_group(
+    pub fn get_access_group(
         &self,
         account_id: &str,
         group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl AccessGroups {
     /// `DELETE /accounts/{account_id}/access/groups/{group_id}`
     ///
     /// Deletes an Access group.
-    pub fn delete_an_access_group(
+    pub fn delete_access_group(
         &self,
         account_id: &str,
         group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnAccessGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteAccessGroupResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +131,9 @@ impl AccessGroups {
         )
     }
 }
-/// Used by [`AccessGroups::create_an_access_group`], [`AccessGroups::update_an_access_group`], [`AccessGroups::get_an_access_group`].
+/// Used by [`AccessGroupsApi::create_access_group`], [`AccessGroupsApi::update_access_group`], [`AccessGroupsApi::get_access_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccessGroupResponse {
+pub struct AccessGroup {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub exclude: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
@@ -154,11 +154,11 @@ pub struct CreateAnAccessGroupResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccessGroupResponse { created_at : "created_at", exclude : "exclude", id :
-    "id", include : "include", is_default : "is_default", name : "name", require :
-    "require", updated_at : "updated_at" }
+    AccessGroup { created_at : "created_at", exclude : "exclude", id : "id", include :
+    "include", is_default : "is_default", name : "name", require : "require", updated_at
+    : "updated_at" }
 );
-/// Used by [`AccessGroups::list_access_groups`].
+/// Used by [`AccessGroupsApi::list_access_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccessGroupsItem {
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -177,11 +177,11 @@ crate::runtime::object!(
     include : "include", is_default : "is_default", name : "name", require : "require",
     updated_at : "updated_at" }
 );
-/// Used by [`AccessGroups::delete_an_access_group`].
+/// Used by [`AccessGroupsApi::delete_access_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessGroupResponse {
+pub struct DeleteAccessGroupResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessGroupResponse { id : "id" });
+crate::runtime::object!(DeleteAccessGroupResponse { id : "id" });

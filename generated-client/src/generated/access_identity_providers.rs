@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::access_identity_providers`](crate::Client::access_identity_providers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessIdentityProviders {
+pub struct AccessIdentityProvidersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access identity providers* endpoints.
-    pub fn access_identity_providers(&self) -> AccessIdentityProviders {
-        AccessIdentityProviders {
+    pub fn access_identity_providers(&self) -> AccessIdentityProvidersApi {
+        AccessIdentityProvidersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessIdentityProviders {
+impl AccessIdentityProvidersApi {
     /// Add an Access identity provider
     ///
     /// `POST /accounts/{account_id}/access/identity_providers`
     ///
     /// Adds a new identity provider to Access.
-    pub fn add_an_access_identity_provider(
+    pub fn add_access_identity_provider(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -67,7 +67,7 @@ impl AccessIdentityProviders {
     /// `PUT /accounts/{account_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Updates a configured identity provider.
-    pub fn update_an_access_identity_provider(
+    pub fn update_access_identity_provider(
         &self,
         account_id: &str,
         identity_provider_id: &str,
@@ -98,7 +98,7 @@ impl AccessIdentityProviders {
     /// `GET /accounts/{account_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Fetches a configured identity provider.
-    pub fn get_an_access_identity_provider(
+    pub fn get_access_identity_provider(
         &self,
         account_id: &str,
         identity_provider_id: &str,
@@ -129,14 +129,12 @@ impl AccessIdentityProviders {
     /// `DELETE /accounts/{account_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Deletes an identity provider from Access.
-    pub fn delete_an_access_identity_provider(
+    pub fn delete_access_identity_provider(
         &self,
         account_id: &str,
         identity_provider_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeleteAnAccessIdentityProviderResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteAccessIdentityProviderResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -162,7 +160,7 @@ impl AccessIdentityProviders {
         &self,
         account_id: &str,
         identity_provider_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListScimGroupResourcesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ScimGroupResource>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -188,7 +186,7 @@ impl AccessIdentityProviders {
         &self,
         account_id: &str,
         identity_provider_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListScimUserResourcesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ScimUserResource>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -206,34 +204,34 @@ impl AccessIdentityProviders {
         )
     }
 }
-/// Used by [`AccessIdentityProviders::delete_an_access_identity_provider`].
+/// Used by [`AccessIdentityProvidersApi::delete_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessIdentityProviderResponse {
+pub struct DeleteAccessIdentityProviderResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessIdentityProviderResponse { id : "id" });
-/// Used by [`AccessIdentityProviders::list_scim_group_resources`].
+crate::runtime::object!(DeleteAccessIdentityProviderResponse { id : "id" });
+/// Used by [`AccessIdentityProvidersApi::list_scim_group_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListScimGroupResourcesItem {
+pub struct ScimGroupResource {
     /// `displayName`
     pub display_name: ::std::option::Option<::std::string::String>,
     /// `externalId`
     pub external_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<ListScimGroupResourcesItemMeta>,
+    pub meta: ::std::option::Option<ScimGroupResourceMeta>,
     pub schemas: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListScimGroupResourcesItem { display_name : "displayName", external_id :
-    "externalId", id : "id", meta : "meta", schemas : "schemas" }
+    ScimGroupResource { display_name : "displayName", external_id : "externalId", id :
+    "id", meta : "meta", schemas : "schemas" }
 );
-/// Used by [`AccessIdentityProviders::list_scim_group_resources`], [`AccessIdentityProviders::list_scim_user_resources`].
+/// Used by [`AccessIdentityProvidersApi::list_scim_group_resources`], [`AccessIdentityProvidersApi::list_scim_user_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListScimGroupResourcesItemMeta {
+pub struct ScimGroupResourceMeta {
     pub created: ::std::option::Option<::std::string::String>,
     /// `lastModified`
     pub last_modified: ::std::option::Option<::std::string::String>,
@@ -241,33 +239,30 @@ pub struct ListScimGroupResourcesItemMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListScimGroupResourcesItemMeta { created : "created", last_modified : "lastModified"
-    }
+    ScimGroupResourceMeta { created : "created", last_modified : "lastModified" }
 );
-/// Used by [`AccessIdentityProviders::list_scim_user_resources`].
+/// Used by [`AccessIdentityProvidersApi::list_scim_user_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListScimUserResourcesItem {
+pub struct ScimUserResource {
     pub active: ::std::option::Option<bool>,
     /// `displayName`
     pub display_name: ::std::option::Option<::std::string::String>,
-    pub emails: ::std::option::Option<
-        ::std::vec::Vec<ListScimUserResourcesItemEmailsItem>,
-    >,
+    pub emails: ::std::option::Option<::std::vec::Vec<ScimUserResourceEmail>>,
     /// `externalId`
     pub external_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<ListScimGroupResourcesItemMeta>,
+    pub meta: ::std::option::Option<ScimGroupResourceMeta>,
     pub schemas: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListScimUserResourcesItem { active : "active", display_name : "displayName", emails :
+    ScimUserResource { active : "active", display_name : "displayName", emails :
     "emails", external_id : "externalId", id : "id", meta : "meta", schemas : "schemas" }
 );
-/// Used by [`AccessIdentityProviders::list_scim_user_resources`].
+/// Used by [`AccessIdentityProvidersApi::list_scim_user_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListScimUserResourcesItemEmailsItem {
+pub struct ScimUserResourceEmail {
     pub primary: ::std::option::Option<bool>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -275,6 +270,5 @@ pub struct ListScimUserResourcesItemEmailsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListScimUserResourcesItemEmailsItem { primary : "primary", r#type : "type", value :
-    "value" }
+    ScimUserResourceEmail { primary : "primary", r#type : "type", value : "value" }
 );

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::access_key_configuration`](crate::Client::access_key_configuration).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessKeyConfiguration {
+pub struct AccessKeyConfigurationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access key configuration* endpoints.
-    pub fn access_key_configuration(&self) -> AccessKeyConfiguration {
-        AccessKeyConfiguration {
+    pub fn access_key_configuration(&self) -> AccessKeyConfigurationApi {
+        AccessKeyConfigurationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessKeyConfiguration {
+impl AccessKeyConfigurationApi {
     /// Update the Access key configuration
     ///
     /// `PUT /accounts/{account_id}/access/keys`
     ///
     /// Updates the Access key rotation settings for an account.
-    pub fn update_the_access_key_configuration(
+    pub fn update_access_key_configuration(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateTheAccessKeyConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessKeyConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,13 +43,11 @@ impl AccessKeyConfiguration {
     /// `GET /accounts/{account_id}/access/keys`
     ///
     /// Gets the Access key rotation settings for an account.
-    pub fn get_the_access_key_configuration(
+    pub fn get_access_key_configuration(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateTheAccessKeyConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessKeyConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,9 +69,7 @@ impl AccessKeyConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateTheAccessKeyConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccessKeyConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,9 +83,9 @@ impl AccessKeyConfiguration {
         )
     }
 }
-/// Used by [`AccessKeyConfiguration::update_the_access_key_configuration`], [`AccessKeyConfiguration::get_the_access_key_configuration`], [`AccessKeyConfiguration::rotate_access_keys`].
+/// Used by [`AccessKeyConfigurationApi::update_access_key_configuration`], [`AccessKeyConfigurationApi::get_access_key_configuration`], [`AccessKeyConfigurationApi::rotate_access_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTheAccessKeyConfigurationResponse {
+pub struct AccessKeyConfiguration {
     pub days_until_next_rotation: ::std::option::Option<f64>,
     pub key_rotation_interval_days: ::std::option::Option<f64>,
     pub last_key_rotation_at: ::std::option::Option<::std::string::String>,
@@ -99,7 +93,7 @@ pub struct UpdateTheAccessKeyConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTheAccessKeyConfigurationResponse { days_until_next_rotation :
-    "days_until_next_rotation", key_rotation_interval_days :
-    "key_rotation_interval_days", last_key_rotation_at : "last_key_rotation_at" }
+    AccessKeyConfiguration { days_until_next_rotation : "days_until_next_rotation",
+    key_rotation_interval_days : "key_rotation_interval_days", last_key_rotation_at :
+    "last_key_rotation_at" }
 );

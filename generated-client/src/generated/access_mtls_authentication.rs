@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::access_mtls_authentication`](crate::Client::access_mtls_authentication).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessMtlsAuthentication {
+pub struct AccessMtlsAuthenticationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access mTLS authentication* endpoints.
-    pub fn access_mtls_authentication(&self) -> AccessMtlsAuthentication {
-        AccessMtlsAuthentication {
+    pub fn access_mtls_authentication(&self) -> AccessMtlsAuthenticationApi {
+        AccessMtlsAuthenticationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessMtlsAuthentication {
+impl AccessMtlsAuthenticationApi {
     /// Add an mTLS certificate
     ///
     /// `POST /accounts/{account_id}/access/certificates`
     ///
     /// Adds a new mTLS root certificate to Access.
-    pub fn add_an_mtls_certificate(
+    pub fn add_mtls_certificate(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl AccessMtlsAuthentication {
     pub fn list_mtls_certificates(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MtlsCertificate>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,11 +63,11 @@ impl AccessMtlsAuthentication {
     /// `PUT /accounts/{account_id}/access/certificates/settings`
     ///
     /// Updates an mTLS certificate's hostname settings.
-    pub fn update_an_mtls_certificates_hostname_settings(
+    pub fn update_mtls_certificate_hostname_settings(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateAnMtlsCertificatesHostnameSettingsItem>,
+        crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -85,11 +85,11 @@ impl AccessMtlsAuthentication {
     /// `GET /accounts/{account_id}/access/certificates/settings`
     ///
     /// List all mTLS hostname settings for this account.
-    pub fn list_all_mtls_hostname_settings(
+    pub fn list_mtls_hostname_settings(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateAnMtlsCertificatesHostnameSettingsItem>,
+        crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -107,12 +107,12 @@ impl AccessMtlsAuthentication {
     /// `PUT /accounts/{account_id}/access/certificates/{certificate_id}`
     ///
     /// Updates a configured mTLS certificate.
-    pub fn update_an_mtls_certificate(
+    pub fn update_mtls_certificate(
         &self,
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,12 +131,12 @@ impl AccessMtlsAuthentication {
     /// `GET /accounts/{account_id}/access/certificates/{certificate_id}`
     ///
     /// Fetches a single mTLS certificate.
-    pub fn get_an_mtls_certificate(
+    pub fn get_mtls_certificate(
         &self,
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -155,12 +155,12 @@ impl AccessMtlsAuthentication {
     /// `DELETE /accounts/{account_id}/access/certificates/{certificate_id}`
     ///
     /// Deletes an mTLS certificate.
-    pub fn delete_an_mtls_certificate(
+    pub fn delete_mtls_certificate(
         &self,
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnMtlsCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteMtlsCertificateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -175,9 +175,9 @@ impl AccessMtlsAuthentication {
         )
     }
 }
-/// Used by [`AccessMtlsAuthentication::add_an_mtls_certificate`], [`AccessMtlsAuthentication::list_mtls_certificates`], [`AccessMtlsAuthentication::update_an_mtls_certificate`], [`AccessMtlsAuthentication::get_an_mtls_certificate`].
+/// Used by [`AccessMtlsAuthenticationApi::add_mtls_certificate`], [`AccessMtlsAuthenticationApi::list_mtls_certificates`], [`AccessMtlsAuthenticationApi::update_mtls_certificate`], [`AccessMtlsAuthenticationApi::get_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddAnMtlsCertificateResponse {
+pub struct MtlsCertificate {
     pub associated_hostnames: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -191,13 +191,13 @@ pub struct AddAnMtlsCertificateResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAnMtlsCertificateResponse { associated_hostnames : "associated_hostnames",
-    created_at : "created_at", expires_on : "expires_on", fingerprint : "fingerprint", id
-    : "id", name : "name", updated_at : "updated_at" }
+    MtlsCertificate { associated_hostnames : "associated_hostnames", created_at :
+    "created_at", expires_on : "expires_on", fingerprint : "fingerprint", id : "id", name
+    : "name", updated_at : "updated_at" }
 );
-/// Used by [`AccessMtlsAuthentication::update_an_mtls_certificates_hostname_settings`], [`AccessMtlsAuthentication::list_all_mtls_hostname_settings`].
+/// Used by [`AccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`], [`AccessMtlsAuthenticationApi::list_mtls_hostname_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAnMtlsCertificatesHostnameSettingsItem {
+pub struct UpdateMtlsCertificateHostnameSettingsItem {
     pub china_network: ::std::option::Option<bool>,
     pub client_certificate_forwarding: ::std::option::Option<bool>,
     pub hostname: ::std::option::Option<::std::string::String>,
@@ -205,15 +205,15 @@ pub struct UpdateAnMtlsCertificatesHostnameSettingsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAnMtlsCertificatesHostnameSettingsItem { china_network : "china_network",
+    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network",
     client_certificate_forwarding : "client_certificate_forwarding", hostname :
     "hostname" }
 );
-/// Used by [`AccessMtlsAuthentication::delete_an_mtls_certificate`].
+/// Used by [`AccessMtlsAuthenticationApi::delete_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnMtlsCertificateResponse {
+pub struct DeleteMtlsCertificateResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnMtlsCertificateResponse { id : "id" });
+crate::runtime::object!(DeleteMtlsCertificateResponse { id : "id" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::access_policy_tester`](crate::Client::access_policy_tester).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessPolicyTester {
+pub struct AccessPolicyTesterApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access policy tester* endpoints.
-    pub fn access_policy_tester(&self) -> AccessPolicyTester {
-        AccessPolicyTester {
+    pub fn access_policy_tester(&self) -> AccessPolicyTesterApi {
+        AccessPolicyTesterApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessPolicyTester {
+impl AccessPolicyTesterApi {
     /// Start Access policy test
     ///
     /// `POST /accounts/{account_id}/access/policy-tests`
@@ -43,15 +43,11 @@ impl AccessPolicyTester {
     /// `GET /accounts/{account_id}/access/policy-tests/{policy_test_id}`
     ///
     /// Fetches the current status of a given Access policy test.
-    pub fn get_the_current_status_of_a_given_access_policy_test(
+    pub fn get_status_of_access_policy_test(
         &self,
         account_id: &str,
         policy_test_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTheCurrentStatusOfAGivenAccessPolicyTestResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,13 +65,11 @@ impl AccessPolicyTester {
     /// `GET /accounts/{account_id}/access/policy-tests/{policy_test_id}/users`
     ///
     /// Fetches a single page of user results from an Access policy test.
-    pub fn get_an_access_policy_test_users_page(
+    pub fn get_access_policy_test_users_page(
         &self,
         account_id: &str,
         policy_test_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<GetAnAccessPolicyTestUsersPageItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessPolicyTestUsersPage>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,7 +84,7 @@ impl AccessPolicyTester {
         )
     }
 }
-/// Used by [`AccessPolicyTester::start_access_policy_test`].
+/// Used by [`AccessPolicyTesterApi::start_access_policy_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartAccessPolicyTestResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -99,9 +93,9 @@ pub struct StartAccessPolicyTestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(StartAccessPolicyTestResponse { id : "id", status : "status" });
-/// Used by [`AccessPolicyTester::get_the_current_status_of_a_given_access_policy_test`].
+/// Used by [`AccessPolicyTesterApi::get_status_of_access_policy_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheCurrentStatusOfAGivenAccessPolicyTestResponse {
+pub struct Status {
     pub id: ::std::option::Option<::std::string::String>,
     pub percent_approved: ::std::option::Option<i64>,
     pub percent_blocked: ::std::option::Option<i64>,
@@ -116,15 +110,15 @@ pub struct GetTheCurrentStatusOfAGivenAccessPolicyTestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTheCurrentStatusOfAGivenAccessPolicyTestResponse { id : "id", percent_approved :
-    "percent_approved", percent_blocked : "percent_blocked", percent_errored :
-    "percent_errored", percent_users_processed : "percent_users_processed", status :
-    "status", total_users : "total_users", users_approved : "users_approved",
-    users_blocked : "users_blocked", users_errored : "users_errored" }
+    Status { id : "id", percent_approved : "percent_approved", percent_blocked :
+    "percent_blocked", percent_errored : "percent_errored", percent_users_processed :
+    "percent_users_processed", status : "status", total_users : "total_users",
+    users_approved : "users_approved", users_blocked : "users_blocked", users_errored :
+    "users_errored" }
 );
-/// Used by [`AccessPolicyTester::get_an_access_policy_test_users_page`].
+/// Used by [`AccessPolicyTesterApi::get_access_policy_test_users_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnAccessPolicyTestUsersPageItem {
+pub struct AccessPolicyTestUsersPage {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -133,6 +127,6 @@ pub struct GetAnAccessPolicyTestUsersPageItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnAccessPolicyTestUsersPageItem { email : "email", id : "id", name : "name",
-    status : "status" }
+    AccessPolicyTestUsersPage { email : "email", id : "id", name : "name", status :
+    "status" }
 );

@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::access_reusable_policies`](crate::Client::access_reusable_policies).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessReusablePolicies {
+pub struct AccessReusablePoliciesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access reusable policies* endpoints.
-    pub fn access_reusable_policies(&self) -> AccessReusablePolicies {
-        AccessReusablePolicies {
+    pub fn access_reusable_policies(&self) -> AccessReusablePoliciesApi {
+        AccessReusablePoliciesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessReusablePolicies {
+impl AccessReusablePoliciesApi {
     /// Create an Access reusable policy
     ///
     /// `POST /accounts/{account_id}/access/policies`
     ///
     /// Creates a new Access reusable policy.
-    pub fn create_an_access_reusable_policy(
+    pub fn create_access_reusable_policy(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessReusablePolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessReusablePolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,12 +63,12 @@ impl AccessReusablePolicies {
     /// `PUT /accounts/{account_id}/access/policies/{policy_id}`
     ///
     /// Updates a Access reusable policy.
-    pub fn update_an_access_reusable_policy(
+    pub fn update_access_reusable_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessReusablePolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessReusablePolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl AccessReusablePolicies {
     /// `GET /accounts/{account_id}/access/policies/{policy_id}`
     ///
     /// Fetches a single Access reusable policy.
-    pub fn get_an_access_reusable_policy(
+    pub fn get_access_reusable_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessReusablePolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessReusablePolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl AccessReusablePolicies {
     /// `DELETE /accounts/{account_id}/access/policies/{policy_id}`
     ///
     /// Deletes an Access reusable policy.
-    pub fn delete_an_access_reusable_policy(
+    pub fn delete_access_reusable_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnAccessReusablePolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteAccessReusablePolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +131,9 @@ impl AccessReusablePolicies {
         )
     }
 }
-/// Used by [`AccessReusablePolicies::create_an_access_reusable_policy`], [`AccessReusablePolicies::update_an_access_reusable_policy`], [`AccessReusablePolicies::get_an_access_reusable_policy`].
+/// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`], [`AccessReusablePoliciesApi::update_access_reusable_policy`], [`AccessReusablePoliciesApi::get_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccessReusablePolicyResponse {
+pub struct AccessReusablePolicy {
     pub app_count: ::std::option::Option<i64>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub decision: ::std::option::Option<::std::string::String>,
@@ -154,16 +154,15 @@ pub struct CreateAnAccessReusablePolicyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccessReusablePolicyResponse { app_count : "app_count", created_at :
-    "created_at", decision : "decision", exclude : "exclude", id : "id", include :
-    "include", name : "name", require : "require", reusable : "reusable", updated_at :
-    "updated_at" }
+    AccessReusablePolicy { app_count : "app_count", created_at : "created_at", decision :
+    "decision", exclude : "exclude", id : "id", include : "include", name : "name",
+    require : "require", reusable : "reusable", updated_at : "updated_at" }
 );
-/// Used by [`AccessReusablePolicies::delete_an_access_reusable_policy`].
+/// Used by [`AccessReusablePoliciesApi::delete_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessReusablePolicyResponse {
+pub struct DeleteAccessReusablePolicyResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessReusablePolicyResponse { id : "id" });
+crate::runtime::object!(DeleteAccessReusablePolicyResponse { id : "id" });

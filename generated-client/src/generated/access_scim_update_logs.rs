@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::access_scim_update_logs`](crate::Client::access_scim_update_logs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessScimUpdateLogs {
+pub struct AccessScimUpdateLogsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access SCIM update logs* endpoints.
-    pub fn access_scim_update_logs(&self) -> AccessScimUpdateLogs {
-        AccessScimUpdateLogs {
+    pub fn access_scim_update_logs(&self) -> AccessScimUpdateLogsApi {
+        AccessScimUpdateLogsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessScimUpdateLogs {
+impl AccessScimUpdateLogsApi {
     /// List Access SCIM update logs
     ///
     /// `GET /accounts/{account_id}/access/logs/scim/updates`
@@ -24,7 +24,7 @@ impl AccessScimUpdateLogs {
     pub fn list_access_scim_update_logs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAccessScimUpdateLogsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessScimUpdateLogs>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,9 +37,9 @@ impl AccessScimUpdateLogs {
         )
     }
 }
-/// Used by [`AccessScimUpdateLogs::list_access_scim_update_logs`].
+/// Used by [`AccessScimUpdateLogsApi::list_access_scim_update_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccessScimUpdateLogsItem {
+pub struct AccessScimUpdateLogs {
     pub cf_resource_id: ::std::option::Option<::std::string::String>,
     pub error_description: ::std::option::Option<::std::string::String>,
     pub idp_id: ::std::option::Option<::std::string::String>,
@@ -55,7 +55,7 @@ pub struct ListAccessScimUpdateLogsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccessScimUpdateLogsItem { cf_resource_id : "cf_resource_id", error_description :
+    AccessScimUpdateLogs { cf_resource_id : "cf_resource_id", error_description :
     "error_description", idp_id : "idp_id", idp_resource_id : "idp_resource_id",
     logged_at : "logged_at", request_body : "request_body", request_method :
     "request_method", resource_group_name : "resource_group_name", resource_type :

@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::access_service_tokens`](crate::Client::access_service_tokens).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessServiceTokens {
+pub struct AccessServiceTokensApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access service tokens* endpoints.
-    pub fn access_service_tokens(&self) -> AccessServiceTokens {
-        AccessServiceTokens {
+    pub fn access_service_tokens(&self) -> AccessServiceTokensApi {
+        AccessServiceTokensApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessServiceTokens {
+impl AccessServiceTokensApi {
     /// Create a service token
     ///
     /// `POST /accounts/{account_id}/access/service_tokens`
     ///
     /// Generates a new service token. **Note:** This is the only time you can get the Client Secret. If you lose the Client Secret, you will have to rotate the Client Secret or create a new service token.
-    pub fn create_a_service_token(
+    pub fn create_service_token(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAServiceTokenResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateServiceTokenResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl AccessServiceTokens {
     pub fn list_service_tokens(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListServiceTokensItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ServiceToken>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,12 +63,12 @@ impl AccessServiceTokens {
     /// `PUT /accounts/{account_id}/access/service_tokens/{service_token_id}`
     ///
     /// Updates a configured service token.
-    pub fn update_a_service_token(
+    pub fn update_service_token(
         &self,
         account_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+        crate::runtime::Json<::std::option::Option<ServiceToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl AccessServiceTokens {
     /// `GET /accounts/{account_id}/access/service_tokens/{service_token_id}`
     ///
     /// Fetches a single service token.
-    pub fn get_a_service_token(
+    pub fn get_service_token(
         &self,
         account_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+        crate::runtime::Json<::std::option::Option<ServiceToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl AccessServiceTokens {
     /// `DELETE /accounts/{account_id}/access/service_tokens/{service_token_id}`
     ///
     /// Deletes a service token.
-    pub fn delete_a_service_token(
+    pub fn delete_service_token(
         &self,
         account_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+        crate::runtime::Json<::std::option::Option<ServiceToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,12 +135,12 @@ impl AccessServiceTokens {
     /// `POST /accounts/{account_id}/access/service_tokens/{service_token_id}/refresh`
     ///
     /// Refreshes the expiration of a service token.
-    pub fn refresh_a_service_token(
+    pub fn refresh_service_token(
         &self,
         account_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+        crate::runtime::Json<::std::option::Option<ServiceToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -160,12 +160,12 @@ impl AccessServiceTokens {
     /// `POST /accounts/{account_id}/access/service_tokens/{service_token_id}/rotate`
     ///
     /// Generates a new Client Secret for a service token and revokes the old one.
-    pub fn rotate_a_service_token(
+    pub fn rotate_service_token(
         &self,
         account_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAServiceTokenResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateServiceTokenResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -181,9 +181,9 @@ impl AccessServiceTokens {
         )
     }
 }
-/// Used by [`AccessServiceTokens::create_a_service_token`], [`AccessServiceTokens::rotate_a_service_token`].
+/// Used by [`AccessServiceTokensApi::create_service_token`], [`AccessServiceTokensApi::rotate_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAServiceTokenResponse {
+pub struct CreateServiceTokenResponse {
     pub client_id: ::std::option::Option<::std::string::String>,
     pub client_secret: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -195,13 +195,13 @@ pub struct CreateAServiceTokenResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAServiceTokenResponse { client_id : "client_id", client_secret :
+    CreateServiceTokenResponse { client_id : "client_id", client_secret :
     "client_secret", created_at : "created_at", duration : "duration", id : "id", name :
     "name", updated_at : "updated_at" }
 );
-/// Used by [`AccessServiceTokens::list_service_tokens`], [`AccessServiceTokens::update_a_service_token`], [`AccessServiceTokens::get_a_service_token`], [`AccessServiceTokens::delete_a_service_token`], [`AccessServiceTokens::refresh_a_service_token`].
+/// Used by [`AccessServiceTokensApi::list_service_tokens`], [`AccessServiceTokensApi::update_service_token`], [`AccessServiceTokensApi::get_service_token`], [`AccessServiceTokensApi::delete_service_token`], [`AccessServiceTokensApi::refresh_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListServiceTokensItem {
+pub struct ServiceToken {
     pub client_id: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub duration: ::std::option::Option<::std::string::String>,
@@ -214,7 +214,7 @@ pub struct ListServiceTokensItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListServiceTokensItem { client_id : "client_id", created_at : "created_at", duration
-    : "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at",
-    name : "name", updated_at : "updated_at" }
+    ServiceToken { client_id : "client_id", created_at : "created_at", duration :
+    "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at", name
+    : "name", updated_at : "updated_at" }
 );

@@ -4,18 +4,20 @@
 ///
 /// Get one with [`Client::access_short_lived_certificate_cas`](crate::Client::access_short_lived_certificate_cas).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessShortLivedCertificateCas {
+pub struct AccessShortLivedCertificateCasApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access short-lived certificate CAs* endpoints.
-    pub fn access_short_lived_certificate_cas(&self) -> AccessShortLivedCertificateCas {
-        AccessShortLivedCertificateCas {
+    pub fn access_short_lived_certificate_cas(
+        &self,
+    ) -> AccessShortLivedCertificateCasApi {
+        AccessShortLivedCertificateCasApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessShortLivedCertificateCas {
+impl AccessShortLivedCertificateCasApi {
     /// List short-lived certificate CAs
     ///
     /// `GET /accounts/{account_id}/access/apps/ca`
@@ -24,9 +26,7 @@ impl AccessShortLivedCertificateCas {
     pub fn list_short_lived_certificate_cas(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListShortLivedCertificateCasItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ShortLivedCertificateCa>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -43,12 +43,12 @@ impl AccessShortLivedCertificateCas {
     /// `POST /accounts/{account_id}/access/apps/{app_id}/ca`
     ///
     /// Generates a new short-lived certificate CA and public key.
-    pub fn create_a_short_lived_certificate_ca(
+    pub fn create_short_lived_certificate_ca(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListShortLivedCertificateCasItem>>,
+        crate::runtime::Json<::std::option::Option<ShortLivedCertificateCa>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,12 +68,12 @@ impl AccessShortLivedCertificateCas {
     /// `GET /accounts/{account_id}/access/apps/{app_id}/ca`
     ///
     /// Fetches a short-lived certificate CA and its public key.
-    pub fn get_a_short_lived_certificate_ca(
+    pub fn get_short_lived_certificate_ca(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListShortLivedCertificateCasItem>>,
+        crate::runtime::Json<::std::option::Option<ShortLivedCertificateCa>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,13 +93,13 @@ impl AccessShortLivedCertificateCas {
     /// `DELETE /accounts/{account_id}/access/apps/{app_id}/ca`
     ///
     /// Deletes a short-lived certificate CA.
-    pub fn delete_a_short_lived_certificate_ca(
+    pub fn delete_short_lived_certificate_ca(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<DeleteAShortLivedCertificateCaResponse>,
+            ::std::option::Option<DeleteShortLivedCertificateCaResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -116,9 +116,9 @@ impl AccessShortLivedCertificateCas {
         )
     }
 }
-/// Used by [`AccessShortLivedCertificateCas::list_short_lived_certificate_cas`], [`AccessShortLivedCertificateCas::create_a_short_lived_certificate_ca`], [`AccessShortLivedCertificateCas::get_a_short_lived_certificate_ca`].
+/// Used by [`AccessShortLivedCertificateCasApi::list_short_lived_certificate_cas`], [`AccessShortLivedCertificateCasApi::create_short_lived_certificate_ca`], [`AccessShortLivedCertificateCasApi::get_short_lived_certificate_ca`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListShortLivedCertificateCasItem {
+pub struct ShortLivedCertificateCa {
     pub aud: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub public_key: ::std::option::Option<::std::string::String>,
@@ -126,14 +126,13 @@ pub struct ListShortLivedCertificateCasItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListShortLivedCertificateCasItem { aud : "aud", id : "id", public_key : "public_key"
-    }
+    ShortLivedCertificateCa { aud : "aud", id : "id", public_key : "public_key" }
 );
-/// Used by [`AccessShortLivedCertificateCas::delete_a_short_lived_certificate_ca`].
+/// Used by [`AccessShortLivedCertificateCasApi::delete_short_lived_certificate_ca`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAShortLivedCertificateCaResponse {
+pub struct DeleteShortLivedCertificateCaResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAShortLivedCertificateCaResponse { id : "id" });
+crate::runtime::object!(DeleteShortLivedCertificateCaResponse { id : "id" });

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::access_tags`](crate::Client::access_tags).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccessTags {
+pub struct AccessTagsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Access tags* endpoints.
-    pub fn access_tags(&self) -> AccessTags {
-        AccessTags {
+    pub fn access_tags(&self) -> AccessTagsApi {
+        AccessTagsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccessTags {
+impl AccessTagsApi {
     /// Create a tag
     ///
     /// `POST /accounts/{account_id}/access/tags`
     ///
     /// Create a tag
-    pub fn create_a_tag(
+    pub fn create_tag(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATagResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl AccessTags {
     pub fn list_tags(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateATagResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Tag>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,13 +61,11 @@ impl AccessTags {
     /// `PUT /accounts/{account_id}/access/tags/{tag_name}`
     ///
     /// Update a tag
-    pub fn update_a_tag(
+    pub fn update_tag(
         &self,
         account_id: &str,
         tag_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATagResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,13 +83,11 @@ impl AccessTags {
     /// `GET /accounts/{account_id}/access/tags/{tag_name}`
     ///
     /// Get a tag
-    pub fn get_a_tag(
+    pub fn get_tag(
         &self,
         account_id: &str,
         tag_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATagResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,12 +105,12 @@ impl AccessTags {
     /// `DELETE /accounts/{account_id}/access/tags/{tag_name}`
     ///
     /// Delete a tag
-    pub fn delete_a_tag(
+    pub fn delete_tag(
         &self,
         account_id: &str,
         tag_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteATagResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteTagResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +125,9 @@ impl AccessTags {
         )
     }
 }
-/// Used by [`AccessTags::create_a_tag`], [`AccessTags::list_tags`], [`AccessTags::update_a_tag`], [`AccessTags::get_a_tag`].
+/// Used by [`AccessTagsApi::create_tag`], [`AccessTagsApi::list_tags`], [`AccessTagsApi::update_tag`], [`AccessTagsApi::get_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateATagResponse {
+pub struct Tag {
     pub app_count: ::std::option::Option<i64>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -142,14 +136,14 @@ pub struct CreateATagResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateATagResponse { app_count : "app_count", created_at : "created_at", name :
-    "name", updated_at : "updated_at" }
+    Tag { app_count : "app_count", created_at : "created_at", name : "name", updated_at :
+    "updated_at" }
 );
-/// Used by [`AccessTags::delete_a_tag`].
+/// Used by [`AccessTagsApi::delete_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteATagResponse {
+pub struct DeleteTagResponse {
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteATagResponse { name : "name" });
+crate::runtime::object!(DeleteTagResponse { name : "name" });

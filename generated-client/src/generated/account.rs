@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account`](crate::Client::account).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Account {
+pub struct AccountApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account* endpoints.
-    pub fn account(&self) -> Account {
-        Account {
+    pub fn account(&self) -> AccountApi {
+        AccountApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Account {
+impl AccountApi {
     /// Get account limits
     ///
     /// `GET /accounts/{account_id}/builds/account/limits`
@@ -24,9 +24,7 @@ impl Account {
     pub fn get_account_limits(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAccountLimitsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Limits>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -39,15 +37,15 @@ impl Account {
         )
     }
 }
-/// Used by [`Account::get_account_limits`].
+/// Used by [`AccountApi::get_account_limits`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountLimitsResponse {
+pub struct Limits {
     pub build_minutes_refresh_on: ::std::option::Option<::std::string::String>,
     pub has_reached_build_minutes_limit: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountLimitsResponse { build_minutes_refresh_on : "build_minutes_refresh_on",
+    Limits { build_minutes_refresh_on : "build_minutes_refresh_on",
     has_reached_build_minutes_limit : "has_reached_build_minutes_limit" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_billing_profile`](crate::Client::account_billing_profile).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountBillingProfile {
+pub struct AccountBillingProfileApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Billing Profile* endpoints.
-    pub fn account_billing_profile(&self) -> AccountBillingProfile {
-        AccountBillingProfile {
+    pub fn account_billing_profile(&self) -> AccountBillingProfileApi {
+        AccountBillingProfileApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountBillingProfile {
+impl AccountBillingProfileApi {
     /// Billing Profile Details
     ///
     /// `GET /accounts/{account_id}/billing/profile`
@@ -25,7 +25,7 @@ impl AccountBillingProfile {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<BillingProfileDetailsResponse>>,
+        crate::runtime::Json<::std::option::Option<BillingProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,9 +39,9 @@ impl AccountBillingProfile {
         )
     }
 }
-/// Used by [`AccountBillingProfile::billing_profile_details`].
+/// Used by [`AccountBillingProfileApi::billing_profile_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BillingProfileDetailsResponse {
+pub struct BillingProfile {
     pub payment_email: ::std::option::Option<::std::string::String>,
     pub payment_nonce: ::std::option::Option<::std::string::String>,
     pub vat: ::std::option::Option<::std::string::String>,
@@ -85,16 +85,16 @@ pub struct BillingProfileDetailsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BillingProfileDetailsResponse { payment_email : "payment_email", payment_nonce :
-    "payment_nonce", vat : "vat", account_type : "account_type", card_number :
-    "card_number", validation_code : "validation_code", primary_email : "primary_email",
-    city : "city", next_bill_date : "next_bill_date", payment_address2 :
-    "payment_address2", payment_first_name : "payment_first_name", payment_gateway :
-    "payment_gateway", address2 : "address2", payment_country : "payment_country",
-    edited_on : "edited_on", id : "id", payment_address : "payment_address", zipcode :
-    "zipcode", device_data : "device_data", country : "country", address : "address",
-    balance : "balance", enterprise_primary_email : "enterprise_primary_email", company :
-    "company", card_expiry_year : "card_expiry_year", last_name : "last_name",
+    BillingProfile { payment_email : "payment_email", payment_nonce : "payment_nonce",
+    vat : "vat", account_type : "account_type", card_number : "card_number",
+    validation_code : "validation_code", primary_email : "primary_email", city : "city",
+    next_bill_date : "next_bill_date", payment_address2 : "payment_address2",
+    payment_first_name : "payment_first_name", payment_gateway : "payment_gateway",
+    address2 : "address2", payment_country : "payment_country", edited_on : "edited_on",
+    id : "id", payment_address : "payment_address", zipcode : "zipcode", device_data :
+    "device_data", country : "country", address : "address", balance : "balance",
+    enterprise_primary_email : "enterprise_primary_email", company : "company",
+    card_expiry_year : "card_expiry_year", last_name : "last_name",
     enterprise_billing_email : "enterprise_billing_email", state : "state", payment_state
     : "payment_state", created_on : "created_on", tax_id_type : "tax_id_type", use_legacy
     : "use_legacy", telephone : "telephone", payment_last_name : "payment_last_name",

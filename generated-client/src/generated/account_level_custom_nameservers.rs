@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_level_custom_nameservers`](crate::Client::account_level_custom_nameservers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountLevelCustomNameservers {
+pub struct AccountLevelCustomNameserversApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account-Level Custom Nameservers* endpoints.
-    pub fn account_level_custom_nameservers(&self) -> AccountLevelCustomNameservers {
-        AccountLevelCustomNameservers {
+    pub fn account_level_custom_nameservers(&self) -> AccountLevelCustomNameserversApi {
+        AccountLevelCustomNameserversApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountLevelCustomNameservers {
+impl AccountLevelCustomNameserversApi {
     /// Add Account Custom Nameserver
     ///
     /// `POST /accounts/{account_id}/custom_ns`
@@ -23,7 +23,7 @@ impl AccountLevelCustomNameservers {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAccountCustomNameserverResponse>>,
+        crate::runtime::Json<::std::option::Option<AccountCustomNameserver>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -44,9 +44,7 @@ impl AccountLevelCustomNameservers {
     pub fn list_account_custom_nameservers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<AddAccountCustomNameserverResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AccountCustomNameserver>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -79,11 +77,11 @@ impl AccountLevelCustomNameservers {
         )
     }
 }
-/// Used by [`AccountLevelCustomNameservers::add_account_custom_nameserver`], [`AccountLevelCustomNameservers::list_account_custom_nameservers`].
+/// Used by [`AccountLevelCustomNameserversApi::add_account_custom_nameserver`], [`AccountLevelCustomNameserversApi::list_account_custom_nameservers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddAccountCustomNameserverResponse {
+pub struct AccountCustomNameserver {
     pub dns_records: ::std::option::Option<
-        ::std::vec::Vec<AddAccountCustomNameserverResponseDnsRecordsItem>,
+        ::std::vec::Vec<AccountCustomNameserverDnsRecord>,
     >,
     pub ns_name: ::std::option::Option<::std::string::String>,
     pub ns_set: ::std::option::Option<f64>,
@@ -93,17 +91,17 @@ pub struct AddAccountCustomNameserverResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccountCustomNameserverResponse { dns_records : "dns_records", ns_name :
-    "ns_name", ns_set : "ns_set", status : "status", zone_tag : "zone_tag" }
+    AccountCustomNameserver { dns_records : "dns_records", ns_name : "ns_name", ns_set :
+    "ns_set", status : "status", zone_tag : "zone_tag" }
 );
-/// Used by [`AccountLevelCustomNameservers::add_account_custom_nameserver`].
+/// Used by [`AccountLevelCustomNameserversApi::add_account_custom_nameserver`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddAccountCustomNameserverResponseDnsRecordsItem {
+pub struct AccountCustomNameserverDnsRecord {
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccountCustomNameserverResponseDnsRecordsItem { r#type : "type", value : "value" }
+    AccountCustomNameserverDnsRecord { r#type : "type", value : "value" }
 );

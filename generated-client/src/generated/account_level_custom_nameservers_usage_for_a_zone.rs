@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::account_level_custom_nameservers_usage_for_a_zone`](crate::Client::account_level_custom_nameservers_usage_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountLevelCustomNameserversUsageForAZone {
+pub struct AccountLevelCustomNameserversUsageForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account-Level Custom Nameservers Usage for a Zone* endpoints.
     pub fn account_level_custom_nameservers_usage_for_a_zone(
         &self,
-    ) -> AccountLevelCustomNameserversUsageForAZone {
-        AccountLevelCustomNameserversUsageForAZone {
+    ) -> AccountLevelCustomNameserversUsageForAZoneApi {
+        AccountLevelCustomNameserversUsageForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountLevelCustomNameserversUsageForAZone {
+impl AccountLevelCustomNameserversUsageForAZoneApi {
     /// Set Account Custom Nameserver Related Zone Metadata
     ///
     /// `PUT /zones/{zone_id}/custom_ns`
@@ -54,7 +54,7 @@ impl AccountLevelCustomNameserversUsageForAZone {
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<GetAccountCustomNameserverRelatedZoneMetadataResponse>,
+            ::std::option::Option<AccountCustomNameserverRelatedZoneMetadata>,
         >,
     > {
         crate::runtime::Request::new(
@@ -69,59 +69,58 @@ impl AccountLevelCustomNameserversUsageForAZone {
         )
     }
 }
-/// Used by [`AccountLevelCustomNameserversUsageForAZone::get_account_custom_nameserver_related_zone_metadata`].
+/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::get_account_custom_nameserver_related_zone_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountCustomNameserverRelatedZoneMetadataResponse {
+pub struct AccountCustomNameserverRelatedZoneMetadata {
     pub enabled: ::std::option::Option<bool>,
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItem>,
+        ::std::vec::Vec<AccountCustomNameserverRelatedZoneMetadataError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItem>,
+        ::std::vec::Vec<AccountCustomNameserverRelatedZoneMetadataError>,
     >,
     pub ns_set: ::std::option::Option<f64>,
     pub result_info: ::std::option::Option<
-        GetAccountCustomNameserverRelatedZoneMetadataResponseResultInfo,
+        AccountCustomNameserverRelatedZoneMetadataResultInfo,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountCustomNameserverRelatedZoneMetadataResponse { enabled : "enabled", errors :
-    "errors", messages : "messages", ns_set : "ns_set", result_info : "result_info",
-    success : "success" }
+    AccountCustomNameserverRelatedZoneMetadata { enabled : "enabled", errors : "errors",
+    messages : "messages", ns_set : "ns_set", result_info : "result_info", success :
+    "success" }
 );
-/// Used by [`AccountLevelCustomNameserversUsageForAZone::get_account_custom_nameserver_related_zone_metadata`].
+/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::get_account_custom_nameserver_related_zone_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItem {
+pub struct AccountCustomNameserverRelatedZoneMetadataError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<
-        GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItemSource,
+        AccountCustomNameserverRelatedZoneMetadataErrorSource,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItem { code : "code",
-    documentation_url : "documentation_url", message : "message", source : "source" }
+    AccountCustomNameserverRelatedZoneMetadataError { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`AccountLevelCustomNameserversUsageForAZone::get_account_custom_nameserver_related_zone_metadata`].
+/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::get_account_custom_nameserver_related_zone_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItemSource {
+pub struct AccountCustomNameserverRelatedZoneMetadataErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItemSource { pointer :
-    "pointer" }
+    AccountCustomNameserverRelatedZoneMetadataErrorSource { pointer : "pointer" }
 );
-/// Used by [`AccountLevelCustomNameserversUsageForAZone::get_account_custom_nameserver_related_zone_metadata`].
+/// Used by [`AccountLevelCustomNameserversUsageForAZoneApi::get_account_custom_nameserver_related_zone_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountCustomNameserverRelatedZoneMetadataResponseResultInfo {
+pub struct AccountCustomNameserverRelatedZoneMetadataResultInfo {
     pub count: ::std::option::Option<f64>,
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
@@ -130,6 +129,6 @@ pub struct GetAccountCustomNameserverRelatedZoneMetadataResponseResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountCustomNameserverRelatedZoneMetadataResponseResultInfo { count : "count",
-    page : "page", per_page : "per_page", total_count : "total_count" }
+    AccountCustomNameserverRelatedZoneMetadataResultInfo { count : "count", page :
+    "page", per_page : "per_page", total_count : "total_count" }
 );

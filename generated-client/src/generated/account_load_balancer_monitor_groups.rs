@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::account_load_balancer_monitor_groups`](crate::Client::account_load_balancer_monitor_groups).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountLoadBalancerMonitorGroups {
+pub struct AccountLoadBalancerMonitorGroupsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Load Balancer Monitor Groups* endpoints.
     pub fn account_load_balancer_monitor_groups(
         &self,
-    ) -> AccountLoadBalancerMonitorGroups {
-        AccountLoadBalancerMonitorGroups {
+    ) -> AccountLoadBalancerMonitorGroupsApi {
+        AccountLoadBalancerMonitorGroupsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountLoadBalancerMonitorGroups {
+impl AccountLoadBalancerMonitorGroupsApi {
     /// Create Monitor Group
     ///
     /// `POST /accounts/{account_id}/load_balancers/monitor_groups`
@@ -27,7 +27,7 @@ impl AccountLoadBalancerMonitorGroups {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<MonitorGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,7 +48,7 @@ impl AccountLoadBalancerMonitorGroups {
     pub fn list_monitor_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateMonitorGroupResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MonitorGroup>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,7 +70,7 @@ impl AccountLoadBalancerMonitorGroups {
         account_id: &str,
         monitor_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<MonitorGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +94,7 @@ impl AccountLoadBalancerMonitorGroups {
         account_id: &str,
         monitor_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<MonitorGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -118,7 +118,7 @@ impl AccountLoadBalancerMonitorGroups {
         account_id: &str,
         monitor_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<MonitorGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -142,7 +142,7 @@ impl AccountLoadBalancerMonitorGroups {
         account_id: &str,
         monitor_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<MonitorGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -165,7 +165,7 @@ impl AccountLoadBalancerMonitorGroups {
         &self,
         account_id: &str,
         monitor_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListMonitorGroupReferencesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MonitorGroupReference>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -180,26 +180,24 @@ impl AccountLoadBalancerMonitorGroups {
         )
     }
 }
-/// Used by [`AccountLoadBalancerMonitorGroups::create_monitor_group`], [`AccountLoadBalancerMonitorGroups::list_monitor_groups`], [`AccountLoadBalancerMonitorGroups::update_monitor_group`], [`AccountLoadBalancerMonitorGroups::patch_monitor_group`], [`AccountLoadBalancerMonitorGroups::monitor_group_details`], [`AccountLoadBalancerMonitorGroups::delete_monitor_group`].
+/// Used by [`AccountLoadBalancerMonitorGroupsApi::create_monitor_group`], [`AccountLoadBalancerMonitorGroupsApi::list_monitor_groups`], [`AccountLoadBalancerMonitorGroupsApi::update_monitor_group`], [`AccountLoadBalancerMonitorGroupsApi::patch_monitor_group`], [`AccountLoadBalancerMonitorGroupsApi::monitor_group_details`], [`AccountLoadBalancerMonitorGroupsApi::delete_monitor_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateMonitorGroupResponse {
+pub struct MonitorGroup {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub members: ::std::option::Option<
-        ::std::vec::Vec<CreateMonitorGroupResponseMembersItem>,
-    >,
+    pub members: ::std::option::Option<::std::vec::Vec<MonitorGroupMember>>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMonitorGroupResponse { created_at : "created_at", description : "description",
-    id : "id", members : "members", updated_at : "updated_at" }
+    MonitorGroup { created_at : "created_at", description : "description", id : "id",
+    members : "members", updated_at : "updated_at" }
 );
-/// Used by [`AccountLoadBalancerMonitorGroups::create_monitor_group`].
+/// Used by [`AccountLoadBalancerMonitorGroupsApi::create_monitor_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateMonitorGroupResponseMembersItem {
+pub struct MonitorGroupMember {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub monitor_id: ::std::option::Option<::std::string::String>,
@@ -210,13 +208,13 @@ pub struct CreateMonitorGroupResponseMembersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMonitorGroupResponseMembersItem { created_at : "created_at", enabled :
-    "enabled", monitor_id : "monitor_id", monitoring_only : "monitoring_only",
-    must_be_healthy : "must_be_healthy", updated_at : "updated_at" }
+    MonitorGroupMember { created_at : "created_at", enabled : "enabled", monitor_id :
+    "monitor_id", monitoring_only : "monitoring_only", must_be_healthy :
+    "must_be_healthy", updated_at : "updated_at" }
 );
-/// Used by [`AccountLoadBalancerMonitorGroups::list_monitor_group_references`].
+/// Used by [`AccountLoadBalancerMonitorGroupsApi::list_monitor_group_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListMonitorGroupReferencesItem {
+pub struct MonitorGroupReference {
     pub reference_type: ::std::option::Option<::std::string::String>,
     pub resource_id: ::std::option::Option<::std::string::String>,
     pub resource_name: ::std::option::Option<::std::string::String>,
@@ -225,6 +223,6 @@ pub struct ListMonitorGroupReferencesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListMonitorGroupReferencesItem { reference_type : "reference_type", resource_id :
+    MonitorGroupReference { reference_type : "reference_type", resource_id :
     "resource_id", resource_name : "resource_name", resource_type : "resource_type" }
 );

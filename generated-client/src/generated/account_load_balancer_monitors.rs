@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_load_balancer_monitors`](crate::Client::account_load_balancer_monitors).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountLoadBalancerMonitors {
+pub struct AccountLoadBalancerMonitorsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Load Balancer Monitors* endpoints.
-    pub fn account_load_balancer_monitors(&self) -> AccountLoadBalancerMonitors {
-        AccountLoadBalancerMonitors {
+    pub fn account_load_balancer_monitors(&self) -> AccountLoadBalancerMonitorsApi {
+        AccountLoadBalancerMonitorsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountLoadBalancerMonitors {
+impl AccountLoadBalancerMonitorsApi {
     /// Create Monitor
     ///
     /// `POST /accounts/{account_id}/load_balancers/monitors`
@@ -24,9 +24,7 @@ impl AccountLoadBalancerMonitors {
     pub fn create_monitor(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl AccountLoadBalancerMonitors {
     pub fn list_monitors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateMonitorResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Monitor>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl AccountLoadBalancerMonitors {
         &self,
         account_id: &str,
         monitor_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl AccountLoadBalancerMonitors {
         &self,
         account_id: &str,
         monitor_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -115,9 +109,7 @@ impl AccountLoadBalancerMonitors {
         &self,
         account_id: &str,
         monitor_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -188,7 +180,7 @@ impl AccountLoadBalancerMonitors {
         &self,
         account_id: &str,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListMonitorReferencesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MonitorReference>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -231,9 +223,9 @@ impl AccountLoadBalancerMonitors {
         )
     }
 }
-/// Used by [`AccountLoadBalancerMonitors::create_monitor`], [`AccountLoadBalancerMonitors::list_monitors`], [`AccountLoadBalancerMonitors::update_monitor`], [`AccountLoadBalancerMonitors::patch_monitor`], [`AccountLoadBalancerMonitors::monitor_details`].
+/// Used by [`AccountLoadBalancerMonitorsApi::create_monitor`], [`AccountLoadBalancerMonitorsApi::list_monitors`], [`AccountLoadBalancerMonitorsApi::update_monitor`], [`AccountLoadBalancerMonitorsApi::patch_monitor`], [`AccountLoadBalancerMonitorsApi::monitor_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateMonitorResponse {
+pub struct Monitor {
     pub allow_insecure: ::std::option::Option<bool>,
     pub consecutive_down: ::std::option::Option<i64>,
     pub consecutive_up: ::std::option::Option<i64>,
@@ -259,15 +251,15 @@ pub struct CreateMonitorResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMonitorResponse { allow_insecure : "allow_insecure", consecutive_down :
-    "consecutive_down", consecutive_up : "consecutive_up", created_on : "created_on",
-    description : "description", expected_body : "expected_body", expected_codes :
-    "expected_codes", follow_redirects : "follow_redirects", header : "header", id :
-    "id", interval : "interval", method : "method", modified_on : "modified_on", path :
-    "path", port : "port", probe_zone : "probe_zone", retries : "retries", timeout :
-    "timeout", r#type : "type" }
+    Monitor { allow_insecure : "allow_insecure", consecutive_down : "consecutive_down",
+    consecutive_up : "consecutive_up", created_on : "created_on", description :
+    "description", expected_body : "expected_body", expected_codes : "expected_codes",
+    follow_redirects : "follow_redirects", header : "header", id : "id", interval :
+    "interval", method : "method", modified_on : "modified_on", path : "path", port :
+    "port", probe_zone : "probe_zone", retries : "retries", timeout : "timeout", r#type :
+    "type" }
 );
-/// Used by [`AccountLoadBalancerMonitors::delete_monitor`].
+/// Used by [`AccountLoadBalancerMonitorsApi::delete_monitor`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMonitorResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -275,7 +267,7 @@ pub struct DeleteMonitorResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteMonitorResponse { id : "id" });
-/// Used by [`AccountLoadBalancerMonitors::preview_monitor`].
+/// Used by [`AccountLoadBalancerMonitorsApi::preview_monitor`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewMonitorResponse {
     pub pools: ::std::option::Option<
@@ -288,9 +280,9 @@ pub struct PreviewMonitorResponse {
 crate::runtime::object!(
     PreviewMonitorResponse { pools : "pools", preview_id : "preview_id" }
 );
-/// Used by [`AccountLoadBalancerMonitors::list_monitor_references`].
+/// Used by [`AccountLoadBalancerMonitorsApi::list_monitor_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListMonitorReferencesItem {
+pub struct MonitorReference {
     pub reference_type: ::std::option::Option<::std::string::String>,
     pub resource_id: ::std::option::Option<::std::string::String>,
     pub resource_name: ::std::option::Option<::std::string::String>,
@@ -299,6 +291,6 @@ pub struct ListMonitorReferencesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListMonitorReferencesItem { reference_type : "reference_type", resource_id :
-    "resource_id", resource_name : "resource_name", resource_type : "resource_type" }
+    MonitorReference { reference_type : "reference_type", resource_id : "resource_id",
+    resource_name : "resource_name", resource_type : "resource_type" }
 );

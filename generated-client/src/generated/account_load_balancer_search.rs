@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_load_balancer_search`](crate::Client::account_load_balancer_search).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountLoadBalancerSearch {
+pub struct AccountLoadBalancerSearchApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Load Balancer Search* endpoints.
-    pub fn account_load_balancer_search(&self) -> AccountLoadBalancerSearch {
-        AccountLoadBalancerSearch {
+    pub fn account_load_balancer_search(&self) -> AccountLoadBalancerSearchApi {
+        AccountLoadBalancerSearchApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountLoadBalancerSearch {
+impl AccountLoadBalancerSearchApi {
     /// Search Resources
     ///
     /// `GET /accounts/{account_id}/load_balancers/search`
@@ -39,19 +39,19 @@ impl AccountLoadBalancerSearch {
         )
     }
 }
-/// Used by [`AccountLoadBalancerSearch::search_resources`].
+/// Used by [`AccountLoadBalancerSearchApi::search_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResourcesResponse {
     pub resources: ::std::option::Option<
-        ::std::vec::Vec<SearchResourcesResponseResourcesItem>,
+        ::std::vec::Vec<SearchResourcesResponseResource>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SearchResourcesResponse { resources : "resources" });
-/// Used by [`AccountLoadBalancerSearch::search_resources`].
+/// Used by [`AccountLoadBalancerSearchApi::search_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchResourcesResponseResourcesItem {
+pub struct SearchResourcesResponseResource {
     pub reference_type: ::std::option::Option<::std::string::String>,
     pub references: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
@@ -63,7 +63,7 @@ pub struct SearchResourcesResponseResourcesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchResourcesResponseResourcesItem { reference_type : "reference_type", references
-    : "references", resource_id : "resource_id", resource_name : "resource_name",
+    SearchResourcesResponseResource { reference_type : "reference_type", references :
+    "references", resource_id : "resource_id", resource_name : "resource_name",
     resource_type : "resource_type" }
 );

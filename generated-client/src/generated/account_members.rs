@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_members`](crate::Client::account_members).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountMembers {
+pub struct AccountMembersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Members* endpoints.
-    pub fn account_members(&self) -> AccountMembers {
-        AccountMembers {
+    pub fn account_members(&self) -> AccountMembersApi {
+        AccountMembersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountMembers {
+impl AccountMembersApi {
     /// Add Member
     ///
     /// `POST /accounts/{account_id}/members`
@@ -24,9 +24,7 @@ impl AccountMembers {
     pub fn add_member(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddMemberResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Member>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl AccountMembers {
     pub fn list_members(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddMemberResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Member>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl AccountMembers {
         &self,
         account_id: &str,
         member_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddMemberResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Member>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl AccountMembers {
         &self,
         account_id: &str,
         member_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddMemberResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Member>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,25 +125,25 @@ impl AccountMembers {
         )
     }
 }
-/// Used by [`AccountMembers::add_member`], [`AccountMembers::list_members`], [`AccountMembers::update_member`], [`AccountMembers::member_details`].
+/// Used by [`AccountMembersApi::add_member`], [`AccountMembersApi::list_members`], [`AccountMembersApi::update_member`], [`AccountMembersApi::member_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddMemberResponse {
+pub struct Member {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub roles: ::std::option::Option<::std::vec::Vec<AddMemberResponseRolesItem>>,
+    pub roles: ::std::option::Option<::std::vec::Vec<MemberRole>>,
     pub status: ::std::option::Option<::serde_json::Value>,
-    pub user: ::std::option::Option<AddMemberResponseUser>,
+    pub user: ::std::option::Option<MemberUser>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddMemberResponse { email : "email", id : "id", policies : "policies", roles :
-    "roles", status : "status", user : "user" }
+    Member { email : "email", id : "id", policies : "policies", roles : "roles", status :
+    "status", user : "user" }
 );
-/// Used by [`AccountMembers::add_member`].
+/// Used by [`AccountMembersApi::add_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddMemberResponseRolesItem {
+pub struct MemberRole {
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -158,12 +152,12 @@ pub struct AddMemberResponseRolesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddMemberResponseRolesItem { description : "description", id : "id", name : "name",
-    permissions : "permissions" }
+    MemberRole { description : "description", id : "id", name : "name", permissions :
+    "permissions" }
 );
-/// Used by [`AccountMembers::add_member`].
+/// Used by [`AccountMembersApi::add_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddMemberResponseUser {
+pub struct MemberUser {
     pub email: ::std::option::Option<::std::string::String>,
     pub first_name: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -173,11 +167,11 @@ pub struct AddMemberResponseUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddMemberResponseUser { email : "email", first_name : "first_name", id : "id",
-    last_name : "last_name", two_factor_authentication_enabled :
-    "two_factor_authentication_enabled" }
+    MemberUser { email : "email", first_name : "first_name", id : "id", last_name :
+    "last_name", two_factor_authentication_enabled : "two_factor_authentication_enabled"
+    }
 );
-/// Used by [`AccountMembers::remove_member`].
+/// Used by [`AccountMembersApi::remove_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveMemberResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_owned_api_tokens`](crate::Client::account_owned_api_tokens).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountOwnedApiTokens {
+pub struct AccountOwnedApiTokensApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Owned API Tokens* endpoints.
-    pub fn account_owned_api_tokens(&self) -> AccountOwnedApiTokens {
-        AccountOwnedApiTokens {
+    pub fn account_owned_api_tokens(&self) -> AccountOwnedApiTokensApi {
+        AccountOwnedApiTokensApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountOwnedApiTokens {
+impl AccountOwnedApiTokensApi {
     /// Create Token
     ///
     /// `POST /accounts/{account_id}/tokens`
@@ -66,7 +66,7 @@ impl AccountOwnedApiTokens {
     pub fn list_permission_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListPermissionGroupsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PermissionGroup>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -107,9 +107,7 @@ impl AccountOwnedApiTokens {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateTokenResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -131,9 +129,7 @@ impl AccountOwnedApiTokens {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateTokenResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -196,7 +192,7 @@ impl AccountOwnedApiTokens {
         )
     }
 }
-/// Used by [`AccountOwnedApiTokens::create_token`].
+/// Used by [`AccountOwnedApiTokensApi::create_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponse {
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
@@ -207,9 +203,7 @@ pub struct CreateTokenResponse {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub not_before: ::std::option::Option<::std::string::String>,
-    pub policies: ::std::option::Option<
-        ::std::vec::Vec<CreateTokenResponsePoliciesItem>,
-    >,
+    pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenResponsePolicy>>,
     pub status: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -221,7 +215,7 @@ crate::runtime::object!(
     name : "name", not_before : "not_before", policies : "policies", status : "status",
     value : "value" }
 );
-/// Used by [`AccountOwnedApiTokens::create_token`], [`AccountOwnedApiTokens::list_tokens`], [`AccountOwnedApiTokens::update_token`].
+/// Used by [`AccountOwnedApiTokensApi::create_token`], [`AccountOwnedApiTokensApi::list_tokens`], [`AccountOwnedApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseCondition {
     pub request_ip: ::std::option::Option<CreateTokenResponseConditionRequestIp>,
@@ -229,7 +223,7 @@ pub struct CreateTokenResponseCondition {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateTokenResponseCondition { request_ip : "request_ip" });
-/// Used by [`AccountOwnedApiTokens::create_token`].
+/// Used by [`AccountOwnedApiTokensApi::create_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseConditionRequestIp {
     pub r#in: ::std::option::Option<::serde_json::Value>,
@@ -240,9 +234,9 @@ pub struct CreateTokenResponseConditionRequestIp {
 crate::runtime::object!(
     CreateTokenResponseConditionRequestIp { r#in : "in", not_in : "not_in" }
 );
-/// Used by [`AccountOwnedApiTokens::create_token`], [`AccountOwnedApiTokens::update_token`].
+/// Used by [`AccountOwnedApiTokensApi::create_token`], [`AccountOwnedApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTokenResponsePoliciesItem {
+pub struct CreateTokenResponsePolicy {
     pub effect: ::std::option::Option<::serde_json::Value>,
     pub id: ::std::option::Option<::std::string::String>,
     pub permission_groups: ::std::option::Option<::serde_json::Value>,
@@ -251,10 +245,10 @@ pub struct CreateTokenResponsePoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenResponsePoliciesItem { effect : "effect", id : "id", permission_groups :
+    CreateTokenResponsePolicy { effect : "effect", id : "id", permission_groups :
     "permission_groups", resources : "resources" }
 );
-/// Used by [`AccountOwnedApiTokens::list_tokens`].
+/// Used by [`AccountOwnedApiTokensApi::list_tokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTokensItem {
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
@@ -275,21 +269,19 @@ crate::runtime::object!(
     issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
     name : "name", not_before : "not_before", policies : "policies", status : "status" }
 );
-/// Used by [`AccountOwnedApiTokens::list_permission_groups`].
+/// Used by [`AccountOwnedApiTokensApi::list_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListPermissionGroupsItem {
+pub struct PermissionGroup {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListPermissionGroupsItem { id : "id", name : "name", scopes : "scopes" }
-);
-/// Used by [`AccountOwnedApiTokens::update_token`], [`AccountOwnedApiTokens::token_details`].
+crate::runtime::object!(PermissionGroup { id : "id", name : "name", scopes : "scopes" });
+/// Used by [`AccountOwnedApiTokensApi::update_token`], [`AccountOwnedApiTokensApi::token_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTokenResponse {
+pub struct Token {
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -298,19 +290,17 @@ pub struct UpdateTokenResponse {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub not_before: ::std::option::Option<::std::string::String>,
-    pub policies: ::std::option::Option<
-        ::std::vec::Vec<CreateTokenResponsePoliciesItem>,
-    >,
+    pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenResponsePolicy>>,
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTokenResponse { condition : "condition", expires_on : "expires_on", id : "id",
-    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
-    name : "name", not_before : "not_before", policies : "policies", status : "status" }
+    Token { condition : "condition", expires_on : "expires_on", id : "id", issued_on :
+    "issued_on", last_used_on : "last_used_on", modified_on : "modified_on", name :
+    "name", not_before : "not_before", policies : "policies", status : "status" }
 );
-/// Used by [`AccountOwnedApiTokens::delete_token`].
+/// Used by [`AccountOwnedApiTokensApi::delete_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTokenResponse {
     pub id: ::std::option::Option<::std::string::String>,

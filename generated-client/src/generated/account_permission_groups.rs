@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_permission_groups`](crate::Client::account_permission_groups).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountPermissionGroups {
+pub struct AccountPermissionGroupsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Permission Groups* endpoints.
-    pub fn account_permission_groups(&self) -> AccountPermissionGroups {
-        AccountPermissionGroups {
+    pub fn account_permission_groups(&self) -> AccountPermissionGroupsApi {
+        AccountPermissionGroupsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountPermissionGroups {
+impl AccountPermissionGroupsApi {
     /// List Account Permission Groups
     ///
     /// `GET /accounts/{account_id}/iam/permission_groups`
@@ -64,7 +64,7 @@ impl AccountPermissionGroups {
         )
     }
 }
-/// Used by [`AccountPermissionGroups::list_account_permission_groups`], [`AccountPermissionGroups::permission_group_details`].
+/// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`], [`AccountPermissionGroupsApi::permission_group_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountPermissionGroupsItem {
     pub id: ::std::option::Option<::std::string::String>,
@@ -76,7 +76,7 @@ pub struct ListAccountPermissionGroupsItem {
 crate::runtime::object!(
     ListAccountPermissionGroupsItem { id : "id", meta : "meta", name : "name" }
 );
-/// Used by [`AccountPermissionGroups::list_account_permission_groups`].
+/// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountPermissionGroupsItemMeta {
     pub key: ::std::option::Option<::std::string::String>,

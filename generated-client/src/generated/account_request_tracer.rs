@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_request_tracer`](crate::Client::account_request_tracer).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountRequestTracer {
+pub struct AccountRequestTracerApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Request Tracer* endpoints.
-    pub fn account_request_tracer(&self) -> AccountRequestTracer {
-        AccountRequestTracer {
+    pub fn account_request_tracer(&self) -> AccountRequestTracerApi {
+        AccountRequestTracerApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountRequestTracer {
+impl AccountRequestTracerApi {
     /// Request Trace
     ///
     /// `POST /accounts/{account_id}/request-tracer/trace`
@@ -37,20 +37,20 @@ impl AccountRequestTracer {
         )
     }
 }
-/// Used by [`AccountRequestTracer::request_trace`].
+/// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTraceResponse {
     pub status_code: ::std::option::Option<i64>,
-    pub trace: ::std::option::Option<::std::vec::Vec<RequestTraceResponseTraceItem>>,
+    pub trace: ::std::option::Option<::std::vec::Vec<RequestTraceResponseTrace>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     RequestTraceResponse { status_code : "status_code", trace : "trace" }
 );
-/// Used by [`AccountRequestTracer::request_trace`].
+/// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RequestTraceResponseTraceItem {
+pub struct RequestTraceResponseTrace {
     pub action: ::std::option::Option<::std::string::String>,
     pub action_parameters: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -67,7 +67,7 @@ pub struct RequestTraceResponseTraceItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestTraceResponseTraceItem { action : "action", action_parameters :
+    RequestTraceResponseTrace { action : "action", action_parameters :
     "action_parameters", description : "description", expression : "expression", kind :
     "kind", matched : "matched", name : "name", step_name : "step_name", trace : "trace",
     r#type : "type" }

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_resource_groups`](crate::Client::account_resource_groups).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountResourceGroups {
+pub struct AccountResourceGroupsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Resource Groups* endpoints.
-    pub fn account_resource_groups(&self) -> AccountResourceGroups {
-        AccountResourceGroups {
+    pub fn account_resource_groups(&self) -> AccountResourceGroupsApi {
+        AccountResourceGroupsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountResourceGroups {
+impl AccountResourceGroupsApi {
     /// Create Resource Group
     ///
     /// `POST /accounts/{account_id}/iam/resource_groups`
@@ -25,7 +25,7 @@ impl AccountResourceGroups {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateResourceGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<ResourceGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl AccountResourceGroups {
     pub fn list_resource_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateResourceGroupResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ResourceGroup>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl AccountResourceGroups {
         account_id: &str,
         resource_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateResourceGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<ResourceGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl AccountResourceGroups {
         account_id: &str,
         resource_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateResourceGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<ResourceGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,45 +131,38 @@ impl AccountResourceGroups {
         )
     }
 }
-/// Used by [`AccountResourceGroups::create_resource_group`], [`AccountResourceGroups::list_resource_groups`], [`AccountResourceGroups::update_resource_group`], [`AccountResourceGroups::resource_group_details`].
+/// Used by [`AccountResourceGroupsApi::create_resource_group`], [`AccountResourceGroupsApi::list_resource_groups`], [`AccountResourceGroupsApi::update_resource_group`], [`AccountResourceGroupsApi::resource_group_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateResourceGroupResponse {
+pub struct ResourceGroup {
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<CreateResourceGroupResponseMeta>,
+    pub meta: ::std::option::Option<ResourceGroupMeta>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub scope: ::std::option::Option<
-        ::std::vec::Vec<CreateResourceGroupResponseScopeItem>,
-    >,
+    pub scope: ::std::option::Option<::std::vec::Vec<ResourceGroupScope>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateResourceGroupResponse { id : "id", meta : "meta", name : "name", scope :
-    "scope" }
+    ResourceGroup { id : "id", meta : "meta", name : "name", scope : "scope" }
 );
-/// Used by [`AccountResourceGroups::create_resource_group`].
+/// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateResourceGroupResponseMeta {
+pub struct ResourceGroupMeta {
     pub key: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateResourceGroupResponseMeta { key : "key", value : "value" }
-);
-/// Used by [`AccountResourceGroups::create_resource_group`].
+crate::runtime::object!(ResourceGroupMeta { key : "key", value : "value" });
+/// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateResourceGroupResponseScopeItem {
+pub struct ResourceGroupScope {
     pub key: ::std::option::Option<::std::string::String>,
     pub objects: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateResourceGroupResponseScopeItem { key : "key", objects : "objects" }
-);
-/// Used by [`AccountResourceGroups::remove_resource_group`].
+crate::runtime::object!(ResourceGroupScope { key : "key", objects : "objects" });
+/// Used by [`AccountResourceGroupsApi::remove_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveResourceGroupResponse {
     pub id: ::std::option::Option<::std::string::String>,

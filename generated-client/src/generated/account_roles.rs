@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_roles`](crate::Client::account_roles).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountRoles {
+pub struct AccountRolesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Roles* endpoints.
-    pub fn account_roles(&self) -> AccountRoles {
-        AccountRoles {
+    pub fn account_roles(&self) -> AccountRolesApi {
+        AccountRolesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountRoles {
+impl AccountRolesApi {
     /// List Roles
     ///
     /// `GET /accounts/{account_id}/roles`
@@ -24,7 +24,7 @@ impl AccountRoles {
     pub fn list_roles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRolesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Role>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,9 +45,7 @@ impl AccountRoles {
         &self,
         account_id: &str,
         role_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListRolesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Role>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,52 +59,50 @@ impl AccountRoles {
         )
     }
 }
-/// Used by [`AccountRoles::list_roles`], [`AccountRoles::role_details`].
+/// Used by [`AccountRolesApi::list_roles`], [`AccountRolesApi::role_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRolesItem {
+pub struct Role {
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub permissions: ::std::option::Option<ListRolesItemPermissions>,
+    pub permissions: ::std::option::Option<RolePermissions>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRolesItem { description : "description", id : "id", name : "name", permissions :
+    Role { description : "description", id : "id", name : "name", permissions :
     "permissions" }
 );
-/// Used by [`AccountRoles::list_roles`].
+/// Used by [`AccountRolesApi::list_roles`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRolesItemPermissions {
-    pub analytics: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub billing: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub cache_purge: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub dns: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub dns_records: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub lb: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub logs: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub organization: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub ssl: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub waf: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub zone_settings: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
-    pub zones: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+pub struct RolePermissions {
+    pub analytics: ::std::option::Option<RolePermissionsAnalytics>,
+    pub billing: ::std::option::Option<RolePermissionsAnalytics>,
+    pub cache_purge: ::std::option::Option<RolePermissionsAnalytics>,
+    pub dns: ::std::option::Option<RolePermissionsAnalytics>,
+    pub dns_records: ::std::option::Option<RolePermissionsAnalytics>,
+    pub lb: ::std::option::Option<RolePermissionsAnalytics>,
+    pub logs: ::std::option::Option<RolePermissionsAnalytics>,
+    pub organization: ::std::option::Option<RolePermissionsAnalytics>,
+    pub ssl: ::std::option::Option<RolePermissionsAnalytics>,
+    pub waf: ::std::option::Option<RolePermissionsAnalytics>,
+    pub zone_settings: ::std::option::Option<RolePermissionsAnalytics>,
+    pub zones: ::std::option::Option<RolePermissionsAnalytics>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRolesItemPermissions { analytics : "analytics", billing : "billing", cache_purge
-    : "cache_purge", dns : "dns", dns_records : "dns_records", lb : "lb", logs : "logs",
+    RolePermissions { analytics : "analytics", billing : "billing", cache_purge :
+    "cache_purge", dns : "dns", dns_records : "dns_records", lb : "lb", logs : "logs",
     organization : "organization", ssl : "ssl", waf : "waf", zone_settings :
     "zone_settings", zones : "zones" }
 );
-/// Used by [`AccountRoles::list_roles`].
+/// Used by [`AccountRolesApi::list_roles`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRolesItemPermissionsAnalytics {
+pub struct RolePermissionsAnalytics {
     pub read: ::std::option::Option<bool>,
     pub write: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListRolesItemPermissionsAnalytics { read : "read", write : "write" }
-);
+crate::runtime::object!(RolePermissionsAnalytics { read : "read", write : "write" });

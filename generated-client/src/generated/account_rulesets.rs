@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::account_rulesets`](crate::Client::account_rulesets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountRulesets {
+pub struct AccountRulesetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Rulesets* endpoints.
-    pub fn account_rulesets(&self) -> AccountRulesets {
-        AccountRulesets {
+    pub fn account_rulesets(&self) -> AccountRulesetsApi {
+        AccountRulesetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountRulesets {
+impl AccountRulesetsApi {
     /// Create an account ruleset
     ///
     /// `POST /accounts/{account_id}/rulesets`
     ///
     /// Creates a ruleset at the account level.
-    pub fn create_an_account_ruleset(
+    pub fn create_account_ruleset(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -61,7 +61,7 @@ impl AccountRulesets {
     /// `PUT /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Updates an account entry point ruleset, creating a new version.
-    pub fn update_an_account_entry_point_ruleset(
+    pub fn update_account_entry_point_ruleset(
         &self,
         account_id: &str,
         ruleset_phase: &str,
@@ -84,7 +84,7 @@ impl AccountRulesets {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Fetches the latest version of the account entry point ruleset for a given phase.
-    pub fn get_an_account_entry_point_ruleset(
+    pub fn get_account_entry_point_ruleset(
         &self,
         account_id: &str,
         ruleset_phase: &str,
@@ -107,7 +107,7 @@ impl AccountRulesets {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`
     ///
     /// Fetches the versions of an account entry point ruleset.
-    pub fn list_an_account_entry_point_rulesets_versions(
+    pub fn list_account_entry_point_ruleset_versions(
         &self,
         account_id: &str,
         ruleset_phase: &str,
@@ -130,7 +130,7 @@ impl AccountRulesets {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of an account entry point ruleset.
-    pub fn get_an_account_entry_point_ruleset_version(
+    pub fn get_account_entry_point_ruleset_version(
         &self,
         account_id: &str,
         ruleset_phase: &str,
@@ -155,7 +155,7 @@ impl AccountRulesets {
     /// `PUT /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Updates an account ruleset, creating a new version.
-    pub fn update_an_account_ruleset(
+    pub fn update_account_ruleset(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -177,7 +177,7 @@ impl AccountRulesets {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Fetches the latest version of an account ruleset.
-    pub fn get_an_account_ruleset(
+    pub fn get_account_ruleset(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -199,7 +199,7 @@ impl AccountRulesets {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Deletes all versions of an existing account ruleset.
-    pub fn delete_an_account_ruleset(
+    pub fn delete_account_ruleset(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -221,7 +221,7 @@ impl AccountRulesets {
     /// `POST /accounts/{account_id}/rulesets/{ruleset_id}/rules`
     ///
     /// Adds a new rule to an account ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
-    pub fn create_an_account_ruleset_rule(
+    pub fn create_account_ruleset_rule(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -244,7 +244,7 @@ impl AccountRulesets {
     /// `PATCH /accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Updates an existing rule in an account ruleset.
-    pub fn update_an_account_ruleset_rule(
+    pub fn update_account_ruleset_rule(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -269,7 +269,7 @@ impl AccountRulesets {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Deletes an existing rule from an account ruleset.
-    pub fn delete_an_account_ruleset_rule(
+    pub fn delete_account_ruleset_rule(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -294,7 +294,7 @@ impl AccountRulesets {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions`
     ///
     /// Fetches the versions of an account ruleset.
-    pub fn list_an_account_rulesets_versions(
+    pub fn list_account_ruleset_versions(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -317,7 +317,7 @@ impl AccountRulesets {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of an account ruleset.
-    pub fn get_an_account_ruleset_version(
+    pub fn get_account_ruleset_version(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -342,7 +342,7 @@ impl AccountRulesets {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Deletes an existing version of an account ruleset.
-    pub fn delete_an_account_ruleset_version(
+    pub fn delete_account_ruleset_version(
         &self,
         account_id: &str,
         ruleset_id: &str,
@@ -367,7 +367,7 @@ impl AccountRulesets {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}`
     ///
     /// Fetches the rules of a managed account ruleset version for a given tag.
-    pub fn list_an_account_ruleset_versions_rules_by_tag(
+    pub fn list_account_ruleset_version_rules_by_tag(
         &self,
         account_id: &str,
         ruleset_id: &str,

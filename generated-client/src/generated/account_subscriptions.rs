@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_subscriptions`](crate::Client::account_subscriptions).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountSubscriptions {
+pub struct AccountSubscriptionsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account Subscriptions* endpoints.
-    pub fn account_subscriptions(&self) -> AccountSubscriptions {
-        AccountSubscriptions {
+    pub fn account_subscriptions(&self) -> AccountSubscriptionsApi {
+        AccountSubscriptionsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountSubscriptions {
+impl AccountSubscriptionsApi {
     /// Create Subscription
     ///
     /// `POST /accounts/{account_id}/subscriptions`
@@ -25,7 +25,7 @@ impl AccountSubscriptions {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<Subscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +68,7 @@ impl AccountSubscriptions {
         account_id: &str,
         subscription_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<Subscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,12 +113,12 @@ impl AccountSubscriptions {
         )
     }
 }
-/// Used by [`AccountSubscriptions::create_subscription`], [`AccountSubscriptions::update_subscription`].
+/// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::update_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSubscriptionResponse {
+pub struct Subscription {
     pub app: ::std::option::Option<::serde_json::Value>,
     pub component_values: ::std::option::Option<
-        ::std::vec::Vec<CreateSubscriptionResponseComponentValuesItem>,
+        ::std::vec::Vec<SubscriptionComponentValue>,
     >,
     pub currency: ::std::option::Option<::std::string::String>,
     pub current_period_end: ::std::option::Option<::std::string::String>,
@@ -126,21 +126,21 @@ pub struct CreateSubscriptionResponse {
     pub frequency: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub price: ::std::option::Option<f64>,
-    pub rate_plan: ::std::option::Option<CreateSubscriptionResponseRatePlan>,
+    pub rate_plan: ::std::option::Option<SubscriptionRatePlan>,
     pub state: ::std::option::Option<::std::string::String>,
-    pub zone: ::std::option::Option<CreateSubscriptionResponseZone>,
+    pub zone: ::std::option::Option<SubscriptionZone>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSubscriptionResponse { app : "app", component_values : "component_values",
-    currency : "currency", current_period_end : "current_period_end",
-    current_period_start : "current_period_start", frequency : "frequency", id : "id",
-    price : "price", rate_plan : "rate_plan", state : "state", zone : "zone" }
+    Subscription { app : "app", component_values : "component_values", currency :
+    "currency", current_period_end : "current_period_end", current_period_start :
+    "current_period_start", frequency : "frequency", id : "id", price : "price",
+    rate_plan : "rate_plan", state : "state", zone : "zone" }
 );
-/// Used by [`AccountSubscriptions::create_subscription`].
+/// Used by [`AccountSubscriptionsApi::create_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSubscriptionResponseComponentValuesItem {
+pub struct SubscriptionComponentValue {
     pub default: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub price: ::std::option::Option<f64>,
@@ -149,12 +149,12 @@ pub struct CreateSubscriptionResponseComponentValuesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSubscriptionResponseComponentValuesItem { default : "default", name : "name",
-    price : "price", value : "value" }
+    SubscriptionComponentValue { default : "default", name : "name", price : "price",
+    value : "value" }
 );
-/// Used by [`AccountSubscriptions::create_subscription`].
+/// Used by [`AccountSubscriptionsApi::create_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSubscriptionResponseRatePlan {
+pub struct SubscriptionRatePlan {
     pub currency: ::std::option::Option<::std::string::String>,
     pub externally_managed: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -166,20 +166,20 @@ pub struct CreateSubscriptionResponseRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSubscriptionResponseRatePlan { currency : "currency", externally_managed :
+    SubscriptionRatePlan { currency : "currency", externally_managed :
     "externally_managed", id : "id", is_contract : "is_contract", public_name :
     "public_name", scope : "scope", sets : "sets" }
 );
-/// Used by [`AccountSubscriptions::create_subscription`], [`AccountSubscriptions::list_subscriptions`].
+/// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSubscriptionResponseZone {
+pub struct SubscriptionZone {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateSubscriptionResponseZone { id : "id", name : "name" });
-/// Used by [`AccountSubscriptions::list_subscriptions`].
+crate::runtime::object!(SubscriptionZone { id : "id", name : "name" });
+/// Used by [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubscriptionsItem {
     pub app: ::std::option::Option<::serde_json::Value>,
@@ -192,7 +192,7 @@ pub struct ListSubscriptionsItem {
     pub price: ::std::option::Option<f64>,
     pub rate_plan: ::std::option::Option<ListSubscriptionsItemRatePlan>,
     pub state: ::std::option::Option<::std::string::String>,
-    pub zone: ::std::option::Option<CreateSubscriptionResponseZone>,
+    pub zone: ::std::option::Option<SubscriptionZone>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -202,7 +202,7 @@ crate::runtime::object!(
     "current_period_start", frequency : "frequency", id : "id", price : "price",
     rate_plan : "rate_plan", state : "state", zone : "zone" }
 );
-/// Used by [`AccountSubscriptions::list_subscriptions`].
+/// Used by [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubscriptionsItemRatePlan {
     pub currency: ::std::option::Option<::std::string::String>,
@@ -220,7 +220,7 @@ crate::runtime::object!(
     "externally_managed", id : "id", is_contract : "is_contract", public_name :
     "public_name", scope : "scope", sets : "sets" }
 );
-/// Used by [`AccountSubscriptions::delete_subscription`].
+/// Used by [`AccountSubscriptionsApi::delete_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSubscriptionResponse {
     pub subscription_id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::account_user_groups`](crate::Client::account_user_groups).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AccountUserGroups {
+pub struct AccountUserGroupsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Account User Groups* endpoints.
-    pub fn account_user_groups(&self) -> AccountUserGroups {
-        AccountUserGroups {
+    pub fn account_user_groups(&self) -> AccountUserGroupsApi {
+        AccountUserGroupsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AccountUserGroups {
+impl AccountUserGroupsApi {
     /// Create User Group
     ///
     /// `POST /accounts/{account_id}/iam/user_groups`
@@ -25,7 +25,7 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateUserGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<UserGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl AccountUserGroups {
     pub fn list_user_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateUserGroupResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<UserGroup>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl AccountUserGroups {
         account_id: &str,
         user_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateUserGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<UserGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl AccountUserGroups {
         account_id: &str,
         user_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateUserGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<UserGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -139,7 +139,7 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
         user_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateUserGroupMembersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<UserGroupMember>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -163,7 +163,7 @@ impl AccountUserGroups {
         account_id: &str,
         user_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateUserGroupMembersItem>>,
+        crate::runtime::Json<::std::option::Option<UserGroupMember>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -187,7 +187,7 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
         user_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateUserGroupMembersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<UserGroupMember>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -212,7 +212,7 @@ impl AccountUserGroups {
         user_group_id: &str,
         member_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateUserGroupMembersItem>>,
+        crate::runtime::Json<::std::option::Option<UserGroupMember>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -229,9 +229,9 @@ impl AccountUserGroups {
         )
     }
 }
-/// Used by [`AccountUserGroups::create_user_group`], [`AccountUserGroups::list_user_groups`], [`AccountUserGroups::update_user_group`], [`AccountUserGroups::user_group_details`].
+/// Used by [`AccountUserGroupsApi::create_user_group`], [`AccountUserGroupsApi::list_user_groups`], [`AccountUserGroupsApi::update_user_group`], [`AccountUserGroupsApi::user_group_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateUserGroupResponse {
+pub struct UserGroup {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -241,10 +241,10 @@ pub struct CreateUserGroupResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateUserGroupResponse { created_on : "created_on", id : "id", modified_on :
-    "modified_on", name : "name", policies : "policies" }
+    UserGroup { created_on : "created_on", id : "id", modified_on : "modified_on", name :
+    "name", policies : "policies" }
 );
-/// Used by [`AccountUserGroups::remove_user_group`].
+/// Used by [`AccountUserGroupsApi::remove_user_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveUserGroupResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -252,9 +252,9 @@ pub struct RemoveUserGroupResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RemoveUserGroupResponse { id : "id" });
-/// Used by [`AccountUserGroups::update_user_group_members`], [`AccountUserGroups::add_user_group_members`], [`AccountUserGroups::list_user_group_members`], [`AccountUserGroups::remove_user_group_member`].
+/// Used by [`AccountUserGroupsApi::update_user_group_members`], [`AccountUserGroupsApi::add_user_group_members`], [`AccountUserGroupsApi::list_user_group_members`], [`AccountUserGroupsApi::remove_user_group_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateUserGroupMembersItem {
+pub struct UserGroupMember {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::serde_json::Value>,
@@ -262,5 +262,5 @@ pub struct UpdateUserGroupMembersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateUserGroupMembersItem { email : "email", id : "id", status : "status" }
+    UserGroupMember { email : "email", id : "id", status : "status" }
 );

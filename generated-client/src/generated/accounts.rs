@@ -4,28 +4,26 @@
 ///
 /// Get one with [`Client::accounts`](crate::Client::accounts).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Accounts {
+pub struct AccountsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Accounts* endpoints.
-    pub fn accounts(&self) -> Accounts {
-        Accounts {
+    pub fn accounts(&self) -> AccountsApi {
+        AccountsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Accounts {
+impl AccountsApi {
     /// Create an account
     ///
     /// `POST /accounts`
     ///
     /// Create an account (only available for tenant admins at this time)
-    pub fn create_an_account(
+    pub fn create_account(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccountResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Account>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -40,7 +38,7 @@ impl Accounts {
     /// List all accounts you have ownership or verified access to.
     pub fn list_accounts(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAnAccountResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Account>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -73,9 +71,7 @@ impl Accounts {
     pub fn update_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccountResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Account>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -94,9 +90,7 @@ impl Accounts {
     pub fn account_details(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccountResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Account>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -112,11 +106,11 @@ impl Accounts {
     /// `DELETE /accounts/{account_id}`
     ///
     /// Delete a specific account (only available for tenant admins at this time). This is a permanent operation that will delete any zones or other resources under the account
-    pub fn delete_a_specific_account(
+    pub fn delete_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteASpecificAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteAccountResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -163,7 +157,7 @@ impl Accounts {
     pub fn list_account_organizations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAccountOrganizationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccountOrganization>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -200,7 +194,7 @@ impl Accounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAccountOrganizationsItemProfile>>,
+        crate::runtime::Json<::std::option::Option<AccountProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -214,47 +208,47 @@ impl Accounts {
         )
     }
 }
-/// Used by [`Accounts::create_an_account`], [`Accounts::list_accounts`], [`Accounts::update_account`], [`Accounts::account_details`].
+/// Used by [`AccountsApi::create_account`], [`AccountsApi::list_accounts`], [`AccountsApi::update_account`], [`AccountsApi::account_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccountResponse {
+pub struct Account {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub managed_by: ::std::option::Option<CreateAnAccountResponseManagedBy>,
+    pub managed_by: ::std::option::Option<AccountManagedBy>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub settings: ::std::option::Option<CreateAnAccountResponseSettings>,
+    pub settings: ::std::option::Option<AccountSettings>,
     pub r#type: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccountResponse { created_on : "created_on", id : "id", managed_by :
-    "managed_by", name : "name", settings : "settings", r#type : "type" }
+    Account { created_on : "created_on", id : "id", managed_by : "managed_by", name :
+    "name", settings : "settings", r#type : "type" }
 );
-/// Used by [`Accounts::create_an_account`].
+/// Used by [`AccountsApi::create_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccountResponseManagedBy {
+pub struct AccountManagedBy {
     pub parent_org_id: ::std::option::Option<::std::string::String>,
     pub parent_org_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccountResponseManagedBy { parent_org_id : "parent_org_id", parent_org_name :
+    AccountManagedBy { parent_org_id : "parent_org_id", parent_org_name :
     "parent_org_name" }
 );
-/// Used by [`Accounts::create_an_account`].
+/// Used by [`AccountsApi::create_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccountResponseSettings {
+pub struct AccountSettings {
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
     pub enforce_twofactor: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccountResponseSettings { abuse_contact_email : "abuse_contact_email",
-    enforce_twofactor : "enforce_twofactor" }
+    AccountSettings { abuse_contact_email : "abuse_contact_email", enforce_twofactor :
+    "enforce_twofactor" }
 );
-/// Used by [`Accounts::batch_move_accounts`].
+/// Used by [`AccountsApi::batch_move_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchMoveAccountsResponse {
     pub statuses: ::std::option::Option<BatchMoveAccountsResponseStatuses>,
@@ -262,7 +256,7 @@ pub struct BatchMoveAccountsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BatchMoveAccountsResponse { statuses : "statuses" });
-/// Used by [`Accounts::batch_move_accounts`].
+/// Used by [`AccountsApi::batch_move_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchMoveAccountsResponseStatuses {
     pub message: ::std::option::Option<::std::string::String>,
@@ -275,15 +269,15 @@ crate::runtime::object!(
     BatchMoveAccountsResponseStatuses { message : "message", moved : "moved", tag : "tag"
     }
 );
-/// Used by [`Accounts::delete_a_specific_account`].
+/// Used by [`AccountsApi::delete_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteASpecificAccountResponse {
+pub struct DeleteAccountResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteASpecificAccountResponse { id : "id" });
-/// Used by [`Accounts::move_account`].
+crate::runtime::object!(DeleteAccountResponse { id : "id" });
+/// Used by [`AccountsApi::move_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MoveAccountResponse {
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -296,45 +290,45 @@ crate::runtime::object!(
     MoveAccountResponse { account_id : "account_id", destination_organization_id :
     "destination_organization_id", source_organization_id : "source_organization_id" }
 );
-/// Used by [`Accounts::list_account_organizations`].
+/// Used by [`AccountsApi::list_account_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccountOrganizationsItem {
+pub struct AccountOrganization {
     pub create_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<ListAccountOrganizationsItemMeta>,
+    pub meta: ::std::option::Option<AccountOrganizationMeta>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub parent: ::std::option::Option<ListAccountOrganizationsItemParent>,
-    pub profile: ::std::option::Option<ListAccountOrganizationsItemProfile>,
+    pub parent: ::std::option::Option<AccountOrganizationParent>,
+    pub profile: ::std::option::Option<AccountProfile>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountOrganizationsItem { create_time : "create_time", id : "id", meta : "meta",
-    name : "name", parent : "parent", profile : "profile" }
+    AccountOrganization { create_time : "create_time", id : "id", meta : "meta", name :
+    "name", parent : "parent", profile : "profile" }
 );
-/// Used by [`Accounts::list_account_organizations`].
+/// Used by [`AccountsApi::list_account_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccountOrganizationsItemMeta {
+pub struct AccountOrganizationMeta {
     pub flags: ::std::option::Option<::serde_json::Value>,
     pub managed_by: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountOrganizationsItemMeta { flags : "flags", managed_by : "managed_by" }
+    AccountOrganizationMeta { flags : "flags", managed_by : "managed_by" }
 );
-/// Used by [`Accounts::list_account_organizations`].
+/// Used by [`AccountsApi::list_account_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccountOrganizationsItemParent {
+pub struct AccountOrganizationParent {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListAccountOrganizationsItemParent { id : "id", name : "name" });
-/// Used by [`Accounts::list_account_organizations`], [`Accounts::get_account_profile`].
+crate::runtime::object!(AccountOrganizationParent { id : "id", name : "name" });
+/// Used by [`AccountsApi::list_account_organizations`], [`AccountsApi::get_account_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccountOrganizationsItemProfile {
+pub struct AccountProfile {
     pub business_address: ::std::option::Option<::std::string::String>,
     pub business_email: ::std::option::Option<::std::string::String>,
     pub business_name: ::std::option::Option<::std::string::String>,
@@ -344,7 +338,7 @@ pub struct ListAccountOrganizationsItemProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountOrganizationsItemProfile { business_address : "business_address",
-    business_email : "business_email", business_name : "business_name", business_phone :
-    "business_phone", external_metadata : "external_metadata" }
+    AccountProfile { business_address : "business_address", business_email :
+    "business_email", business_name : "business_name", business_phone : "business_phone",
+    external_metadata : "external_metadata" }
 );

@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::active_session`](crate::Client::active_session).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ActiveSession {
+pub struct ActiveSessionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Active session* endpoints.
-    pub fn active_session(&self) -> ActiveSession {
-        ActiveSession {
+    pub fn active_session(&self) -> ActiveSessionApi {
+        ActiveSessionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ActiveSession {
+impl ActiveSessionApi {
     /// Fetch details of an active session
     ///
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session`
     ///
     /// Returns details of an ongoing active session for the given meeting ID.
-    pub fn fetch_details_of_an_active_session(
+    pub fn get_active_session(
         &self,
         account_id: &str,
         app_id: &str,
@@ -47,7 +47,7 @@ impl ActiveSession {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick`
     ///
     /// Kicks one or more participants from an active session using user ID or custom participant ID.
-    pub fn kick_participants_from_an_active_session(
+    pub fn kick_participants_from_active_session(
         &self,
         account_id: &str,
         app_id: &str,
@@ -99,7 +99,7 @@ impl ActiveSession {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute`
     ///
     /// Mutes one or more participants from an active session using user ID or custom participant ID.
-    pub fn mute_participants_of_an_active_session(
+    pub fn mute_participants_of_active_session(
         &self,
         account_id: &str,
         app_id: &str,
@@ -151,7 +151,7 @@ impl ActiveSession {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll`
     ///
     /// Creates a new poll in an active session for the given meeting ID.
-    pub fn create_a_poll(
+    pub fn create_poll(
         &self,
         account_id: &str,
         app_id: &str,

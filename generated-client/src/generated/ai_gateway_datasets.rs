@@ -4,28 +4,26 @@
 ///
 /// Get one with [`Client::ai_gateway_datasets`](crate::Client::ai_gateway_datasets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiGatewayDatasets {
+pub struct AiGatewayDatasetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Gateway Datasets* endpoints.
-    pub fn ai_gateway_datasets(&self) -> AiGatewayDatasets {
-        AiGatewayDatasets {
+    pub fn ai_gateway_datasets(&self) -> AiGatewayDatasetsApi {
+        AiGatewayDatasetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiGatewayDatasets {
+impl AiGatewayDatasetsApi {
     /// Create a new Dataset
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets`
-    pub fn create_a_new_dataset(
+    pub fn create_dataset(
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl AiGatewayDatasets {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewDatasetResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Dataset>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,14 +61,12 @@ impl AiGatewayDatasets {
     /// Update a Dataset
     ///
     /// `PUT /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets/{id}`
-    pub fn update_a_dataset(
+    pub fn update_dataset(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -88,14 +84,12 @@ impl AiGatewayDatasets {
     /// Fetch a Dataset
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets/{id}`
-    pub fn fetch_a_dataset(
+    pub fn get_dataset(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,14 +107,12 @@ impl AiGatewayDatasets {
     /// Delete a Dataset
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets/{id}`
-    pub fn delete_a_dataset(
+    pub fn delete_dataset(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -136,16 +128,14 @@ impl AiGatewayDatasets {
         )
     }
 }
-/// Used by [`AiGatewayDatasets::create_a_new_dataset`], [`AiGatewayDatasets::list_datasets`], [`AiGatewayDatasets::update_a_dataset`], [`AiGatewayDatasets::fetch_a_dataset`], [`AiGatewayDatasets::delete_a_dataset`].
+/// Used by [`AiGatewayDatasetsApi::create_dataset`], [`AiGatewayDatasetsApi::list_datasets`], [`AiGatewayDatasetsApi::update_dataset`], [`AiGatewayDatasetsApi::get_dataset`], [`AiGatewayDatasetsApi::delete_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewDatasetResponse {
+pub struct Dataset {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub enable: ::std::option::Option<bool>,
-    pub filters: ::std::option::Option<
-        ::std::vec::Vec<CreateANewDatasetResponseFiltersItem>,
-    >,
+    pub filters: ::std::option::Option<::std::vec::Vec<DatasetFilter>>,
     pub gateway_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
@@ -154,13 +144,13 @@ pub struct CreateANewDatasetResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewDatasetResponse { account_id : "account_id", account_tag : "account_tag",
-    created_at : "created_at", enable : "enable", filters : "filters", gateway_id :
-    "gateway_id", id : "id", modified_at : "modified_at", name : "name" }
+    Dataset { account_id : "account_id", account_tag : "account_tag", created_at :
+    "created_at", enable : "enable", filters : "filters", gateway_id : "gateway_id", id :
+    "id", modified_at : "modified_at", name : "name" }
 );
-/// Used by [`AiGatewayDatasets::create_a_new_dataset`].
+/// Used by [`AiGatewayDatasetsApi::create_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewDatasetResponseFiltersItem {
+pub struct DatasetFilter {
     pub key: ::std::option::Option<::std::string::String>,
     pub operator: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -168,6 +158,5 @@ pub struct CreateANewDatasetResponseFiltersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewDatasetResponseFiltersItem { key : "key", operator : "operator", value :
-    "value" }
+    DatasetFilter { key : "key", operator : "operator", value : "value" }
 );

@@ -4,31 +4,29 @@
 ///
 /// Get one with [`Client::ai_gateway_dynamic_routes`](crate::Client::ai_gateway_dynamic_routes).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiGatewayDynamicRoutes {
+pub struct AiGatewayDynamicRoutesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Gateway Dynamic Routes* endpoints.
-    pub fn ai_gateway_dynamic_routes(&self) -> AiGatewayDynamicRoutes {
-        AiGatewayDynamicRoutes {
+    pub fn ai_gateway_dynamic_routes(&self) -> AiGatewayDynamicRoutesApi {
+        AiGatewayDynamicRoutesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiGatewayDynamicRoutes {
+impl AiGatewayDynamicRoutesApi {
     /// Create a new AI Gateway Dynamic Route.
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes`
     ///
     /// Create a new AI Gateway Dynamic Route.
-    pub fn create_a_new_ai_gateway_dynamic_route(
+    pub fn create_ai_gateway_dynamic_route(
         &self,
         account_id: &str,
         gateway_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateANewAiGatewayDynamicRouteResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AiGatewayDynamicRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,14 +46,12 @@ impl AiGatewayDynamicRoutes {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes`
     ///
     /// List all AI Gateway Dynamic Routes.
-    pub fn list_all_ai_gateway_dynamic_routes(
+    pub fn list_ai_gateway_dynamic_routes(
         &self,
         account_id: &str,
         gateway_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListAllAiGatewayDynamicRoutesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AiGatewayDynamicRoutes>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,15 +71,13 @@ impl AiGatewayDynamicRoutes {
     /// `PATCH /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}`
     ///
     /// Update an AI Gateway Dynamic Route.
-    pub fn update_an_ai_gateway_dynamic_route(
+    pub fn update_ai_gateway_dynamic_route(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAnAiGatewayDynamicRouteResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<UpdateAiGatewayDynamicRouteResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,15 +98,13 @@ impl AiGatewayDynamicRoutes {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}`
     ///
     /// Get an AI Gateway Dynamic Route.
-    pub fn get_an_ai_gateway_dynamic_route(
+    pub fn get_ai_gateway_dynamic_route(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateANewAiGatewayDynamicRouteResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AiGatewayDynamicRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -133,15 +125,13 @@ impl AiGatewayDynamicRoutes {
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}`
     ///
     /// Delete an AI Gateway Dynamic Route.
-    pub fn delete_an_ai_gateway_dynamic_route(
+    pub fn delete_ai_gateway_dynamic_route(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeleteAnAiGatewayDynamicRouteResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteAiGatewayDynamicRouteResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -162,15 +152,13 @@ impl AiGatewayDynamicRoutes {
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/deployments`
     ///
     /// Create a new AI Gateway Dynamic Route Deployment.
-    pub fn create_a_new_ai_gateway_dynamic_route_deployment(
+    pub fn create_ai_gateway_dynamic_route_deployment(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeleteAnAiGatewayDynamicRouteResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteAiGatewayDynamicRouteResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -192,15 +180,13 @@ impl AiGatewayDynamicRoutes {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/deployments`
     ///
     /// List all AI Gateway Dynamic Route Deployments.
-    pub fn list_all_ai_gateway_dynamic_route_deployments(
+    pub fn list_ai_gateway_dynamic_route_deployments(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListAllAiGatewayDynamicRouteDeploymentsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AiGatewayDynamicRouteDeployments>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -222,15 +208,13 @@ impl AiGatewayDynamicRoutes {
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions`
     ///
     /// Create a new AI Gateway Dynamic Route Version.
-    pub fn create_a_new_ai_gateway_dynamic_route_version(
+    pub fn create_ai_gateway_dynamic_route_version(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeleteAnAiGatewayDynamicRouteResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteAiGatewayDynamicRouteResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -252,15 +236,13 @@ impl AiGatewayDynamicRoutes {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions`
     ///
     /// List all AI Gateway Dynamic Route Versions.
-    pub fn list_all_ai_gateway_dynamic_route_versions(
+    pub fn list_ai_gateway_dynamic_route_versions(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListAllAiGatewayDynamicRouteVersionsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AiGatewayDynamicRouteVersions>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -282,7 +264,7 @@ impl AiGatewayDynamicRoutes {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions/{version_id}`
     ///
     /// Get an AI Gateway Dynamic Route Version.
-    pub fn get_an_ai_gateway_dynamic_route_version(
+    pub fn get_ai_gateway_dynamic_route_version(
         &self,
         account_id: &str,
         gateway_id: &str,
@@ -290,7 +272,7 @@ impl AiGatewayDynamicRoutes {
         version_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<GetAnAiGatewayDynamicRouteVersionResponse>,
+            ::std::option::Option<GetAiGatewayDynamicRouteVersionResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -310,32 +292,29 @@ impl AiGatewayDynamicRoutes {
         )
     }
 }
-/// Used by [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_routes`], [`AiGatewayDynamicRoutes::update_an_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::get_an_ai_gateway_dynamic_route`].
+/// Used by [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_routes`], [`AiGatewayDynamicRoutesApi::update_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::get_ai_gateway_dynamic_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewAiGatewayDynamicRouteResponse {
+pub struct AiGatewayDynamicRoute {
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub deployment: ::std::option::Option<
-        CreateANewAiGatewayDynamicRouteResponseDeployment,
-    >,
+    pub deployment: ::std::option::Option<AiGatewayDynamicRouteDeployment>,
     pub elements: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub gateway_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub version: ::std::option::Option<CreateANewAiGatewayDynamicRouteResponseVersion>,
+    pub version: ::std::option::Option<AiGatewayDynamicRouteVersion>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewAiGatewayDynamicRouteResponse { account_tag : "account_tag", created_at :
-    "created_at", deployment : "deployment", elements : "elements", gateway_id :
-    "gateway_id", id : "id", modified_at : "modified_at", name : "name", version :
-    "version" }
+    AiGatewayDynamicRoute { account_tag : "account_tag", created_at : "created_at",
+    deployment : "deployment", elements : "elements", gateway_id : "gateway_id", id :
+    "id", modified_at : "modified_at", name : "name", version : "version" }
 );
-/// Used by [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_deployments`].
+/// Used by [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewAiGatewayDynamicRouteResponseDeployment {
+pub struct AiGatewayDynamicRouteDeployment {
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deployment_id: ::std::option::Option<::std::string::String>,
@@ -344,12 +323,12 @@ pub struct CreateANewAiGatewayDynamicRouteResponseDeployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewAiGatewayDynamicRouteResponseDeployment { comment : "comment", created_at :
-    "created_at", deployment_id : "deployment_id", version_id : "version_id" }
+    AiGatewayDynamicRouteDeployment { comment : "comment", created_at : "created_at",
+    deployment_id : "deployment_id", version_id : "version_id" }
 );
-/// Used by [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_versions`].
+/// Used by [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewAiGatewayDynamicRouteResponseVersion {
+pub struct AiGatewayDynamicRouteVersion {
     pub active: ::std::option::Option<::std::string::String>,
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -359,51 +338,47 @@ pub struct CreateANewAiGatewayDynamicRouteResponseVersion {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewAiGatewayDynamicRouteResponseVersion { active : "active", comment :
-    "comment", created_at : "created_at", data : "data", version_id : "version_id" }
+    AiGatewayDynamicRouteVersion { active : "active", comment : "comment", created_at :
+    "created_at", data : "data", version_id : "version_id" }
 );
-/// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_routes`].
+/// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllAiGatewayDynamicRoutesResponse {
-    pub data: ::std::option::Option<ListAllAiGatewayDynamicRoutesResponseData>,
+pub struct AiGatewayDynamicRoutes {
+    pub data: ::std::option::Option<Data>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListAllAiGatewayDynamicRoutesResponse { data : "data", success : "success" }
-);
-/// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_routes`].
+crate::runtime::object!(AiGatewayDynamicRoutes { data : "data", success : "success" });
+/// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllAiGatewayDynamicRoutesResponseData {
+pub struct Data {
     pub order_by: ::std::option::Option<::std::string::String>,
     pub order_by_direction: ::std::option::Option<::std::string::String>,
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
-    pub routes: ::std::option::Option<
-        ::std::vec::Vec<CreateANewAiGatewayDynamicRouteResponse>,
-    >,
+    pub routes: ::std::option::Option<::std::vec::Vec<AiGatewayDynamicRoute>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllAiGatewayDynamicRoutesResponseData { order_by : "order_by", order_by_direction
-    : "order_by_direction", page : "page", per_page : "per_page", routes : "routes" }
+    Data { order_by : "order_by", order_by_direction : "order_by_direction", page :
+    "page", per_page : "per_page", routes : "routes" }
 );
-/// Used by [`AiGatewayDynamicRoutes::update_an_ai_gateway_dynamic_route`].
+/// Used by [`AiGatewayDynamicRoutesApi::update_ai_gateway_dynamic_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAnAiGatewayDynamicRouteResponse {
-    pub route: ::std::option::Option<CreateANewAiGatewayDynamicRouteResponse>,
+pub struct UpdateAiGatewayDynamicRouteResponse {
+    pub route: ::std::option::Option<AiGatewayDynamicRoute>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAnAiGatewayDynamicRouteResponse { route : "route", success : "success" }
+    UpdateAiGatewayDynamicRouteResponse { route : "route", success : "success" }
 );
-/// Used by [`AiGatewayDynamicRoutes::delete_an_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route_deployment`], [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route_version`].
+/// Used by [`AiGatewayDynamicRoutesApi::delete_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route_deployment`], [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAiGatewayDynamicRouteResponse {
+pub struct DeleteAiGatewayDynamicRouteResponse {
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub elements: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -415,27 +390,26 @@ pub struct DeleteAnAiGatewayDynamicRouteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAnAiGatewayDynamicRouteResponse { account_tag : "account_tag", created_at :
+    DeleteAiGatewayDynamicRouteResponse { account_tag : "account_tag", created_at :
     "created_at", elements : "elements", gateway_id : "gateway_id", id : "id",
     modified_at : "modified_at", name : "name" }
 );
-/// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_deployments`].
+/// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllAiGatewayDynamicRouteDeploymentsResponse {
-    pub data: ::std::option::Option<ListAllAiGatewayDynamicRouteDeploymentsResponseData>,
+pub struct AiGatewayDynamicRouteDeployments {
+    pub data: ::std::option::Option<AiGatewayDynamicRouteDeploymentsData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllAiGatewayDynamicRouteDeploymentsResponse { data : "data", success : "success"
-    }
+    AiGatewayDynamicRouteDeployments { data : "data", success : "success" }
 );
-/// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_deployments`].
+/// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllAiGatewayDynamicRouteDeploymentsResponseData {
+pub struct AiGatewayDynamicRouteDeploymentsData {
     pub deployments: ::std::option::Option<
-        ::std::vec::Vec<CreateANewAiGatewayDynamicRouteResponseDeployment>,
+        ::std::vec::Vec<AiGatewayDynamicRouteDeployment>,
     >,
     pub order_by: ::std::option::Option<::std::string::String>,
     pub order_by_direction: ::std::option::Option<::std::string::String>,
@@ -445,42 +419,39 @@ pub struct ListAllAiGatewayDynamicRouteDeploymentsResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllAiGatewayDynamicRouteDeploymentsResponseData { deployments : "deployments",
-    order_by : "order_by", order_by_direction : "order_by_direction", page : "page",
-    per_page : "per_page" }
+    AiGatewayDynamicRouteDeploymentsData { deployments : "deployments", order_by :
+    "order_by", order_by_direction : "order_by_direction", page : "page", per_page :
+    "per_page" }
 );
-/// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_versions`].
+/// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllAiGatewayDynamicRouteVersionsResponse {
-    pub data: ::std::option::Option<ListAllAiGatewayDynamicRouteVersionsResponseData>,
+pub struct AiGatewayDynamicRouteVersions {
+    pub data: ::std::option::Option<AiGatewayDynamicRouteVersionsData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllAiGatewayDynamicRouteVersionsResponse { data : "data", success : "success" }
+    AiGatewayDynamicRouteVersions { data : "data", success : "success" }
 );
-/// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_versions`].
+/// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllAiGatewayDynamicRouteVersionsResponseData {
+pub struct AiGatewayDynamicRouteVersionsData {
     pub order_by: ::std::option::Option<::std::string::String>,
     pub order_by_direction: ::std::option::Option<::std::string::String>,
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
-    pub versions: ::std::option::Option<
-        ::std::vec::Vec<CreateANewAiGatewayDynamicRouteResponseVersion>,
-    >,
+    pub versions: ::std::option::Option<::std::vec::Vec<AiGatewayDynamicRouteVersion>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllAiGatewayDynamicRouteVersionsResponseData { order_by : "order_by",
-    order_by_direction : "order_by_direction", page : "page", per_page : "per_page",
-    versions : "versions" }
+    AiGatewayDynamicRouteVersionsData { order_by : "order_by", order_by_direction :
+    "order_by_direction", page : "page", per_page : "per_page", versions : "versions" }
 );
-/// Used by [`AiGatewayDynamicRoutes::get_an_ai_gateway_dynamic_route_version`].
+/// Used by [`AiGatewayDynamicRoutesApi::get_ai_gateway_dynamic_route_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnAiGatewayDynamicRouteVersionResponse {
+pub struct GetAiGatewayDynamicRouteVersionResponse {
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub active: ::std::option::Option<::std::string::String>,
     pub comment: ::std::option::Option<::std::string::String>,
@@ -496,7 +467,7 @@ pub struct GetAnAiGatewayDynamicRouteVersionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnAiGatewayDynamicRouteVersionResponse { account_tag : "account_tag", active :
+    GetAiGatewayDynamicRouteVersionResponse { account_tag : "account_tag", active :
     "active", comment : "comment", created_at : "created_at", data : "data", elements :
     "elements", gateway_id : "gateway_id", id : "id", modified_at : "modified_at", name :
     "name", version_id : "version_id" }

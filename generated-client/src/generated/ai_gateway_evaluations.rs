@@ -4,25 +4,25 @@
 ///
 /// Get one with [`Client::ai_gateway_evaluations`](crate::Client::ai_gateway_evaluations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiGatewayEvaluations {
+pub struct AiGatewayEvaluationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Gateway Evaluations* endpoints.
-    pub fn ai_gateway_evaluations(&self) -> AiGatewayEvaluations {
-        AiGatewayEvaluations {
+    pub fn ai_gateway_evaluations(&self) -> AiGatewayEvaluationsApi {
+        AiGatewayEvaluationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiGatewayEvaluations {
+impl AiGatewayEvaluationsApi {
     /// List Evaluators
     ///
     /// `GET /accounts/{account_id}/ai-gateway/evaluation-types`
     pub fn list_evaluators(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListEvaluatorsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Evaluator>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,12 +37,12 @@ impl AiGatewayEvaluations {
     /// Create a new Evaluation
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations`
-    pub fn create_a_new_evaluation(
+    pub fn create_evaluation(
         &self,
         account_id: &str,
         gateway_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewEvaluationResponse>>,
+        crate::runtime::Json<::std::option::Option<Evaluation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -64,7 +64,7 @@ impl AiGatewayEvaluations {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewEvaluationResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Evaluation>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -81,13 +81,13 @@ impl AiGatewayEvaluations {
     /// Fetch a Evaluation
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations/{id}`
-    pub fn fetch_a_evaluation(
+    pub fn get_evaluation(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewEvaluationResponse>>,
+        crate::runtime::Json<::std::option::Option<Evaluation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -106,13 +106,13 @@ impl AiGatewayEvaluations {
     /// Delete a Evaluation
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations/{id}`
-    pub fn delete_a_evaluation(
+    pub fn delete_evaluation(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewEvaluationResponse>>,
+        crate::runtime::Json<::std::option::Option<Evaluation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -129,9 +129,9 @@ impl AiGatewayEvaluations {
         )
     }
 }
-/// Used by [`AiGatewayEvaluations::list_evaluators`].
+/// Used by [`AiGatewayEvaluationsApi::list_evaluators`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListEvaluatorsItem {
+pub struct Evaluator {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enable: ::std::option::Option<bool>,
@@ -144,47 +144,41 @@ pub struct ListEvaluatorsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListEvaluatorsItem { created_at : "created_at", description : "description", enable :
+    Evaluator { created_at : "created_at", description : "description", enable :
     "enable", id : "id", mandatory : "mandatory", modified_at : "modified_at", name :
     "name", r#type : "type" }
 );
-/// Used by [`AiGatewayEvaluations::create_a_new_evaluation`], [`AiGatewayEvaluations::list_evaluations`], [`AiGatewayEvaluations::fetch_a_evaluation`], [`AiGatewayEvaluations::delete_a_evaluation`].
+/// Used by [`AiGatewayEvaluationsApi::create_evaluation`], [`AiGatewayEvaluationsApi::list_evaluations`], [`AiGatewayEvaluationsApi::get_evaluation`], [`AiGatewayEvaluationsApi::delete_evaluation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewEvaluationResponse {
+pub struct Evaluation {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub datasets: ::std::option::Option<
-        ::std::vec::Vec<CreateANewEvaluationResponseDatasetsItem>,
-    >,
+    pub datasets: ::std::option::Option<::std::vec::Vec<EvaluationDataset>>,
     pub gateway_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub processed: ::std::option::Option<bool>,
-    pub results: ::std::option::Option<
-        ::std::vec::Vec<CreateANewEvaluationResponseResultsItem>,
-    >,
+    pub results: ::std::option::Option<::std::vec::Vec<EvaluationResult>>,
     pub total_logs: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewEvaluationResponse { account_id : "account_id", account_tag :
-    "account_tag", created_at : "created_at", datasets : "datasets", gateway_id :
-    "gateway_id", id : "id", modified_at : "modified_at", name : "name", processed :
-    "processed", results : "results", total_logs : "total_logs" }
+    Evaluation { account_id : "account_id", account_tag : "account_tag", created_at :
+    "created_at", datasets : "datasets", gateway_id : "gateway_id", id : "id",
+    modified_at : "modified_at", name : "name", processed : "processed", results :
+    "results", total_logs : "total_logs" }
 );
-/// Used by [`AiGatewayEvaluations::create_a_new_evaluation`].
+/// Used by [`AiGatewayEvaluationsApi::create_evaluation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewEvaluationResponseDatasetsItem {
+pub struct EvaluationDataset {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub enable: ::std::option::Option<bool>,
-    pub filters: ::std::option::Option<
-        ::std::vec::Vec<CreateANewEvaluationResponseDatasetsItemFiltersItem>,
-    >,
+    pub filters: ::std::option::Option<::std::vec::Vec<EvaluationDatasetFilter>>,
     pub gateway_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
@@ -193,13 +187,13 @@ pub struct CreateANewEvaluationResponseDatasetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewEvaluationResponseDatasetsItem { account_id : "account_id", account_tag :
-    "account_tag", created_at : "created_at", enable : "enable", filters : "filters",
-    gateway_id : "gateway_id", id : "id", modified_at : "modified_at", name : "name" }
+    EvaluationDataset { account_id : "account_id", account_tag : "account_tag",
+    created_at : "created_at", enable : "enable", filters : "filters", gateway_id :
+    "gateway_id", id : "id", modified_at : "modified_at", name : "name" }
 );
-/// Used by [`AiGatewayEvaluations::create_a_new_evaluation`].
+/// Used by [`AiGatewayEvaluationsApi::create_evaluation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewEvaluationResponseDatasetsItemFiltersItem {
+pub struct EvaluationDatasetFilter {
     pub key: ::std::option::Option<::std::string::String>,
     pub operator: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -207,12 +201,11 @@ pub struct CreateANewEvaluationResponseDatasetsItemFiltersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewEvaluationResponseDatasetsItemFiltersItem { key : "key", operator :
-    "operator", value : "value" }
+    EvaluationDatasetFilter { key : "key", operator : "operator", value : "value" }
 );
-/// Used by [`AiGatewayEvaluations::create_a_new_evaluation`].
+/// Used by [`AiGatewayEvaluationsApi::create_evaluation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewEvaluationResponseResultsItem {
+pub struct EvaluationResult {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub evaluation_id: ::std::option::Option<::std::string::String>,
     pub evaluation_type_id: ::std::option::Option<::std::string::String>,
@@ -226,8 +219,8 @@ pub struct CreateANewEvaluationResponseResultsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewEvaluationResponseResultsItem { created_at : "created_at", evaluation_id :
-    "evaluation_id", evaluation_type_id : "evaluation_type_id", id : "id", modified_at :
-    "modified_at", result : "result", status : "status", status_description :
-    "status_description", total_logs : "total_logs" }
+    EvaluationResult { created_at : "created_at", evaluation_id : "evaluation_id",
+    evaluation_type_id : "evaluation_type_id", id : "id", modified_at : "modified_at",
+    result : "result", status : "status", status_description : "status_description",
+    total_logs : "total_logs" }
 );

@@ -4,27 +4,25 @@
 ///
 /// Get one with [`Client::ai_gateway_gateways`](crate::Client::ai_gateway_gateways).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiGatewayGateways {
+pub struct AiGatewayGatewaysApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Gateway Gateways* endpoints.
-    pub fn ai_gateway_gateways(&self) -> AiGatewayGateways {
-        AiGatewayGateways {
+    pub fn ai_gateway_gateways(&self) -> AiGatewayGatewaysApi {
+        AiGatewayGatewaysApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiGatewayGateways {
+impl AiGatewayGatewaysApi {
     /// Create a new Gateway
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways`
-    pub fn create_a_new_gateway(
+    pub fn create_gateway(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewGatewayResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Gateway>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -42,7 +40,7 @@ impl AiGatewayGateways {
     pub fn list_gateways(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewGatewayResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Gateway>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -82,13 +80,11 @@ impl AiGatewayGateways {
     /// Update a Gateway
     ///
     /// `PUT /accounts/{account_id}/ai-gateway/gateways/{id}`
-    pub fn update_a_gateway(
+    pub fn update_gateway(
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewGatewayResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Gateway>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -104,13 +100,11 @@ impl AiGatewayGateways {
     /// Fetch a Gateway
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{id}`
-    pub fn fetch_a_gateway(
+    pub fn get_gateway(
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewGatewayResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Gateway>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -126,13 +120,11 @@ impl AiGatewayGateways {
     /// Delete a Gateway
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{id}`
-    pub fn delete_a_gateway(
+    pub fn delete_gateway(
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewGatewayResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Gateway>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -146,9 +138,9 @@ impl AiGatewayGateways {
         )
     }
 }
-/// Used by [`AiGatewayGateways::create_a_new_gateway`], [`AiGatewayGateways::list_gateways`], [`AiGatewayGateways::update_a_gateway`], [`AiGatewayGateways::fetch_a_gateway`], [`AiGatewayGateways::delete_a_gateway`].
+/// Used by [`AiGatewayGatewaysApi::create_gateway`], [`AiGatewayGatewaysApi::list_gateways`], [`AiGatewayGatewaysApi::update_gateway`], [`AiGatewayGatewaysApi::get_gateway`], [`AiGatewayGatewaysApi::delete_gateway`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewGatewayResponse {
+pub struct Gateway {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub authentication: ::std::option::Option<bool>,
@@ -165,31 +157,31 @@ pub struct CreateANewGatewayResponse {
     pub logpush: ::std::option::Option<bool>,
     pub logpush_public_key: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
-    pub otel: ::std::option::Option<::std::vec::Vec<CreateANewGatewayResponseOtelItem>>,
+    pub otel: ::std::option::Option<::std::vec::Vec<GatewayOtel>>,
     pub rate_limiting_interval: ::std::option::Option<i64>,
     pub rate_limiting_limit: ::std::option::Option<i64>,
     pub rate_limiting_technique: ::std::option::Option<::std::string::String>,
     pub store_id: ::std::option::Option<::std::string::String>,
-    pub stripe: ::std::option::Option<CreateANewGatewayResponseStripe>,
+    pub stripe: ::std::option::Option<GatewayStripe>,
     pub zdr: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewGatewayResponse { account_id : "account_id", account_tag : "account_tag",
-    authentication : "authentication", cache_invalidate_on_update :
-    "cache_invalidate_on_update", cache_ttl : "cache_ttl", collect_logs : "collect_logs",
-    created_at : "created_at", dlp : "dlp", id : "id", internal_id : "internal_id",
-    is_default : "is_default", log_management : "log_management", log_management_strategy
-    : "log_management_strategy", logpush : "logpush", logpush_public_key :
+    Gateway { account_id : "account_id", account_tag : "account_tag", authentication :
+    "authentication", cache_invalidate_on_update : "cache_invalidate_on_update",
+    cache_ttl : "cache_ttl", collect_logs : "collect_logs", created_at : "created_at",
+    dlp : "dlp", id : "id", internal_id : "internal_id", is_default : "is_default",
+    log_management : "log_management", log_management_strategy :
+    "log_management_strategy", logpush : "logpush", logpush_public_key :
     "logpush_public_key", modified_at : "modified_at", otel : "otel",
     rate_limiting_interval : "rate_limiting_interval", rate_limiting_limit :
     "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique", store_id
     : "store_id", stripe : "stripe", zdr : "zdr" }
 );
-/// Used by [`AiGatewayGateways::create_a_new_gateway`].
+/// Used by [`AiGatewayGatewaysApi::create_gateway`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewGatewayResponseOtelItem {
+pub struct GatewayOtel {
     pub authorization: ::std::option::Option<::std::string::String>,
     pub headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -199,30 +191,24 @@ pub struct CreateANewGatewayResponseOtelItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewGatewayResponseOtelItem { authorization : "authorization", headers :
-    "headers", url : "url" }
+    GatewayOtel { authorization : "authorization", headers : "headers", url : "url" }
 );
-/// Used by [`AiGatewayGateways::create_a_new_gateway`].
+/// Used by [`AiGatewayGatewaysApi::create_gateway`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewGatewayResponseStripe {
+pub struct GatewayStripe {
     pub authorization: ::std::option::Option<::std::string::String>,
-    pub usage_events: ::std::option::Option<
-        ::std::vec::Vec<CreateANewGatewayResponseStripeUsageEventsItem>,
-    >,
+    pub usage_events: ::std::option::Option<::std::vec::Vec<GatewayStripeUsageEvent>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewGatewayResponseStripe { authorization : "authorization", usage_events :
-    "usage_events" }
+    GatewayStripe { authorization : "authorization", usage_events : "usage_events" }
 );
-/// Used by [`AiGatewayGateways::create_a_new_gateway`].
+/// Used by [`AiGatewayGatewaysApi::create_gateway`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewGatewayResponseStripeUsageEventsItem {
+pub struct GatewayStripeUsageEvent {
     pub payload: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateANewGatewayResponseStripeUsageEventsItem { payload : "payload" }
-);
+crate::runtime::object!(GatewayStripeUsageEvent { payload : "payload" });

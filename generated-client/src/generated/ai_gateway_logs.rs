@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ai_gateway_logs`](crate::Client::ai_gateway_logs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiGatewayLogs {
+pub struct AiGatewayLogsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Gateway Logs* endpoints.
-    pub fn ai_gateway_logs(&self) -> AiGatewayLogs {
-        AiGatewayLogs {
+    pub fn ai_gateway_logs(&self) -> AiGatewayLogsApi {
+        AiGatewayLogsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiGatewayLogs {
+impl AiGatewayLogsApi {
     /// List Gateway Logs
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs`
@@ -23,7 +23,7 @@ impl AiGatewayLogs {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListGatewayLogsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<GatewayLogs>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -98,7 +98,7 @@ impl AiGatewayLogs {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetGatewayLogDetailResponse>>,
+        crate::runtime::Json<::std::option::Option<GatewayLog>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -175,9 +175,9 @@ impl AiGatewayLogs {
         )
     }
 }
-/// Used by [`AiGatewayLogs::list_gateway_logs`].
+/// Used by [`AiGatewayLogsApi::list_gateway_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListGatewayLogsItem {
+pub struct GatewayLogs {
     pub cached: ::std::option::Option<bool>,
     pub cost: ::std::option::Option<f64>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -201,14 +201,14 @@ pub struct ListGatewayLogsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListGatewayLogsItem { cached : "cached", cost : "cost", created_at : "created_at",
+    GatewayLogs { cached : "cached", cost : "cost", created_at : "created_at",
     custom_cost : "custom_cost", duration : "duration", id : "id", metadata : "metadata",
     model : "model", model_type : "model_type", path : "path", provider : "provider",
     request_content_type : "request_content_type", request_type : "request_type",
     response_content_type : "response_content_type", status_code : "status_code", step :
     "step", success : "success", tokens_in : "tokens_in", tokens_out : "tokens_out" }
 );
-/// Used by [`AiGatewayLogs::delete_gateway_logs`].
+/// Used by [`AiGatewayLogsApi::delete_gateway_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGatewayLogsResponse {
     pub success: ::std::option::Option<bool>,
@@ -216,9 +216,9 @@ pub struct DeleteGatewayLogsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteGatewayLogsResponse { success : "success" });
-/// Used by [`AiGatewayLogs::get_gateway_log_detail`].
+/// Used by [`AiGatewayLogsApi::get_gateway_log_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetGatewayLogDetailResponse {
+pub struct GatewayLog {
     pub cached: ::std::option::Option<bool>,
     pub cost: ::std::option::Option<f64>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -248,14 +248,13 @@ pub struct GetGatewayLogDetailResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetGatewayLogDetailResponse { cached : "cached", cost : "cost", created_at :
-    "created_at", custom_cost : "custom_cost", duration : "duration", id : "id", metadata
-    : "metadata", model : "model", model_type : "model_type", path : "path", provider :
-    "provider", request_content_type : "request_content_type", request_head :
-    "request_head", request_head_complete : "request_head_complete", request_size :
-    "request_size", request_type : "request_type", response_content_type :
-    "response_content_type", response_head : "response_head", response_head_complete :
-    "response_head_complete", response_size : "response_size", status_code :
-    "status_code", step : "step", success : "success", tokens_in : "tokens_in",
-    tokens_out : "tokens_out" }
+    GatewayLog { cached : "cached", cost : "cost", created_at : "created_at", custom_cost
+    : "custom_cost", duration : "duration", id : "id", metadata : "metadata", model :
+    "model", model_type : "model_type", path : "path", provider : "provider",
+    request_content_type : "request_content_type", request_head : "request_head",
+    request_head_complete : "request_head_complete", request_size : "request_size",
+    request_type : "request_type", response_content_type : "response_content_type",
+    response_head : "response_head", response_head_complete : "response_head_complete",
+    response_size : "response_size", status_code : "status_code", step : "step", success
+    : "success", tokens_in : "tokens_in", tokens_out : "tokens_out" }
 );

@@ -4,27 +4,27 @@
 ///
 /// Get one with [`Client::ai_gateway_provider_configs`](crate::Client::ai_gateway_provider_configs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiGatewayProviderConfigs {
+pub struct AiGatewayProviderConfigsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Gateway Provider Configs* endpoints.
-    pub fn ai_gateway_provider_configs(&self) -> AiGatewayProviderConfigs {
-        AiGatewayProviderConfigs {
+    pub fn ai_gateway_provider_configs(&self) -> AiGatewayProviderConfigsApi {
+        AiGatewayProviderConfigsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiGatewayProviderConfigs {
+impl AiGatewayProviderConfigsApi {
     /// Create a new Provider Configs
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs`
-    pub fn create_a_new_provider_configs(
+    pub fn create_provider_configs(
         &self,
         account_id: &str,
         gateway_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewProviderConfigsResponse>>,
+        crate::runtime::Json<::std::option::Option<ProviderConfigs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,9 +46,7 @@ impl AiGatewayProviderConfigs {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateANewProviderConfigsResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ProviderConfigs>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,13 +63,13 @@ impl AiGatewayProviderConfigs {
     /// Update a Provider Configs
     ///
     /// `PUT /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs/{id}`
-    pub fn update_a_provider_configs(
+    pub fn update_provider_configs(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewProviderConfigsResponse>>,
+        crate::runtime::Json<::std::option::Option<ProviderConfigs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -90,13 +88,13 @@ impl AiGatewayProviderConfigs {
     /// Delete a Provider Configs
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs/{id}`
-    pub fn delete_a_provider_configs(
+    pub fn delete_provider_configs(
         &self,
         account_id: &str,
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewProviderConfigsResponse>>,
+        crate::runtime::Json<::std::option::Option<ProviderConfigs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,9 +111,9 @@ impl AiGatewayProviderConfigs {
         )
     }
 }
-/// Used by [`AiGatewayProviderConfigs::create_a_new_provider_configs`], [`AiGatewayProviderConfigs::list_provider_configs`], [`AiGatewayProviderConfigs::update_a_provider_configs`], [`AiGatewayProviderConfigs::delete_a_provider_configs`].
+/// Used by [`AiGatewayProviderConfigsApi::create_provider_configs`], [`AiGatewayProviderConfigsApi::list_provider_configs`], [`AiGatewayProviderConfigsApi::update_provider_configs`], [`AiGatewayProviderConfigsApi::delete_provider_configs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewProviderConfigsResponse {
+pub struct ProviderConfigs {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub alias: ::std::option::Option<::std::string::String>,
@@ -132,9 +130,9 @@ pub struct CreateANewProviderConfigsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewProviderConfigsResponse { account_id : "account_id", account_tag :
-    "account_tag", alias : "alias", default_config : "default_config", gateway_id :
-    "gateway_id", id : "id", modified_at : "modified_at", provider_slug :
-    "provider_slug", rate_limit : "rate_limit", rate_limit_period : "rate_limit_period",
-    secret_id : "secret_id", secret_preview : "secret_preview" }
+    ProviderConfigs { account_id : "account_id", account_tag : "account_tag", alias :
+    "alias", default_config : "default_config", gateway_id : "gateway_id", id : "id",
+    modified_at : "modified_at", provider_slug : "provider_slug", rate_limit :
+    "rate_limit", rate_limit_period : "rate_limit_period", secret_id : "secret_id",
+    secret_preview : "secret_preview" }
 );

@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::ai_search_instances`](crate::Client::ai_search_instances).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiSearchInstances {
+pub struct AiSearchInstancesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Search Instances* endpoints.
-    pub fn ai_search_instances(&self) -> AiSearchInstances {
-        AiSearchInstances {
+    pub fn ai_search_instances(&self) -> AiSearchInstancesApi {
+        AiSearchInstancesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiSearchInstances {
+impl AiSearchInstancesApi {
     /// Create new instances.
     ///
     /// `POST /accounts/{account_id}/ai-search/instances`
-    pub fn create_new_instances(
+    pub fn create_instances(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewInstancesResponse>>,
+        crate::runtime::Json<::std::option::Option<Instances>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,7 @@ impl AiSearchInstances {
     pub fn list_instances(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListInstancesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Instance>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -62,7 +62,7 @@ impl AiSearchInstances {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewInstancesResponse>>,
+        crate::runtime::Json<::std::option::Option<Instances>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,7 +84,7 @@ impl AiSearchInstances {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewInstancesResponse>>,
+        crate::runtime::Json<::std::option::Option<Instances>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -106,7 +106,7 @@ impl AiSearchInstances {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewInstancesResponse>>,
+        crate::runtime::Json<::std::option::Option<Instances>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -128,7 +128,7 @@ impl AiSearchInstances {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChatCompletionsResponse>>,
+        crate::runtime::Json<::std::option::Option<ChatCompletions>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -173,9 +173,7 @@ impl AiSearchInstances {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StatsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Stats>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -190,9 +188,9 @@ impl AiSearchInstances {
         )
     }
 }
-/// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::update_instances`], [`AiSearchInstances::read_instances`], [`AiSearchInstances::delete_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::update_instances`], [`AiSearchInstancesApi::read_instances`], [`AiSearchInstancesApi::delete_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponse {
+pub struct Instances {
     pub ai_gateway_id: ::std::option::Option<::std::string::String>,
     pub ai_search_model: ::std::option::Option<::serde_json::Value>,
     pub cache: ::std::option::Option<bool>,
@@ -201,30 +199,26 @@ pub struct CreateNewInstancesResponse {
     pub chunk_size: ::std::option::Option<i64>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub created_by: ::std::option::Option<::std::string::String>,
-    pub custom_metadata: ::std::option::Option<
-        ::std::vec::Vec<CreateNewInstancesResponseCustomMetadataItem>,
-    >,
+    pub custom_metadata: ::std::option::Option<::std::vec::Vec<InstancesCustomMetadata>>,
     pub embedding_model: ::std::option::Option<::serde_json::Value>,
     pub enable: ::std::option::Option<bool>,
     pub hybrid_search_enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub last_activity: ::std::option::Option<::std::string::String>,
     pub max_num_results: ::std::option::Option<i64>,
-    pub metadata: ::std::option::Option<CreateNewInstancesResponseMetadata>,
+    pub metadata: ::std::option::Option<InstancesMetadata>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub modified_by: ::std::option::Option<::std::string::String>,
     pub paused: ::std::option::Option<bool>,
     pub public_endpoint_id: ::std::option::Option<::std::string::String>,
-    pub public_endpoint_params: ::std::option::Option<
-        CreateNewInstancesResponsePublicEndpointParams,
-    >,
+    pub public_endpoint_params: ::std::option::Option<InstancesPublicEndpointParams>,
     pub reranking: ::std::option::Option<bool>,
     pub reranking_model: ::std::option::Option<::serde_json::Value>,
     pub rewrite_model: ::std::option::Option<::serde_json::Value>,
     pub rewrite_query: ::std::option::Option<bool>,
     pub score_threshold: ::std::option::Option<f64>,
     pub source: ::std::option::Option<::std::string::String>,
-    pub source_params: ::std::option::Option<CreateNewInstancesResponseSourceParams>,
+    pub source_params: ::std::option::Option<InstancesSourceParams>,
     pub status: ::std::option::Option<::std::string::String>,
     pub token_id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -233,11 +227,11 @@ pub struct CreateNewInstancesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponse { ai_gateway_id : "ai_gateway_id", ai_search_model :
-    "ai_search_model", cache : "cache", cache_threshold : "cache_threshold",
-    chunk_overlap : "chunk_overlap", chunk_size : "chunk_size", created_at :
-    "created_at", created_by : "created_by", custom_metadata : "custom_metadata",
-    embedding_model : "embedding_model", enable : "enable", hybrid_search_enabled :
+    Instances { ai_gateway_id : "ai_gateway_id", ai_search_model : "ai_search_model",
+    cache : "cache", cache_threshold : "cache_threshold", chunk_overlap :
+    "chunk_overlap", chunk_size : "chunk_size", created_at : "created_at", created_by :
+    "created_by", custom_metadata : "custom_metadata", embedding_model :
+    "embedding_model", enable : "enable", hybrid_search_enabled :
     "hybrid_search_enabled", id : "id", last_activity : "last_activity", max_num_results
     : "max_num_results", metadata : "metadata", modified_at : "modified_at", modified_by
     : "modified_by", paused : "paused", public_endpoint_id : "public_endpoint_id",
@@ -247,80 +241,75 @@ crate::runtime::object!(
     source_params : "source_params", status : "status", token_id : "token_id", r#type :
     "type", vectorize_name : "vectorize_name" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::list_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponseCustomMetadataItem {
+pub struct InstancesCustomMetadata {
     pub data_type: ::std::option::Option<::std::string::String>,
     pub field_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponseCustomMetadataItem { data_type : "data_type", field_name :
-    "field_name" }
+    InstancesCustomMetadata { data_type : "data_type", field_name : "field_name" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::list_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponseMetadata {
+pub struct InstancesMetadata {
     pub created_from_aisearch_wizard: ::std::option::Option<bool>,
     pub worker_domain: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponseMetadata { created_from_aisearch_wizard :
-    "created_from_aisearch_wizard", worker_domain : "worker_domain" }
+    InstancesMetadata { created_from_aisearch_wizard : "created_from_aisearch_wizard",
+    worker_domain : "worker_domain" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::list_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponsePublicEndpointParams {
+pub struct InstancesPublicEndpointParams {
     pub authorized_hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub chat_completions_endpoint: ::std::option::Option<
-        CreateNewInstancesResponsePublicEndpointParamsChatCompletionsEndpoint,
+        InstancesPublicEndpointParamsChatCompletionsEndpoint,
     >,
     pub enabled: ::std::option::Option<bool>,
-    pub mcp: ::std::option::Option<CreateNewInstancesResponsePublicEndpointParamsMcp>,
-    pub rate_limit: ::std::option::Option<
-        CreateNewInstancesResponsePublicEndpointParamsRateLimit,
-    >,
+    pub mcp: ::std::option::Option<InstancesPublicEndpointParamsMcp>,
+    pub rate_limit: ::std::option::Option<InstancesPublicEndpointParamsRateLimit>,
     pub search_endpoint: ::std::option::Option<
-        CreateNewInstancesResponsePublicEndpointParamsChatCompletionsEndpoint,
+        InstancesPublicEndpointParamsChatCompletionsEndpoint,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponsePublicEndpointParams { authorized_hosts :
-    "authorized_hosts", chat_completions_endpoint : "chat_completions_endpoint", enabled
-    : "enabled", mcp : "mcp", rate_limit : "rate_limit", search_endpoint :
-    "search_endpoint" }
+    InstancesPublicEndpointParams { authorized_hosts : "authorized_hosts",
+    chat_completions_endpoint : "chat_completions_endpoint", enabled : "enabled", mcp :
+    "mcp", rate_limit : "rate_limit", search_endpoint : "search_endpoint" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponsePublicEndpointParamsChatCompletionsEndpoint {
+pub struct InstancesPublicEndpointParamsChatCompletionsEndpoint {
     pub disabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponsePublicEndpointParamsChatCompletionsEndpoint { disabled :
-    "disabled" }
+    InstancesPublicEndpointParamsChatCompletionsEndpoint { disabled : "disabled" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponsePublicEndpointParamsMcp {
+pub struct InstancesPublicEndpointParamsMcp {
     pub description: ::std::option::Option<::std::string::String>,
     pub disabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponsePublicEndpointParamsMcp { description : "description",
-    disabled : "disabled" }
+    InstancesPublicEndpointParamsMcp { description : "description", disabled : "disabled"
+    }
 );
-/// Used by [`AiSearchInstances::create_new_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponsePublicEndpointParamsRateLimit {
+pub struct InstancesPublicEndpointParamsRateLimit {
     pub period_ms: ::std::option::Option<i64>,
     pub requests: ::std::option::Option<i64>,
     pub technique: ::std::option::Option<::std::string::String>,
@@ -328,47 +317,45 @@ pub struct CreateNewInstancesResponsePublicEndpointParamsRateLimit {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponsePublicEndpointParamsRateLimit { period_ms : "period_ms",
-    requests : "requests", technique : "technique" }
+    InstancesPublicEndpointParamsRateLimit { period_ms : "period_ms", requests :
+    "requests", technique : "technique" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponseSourceParams {
+pub struct InstancesSourceParams {
     pub exclude_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub include_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub prefix: ::std::option::Option<::std::string::String>,
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
-    pub web_crawler: ::std::option::Option<
-        CreateNewInstancesResponseSourceParamsWebCrawler,
-    >,
+    pub web_crawler: ::std::option::Option<InstancesSourceParamsWebCrawler>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponseSourceParams { exclude_items : "exclude_items",
-    include_items : "include_items", prefix : "prefix", r2_jurisdiction :
-    "r2_jurisdiction", web_crawler : "web_crawler" }
+    InstancesSourceParams { exclude_items : "exclude_items", include_items :
+    "include_items", prefix : "prefix", r2_jurisdiction : "r2_jurisdiction", web_crawler
+    : "web_crawler" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponseSourceParamsWebCrawler {
+pub struct InstancesSourceParamsWebCrawler {
     pub parse_options: ::std::option::Option<
-        CreateNewInstancesResponseSourceParamsWebCrawlerParseOptions,
+        InstancesSourceParamsWebCrawlerParseOptions,
     >,
     pub parse_type: ::std::option::Option<::std::string::String>,
     pub store_options: ::std::option::Option<
-        CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions,
+        InstancesSourceParamsWebCrawlerStoreOptions,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponseSourceParamsWebCrawler { parse_options : "parse_options",
-    parse_type : "parse_type", store_options : "store_options" }
+    InstancesSourceParamsWebCrawler { parse_options : "parse_options", parse_type :
+    "parse_type", store_options : "store_options" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponseSourceParamsWebCrawlerParseOptions {
+pub struct InstancesSourceParamsWebCrawlerParseOptions {
     pub include_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -379,13 +366,13 @@ pub struct CreateNewInstancesResponseSourceParamsWebCrawlerParseOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponseSourceParamsWebCrawlerParseOptions { include_headers :
-    "include_headers", include_images : "include_images", specific_sitemaps :
-    "specific_sitemaps", use_browser_rendering : "use_browser_rendering" }
+    InstancesSourceParamsWebCrawlerParseOptions { include_headers : "include_headers",
+    include_images : "include_images", specific_sitemaps : "specific_sitemaps",
+    use_browser_rendering : "use_browser_rendering" }
 );
-/// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::list_instances`].
+/// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions {
+pub struct InstancesSourceParamsWebCrawlerStoreOptions {
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
     pub storage_id: ::std::option::Option<::std::string::String>,
     pub storage_type: ::std::option::Option<::std::string::String>,
@@ -393,12 +380,12 @@ pub struct CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions { r2_jurisdiction :
-    "r2_jurisdiction", storage_id : "storage_id", storage_type : "storage_type" }
+    InstancesSourceParamsWebCrawlerStoreOptions { r2_jurisdiction : "r2_jurisdiction",
+    storage_id : "storage_id", storage_type : "storage_type" }
 );
-/// Used by [`AiSearchInstances::list_instances`].
+/// Used by [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInstancesItem {
+pub struct Instance {
     pub ai_gateway_id: ::std::option::Option<::std::string::String>,
     pub ai_search_model: ::std::option::Option<::serde_json::Value>,
     pub cache: ::std::option::Option<bool>,
@@ -407,30 +394,26 @@ pub struct ListInstancesItem {
     pub chunk_size: ::std::option::Option<i64>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub created_by: ::std::option::Option<::std::string::String>,
-    pub custom_metadata: ::std::option::Option<
-        ::std::vec::Vec<CreateNewInstancesResponseCustomMetadataItem>,
-    >,
+    pub custom_metadata: ::std::option::Option<::std::vec::Vec<InstancesCustomMetadata>>,
     pub embedding_model: ::std::option::Option<::serde_json::Value>,
     pub enable: ::std::option::Option<bool>,
     pub hybrid_search_enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub last_activity: ::std::option::Option<::std::string::String>,
     pub max_num_results: ::std::option::Option<i64>,
-    pub metadata: ::std::option::Option<CreateNewInstancesResponseMetadata>,
+    pub metadata: ::std::option::Option<InstancesMetadata>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub modified_by: ::std::option::Option<::std::string::String>,
     pub paused: ::std::option::Option<bool>,
     pub public_endpoint_id: ::std::option::Option<::std::string::String>,
-    pub public_endpoint_params: ::std::option::Option<
-        CreateNewInstancesResponsePublicEndpointParams,
-    >,
+    pub public_endpoint_params: ::std::option::Option<InstancesPublicEndpointParams>,
     pub reranking: ::std::option::Option<bool>,
     pub reranking_model: ::std::option::Option<::serde_json::Value>,
     pub rewrite_model: ::std::option::Option<::serde_json::Value>,
     pub rewrite_query: ::std::option::Option<bool>,
     pub score_threshold: ::std::option::Option<f64>,
     pub source: ::std::option::Option<::std::string::String>,
-    pub source_params: ::std::option::Option<ListInstancesItemSourceParams>,
+    pub source_params: ::std::option::Option<InstanceSourceParams>,
     pub status: ::std::option::Option<::std::string::String>,
     pub token_id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -439,11 +422,11 @@ pub struct ListInstancesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListInstancesItem { ai_gateway_id : "ai_gateway_id", ai_search_model :
-    "ai_search_model", cache : "cache", cache_threshold : "cache_threshold",
-    chunk_overlap : "chunk_overlap", chunk_size : "chunk_size", created_at :
-    "created_at", created_by : "created_by", custom_metadata : "custom_metadata",
-    embedding_model : "embedding_model", enable : "enable", hybrid_search_enabled :
+    Instance { ai_gateway_id : "ai_gateway_id", ai_search_model : "ai_search_model",
+    cache : "cache", cache_threshold : "cache_threshold", chunk_overlap :
+    "chunk_overlap", chunk_size : "chunk_size", created_at : "created_at", created_by :
+    "created_by", custom_metadata : "custom_metadata", embedding_model :
+    "embedding_model", enable : "enable", hybrid_search_enabled :
     "hybrid_search_enabled", id : "id", last_activity : "last_activity", max_num_results
     : "max_num_results", metadata : "metadata", modified_at : "modified_at", modified_by
     : "modified_by", paused : "paused", public_endpoint_id : "public_endpoint_id",
@@ -453,42 +436,40 @@ crate::runtime::object!(
     source_params : "source_params", status : "status", token_id : "token_id", r#type :
     "type", vectorize_name : "vectorize_name" }
 );
-/// Used by [`AiSearchInstances::list_instances`].
+/// Used by [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInstancesItemSourceParams {
+pub struct InstanceSourceParams {
     pub exclude_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub include_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub prefix: ::std::option::Option<::std::string::String>,
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
-    pub web_crawler: ::std::option::Option<ListInstancesItemSourceParamsWebCrawler>,
+    pub web_crawler: ::std::option::Option<InstanceSourceParamsWebCrawler>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListInstancesItemSourceParams { exclude_items : "exclude_items", include_items :
+    InstanceSourceParams { exclude_items : "exclude_items", include_items :
     "include_items", prefix : "prefix", r2_jurisdiction : "r2_jurisdiction", web_crawler
     : "web_crawler" }
 );
-/// Used by [`AiSearchInstances::list_instances`].
+/// Used by [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInstancesItemSourceParamsWebCrawler {
-    pub parse_options: ::std::option::Option<
-        ListInstancesItemSourceParamsWebCrawlerParseOptions,
-    >,
+pub struct InstanceSourceParamsWebCrawler {
+    pub parse_options: ::std::option::Option<InstanceSourceParamsWebCrawlerParseOptions>,
     pub parse_type: ::std::option::Option<::std::string::String>,
     pub store_options: ::std::option::Option<
-        CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions,
+        InstancesSourceParamsWebCrawlerStoreOptions,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListInstancesItemSourceParamsWebCrawler { parse_options : "parse_options", parse_type
-    : "parse_type", store_options : "store_options" }
+    InstanceSourceParamsWebCrawler { parse_options : "parse_options", parse_type :
+    "parse_type", store_options : "store_options" }
 );
-/// Used by [`AiSearchInstances::list_instances`].
+/// Used by [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInstancesItemSourceParamsWebCrawlerParseOptions {
+pub struct InstanceSourceParamsWebCrawlerParseOptions {
     pub include_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -499,19 +480,15 @@ pub struct ListInstancesItemSourceParamsWebCrawlerParseOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListInstancesItemSourceParamsWebCrawlerParseOptions { include_headers :
-    "include_headers", include_images : "include_images", specific_sitemaps :
-    "specific_sitemaps", use_browser_rendering : "use_browser_rendering" }
+    InstanceSourceParamsWebCrawlerParseOptions { include_headers : "include_headers",
+    include_images : "include_images", specific_sitemaps : "specific_sitemaps",
+    use_browser_rendering : "use_browser_rendering" }
 );
-/// Used by [`AiSearchInstances::chat_completions`].
+/// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatCompletionsResponse {
-    pub choices: ::std::option::Option<
-        ::std::vec::Vec<ChatCompletionsResponseChoicesItem>,
-    >,
-    pub chunks: ::std::option::Option<
-        ::std::vec::Vec<ChatCompletionsResponseChunksItem>,
-    >,
+pub struct ChatCompletions {
+    pub choices: ::std::option::Option<::std::vec::Vec<ChatCompletionsChoice>>,
+    pub chunks: ::std::option::Option<::std::vec::Vec<ChatCompletionsChunk>>,
     pub id: ::std::option::Option<::std::string::String>,
     pub model: ::std::option::Option<::std::string::String>,
     pub object: ::std::option::Option<::std::string::String>,
@@ -519,52 +496,48 @@ pub struct ChatCompletionsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsResponse { choices : "choices", chunks : "chunks", id : "id", model :
-    "model", object : "object" }
+    ChatCompletions { choices : "choices", chunks : "chunks", id : "id", model : "model",
+    object : "object" }
 );
-/// Used by [`AiSearchInstances::chat_completions`].
+/// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatCompletionsResponseChoicesItem {
+pub struct ChatCompletionsChoice {
     pub index: ::std::option::Option<i64>,
-    pub message: ::std::option::Option<ChatCompletionsResponseChoicesItemMessage>,
+    pub message: ::std::option::Option<ChatCompletionsChoiceMessage>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ChatCompletionsResponseChoicesItem { index : "index", message : "message" }
-);
-/// Used by [`AiSearchInstances::chat_completions`].
+crate::runtime::object!(ChatCompletionsChoice { index : "index", message : "message" });
+/// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatCompletionsResponseChoicesItemMessage {
+pub struct ChatCompletionsChoiceMessage {
     pub content: ::std::option::Option<::std::string::String>,
     pub role: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsResponseChoicesItemMessage { content : "content", role : "role" }
+    ChatCompletionsChoiceMessage { content : "content", role : "role" }
 );
-/// Used by [`AiSearchInstances::chat_completions`], [`AiSearchInstances::search`].
+/// Used by [`AiSearchInstancesApi::chat_completions`], [`AiSearchInstancesApi::search`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatCompletionsResponseChunksItem {
+pub struct ChatCompletionsChunk {
     pub id: ::std::option::Option<::std::string::String>,
-    pub item: ::std::option::Option<ChatCompletionsResponseChunksItemItem>,
+    pub item: ::std::option::Option<ChatCompletionsChunkItem>,
     pub score: ::std::option::Option<f64>,
-    pub scoring_details: ::std::option::Option<
-        ChatCompletionsResponseChunksItemScoringDetails,
-    >,
+    pub scoring_details: ::std::option::Option<ChatCompletionsChunkScoringDetails>,
     pub text: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsResponseChunksItem { id : "id", item : "item", score : "score",
-    scoring_details : "scoring_details", text : "text", r#type : "type" }
+    ChatCompletionsChunk { id : "id", item : "item", score : "score", scoring_details :
+    "scoring_details", text : "text", r#type : "type" }
 );
-/// Used by [`AiSearchInstances::chat_completions`].
+/// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatCompletionsResponseChunksItemItem {
+pub struct ChatCompletionsChunkItem {
     pub key: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -574,12 +547,12 @@ pub struct ChatCompletionsResponseChunksItemItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsResponseChunksItemItem { key : "key", metadata : "metadata", timestamp
-    : "timestamp" }
+    ChatCompletionsChunkItem { key : "key", metadata : "metadata", timestamp :
+    "timestamp" }
 );
-/// Used by [`AiSearchInstances::chat_completions`].
+/// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatCompletionsResponseChunksItemScoringDetails {
+pub struct ChatCompletionsChunkScoringDetails {
     pub keyword_rank: ::std::option::Option<f64>,
     pub keyword_score: ::std::option::Option<f64>,
     pub vector_rank: ::std::option::Option<f64>,
@@ -588,16 +561,13 @@ pub struct ChatCompletionsResponseChunksItemScoringDetails {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsResponseChunksItemScoringDetails { keyword_rank : "keyword_rank",
-    keyword_score : "keyword_score", vector_rank : "vector_rank", vector_score :
-    "vector_score" }
+    ChatCompletionsChunkScoringDetails { keyword_rank : "keyword_rank", keyword_score :
+    "keyword_score", vector_rank : "vector_rank", vector_score : "vector_score" }
 );
-/// Used by [`AiSearchInstances::search`].
+/// Used by [`AiSearchInstancesApi::search`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
-    pub chunks: ::std::option::Option<
-        ::std::vec::Vec<ChatCompletionsResponseChunksItem>,
-    >,
+    pub chunks: ::std::option::Option<::std::vec::Vec<ChatCompletionsChunk>>,
     pub search_query: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -605,9 +575,9 @@ pub struct SearchResponse {
 crate::runtime::object!(
     SearchResponse { chunks : "chunks", search_query : "search_query" }
 );
-/// Used by [`AiSearchInstances::stats`].
+/// Used by [`AiSearchInstancesApi::stats`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StatsResponse {
+pub struct Stats {
     pub completed: ::std::option::Option<i64>,
     pub error: ::std::option::Option<i64>,
     pub file_embed_errors: ::std::option::Option<
@@ -624,7 +594,7 @@ pub struct StatsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StatsResponse { completed : "completed", error : "error", file_embed_errors :
+    Stats { completed : "completed", error : "error", file_embed_errors :
     "file_embed_errors", index_source_errors : "index_source_errors", last_activity :
     "last_activity", queued : "queued", running : "running", skipped : "skipped" }
 );

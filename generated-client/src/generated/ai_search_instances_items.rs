@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ai_search_instances_items`](crate::Client::ai_search_instances_items).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiSearchInstancesItems {
+pub struct AiSearchInstancesItemsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Search Instances Items* endpoints.
-    pub fn ai_search_instances_items(&self) -> AiSearchInstancesItems {
-        AiSearchInstancesItems {
+    pub fn ai_search_instances_items(&self) -> AiSearchInstancesItemsApi {
+        AiSearchInstancesItemsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiSearchInstancesItems {
+impl AiSearchInstancesItemsApi {
     /// Create or Update Item.
     ///
     /// `PUT /accounts/{account_id}/ai-search/instances/{id}/items`
@@ -111,7 +111,7 @@ impl AiSearchInstancesItems {
         )
     }
 }
-/// Used by [`AiSearchInstancesItems::create_or_update_item`], [`AiSearchInstancesItems::items_list`], [`AiSearchInstancesItems::sync_item`], [`AiSearchInstancesItems::get_item`].
+/// Used by [`AiSearchInstancesItemsApi::create_or_update_item`], [`AiSearchInstancesItemsApi::items_list`], [`AiSearchInstancesItemsApi::sync_item`], [`AiSearchInstancesItemsApi::get_item`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateItemResponse {
     pub error: ::std::option::Option<::std::string::String>,

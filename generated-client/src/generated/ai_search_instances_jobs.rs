@@ -4,28 +4,26 @@
 ///
 /// Get one with [`Client::ai_search_instances_jobs`](crate::Client::ai_search_instances_jobs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiSearchInstancesJobs {
+pub struct AiSearchInstancesJobsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Search Instances Jobs* endpoints.
-    pub fn ai_search_instances_jobs(&self) -> AiSearchInstancesJobs {
-        AiSearchInstancesJobs {
+    pub fn ai_search_instances_jobs(&self) -> AiSearchInstancesJobsApi {
+        AiSearchInstancesJobsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiSearchInstancesJobs {
+impl AiSearchInstancesJobsApi {
     /// Create new job
     ///
     /// `POST /accounts/{account_id}/ai-search/instances/{id}/jobs`
-    pub fn create_new_job(
+    pub fn create_job(
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewJobResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl AiSearchInstancesJobs {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateNewJobResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Job>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,9 +66,7 @@ impl AiSearchInstancesJobs {
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewJobResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -88,14 +84,12 @@ impl AiSearchInstancesJobs {
     /// Get a Job Details
     ///
     /// `GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}`
-    pub fn get_a_job_details(
+    pub fn get_job_details(
         &self,
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewJobResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -118,7 +112,7 @@ impl AiSearchInstancesJobs {
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListJobLogsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<JobLogs>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -135,9 +129,9 @@ impl AiSearchInstancesJobs {
         )
     }
 }
-/// Used by [`AiSearchInstancesJobs::create_new_job`], [`AiSearchInstancesJobs::list_jobs`], [`AiSearchInstancesJobs::change_job_status`], [`AiSearchInstancesJobs::get_a_job_details`].
+/// Used by [`AiSearchInstancesJobsApi::create_job`], [`AiSearchInstancesJobsApi::list_jobs`], [`AiSearchInstancesJobsApi::change_job_status`], [`AiSearchInstancesJobsApi::get_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewJobResponse {
+pub struct Job {
     pub end_reason: ::std::option::Option<::std::string::String>,
     pub ended_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -148,12 +142,12 @@ pub struct CreateNewJobResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewJobResponse { end_reason : "end_reason", ended_at : "ended_at", id : "id",
-    last_seen_at : "last_seen_at", source : "source", started_at : "started_at" }
+    Job { end_reason : "end_reason", ended_at : "ended_at", id : "id", last_seen_at :
+    "last_seen_at", source : "source", started_at : "started_at" }
 );
-/// Used by [`AiSearchInstancesJobs::list_job_logs`].
+/// Used by [`AiSearchInstancesJobsApi::list_job_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListJobLogsItem {
+pub struct JobLogs {
     pub created_at: ::std::option::Option<f64>,
     pub id: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
@@ -162,6 +156,6 @@ pub struct ListJobLogsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListJobLogsItem { created_at : "created_at", id : "id", message : "message",
-    message_type : "message_type" }
+    JobLogs { created_at : "created_at", id : "id", message : "message", message_type :
+    "message_type" }
 );

@@ -4,27 +4,25 @@
 ///
 /// Get one with [`Client::ai_search_tokens`](crate::Client::ai_search_tokens).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AiSearchTokens {
+pub struct AiSearchTokensApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AI Search Tokens* endpoints.
-    pub fn ai_search_tokens(&self) -> AiSearchTokens {
-        AiSearchTokens {
+    pub fn ai_search_tokens(&self) -> AiSearchTokensApi {
+        AiSearchTokensApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AiSearchTokens {
+impl AiSearchTokensApi {
     /// Create new tokens.
     ///
     /// `POST /accounts/{account_id}/ai-search/tokens`
-    pub fn create_new_tokens(
+    pub fn create_tokens(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewTokensResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tokens>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -42,7 +40,7 @@ impl AiSearchTokens {
     pub fn list_tokens(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateNewTokensResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Tokens>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,9 +59,7 @@ impl AiSearchTokens {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewTokensResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tokens>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -83,9 +79,7 @@ impl AiSearchTokens {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewTokensResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tokens>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -105,9 +99,7 @@ impl AiSearchTokens {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewTokensResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tokens>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -121,9 +113,9 @@ impl AiSearchTokens {
         )
     }
 }
-/// Used by [`AiSearchTokens::create_new_tokens`], [`AiSearchTokens::list_tokens`], [`AiSearchTokens::update_tokens`], [`AiSearchTokens::read_tokens`], [`AiSearchTokens::delete_tokens`].
+/// Used by [`AiSearchTokensApi::create_tokens`], [`AiSearchTokensApi::list_tokens`], [`AiSearchTokensApi::update_tokens`], [`AiSearchTokensApi::read_tokens`], [`AiSearchTokensApi::delete_tokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewTokensResponse {
+pub struct Tokens {
     pub cf_api_id: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub created_by: ::std::option::Option<::std::string::String>,
@@ -137,7 +129,7 @@ pub struct CreateNewTokensResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewTokensResponse { cf_api_id : "cf_api_id", created_at : "created_at",
-    created_by : "created_by", enabled : "enabled", id : "id", legacy : "legacy",
-    modified_at : "modified_at", modified_by : "modified_by", name : "name" }
+    Tokens { cf_api_id : "cf_api_id", created_at : "created_at", created_by :
+    "created_by", enabled : "enabled", id : "id", legacy : "legacy", modified_at :
+    "modified_at", modified_by : "modified_by", name : "name" }
 );

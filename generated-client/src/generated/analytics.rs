@@ -4,32 +4,30 @@
 ///
 /// Get one with [`Client::analytics`](crate::Client::analytics).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Analytics {
+pub struct AnalyticsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Analytics* endpoints.
-    pub fn analytics(&self) -> Analytics {
-        Analytics {
+    pub fn analytics(&self) -> AnalyticsApi {
+        AnalyticsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Analytics {
+impl AnalyticsApi {
     /// Fetch day-wise session and recording analytics data for an App
     ///
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise`
     ///
     /// Returns day-wise session and recording analytics data of an App for the specified time range start_date to end_date. If start_date and end_date are not provided, the default time range is set from 30 days ago to the current date.
-    pub fn fetch_day_wise_session_and_recording_analytics_data_for_an_app(
+    pub fn get_day_wise_session_and_recording_analytics_data_for_app(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<
-                FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponse,
-            >,
+            ::std::option::Option<DayWiseSessionAndRecordingAnalyticsData>,
         >,
     > {
         crate::runtime::Request::new(
@@ -46,43 +44,38 @@ impl Analytics {
         )
     }
 }
-/// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
+/// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponse {
-    pub data: ::std::option::Option<
-        FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseData,
-    >,
+pub struct DayWiseSessionAndRecordingAnalyticsData {
+    pub data: ::std::option::Option<DayWiseSessionAndRecordingAnalyticsDataData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponse { data : "data", success
-    : "success" }
+    DayWiseSessionAndRecordingAnalyticsData { data : "data", success : "success" }
 );
-/// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
+/// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseData {
+pub struct DayWiseSessionAndRecordingAnalyticsDataData {
     pub recording_stats: ::std::option::Option<
-        FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStats,
+        DayWiseSessionAndRecordingAnalyticsDataDataRecordingStats,
     >,
     pub session_stats: ::std::option::Option<
-        FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStats,
+        DayWiseSessionAndRecordingAnalyticsDataDataSessionStats,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseData { recording_stats :
-    "recording_stats", session_stats : "session_stats" }
+    DayWiseSessionAndRecordingAnalyticsDataData { recording_stats : "recording_stats",
+    session_stats : "session_stats" }
 );
-/// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
+/// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStats {
+pub struct DayWiseSessionAndRecordingAnalyticsDataDataRecordingStats {
     pub day_stats: ::std::option::Option<
-        ::std::vec::Vec<
-            FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStatsDayStatsItem,
-        >,
+        ::std::vec::Vec<DayWiseSessionAndRecordingAnalyticsDataDataRecordingStatsDayStat>,
     >,
     pub recording_count: ::std::option::Option<i64>,
     pub recording_minutes_consumed: ::std::option::Option<f64>,
@@ -90,13 +83,13 @@ pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecor
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStats {
-    day_stats : "day_stats", recording_count : "recording_count",
-    recording_minutes_consumed : "recording_minutes_consumed" }
+    DayWiseSessionAndRecordingAnalyticsDataDataRecordingStats { day_stats : "day_stats",
+    recording_count : "recording_count", recording_minutes_consumed :
+    "recording_minutes_consumed" }
 );
-/// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
+/// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStatsDayStatsItem {
+pub struct DayWiseSessionAndRecordingAnalyticsDataDataRecordingStatsDayStat {
     pub day: ::std::option::Option<::std::string::String>,
     pub total_recording_minutes: ::std::option::Option<i64>,
     pub total_recordings: ::std::option::Option<i64>,
@@ -104,17 +97,15 @@ pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecor
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStatsDayStatsItem
-    { day : "day", total_recording_minutes : "total_recording_minutes", total_recordings
-    : "total_recordings" }
+    DayWiseSessionAndRecordingAnalyticsDataDataRecordingStatsDayStat { day : "day",
+    total_recording_minutes : "total_recording_minutes", total_recordings :
+    "total_recordings" }
 );
-/// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
+/// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStats {
+pub struct DayWiseSessionAndRecordingAnalyticsDataDataSessionStats {
     pub day_stats: ::std::option::Option<
-        ::std::vec::Vec<
-            FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStatsDayStatsItem,
-        >,
+        ::std::vec::Vec<DayWiseSessionAndRecordingAnalyticsDataDataSessionStatsDayStat>,
     >,
     pub sessions_count: ::std::option::Option<i64>,
     pub sessions_minutes_consumed: ::std::option::Option<f64>,
@@ -122,13 +113,13 @@ pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessi
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStats {
-    day_stats : "day_stats", sessions_count : "sessions_count", sessions_minutes_consumed
-    : "sessions_minutes_consumed" }
+    DayWiseSessionAndRecordingAnalyticsDataDataSessionStats { day_stats : "day_stats",
+    sessions_count : "sessions_count", sessions_minutes_consumed :
+    "sessions_minutes_consumed" }
 );
-/// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
+/// Used by [`AnalyticsApi::get_day_wise_session_and_recording_analytics_data_for_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStatsDayStatsItem {
+pub struct DayWiseSessionAndRecordingAnalyticsDataDataSessionStatsDayStat {
     pub day: ::std::option::Option<::std::string::String>,
     pub total_session_minutes: ::std::option::Option<f64>,
     pub total_sessions: ::std::option::Option<i64>,
@@ -136,7 +127,6 @@ pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessi
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStatsDayStatsItem
-    { day : "day", total_session_minutes : "total_session_minutes", total_sessions :
-    "total_sessions" }
+    DayWiseSessionAndRecordingAnalyticsDataDataSessionStatsDayStat { day : "day",
+    total_session_minutes : "total_session_minutes", total_sessions : "total_sessions" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::analyze_certificate`](crate::Client::analyze_certificate).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AnalyzeCertificate {
+pub struct AnalyzeCertificateApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Analyze Certificate* endpoints.
-    pub fn analyze_certificate(&self) -> AnalyzeCertificate {
-        AnalyzeCertificate {
+    pub fn analyze_certificate(&self) -> AnalyzeCertificateApi {
+        AnalyzeCertificateApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AnalyzeCertificate {
+impl AnalyzeCertificateApi {
     /// Analyze Certificate
     ///
     /// `POST /zones/{zone_id}/ssl/analyze`

@@ -4,32 +4,28 @@
 ///
 /// Get one with [`Client::api_shield_api_discovery`](crate::Client::api_shield_api_discovery).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ApiShieldApiDiscovery {
+pub struct ApiShieldApiDiscoveryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *API Shield API Discovery* endpoints.
-    pub fn api_shield_api_discovery(&self) -> ApiShieldApiDiscovery {
-        ApiShieldApiDiscovery {
+    pub fn api_shield_api_discovery(&self) -> ApiShieldApiDiscoveryApi {
+        ApiShieldApiDiscoveryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ApiShieldApiDiscovery {
+impl ApiShieldApiDiscoveryApi {
     /// Retrieve discovered operations on a zone rendered as OpenAPI schemas
     ///
     /// `GET /zones/{zone_id}/api_gateway/discovery`
     ///
     /// Retrieve the most up to date view of discovered operations, rendered as OpenAPI schemas
-    pub fn retrieve_discovered_operations_on_a_zone_rendered_as_openapi_schemas(
+    pub fn get_discovered_operations_on_zone_rendered_as_openapi_schemas(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                RetrieveDiscoveredOperationsOnAZoneRenderedAsOpenapiSchemasResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<DiscoveredOperations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,12 +69,10 @@ impl ApiShieldApiDiscovery {
     /// `GET /zones/{zone_id}/api_gateway/discovery/operations`
     ///
     /// Retrieve the most up to date view of discovered operations
-    pub fn retrieve_discovered_operations_on_a_zone(
+    pub fn get_discovered_operations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<RetrieveDiscoveredOperationsOnAZoneItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<GetDiscoveredOperationsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -100,7 +94,7 @@ impl ApiShieldApiDiscovery {
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchDiscoveredOperationResponse>>,
+        crate::runtime::Json<::std::option::Option<DiscoveredOperation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,9 +109,9 @@ impl ApiShieldApiDiscovery {
         )
     }
 }
-/// Used by [`ApiShieldApiDiscovery::retrieve_discovered_operations_on_a_zone_rendered_as_openapi_schemas`].
+/// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations_on_zone_rendered_as_openapi_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveDiscoveredOperationsOnAZoneRenderedAsOpenapiSchemasResponse {
+pub struct DiscoveredOperations {
     pub schemas: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -126,14 +120,13 @@ pub struct RetrieveDiscoveredOperationsOnAZoneRenderedAsOpenapiSchemasResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrieveDiscoveredOperationsOnAZoneRenderedAsOpenapiSchemasResponse { schemas :
-    "schemas", timestamp : "timestamp" }
+    DiscoveredOperations { schemas : "schemas", timestamp : "timestamp" }
 );
-/// Used by [`ApiShieldApiDiscovery::retrieve_discovered_operations_on_a_zone`].
+/// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveDiscoveredOperationsOnAZoneItem {
+pub struct GetDiscoveredOperationsItem {
     pub endpoint: ::std::option::Option<::std::string::String>,
-    pub features: ::std::option::Option<RetrieveDiscoveredOperationsOnAZoneItemFeatures>,
+    pub features: ::std::option::Option<GetDiscoveredOperationsItemFeatures>,
     pub host: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -144,25 +137,25 @@ pub struct RetrieveDiscoveredOperationsOnAZoneItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrieveDiscoveredOperationsOnAZoneItem { endpoint : "endpoint", features :
-    "features", host : "host", id : "id", last_updated : "last_updated", method :
-    "method", origin : "origin", state : "state" }
+    GetDiscoveredOperationsItem { endpoint : "endpoint", features : "features", host :
+    "host", id : "id", last_updated : "last_updated", method : "method", origin :
+    "origin", state : "state" }
 );
-/// Used by [`ApiShieldApiDiscovery::retrieve_discovered_operations_on_a_zone`].
+/// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveDiscoveredOperationsOnAZoneItemFeatures {
+pub struct GetDiscoveredOperationsItemFeatures {
     pub traffic_stats: ::std::option::Option<
-        RetrieveDiscoveredOperationsOnAZoneItemFeaturesTrafficStats,
+        GetDiscoveredOperationsItemFeaturesTrafficStats,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrieveDiscoveredOperationsOnAZoneItemFeatures { traffic_stats : "traffic_stats" }
+    GetDiscoveredOperationsItemFeatures { traffic_stats : "traffic_stats" }
 );
-/// Used by [`ApiShieldApiDiscovery::retrieve_discovered_operations_on_a_zone`].
+/// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveDiscoveredOperationsOnAZoneItemFeaturesTrafficStats {
+pub struct GetDiscoveredOperationsItemFeaturesTrafficStats {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub period_seconds: ::std::option::Option<::serde_json::Value>,
     pub requests: ::std::option::Option<::serde_json::Value>,
@@ -170,14 +163,14 @@ pub struct RetrieveDiscoveredOperationsOnAZoneItemFeaturesTrafficStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrieveDiscoveredOperationsOnAZoneItemFeaturesTrafficStats { last_updated :
-    "last_updated", period_seconds : "period_seconds", requests : "requests" }
+    GetDiscoveredOperationsItemFeaturesTrafficStats { last_updated : "last_updated",
+    period_seconds : "period_seconds", requests : "requests" }
 );
-/// Used by [`ApiShieldApiDiscovery::patch_discovered_operation`].
+/// Used by [`ApiShieldApiDiscoveryApi::patch_discovered_operation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchDiscoveredOperationResponse {
+pub struct DiscoveredOperation {
     pub state: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PatchDiscoveredOperationResponse { state : "state" });
+crate::runtime::object!(DiscoveredOperation { state : "state" });

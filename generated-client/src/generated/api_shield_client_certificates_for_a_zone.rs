@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::api_shield_client_certificates_for_a_zone`](crate::Client::api_shield_client_certificates_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ApiShieldClientCertificatesForAZone {
+pub struct ApiShieldClientCertificatesForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *API Shield Client Certificates for a Zone* endpoints.
     pub fn api_shield_client_certificates_for_a_zone(
         &self,
-    ) -> ApiShieldClientCertificatesForAZone {
-        ApiShieldClientCertificatesForAZone {
+    ) -> ApiShieldClientCertificatesForAZoneApi {
+        ApiShieldClientCertificatesForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ApiShieldClientCertificatesForAZone {
+impl ApiShieldClientCertificatesForAZoneApi {
     /// Replace Hostname Associations
     ///
     /// `PUT /zones/{zone_id}/certificate_authorities/hostname_associations`
@@ -27,7 +27,7 @@ impl ApiShieldClientCertificatesForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ReplaceHostnameAssociationsResponse>>,
+        crate::runtime::Json<::std::option::Option<HostnameAssociations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +51,7 @@ impl ApiShieldClientCertificatesForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ReplaceHostnameAssociationsResponse>>,
+        crate::runtime::Json<::std::option::Option<HostnameAssociations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -182,11 +182,11 @@ impl ApiShieldClientCertificatesForAZone {
         )
     }
 }
-/// Used by [`ApiShieldClientCertificatesForAZone::replace_hostname_associations`], [`ApiShieldClientCertificatesForAZone::list_hostname_associations`].
+/// Used by [`ApiShieldClientCertificatesForAZoneApi::replace_hostname_associations`], [`ApiShieldClientCertificatesForAZoneApi::list_hostname_associations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplaceHostnameAssociationsResponse {
+pub struct HostnameAssociations {
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ReplaceHostnameAssociationsResponse { hostnames : "hostnames" });
+crate::runtime::object!(HostnameAssociations { hostnames : "hostnames" });

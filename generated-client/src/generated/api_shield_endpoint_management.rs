@@ -4,27 +4,27 @@
 ///
 /// Get one with [`Client::api_shield_endpoint_management`](crate::Client::api_shield_endpoint_management).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ApiShieldEndpointManagement {
+pub struct ApiShieldEndpointManagementApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *API Shield Endpoint Management* endpoints.
-    pub fn api_shield_endpoint_management(&self) -> ApiShieldEndpointManagement {
-        ApiShieldEndpointManagement {
+    pub fn api_shield_endpoint_management(&self) -> ApiShieldEndpointManagementApi {
+        ApiShieldEndpointManagementApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ApiShieldEndpointManagement {
+impl ApiShieldEndpointManagementApi {
     /// Add operations to a zone
     ///
     /// `POST /zones/{zone_id}/api_gateway/operations`
     ///
     /// Add one or more operations to a zone. Endpoints can contain path variables. Host, method, endpoint will be normalized to a canoncial form when creating an operation and must be unique on the zone. Inserting an operation that matches an existing one will return the record of the already existing operation and update its last_updated date.
-    pub fn add_operations_to_a_zone(
+    pub fn add_operations_to_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddOperationsToAZoneItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Operation>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -39,12 +39,10 @@ impl ApiShieldEndpointManagement {
     /// Retrieve information about all operations on a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/operations`
-    pub fn retrieve_information_about_all_operations_on_a_zone(
+    pub fn get_operations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<RetrieveInformationAboutAllOperationsOnAZoneItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<InformationAboutOperation>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -81,11 +79,11 @@ impl ApiShieldEndpointManagement {
     /// `POST /zones/{zone_id}/api_gateway/operations/item`
     ///
     /// Add one operation to a zone. Endpoints can contain path variables. Host, method, endpoint will be normalized to a canoncial form when creating an operation and must be unique on the zone. Inserting an operation that matches an existing one will return the record of the already existing operation and update its last_updated date.
-    pub fn add_one_operation_to_a_zone(
+    pub fn add_one_operation_to_zone(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddOperationsToAZoneItem>>,
+        crate::runtime::Json<::std::option::Option<Operation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,12 +99,12 @@ impl ApiShieldEndpointManagement {
     /// Retrieve information about an operation
     ///
     /// `GET /zones/{zone_id}/api_gateway/operations/{operation_id}`
-    pub fn retrieve_information_about_an_operation(
+    pub fn get_operation(
         &self,
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddOperationsToAZoneItem>>,
+        crate::runtime::Json<::std::option::Option<Operation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -123,7 +121,7 @@ impl ApiShieldEndpointManagement {
     /// Delete an operation
     ///
     /// `DELETE /zones/{zone_id}/api_gateway/operations/{operation_id}`
-    pub fn delete_an_operation(
+    pub fn delete_operation(
         &self,
         zone_id: &str,
         operation_id: &str,
@@ -145,13 +143,11 @@ impl ApiShieldEndpointManagement {
     /// Retrieve operations and features as OpenAPI schemas
     ///
     /// `GET /zones/{zone_id}/api_gateway/schemas`
-    pub fn retrieve_operations_and_features_as_openapi_schemas(
+    pub fn get_operations_and_features_as_openapi_schemas(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<RetrieveOperationsAndFeaturesAsOpenapiSchemasResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<OperationsAndFeatures>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -165,9 +161,9 @@ impl ApiShieldEndpointManagement {
         )
     }
 }
-/// Used by [`ApiShieldEndpointManagement::add_operations_to_a_zone`], [`ApiShieldEndpointManagement::add_one_operation_to_a_zone`], [`ApiShieldEndpointManagement::retrieve_information_about_an_operation`].
+/// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`], [`ApiShieldEndpointManagementApi::add_one_operation_to_zone`], [`ApiShieldEndpointManagementApi::get_operation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddOperationsToAZoneItem {
+pub struct Operation {
     pub features: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -177,29 +173,27 @@ pub struct AddOperationsToAZoneItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddOperationsToAZoneItem { features : "features", last_updated : "last_updated",
-    operation_id : "operation_id" }
+    Operation { features : "features", last_updated : "last_updated", operation_id :
+    "operation_id" }
 );
-/// Used by [`ApiShieldEndpointManagement::retrieve_information_about_all_operations_on_a_zone`].
+/// Used by [`ApiShieldEndpointManagementApi::get_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveInformationAboutAllOperationsOnAZoneItem {
+pub struct InformationAboutOperation {
     pub features: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    RetrieveInformationAboutAllOperationsOnAZoneItem { features : "features" }
-);
-/// Used by [`ApiShieldEndpointManagement::delete_multiple_operations`], [`ApiShieldEndpointManagement::delete_an_operation`].
+crate::runtime::object!(InformationAboutOperation { features : "features" });
+/// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`], [`ApiShieldEndpointManagementApi::delete_operation`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMultipleOperationsResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteMultipleOperationsResponseErrorsItem>,
+        ::std::vec::Vec<DeleteMultipleOperationsResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteMultipleOperationsResponseErrorsItem>,
+        ::std::vec::Vec<DeleteMultipleOperationsResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -209,33 +203,33 @@ crate::runtime::object!(
     DeleteMultipleOperationsResponse { errors : "errors", messages : "messages", success
     : "success" }
 );
-/// Used by [`ApiShieldEndpointManagement::delete_multiple_operations`].
+/// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMultipleOperationsResponseErrorsItem {
+pub struct DeleteMultipleOperationsResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteMultipleOperationsResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteMultipleOperationsResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteMultipleOperationsResponseErrorsItem { code : "code", documentation_url :
+    DeleteMultipleOperationsResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`ApiShieldEndpointManagement::delete_multiple_operations`].
+/// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMultipleOperationsResponseErrorsItemSource {
+pub struct DeleteMultipleOperationsResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteMultipleOperationsResponseErrorsItemSource { pointer : "pointer" }
+    DeleteMultipleOperationsResponseErrorSource { pointer : "pointer" }
 );
-/// Used by [`ApiShieldEndpointManagement::retrieve_operations_and_features_as_openapi_schemas`].
+/// Used by [`ApiShieldEndpointManagementApi::get_operations_and_features_as_openapi_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveOperationsAndFeaturesAsOpenapiSchemasResponse {
+pub struct OperationsAndFeatures {
     pub schemas: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -244,6 +238,5 @@ pub struct RetrieveOperationsAndFeaturesAsOpenapiSchemasResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrieveOperationsAndFeaturesAsOpenapiSchemasResponse { schemas : "schemas",
-    timestamp : "timestamp" }
+    OperationsAndFeatures { schemas : "schemas", timestamp : "timestamp" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::api_shield_schema_validation_2_0`](crate::Client::api_shield_schema_validation_2_0).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ApiShieldSchemaValidation20 {
+pub struct ApiShieldSchemaValidation20Api {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *API Shield Schema Validation 2.0* endpoints.
-    pub fn api_shield_schema_validation_2_0(&self) -> ApiShieldSchemaValidation20 {
-        ApiShieldSchemaValidation20 {
+    pub fn api_shield_schema_validation_2_0(&self) -> ApiShieldSchemaValidation20Api {
+        ApiShieldSchemaValidation20Api {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ApiShieldSchemaValidation20 {
+impl ApiShieldSchemaValidation20Api {
     /// Update multiple operation-level schema validation settings
     ///
     /// `PATCH /zones/{zone_id}/api_gateway/operations/schema_validation`
@@ -55,7 +55,7 @@ impl ApiShieldSchemaValidation20 {
         operation_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<UpdateOperationLevelSchemaValidationSettingsResponse>,
+            ::std::option::Option<OperationLevelSchemaValidationSettings>,
         >,
     > {
         crate::runtime::Request::new(
@@ -76,13 +76,13 @@ impl ApiShieldSchemaValidation20 {
     /// `GET /zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation`
     ///
     /// Retrieves operation-level schema validation settings on the zone
-    pub fn retrieve_operation_level_schema_validation_settings(
+    pub fn get_operation_level_schema_validation_settings(
         &self,
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<UpdateOperationLevelSchemaValidationSettingsResponse>,
+            ::std::option::Option<OperationLevelSchemaValidationSettings>,
         >,
     > {
         crate::runtime::Request::new(
@@ -107,9 +107,7 @@ impl ApiShieldSchemaValidation20 {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZoneLevelSchemaValidationSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZoneLevelSchemaValidationSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +129,7 @@ impl ApiShieldSchemaValidation20 {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZoneLevelSchemaValidationSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZoneLevelSchemaValidationSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -151,13 +147,11 @@ impl ApiShieldSchemaValidation20 {
     /// `GET /zones/{zone_id}/api_gateway/settings/schema_validation`
     ///
     /// Retrieves zone level schema validation settings currently set on the zone
-    pub fn retrieve_zone_level_schema_validation_settings(
+    pub fn get_zone_level_schema_validation_settings(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZoneLevelSchemaValidationSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZoneLevelSchemaValidationSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -173,11 +167,11 @@ impl ApiShieldSchemaValidation20 {
     /// Upload a schema to a zone
     ///
     /// `POST /zones/{zone_id}/api_gateway/user_schemas`
-    pub fn upload_a_schema_to_a_zone(
+    pub fn upload_schema_to_zone(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadASchemaToAZoneResponse>>,
+        crate::runtime::Json<::std::option::Option<UploadSchemaToZoneResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -193,12 +187,10 @@ impl ApiShieldSchemaValidation20 {
     /// Retrieve information about all schemas on a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/user_schemas`
-    pub fn retrieve_information_about_all_schemas_on_a_zone(
+    pub fn get_schemas(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<UploadASchemaToAZoneResponseSchema>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<InformationAboutSchema>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -213,10 +205,10 @@ impl ApiShieldSchemaValidation20 {
     /// Retrieve schema hosts in a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/user_schemas/hosts`
-    pub fn retrieve_schema_hosts_in_a_zone(
+    pub fn get_schema_hosts(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<RetrieveSchemaHostsInAZoneItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SchemaHost>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -231,12 +223,12 @@ impl ApiShieldSchemaValidation20 {
     /// Enable validation for a schema
     ///
     /// `PATCH /zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
-    pub fn enable_validation_for_a_schema(
+    pub fn enable_validation_for_schema(
         &self,
         zone_id: &str,
         schema_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadASchemaToAZoneResponseSchema>>,
+        crate::runtime::Json<::std::option::Option<InformationAboutSchema>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -253,12 +245,12 @@ impl ApiShieldSchemaValidation20 {
     /// Retrieve information about a specific schema on a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
-    pub fn retrieve_information_about_a_specific_schema_on_a_zone(
+    pub fn get_schema(
         &self,
         zone_id: &str,
         schema_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadASchemaToAZoneResponseSchema>>,
+        crate::runtime::Json<::std::option::Option<InformationAboutSchema>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -275,12 +267,12 @@ impl ApiShieldSchemaValidation20 {
     /// Delete a schema
     ///
     /// `DELETE /zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
-    pub fn delete_a_schema(
+    pub fn delete_schema(
         &self,
         zone_id: &str,
         schema_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteASchemaResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteSchemaResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -299,7 +291,7 @@ impl ApiShieldSchemaValidation20 {
     /// `GET /zones/{zone_id}/api_gateway/user_schemas/{schema_id}/operations`
     ///
     /// Retrieves all operations from the schema. Operations that already exist in API Shield Endpoint Management will be returned as full operations.
-    pub fn retrieve_all_operations_from_a_schema(
+    pub fn get_operations_from_schema(
         &self,
         zone_id: &str,
         schema_id: &str,
@@ -318,21 +310,21 @@ impl ApiShieldSchemaValidation20 {
         )
     }
 }
-/// Used by [`ApiShieldSchemaValidation20::update_operation_level_schema_validation_settings`], [`ApiShieldSchemaValidation20::retrieve_operation_level_schema_validation_settings`].
+/// Used by [`ApiShieldSchemaValidation20Api::update_operation_level_schema_validation_settings`], [`ApiShieldSchemaValidation20Api::get_operation_level_schema_validation_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateOperationLevelSchemaValidationSettingsResponse {
+pub struct OperationLevelSchemaValidationSettings {
     pub mitigation_action: ::std::option::Option<::std::string::String>,
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateOperationLevelSchemaValidationSettingsResponse { mitigation_action :
-    "mitigation_action", operation_id : "operation_id" }
+    OperationLevelSchemaValidationSettings { mitigation_action : "mitigation_action",
+    operation_id : "operation_id" }
 );
-/// Used by [`ApiShieldSchemaValidation20::update_zone_level_schema_validation_settings`], [`ApiShieldSchemaValidation20::update_zone_level_schema_validation_settings_patch`], [`ApiShieldSchemaValidation20::retrieve_zone_level_schema_validation_settings`].
+/// Used by [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings`], [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings_patch`], [`ApiShieldSchemaValidation20Api::get_zone_level_schema_validation_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneLevelSchemaValidationSettingsResponse {
+pub struct ZoneLevelSchemaValidationSettings {
     pub validation_default_mitigation_action: ::std::option::Option<
         ::std::string::String,
     >,
@@ -343,24 +335,24 @@ pub struct UpdateZoneLevelSchemaValidationSettingsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneLevelSchemaValidationSettingsResponse {
-    validation_default_mitigation_action : "validation_default_mitigation_action",
-    validation_override_mitigation_action : "validation_override_mitigation_action" }
+    ZoneLevelSchemaValidationSettings { validation_default_mitigation_action :
+    "validation_default_mitigation_action", validation_override_mitigation_action :
+    "validation_override_mitigation_action" }
 );
-/// Used by [`ApiShieldSchemaValidation20::upload_a_schema_to_a_zone`].
+/// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadASchemaToAZoneResponse {
-    pub schema: ::std::option::Option<UploadASchemaToAZoneResponseSchema>,
-    pub upload_details: ::std::option::Option<UploadASchemaToAZoneResponseUploadDetails>,
+pub struct UploadSchemaToZoneResponse {
+    pub schema: ::std::option::Option<InformationAboutSchema>,
+    pub upload_details: ::std::option::Option<UploadSchemaToZoneResponseUploadDetails>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadASchemaToAZoneResponse { schema : "schema", upload_details : "upload_details" }
+    UploadSchemaToZoneResponse { schema : "schema", upload_details : "upload_details" }
 );
-/// Used by [`ApiShieldSchemaValidation20::upload_a_schema_to_a_zone`], [`ApiShieldSchemaValidation20::retrieve_information_about_all_schemas_on_a_zone`], [`ApiShieldSchemaValidation20::enable_validation_for_a_schema`], [`ApiShieldSchemaValidation20::retrieve_information_about_a_specific_schema_on_a_zone`].
+/// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`], [`ApiShieldSchemaValidation20Api::get_schemas`], [`ApiShieldSchemaValidation20Api::enable_validation_for_schema`], [`ApiShieldSchemaValidation20Api::get_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadASchemaToAZoneResponseSchema {
+pub struct InformationAboutSchema {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub kind: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -371,25 +363,25 @@ pub struct UploadASchemaToAZoneResponseSchema {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadASchemaToAZoneResponseSchema { created_at : "created_at", kind : "kind", name :
-    "name", schema_id : "schema_id", source : "source", validation_enabled :
-    "validation_enabled" }
+    InformationAboutSchema { created_at : "created_at", kind : "kind", name : "name",
+    schema_id : "schema_id", source : "source", validation_enabled : "validation_enabled"
+    }
 );
-/// Used by [`ApiShieldSchemaValidation20::upload_a_schema_to_a_zone`].
+/// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadASchemaToAZoneResponseUploadDetails {
+pub struct UploadSchemaToZoneResponseUploadDetails {
     pub warnings: ::std::option::Option<
-        ::std::vec::Vec<UploadASchemaToAZoneResponseUploadDetailsWarningsItem>,
+        ::std::vec::Vec<UploadSchemaToZoneResponseUploadDetailsWarning>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadASchemaToAZoneResponseUploadDetails { warnings : "warnings" }
+    UploadSchemaToZoneResponseUploadDetails { warnings : "warnings" }
 );
-/// Used by [`ApiShieldSchemaValidation20::upload_a_schema_to_a_zone`].
+/// Used by [`ApiShieldSchemaValidation20Api::upload_schema_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadASchemaToAZoneResponseUploadDetailsWarningsItem {
+pub struct UploadSchemaToZoneResponseUploadDetailsWarning {
     pub code: ::std::option::Option<i64>,
     pub locations: ::std::option::Option<::serde_json::Value>,
     pub message: ::std::option::Option<::std::string::String>,
@@ -397,12 +389,12 @@ pub struct UploadASchemaToAZoneResponseUploadDetailsWarningsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadASchemaToAZoneResponseUploadDetailsWarningsItem { code : "code", locations :
+    UploadSchemaToZoneResponseUploadDetailsWarning { code : "code", locations :
     "locations", message : "message" }
 );
-/// Used by [`ApiShieldSchemaValidation20::retrieve_schema_hosts_in_a_zone`].
+/// Used by [`ApiShieldSchemaValidation20Api::get_schema_hosts`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveSchemaHostsInAZoneItem {
+pub struct SchemaHost {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -411,43 +403,41 @@ pub struct RetrieveSchemaHostsInAZoneItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrieveSchemaHostsInAZoneItem { created_at : "created_at", hosts : "hosts", name :
-    "name", schema_id : "schema_id" }
+    SchemaHost { created_at : "created_at", hosts : "hosts", name : "name", schema_id :
+    "schema_id" }
 );
-/// Used by [`ApiShieldSchemaValidation20::delete_a_schema`].
+/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteASchemaResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteASchemaResponseErrorsItem>>,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteASchemaResponseErrorsItem>,
-    >,
+pub struct DeleteSchemaResponse {
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteSchemaResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteSchemaResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteASchemaResponse { errors : "errors", messages : "messages", success : "success"
+    DeleteSchemaResponse { errors : "errors", messages : "messages", success : "success"
     }
 );
-/// Used by [`ApiShieldSchemaValidation20::delete_a_schema`].
+/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteASchemaResponseErrorsItem {
+pub struct DeleteSchemaResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteASchemaResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteSchemaResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteASchemaResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteSchemaResponseError { code : "code", documentation_url : "documentation_url",
+    message : "message", source : "source" }
 );
-/// Used by [`ApiShieldSchemaValidation20::delete_a_schema`].
+/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteASchemaResponseErrorsItemSource {
+pub struct DeleteSchemaResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteASchemaResponseErrorsItemSource { pointer : "pointer" });
+crate::runtime::object!(DeleteSchemaResponseErrorSource { pointer : "pointer" });

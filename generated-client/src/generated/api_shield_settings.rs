@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::api_shield_settings`](crate::Client::api_shield_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ApiShieldSettings {
+pub struct ApiShieldSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *API Shield Settings* endpoints.
-    pub fn api_shield_settings(&self) -> ApiShieldSettings {
-        ApiShieldSettings {
+    pub fn api_shield_settings(&self) -> ApiShieldSettingsApi {
+        ApiShieldSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ApiShieldSettings {
+impl ApiShieldSettingsApi {
     /// Update configuration properties
     ///
     /// `PUT /zones/{zone_id}/api_gateway/configuration`
@@ -37,7 +37,7 @@ impl ApiShieldSettings {
     /// Retrieve information about specific configuration properties
     ///
     /// `GET /zones/{zone_id}/api_gateway/configuration`
-    pub fn retrieve_information_about_specific_configuration_properties(
+    pub fn get_configuration_properties(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {

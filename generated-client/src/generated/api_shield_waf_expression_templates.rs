@@ -4,30 +4,30 @@
 ///
 /// Get one with [`Client::api_shield_waf_expression_templates`](crate::Client::api_shield_waf_expression_templates).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ApiShieldWafExpressionTemplates {
+pub struct ApiShieldWafExpressionTemplatesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *API Shield WAF Expression Templates* endpoints.
     pub fn api_shield_waf_expression_templates(
         &self,
-    ) -> ApiShieldWafExpressionTemplates {
-        ApiShieldWafExpressionTemplates {
+    ) -> ApiShieldWafExpressionTemplatesApi {
+        ApiShieldWafExpressionTemplatesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ApiShieldWafExpressionTemplates {
+impl ApiShieldWafExpressionTemplatesApi {
     /// Generate fallthrough WAF expression template from a set of API hosts
     ///
     /// `POST /zones/{zone_id}/api_gateway/expression-template/fallthrough`
-    pub fn generate_fallthrough_waf_expression_template_from_a_set_of_api_hosts(
+    pub fn generate_fallthrough_waf_expression_template_from_set_of_api_hosts(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
-                GenerateFallthroughWafExpressionTemplateFromASetOfApiHostsResponse,
+                GenerateFallthroughWafExpressionTemplateFromSetOfApiHostsResponse,
             >,
         >,
     > {
@@ -45,15 +45,15 @@ impl ApiShieldWafExpressionTemplates {
         )
     }
 }
-/// Used by [`ApiShieldWafExpressionTemplates::generate_fallthrough_waf_expression_template_from_a_set_of_api_hosts`].
+/// Used by [`ApiShieldWafExpressionTemplatesApi::generate_fallthrough_waf_expression_template_from_set_of_api_hosts`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GenerateFallthroughWafExpressionTemplateFromASetOfApiHostsResponse {
+pub struct GenerateFallthroughWafExpressionTemplateFromSetOfApiHostsResponse {
     pub expression: ::std::option::Option<::std::string::String>,
     pub title: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GenerateFallthroughWafExpressionTemplateFromASetOfApiHostsResponse { expression :
+    GenerateFallthroughWafExpressionTemplateFromSetOfApiHostsResponse { expression :
     "expression", title : "title" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::applications`](crate::Client::applications).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Applications {
+pub struct ApplicationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Applications* endpoints.
-    pub fn applications(&self) -> Applications {
-        Applications {
+    pub fn applications(&self) -> ApplicationsApi {
+        ApplicationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Applications {
+impl ApplicationsApi {
     /// Create application
     ///
     /// `POST /accounts/{accountId}/resource-library/applications`
@@ -25,7 +25,7 @@ impl Applications {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateApplicationResponse>>,
+        crate::runtime::Json<::std::option::Option<Application>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl Applications {
     pub fn get_applications(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateApplicationResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Application>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl Applications {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateApplicationResponse>>,
+        crate::runtime::Json<::std::option::Option<Application>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl Applications {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateApplicationResponse>>,
+        crate::runtime::Json<::std::option::Option<Application>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -107,9 +107,9 @@ impl Applications {
         )
     }
 }
-/// Used by [`Applications::create_application`], [`Applications::get_applications`], [`Applications::update_application_version`], [`Applications::get_application_by_id`].
+/// Used by [`ApplicationsApi::create_application`], [`ApplicationsApi::get_applications`], [`ApplicationsApi::update_application_version`], [`ApplicationsApi::get_application_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateApplicationResponse {
+pub struct Application {
     pub application_source: ::std::option::Option<::std::string::String>,
     pub application_type: ::std::option::Option<::std::string::String>,
     pub application_type_description: ::std::option::Option<::std::string::String>,
@@ -127,10 +127,9 @@ pub struct CreateApplicationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateApplicationResponse { application_source : "application_source",
-    application_type : "application_type", application_type_description :
-    "application_type_description", created_at : "created_at", hostnames : "hostnames",
-    human_id : "human_id", id : "id", ip_subnets : "ip_subnets", name : "name",
-    port_protocols : "port_protocols", support_domains : "support_domains", updated_at :
-    "updated_at", version : "version" }
+    Application { application_source : "application_source", application_type :
+    "application_type", application_type_description : "application_type_description",
+    created_at : "created_at", hostnames : "hostnames", human_id : "human_id", id : "id",
+    ip_subnets : "ip_subnets", name : "name", port_protocols : "port_protocols",
+    support_domains : "support_domains", updated_at : "updated_at", version : "version" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::apps`](crate::Client::apps).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Apps {
+pub struct AppsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Apps* endpoints.
-    pub fn apps(&self) -> Apps {
-        Apps {
+    pub fn apps(&self) -> AppsApi {
+        AppsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Apps {
+impl AppsApi {
     /// Create App
     ///
     /// `POST /accounts/{account_id}/realtime/kit/apps`
@@ -24,9 +24,7 @@ impl Apps {
     pub fn create_app(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAppResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -43,12 +41,10 @@ impl Apps {
     /// `GET /accounts/{account_id}/realtime/kit/apps`
     ///
     /// Fetch all apps for your account
-    pub fn fetch_all_apps(
+    pub fn get_apps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<FetchAllAppsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Apps>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,26 +57,26 @@ impl Apps {
         )
     }
 }
-/// Used by [`Apps::create_app`].
+/// Used by [`AppsApi::create_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppResponse {
-    pub data: ::std::option::Option<CreateAppResponseData>,
+pub struct App {
+    pub data: ::std::option::Option<AppData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateAppResponse { data : "data", success : "success" });
-/// Used by [`Apps::create_app`].
+crate::runtime::object!(App { data : "data", success : "success" });
+/// Used by [`AppsApi::create_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppResponseData {
-    pub app: ::std::option::Option<CreateAppResponseDataApp>,
+pub struct AppData {
+    pub app: ::std::option::Option<AppDataApp>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateAppResponseData { app : "app" });
-/// Used by [`Apps::create_app`], [`Apps::fetch_all_apps`].
+crate::runtime::object!(AppData { app : "app" });
+/// Used by [`AppsApi::create_app`], [`AppsApi::get_apps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppResponseDataApp {
+pub struct AppDataApp {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -88,14 +84,14 @@ pub struct CreateAppResponseDataApp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAppResponseDataApp { created_at : "created_at", id : "id", name : "name" }
+    AppDataApp { created_at : "created_at", id : "id", name : "name" }
 );
-/// Used by [`Apps::fetch_all_apps`].
+/// Used by [`AppsApi::get_apps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllAppsResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<CreateAppResponseDataApp>>,
+pub struct Apps {
+    pub data: ::std::option::Option<::std::vec::Vec<AppDataApp>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(FetchAllAppsResponse { data : "data", success : "success" });
+crate::runtime::object!(Apps { data : "data", success : "success" });

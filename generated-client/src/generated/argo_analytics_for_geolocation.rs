@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::argo_analytics_for_geolocation`](crate::Client::argo_analytics_for_geolocation).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ArgoAnalyticsForGeolocation {
+pub struct ArgoAnalyticsForGeolocationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Argo Analytics for Geolocation* endpoints.
-    pub fn argo_analytics_for_geolocation(&self) -> ArgoAnalyticsForGeolocation {
-        ArgoAnalyticsForGeolocation {
+    pub fn argo_analytics_for_geolocation(&self) -> ArgoAnalyticsForGeolocationApi {
+        ArgoAnalyticsForGeolocationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ArgoAnalyticsForGeolocation {
+impl ArgoAnalyticsForGeolocationApi {
     /// Argo Analytics for a zone at different PoPs
     ///
     /// `GET /zones/{zone_id}/analytics/latency/colos`
-    pub fn argo_analytics_for_a_zone_at_different_pops(
+    pub fn argo_analytics_for_zone_at_different_pops(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<

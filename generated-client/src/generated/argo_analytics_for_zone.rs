@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::argo_analytics_for_zone`](crate::Client::argo_analytics_for_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ArgoAnalyticsForZone {
+pub struct ArgoAnalyticsForZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Argo Analytics for Zone* endpoints.
-    pub fn argo_analytics_for_zone(&self) -> ArgoAnalyticsForZone {
-        ArgoAnalyticsForZone {
+    pub fn argo_analytics_for_zone(&self) -> ArgoAnalyticsForZoneApi {
+        ArgoAnalyticsForZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ArgoAnalyticsForZone {
+impl ArgoAnalyticsForZoneApi {
     /// Argo Analytics for a zone
     ///
     /// `GET /zones/{zone_id}/analytics/latency`
-    pub fn argo_analytics_for_a_zone(
+    pub fn argo_analytics(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::argo_smart_routing`](crate::Client::argo_smart_routing).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ArgoSmartRouting {
+pub struct ArgoSmartRoutingApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Argo Smart Routing* endpoints.
-    pub fn argo_smart_routing(&self) -> ArgoSmartRouting {
-        ArgoSmartRouting {
+    pub fn argo_smart_routing(&self) -> ArgoSmartRoutingApi {
+        ArgoSmartRoutingApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ArgoSmartRouting {
+impl ArgoSmartRoutingApi {
     /// Patch Argo Smart Routing setting
     ///
     /// `PATCH /zones/{zone_id}/argo/smart_routing`
@@ -24,9 +24,7 @@ impl ArgoSmartRouting {
     pub fn patch_argo_smart_routing_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchArgoSmartRoutingSettingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -46,9 +44,7 @@ impl ArgoSmartRouting {
     pub fn get_argo_smart_routing_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchArgoSmartRoutingSettingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,9 +57,9 @@ impl ArgoSmartRouting {
         )
     }
 }
-/// Used by [`ArgoSmartRouting::patch_argo_smart_routing_setting`], [`ArgoSmartRouting::get_argo_smart_routing_setting`].
+/// Used by [`ArgoSmartRoutingApi::patch_argo_smart_routing_setting`], [`ArgoSmartRoutingApi::get_argo_smart_routing_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchArgoSmartRoutingSettingResponse {
+pub struct Setting {
     pub editable: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -72,6 +68,6 @@ pub struct PatchArgoSmartRoutingSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchArgoSmartRoutingSettingResponse { editable : "editable", id : "id", modified_on
-    : "modified_on", value : "value" }
+    Setting { editable : "editable", id : "id", modified_on : "modified_on", value :
+    "value" }
 );

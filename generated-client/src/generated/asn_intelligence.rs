@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::asn_intelligence`](crate::Client::asn_intelligence).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AsnIntelligence {
+pub struct AsnIntelligenceApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *ASN Intelligence* endpoints.
-    pub fn asn_intelligence(&self) -> AsnIntelligence {
-        AsnIntelligence {
+    pub fn asn_intelligence(&self) -> AsnIntelligenceApi {
+        AsnIntelligenceApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AsnIntelligence {
+impl AsnIntelligenceApi {
     /// Get ASN Overview.
     ///
     /// `GET /accounts/{account_id}/intel/asn/{asn}`
@@ -48,7 +48,7 @@ impl AsnIntelligence {
         account_id: &str,
         asn: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAsnSubnetsResponse>>,
+        crate::runtime::Json<::std::option::Option<AsnSubnets>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -64,9 +64,9 @@ impl AsnIntelligence {
         )
     }
 }
-/// Used by [`AsnIntelligence::get_asn_subnets`].
+/// Used by [`AsnIntelligenceApi::get_asn_subnets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAsnSubnetsResponse {
+pub struct AsnSubnets {
     pub asn: ::std::option::Option<i64>,
     pub count: ::std::option::Option<f64>,
     pub ip_count_total: ::std::option::Option<i64>,
@@ -77,6 +77,6 @@ pub struct GetAsnSubnetsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsnSubnetsResponse { asn : "asn", count : "count", ip_count_total :
-    "ip_count_total", page : "page", per_page : "per_page", subnets : "subnets" }
+    AsnSubnets { asn : "asn", count : "count", ip_count_total : "ip_count_total", page :
+    "page", per_page : "per_page", subnets : "subnets" }
 );

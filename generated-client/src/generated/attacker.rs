@@ -4,28 +4,26 @@
 ///
 /// Get one with [`Client::attacker`](crate::Client::attacker).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Attacker {
+pub struct AttackerApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Attacker* endpoints.
-    pub fn attacker(&self) -> Attacker {
-        Attacker {
+    pub fn attacker(&self) -> AttackerApi {
+        AttackerApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Attacker {
+impl AttackerApi {
     /// Lists attackers across multiple datasets
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/attackers`
-    pub fn lists_attackers_across_multiple_datasets(
+    pub fn list_attackers_across_multiple_datasets(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsAttackersAcrossMultipleDatasetsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Attackers>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,24 +37,20 @@ impl Attacker {
         )
     }
 }
-/// Used by [`Attacker::lists_attackers_across_multiple_datasets`].
+/// Used by [`AttackerApi::list_attackers_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAttackersAcrossMultipleDatasetsResponse {
-    pub items: ::std::option::Option<ListsAttackersAcrossMultipleDatasetsResponseItems>,
+pub struct Attackers {
+    pub items: ::std::option::Option<AttackersItems>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListsAttackersAcrossMultipleDatasetsResponse { items : "items", r#type : "type" }
-);
-/// Used by [`Attacker::lists_attackers_across_multiple_datasets`].
+crate::runtime::object!(Attackers { items : "items", r#type : "type" });
+/// Used by [`AttackerApi::list_attackers_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAttackersAcrossMultipleDatasetsResponseItems {
+pub struct AttackersItems {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListsAttackersAcrossMultipleDatasetsResponseItems { r#type : "type" }
-);
+crate::runtime::object!(AttackersItems { r#type : "type" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::audit_logs`](crate::Client::audit_logs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AuditLogs {
+pub struct AuditLogsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Audit Logs* endpoints.
-    pub fn audit_logs(&self) -> AuditLogs {
-        AuditLogs {
+    pub fn audit_logs(&self) -> AuditLogsApi {
+        AuditLogsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AuditLogs {
+impl AuditLogsApi {
     /// Get account audit logs
     ///
     /// `GET /accounts/{account_id}/audit_logs`
@@ -41,12 +41,10 @@ impl AuditLogs {
     /// `GET /accounts/{account_id}/logs/audit`
     ///
     /// Gets a list of audit logs for an account. &lt;br /&gt;  &lt;br /&gt; This is the beta release of Audit Logs Version 2. Since this is a beta version, there may be gaps or missing entries in the available audit logs. Be aware of the following limitations.  &lt;br /&gt; &lt;ul&gt; &lt;li&gt;Audit logs are available only for the past 30 days. &lt;br /&gt;&lt;/li&gt; &lt;li&gt;Error handling is not yet implemented.  &lt;br /&gt; &lt;/li&gt; &lt;/ul&gt;
-    pub fn get_account_audit_logs_version_2_beta_release(
+    pub fn get_account_audit_logs_logs_audit(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<GetAccountAuditLogsVersion2BetaReleaseItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AccountAuditLogs>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -74,41 +72,35 @@ impl AuditLogs {
         )
     }
 }
-/// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
+/// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountAuditLogsVersion2BetaReleaseItem {
-    pub account: ::std::option::Option<
-        GetAccountAuditLogsVersion2BetaReleaseItemAccount,
-    >,
-    pub action: ::std::option::Option<GetAccountAuditLogsVersion2BetaReleaseItemAction>,
-    pub actor: ::std::option::Option<GetAccountAuditLogsVersion2BetaReleaseItemActor>,
+pub struct AccountAuditLogs {
+    pub account: ::std::option::Option<AccountAuditLogsAccount>,
+    pub action: ::std::option::Option<AccountAuditLogsAction>,
+    pub actor: ::std::option::Option<AccountAuditLogsActor>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub raw: ::std::option::Option<GetAccountAuditLogsVersion2BetaReleaseItemRaw>,
-    pub resource: ::std::option::Option<
-        GetAccountAuditLogsVersion2BetaReleaseItemResource,
-    >,
-    pub zone: ::std::option::Option<GetAccountAuditLogsVersion2BetaReleaseItemAccount>,
+    pub raw: ::std::option::Option<AccountAuditLogsRaw>,
+    pub resource: ::std::option::Option<AccountAuditLogsResource>,
+    pub zone: ::std::option::Option<AccountAuditLogsAccount>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountAuditLogsVersion2BetaReleaseItem { account : "account", action : "action",
-    actor : "actor", id : "id", raw : "raw", resource : "resource", zone : "zone" }
+    AccountAuditLogs { account : "account", action : "action", actor : "actor", id :
+    "id", raw : "raw", resource : "resource", zone : "zone" }
 );
-/// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
+/// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountAuditLogsVersion2BetaReleaseItemAccount {
+pub struct AccountAuditLogsAccount {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetAccountAuditLogsVersion2BetaReleaseItemAccount { id : "id", name : "name" }
-);
-/// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
+crate::runtime::object!(AccountAuditLogsAccount { id : "id", name : "name" });
+/// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountAuditLogsVersion2BetaReleaseItemAction {
+pub struct AccountAuditLogsAction {
     pub description: ::std::option::Option<::std::string::String>,
     pub result: ::std::option::Option<::std::string::String>,
     pub time: ::std::option::Option<::std::string::String>,
@@ -117,12 +109,12 @@ pub struct GetAccountAuditLogsVersion2BetaReleaseItemAction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountAuditLogsVersion2BetaReleaseItemAction { description : "description",
-    result : "result", time : "time", r#type : "type" }
+    AccountAuditLogsAction { description : "description", result : "result", time :
+    "time", r#type : "type" }
 );
-/// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
+/// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountAuditLogsVersion2BetaReleaseItemActor {
+pub struct AccountAuditLogsActor {
     pub context: ::std::option::Option<::std::string::String>,
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -134,13 +126,12 @@ pub struct GetAccountAuditLogsVersion2BetaReleaseItemActor {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountAuditLogsVersion2BetaReleaseItemActor { context : "context", email :
-    "email", id : "id", ip_address : "ip_address", token_id : "token_id", token_name :
-    "token_name", r#type : "type" }
+    AccountAuditLogsActor { context : "context", email : "email", id : "id", ip_address :
+    "ip_address", token_id : "token_id", token_name : "token_name", r#type : "type" }
 );
-/// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
+/// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountAuditLogsVersion2BetaReleaseItemRaw {
+pub struct AccountAuditLogsRaw {
     pub cf_ray_id: ::std::option::Option<::std::string::String>,
     pub method: ::std::option::Option<::std::string::String>,
     pub status_code: ::std::option::Option<i64>,
@@ -150,12 +141,12 @@ pub struct GetAccountAuditLogsVersion2BetaReleaseItemRaw {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountAuditLogsVersion2BetaReleaseItemRaw { cf_ray_id : "cf_ray_id", method :
-    "method", status_code : "status_code", uri : "uri", user_agent : "user_agent" }
+    AccountAuditLogsRaw { cf_ray_id : "cf_ray_id", method : "method", status_code :
+    "status_code", uri : "uri", user_agent : "user_agent" }
 );
-/// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
+/// Used by [`AuditLogsApi::get_account_audit_logs_logs_audit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountAuditLogsVersion2BetaReleaseItemResource {
+pub struct AccountAuditLogsResource {
     pub id: ::std::option::Option<::std::string::String>,
     pub product: ::std::option::Option<::std::string::String>,
     pub request: ::std::option::Option<
@@ -172,6 +163,6 @@ pub struct GetAccountAuditLogsVersion2BetaReleaseItemResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountAuditLogsVersion2BetaReleaseItemResource { id : "id", product : "product",
-    request : "request", response : "response", scope : "scope", r#type : "type" }
+    AccountAuditLogsResource { id : "id", product : "product", request : "request",
+    response : "response", scope : "scope", r#type : "type" }
 );

@@ -4,32 +4,28 @@
 ///
 /// Get one with [`Client::automatic_ssl_tls`](crate::Client::automatic_ssl_tls).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AutomaticSslTls {
+pub struct AutomaticSslTlsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Automatic SSL/TLS* endpoints.
-    pub fn automatic_ssl_tls(&self) -> AutomaticSslTls {
-        AutomaticSslTls {
+    pub fn automatic_ssl_tls(&self) -> AutomaticSslTlsApi {
+        AutomaticSslTlsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AutomaticSslTls {
+impl AutomaticSslTlsApi {
     /// Patch Automatic SSL/TLS Enrollment status for given zone
     ///
     /// `PATCH /zones/{zone_id}/settings/ssl_automatic_mode`
     ///
     /// The automatic system is enabled when this endpoint is hit with value in the request body is set to "auto", and disabled when the request body value is set to "custom".
-    pub fn patch_automatic_ssl_tls_enrollment_status_for_given_zone(
+    pub fn patch_automatic_ssl_tls_enrollment_status(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<EnrollmentStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,15 +43,11 @@ impl AutomaticSslTls {
     /// `GET /zones/{zone_id}/settings/ssl_automatic_mode`
     ///
     /// If the system is enabled, the response will include next_scheduled_scan, representing the next time this zone will be scanned and the zone's ssl/tls encryption mode is potentially upgraded by the system. If the system is disabled, next_scheduled_scan will not be present in the response body.
-    pub fn get_automatic_ssl_tls_enrollment_status_for_the_given_zone(
+    pub fn get_automatic_ssl_tls_enrollment_status(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<EnrollmentStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,9 +61,9 @@ impl AutomaticSslTls {
         )
     }
 }
-/// Used by [`AutomaticSslTls::patch_automatic_ssl_tls_enrollment_status_for_given_zone`], [`AutomaticSslTls::get_automatic_ssl_tls_enrollment_status_for_the_given_zone`].
+/// Used by [`AutomaticSslTlsApi::patch_automatic_ssl_tls_enrollment_status`], [`AutomaticSslTlsApi::get_automatic_ssl_tls_enrollment_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse {
+pub struct EnrollmentStatus {
     pub editable: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -81,7 +73,6 @@ pub struct PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse { editable : "editable", id
-    : "id", modified_on : "modified_on", next_scheduled_scan : "next_scheduled_scan",
-    value : "value" }
+    EnrollmentStatus { editable : "editable", id : "id", modified_on : "modified_on",
+    next_scheduled_scan : "next_scheduled_scan", value : "value" }
 );

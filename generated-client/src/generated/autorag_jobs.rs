@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::autorag_jobs`](crate::Client::autorag_jobs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AutoragJobs {
+pub struct AutoragJobsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AutoRAG Jobs* endpoints.
-    pub fn autorag_jobs(&self) -> AutoragJobs {
-        AutoragJobs {
+    pub fn autorag_jobs(&self) -> AutoragJobsApi {
+        AutoragJobsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AutoragJobs {
+impl AutoragJobsApi {
     /// List Jobs
     ///
     /// `GET /accounts/{account_id}/autorag/rags/{id}/jobs`
@@ -23,7 +23,7 @@ impl AutoragJobs {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListJobsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Job>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -40,14 +40,12 @@ impl AutoragJobs {
     /// Get a Job Details
     ///
     /// `GET /accounts/{account_id}/autorag/rags/{id}/jobs/{job_id}`
-    pub fn get_a_job_details(
+    pub fn get_job_details(
         &self,
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListJobsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,7 +68,7 @@ impl AutoragJobs {
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListJobLogsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<JobLogs>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,9 +85,9 @@ impl AutoragJobs {
         )
     }
 }
-/// Used by [`AutoragJobs::list_jobs`], [`AutoragJobs::get_a_job_details`].
+/// Used by [`AutoragJobsApi::list_jobs`], [`AutoragJobsApi::get_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListJobsItem {
+pub struct Job {
     pub end_reason: ::std::option::Option<::std::string::String>,
     pub ended_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -100,12 +98,12 @@ pub struct ListJobsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListJobsItem { end_reason : "end_reason", ended_at : "ended_at", id : "id",
-    last_seen_at : "last_seen_at", source : "source", started_at : "started_at" }
+    Job { end_reason : "end_reason", ended_at : "ended_at", id : "id", last_seen_at :
+    "last_seen_at", source : "source", started_at : "started_at" }
 );
-/// Used by [`AutoragJobs::list_job_logs`].
+/// Used by [`AutoragJobsApi::list_job_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListJobLogsItem {
+pub struct JobLogs {
     pub created_at: ::std::option::Option<f64>,
     pub id: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
@@ -114,6 +112,6 @@ pub struct ListJobLogsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListJobLogsItem { created_at : "created_at", id : "id", message : "message",
-    message_type : "message_type" }
+    JobLogs { created_at : "created_at", id : "id", message : "message", message_type :
+    "message_type" }
 );

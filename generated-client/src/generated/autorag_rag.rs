@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::autorag_rag`](crate::Client::autorag_rag).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AutoragRag {
+pub struct AutoragRagApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AutoRAG RAG* endpoints.
-    pub fn autorag_rag(&self) -> AutoragRag {
-        AutoragRag {
+    pub fn autorag_rag(&self) -> AutoragRagApi {
+        AutoragRagApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AutoragRag {
+impl AutoragRagApi {
     /// Files
     ///
     /// `GET /accounts/{account_id}/autorag/rags/{id}/files`
@@ -23,7 +23,7 @@ impl AutoragRag {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<FilesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<File>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,16 +61,16 @@ impl AutoragRag {
         )
     }
 }
-/// Used by [`AutoragRag::files`].
+/// Used by [`AutoragRagApi::files`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilesItem {
+pub struct File {
     pub error: ::std::option::Option<::std::string::String>,
     pub key: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(FilesItem { error : "error", key : "key" });
-/// Used by [`AutoragRag::sync`].
+crate::runtime::object!(File { error : "error", key : "key" });
+/// Used by [`AutoragRagApi::sync`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncResponse {
     pub job_id: ::std::option::Option<::std::string::String>,

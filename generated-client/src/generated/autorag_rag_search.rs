@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::autorag_rag_search`](crate::Client::autorag_rag_search).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AutoragRagSearch {
+pub struct AutoragRagSearchApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *AutoRAG RAG Search* endpoints.
-    pub fn autorag_rag_search(&self) -> AutoragRagSearch {
-        AutoragRagSearch {
+    pub fn autorag_rag_search(&self) -> AutoragRagSearchApi {
+        AutoragRagSearchApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AutoragRagSearch {
+impl AutoragRagSearchApi {
     /// AI Search
     ///
     /// `POST /accounts/{account_id}/autorag/rags/{id}/ai-search`
@@ -23,9 +23,7 @@ impl AutoragRagSearch {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AiSearchResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<AiSearch>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -63,10 +61,10 @@ impl AutoragRagSearch {
         )
     }
 }
-/// Used by [`AutoragRagSearch::ai_search`].
+/// Used by [`AutoragRagSearchApi::ai_search`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiSearchResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<AiSearchResponseDataItem>>,
+pub struct AiSearch {
+    pub data: ::std::option::Option<::std::vec::Vec<AiSearchData>>,
     pub has_more: ::std::option::Option<bool>,
     pub next_page: ::std::option::Option<::std::string::String>,
     pub object: ::std::option::Option<::std::string::String>,
@@ -76,18 +74,16 @@ pub struct AiSearchResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiSearchResponse { data : "data", has_more : "has_more", next_page : "next_page",
-    object : "object", response : "response", search_query : "search_query" }
+    AiSearch { data : "data", has_more : "has_more", next_page : "next_page", object :
+    "object", response : "response", search_query : "search_query" }
 );
-/// Used by [`AutoragRagSearch::ai_search`], [`AutoragRagSearch::search`].
+/// Used by [`AutoragRagSearchApi::ai_search`], [`AutoragRagSearchApi::search`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiSearchResponseDataItem {
+pub struct AiSearchData {
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub content: ::std::option::Option<
-        ::std::vec::Vec<AiSearchResponseDataItemContentItem>,
-    >,
+    pub content: ::std::option::Option<::std::vec::Vec<AiSearchDataContent>>,
     pub file_id: ::std::option::Option<::std::string::String>,
     pub filename: ::std::option::Option<::std::string::String>,
     pub score: ::std::option::Option<f64>,
@@ -95,24 +91,22 @@ pub struct AiSearchResponseDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiSearchResponseDataItem { attributes : "attributes", content : "content", file_id :
-    "file_id", filename : "filename", score : "score" }
+    AiSearchData { attributes : "attributes", content : "content", file_id : "file_id",
+    filename : "filename", score : "score" }
 );
-/// Used by [`AutoragRagSearch::ai_search`].
+/// Used by [`AutoragRagSearchApi::ai_search`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiSearchResponseDataItemContentItem {
+pub struct AiSearchDataContent {
     pub text: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AiSearchResponseDataItemContentItem { text : "text", r#type : "type" }
-);
-/// Used by [`AutoragRagSearch::search`].
+crate::runtime::object!(AiSearchDataContent { text : "text", r#type : "type" });
+/// Used by [`AutoragRagSearchApi::search`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<AiSearchResponseDataItem>>,
+    pub data: ::std::option::Option<::std::vec::Vec<AiSearchData>>,
     pub has_more: ::std::option::Option<bool>,
     pub next_page: ::std::option::Option<::std::string::String>,
     pub object: ::std::option::Option<::std::string::String>,

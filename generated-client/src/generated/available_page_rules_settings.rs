@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::available_page_rules_settings`](crate::Client::available_page_rules_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct AvailablePageRulesSettings {
+pub struct AvailablePageRulesSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Available Page Rules settings* endpoints.
-    pub fn available_page_rules_settings(&self) -> AvailablePageRulesSettings {
-        AvailablePageRulesSettings {
+    pub fn available_page_rules_settings(&self) -> AvailablePageRulesSettingsApi {
+        AvailablePageRulesSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl AvailablePageRulesSettings {
+impl AvailablePageRulesSettingsApi {
     /// List available Page Rules settings
     ///
     /// `GET /zones/{zone_id}/pagerules/settings`

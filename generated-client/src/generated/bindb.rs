@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::bindb`](crate::Client::bindb).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Bindb {
+pub struct BindbApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *BinDB* endpoints.
-    pub fn bindb(&self) -> Bindb {
-        Bindb {
+    pub fn bindb(&self) -> BindbApi {
+        BindbApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Bindb {
+impl BindbApi {
     /// Posts a file to Binary Storage
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/binary`
-    pub fn posts_a_file_to_binary_storage(
+    pub fn post_file_to_binary_storage(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PostsAFileToBinaryStorageResponse>>,
+        crate::runtime::Json<::std::option::Option<PostFileToBinaryStorageResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,7 +39,7 @@ impl Bindb {
     /// Retrieves a file from Binary Storage
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/binary/{hash}`
-    pub fn retrieves_a_file_from_binary_storage(
+    pub fn get_file_from_binary_storage(
         &self,
         account_id: &str,
         hash: &str,
@@ -57,9 +57,9 @@ impl Bindb {
         )
     }
 }
-/// Used by [`Bindb::posts_a_file_to_binary_storage`].
+/// Used by [`BindbApi::post_file_to_binary_storage`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostsAFileToBinaryStorageResponse {
+pub struct PostFileToBinaryStorageResponse {
     pub content_type: ::std::option::Option<::std::string::String>,
     pub md5: ::std::option::Option<::std::string::String>,
     pub sha1: ::std::option::Option<::std::string::String>,
@@ -68,6 +68,6 @@ pub struct PostsAFileToBinaryStorageResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PostsAFileToBinaryStorageResponse { content_type : "content_type", md5 : "md5", sha1
-    : "sha1", sha256 : "sha256" }
+    PostFileToBinaryStorageResponse { content_type : "content_type", md5 : "md5", sha1 :
+    "sha1", sha256 : "sha256" }
 );

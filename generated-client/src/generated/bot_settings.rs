@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::bot_settings`](crate::Client::bot_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct BotSettings {
+pub struct BotSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Bot Settings* endpoints.
-    pub fn bot_settings(&self) -> BotSettings {
-        BotSettings {
+    pub fn bot_settings(&self) -> BotSettingsApi {
+        BotSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl BotSettings {
+impl BotSettingsApi {
     /// Update Zone Bot Management Config
     ///
     /// `PUT /zones/{zone_id}/bot_management`

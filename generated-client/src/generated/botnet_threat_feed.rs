@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::botnet_threat_feed`](crate::Client::botnet_threat_feed).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct BotnetThreatFeed {
+pub struct BotnetThreatFeedApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Botnet Threat Feed* endpoints.
-    pub fn botnet_threat_feed(&self) -> BotnetThreatFeed {
-        BotnetThreatFeed {
+    pub fn botnet_threat_feed(&self) -> BotnetThreatFeedApi {
+        BotnetThreatFeedApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl BotnetThreatFeed {
+impl BotnetThreatFeedApi {
     /// Get daily report
     ///
     /// `GET /accounts/{account_id}/botnet_feed/asn/{asn_id}/day_report`
@@ -74,9 +74,7 @@ impl BotnetThreatFeed {
     pub fn get_list_of_asns(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetListOfAsnsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -93,13 +91,11 @@ impl BotnetThreatFeed {
     /// `DELETE /accounts/{account_id}/botnet_feed/configs/asn/{asn_id}`
     ///
     /// Delete an ASN from botnet threat feed for a given user.
-    pub fn delete_an_asn(
+    pub fn delete_asn(
         &self,
         account_id: &str,
         asn_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetListOfAsnsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -113,7 +109,7 @@ impl BotnetThreatFeed {
         )
     }
 }
-/// Used by [`BotnetThreatFeed::get_daily_report`], [`BotnetThreatFeed::get_full_report`].
+/// Used by [`BotnetThreatFeedApi::get_daily_report`], [`BotnetThreatFeedApi::get_full_report`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDailyReportResponse {
     pub cidr: ::std::option::Option<::std::string::String>,
@@ -126,11 +122,11 @@ crate::runtime::object!(
     GetDailyReportResponse { cidr : "cidr", date : "date", offense_count :
     "offense_count" }
 );
-/// Used by [`BotnetThreatFeed::get_list_of_asns`], [`BotnetThreatFeed::delete_an_asn`].
+/// Used by [`BotnetThreatFeedApi::get_list_of_asns`], [`BotnetThreatFeedApi::delete_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetListOfAsnsResponse {
+pub struct List {
     pub asn: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetListOfAsnsResponse { asn : "asn" });
+crate::runtime::object!(List { asn : "asn" });

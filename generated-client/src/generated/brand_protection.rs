@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::brand_protection`](crate::Client::brand_protection).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct BrandProtection {
+pub struct BrandProtectionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *brand_protection* endpoints.
-    pub fn brand_protection(&self) -> BrandProtection {
-        BrandProtection {
+    pub fn brand_protection(&self) -> BrandProtectionApi {
+        BrandProtectionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl BrandProtection {
+impl BrandProtectionApi {
     /// Update alerts on submitted domains by ID
     ///
     /// `PATCH /accounts/{account_id}/brand-protection/alerts`
@@ -121,7 +121,7 @@ impl BrandProtection {
     /// `POST /accounts/{account_id}/brand-protection/brands`
     ///
     /// Return new brands
-    pub fn create_new_brands(
+    pub fn create_brands(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {
@@ -181,7 +181,7 @@ impl BrandProtection {
     /// `POST /accounts/{account_id}/brand-protection/brands/patterns`
     ///
     /// Return a success message after creating new patterns for brands by ID
-    pub fn create_new_patterns_for_brands_by_id(
+    pub fn create_patterns_for_brands_by_id(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {
@@ -341,11 +341,11 @@ impl BrandProtection {
     /// `POST /accounts/{account_id}/brand-protection/submit`
     ///
     /// Return new URL submissions
-    pub fn create_new_url_submissions(
+    pub fn create_url_submissions(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewUrlSubmissionsResponse>>,
+        crate::runtime::Json<::std::option::Option<UrlSubmissions>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -466,9 +466,9 @@ impl BrandProtection {
         )
     }
 }
-/// Used by [`BrandProtection::create_new_url_submissions`].
+/// Used by [`BrandProtectionApi::create_url_submissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewUrlSubmissionsResponse {
+pub struct UrlSubmissions {
     pub skipped_urls: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -479,6 +479,5 @@ pub struct CreateNewUrlSubmissionsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewUrlSubmissionsResponse { skipped_urls : "skipped_urls", submitted_urls :
-    "submitted_urls" }
+    UrlSubmissions { skipped_urls : "skipped_urls", submitted_urls : "submitted_urls" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::brapi`](crate::Client::brapi).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Brapi {
+pub struct BrapiApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *brapi* endpoints.
-    pub fn brapi(&self) -> Brapi {
-        Brapi {
+    pub fn brapi(&self) -> BrapiApi {
+        BrapiApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Brapi {
+impl BrapiApi {
     /// Get HTML content.
     ///
     /// `POST /accounts/{account_id}/browser-rendering/content`
@@ -134,7 +134,7 @@ impl Brapi {
     pub fn scrape_elements(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ScrapeElementsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ScrapeElement>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -155,7 +155,7 @@ impl Brapi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetScreenshotResponse>>,
+        crate::runtime::Json<::std::option::Option<Screenshot>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -177,7 +177,7 @@ impl Brapi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetHtmlContentAndScreenshotResponse>>,
+        crate::runtime::Json<::std::option::Option<HtmlContentAndScreenshot>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -191,22 +191,20 @@ impl Brapi {
         )
     }
 }
-/// Used by [`Brapi::scrape_elements`].
+/// Used by [`BrapiApi::scrape_elements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScrapeElementsItem {
-    pub results: ::std::option::Option<ScrapeElementsItemResults>,
+pub struct ScrapeElement {
+    pub results: ::std::option::Option<ScrapeElementResults>,
     pub selector: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ScrapeElementsItem { results : "results", selector : "selector" }
-);
-/// Used by [`Brapi::scrape_elements`].
+crate::runtime::object!(ScrapeElement { results : "results", selector : "selector" });
+/// Used by [`BrapiApi::scrape_elements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScrapeElementsItemResults {
+pub struct ScrapeElementResults {
     pub attributes: ::std::option::Option<
-        ::std::vec::Vec<ScrapeElementsItemResultsAttributesItem>,
+        ::std::vec::Vec<ScrapeElementResultsAttribute>,
     >,
     pub height: ::std::option::Option<f64>,
     pub html: ::std::option::Option<::std::string::String>,
@@ -218,51 +216,46 @@ pub struct ScrapeElementsItemResults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScrapeElementsItemResults { attributes : "attributes", height : "height", html :
-    "html", left : "left", text : "text", top : "top", width : "width" }
+    ScrapeElementResults { attributes : "attributes", height : "height", html : "html",
+    left : "left", text : "text", top : "top", width : "width" }
 );
-/// Used by [`Brapi::scrape_elements`].
+/// Used by [`BrapiApi::scrape_elements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScrapeElementsItemResultsAttributesItem {
+pub struct ScrapeElementResultsAttribute {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScrapeElementsItemResultsAttributesItem { name : "name", value : "value" }
+    ScrapeElementResultsAttribute { name : "name", value : "value" }
 );
-/// Used by [`Brapi::get_screenshot`].
+/// Used by [`BrapiApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetScreenshotResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<GetScreenshotResponseErrorsItem>>,
+pub struct Screenshot {
+    pub errors: ::std::option::Option<::std::vec::Vec<ScreenshotError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetScreenshotResponse { errors : "errors", success : "success" }
-);
-/// Used by [`Brapi::get_screenshot`].
+crate::runtime::object!(Screenshot { errors : "errors", success : "success" });
+/// Used by [`BrapiApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetScreenshotResponseErrorsItem {
+pub struct ScreenshotError {
     pub code: ::std::option::Option<f64>,
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetScreenshotResponseErrorsItem { code : "code", message : "message" }
-);
-/// Used by [`Brapi::get_html_content_and_screenshot`].
+crate::runtime::object!(ScreenshotError { code : "code", message : "message" });
+/// Used by [`BrapiApi::get_html_content_and_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHtmlContentAndScreenshotResponse {
+pub struct HtmlContentAndScreenshot {
     pub content: ::std::option::Option<::std::string::String>,
     pub screenshot: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHtmlContentAndScreenshotResponse { content : "content", screenshot : "screenshot"
-    }
+    HtmlContentAndScreenshot { content : "content", screenshot : "screenshot" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::build_tokens`](crate::Client::build_tokens).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct BuildTokens {
+pub struct BuildTokensApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Build Tokens* endpoints.
-    pub fn build_tokens(&self) -> BuildTokens {
-        BuildTokens {
+    pub fn build_tokens(&self) -> BuildTokensApi {
+        BuildTokensApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl BuildTokens {
+impl BuildTokensApi {
     /// Create build token
     ///
     /// `POST /accounts/{account_id}/builds/tokens`
@@ -25,7 +25,7 @@ impl BuildTokens {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateBuildTokenResponse>>,
+        crate::runtime::Json<::std::option::Option<BuildToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl BuildTokens {
     pub fn list_build_tokens(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateBuildTokenResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<BuildToken>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -81,9 +81,9 @@ impl BuildTokens {
         )
     }
 }
-/// Used by [`BuildTokens::create_build_token`], [`BuildTokens::list_build_tokens`].
+/// Used by [`BuildTokensApi::create_build_token`], [`BuildTokensApi::list_build_tokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateBuildTokenResponse {
+pub struct BuildToken {
     pub build_token_name: ::std::option::Option<::std::string::String>,
     pub build_token_uuid: ::std::option::Option<::std::string::String>,
     pub cloudflare_token_id: ::std::option::Option<::std::string::String>,
@@ -92,7 +92,7 @@ pub struct CreateBuildTokenResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateBuildTokenResponse { build_token_name : "build_token_name", build_token_uuid :
+    BuildToken { build_token_name : "build_token_name", build_token_uuid :
     "build_token_uuid", cloudflare_token_id : "cloudflare_token_id", owner_type :
     "owner_type" }
 );

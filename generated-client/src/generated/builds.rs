@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::builds`](crate::Client::builds).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Builds {
+pub struct BuildsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Builds* endpoints.
-    pub fn builds(&self) -> Builds {
-        Builds {
+    pub fn builds(&self) -> BuildsApi {
+        BuildsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Builds {
+impl BuildsApi {
     /// Get builds by version IDs
     ///
     /// `GET /accounts/{account_id}/builds/builds`
@@ -69,9 +69,7 @@ impl Builds {
         &self,
         account_id: &str,
         build_uuid: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBuildByUuidResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Build>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -119,7 +117,7 @@ impl Builds {
         account_id: &str,
         build_uuid: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBuildLogsResponse>>,
+        crate::runtime::Json<::std::option::Option<BuildLogs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,7 +133,7 @@ impl Builds {
         )
     }
 }
-/// Used by [`Builds::get_builds_by_version_ids`], [`Builds::get_latest_builds_by_script_ids`].
+/// Used by [`BuildsApi::get_builds_by_version_ids`], [`BuildsApi::get_latest_builds_by_script_ids`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBuildsByVersionIdsResponse {
     pub builds: ::std::option::Option<
@@ -145,35 +143,33 @@ pub struct GetBuildsByVersionIdsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetBuildsByVersionIdsResponse { builds : "builds" });
-/// Used by [`Builds::get_build_by_uuid`].
+/// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBuildByUuidResponse {
+pub struct Build {
     pub build_outcome: ::std::option::Option<::std::string::String>,
-    pub build_trigger_metadata: ::std::option::Option<
-        GetBuildByUuidResponseBuildTriggerMetadata,
-    >,
+    pub build_trigger_metadata: ::std::option::Option<BuildBuildTriggerMetadata>,
     pub build_uuid: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub initializing_on: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub pull_request: ::std::option::Option<GetBuildByUuidResponsePullRequest>,
+    pub pull_request: ::std::option::Option<BuildPullRequest>,
     pub running_on: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub stopped_on: ::std::option::Option<::std::string::String>,
-    pub trigger: ::std::option::Option<GetBuildByUuidResponseTrigger>,
+    pub trigger: ::std::option::Option<BuildTrigger>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBuildByUuidResponse { build_outcome : "build_outcome", build_trigger_metadata :
+    Build { build_outcome : "build_outcome", build_trigger_metadata :
     "build_trigger_metadata", build_uuid : "build_uuid", created_on : "created_on",
     initializing_on : "initializing_on", modified_on : "modified_on", pull_request :
     "pull_request", running_on : "running_on", status : "status", stopped_on :
     "stopped_on", trigger : "trigger" }
 );
-/// Used by [`Builds::get_build_by_uuid`].
+/// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBuildByUuidResponseBuildTriggerMetadata {
+pub struct BuildBuildTriggerMetadata {
     pub author: ::std::option::Option<::std::string::String>,
     pub branch: ::std::option::Option<::std::string::String>,
     pub build_command: ::std::option::Option<::std::string::String>,
@@ -194,29 +190,28 @@ pub struct GetBuildByUuidResponseBuildTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBuildByUuidResponseBuildTriggerMetadata { author : "author", branch : "branch",
-    build_command : "build_command", build_token_name : "build_token_name",
-    build_token_uuid : "build_token_uuid", build_trigger_source : "build_trigger_source",
-    commit_hash : "commit_hash", commit_message : "commit_message", deploy_command :
-    "deploy_command", environment_variables : "environment_variables",
-    provider_account_name : "provider_account_name", provider_type : "provider_type",
-    repo_name : "repo_name", root_directory : "root_directory" }
+    BuildBuildTriggerMetadata { author : "author", branch : "branch", build_command :
+    "build_command", build_token_name : "build_token_name", build_token_uuid :
+    "build_token_uuid", build_trigger_source : "build_trigger_source", commit_hash :
+    "commit_hash", commit_message : "commit_message", deploy_command : "deploy_command",
+    environment_variables : "environment_variables", provider_account_name :
+    "provider_account_name", provider_type : "provider_type", repo_name : "repo_name",
+    root_directory : "root_directory" }
 );
-/// Used by [`Builds::get_build_by_uuid`].
+/// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBuildByUuidResponsePullRequest {
+pub struct BuildPullRequest {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub pull_request_url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBuildByUuidResponsePullRequest { created_on : "created_on", pull_request_url :
-    "pull_request_url" }
+    BuildPullRequest { created_on : "created_on", pull_request_url : "pull_request_url" }
 );
-/// Used by [`Builds::get_build_by_uuid`].
+/// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBuildByUuidResponseTrigger {
+pub struct BuildTrigger {
     pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub build_caching_enabled: ::std::option::Option<bool>,
@@ -228,9 +223,7 @@ pub struct GetBuildByUuidResponseTrigger {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub repo_connection: ::std::option::Option<
-        GetBuildByUuidResponseTriggerRepoConnection,
-    >,
+    pub repo_connection: ::std::option::Option<BuildTriggerRepoConnection>,
     pub root_directory: ::std::option::Option<::std::string::String>,
     pub trigger_name: ::std::option::Option<::std::string::String>,
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
@@ -238,17 +231,17 @@ pub struct GetBuildByUuidResponseTrigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBuildByUuidResponseTrigger { branch_excludes : "branch_excludes", branch_includes
-    : "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
+    BuildTrigger { branch_excludes : "branch_excludes", branch_includes :
+    "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
     "build_command", created_on : "created_on", deleted_on : "deleted_on", deploy_command
     : "deploy_command", external_script_id : "external_script_id", modified_on :
     "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
     repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
     : "trigger_name", trigger_uuid : "trigger_uuid" }
 );
-/// Used by [`Builds::get_build_by_uuid`].
+/// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBuildByUuidResponseTriggerRepoConnection {
+pub struct BuildTriggerRepoConnection {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deleted_on: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -262,13 +255,13 @@ pub struct GetBuildByUuidResponseTriggerRepoConnection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBuildByUuidResponseTriggerRepoConnection { created_on : "created_on", deleted_on :
-    "deleted_on", modified_on : "modified_on", provider_account_id :
-    "provider_account_id", provider_account_name : "provider_account_name", provider_type
-    : "provider_type", repo_connection_uuid : "repo_connection_uuid", repo_id :
-    "repo_id", repo_name : "repo_name" }
+    BuildTriggerRepoConnection { created_on : "created_on", deleted_on : "deleted_on",
+    modified_on : "modified_on", provider_account_id : "provider_account_id",
+    provider_account_name : "provider_account_name", provider_type : "provider_type",
+    repo_connection_uuid : "repo_connection_uuid", repo_id : "repo_id", repo_name :
+    "repo_name" }
 );
-/// Used by [`Builds::cancel_build`].
+/// Used by [`BuildsApi::cancel_build`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelBuildResponse {
     pub build_outcome: ::std::option::Option<::std::string::String>,
@@ -281,9 +274,9 @@ crate::runtime::object!(
     CancelBuildResponse { build_outcome : "build_outcome", build_uuid : "build_uuid",
     stopped_on : "stopped_on" }
 );
-/// Used by [`Builds::get_build_logs`].
+/// Used by [`BuildsApi::get_build_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBuildLogsResponse {
+pub struct BuildLogs {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub lines: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
@@ -293,5 +286,5 @@ pub struct GetBuildLogsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBuildLogsResponse { cursor : "cursor", lines : "lines", truncated : "truncated" }
+    BuildLogs { cursor : "cursor", lines : "lines", truncated : "truncated" }
 );

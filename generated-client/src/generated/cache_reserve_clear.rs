@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::cache_reserve_clear`](crate::Client::cache_reserve_clear).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CacheReserveClear {
+pub struct CacheReserveClearApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Cache Reserve Clear* endpoints.
-    pub fn cache_reserve_clear(&self) -> CacheReserveClear {
-        CacheReserveClear {
+    pub fn cache_reserve_clear(&self) -> CacheReserveClearApi {
+        CacheReserveClearApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CacheReserveClear {
+impl CacheReserveClearApi {
     /// Start Cache Reserve Clear
     ///
     /// `POST /zones/{zone_id}/smart_shield/cache_reserve_clear`
@@ -25,7 +25,7 @@ impl CacheReserveClear {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartCacheReserveClearResponse>>,
+        crate::runtime::Json<::std::option::Option<CacheReserveClear>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl CacheReserveClear {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartCacheReserveClearResponse>>,
+        crate::runtime::Json<::std::option::Option<CacheReserveClear>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,9 +61,9 @@ impl CacheReserveClear {
         )
     }
 }
-/// Used by [`CacheReserveClear::start_cache_reserve_clear`], [`CacheReserveClear::get_cache_reserve_clear`].
+/// Used by [`CacheReserveClearApi::start_cache_reserve_clear`], [`CacheReserveClearApi::get_cache_reserve_clear`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartCacheReserveClearResponse {
+pub struct CacheReserveClear {
     pub end_ts: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -73,6 +73,6 @@ pub struct StartCacheReserveClearResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StartCacheReserveClearResponse { end_ts : "end_ts", id : "id", modified_on :
-    "modified_on", start_ts : "start_ts", state : "state" }
+    CacheReserveClear { end_ts : "end_ts", id : "id", modified_on : "modified_on",
+    start_ts : "start_ts", state : "state" }
 );

@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::calls_apps`](crate::Client::calls_apps).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CallsApps {
+pub struct CallsAppsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Calls Apps* endpoints.
-    pub fn calls_apps(&self) -> CallsApps {
-        CallsApps {
+    pub fn calls_apps(&self) -> CallsAppsApi {
+        CallsAppsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CallsApps {
+impl CallsAppsApi {
     /// Create a new app
     ///
     /// `POST /accounts/{account_id}/calls/apps`
     ///
     /// Creates a new Cloudflare calls app. An app is an unique enviroment where each Session can access all Tracks within the app.
-    pub fn create_a_new_app(
+    pub fn create_app(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateAppResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl CallsApps {
     pub fn list_apps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAppsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<App>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +67,7 @@ impl CallsApps {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAppsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,13 +85,11 @@ impl CallsApps {
     /// `GET /accounts/{account_id}/calls/apps/{app_id}`
     ///
     /// Fetches details for a single Calls app.
-    pub fn retrieve_app_details(
+    pub fn get_app_details(
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAppsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -115,9 +111,7 @@ impl CallsApps {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAppsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -131,9 +125,9 @@ impl CallsApps {
         )
     }
 }
-/// Used by [`CallsApps::create_a_new_app`].
+/// Used by [`CallsAppsApi::create_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewAppResponse {
+pub struct CreateAppResponse {
     pub created: ::std::option::Option<::std::string::String>,
     pub modified: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -143,12 +137,12 @@ pub struct CreateANewAppResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewAppResponse { created : "created", modified : "modified", name : "name",
-    secret : "secret", uid : "uid" }
+    CreateAppResponse { created : "created", modified : "modified", name : "name", secret
+    : "secret", uid : "uid" }
 );
-/// Used by [`CallsApps::list_apps`], [`CallsApps::edit_app_details`], [`CallsApps::retrieve_app_details`], [`CallsApps::delete_app`].
+/// Used by [`CallsAppsApi::list_apps`], [`CallsAppsApi::edit_app_details`], [`CallsAppsApi::get_app_details`], [`CallsAppsApi::delete_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAppsItem {
+pub struct App {
     pub created: ::std::option::Option<::std::string::String>,
     pub modified: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -157,6 +151,5 @@ pub struct ListAppsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAppsItem { created : "created", modified : "modified", name : "name", uid : "uid"
-    }
+    App { created : "created", modified : "modified", name : "name", uid : "uid" }
 );

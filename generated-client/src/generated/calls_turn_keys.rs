@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::calls_turn_keys`](crate::Client::calls_turn_keys).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CallsTurnKeys {
+pub struct CallsTurnKeysApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Calls TURN Keys* endpoints.
-    pub fn calls_turn_keys(&self) -> CallsTurnKeys {
-        CallsTurnKeys {
+    pub fn calls_turn_keys(&self) -> CallsTurnKeysApi {
+        CallsTurnKeysApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CallsTurnKeys {
+impl CallsTurnKeysApi {
     /// Create a new TURN key
     ///
     /// `POST /accounts/{account_id}/calls/turn_keys`
     ///
     /// Creates a new Cloudflare Calls TURN key.
-    pub fn create_a_new_turn_key(
+    pub fn create_turn_key(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewTurnKeyResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateTurnKeyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl CallsTurnKeys {
     pub fn list_turn_keys(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTurnKeysItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<TurnKey>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +67,7 @@ impl CallsTurnKeys {
         &self,
         account_id: &str,
         key_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTurnKeysItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TurnKey>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,13 +85,11 @@ impl CallsTurnKeys {
     /// `GET /accounts/{account_id}/calls/turn_keys/{key_id}`
     ///
     /// Fetches details for a single TURN key.
-    pub fn retrieve_turn_key_details(
+    pub fn get_turn_key_details(
         &self,
         account_id: &str,
         key_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTurnKeysItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TurnKey>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -115,9 +111,7 @@ impl CallsTurnKeys {
         &self,
         account_id: &str,
         key_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTurnKeysItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TurnKey>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -131,9 +125,9 @@ impl CallsTurnKeys {
         )
     }
 }
-/// Used by [`CallsTurnKeys::create_a_new_turn_key`].
+/// Used by [`CallsTurnKeysApi::create_turn_key`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewTurnKeyResponse {
+pub struct CreateTurnKeyResponse {
     pub created: ::std::option::Option<::std::string::String>,
     pub key: ::std::option::Option<::std::string::String>,
     pub modified: ::std::option::Option<::std::string::String>,
@@ -143,12 +137,12 @@ pub struct CreateANewTurnKeyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewTurnKeyResponse { created : "created", key : "key", modified : "modified",
-    name : "name", uid : "uid" }
+    CreateTurnKeyResponse { created : "created", key : "key", modified : "modified", name
+    : "name", uid : "uid" }
 );
-/// Used by [`CallsTurnKeys::list_turn_keys`], [`CallsTurnKeys::edit_turn_key_details`], [`CallsTurnKeys::retrieve_turn_key_details`], [`CallsTurnKeys::delete_turn_key`].
+/// Used by [`CallsTurnKeysApi::list_turn_keys`], [`CallsTurnKeysApi::edit_turn_key_details`], [`CallsTurnKeysApi::get_turn_key_details`], [`CallsTurnKeysApi::delete_turn_key`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTurnKeysItem {
+pub struct TurnKey {
     pub created: ::std::option::Option<::std::string::String>,
     pub modified: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -157,6 +151,5 @@ pub struct ListTurnKeysItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTurnKeysItem { created : "created", modified : "modified", name : "name", uid :
-    "uid" }
+    TurnKey { created : "created", modified : "modified", name : "name", uid : "uid" }
 );

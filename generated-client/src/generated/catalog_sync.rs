@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::catalog_sync`](crate::Client::catalog_sync).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CatalogSync {
+pub struct CatalogSyncApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Catalog Sync* endpoints.
-    pub fn catalog_sync(&self) -> CatalogSync {
-        CatalogSync {
+    pub fn catalog_sync(&self) -> CatalogSyncApi {
+        CatalogSyncApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CatalogSync {
+impl CatalogSyncApi {
     /// Create Catalog Sync
     ///
     /// `POST /accounts/{account_id}/magic/cloud/catalog-syncs`
@@ -25,7 +25,7 @@ impl CatalogSync {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCatalogSyncResponse>>,
+        crate::runtime::Json<::std::option::Option<CatalogSync>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl CatalogSync {
     pub fn list_catalog_syncs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateCatalogSyncResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CatalogSync>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,7 +66,7 @@ impl CatalogSync {
     pub fn list_prebuilt_policies(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListPrebuiltPoliciesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PrebuiltPolicy>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,7 +90,7 @@ impl CatalogSync {
         account_id: &str,
         sync_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCatalogSyncResponse>>,
+        crate::runtime::Json<::std::option::Option<CatalogSync>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,7 +114,7 @@ impl CatalogSync {
         account_id: &str,
         sync_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCatalogSyncResponse>>,
+        crate::runtime::Json<::std::option::Option<CatalogSync>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,7 +138,7 @@ impl CatalogSync {
         account_id: &str,
         sync_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCatalogSyncResponse>>,
+        crate::runtime::Json<::std::option::Option<CatalogSync>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -202,9 +202,9 @@ impl CatalogSync {
         )
     }
 }
-/// Used by [`CatalogSync::create_catalog_sync`], [`CatalogSync::list_catalog_syncs`], [`CatalogSync::update_catalog_sync`], [`CatalogSync::patch_catalog_sync`], [`CatalogSync::read_catalog_sync`].
+/// Used by [`CatalogSyncApi::create_catalog_sync`], [`CatalogSyncApi::list_catalog_syncs`], [`CatalogSyncApi::update_catalog_sync`], [`CatalogSyncApi::patch_catalog_sync`], [`CatalogSyncApi::read_catalog_sync`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCatalogSyncResponse {
+pub struct CatalogSync {
     pub description: ::std::option::Option<::std::string::String>,
     pub destination_id: ::std::option::Option<::std::string::String>,
     pub destination_type: ::std::option::Option<::std::string::String>,
@@ -223,16 +223,16 @@ pub struct CreateCatalogSyncResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCatalogSyncResponse { description : "description", destination_id :
-    "destination_id", destination_type : "destination_type", errors : "errors", id :
-    "id", includes_discoveries_until : "includes_discoveries_until",
-    last_attempted_update_at : "last_attempted_update_at", last_successful_update_at :
-    "last_successful_update_at", last_user_update_at : "last_user_update_at", name :
-    "name", policy : "policy", update_mode : "update_mode" }
+    CatalogSync { description : "description", destination_id : "destination_id",
+    destination_type : "destination_type", errors : "errors", id : "id",
+    includes_discoveries_until : "includes_discoveries_until", last_attempted_update_at :
+    "last_attempted_update_at", last_successful_update_at : "last_successful_update_at",
+    last_user_update_at : "last_user_update_at", name : "name", policy : "policy",
+    update_mode : "update_mode" }
 );
-/// Used by [`CatalogSync::list_prebuilt_policies`].
+/// Used by [`CatalogSyncApi::list_prebuilt_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListPrebuiltPoliciesItem {
+pub struct PrebuiltPolicy {
     pub applicable_destinations: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -243,11 +243,11 @@ pub struct ListPrebuiltPoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPrebuiltPoliciesItem { applicable_destinations : "applicable_destinations",
+    PrebuiltPolicy { applicable_destinations : "applicable_destinations",
     policy_description : "policy_description", policy_name : "policy_name", policy_string
     : "policy_string" }
 );
-/// Used by [`CatalogSync::delete_catalog_sync`].
+/// Used by [`CatalogSyncApi::delete_catalog_sync`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCatalogSyncResponse {
     pub id: ::std::option::Option<::std::string::String>,

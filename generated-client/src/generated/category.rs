@@ -4,27 +4,27 @@
 ///
 /// Get one with [`Client::category`](crate::Client::category).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Category {
+pub struct CategoryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Category* endpoints.
-    pub fn category(&self) -> Category {
-        Category {
+    pub fn category(&self) -> CategoryApi {
+        CategoryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Category {
+impl CategoryApi {
     /// Get all application categories
     ///
     /// `GET /accounts/{accountId}/resource-library/categories`
     ///
     /// Get all application categories.
-    pub fn get_all_application_categories(
+    pub fn get_application_categories(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetAllApplicationCategoriesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ApplicationCategory>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -46,7 +46,7 @@ impl Category {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAllApplicationCategoriesItem>>,
+        crate::runtime::Json<::std::option::Option<ApplicationCategory>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,12 +63,10 @@ impl Category {
     /// Lists categories across multiple datasets
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/categories`
-    pub fn lists_categories_across_multiple_datasets(
+    pub fn list_categories_across_multiple_datasets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListsCategoriesAcrossMultipleDatasetsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Category>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -83,12 +81,10 @@ impl Category {
     /// Lists categories
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/categories/catalog`
-    pub fn lists_categories(
+    pub fn list_categories(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListsCategoriesAcrossMultipleDatasetsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Category>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -105,14 +101,10 @@ impl Category {
     /// Creates a new category
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/categories/create`
-    pub fn creates_a_new_category(
+    pub fn create_category(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsCategoriesAcrossMultipleDatasetsItem>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Category>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -127,15 +119,11 @@ impl Category {
     /// Updates a category
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
-    pub fn updates_a_category(
+    pub fn update_category(
         &self,
         account_id: &str,
         category_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsCategoriesAcrossMultipleDatasetsItem>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Category>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -151,15 +139,11 @@ impl Category {
     /// Updates a category
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
-    pub fn updates_a_category_patch(
+    pub fn update_category_patch(
         &self,
         account_id: &str,
         category_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsCategoriesAcrossMultipleDatasetsItem>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Category>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -175,15 +159,11 @@ impl Category {
     /// Reads a category
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
-    pub fn reads_a_category(
+    pub fn read_category(
         &self,
         account_id: &str,
         category_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsCategoriesAcrossMultipleDatasetsItem>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Category>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -199,12 +179,12 @@ impl Category {
     /// Deletes a category
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
-    pub fn deletes_a_category(
+    pub fn delete_category(
         &self,
         account_id: &str,
         category_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletesACategoryResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteCategoryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -219,9 +199,9 @@ impl Category {
         )
     }
 }
-/// Used by [`Category::get_all_application_categories`], [`Category::show_application_category_by_id`].
+/// Used by [`CategoryApi::get_application_categories`], [`CategoryApi::show_application_category_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAllApplicationCategoriesItem {
+pub struct ApplicationCategory {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -230,12 +210,12 @@ pub struct GetAllApplicationCategoriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAllApplicationCategoriesItem { created_at : "created_at", description :
-    "description", id : "id", name : "name" }
+    ApplicationCategory { created_at : "created_at", description : "description", id :
+    "id", name : "name" }
 );
-/// Used by [`Category::lists_categories_across_multiple_datasets`], [`Category::lists_categories`], [`Category::creates_a_new_category`], [`Category::updates_a_category`], [`Category::updates_a_category_patch`], [`Category::reads_a_category`].
+/// Used by [`CategoryApi::list_categories_across_multiple_datasets`], [`CategoryApi::list_categories`], [`CategoryApi::create_category`], [`CategoryApi::update_category`], [`CategoryApi::update_category_patch`], [`CategoryApi::read_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsCategoriesAcrossMultipleDatasetsItem {
+pub struct Category {
     /// `killChain`
     pub kill_chain: ::std::option::Option<f64>,
     /// `mitreAttack`
@@ -247,14 +227,14 @@ pub struct ListsCategoriesAcrossMultipleDatasetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsCategoriesAcrossMultipleDatasetsItem { kill_chain : "killChain", mitre_attack :
-    "mitreAttack", name : "name", shortname : "shortname", uuid : "uuid" }
+    Category { kill_chain : "killChain", mitre_attack : "mitreAttack", name : "name",
+    shortname : "shortname", uuid : "uuid" }
 );
-/// Used by [`Category::deletes_a_category`].
+/// Used by [`CategoryApi::delete_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesACategoryResponse {
+pub struct DeleteCategoryResponse {
     pub uuid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletesACategoryResponse { uuid : "uuid" });
+crate::runtime::object!(DeleteCategoryResponse { uuid : "uuid" });

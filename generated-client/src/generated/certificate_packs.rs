@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::certificate_packs`](crate::Client::certificate_packs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CertificatePacks {
+pub struct CertificatePacksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Certificate Packs* endpoints.
-    pub fn certificate_packs(&self) -> CertificatePacks {
-        CertificatePacks {
+    pub fn certificate_packs(&self) -> CertificatePacksApi {
+        CertificatePacksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CertificatePacks {
+impl CertificatePacksApi {
     /// List Certificate Packs
     ///
     /// `GET /zones/{zone_id}/ssl/certificate_packs`
@@ -24,7 +24,7 @@ impl CertificatePacks {
     pub fn list_certificate_packs(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListCertificatePacksItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CertificatePack>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,7 +45,7 @@ impl CertificatePacks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCertificatePacksItem>>,
+        crate::runtime::Json<::std::option::Option<CertificatePack>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,7 +67,7 @@ impl CertificatePacks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetCertificatePackQuotasResponse>>,
+        crate::runtime::Json<::std::option::Option<CertificatePackQuotas>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -90,7 +90,7 @@ impl CertificatePacks {
         zone_id: &str,
         certificate_pack_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCertificatePacksItem>>,
+        crate::runtime::Json<::std::option::Option<CertificatePack>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -117,7 +117,7 @@ impl CertificatePacks {
         zone_id: &str,
         certificate_pack_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCertificatePacksItem>>,
+        crate::runtime::Json<::std::option::Option<CertificatePack>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -166,16 +166,14 @@ impl CertificatePacks {
         )
     }
 }
-/// Used by [`CertificatePacks::list_certificate_packs`], [`CertificatePacks::order_advanced_certificate_manager_certificate_pack`], [`CertificatePacks::restart_validation_or_update_advanced_certificate_manager_certificate_pack`], [`CertificatePacks::get_certificate_pack`].
+/// Used by [`CertificatePacksApi::list_certificate_packs`], [`CertificatePacksApi::order_advanced_certificate_manager_certificate_pack`], [`CertificatePacksApi::restart_validation_or_update_advanced_certificate_manager_certificate_pack`], [`CertificatePacksApi::get_certificate_pack`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificatePacksItem {
+pub struct CertificatePack {
     pub certificate_authority: ::std::option::Option<::std::string::String>,
-    pub certificates: ::std::option::Option<
-        ::std::vec::Vec<ListCertificatePacksItemCertificatesItem>,
-    >,
+    pub certificates: ::std::option::Option<::std::vec::Vec<CertificatePackCertificate>>,
     pub cloudflare_branding: ::std::option::Option<bool>,
     pub dcv_delegation_records: ::std::option::Option<
-        ::std::vec::Vec<ListCertificatePacksItemDcvDelegationRecordsItem>,
+        ::std::vec::Vec<CertificatePackDcvDelegationRecord>,
     >,
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -183,31 +181,31 @@ pub struct ListCertificatePacksItem {
     pub status: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub validation_errors: ::std::option::Option<
-        ::std::vec::Vec<ListCertificatePacksItemValidationErrorsItem>,
+        ::std::vec::Vec<CertificatePackValidationError>,
     >,
     pub validation_method: ::std::option::Option<::std::string::String>,
     pub validation_records: ::std::option::Option<
-        ::std::vec::Vec<ListCertificatePacksItemDcvDelegationRecordsItem>,
+        ::std::vec::Vec<CertificatePackDcvDelegationRecord>,
     >,
     pub validity_days: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCertificatePacksItem { certificate_authority : "certificate_authority",
-    certificates : "certificates", cloudflare_branding : "cloudflare_branding",
-    dcv_delegation_records : "dcv_delegation_records", hosts : "hosts", id : "id",
-    primary_certificate : "primary_certificate", status : "status", r#type : "type",
-    validation_errors : "validation_errors", validation_method : "validation_method",
-    validation_records : "validation_records", validity_days : "validity_days" }
+    CertificatePack { certificate_authority : "certificate_authority", certificates :
+    "certificates", cloudflare_branding : "cloudflare_branding", dcv_delegation_records :
+    "dcv_delegation_records", hosts : "hosts", id : "id", primary_certificate :
+    "primary_certificate", status : "status", r#type : "type", validation_errors :
+    "validation_errors", validation_method : "validation_method", validation_records :
+    "validation_records", validity_days : "validity_days" }
 );
-/// Used by [`CertificatePacks::list_certificate_packs`].
+/// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificatePacksItemCertificatesItem {
+pub struct CertificatePackCertificate {
     pub bundle_method: ::std::option::Option<::std::string::String>,
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub geo_restrictions: ::std::option::Option<
-        ListCertificatePacksItemCertificatesItemGeoRestrictions,
+        CertificatePackCertificateGeoRestrictions,
     >,
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -222,25 +220,22 @@ pub struct ListCertificatePacksItemCertificatesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCertificatePacksItemCertificatesItem { bundle_method : "bundle_method",
-    expires_on : "expires_on", geo_restrictions : "geo_restrictions", hosts : "hosts", id
-    : "id", issuer : "issuer", modified_on : "modified_on", priority : "priority",
-    signature : "signature", status : "status", uploaded_on : "uploaded_on", zone_id :
-    "zone_id" }
+    CertificatePackCertificate { bundle_method : "bundle_method", expires_on :
+    "expires_on", geo_restrictions : "geo_restrictions", hosts : "hosts", id : "id",
+    issuer : "issuer", modified_on : "modified_on", priority : "priority", signature :
+    "signature", status : "status", uploaded_on : "uploaded_on", zone_id : "zone_id" }
 );
-/// Used by [`CertificatePacks::list_certificate_packs`].
+/// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificatePacksItemCertificatesItemGeoRestrictions {
+pub struct CertificatePackCertificateGeoRestrictions {
     pub label: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListCertificatePacksItemCertificatesItemGeoRestrictions { label : "label" }
-);
-/// Used by [`CertificatePacks::list_certificate_packs`].
+crate::runtime::object!(CertificatePackCertificateGeoRestrictions { label : "label" });
+/// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificatePacksItemDcvDelegationRecordsItem {
+pub struct CertificatePackDcvDelegationRecord {
     pub cname: ::std::option::Option<::std::string::String>,
     pub cname_target: ::std::option::Option<::std::string::String>,
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -253,40 +248,38 @@ pub struct ListCertificatePacksItemDcvDelegationRecordsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCertificatePacksItemDcvDelegationRecordsItem { cname : "cname", cname_target :
-    "cname_target", emails : "emails", http_body : "http_body", http_url : "http_url",
-    status : "status", txt_name : "txt_name", txt_value : "txt_value" }
+    CertificatePackDcvDelegationRecord { cname : "cname", cname_target : "cname_target",
+    emails : "emails", http_body : "http_body", http_url : "http_url", status : "status",
+    txt_name : "txt_name", txt_value : "txt_value" }
 );
-/// Used by [`CertificatePacks::list_certificate_packs`].
+/// Used by [`CertificatePacksApi::list_certificate_packs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificatePacksItemValidationErrorsItem {
+pub struct CertificatePackValidationError {
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListCertificatePacksItemValidationErrorsItem { message : "message" }
-);
-/// Used by [`CertificatePacks::get_certificate_pack_quotas`].
+crate::runtime::object!(CertificatePackValidationError { message : "message" });
+/// Used by [`CertificatePacksApi::get_certificate_pack_quotas`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificatePackQuotasResponse {
-    pub advanced: ::std::option::Option<GetCertificatePackQuotasResponseAdvanced>,
+pub struct CertificatePackQuotas {
+    pub advanced: ::std::option::Option<CertificatePackQuotasAdvanced>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetCertificatePackQuotasResponse { advanced : "advanced" });
-/// Used by [`CertificatePacks::get_certificate_pack_quotas`].
+crate::runtime::object!(CertificatePackQuotas { advanced : "advanced" });
+/// Used by [`CertificatePacksApi::get_certificate_pack_quotas`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificatePackQuotasResponseAdvanced {
+pub struct CertificatePackQuotasAdvanced {
     pub allocated: ::std::option::Option<i64>,
     pub used: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificatePackQuotasResponseAdvanced { allocated : "allocated", used : "used" }
+    CertificatePackQuotasAdvanced { allocated : "allocated", used : "used" }
 );
-/// Used by [`CertificatePacks::delete_advanced_certificate_manager_certificate_pack`].
+/// Used by [`CertificatePacksApi::delete_advanced_certificate_manager_certificate_pack`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAdvancedCertificateManagerCertificatePackResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::cloud_integrations`](crate::Client::cloud_integrations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CloudIntegrations {
+pub struct CloudIntegrationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Cloud Integrations* endpoints.
-    pub fn cloud_integrations(&self) -> CloudIntegrations {
-        CloudIntegrations {
+    pub fn cloud_integrations(&self) -> CloudIntegrationsApi {
+        CloudIntegrationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CloudIntegrations {
+impl CloudIntegrationsApi {
     /// Create Cloud Integration
     ///
     /// `POST /accounts/{account_id}/magic/cloud/providers`
@@ -25,7 +25,7 @@ impl CloudIntegrations {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCloudIntegrationResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl CloudIntegrations {
         account_id: &str,
         provider_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCloudIntegrationResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +116,7 @@ impl CloudIntegrations {
         account_id: &str,
         provider_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCloudIntegrationResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -140,7 +140,7 @@ impl CloudIntegrations {
         account_id: &str,
         provider_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCloudIntegrationResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -235,9 +235,9 @@ impl CloudIntegrations {
         )
     }
 }
-/// Used by [`CloudIntegrations::create_cloud_integration`], [`CloudIntegrations::update_cloud_integration`], [`CloudIntegrations::patch_cloud_integration`], [`CloudIntegrations::read_cloud_integration`].
+/// Used by [`CloudIntegrationsApi::create_cloud_integration`], [`CloudIntegrationsApi::update_cloud_integration`], [`CloudIntegrationsApi::patch_cloud_integration`], [`CloudIntegrationsApi::read_cloud_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCloudIntegrationResponse {
+pub struct CloudIntegration {
     pub aws_arn: ::std::option::Option<::std::string::String>,
     pub azure_subscription_id: ::std::option::Option<::std::string::String>,
     pub azure_tenant_id: ::std::option::Option<::std::string::String>,
@@ -251,12 +251,12 @@ pub struct CreateCloudIntegrationResponse {
     pub lifecycle_state: ::std::option::Option<::std::string::String>,
     pub state: ::std::option::Option<::std::string::String>,
     pub state_v2: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<CreateCloudIntegrationResponseStatus>,
+    pub status: ::std::option::Option<CloudIntegrationStatus>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCloudIntegrationResponse { aws_arn : "aws_arn", azure_subscription_id :
+    CloudIntegration { aws_arn : "aws_arn", azure_subscription_id :
     "azure_subscription_id", azure_tenant_id : "azure_tenant_id", cloud_type :
     "cloud_type", description : "description", friendly_name : "friendly_name",
     gcp_project_id : "gcp_project_id", gcp_service_account_email :
@@ -264,23 +264,21 @@ crate::runtime::object!(
     lifecycle_state : "lifecycle_state", state : "state", state_v2 : "state_v2", status :
     "status" }
 );
-/// Used by [`CloudIntegrations::create_cloud_integration`].
+/// Used by [`CloudIntegrationsApi::create_cloud_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCloudIntegrationResponseStatus {
+pub struct CloudIntegrationStatus {
     pub credentials_good_since: ::std::option::Option<::std::string::String>,
     pub credentials_missing_since: ::std::option::Option<::std::string::String>,
     pub credentials_rejected_since: ::std::option::Option<::std::string::String>,
     pub discovery_message: ::std::option::Option<::std::string::String>,
     pub discovery_message_v2: ::std::option::Option<::std::string::String>,
     pub discovery_progress: ::std::option::Option<
-        CreateCloudIntegrationResponseStatusDiscoveryProgress,
+        CloudIntegrationStatusDiscoveryProgress,
     >,
     pub discovery_progress_v2: ::std::option::Option<
-        CreateCloudIntegrationResponseStatusDiscoveryProgress,
+        CloudIntegrationStatusDiscoveryProgress,
     >,
-    pub in_use_by: ::std::option::Option<
-        ::std::vec::Vec<CreateCloudIntegrationResponseStatusInUseByItem>,
-    >,
+    pub in_use_by: ::std::option::Option<::std::vec::Vec<CloudIntegrationStatusInUseBy>>,
     pub last_discovery_completed_at: ::std::option::Option<::std::string::String>,
     pub last_discovery_completed_at_v2: ::std::option::Option<::std::string::String>,
     pub last_discovery_started_at: ::std::option::Option<::std::string::String>,
@@ -293,22 +291,21 @@ pub struct CreateCloudIntegrationResponseStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCloudIntegrationResponseStatus { credentials_good_since :
-    "credentials_good_since", credentials_missing_since : "credentials_missing_since",
-    credentials_rejected_since : "credentials_rejected_since", discovery_message :
-    "discovery_message", discovery_message_v2 : "discovery_message_v2",
-    discovery_progress : "discovery_progress", discovery_progress_v2 :
-    "discovery_progress_v2", in_use_by : "in_use_by", last_discovery_completed_at :
-    "last_discovery_completed_at", last_discovery_completed_at_v2 :
-    "last_discovery_completed_at_v2", last_discovery_started_at :
-    "last_discovery_started_at", last_discovery_started_at_v2 :
-    "last_discovery_started_at_v2", last_discovery_status : "last_discovery_status",
+    CloudIntegrationStatus { credentials_good_since : "credentials_good_since",
+    credentials_missing_since : "credentials_missing_since", credentials_rejected_since :
+    "credentials_rejected_since", discovery_message : "discovery_message",
+    discovery_message_v2 : "discovery_message_v2", discovery_progress :
+    "discovery_progress", discovery_progress_v2 : "discovery_progress_v2", in_use_by :
+    "in_use_by", last_discovery_completed_at : "last_discovery_completed_at",
+    last_discovery_completed_at_v2 : "last_discovery_completed_at_v2",
+    last_discovery_started_at : "last_discovery_started_at", last_discovery_started_at_v2
+    : "last_discovery_started_at_v2", last_discovery_status : "last_discovery_status",
     last_discovery_status_v2 : "last_discovery_status_v2", last_updated : "last_updated",
     regions : "regions" }
 );
-/// Used by [`CloudIntegrations::create_cloud_integration`], [`CloudIntegrations::list_cloud_integrations`].
+/// Used by [`CloudIntegrationsApi::create_cloud_integration`], [`CloudIntegrationsApi::list_cloud_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCloudIntegrationResponseStatusDiscoveryProgress {
+pub struct CloudIntegrationStatusDiscoveryProgress {
     pub done: ::std::option::Option<i64>,
     pub total: ::std::option::Option<i64>,
     pub unit: ::std::option::Option<::std::string::String>,
@@ -316,12 +313,12 @@ pub struct CreateCloudIntegrationResponseStatusDiscoveryProgress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCloudIntegrationResponseStatusDiscoveryProgress { done : "done", total :
-    "total", unit : "unit" }
+    CloudIntegrationStatusDiscoveryProgress { done : "done", total : "total", unit :
+    "unit" }
 );
-/// Used by [`CloudIntegrations::create_cloud_integration`].
+/// Used by [`CloudIntegrationsApi::create_cloud_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCloudIntegrationResponseStatusInUseByItem {
+pub struct CloudIntegrationStatusInUseBy {
     pub client_type: ::std::option::Option<::serde_json::Value>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::serde_json::Value>,
@@ -329,10 +326,10 @@ pub struct CreateCloudIntegrationResponseStatusInUseByItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCloudIntegrationResponseStatusInUseByItem { client_type : "client_type", id :
-    "id", name : "name" }
+    CloudIntegrationStatusInUseBy { client_type : "client_type", id : "id", name : "name"
+    }
 );
-/// Used by [`CloudIntegrations::list_cloud_integrations`].
+/// Used by [`CloudIntegrationsApi::list_cloud_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCloudIntegrationsItem {
     pub aws_arn: ::std::option::Option<::std::string::String>,
@@ -361,7 +358,7 @@ crate::runtime::object!(
     lifecycle_state : "lifecycle_state", state : "state", state_v2 : "state_v2", status :
     "status" }
 );
-/// Used by [`CloudIntegrations::list_cloud_integrations`].
+/// Used by [`CloudIntegrationsApi::list_cloud_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCloudIntegrationsItemStatus {
     pub credentials_good_since: ::std::option::Option<::std::string::String>,
@@ -370,10 +367,10 @@ pub struct ListCloudIntegrationsItemStatus {
     pub discovery_message: ::std::option::Option<::std::string::String>,
     pub discovery_message_v2: ::std::option::Option<::std::string::String>,
     pub discovery_progress: ::std::option::Option<
-        CreateCloudIntegrationResponseStatusDiscoveryProgress,
+        CloudIntegrationStatusDiscoveryProgress,
     >,
     pub discovery_progress_v2: ::std::option::Option<
-        CreateCloudIntegrationResponseStatusDiscoveryProgress,
+        CloudIntegrationStatusDiscoveryProgress,
     >,
     pub in_use_by: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub last_discovery_completed_at: ::std::option::Option<::std::string::String>,
@@ -400,14 +397,14 @@ crate::runtime::object!(
     last_discovery_status_v2 : "last_discovery_status_v2", last_updated : "last_updated",
     regions : "regions" }
 );
-/// Used by [`CloudIntegrations::run_discovery_for_all_integrations`], [`CloudIntegrations::run_discovery`].
+/// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`], [`CloudIntegrationsApi::run_discovery`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunDiscoveryForAllIntegrationsResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<RunDiscoveryForAllIntegrationsResponseErrorsItem>,
+        ::std::vec::Vec<RunDiscoveryForAllIntegrationsResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<RunDiscoveryForAllIntegrationsResponseErrorsItem>,
+        ::std::vec::Vec<RunDiscoveryForAllIntegrationsResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -417,28 +414,24 @@ crate::runtime::object!(
     RunDiscoveryForAllIntegrationsResponse { errors : "errors", messages : "messages",
     success : "success" }
 );
-/// Used by [`CloudIntegrations::run_discovery_for_all_integrations`].
+/// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunDiscoveryForAllIntegrationsResponseErrorsItem {
+pub struct RunDiscoveryForAllIntegrationsResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<
-        RunDiscoveryForAllIntegrationsResponseErrorsItemMeta,
-    >,
-    pub source: ::std::option::Option<
-        RunDiscoveryForAllIntegrationsResponseErrorsItemSource,
-    >,
+    pub meta: ::std::option::Option<RunDiscoveryForAllIntegrationsResponseErrorMeta>,
+    pub source: ::std::option::Option<RunDiscoveryForAllIntegrationsResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseErrorsItem { code : "code", documentation_url :
+    RunDiscoveryForAllIntegrationsResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", meta : "meta", source : "source" }
 );
-/// Used by [`CloudIntegrations::run_discovery_for_all_integrations`].
+/// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunDiscoveryForAllIntegrationsResponseErrorsItemMeta {
+pub struct RunDiscoveryForAllIntegrationsResponseErrorMeta {
     pub l10n_key: ::std::option::Option<::serde_json::Value>,
     pub loggable_error: ::std::option::Option<::serde_json::Value>,
     pub template_data: ::std::option::Option<::serde_json::Value>,
@@ -447,13 +440,13 @@ pub struct RunDiscoveryForAllIntegrationsResponseErrorsItemMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseErrorsItemMeta { l10n_key : "l10n_key",
+    RunDiscoveryForAllIntegrationsResponseErrorMeta { l10n_key : "l10n_key",
     loggable_error : "loggable_error", template_data : "template_data", trace_id :
     "trace_id" }
 );
-/// Used by [`CloudIntegrations::run_discovery_for_all_integrations`].
+/// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunDiscoveryForAllIntegrationsResponseErrorsItemSource {
+pub struct RunDiscoveryForAllIntegrationsResponseErrorSource {
     pub parameter: ::std::option::Option<::serde_json::Value>,
     pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
     pub pointer: ::std::option::Option<::serde_json::Value>,
@@ -461,10 +454,10 @@ pub struct RunDiscoveryForAllIntegrationsResponseErrorsItemSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseErrorsItemSource { parameter : "parameter",
+    RunDiscoveryForAllIntegrationsResponseErrorSource { parameter : "parameter",
     parameter_value_index : "parameter_value_index", pointer : "pointer" }
 );
-/// Used by [`CloudIntegrations::delete_cloud_integration`].
+/// Used by [`CloudIntegrationsApi::delete_cloud_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCloudIntegrationResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::cloudflare_images`](crate::Client::cloudflare_images).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CloudflareImages {
+pub struct CloudflareImagesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Cloudflare Images* endpoints.
-    pub fn cloudflare_images(&self) -> CloudflareImages {
-        CloudflareImages {
+    pub fn cloudflare_images(&self) -> CloudflareImagesApi {
+        CloudflareImagesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CloudflareImages {
+impl CloudflareImagesApi {
     /// Upload an image
     ///
     /// `POST /accounts/{account_id}/images/v1`
     ///
     /// Upload an image with up to 10 Megabytes using a single HTTP POST (multipart/form-data) request.
     /// An image can be uploaded by sending an image file or passing an accessible to an API url.
-    pub fn upload_an_image(
+    pub fn upload_image(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadAnImageResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Image>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -70,7 +68,7 @@ impl CloudflareImages {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ImagesUsageStatisticsResponse>>,
+        crate::runtime::Json<::std::option::Option<ImagesUsageStatistics>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,9 +90,7 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadAnImageResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Image>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -116,9 +112,7 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadAnImageResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Image>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -267,9 +261,9 @@ impl CloudflareImages {
         )
     }
 }
-/// Used by [`CloudflareImages::upload_an_image`], [`CloudflareImages::list_images`], [`CloudflareImages::update_image`], [`CloudflareImages::image_details`].
+/// Used by [`CloudflareImagesApi::upload_image`], [`CloudflareImagesApi::list_images`], [`CloudflareImagesApi::update_image`], [`CloudflareImagesApi::image_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadAnImageResponse {
+pub struct Image {
     pub creator: ::std::option::Option<::std::string::String>,
     pub filename: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -277,41 +271,41 @@ pub struct UploadAnImageResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `requireSignedURLs`
-    pub require_signed_ur_ls: ::std::option::Option<bool>,
+    pub require_signed_urls: ::std::option::Option<bool>,
     pub uploaded: ::std::option::Option<::std::string::String>,
     pub variants: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadAnImageResponse { creator : "creator", filename : "filename", id : "id", meta :
-    "meta", require_signed_ur_ls : "requireSignedURLs", uploaded : "uploaded", variants :
+    Image { creator : "creator", filename : "filename", id : "id", meta : "meta",
+    require_signed_urls : "requireSignedURLs", uploaded : "uploaded", variants :
     "variants" }
 );
-/// Used by [`CloudflareImages::list_images`], [`CloudflareImages::list_images_v2`].
+/// Used by [`CloudflareImagesApi::list_images`], [`CloudflareImagesApi::list_images_v2`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListImagesResponse {
-    pub images: ::std::option::Option<::std::vec::Vec<UploadAnImageResponse>>,
+    pub images: ::std::option::Option<::std::vec::Vec<Image>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListImagesResponse { images : "images" });
-/// Used by [`CloudflareImages::images_usage_statistics`].
+/// Used by [`CloudflareImagesApi::images_usage_statistics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImagesUsageStatisticsResponse {
-    pub count: ::std::option::Option<ImagesUsageStatisticsResponseCount>,
+pub struct ImagesUsageStatistics {
+    pub count: ::std::option::Option<ImagesUsageStatisticsCount>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ImagesUsageStatisticsResponse { count : "count" });
-/// Used by [`CloudflareImages::images_usage_statistics`].
+crate::runtime::object!(ImagesUsageStatistics { count : "count" });
+/// Used by [`CloudflareImagesApi::images_usage_statistics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImagesUsageStatisticsResponseCount {
+pub struct ImagesUsageStatisticsCount {
     pub allowed: ::std::option::Option<f64>,
     pub current: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ImagesUsageStatisticsResponseCount { allowed : "allowed", current : "current" }
+    ImagesUsageStatisticsCount { allowed : "allowed", current : "current" }
 );

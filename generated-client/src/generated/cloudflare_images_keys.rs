@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::cloudflare_images_keys`](crate::Client::cloudflare_images_keys).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CloudflareImagesKeys {
+pub struct CloudflareImagesKeysApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Cloudflare Images Keys* endpoints.
-    pub fn cloudflare_images_keys(&self) -> CloudflareImagesKeys {
-        CloudflareImagesKeys {
+    pub fn cloudflare_images_keys(&self) -> CloudflareImagesKeysApi {
+        CloudflareImagesKeysApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CloudflareImagesKeys {
+impl CloudflareImagesKeysApi {
     /// List Signing Keys
     ///
     /// `GET /accounts/{account_id}/images/v1/keys`
@@ -43,7 +43,7 @@ impl CloudflareImagesKeys {
     /// `PUT /accounts/{account_id}/images/v1/keys/{signing_key_name}`
     ///
     /// Create a new signing key with specified name. Returns all keys available.
-    pub fn create_a_new_signing_key(
+    pub fn create_signing_key(
         &self,
         account_id: &str,
         signing_key_name: &str,
@@ -88,22 +88,20 @@ impl CloudflareImagesKeys {
         )
     }
 }
-/// Used by [`CloudflareImagesKeys::list_signing_keys`], [`CloudflareImagesKeys::create_a_new_signing_key`], [`CloudflareImagesKeys::delete_signing_key`].
+/// Used by [`CloudflareImagesKeysApi::list_signing_keys`], [`CloudflareImagesKeysApi::create_signing_key`], [`CloudflareImagesKeysApi::delete_signing_key`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSigningKeysResponse {
-    pub keys: ::std::option::Option<::std::vec::Vec<ListSigningKeysResponseKeysItem>>,
+    pub keys: ::std::option::Option<::std::vec::Vec<ListSigningKeysResponseKey>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListSigningKeysResponse { keys : "keys" });
-/// Used by [`CloudflareImagesKeys::list_signing_keys`].
+/// Used by [`CloudflareImagesKeysApi::list_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSigningKeysResponseKeysItem {
+pub struct ListSigningKeysResponseKey {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListSigningKeysResponseKeysItem { name : "name", value : "value" }
-);
+crate::runtime::object!(ListSigningKeysResponseKey { name : "name", value : "value" });

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::cloudflare_images_variants`](crate::Client::cloudflare_images_variants).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CloudflareImagesVariants {
+pub struct CloudflareImagesVariantsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Cloudflare Images Variants* endpoints.
-    pub fn cloudflare_images_variants(&self) -> CloudflareImagesVariants {
-        CloudflareImagesVariants {
+    pub fn cloudflare_images_variants(&self) -> CloudflareImagesVariantsApi {
+        CloudflareImagesVariantsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CloudflareImagesVariants {
+impl CloudflareImagesVariantsApi {
     /// Create a variant
     ///
     /// `POST /accounts/{account_id}/images/v1/variants`
     ///
     /// Specify variants that allow you to resize images for different use cases.
-    pub fn create_a_variant(
+    pub fn create_variant(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAVariantResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Variant>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,9 +44,7 @@ impl CloudflareImagesVariants {
     pub fn list_variants(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListVariantsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Variants>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,13 +61,11 @@ impl CloudflareImagesVariants {
     /// `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`
     ///
     /// Updating a variant purges the cache for all images associated with the variant.
-    pub fn update_a_variant(
+    pub fn update_variant(
         &self,
         account_id: &str,
         variant_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAVariantResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Variant>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -93,9 +87,7 @@ impl CloudflareImagesVariants {
         &self,
         account_id: &str,
         variant_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAVariantResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Variant>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,7 +105,7 @@ impl CloudflareImagesVariants {
     /// `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`
     ///
     /// Deleting a variant purges the cache for all images associated with the variant.
-    pub fn delete_a_variant(
+    pub fn delete_variant(
         &self,
         account_id: &str,
         variant_id: &str,
@@ -137,31 +129,31 @@ impl CloudflareImagesVariants {
         )
     }
 }
-/// Used by [`CloudflareImagesVariants::create_a_variant`], [`CloudflareImagesVariants::update_a_variant`], [`CloudflareImagesVariants::variant_details`].
+/// Used by [`CloudflareImagesVariantsApi::create_variant`], [`CloudflareImagesVariantsApi::update_variant`], [`CloudflareImagesVariantsApi::variant_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAVariantResponse {
-    pub variant: ::std::option::Option<CreateAVariantResponseVariant>,
+pub struct Variant {
+    pub variant: ::std::option::Option<VariantVariant>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateAVariantResponse { variant : "variant" });
-/// Used by [`CloudflareImagesVariants::create_a_variant`], [`CloudflareImagesVariants::list_variants`].
+crate::runtime::object!(Variant { variant : "variant" });
+/// Used by [`CloudflareImagesVariantsApi::create_variant`], [`CloudflareImagesVariantsApi::list_variants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAVariantResponseVariant {
+pub struct VariantVariant {
     pub id: ::std::option::Option<::std::string::String>,
     /// `neverRequireSignedURLs`
-    pub never_require_signed_ur_ls: ::std::option::Option<bool>,
-    pub options: ::std::option::Option<CreateAVariantResponseVariantOptions>,
+    pub never_require_signed_urls: ::std::option::Option<bool>,
+    pub options: ::std::option::Option<VariantVariantOptions>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAVariantResponseVariant { id : "id", never_require_signed_ur_ls :
-    "neverRequireSignedURLs", options : "options" }
+    VariantVariant { id : "id", never_require_signed_urls : "neverRequireSignedURLs",
+    options : "options" }
 );
-/// Used by [`CloudflareImagesVariants::create_a_variant`].
+/// Used by [`CloudflareImagesVariantsApi::create_variant`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAVariantResponseVariantOptions {
+pub struct VariantVariantOptions {
     pub fit: ::std::option::Option<::serde_json::Value>,
     pub height: ::std::option::Option<::serde_json::Value>,
     pub metadata: ::std::option::Option<::serde_json::Value>,
@@ -170,22 +162,22 @@ pub struct CreateAVariantResponseVariantOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAVariantResponseVariantOptions { fit : "fit", height : "height", metadata :
-    "metadata", width : "width" }
+    VariantVariantOptions { fit : "fit", height : "height", metadata : "metadata", width
+    : "width" }
 );
-/// Used by [`CloudflareImagesVariants::list_variants`].
+/// Used by [`CloudflareImagesVariantsApi::list_variants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVariantsResponse {
-    pub variants: ::std::option::Option<ListVariantsResponseVariants>,
+pub struct Variants {
+    pub variants: ::std::option::Option<VariantsVariants>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListVariantsResponse { variants : "variants" });
-/// Used by [`CloudflareImagesVariants::list_variants`].
+crate::runtime::object!(Variants { variants : "variants" });
+/// Used by [`CloudflareImagesVariantsApi::list_variants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVariantsResponseVariants {
-    pub hero: ::std::option::Option<CreateAVariantResponseVariant>,
+pub struct VariantsVariants {
+    pub hero: ::std::option::Option<VariantVariant>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListVariantsResponseVariants { hero : "hero" });
+crate::runtime::object!(VariantsVariants { hero : "hero" });

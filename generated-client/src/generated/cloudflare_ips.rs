@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::cloudflare_ips`](crate::Client::cloudflare_ips).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CloudflareIps {
+pub struct CloudflareIpsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Cloudflare IPs* endpoints.
-    pub fn cloudflare_ips(&self) -> CloudflareIps {
-        CloudflareIps {
+    pub fn cloudflare_ips(&self) -> CloudflareIpsApi {
+        CloudflareIpsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CloudflareIps {
+impl CloudflareIpsApi {
     /// Cloudflare/JD Cloud IP Details
     ///
     /// `GET /ips`

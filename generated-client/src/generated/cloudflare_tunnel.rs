@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::cloudflare_tunnel`](crate::Client::cloudflare_tunnel).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CloudflareTunnel {
+pub struct CloudflareTunnelApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Cloudflare Tunnel* endpoints.
-    pub fn cloudflare_tunnel(&self) -> CloudflareTunnel {
-        CloudflareTunnel {
+    pub fn cloudflare_tunnel(&self) -> CloudflareTunnelApi {
+        CloudflareTunnelApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CloudflareTunnel {
+impl CloudflareTunnelApi {
     /// Create a Cloudflare Tunnel
     ///
     /// `POST /accounts/{account_id}/cfd_tunnel`
     ///
     /// Creates a new Cloudflare Tunnel in an account.
-    pub fn create_a_cloudflare_tunnel(
+    pub fn create_cloudflare_tunnel(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateACloudflareTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl CloudflareTunnel {
     pub fn list_cloudflare_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateACloudflareTunnelResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CloudflareTunnel>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,12 +63,12 @@ impl CloudflareTunnel {
     /// `PATCH /accounts/{account_id}/cfd_tunnel/{tunnel_id}`
     ///
     /// Updates an existing Cloudflare Tunnel.
-    pub fn update_a_cloudflare_tunnel(
+    pub fn update_cloudflare_tunnel(
         &self,
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateACloudflareTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl CloudflareTunnel {
     /// `GET /accounts/{account_id}/cfd_tunnel/{tunnel_id}`
     ///
     /// Fetches a single Cloudflare Tunnel.
-    pub fn get_a_cloudflare_tunnel(
+    pub fn get_cloudflare_tunnel(
         &self,
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateACloudflareTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl CloudflareTunnel {
     /// `DELETE /accounts/{account_id}/cfd_tunnel/{tunnel_id}`
     ///
     /// Deletes a Cloudflare Tunnel from an account.
-    pub fn delete_a_cloudflare_tunnel(
+    pub fn delete_cloudflare_tunnel(
         &self,
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateACloudflareTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -216,7 +216,7 @@ impl CloudflareTunnel {
     /// `POST /accounts/{account_id}/cfd_tunnel/{tunnel_id}/management`
     ///
     /// Gets a management token used to access the management resources (i.e. Streaming Logs) of a tunnel.
-    pub fn get_a_cloudflare_tunnel_management_token(
+    pub fn get_cloudflare_tunnel_management_token(
         &self,
         account_id: &str,
         tunnel_id: &str,
@@ -241,7 +241,7 @@ impl CloudflareTunnel {
     /// `GET /accounts/{account_id}/cfd_tunnel/{tunnel_id}/token`
     ///
     /// Gets the token used to associate cloudflared with a specific tunnel.
-    pub fn get_a_cloudflare_tunnel_token(
+    pub fn get_cloudflare_tunnel_token(
         &self,
         account_id: &str,
         tunnel_id: &str,
@@ -266,7 +266,7 @@ impl CloudflareTunnel {
     /// `GET /accounts/{account_id}/tunnels`
     ///
     /// Lists and filters all types of Tunnels in an account.
-    pub fn list_all_tunnels(
+    pub fn list_tunnels(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
@@ -286,11 +286,11 @@ impl CloudflareTunnel {
     /// `POST /accounts/{account_id}/warp_connector`
     ///
     /// Creates a new Warp Connector Tunnel in an account.
-    pub fn create_a_warp_connector_tunnel(
+    pub fn create_warp_connector_tunnel(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWarpConnectorTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -311,9 +311,7 @@ impl CloudflareTunnel {
     pub fn list_warp_connector_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateAWarpConnectorTunnelResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<WarpConnectorTunnel>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -330,12 +328,12 @@ impl CloudflareTunnel {
     /// `PATCH /accounts/{account_id}/warp_connector/{tunnel_id}`
     ///
     /// Updates an existing Warp Connector Tunnel.
-    pub fn update_a_warp_connector_tunnel(
+    pub fn update_warp_connector_tunnel(
         &self,
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWarpConnectorTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -354,12 +352,12 @@ impl CloudflareTunnel {
     /// `GET /accounts/{account_id}/warp_connector/{tunnel_id}`
     ///
     /// Fetches a single Warp Connector Tunnel.
-    pub fn get_a_warp_connector_tunnel(
+    pub fn get_warp_connector_tunnel(
         &self,
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWarpConnectorTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -378,12 +376,12 @@ impl CloudflareTunnel {
     /// `DELETE /accounts/{account_id}/warp_connector/{tunnel_id}`
     ///
     /// Deletes a Warp Connector Tunnel from an account.
-    pub fn delete_a_warp_connector_tunnel(
+    pub fn delete_warp_connector_tunnel(
         &self,
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWarpConnectorTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -402,7 +400,7 @@ impl CloudflareTunnel {
     /// `GET /accounts/{account_id}/warp_connector/{tunnel_id}/token`
     ///
     /// Gets the token used to associate warp device with a specific Warp Connector tunnel.
-    pub fn get_a_warp_connector_tunnel_token(
+    pub fn get_warp_connector_tunnel_token(
         &self,
         account_id: &str,
         tunnel_id: &str,
@@ -423,9 +421,9 @@ impl CloudflareTunnel {
         )
     }
 }
-/// Used by [`CloudflareTunnel::create_a_cloudflare_tunnel`], [`CloudflareTunnel::list_cloudflare_tunnels`], [`CloudflareTunnel::update_a_cloudflare_tunnel`], [`CloudflareTunnel::get_a_cloudflare_tunnel`], [`CloudflareTunnel::delete_a_cloudflare_tunnel`].
+/// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`], [`CloudflareTunnelApi::list_cloudflare_tunnels`], [`CloudflareTunnelApi::update_cloudflare_tunnel`], [`CloudflareTunnelApi::get_cloudflare_tunnel`], [`CloudflareTunnelApi::delete_cloudflare_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateACloudflareTunnelResponse {
+pub struct CloudflareTunnel {
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub config_src: ::std::option::Option<::std::string::String>,
     pub connections: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -445,13 +443,13 @@ pub struct CreateACloudflareTunnelResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateACloudflareTunnelResponse { account_tag : "account_tag", config_src :
-    "config_src", connections : "connections", conns_active_at : "conns_active_at",
-    conns_inactive_at : "conns_inactive_at", created_at : "created_at", deleted_at :
-    "deleted_at", id : "id", metadata : "metadata", name : "name", remote_config :
-    "remote_config", status : "status", tun_type : "tun_type" }
+    CloudflareTunnel { account_tag : "account_tag", config_src : "config_src",
+    connections : "connections", conns_active_at : "conns_active_at", conns_inactive_at :
+    "conns_inactive_at", created_at : "created_at", deleted_at : "deleted_at", id : "id",
+    metadata : "metadata", name : "name", remote_config : "remote_config", status :
+    "status", tun_type : "tun_type" }
 );
-/// Used by [`CloudflareTunnel::list_cloudflare_tunnel_connections`], [`CloudflareTunnel::get_cloudflare_tunnel_connector`].
+/// Used by [`CloudflareTunnelApi::list_cloudflare_tunnel_connections`], [`CloudflareTunnelApi::get_cloudflare_tunnel_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCloudflareTunnelConnectionsItem {
     pub arch: ::std::option::Option<::std::string::String>,
@@ -469,9 +467,9 @@ crate::runtime::object!(
     "config_version", conns : "conns", features : "features", id : "id", run_at :
     "run_at", version : "version" }
 );
-/// Used by [`CloudflareTunnel::create_a_warp_connector_tunnel`], [`CloudflareTunnel::list_warp_connector_tunnels`], [`CloudflareTunnel::update_a_warp_connector_tunnel`], [`CloudflareTunnel::get_a_warp_connector_tunnel`], [`CloudflareTunnel::delete_a_warp_connector_tunnel`].
+/// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`], [`CloudflareTunnelApi::list_warp_connector_tunnels`], [`CloudflareTunnelApi::update_warp_connector_tunnel`], [`CloudflareTunnelApi::get_warp_connector_tunnel`], [`CloudflareTunnelApi::delete_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAWarpConnectorTunnelResponse {
+pub struct WarpConnectorTunnel {
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub connections: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub conns_active_at: ::std::option::Option<::std::string::String>,
@@ -489,8 +487,8 @@ pub struct CreateAWarpConnectorTunnelResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAWarpConnectorTunnelResponse { account_tag : "account_tag", connections :
-    "connections", conns_active_at : "conns_active_at", conns_inactive_at :
-    "conns_inactive_at", created_at : "created_at", deleted_at : "deleted_at", id : "id",
-    metadata : "metadata", name : "name", status : "status", tun_type : "tun_type" }
+    WarpConnectorTunnel { account_tag : "account_tag", connections : "connections",
+    conns_active_at : "conns_active_at", conns_inactive_at : "conns_inactive_at",
+    created_at : "created_at", deleted_at : "deleted_at", id : "id", metadata :
+    "metadata", name : "name", status : "status", tun_type : "tun_type" }
 );

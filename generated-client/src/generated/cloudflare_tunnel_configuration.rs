@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::cloudflare_tunnel_configuration`](crate::Client::cloudflare_tunnel_configuration).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CloudflareTunnelConfiguration {
+pub struct CloudflareTunnelConfigurationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Cloudflare Tunnel Configuration* endpoints.
-    pub fn cloudflare_tunnel_configuration(&self) -> CloudflareTunnelConfiguration {
-        CloudflareTunnelConfiguration {
+    pub fn cloudflare_tunnel_configuration(&self) -> CloudflareTunnelConfigurationApi {
+        CloudflareTunnelConfigurationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CloudflareTunnelConfiguration {
+impl CloudflareTunnelConfigurationApi {
     /// Put configuration
     ///
     /// `PUT /accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations`
@@ -26,7 +26,7 @@ impl CloudflareTunnelConfiguration {
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PutConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +51,7 @@ impl CloudflareTunnelConfiguration {
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PutConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,11 +67,11 @@ impl CloudflareTunnelConfiguration {
         )
     }
 }
-/// Used by [`CloudflareTunnelConfiguration::put_configuration`], [`CloudflareTunnelConfiguration::get_configuration`].
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`], [`CloudflareTunnelConfigurationApi::get_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutConfigurationResponse {
+pub struct Configuration {
     pub account_id: ::std::option::Option<::std::string::String>,
-    pub config: ::std::option::Option<PutConfigurationResponseConfig>,
+    pub config: ::std::option::Option<ConfigurationConfig>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::string::String>,
     pub tunnel_id: ::std::option::Option<::std::string::String>,
@@ -80,51 +80,43 @@ pub struct PutConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationResponse { account_id : "account_id", config : "config", created_at :
+    Configuration { account_id : "account_id", config : "config", created_at :
     "created_at", source : "source", tunnel_id : "tunnel_id", version : "version" }
 );
-/// Used by [`CloudflareTunnelConfiguration::put_configuration`].
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutConfigurationResponseConfig {
-    pub ingress: ::std::option::Option<
-        ::std::vec::Vec<PutConfigurationResponseConfigIngressItem>,
-    >,
+pub struct ConfigurationConfig {
+    pub ingress: ::std::option::Option<::std::vec::Vec<ConfigurationConfigIngress>>,
     /// `originRequest`
-    pub origin_request: ::std::option::Option<
-        PutConfigurationResponseConfigIngressItemOriginRequest,
-    >,
+    pub origin_request: ::std::option::Option<ConfigurationConfigIngressOriginRequest>,
     /// `warp-routing`
-    pub warp_routing: ::std::option::Option<PutConfigurationResponseConfigWarpRouting>,
+    pub warp_routing: ::std::option::Option<ConfigurationConfigWarpRouting>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationResponseConfig { ingress : "ingress", origin_request :
-    "originRequest", warp_routing : "warp-routing" }
+    ConfigurationConfig { ingress : "ingress", origin_request : "originRequest",
+    warp_routing : "warp-routing" }
 );
-/// Used by [`CloudflareTunnelConfiguration::put_configuration`].
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutConfigurationResponseConfigIngressItem {
+pub struct ConfigurationConfigIngress {
     pub hostname: ::std::option::Option<::serde_json::Value>,
     /// `originRequest`
-    pub origin_request: ::std::option::Option<
-        PutConfigurationResponseConfigIngressItemOriginRequest,
-    >,
+    pub origin_request: ::std::option::Option<ConfigurationConfigIngressOriginRequest>,
     pub path: ::std::option::Option<::serde_json::Value>,
     pub service: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationResponseConfigIngressItem { hostname : "hostname", origin_request :
-    "originRequest", path : "path", service : "service" }
+    ConfigurationConfigIngress { hostname : "hostname", origin_request : "originRequest",
+    path : "path", service : "service" }
 );
-/// Used by [`CloudflareTunnelConfiguration::put_configuration`].
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutConfigurationResponseConfigIngressItemOriginRequest {
-    pub access: ::std::option::Option<
-        PutConfigurationResponseConfigIngressItemOriginRequestAccess,
-    >,
+pub struct ConfigurationConfigIngressOriginRequest {
+    pub access: ::std::option::Option<ConfigurationConfigIngressOriginRequestAccess>,
     /// `caPool`
     pub ca_pool: ::std::option::Option<::std::string::String>,
     /// `connectTimeout`
@@ -157,8 +149,8 @@ pub struct PutConfigurationResponseConfigIngressItemOriginRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationResponseConfigIngressItemOriginRequest { access : "access", ca_pool :
-    "caPool", connect_timeout : "connectTimeout", disable_chunked_encoding :
+    ConfigurationConfigIngressOriginRequest { access : "access", ca_pool : "caPool",
+    connect_timeout : "connectTimeout", disable_chunked_encoding :
     "disableChunkedEncoding", http2_origin : "http2Origin", http_host_header :
     "httpHostHeader", keep_alive_connections : "keepAliveConnections", keep_alive_timeout
     : "keepAliveTimeout", match_sn_ito_host : "matchSNItoHost", no_happy_eyeballs :
@@ -166,9 +158,9 @@ crate::runtime::object!(
     "originServerName", proxy_type : "proxyType", tcp_keep_alive : "tcpKeepAlive",
     tls_timeout : "tlsTimeout" }
 );
-/// Used by [`CloudflareTunnelConfiguration::put_configuration`].
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutConfigurationResponseConfigIngressItemOriginRequestAccess {
+pub struct ConfigurationConfigIngressOriginRequestAccess {
     /// `audTag`
     pub aud_tag: ::std::option::Option<::serde_json::Value>,
     pub required: ::std::option::Option<::serde_json::Value>,
@@ -178,16 +170,14 @@ pub struct PutConfigurationResponseConfigIngressItemOriginRequestAccess {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutConfigurationResponseConfigIngressItemOriginRequestAccess { aud_tag : "audTag",
-    required : "required", team_name : "teamName" }
+    ConfigurationConfigIngressOriginRequestAccess { aud_tag : "audTag", required :
+    "required", team_name : "teamName" }
 );
-/// Used by [`CloudflareTunnelConfiguration::put_configuration`].
+/// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutConfigurationResponseConfigWarpRouting {
+pub struct ConfigurationConfigWarpRouting {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    PutConfigurationResponseConfigWarpRouting { enabled : "enabled" }
-);
+crate::runtime::object!(ConfigurationConfigWarpRouting { enabled : "enabled" });

@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::cnis`](crate::Client::cnis).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Cnis {
+pub struct CnisApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *CNIs* endpoints.
-    pub fn cnis(&self) -> Cnis {
-        Cnis {
+    pub fn cnis(&self) -> CnisApi {
+        CnisApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Cnis {
+impl CnisApi {
     /// Create a new CNI object
     ///
     /// `POST /accounts/{account_id}/cni/cnis`
-    pub fn create_a_new_cni_object(
+    pub fn create_cni_object(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewCniObjectResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateCniObjectResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,11 +39,11 @@ impl Cnis {
     /// List existing CNI objects
     ///
     /// `GET /accounts/{account_id}/cni/cnis`
-    pub fn list_existing_cni_objects(
+    pub fn list_cni_objects(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListExistingCniObjectsResponse>>,
+        crate::runtime::Json<::std::option::Option<CniObjects>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -59,12 +59,12 @@ impl Cnis {
     /// Modify stored information about a CNI object
     ///
     /// `PUT /accounts/{account_id}/cni/cnis/{cni}`
-    pub fn modify_stored_information_about_a_cni_object(
+    pub fn modify_stored_information_about_cni_object(
         &self,
         account_id: &str,
         cni: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewCniObjectResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateCniObjectResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -81,12 +81,12 @@ impl Cnis {
     /// Get information about a CNI object
     ///
     /// `GET /accounts/{account_id}/cni/cnis/{cni}`
-    pub fn get_information_about_a_cni_object(
+    pub fn get_cni_object(
         &self,
         account_id: &str,
         cni: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewCniObjectResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateCniObjectResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -103,7 +103,7 @@ impl Cnis {
     /// Delete a specified CNI object
     ///
     /// `DELETE /accounts/{account_id}/cni/cnis/{cni}`
-    pub fn delete_a_specified_cni_object(
+    pub fn delete_specified_cni_object(
         &self,
         account_id: &str,
         cni: &str,
@@ -121,26 +121,26 @@ impl Cnis {
         )
     }
 }
-/// Used by [`Cnis::create_a_new_cni_object`], [`Cnis::list_existing_cni_objects`], [`Cnis::modify_stored_information_about_a_cni_object`], [`Cnis::get_information_about_a_cni_object`].
+/// Used by [`CnisApi::create_cni_object`], [`CnisApi::list_cni_objects`], [`CnisApi::modify_stored_information_about_cni_object`], [`CnisApi::get_cni_object`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewCniObjectResponse {
+pub struct CreateCniObjectResponse {
     pub account: ::std::option::Option<::std::string::String>,
-    pub bgp: ::std::option::Option<CreateANewCniObjectResponseBgp>,
+    pub bgp: ::std::option::Option<CreateCniObjectResponseBgp>,
     pub cust_ip: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interconnect: ::std::option::Option<::std::string::String>,
-    pub magic: ::std::option::Option<CreateANewCniObjectResponseMagic>,
+    pub magic: ::std::option::Option<CreateCniObjectResponseMagic>,
     pub p2p_ip: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewCniObjectResponse { account : "account", bgp : "bgp", cust_ip : "cust_ip",
-    id : "id", interconnect : "interconnect", magic : "magic", p2p_ip : "p2p_ip" }
+    CreateCniObjectResponse { account : "account", bgp : "bgp", cust_ip : "cust_ip", id :
+    "id", interconnect : "interconnect", magic : "magic", p2p_ip : "p2p_ip" }
 );
-/// Used by [`Cnis::create_a_new_cni_object`].
+/// Used by [`CnisApi::create_cni_object`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewCniObjectResponseBgp {
+pub struct CreateCniObjectResponseBgp {
     pub customer_asn: ::std::option::Option<i64>,
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub md5_key: ::std::option::Option<::std::string::String>,
@@ -148,12 +148,12 @@ pub struct CreateANewCniObjectResponseBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewCniObjectResponseBgp { customer_asn : "customer_asn", extra_prefixes :
+    CreateCniObjectResponseBgp { customer_asn : "customer_asn", extra_prefixes :
     "extra_prefixes", md5_key : "md5_key" }
 );
-/// Used by [`Cnis::create_a_new_cni_object`].
+/// Used by [`CnisApi::create_cni_object`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewCniObjectResponseMagic {
+pub struct CreateCniObjectResponseMagic {
     pub conduit_name: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub mtu: ::std::option::Option<i64>,
@@ -161,17 +161,15 @@ pub struct CreateANewCniObjectResponseMagic {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewCniObjectResponseMagic { conduit_name : "conduit_name", description :
+    CreateCniObjectResponseMagic { conduit_name : "conduit_name", description :
     "description", mtu : "mtu" }
 );
-/// Used by [`Cnis::list_existing_cni_objects`].
+/// Used by [`CnisApi::list_cni_objects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListExistingCniObjectsResponse {
-    pub items: ::std::option::Option<::std::vec::Vec<CreateANewCniObjectResponse>>,
+pub struct CniObjects {
+    pub items: ::std::option::Option<::std::vec::Vec<CreateCniObjectResponse>>,
     pub next: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListExistingCniObjectsResponse { items : "items", next : "next" }
-);
+crate::runtime::object!(CniObjects { items : "items", next : "next" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::connectivity_services`](crate::Client::connectivity_services).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ConnectivityServices {
+pub struct ConnectivityServicesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Connectivity Services* endpoints.
-    pub fn connectivity_services(&self) -> ConnectivityServices {
-        ConnectivityServices {
+    pub fn connectivity_services(&self) -> ConnectivityServicesApi {
+        ConnectivityServicesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ConnectivityServices {
+impl ConnectivityServicesApi {
     /// Create connectivity service
     ///
     /// `POST /accounts/{account_id}/connectivity/directory/services`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::containers`](crate::Client::containers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Containers {
+pub struct ContainersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Containers* endpoints.
-    pub fn containers(&self) -> Containers {
-        Containers {
+    pub fn containers(&self) -> ContainersApi {
+        ContainersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Containers {
+impl ContainersApi {
     /// List containers.
     ///
     /// `GET /accounts/{account_id}/containers`

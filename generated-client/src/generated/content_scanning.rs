@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::content_scanning`](crate::Client::content_scanning).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ContentScanning {
+pub struct ContentScanningApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Content Scanning* endpoints.
-    pub fn content_scanning(&self) -> ContentScanning {
-        ContentScanning {
+    pub fn content_scanning(&self) -> ContentScanningApi {
+        ContentScanningApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ContentScanning {
+impl ContentScanningApi {
     /// Disable Content Scanning
     ///
     /// `POST /zones/{zone_id}/content-upload-scan/disable`
@@ -64,7 +64,7 @@ impl ContentScanning {
     pub fn add_custom_scan_expressions(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddCustomScanExpressionsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomScanExpression>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -81,10 +81,10 @@ impl ContentScanning {
     /// `GET /zones/{zone_id}/content-upload-scan/payloads`
     ///
     /// Get a list of existing custom scan expressions for Content Scanning.
-    pub fn list_existing_custom_scan_expressions(
+    pub fn list_custom_scan_expressions(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddCustomScanExpressionsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomScanExpression>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -101,11 +101,11 @@ impl ContentScanning {
     /// `DELETE /zones/{zone_id}/content-upload-scan/payloads/{expression_id}`
     ///
     /// Delete a Content Scan Custom Expression.
-    pub fn delete_a_custom_scan_expression(
+    pub fn delete_custom_scan_expression(
         &self,
         zone_id: &str,
         expression_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddCustomScanExpressionsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomScanExpression>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -126,9 +126,7 @@ impl ContentScanning {
     pub fn update_content_scanning_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateContentScanningStatusResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -148,9 +146,7 @@ impl ContentScanning {
     pub fn get_content_scanning_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateContentScanningStatusResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -163,23 +159,21 @@ impl ContentScanning {
         )
     }
 }
-/// Used by [`ContentScanning::add_custom_scan_expressions`], [`ContentScanning::list_existing_custom_scan_expressions`], [`ContentScanning::delete_a_custom_scan_expression`].
+/// Used by [`ContentScanningApi::add_custom_scan_expressions`], [`ContentScanningApi::list_custom_scan_expressions`], [`ContentScanningApi::delete_custom_scan_expression`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddCustomScanExpressionsItem {
+pub struct CustomScanExpression {
     pub id: ::std::option::Option<::serde_json::Value>,
     pub payload: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AddCustomScanExpressionsItem { id : "id", payload : "payload" });
-/// Used by [`ContentScanning::update_content_scanning_status`], [`ContentScanning::get_content_scanning_status`].
+crate::runtime::object!(CustomScanExpression { id : "id", payload : "payload" });
+/// Used by [`ContentScanningApi::update_content_scanning_status`], [`ContentScanningApi::get_content_scanning_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContentScanningStatusResponse {
+pub struct Status {
     pub modified: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateContentScanningStatusResponse { modified : "modified", value : "value" }
-);
+crate::runtime::object!(Status { modified : "modified", value : "value" });

@@ -4,27 +4,25 @@
 ///
 /// Get one with [`Client::country`](crate::Client::country).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Country {
+pub struct CountryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Country* endpoints.
-    pub fn country(&self) -> Country {
-        Country {
+    pub fn country(&self) -> CountryApi {
+        CountryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Country {
+impl CountryApi {
     /// Retrieves countries information for all countries
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/countries`
-    pub fn retrieves_countries_information_for_all_countries(
+    pub fn get_countries_information_for_all_countries(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<RetrievesCountriesInformationForAllCountriesItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Country>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,29 +35,26 @@ impl Country {
         )
     }
 }
-/// Used by [`Country::retrieves_countries_information_for_all_countries`].
+/// Used by [`CountryApi::get_countries_information_for_all_countries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrievesCountriesInformationForAllCountriesItem {
+pub struct Country {
     pub result: ::std::option::Option<
-        ::std::vec::Vec<RetrievesCountriesInformationForAllCountriesItemResultItem>,
+        ::std::vec::Vec<GetCountriesInformationForAllCountriesItemResultItem>,
     >,
     pub success: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    RetrievesCountriesInformationForAllCountriesItem { result : "result", success :
-    "success" }
-);
-/// Used by [`Country::retrieves_countries_information_for_all_countries`].
+crate::runtime::object!(Country { result : "result", success : "success" });
+/// Used by [`CountryApi::get_countries_information_for_all_countries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrievesCountriesInformationForAllCountriesItemResultItem {
+pub struct GetCountriesInformationForAllCountriesItemResultItem {
     pub alpha3: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrievesCountriesInformationForAllCountriesItemResultItem { alpha3 : "alpha3", name
-    : "name" }
+    GetCountriesInformationForAllCountriesItemResultItem { alpha3 : "alpha3", name :
+    "name" }
 );

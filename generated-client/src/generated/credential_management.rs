@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::credential_management`](crate::Client::credential_management).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CredentialManagement {
+pub struct CredentialManagementApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Credential Management* endpoints.
-    pub fn credential_management(&self) -> CredentialManagement {
-        CredentialManagement {
+    pub fn credential_management(&self) -> CredentialManagementApi {
+        CredentialManagementApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CredentialManagement {
+impl CredentialManagementApi {
     /// Store catalog credentials
     ///
     /// `POST /accounts/{account_id}/r2-catalog/{bucket_name}/credential`

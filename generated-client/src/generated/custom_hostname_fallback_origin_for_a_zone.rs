@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::custom_hostname_fallback_origin_for_a_zone`](crate::Client::custom_hostname_fallback_origin_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CustomHostnameFallbackOriginForAZone {
+pub struct CustomHostnameFallbackOriginForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Custom Hostname Fallback Origin for a Zone* endpoints.
     pub fn custom_hostname_fallback_origin_for_a_zone(
         &self,
-    ) -> CustomHostnameFallbackOriginForAZone {
-        CustomHostnameFallbackOriginForAZone {
+    ) -> CustomHostnameFallbackOriginForAZoneApi {
+        CustomHostnameFallbackOriginForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CustomHostnameFallbackOriginForAZone {
+impl CustomHostnameFallbackOriginForAZoneApi {
     /// Update Fallback Origin for Custom Hostnames
     ///
     /// `PUT /zones/{zone_id}/custom_hostnames/fallback_origin`

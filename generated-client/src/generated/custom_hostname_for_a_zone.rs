@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::custom_hostname_for_a_zone`](crate::Client::custom_hostname_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CustomHostnameForAZone {
+pub struct CustomHostnameForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Custom Hostname for a Zone* endpoints.
-    pub fn custom_hostname_for_a_zone(&self) -> CustomHostnameForAZone {
-        CustomHostnameForAZone {
+    pub fn custom_hostname_for_a_zone(&self) -> CustomHostnameForAZoneApi {
+        CustomHostnameForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CustomHostnameForAZone {
+impl CustomHostnameForAZoneApi {
     /// Create Custom Hostname
     ///
     /// `POST /zones/{zone_id}/custom_hostnames`
@@ -101,16 +101,12 @@ impl CustomHostnameForAZone {
     /// Delete Custom Hostname (and any issued SSL certificates)
     ///
     /// `DELETE /zones/{zone_id}/custom_hostnames/{custom_hostname_id}`
-    pub fn delete_custom_hostname_and_any_issued_ssl_certificates(
+    pub fn delete_custom_hostname(
         &self,
         zone_id: &str,
         custom_hostname_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteCustomHostnameResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -163,18 +159,14 @@ impl CustomHostnameForAZone {
     /// `DELETE /zones/{zone_id}/custom_hostnames/{custom_hostname_id}/certificate_pack/{certificate_pack_id}/certificates/{certificate_id}`
     ///
     /// Delete a single custom certificate from a certificate pack that contains two bundled certificates. Deletion is subject to the following constraints. You cannot delete a certificate if it is the only remaining certificate in the pack. At least one certificate must remain in the pack.
-    pub fn delete_single_certificate_and_key_for_custom_hostname(
+    pub fn delete_certificate_and_key_for_custom_hostname(
         &self,
         zone_id: &str,
         custom_hostname_id: &str,
         certificate_pack_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteCustomHostnameResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -199,13 +191,11 @@ impl CustomHostnameForAZone {
         )
     }
 }
-/// Used by [`CustomHostnameForAZone::delete_custom_hostname_and_any_issued_ssl_certificates`], [`CustomHostnameForAZone::delete_single_certificate_and_key_for_custom_hostname`].
+/// Used by [`CustomHostnameForAZoneApi::delete_custom_hostname`], [`CustomHostnameForAZoneApi::delete_certificate_and_key_for_custom_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse {
+pub struct DeleteCustomHostnameResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse { id : "id" }
-);
+crate::runtime::object!(DeleteCustomHostnameResponse { id : "id" });

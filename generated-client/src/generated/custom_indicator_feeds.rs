@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::custom_indicator_feeds`](crate::Client::custom_indicator_feeds).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CustomIndicatorFeeds {
+pub struct CustomIndicatorFeedsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Custom Indicator Feeds* endpoints.
-    pub fn custom_indicator_feeds(&self) -> CustomIndicatorFeeds {
-        CustomIndicatorFeeds {
+    pub fn custom_indicator_feeds(&self) -> CustomIndicatorFeedsApi {
+        CustomIndicatorFeedsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CustomIndicatorFeeds {
+impl CustomIndicatorFeedsApi {
     /// Create new indicator feed
     ///
     /// `POST /accounts/{account_id}/intel/indicator-feeds`
-    pub fn create_new_indicator_feed(
+    pub fn create_indicator_feed(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -37,7 +37,7 @@ impl CustomIndicatorFeeds {
     /// Get indicator feeds owned by this account
     ///
     /// `GET /accounts/{account_id}/intel/indicator-feeds`
-    pub fn get_indicator_feeds_owned_by_this_account(
+    pub fn get_indicator_feeds_owned_by_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::custom_origin_trust_store`](crate::Client::custom_origin_trust_store).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CustomOriginTrustStore {
+pub struct CustomOriginTrustStoreApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Custom Origin Trust Store* endpoints.
-    pub fn custom_origin_trust_store(&self) -> CustomOriginTrustStore {
-        CustomOriginTrustStore {
+    pub fn custom_origin_trust_store(&self) -> CustomOriginTrustStoreApi {
+        CustomOriginTrustStoreApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CustomOriginTrustStore {
+impl CustomOriginTrustStoreApi {
     /// Upload Custom Origin Trust Store
     ///
     /// `POST /zones/{zone_id}/acm/custom_trust_store`
@@ -25,7 +25,7 @@ impl CustomOriginTrustStore {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadCustomOriginTrustStoreResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomOriginTrustStore>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,9 +46,7 @@ impl CustomOriginTrustStore {
     pub fn list_custom_origin_trust_store_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<UploadCustomOriginTrustStoreResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomOriginTrustStore>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +66,7 @@ impl CustomOriginTrustStore {
         zone_id: &str,
         custom_origin_trust_store_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadCustomOriginTrustStoreResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomOriginTrustStore>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,9 +109,9 @@ impl CustomOriginTrustStore {
         )
     }
 }
-/// Used by [`CustomOriginTrustStore::upload_custom_origin_trust_store`], [`CustomOriginTrustStore::list_custom_origin_trust_store_details`], [`CustomOriginTrustStore::custom_origin_trust_store_details`].
+/// Used by [`CustomOriginTrustStoreApi::upload_custom_origin_trust_store`], [`CustomOriginTrustStoreApi::list_custom_origin_trust_store_details`], [`CustomOriginTrustStoreApi::custom_origin_trust_store_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadCustomOriginTrustStoreResponse {
+pub struct CustomOriginTrustStore {
     pub certificate: ::std::option::Option<::std::string::String>,
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -126,11 +124,11 @@ pub struct UploadCustomOriginTrustStoreResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadCustomOriginTrustStoreResponse { certificate : "certificate", expires_on :
-    "expires_on", id : "id", issuer : "issuer", signature : "signature", status :
-    "status", updated_at : "updated_at", uploaded_on : "uploaded_on" }
+    CustomOriginTrustStore { certificate : "certificate", expires_on : "expires_on", id :
+    "id", issuer : "issuer", signature : "signature", status : "status", updated_at :
+    "updated_at", uploaded_on : "uploaded_on" }
 );
-/// Used by [`CustomOriginTrustStore::delete_custom_origin_trust_store`].
+/// Used by [`CustomOriginTrustStoreApi::delete_custom_origin_trust_store`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCustomOriginTrustStoreResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::custom_pages_for_a_zone`](crate::Client::custom_pages_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CustomPagesForAZone {
+pub struct CustomPagesForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Custom pages for a zone* endpoints.
-    pub fn custom_pages_for_a_zone(&self) -> CustomPagesForAZone {
-        CustomPagesForAZone {
+    pub fn custom_pages_for_a_zone(&self) -> CustomPagesForAZoneApi {
+        CustomPagesForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CustomPagesForAZone {
+impl CustomPagesForAZoneApi {
     /// List custom pages
     ///
     /// `GET /zones/{zone_identifier}/custom_pages`
@@ -24,7 +24,7 @@ impl CustomPagesForAZone {
     pub fn list_custom_pages(
         &self,
         zone_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListCustomPagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomPage>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -41,12 +41,12 @@ impl CustomPagesForAZone {
     /// `PUT /zones/{zone_identifier}/custom_pages/{identifier}`
     ///
     /// Updates the configuration of an existing custom page.
-    pub fn update_a_custom_page(
+    pub fn update_custom_page(
         &self,
         zone_identifier: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCustomPagesItem>>,
+        crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,12 +65,12 @@ impl CustomPagesForAZone {
     /// `GET /zones/{zone_identifier}/custom_pages/{identifier}`
     ///
     /// Fetches the details of a custom page.
-    pub fn get_a_custom_page(
+    pub fn get_custom_page(
         &self,
         zone_identifier: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCustomPagesItem>>,
+        crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -85,9 +85,9 @@ impl CustomPagesForAZone {
         )
     }
 }
-/// Used by [`CustomPagesForAZone::list_custom_pages`], [`CustomPagesForAZone::update_a_custom_page`], [`CustomPagesForAZone::get_a_custom_page`].
+/// Used by [`CustomPagesForAZoneApi::list_custom_pages`], [`CustomPagesForAZoneApi::update_custom_page`], [`CustomPagesForAZoneApi::get_custom_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCustomPagesItem {
+pub struct CustomPage {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -100,7 +100,7 @@ pub struct ListCustomPagesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCustomPagesItem { created_on : "created_on", description : "description", id :
-    "id", modified_on : "modified_on", preview_target : "preview_target", required_tokens
-    : "required_tokens", state : "state", url : "url" }
+    CustomPage { created_on : "created_on", description : "description", id : "id",
+    modified_on : "modified_on", preview_target : "preview_target", required_tokens :
+    "required_tokens", state : "state", url : "url" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::custom_pages_for_an_account`](crate::Client::custom_pages_for_an_account).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CustomPagesForAnAccount {
+pub struct CustomPagesForAnAccountApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Custom pages for an account* endpoints.
-    pub fn custom_pages_for_an_account(&self) -> CustomPagesForAnAccount {
-        CustomPagesForAnAccount {
+    pub fn custom_pages_for_an_account(&self) -> CustomPagesForAnAccountApi {
+        CustomPagesForAnAccountApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CustomPagesForAnAccount {
+impl CustomPagesForAnAccountApi {
     /// List custom pages
     ///
     /// `GET /accounts/{account_identifier}/custom_pages`
@@ -24,7 +24,7 @@ impl CustomPagesForAnAccount {
     pub fn list_custom_pages(
         &self,
         account_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListCustomPagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomPage>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -44,12 +44,12 @@ impl CustomPagesForAnAccount {
     /// `PUT /accounts/{account_identifier}/custom_pages/{identifier}`
     ///
     /// Updates the configuration of an existing custom page.
-    pub fn update_a_custom_page(
+    pub fn update_custom_page(
         &self,
         account_identifier: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCustomPagesItem>>,
+        crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -71,12 +71,12 @@ impl CustomPagesForAnAccount {
     /// `GET /accounts/{account_identifier}/custom_pages/{identifier}`
     ///
     /// Fetches the details of a custom page.
-    pub fn get_a_custom_page(
+    pub fn get_custom_page(
         &self,
         account_identifier: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCustomPagesItem>>,
+        crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,9 +94,9 @@ impl CustomPagesForAnAccount {
         )
     }
 }
-/// Used by [`CustomPagesForAnAccount::list_custom_pages`], [`CustomPagesForAnAccount::update_a_custom_page`], [`CustomPagesForAnAccount::get_a_custom_page`].
+/// Used by [`CustomPagesForAnAccountApi::list_custom_pages`], [`CustomPagesForAnAccountApi::update_custom_page`], [`CustomPagesForAnAccountApi::get_custom_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCustomPagesItem {
+pub struct CustomPage {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -109,7 +109,7 @@ pub struct ListCustomPagesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCustomPagesItem { created_on : "created_on", description : "description", id :
-    "id", modified_on : "modified_on", preview_target : "preview_target", required_tokens
-    : "required_tokens", state : "state", url : "url" }
+    CustomPage { created_on : "created_on", description : "description", id : "id",
+    modified_on : "modified_on", preview_target : "preview_target", required_tokens :
+    "required_tokens", state : "state", url : "url" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::custom_ssl_for_a_zone`](crate::Client::custom_ssl_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct CustomSslForAZone {
+pub struct CustomSslForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Custom SSL for a Zone* endpoints.
-    pub fn custom_ssl_for_a_zone(&self) -> CustomSslForAZone {
-        CustomSslForAZone {
+    pub fn custom_ssl_for_a_zone(&self) -> CustomSslForAZoneApi {
+        CustomSslForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl CustomSslForAZone {
+impl CustomSslForAZoneApi {
     /// Create SSL Configuration
     ///
     /// `POST /zones/{zone_id}/custom_certificates`
@@ -25,7 +25,7 @@ impl CustomSslForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSslConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<SslConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl CustomSslForAZone {
     pub fn list_ssl_configurations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateSslConfigurationResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SslConfiguration>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,7 +66,7 @@ impl CustomSslForAZone {
     pub fn re_prioritize_ssl_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateSslConfigurationResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SslConfiguration>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -88,7 +88,7 @@ impl CustomSslForAZone {
         zone_id: &str,
         custom_certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSslConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<SslConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,7 +113,7 @@ impl CustomSslForAZone {
         zone_id: &str,
         custom_certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSslConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<SslConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -158,20 +158,16 @@ impl CustomSslForAZone {
         )
     }
 }
-/// Used by [`CustomSslForAZone::create_ssl_configuration`], [`CustomSslForAZone::list_ssl_configurations`], [`CustomSslForAZone::re_prioritize_ssl_certificates`], [`CustomSslForAZone::edit_ssl_configuration`], [`CustomSslForAZone::ssl_configuration_details`].
+/// Used by [`CustomSslForAZoneApi::create_ssl_configuration`], [`CustomSslForAZoneApi::list_ssl_configurations`], [`CustomSslForAZoneApi::re_prioritize_ssl_certificates`], [`CustomSslForAZoneApi::edit_ssl_configuration`], [`CustomSslForAZoneApi::ssl_configuration_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSslConfigurationResponse {
+pub struct SslConfiguration {
     pub bundle_method: ::std::option::Option<::std::string::String>,
     pub expires_on: ::std::option::Option<::std::string::String>,
-    pub geo_restrictions: ::std::option::Option<
-        CreateSslConfigurationResponseGeoRestrictions,
-    >,
+    pub geo_restrictions: ::std::option::Option<SslConfigurationGeoRestrictions>,
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub id: ::std::option::Option<::std::string::String>,
     pub issuer: ::std::option::Option<::std::string::String>,
-    pub keyless_server: ::std::option::Option<
-        CreateSslConfigurationResponseKeylessServer,
-    >,
+    pub keyless_server: ::std::option::Option<SslConfigurationKeylessServer>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub policy_restrictions: ::std::option::Option<::std::string::String>,
     pub priority: ::std::option::Option<f64>,
@@ -183,25 +179,23 @@ pub struct CreateSslConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSslConfigurationResponse { bundle_method : "bundle_method", expires_on :
-    "expires_on", geo_restrictions : "geo_restrictions", hosts : "hosts", id : "id",
-    issuer : "issuer", keyless_server : "keyless_server", modified_on : "modified_on",
-    policy_restrictions : "policy_restrictions", priority : "priority", signature :
-    "signature", status : "status", uploaded_on : "uploaded_on", zone_id : "zone_id" }
+    SslConfiguration { bundle_method : "bundle_method", expires_on : "expires_on",
+    geo_restrictions : "geo_restrictions", hosts : "hosts", id : "id", issuer : "issuer",
+    keyless_server : "keyless_server", modified_on : "modified_on", policy_restrictions :
+    "policy_restrictions", priority : "priority", signature : "signature", status :
+    "status", uploaded_on : "uploaded_on", zone_id : "zone_id" }
 );
-/// Used by [`CustomSslForAZone::create_ssl_configuration`].
+/// Used by [`CustomSslForAZoneApi::create_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSslConfigurationResponseGeoRestrictions {
+pub struct SslConfigurationGeoRestrictions {
     pub label: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateSslConfigurationResponseGeoRestrictions { label : "label" }
-);
-/// Used by [`CustomSslForAZone::create_ssl_configuration`].
+crate::runtime::object!(SslConfigurationGeoRestrictions { label : "label" });
+/// Used by [`CustomSslForAZoneApi::create_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSslConfigurationResponseKeylessServer {
+pub struct SslConfigurationKeylessServer {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub host: ::std::option::Option<::std::string::String>,
@@ -211,28 +205,28 @@ pub struct CreateSslConfigurationResponseKeylessServer {
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub port: ::std::option::Option<f64>,
     pub status: ::std::option::Option<::std::string::String>,
-    pub tunnel: ::std::option::Option<CreateSslConfigurationResponseKeylessServerTunnel>,
+    pub tunnel: ::std::option::Option<SslConfigurationKeylessServerTunnel>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSslConfigurationResponseKeylessServer { created_on : "created_on", enabled :
-    "enabled", host : "host", id : "id", modified_on : "modified_on", name : "name",
-    permissions : "permissions", port : "port", status : "status", tunnel : "tunnel" }
+    SslConfigurationKeylessServer { created_on : "created_on", enabled : "enabled", host
+    : "host", id : "id", modified_on : "modified_on", name : "name", permissions :
+    "permissions", port : "port", status : "status", tunnel : "tunnel" }
 );
-/// Used by [`CustomSslForAZone::create_ssl_configuration`].
+/// Used by [`CustomSslForAZoneApi::create_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSslConfigurationResponseKeylessServerTunnel {
+pub struct SslConfigurationKeylessServerTunnel {
     pub private_ip: ::std::option::Option<::serde_json::Value>,
     pub vnet_id: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSslConfigurationResponseKeylessServerTunnel { private_ip : "private_ip",
-    vnet_id : "vnet_id" }
+    SslConfigurationKeylessServerTunnel { private_ip : "private_ip", vnet_id : "vnet_id"
+    }
 );
-/// Used by [`CustomSslForAZone::delete_ssl_configuration`].
+/// Used by [`CustomSslForAZoneApi::delete_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSslConfigurationResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::d1`](crate::Client::d1).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct D1 {
+pub struct D1Api {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *D1* endpoints.
-    pub fn d1(&self) -> D1 {
-        D1 {
+    pub fn d1(&self) -> D1Api {
+        D1Api {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl D1 {
+impl D1Api {
     /// Create D1 Database
     ///
     /// `POST /accounts/{account_id}/d1/database`
@@ -24,9 +24,7 @@ impl D1 {
     pub fn create_d1_database(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateD1DatabaseResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -67,9 +65,7 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateD1DatabaseResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateD1DatabaseResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -115,9 +109,7 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateD1DatabaseResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -239,7 +231,7 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<RawD1DatabaseQueryItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RawD1DatabaseQuery>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -264,7 +256,7 @@ impl D1 {
         account_id: &str,
         database_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetD1DatabaseBookmarkResponse>>,
+        crate::runtime::Json<::std::option::Option<DatabaseBookmark>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -284,13 +276,13 @@ impl D1 {
     /// `POST /accounts/{account_id}/d1/database/{database_id}/time_travel/restore`
     ///
     /// Restores a D1 database to a previous point in time either via a bookmark or a timestamp.
-    pub fn restore_d1_database_to_a_bookmark_or_point_in_time(
+    pub fn restore_d1_database_to_bookmark_or_point_in_time(
         &self,
         account_id: &str,
         database_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<RestoreD1DatabaseToABookmarkOrPointInTimeResponse>,
+            ::std::option::Option<RestoreD1DatabaseToBookmarkOrPointInTimeResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -307,33 +299,33 @@ impl D1 {
         )
     }
 }
-/// Used by [`D1::create_d1_database`], [`D1::update_d1_database`], [`D1::update_d1_database_partially`], [`D1::get_d1_database`].
+/// Used by [`D1Api::create_d1_database`], [`D1Api::update_d1_database`], [`D1Api::update_d1_database_partially`], [`D1Api::get_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateD1DatabaseResponse {
+pub struct Database {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub file_size: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub num_tables: ::std::option::Option<f64>,
-    pub read_replication: ::std::option::Option<CreateD1DatabaseResponseReadReplication>,
+    pub read_replication: ::std::option::Option<DatabaseReadReplication>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateD1DatabaseResponse { created_at : "created_at", file_size : "file_size", name :
-    "name", num_tables : "num_tables", read_replication : "read_replication", uuid :
-    "uuid", version : "version" }
+    Database { created_at : "created_at", file_size : "file_size", name : "name",
+    num_tables : "num_tables", read_replication : "read_replication", uuid : "uuid",
+    version : "version" }
 );
-/// Used by [`D1::create_d1_database`].
+/// Used by [`D1Api::create_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateD1DatabaseResponseReadReplication {
+pub struct DatabaseReadReplication {
     pub mode: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateD1DatabaseResponseReadReplication { mode : "mode" });
-/// Used by [`D1::list_d1_databases`].
+crate::runtime::object!(DatabaseReadReplication { mode : "mode" });
+/// Used by [`D1Api::list_d1_databases`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListD1DatabasesItem {
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -347,7 +339,7 @@ crate::runtime::object!(
     ListD1DatabasesItem { created_at : "created_at", name : "name", uuid : "uuid",
     version : "version" }
 );
-/// Used by [`D1::query_d1_database`].
+/// Used by [`D1Api::query_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryD1DatabaseItem {
     pub meta: ::std::option::Option<QueryD1DatabaseItemMeta>,
@@ -361,7 +353,7 @@ pub struct QueryD1DatabaseItem {
 crate::runtime::object!(
     QueryD1DatabaseItem { meta : "meta", results : "results", success : "success" }
 );
-/// Used by [`D1::query_d1_database`], [`D1::raw_d1_database_query`].
+/// Used by [`D1Api::query_d1_database`], [`D1Api::raw_d1_database_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryD1DatabaseItemMeta {
     pub changed_db: ::std::option::Option<bool>,
@@ -385,7 +377,7 @@ crate::runtime::object!(
     "served_by_primary", served_by_region : "served_by_region", size_after :
     "size_after", timings : "timings" }
 );
-/// Used by [`D1::query_d1_database`].
+/// Used by [`D1Api::query_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryD1DatabaseItemMetaTimings {
     pub sql_duration_ms: ::std::option::Option<f64>,
@@ -395,21 +387,21 @@ pub struct QueryD1DatabaseItemMetaTimings {
 crate::runtime::object!(
     QueryD1DatabaseItemMetaTimings { sql_duration_ms : "sql_duration_ms" }
 );
-/// Used by [`D1::raw_d1_database_query`].
+/// Used by [`D1Api::raw_d1_database_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RawD1DatabaseQueryItem {
+pub struct RawD1DatabaseQuery {
     pub meta: ::std::option::Option<QueryD1DatabaseItemMeta>,
-    pub results: ::std::option::Option<RawD1DatabaseQueryItemResults>,
+    pub results: ::std::option::Option<RawD1DatabaseQueryResults>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RawD1DatabaseQueryItem { meta : "meta", results : "results", success : "success" }
+    RawD1DatabaseQuery { meta : "meta", results : "results", success : "success" }
 );
-/// Used by [`D1::raw_d1_database_query`].
+/// Used by [`D1Api::raw_d1_database_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RawD1DatabaseQueryItemResults {
+pub struct RawD1DatabaseQueryResults {
     pub columns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub rows: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
@@ -418,19 +410,19 @@ pub struct RawD1DatabaseQueryItemResults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RawD1DatabaseQueryItemResults { columns : "columns", rows : "rows" }
+    RawD1DatabaseQueryResults { columns : "columns", rows : "rows" }
 );
-/// Used by [`D1::get_d1_database_bookmark`].
+/// Used by [`D1Api::get_d1_database_bookmark`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetD1DatabaseBookmarkResponse {
+pub struct DatabaseBookmark {
     pub bookmark: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetD1DatabaseBookmarkResponse { bookmark : "bookmark" });
-/// Used by [`D1::restore_d1_database_to_a_bookmark_or_point_in_time`].
+crate::runtime::object!(DatabaseBookmark { bookmark : "bookmark" });
+/// Used by [`D1Api::restore_d1_database_to_bookmark_or_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RestoreD1DatabaseToABookmarkOrPointInTimeResponse {
+pub struct RestoreD1DatabaseToBookmarkOrPointInTimeResponse {
     pub bookmark: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
     pub previous_bookmark: ::std::option::Option<::std::string::String>,
@@ -438,6 +430,6 @@ pub struct RestoreD1DatabaseToABookmarkOrPointInTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RestoreD1DatabaseToABookmarkOrPointInTimeResponse { bookmark : "bookmark", message :
+    RestoreD1DatabaseToBookmarkOrPointInTimeResponse { bookmark : "bookmark", message :
     "message", previous_bookmark : "previous_bookmark" }
 );

@@ -4,25 +4,25 @@
 ///
 /// Get one with [`Client::dataset`](crate::Client::dataset).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Dataset {
+pub struct DatasetApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Dataset* endpoints.
-    pub fn dataset(&self) -> Dataset {
-        Dataset {
+    pub fn dataset(&self) -> DatasetApi {
+        DatasetApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Dataset {
+impl DatasetApi {
     /// Lists all datasets in an account
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset`
-    pub fn lists_all_datasets_in_an_account(
+    pub fn list_datasets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListsAllDatasetsInAnAccountItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Dataset>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,12 +37,10 @@ impl Dataset {
     /// Creates a dataset
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/create`
-    pub fn creates_a_dataset(
+    pub fn create_dataset(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsAllDatasetsInAnAccountItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -57,13 +55,11 @@ impl Dataset {
     /// Updates an existing dataset
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
-    pub fn updates_an_existing_dataset(
+    pub fn update_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsAllDatasetsInAnAccountItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -79,13 +75,11 @@ impl Dataset {
     /// Updates an existing dataset
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
-    pub fn updates_an_existing_dataset_patch(
+    pub fn update_dataset_patch(
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsAllDatasetsInAnAccountItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -101,13 +95,11 @@ impl Dataset {
     /// Reads a dataset
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
-    pub fn reads_a_dataset(
+    pub fn read_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsAllDatasetsInAnAccountItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -125,12 +117,12 @@ impl Dataset {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
     ///
     /// Deletes a dataset given a datasetId.
-    pub fn delete_a_dataset(
+    pub fn delete_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteADatasetResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteDatasetResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -145,9 +137,9 @@ impl Dataset {
         )
     }
 }
-/// Used by [`Dataset::lists_all_datasets_in_an_account`], [`Dataset::creates_a_dataset`], [`Dataset::updates_an_existing_dataset`], [`Dataset::updates_an_existing_dataset_patch`], [`Dataset::reads_a_dataset`].
+/// Used by [`DatasetApi::list_datasets`], [`DatasetApi::create_dataset`], [`DatasetApi::update_dataset`], [`DatasetApi::update_dataset_patch`], [`DatasetApi::read_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAllDatasetsInAnAccountItem {
+pub struct Dataset {
     /// `isPublic`
     pub is_public: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -156,15 +148,14 @@ pub struct ListsAllDatasetsInAnAccountItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsAllDatasetsInAnAccountItem { is_public : "isPublic", name : "name", uuid :
-    "uuid" }
+    Dataset { is_public : "isPublic", name : "name", uuid : "uuid" }
 );
-/// Used by [`Dataset::delete_a_dataset`].
+/// Used by [`DatasetApi::delete_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteADatasetResponse {
+pub struct DeleteDatasetResponse {
     pub name: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteADatasetResponse { name : "name", uuid : "uuid" });
+crate::runtime::object!(DeleteDatasetResponse { name : "name", uuid : "uuid" });

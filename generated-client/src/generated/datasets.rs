@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::datasets`](crate::Client::datasets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Datasets {
+pub struct DatasetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Datasets* endpoints.
-    pub fn datasets(&self) -> Datasets {
-        Datasets {
+    pub fn datasets(&self) -> DatasetsApi {
+        DatasetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Datasets {
+impl DatasetsApi {
     /// Populate dataset-specific lookup tables from existing Events data with batch processing
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/datasets/populate`
-    pub fn populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing(
+    pub fn populate_dataset_lookup_tables_from_events_data_with_batch_processing(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
-                PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponse,
+                PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponse,
             >,
         >,
     > {
@@ -41,189 +41,189 @@ impl Datasets {
         )
     }
 }
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponse {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponse {
     pub properties: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponseProperties,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseProperties,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponse
-    { properties : "properties", r#type : "type" }
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponse { properties :
+    "properties", r#type : "type" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponseProperties {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseProperties {
     /// `accountId`
     pub account_id: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     pub datasets: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasets,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasets,
     >,
     pub errors: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesErrors,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesErrors,
     >,
     pub summary: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummary,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummary,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponseProperties
-    { account_id : "accountId", datasets : "datasets", errors : "errors", summary :
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseProperties {
+    account_id : "accountId", datasets : "datasets", errors : "errors", summary :
     "summary" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId
     { r#type : "type" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasets {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasets {
     pub items: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItems,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItems,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasets
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasets
     { items : "items", r#type : "type" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItems {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItems {
     pub properties: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItems
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItems
     { properties : "properties", r#type : "type" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties {
     pub attackers: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
     >,
     pub categories: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
     >,
     /// `datasetId`
     pub dataset_id: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `indicatorTypes`
     pub indicator_types: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
     >,
     /// `processingTimeMs`
     pub processing_time_ms: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `targetIndustries`
     pub target_industries: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
     >,
     /// `totalProcessed`
     pub total_processed: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties
     { attackers : "attackers", categories : "categories", dataset_id : "datasetId",
     indicator_types : "indicatorTypes", processing_time_ms : "processingTimeMs",
     target_industries : "targetIndustries", total_processed : "totalProcessed" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers {
     pub properties: ::std::option::Option<::serde_json::Value>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers
     { properties : "properties", r#type : "type" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesErrors {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesErrors {
     pub items: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesErrors
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesErrors
     { items : "items", r#type : "type" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummary {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummary {
     pub properties: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummaryProperties,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummaryProperties,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummary
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummary
     { properties : "properties", r#type : "type" }
 );
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
+/// Used by [`DatasetsApi::populate_dataset_lookup_tables_from_events_data_with_batch_processing`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummaryProperties {
+pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummaryProperties {
     /// `failedDatasets`
     pub failed_datasets: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `successfulDatasets`
     pub successful_datasets: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `totalDatasets`
     pub total_datasets: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `totalIndicatorTypes`
     pub total_indicator_types: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `totalProcessingTimeMs`
     pub total_processing_time_ms: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
+        PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummaryProperties
+    PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummaryProperties
     { failed_datasets : "failedDatasets", successful_datasets : "successfulDatasets",
     total_datasets : "totalDatasets", total_indicator_types : "totalIndicatorTypes",
     total_processing_time_ms : "totalProcessingTimeMs" }

@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::dcv_delegation`](crate::Client::dcv_delegation).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DcvDelegation {
+pub struct DcvDelegationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DCV Delegation* endpoints.
-    pub fn dcv_delegation(&self) -> DcvDelegation {
-        DcvDelegation {
+    pub fn dcv_delegation(&self) -> DcvDelegationApi {
+        DcvDelegationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DcvDelegation {
+impl DcvDelegationApi {
     /// Retrieve the DCV Delegation unique identifier.
     ///
     /// `GET /zones/{zone_id}/dcv_delegation/uuid`
     ///
     /// Retrieve the account and zone specific unique identifier used as part of the CNAME target for DCV Delegation.
-    pub fn retrieve_the_dcv_delegation_unique_identifier(
+    pub fn get_dcv_delegation_unique_identifier(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::destinations`](crate::Client::destinations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Destinations {
+pub struct DestinationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Destinations* endpoints.
-    pub fn destinations(&self) -> Destinations {
-        Destinations {
+    pub fn destinations(&self) -> DestinationsApi {
+        DestinationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Destinations {
+impl DestinationsApi {
     /// Create Destination
     ///
     /// `POST /destinations`
@@ -24,7 +24,7 @@ impl Destinations {
     pub fn create_destination(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDestinationResponse>>,
+        crate::runtime::Json<::std::option::Option<Destination>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -57,7 +57,7 @@ impl Destinations {
         &self,
         slug: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDestinationResponse>>,
+        crate::runtime::Json<::std::option::Option<Destination>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,7 +78,7 @@ impl Destinations {
         &self,
         slug: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDestinationResponse>>,
+        crate::runtime::Json<::std::option::Option<Destination>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,10 +91,10 @@ impl Destinations {
         )
     }
 }
-/// Used by [`Destinations::create_destination`], [`Destinations::update_destination`], [`Destinations::delete_destination`].
+/// Used by [`DestinationsApi::create_destination`], [`DestinationsApi::update_destination`], [`DestinationsApi::delete_destination`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDestinationResponse {
-    pub configuration: ::std::option::Option<CreateDestinationResponseConfiguration>,
+pub struct Destination {
+    pub configuration: ::std::option::Option<DestinationConfiguration>,
     pub enabled: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
     pub scripts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -103,12 +103,12 @@ pub struct CreateDestinationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDestinationResponse { configuration : "configuration", enabled : "enabled",
-    name : "name", scripts : "scripts", slug : "slug" }
+    Destination { configuration : "configuration", enabled : "enabled", name : "name",
+    scripts : "scripts", slug : "slug" }
 );
-/// Used by [`Destinations::create_destination`].
+/// Used by [`DestinationsApi::create_destination`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDestinationResponseConfiguration {
+pub struct DestinationConfiguration {
     pub destination_conf: ::std::option::Option<::std::string::String>,
     /// `logpushDataset`
     pub logpush_dataset: ::std::option::Option<::serde_json::Value>,
@@ -120,11 +120,10 @@ pub struct CreateDestinationResponseConfiguration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDestinationResponseConfiguration { destination_conf : "destination_conf",
-    logpush_dataset : "logpushDataset", logpush_job : "logpushJob", r#type : "type", url
-    : "url" }
+    DestinationConfiguration { destination_conf : "destination_conf", logpush_dataset :
+    "logpushDataset", logpush_job : "logpushJob", r#type : "type", url : "url" }
 );
-/// Used by [`Destinations::get_destinations`].
+/// Used by [`DestinationsApi::get_destinations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDestinationsItem {
     pub configuration: ::std::option::Option<GetDestinationsItemConfiguration>,
@@ -139,7 +138,7 @@ crate::runtime::object!(
     GetDestinationsItem { configuration : "configuration", enabled : "enabled", name :
     "name", scripts : "scripts", slug : "slug" }
 );
-/// Used by [`Destinations::get_destinations`].
+/// Used by [`DestinationsApi::get_destinations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDestinationsItemConfiguration {
     pub destination_conf: ::std::option::Option<::std::string::String>,
@@ -160,7 +159,7 @@ crate::runtime::object!(
     "headers", job_status : "jobStatus", logpush_dataset : "logpushDataset", r#type :
     "type", url : "url" }
 );
-/// Used by [`Destinations::get_destinations`].
+/// Used by [`DestinationsApi::get_destinations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDestinationsItemConfigurationJobStatus {
     pub error_message: ::std::option::Option<::std::string::String>,

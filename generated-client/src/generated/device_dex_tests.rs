@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::device_dex_tests`](crate::Client::device_dex_tests).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DeviceDexTests {
+pub struct DeviceDexTestsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Device DEX Tests* endpoints.
-    pub fn device_dex_tests(&self) -> DeviceDexTests {
-        DeviceDexTests {
+    pub fn device_dex_tests(&self) -> DeviceDexTestsApi {
+        DeviceDexTestsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DeviceDexTests {
+impl DeviceDexTestsApi {
     /// Create Device DEX test
     ///
     /// `POST /accounts/{account_id}/dex/devices/dex_tests`
@@ -25,7 +25,7 @@ impl DeviceDexTests {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeviceDexTestResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceDexTest>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +68,7 @@ impl DeviceDexTests {
         account_id: &str,
         dex_test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeviceDexTestResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceDexTest>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl DeviceDexTests {
         account_id: &str,
         dex_test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeviceDexTestResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceDexTest>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,16 +131,16 @@ impl DeviceDexTests {
         )
     }
 }
-/// Used by [`DeviceDexTests::create_device_dex_test`], [`DeviceDexTests::update_device_dex_test`], [`DeviceDexTests::get_device_dex_test`].
+/// Used by [`DeviceDexTestsApi::create_device_dex_test`], [`DeviceDexTestsApi::update_device_dex_test`], [`DeviceDexTestsApi::get_device_dex_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeviceDexTestResponse {
-    pub data: ::std::option::Option<CreateDeviceDexTestResponseData>,
+pub struct DeviceDexTest {
+    pub data: ::std::option::Option<DeviceDexTestData>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub interval: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub target_policies: ::std::option::Option<
-        ::std::vec::Vec<CreateDeviceDexTestResponseTargetPoliciesItem>,
+        ::std::vec::Vec<DeviceDexTestTargetPolicy>,
     >,
     pub targeted: ::std::option::Option<bool>,
     pub test_id: ::std::option::Option<::std::string::String>,
@@ -148,13 +148,13 @@ pub struct CreateDeviceDexTestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeviceDexTestResponse { data : "data", description : "description", enabled :
-    "enabled", interval : "interval", name : "name", target_policies : "target_policies",
-    targeted : "targeted", test_id : "test_id" }
+    DeviceDexTest { data : "data", description : "description", enabled : "enabled",
+    interval : "interval", name : "name", target_policies : "target_policies", targeted :
+    "targeted", test_id : "test_id" }
 );
-/// Used by [`DeviceDexTests::create_device_dex_test`], [`DeviceDexTests::list_device_dex_tests`].
+/// Used by [`DeviceDexTestsApi::create_device_dex_test`], [`DeviceDexTestsApi::list_device_dex_tests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeviceDexTestResponseData {
+pub struct DeviceDexTestData {
     pub host: ::std::option::Option<::std::string::String>,
     pub kind: ::std::option::Option<::std::string::String>,
     pub method: ::std::option::Option<::std::string::String>,
@@ -162,11 +162,11 @@ pub struct CreateDeviceDexTestResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeviceDexTestResponseData { host : "host", kind : "kind", method : "method" }
+    DeviceDexTestData { host : "host", kind : "kind", method : "method" }
 );
-/// Used by [`DeviceDexTests::create_device_dex_test`].
+/// Used by [`DeviceDexTestsApi::create_device_dex_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeviceDexTestResponseTargetPoliciesItem {
+pub struct DeviceDexTestTargetPolicy {
     pub default: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -174,13 +174,12 @@ pub struct CreateDeviceDexTestResponseTargetPoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeviceDexTestResponseTargetPoliciesItem { default : "default", id : "id", name
-    : "name" }
+    DeviceDexTestTargetPolicy { default : "default", id : "id", name : "name" }
 );
-/// Used by [`DeviceDexTests::list_device_dex_tests`], [`DeviceDexTests::delete_device_dex_test`].
+/// Used by [`DeviceDexTestsApi::list_device_dex_tests`], [`DeviceDexTestsApi::delete_device_dex_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeviceDexTestsItem {
-    pub data: ::std::option::Option<CreateDeviceDexTestResponseData>,
+    pub data: ::std::option::Option<DeviceDexTestData>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub interval: ::std::option::Option<::std::string::String>,
@@ -196,7 +195,7 @@ crate::runtime::object!(
     "enabled", interval : "interval", name : "name", target_policies : "target_policies",
     targeted : "targeted", test_id : "test_id" }
 );
-/// Used by [`DeviceDexTests::delete_device_dex_test`].
+/// Used by [`DeviceDexTestsApi::delete_device_dex_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDeviceDexTestResponse {
     pub dex_tests: ::std::option::Option<::std::vec::Vec<ListDeviceDexTestsItem>>,

@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::device_managed_networks`](crate::Client::device_managed_networks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DeviceManagedNetworks {
+pub struct DeviceManagedNetworksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Device Managed Networks* endpoints.
-    pub fn device_managed_networks(&self) -> DeviceManagedNetworks {
-        DeviceManagedNetworks {
+    pub fn device_managed_networks(&self) -> DeviceManagedNetworksApi {
+        DeviceManagedNetworksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DeviceManagedNetworks {
+impl DeviceManagedNetworksApi {
     /// Create a device managed network
     ///
     /// `POST /accounts/{account_id}/devices/networks`
     ///
     /// Creates a new device managed network.
-    pub fn create_a_device_managed_network(
+    pub fn create_device_managed_network(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADeviceManagedNetworkResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceManagedNetwork>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,9 +46,7 @@ impl DeviceManagedNetworks {
     pub fn list_your_device_managed_networks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateADeviceManagedNetworkResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<DeviceManagedNetwork>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,12 +63,12 @@ impl DeviceManagedNetworks {
     /// `PUT /accounts/{account_id}/devices/networks/{network_id}`
     ///
     /// Updates a configured device managed network.
-    pub fn update_a_device_managed_network(
+    pub fn update_device_managed_network(
         &self,
         account_id: &str,
         network_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADeviceManagedNetworkResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceManagedNetwork>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +92,7 @@ impl DeviceManagedNetworks {
         account_id: &str,
         network_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADeviceManagedNetworkResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceManagedNetwork>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,13 +111,11 @@ impl DeviceManagedNetworks {
     /// `DELETE /accounts/{account_id}/devices/networks/{network_id}`
     ///
     /// Deletes a device managed network and fetches a list of the remaining device managed networks for an account.
-    pub fn delete_a_device_managed_network(
+    pub fn delete_device_managed_network(
         &self,
         account_id: &str,
         network_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateADeviceManagedNetworkResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<DeviceManagedNetwork>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -133,9 +129,9 @@ impl DeviceManagedNetworks {
         )
     }
 }
-/// Used by [`DeviceManagedNetworks::create_a_device_managed_network`], [`DeviceManagedNetworks::list_your_device_managed_networks`], [`DeviceManagedNetworks::update_a_device_managed_network`], [`DeviceManagedNetworks::get_device_managed_network_details`], [`DeviceManagedNetworks::delete_a_device_managed_network`].
+/// Used by [`DeviceManagedNetworksApi::create_device_managed_network`], [`DeviceManagedNetworksApi::list_your_device_managed_networks`], [`DeviceManagedNetworksApi::update_device_managed_network`], [`DeviceManagedNetworksApi::get_device_managed_network_details`], [`DeviceManagedNetworksApi::delete_device_managed_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADeviceManagedNetworkResponse {
+pub struct DeviceManagedNetwork {
     pub config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -146,6 +142,6 @@ pub struct CreateADeviceManagedNetworkResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADeviceManagedNetworkResponse { config : "config", name : "name", network_id :
-    "network_id", r#type : "type" }
+    DeviceManagedNetwork { config : "config", name : "name", network_id : "network_id",
+    r#type : "type" }
 );

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::device_posture_integrations`](crate::Client::device_posture_integrations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DevicePostureIntegrations {
+pub struct DevicePostureIntegrationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Device Posture Integrations* endpoints.
-    pub fn device_posture_integrations(&self) -> DevicePostureIntegrations {
-        DevicePostureIntegrations {
+    pub fn device_posture_integrations(&self) -> DevicePostureIntegrationsApi {
+        DevicePostureIntegrationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DevicePostureIntegrations {
+impl DevicePostureIntegrationsApi {
     /// Create a device posture integration
     ///
     /// `POST /accounts/{account_id}/devices/posture/integration`
     ///
     /// Create a new device posture integration.
-    pub fn create_a_device_posture_integration(
+    pub fn create_device_posture_integration(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateADevicePostureIntegrationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DevicePostureIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,9 +46,7 @@ impl DevicePostureIntegrations {
     pub fn list_your_device_posture_integrations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateADevicePostureIntegrationResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<DevicePostureIntegration>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,14 +63,12 @@ impl DevicePostureIntegrations {
     /// `PATCH /accounts/{account_id}/devices/posture/integration/{integration_id}`
     ///
     /// Updates a configured device posture integration.
-    pub fn update_a_device_posture_integration(
+    pub fn update_device_posture_integration(
         &self,
         account_id: &str,
         integration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateADevicePostureIntegrationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DevicePostureIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -98,9 +92,7 @@ impl DevicePostureIntegrations {
         account_id: &str,
         integration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateADevicePostureIntegrationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DevicePostureIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,7 +111,7 @@ impl DevicePostureIntegrations {
     /// `DELETE /accounts/{account_id}/devices/posture/integration/{integration_id}`
     ///
     /// Delete a configured device posture integration.
-    pub fn delete_a_device_posture_integration(
+    pub fn delete_device_posture_integration(
         &self,
         account_id: &str,
         integration_id: &str,
@@ -143,9 +135,9 @@ impl DevicePostureIntegrations {
         )
     }
 }
-/// Used by [`DevicePostureIntegrations::create_a_device_posture_integration`], [`DevicePostureIntegrations::list_your_device_posture_integrations`], [`DevicePostureIntegrations::update_a_device_posture_integration`], [`DevicePostureIntegrations::get_device_posture_integration_details`].
+/// Used by [`DevicePostureIntegrationsApi::create_device_posture_integration`], [`DevicePostureIntegrationsApi::list_your_device_posture_integrations`], [`DevicePostureIntegrationsApi::update_device_posture_integration`], [`DevicePostureIntegrationsApi::get_device_posture_integration_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADevicePostureIntegrationResponse {
+pub struct DevicePostureIntegration {
     pub config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -157,6 +149,6 @@ pub struct CreateADevicePostureIntegrationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADevicePostureIntegrationResponse { config : "config", id : "id", interval :
-    "interval", name : "name", r#type : "type" }
+    DevicePostureIntegration { config : "config", id : "id", interval : "interval", name
+    : "name", r#type : "type" }
 );

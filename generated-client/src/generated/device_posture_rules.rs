@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::device_posture_rules`](crate::Client::device_posture_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DevicePostureRules {
+pub struct DevicePostureRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Device posture rules* endpoints.
-    pub fn device_posture_rules(&self) -> DevicePostureRules {
-        DevicePostureRules {
+    pub fn device_posture_rules(&self) -> DevicePostureRulesApi {
+        DevicePostureRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DevicePostureRules {
+impl DevicePostureRulesApi {
     /// Create a device posture rule
     ///
     /// `POST /accounts/{account_id}/devices/posture`
     ///
     /// Creates a new device posture rule.
-    pub fn create_a_device_posture_rule(
+    pub fn create_device_posture_rule(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADevicePostureRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DevicePostureRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,12 +63,12 @@ impl DevicePostureRules {
     /// `PUT /accounts/{account_id}/devices/posture/{rule_id}`
     ///
     /// Updates a device posture rule.
-    pub fn update_a_device_posture_rule(
+    pub fn update_device_posture_rule(
         &self,
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADevicePostureRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DevicePostureRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl DevicePostureRules {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADevicePostureRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DevicePostureRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl DevicePostureRules {
     /// `DELETE /accounts/{account_id}/devices/posture/{rule_id}`
     ///
     /// Deletes a device posture rule.
-    pub fn delete_a_device_posture_rule(
+    pub fn delete_device_posture_rule(
         &self,
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteADevicePostureRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteDevicePostureRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,18 +131,16 @@ impl DevicePostureRules {
         )
     }
 }
-/// Used by [`DevicePostureRules::create_a_device_posture_rule`], [`DevicePostureRules::update_a_device_posture_rule`], [`DevicePostureRules::get_device_posture_rule_details`].
+/// Used by [`DevicePostureRulesApi::create_device_posture_rule`], [`DevicePostureRulesApi::update_device_posture_rule`], [`DevicePostureRulesApi::get_device_posture_rule_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADevicePostureRuleResponse {
+pub struct DevicePostureRule {
     pub description: ::std::option::Option<::std::string::String>,
     pub expiration: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub input: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub r#match: ::std::option::Option<
-        ::std::vec::Vec<CreateADevicePostureRuleResponseMatchItem>,
-    >,
+    pub r#match: ::std::option::Option<::std::vec::Vec<DevicePostureRuleMatch>>,
     pub name: ::std::option::Option<::std::string::String>,
     pub schedule: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -150,21 +148,19 @@ pub struct CreateADevicePostureRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADevicePostureRuleResponse { description : "description", expiration :
-    "expiration", id : "id", input : "input", r#match : "match", name : "name", schedule
-    : "schedule", r#type : "type" }
+    DevicePostureRule { description : "description", expiration : "expiration", id :
+    "id", input : "input", r#match : "match", name : "name", schedule : "schedule",
+    r#type : "type" }
 );
-/// Used by [`DevicePostureRules::create_a_device_posture_rule`].
+/// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADevicePostureRuleResponseMatchItem {
+pub struct DevicePostureRuleMatch {
     pub platform: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateADevicePostureRuleResponseMatchItem { platform : "platform" }
-);
-/// Used by [`DevicePostureRules::list_device_posture_rules`].
+crate::runtime::object!(DevicePostureRuleMatch { platform : "platform" });
+/// Used by [`DevicePostureRulesApi::list_device_posture_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicePostureRulesItem {
     pub description: ::std::option::Option<::std::string::String>,
@@ -185,11 +181,11 @@ crate::runtime::object!(
     id : "id", input : "input", r#match : "match", name : "name", schedule : "schedule",
     r#type : "type" }
 );
-/// Used by [`DevicePostureRules::delete_a_device_posture_rule`].
+/// Used by [`DevicePostureRulesApi::delete_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteADevicePostureRuleResponse {
+pub struct DeleteDevicePostureRuleResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteADevicePostureRuleResponse { id : "id" });
+crate::runtime::object!(DeleteDevicePostureRuleResponse { id : "id" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::devices`](crate::Client::devices).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Devices {
+pub struct DevicesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Devices* endpoints.
-    pub fn devices(&self) -> Devices {
-        Devices {
+    pub fn devices(&self) -> DevicesApi {
+        DevicesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Devices {
+impl DevicesApi {
     /// List devices (deprecated)
     ///
     /// `GET /accounts/{account_id}/devices`
@@ -26,10 +26,10 @@ impl Devices {
     ///
     /// - GET /accounts/{account_id}/devices/physical-devices
     /// - GET /accounts/{account_id}/devices/registrations
-    pub fn list_devices_deprecated(
+    pub fn list_devices(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListDevicesDeprecatedItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListDevicesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,11 +66,11 @@ impl Devices {
     /// `POST /accounts/{account_id}/devices/policy`
     ///
     /// Creates a device settings profile to be applied to certain devices matching the criteria.
-    pub fn create_a_device_settings_profile(
+    pub fn create_device_settings_profile(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADeviceSettingsProfileResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceSettingsProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -88,13 +88,11 @@ impl Devices {
     /// `PATCH /accounts/{account_id}/devices/policy`
     ///
     /// Updates the default device settings profile for an account.
-    pub fn update_the_default_device_settings_profile(
+    pub fn update_default_device_settings_profile(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateTheDefaultDeviceSettingsProfileResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DefaultDeviceSettingsProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,13 +110,11 @@ impl Devices {
     /// `GET /accounts/{account_id}/devices/policy`
     ///
     /// Fetches the default device settings profile for an account.
-    pub fn get_the_default_device_settings_profile(
+    pub fn get_default_device_settings_profile(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateTheDefaultDeviceSettingsProfileResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DefaultDeviceSettingsProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -136,7 +132,7 @@ impl Devices {
     /// `PUT /accounts/{account_id}/devices/policy/exclude`
     ///
     /// Sets the list of routes excluded from the WARP client's tunnel.
-    pub fn set_the_split_tunnel_exclude_list(
+    pub fn set_split_tunnel_exclude_list(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -160,7 +156,7 @@ impl Devices {
     /// `GET /accounts/{account_id}/devices/policy/exclude`
     ///
     /// Fetches the list of routes excluded from the WARP client's tunnel.
-    pub fn get_the_split_tunnel_exclude_list(
+    pub fn get_split_tunnel_exclude_list(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -228,7 +224,7 @@ impl Devices {
     /// `PUT /accounts/{account_id}/devices/policy/include`
     ///
     /// Sets the list of routes included in the WARP client's tunnel.
-    pub fn set_the_split_tunnel_include_list(
+    pub fn set_split_tunnel_include_list(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -252,7 +248,7 @@ impl Devices {
     /// `GET /accounts/{account_id}/devices/policy/include`
     ///
     /// Fetches the list of routes included in the WARP client's tunnel.
-    pub fn get_the_split_tunnel_include_list(
+    pub fn get_split_tunnel_include_list(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -276,12 +272,12 @@ impl Devices {
     /// `PATCH /accounts/{account_id}/devices/policy/{policy_id}`
     ///
     /// Updates a configured device settings profile.
-    pub fn update_a_device_settings_profile(
+    pub fn update_device_settings_profile(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADeviceSettingsProfileResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceSettingsProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -305,7 +301,7 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADeviceSettingsProfileResponse>>,
+        crate::runtime::Json<::std::option::Option<DeviceSettingsProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -324,7 +320,7 @@ impl Devices {
     /// `DELETE /accounts/{account_id}/devices/policy/{policy_id}`
     ///
     /// Deletes a device settings profile and fetches a list of the remaining profiles for an account.
-    pub fn delete_a_device_settings_profile(
+    pub fn delete_device_settings_profile(
         &self,
         account_id: &str,
         policy_id: &str,
@@ -346,7 +342,7 @@ impl Devices {
     /// `PUT /accounts/{account_id}/devices/policy/{policy_id}/exclude`
     ///
     /// Sets the list of routes excluded from the WARP client's tunnel for a specific device settings profile.
-    pub fn set_the_split_tunnel_exclude_list_for_a_device_settings_profile(
+    pub fn set_split_tunnel_exclude_list_for_device_settings_profile(
         &self,
         account_id: &str,
         policy_id: &str,
@@ -373,7 +369,7 @@ impl Devices {
     /// `GET /accounts/{account_id}/devices/policy/{policy_id}/exclude`
     ///
     /// Fetches the list of routes excluded from the WARP client's tunnel for a specific device settings profile.
-    pub fn get_the_split_tunnel_exclude_list_for_a_device_settings_profile(
+    pub fn get_split_tunnel_exclude_list_for_device_settings_profile(
         &self,
         account_id: &str,
         policy_id: &str,
@@ -400,7 +396,7 @@ impl Devices {
     /// `PUT /accounts/{account_id}/devices/policy/{policy_id}/fallback_domains`
     ///
     /// Sets the list of domains to bypass Gateway DNS resolution. These domains will use the specified local DNS resolver instead. This will only apply to the specified device settings profile.
-    pub fn set_the_local_domain_fallback_list_for_a_device_settings_profile(
+    pub fn set_local_domain_fallback_list_for_device_settings_profile(
         &self,
         account_id: &str,
         policy_id: &str,
@@ -425,7 +421,7 @@ impl Devices {
     /// `GET /accounts/{account_id}/devices/policy/{policy_id}/fallback_domains`
     ///
     /// Fetches the list of domains to bypass Gateway DNS resolution from a specified device settings profile. These domains will use the specified local DNS resolver instead.
-    pub fn get_the_local_domain_fallback_list_for_a_device_settings_profile(
+    pub fn get_local_domain_fallback_list_for_device_settings_profile(
         &self,
         account_id: &str,
         policy_id: &str,
@@ -450,7 +446,7 @@ impl Devices {
     /// `PUT /accounts/{account_id}/devices/policy/{policy_id}/include`
     ///
     /// Sets the list of routes included in the WARP client's tunnel for a specific device settings profile.
-    pub fn set_the_split_tunnel_include_list_for_a_device_settings_profile(
+    pub fn set_split_tunnel_include_list_for_device_settings_profile(
         &self,
         account_id: &str,
         policy_id: &str,
@@ -477,7 +473,7 @@ impl Devices {
     /// `GET /accounts/{account_id}/devices/policy/{policy_id}/include`
     ///
     /// Fetches the list of routes included in the WARP client's tunnel for a specific device settings profile.
-    pub fn get_the_split_tunnel_include_list_for_a_device_settings_profile(
+    pub fn get_split_tunnel_include_list_for_device_settings_profile(
         &self,
         account_id: &str,
         policy_id: &str,
@@ -506,7 +502,7 @@ impl Devices {
     /// Revokes a list of devices. Not supported when [multi-user mode](https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/deployment/mdm-deployment/windows-multiuser/) is enabled.
     ///
     /// **Deprecated**: please use POST /accounts/{account_id}/devices/registrations/revoke instead.
-    pub fn revoke_devices_deprecated(
+    pub fn revoke_devices(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -534,7 +530,7 @@ impl Devices {
     /// Unrevokes a list of devices. Not supported when [multi-user mode](https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/deployment/mdm-deployment/windows-multiuser/) is enabled.
     ///
     /// **Deprecated**: please use POST /accounts/{account_id}/devices/registrations/unrevoke instead.
-    pub fn unrevoke_devices_deprecated(
+    pub fn unrevoke_devices(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -565,13 +561,11 @@ impl Devices {
     ///
     /// - GET /accounts/{account_id}/devices/physical-devices/{device_id}
     /// - GET /accounts/{account_id}/devices/registrations/{registration_id}
-    pub fn get_device_deprecated(
+    pub fn get_device(
         &self,
         account_id: &str,
         device_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDeviceDeprecatedResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Device>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -590,12 +584,12 @@ impl Devices {
     ///
     /// Fetches a one-time use admin override code for a device. This relies on the **Admin Override** setting being enabled in your device configuration. Not supported when [multi-user mode](https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/deployment/mdm-deployment/windows-multiuser/) is enabled for the account.
     /// **Deprecated:** please use GET /accounts/{account_id}/devices/registrations/{registration_id}/override_codes instead.
-    pub fn get_override_codes_deprecated(
+    pub fn get_override_codes(
         &self,
         account_id: &str,
         device_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetOverrideCodesDeprecatedResponse>>,
+        crate::runtime::Json<::std::option::Option<OverrideCodes>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -619,9 +613,7 @@ impl Devices {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateDeviceCertificateProvisioningStatusResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeviceCertificateProvisioningStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -643,9 +635,7 @@ impl Devices {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateDeviceCertificateProvisioningStatusResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeviceCertificateProvisioningStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -659,9 +649,9 @@ impl Devices {
         )
     }
 }
-/// Used by [`Devices::list_devices_deprecated`].
+/// Used by [`DevicesApi::list_devices`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDevicesDeprecatedItem {
+pub struct ListDevicesItem {
     pub created: ::std::option::Option<::std::string::String>,
     pub deleted: ::std::option::Option<bool>,
     pub device_type: ::std::option::Option<::std::string::String>,
@@ -680,13 +670,13 @@ pub struct ListDevicesDeprecatedItem {
     pub revoked_at: ::std::option::Option<::std::string::String>,
     pub serial_number: ::std::option::Option<::std::string::String>,
     pub updated: ::std::option::Option<::std::string::String>,
-    pub user: ::std::option::Option<ListDevicesDeprecatedItemUser>,
+    pub user: ::std::option::Option<ListDevicesItemUser>,
     pub version: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDevicesDeprecatedItem { created : "created", deleted : "deleted", device_type :
+    ListDevicesItem { created : "created", deleted : "deleted", device_type :
     "device_type", id : "id", ip : "ip", key : "key", last_seen : "last_seen",
     mac_address : "mac_address", manufacturer : "manufacturer", model : "model", name :
     "name", os_distro_name : "os_distro_name", os_distro_revision : "os_distro_revision",
@@ -694,9 +684,9 @@ crate::runtime::object!(
     "revoked_at", serial_number : "serial_number", updated : "updated", user : "user",
     version : "version" }
 );
-/// Used by [`Devices::list_devices_deprecated`], [`Devices::get_device_deprecated`].
+/// Used by [`DevicesApi::list_devices`], [`DevicesApi::get_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDevicesDeprecatedItemUser {
+pub struct ListDevicesItemUser {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -704,9 +694,9 @@ pub struct ListDevicesDeprecatedItemUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDevicesDeprecatedItemUser { email : "email", id : "id", name : "name" }
+    ListDevicesItemUser { email : "email", id : "id", name : "name" }
 );
-/// Used by [`Devices::list_device_settings_profiles`], [`Devices::delete_a_device_settings_profile`].
+/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::delete_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeviceSettingsProfilesItem {
     pub allow_mode_switch: ::std::option::Option<bool>,
@@ -737,7 +727,7 @@ pub struct ListDeviceSettingsProfilesItem {
     pub support_url: ::std::option::Option<::std::string::String>,
     pub switch_locked: ::std::option::Option<bool>,
     pub target_tests: ::std::option::Option<
-        ::std::vec::Vec<ListDeviceSettingsProfilesItemTargetTestsItem>,
+        ::std::vec::Vec<ListDeviceSettingsProfilesItemTargetTest>,
     >,
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -758,7 +748,7 @@ crate::runtime::object!(
     "support_url", switch_locked : "switch_locked", target_tests : "target_tests",
     tunnel_protocol : "tunnel_protocol" }
 );
-/// Used by [`Devices::list_device_settings_profiles`], [`Devices::create_a_device_settings_profile`], [`Devices::update_the_default_device_settings_profile`].
+/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_default_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeviceSettingsProfilesItemServiceModeV2 {
     pub mode: ::std::option::Option<::std::string::String>,
@@ -769,20 +759,20 @@ pub struct ListDeviceSettingsProfilesItemServiceModeV2 {
 crate::runtime::object!(
     ListDeviceSettingsProfilesItemServiceModeV2 { mode : "mode", port : "port" }
 );
-/// Used by [`Devices::list_device_settings_profiles`], [`Devices::create_a_device_settings_profile`].
+/// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::create_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDeviceSettingsProfilesItemTargetTestsItem {
+pub struct ListDeviceSettingsProfilesItemTargetTest {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDeviceSettingsProfilesItemTargetTestsItem { id : "id", name : "name" }
+    ListDeviceSettingsProfilesItemTargetTest { id : "id", name : "name" }
 );
-/// Used by [`Devices::create_a_device_settings_profile`], [`Devices::update_a_device_settings_profile`], [`Devices::get_device_settings_profile_by_id`].
+/// Used by [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_device_settings_profile`], [`DevicesApi::get_device_settings_profile_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADeviceSettingsProfileResponse {
+pub struct DeviceSettingsProfile {
     pub allow_mode_switch: ::std::option::Option<bool>,
     pub allow_updates: ::std::option::Option<bool>,
     pub allowed_to_leave: ::std::option::Option<bool>,
@@ -797,7 +787,7 @@ pub struct CreateADeviceSettingsProfileResponse {
     >,
     pub exclude_office_ips: ::std::option::Option<bool>,
     pub fallback_domains: ::std::option::Option<
-        ::std::vec::Vec<CreateADeviceSettingsProfileResponseFallbackDomainsItem>,
+        ::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
     >,
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
     pub include: ::std::option::Option<
@@ -817,20 +807,20 @@ pub struct CreateADeviceSettingsProfileResponse {
     pub support_url: ::std::option::Option<::std::string::String>,
     pub switch_locked: ::std::option::Option<bool>,
     pub target_tests: ::std::option::Option<
-        ::std::vec::Vec<ListDeviceSettingsProfilesItemTargetTestsItem>,
+        ::std::vec::Vec<ListDeviceSettingsProfilesItemTargetTest>,
     >,
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADeviceSettingsProfileResponse { allow_mode_switch : "allow_mode_switch",
-    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
-    : "auto_connect", captive_portal : "captive_portal", default : "default", description
-    : "description", disable_auto_fallback : "disable_auto_fallback", enabled :
-    "enabled", exclude : "exclude", exclude_office_ips : "exclude_office_ips",
-    fallback_domains : "fallback_domains", gateway_unique_id : "gateway_unique_id",
-    include : "include", lan_allow_minutes : "lan_allow_minutes", lan_allow_subnet_size :
+    DeviceSettingsProfile { allow_mode_switch : "allow_mode_switch", allow_updates :
+    "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect :
+    "auto_connect", captive_portal : "captive_portal", default : "default", description :
+    "description", disable_auto_fallback : "disable_auto_fallback", enabled : "enabled",
+    exclude : "exclude", exclude_office_ips : "exclude_office_ips", fallback_domains :
+    "fallback_domains", gateway_unique_id : "gateway_unique_id", include : "include",
+    lan_allow_minutes : "lan_allow_minutes", lan_allow_subnet_size :
     "lan_allow_subnet_size", r#match : "match", name : "name", policy_id : "policy_id",
     precedence : "precedence", register_interface_ip_with_dns :
     "register_interface_ip_with_dns", sccm_vpn_boundary_support :
@@ -838,9 +828,9 @@ crate::runtime::object!(
     "support_url", switch_locked : "switch_locked", target_tests : "target_tests",
     tunnel_protocol : "tunnel_protocol" }
 );
-/// Used by [`Devices::create_a_device_settings_profile`], [`Devices::update_the_default_device_settings_profile`].
+/// Used by [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_default_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADeviceSettingsProfileResponseFallbackDomainsItem {
+pub struct DeviceSettingsProfileFallbackDomain {
     pub description: ::std::option::Option<::std::string::String>,
     pub dns_server: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub suffix: ::std::option::Option<::std::string::String>,
@@ -848,12 +838,12 @@ pub struct CreateADeviceSettingsProfileResponseFallbackDomainsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADeviceSettingsProfileResponseFallbackDomainsItem { description :
-    "description", dns_server : "dns_server", suffix : "suffix" }
+    DeviceSettingsProfileFallbackDomain { description : "description", dns_server :
+    "dns_server", suffix : "suffix" }
 );
-/// Used by [`Devices::update_the_default_device_settings_profile`], [`Devices::get_the_default_device_settings_profile`].
+/// Used by [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::get_default_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTheDefaultDeviceSettingsProfileResponse {
+pub struct DefaultDeviceSettingsProfile {
     pub allow_mode_switch: ::std::option::Option<bool>,
     pub allow_updates: ::std::option::Option<bool>,
     pub allowed_to_leave: ::std::option::Option<bool>,
@@ -867,7 +857,7 @@ pub struct UpdateTheDefaultDeviceSettingsProfileResponse {
     >,
     pub exclude_office_ips: ::std::option::Option<bool>,
     pub fallback_domains: ::std::option::Option<
-        ::std::vec::Vec<CreateADeviceSettingsProfileResponseFallbackDomainsItem>,
+        ::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
     >,
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
     pub include: ::std::option::Option<
@@ -885,18 +875,18 @@ pub struct UpdateTheDefaultDeviceSettingsProfileResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTheDefaultDeviceSettingsProfileResponse { allow_mode_switch :
-    "allow_mode_switch", allow_updates : "allow_updates", allowed_to_leave :
-    "allowed_to_leave", auto_connect : "auto_connect", captive_portal : "captive_portal",
-    default : "default", disable_auto_fallback : "disable_auto_fallback", enabled :
-    "enabled", exclude : "exclude", exclude_office_ips : "exclude_office_ips",
-    fallback_domains : "fallback_domains", gateway_unique_id : "gateway_unique_id",
-    include : "include", register_interface_ip_with_dns :
-    "register_interface_ip_with_dns", sccm_vpn_boundary_support :
-    "sccm_vpn_boundary_support", service_mode_v2 : "service_mode_v2", support_url :
-    "support_url", switch_locked : "switch_locked", tunnel_protocol : "tunnel_protocol" }
+    DefaultDeviceSettingsProfile { allow_mode_switch : "allow_mode_switch", allow_updates
+    : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect :
+    "auto_connect", captive_portal : "captive_portal", default : "default",
+    disable_auto_fallback : "disable_auto_fallback", enabled : "enabled", exclude :
+    "exclude", exclude_office_ips : "exclude_office_ips", fallback_domains :
+    "fallback_domains", gateway_unique_id : "gateway_unique_id", include : "include",
+    register_interface_ip_with_dns : "register_interface_ip_with_dns",
+    sccm_vpn_boundary_support : "sccm_vpn_boundary_support", service_mode_v2 :
+    "service_mode_v2", support_url : "support_url", switch_locked : "switch_locked",
+    tunnel_protocol : "tunnel_protocol" }
 );
-/// Used by [`Devices::set_your_local_domain_fallback_list`], [`Devices::get_your_local_domain_fallback_list`], [`Devices::set_the_local_domain_fallback_list_for_a_device_settings_profile`], [`Devices::get_the_local_domain_fallback_list_for_a_device_settings_profile`].
+/// Used by [`DevicesApi::set_your_local_domain_fallback_list`], [`DevicesApi::get_your_local_domain_fallback_list`], [`DevicesApi::set_local_domain_fallback_list_for_device_settings_profile`], [`DevicesApi::get_local_domain_fallback_list_for_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetYourLocalDomainFallbackListItem {
     pub description: ::std::option::Option<::std::string::String>,
@@ -909,10 +899,10 @@ crate::runtime::object!(
     SetYourLocalDomainFallbackListItem { description : "description", dns_server :
     "dns_server", suffix : "suffix" }
 );
-/// Used by [`Devices::get_device_deprecated`].
+/// Used by [`DevicesApi::get_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDeviceDeprecatedResponse {
-    pub account: ::std::option::Option<GetDeviceDeprecatedResponseAccount>,
+pub struct Device {
+    pub account: ::std::option::Option<DeviceAccount>,
     pub created: ::std::option::Option<::std::string::String>,
     pub deleted: ::std::option::Option<bool>,
     pub device_type: ::std::option::Option<::std::string::String>,
@@ -929,22 +919,22 @@ pub struct GetDeviceDeprecatedResponse {
     pub serial_number: ::std::option::Option<::std::string::String>,
     pub tunnel_type: ::std::option::Option<::std::string::String>,
     pub updated: ::std::option::Option<::std::string::String>,
-    pub user: ::std::option::Option<ListDevicesDeprecatedItemUser>,
+    pub user: ::std::option::Option<ListDevicesItemUser>,
     pub version: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDeviceDeprecatedResponse { account : "account", created : "created", deleted :
-    "deleted", device_type : "device_type", gateway_device_id : "gateway_device_id", id :
-    "id", ip : "ip", key : "key", key_type : "key_type", last_seen : "last_seen",
-    mac_address : "mac_address", model : "model", name : "name", os_version :
-    "os_version", serial_number : "serial_number", tunnel_type : "tunnel_type", updated :
-    "updated", user : "user", version : "version" }
+    Device { account : "account", created : "created", deleted : "deleted", device_type :
+    "device_type", gateway_device_id : "gateway_device_id", id : "id", ip : "ip", key :
+    "key", key_type : "key_type", last_seen : "last_seen", mac_address : "mac_address",
+    model : "model", name : "name", os_version : "os_version", serial_number :
+    "serial_number", tunnel_type : "tunnel_type", updated : "updated", user : "user",
+    version : "version" }
 );
-/// Used by [`Devices::get_device_deprecated`].
+/// Used by [`DevicesApi::get_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDeviceDeprecatedResponseAccount {
+pub struct DeviceAccount {
     pub account_type: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -952,24 +942,19 @@ pub struct GetDeviceDeprecatedResponseAccount {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDeviceDeprecatedResponseAccount { account_type : "account_type", id : "id", name :
-    "name" }
+    DeviceAccount { account_type : "account_type", id : "id", name : "name" }
 );
-/// Used by [`Devices::get_override_codes_deprecated`].
+/// Used by [`DevicesApi::get_override_codes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOverrideCodesDeprecatedResponse {
-    pub disable_for_time: ::std::option::Option<
-        GetOverrideCodesDeprecatedResponseDisableForTime,
-    >,
+pub struct OverrideCodes {
+    pub disable_for_time: ::std::option::Option<OverrideCodesDisableForTime>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetOverrideCodesDeprecatedResponse { disable_for_time : "disable_for_time" }
-);
-/// Used by [`Devices::get_override_codes_deprecated`].
+crate::runtime::object!(OverrideCodes { disable_for_time : "disable_for_time" });
+/// Used by [`DevicesApi::get_override_codes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOverrideCodesDeprecatedResponseDisableForTime {
+pub struct OverrideCodesDisableForTime {
     /// `1`
     pub _1: ::std::option::Option<::std::string::String>,
     /// `12`
@@ -984,16 +969,13 @@ pub struct GetOverrideCodesDeprecatedResponseDisableForTime {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOverrideCodesDeprecatedResponseDisableForTime { _1 : "1", _12 : "12", _24 : "24",
-    _3 : "3", _6 : "6" }
+    OverrideCodesDisableForTime { _1 : "1", _12 : "12", _24 : "24", _3 : "3", _6 : "6" }
 );
-/// Used by [`Devices::update_device_certificate_provisioning_status`], [`Devices::get_device_certificate_provisioning_status`].
+/// Used by [`DevicesApi::update_device_certificate_provisioning_status`], [`DevicesApi::get_device_certificate_provisioning_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDeviceCertificateProvisioningStatusResponse {
+pub struct DeviceCertificateProvisioningStatus {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateDeviceCertificateProvisioningStatusResponse { enabled : "enabled" }
-);
+crate::runtime::object!(DeviceCertificateProvisioningStatus { enabled : "enabled" });

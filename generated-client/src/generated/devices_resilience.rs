@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::devices_resilience`](crate::Client::devices_resilience).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DevicesResilience {
+pub struct DevicesResilienceApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Devices Resilience* endpoints.
-    pub fn devices_resilience(&self) -> DevicesResilience {
-        DevicesResilience {
+    pub fn devices_resilience(&self) -> DevicesResilienceApi {
+        DevicesResilienceApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DevicesResilience {
+impl DevicesResilienceApi {
     /// Set Global WARP override state
     ///
     /// `POST /accounts/{account_id}/devices/resilience/disconnect`
@@ -25,7 +25,7 @@ impl DevicesResilience {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SetGlobalWarpOverrideStateResponse>>,
+        crate::runtime::Json<::std::option::Option<GlobalWarpOverrideState>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,11 +43,11 @@ impl DevicesResilience {
     /// `GET /accounts/{account_id}/devices/resilience/disconnect`
     ///
     /// Fetch the Global WARP override state.
-    pub fn retrieve_global_warp_override_state(
+    pub fn get_global_warp_override_state(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SetGlobalWarpOverrideStateResponse>>,
+        crate::runtime::Json<::std::option::Option<GlobalWarpOverrideState>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,15 +61,14 @@ impl DevicesResilience {
         )
     }
 }
-/// Used by [`DevicesResilience::set_global_warp_override_state`], [`DevicesResilience::retrieve_global_warp_override_state`].
+/// Used by [`DevicesResilienceApi::set_global_warp_override_state`], [`DevicesResilienceApi::get_global_warp_override_state`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetGlobalWarpOverrideStateResponse {
+pub struct GlobalWarpOverrideState {
     pub disconnect: ::std::option::Option<bool>,
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetGlobalWarpOverrideStateResponse { disconnect : "disconnect", timestamp :
-    "timestamp" }
+    GlobalWarpOverrideState { disconnect : "disconnect", timestamp : "timestamp" }
 );

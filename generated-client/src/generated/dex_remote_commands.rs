@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dex_remote_commands`](crate::Client::dex_remote_commands).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DexRemoteCommands {
+pub struct DexRemoteCommandsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DEX Remote Commands* endpoints.
-    pub fn dex_remote_commands(&self) -> DexRemoteCommands {
-        DexRemoteCommands {
+    pub fn dex_remote_commands(&self) -> DexRemoteCommandsApi {
+        DexRemoteCommandsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DexRemoteCommands {
+impl DexRemoteCommandsApi {
     /// Create account commands
     ///
     /// `POST /accounts/{account_id}/dex/commands`
@@ -25,7 +25,7 @@ impl DexRemoteCommands {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAccountCommandsResponse>>,
+        crate::runtime::Json<::std::option::Option<AccountCommands>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,9 +69,7 @@ impl DexRemoteCommands {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListDevicesEligibleForRemoteCapturesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DevicesEligible>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,12 +87,12 @@ impl DexRemoteCommands {
     /// `GET /accounts/{account_id}/dex/commands/quota`
     ///
     /// Retrieves the current quota usage and limits for device commands within a specific account, including the time when the quota will reset
-    pub fn returns_account_commands_usage_quota_and_reset_time(
+    pub fn get_account_commands_usage_quota_and_reset_time(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<ReturnsAccountCommandsUsageQuotaAndResetTimeResponse>,
+            ::std::option::Option<AccountCommandsUsageQuotaAndResetTime>,
         >,
     > {
         crate::runtime::Request::new(
@@ -134,19 +132,17 @@ impl DexRemoteCommands {
         )
     }
 }
-/// Used by [`DexRemoteCommands::create_account_commands`].
+/// Used by [`DexRemoteCommandsApi::create_account_commands`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAccountCommandsResponse {
-    pub commands: ::std::option::Option<
-        ::std::vec::Vec<CreateAccountCommandsResponseCommandsItem>,
-    >,
+pub struct AccountCommands {
+    pub commands: ::std::option::Option<::std::vec::Vec<AccountCommandsCommand>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateAccountCommandsResponse { commands : "commands" });
-/// Used by [`DexRemoteCommands::create_account_commands`].
+crate::runtime::object!(AccountCommands { commands : "commands" });
+/// Used by [`DexRemoteCommandsApi::create_account_commands`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAccountCommandsResponseCommandsItem {
+pub struct AccountCommandsCommand {
     pub args: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -158,22 +154,22 @@ pub struct CreateAccountCommandsResponseCommandsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountCommandsResponseCommandsItem { args : "args", device_id : "device_id",
-    id : "id", status : "status", r#type : "type" }
+    AccountCommandsCommand { args : "args", device_id : "device_id", id : "id", status :
+    "status", r#type : "type" }
 );
-/// Used by [`DexRemoteCommands::list_account_commands`].
+/// Used by [`DexRemoteCommandsApi::list_account_commands`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountCommandsResponse {
     pub commands: ::std::option::Option<
-        ::std::vec::Vec<ListAccountCommandsResponseCommandsItem>,
+        ::std::vec::Vec<ListAccountCommandsResponseCommand>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListAccountCommandsResponse { commands : "commands" });
-/// Used by [`DexRemoteCommands::list_account_commands`].
+/// Used by [`DexRemoteCommandsApi::list_account_commands`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccountCommandsResponseCommandsItem {
+pub struct ListAccountCommandsResponseCommand {
     pub completed_date: ::std::option::Option<::std::string::String>,
     pub created_date: ::std::option::Option<::std::string::String>,
     pub device_id: ::std::option::Option<::std::string::String>,
@@ -186,25 +182,21 @@ pub struct ListAccountCommandsResponseCommandsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountCommandsResponseCommandsItem { completed_date : "completed_date",
-    created_date : "created_date", device_id : "device_id", filename : "filename", id :
-    "id", status : "status", r#type : "type", user_email : "user_email" }
+    ListAccountCommandsResponseCommand { completed_date : "completed_date", created_date
+    : "created_date", device_id : "device_id", filename : "filename", id : "id", status :
+    "status", r#type : "type", user_email : "user_email" }
 );
-/// Used by [`DexRemoteCommands::list_devices_eligible_for_remote_captures`].
+/// Used by [`DexRemoteCommandsApi::list_devices_eligible_for_remote_captures`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDevicesEligibleForRemoteCapturesResponse {
-    pub devices: ::std::option::Option<
-        ::std::vec::Vec<ListDevicesEligibleForRemoteCapturesResponseDevicesItem>,
-    >,
+pub struct DevicesEligible {
+    pub devices: ::std::option::Option<::std::vec::Vec<DevicesEligibleDevice>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListDevicesEligibleForRemoteCapturesResponse { devices : "devices" }
-);
-/// Used by [`DexRemoteCommands::list_devices_eligible_for_remote_captures`].
+crate::runtime::object!(DevicesEligible { devices : "devices" });
+/// Used by [`DexRemoteCommandsApi::list_devices_eligible_for_remote_captures`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDevicesEligibleForRemoteCapturesResponseDevicesItem {
+pub struct DevicesEligibleDevice {
     /// `deviceId`
     pub device_id: ::std::option::Option<::std::string::String>,
     /// `deviceName`
@@ -222,14 +214,14 @@ pub struct ListDevicesEligibleForRemoteCapturesResponseDevicesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDevicesEligibleForRemoteCapturesResponseDevicesItem { device_id : "deviceId",
-    device_name : "deviceName", eligible : "eligible", ineligible_reason :
-    "ineligibleReason", person_email : "personEmail", platform : "platform", status :
-    "status", timestamp : "timestamp", version : "version" }
+    DevicesEligibleDevice { device_id : "deviceId", device_name : "deviceName", eligible
+    : "eligible", ineligible_reason : "ineligibleReason", person_email : "personEmail",
+    platform : "platform", status : "status", timestamp : "timestamp", version :
+    "version" }
 );
-/// Used by [`DexRemoteCommands::returns_account_commands_usage_quota_and_reset_time`].
+/// Used by [`DexRemoteCommandsApi::get_account_commands_usage_quota_and_reset_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReturnsAccountCommandsUsageQuotaAndResetTimeResponse {
+pub struct AccountCommandsUsageQuotaAndResetTime {
     pub quota: ::std::option::Option<f64>,
     pub quota_usage: ::std::option::Option<f64>,
     pub reset_time: ::std::option::Option<::std::string::String>,
@@ -237,6 +229,6 @@ pub struct ReturnsAccountCommandsUsageQuotaAndResetTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReturnsAccountCommandsUsageQuotaAndResetTimeResponse { quota : "quota", quota_usage :
-    "quota_usage", reset_time : "reset_time" }
+    AccountCommandsUsageQuotaAndResetTime { quota : "quota", quota_usage : "quota_usage",
+    reset_time : "reset_time" }
 );

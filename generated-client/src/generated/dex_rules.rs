@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::dex_rules`](crate::Client::dex_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DexRules {
+pub struct DexRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DEX Rules* endpoints.
-    pub fn dex_rules(&self) -> DexRules {
-        DexRules {
+    pub fn dex_rules(&self) -> DexRulesApi {
+        DexRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DexRules {
+impl DexRulesApi {
     /// Create a DEX Rule
     ///
     /// `POST /accounts/{account_id}/dex/rules`
     ///
     /// Create a DEX Rule
-    pub fn create_a_dex_rule(
+    pub fn create_dex_rule(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADexRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<DexRule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,9 +44,7 @@ impl DexRules {
     pub fn list_dex_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListDexRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<DexRules>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,13 +61,11 @@ impl DexRules {
     /// `PATCH /accounts/{account_id}/dex/rules/{rule_id}`
     ///
     /// Update a DEX Rule
-    pub fn update_a_dex_rule(
+    pub fn update_dex_rule(
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADexRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<DexRule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -93,9 +87,7 @@ impl DexRules {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADexRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<DexRule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,7 +105,7 @@ impl DexRules {
     /// `DELETE /accounts/{account_id}/dex/rules/{rule_id}`
     ///
     /// Delete a DEX Rule
-    pub fn delete_a_dex_rule(
+    pub fn delete_dex_rule(
         &self,
         account_id: &str,
         rule_id: &str,
@@ -131,30 +123,28 @@ impl DexRules {
         )
     }
 }
-/// Used by [`DexRules::create_a_dex_rule`], [`DexRules::update_a_dex_rule`], [`DexRules::get_dex_rule`].
+/// Used by [`DexRulesApi::create_dex_rule`], [`DexRulesApi::update_dex_rule`], [`DexRulesApi::get_dex_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADexRuleResponse {
+pub struct DexRule {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub r#match: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub targeted_tests: ::std::option::Option<
-        ::std::vec::Vec<CreateADexRuleResponseTargetedTestsItem>,
-    >,
+    pub targeted_tests: ::std::option::Option<::std::vec::Vec<DexRuleTargetedTest>>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADexRuleResponse { created_at : "created_at", description : "description", id :
-    "id", r#match : "match", name : "name", targeted_tests : "targeted_tests", updated_at
-    : "updated_at" }
+    DexRule { created_at : "created_at", description : "description", id : "id", r#match
+    : "match", name : "name", targeted_tests : "targeted_tests", updated_at :
+    "updated_at" }
 );
-/// Used by [`DexRules::create_a_dex_rule`].
+/// Used by [`DexRulesApi::create_dex_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADexRuleResponseTargetedTestsItem {
-    pub data: ::std::option::Option<CreateADexRuleResponseTargetedTestsItemData>,
+pub struct DexRuleTargetedTest {
+    pub data: ::std::option::Option<DexRuleTargetedTestData>,
     pub enabled: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
     pub test_id: ::std::option::Option<::std::string::String>,
@@ -162,12 +152,12 @@ pub struct CreateADexRuleResponseTargetedTestsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADexRuleResponseTargetedTestsItem { data : "data", enabled : "enabled", name :
-    "name", test_id : "test_id" }
+    DexRuleTargetedTest { data : "data", enabled : "enabled", name : "name", test_id :
+    "test_id" }
 );
-/// Used by [`DexRules::create_a_dex_rule`].
+/// Used by [`DexRulesApi::create_dex_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADexRuleResponseTargetedTestsItemData {
+pub struct DexRuleTargetedTestData {
     pub host: ::std::option::Option<::serde_json::Value>,
     pub kind: ::std::option::Option<::serde_json::Value>,
     pub method: ::std::option::Option<::serde_json::Value>,
@@ -175,20 +165,19 @@ pub struct CreateADexRuleResponseTargetedTestsItemData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADexRuleResponseTargetedTestsItemData { host : "host", kind : "kind", method :
-    "method" }
+    DexRuleTargetedTestData { host : "host", kind : "kind", method : "method" }
 );
-/// Used by [`DexRules::list_dex_rules`].
+/// Used by [`DexRulesApi::list_dex_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexRulesResponse {
-    pub rules: ::std::option::Option<::std::vec::Vec<ListDexRulesResponseRulesItem>>,
+pub struct DexRules {
+    pub rules: ::std::option::Option<::std::vec::Vec<Rule>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListDexRulesResponse { rules : "rules" });
-/// Used by [`DexRules::list_dex_rules`].
+crate::runtime::object!(DexRules { rules : "rules" });
+/// Used by [`DexRulesApi::list_dex_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexRulesResponseRulesItem {
+pub struct Rule {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -200,7 +189,7 @@ pub struct ListDexRulesResponseRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexRulesResponseRulesItem { created_at : "created_at", description :
-    "description", id : "id", r#match : "match", name : "name", targeted_tests :
-    "targeted_tests", updated_at : "updated_at" }
+    Rule { created_at : "created_at", description : "description", id : "id", r#match :
+    "match", name : "name", targeted_tests : "targeted_tests", updated_at : "updated_at"
+    }
 );

@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::dex_synthetic_application_monitoring`](crate::Client::dex_synthetic_application_monitoring).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DexSyntheticApplicationMonitoring {
+pub struct DexSyntheticApplicationMonitoringApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DEX Synthetic Application Monitoring* endpoints.
     pub fn dex_synthetic_application_monitoring(
         &self,
-    ) -> DexSyntheticApplicationMonitoring {
-        DexSyntheticApplicationMonitoring {
+    ) -> DexSyntheticApplicationMonitoringApi {
+        DexSyntheticApplicationMonitoringApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DexSyntheticApplicationMonitoring {
+impl DexSyntheticApplicationMonitoringApi {
     /// List Cloudflare colos
     ///
     /// `GET /accounts/{account_id}/dex/colos`
@@ -26,7 +26,7 @@ impl DexSyntheticApplicationMonitoring {
     pub fn list_cloudflare_colos(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListCloudflareColosItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CloudflareColo>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -43,14 +43,12 @@ impl DexSyntheticApplicationMonitoring {
     /// `GET /accounts/{account_id}/dex/devices/{device_id}/fleet-status/live`
     ///
     /// Get the live status of a latest device given device_id from the device_state table
-    pub fn get_the_live_status_of_a_latest_device(
+    pub fn get_live_status_of_latest_device(
         &self,
         account_id: &str,
         device_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTheLiveStatusOfALatestDeviceResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<LiveStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,7 +71,7 @@ impl DexSyntheticApplicationMonitoring {
     pub fn list_fleet_status_devices(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListFleetStatusDevicesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FleetStatusDevice>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -94,9 +92,7 @@ impl DexSyntheticApplicationMonitoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListFleetStatusDetailsByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<FleetStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -118,9 +114,7 @@ impl DexSyntheticApplicationMonitoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListFleetStatusAggregateDetailsByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<FleetStatusAggregate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,14 +132,12 @@ impl DexSyntheticApplicationMonitoring {
     /// `GET /accounts/{account_id}/dex/http-tests/{test_id}`
     ///
     /// Get test details and aggregate performance metrics for an http test for a given time period between 1 hour and 7 days.
-    pub fn get_details_and_aggregate_metrics_for_an_http_test(
+    pub fn get_details_and_aggregate_metrics_for_http_test(
         &self,
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDetailsAndAggregateMetricsForAnHttpTestResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DetailsAndAggregateMetrics>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -164,12 +156,12 @@ impl DexSyntheticApplicationMonitoring {
     /// `GET /accounts/{account_id}/dex/http-tests/{test_id}/percentiles`
     ///
     /// Get percentiles for an http test for a given time period between 1 hour and 7 days.
-    pub fn get_percentiles_for_an_http_test(
+    pub fn get_percentiles_for_http_test(
         &self,
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetPercentilesForAnHttpTestResponse>>,
+        crate::runtime::Json<::std::option::Option<Percentiles>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -193,7 +185,7 @@ impl DexSyntheticApplicationMonitoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListDexTestAnalyticsResponse>>,
+        crate::runtime::Json<::std::option::Option<DexTestAnalytics>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -214,9 +206,7 @@ impl DexSyntheticApplicationMonitoring {
     pub fn get_count_of_devices_targeted(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetCountOfDevicesTargetedResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Count>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -233,14 +223,12 @@ impl DexSyntheticApplicationMonitoring {
     /// `GET /accounts/{account_id}/dex/traceroute-test-results/{test_result_id}/network-path`
     ///
     /// Get a breakdown of hops and performance metrics for a specific traceroute test run
-    pub fn get_details_for_a_specific_traceroute_test_run(
+    pub fn get_traceroute_test_run(
         &self,
         account_id: &str,
         test_result_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDetailsForASpecificTracerouteTestRunResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<GetTracerouteTestRunResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -260,15 +248,13 @@ impl DexSyntheticApplicationMonitoring {
     /// `GET /accounts/{account_id}/dex/traceroute-tests/{test_id}`
     ///
     /// Get test details and aggregate performance metrics for an traceroute test for a given time period between 1 hour and 7 days.
-    pub fn get_details_and_aggregate_metrics_for_a_traceroute_test(
+    pub fn get_details_and_aggregate_metrics_for_traceroute_test(
         &self,
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<
-                GetDetailsAndAggregateMetricsForATracerouteTestResponse,
-            >,
+            ::std::option::Option<GetDetailsAndAggregateMetricsForTracerouteTestResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -288,14 +274,12 @@ impl DexSyntheticApplicationMonitoring {
     /// `GET /accounts/{account_id}/dex/traceroute-tests/{test_id}/network-path`
     ///
     /// Get a breakdown of metrics by hop for individual traceroute test runs
-    pub fn get_network_path_breakdown_for_a_traceroute_test(
+    pub fn get_network_path_breakdown_for_traceroute_test(
         &self,
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetNetworkPathBreakdownForATracerouteTestResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<NetworkPathBreakdown>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -315,13 +299,13 @@ impl DexSyntheticApplicationMonitoring {
     /// `GET /accounts/{account_id}/dex/traceroute-tests/{test_id}/percentiles`
     ///
     /// Get percentiles for a traceroute test for a given time period between 1 hour and 7 days.
-    pub fn get_percentiles_for_a_traceroute_test(
+    pub fn get_percentiles_for_traceroute_test(
         &self,
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<GetPercentilesForATracerouteTestResponse>,
+            ::std::option::Option<GetPercentilesForTracerouteTestResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -338,9 +322,9 @@ impl DexSyntheticApplicationMonitoring {
         )
     }
 }
-/// Used by [`DexSyntheticApplicationMonitoring::list_cloudflare_colos`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_cloudflare_colos`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCloudflareColosItem {
+pub struct CloudflareColo {
     /// `airportCode`
     pub airport_code: ::std::option::Option<::std::string::String>,
     pub city: ::std::option::Option<::std::string::String>,
@@ -350,12 +334,12 @@ pub struct ListCloudflareColosItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCloudflareColosItem { airport_code : "airportCode", city : "city", country_code :
+    CloudflareColo { airport_code : "airportCode", city : "city", country_code :
     "countryCode" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheLiveStatusOfALatestDeviceResponse {
+pub struct LiveStatus {
     /// `connectionType`
     pub connection_type: ::std::option::Option<::std::string::String>,
     /// `switchLocked`
@@ -373,19 +357,13 @@ pub struct GetTheLiveStatusOfALatestDeviceResponse {
     /// `networkSsid`
     pub network_ssid: ::std::option::Option<::std::string::String>,
     /// `deviceIpv6`
-    pub device_ipv6: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub device_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
     /// `gatewayIpv4`
-    pub gateway_ipv4: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub gateway_ipv4: ::std::option::Option<LiveStatusDeviceIpv6>,
     /// `deviceName`
     pub device_name: ::std::option::Option<::std::string::String>,
     /// `gatewayIpv6`
-    pub gateway_ipv6: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub gateway_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
     pub platform: ::std::option::Option<::std::string::String>,
     /// `ramUsedPct`
     pub ram_used_pct: ::std::option::Option<f64>,
@@ -396,9 +374,7 @@ pub struct GetTheLiveStatusOfALatestDeviceResponse {
     pub person_email: ::std::option::Option<::std::string::String>,
     /// `cpuPctByApp`
     pub cpu_pct_by_app: ::std::option::Option<
-        ::std::vec::Vec<
-            ::std::vec::Vec<GetTheLiveStatusOfALatestDeviceResponseCpuPctByAppItem>,
-        >,
+        ::std::vec::Vec<::std::vec::Vec<LiveStatusCpuPctByApp>>,
     >,
     /// `batteryPct`
     pub battery_pct: ::std::option::Option<f64>,
@@ -406,9 +382,7 @@ pub struct GetTheLiveStatusOfALatestDeviceResponse {
     pub always_on: ::std::option::Option<bool>,
     /// `ramUsedPctByApp`
     pub ram_used_pct_by_app: ::std::option::Option<
-        ::std::vec::Vec<
-            ::std::vec::Vec<GetTheLiveStatusOfALatestDeviceResponseRamUsedPctByAppItem>,
-        >,
+        ::std::vec::Vec<::std::vec::Vec<LiveStatusRamUsedPctByApp>>,
     >,
     /// `batteryCycles`
     pub battery_cycles: ::std::option::Option<i64>,
@@ -421,25 +395,19 @@ pub struct GetTheLiveStatusOfALatestDeviceResponse {
     /// `cpuPct`
     pub cpu_pct: ::std::option::Option<f64>,
     /// `ispIpv4`
-    pub isp_ipv4: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub isp_ipv4: ::std::option::Option<LiveStatusDeviceIpv6>,
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// `diskReadBps`
     pub disk_read_bps: ::std::option::Option<i64>,
     /// `ispIpv6`
-    pub isp_ipv6: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub isp_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
     pub metal: ::std::option::Option<::std::string::String>,
     /// `dohSubdomain`
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
     /// `wifiStrengthDbm`
     pub wifi_strength_dbm: ::std::option::Option<i64>,
     /// `deviceIpv4`
-    pub device_ipv4: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub device_ipv4: ::std::option::Option<LiveStatusDeviceIpv6>,
     /// `diskWriteBps`
     pub disk_write_bps: ::std::option::Option<i64>,
     /// `estimatedLossPct`
@@ -449,43 +417,40 @@ pub struct GetTheLiveStatusOfALatestDeviceResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTheLiveStatusOfALatestDeviceResponse { connection_type : "connectionType",
-    switch_locked : "switchLocked", mode : "mode", firewall_enabled : "firewallEnabled",
-    ram_available_kb : "ramAvailableKb", network_rcvd_bps : "networkRcvdBps",
-    battery_charging : "batteryCharging", colo : "colo", network_ssid : "networkSsid",
-    device_ipv6 : "deviceIpv6", gateway_ipv4 : "gatewayIpv4", device_name : "deviceName",
-    gateway_ipv6 : "gatewayIpv6", platform : "platform", ram_used_pct : "ramUsedPct",
-    disk_usage_pct : "diskUsagePct", status : "status", person_email : "personEmail",
-    cpu_pct_by_app : "cpuPctByApp", battery_pct : "batteryPct", always_on : "alwaysOn",
-    ram_used_pct_by_app : "ramUsedPctByApp", battery_cycles : "batteryCycles", device_id
-    : "deviceId", handshake_latency_ms : "handshakeLatencyMs", network_sent_bps :
-    "networkSentBps", cpu_pct : "cpuPct", isp_ipv4 : "ispIpv4", timestamp : "timestamp",
-    disk_read_bps : "diskReadBps", isp_ipv6 : "ispIpv6", metal : "metal", doh_subdomain :
-    "dohSubdomain", wifi_strength_dbm : "wifiStrengthDbm", device_ipv4 : "deviceIpv4",
-    disk_write_bps : "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version :
-    "version" }
+    LiveStatus { connection_type : "connectionType", switch_locked : "switchLocked", mode
+    : "mode", firewall_enabled : "firewallEnabled", ram_available_kb : "ramAvailableKb",
+    network_rcvd_bps : "networkRcvdBps", battery_charging : "batteryCharging", colo :
+    "colo", network_ssid : "networkSsid", device_ipv6 : "deviceIpv6", gateway_ipv4 :
+    "gatewayIpv4", device_name : "deviceName", gateway_ipv6 : "gatewayIpv6", platform :
+    "platform", ram_used_pct : "ramUsedPct", disk_usage_pct : "diskUsagePct", status :
+    "status", person_email : "personEmail", cpu_pct_by_app : "cpuPctByApp", battery_pct :
+    "batteryPct", always_on : "alwaysOn", ram_used_pct_by_app : "ramUsedPctByApp",
+    battery_cycles : "batteryCycles", device_id : "deviceId", handshake_latency_ms :
+    "handshakeLatencyMs", network_sent_bps : "networkSentBps", cpu_pct : "cpuPct",
+    isp_ipv4 : "ispIpv4", timestamp : "timestamp", disk_read_bps : "diskReadBps",
+    isp_ipv6 : "ispIpv6", metal : "metal", doh_subdomain : "dohSubdomain",
+    wifi_strength_dbm : "wifiStrengthDbm", device_ipv4 : "deviceIpv4", disk_write_bps :
+    "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version : "version" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`], [`DexSyntheticApplicationMonitoring::list_fleet_status_devices`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`], [`DexSyntheticApplicationMonitoringApi::list_fleet_status_devices`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6 {
+pub struct LiveStatusDeviceIpv6 {
     pub address: ::std::option::Option<::std::string::String>,
     pub asn: ::std::option::Option<i64>,
     pub aso: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6Location,
-    >,
+    pub location: ::std::option::Option<LiveStatusDeviceIpv6Location>,
     pub netmask: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6 { address : "address", asn : "asn",
-    aso : "aso", location : "location", netmask : "netmask", version : "version" }
+    LiveStatusDeviceIpv6 { address : "address", asn : "asn", aso : "aso", location :
+    "location", netmask : "netmask", version : "version" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6Location {
+pub struct LiveStatusDeviceIpv6Location {
     pub city: ::std::option::Option<::std::string::String>,
     pub country_iso: ::std::option::Option<::std::string::String>,
     pub state_iso: ::std::option::Option<::std::string::String>,
@@ -494,36 +459,32 @@ pub struct GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6Location {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6Location { city : "city",
-    country_iso : "country_iso", state_iso : "state_iso", zip : "zip" }
+    LiveStatusDeviceIpv6Location { city : "city", country_iso : "country_iso", state_iso
+    : "state_iso", zip : "zip" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheLiveStatusOfALatestDeviceResponseCpuPctByAppItem {
+pub struct LiveStatusCpuPctByApp {
     pub cpu_pct: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTheLiveStatusOfALatestDeviceResponseCpuPctByAppItem { cpu_pct : "cpu_pct", name :
-    "name" }
-);
-/// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
+crate::runtime::object!(LiveStatusCpuPctByApp { cpu_pct : "cpu_pct", name : "name" });
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_live_status_of_latest_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheLiveStatusOfALatestDeviceResponseRamUsedPctByAppItem {
+pub struct LiveStatusRamUsedPctByApp {
     pub name: ::std::option::Option<::std::string::String>,
     pub ram_used_pct: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTheLiveStatusOfALatestDeviceResponseRamUsedPctByAppItem { name : "name",
-    ram_used_pct : "ram_used_pct" }
+    LiveStatusRamUsedPctByApp { name : "name", ram_used_pct : "ram_used_pct" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_devices`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_devices`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFleetStatusDevicesItem {
+pub struct FleetStatusDevice {
     /// `connectionType`
     pub connection_type: ::std::option::Option<::std::string::String>,
     /// `switchLocked`
@@ -541,19 +502,13 @@ pub struct ListFleetStatusDevicesItem {
     /// `networkSsid`
     pub network_ssid: ::std::option::Option<::std::string::String>,
     /// `deviceIpv6`
-    pub device_ipv6: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub device_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
     /// `gatewayIpv4`
-    pub gateway_ipv4: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub gateway_ipv4: ::std::option::Option<LiveStatusDeviceIpv6>,
     /// `deviceName`
     pub device_name: ::std::option::Option<::std::string::String>,
     /// `gatewayIpv6`
-    pub gateway_ipv6: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub gateway_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
     pub platform: ::std::option::Option<::std::string::String>,
     /// `ramUsedPct`
     pub ram_used_pct: ::std::option::Option<f64>,
@@ -585,25 +540,19 @@ pub struct ListFleetStatusDevicesItem {
     /// `cpuPct`
     pub cpu_pct: ::std::option::Option<f64>,
     /// `ispIpv4`
-    pub isp_ipv4: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub isp_ipv4: ::std::option::Option<LiveStatusDeviceIpv6>,
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// `diskReadBps`
     pub disk_read_bps: ::std::option::Option<i64>,
     /// `ispIpv6`
-    pub isp_ipv6: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub isp_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
     pub metal: ::std::option::Option<::std::string::String>,
     /// `dohSubdomain`
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
     /// `wifiStrengthDbm`
     pub wifi_strength_dbm: ::std::option::Option<i64>,
     /// `deviceIpv4`
-    pub device_ipv4: ::std::option::Option<
-        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
-    >,
+    pub device_ipv4: ::std::option::Option<LiveStatusDeviceIpv6>,
     /// `diskWriteBps`
     pub disk_write_bps: ::std::option::Option<i64>,
     /// `estimatedLossPct`
@@ -613,7 +562,7 @@ pub struct ListFleetStatusDevicesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFleetStatusDevicesItem { connection_type : "connectionType", switch_locked :
+    FleetStatusDevice { connection_type : "connectionType", switch_locked :
     "switchLocked", mode : "mode", firewall_enabled : "firewallEnabled", ram_available_kb
     : "ramAvailableKb", network_rcvd_bps : "networkRcvdBps", battery_charging :
     "batteryCharging", colo : "colo", network_ssid : "networkSsid", device_ipv6 :
@@ -629,55 +578,43 @@ crate::runtime::object!(
     disk_write_bps : "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version :
     "version" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_details_by_dimension`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFleetStatusDetailsByDimensionResponse {
+pub struct FleetStatus {
     /// `deviceStats`
-    pub device_stats: ::std::option::Option<
-        ListFleetStatusDetailsByDimensionResponseDeviceStats,
-    >,
+    pub device_stats: ::std::option::Option<FleetStatusDeviceStats>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListFleetStatusDetailsByDimensionResponse { device_stats : "deviceStats" }
-);
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_details_by_dimension`].
+crate::runtime::object!(FleetStatus { device_stats : "deviceStats" });
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFleetStatusDetailsByDimensionResponseDeviceStats {
+pub struct FleetStatusDeviceStats {
     /// `byColo`
-    pub by_colo: ::std::option::Option<
-        ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
-    >,
+    pub by_colo: ::std::option::Option<::std::vec::Vec<FleetStatusDeviceStatsByColo>>,
     /// `byMode`
-    pub by_mode: ::std::option::Option<
-        ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
-    >,
+    pub by_mode: ::std::option::Option<::std::vec::Vec<FleetStatusDeviceStatsByColo>>,
     /// `byPlatform`
     pub by_platform: ::std::option::Option<
-        ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
+        ::std::vec::Vec<FleetStatusDeviceStatsByColo>,
     >,
     /// `byStatus`
-    pub by_status: ::std::option::Option<
-        ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
-    >,
+    pub by_status: ::std::option::Option<::std::vec::Vec<FleetStatusDeviceStatsByColo>>,
     /// `byVersion`
-    pub by_version: ::std::option::Option<
-        ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
-    >,
+    pub by_version: ::std::option::Option<::std::vec::Vec<FleetStatusDeviceStatsByColo>>,
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFleetStatusDetailsByDimensionResponseDeviceStats { by_colo : "byColo", by_mode :
-    "byMode", by_platform : "byPlatform", by_status : "byStatus", by_version :
-    "byVersion", unique_devices_total : "uniqueDevicesTotal" }
+    FleetStatusDeviceStats { by_colo : "byColo", by_mode : "byMode", by_platform :
+    "byPlatform", by_status : "byStatus", by_version : "byVersion", unique_devices_total
+    : "uniqueDevicesTotal" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_details_by_dimension`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem {
+pub struct FleetStatusDeviceStatsByColo {
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<::serde_json::Value>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -685,36 +622,28 @@ pub struct ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem { unique_devices_total
-    : "uniqueDevicesTotal", value : "value" }
+    FleetStatusDeviceStatsByColo { unique_devices_total : "uniqueDevicesTotal", value :
+    "value" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_aggregate_details_by_dimension`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_aggregate_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFleetStatusAggregateDetailsByDimensionResponse {
+pub struct FleetStatusAggregate {
     /// `deviceStats`
-    pub device_stats: ::std::option::Option<
-        ListFleetStatusAggregateDetailsByDimensionResponseDeviceStats,
-    >,
+    pub device_stats: ::std::option::Option<FleetStatusAggregateDeviceStats>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListFleetStatusAggregateDetailsByDimensionResponse { device_stats : "deviceStats" }
-);
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_aggregate_details_by_dimension`].
+crate::runtime::object!(FleetStatusAggregate { device_stats : "deviceStats" });
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_aggregate_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFleetStatusAggregateDetailsByDimensionResponseDeviceStats {
+pub struct FleetStatusAggregateDeviceStats {
     /// `byMode`
     pub by_mode: ::std::option::Option<
-        ::std::vec::Vec<
-            ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeItem,
-        >,
+        ::std::vec::Vec<FleetStatusAggregateDeviceStatsByMode>,
     >,
     /// `byStatus`
     pub by_status: ::std::option::Option<
-        ::std::vec::Vec<
-            ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeItem,
-        >,
+        ::std::vec::Vec<FleetStatusAggregateDeviceStatsByMode>,
     >,
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<f64>,
@@ -722,12 +651,12 @@ pub struct ListFleetStatusAggregateDetailsByDimensionResponseDeviceStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFleetStatusAggregateDetailsByDimensionResponseDeviceStats { by_mode : "byMode",
-    by_status : "byStatus", unique_devices_total : "uniqueDevicesTotal" }
+    FleetStatusAggregateDeviceStats { by_mode : "byMode", by_status : "byStatus",
+    unique_devices_total : "uniqueDevicesTotal" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_aggregate_details_by_dimension`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_fleet_status_aggregate_details_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeItem {
+pub struct FleetStatusAggregateDeviceStatsByMode {
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<::serde_json::Value>,
@@ -736,66 +665,58 @@ pub struct ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeIt
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeItem { timestamp :
-    "timestamp", unique_devices_total : "uniqueDevicesTotal", value : "value" }
+    FleetStatusAggregateDeviceStatsByMode { timestamp : "timestamp", unique_devices_total
+    : "uniqueDevicesTotal", value : "value" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponse {
+pub struct DetailsAndAggregateMetrics {
     pub host: ::std::option::Option<::std::string::String>,
     /// `httpStats`
-    pub http_stats: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStats,
-    >,
+    pub http_stats: ::std::option::Option<DetailsAndAggregateMetricsHttpStats>,
     /// `httpStatsByColo`
     pub http_stats_by_colo: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem,
-        >,
+        ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsByColo>,
     >,
     pub interval: ::std::option::Option<::std::string::String>,
     pub kind: ::std::option::Option<::std::string::String>,
     pub method: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub target_policies: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem,
-        >,
+        ::std::vec::Vec<DetailsAndAggregateMetricsTargetPolicy>,
     >,
     pub targeted: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponse { host : "host", http_stats :
-    "httpStats", http_stats_by_colo : "httpStatsByColo", interval : "interval", kind :
-    "kind", method : "method", name : "name", target_policies : "target_policies",
-    targeted : "targeted" }
+    DetailsAndAggregateMetrics { host : "host", http_stats : "httpStats",
+    http_stats_by_colo : "httpStatsByColo", interval : "interval", kind : "kind", method
+    : "method", name : "name", target_policies : "target_policies", targeted : "targeted"
+    }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStats {
+pub struct DetailsAndAggregateMetricsHttpStats {
     /// `availabilityPct`
     pub availability_pct: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsAvailabilityPct,
     >,
     /// `dnsResponseTimeMs`
     pub dns_response_time_ms: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `httpStatusCode`
     pub http_status_code: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatusCodeItem,
-        >,
+        ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsHttpStatusCode>,
     >,
     /// `resourceFetchTimeMs`
     pub resource_fetch_time_ms: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `serverResponseTimeMs`
     pub server_response_time_ms: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<i64>,
@@ -803,63 +724,58 @@ pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStats { availability_pct :
-    "availabilityPct", dns_response_time_ms : "dnsResponseTimeMs", http_status_code :
-    "httpStatusCode", resource_fetch_time_ms : "resourceFetchTimeMs",
-    server_response_time_ms : "serverResponseTimeMs", unique_devices_total :
-    "uniqueDevicesTotal" }
+    DetailsAndAggregateMetricsHttpStats { availability_pct : "availabilityPct",
+    dns_response_time_ms : "dnsResponseTimeMs", http_status_code : "httpStatusCode",
+    resource_fetch_time_ms : "resourceFetchTimeMs", server_response_time_ms :
+    "serverResponseTimeMs", unique_devices_total : "uniqueDevicesTotal" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct {
+pub struct DetailsAndAggregateMetricsHttpStatsAvailabilityPct {
     pub avg: ::std::option::Option<f64>,
     pub max: ::std::option::Option<f64>,
     pub min: ::std::option::Option<f64>,
     pub slots: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPctSlotsItem,
-        >,
+        ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct { avg :
-    "avg", max : "max", min : "min", slots : "slots" }
+    DetailsAndAggregateMetricsHttpStatsAvailabilityPct { avg : "avg", max : "max", min :
+    "min", slots : "slots" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPctSlotsItem {
+pub struct DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot {
     pub timestamp: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPctSlotsItem {
-    timestamp : "timestamp", value : "value" }
+    DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot { timestamp : "timestamp",
+    value : "value" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs {
+pub struct DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs {
     pub avg: ::std::option::Option<i64>,
     pub max: ::std::option::Option<i64>,
     pub min: ::std::option::Option<i64>,
     pub slots: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPctSlotsItem,
-        >,
+        ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs { avg :
-    "avg", max : "max", min : "min", slots : "slots" }
+    DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs { avg : "avg", max : "max", min
+    : "min", slots : "slots" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatusCodeItem {
+pub struct DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
     pub status200: ::std::option::Option<i64>,
     pub status300: ::std::option::Option<i64>,
     pub status400: ::std::option::Option<i64>,
@@ -869,35 +785,33 @@ pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatus
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatusCodeItem {
-    status200 : "status200", status300 : "status300", status400 : "status400", status500
-    : "status500", timestamp : "timestamp" }
+    DetailsAndAggregateMetricsHttpStatsHttpStatusCode { status200 : "status200",
+    status300 : "status300", status400 : "status400", status500 : "status500", timestamp
+    : "timestamp" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem {
+pub struct DetailsAndAggregateMetricsHttpStatsByColo {
     /// `availabilityPct`
     pub availability_pct: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct,
     >,
     pub colo: ::std::option::Option<::std::string::String>,
     /// `dnsResponseTimeMs`
     pub dns_response_time_ms: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
     >,
     /// `httpStatusCode`
     pub http_status_code: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatusCodeItem,
-        >,
+        ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsHttpStatusCode>,
     >,
     /// `resourceFetchTimeMs`
     pub resource_fetch_time_ms: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
     >,
     /// `serverResponseTimeMs`
     pub server_response_time_ms: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<i64>,
@@ -905,15 +819,15 @@ pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem {
-    availability_pct : "availabilityPct", colo : "colo", dns_response_time_ms :
-    "dnsResponseTimeMs", http_status_code : "httpStatusCode", resource_fetch_time_ms :
-    "resourceFetchTimeMs", server_response_time_ms : "serverResponseTimeMs",
-    unique_devices_total : "uniqueDevicesTotal" }
+    DetailsAndAggregateMetricsHttpStatsByColo { availability_pct : "availabilityPct",
+    colo : "colo", dns_response_time_ms : "dnsResponseTimeMs", http_status_code :
+    "httpStatusCode", resource_fetch_time_ms : "resourceFetchTimeMs",
+    server_response_time_ms : "serverResponseTimeMs", unique_devices_total :
+    "uniqueDevicesTotal" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct {
+pub struct DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct {
     pub avg: ::std::option::Option<f64>,
     pub max: ::std::option::Option<f64>,
     pub min: ::std::option::Option<f64>,
@@ -922,12 +836,12 @@ pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct
-    { avg : "avg", max : "max", min : "min", slots : "slots" }
+    DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct { avg : "avg", max : "max",
+    min : "min", slots : "slots" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs {
+pub struct DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs {
     pub avg: ::std::option::Option<i64>,
     pub max: ::std::option::Option<i64>,
     pub min: ::std::option::Option<i64>,
@@ -936,12 +850,12 @@ pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs
-    { avg : "avg", max : "max", min : "min", slots : "slots" }
+    DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs { avg : "avg", max :
+    "max", min : "min", slots : "slots" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem {
+pub struct DetailsAndAggregateMetricsTargetPolicy {
     pub default: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -949,35 +863,28 @@ pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem 
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem { default :
-    "default", id : "id", name : "name" }
+    DetailsAndAggregateMetricsTargetPolicy { default : "default", id : "id", name :
+    "name" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_percentiles_for_an_http_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_http_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPercentilesForAnHttpTestResponse {
+pub struct Percentiles {
     /// `dnsResponseTimeMs`
-    pub dns_response_time_ms: ::std::option::Option<
-        GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
-    >,
+    pub dns_response_time_ms: ::std::option::Option<PercentilesDnsResponseTimeMs>,
     /// `resourceFetchTimeMs`
-    pub resource_fetch_time_ms: ::std::option::Option<
-        GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
-    >,
+    pub resource_fetch_time_ms: ::std::option::Option<PercentilesDnsResponseTimeMs>,
     /// `serverResponseTimeMs`
-    pub server_response_time_ms: ::std::option::Option<
-        GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
-    >,
+    pub server_response_time_ms: ::std::option::Option<PercentilesDnsResponseTimeMs>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPercentilesForAnHttpTestResponse { dns_response_time_ms : "dnsResponseTimeMs",
-    resource_fetch_time_ms : "resourceFetchTimeMs", server_response_time_ms :
-    "serverResponseTimeMs" }
+    Percentiles { dns_response_time_ms : "dnsResponseTimeMs", resource_fetch_time_ms :
+    "resourceFetchTimeMs", server_response_time_ms : "serverResponseTimeMs" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_percentiles_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_percentiles_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPercentilesForAnHttpTestResponseDnsResponseTimeMs {
+pub struct PercentilesDnsResponseTimeMs {
     pub p50: ::std::option::Option<f64>,
     pub p90: ::std::option::Option<f64>,
     pub p95: ::std::option::Option<f64>,
@@ -986,29 +893,23 @@ pub struct GetPercentilesForAnHttpTestResponseDnsResponseTimeMs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPercentilesForAnHttpTestResponseDnsResponseTimeMs { p50 : "p50", p90 : "p90", p95
-    : "p95", p99 : "p99" }
+    PercentilesDnsResponseTimeMs { p50 : "p50", p90 : "p90", p95 : "p95", p99 : "p99" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexTestAnalyticsResponse {
+pub struct DexTestAnalytics {
     /// `overviewMetrics`
-    pub overview_metrics: ::std::option::Option<
-        ListDexTestAnalyticsResponseOverviewMetrics,
-    >,
-    pub tests: ::std::option::Option<
-        ::std::vec::Vec<ListDexTestAnalyticsResponseTestsItem>,
-    >,
+    pub overview_metrics: ::std::option::Option<DexTestAnalyticsOverviewMetrics>,
+    pub tests: ::std::option::Option<::std::vec::Vec<DexTestAnalyticsTest>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexTestAnalyticsResponse { overview_metrics : "overviewMetrics", tests : "tests"
-    }
+    DexTestAnalytics { overview_metrics : "overviewMetrics", tests : "tests" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexTestAnalyticsResponseOverviewMetrics {
+pub struct DexTestAnalyticsOverviewMetrics {
     /// `avgHttpAvailabilityPct`
     pub avg_http_availability_pct: ::std::option::Option<f64>,
     /// `avgTracerouteAvailabilityPct`
@@ -1019,24 +920,22 @@ pub struct ListDexTestAnalyticsResponseOverviewMetrics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexTestAnalyticsResponseOverviewMetrics { avg_http_availability_pct :
+    DexTestAnalyticsOverviewMetrics { avg_http_availability_pct :
     "avgHttpAvailabilityPct", avg_traceroute_availability_pct :
     "avgTracerouteAvailabilityPct", tests_total : "testsTotal" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexTestAnalyticsResponseTestsItem {
+pub struct DexTestAnalyticsTest {
     pub created: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub host: ::std::option::Option<::std::string::String>,
     /// `httpResults`
-    pub http_results: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemHttpResults,
-    >,
+    pub http_results: ::std::option::Option<DexTestAnalyticsTestHttpResults>,
     /// `httpResultsByColo`
     pub http_results_by_colo: ::std::option::Option<
-        ::std::vec::Vec<ListDexTestAnalyticsResponseTestsItemHttpResultsByColoItem>,
+        ::std::vec::Vec<DexTestAnalyticsTestHttpResultsByColo>,
     >,
     pub id: ::std::option::Option<::std::string::String>,
     pub interval: ::std::option::Option<::std::string::String>,
@@ -1044,48 +943,43 @@ pub struct ListDexTestAnalyticsResponseTestsItem {
     pub method: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub target_policies: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem,
-        >,
+        ::std::vec::Vec<DetailsAndAggregateMetricsTargetPolicy>,
     >,
     pub targeted: ::std::option::Option<bool>,
     /// `tracerouteResults`
-    pub traceroute_results: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemTracerouteResults,
-    >,
+    pub traceroute_results: ::std::option::Option<DexTestAnalyticsTestTracerouteResults>,
     /// `tracerouteResultsByColo`
     pub traceroute_results_by_colo: ::std::option::Option<
-        ::std::vec::Vec<ListDexTestAnalyticsResponseTestsItemTracerouteResultsByColoItem>,
+        ::std::vec::Vec<DexTestAnalyticsTestTracerouteResultsByColo>,
     >,
     pub updated: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexTestAnalyticsResponseTestsItem { created : "created", description :
-    "description", enabled : "enabled", host : "host", http_results : "httpResults",
-    http_results_by_colo : "httpResultsByColo", id : "id", interval : "interval", kind :
-    "kind", method : "method", name : "name", target_policies : "target_policies",
-    targeted : "targeted", traceroute_results : "tracerouteResults",
-    traceroute_results_by_colo : "tracerouteResultsByColo", updated : "updated" }
+    DexTestAnalyticsTest { created : "created", description : "description", enabled :
+    "enabled", host : "host", http_results : "httpResults", http_results_by_colo :
+    "httpResultsByColo", id : "id", interval : "interval", kind : "kind", method :
+    "method", name : "name", target_policies : "target_policies", targeted : "targeted",
+    traceroute_results : "tracerouteResults", traceroute_results_by_colo :
+    "tracerouteResultsByColo", updated : "updated" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexTestAnalyticsResponseTestsItemHttpResults {
+pub struct DexTestAnalyticsTestHttpResults {
     /// `resourceFetchTime`
     pub resource_fetch_time: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
+        DexTestAnalyticsTestHttpResultsResourceFetchTime,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexTestAnalyticsResponseTestsItemHttpResults { resource_fetch_time :
-    "resourceFetchTime" }
+    DexTestAnalyticsTestHttpResults { resource_fetch_time : "resourceFetchTime" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime {
+pub struct DexTestAnalyticsTestHttpResultsResourceFetchTime {
     /// `avgMs`
     pub avg_ms: ::std::option::Option<::serde_json::Value>,
     pub history: ::std::option::Option<::serde_json::Value>,
@@ -1095,72 +989,67 @@ pub struct ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime { avg_ms : "avgMs",
-    history : "history", over_time : "overTime" }
+    DexTestAnalyticsTestHttpResultsResourceFetchTime { avg_ms : "avgMs", history :
+    "history", over_time : "overTime" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexTestAnalyticsResponseTestsItemHttpResultsByColoItem {
+pub struct DexTestAnalyticsTestHttpResultsByColo {
     pub colo: ::std::option::Option<::std::string::String>,
     /// `resourceFetchTime`
     pub resource_fetch_time: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
+        DexTestAnalyticsTestHttpResultsResourceFetchTime,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexTestAnalyticsResponseTestsItemHttpResultsByColoItem { colo : "colo",
-    resource_fetch_time : "resourceFetchTime" }
+    DexTestAnalyticsTestHttpResultsByColo { colo : "colo", resource_fetch_time :
+    "resourceFetchTime" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexTestAnalyticsResponseTestsItemTracerouteResults {
+pub struct DexTestAnalyticsTestTracerouteResults {
     /// `roundTripTime`
     pub round_trip_time: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
+        DexTestAnalyticsTestHttpResultsResourceFetchTime,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexTestAnalyticsResponseTestsItemTracerouteResults { round_trip_time :
-    "roundTripTime" }
+    DexTestAnalyticsTestTracerouteResults { round_trip_time : "roundTripTime" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::list_dex_test_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDexTestAnalyticsResponseTestsItemTracerouteResultsByColoItem {
+pub struct DexTestAnalyticsTestTracerouteResultsByColo {
     pub colo: ::std::option::Option<::std::string::String>,
     /// `roundTripTime`
     pub round_trip_time: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
+        DexTestAnalyticsTestHttpResultsResourceFetchTime,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDexTestAnalyticsResponseTestsItemTracerouteResultsByColoItem { colo : "colo",
-    round_trip_time : "roundTripTime" }
+    DexTestAnalyticsTestTracerouteResultsByColo { colo : "colo", round_trip_time :
+    "roundTripTime" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_count_of_devices_targeted`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_count_of_devices_targeted`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCountOfDevicesTargetedResponse {
+pub struct Count {
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetCountOfDevicesTargetedResponse { unique_devices_total : "uniqueDevicesTotal" }
-);
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
+crate::runtime::object!(Count { unique_devices_total : "uniqueDevicesTotal" });
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_traceroute_test_run`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsForASpecificTracerouteTestRunResponse {
+pub struct GetTracerouteTestRunResponse {
     /// `deviceName`
     pub device_name: ::std::option::Option<::std::string::String>,
-    pub hops: ::std::option::Option<
-        ::std::vec::Vec<GetDetailsForASpecificTracerouteTestRunResponseHopsItem>,
-    >,
+    pub hops: ::std::option::Option<::std::vec::Vec<GetTracerouteTestRunResponseHop>>,
     /// `resultId`
     pub result_id: ::std::option::Option<::std::string::String>,
     /// `testId`
@@ -1171,19 +1060,17 @@ pub struct GetDetailsForASpecificTracerouteTestRunResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsForASpecificTracerouteTestRunResponse { device_name : "deviceName", hops :
-    "hops", result_id : "resultId", test_id : "testId", test_name : "testName" }
+    GetTracerouteTestRunResponse { device_name : "deviceName", hops : "hops", result_id :
+    "resultId", test_id : "testId", test_name : "testName" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_traceroute_test_run`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsForASpecificTracerouteTestRunResponseHopsItem {
+pub struct GetTracerouteTestRunResponseHop {
     pub asn: ::std::option::Option<i64>,
     pub aso: ::std::option::Option<::std::string::String>,
     /// `ipAddress`
     pub ip_address: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<
-        GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation,
-    >,
+    pub location: ::std::option::Option<GetTracerouteTestRunResponseHopLocation>,
     pub mile: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// `packetLossPct`
@@ -1195,13 +1082,13 @@ pub struct GetDetailsForASpecificTracerouteTestRunResponseHopsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsForASpecificTracerouteTestRunResponseHopsItem { asn : "asn", aso : "aso",
-    ip_address : "ipAddress", location : "location", mile : "mile", name : "name",
-    packet_loss_pct : "packetLossPct", rtt_ms : "rttMs", ttl : "ttl" }
+    GetTracerouteTestRunResponseHop { asn : "asn", aso : "aso", ip_address : "ipAddress",
+    location : "location", mile : "mile", name : "name", packet_loss_pct :
+    "packetLossPct", rtt_ms : "rttMs", ttl : "ttl" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_traceroute_test_run`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation {
+pub struct GetTracerouteTestRunResponseHopLocation {
     pub city: ::std::option::Option<::std::string::String>,
     pub state: ::std::option::Option<::std::string::String>,
     pub zip: ::std::option::Option<::std::string::String>,
@@ -1209,59 +1096,57 @@ pub struct GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation { city : "city",
-    state : "state", zip : "zip" }
+    GetTracerouteTestRunResponseHopLocation { city : "city", state : "state", zip : "zip"
+    }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponse {
+pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponse {
     pub host: ::std::option::Option<::std::string::String>,
     pub interval: ::std::option::Option<::std::string::String>,
     pub kind: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub target_policies: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem,
-        >,
+        ::std::vec::Vec<DetailsAndAggregateMetricsTargetPolicy>,
     >,
     pub targeted: ::std::option::Option<bool>,
     /// `tracerouteStats`
     pub traceroute_stats: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStats,
+        GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats,
     >,
     /// `tracerouteStatsByColo`
     pub traceroute_stats_by_colo: ::std::option::Option<
         ::std::vec::Vec<
-            GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStatsByColoItem,
+            GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo,
         >,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForATracerouteTestResponse { host : "host", interval :
+    GetDetailsAndAggregateMetricsForTracerouteTestResponse { host : "host", interval :
     "interval", kind : "kind", name : "name", target_policies : "target_policies",
     targeted : "targeted", traceroute_stats : "tracerouteStats", traceroute_stats_by_colo
     : "tracerouteStatsByColo" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStats {
+pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
     /// `availabilityPct`
     pub availability_pct: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsAvailabilityPct,
     >,
     /// `hopsCount`
     pub hops_count: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `packetLossPct`
     pub packet_loss_pct: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsAvailabilityPct,
     >,
     /// `roundTripTimeMs`
     pub round_trip_time_ms: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<i64>,
@@ -1269,30 +1154,30 @@ pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStat
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStats {
+    GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
     availability_pct : "availabilityPct", hops_count : "hopsCount", packet_loss_pct :
     "packetLossPct", round_trip_time_ms : "roundTripTimeMs", unique_devices_total :
     "uniqueDevicesTotal" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStatsByColoItem {
+pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
     /// `availabilityPct`
     pub availability_pct: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct,
     >,
     pub colo: ::std::option::Option<::std::string::String>,
     /// `hopsCount`
     pub hops_count: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
     >,
     /// `packetLossPct`
     pub packet_loss_pct: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct,
+        DetailsAndAggregateMetricsHttpStatsByColoAvailabilityPct,
     >,
     /// `roundTripTimeMs`
     pub round_trip_time_ms: ::std::option::Option<
-        GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
+        DetailsAndAggregateMetricsHttpStatsByColoDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<i64>,
@@ -1300,14 +1185,14 @@ pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStat
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStatsByColoItem {
+    GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
     availability_pct : "availabilityPct", colo : "colo", hops_count : "hopsCount",
     packet_loss_pct : "packetLossPct", round_trip_time_ms : "roundTripTimeMs",
     unique_devices_total : "uniqueDevicesTotal" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_network_path_breakdown_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkPathBreakdownForATracerouteTestResponse {
+pub struct NetworkPathBreakdown {
     /// `deviceName`
     pub device_name: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -1315,51 +1200,42 @@ pub struct GetNetworkPathBreakdownForATracerouteTestResponse {
     pub kind: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// `networkPath`
-    pub network_path: ::std::option::Option<
-        GetNetworkPathBreakdownForATracerouteTestResponseNetworkPath,
-    >,
+    pub network_path: ::std::option::Option<NetworkPathBreakdownNetworkPath>,
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkPathBreakdownForATracerouteTestResponse { device_name : "deviceName", id :
-    "id", interval : "interval", kind : "kind", name : "name", network_path :
-    "networkPath", url : "url" }
+    NetworkPathBreakdown { device_name : "deviceName", id : "id", interval : "interval",
+    kind : "kind", name : "name", network_path : "networkPath", url : "url" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_network_path_breakdown_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkPathBreakdownForATracerouteTestResponseNetworkPath {
-    pub sampling: ::std::option::Option<
-        GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSampling,
-    >,
+pub struct NetworkPathBreakdownNetworkPath {
+    pub sampling: ::std::option::Option<NetworkPathBreakdownNetworkPathSampling>,
     pub slots: ::std::option::Option<
-        ::std::vec::Vec<
-            GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSlotsItem,
-        >,
+        ::std::vec::Vec<NetworkPathBreakdownNetworkPathSlot>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkPathBreakdownForATracerouteTestResponseNetworkPath { sampling : "sampling",
-    slots : "slots" }
+    NetworkPathBreakdownNetworkPath { sampling : "sampling", slots : "slots" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_network_path_breakdown_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSampling {
+pub struct NetworkPathBreakdownNetworkPathSampling {
     pub unit: ::std::option::Option<::serde_json::Value>,
     pub value: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSampling { unit : "unit",
-    value : "value" }
+    NetworkPathBreakdownNetworkPathSampling { unit : "unit", value : "value" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_network_path_breakdown_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSlotsItem {
+pub struct NetworkPathBreakdownNetworkPathSlot {
     /// `clientToAppRttMs`
     pub client_to_app_rtt_ms: ::std::option::Option<i64>,
     /// `clientToCfEgressRttMs`
@@ -1374,30 +1250,24 @@ pub struct GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSlotsItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSlotsItem {
-    client_to_app_rtt_ms : "clientToAppRttMs", client_to_cf_egress_rtt_ms :
-    "clientToCfEgressRttMs", client_to_cf_ingress_rtt_ms : "clientToCfIngressRttMs",
-    client_to_isp_rtt_ms : "clientToIspRttMs", id : "id", timestamp : "timestamp" }
+    NetworkPathBreakdownNetworkPathSlot { client_to_app_rtt_ms : "clientToAppRttMs",
+    client_to_cf_egress_rtt_ms : "clientToCfEgressRttMs", client_to_cf_ingress_rtt_ms :
+    "clientToCfIngressRttMs", client_to_isp_rtt_ms : "clientToIspRttMs", id : "id",
+    timestamp : "timestamp" }
 );
-/// Used by [`DexSyntheticApplicationMonitoring::get_percentiles_for_a_traceroute_test`].
+/// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPercentilesForATracerouteTestResponse {
+pub struct GetPercentilesForTracerouteTestResponse {
     /// `hopsCount`
-    pub hops_count: ::std::option::Option<
-        GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
-    >,
+    pub hops_count: ::std::option::Option<PercentilesDnsResponseTimeMs>,
     /// `packetLossPct`
-    pub packet_loss_pct: ::std::option::Option<
-        GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
-    >,
+    pub packet_loss_pct: ::std::option::Option<PercentilesDnsResponseTimeMs>,
     /// `roundTripTimeMs`
-    pub round_trip_time_ms: ::std::option::Option<
-        GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
-    >,
+    pub round_trip_time_ms: ::std::option::Option<PercentilesDnsResponseTimeMs>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPercentilesForATracerouteTestResponse { hops_count : "hopsCount", packet_loss_pct
-    : "packetLossPct", round_trip_time_ms : "roundTripTimeMs" }
+    GetPercentilesForTracerouteTestResponse { hops_count : "hopsCount", packet_loss_pct :
+    "packetLossPct", round_trip_time_ms : "roundTripTimeMs" }
 );

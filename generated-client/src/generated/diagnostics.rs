@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::diagnostics`](crate::Client::diagnostics).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Diagnostics {
+pub struct DiagnosticsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Diagnostics* endpoints.
-    pub fn diagnostics(&self) -> Diagnostics {
-        Diagnostics {
+    pub fn diagnostics(&self) -> DiagnosticsApi {
+        DiagnosticsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Diagnostics {
+impl DiagnosticsApi {
     /// Traceroute
     ///
     /// `POST /accounts/{account_id}/diagnostics/traceroute`
@@ -24,7 +24,7 @@ impl Diagnostics {
     pub fn traceroute(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<TracerouteItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Traceroute>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -37,18 +37,18 @@ impl Diagnostics {
         )
     }
 }
-/// Used by [`Diagnostics::traceroute`].
+/// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TracerouteItem {
-    pub colos: ::std::option::Option<::std::vec::Vec<TracerouteItemColosItem>>,
+pub struct Traceroute {
+    pub colos: ::std::option::Option<::std::vec::Vec<TracerouteColo>>,
     pub target: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TracerouteItem { colos : "colos", target : "target" });
-/// Used by [`Diagnostics::traceroute`].
+crate::runtime::object!(Traceroute { colos : "colos", target : "target" });
+/// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TracerouteItemColosItem {
+pub struct TracerouteColo {
     pub colo: ::std::option::Option<::serde_json::Value>,
     pub error: ::std::option::Option<::serde_json::Value>,
     pub hops: ::std::option::Option<::serde_json::Value>,
@@ -58,6 +58,6 @@ pub struct TracerouteItemColosItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TracerouteItemColosItem { colo : "colo", error : "error", hops : "hops",
-    target_summary : "target_summary", traceroute_time_ms : "traceroute_time_ms" }
+    TracerouteColo { colo : "colo", error : "error", hops : "hops", target_summary :
+    "target_summary", traceroute_time_ms : "traceroute_time_ms" }
 );

@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::dlp_datasets`](crate::Client::dlp_datasets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlpDatasets {
+pub struct DlpDatasetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLP Datasets* endpoints.
-    pub fn dlp_datasets(&self) -> DlpDatasets {
-        DlpDatasets {
+    pub fn dlp_datasets(&self) -> DlpDatasetsApi {
+        DlpDatasetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlpDatasets {
+impl DlpDatasetsApi {
     /// Create a new dataset
     ///
     /// `POST /accounts/{account_id}/dlp/datasets`
-    pub fn create_a_new_dataset(
+    pub fn create_dataset(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateDatasetResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,12 +39,10 @@ impl DlpDatasets {
     /// Fetch all datasets
     ///
     /// `GET /accounts/{account_id}/dlp/datasets`
-    pub fn fetch_all_datasets(
+    pub fn get_datasets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateANewDatasetResponseDataset>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Dataset>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -59,13 +57,11 @@ impl DlpDatasets {
     /// Update details about a dataset
     ///
     /// `PUT /accounts/{account_id}/dlp/datasets/{dataset_id}`
-    pub fn update_details_about_a_dataset(
+    pub fn update_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponseDataset>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -81,13 +77,11 @@ impl DlpDatasets {
     /// Fetch a specific dataset
     ///
     /// `GET /accounts/{account_id}/dlp/datasets/{dataset_id}`
-    pub fn fetch_a_specific_dataset(
+    pub fn get_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponseDataset>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -105,7 +99,7 @@ impl DlpDatasets {
     /// `DELETE /accounts/{account_id}/dlp/datasets/{dataset_id}`
     ///
     /// This deletes all versions of the dataset.
-    pub fn delete_a_dataset(
+    pub fn delete_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
@@ -125,15 +119,11 @@ impl DlpDatasets {
     /// Prepare to upload a new version of a dataset
     ///
     /// `POST /accounts/{account_id}/dlp/datasets/{dataset_id}/upload`
-    pub fn prepare_to_upload_a_new_version_of_a_dataset(
+    pub fn prepare_to_upload_new_version_of_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<PrepareToUploadANewVersionOfADatasetResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prepare>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -155,14 +145,12 @@ impl DlpDatasets {
     /// can only be created in the Cloudflare dashboard. For other clients, this
     /// operation can only be used for non-secret Custom Word Lists. The body must
     /// be a UTF-8 encoded, newline (NL or CRNL) separated list of words to be matched.
-    pub fn upload_a_new_version_of_a_dataset(
+    pub fn upload_new_version_of_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
         version: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponseDataset>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -184,14 +172,12 @@ impl DlpDatasets {
     /// This is used for multi-column EDMv2 datasets. The EDMv2 format can only be
     /// created in the Cloudflare dashboard. The columns in the response appear in
     /// the same order as in the request.
-    pub fn sets_the_column_information_for_a_multi_column_upload(
+    pub fn set_column_information_for_multi_column_upload(
         &self,
         account_id: &str,
         dataset_id: &str,
         version: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateANewDatasetResponseDatasetColumnsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Column>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -212,17 +198,13 @@ impl DlpDatasets {
     ///
     /// This is used for multi-column EDMv2 datasets. The EDMv2 format can only be
     /// created in the Cloudflare dashboard.
-    pub fn upload_a_new_version_of_a_multi_column_dataset(
+    pub fn upload_new_version_of_multi_column_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
         version: &str,
         entry_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateANewDatasetResponseDatasetColumnsItem>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Column>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -240,10 +222,10 @@ impl DlpDatasets {
         )
     }
 }
-/// Used by [`DlpDatasets::create_a_new_dataset`].
+/// Used by [`DlpDatasetsApi::create_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewDatasetResponse {
-    pub dataset: ::std::option::Option<CreateANewDatasetResponseDataset>,
+pub struct CreateDatasetResponse {
+    pub dataset: ::std::option::Option<Dataset>,
     pub encoding_version: ::std::option::Option<i64>,
     pub max_cells: ::std::option::Option<i64>,
     pub secret: ::std::option::Option<::std::string::String>,
@@ -252,16 +234,14 @@ pub struct CreateANewDatasetResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewDatasetResponse { dataset : "dataset", encoding_version :
-    "encoding_version", max_cells : "max_cells", secret : "secret", version : "version" }
+    CreateDatasetResponse { dataset : "dataset", encoding_version : "encoding_version",
+    max_cells : "max_cells", secret : "secret", version : "version" }
 );
-/// Used by [`DlpDatasets::create_a_new_dataset`], [`DlpDatasets::fetch_all_datasets`], [`DlpDatasets::update_details_about_a_dataset`], [`DlpDatasets::fetch_a_specific_dataset`], [`DlpDatasets::upload_a_new_version_of_a_dataset`].
+/// Used by [`DlpDatasetsApi::create_dataset`], [`DlpDatasetsApi::get_datasets`], [`DlpDatasetsApi::update_dataset`], [`DlpDatasetsApi::get_dataset`], [`DlpDatasetsApi::upload_new_version_of_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewDatasetResponseDataset {
+pub struct Dataset {
     pub case_sensitive: ::std::option::Option<bool>,
-    pub columns: ::std::option::Option<
-        ::std::vec::Vec<CreateANewDatasetResponseDatasetColumnsItem>,
-    >,
+    pub columns: ::std::option::Option<::std::vec::Vec<Column>>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub encoding_version: ::std::option::Option<i64>,
@@ -271,21 +251,19 @@ pub struct CreateANewDatasetResponseDataset {
     pub secret: ::std::option::Option<bool>,
     pub status: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    pub uploads: ::std::option::Option<
-        ::std::vec::Vec<CreateANewDatasetResponseDatasetUploadsItem>,
-    >,
+    pub uploads: ::std::option::Option<::std::vec::Vec<DatasetUpload>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewDatasetResponseDataset { case_sensitive : "case_sensitive", columns :
-    "columns", created_at : "created_at", description : "description", encoding_version :
-    "encoding_version", id : "id", name : "name", num_cells : "num_cells", secret :
-    "secret", status : "status", updated_at : "updated_at", uploads : "uploads" }
+    Dataset { case_sensitive : "case_sensitive", columns : "columns", created_at :
+    "created_at", description : "description", encoding_version : "encoding_version", id
+    : "id", name : "name", num_cells : "num_cells", secret : "secret", status : "status",
+    updated_at : "updated_at", uploads : "uploads" }
 );
-/// Used by [`DlpDatasets::create_a_new_dataset`], [`DlpDatasets::prepare_to_upload_a_new_version_of_a_dataset`], [`DlpDatasets::sets_the_column_information_for_a_multi_column_upload`], [`DlpDatasets::upload_a_new_version_of_a_multi_column_dataset`].
+/// Used by [`DlpDatasetsApi::create_dataset`], [`DlpDatasetsApi::prepare_to_upload_new_version_of_dataset`], [`DlpDatasetsApi::set_column_information_for_multi_column_upload`], [`DlpDatasetsApi::upload_new_version_of_multi_column_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewDatasetResponseDatasetColumnsItem {
+pub struct Column {
     pub entry_id: ::std::option::Option<::std::string::String>,
     pub header_name: ::std::option::Option<::std::string::String>,
     pub num_cells: ::std::option::Option<i64>,
@@ -294,12 +272,12 @@ pub struct CreateANewDatasetResponseDatasetColumnsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewDatasetResponseDatasetColumnsItem { entry_id : "entry_id", header_name :
-    "header_name", num_cells : "num_cells", upload_status : "upload_status" }
+    Column { entry_id : "entry_id", header_name : "header_name", num_cells : "num_cells",
+    upload_status : "upload_status" }
 );
-/// Used by [`DlpDatasets::create_a_new_dataset`].
+/// Used by [`DlpDatasetsApi::create_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewDatasetResponseDatasetUploadsItem {
+pub struct DatasetUpload {
     pub num_cells: ::std::option::Option<i64>,
     pub status: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
@@ -307,16 +285,13 @@ pub struct CreateANewDatasetResponseDatasetUploadsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewDatasetResponseDatasetUploadsItem { num_cells : "num_cells", status :
-    "status", version : "version" }
+    DatasetUpload { num_cells : "num_cells", status : "status", version : "version" }
 );
-/// Used by [`DlpDatasets::prepare_to_upload_a_new_version_of_a_dataset`].
+/// Used by [`DlpDatasetsApi::prepare_to_upload_new_version_of_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrepareToUploadANewVersionOfADatasetResponse {
+pub struct Prepare {
     pub case_sensitive: ::std::option::Option<bool>,
-    pub columns: ::std::option::Option<
-        ::std::vec::Vec<CreateANewDatasetResponseDatasetColumnsItem>,
-    >,
+    pub columns: ::std::option::Option<::std::vec::Vec<Column>>,
     pub encoding_version: ::std::option::Option<i64>,
     pub max_cells: ::std::option::Option<i64>,
     pub secret: ::std::option::Option<::std::string::String>,
@@ -325,7 +300,6 @@ pub struct PrepareToUploadANewVersionOfADatasetResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PrepareToUploadANewVersionOfADatasetResponse { case_sensitive : "case_sensitive",
-    columns : "columns", encoding_version : "encoding_version", max_cells : "max_cells",
-    secret : "secret", version : "version" }
+    Prepare { case_sensitive : "case_sensitive", columns : "columns", encoding_version :
+    "encoding_version", max_cells : "max_cells", secret : "secret", version : "version" }
 );

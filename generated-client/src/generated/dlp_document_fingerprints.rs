@@ -4,28 +4,26 @@
 ///
 /// Get one with [`Client::dlp_document_fingerprints`](crate::Client::dlp_document_fingerprints).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlpDocumentFingerprints {
+pub struct DlpDocumentFingerprintsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLP Document Fingerprints* endpoints.
-    pub fn dlp_document_fingerprints(&self) -> DlpDocumentFingerprints {
-        DlpDocumentFingerprints {
+    pub fn dlp_document_fingerprints(&self) -> DlpDocumentFingerprintsApi {
+        DlpDocumentFingerprintsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlpDocumentFingerprints {
+impl DlpDocumentFingerprintsApi {
     /// Creates a new document fingerprint.
     ///
     /// `POST /accounts/{account_id}/dlp/document_fingerprints`
-    pub fn creates_a_new_document_fingerprint(
+    pub fn create_document_fingerprint(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesANewDocumentFingerprintResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DataAboutDocumentFingerprint>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,12 +39,10 @@ impl DlpDocumentFingerprints {
     /// Retrieve data about all document fingerprints.
     ///
     /// `GET /accounts/{account_id}/dlp/document_fingerprints`
-    pub fn retrieve_data_about_all_document_fingerprints(
+    pub fn get_document_fingerprints(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreatesANewDocumentFingerprintResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<DataAboutDocumentFingerprint>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,14 +57,12 @@ impl DlpDocumentFingerprints {
     /// Uploads a new version for a document fingerprint.
     ///
     /// `PUT /accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}`
-    pub fn uploads_a_new_version_for_a_document_fingerprint(
+    pub fn upload_new_version_for_document_fingerprint(
         &self,
         account_id: &str,
         document_fingerprint_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesANewDocumentFingerprintResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DataAboutDocumentFingerprint>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -88,14 +82,12 @@ impl DlpDocumentFingerprints {
     /// Update the attributes of a single document fingerprint.
     ///
     /// `POST /accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}`
-    pub fn update_the_attributes_of_a_single_document_fingerprint(
+    pub fn update_attributes_of_document_fingerprint(
         &self,
         account_id: &str,
         document_fingerprint_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesANewDocumentFingerprintResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DataAboutDocumentFingerprint>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,14 +107,12 @@ impl DlpDocumentFingerprints {
     /// Retrieve data about a specific document fingerprint.
     ///
     /// `GET /accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}`
-    pub fn retrieve_data_about_a_specific_document_fingerprint(
+    pub fn get_document_fingerprint(
         &self,
         account_id: &str,
         document_fingerprint_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesANewDocumentFingerprintResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DataAboutDocumentFingerprint>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -142,7 +132,7 @@ impl DlpDocumentFingerprints {
     /// Delete a single document fingerprint.
     ///
     /// `DELETE /accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}`
-    pub fn delete_a_single_document_fingerprint(
+    pub fn delete_document_fingerprint(
         &self,
         account_id: &str,
         document_fingerprint_id: &str,
@@ -163,9 +153,9 @@ impl DlpDocumentFingerprints {
         )
     }
 }
-/// Used by [`DlpDocumentFingerprints::creates_a_new_document_fingerprint`], [`DlpDocumentFingerprints::retrieve_data_about_all_document_fingerprints`], [`DlpDocumentFingerprints::uploads_a_new_version_for_a_document_fingerprint`], [`DlpDocumentFingerprints::update_the_attributes_of_a_single_document_fingerprint`], [`DlpDocumentFingerprints::retrieve_data_about_a_specific_document_fingerprint`].
+/// Used by [`DlpDocumentFingerprintsApi::create_document_fingerprint`], [`DlpDocumentFingerprintsApi::get_document_fingerprints`], [`DlpDocumentFingerprintsApi::upload_new_version_for_document_fingerprint`], [`DlpDocumentFingerprintsApi::update_attributes_of_document_fingerprint`], [`DlpDocumentFingerprintsApi::get_document_fingerprint`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatesANewDocumentFingerprintResponse {
+pub struct DataAboutDocumentFingerprint {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub entry_id: ::std::option::Option<::std::string::String>,
@@ -180,7 +170,7 @@ pub struct CreatesANewDocumentFingerprintResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatesANewDocumentFingerprintResponse { created_at : "created_at", description :
+    DataAboutDocumentFingerprint { created_at : "created_at", description :
     "description", entry_id : "entry_id", file_name : "file_name", id : "id",
     match_percent : "match_percent", name : "name", status : "status", updated_at :
     "updated_at", version : "version" }

@@ -4,27 +4,25 @@
 ///
 /// Get one with [`Client::dlp_email`](crate::Client::dlp_email).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlpEmail {
+pub struct DlpEmailApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLP Email* endpoints.
-    pub fn dlp_email(&self) -> DlpEmail {
-        DlpEmail {
+    pub fn dlp_email(&self) -> DlpEmailApi {
+        DlpEmailApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlpEmail {
+impl DlpEmailApi {
     /// Create mapping
     ///
     /// `POST /accounts/{account_id}/dlp/email/account_mapping`
     pub fn create_mapping(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMappingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Mapping>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -42,9 +40,7 @@ impl DlpEmail {
     pub fn get_mapping(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMappingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Mapping>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,7 +59,7 @@ impl DlpEmail {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailScannerRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -83,7 +79,7 @@ impl DlpEmail {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailScannerRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,10 +97,10 @@ impl DlpEmail {
     /// `GET /accounts/{account_id}/dlp/email/rules`
     ///
     /// Lists all email scanner rules for an account.
-    pub fn list_all_email_scanner_rules(
+    pub fn list_email_scanner_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateEmailScannerRuleResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<EmailScannerRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -124,7 +120,7 @@ impl DlpEmail {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailScannerRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -141,12 +137,12 @@ impl DlpEmail {
     /// Get an email scanner rule
     ///
     /// `GET /accounts/{account_id}/dlp/email/rules/{rule_id}`
-    pub fn get_an_email_scanner_rule(
+    pub fn get_email_scanner_rule(
         &self,
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailScannerRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -168,7 +164,7 @@ impl DlpEmail {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailScannerRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -183,25 +179,23 @@ impl DlpEmail {
         )
     }
 }
-/// Used by [`DlpEmail::create_mapping`], [`DlpEmail::get_mapping`].
+/// Used by [`DlpEmailApi::create_mapping`], [`DlpEmailApi::get_mapping`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateMappingResponse {
+pub struct Mapping {
     pub addin_identifier_token: ::std::option::Option<::std::string::String>,
     pub auth_requirements: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMappingResponse { addin_identifier_token : "addin_identifier_token",
-    auth_requirements : "auth_requirements" }
+    Mapping { addin_identifier_token : "addin_identifier_token", auth_requirements :
+    "auth_requirements" }
 );
-/// Used by [`DlpEmail::create_email_scanner_rule`], [`DlpEmail::update_email_scanner_rule_priorities`], [`DlpEmail::list_all_email_scanner_rules`], [`DlpEmail::update_email_scanner_rule`], [`DlpEmail::get_an_email_scanner_rule`], [`DlpEmail::delete_email_scanner_rule`].
+/// Used by [`DlpEmailApi::create_email_scanner_rule`], [`DlpEmailApi::update_email_scanner_rule_priorities`], [`DlpEmailApi::list_email_scanner_rules`], [`DlpEmailApi::update_email_scanner_rule`], [`DlpEmailApi::get_email_scanner_rule`], [`DlpEmailApi::delete_email_scanner_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateEmailScannerRuleResponse {
+pub struct EmailScannerRule {
     pub action: ::std::option::Option<::serde_json::Value>,
-    pub conditions: ::std::option::Option<
-        ::std::vec::Vec<CreateEmailScannerRuleResponseConditionsItem>,
-    >,
+    pub conditions: ::std::option::Option<::std::vec::Vec<EmailScannerRuleCondition>>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -213,13 +207,13 @@ pub struct CreateEmailScannerRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateEmailScannerRuleResponse { action : "action", conditions : "conditions",
-    created_at : "created_at", description : "description", enabled : "enabled", name :
-    "name", priority : "priority", rule_id : "rule_id", updated_at : "updated_at" }
+    EmailScannerRule { action : "action", conditions : "conditions", created_at :
+    "created_at", description : "description", enabled : "enabled", name : "name",
+    priority : "priority", rule_id : "rule_id", updated_at : "updated_at" }
 );
-/// Used by [`DlpEmail::create_email_scanner_rule`].
+/// Used by [`DlpEmailApi::create_email_scanner_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateEmailScannerRuleResponseConditionsItem {
+pub struct EmailScannerRuleCondition {
     pub operator: ::std::option::Option<::std::string::String>,
     pub selector: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::serde_json::Value>,
@@ -227,6 +221,6 @@ pub struct CreateEmailScannerRuleResponseConditionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateEmailScannerRuleResponseConditionsItem { operator : "operator", selector :
-    "selector", value : "value" }
+    EmailScannerRuleCondition { operator : "operator", selector : "selector", value :
+    "value" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dlp_entries`](crate::Client::dlp_entries).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlpEntries {
+pub struct DlpEntriesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLP Entries* endpoints.
-    pub fn dlp_entries(&self) -> DlpEntries {
-        DlpEntries {
+    pub fn dlp_entries(&self) -> DlpEntriesApi {
+        DlpEntriesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlpEntries {
+impl DlpEntriesApi {
     /// Create custom entry
     ///
     /// `POST /accounts/{account_id}/dlp/entries`
@@ -25,7 +25,7 @@ impl DlpEntries {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCustomEntryResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomEntry>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,10 +43,10 @@ impl DlpEntries {
     /// `GET /accounts/{account_id}/dlp/entries`
     ///
     /// Lists all DLP entries in an account.
-    pub fn list_all_entries(
+    pub fn list_entries(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAllEntriesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Entry>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl DlpEntries {
         account_id: &str,
         entry_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCustomEntryResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomEntry>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl DlpEntries {
         account_id: &str,
         entry_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdatePredefinedEntryResponse>>,
+        crate::runtime::Json<::std::option::Option<PredefinedEntry>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,9 +137,7 @@ impl DlpEntries {
         &self,
         account_id: &str,
         entry_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDlpEntryResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<DlpEntry>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -181,48 +179,48 @@ impl DlpEntries {
         )
     }
 }
-/// Used by [`DlpEntries::create_custom_entry`], [`DlpEntries::update_custom_entry`].
+/// Used by [`DlpEntriesApi::create_custom_entry`], [`DlpEntriesApi::update_custom_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCustomEntryResponse {
+pub struct CustomEntry {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub pattern: ::std::option::Option<CreateCustomEntryResponsePattern>,
+    pub pattern: ::std::option::Option<CustomEntryPattern>,
     pub profile_id: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCustomEntryResponse { created_at : "created_at", description : "description",
-    enabled : "enabled", id : "id", name : "name", pattern : "pattern", profile_id :
-    "profile_id", updated_at : "updated_at" }
+    CustomEntry { created_at : "created_at", description : "description", enabled :
+    "enabled", id : "id", name : "name", pattern : "pattern", profile_id : "profile_id",
+    updated_at : "updated_at" }
 );
-/// Used by [`DlpEntries::create_custom_entry`].
+/// Used by [`DlpEntriesApi::create_custom_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCustomEntryResponsePattern {
+pub struct CustomEntryPattern {
     pub regex: ::std::option::Option<::std::string::String>,
     pub validation: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCustomEntryResponsePattern { regex : "regex", validation : "validation" }
+    CustomEntryPattern { regex : "regex", validation : "validation" }
 );
-/// Used by [`DlpEntries::list_all_entries`].
+/// Used by [`DlpEntriesApi::list_entries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllEntriesItem {
+pub struct Entry {
     pub upload_status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListAllEntriesItem { upload_status : "upload_status" });
-/// Used by [`DlpEntries::update_predefined_entry`].
+crate::runtime::object!(Entry { upload_status : "upload_status" });
+/// Used by [`DlpEntriesApi::update_predefined_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePredefinedEntryResponse {
-    pub confidence: ::std::option::Option<UpdatePredefinedEntryResponseConfidence>,
+pub struct PredefinedEntry {
+    pub confidence: ::std::option::Option<PredefinedEntryConfidence>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -232,40 +230,38 @@ pub struct UpdatePredefinedEntryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePredefinedEntryResponse { confidence : "confidence", enabled : "enabled", id :
-    "id", name : "name", profile_id : "profile_id", variant : "variant" }
+    PredefinedEntry { confidence : "confidence", enabled : "enabled", id : "id", name :
+    "name", profile_id : "profile_id", variant : "variant" }
 );
-/// Used by [`DlpEntries::update_predefined_entry`].
+/// Used by [`DlpEntriesApi::update_predefined_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePredefinedEntryResponseConfidence {
+pub struct PredefinedEntryConfidence {
     pub ai_context_available: ::std::option::Option<bool>,
     pub available: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePredefinedEntryResponseConfidence { ai_context_available :
-    "ai_context_available", available : "available" }
+    PredefinedEntryConfidence { ai_context_available : "ai_context_available", available
+    : "available" }
 );
-/// Used by [`DlpEntries::get_dlp_entry`].
+/// Used by [`DlpEntriesApi::get_dlp_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDlpEntryResponse {
-    pub profiles: ::std::option::Option<
-        ::std::vec::Vec<GetDlpEntryResponseProfilesItem>,
-    >,
+pub struct DlpEntry {
+    pub profiles: ::std::option::Option<::std::vec::Vec<DlpEntryProfile>>,
     pub upload_status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDlpEntryResponse { profiles : "profiles", upload_status : "upload_status" }
+    DlpEntry { profiles : "profiles", upload_status : "upload_status" }
 );
-/// Used by [`DlpEntries::get_dlp_entry`].
+/// Used by [`DlpEntriesApi::get_dlp_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDlpEntryResponseProfilesItem {
+pub struct DlpEntryProfile {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDlpEntryResponseProfilesItem { id : "id", name : "name" });
+crate::runtime::object!(DlpEntryProfile { id : "id", name : "name" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dlp_integration_entries`](crate::Client::dlp_integration_entries).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlpIntegrationEntries {
+pub struct DlpIntegrationEntriesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLP Integration Entries* endpoints.
-    pub fn dlp_integration_entries(&self) -> DlpIntegrationEntries {
-        DlpIntegrationEntries {
+    pub fn dlp_integration_entries(&self) -> DlpIntegrationEntriesApi {
+        DlpIntegrationEntriesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlpIntegrationEntries {
+impl DlpIntegrationEntriesApi {
     /// Create integration entry
     ///
     /// `POST /accounts/{account_id}/dlp/entries/integration`
@@ -26,7 +26,7 @@ impl DlpIntegrationEntries {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateIntegrationEntryResponse>>,
+        crate::runtime::Json<::std::option::Option<IntegrationEntry>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,7 +49,7 @@ impl DlpIntegrationEntries {
         account_id: &str,
         entry_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateIntegrationEntryResponse>>,
+        crate::runtime::Json<::std::option::Option<IntegrationEntry>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,9 +92,9 @@ impl DlpIntegrationEntries {
         )
     }
 }
-/// Used by [`DlpIntegrationEntries::create_integration_entry`], [`DlpIntegrationEntries::update_integration_entry`].
+/// Used by [`DlpIntegrationEntriesApi::create_integration_entry`], [`DlpIntegrationEntriesApi::update_integration_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateIntegrationEntryResponse {
+pub struct IntegrationEntry {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -105,6 +105,6 @@ pub struct CreateIntegrationEntryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIntegrationEntryResponse { created_at : "created_at", enabled : "enabled", id :
-    "id", name : "name", profile_id : "profile_id", updated_at : "updated_at" }
+    IntegrationEntry { created_at : "created_at", enabled : "enabled", id : "id", name :
+    "name", profile_id : "profile_id", updated_at : "updated_at" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dlp_predefined_entries`](crate::Client::dlp_predefined_entries).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlpPredefinedEntries {
+pub struct DlpPredefinedEntriesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLP Predefined Entries* endpoints.
-    pub fn dlp_predefined_entries(&self) -> DlpPredefinedEntries {
-        DlpPredefinedEntries {
+    pub fn dlp_predefined_entries(&self) -> DlpPredefinedEntriesApi {
+        DlpPredefinedEntriesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlpPredefinedEntries {
+impl DlpPredefinedEntriesApi {
     /// Create predefined entry
     ///
     /// `POST /accounts/{account_id}/dlp/entries/predefined`
@@ -26,7 +26,7 @@ impl DlpPredefinedEntries {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePredefinedEntryResponse>>,
+        crate::runtime::Json<::std::option::Option<PredefinedEntry>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,10 +68,10 @@ impl DlpPredefinedEntries {
         )
     }
 }
-/// Used by [`DlpPredefinedEntries::create_predefined_entry`].
+/// Used by [`DlpPredefinedEntriesApi::create_predefined_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePredefinedEntryResponse {
-    pub confidence: ::std::option::Option<CreatePredefinedEntryResponseConfidence>,
+pub struct PredefinedEntry {
+    pub confidence: ::std::option::Option<PredefinedEntryConfidence>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -81,18 +81,18 @@ pub struct CreatePredefinedEntryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePredefinedEntryResponse { confidence : "confidence", enabled : "enabled", id :
-    "id", name : "name", profile_id : "profile_id", variant : "variant" }
+    PredefinedEntry { confidence : "confidence", enabled : "enabled", id : "id", name :
+    "name", profile_id : "profile_id", variant : "variant" }
 );
-/// Used by [`DlpPredefinedEntries::create_predefined_entry`].
+/// Used by [`DlpPredefinedEntriesApi::create_predefined_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePredefinedEntryResponseConfidence {
+pub struct PredefinedEntryConfidence {
     pub ai_context_available: ::std::option::Option<bool>,
     pub available: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePredefinedEntryResponseConfidence { ai_context_available :
-    "ai_context_available", available : "available" }
+    PredefinedEntryConfidence { ai_context_available : "ai_context_available", available
+    : "available" }
 );

@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::dlp_profiles`](crate::Client::dlp_profiles).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlpProfiles {
+pub struct DlpProfilesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLP Profiles* endpoints.
-    pub fn dlp_profiles(&self) -> DlpProfiles {
-        DlpProfiles {
+    pub fn dlp_profiles(&self) -> DlpProfilesApi {
+        DlpProfilesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlpProfiles {
+impl DlpProfilesApi {
     /// List all profiles
     ///
     /// `GET /accounts/{account_id}/dlp/profiles`
     ///
     /// Lists all DLP profiles in an account.
-    pub fn list_all_profiles(
+    pub fn list_profiles(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
@@ -61,10 +61,10 @@ impl DlpProfiles {
     /// `GET /accounts/{account_id}/dlp/profiles/custom`
     ///
     /// Lists all DLP custom profiles in an account.
-    pub fn list_all_custom_profiles(
+    pub fn list_custom_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAllCustomProfilesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomProfile>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -252,9 +252,7 @@ impl DlpProfiles {
         account_id: &str,
         profile_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatePredefinedProfileConfigResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PredefinedProfileConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -276,14 +274,12 @@ impl DlpProfiles {
     /// This is similar to `update_predefined` but only returns entries that are enabled.
     /// This is needed for our terraform API
     /// Creates a DLP predefined profile. Only supports enabling/disabling entries.
-    pub fn create_predefined_profile_post(
+    pub fn create_predefined_profile_config(
         &self,
         account_id: &str,
         profile_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatePredefinedProfileConfigResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PredefinedProfileConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -310,9 +306,7 @@ impl DlpProfiles {
         account_id: &str,
         profile_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatePredefinedProfileConfigResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PredefinedProfileConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -350,15 +344,13 @@ impl DlpProfiles {
         )
     }
 }
-/// Used by [`DlpProfiles::list_all_custom_profiles`].
+/// Used by [`DlpProfilesApi::list_custom_profiles`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllCustomProfilesItem {
+pub struct CustomProfile {
     pub ai_context_enabled: ::std::option::Option<bool>,
     pub allowed_match_count: ::std::option::Option<i64>,
     pub confidence_threshold: ::std::option::Option<::std::string::String>,
-    pub context_awareness: ::std::option::Option<
-        ListAllCustomProfilesItemContextAwareness,
-    >,
+    pub context_awareness: ::std::option::Option<CustomProfileContextAwareness>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub entries: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -371,27 +363,26 @@ pub struct ListAllCustomProfilesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllCustomProfilesItem { ai_context_enabled : "ai_context_enabled",
-    allowed_match_count : "allowed_match_count", confidence_threshold :
-    "confidence_threshold", context_awareness : "context_awareness", created_at :
-    "created_at", description : "description", entries : "entries", id : "id", name :
-    "name", ocr_enabled : "ocr_enabled", shared_entries : "shared_entries", updated_at :
-    "updated_at" }
+    CustomProfile { ai_context_enabled : "ai_context_enabled", allowed_match_count :
+    "allowed_match_count", confidence_threshold : "confidence_threshold",
+    context_awareness : "context_awareness", created_at : "created_at", description :
+    "description", entries : "entries", id : "id", name : "name", ocr_enabled :
+    "ocr_enabled", shared_entries : "shared_entries", updated_at : "updated_at" }
 );
-/// Used by [`DlpProfiles::list_all_custom_profiles`].
+/// Used by [`DlpProfilesApi::list_custom_profiles`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllCustomProfilesItemContextAwareness {
+pub struct CustomProfileContextAwareness {
     pub enabled: ::std::option::Option<bool>,
     pub skip: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllCustomProfilesItemContextAwareness { enabled : "enabled", skip : "skip" }
+    CustomProfileContextAwareness { enabled : "enabled", skip : "skip" }
 );
-/// Used by [`DlpProfiles::update_predefined_profile_config`], [`DlpProfiles::create_predefined_profile_post`], [`DlpProfiles::get_predefined_profile_config`].
+/// Used by [`DlpProfilesApi::update_predefined_profile_config`], [`DlpProfilesApi::create_predefined_profile_config`], [`DlpProfilesApi::get_predefined_profile_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePredefinedProfileConfigResponse {
+pub struct PredefinedProfileConfig {
     pub ai_context_enabled: ::std::option::Option<bool>,
     pub allowed_match_count: ::std::option::Option<i64>,
     pub confidence_threshold: ::std::option::Option<::std::string::String>,
@@ -405,7 +396,7 @@ pub struct UpdatePredefinedProfileConfigResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePredefinedProfileConfigResponse { ai_context_enabled : "ai_context_enabled",
+    PredefinedProfileConfig { ai_context_enabled : "ai_context_enabled",
     allowed_match_count : "allowed_match_count", confidence_threshold :
     "confidence_threshold", enabled_entries : "enabled_entries", entries : "entries", id
     : "id", name : "name", ocr_enabled : "ocr_enabled", open_access : "open_access" }

@@ -4,28 +4,26 @@
 ///
 /// Get one with [`Client::dlp_settings`](crate::Client::dlp_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlpSettings {
+pub struct DlpSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLP Settings* endpoints.
-    pub fn dlp_settings(&self) -> DlpSettings {
-        DlpSettings {
+    pub fn dlp_settings(&self) -> DlpSettingsApi {
+        DlpSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlpSettings {
+impl DlpSettingsApi {
     /// Fetch limits associated with DLP for account
     ///
     /// `GET /accounts/{account_id}/dlp/limits`
-    pub fn fetch_limits_associated_with_dlp_for_account(
+    pub fn get_limits_associated_with_dlp(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<FetchLimitsAssociatedWithDlpForAccountResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<LimitsAssociated>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,11 +44,11 @@ impl DlpSettings {
     /// the regular expression is too complex or can match an unbounded-length
     /// string. The regex will be rejected if it uses `*` or `+`. Bound the maximum
     /// number of characters that can be matched using a range, e.g. `{1,100}`.
-    pub fn validate_a_dlp_regex_pattern(
+    pub fn validate_dlp_regex_pattern(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ValidateADlpRegexPatternResponse>>,
+        crate::runtime::Json<::std::option::Option<ValidateDlpRegexPatternResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +68,7 @@ impl DlpSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SetPayloadLogSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<PayloadLogSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -90,7 +88,7 @@ impl DlpSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SetPayloadLogSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<PayloadLogSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,28 +102,25 @@ impl DlpSettings {
         )
     }
 }
-/// Used by [`DlpSettings::fetch_limits_associated_with_dlp_for_account`].
+/// Used by [`DlpSettingsApi::get_limits_associated_with_dlp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLimitsAssociatedWithDlpForAccountResponse {
+pub struct LimitsAssociated {
     pub max_dataset_cells: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    FetchLimitsAssociatedWithDlpForAccountResponse { max_dataset_cells :
-    "max_dataset_cells" }
-);
-/// Used by [`DlpSettings::validate_a_dlp_regex_pattern`].
+crate::runtime::object!(LimitsAssociated { max_dataset_cells : "max_dataset_cells" });
+/// Used by [`DlpSettingsApi::validate_dlp_regex_pattern`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ValidateADlpRegexPatternResponse {
+pub struct ValidateDlpRegexPatternResponse {
     pub valid: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ValidateADlpRegexPatternResponse { valid : "valid" });
-/// Used by [`DlpSettings::set_payload_log_settings`], [`DlpSettings::get_payload_log_settings`].
+crate::runtime::object!(ValidateDlpRegexPatternResponse { valid : "valid" });
+/// Used by [`DlpSettingsApi::set_payload_log_settings`], [`DlpSettingsApi::get_payload_log_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetPayloadLogSettingsResponse {
+pub struct PayloadLogSettings {
     pub masking_level: ::std::option::Option<::std::string::String>,
     pub public_key: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
@@ -133,6 +128,6 @@ pub struct SetPayloadLogSettingsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetPayloadLogSettingsResponse { masking_level : "masking_level", public_key :
-    "public_key", updated_at : "updated_at" }
+    PayloadLogSettings { masking_level : "masking_level", public_key : "public_key",
+    updated_at : "updated_at" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dls_regional_services`](crate::Client::dls_regional_services).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DlsRegionalServices {
+pub struct DlsRegionalServicesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DLS Regional Services* endpoints.
-    pub fn dls_regional_services(&self) -> DlsRegionalServices {
-        DlsRegionalServices {
+    pub fn dls_regional_services(&self) -> DlsRegionalServicesApi {
+        DlsRegionalServicesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DlsRegionalServices {
+impl DlsRegionalServicesApi {
     /// List Regions
     ///
     /// `GET /accounts/{account_id}/addressing/regional_hostnames/regions`
@@ -24,7 +24,7 @@ impl DlsRegionalServices {
     pub fn list_regions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRegionsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Region>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,7 +45,7 @@ impl DlsRegionalServices {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRegionalHostnameResponse>>,
+        crate::runtime::Json<::std::option::Option<RegionalHostname>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -66,7 +66,7 @@ impl DlsRegionalServices {
     pub fn list_regional_hostnames(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateRegionalHostnameResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RegionalHostname>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -88,7 +88,7 @@ impl DlsRegionalServices {
         zone_id: &str,
         hostname: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRegionalHostnameResponse>>,
+        crate::runtime::Json<::std::option::Option<RegionalHostname>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -107,12 +107,12 @@ impl DlsRegionalServices {
     /// `GET /zones/{zone_id}/addressing/regional_hostnames/{hostname}`
     ///
     /// Fetch the configuration for a specific Regional Hostname, within a zone.
-    pub fn fetch_regional_hostname(
+    pub fn get_regional_hostname(
         &self,
         zone_id: &str,
         hostname: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRegionalHostnameResponse>>,
+        crate::runtime::Json<::std::option::Option<RegionalHostname>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -151,18 +151,18 @@ impl DlsRegionalServices {
         )
     }
 }
-/// Used by [`DlsRegionalServices::list_regions`].
+/// Used by [`DlsRegionalServicesApi::list_regions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRegionsItem {
+pub struct Region {
     pub key: ::std::option::Option<::std::string::String>,
     pub label: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListRegionsItem { key : "key", label : "label" });
-/// Used by [`DlsRegionalServices::create_regional_hostname`], [`DlsRegionalServices::list_regional_hostnames`], [`DlsRegionalServices::update_regional_hostname`], [`DlsRegionalServices::fetch_regional_hostname`].
+crate::runtime::object!(Region { key : "key", label : "label" });
+/// Used by [`DlsRegionalServicesApi::create_regional_hostname`], [`DlsRegionalServicesApi::list_regional_hostnames`], [`DlsRegionalServicesApi::update_regional_hostname`], [`DlsRegionalServicesApi::get_regional_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateRegionalHostnameResponse {
+pub struct RegionalHostname {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub hostname: ::std::option::Option<::std::string::String>,
     pub region_key: ::std::option::Option<::std::string::String>,
@@ -171,17 +171,17 @@ pub struct CreateRegionalHostnameResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRegionalHostnameResponse { created_on : "created_on", hostname : "hostname",
-    region_key : "region_key", routing : "routing" }
+    RegionalHostname { created_on : "created_on", hostname : "hostname", region_key :
+    "region_key", routing : "routing" }
 );
-/// Used by [`DlsRegionalServices::delete_regional_hostname`].
+/// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRegionalHostnameResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteRegionalHostnameResponseErrorsItem>,
+        ::std::vec::Vec<DeleteRegionalHostnameResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteRegionalHostnameResponseErrorsItem>,
+        ::std::vec::Vec<DeleteRegionalHostnameResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -191,27 +191,27 @@ crate::runtime::object!(
     DeleteRegionalHostnameResponse { errors : "errors", messages : "messages", success :
     "success" }
 );
-/// Used by [`DlsRegionalServices::delete_regional_hostname`].
+/// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRegionalHostnameResponseErrorsItem {
+pub struct DeleteRegionalHostnameResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteRegionalHostnameResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteRegionalHostnameResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteRegionalHostnameResponseErrorsItem { code : "code", documentation_url :
+    DeleteRegionalHostnameResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`DlsRegionalServices::delete_regional_hostname`].
+/// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRegionalHostnameResponseErrorsItemSource {
+pub struct DeleteRegionalHostnameResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteRegionalHostnameResponseErrorsItemSource { pointer : "pointer" }
+    DeleteRegionalHostnameResponseErrorSource { pointer : "pointer" }
 );

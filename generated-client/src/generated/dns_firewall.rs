@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dns_firewall`](crate::Client::dns_firewall).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DnsFirewall {
+pub struct DnsFirewallApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DNS Firewall* endpoints.
-    pub fn dns_firewall(&self) -> DnsFirewall {
-        DnsFirewall {
+    pub fn dns_firewall(&self) -> DnsFirewallApi {
+        DnsFirewallApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DnsFirewall {
+impl DnsFirewallApi {
     /// Create DNS Firewall Cluster
     ///
     /// `POST /accounts/{account_id}/dns_firewall`
@@ -24,9 +24,7 @@ impl DnsFirewall {
     pub fn create_dns_firewall_cluster(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsFirewallClusterResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Cluster>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,9 +44,7 @@ impl DnsFirewall {
     pub fn list_dns_firewall_clusters(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateDnsFirewallClusterResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Cluster>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,9 +65,7 @@ impl DnsFirewall {
         &self,
         account_id: &str,
         dns_firewall_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsFirewallClusterResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Cluster>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -93,9 +87,7 @@ impl DnsFirewall {
         &self,
         account_id: &str,
         dns_firewall_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsFirewallClusterResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Cluster>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -142,9 +134,7 @@ impl DnsFirewall {
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateDnsFirewallClusterReverseDnsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ClusterReverseDns>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -169,9 +159,7 @@ impl DnsFirewall {
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateDnsFirewallClusterReverseDnsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ClusterReverseDns>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -187,12 +175,10 @@ impl DnsFirewall {
         )
     }
 }
-/// Used by [`DnsFirewall::create_dns_firewall_cluster`], [`DnsFirewall::list_dns_firewall_clusters`], [`DnsFirewall::update_dns_firewall_cluster`], [`DnsFirewall::dns_firewall_cluster_details`].
+/// Used by [`DnsFirewallApi::create_dns_firewall_cluster`], [`DnsFirewallApi::list_dns_firewall_clusters`], [`DnsFirewallApi::update_dns_firewall_cluster`], [`DnsFirewallApi::dns_firewall_cluster_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDnsFirewallClusterResponse {
-    pub attack_mitigation: ::std::option::Option<
-        CreateDnsFirewallClusterResponseAttackMitigation,
-    >,
+pub struct Cluster {
+    pub attack_mitigation: ::std::option::Option<ClusterAttackMitigation>,
     pub deprecate_any_requests: ::std::option::Option<bool>,
     pub dns_firewall_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ecs_fallback: ::std::option::Option<bool>,
@@ -209,26 +195,26 @@ pub struct CreateDnsFirewallClusterResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDnsFirewallClusterResponse { attack_mitigation : "attack_mitigation",
-    deprecate_any_requests : "deprecate_any_requests", dns_firewall_ips :
-    "dns_firewall_ips", ecs_fallback : "ecs_fallback", id : "id", maximum_cache_ttl :
-    "maximum_cache_ttl", minimum_cache_ttl : "minimum_cache_ttl", modified_on :
-    "modified_on", name : "name", negative_cache_ttl : "negative_cache_ttl", ratelimit :
-    "ratelimit", retries : "retries", upstream_ips : "upstream_ips" }
+    Cluster { attack_mitigation : "attack_mitigation", deprecate_any_requests :
+    "deprecate_any_requests", dns_firewall_ips : "dns_firewall_ips", ecs_fallback :
+    "ecs_fallback", id : "id", maximum_cache_ttl : "maximum_cache_ttl", minimum_cache_ttl
+    : "minimum_cache_ttl", modified_on : "modified_on", name : "name", negative_cache_ttl
+    : "negative_cache_ttl", ratelimit : "ratelimit", retries : "retries", upstream_ips :
+    "upstream_ips" }
 );
-/// Used by [`DnsFirewall::create_dns_firewall_cluster`].
+/// Used by [`DnsFirewallApi::create_dns_firewall_cluster`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDnsFirewallClusterResponseAttackMitigation {
+pub struct ClusterAttackMitigation {
     pub enabled: ::std::option::Option<bool>,
     pub only_when_upstream_unhealthy: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDnsFirewallClusterResponseAttackMitigation { enabled : "enabled",
-    only_when_upstream_unhealthy : "only_when_upstream_unhealthy" }
+    ClusterAttackMitigation { enabled : "enabled", only_when_upstream_unhealthy :
+    "only_when_upstream_unhealthy" }
 );
-/// Used by [`DnsFirewall::delete_dns_firewall_cluster`].
+/// Used by [`DnsFirewallApi::delete_dns_firewall_cluster`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDnsFirewallClusterResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -236,13 +222,13 @@ pub struct DeleteDnsFirewallClusterResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteDnsFirewallClusterResponse { id : "id" });
-/// Used by [`DnsFirewall::update_dns_firewall_cluster_reverse_dns`], [`DnsFirewall::show_dns_firewall_cluster_reverse_dns`].
+/// Used by [`DnsFirewallApi::update_dns_firewall_cluster_reverse_dns`], [`DnsFirewallApi::show_dns_firewall_cluster_reverse_dns`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDnsFirewallClusterReverseDnsResponse {
+pub struct ClusterReverseDns {
     pub ptr: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateDnsFirewallClusterReverseDnsResponse { ptr : "ptr" });
+crate::runtime::object!(ClusterReverseDns { ptr : "ptr" });

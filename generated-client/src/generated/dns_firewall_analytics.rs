@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dns_firewall_analytics`](crate::Client::dns_firewall_analytics).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DnsFirewallAnalytics {
+pub struct DnsFirewallAnalyticsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DNS Firewall Analytics* endpoints.
-    pub fn dns_firewall_analytics(&self) -> DnsFirewallAnalytics {
-        DnsFirewallAnalytics {
+    pub fn dns_firewall_analytics(&self) -> DnsFirewallAnalyticsApi {
+        DnsFirewallAnalyticsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DnsFirewallAnalytics {
+impl DnsFirewallAnalyticsApi {
     /// Table
     ///
     /// `GET /accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report`
@@ -27,9 +27,7 @@ impl DnsFirewallAnalytics {
         &self,
         account_id: &str,
         dns_firewall_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<TableResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Table>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,10 +69,10 @@ impl DnsFirewallAnalytics {
         )
     }
 }
-/// Used by [`DnsFirewallAnalytics::table`].
+/// Used by [`DnsFirewallAnalyticsApi::table`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TableResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<TableResponseDataItem>>,
+pub struct Table {
+    pub data: ::std::option::Option<::std::vec::Vec<TableData>>,
     pub data_lag: ::std::option::Option<f64>,
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -82,7 +80,7 @@ pub struct TableResponse {
     pub min: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub query: ::std::option::Option<TableResponseQuery>,
+    pub query: ::std::option::Option<TableQuery>,
     pub rows: ::std::option::Option<f64>,
     pub totals: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -91,20 +89,20 @@ pub struct TableResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableResponse { data : "data", data_lag : "data_lag", max : "max", min : "min", query
-    : "query", rows : "rows", totals : "totals" }
+    Table { data : "data", data_lag : "data_lag", max : "max", min : "min", query :
+    "query", rows : "rows", totals : "totals" }
 );
-/// Used by [`DnsFirewallAnalytics::table`].
+/// Used by [`DnsFirewallAnalyticsApi::table`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TableResponseDataItem {
+pub struct TableData {
     pub metrics: ::std::option::Option<::std::vec::Vec<f64>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(TableResponseDataItem { metrics : "metrics" });
-/// Used by [`DnsFirewallAnalytics::table`].
+crate::runtime::object!(TableData { metrics : "metrics" });
+/// Used by [`DnsFirewallAnalyticsApi::table`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TableResponseQuery {
+pub struct TableQuery {
     pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub filters: ::std::option::Option<::std::string::String>,
     pub limit: ::std::option::Option<i64>,
@@ -116,13 +114,13 @@ pub struct TableResponseQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableResponseQuery { dimensions : "dimensions", filters : "filters", limit : "limit",
-    metrics : "metrics", since : "since", sort : "sort", until : "until" }
+    TableQuery { dimensions : "dimensions", filters : "filters", limit : "limit", metrics
+    : "metrics", since : "since", sort : "sort", until : "until" }
 );
-/// Used by [`DnsFirewallAnalytics::by_time`].
+/// Used by [`DnsFirewallAnalyticsApi::by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ByTimeResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<ByTimeResponseDataItem>>,
+    pub data: ::std::option::Option<::std::vec::Vec<ByTimeResponseData>>,
     pub data_lag: ::std::option::Option<f64>,
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -146,15 +144,15 @@ crate::runtime::object!(
     query : "query", rows : "rows", time_intervals : "time_intervals", totals : "totals"
     }
 );
-/// Used by [`DnsFirewallAnalytics::by_time`].
+/// Used by [`DnsFirewallAnalyticsApi::by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ByTimeResponseDataItem {
+pub struct ByTimeResponseData {
     pub metrics: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<f64>>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ByTimeResponseDataItem { metrics : "metrics" });
-/// Used by [`DnsFirewallAnalytics::by_time`].
+crate::runtime::object!(ByTimeResponseData { metrics : "metrics" });
+/// Used by [`DnsFirewallAnalyticsApi::by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ByTimeResponseQuery {
     pub time_delta: ::std::option::Option<::std::string::String>,

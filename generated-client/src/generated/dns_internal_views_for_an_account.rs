@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dns_internal_views_for_an_account`](crate::Client::dns_internal_views_for_an_account).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DnsInternalViewsForAnAccount {
+pub struct DnsInternalViewsForAnAccountApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DNS Internal Views for an Account* endpoints.
-    pub fn dns_internal_views_for_an_account(&self) -> DnsInternalViewsForAnAccount {
-        DnsInternalViewsForAnAccount {
+    pub fn dns_internal_views_for_an_account(&self) -> DnsInternalViewsForAnAccountApi {
+        DnsInternalViewsForAnAccountApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DnsInternalViewsForAnAccount {
+impl DnsInternalViewsForAnAccountApi {
     /// Create Internal DNS View
     ///
     /// `POST /accounts/{account_id}/dns_settings/views`
@@ -25,7 +25,7 @@ impl DnsInternalViewsForAnAccount {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateInternalDnsViewResponse>>,
+        crate::runtime::Json<::std::option::Option<InternalDnsView>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl DnsInternalViewsForAnAccount {
     pub fn list_internal_dns_views(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateInternalDnsViewResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<InternalDnsView>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl DnsInternalViewsForAnAccount {
         account_id: &str,
         view_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateInternalDnsViewResponse>>,
+        crate::runtime::Json<::std::option::Option<InternalDnsView>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl DnsInternalViewsForAnAccount {
         account_id: &str,
         view_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateInternalDnsViewResponse>>,
+        crate::runtime::Json<::std::option::Option<InternalDnsView>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +131,9 @@ impl DnsInternalViewsForAnAccount {
         )
     }
 }
-/// Used by [`DnsInternalViewsForAnAccount::create_internal_dns_view`], [`DnsInternalViewsForAnAccount::list_internal_dns_views`], [`DnsInternalViewsForAnAccount::update_internal_dns_view`], [`DnsInternalViewsForAnAccount::dns_internal_view_details`].
+/// Used by [`DnsInternalViewsForAnAccountApi::create_internal_dns_view`], [`DnsInternalViewsForAnAccountApi::list_internal_dns_views`], [`DnsInternalViewsForAnAccountApi::update_internal_dns_view`], [`DnsInternalViewsForAnAccountApi::dns_internal_view_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateInternalDnsViewResponse {
+pub struct InternalDnsView {
     pub created_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_time: ::std::option::Option<::std::string::String>,
@@ -143,10 +143,10 @@ pub struct CreateInternalDnsViewResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateInternalDnsViewResponse { created_time : "created_time", id : "id",
-    modified_time : "modified_time", name : "name", zones : "zones" }
+    InternalDnsView { created_time : "created_time", id : "id", modified_time :
+    "modified_time", name : "name", zones : "zones" }
 );
-/// Used by [`DnsInternalViewsForAnAccount::delete_internal_dns_view`].
+/// Used by [`DnsInternalViewsForAnAccountApi::delete_internal_dns_view`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteInternalDnsViewResponse {
     pub id: ::std::option::Option<::std::string::String>,

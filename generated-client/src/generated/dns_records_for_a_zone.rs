@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dns_records_for_a_zone`](crate::Client::dns_records_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DnsRecordsForAZone {
+pub struct DnsRecordsForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DNS Records for a Zone* endpoints.
-    pub fn dns_records_for_a_zone(&self) -> DnsRecordsForAZone {
-        DnsRecordsForAZone {
+    pub fn dns_records_for_a_zone(&self) -> DnsRecordsForAZoneApi {
+        DnsRecordsForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DnsRecordsForAZone {
+impl DnsRecordsForAZoneApi {
     /// Create DNS Record
     ///
     /// `POST /zones/{zone_id}/dns_records`
@@ -32,7 +32,7 @@ impl DnsRecordsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsRecordResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecord>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -53,7 +53,7 @@ impl DnsRecordsForAZone {
     pub fn list_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateDnsRecordResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DnsRecord>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -174,7 +174,7 @@ impl DnsRecordsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ReviewScannedDnsRecordsResponse>>,
+        crate::runtime::Json<::std::option::Option<ReviewScannedDnsRecords>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -195,7 +195,7 @@ impl DnsRecordsForAZone {
     pub fn list_scanned_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateDnsRecordResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DnsRecord>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -238,7 +238,7 @@ impl DnsRecordsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDnsRecordUsageResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecordUsage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -268,7 +268,7 @@ impl DnsRecordsForAZone {
         zone_id: &str,
         dns_record_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsRecordResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecord>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -299,7 +299,7 @@ impl DnsRecordsForAZone {
         zone_id: &str,
         dns_record_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsRecordResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecord>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -321,7 +321,7 @@ impl DnsRecordsForAZone {
         zone_id: &str,
         dns_record_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsRecordResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecord>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -358,9 +358,9 @@ impl DnsRecordsForAZone {
         )
     }
 }
-/// Used by [`DnsRecordsForAZone::create_dns_record`], [`DnsRecordsForAZone::list_dns_records`], [`DnsRecordsForAZone::batch_dns_records`], [`DnsRecordsForAZone::review_scanned_dns_records`], [`DnsRecordsForAZone::list_scanned_dns_records`], [`DnsRecordsForAZone::overwrite_dns_record`], [`DnsRecordsForAZone::update_dns_record`], [`DnsRecordsForAZone::dns_record_details`].
+/// Used by [`DnsRecordsForAZoneApi::create_dns_record`], [`DnsRecordsForAZoneApi::list_dns_records`], [`DnsRecordsForAZoneApi::batch_dns_records`], [`DnsRecordsForAZoneApi::review_scanned_dns_records`], [`DnsRecordsForAZoneApi::list_scanned_dns_records`], [`DnsRecordsForAZoneApi::overwrite_dns_record`], [`DnsRecordsForAZoneApi::update_dns_record`], [`DnsRecordsForAZoneApi::dns_record_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDnsRecordResponse {
+pub struct DnsRecord {
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -374,17 +374,17 @@ pub struct CreateDnsRecordResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDnsRecordResponse { comment_modified_on : "comment_modified_on", created_on :
-    "created_on", id : "id", meta : "meta", modified_on : "modified_on", proxiable :
-    "proxiable", tags_modified_on : "tags_modified_on" }
+    DnsRecord { comment_modified_on : "comment_modified_on", created_on : "created_on",
+    id : "id", meta : "meta", modified_on : "modified_on", proxiable : "proxiable",
+    tags_modified_on : "tags_modified_on" }
 );
-/// Used by [`DnsRecordsForAZone::batch_dns_records`].
+/// Used by [`DnsRecordsForAZoneApi::batch_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchDnsRecordsResponse {
-    pub deletes: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
-    pub patches: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
-    pub posts: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
-    pub puts: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
+    pub deletes: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    pub patches: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    pub posts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    pub puts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -392,7 +392,7 @@ crate::runtime::object!(
     BatchDnsRecordsResponse { deletes : "deletes", patches : "patches", posts : "posts",
     puts : "puts" }
 );
-/// Used by [`DnsRecordsForAZone::import_dns_records`], [`DnsRecordsForAZone::scan_dns_records`].
+/// Used by [`DnsRecordsForAZoneApi::import_dns_records`], [`DnsRecordsForAZoneApi::scan_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportDnsRecordsResponse {
     pub recs_added: ::std::option::Option<f64>,
@@ -404,25 +404,25 @@ crate::runtime::object!(
     ImportDnsRecordsResponse { recs_added : "recs_added", total_records_parsed :
     "total_records_parsed" }
 );
-/// Used by [`DnsRecordsForAZone::review_scanned_dns_records`].
+/// Used by [`DnsRecordsForAZoneApi::review_scanned_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReviewScannedDnsRecordsResponse {
-    pub accepts: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
+pub struct ReviewScannedDnsRecords {
+    pub accepts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     pub rejects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReviewScannedDnsRecordsResponse { accepts : "accepts", rejects : "rejects" }
+    ReviewScannedDnsRecords { accepts : "accepts", rejects : "rejects" }
 );
-/// Used by [`DnsRecordsForAZone::trigger_dns_record_scan`].
+/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerDnsRecordScanResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<TriggerDnsRecordScanResponseErrorsItem>,
+        ::std::vec::Vec<TriggerDnsRecordScanResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<TriggerDnsRecordScanResponseErrorsItem>,
+        ::std::vec::Vec<TriggerDnsRecordScanResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -432,43 +432,40 @@ crate::runtime::object!(
     TriggerDnsRecordScanResponse { errors : "errors", messages : "messages", success :
     "success" }
 );
-/// Used by [`DnsRecordsForAZone::trigger_dns_record_scan`].
+/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TriggerDnsRecordScanResponseErrorsItem {
+pub struct TriggerDnsRecordScanResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<TriggerDnsRecordScanResponseErrorsItemSource>,
+    pub source: ::std::option::Option<TriggerDnsRecordScanResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TriggerDnsRecordScanResponseErrorsItem { code : "code", documentation_url :
+    TriggerDnsRecordScanResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`DnsRecordsForAZone::trigger_dns_record_scan`].
+/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TriggerDnsRecordScanResponseErrorsItemSource {
+pub struct TriggerDnsRecordScanResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    TriggerDnsRecordScanResponseErrorsItemSource { pointer : "pointer" }
-);
-/// Used by [`DnsRecordsForAZone::get_dns_record_usage`].
+crate::runtime::object!(TriggerDnsRecordScanResponseErrorSource { pointer : "pointer" });
+/// Used by [`DnsRecordsForAZoneApi::get_dns_record_usage`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsRecordUsageResponse {
+pub struct DnsRecordUsage {
     pub record_quota: ::std::option::Option<i64>,
     pub record_usage: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsRecordUsageResponse { record_quota : "record_quota", record_usage :
-    "record_usage" }
+    DnsRecordUsage { record_quota : "record_quota", record_usage : "record_usage" }
 );
-/// Used by [`DnsRecordsForAZone::delete_dns_record`].
+/// Used by [`DnsRecordsForAZoneApi::delete_dns_record`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDnsRecordResponse {
     pub id: ::std::option::Option<::std::string::String>,

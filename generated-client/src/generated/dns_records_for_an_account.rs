@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::dns_records_for_an_account`](crate::Client::dns_records_for_an_account).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DnsRecordsForAnAccount {
+pub struct DnsRecordsForAnAccountApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DNS Records for an Account* endpoints.
-    pub fn dns_records_for_an_account(&self) -> DnsRecordsForAnAccount {
-        DnsRecordsForAnAccount {
+    pub fn dns_records_for_an_account(&self) -> DnsRecordsForAnAccountApi {
+        DnsRecordsForAnAccountApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DnsRecordsForAnAccount {
+impl DnsRecordsForAnAccountApi {
     /// Get DNS Record Usage for Account
     ///
     /// `GET /accounts/{account_id}/dns_records/usage`
     ///
     /// Get the current DNS record usage and quota for an account. May include internal DNS usage and quota.
-    pub fn get_dns_record_usage_for_account(
+    pub fn get_dns_record_usage(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDnsRecordUsageForAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecordUsage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,9 +39,9 @@ impl DnsRecordsForAnAccount {
         )
     }
 }
-/// Used by [`DnsRecordsForAnAccount::get_dns_record_usage_for_account`].
+/// Used by [`DnsRecordsForAnAccountApi::get_dns_record_usage`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsRecordUsageForAccountResponse {
+pub struct DnsRecordUsage {
     pub internal_record_quota: ::std::option::Option<i64>,
     pub internal_record_usage: ::std::option::Option<i64>,
     pub record_quota: ::std::option::Option<i64>,
@@ -50,7 +50,7 @@ pub struct GetDnsRecordUsageForAccountResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsRecordUsageForAccountResponse { internal_record_quota :
-    "internal_record_quota", internal_record_usage : "internal_record_usage",
-    record_quota : "record_quota", record_usage : "record_usage" }
+    DnsRecordUsage { internal_record_quota : "internal_record_quota",
+    internal_record_usage : "internal_record_usage", record_quota : "record_quota",
+    record_usage : "record_usage" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dns_settings_for_a_zone`](crate::Client::dns_settings_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DnsSettingsForAZone {
+pub struct DnsSettingsForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DNS Settings for a Zone* endpoints.
-    pub fn dns_settings_for_a_zone(&self) -> DnsSettingsForAZone {
-        DnsSettingsForAZone {
+    pub fn dns_settings_for_a_zone(&self) -> DnsSettingsForAZoneApi {
+        DnsSettingsForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DnsSettingsForAZone {
+impl DnsSettingsForAZoneApi {
     /// Update DNS Settings
     ///
     /// `PATCH /zones/{zone_id}/dns_settings`
@@ -25,7 +25,7 @@ impl DnsSettingsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateDnsSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl DnsSettingsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateDnsSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,51 +61,49 @@ impl DnsSettingsForAZone {
         )
     }
 }
-/// Used by [`DnsSettingsForAZone::update_dns_settings`], [`DnsSettingsForAZone::show_dns_settings`].
+/// Used by [`DnsSettingsForAZoneApi::update_dns_settings`], [`DnsSettingsForAZoneApi::show_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDnsSettingsResponse {
+pub struct DnsSettings {
     pub flatten_all_cnames: ::std::option::Option<bool>,
     pub foundation_dns: ::std::option::Option<bool>,
-    pub internal_dns: ::std::option::Option<UpdateDnsSettingsResponseInternalDns>,
+    pub internal_dns: ::std::option::Option<DnsSettingsInternalDns>,
     pub multi_provider: ::std::option::Option<bool>,
-    pub nameservers: ::std::option::Option<UpdateDnsSettingsResponseNameservers>,
+    pub nameservers: ::std::option::Option<DnsSettingsNameservers>,
     pub ns_ttl: ::std::option::Option<f64>,
     pub secondary_overrides: ::std::option::Option<bool>,
-    pub soa: ::std::option::Option<UpdateDnsSettingsResponseSoa>,
+    pub soa: ::std::option::Option<DnsSettingsSoa>,
     pub zone_mode: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDnsSettingsResponse { flatten_all_cnames : "flatten_all_cnames", foundation_dns
-    : "foundation_dns", internal_dns : "internal_dns", multi_provider : "multi_provider",
+    DnsSettings { flatten_all_cnames : "flatten_all_cnames", foundation_dns :
+    "foundation_dns", internal_dns : "internal_dns", multi_provider : "multi_provider",
     nameservers : "nameservers", ns_ttl : "ns_ttl", secondary_overrides :
     "secondary_overrides", soa : "soa", zone_mode : "zone_mode" }
 );
-/// Used by [`DnsSettingsForAZone::update_dns_settings`].
+/// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDnsSettingsResponseInternalDns {
+pub struct DnsSettingsInternalDns {
     pub reference_zone_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDnsSettingsResponseInternalDns { reference_zone_id : "reference_zone_id" }
+    DnsSettingsInternalDns { reference_zone_id : "reference_zone_id" }
 );
-/// Used by [`DnsSettingsForAZone::update_dns_settings`].
+/// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDnsSettingsResponseNameservers {
+pub struct DnsSettingsNameservers {
     pub ns_set: ::std::option::Option<i64>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateDnsSettingsResponseNameservers { ns_set : "ns_set", r#type : "type" }
-);
-/// Used by [`DnsSettingsForAZone::update_dns_settings`].
+crate::runtime::object!(DnsSettingsNameservers { ns_set : "ns_set", r#type : "type" });
+/// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDnsSettingsResponseSoa {
+pub struct DnsSettingsSoa {
     pub expire: ::std::option::Option<f64>,
     pub min_ttl: ::std::option::Option<f64>,
     pub mname: ::std::option::Option<::std::string::String>,
@@ -117,6 +115,6 @@ pub struct UpdateDnsSettingsResponseSoa {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDnsSettingsResponseSoa { expire : "expire", min_ttl : "min_ttl", mname :
-    "mname", refresh : "refresh", retry : "retry", rname : "rname", ttl : "ttl" }
+    DnsSettingsSoa { expire : "expire", min_ttl : "min_ttl", mname : "mname", refresh :
+    "refresh", retry : "retry", rname : "rname", ttl : "ttl" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dns_settings_for_an_account`](crate::Client::dns_settings_for_an_account).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DnsSettingsForAnAccount {
+pub struct DnsSettingsForAnAccountApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DNS Settings for an Account* endpoints.
-    pub fn dns_settings_for_an_account(&self) -> DnsSettingsForAnAccount {
-        DnsSettingsForAnAccount {
+    pub fn dns_settings_for_an_account(&self) -> DnsSettingsForAnAccountApi {
+        DnsSettingsForAnAccountApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DnsSettingsForAnAccount {
+impl DnsSettingsForAnAccountApi {
     /// Update DNS Settings
     ///
     /// `PATCH /accounts/{account_id}/dns_settings`
@@ -25,7 +25,7 @@ impl DnsSettingsForAnAccount {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateDnsSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl DnsSettingsForAnAccount {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateDnsSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,23 +61,21 @@ impl DnsSettingsForAnAccount {
         )
     }
 }
-/// Used by [`DnsSettingsForAnAccount::update_dns_settings`], [`DnsSettingsForAnAccount::show_dns_settings`].
+/// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`], [`DnsSettingsForAnAccountApi::show_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDnsSettingsResponse {
-    pub zone_defaults: ::std::option::Option<UpdateDnsSettingsResponseZoneDefaults>,
+pub struct DnsSettings {
+    pub zone_defaults: ::std::option::Option<DnsSettingsZoneDefaults>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateDnsSettingsResponse { zone_defaults : "zone_defaults" });
-/// Used by [`DnsSettingsForAnAccount::update_dns_settings`].
+crate::runtime::object!(DnsSettings { zone_defaults : "zone_defaults" });
+/// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDnsSettingsResponseZoneDefaults {
+pub struct DnsSettingsZoneDefaults {
     pub internal_dns: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub nameservers: ::std::option::Option<
-        UpdateDnsSettingsResponseZoneDefaultsNameservers,
-    >,
+    pub nameservers: ::std::option::Option<DnsSettingsZoneDefaultsNameservers>,
     pub soa: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -85,16 +83,14 @@ pub struct UpdateDnsSettingsResponseZoneDefaults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDnsSettingsResponseZoneDefaults { internal_dns : "internal_dns", nameservers :
-    "nameservers", soa : "soa" }
+    DnsSettingsZoneDefaults { internal_dns : "internal_dns", nameservers : "nameservers",
+    soa : "soa" }
 );
-/// Used by [`DnsSettingsForAnAccount::update_dns_settings`].
+/// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDnsSettingsResponseZoneDefaultsNameservers {
+pub struct DnsSettingsZoneDefaultsNameservers {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateDnsSettingsResponseZoneDefaultsNameservers { r#type : "type" }
-);
+crate::runtime::object!(DnsSettingsZoneDefaultsNameservers { r#type : "type" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dnssec`](crate::Client::dnssec).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Dnssec {
+pub struct DnssecApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *DNSSEC* endpoints.
-    pub fn dnssec(&self) -> Dnssec {
-        Dnssec {
+    pub fn dnssec(&self) -> DnssecApi {
+        DnssecApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Dnssec {
+impl DnssecApi {
     /// Edit DNSSEC Status
     ///
     /// `PATCH /zones/{zone_id}/dnssec`
@@ -83,7 +83,7 @@ impl Dnssec {
         )
     }
 }
-/// Used by [`Dnssec::edit_dnssec_status`], [`Dnssec::dnssec_details`].
+/// Used by [`DnssecApi::edit_dnssec_status`], [`DnssecApi::dnssec_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditDnssecStatusResponse {
     pub algorithm: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::domain_history`](crate::Client::domain_history).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DomainHistory {
+pub struct DomainHistoryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Domain History* endpoints.
-    pub fn domain_history(&self) -> DomainHistory {
-        DomainHistory {
+    pub fn domain_history(&self) -> DomainHistoryApi {
+        DomainHistoryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DomainHistory {
+impl DomainHistoryApi {
     /// Get Domain History
     ///
     /// `GET /accounts/{account_id}/intel/domain-history`
@@ -24,7 +24,7 @@ impl DomainHistory {
     pub fn get_domain_history(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetDomainHistoryItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DomainHistory>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,22 +37,20 @@ impl DomainHistory {
         )
     }
 }
-/// Used by [`DomainHistory::get_domain_history`].
+/// Used by [`DomainHistoryApi::get_domain_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainHistoryItem {
-    pub categorizations: ::std::option::Option<
-        ::std::vec::Vec<GetDomainHistoryItemCategorizationsItem>,
-    >,
+pub struct DomainHistory {
+    pub categorizations: ::std::option::Option<::std::vec::Vec<Categorization>>,
     pub domain: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainHistoryItem { categorizations : "categorizations", domain : "domain" }
+    DomainHistory { categorizations : "categorizations", domain : "domain" }
 );
-/// Used by [`DomainHistory::get_domain_history`].
+/// Used by [`DomainHistoryApi::get_domain_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainHistoryItemCategorizationsItem {
+pub struct Categorization {
     pub categories: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub end: ::std::option::Option<::std::string::String>,
     pub start: ::std::option::Option<::std::string::String>,
@@ -60,6 +58,5 @@ pub struct GetDomainHistoryItemCategorizationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainHistoryItemCategorizationsItem { categories : "categories", end : "end",
-    start : "start" }
+    Categorization { categories : "categories", end : "end", start : "start" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::domain_intelligence`](crate::Client::domain_intelligence).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DomainIntelligence {
+pub struct DomainIntelligenceApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Domain Intelligence* endpoints.
-    pub fn domain_intelligence(&self) -> DomainIntelligence {
-        DomainIntelligence {
+    pub fn domain_intelligence(&self) -> DomainIntelligenceApi {
+        DomainIntelligenceApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DomainIntelligence {
+impl DomainIntelligenceApi {
     /// Get Domain Details
     ///
     /// `GET /accounts/{account_id}/intel/domain`
@@ -24,9 +24,7 @@ impl DomainIntelligence {
     pub fn get_domain_details(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDomainDetailsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -59,68 +57,59 @@ impl DomainIntelligence {
         )
     }
 }
-/// Used by [`DomainIntelligence::get_domain_details`].
+/// Used by [`DomainIntelligenceApi::get_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainDetailsResponse {
-    pub additional_information: ::std::option::Option<
-        GetDomainDetailsResponseAdditionalInformation,
-    >,
-    pub application: ::std::option::Option<GetDomainDetailsResponseApplication>,
+pub struct Domain {
+    pub additional_information: ::std::option::Option<DomainAdditionalInformation>,
+    pub application: ::std::option::Option<DomainApplication>,
     pub content_categories: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
+        ::std::vec::Vec<DomainContentCategory>,
     >,
     pub domain: ::std::option::Option<::std::string::String>,
     pub inherited_content_categories: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
+        ::std::vec::Vec<DomainContentCategory>,
     >,
     pub inherited_from: ::std::option::Option<::std::string::String>,
     pub inherited_risk_types: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
+        ::std::vec::Vec<DomainContentCategory>,
     >,
     pub popularity_rank: ::std::option::Option<i64>,
-    pub resolves_to_refs: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseResolvesToRefsItem>,
-    >,
+    pub resolves_to_refs: ::std::option::Option<::std::vec::Vec<DomainResolvesToRef>>,
     pub risk_score: ::std::option::Option<f64>,
-    pub risk_types: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
-    >,
+    pub risk_types: ::std::option::Option<::std::vec::Vec<DomainContentCategory>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainDetailsResponse { additional_information : "additional_information",
-    application : "application", content_categories : "content_categories", domain :
-    "domain", inherited_content_categories : "inherited_content_categories",
-    inherited_from : "inherited_from", inherited_risk_types : "inherited_risk_types",
-    popularity_rank : "popularity_rank", resolves_to_refs : "resolves_to_refs",
-    risk_score : "risk_score", risk_types : "risk_types" }
+    Domain { additional_information : "additional_information", application :
+    "application", content_categories : "content_categories", domain : "domain",
+    inherited_content_categories : "inherited_content_categories", inherited_from :
+    "inherited_from", inherited_risk_types : "inherited_risk_types", popularity_rank :
+    "popularity_rank", resolves_to_refs : "resolves_to_refs", risk_score : "risk_score",
+    risk_types : "risk_types" }
 );
-/// Used by [`DomainIntelligence::get_domain_details`], [`DomainIntelligence::get_multiple_domain_details`].
+/// Used by [`DomainIntelligenceApi::get_domain_details`], [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainDetailsResponseAdditionalInformation {
+pub struct DomainAdditionalInformation {
     pub suspected_malware_family: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainDetailsResponseAdditionalInformation { suspected_malware_family :
-    "suspected_malware_family" }
+    DomainAdditionalInformation { suspected_malware_family : "suspected_malware_family" }
 );
-/// Used by [`DomainIntelligence::get_domain_details`], [`DomainIntelligence::get_multiple_domain_details`].
+/// Used by [`DomainIntelligenceApi::get_domain_details`], [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainDetailsResponseApplication {
+pub struct DomainApplication {
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetDomainDetailsResponseApplication { id : "id", name : "name" }
-);
-/// Used by [`DomainIntelligence::get_domain_details`], [`DomainIntelligence::get_multiple_domain_details`].
+crate::runtime::object!(DomainApplication { id : "id", name : "name" });
+/// Used by [`DomainIntelligenceApi::get_domain_details`], [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainDetailsResponseContentCategoriesItem {
+pub struct DomainContentCategory {
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub super_category_id: ::std::option::Option<i64>,
@@ -128,43 +117,37 @@ pub struct GetDomainDetailsResponseContentCategoriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainDetailsResponseContentCategoriesItem { id : "id", name : "name",
-    super_category_id : "super_category_id" }
+    DomainContentCategory { id : "id", name : "name", super_category_id :
+    "super_category_id" }
 );
-/// Used by [`DomainIntelligence::get_domain_details`].
+/// Used by [`DomainIntelligenceApi::get_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainDetailsResponseResolvesToRefsItem {
+pub struct DomainResolvesToRef {
     pub id: ::std::option::Option<i64>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetDomainDetailsResponseResolvesToRefsItem { id : "id", value : "value" }
-);
-/// Used by [`DomainIntelligence::get_multiple_domain_details`].
+crate::runtime::object!(DomainResolvesToRef { id : "id", value : "value" });
+/// Used by [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultipleDomainDetailsItem {
-    pub additional_information: ::std::option::Option<
-        GetDomainDetailsResponseAdditionalInformation,
-    >,
-    pub application: ::std::option::Option<GetDomainDetailsResponseApplication>,
+    pub additional_information: ::std::option::Option<DomainAdditionalInformation>,
+    pub application: ::std::option::Option<DomainApplication>,
     pub content_categories: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
+        ::std::vec::Vec<DomainContentCategory>,
     >,
     pub domain: ::std::option::Option<::std::string::String>,
     pub inherited_content_categories: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
+        ::std::vec::Vec<DomainContentCategory>,
     >,
     pub inherited_from: ::std::option::Option<::std::string::String>,
     pub inherited_risk_types: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
+        ::std::vec::Vec<DomainContentCategory>,
     >,
     pub popularity_rank: ::std::option::Option<i64>,
     pub risk_score: ::std::option::Option<f64>,
-    pub risk_types: ::std::option::Option<
-        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
-    >,
+    pub risk_types: ::std::option::Option<::std::vec::Vec<DomainContentCategory>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }

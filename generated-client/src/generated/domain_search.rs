@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::domain_search`](crate::Client::domain_search).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DomainSearch {
+pub struct DomainSearchApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *domain_search* endpoints.
-    pub fn domain_search(&self) -> DomainSearch {
-        DomainSearch {
+    pub fn domain_search(&self) -> DomainSearchApi {
+        DomainSearchApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DomainSearch {
+impl DomainSearchApi {
     /// Read matches for string queries by ID
     ///
     /// `GET /accounts/{account_id}/brand-protection/matches`
@@ -24,11 +24,7 @@ impl DomainSearch {
     pub fn read_matches_for_string_queries_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ReadMatchesForStringQueriesByIdResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Matches>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -48,11 +44,7 @@ impl DomainSearch {
     pub fn download_matches_for_string_queries_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ReadMatchesForStringQueriesByIdResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Matches>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,7 +61,7 @@ impl DomainSearch {
     /// `POST /accounts/{account_id}/brand-protection/queries`
     ///
     /// Return a success message after creating new saved string queries
-    pub fn create_new_saved_string_queries(
+    pub fn create_saved_string_queries(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::NoContent> {
@@ -149,7 +141,7 @@ impl DomainSearch {
     /// `POST /accounts/{account_id}/brand-protection/queries/bulk`
     ///
     /// Return a success message after creating new saved string queries in bulk
-    pub fn create_new_saved_string_queries_in_bulk(
+    pub fn create_saved_string_queries_in_bulk(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::NoContent> {
@@ -169,7 +161,7 @@ impl DomainSearch {
     /// `POST /accounts/{account_id}/brand-protection/search`
     ///
     /// Return new string queries
-    pub fn create_new_string_queries(
+    pub fn create_string_queries(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {
@@ -189,7 +181,7 @@ impl DomainSearch {
     /// `GET /accounts/{account_id}/brand-protection/total-queries`
     ///
     /// Return the total number of saved string queries
-    pub fn read_the_total_number_of_saved_string_queries(
+    pub fn read_total_number_of_saved_string_queries(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {
@@ -205,9 +197,9 @@ impl DomainSearch {
         )
     }
 }
-/// Used by [`DomainSearch::read_matches_for_string_queries_by_id`], [`DomainSearch::download_matches_for_string_queries_by_id`].
+/// Used by [`DomainSearchApi::read_matches_for_string_queries_by_id`], [`DomainSearchApi::download_matches_for_string_queries_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReadMatchesForStringQueriesByIdResponse {
+pub struct Matches {
     pub matches: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -215,6 +207,4 @@ pub struct ReadMatchesForStringQueriesByIdResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ReadMatchesForStringQueriesByIdResponse { matches : "matches", total : "total" }
-);
+crate::runtime::object!(Matches { matches : "matches", total : "total" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::dos_flowtrackd_api_other`](crate::Client::dos_flowtrackd_api_other).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DosFlowtrackdApiOther {
+pub struct DosFlowtrackdApiOtherApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *dos-flowtrackd-api_other* endpoints.
-    pub fn dos_flowtrackd_api_other(&self) -> DosFlowtrackdApiOther {
-        DosFlowtrackdApiOther {
+    pub fn dos_flowtrackd_api_other(&self) -> DosFlowtrackdApiOtherApi {
+        DosFlowtrackdApiOtherApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DosFlowtrackdApiOther {
+impl DosFlowtrackdApiOtherApi {
     /// Create DNS Protection rule.
     ///
     /// `POST /accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules`
@@ -25,7 +25,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,10 +45,10 @@ impl DosFlowtrackdApiOther {
     /// `GET /accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules`
     ///
     /// List all DNS Protection rules for an account.
-    pub fn list_all_dns_protection_rules(
+    pub fn list_dns_protection_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateDnsProtectionRuleResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DnsProtectionRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -96,7 +96,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -122,7 +122,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDnsProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -173,7 +173,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAllowlistPrefixResponse>>,
+        crate::runtime::Json<::std::option::Option<AllowlistPrefix>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -193,10 +193,10 @@ impl DosFlowtrackdApiOther {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist`
     ///
     /// List all allowlist prefixes for an account.
-    pub fn list_all_allowlist_prefixes(
+    pub fn list_allowlist_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAllowlistPrefixResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AllowlistPrefix>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -244,7 +244,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAllowlistPrefixResponse>>,
+        crate::runtime::Json<::std::option::Option<AllowlistPrefix>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -270,7 +270,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAllowlistPrefixResponse>>,
+        crate::runtime::Json<::std::option::Option<AllowlistPrefix>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -320,9 +320,7 @@ impl DosFlowtrackdApiOther {
     pub fn create_prefix(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -341,10 +339,10 @@ impl DosFlowtrackdApiOther {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes`
     ///
     /// List all prefixes for an account.
-    pub fn list_all_prefixes(
+    pub fn list_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreatePrefixResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Prefix>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -390,7 +388,7 @@ impl DosFlowtrackdApiOther {
     pub fn create_multiple_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreatePrefixResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Prefix>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -413,9 +411,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -439,9 +435,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -487,11 +481,11 @@ impl DosFlowtrackdApiOther {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters`
     ///
     /// Create a SYN Protection filter for an account.
-    pub fn create_a_syn_protection_filter(
+    pub fn create_syn_protection_filter(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -511,11 +505,11 @@ impl DosFlowtrackdApiOther {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters`
     ///
     /// List all SYN Protection filters for an account.
-    pub fn list_all_syn_protection_filters(
+    pub fn list_syn_protection_filters(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<CreateASynProtectionFilterResponse>,
+        crate::runtime::List<CreateSynProtectionFilterResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -564,7 +558,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -590,7 +584,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -641,7 +635,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<SynProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -661,10 +655,10 @@ impl DosFlowtrackdApiOther {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules`
     ///
     /// List all SYN Protection rules for an account.
-    pub fn list_all_syn_protection_rules(
+    pub fn list_syn_protection_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateSynProtectionRuleResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SynProtectionRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -712,7 +706,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<SynProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -738,7 +732,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<SynProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -785,11 +779,11 @@ impl DosFlowtrackdApiOther {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters`
     ///
     /// Create a TCP Flow Protection filter for an account.
-    pub fn create_a_tcp_flow_protection_filter(
+    pub fn create_tcp_flow_protection_filter(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -809,11 +803,11 @@ impl DosFlowtrackdApiOther {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters`
     ///
     /// List all TCP Flow Protection filters for an account.
-    pub fn list_all_tcp_flow_protection_filters(
+    pub fn list_tcp_flow_protection_filters(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<CreateASynProtectionFilterResponse>,
+        crate::runtime::List<CreateSynProtectionFilterResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -862,7 +856,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -888,7 +882,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -939,7 +933,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTcpFlowProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<TcpFlowProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -959,12 +953,10 @@ impl DosFlowtrackdApiOther {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules`
     ///
     /// List all TCP Flow Protection rules for an account.
-    pub fn list_all_tcp_flow_protection_rules(
+    pub fn list_tcp_flow_protection_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateTcpFlowProtectionRuleResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<TcpFlowProtectionRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -1012,7 +1004,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTcpFlowProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<TcpFlowProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1038,7 +1030,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTcpFlowProtectionRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<TcpFlowProtectionRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1089,7 +1081,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateProtectionStatusResponse>>,
+        crate::runtime::Json<::std::option::Option<ProtectionStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1113,7 +1105,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateProtectionStatusResponse>>,
+        crate::runtime::Json<::std::option::Option<ProtectionStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1129,9 +1121,9 @@ impl DosFlowtrackdApiOther {
         )
     }
 }
-/// Used by [`DosFlowtrackdApiOther::create_dns_protection_rule`], [`DosFlowtrackdApiOther::list_all_dns_protection_rules`], [`DosFlowtrackdApiOther::update_dns_protection_rule`], [`DosFlowtrackdApiOther::get_dns_protection_rule`].
+/// Used by [`DosFlowtrackdApiOtherApi::create_dns_protection_rule`], [`DosFlowtrackdApiOtherApi::list_dns_protection_rules`], [`DosFlowtrackdApiOtherApi::update_dns_protection_rule`], [`DosFlowtrackdApiOtherApi::get_dns_protection_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDnsProtectionRuleResponse {
+pub struct DnsProtectionRule {
     pub burst_sensitivity: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -1145,19 +1137,19 @@ pub struct CreateDnsProtectionRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDnsProtectionRuleResponse { burst_sensitivity : "burst_sensitivity", created_on
-    : "created_on", id : "id", mode : "mode", modified_on : "modified_on", name : "name",
+    DnsProtectionRule { burst_sensitivity : "burst_sensitivity", created_on :
+    "created_on", id : "id", mode : "mode", modified_on : "modified_on", name : "name",
     profile_sensitivity : "profile_sensitivity", rate_sensitivity : "rate_sensitivity",
     scope : "scope" }
 );
-/// Used by [`DosFlowtrackdApiOther::delete_all_dns_protection_rules`], [`DosFlowtrackdApiOther::delete_dns_protection_rule`], [`DosFlowtrackdApiOther::delete_all_allowlist_prefixes`], [`DosFlowtrackdApiOther::delete_allowlist_prefix`], [`DosFlowtrackdApiOther::delete_all_prefixes`], [`DosFlowtrackdApiOther::delete_prefix`], [`DosFlowtrackdApiOther::delete_all_syn_protection_filters`], [`DosFlowtrackdApiOther::delete_syn_protection_filter`], [`DosFlowtrackdApiOther::delete_all_syn_protection_rules`], [`DosFlowtrackdApiOther::delete_syn_protection_rule`], [`DosFlowtrackdApiOther::delete_all_tcp_flow_protection_filters`], [`DosFlowtrackdApiOther::delete_tcp_flow_protection_filter`], [`DosFlowtrackdApiOther::delete_all_tcp_flow_protection_rules`], [`DosFlowtrackdApiOther::delete_tcp_flow_protection_rule`].
+/// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_dns_protection_rule`], [`DosFlowtrackdApiOtherApi::delete_all_allowlist_prefixes`], [`DosFlowtrackdApiOtherApi::delete_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::delete_all_prefixes`], [`DosFlowtrackdApiOtherApi::delete_prefix`], [`DosFlowtrackdApiOtherApi::delete_all_syn_protection_filters`], [`DosFlowtrackdApiOtherApi::delete_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::delete_all_syn_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::delete_all_tcp_flow_protection_filters`], [`DosFlowtrackdApiOtherApi::delete_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::delete_all_tcp_flow_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_tcp_flow_protection_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAllDnsProtectionRulesResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteAllDnsProtectionRulesResponseErrorsItem>,
+        ::std::vec::Vec<DeleteAllDnsProtectionRulesResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteAllDnsProtectionRulesResponseErrorsItem>,
+        ::std::vec::Vec<DeleteAllDnsProtectionRulesResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -1167,35 +1159,33 @@ crate::runtime::object!(
     DeleteAllDnsProtectionRulesResponse { errors : "errors", messages : "messages",
     success : "success" }
 );
-/// Used by [`DosFlowtrackdApiOther::delete_all_dns_protection_rules`].
+/// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAllDnsProtectionRulesResponseErrorsItem {
+pub struct DeleteAllDnsProtectionRulesResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<
-        DeleteAllDnsProtectionRulesResponseErrorsItemSource,
-    >,
+    pub source: ::std::option::Option<DeleteAllDnsProtectionRulesResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAllDnsProtectionRulesResponseErrorsItem { code : "code", documentation_url :
+    DeleteAllDnsProtectionRulesResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`DosFlowtrackdApiOther::delete_all_dns_protection_rules`].
+/// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAllDnsProtectionRulesResponseErrorsItemSource {
+pub struct DeleteAllDnsProtectionRulesResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAllDnsProtectionRulesResponseErrorsItemSource { pointer : "pointer" }
+    DeleteAllDnsProtectionRulesResponseErrorSource { pointer : "pointer" }
 );
-/// Used by [`DosFlowtrackdApiOther::create_allowlist_prefix`], [`DosFlowtrackdApiOther::list_all_allowlist_prefixes`], [`DosFlowtrackdApiOther::update_allowlist_prefix`], [`DosFlowtrackdApiOther::get_allowlist_prefix`].
+/// Used by [`DosFlowtrackdApiOtherApi::create_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::list_allowlist_prefixes`], [`DosFlowtrackdApiOtherApi::update_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::get_allowlist_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAllowlistPrefixResponse {
+pub struct AllowlistPrefix {
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -1206,12 +1196,12 @@ pub struct CreateAllowlistPrefixResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAllowlistPrefixResponse { comment : "comment", created_on : "created_on",
-    enabled : "enabled", id : "id", modified_on : "modified_on", prefix : "prefix" }
+    AllowlistPrefix { comment : "comment", created_on : "created_on", enabled :
+    "enabled", id : "id", modified_on : "modified_on", prefix : "prefix" }
 );
-/// Used by [`DosFlowtrackdApiOther::create_prefix`], [`DosFlowtrackdApiOther::list_all_prefixes`], [`DosFlowtrackdApiOther::create_multiple_prefixes`], [`DosFlowtrackdApiOther::update_prefix`], [`DosFlowtrackdApiOther::get_prefix`].
+/// Used by [`DosFlowtrackdApiOtherApi::create_prefix`], [`DosFlowtrackdApiOtherApi::list_prefixes`], [`DosFlowtrackdApiOtherApi::create_multiple_prefixes`], [`DosFlowtrackdApiOtherApi::update_prefix`], [`DosFlowtrackdApiOtherApi::get_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePrefixResponse {
+pub struct Prefix {
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub excluded: ::std::option::Option<bool>,
@@ -1222,12 +1212,12 @@ pub struct CreatePrefixResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePrefixResponse { comment : "comment", created_on : "created_on", excluded :
-    "excluded", id : "id", modified_on : "modified_on", prefix : "prefix" }
+    Prefix { comment : "comment", created_on : "created_on", excluded : "excluded", id :
+    "id", modified_on : "modified_on", prefix : "prefix" }
 );
-/// Used by [`DosFlowtrackdApiOther::create_a_syn_protection_filter`], [`DosFlowtrackdApiOther::list_all_syn_protection_filters`], [`DosFlowtrackdApiOther::update_syn_protection_filter`], [`DosFlowtrackdApiOther::get_syn_protection_filter`], [`DosFlowtrackdApiOther::create_a_tcp_flow_protection_filter`], [`DosFlowtrackdApiOther::list_all_tcp_flow_protection_filters`], [`DosFlowtrackdApiOther::update_tcp_flow_protection_filter`], [`DosFlowtrackdApiOther::get_tcp_flow_protection_filter`].
+/// Used by [`DosFlowtrackdApiOtherApi::create_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::list_syn_protection_filters`], [`DosFlowtrackdApiOtherApi::update_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::get_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::create_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::list_tcp_flow_protection_filters`], [`DosFlowtrackdApiOtherApi::update_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::get_tcp_flow_protection_filter`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateASynProtectionFilterResponse {
+pub struct CreateSynProtectionFilterResponse {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub expression: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -1237,12 +1227,12 @@ pub struct CreateASynProtectionFilterResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateASynProtectionFilterResponse { created_on : "created_on", expression :
+    CreateSynProtectionFilterResponse { created_on : "created_on", expression :
     "expression", id : "id", mode : "mode", modified_on : "modified_on" }
 );
-/// Used by [`DosFlowtrackdApiOther::create_syn_protection_rule`], [`DosFlowtrackdApiOther::list_all_syn_protection_rules`], [`DosFlowtrackdApiOther::update_syn_protection_rule`], [`DosFlowtrackdApiOther::get_syn_protection_rule`].
+/// Used by [`DosFlowtrackdApiOtherApi::create_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::list_syn_protection_rules`], [`DosFlowtrackdApiOtherApi::update_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::get_syn_protection_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSynProtectionRuleResponse {
+pub struct SynProtectionRule {
     pub burst_sensitivity: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -1256,14 +1246,14 @@ pub struct CreateSynProtectionRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSynProtectionRuleResponse { burst_sensitivity : "burst_sensitivity", created_on
-    : "created_on", id : "id", mitigation_type : "mitigation_type", mode : "mode",
+    SynProtectionRule { burst_sensitivity : "burst_sensitivity", created_on :
+    "created_on", id : "id", mitigation_type : "mitigation_type", mode : "mode",
     modified_on : "modified_on", name : "name", rate_sensitivity : "rate_sensitivity",
     scope : "scope" }
 );
-/// Used by [`DosFlowtrackdApiOther::create_tcp_flow_protection_rule`], [`DosFlowtrackdApiOther::list_all_tcp_flow_protection_rules`], [`DosFlowtrackdApiOther::update_tcp_flow_protection_rule`], [`DosFlowtrackdApiOther::get_tcp_flow_protection_rule`].
+/// Used by [`DosFlowtrackdApiOtherApi::create_tcp_flow_protection_rule`], [`DosFlowtrackdApiOtherApi::list_tcp_flow_protection_rules`], [`DosFlowtrackdApiOtherApi::update_tcp_flow_protection_rule`], [`DosFlowtrackdApiOtherApi::get_tcp_flow_protection_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTcpFlowProtectionRuleResponse {
+pub struct TcpFlowProtectionRule {
     pub burst_sensitivity: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -1276,15 +1266,15 @@ pub struct CreateTcpFlowProtectionRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTcpFlowProtectionRuleResponse { burst_sensitivity : "burst_sensitivity",
-    created_on : "created_on", id : "id", mode : "mode", modified_on : "modified_on",
-    name : "name", rate_sensitivity : "rate_sensitivity", scope : "scope" }
+    TcpFlowProtectionRule { burst_sensitivity : "burst_sensitivity", created_on :
+    "created_on", id : "id", mode : "mode", modified_on : "modified_on", name : "name",
+    rate_sensitivity : "rate_sensitivity", scope : "scope" }
 );
-/// Used by [`DosFlowtrackdApiOther::update_protection_status`], [`DosFlowtrackdApiOther::get_protection_status`].
+/// Used by [`DosFlowtrackdApiOtherApi::update_protection_status`], [`DosFlowtrackdApiOtherApi::get_protection_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateProtectionStatusResponse {
+pub struct ProtectionStatus {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateProtectionStatusResponse { enabled : "enabled" });
+crate::runtime::object!(ProtectionStatus { enabled : "enabled" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::durable_objects_namespace`](crate::Client::durable_objects_namespace).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct DurableObjectsNamespace {
+pub struct DurableObjectsNamespaceApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Durable Objects Namespace* endpoints.
-    pub fn durable_objects_namespace(&self) -> DurableObjectsNamespace {
-        DurableObjectsNamespace {
+    pub fn durable_objects_namespace(&self) -> DurableObjectsNamespaceApi {
+        DurableObjectsNamespaceApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl DurableObjectsNamespace {
+impl DurableObjectsNamespaceApi {
     /// List Namespaces
     ///
     /// `GET /accounts/{account_id}/workers/durable_objects/namespaces`
@@ -24,7 +24,7 @@ impl DurableObjectsNamespace {
     pub fn list_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListNamespacesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Namespace>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,7 +45,7 @@ impl DurableObjectsNamespace {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListObjectsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Object>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -60,9 +60,9 @@ impl DurableObjectsNamespace {
         )
     }
 }
-/// Used by [`DurableObjectsNamespace::list_namespaces`].
+/// Used by [`DurableObjectsNamespaceApi::list_namespaces`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListNamespacesItem {
+pub struct Namespace {
     pub class: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -72,18 +72,16 @@ pub struct ListNamespacesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListNamespacesItem { class : "class", id : "id", name : "name", script : "script",
-    use_sqlite : "use_sqlite" }
+    Namespace { class : "class", id : "id", name : "name", script : "script", use_sqlite
+    : "use_sqlite" }
 );
-/// Used by [`DurableObjectsNamespace::list_objects`].
+/// Used by [`DurableObjectsNamespaceApi::list_objects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListObjectsItem {
+pub struct Object {
     /// `hasStoredData`
     pub has_stored_data: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListObjectsItem { has_stored_data : "hasStoredData", id : "id" }
-);
+crate::runtime::object!(Object { has_stored_data : "hasStoredData", id : "id" });

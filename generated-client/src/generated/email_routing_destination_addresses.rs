@@ -4,30 +4,30 @@
 ///
 /// Get one with [`Client::email_routing_destination_addresses`](crate::Client::email_routing_destination_addresses).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct EmailRoutingDestinationAddresses {
+pub struct EmailRoutingDestinationAddressesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Email Routing destination addresses* endpoints.
     pub fn email_routing_destination_addresses(
         &self,
-    ) -> EmailRoutingDestinationAddresses {
-        EmailRoutingDestinationAddresses {
+    ) -> EmailRoutingDestinationAddressesApi {
+        EmailRoutingDestinationAddressesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl EmailRoutingDestinationAddresses {
+impl EmailRoutingDestinationAddressesApi {
     /// Create a destination address
     ///
     /// `POST /accounts/{account_id}/email/routing/addresses`
     ///
     /// Create a destination address to forward your emails to. Destination addresses need to be verified before they can be used.
-    pub fn create_a_destination_address(
+    pub fn create_destination_address(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADestinationAddressResponse>>,
+        crate::runtime::Json<::std::option::Option<DestinationAddress>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,9 +48,7 @@ impl EmailRoutingDestinationAddresses {
     pub fn list_destination_addresses(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateADestinationAddressResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<DestinationAddress>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,12 +65,12 @@ impl EmailRoutingDestinationAddresses {
     /// `GET /accounts/{account_id}/email/routing/addresses/{destination_address_identifier}`
     ///
     /// Gets information for a specific destination email already created.
-    pub fn get_a_destination_address(
+    pub fn get_destination_address(
         &self,
         account_id: &str,
         destination_address_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADestinationAddressResponse>>,
+        crate::runtime::Json<::std::option::Option<DestinationAddress>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -99,7 +97,7 @@ impl EmailRoutingDestinationAddresses {
         account_id: &str,
         destination_address_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateADestinationAddressResponse>>,
+        crate::runtime::Json<::std::option::Option<DestinationAddress>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -117,9 +115,9 @@ impl EmailRoutingDestinationAddresses {
         )
     }
 }
-/// Used by [`EmailRoutingDestinationAddresses::create_a_destination_address`], [`EmailRoutingDestinationAddresses::list_destination_addresses`], [`EmailRoutingDestinationAddresses::get_a_destination_address`], [`EmailRoutingDestinationAddresses::delete_destination_address`].
+/// Used by [`EmailRoutingDestinationAddressesApi::create_destination_address`], [`EmailRoutingDestinationAddressesApi::list_destination_addresses`], [`EmailRoutingDestinationAddressesApi::get_destination_address`], [`EmailRoutingDestinationAddressesApi::delete_destination_address`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateADestinationAddressResponse {
+pub struct DestinationAddress {
     pub created: ::std::option::Option<::std::string::String>,
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -130,6 +128,6 @@ pub struct CreateADestinationAddressResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateADestinationAddressResponse { created : "created", email : "email", id : "id",
-    modified : "modified", tag : "tag", verified : "verified" }
+    DestinationAddress { created : "created", email : "email", id : "id", modified :
+    "modified", tag : "tag", verified : "verified" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::email_routing_routing_rules`](crate::Client::email_routing_routing_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct EmailRoutingRoutingRules {
+pub struct EmailRoutingRoutingRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Email Routing routing rules* endpoints.
-    pub fn email_routing_routing_rules(&self) -> EmailRoutingRoutingRules {
-        EmailRoutingRoutingRules {
+    pub fn email_routing_routing_rules(&self) -> EmailRoutingRoutingRulesApi {
+        EmailRoutingRoutingRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl EmailRoutingRoutingRules {
+impl EmailRoutingRoutingRulesApi {
     /// Create routing rule
     ///
     /// `POST /zones/{zone_id}/email/routing/rules`
@@ -25,7 +25,7 @@ impl EmailRoutingRoutingRules {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRoutingRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<RoutingRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,7 +67,7 @@ impl EmailRoutingRoutingRules {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateCatchAllRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<CatchRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,7 +89,7 @@ impl EmailRoutingRoutingRules {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateCatchAllRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<CatchRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,7 +112,7 @@ impl EmailRoutingRoutingRules {
         zone_id: &str,
         rule_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRoutingRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<RoutingRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -136,7 +136,7 @@ impl EmailRoutingRoutingRules {
         zone_id: &str,
         rule_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRoutingRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<RoutingRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -160,7 +160,7 @@ impl EmailRoutingRoutingRules {
         zone_id: &str,
         rule_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRoutingRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<RoutingRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -175,17 +175,13 @@ impl EmailRoutingRoutingRules {
         )
     }
 }
-/// Used by [`EmailRoutingRoutingRules::create_routing_rule`], [`EmailRoutingRoutingRules::update_routing_rule`], [`EmailRoutingRoutingRules::get_routing_rule`], [`EmailRoutingRoutingRules::delete_routing_rule`].
+/// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`], [`EmailRoutingRoutingRulesApi::update_routing_rule`], [`EmailRoutingRoutingRulesApi::get_routing_rule`], [`EmailRoutingRoutingRulesApi::delete_routing_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateRoutingRuleResponse {
-    pub actions: ::std::option::Option<
-        ::std::vec::Vec<CreateRoutingRuleResponseActionsItem>,
-    >,
+pub struct RoutingRule {
+    pub actions: ::std::option::Option<::std::vec::Vec<RoutingRuleAction>>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub matchers: ::std::option::Option<
-        ::std::vec::Vec<CreateRoutingRuleResponseMatchersItem>,
-    >,
+    pub matchers: ::std::option::Option<::std::vec::Vec<RoutingRuleMatcher>>,
     pub name: ::std::option::Option<::std::string::String>,
     pub priority: ::std::option::Option<f64>,
     pub tag: ::std::option::Option<::std::string::String>,
@@ -193,23 +189,21 @@ pub struct CreateRoutingRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRoutingRuleResponse { actions : "actions", enabled : "enabled", id : "id",
-    matchers : "matchers", name : "name", priority : "priority", tag : "tag" }
+    RoutingRule { actions : "actions", enabled : "enabled", id : "id", matchers :
+    "matchers", name : "name", priority : "priority", tag : "tag" }
 );
-/// Used by [`EmailRoutingRoutingRules::create_routing_rule`], [`EmailRoutingRoutingRules::update_catch_all_rule`].
+/// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`], [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateRoutingRuleResponseActionsItem {
+pub struct RoutingRuleAction {
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateRoutingRuleResponseActionsItem { r#type : "type", value : "value" }
-);
-/// Used by [`EmailRoutingRoutingRules::create_routing_rule`].
+crate::runtime::object!(RoutingRuleAction { r#type : "type", value : "value" });
+/// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateRoutingRuleResponseMatchersItem {
+pub struct RoutingRuleMatcher {
     pub field: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -217,10 +211,9 @@ pub struct CreateRoutingRuleResponseMatchersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRoutingRuleResponseMatchersItem { field : "field", r#type : "type", value :
-    "value" }
+    RoutingRuleMatcher { field : "field", r#type : "type", value : "value" }
 );
-/// Used by [`EmailRoutingRoutingRules::list_routing_rules`].
+/// Used by [`EmailRoutingRoutingRulesApi::list_routing_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRoutingRulesItem {
     pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -237,31 +230,27 @@ crate::runtime::object!(
     ListRoutingRulesItem { actions : "actions", enabled : "enabled", id : "id", matchers
     : "matchers", name : "name", priority : "priority", tag : "tag" }
 );
-/// Used by [`EmailRoutingRoutingRules::update_catch_all_rule`], [`EmailRoutingRoutingRules::get_catch_all_rule`].
+/// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`], [`EmailRoutingRoutingRulesApi::get_catch_all_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateCatchAllRuleResponse {
-    pub actions: ::std::option::Option<
-        ::std::vec::Vec<CreateRoutingRuleResponseActionsItem>,
-    >,
+pub struct CatchRule {
+    pub actions: ::std::option::Option<::std::vec::Vec<RoutingRuleAction>>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub matchers: ::std::option::Option<
-        ::std::vec::Vec<UpdateCatchAllRuleResponseMatchersItem>,
-    >,
+    pub matchers: ::std::option::Option<::std::vec::Vec<CatchRuleMatcher>>,
     pub name: ::std::option::Option<::std::string::String>,
     pub tag: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCatchAllRuleResponse { actions : "actions", enabled : "enabled", id : "id",
-    matchers : "matchers", name : "name", tag : "tag" }
+    CatchRule { actions : "actions", enabled : "enabled", id : "id", matchers :
+    "matchers", name : "name", tag : "tag" }
 );
-/// Used by [`EmailRoutingRoutingRules::update_catch_all_rule`].
+/// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateCatchAllRuleResponseMatchersItem {
+pub struct CatchRuleMatcher {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateCatchAllRuleResponseMatchersItem { r#type : "type" });
+crate::runtime::object!(CatchRuleMatcher { r#type : "type" });

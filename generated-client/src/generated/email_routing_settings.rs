@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::email_routing_settings`](crate::Client::email_routing_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct EmailRoutingSettings {
+pub struct EmailRoutingSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Email Routing settings* endpoints.
-    pub fn email_routing_settings(&self) -> EmailRoutingSettings {
-        EmailRoutingSettings {
+    pub fn email_routing_settings(&self) -> EmailRoutingSettingsApi {
+        EmailRoutingSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl EmailRoutingSettings {
+impl EmailRoutingSettingsApi {
     /// Get Email Routing settings
     ///
     /// `GET /zones/{zone_id}/email/routing`
@@ -25,7 +25,7 @@ impl EmailRoutingSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailRoutingSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl EmailRoutingSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailRoutingSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +69,7 @@ impl EmailRoutingSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailRoutingSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +91,7 @@ impl EmailRoutingSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailRoutingSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +109,7 @@ impl EmailRoutingSettings {
     /// `GET /zones/{zone_id}/email/routing/dns`
     ///
     /// Show the DNS records needed to configure your Email Routing zone.
-    pub fn email_routing_dns_settings(
+    pub fn email_routing(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -129,7 +129,7 @@ impl EmailRoutingSettings {
     /// `DELETE /zones/{zone_id}/email/routing/dns`
     ///
     /// Disable your Email Routing zone. Also removes additional MX records previously required for Email Routing to work.
-    pub fn disable_email_routing_delete(
+    pub fn disable_email_routing_dns(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -149,11 +149,11 @@ impl EmailRoutingSettings {
     /// `POST /zones/{zone_id}/email/routing/enable`
     ///
     /// Enable you Email Routing zone. Add and lock the necessary MX and SPF records.
-    pub fn enable_email_routing_post(
+    pub fn enable_email_routing_enable(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailRoutingSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -167,9 +167,9 @@ impl EmailRoutingSettings {
         )
     }
 }
-/// Used by [`EmailRoutingSettings::get_email_routing_settings`], [`EmailRoutingSettings::disable_email_routing`], [`EmailRoutingSettings::enable_email_routing`], [`EmailRoutingSettings::unlock_email_routing`], [`EmailRoutingSettings::enable_email_routing_post`].
+/// Used by [`EmailRoutingSettingsApi::get_email_routing_settings`], [`EmailRoutingSettingsApi::disable_email_routing`], [`EmailRoutingSettingsApi::enable_email_routing`], [`EmailRoutingSettingsApi::unlock_email_routing`], [`EmailRoutingSettingsApi::enable_email_routing_enable`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailRoutingSettingsResponse {
+pub struct EmailRoutingSettings {
     pub created: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -182,7 +182,7 @@ pub struct GetEmailRoutingSettingsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailRoutingSettingsResponse { created : "created", enabled : "enabled", id :
-    "id", modified : "modified", name : "name", skip_wizard : "skip_wizard", status :
-    "status", tag : "tag" }
+    EmailRoutingSettings { created : "created", enabled : "enabled", id : "id", modified
+    : "modified", name : "name", skip_wizard : "skip_wizard", status : "status", tag :
+    "tag" }
 );

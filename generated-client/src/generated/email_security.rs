@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::email_security`](crate::Client::email_security).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct EmailSecurity {
+pub struct EmailSecurityApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Email Security* endpoints.
-    pub fn email_security(&self) -> EmailSecurity {
-        EmailSecurity {
+    pub fn email_security(&self) -> EmailSecurityApi {
+        EmailSecurityApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl EmailSecurity {
+impl EmailSecurityApi {
     /// Search email messages
     ///
     /// `GET /accounts/{account_id}/email-security/investigate`
@@ -26,7 +26,7 @@ impl EmailSecurity {
     pub fn search_email_messages(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<SearchEmailMessagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Message>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,9 +65,7 @@ impl EmailSecurity {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<PreviewForNonDetectionMessagesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailPreview>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -107,9 +105,7 @@ impl EmailSecurity {
         &self,
         account_id: &str,
         postfix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SearchEmailMessagesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Message>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -132,7 +128,7 @@ impl EmailSecurity {
         account_id: &str,
         postfix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetMessageDetectionDetailsResponse>>,
+        crate::runtime::Json<::std::option::Option<MessageDetection>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -150,7 +146,7 @@ impl EmailSecurity {
     /// Move a message
     ///
     /// `POST /accounts/{account_id}/email-security/investigate/{postfix_id}/move`
-    pub fn move_a_message(
+    pub fn move_message(
         &self,
         account_id: &str,
         postfix_id: &str,
@@ -178,9 +174,7 @@ impl EmailSecurity {
         account_id: &str,
         postfix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<PreviewForNonDetectionMessagesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailPreview>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -205,7 +199,7 @@ impl EmailSecurity {
         account_id: &str,
         postfix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetRawEmailContentResponse>>,
+        crate::runtime::Json<::std::option::Option<RawEmailContent>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -255,7 +249,7 @@ impl EmailSecurity {
         account_id: &str,
         postfix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailTraceResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailTrace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -276,7 +270,7 @@ impl EmailSecurity {
     pub fn get_phishguard_reports(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetPhishguardReportsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PhishguardReport>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -296,7 +290,7 @@ impl EmailSecurity {
     pub fn get_reclassify_submissions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetReclassifySubmissionsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ReclassifySubmission>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -309,9 +303,9 @@ impl EmailSecurity {
         )
     }
 }
-/// Used by [`EmailSecurity::search_email_messages`], [`EmailSecurity::get_message_details`].
+/// Used by [`EmailSecurityApi::search_email_messages`], [`EmailSecurityApi::get_message_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchEmailMessagesItem {
+pub struct Message {
     pub action_log: ::std::option::Option<::serde_json::Value>,
     pub alert_id: ::std::option::Option<::std::string::String>,
     pub client_recipients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -321,9 +315,7 @@ pub struct SearchEmailMessagesItem {
     pub envelope_from: ::std::option::Option<::std::string::String>,
     pub envelope_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub final_disposition: ::std::option::Option<::std::string::String>,
-    pub findings: ::std::option::Option<
-        ::std::vec::Vec<SearchEmailMessagesItemFindingsItem>,
-    >,
+    pub findings: ::std::option::Option<::std::vec::Vec<MessageFinding>>,
     pub from: ::std::option::Option<::std::string::String>,
     pub from_name: ::std::option::Option<::std::string::String>,
     pub htmltext_structure_hash: ::std::option::Option<::std::string::String>,
@@ -333,7 +325,7 @@ pub struct SearchEmailMessagesItem {
     pub message_id: ::std::option::Option<::std::string::String>,
     pub postfix_id: ::std::option::Option<::std::string::String>,
     pub postfix_id_outbound: ::std::option::Option<::std::string::String>,
-    pub properties: ::std::option::Option<SearchEmailMessagesItemProperties>,
+    pub properties: ::std::option::Option<MessageProperties>,
     pub replyto: ::std::option::Option<::std::string::String>,
     pub sent_date: ::std::option::Option<::std::string::String>,
     pub subject: ::std::option::Option<::std::string::String>,
@@ -341,26 +333,26 @@ pub struct SearchEmailMessagesItem {
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub to_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ts: ::std::option::Option<::std::string::String>,
-    pub validation: ::std::option::Option<SearchEmailMessagesItemValidation>,
+    pub validation: ::std::option::Option<MessageValidation>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchEmailMessagesItem { action_log : "action_log", alert_id : "alert_id",
-    client_recipients : "client_recipients", delivery_mode : "delivery_mode",
-    detection_reasons : "detection_reasons", edf_hash : "edf_hash", envelope_from :
-    "envelope_from", envelope_to : "envelope_to", final_disposition :
-    "final_disposition", findings : "findings", from : "from", from_name : "from_name",
-    htmltext_structure_hash : "htmltext_structure_hash", id : "id", is_phish_submission :
-    "is_phish_submission", is_quarantined : "is_quarantined", message_id : "message_id",
-    postfix_id : "postfix_id", postfix_id_outbound : "postfix_id_outbound", properties :
-    "properties", replyto : "replyto", sent_date : "sent_date", subject : "subject",
-    threat_categories : "threat_categories", to : "to", to_name : "to_name", ts : "ts",
-    validation : "validation" }
+    Message { action_log : "action_log", alert_id : "alert_id", client_recipients :
+    "client_recipients", delivery_mode : "delivery_mode", detection_reasons :
+    "detection_reasons", edf_hash : "edf_hash", envelope_from : "envelope_from",
+    envelope_to : "envelope_to", final_disposition : "final_disposition", findings :
+    "findings", from : "from", from_name : "from_name", htmltext_structure_hash :
+    "htmltext_structure_hash", id : "id", is_phish_submission : "is_phish_submission",
+    is_quarantined : "is_quarantined", message_id : "message_id", postfix_id :
+    "postfix_id", postfix_id_outbound : "postfix_id_outbound", properties : "properties",
+    replyto : "replyto", sent_date : "sent_date", subject : "subject", threat_categories
+    : "threat_categories", to : "to", to_name : "to_name", ts : "ts", validation :
+    "validation" }
 );
-/// Used by [`EmailSecurity::search_email_messages`].
+/// Used by [`EmailSecurityApi::search_email_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchEmailMessagesItemFindingsItem {
+pub struct MessageFinding {
     pub attachment: ::std::option::Option<::std::string::String>,
     pub detail: ::std::option::Option<::std::string::String>,
     pub detection: ::std::option::Option<::std::string::String>,
@@ -374,13 +366,13 @@ pub struct SearchEmailMessagesItemFindingsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchEmailMessagesItemFindingsItem { attachment : "attachment", detail : "detail",
-    detection : "detection", field : "field", name : "name", portion : "portion", reason
-    : "reason", score : "score", value : "value" }
+    MessageFinding { attachment : "attachment", detail : "detail", detection :
+    "detection", field : "field", name : "name", portion : "portion", reason : "reason",
+    score : "score", value : "value" }
 );
-/// Used by [`EmailSecurity::search_email_messages`].
+/// Used by [`EmailSecurityApi::search_email_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchEmailMessagesItemProperties {
+pub struct MessageProperties {
     pub allowlisted_pattern: ::std::option::Option<::std::string::String>,
     pub allowlisted_pattern_type: ::std::option::Option<::std::string::String>,
     pub blocklisted_message: ::std::option::Option<bool>,
@@ -390,14 +382,14 @@ pub struct SearchEmailMessagesItemProperties {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchEmailMessagesItemProperties { allowlisted_pattern : "allowlisted_pattern",
+    MessageProperties { allowlisted_pattern : "allowlisted_pattern",
     allowlisted_pattern_type : "allowlisted_pattern_type", blocklisted_message :
     "blocklisted_message", blocklisted_pattern : "blocklisted_pattern",
     whitelisted_pattern_type : "whitelisted_pattern_type" }
 );
-/// Used by [`EmailSecurity::search_email_messages`], [`EmailSecurity::get_message_detection_details`].
+/// Used by [`EmailSecurityApi::search_email_messages`], [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchEmailMessagesItemValidation {
+pub struct MessageValidation {
     pub comment: ::std::option::Option<::std::string::String>,
     pub dkim: ::std::option::Option<::std::string::String>,
     pub dmarc: ::std::option::Option<::std::string::String>,
@@ -406,10 +398,10 @@ pub struct SearchEmailMessagesItemValidation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchEmailMessagesItemValidation { comment : "comment", dkim : "dkim", dmarc :
-    "dmarc", spf : "spf" }
+    MessageValidation { comment : "comment", dkim : "dkim", dmarc : "dmarc", spf : "spf"
+    }
 );
-/// Used by [`EmailSecurity::move_multiple_messages`], [`EmailSecurity::move_a_message`].
+/// Used by [`EmailSecurityApi::move_multiple_messages`], [`EmailSecurityApi::move_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MoveMultipleMessagesItem {
     pub completed_timestamp: ::std::option::Option<::std::string::String>,
@@ -428,17 +420,15 @@ crate::runtime::object!(
     "destination", item_count : "item_count", message_id : "message_id", operation :
     "operation", recipient : "recipient", status : "status", success : "success" }
 );
-/// Used by [`EmailSecurity::preview_for_non_detection_messages`], [`EmailSecurity::get_email_preview`].
+/// Used by [`EmailSecurityApi::preview_for_non_detection_messages`], [`EmailSecurityApi::get_email_preview`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PreviewForNonDetectionMessagesResponse {
+pub struct EmailPreview {
     pub screenshot: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    PreviewForNonDetectionMessagesResponse { screenshot : "screenshot" }
-);
-/// Used by [`EmailSecurity::release_messages_from_quarantine`].
+crate::runtime::object!(EmailPreview { screenshot : "screenshot" });
+/// Used by [`EmailSecurityApi::release_messages_from_quarantine`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReleaseMessagesFromQuarantineItem {
     pub delivered: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -453,37 +443,30 @@ crate::runtime::object!(
     ReleaseMessagesFromQuarantineItem { delivered : "delivered", failed : "failed", id :
     "id", postfix_id : "postfix_id", undelivered : "undelivered" }
 );
-/// Used by [`EmailSecurity::get_message_detection_details`].
+/// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMessageDetectionDetailsResponse {
+pub struct MessageDetection {
     pub action: ::std::option::Option<::std::string::String>,
-    pub attachments: ::std::option::Option<
-        ::std::vec::Vec<GetMessageDetectionDetailsResponseAttachmentsItem>,
-    >,
+    pub attachments: ::std::option::Option<::std::vec::Vec<MessageDetectionAttachment>>,
     pub final_disposition: ::std::option::Option<::std::string::String>,
-    pub headers: ::std::option::Option<
-        ::std::vec::Vec<GetMessageDetectionDetailsResponseHeadersItem>,
-    >,
-    pub links: ::std::option::Option<
-        ::std::vec::Vec<GetMessageDetectionDetailsResponseLinksItem>,
-    >,
-    pub sender_info: ::std::option::Option<GetMessageDetectionDetailsResponseSenderInfo>,
+    pub headers: ::std::option::Option<::std::vec::Vec<MessageDetectionHeader>>,
+    pub links: ::std::option::Option<::std::vec::Vec<MessageDetectionLink>>,
+    pub sender_info: ::std::option::Option<MessageDetectionSenderInfo>,
     pub threat_categories: ::std::option::Option<
-        ::std::vec::Vec<GetMessageDetectionDetailsResponseThreatCategoriesItem>,
+        ::std::vec::Vec<MessageDetectionThreatCategory>,
     >,
-    pub validation: ::std::option::Option<SearchEmailMessagesItemValidation>,
+    pub validation: ::std::option::Option<MessageValidation>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMessageDetectionDetailsResponse { action : "action", attachments : "attachments",
-    final_disposition : "final_disposition", headers : "headers", links : "links",
-    sender_info : "sender_info", threat_categories : "threat_categories", validation :
-    "validation" }
+    MessageDetection { action : "action", attachments : "attachments", final_disposition
+    : "final_disposition", headers : "headers", links : "links", sender_info :
+    "sender_info", threat_categories : "threat_categories", validation : "validation" }
 );
-/// Used by [`EmailSecurity::get_message_detection_details`].
+/// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMessageDetectionDetailsResponseAttachmentsItem {
+pub struct MessageDetectionAttachment {
     pub content_type: ::std::option::Option<::std::string::String>,
     pub detection: ::std::option::Option<::std::string::String>,
     pub encrypted: ::std::option::Option<bool>,
@@ -493,34 +476,30 @@ pub struct GetMessageDetectionDetailsResponseAttachmentsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMessageDetectionDetailsResponseAttachmentsItem { content_type : "content_type",
-    detection : "detection", encrypted : "encrypted", name : "name", size : "size" }
+    MessageDetectionAttachment { content_type : "content_type", detection : "detection",
+    encrypted : "encrypted", name : "name", size : "size" }
 );
-/// Used by [`EmailSecurity::get_message_detection_details`].
+/// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMessageDetectionDetailsResponseHeadersItem {
+pub struct MessageDetectionHeader {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetMessageDetectionDetailsResponseHeadersItem { name : "name", value : "value" }
-);
-/// Used by [`EmailSecurity::get_message_detection_details`].
+crate::runtime::object!(MessageDetectionHeader { name : "name", value : "value" });
+/// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMessageDetectionDetailsResponseLinksItem {
+pub struct MessageDetectionLink {
     pub href: ::std::option::Option<::std::string::String>,
     pub text: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetMessageDetectionDetailsResponseLinksItem { href : "href", text : "text" }
-);
-/// Used by [`EmailSecurity::get_message_detection_details`].
+crate::runtime::object!(MessageDetectionLink { href : "href", text : "text" });
+/// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMessageDetectionDetailsResponseSenderInfo {
+pub struct MessageDetectionSenderInfo {
     pub as_name: ::std::option::Option<::std::string::String>,
     pub as_number: ::std::option::Option<i64>,
     pub geo: ::std::option::Option<::std::string::String>,
@@ -530,12 +509,12 @@ pub struct GetMessageDetectionDetailsResponseSenderInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMessageDetectionDetailsResponseSenderInfo { as_name : "as_name", as_number :
-    "as_number", geo : "geo", ip : "ip", pld : "pld" }
+    MessageDetectionSenderInfo { as_name : "as_name", as_number : "as_number", geo :
+    "geo", ip : "ip", pld : "pld" }
 );
-/// Used by [`EmailSecurity::get_message_detection_details`].
+/// Used by [`EmailSecurityApi::get_message_detection_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMessageDetectionDetailsResponseThreatCategoriesItem {
+pub struct MessageDetectionThreatCategory {
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -543,44 +522,38 @@ pub struct GetMessageDetectionDetailsResponseThreatCategoriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMessageDetectionDetailsResponseThreatCategoriesItem { description : "description",
-    id : "id", name : "name" }
+    MessageDetectionThreatCategory { description : "description", id : "id", name :
+    "name" }
 );
-/// Used by [`EmailSecurity::get_raw_email_content`].
+/// Used by [`EmailSecurityApi::get_raw_email_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRawEmailContentResponse {
+pub struct RawEmailContent {
     pub raw: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetRawEmailContentResponse { raw : "raw" });
-/// Used by [`EmailSecurity::get_email_trace`].
+crate::runtime::object!(RawEmailContent { raw : "raw" });
+/// Used by [`EmailSecurityApi::get_email_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailTraceResponse {
-    pub inbound: ::std::option::Option<GetEmailTraceResponseInbound>,
-    pub outbound: ::std::option::Option<GetEmailTraceResponseInbound>,
+pub struct EmailTrace {
+    pub inbound: ::std::option::Option<EmailTraceInbound>,
+    pub outbound: ::std::option::Option<EmailTraceInbound>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetEmailTraceResponse { inbound : "inbound", outbound : "outbound" }
-);
-/// Used by [`EmailSecurity::get_email_trace`].
+crate::runtime::object!(EmailTrace { inbound : "inbound", outbound : "outbound" });
+/// Used by [`EmailSecurityApi::get_email_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailTraceResponseInbound {
-    pub lines: ::std::option::Option<
-        ::std::vec::Vec<GetEmailTraceResponseInboundLinesItem>,
-    >,
+pub struct EmailTraceInbound {
+    pub lines: ::std::option::Option<::std::vec::Vec<EmailTraceInboundLine>>,
     pub pending: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetEmailTraceResponseInbound { lines : "lines", pending : "pending" }
-);
-/// Used by [`EmailSecurity::get_email_trace`].
+crate::runtime::object!(EmailTraceInbound { lines : "lines", pending : "pending" });
+/// Used by [`EmailSecurityApi::get_email_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailTraceResponseInboundLinesItem {
+pub struct EmailTraceInboundLine {
     pub lineno: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     pub ts: ::std::option::Option<::std::string::String>,
@@ -588,31 +561,30 @@ pub struct GetEmailTraceResponseInboundLinesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailTraceResponseInboundLinesItem { lineno : "lineno", message : "message", ts :
-    "ts" }
+    EmailTraceInboundLine { lineno : "lineno", message : "message", ts : "ts" }
 );
-/// Used by [`EmailSecurity::get_phishguard_reports`].
+/// Used by [`EmailSecurityApi::get_phishguard_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPhishguardReportsItem {
+pub struct PhishguardReport {
     pub content: ::std::option::Option<::std::string::String>,
     pub disposition: ::std::option::Option<::std::string::String>,
-    pub fields: ::std::option::Option<GetPhishguardReportsItemFields>,
+    pub fields: ::std::option::Option<PhishguardReportFields>,
     pub id: ::std::option::Option<i64>,
     pub priority: ::std::option::Option<::std::string::String>,
-    pub tags: ::std::option::Option<::std::vec::Vec<GetPhishguardReportsItemTagsItem>>,
+    pub tags: ::std::option::Option<::std::vec::Vec<PhishguardReportTag>>,
     pub title: ::std::option::Option<::std::string::String>,
     pub ts: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPhishguardReportsItem { content : "content", disposition : "disposition", fields :
+    PhishguardReport { content : "content", disposition : "disposition", fields :
     "fields", id : "id", priority : "priority", tags : "tags", title : "title", ts : "ts"
     }
 );
-/// Used by [`EmailSecurity::get_phishguard_reports`].
+/// Used by [`EmailSecurityApi::get_phishguard_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPhishguardReportsItemFields {
+pub struct PhishguardReportFields {
     pub from: ::std::option::Option<::std::string::String>,
     pub postfix_id: ::std::option::Option<::std::string::String>,
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -621,23 +593,21 @@ pub struct GetPhishguardReportsItemFields {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPhishguardReportsItemFields { from : "from", postfix_id : "postfix_id", to : "to",
-    ts : "ts" }
+    PhishguardReportFields { from : "from", postfix_id : "postfix_id", to : "to", ts :
+    "ts" }
 );
-/// Used by [`EmailSecurity::get_phishguard_reports`].
+/// Used by [`EmailSecurityApi::get_phishguard_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPhishguardReportsItemTagsItem {
+pub struct PhishguardReportTag {
     pub category: ::std::option::Option<::serde_json::Value>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetPhishguardReportsItemTagsItem { category : "category", value : "value" }
-);
-/// Used by [`EmailSecurity::get_reclassify_submissions`].
+crate::runtime::object!(PhishguardReportTag { category : "category", value : "value" });
+/// Used by [`EmailSecurityApi::get_reclassify_submissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetReclassifySubmissionsItem {
+pub struct ReclassifySubmission {
     pub original_disposition: ::std::option::Option<::std::string::String>,
     pub original_edf_hash: ::std::option::Option<::std::string::String>,
     pub outcome: ::std::option::Option<::std::string::String>,
@@ -653,7 +623,7 @@ pub struct GetReclassifySubmissionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetReclassifySubmissionsItem { original_disposition : "original_disposition",
+    ReclassifySubmission { original_disposition : "original_disposition",
     original_edf_hash : "original_edf_hash", outcome : "outcome", outcome_disposition :
     "outcome_disposition", requested_by : "requested_by", requested_disposition :
     "requested_disposition", requested_ts : "requested_ts", status : "status", subject :

@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::email_security_settings`](crate::Client::email_security_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct EmailSecuritySettings {
+pub struct EmailSecuritySettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Email Security Settings* endpoints.
-    pub fn email_security_settings(&self) -> EmailSecuritySettings {
-        EmailSecuritySettings {
+    pub fn email_security_settings(&self) -> EmailSecuritySettingsApi {
+        EmailSecuritySettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl EmailSecuritySettings {
+impl EmailSecuritySettingsApi {
     /// Create an email allow policy
     ///
     /// `POST /accounts/{account_id}/email-security/settings/allow_policies`
-    pub fn create_an_email_allow_policy(
+    pub fn create_email_allow_policy(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnEmailAllowPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailAllowPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -44,9 +44,7 @@ impl EmailSecuritySettings {
     pub fn list_email_allow_policies(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateAnEmailAllowPolicyResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<EmailAllowPolicy>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -85,12 +83,12 @@ impl EmailSecuritySettings {
     /// Update an email allow policy
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/allow_policies/{policy_id}`
-    pub fn update_an_email_allow_policy(
+    pub fn update_email_allow_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnEmailAllowPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailAllowPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,12 +107,12 @@ impl EmailSecuritySettings {
     /// Get an email allow policy
     ///
     /// `GET /accounts/{account_id}/email-security/settings/allow_policies/{policy_id}`
-    pub fn get_an_email_allow_policy(
+    pub fn get_email_allow_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnEmailAllowPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailAllowPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -133,14 +131,12 @@ impl EmailSecuritySettings {
     /// Delete an email allow policy
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/allow_policies/{policy_id}`
-    pub fn delete_an_email_allow_policy(
+    pub fn delete_email_allow_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -159,11 +155,11 @@ impl EmailSecuritySettings {
     /// Create a blocked email sender
     ///
     /// `POST /accounts/{account_id}/email-security/settings/block_senders`
-    pub fn create_a_blocked_email_sender(
+    pub fn create_blocked_email_sender(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateABlockedEmailSenderResponse>>,
+        crate::runtime::Json<::std::option::Option<BlockedEmailSender>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -182,9 +178,7 @@ impl EmailSecuritySettings {
     pub fn list_blocked_email_senders(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateABlockedEmailSenderResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<BlockedEmailSender>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -223,12 +217,12 @@ impl EmailSecuritySettings {
     /// Update a blocked email sender
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/block_senders/{pattern_id}`
-    pub fn update_a_blocked_email_sender(
+    pub fn update_blocked_email_sender(
         &self,
         account_id: &str,
         pattern_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateABlockedEmailSenderResponse>>,
+        crate::runtime::Json<::std::option::Option<BlockedEmailSender>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -245,12 +239,12 @@ impl EmailSecuritySettings {
     /// Get a blocked email sender
     ///
     /// `GET /accounts/{account_id}/email-security/settings/block_senders/{pattern_id}`
-    pub fn get_a_blocked_email_sender(
+    pub fn get_blocked_email_sender(
         &self,
         account_id: &str,
         pattern_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateABlockedEmailSenderResponse>>,
+        crate::runtime::Json<::std::option::Option<BlockedEmailSender>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -267,14 +261,12 @@ impl EmailSecuritySettings {
     /// Delete a blocked email sender
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/block_senders/{pattern_id}`
-    pub fn delete_a_blocked_email_sender(
+    pub fn delete_blocked_email_sender(
         &self,
         account_id: &str,
         pattern_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -296,7 +288,7 @@ impl EmailSecuritySettings {
     pub fn list_protected_email_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListProtectedEmailDomainsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<EmailDomain>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -314,9 +306,7 @@ impl EmailSecuritySettings {
     pub fn unprotect_multiple_email_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<BatchAllowPoliciesResponseDeletesItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<UnprotectEmailDomain>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -331,12 +321,12 @@ impl EmailSecuritySettings {
     /// Update an email domain
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/domains/{domain_id}`
-    pub fn update_an_email_domain(
+    pub fn update_email_domain(
         &self,
         account_id: &str,
         domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListProtectedEmailDomainsItem>>,
+        crate::runtime::Json<::std::option::Option<EmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -353,12 +343,12 @@ impl EmailSecuritySettings {
     /// Get an email domain
     ///
     /// `GET /accounts/{account_id}/email-security/settings/domains/{domain_id}`
-    pub fn get_an_email_domain(
+    pub fn get_email_domain(
         &self,
         account_id: &str,
         domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListProtectedEmailDomainsItem>>,
+        crate::runtime::Json<::std::option::Option<EmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -375,14 +365,12 @@ impl EmailSecuritySettings {
     /// Unprotect an email domain
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/domains/{domain_id}`
-    pub fn unprotect_an_email_domain(
+    pub fn unprotect_email_domain(
         &self,
         account_id: &str,
         domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -399,14 +387,10 @@ impl EmailSecuritySettings {
     /// Create an entry in impersonation registry
     ///
     /// `POST /accounts/{account_id}/email-security/settings/impersonation_registry`
-    pub fn create_an_entry_in_impersonation_registry(
+    pub fn create_entry_in_impersonation_registry(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAnEntryInImpersonationRegistryResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Entry>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -428,9 +412,7 @@ impl EmailSecuritySettings {
     pub fn list_entries_in_impersonation_registry(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateAnEntryInImpersonationRegistryResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Entry>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -447,15 +429,11 @@ impl EmailSecuritySettings {
     /// Update an entry in impersonation registry
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/impersonation_registry/{display_name_id}`
-    pub fn update_an_entry_in_impersonation_registry(
+    pub fn update_entry_in_impersonation_registry(
         &self,
         account_id: &str,
         display_name_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAnEntryInImpersonationRegistryResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Entry>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -473,15 +451,11 @@ impl EmailSecuritySettings {
     /// Get an entry in impersonation registry
     ///
     /// `GET /accounts/{account_id}/email-security/settings/impersonation_registry/{display_name_id}`
-    pub fn get_an_entry_in_impersonation_registry(
+    pub fn get_entry_in_impersonation_registry(
         &self,
         account_id: &str,
         display_name_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAnEntryInImpersonationRegistryResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Entry>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -499,14 +473,12 @@ impl EmailSecuritySettings {
     /// Delete an entry from impersonation registry
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/impersonation_registry/{display_name_id}`
-    pub fn delete_an_entry_from_impersonation_registry(
+    pub fn delete_entry_from_impersonation_registry(
         &self,
         account_id: &str,
         display_name_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -551,7 +523,7 @@ impl EmailSecuritySettings {
     /// Create a trusted email domain
     ///
     /// `POST /accounts/{account_id}/email-security/settings/trusted_domains`
-    pub fn create_a_trusted_email_domain(
+    pub fn create_trusted_email_domain(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -574,7 +546,7 @@ impl EmailSecuritySettings {
     pub fn list_trusted_email_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTrustedEmailDomainsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<TrustedEmailDomain>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -613,12 +585,12 @@ impl EmailSecuritySettings {
     /// Update a trusted email domain
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/trusted_domains/{trusted_domain_id}`
-    pub fn update_a_trusted_email_domain(
+    pub fn update_trusted_email_domain(
         &self,
         account_id: &str,
         trusted_domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTrustedEmailDomainsItem>>,
+        crate::runtime::Json<::std::option::Option<TrustedEmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -637,12 +609,12 @@ impl EmailSecuritySettings {
     /// Get a trusted email domain
     ///
     /// `GET /accounts/{account_id}/email-security/settings/trusted_domains/{trusted_domain_id}`
-    pub fn get_a_trusted_email_domain(
+    pub fn get_trusted_email_domain(
         &self,
         account_id: &str,
         trusted_domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTrustedEmailDomainsItem>>,
+        crate::runtime::Json<::std::option::Option<TrustedEmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -661,14 +633,12 @@ impl EmailSecuritySettings {
     /// Delete a trusted email domain
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/trusted_domains/{trusted_domain_id}`
-    pub fn delete_a_trusted_email_domain(
+    pub fn delete_trusted_email_domain(
         &self,
         account_id: &str,
         trusted_domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -685,9 +655,9 @@ impl EmailSecuritySettings {
         )
     }
 }
-/// Used by [`EmailSecuritySettings::create_an_email_allow_policy`], [`EmailSecuritySettings::list_email_allow_policies`], [`EmailSecuritySettings::batch_allow_policies`], [`EmailSecuritySettings::update_an_email_allow_policy`], [`EmailSecuritySettings::get_an_email_allow_policy`].
+/// Used by [`EmailSecuritySettingsApi::create_email_allow_policy`], [`EmailSecuritySettingsApi::list_email_allow_policies`], [`EmailSecuritySettingsApi::batch_allow_policies`], [`EmailSecuritySettingsApi::update_email_allow_policy`], [`EmailSecuritySettingsApi::get_email_allow_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnEmailAllowPolicyResponse {
+pub struct EmailAllowPolicy {
     pub comments: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
@@ -706,24 +676,20 @@ pub struct CreateAnEmailAllowPolicyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnEmailAllowPolicyResponse { comments : "comments", created_at : "created_at",
-    id : "id", is_acceptable_sender : "is_acceptable_sender", is_exempt_recipient :
+    EmailAllowPolicy { comments : "comments", created_at : "created_at", id : "id",
+    is_acceptable_sender : "is_acceptable_sender", is_exempt_recipient :
     "is_exempt_recipient", is_recipient : "is_recipient", is_regex : "is_regex",
     is_sender : "is_sender", is_spoof : "is_spoof", is_trusted_sender :
     "is_trusted_sender", last_modified : "last_modified", pattern : "pattern",
     pattern_type : "pattern_type", verify_sender : "verify_sender" }
 );
-/// Used by [`EmailSecuritySettings::batch_allow_policies`].
+/// Used by [`EmailSecuritySettingsApi::batch_allow_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchAllowPoliciesResponse {
-    pub deletes: ::std::option::Option<
-        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
-    >,
-    pub patches: ::std::option::Option<
-        ::std::vec::Vec<CreateAnEmailAllowPolicyResponse>,
-    >,
-    pub posts: ::std::option::Option<::std::vec::Vec<CreateAnEmailAllowPolicyResponse>>,
-    pub puts: ::std::option::Option<::std::vec::Vec<CreateAnEmailAllowPolicyResponse>>,
+    pub deletes: ::std::option::Option<::std::vec::Vec<UnprotectEmailDomain>>,
+    pub patches: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
+    pub posts: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
+    pub puts: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -731,17 +697,17 @@ crate::runtime::object!(
     BatchAllowPoliciesResponse { deletes : "deletes", patches : "patches", posts :
     "posts", puts : "puts" }
 );
-/// Used by [`EmailSecuritySettings::batch_allow_policies`], [`EmailSecuritySettings::delete_an_email_allow_policy`], [`EmailSecuritySettings::batch_block_senders`], [`EmailSecuritySettings::delete_a_blocked_email_sender`], [`EmailSecuritySettings::unprotect_multiple_email_domains`], [`EmailSecuritySettings::unprotect_an_email_domain`], [`EmailSecuritySettings::delete_an_entry_from_impersonation_registry`], [`EmailSecuritySettings::batch_sending_domain_restrictions`], [`EmailSecuritySettings::batch_trusted_domains`], [`EmailSecuritySettings::delete_a_trusted_email_domain`].
+/// Used by [`EmailSecuritySettingsApi::batch_allow_policies`], [`EmailSecuritySettingsApi::delete_email_allow_policy`], [`EmailSecuritySettingsApi::batch_block_senders`], [`EmailSecuritySettingsApi::delete_blocked_email_sender`], [`EmailSecuritySettingsApi::unprotect_multiple_email_domains`], [`EmailSecuritySettingsApi::unprotect_email_domain`], [`EmailSecuritySettingsApi::delete_entry_from_impersonation_registry`], [`EmailSecuritySettingsApi::batch_sending_domain_restrictions`], [`EmailSecuritySettingsApi::batch_trusted_domains`], [`EmailSecuritySettingsApi::delete_trusted_email_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BatchAllowPoliciesResponseDeletesItem {
+pub struct UnprotectEmailDomain {
     pub id: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BatchAllowPoliciesResponseDeletesItem { id : "id" });
-/// Used by [`EmailSecuritySettings::create_a_blocked_email_sender`], [`EmailSecuritySettings::list_blocked_email_senders`], [`EmailSecuritySettings::batch_block_senders`], [`EmailSecuritySettings::update_a_blocked_email_sender`], [`EmailSecuritySettings::get_a_blocked_email_sender`].
+crate::runtime::object!(UnprotectEmailDomain { id : "id" });
+/// Used by [`EmailSecuritySettingsApi::create_blocked_email_sender`], [`EmailSecuritySettingsApi::list_blocked_email_senders`], [`EmailSecuritySettingsApi::batch_block_senders`], [`EmailSecuritySettingsApi::update_blocked_email_sender`], [`EmailSecuritySettingsApi::get_blocked_email_sender`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateABlockedEmailSenderResponse {
+pub struct BlockedEmailSender {
     pub comments: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
@@ -753,21 +719,17 @@ pub struct CreateABlockedEmailSenderResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateABlockedEmailSenderResponse { comments : "comments", created_at : "created_at",
-    id : "id", is_regex : "is_regex", last_modified : "last_modified", pattern :
-    "pattern", pattern_type : "pattern_type" }
+    BlockedEmailSender { comments : "comments", created_at : "created_at", id : "id",
+    is_regex : "is_regex", last_modified : "last_modified", pattern : "pattern",
+    pattern_type : "pattern_type" }
 );
-/// Used by [`EmailSecuritySettings::batch_block_senders`].
+/// Used by [`EmailSecuritySettingsApi::batch_block_senders`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchBlockSendersResponse {
-    pub deletes: ::std::option::Option<
-        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
-    >,
-    pub patches: ::std::option::Option<
-        ::std::vec::Vec<CreateABlockedEmailSenderResponse>,
-    >,
-    pub posts: ::std::option::Option<::std::vec::Vec<CreateABlockedEmailSenderResponse>>,
-    pub puts: ::std::option::Option<::std::vec::Vec<CreateABlockedEmailSenderResponse>>,
+    pub deletes: ::std::option::Option<::std::vec::Vec<UnprotectEmailDomain>>,
+    pub patches: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
+    pub posts: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
+    pub puts: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -775,20 +737,18 @@ crate::runtime::object!(
     BatchBlockSendersResponse { deletes : "deletes", patches : "patches", posts :
     "posts", puts : "puts" }
 );
-/// Used by [`EmailSecuritySettings::list_protected_email_domains`], [`EmailSecuritySettings::update_an_email_domain`], [`EmailSecuritySettings::get_an_email_domain`].
+/// Used by [`EmailSecuritySettingsApi::list_protected_email_domains`], [`EmailSecuritySettingsApi::update_email_domain`], [`EmailSecuritySettingsApi::get_email_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListProtectedEmailDomainsItem {
+pub struct EmailDomain {
     pub allowed_delivery_modes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    pub authorization: ::std::option::Option<ListProtectedEmailDomainsItemAuthorization>,
+    pub authorization: ::std::option::Option<EmailDomainAuthorization>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub dmarc_status: ::std::option::Option<::std::string::String>,
     pub domain: ::std::option::Option<::std::string::String>,
     pub drop_dispositions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub emails_processed: ::std::option::Option<
-        ListProtectedEmailDomainsItemEmailsProcessed,
-    >,
+    pub emails_processed: ::std::option::Option<EmailDomainEmailsProcessed>,
     pub folder: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
     pub inbox_provider: ::std::option::Option<::std::string::String>,
@@ -806,19 +766,19 @@ pub struct ListProtectedEmailDomainsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProtectedEmailDomainsItem { allowed_delivery_modes : "allowed_delivery_modes",
-    authorization : "authorization", created_at : "created_at", dmarc_status :
-    "dmarc_status", domain : "domain", drop_dispositions : "drop_dispositions",
-    emails_processed : "emails_processed", folder : "folder", id : "id", inbox_provider :
-    "inbox_provider", integration_id : "integration_id", ip_restrictions :
-    "ip_restrictions", last_modified : "last_modified", lookback_hops : "lookback_hops",
-    o365_tenant_id : "o365_tenant_id", regions : "regions", require_tls_inbound :
-    "require_tls_inbound", require_tls_outbound : "require_tls_outbound", spf_status :
-    "spf_status", transport : "transport" }
+    EmailDomain { allowed_delivery_modes : "allowed_delivery_modes", authorization :
+    "authorization", created_at : "created_at", dmarc_status : "dmarc_status", domain :
+    "domain", drop_dispositions : "drop_dispositions", emails_processed :
+    "emails_processed", folder : "folder", id : "id", inbox_provider : "inbox_provider",
+    integration_id : "integration_id", ip_restrictions : "ip_restrictions", last_modified
+    : "last_modified", lookback_hops : "lookback_hops", o365_tenant_id :
+    "o365_tenant_id", regions : "regions", require_tls_inbound : "require_tls_inbound",
+    require_tls_outbound : "require_tls_outbound", spf_status : "spf_status", transport :
+    "transport" }
 );
-/// Used by [`EmailSecuritySettings::list_protected_email_domains`].
+/// Used by [`EmailSecuritySettingsApi::list_protected_email_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListProtectedEmailDomainsItemAuthorization {
+pub struct EmailDomainAuthorization {
     pub authorized: ::std::option::Option<bool>,
     pub status_message: ::std::option::Option<::std::string::String>,
     pub timestamp: ::std::option::Option<::std::string::String>,
@@ -826,12 +786,12 @@ pub struct ListProtectedEmailDomainsItemAuthorization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProtectedEmailDomainsItemAuthorization { authorized : "authorized",
-    status_message : "status_message", timestamp : "timestamp" }
+    EmailDomainAuthorization { authorized : "authorized", status_message :
+    "status_message", timestamp : "timestamp" }
 );
-/// Used by [`EmailSecuritySettings::list_protected_email_domains`].
+/// Used by [`EmailSecuritySettingsApi::list_protected_email_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListProtectedEmailDomainsItemEmailsProcessed {
+pub struct EmailDomainEmailsProcessed {
     pub timestamp: ::std::option::Option<::std::string::String>,
     pub total_emails_processed: ::std::option::Option<i64>,
     pub total_emails_processed_previous: ::std::option::Option<i64>,
@@ -839,13 +799,13 @@ pub struct ListProtectedEmailDomainsItemEmailsProcessed {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProtectedEmailDomainsItemEmailsProcessed { timestamp : "timestamp",
-    total_emails_processed : "total_emails_processed", total_emails_processed_previous :
+    EmailDomainEmailsProcessed { timestamp : "timestamp", total_emails_processed :
+    "total_emails_processed", total_emails_processed_previous :
     "total_emails_processed_previous" }
 );
-/// Used by [`EmailSecuritySettings::create_an_entry_in_impersonation_registry`], [`EmailSecuritySettings::list_entries_in_impersonation_registry`], [`EmailSecuritySettings::update_an_entry_in_impersonation_registry`], [`EmailSecuritySettings::get_an_entry_in_impersonation_registry`].
+/// Used by [`EmailSecuritySettingsApi::create_entry_in_impersonation_registry`], [`EmailSecuritySettingsApi::list_entries_in_impersonation_registry`], [`EmailSecuritySettingsApi::update_entry_in_impersonation_registry`], [`EmailSecuritySettingsApi::get_entry_in_impersonation_registry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnEntryInImpersonationRegistryResponse {
+pub struct Entry {
     pub comments: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub directory_id: ::std::option::Option<i64>,
@@ -861,25 +821,23 @@ pub struct CreateAnEntryInImpersonationRegistryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnEntryInImpersonationRegistryResponse { comments : "comments", created_at :
-    "created_at", directory_id : "directory_id", directory_node_id : "directory_node_id",
-    email : "email", external_directory_node_id : "external_directory_node_id", id :
-    "id", is_email_regex : "is_email_regex", last_modified : "last_modified", name :
-    "name", provenance : "provenance" }
+    Entry { comments : "comments", created_at : "created_at", directory_id :
+    "directory_id", directory_node_id : "directory_node_id", email : "email",
+    external_directory_node_id : "external_directory_node_id", id : "id", is_email_regex
+    : "is_email_regex", last_modified : "last_modified", name : "name", provenance :
+    "provenance" }
 );
-/// Used by [`EmailSecuritySettings::batch_sending_domain_restrictions`].
+/// Used by [`EmailSecuritySettingsApi::batch_sending_domain_restrictions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchSendingDomainRestrictionsResponse {
-    pub deletes: ::std::option::Option<
-        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
-    >,
+    pub deletes: ::std::option::Option<::std::vec::Vec<UnprotectEmailDomain>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BatchSendingDomainRestrictionsResponse { deletes : "deletes" });
-/// Used by [`EmailSecuritySettings::list_trusted_email_domains`], [`EmailSecuritySettings::batch_trusted_domains`], [`EmailSecuritySettings::update_a_trusted_email_domain`], [`EmailSecuritySettings::get_a_trusted_email_domain`].
+/// Used by [`EmailSecuritySettingsApi::list_trusted_email_domains`], [`EmailSecuritySettingsApi::batch_trusted_domains`], [`EmailSecuritySettingsApi::update_trusted_email_domain`], [`EmailSecuritySettingsApi::get_trusted_email_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTrustedEmailDomainsItem {
+pub struct TrustedEmailDomain {
     pub comments: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
@@ -892,19 +850,17 @@ pub struct ListTrustedEmailDomainsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTrustedEmailDomainsItem { comments : "comments", created_at : "created_at", id :
-    "id", is_recent : "is_recent", is_regex : "is_regex", is_similarity :
-    "is_similarity", last_modified : "last_modified", pattern : "pattern" }
+    TrustedEmailDomain { comments : "comments", created_at : "created_at", id : "id",
+    is_recent : "is_recent", is_regex : "is_regex", is_similarity : "is_similarity",
+    last_modified : "last_modified", pattern : "pattern" }
 );
-/// Used by [`EmailSecuritySettings::batch_trusted_domains`].
+/// Used by [`EmailSecuritySettingsApi::batch_trusted_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchTrustedDomainsResponse {
-    pub deletes: ::std::option::Option<
-        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
-    >,
-    pub patches: ::std::option::Option<::std::vec::Vec<ListTrustedEmailDomainsItem>>,
-    pub posts: ::std::option::Option<::std::vec::Vec<ListTrustedEmailDomainsItem>>,
-    pub puts: ::std::option::Option<::std::vec::Vec<ListTrustedEmailDomainsItem>>,
+    pub deletes: ::std::option::Option<::std::vec::Vec<UnprotectEmailDomain>>,
+    pub patches: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
+    pub posts: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
+    pub puts: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }

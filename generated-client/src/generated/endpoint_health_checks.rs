@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::endpoint_health_checks`](crate::Client::endpoint_health_checks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct EndpointHealthChecks {
+pub struct EndpointHealthChecksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Endpoint Health Checks* endpoints.
-    pub fn endpoint_health_checks(&self) -> EndpointHealthChecks {
-        EndpointHealthChecks {
+    pub fn endpoint_health_checks(&self) -> EndpointHealthChecksApi {
+        EndpointHealthChecksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl EndpointHealthChecks {
+impl EndpointHealthChecksApi {
     /// Endpoint Health Check
     ///
     /// `POST /accounts/{account_id}/diagnostics/endpoint-healthchecks`
@@ -25,7 +25,7 @@ impl EndpointHealthChecks {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EndpointHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<EndpointHealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl EndpointHealthChecks {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EndpointHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<EndpointHealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +70,7 @@ impl EndpointHealthChecks {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EndpointHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<EndpointHealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +94,7 @@ impl EndpointHealthChecks {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EndpointHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<EndpointHealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -133,9 +133,9 @@ impl EndpointHealthChecks {
         )
     }
 }
-/// Used by [`EndpointHealthChecks::endpoint_health_check`], [`EndpointHealthChecks::list_endpoint_health_checks`], [`EndpointHealthChecks::update_endpoint_health_check`], [`EndpointHealthChecks::get_endpoint_health_check`].
+/// Used by [`EndpointHealthChecksApi::endpoint_health_check`], [`EndpointHealthChecksApi::list_endpoint_health_checks`], [`EndpointHealthChecksApi::update_endpoint_health_check`], [`EndpointHealthChecksApi::get_endpoint_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointHealthCheckResponse {
+pub struct EndpointHealthCheck {
     pub check_type: ::std::option::Option<::std::string::String>,
     pub endpoint: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -144,17 +144,17 @@ pub struct EndpointHealthCheckResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EndpointHealthCheckResponse { check_type : "check_type", endpoint : "endpoint", id :
-    "id", name : "name" }
+    EndpointHealthCheck { check_type : "check_type", endpoint : "endpoint", id : "id",
+    name : "name" }
 );
-/// Used by [`EndpointHealthChecks::delete_endpoint_health_check`].
+/// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteEndpointHealthCheckResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteEndpointHealthCheckResponseErrorsItem>,
+        ::std::vec::Vec<DeleteEndpointHealthCheckResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteEndpointHealthCheckResponseErrorsItem>,
+        ::std::vec::Vec<DeleteEndpointHealthCheckResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -164,27 +164,27 @@ crate::runtime::object!(
     DeleteEndpointHealthCheckResponse { errors : "errors", messages : "messages", success
     : "success" }
 );
-/// Used by [`EndpointHealthChecks::delete_endpoint_health_check`].
+/// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteEndpointHealthCheckResponseErrorsItem {
+pub struct DeleteEndpointHealthCheckResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteEndpointHealthCheckResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteEndpointHealthCheckResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteEndpointHealthCheckResponseErrorsItem { code : "code", documentation_url :
+    DeleteEndpointHealthCheckResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`EndpointHealthChecks::delete_endpoint_health_check`].
+/// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteEndpointHealthCheckResponseErrorsItemSource {
+pub struct DeleteEndpointHealthCheckResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteEndpointHealthCheckResponseErrorsItemSource { pointer : "pointer" }
+    DeleteEndpointHealthCheckResponseErrorSource { pointer : "pointer" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::environment_variables`](crate::Client::environment_variables).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct EnvironmentVariables {
+pub struct EnvironmentVariablesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Environment Variables* endpoints.
-    pub fn environment_variables(&self) -> EnvironmentVariables {
-        EnvironmentVariables {
+    pub fn environment_variables(&self) -> EnvironmentVariablesApi {
+        EnvironmentVariablesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl EnvironmentVariables {
+impl EnvironmentVariablesApi {
     /// Upsert environment variables
     ///
     /// `PATCH /accounts/{account_id}/builds/triggers/{trigger_uuid}/environment_variables`

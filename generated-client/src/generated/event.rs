@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::event`](crate::Client::event).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Event {
+pub struct EventApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Event* endpoints.
-    pub fn event(&self) -> Event {
-        Event {
+    pub fn event(&self) -> EventApi {
+        EventApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Event {
+impl EventApi {
     /// Filter and list events
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events`
@@ -24,7 +24,7 @@ impl Event {
     pub fn filter_and_list_events(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<FilterAndListEventsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Event>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -41,15 +41,11 @@ impl Event {
     /// `GET /accounts/{account_id}/cloudforce-one/events/aggregate`
     ///
     /// Aggregate threat events by one or more columns (e.g., attacker, targetIndustry) with optional date filtering and daily grouping. Supports multi-dimensional aggregation for cross-analysis.
-    pub fn aggregate_events_by_single_or_multiple_columns_with_optional_date_filtering(
+    pub fn aggregate_events_by_or_multiple_columns_with_optional_date_filtering(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<AggregateEvents>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,12 +63,10 @@ impl Event {
     /// `POST /accounts/{account_id}/cloudforce-one/events/create`
     ///
     /// To create a dataset, see the [`Create Dataset`](https://developers.cloudflare.com/api/resources/cloudforce_one/subresources/threat_events/subresources/datasets/methods/create/) endpoint. When `datasetId` parameter is unspecified, it will be created in a default dataset named `Cloudforce One Threat Events`.
-    pub fn creates_a_new_event(
+    pub fn create_event(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -89,11 +83,11 @@ impl Event {
     /// `POST /accounts/{account_id}/cloudforce-one/events/create/bulk`
     ///
     /// The `datasetId` parameter must be defined. To list existing datasets (and their IDs) in your account, use the [`List Datasets`](https://developers.cloudflare.com/api/resources/cloudforce_one/subresources/threat_events/subresources/datasets/methods/list/) endpoint.
-    pub fn creates_bulk_events(
+    pub fn create_bulk_events(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatesBulkEventsResponse>>,
+        crate::runtime::Json<::std::option::Option<BulkEvents>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,15 +105,11 @@ impl Event {
     /// `POST /accounts/{account_id}/cloudforce-one/events/create/bulk/relationships`
     ///
     /// This method is deprecated. Please use `event_create_bulk` instead
-    pub fn creates_bulk_dos_event_with_relationships_and_indicators(
+    pub fn create_bulk_dos_event_with_relationships_and_indicators(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                CreatesBulkDosEventWithRelationshipsAndIndicatorsResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<BulkDosEvent>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -139,14 +129,12 @@ impl Event {
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/events/{event_id}`
     ///
     /// Retrieves a specific event by its UUID.
-    pub fn reads_an_event(
+    pub fn read_event(
         &self,
         account_id: &str,
         dataset_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -164,7 +152,7 @@ impl Event {
     /// Moves specified events from one dataset to another dataset
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/move`
-    pub fn moves_specified_events_from_one_dataset_to_another_dataset(
+    pub fn move_specified_events_from_one_dataset_to_another_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
@@ -185,12 +173,12 @@ impl Event {
     /// Removes a tag from an event
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}`
-    pub fn removes_a_tag_from_an_event(
+    pub fn remove_tag_from_event(
         &self,
         account_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RemovesATagFromAnEventResponse>>,
+        crate::runtime::Json<::std::option::Option<RemoveTagFromEventResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -207,12 +195,12 @@ impl Event {
     /// Adds a tag to an event
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}/create`
-    pub fn adds_a_tag_to_an_event(
+    pub fn add_tag_to_event(
         &self,
         account_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RemovesATagFromAnEventResponse>>,
+        crate::runtime::Json<::std::option::Option<RemoveTagFromEventResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -232,10 +220,10 @@ impl Event {
     /// `GET /accounts/{account_id}/cloudforce-one/events/queries`
     ///
     /// Retrieve all saved event queries for the account
-    pub fn list_all_saved_event_queries(
+    pub fn list_saved_event_queries(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAllSavedEventQueriesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SavedEventQuery>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -252,10 +240,10 @@ impl Event {
     /// `GET /accounts/{account_id}/cloudforce-one/events/queries/alerts`
     ///
     /// Retrieve all event query alerts for the account
-    pub fn list_all_event_query_alerts(
+    pub fn list_event_query_alerts(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAllEventQueryAlertsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<QueryAlert>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -272,11 +260,11 @@ impl Event {
     /// `POST /accounts/{account_id}/cloudforce-one/events/queries/alerts/create`
     ///
     /// Create a new alert subscription for an event query
-    pub fn create_an_event_query_alert(
+    pub fn create_event_query_alert(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllEventQueryAlertsItem>>,
+        crate::runtime::Json<::std::option::Option<QueryAlert>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -296,12 +284,12 @@ impl Event {
     /// `POST /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Update an existing event query alert by its ID
-    pub fn update_an_event_query_alert(
+    pub fn update_event_query_alert(
         &self,
         account_id: &str,
         alert_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllEventQueryAlertsItem>>,
+        crate::runtime::Json<::std::option::Option<QueryAlert>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -320,12 +308,12 @@ impl Event {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Update an existing event query alert by its ID
-    pub fn update_an_event_query_alert_patch(
+    pub fn update_event_query_alert_patch(
         &self,
         account_id: &str,
         alert_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllEventQueryAlertsItem>>,
+        crate::runtime::Json<::std::option::Option<QueryAlert>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -344,12 +332,12 @@ impl Event {
     /// `GET /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Retrieve an event query alert by its ID
-    pub fn read_an_event_query_alert(
+    pub fn read_event_query_alert(
         &self,
         account_id: &str,
         alert_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllEventQueryAlertsItem>>,
+        crate::runtime::Json<::std::option::Option<QueryAlert>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -368,7 +356,7 @@ impl Event {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Delete an event query alert subscription by its ID
-    pub fn delete_an_event_query_alert(
+    pub fn delete_event_query_alert(
         &self,
         account_id: &str,
         alert_id: &str,
@@ -390,11 +378,11 @@ impl Event {
     /// `POST /accounts/{account_id}/cloudforce-one/events/queries/create`
     ///
     /// Create a new saved event query for the account
-    pub fn create_a_saved_event_query(
+    pub fn create_saved_event_query(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllSavedEventQueriesItem>>,
+        crate::runtime::Json<::std::option::Option<SavedEventQuery>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -412,12 +400,12 @@ impl Event {
     /// `POST /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Update an existing saved event query by its ID
-    pub fn update_a_saved_event_query(
+    pub fn update_saved_event_query(
         &self,
         account_id: &str,
         query_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllSavedEventQueriesItem>>,
+        crate::runtime::Json<::std::option::Option<SavedEventQuery>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -436,12 +424,12 @@ impl Event {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Update an existing saved event query by its ID
-    pub fn update_a_saved_event_query_patch(
+    pub fn update_saved_event_query_patch(
         &self,
         account_id: &str,
         query_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllSavedEventQueriesItem>>,
+        crate::runtime::Json<::std::option::Option<SavedEventQuery>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -460,12 +448,12 @@ impl Event {
     /// `GET /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Retrieve a saved event query by its ID
-    pub fn read_a_saved_event_query(
+    pub fn read_saved_event_query(
         &self,
         account_id: &str,
         query_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllSavedEventQueriesItem>>,
+        crate::runtime::Json<::std::option::Option<SavedEventQuery>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -484,7 +472,7 @@ impl Event {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Delete a saved event query by its ID
-    pub fn delete_a_saved_event_query(
+    pub fn delete_saved_event_query(
         &self,
         account_id: &str,
         query_id: &str,
@@ -504,14 +492,12 @@ impl Event {
     /// Reads data for a raw event
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/raw/{dataset_id}/{event_id}`
-    pub fn reads_data_for_a_raw_event(
+    pub fn read_raw_event(
         &self,
         account_id: &str,
         dataset_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ReadsDataForARawEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Data>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -529,12 +515,12 @@ impl Event {
     /// Removes an event reference
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/relate/{event_id}`
-    pub fn removes_an_event_reference(
+    pub fn remove_event_reference(
         &self,
         account_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RemovesATagFromAnEventResponse>>,
+        crate::runtime::Json<::std::option::Option<RemoveTagFromEventResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -551,12 +537,12 @@ impl Event {
     /// Creates event references for a event
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/relate/{event_id}/create`
-    pub fn creates_event_references_for_a_event(
+    pub fn create_event_references_for_event(
         &self,
         account_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RemovesATagFromAnEventResponse>>,
+        crate::runtime::Json<::std::option::Option<RemoveTagFromEventResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -576,13 +562,11 @@ impl Event {
     /// `POST /accounts/{account_id}/cloudforce-one/events/relationships/create`
     ///
     /// Creates a directed relationship between two events. The relationship is from parent to child with a specified type.
-    pub fn create_a_relationship_between_two_events(
+    pub fn create_relationship_between_two_events(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateARelationshipBetweenTwoEventsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RelationshipBetweenTwoEvents>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -600,7 +584,7 @@ impl Event {
     /// Deletes one or more events
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/{dataset_id}/delete`
-    pub fn deletes_one_or_more_events(
+    pub fn delete_one_or_more_events(
         &self,
         account_id: &str,
         dataset_id: &str,
@@ -621,14 +605,12 @@ impl Event {
     /// Revert an Events Durable Object to a point in time
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/{dataset_id}/revert-do`
-    pub fn revert_an_events_durable_object_to_a_point_in_time(
+    pub fn revert_events_durable_object_to_point_in_time(
         &self,
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<RevertAnEventsDurableObjectToAPointInTimeResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RevertEventsDurableObject>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -646,13 +628,11 @@ impl Event {
     /// Updates an event
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/{event_id}`
-    pub fn updates_an_event(
+    pub fn update_event(
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -668,13 +648,11 @@ impl Event {
     /// Updates an event
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}`
-    pub fn updates_an_event_patch(
+    pub fn update_event_patch(
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -692,13 +670,11 @@ impl Event {
     /// `GET /accounts/{account_id}/cloudforce-one/events/{event_id}`
     ///
     /// This Method is deprecated. Please use /events/dataset/:dataset_id/events/:event_id instead.
-    pub fn reads_an_event_get(
+    pub fn read_event_get(
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -714,14 +690,12 @@ impl Event {
     /// Updates a raw event
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}`
-    pub fn updates_a_raw_event(
+    pub fn update_raw_event(
         &self,
         account_id: &str,
         event_id: &str,
         raw_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdatesARawEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<RawEvent>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -739,14 +713,12 @@ impl Event {
     /// Updates a raw event
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}`
-    pub fn updates_a_raw_event_patch(
+    pub fn update_raw_event_patch(
         &self,
         account_id: &str,
         event_id: &str,
         raw_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdatesARawEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<RawEvent>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -764,14 +736,12 @@ impl Event {
     /// Reads data for a raw event
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}`
-    pub fn reads_data_for_a_raw_event_get(
+    pub fn read_raw_event_get(
         &self,
         account_id: &str,
         event_id: &str,
         raw_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ReadsDataForARawEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Data>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -791,11 +761,11 @@ impl Event {
     /// `GET /accounts/{account_id}/cloudforce-one/events/{event_id}/relationships`
     ///
     /// The `event_id` must be defined (to list existing events (and their IDs), use the [`Filter and List Events`](https://developers.cloudflare.com/api/resources/cloudforce_one/subresources/threat_events/methods/list/) endpoint). Also, must provide query parameters.
-    pub fn filter_and_list_events_related_to_specific_event(
+    pub fn filter_and_list_events_related_to_event(
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<FilterAndListEventsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Event>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -818,9 +788,7 @@ impl Event {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GraphqlEndpointForEventAggregationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<GraphqlEndpoint>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -834,9 +802,9 @@ impl Event {
         )
     }
 }
-/// Used by [`Event::filter_and_list_events`], [`Event::creates_a_new_event`], [`Event::reads_an_event`], [`Event::updates_an_event`], [`Event::updates_an_event_patch`], [`Event::reads_an_event_get`], [`Event::filter_and_list_events_related_to_specific_event`].
+/// Used by [`EventApi::filter_and_list_events`], [`EventApi::create_event`], [`EventApi::read_event`], [`EventApi::update_event`], [`EventApi::update_event_patch`], [`EventApi::read_event_get`], [`EventApi::filter_and_list_events_related_to_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilterAndListEventsItem {
+pub struct Event {
     pub attacker: ::std::option::Option<::std::string::String>,
     /// `attackerCountry`
     pub attacker_country: ::std::option::Option<::std::string::String>,
@@ -882,55 +850,44 @@ pub struct FilterAndListEventsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FilterAndListEventsItem { attacker : "attacker", attacker_country :
-    "attackerCountry", category : "category", dataset_id : "datasetId", date : "date",
-    event : "event", has_children : "hasChildren", indicator : "indicator",
-    indicator_type : "indicatorType", indicator_type_id : "indicatorTypeId", insight :
-    "insight", kill_chain : "killChain", mitre_attack : "mitreAttack", num_referenced :
-    "numReferenced", num_references : "numReferences", raw_id : "rawId", referenced :
-    "referenced", referenced_ids : "referencedIds", references : "references",
-    references_ids : "referencesIds", releasability_id : "releasabilityId", tags :
-    "tags", target_country : "targetCountry", target_industry : "targetIndustry", tlp :
-    "tlp", uuid : "uuid" }
+    Event { attacker : "attacker", attacker_country : "attackerCountry", category :
+    "category", dataset_id : "datasetId", date : "date", event : "event", has_children :
+    "hasChildren", indicator : "indicator", indicator_type : "indicatorType",
+    indicator_type_id : "indicatorTypeId", insight : "insight", kill_chain : "killChain",
+    mitre_attack : "mitreAttack", num_referenced : "numReferenced", num_references :
+    "numReferences", raw_id : "rawId", referenced : "referenced", referenced_ids :
+    "referencedIds", references : "references", references_ids : "referencesIds",
+    releasability_id : "releasabilityId", tags : "tags", target_country :
+    "targetCountry", target_industry : "targetIndustry", tlp : "tlp", uuid : "uuid" }
 );
-/// Used by [`Event::aggregate_events_by_single_or_multiple_columns_with_optional_date_filtering`].
+/// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponse {
+pub struct AggregateEvents {
     /// `aggregateBy`
     pub aggregate_by: ::std::option::Option<::std::string::String>,
-    pub aggregations: ::std::option::Option<
-        ::std::vec::Vec<
-            AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseAggregationsItem,
-        >,
-    >,
+    pub aggregations: ::std::option::Option<::std::vec::Vec<AggregateEventsAggregation>>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseDateRange,
-    >,
+    pub date_range: ::std::option::Option<AggregateEventsDateRange>,
     pub total: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponse {
-    aggregate_by : "aggregateBy", aggregations : "aggregations", date_range :
-    "dateRange", total : "total" }
+    AggregateEvents { aggregate_by : "aggregateBy", aggregations : "aggregations",
+    date_range : "dateRange", total : "total" }
 );
-/// Used by [`Event::aggregate_events_by_single_or_multiple_columns_with_optional_date_filtering`].
+/// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseAggregationsItem {
+pub struct AggregateEventsAggregation {
     pub count: ::std::option::Option<f64>,
     pub date: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseAggregationsItem
-    { count : "count", date : "date" }
-);
-/// Used by [`Event::aggregate_events_by_single_or_multiple_columns_with_optional_date_filtering`].
+crate::runtime::object!(AggregateEventsAggregation { count : "count", date : "date" });
+/// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseDateRange {
+pub struct AggregateEventsDateRange {
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -939,41 +896,36 @@ pub struct AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResp
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseDateRange {
-    end_date : "endDate", start_date : "startDate" }
+    AggregateEventsDateRange { end_date : "endDate", start_date : "startDate" }
 );
-/// Used by [`Event::creates_bulk_events`].
+/// Used by [`EventApi::create_bulk_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatesBulkEventsResponse {
+pub struct BulkEvents {
     /// `createBulkEventsRequestId`
     pub create_bulk_events_request_id: ::std::option::Option<::std::string::String>,
     /// `createdEvents`
-    pub created_events: ::std::option::Option<
-        ::std::vec::Vec<CreatesBulkEventsResponseCreatedEventsItem>,
-    >,
+    pub created_events: ::std::option::Option<::std::vec::Vec<BulkEventsCreatedEvent>>,
     /// `createdEventsCount`
     pub created_events_count: ::std::option::Option<f64>,
     /// `createdTagsCount`
     pub created_tags_count: ::std::option::Option<f64>,
     /// `errorCount`
     pub error_count: ::std::option::Option<f64>,
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<CreatesBulkEventsResponseErrorsItem>,
-    >,
+    pub errors: ::std::option::Option<::std::vec::Vec<BulkEventsError>>,
     /// `queuedIndicatorsCount`
     pub queued_indicators_count: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatesBulkEventsResponse { create_bulk_events_request_id :
-    "createBulkEventsRequestId", created_events : "createdEvents", created_events_count :
-    "createdEventsCount", created_tags_count : "createdTagsCount", error_count :
-    "errorCount", errors : "errors", queued_indicators_count : "queuedIndicatorsCount" }
+    BulkEvents { create_bulk_events_request_id : "createBulkEventsRequestId",
+    created_events : "createdEvents", created_events_count : "createdEventsCount",
+    created_tags_count : "createdTagsCount", error_count : "errorCount", errors :
+    "errors", queued_indicators_count : "queuedIndicatorsCount" }
 );
-/// Used by [`Event::creates_bulk_events`].
+/// Used by [`EventApi::create_bulk_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatesBulkEventsResponseCreatedEventsItem {
+pub struct BulkEventsCreatedEvent {
     /// `eventIndex`
     pub event_index: ::std::option::Option<f64>,
     /// `shardId`
@@ -983,24 +935,22 @@ pub struct CreatesBulkEventsResponseCreatedEventsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatesBulkEventsResponseCreatedEventsItem { event_index : "eventIndex", shard_id :
-    "shardId", uuid : "uuid" }
+    BulkEventsCreatedEvent { event_index : "eventIndex", shard_id : "shardId", uuid :
+    "uuid" }
 );
-/// Used by [`Event::creates_bulk_events`], [`Event::creates_bulk_dos_event_with_relationships_and_indicators`].
+/// Used by [`EventApi::create_bulk_events`], [`EventApi::create_bulk_dos_event_with_relationships_and_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatesBulkEventsResponseErrorsItem {
+pub struct BulkEventsError {
     pub error: ::std::option::Option<::std::string::String>,
     /// `eventIndex`
     pub event_index: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreatesBulkEventsResponseErrorsItem { error : "error", event_index : "eventIndex" }
-);
-/// Used by [`Event::creates_bulk_dos_event_with_relationships_and_indicators`].
+crate::runtime::object!(BulkEventsError { error : "error", event_index : "eventIndex" });
+/// Used by [`EventApi::create_bulk_dos_event_with_relationships_and_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatesBulkDosEventWithRelationshipsAndIndicatorsResponse {
+pub struct BulkDosEvent {
     /// `createdEventsCount`
     pub created_events_count: ::std::option::Option<f64>,
     /// `createdIndicatorsCount`
@@ -1009,29 +959,26 @@ pub struct CreatesBulkDosEventWithRelationshipsAndIndicatorsResponse {
     pub created_relationships_count: ::std::option::Option<f64>,
     /// `errorCount`
     pub error_count: ::std::option::Option<f64>,
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<CreatesBulkEventsResponseErrorsItem>,
-    >,
+    pub errors: ::std::option::Option<::std::vec::Vec<BulkEventsError>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatesBulkDosEventWithRelationshipsAndIndicatorsResponse { created_events_count :
-    "createdEventsCount", created_indicators_count : "createdIndicatorsCount",
-    created_relationships_count : "createdRelationshipsCount", error_count :
-    "errorCount", errors : "errors" }
+    BulkDosEvent { created_events_count : "createdEventsCount", created_indicators_count
+    : "createdIndicatorsCount", created_relationships_count :
+    "createdRelationshipsCount", error_count : "errorCount", errors : "errors" }
 );
-/// Used by [`Event::removes_a_tag_from_an_event`], [`Event::adds_a_tag_to_an_event`], [`Event::removes_an_event_reference`], [`Event::creates_event_references_for_a_event`].
+/// Used by [`EventApi::remove_tag_from_event`], [`EventApi::add_tag_to_event`], [`EventApi::remove_event_reference`], [`EventApi::create_event_references_for_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RemovesATagFromAnEventResponse {
+pub struct RemoveTagFromEventResponse {
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemovesATagFromAnEventResponse { success : "success" });
-/// Used by [`Event::list_all_saved_event_queries`], [`Event::create_a_saved_event_query`], [`Event::update_a_saved_event_query`], [`Event::update_a_saved_event_query_patch`], [`Event::read_a_saved_event_query`].
+crate::runtime::object!(RemoveTagFromEventResponse { success : "success" });
+/// Used by [`EventApi::list_saved_event_queries`], [`EventApi::create_saved_event_query`], [`EventApi::update_saved_event_query`], [`EventApi::update_saved_event_query_patch`], [`EventApi::read_saved_event_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllSavedEventQueriesItem {
+pub struct SavedEventQuery {
     pub account_id: ::std::option::Option<i64>,
     pub alert_enabled: ::std::option::Option<bool>,
     pub alert_rollup_enabled: ::std::option::Option<bool>,
@@ -1047,15 +994,14 @@ pub struct ListAllSavedEventQueriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllSavedEventQueriesItem { account_id : "account_id", alert_enabled :
-    "alert_enabled", alert_rollup_enabled : "alert_rollup_enabled", created_at :
-    "created_at", id : "id", name : "name", query_json : "query_json", rule_enabled :
-    "rule_enabled", rule_scope : "rule_scope", updated_at : "updated_at", user_email :
-    "user_email" }
+    SavedEventQuery { account_id : "account_id", alert_enabled : "alert_enabled",
+    alert_rollup_enabled : "alert_rollup_enabled", created_at : "created_at", id : "id",
+    name : "name", query_json : "query_json", rule_enabled : "rule_enabled", rule_scope :
+    "rule_scope", updated_at : "updated_at", user_email : "user_email" }
 );
-/// Used by [`Event::list_all_event_query_alerts`], [`Event::create_an_event_query_alert`], [`Event::update_an_event_query_alert`], [`Event::update_an_event_query_alert_patch`], [`Event::read_an_event_query_alert`].
+/// Used by [`EventApi::list_event_query_alerts`], [`EventApi::create_event_query_alert`], [`EventApi::update_event_query_alert`], [`EventApi::update_event_query_alert_patch`], [`EventApi::read_event_query_alert`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllEventQueryAlertsItem {
+pub struct QueryAlert {
     pub account_id: ::std::option::Option<i64>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -1070,14 +1016,14 @@ pub struct ListAllEventQueryAlertsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllEventQueryAlertsItem { account_id : "account_id", created_at : "created_at",
-    enabled : "enabled", frequency : "frequency", id : "id", last_sent_at :
-    "last_sent_at", notification_type : "notification_type", query_id : "query_id",
-    updated_at : "updated_at", user_email : "user_email" }
+    QueryAlert { account_id : "account_id", created_at : "created_at", enabled :
+    "enabled", frequency : "frequency", id : "id", last_sent_at : "last_sent_at",
+    notification_type : "notification_type", query_id : "query_id", updated_at :
+    "updated_at", user_email : "user_email" }
 );
-/// Used by [`Event::reads_data_for_a_raw_event`], [`Event::reads_data_for_a_raw_event_get`].
+/// Used by [`EventApi::read_raw_event`], [`EventApi::read_raw_event_get`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReadsDataForARawEventResponse {
+pub struct Data {
     /// `accountId`
     pub account_id: ::std::option::Option<f64>,
     pub created: ::std::option::Option<::std::string::String>,
@@ -1091,20 +1037,20 @@ pub struct ReadsDataForARawEventResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReadsDataForARawEventResponse { account_id : "accountId", created : "created", data :
-    "data", id : "id", source : "source", tlp : "tlp" }
+    Data { account_id : "accountId", created : "created", data : "data", id : "id",
+    source : "source", tlp : "tlp" }
 );
-/// Used by [`Event::create_a_relationship_between_two_events`].
+/// Used by [`EventApi::create_relationship_between_two_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateARelationshipBetweenTwoEventsResponse {
+pub struct RelationshipBetweenTwoEvents {
     /// `childIds`
     pub child_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<CreateARelationshipBetweenTwoEventsResponseErrorsItem>,
+        ::std::vec::Vec<RelationshipBetweenTwoEventsError>,
     >,
     pub message: ::std::option::Option<::std::string::String>,
     pub relationships: ::std::option::Option<
-        ::std::vec::Vec<CreateARelationshipBetweenTwoEventsResponseRelationshipsItem>,
+        ::std::vec::Vec<RelationshipBetweenTwoEventsRelationship>,
     >,
     /// `relationshipsCreated`
     pub relationships_created: ::std::option::Option<f64>,
@@ -1113,13 +1059,13 @@ pub struct CreateARelationshipBetweenTwoEventsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateARelationshipBetweenTwoEventsResponse { child_ids : "childIds", errors :
-    "errors", message : "message", relationships : "relationships", relationships_created
-    : "relationshipsCreated", success : "success" }
+    RelationshipBetweenTwoEvents { child_ids : "childIds", errors : "errors", message :
+    "message", relationships : "relationships", relationships_created :
+    "relationshipsCreated", success : "success" }
 );
-/// Used by [`Event::create_a_relationship_between_two_events`].
+/// Used by [`EventApi::create_relationship_between_two_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateARelationshipBetweenTwoEventsResponseErrorsItem {
+pub struct RelationshipBetweenTwoEventsError {
     /// `childId`
     pub child_id: ::std::option::Option<::std::string::String>,
     pub error: ::std::option::Option<::std::string::String>,
@@ -1129,12 +1075,12 @@ pub struct CreateARelationshipBetweenTwoEventsResponseErrorsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateARelationshipBetweenTwoEventsResponseErrorsItem { child_id : "childId", error :
-    "error", error_type : "errorType" }
+    RelationshipBetweenTwoEventsError { child_id : "childId", error : "error", error_type
+    : "errorType" }
 );
-/// Used by [`Event::create_a_relationship_between_two_events`].
+/// Used by [`EventApi::create_relationship_between_two_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateARelationshipBetweenTwoEventsResponseRelationshipsItem {
+pub struct RelationshipBetweenTwoEventsRelationship {
     /// `childDatasetId`
     pub child_dataset_id: ::std::option::Option<::std::string::String>,
     /// `childId`
@@ -1149,70 +1095,63 @@ pub struct CreateARelationshipBetweenTwoEventsResponseRelationshipsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateARelationshipBetweenTwoEventsResponseRelationshipsItem { child_dataset_id :
-    "childDatasetId", child_id : "childId", parent_dataset_id : "parentDatasetId",
-    parent_id : "parentId", relationship_type : "relationshipType" }
+    RelationshipBetweenTwoEventsRelationship { child_dataset_id : "childDatasetId",
+    child_id : "childId", parent_dataset_id : "parentDatasetId", parent_id : "parentId",
+    relationship_type : "relationshipType" }
 );
-/// Used by [`Event::revert_an_events_durable_object_to_a_point_in_time`].
+/// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RevertAnEventsDurableObjectToAPointInTimeResponse {
-    pub properties: ::std::option::Option<
-        RevertAnEventsDurableObjectToAPointInTimeResponseProperties,
-    >,
+pub struct RevertEventsDurableObject {
+    pub properties: ::std::option::Option<RevertEventsDurableObjectProperties>,
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertAnEventsDurableObjectToAPointInTimeResponse { properties : "properties",
-    required : "required", r#type : "type" }
+    RevertEventsDurableObject { properties : "properties", required : "required", r#type
+    : "type" }
 );
-/// Used by [`Event::revert_an_events_durable_object_to_a_point_in_time`].
+/// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RevertAnEventsDurableObjectToAPointInTimeResponseProperties {
+pub struct RevertEventsDurableObjectProperties {
     /// `datasetId`
-    pub dataset_id: ::std::option::Option<
-        RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
-    >,
+    pub dataset_id: ::std::option::Option<RevertEventsDurableObjectPropertiesDatasetId>,
     /// `minutesAgo`
-    pub minutes_ago: ::std::option::Option<
-        RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
-    >,
+    pub minutes_ago: ::std::option::Option<RevertEventsDurableObjectPropertiesDatasetId>,
     /// `revertBookmark`
     pub revert_bookmark: ::std::option::Option<
-        RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
+        RevertEventsDurableObjectPropertiesDatasetId,
     >,
     /// `targetTimestamp`
     pub target_timestamp: ::std::option::Option<
-        RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
+        RevertEventsDurableObjectPropertiesDatasetId,
     >,
     /// `undoBookmark`
     pub undo_bookmark: ::std::option::Option<
-        RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
+        RevertEventsDurableObjectPropertiesDatasetId,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertAnEventsDurableObjectToAPointInTimeResponseProperties { dataset_id :
-    "datasetId", minutes_ago : "minutesAgo", revert_bookmark : "revertBookmark",
-    target_timestamp : "targetTimestamp", undo_bookmark : "undoBookmark" }
+    RevertEventsDurableObjectProperties { dataset_id : "datasetId", minutes_ago :
+    "minutesAgo", revert_bookmark : "revertBookmark", target_timestamp :
+    "targetTimestamp", undo_bookmark : "undoBookmark" }
 );
-/// Used by [`Event::revert_an_events_durable_object_to_a_point_in_time`].
+/// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId {
+pub struct RevertEventsDurableObjectPropertiesDatasetId {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId { r#type :
-    "type" }
+    RevertEventsDurableObjectPropertiesDatasetId { r#type : "type" }
 );
-/// Used by [`Event::updates_a_raw_event`], [`Event::updates_a_raw_event_patch`].
+/// Used by [`EventApi::update_raw_event`], [`EventApi::update_raw_event_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatesARawEventResponse {
+pub struct RawEvent {
     pub data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -1220,10 +1159,10 @@ pub struct UpdatesARawEventResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdatesARawEventResponse { data : "data", id : "id" });
-/// Used by [`Event::graphql_endpoint_for_event_aggregation`].
+crate::runtime::object!(RawEvent { data : "data", id : "id" });
+/// Used by [`EventApi::graphql_endpoint_for_event_aggregation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GraphqlEndpointForEventAggregationResponse {
+pub struct GraphqlEndpoint {
     pub data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -1233,6 +1172,4 @@ pub struct GraphqlEndpointForEventAggregationResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GraphqlEndpointForEventAggregationResponse { data : "data", errors : "errors" }
-);
+crate::runtime::object!(GraphqlEndpoint { data : "data", errors : "errors" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::feedback`](crate::Client::feedback).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Feedback {
+pub struct FeedbackApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Feedback* endpoints.
-    pub fn feedback(&self) -> Feedback {
-        Feedback {
+    pub fn feedback(&self) -> FeedbackApi {
+        FeedbackApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Feedback {
+impl FeedbackApi {
     /// Submit a feedback report
     ///
     /// `POST /zones/{zone_id}/bot_management/feedback`
@@ -23,7 +23,7 @@ impl Feedback {
     /// Submit a feedback report for the specified zone. Use `type` to indicate whether the report is a false positive (good traffic flagged as bot) or a false negative (bot traffic missed). Furthermore, you can also use `expression` as a wirefilter to identify the affected traffic sample.
     ///
     /// See more accepted API fields and expression types at <https://developers.cloudflare.com/bots/concepts/feedback-loop/#api-fields> and <https://developers.cloudflare.com/bots/concepts/feedback-loop/#expression-fields>, respectively.
-    pub fn submit_a_feedback_report(
+    pub fn submit_feedback_report(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -46,7 +46,7 @@ impl Feedback {
     pub fn list_zone_feedback_reports(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListZoneFeedbackReportsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneFeedbackReport>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -59,9 +59,9 @@ impl Feedback {
         )
     }
 }
-/// Used by [`Feedback::list_zone_feedback_reports`].
+/// Used by [`FeedbackApi::list_zone_feedback_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZoneFeedbackReportsItem {
+pub struct ZoneFeedbackReport {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub expression: ::std::option::Option<::std::string::String>,
@@ -83,7 +83,7 @@ pub struct ListZoneFeedbackReportsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZoneFeedbackReportsItem { created_at : "created_at", description : "description",
+    ZoneFeedbackReport { created_at : "created_at", description : "description",
     expression : "expression", first_request_seen_at : "first_request_seen_at",
     last_request_seen_at : "last_request_seen_at", requests : "requests",
     requests_by_attribute : "requests_by_attribute", requests_by_score :

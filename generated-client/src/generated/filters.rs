@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::filters`](crate::Client::filters).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Filters {
+pub struct FiltersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Filters* endpoints.
-    pub fn filters(&self) -> Filters {
-        Filters {
+    pub fn filters(&self) -> FiltersApi {
+        FiltersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Filters {
+impl FiltersApi {
     /// Update filters
     ///
     /// `PUT /zones/{zone_id}/filters`
@@ -24,7 +24,7 @@ impl Filters {
     pub fn update_filters(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFiltersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Filter>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -44,7 +44,7 @@ impl Filters {
     pub fn create_filters(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFiltersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Filter>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -64,7 +64,7 @@ impl Filters {
     pub fn list_filters(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFiltersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Filter>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -101,13 +101,11 @@ impl Filters {
     /// `PUT /zones/{zone_id}/filters/{filter_id}`
     ///
     /// Updates an existing filter.
-    pub fn update_a_filter(
+    pub fn update_filter(
         &self,
         zone_id: &str,
         filter_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateFiltersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Filter>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -125,13 +123,11 @@ impl Filters {
     /// `GET /zones/{zone_id}/filters/{filter_id}`
     ///
     /// Fetches the details of a filter.
-    pub fn get_a_filter(
+    pub fn get_filter(
         &self,
         zone_id: &str,
         filter_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateFiltersItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Filter>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -149,7 +145,7 @@ impl Filters {
     /// `DELETE /zones/{zone_id}/filters/{filter_id}`
     ///
     /// Deletes an existing filter.
-    pub fn delete_a_filter(
+    pub fn delete_filter(
         &self,
         zone_id: &str,
         filter_id: &str,
@@ -169,9 +165,9 @@ impl Filters {
         )
     }
 }
-/// Used by [`Filters::update_filters`], [`Filters::create_filters`], [`Filters::list_filters`], [`Filters::update_a_filter`], [`Filters::get_a_filter`].
+/// Used by [`FiltersApi::update_filters`], [`FiltersApi::create_filters`], [`FiltersApi::list_filters`], [`FiltersApi::update_filter`], [`FiltersApi::get_filter`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateFiltersItem {
+pub struct Filter {
     pub description: ::std::option::Option<::std::string::String>,
     pub expression: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -181,10 +177,10 @@ pub struct UpdateFiltersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateFiltersItem { description : "description", expression : "expression", id :
-    "id", paused : "paused", r#ref : "ref" }
+    Filter { description : "description", expression : "expression", id : "id", paused :
+    "paused", r#ref : "ref" }
 );
-/// Used by [`Filters::delete_filters`], [`Filters::delete_a_filter`].
+/// Used by [`FiltersApi::delete_filters`], [`FiltersApi::delete_filter`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteFiltersItem {
     pub id: ::std::option::Option<::std::string::String>,

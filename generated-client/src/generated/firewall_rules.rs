@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::firewall_rules`](crate::Client::firewall_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct FirewallRules {
+pub struct FirewallRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Firewall rules* endpoints.
-    pub fn firewall_rules(&self) -> FirewallRules {
-        FirewallRules {
+    pub fn firewall_rules(&self) -> FirewallRulesApi {
+        FirewallRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl FirewallRules {
+impl FirewallRulesApi {
     /// Update firewall rules
     ///
     /// `PUT /zones/{zone_id}/firewall/rules`
@@ -24,7 +24,7 @@ impl FirewallRules {
     pub fn update_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -44,7 +44,7 @@ impl FirewallRules {
     pub fn create_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -64,7 +64,7 @@ impl FirewallRules {
     pub fn update_priority_of_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -84,7 +84,7 @@ impl FirewallRules {
     pub fn list_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -104,7 +104,7 @@ impl FirewallRules {
     pub fn delete_firewall_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -121,12 +121,12 @@ impl FirewallRules {
     /// `PUT /zones/{zone_id}/firewall/rules/{rule_id}`
     ///
     /// Updates an existing firewall rule.
-    pub fn update_a_firewall_rule(
+    pub fn update_firewall_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateFirewallRulesItem>>,
+        crate::runtime::Json<::std::option::Option<FirewallRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -145,11 +145,11 @@ impl FirewallRules {
     /// `PATCH /zones/{zone_id}/firewall/rules/{rule_id}`
     ///
     /// Updates the priority of an existing firewall rule.
-    pub fn update_priority_of_a_firewall_rule(
+    pub fn update_priority_of_firewall_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -167,12 +167,12 @@ impl FirewallRules {
     /// `GET /zones/{zone_id}/firewall/rules/{rule_id}`
     ///
     /// Fetches the details of a firewall rule.
-    pub fn get_a_firewall_rule(
+    pub fn get_firewall_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateFirewallRulesItem>>,
+        crate::runtime::Json<::std::option::Option<FirewallRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -191,12 +191,12 @@ impl FirewallRules {
     /// `DELETE /zones/{zone_id}/firewall/rules/{rule_id}`
     ///
     /// Deletes an existing firewall rule.
-    pub fn delete_a_firewall_rule(
+    pub fn delete_firewall_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateFirewallRulesItem>>,
+        crate::runtime::Json<::std::option::Option<FirewallRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -211,9 +211,9 @@ impl FirewallRules {
         )
     }
 }
-/// Used by [`FirewallRules::update_firewall_rules`], [`FirewallRules::create_firewall_rules`], [`FirewallRules::update_priority_of_firewall_rules`], [`FirewallRules::list_firewall_rules`], [`FirewallRules::delete_firewall_rules`], [`FirewallRules::update_a_firewall_rule`], [`FirewallRules::update_priority_of_a_firewall_rule`], [`FirewallRules::get_a_firewall_rule`], [`FirewallRules::delete_a_firewall_rule`].
+/// Used by [`FirewallRulesApi::update_firewall_rules`], [`FirewallRulesApi::create_firewall_rules`], [`FirewallRulesApi::update_priority_of_firewall_rules`], [`FirewallRulesApi::list_firewall_rules`], [`FirewallRulesApi::delete_firewall_rules`], [`FirewallRulesApi::update_firewall_rule`], [`FirewallRulesApi::update_priority_of_firewall_rule`], [`FirewallRulesApi::get_firewall_rule`], [`FirewallRulesApi::delete_firewall_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateFirewallRulesItem {
+pub struct FirewallRule {
     pub action: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub filter: ::std::option::Option<::serde_json::Value>,
@@ -226,7 +226,7 @@ pub struct UpdateFirewallRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateFirewallRulesItem { action : "action", description : "description", filter :
-    "filter", id : "id", paused : "paused", priority : "priority", products : "products",
-    r#ref : "ref" }
+    FirewallRule { action : "action", description : "description", filter : "filter", id
+    : "id", paused : "paused", priority : "priority", products : "products", r#ref :
+    "ref" }
 );

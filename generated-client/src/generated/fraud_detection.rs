@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::fraud_detection`](crate::Client::fraud_detection).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct FraudDetection {
+pub struct FraudDetectionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Fraud Detection* endpoints.
-    pub fn fraud_detection(&self) -> FraudDetection {
-        FraudDetection {
+    pub fn fraud_detection(&self) -> FraudDetectionApi {
+        FraudDetectionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl FraudDetection {
+impl FraudDetectionApi {
     /// Update Fraud Detection Settings
     ///
     /// `PUT /zones/{zone_id}/fraud_detection/settings`
@@ -29,9 +29,7 @@ impl FraudDetection {
     pub fn update_fraud_detection_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateFraudDetectionSettingsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -51,9 +49,7 @@ impl FraudDetection {
     pub fn get_fraud_detection_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateFraudDetectionSettingsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,9 +62,9 @@ impl FraudDetection {
         )
     }
 }
-/// Used by [`FraudDetection::update_fraud_detection_settings`], [`FraudDetection::get_fraud_detection_settings`].
+/// Used by [`FraudDetectionApi::update_fraud_detection_settings`], [`FraudDetectionApi::get_fraud_detection_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateFraudDetectionSettingsResponse {
+pub struct Settings {
     pub user_profiles: ::std::option::Option<::std::string::String>,
     pub username_expressions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -77,6 +73,6 @@ pub struct UpdateFraudDetectionSettingsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateFraudDetectionSettingsResponse { user_profiles : "user_profiles",
-    username_expressions : "username_expressions" }
+    Settings { user_profiles : "user_profiles", username_expressions :
+    "username_expressions" }
 );

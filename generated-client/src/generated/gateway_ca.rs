@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::gateway_ca`](crate::Client::gateway_ca).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct GatewayCa {
+pub struct GatewayCaApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Gateway CA* endpoints.
-    pub fn gateway_ca(&self) -> GatewayCa {
-        GatewayCa {
+    pub fn gateway_ca(&self) -> GatewayCaApi {
+        GatewayCaApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl GatewayCa {
+impl GatewayCaApi {
     /// Add a new SSH Certificate Authority (CA)
     ///
     /// `POST /accounts/{account_id}/access/gateway_ca`
     ///
     /// Adds a new SSH Certificate Authority (CA).
-    pub fn add_a_new_ssh_certificate_authority_ca(
+    pub fn add_ssh_certificate_authority(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<AddANewSshCertificateAuthorityCaResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<SshCertificateAuthority>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,12 +43,10 @@ impl GatewayCa {
     /// `GET /accounts/{account_id}/access/gateway_ca`
     ///
     /// Lists SSH Certificate Authorities (CA).
-    pub fn list_ssh_certificate_authorities_ca(
+    pub fn list_ssh_certificate_authorities(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<AddANewSshCertificateAuthorityCaResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<SshCertificateAuthority>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,13 +63,13 @@ impl GatewayCa {
     /// `DELETE /accounts/{account_id}/access/gateway_ca/{certificate_id}`
     ///
     /// Deletes an SSH Certificate Authority.
-    pub fn delete_an_ssh_certificate_authority_ca(
+    pub fn delete_ssh_certificate_authority(
         &self,
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<DeleteAnSshCertificateAuthorityCaResponse>,
+            ::std::option::Option<DeleteSshCertificateAuthorityResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -89,22 +85,22 @@ impl GatewayCa {
         )
     }
 }
-/// Used by [`GatewayCa::add_a_new_ssh_certificate_authority_ca`], [`GatewayCa::list_ssh_certificate_authorities_ca`].
+/// Used by [`GatewayCaApi::add_ssh_certificate_authority`], [`GatewayCaApi::list_ssh_certificate_authorities`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddANewSshCertificateAuthorityCaResponse {
+pub struct SshCertificateAuthority {
     pub id: ::std::option::Option<::std::string::String>,
     pub public_key: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddANewSshCertificateAuthorityCaResponse { id : "id", public_key : "public_key" }
+    SshCertificateAuthority { id : "id", public_key : "public_key" }
 );
-/// Used by [`GatewayCa::delete_an_ssh_certificate_authority_ca`].
+/// Used by [`GatewayCaApi::delete_ssh_certificate_authority`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnSshCertificateAuthorityCaResponse {
+pub struct DeleteSshCertificateAuthorityResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnSshCertificateAuthorityCaResponse { id : "id" });
+crate::runtime::object!(DeleteSshCertificateAuthorityResponse { id : "id" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::github_integration`](crate::Client::github_integration).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct GithubIntegration {
+pub struct GithubIntegrationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *GitHub Integration* endpoints.
-    pub fn github_integration(&self) -> GithubIntegration {
-        GithubIntegration {
+    pub fn github_integration(&self) -> GithubIntegrationApi {
+        GithubIntegrationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl GithubIntegration {
+impl GithubIntegrationApi {
     /// Get repository configuration autofill
     ///
     /// `GET /accounts/{account_id}/builds/repos/{provider_type}/{provider_account_id}/{repo_id}/config_autofill`
@@ -28,9 +28,7 @@ impl GithubIntegration {
         provider_account_id: &str,
         repo_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetRepositoryConfigurationAutofillResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RepositoryConfigurationAutofill>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -53,9 +51,9 @@ impl GithubIntegration {
         )
     }
 }
-/// Used by [`GithubIntegration::get_repository_configuration_autofill`].
+/// Used by [`GithubIntegrationApi::get_repository_configuration_autofill`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRepositoryConfigurationAutofillResponse {
+pub struct RepositoryConfigurationAutofill {
     pub config_file: ::std::option::Option<::std::string::String>,
     pub default_worker_name: ::std::option::Option<::std::string::String>,
     pub env_worker_names: ::std::option::Option<
@@ -69,7 +67,7 @@ pub struct GetRepositoryConfigurationAutofillResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRepositoryConfigurationAutofillResponse { config_file : "config_file",
-    default_worker_name : "default_worker_name", env_worker_names : "env_worker_names",
-    package_manager : "package_manager", scripts : "scripts" }
+    RepositoryConfigurationAutofill { config_file : "config_file", default_worker_name :
+    "default_worker_name", env_worker_names : "env_worker_names", package_manager :
+    "package_manager", scripts : "scripts" }
 );

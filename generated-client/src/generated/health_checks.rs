@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::health_checks`](crate::Client::health_checks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct HealthChecks {
+pub struct HealthChecksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Health Checks* endpoints.
-    pub fn health_checks(&self) -> HealthChecks {
-        HealthChecks {
+    pub fn health_checks(&self) -> HealthChecksApi {
+        HealthChecksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl HealthChecks {
+impl HealthChecksApi {
     /// Create Health Check
     ///
     /// `POST /zones/{zone_id}/healthchecks`
@@ -25,7 +25,7 @@ impl HealthChecks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,7 +67,7 @@ impl HealthChecks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -90,7 +90,7 @@ impl HealthChecks {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,7 +138,7 @@ impl HealthChecks {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -162,7 +162,7 @@ impl HealthChecks {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -186,7 +186,7 @@ impl HealthChecks {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -229,11 +229,11 @@ impl HealthChecks {
     /// `POST /zones/{zone_id}/smart_shield/healthchecks`
     ///
     /// Create a new health check.
-    pub fn create_health_check_post(
+    pub fn create_health_check_smart_shield(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -251,7 +251,7 @@ impl HealthChecks {
     /// `GET /zones/{zone_id}/smart_shield/healthchecks`
     ///
     /// List configured health checks.
-    pub fn list_health_checks_get(
+    pub fn list_health_checks_smart_shield(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<ListHealthChecksItem>> {
@@ -271,12 +271,12 @@ impl HealthChecks {
     /// `PUT /zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}`
     ///
     /// Update a configured health check.
-    pub fn update_health_check_put(
+    pub fn update_health_check_smart_shield(
         &self,
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -295,12 +295,12 @@ impl HealthChecks {
     /// `PATCH /zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}`
     ///
     /// Patch a configured health check.
-    pub fn patch_health_check_patch(
+    pub fn patch_health_check_smart_shield(
         &self,
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -319,12 +319,12 @@ impl HealthChecks {
     /// `GET /zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}`
     ///
     /// Fetch a single configured health check.
-    pub fn health_check_details_get(
+    pub fn health_check_details_smart_shield(
         &self,
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -343,7 +343,7 @@ impl HealthChecks {
     /// `DELETE /zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}`
     ///
     /// Delete a health check.
-    pub fn delete_health_check_delete(
+    pub fn delete_health_check_smart_shield(
         &self,
         zone_id: &str,
         healthcheck_id: &str,
@@ -363,9 +363,9 @@ impl HealthChecks {
         )
     }
 }
-/// Used by [`HealthChecks::create_health_check`], [`HealthChecks::create_preview_health_check`], [`HealthChecks::health_check_preview_details`], [`HealthChecks::update_health_check`], [`HealthChecks::patch_health_check`], [`HealthChecks::health_check_details`], [`HealthChecks::create_health_check_post`], [`HealthChecks::update_health_check_put`], [`HealthChecks::patch_health_check_patch`], [`HealthChecks::health_check_details_get`].
+/// Used by [`HealthChecksApi::create_health_check`], [`HealthChecksApi::create_preview_health_check`], [`HealthChecksApi::health_check_preview_details`], [`HealthChecksApi::update_health_check`], [`HealthChecksApi::patch_health_check`], [`HealthChecksApi::health_check_details`], [`HealthChecksApi::create_health_check_smart_shield`], [`HealthChecksApi::update_health_check_smart_shield`], [`HealthChecksApi::patch_health_check_smart_shield`], [`HealthChecksApi::health_check_details_smart_shield`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateHealthCheckResponse {
+pub struct HealthCheck {
     pub address: ::std::option::Option<::std::string::String>,
     pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub consecutive_fails: ::std::option::Option<i64>,
@@ -373,7 +373,7 @@ pub struct CreateHealthCheckResponse {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub failure_reason: ::std::option::Option<::std::string::String>,
-    pub http_config: ::std::option::Option<CreateHealthCheckResponseHttpConfig>,
+    pub http_config: ::std::option::Option<HealthCheckHttpConfig>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interval: ::std::option::Option<i64>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -381,24 +381,23 @@ pub struct CreateHealthCheckResponse {
     pub retries: ::std::option::Option<i64>,
     pub status: ::std::option::Option<::std::string::String>,
     pub suspended: ::std::option::Option<bool>,
-    pub tcp_config: ::std::option::Option<CreateHealthCheckResponseTcpConfig>,
+    pub tcp_config: ::std::option::Option<HealthCheckTcpConfig>,
     pub timeout: ::std::option::Option<i64>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHealthCheckResponse { address : "address", check_regions : "check_regions",
-    consecutive_fails : "consecutive_fails", consecutive_successes :
-    "consecutive_successes", created_on : "created_on", description : "description",
-    failure_reason : "failure_reason", http_config : "http_config", id : "id", interval :
-    "interval", modified_on : "modified_on", name : "name", retries : "retries", status :
-    "status", suspended : "suspended", tcp_config : "tcp_config", timeout : "timeout",
-    r#type : "type" }
+    HealthCheck { address : "address", check_regions : "check_regions", consecutive_fails
+    : "consecutive_fails", consecutive_successes : "consecutive_successes", created_on :
+    "created_on", description : "description", failure_reason : "failure_reason",
+    http_config : "http_config", id : "id", interval : "interval", modified_on :
+    "modified_on", name : "name", retries : "retries", status : "status", suspended :
+    "suspended", tcp_config : "tcp_config", timeout : "timeout", r#type : "type" }
 );
-/// Used by [`HealthChecks::create_health_check`].
+/// Used by [`HealthChecksApi::create_health_check`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateHealthCheckResponseHttpConfig {
+pub struct HealthCheckHttpConfig {
     pub allow_insecure: ::std::option::Option<bool>,
     pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -413,23 +412,21 @@ pub struct CreateHealthCheckResponseHttpConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHealthCheckResponseHttpConfig { allow_insecure : "allow_insecure",
-    expected_body : "expected_body", expected_codes : "expected_codes", follow_redirects
-    : "follow_redirects", header : "header", method : "method", path : "path", port :
+    HealthCheckHttpConfig { allow_insecure : "allow_insecure", expected_body :
+    "expected_body", expected_codes : "expected_codes", follow_redirects :
+    "follow_redirects", header : "header", method : "method", path : "path", port :
     "port" }
 );
-/// Used by [`HealthChecks::create_health_check`], [`HealthChecks::list_health_checks`].
+/// Used by [`HealthChecksApi::create_health_check`], [`HealthChecksApi::list_health_checks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateHealthCheckResponseTcpConfig {
+pub struct HealthCheckTcpConfig {
     pub method: ::std::option::Option<::std::string::String>,
     pub port: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateHealthCheckResponseTcpConfig { method : "method", port : "port" }
-);
-/// Used by [`HealthChecks::list_health_checks`], [`HealthChecks::list_health_checks_get`].
+crate::runtime::object!(HealthCheckTcpConfig { method : "method", port : "port" });
+/// Used by [`HealthChecksApi::list_health_checks`], [`HealthChecksApi::list_health_checks_smart_shield`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHealthChecksItem {
     pub address: ::std::option::Option<::std::string::String>,
@@ -447,7 +444,7 @@ pub struct ListHealthChecksItem {
     pub retries: ::std::option::Option<i64>,
     pub status: ::std::option::Option<::std::string::String>,
     pub suspended: ::std::option::Option<bool>,
-    pub tcp_config: ::std::option::Option<CreateHealthCheckResponseTcpConfig>,
+    pub tcp_config: ::std::option::Option<HealthCheckTcpConfig>,
     pub timeout: ::std::option::Option<i64>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -462,7 +459,7 @@ crate::runtime::object!(
     "status", suspended : "suspended", tcp_config : "tcp_config", timeout : "timeout",
     r#type : "type" }
 );
-/// Used by [`HealthChecks::list_health_checks`].
+/// Used by [`HealthChecksApi::list_health_checks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHealthChecksItemHttpConfig {
     pub allow_insecure: ::std::option::Option<bool>,
@@ -484,7 +481,7 @@ crate::runtime::object!(
     "follow_redirects", header : "header", method : "method", path : "path", port :
     "port" }
 );
-/// Used by [`HealthChecks::delete_preview_health_check`], [`HealthChecks::delete_health_check`], [`HealthChecks::delete_health_check_delete`].
+/// Used by [`HealthChecksApi::delete_preview_health_check`], [`HealthChecksApi::delete_health_check`], [`HealthChecksApi::delete_health_check_smart_shield`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePreviewHealthCheckResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::hyperdrive`](crate::Client::hyperdrive).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Hyperdrive {
+pub struct HyperdriveApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Hyperdrive* endpoints.
-    pub fn hyperdrive(&self) -> Hyperdrive {
-        Hyperdrive {
+    pub fn hyperdrive(&self) -> HyperdriveApi {
+        HyperdriveApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Hyperdrive {
+impl HyperdriveApi {
     /// Create Hyperdrive
     ///
     /// `POST /accounts/{account_id}/hyperdrive/configs`
@@ -25,7 +25,7 @@ impl Hyperdrive {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHyperdriveResponse>>,
+        crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl Hyperdrive {
     pub fn list_hyperdrives(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateHyperdriveResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Hyperdrive>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl Hyperdrive {
         account_id: &str,
         hyperdrive_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHyperdriveResponse>>,
+        crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl Hyperdrive {
         account_id: &str,
         hyperdrive_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHyperdriveResponse>>,
+        crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +116,7 @@ impl Hyperdrive {
         account_id: &str,
         hyperdrive_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHyperdriveResponse>>,
+        crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -159,16 +159,16 @@ impl Hyperdrive {
         )
     }
 }
-/// Used by [`Hyperdrive::create_hyperdrive`], [`Hyperdrive::list_hyperdrives`], [`Hyperdrive::update_hyperdrive`], [`Hyperdrive::patch_hyperdrive`], [`Hyperdrive::get_hyperdrive`].
+/// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::list_hyperdrives`], [`HyperdriveApi::update_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`], [`HyperdriveApi::get_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateHyperdriveResponse {
+pub struct Hyperdrive {
     pub caching: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub mtls: ::std::option::Option<CreateHyperdriveResponseMtls>,
+    pub mtls: ::std::option::Option<Mtls>,
     pub name: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -178,13 +178,13 @@ pub struct CreateHyperdriveResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHyperdriveResponse { caching : "caching", created_on : "created_on", id : "id",
-    modified_on : "modified_on", mtls : "mtls", name : "name", origin : "origin",
+    Hyperdrive { caching : "caching", created_on : "created_on", id : "id", modified_on :
+    "modified_on", mtls : "mtls", name : "name", origin : "origin",
     origin_connection_limit : "origin_connection_limit" }
 );
-/// Used by [`Hyperdrive::create_hyperdrive`].
+/// Used by [`HyperdriveApi::create_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateHyperdriveResponseMtls {
+pub struct Mtls {
     pub ca_certificate_id: ::std::option::Option<::std::string::String>,
     pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
     pub sslmode: ::std::option::Option<::std::string::String>,
@@ -192,6 +192,6 @@ pub struct CreateHyperdriveResponseMtls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHyperdriveResponseMtls { ca_certificate_id : "ca_certificate_id",
-    mtls_certificate_id : "mtls_certificate_id", sslmode : "sslmode" }
+    Mtls { ca_certificate_id : "ca_certificate_id", mtls_certificate_id :
+    "mtls_certificate_id", sslmode : "sslmode" }
 );

@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::image_registries`](crate::Client::image_registries).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ImageRegistries {
+pub struct ImageRegistriesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Image Registries* endpoints.
-    pub fn image_registries(&self) -> ImageRegistries {
-        ImageRegistries {
+    pub fn image_registries(&self) -> ImageRegistriesApi {
+        ImageRegistriesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ImageRegistries {
+impl ImageRegistriesApi {
     /// Generate a JWT to interact with the specified image registry.
     ///
     /// `POST /accounts/{account_id}/containers/registries/{domain}/credentials`
-    pub fn generate_a_jwt_to_interact_with_the_specified_image_registry(
+    pub fn generate_jwt_to_interact_with_specified_image_registry(
         &self,
         account_id: &str,
         domain: &str,

@@ -4,29 +4,29 @@
 ///
 /// Get one with [`Client::indicator`](crate::Client::indicator).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Indicator {
+pub struct IndicatorApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Indicator* endpoints.
-    pub fn indicator(&self) -> Indicator {
-        Indicator {
+    pub fn indicator(&self) -> IndicatorApi {
+        IndicatorApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Indicator {
+impl IndicatorApi {
     /// Lists indicators
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators`
     ///
     /// Retrieves a paginated list of indicators for the account.
-    pub fn lists_indicators(
+    pub fn list_indicators(
         &self,
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsIndicatorsResponse>>,
+        crate::runtime::Json<::std::option::Option<ListIndicatorsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl Indicator {
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/bulk`
     ///
     /// Creates multiple indicators at once with their respective types and related datasets.
-    pub fn creates_multiple_indicators_in_bulk(
+    pub fn create_multiple_indicators_in_bulk(
         &self,
         account_id: &str,
         dataset_id: &str,
@@ -69,14 +69,12 @@ impl Indicator {
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/create`
     ///
     /// Creates a new indicator with the specified type and related datasets.
-    pub fn creates_a_new_indicator(
+    pub fn create_indicator(
         &self,
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsIndicatorsResponseIndicatorsItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<Indicator>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,7 +94,7 @@ impl Indicator {
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/tags`
     ///
     /// Returns all mirrored tags from the indicator dataset (DO mirror table). No pagination.
-    pub fn list_mirrored_tags_for_an_indicator_dataset(
+    pub fn list_mirrored_tags_for_indicator_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
@@ -123,15 +121,13 @@ impl Indicator {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/{indicator_id}`
     ///
     /// Updates an existing indicator's properties.
-    pub fn updates_an_indicator(
+    pub fn update_indicator(
         &self,
         account_id: &str,
         dataset_id: &str,
         indicator_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsIndicatorsResponseIndicatorsItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<Indicator>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -152,15 +148,13 @@ impl Indicator {
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/{indicator_id}`
     ///
     /// Retrieves a specific indicator by its UUID.
-    pub fn reads_an_indicator(
+    pub fn read_indicator(
         &self,
         account_id: &str,
         dataset_id: &str,
         indicator_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsIndicatorsResponseIndicatorsItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<Indicator>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -181,13 +175,13 @@ impl Indicator {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/{indicator_id}`
     ///
     /// Deletes a specific indicator by its UUID.
-    pub fn deletes_an_indicator(
+    pub fn delete_indicator(
         &self,
         account_id: &str,
         dataset_id: &str,
         indicator_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletesAnIndicatorResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteIndicatorResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -208,13 +202,11 @@ impl Indicator {
     /// `GET /accounts/{account_id}/cloudforce-one/events/indicators`
     ///
     /// Retrieves a paginated list of indicators across specified datasets. Use datasetIds=all or datasetIds=* to query all datasets for the account. If no datasetIds provided, uses the default dataset.
-    pub fn lists_indicators_across_multiple_datasets(
+    pub fn list_indicators_across_multiple_datasets(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsIndicatorsAcrossMultipleDatasetsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Indicators>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -228,22 +220,20 @@ impl Indicator {
         )
     }
 }
-/// Used by [`Indicator::lists_indicators`].
+/// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsResponse {
-    pub indicators: ::std::option::Option<
-        ::std::vec::Vec<ListsIndicatorsResponseIndicatorsItem>,
-    >,
-    pub pagination: ::std::option::Option<ListsIndicatorsResponsePagination>,
+pub struct ListIndicatorsResponse {
+    pub indicators: ::std::option::Option<::std::vec::Vec<Indicator>>,
+    pub pagination: ::std::option::Option<ListIndicatorsResponsePagination>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsIndicatorsResponse { indicators : "indicators", pagination : "pagination" }
+    ListIndicatorsResponse { indicators : "indicators", pagination : "pagination" }
 );
-/// Used by [`Indicator::lists_indicators`], [`Indicator::creates_a_new_indicator`], [`Indicator::updates_an_indicator`], [`Indicator::reads_an_indicator`], [`Indicator::lists_indicators_across_multiple_datasets`].
+/// Used by [`IndicatorApi::list_indicators`], [`IndicatorApi::create_indicator`], [`IndicatorApi::update_indicator`], [`IndicatorApi::read_indicator`], [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsResponseIndicatorsItem {
+pub struct Indicator {
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `datasetId`
@@ -251,12 +241,8 @@ pub struct ListsIndicatorsResponseIndicatorsItem {
     /// `indicatorType`
     pub indicator_type: ::std::option::Option<::std::string::String>,
     /// `relatedEvents`
-    pub related_events: ::std::option::Option<
-        ::std::vec::Vec<ListsIndicatorsResponseIndicatorsItemRelatedEventsItem>,
-    >,
-    pub tags: ::std::option::Option<
-        ::std::vec::Vec<ListsIndicatorsResponseIndicatorsItemTagsItem>,
-    >,
+    pub related_events: ::std::option::Option<::std::vec::Vec<RelatedEvent>>,
+    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// `updatedAt`
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -265,13 +251,13 @@ pub struct ListsIndicatorsResponseIndicatorsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsIndicatorsResponseIndicatorsItem { created_at : "createdAt", dataset_id :
-    "datasetId", indicator_type : "indicatorType", related_events : "relatedEvents", tags
-    : "tags", updated_at : "updatedAt", uuid : "uuid", value : "value" }
+    Indicator { created_at : "createdAt", dataset_id : "datasetId", indicator_type :
+    "indicatorType", related_events : "relatedEvents", tags : "tags", updated_at :
+    "updatedAt", uuid : "uuid", value : "value" }
 );
-/// Used by [`Indicator::lists_indicators`].
+/// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsResponseIndicatorsItemRelatedEventsItem {
+pub struct RelatedEvent {
     /// `datasetId`
     pub dataset_id: ::std::option::Option<::std::string::String>,
     /// `eventId`
@@ -279,13 +265,10 @@ pub struct ListsIndicatorsResponseIndicatorsItemRelatedEventsItem {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListsIndicatorsResponseIndicatorsItemRelatedEventsItem { dataset_id : "datasetId",
-    event_id : "eventId" }
-);
-/// Used by [`Indicator::lists_indicators`].
+crate::runtime::object!(RelatedEvent { dataset_id : "datasetId", event_id : "eventId" });
+/// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsResponseIndicatorsItemTagsItem {
+pub struct Tag {
     /// `categoryName`
     pub category_name: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -294,12 +277,11 @@ pub struct ListsIndicatorsResponseIndicatorsItemTagsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsIndicatorsResponseIndicatorsItemTagsItem { category_name : "categoryName", uuid
-    : "uuid", value : "value" }
+    Tag { category_name : "categoryName", uuid : "uuid", value : "value" }
 );
-/// Used by [`Indicator::lists_indicators`].
+/// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsResponsePagination {
+pub struct ListIndicatorsResponsePagination {
     pub page: ::std::option::Option<f64>,
     /// `pageSize`
     pub page_size: ::std::option::Option<f64>,
@@ -311,106 +293,85 @@ pub struct ListsIndicatorsResponsePagination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsIndicatorsResponsePagination { page : "page", page_size : "pageSize",
-    total_count : "totalCount", total_pages : "totalPages" }
+    ListIndicatorsResponsePagination { page : "page", page_size : "pageSize", total_count
+    : "totalCount", total_pages : "totalPages" }
 );
-/// Used by [`Indicator::deletes_an_indicator`].
+/// Used by [`IndicatorApi::delete_indicator`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesAnIndicatorResponse {
+pub struct DeleteIndicatorResponse {
     pub message: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletesAnIndicatorResponse { message : "message", success : "success" }
+    DeleteIndicatorResponse { message : "message", success : "success" }
 );
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
+/// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponse {
-    pub properties: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponseProperties,
-    >,
+pub struct Indicators {
+    pub properties: ::std::option::Option<IndicatorsProperties>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(Indicators { properties : "properties", r#type : "type" });
+/// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndicatorsProperties {
+    pub indicators: ::std::option::Option<IndicatorsPropertiesIndicators>,
+    pub pagination: ::std::option::Option<IndicatorsPropertiesPagination>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    IndicatorsProperties { indicators : "indicators", pagination : "pagination" }
+);
+/// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndicatorsPropertiesIndicators {
+    pub items: ::std::option::Option<Indicator>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsIndicatorsAcrossMultipleDatasetsResponse { properties : "properties", r#type :
-    "type" }
+    IndicatorsPropertiesIndicators { items : "items", r#type : "type" }
 );
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
+/// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponseProperties {
-    pub indicators: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicators,
-    >,
-    pub pagination: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPagination,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListsIndicatorsAcrossMultipleDatasetsResponseProperties { indicators : "indicators",
-    pagination : "pagination" }
-);
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicators {
-    pub items: ::std::option::Option<ListsIndicatorsResponseIndicatorsItem>,
+pub struct IndicatorsPropertiesPagination {
+    pub properties: ::std::option::Option<IndicatorsPropertiesPaginationProperties>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicators { items : "items",
-    r#type : "type" }
+    IndicatorsPropertiesPagination { properties : "properties", r#type : "type" }
 );
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
+/// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPagination {
-    pub properties: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationProperties,
-    >,
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPagination { properties :
-    "properties", r#type : "type" }
-);
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationProperties {
-    pub count: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount,
-    >,
-    pub page: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount,
-    >,
-    pub per_page: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount,
-    >,
+pub struct IndicatorsPropertiesPaginationProperties {
+    pub count: ::std::option::Option<IndicatorsPropertiesPaginationPropertiesCount>,
+    pub page: ::std::option::Option<IndicatorsPropertiesPaginationPropertiesCount>,
+    pub per_page: ::std::option::Option<IndicatorsPropertiesPaginationPropertiesCount>,
     pub total_count: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount,
+        IndicatorsPropertiesPaginationPropertiesCount,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationProperties { count :
-    "count", page : "page", per_page : "per_page", total_count : "total_count" }
+    IndicatorsPropertiesPaginationProperties { count : "count", page : "page", per_page :
+    "per_page", total_count : "total_count" }
 );
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
+/// Used by [`IndicatorApi::list_indicators_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount {
+pub struct IndicatorsPropertiesPaginationPropertiesCount {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount {
-    r#type : "type" }
+    IndicatorsPropertiesPaginationPropertiesCount { r#type : "type" }
 );

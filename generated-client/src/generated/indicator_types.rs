@@ -4,28 +4,26 @@
 ///
 /// Get one with [`Client::indicator_types`](crate::Client::indicator_types).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IndicatorTypes {
+pub struct IndicatorTypesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Indicator Types* endpoints.
-    pub fn indicator_types(&self) -> IndicatorTypes {
-        IndicatorTypes {
+    pub fn indicator_types(&self) -> IndicatorTypesApi {
+        IndicatorTypesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IndicatorTypes {
+impl IndicatorTypesApi {
     /// Lists indicator types across multiple datasets
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/indicator-types`
-    pub fn lists_indicator_types_across_multiple_datasets(
+    pub fn list_indicator_types_across_multiple_datasets(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsIndicatorTypesAcrossMultipleDatasetsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<IndicatorTypes>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,13 +41,11 @@ impl IndicatorTypes {
     /// `GET /accounts/{account_id}/cloudforce-one/events/indicatorTypes`
     ///
     /// This Method is deprecated. Please use /events/dataset/:dataset_id/indicatorTypes instead.
-    pub fn lists_all_indicator_types(
+    pub fn list_indicator_types(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsIndicatorTypesAcrossMultipleDatasetsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<IndicatorTypes>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,27 +59,20 @@ impl IndicatorTypes {
         )
     }
 }
-/// Used by [`IndicatorTypes::lists_indicator_types_across_multiple_datasets`], [`IndicatorTypes::lists_all_indicator_types`].
+/// Used by [`IndicatorTypesApi::list_indicator_types_across_multiple_datasets`], [`IndicatorTypesApi::list_indicator_types`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorTypesAcrossMultipleDatasetsResponse {
-    pub items: ::std::option::Option<
-        ListsIndicatorTypesAcrossMultipleDatasetsResponseItems,
-    >,
+pub struct IndicatorTypes {
+    pub items: ::std::option::Option<Items>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListsIndicatorTypesAcrossMultipleDatasetsResponse { items : "items", r#type : "type"
-    }
-);
-/// Used by [`IndicatorTypes::lists_indicator_types_across_multiple_datasets`].
+crate::runtime::object!(IndicatorTypes { items : "items", r#type : "type" });
+/// Used by [`IndicatorTypesApi::list_indicator_types_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsIndicatorTypesAcrossMultipleDatasetsResponseItems {
+pub struct Items {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListsIndicatorTypesAcrossMultipleDatasetsResponseItems { r#type : "type" }
-);
+crate::runtime::object!(Items { r#type : "type" });

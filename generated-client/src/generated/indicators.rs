@@ -4,29 +4,29 @@
 ///
 /// Get one with [`Client::indicators`](crate::Client::indicators).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Indicators {
+pub struct IndicatorsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Indicators* endpoints.
-    pub fn indicators(&self) -> Indicators {
-        Indicators {
+    pub fn indicators(&self) -> IndicatorsApi {
+        IndicatorsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Indicators {
+impl IndicatorsApi {
     /// Create a new indicator type
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicatorTypes/create`
     ///
     /// Creates a new indicator type and initializes its dedicated Durable Object
-    pub fn create_a_new_indicator_type(
+    pub fn create_indicator_type(
         &self,
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewIndicatorTypeResponse>>,
+        crate::runtime::Json<::std::option::Option<IndicatorType>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,9 +42,9 @@ impl Indicators {
         )
     }
 }
-/// Used by [`Indicators::create_a_new_indicator_type`].
+/// Used by [`IndicatorsApi::create_indicator_type`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewIndicatorTypeResponse {
+pub struct IndicatorType {
     /// `durableObjectId`
     pub durable_object_id: ::std::option::Option<::std::string::String>,
     /// `indicatorType`
@@ -54,6 +54,6 @@ pub struct CreateANewIndicatorTypeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewIndicatorTypeResponse { durable_object_id : "durableObjectId",
-    indicator_type : "indicatorType", message : "message" }
+    IndicatorType { durable_object_id : "durableObjectId", indicator_type :
+    "indicatorType", message : "message" }
 );

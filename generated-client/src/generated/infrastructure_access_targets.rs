@@ -4,27 +4,25 @@
 ///
 /// Get one with [`Client::infrastructure_access_targets`](crate::Client::infrastructure_access_targets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct InfrastructureAccessTargets {
+pub struct InfrastructureAccessTargetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Infrastructure Access Targets* endpoints.
-    pub fn infrastructure_access_targets(&self) -> InfrastructureAccessTargets {
-        InfrastructureAccessTargets {
+    pub fn infrastructure_access_targets(&self) -> InfrastructureAccessTargetsApi {
+        InfrastructureAccessTargetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl InfrastructureAccessTargets {
+impl InfrastructureAccessTargetsApi {
     /// Create new target
     ///
     /// `POST /accounts/{account_id}/infrastructure/targets`
-    pub fn create_new_target(
+    pub fn create_target(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewTargetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Target>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -42,10 +40,10 @@ impl InfrastructureAccessTargets {
     ///
     /// Lists and sorts an account’s targets. Filters are optional and are ANDed
     /// together.
-    pub fn list_all_targets(
+    pub fn list_targets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateNewTargetResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Target>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -62,10 +60,10 @@ impl InfrastructureAccessTargets {
     /// `PUT /accounts/{account_id}/infrastructure/targets/batch`
     ///
     /// Adds one or more targets.
-    pub fn create_new_targets(
+    pub fn create_targets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateNewTargetResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Target>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -82,7 +80,7 @@ impl InfrastructureAccessTargets {
     /// `DELETE /accounts/{account_id}/infrastructure/targets/batch`
     ///
     /// Removes one or more targets.
-    pub fn delete_targets_deprecated(
+    pub fn delete_targets(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -102,7 +100,7 @@ impl InfrastructureAccessTargets {
     /// `POST /accounts/{account_id}/infrastructure/targets/batch_delete`
     ///
     /// Removes one or more targets.
-    pub fn delete_targets(
+    pub fn delete_targets_batch_delete(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -124,9 +122,7 @@ impl InfrastructureAccessTargets {
         &self,
         account_id: &str,
         target_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewTargetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Target>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -146,9 +142,7 @@ impl InfrastructureAccessTargets {
         &self,
         account_id: &str,
         target_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateNewTargetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Target>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -182,39 +176,38 @@ impl InfrastructureAccessTargets {
         )
     }
 }
-/// Used by [`InfrastructureAccessTargets::create_new_target`], [`InfrastructureAccessTargets::list_all_targets`], [`InfrastructureAccessTargets::create_new_targets`], [`InfrastructureAccessTargets::update_target`], [`InfrastructureAccessTargets::get_target`].
+/// Used by [`InfrastructureAccessTargetsApi::create_target`], [`InfrastructureAccessTargetsApi::list_targets`], [`InfrastructureAccessTargetsApi::create_targets`], [`InfrastructureAccessTargetsApi::update_target`], [`InfrastructureAccessTargetsApi::get_target`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewTargetResponse {
+pub struct Target {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub hostname: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub ip: ::std::option::Option<CreateNewTargetResponseIp>,
+    pub ip: ::std::option::Option<TargetIp>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewTargetResponse { created_at : "created_at", hostname : "hostname", id :
-    "id", ip : "ip", modified_at : "modified_at" }
+    Target { created_at : "created_at", hostname : "hostname", id : "id", ip : "ip",
+    modified_at : "modified_at" }
 );
-/// Used by [`InfrastructureAccessTargets::create_new_target`].
+/// Used by [`InfrastructureAccessTargetsApi::create_target`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewTargetResponseIp {
-    pub ipv4: ::std::option::Option<CreateNewTargetResponseIpIpv4>,
-    pub ipv6: ::std::option::Option<CreateNewTargetResponseIpIpv4>,
+pub struct TargetIp {
+    pub ipv4: ::std::option::Option<TargetIpIpv4>,
+    pub ipv6: ::std::option::Option<TargetIpIpv4>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateNewTargetResponseIp { ipv4 : "ipv4", ipv6 : "ipv6" });
-/// Used by [`InfrastructureAccessTargets::create_new_target`].
+crate::runtime::object!(TargetIp { ipv4 : "ipv4", ipv6 : "ipv6" });
+/// Used by [`InfrastructureAccessTargetsApi::create_target`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewTargetResponseIpIpv4 {
+pub struct TargetIpIpv4 {
     pub ip_addr: ::std::option::Option<::std::string::String>,
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewTargetResponseIpIpv4 { ip_addr : "ip_addr", virtual_network_id :
-    "virtual_network_id" }
+    TargetIpIpv4 { ip_addr : "ip_addr", virtual_network_id : "virtual_network_id" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::instant_logs_jobs_for_a_zone`](crate::Client::instant_logs_jobs_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct InstantLogsJobsForAZone {
+pub struct InstantLogsJobsForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Instant Logs jobs for a zone* endpoints.
-    pub fn instant_logs_jobs_for_a_zone(&self) -> InstantLogsJobsForAZone {
-        InstantLogsJobsForAZone {
+    pub fn instant_logs_jobs_for_a_zone(&self) -> InstantLogsJobsForAZoneApi {
+        InstantLogsJobsForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl InstantLogsJobsForAZone {
+impl InstantLogsJobsForAZoneApi {
     /// Create Instant Logs job
     ///
     /// `POST /zones/{zone_id}/logpush/edge/jobs`
@@ -25,7 +25,7 @@ impl InstantLogsJobsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateInstantLogsJobResponse>>,
+        crate::runtime::Json<::std::option::Option<InstantLogsJob>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl InstantLogsJobsForAZone {
     pub fn list_instant_logs_jobs(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateInstantLogsJobResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<InstantLogsJob>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -59,9 +59,9 @@ impl InstantLogsJobsForAZone {
         )
     }
 }
-/// Used by [`InstantLogsJobsForAZone::create_instant_logs_job`], [`InstantLogsJobsForAZone::list_instant_logs_jobs`].
+/// Used by [`InstantLogsJobsForAZoneApi::create_instant_logs_job`], [`InstantLogsJobsForAZoneApi::list_instant_logs_jobs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateInstantLogsJobResponse {
+pub struct InstantLogsJob {
     pub destination_conf: ::std::option::Option<::std::string::String>,
     pub fields: ::std::option::Option<::std::string::String>,
     pub filter: ::std::option::Option<::std::string::String>,
@@ -71,6 +71,6 @@ pub struct CreateInstantLogsJobResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateInstantLogsJobResponse { destination_conf : "destination_conf", fields :
-    "fields", filter : "filter", sample : "sample", session_id : "session_id" }
+    InstantLogsJob { destination_conf : "destination_conf", fields : "fields", filter :
+    "filter", sample : "sample", session_id : "session_id" }
 );

@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::interconnects`](crate::Client::interconnects).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Interconnects {
+pub struct InterconnectsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Interconnects* endpoints.
-    pub fn interconnects(&self) -> Interconnects {
-        Interconnects {
+    pub fn interconnects(&self) -> InterconnectsApi {
+        InterconnectsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Interconnects {
+impl InterconnectsApi {
     /// Create a new interconnect
     ///
     /// `POST /accounts/{account_id}/cni/interconnects`
-    pub fn create_a_new_interconnect(
+    pub fn create_interconnect(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -43,11 +43,11 @@ impl Interconnects {
     /// List existing interconnects
     ///
     /// `GET /accounts/{account_id}/cni/interconnects`
-    pub fn list_existing_interconnects(
+    pub fn list_interconnects(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListExistingInterconnectsResponse>>,
+        crate::runtime::Json<::std::option::Option<Interconnects>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,7 +63,7 @@ impl Interconnects {
     /// Get information about an interconnect object
     ///
     /// `GET /accounts/{account_id}/cni/interconnects/{icon}`
-    pub fn get_information_about_an_interconnect_object(
+    pub fn get_interconnect_object(
         &self,
         account_id: &str,
         icon: &str,
@@ -89,7 +89,7 @@ impl Interconnects {
     /// Delete an interconnect object
     ///
     /// `DELETE /accounts/{account_id}/cni/interconnects/{icon}`
-    pub fn delete_an_interconnect_object(
+    pub fn delete_interconnect_object(
         &self,
         account_id: &str,
         icon: &str,
@@ -109,7 +109,7 @@ impl Interconnects {
     /// Generate the Letter of Authorization (LOA) for a given interconnect
     ///
     /// `GET /accounts/{account_id}/cni/interconnects/{icon}/loa`
-    pub fn generate_the_letter_of_authorization_loa_for_a_given_interconnect(
+    pub fn generate_letter_of_authorization(
         &self,
         account_id: &str,
         icon: &str,
@@ -130,7 +130,7 @@ impl Interconnects {
     /// Get the current status of an interconnect object
     ///
     /// `GET /accounts/{account_id}/cni/interconnects/{icon}/status`
-    pub fn get_the_current_status_of_an_interconnect_object(
+    pub fn get_status_of_interconnect_object(
         &self,
         account_id: &str,
         icon: &str,
@@ -155,9 +155,9 @@ impl Interconnects {
         )
     }
 }
-/// Used by [`Interconnects::list_existing_interconnects`].
+/// Used by [`InterconnectsApi::list_interconnects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListExistingInterconnectsResponse {
+pub struct Interconnects {
     pub items: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -165,6 +165,4 @@ pub struct ListExistingInterconnectsResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListExistingInterconnectsResponse { items : "items", next : "next" }
-);
+crate::runtime::object!(Interconnects { items : "items", next : "next" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ip_access_rules_for_a_user`](crate::Client::ip_access_rules_for_a_user).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAccessRulesForAUser {
+pub struct IpAccessRulesForAUserApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Access rules for a user* endpoints.
-    pub fn ip_access_rules_for_a_user(&self) -> IpAccessRulesForAUser {
-        IpAccessRulesForAUser {
+    pub fn ip_access_rules_for_a_user(&self) -> IpAccessRulesForAUserApi {
+        IpAccessRulesForAUserApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAccessRulesForAUser {
+impl IpAccessRulesForAUserApi {
     /// Create an IP Access rule
     ///
     /// `POST /user/firewall/access_rules/rules`
@@ -23,10 +23,10 @@ impl IpAccessRulesForAUser {
     /// Creates a new IP Access rule for all zones owned by the current user.
     ///
     /// Note: To create an IP Access rule that applies to a specific zone, refer to the [IP Access rules for a zone](#ip-access-rules-for-a-zone) endpoints.
-    pub fn create_an_ip_access_rule(
+    pub fn create_ip_access_rule(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,7 @@ impl IpAccessRulesForAUser {
     /// Fetches IP Access rules of the user. You can filter the results using several optional parameters.
     pub fn list_ip_access_rules(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAnIpAccessRuleResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IpAccessRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -55,11 +55,11 @@ impl IpAccessRulesForAUser {
     /// `PATCH /user/firewall/access_rules/rules/{rule_id}`
     ///
     /// Updates an IP Access rule defined at the user level. You can only update the rule action (`mode` parameter) and notes.
-    pub fn update_an_ip_access_rule(
+    pub fn update_ip_access_rule(
         &self,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,11 +78,11 @@ impl IpAccessRulesForAUser {
     /// Deletes an IP Access rule at the user level.
     ///
     /// Note: Deleting a user-level rule will affect all zones owned by the user.
-    pub fn delete_an_ip_access_rule(
+    pub fn delete_ip_access_rule(
         &self,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteIpAccessRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,9 +95,9 @@ impl IpAccessRulesForAUser {
         )
     }
 }
-/// Used by [`IpAccessRulesForAUser::create_an_ip_access_rule`], [`IpAccessRulesForAUser::list_ip_access_rules`], [`IpAccessRulesForAUser::update_an_ip_access_rule`].
+/// Used by [`IpAccessRulesForAUserApi::create_ip_access_rule`], [`IpAccessRulesForAUserApi::list_ip_access_rules`], [`IpAccessRulesForAUserApi::update_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpAccessRuleResponse {
+pub struct IpAccessRule {
     pub allowed_modes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub configuration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -111,15 +111,15 @@ pub struct CreateAnIpAccessRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpAccessRuleResponse { allowed_modes : "allowed_modes", configuration :
-    "configuration", created_on : "created_on", id : "id", mode : "mode", modified_on :
-    "modified_on", notes : "notes" }
+    IpAccessRule { allowed_modes : "allowed_modes", configuration : "configuration",
+    created_on : "created_on", id : "id", mode : "mode", modified_on : "modified_on",
+    notes : "notes" }
 );
-/// Used by [`IpAccessRulesForAUser::delete_an_ip_access_rule`].
+/// Used by [`IpAccessRulesForAUserApi::delete_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnIpAccessRuleResponse {
+pub struct DeleteIpAccessRuleResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnIpAccessRuleResponse { id : "id" });
+crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" });

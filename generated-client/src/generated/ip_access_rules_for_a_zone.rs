@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ip_access_rules_for_a_zone`](crate::Client::ip_access_rules_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAccessRulesForAZone {
+pub struct IpAccessRulesForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Access rules for a zone* endpoints.
-    pub fn ip_access_rules_for_a_zone(&self) -> IpAccessRulesForAZone {
-        IpAccessRulesForAZone {
+    pub fn ip_access_rules_for_a_zone(&self) -> IpAccessRulesForAZoneApi {
+        IpAccessRulesForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAccessRulesForAZone {
+impl IpAccessRulesForAZoneApi {
     /// Create an IP Access rule
     ///
     /// `POST /zones/{zone_id}/firewall/access_rules/rules`
@@ -23,11 +23,11 @@ impl IpAccessRulesForAZone {
     /// Creates a new IP Access rule for a zone.
     ///
     /// Note: To create an IP Access rule that applies to multiple zones, refer to [IP Access rules for a user](#ip-access-rules-for-a-user) or [IP Access rules for an account](#ip-access-rules-for-an-account) as appropriate.
-    pub fn create_an_ip_access_rule(
+    pub fn create_ip_access_rule(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,7 +48,7 @@ impl IpAccessRulesForAZone {
     pub fn list_ip_access_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAnIpAccessRuleResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IpAccessRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,12 +65,12 @@ impl IpAccessRulesForAZone {
     /// `PATCH /zones/{zone_id}/firewall/access_rules/rules/{rule_id}`
     ///
     /// Updates an IP Access rule defined at the zone level. You can only update the rule action (`mode` parameter) and notes.
-    pub fn update_an_ip_access_rule(
+    pub fn update_ip_access_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,12 +91,12 @@ impl IpAccessRulesForAZone {
     /// Deletes an IP Access rule defined at the zone level.
     ///
     /// Optionally, you can use the `cascade` property to specify that you wish to delete similar rules in other zones managed by the same zone owner.
-    pub fn delete_an_ip_access_rule(
+    pub fn delete_ip_access_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteIpAccessRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,9 +111,9 @@ impl IpAccessRulesForAZone {
         )
     }
 }
-/// Used by [`IpAccessRulesForAZone::create_an_ip_access_rule`], [`IpAccessRulesForAZone::list_ip_access_rules`], [`IpAccessRulesForAZone::update_an_ip_access_rule`].
+/// Used by [`IpAccessRulesForAZoneApi::create_ip_access_rule`], [`IpAccessRulesForAZoneApi::list_ip_access_rules`], [`IpAccessRulesForAZoneApi::update_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpAccessRuleResponse {
+pub struct IpAccessRule {
     pub allowed_modes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub configuration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -127,15 +127,15 @@ pub struct CreateAnIpAccessRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpAccessRuleResponse { allowed_modes : "allowed_modes", configuration :
-    "configuration", created_on : "created_on", id : "id", mode : "mode", modified_on :
-    "modified_on", notes : "notes" }
+    IpAccessRule { allowed_modes : "allowed_modes", configuration : "configuration",
+    created_on : "created_on", id : "id", mode : "mode", modified_on : "modified_on",
+    notes : "notes" }
 );
-/// Used by [`IpAccessRulesForAZone::delete_an_ip_access_rule`].
+/// Used by [`IpAccessRulesForAZoneApi::delete_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnIpAccessRuleResponse {
+pub struct DeleteIpAccessRuleResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnIpAccessRuleResponse { id : "id" });
+crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ip_access_rules_for_an_account`](crate::Client::ip_access_rules_for_an_account).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAccessRulesForAnAccount {
+pub struct IpAccessRulesForAnAccountApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Access rules for an account* endpoints.
-    pub fn ip_access_rules_for_an_account(&self) -> IpAccessRulesForAnAccount {
-        IpAccessRulesForAnAccount {
+    pub fn ip_access_rules_for_an_account(&self) -> IpAccessRulesForAnAccountApi {
+        IpAccessRulesForAnAccountApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAccessRulesForAnAccount {
+impl IpAccessRulesForAnAccountApi {
     /// Create an IP Access rule
     ///
     /// `POST /accounts/{account_id}/firewall/access_rules/rules`
@@ -23,11 +23,11 @@ impl IpAccessRulesForAnAccount {
     /// Creates a new IP Access rule for an account. The rule will apply to all zones in the account.
     ///
     /// Note: To create an IP Access rule that applies to a single zone, refer to the [IP Access rules for a zone](#ip-access-rules-for-a-zone) endpoints.
-    pub fn create_an_ip_access_rule(
+    pub fn create_ip_access_rule(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,7 +48,7 @@ impl IpAccessRulesForAnAccount {
     pub fn list_ip_access_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAnIpAccessRuleResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IpAccessRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,12 +67,12 @@ impl IpAccessRulesForAnAccount {
     /// Updates an IP Access rule defined at the account level.
     ///
     /// Note: This operation will affect all zones in the account.
-    pub fn update_an_ip_access_rule(
+    pub fn update_ip_access_rule(
         &self,
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,12 +91,12 @@ impl IpAccessRulesForAnAccount {
     /// `GET /accounts/{account_id}/firewall/access_rules/rules/{rule_id}`
     ///
     /// Fetches the details of an IP Access rule defined at the account level.
-    pub fn get_an_ip_access_rule(
+    pub fn get_ip_access_rule(
         &self,
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -117,12 +117,12 @@ impl IpAccessRulesForAnAccount {
     /// Deletes an existing IP Access rule defined at the account level.
     ///
     /// Note: This operation will affect all zones in the account.
-    pub fn delete_an_ip_access_rule(
+    pub fn delete_ip_access_rule(
         &self,
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnIpAccessRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteIpAccessRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,9 +137,9 @@ impl IpAccessRulesForAnAccount {
         )
     }
 }
-/// Used by [`IpAccessRulesForAnAccount::create_an_ip_access_rule`], [`IpAccessRulesForAnAccount::list_ip_access_rules`], [`IpAccessRulesForAnAccount::update_an_ip_access_rule`], [`IpAccessRulesForAnAccount::get_an_ip_access_rule`].
+/// Used by [`IpAccessRulesForAnAccountApi::create_ip_access_rule`], [`IpAccessRulesForAnAccountApi::list_ip_access_rules`], [`IpAccessRulesForAnAccountApi::update_ip_access_rule`], [`IpAccessRulesForAnAccountApi::get_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpAccessRuleResponse {
+pub struct IpAccessRule {
     pub allowed_modes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub configuration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -149,18 +149,18 @@ pub struct CreateAnIpAccessRuleResponse {
     pub mode: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub notes: ::std::option::Option<::std::string::String>,
-    pub scope: ::std::option::Option<CreateAnIpAccessRuleResponseScope>,
+    pub scope: ::std::option::Option<IpAccessRuleScope>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpAccessRuleResponse { allowed_modes : "allowed_modes", configuration :
-    "configuration", created_on : "created_on", id : "id", mode : "mode", modified_on :
-    "modified_on", notes : "notes", scope : "scope" }
+    IpAccessRule { allowed_modes : "allowed_modes", configuration : "configuration",
+    created_on : "created_on", id : "id", mode : "mode", modified_on : "modified_on",
+    notes : "notes", scope : "scope" }
 );
-/// Used by [`IpAccessRulesForAnAccount::create_an_ip_access_rule`].
+/// Used by [`IpAccessRulesForAnAccountApi::create_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpAccessRuleResponseScope {
+pub struct IpAccessRuleScope {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -168,13 +168,13 @@ pub struct CreateAnIpAccessRuleResponseScope {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpAccessRuleResponseScope { email : "email", id : "id", r#type : "type" }
+    IpAccessRuleScope { email : "email", id : "id", r#type : "type" }
 );
-/// Used by [`IpAccessRulesForAnAccount::delete_an_ip_access_rule`].
+/// Used by [`IpAccessRulesForAnAccountApi::delete_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnIpAccessRuleResponse {
+pub struct DeleteIpAccessRuleResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnIpAccessRuleResponse { id : "id" });
+crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" });

@@ -4,18 +4,20 @@
 ///
 /// Get one with [`Client::ip_address_management_bgp_prefixes`](crate::Client::ip_address_management_bgp_prefixes).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAddressManagementBgpPrefixes {
+pub struct IpAddressManagementBgpPrefixesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Address Management BGP Prefixes* endpoints.
-    pub fn ip_address_management_bgp_prefixes(&self) -> IpAddressManagementBgpPrefixes {
-        IpAddressManagementBgpPrefixes {
+    pub fn ip_address_management_bgp_prefixes(
+        &self,
+    ) -> IpAddressManagementBgpPrefixesApi {
+        IpAddressManagementBgpPrefixesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAddressManagementBgpPrefixes {
+impl IpAddressManagementBgpPrefixesApi {
     /// Create BGP Prefix
     ///
     /// `POST /accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes`
@@ -26,7 +28,7 @@ impl IpAddressManagementBgpPrefixes {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateBgpPrefixResponse>>,
+        crate::runtime::Json<::std::option::Option<BgpPrefix>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -50,7 +52,7 @@ impl IpAddressManagementBgpPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateBgpPrefixResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<BgpPrefix>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -75,7 +77,7 @@ impl IpAddressManagementBgpPrefixes {
         prefix_id: &str,
         bgp_prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateBgpPrefixResponse>>,
+        crate::runtime::Json<::std::option::Option<BgpPrefix>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,13 +98,13 @@ impl IpAddressManagementBgpPrefixes {
     /// `GET /accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}`
     ///
     /// Retrieve a single BGP Prefix according to its identifier
-    pub fn fetch_bgp_prefix(
+    pub fn get_bgp_prefix(
         &self,
         account_id: &str,
         prefix_id: &str,
         bgp_prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateBgpPrefixResponse>>,
+        crate::runtime::Json<::std::option::Option<BgpPrefix>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -146,42 +148,41 @@ impl IpAddressManagementBgpPrefixes {
         )
     }
 }
-/// Used by [`IpAddressManagementBgpPrefixes::create_bgp_prefix`], [`IpAddressManagementBgpPrefixes::list_bgp_prefixes`], [`IpAddressManagementBgpPrefixes::update_bgp_prefix`], [`IpAddressManagementBgpPrefixes::fetch_bgp_prefix`].
+/// Used by [`IpAddressManagementBgpPrefixesApi::create_bgp_prefix`], [`IpAddressManagementBgpPrefixesApi::list_bgp_prefixes`], [`IpAddressManagementBgpPrefixesApi::update_bgp_prefix`], [`IpAddressManagementBgpPrefixesApi::get_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateBgpPrefixResponse {
+pub struct BgpPrefix {
     pub asn: ::std::option::Option<i64>,
     pub asn_prepend_count: ::std::option::Option<i64>,
     pub auto_advertise_withdraw: ::std::option::Option<bool>,
-    pub bgp_signal_opts: ::std::option::Option<CreateBgpPrefixResponseBgpSignalOpts>,
+    pub bgp_signal_opts: ::std::option::Option<BgpPrefixBgpSignalOpts>,
     pub cidr: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
-    pub on_demand: ::std::option::Option<CreateBgpPrefixResponseOnDemand>,
+    pub on_demand: ::std::option::Option<BgpPrefixOnDemand>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateBgpPrefixResponse { asn : "asn", asn_prepend_count : "asn_prepend_count",
+    BgpPrefix { asn : "asn", asn_prepend_count : "asn_prepend_count",
     auto_advertise_withdraw : "auto_advertise_withdraw", bgp_signal_opts :
     "bgp_signal_opts", cidr : "cidr", created_at : "created_at", id : "id", modified_at :
     "modified_at", on_demand : "on_demand" }
 );
-/// Used by [`IpAddressManagementBgpPrefixes::create_bgp_prefix`].
+/// Used by [`IpAddressManagementBgpPrefixesApi::create_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateBgpPrefixResponseBgpSignalOpts {
+pub struct BgpPrefixBgpSignalOpts {
     pub enabled: ::std::option::Option<bool>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateBgpPrefixResponseBgpSignalOpts { enabled : "enabled", modified_at :
-    "modified_at" }
+    BgpPrefixBgpSignalOpts { enabled : "enabled", modified_at : "modified_at" }
 );
-/// Used by [`IpAddressManagementBgpPrefixes::create_bgp_prefix`].
+/// Used by [`IpAddressManagementBgpPrefixesApi::create_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateBgpPrefixResponseOnDemand {
+pub struct BgpPrefixOnDemand {
     pub advertised: ::std::option::Option<bool>,
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
     pub on_demand_enabled: ::std::option::Option<bool>,
@@ -190,19 +191,15 @@ pub struct CreateBgpPrefixResponseOnDemand {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateBgpPrefixResponseOnDemand { advertised : "advertised", advertised_modified_at :
+    BgpPrefixOnDemand { advertised : "advertised", advertised_modified_at :
     "advertised_modified_at", on_demand_enabled : "on_demand_enabled", on_demand_locked :
     "on_demand_locked" }
 );
-/// Used by [`IpAddressManagementBgpPrefixes::delete_bgp_prefix`].
+/// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteBgpPrefixResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteBgpPrefixResponseErrorsItem>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteBgpPrefixResponseErrorsItem>,
-    >,
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteBgpPrefixResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteBgpPrefixResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -211,25 +208,25 @@ crate::runtime::object!(
     DeleteBgpPrefixResponse { errors : "errors", messages : "messages", success :
     "success" }
 );
-/// Used by [`IpAddressManagementBgpPrefixes::delete_bgp_prefix`].
+/// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteBgpPrefixResponseErrorsItem {
+pub struct DeleteBgpPrefixResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteBgpPrefixResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteBgpPrefixResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteBgpPrefixResponseErrorsItem { code : "code", documentation_url :
+    DeleteBgpPrefixResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`IpAddressManagementBgpPrefixes::delete_bgp_prefix`].
+/// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteBgpPrefixResponseErrorsItemSource {
+pub struct DeleteBgpPrefixResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteBgpPrefixResponseErrorsItemSource { pointer : "pointer" });
+crate::runtime::object!(DeleteBgpPrefixResponseErrorSource { pointer : "pointer" });

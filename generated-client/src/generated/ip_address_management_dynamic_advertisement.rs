@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::ip_address_management_dynamic_advertisement`](crate::Client::ip_address_management_dynamic_advertisement).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAddressManagementDynamicAdvertisement {
+pub struct IpAddressManagementDynamicAdvertisementApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Address Management Dynamic Advertisement* endpoints.
     pub fn ip_address_management_dynamic_advertisement(
         &self,
-    ) -> IpAddressManagementDynamicAdvertisement {
-        IpAddressManagementDynamicAdvertisement {
+    ) -> IpAddressManagementDynamicAdvertisementApi {
+        IpAddressManagementDynamicAdvertisementApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAddressManagementDynamicAdvertisement {
+impl IpAddressManagementDynamicAdvertisementApi {
     /// Update Prefix Dynamic Advertisement Status
     ///
     /// `PATCH /accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status`
@@ -79,7 +79,7 @@ impl IpAddressManagementDynamicAdvertisement {
         )
     }
 }
-/// Used by [`IpAddressManagementDynamicAdvertisement::update_prefix_dynamic_advertisement_status`], [`IpAddressManagementDynamicAdvertisement::get_advertisement_status`].
+/// Used by [`IpAddressManagementDynamicAdvertisementApi::update_prefix_dynamic_advertisement_status`], [`IpAddressManagementDynamicAdvertisementApi::get_advertisement_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePrefixDynamicAdvertisementStatusResponse {
     pub advertised: ::std::option::Option<bool>,

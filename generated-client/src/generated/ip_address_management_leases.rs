@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ip_address_management_leases`](crate::Client::ip_address_management_leases).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAddressManagementLeases {
+pub struct IpAddressManagementLeasesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Address Management Leases* endpoints.
-    pub fn ip_address_management_leases(&self) -> IpAddressManagementLeases {
-        IpAddressManagementLeases {
+    pub fn ip_address_management_leases(&self) -> IpAddressManagementLeasesApi {
+        IpAddressManagementLeasesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAddressManagementLeases {
+impl IpAddressManagementLeasesApi {
     /// List Leases
     ///
     /// `GET /accounts/{account_id}/addressing/leases`
@@ -24,7 +24,7 @@ impl IpAddressManagementLeases {
     pub fn list_leases(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListLeasesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Lease>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,9 +37,9 @@ impl IpAddressManagementLeases {
         )
     }
 }
-/// Used by [`IpAddressManagementLeases::list_leases`].
+/// Used by [`IpAddressManagementLeasesApi::list_leases`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLeasesItem {
+pub struct Lease {
     pub active_from: ::std::option::Option<::std::string::String>,
     pub cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -51,7 +51,6 @@ pub struct ListLeasesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListLeasesItem { active_from : "active_from", cidrs : "cidrs", created_at :
-    "created_at", id : "id", modified_at : "modified_at", owner_id : "owner_id", purpose
-    : "purpose" }
+    Lease { active_from : "active_from", cidrs : "cidrs", created_at : "created_at", id :
+    "id", modified_at : "modified_at", owner_id : "owner_id", purpose : "purpose" }
 );

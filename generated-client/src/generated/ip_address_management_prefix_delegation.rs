@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::ip_address_management_prefix_delegation`](crate::Client::ip_address_management_prefix_delegation).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAddressManagementPrefixDelegation {
+pub struct IpAddressManagementPrefixDelegationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Address Management Prefix Delegation* endpoints.
     pub fn ip_address_management_prefix_delegation(
         &self,
-    ) -> IpAddressManagementPrefixDelegation {
-        IpAddressManagementPrefixDelegation {
+    ) -> IpAddressManagementPrefixDelegationApi {
+        IpAddressManagementPrefixDelegationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAddressManagementPrefixDelegation {
+impl IpAddressManagementPrefixDelegationApi {
     /// Create Prefix Delegation
     ///
     /// `POST /accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations`
@@ -28,7 +28,7 @@ impl IpAddressManagementPrefixDelegation {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePrefixDelegationResponse>>,
+        crate::runtime::Json<::std::option::Option<PrefixDelegation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -52,7 +52,7 @@ impl IpAddressManagementPrefixDelegation {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreatePrefixDelegationResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PrefixDelegation>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -94,9 +94,9 @@ impl IpAddressManagementPrefixDelegation {
         )
     }
 }
-/// Used by [`IpAddressManagementPrefixDelegation::create_prefix_delegation`], [`IpAddressManagementPrefixDelegation::list_prefix_delegations`].
+/// Used by [`IpAddressManagementPrefixDelegationApi::create_prefix_delegation`], [`IpAddressManagementPrefixDelegationApi::list_prefix_delegations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePrefixDelegationResponse {
+pub struct PrefixDelegation {
     pub cidr: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub delegated_account_id: ::std::option::Option<::std::string::String>,
@@ -107,11 +107,11 @@ pub struct CreatePrefixDelegationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePrefixDelegationResponse { cidr : "cidr", created_at : "created_at",
-    delegated_account_id : "delegated_account_id", id : "id", modified_at :
-    "modified_at", parent_prefix_id : "parent_prefix_id" }
+    PrefixDelegation { cidr : "cidr", created_at : "created_at", delegated_account_id :
+    "delegated_account_id", id : "id", modified_at : "modified_at", parent_prefix_id :
+    "parent_prefix_id" }
 );
-/// Used by [`IpAddressManagementPrefixDelegation::delete_prefix_delegation`].
+/// Used by [`IpAddressManagementPrefixDelegationApi::delete_prefix_delegation`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrefixDelegationResponse {
     pub id: ::std::option::Option<::std::string::String>,

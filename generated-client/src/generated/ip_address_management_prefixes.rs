@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ip_address_management_prefixes`](crate::Client::ip_address_management_prefixes).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAddressManagementPrefixes {
+pub struct IpAddressManagementPrefixesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Address Management Prefixes* endpoints.
-    pub fn ip_address_management_prefixes(&self) -> IpAddressManagementPrefixes {
-        IpAddressManagementPrefixes {
+    pub fn ip_address_management_prefixes(&self) -> IpAddressManagementPrefixesApi {
+        IpAddressManagementPrefixesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAddressManagementPrefixes {
+impl IpAddressManagementPrefixesApi {
     /// Upload LOA Document
     ///
     /// `POST /accounts/{account_id}/addressing/loa_documents`
@@ -69,9 +69,7 @@ impl IpAddressManagementPrefixes {
     pub fn add_prefix(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddPrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -91,7 +89,7 @@ impl IpAddressManagementPrefixes {
     pub fn list_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddPrefixResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Prefix>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -112,9 +110,7 @@ impl IpAddressManagementPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddPrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -136,9 +132,7 @@ impl IpAddressManagementPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddPrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -184,9 +178,7 @@ impl IpAddressManagementPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddPrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -201,7 +193,7 @@ impl IpAddressManagementPrefixes {
         )
     }
 }
-/// Used by [`IpAddressManagementPrefixes::upload_loa_document`].
+/// Used by [`IpAddressManagementPrefixesApi::upload_loa_document`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadLoaDocumentResponse {
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -220,9 +212,9 @@ crate::runtime::object!(
     "auto_generated", created : "created", filename : "filename", id : "id", size_bytes :
     "size_bytes", verified : "verified", verified_at : "verified_at" }
 );
-/// Used by [`IpAddressManagementPrefixes::add_prefix`], [`IpAddressManagementPrefixes::list_prefixes`], [`IpAddressManagementPrefixes::update_prefix_description`], [`IpAddressManagementPrefixes::prefix_details`], [`IpAddressManagementPrefixes::validate_prefix`].
+/// Used by [`IpAddressManagementPrefixesApi::add_prefix`], [`IpAddressManagementPrefixesApi::list_prefixes`], [`IpAddressManagementPrefixesApi::update_prefix_description`], [`IpAddressManagementPrefixesApi::prefix_details`], [`IpAddressManagementPrefixesApi::validate_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddPrefixResponse {
+pub struct Prefix {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub advertised: ::std::option::Option<bool>,
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
@@ -245,21 +237,21 @@ pub struct AddPrefixResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddPrefixResponse { account_id : "account_id", advertised : "advertised",
-    advertised_modified_at : "advertised_modified_at", approved : "approved", asn :
-    "asn", cidr : "cidr", created_at : "created_at", delegate_loa_creation :
-    "delegate_loa_creation", description : "description", id : "id", irr_validation_state
-    : "irr_validation_state", loa_document_id : "loa_document_id", modified_at :
+    Prefix { account_id : "account_id", advertised : "advertised", advertised_modified_at
+    : "advertised_modified_at", approved : "approved", asn : "asn", cidr : "cidr",
+    created_at : "created_at", delegate_loa_creation : "delegate_loa_creation",
+    description : "description", id : "id", irr_validation_state :
+    "irr_validation_state", loa_document_id : "loa_document_id", modified_at :
     "modified_at", on_demand_enabled : "on_demand_enabled", on_demand_locked :
     "on_demand_locked", ownership_validation_state : "ownership_validation_state",
     ownership_validation_token : "ownership_validation_token", rpki_validation_state :
     "rpki_validation_state" }
 );
-/// Used by [`IpAddressManagementPrefixes::delete_prefix`].
+/// Used by [`IpAddressManagementPrefixesApi::delete_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrefixResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeletePrefixResponseErrorsItem>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeletePrefixResponseErrorsItem>>,
+    pub errors: ::std::option::Option<::std::vec::Vec<DeletePrefixResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeletePrefixResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -268,25 +260,25 @@ crate::runtime::object!(
     DeletePrefixResponse { errors : "errors", messages : "messages", success : "success"
     }
 );
-/// Used by [`IpAddressManagementPrefixes::delete_prefix`].
+/// Used by [`IpAddressManagementPrefixesApi::delete_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePrefixResponseErrorsItem {
+pub struct DeletePrefixResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeletePrefixResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeletePrefixResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePrefixResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeletePrefixResponseError { code : "code", documentation_url : "documentation_url",
+    message : "message", source : "source" }
 );
-/// Used by [`IpAddressManagementPrefixes::delete_prefix`].
+/// Used by [`IpAddressManagementPrefixesApi::delete_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePrefixResponseErrorsItemSource {
+pub struct DeletePrefixResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePrefixResponseErrorsItemSource { pointer : "pointer" });
+crate::runtime::object!(DeletePrefixResponseErrorSource { pointer : "pointer" });

@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::ip_address_management_service_bindings`](crate::Client::ip_address_management_service_bindings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpAddressManagementServiceBindings {
+pub struct IpAddressManagementServiceBindingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Address Management Service Bindings* endpoints.
     pub fn ip_address_management_service_bindings(
         &self,
-    ) -> IpAddressManagementServiceBindings {
-        IpAddressManagementServiceBindings {
+    ) -> IpAddressManagementServiceBindingsApi {
+        IpAddressManagementServiceBindingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpAddressManagementServiceBindings {
+impl IpAddressManagementServiceBindingsApi {
     /// Create Service Binding
     ///
     /// `POST /accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings`
@@ -29,7 +29,7 @@ impl IpAddressManagementServiceBindings {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateServiceBindingResponse>>,
+        crate::runtime::Json<::std::option::Option<ServiceBinding>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -54,7 +54,7 @@ impl IpAddressManagementServiceBindings {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateServiceBindingResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ServiceBinding>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -79,7 +79,7 @@ impl IpAddressManagementServiceBindings {
         prefix_id: &str,
         binding_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateServiceBindingResponse>>,
+        crate::runtime::Json<::std::option::Option<ServiceBinding>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,37 +143,37 @@ impl IpAddressManagementServiceBindings {
         )
     }
 }
-/// Used by [`IpAddressManagementServiceBindings::create_service_binding`], [`IpAddressManagementServiceBindings::list_service_bindings`], [`IpAddressManagementServiceBindings::get_service_binding`].
+/// Used by [`IpAddressManagementServiceBindingsApi::create_service_binding`], [`IpAddressManagementServiceBindingsApi::list_service_bindings`], [`IpAddressManagementServiceBindingsApi::get_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateServiceBindingResponse {
+pub struct ServiceBinding {
     pub cidr: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub provisioning: ::std::option::Option<CreateServiceBindingResponseProvisioning>,
+    pub provisioning: ::std::option::Option<ServiceBindingProvisioning>,
     pub service_id: ::std::option::Option<::std::string::String>,
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateServiceBindingResponse { cidr : "cidr", id : "id", provisioning :
-    "provisioning", service_id : "service_id", service_name : "service_name" }
+    ServiceBinding { cidr : "cidr", id : "id", provisioning : "provisioning", service_id
+    : "service_id", service_name : "service_name" }
 );
-/// Used by [`IpAddressManagementServiceBindings::create_service_binding`].
+/// Used by [`IpAddressManagementServiceBindingsApi::create_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateServiceBindingResponseProvisioning {
+pub struct ServiceBindingProvisioning {
     pub state: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateServiceBindingResponseProvisioning { state : "state" });
-/// Used by [`IpAddressManagementServiceBindings::delete_service_binding`].
+crate::runtime::object!(ServiceBindingProvisioning { state : "state" });
+/// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteServiceBindingResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteServiceBindingResponseErrorsItem>,
+        ::std::vec::Vec<DeleteServiceBindingResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteServiceBindingResponseErrorsItem>,
+        ::std::vec::Vec<DeleteServiceBindingResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -183,27 +183,25 @@ crate::runtime::object!(
     DeleteServiceBindingResponse { errors : "errors", messages : "messages", success :
     "success" }
 );
-/// Used by [`IpAddressManagementServiceBindings::delete_service_binding`].
+/// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteServiceBindingResponseErrorsItem {
+pub struct DeleteServiceBindingResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteServiceBindingResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteServiceBindingResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteServiceBindingResponseErrorsItem { code : "code", documentation_url :
+    DeleteServiceBindingResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`IpAddressManagementServiceBindings::delete_service_binding`].
+/// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteServiceBindingResponseErrorsItemSource {
+pub struct DeleteServiceBindingResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    DeleteServiceBindingResponseErrorsItemSource { pointer : "pointer" }
-);
+crate::runtime::object!(DeleteServiceBindingResponseErrorSource { pointer : "pointer" });

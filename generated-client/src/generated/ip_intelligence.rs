@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ip_intelligence`](crate::Client::ip_intelligence).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpIntelligence {
+pub struct IpIntelligenceApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP Intelligence* endpoints.
-    pub fn ip_intelligence(&self) -> IpIntelligence {
-        IpIntelligence {
+    pub fn ip_intelligence(&self) -> IpIntelligenceApi {
+        IpIntelligenceApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpIntelligence {
+impl IpIntelligenceApi {
     /// Get IP Overview
     ///
     /// `GET /accounts/{account_id}/intel/ip`
@@ -24,7 +24,7 @@ impl IpIntelligence {
     pub fn get_ip_overview(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetIpOverviewItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IpOverview>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,24 +37,22 @@ impl IpIntelligence {
         )
     }
 }
-/// Used by [`IpIntelligence::get_ip_overview`].
+/// Used by [`IpIntelligenceApi::get_ip_overview`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetIpOverviewItem {
-    pub belongs_to_ref: ::std::option::Option<GetIpOverviewItemBelongsToRef>,
+pub struct IpOverview {
+    pub belongs_to_ref: ::std::option::Option<IpOverviewBelongsToRef>,
     pub ip: ::std::option::Option<::std::string::String>,
-    pub risk_types: ::std::option::Option<
-        ::std::vec::Vec<GetIpOverviewItemRiskTypesItem>,
-    >,
+    pub risk_types: ::std::option::Option<::std::vec::Vec<IpOverviewRiskType>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetIpOverviewItem { belongs_to_ref : "belongs_to_ref", ip : "ip", risk_types :
-    "risk_types" }
+    IpOverview { belongs_to_ref : "belongs_to_ref", ip : "ip", risk_types : "risk_types"
+    }
 );
-/// Used by [`IpIntelligence::get_ip_overview`].
+/// Used by [`IpIntelligenceApi::get_ip_overview`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetIpOverviewItemBelongsToRef {
+pub struct IpOverviewBelongsToRef {
     pub country: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -64,12 +62,12 @@ pub struct GetIpOverviewItemBelongsToRef {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetIpOverviewItemBelongsToRef { country : "country", description : "description", id
-    : "id", r#type : "type", value : "value" }
+    IpOverviewBelongsToRef { country : "country", description : "description", id : "id",
+    r#type : "type", value : "value" }
 );
-/// Used by [`IpIntelligence::get_ip_overview`].
+/// Used by [`IpIntelligenceApi::get_ip_overview`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetIpOverviewItemRiskTypesItem {
+pub struct IpOverviewRiskType {
     pub id: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub super_category_id: ::std::option::Option<f64>,
@@ -77,6 +75,6 @@ pub struct GetIpOverviewItemRiskTypesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetIpOverviewItemRiskTypesItem { id : "id", name : "name", super_category_id :
+    IpOverviewRiskType { id : "id", name : "name", super_category_id :
     "super_category_id" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ip_list`](crate::Client::ip_list).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct IpList {
+pub struct IpListApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *IP List* endpoints.
-    pub fn ip_list(&self) -> IpList {
-        IpList {
+    pub fn ip_list(&self) -> IpListApi {
+        IpListApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl IpList {
+impl IpListApi {
     /// Get Available IP Lists
     ///
     /// `GET /accounts/{account_id}/intel/ip-lists`
@@ -24,7 +24,7 @@ impl IpList {
     pub fn get_available_ip_lists(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetAvailableIpListsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AvailableIpList>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,9 +37,9 @@ impl IpList {
         )
     }
 }
-/// Used by [`IpList::get_available_ip_lists`].
+/// Used by [`IpListApi::get_available_ip_lists`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAvailableIpListsItem {
+pub struct AvailableIpList {
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -47,5 +47,5 @@ pub struct GetAvailableIpListsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAvailableIpListsItem { description : "description", id : "id", name : "name" }
+    AvailableIpList { description : "description", id : "id", name : "name" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::keyless_ssl_for_a_zone`](crate::Client::keyless_ssl_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct KeylessSslForAZone {
+pub struct KeylessSslForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Keyless SSL for a Zone* endpoints.
-    pub fn keyless_ssl_for_a_zone(&self) -> KeylessSslForAZone {
-        KeylessSslForAZone {
+    pub fn keyless_ssl_for_a_zone(&self) -> KeylessSslForAZoneApi {
+        KeylessSslForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl KeylessSslForAZone {
+impl KeylessSslForAZoneApi {
     /// Create Keyless SSL Configuration
     ///
     /// `POST /zones/{zone_id}/keyless_certificates`
@@ -23,9 +23,7 @@ impl KeylessSslForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateKeylessSslConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<KeylessSslConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,9 +44,7 @@ impl KeylessSslForAZone {
     pub fn list_keyless_ssl_configurations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateKeylessSslConfigurationResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<KeylessSslConfiguration>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,9 +66,7 @@ impl KeylessSslForAZone {
         zone_id: &str,
         keyless_certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateKeylessSslConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<KeylessSslConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -99,9 +93,7 @@ impl KeylessSslForAZone {
         zone_id: &str,
         keyless_certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateKeylessSslConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<KeylessSslConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -146,9 +138,9 @@ impl KeylessSslForAZone {
         )
     }
 }
-/// Used by [`KeylessSslForAZone::create_keyless_ssl_configuration`], [`KeylessSslForAZone::list_keyless_ssl_configurations`], [`KeylessSslForAZone::edit_keyless_ssl_configuration`], [`KeylessSslForAZone::get_keyless_ssl_configuration`].
+/// Used by [`KeylessSslForAZoneApi::create_keyless_ssl_configuration`], [`KeylessSslForAZoneApi::list_keyless_ssl_configurations`], [`KeylessSslForAZoneApi::edit_keyless_ssl_configuration`], [`KeylessSslForAZoneApi::get_keyless_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateKeylessSslConfigurationResponse {
+pub struct KeylessSslConfiguration {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub host: ::std::option::Option<::std::string::String>,
@@ -158,28 +150,27 @@ pub struct CreateKeylessSslConfigurationResponse {
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub port: ::std::option::Option<f64>,
     pub status: ::std::option::Option<::std::string::String>,
-    pub tunnel: ::std::option::Option<CreateKeylessSslConfigurationResponseTunnel>,
+    pub tunnel: ::std::option::Option<KeylessSslConfigurationTunnel>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateKeylessSslConfigurationResponse { created_on : "created_on", enabled :
-    "enabled", host : "host", id : "id", modified_on : "modified_on", name : "name",
-    permissions : "permissions", port : "port", status : "status", tunnel : "tunnel" }
+    KeylessSslConfiguration { created_on : "created_on", enabled : "enabled", host :
+    "host", id : "id", modified_on : "modified_on", name : "name", permissions :
+    "permissions", port : "port", status : "status", tunnel : "tunnel" }
 );
-/// Used by [`KeylessSslForAZone::create_keyless_ssl_configuration`].
+/// Used by [`KeylessSslForAZoneApi::create_keyless_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateKeylessSslConfigurationResponseTunnel {
+pub struct KeylessSslConfigurationTunnel {
     pub private_ip: ::std::option::Option<::std::string::String>,
     pub vnet_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateKeylessSslConfigurationResponseTunnel { private_ip : "private_ip", vnet_id :
-    "vnet_id" }
+    KeylessSslConfigurationTunnel { private_ip : "private_ip", vnet_id : "vnet_id" }
 );
-/// Used by [`KeylessSslForAZone::delete_keyless_ssl_configuration`].
+/// Used by [`KeylessSslForAZoneApi::delete_keyless_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteKeylessSslConfigurationResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,26 +4,24 @@
 ///
 /// Get one with [`Client::keys`](crate::Client::keys).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Keys {
+pub struct KeysApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Keys* endpoints.
-    pub fn keys(&self) -> Keys {
-        Keys {
+    pub fn keys(&self) -> KeysApi {
+        KeysApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Keys {
+impl KeysApi {
     /// List keys
     ///
     /// `POST /telemetry/keys`
     ///
     /// List all the keys in your telemetry events.
-    pub fn list_keys(
-        &self,
-    ) -> crate::runtime::Request<crate::runtime::List<ListKeysItem>> {
+    pub fn list_keys(&self) -> crate::runtime::Request<crate::runtime::List<Key>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -32,9 +30,9 @@ impl Keys {
         )
     }
 }
-/// Used by [`Keys::list_keys`].
+/// Used by [`KeysApi::list_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListKeysItem {
+pub struct Key {
     pub key: ::std::option::Option<::std::string::String>,
     /// `lastSeenAt`
     pub last_seen_at: ::std::option::Option<f64>,
@@ -43,5 +41,5 @@ pub struct ListKeysItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListKeysItem { key : "key", last_seen_at : "lastSeenAt", r#type : "type" }
+    Key { key : "key", last_seen_at : "lastSeenAt", r#type : "type" }
 );

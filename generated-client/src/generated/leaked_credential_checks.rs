@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::leaked_credential_checks`](crate::Client::leaked_credential_checks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LeakedCredentialChecks {
+pub struct LeakedCredentialChecksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Leaked Credential Checks* endpoints.
-    pub fn leaked_credential_checks(&self) -> LeakedCredentialChecks {
-        LeakedCredentialChecks {
+    pub fn leaked_credential_checks(&self) -> LeakedCredentialChecksApi {
+        LeakedCredentialChecksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LeakedCredentialChecks {
+impl LeakedCredentialChecksApi {
     /// Set Leaked Credential Checks Status
     ///
     /// `POST /zones/{zone_id}/leaked-credential-checks`
@@ -24,11 +24,7 @@ impl LeakedCredentialChecks {
     pub fn set_leaked_credential_checks_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<SetLeakedCredentialChecksStatusResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,11 +44,7 @@ impl LeakedCredentialChecks {
     pub fn get_leaked_credential_checks_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<SetLeakedCredentialChecksStatusResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -73,9 +65,7 @@ impl LeakedCredentialChecks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateLeakedCredentialChecksCustomDetectionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CustomDetection>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,9 +86,7 @@ impl LeakedCredentialChecks {
     pub fn list_leaked_credential_checks_custom_detections(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateLeakedCredentialChecksCustomDetectionResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CustomDetection>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -120,9 +108,7 @@ impl LeakedCredentialChecks {
         zone_id: &str,
         detection_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateLeakedCredentialChecksCustomDetectionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CustomDetection>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -146,9 +132,7 @@ impl LeakedCredentialChecks {
         zone_id: &str,
         detection_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateLeakedCredentialChecksCustomDetectionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CustomDetection>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -185,17 +169,17 @@ impl LeakedCredentialChecks {
         )
     }
 }
-/// Used by [`LeakedCredentialChecks::set_leaked_credential_checks_status`], [`LeakedCredentialChecks::get_leaked_credential_checks_status`].
+/// Used by [`LeakedCredentialChecksApi::set_leaked_credential_checks_status`], [`LeakedCredentialChecksApi::get_leaked_credential_checks_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetLeakedCredentialChecksStatusResponse {
+pub struct Status {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SetLeakedCredentialChecksStatusResponse { enabled : "enabled" });
-/// Used by [`LeakedCredentialChecks::create_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecks::list_leaked_credential_checks_custom_detections`], [`LeakedCredentialChecks::update_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecks::get_leaked_credential_checks_custom_detection`].
+crate::runtime::object!(Status { enabled : "enabled" });
+/// Used by [`LeakedCredentialChecksApi::create_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecksApi::list_leaked_credential_checks_custom_detections`], [`LeakedCredentialChecksApi::update_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecksApi::get_leaked_credential_checks_custom_detection`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLeakedCredentialChecksCustomDetectionResponse {
+pub struct CustomDetection {
     pub id: ::std::option::Option<::std::string::String>,
     pub password: ::std::option::Option<::std::string::String>,
     pub username: ::std::option::Option<::std::string::String>,
@@ -203,6 +187,5 @@ pub struct CreateLeakedCredentialChecksCustomDetectionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLeakedCredentialChecksCustomDetectionResponse { id : "id", password :
-    "password", username : "username" }
+    CustomDetection { id : "id", password : "password", username : "username" }
 );

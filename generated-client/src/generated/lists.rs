@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::lists`](crate::Client::lists).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Lists {
+pub struct ListsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Lists* endpoints.
-    pub fn lists(&self) -> Lists {
-        Lists {
+    pub fn lists(&self) -> ListsApi {
+        ListsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Lists {
+impl ListsApi {
     /// Create a list
     ///
     /// `POST /accounts/{account_id}/rules/lists`
     ///
     /// Creates a new list of the specified kind.
-    pub fn create_a_list(
+    pub fn create_list(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -85,7 +85,7 @@ impl Lists {
     /// `PUT /accounts/{account_id}/rules/lists/{list_id}`
     ///
     /// Updates the description of a list.
-    pub fn update_a_list(
+    pub fn update_list(
         &self,
         account_id: &str,
         list_id: &str,
@@ -107,7 +107,7 @@ impl Lists {
     /// `GET /accounts/{account_id}/rules/lists/{list_id}`
     ///
     /// Fetches the details of a list.
-    pub fn get_a_list(
+    pub fn get_list(
         &self,
         account_id: &str,
         list_id: &str,
@@ -129,7 +129,7 @@ impl Lists {
     /// `DELETE /accounts/{account_id}/rules/lists/{list_id}`
     ///
     /// Deletes a specific list and all its items.
-    pub fn delete_a_list(
+    pub fn delete_list(
         &self,
         account_id: &str,
         list_id: &str,
@@ -255,7 +255,7 @@ impl Lists {
     /// `GET /accounts/{account_id}/rules/lists/{list_id}/items/{item_id}`
     ///
     /// Fetches a list item in the list.
-    pub fn get_a_list_item(
+    pub fn get_list_item(
         &self,
         account_id: &str,
         list_id: &str,

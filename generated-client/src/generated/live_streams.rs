@@ -4,31 +4,29 @@
 ///
 /// Get one with [`Client::live_streams`](crate::Client::live_streams).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LiveStreams {
+pub struct LiveStreamsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Live streams* endpoints.
-    pub fn live_streams(&self) -> LiveStreams {
-        LiveStreams {
+    pub fn live_streams(&self) -> LiveStreamsApi {
+        LiveStreamsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LiveStreams {
+impl LiveStreamsApi {
     /// Fetch complete analytics data for your livestreams
     ///
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall`
     ///
     /// Returns livestream analytics for the specified time range.
-    pub fn fetch_complete_analytics_data_for_your_livestreams(
+    pub fn get_complete_analytics_data_for_your_livestreams(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<FetchCompleteAnalyticsDataForYourLivestreamsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CompleteAnalyticsData>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,14 +46,12 @@ impl LiveStreams {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams`
     ///
     /// Creates a livestream for the given App ID and returns ingest server, stream key, and playback URL. You can pass custom input to the ingest server and stream key, and freely distribute the content using the playback URL on any player that supports HLS/LHLS.
-    pub fn create_an_independent_livestream(
+    pub fn create_independent_livestream(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAnIndependentLivestreamResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<IndependentLivestream>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,12 +71,12 @@ impl LiveStreams {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams`
     ///
     /// Returns details of livestreams associated with the given App ID. It includes livestreams created by your App and RealtimeKit meetings that are livestreamed by your App. If you only want details of livestreams created by your App and not RealtimeKit meetings, you can use the `exclude_meetings` query parameter.
-    pub fn fetch_all_livestreams(
+    pub fn get_livestreams(
         &self,
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<FetchAllLivestreamsResponse>>,
+        crate::runtime::Json<::std::option::Option<Livestreams>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -100,7 +96,7 @@ impl LiveStreams {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}`
     ///
     /// Returns livestream session details for the given livestream session ID. Retrieve the `livestream_session_id`using the `Fetch livestream session details using a session ID` API.
-    pub fn fetch_livestream_session_details_using_livestream_session_id(
+    pub fn get_livestream_session_details_using_livestream_session_id(
         &self,
         account_id: &str,
         app_id: &str,
@@ -108,7 +104,7 @@ impl LiveStreams {
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
-                FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponse,
+                GetLivestreamSessionDetailsUsingLivestreamSessionIdResponse,
             >,
         >,
     > {
@@ -134,15 +130,13 @@ impl LiveStreams {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}`
     ///
     /// Returns details of a livestream with sessions for the given livestream ID. Retreive the livestream ID using the `Start livestreaming a meeting` API.
-    pub fn fetch_livestream_details_using_livestream_id(
+    pub fn get_livestream_details_using_livestream_id(
         &self,
         account_id: &str,
         app_id: &str,
         livestream_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<FetchLivestreamDetailsUsingLivestreamIdResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Livestream>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -163,15 +157,13 @@ impl LiveStreams {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session`
     ///
     /// Returns details of all active livestreams for the given livestream ID. Retreive the livestream ID using the `Start livestreaming a meeting` API.
-    pub fn fetch_active_livestream_session_details(
+    pub fn get_active_livestream_session_details(
         &self,
         account_id: &str,
         app_id: &str,
         livestream_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<FetchActiveLivestreamSessionDetailsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ActiveLivestreamSession>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -193,15 +185,13 @@ impl LiveStreams {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream`
     ///
     /// Returns details of all active livestreams for the given meeting ID.
-    pub fn fetch_active_livestreams_for_a_meeting(
+    pub fn get_active_livestreams_for_meeting(
         &self,
         account_id: &str,
         app_id: &str,
         meeting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<FetchActiveLivestreamsForAMeetingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ActiveLivestreams>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -223,13 +213,13 @@ impl LiveStreams {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop`
     ///
     /// Stops the active livestream of a meeting associated with the given meeting ID. Retreive the meeting ID using the `Create a meeting` API.
-    pub fn stop_livestreaming_a_meeting(
+    pub fn stop_livestreaming_meeting(
         &self,
         account_id: &str,
         app_id: &str,
         meeting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StopLivestreamingAMeetingResponse>>,
+        crate::runtime::Json<::std::option::Option<StopLivestreamingMeetingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -251,15 +241,13 @@ impl LiveStreams {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream`
     ///
     /// Returns livestream session details for the given meeting ID. Retreive the meeting ID using the `Create a meeting` API.
-    pub fn fetch_livestream_session_details_for_a_meeting(
+    pub fn get_livestream_session_details_for_meeting(
         &self,
         account_id: &str,
         app_id: &str,
         meeting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<FetchLivestreamSessionDetailsForAMeetingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<LivestreamSession>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -281,13 +269,13 @@ impl LiveStreams {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams`
     ///
     /// Starts livestream of a meeting associated with the given meeting ID. Retreive the meeting ID using the `Create a meeting` API.
-    pub fn start_livestreaming_a_meeting(
+    pub fn start_livestreaming_meeting(
         &self,
         account_id: &str,
         app_id: &str,
         meeting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartLivestreamingAMeetingResponse>>,
+        crate::runtime::Json<::std::option::Option<StartLivestreamingMeetingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -309,14 +297,14 @@ impl LiveStreams {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions`
     ///
     /// Returns livestream session details for the given session ID. Retreive the session ID using the `Fetch all sessions of an App` API.
-    pub fn fetch_livestream_session_details_using_a_session_id(
+    pub fn get_livestream_session_details_using_session_id(
         &self,
         account_id: &str,
         app_id: &str,
         session_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<FetchLivestreamSessionDetailsUsingASessionIdResponse>,
+            ::std::option::Option<GetLivestreamSessionDetailsUsingSessionIdResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -335,23 +323,18 @@ impl LiveStreams {
         )
     }
 }
-/// Used by [`LiveStreams::fetch_complete_analytics_data_for_your_livestreams`].
+/// Used by [`LiveStreamsApi::get_complete_analytics_data_for_your_livestreams`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchCompleteAnalyticsDataForYourLivestreamsResponse {
-    pub data: ::std::option::Option<
-        FetchCompleteAnalyticsDataForYourLivestreamsResponseData,
-    >,
+pub struct CompleteAnalyticsData {
+    pub data: ::std::option::Option<CompleteAnalyticsDataData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    FetchCompleteAnalyticsDataForYourLivestreamsResponse { data : "data", success :
-    "success" }
-);
-/// Used by [`LiveStreams::fetch_complete_analytics_data_for_your_livestreams`].
+crate::runtime::object!(CompleteAnalyticsData { data : "data", success : "success" });
+/// Used by [`LiveStreamsApi::get_complete_analytics_data_for_your_livestreams`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchCompleteAnalyticsDataForYourLivestreamsResponseData {
+pub struct CompleteAnalyticsDataData {
     pub count: ::std::option::Option<i64>,
     pub total_ingest_seconds: ::std::option::Option<i64>,
     pub total_viewer_seconds: ::std::option::Option<i64>,
@@ -359,24 +342,21 @@ pub struct FetchCompleteAnalyticsDataForYourLivestreamsResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchCompleteAnalyticsDataForYourLivestreamsResponseData { count : "count",
-    total_ingest_seconds : "total_ingest_seconds", total_viewer_seconds :
-    "total_viewer_seconds" }
+    CompleteAnalyticsDataData { count : "count", total_ingest_seconds :
+    "total_ingest_seconds", total_viewer_seconds : "total_viewer_seconds" }
 );
-/// Used by [`LiveStreams::create_an_independent_livestream`].
+/// Used by [`LiveStreamsApi::create_independent_livestream`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIndependentLivestreamResponse {
-    pub data: ::std::option::Option<CreateAnIndependentLivestreamResponseData>,
+pub struct IndependentLivestream {
+    pub data: ::std::option::Option<IndependentLivestreamData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateAnIndependentLivestreamResponse { data : "data", success : "success" }
-);
-/// Used by [`LiveStreams::create_an_independent_livestream`].
+crate::runtime::object!(IndependentLivestream { data : "data", success : "success" });
+/// Used by [`LiveStreamsApi::create_independent_livestream`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIndependentLivestreamResponseData {
+pub struct IndependentLivestreamData {
     pub disabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub ingest_server: ::std::option::Option<::std::string::String>,
@@ -389,31 +369,29 @@ pub struct CreateAnIndependentLivestreamResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIndependentLivestreamResponseData { disabled : "disabled", id : "id",
-    ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name",
-    playback_url : "playback_url", status : "status", stream_key : "stream_key" }
+    IndependentLivestreamData { disabled : "disabled", id : "id", ingest_server :
+    "ingest_server", meeting_id : "meeting_id", name : "name", playback_url :
+    "playback_url", status : "status", stream_key : "stream_key" }
 );
-/// Used by [`LiveStreams::fetch_all_livestreams`].
+/// Used by [`LiveStreamsApi::get_livestreams`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsResponse {
-    pub data: ::std::option::Option<FetchAllLivestreamsResponseData>,
+pub struct Livestreams {
+    pub data: ::std::option::Option<LivestreamsData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    FetchAllLivestreamsResponse { data : "data", success : "success" }
-);
-/// Used by [`LiveStreams::fetch_all_livestreams`].
+crate::runtime::object!(Livestreams { data : "data", success : "success" });
+/// Used by [`LiveStreamsApi::get_livestreams`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsResponseData {
+pub struct LivestreamsData {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub disabled: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub ingest_server: ::std::option::Option<::std::string::String>,
     pub meeting_id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub paging: ::std::option::Option<FetchAllLivestreamsResponseDataPaging>,
+    pub paging: ::std::option::Option<LivestreamsDataPaging>,
     pub playback_url: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub stream_key: ::std::option::Option<::std::string::String>,
@@ -422,14 +400,14 @@ pub struct FetchAllLivestreamsResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchAllLivestreamsResponseData { created_at : "created_at", disabled : "disabled",
-    id : "id", ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name",
-    paging : "paging", playback_url : "playback_url", status : "status", stream_key :
+    LivestreamsData { created_at : "created_at", disabled : "disabled", id : "id",
+    ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name", paging :
+    "paging", playback_url : "playback_url", status : "status", stream_key :
     "stream_key", updated_at : "updated_at" }
 );
-/// Used by [`LiveStreams::fetch_all_livestreams`], [`LiveStreams::fetch_livestream_details_using_livestream_id`], [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
+/// Used by [`LiveStreamsApi::get_livestreams`], [`LiveStreamsApi::get_livestream_details_using_livestream_id`], [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsResponseDataPaging {
+pub struct LivestreamsDataPaging {
     pub end_offset: ::std::option::Option<i64>,
     pub start_offset: ::std::option::Option<i64>,
     pub total_count: ::std::option::Option<i64>,
@@ -437,26 +415,26 @@ pub struct FetchAllLivestreamsResponseDataPaging {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchAllLivestreamsResponseDataPaging { end_offset : "end_offset", start_offset :
-    "start_offset", total_count : "total_count" }
+    LivestreamsDataPaging { end_offset : "end_offset", start_offset : "start_offset",
+    total_count : "total_count" }
 );
-/// Used by [`LiveStreams::fetch_livestream_session_details_using_livestream_session_id`].
+/// Used by [`LiveStreamsApi::get_livestream_session_details_using_livestream_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponse {
+pub struct GetLivestreamSessionDetailsUsingLivestreamSessionIdResponse {
     pub data: ::std::option::Option<
-        FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponseData,
+        GetLivestreamSessionDetailsUsingLivestreamSessionIdResponseData,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponse { data : "data",
-    success : "success" }
+    GetLivestreamSessionDetailsUsingLivestreamSessionIdResponse { data : "data", success
+    : "success" }
 );
-/// Used by [`LiveStreams::fetch_livestream_session_details_using_livestream_session_id`].
+/// Used by [`LiveStreamsApi::get_livestream_session_details_using_livestream_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponseData {
+pub struct GetLivestreamSessionDetailsUsingLivestreamSessionIdResponseData {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub err_message: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -470,44 +448,36 @@ pub struct FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponseData { created_at :
+    GetLivestreamSessionDetailsUsingLivestreamSessionIdResponseData { created_at :
     "created_at", err_message : "err_message", id : "id", ingest_seconds :
     "ingest_seconds", livestream_id : "livestream_id", started_time : "started_time",
     stopped_time : "stopped_time", updated_at : "updated_at", viewer_seconds :
     "viewer_seconds" }
 );
-/// Used by [`LiveStreams::fetch_livestream_details_using_livestream_id`].
+/// Used by [`LiveStreamsApi::get_livestream_details_using_livestream_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamDetailsUsingLivestreamIdResponse {
-    pub data: ::std::option::Option<FetchLivestreamDetailsUsingLivestreamIdResponseData>,
+pub struct Livestream {
+    pub data: ::std::option::Option<LivestreamData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    FetchLivestreamDetailsUsingLivestreamIdResponse { data : "data", success : "success"
-    }
-);
-/// Used by [`LiveStreams::fetch_livestream_details_using_livestream_id`].
+crate::runtime::object!(Livestream { data : "data", success : "success" });
+/// Used by [`LiveStreamsApi::get_livestream_details_using_livestream_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamDetailsUsingLivestreamIdResponseData {
-    pub livestream: ::std::option::Option<
-        FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream,
-    >,
-    pub paging: ::std::option::Option<FetchAllLivestreamsResponseDataPaging>,
-    pub session: ::std::option::Option<
-        FetchLivestreamDetailsUsingLivestreamIdResponseDataSession,
-    >,
+pub struct LivestreamData {
+    pub livestream: ::std::option::Option<LivestreamDataLivestream>,
+    pub paging: ::std::option::Option<LivestreamsDataPaging>,
+    pub session: ::std::option::Option<LivestreamDataSession>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamDetailsUsingLivestreamIdResponseData { livestream : "livestream",
-    paging : "paging", session : "session" }
+    LivestreamData { livestream : "livestream", paging : "paging", session : "session" }
 );
-/// Used by [`LiveStreams::fetch_livestream_details_using_livestream_id`], [`LiveStreams::fetch_active_livestream_session_details`], [`LiveStreams::fetch_active_livestreams_for_a_meeting`].
+/// Used by [`LiveStreamsApi::get_livestream_details_using_livestream_id`], [`LiveStreamsApi::get_active_livestream_session_details`], [`LiveStreamsApi::get_active_livestreams_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream {
+pub struct LivestreamDataLivestream {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub disabled: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -522,14 +492,14 @@ pub struct FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream { created_at :
-    "created_at", disabled : "disabled", id : "id", ingest_server : "ingest_server",
-    meeting_id : "meeting_id", name : "name", playback_url : "playback_url", status :
-    "status", stream_key : "stream_key", updated_at : "updated_at" }
+    LivestreamDataLivestream { created_at : "created_at", disabled : "disabled", id :
+    "id", ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name",
+    playback_url : "playback_url", status : "status", stream_key : "stream_key",
+    updated_at : "updated_at" }
 );
-/// Used by [`LiveStreams::fetch_livestream_details_using_livestream_id`].
+/// Used by [`LiveStreamsApi::get_livestream_details_using_livestream_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamDetailsUsingLivestreamIdResponseDataSession {
+pub struct LivestreamDataSession {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub err_message: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -544,42 +514,34 @@ pub struct FetchLivestreamDetailsUsingLivestreamIdResponseDataSession {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamDetailsUsingLivestreamIdResponseDataSession { created_at :
-    "created_at", err_message : "err_message", id : "id", ingest_seconds :
-    "ingest_seconds", invoked_time : "invoked_time", livestream_id : "livestream_id",
-    started_time : "started_time", stopped_time : "stopped_time", updated_at :
-    "updated_at", viewer_seconds : "viewer_seconds" }
+    LivestreamDataSession { created_at : "created_at", err_message : "err_message", id :
+    "id", ingest_seconds : "ingest_seconds", invoked_time : "invoked_time", livestream_id
+    : "livestream_id", started_time : "started_time", stopped_time : "stopped_time",
+    updated_at : "updated_at", viewer_seconds : "viewer_seconds" }
 );
-/// Used by [`LiveStreams::fetch_active_livestream_session_details`].
+/// Used by [`LiveStreamsApi::get_active_livestream_session_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchActiveLivestreamSessionDetailsResponse {
-    pub data: ::std::option::Option<FetchActiveLivestreamSessionDetailsResponseData>,
+pub struct ActiveLivestreamSession {
+    pub data: ::std::option::Option<ActiveLivestreamSessionData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    FetchActiveLivestreamSessionDetailsResponse { data : "data", success : "success" }
-);
-/// Used by [`LiveStreams::fetch_active_livestream_session_details`].
+crate::runtime::object!(ActiveLivestreamSession { data : "data", success : "success" });
+/// Used by [`LiveStreamsApi::get_active_livestream_session_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchActiveLivestreamSessionDetailsResponseData {
-    pub livestream: ::std::option::Option<
-        FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream,
-    >,
-    pub session: ::std::option::Option<
-        FetchActiveLivestreamSessionDetailsResponseDataSession,
-    >,
+pub struct ActiveLivestreamSessionData {
+    pub livestream: ::std::option::Option<LivestreamDataLivestream>,
+    pub session: ::std::option::Option<ActiveLivestreamSessionDataSession>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchActiveLivestreamSessionDetailsResponseData { livestream : "livestream", session
-    : "session" }
+    ActiveLivestreamSessionData { livestream : "livestream", session : "session" }
 );
-/// Used by [`LiveStreams::fetch_active_livestream_session_details`].
+/// Used by [`LiveStreamsApi::get_active_livestream_session_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchActiveLivestreamSessionDetailsResponseDataSession {
+pub struct ActiveLivestreamSessionDataSession {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub err_message: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -594,80 +556,67 @@ pub struct FetchActiveLivestreamSessionDetailsResponseDataSession {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchActiveLivestreamSessionDetailsResponseDataSession { created_at : "created_at",
-    err_message : "err_message", id : "id", ingest_seconds : "ingest_seconds",
-    invoked_time : "invoked_time", livestream_id : "livestream_id", started_time :
-    "started_time", stopped_time : "stopped_time", updated_at : "updated_at",
-    viewer_seconds : "viewer_seconds" }
+    ActiveLivestreamSessionDataSession { created_at : "created_at", err_message :
+    "err_message", id : "id", ingest_seconds : "ingest_seconds", invoked_time :
+    "invoked_time", livestream_id : "livestream_id", started_time : "started_time",
+    stopped_time : "stopped_time", updated_at : "updated_at", viewer_seconds :
+    "viewer_seconds" }
 );
-/// Used by [`LiveStreams::fetch_active_livestreams_for_a_meeting`].
+/// Used by [`LiveStreamsApi::get_active_livestreams_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchActiveLivestreamsForAMeetingResponse {
-    pub data: ::std::option::Option<
-        FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream,
-    >,
+pub struct ActiveLivestreams {
+    pub data: ::std::option::Option<LivestreamDataLivestream>,
+    pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ActiveLivestreams { data : "data", success : "success" });
+/// Used by [`LiveStreamsApi::stop_livestreaming_meeting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StopLivestreamingMeetingResponse {
+    pub data: ::std::option::Option<StopLivestreamingMeetingResponseData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchActiveLivestreamsForAMeetingResponse { data : "data", success : "success" }
+    StopLivestreamingMeetingResponse { data : "data", success : "success" }
 );
-/// Used by [`LiveStreams::stop_livestreaming_a_meeting`].
+/// Used by [`LiveStreamsApi::stop_livestreaming_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopLivestreamingAMeetingResponse {
-    pub data: ::std::option::Option<StopLivestreamingAMeetingResponseData>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    StopLivestreamingAMeetingResponse { data : "data", success : "success" }
-);
-/// Used by [`LiveStreams::stop_livestreaming_a_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopLivestreamingAMeetingResponseData {
+pub struct StopLivestreamingMeetingResponseData {
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StopLivestreamingAMeetingResponseData { message : "message" });
-/// Used by [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
+crate::runtime::object!(StopLivestreamingMeetingResponseData { message : "message" });
+/// Used by [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsForAMeetingResponse {
-    pub data: ::std::option::Option<
-        FetchLivestreamSessionDetailsForAMeetingResponseData,
-    >,
+pub struct LivestreamSession {
+    pub data: ::std::option::Option<LivestreamSessionData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    FetchLivestreamSessionDetailsForAMeetingResponse { data : "data", success : "success"
-    }
-);
-/// Used by [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
+crate::runtime::object!(LivestreamSession { data : "data", success : "success" });
+/// Used by [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsForAMeetingResponseData {
+pub struct LivestreamSessionData {
     pub livestreams: ::std::option::Option<
-        ::std::vec::Vec<
-            FetchLivestreamSessionDetailsForAMeetingResponseDataLivestreamsItem,
-        >,
+        ::std::vec::Vec<LivestreamSessionDataLivestream>,
     >,
-    pub paging: ::std::option::Option<FetchAllLivestreamsResponseDataPaging>,
-    pub sessions: ::std::option::Option<
-        FetchLivestreamSessionDetailsForAMeetingResponseDataSessions,
-    >,
+    pub paging: ::std::option::Option<LivestreamsDataPaging>,
+    pub sessions: ::std::option::Option<LivestreamSessionDataSessions>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamSessionDetailsForAMeetingResponseData { livestreams : "livestreams",
-    paging : "paging", sessions : "sessions" }
+    LivestreamSessionData { livestreams : "livestreams", paging : "paging", sessions :
+    "sessions" }
 );
-/// Used by [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
+/// Used by [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsForAMeetingResponseDataLivestreamsItem {
+pub struct LivestreamSessionDataLivestream {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub disabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -682,14 +631,14 @@ pub struct FetchLivestreamSessionDetailsForAMeetingResponseDataLivestreamsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamSessionDetailsForAMeetingResponseDataLivestreamsItem { created_at :
-    "created_at", disabled : "disabled", id : "id", ingest_server : "ingest_server",
-    meeting_id : "meeting_id", name : "name", playback_url : "playback_url", status :
-    "status", stream_key : "stream_key", updated_at : "updated_at" }
+    LivestreamSessionDataLivestream { created_at : "created_at", disabled : "disabled",
+    id : "id", ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name",
+    playback_url : "playback_url", status : "status", stream_key : "stream_key",
+    updated_at : "updated_at" }
 );
-/// Used by [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
+/// Used by [`LiveStreamsApi::get_livestream_session_details_for_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsForAMeetingResponseDataSessions {
+pub struct LivestreamSessionDataSessions {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub err_message: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -703,26 +652,25 @@ pub struct FetchLivestreamSessionDetailsForAMeetingResponseDataSessions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamSessionDetailsForAMeetingResponseDataSessions { created_at :
-    "created_at", err_message : "err_message", id : "id", ingest_seconds :
-    "ingest_seconds", invoked_time : "invoked_time", livestream_id : "livestream_id",
-    started_time : "started_time", stopped_time : "stopped_time", updated_at :
-    "updated_at" }
+    LivestreamSessionDataSessions { created_at : "created_at", err_message :
+    "err_message", id : "id", ingest_seconds : "ingest_seconds", invoked_time :
+    "invoked_time", livestream_id : "livestream_id", started_time : "started_time",
+    stopped_time : "stopped_time", updated_at : "updated_at" }
 );
-/// Used by [`LiveStreams::start_livestreaming_a_meeting`].
+/// Used by [`LiveStreamsApi::start_livestreaming_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartLivestreamingAMeetingResponse {
-    pub data: ::std::option::Option<StartLivestreamingAMeetingResponseData>,
+pub struct StartLivestreamingMeetingResponse {
+    pub data: ::std::option::Option<StartLivestreamingMeetingResponseData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StartLivestreamingAMeetingResponse { data : "data", success : "success" }
+    StartLivestreamingMeetingResponse { data : "data", success : "success" }
 );
-/// Used by [`LiveStreams::start_livestreaming_a_meeting`].
+/// Used by [`LiveStreamsApi::start_livestreaming_meeting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartLivestreamingAMeetingResponseData {
+pub struct StartLivestreamingMeetingResponseData {
     pub id: ::std::option::Option<::std::string::String>,
     pub ingest_server: ::std::option::Option<::std::string::String>,
     pub playback_url: ::std::option::Option<::std::string::String>,
@@ -732,26 +680,26 @@ pub struct StartLivestreamingAMeetingResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StartLivestreamingAMeetingResponseData { id : "id", ingest_server : "ingest_server",
+    StartLivestreamingMeetingResponseData { id : "id", ingest_server : "ingest_server",
     playback_url : "playback_url", status : "status", stream_key : "stream_key" }
 );
-/// Used by [`LiveStreams::fetch_livestream_session_details_using_a_session_id`].
+/// Used by [`LiveStreamsApi::get_livestream_session_details_using_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsUsingASessionIdResponse {
+pub struct GetLivestreamSessionDetailsUsingSessionIdResponse {
     pub data: ::std::option::Option<
-        FetchLivestreamSessionDetailsUsingASessionIdResponseData,
+        GetLivestreamSessionDetailsUsingSessionIdResponseData,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamSessionDetailsUsingASessionIdResponse { data : "data", success :
+    GetLivestreamSessionDetailsUsingSessionIdResponse { data : "data", success :
     "success" }
 );
-/// Used by [`LiveStreams::fetch_livestream_session_details_using_a_session_id`].
+/// Used by [`LiveStreamsApi::get_livestream_session_details_using_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsUsingASessionIdResponseData {
+pub struct GetLivestreamSessionDetailsUsingSessionIdResponseData {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub err_message: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -759,7 +707,7 @@ pub struct FetchLivestreamSessionDetailsUsingASessionIdResponseData {
     pub invoked_time: ::std::option::Option<::std::string::String>,
     pub livestream_id: ::std::option::Option<::std::string::String>,
     pub paging: ::std::option::Option<
-        FetchLivestreamSessionDetailsUsingASessionIdResponseDataPaging,
+        GetLivestreamSessionDetailsUsingSessionIdResponseDataPaging,
     >,
     pub stopped_time: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
@@ -768,15 +716,15 @@ pub struct FetchLivestreamSessionDetailsUsingASessionIdResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamSessionDetailsUsingASessionIdResponseData { created_at : "created_at",
+    GetLivestreamSessionDetailsUsingSessionIdResponseData { created_at : "created_at",
     err_message : "err_message", id : "id", ingest_seconds : "ingest_seconds",
     invoked_time : "invoked_time", livestream_id : "livestream_id", paging : "paging",
     stopped_time : "stopped_time", updated_at : "updated_at", viewer_seconds :
     "viewer_seconds" }
 );
-/// Used by [`LiveStreams::fetch_livestream_session_details_using_a_session_id`].
+/// Used by [`LiveStreamsApi::get_livestream_session_details_using_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchLivestreamSessionDetailsUsingASessionIdResponseDataPaging {
+pub struct GetLivestreamSessionDetailsUsingSessionIdResponseDataPaging {
     pub end_offset: ::std::option::Option<f64>,
     pub start_offset: ::std::option::Option<f64>,
     pub total_count: ::std::option::Option<f64>,
@@ -784,6 +732,6 @@ pub struct FetchLivestreamSessionDetailsUsingASessionIdResponseDataPaging {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FetchLivestreamSessionDetailsUsingASessionIdResponseDataPaging { end_offset :
+    GetLivestreamSessionDetailsUsingSessionIdResponseDataPaging { end_offset :
     "end_offset", start_offset : "start_offset", total_count : "total_count" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::load_balancer_healthcheck_events`](crate::Client::load_balancer_healthcheck_events).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LoadBalancerHealthcheckEvents {
+pub struct LoadBalancerHealthcheckEventsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Load Balancer Healthcheck Events* endpoints.
-    pub fn load_balancer_healthcheck_events(&self) -> LoadBalancerHealthcheckEvents {
-        LoadBalancerHealthcheckEvents {
+    pub fn load_balancer_healthcheck_events(&self) -> LoadBalancerHealthcheckEventsApi {
+        LoadBalancerHealthcheckEventsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LoadBalancerHealthcheckEvents {
+impl LoadBalancerHealthcheckEventsApi {
     /// List Healthcheck Events
     ///
     /// `GET /user/load_balancing_analytics/events`
@@ -23,7 +23,7 @@ impl LoadBalancerHealthcheckEvents {
     /// List origin health changes.
     pub fn list_healthcheck_events(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<ListHealthcheckEventsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<HealthcheckEvent>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -32,13 +32,11 @@ impl LoadBalancerHealthcheckEvents {
         )
     }
 }
-/// Used by [`LoadBalancerHealthcheckEvents::list_healthcheck_events`].
+/// Used by [`LoadBalancerHealthcheckEventsApi::list_healthcheck_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListHealthcheckEventsItem {
+pub struct HealthcheckEvent {
     pub id: ::std::option::Option<i64>,
-    pub origins: ::std::option::Option<
-        ::std::vec::Vec<ListHealthcheckEventsItemOriginsItem>,
-    >,
+    pub origins: ::std::option::Option<::std::vec::Vec<HealthcheckEventOrigin>>,
     pub pool: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -47,12 +45,12 @@ pub struct ListHealthcheckEventsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListHealthcheckEventsItem { id : "id", origins : "origins", pool : "pool", timestamp
-    : "timestamp" }
+    HealthcheckEvent { id : "id", origins : "origins", pool : "pool", timestamp :
+    "timestamp" }
 );
-/// Used by [`LoadBalancerHealthcheckEvents::list_healthcheck_events`].
+/// Used by [`LoadBalancerHealthcheckEventsApi::list_healthcheck_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListHealthcheckEventsItemOriginsItem {
+pub struct HealthcheckEventOrigin {
     pub address: ::std::option::Option<::serde_json::Value>,
     pub changed: ::std::option::Option<::serde_json::Value>,
     pub enabled: ::std::option::Option<::serde_json::Value>,
@@ -64,7 +62,7 @@ pub struct ListHealthcheckEventsItemOriginsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListHealthcheckEventsItemOriginsItem { address : "address", changed : "changed",
-    enabled : "enabled", failure_reason : "failure_reason", healthy : "healthy", ip :
-    "ip", name : "name" }
+    HealthcheckEventOrigin { address : "address", changed : "changed", enabled :
+    "enabled", failure_reason : "failure_reason", healthy : "healthy", ip : "ip", name :
+    "name" }
 );

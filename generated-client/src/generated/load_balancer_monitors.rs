@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::load_balancer_monitors`](crate::Client::load_balancer_monitors).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LoadBalancerMonitors {
+pub struct LoadBalancerMonitorsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Load Balancer Monitors* endpoints.
-    pub fn load_balancer_monitors(&self) -> LoadBalancerMonitors {
-        LoadBalancerMonitors {
+    pub fn load_balancer_monitors(&self) -> LoadBalancerMonitorsApi {
+        LoadBalancerMonitorsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LoadBalancerMonitors {
+impl LoadBalancerMonitorsApi {
     /// Create Monitor
     ///
     /// `POST /user/load_balancers/monitors`
@@ -23,9 +23,7 @@ impl LoadBalancerMonitors {
     /// Create a configured monitor.
     pub fn create_monitor(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -40,7 +38,7 @@ impl LoadBalancerMonitors {
     /// List configured monitors for a user.
     pub fn list_monitors(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateMonitorResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Monitor>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -56,9 +54,7 @@ impl LoadBalancerMonitors {
     pub fn update_monitor(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -77,9 +73,7 @@ impl LoadBalancerMonitors {
     pub fn patch_monitor(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -98,9 +92,7 @@ impl LoadBalancerMonitors {
     pub fn monitor_details(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -162,7 +154,7 @@ impl LoadBalancerMonitors {
     pub fn list_monitor_references(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListMonitorReferencesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MonitorReference>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -200,9 +192,9 @@ impl LoadBalancerMonitors {
         )
     }
 }
-/// Used by [`LoadBalancerMonitors::create_monitor`], [`LoadBalancerMonitors::list_monitors`], [`LoadBalancerMonitors::update_monitor`], [`LoadBalancerMonitors::patch_monitor`], [`LoadBalancerMonitors::monitor_details`].
+/// Used by [`LoadBalancerMonitorsApi::create_monitor`], [`LoadBalancerMonitorsApi::list_monitors`], [`LoadBalancerMonitorsApi::update_monitor`], [`LoadBalancerMonitorsApi::patch_monitor`], [`LoadBalancerMonitorsApi::monitor_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateMonitorResponse {
+pub struct Monitor {
     pub allow_insecure: ::std::option::Option<bool>,
     pub consecutive_down: ::std::option::Option<i64>,
     pub consecutive_up: ::std::option::Option<i64>,
@@ -228,15 +220,15 @@ pub struct CreateMonitorResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMonitorResponse { allow_insecure : "allow_insecure", consecutive_down :
-    "consecutive_down", consecutive_up : "consecutive_up", created_on : "created_on",
-    description : "description", expected_body : "expected_body", expected_codes :
-    "expected_codes", follow_redirects : "follow_redirects", header : "header", id :
-    "id", interval : "interval", method : "method", modified_on : "modified_on", path :
-    "path", port : "port", probe_zone : "probe_zone", retries : "retries", timeout :
-    "timeout", r#type : "type" }
+    Monitor { allow_insecure : "allow_insecure", consecutive_down : "consecutive_down",
+    consecutive_up : "consecutive_up", created_on : "created_on", description :
+    "description", expected_body : "expected_body", expected_codes : "expected_codes",
+    follow_redirects : "follow_redirects", header : "header", id : "id", interval :
+    "interval", method : "method", modified_on : "modified_on", path : "path", port :
+    "port", probe_zone : "probe_zone", retries : "retries", timeout : "timeout", r#type :
+    "type" }
 );
-/// Used by [`LoadBalancerMonitors::delete_monitor`].
+/// Used by [`LoadBalancerMonitorsApi::delete_monitor`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMonitorResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -244,7 +236,7 @@ pub struct DeleteMonitorResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteMonitorResponse { id : "id" });
-/// Used by [`LoadBalancerMonitors::preview_monitor`].
+/// Used by [`LoadBalancerMonitorsApi::preview_monitor`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewMonitorResponse {
     pub pools: ::std::option::Option<
@@ -257,9 +249,9 @@ pub struct PreviewMonitorResponse {
 crate::runtime::object!(
     PreviewMonitorResponse { pools : "pools", preview_id : "preview_id" }
 );
-/// Used by [`LoadBalancerMonitors::list_monitor_references`].
+/// Used by [`LoadBalancerMonitorsApi::list_monitor_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListMonitorReferencesItem {
+pub struct MonitorReference {
     pub reference_type: ::std::option::Option<::std::string::String>,
     pub resource_id: ::std::option::Option<::std::string::String>,
     pub resource_name: ::std::option::Option<::std::string::String>,
@@ -268,6 +260,6 @@ pub struct ListMonitorReferencesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListMonitorReferencesItem { reference_type : "reference_type", resource_id :
-    "resource_id", resource_name : "resource_name", resource_type : "resource_type" }
+    MonitorReference { reference_type : "reference_type", resource_id : "resource_id",
+    resource_name : "resource_name", resource_type : "resource_type" }
 );

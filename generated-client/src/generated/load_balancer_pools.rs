@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::load_balancer_pools`](crate::Client::load_balancer_pools).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LoadBalancerPools {
+pub struct LoadBalancerPoolsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Load Balancer Pools* endpoints.
-    pub fn load_balancer_pools(&self) -> LoadBalancerPools {
-        LoadBalancerPools {
+    pub fn load_balancer_pools(&self) -> LoadBalancerPoolsApi {
+        LoadBalancerPoolsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LoadBalancerPools {
+impl LoadBalancerPoolsApi {
     /// Create Pool
     ///
     /// `POST /user/load_balancers/pools`
@@ -23,9 +23,7 @@ impl LoadBalancerPools {
     /// Create a new pool.
     pub fn create_pool(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePoolResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -71,9 +69,7 @@ impl LoadBalancerPools {
     pub fn update_pool(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePoolResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -92,9 +88,7 @@ impl LoadBalancerPools {
     pub fn patch_pool(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePoolResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -113,9 +107,7 @@ impl LoadBalancerPools {
     pub fn pool_details(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePoolResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -156,7 +148,7 @@ impl LoadBalancerPools {
         &self,
         pool_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PoolHealthDetailsResponse>>,
+        crate::runtime::Json<::std::option::Option<PoolHealth>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -199,7 +191,7 @@ impl LoadBalancerPools {
     pub fn list_pool_references(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListPoolReferencesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PoolReference>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -212,9 +204,9 @@ impl LoadBalancerPools {
         )
     }
 }
-/// Used by [`LoadBalancerPools::create_pool`], [`LoadBalancerPools::update_pool`], [`LoadBalancerPools::patch_pool`], [`LoadBalancerPools::pool_details`].
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::update_pool`], [`LoadBalancerPoolsApi::patch_pool`], [`LoadBalancerPoolsApi::pool_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePoolResponse {
+pub struct Pool {
     pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -222,7 +214,7 @@ pub struct CreatePoolResponse {
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub latitude: ::std::option::Option<f64>,
-    pub load_shedding: ::std::option::Option<CreatePoolResponseLoadShedding>,
+    pub load_shedding: ::std::option::Option<PoolLoadShedding>,
     pub longitude: ::std::option::Option<f64>,
     pub minimum_origins: ::std::option::Option<i64>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -231,24 +223,24 @@ pub struct CreatePoolResponse {
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub notification_email: ::std::option::Option<::std::string::String>,
-    pub notification_filter: ::std::option::Option<CreatePoolResponseNotificationFilter>,
-    pub origin_steering: ::std::option::Option<CreatePoolResponseOriginSteering>,
-    pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolResponseOriginsItem>>,
+    pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
+    pub origin_steering: ::std::option::Option<PoolOriginSteering>,
+    pub origins: ::std::option::Option<::std::vec::Vec<PoolOrigin>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePoolResponse { check_regions : "check_regions", created_on : "created_on",
-    description : "description", disabled_at : "disabled_at", enabled : "enabled", id :
-    "id", latitude : "latitude", load_shedding : "load_shedding", longitude :
-    "longitude", minimum_origins : "minimum_origins", modified_on : "modified_on",
-    monitor : "monitor", monitor_group : "monitor_group", name : "name", networks :
-    "networks", notification_email : "notification_email", notification_filter :
+    Pool { check_regions : "check_regions", created_on : "created_on", description :
+    "description", disabled_at : "disabled_at", enabled : "enabled", id : "id", latitude
+    : "latitude", load_shedding : "load_shedding", longitude : "longitude",
+    minimum_origins : "minimum_origins", modified_on : "modified_on", monitor :
+    "monitor", monitor_group : "monitor_group", name : "name", networks : "networks",
+    notification_email : "notification_email", notification_filter :
     "notification_filter", origin_steering : "origin_steering", origins : "origins" }
 );
-/// Used by [`LoadBalancerPools::create_pool`], [`LoadBalancerPools::patch_pools`].
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePoolResponseLoadShedding {
+pub struct PoolLoadShedding {
     pub default_percent: ::std::option::Option<f64>,
     pub default_policy: ::std::option::Option<::std::string::String>,
     pub session_percent: ::std::option::Option<f64>,
@@ -257,44 +249,41 @@ pub struct CreatePoolResponseLoadShedding {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePoolResponseLoadShedding { default_percent : "default_percent", default_policy
-    : "default_policy", session_percent : "session_percent", session_policy :
+    PoolLoadShedding { default_percent : "default_percent", default_policy :
+    "default_policy", session_percent : "session_percent", session_policy :
     "session_policy" }
 );
-/// Used by [`LoadBalancerPools::create_pool`], [`LoadBalancerPools::patch_pools`].
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePoolResponseNotificationFilter {
-    pub origin: ::std::option::Option<CreatePoolResponseNotificationFilterOrigin>,
-    pub pool: ::std::option::Option<CreatePoolResponseNotificationFilterOrigin>,
+pub struct PoolNotificationFilter {
+    pub origin: ::std::option::Option<PoolNotificationFilterOrigin>,
+    pub pool: ::std::option::Option<PoolNotificationFilterOrigin>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreatePoolResponseNotificationFilter { origin : "origin", pool : "pool" }
-);
-/// Used by [`LoadBalancerPools::create_pool`].
+crate::runtime::object!(PoolNotificationFilter { origin : "origin", pool : "pool" });
+/// Used by [`LoadBalancerPoolsApi::create_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePoolResponseNotificationFilterOrigin {
+pub struct PoolNotificationFilterOrigin {
     pub disable: ::std::option::Option<bool>,
     pub healthy: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePoolResponseNotificationFilterOrigin { disable : "disable", healthy : "healthy"
-    }
+    PoolNotificationFilterOrigin { disable : "disable", healthy : "healthy" }
 );
-/// Used by [`LoadBalancerPools::create_pool`], [`LoadBalancerPools::patch_pools`].
+/// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePoolResponseOriginSteering {
+pub struct PoolOriginSteering {
     pub policy: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreatePoolResponseOriginSteering { policy : "policy" });
-/// Used by [`LoadBalancerPools::create_pool`].
+crate::runtime::object!(PoolOriginSteering { policy : "policy" });
+/// Used by [`LoadBalancerPoolsApi::create_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePoolResponseOriginsItem {
+pub struct PoolOrigin {
     pub address: ::std::option::Option<::serde_json::Value>,
     pub disabled_at: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -307,11 +296,11 @@ pub struct CreatePoolResponseOriginsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePoolResponseOriginsItem { address : "address", disabled_at : "disabled_at",
-    enabled : "enabled", header : "header", name : "name", port : "port",
-    virtual_network_id : "virtual_network_id", weight : "weight" }
+    PoolOrigin { address : "address", disabled_at : "disabled_at", enabled : "enabled",
+    header : "header", name : "name", port : "port", virtual_network_id :
+    "virtual_network_id", weight : "weight" }
 );
-/// Used by [`LoadBalancerPools::patch_pools`], [`LoadBalancerPools::list_pools`].
+/// Used by [`LoadBalancerPoolsApi::patch_pools`], [`LoadBalancerPoolsApi::list_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchPoolsItem {
     pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -321,7 +310,7 @@ pub struct PatchPoolsItem {
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub latitude: ::std::option::Option<f64>,
-    pub load_shedding: ::std::option::Option<CreatePoolResponseLoadShedding>,
+    pub load_shedding: ::std::option::Option<PoolLoadShedding>,
     pub longitude: ::std::option::Option<f64>,
     pub minimum_origins: ::std::option::Option<i64>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -330,8 +319,8 @@ pub struct PatchPoolsItem {
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub notification_email: ::std::option::Option<::std::string::String>,
-    pub notification_filter: ::std::option::Option<CreatePoolResponseNotificationFilter>,
-    pub origin_steering: ::std::option::Option<CreatePoolResponseOriginSteering>,
+    pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
+    pub origin_steering: ::std::option::Option<PoolOriginSteering>,
     pub origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -345,7 +334,7 @@ crate::runtime::object!(
     "networks", notification_email : "notification_email", notification_filter :
     "notification_filter", origin_steering : "origin_steering", origins : "origins" }
 );
-/// Used by [`LoadBalancerPools::delete_pool`].
+/// Used by [`LoadBalancerPoolsApi::delete_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePoolResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -353,41 +342,37 @@ pub struct DeletePoolResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePoolResponse { id : "id" });
-/// Used by [`LoadBalancerPools::pool_health_details`].
+/// Used by [`LoadBalancerPoolsApi::pool_health_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PoolHealthDetailsResponse {
+pub struct PoolHealth {
     pub pool_id: ::std::option::Option<::std::string::String>,
-    pub pop_health: ::std::option::Option<PoolHealthDetailsResponsePopHealth>,
+    pub pop_health: ::std::option::Option<PoolHealthPopHealth>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    PoolHealthDetailsResponse { pool_id : "pool_id", pop_health : "pop_health" }
-);
-/// Used by [`LoadBalancerPools::pool_health_details`].
+crate::runtime::object!(PoolHealth { pool_id : "pool_id", pop_health : "pop_health" });
+/// Used by [`LoadBalancerPoolsApi::pool_health_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PoolHealthDetailsResponsePopHealth {
+pub struct PoolHealthPopHealth {
     pub healthy: ::std::option::Option<bool>,
-    pub origins: ::std::option::Option<
-        ::std::vec::Vec<PoolHealthDetailsResponsePopHealthOriginsItem>,
-    >,
+    pub origins: ::std::option::Option<::std::vec::Vec<PoolHealthPopHealthOrigin>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PoolHealthDetailsResponsePopHealth { healthy : "healthy", origins : "origins" }
+    PoolHealthPopHealth { healthy : "healthy", origins : "origins" }
 );
-/// Used by [`LoadBalancerPools::pool_health_details`].
+/// Used by [`LoadBalancerPoolsApi::pool_health_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PoolHealthDetailsResponsePopHealthOriginsItem {
-    pub ip: ::std::option::Option<PoolHealthDetailsResponsePopHealthOriginsItemIp>,
+pub struct PoolHealthPopHealthOrigin {
+    pub ip: ::std::option::Option<PoolHealthPopHealthOriginIp>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PoolHealthDetailsResponsePopHealthOriginsItem { ip : "ip" });
-/// Used by [`LoadBalancerPools::pool_health_details`].
+crate::runtime::object!(PoolHealthPopHealthOrigin { ip : "ip" });
+/// Used by [`LoadBalancerPoolsApi::pool_health_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PoolHealthDetailsResponsePopHealthOriginsItemIp {
+pub struct PoolHealthPopHealthOriginIp {
     pub failure_reason: ::std::option::Option<::serde_json::Value>,
     pub healthy: ::std::option::Option<bool>,
     pub response_code: ::std::option::Option<::serde_json::Value>,
@@ -396,10 +381,10 @@ pub struct PoolHealthDetailsResponsePopHealthOriginsItemIp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PoolHealthDetailsResponsePopHealthOriginsItemIp { failure_reason : "failure_reason",
-    healthy : "healthy", response_code : "response_code", rtt : "rtt" }
+    PoolHealthPopHealthOriginIp { failure_reason : "failure_reason", healthy : "healthy",
+    response_code : "response_code", rtt : "rtt" }
 );
-/// Used by [`LoadBalancerPools::preview_pool`].
+/// Used by [`LoadBalancerPoolsApi::preview_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewPoolResponse {
     pub pools: ::std::option::Option<
@@ -412,9 +397,9 @@ pub struct PreviewPoolResponse {
 crate::runtime::object!(
     PreviewPoolResponse { pools : "pools", preview_id : "preview_id" }
 );
-/// Used by [`LoadBalancerPools::list_pool_references`].
+/// Used by [`LoadBalancerPoolsApi::list_pool_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListPoolReferencesItem {
+pub struct PoolReference {
     pub reference_type: ::std::option::Option<::std::string::String>,
     pub resource_id: ::std::option::Option<::std::string::String>,
     pub resource_name: ::std::option::Option<::std::string::String>,
@@ -423,6 +408,6 @@ pub struct ListPoolReferencesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPoolReferencesItem { reference_type : "reference_type", resource_id :
-    "resource_id", resource_name : "resource_name", resource_type : "resource_type" }
+    PoolReference { reference_type : "reference_type", resource_id : "resource_id",
+    resource_name : "resource_name", resource_type : "resource_type" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::load_balancer_regions`](crate::Client::load_balancer_regions).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LoadBalancerRegions {
+pub struct LoadBalancerRegionsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Load Balancer Regions* endpoints.
-    pub fn load_balancer_regions(&self) -> LoadBalancerRegions {
-        LoadBalancerRegions {
+    pub fn load_balancer_regions(&self) -> LoadBalancerRegionsApi {
+        LoadBalancerRegionsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LoadBalancerRegions {
+impl LoadBalancerRegionsApi {
     /// List Regions
     ///
     /// `GET /accounts/{account_id}/load_balancers/regions`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::load_balancers`](crate::Client::load_balancers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LoadBalancers {
+pub struct LoadBalancersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Load Balancers* endpoints.
-    pub fn load_balancers(&self) -> LoadBalancers {
-        LoadBalancers {
+    pub fn load_balancers(&self) -> LoadBalancersApi {
+        LoadBalancersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LoadBalancers {
+impl LoadBalancersApi {
     /// Create Load Balancer
     ///
     /// `POST /zones/{zone_id}/load_balancers`
@@ -25,7 +25,7 @@ impl LoadBalancers {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateLoadBalancerResponse>>,
+        crate::runtime::Json<::std::option::Option<LoadBalancer>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +68,7 @@ impl LoadBalancers {
         zone_id: &str,
         load_balancer_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateLoadBalancerResponse>>,
+        crate::runtime::Json<::std::option::Option<LoadBalancer>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl LoadBalancers {
         zone_id: &str,
         load_balancer_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateLoadBalancerResponse>>,
+        crate::runtime::Json<::std::option::Option<LoadBalancer>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +116,7 @@ impl LoadBalancers {
         zone_id: &str,
         load_balancer_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateLoadBalancerResponse>>,
+        crate::runtime::Json<::std::option::Option<LoadBalancer>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -155,12 +155,10 @@ impl LoadBalancers {
         )
     }
 }
-/// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::update_load_balancer`], [`LoadBalancers::patch_load_balancer`], [`LoadBalancers::load_balancer_details`].
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`], [`LoadBalancersApi::load_balancer_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLoadBalancerResponse {
-    pub adaptive_routing: ::std::option::Option<
-        CreateLoadBalancerResponseAdaptiveRouting,
-    >,
+pub struct LoadBalancer {
+    pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
     pub country_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -170,9 +168,7 @@ pub struct CreateLoadBalancerResponse {
     pub enabled: ::std::option::Option<bool>,
     pub fallback_pool: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub location_strategy: ::std::option::Option<
-        CreateLoadBalancerResponseLocationStrategy,
-    >,
+    pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -180,16 +176,14 @@ pub struct CreateLoadBalancerResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub proxied: ::std::option::Option<bool>,
-    pub random_steering: ::std::option::Option<CreateLoadBalancerResponseRandomSteering>,
+    pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
     pub region_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<CreateLoadBalancerResponseRulesItem>,
-    >,
+    pub rules: ::std::option::Option<::std::vec::Vec<LoadBalancerRule>>,
     pub session_affinity: ::std::option::Option<::std::string::String>,
     pub session_affinity_attributes: ::std::option::Option<
-        CreateLoadBalancerResponseSessionAffinityAttributes,
+        LoadBalancerSessionAffinityAttributes,
     >,
     pub session_affinity_ttl: ::std::option::Option<f64>,
     pub steering_policy: ::std::option::Option<::std::string::String>,
@@ -199,7 +193,7 @@ pub struct CreateLoadBalancerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerResponse { adaptive_routing : "adaptive_routing", country_pools :
+    LoadBalancer { adaptive_routing : "adaptive_routing", country_pools :
     "country_pools", created_on : "created_on", default_pools : "default_pools",
     description : "description", enabled : "enabled", fallback_pool : "fallback_pool", id
     : "id", location_strategy : "location_strategy", modified_on : "modified_on", name :
@@ -209,32 +203,30 @@ crate::runtime::object!(
     "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
     steering_policy : "steering_policy", ttl : "ttl", zone_name : "zone_name" }
 );
-/// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::list_load_balancers`].
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLoadBalancerResponseAdaptiveRouting {
+pub struct LoadBalancerAdaptiveRouting {
     pub failover_across_pools: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerResponseAdaptiveRouting { failover_across_pools :
-    "failover_across_pools" }
+    LoadBalancerAdaptiveRouting { failover_across_pools : "failover_across_pools" }
 );
-/// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::list_load_balancers`].
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLoadBalancerResponseLocationStrategy {
+pub struct LoadBalancerLocationStrategy {
     pub mode: ::std::option::Option<::std::string::String>,
     pub prefer_ecs: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerResponseLocationStrategy { mode : "mode", prefer_ecs : "prefer_ecs"
-    }
+    LoadBalancerLocationStrategy { mode : "mode", prefer_ecs : "prefer_ecs" }
 );
-/// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::list_load_balancers`].
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLoadBalancerResponseRandomSteering {
+pub struct LoadBalancerRandomSteering {
     pub default_weight: ::std::option::Option<f64>,
     pub pool_weights: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -243,32 +235,30 @@ pub struct CreateLoadBalancerResponseRandomSteering {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerResponseRandomSteering { default_weight : "default_weight",
-    pool_weights : "pool_weights" }
+    LoadBalancerRandomSteering { default_weight : "default_weight", pool_weights :
+    "pool_weights" }
 );
-/// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::list_load_balancers`].
+/// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::list_load_balancers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLoadBalancerResponseRulesItem {
+pub struct LoadBalancerRule {
     pub condition: ::std::option::Option<::std::string::String>,
     pub disabled: ::std::option::Option<bool>,
-    pub fixed_response: ::std::option::Option<
-        CreateLoadBalancerResponseRulesItemFixedResponse,
-    >,
+    pub fixed_response: ::std::option::Option<LoadBalancerRuleFixedResponse>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub overrides: ::std::option::Option<CreateLoadBalancerResponseRulesItemOverrides>,
+    pub overrides: ::std::option::Option<LoadBalancerRuleOverrides>,
     pub priority: ::std::option::Option<i64>,
     pub terminates: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerResponseRulesItem { condition : "condition", disabled : "disabled",
-    fixed_response : "fixed_response", name : "name", overrides : "overrides", priority :
-    "priority", terminates : "terminates" }
+    LoadBalancerRule { condition : "condition", disabled : "disabled", fixed_response :
+    "fixed_response", name : "name", overrides : "overrides", priority : "priority",
+    terminates : "terminates" }
 );
-/// Used by [`LoadBalancers::create_load_balancer`].
+/// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLoadBalancerResponseRulesItemFixedResponse {
+pub struct LoadBalancerRuleFixedResponse {
     pub content_type: ::std::option::Option<::std::string::String>,
     pub location: ::std::option::Option<::std::string::String>,
     pub message_body: ::std::option::Option<::std::string::String>,
@@ -277,27 +267,23 @@ pub struct CreateLoadBalancerResponseRulesItemFixedResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerResponseRulesItemFixedResponse { content_type : "content_type",
-    location : "location", message_body : "message_body", status_code : "status_code" }
+    LoadBalancerRuleFixedResponse { content_type : "content_type", location : "location",
+    message_body : "message_body", status_code : "status_code" }
 );
-/// Used by [`LoadBalancers::create_load_balancer`].
+/// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLoadBalancerResponseRulesItemOverrides {
-    pub adaptive_routing: ::std::option::Option<
-        CreateLoadBalancerResponseAdaptiveRouting,
-    >,
+pub struct LoadBalancerRuleOverrides {
+    pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
     pub country_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub fallback_pool: ::std::option::Option<::std::string::String>,
-    pub location_strategy: ::std::option::Option<
-        CreateLoadBalancerResponseLocationStrategy,
-    >,
+    pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
     pub pop_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub random_steering: ::std::option::Option<CreateLoadBalancerResponseRandomSteering>,
+    pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
     pub region_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -310,17 +296,17 @@ pub struct CreateLoadBalancerResponseRulesItemOverrides {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerResponseRulesItemOverrides { adaptive_routing : "adaptive_routing",
-    country_pools : "country_pools", default_pools : "default_pools", fallback_pool :
-    "fallback_pool", location_strategy : "location_strategy", pop_pools : "pop_pools",
-    random_steering : "random_steering", region_pools : "region_pools", session_affinity
-    : "session_affinity", session_affinity_attributes : "session_affinity_attributes",
+    LoadBalancerRuleOverrides { adaptive_routing : "adaptive_routing", country_pools :
+    "country_pools", default_pools : "default_pools", fallback_pool : "fallback_pool",
+    location_strategy : "location_strategy", pop_pools : "pop_pools", random_steering :
+    "random_steering", region_pools : "region_pools", session_affinity :
+    "session_affinity", session_affinity_attributes : "session_affinity_attributes",
     session_affinity_ttl : "session_affinity_ttl", steering_policy : "steering_policy",
     ttl : "ttl" }
 );
-/// Used by [`LoadBalancers::create_load_balancer`].
+/// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLoadBalancerResponseSessionAffinityAttributes {
+pub struct LoadBalancerSessionAffinityAttributes {
     pub drain_duration: ::std::option::Option<f64>,
     pub headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub require_all_headers: ::std::option::Option<bool>,
@@ -331,17 +317,14 @@ pub struct CreateLoadBalancerResponseSessionAffinityAttributes {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLoadBalancerResponseSessionAffinityAttributes { drain_duration :
-    "drain_duration", headers : "headers", require_all_headers : "require_all_headers",
-    samesite : "samesite", secure : "secure", zero_downtime_failover :
-    "zero_downtime_failover" }
+    LoadBalancerSessionAffinityAttributes { drain_duration : "drain_duration", headers :
+    "headers", require_all_headers : "require_all_headers", samesite : "samesite", secure
+    : "secure", zero_downtime_failover : "zero_downtime_failover" }
 );
-/// Used by [`LoadBalancers::list_load_balancers`].
+/// Used by [`LoadBalancersApi::list_load_balancers`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLoadBalancersItem {
-    pub adaptive_routing: ::std::option::Option<
-        CreateLoadBalancerResponseAdaptiveRouting,
-    >,
+    pub adaptive_routing: ::std::option::Option<LoadBalancerAdaptiveRouting>,
     pub country_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -351,9 +334,7 @@ pub struct ListLoadBalancersItem {
     pub enabled: ::std::option::Option<bool>,
     pub fallback_pool: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub location_strategy: ::std::option::Option<
-        CreateLoadBalancerResponseLocationStrategy,
-    >,
+    pub location_strategy: ::std::option::Option<LoadBalancerLocationStrategy>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -361,13 +342,11 @@ pub struct ListLoadBalancersItem {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub proxied: ::std::option::Option<bool>,
-    pub random_steering: ::std::option::Option<CreateLoadBalancerResponseRandomSteering>,
+    pub random_steering: ::std::option::Option<LoadBalancerRandomSteering>,
     pub region_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<CreateLoadBalancerResponseRulesItem>,
-    >,
+    pub rules: ::std::option::Option<::std::vec::Vec<LoadBalancerRule>>,
     pub session_affinity: ::std::option::Option<::std::string::String>,
     pub session_affinity_attributes: ::std::option::Option<
         ListLoadBalancersItemSessionAffinityAttributes,
@@ -390,7 +369,7 @@ crate::runtime::object!(
     "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
     steering_policy : "steering_policy", ttl : "ttl", zone_name : "zone_name" }
 );
-/// Used by [`LoadBalancers::list_load_balancers`].
+/// Used by [`LoadBalancersApi::list_load_balancers`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLoadBalancersItemSessionAffinityAttributes {
     pub drain_duration: ::std::option::Option<f64>,
@@ -407,7 +386,7 @@ crate::runtime::object!(
     headers : "headers", require_all_headers : "require_all_headers", samesite :
     "samesite", secure : "secure", zero_downtime_failover : "zero_downtime_failover" }
 );
-/// Used by [`LoadBalancers::delete_load_balancer`].
+/// Used by [`LoadBalancersApi::delete_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteLoadBalancerResponse {
     pub id: ::std::option::Option<::std::string::String>,

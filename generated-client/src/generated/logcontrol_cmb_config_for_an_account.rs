@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::logcontrol_cmb_config_for_an_account`](crate::Client::logcontrol_cmb_config_for_an_account).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LogcontrolCmbConfigForAnAccount {
+pub struct LogcontrolCmbConfigForAnAccountApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Logcontrol CMB config for an account* endpoints.
     pub fn logcontrol_cmb_config_for_an_account(
         &self,
-    ) -> LogcontrolCmbConfigForAnAccount {
-        LogcontrolCmbConfigForAnAccount {
+    ) -> LogcontrolCmbConfigForAnAccountApi {
+        LogcontrolCmbConfigForAnAccountApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LogcontrolCmbConfigForAnAccount {
+impl LogcontrolCmbConfigForAnAccountApi {
     /// Update CMB config
     ///
     /// `POST /accounts/{account_id}/logs/control/cmb/config`
@@ -27,7 +27,7 @@ impl LogcontrolCmbConfigForAnAccount {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateCmbConfigResponse>>,
+        crate::runtime::Json<::std::option::Option<CmbConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,7 +49,7 @@ impl LogcontrolCmbConfigForAnAccount {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateCmbConfigResponse>>,
+        crate::runtime::Json<::std::option::Option<CmbConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,15 +89,15 @@ impl LogcontrolCmbConfigForAnAccount {
         )
     }
 }
-/// Used by [`LogcontrolCmbConfigForAnAccount::update_cmb_config`], [`LogcontrolCmbConfigForAnAccount::get_cmb_config`].
+/// Used by [`LogcontrolCmbConfigForAnAccountApi::update_cmb_config`], [`LogcontrolCmbConfigForAnAccountApi::get_cmb_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateCmbConfigResponse {
+pub struct CmbConfig {
     pub allow_out_of_region_access: ::std::option::Option<bool>,
     pub regions: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCmbConfigResponse { allow_out_of_region_access : "allow_out_of_region_access",
-    regions : "regions" }
+    CmbConfig { allow_out_of_region_access : "allow_out_of_region_access", regions :
+    "regions" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::logo_match`](crate::Client::logo_match).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LogoMatch {
+pub struct LogoMatchApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *logo_match* endpoints.
-    pub fn logo_match(&self) -> LogoMatch {
-        LogoMatch {
+    pub fn logo_match(&self) -> LogoMatchApi {
+        LogoMatchApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LogoMatch {
+impl LogoMatchApi {
     /// Read matches for logo queries by ID
     ///
     /// `GET /accounts/{account_id}/brand-protection/logo-matches`
@@ -24,11 +24,7 @@ impl LogoMatch {
     pub fn read_matches_for_logo_queries_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ReadMatchesForLogoQueriesByIdResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Matches>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -48,11 +44,7 @@ impl LogoMatch {
     pub fn download_matches_for_logo_queries_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ReadMatchesForLogoQueriesByIdResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Matches>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,13 +61,11 @@ impl LogoMatch {
     /// `POST /accounts/{account_id}/brand-protection/logos`
     ///
     /// Return new saved logo queries created from image files
-    pub fn create_new_saved_logo_queries_from_image_files(
+    pub fn create_saved_logo_queries_from_image_files(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateNewSavedLogoQueriesFromImageFilesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<SavedLogoQueries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -157,7 +147,7 @@ impl LogoMatch {
     /// `POST /accounts/{account_id}/brand-protection/scan-logo`
     ///
     /// Return new logo queries created from image files
-    pub fn create_new_logo_queries_from_image_files(
+    pub fn create_logo_queries_from_image_files(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {
@@ -177,7 +167,7 @@ impl LogoMatch {
     /// `POST /accounts/{account_id}/brand-protection/scan-page`
     ///
     /// Return new logo queries created from URLs
-    pub fn create_new_logo_queries_from_urls(
+    pub fn create_logo_queries_from_urls(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {
@@ -206,9 +196,9 @@ impl LogoMatch {
         )
     }
 }
-/// Used by [`LogoMatch::read_matches_for_logo_queries_by_id`], [`LogoMatch::download_matches_for_logo_queries_by_id`].
+/// Used by [`LogoMatchApi::read_matches_for_logo_queries_by_id`], [`LogoMatchApi::download_matches_for_logo_queries_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReadMatchesForLogoQueriesByIdResponse {
+pub struct Matches {
     pub matches: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -216,12 +206,10 @@ pub struct ReadMatchesForLogoQueriesByIdResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ReadMatchesForLogoQueriesByIdResponse { matches : "matches", total : "total" }
-);
-/// Used by [`LogoMatch::create_new_saved_logo_queries_from_image_files`].
+crate::runtime::object!(Matches { matches : "matches", total : "total" });
+/// Used by [`LogoMatchApi::create_saved_logo_queries_from_image_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewSavedLogoQueriesFromImageFilesResponse {
+pub struct SavedLogoQueries {
     pub id: ::std::option::Option<i64>,
     pub tag: ::std::option::Option<::std::string::String>,
     pub upload_path: ::std::option::Option<::std::string::String>,
@@ -229,6 +217,5 @@ pub struct CreateNewSavedLogoQueriesFromImageFilesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewSavedLogoQueriesFromImageFilesResponse { id : "id", tag : "tag", upload_path
-    : "upload_path" }
+    SavedLogoQueries { id : "id", tag : "tag", upload_path : "upload_path" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::logpush_jobs_for_a_zone`](crate::Client::logpush_jobs_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LogpushJobsForAZone {
+pub struct LogpushJobsForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Logpush jobs for a zone* endpoints.
-    pub fn logpush_jobs_for_a_zone(&self) -> LogpushJobsForAZone {
-        LogpushJobsForAZone {
+    pub fn logpush_jobs_for_a_zone(&self) -> LogpushJobsForAZoneApi {
+        LogpushJobsForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LogpushJobsForAZone {
+impl LogpushJobsForAZoneApi {
     /// List fields
     ///
     /// `GET /zones/{zone_id}/logpush/datasets/{dataset_id}/fields`
@@ -50,11 +50,11 @@ impl LogpushJobsForAZone {
     /// `GET /zones/{zone_id}/logpush/datasets/{dataset_id}/jobs`
     ///
     /// Lists Logpush jobs for a zone for a dataset.
-    pub fn list_logpush_jobs_for_a_dataset(
+    pub fn list_logpush_jobs_for_dataset(
         &self,
         zone_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForADatasetItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForDatasetItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -77,7 +77,7 @@ impl LogpushJobsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateLogpushJobResponse>>,
+        crate::runtime::Json<::std::option::Option<LogpushJob>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -98,7 +98,7 @@ impl LogpushJobsForAZone {
     pub fn list_logpush_jobs(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForADatasetItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ListLogpushJobsForDatasetItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -120,7 +120,7 @@ impl LogpushJobsForAZone {
         zone_id: &str,
         job_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateLogpushJobResponse>>,
+        crate::runtime::Json<::std::option::Option<LogpushJob>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -144,7 +144,7 @@ impl LogpushJobsForAZone {
         zone_id: &str,
         job_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateLogpushJobResponse>>,
+        crate::runtime::Json<::std::option::Option<LogpushJob>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -191,7 +191,7 @@ impl LogpushJobsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetOwnershipChallengeResponse>>,
+        crate::runtime::Json<::std::option::Option<OwnershipChallenge>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -293,9 +293,9 @@ impl LogpushJobsForAZone {
         )
     }
 }
-/// Used by [`LogpushJobsForAZone::list_logpush_jobs_for_a_dataset`], [`LogpushJobsForAZone::list_logpush_jobs`].
+/// Used by [`LogpushJobsForAZoneApi::list_logpush_jobs_for_dataset`], [`LogpushJobsForAZoneApi::list_logpush_jobs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLogpushJobsForADatasetItem {
+pub struct ListLogpushJobsForDatasetItem {
     pub dataset: ::std::option::Option<::std::string::String>,
     pub destination_conf: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -311,13 +311,13 @@ pub struct ListLogpushJobsForADatasetItem {
     pub max_upload_records: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub output_options: ::std::option::Option<
-        ListLogpushJobsForADatasetItemOutputOptions,
+        ListLogpushJobsForDatasetItemOutputOptions,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListLogpushJobsForADatasetItem { dataset : "dataset", destination_conf :
+    ListLogpushJobsForDatasetItem { dataset : "dataset", destination_conf :
     "destination_conf", enabled : "enabled", error_message : "error_message", frequency :
     "frequency", id : "id", kind : "kind", last_complete : "last_complete", last_error :
     "last_error", logpull_options : "logpull_options", max_upload_bytes :
@@ -325,9 +325,9 @@ crate::runtime::object!(
     max_upload_records : "max_upload_records", name : "name", output_options :
     "output_options" }
 );
-/// Used by [`LogpushJobsForAZone::list_logpush_jobs_for_a_dataset`].
+/// Used by [`LogpushJobsForAZoneApi::list_logpush_jobs_for_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLogpushJobsForADatasetItemOutputOptions {
+pub struct ListLogpushJobsForDatasetItemOutputOptions {
     /// `CVE-2021-44228`
     pub cve_2021_44228: ::std::option::Option<bool>,
     pub batch_prefix: ::std::option::Option<::std::string::String>,
@@ -345,16 +345,16 @@ pub struct ListLogpushJobsForADatasetItemOutputOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListLogpushJobsForADatasetItemOutputOptions { cve_2021_44228 : "CVE-2021-44228",
+    ListLogpushJobsForDatasetItemOutputOptions { cve_2021_44228 : "CVE-2021-44228",
     batch_prefix : "batch_prefix", batch_suffix : "batch_suffix", field_delimiter :
     "field_delimiter", field_names : "field_names", output_type : "output_type",
     record_delimiter : "record_delimiter", record_prefix : "record_prefix", record_suffix
     : "record_suffix", record_template : "record_template", sample_rate : "sample_rate",
     timestamp_format : "timestamp_format" }
 );
-/// Used by [`LogpushJobsForAZone::create_logpush_job`], [`LogpushJobsForAZone::update_logpush_job`], [`LogpushJobsForAZone::get_logpush_job_details`].
+/// Used by [`LogpushJobsForAZoneApi::create_logpush_job`], [`LogpushJobsForAZoneApi::update_logpush_job`], [`LogpushJobsForAZoneApi::get_logpush_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLogpushJobResponse {
+pub struct LogpushJob {
     pub dataset: ::std::option::Option<::std::string::String>,
     pub destination_conf: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -369,22 +369,21 @@ pub struct CreateLogpushJobResponse {
     pub max_upload_interval_seconds: ::std::option::Option<i64>,
     pub max_upload_records: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub output_options: ::std::option::Option<CreateLogpushJobResponseOutputOptions>,
+    pub output_options: ::std::option::Option<LogpushJobOutputOptions>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLogpushJobResponse { dataset : "dataset", destination_conf :
-    "destination_conf", enabled : "enabled", error_message : "error_message", frequency :
-    "frequency", id : "id", kind : "kind", last_complete : "last_complete", last_error :
-    "last_error", logpull_options : "logpull_options", max_upload_bytes :
-    "max_upload_bytes", max_upload_interval_seconds : "max_upload_interval_seconds",
-    max_upload_records : "max_upload_records", name : "name", output_options :
-    "output_options" }
+    LogpushJob { dataset : "dataset", destination_conf : "destination_conf", enabled :
+    "enabled", error_message : "error_message", frequency : "frequency", id : "id", kind
+    : "kind", last_complete : "last_complete", last_error : "last_error", logpull_options
+    : "logpull_options", max_upload_bytes : "max_upload_bytes",
+    max_upload_interval_seconds : "max_upload_interval_seconds", max_upload_records :
+    "max_upload_records", name : "name", output_options : "output_options" }
 );
-/// Used by [`LogpushJobsForAZone::create_logpush_job`].
+/// Used by [`LogpushJobsForAZoneApi::create_logpush_job`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLogpushJobResponseOutputOptions {
+pub struct LogpushJobOutputOptions {
     /// `CVE-2021-44228`
     pub cve_2021_44228: ::std::option::Option<bool>,
     pub batch_prefix: ::std::option::Option<::std::string::String>,
@@ -402,14 +401,14 @@ pub struct CreateLogpushJobResponseOutputOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLogpushJobResponseOutputOptions { cve_2021_44228 : "CVE-2021-44228",
-    batch_prefix : "batch_prefix", batch_suffix : "batch_suffix", field_delimiter :
-    "field_delimiter", field_names : "field_names", output_type : "output_type",
-    record_delimiter : "record_delimiter", record_prefix : "record_prefix", record_suffix
-    : "record_suffix", record_template : "record_template", sample_rate : "sample_rate",
-    timestamp_format : "timestamp_format" }
+    LogpushJobOutputOptions { cve_2021_44228 : "CVE-2021-44228", batch_prefix :
+    "batch_prefix", batch_suffix : "batch_suffix", field_delimiter : "field_delimiter",
+    field_names : "field_names", output_type : "output_type", record_delimiter :
+    "record_delimiter", record_prefix : "record_prefix", record_suffix : "record_suffix",
+    record_template : "record_template", sample_rate : "sample_rate", timestamp_format :
+    "timestamp_format" }
 );
-/// Used by [`LogpushJobsForAZone::delete_logpush_job`].
+/// Used by [`LogpushJobsForAZoneApi::delete_logpush_job`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteLogpushJobResponse {
     pub id: ::std::option::Option<i64>,
@@ -417,9 +416,9 @@ pub struct DeleteLogpushJobResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteLogpushJobResponse { id : "id" });
-/// Used by [`LogpushJobsForAZone::get_ownership_challenge`].
+/// Used by [`LogpushJobsForAZoneApi::get_ownership_challenge`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOwnershipChallengeResponse {
+pub struct OwnershipChallenge {
     pub filename: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
     pub valid: ::std::option::Option<bool>,
@@ -427,10 +426,9 @@ pub struct GetOwnershipChallengeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOwnershipChallengeResponse { filename : "filename", message : "message", valid :
-    "valid" }
+    OwnershipChallenge { filename : "filename", message : "message", valid : "valid" }
 );
-/// Used by [`LogpushJobsForAZone::validate_ownership_challenge`].
+/// Used by [`LogpushJobsForAZoneApi::validate_ownership_challenge`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateOwnershipChallengeResponse {
     pub valid: ::std::option::Option<bool>,
@@ -438,7 +436,7 @@ pub struct ValidateOwnershipChallengeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ValidateOwnershipChallengeResponse { valid : "valid" });
-/// Used by [`LogpushJobsForAZone::validate_destination`], [`LogpushJobsForAZone::validate_origin`].
+/// Used by [`LogpushJobsForAZoneApi::validate_destination`], [`LogpushJobsForAZoneApi::validate_origin`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateDestinationResponse {
     pub message: ::std::option::Option<::std::string::String>,
@@ -449,7 +447,7 @@ pub struct ValidateDestinationResponse {
 crate::runtime::object!(
     ValidateDestinationResponse { message : "message", valid : "valid" }
 );
-/// Used by [`LogpushJobsForAZone::check_destination_exists`].
+/// Used by [`LogpushJobsForAZoneApi::check_destination_exists`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckDestinationExistsResponse {
     pub exists: ::std::option::Option<bool>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::logs_received`](crate::Client::logs_received).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct LogsReceived {
+pub struct LogsReceivedApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Logs Received* endpoints.
-    pub fn logs_received(&self) -> LogsReceived {
-        LogsReceived {
+    pub fn logs_received(&self) -> LogsReceivedApi {
+        LogsReceivedApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl LogsReceived {
+impl LogsReceivedApi {
     /// Update log retention flag
     ///
     /// `POST /zones/{zone_id}/logs/control/retention/flag`
@@ -25,7 +25,7 @@ impl LogsReceived {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateLogRetentionFlagResponse>>,
+        crate::runtime::Json<::std::option::Option<LogRetentionFlag>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl LogsReceived {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateLogRetentionFlagResponse>>,
+        crate::runtime::Json<::std::option::Option<LogRetentionFlag>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -110,9 +110,7 @@ impl LogsReceived {
     pub fn list_fields(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListFieldsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Fields>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -125,19 +123,19 @@ impl LogsReceived {
         )
     }
 }
-/// Used by [`LogsReceived::update_log_retention_flag`], [`LogsReceived::get_log_retention_flag`].
+/// Used by [`LogsReceivedApi::update_log_retention_flag`], [`LogsReceivedApi::get_log_retention_flag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateLogRetentionFlagResponse {
+pub struct LogRetentionFlag {
     pub flag: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateLogRetentionFlagResponse { flag : "flag" });
-/// Used by [`LogsReceived::list_fields`].
+crate::runtime::object!(LogRetentionFlag { flag : "flag" });
+/// Used by [`LogsReceivedApi::list_fields`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFieldsResponse {
+pub struct Fields {
     pub key: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListFieldsResponse { key : "key" });
+crate::runtime::object!(Fields { key : "key" });

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::magic_account_apps`](crate::Client::magic_account_apps).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicAccountApps {
+pub struct MagicAccountAppsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Account Apps* endpoints.
-    pub fn magic_account_apps(&self) -> MagicAccountApps {
-        MagicAccountApps {
+    pub fn magic_account_apps(&self) -> MagicAccountAppsApi {
+        MagicAccountAppsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicAccountApps {
+impl MagicAccountAppsApi {
     /// Create a new App
     ///
     /// `POST /accounts/{account_id}/magic/apps`
     ///
     /// Creates a new App for an account
-    pub fn create_a_new_app(
+    pub fn create_app(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -67,13 +65,11 @@ impl MagicAccountApps {
     /// `PUT /accounts/{account_id}/magic/apps/{account_app_id}`
     ///
     /// Updates an Account App
-    pub fn update_an_app(
+    pub fn update_app(
         &self,
         account_id: &str,
         account_app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,13 +87,11 @@ impl MagicAccountApps {
     /// `PATCH /accounts/{account_id}/magic/apps/{account_app_id}`
     ///
     /// Updates an Account App
-    pub fn update_an_app_patch(
+    pub fn update_app_patch(
         &self,
         account_id: &str,
         account_app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -119,9 +113,7 @@ impl MagicAccountApps {
         &self,
         account_id: &str,
         account_app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -135,9 +127,9 @@ impl MagicAccountApps {
         )
     }
 }
-/// Used by [`MagicAccountApps::create_a_new_app`], [`MagicAccountApps::update_an_app`], [`MagicAccountApps::update_an_app_patch`], [`MagicAccountApps::delete_account_app`].
+/// Used by [`MagicAccountAppsApi::create_app`], [`MagicAccountAppsApi::update_app`], [`MagicAccountAppsApi::update_app_patch`], [`MagicAccountAppsApi::delete_account_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewAppResponse {
+pub struct App {
     pub account_app_id: ::std::option::Option<::std::string::String>,
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -147,6 +139,6 @@ pub struct CreateANewAppResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewAppResponse { account_app_id : "account_app_id", hostnames : "hostnames",
-    ip_subnets : "ip_subnets", name : "name", r#type : "type" }
+    App { account_app_id : "account_app_id", hostnames : "hostnames", ip_subnets :
+    "ip_subnets", name : "name", r#type : "type" }
 );

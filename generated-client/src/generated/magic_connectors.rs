@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::magic_connectors`](crate::Client::magic_connectors).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicConnectors {
+pub struct MagicConnectorsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Connectors* endpoints.
-    pub fn magic_connectors(&self) -> MagicConnectors {
-        MagicConnectors {
+    pub fn magic_connectors(&self) -> MagicConnectorsApi {
+        MagicConnectorsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicConnectors {
+impl MagicConnectorsApi {
     /// Add a connector to your account
     ///
     /// `POST /accounts/{account_id}/magic/connectors`
-    pub fn add_a_connector_to_your_account(
+    pub fn add_connector_to_your_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,9 +42,7 @@ impl MagicConnectors {
     pub fn list_connectors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<AddAConnectorToYourAccountResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Connector>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,7 +62,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -81,12 +79,12 @@ impl MagicConnectors {
     /// Edit Connector to update specific properties or Re-provision License Key
     ///
     /// `PATCH /accounts/{account_id}/magic/connectors/{connector_id}`
-    pub fn edit_connector_to_update_specific_properties_or_re_provision_license_key(
+    pub fn edit_connector_to_update_properties_or_re_provision_license_key(
         &self,
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -103,12 +101,12 @@ impl MagicConnectors {
     /// Fetch Connector
     ///
     /// `GET /accounts/{account_id}/magic/connectors/{connector_id}`
-    pub fn fetch_connector(
+    pub fn get_connector(
         &self,
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -125,12 +123,12 @@ impl MagicConnectors {
     /// Remove a connector from your account
     ///
     /// `DELETE /accounts/{account_id}/magic/connectors/{connector_id}`
-    pub fn remove_a_connector_from_your_account(
+    pub fn remove_connector_from_your_account(
         &self,
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -151,9 +149,7 @@ impl MagicConnectors {
         &self,
         account_id: &str,
         connector_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListEventsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Events>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -175,7 +171,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLatestEventsResponse>>,
+        crate::runtime::Json<::std::option::Option<LatestEvents>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -199,9 +195,7 @@ impl MagicConnectors {
         connector_id: &str,
         event_t: &str,
         event_n: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLatestEventsResponseItemsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -226,7 +220,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSnapshotsResponse>>,
+        crate::runtime::Json<::std::option::Option<Snapshots>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -249,7 +243,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLatestSnapshotsResponse>>,
+        crate::runtime::Json<::std::option::Option<LatestSnapshots>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -272,9 +266,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
         snapshot_t: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetSnapshotResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Snapshot>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -290,11 +282,11 @@ impl MagicConnectors {
         )
     }
 }
-/// Used by [`MagicConnectors::add_a_connector_to_your_account`], [`MagicConnectors::list_connectors`], [`MagicConnectors::replace_connector_or_re_provision_license_key`], [`MagicConnectors::edit_connector_to_update_specific_properties_or_re_provision_license_key`], [`MagicConnectors::fetch_connector`], [`MagicConnectors::remove_a_connector_from_your_account`].
+/// Used by [`MagicConnectorsApi::add_connector_to_your_account`], [`MagicConnectorsApi::list_connectors`], [`MagicConnectorsApi::replace_connector_or_re_provision_license_key`], [`MagicConnectorsApi::edit_connector_to_update_properties_or_re_provision_license_key`], [`MagicConnectorsApi::get_connector`], [`MagicConnectorsApi::remove_connector_from_your_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddAConnectorToYourAccountResponse {
+pub struct Connector {
     pub activated: ::std::option::Option<bool>,
-    pub device: ::std::option::Option<AddAConnectorToYourAccountResponseDevice>,
+    pub device: ::std::option::Option<ConnectorDevice>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interrupt_window_duration_hours: ::std::option::Option<f64>,
     pub interrupt_window_hour_of_day: ::std::option::Option<f64>,
@@ -308,39 +300,34 @@ pub struct AddAConnectorToYourAccountResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAConnectorToYourAccountResponse { activated : "activated", device : "device", id :
-    "id", interrupt_window_duration_hours : "interrupt_window_duration_hours",
+    Connector { activated : "activated", device : "device", id : "id",
+    interrupt_window_duration_hours : "interrupt_window_duration_hours",
     interrupt_window_hour_of_day : "interrupt_window_hour_of_day", last_heartbeat :
     "last_heartbeat", last_seen_version : "last_seen_version", last_updated :
     "last_updated", license_key : "license_key", notes : "notes", timezone : "timezone" }
 );
-/// Used by [`MagicConnectors::add_a_connector_to_your_account`].
+/// Used by [`MagicConnectorsApi::add_connector_to_your_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddAConnectorToYourAccountResponseDevice {
+pub struct ConnectorDevice {
     pub id: ::std::option::Option<::std::string::String>,
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AddAConnectorToYourAccountResponseDevice { id : "id", serial_number : "serial_number"
-    }
-);
-/// Used by [`MagicConnectors::list_events`].
+crate::runtime::object!(ConnectorDevice { id : "id", serial_number : "serial_number" });
+/// Used by [`MagicConnectorsApi::list_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListEventsResponse {
+pub struct Events {
     pub count: ::std::option::Option<f64>,
     pub cursor: ::std::option::Option<::std::string::String>,
-    pub items: ::std::option::Option<::std::vec::Vec<ListEventsResponseItemsItem>>,
+    pub items: ::std::option::Option<::std::vec::Vec<EventsItem>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListEventsResponse { count : "count", cursor : "cursor", items : "items" }
-);
-/// Used by [`MagicConnectors::list_events`].
+crate::runtime::object!(Events { count : "count", cursor : "cursor", items : "items" });
+/// Used by [`MagicConnectorsApi::list_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListEventsResponseItemsItem {
+pub struct EventsItem {
     pub a: ::std::option::Option<f64>,
     pub k: ::std::option::Option<::std::string::String>,
     pub n: ::std::option::Option<f64>,
@@ -348,21 +335,19 @@ pub struct ListEventsResponseItemsItem {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListEventsResponseItemsItem { a : "a", k : "k", n : "n", t : "t" }
-);
-/// Used by [`MagicConnectors::get_latest_events`].
+crate::runtime::object!(EventsItem { a : "a", k : "k", n : "n", t : "t" });
+/// Used by [`MagicConnectorsApi::get_latest_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestEventsResponse {
+pub struct LatestEvents {
     pub count: ::std::option::Option<f64>,
-    pub items: ::std::option::Option<::std::vec::Vec<GetLatestEventsResponseItemsItem>>,
+    pub items: ::std::option::Option<::std::vec::Vec<Event>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetLatestEventsResponse { count : "count", items : "items" });
-/// Used by [`MagicConnectors::get_latest_events`], [`MagicConnectors::get_event`].
+crate::runtime::object!(LatestEvents { count : "count", items : "items" });
+/// Used by [`MagicConnectorsApi::get_latest_events`], [`MagicConnectorsApi::get_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestEventsResponseItemsItem {
+pub struct Event {
     pub e: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -371,42 +356,40 @@ pub struct GetLatestEventsResponseItemsItem {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetLatestEventsResponseItemsItem { e : "e", n : "n", t : "t" });
-/// Used by [`MagicConnectors::list_snapshots`].
+crate::runtime::object!(Event { e : "e", n : "n", t : "t" });
+/// Used by [`MagicConnectorsApi::list_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSnapshotsResponse {
+pub struct Snapshots {
     pub count: ::std::option::Option<f64>,
     pub cursor: ::std::option::Option<::std::string::String>,
-    pub items: ::std::option::Option<::std::vec::Vec<ListSnapshotsResponseItemsItem>>,
+    pub items: ::std::option::Option<::std::vec::Vec<SnapshotsItem>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSnapshotsResponse { count : "count", cursor : "cursor", items : "items" }
+    Snapshots { count : "count", cursor : "cursor", items : "items" }
 );
-/// Used by [`MagicConnectors::list_snapshots`].
+/// Used by [`MagicConnectorsApi::list_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSnapshotsResponseItemsItem {
+pub struct SnapshotsItem {
     pub a: ::std::option::Option<f64>,
     pub t: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListSnapshotsResponseItemsItem { a : "a", t : "t" });
-/// Used by [`MagicConnectors::get_latest_snapshots`].
+crate::runtime::object!(SnapshotsItem { a : "a", t : "t" });
+/// Used by [`MagicConnectorsApi::get_latest_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestSnapshotsResponse {
+pub struct LatestSnapshots {
     pub count: ::std::option::Option<f64>,
-    pub items: ::std::option::Option<
-        ::std::vec::Vec<GetLatestSnapshotsResponseItemsItem>,
-    >,
+    pub items: ::std::option::Option<::std::vec::Vec<LatestSnapshotsItem>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetLatestSnapshotsResponse { count : "count", items : "items" });
-/// Used by [`MagicConnectors::get_latest_snapshots`].
+crate::runtime::object!(LatestSnapshots { count : "count", items : "items" });
+/// Used by [`MagicConnectorsApi::get_latest_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestSnapshotsResponseItemsItem {
+pub struct LatestSnapshotsItem {
     pub memory_pressure_full_60s: ::std::option::Option<f64>,
     pub kernel_processes_running: ::std::option::Option<f64>,
     pub snmp_icmp_out_addr_masks: ::std::option::Option<f64>,
@@ -581,297 +564,7 @@ pub struct GetLatestSnapshotsResponseItemsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestSnapshotsResponseItemsItem { memory_pressure_full_60s :
-    "memory_pressure_full_60s", kernel_processes_running : "kernel_processes_running",
-    snmp_icmp_out_addr_masks : "snmp_icmp_out_addr_masks", snmp_icmp_in_parm_probs :
-    "snmp_icmp_in_parm_probs", kernel_btime : "kernel_btime", cpu_count : "cpu_count",
-    memory_writeback_tmp_bytes : "memory_writeback_tmp_bytes", snmp_icmp_out_echo_reps :
-    "snmp_icmp_out_echo_reps", memory_hugepages_total : "memory_hugepages_total",
-    count_reclaim_failures : "count_reclaim_failures", memory_pressure_full_10s :
-    "memory_pressure_full_10s", memory_low_total_bytes : "memory_low_total_bytes", bonds
-    : "bonds", memory_kernel_stack_bytes : "memory_kernel_stack_bytes",
-    snmp_icmp_in_dest_unreachs : "snmp_icmp_in_dest_unreachs", snmp_tcp_out_rsts :
-    "snmp_tcp_out_rsts", snmp_icmp_in_addr_mask_reps : "snmp_icmp_in_addr_mask_reps",
-    snmp_icmp_in_errors : "snmp_icmp_in_errors", memory_vmalloc_chunk_bytes :
-    "memory_vmalloc_chunk_bytes", snmp_icmp_out_dest_unreachs :
-    "snmp_icmp_out_dest_unreachs", snmp_icmp_in_echos : "snmp_icmp_in_echos",
-    cpu_time_nice_ms : "cpu_time_nice_ms", memory_vmalloc_used_bytes :
-    "memory_vmalloc_used_bytes", memory_slab_bytes : "memory_slab_bytes",
-    snmp_tcp_retrans_segs : "snmp_tcp_retrans_segs", cpu_time_guest_nice_ms :
-    "cpu_time_guest_nice_ms", kernel_processes_blocked : "kernel_processes_blocked",
-    snmp_icmp_in_timestamp_reps : "snmp_icmp_in_timestamp_reps",
-    snmp_ip_forwarding_enabled : "snmp_ip_forwarding_enabled", memory_free_bytes :
-    "memory_free_bytes", snmp_tcp_out_segs : "snmp_tcp_out_segs",
-    snmp_icmp_out_addr_mask_reps : "snmp_icmp_out_addr_mask_reps",
-    memory_pressure_full_total_us : "memory_pressure_full_total_us",
-    memory_vmalloc_total_bytes : "memory_vmalloc_total_bytes", mounts : "mounts",
-    memory_secondary_page_tables_bytes : "memory_secondary_page_tables_bytes",
-    snmp_tcp_estab_resets : "snmp_tcp_estab_resets", cpu_time_softirq_ms :
-    "cpu_time_softirq_ms", memory_s_unreclaim_bytes : "memory_s_unreclaim_bytes",
-    uptime_total_ms : "uptime_total_ms", memory_hugepages_surp : "memory_hugepages_surp",
-    snmp_ip_reasm_reqds : "snmp_ip_reasm_reqds", memory_swap_total_bytes :
-    "memory_swap_total_bytes", memory_swap_free_bytes : "memory_swap_free_bytes",
-    memory_shmem_pmd_mapped_bytes : "memory_shmem_pmd_mapped_bytes", snmp_tcp_rto_max :
-    "snmp_tcp_rto_max", memory_k_reclaimable_bytes : "memory_k_reclaimable_bytes",
-    memory_anon_hugepages_bytes : "memory_anon_hugepages_bytes", memory_anon_pages_bytes
-    : "memory_anon_pages_bytes", snmp_ip_frag_fails : "snmp_ip_frag_fails",
-    cpu_time_iowait_ms : "cpu_time_iowait_ms", snmp_icmp_out_msgs : "snmp_icmp_out_msgs",
-    snmp_icmp_out_timestamp_reps : "snmp_icmp_out_timestamp_reps", load_average_cur :
-    "load_average_cur", snmp_ip_in_delivers : "snmp_ip_in_delivers",
-    snmp_ip_in_unknown_protos : "snmp_ip_in_unknown_protos", snmp_ip_in_receives :
-    "snmp_ip_in_receives", tunnels : "tunnels", load_average_15m : "load_average_15m",
-    snmp_icmp_in_msgs : "snmp_icmp_in_msgs", memory_inactive_bytes :
-    "memory_inactive_bytes", count_transmit_failures : "count_transmit_failures",
-    kernel_processes : "kernel_processes", memory_cma_free_bytes :
-    "memory_cma_free_bytes", cpu_pressure_60s : "cpu_pressure_60s",
-    snmp_icmp_in_timestamps : "snmp_icmp_in_timestamps", dhcp_leases : "dhcp_leases",
-    snmp_udp_in_datagrams : "snmp_udp_in_datagrams", snmp_icmp_out_parm_probs :
-    "snmp_icmp_out_parm_probs", snmp_ip_in_hdr_errors : "snmp_ip_in_hdr_errors",
-    snmp_icmp_out_redirects : "snmp_icmp_out_redirects", snmp_udp_no_ports :
-    "snmp_udp_no_ports", snmp_tcp_active_opens : "snmp_tcp_active_opens", ha_value :
-    "ha_value", snmp_ip_frag_creates : "snmp_ip_frag_creates", snmp_tcp_rto_min :
-    "snmp_tcp_rto_min", cpu_time_idle_ms : "cpu_time_idle_ms", memory_commit_limit_bytes
-    : "memory_commit_limit_bytes", interfaces : "interfaces", snmp_icmp_in_time_excds :
-    "snmp_icmp_in_time_excds", cpu_time_guest_ms : "cpu_time_guest_ms", load_average_1m :
-    "load_average_1m", snmp_ip_in_discards : "snmp_ip_in_discards",
-    io_pressure_some_total_us : "io_pressure_some_total_us", memory_bounce_bytes :
-    "memory_bounce_bytes", snmp_ip_out_no_routes : "snmp_ip_out_no_routes", netdevs :
-    "netdevs", system_boot_time_s : "system_boot_time_s", snmp_ip_frag_oks :
-    "snmp_ip_frag_oks", snmp_tcp_max_conn : "snmp_tcp_max_conn", memory_z_swapped_bytes :
-    "memory_z_swapped_bytes", memory_per_cpu_bytes : "memory_per_cpu_bytes",
-    cpu_time_system_ms : "cpu_time_system_ms", memory_total_bytes : "memory_total_bytes",
-    snmp_ip_out_requests : "snmp_ip_out_requests", memory_s_reclaimable_bytes :
-    "memory_s_reclaimable_bytes", snmp_ip_reasm_timeout : "snmp_ip_reasm_timeout",
-    io_pressure_some_60s : "io_pressure_some_60s", memory_dirty_bytes :
-    "memory_dirty_bytes", io_pressure_full_60s : "io_pressure_full_60s",
-    snmp_icmp_in_addr_masks : "snmp_icmp_in_addr_masks", snmp_tcp_in_errs :
-    "snmp_tcp_in_errs", memory_mapped_bytes : "memory_mapped_bytes", cpu_time_steal_ms :
-    "cpu_time_steal_ms", memory_pressure_some_60s : "memory_pressure_some_60s",
-    memory_active_bytes : "memory_active_bytes", snmp_icmp_out_errors :
-    "snmp_icmp_out_errors", snmp_ip_reasm_fails : "snmp_ip_reasm_fails",
-    snmp_icmp_in_src_quenchs : "snmp_icmp_in_src_quenchs", cpu_time_user_ms :
-    "cpu_time_user_ms", snmp_tcp_curr_estab : "snmp_tcp_curr_estab", uptime_idle_ms :
-    "uptime_idle_ms", v : "v", snmp_tcp_attempt_fails : "snmp_tcp_attempt_fails",
-    snmp_ip_reasm_oks : "snmp_ip_reasm_oks", load_average_5m : "load_average_5m",
-    snmp_icmp_in_csum_errors : "snmp_icmp_in_csum_errors", memory_pressure_some_total_us
-    : "memory_pressure_some_total_us", memory_high_total_bytes :
-    "memory_high_total_bytes", snmp_icmp_out_timestamps : "snmp_icmp_out_timestamps",
-    snmp_udp_out_datagrams : "snmp_udp_out_datagrams", snmp_tcp_in_csum_errors :
-    "snmp_tcp_in_csum_errors", cpu_pressure_total_us : "cpu_pressure_total_us",
-    cpu_pressure_300s : "cpu_pressure_300s", memory_z_swap_bytes : "memory_z_swap_bytes",
-    io_pressure_some_300s : "io_pressure_some_300s", memory_available_bytes :
-    "memory_available_bytes", snmp_icmp_in_redirects : "snmp_icmp_in_redirects",
-    cpu_pressure_10s : "cpu_pressure_10s", io_pressure_full_total_us :
-    "io_pressure_full_total_us", snmp_ip_in_addr_errors : "snmp_ip_in_addr_errors",
-    memory_pressure_full_300s : "memory_pressure_full_300s", memory_hugepagesize_bytes :
-    "memory_hugepagesize_bytes", thermals : "thermals", memory_swap_cached_bytes :
-    "memory_swap_cached_bytes", io_pressure_full_300s : "io_pressure_full_300s",
-    kernel_ctxt : "kernel_ctxt", memory_hugepages_free : "memory_hugepages_free",
-    snmp_tcp_passive_opens : "snmp_tcp_passive_opens", memory_pressure_some_300s :
-    "memory_pressure_some_300s", memory_cached_bytes : "memory_cached_bytes",
-    snmp_ip_default_ttl : "snmp_ip_default_ttl", snmp_ip_forw_datagrams :
-    "snmp_ip_forw_datagrams", snmp_tcp_in_segs : "snmp_tcp_in_segs",
-    memory_shmem_hugepages_bytes : "memory_shmem_hugepages_bytes", memory_buffers_bytes :
-    "memory_buffers_bytes", io_pressure_some_10s : "io_pressure_some_10s",
-    memory_hugepages_rsvd : "memory_hugepages_rsvd", memory_committed_as_bytes :
-    "memory_committed_as_bytes", snmp_icmp_out_echos : "snmp_icmp_out_echos",
-    cpu_time_irq_ms : "cpu_time_irq_ms", t : "t", snmp_icmp_out_src_quenchs :
-    "snmp_icmp_out_src_quenchs", count_record_failed : "count_record_failed",
-    memory_page_tables_bytes : "memory_page_tables_bytes", snmp_ip_out_discards :
-    "snmp_ip_out_discards", snmp_udp_in_errors : "snmp_udp_in_errors",
-    memory_low_free_bytes : "memory_low_free_bytes", memory_shmem_bytes :
-    "memory_shmem_bytes", count_reclaimed_paths : "count_reclaimed_paths",
-    memory_cma_total_bytes : "memory_cma_total_bytes", memory_writeback_bytes :
-    "memory_writeback_bytes", snmp_icmp_out_time_excds : "snmp_icmp_out_time_excds",
-    load_average_max : "load_average_max", io_pressure_full_10s : "io_pressure_full_10s",
-    memory_high_free_bytes : "memory_high_free_bytes", memory_pressure_some_10s :
-    "memory_pressure_some_10s", disks : "disks", snmp_icmp_in_echo_reps :
-    "snmp_icmp_in_echo_reps", ha_state : "ha_state" }
-);
-/// Used by [`MagicConnectors::get_snapshot`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponse {
-    pub memory_pressure_full_60s: ::std::option::Option<f64>,
-    pub kernel_processes_running: ::std::option::Option<f64>,
-    pub snmp_icmp_out_addr_masks: ::std::option::Option<f64>,
-    pub snmp_icmp_in_parm_probs: ::std::option::Option<f64>,
-    pub kernel_btime: ::std::option::Option<f64>,
-    pub cpu_count: ::std::option::Option<f64>,
-    pub memory_writeback_tmp_bytes: ::std::option::Option<f64>,
-    pub snmp_icmp_out_echo_reps: ::std::option::Option<f64>,
-    pub memory_hugepages_total: ::std::option::Option<f64>,
-    pub count_reclaim_failures: ::std::option::Option<f64>,
-    pub memory_pressure_full_10s: ::std::option::Option<f64>,
-    pub memory_low_total_bytes: ::std::option::Option<f64>,
-    pub bonds: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseBondsItem>>,
-    pub memory_kernel_stack_bytes: ::std::option::Option<f64>,
-    pub snmp_icmp_in_dest_unreachs: ::std::option::Option<f64>,
-    pub snmp_tcp_out_rsts: ::std::option::Option<f64>,
-    pub snmp_icmp_in_addr_mask_reps: ::std::option::Option<f64>,
-    pub snmp_icmp_in_errors: ::std::option::Option<f64>,
-    pub memory_vmalloc_chunk_bytes: ::std::option::Option<f64>,
-    pub snmp_icmp_out_dest_unreachs: ::std::option::Option<f64>,
-    pub snmp_icmp_in_echos: ::std::option::Option<f64>,
-    pub cpu_time_nice_ms: ::std::option::Option<f64>,
-    pub memory_vmalloc_used_bytes: ::std::option::Option<f64>,
-    pub memory_slab_bytes: ::std::option::Option<f64>,
-    pub snmp_tcp_retrans_segs: ::std::option::Option<f64>,
-    pub cpu_time_guest_nice_ms: ::std::option::Option<f64>,
-    pub kernel_processes_blocked: ::std::option::Option<f64>,
-    pub snmp_icmp_in_timestamp_reps: ::std::option::Option<f64>,
-    pub snmp_ip_forwarding_enabled: ::std::option::Option<bool>,
-    pub memory_free_bytes: ::std::option::Option<f64>,
-    pub snmp_tcp_out_segs: ::std::option::Option<f64>,
-    pub snmp_icmp_out_addr_mask_reps: ::std::option::Option<f64>,
-    pub memory_pressure_full_total_us: ::std::option::Option<f64>,
-    pub memory_vmalloc_total_bytes: ::std::option::Option<f64>,
-    pub mounts: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseMountsItem>>,
-    pub memory_secondary_page_tables_bytes: ::std::option::Option<f64>,
-    pub snmp_tcp_estab_resets: ::std::option::Option<f64>,
-    pub cpu_time_softirq_ms: ::std::option::Option<f64>,
-    pub memory_s_unreclaim_bytes: ::std::option::Option<f64>,
-    pub uptime_total_ms: ::std::option::Option<f64>,
-    pub memory_hugepages_surp: ::std::option::Option<f64>,
-    pub snmp_ip_reasm_reqds: ::std::option::Option<f64>,
-    pub memory_swap_total_bytes: ::std::option::Option<f64>,
-    pub memory_swap_free_bytes: ::std::option::Option<f64>,
-    pub memory_shmem_pmd_mapped_bytes: ::std::option::Option<f64>,
-    pub snmp_tcp_rto_max: ::std::option::Option<f64>,
-    pub memory_k_reclaimable_bytes: ::std::option::Option<f64>,
-    pub memory_anon_hugepages_bytes: ::std::option::Option<f64>,
-    pub memory_anon_pages_bytes: ::std::option::Option<f64>,
-    pub snmp_ip_frag_fails: ::std::option::Option<f64>,
-    pub cpu_time_iowait_ms: ::std::option::Option<f64>,
-    pub snmp_icmp_out_msgs: ::std::option::Option<f64>,
-    pub snmp_icmp_out_timestamp_reps: ::std::option::Option<f64>,
-    pub load_average_cur: ::std::option::Option<f64>,
-    pub snmp_ip_in_delivers: ::std::option::Option<f64>,
-    pub snmp_ip_in_unknown_protos: ::std::option::Option<f64>,
-    pub snmp_ip_in_receives: ::std::option::Option<f64>,
-    pub tunnels: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseTunnelsItem>>,
-    pub load_average_15m: ::std::option::Option<f64>,
-    pub snmp_icmp_in_msgs: ::std::option::Option<f64>,
-    pub memory_inactive_bytes: ::std::option::Option<f64>,
-    pub count_transmit_failures: ::std::option::Option<f64>,
-    pub kernel_processes: ::std::option::Option<f64>,
-    pub memory_cma_free_bytes: ::std::option::Option<f64>,
-    pub cpu_pressure_60s: ::std::option::Option<f64>,
-    pub snmp_icmp_in_timestamps: ::std::option::Option<f64>,
-    pub dhcp_leases: ::std::option::Option<
-        ::std::vec::Vec<GetSnapshotResponseDhcpLeasesItem>,
-    >,
-    pub snmp_udp_in_datagrams: ::std::option::Option<f64>,
-    pub snmp_icmp_out_parm_probs: ::std::option::Option<f64>,
-    pub snmp_ip_in_hdr_errors: ::std::option::Option<f64>,
-    pub snmp_icmp_out_redirects: ::std::option::Option<f64>,
-    pub snmp_udp_no_ports: ::std::option::Option<f64>,
-    pub snmp_tcp_active_opens: ::std::option::Option<f64>,
-    pub ha_value: ::std::option::Option<f64>,
-    pub snmp_ip_frag_creates: ::std::option::Option<f64>,
-    pub snmp_tcp_rto_min: ::std::option::Option<f64>,
-    pub cpu_time_idle_ms: ::std::option::Option<f64>,
-    pub memory_commit_limit_bytes: ::std::option::Option<f64>,
-    pub interfaces: ::std::option::Option<
-        ::std::vec::Vec<GetSnapshotResponseInterfacesItem>,
-    >,
-    pub snmp_icmp_in_time_excds: ::std::option::Option<f64>,
-    pub cpu_time_guest_ms: ::std::option::Option<f64>,
-    pub load_average_1m: ::std::option::Option<f64>,
-    pub snmp_ip_in_discards: ::std::option::Option<f64>,
-    pub io_pressure_some_total_us: ::std::option::Option<f64>,
-    pub memory_bounce_bytes: ::std::option::Option<f64>,
-    pub snmp_ip_out_no_routes: ::std::option::Option<f64>,
-    pub netdevs: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseNetdevsItem>>,
-    pub system_boot_time_s: ::std::option::Option<f64>,
-    pub snmp_ip_frag_oks: ::std::option::Option<f64>,
-    pub snmp_tcp_max_conn: ::std::option::Option<f64>,
-    pub memory_z_swapped_bytes: ::std::option::Option<f64>,
-    pub memory_per_cpu_bytes: ::std::option::Option<f64>,
-    pub cpu_time_system_ms: ::std::option::Option<f64>,
-    pub memory_total_bytes: ::std::option::Option<f64>,
-    pub snmp_ip_out_requests: ::std::option::Option<f64>,
-    pub memory_s_reclaimable_bytes: ::std::option::Option<f64>,
-    pub snmp_ip_reasm_timeout: ::std::option::Option<f64>,
-    pub io_pressure_some_60s: ::std::option::Option<f64>,
-    pub memory_dirty_bytes: ::std::option::Option<f64>,
-    pub io_pressure_full_60s: ::std::option::Option<f64>,
-    pub snmp_icmp_in_addr_masks: ::std::option::Option<f64>,
-    pub snmp_tcp_in_errs: ::std::option::Option<f64>,
-    pub memory_mapped_bytes: ::std::option::Option<f64>,
-    pub cpu_time_steal_ms: ::std::option::Option<f64>,
-    pub memory_pressure_some_60s: ::std::option::Option<f64>,
-    pub memory_active_bytes: ::std::option::Option<f64>,
-    pub snmp_icmp_out_errors: ::std::option::Option<f64>,
-    pub snmp_ip_reasm_fails: ::std::option::Option<f64>,
-    pub snmp_icmp_in_src_quenchs: ::std::option::Option<f64>,
-    pub cpu_time_user_ms: ::std::option::Option<f64>,
-    pub snmp_tcp_curr_estab: ::std::option::Option<f64>,
-    pub uptime_idle_ms: ::std::option::Option<f64>,
-    pub v: ::std::option::Option<::std::string::String>,
-    pub snmp_tcp_attempt_fails: ::std::option::Option<f64>,
-    pub snmp_ip_reasm_oks: ::std::option::Option<f64>,
-    pub load_average_5m: ::std::option::Option<f64>,
-    pub snmp_icmp_in_csum_errors: ::std::option::Option<f64>,
-    pub memory_pressure_some_total_us: ::std::option::Option<f64>,
-    pub memory_high_total_bytes: ::std::option::Option<f64>,
-    pub snmp_icmp_out_timestamps: ::std::option::Option<f64>,
-    pub snmp_udp_out_datagrams: ::std::option::Option<f64>,
-    pub snmp_tcp_in_csum_errors: ::std::option::Option<f64>,
-    pub cpu_pressure_total_us: ::std::option::Option<f64>,
-    pub cpu_pressure_300s: ::std::option::Option<f64>,
-    pub memory_z_swap_bytes: ::std::option::Option<f64>,
-    pub io_pressure_some_300s: ::std::option::Option<f64>,
-    pub memory_available_bytes: ::std::option::Option<f64>,
-    pub snmp_icmp_in_redirects: ::std::option::Option<f64>,
-    pub cpu_pressure_10s: ::std::option::Option<f64>,
-    pub io_pressure_full_total_us: ::std::option::Option<f64>,
-    pub snmp_ip_in_addr_errors: ::std::option::Option<f64>,
-    pub memory_pressure_full_300s: ::std::option::Option<f64>,
-    pub memory_hugepagesize_bytes: ::std::option::Option<f64>,
-    pub thermals: ::std::option::Option<
-        ::std::vec::Vec<GetSnapshotResponseThermalsItem>,
-    >,
-    pub memory_swap_cached_bytes: ::std::option::Option<f64>,
-    pub io_pressure_full_300s: ::std::option::Option<f64>,
-    pub kernel_ctxt: ::std::option::Option<f64>,
-    pub memory_hugepages_free: ::std::option::Option<f64>,
-    pub snmp_tcp_passive_opens: ::std::option::Option<f64>,
-    pub memory_pressure_some_300s: ::std::option::Option<f64>,
-    pub memory_cached_bytes: ::std::option::Option<f64>,
-    pub snmp_ip_default_ttl: ::std::option::Option<f64>,
-    pub snmp_ip_forw_datagrams: ::std::option::Option<f64>,
-    pub snmp_tcp_in_segs: ::std::option::Option<f64>,
-    pub memory_shmem_hugepages_bytes: ::std::option::Option<f64>,
-    pub memory_buffers_bytes: ::std::option::Option<f64>,
-    pub io_pressure_some_10s: ::std::option::Option<f64>,
-    pub memory_hugepages_rsvd: ::std::option::Option<f64>,
-    pub memory_committed_as_bytes: ::std::option::Option<f64>,
-    pub snmp_icmp_out_echos: ::std::option::Option<f64>,
-    pub cpu_time_irq_ms: ::std::option::Option<f64>,
-    pub t: ::std::option::Option<f64>,
-    pub snmp_icmp_out_src_quenchs: ::std::option::Option<f64>,
-    pub count_record_failed: ::std::option::Option<f64>,
-    pub memory_page_tables_bytes: ::std::option::Option<f64>,
-    pub snmp_ip_out_discards: ::std::option::Option<f64>,
-    pub snmp_udp_in_errors: ::std::option::Option<f64>,
-    pub memory_low_free_bytes: ::std::option::Option<f64>,
-    pub memory_shmem_bytes: ::std::option::Option<f64>,
-    pub count_reclaimed_paths: ::std::option::Option<f64>,
-    pub memory_cma_total_bytes: ::std::option::Option<f64>,
-    pub memory_writeback_bytes: ::std::option::Option<f64>,
-    pub snmp_icmp_out_time_excds: ::std::option::Option<f64>,
-    pub load_average_max: ::std::option::Option<f64>,
-    pub io_pressure_full_10s: ::std::option::Option<f64>,
-    pub memory_high_free_bytes: ::std::option::Option<f64>,
-    pub memory_pressure_some_10s: ::std::option::Option<f64>,
-    pub disks: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseDisksItem>>,
-    pub snmp_icmp_in_echo_reps: ::std::option::Option<f64>,
-    pub ha_state: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetSnapshotResponse { memory_pressure_full_60s : "memory_pressure_full_60s",
+    LatestSnapshotsItem { memory_pressure_full_60s : "memory_pressure_full_60s",
     kernel_processes_running : "kernel_processes_running", snmp_icmp_out_addr_masks :
     "snmp_icmp_out_addr_masks", snmp_icmp_in_parm_probs : "snmp_icmp_in_parm_probs",
     kernel_btime : "kernel_btime", cpu_count : "cpu_count", memory_writeback_tmp_bytes :
@@ -978,20 +671,302 @@ crate::runtime::object!(
     "memory_pressure_some_10s", disks : "disks", snmp_icmp_in_echo_reps :
     "snmp_icmp_in_echo_reps", ha_state : "ha_state" }
 );
-/// Used by [`MagicConnectors::get_snapshot`].
+/// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponseBondsItem {
+pub struct Snapshot {
+    pub memory_pressure_full_60s: ::std::option::Option<f64>,
+    pub kernel_processes_running: ::std::option::Option<f64>,
+    pub snmp_icmp_out_addr_masks: ::std::option::Option<f64>,
+    pub snmp_icmp_in_parm_probs: ::std::option::Option<f64>,
+    pub kernel_btime: ::std::option::Option<f64>,
+    pub cpu_count: ::std::option::Option<f64>,
+    pub memory_writeback_tmp_bytes: ::std::option::Option<f64>,
+    pub snmp_icmp_out_echo_reps: ::std::option::Option<f64>,
+    pub memory_hugepages_total: ::std::option::Option<f64>,
+    pub count_reclaim_failures: ::std::option::Option<f64>,
+    pub memory_pressure_full_10s: ::std::option::Option<f64>,
+    pub memory_low_total_bytes: ::std::option::Option<f64>,
+    pub bonds: ::std::option::Option<::std::vec::Vec<SnapshotBond>>,
+    pub memory_kernel_stack_bytes: ::std::option::Option<f64>,
+    pub snmp_icmp_in_dest_unreachs: ::std::option::Option<f64>,
+    pub snmp_tcp_out_rsts: ::std::option::Option<f64>,
+    pub snmp_icmp_in_addr_mask_reps: ::std::option::Option<f64>,
+    pub snmp_icmp_in_errors: ::std::option::Option<f64>,
+    pub memory_vmalloc_chunk_bytes: ::std::option::Option<f64>,
+    pub snmp_icmp_out_dest_unreachs: ::std::option::Option<f64>,
+    pub snmp_icmp_in_echos: ::std::option::Option<f64>,
+    pub cpu_time_nice_ms: ::std::option::Option<f64>,
+    pub memory_vmalloc_used_bytes: ::std::option::Option<f64>,
+    pub memory_slab_bytes: ::std::option::Option<f64>,
+    pub snmp_tcp_retrans_segs: ::std::option::Option<f64>,
+    pub cpu_time_guest_nice_ms: ::std::option::Option<f64>,
+    pub kernel_processes_blocked: ::std::option::Option<f64>,
+    pub snmp_icmp_in_timestamp_reps: ::std::option::Option<f64>,
+    pub snmp_ip_forwarding_enabled: ::std::option::Option<bool>,
+    pub memory_free_bytes: ::std::option::Option<f64>,
+    pub snmp_tcp_out_segs: ::std::option::Option<f64>,
+    pub snmp_icmp_out_addr_mask_reps: ::std::option::Option<f64>,
+    pub memory_pressure_full_total_us: ::std::option::Option<f64>,
+    pub memory_vmalloc_total_bytes: ::std::option::Option<f64>,
+    pub mounts: ::std::option::Option<::std::vec::Vec<SnapshotMount>>,
+    pub memory_secondary_page_tables_bytes: ::std::option::Option<f64>,
+    pub snmp_tcp_estab_resets: ::std::option::Option<f64>,
+    pub cpu_time_softirq_ms: ::std::option::Option<f64>,
+    pub memory_s_unreclaim_bytes: ::std::option::Option<f64>,
+    pub uptime_total_ms: ::std::option::Option<f64>,
+    pub memory_hugepages_surp: ::std::option::Option<f64>,
+    pub snmp_ip_reasm_reqds: ::std::option::Option<f64>,
+    pub memory_swap_total_bytes: ::std::option::Option<f64>,
+    pub memory_swap_free_bytes: ::std::option::Option<f64>,
+    pub memory_shmem_pmd_mapped_bytes: ::std::option::Option<f64>,
+    pub snmp_tcp_rto_max: ::std::option::Option<f64>,
+    pub memory_k_reclaimable_bytes: ::std::option::Option<f64>,
+    pub memory_anon_hugepages_bytes: ::std::option::Option<f64>,
+    pub memory_anon_pages_bytes: ::std::option::Option<f64>,
+    pub snmp_ip_frag_fails: ::std::option::Option<f64>,
+    pub cpu_time_iowait_ms: ::std::option::Option<f64>,
+    pub snmp_icmp_out_msgs: ::std::option::Option<f64>,
+    pub snmp_icmp_out_timestamp_reps: ::std::option::Option<f64>,
+    pub load_average_cur: ::std::option::Option<f64>,
+    pub snmp_ip_in_delivers: ::std::option::Option<f64>,
+    pub snmp_ip_in_unknown_protos: ::std::option::Option<f64>,
+    pub snmp_ip_in_receives: ::std::option::Option<f64>,
+    pub tunnels: ::std::option::Option<::std::vec::Vec<SnapshotTunnel>>,
+    pub load_average_15m: ::std::option::Option<f64>,
+    pub snmp_icmp_in_msgs: ::std::option::Option<f64>,
+    pub memory_inactive_bytes: ::std::option::Option<f64>,
+    pub count_transmit_failures: ::std::option::Option<f64>,
+    pub kernel_processes: ::std::option::Option<f64>,
+    pub memory_cma_free_bytes: ::std::option::Option<f64>,
+    pub cpu_pressure_60s: ::std::option::Option<f64>,
+    pub snmp_icmp_in_timestamps: ::std::option::Option<f64>,
+    pub dhcp_leases: ::std::option::Option<::std::vec::Vec<SnapshotDhcpLease>>,
+    pub snmp_udp_in_datagrams: ::std::option::Option<f64>,
+    pub snmp_icmp_out_parm_probs: ::std::option::Option<f64>,
+    pub snmp_ip_in_hdr_errors: ::std::option::Option<f64>,
+    pub snmp_icmp_out_redirects: ::std::option::Option<f64>,
+    pub snmp_udp_no_ports: ::std::option::Option<f64>,
+    pub snmp_tcp_active_opens: ::std::option::Option<f64>,
+    pub ha_value: ::std::option::Option<f64>,
+    pub snmp_ip_frag_creates: ::std::option::Option<f64>,
+    pub snmp_tcp_rto_min: ::std::option::Option<f64>,
+    pub cpu_time_idle_ms: ::std::option::Option<f64>,
+    pub memory_commit_limit_bytes: ::std::option::Option<f64>,
+    pub interfaces: ::std::option::Option<::std::vec::Vec<SnapshotInterface>>,
+    pub snmp_icmp_in_time_excds: ::std::option::Option<f64>,
+    pub cpu_time_guest_ms: ::std::option::Option<f64>,
+    pub load_average_1m: ::std::option::Option<f64>,
+    pub snmp_ip_in_discards: ::std::option::Option<f64>,
+    pub io_pressure_some_total_us: ::std::option::Option<f64>,
+    pub memory_bounce_bytes: ::std::option::Option<f64>,
+    pub snmp_ip_out_no_routes: ::std::option::Option<f64>,
+    pub netdevs: ::std::option::Option<::std::vec::Vec<SnapshotNetdev>>,
+    pub system_boot_time_s: ::std::option::Option<f64>,
+    pub snmp_ip_frag_oks: ::std::option::Option<f64>,
+    pub snmp_tcp_max_conn: ::std::option::Option<f64>,
+    pub memory_z_swapped_bytes: ::std::option::Option<f64>,
+    pub memory_per_cpu_bytes: ::std::option::Option<f64>,
+    pub cpu_time_system_ms: ::std::option::Option<f64>,
+    pub memory_total_bytes: ::std::option::Option<f64>,
+    pub snmp_ip_out_requests: ::std::option::Option<f64>,
+    pub memory_s_reclaimable_bytes: ::std::option::Option<f64>,
+    pub snmp_ip_reasm_timeout: ::std::option::Option<f64>,
+    pub io_pressure_some_60s: ::std::option::Option<f64>,
+    pub memory_dirty_bytes: ::std::option::Option<f64>,
+    pub io_pressure_full_60s: ::std::option::Option<f64>,
+    pub snmp_icmp_in_addr_masks: ::std::option::Option<f64>,
+    pub snmp_tcp_in_errs: ::std::option::Option<f64>,
+    pub memory_mapped_bytes: ::std::option::Option<f64>,
+    pub cpu_time_steal_ms: ::std::option::Option<f64>,
+    pub memory_pressure_some_60s: ::std::option::Option<f64>,
+    pub memory_active_bytes: ::std::option::Option<f64>,
+    pub snmp_icmp_out_errors: ::std::option::Option<f64>,
+    pub snmp_ip_reasm_fails: ::std::option::Option<f64>,
+    pub snmp_icmp_in_src_quenchs: ::std::option::Option<f64>,
+    pub cpu_time_user_ms: ::std::option::Option<f64>,
+    pub snmp_tcp_curr_estab: ::std::option::Option<f64>,
+    pub uptime_idle_ms: ::std::option::Option<f64>,
+    pub v: ::std::option::Option<::std::string::String>,
+    pub snmp_tcp_attempt_fails: ::std::option::Option<f64>,
+    pub snmp_ip_reasm_oks: ::std::option::Option<f64>,
+    pub load_average_5m: ::std::option::Option<f64>,
+    pub snmp_icmp_in_csum_errors: ::std::option::Option<f64>,
+    pub memory_pressure_some_total_us: ::std::option::Option<f64>,
+    pub memory_high_total_bytes: ::std::option::Option<f64>,
+    pub snmp_icmp_out_timestamps: ::std::option::Option<f64>,
+    pub snmp_udp_out_datagrams: ::std::option::Option<f64>,
+    pub snmp_tcp_in_csum_errors: ::std::option::Option<f64>,
+    pub cpu_pressure_total_us: ::std::option::Option<f64>,
+    pub cpu_pressure_300s: ::std::option::Option<f64>,
+    pub memory_z_swap_bytes: ::std::option::Option<f64>,
+    pub io_pressure_some_300s: ::std::option::Option<f64>,
+    pub memory_available_bytes: ::std::option::Option<f64>,
+    pub snmp_icmp_in_redirects: ::std::option::Option<f64>,
+    pub cpu_pressure_10s: ::std::option::Option<f64>,
+    pub io_pressure_full_total_us: ::std::option::Option<f64>,
+    pub snmp_ip_in_addr_errors: ::std::option::Option<f64>,
+    pub memory_pressure_full_300s: ::std::option::Option<f64>,
+    pub memory_hugepagesize_bytes: ::std::option::Option<f64>,
+    pub thermals: ::std::option::Option<::std::vec::Vec<SnapshotThermal>>,
+    pub memory_swap_cached_bytes: ::std::option::Option<f64>,
+    pub io_pressure_full_300s: ::std::option::Option<f64>,
+    pub kernel_ctxt: ::std::option::Option<f64>,
+    pub memory_hugepages_free: ::std::option::Option<f64>,
+    pub snmp_tcp_passive_opens: ::std::option::Option<f64>,
+    pub memory_pressure_some_300s: ::std::option::Option<f64>,
+    pub memory_cached_bytes: ::std::option::Option<f64>,
+    pub snmp_ip_default_ttl: ::std::option::Option<f64>,
+    pub snmp_ip_forw_datagrams: ::std::option::Option<f64>,
+    pub snmp_tcp_in_segs: ::std::option::Option<f64>,
+    pub memory_shmem_hugepages_bytes: ::std::option::Option<f64>,
+    pub memory_buffers_bytes: ::std::option::Option<f64>,
+    pub io_pressure_some_10s: ::std::option::Option<f64>,
+    pub memory_hugepages_rsvd: ::std::option::Option<f64>,
+    pub memory_committed_as_bytes: ::std::option::Option<f64>,
+    pub snmp_icmp_out_echos: ::std::option::Option<f64>,
+    pub cpu_time_irq_ms: ::std::option::Option<f64>,
+    pub t: ::std::option::Option<f64>,
+    pub snmp_icmp_out_src_quenchs: ::std::option::Option<f64>,
+    pub count_record_failed: ::std::option::Option<f64>,
+    pub memory_page_tables_bytes: ::std::option::Option<f64>,
+    pub snmp_ip_out_discards: ::std::option::Option<f64>,
+    pub snmp_udp_in_errors: ::std::option::Option<f64>,
+    pub memory_low_free_bytes: ::std::option::Option<f64>,
+    pub memory_shmem_bytes: ::std::option::Option<f64>,
+    pub count_reclaimed_paths: ::std::option::Option<f64>,
+    pub memory_cma_total_bytes: ::std::option::Option<f64>,
+    pub memory_writeback_bytes: ::std::option::Option<f64>,
+    pub snmp_icmp_out_time_excds: ::std::option::Option<f64>,
+    pub load_average_max: ::std::option::Option<f64>,
+    pub io_pressure_full_10s: ::std::option::Option<f64>,
+    pub memory_high_free_bytes: ::std::option::Option<f64>,
+    pub memory_pressure_some_10s: ::std::option::Option<f64>,
+    pub disks: ::std::option::Option<::std::vec::Vec<SnapshotDisk>>,
+    pub snmp_icmp_in_echo_reps: ::std::option::Option<f64>,
+    pub ha_state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Snapshot { memory_pressure_full_60s : "memory_pressure_full_60s",
+    kernel_processes_running : "kernel_processes_running", snmp_icmp_out_addr_masks :
+    "snmp_icmp_out_addr_masks", snmp_icmp_in_parm_probs : "snmp_icmp_in_parm_probs",
+    kernel_btime : "kernel_btime", cpu_count : "cpu_count", memory_writeback_tmp_bytes :
+    "memory_writeback_tmp_bytes", snmp_icmp_out_echo_reps : "snmp_icmp_out_echo_reps",
+    memory_hugepages_total : "memory_hugepages_total", count_reclaim_failures :
+    "count_reclaim_failures", memory_pressure_full_10s : "memory_pressure_full_10s",
+    memory_low_total_bytes : "memory_low_total_bytes", bonds : "bonds",
+    memory_kernel_stack_bytes : "memory_kernel_stack_bytes", snmp_icmp_in_dest_unreachs :
+    "snmp_icmp_in_dest_unreachs", snmp_tcp_out_rsts : "snmp_tcp_out_rsts",
+    snmp_icmp_in_addr_mask_reps : "snmp_icmp_in_addr_mask_reps", snmp_icmp_in_errors :
+    "snmp_icmp_in_errors", memory_vmalloc_chunk_bytes : "memory_vmalloc_chunk_bytes",
+    snmp_icmp_out_dest_unreachs : "snmp_icmp_out_dest_unreachs", snmp_icmp_in_echos :
+    "snmp_icmp_in_echos", cpu_time_nice_ms : "cpu_time_nice_ms",
+    memory_vmalloc_used_bytes : "memory_vmalloc_used_bytes", memory_slab_bytes :
+    "memory_slab_bytes", snmp_tcp_retrans_segs : "snmp_tcp_retrans_segs",
+    cpu_time_guest_nice_ms : "cpu_time_guest_nice_ms", kernel_processes_blocked :
+    "kernel_processes_blocked", snmp_icmp_in_timestamp_reps :
+    "snmp_icmp_in_timestamp_reps", snmp_ip_forwarding_enabled :
+    "snmp_ip_forwarding_enabled", memory_free_bytes : "memory_free_bytes",
+    snmp_tcp_out_segs : "snmp_tcp_out_segs", snmp_icmp_out_addr_mask_reps :
+    "snmp_icmp_out_addr_mask_reps", memory_pressure_full_total_us :
+    "memory_pressure_full_total_us", memory_vmalloc_total_bytes :
+    "memory_vmalloc_total_bytes", mounts : "mounts", memory_secondary_page_tables_bytes :
+    "memory_secondary_page_tables_bytes", snmp_tcp_estab_resets :
+    "snmp_tcp_estab_resets", cpu_time_softirq_ms : "cpu_time_softirq_ms",
+    memory_s_unreclaim_bytes : "memory_s_unreclaim_bytes", uptime_total_ms :
+    "uptime_total_ms", memory_hugepages_surp : "memory_hugepages_surp",
+    snmp_ip_reasm_reqds : "snmp_ip_reasm_reqds", memory_swap_total_bytes :
+    "memory_swap_total_bytes", memory_swap_free_bytes : "memory_swap_free_bytes",
+    memory_shmem_pmd_mapped_bytes : "memory_shmem_pmd_mapped_bytes", snmp_tcp_rto_max :
+    "snmp_tcp_rto_max", memory_k_reclaimable_bytes : "memory_k_reclaimable_bytes",
+    memory_anon_hugepages_bytes : "memory_anon_hugepages_bytes", memory_anon_pages_bytes
+    : "memory_anon_pages_bytes", snmp_ip_frag_fails : "snmp_ip_frag_fails",
+    cpu_time_iowait_ms : "cpu_time_iowait_ms", snmp_icmp_out_msgs : "snmp_icmp_out_msgs",
+    snmp_icmp_out_timestamp_reps : "snmp_icmp_out_timestamp_reps", load_average_cur :
+    "load_average_cur", snmp_ip_in_delivers : "snmp_ip_in_delivers",
+    snmp_ip_in_unknown_protos : "snmp_ip_in_unknown_protos", snmp_ip_in_receives :
+    "snmp_ip_in_receives", tunnels : "tunnels", load_average_15m : "load_average_15m",
+    snmp_icmp_in_msgs : "snmp_icmp_in_msgs", memory_inactive_bytes :
+    "memory_inactive_bytes", count_transmit_failures : "count_transmit_failures",
+    kernel_processes : "kernel_processes", memory_cma_free_bytes :
+    "memory_cma_free_bytes", cpu_pressure_60s : "cpu_pressure_60s",
+    snmp_icmp_in_timestamps : "snmp_icmp_in_timestamps", dhcp_leases : "dhcp_leases",
+    snmp_udp_in_datagrams : "snmp_udp_in_datagrams", snmp_icmp_out_parm_probs :
+    "snmp_icmp_out_parm_probs", snmp_ip_in_hdr_errors : "snmp_ip_in_hdr_errors",
+    snmp_icmp_out_redirects : "snmp_icmp_out_redirects", snmp_udp_no_ports :
+    "snmp_udp_no_ports", snmp_tcp_active_opens : "snmp_tcp_active_opens", ha_value :
+    "ha_value", snmp_ip_frag_creates : "snmp_ip_frag_creates", snmp_tcp_rto_min :
+    "snmp_tcp_rto_min", cpu_time_idle_ms : "cpu_time_idle_ms", memory_commit_limit_bytes
+    : "memory_commit_limit_bytes", interfaces : "interfaces", snmp_icmp_in_time_excds :
+    "snmp_icmp_in_time_excds", cpu_time_guest_ms : "cpu_time_guest_ms", load_average_1m :
+    "load_average_1m", snmp_ip_in_discards : "snmp_ip_in_discards",
+    io_pressure_some_total_us : "io_pressure_some_total_us", memory_bounce_bytes :
+    "memory_bounce_bytes", snmp_ip_out_no_routes : "snmp_ip_out_no_routes", netdevs :
+    "netdevs", system_boot_time_s : "system_boot_time_s", snmp_ip_frag_oks :
+    "snmp_ip_frag_oks", snmp_tcp_max_conn : "snmp_tcp_max_conn", memory_z_swapped_bytes :
+    "memory_z_swapped_bytes", memory_per_cpu_bytes : "memory_per_cpu_bytes",
+    cpu_time_system_ms : "cpu_time_system_ms", memory_total_bytes : "memory_total_bytes",
+    snmp_ip_out_requests : "snmp_ip_out_requests", memory_s_reclaimable_bytes :
+    "memory_s_reclaimable_bytes", snmp_ip_reasm_timeout : "snmp_ip_reasm_timeout",
+    io_pressure_some_60s : "io_pressure_some_60s", memory_dirty_bytes :
+    "memory_dirty_bytes", io_pressure_full_60s : "io_pressure_full_60s",
+    snmp_icmp_in_addr_masks : "snmp_icmp_in_addr_masks", snmp_tcp_in_errs :
+    "snmp_tcp_in_errs", memory_mapped_bytes : "memory_mapped_bytes", cpu_time_steal_ms :
+    "cpu_time_steal_ms", memory_pressure_some_60s : "memory_pressure_some_60s",
+    memory_active_bytes : "memory_active_bytes", snmp_icmp_out_errors :
+    "snmp_icmp_out_errors", snmp_ip_reasm_fails : "snmp_ip_reasm_fails",
+    snmp_icmp_in_src_quenchs : "snmp_icmp_in_src_quenchs", cpu_time_user_ms :
+    "cpu_time_user_ms", snmp_tcp_curr_estab : "snmp_tcp_curr_estab", uptime_idle_ms :
+    "uptime_idle_ms", v : "v", snmp_tcp_attempt_fails : "snmp_tcp_attempt_fails",
+    snmp_ip_reasm_oks : "snmp_ip_reasm_oks", load_average_5m : "load_average_5m",
+    snmp_icmp_in_csum_errors : "snmp_icmp_in_csum_errors", memory_pressure_some_total_us
+    : "memory_pressure_some_total_us", memory_high_total_bytes :
+    "memory_high_total_bytes", snmp_icmp_out_timestamps : "snmp_icmp_out_timestamps",
+    snmp_udp_out_datagrams : "snmp_udp_out_datagrams", snmp_tcp_in_csum_errors :
+    "snmp_tcp_in_csum_errors", cpu_pressure_total_us : "cpu_pressure_total_us",
+    cpu_pressure_300s : "cpu_pressure_300s", memory_z_swap_bytes : "memory_z_swap_bytes",
+    io_pressure_some_300s : "io_pressure_some_300s", memory_available_bytes :
+    "memory_available_bytes", snmp_icmp_in_redirects : "snmp_icmp_in_redirects",
+    cpu_pressure_10s : "cpu_pressure_10s", io_pressure_full_total_us :
+    "io_pressure_full_total_us", snmp_ip_in_addr_errors : "snmp_ip_in_addr_errors",
+    memory_pressure_full_300s : "memory_pressure_full_300s", memory_hugepagesize_bytes :
+    "memory_hugepagesize_bytes", thermals : "thermals", memory_swap_cached_bytes :
+    "memory_swap_cached_bytes", io_pressure_full_300s : "io_pressure_full_300s",
+    kernel_ctxt : "kernel_ctxt", memory_hugepages_free : "memory_hugepages_free",
+    snmp_tcp_passive_opens : "snmp_tcp_passive_opens", memory_pressure_some_300s :
+    "memory_pressure_some_300s", memory_cached_bytes : "memory_cached_bytes",
+    snmp_ip_default_ttl : "snmp_ip_default_ttl", snmp_ip_forw_datagrams :
+    "snmp_ip_forw_datagrams", snmp_tcp_in_segs : "snmp_tcp_in_segs",
+    memory_shmem_hugepages_bytes : "memory_shmem_hugepages_bytes", memory_buffers_bytes :
+    "memory_buffers_bytes", io_pressure_some_10s : "io_pressure_some_10s",
+    memory_hugepages_rsvd : "memory_hugepages_rsvd", memory_committed_as_bytes :
+    "memory_committed_as_bytes", snmp_icmp_out_echos : "snmp_icmp_out_echos",
+    cpu_time_irq_ms : "cpu_time_irq_ms", t : "t", snmp_icmp_out_src_quenchs :
+    "snmp_icmp_out_src_quenchs", count_record_failed : "count_record_failed",
+    memory_page_tables_bytes : "memory_page_tables_bytes", snmp_ip_out_discards :
+    "snmp_ip_out_discards", snmp_udp_in_errors : "snmp_udp_in_errors",
+    memory_low_free_bytes : "memory_low_free_bytes", memory_shmem_bytes :
+    "memory_shmem_bytes", count_reclaimed_paths : "count_reclaimed_paths",
+    memory_cma_total_bytes : "memory_cma_total_bytes", memory_writeback_bytes :
+    "memory_writeback_bytes", snmp_icmp_out_time_excds : "snmp_icmp_out_time_excds",
+    load_average_max : "load_average_max", io_pressure_full_10s : "io_pressure_full_10s",
+    memory_high_free_bytes : "memory_high_free_bytes", memory_pressure_some_10s :
+    "memory_pressure_some_10s", disks : "disks", snmp_icmp_in_echo_reps :
+    "snmp_icmp_in_echo_reps", ha_state : "ha_state" }
+);
+/// Used by [`MagicConnectorsApi::get_snapshot`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SnapshotBond {
     pub name: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetSnapshotResponseBondsItem { name : "name", status : "status" }
-);
-/// Used by [`MagicConnectors::get_snapshot`].
+crate::runtime::object!(SnapshotBond { name : "name", status : "status" });
+/// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponseMountsItem {
+pub struct SnapshotMount {
     pub available_bytes: ::std::option::Option<f64>,
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub file_system: ::std::option::Option<::std::string::String>,
@@ -1005,14 +980,14 @@ pub struct GetSnapshotResponseMountsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSnapshotResponseMountsItem { available_bytes : "available_bytes", connector_id :
-    "connector_id", file_system : "file_system", is_read_only : "is_read_only",
-    is_removable : "is_removable", kind : "kind", mount_point : "mount_point", name :
-    "name", total_bytes : "total_bytes" }
+    SnapshotMount { available_bytes : "available_bytes", connector_id : "connector_id",
+    file_system : "file_system", is_read_only : "is_read_only", is_removable :
+    "is_removable", kind : "kind", mount_point : "mount_point", name : "name",
+    total_bytes : "total_bytes" }
 );
-/// Used by [`MagicConnectors::get_snapshot`].
+/// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponseTunnelsItem {
+pub struct SnapshotTunnel {
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub health_state: ::std::option::Option<::std::string::String>,
     pub health_value: ::std::option::Option<f64>,
@@ -1025,14 +1000,14 @@ pub struct GetSnapshotResponseTunnelsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSnapshotResponseTunnelsItem { connector_id : "connector_id", health_state :
-    "health_state", health_value : "health_value", interface_name : "interface_name",
-    probed_mtu : "probed_mtu", recent_healthy_pings : "recent_healthy_pings",
-    recent_unhealthy_pings : "recent_unhealthy_pings", tunnel_id : "tunnel_id" }
+    SnapshotTunnel { connector_id : "connector_id", health_state : "health_state",
+    health_value : "health_value", interface_name : "interface_name", probed_mtu :
+    "probed_mtu", recent_healthy_pings : "recent_healthy_pings", recent_unhealthy_pings :
+    "recent_unhealthy_pings", tunnel_id : "tunnel_id" }
 );
-/// Used by [`MagicConnectors::get_snapshot`].
+/// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponseDhcpLeasesItem {
+pub struct SnapshotDhcpLease {
     pub client_id: ::std::option::Option<::std::string::String>,
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub expiry_time: ::std::option::Option<f64>,
@@ -1044,13 +1019,13 @@ pub struct GetSnapshotResponseDhcpLeasesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSnapshotResponseDhcpLeasesItem { client_id : "client_id", connector_id :
-    "connector_id", expiry_time : "expiry_time", hostname : "hostname", interface_name :
+    SnapshotDhcpLease { client_id : "client_id", connector_id : "connector_id",
+    expiry_time : "expiry_time", hostname : "hostname", interface_name :
     "interface_name", ip_address : "ip_address", mac_address : "mac_address" }
 );
-/// Used by [`MagicConnectors::get_snapshot`].
+/// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponseInterfacesItem {
+pub struct SnapshotInterface {
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub ip_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -1060,12 +1035,12 @@ pub struct GetSnapshotResponseInterfacesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSnapshotResponseInterfacesItem { connector_id : "connector_id", ip_addresses :
-    "ip_addresses", name : "name", operstate : "operstate", speed : "speed" }
+    SnapshotInterface { connector_id : "connector_id", ip_addresses : "ip_addresses",
+    name : "name", operstate : "operstate", speed : "speed" }
 );
-/// Used by [`MagicConnectors::get_snapshot`].
+/// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponseNetdevsItem {
+pub struct SnapshotNetdev {
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub recv_bytes: ::std::option::Option<f64>,
@@ -1088,17 +1063,17 @@ pub struct GetSnapshotResponseNetdevsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSnapshotResponseNetdevsItem { connector_id : "connector_id", name : "name",
-    recv_bytes : "recv_bytes", recv_compressed : "recv_compressed", recv_drop :
-    "recv_drop", recv_errs : "recv_errs", recv_fifo : "recv_fifo", recv_frame :
-    "recv_frame", recv_multicast : "recv_multicast", recv_packets : "recv_packets",
-    sent_bytes : "sent_bytes", sent_carrier : "sent_carrier", sent_colls : "sent_colls",
-    sent_compressed : "sent_compressed", sent_drop : "sent_drop", sent_errs :
-    "sent_errs", sent_fifo : "sent_fifo", sent_packets : "sent_packets" }
+    SnapshotNetdev { connector_id : "connector_id", name : "name", recv_bytes :
+    "recv_bytes", recv_compressed : "recv_compressed", recv_drop : "recv_drop", recv_errs
+    : "recv_errs", recv_fifo : "recv_fifo", recv_frame : "recv_frame", recv_multicast :
+    "recv_multicast", recv_packets : "recv_packets", sent_bytes : "sent_bytes",
+    sent_carrier : "sent_carrier", sent_colls : "sent_colls", sent_compressed :
+    "sent_compressed", sent_drop : "sent_drop", sent_errs : "sent_errs", sent_fifo :
+    "sent_fifo", sent_packets : "sent_packets" }
 );
-/// Used by [`MagicConnectors::get_snapshot`].
+/// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponseThermalsItem {
+pub struct SnapshotThermal {
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub critical_celcius: ::std::option::Option<f64>,
     pub current_celcius: ::std::option::Option<f64>,
@@ -1108,13 +1083,13 @@ pub struct GetSnapshotResponseThermalsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSnapshotResponseThermalsItem { connector_id : "connector_id", critical_celcius :
+    SnapshotThermal { connector_id : "connector_id", critical_celcius :
     "critical_celcius", current_celcius : "current_celcius", label : "label", max_celcius
     : "max_celcius" }
 );
-/// Used by [`MagicConnectors::get_snapshot`].
+/// Used by [`MagicConnectorsApi::get_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSnapshotResponseDisksItem {
+pub struct SnapshotDisk {
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub discards: ::std::option::Option<f64>,
     pub discards_merged: ::std::option::Option<f64>,
@@ -1140,13 +1115,13 @@ pub struct GetSnapshotResponseDisksItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSnapshotResponseDisksItem { connector_id : "connector_id", discards : "discards",
-    discards_merged : "discards_merged", flushes : "flushes", in_progress :
-    "in_progress", major : "major", merged : "merged", minor : "minor", name : "name",
-    reads : "reads", sectors_discarded : "sectors_discarded", sectors_read :
-    "sectors_read", sectors_written : "sectors_written", time_discarding_ms :
-    "time_discarding_ms", time_flushing_ms : "time_flushing_ms", time_in_progress_ms :
-    "time_in_progress_ms", time_reading_ms : "time_reading_ms", time_writing_ms :
-    "time_writing_ms", weighted_time_in_progress_ms : "weighted_time_in_progress_ms",
-    writes : "writes", writes_merged : "writes_merged" }
+    SnapshotDisk { connector_id : "connector_id", discards : "discards", discards_merged
+    : "discards_merged", flushes : "flushes", in_progress : "in_progress", major :
+    "major", merged : "merged", minor : "minor", name : "name", reads : "reads",
+    sectors_discarded : "sectors_discarded", sectors_read : "sectors_read",
+    sectors_written : "sectors_written", time_discarding_ms : "time_discarding_ms",
+    time_flushing_ms : "time_flushing_ms", time_in_progress_ms : "time_in_progress_ms",
+    time_reading_ms : "time_reading_ms", time_writing_ms : "time_writing_ms",
+    weighted_time_in_progress_ms : "weighted_time_in_progress_ms", writes : "writes",
+    writes_merged : "writes_merged" }
 );

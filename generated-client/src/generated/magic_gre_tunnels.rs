@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::magic_gre_tunnels`](crate::Client::magic_gre_tunnels).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicGreTunnels {
+pub struct MagicGreTunnelsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic GRE tunnels* endpoints.
-    pub fn magic_gre_tunnels(&self) -> MagicGreTunnels {
-        MagicGreTunnels {
+    pub fn magic_gre_tunnels(&self) -> MagicGreTunnelsApi {
+        MagicGreTunnelsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicGreTunnels {
+impl MagicGreTunnelsApi {
     /// Update multiple GRE tunnels
     ///
     /// `PUT /accounts/{account_id}/magic/gre_tunnels`
@@ -41,11 +41,11 @@ impl MagicGreTunnels {
     /// `POST /accounts/{account_id}/magic/gre_tunnels`
     ///
     /// Creates a new GRE tunnel. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
-    pub fn create_a_gre_tunnel(
+    pub fn create_gre_tunnel(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAGreTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<GreTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -151,17 +151,17 @@ impl MagicGreTunnels {
         )
     }
 }
-/// Used by [`MagicGreTunnels::create_a_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::create_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAGreTunnelResponse {
+pub struct GreTunnel {
     pub automatic_return_routing: ::std::option::Option<bool>,
-    pub bgp: ::std::option::Option<CreateAGreTunnelResponseBgp>,
-    pub bgp_status: ::std::option::Option<CreateAGreTunnelResponseBgpStatus>,
+    pub bgp: ::std::option::Option<GreTunnelBgp>,
+    pub bgp_status: ::std::option::Option<GreTunnelBgpStatus>,
     pub cloudflare_gre_endpoint: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub customer_gre_endpoint: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
-    pub health_check: ::std::option::Option<CreateAGreTunnelResponseHealthCheck>,
+    pub health_check: ::std::option::Option<GreTunnelHealthCheck>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interface_address: ::std::option::Option<::std::string::String>,
     pub interface_address6: ::std::option::Option<::std::string::String>,
@@ -173,17 +173,16 @@ pub struct CreateAGreTunnelResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAGreTunnelResponse { automatic_return_routing : "automatic_return_routing", bgp
-    : "bgp", bgp_status : "bgp_status", cloudflare_gre_endpoint :
-    "cloudflare_gre_endpoint", created_on : "created_on", customer_gre_endpoint :
-    "customer_gre_endpoint", description : "description", health_check : "health_check",
-    id : "id", interface_address : "interface_address", interface_address6 :
-    "interface_address6", modified_on : "modified_on", mtu : "mtu", name : "name", ttl :
-    "ttl" }
+    GreTunnel { automatic_return_routing : "automatic_return_routing", bgp : "bgp",
+    bgp_status : "bgp_status", cloudflare_gre_endpoint : "cloudflare_gre_endpoint",
+    created_on : "created_on", customer_gre_endpoint : "customer_gre_endpoint",
+    description : "description", health_check : "health_check", id : "id",
+    interface_address : "interface_address", interface_address6 : "interface_address6",
+    modified_on : "modified_on", mtu : "mtu", name : "name", ttl : "ttl" }
 );
-/// Used by [`MagicGreTunnels::create_a_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::create_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAGreTunnelResponseBgp {
+pub struct GreTunnelBgp {
     pub customer_asn: ::std::option::Option<i64>,
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub md5_key: ::std::option::Option<::std::string::String>,
@@ -191,12 +190,12 @@ pub struct CreateAGreTunnelResponseBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAGreTunnelResponseBgp { customer_asn : "customer_asn", extra_prefixes :
-    "extra_prefixes", md5_key : "md5_key" }
+    GreTunnelBgp { customer_asn : "customer_asn", extra_prefixes : "extra_prefixes",
+    md5_key : "md5_key" }
 );
-/// Used by [`MagicGreTunnels::create_a_gre_tunnel`], [`MagicGreTunnels::update_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::create_gre_tunnel`], [`MagicGreTunnelsApi::update_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAGreTunnelResponseBgpStatus {
+pub struct GreTunnelBgpStatus {
     pub bgp_state: ::std::option::Option<::std::string::String>,
     pub cf_speaker_ip: ::std::option::Option<::std::string::String>,
     pub cf_speaker_port: ::std::option::Option<i64>,
@@ -209,14 +208,14 @@ pub struct CreateAGreTunnelResponseBgpStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAGreTunnelResponseBgpStatus { bgp_state : "bgp_state", cf_speaker_ip :
-    "cf_speaker_ip", cf_speaker_port : "cf_speaker_port", customer_speaker_ip :
-    "customer_speaker_ip", customer_speaker_port : "customer_speaker_port", state :
-    "state", tcp_established : "tcp_established", updated_at : "updated_at" }
+    GreTunnelBgpStatus { bgp_state : "bgp_state", cf_speaker_ip : "cf_speaker_ip",
+    cf_speaker_port : "cf_speaker_port", customer_speaker_ip : "customer_speaker_ip",
+    customer_speaker_port : "customer_speaker_port", state : "state", tcp_established :
+    "tcp_established", updated_at : "updated_at" }
 );
-/// Used by [`MagicGreTunnels::create_a_gre_tunnel`], [`MagicGreTunnels::update_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::create_gre_tunnel`], [`MagicGreTunnelsApi::update_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAGreTunnelResponseHealthCheck {
+pub struct GreTunnelHealthCheck {
     pub direction: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub rate: ::std::option::Option<::std::string::String>,
@@ -226,10 +225,10 @@ pub struct CreateAGreTunnelResponseHealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAGreTunnelResponseHealthCheck { direction : "direction", enabled : "enabled",
-    rate : "rate", target : "target", r#type : "type" }
+    GreTunnelHealthCheck { direction : "direction", enabled : "enabled", rate : "rate",
+    target : "target", r#type : "type" }
 );
-/// Used by [`MagicGreTunnels::update_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::update_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGreTunnelResponse {
     pub modified: ::std::option::Option<bool>,
@@ -243,17 +242,17 @@ crate::runtime::object!(
     UpdateGreTunnelResponse { modified : "modified", modified_gre_tunnel :
     "modified_gre_tunnel" }
 );
-/// Used by [`MagicGreTunnels::update_gre_tunnel`], [`MagicGreTunnels::list_gre_tunnel_details`], [`MagicGreTunnels::delete_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::update_gre_tunnel`], [`MagicGreTunnelsApi::list_gre_tunnel_details`], [`MagicGreTunnelsApi::delete_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGreTunnelResponseModifiedGreTunnel {
     pub automatic_return_routing: ::std::option::Option<bool>,
     pub bgp: ::std::option::Option<UpdateGreTunnelResponseModifiedGreTunnelBgp>,
-    pub bgp_status: ::std::option::Option<CreateAGreTunnelResponseBgpStatus>,
+    pub bgp_status: ::std::option::Option<GreTunnelBgpStatus>,
     pub cloudflare_gre_endpoint: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub customer_gre_endpoint: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
-    pub health_check: ::std::option::Option<CreateAGreTunnelResponseHealthCheck>,
+    pub health_check: ::std::option::Option<GreTunnelHealthCheck>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interface_address: ::std::option::Option<::std::string::String>,
     pub interface_address6: ::std::option::Option<::std::string::String>,
@@ -273,7 +272,7 @@ crate::runtime::object!(
     interface_address6 : "interface_address6", modified_on : "modified_on", mtu : "mtu",
     name : "name", ttl : "ttl" }
 );
-/// Used by [`MagicGreTunnels::update_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::update_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGreTunnelResponseModifiedGreTunnelBgp {
     pub customer_asn: ::std::option::Option<i64>,
@@ -286,7 +285,7 @@ crate::runtime::object!(
     UpdateGreTunnelResponseModifiedGreTunnelBgp { customer_asn : "customer_asn",
     extra_prefixes : "extra_prefixes", md5_key : "md5_key" }
 );
-/// Used by [`MagicGreTunnels::list_gre_tunnel_details`].
+/// Used by [`MagicGreTunnelsApi::list_gre_tunnel_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGreTunnelDetailsResponse {
     pub gre_tunnel: ::std::option::Option<UpdateGreTunnelResponseModifiedGreTunnel>,
@@ -294,7 +293,7 @@ pub struct ListGreTunnelDetailsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListGreTunnelDetailsResponse { gre_tunnel : "gre_tunnel" });
-/// Used by [`MagicGreTunnels::delete_gre_tunnel`].
+/// Used by [`MagicGreTunnelsApi::delete_gre_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGreTunnelResponse {
     pub deleted: ::std::option::Option<bool>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::magic_interconnects`](crate::Client::magic_interconnects).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicInterconnects {
+pub struct MagicInterconnectsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Interconnects* endpoints.
-    pub fn magic_interconnects(&self) -> MagicInterconnects {
-        MagicInterconnects {
+    pub fn magic_interconnects(&self) -> MagicInterconnectsApi {
+        MagicInterconnectsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicInterconnects {
+impl MagicInterconnectsApi {
     /// Update multiple interconnects
     ///
     /// `PUT /accounts/{account_id}/magic/cf_interconnects`
@@ -90,7 +90,7 @@ impl MagicInterconnects {
         account_id: &str,
         cf_interconnect_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListInterconnectDetailsResponse>>,
+        crate::runtime::Json<::std::option::Option<Interconnect>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -105,7 +105,7 @@ impl MagicInterconnects {
         )
     }
 }
-/// Used by [`MagicInterconnects::update_interconnect`].
+/// Used by [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponse {
     pub modified: ::std::option::Option<bool>,
@@ -119,7 +119,7 @@ crate::runtime::object!(
     UpdateInterconnectResponse { modified : "modified", modified_interconnect :
     "modified_interconnect" }
 );
-/// Used by [`MagicInterconnects::update_interconnect`], [`MagicInterconnects::list_interconnect_details`].
+/// Used by [`MagicInterconnectsApi::update_interconnect`], [`MagicInterconnectsApi::list_interconnect_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponseModifiedInterconnect {
     pub automatic_return_routing: ::std::option::Option<bool>,
@@ -146,7 +146,7 @@ crate::runtime::object!(
     interface_address : "interface_address", interface_address6 : "interface_address6",
     modified_on : "modified_on", mtu : "mtu", name : "name" }
 );
-/// Used by [`MagicInterconnects::update_interconnect`].
+/// Used by [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponseModifiedInterconnectGre {
     pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
@@ -157,7 +157,7 @@ crate::runtime::object!(
     UpdateInterconnectResponseModifiedInterconnectGre { cloudflare_endpoint :
     "cloudflare_endpoint" }
 );
-/// Used by [`MagicInterconnects::update_interconnect`].
+/// Used by [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponseModifiedInterconnectHealthCheck {
     pub enabled: ::std::option::Option<bool>,
@@ -171,15 +171,13 @@ crate::runtime::object!(
     UpdateInterconnectResponseModifiedInterconnectHealthCheck { enabled : "enabled", rate
     : "rate", target : "target", r#type : "type" }
 );
-/// Used by [`MagicInterconnects::list_interconnect_details`].
+/// Used by [`MagicInterconnectsApi::list_interconnect_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInterconnectDetailsResponse {
+pub struct Interconnect {
     pub interconnect: ::std::option::Option<
         UpdateInterconnectResponseModifiedInterconnect,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListInterconnectDetailsResponse { interconnect : "interconnect" }
-);
+crate::runtime::object!(Interconnect { interconnect : "interconnect" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::magic_ipsec_tunnels`](crate::Client::magic_ipsec_tunnels).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicIpsecTunnels {
+pub struct MagicIpsecTunnelsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic IPsec tunnels* endpoints.
-    pub fn magic_ipsec_tunnels(&self) -> MagicIpsecTunnels {
-        MagicIpsecTunnels {
+    pub fn magic_ipsec_tunnels(&self) -> MagicIpsecTunnelsApi {
+        MagicIpsecTunnelsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicIpsecTunnels {
+impl MagicIpsecTunnelsApi {
     /// Update multiple IPsec tunnels
     ///
     /// `PUT /accounts/{account_id}/magic/ipsec_tunnels`
@@ -41,11 +41,11 @@ impl MagicIpsecTunnels {
     /// `POST /accounts/{account_id}/magic/ipsec_tunnels`
     ///
     /// Creates a new IPsec tunnel associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
-    pub fn create_an_ipsec_tunnel(
+    pub fn create_ipsec_tunnel(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnIpsecTunnelResponse>>,
+        crate::runtime::Json<::std::option::Option<IpsecTunnel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -155,7 +155,7 @@ impl MagicIpsecTunnels {
     /// `POST /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`
     ///
     /// Generates a Pre Shared Key for a specific IPsec tunnel used in the IKE session. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes. After a PSK is generated, the PSK is immediately persisted to Cloudflare's edge and cannot be retrieved later. Note the PSK in a safe place.
-    pub fn generate_pre_shared_key_psk_for_ipsec_tunnels(
+    pub fn generate_pre_shared_key(
         &self,
         account_id: &str,
         ipsec_tunnel_id: &str,
@@ -174,44 +174,44 @@ impl MagicIpsecTunnels {
         )
     }
 }
-/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpsecTunnelResponse {
+pub struct IpsecTunnel {
     pub allow_null_cipher: ::std::option::Option<bool>,
     pub automatic_return_routing: ::std::option::Option<bool>,
-    pub bgp: ::std::option::Option<CreateAnIpsecTunnelResponseBgp>,
-    pub bgp_status: ::std::option::Option<CreateAnIpsecTunnelResponseBgpStatus>,
+    pub bgp: ::std::option::Option<IpsecTunnelBgp>,
+    pub bgp_status: ::std::option::Option<IpsecTunnelBgpStatus>,
     pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub custom_remote_identities: ::std::option::Option<
-        CreateAnIpsecTunnelResponseCustomRemoteIdentities,
+        IpsecTunnelCustomRemoteIdentities,
     >,
     pub customer_endpoint: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
-    pub health_check: ::std::option::Option<CreateAnIpsecTunnelResponseHealthCheck>,
+    pub health_check: ::std::option::Option<IpsecTunnelHealthCheck>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interface_address: ::std::option::Option<::std::string::String>,
     pub interface_address6: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub psk_metadata: ::std::option::Option<CreateAnIpsecTunnelResponsePskMetadata>,
+    pub psk_metadata: ::std::option::Option<IpsecTunnelPskMetadata>,
     pub replay_protection: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpsecTunnelResponse { allow_null_cipher : "allow_null_cipher",
-    automatic_return_routing : "automatic_return_routing", bgp : "bgp", bgp_status :
-    "bgp_status", cloudflare_endpoint : "cloudflare_endpoint", created_on : "created_on",
+    IpsecTunnel { allow_null_cipher : "allow_null_cipher", automatic_return_routing :
+    "automatic_return_routing", bgp : "bgp", bgp_status : "bgp_status",
+    cloudflare_endpoint : "cloudflare_endpoint", created_on : "created_on",
     custom_remote_identities : "custom_remote_identities", customer_endpoint :
     "customer_endpoint", description : "description", health_check : "health_check", id :
     "id", interface_address : "interface_address", interface_address6 :
     "interface_address6", modified_on : "modified_on", name : "name", psk_metadata :
     "psk_metadata", replay_protection : "replay_protection" }
 );
-/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpsecTunnelResponseBgp {
+pub struct IpsecTunnelBgp {
     pub customer_asn: ::std::option::Option<i64>,
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub md5_key: ::std::option::Option<::std::string::String>,
@@ -219,12 +219,12 @@ pub struct CreateAnIpsecTunnelResponseBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpsecTunnelResponseBgp { customer_asn : "customer_asn", extra_prefixes :
-    "extra_prefixes", md5_key : "md5_key" }
+    IpsecTunnelBgp { customer_asn : "customer_asn", extra_prefixes : "extra_prefixes",
+    md5_key : "md5_key" }
 );
-/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`], [`MagicIpsecTunnels::update_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpsecTunnelResponseBgpStatus {
+pub struct IpsecTunnelBgpStatus {
     pub bgp_state: ::std::option::Option<::std::string::String>,
     pub cf_speaker_ip: ::std::option::Option<::std::string::String>,
     pub cf_speaker_port: ::std::option::Option<i64>,
@@ -237,24 +237,22 @@ pub struct CreateAnIpsecTunnelResponseBgpStatus {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpsecTunnelResponseBgpStatus { bgp_state : "bgp_state", cf_speaker_ip :
-    "cf_speaker_ip", cf_speaker_port : "cf_speaker_port", customer_speaker_ip :
-    "customer_speaker_ip", customer_speaker_port : "customer_speaker_port", state :
-    "state", tcp_established : "tcp_established", updated_at : "updated_at" }
+    IpsecTunnelBgpStatus { bgp_state : "bgp_state", cf_speaker_ip : "cf_speaker_ip",
+    cf_speaker_port : "cf_speaker_port", customer_speaker_ip : "customer_speaker_ip",
+    customer_speaker_port : "customer_speaker_port", state : "state", tcp_established :
+    "tcp_established", updated_at : "updated_at" }
 );
-/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`], [`MagicIpsecTunnels::update_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpsecTunnelResponseCustomRemoteIdentities {
+pub struct IpsecTunnelCustomRemoteIdentities {
     pub fqdn_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateAnIpsecTunnelResponseCustomRemoteIdentities { fqdn_id : "fqdn_id" }
-);
-/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`], [`MagicIpsecTunnels::update_ipsec_tunnel`].
+crate::runtime::object!(IpsecTunnelCustomRemoteIdentities { fqdn_id : "fqdn_id" });
+/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpsecTunnelResponseHealthCheck {
+pub struct IpsecTunnelHealthCheck {
     pub direction: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub rate: ::std::option::Option<::std::string::String>,
@@ -264,20 +262,20 @@ pub struct CreateAnIpsecTunnelResponseHealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpsecTunnelResponseHealthCheck { direction : "direction", enabled :
-    "enabled", rate : "rate", target : "target", r#type : "type" }
+    IpsecTunnelHealthCheck { direction : "direction", enabled : "enabled", rate : "rate",
+    target : "target", r#type : "type" }
 );
-/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`], [`MagicIpsecTunnels::update_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnIpsecTunnelResponsePskMetadata {
+pub struct IpsecTunnelPskMetadata {
     pub last_generated_on: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnIpsecTunnelResponsePskMetadata { last_generated_on : "last_generated_on" }
+    IpsecTunnelPskMetadata { last_generated_on : "last_generated_on" }
 );
-/// Used by [`MagicIpsecTunnels::update_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpsecTunnelResponse {
     pub modified: ::std::option::Option<bool>,
@@ -291,27 +289,27 @@ crate::runtime::object!(
     UpdateIpsecTunnelResponse { modified : "modified", modified_ipsec_tunnel :
     "modified_ipsec_tunnel" }
 );
-/// Used by [`MagicIpsecTunnels::update_ipsec_tunnel`], [`MagicIpsecTunnels::list_ipsec_tunnel_details`], [`MagicIpsecTunnels::delete_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::update_ipsec_tunnel`], [`MagicIpsecTunnelsApi::list_ipsec_tunnel_details`], [`MagicIpsecTunnelsApi::delete_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnel {
     pub allow_null_cipher: ::std::option::Option<bool>,
     pub automatic_return_routing: ::std::option::Option<bool>,
     pub bgp: ::std::option::Option<UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp>,
-    pub bgp_status: ::std::option::Option<CreateAnIpsecTunnelResponseBgpStatus>,
+    pub bgp_status: ::std::option::Option<IpsecTunnelBgpStatus>,
     pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub custom_remote_identities: ::std::option::Option<
-        CreateAnIpsecTunnelResponseCustomRemoteIdentities,
+        IpsecTunnelCustomRemoteIdentities,
     >,
     pub customer_endpoint: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
-    pub health_check: ::std::option::Option<CreateAnIpsecTunnelResponseHealthCheck>,
+    pub health_check: ::std::option::Option<IpsecTunnelHealthCheck>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interface_address: ::std::option::Option<::std::string::String>,
     pub interface_address6: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub psk_metadata: ::std::option::Option<CreateAnIpsecTunnelResponsePskMetadata>,
+    pub psk_metadata: ::std::option::Option<IpsecTunnelPskMetadata>,
     pub replay_protection: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -326,7 +324,7 @@ crate::runtime::object!(
     interface_address6 : "interface_address6", modified_on : "modified_on", name :
     "name", psk_metadata : "psk_metadata", replay_protection : "replay_protection" }
 );
-/// Used by [`MagicIpsecTunnels::update_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp {
     pub customer_asn: ::std::option::Option<i64>,
@@ -339,7 +337,7 @@ crate::runtime::object!(
     UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp { customer_asn : "customer_asn",
     extra_prefixes : "extra_prefixes", md5_key : "md5_key" }
 );
-/// Used by [`MagicIpsecTunnels::list_ipsec_tunnel_details`].
+/// Used by [`MagicIpsecTunnelsApi::list_ipsec_tunnel_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIpsecTunnelDetailsResponse {
     pub ipsec_tunnel: ::std::option::Option<
@@ -351,7 +349,7 @@ pub struct ListIpsecTunnelDetailsResponse {
 crate::runtime::object!(
     ListIpsecTunnelDetailsResponse { ipsec_tunnel : "ipsec_tunnel" }
 );
-/// Used by [`MagicIpsecTunnels::delete_ipsec_tunnel`].
+/// Used by [`MagicIpsecTunnelsApi::delete_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteIpsecTunnelResponse {
     pub deleted: ::std::option::Option<bool>,

@@ -4,32 +4,30 @@
 ///
 /// Get one with [`Client::magic_network_monitoring_configuration`](crate::Client::magic_network_monitoring_configuration).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicNetworkMonitoringConfiguration {
+pub struct MagicNetworkMonitoringConfigurationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Network Monitoring Configuration* endpoints.
     pub fn magic_network_monitoring_configuration(
         &self,
-    ) -> MagicNetworkMonitoringConfiguration {
-        MagicNetworkMonitoringConfiguration {
+    ) -> MagicNetworkMonitoringConfigurationApi {
+        MagicNetworkMonitoringConfigurationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicNetworkMonitoringConfiguration {
+impl MagicNetworkMonitoringConfigurationApi {
     /// Update an entire account configuration
     ///
     /// `PUT /accounts/{account_id}/mnm/config`
     ///
     /// Update an existing network monitoring configuration, requires the entire configuration to be updated at once.
-    pub fn update_an_entire_account_configuration(
+    pub fn update_entire_account_configuration(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,9 +49,7 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,9 +71,7 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -99,9 +93,7 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -123,9 +115,7 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -147,9 +137,7 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -163,25 +151,25 @@ impl MagicNetworkMonitoringConfiguration {
         )
     }
 }
-/// Used by [`MagicNetworkMonitoringConfiguration::update_an_entire_account_configuration`], [`MagicNetworkMonitoringConfiguration::create_account_configuration`], [`MagicNetworkMonitoringConfiguration::update_account_configuration_fields`], [`MagicNetworkMonitoringConfiguration::list_account_configuration`], [`MagicNetworkMonitoringConfiguration::delete_account_configuration`], [`MagicNetworkMonitoringConfiguration::list_rules_and_account_configuration`].
+/// Used by [`MagicNetworkMonitoringConfigurationApi::update_entire_account_configuration`], [`MagicNetworkMonitoringConfigurationApi::create_account_configuration`], [`MagicNetworkMonitoringConfigurationApi::update_account_configuration_fields`], [`MagicNetworkMonitoringConfigurationApi::list_account_configuration`], [`MagicNetworkMonitoringConfigurationApi::delete_account_configuration`], [`MagicNetworkMonitoringConfigurationApi::list_rules_and_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAnEntireAccountConfigurationResponse {
+pub struct AccountConfiguration {
     pub default_sampling: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub router_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub warp_devices: ::std::option::Option<
-        ::std::vec::Vec<UpdateAnEntireAccountConfigurationResponseWarpDevicesItem>,
+        ::std::vec::Vec<AccountConfigurationWarpDevice>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAnEntireAccountConfigurationResponse { default_sampling : "default_sampling",
-    name : "name", router_ips : "router_ips", warp_devices : "warp_devices" }
+    AccountConfiguration { default_sampling : "default_sampling", name : "name",
+    router_ips : "router_ips", warp_devices : "warp_devices" }
 );
-/// Used by [`MagicNetworkMonitoringConfiguration::update_an_entire_account_configuration`].
+/// Used by [`MagicNetworkMonitoringConfigurationApi::update_entire_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAnEntireAccountConfigurationResponseWarpDevicesItem {
+pub struct AccountConfigurationWarpDevice {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub router_ip: ::std::option::Option<::std::string::String>,
@@ -189,6 +177,5 @@ pub struct UpdateAnEntireAccountConfigurationResponseWarpDevicesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAnEntireAccountConfigurationResponseWarpDevicesItem { id : "id", name : "name",
-    router_ip : "router_ip" }
+    AccountConfigurationWarpDevice { id : "id", name : "name", router_ip : "router_ip" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::magic_network_monitoring_rules`](crate::Client::magic_network_monitoring_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicNetworkMonitoringRules {
+pub struct MagicNetworkMonitoringRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Network Monitoring Rules* endpoints.
-    pub fn magic_network_monitoring_rules(&self) -> MagicNetworkMonitoringRules {
-        MagicNetworkMonitoringRules {
+    pub fn magic_network_monitoring_rules(&self) -> MagicNetworkMonitoringRulesApi {
+        MagicNetworkMonitoringRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicNetworkMonitoringRules {
+impl MagicNetworkMonitoringRulesApi {
     /// Update rules
     ///
     /// `PUT /accounts/{account_id}/mnm/rules`
@@ -68,7 +68,7 @@ impl MagicNetworkMonitoringRules {
     pub fn list_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -162,7 +162,7 @@ impl MagicNetworkMonitoringRules {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateAdvertisementForRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<Advertisement>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -178,7 +178,7 @@ impl MagicNetworkMonitoringRules {
         )
     }
 }
-/// Used by [`MagicNetworkMonitoringRules::update_rules`], [`MagicNetworkMonitoringRules::create_rules`], [`MagicNetworkMonitoringRules::update_rule`], [`MagicNetworkMonitoringRules::get_rule`], [`MagicNetworkMonitoringRules::delete_rule`].
+/// Used by [`MagicNetworkMonitoringRulesApi::update_rules`], [`MagicNetworkMonitoringRulesApi::create_rules`], [`MagicNetworkMonitoringRulesApi::update_rule`], [`MagicNetworkMonitoringRulesApi::get_rule`], [`MagicNetworkMonitoringRulesApi::delete_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRulesResponse {
     pub automatic_advertisement: ::std::option::Option<bool>,
@@ -202,9 +202,9 @@ crate::runtime::object!(
     prefixes : "prefixes", r#type : "type", zscore_sensitivity : "zscore_sensitivity",
     zscore_target : "zscore_target" }
 );
-/// Used by [`MagicNetworkMonitoringRules::list_rules`].
+/// Used by [`MagicNetworkMonitoringRulesApi::list_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRulesItem {
+pub struct Rule {
     pub automatic_advertisement: ::std::option::Option<bool>,
     pub bandwidth_threshold: ::std::option::Option<f64>,
     pub duration: ::std::option::Option<::std::string::String>,
@@ -220,20 +220,19 @@ pub struct ListRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRulesItem { automatic_advertisement : "automatic_advertisement",
-    bandwidth_threshold : "bandwidth_threshold", duration : "duration", id : "id", name :
-    "name", packet_threshold : "packet_threshold", prefix_match : "prefix_match",
-    prefixes : "prefixes", r#type : "type", zscore_sensitivity : "zscore_sensitivity",
-    zscore_target : "zscore_target" }
+    Rule { automatic_advertisement : "automatic_advertisement", bandwidth_threshold :
+    "bandwidth_threshold", duration : "duration", id : "id", name : "name",
+    packet_threshold : "packet_threshold", prefix_match : "prefix_match", prefixes :
+    "prefixes", r#type : "type", zscore_sensitivity : "zscore_sensitivity", zscore_target
+    : "zscore_target" }
 );
-/// Used by [`MagicNetworkMonitoringRules::update_advertisement_for_rule`].
+/// Used by [`MagicNetworkMonitoringRulesApi::update_advertisement_for_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAdvertisementForRuleResponse {
+pub struct Advertisement {
     pub automatic_advertisement: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAdvertisementForRuleResponse { automatic_advertisement :
-    "automatic_advertisement" }
+    Advertisement { automatic_advertisement : "automatic_advertisement" }
 );

@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::magic_network_monitoring_vpc_flow_logs`](crate::Client::magic_network_monitoring_vpc_flow_logs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicNetworkMonitoringVpcFlowLogs {
+pub struct MagicNetworkMonitoringVpcFlowLogsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Network Monitoring VPC Flow logs* endpoints.
     pub fn magic_network_monitoring_vpc_flow_logs(
         &self,
-    ) -> MagicNetworkMonitoringVpcFlowLogs {
-        MagicNetworkMonitoringVpcFlowLogs {
+    ) -> MagicNetworkMonitoringVpcFlowLogsApi {
+        MagicNetworkMonitoringVpcFlowLogsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicNetworkMonitoringVpcFlowLogs {
+impl MagicNetworkMonitoringVpcFlowLogsApi {
     /// Generate authentication token for VPC flow logs export.
     ///
     /// `POST /accounts/{account_id}/mnm/vpc-flows/token`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::magic_pcap_collection`](crate::Client::magic_pcap_collection).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicPcapCollection {
+pub struct MagicPcapCollectionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic PCAP collection* endpoints.
-    pub fn magic_pcap_collection(&self) -> MagicPcapCollection {
-        MagicPcapCollection {
+    pub fn magic_pcap_collection(&self) -> MagicPcapCollectionApi {
+        MagicPcapCollectionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicPcapCollection {
+impl MagicPcapCollectionApi {
     /// Create PCAP request
     ///
     /// `POST /accounts/{account_id}/pcaps`
@@ -224,7 +224,7 @@ impl MagicPcapCollection {
 }
 /// The packet capture filter. When it is empty, all packets are captured.
 ///
-/// Used by [`MagicPcapCollection::create_pcap_request`].
+/// Used by [`MagicPcapCollectionApi::create_pcap_request`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PcapFilter {
     /// source IP address
@@ -248,7 +248,7 @@ crate::runtime::object!(
 /// A packet capture request. Nothing in a response tells simple from full
 /// captures except `type`, so one struct holds the fields of both.
 ///
-/// Used by [`MagicPcapCollection::create_pcap_request`], [`MagicPcapCollection::list_packet_capture_requests`], [`MagicPcapCollection::get_pcap_request`].
+/// Used by [`MagicPcapCollectionApi::create_pcap_request`], [`MagicPcapCollectionApi::list_packet_capture_requests`], [`MagicPcapCollectionApi::get_pcap_request`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PcapRequest {
     /// the packet capture ID
@@ -466,7 +466,7 @@ impl ::std::fmt::Display for PcapRequestStatus {
 }
 /// A bucket registered for full packet captures.
 ///
-/// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
+/// Used by [`MagicPcapCollectionApi::add_buckets_for_full_packet_captures`], [`MagicPcapCollectionApi::list_pcaps_bucket_ownership`], [`MagicPcapCollectionApi::validate_buckets_for_full_packet_captures`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PcapsOwnership {
     /// the bucket ID
@@ -591,7 +591,7 @@ impl ::std::convert::From<PcapCreateFull> for PcapCreateRequest {
 }
 /// A capture of up to 10,000 packets, downloaded as a file.
 ///
-/// Used by [`MagicPcapCollection::create_pcap_request`].
+/// Used by [`MagicPcapCollectionApi::create_pcap_request`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PcapCreateSimple {
     pub system: PcapRequestSystem,
@@ -625,7 +625,7 @@ impl PcapCreateSimple {
 }
 /// A capture written to a bucket registered with the ownership endpoints.
 ///
-/// Used by [`MagicPcapCollection::create_pcap_request`].
+/// Used by [`MagicPcapCollectionApi::create_pcap_request`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PcapCreateFull {
     pub system: PcapRequestSystem,
@@ -667,7 +667,7 @@ impl PcapCreateFull {
         }
     }
 }
-/// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`].
+/// Used by [`MagicPcapCollectionApi::add_buckets_for_full_packet_captures`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PcapsOwnershipRequest {
     /// the bucket URI, such as s3://pcaps-bucket?region=us-east-1
@@ -687,7 +687,7 @@ impl PcapsOwnershipRequest {
         }
     }
 }
-/// Used by [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
+/// Used by [`MagicPcapCollectionApi::validate_buckets_for_full_packet_captures`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PcapsOwnershipValidateRequest {
     /// the bucket URI

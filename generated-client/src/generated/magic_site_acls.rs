@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::magic_site_acls`](crate::Client::magic_site_acls).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicSiteAcls {
+pub struct MagicSiteAclsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Site ACLs* endpoints.
-    pub fn magic_site_acls(&self) -> MagicSiteAcls {
-        MagicSiteAcls {
+    pub fn magic_site_acls(&self) -> MagicSiteAclsApi {
+        MagicSiteAclsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicSiteAcls {
+impl MagicSiteAclsApi {
     /// Create a new Site ACL
     ///
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/acls`
     ///
     /// Creates a new Site ACL.
-    pub fn create_a_new_site_acl(
+    pub fn create_site_acl(
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -74,9 +72,7 @@ impl MagicSiteAcls {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -101,9 +97,7 @@ impl MagicSiteAcls {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -128,9 +122,7 @@ impl MagicSiteAcls {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -155,9 +147,7 @@ impl MagicSiteAcls {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -173,14 +163,14 @@ impl MagicSiteAcls {
         )
     }
 }
-/// Used by [`MagicSiteAcls::create_a_new_site_acl`], [`MagicSiteAcls::update_site_acl`], [`MagicSiteAcls::patch_site_acl`], [`MagicSiteAcls::site_acl_details`], [`MagicSiteAcls::delete_site_acl`].
+/// Used by [`MagicSiteAclsApi::create_site_acl`], [`MagicSiteAclsApi::update_site_acl`], [`MagicSiteAclsApi::patch_site_acl`], [`MagicSiteAclsApi::site_acl_details`], [`MagicSiteAclsApi::delete_site_acl`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteAclResponse {
+pub struct SiteAcl {
     pub description: ::std::option::Option<::std::string::String>,
     pub forward_locally: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub lan_1: ::std::option::Option<CreateANewSiteAclResponseLan1>,
-    pub lan_2: ::std::option::Option<CreateANewSiteAclResponseLan1>,
+    pub lan_1: ::std::option::Option<SiteAclLan1>,
+    pub lan_2: ::std::option::Option<SiteAclLan1>,
     pub name: ::std::option::Option<::std::string::String>,
     pub protocols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub unidirectional: ::std::option::Option<bool>,
@@ -188,13 +178,13 @@ pub struct CreateANewSiteAclResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteAclResponse { description : "description", forward_locally :
-    "forward_locally", id : "id", lan_1 : "lan_1", lan_2 : "lan_2", name : "name",
-    protocols : "protocols", unidirectional : "unidirectional" }
+    SiteAcl { description : "description", forward_locally : "forward_locally", id :
+    "id", lan_1 : "lan_1", lan_2 : "lan_2", name : "name", protocols : "protocols",
+    unidirectional : "unidirectional" }
 );
-/// Used by [`MagicSiteAcls::create_a_new_site_acl`].
+/// Used by [`MagicSiteAclsApi::create_site_acl`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteAclResponseLan1 {
+pub struct SiteAclLan1 {
     pub lan_id: ::std::option::Option<::std::string::String>,
     pub lan_name: ::std::option::Option<::std::string::String>,
     pub port_ranges: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -204,10 +194,10 @@ pub struct CreateANewSiteAclResponseLan1 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteAclResponseLan1 { lan_id : "lan_id", lan_name : "lan_name", port_ranges
-    : "port_ranges", ports : "ports", subnets : "subnets" }
+    SiteAclLan1 { lan_id : "lan_id", lan_name : "lan_name", port_ranges : "port_ranges",
+    ports : "ports", subnets : "subnets" }
 );
-/// Used by [`MagicSiteAcls::list_site_acls`].
+/// Used by [`MagicSiteAclsApi::list_site_acls`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSiteAclsItem {
     pub description: ::std::option::Option<::std::string::String>,
@@ -226,7 +216,7 @@ crate::runtime::object!(
     id : "id", lan_1 : "lan_1", lan_2 : "lan_2", name : "name", protocols : "protocols",
     unidirectional : "unidirectional" }
 );
-/// Used by [`MagicSiteAcls::list_site_acls`].
+/// Used by [`MagicSiteAclsApi::list_site_acls`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSiteAclsItemLan1 {
     pub lan_id: ::std::option::Option<::std::string::String>,

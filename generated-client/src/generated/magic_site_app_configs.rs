@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::magic_site_app_configs`](crate::Client::magic_site_app_configs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicSiteAppConfigs {
+pub struct MagicSiteAppConfigsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Site App Configs* endpoints.
-    pub fn magic_site_app_configs(&self) -> MagicSiteAppConfigs {
-        MagicSiteAppConfigs {
+    pub fn magic_site_app_configs(&self) -> MagicSiteAppConfigsApi {
+        MagicSiteAppConfigsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicSiteAppConfigs {
+impl MagicSiteAppConfigsApi {
     /// Create a new App Config
     ///
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`
     ///
     /// Creates a new App Config for a site
-    pub fn create_a_new_app_config(
+    pub fn create_app_config(
         &self,
         account_id: &str,
         site_id: &str,
@@ -67,7 +67,7 @@ impl MagicSiteAppConfigs {
     /// `PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`
     ///
     /// Updates an App Config for a site
-    pub fn update_an_app_config(
+    pub fn update_app_config(
         &self,
         account_id: &str,
         site_id: &str,
@@ -92,7 +92,7 @@ impl MagicSiteAppConfigs {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`
     ///
     /// Updates an App Config for a site
-    pub fn update_an_app_config_patch(
+    pub fn update_app_config_patch(
         &self,
         account_id: &str,
         site_id: &str,

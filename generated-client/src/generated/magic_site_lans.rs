@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::magic_site_lans`](crate::Client::magic_site_lans).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicSiteLans {
+pub struct MagicSiteLansApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Site LANs* endpoints.
-    pub fn magic_site_lans(&self) -> MagicSiteLans {
-        MagicSiteLans {
+    pub fn magic_site_lans(&self) -> MagicSiteLansApi {
+        MagicSiteLansApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicSiteLans {
+impl MagicSiteLansApi {
     /// Create a new Site LAN
     ///
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/lans`
     ///
     /// Creates a new Site LAN. If the site is in high availability mode, static_addressing is required along with secondary and virtual address.
-    pub fn create_a_new_site_lan(
+    pub fn create_site_lan(
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteLanItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SiteLan>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +48,7 @@ impl MagicSiteLans {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteLanItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SiteLan>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,9 +72,7 @@ impl MagicSiteLans {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteLanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -99,9 +97,7 @@ impl MagicSiteLans {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteLanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -126,9 +122,7 @@ impl MagicSiteLans {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteLanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -153,9 +147,7 @@ impl MagicSiteLans {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteLanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -171,84 +163,76 @@ impl MagicSiteLans {
         )
     }
 }
-/// Used by [`MagicSiteLans::create_a_new_site_lan`], [`MagicSiteLans::list_site_lans`], [`MagicSiteLans::update_site_lan`], [`MagicSiteLans::patch_site_lan`], [`MagicSiteLans::site_lan_details`], [`MagicSiteLans::delete_site_lan`].
+/// Used by [`MagicSiteLansApi::create_site_lan`], [`MagicSiteLansApi::list_site_lans`], [`MagicSiteLansApi::update_site_lan`], [`MagicSiteLansApi::patch_site_lan`], [`MagicSiteLansApi::site_lan_details`], [`MagicSiteLansApi::delete_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteLanItem {
+pub struct SiteLan {
     pub bond_id: ::std::option::Option<i64>,
     pub ha_link: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub nat: ::std::option::Option<CreateANewSiteLanItemNat>,
+    pub nat: ::std::option::Option<SiteLanNat>,
     pub physport: ::std::option::Option<i64>,
-    pub routed_subnets: ::std::option::Option<
-        ::std::vec::Vec<CreateANewSiteLanItemRoutedSubnetsItem>,
-    >,
+    pub routed_subnets: ::std::option::Option<::std::vec::Vec<SiteLanRoutedSubnet>>,
     pub site_id: ::std::option::Option<::std::string::String>,
-    pub static_addressing: ::std::option::Option<CreateANewSiteLanItemStaticAddressing>,
+    pub static_addressing: ::std::option::Option<SiteLanStaticAddressing>,
     pub vlan_tag: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteLanItem { bond_id : "bond_id", ha_link : "ha_link", id : "id", name :
-    "name", nat : "nat", physport : "physport", routed_subnets : "routed_subnets",
-    site_id : "site_id", static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
+    SiteLan { bond_id : "bond_id", ha_link : "ha_link", id : "id", name : "name", nat :
+    "nat", physport : "physport", routed_subnets : "routed_subnets", site_id : "site_id",
+    static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
 );
-/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+/// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteLanItemNat {
+pub struct SiteLanNat {
     pub static_prefix: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateANewSiteLanItemNat { static_prefix : "static_prefix" });
-/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+crate::runtime::object!(SiteLanNat { static_prefix : "static_prefix" });
+/// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteLanItemRoutedSubnetsItem {
-    pub nat: ::std::option::Option<CreateANewSiteLanItemNat>,
+pub struct SiteLanRoutedSubnet {
+    pub nat: ::std::option::Option<SiteLanNat>,
     pub next_hop: ::std::option::Option<::std::string::String>,
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteLanItemRoutedSubnetsItem { nat : "nat", next_hop : "next_hop", prefix :
-    "prefix" }
+    SiteLanRoutedSubnet { nat : "nat", next_hop : "next_hop", prefix : "prefix" }
 );
-/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+/// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteLanItemStaticAddressing {
+pub struct SiteLanStaticAddressing {
     pub address: ::std::option::Option<::std::string::String>,
-    pub dhcp_relay: ::std::option::Option<
-        CreateANewSiteLanItemStaticAddressingDhcpRelay,
-    >,
-    pub dhcp_server: ::std::option::Option<
-        CreateANewSiteLanItemStaticAddressingDhcpServer,
-    >,
+    pub dhcp_relay: ::std::option::Option<SiteLanStaticAddressingDhcpRelay>,
+    pub dhcp_server: ::std::option::Option<SiteLanStaticAddressingDhcpServer>,
     pub secondary_address: ::std::option::Option<::std::string::String>,
     pub virtual_address: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteLanItemStaticAddressing { address : "address", dhcp_relay :
-    "dhcp_relay", dhcp_server : "dhcp_server", secondary_address : "secondary_address",
-    virtual_address : "virtual_address" }
+    SiteLanStaticAddressing { address : "address", dhcp_relay : "dhcp_relay", dhcp_server
+    : "dhcp_server", secondary_address : "secondary_address", virtual_address :
+    "virtual_address" }
 );
-/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+/// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteLanItemStaticAddressingDhcpRelay {
+pub struct SiteLanStaticAddressingDhcpRelay {
     pub server_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteLanItemStaticAddressingDhcpRelay { server_addresses :
-    "server_addresses" }
+    SiteLanStaticAddressingDhcpRelay { server_addresses : "server_addresses" }
 );
-/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+/// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteLanItemStaticAddressingDhcpServer {
+pub struct SiteLanStaticAddressingDhcpServer {
     pub dhcp_pool_end: ::std::option::Option<::serde_json::Value>,
     pub dhcp_pool_start: ::std::option::Option<::serde_json::Value>,
     pub dns_server: ::std::option::Option<::serde_json::Value>,
@@ -260,7 +244,7 @@ pub struct CreateANewSiteLanItemStaticAddressingDhcpServer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteLanItemStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end",
-    dhcp_pool_start : "dhcp_pool_start", dns_server : "dns_server", dns_servers :
-    "dns_servers", reservations : "reservations" }
+    SiteLanStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end", dhcp_pool_start
+    : "dhcp_pool_start", dns_server : "dns_server", dns_servers : "dns_servers",
+    reservations : "reservations" }
 );

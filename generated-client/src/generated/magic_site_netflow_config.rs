@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::magic_site_netflow_config`](crate::Client::magic_site_netflow_config).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicSiteNetflowConfig {
+pub struct MagicSiteNetflowConfigApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Site NetFlow Config* endpoints.
-    pub fn magic_site_netflow_config(&self) -> MagicSiteNetflowConfig {
-        MagicSiteNetflowConfig {
+    pub fn magic_site_netflow_config(&self) -> MagicSiteNetflowConfigApi {
+        MagicSiteNetflowConfigApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicSiteNetflowConfig {
+impl MagicSiteNetflowConfigApi {
     /// Update NetFlow Configuration
     ///
     /// `PUT /accounts/{account_id}/magic/sites/{site_id}/netflow_config`
@@ -26,7 +26,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<NetflowConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +51,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<NetflowConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -76,7 +76,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<NetflowConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,7 +101,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<NetflowConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,7 +126,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<NetflowConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -142,9 +142,9 @@ impl MagicSiteNetflowConfig {
         )
     }
 }
-/// Used by [`MagicSiteNetflowConfig::update_netflow_configuration`], [`MagicSiteNetflowConfig::create_netflow_configuration`], [`MagicSiteNetflowConfig::update_netflow_configuration_patch`], [`MagicSiteNetflowConfig::netflow_configuration_details`], [`MagicSiteNetflowConfig::delete_netflow_configuration`].
+/// Used by [`MagicSiteNetflowConfigApi::update_netflow_configuration`], [`MagicSiteNetflowConfigApi::create_netflow_configuration`], [`MagicSiteNetflowConfigApi::update_netflow_configuration_patch`], [`MagicSiteNetflowConfigApi::netflow_configuration_details`], [`MagicSiteNetflowConfigApi::delete_netflow_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateNetflowConfigurationResponse {
+pub struct NetflowConfiguration {
     pub active_timeout: ::std::option::Option<i64>,
     pub collector_ip: ::std::option::Option<::std::string::String>,
     pub collector_port: ::std::option::Option<i64>,
@@ -154,7 +154,7 @@ pub struct UpdateNetflowConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateNetflowConfigurationResponse { active_timeout : "active_timeout", collector_ip
-    : "collector_ip", collector_port : "collector_port", inactive_timeout :
+    NetflowConfiguration { active_timeout : "active_timeout", collector_ip :
+    "collector_ip", collector_port : "collector_port", inactive_timeout :
     "inactive_timeout", sampling_rate : "sampling_rate" }
 );

@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::magic_site_wans`](crate::Client::magic_site_wans).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicSiteWans {
+pub struct MagicSiteWansApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Site WANs* endpoints.
-    pub fn magic_site_wans(&self) -> MagicSiteWans {
-        MagicSiteWans {
+    pub fn magic_site_wans(&self) -> MagicSiteWansApi {
+        MagicSiteWansApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicSiteWans {
+impl MagicSiteWansApi {
     /// Create a new Site WAN
     ///
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/wans`
     ///
     /// Creates a new Site WAN.
-    pub fn create_a_new_site_wan(
+    pub fn create_site_wan(
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteWanItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SiteWan>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +48,7 @@ impl MagicSiteWans {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteWanItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SiteWan>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,9 +72,7 @@ impl MagicSiteWans {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteWanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -99,9 +97,7 @@ impl MagicSiteWans {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteWanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -126,9 +122,7 @@ impl MagicSiteWans {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteWanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -153,9 +147,7 @@ impl MagicSiteWans {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteWanItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -171,28 +163,28 @@ impl MagicSiteWans {
         )
     }
 }
-/// Used by [`MagicSiteWans::create_a_new_site_wan`], [`MagicSiteWans::list_site_wans`], [`MagicSiteWans::update_site_wan`], [`MagicSiteWans::patch_site_wan`], [`MagicSiteWans::site_wan_details`], [`MagicSiteWans::delete_site_wan`].
+/// Used by [`MagicSiteWansApi::create_site_wan`], [`MagicSiteWansApi::list_site_wans`], [`MagicSiteWansApi::update_site_wan`], [`MagicSiteWansApi::patch_site_wan`], [`MagicSiteWansApi::site_wan_details`], [`MagicSiteWansApi::delete_site_wan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteWanItem {
+pub struct SiteWan {
     pub health_check_rate: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub physport: ::std::option::Option<i64>,
     pub priority: ::std::option::Option<i64>,
     pub site_id: ::std::option::Option<::std::string::String>,
-    pub static_addressing: ::std::option::Option<CreateANewSiteWanItemStaticAddressing>,
+    pub static_addressing: ::std::option::Option<SiteWanStaticAddressing>,
     pub vlan_tag: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteWanItem { health_check_rate : "health_check_rate", id : "id", name :
-    "name", physport : "physport", priority : "priority", site_id : "site_id",
-    static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
+    SiteWan { health_check_rate : "health_check_rate", id : "id", name : "name", physport
+    : "physport", priority : "priority", site_id : "site_id", static_addressing :
+    "static_addressing", vlan_tag : "vlan_tag" }
 );
-/// Used by [`MagicSiteWans::create_a_new_site_wan`].
+/// Used by [`MagicSiteWansApi::create_site_wan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteWanItemStaticAddressing {
+pub struct SiteWanStaticAddressing {
     pub address: ::std::option::Option<::std::string::String>,
     pub gateway_address: ::std::option::Option<::std::string::String>,
     pub secondary_address: ::std::option::Option<::std::string::String>,
@@ -200,6 +192,6 @@ pub struct CreateANewSiteWanItemStaticAddressing {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteWanItemStaticAddressing { address : "address", gateway_address :
-    "gateway_address", secondary_address : "secondary_address" }
+    SiteWanStaticAddressing { address : "address", gateway_address : "gateway_address",
+    secondary_address : "secondary_address" }
 );

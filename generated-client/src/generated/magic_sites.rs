@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::magic_sites`](crate::Client::magic_sites).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicSites {
+pub struct MagicSitesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Sites* endpoints.
-    pub fn magic_sites(&self) -> MagicSites {
-        MagicSites {
+    pub fn magic_sites(&self) -> MagicSitesApi {
+        MagicSitesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicSites {
+impl MagicSitesApi {
     /// Create a new Site
     ///
     /// `POST /accounts/{account_id}/magic/sites`
     ///
     /// Creates a new Site
-    pub fn create_a_new_site(
+    pub fn create_site(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl MagicSites {
     pub fn list_sites(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewSiteResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Site>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl MagicSites {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl MagicSites {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -115,9 +109,7 @@ impl MagicSites {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -139,9 +131,7 @@ impl MagicSites {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -155,30 +145,30 @@ impl MagicSites {
         )
     }
 }
-/// Used by [`MagicSites::create_a_new_site`], [`MagicSites::list_sites`], [`MagicSites::update_site`], [`MagicSites::patch_site`], [`MagicSites::site_details`], [`MagicSites::delete_site`].
+/// Used by [`MagicSitesApi::create_site`], [`MagicSitesApi::list_sites`], [`MagicSitesApi::update_site`], [`MagicSitesApi::patch_site`], [`MagicSitesApi::site_details`], [`MagicSitesApi::delete_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteResponse {
+pub struct Site {
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub ha_mode: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<CreateANewSiteResponseLocation>,
+    pub location: ::std::option::Option<SiteLocation>,
     pub name: ::std::option::Option<::std::string::String>,
     pub secondary_connector_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewSiteResponse { connector_id : "connector_id", description : "description",
-    ha_mode : "ha_mode", id : "id", location : "location", name : "name",
-    secondary_connector_id : "secondary_connector_id" }
+    Site { connector_id : "connector_id", description : "description", ha_mode :
+    "ha_mode", id : "id", location : "location", name : "name", secondary_connector_id :
+    "secondary_connector_id" }
 );
-/// Used by [`MagicSites::create_a_new_site`].
+/// Used by [`MagicSitesApi::create_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewSiteResponseLocation {
+pub struct SiteLocation {
     pub lat: ::std::option::Option<::std::string::String>,
     pub lon: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateANewSiteResponseLocation { lat : "lat", lon : "lon" });
+crate::runtime::object!(SiteLocation { lat : "lat", lon : "lon" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::magic_static_routes`](crate::Client::magic_static_routes).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MagicStaticRoutes {
+pub struct MagicStaticRoutesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Magic Static Routes* endpoints.
-    pub fn magic_static_routes(&self) -> MagicStaticRoutes {
-        MagicStaticRoutes {
+    pub fn magic_static_routes(&self) -> MagicStaticRoutesApi {
+        MagicStaticRoutesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MagicStaticRoutes {
+impl MagicStaticRoutesApi {
     /// Update Many Routes
     ///
     /// `PUT /accounts/{account_id}/magic/routes`
@@ -41,12 +41,10 @@ impl MagicStaticRoutes {
     /// `POST /accounts/{account_id}/magic/routes`
     ///
     /// Creates a new Magic static route. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes.
-    pub fn create_a_route(
+    pub fn create_route(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateARouteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -171,9 +169,9 @@ impl MagicStaticRoutes {
         )
     }
 }
-/// Used by [`MagicStaticRoutes::create_a_route`], [`MagicStaticRoutes::update_route`], [`MagicStaticRoutes::route_details`], [`MagicStaticRoutes::delete_route`].
+/// Used by [`MagicStaticRoutesApi::create_route`], [`MagicStaticRoutesApi::update_route`], [`MagicStaticRoutesApi::route_details`], [`MagicStaticRoutesApi::delete_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateARouteResponse {
+pub struct Route {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -181,52 +179,51 @@ pub struct CreateARouteResponse {
     pub nexthop: ::std::option::Option<::std::string::String>,
     pub prefix: ::std::option::Option<::std::string::String>,
     pub priority: ::std::option::Option<i64>,
-    pub scope: ::std::option::Option<CreateARouteResponseScope>,
+    pub scope: ::std::option::Option<RouteScope>,
     pub weight: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateARouteResponse { created_on : "created_on", description : "description", id :
-    "id", modified_on : "modified_on", nexthop : "nexthop", prefix : "prefix", priority :
+    Route { created_on : "created_on", description : "description", id : "id",
+    modified_on : "modified_on", nexthop : "nexthop", prefix : "prefix", priority :
     "priority", scope : "scope", weight : "weight" }
 );
-/// Used by [`MagicStaticRoutes::create_a_route`].
+/// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateARouteResponseScope {
+pub struct RouteScope {
     pub colo_names: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub colo_regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateARouteResponseScope { colo_names : "colo_names", colo_regions : "colo_regions"
-    }
+    RouteScope { colo_names : "colo_names", colo_regions : "colo_regions" }
 );
-/// Used by [`MagicStaticRoutes::update_route`].
+/// Used by [`MagicStaticRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRouteResponse {
     pub modified: ::std::option::Option<bool>,
-    pub modified_route: ::std::option::Option<CreateARouteResponse>,
+    pub modified_route: ::std::option::Option<Route>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateRouteResponse { modified : "modified", modified_route : "modified_route" }
 );
-/// Used by [`MagicStaticRoutes::route_details`].
+/// Used by [`MagicStaticRoutesApi::route_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RouteDetailsResponse {
-    pub route: ::std::option::Option<CreateARouteResponse>,
+    pub route: ::std::option::Option<Route>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RouteDetailsResponse { route : "route" });
-/// Used by [`MagicStaticRoutes::delete_route`].
+/// Used by [`MagicStaticRoutesApi::delete_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRouteResponse {
     pub deleted: ::std::option::Option<bool>,
-    pub deleted_route: ::std::option::Option<CreateARouteResponse>,
+    pub deleted_route: ::std::option::Option<Route>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }

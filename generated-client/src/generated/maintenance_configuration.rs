@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::maintenance_configuration`](crate::Client::maintenance_configuration).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MaintenanceConfiguration {
+pub struct MaintenanceConfigurationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Maintenance Configuration* endpoints.
-    pub fn maintenance_configuration(&self) -> MaintenanceConfiguration {
-        MaintenanceConfiguration {
+    pub fn maintenance_configuration(&self) -> MaintenanceConfigurationApi {
+        MaintenanceConfigurationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MaintenanceConfiguration {
+impl MaintenanceConfigurationApi {
     /// Update catalog maintenance configuration
     ///
     /// `POST /accounts/{account_id}/r2-catalog/{bucket_name}/maintenance-configs`
@@ -55,9 +55,7 @@ impl MaintenanceConfiguration {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetCatalogMaintenanceConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CatalogMaintenanceConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,7 +71,7 @@ impl MaintenanceConfiguration {
         )
     }
 }
-/// Used by [`MaintenanceConfiguration::update_catalog_maintenance_configuration`], [`MaintenanceConfiguration::get_catalog_maintenance_configuration`].
+/// Used by [`MaintenanceConfigurationApi::update_catalog_maintenance_configuration`], [`MaintenanceConfigurationApi::get_catalog_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatalogMaintenanceConfigurationResponse {
     pub compaction: ::std::option::Option<
@@ -89,7 +87,7 @@ crate::runtime::object!(
     UpdateCatalogMaintenanceConfigurationResponse { compaction : "compaction",
     snapshot_expiration : "snapshot_expiration" }
 );
-/// Used by [`MaintenanceConfiguration::update_catalog_maintenance_configuration`].
+/// Used by [`MaintenanceConfigurationApi::update_catalog_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatalogMaintenanceConfigurationResponseCompaction {
     pub state: ::std::option::Option<::std::string::String>,
@@ -101,7 +99,7 @@ crate::runtime::object!(
     UpdateCatalogMaintenanceConfigurationResponseCompaction { state : "state",
     target_size_mb : "target_size_mb" }
 );
-/// Used by [`MaintenanceConfiguration::update_catalog_maintenance_configuration`].
+/// Used by [`MaintenanceConfigurationApi::update_catalog_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatalogMaintenanceConfigurationResponseSnapshotExpiration {
     pub max_snapshot_age: ::std::option::Option<::std::string::String>,
@@ -115,9 +113,9 @@ crate::runtime::object!(
     "max_snapshot_age", min_snapshots_to_keep : "min_snapshots_to_keep", state : "state"
     }
 );
-/// Used by [`MaintenanceConfiguration::get_catalog_maintenance_configuration`].
+/// Used by [`MaintenanceConfigurationApi::get_catalog_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCatalogMaintenanceConfigurationResponse {
+pub struct CatalogMaintenanceConfiguration {
     pub credential_status: ::std::option::Option<::std::string::String>,
     pub maintenance_config: ::std::option::Option<
         UpdateCatalogMaintenanceConfigurationResponse,
@@ -126,6 +124,6 @@ pub struct GetCatalogMaintenanceConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCatalogMaintenanceConfigurationResponse { credential_status : "credential_status",
+    CatalogMaintenanceConfiguration { credential_status : "credential_status",
     maintenance_config : "maintenance_config" }
 );

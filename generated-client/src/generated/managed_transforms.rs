@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::managed_transforms`](crate::Client::managed_transforms).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ManagedTransforms {
+pub struct ManagedTransformsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Managed Transforms* endpoints.
-    pub fn managed_transforms(&self) -> ManagedTransforms {
-        ManagedTransforms {
+    pub fn managed_transforms(&self) -> ManagedTransformsApi {
+        ManagedTransformsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ManagedTransforms {
+impl ManagedTransformsApi {
     /// Update Managed Transforms
     ///
     /// `PATCH /zones/{zone_id}/managed_headers`

@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::mcp_portal`](crate::Client::mcp_portal).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct McpPortal {
+pub struct McpPortalApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *MCP Portal* endpoints.
-    pub fn mcp_portal(&self) -> McpPortal {
-        McpPortal {
+    pub fn mcp_portal(&self) -> McpPortalApi {
+        McpPortalApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl McpPortal {
+impl McpPortalApi {
     /// Create a new MCP Portal
     ///
     /// `POST /accounts/{account_id}/access/ai-controls/mcp/portals`
-    pub fn create_a_new_mcp_portal(
+    pub fn create_mcp_portal(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewMcpPortalResponse>>,
+        crate::runtime::Json<::std::option::Option<McpPortal>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,7 @@ impl McpPortal {
     pub fn list_mcp_portals(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewMcpPortalResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<McpPortal>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -57,12 +57,12 @@ impl McpPortal {
     /// Update a MCP Portal
     ///
     /// `PUT /accounts/{account_id}/access/ai-controls/mcp/portals/{id}`
-    pub fn update_a_mcp_portal(
+    pub fn update_mcp_portal(
         &self,
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewMcpPortalResponse>>,
+        crate::runtime::Json<::std::option::Option<McpPortal>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -79,12 +79,12 @@ impl McpPortal {
     /// Read details of an MCP Portal
     ///
     /// `GET /accounts/{account_id}/access/ai-controls/mcp/portals/{id}`
-    pub fn read_details_of_an_mcp_portal(
+    pub fn read_mcp_portal(
         &self,
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ReadDetailsOfAnMcpPortalResponse>>,
+        crate::runtime::Json<::std::option::Option<ReadMcpPortalResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,12 +101,12 @@ impl McpPortal {
     /// Delete a MCP Portal
     ///
     /// `DELETE /accounts/{account_id}/access/ai-controls/mcp/portals/{id}`
-    pub fn delete_a_mcp_portal(
+    pub fn delete_mcp_portal(
         &self,
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewMcpPortalResponse>>,
+        crate::runtime::Json<::std::option::Option<McpPortal>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -121,9 +121,9 @@ impl McpPortal {
         )
     }
 }
-/// Used by [`McpPortal::create_a_new_mcp_portal`], [`McpPortal::list_mcp_portals`], [`McpPortal::update_a_mcp_portal`], [`McpPortal::delete_a_mcp_portal`].
+/// Used by [`McpPortalApi::create_mcp_portal`], [`McpPortalApi::list_mcp_portals`], [`McpPortalApi::update_mcp_portal`], [`McpPortalApi::delete_mcp_portal`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewMcpPortalResponse {
+pub struct McpPortal {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub created_by: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -137,38 +137,36 @@ pub struct CreateANewMcpPortalResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewMcpPortalResponse { created_at : "created_at", created_by : "created_by",
+    McpPortal { created_at : "created_at", created_by : "created_by", description :
+    "description", hostname : "hostname", id : "id", modified_at : "modified_at",
+    modified_by : "modified_by", name : "name", secure_web_gateway : "secure_web_gateway"
+    }
+);
+/// Used by [`McpPortalApi::read_mcp_portal`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadMcpPortalResponse {
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_by: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub hostname: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub modified_at: ::std::option::Option<::std::string::String>,
+    pub modified_by: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub secure_web_gateway: ::std::option::Option<bool>,
+    pub servers: ::std::option::Option<::std::vec::Vec<ReadMcpPortalResponseServer>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ReadMcpPortalResponse { created_at : "created_at", created_by : "created_by",
     description : "description", hostname : "hostname", id : "id", modified_at :
     "modified_at", modified_by : "modified_by", name : "name", secure_web_gateway :
-    "secure_web_gateway" }
+    "secure_web_gateway", servers : "servers" }
 );
-/// Used by [`McpPortal::read_details_of_an_mcp_portal`].
+/// Used by [`McpPortalApi::read_mcp_portal`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReadDetailsOfAnMcpPortalResponse {
-    pub created_at: ::std::option::Option<::std::string::String>,
-    pub created_by: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub hostname: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub modified_at: ::std::option::Option<::std::string::String>,
-    pub modified_by: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub secure_web_gateway: ::std::option::Option<bool>,
-    pub servers: ::std::option::Option<
-        ::std::vec::Vec<ReadDetailsOfAnMcpPortalResponseServersItem>,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ReadDetailsOfAnMcpPortalResponse { created_at : "created_at", created_by :
-    "created_by", description : "description", hostname : "hostname", id : "id",
-    modified_at : "modified_at", modified_by : "modified_by", name : "name",
-    secure_web_gateway : "secure_web_gateway", servers : "servers" }
-);
-/// Used by [`McpPortal::read_details_of_an_mcp_portal`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReadDetailsOfAnMcpPortalResponseServersItem {
+pub struct ReadMcpPortalResponseServer {
     pub auth_type: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub created_by: ::std::option::Option<::std::string::String>,
@@ -200,9 +198,9 @@ pub struct ReadDetailsOfAnMcpPortalResponseServersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReadDetailsOfAnMcpPortalResponseServersItem { auth_type : "auth_type", created_at :
-    "created_at", created_by : "created_by", default_disabled : "default_disabled",
-    description : "description", error : "error", hostname : "hostname", id : "id",
+    ReadMcpPortalResponseServer { auth_type : "auth_type", created_at : "created_at",
+    created_by : "created_by", default_disabled : "default_disabled", description :
+    "description", error : "error", hostname : "hostname", id : "id",
     last_successful_sync : "last_successful_sync", last_synced : "last_synced",
     modified_at : "modified_at", modified_by : "modified_by", name : "name", on_behalf :
     "on_behalf", prompts : "prompts", status : "status", tools : "tools", updated_prompts

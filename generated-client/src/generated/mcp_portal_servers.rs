@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::mcp_portal_servers`](crate::Client::mcp_portal_servers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct McpPortalServers {
+pub struct McpPortalServersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *MCP Portal Servers* endpoints.
-    pub fn mcp_portal_servers(&self) -> McpPortalServers {
-        McpPortalServers {
+    pub fn mcp_portal_servers(&self) -> McpPortalServersApi {
+        McpPortalServersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl McpPortalServers {
+impl McpPortalServersApi {
     /// Create a new MCP Server
     ///
     /// `POST /accounts/{account_id}/access/ai-controls/mcp/servers`
-    pub fn create_a_new_mcp_server(
+    pub fn create_mcp_server(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewMcpServerResponse>>,
+        crate::runtime::Json<::std::option::Option<McpServer>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,7 @@ impl McpPortalServers {
     pub fn list_mcp_servers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewMcpServerResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<McpServer>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -57,12 +57,12 @@ impl McpPortalServers {
     /// Update a MCP Server
     ///
     /// `PUT /accounts/{account_id}/access/ai-controls/mcp/servers/{id}`
-    pub fn update_a_mcp_server(
+    pub fn update_mcp_server(
         &self,
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewMcpServerResponse>>,
+        crate::runtime::Json<::std::option::Option<McpServer>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -79,12 +79,12 @@ impl McpPortalServers {
     /// Read the details of a MCP Server
     ///
     /// `GET /accounts/{account_id}/access/ai-controls/mcp/servers/{id}`
-    pub fn read_the_details_of_a_mcp_server(
+    pub fn read_mcp_server(
         &self,
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewMcpServerResponse>>,
+        crate::runtime::Json<::std::option::Option<McpServer>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,12 +101,12 @@ impl McpPortalServers {
     /// Delete a MCP Server
     ///
     /// `DELETE /accounts/{account_id}/access/ai-controls/mcp/servers/{id}`
-    pub fn delete_a_mcp_server(
+    pub fn delete_mcp_server(
         &self,
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewMcpServerResponse>>,
+        crate::runtime::Json<::std::option::Option<McpServer>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -148,9 +148,9 @@ impl McpPortalServers {
         )
     }
 }
-/// Used by [`McpPortalServers::create_a_new_mcp_server`], [`McpPortalServers::list_mcp_servers`], [`McpPortalServers::update_a_mcp_server`], [`McpPortalServers::read_the_details_of_a_mcp_server`], [`McpPortalServers::delete_a_mcp_server`].
+/// Used by [`McpPortalServersApi::create_mcp_server`], [`McpPortalServersApi::list_mcp_servers`], [`McpPortalServersApi::update_mcp_server`], [`McpPortalServersApi::read_mcp_server`], [`McpPortalServersApi::delete_mcp_server`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewMcpServerResponse {
+pub struct McpServer {
     pub auth_type: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub created_by: ::std::option::Option<::std::string::String>,
@@ -174,9 +174,9 @@ pub struct CreateANewMcpServerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewMcpServerResponse { auth_type : "auth_type", created_at : "created_at",
-    created_by : "created_by", description : "description", error : "error", hostname :
-    "hostname", id : "id", last_successful_sync : "last_successful_sync", last_synced :
-    "last_synced", modified_at : "modified_at", modified_by : "modified_by", name :
-    "name", prompts : "prompts", status : "status", tools : "tools" }
+    McpServer { auth_type : "auth_type", created_at : "created_at", created_by :
+    "created_by", description : "description", error : "error", hostname : "hostname", id
+    : "id", last_successful_sync : "last_successful_sync", last_synced : "last_synced",
+    modified_at : "modified_at", modified_by : "modified_by", name : "name", prompts :
+    "prompts", status : "status", tools : "tools" }
 );

@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::meetings`](crate::Client::meetings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Meetings {
+pub struct MeetingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Meetings* endpoints.
-    pub fn meetings(&self) -> Meetings {
-        Meetings {
+    pub fn meetings(&self) -> MeetingsApi {
+        MeetingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Meetings {
+impl MeetingsApi {
     /// Create a meeting
     ///
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings`
     ///
     /// Create a meeting for the given App ID.
-    pub fn create_a_meeting(
+    pub fn create_meeting(
         &self,
         account_id: &str,
         app_id: &str,
@@ -44,7 +44,7 @@ impl Meetings {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings`
     ///
     /// Returns all meetings for the given App ID.
-    pub fn fetch_all_meetings_for_an_app(
+    pub fn get_meetings_for_app(
         &self,
         account_id: &str,
         app_id: &str,
@@ -67,7 +67,7 @@ impl Meetings {
     /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
     ///
     /// Replaces all the details for the given meeting ID.
-    pub fn replace_a_meeting(
+    pub fn replace_meeting(
         &self,
         account_id: &str,
         app_id: &str,
@@ -92,7 +92,7 @@ impl Meetings {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
     ///
     /// Updates a meeting in an App for the given meeting ID.
-    pub fn update_a_meeting(
+    pub fn update_meeting(
         &self,
         account_id: &str,
         app_id: &str,
@@ -117,7 +117,7 @@ impl Meetings {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
     ///
     /// Returns a meeting details in an App for the given meeting ID.
-    pub fn fetch_a_meeting_for_an_app(
+    pub fn get_meeting_for_app(
         &self,
         account_id: &str,
         app_id: &str,
@@ -142,7 +142,7 @@ impl Meetings {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
     ///
     /// Adds a participant to the given meeting ID.
-    pub fn add_a_participant(
+    pub fn add_participant(
         &self,
         account_id: &str,
         app_id: &str,
@@ -168,7 +168,7 @@ impl Meetings {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
     ///
     /// Returns all participants detail for the given meeting ID.
-    pub fn fetch_all_participants_of_a_meeting(
+    pub fn get_participants_of_meeting(
         &self,
         account_id: &str,
         app_id: &str,
@@ -194,7 +194,7 @@ impl Meetings {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Updates a participant's details for the given meeting and participant ID.
-    pub fn edit_a_participants_detail(
+    pub fn edit_participant_detail(
         &self,
         account_id: &str,
         app_id: &str,
@@ -222,7 +222,7 @@ impl Meetings {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Returns a participant details for the given meeting and participant ID.
-    pub fn fetch_a_participants_detail(
+    pub fn get_participant_detail(
         &self,
         account_id: &str,
         app_id: &str,
@@ -250,7 +250,7 @@ impl Meetings {
     /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Deletes a participant for the given meeting and participant ID.
-    pub fn delete_a_participant(
+    pub fn delete_participant(
         &self,
         account_id: &str,
         app_id: &str,
@@ -278,7 +278,7 @@ impl Meetings {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token`
     ///
     /// Regenerates participant's authentication token for the given meeting and participant ID.
-    pub fn refresh_participants_authentication_token(
+    pub fn refresh_participant_authentication_token(
         &self,
         account_id: &str,
         app_id: &str,

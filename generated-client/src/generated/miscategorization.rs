@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::miscategorization`](crate::Client::miscategorization).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Miscategorization {
+pub struct MiscategorizationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Miscategorization* endpoints.
-    pub fn miscategorization(&self) -> Miscategorization {
-        Miscategorization {
+    pub fn miscategorization(&self) -> MiscategorizationApi {
+        MiscategorizationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Miscategorization {
+impl MiscategorizationApi {
     /// Create Miscategorization
     ///
     /// `POST /accounts/{account_id}/intel/miscategorization`
@@ -25,7 +25,7 @@ impl Miscategorization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateMiscategorizationResponse>>,
+        crate::runtime::Json<::std::option::Option<Miscategorization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,44 +39,37 @@ impl Miscategorization {
         )
     }
 }
-/// Used by [`Miscategorization::create_miscategorization`].
+/// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateMiscategorizationResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<CreateMiscategorizationResponseErrorsItem>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<CreateMiscategorizationResponseErrorsItem>,
-    >,
+pub struct Miscategorization {
+    pub errors: ::std::option::Option<::std::vec::Vec<Error>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<Error>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMiscategorizationResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    Miscategorization { errors : "errors", messages : "messages", success : "success" }
 );
-/// Used by [`Miscategorization::create_miscategorization`].
+/// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateMiscategorizationResponseErrorsItem {
+pub struct Error {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<CreateMiscategorizationResponseErrorsItemSource>,
+    pub source: ::std::option::Option<ErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMiscategorizationResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    Error { code : "code", documentation_url : "documentation_url", message : "message",
+    source : "source" }
 );
-/// Used by [`Miscategorization::create_miscategorization`].
+/// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateMiscategorizationResponseErrorsItemSource {
+pub struct ErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateMiscategorizationResponseErrorsItemSource { pointer : "pointer" }
-);
+crate::runtime::object!(ErrorSource { pointer : "pointer" });

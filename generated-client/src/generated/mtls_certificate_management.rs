@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::mtls_certificate_management`](crate::Client::mtls_certificate_management).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct MtlsCertificateManagement {
+pub struct MtlsCertificateManagementApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *mTLS Certificate Management* endpoints.
-    pub fn mtls_certificate_management(&self) -> MtlsCertificateManagement {
-        MtlsCertificateManagement {
+    pub fn mtls_certificate_management(&self) -> MtlsCertificateManagementApi {
+        MtlsCertificateManagementApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl MtlsCertificateManagement {
+impl MtlsCertificateManagementApi {
     /// Upload mTLS certificate
     ///
     /// `POST /accounts/{account_id}/mtls_certificates`

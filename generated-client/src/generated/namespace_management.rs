@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::namespace_management`](crate::Client::namespace_management).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct NamespaceManagement {
+pub struct NamespaceManagementApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Namespace Management* endpoints.
-    pub fn namespace_management(&self) -> NamespaceManagement {
-        NamespaceManagement {
+    pub fn namespace_management(&self) -> NamespaceManagementApi {
+        NamespaceManagementApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl NamespaceManagement {
+impl NamespaceManagementApi {
     /// List namespaces in catalog
     ///
     /// `GET /accounts/{account_id}/r2-catalog/{bucket_name}/namespaces`
@@ -28,7 +28,7 @@ impl NamespaceManagement {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListNamespacesInCatalogResponse>>,
+        crate::runtime::Json<::std::option::Option<Namespaces>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -44,12 +44,10 @@ impl NamespaceManagement {
         )
     }
 }
-/// Used by [`NamespaceManagement::list_namespaces_in_catalog`].
+/// Used by [`NamespaceManagementApi::list_namespaces_in_catalog`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListNamespacesInCatalogResponse {
-    pub details: ::std::option::Option<
-        ::std::vec::Vec<ListNamespacesInCatalogResponseDetailsItem>,
-    >,
+pub struct Namespaces {
+    pub details: ::std::option::Option<::std::vec::Vec<NamespacesDetail>>,
     pub namespace_uuids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub namespaces: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
@@ -59,12 +57,12 @@ pub struct ListNamespacesInCatalogResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListNamespacesInCatalogResponse { details : "details", namespace_uuids :
-    "namespace_uuids", namespaces : "namespaces", next_page_token : "next_page_token" }
+    Namespaces { details : "details", namespace_uuids : "namespace_uuids", namespaces :
+    "namespaces", next_page_token : "next_page_token" }
 );
-/// Used by [`NamespaceManagement::list_namespaces_in_catalog`].
+/// Used by [`NamespaceManagementApi::list_namespaces_in_catalog`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListNamespacesInCatalogResponseDetailsItem {
+pub struct NamespacesDetail {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub namespace: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub namespace_uuid: ::std::option::Option<::std::string::String>,
@@ -73,6 +71,6 @@ pub struct ListNamespacesInCatalogResponseDetailsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListNamespacesInCatalogResponseDetailsItem { created_at : "created_at", namespace :
-    "namespace", namespace_uuid : "namespace_uuid", updated_at : "updated_at" }
+    NamespacesDetail { created_at : "created_at", namespace : "namespace", namespace_uuid
+    : "namespace_uuid", updated_at : "updated_at" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::notification_alert_types`](crate::Client::notification_alert_types).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct NotificationAlertTypes {
+pub struct NotificationAlertTypesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Notification Alert Types* endpoints.
-    pub fn notification_alert_types(&self) -> NotificationAlertTypes {
-        NotificationAlertTypes {
+    pub fn notification_alert_types(&self) -> NotificationAlertTypesApi {
+        NotificationAlertTypesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl NotificationAlertTypes {
+impl NotificationAlertTypesApi {
     /// Get Alert Types
     ///
     /// `GET /accounts/{account_id}/alerting/v3/available_alerts`

@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::notification_destinations_with_pagerduty`](crate::Client::notification_destinations_with_pagerduty).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct NotificationDestinationsWithPagerduty {
+pub struct NotificationDestinationsWithPagerdutyApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Notification destinations with PagerDuty* endpoints.
     pub fn notification_destinations_with_pagerduty(
         &self,
-    ) -> NotificationDestinationsWithPagerduty {
-        NotificationDestinationsWithPagerduty {
+    ) -> NotificationDestinationsWithPagerdutyApi {
+        NotificationDestinationsWithPagerdutyApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl NotificationDestinationsWithPagerduty {
+impl NotificationDestinationsWithPagerdutyApi {
     /// List PagerDuty services
     ///
     /// `GET /accounts/{account_id}/alerting/v3/destinations/pagerduty`
@@ -26,7 +26,7 @@ impl NotificationDestinationsWithPagerduty {
     pub fn list_pagerduty_services(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListPagerdutyServicesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PagerdutyService>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,9 +69,7 @@ impl NotificationDestinationsWithPagerduty {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatePagerdutyIntegrationTokenResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PagerdutyIntegrationToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,9 +94,7 @@ impl NotificationDestinationsWithPagerduty {
         account_id: &str,
         token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatePagerdutyIntegrationTokenResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PagerdutyIntegrationToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,23 +111,23 @@ impl NotificationDestinationsWithPagerduty {
         )
     }
 }
-/// Used by [`NotificationDestinationsWithPagerduty::list_pagerduty_services`].
+/// Used by [`NotificationDestinationsWithPagerdutyApi::list_pagerduty_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListPagerdutyServicesItem {
+pub struct PagerdutyService {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListPagerdutyServicesItem { id : "id", name : "name" });
-/// Used by [`NotificationDestinationsWithPagerduty::delete_pagerduty_services`].
+crate::runtime::object!(PagerdutyService { id : "id", name : "name" });
+/// Used by [`NotificationDestinationsWithPagerdutyApi::delete_pagerduty_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePagerdutyServicesResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeletePagerdutyServicesResponseErrorsItem>,
+        ::std::vec::Vec<DeletePagerdutyServicesResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeletePagerdutyServicesResponseErrorsItem>,
+        ::std::vec::Vec<DeletePagerdutyServicesResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -141,22 +137,22 @@ crate::runtime::object!(
     DeletePagerdutyServicesResponse { errors : "errors", messages : "messages", success :
     "success" }
 );
-/// Used by [`NotificationDestinationsWithPagerduty::delete_pagerduty_services`].
+/// Used by [`NotificationDestinationsWithPagerdutyApi::delete_pagerduty_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePagerdutyServicesResponseErrorsItem {
+pub struct DeletePagerdutyServicesResponseError {
     pub code: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletePagerdutyServicesResponseErrorsItem { code : "code", message : "message" }
+    DeletePagerdutyServicesResponseError { code : "code", message : "message" }
 );
-/// Used by [`NotificationDestinationsWithPagerduty::create_pagerduty_integration_token`], [`NotificationDestinationsWithPagerduty::connect_pagerduty`].
+/// Used by [`NotificationDestinationsWithPagerdutyApi::create_pagerduty_integration_token`], [`NotificationDestinationsWithPagerdutyApi::connect_pagerduty`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePagerdutyIntegrationTokenResponse {
+pub struct PagerdutyIntegrationToken {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreatePagerdutyIntegrationTokenResponse { id : "id" });
+crate::runtime::object!(PagerdutyIntegrationToken { id : "id" });

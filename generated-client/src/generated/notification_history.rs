@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::notification_history`](crate::Client::notification_history).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct NotificationHistory {
+pub struct NotificationHistoryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Notification History* endpoints.
-    pub fn notification_history(&self) -> NotificationHistory {
-        NotificationHistory {
+    pub fn notification_history(&self) -> NotificationHistoryApi {
+        NotificationHistoryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl NotificationHistory {
+impl NotificationHistoryApi {
     /// List History
     ///
     /// `GET /accounts/{account_id}/alerting/v3/history`
@@ -24,7 +24,7 @@ impl NotificationHistory {
     pub fn list_history(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListHistoryItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<History>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,9 +37,9 @@ impl NotificationHistory {
         )
     }
 }
-/// Used by [`NotificationHistory::list_history`].
+/// Used by [`NotificationHistoryApi::list_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListHistoryItem {
+pub struct History {
     pub alert_body: ::std::option::Option<::std::string::String>,
     pub alert_type: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -53,7 +53,7 @@ pub struct ListHistoryItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListHistoryItem { alert_body : "alert_body", alert_type : "alert_type", description :
+    History { alert_body : "alert_body", alert_type : "alert_type", description :
     "description", id : "id", mechanism : "mechanism", mechanism_type : "mechanism_type",
     name : "name", policy_id : "policy_id", sent : "sent" }
 );

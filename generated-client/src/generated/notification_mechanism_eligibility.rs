@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::notification_mechanism_eligibility`](crate::Client::notification_mechanism_eligibility).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct NotificationMechanismEligibility {
+pub struct NotificationMechanismEligibilityApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Notification Mechanism Eligibility* endpoints.
     pub fn notification_mechanism_eligibility(
         &self,
-    ) -> NotificationMechanismEligibility {
-        NotificationMechanismEligibility {
+    ) -> NotificationMechanismEligibilityApi {
+        NotificationMechanismEligibilityApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl NotificationMechanismEligibility {
+impl NotificationMechanismEligibilityApi {
     /// Get delivery mechanism eligibility
     ///
     /// `GET /accounts/{account_id}/alerting/v3/destinations/eligible`

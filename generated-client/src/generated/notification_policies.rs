@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::notification_policies`](crate::Client::notification_policies).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct NotificationPolicies {
+pub struct NotificationPoliciesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Notification policies* endpoints.
-    pub fn notification_policies(&self) -> NotificationPolicies {
-        NotificationPolicies {
+    pub fn notification_policies(&self) -> NotificationPoliciesApi {
+        NotificationPoliciesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl NotificationPolicies {
+impl NotificationPoliciesApi {
     /// Create a Notification policy
     ///
     /// `POST /accounts/{account_id}/alerting/v3/policies`
     ///
     /// Creates a new Notification policy.
-    pub fn create_a_notification_policy(
+    pub fn create_notification_policy(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANotificationPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<NotificationPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,12 +63,12 @@ impl NotificationPolicies {
     /// `PUT /accounts/{account_id}/alerting/v3/policies/{policy_id}`
     ///
     /// Update a Notification policy.
-    pub fn update_a_notification_policy(
+    pub fn update_notification_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANotificationPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<NotificationPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl NotificationPolicies {
     /// `GET /accounts/{account_id}/alerting/v3/policies/{policy_id}`
     ///
     /// Get details for a single policy.
-    pub fn get_a_notification_policy(
+    pub fn get_notification_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetANotificationPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<GetNotificationPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl NotificationPolicies {
     /// `DELETE /accounts/{account_id}/alerting/v3/policies/{policy_id}`
     ///
     /// Delete a Notification policy.
-    pub fn delete_a_notification_policy(
+    pub fn delete_notification_policy(
         &self,
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteANotificationPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteNotificationPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,15 +131,15 @@ impl NotificationPolicies {
         )
     }
 }
-/// Used by [`NotificationPolicies::create_a_notification_policy`], [`NotificationPolicies::update_a_notification_policy`], [`NotificationPolicies::get_a_notification_policy`].
+/// Used by [`NotificationPoliciesApi::create_notification_policy`], [`NotificationPoliciesApi::update_notification_policy`], [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANotificationPolicyResponse {
+pub struct NotificationPolicy {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateANotificationPolicyResponse { id : "id" });
-/// Used by [`NotificationPolicies::list_notification_policies`].
+crate::runtime::object!(NotificationPolicy { id : "id" });
+/// Used by [`NotificationPoliciesApi::list_notification_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItem {
     pub alert_interval: ::std::option::Option<::std::string::String>,
@@ -161,7 +161,7 @@ crate::runtime::object!(
     filters : "filters", id : "id", mechanisms : "mechanisms", modified : "modified",
     name : "name" }
 );
-/// Used by [`NotificationPolicies::list_notification_policies`].
+/// Used by [`NotificationPoliciesApi::list_notification_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItemFilters {
     pub event_source: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -233,7 +233,7 @@ crate::runtime::object!(
     "insight_class", incident_impact : "incident_impact", packets_per_second :
     "packets_per_second", product : "product", target_ip : "target_ip" }
 );
-/// Used by [`NotificationPolicies::list_notification_policies`].
+/// Used by [`NotificationPoliciesApi::list_notification_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItemMechanisms {
     pub email: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -246,31 +246,31 @@ crate::runtime::object!(
     ListNotificationPoliciesItemMechanisms { email : "email", pagerduty : "pagerduty",
     webhooks : "webhooks" }
 );
-/// Used by [`NotificationPolicies::get_a_notification_policy`].
+/// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetANotificationPolicyResponse {
+pub struct GetNotificationPolicyResponse {
     pub alert_interval: ::std::option::Option<::std::string::String>,
     pub alert_type: ::std::option::Option<::std::string::String>,
     pub created: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
-    pub filters: ::std::option::Option<GetANotificationPolicyResponseFilters>,
+    pub filters: ::std::option::Option<GetNotificationPolicyResponseFilters>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub mechanisms: ::std::option::Option<GetANotificationPolicyResponseMechanisms>,
+    pub mechanisms: ::std::option::Option<GetNotificationPolicyResponseMechanisms>,
     pub modified: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetANotificationPolicyResponse { alert_interval : "alert_interval", alert_type :
+    GetNotificationPolicyResponse { alert_interval : "alert_interval", alert_type :
     "alert_type", created : "created", description : "description", enabled : "enabled",
     filters : "filters", id : "id", mechanisms : "mechanisms", modified : "modified",
     name : "name" }
 );
-/// Used by [`NotificationPolicies::get_a_notification_policy`].
+/// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetANotificationPolicyResponseFilters {
+pub struct GetNotificationPolicyResponseFilters {
     pub event_source: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub target_hostname: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub protocol: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -334,12 +334,12 @@ pub struct GetANotificationPolicyResponseFilters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetANotificationPolicyResponseFilters { event_source : "event_source",
-    target_hostname : "target_hostname", protocol : "protocol", group_by : "group_by",
-    event : "event", new_status : "new_status", health_check_id : "health_check_id",
-    tunnel_name : "tunnel_name", affected_asns : "affected_asns", r#type : "type",
-    traffic_exclusions : "traffic_exclusions", new_health : "new_health", r#where :
-    "where", requests_per_second : "requests_per_second", pool_id : "pool_id",
+    GetNotificationPolicyResponseFilters { event_source : "event_source", target_hostname
+    : "target_hostname", protocol : "protocol", group_by : "group_by", event : "event",
+    new_status : "new_status", health_check_id : "health_check_id", tunnel_name :
+    "tunnel_name", affected_asns : "affected_asns", r#type : "type", traffic_exclusions :
+    "traffic_exclusions", new_health : "new_health", r#where : "where",
+    requests_per_second : "requests_per_second", pool_id : "pool_id",
     alert_trigger_preferences : "alert_trigger_preferences", tunnel_id : "tunnel_id",
     affected_components : "affected_components", status : "status", selectors :
     "selectors", environment : "environment", target_zone_name : "target_zone_name",
@@ -352,55 +352,51 @@ crate::runtime::object!(
     "insight_class", incident_impact : "incident_impact", packets_per_second :
     "packets_per_second", product : "product", target_ip : "target_ip" }
 );
-/// Used by [`NotificationPolicies::get_a_notification_policy`].
+/// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetANotificationPolicyResponseMechanisms {
-    pub email: ::std::option::Option<::std::vec::Vec<CreateANotificationPolicyResponse>>,
-    pub pagerduty: ::std::option::Option<
-        ::std::vec::Vec<CreateANotificationPolicyResponse>,
-    >,
-    pub webhooks: ::std::option::Option<
-        ::std::vec::Vec<CreateANotificationPolicyResponse>,
-    >,
+pub struct GetNotificationPolicyResponseMechanisms {
+    pub email: ::std::option::Option<::std::vec::Vec<NotificationPolicy>>,
+    pub pagerduty: ::std::option::Option<::std::vec::Vec<NotificationPolicy>>,
+    pub webhooks: ::std::option::Option<::std::vec::Vec<NotificationPolicy>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetANotificationPolicyResponseMechanisms { email : "email", pagerduty : "pagerduty",
+    GetNotificationPolicyResponseMechanisms { email : "email", pagerduty : "pagerduty",
     webhooks : "webhooks" }
 );
-/// Used by [`NotificationPolicies::delete_a_notification_policy`].
+/// Used by [`NotificationPoliciesApi::delete_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteANotificationPolicyResponse {
+pub struct DeleteNotificationPolicyResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteANotificationPolicyResponseErrorsItem>,
+        ::std::vec::Vec<DeleteNotificationPolicyResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteANotificationPolicyResponseErrorsItem>,
+        ::std::vec::Vec<DeleteNotificationPolicyResponseError>,
     >,
-    pub result_info: ::std::option::Option<DeleteANotificationPolicyResponseResultInfo>,
+    pub result_info: ::std::option::Option<DeleteNotificationPolicyResponseResultInfo>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteANotificationPolicyResponse { errors : "errors", messages : "messages",
+    DeleteNotificationPolicyResponse { errors : "errors", messages : "messages",
     result_info : "result_info", success : "success" }
 );
-/// Used by [`NotificationPolicies::delete_a_notification_policy`].
+/// Used by [`NotificationPoliciesApi::delete_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteANotificationPolicyResponseErrorsItem {
+pub struct DeleteNotificationPolicyResponseError {
     pub code: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteANotificationPolicyResponseErrorsItem { code : "code", message : "message" }
+    DeleteNotificationPolicyResponseError { code : "code", message : "message" }
 );
-/// Used by [`NotificationPolicies::delete_a_notification_policy`].
+/// Used by [`NotificationPoliciesApi::delete_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteANotificationPolicyResponseResultInfo {
+pub struct DeleteNotificationPolicyResponseResultInfo {
     pub count: ::std::option::Option<f64>,
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
@@ -409,6 +405,6 @@ pub struct DeleteANotificationPolicyResponseResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteANotificationPolicyResponseResultInfo { count : "count", page : "page",
-    per_page : "per_page", total_count : "total_count" }
+    DeleteNotificationPolicyResponseResultInfo { count : "count", page : "page", per_page
+    : "per_page", total_count : "total_count" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::notification_silences`](crate::Client::notification_silences).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct NotificationSilences {
+pub struct NotificationSilencesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Notification Silences* endpoints.
-    pub fn notification_silences(&self) -> NotificationSilences {
-        NotificationSilences {
+    pub fn notification_silences(&self) -> NotificationSilencesApi {
+        NotificationSilencesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl NotificationSilences {
+impl NotificationSilencesApi {
     /// Update Silences
     ///
     /// `PUT /accounts/{account_id}/alerting/v3/silences`
@@ -24,7 +24,7 @@ impl NotificationSilences {
     pub fn update_silences(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateSilencesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Silence>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -44,9 +44,7 @@ impl NotificationSilences {
     pub fn create_silences(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSilencesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Silences>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -66,7 +64,7 @@ impl NotificationSilences {
     pub fn list_silences(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateSilencesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Silence>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,9 +85,7 @@ impl NotificationSilences {
         &self,
         account_id: &str,
         silence_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateSilencesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Silence>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,9 +107,7 @@ impl NotificationSilences {
         &self,
         account_id: &str,
         silence_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSilencesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Silences>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -127,9 +121,9 @@ impl NotificationSilences {
         )
     }
 }
-/// Used by [`NotificationSilences::update_silences`], [`NotificationSilences::list_silences`], [`NotificationSilences::get_silence`].
+/// Used by [`NotificationSilencesApi::update_silences`], [`NotificationSilencesApi::list_silences`], [`NotificationSilencesApi::get_silence`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateSilencesItem {
+pub struct Silence {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub end_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -140,32 +134,27 @@ pub struct UpdateSilencesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSilencesItem { created_at : "created_at", end_time : "end_time", id : "id",
-    policy_id : "policy_id", start_time : "start_time", updated_at : "updated_at" }
+    Silence { created_at : "created_at", end_time : "end_time", id : "id", policy_id :
+    "policy_id", start_time : "start_time", updated_at : "updated_at" }
 );
-/// Used by [`NotificationSilences::create_silences`], [`NotificationSilences::delete_silence`].
+/// Used by [`NotificationSilencesApi::create_silences`], [`NotificationSilencesApi::delete_silence`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSilencesResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<CreateSilencesResponseErrorsItem>>,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<CreateSilencesResponseErrorsItem>,
-    >,
+pub struct Silences {
+    pub errors: ::std::option::Option<::std::vec::Vec<SilencesError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<SilencesError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSilencesResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    Silences { errors : "errors", messages : "messages", success : "success" }
 );
-/// Used by [`NotificationSilences::create_silences`].
+/// Used by [`NotificationSilencesApi::create_silences`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSilencesResponseErrorsItem {
+pub struct SilencesError {
     pub code: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateSilencesResponseErrorsItem { code : "code", message : "message" }
-);
+crate::runtime::object!(SilencesError { code : "code", message : "message" });

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::notification_webhooks`](crate::Client::notification_webhooks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct NotificationWebhooks {
+pub struct NotificationWebhooksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Notification webhooks* endpoints.
-    pub fn notification_webhooks(&self) -> NotificationWebhooks {
-        NotificationWebhooks {
+    pub fn notification_webhooks(&self) -> NotificationWebhooksApi {
+        NotificationWebhooksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl NotificationWebhooks {
+impl NotificationWebhooksApi {
     /// Create a webhook
     ///
     /// `POST /accounts/{account_id}/alerting/v3/destinations/webhooks`
     ///
     /// Creates a new webhook destination.
-    pub fn create_a_webhook(
+    pub fn create_webhook(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWebhookResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -63,13 +61,11 @@ impl NotificationWebhooks {
     /// `PUT /accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
     ///
     /// Update a webhook destination.
-    pub fn update_a_webhook(
+    pub fn update_webhook(
         &self,
         account_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWebhookResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +83,7 @@ impl NotificationWebhooks {
     /// `GET /accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
     ///
     /// Get details for a single webhooks destination.
-    pub fn get_a_webhook(
+    pub fn get_webhook(
         &self,
         account_id: &str,
         webhook_id: &str,
@@ -111,12 +107,12 @@ impl NotificationWebhooks {
     /// `DELETE /accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
     ///
     /// Delete a configured webhook destination.
-    pub fn delete_a_webhook(
+    pub fn delete_webhook(
         &self,
         account_id: &str,
         webhook_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAWebhookResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteWebhookResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,15 +127,15 @@ impl NotificationWebhooks {
         )
     }
 }
-/// Used by [`NotificationWebhooks::create_a_webhook`], [`NotificationWebhooks::update_a_webhook`].
+/// Used by [`NotificationWebhooksApi::create_webhook`], [`NotificationWebhooksApi::update_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAWebhookResponse {
+pub struct Webhook {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateAWebhookResponse { id : "id" });
-/// Used by [`NotificationWebhooks::list_webhooks`], [`NotificationWebhooks::get_a_webhook`].
+crate::runtime::object!(Webhook { id : "id" });
+/// Used by [`NotificationWebhooksApi::list_webhooks`], [`NotificationWebhooksApi::get_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWebhooksItem {
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -158,29 +154,27 @@ crate::runtime::object!(
     "last_failure", last_success : "last_success", name : "name", secret : "secret",
     r#type : "type", url : "url" }
 );
-/// Used by [`NotificationWebhooks::delete_a_webhook`].
+/// Used by [`NotificationWebhooksApi::delete_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAWebhookResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteAWebhookResponseErrorsItem>>,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteAWebhookResponseErrorsItem>,
-    >,
+pub struct DeleteWebhookResponse {
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteWebhookResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteWebhookResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAWebhookResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    DeleteWebhookResponse { errors : "errors", messages : "messages", success : "success"
+    }
 );
-/// Used by [`NotificationWebhooks::delete_a_webhook`].
+/// Used by [`NotificationWebhooksApi::delete_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAWebhookResponseErrorsItem {
+pub struct DeleteWebhookResponseError {
     pub code: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAWebhookResponseErrorsItem { code : "code", message : "message" }
+    DeleteWebhookResponseError { code : "code", message : "message" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::observatory`](crate::Client::observatory).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Observatory {
+pub struct ObservatoryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Observatory* endpoints.
-    pub fn observatory(&self) -> Observatory {
-        Observatory {
+    pub fn observatory(&self) -> ObservatoryApi {
+        ObservatoryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Observatory {
+impl ObservatoryApi {
     /// Get quota and availability
     ///
     /// `GET /zones/{zone_id}/speed_api/availabilities`
@@ -25,7 +25,7 @@ impl Observatory {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetQuotaAndAvailabilityResponse>>,
+        crate::runtime::Json<::std::option::Option<QuotaAndAvailability>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl Observatory {
     pub fn list_tested_webpages(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTestedWebpagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<TestedWebpage>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl Observatory {
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartPageTestResponse>>,
+        crate::runtime::Json<::std::option::Option<PageTestResult>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl Observatory {
         &self,
         zone_id: &str,
         url: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListPageTestHistoryItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PageTestHistory>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -136,13 +136,13 @@ impl Observatory {
     /// `GET /zones/{zone_id}/speed_api/pages/{url}/tests/{test_id}`
     ///
     /// Retrieves the result of a specific test.
-    pub fn get_a_page_test_result(
+    pub fn get_page_test_result(
         &self,
         zone_id: &str,
         url: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartPageTestResponse>>,
+        crate::runtime::Json<::std::option::Option<PageTestResult>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -168,7 +168,7 @@ impl Observatory {
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCoreWebVitalMetricsTrendResponse>>,
+        crate::runtime::Json<::std::option::Option<CoreWebVitalMetricsTrend>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -193,7 +193,7 @@ impl Observatory {
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateScheduledPageTestResponse>>,
+        crate::runtime::Json<::std::option::Option<ScheduledPageTest>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -212,14 +212,12 @@ impl Observatory {
     /// `GET /zones/{zone_id}/speed_api/schedule/{url}`
     ///
     /// Retrieves the test schedule for a page in a specific region.
-    pub fn get_a_page_test_schedule(
+    pub fn get_page_test_schedule(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateScheduledPageTestResponseSchedule>,
-        >,
+        crate::runtime::Json<::std::option::Option<PageTestSchedule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -258,63 +256,53 @@ impl Observatory {
         )
     }
 }
-/// Used by [`Observatory::get_quota_and_availability`].
+/// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetQuotaAndAvailabilityResponse {
-    pub quota: ::std::option::Option<GetQuotaAndAvailabilityResponseQuota>,
-    pub regions: ::std::option::Option<
-        ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsItem>,
-    >,
+pub struct QuotaAndAvailability {
+    pub quota: ::std::option::Option<QuotaAndAvailabilityQuota>,
+    pub regions: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
     /// `regionsPerPlan`
-    pub regions_per_plan: ::std::option::Option<
-        GetQuotaAndAvailabilityResponseRegionsPerPlan,
-    >,
+    pub regions_per_plan: ::std::option::Option<QuotaAndAvailabilityRegionsPerPlan>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetQuotaAndAvailabilityResponse { quota : "quota", regions : "regions",
-    regions_per_plan : "regionsPerPlan" }
+    QuotaAndAvailability { quota : "quota", regions : "regions", regions_per_plan :
+    "regionsPerPlan" }
 );
-/// Used by [`Observatory::get_quota_and_availability`].
+/// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetQuotaAndAvailabilityResponseQuota {
+pub struct QuotaAndAvailabilityQuota {
     pub plan: ::std::option::Option<::std::string::String>,
     /// `quotasPerPlan`
-    pub quotas_per_plan: ::std::option::Option<
-        GetQuotaAndAvailabilityResponseQuotaQuotasPerPlan,
-    >,
+    pub quotas_per_plan: ::std::option::Option<QuotaAndAvailabilityQuotaQuotasPerPlan>,
     /// `remainingSchedules`
     pub remaining_schedules: ::std::option::Option<f64>,
     /// `remainingTests`
     pub remaining_tests: ::std::option::Option<f64>,
     /// `scheduleQuotasPerPlan`
     pub schedule_quotas_per_plan: ::std::option::Option<
-        GetQuotaAndAvailabilityResponseQuotaQuotasPerPlan,
+        QuotaAndAvailabilityQuotaQuotasPerPlan,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetQuotaAndAvailabilityResponseQuota { plan : "plan", quotas_per_plan :
-    "quotasPerPlan", remaining_schedules : "remainingSchedules", remaining_tests :
-    "remainingTests", schedule_quotas_per_plan : "scheduleQuotasPerPlan" }
+    QuotaAndAvailabilityQuota { plan : "plan", quotas_per_plan : "quotasPerPlan",
+    remaining_schedules : "remainingSchedules", remaining_tests : "remainingTests",
+    schedule_quotas_per_plan : "scheduleQuotasPerPlan" }
 );
-/// Used by [`Observatory::get_quota_and_availability`].
+/// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetQuotaAndAvailabilityResponseQuotaQuotasPerPlan {
-    pub value: ::std::option::Option<
-        GetQuotaAndAvailabilityResponseQuotaQuotasPerPlanValue,
-    >,
+pub struct QuotaAndAvailabilityQuotaQuotasPerPlan {
+    pub value: ::std::option::Option<QuotaAndAvailabilityQuotaQuotasPerPlanValue>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetQuotaAndAvailabilityResponseQuotaQuotasPerPlan { value : "value" }
-);
-/// Used by [`Observatory::get_quota_and_availability`].
+crate::runtime::object!(QuotaAndAvailabilityQuotaQuotasPerPlan { value : "value" });
+/// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetQuotaAndAvailabilityResponseQuotaQuotasPerPlanValue {
+pub struct QuotaAndAvailabilityQuotaQuotasPerPlanValue {
     pub business: ::std::option::Option<i64>,
     pub enterprise: ::std::option::Option<i64>,
     pub free: ::std::option::Option<i64>,
@@ -323,82 +311,75 @@ pub struct GetQuotaAndAvailabilityResponseQuotaQuotasPerPlanValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetQuotaAndAvailabilityResponseQuotaQuotasPerPlanValue { business : "business",
-    enterprise : "enterprise", free : "free", pro : "pro" }
+    QuotaAndAvailabilityQuotaQuotasPerPlanValue { business : "business", enterprise :
+    "enterprise", free : "free", pro : "pro" }
 );
-/// Used by [`Observatory::get_quota_and_availability`], [`Observatory::list_tested_webpages`], [`Observatory::start_page_test`].
+/// Used by [`ObservatoryApi::get_quota_and_availability`], [`ObservatoryApi::list_tested_webpages`], [`ObservatoryApi::start_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetQuotaAndAvailabilityResponseRegionsItem {
+pub struct QuotaAndAvailabilityRegion {
     pub label: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetQuotaAndAvailabilityResponseRegionsItem { label : "label", value : "value" }
-);
-/// Used by [`Observatory::get_quota_and_availability`].
+crate::runtime::object!(QuotaAndAvailabilityRegion { label : "label", value : "value" });
+/// Used by [`ObservatoryApi::get_quota_and_availability`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetQuotaAndAvailabilityResponseRegionsPerPlan {
+pub struct QuotaAndAvailabilityRegionsPerPlan {
     pub business: ::std::option::Option<
-        ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem>,
+        ::std::vec::Vec<QuotaAndAvailabilityRegionsPerPlanBusiness>,
     >,
     pub enterprise: ::std::option::Option<
-        ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem>,
+        ::std::vec::Vec<QuotaAndAvailabilityRegionsPerPlanBusiness>,
     >,
     pub free: ::std::option::Option<
-        ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem>,
+        ::std::vec::Vec<QuotaAndAvailabilityRegionsPerPlanBusiness>,
     >,
     pub pro: ::std::option::Option<
-        ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem>,
+        ::std::vec::Vec<QuotaAndAvailabilityRegionsPerPlanBusiness>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetQuotaAndAvailabilityResponseRegionsPerPlan { business : "business", enterprise :
+    QuotaAndAvailabilityRegionsPerPlan { business : "business", enterprise :
     "enterprise", free : "free", pro : "pro" }
 );
-/// Used by [`Observatory::get_quota_and_availability`], [`Observatory::list_page_test_history`].
+/// Used by [`ObservatoryApi::get_quota_and_availability`], [`ObservatoryApi::list_page_test_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem {
+pub struct QuotaAndAvailabilityRegionsPerPlanBusiness {
     pub label: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem { label : "label", value :
-    "value" }
+    QuotaAndAvailabilityRegionsPerPlanBusiness { label : "label", value : "value" }
 );
-/// Used by [`Observatory::list_tested_webpages`].
+/// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTestedWebpagesItem {
-    pub region: ::std::option::Option<GetQuotaAndAvailabilityResponseRegionsItem>,
+pub struct TestedWebpage {
+    pub region: ::std::option::Option<QuotaAndAvailabilityRegion>,
     /// `scheduleFrequency`
     pub schedule_frequency: ::std::option::Option<::std::string::String>,
-    pub tests: ::std::option::Option<::std::vec::Vec<ListTestedWebpagesItemTestsItem>>,
+    pub tests: ::std::option::Option<::std::vec::Vec<TestedWebpageTest>>,
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItem { region : "region", schedule_frequency : "scheduleFrequency",
-    tests : "tests", url : "url" }
+    TestedWebpage { region : "region", schedule_frequency : "scheduleFrequency", tests :
+    "tests", url : "url" }
 );
-/// Used by [`Observatory::list_tested_webpages`].
+/// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTestedWebpagesItemTestsItem {
+pub struct TestedWebpageTest {
     pub date: ::std::option::Option<::std::string::String>,
     /// `desktopReport`
-    pub desktop_report: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReport,
-    >,
+    pub desktop_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
     pub id: ::std::option::Option<::std::string::String>,
     /// `mobileReport`
-    pub mobile_report: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReport,
-    >,
+    pub mobile_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
     pub region: ::std::option::Option<::serde_json::Value>,
     /// `scheduleFrequency`
     pub schedule_frequency: ::std::option::Option<::std::string::String>,
@@ -407,17 +388,17 @@ pub struct ListTestedWebpagesItemTestsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItem { date : "date", desktop_report : "desktopReport", id
-    : "id", mobile_report : "mobileReport", region : "region", schedule_frequency :
+    TestedWebpageTest { date : "date", desktop_report : "desktopReport", id : "id",
+    mobile_report : "mobileReport", region : "region", schedule_frequency :
     "scheduleFrequency", url : "url" }
 );
-/// Used by [`Observatory::list_tested_webpages`], [`Observatory::start_page_test`], [`Observatory::list_page_test_history`].
+/// Used by [`ObservatoryApi::list_tested_webpages`], [`ObservatoryApi::start_page_test`], [`ObservatoryApi::list_page_test_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTestedWebpagesItemTestsItemDesktopReport {
+pub struct TestedWebpageTestDesktopReport {
     pub cls: ::std::option::Option<f64>,
     /// `deviceType`
     pub device_type: ::std::option::Option<::std::string::String>,
-    pub error: ::std::option::Option<ListTestedWebpagesItemTestsItemDesktopReportError>,
+    pub error: ::std::option::Option<TestedWebpageTestDesktopReportError>,
     pub fcp: ::std::option::Option<f64>,
     /// `jsonReportUrl`
     pub json_report_url: ::std::option::Option<::std::string::String>,
@@ -433,14 +414,14 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReport {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItemDesktopReport { cls : "cls", device_type :
-    "deviceType", error : "error", fcp : "fcp", json_report_url : "jsonReportUrl", lcp :
-    "lcp", performance_score : "performanceScore", si : "si", state : "state", tbt :
-    "tbt", ttfb : "ttfb", tti : "tti" }
+    TestedWebpageTestDesktopReport { cls : "cls", device_type : "deviceType", error :
+    "error", fcp : "fcp", json_report_url : "jsonReportUrl", lcp : "lcp",
+    performance_score : "performanceScore", si : "si", state : "state", tbt : "tbt", ttfb
+    : "ttfb", tti : "tti" }
 );
-/// Used by [`Observatory::list_tested_webpages`].
+/// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTestedWebpagesItemTestsItemDesktopReportError {
+pub struct TestedWebpageTestDesktopReportError {
     pub code: ::std::option::Option<::std::string::String>,
     pub detail: ::std::option::Option<::std::string::String>,
     /// `finalDisplayedUrl`
@@ -449,23 +430,19 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReportError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItemDesktopReportError { code : "code", detail : "detail",
+    TestedWebpageTestDesktopReportError { code : "code", detail : "detail",
     final_displayed_url : "finalDisplayedUrl" }
 );
-/// Used by [`Observatory::start_page_test`], [`Observatory::get_a_page_test_result`].
+/// Used by [`ObservatoryApi::start_page_test`], [`ObservatoryApi::get_page_test_result`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartPageTestResponse {
+pub struct PageTestResult {
     pub date: ::std::option::Option<::std::string::String>,
     /// `desktopReport`
-    pub desktop_report: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReport,
-    >,
+    pub desktop_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
     pub id: ::std::option::Option<::std::string::String>,
     /// `mobileReport`
-    pub mobile_report: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReport,
-    >,
-    pub region: ::std::option::Option<GetQuotaAndAvailabilityResponseRegionsItem>,
+    pub mobile_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
+    pub region: ::std::option::Option<QuotaAndAvailabilityRegion>,
     /// `scheduleFrequency`
     pub schedule_frequency: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
@@ -473,26 +450,20 @@ pub struct StartPageTestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StartPageTestResponse { date : "date", desktop_report : "desktopReport", id : "id",
+    PageTestResult { date : "date", desktop_report : "desktopReport", id : "id",
     mobile_report : "mobileReport", region : "region", schedule_frequency :
     "scheduleFrequency", url : "url" }
 );
-/// Used by [`Observatory::list_page_test_history`], [`Observatory::create_scheduled_page_test`].
+/// Used by [`ObservatoryApi::list_page_test_history`], [`ObservatoryApi::create_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListPageTestHistoryItem {
+pub struct PageTestHistory {
     pub date: ::std::option::Option<::std::string::String>,
     /// `desktopReport`
-    pub desktop_report: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReport,
-    >,
+    pub desktop_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
     pub id: ::std::option::Option<::std::string::String>,
     /// `mobileReport`
-    pub mobile_report: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReport,
-    >,
-    pub region: ::std::option::Option<
-        GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem,
-    >,
+    pub mobile_report: ::std::option::Option<TestedWebpageTestDesktopReport>,
+    pub region: ::std::option::Option<QuotaAndAvailabilityRegionsPerPlanBusiness>,
     /// `scheduleFrequency`
     pub schedule_frequency: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
@@ -500,11 +471,11 @@ pub struct ListPageTestHistoryItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageTestHistoryItem { date : "date", desktop_report : "desktopReport", id : "id",
+    PageTestHistory { date : "date", desktop_report : "desktopReport", id : "id",
     mobile_report : "mobileReport", region : "region", schedule_frequency :
     "scheduleFrequency", url : "url" }
 );
-/// Used by [`Observatory::delete_all_page_tests`], [`Observatory::delete_scheduled_page_test`].
+/// Used by [`ObservatoryApi::delete_all_page_tests`], [`ObservatoryApi::delete_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAllPageTestsResponse {
     pub count: ::std::option::Option<f64>,
@@ -512,9 +483,9 @@ pub struct DeleteAllPageTestsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAllPageTestsResponse { count : "count" });
-/// Used by [`Observatory::list_core_web_vital_metrics_trend`].
+/// Used by [`ObservatoryApi::list_core_web_vital_metrics_trend`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCoreWebVitalMetricsTrendResponse {
+pub struct CoreWebVitalMetricsTrend {
     pub cls: ::std::option::Option<::std::vec::Vec<f64>>,
     pub fcp: ::std::option::Option<::std::vec::Vec<f64>>,
     pub lcp: ::std::option::Option<::std::vec::Vec<f64>>,
@@ -528,24 +499,21 @@ pub struct ListCoreWebVitalMetricsTrendResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCoreWebVitalMetricsTrendResponse { cls : "cls", fcp : "fcp", lcp : "lcp",
-    performance_score : "performanceScore", si : "si", tbt : "tbt", ttfb : "ttfb", tti :
-    "tti" }
+    CoreWebVitalMetricsTrend { cls : "cls", fcp : "fcp", lcp : "lcp", performance_score :
+    "performanceScore", si : "si", tbt : "tbt", ttfb : "ttfb", tti : "tti" }
 );
-/// Used by [`Observatory::create_scheduled_page_test`].
+/// Used by [`ObservatoryApi::create_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateScheduledPageTestResponse {
-    pub schedule: ::std::option::Option<CreateScheduledPageTestResponseSchedule>,
-    pub test: ::std::option::Option<ListPageTestHistoryItem>,
+pub struct ScheduledPageTest {
+    pub schedule: ::std::option::Option<PageTestSchedule>,
+    pub test: ::std::option::Option<PageTestHistory>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateScheduledPageTestResponse { schedule : "schedule", test : "test" }
-);
-/// Used by [`Observatory::create_scheduled_page_test`], [`Observatory::get_a_page_test_schedule`].
+crate::runtime::object!(ScheduledPageTest { schedule : "schedule", test : "test" });
+/// Used by [`ObservatoryApi::create_scheduled_page_test`], [`ObservatoryApi::get_page_test_schedule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateScheduledPageTestResponseSchedule {
+pub struct PageTestSchedule {
     pub frequency: ::std::option::Option<::std::string::String>,
     pub region: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
@@ -553,6 +521,5 @@ pub struct CreateScheduledPageTestResponseSchedule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateScheduledPageTestResponseSchedule { frequency : "frequency", region : "region",
-    url : "url" }
+    PageTestSchedule { frequency : "frequency", region : "region", url : "url" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::on_ramps`](crate::Client::on_ramps).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct OnRamps {
+pub struct OnRampsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *On-ramps* endpoints.
-    pub fn on_ramps(&self) -> OnRamps {
-        OnRamps {
+    pub fn on_ramps(&self) -> OnRampsApi {
+        OnRampsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl OnRamps {
+impl OnRampsApi {
     /// Create On-ramp
     ///
     /// `POST /accounts/{account_id}/magic/cloud/onramps`
@@ -67,7 +67,7 @@ impl OnRamps {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateMagicWanAddressSpaceResponse>>,
+        crate::runtime::Json<::std::option::Option<MagicWanAddressSpace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +91,7 @@ impl OnRamps {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateMagicWanAddressSpaceResponse>>,
+        crate::runtime::Json<::std::option::Option<MagicWanAddressSpace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,7 +115,7 @@ impl OnRamps {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateMagicWanAddressSpaceResponse>>,
+        crate::runtime::Json<::std::option::Option<MagicWanAddressSpace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -235,9 +235,7 @@ impl OnRamps {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ApplyOnRampResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Plan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -283,9 +281,7 @@ impl OnRamps {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ApplyOnRampResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Plan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -300,7 +296,7 @@ impl OnRamps {
         )
     }
 }
-/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::update_on_ramp`], [`OnRamps::patch_on_ramp`], [`OnRamps::read_on_ramp`].
+/// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::update_on_ramp`], [`OnRampsApi::patch_on_ramp`], [`OnRampsApi::read_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponse {
     pub attached_hubs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -323,7 +319,7 @@ pub struct CreateOnRampResponse {
         CreateOnRampResponsePlannedMonthlyCostEstimate,
     >,
     pub planned_resources: ::std::option::Option<
-        ::std::vec::Vec<CreateOnRampResponsePlannedResourcesItem>,
+        ::std::vec::Vec<CreateOnRampResponsePlannedResource>,
     >,
     pub planned_resources_unavailable: ::std::option::Option<bool>,
     pub post_apply_monthly_cost_estimate: ::std::option::Option<
@@ -364,7 +360,7 @@ crate::runtime::object!(
     "type", updated_at : "updated_at", vpc : "vpc", vpcs_by_id : "vpcs_by_id",
     vpcs_by_id_unavailable : "vpcs_by_id_unavailable" }
 );
-/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
+/// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponsePlannedMonthlyCostEstimate {
     pub currency: ::std::option::Option<::std::string::String>,
@@ -379,31 +375,29 @@ crate::runtime::object!(
     current_monthly_cost : "current_monthly_cost", diff : "diff", proposed_monthly_cost :
     "proposed_monthly_cost" }
 );
-/// Used by [`OnRamps::create_on_ramp`].
+/// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedResourcesItem {
-    pub diff: ::std::option::Option<CreateOnRampResponsePlannedResourcesItemDiff>,
+pub struct CreateOnRampResponsePlannedResource {
+    pub diff: ::std::option::Option<CreateOnRampResponsePlannedResourceDiff>,
     pub keys_require_replace: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     pub monthly_cost_estimate_diff: ::std::option::Option<
-        CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff,
+        CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff,
     >,
     pub planned_action: ::std::option::Option<::std::string::String>,
-    pub resource: ::std::option::Option<
-        CreateOnRampResponsePlannedResourcesItemResource,
-    >,
+    pub resource: ::std::option::Option<CreateOnRampResponsePlannedResourceResource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourcesItem { diff : "diff", keys_require_replace :
+    CreateOnRampResponsePlannedResource { diff : "diff", keys_require_replace :
     "keys_require_replace", monthly_cost_estimate_diff : "monthly_cost_estimate_diff",
     planned_action : "planned_action", resource : "resource" }
 );
-/// Used by [`OnRamps::create_on_ramp`].
+/// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedResourcesItemDiff {
+pub struct CreateOnRampResponsePlannedResourceDiff {
     pub diff: ::std::option::Option<::serde_json::Value>,
     pub left_description: ::std::option::Option<::serde_json::Value>,
     pub left_yaml: ::std::option::Option<::serde_json::Value>,
@@ -413,13 +407,13 @@ pub struct CreateOnRampResponsePlannedResourcesItemDiff {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourcesItemDiff { diff : "diff", left_description :
+    CreateOnRampResponsePlannedResourceDiff { diff : "diff", left_description :
     "left_description", left_yaml : "left_yaml", right_description : "right_description",
     right_yaml : "right_yaml" }
 );
-/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
+/// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff {
+pub struct CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff {
     pub currency: ::std::option::Option<::std::string::String>,
     pub current_monthly_cost: ::std::option::Option<f64>,
     pub diff: ::std::option::Option<::serde_json::Value>,
@@ -428,13 +422,13 @@ pub struct CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff { currency :
-    "currency", current_monthly_cost : "current_monthly_cost", diff : "diff",
-    proposed_monthly_cost : "proposed_monthly_cost" }
+    CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff { currency : "currency",
+    current_monthly_cost : "current_monthly_cost", diff : "diff", proposed_monthly_cost :
+    "proposed_monthly_cost" }
 );
-/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
+/// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedResourcesItemResource {
+pub struct CreateOnRampResponsePlannedResourceResource {
     pub cloud_type: ::std::option::Option<::std::string::String>,
     pub detail: ::std::option::Option<::serde_json::Value>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -445,11 +439,11 @@ pub struct CreateOnRampResponsePlannedResourcesItemResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourcesItemResource { cloud_type : "cloud_type", detail
-    : "detail", id : "id", name : "name", resource_type : "resource_type", title :
-    "title" }
+    CreateOnRampResponsePlannedResourceResource { cloud_type : "cloud_type", detail :
+    "detail", id : "id", name : "name", resource_type : "resource_type", title : "title"
+    }
 );
-/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
+/// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponsePostApplyMonthlyCostEstimate {
     pub currency: ::std::option::Option<::std::string::String>,
@@ -461,7 +455,7 @@ crate::runtime::object!(
     CreateOnRampResponsePostApplyMonthlyCostEstimate { currency : "currency",
     monthly_cost : "monthly_cost" }
 );
-/// Used by [`OnRamps::create_on_ramp`].
+/// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponseStatus {
     pub apply_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
@@ -480,7 +474,7 @@ crate::runtime::object!(
     "lifecycle_errors", lifecycle_state : "lifecycle_state", plan_progress :
     "plan_progress", routes : "routes", tunnels : "tunnels" }
 );
-/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
+/// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponseStatusApplyProgress {
     pub done: ::std::option::Option<i64>,
@@ -491,7 +485,7 @@ pub struct CreateOnRampResponseStatusApplyProgress {
 crate::runtime::object!(
     CreateOnRampResponseStatusApplyProgress { done : "done", total : "total" }
 );
-/// Used by [`OnRamps::list_on_ramps`].
+/// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOnRampsItem {
     pub attached_hubs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -514,7 +508,7 @@ pub struct ListOnRampsItem {
         CreateOnRampResponsePlannedMonthlyCostEstimate,
     >,
     pub planned_resources: ::std::option::Option<
-        ::std::vec::Vec<ListOnRampsItemPlannedResourcesItem>,
+        ::std::vec::Vec<ListOnRampsItemPlannedResource>,
     >,
     pub planned_resources_unavailable: ::std::option::Option<bool>,
     pub post_apply_monthly_cost_estimate: ::std::option::Option<
@@ -555,29 +549,27 @@ crate::runtime::object!(
     "type", updated_at : "updated_at", vpc : "vpc", vpcs_by_id : "vpcs_by_id",
     vpcs_by_id_unavailable : "vpcs_by_id_unavailable" }
 );
-/// Used by [`OnRamps::list_on_ramps`].
+/// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListOnRampsItemPlannedResourcesItem {
+pub struct ListOnRampsItemPlannedResource {
     pub diff: ::std::option::Option<::serde_json::Value>,
     pub keys_require_replace: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     pub monthly_cost_estimate_diff: ::std::option::Option<
-        CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff,
+        CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff,
     >,
     pub planned_action: ::std::option::Option<::std::string::String>,
-    pub resource: ::std::option::Option<
-        CreateOnRampResponsePlannedResourcesItemResource,
-    >,
+    pub resource: ::std::option::Option<CreateOnRampResponsePlannedResourceResource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListOnRampsItemPlannedResourcesItem { diff : "diff", keys_require_replace :
+    ListOnRampsItemPlannedResource { diff : "diff", keys_require_replace :
     "keys_require_replace", monthly_cost_estimate_diff : "monthly_cost_estimate_diff",
     planned_action : "planned_action", resource : "resource" }
 );
-/// Used by [`OnRamps::list_on_ramps`].
+/// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOnRampsItemStatus {
     pub apply_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
@@ -596,15 +588,15 @@ crate::runtime::object!(
     "lifecycle_errors", lifecycle_state : "lifecycle_state", plan_progress :
     "plan_progress", routes : "routes", tunnels : "tunnels" }
 );
-/// Used by [`OnRamps::update_magic_wan_address_space`], [`OnRamps::patch_magic_wan_address_space`], [`OnRamps::read_magic_wan_address_space`].
+/// Used by [`OnRampsApi::update_magic_wan_address_space`], [`OnRampsApi::patch_magic_wan_address_space`], [`OnRampsApi::read_magic_wan_address_space`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateMagicWanAddressSpaceResponse {
+pub struct MagicWanAddressSpace {
     pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateMagicWanAddressSpaceResponse { prefixes : "prefixes" });
-/// Used by [`OnRamps::delete_on_ramp`].
+crate::runtime::object!(MagicWanAddressSpace { prefixes : "prefixes" });
+/// Used by [`OnRampsApi::delete_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOnRampResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -612,36 +604,36 @@ pub struct DeleteOnRampResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteOnRampResponse { id : "id" });
-/// Used by [`OnRamps::apply_on_ramp`], [`OnRamps::plan_on_ramp`].
+/// Used by [`OnRampsApi::apply_on_ramp`], [`OnRampsApi::plan_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplyOnRampResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<ApplyOnRampResponseErrorsItem>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<ApplyOnRampResponseErrorsItem>>,
+pub struct Plan {
+    pub errors: ::std::option::Option<::std::vec::Vec<PlanError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<PlanError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ApplyOnRampResponse { errors : "errors", messages : "messages", success : "success" }
+    Plan { errors : "errors", messages : "messages", success : "success" }
 );
-/// Used by [`OnRamps::apply_on_ramp`].
+/// Used by [`OnRampsApi::apply_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplyOnRampResponseErrorsItem {
+pub struct PlanError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<ApplyOnRampResponseErrorsItemMeta>,
-    pub source: ::std::option::Option<ApplyOnRampResponseErrorsItemSource>,
+    pub meta: ::std::option::Option<PlanErrorMeta>,
+    pub source: ::std::option::Option<PlanErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ApplyOnRampResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", meta : "meta", source : "source" }
+    PlanError { code : "code", documentation_url : "documentation_url", message :
+    "message", meta : "meta", source : "source" }
 );
-/// Used by [`OnRamps::apply_on_ramp`].
+/// Used by [`OnRampsApi::apply_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplyOnRampResponseErrorsItemMeta {
+pub struct PlanErrorMeta {
     pub l10n_key: ::std::option::Option<::serde_json::Value>,
     pub loggable_error: ::std::option::Option<::serde_json::Value>,
     pub template_data: ::std::option::Option<::serde_json::Value>,
@@ -650,12 +642,12 @@ pub struct ApplyOnRampResponseErrorsItemMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ApplyOnRampResponseErrorsItemMeta { l10n_key : "l10n_key", loggable_error :
-    "loggable_error", template_data : "template_data", trace_id : "trace_id" }
+    PlanErrorMeta { l10n_key : "l10n_key", loggable_error : "loggable_error",
+    template_data : "template_data", trace_id : "trace_id" }
 );
-/// Used by [`OnRamps::apply_on_ramp`].
+/// Used by [`OnRampsApi::apply_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplyOnRampResponseErrorsItemSource {
+pub struct PlanErrorSource {
     pub parameter: ::std::option::Option<::serde_json::Value>,
     pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
     pub pointer: ::std::option::Option<::serde_json::Value>,
@@ -663,6 +655,6 @@ pub struct ApplyOnRampResponseErrorsItemSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ApplyOnRampResponseErrorsItemSource { parameter : "parameter", parameter_value_index
-    : "parameter_value_index", pointer : "pointer" }
+    PlanErrorSource { parameter : "parameter", parameter_value_index :
+    "parameter_value_index", pointer : "pointer" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::organizationmembers`](crate::Client::organizationmembers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Organizationmembers {
+pub struct OrganizationmembersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *OrganizationMembers* endpoints.
-    pub fn organizationmembers(&self) -> Organizationmembers {
-        Organizationmembers {
+    pub fn organizationmembers(&self) -> OrganizationmembersApi {
+        OrganizationmembersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Organizationmembers {
+impl OrganizationmembersApi {
     /// Create organization member
     ///
     /// `POST /organizations/{organization_id}/members`
@@ -25,7 +25,7 @@ impl Organizationmembers {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrganizationMemberResponse>>,
+        crate::runtime::Json<::std::option::Option<OrganizationMember>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,9 +46,7 @@ impl Organizationmembers {
     pub fn list_organization_members(
         &self,
         organization_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateOrganizationMemberResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<OrganizationMember>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,7 +68,7 @@ impl Organizationmembers {
         organization_id: &str,
         member_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrganizationMemberResponse>>,
+        crate::runtime::Json<::std::option::Option<OrganizationMember>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,9 +112,7 @@ impl Organizationmembers {
     pub fn batch_create_organization_members(
         &self,
         organization_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateOrganizationMemberResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<OrganizationMember>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -129,9 +125,9 @@ impl Organizationmembers {
         )
     }
 }
-/// Used by [`Organizationmembers::create_organization_member`], [`Organizationmembers::list_organization_members`], [`Organizationmembers::get_organization_member`], [`Organizationmembers::batch_create_organization_members`].
+/// Used by [`OrganizationmembersApi::create_organization_member`], [`OrganizationmembersApi::list_organization_members`], [`OrganizationmembersApi::get_organization_member`], [`OrganizationmembersApi::batch_create_organization_members`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrganizationMemberResponse {
+pub struct OrganizationMember {
     pub create_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<
@@ -139,17 +135,17 @@ pub struct CreateOrganizationMemberResponse {
     >,
     pub status: ::std::option::Option<::std::string::String>,
     pub update_time: ::std::option::Option<::std::string::String>,
-    pub user: ::std::option::Option<CreateOrganizationMemberResponseUser>,
+    pub user: ::std::option::Option<OrganizationMemberUser>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOrganizationMemberResponse { create_time : "create_time", id : "id", meta :
-    "meta", status : "status", update_time : "update_time", user : "user" }
+    OrganizationMember { create_time : "create_time", id : "id", meta : "meta", status :
+    "status", update_time : "update_time", user : "user" }
 );
-/// Used by [`Organizationmembers::create_organization_member`].
+/// Used by [`OrganizationmembersApi::create_organization_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrganizationMemberResponseUser {
+pub struct OrganizationMemberUser {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -158,6 +154,6 @@ pub struct CreateOrganizationMemberResponseUser {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOrganizationMemberResponseUser { email : "email", id : "id", name : "name",
+    OrganizationMemberUser { email : "email", id : "id", name : "name",
     two_factor_authentication_enabled : "two_factor_authentication_enabled" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::organizations`](crate::Client::organizations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Organizations {
+pub struct OrganizationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Organizations* endpoints.
-    pub fn organizations(&self) -> Organizations {
-        Organizations {
+    pub fn organizations(&self) -> OrganizationsApi {
+        OrganizationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Organizations {
+impl OrganizationsApi {
     /// Create organization
     ///
     /// `POST /organizations`
@@ -24,7 +24,7 @@ impl Organizations {
     pub fn create_organization(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrganizationResponse>>,
+        crate::runtime::Json<::std::option::Option<Organization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,9 +38,9 @@ impl Organizations {
     /// `GET /organizations`
     ///
     /// Retrieve a list of organizations a particular user has access to. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
-    pub fn list_organizations_the_user_has_access_to(
+    pub fn list_organizations_user_has_access_to(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateOrganizationResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Organization>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -57,7 +57,7 @@ impl Organizations {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrganizationResponse>>,
+        crate::runtime::Json<::std::option::Option<Organization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,7 +78,7 @@ impl Organizations {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrganizationResponse>>,
+        crate::runtime::Json<::std::option::Option<Organization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -120,7 +120,7 @@ impl Organizations {
     pub fn get_organization_accounts(
         &self,
         organization_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetOrganizationAccountsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<OrganizationAccount>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -161,7 +161,7 @@ impl Organizations {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrganizationResponseProfile>>,
+        crate::runtime::Json<::std::option::Option<OrganizationProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -175,36 +175,34 @@ impl Organizations {
         )
     }
 }
-/// Used by [`Organizations::create_organization`], [`Organizations::list_organizations_the_user_has_access_to`], [`Organizations::modify_organization`], [`Organizations::get_organization`].
+/// Used by [`OrganizationsApi::create_organization`], [`OrganizationsApi::list_organizations_user_has_access_to`], [`OrganizationsApi::modify_organization`], [`OrganizationsApi::get_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrganizationResponse {
+pub struct Organization {
     pub create_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<CreateOrganizationResponseMeta>,
+    pub meta: ::std::option::Option<OrganizationMeta>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub parent: ::std::option::Option<CreateOrganizationResponseParent>,
-    pub profile: ::std::option::Option<CreateOrganizationResponseProfile>,
+    pub parent: ::std::option::Option<OrganizationParent>,
+    pub profile: ::std::option::Option<OrganizationProfile>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOrganizationResponse { create_time : "create_time", id : "id", meta : "meta",
-    name : "name", parent : "parent", profile : "profile" }
+    Organization { create_time : "create_time", id : "id", meta : "meta", name : "name",
+    parent : "parent", profile : "profile" }
 );
-/// Used by [`Organizations::create_organization`].
+/// Used by [`OrganizationsApi::create_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrganizationResponseMeta {
-    pub flags: ::std::option::Option<CreateOrganizationResponseMetaFlags>,
+pub struct OrganizationMeta {
+    pub flags: ::std::option::Option<OrganizationMetaFlags>,
     pub managed_by: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateOrganizationResponseMeta { flags : "flags", managed_by : "managed_by" }
-);
-/// Used by [`Organizations::create_organization`].
+crate::runtime::object!(OrganizationMeta { flags : "flags", managed_by : "managed_by" });
+/// Used by [`OrganizationsApi::create_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrganizationResponseMetaFlags {
+pub struct OrganizationMetaFlags {
     pub account_creation: ::std::option::Option<::std::string::String>,
     pub account_deletion: ::std::option::Option<::std::string::String>,
     pub account_migration: ::std::option::Option<::std::string::String>,
@@ -214,22 +212,22 @@ pub struct CreateOrganizationResponseMetaFlags {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOrganizationResponseMetaFlags { account_creation : "account_creation",
-    account_deletion : "account_deletion", account_migration : "account_migration",
-    account_mobility : "account_mobility", sub_org_creation : "sub_org_creation" }
+    OrganizationMetaFlags { account_creation : "account_creation", account_deletion :
+    "account_deletion", account_migration : "account_migration", account_mobility :
+    "account_mobility", sub_org_creation : "sub_org_creation" }
 );
-/// Used by [`Organizations::create_organization`].
+/// Used by [`OrganizationsApi::create_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrganizationResponseParent {
+pub struct OrganizationParent {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateOrganizationResponseParent { id : "id", name : "name" });
-/// Used by [`Organizations::create_organization`], [`Organizations::get_organization_profile`].
+crate::runtime::object!(OrganizationParent { id : "id", name : "name" });
+/// Used by [`OrganizationsApi::create_organization`], [`OrganizationsApi::get_organization_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrganizationResponseProfile {
+pub struct OrganizationProfile {
     pub business_address: ::std::option::Option<::std::string::String>,
     pub business_email: ::std::option::Option<::std::string::String>,
     pub business_name: ::std::option::Option<::std::string::String>,
@@ -239,11 +237,11 @@ pub struct CreateOrganizationResponseProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOrganizationResponseProfile { business_address : "business_address",
-    business_email : "business_email", business_name : "business_name", business_phone :
-    "business_phone", external_metadata : "external_metadata" }
+    OrganizationProfile { business_address : "business_address", business_email :
+    "business_email", business_name : "business_name", business_phone : "business_phone",
+    external_metadata : "external_metadata" }
 );
-/// Used by [`Organizations::delete_organization`].
+/// Used by [`OrganizationsApi::delete_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOrganizationResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -251,24 +249,24 @@ pub struct DeleteOrganizationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteOrganizationResponse { id : "id" });
-/// Used by [`Organizations::get_organization_accounts`].
+/// Used by [`OrganizationsApi::get_organization_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrganizationAccountsItem {
+pub struct OrganizationAccount {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub settings: ::std::option::Option<GetOrganizationAccountsItemSettings>,
+    pub settings: ::std::option::Option<OrganizationAccountSettings>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOrganizationAccountsItem { created_on : "created_on", id : "id", name : "name",
-    settings : "settings", r#type : "type" }
+    OrganizationAccount { created_on : "created_on", id : "id", name : "name", settings :
+    "settings", r#type : "type" }
 );
-/// Used by [`Organizations::get_organization_accounts`].
+/// Used by [`OrganizationsApi::get_organization_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrganizationAccountsItemSettings {
+pub struct OrganizationAccountSettings {
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
     pub access_approval_expiry: ::std::option::Option<::std::string::String>,
     pub api_access_enabled: ::std::option::Option<bool>,
@@ -279,7 +277,7 @@ pub struct GetOrganizationAccountsItemSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOrganizationAccountsItemSettings { abuse_contact_email : "abuse_contact_email",
+    OrganizationAccountSettings { abuse_contact_email : "abuse_contact_email",
     access_approval_expiry : "access_approval_expiry", api_access_enabled :
     "api_access_enabled", default_nameservers : "default_nameservers", enforce_twofactor
     : "enforce_twofactor", use_account_custom_ns_by_default :

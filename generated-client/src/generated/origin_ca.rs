@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::origin_ca`](crate::Client::origin_ca).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct OriginCa {
+pub struct OriginCaApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Origin CA* endpoints.
-    pub fn origin_ca(&self) -> OriginCa {
-        OriginCa {
+    pub fn origin_ca(&self) -> OriginCaApi {
+        OriginCaApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl OriginCa {
+impl OriginCaApi {
     /// Create Certificate
     ///
     /// `POST /certificates`
@@ -24,7 +24,7 @@ impl OriginCa {
     pub fn create_certificate(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<Certificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -40,7 +40,7 @@ impl OriginCa {
     /// List all existing Origin CA certificates for a given zone. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
     pub fn list_certificates(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateCertificateResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Certificate>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -57,7 +57,7 @@ impl OriginCa {
         &self,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<Certificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,9 +89,9 @@ impl OriginCa {
         )
     }
 }
-/// Used by [`OriginCa::create_certificate`], [`OriginCa::list_certificates`], [`OriginCa::get_certificate`].
+/// Used by [`OriginCaApi::create_certificate`], [`OriginCaApi::list_certificates`], [`OriginCaApi::get_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCertificateResponse {
+pub struct Certificate {
     pub certificate: ::std::option::Option<::std::string::String>,
     pub csr: ::std::option::Option<::std::string::String>,
     pub expires_on: ::std::option::Option<::std::string::String>,
@@ -103,7 +103,7 @@ pub struct CreateCertificateResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCertificateResponse { certificate : "certificate", csr : "csr", expires_on :
-    "expires_on", hostnames : "hostnames", id : "id", request_type : "request_type",
-    requested_validity : "requested_validity" }
+    Certificate { certificate : "certificate", csr : "csr", expires_on : "expires_on",
+    hostnames : "hostnames", id : "id", request_type : "request_type", requested_validity
+    : "requested_validity" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::origin_post_quantum`](crate::Client::origin_post_quantum).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct OriginPostQuantum {
+pub struct OriginPostQuantumApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Origin Post-Quantum* endpoints.
-    pub fn origin_post_quantum(&self) -> OriginPostQuantum {
-        OriginPostQuantum {
+    pub fn origin_post_quantum(&self) -> OriginPostQuantumApi {
+        OriginPostQuantumApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl OriginPostQuantum {
+impl OriginPostQuantumApi {
     /// Change Origin Post-Quantum Encryption setting
     ///
     /// `PUT /zones/{zone_id}/cache/origin_post_quantum_encryption`
@@ -25,9 +25,7 @@ impl OriginPostQuantum {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ChangeOriginPostQuantumEncryptionSettingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EncryptionSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,9 +47,7 @@ impl OriginPostQuantum {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ChangeOriginPostQuantumEncryptionSettingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EncryptionSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,9 +61,9 @@ impl OriginPostQuantum {
         )
     }
 }
-/// Used by [`OriginPostQuantum::change_origin_post_quantum_encryption_setting`], [`OriginPostQuantum::get_origin_post_quantum_encryption_setting`].
+/// Used by [`OriginPostQuantumApi::change_origin_post_quantum_encryption_setting`], [`OriginPostQuantumApi::get_origin_post_quantum_encryption_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeOriginPostQuantumEncryptionSettingResponse {
+pub struct EncryptionSetting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -75,6 +71,5 @@ pub struct ChangeOriginPostQuantumEncryptionSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeOriginPostQuantumEncryptionSettingResponse { id : "id", modified_on :
-    "modified_on", value : "value" }
+    EncryptionSetting { id : "id", modified_on : "modified_on", value : "value" }
 );

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::page_rules`](crate::Client::page_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PageRules {
+pub struct PageRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Page Rules* endpoints.
-    pub fn page_rules(&self) -> PageRules {
-        PageRules {
+    pub fn page_rules(&self) -> PageRulesApi {
+        PageRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PageRules {
+impl PageRulesApi {
     /// Create a Page Rule
     ///
     /// `POST /zones/{zone_id}/pagerules`
     ///
     /// Creates a new Page Rule.
-    pub fn create_a_page_rule(
+    pub fn create_page_rule(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAPageRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl PageRules {
     pub fn list_page_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAPageRuleResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PageRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,13 +61,11 @@ impl PageRules {
     /// `PUT /zones/{zone_id}/pagerules/{pagerule_id}`
     ///
     /// Replaces the configuration of an existing Page Rule. The configuration of the updated Page Rule will exactly match the data passed in the API request.
-    pub fn update_a_page_rule(
+    pub fn update_page_rule(
         &self,
         zone_id: &str,
         pagerule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAPageRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,13 +83,11 @@ impl PageRules {
     /// `PATCH /zones/{zone_id}/pagerules/{pagerule_id}`
     ///
     /// Updates one or more fields of an existing Page Rule.
-    pub fn edit_a_page_rule(
+    pub fn edit_page_rule(
         &self,
         zone_id: &str,
         pagerule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAPageRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -111,13 +105,11 @@ impl PageRules {
     /// `GET /zones/{zone_id}/pagerules/{pagerule_id}`
     ///
     /// Fetches the details of a Page Rule.
-    pub fn get_a_page_rule(
+    pub fn get_page_rule(
         &self,
         zone_id: &str,
         pagerule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAPageRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -135,12 +127,12 @@ impl PageRules {
     /// `DELETE /zones/{zone_id}/pagerules/{pagerule_id}`
     ///
     /// Deletes an existing Page Rule.
-    pub fn delete_a_page_rule(
+    pub fn delete_page_rule(
         &self,
         zone_id: &str,
         pagerule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAPageRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DeletePageRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -155,9 +147,9 @@ impl PageRules {
         )
     }
 }
-/// Used by [`PageRules::create_a_page_rule`], [`PageRules::list_page_rules`], [`PageRules::update_a_page_rule`], [`PageRules::edit_a_page_rule`], [`PageRules::get_a_page_rule`].
+/// Used by [`PageRulesApi::create_page_rule`], [`PageRulesApi::list_page_rules`], [`PageRulesApi::update_page_rule`], [`PageRulesApi::edit_page_rule`], [`PageRulesApi::get_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAPageRuleResponse {
+pub struct PageRule {
     pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -169,15 +161,14 @@ pub struct CreateAPageRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAPageRuleResponse { actions : "actions", created_on : "created_on", id : "id",
-    modified_on : "modified_on", priority : "priority", status : "status", targets :
-    "targets" }
+    PageRule { actions : "actions", created_on : "created_on", id : "id", modified_on :
+    "modified_on", priority : "priority", status : "status", targets : "targets" }
 );
-/// Used by [`PageRules::delete_a_page_rule`].
+/// Used by [`PageRulesApi::delete_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAPageRuleResponse {
+pub struct DeletePageRuleResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAPageRuleResponse { id : "id" });
+crate::runtime::object!(DeletePageRuleResponse { id : "id" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::page_shield`](crate::Client::page_shield).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PageShield {
+pub struct PageShieldApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Page Shield* endpoints.
-    pub fn page_shield(&self) -> PageShield {
-        PageShield {
+    pub fn page_shield(&self) -> PageShieldApi {
+        PageShieldApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PageShield {
+impl PageShieldApi {
     /// Update Page Shield settings
     ///
     /// `PUT /zones/{zone_id}/page_shield`
@@ -81,7 +81,7 @@ impl PageShield {
     /// `GET /zones/{zone_id}/page_shield/connections/{connection_id}`
     ///
     /// Fetches a connection detected by Page Shield by connection ID.
-    pub fn get_a_page_shield_connection(
+    pub fn get_page_shield_connection(
         &self,
         zone_id: &str,
         connection_id: &str,
@@ -123,7 +123,7 @@ impl PageShield {
     /// `GET /zones/{zone_id}/page_shield/cookies/{cookie_id}`
     ///
     /// Fetches a cookie collected by Page Shield by cookie ID.
-    pub fn get_a_page_shield_cookie(
+    pub fn get_page_shield_cookie(
         &self,
         zone_id: &str,
         cookie_id: &str,
@@ -145,7 +145,7 @@ impl PageShield {
     /// `POST /zones/{zone_id}/page_shield/policies`
     ///
     /// Create a Page Shield policy.
-    pub fn create_a_page_shield_policy(
+    pub fn create_page_shield_policy(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -185,7 +185,7 @@ impl PageShield {
     /// `PUT /zones/{zone_id}/page_shield/policies/{policy_id}`
     ///
     /// Update a Page Shield policy by ID.
-    pub fn update_a_page_shield_policy(
+    pub fn update_page_shield_policy(
         &self,
         zone_id: &str,
         policy_id: &str,
@@ -207,7 +207,7 @@ impl PageShield {
     /// `GET /zones/{zone_id}/page_shield/policies/{policy_id}`
     ///
     /// Fetches a Page Shield policy by ID.
-    pub fn get_a_page_shield_policy(
+    pub fn get_page_shield_policy(
         &self,
         zone_id: &str,
         policy_id: &str,
@@ -229,7 +229,7 @@ impl PageShield {
     /// `DELETE /zones/{zone_id}/page_shield/policies/{policy_id}`
     ///
     /// Delete a Page Shield policy by ID.
-    pub fn delete_a_page_shield_policy(
+    pub fn delete_page_shield_policy(
         &self,
         zone_id: &str,
         policy_id: &str,
@@ -271,7 +271,7 @@ impl PageShield {
     /// `GET /zones/{zone_id}/page_shield/scripts/{script_id}`
     ///
     /// Fetches a script detected by Page Shield by script ID.
-    pub fn get_a_page_shield_script(
+    pub fn get_page_shield_script(
         &self,
         zone_id: &str,
         script_id: &str,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::pages_build_cache`](crate::Client::pages_build_cache).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PagesBuildCache {
+pub struct PagesBuildCacheApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Pages Build Cache* endpoints.
-    pub fn pages_build_cache(&self) -> PagesBuildCache {
-        PagesBuildCache {
+    pub fn pages_build_cache(&self) -> PagesBuildCacheApi {
+        PagesBuildCacheApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PagesBuildCache {
+impl PagesBuildCacheApi {
     /// Purge build cache
     ///
     /// `POST /accounts/{account_id}/pages/projects/{project_name}/purge_build_cache`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::pages_deployment`](crate::Client::pages_deployment).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PagesDeployment {
+pub struct PagesDeploymentApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Pages Deployment* endpoints.
-    pub fn pages_deployment(&self) -> PagesDeployment {
-        PagesDeployment {
+    pub fn pages_deployment(&self) -> PagesDeploymentApi {
+        PagesDeploymentApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PagesDeployment {
+impl PagesDeploymentApi {
     /// Create deployment
     ///
     /// `POST /accounts/{account_id}/pages/projects/{project_name}/deployments`
@@ -26,7 +26,7 @@ impl PagesDeployment {
         account_id: &str,
         project_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+        crate::runtime::Json<::std::option::Option<Deployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -50,7 +50,7 @@ impl PagesDeployment {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateDeploymentResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Deployment>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -75,7 +75,7 @@ impl PagesDeployment {
         project_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+        crate::runtime::Json<::std::option::Option<Deployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -133,7 +133,7 @@ impl PagesDeployment {
         project_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDeploymentLogsResponse>>,
+        crate::runtime::Json<::std::option::Option<DeploymentLogs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,7 +161,7 @@ impl PagesDeployment {
         project_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+        crate::runtime::Json<::std::option::Option<Deployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -189,7 +189,7 @@ impl PagesDeployment {
         project_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+        crate::runtime::Json<::std::option::Option<Deployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -207,46 +207,42 @@ impl PagesDeployment {
         )
     }
 }
-/// Used by [`PagesDeployment::create_deployment`], [`PagesDeployment::get_deployments`], [`PagesDeployment::get_deployment_info`], [`PagesDeployment::retry_deployment`], [`PagesDeployment::rollback_deployment`].
+/// Used by [`PagesDeploymentApi::create_deployment`], [`PagesDeploymentApi::get_deployments`], [`PagesDeploymentApi::get_deployment_info`], [`PagesDeploymentApi::retry_deployment`], [`PagesDeploymentApi::rollback_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponse {
+pub struct Deployment {
     pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub build_config: ::std::option::Option<CreateDeploymentResponseBuildConfig>,
+    pub build_config: ::std::option::Option<DeploymentBuildConfig>,
     pub created_on: ::std::option::Option<::std::string::String>,
-    pub deployment_trigger: ::std::option::Option<
-        CreateDeploymentResponseDeploymentTrigger,
-    >,
+    pub deployment_trigger: ::std::option::Option<DeploymentDeploymentTrigger>,
     pub env_vars: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub environment: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub is_skipped: ::std::option::Option<bool>,
-    pub latest_stage: ::std::option::Option<CreateDeploymentResponseLatestStage>,
+    pub latest_stage: ::std::option::Option<DeploymentLatestStage>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub project_id: ::std::option::Option<::std::string::String>,
     pub project_name: ::std::option::Option<::std::string::String>,
     pub short_id: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<CreateDeploymentResponseSource>,
-    pub stages: ::std::option::Option<
-        ::std::vec::Vec<CreateDeploymentResponseLatestStage>,
-    >,
+    pub source: ::std::option::Option<DeploymentSource>,
+    pub stages: ::std::option::Option<::std::vec::Vec<DeploymentLatestStage>>,
     pub url: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponse { aliases : "aliases", build_config : "build_config",
-    created_on : "created_on", deployment_trigger : "deployment_trigger", env_vars :
-    "env_vars", environment : "environment", id : "id", is_skipped : "is_skipped",
-    latest_stage : "latest_stage", modified_on : "modified_on", project_id :
-    "project_id", project_name : "project_name", short_id : "short_id", source :
-    "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
+    Deployment { aliases : "aliases", build_config : "build_config", created_on :
+    "created_on", deployment_trigger : "deployment_trigger", env_vars : "env_vars",
+    environment : "environment", id : "id", is_skipped : "is_skipped", latest_stage :
+    "latest_stage", modified_on : "modified_on", project_id : "project_id", project_name
+    : "project_name", short_id : "short_id", source : "source", stages : "stages", url :
+    "url", uses_functions : "uses_functions" }
 );
-/// Used by [`PagesDeployment::create_deployment`].
+/// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponseBuildConfig {
+pub struct DeploymentBuildConfig {
     pub build_caching: ::std::option::Option<bool>,
     pub build_command: ::std::option::Option<::std::string::String>,
     pub destination_dir: ::std::option::Option<::std::string::String>,
@@ -257,27 +253,25 @@ pub struct CreateDeploymentResponseBuildConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponseBuildConfig { build_caching : "build_caching", build_command
-    : "build_command", destination_dir : "destination_dir", root_dir : "root_dir",
+    DeploymentBuildConfig { build_caching : "build_caching", build_command :
+    "build_command", destination_dir : "destination_dir", root_dir : "root_dir",
     web_analytics_tag : "web_analytics_tag", web_analytics_token : "web_analytics_token"
     }
 );
-/// Used by [`PagesDeployment::create_deployment`].
+/// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponseDeploymentTrigger {
-    pub metadata: ::std::option::Option<
-        CreateDeploymentResponseDeploymentTriggerMetadata,
-    >,
+pub struct DeploymentDeploymentTrigger {
+    pub metadata: ::std::option::Option<DeploymentDeploymentTriggerMetadata>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponseDeploymentTrigger { metadata : "metadata", r#type : "type" }
+    DeploymentDeploymentTrigger { metadata : "metadata", r#type : "type" }
 );
-/// Used by [`PagesDeployment::create_deployment`].
+/// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponseDeploymentTriggerMetadata {
+pub struct DeploymentDeploymentTriggerMetadata {
     pub branch: ::std::option::Option<::std::string::String>,
     pub commit_dirty: ::std::option::Option<bool>,
     pub commit_hash: ::std::option::Option<::std::string::String>,
@@ -286,12 +280,12 @@ pub struct CreateDeploymentResponseDeploymentTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponseDeploymentTriggerMetadata { branch : "branch", commit_dirty :
+    DeploymentDeploymentTriggerMetadata { branch : "branch", commit_dirty :
     "commit_dirty", commit_hash : "commit_hash", commit_message : "commit_message" }
 );
-/// Used by [`PagesDeployment::create_deployment`].
+/// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponseLatestStage {
+pub struct DeploymentLatestStage {
     pub ended_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub started_on: ::std::option::Option<::std::string::String>,
@@ -300,23 +294,21 @@ pub struct CreateDeploymentResponseLatestStage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponseLatestStage { ended_on : "ended_on", name : "name",
-    started_on : "started_on", status : "status" }
+    DeploymentLatestStage { ended_on : "ended_on", name : "name", started_on :
+    "started_on", status : "status" }
 );
-/// Used by [`PagesDeployment::create_deployment`].
+/// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponseSource {
-    pub config: ::std::option::Option<CreateDeploymentResponseSourceConfig>,
+pub struct DeploymentSource {
+    pub config: ::std::option::Option<DeploymentSourceConfig>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateDeploymentResponseSource { config : "config", r#type : "type" }
-);
-/// Used by [`PagesDeployment::create_deployment`].
+crate::runtime::object!(DeploymentSource { config : "config", r#type : "type" });
+/// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponseSourceConfig {
+pub struct DeploymentSourceConfig {
     pub deployments_enabled: ::std::option::Option<bool>,
     pub owner: ::std::option::Option<::std::string::String>,
     pub owner_id: ::std::option::Option<::std::string::String>,
@@ -338,33 +330,33 @@ pub struct CreateDeploymentResponseSourceConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponseSourceConfig { deployments_enabled : "deployments_enabled",
-    owner : "owner", owner_id : "owner_id", path_excludes : "path_excludes",
-    path_includes : "path_includes", pr_comments_enabled : "pr_comments_enabled",
-    preview_branch_excludes : "preview_branch_excludes", preview_branch_includes :
-    "preview_branch_includes", preview_deployment_setting : "preview_deployment_setting",
-    production_branch : "production_branch", production_deployments_enabled :
+    DeploymentSourceConfig { deployments_enabled : "deployments_enabled", owner :
+    "owner", owner_id : "owner_id", path_excludes : "path_excludes", path_includes :
+    "path_includes", pr_comments_enabled : "pr_comments_enabled", preview_branch_excludes
+    : "preview_branch_excludes", preview_branch_includes : "preview_branch_includes",
+    preview_deployment_setting : "preview_deployment_setting", production_branch :
+    "production_branch", production_deployments_enabled :
     "production_deployments_enabled", repo_id : "repo_id", repo_name : "repo_name" }
 );
-/// Used by [`PagesDeployment::get_deployment_logs`].
+/// Used by [`PagesDeploymentApi::get_deployment_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDeploymentLogsResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<GetDeploymentLogsResponseDataItem>>,
+pub struct DeploymentLogs {
+    pub data: ::std::option::Option<::std::vec::Vec<DeploymentLogsData>>,
     pub includes_container_logs: ::std::option::Option<bool>,
     pub total: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDeploymentLogsResponse { data : "data", includes_container_logs :
-    "includes_container_logs", total : "total" }
+    DeploymentLogs { data : "data", includes_container_logs : "includes_container_logs",
+    total : "total" }
 );
-/// Used by [`PagesDeployment::get_deployment_logs`].
+/// Used by [`PagesDeploymentApi::get_deployment_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDeploymentLogsResponseDataItem {
+pub struct DeploymentLogsData {
     pub line: ::std::option::Option<::std::string::String>,
     pub ts: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDeploymentLogsResponseDataItem { line : "line", ts : "ts" });
+crate::runtime::object!(DeploymentLogsData { line : "line", ts : "ts" });

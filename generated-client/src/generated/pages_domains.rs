@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::pages_domains`](crate::Client::pages_domains).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PagesDomains {
+pub struct PagesDomainsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Pages Domains* endpoints.
-    pub fn pages_domains(&self) -> PagesDomains {
-        PagesDomains {
+    pub fn pages_domains(&self) -> PagesDomainsApi {
+        PagesDomainsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PagesDomains {
+impl PagesDomainsApi {
     /// Add domain
     ///
     /// `POST /accounts/{account_id}/pages/projects/{project_name}/domains`
@@ -25,9 +25,7 @@ impl PagesDomains {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddDomainResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -50,7 +48,7 @@ impl PagesDomains {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddDomainResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Domain>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -74,9 +72,7 @@ impl PagesDomains {
         account_id: &str,
         project_name: &str,
         domain_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddDomainResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -101,9 +97,7 @@ impl PagesDomains {
         account_id: &str,
         project_name: &str,
         domain_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddDomainResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -150,30 +144,29 @@ impl PagesDomains {
         )
     }
 }
-/// Used by [`PagesDomains::add_domain`], [`PagesDomains::get_domains`], [`PagesDomains::patch_domain`], [`PagesDomains::get_domain`].
+/// Used by [`PagesDomainsApi::add_domain`], [`PagesDomainsApi::get_domains`], [`PagesDomainsApi::patch_domain`], [`PagesDomainsApi::get_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddDomainResponse {
+pub struct Domain {
     pub certificate_authority: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub domain_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    pub validation_data: ::std::option::Option<AddDomainResponseValidationData>,
-    pub verification_data: ::std::option::Option<AddDomainResponseVerificationData>,
+    pub validation_data: ::std::option::Option<DomainValidationData>,
+    pub verification_data: ::std::option::Option<DomainVerificationData>,
     pub zone_tag: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddDomainResponse { certificate_authority : "certificate_authority", created_on :
-    "created_on", domain_id : "domain_id", id : "id", name : "name", status : "status",
-    validation_data : "validation_data", verification_data : "verification_data",
-    zone_tag : "zone_tag" }
+    Domain { certificate_authority : "certificate_authority", created_on : "created_on",
+    domain_id : "domain_id", id : "id", name : "name", status : "status", validation_data
+    : "validation_data", verification_data : "verification_data", zone_tag : "zone_tag" }
 );
-/// Used by [`PagesDomains::add_domain`].
+/// Used by [`PagesDomainsApi::add_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddDomainResponseValidationData {
+pub struct DomainValidationData {
     pub error_message: ::std::option::Option<::std::string::String>,
     pub method: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
@@ -183,18 +176,17 @@ pub struct AddDomainResponseValidationData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddDomainResponseValidationData { error_message : "error_message", method : "method",
-    status : "status", txt_name : "txt_name", txt_value : "txt_value" }
+    DomainValidationData { error_message : "error_message", method : "method", status :
+    "status", txt_name : "txt_name", txt_value : "txt_value" }
 );
-/// Used by [`PagesDomains::add_domain`].
+/// Used by [`PagesDomainsApi::add_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddDomainResponseVerificationData {
+pub struct DomainVerificationData {
     pub error_message: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddDomainResponseVerificationData { error_message : "error_message", status :
-    "status" }
+    DomainVerificationData { error_message : "error_message", status : "status" }
 );

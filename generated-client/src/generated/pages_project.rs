@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::pages_project`](crate::Client::pages_project).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PagesProject {
+pub struct PagesProjectApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Pages Project* endpoints.
-    pub fn pages_project(&self) -> PagesProject {
-        PagesProject {
+    pub fn pages_project(&self) -> PagesProjectApi {
+        PagesProjectApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PagesProject {
+impl PagesProjectApi {
     /// Create project
     ///
     /// `POST /accounts/{account_id}/pages/projects`
@@ -24,9 +24,7 @@ impl PagesProject {
     pub fn create_project(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateProjectResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Project>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -67,9 +65,7 @@ impl PagesProject {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateProjectResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Project>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -91,9 +87,7 @@ impl PagesProject {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateProjectResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Project>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -135,36 +129,30 @@ impl PagesProject {
         )
     }
 }
-/// Used by [`PagesProject::create_project`], [`PagesProject::update_project`], [`PagesProject::get_project`].
+/// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::update_project`], [`PagesProjectApi::get_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponse {
-    pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
-    pub canonical_deployment: ::std::option::Option<
-        CreateProjectResponseCanonicalDeployment,
-    >,
+pub struct Project {
+    pub build_config: ::std::option::Option<ProjectBuildConfig>,
+    pub canonical_deployment: ::std::option::Option<ProjectCanonicalDeployment>,
     pub created_on: ::std::option::Option<::std::string::String>,
-    pub deployment_configs: ::std::option::Option<
-        CreateProjectResponseDeploymentConfigs,
-    >,
+    pub deployment_configs: ::std::option::Option<ProjectDeploymentConfigs>,
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub framework: ::std::option::Option<::std::string::String>,
     pub framework_version: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub latest_deployment: ::std::option::Option<
-        CreateProjectResponseCanonicalDeployment,
-    >,
+    pub latest_deployment: ::std::option::Option<ProjectCanonicalDeployment>,
     pub name: ::std::option::Option<::std::string::String>,
     pub preview_script_name: ::std::option::Option<::std::string::String>,
     pub production_branch: ::std::option::Option<::std::string::String>,
     pub production_script_name: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
+    pub source: ::std::option::Option<ProjectCanonicalDeploymentSource>,
     pub subdomain: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponse { build_config : "build_config", canonical_deployment :
+    Project { build_config : "build_config", canonical_deployment :
     "canonical_deployment", created_on : "created_on", deployment_configs :
     "deployment_configs", domains : "domains", framework : "framework", framework_version
     : "framework_version", id : "id", latest_deployment : "latest_deployment", name :
@@ -172,9 +160,9 @@ crate::runtime::object!(
     "production_branch", production_script_name : "production_script_name", source :
     "source", subdomain : "subdomain", uses_functions : "uses_functions" }
 );
-/// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
+/// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseBuildConfig {
+pub struct ProjectBuildConfig {
     pub build_caching: ::std::option::Option<bool>,
     pub build_command: ::std::option::Option<::std::string::String>,
     pub destination_dir: ::std::option::Option<::std::string::String>,
@@ -185,19 +173,19 @@ pub struct CreateProjectResponseBuildConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseBuildConfig { build_caching : "build_caching", build_command :
+    ProjectBuildConfig { build_caching : "build_caching", build_command :
     "build_command", destination_dir : "destination_dir", root_dir : "root_dir",
     web_analytics_tag : "web_analytics_tag", web_analytics_token : "web_analytics_token"
     }
 );
-/// Used by [`PagesProject::create_project`].
+/// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseCanonicalDeployment {
+pub struct ProjectCanonicalDeployment {
     pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
+    pub build_config: ::std::option::Option<ProjectBuildConfig>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deployment_trigger: ::std::option::Option<
-        CreateProjectResponseCanonicalDeploymentDeploymentTrigger,
+        ProjectCanonicalDeploymentDeploymentTrigger,
     >,
     pub env_vars: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -205,16 +193,14 @@ pub struct CreateProjectResponseCanonicalDeployment {
     pub environment: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub is_skipped: ::std::option::Option<bool>,
-    pub latest_stage: ::std::option::Option<
-        CreateProjectResponseCanonicalDeploymentLatestStage,
-    >,
+    pub latest_stage: ::std::option::Option<ProjectCanonicalDeploymentLatestStage>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub project_id: ::std::option::Option<::std::string::String>,
     pub project_name: ::std::option::Option<::std::string::String>,
     pub short_id: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
+    pub source: ::std::option::Option<ProjectCanonicalDeploymentSource>,
     pub stages: ::std::option::Option<
-        ::std::vec::Vec<CreateProjectResponseCanonicalDeploymentLatestStage>,
+        ::std::vec::Vec<ProjectCanonicalDeploymentLatestStage>,
     >,
     pub url: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
@@ -222,30 +208,30 @@ pub struct CreateProjectResponseCanonicalDeployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseCanonicalDeployment { aliases : "aliases", build_config :
-    "build_config", created_on : "created_on", deployment_trigger : "deployment_trigger",
-    env_vars : "env_vars", environment : "environment", id : "id", is_skipped :
-    "is_skipped", latest_stage : "latest_stage", modified_on : "modified_on", project_id
-    : "project_id", project_name : "project_name", short_id : "short_id", source :
+    ProjectCanonicalDeployment { aliases : "aliases", build_config : "build_config",
+    created_on : "created_on", deployment_trigger : "deployment_trigger", env_vars :
+    "env_vars", environment : "environment", id : "id", is_skipped : "is_skipped",
+    latest_stage : "latest_stage", modified_on : "modified_on", project_id :
+    "project_id", project_name : "project_name", short_id : "short_id", source :
     "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
 );
-/// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
+/// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseCanonicalDeploymentDeploymentTrigger {
+pub struct ProjectCanonicalDeploymentDeploymentTrigger {
     pub metadata: ::std::option::Option<
-        CreateProjectResponseCanonicalDeploymentDeploymentTriggerMetadata,
+        ProjectCanonicalDeploymentDeploymentTriggerMetadata,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseCanonicalDeploymentDeploymentTrigger { metadata : "metadata",
-    r#type : "type" }
+    ProjectCanonicalDeploymentDeploymentTrigger { metadata : "metadata", r#type : "type"
+    }
 );
-/// Used by [`PagesProject::create_project`].
+/// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseCanonicalDeploymentDeploymentTriggerMetadata {
+pub struct ProjectCanonicalDeploymentDeploymentTriggerMetadata {
     pub branch: ::std::option::Option<::std::string::String>,
     pub commit_dirty: ::std::option::Option<bool>,
     pub commit_hash: ::std::option::Option<::std::string::String>,
@@ -254,13 +240,12 @@ pub struct CreateProjectResponseCanonicalDeploymentDeploymentTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseCanonicalDeploymentDeploymentTriggerMetadata { branch :
-    "branch", commit_dirty : "commit_dirty", commit_hash : "commit_hash", commit_message
-    : "commit_message" }
+    ProjectCanonicalDeploymentDeploymentTriggerMetadata { branch : "branch", commit_dirty
+    : "commit_dirty", commit_hash : "commit_hash", commit_message : "commit_message" }
 );
-/// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
+/// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseCanonicalDeploymentLatestStage {
+pub struct ProjectCanonicalDeploymentLatestStage {
     pub ended_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub started_on: ::std::option::Option<::std::string::String>,
@@ -269,25 +254,23 @@ pub struct CreateProjectResponseCanonicalDeploymentLatestStage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseCanonicalDeploymentLatestStage { ended_on : "ended_on", name :
-    "name", started_on : "started_on", status : "status" }
+    ProjectCanonicalDeploymentLatestStage { ended_on : "ended_on", name : "name",
+    started_on : "started_on", status : "status" }
 );
-/// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
+/// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseCanonicalDeploymentSource {
-    pub config: ::std::option::Option<
-        CreateProjectResponseCanonicalDeploymentSourceConfig,
-    >,
+pub struct ProjectCanonicalDeploymentSource {
+    pub config: ::std::option::Option<ProjectCanonicalDeploymentSourceConfig>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseCanonicalDeploymentSource { config : "config", r#type : "type" }
+    ProjectCanonicalDeploymentSource { config : "config", r#type : "type" }
 );
-/// Used by [`PagesProject::create_project`].
+/// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseCanonicalDeploymentSourceConfig {
+pub struct ProjectCanonicalDeploymentSourceConfig {
     pub deployments_enabled: ::std::option::Option<bool>,
     pub owner: ::std::option::Option<::std::string::String>,
     pub owner_id: ::std::option::Option<::std::string::String>,
@@ -309,30 +292,28 @@ pub struct CreateProjectResponseCanonicalDeploymentSourceConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseCanonicalDeploymentSourceConfig { deployments_enabled :
-    "deployments_enabled", owner : "owner", owner_id : "owner_id", path_excludes :
-    "path_excludes", path_includes : "path_includes", pr_comments_enabled :
-    "pr_comments_enabled", preview_branch_excludes : "preview_branch_excludes",
-    preview_branch_includes : "preview_branch_includes", preview_deployment_setting :
-    "preview_deployment_setting", production_branch : "production_branch",
-    production_deployments_enabled : "production_deployments_enabled", repo_id :
-    "repo_id", repo_name : "repo_name" }
+    ProjectCanonicalDeploymentSourceConfig { deployments_enabled : "deployments_enabled",
+    owner : "owner", owner_id : "owner_id", path_excludes : "path_excludes",
+    path_includes : "path_includes", pr_comments_enabled : "pr_comments_enabled",
+    preview_branch_excludes : "preview_branch_excludes", preview_branch_includes :
+    "preview_branch_includes", preview_deployment_setting : "preview_deployment_setting",
+    production_branch : "production_branch", production_deployments_enabled :
+    "production_deployments_enabled", repo_id : "repo_id", repo_name : "repo_name" }
 );
-/// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
+/// Used by [`PagesProjectApi::create_project`], [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseDeploymentConfigs {
-    pub preview: ::std::option::Option<CreateProjectResponseDeploymentConfigsPreview>,
-    pub production: ::std::option::Option<CreateProjectResponseDeploymentConfigsPreview>,
+pub struct ProjectDeploymentConfigs {
+    pub preview: ::std::option::Option<ProjectDeploymentConfigsPreview>,
+    pub production: ::std::option::Option<ProjectDeploymentConfigsPreview>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseDeploymentConfigs { preview : "preview", production :
-    "production" }
+    ProjectDeploymentConfigs { preview : "preview", production : "production" }
 );
-/// Used by [`PagesProject::create_project`].
+/// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseDeploymentConfigsPreview {
+pub struct ProjectDeploymentConfigsPreview {
     pub ai_bindings: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -364,15 +345,11 @@ pub struct CreateProjectResponseDeploymentConfigsPreview {
     pub kv_namespaces: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub limits: ::std::option::Option<
-        CreateProjectResponseDeploymentConfigsPreviewLimits,
-    >,
+    pub limits: ::std::option::Option<ProjectDeploymentConfigsPreviewLimits>,
     pub mtls_certificates: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub placement: ::std::option::Option<
-        CreateProjectResponseDeploymentConfigsPreviewPlacement,
-    >,
+    pub placement: ::std::option::Option<ProjectDeploymentConfigsPreviewPlacement>,
     pub queue_producers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -391,7 +368,7 @@ pub struct CreateProjectResponseDeploymentConfigsPreview {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateProjectResponseDeploymentConfigsPreview { ai_bindings : "ai_bindings",
+    ProjectDeploymentConfigsPreview { ai_bindings : "ai_bindings",
     always_use_latest_compatibility_date : "always_use_latest_compatibility_date",
     analytics_engine_datasets : "analytics_engine_datasets", browsers : "browsers",
     build_image_major_version : "build_image_major_version", compatibility_date :
@@ -404,35 +381,29 @@ crate::runtime::object!(
     vectorize_bindings : "vectorize_bindings", wrangler_config_hash :
     "wrangler_config_hash" }
 );
-/// Used by [`PagesProject::create_project`].
+/// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseDeploymentConfigsPreviewLimits {
+pub struct ProjectDeploymentConfigsPreviewLimits {
     pub cpu_ms: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateProjectResponseDeploymentConfigsPreviewLimits { cpu_ms : "cpu_ms" }
-);
-/// Used by [`PagesProject::create_project`].
+crate::runtime::object!(ProjectDeploymentConfigsPreviewLimits { cpu_ms : "cpu_ms" });
+/// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProjectResponseDeploymentConfigsPreviewPlacement {
+pub struct ProjectDeploymentConfigsPreviewPlacement {
     pub mode: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateProjectResponseDeploymentConfigsPreviewPlacement { mode : "mode" }
-);
-/// Used by [`PagesProject::get_projects`].
+crate::runtime::object!(ProjectDeploymentConfigsPreviewPlacement { mode : "mode" });
+/// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetProjectsItem {
-    pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
+    pub build_config: ::std::option::Option<ProjectBuildConfig>,
     pub canonical_deployment: ::std::option::Option<GetProjectsItemCanonicalDeployment>,
     pub created_on: ::std::option::Option<::std::string::String>,
-    pub deployment_configs: ::std::option::Option<
-        CreateProjectResponseDeploymentConfigs,
-    >,
+    pub deployment_configs: ::std::option::Option<ProjectDeploymentConfigs>,
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub framework: ::std::option::Option<::std::string::String>,
     pub framework_version: ::std::option::Option<::std::string::String>,
@@ -442,7 +413,7 @@ pub struct GetProjectsItem {
     pub preview_script_name: ::std::option::Option<::std::string::String>,
     pub production_branch: ::std::option::Option<::std::string::String>,
     pub production_script_name: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
+    pub source: ::std::option::Option<ProjectCanonicalDeploymentSource>,
     pub subdomain: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -457,14 +428,14 @@ crate::runtime::object!(
     "production_branch", production_script_name : "production_script_name", source :
     "source", subdomain : "subdomain", uses_functions : "uses_functions" }
 );
-/// Used by [`PagesProject::get_projects`].
+/// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetProjectsItemCanonicalDeployment {
     pub aliases: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
+    pub build_config: ::std::option::Option<ProjectBuildConfig>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deployment_trigger: ::std::option::Option<
-        CreateProjectResponseCanonicalDeploymentDeploymentTrigger,
+        ProjectCanonicalDeploymentDeploymentTrigger,
     >,
     pub env_vars: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -472,14 +443,12 @@ pub struct GetProjectsItemCanonicalDeployment {
     pub environment: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub is_skipped: ::std::option::Option<bool>,
-    pub latest_stage: ::std::option::Option<
-        CreateProjectResponseCanonicalDeploymentLatestStage,
-    >,
+    pub latest_stage: ::std::option::Option<ProjectCanonicalDeploymentLatestStage>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub project_id: ::std::option::Option<::std::string::String>,
     pub project_name: ::std::option::Option<::std::string::String>,
     pub short_id: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
+    pub source: ::std::option::Option<ProjectCanonicalDeploymentSource>,
     pub stages: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub url: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,

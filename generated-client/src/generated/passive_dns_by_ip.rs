@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::passive_dns_by_ip`](crate::Client::passive_dns_by_ip).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PassiveDnsByIp {
+pub struct PassiveDnsByIpApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Passive DNS by IP* endpoints.
-    pub fn passive_dns_by_ip(&self) -> PassiveDnsByIp {
-        PassiveDnsByIp {
+    pub fn passive_dns_by_ip(&self) -> PassiveDnsByIpApi {
+        PassiveDnsByIpApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PassiveDnsByIp {
+impl PassiveDnsByIpApi {
     /// Get Passive DNS by IP
     ///
     /// `GET /accounts/{account_id}/intel/dns`
@@ -25,7 +25,7 @@ impl PassiveDnsByIp {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetPassiveDnsByIpResponse>>,
+        crate::runtime::Json<::std::option::Option<PassiveDns>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,25 +39,23 @@ impl PassiveDnsByIp {
         )
     }
 }
-/// Used by [`PassiveDnsByIp::get_passive_dns_by_ip`].
+/// Used by [`PassiveDnsByIpApi::get_passive_dns_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPassiveDnsByIpResponse {
+pub struct PassiveDns {
     pub count: ::std::option::Option<f64>,
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
-    pub reverse_records: ::std::option::Option<
-        ::std::vec::Vec<GetPassiveDnsByIpResponseReverseRecordsItem>,
-    >,
+    pub reverse_records: ::std::option::Option<::std::vec::Vec<PassiveDnsReverseRecord>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPassiveDnsByIpResponse { count : "count", page : "page", per_page : "per_page",
-    reverse_records : "reverse_records" }
+    PassiveDns { count : "count", page : "page", per_page : "per_page", reverse_records :
+    "reverse_records" }
 );
-/// Used by [`PassiveDnsByIp::get_passive_dns_by_ip`].
+/// Used by [`PassiveDnsByIpApi::get_passive_dns_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPassiveDnsByIpResponseReverseRecordsItem {
+pub struct PassiveDnsReverseRecord {
     pub first_seen: ::std::option::Option<::std::string::String>,
     pub hostname: ::std::option::Option<::std::string::String>,
     pub last_seen: ::std::option::Option<::std::string::String>,
@@ -65,6 +63,6 @@ pub struct GetPassiveDnsByIpResponseReverseRecordsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPassiveDnsByIpResponseReverseRecordsItem { first_seen : "first_seen", hostname :
-    "hostname", last_seen : "last_seen" }
+    PassiveDnsReverseRecord { first_seen : "first_seen", hostname : "hostname", last_seen
+    : "last_seen" }
 );

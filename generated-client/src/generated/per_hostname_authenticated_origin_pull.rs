@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::per_hostname_authenticated_origin_pull`](crate::Client::per_hostname_authenticated_origin_pull).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PerHostnameAuthenticatedOriginPull {
+pub struct PerHostnameAuthenticatedOriginPullApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Per-hostname Authenticated Origin Pull* endpoints.
     pub fn per_hostname_authenticated_origin_pull(
         &self,
-    ) -> PerHostnameAuthenticatedOriginPull {
-        PerHostnameAuthenticatedOriginPull {
+    ) -> PerHostnameAuthenticatedOriginPullApi {
+        PerHostnameAuthenticatedOriginPullApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PerHostnameAuthenticatedOriginPull {
+impl PerHostnameAuthenticatedOriginPullApi {
     /// Enable or Disable a Hostname for Client Authentication
     ///
     /// `PUT /zones/{zone_id}/origin_tls_client_auth/hostnames`
     ///
     /// Associate a hostname to a certificate and enable, disable or invalidate the association. If disabled, client certificate will not be sent to the hostname even if activated at the zone level. 100 maximum associations on a single certificate are allowed. Note: Use a null value for parameter *enabled* to invalidate the association.
-    pub fn enable_or_disable_a_hostname_for_client_authentication(
+    pub fn enable_or_disable_hostname_for_client_authentication(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
@@ -43,7 +43,7 @@ impl PerHostnameAuthenticatedOriginPull {
     /// `POST /zones/{zone_id}/origin_tls_client_auth/hostnames/certificates`
     ///
     /// Upload a certificate to be used for client authentication on a hostname. 10 hostname certificates per zone are allowed.
-    pub fn upload_a_hostname_client_certificate(
+    pub fn upload_hostname_client_certificate(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -85,7 +85,7 @@ impl PerHostnameAuthenticatedOriginPull {
     /// `GET /zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}`
     ///
     /// Get the certificate by ID to be used for client authentication on a hostname.
-    pub fn get_the_hostname_client_certificate(
+    pub fn get_hostname_client_certificate(
         &self,
         zone_id: &str,
         certificate_id: &str,
@@ -129,7 +129,7 @@ impl PerHostnameAuthenticatedOriginPull {
     /// Get the Hostname Status for Client Authentication
     ///
     /// `GET /zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}`
-    pub fn get_the_hostname_status_for_client_authentication(
+    pub fn get_hostname_status_for_client_authentication(
         &self,
         zone_id: &str,
         hostname: &str,

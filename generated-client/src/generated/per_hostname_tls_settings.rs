@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::per_hostname_tls_settings`](crate::Client::per_hostname_tls_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PerHostnameTlsSettings {
+pub struct PerHostnameTlsSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Per-Hostname TLS Settings* endpoints.
-    pub fn per_hostname_tls_settings(&self) -> PerHostnameTlsSettings {
-        PerHostnameTlsSettings {
+    pub fn per_hostname_tls_settings(&self) -> PerHostnameTlsSettingsApi {
+        PerHostnameTlsSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PerHostnameTlsSettings {
+impl PerHostnameTlsSettingsApi {
     /// List TLS setting for hostnames
     ///
     /// `GET /zones/{zone_id}/hostnames/settings/{setting_id}`

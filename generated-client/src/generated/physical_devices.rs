@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::physical_devices`](crate::Client::physical_devices).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PhysicalDevices {
+pub struct PhysicalDevicesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Physical Devices* endpoints.
-    pub fn physical_devices(&self) -> PhysicalDevices {
-        PhysicalDevices {
+    pub fn physical_devices(&self) -> PhysicalDevicesApi {
+        PhysicalDevicesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PhysicalDevices {
+impl PhysicalDevicesApi {
     /// List devices
     ///
     /// `GET /accounts/{account_id}/devices/physical-devices`
@@ -24,7 +24,7 @@ impl PhysicalDevices {
     pub fn list_devices(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListDevicesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Device>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,9 +45,7 @@ impl PhysicalDevices {
         &self,
         account_id: &str,
         device_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListDevicesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Device>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -144,9 +142,9 @@ impl PhysicalDevices {
         )
     }
 }
-/// Used by [`PhysicalDevices::list_devices`], [`PhysicalDevices::get_device`].
+/// Used by [`PhysicalDevicesApi::list_devices`], [`PhysicalDevicesApi::get_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDevicesItem {
+pub struct Device {
     pub active_registrations: ::std::option::Option<i64>,
     pub client_version: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -174,7 +172,7 @@ pub struct ListDevicesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDevicesItem { active_registrations : "active_registrations", client_version :
+    Device { active_registrations : "active_registrations", client_version :
     "client_version", created_at : "created_at", deleted_at : "deleted_at", device_type :
     "device_type", hardware_id : "hardware_id", id : "id", last_seen_at : "last_seen_at",
     last_seen_registration : "last_seen_registration", last_seen_user : "last_seen_user",

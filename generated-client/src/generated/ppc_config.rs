@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::ppc_config`](crate::Client::ppc_config).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PpcConfig {
+pub struct PpcConfigApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *ppc_config* endpoints.
-    pub fn ppc_config(&self) -> PpcConfig {
-        PpcConfig {
+    pub fn ppc_config(&self) -> PpcConfigApi {
+        PpcConfigApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PpcConfig {
+impl PpcConfigApi {
     /// Set can_be_enabled setting on zones
     ///
     /// `PATCH /accounts/{account_id}/pay-per-crawl/zones_can_be_enabled`
     ///
     /// Allows an account admin to set the can_be_enabled setting on a list of zones.
-    pub fn set_can_be_enabled_setting_on_zones(
+    pub fn set_can_be_enabled_setting(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<SetCanBeEnabledSettingOnZonesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CanBeEnabledSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,13 +43,11 @@ impl PpcConfig {
     /// `POST /accounts/{account_id}/pay-per-crawl/zones_can_be_enabled/query`
     ///
     /// Provided a list of pay-per-crawl configured zones this method will return whether they can enable PPC or not.
-    pub fn gets_the_can_be_enabled_zone_setting(
+    pub fn get_can_be_enabled_zone_setting(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetsTheCanBeEnabledZoneSettingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CanBeEnabledZoneSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -71,13 +67,11 @@ impl PpcConfig {
     /// `POST /zones/{zone_id}/pay-per-crawl/configuration`
     ///
     /// Creates the pay-per-crawl config for a zone.
-    pub fn creates_pay_per_crawl_config_for_a_zone(
+    pub fn create_pay_per_crawl_config(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesPayPerCrawlConfigForAZoneResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PayPerCrawlConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,13 +89,11 @@ impl PpcConfig {
     /// `PATCH /zones/{zone_id}/pay-per-crawl/configuration`
     ///
     /// Changes the pay-per-crawl config for a zone.
-    pub fn changes_pay_per_crawl_config_for_a_zone(
+    pub fn change_pay_per_crawl_config(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesPayPerCrawlConfigForAZoneResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PayPerCrawlConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,13 +111,11 @@ impl PpcConfig {
     /// `GET /zones/{zone_id}/pay-per-crawl/configuration`
     ///
     /// Gets the pay-per-crawl config for a zone including the bot configuration.
-    pub fn get_the_pay_per_crawl_config(
+    pub fn get_pay_per_crawl_config(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesPayPerCrawlConfigForAZoneResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PayPerCrawlConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -139,48 +129,39 @@ impl PpcConfig {
         )
     }
 }
-/// Used by [`PpcConfig::set_can_be_enabled_setting_on_zones`].
+/// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetCanBeEnabledSettingOnZonesResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<SetCanBeEnabledSettingOnZonesResponseErrorsItem>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<SetCanBeEnabledSettingOnZonesResponseErrorsItem>,
-    >,
-    pub result_info: ::std::option::Option<
-        SetCanBeEnabledSettingOnZonesResponseResultInfo,
-    >,
+pub struct CanBeEnabledSetting {
+    pub errors: ::std::option::Option<::std::vec::Vec<CanBeEnabledSettingError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<CanBeEnabledSettingError>>,
+    pub result_info: ::std::option::Option<CanBeEnabledSettingResultInfo>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetCanBeEnabledSettingOnZonesResponse { errors : "errors", messages : "messages",
-    result_info : "result_info", success : "success" }
+    CanBeEnabledSetting { errors : "errors", messages : "messages", result_info :
+    "result_info", success : "success" }
 );
-/// Used by [`PpcConfig::set_can_be_enabled_setting_on_zones`].
+/// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetCanBeEnabledSettingOnZonesResponseErrorsItem {
+pub struct CanBeEnabledSettingError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub error_chain: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub message: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<::serde_json::Value>,
-    pub source: ::std::option::Option<
-        SetCanBeEnabledSettingOnZonesResponseErrorsItemSource,
-    >,
+    pub source: ::std::option::Option<CanBeEnabledSettingErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetCanBeEnabledSettingOnZonesResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", error_chain : "error_chain", message : "message", meta : "meta",
-    source : "source" }
+    CanBeEnabledSettingError { code : "code", documentation_url : "documentation_url",
+    error_chain : "error_chain", message : "message", meta : "meta", source : "source" }
 );
-/// Used by [`PpcConfig::set_can_be_enabled_setting_on_zones`].
+/// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetCanBeEnabledSettingOnZonesResponseErrorsItemSource {
+pub struct CanBeEnabledSettingErrorSource {
     pub parameter: ::std::option::Option<::serde_json::Value>,
     pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
     pub pointer: ::std::option::Option<::serde_json::Value>,
@@ -188,12 +169,12 @@ pub struct SetCanBeEnabledSettingOnZonesResponseErrorsItemSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetCanBeEnabledSettingOnZonesResponseErrorsItemSource { parameter : "parameter",
-    parameter_value_index : "parameter_value_index", pointer : "pointer" }
+    CanBeEnabledSettingErrorSource { parameter : "parameter", parameter_value_index :
+    "parameter_value_index", pointer : "pointer" }
 );
-/// Used by [`PpcConfig::set_can_be_enabled_setting_on_zones`].
+/// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetCanBeEnabledSettingOnZonesResponseResultInfo {
+pub struct CanBeEnabledSettingResultInfo {
     pub count: ::std::option::Option<i64>,
     pub page: ::std::option::Option<i64>,
     pub per_page: ::std::option::Option<i64>,
@@ -203,34 +184,31 @@ pub struct SetCanBeEnabledSettingOnZonesResponseResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetCanBeEnabledSettingOnZonesResponseResultInfo { count : "count", page : "page",
-    per_page : "per_page", total_count : "total_count", total_pages : "total_pages" }
+    CanBeEnabledSettingResultInfo { count : "count", page : "page", per_page :
+    "per_page", total_count : "total_count", total_pages : "total_pages" }
 );
-/// Used by [`PpcConfig::gets_the_can_be_enabled_zone_setting`].
+/// Used by [`PpcConfigApi::get_can_be_enabled_zone_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetsTheCanBeEnabledZoneSettingResponse {
-    pub zones: ::std::option::Option<
-        ::std::vec::Vec<GetsTheCanBeEnabledZoneSettingResponseZonesItem>,
-    >,
+pub struct CanBeEnabledZoneSetting {
+    pub zones: ::std::option::Option<::std::vec::Vec<CanBeEnabledZoneSettingZone>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetsTheCanBeEnabledZoneSettingResponse { zones : "zones" });
-/// Used by [`PpcConfig::gets_the_can_be_enabled_zone_setting`].
+crate::runtime::object!(CanBeEnabledZoneSetting { zones : "zones" });
+/// Used by [`PpcConfigApi::get_can_be_enabled_zone_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetsTheCanBeEnabledZoneSettingResponseZonesItem {
+pub struct CanBeEnabledZoneSettingZone {
     pub can_be_enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetsTheCanBeEnabledZoneSettingResponseZonesItem { can_be_enabled : "can_be_enabled",
-    id : "id" }
+    CanBeEnabledZoneSettingZone { can_be_enabled : "can_be_enabled", id : "id" }
 );
-/// Used by [`PpcConfig::creates_pay_per_crawl_config_for_a_zone`], [`PpcConfig::changes_pay_per_crawl_config_for_a_zone`], [`PpcConfig::get_the_pay_per_crawl_config`].
+/// Used by [`PpcConfigApi::create_pay_per_crawl_config`], [`PpcConfigApi::change_pay_per_crawl_config`], [`PpcConfigApi::get_pay_per_crawl_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatesPayPerCrawlConfigForAZoneResponse {
+pub struct PayPerCrawlConfig {
     pub bot_overrides: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -240,6 +218,6 @@ pub struct CreatesPayPerCrawlConfigForAZoneResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatesPayPerCrawlConfigForAZoneResponse { bot_overrides : "bot_overrides", enabled :
-    "enabled", price_usd_microcents : "price_usd_microcents" }
+    PayPerCrawlConfig { bot_overrides : "bot_overrides", enabled : "enabled",
+    price_usd_microcents : "price_usd_microcents" }
 );

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::ppc_stripe`](crate::Client::ppc_stripe).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PpcStripe {
+pub struct PpcStripeApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *ppc_stripe* endpoints.
-    pub fn ppc_stripe(&self) -> PpcStripe {
-        PpcStripe {
+    pub fn ppc_stripe(&self) -> PpcStripeApi {
+        PpcStripeApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PpcStripe {
+impl PpcStripeApi {
     /// Creates the stripe config for a crawler
     ///
     /// `POST /accounts/{account_id}/pay-per-crawl/crawler/stripe`
     ///
     /// Creates the stripe config for a crawler.
-    pub fn creates_the_stripe_config_for_a_crawler(
+    pub fn create_stripe_config_for_crawler(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesTheStripeConfigForACrawlerResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<StripeConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,13 +43,11 @@ impl PpcStripe {
     /// `GET /accounts/{account_id}/pay-per-crawl/crawler/stripe`
     ///
     /// Gets the stripe config for a crawler.
-    pub fn gets_the_stripe_config_for_a_crawler(
+    pub fn get_stripe_config_for_crawler(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetsTheStripeConfigForACrawlerResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<GetStripeConfigForCrawlerResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,13 +65,11 @@ impl PpcStripe {
     /// `DELETE /accounts/{account_id}/pay-per-crawl/crawler/stripe`
     ///
     /// Deletes the stripe config for a crawler.
-    pub fn deletes_the_stripe_config_for_a_crawler(
+    pub fn delete_stripe_config_for_crawler(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeletesTheStripeConfigForACrawlerResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteStripeConfigForCrawlerResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,13 +87,11 @@ impl PpcStripe {
     /// `POST /accounts/{account_id}/pay-per-crawl/publisher/stripe`
     ///
     /// Creates the stripe config for a publisher.
-    pub fn creates_the_stripe_config_for_a_publisher(
+    pub fn create_stripe_config_for_publisher(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreatesTheStripeConfigForACrawlerResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<StripeConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -117,13 +109,11 @@ impl PpcStripe {
     /// `GET /accounts/{account_id}/pay-per-crawl/publisher/stripe`
     ///
     /// Gets the stripe config for a publisher.
-    pub fn gets_the_stripe_config_for_a_publisher(
+    pub fn get_stripe_config_for_publisher(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetsTheStripeConfigForACrawlerResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<GetStripeConfigForCrawlerResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -141,13 +131,11 @@ impl PpcStripe {
     /// `DELETE /accounts/{account_id}/pay-per-crawl/publisher/stripe`
     ///
     /// Deletes the stripe config for a publisher.
-    pub fn deletes_the_stripe_config_for_a_publisher(
+    pub fn delete_stripe_config_for_publisher(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeletesTheStripeConfigForACrawlerResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteStripeConfigForCrawlerResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,68 +149,66 @@ impl PpcStripe {
         )
     }
 }
-/// Used by [`PpcStripe::creates_the_stripe_config_for_a_crawler`], [`PpcStripe::creates_the_stripe_config_for_a_publisher`].
+/// Used by [`PpcStripeApi::create_stripe_config_for_crawler`], [`PpcStripeApi::create_stripe_config_for_publisher`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatesTheStripeConfigForACrawlerResponse {
+pub struct StripeConfig {
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreatesTheStripeConfigForACrawlerResponse { url : "url" });
-/// Used by [`PpcStripe::gets_the_stripe_config_for_a_crawler`], [`PpcStripe::gets_the_stripe_config_for_a_publisher`].
+crate::runtime::object!(StripeConfig { url : "url" });
+/// Used by [`PpcStripeApi::get_stripe_config_for_crawler`], [`PpcStripeApi::get_stripe_config_for_publisher`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetsTheStripeConfigForACrawlerResponse {
+pub struct GetStripeConfigForCrawlerResponse {
     pub connect_status: ::std::option::Option<::std::string::String>,
     pub stripe_account_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetsTheStripeConfigForACrawlerResponse { connect_status : "connect_status",
+    GetStripeConfigForCrawlerResponse { connect_status : "connect_status",
     stripe_account_id : "stripe_account_id" }
 );
-/// Used by [`PpcStripe::deletes_the_stripe_config_for_a_crawler`], [`PpcStripe::deletes_the_stripe_config_for_a_publisher`].
+/// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`], [`PpcStripeApi::delete_stripe_config_for_publisher`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesTheStripeConfigForACrawlerResponse {
+pub struct DeleteStripeConfigForCrawlerResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeletesTheStripeConfigForACrawlerResponseErrorsItem>,
+        ::std::vec::Vec<DeleteStripeConfigForCrawlerResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeletesTheStripeConfigForACrawlerResponseErrorsItem>,
+        ::std::vec::Vec<DeleteStripeConfigForCrawlerResponseError>,
     >,
     pub result_info: ::std::option::Option<
-        DeletesTheStripeConfigForACrawlerResponseResultInfo,
+        DeleteStripeConfigForCrawlerResponseResultInfo,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletesTheStripeConfigForACrawlerResponse { errors : "errors", messages : "messages",
+    DeleteStripeConfigForCrawlerResponse { errors : "errors", messages : "messages",
     result_info : "result_info", success : "success" }
 );
-/// Used by [`PpcStripe::deletes_the_stripe_config_for_a_crawler`].
+/// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesTheStripeConfigForACrawlerResponseErrorsItem {
+pub struct DeleteStripeConfigForCrawlerResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub error_chain: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub message: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<::serde_json::Value>,
-    pub source: ::std::option::Option<
-        DeletesTheStripeConfigForACrawlerResponseErrorsItemSource,
-    >,
+    pub source: ::std::option::Option<DeleteStripeConfigForCrawlerResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletesTheStripeConfigForACrawlerResponseErrorsItem { code : "code",
-    documentation_url : "documentation_url", error_chain : "error_chain", message :
-    "message", meta : "meta", source : "source" }
+    DeleteStripeConfigForCrawlerResponseError { code : "code", documentation_url :
+    "documentation_url", error_chain : "error_chain", message : "message", meta : "meta",
+    source : "source" }
 );
-/// Used by [`PpcStripe::deletes_the_stripe_config_for_a_crawler`].
+/// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesTheStripeConfigForACrawlerResponseErrorsItemSource {
+pub struct DeleteStripeConfigForCrawlerResponseErrorSource {
     pub parameter: ::std::option::Option<::serde_json::Value>,
     pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
     pub pointer: ::std::option::Option<::serde_json::Value>,
@@ -230,12 +216,12 @@ pub struct DeletesTheStripeConfigForACrawlerResponseErrorsItemSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletesTheStripeConfigForACrawlerResponseErrorsItemSource { parameter : "parameter",
+    DeleteStripeConfigForCrawlerResponseErrorSource { parameter : "parameter",
     parameter_value_index : "parameter_value_index", pointer : "pointer" }
 );
-/// Used by [`PpcStripe::deletes_the_stripe_config_for_a_crawler`].
+/// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesTheStripeConfigForACrawlerResponseResultInfo {
+pub struct DeleteStripeConfigForCrawlerResponseResultInfo {
     pub count: ::std::option::Option<i64>,
     pub page: ::std::option::Option<i64>,
     pub per_page: ::std::option::Option<i64>,
@@ -245,6 +231,6 @@ pub struct DeletesTheStripeConfigForACrawlerResponseResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletesTheStripeConfigForACrawlerResponseResultInfo { count : "count", page : "page",
+    DeleteStripeConfigForCrawlerResponseResultInfo { count : "count", page : "page",
     per_page : "per_page", total_count : "total_count", total_pages : "total_pages" }
 );

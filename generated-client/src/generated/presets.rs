@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::presets`](crate::Client::presets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Presets {
+pub struct PresetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Presets* endpoints.
-    pub fn presets(&self) -> Presets {
-        Presets {
+    pub fn presets(&self) -> PresetsApi {
+        PresetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Presets {
+impl PresetsApi {
     /// Create a preset
     ///
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/presets`
     ///
     /// Creates a preset belonging to the current App
-    pub fn create_a_preset(
+    pub fn create_preset(
         &self,
         account_id: &str,
         app_id: &str,
@@ -44,7 +44,7 @@ impl Presets {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/presets`
     ///
     /// Fetches all the presets belonging to an App.
-    pub fn fetch_all_presets(
+    pub fn get_presets(
         &self,
         account_id: &str,
         app_id: &str,
@@ -67,7 +67,7 @@ impl Presets {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`
     ///
     /// Update a preset by the provided preset ID
-    pub fn update_a_preset(
+    pub fn update_preset(
         &self,
         account_id: &str,
         app_id: &str,
@@ -92,7 +92,7 @@ impl Presets {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`
     ///
     /// Fetches details of a preset using the provided preset ID
-    pub fn fetch_details_of_a_preset(
+    pub fn get_preset(
         &self,
         account_id: &str,
         app_id: &str,
@@ -117,7 +117,7 @@ impl Presets {
     /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`
     ///
     /// Deletes a preset using the provided preset ID
-    pub fn delete_a_preset(
+    pub fn delete_preset(
         &self,
         account_id: &str,
         app_id: &str,

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::priority_intelligence_requirements_pir`](crate::Client::priority_intelligence_requirements_pir).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct PriorityIntelligenceRequirementsPir {
+pub struct PriorityIntelligenceRequirementsPirApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Priority Intelligence Requirements (PIR)* endpoints.
     pub fn priority_intelligence_requirements_pir(
         &self,
-    ) -> PriorityIntelligenceRequirementsPir {
-        PriorityIntelligenceRequirementsPir {
+    ) -> PriorityIntelligenceRequirementsPirApi {
+        PriorityIntelligenceRequirementsPirApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl PriorityIntelligenceRequirementsPir {
+impl PriorityIntelligenceRequirementsPirApi {
     /// List Priority Intelligence Requirements
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/priority`
     pub fn list_priority_intelligence_requirements(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListPriorityIntelligenceRequirementsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<PriorityIntelligenceRequirement>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -41,13 +39,11 @@ impl PriorityIntelligenceRequirementsPir {
     /// Create a New Priority Intelligence Requirement
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/priority/new`
-    pub fn create_a_new_priority_intelligence_requirement(
+    pub fn create_priority_intelligence_requirement(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListPriorityIntelligenceRequirementsItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<PriorityIntelligenceRequirement>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,9 +63,7 @@ impl PriorityIntelligenceRequirementsPir {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetPriorityIntelligenceRequirementQuotaResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PriorityIntelligenceRequirementQuota>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -85,13 +79,13 @@ impl PriorityIntelligenceRequirementsPir {
     /// Update a Priority Intelligence Requirement
     ///
     /// `PUT /accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}`
-    pub fn update_a_priority_intelligence_requirement(
+    pub fn update_priority_intelligence_requirement(
         &self,
         account_id: &str,
         priority_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<UpdateAPriorityIntelligenceRequirementResponse>,
+            ::std::option::Option<UpdatePriorityIntelligenceRequirementResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -109,13 +103,13 @@ impl PriorityIntelligenceRequirementsPir {
     /// Get a Priority Intelligence Requirement
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}`
-    pub fn get_a_priority_intelligence_requirement(
+    pub fn get_priority_intelligence_requirement(
         &self,
         account_id: &str,
         priority_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<UpdateAPriorityIntelligenceRequirementResponse>,
+            ::std::option::Option<UpdatePriorityIntelligenceRequirementResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -133,13 +127,13 @@ impl PriorityIntelligenceRequirementsPir {
     /// Delete a Priority Intelligence Requirement
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}`
-    pub fn delete_a_priority_intelligence_requirement(
+    pub fn delete_priority_intelligence_requirement(
         &self,
         account_id: &str,
         priority_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<DeleteAPriorityIntelligenceRequirementResponse>,
+            ::std::option::Option<DeletePriorityIntelligenceRequirementResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -155,9 +149,9 @@ impl PriorityIntelligenceRequirementsPir {
         )
     }
 }
-/// Used by [`PriorityIntelligenceRequirementsPir::list_priority_intelligence_requirements`], [`PriorityIntelligenceRequirementsPir::create_a_new_priority_intelligence_requirement`].
+/// Used by [`PriorityIntelligenceRequirementsPirApi::list_priority_intelligence_requirements`], [`PriorityIntelligenceRequirementsPirApi::create_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListPriorityIntelligenceRequirementsItem {
+pub struct PriorityIntelligenceRequirement {
     pub created: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -169,13 +163,13 @@ pub struct ListPriorityIntelligenceRequirementsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPriorityIntelligenceRequirementsItem { created : "created", id : "id", labels :
-    "labels", priority : "priority", requirement : "requirement", tlp : "tlp", updated :
-    "updated" }
+    PriorityIntelligenceRequirement { created : "created", id : "id", labels : "labels",
+    priority : "priority", requirement : "requirement", tlp : "tlp", updated : "updated"
+    }
 );
-/// Used by [`PriorityIntelligenceRequirementsPir::get_priority_intelligence_requirement_quota`].
+/// Used by [`PriorityIntelligenceRequirementsPirApi::get_priority_intelligence_requirement_quota`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPriorityIntelligenceRequirementQuotaResponse {
+pub struct PriorityIntelligenceRequirementQuota {
     pub anniversary_date: ::std::option::Option<::std::string::String>,
     pub quarter_anniversary_date: ::std::option::Option<::std::string::String>,
     pub quota: ::std::option::Option<i64>,
@@ -184,13 +178,13 @@ pub struct GetPriorityIntelligenceRequirementQuotaResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPriorityIntelligenceRequirementQuotaResponse { anniversary_date :
-    "anniversary_date", quarter_anniversary_date : "quarter_anniversary_date", quota :
-    "quota", remaining : "remaining" }
+    PriorityIntelligenceRequirementQuota { anniversary_date : "anniversary_date",
+    quarter_anniversary_date : "quarter_anniversary_date", quota : "quota", remaining :
+    "remaining" }
 );
-/// Used by [`PriorityIntelligenceRequirementsPir::update_a_priority_intelligence_requirement`], [`PriorityIntelligenceRequirementsPir::get_a_priority_intelligence_requirement`].
+/// Used by [`PriorityIntelligenceRequirementsPirApi::update_priority_intelligence_requirement`], [`PriorityIntelligenceRequirementsPirApi::get_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAPriorityIntelligenceRequirementResponse {
+pub struct UpdatePriorityIntelligenceRequirementResponse {
     pub completed: ::std::option::Option<::std::string::String>,
     pub content: ::std::option::Option<::std::string::String>,
     pub created: ::std::option::Option<::std::string::String>,
@@ -208,52 +202,51 @@ pub struct UpdateAPriorityIntelligenceRequirementResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAPriorityIntelligenceRequirementResponse { completed : "completed", content :
+    UpdatePriorityIntelligenceRequirementResponse { completed : "completed", content :
     "content", created : "created", id : "id", message_tokens : "message_tokens",
     priority : "priority", readable_id : "readable_id", request : "request", status :
     "status", summary : "summary", tlp : "tlp", tokens : "tokens", updated : "updated" }
 );
-/// Used by [`PriorityIntelligenceRequirementsPir::delete_a_priority_intelligence_requirement`].
+/// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAPriorityIntelligenceRequirementResponse {
+pub struct DeletePriorityIntelligenceRequirementResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteAPriorityIntelligenceRequirementResponseErrorsItem>,
+        ::std::vec::Vec<DeletePriorityIntelligenceRequirementResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteAPriorityIntelligenceRequirementResponseErrorsItem>,
+        ::std::vec::Vec<DeletePriorityIntelligenceRequirementResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAPriorityIntelligenceRequirementResponse { errors : "errors", messages :
+    DeletePriorityIntelligenceRequirementResponse { errors : "errors", messages :
     "messages", success : "success" }
 );
-/// Used by [`PriorityIntelligenceRequirementsPir::delete_a_priority_intelligence_requirement`].
+/// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAPriorityIntelligenceRequirementResponseErrorsItem {
+pub struct DeletePriorityIntelligenceRequirementResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<
-        DeleteAPriorityIntelligenceRequirementResponseErrorsItemSource,
+        DeletePriorityIntelligenceRequirementResponseErrorSource,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAPriorityIntelligenceRequirementResponseErrorsItem { code : "code",
-    documentation_url : "documentation_url", message : "message", source : "source" }
+    DeletePriorityIntelligenceRequirementResponseError { code : "code", documentation_url
+    : "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`PriorityIntelligenceRequirementsPir::delete_a_priority_intelligence_requirement`].
+/// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAPriorityIntelligenceRequirementResponseErrorsItemSource {
+pub struct DeletePriorityIntelligenceRequirementResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAPriorityIntelligenceRequirementResponseErrorsItemSource { pointer : "pointer"
-    }
+    DeletePriorityIntelligenceRequirementResponseErrorSource { pointer : "pointer" }
 );

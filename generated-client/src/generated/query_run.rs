@@ -4,27 +4,27 @@
 ///
 /// Get one with [`Client::query_run`](crate::Client::query_run).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct QueryRun {
+pub struct QueryRunApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Query run* endpoints.
-    pub fn query_run(&self) -> QueryRun {
-        QueryRun {
+    pub fn query_run(&self) -> QueryRunApi {
+        QueryRunApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl QueryRun {
+impl QueryRunApi {
     /// Run a query
     ///
     /// `POST /telemetry/query`
     ///
     /// Run a temporary or saved query.
-    pub fn run_a_query(
+    pub fn run_query(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RunAQueryResponse>>,
+        crate::runtime::Json<::std::option::Option<RunQueryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -34,52 +34,50 @@ impl QueryRun {
         )
     }
 }
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponse {
+pub struct RunQueryResponse {
     pub calculations: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseCalculationsItem>,
+        ::std::vec::Vec<RunQueryResponseCalculation>,
     >,
-    pub compare: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseCalculationsItem>,
-    >,
-    pub events: ::std::option::Option<RunAQueryResponseEvents>,
+    pub compare: ::std::option::Option<::std::vec::Vec<RunQueryResponseCalculation>>,
+    pub events: ::std::option::Option<RunQueryResponseEvents>,
     pub invocations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub patterns: ::std::option::Option<::std::vec::Vec<RunAQueryResponsePatternsItem>>,
-    pub run: ::std::option::Option<RunAQueryResponseRun>,
-    pub statistics: ::std::option::Option<RunAQueryResponseRunStatistics>,
-    pub traces: ::std::option::Option<::std::vec::Vec<RunAQueryResponseTracesItem>>,
+    pub patterns: ::std::option::Option<::std::vec::Vec<RunQueryResponsePattern>>,
+    pub run: ::std::option::Option<RunQueryResponseRun>,
+    pub statistics: ::std::option::Option<RunQueryResponseRunStatistics>,
+    pub traces: ::std::option::Option<::std::vec::Vec<RunQueryResponseTrace>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponse { calculations : "calculations", compare : "compare", events :
+    RunQueryResponse { calculations : "calculations", compare : "compare", events :
     "events", invocations : "invocations", patterns : "patterns", run : "run", statistics
     : "statistics", traces : "traces" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseCalculationsItem {
+pub struct RunQueryResponseCalculation {
     pub aggregates: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseCalculationsItemAggregatesItem>,
+        ::std::vec::Vec<RunQueryResponseCalculationAggregate>,
     >,
     pub alias: ::std::option::Option<::std::string::String>,
     pub calculation: ::std::option::Option<::std::string::String>,
     pub series: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseCalculationsItemSeriesItem>,
+        ::std::vec::Vec<RunQueryResponseCalculationSeries>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseCalculationsItem { aggregates : "aggregates", alias : "alias",
-    calculation : "calculation", series : "series" }
+    RunQueryResponseCalculation { aggregates : "aggregates", alias : "alias", calculation
+    : "calculation", series : "series" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseCalculationsItemAggregatesItem {
+pub struct RunQueryResponseCalculationAggregate {
     pub count: ::std::option::Option<f64>,
     pub groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub interval: ::std::option::Option<f64>,
@@ -90,49 +88,43 @@ pub struct RunAQueryResponseCalculationsItemAggregatesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseCalculationsItemAggregatesItem { count : "count", groups : "groups",
-    interval : "interval", sample_interval : "sampleInterval", value : "value" }
+    RunQueryResponseCalculationAggregate { count : "count", groups : "groups", interval :
+    "interval", sample_interval : "sampleInterval", value : "value" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseCalculationsItemSeriesItem {
+pub struct RunQueryResponseCalculationSeries {
     pub data: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseCalculationsItemSeriesItem { data : "data", time : "time" }
+    RunQueryResponseCalculationSeries { data : "data", time : "time" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseEvents {
+pub struct RunQueryResponseEvents {
     pub count: ::std::option::Option<f64>,
-    pub events: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseEventsEventsItem>,
-    >,
-    pub fields: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseEventsFieldsItem>,
-    >,
-    pub series: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseEventsSeriesItem>,
-    >,
+    pub events: ::std::option::Option<::std::vec::Vec<RunQueryResponseEventsEvent>>,
+    pub fields: ::std::option::Option<::std::vec::Vec<RunQueryResponseEventsField>>,
+    pub series: ::std::option::Option<::std::vec::Vec<RunQueryResponseEventsSeries>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseEvents { count : "count", events : "events", fields : "fields",
+    RunQueryResponseEvents { count : "count", events : "events", fields : "fields",
     series : "series" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseEventsEventsItem {
+pub struct RunQueryResponseEventsEvent {
     /// `$containers`
     pub containers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `$metadata`
-    pub metadata: ::std::option::Option<RunAQueryResponseEventsEventsItemMetadata>,
+    pub metadata: ::std::option::Option<RunQueryResponseEventsEventMetadata>,
     /// `$workers`
     pub workers: ::std::option::Option<::serde_json::Value>,
     pub dataset: ::std::option::Option<::std::string::String>,
@@ -142,13 +134,13 @@ pub struct RunAQueryResponseEventsEventsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseEventsEventsItem { containers : "$containers", metadata :
-    "$metadata", workers : "$workers", dataset : "dataset", source : "source", timestamp
-    : "timestamp" }
+    RunQueryResponseEventsEvent { containers : "$containers", metadata : "$metadata",
+    workers : "$workers", dataset : "dataset", source : "source", timestamp : "timestamp"
+    }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseEventsEventsItemMetadata {
+pub struct RunQueryResponseEventsEventMetadata {
     pub account: ::std::option::Option<::serde_json::Value>,
     /// `cloudService`
     pub cloud_service: ::std::option::Option<::serde_json::Value>,
@@ -200,7 +192,7 @@ pub struct RunAQueryResponseEventsEventsItemMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseEventsEventsItemMetadata { account : "account", cloud_service :
+    RunQueryResponseEventsEventMetadata { account : "account", cloud_service :
     "cloudService", cold_start : "coldStart", cost : "cost", duration : "duration",
     end_time : "endTime", error : "error", error_template : "errorTemplate", fingerprint
     : "fingerprint", id : "id", level : "level", message : "message", message_template :
@@ -211,35 +203,29 @@ crate::runtime::object!(
     "traceDuration", trace_id : "traceId", transaction_name : "transactionName", trigger
     : "trigger", r#type : "type", url : "url" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseEventsFieldsItem {
+pub struct RunQueryResponseEventsField {
     pub key: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    RunAQueryResponseEventsFieldsItem { key : "key", r#type : "type" }
-);
-/// Used by [`QueryRun::run_a_query`].
+crate::runtime::object!(RunQueryResponseEventsField { key : "key", r#type : "type" });
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseEventsSeriesItem {
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseEventsSeriesItemDataItem>,
-    >,
+pub struct RunQueryResponseEventsSeries {
+    pub data: ::std::option::Option<::std::vec::Vec<RunQueryResponseEventsSeriesData>>,
     pub time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    RunAQueryResponseEventsSeriesItem { data : "data", time : "time" }
-);
-/// Used by [`QueryRun::run_a_query`].
+crate::runtime::object!(RunQueryResponseEventsSeries { data : "data", time : "time" });
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseEventsSeriesItemDataItem {
+pub struct RunQueryResponseEventsSeriesData {
     pub aggregates: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseCalculationsItemAggregatesItem>,
+        ::std::vec::Vec<RunQueryResponseCalculationAggregate>,
     >,
     pub count: ::std::option::Option<f64>,
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -251,40 +237,36 @@ pub struct RunAQueryResponseEventsSeriesItemDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseEventsSeriesItemDataItem { aggregates : "aggregates", count :
-    "count", errors : "errors", groups : "groups", interval : "interval", sample_interval
-    : "sampleInterval" }
+    RunQueryResponseEventsSeriesData { aggregates : "aggregates", count : "count", errors
+    : "errors", groups : "groups", interval : "interval", sample_interval :
+    "sampleInterval" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponsePatternsItem {
+pub struct RunQueryResponsePattern {
     pub count: ::std::option::Option<f64>,
     pub pattern: ::std::option::Option<::std::string::String>,
-    pub series: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponsePatternsItemSeriesItem>,
-    >,
+    pub series: ::std::option::Option<::std::vec::Vec<RunQueryResponsePatternSeries>>,
     pub service: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponsePatternsItem { count : "count", pattern : "pattern", series :
-    "series", service : "service" }
+    RunQueryResponsePattern { count : "count", pattern : "pattern", series : "series",
+    service : "service" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponsePatternsItemSeriesItem {
-    pub data: ::std::option::Option<RunAQueryResponseCalculationsItemAggregatesItem>,
+pub struct RunQueryResponsePatternSeries {
+    pub data: ::std::option::Option<RunQueryResponseCalculationAggregate>,
     pub time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    RunAQueryResponsePatternsItemSeriesItem { data : "data", time : "time" }
-);
-/// Used by [`QueryRun::run_a_query`].
+crate::runtime::object!(RunQueryResponsePatternSeries { data : "data", time : "time" });
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseRun {
+pub struct RunQueryResponseRun {
     /// `accountId`
     pub account_id: ::std::option::Option<::std::string::String>,
     pub created: ::std::option::Option<::std::string::String>,
@@ -293,10 +275,10 @@ pub struct RunAQueryResponseRun {
     pub environment_id: ::std::option::Option<::std::string::String>,
     pub granularity: ::std::option::Option<f64>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub query: ::std::option::Option<RunAQueryResponseRunQuery>,
-    pub statistics: ::std::option::Option<RunAQueryResponseRunStatistics>,
+    pub query: ::std::option::Option<RunQueryResponseRunQuery>,
+    pub statistics: ::std::option::Option<RunQueryResponseRunStatistics>,
     pub status: ::std::option::Option<::std::string::String>,
-    pub timeframe: ::std::option::Option<RunAQueryResponseRunTimeframe>,
+    pub timeframe: ::std::option::Option<RunQueryResponseRunTimeframe>,
     pub updated: ::std::option::Option<::std::string::String>,
     /// `userId`
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -306,14 +288,14 @@ pub struct RunAQueryResponseRun {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseRun { account_id : "accountId", created : "created", dry : "dry",
+    RunQueryResponseRun { account_id : "accountId", created : "created", dry : "dry",
     environment_id : "environmentId", granularity : "granularity", id : "id", query :
     "query", statistics : "statistics", status : "status", timeframe : "timeframe",
     updated : "updated", user_id : "userId", workspace_id : "workspaceId" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseRunQuery {
+pub struct RunQueryResponseRunQuery {
     pub created: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     /// `environmentId`
@@ -321,7 +303,7 @@ pub struct RunAQueryResponseRunQuery {
     pub generated: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub parameters: ::std::option::Option<RunAQueryResponseRunQueryParameters>,
+    pub parameters: ::std::option::Option<RunQueryResponseRunQueryParameters>,
     pub updated: ::std::option::Option<::std::string::String>,
     /// `userId`
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -331,16 +313,16 @@ pub struct RunAQueryResponseRunQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseRunQuery { created : "created", description : "description",
+    RunQueryResponseRunQuery { created : "created", description : "description",
     environment_id : "environmentId", generated : "generated", id : "id", name : "name",
     parameters : "parameters", updated : "updated", user_id : "userId", workspace_id :
     "workspaceId" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseRunQueryParameters {
+pub struct RunQueryResponseRunQueryParameters {
     pub calculations: ::std::option::Option<
-        ::std::vec::Vec<RunAQueryResponseCalculationsItem>,
+        ::std::vec::Vec<RunQueryResponseCalculation>,
     >,
     pub datasets: ::std::option::Option<::serde_json::Value>,
     /// `filterCombination`
@@ -357,14 +339,14 @@ pub struct RunAQueryResponseRunQueryParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseRunQueryParameters { calculations : "calculations", datasets :
+    RunQueryResponseRunQueryParameters { calculations : "calculations", datasets :
     "datasets", filter_combination : "filterCombination", filters : "filters", group_bys
     : "groupBys", havings : "havings", limit : "limit", needle : "needle", order_by :
     "orderBy" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseRunStatistics {
+pub struct RunQueryResponseRunStatistics {
     pub abr_level: ::std::option::Option<f64>,
     pub bytes_read: ::std::option::Option<f64>,
     pub elapsed: ::std::option::Option<f64>,
@@ -373,21 +355,21 @@ pub struct RunAQueryResponseRunStatistics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseRunStatistics { abr_level : "abr_level", bytes_read : "bytes_read",
+    RunQueryResponseRunStatistics { abr_level : "abr_level", bytes_read : "bytes_read",
     elapsed : "elapsed", rows_read : "rows_read" }
 );
-/// Used by [`QueryRun::run_a_query`].
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseRunTimeframe {
+pub struct RunQueryResponseRunTimeframe {
     pub from: ::std::option::Option<f64>,
     pub to: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RunAQueryResponseRunTimeframe { from : "from", to : "to" });
-/// Used by [`QueryRun::run_a_query`].
+crate::runtime::object!(RunQueryResponseRunTimeframe { from : "from", to : "to" });
+/// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunAQueryResponseTracesItem {
+pub struct RunQueryResponseTrace {
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `rootSpanName`
     pub root_span_name: ::std::option::Option<::std::string::String>,
@@ -407,7 +389,7 @@ pub struct RunAQueryResponseTracesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunAQueryResponseTracesItem { errors : "errors", root_span_name : "rootSpanName",
+    RunQueryResponseTrace { errors : "errors", root_span_name : "rootSpanName",
     root_transaction_name : "rootTransactionName", service : "service", spans : "spans",
     trace_duration_ms : "traceDurationMs", trace_end_ms : "traceEndMs", trace_id :
     "traceId", trace_start_ms : "traceStartMs" }

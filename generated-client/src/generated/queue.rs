@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::queue`](crate::Client::queue).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Queue {
+pub struct QueueApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Queue* endpoints.
-    pub fn queue(&self) -> Queue {
-        Queue {
+    pub fn queue(&self) -> QueueApi {
+        QueueApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Queue {
+impl QueueApi {
     /// Create Event Subscription
     ///
     /// `POST /accounts/{account_id}/event_subscriptions/subscriptions`
@@ -25,7 +25,7 @@ impl Queue {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEventSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<EventSubscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl Queue {
     pub fn list_event_subscriptions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateEventSubscriptionResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<EventSubscription>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl Queue {
         account_id: &str,
         subscription_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEventSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<EventSubscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl Queue {
         account_id: &str,
         subscription_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEventSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<EventSubscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +116,7 @@ impl Queue {
         account_id: &str,
         subscription_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEventSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<EventSubscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,9 +138,7 @@ impl Queue {
     pub fn create_queue(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -160,7 +158,7 @@ impl Queue {
     pub fn list_queues(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateQueueResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Queue>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -181,9 +179,7 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -205,9 +201,7 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -229,9 +223,7 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -273,7 +265,7 @@ impl Queue {
     /// `POST /accounts/{account_id}/queues/{queue_id}/consumers`
     ///
     /// Creates a new consumer for a Queue
-    pub fn create_a_queue_consumer(
+    pub fn create_queue_consumer(
         &self,
         account_id: &str,
         queue_id: &str,
@@ -448,9 +440,7 @@ impl Queue {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<AcknowledgeRetryQueueMessagesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AcknowledgeRetryQueueMessages>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -500,7 +490,7 @@ impl Queue {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PullQueueMessagesResponse>>,
+        crate::runtime::Json<::std::option::Option<PullQueueMessages>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -524,9 +514,7 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -550,7 +538,7 @@ impl Queue {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetQueuePurgeStatusResponse>>,
+        crate::runtime::Json<::std::option::Option<PurgeStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -566,9 +554,9 @@ impl Queue {
         )
     }
 }
-/// Used by [`Queue::create_event_subscription`], [`Queue::list_event_subscriptions`], [`Queue::update_event_subscription`], [`Queue::get_event_subscription`], [`Queue::delete_event_subscription`].
+/// Used by [`QueueApi::create_event_subscription`], [`QueueApi::list_event_subscriptions`], [`QueueApi::update_event_subscription`], [`QueueApi::get_event_subscription`], [`QueueApi::delete_event_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateEventSubscriptionResponse {
+pub struct EventSubscription {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub destination: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -585,13 +573,13 @@ pub struct CreateEventSubscriptionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateEventSubscriptionResponse { created_at : "created_at", destination :
-    "destination", enabled : "enabled", events : "events", id : "id", modified_at :
-    "modified_at", name : "name", source : "source" }
+    EventSubscription { created_at : "created_at", destination : "destination", enabled :
+    "enabled", events : "events", id : "id", modified_at : "modified_at", name : "name",
+    source : "source" }
 );
-/// Used by [`Queue::create_queue`], [`Queue::list_queues`], [`Queue::update_queue`], [`Queue::update_queue_patch`], [`Queue::get_queue`], [`Queue::purge_queue`].
+/// Used by [`QueueApi::create_queue`], [`QueueApi::list_queues`], [`QueueApi::update_queue`], [`QueueApi::update_queue_patch`], [`QueueApi::get_queue`], [`QueueApi::purge_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateQueueResponse {
+pub struct Queue {
     pub consumers: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -604,19 +592,19 @@ pub struct CreateQueueResponse {
     pub producers_total_count: ::std::option::Option<f64>,
     pub queue_id: ::std::option::Option<::std::string::String>,
     pub queue_name: ::std::option::Option<::std::string::String>,
-    pub settings: ::std::option::Option<CreateQueueResponseSettings>,
+    pub settings: ::std::option::Option<Settings>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateQueueResponse { consumers : "consumers", consumers_total_count :
-    "consumers_total_count", created_on : "created_on", modified_on : "modified_on",
-    producers : "producers", producers_total_count : "producers_total_count", queue_id :
-    "queue_id", queue_name : "queue_name", settings : "settings" }
+    Queue { consumers : "consumers", consumers_total_count : "consumers_total_count",
+    created_on : "created_on", modified_on : "modified_on", producers : "producers",
+    producers_total_count : "producers_total_count", queue_id : "queue_id", queue_name :
+    "queue_name", settings : "settings" }
 );
-/// Used by [`Queue::create_queue`].
+/// Used by [`QueueApi::create_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateQueueResponseSettings {
+pub struct Settings {
     pub delivery_delay: ::std::option::Option<f64>,
     pub delivery_paused: ::std::option::Option<bool>,
     pub message_retention_period: ::std::option::Option<f64>,
@@ -624,13 +612,13 @@ pub struct CreateQueueResponseSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateQueueResponseSettings { delivery_delay : "delivery_delay", delivery_paused :
-    "delivery_paused", message_retention_period : "message_retention_period" }
+    Settings { delivery_delay : "delivery_delay", delivery_paused : "delivery_paused",
+    message_retention_period : "message_retention_period" }
 );
-/// Used by [`Queue::delete_queue`], [`Queue::delete_queue_consumer`], [`Queue::push_message`], [`Queue::push_message_batch`].
+/// Used by [`QueueApi::delete_queue`], [`QueueApi::delete_queue_consumer`], [`QueueApi::push_message`], [`QueueApi::push_message_batch`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteQueueResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteQueueResponseErrorsItem>>,
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteQueueResponseError>>,
     pub messages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -639,20 +627,18 @@ pub struct DeleteQueueResponse {
 crate::runtime::object!(
     DeleteQueueResponse { errors : "errors", messages : "messages", success : "success" }
 );
-/// Used by [`Queue::delete_queue`].
+/// Used by [`QueueApi::delete_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteQueueResponseErrorsItem {
+pub struct DeleteQueueResponseError {
     pub code: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    DeleteQueueResponseErrorsItem { code : "code", message : "message" }
-);
-/// Used by [`Queue::acknowledge_retry_queue_messages`].
+crate::runtime::object!(DeleteQueueResponseError { code : "code", message : "message" });
+/// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AcknowledgeRetryQueueMessagesResponse {
+pub struct AcknowledgeRetryQueueMessages {
     /// `ackCount`
     pub ack_count: ::std::option::Option<f64>,
     /// `retryCount`
@@ -662,26 +648,24 @@ pub struct AcknowledgeRetryQueueMessagesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AcknowledgeRetryQueueMessagesResponse { ack_count : "ackCount", retry_count :
-    "retryCount", warnings : "warnings" }
+    AcknowledgeRetryQueueMessages { ack_count : "ackCount", retry_count : "retryCount",
+    warnings : "warnings" }
 );
-/// Used by [`Queue::pull_queue_messages`].
+/// Used by [`QueueApi::pull_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PullQueueMessagesResponse {
+pub struct PullQueueMessages {
     pub message_backlog_count: ::std::option::Option<f64>,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<PullQueueMessagesResponseMessagesItem>,
-    >,
+    pub messages: ::std::option::Option<::std::vec::Vec<PullQueueMessagesMessage>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PullQueueMessagesResponse { message_backlog_count : "message_backlog_count", messages
-    : "messages" }
+    PullQueueMessages { message_backlog_count : "message_backlog_count", messages :
+    "messages" }
 );
-/// Used by [`Queue::pull_queue_messages`].
+/// Used by [`QueueApi::pull_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PullQueueMessagesResponseMessagesItem {
+pub struct PullQueueMessagesMessage {
     pub attempts: ::std::option::Option<f64>,
     pub body: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -694,17 +678,17 @@ pub struct PullQueueMessagesResponseMessagesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PullQueueMessagesResponseMessagesItem { attempts : "attempts", body : "body", id :
-    "id", lease_id : "lease_id", metadata : "metadata", timestamp_ms : "timestamp_ms" }
+    PullQueueMessagesMessage { attempts : "attempts", body : "body", id : "id", lease_id
+    : "lease_id", metadata : "metadata", timestamp_ms : "timestamp_ms" }
 );
-/// Used by [`Queue::get_queue_purge_status`].
+/// Used by [`QueueApi::get_queue_purge_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetQueuePurgeStatusResponse {
+pub struct PurgeStatus {
     pub completed: ::std::option::Option<::std::string::String>,
     pub started_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetQueuePurgeStatusResponse { completed : "completed", started_at : "started_at" }
+    PurgeStatus { completed : "completed", started_at : "started_at" }
 );

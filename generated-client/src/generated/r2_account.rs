@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::r2_account`](crate::Client::r2_account).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct R2Account {
+pub struct R2AccountApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *R2 Account* endpoints.
-    pub fn r2_account(&self) -> R2Account {
-        R2Account {
+    pub fn r2_account(&self) -> R2AccountApi {
+        R2AccountApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl R2Account {
+impl R2AccountApi {
     /// Get Account-Level Metrics
     ///
     /// `GET /accounts/{account_id}/r2/metrics`
@@ -25,7 +25,7 @@ impl R2Account {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAccountLevelMetricsResponse>>,
+        crate::runtime::Json<::std::option::Option<AccountLevelMetrics>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,40 +39,33 @@ impl R2Account {
         )
     }
 }
-/// Used by [`R2Account::get_account_level_metrics`].
+/// Used by [`R2AccountApi::get_account_level_metrics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountLevelMetricsResponse {
+pub struct AccountLevelMetrics {
     /// `infrequentAccess`
-    pub infrequent_access: ::std::option::Option<
-        GetAccountLevelMetricsResponseInfrequentAccess,
-    >,
-    pub standard: ::std::option::Option<GetAccountLevelMetricsResponseInfrequentAccess>,
+    pub infrequent_access: ::std::option::Option<AccountLevelMetricsInfrequentAccess>,
+    pub standard: ::std::option::Option<AccountLevelMetricsInfrequentAccess>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountLevelMetricsResponse { infrequent_access : "infrequentAccess", standard :
-    "standard" }
+    AccountLevelMetrics { infrequent_access : "infrequentAccess", standard : "standard" }
 );
-/// Used by [`R2Account::get_account_level_metrics`].
+/// Used by [`R2AccountApi::get_account_level_metrics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountLevelMetricsResponseInfrequentAccess {
-    pub published: ::std::option::Option<
-        GetAccountLevelMetricsResponseInfrequentAccessPublished,
-    >,
-    pub uploaded: ::std::option::Option<
-        GetAccountLevelMetricsResponseInfrequentAccessPublished,
-    >,
+pub struct AccountLevelMetricsInfrequentAccess {
+    pub published: ::std::option::Option<AccountLevelMetricsInfrequentAccessPublished>,
+    pub uploaded: ::std::option::Option<AccountLevelMetricsInfrequentAccessPublished>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountLevelMetricsResponseInfrequentAccess { published : "published", uploaded :
-    "uploaded" }
+    AccountLevelMetricsInfrequentAccess { published : "published", uploaded : "uploaded"
+    }
 );
-/// Used by [`R2Account::get_account_level_metrics`].
+/// Used by [`R2AccountApi::get_account_level_metrics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountLevelMetricsResponseInfrequentAccessPublished {
+pub struct AccountLevelMetricsInfrequentAccessPublished {
     /// `metadataSize`
     pub metadata_size: ::std::option::Option<f64>,
     pub objects: ::std::option::Option<f64>,
@@ -82,6 +75,6 @@ pub struct GetAccountLevelMetricsResponseInfrequentAccessPublished {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountLevelMetricsResponseInfrequentAccessPublished { metadata_size :
-    "metadataSize", objects : "objects", payload_size : "payloadSize" }
+    AccountLevelMetricsInfrequentAccessPublished { metadata_size : "metadataSize",
+    objects : "objects", payload_size : "payloadSize" }
 );

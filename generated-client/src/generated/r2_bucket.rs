@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::r2_bucket`](crate::Client::r2_bucket).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct R2Bucket {
+pub struct R2BucketApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *R2 Bucket* endpoints.
-    pub fn r2_bucket(&self) -> R2Bucket {
-        R2Bucket {
+    pub fn r2_bucket(&self) -> R2BucketApi {
+        R2BucketApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl R2Bucket {
+impl R2BucketApi {
     /// List Event Notification Rules
     ///
     /// `GET /accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration`
@@ -26,7 +26,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListEventNotificationRulesResponse>>,
+        crate::runtime::Json<::std::option::Option<EventNotificationRules>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -83,7 +83,7 @@ impl R2Bucket {
         bucket_name: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEventNotificationRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<EventNotificationRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,9 +138,7 @@ impl R2Bucket {
     pub fn create_bucket(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateBucketResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Bucket>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -160,9 +158,7 @@ impl R2Bucket {
     pub fn list_buckets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListBucketsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Buckets>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -183,9 +179,7 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateBucketResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Bucket>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -207,9 +201,7 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateBucketResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Bucket>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -289,7 +281,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBucketCorsPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<BucketCorsPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -368,7 +360,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCustomDomainsOfBucketResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomDomains>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -421,9 +413,7 @@ impl R2Bucket {
         bucket_name: &str,
         domain: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListCustomDomainsOfBucketResponseDomainsItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<CustomDomainSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -476,7 +466,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateR2DevDomainOfBucketResponse>>,
+        crate::runtime::Json<::std::option::Option<R2DevDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -501,7 +491,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateR2DevDomainOfBucketResponse>>,
+        crate::runtime::Json<::std::option::Option<R2DevDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -555,7 +545,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetObjectLifecycleRulesResponse>>,
+        crate::runtime::Json<::std::option::Option<ObjectLifecycleRules>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -609,7 +599,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLocalUploadsConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<LocalUploadsConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -663,7 +653,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBucketLockRulesResponse>>,
+        crate::runtime::Json<::std::option::Option<BucketLockRules>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -688,7 +678,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EnableSippyResponse>>,
+        crate::runtime::Json<::std::option::Option<SippyConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -713,7 +703,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EnableSippyResponse>>,
+        crate::runtime::Json<::std::option::Option<SippyConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -738,7 +728,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLocalUploadsConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<LocalUploadsConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -762,9 +752,7 @@ impl R2Bucket {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateTemporaryAccessCredentialsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TemporaryAccessCredentials>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -778,23 +766,21 @@ impl R2Bucket {
         )
     }
 }
-/// Used by [`R2Bucket::list_event_notification_rules`].
+/// Used by [`R2BucketApi::list_event_notification_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListEventNotificationRulesResponse {
+pub struct EventNotificationRules {
     /// `bucketName`
     pub bucket_name: ::std::option::Option<::std::string::String>,
-    pub queues: ::std::option::Option<
-        ::std::vec::Vec<ListEventNotificationRulesResponseQueuesItem>,
-    >,
+    pub queues: ::std::option::Option<::std::vec::Vec<EventNotificationRulesQueue>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListEventNotificationRulesResponse { bucket_name : "bucketName", queues : "queues" }
+    EventNotificationRules { bucket_name : "bucketName", queues : "queues" }
 );
-/// Used by [`R2Bucket::list_event_notification_rules`].
+/// Used by [`R2BucketApi::list_event_notification_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListEventNotificationRulesResponseQueuesItem {
+pub struct EventNotificationRulesQueue {
     /// `queueId`
     pub queue_id: ::std::option::Option<::std::string::String>,
     /// `queueName`
@@ -804,29 +790,27 @@ pub struct ListEventNotificationRulesResponseQueuesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListEventNotificationRulesResponseQueuesItem { queue_id : "queueId", queue_name :
-    "queueName", rules : "rules" }
+    EventNotificationRulesQueue { queue_id : "queueId", queue_name : "queueName", rules :
+    "rules" }
 );
-/// Used by [`R2Bucket::get_event_notification_rule`].
+/// Used by [`R2BucketApi::get_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEventNotificationRuleResponse {
+pub struct EventNotificationRule {
     /// `queueId`
     pub queue_id: ::std::option::Option<::std::string::String>,
     /// `queueName`
     pub queue_name: ::std::option::Option<::std::string::String>,
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<GetEventNotificationRuleResponseRulesItem>,
-    >,
+    pub rules: ::std::option::Option<::std::vec::Vec<EventNotificationRuleRule>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEventNotificationRuleResponse { queue_id : "queueId", queue_name : "queueName",
-    rules : "rules" }
+    EventNotificationRule { queue_id : "queueId", queue_name : "queueName", rules :
+    "rules" }
 );
-/// Used by [`R2Bucket::get_event_notification_rule`].
+/// Used by [`R2BucketApi::get_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEventNotificationRuleResponseRulesItem {
+pub struct EventNotificationRuleRule {
     pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -839,13 +823,13 @@ pub struct GetEventNotificationRuleResponseRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEventNotificationRuleResponseRulesItem { actions : "actions", created_at :
-    "createdAt", description : "description", prefix : "prefix", rule_id : "ruleId",
-    suffix : "suffix" }
+    EventNotificationRuleRule { actions : "actions", created_at : "createdAt",
+    description : "description", prefix : "prefix", rule_id : "ruleId", suffix : "suffix"
+    }
 );
-/// Used by [`R2Bucket::create_bucket`], [`R2Bucket::list_buckets`], [`R2Bucket::patch_bucket`], [`R2Bucket::get_bucket`].
+/// Used by [`R2BucketApi::create_bucket`], [`R2BucketApi::list_buckets`], [`R2BucketApi::patch_bucket`], [`R2BucketApi::get_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateBucketResponse {
+pub struct Bucket {
     pub creation_date: ::std::option::Option<::std::string::String>,
     pub jurisdiction: ::std::option::Option<::std::string::String>,
     pub location: ::std::option::Option<::std::string::String>,
@@ -855,32 +839,29 @@ pub struct CreateBucketResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateBucketResponse { creation_date : "creation_date", jurisdiction :
-    "jurisdiction", location : "location", name : "name", storage_class : "storage_class"
-    }
+    Bucket { creation_date : "creation_date", jurisdiction : "jurisdiction", location :
+    "location", name : "name", storage_class : "storage_class" }
 );
-/// Used by [`R2Bucket::list_buckets`].
+/// Used by [`R2BucketApi::list_buckets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBucketsResponse {
-    pub buckets: ::std::option::Option<::std::vec::Vec<CreateBucketResponse>>,
+pub struct Buckets {
+    pub buckets: ::std::option::Option<::std::vec::Vec<Bucket>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListBucketsResponse { buckets : "buckets" });
-/// Used by [`R2Bucket::get_bucket_cors_policy`].
+crate::runtime::object!(Buckets { buckets : "buckets" });
+/// Used by [`R2BucketApi::get_bucket_cors_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBucketCorsPolicyResponse {
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<GetBucketCorsPolicyResponseRulesItem>,
-    >,
+pub struct BucketCorsPolicy {
+    pub rules: ::std::option::Option<::std::vec::Vec<BucketCorsPolicyRule>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetBucketCorsPolicyResponse { rules : "rules" });
-/// Used by [`R2Bucket::get_bucket_cors_policy`].
+crate::runtime::object!(BucketCorsPolicy { rules : "rules" });
+/// Used by [`R2BucketApi::get_bucket_cors_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBucketCorsPolicyResponseRulesItem {
-    pub allowed: ::std::option::Option<GetBucketCorsPolicyResponseRulesItemAllowed>,
+pub struct BucketCorsPolicyRule {
+    pub allowed: ::std::option::Option<BucketCorsPolicyRuleAllowed>,
     /// `exposeHeaders`
     pub expose_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -890,12 +871,12 @@ pub struct GetBucketCorsPolicyResponseRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBucketCorsPolicyResponseRulesItem { allowed : "allowed", expose_headers :
-    "exposeHeaders", id : "id", max_age_seconds : "maxAgeSeconds" }
+    BucketCorsPolicyRule { allowed : "allowed", expose_headers : "exposeHeaders", id :
+    "id", max_age_seconds : "maxAgeSeconds" }
 );
-/// Used by [`R2Bucket::get_bucket_cors_policy`].
+/// Used by [`R2BucketApi::get_bucket_cors_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBucketCorsPolicyResponseRulesItemAllowed {
+pub struct BucketCorsPolicyRuleAllowed {
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub methods: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -903,10 +884,10 @@ pub struct GetBucketCorsPolicyResponseRulesItemAllowed {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBucketCorsPolicyResponseRulesItemAllowed { headers : "headers", methods :
-    "methods", origins : "origins" }
+    BucketCorsPolicyRuleAllowed { headers : "headers", methods : "methods", origins :
+    "origins" }
 );
-/// Used by [`R2Bucket::attach_custom_domain_to_bucket`], [`R2Bucket::configure_custom_domain_settings`].
+/// Used by [`R2BucketApi::attach_custom_domain_to_bucket`], [`R2BucketApi::configure_custom_domain_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachCustomDomainToBucketResponse {
     pub ciphers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -921,27 +902,23 @@ crate::runtime::object!(
     AttachCustomDomainToBucketResponse { ciphers : "ciphers", domain : "domain", enabled
     : "enabled", min_tls : "minTLS" }
 );
-/// Used by [`R2Bucket::list_custom_domains_of_bucket`].
+/// Used by [`R2BucketApi::list_custom_domains_of_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCustomDomainsOfBucketResponse {
-    pub domains: ::std::option::Option<
-        ::std::vec::Vec<ListCustomDomainsOfBucketResponseDomainsItem>,
-    >,
+pub struct CustomDomains {
+    pub domains: ::std::option::Option<::std::vec::Vec<CustomDomainSettings>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListCustomDomainsOfBucketResponse { domains : "domains" });
-/// Used by [`R2Bucket::list_custom_domains_of_bucket`], [`R2Bucket::get_custom_domain_settings`].
+crate::runtime::object!(CustomDomains { domains : "domains" });
+/// Used by [`R2BucketApi::list_custom_domains_of_bucket`], [`R2BucketApi::get_custom_domain_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCustomDomainsOfBucketResponseDomainsItem {
+pub struct CustomDomainSettings {
     pub ciphers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub domain: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     /// `minTLS`
     pub min_tls: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<
-        ListCustomDomainsOfBucketResponseDomainsItemStatus,
-    >,
+    pub status: ::std::option::Option<CustomDomainSettingsStatus>,
     /// `zoneId`
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// `zoneName`
@@ -950,23 +927,21 @@ pub struct ListCustomDomainsOfBucketResponseDomainsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCustomDomainsOfBucketResponseDomainsItem { ciphers : "ciphers", domain :
-    "domain", enabled : "enabled", min_tls : "minTLS", status : "status", zone_id :
-    "zoneId", zone_name : "zoneName" }
+    CustomDomainSettings { ciphers : "ciphers", domain : "domain", enabled : "enabled",
+    min_tls : "minTLS", status : "status", zone_id : "zoneId", zone_name : "zoneName" }
 );
-/// Used by [`R2Bucket::list_custom_domains_of_bucket`].
+/// Used by [`R2BucketApi::list_custom_domains_of_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCustomDomainsOfBucketResponseDomainsItemStatus {
+pub struct CustomDomainSettingsStatus {
     pub ownership: ::std::option::Option<::std::string::String>,
     pub ssl: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCustomDomainsOfBucketResponseDomainsItemStatus { ownership : "ownership", ssl :
-    "ssl" }
+    CustomDomainSettingsStatus { ownership : "ownership", ssl : "ssl" }
 );
-/// Used by [`R2Bucket::remove_custom_domain_from_bucket`].
+/// Used by [`R2BucketApi::remove_custom_domain_from_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveCustomDomainFromBucketResponse {
     pub domain: ::std::option::Option<::std::string::String>,
@@ -974,9 +949,9 @@ pub struct RemoveCustomDomainFromBucketResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RemoveCustomDomainFromBucketResponse { domain : "domain" });
-/// Used by [`R2Bucket::update_r2_dev_domain_of_bucket`], [`R2Bucket::get_r2_dev_domain_of_bucket`].
+/// Used by [`R2BucketApi::update_r2_dev_domain_of_bucket`], [`R2BucketApi::get_r2_dev_domain_of_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateR2DevDomainOfBucketResponse {
+pub struct R2DevDomain {
     /// `bucketId`
     pub bucket_id: ::std::option::Option<::std::string::String>,
     pub domain: ::std::option::Option<::std::string::String>,
@@ -985,32 +960,27 @@ pub struct UpdateR2DevDomainOfBucketResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateR2DevDomainOfBucketResponse { bucket_id : "bucketId", domain : "domain",
-    enabled : "enabled" }
+    R2DevDomain { bucket_id : "bucketId", domain : "domain", enabled : "enabled" }
 );
-/// Used by [`R2Bucket::get_object_lifecycle_rules`].
+/// Used by [`R2BucketApi::get_object_lifecycle_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetObjectLifecycleRulesResponse {
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<GetObjectLifecycleRulesResponseRulesItem>,
-    >,
+pub struct ObjectLifecycleRules {
+    pub rules: ::std::option::Option<::std::vec::Vec<ObjectLifecycleRulesRule>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetObjectLifecycleRulesResponse { rules : "rules" });
-/// Used by [`R2Bucket::get_object_lifecycle_rules`].
+crate::runtime::object!(ObjectLifecycleRules { rules : "rules" });
+/// Used by [`R2BucketApi::get_object_lifecycle_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetObjectLifecycleRulesResponseRulesItem {
+pub struct ObjectLifecycleRulesRule {
     /// `abortMultipartUploadsTransition`
     pub abort_multipart_uploads_transition: ::std::option::Option<
-        GetObjectLifecycleRulesResponseRulesItemAbortMultipartUploadsTransition,
+        ObjectLifecycleRulesRuleAbortMultipartUploadsTransition,
     >,
-    pub conditions: ::std::option::Option<
-        GetObjectLifecycleRulesResponseRulesItemConditions,
-    >,
+    pub conditions: ::std::option::Option<ObjectLifecycleRulesRuleConditions>,
     /// `deleteObjectsTransition`
     pub delete_objects_transition: ::std::option::Option<
-        GetObjectLifecycleRulesResponseRulesItemAbortMultipartUploadsTransition,
+        ObjectLifecycleRulesRuleAbortMultipartUploadsTransition,
     >,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -1022,53 +992,48 @@ pub struct GetObjectLifecycleRulesResponseRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetObjectLifecycleRulesResponseRulesItem { abort_multipart_uploads_transition :
+    ObjectLifecycleRulesRule { abort_multipart_uploads_transition :
     "abortMultipartUploadsTransition", conditions : "conditions",
     delete_objects_transition : "deleteObjectsTransition", enabled : "enabled", id :
     "id", storage_class_transitions : "storageClassTransitions" }
 );
-/// Used by [`R2Bucket::get_object_lifecycle_rules`].
+/// Used by [`R2BucketApi::get_object_lifecycle_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetObjectLifecycleRulesResponseRulesItemAbortMultipartUploadsTransition {
+pub struct ObjectLifecycleRulesRuleAbortMultipartUploadsTransition {
     pub condition: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetObjectLifecycleRulesResponseRulesItemAbortMultipartUploadsTransition { condition :
-    "condition" }
+    ObjectLifecycleRulesRuleAbortMultipartUploadsTransition { condition : "condition" }
 );
-/// Used by [`R2Bucket::get_object_lifecycle_rules`].
+/// Used by [`R2BucketApi::get_object_lifecycle_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetObjectLifecycleRulesResponseRulesItemConditions {
+pub struct ObjectLifecycleRulesRuleConditions {
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetObjectLifecycleRulesResponseRulesItemConditions { prefix : "prefix" }
-);
-/// Used by [`R2Bucket::get_local_uploads_configuration`], [`R2Bucket::disable_sippy`].
+crate::runtime::object!(ObjectLifecycleRulesRuleConditions { prefix : "prefix" });
+/// Used by [`R2BucketApi::get_local_uploads_configuration`], [`R2BucketApi::disable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLocalUploadsConfigurationResponse {
+pub struct LocalUploadsConfiguration {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetLocalUploadsConfigurationResponse { enabled : "enabled" });
-/// Used by [`R2Bucket::get_bucket_lock_rules`].
+crate::runtime::object!(LocalUploadsConfiguration { enabled : "enabled" });
+/// Used by [`R2BucketApi::get_bucket_lock_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBucketLockRulesResponse {
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<GetBucketLockRulesResponseRulesItem>,
-    >,
+pub struct BucketLockRules {
+    pub rules: ::std::option::Option<::std::vec::Vec<BucketLockRulesRule>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetBucketLockRulesResponse { rules : "rules" });
-/// Used by [`R2Bucket::get_bucket_lock_rules`].
+crate::runtime::object!(BucketLockRules { rules : "rules" });
+/// Used by [`R2BucketApi::get_bucket_lock_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBucketLockRulesResponseRulesItem {
+pub struct BucketLockRulesRule {
     pub condition: ::std::option::Option<::serde_json::Value>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -1077,25 +1042,25 @@ pub struct GetBucketLockRulesResponseRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBucketLockRulesResponseRulesItem { condition : "condition", enabled : "enabled",
-    id : "id", prefix : "prefix" }
+    BucketLockRulesRule { condition : "condition", enabled : "enabled", id : "id", prefix
+    : "prefix" }
 );
-/// Used by [`R2Bucket::enable_sippy`], [`R2Bucket::get_sippy_configuration`].
+/// Used by [`R2BucketApi::enable_sippy`], [`R2BucketApi::get_sippy_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnableSippyResponse {
-    pub destination: ::std::option::Option<EnableSippyResponseDestination>,
+pub struct SippyConfiguration {
+    pub destination: ::std::option::Option<SippyConfigurationDestination>,
     pub enabled: ::std::option::Option<bool>,
-    pub source: ::std::option::Option<EnableSippyResponseSource>,
+    pub source: ::std::option::Option<SippyConfigurationSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableSippyResponse { destination : "destination", enabled : "enabled", source :
+    SippyConfiguration { destination : "destination", enabled : "enabled", source :
     "source" }
 );
-/// Used by [`R2Bucket::enable_sippy`].
+/// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnableSippyResponseDestination {
+pub struct SippyConfigurationDestination {
     /// `accessKeyId`
     pub access_key_id: ::std::option::Option<::std::string::String>,
     pub account: ::std::option::Option<::std::string::String>,
@@ -1105,12 +1070,12 @@ pub struct EnableSippyResponseDestination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableSippyResponseDestination { access_key_id : "accessKeyId", account : "account",
+    SippyConfigurationDestination { access_key_id : "accessKeyId", account : "account",
     bucket : "bucket", provider : "provider" }
 );
-/// Used by [`R2Bucket::enable_sippy`].
+/// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnableSippyResponseSource {
+pub struct SippyConfigurationSource {
     pub bucket: ::std::option::Option<::std::string::String>,
     /// `bucketUrl`
     pub bucket_url: ::std::option::Option<::std::string::String>,
@@ -1120,12 +1085,12 @@ pub struct EnableSippyResponseSource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableSippyResponseSource { bucket : "bucket", bucket_url : "bucketUrl", provider :
+    SippyConfigurationSource { bucket : "bucket", bucket_url : "bucketUrl", provider :
     "provider", region : "region" }
 );
-/// Used by [`R2Bucket::create_temporary_access_credentials`].
+/// Used by [`R2BucketApi::create_temporary_access_credentials`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTemporaryAccessCredentialsResponse {
+pub struct TemporaryAccessCredentials {
     /// `accessKeyId`
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// `secretAccessKey`
@@ -1136,6 +1101,6 @@ pub struct CreateTemporaryAccessCredentialsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTemporaryAccessCredentialsResponse { access_key_id : "accessKeyId",
-    secret_access_key : "secretAccessKey", session_token : "sessionToken" }
+    TemporaryAccessCredentials { access_key_id : "accessKeyId", secret_access_key :
+    "secretAccessKey", session_token : "sessionToken" }
 );

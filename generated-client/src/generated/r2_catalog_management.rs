@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::r2_catalog_management`](crate::Client::r2_catalog_management).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct R2CatalogManagement {
+pub struct R2CatalogManagementApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *R2 Catalog Management* endpoints.
-    pub fn r2_catalog_management(&self) -> R2CatalogManagement {
-        R2CatalogManagement {
+    pub fn r2_catalog_management(&self) -> R2CatalogManagementApi {
+        R2CatalogManagementApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl R2CatalogManagement {
+impl R2CatalogManagementApi {
     /// List R2 catalogs
     ///
     /// `GET /accounts/{account_id}/r2-catalog`
@@ -27,7 +27,7 @@ impl R2CatalogManagement {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListR2CatalogsResponse>>,
+        crate::runtime::Json<::std::option::Option<R2Catalogs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +51,7 @@ impl R2CatalogManagement {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListR2CatalogsResponseWarehousesItem>>,
+        crate::runtime::Json<::std::option::Option<R2Catalog>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -97,12 +97,12 @@ impl R2CatalogManagement {
     /// Enable an R2 bucket as an Apache Iceberg catalog. This operation creates
     /// the necessary catalog infrastructure and activates the bucket for storing
     /// Iceberg metadata and data files.
-    pub fn enable_r2_bucket_as_a_catalog(
+    pub fn enable_r2_bucket_as_catalog(
         &self,
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EnableR2BucketAsACatalogResponse>>,
+        crate::runtime::Json<::std::option::Option<EnableR2BucketAsCatalogResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -118,19 +118,17 @@ impl R2CatalogManagement {
         )
     }
 }
-/// Used by [`R2CatalogManagement::list_r2_catalogs`].
+/// Used by [`R2CatalogManagementApi::list_r2_catalogs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListR2CatalogsResponse {
-    pub warehouses: ::std::option::Option<
-        ::std::vec::Vec<ListR2CatalogsResponseWarehousesItem>,
-    >,
+pub struct R2Catalogs {
+    pub warehouses: ::std::option::Option<::std::vec::Vec<R2Catalog>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListR2CatalogsResponse { warehouses : "warehouses" });
-/// Used by [`R2CatalogManagement::list_r2_catalogs`], [`R2CatalogManagement::get_r2_catalog_details`].
+crate::runtime::object!(R2Catalogs { warehouses : "warehouses" });
+/// Used by [`R2CatalogManagementApi::list_r2_catalogs`], [`R2CatalogManagementApi::get_r2_catalog_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListR2CatalogsResponseWarehousesItem {
+pub struct R2Catalog {
     pub bucket: ::std::option::Option<::std::string::String>,
     pub credential_status: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -143,16 +141,15 @@ pub struct ListR2CatalogsResponseWarehousesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListR2CatalogsResponseWarehousesItem { bucket : "bucket", credential_status :
-    "credential_status", id : "id", maintenance_config : "maintenance_config", name :
-    "name", status : "status" }
+    R2Catalog { bucket : "bucket", credential_status : "credential_status", id : "id",
+    maintenance_config : "maintenance_config", name : "name", status : "status" }
 );
-/// Used by [`R2CatalogManagement::enable_r2_bucket_as_a_catalog`].
+/// Used by [`R2CatalogManagementApi::enable_r2_bucket_as_catalog`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnableR2BucketAsACatalogResponse {
+pub struct EnableR2BucketAsCatalogResponse {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EnableR2BucketAsACatalogResponse { id : "id", name : "name" });
+crate::runtime::object!(EnableR2BucketAsCatalogResponse { id : "id", name : "name" });

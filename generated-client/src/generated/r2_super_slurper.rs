@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::r2_super_slurper`](crate::Client::r2_super_slurper).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct R2SuperSlurper {
+pub struct R2SuperSlurperApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *R2 Super Slurper* endpoints.
-    pub fn r2_super_slurper(&self) -> R2SuperSlurper {
-        R2SuperSlurper {
+    pub fn r2_super_slurper(&self) -> R2SuperSlurperApi {
+        R2SuperSlurperApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl R2SuperSlurper {
+impl R2SuperSlurperApi {
     /// Create a job
     ///
     /// `POST /accounts/{account_id}/slurper/jobs`
-    pub fn create_a_job(
+    pub fn create_job(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAJobResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateJobResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,7 @@ impl R2SuperSlurper {
     pub fn list_jobs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListJobsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Job>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -81,9 +81,7 @@ impl R2SuperSlurper {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListJobsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -99,7 +97,7 @@ impl R2SuperSlurper {
     /// Abort a job
     ///
     /// `PUT /accounts/{account_id}/slurper/jobs/{job_id}/abort`
-    pub fn abort_a_job(
+    pub fn abort_job(
         &self,
         account_id: &str,
         job_id: &str,
@@ -126,7 +124,7 @@ impl R2SuperSlurper {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetJobLogsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<JobLogs>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -143,7 +141,7 @@ impl R2SuperSlurper {
     /// Pause a job
     ///
     /// `PUT /accounts/{account_id}/slurper/jobs/{job_id}/pause`
-    pub fn pause_a_job(
+    pub fn pause_job(
         &self,
         account_id: &str,
         job_id: &str,
@@ -171,7 +169,7 @@ impl R2SuperSlurper {
         account_id: &str,
         job_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetJobProgressResponse>>,
+        crate::runtime::Json<::std::option::Option<JobProgress>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -189,7 +187,7 @@ impl R2SuperSlurper {
     /// Resume a job
     ///
     /// `PUT /accounts/{account_id}/slurper/jobs/{job_id}/resume`
-    pub fn resume_a_job(
+    pub fn resume_job(
         &self,
         account_id: &str,
         job_id: &str,
@@ -254,17 +252,17 @@ impl R2SuperSlurper {
         )
     }
 }
-/// Used by [`R2SuperSlurper::create_a_job`].
+/// Used by [`R2SuperSlurperApi::create_job`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAJobResponse {
+pub struct CreateJobResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateAJobResponse { id : "id" });
-/// Used by [`R2SuperSlurper::list_jobs`], [`R2SuperSlurper::get_job_details`].
+crate::runtime::object!(CreateJobResponse { id : "id" });
+/// Used by [`R2SuperSlurperApi::list_jobs`], [`R2SuperSlurperApi::get_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListJobsItem {
+pub struct Job {
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `finishedAt`
@@ -273,17 +271,17 @@ pub struct ListJobsItem {
     pub overwrite: ::std::option::Option<bool>,
     pub source: ::std::option::Option<::serde_json::Value>,
     pub status: ::std::option::Option<::std::string::String>,
-    pub target: ::std::option::Option<ListJobsItemTarget>,
+    pub target: ::std::option::Option<JobTarget>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListJobsItem { created_at : "createdAt", finished_at : "finishedAt", id : "id",
-    overwrite : "overwrite", source : "source", status : "status", target : "target" }
+    Job { created_at : "createdAt", finished_at : "finishedAt", id : "id", overwrite :
+    "overwrite", source : "source", status : "status", target : "target" }
 );
-/// Used by [`R2SuperSlurper::list_jobs`].
+/// Used by [`R2SuperSlurperApi::list_jobs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListJobsItemTarget {
+pub struct JobTarget {
     pub bucket: ::std::option::Option<::std::string::String>,
     pub jurisdiction: ::std::option::Option<::std::string::String>,
     pub vendor: ::std::option::Option<::std::string::String>,
@@ -291,12 +289,11 @@ pub struct ListJobsItemTarget {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListJobsItemTarget { bucket : "bucket", jurisdiction : "jurisdiction", vendor :
-    "vendor" }
+    JobTarget { bucket : "bucket", jurisdiction : "jurisdiction", vendor : "vendor" }
 );
-/// Used by [`R2SuperSlurper::get_job_logs`].
+/// Used by [`R2SuperSlurperApi::get_job_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetJobLogsItem {
+pub struct JobLogs {
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
     pub job: ::std::option::Option<::std::string::String>,
@@ -309,12 +306,12 @@ pub struct GetJobLogsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetJobLogsItem { created_at : "createdAt", job : "job", log_type : "logType", message
-    : "message", object_key : "objectKey" }
+    JobLogs { created_at : "createdAt", job : "job", log_type : "logType", message :
+    "message", object_key : "objectKey" }
 );
-/// Used by [`R2SuperSlurper::get_job_progress`].
+/// Used by [`R2SuperSlurperApi::get_job_progress`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetJobProgressResponse {
+pub struct JobProgress {
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `failedObjects`
@@ -330,11 +327,11 @@ pub struct GetJobProgressResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetJobProgressResponse { created_at : "createdAt", failed_objects : "failedObjects",
-    id : "id", objects : "objects", skipped_objects : "skippedObjects", status :
-    "status", transferred_objects : "transferredObjects" }
+    JobProgress { created_at : "createdAt", failed_objects : "failedObjects", id : "id",
+    objects : "objects", skipped_objects : "skippedObjects", status : "status",
+    transferred_objects : "transferredObjects" }
 );
-/// Used by [`R2SuperSlurper::check_source_connectivity`], [`R2SuperSlurper::check_target_connectivity`].
+/// Used by [`R2SuperSlurperApi::check_source_connectivity`], [`R2SuperSlurperApi::check_target_connectivity`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckSourceConnectivityResponse {
     /// `connectivityStatus`

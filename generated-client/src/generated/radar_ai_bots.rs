@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_ai_bots`](crate::Client::radar_ai_bots).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarAiBots {
+pub struct RadarAiBotsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar AI Bots* endpoints.
-    pub fn radar_ai_bots(&self) -> RadarAiBots {
-        RadarAiBots {
+    pub fn radar_ai_bots(&self) -> RadarAiBotsApi {
+        RadarAiBotsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarAiBots {
+impl RadarAiBotsApi {
     /// Get AI user agents summary
     ///
     /// `GET /radar/ai/bots/summary/user_agent`
@@ -62,9 +62,7 @@ impl RadarAiBots {
     pub fn get_ai_bots_http_requests_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAiBotsHttpRequestsTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AiBotsHttpRequestsTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +114,7 @@ impl RadarAiBots {
         )
     }
 }
-/// Used by [`RadarAiBots::get_ai_user_agents_summary`], [`RadarAiBots::get_ai_bots_http_requests_distribution_by_dimension`].
+/// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAiUserAgentsSummaryResponse {
     pub meta: ::std::option::Option<GetAiUserAgentsSummaryResponseMeta>,
@@ -129,7 +127,7 @@ pub struct GetAiUserAgentsSummaryResponse {
 crate::runtime::object!(
     GetAiUserAgentsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarAiBots::get_ai_user_agents_summary`].
+/// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAiUserAgentsSummaryResponseMeta {
     /// `confidenceInfo`
@@ -138,13 +136,13 @@ pub struct GetAiUserAgentsSummaryResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -154,11 +152,11 @@ crate::runtime::object!(
     "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
     "units" }
 );
-/// Used by [`RadarAiBots::get_ai_user_agents_summary`], [`RadarAiBots::get_ai_bots_http_requests_time_series`].
+/// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotationsItem>,
+        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -168,9 +166,9 @@ crate::runtime::object!(
     GetAiUserAgentsSummaryResponseMetaConfidenceInfo { annotations : "annotations", level
     : "level" }
 );
-/// Used by [`RadarAiBots::get_ai_user_agents_summary`].
+/// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -188,14 +186,14 @@ pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source :
+    GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation { data_source :
     "dataSource", description : "description", end_date : "endDate", event_type :
     "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
     start_date : "startDate" }
 );
-/// Used by [`RadarAiBots::get_ai_user_agents_summary`], [`RadarAiBots::get_ai_bots_http_requests_time_series`].
+/// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponseMetaDateRangeItem {
+pub struct GetAiUserAgentsSummaryResponseMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -204,31 +202,31 @@ pub struct GetAiUserAgentsSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaDateRangeItem { end_time : "endTime", start_time :
+    GetAiUserAgentsSummaryResponseMetaDateRange { end_time : "endTime", start_time :
     "startTime" }
 );
-/// Used by [`RadarAiBots::get_ai_user_agents_summary`], [`RadarAiBots::get_ai_bots_http_requests_time_series`].
+/// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponseMetaUnitsItem {
+pub struct GetAiUserAgentsSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaUnitsItem { name : "name", value : "value" }
+    GetAiUserAgentsSummaryResponseMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarAiBots::get_ai_bots_http_requests_time_series`].
+/// Used by [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiBotsHttpRequestsTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAiBotsHttpRequestsTimeSeriesResponseMeta>,
+pub struct AiBotsHttpRequestsTimeSeries {
+    pub meta: ::std::option::Option<AiBotsHttpRequestsTimeSeriesMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetAiBotsHttpRequestsTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarAiBots::get_ai_bots_http_requests_time_series`], [`RadarAiBots::get_ai_user_agents_time_series`].
+crate::runtime::object!(AiBotsHttpRequestsTimeSeries { meta : "meta" });
+/// Used by [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`], [`RadarAiBotsApi::get_ai_user_agents_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiBotsHttpRequestsTimeSeriesResponseMeta {
+pub struct AiBotsHttpRequestsTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
@@ -237,26 +235,26 @@ pub struct GetAiBotsHttpRequestsTimeSeriesResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiBotsHttpRequestsTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    AiBotsHttpRequestsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarAiBots::get_ai_user_agents_time_series`], [`RadarAiBots::get_time_series_distribution_of_ai_bots_http_requests_by_dimension`].
+/// Used by [`RadarAiBotsApi::get_ai_user_agents_time_series`], [`RadarAiBotsApi::get_time_series_distribution_of_ai_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAiUserAgentsTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAiBotsHttpRequestsTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<AiBotsHttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<GetAiUserAgentsTimeSeriesResponseSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -264,7 +262,7 @@ pub struct GetAiUserAgentsTimeSeriesResponse {
 crate::runtime::object!(
     GetAiUserAgentsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarAiBots::get_ai_user_agents_time_series`].
+/// Used by [`RadarAiBotsApi::get_ai_user_agents_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAiUserAgentsTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_ai_inference`](crate::Client::radar_ai_inference).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarAiInference {
+pub struct RadarAiInferenceApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar AI Inference* endpoints.
-    pub fn radar_ai_inference(&self) -> RadarAiInference {
-        RadarAiInference {
+    pub fn radar_ai_inference(&self) -> RadarAiInferenceApi {
+        RadarAiInferenceApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarAiInference {
+impl RadarAiInferenceApi {
     /// Get Workers AI models summary
     ///
     /// `GET /radar/ai/inference/summary/model`
@@ -135,7 +135,7 @@ impl RadarAiInference {
         )
     }
 }
-/// Used by [`RadarAiInference::get_workers_ai_models_summary`], [`RadarAiInference::get_workers_ai_tasks_summary`], [`RadarAiInference::get_workers_ai_inference_distribution_by_dimension`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_tasks_summary`], [`RadarAiInferenceApi::get_workers_ai_inference_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkersAiModelsSummaryResponse {
     pub meta: ::std::option::Option<GetWorkersAiModelsSummaryResponseMeta>,
@@ -148,7 +148,7 @@ pub struct GetWorkersAiModelsSummaryResponse {
 crate::runtime::object!(
     GetWorkersAiModelsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarAiInference::get_workers_ai_models_summary`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkersAiModelsSummaryResponseMeta {
     /// `confidenceInfo`
@@ -157,13 +157,13 @@ pub struct GetWorkersAiModelsSummaryResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -173,13 +173,11 @@ crate::runtime::object!(
     date_range : "dateRange", last_updated : "lastUpdated", normalization :
     "normalization", units : "units" }
 );
-/// Used by [`RadarAiInference::get_workers_ai_models_summary`], [`RadarAiInference::get_workers_ai_models_time_series`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -189,9 +187,9 @@ crate::runtime::object!(
     GetWorkersAiModelsSummaryResponseMetaConfidenceInfo { annotations : "annotations",
     level : "level" }
 );
-/// Used by [`RadarAiInference::get_workers_ai_models_summary`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -209,14 +207,14 @@ pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source :
+    GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation { data_source :
     "dataSource", description : "description", end_date : "endDate", event_type :
     "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
     start_date : "startDate" }
 );
-/// Used by [`RadarAiInference::get_workers_ai_models_summary`], [`RadarAiInference::get_workers_ai_models_time_series`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponseMetaDateRangeItem {
+pub struct GetWorkersAiModelsSummaryResponseMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -225,21 +223,21 @@ pub struct GetWorkersAiModelsSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaDateRangeItem { end_time : "endTime", start_time
-    : "startTime" }
+    GetWorkersAiModelsSummaryResponseMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
-/// Used by [`RadarAiInference::get_workers_ai_models_summary`], [`RadarAiInference::get_workers_ai_models_time_series`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponseMetaUnitsItem {
+pub struct GetWorkersAiModelsSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaUnitsItem { name : "name", value : "value" }
+    GetWorkersAiModelsSummaryResponseMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarAiInference::get_workers_ai_models_time_series`], [`RadarAiInference::get_workers_ai_tasks_time_series`], [`RadarAiInference::get_time_series_distribution_of_workers_ai_inference_by_dimension`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`], [`RadarAiInferenceApi::get_workers_ai_tasks_time_series`], [`RadarAiInferenceApi::get_time_series_distribution_of_workers_ai_inference_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkersAiModelsTimeSeriesResponse {
     pub meta: ::std::option::Option<GetWorkersAiModelsTimeSeriesResponseMeta>,
@@ -250,7 +248,7 @@ pub struct GetWorkersAiModelsTimeSeriesResponse {
 crate::runtime::object!(
     GetWorkersAiModelsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarAiInference::get_workers_ai_models_time_series`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkersAiModelsTimeSeriesResponseMeta {
     /// `aggInterval`
@@ -261,13 +259,13 @@ pub struct GetWorkersAiModelsTimeSeriesResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -277,7 +275,7 @@ crate::runtime::object!(
     confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
     "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarAiInference::get_workers_ai_models_time_series`].
+/// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkersAiModelsTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,

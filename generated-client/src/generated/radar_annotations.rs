@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_annotations`](crate::Client::radar_annotations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarAnnotations {
+pub struct RadarAnnotationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Annotations* endpoints.
-    pub fn radar_annotations(&self) -> RadarAnnotations {
-        RadarAnnotations {
+    pub fn radar_annotations(&self) -> RadarAnnotationsApi {
+        RadarAnnotationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarAnnotations {
+impl RadarAnnotationsApi {
     /// Get latest annotations
     ///
     /// `GET /radar/annotations`
@@ -55,13 +55,9 @@ impl RadarAnnotations {
     /// `GET /radar/annotations/outages/locations`
     ///
     /// Retrieves the number of outages by location.
-    pub fn get_the_number_of_outages_by_location(
+    pub fn get_number_of_outages_by_location(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTheNumberOfOutagesByLocationResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Number>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,23 +66,23 @@ impl RadarAnnotations {
         )
     }
 }
-/// Used by [`RadarAnnotations::get_latest_annotations`], [`RadarAnnotations::get_latest_internet_outages_and_anomalies`].
+/// Used by [`RadarAnnotationsApi::get_latest_annotations`], [`RadarAnnotationsApi::get_latest_internet_outages_and_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestAnnotationsResponse {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationsItem>,
+        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotation>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetLatestAnnotationsResponse { annotations : "annotations" });
-/// Used by [`RadarAnnotations::get_latest_annotations`].
+/// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestAnnotationsResponseAnnotationsItem {
+pub struct GetLatestAnnotationsResponseAnnotation {
     pub asns: ::std::option::Option<::std::vec::Vec<i64>>,
     /// `asnsDetails`
     pub asns_details: ::std::option::Option<
-        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItem>,
+        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationAsnsDetail>,
     >,
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
@@ -101,16 +97,14 @@ pub struct GetLatestAnnotationsResponseAnnotationsItem {
     pub locations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `locationsDetails`
     pub locations_details: ::std::option::Option<
-        ::std::vec::Vec<
-            GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItemLocations,
-        >,
+        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationAsnsDetailLocations>,
     >,
     pub origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `originsDetails`
     pub origins_details: ::std::option::Option<
-        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationsItemOriginsDetailsItem>,
+        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationOriginsDetail>,
     >,
-    pub outage: ::std::option::Option<GetLatestAnnotationsResponseAnnotationsItemOutage>,
+    pub outage: ::std::option::Option<GetLatestAnnotationsResponseAnnotationOutage>,
     pub scope: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
@@ -118,55 +112,55 @@ pub struct GetLatestAnnotationsResponseAnnotationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationsItem { asns : "asns", asns_details :
-    "asnsDetails", data_source : "dataSource", description : "description", end_date :
-    "endDate", event_type : "eventType", id : "id", linked_url : "linkedUrl", locations :
+    GetLatestAnnotationsResponseAnnotation { asns : "asns", asns_details : "asnsDetails",
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", id : "id", linked_url : "linkedUrl", locations :
     "locations", locations_details : "locationsDetails", origins : "origins",
     origins_details : "originsDetails", outage : "outage", scope : "scope", start_date :
     "startDate" }
 );
-/// Used by [`RadarAnnotations::get_latest_annotations`].
+/// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItem {
+pub struct GetLatestAnnotationsResponseAnnotationAsnsDetail {
     pub asn: ::std::option::Option<::std::string::String>,
     pub locations: ::std::option::Option<
-        GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItemLocations,
+        GetLatestAnnotationsResponseAnnotationAsnsDetailLocations,
     >,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItem { asn : "asn", locations :
+    GetLatestAnnotationsResponseAnnotationAsnsDetail { asn : "asn", locations :
     "locations", name : "name" }
 );
-/// Used by [`RadarAnnotations::get_latest_annotations`].
+/// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItemLocations {
+pub struct GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
     pub code: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItemLocations { code : "code",
-    name : "name" }
+    GetLatestAnnotationsResponseAnnotationAsnsDetailLocations { code : "code", name :
+    "name" }
 );
-/// Used by [`RadarAnnotations::get_latest_annotations`].
+/// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestAnnotationsResponseAnnotationsItemOriginsDetailsItem {
+pub struct GetLatestAnnotationsResponseAnnotationOriginsDetail {
     pub name: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationsItemOriginsDetailsItem { name : "name", origin
-    : "origin" }
+    GetLatestAnnotationsResponseAnnotationOriginsDetail { name : "name", origin :
+    "origin" }
 );
-/// Used by [`RadarAnnotations::get_latest_annotations`].
+/// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestAnnotationsResponseAnnotationsItemOutage {
+pub struct GetLatestAnnotationsResponseAnnotationOutage {
     /// `outageCause`
     pub outage_cause: ::std::option::Option<::std::string::String>,
     /// `outageType`
@@ -175,24 +169,20 @@ pub struct GetLatestAnnotationsResponseAnnotationsItemOutage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationsItemOutage { outage_cause : "outageCause",
+    GetLatestAnnotationsResponseAnnotationOutage { outage_cause : "outageCause",
     outage_type : "outageType" }
 );
-/// Used by [`RadarAnnotations::get_the_number_of_outages_by_location`].
+/// Used by [`RadarAnnotationsApi::get_number_of_outages_by_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheNumberOfOutagesByLocationResponse {
-    pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetTheNumberOfOutagesByLocationResponseAnnotationsItem>,
-    >,
+pub struct Number {
+    pub annotations: ::std::option::Option<::std::vec::Vec<NumberAnnotation>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTheNumberOfOutagesByLocationResponse { annotations : "annotations" }
-);
-/// Used by [`RadarAnnotations::get_the_number_of_outages_by_location`].
+crate::runtime::object!(Number { annotations : "annotations" });
+/// Used by [`RadarAnnotationsApi::get_number_of_outages_by_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheNumberOfOutagesByLocationResponseAnnotationsItem {
+pub struct NumberAnnotation {
     /// `clientCountryAlpha2`
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
@@ -202,6 +192,6 @@ pub struct GetTheNumberOfOutagesByLocationResponseAnnotationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTheNumberOfOutagesByLocationResponseAnnotationsItem { client_country_alpha2 :
-    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+    NumberAnnotation { client_country_alpha2 : "clientCountryAlpha2", client_country_name
+    : "clientCountryName", value : "value" }
 );

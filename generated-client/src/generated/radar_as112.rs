@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_as112`](crate::Client::radar_as112).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarAs112 {
+pub struct RadarAs112Api {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar AS112* endpoints.
-    pub fn radar_as112(&self) -> RadarAs112 {
-        RadarAs112 {
+    pub fn radar_as112(&self) -> RadarAs112Api {
+        RadarAs112Api {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarAs112 {
+impl RadarAs112Api {
     /// Get AS112 DNS queries by DNSSEC summary
     ///
     /// `GET /radar/as112/summary/dnssec`
@@ -100,9 +100,7 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByTypeSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<As112DnsQueries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,9 +117,7 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_response_code_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByTypeSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<As112DnsQueries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -139,9 +135,7 @@ impl RadarAs112 {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByTypeSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<As112DnsQueries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,7 +155,7 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAs112DnsQueriesTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<As112DnsQueriesTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -319,9 +313,7 @@ impl RadarAs112 {
     pub fn get_top_locations_by_as112_dns_queries(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByAs112DnsQueriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -339,9 +331,7 @@ impl RadarAs112 {
         &self,
         dnssec: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByAs112DnsQueriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -362,9 +352,7 @@ impl RadarAs112 {
         &self,
         edns: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByAs112DnsQueriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -381,13 +369,11 @@ impl RadarAs112 {
     /// `GET /radar/as112/top/locations/ip_version/{ip_version}`
     ///
     /// Retrieves the top locations of DNS queries to AS112 for an IP version.
-    pub fn get_top_locations_by_as112_dns_queries_for_an_ip_version(
+    pub fn get_top_locations_by_as112_dns_queries_for_ip_version(
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByAs112DnsQueriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -400,7 +386,7 @@ impl RadarAs112 {
         )
     }
 }
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_by_edns_summary`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_edns_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponse {
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
@@ -413,7 +399,7 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponse {
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112::get_as112_dns_queries_by_dns_protocol_summary`], [`RadarAs112::get_as112_dns_queries_by_type_summary`], [`RadarAs112::get_top_locations_by_as112_dns_queries`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`], [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
     /// `confidenceInfo`
@@ -422,13 +408,13 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -438,12 +424,12 @@ crate::runtime::object!(
     date_range : "dateRange", last_updated : "lastUpdated", normalization :
     "normalization", units : "units" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
-            GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotationsItem,
+            GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation,
         >,
     >,
     pub level: ::std::option::Option<i64>,
@@ -454,9 +440,9 @@ crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo { annotations :
     "annotations", level : "level" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -474,14 +460,14 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem {
+pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -490,22 +476,21 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange { end_time : "endTime",
     start_time : "startTime" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaUnitsItem {
+pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaUnitsItem { name : "name", value :
-    "value" }
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
@@ -519,7 +504,7 @@ crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseSummary0 { not_supported : "NOT_SUPPORTED",
     supported : "SUPPORTED" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_ip_version_summary`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionSummaryResponse {
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
@@ -533,21 +518,20 @@ crate::runtime::object!(
     GetAs112DnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
     }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_ip_version_summary`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6"
-    }
+    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dns_protocol_summary`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponse {
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
@@ -561,7 +545,7 @@ crate::runtime::object!(
     GetAs112DnsQueriesByDnsProtocolSummaryResponse { meta : "meta", summary_0 :
     "summary_0" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dns_protocol_summary`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
     /// `HTTPS`
@@ -579,9 +563,9 @@ crate::runtime::object!(
     GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 { https : "HTTPS", tcp :
     "TCP", tls : "TLS", udp : "UDP" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_type_summary`], [`RadarAs112::get_as112_dns_queries_by_response_code_summary`], [`RadarAs112::get_as112_summary_by_dimension`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_summary`], [`RadarAs112Api::get_as112_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByTypeSummaryResponse {
+pub struct As112DnsQueries {
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -589,20 +573,18 @@ pub struct GetAs112DnsQueriesByTypeSummaryResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetAs112DnsQueriesByTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarAs112::get_as112_dns_queries_time_series`].
+crate::runtime::object!(As112DnsQueries { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
+pub struct As112DnsQueriesTimeSeries {
+    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetAs112DnsQueriesTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarAs112::get_as112_dns_queries_time_series`], [`RadarAs112::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112::get_as112_dns_queries_by_type_time_series`].
+crate::runtime::object!(As112DnsQueriesTimeSeries { meta : "meta" });
+/// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesTimeSeriesResponseMeta {
+pub struct As112DnsQueriesTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
@@ -611,26 +593,26 @@ pub struct GetAs112DnsQueriesTimeSeriesResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    As112DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112::get_as112_dns_queries_by_edns_support_summary`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_edns_support_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
     >,
@@ -641,7 +623,7 @@ crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 :
     "serie_0" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_support_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
@@ -655,10 +637,10 @@ crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { not_supported :
     "NOT_SUPPORTED", supported : "SUPPORTED" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_ip_version_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0,
     >,
@@ -669,24 +651,24 @@ crate::runtime::object!(
     GetAs112DnsQueriesByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
     }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_ip_version_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 :
-    "IPv6" }
+    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6"
+    }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dns_protocol_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0,
     >,
@@ -697,7 +679,7 @@ crate::runtime::object!(
     GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse { meta : "meta", serie_0 :
     "serie_0" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_dns_protocol_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
     /// `HTTPS`
@@ -715,10 +697,10 @@ crate::runtime::object!(
     GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 { https : "HTTPS", tcp :
     "TCP", tls : "TLS", udp : "UDP" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_type_time_series`], [`RadarAs112::get_as112_dns_queries_by_response_code_time_series`], [`RadarAs112::get_as112_time_series_grouped_by_dimension`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_time_series`], [`RadarAs112Api::get_as112_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByTypeTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -726,7 +708,7 @@ pub struct GetAs112DnsQueriesByTypeTimeSeriesResponse {
 crate::runtime::object!(
     GetAs112DnsQueriesByTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarAs112::get_as112_dns_queries_by_type_time_series`].
+/// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -736,22 +718,18 @@ pub struct GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 {
 crate::runtime::object!(
     GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" }
 );
-/// Used by [`RadarAs112::get_top_locations_by_as112_dns_queries`], [`RadarAs112::get_top_locations_by_as112_dns_queries_with_dnssec_support`], [`RadarAs112::get_top_locations_by_as112_dns_queries_with_edns_support`], [`RadarAs112::get_top_locations_by_as112_dns_queries_for_an_ip_version`].
+/// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_dnssec_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_edns_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_for_ip_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByAs112DnsQueriesResponse {
+pub struct TopLocations {
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopLocationsByAs112DnsQueriesResponseTop0Item>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopLocationsByAs112DnsQueriesResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarAs112::get_top_locations_by_as112_dns_queries`].
+crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByAs112DnsQueriesResponseTop0Item {
+pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
@@ -761,6 +739,6 @@ pub struct GetTopLocationsByAs112DnsQueriesResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsByAs112DnsQueriesResponseTop0Item { client_country_alpha2 :
-    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2", client_country_name
+    : "clientCountryName", value : "value" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_autonomous_systems`](crate::Client::radar_autonomous_systems).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarAutonomousSystems {
+pub struct RadarAutonomousSystemsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Autonomous Systems* endpoints.
-    pub fn radar_autonomous_systems(&self) -> RadarAutonomousSystems {
-        RadarAutonomousSystems {
+    pub fn radar_autonomous_systems(&self) -> RadarAutonomousSystemsApi {
+        RadarAutonomousSystemsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarAutonomousSystems {
+impl RadarAutonomousSystemsApi {
     /// List autonomous systems
     ///
     /// `GET /radar/entities/asns`
@@ -24,7 +24,7 @@ impl RadarAutonomousSystems {
     pub fn list_autonomous_systems(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAutonomousSystemsResponse>>,
+        crate::runtime::Json<::std::option::Option<AutonomousSystems>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -76,14 +76,10 @@ impl RadarAutonomousSystems {
     /// `GET /radar/entities/asns/{asn}/as_set`
     ///
     /// Retrieves Internet Routing Registry AS-SETs that an AS is a member of.
-    pub fn get_irr_as_sets_that_an_as_is_a_member_of(
+    pub fn get_irr_as_sets_that_as_is_member_of(
         &self,
         asn: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetIrrAsSetsThatAnAsIsAMemberOfResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Irr>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -118,19 +114,17 @@ impl RadarAutonomousSystems {
         )
     }
 }
-/// Used by [`RadarAutonomousSystems::list_autonomous_systems`].
+/// Used by [`RadarAutonomousSystemsApi::list_autonomous_systems`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAutonomousSystemsResponse {
-    pub asns: ::std::option::Option<
-        ::std::vec::Vec<ListAutonomousSystemsResponseAsnsItem>,
-    >,
+pub struct AutonomousSystems {
+    pub asns: ::std::option::Option<::std::vec::Vec<AutonomousSystemsAsn>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListAutonomousSystemsResponse { asns : "asns" });
-/// Used by [`RadarAutonomousSystems::list_autonomous_systems`].
+crate::runtime::object!(AutonomousSystems { asns : "asns" });
+/// Used by [`RadarAutonomousSystemsApi::list_autonomous_systems`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAutonomousSystemsResponseAsnsItem {
+pub struct AutonomousSystemsAsn {
     pub aka: ::std::option::Option<::std::string::String>,
     pub asn: ::std::option::Option<i64>,
     pub country: ::std::option::Option<::std::string::String>,
@@ -144,11 +138,10 @@ pub struct ListAutonomousSystemsResponseAsnsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAutonomousSystemsResponseAsnsItem { aka : "aka", asn : "asn", country :
-    "country", country_name : "countryName", name : "name", org_name : "orgName", website
-    : "website" }
+    AutonomousSystemsAsn { aka : "aka", asn : "asn", country : "country", country_name :
+    "countryName", name : "name", org_name : "orgName", website : "website" }
 );
-/// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponse {
     pub asn: ::std::option::Option<GetAsDetailsByIpAddressResponseAsn>,
@@ -156,7 +149,7 @@ pub struct GetAsDetailsByIpAddressResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetAsDetailsByIpAddressResponse { asn : "asn" });
-/// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponseAsn {
     pub aka: ::std::option::Option<::std::string::String>,
@@ -172,7 +165,7 @@ pub struct GetAsDetailsByIpAddressResponseAsn {
     /// `orgName`
     pub org_name: ::std::option::Option<::std::string::String>,
     pub related: ::std::option::Option<
-        ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelatedItem>,
+        ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelated>,
     >,
     pub source: ::std::option::Option<::std::string::String>,
     pub website: ::std::option::Option<::std::string::String>,
@@ -184,13 +177,13 @@ crate::runtime::object!(
     country_name : "countryName", estimated_users : "estimatedUsers", name : "name",
     org_name : "orgName", related : "related", source : "source", website : "website" }
 );
-/// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`], [`RadarAutonomousSystems::get_as_details_by_asn`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`], [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsers {
     /// `estimatedUsers`
     pub estimated_users: ::std::option::Option<i64>,
     pub locations: ::std::option::Option<
-        ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocationsItem>,
+        ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -199,9 +192,9 @@ crate::runtime::object!(
     GetAsDetailsByIpAddressResponseAsnEstimatedUsers { estimated_users :
     "estimatedUsers", locations : "locations" }
 );
-/// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocationsItem {
+pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
     /// `estimatedUsers`
     pub estimated_users: ::std::option::Option<i64>,
     /// `locationAlpha2`
@@ -212,13 +205,13 @@ pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocationsItem { estimated_users :
+    GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation { estimated_users :
     "estimatedUsers", location_alpha2 : "locationAlpha2", location_name : "locationName"
     }
 );
-/// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`], [`RadarAutonomousSystems::get_as_details_by_asn`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_ip_address`], [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAsDetailsByIpAddressResponseAsnRelatedItem {
+pub struct GetAsDetailsByIpAddressResponseAsnRelated {
     pub aka: ::std::option::Option<::std::string::String>,
     pub asn: ::std::option::Option<i64>,
     /// `estimatedUsers`
@@ -228,10 +221,10 @@ pub struct GetAsDetailsByIpAddressResponseAsnRelatedItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsnRelatedItem { aka : "aka", asn : "asn",
-    estimated_users : "estimatedUsers", name : "name" }
+    GetAsDetailsByIpAddressResponseAsnRelated { aka : "aka", asn : "asn", estimated_users
+    : "estimatedUsers", name : "name" }
 );
-/// Used by [`RadarAutonomousSystems::get_as_details_by_asn`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByAsnResponse {
     pub asn: ::std::option::Option<GetAsDetailsByAsnResponseAsn>,
@@ -239,7 +232,7 @@ pub struct GetAsDetailsByAsnResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetAsDetailsByAsnResponse { asn : "asn" });
-/// Used by [`RadarAutonomousSystems::get_as_details_by_asn`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByAsnResponseAsn {
     pub aka: ::std::option::Option<::std::string::String>,
@@ -257,7 +250,7 @@ pub struct GetAsDetailsByAsnResponseAsn {
     /// `orgName`
     pub org_name: ::std::option::Option<::std::string::String>,
     pub related: ::std::option::Option<
-        ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelatedItem>,
+        ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelated>,
     >,
     pub source: ::std::option::Option<::std::string::String>,
     pub website: ::std::option::Option<::std::string::String>,
@@ -270,24 +263,20 @@ crate::runtime::object!(
     : "estimatedUsers", name : "name", org_name : "orgName", related : "related", source
     : "source", website : "website" }
 );
-/// Used by [`RadarAutonomousSystems::get_irr_as_sets_that_an_as_is_a_member_of`].
+/// Used by [`RadarAutonomousSystemsApi::get_irr_as_sets_that_as_is_member_of`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetIrrAsSetsThatAnAsIsAMemberOfResponse {
-    pub as_sets: ::std::option::Option<
-        ::std::vec::Vec<GetIrrAsSetsThatAnAsIsAMemberOfResponseAsSetsItem>,
-    >,
+pub struct Irr {
+    pub as_sets: ::std::option::Option<::std::vec::Vec<IrrAsSet>>,
     pub paths: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetIrrAsSetsThatAnAsIsAMemberOfResponse { as_sets : "as_sets", paths : "paths" }
-);
-/// Used by [`RadarAutonomousSystems::get_irr_as_sets_that_an_as_is_a_member_of`].
+crate::runtime::object!(Irr { as_sets : "as_sets", paths : "paths" });
+/// Used by [`RadarAutonomousSystemsApi::get_irr_as_sets_that_as_is_member_of`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetIrrAsSetsThatAnAsIsAMemberOfResponseAsSetsItem {
+pub struct IrrAsSet {
     pub as_members_count: ::std::option::Option<i64>,
     pub as_set_members_count: ::std::option::Option<i64>,
     pub as_set_upstreams_count: ::std::option::Option<i64>,
@@ -301,18 +290,18 @@ pub struct GetIrrAsSetsThatAnAsIsAMemberOfResponseAsSetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetIrrAsSetsThatAnAsIsAMemberOfResponseAsSetsItem { as_members_count :
-    "as_members_count", as_set_members_count : "as_set_members_count",
-    as_set_upstreams_count : "as_set_upstreams_count", asn_cone_size : "asn_cone_size",
-    hierarchical_asn : "hierarchical_asn", inferred_asn : "inferred_asn", irr_sources :
-    "irr_sources", name : "name", peeringdb_asn : "peeringdb_asn" }
+    IrrAsSet { as_members_count : "as_members_count", as_set_members_count :
+    "as_set_members_count", as_set_upstreams_count : "as_set_upstreams_count",
+    asn_cone_size : "asn_cone_size", hierarchical_asn : "hierarchical_asn", inferred_asn
+    : "inferred_asn", irr_sources : "irr_sources", name : "name", peeringdb_asn :
+    "peeringdb_asn" }
 );
-/// Used by [`RadarAutonomousSystems::get_as_level_relationships_by_asn`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsLevelRelationshipsByAsnResponse {
     pub meta: ::std::option::Option<GetAsLevelRelationshipsByAsnResponseMeta>,
     pub rels: ::std::option::Option<
-        ::std::vec::Vec<GetAsLevelRelationshipsByAsnResponseRelsItem>,
+        ::std::vec::Vec<GetAsLevelRelationshipsByAsnResponseRel>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -320,7 +309,7 @@ pub struct GetAsLevelRelationshipsByAsnResponse {
 crate::runtime::object!(
     GetAsLevelRelationshipsByAsnResponse { meta : "meta", rels : "rels" }
 );
-/// Used by [`RadarAutonomousSystems::get_as_level_relationships_by_asn`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsLevelRelationshipsByAsnResponseMeta {
     pub data_time: ::std::option::Option<::std::string::String>,
@@ -333,9 +322,9 @@ crate::runtime::object!(
     GetAsLevelRelationshipsByAsnResponseMeta { data_time : "data_time", query_time :
     "query_time", total_peers : "total_peers" }
 );
-/// Used by [`RadarAutonomousSystems::get_as_level_relationships_by_asn`].
+/// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAsLevelRelationshipsByAsnResponseRelsItem {
+pub struct GetAsLevelRelationshipsByAsnResponseRel {
     pub asn1: ::std::option::Option<i64>,
     pub asn1_country: ::std::option::Option<::std::string::String>,
     pub asn1_name: ::std::option::Option<::std::string::String>,
@@ -347,7 +336,7 @@ pub struct GetAsLevelRelationshipsByAsnResponseRelsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnResponseRelsItem { asn1 : "asn1", asn1_country :
+    GetAsLevelRelationshipsByAsnResponseRel { asn1 : "asn1", asn1_country :
     "asn1_country", asn1_name : "asn1_name", asn2 : "asn2", asn2_country :
     "asn2_country", asn2_name : "asn2_name", rel : "rel" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_bgp`](crate::Client::radar_bgp).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarBgp {
+pub struct RadarBgpApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar BGP* endpoints.
-    pub fn radar_bgp(&self) -> RadarBgp {
-        RadarBgp {
+    pub fn radar_bgp(&self) -> RadarBgpApi {
+        RadarBgpApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarBgp {
+impl RadarBgpApi {
     /// Get BGP hijack events
     ///
     /// `GET /radar/bgp/hijacks/events`
@@ -24,7 +24,7 @@ impl RadarBgp {
     pub fn get_bgp_hijack_events(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBgpHijackEventsResponse>>,
+        crate::runtime::Json<::std::option::Option<BgpHijackEvents>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,9 +41,7 @@ impl RadarBgp {
     pub fn get_announced_ip_address_space_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAnnouncedIpAddressSpaceTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AnnouncedIpAddressSpaceTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -60,7 +58,7 @@ impl RadarBgp {
     pub fn get_bgp_route_leak_events(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBgpRouteLeakEventsResponse>>,
+        crate::runtime::Json<::std::option::Option<BgpRouteLeakEvents>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -76,11 +74,7 @@ impl RadarBgp {
     /// Retrieves all ASes in the current global routing tables with routing statistics.
     pub fn list_ases_from_global_routing_tables(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListAsesFromGlobalRoutingTablesResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ases>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -93,10 +87,10 @@ impl RadarBgp {
     /// `GET /radar/bgp/routes/moas`
     ///
     /// Retrieves all Multi-Origin AS (MOAS) prefixes in the global routing tables.
-    pub fn get_multi_origin_as_moas_prefixes(
+    pub fn get_multi_origin_as(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetMultiOriginAsMoasPrefixesResponse>>,
+        crate::runtime::Json<::std::option::Option<MultiOrigin>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,9 +106,7 @@ impl RadarBgp {
     /// Retrieves the prefix-to-ASN mapping from global routing tables.
     pub fn get_prefix_to_asn_mapping(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetPrefixToAsnMappingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -127,12 +119,10 @@ impl RadarBgp {
     /// `GET /radar/bgp/routes/realtime`
     ///
     /// Retrieves real-time BGP routes for a prefix, using public real-time data collectors (RouteViews and RIPE RIS).
-    pub fn get_real_time_bgp_routes_for_a_prefix(
+    pub fn get_real_time_bgp_routes_for_prefix(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetRealTimeBgpRoutesForAPrefixResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RealTimeBgpRoutes>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -149,7 +139,7 @@ impl RadarBgp {
     pub fn get_bgp_routing_table_stats(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBgpRoutingTableStatsResponse>>,
+        crate::runtime::Json<::std::option::Option<BgpRoutingTableStats>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -166,7 +156,7 @@ impl RadarBgp {
     pub fn get_aspa_changes_over_time(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAspaChangesOverTimeResponse>>,
+        crate::runtime::Json<::std::option::Option<AspaChangesOverTime>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -183,7 +173,7 @@ impl RadarBgp {
     pub fn get_aspa_objects_snapshot(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAspaObjectsSnapshotResponse>>,
+        crate::runtime::Json<::std::option::Option<AspaObjectsSnapshot>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -200,7 +190,7 @@ impl RadarBgp {
     pub fn get_aspa_count_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAspaCountTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<AspaCountTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -217,7 +207,7 @@ impl RadarBgp {
     pub fn get_bgp_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBgpTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<BgpTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -233,9 +223,7 @@ impl RadarBgp {
     /// Retrieves the top autonomous systems by BGP updates (announcements only).
     pub fn get_top_ases_by_bgp_updates(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByBgpUpdatesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -268,7 +256,7 @@ impl RadarBgp {
     pub fn get_top_prefixes_by_bgp_updates(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopPrefixesByBgpUpdatesResponse>>,
+        crate::runtime::Json<::std::option::Option<TopPrefixes>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -278,26 +266,22 @@ impl RadarBgp {
         )
     }
 }
-/// Used by [`RadarBgp::get_bgp_hijack_events`].
+/// Used by [`RadarBgpApi::get_bgp_hijack_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpHijackEventsResponse {
-    pub asn_info: ::std::option::Option<
-        ::std::vec::Vec<GetBgpHijackEventsResponseAsnInfoItem>,
-    >,
-    pub events: ::std::option::Option<
-        ::std::vec::Vec<GetBgpHijackEventsResponseEventsItem>,
-    >,
+pub struct BgpHijackEvents {
+    pub asn_info: ::std::option::Option<::std::vec::Vec<BgpHijackEventsAsnInfo>>,
+    pub events: ::std::option::Option<::std::vec::Vec<BgpHijackEventsEvent>>,
     pub total_monitors: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpHijackEventsResponse { asn_info : "asn_info", events : "events", total_monitors
-    : "total_monitors" }
+    BgpHijackEvents { asn_info : "asn_info", events : "events", total_monitors :
+    "total_monitors" }
 );
-/// Used by [`RadarBgp::get_bgp_hijack_events`], [`RadarBgp::get_bgp_route_leak_events`].
+/// Used by [`RadarBgpApi::get_bgp_hijack_events`], [`RadarBgpApi::get_bgp_route_leak_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpHijackEventsResponseAsnInfoItem {
+pub struct BgpHijackEventsAsnInfo {
     pub asn: ::std::option::Option<i64>,
     pub country_code: ::std::option::Option<::std::string::String>,
     pub org_name: ::std::option::Option<::std::string::String>,
@@ -305,12 +289,12 @@ pub struct GetBgpHijackEventsResponseAsnInfoItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpHijackEventsResponseAsnInfoItem { asn : "asn", country_code : "country_code",
-    org_name : "org_name" }
+    BgpHijackEventsAsnInfo { asn : "asn", country_code : "country_code", org_name :
+    "org_name" }
 );
-/// Used by [`RadarBgp::get_bgp_hijack_events`].
+/// Used by [`RadarBgpApi::get_bgp_hijack_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpHijackEventsResponseEventsItem {
+pub struct BgpHijackEventsEvent {
     pub confidence_score: ::std::option::Option<i64>,
     pub duration: ::std::option::Option<i64>,
     pub event_type: ::std::option::Option<i64>,
@@ -326,97 +310,86 @@ pub struct GetBgpHijackEventsResponseEventsItem {
     pub peer_asns: ::std::option::Option<::std::vec::Vec<i64>>,
     pub peer_ip_count: ::std::option::Option<i64>,
     pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub tags: ::std::option::Option<
-        ::std::vec::Vec<GetBgpHijackEventsResponseEventsItemTagsItem>,
-    >,
+    pub tags: ::std::option::Option<::std::vec::Vec<BgpHijackEventsEventTag>>,
     pub victim_asns: ::std::option::Option<::std::vec::Vec<i64>>,
     pub victim_countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpHijackEventsResponseEventsItem { confidence_score : "confidence_score",
-    duration : "duration", event_type : "event_type", hijack_msgs_count :
-    "hijack_msgs_count", hijacker_asn : "hijacker_asn", hijacker_country :
-    "hijacker_country", id : "id", is_stale : "is_stale", max_hijack_ts :
-    "max_hijack_ts", max_msg_ts : "max_msg_ts", min_hijack_ts : "min_hijack_ts",
-    on_going_count : "on_going_count", peer_asns : "peer_asns", peer_ip_count :
-    "peer_ip_count", prefixes : "prefixes", tags : "tags", victim_asns : "victim_asns",
-    victim_countries : "victim_countries" }
+    BgpHijackEventsEvent { confidence_score : "confidence_score", duration : "duration",
+    event_type : "event_type", hijack_msgs_count : "hijack_msgs_count", hijacker_asn :
+    "hijacker_asn", hijacker_country : "hijacker_country", id : "id", is_stale :
+    "is_stale", max_hijack_ts : "max_hijack_ts", max_msg_ts : "max_msg_ts", min_hijack_ts
+    : "min_hijack_ts", on_going_count : "on_going_count", peer_asns : "peer_asns",
+    peer_ip_count : "peer_ip_count", prefixes : "prefixes", tags : "tags", victim_asns :
+    "victim_asns", victim_countries : "victim_countries" }
 );
-/// Used by [`RadarBgp::get_bgp_hijack_events`].
+/// Used by [`RadarBgpApi::get_bgp_hijack_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpHijackEventsResponseEventsItemTagsItem {
+pub struct BgpHijackEventsEventTag {
     pub name: ::std::option::Option<::std::string::String>,
     pub score: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetBgpHijackEventsResponseEventsItemTagsItem { name : "name", score : "score" }
-);
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+crate::runtime::object!(BgpHijackEventsEventTag { name : "name", score : "score" });
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAnnouncedIpAddressSpaceTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetAnnouncedIpAddressSpaceTimeSeriesResponseSerie0,
-    >,
+pub struct AnnouncedIpAddressSpaceTimeSeries {
+    pub meta: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    AnnouncedIpAddressSpaceTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMeta {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfo,
+        AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem>,
+        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaDateRange>,
     >,
-    pub delay: ::std::option::Option<
-        GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelay,
-    >,
+    pub delay: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesMetaDelay>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaUnitsItem>,
+        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", delay : "delay",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    AnnouncedIpAddressSpaceTimeSeriesMeta { agg_interval : "aggInterval", confidence_info
+    : "confidenceInfo", date_range : "dateRange", delay : "delay", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`], [`RadarBgp::get_bgp_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`], [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfo {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo { annotations : "annotations",
+    level : "level" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -434,14 +407,14 @@ pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfoAnnotat
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfoAnnotation { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`], [`RadarBgp::get_bgp_time_series`], [`RadarBgp::get_top_ases_by_bgp_updates`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`], [`RadarBgpApi::get_bgp_time_series`], [`RadarBgpApi::get_top_ases_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -450,17 +423,17 @@ pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelay {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelay {
     pub asn_data: ::std::option::Option<
-        GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnData,
+        AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnData,
     >,
     pub country_data: ::std::option::Option<
-        GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryData,
+        AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryData,
     >,
     pub healthy: ::std::option::Option<bool>,
     /// `nowTs`
@@ -469,30 +442,30 @@ pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelay {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelay { asn_data : "asn_data",
-    country_data : "country_data", healthy : "healthy", now_ts : "nowTs" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelay { asn_data : "asn_data", country_data :
+    "country_data", healthy : "healthy", now_ts : "nowTs" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnData {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnData {
     /// `delaySecs`
     pub delay_secs: ::std::option::Option<f64>,
     /// `delayStr`
     pub delay_str: ::std::option::Option<::std::string::String>,
     pub healthy: ::std::option::Option<bool>,
     pub latest: ::std::option::Option<
-        GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnDataLatest,
+        AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnDataLatest,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnData { delay_secs :
-    "delaySecs", delay_str : "delayStr", healthy : "healthy", latest : "latest" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnData { delay_secs : "delaySecs",
+    delay_str : "delayStr", healthy : "healthy", latest : "latest" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnDataLatest {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnDataLatest {
     pub entries_count: ::std::option::Option<f64>,
     pub path: ::std::option::Option<::std::string::String>,
     pub timestamp: ::std::option::Option<f64>,
@@ -500,54 +473,53 @@ pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnDataLatest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnDataLatest { entries_count :
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnDataLatest { entries_count :
     "entries_count", path : "path", timestamp : "timestamp" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryData {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryData {
     /// `delaySecs`
     pub delay_secs: ::std::option::Option<f64>,
     /// `delayStr`
     pub delay_str: ::std::option::Option<::std::string::String>,
     pub healthy: ::std::option::Option<bool>,
     pub latest: ::std::option::Option<
-        GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryDataLatest,
+        AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryDataLatest,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryData { delay_secs :
-    "delaySecs", delay_str : "delayStr", healthy : "healthy", latest : "latest" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryData { delay_secs : "delaySecs",
+    delay_str : "delayStr", healthy : "healthy", latest : "latest" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryDataLatest {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryDataLatest {
     pub count: ::std::option::Option<f64>,
     pub timestamp: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryDataLatest { count :
-    "count", timestamp : "timestamp" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryDataLatest { count : "count",
+    timestamp : "timestamp" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaUnitsItem {
+pub struct AnnouncedIpAddressSpaceTimeSeriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaUnitsItem { name : "name", value :
-    "value" }
+    AnnouncedIpAddressSpaceTimeSeriesMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
+/// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseSerie0 {
+pub struct AnnouncedIpAddressSpaceTimeSeriesSerie0 {
     pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -555,27 +527,21 @@ pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnnouncedIpAddressSpaceTimeSeriesResponseSerie0 { ipv4 : "ipv4", ipv6 : "ipv6",
-    timestamps : "timestamps" }
+    AnnouncedIpAddressSpaceTimeSeriesSerie0 { ipv4 : "ipv4", ipv6 : "ipv6", timestamps :
+    "timestamps" }
 );
-/// Used by [`RadarBgp::get_bgp_route_leak_events`].
+/// Used by [`RadarBgpApi::get_bgp_route_leak_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpRouteLeakEventsResponse {
-    pub asn_info: ::std::option::Option<
-        ::std::vec::Vec<GetBgpHijackEventsResponseAsnInfoItem>,
-    >,
-    pub events: ::std::option::Option<
-        ::std::vec::Vec<GetBgpRouteLeakEventsResponseEventsItem>,
-    >,
+pub struct BgpRouteLeakEvents {
+    pub asn_info: ::std::option::Option<::std::vec::Vec<BgpHijackEventsAsnInfo>>,
+    pub events: ::std::option::Option<::std::vec::Vec<BgpRouteLeakEventsEvent>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetBgpRouteLeakEventsResponse { asn_info : "asn_info", events : "events" }
-);
-/// Used by [`RadarBgp::get_bgp_route_leak_events`].
+crate::runtime::object!(BgpRouteLeakEvents { asn_info : "asn_info", events : "events" });
+/// Used by [`RadarBgpApi::get_bgp_route_leak_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpRouteLeakEventsResponseEventsItem {
+pub struct BgpRouteLeakEventsEvent {
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub detected_ts: ::std::option::Option<::std::string::String>,
     pub finished: ::std::option::Option<bool>,
@@ -593,28 +559,24 @@ pub struct GetBgpRouteLeakEventsResponseEventsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpRouteLeakEventsResponseEventsItem { countries : "countries", detected_ts :
-    "detected_ts", finished : "finished", id : "id", leak_asn : "leak_asn", leak_count :
-    "leak_count", leak_seg : "leak_seg", leak_type : "leak_type", max_ts : "max_ts",
-    min_ts : "min_ts", origin_count : "origin_count", peer_count : "peer_count",
-    prefix_count : "prefix_count" }
+    BgpRouteLeakEventsEvent { countries : "countries", detected_ts : "detected_ts",
+    finished : "finished", id : "id", leak_asn : "leak_asn", leak_count : "leak_count",
+    leak_seg : "leak_seg", leak_type : "leak_type", max_ts : "max_ts", min_ts : "min_ts",
+    origin_count : "origin_count", peer_count : "peer_count", prefix_count :
+    "prefix_count" }
 );
-/// Used by [`RadarBgp::list_ases_from_global_routing_tables`].
+/// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAsesFromGlobalRoutingTablesResponse {
-    pub asns: ::std::option::Option<
-        ::std::vec::Vec<ListAsesFromGlobalRoutingTablesResponseAsnsItem>,
-    >,
-    pub meta: ::std::option::Option<ListAsesFromGlobalRoutingTablesResponseMeta>,
+pub struct Ases {
+    pub asns: ::std::option::Option<::std::vec::Vec<AsesAsn>>,
+    pub meta: ::std::option::Option<AsesMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListAsesFromGlobalRoutingTablesResponse { asns : "asns", meta : "meta" }
-);
-/// Used by [`RadarBgp::list_ases_from_global_routing_tables`].
+crate::runtime::object!(Ases { asns : "asns", meta : "meta" });
+/// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAsesFromGlobalRoutingTablesResponseAsnsItem {
+pub struct AsesAsn {
     pub asn: ::std::option::Option<i64>,
     /// `coneSize`
     pub cone_size: ::std::option::Option<i64>,
@@ -636,14 +598,14 @@ pub struct ListAsesFromGlobalRoutingTablesResponseAsnsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAsesFromGlobalRoutingTablesResponseAsnsItem { asn : "asn", cone_size :
-    "coneSize", country : "country", ipv4_count : "ipv4Count", ipv6_count : "ipv6Count",
-    name : "name", pfxs_count : "pfxsCount", rpki_invalid : "rpkiInvalid", rpki_unknown :
-    "rpkiUnknown", rpki_valid : "rpkiValid" }
+    AsesAsn { asn : "asn", cone_size : "coneSize", country : "country", ipv4_count :
+    "ipv4Count", ipv6_count : "ipv6Count", name : "name", pfxs_count : "pfxsCount",
+    rpki_invalid : "rpkiInvalid", rpki_unknown : "rpkiUnknown", rpki_valid : "rpkiValid"
+    }
 );
-/// Used by [`RadarBgp::list_ases_from_global_routing_tables`].
+/// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAsesFromGlobalRoutingTablesResponseMeta {
+pub struct AsesMeta {
     /// `dataTime`
     pub data_time: ::std::option::Option<::std::string::String>,
     /// `queryTime`
@@ -654,25 +616,21 @@ pub struct ListAsesFromGlobalRoutingTablesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAsesFromGlobalRoutingTablesResponseMeta { data_time : "dataTime", query_time :
-    "queryTime", total_peers : "totalPeers" }
+    AsesMeta { data_time : "dataTime", query_time : "queryTime", total_peers :
+    "totalPeers" }
 );
-/// Used by [`RadarBgp::get_multi_origin_as_moas_prefixes`].
+/// Used by [`RadarBgpApi::get_multi_origin_as`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMultiOriginAsMoasPrefixesResponse {
-    pub meta: ::std::option::Option<GetMultiOriginAsMoasPrefixesResponseMeta>,
-    pub moas: ::std::option::Option<
-        ::std::vec::Vec<GetMultiOriginAsMoasPrefixesResponseMoasItem>,
-    >,
+pub struct MultiOrigin {
+    pub meta: ::std::option::Option<MultiOriginMeta>,
+    pub moas: ::std::option::Option<::std::vec::Vec<MultiOriginMoa>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetMultiOriginAsMoasPrefixesResponse { meta : "meta", moas : "moas" }
-);
-/// Used by [`RadarBgp::get_multi_origin_as_moas_prefixes`], [`RadarBgp::get_prefix_to_asn_mapping`], [`RadarBgp::get_bgp_routing_table_stats`], [`RadarBgp::get_top_ases_by_prefix_count`].
+crate::runtime::object!(MultiOrigin { meta : "meta", moas : "moas" });
+/// Used by [`RadarBgpApi::get_multi_origin_as`], [`RadarBgpApi::get_prefix_to_asn_mapping`], [`RadarBgpApi::get_bgp_routing_table_stats`], [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMultiOriginAsMoasPrefixesResponseMeta {
+pub struct MultiOriginMeta {
     pub data_time: ::std::option::Option<::std::string::String>,
     pub query_time: ::std::option::Option<::std::string::String>,
     pub total_peers: ::std::option::Option<i64>,
@@ -680,26 +638,21 @@ pub struct GetMultiOriginAsMoasPrefixesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMultiOriginAsMoasPrefixesResponseMeta { data_time : "data_time", query_time :
-    "query_time", total_peers : "total_peers" }
+    MultiOriginMeta { data_time : "data_time", query_time : "query_time", total_peers :
+    "total_peers" }
 );
-/// Used by [`RadarBgp::get_multi_origin_as_moas_prefixes`].
+/// Used by [`RadarBgpApi::get_multi_origin_as`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMultiOriginAsMoasPrefixesResponseMoasItem {
-    pub origins: ::std::option::Option<
-        ::std::vec::Vec<GetMultiOriginAsMoasPrefixesResponseMoasItemOriginsItem>,
-    >,
+pub struct MultiOriginMoa {
+    pub origins: ::std::option::Option<::std::vec::Vec<MultiOriginMoaOrigin>>,
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetMultiOriginAsMoasPrefixesResponseMoasItem { origins : "origins", prefix : "prefix"
-    }
-);
-/// Used by [`RadarBgp::get_multi_origin_as_moas_prefixes`].
+crate::runtime::object!(MultiOriginMoa { origins : "origins", prefix : "prefix" });
+/// Used by [`RadarBgpApi::get_multi_origin_as`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMultiOriginAsMoasPrefixesResponseMoasItemOriginsItem {
+pub struct MultiOriginMoaOrigin {
     pub origin: ::std::option::Option<i64>,
     pub peer_count: ::std::option::Option<i64>,
     pub rpki_validation: ::std::option::Option<::std::string::String>,
@@ -707,25 +660,21 @@ pub struct GetMultiOriginAsMoasPrefixesResponseMoasItemOriginsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetMultiOriginAsMoasPrefixesResponseMoasItemOriginsItem { origin : "origin",
-    peer_count : "peer_count", rpki_validation : "rpki_validation" }
+    MultiOriginMoaOrigin { origin : "origin", peer_count : "peer_count", rpki_validation
+    : "rpki_validation" }
 );
-/// Used by [`RadarBgp::get_prefix_to_asn_mapping`].
+/// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPrefixToAsnMappingResponse {
-    pub meta: ::std::option::Option<GetMultiOriginAsMoasPrefixesResponseMeta>,
-    pub prefix_origins: ::std::option::Option<
-        ::std::vec::Vec<GetPrefixToAsnMappingResponsePrefixOriginsItem>,
-    >,
+pub struct Prefix {
+    pub meta: ::std::option::Option<MultiOriginMeta>,
+    pub prefix_origins: ::std::option::Option<::std::vec::Vec<PrefixPrefixOrigin>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetPrefixToAsnMappingResponse { meta : "meta", prefix_origins : "prefix_origins" }
-);
-/// Used by [`RadarBgp::get_prefix_to_asn_mapping`].
+crate::runtime::object!(Prefix { meta : "meta", prefix_origins : "prefix_origins" });
+/// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPrefixToAsnMappingResponsePrefixOriginsItem {
+pub struct PrefixPrefixOrigin {
     pub origin: ::std::option::Option<i64>,
     pub peer_count: ::std::option::Option<i64>,
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -734,47 +683,40 @@ pub struct GetPrefixToAsnMappingResponsePrefixOriginsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPrefixToAsnMappingResponsePrefixOriginsItem { origin : "origin", peer_count :
-    "peer_count", prefix : "prefix", rpki_validation : "rpki_validation" }
+    PrefixPrefixOrigin { origin : "origin", peer_count : "peer_count", prefix : "prefix",
+    rpki_validation : "rpki_validation" }
 );
-/// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
+/// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRealTimeBgpRoutesForAPrefixResponse {
-    pub meta: ::std::option::Option<GetRealTimeBgpRoutesForAPrefixResponseMeta>,
-    pub routes: ::std::option::Option<
-        ::std::vec::Vec<GetRealTimeBgpRoutesForAPrefixResponseRoutesItem>,
-    >,
+pub struct RealTimeBgpRoutes {
+    pub meta: ::std::option::Option<RealTimeBgpRoutesMeta>,
+    pub routes: ::std::option::Option<::std::vec::Vec<RealTimeBgpRoutesRoute>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetRealTimeBgpRoutesForAPrefixResponse { meta : "meta", routes : "routes" }
-);
-/// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
+crate::runtime::object!(RealTimeBgpRoutes { meta : "meta", routes : "routes" });
+/// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRealTimeBgpRoutesForAPrefixResponseMeta {
-    pub asn_info: ::std::option::Option<
-        ::std::vec::Vec<GetRealTimeBgpRoutesForAPrefixResponseMetaAsnInfoItem>,
-    >,
+pub struct RealTimeBgpRoutesMeta {
+    pub asn_info: ::std::option::Option<::std::vec::Vec<RealTimeBgpRoutesMetaAsnInfo>>,
     pub collectors: ::std::option::Option<
-        ::std::vec::Vec<GetRealTimeBgpRoutesForAPrefixResponseMetaCollectorsItem>,
+        ::std::vec::Vec<RealTimeBgpRoutesMetaCollector>,
     >,
     pub data_time: ::std::option::Option<::std::string::String>,
     pub prefix_origins: ::std::option::Option<
-        ::std::vec::Vec<GetRealTimeBgpRoutesForAPrefixResponseMetaPrefixOriginsItem>,
+        ::std::vec::Vec<RealTimeBgpRoutesMetaPrefixOrigin>,
     >,
     pub query_time: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRealTimeBgpRoutesForAPrefixResponseMeta { asn_info : "asn_info", collectors :
-    "collectors", data_time : "data_time", prefix_origins : "prefix_origins", query_time
-    : "query_time" }
+    RealTimeBgpRoutesMeta { asn_info : "asn_info", collectors : "collectors", data_time :
+    "data_time", prefix_origins : "prefix_origins", query_time : "query_time" }
 );
-/// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
+/// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaAsnInfoItem {
+pub struct RealTimeBgpRoutesMetaAsnInfo {
     pub as_name: ::std::option::Option<::std::string::String>,
     pub asn: ::std::option::Option<i64>,
     pub country_code: ::std::option::Option<::std::string::String>,
@@ -784,12 +726,12 @@ pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaAsnInfoItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRealTimeBgpRoutesForAPrefixResponseMetaAsnInfoItem { as_name : "as_name", asn :
-    "asn", country_code : "country_code", org_id : "org_id", org_name : "org_name" }
+    RealTimeBgpRoutesMetaAsnInfo { as_name : "as_name", asn : "asn", country_code :
+    "country_code", org_id : "org_id", org_name : "org_name" }
 );
-/// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
+/// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaCollectorsItem {
+pub struct RealTimeBgpRoutesMetaCollector {
     pub collector: ::std::option::Option<::std::string::String>,
     pub latest_realtime_ts: ::std::option::Option<::std::string::String>,
     pub latest_rib_ts: ::std::option::Option<::std::string::String>,
@@ -801,14 +743,14 @@ pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaCollectorsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRealTimeBgpRoutesForAPrefixResponseMetaCollectorsItem { collector : "collector",
-    latest_realtime_ts : "latest_realtime_ts", latest_rib_ts : "latest_rib_ts",
-    latest_updates_ts : "latest_updates_ts", peers_count : "peers_count", peers_v4_count
-    : "peers_v4_count", peers_v6_count : "peers_v6_count" }
+    RealTimeBgpRoutesMetaCollector { collector : "collector", latest_realtime_ts :
+    "latest_realtime_ts", latest_rib_ts : "latest_rib_ts", latest_updates_ts :
+    "latest_updates_ts", peers_count : "peers_count", peers_v4_count : "peers_v4_count",
+    peers_v6_count : "peers_v6_count" }
 );
-/// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
+/// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaPrefixOriginsItem {
+pub struct RealTimeBgpRoutesMetaPrefixOrigin {
     pub origin: ::std::option::Option<i64>,
     pub prefix: ::std::option::Option<::std::string::String>,
     pub rpki_validation: ::std::option::Option<::std::string::String>,
@@ -819,13 +761,13 @@ pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaPrefixOriginsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRealTimeBgpRoutesForAPrefixResponseMetaPrefixOriginsItem { origin : "origin",
-    prefix : "prefix", rpki_validation : "rpki_validation", total_peers : "total_peers",
-    total_visible : "total_visible", visibility : "visibility" }
+    RealTimeBgpRoutesMetaPrefixOrigin { origin : "origin", prefix : "prefix",
+    rpki_validation : "rpki_validation", total_peers : "total_peers", total_visible :
+    "total_visible", visibility : "visibility" }
 );
-/// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
+/// Used by [`RadarBgpApi::get_real_time_bgp_routes_for_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRealTimeBgpRoutesForAPrefixResponseRoutesItem {
+pub struct RealTimeBgpRoutesRoute {
     pub as_path: ::std::option::Option<::std::vec::Vec<i64>>,
     pub collector: ::std::option::Option<::std::string::String>,
     pub communities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -835,24 +777,21 @@ pub struct GetRealTimeBgpRoutesForAPrefixResponseRoutesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRealTimeBgpRoutesForAPrefixResponseRoutesItem { as_path : "as_path", collector :
-    "collector", communities : "communities", prefix : "prefix", timestamp : "timestamp"
-    }
+    RealTimeBgpRoutesRoute { as_path : "as_path", collector : "collector", communities :
+    "communities", prefix : "prefix", timestamp : "timestamp" }
 );
-/// Used by [`RadarBgp::get_bgp_routing_table_stats`].
+/// Used by [`RadarBgpApi::get_bgp_routing_table_stats`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpRoutingTableStatsResponse {
-    pub meta: ::std::option::Option<GetMultiOriginAsMoasPrefixesResponseMeta>,
-    pub stats: ::std::option::Option<GetBgpRoutingTableStatsResponseStats>,
+pub struct BgpRoutingTableStats {
+    pub meta: ::std::option::Option<MultiOriginMeta>,
+    pub stats: ::std::option::Option<BgpRoutingTableStatsStats>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetBgpRoutingTableStatsResponse { meta : "meta", stats : "stats" }
-);
-/// Used by [`RadarBgp::get_bgp_routing_table_stats`].
+crate::runtime::object!(BgpRoutingTableStats { meta : "meta", stats : "stats" });
+/// Used by [`RadarBgpApi::get_bgp_routing_table_stats`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpRoutingTableStatsResponseStats {
+pub struct BgpRoutingTableStatsStats {
     pub distinct_origins: ::std::option::Option<i64>,
     pub distinct_origins_ipv4: ::std::option::Option<i64>,
     pub distinct_origins_ipv6: ::std::option::Option<i64>,
@@ -875,7 +814,7 @@ pub struct GetBgpRoutingTableStatsResponseStats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpRoutingTableStatsResponseStats { distinct_origins : "distinct_origins",
+    BgpRoutingTableStatsStats { distinct_origins : "distinct_origins",
     distinct_origins_ipv4 : "distinct_origins_ipv4", distinct_origins_ipv6 :
     "distinct_origins_ipv6", distinct_prefixes : "distinct_prefixes",
     distinct_prefixes_ipv4 : "distinct_prefixes_ipv4", distinct_prefixes_ipv6 :
@@ -887,34 +826,31 @@ crate::runtime::object!(
     "routes_valid", routes_valid_ipv4 : "routes_valid_ipv4", routes_valid_ipv6 :
     "routes_valid_ipv6" }
 );
-/// Used by [`RadarBgp::get_aspa_changes_over_time`].
+/// Used by [`RadarBgpApi::get_aspa_changes_over_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaChangesOverTimeResponse {
+pub struct AspaChangesOverTime {
     /// `asnInfo`
-    pub asn_info: ::std::option::Option<GetAspaChangesOverTimeResponseAsnInfo>,
-    pub changes: ::std::option::Option<
-        ::std::vec::Vec<GetAspaChangesOverTimeResponseChangesItem>,
-    >,
-    pub meta: ::std::option::Option<GetAspaChangesOverTimeResponseMeta>,
+    pub asn_info: ::std::option::Option<AspaChangesOverTimeAsnInfo>,
+    pub changes: ::std::option::Option<::std::vec::Vec<AspaChangesOverTimeChange>>,
+    pub meta: ::std::option::Option<AspaChangesOverTimeMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaChangesOverTimeResponse { asn_info : "asnInfo", changes : "changes", meta :
-    "meta" }
+    AspaChangesOverTime { asn_info : "asnInfo", changes : "changes", meta : "meta" }
 );
-/// Used by [`RadarBgp::get_aspa_changes_over_time`], [`RadarBgp::get_aspa_objects_snapshot`].
+/// Used by [`RadarBgpApi::get_aspa_changes_over_time`], [`RadarBgpApi::get_aspa_objects_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaChangesOverTimeResponseAsnInfo {
+pub struct AspaChangesOverTimeAsnInfo {
     /// `13335`
-    pub _13335: ::std::option::Option<GetAspaChangesOverTimeResponseAsnInfoN13335>,
+    pub _13335: ::std::option::Option<AspaChangesOverTimeAsnInfoN13335>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetAspaChangesOverTimeResponseAsnInfo { _13335 : "13335" });
-/// Used by [`RadarBgp::get_aspa_changes_over_time`].
+crate::runtime::object!(AspaChangesOverTimeAsnInfo { _13335 : "13335" });
+/// Used by [`RadarBgpApi::get_aspa_changes_over_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaChangesOverTimeResponseAsnInfoN13335 {
+pub struct AspaChangesOverTimeAsnInfoN13335 {
     pub asn: ::std::option::Option<i64>,
     pub country: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -922,20 +858,17 @@ pub struct GetAspaChangesOverTimeResponseAsnInfoN13335 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaChangesOverTimeResponseAsnInfoN13335 { asn : "asn", country : "country", name
-    : "name" }
+    AspaChangesOverTimeAsnInfoN13335 { asn : "asn", country : "country", name : "name" }
 );
-/// Used by [`RadarBgp::get_aspa_changes_over_time`].
+/// Used by [`RadarBgpApi::get_aspa_changes_over_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaChangesOverTimeResponseChangesItem {
+pub struct AspaChangesOverTimeChange {
     /// `customersAdded`
     pub customers_added: ::std::option::Option<i64>,
     /// `customersRemoved`
     pub customers_removed: ::std::option::Option<i64>,
     pub date: ::std::option::Option<::std::string::String>,
-    pub entries: ::std::option::Option<
-        ::std::vec::Vec<GetAspaChangesOverTimeResponseChangesItemEntriesItem>,
-    >,
+    pub entries: ::std::option::Option<::std::vec::Vec<AspaChangesOverTimeChangeEntry>>,
     /// `providersAdded`
     pub providers_added: ::std::option::Option<i64>,
     /// `providersRemoved`
@@ -946,14 +879,14 @@ pub struct GetAspaChangesOverTimeResponseChangesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaChangesOverTimeResponseChangesItem { customers_added : "customersAdded",
-    customers_removed : "customersRemoved", date : "date", entries : "entries",
-    providers_added : "providersAdded", providers_removed : "providersRemoved",
-    total_count : "totalCount" }
+    AspaChangesOverTimeChange { customers_added : "customersAdded", customers_removed :
+    "customersRemoved", date : "date", entries : "entries", providers_added :
+    "providersAdded", providers_removed : "providersRemoved", total_count : "totalCount"
+    }
 );
-/// Used by [`RadarBgp::get_aspa_changes_over_time`].
+/// Used by [`RadarBgpApi::get_aspa_changes_over_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaChangesOverTimeResponseChangesItemEntriesItem {
+pub struct AspaChangesOverTimeChangeEntry {
     /// `customerAsn`
     pub customer_asn: ::std::option::Option<i64>,
     pub providers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -962,12 +895,12 @@ pub struct GetAspaChangesOverTimeResponseChangesItemEntriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaChangesOverTimeResponseChangesItemEntriesItem { customer_asn : "customerAsn",
-    providers : "providers", r#type : "type" }
+    AspaChangesOverTimeChangeEntry { customer_asn : "customerAsn", providers :
+    "providers", r#type : "type" }
 );
-/// Used by [`RadarBgp::get_aspa_changes_over_time`], [`RadarBgp::get_aspa_count_time_series`].
+/// Used by [`RadarBgpApi::get_aspa_changes_over_time`], [`RadarBgpApi::get_aspa_count_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaChangesOverTimeResponseMeta {
+pub struct AspaChangesOverTimeMeta {
     /// `dataTime`
     pub data_time: ::std::option::Option<::std::string::String>,
     /// `queryTime`
@@ -976,29 +909,28 @@ pub struct GetAspaChangesOverTimeResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaChangesOverTimeResponseMeta { data_time : "dataTime", query_time : "queryTime"
-    }
+    AspaChangesOverTimeMeta { data_time : "dataTime", query_time : "queryTime" }
 );
-/// Used by [`RadarBgp::get_aspa_objects_snapshot`].
+/// Used by [`RadarBgpApi::get_aspa_objects_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaObjectsSnapshotResponse {
+pub struct AspaObjectsSnapshot {
     /// `asnInfo`
-    pub asn_info: ::std::option::Option<GetAspaChangesOverTimeResponseAsnInfo>,
+    pub asn_info: ::std::option::Option<AspaChangesOverTimeAsnInfo>,
     /// `aspaObjects`
     pub aspa_objects: ::std::option::Option<
-        ::std::vec::Vec<GetAspaObjectsSnapshotResponseAspaObjectsItem>,
+        ::std::vec::Vec<AspaObjectsSnapshotAspaObject>,
     >,
-    pub meta: ::std::option::Option<GetAspaObjectsSnapshotResponseMeta>,
+    pub meta: ::std::option::Option<AspaObjectsSnapshotMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaObjectsSnapshotResponse { asn_info : "asnInfo", aspa_objects : "aspaObjects",
-    meta : "meta" }
+    AspaObjectsSnapshot { asn_info : "asnInfo", aspa_objects : "aspaObjects", meta :
+    "meta" }
 );
-/// Used by [`RadarBgp::get_aspa_objects_snapshot`].
+/// Used by [`RadarBgpApi::get_aspa_objects_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaObjectsSnapshotResponseAspaObjectsItem {
+pub struct AspaObjectsSnapshotAspaObject {
     /// `customerAsn`
     pub customer_asn: ::std::option::Option<i64>,
     pub providers: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -1006,12 +938,12 @@ pub struct GetAspaObjectsSnapshotResponseAspaObjectsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaObjectsSnapshotResponseAspaObjectsItem { customer_asn : "customerAsn",
-    providers : "providers" }
+    AspaObjectsSnapshotAspaObject { customer_asn : "customerAsn", providers : "providers"
+    }
 );
-/// Used by [`RadarBgp::get_aspa_objects_snapshot`].
+/// Used by [`RadarBgpApi::get_aspa_objects_snapshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaObjectsSnapshotResponseMeta {
+pub struct AspaObjectsSnapshotMeta {
     /// `dataTime`
     pub data_time: ::std::option::Option<::std::string::String>,
     /// `queryTime`
@@ -1022,52 +954,50 @@ pub struct GetAspaObjectsSnapshotResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaObjectsSnapshotResponseMeta { data_time : "dataTime", query_time :
-    "queryTime", total_count : "totalCount" }
+    AspaObjectsSnapshotMeta { data_time : "dataTime", query_time : "queryTime",
+    total_count : "totalCount" }
 );
-/// Used by [`RadarBgp::get_aspa_count_time_series`].
+/// Used by [`RadarBgpApi::get_aspa_count_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaCountTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetAspaChangesOverTimeResponseMeta>,
-    pub serie_0: ::std::option::Option<GetAspaCountTimeSeriesResponseSerie0>,
+pub struct AspaCountTimeSeries {
+    pub meta: ::std::option::Option<AspaChangesOverTimeMeta>,
+    pub serie_0: ::std::option::Option<AspaCountTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetAspaCountTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarBgp::get_aspa_count_time_series`], [`RadarBgp::get_bgp_time_series`].
+crate::runtime::object!(AspaCountTimeSeries { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarBgpApi::get_aspa_count_time_series`], [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAspaCountTimeSeriesResponseSerie0 {
+pub struct AspaCountTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAspaCountTimeSeriesResponseSerie0 { timestamps : "timestamps", values : "values" }
+    AspaCountTimeSeriesSerie0 { timestamps : "timestamps", values : "values" }
 );
-/// Used by [`RadarBgp::get_bgp_time_series`].
+/// Used by [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetBgpTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetAspaCountTimeSeriesResponseSerie0>,
+pub struct BgpTimeSeries {
+    pub meta: ::std::option::Option<BgpTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<AspaCountTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetBgpTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" });
-/// Used by [`RadarBgp::get_bgp_time_series`].
+crate::runtime::object!(BgpTimeSeries { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBgpTimeSeriesResponseMeta {
+pub struct BgpTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfo,
+        AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem>,
+        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -1075,36 +1005,32 @@ pub struct GetBgpTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" }
+    BgpTimeSeriesMeta { agg_interval : "aggInterval", confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated" }
 );
-/// Used by [`RadarBgp::get_top_ases_by_bgp_updates`].
+/// Used by [`RadarBgpApi::get_top_ases_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByBgpUpdatesResponse {
-    pub meta: ::std::option::Option<GetTopAsesByBgpUpdatesResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByBgpUpdatesResponseTop0Item>,
-    >,
+pub struct TopAses {
+    pub meta: ::std::option::Option<TopAsesMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopAsesByBgpUpdatesResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarBgp::get_top_ases_by_bgp_updates`], [`RadarBgp::get_top_prefixes_by_bgp_updates`].
+crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarBgpApi::get_top_ases_by_bgp_updates`], [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByBgpUpdatesResponseMeta {
+pub struct TopAsesMeta {
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem>,
+        ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaDateRange>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetTopAsesByBgpUpdatesResponseMeta { date_range : "dateRange" });
-/// Used by [`RadarBgp::get_top_ases_by_bgp_updates`].
+crate::runtime::object!(TopAsesMeta { date_range : "dateRange" });
+/// Used by [`RadarBgpApi::get_top_ases_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByBgpUpdatesResponseTop0Item {
+pub struct TopAsesTop0 {
     /// `ASName`
     pub as_name: ::std::option::Option<::std::string::String>,
     pub asn: ::std::option::Option<i64>,
@@ -1113,25 +1039,22 @@ pub struct GetTopAsesByBgpUpdatesResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByBgpUpdatesResponseTop0Item { as_name : "ASName", asn : "asn", value :
-    "value" }
+    TopAsesTop0 { as_name : "ASName", asn : "asn", value : "value" }
 );
-/// Used by [`RadarBgp::get_top_ases_by_prefix_count`].
+/// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByPrefixCountResponse {
-    pub asns: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByPrefixCountResponseAsnsItem>,
-    >,
-    pub meta: ::std::option::Option<GetMultiOriginAsMoasPrefixesResponseMeta>,
+    pub asns: ::std::option::Option<::std::vec::Vec<GetTopAsesByPrefixCountResponseAsn>>,
+    pub meta: ::std::option::Option<MultiOriginMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByPrefixCountResponse { asns : "asns", meta : "meta" }
 );
-/// Used by [`RadarBgp::get_top_ases_by_prefix_count`].
+/// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByPrefixCountResponseAsnsItem {
+pub struct GetTopAsesByPrefixCountResponseAsn {
     pub asn: ::std::option::Option<i64>,
     pub country: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -1140,30 +1063,24 @@ pub struct GetTopAsesByPrefixCountResponseAsnsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByPrefixCountResponseAsnsItem { asn : "asn", country : "country", name :
-    "name", pfxs_count : "pfxs_count" }
+    GetTopAsesByPrefixCountResponseAsn { asn : "asn", country : "country", name : "name",
+    pfxs_count : "pfxs_count" }
 );
-/// Used by [`RadarBgp::get_top_prefixes_by_bgp_updates`].
+/// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopPrefixesByBgpUpdatesResponse {
-    pub meta: ::std::option::Option<GetTopAsesByBgpUpdatesResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopPrefixesByBgpUpdatesResponseTop0Item>,
-    >,
+pub struct TopPrefixes {
+    pub meta: ::std::option::Option<TopAsesMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopPrefixesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopPrefixesByBgpUpdatesResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarBgp::get_top_prefixes_by_bgp_updates`].
+crate::runtime::object!(TopPrefixes { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopPrefixesByBgpUpdatesResponseTop0Item {
+pub struct TopPrefixesTop0 {
     pub prefix: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopPrefixesByBgpUpdatesResponseTop0Item { prefix : "prefix", value : "value" }
-);
+crate::runtime::object!(TopPrefixesTop0 { prefix : "prefix", value : "value" });

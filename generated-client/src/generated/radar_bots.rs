@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_bots`](crate::Client::radar_bots).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarBots {
+pub struct RadarBotsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Bots* endpoints.
-    pub fn radar_bots(&self) -> RadarBots {
-        RadarBots {
+    pub fn radar_bots(&self) -> RadarBotsApi {
+        RadarBotsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarBots {
+impl RadarBotsApi {
     /// List bots
     ///
     /// `GET /radar/bots`
@@ -23,9 +23,7 @@ impl RadarBots {
     /// Retrieves a list of bots.
     pub fn list_bots(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListBotsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Bots>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -42,9 +40,7 @@ impl RadarBots {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetBotsHttpRequestsDistributionByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<BotsHttpRequestsDistribution>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -64,9 +60,7 @@ impl RadarBots {
     pub fn get_bots_http_requests_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetBotsHttpRequestsTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<BotsHttpRequestsTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,11 +78,7 @@ impl RadarBots {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<TimeSeriesDistribution>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -108,9 +98,7 @@ impl RadarBots {
     pub fn get_bot_details(
         &self,
         bot_slug: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBotDetailsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Bot>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -122,17 +110,17 @@ impl RadarBots {
         )
     }
 }
-/// Used by [`RadarBots::list_bots`].
+/// Used by [`RadarBotsApi::list_bots`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBotsResponse {
-    pub bots: ::std::option::Option<::std::vec::Vec<ListBotsResponseBotsItem>>,
+pub struct Bots {
+    pub bots: ::std::option::Option<::std::vec::Vec<BotsBot>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListBotsResponse { bots : "bots" });
-/// Used by [`RadarBots::list_bots`].
+crate::runtime::object!(Bots { bots : "bots" });
+/// Used by [`RadarBotsApi::list_bots`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBotsResponseBotsItem {
+pub struct BotsBot {
     pub category: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub kind: ::std::option::Option<::std::string::String>,
@@ -147,16 +135,14 @@ pub struct ListBotsResponseBotsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListBotsResponseBotsItem { category : "category", description : "description", kind :
-    "kind", name : "name", operator : "operator", slug : "slug", user_agent_patterns :
+    BotsBot { category : "category", description : "description", kind : "kind", name :
+    "name", operator : "operator", slug : "slug", user_agent_patterns :
     "userAgentPatterns" }
 );
-/// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`].
+/// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotsHttpRequestsDistributionByDimensionResponse {
-    pub meta: ::std::option::Option<
-        GetBotsHttpRequestsDistributionByDimensionResponseMeta,
-    >,
+pub struct BotsHttpRequestsDistribution {
+    pub meta: ::std::option::Option<BotsHttpRequestsDistributionMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -164,55 +150,50 @@ pub struct GetBotsHttpRequestsDistributionByDimensionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBotsHttpRequestsDistributionByDimensionResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    BotsHttpRequestsDistribution { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`].
+/// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotsHttpRequestsDistributionByDimensionResponseMeta {
+pub struct BotsHttpRequestsDistributionMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfo,
+        BotsHttpRequestsDistributionMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<
-            GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem,
-        >,
+        ::std::vec::Vec<BotsHttpRequestsDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetBotsHttpRequestsDistributionByDimensionResponseMetaUnitsItem>,
+        ::std::vec::Vec<BotsHttpRequestsDistributionMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBotsHttpRequestsDistributionByDimensionResponseMeta { confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    BotsHttpRequestsDistributionMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
 );
-/// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`], [`RadarBots::get_bots_http_requests_time_series`].
+/// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`], [`RadarBotsApi::get_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfo {
+pub struct BotsHttpRequestsDistributionMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<BotsHttpRequestsDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    BotsHttpRequestsDistributionMetaConfidenceInfo { annotations : "annotations", level :
+    "level" }
 );
-/// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`].
+/// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
+pub struct BotsHttpRequestsDistributionMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -230,14 +211,14 @@ pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfoA
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    BotsHttpRequestsDistributionMetaConfidenceInfoAnnotation { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
 );
-/// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`], [`RadarBots::get_bots_http_requests_time_series`].
+/// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`], [`RadarBotsApi::get_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem {
+pub struct BotsHttpRequestsDistributionMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -246,94 +227,83 @@ pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem { end_time :
-    "endTime", start_time : "startTime" }
+    BotsHttpRequestsDistributionMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
-/// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`], [`RadarBots::get_bots_http_requests_time_series`].
+/// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`], [`RadarBotsApi::get_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaUnitsItem {
+pub struct BotsHttpRequestsDistributionMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBotsHttpRequestsDistributionByDimensionResponseMetaUnitsItem { name : "name",
-    value : "value" }
+    BotsHttpRequestsDistributionMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarBots::get_bots_http_requests_time_series`].
+/// Used by [`RadarBotsApi::get_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotsHttpRequestsTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetBotsHttpRequestsTimeSeriesResponseMeta>,
+pub struct BotsHttpRequestsTimeSeries {
+    pub meta: ::std::option::Option<BotsHttpRequestsTimeSeriesMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetBotsHttpRequestsTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarBots::get_bots_http_requests_time_series`], [`RadarBots::get_time_series_distribution_of_bots_http_requests_by_dimension`].
+crate::runtime::object!(BotsHttpRequestsTimeSeries { meta : "meta" });
+/// Used by [`RadarBotsApi::get_bots_http_requests_time_series`], [`RadarBotsApi::get_time_series_distribution_of_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotsHttpRequestsTimeSeriesResponseMeta {
+pub struct BotsHttpRequestsTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfo,
+        BotsHttpRequestsDistributionMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<
-            GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem,
-        >,
+        ::std::vec::Vec<BotsHttpRequestsDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetBotsHttpRequestsDistributionByDimensionResponseMetaUnitsItem>,
+        ::std::vec::Vec<BotsHttpRequestsDistributionMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBotsHttpRequestsTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    BotsHttpRequestsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarBots::get_time_series_distribution_of_bots_http_requests_by_dimension`].
+/// Used by [`RadarBotsApi::get_time_series_distribution_of_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponse {
-    pub meta: ::std::option::Option<GetBotsHttpRequestsTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponseSerie0,
-    >,
+pub struct TimeSeriesDistribution {
+    pub meta: ::std::option::Option<BotsHttpRequestsTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<TimeSeriesDistributionSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponse { meta : "meta",
-    serie_0 : "serie_0" }
-);
-/// Used by [`RadarBots::get_time_series_distribution_of_bots_http_requests_by_dimension`].
+crate::runtime::object!(TimeSeriesDistribution { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarBotsApi::get_time_series_distribution_of_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponseSerie0 {
+pub struct TimeSeriesDistributionSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponseSerie0 { timestamps :
-    "timestamps" }
-);
-/// Used by [`RadarBots::get_bot_details`].
+crate::runtime::object!(TimeSeriesDistributionSerie0 { timestamps : "timestamps" });
+/// Used by [`RadarBotsApi::get_bot_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotDetailsResponse {
-    pub bot: ::std::option::Option<GetBotDetailsResponseBot>,
+pub struct Bot {
+    pub bot: ::std::option::Option<BotBot>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetBotDetailsResponse { bot : "bot" });
-/// Used by [`RadarBots::get_bot_details`].
+crate::runtime::object!(Bot { bot : "bot" });
+/// Used by [`RadarBotsApi::get_bot_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBotDetailsResponseBot {
+pub struct BotBot {
     pub category: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub kind: ::std::option::Option<::std::string::String>,
@@ -352,7 +322,7 @@ pub struct GetBotDetailsResponseBot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBotDetailsResponseBot { category : "category", description : "description", kind :
-    "kind", name : "name", operator : "operator", operator_url : "operatorUrl", slug :
-    "slug", user_agent_patterns : "userAgentPatterns", user_agents : "userAgents" }
+    BotBot { category : "category", description : "description", kind : "kind", name :
+    "name", operator : "operator", operator_url : "operatorUrl", slug : "slug",
+    user_agent_patterns : "userAgentPatterns", user_agents : "userAgents" }
 );

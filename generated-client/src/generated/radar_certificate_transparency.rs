@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_certificate_transparency`](crate::Client::radar_certificate_transparency).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarCertificateTransparency {
+pub struct RadarCertificateTransparencyApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Certificate Transparency* endpoints.
-    pub fn radar_certificate_transparency(&self) -> RadarCertificateTransparency {
-        RadarCertificateTransparency {
+    pub fn radar_certificate_transparency(&self) -> RadarCertificateTransparencyApi {
+        RadarCertificateTransparencyApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarCertificateTransparency {
+impl RadarCertificateTransparencyApi {
     /// List certificate authorities
     ///
     /// `GET /radar/ct/authorities`
@@ -24,7 +24,7 @@ impl RadarCertificateTransparency {
     pub fn list_certificate_authorities(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCertificateAuthoritiesResponse>>,
+        crate::runtime::Json<::std::option::Option<CertificateAuthorities>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,9 +42,7 @@ impl RadarCertificateTransparency {
         &self,
         ca_slug: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetCertificateAuthorityDetailsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CertificateAuthority>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -64,7 +62,7 @@ impl RadarCertificateTransparency {
     pub fn list_certificate_logs(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCertificateLogsResponse>>,
+        crate::runtime::Json<::std::option::Option<CertificateLogs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -82,7 +80,7 @@ impl RadarCertificateTransparency {
         &self,
         log_slug: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetCertificateLogDetailsResponse>>,
+        crate::runtime::Json<::std::option::Option<CertificateLog>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -103,9 +101,7 @@ impl RadarCertificateTransparency {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetCertificateDistributionByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CertificateDistribution>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -125,7 +121,7 @@ impl RadarCertificateTransparency {
     pub fn get_certificates_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetCertificatesTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<CertificatesTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,11 +139,7 @@ impl RadarCertificateTransparency {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                GetTimeSeriesOfCertificateDistributionByDimensionResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<TimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -160,23 +152,22 @@ impl RadarCertificateTransparency {
         )
     }
 }
-/// Used by [`RadarCertificateTransparency::list_certificate_authorities`].
+/// Used by [`RadarCertificateTransparencyApi::list_certificate_authorities`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificateAuthoritiesResponse {
+pub struct CertificateAuthorities {
     /// `certificateAuthorities`
     pub certificate_authorities: ::std::option::Option<
-        ::std::vec::Vec<ListCertificateAuthoritiesResponseCertificateAuthoritiesItem>,
+        ::std::vec::Vec<CertificateAuthoritiesCertificateAuthority>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCertificateAuthoritiesResponse { certificate_authorities :
-    "certificateAuthorities" }
+    CertificateAuthorities { certificate_authorities : "certificateAuthorities" }
 );
-/// Used by [`RadarCertificateTransparency::list_certificate_authorities`].
+/// Used by [`RadarCertificateTransparencyApi::list_certificate_authorities`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificateAuthoritiesResponseCertificateAuthoritiesItem {
+pub struct CertificateAuthoritiesCertificateAuthority {
     /// `certificateRecordType`
     pub certificate_record_type: ::std::option::Option<::std::string::String>,
     pub country: ::std::option::Option<::std::string::String>,
@@ -196,29 +187,28 @@ pub struct ListCertificateAuthoritiesResponseCertificateAuthoritiesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCertificateAuthoritiesResponseCertificateAuthoritiesItem {
-    certificate_record_type : "certificateRecordType", country : "country", country_name
-    : "countryName", name : "name", owner : "owner", parent_name : "parentName",
-    parent_sha256_fingerprint : "parentSha256Fingerprint", revocation_status :
-    "revocationStatus", sha256_fingerprint : "sha256Fingerprint" }
+    CertificateAuthoritiesCertificateAuthority { certificate_record_type :
+    "certificateRecordType", country : "country", country_name : "countryName", name :
+    "name", owner : "owner", parent_name : "parentName", parent_sha256_fingerprint :
+    "parentSha256Fingerprint", revocation_status : "revocationStatus", sha256_fingerprint
+    : "sha256Fingerprint" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_authority_details`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_authority_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateAuthorityDetailsResponse {
+pub struct CertificateAuthority {
     /// `certificateAuthority`
     pub certificate_authority: ::std::option::Option<
-        GetCertificateAuthorityDetailsResponseCertificateAuthority,
+        CertificateAuthorityCertificateAuthority,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateAuthorityDetailsResponse { certificate_authority :
-    "certificateAuthority" }
+    CertificateAuthority { certificate_authority : "certificateAuthority" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_authority_details`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_authority_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateAuthorityDetailsResponseCertificateAuthority {
+pub struct CertificateAuthorityCertificateAuthority {
     /// `appleStatus`
     pub apple_status: ::std::option::Option<::std::string::String>,
     /// `authorityKeyIdentifier`
@@ -241,9 +231,7 @@ pub struct GetCertificateAuthorityDetailsResponseCertificateAuthority {
     /// `parentSha256Fingerprint`
     pub parent_sha256_fingerprint: ::std::option::Option<::std::string::String>,
     pub related: ::std::option::Option<
-        ::std::vec::Vec<
-            GetCertificateAuthorityDetailsResponseCertificateAuthorityRelatedItem,
-        >,
+        ::std::vec::Vec<CertificateAuthorityCertificateAuthorityRelated>,
     >,
     /// `revocationStatus`
     pub revocation_status: ::std::option::Option<::std::string::String>,
@@ -259,19 +247,19 @@ pub struct GetCertificateAuthorityDetailsResponseCertificateAuthority {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateAuthorityDetailsResponseCertificateAuthority { apple_status :
-    "appleStatus", authority_key_identifier : "authorityKeyIdentifier",
-    certificate_record_type : "certificateRecordType", chrome_status : "chromeStatus",
-    country : "country", country_name : "countryName", microsoft_status :
-    "microsoftStatus", mozilla_status : "mozillaStatus", name : "name", owner : "owner",
-    parent_name : "parentName", parent_sha256_fingerprint : "parentSha256Fingerprint",
-    related : "related", revocation_status : "revocationStatus", sha256_fingerprint :
-    "sha256Fingerprint", subject_key_identifier : "subjectKeyIdentifier", valid_from :
-    "validFrom", valid_to : "validTo" }
+    CertificateAuthorityCertificateAuthority { apple_status : "appleStatus",
+    authority_key_identifier : "authorityKeyIdentifier", certificate_record_type :
+    "certificateRecordType", chrome_status : "chromeStatus", country : "country",
+    country_name : "countryName", microsoft_status : "microsoftStatus", mozilla_status :
+    "mozillaStatus", name : "name", owner : "owner", parent_name : "parentName",
+    parent_sha256_fingerprint : "parentSha256Fingerprint", related : "related",
+    revocation_status : "revocationStatus", sha256_fingerprint : "sha256Fingerprint",
+    subject_key_identifier : "subjectKeyIdentifier", valid_from : "validFrom", valid_to :
+    "validTo" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_authority_details`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_authority_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateAuthorityDetailsResponseCertificateAuthorityRelatedItem {
+pub struct CertificateAuthorityCertificateAuthorityRelated {
     /// `certificateRecordType`
     pub certificate_record_type: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -283,26 +271,24 @@ pub struct GetCertificateAuthorityDetailsResponseCertificateAuthorityRelatedItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateAuthorityDetailsResponseCertificateAuthorityRelatedItem {
-    certificate_record_type : "certificateRecordType", name : "name", revocation_status :
-    "revocationStatus", sha256_fingerprint : "sha256Fingerprint" }
+    CertificateAuthorityCertificateAuthorityRelated { certificate_record_type :
+    "certificateRecordType", name : "name", revocation_status : "revocationStatus",
+    sha256_fingerprint : "sha256Fingerprint" }
 );
-/// Used by [`RadarCertificateTransparency::list_certificate_logs`].
+/// Used by [`RadarCertificateTransparencyApi::list_certificate_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificateLogsResponse {
+pub struct CertificateLogs {
     /// `certificateLogs`
     pub certificate_logs: ::std::option::Option<
-        ::std::vec::Vec<ListCertificateLogsResponseCertificateLogsItem>,
+        ::std::vec::Vec<CertificateLogsCertificateLog>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListCertificateLogsResponse { certificate_logs : "certificateLogs" }
-);
-/// Used by [`RadarCertificateTransparency::list_certificate_logs`].
+crate::runtime::object!(CertificateLogs { certificate_logs : "certificateLogs" });
+/// Used by [`RadarCertificateTransparencyApi::list_certificate_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCertificateLogsResponseCertificateLogsItem {
+pub struct CertificateLogsCertificateLog {
     pub api: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     /// `endExclusive`
@@ -319,27 +305,23 @@ pub struct ListCertificateLogsResponseCertificateLogsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCertificateLogsResponseCertificateLogsItem { api : "api", description :
-    "description", end_exclusive : "endExclusive", operator : "operator", slug : "slug",
-    start_inclusive : "startInclusive", state : "state", state_timestamp :
-    "stateTimestamp", url : "url" }
+    CertificateLogsCertificateLog { api : "api", description : "description",
+    end_exclusive : "endExclusive", operator : "operator", slug : "slug", start_inclusive
+    : "startInclusive", state : "state", state_timestamp : "stateTimestamp", url : "url"
+    }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateLogDetailsResponse {
+pub struct CertificateLog {
     /// `certificateLog`
-    pub certificate_log: ::std::option::Option<
-        GetCertificateLogDetailsResponseCertificateLog,
-    >,
+    pub certificate_log: ::std::option::Option<CertificateLogCertificateLog>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetCertificateLogDetailsResponse { certificate_log : "certificateLog" }
-);
-/// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
+crate::runtime::object!(CertificateLog { certificate_log : "certificateLog" });
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateLogDetailsResponseCertificateLog {
+pub struct CertificateLogCertificateLog {
     pub api: ::std::option::Option<::std::string::String>,
     /// `avgThroughput`
     pub avg_throughput: ::std::option::Option<f64>,
@@ -349,11 +331,9 @@ pub struct GetCertificateLogDetailsResponseCertificateLog {
     /// `lastUpdate`
     pub last_update: ::std::option::Option<::std::string::String>,
     pub operator: ::std::option::Option<::std::string::String>,
-    pub performance: ::std::option::Option<
-        GetCertificateLogDetailsResponseCertificateLogPerformance,
-    >,
+    pub performance: ::std::option::Option<CertificateLogCertificateLogPerformance>,
     pub related: ::std::option::Option<
-        ::std::vec::Vec<GetCertificateLogDetailsResponseCertificateLogRelatedItem>,
+        ::std::vec::Vec<CertificateLogCertificateLogRelated>,
     >,
     pub slug: ::std::option::Option<::std::string::String>,
     /// `startInclusive`
@@ -370,20 +350,18 @@ pub struct GetCertificateLogDetailsResponseCertificateLog {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateLogDetailsResponseCertificateLog { api : "api", avg_throughput :
-    "avgThroughput", description : "description", end_exclusive : "endExclusive",
-    last_update : "lastUpdate", operator : "operator", performance : "performance",
-    related : "related", slug : "slug", start_inclusive : "startInclusive", state :
-    "state", state_timestamp : "stateTimestamp", submittable_cert_count :
-    "submittableCertCount", submitted_cert_count : "submittedCertCount", url : "url" }
+    CertificateLogCertificateLog { api : "api", avg_throughput : "avgThroughput",
+    description : "description", end_exclusive : "endExclusive", last_update :
+    "lastUpdate", operator : "operator", performance : "performance", related :
+    "related", slug : "slug", start_inclusive : "startInclusive", state : "state",
+    state_timestamp : "stateTimestamp", submittable_cert_count : "submittableCertCount",
+    submitted_cert_count : "submittedCertCount", url : "url" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateLogDetailsResponseCertificateLogPerformance {
+pub struct CertificateLogCertificateLogPerformance {
     pub endpoints: ::std::option::Option<
-        ::std::vec::Vec<
-            GetCertificateLogDetailsResponseCertificateLogPerformanceEndpointsItem,
-        >,
+        ::std::vec::Vec<CertificateLogCertificateLogPerformanceEndpoint>,
     >,
     /// `responseTime`
     pub response_time: ::std::option::Option<f64>,
@@ -392,12 +370,12 @@ pub struct GetCertificateLogDetailsResponseCertificateLogPerformance {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateLogDetailsResponseCertificateLogPerformance { endpoints : "endpoints",
-    response_time : "responseTime", uptime : "uptime" }
+    CertificateLogCertificateLogPerformance { endpoints : "endpoints", response_time :
+    "responseTime", uptime : "uptime" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateLogDetailsResponseCertificateLogPerformanceEndpointsItem {
+pub struct CertificateLogCertificateLogPerformanceEndpoint {
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// `responseTime`
     pub response_time: ::std::option::Option<f64>,
@@ -406,12 +384,12 @@ pub struct GetCertificateLogDetailsResponseCertificateLogPerformanceEndpointsIte
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateLogDetailsResponseCertificateLogPerformanceEndpointsItem { endpoint :
-    "endpoint", response_time : "responseTime", uptime : "uptime" }
+    CertificateLogCertificateLogPerformanceEndpoint { endpoint : "endpoint",
+    response_time : "responseTime", uptime : "uptime" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_log_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateLogDetailsResponseCertificateLogRelatedItem {
+pub struct CertificateLogCertificateLogRelated {
     pub description: ::std::option::Option<::std::string::String>,
     /// `endExclusive`
     pub end_exclusive: ::std::option::Option<::std::string::String>,
@@ -423,66 +401,60 @@ pub struct GetCertificateLogDetailsResponseCertificateLogRelatedItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateLogDetailsResponseCertificateLogRelatedItem { description :
-    "description", end_exclusive : "endExclusive", slug : "slug", start_inclusive :
-    "startInclusive", state : "state" }
+    CertificateLogCertificateLogRelated { description : "description", end_exclusive :
+    "endExclusive", slug : "slug", start_inclusive : "startInclusive", state : "state" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateDistributionByDimensionResponse {
-    pub meta: ::std::option::Option<GetCertificateDistributionByDimensionResponseMeta>,
+pub struct CertificateDistribution {
+    pub meta: ::std::option::Option<CertificateDistributionMeta>,
     pub summary_0: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateDistributionByDimensionResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    CertificateDistribution { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateDistributionByDimensionResponseMeta {
+pub struct CertificateDistributionMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetCertificateDistributionByDimensionResponseMetaConfidenceInfo,
+        CertificateDistributionMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetCertificateDistributionByDimensionResponseMetaDateRangeItem>,
+        ::std::vec::Vec<CertificateDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetCertificateDistributionByDimensionResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<CertificateDistributionMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateDistributionByDimensionResponseMeta { confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    CertificateDistributionMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparency::get_certificates_time_series`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparencyApi::get_certificates_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateDistributionByDimensionResponseMetaConfidenceInfo {
+pub struct CertificateDistributionMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetCertificateDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<CertificateDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateDistributionByDimensionResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    CertificateDistributionMetaConfidenceInfo { annotations : "annotations", level :
+    "level" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
+pub struct CertificateDistributionMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -500,14 +472,14 @@ pub struct GetCertificateDistributionByDimensionResponseMetaConfidenceInfoAnnota
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    CertificateDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparency::get_certificates_time_series`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparencyApi::get_certificates_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateDistributionByDimensionResponseMetaDateRangeItem {
+pub struct CertificateDistributionMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -516,65 +488,59 @@ pub struct GetCertificateDistributionByDimensionResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateDistributionByDimensionResponseMetaDateRangeItem { end_time :
-    "endTime", start_time : "startTime" }
+    CertificateDistributionMetaDateRange { end_time : "endTime", start_time : "startTime"
+    }
 );
-/// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparency::get_certificates_time_series`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparencyApi::get_certificates_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificateDistributionByDimensionResponseMetaUnitsItem {
+pub struct CertificateDistributionMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificateDistributionByDimensionResponseMetaUnitsItem { name : "name", value :
-    "value" }
+    CertificateDistributionMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarCertificateTransparency::get_certificates_time_series`].
+/// Used by [`RadarCertificateTransparencyApi::get_certificates_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificatesTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetCertificatesTimeSeriesResponseMeta>,
+pub struct CertificatesTimeSeries {
+    pub meta: ::std::option::Option<CertificatesTimeSeriesMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetCertificatesTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarCertificateTransparency::get_certificates_time_series`], [`RadarCertificateTransparency::get_time_series_of_certificate_distribution_by_dimension`].
+crate::runtime::object!(CertificatesTimeSeries { meta : "meta" });
+/// Used by [`RadarCertificateTransparencyApi::get_certificates_time_series`], [`RadarCertificateTransparencyApi::get_time_series_of_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCertificatesTimeSeriesResponseMeta {
+pub struct CertificatesTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetCertificateDistributionByDimensionResponseMetaConfidenceInfo,
+        CertificateDistributionMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetCertificateDistributionByDimensionResponseMetaDateRangeItem>,
+        ::std::vec::Vec<CertificateDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetCertificateDistributionByDimensionResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<CertificateDistributionMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCertificatesTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info
-    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    CertificatesTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
     normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarCertificateTransparency::get_time_series_of_certificate_distribution_by_dimension`].
+/// Used by [`RadarCertificateTransparencyApi::get_time_series_of_certificate_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesOfCertificateDistributionByDimensionResponse {
-    pub meta: ::std::option::Option<GetCertificatesTimeSeriesResponseMeta>,
+pub struct TimeSeries {
+    pub meta: ::std::option::Option<CertificatesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesOfCertificateDistributionByDimensionResponse { meta : "meta", serie_0 :
-    "serie_0" }
-);
+crate::runtime::object!(TimeSeries { meta : "meta", serie_0 : "serie_0" });

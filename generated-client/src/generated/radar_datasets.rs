@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_datasets`](crate::Client::radar_datasets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarDatasets {
+pub struct RadarDatasetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Datasets* endpoints.
-    pub fn radar_datasets(&self) -> RadarDatasets {
-        RadarDatasets {
+    pub fn radar_datasets(&self) -> RadarDatasetsApi {
+        RadarDatasetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarDatasets {
+impl RadarDatasetsApi {
     /// List datasets
     ///
     /// `GET /radar/datasets`
@@ -23,9 +23,7 @@ impl RadarDatasets {
     /// Retrieves a list of datasets.
     pub fn list_datasets(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListDatasetsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Datasets>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -41,7 +39,7 @@ impl RadarDatasets {
     pub fn get_dataset_download_url(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDatasetDownloadUrlResponse>>,
+        crate::runtime::Json<::std::option::Option<DatasetDownloadUrl>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,19 +68,17 @@ impl RadarDatasets {
         )
     }
 }
-/// Used by [`RadarDatasets::list_datasets`].
+/// Used by [`RadarDatasetsApi::list_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDatasetsResponse {
-    pub datasets: ::std::option::Option<
-        ::std::vec::Vec<ListDatasetsResponseDatasetsItem>,
-    >,
+pub struct Datasets {
+    pub datasets: ::std::option::Option<::std::vec::Vec<DatasetsDataset>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListDatasetsResponse { datasets : "datasets" });
-/// Used by [`RadarDatasets::list_datasets`].
+crate::runtime::object!(Datasets { datasets : "datasets" });
+/// Used by [`RadarDatasetsApi::list_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDatasetsResponseDatasetsItem {
+pub struct DatasetsDataset {
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
     pub meta: ::std::option::Option<
@@ -95,22 +91,22 @@ pub struct ListDatasetsResponseDatasetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDatasetsResponseDatasetsItem { description : "description", id : "id", meta :
-    "meta", tags : "tags", title : "title", r#type : "type" }
+    DatasetsDataset { description : "description", id : "id", meta : "meta", tags :
+    "tags", title : "title", r#type : "type" }
 );
-/// Used by [`RadarDatasets::get_dataset_download_url`].
+/// Used by [`RadarDatasetsApi::get_dataset_download_url`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDatasetDownloadUrlResponse {
-    pub dataset: ::std::option::Option<GetDatasetDownloadUrlResponseDataset>,
+pub struct DatasetDownloadUrl {
+    pub dataset: ::std::option::Option<DatasetDownloadUrlDataset>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDatasetDownloadUrlResponse { dataset : "dataset" });
-/// Used by [`RadarDatasets::get_dataset_download_url`].
+crate::runtime::object!(DatasetDownloadUrl { dataset : "dataset" });
+/// Used by [`RadarDatasetsApi::get_dataset_download_url`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDatasetDownloadUrlResponseDataset {
+pub struct DatasetDownloadUrlDataset {
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDatasetDownloadUrlResponseDataset { url : "url" });
+crate::runtime::object!(DatasetDownloadUrlDataset { url : "url" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_dns`](crate::Client::radar_dns).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarDns {
+pub struct RadarDnsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar DNS* endpoints.
-    pub fn radar_dns(&self) -> RadarDns {
-        RadarDns {
+    pub fn radar_dns(&self) -> RadarDnsApi {
+        RadarDnsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarDns {
+impl RadarDnsApi {
     /// Get DNS queries by cache status summary
     ///
     /// `GET /radar/dns/summary/cache_hit`
@@ -24,9 +24,7 @@ impl RadarDns {
     pub fn get_dns_queries_by_cache_status_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DnsQueries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -81,9 +79,7 @@ impl RadarDns {
     pub fn get_dns_queries_by_dnssec_end_to_end_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DnsQueries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,9 +115,7 @@ impl RadarDns {
     pub fn get_dns_queries_by_matching_answer_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DnsQueries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -231,7 +225,7 @@ impl RadarDns {
     pub fn get_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDnsQueriesTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsQueriesTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -468,9 +462,7 @@ impl RadarDns {
     /// Retrieves the top autonomous systems by DNS queries made to 1.1.1.1 DNS resolver.
     pub fn get_top_ases_by_dns_queries(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByDnsQueriesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -486,7 +478,7 @@ impl RadarDns {
     pub fn get_top_locations_by_dns_queries(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopLocationsByDnsQueriesResponse>>,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -496,63 +488,49 @@ impl RadarDns {
         )
     }
 }
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_by_dnssec_end_to_end_summary`], [`RadarDns::get_dns_queries_by_matching_answer_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_summary`], [`RadarDnsApi::get_dns_queries_by_matching_answer_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusSummaryResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetDnsQueriesByCacheStatusSummaryResponseSummary0,
-    >,
+pub struct DnsQueries {
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub summary_0: ::std::option::Option<DnsQueriesSummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_by_dnssec_support_summary`], [`RadarDns::get_dns_queries_by_dnssec_awareness_summary`], [`RadarDns::get_dns_queries_by_ip_version_summary`], [`RadarDns::get_dns_queries_by_protocol_summary`], [`RadarDns::get_dns_queries_by_type_summary`], [`RadarDns::get_dns_queries_by_response_ttl_summary`], [`RadarDns::get_top_ases_by_dns_queries`], [`RadarDns::get_top_locations_by_dns_queries`].
+crate::runtime::object!(DnsQueries { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`], [`RadarDnsApi::get_dns_queries_by_ip_version_summary`], [`RadarDnsApi::get_dns_queries_by_protocol_summary`], [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`], [`RadarDnsApi::get_top_ases_by_dns_queries`], [`RadarDnsApi::get_top_locations_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusSummaryResponseMeta {
+pub struct DnsQueriesMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<DnsQueriesMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetDnsQueriesByCacheStatusSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    DnsQueriesMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfo {
+pub struct DnsQueriesMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<DnsQueriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    DnsQueriesMetaConfidenceInfo { annotations : "annotations", level : "level" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct DnsQueriesMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -570,14 +548,13 @@ pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfoAnnotation
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource", description :
+    "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
+    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem {
+pub struct DnsQueriesMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -586,24 +563,20 @@ pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    DnsQueriesMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaUnitsItem {
+pub struct DnsQueriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryResponseMetaUnitsItem { name : "name", value :
-    "value" }
-);
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`].
+crate::runtime::object!(DnsQueriesMetaUnit { name : "name", value : "value" });
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusSummaryResponseSummary0 {
+pub struct DnsQueriesSummary0 {
     /// `NEGATIVE`
     pub negative: ::std::option::Option<::std::string::String>,
     /// `POSITIVE`
@@ -612,13 +585,12 @@ pub struct GetDnsQueriesByCacheStatusSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryResponseSummary0 { negative : "NEGATIVE", positive :
-    "POSITIVE" }
+    DnsQueriesSummary0 { negative : "NEGATIVE", positive : "POSITIVE" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_dnssec_support_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportSummaryResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByDnssecSupportSummaryResponseSummary0,
     >,
@@ -629,7 +601,7 @@ crate::runtime::object!(
     GetDnsQueriesByDnssecSupportSummaryResponse { meta : "meta", summary_0 : "summary_0"
     }
 );
-/// Used by [`RadarDns::get_dns_queries_by_dnssec_support_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
     /// `INSECURE`
@@ -647,10 +619,10 @@ crate::runtime::object!(
     GetDnsQueriesByDnssecSupportSummaryResponseSummary0 { insecure : "INSECURE", invalid
     : "INVALID", other : "OTHER", secure : "SECURE" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_dnssec_awareness_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessSummaryResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0,
     >,
@@ -661,7 +633,7 @@ crate::runtime::object!(
     GetDnsQueriesByDnssecAwarenessSummaryResponse { meta : "meta", summary_0 :
     "summary_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_dnssec_awareness_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
@@ -675,10 +647,10 @@ crate::runtime::object!(
     GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 { not_supported :
     "NOT_SUPPORTED", supported : "SUPPORTED" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_ip_version_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionSummaryResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByIpVersionSummaryResponseSummary0,
     >,
@@ -688,23 +660,23 @@ pub struct GetDnsQueriesByIpVersionSummaryResponse {
 crate::runtime::object!(
     GetDnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_ip_version_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+    GetDnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_protocol_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolSummaryResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<GetDnsQueriesByProtocolSummaryResponseSummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -712,7 +684,7 @@ pub struct GetDnsQueriesByProtocolSummaryResponse {
 crate::runtime::object!(
     GetDnsQueriesByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_protocol_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolSummaryResponseSummary0 {
     /// `HTTPS`
@@ -730,10 +702,10 @@ crate::runtime::object!(
     GetDnsQueriesByProtocolSummaryResponseSummary0 { https : "HTTPS", tcp : "TCP", tls :
     "TLS", udp : "UDP" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_type_summary`], [`RadarDns::get_dns_queries_by_response_code_summary`], [`RadarDns::get_dns_summary_by_dimension`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_response_code_summary`], [`RadarDnsApi::get_dns_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByTypeSummaryResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -743,10 +715,10 @@ pub struct GetDnsQueriesByTypeSummaryResponse {
 crate::runtime::object!(
     GetDnsQueriesByTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_response_ttl_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlSummaryResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByResponseTtlSummaryResponseSummary0,
     >,
@@ -756,7 +728,7 @@ pub struct GetDnsQueriesByResponseTtlSummaryResponse {
 crate::runtime::object!(
     GetDnsQueriesByResponseTtlSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_response_ttl_summary`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
     pub gt_15m_lte_1h: ::std::option::Option<::std::string::String>,
@@ -774,45 +746,39 @@ crate::runtime::object!(
     gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
     "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m" }
 );
-/// Used by [`RadarDns::get_dns_queries_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+pub struct DnsQueriesTimeSeries {
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDnsQueriesTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarDns::get_dns_queries_time_series`], [`RadarDns::get_dns_queries_by_cache_status_time_series`], [`RadarDns::get_dns_queries_by_dnssec_support_time_series`], [`RadarDns::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDns::get_dns_queries_by_ip_version_time_series`], [`RadarDns::get_dns_queries_by_protocol_time_series`], [`RadarDns::get_dns_queries_by_type_time_series`], [`RadarDns::get_dns_queries_by_response_ttl_time_series`].
+crate::runtime::object!(DnsQueriesTimeSeries { meta : "meta" });
+/// Used by [`RadarDnsApi::get_dns_queries_time_series`], [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`], [`RadarDnsApi::get_dns_queries_by_protocol_time_series`], [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesTimeSeriesResponseMeta {
+pub struct DnsQueriesTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<DnsQueriesMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetDnsQueriesByCacheStatusSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info :
+    DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
     "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
     normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_time_series`], [`RadarDns::get_dns_queries_by_dnssec_end_to_end_time_series`], [`RadarDns::get_dns_queries_by_matching_answer_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_time_series`], [`RadarDnsApi::get_dns_queries_by_matching_answer_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0,
     >,
@@ -822,7 +788,7 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponse {
 crate::runtime::object!(
     GetDnsQueriesByCacheStatusTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_cache_status_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
     /// `NEGATIVE`
@@ -836,10 +802,10 @@ crate::runtime::object!(
     GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE", positive
     : "POSITIVE" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_dnssec_support_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
     >,
@@ -849,7 +815,7 @@ pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponse {
 crate::runtime::object!(
     GetDnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_dnssec_support_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// `INSECURE`
@@ -867,10 +833,10 @@ crate::runtime::object!(
     GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { insecure : "INSECURE", invalid
     : "INVALID", other : "OTHER", secure : "SECURE" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_dnssec_awareness_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0,
     >,
@@ -881,7 +847,7 @@ crate::runtime::object!(
     GetDnsQueriesByDnssecAwarenessTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
     }
 );
-/// Used by [`RadarDns::get_dns_queries_by_dnssec_awareness_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
@@ -895,10 +861,10 @@ crate::runtime::object!(
     GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 { not_supported :
     "NOT_SUPPORTED", supported : "SUPPORTED" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_ip_version_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponseSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -906,23 +872,23 @@ pub struct GetDnsQueriesByIpVersionTimeSeriesResponse {
 crate::runtime::object!(
     GetDnsQueriesByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_ip_version_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_protocol_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponseSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -930,7 +896,7 @@ pub struct GetDnsQueriesByProtocolTimeSeriesResponse {
 crate::runtime::object!(
     GetDnsQueriesByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_protocol_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
     /// `HTTPS`
@@ -948,10 +914,10 @@ crate::runtime::object!(
     GetDnsQueriesByProtocolTimeSeriesResponseSerie0 { https : "HTTPS", tcp : "TCP", tls :
     "TLS", udp : "UDP" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_type_time_series`], [`RadarDns::get_dns_queries_by_response_code_time_series`], [`RadarDns::get_dns_time_series_grouped_by_dimension`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_code_time_series`], [`RadarDnsApi::get_dns_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByTypeTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponseSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -959,7 +925,7 @@ pub struct GetDnsQueriesByTypeTimeSeriesResponse {
 crate::runtime::object!(
     GetDnsQueriesByTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_type_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -969,10 +935,10 @@ pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
 crate::runtime::object!(
     GetDnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_response_ttl_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0,
     >,
@@ -982,7 +948,7 @@ pub struct GetDnsQueriesByResponseTtlTimeSeriesResponse {
 crate::runtime::object!(
     GetDnsQueriesByResponseTtlTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarDns::get_dns_queries_by_response_ttl_time_series`].
+/// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
     pub gt_15m_lte_1h: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1000,22 +966,18 @@ crate::runtime::object!(
     gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
     "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m" }
 );
-/// Used by [`RadarDns::get_top_ases_by_dns_queries`].
+/// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByDnsQueriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByDnsQueriesResponseTop0Item>,
-    >,
+pub struct TopAses {
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopAsesByDnsQueriesResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarDns::get_top_ases_by_dns_queries`].
+crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByDnsQueriesResponseTop0Item {
+pub struct TopAsesTop0 {
     /// `clientASN`
     pub client_asn: ::std::option::Option<i64>,
     /// `clientASName`
@@ -1025,25 +987,21 @@ pub struct GetTopAsesByDnsQueriesResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByDnsQueriesResponseTop0Item { client_asn : "clientASN", client_as_name :
-    "clientASName", value : "value" }
+    TopAsesTop0 { client_asn : "clientASN", client_as_name : "clientASName", value :
+    "value" }
 );
-/// Used by [`RadarDns::get_top_locations_by_dns_queries`].
+/// Used by [`RadarDnsApi::get_top_locations_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByDnsQueriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopLocationsByDnsQueriesResponseTop0Item>,
-    >,
+pub struct TopLocations {
+    pub meta: ::std::option::Option<DnsQueriesMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopLocationsByDnsQueriesResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarDns::get_top_locations_by_dns_queries`].
+crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarDnsApi::get_top_locations_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByDnsQueriesResponseTop0Item {
+pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
@@ -1053,6 +1011,6 @@ pub struct GetTopLocationsByDnsQueriesResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsByDnsQueriesResponseTop0Item { client_country_alpha2 :
-    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2", client_country_name
+    : "clientCountryName", value : "value" }
 );

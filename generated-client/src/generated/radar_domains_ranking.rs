@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_domains_ranking`](crate::Client::radar_domains_ranking).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarDomainsRanking {
+pub struct RadarDomainsRankingApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Domains Ranking* endpoints.
-    pub fn radar_domains_ranking(&self) -> RadarDomainsRanking {
-        RadarDomainsRanking {
+    pub fn radar_domains_ranking(&self) -> RadarDomainsRankingApi {
+        RadarDomainsRankingApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarDomainsRanking {
+impl RadarDomainsRankingApi {
     /// Get domain rank details
     ///
     /// `GET /radar/ranking/domain/{domain}`
@@ -25,7 +25,7 @@ impl RadarDomainsRanking {
         &self,
         domain: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDomainRankDetailsResponse>>,
+        crate::runtime::Json<::std::option::Option<DomainRank>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,7 +45,7 @@ impl RadarDomainsRanking {
     pub fn get_domains_rank_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDomainsRankTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<DomainsRankTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,7 +62,7 @@ impl RadarDomainsRanking {
     pub fn get_top_or_trending_domains(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopOrTrendingDomainsResponse>>,
+        crate::runtime::Json<::std::option::Option<TopOrTrendingDomains>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -72,38 +72,34 @@ impl RadarDomainsRanking {
         )
     }
 }
-/// Used by [`RadarDomainsRanking::get_domain_rank_details`].
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainRankDetailsResponse {
-    pub details_0: ::std::option::Option<GetDomainRankDetailsResponseDetails0>,
-    pub meta: ::std::option::Option<GetDomainRankDetailsResponseMeta>,
+pub struct DomainRank {
+    pub details_0: ::std::option::Option<DomainRankDetails0>,
+    pub meta: ::std::option::Option<DomainRankMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetDomainRankDetailsResponse { details_0 : "details_0", meta : "meta" }
-);
-/// Used by [`RadarDomainsRanking::get_domain_rank_details`].
+crate::runtime::object!(DomainRank { details_0 : "details_0", meta : "meta" });
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainRankDetailsResponseDetails0 {
+pub struct DomainRankDetails0 {
     pub bucket: ::std::option::Option<::std::string::String>,
-    pub categories: ::std::option::Option<
-        ::std::vec::Vec<GetDomainRankDetailsResponseDetails0CategoriesItem>,
-    >,
+    pub categories: ::std::option::Option<::std::vec::Vec<DomainRankDetails0Category>>,
     pub rank: ::std::option::Option<i64>,
     pub top_locations: ::std::option::Option<
-        ::std::vec::Vec<GetDomainRankDetailsResponseDetails0TopLocationsItem>,
+        ::std::vec::Vec<DomainRankDetails0TopLocation>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainRankDetailsResponseDetails0 { bucket : "bucket", categories : "categories",
-    rank : "rank", top_locations : "top_locations" }
+    DomainRankDetails0 { bucket : "bucket", categories : "categories", rank : "rank",
+    top_locations : "top_locations" }
 );
-/// Used by [`RadarDomainsRanking::get_domain_rank_details`].
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainRankDetailsResponseDetails0CategoriesItem {
+pub struct DomainRankDetails0Category {
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     /// `superCategoryId`
@@ -112,12 +108,12 @@ pub struct GetDomainRankDetailsResponseDetails0CategoriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainRankDetailsResponseDetails0CategoriesItem { id : "id", name : "name",
-    super_category_id : "superCategoryId" }
+    DomainRankDetails0Category { id : "id", name : "name", super_category_id :
+    "superCategoryId" }
 );
-/// Used by [`RadarDomainsRanking::get_domain_rank_details`].
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainRankDetailsResponseDetails0TopLocationsItem {
+pub struct DomainRankDetails0TopLocation {
     /// `locationCode`
     pub location_code: ::std::option::Option<::std::string::String>,
     /// `locationName`
@@ -127,23 +123,21 @@ pub struct GetDomainRankDetailsResponseDetails0TopLocationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainRankDetailsResponseDetails0TopLocationsItem { location_code :
-    "locationCode", location_name : "locationName", rank : "rank" }
+    DomainRankDetails0TopLocation { location_code : "locationCode", location_name :
+    "locationName", rank : "rank" }
 );
-/// Used by [`RadarDomainsRanking::get_domain_rank_details`].
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainRankDetailsResponseMeta {
+pub struct DomainRankMeta {
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetDomainRankDetailsResponseMetaDateRangeItem>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<DomainRankMetaDateRange>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDomainRankDetailsResponseMeta { date_range : "dateRange" });
-/// Used by [`RadarDomainsRanking::get_domain_rank_details`], [`RadarDomainsRanking::get_domains_rank_time_series`], [`RadarDomainsRanking::get_top_or_trending_domains`].
+crate::runtime::object!(DomainRankMeta { date_range : "dateRange" });
+/// Used by [`RadarDomainsRankingApi::get_domain_rank_details`], [`RadarDomainsRankingApi::get_domains_rank_time_series`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainRankDetailsResponseMetaDateRangeItem {
+pub struct DomainRankMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -152,66 +146,55 @@ pub struct GetDomainRankDetailsResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainRankDetailsResponseMetaDateRangeItem { end_time : "endTime", start_time :
-    "startTime" }
+    DomainRankMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarDomainsRanking::get_domains_rank_time_series`].
+/// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainsRankTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDomainsRankTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetDomainsRankTimeSeriesResponseSerie0>,
+pub struct DomainsRankTimeSeries {
+    pub meta: ::std::option::Option<DomainsRankTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<DomainsRankTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetDomainsRankTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarDomainsRanking::get_domains_rank_time_series`].
+crate::runtime::object!(DomainsRankTimeSeries { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainsRankTimeSeriesResponseMeta {
+pub struct DomainsRankTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetDomainsRankTimeSeriesResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<DomainsRankTimeSeriesMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetDomainRankDetailsResponseMetaDateRangeItem>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<DomainRankMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetDomainsRankTimeSeriesResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<DomainsRankTimeSeriesMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainsRankTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info
-    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    DomainsRankTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
     normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarDomainsRanking::get_domains_rank_time_series`], [`RadarDomainsRanking::get_top_or_trending_domains`].
+/// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainsRankTimeSeriesResponseMetaConfidenceInfo {
+pub struct DomainsRankTimeSeriesMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDomainsRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<DomainsRankTimeSeriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainsRankTimeSeriesResponseMetaConfidenceInfo { annotations : "annotations",
-    level : "level" }
+    DomainsRankTimeSeriesMetaConfidenceInfo { annotations : "annotations", level :
+    "level" }
 );
-/// Used by [`RadarDomainsRanking::get_domains_rank_time_series`].
+/// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainsRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
+pub struct DomainsRankTimeSeriesMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -229,75 +212,63 @@ pub struct GetDomainsRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainsRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    DomainsRankTimeSeriesMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarDomainsRanking::get_domains_rank_time_series`], [`RadarDomainsRanking::get_top_or_trending_domains`].
+/// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainsRankTimeSeriesResponseMetaUnitsItem {
+pub struct DomainsRankTimeSeriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainsRankTimeSeriesResponseMetaUnitsItem { name : "name", value : "value" }
+    DomainsRankTimeSeriesMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarDomainsRanking::get_domains_rank_time_series`].
+/// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDomainsRankTimeSeriesResponseSerie0 {
+pub struct DomainsRankTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetDomainsRankTimeSeriesResponseSerie0 { timestamps : "timestamps" }
-);
-/// Used by [`RadarDomainsRanking::get_top_or_trending_domains`].
+crate::runtime::object!(DomainsRankTimeSeriesSerie0 { timestamps : "timestamps" });
+/// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOrTrendingDomainsResponse {
-    pub meta: ::std::option::Option<GetTopOrTrendingDomainsResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopOrTrendingDomainsResponseTop0Item>,
-    >,
+pub struct TopOrTrendingDomains {
+    pub meta: ::std::option::Option<TopOrTrendingDomainsMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopOrTrendingDomainsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopOrTrendingDomainsResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarDomainsRanking::get_top_or_trending_domains`].
+crate::runtime::object!(TopOrTrendingDomains { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOrTrendingDomainsResponseMeta {
+pub struct TopOrTrendingDomainsMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetDomainsRankTimeSeriesResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<DomainsRankTimeSeriesMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetDomainRankDetailsResponseMetaDateRangeItem>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<DomainRankMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetDomainsRankTimeSeriesResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<DomainsRankTimeSeriesMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOrTrendingDomainsResponseMeta { confidence_info : "confidenceInfo", date_range
-    : "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    TopOrTrendingDomainsMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
     "units" }
 );
-/// Used by [`RadarDomainsRanking::get_top_or_trending_domains`].
+/// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOrTrendingDomainsResponseTop0Item {
+pub struct TopOrTrendingDomainsTop0 {
     pub categories: ::std::option::Option<
-        ::std::vec::Vec<GetTopOrTrendingDomainsResponseTop0ItemCategoriesItem>,
+        ::std::vec::Vec<TopOrTrendingDomainsTop0Category>,
     >,
     pub domain: ::std::option::Option<::std::string::String>,
     /// `pctRankChange`
@@ -307,12 +278,12 @@ pub struct GetTopOrTrendingDomainsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOrTrendingDomainsResponseTop0Item { categories : "categories", domain :
-    "domain", pct_rank_change : "pctRankChange", rank : "rank" }
+    TopOrTrendingDomainsTop0 { categories : "categories", domain : "domain",
+    pct_rank_change : "pctRankChange", rank : "rank" }
 );
-/// Used by [`RadarDomainsRanking::get_top_or_trending_domains`].
+/// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOrTrendingDomainsResponseTop0ItemCategoriesItem {
+pub struct TopOrTrendingDomainsTop0Category {
     pub id: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     /// `superCategoryId`
@@ -321,6 +292,6 @@ pub struct GetTopOrTrendingDomainsResponseTop0ItemCategoriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOrTrendingDomainsResponseTop0ItemCategoriesItem { id : "id", name : "name",
-    super_category_id : "superCategoryId" }
+    TopOrTrendingDomainsTop0Category { id : "id", name : "name", super_category_id :
+    "superCategoryId" }
 );

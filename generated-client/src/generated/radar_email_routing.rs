@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_email_routing`](crate::Client::radar_email_routing).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarEmailRouting {
+pub struct RadarEmailRoutingApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Email Routing* endpoints.
-    pub fn radar_email_routing(&self) -> RadarEmailRouting {
-        RadarEmailRouting {
+    pub fn radar_email_routing(&self) -> RadarEmailRoutingApi {
+        RadarEmailRoutingApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarEmailRouting {
+impl RadarEmailRoutingApi {
     /// Get email ARC validation summary
     ///
     /// `GET /radar/email/routing/summary/arc`
@@ -75,9 +75,7 @@ impl RadarEmailRouting {
     pub fn get_email_encryption_status_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailEncryptionStatusSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailEncryptionStatusSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +92,7 @@ impl RadarEmailRouting {
     pub fn get_email_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailIpVersionSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailIpVersionSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -129,9 +127,7 @@ impl RadarEmailRouting {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailRoutingSummaryByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailRoutingSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -220,9 +216,7 @@ impl RadarEmailRouting {
     pub fn get_email_encryption_status_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailEncryptionStatusTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailEncryptionStatusTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -243,7 +237,7 @@ impl RadarEmailRouting {
     pub fn get_email_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailIpVersionTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailIpVersionTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -288,9 +282,7 @@ impl RadarEmailRouting {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailRoutingTimeSeriesGroupedByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailRoutingTimeSeriesGrouped>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -303,7 +295,7 @@ impl RadarEmailRouting {
         )
     }
 }
-/// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_dkim_validation_summary`], [`RadarEmailRouting::get_email_dmarc_validation_summary`], [`RadarEmailRouting::get_email_spf_validation_summary`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_dkim_validation_summary`], [`RadarEmailRoutingApi::get_email_dmarc_validation_summary`], [`RadarEmailRoutingApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponse {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
@@ -314,7 +306,7 @@ pub struct GetEmailArcValidationSummaryResponse {
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_encryption_status_summary`], [`RadarEmailRouting::get_email_ip_version_summary`], [`RadarEmailRouting::get_email_routing_summary_by_dimension`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_encryption_status_summary`], [`RadarEmailRoutingApi::get_email_ip_version_summary`], [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMeta {
     /// `confidenceInfo`
@@ -323,13 +315,13 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -339,13 +331,11 @@ crate::runtime::object!(
     date_range : "dateRange", last_updated : "lastUpdated", normalization :
     "normalization", units : "units" }
 );
-/// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -355,9 +345,9 @@ crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations",
     level : "level" }
 );
-/// Used by [`RadarEmailRouting::get_email_arc_validation_summary`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -375,14 +365,14 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source :
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
     "dataSource", description : "description", end_date : "endDate", event_type :
     "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
     start_date : "startDate" }
 );
-/// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaDateRangeItem {
+pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -391,21 +381,21 @@ pub struct GetEmailArcValidationSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime", start_time
+    : "startTime" }
 );
-/// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaUnitsItem {
+pub struct GetEmailArcValidationSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaUnitsItem { name : "name", value : "value" }
+    GetEmailArcValidationSummaryResponseMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarEmailRouting::get_email_arc_validation_summary`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseSummary0 {
     /// `FAIL`
@@ -421,22 +411,20 @@ crate::runtime::object!(
     GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL", none : "NONE", pass :
     "PASS" }
 );
-/// Used by [`RadarEmailRouting::get_email_encryption_status_summary`].
+/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailEncryptionStatusSummaryResponse {
+pub struct EmailEncryptionStatusSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetEmailEncryptionStatusSummaryResponseSummary0,
-    >,
+    pub summary_0: ::std::option::Option<EmailEncryptionStatusSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailEncryptionStatusSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    EmailEncryptionStatusSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailRouting::get_email_encryption_status_summary`].
+/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailEncryptionStatusSummaryResponseSummary0 {
+pub struct EmailEncryptionStatusSummarySummary0 {
     /// `ENCRYPTED`
     pub encrypted: ::std::option::Option<::std::string::String>,
     /// `NOT_ENCRYPTED`
@@ -445,36 +433,34 @@ pub struct GetEmailEncryptionStatusSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailEncryptionStatusSummaryResponseSummary0 { encrypted : "ENCRYPTED",
-    not_encrypted : "NOT_ENCRYPTED" }
+    EmailEncryptionStatusSummarySummary0 { encrypted : "ENCRYPTED", not_encrypted :
+    "NOT_ENCRYPTED" }
 );
-/// Used by [`RadarEmailRouting::get_email_ip_version_summary`].
+/// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailIpVersionSummaryResponse {
+pub struct EmailIpVersionSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetEmailIpVersionSummaryResponseSummary0>,
+    pub summary_0: ::std::option::Option<EmailIpVersionSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    EmailIpVersionSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailRouting::get_email_ip_version_summary`].
+/// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailIpVersionSummaryResponseSummary0 {
+pub struct EmailIpVersionSummarySummary0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetEmailIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
-);
-/// Used by [`RadarEmailRouting::get_email_routing_summary_by_dimension`].
+crate::runtime::object!(EmailIpVersionSummarySummary0 { ipv4 : "IPv4", ipv6 : "IPv6" });
+/// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailRoutingSummaryByDimensionResponse {
+pub struct EmailRoutingSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -482,10 +468,8 @@ pub struct GetEmailRoutingSummaryByDimensionResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetEmailRoutingSummaryByDimensionResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailRouting::get_email_arc_validation_time_series`], [`RadarEmailRouting::get_email_dkim_validation_time_series`], [`RadarEmailRouting::get_email_dmarc_validation_time_series`], [`RadarEmailRouting::get_email_spf_validation_time_series`].
+crate::runtime::object!(EmailRoutingSummary { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`], [`RadarEmailRoutingApi::get_email_dkim_validation_time_series`], [`RadarEmailRoutingApi::get_email_dmarc_validation_time_series`], [`RadarEmailRoutingApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponse {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
@@ -496,7 +480,7 @@ pub struct GetEmailArcValidationTimeSeriesResponse {
 crate::runtime::object!(
     GetEmailArcValidationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailRouting::get_email_arc_validation_time_series`], [`RadarEmailRouting::get_email_encryption_status_time_series`], [`RadarEmailRouting::get_email_ip_version_time_series`], [`RadarEmailRouting::get_email_routing_time_series_grouped_by_dimension`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`], [`RadarEmailRoutingApi::get_email_encryption_status_time_series`], [`RadarEmailRoutingApi::get_email_ip_version_time_series`], [`RadarEmailRoutingApi::get_email_routing_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     /// `aggInterval`
@@ -507,13 +491,13 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -523,7 +507,7 @@ crate::runtime::object!(
     confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
     "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarEmailRouting::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// `FAIL`
@@ -539,20 +523,20 @@ crate::runtime::object!(
     GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL", none : "NONE", pass :
     "PASS" }
 );
-/// Used by [`RadarEmailRouting::get_email_encryption_status_time_series`].
+/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailEncryptionStatusTimeSeriesResponse {
+pub struct EmailEncryptionStatusTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetEmailEncryptionStatusTimeSeriesResponseSerie0>,
+    pub serie_0: ::std::option::Option<EmailEncryptionStatusTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailEncryptionStatusTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    EmailEncryptionStatusTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailRouting::get_email_encryption_status_time_series`].
+/// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailEncryptionStatusTimeSeriesResponseSerie0 {
+pub struct EmailEncryptionStatusTimeSeriesSerie0 {
     /// `ENCRYPTED`
     pub encrypted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NOT_ENCRYPTED`
@@ -561,55 +545,47 @@ pub struct GetEmailEncryptionStatusTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailEncryptionStatusTimeSeriesResponseSerie0 { encrypted : "ENCRYPTED",
-    not_encrypted : "NOT_ENCRYPTED" }
+    EmailEncryptionStatusTimeSeriesSerie0 { encrypted : "ENCRYPTED", not_encrypted :
+    "NOT_ENCRYPTED" }
 );
-/// Used by [`RadarEmailRouting::get_email_ip_version_time_series`].
+/// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailIpVersionTimeSeriesResponse {
+pub struct EmailIpVersionTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetEmailIpVersionTimeSeriesResponseSerie0>,
+    pub serie_0: ::std::option::Option<EmailIpVersionTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetEmailIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarEmailRouting::get_email_ip_version_time_series`].
+crate::runtime::object!(EmailIpVersionTimeSeries { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailIpVersionTimeSeriesResponseSerie0 {
+pub struct EmailIpVersionTimeSeriesSerie0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetEmailIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
-);
-/// Used by [`RadarEmailRouting::get_email_routing_time_series_grouped_by_dimension`].
+crate::runtime::object!(EmailIpVersionTimeSeriesSerie0 { ipv4 : "IPv4", ipv6 : "IPv6" });
+/// Used by [`RadarEmailRoutingApi::get_email_routing_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailRoutingTimeSeriesGroupedByDimensionResponse {
+pub struct EmailRoutingTimeSeriesGrouped {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetEmailRoutingTimeSeriesGroupedByDimensionResponseSerie0,
-    >,
+    pub serie_0: ::std::option::Option<EmailRoutingTimeSeriesGroupedSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailRoutingTimeSeriesGroupedByDimensionResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    EmailRoutingTimeSeriesGrouped { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailRouting::get_email_routing_time_series_grouped_by_dimension`].
+/// Used by [`RadarEmailRoutingApi::get_email_routing_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailRoutingTimeSeriesGroupedByDimensionResponseSerie0 {
+pub struct EmailRoutingTimeSeriesGroupedSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailRoutingTimeSeriesGroupedByDimensionResponseSerie0 { timestamps : "timestamps"
-    }
+    EmailRoutingTimeSeriesGroupedSerie0 { timestamps : "timestamps" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_email_security`](crate::Client::radar_email_security).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarEmailSecurity {
+pub struct RadarEmailSecurityApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Email Security* endpoints.
-    pub fn radar_email_security(&self) -> RadarEmailSecurity {
-        RadarEmailSecurity {
+    pub fn radar_email_security(&self) -> RadarEmailSecurityApi {
+        RadarEmailSecurityApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarEmailSecurity {
+impl RadarEmailSecurityApi {
     /// Get email ARC validation summary
     ///
     /// `GET /radar/email/security/summary/arc`
@@ -75,9 +75,7 @@ impl RadarEmailSecurity {
     pub fn get_email_malicious_classification_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailMaliciousClassificationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailMaliciousClassificationSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,9 +92,7 @@ impl RadarEmailSecurity {
     pub fn get_email_spam_classification_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailSpamClassificationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailSpamClassificationSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -130,9 +126,7 @@ impl RadarEmailSecurity {
     pub fn get_email_spoof_classification_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailSpoofClassificationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailSpoofClassificationSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -149,9 +143,7 @@ impl RadarEmailSecurity {
     pub fn get_email_threat_category_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailThreatCategorySummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailThreatCategorySummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -172,7 +164,7 @@ impl RadarEmailSecurity {
     pub fn get_email_tls_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailTlsVersionSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailTlsVersionSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -190,9 +182,7 @@ impl RadarEmailSecurity {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailSecuritySummaryByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailSecuritySummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -282,7 +272,7 @@ impl RadarEmailSecurity {
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<GetEmailMaliciousClassificationTimeSeriesResponse>,
+            ::std::option::Option<EmailMaliciousClassificationTimeSeries>,
         >,
     > {
         crate::runtime::Request::new(
@@ -304,9 +294,7 @@ impl RadarEmailSecurity {
     pub fn get_email_spam_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailSpamClassificationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailSpamClassificationTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -350,9 +338,7 @@ impl RadarEmailSecurity {
     pub fn get_email_spoof_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailSpoofClassificationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailSpoofClassificationTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -373,9 +359,7 @@ impl RadarEmailSecurity {
     pub fn get_email_threat_category_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailThreatCategoryTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailThreatCategoryTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -396,7 +380,7 @@ impl RadarEmailSecurity {
     pub fn get_email_tls_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetEmailTlsVersionTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<EmailTlsVersionTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -418,9 +402,7 @@ impl RadarEmailSecurity {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailSecurityTimeSeriesGroupedByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailSecurityTimeSeriesGrouped>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -441,11 +423,7 @@ impl RadarEmailSecurity {
     /// Retrieves the top TLDs by number of email messages.
     pub fn get_top_tlds_by_email_message_volume(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopTldsByEmailMessageVolumeResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopTlds>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -461,11 +439,7 @@ impl RadarEmailSecurity {
     pub fn get_top_tlds_by_email_malicious_classification(
         &self,
         malicious: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopTldsByEmailMessageVolumeResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopTlds>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -486,11 +460,7 @@ impl RadarEmailSecurity {
     pub fn get_top_tlds_by_email_spam_classification(
         &self,
         spam: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopTldsByEmailMessageVolumeResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopTlds>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -509,11 +479,7 @@ impl RadarEmailSecurity {
     pub fn get_top_tlds_by_email_spoof_classification(
         &self,
         spoof: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopTldsByEmailMessageVolumeResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopTlds>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -525,7 +491,7 @@ impl RadarEmailSecurity {
         )
     }
 }
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_dkim_validation_summary`], [`RadarEmailSecurity::get_email_dmarc_validation_summary`], [`RadarEmailSecurity::get_email_spf_validation_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_dkim_validation_summary`], [`RadarEmailSecurityApi::get_email_dmarc_validation_summary`], [`RadarEmailSecurityApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponse {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
@@ -536,7 +502,7 @@ pub struct GetEmailArcValidationSummaryResponse {
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_malicious_classification_summary`], [`RadarEmailSecurity::get_email_spam_classification_summary`], [`RadarEmailSecurity::get_email_spoof_classification_summary`], [`RadarEmailSecurity::get_email_threat_category_summary`], [`RadarEmailSecurity::get_email_tls_version_summary`], [`RadarEmailSecurity::get_email_security_summary_by_dimension`], [`RadarEmailSecurity::get_top_tlds_by_email_message_volume`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`], [`RadarEmailSecurityApi::get_email_tls_version_summary`], [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMeta {
     /// `confidenceInfo`
@@ -545,13 +511,13 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -561,13 +527,11 @@ crate::runtime::object!(
     date_range : "dateRange", last_updated : "lastUpdated", normalization :
     "normalization", units : "units" }
 );
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -577,9 +541,9 @@ crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations",
     level : "level" }
 );
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -597,14 +561,14 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source :
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
     "dataSource", description : "description", end_date : "endDate", event_type :
     "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
     start_date : "startDate" }
 );
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaDateRangeItem {
+pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -613,21 +577,21 @@ pub struct GetEmailArcValidationSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime", start_time
+    : "startTime" }
 );
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_arc_validation_time_series`], [`RadarEmailSecurity::get_top_tlds_by_email_message_volume`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaUnitsItem {
+pub struct GetEmailArcValidationSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaUnitsItem { name : "name", value : "value" }
+    GetEmailArcValidationSummaryResponseMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseSummary0 {
     /// `FAIL`
@@ -643,23 +607,20 @@ crate::runtime::object!(
     GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL", none : "NONE", pass :
     "PASS" }
 );
-/// Used by [`RadarEmailSecurity::get_email_malicious_classification_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailMaliciousClassificationSummaryResponse {
+pub struct EmailMaliciousClassificationSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetEmailMaliciousClassificationSummaryResponseSummary0,
-    >,
+    pub summary_0: ::std::option::Option<EmailMaliciousClassificationSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailMaliciousClassificationSummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    EmailMaliciousClassificationSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_malicious_classification_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailMaliciousClassificationSummaryResponseSummary0 {
+pub struct EmailMaliciousClassificationSummarySummary0 {
     /// `MALICIOUS`
     pub malicious: ::std::option::Option<::std::string::String>,
     /// `NOT_MALICIOUS`
@@ -668,25 +629,23 @@ pub struct GetEmailMaliciousClassificationSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailMaliciousClassificationSummaryResponseSummary0 { malicious : "MALICIOUS",
-    not_malicious : "NOT_MALICIOUS" }
+    EmailMaliciousClassificationSummarySummary0 { malicious : "MALICIOUS", not_malicious
+    : "NOT_MALICIOUS" }
 );
-/// Used by [`RadarEmailSecurity::get_email_spam_classification_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_spam_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSpamClassificationSummaryResponse {
+pub struct EmailSpamClassificationSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetEmailSpamClassificationSummaryResponseSummary0,
-    >,
+    pub summary_0: ::std::option::Option<EmailSpamClassificationSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpamClassificationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    EmailSpamClassificationSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_spam_classification_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_spam_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSpamClassificationSummaryResponseSummary0 {
+pub struct EmailSpamClassificationSummarySummary0 {
     /// `NOT_SPAM`
     pub not_spam: ::std::option::Option<::std::string::String>,
     /// `SPAM`
@@ -695,25 +654,22 @@ pub struct GetEmailSpamClassificationSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpamClassificationSummaryResponseSummary0 { not_spam : "NOT_SPAM", spam :
-    "SPAM" }
+    EmailSpamClassificationSummarySummary0 { not_spam : "NOT_SPAM", spam : "SPAM" }
 );
-/// Used by [`RadarEmailSecurity::get_email_spoof_classification_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSpoofClassificationSummaryResponse {
+pub struct EmailSpoofClassificationSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetEmailSpoofClassificationSummaryResponseSummary0,
-    >,
+    pub summary_0: ::std::option::Option<EmailSpoofClassificationSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpoofClassificationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    EmailSpoofClassificationSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_spoof_classification_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSpoofClassificationSummaryResponseSummary0 {
+pub struct EmailSpoofClassificationSummarySummary0 {
     /// `NOT_SPOOF`
     pub not_spoof: ::std::option::Option<::std::string::String>,
     /// `SPOOF`
@@ -722,23 +678,22 @@ pub struct GetEmailSpoofClassificationSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpoofClassificationSummaryResponseSummary0 { not_spoof : "NOT_SPOOF", spoof :
-    "SPOOF" }
+    EmailSpoofClassificationSummarySummary0 { not_spoof : "NOT_SPOOF", spoof : "SPOOF" }
 );
-/// Used by [`RadarEmailSecurity::get_email_threat_category_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_threat_category_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailThreatCategorySummaryResponse {
+pub struct EmailThreatCategorySummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetEmailThreatCategorySummaryResponseSummary0>,
+    pub summary_0: ::std::option::Option<EmailThreatCategorySummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailThreatCategorySummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    EmailThreatCategorySummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_threat_category_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_threat_category_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailThreatCategorySummaryResponseSummary0 {
+pub struct EmailThreatCategorySummarySummary0 {
     /// `BrandImpersonation`
     pub brand_impersonation: ::std::option::Option<::std::string::String>,
     /// `CredentialHarvester`
@@ -751,24 +706,24 @@ pub struct GetEmailThreatCategorySummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailThreatCategorySummaryResponseSummary0 { brand_impersonation :
-    "BrandImpersonation", credential_harvester : "CredentialHarvester",
-    identity_deception : "IdentityDeception", link : "Link" }
+    EmailThreatCategorySummarySummary0 { brand_impersonation : "BrandImpersonation",
+    credential_harvester : "CredentialHarvester", identity_deception :
+    "IdentityDeception", link : "Link" }
 );
-/// Used by [`RadarEmailSecurity::get_email_tls_version_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailTlsVersionSummaryResponse {
+pub struct EmailTlsVersionSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetEmailTlsVersionSummaryResponseSummary0>,
+    pub summary_0: ::std::option::Option<EmailTlsVersionSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailTlsVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    EmailTlsVersionSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_tls_version_summary`].
+/// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailTlsVersionSummaryResponseSummary0 {
+pub struct EmailTlsVersionSummarySummary0 {
     /// `TLS 1.0`
     pub tls_1_0: ::std::option::Option<::std::string::String>,
     /// `TLS 1.1`
@@ -781,12 +736,12 @@ pub struct GetEmailTlsVersionSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailTlsVersionSummaryResponseSummary0 { tls_1_0 : "TLS 1.0", tls_1_1 : "TLS 1.1",
-    tls_1_2 : "TLS 1.2", tls_1_3 : "TLS 1.3" }
+    EmailTlsVersionSummarySummary0 { tls_1_0 : "TLS 1.0", tls_1_1 : "TLS 1.1", tls_1_2 :
+    "TLS 1.2", tls_1_3 : "TLS 1.3" }
 );
-/// Used by [`RadarEmailSecurity::get_email_security_summary_by_dimension`].
+/// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSecuritySummaryByDimensionResponse {
+pub struct EmailSecuritySummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -794,10 +749,8 @@ pub struct GetEmailSecuritySummaryByDimensionResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetEmailSecuritySummaryByDimensionResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_time_series`], [`RadarEmailSecurity::get_email_dkim_validation_time_series`], [`RadarEmailSecurity::get_email_dmarc_validation_time_series`], [`RadarEmailSecurity::get_email_spf_validation_time_series`].
+crate::runtime::object!(EmailSecuritySummary { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_email_dkim_validation_time_series`], [`RadarEmailSecurityApi::get_email_dmarc_validation_time_series`], [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponse {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
@@ -808,7 +761,7 @@ pub struct GetEmailArcValidationTimeSeriesResponse {
 crate::runtime::object!(
     GetEmailArcValidationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_time_series`], [`RadarEmailSecurity::get_email_malicious_classification_time_series`], [`RadarEmailSecurity::get_email_spam_classification_time_series`], [`RadarEmailSecurity::get_email_spoof_classification_time_series`], [`RadarEmailSecurity::get_email_threat_category_time_series`], [`RadarEmailSecurity::get_email_tls_version_time_series`], [`RadarEmailSecurity::get_email_security_time_series_grouped_by_dimension`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`], [`RadarEmailSecurityApi::get_email_spam_classification_time_series`], [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`], [`RadarEmailSecurityApi::get_email_threat_category_time_series`], [`RadarEmailSecurityApi::get_email_tls_version_time_series`], [`RadarEmailSecurityApi::get_email_security_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     /// `aggInterval`
@@ -819,13 +772,13 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -835,7 +788,7 @@ crate::runtime::object!(
     confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
     "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarEmailSecurity::get_email_arc_validation_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// `FAIL`
@@ -851,23 +804,20 @@ crate::runtime::object!(
     GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL", none : "NONE", pass :
     "PASS" }
 );
-/// Used by [`RadarEmailSecurity::get_email_malicious_classification_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailMaliciousClassificationTimeSeriesResponse {
+pub struct EmailMaliciousClassificationTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetEmailMaliciousClassificationTimeSeriesResponseSerie0,
-    >,
+    pub serie_0: ::std::option::Option<EmailMaliciousClassificationTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailMaliciousClassificationTimeSeriesResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    EmailMaliciousClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_malicious_classification_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailMaliciousClassificationTimeSeriesResponseSerie0 {
+pub struct EmailMaliciousClassificationTimeSeriesSerie0 {
     /// `MALICIOUS`
     pub malicious: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NOT_MALICIOUS`
@@ -876,25 +826,23 @@ pub struct GetEmailMaliciousClassificationTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailMaliciousClassificationTimeSeriesResponseSerie0 { malicious : "MALICIOUS",
-    not_malicious : "NOT_MALICIOUS" }
+    EmailMaliciousClassificationTimeSeriesSerie0 { malicious : "MALICIOUS", not_malicious
+    : "NOT_MALICIOUS" }
 );
-/// Used by [`RadarEmailSecurity::get_email_spam_classification_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_spam_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSpamClassificationTimeSeriesResponse {
+pub struct EmailSpamClassificationTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetEmailSpamClassificationTimeSeriesResponseSerie0,
-    >,
+    pub serie_0: ::std::option::Option<EmailSpamClassificationTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpamClassificationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    EmailSpamClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_spam_classification_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_spam_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSpamClassificationTimeSeriesResponseSerie0 {
+pub struct EmailSpamClassificationTimeSeriesSerie0 {
     /// `NOT_SPAM`
     pub not_spam: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SPAM`
@@ -903,25 +851,22 @@ pub struct GetEmailSpamClassificationTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpamClassificationTimeSeriesResponseSerie0 { not_spam : "NOT_SPAM", spam :
-    "SPAM" }
+    EmailSpamClassificationTimeSeriesSerie0 { not_spam : "NOT_SPAM", spam : "SPAM" }
 );
-/// Used by [`RadarEmailSecurity::get_email_spoof_classification_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSpoofClassificationTimeSeriesResponse {
+pub struct EmailSpoofClassificationTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetEmailSpoofClassificationTimeSeriesResponseSerie0,
-    >,
+    pub serie_0: ::std::option::Option<EmailSpoofClassificationTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpoofClassificationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    EmailSpoofClassificationTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_spoof_classification_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSpoofClassificationTimeSeriesResponseSerie0 {
+pub struct EmailSpoofClassificationTimeSeriesSerie0 {
     /// `NOT_SPOOF`
     pub not_spoof: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SPOOF`
@@ -930,23 +875,22 @@ pub struct GetEmailSpoofClassificationTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpoofClassificationTimeSeriesResponseSerie0 { not_spoof : "NOT_SPOOF", spoof
-    : "SPOOF" }
+    EmailSpoofClassificationTimeSeriesSerie0 { not_spoof : "NOT_SPOOF", spoof : "SPOOF" }
 );
-/// Used by [`RadarEmailSecurity::get_email_threat_category_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailThreatCategoryTimeSeriesResponse {
+pub struct EmailThreatCategoryTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetEmailThreatCategoryTimeSeriesResponseSerie0>,
+    pub serie_0: ::std::option::Option<EmailThreatCategoryTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailThreatCategoryTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    EmailThreatCategoryTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_threat_category_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailThreatCategoryTimeSeriesResponseSerie0 {
+pub struct EmailThreatCategoryTimeSeriesSerie0 {
     /// `BrandImpersonation`
     pub brand_impersonation: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -965,24 +909,24 @@ pub struct GetEmailThreatCategoryTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailThreatCategoryTimeSeriesResponseSerie0 { brand_impersonation :
-    "BrandImpersonation", credential_harvester : "CredentialHarvester",
-    identity_deception : "IdentityDeception", link : "Link" }
+    EmailThreatCategoryTimeSeriesSerie0 { brand_impersonation : "BrandImpersonation",
+    credential_harvester : "CredentialHarvester", identity_deception :
+    "IdentityDeception", link : "Link" }
 );
-/// Used by [`RadarEmailSecurity::get_email_tls_version_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailTlsVersionTimeSeriesResponse {
+pub struct EmailTlsVersionTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetEmailTlsVersionTimeSeriesResponseSerie0>,
+    pub serie_0: ::std::option::Option<EmailTlsVersionTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailTlsVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    EmailTlsVersionTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_tls_version_time_series`].
+/// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailTlsVersionTimeSeriesResponseSerie0 {
+pub struct EmailTlsVersionTimeSeriesSerie0 {
     /// `TLS 1.0`
     pub tls_1_0: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.1`
@@ -995,44 +939,38 @@ pub struct GetEmailTlsVersionTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailTlsVersionTimeSeriesResponseSerie0 { tls_1_0 : "TLS 1.0", tls_1_1 :
-    "TLS 1.1", tls_1_2 : "TLS 1.2", tls_1_3 : "TLS 1.3" }
+    EmailTlsVersionTimeSeriesSerie0 { tls_1_0 : "TLS 1.0", tls_1_1 : "TLS 1.1", tls_1_2 :
+    "TLS 1.2", tls_1_3 : "TLS 1.3" }
 );
-/// Used by [`RadarEmailSecurity::get_email_security_time_series_grouped_by_dimension`].
+/// Used by [`RadarEmailSecurityApi::get_email_security_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSecurityTimeSeriesGroupedByDimensionResponse {
+pub struct EmailSecurityTimeSeriesGrouped {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetEmailSecurityTimeSeriesGroupedByDimensionResponseSerie0,
-    >,
+    pub serie_0: ::std::option::Option<EmailSecurityTimeSeriesGroupedSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSecurityTimeSeriesGroupedByDimensionResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    EmailSecurityTimeSeriesGrouped { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarEmailSecurity::get_email_security_time_series_grouped_by_dimension`].
+/// Used by [`RadarEmailSecurityApi::get_email_security_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailSecurityTimeSeriesGroupedByDimensionResponseSerie0 {
+pub struct EmailSecurityTimeSeriesGroupedSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSecurityTimeSeriesGroupedByDimensionResponseSerie0 { timestamps :
-    "timestamps" }
+    EmailSecurityTimeSeriesGroupedSerie0 { timestamps : "timestamps" }
 );
-/// Used by [`RadarEmailSecurity::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurity::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurity::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurity::get_top_tlds_by_email_spoof_classification`].
+/// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurityApi::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spoof_classification`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopTldsByEmailMessageVolumeResponse {
+pub struct TopTlds {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopTldsByEmailMessageVolumeResponse { meta : "meta", top_0 : "top_0" }
-);
+crate::runtime::object!(TopTlds { meta : "meta", top_0 : "top_0" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_geolocations`](crate::Client::radar_geolocations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarGeolocations {
+pub struct RadarGeolocationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Geolocations* endpoints.
-    pub fn radar_geolocations(&self) -> RadarGeolocations {
-        RadarGeolocations {
+    pub fn radar_geolocations(&self) -> RadarGeolocationsApi {
+        RadarGeolocationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarGeolocations {
+impl RadarGeolocationsApi {
     /// List Geolocations
     ///
     /// `GET /radar/geolocations`
@@ -24,7 +24,7 @@ impl RadarGeolocations {
     pub fn list_geolocations(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListGeolocationsResponse>>,
+        crate::runtime::Json<::std::option::Option<Geolocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,7 @@ impl RadarGeolocations {
         &self,
         geo_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetGeolocationDetailsResponse>>,
+        crate::runtime::Json<::std::option::Option<Geolocation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,56 +55,51 @@ impl RadarGeolocations {
         )
     }
 }
-/// Used by [`RadarGeolocations::list_geolocations`].
+/// Used by [`RadarGeolocationsApi::list_geolocations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListGeolocationsResponse {
-    pub geolocations: ::std::option::Option<
-        ::std::vec::Vec<ListGeolocationsResponseGeolocationsItem>,
-    >,
+pub struct Geolocations {
+    pub geolocations: ::std::option::Option<::std::vec::Vec<GeolocationsGeolocation>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListGeolocationsResponse { geolocations : "geolocations" });
-/// Used by [`RadarGeolocations::list_geolocations`], [`RadarGeolocations::get_geolocation_details`].
+crate::runtime::object!(Geolocations { geolocations : "geolocations" });
+/// Used by [`RadarGeolocationsApi::list_geolocations`], [`RadarGeolocationsApi::get_geolocation_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListGeolocationsResponseGeolocationsItem {
+pub struct GeolocationsGeolocation {
     /// `geoId`
     pub geo_id: ::std::option::Option<::std::string::String>,
     pub latitude: ::std::option::Option<::std::string::String>,
     pub longitude: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub parent: ::std::option::Option<ListGeolocationsResponseGeolocationsItemParent>,
+    pub parent: ::std::option::Option<GeolocationsGeolocationParent>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListGeolocationsResponseGeolocationsItem { geo_id : "geoId", latitude : "latitude",
-    longitude : "longitude", name : "name", parent : "parent", r#type : "type" }
+    GeolocationsGeolocation { geo_id : "geoId", latitude : "latitude", longitude :
+    "longitude", name : "name", parent : "parent", r#type : "type" }
 );
-/// Used by [`RadarGeolocations::list_geolocations`].
+/// Used by [`RadarGeolocationsApi::list_geolocations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListGeolocationsResponseGeolocationsItemParent {
+pub struct GeolocationsGeolocationParent {
     /// `geoId`
     pub geo_id: ::std::option::Option<::std::string::String>,
     pub latitude: ::std::option::Option<::std::string::String>,
     pub longitude: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub parent: ::std::option::Option<
-        ListGeolocationsResponseGeolocationsItemParentParent,
-    >,
+    pub parent: ::std::option::Option<GeolocationsGeolocationParentParent>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListGeolocationsResponseGeolocationsItemParent { geo_id : "geoId", latitude :
-    "latitude", longitude : "longitude", name : "name", parent : "parent", r#type :
-    "type" }
+    GeolocationsGeolocationParent { geo_id : "geoId", latitude : "latitude", longitude :
+    "longitude", name : "name", parent : "parent", r#type : "type" }
 );
-/// Used by [`RadarGeolocations::list_geolocations`].
+/// Used by [`RadarGeolocationsApi::list_geolocations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListGeolocationsResponseGeolocationsItemParentParent {
+pub struct GeolocationsGeolocationParentParent {
     /// `geoId`
     pub geo_id: ::std::option::Option<::std::string::String>,
     pub latitude: ::std::option::Option<::std::string::String>,
@@ -115,14 +110,14 @@ pub struct ListGeolocationsResponseGeolocationsItemParentParent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListGeolocationsResponseGeolocationsItemParentParent { geo_id : "geoId", latitude :
-    "latitude", longitude : "longitude", name : "name", r#type : "type" }
+    GeolocationsGeolocationParentParent { geo_id : "geoId", latitude : "latitude",
+    longitude : "longitude", name : "name", r#type : "type" }
 );
-/// Used by [`RadarGeolocations::get_geolocation_details`].
+/// Used by [`RadarGeolocationsApi::get_geolocation_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetGeolocationDetailsResponse {
-    pub geolocation: ::std::option::Option<ListGeolocationsResponseGeolocationsItem>,
+pub struct Geolocation {
+    pub geolocation: ::std::option::Option<GeolocationsGeolocation>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetGeolocationDetailsResponse { geolocation : "geolocation" });
+crate::runtime::object!(Geolocation { geolocation : "geolocation" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_http`](crate::Client::radar_http).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarHttp {
+pub struct RadarHttpApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar HTTP* endpoints.
-    pub fn radar_http(&self) -> RadarHttp {
-        RadarHttp {
+    pub fn radar_http(&self) -> RadarHttpApi {
+        RadarHttpApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarHttp {
+impl RadarHttpApi {
     /// Get HTTP requests by bot class summary
     ///
     /// `GET /radar/http/summary/bot_class`
@@ -175,9 +175,7 @@ impl RadarHttp {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetHttpRequestsSummaryByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<HttpRequestsSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -197,7 +195,7 @@ impl RadarHttp {
     pub fn get_http_requests_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetHttpRequestsTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<HttpRequestsTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -233,9 +231,7 @@ impl RadarHttp {
     pub fn get_http_requests_by_user_agent_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetHttpRequestsByUserAgentTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<HttpRequests>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -252,9 +248,7 @@ impl RadarHttp {
     pub fn get_http_requests_by_user_agent_family_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetHttpRequestsByUserAgentTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<HttpRequests>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -359,9 +353,7 @@ impl RadarHttp {
     pub fn get_http_requests_by_os_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetHttpRequestsByUserAgentTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<HttpRequests>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -421,9 +413,7 @@ impl RadarHttp {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetHttpRequestsByUserAgentTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<HttpRequests>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -442,9 +432,7 @@ impl RadarHttp {
     /// Retrieves the top autonomous systems by HTTP requests.
     pub fn get_top_ases_by_http_requests(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -457,12 +445,10 @@ impl RadarHttp {
     /// `GET /radar/http/top/ases/bot_class/{bot_class}`
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested bot class.
-    pub fn get_top_ases_by_http_requests_for_a_bot_class(
+    pub fn get_top_ases_by_http_requests_for_bot_class(
         &self,
         bot_class: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -478,12 +464,10 @@ impl RadarHttp {
     /// `GET /radar/http/top/ases/browser_family/{browser_family}`
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested browser family.
-    pub fn get_top_ases_by_http_requests_for_a_browser_family(
+    pub fn get_top_ases_by_http_requests_for_browser_family(
         &self,
         browser_family: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -499,12 +483,10 @@ impl RadarHttp {
     /// `GET /radar/http/top/ases/device_type/{device_type}`
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested device type.
-    pub fn get_top_ases_by_http_requests_for_a_device_type(
+    pub fn get_top_ases_by_http_requests_for_device_type(
         &self,
         device_type: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -520,12 +502,10 @@ impl RadarHttp {
     /// `GET /radar/http/top/ases/http_protocol/{http_protocol}`
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested HTTP protocol.
-    pub fn get_top_ases_by_http_requests_for_an_http_protocol(
+    pub fn get_top_ases_by_http_requests_for_http_protocol(
         &self,
         http_protocol: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -541,12 +521,10 @@ impl RadarHttp {
     /// `GET /radar/http/top/ases/http_version/{http_version}`
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested HTTP version.
-    pub fn get_top_ases_by_http_requests_for_an_http_version(
+    pub fn get_top_ases_by_http_requests_for_http_version(
         &self,
         http_version: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -562,12 +540,10 @@ impl RadarHttp {
     /// `GET /radar/http/top/ases/ip_version/{ip_version}`
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested IP version.
-    pub fn get_top_ases_by_http_requests_for_an_ip_version(
+    pub fn get_top_ases_by_http_requests_for_ip_version(
         &self,
         ip_version: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -583,12 +559,10 @@ impl RadarHttp {
     /// `GET /radar/http/top/ases/os/{os}`
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested operating system.
-    pub fn get_top_ases_by_http_requests_for_an_os(
+    pub fn get_top_ases_by_http_requests_for_os(
         &self,
         os: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -604,12 +578,10 @@ impl RadarHttp {
     /// `GET /radar/http/top/ases/tls_version/{tls_version}`
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested TLS protocol version.
-    pub fn get_top_ases_by_http_requests_for_a_tls_version(
+    pub fn get_top_ases_by_http_requests_for_tls_version(
         &self,
         tls_version: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -666,9 +638,7 @@ impl RadarHttp {
     pub fn get_top_locations_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -682,13 +652,11 @@ impl RadarHttp {
     /// `GET /radar/http/top/locations/bot_class/{bot_class}`
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested bot class.
-    pub fn get_top_locations_by_http_requests_for_a_bot_class(
+    pub fn get_top_locations_by_http_requests_for_bot_class(
         &self,
         bot_class: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -705,13 +673,11 @@ impl RadarHttp {
     /// `GET /radar/http/top/locations/browser_family/{browser_family}`
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested browser family.
-    pub fn get_top_locations_by_http_requests_for_a_browser_family(
+    pub fn get_top_locations_by_http_requests_for_browser_family(
         &self,
         browser_family: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -730,13 +696,11 @@ impl RadarHttp {
     /// `GET /radar/http/top/locations/device_type/{device_type}`
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested device type.
-    pub fn get_top_locations_by_http_requests_for_a_device_type(
+    pub fn get_top_locations_by_http_requests_for_device_type(
         &self,
         device_type: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -753,13 +717,11 @@ impl RadarHttp {
     /// `GET /radar/http/top/locations/http_protocol/{http_protocol}`
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested HTTP protocol.
-    pub fn get_top_locations_by_http_requests_for_an_http_protocol(
+    pub fn get_top_locations_by_http_requests_for_http_protocol(
         &self,
         http_protocol: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -778,13 +740,11 @@ impl RadarHttp {
     /// `GET /radar/http/top/locations/http_version/{http_version}`
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested HTTP version.
-    pub fn get_top_locations_by_http_requests_for_an_http_version(
+    pub fn get_top_locations_by_http_requests_for_http_version(
         &self,
         http_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -801,13 +761,11 @@ impl RadarHttp {
     /// `GET /radar/http/top/locations/ip_version/{ip_version}`
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested IP version.
-    pub fn get_top_locations_by_http_requests_for_an_ip_version(
+    pub fn get_top_locations_by_http_requests_for_ip_version(
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -824,13 +782,11 @@ impl RadarHttp {
     /// `GET /radar/http/top/locations/os/{os}`
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested operating system.
-    pub fn get_top_locations_by_http_requests_for_an_os(
+    pub fn get_top_locations_by_http_requests_for_os(
         &self,
         os: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -847,13 +803,11 @@ impl RadarHttp {
     /// `GET /radar/http/top/locations/tls_version/{tls_version}`
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested TLS protocol version.
-    pub fn get_top_locations_by_http_requests_for_a_tls_version(
+    pub fn get_top_locations_by_http_requests_for_tls_version(
         &self,
         tls_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -866,7 +820,7 @@ impl RadarHttp {
         )
     }
 }
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
@@ -879,7 +833,7 @@ pub struct GetHttpRequestsByBotClassSummaryResponse {
 crate::runtime::object!(
     GetHttpRequestsByBotClassSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`], [`RadarHttp::get_http_requests_by_device_type_summary`], [`RadarHttp::get_http_requests_by_http_https_summary`], [`RadarHttp::get_http_requests_by_http_version_summary`], [`RadarHttp::get_http_requests_by_ip_version_summary`], [`RadarHttp::get_http_requests_by_os_summary`], [`RadarHttp::get_http_requests_by_post_quantum_support_summary`], [`RadarHttp::get_http_requests_by_tls_version_summary`], [`RadarHttp::get_http_requests_summary_by_dimension`], [`RadarHttp::get_top_ases_by_http_requests`], [`RadarHttp::get_top_user_agents_by_http_requests`], [`RadarHttp::get_top_locations_by_http_requests`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`], [`RadarHttpApi::get_http_requests_by_device_type_summary`], [`RadarHttpApi::get_http_requests_by_http_https_summary`], [`RadarHttpApi::get_http_requests_by_http_version_summary`], [`RadarHttpApi::get_http_requests_by_ip_version_summary`], [`RadarHttpApi::get_http_requests_by_os_summary`], [`RadarHttpApi::get_http_requests_by_post_quantum_support_summary`], [`RadarHttpApi::get_http_requests_by_tls_version_summary`], [`RadarHttpApi::get_http_requests_summary_by_dimension`], [`RadarHttpApi::get_top_ases_by_http_requests`], [`RadarHttpApi::get_top_user_agents_by_http_requests`], [`RadarHttpApi::get_top_locations_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMeta {
     /// `confidenceInfo`
@@ -888,13 +842,13 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -904,12 +858,12 @@ crate::runtime::object!(
     date_range : "dateRange", last_updated : "lastUpdated", normalization :
     "normalization", units : "units" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`], [`RadarHttp::get_http_requests_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`], [`RadarHttpApi::get_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
-            GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem,
+            GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation,
         >,
     >,
     pub level: ::std::option::Option<i64>,
@@ -920,9 +874,9 @@ crate::runtime::object!(
     GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo { annotations :
     "annotations", level : "level" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -940,14 +894,14 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotations
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`], [`RadarHttp::get_http_requests_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`], [`RadarHttpApi::get_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem {
+pub struct GetHttpRequestsByBotClassSummaryResponseMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -956,22 +910,21 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    GetHttpRequestsByBotClassSummaryResponseMetaDateRange { end_time : "endTime",
     start_time : "startTime" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`], [`RadarHttp::get_http_requests_time_series`], [`RadarHttp::get_top_user_agents_by_http_requests`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`], [`RadarHttpApi::get_http_requests_time_series`], [`RadarHttpApi::get_top_user_agents_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem {
+pub struct GetHttpRequestsByBotClassSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem { name : "name", value :
-    "value" }
+    GetHttpRequestsByBotClassSummaryResponseMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseSummary0 {
     pub bot: ::std::option::Option<::std::string::String>,
@@ -982,7 +935,7 @@ pub struct GetHttpRequestsByBotClassSummaryResponseSummary0 {
 crate::runtime::object!(
     GetHttpRequestsByBotClassSummaryResponseSummary0 { bot : "bot", human : "human" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_device_type_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_device_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
@@ -995,7 +948,7 @@ pub struct GetHttpRequestsByDeviceTypeSummaryResponse {
 crate::runtime::object!(
     GetHttpRequestsByDeviceTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_device_type_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_device_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeSummaryResponseSummary0 {
     pub desktop: ::std::option::Option<::std::string::String>,
@@ -1008,7 +961,7 @@ crate::runtime::object!(
     GetHttpRequestsByDeviceTypeSummaryResponseSummary0 { desktop : "desktop", mobile :
     "mobile", other : "other" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_http_https_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_http_https_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
@@ -1021,7 +974,7 @@ pub struct GetHttpRequestsByHttpHttpsSummaryResponse {
 crate::runtime::object!(
     GetHttpRequestsByHttpHttpsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_http_https_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_http_https_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsSummaryResponseSummary0 {
     pub http: ::std::option::Option<::std::string::String>,
@@ -1032,7 +985,7 @@ pub struct GetHttpRequestsByHttpHttpsSummaryResponseSummary0 {
 crate::runtime::object!(
     GetHttpRequestsByHttpHttpsSummaryResponseSummary0 { http : "http", https : "https" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_http_version_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
@@ -1046,7 +999,7 @@ crate::runtime::object!(
     GetHttpRequestsByHttpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
     }
 );
-/// Used by [`RadarHttp::get_http_requests_by_http_version_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionSummaryResponseSummary0 {
     /// `HTTP/1.x`
@@ -1062,7 +1015,7 @@ crate::runtime::object!(
     GetHttpRequestsByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x", http_2 :
     "HTTP/2", http_3 : "HTTP/3" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_ip_version_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
@@ -1075,20 +1028,20 @@ pub struct GetHttpRequestsByIpVersionSummaryResponse {
 crate::runtime::object!(
     GetHttpRequestsByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_ip_version_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+    GetHttpRequestsByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_os_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_os_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByOsSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
@@ -1099,7 +1052,7 @@ pub struct GetHttpRequestsByOsSummaryResponse {
 crate::runtime::object!(
     GetHttpRequestsByOsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_os_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_os_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByOsSummaryResponseSummary0 {
     /// `ANDROID`
@@ -1112,7 +1065,7 @@ pub struct GetHttpRequestsByOsSummaryResponseSummary0 {
 crate::runtime::object!(
     GetHttpRequestsByOsSummaryResponseSummary0 { android : "ANDROID", ios : "IOS" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_post_quantum_support_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_post_quantum_support_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
@@ -1126,7 +1079,7 @@ crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportSummaryResponse { meta : "meta", summary_0 :
     "summary_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_post_quantum_support_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_post_quantum_support_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
@@ -1140,7 +1093,7 @@ crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 { not_supported :
     "NOT_SUPPORTED", supported : "SUPPORTED" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_tls_version_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
@@ -1153,7 +1106,7 @@ pub struct GetHttpRequestsByTlsVersionSummaryResponse {
 crate::runtime::object!(
     GetHttpRequestsByTlsVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_tls_version_summary`].
+/// Used by [`RadarHttpApi::get_http_requests_by_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionSummaryResponseSummary0 {
     /// `TLS 1.0`
@@ -1173,9 +1126,9 @@ crate::runtime::object!(
     GetHttpRequestsByTlsVersionSummaryResponseSummary0 { tls_1_0 : "TLS 1.0", tls_1_1 :
     "TLS 1.1", tls_1_2 : "TLS 1.2", tls_1_3 : "TLS 1.3", tls_quic : "TLS QUIC" }
 );
-/// Used by [`RadarHttp::get_http_requests_summary_by_dimension`].
+/// Used by [`RadarHttpApi::get_http_requests_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsSummaryByDimensionResponse {
+pub struct HttpRequestsSummary {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1183,20 +1136,18 @@ pub struct GetHttpRequestsSummaryByDimensionResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetHttpRequestsSummaryByDimensionResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarHttp::get_http_requests_time_series`].
+crate::runtime::object!(HttpRequestsSummary { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarHttpApi::get_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+pub struct HttpRequestsTimeSeries {
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetHttpRequestsTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarHttp::get_http_requests_time_series`], [`RadarHttp::get_http_requests_by_bot_class_time_series`], [`RadarHttp::get_http_requests_by_user_agent_time_series`], [`RadarHttp::get_http_requests_by_device_type_time_series`], [`RadarHttp::get_http_requests_by_http_https_time_series`], [`RadarHttp::get_http_requests_by_http_version_time_series`], [`RadarHttp::get_http_requests_by_ip_version_time_series`], [`RadarHttp::get_http_requests_by_post_quantum_support_time_series`], [`RadarHttp::get_http_requests_by_tls_version_time_series`].
+crate::runtime::object!(HttpRequestsTimeSeries { meta : "meta" });
+/// Used by [`RadarHttpApi::get_http_requests_time_series`], [`RadarHttpApi::get_http_requests_by_bot_class_time_series`], [`RadarHttpApi::get_http_requests_by_user_agent_time_series`], [`RadarHttpApi::get_http_requests_by_device_type_time_series`], [`RadarHttpApi::get_http_requests_by_http_https_time_series`], [`RadarHttpApi::get_http_requests_by_http_version_time_series`], [`RadarHttpApi::get_http_requests_by_ip_version_time_series`], [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`], [`RadarHttpApi::get_http_requests_by_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsTimeSeriesResponseMeta {
+pub struct HttpRequestsTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
@@ -1205,26 +1156,26 @@ pub struct GetHttpRequestsTimeSeriesResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info
-    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    HttpRequestsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
     normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByBotClassTimeSeriesResponseSerie0,
     >,
@@ -1234,7 +1185,7 @@ pub struct GetHttpRequestsByBotClassTimeSeriesResponse {
 crate::runtime::object!(
     GetHttpRequestsByBotClassTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_bot_class_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassTimeSeriesResponseSerie0 {
     pub bot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1247,33 +1198,27 @@ crate::runtime::object!(
     GetHttpRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot", human : "human",
     timestamps : "timestamps" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_user_agent_time_series`], [`RadarHttp::get_http_requests_by_user_agent_family_time_series`], [`RadarHttp::get_http_requests_by_os_time_series`], [`RadarHttp::get_http_requests_time_series_grouped_by_dimension`].
+/// Used by [`RadarHttpApi::get_http_requests_by_user_agent_time_series`], [`RadarHttpApi::get_http_requests_by_user_agent_family_time_series`], [`RadarHttpApi::get_http_requests_by_os_time_series`], [`RadarHttpApi::get_http_requests_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsByUserAgentTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetHttpRequestsByUserAgentTimeSeriesResponseSerie0,
-    >,
+pub struct HttpRequests {
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<HttpRequestsSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetHttpRequestsByUserAgentTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarHttp::get_http_requests_by_user_agent_time_series`].
+crate::runtime::object!(HttpRequests { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarHttpApi::get_http_requests_by_user_agent_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsByUserAgentTimeSeriesResponseSerie0 {
+pub struct HttpRequestsSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetHttpRequestsByUserAgentTimeSeriesResponseSerie0 { timestamps : "timestamps" }
-);
-/// Used by [`RadarHttp::get_http_requests_by_device_type_time_series`].
+crate::runtime::object!(HttpRequestsSerie0 { timestamps : "timestamps" });
+/// Used by [`RadarHttpApi::get_http_requests_by_device_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0,
     >,
@@ -1283,7 +1228,7 @@ pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponse {
 crate::runtime::object!(
     GetHttpRequestsByDeviceTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_device_type_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_device_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 {
     pub desktop: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1297,10 +1242,10 @@ crate::runtime::object!(
     GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 { desktop : "desktop", mobile :
     "mobile", other : "other", timestamps : "timestamps" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_http_https_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_http_https_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0,
     >,
@@ -1310,7 +1255,7 @@ pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponse {
 crate::runtime::object!(
     GetHttpRequestsByHttpHttpsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_http_https_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_http_https_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 {
     pub http: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1323,10 +1268,10 @@ crate::runtime::object!(
     GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 { http : "http", https : "https",
     timestamps : "timestamps" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_http_version_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0,
     >,
@@ -1336,7 +1281,7 @@ pub struct GetHttpRequestsByHttpVersionTimeSeriesResponse {
 crate::runtime::object!(
     GetHttpRequestsByHttpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_http_version_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 {
     /// `HTTP/1.x`
@@ -1353,10 +1298,10 @@ crate::runtime::object!(
     GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x", http_2
     : "HTTP/2", http_3 : "HTTP/3", timestamps : "timestamps" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_ip_version_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByIpVersionTimeSeriesResponseSerie0,
     >,
@@ -1366,25 +1311,25 @@ pub struct GetHttpRequestsByIpVersionTimeSeriesResponse {
 crate::runtime::object!(
     GetHttpRequestsByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_ip_version_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6",
+    GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6",
     timestamps : "timestamps" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_post_quantum_support_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0,
     >,
@@ -1395,7 +1340,7 @@ crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportTimeSeriesResponse { meta : "meta", serie_0 :
     "serie_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_post_quantum_support_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
@@ -1410,10 +1355,10 @@ crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 { not_supported :
     "NOT_SUPPORTED", supported : "SUPPORTED", timestamps : "timestamps" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_tls_version_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0,
     >,
@@ -1423,7 +1368,7 @@ pub struct GetHttpRequestsByTlsVersionTimeSeriesResponse {
 crate::runtime::object!(
     GetHttpRequestsByTlsVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarHttp::get_http_requests_by_tls_version_time_series`].
+/// Used by [`RadarHttpApi::get_http_requests_by_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 {
     /// `TLS 1.0`
@@ -1445,22 +1390,18 @@ crate::runtime::object!(
     "TLS 1.1", tls_1_2 : "TLS 1.2", tls_1_3 : "TLS 1.3", tls_quic : "TLS QUIC",
     timestamps : "timestamps" }
 );
-/// Used by [`RadarHttp::get_top_ases_by_http_requests`], [`RadarHttp::get_top_ases_by_http_requests_for_a_bot_class`], [`RadarHttp::get_top_ases_by_http_requests_for_a_browser_family`], [`RadarHttp::get_top_ases_by_http_requests_for_a_device_type`], [`RadarHttp::get_top_ases_by_http_requests_for_an_http_protocol`], [`RadarHttp::get_top_ases_by_http_requests_for_an_http_version`], [`RadarHttp::get_top_ases_by_http_requests_for_an_ip_version`], [`RadarHttp::get_top_ases_by_http_requests_for_an_os`], [`RadarHttp::get_top_ases_by_http_requests_for_a_tls_version`].
+/// Used by [`RadarHttpApi::get_top_ases_by_http_requests`], [`RadarHttpApi::get_top_ases_by_http_requests_for_bot_class`], [`RadarHttpApi::get_top_ases_by_http_requests_for_browser_family`], [`RadarHttpApi::get_top_ases_by_http_requests_for_device_type`], [`RadarHttpApi::get_top_ases_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_ases_by_http_requests_for_http_version`], [`RadarHttpApi::get_top_ases_by_http_requests_for_ip_version`], [`RadarHttpApi::get_top_ases_by_http_requests_for_os`], [`RadarHttpApi::get_top_ases_by_http_requests_for_tls_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsResponse {
+pub struct TopAses {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByHttpRequestsResponseTop0Item>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopAsesByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarHttp::get_top_ases_by_http_requests`].
+crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarHttpApi::get_top_ases_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsResponseTop0Item {
+pub struct TopAsesTop0 {
     /// `clientASN`
     pub client_asn: ::std::option::Option<i64>,
     /// `clientASName`
@@ -1470,15 +1411,15 @@ pub struct GetTopAsesByHttpRequestsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsResponseTop0Item { client_asn : "clientASN", client_as_name :
-    "clientASName", value : "value" }
+    TopAsesTop0 { client_asn : "clientASN", client_as_name : "clientASName", value :
+    "value" }
 );
-/// Used by [`RadarHttp::get_top_user_agents_by_http_requests`], [`RadarHttp::get_top_user_agent_families_by_http_requests`].
+/// Used by [`RadarHttpApi::get_top_user_agents_by_http_requests`], [`RadarHttpApi::get_top_user_agent_families_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopUserAgentsByHttpRequestsResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
     pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -1486,22 +1427,18 @@ pub struct GetTopUserAgentsByHttpRequestsResponse {
 crate::runtime::object!(
     GetTopUserAgentsByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
 );
-/// Used by [`RadarHttp::get_top_locations_by_http_requests`], [`RadarHttp::get_top_locations_by_http_requests_for_a_bot_class`], [`RadarHttp::get_top_locations_by_http_requests_for_a_browser_family`], [`RadarHttp::get_top_locations_by_http_requests_for_a_device_type`], [`RadarHttp::get_top_locations_by_http_requests_for_an_http_protocol`], [`RadarHttp::get_top_locations_by_http_requests_for_an_http_version`], [`RadarHttp::get_top_locations_by_http_requests_for_an_ip_version`], [`RadarHttp::get_top_locations_by_http_requests_for_an_os`], [`RadarHttp::get_top_locations_by_http_requests_for_a_tls_version`].
+/// Used by [`RadarHttpApi::get_top_locations_by_http_requests`], [`RadarHttpApi::get_top_locations_by_http_requests_for_bot_class`], [`RadarHttpApi::get_top_locations_by_http_requests_for_browser_family`], [`RadarHttpApi::get_top_locations_by_http_requests_for_device_type`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_ip_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_os`], [`RadarHttpApi::get_top_locations_by_http_requests_for_tls_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByHttpRequestsResponse {
+pub struct TopLocations {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopLocationsByHttpRequestsResponseTop0Item>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopLocationsByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarHttp::get_top_locations_by_http_requests`].
+crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarHttpApi::get_top_locations_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByHttpRequestsResponseTop0Item {
+pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
@@ -1511,6 +1448,6 @@ pub struct GetTopLocationsByHttpRequestsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsByHttpRequestsResponseTop0Item { client_country_alpha2 :
-    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2", client_country_name
+    : "clientCountryName", value : "value" }
 );

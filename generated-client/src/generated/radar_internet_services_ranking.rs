@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_internet_services_ranking`](crate::Client::radar_internet_services_ranking).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarInternetServicesRanking {
+pub struct RadarInternetServicesRankingApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Internet Services Ranking* endpoints.
-    pub fn radar_internet_services_ranking(&self) -> RadarInternetServicesRanking {
-        RadarInternetServicesRanking {
+    pub fn radar_internet_services_ranking(&self) -> RadarInternetServicesRankingApi {
+        RadarInternetServicesRankingApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarInternetServicesRanking {
+impl RadarInternetServicesRankingApi {
     /// List Internet services categories
     ///
     /// `GET /radar/ranking/internet_services/categories`
@@ -24,9 +24,7 @@ impl RadarInternetServicesRanking {
     pub fn list_internet_services_categories(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListInternetServicesCategoriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<InternetServicesCategories>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,9 +45,7 @@ impl RadarInternetServicesRanking {
     pub fn get_internet_services_rank_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetInternetServicesRankTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<InternetServicesRankTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +66,7 @@ impl RadarInternetServicesRanking {
     pub fn get_top_internet_services(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopInternetServicesResponse>>,
+        crate::runtime::Json<::std::option::Option<TopInternetServices>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -80,85 +76,79 @@ impl RadarInternetServicesRanking {
         )
     }
 }
-/// Used by [`RadarInternetServicesRanking::list_internet_services_categories`].
+/// Used by [`RadarInternetServicesRankingApi::list_internet_services_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInternetServicesCategoriesResponse {
+pub struct InternetServicesCategories {
     pub categories_0: ::std::option::Option<
-        ::std::vec::Vec<ListInternetServicesCategoriesResponseCategories0Item>,
+        ::std::vec::Vec<InternetServicesCategoriesCategories0>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListInternetServicesCategoriesResponse { categories_0 : "categories_0" }
-);
-/// Used by [`RadarInternetServicesRanking::list_internet_services_categories`].
+crate::runtime::object!(InternetServicesCategories { categories_0 : "categories_0" });
+/// Used by [`RadarInternetServicesRankingApi::list_internet_services_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInternetServicesCategoriesResponseCategories0Item {
+pub struct InternetServicesCategoriesCategories0 {
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListInternetServicesCategoriesResponseCategories0Item { name : "name" }
-);
-/// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`].
+crate::runtime::object!(InternetServicesCategoriesCategories0 { name : "name" });
+/// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetServicesRankTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetInternetServicesRankTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetInternetServicesRankTimeSeriesResponseSerie0>,
+pub struct InternetServicesRankTimeSeries {
+    pub meta: ::std::option::Option<InternetServicesRankTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<InternetServicesRankTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetServicesRankTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    InternetServicesRankTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`].
+/// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetServicesRankTimeSeriesResponseMeta {
+pub struct InternetServicesRankTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfo,
+        InternetServicesRankTimeSeriesMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem>,
+        ::std::vec::Vec<InternetServicesRankTimeSeriesMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetInternetServicesRankTimeSeriesResponseMetaUnitsItem>,
+        ::std::vec::Vec<InternetServicesRankTimeSeriesMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetServicesRankTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    InternetServicesRankTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`], [`RadarInternetServicesRanking::get_top_internet_services`].
+/// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`], [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfo {
+pub struct InternetServicesRankTimeSeriesMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<InternetServicesRankTimeSeriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    InternetServicesRankTimeSeriesMetaConfidenceInfo { annotations : "annotations", level
+    : "level" }
 );
-/// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`].
+/// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
+pub struct InternetServicesRankTimeSeriesMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -176,14 +166,14 @@ pub struct GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfoAnnotation
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    InternetServicesRankTimeSeriesMetaConfidenceInfoAnnotation { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
 );
-/// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`], [`RadarInternetServicesRanking::get_top_internet_services`].
+/// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`], [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem {
+pub struct InternetServicesRankTimeSeriesMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -192,77 +182,70 @@ pub struct GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    InternetServicesRankTimeSeriesMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
-/// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`], [`RadarInternetServicesRanking::get_top_internet_services`].
+/// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`], [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetServicesRankTimeSeriesResponseMetaUnitsItem {
+pub struct InternetServicesRankTimeSeriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetServicesRankTimeSeriesResponseMetaUnitsItem { name : "name", value :
-    "value" }
+    InternetServicesRankTimeSeriesMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`].
+/// Used by [`RadarInternetServicesRankingApi::get_internet_services_rank_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetServicesRankTimeSeriesResponseSerie0 {
+pub struct InternetServicesRankTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetServicesRankTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+    InternetServicesRankTimeSeriesSerie0 { timestamps : "timestamps" }
 );
-/// Used by [`RadarInternetServicesRanking::get_top_internet_services`].
+/// Used by [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopInternetServicesResponse {
-    pub meta: ::std::option::Option<GetTopInternetServicesResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopInternetServicesResponseTop0Item>,
-    >,
+pub struct TopInternetServices {
+    pub meta: ::std::option::Option<TopInternetServicesMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopInternetServicesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopInternetServicesResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarInternetServicesRanking::get_top_internet_services`].
+crate::runtime::object!(TopInternetServices { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopInternetServicesResponseMeta {
+pub struct TopInternetServicesMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfo,
+        InternetServicesRankTimeSeriesMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem>,
+        ::std::vec::Vec<InternetServicesRankTimeSeriesMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetInternetServicesRankTimeSeriesResponseMetaUnitsItem>,
+        ::std::vec::Vec<InternetServicesRankTimeSeriesMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopInternetServicesResponseMeta { confidence_info : "confidenceInfo", date_range :
+    TopInternetServicesMeta { confidence_info : "confidenceInfo", date_range :
     "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
     "units" }
 );
-/// Used by [`RadarInternetServicesRanking::get_top_internet_services`].
+/// Used by [`RadarInternetServicesRankingApi::get_top_internet_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopInternetServicesResponseTop0Item {
+pub struct TopInternetServicesTop0 {
     pub rank: ::std::option::Option<i64>,
     pub service: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopInternetServicesResponseTop0Item { rank : "rank", service : "service" }
-);
+crate::runtime::object!(TopInternetServicesTop0 { rank : "rank", service : "service" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_ip`](crate::Client::radar_ip).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarIp {
+pub struct RadarIpApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar IP* endpoints.
-    pub fn radar_ip(&self) -> RadarIp {
-        RadarIp {
+    pub fn radar_ip(&self) -> RadarIpApi {
+        RadarIpApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarIp {
+impl RadarIpApi {
     /// Get IP address details
     ///
     /// `GET /radar/entities/ip`
@@ -24,7 +24,7 @@ impl RadarIp {
     pub fn get_ip_address_details(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetIpAddressDetailsResponse>>,
+        crate::runtime::Json<::std::option::Option<IpAddress>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -34,17 +34,17 @@ impl RadarIp {
         )
     }
 }
-/// Used by [`RadarIp::get_ip_address_details`].
+/// Used by [`RadarIpApi::get_ip_address_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetIpAddressDetailsResponse {
-    pub ip: ::std::option::Option<GetIpAddressDetailsResponseIp>,
+pub struct IpAddress {
+    pub ip: ::std::option::Option<IpAddressIp>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetIpAddressDetailsResponse { ip : "ip" });
-/// Used by [`RadarIp::get_ip_address_details`].
+crate::runtime::object!(IpAddress { ip : "ip" });
+/// Used by [`RadarIpApi::get_ip_address_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetIpAddressDetailsResponseIp {
+pub struct IpAddressIp {
     pub asn: ::std::option::Option<::std::string::String>,
     /// `asnLocation`
     pub asn_location: ::std::option::Option<::std::string::String>,
@@ -62,7 +62,7 @@ pub struct GetIpAddressDetailsResponseIp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetIpAddressDetailsResponseIp { asn : "asn", asn_location : "asnLocation", asn_name :
-    "asnName", asn_org_name : "asnOrgName", ip : "ip", ip_version : "ipVersion", location
-    : "location", location_name : "locationName" }
+    IpAddressIp { asn : "asn", asn_location : "asnLocation", asn_name : "asnName",
+    asn_org_name : "asnOrgName", ip : "ip", ip_version : "ipVersion", location :
+    "location", location_name : "locationName" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_layer_3_attacks`](crate::Client::radar_layer_3_attacks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarLayer3Attacks {
+pub struct RadarLayer3AttacksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Layer 3 Attacks* endpoints.
-    pub fn radar_layer_3_attacks(&self) -> RadarLayer3Attacks {
-        RadarLayer3Attacks {
+    pub fn radar_layer_3_attacks(&self) -> RadarLayer3AttacksApi {
+        RadarLayer3AttacksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarLayer3Attacks {
+impl RadarLayer3AttacksApi {
     /// Get layer 3 attacks by bitrate summary
     ///
     /// `GET /radar/attacks/layer3/summary/bitrate`
@@ -245,9 +245,7 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_target_industries_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer3Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -314,9 +312,7 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_vector_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer3Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -337,9 +333,7 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_vertical_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer3Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -361,9 +355,7 @@ impl RadarLayer3Attacks {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer3Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -382,14 +374,10 @@ impl RadarLayer3Attacks {
     /// `GET /radar/attacks/layer3/top/attacks`
     ///
     /// Retrieves the top layer 3 attacks from origin to target location. Values are a percentage out of the total layer 3 attacks (with billing country). You can optionally limit the number of attacks by origin/target location (useful if all the top attacks are from or to the same location).
-    pub fn get_top_layer_3_attack_pairs_origin_and_target_locations(
+    pub fn get_top_layer_3_attack_pairs(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                GetTopLayer3AttackPairsOriginAndTargetLocationsResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLayer3AttackPairs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -425,9 +413,7 @@ impl RadarLayer3Attacks {
     pub fn get_top_origin_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopOriginLocationsOfLayer3AttacksResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopOriginLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -448,9 +434,7 @@ impl RadarLayer3Attacks {
     pub fn get_top_target_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopTargetLocationsOfLayer3AttacksResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopTargetLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -483,7 +467,7 @@ impl RadarLayer3Attacks {
         )
     }
 }
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
@@ -496,7 +480,7 @@ pub struct GetLayer3AttacksByBitrateSummaryResponse {
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_summary`], [`RadarLayer3Attacks::get_top_layer_3_attack_pairs_origin_and_target_locations`], [`RadarLayer3Attacks::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3Attacks::get_top_origin_locations_of_layer_3_attacks`], [`RadarLayer3Attacks::get_top_target_locations_of_layer_3_attacks`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`], [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`], [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMeta {
     /// `confidenceInfo`
@@ -505,13 +489,13 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -521,12 +505,12 @@ crate::runtime::object!(
     date_range : "dateRange", last_updated : "lastUpdated", normalization :
     "normalization", units : "units" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
-            GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotationsItem,
+            GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation,
         >,
     >,
     pub level: ::std::option::Option<i64>,
@@ -537,9 +521,9 @@ crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo { annotations :
     "annotations", level : "level" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -557,14 +541,14 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotations
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem {
+pub struct GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -573,22 +557,21 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    GetLayer3AttacksByBitrateSummaryResponseMetaDateRange { end_time : "endTime",
     start_time : "startTime" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3Attacks::get_top_industries_targeted_by_layer_3_attacks`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem {
+pub struct GetLayer3AttacksByBitrateSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem { name : "name", value :
-    "value" }
+    GetLayer3AttacksByBitrateSummaryResponseMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseSummary0 {
     /// `OVER_100_GBPS`
@@ -610,7 +593,7 @@ crate::runtime::object!(
     _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS", _500_mbps_to_1_gbps :
     "_500_MBPS_TO_1_GBPS" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationSummaryResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
@@ -623,7 +606,7 @@ pub struct GetLayer3AttacksByDurationSummaryResponse {
 crate::runtime::object!(
     GetLayer3AttacksByDurationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationSummaryResponseSummary0 {
     /// `OVER_3_HOURS`
@@ -647,7 +630,7 @@ crate::runtime::object!(
     _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS", _20_mins_to_40_mins :
     "_20_MINS_TO_40_MINS", _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_vector_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_targeted_vertical_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_summary_by_dimension`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_vertical_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByTargetedIndustrySummaryResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
@@ -661,7 +644,7 @@ crate::runtime::object!(
     GetLayer3AttacksByTargetedIndustrySummaryResponse { meta : "meta", summary_0 :
     "summary_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionSummaryResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
@@ -674,20 +657,20 @@ pub struct GetLayer3AttacksByIpVersionSummaryResponse {
 crate::runtime::object!(
     GetLayer3AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolSummaryResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
@@ -700,7 +683,7 @@ pub struct GetLayer3AttacksByProtocolSummaryResponse {
 crate::runtime::object!(
     GetLayer3AttacksByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_summary`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolSummaryResponseSummary0 {
     /// `GRE`
@@ -718,7 +701,7 @@ crate::runtime::object!(
     GetLayer3AttacksByProtocolSummaryResponseSummary0 { gre : "GRE", icmp : "ICMP", tcp :
     "TCP", udp : "UDP" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBytesTimeSeriesResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
@@ -726,7 +709,7 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetLayer3AttacksByBytesTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBytesTimeSeriesResponseMeta {
     /// `aggInterval`
@@ -737,13 +720,13 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -753,7 +736,7 @@ crate::runtime::object!(
     confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
     "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateTimeSeriesResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
@@ -766,7 +749,7 @@ pub struct GetLayer3AttacksByBitrateTimeSeriesResponse {
 crate::runtime::object!(
     GetLayer3AttacksByBitrateTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
     /// `OVER_100_GBPS`
@@ -795,7 +778,7 @@ crate::runtime::object!(
     _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS", _500_mbps_to_1_gbps :
     "_500_MBPS_TO_1_GBPS", timestamps : "timestamps" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationTimeSeriesResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
@@ -808,7 +791,7 @@ pub struct GetLayer3AttacksByDurationTimeSeriesResponse {
 crate::runtime::object!(
     GetLayer3AttacksByDurationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
     /// `OVER_3_HOURS`
@@ -842,32 +825,24 @@ crate::runtime::object!(
     "_20_MINS_TO_40_MINS", _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR", timestamps :
     "timestamps" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_vector_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_vertical_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_time_series_grouped_by_dimension`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vertical_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByTargetIndustriesTimeSeriesResponse {
+pub struct Layer3Attacks {
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetLayer3AttacksByTargetIndustriesTimeSeriesResponseSerie0,
-    >,
+    pub serie_0: ::std::option::Option<Layer3AttacksSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetLayer3AttacksByTargetIndustriesTimeSeriesResponse { meta : "meta", serie_0 :
-    "serie_0" }
-);
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_target_industries_time_series`].
+crate::runtime::object!(Layer3Attacks { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_target_industries_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByTargetIndustriesTimeSeriesResponseSerie0 {
+pub struct Layer3AttacksSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetLayer3AttacksByTargetIndustriesTimeSeriesResponseSerie0 { timestamps :
-    "timestamps" }
-);
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_time_series`].
+crate::runtime::object!(Layer3AttacksSerie0 { timestamps : "timestamps" });
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionTimeSeriesResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
@@ -880,22 +855,22 @@ pub struct GetLayer3AttacksByIpVersionTimeSeriesResponse {
 crate::runtime::object!(
     GetLayer3AttacksByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6",
+    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6",
     timestamps : "timestamps" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolTimeSeriesResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
@@ -908,7 +883,7 @@ pub struct GetLayer3AttacksByProtocolTimeSeriesResponse {
 crate::runtime::object!(
     GetLayer3AttacksByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_time_series`].
+/// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
     /// `GRE`
@@ -927,23 +902,18 @@ crate::runtime::object!(
     GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 { gre : "GRE", icmp : "ICMP", tcp
     : "TCP", udp : "UDP", timestamps : "timestamps" }
 );
-/// Used by [`RadarLayer3Attacks::get_top_layer_3_attack_pairs_origin_and_target_locations`].
+/// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLayer3AttackPairsOriginAndTargetLocationsResponse {
+pub struct TopLayer3AttackPairs {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopLayer3AttackPairsOriginAndTargetLocationsResponseTop0Item>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopLayer3AttackPairsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopLayer3AttackPairsOriginAndTargetLocationsResponse { meta : "meta", top_0 :
-    "top_0" }
-);
-/// Used by [`RadarLayer3Attacks::get_top_layer_3_attack_pairs_origin_and_target_locations`].
+crate::runtime::object!(TopLayer3AttackPairs { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLayer3AttackPairsOriginAndTargetLocationsResponseTop0Item {
+pub struct TopLayer3AttackPairsTop0 {
     /// `originCountryAlpha2`
     pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
@@ -953,16 +923,15 @@ pub struct GetTopLayer3AttackPairsOriginAndTargetLocationsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLayer3AttackPairsOriginAndTargetLocationsResponseTop0Item {
-    origin_country_alpha2 : "originCountryAlpha2", origin_country_name :
-    "originCountryName", value : "value" }
+    TopLayer3AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2",
+    origin_country_name : "originCountryName", value : "value" }
 );
-/// Used by [`RadarLayer3Attacks::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3Attacks::get_top_verticals_targeted_by_layer_3_attacks`].
+/// Used by [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_verticals_targeted_by_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopIndustriesTargetedByLayer3AttacksResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
     pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -970,22 +939,18 @@ pub struct GetTopIndustriesTargetedByLayer3AttacksResponse {
 crate::runtime::object!(
     GetTopIndustriesTargetedByLayer3AttacksResponse { meta : "meta", top_0 : "top_0" }
 );
-/// Used by [`RadarLayer3Attacks::get_top_origin_locations_of_layer_3_attacks`].
+/// Used by [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOriginLocationsOfLayer3AttacksResponse {
+pub struct TopOriginLocations {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopOriginLocationsOfLayer3AttacksResponseTop0Item>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopOriginLocationsOfLayer3AttacksResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarLayer3Attacks::get_top_origin_locations_of_layer_3_attacks`].
+crate::runtime::object!(TopOriginLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOriginLocationsOfLayer3AttacksResponseTop0Item {
+pub struct TopOriginLocationsTop0 {
     /// `originCountryAlpha2`
     pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
@@ -996,26 +961,21 @@ pub struct GetTopOriginLocationsOfLayer3AttacksResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOriginLocationsOfLayer3AttacksResponseTop0Item { origin_country_alpha2 :
-    "originCountryAlpha2", origin_country_name : "originCountryName", rank : "rank",
-    value : "value" }
+    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2",
+    origin_country_name : "originCountryName", rank : "rank", value : "value" }
 );
-/// Used by [`RadarLayer3Attacks::get_top_target_locations_of_layer_3_attacks`].
+/// Used by [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopTargetLocationsOfLayer3AttacksResponse {
+pub struct TopTargetLocations {
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopTargetLocationsOfLayer3AttacksResponseTop0Item>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopTargetLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopTargetLocationsOfLayer3AttacksResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarLayer3Attacks::get_top_target_locations_of_layer_3_attacks`].
+crate::runtime::object!(TopTargetLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopTargetLocationsOfLayer3AttacksResponseTop0Item {
+pub struct TopTargetLocationsTop0 {
     pub rank: ::std::option::Option<f64>,
     /// `targetCountryAlpha2`
     pub target_country_alpha2: ::std::option::Option<::std::string::String>,
@@ -1026,7 +986,6 @@ pub struct GetTopTargetLocationsOfLayer3AttacksResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopTargetLocationsOfLayer3AttacksResponseTop0Item { rank : "rank",
-    target_country_alpha2 : "targetCountryAlpha2", target_country_name :
-    "targetCountryName", value : "value" }
+    TopTargetLocationsTop0 { rank : "rank", target_country_alpha2 :
+    "targetCountryAlpha2", target_country_name : "targetCountryName", value : "value" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_layer_7_attacks`](crate::Client::radar_layer_7_attacks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarLayer7Attacks {
+pub struct RadarLayer7AttacksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Layer 7 Attacks* endpoints.
-    pub fn radar_layer_7_attacks(&self) -> RadarLayer7Attacks {
-        RadarLayer7Attacks {
+    pub fn radar_layer_7_attacks(&self) -> RadarLayer7AttacksApi {
+        RadarLayer7AttacksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarLayer7Attacks {
+impl RadarLayer7AttacksApi {
     /// Get layer 7 attacks by HTTP method summary
     ///
     /// `GET /radar/attacks/layer7/summary/http_method`
@@ -24,9 +24,7 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_http_method_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -66,9 +64,7 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_targeted_industry_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,9 +100,7 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_managed_rules_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -127,9 +121,7 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_mitigation_product_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -150,9 +142,7 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_targeted_vertical_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -170,9 +160,7 @@ impl RadarLayer7Attacks {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7Attacks>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -192,7 +180,7 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLayer7AttacksTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<Layer7AttacksTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -395,9 +383,7 @@ impl RadarLayer7Attacks {
     pub fn get_top_origin_ases_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopOriginAsesOfLayer7AttacksResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopOriginAses>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -411,14 +397,10 @@ impl RadarLayer7Attacks {
     /// `GET /radar/attacks/layer7/top/attacks`
     ///
     /// Retrieves the top attacks from origin to target location. Values are percentages of the total layer 7 attacks (with billing country). The attack magnitude can be defined by the number of mitigated requests or by the number of zones affected. You can optionally limit the number of attacks by origin/target location (useful if all the top attacks are from or to the same location).
-    pub fn get_top_layer_7_attack_pairs_origin_and_target_locations(
+    pub fn get_top_layer_7_attack_pairs(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                GetTopLayer7AttackPairsOriginAndTargetLocationsResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLayer7AttackPairs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -454,9 +436,7 @@ impl RadarLayer7Attacks {
     pub fn get_top_origin_locations_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopOriginLocationsOfLayer7AttacksResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopOriginLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -477,9 +457,7 @@ impl RadarLayer7Attacks {
     pub fn get_top_target_locations_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopTargetLocationsOfLayer7AttacksResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopTargetLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -512,64 +490,51 @@ impl RadarLayer7Attacks {
         )
     }
 }
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_targeted_industry_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_managed_rules_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_mitigation_product_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_targeted_vertical_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_summary_by_dimension`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_targeted_industry_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_targeted_vertical_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodSummaryResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
+pub struct Layer7Attacks {
+    pub meta: ::std::option::Option<Layer7AttacksMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodSummaryResponse { meta : "meta", summary_0 : "summary_0"
-    }
-);
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_summary`], [`RadarLayer7Attacks::get_top_origin_ases_of_layer_7_attacks`], [`RadarLayer7Attacks::get_top_layer_7_attack_pairs_origin_and_target_locations`], [`RadarLayer7Attacks::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7Attacks::get_top_origin_locations_of_layer_7_attacks`], [`RadarLayer7Attacks::get_top_target_locations_of_layer_7_attacks`].
+crate::runtime::object!(Layer7Attacks { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`], [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`], [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodSummaryResponseMeta {
+pub struct Layer7AttacksMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<Layer7AttacksMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    Layer7AttacksMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfo {
+pub struct Layer7AttacksMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<Layer7AttacksMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    Layer7AttacksMetaConfidenceInfo { annotations : "annotations", level : "level" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct Layer7AttacksMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -587,14 +552,13 @@ pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfoAnnotati
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    Layer7AttacksMetaConfidenceInfoAnnotation { data_source : "dataSource", description :
+    "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
+    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem {
+pub struct Layer7AttacksMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -603,25 +567,21 @@ pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    Layer7AttacksMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_time_series`], [`RadarLayer7Attacks::get_top_industries_targeted_by_layer_7_attacks`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`], [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem {
+pub struct Layer7AttacksMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem { name : "name", value :
-    "value" }
-);
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_summary`].
+crate::runtime::object!(Layer7AttacksMetaUnit { name : "name", value : "value" });
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionSummaryResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
+    pub meta: ::std::option::Option<Layer7AttacksMeta>,
     pub summary_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionSummaryResponseSummary0,
     >,
@@ -632,7 +592,7 @@ crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
     }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_summary`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
     /// `HTTP/1.x`
@@ -648,10 +608,10 @@ crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x", http_2
     : "HTTP/2", http_3 : "HTTP/3" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_summary`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionSummaryResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
+    pub meta: ::std::option::Option<Layer7AttacksMeta>,
     pub summary_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionSummaryResponseSummary0,
     >,
@@ -661,73 +621,64 @@ pub struct GetLayer7AttacksByIpVersionSummaryResponse {
 crate::runtime::object!(
     GetLayer7AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_summary`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4", ipv6 : "IPv6" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseSerie0>,
+pub struct Layer7AttacksTimeSeries {
+    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<Layer7AttacksTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetLayer7AttacksTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_time_series`].
+crate::runtime::object!(Layer7AttacksTimeSeries { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksTimeSeriesResponseMeta {
+pub struct Layer7AttacksTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<Layer7AttacksMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    Layer7AttacksTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksTimeSeriesResponseSerie0 {
+pub struct Layer7AttacksTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksTimeSeriesResponseSerie0 { timestamps : "timestamps", values :
-    "values" }
+    Layer7AttacksTimeSeriesSerie0 { timestamps : "timestamps", values : "values" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_managed_rules_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_mitigation_product_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_vertical_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_time_series_grouped_by_dimension`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_vertical_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0,
     >,
@@ -737,7 +688,7 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponse {
 crate::runtime::object!(
     GetLayer7AttacksByHttpMethodTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -747,10 +698,10 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 {
 crate::runtime::object!(
     GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 { timestamps : "timestamps" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0,
     >,
@@ -761,7 +712,7 @@ crate::runtime::object!(
     GetLayer7AttacksByHttpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
     }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
     /// `HTTP/1.x`
@@ -778,10 +729,10 @@ crate::runtime::object!(
     GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x", http_2
     : "HTTP/2", http_3 : "HTTP/3", timestamps : "timestamps" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0,
     >,
@@ -791,37 +742,33 @@ pub struct GetLayer7AttacksByIpVersionTimeSeriesResponse {
 crate::runtime::object!(
     GetLayer7AttacksByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_time_series`].
+/// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6",
+    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4", ipv6 : "IPv6",
     timestamps : "timestamps" }
 );
-/// Used by [`RadarLayer7Attacks::get_top_origin_ases_of_layer_7_attacks`].
+/// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOriginAsesOfLayer7AttacksResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopOriginAsesOfLayer7AttacksResponseTop0Item>,
-    >,
+pub struct TopOriginAses {
+    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopOriginAsesOfLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarLayer7Attacks::get_top_origin_ases_of_layer_7_attacks`].
+crate::runtime::object!(TopOriginAses { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOriginAsesOfLayer7AttacksResponseTop0Item {
+pub struct TopOriginAsesTop0 {
     /// `originAsn`
     pub origin_asn: ::std::option::Option<::std::string::String>,
     /// `originAsnName`
@@ -832,26 +779,21 @@ pub struct GetTopOriginAsesOfLayer7AttacksResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOriginAsesOfLayer7AttacksResponseTop0Item { origin_asn : "originAsn",
-    origin_asn_name : "originAsnName", rank : "rank", value : "value" }
+    TopOriginAsesTop0 { origin_asn : "originAsn", origin_asn_name : "originAsnName", rank
+    : "rank", value : "value" }
 );
-/// Used by [`RadarLayer7Attacks::get_top_layer_7_attack_pairs_origin_and_target_locations`].
+/// Used by [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLayer7AttackPairsOriginAndTargetLocationsResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopLayer7AttackPairsOriginAndTargetLocationsResponseTop0Item>,
-    >,
+pub struct TopLayer7AttackPairs {
+    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopLayer7AttackPairsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopLayer7AttackPairsOriginAndTargetLocationsResponse { meta : "meta", top_0 :
-    "top_0" }
-);
-/// Used by [`RadarLayer7Attacks::get_top_layer_7_attack_pairs_origin_and_target_locations`].
+crate::runtime::object!(TopLayer7AttackPairs { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLayer7AttackPairsOriginAndTargetLocationsResponseTop0Item {
+pub struct TopLayer7AttackPairsTop0 {
     /// `originCountryAlpha2`
     pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
@@ -865,40 +807,33 @@ pub struct GetTopLayer7AttackPairsOriginAndTargetLocationsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLayer7AttackPairsOriginAndTargetLocationsResponseTop0Item {
-    origin_country_alpha2 : "originCountryAlpha2", origin_country_name :
-    "originCountryName", target_country_alpha2 : "targetCountryAlpha2",
-    target_country_name : "targetCountryName", value : "value" }
+    TopLayer7AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2",
+    origin_country_name : "originCountryName", target_country_alpha2 :
+    "targetCountryAlpha2", target_country_name : "targetCountryName", value : "value" }
 );
-/// Used by [`RadarLayer7Attacks::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7Attacks::get_top_verticals_targeted_by_layer_7_attacks`].
+/// Used by [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_verticals_targeted_by_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopIndustriesTargetedByLayer7AttacksResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem>,
-    >,
+    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopIndustriesTargetedByLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
 );
-/// Used by [`RadarLayer7Attacks::get_top_origin_locations_of_layer_7_attacks`].
+/// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOriginLocationsOfLayer7AttacksResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopOriginLocationsOfLayer7AttacksResponseTop0Item>,
-    >,
+pub struct TopOriginLocations {
+    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopOriginLocationsOfLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarLayer7Attacks::get_top_origin_locations_of_layer_7_attacks`].
+crate::runtime::object!(TopOriginLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopOriginLocationsOfLayer7AttacksResponseTop0Item {
+pub struct TopOriginLocationsTop0 {
     /// `originCountryAlpha2`
     pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
@@ -909,26 +844,21 @@ pub struct GetTopOriginLocationsOfLayer7AttacksResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopOriginLocationsOfLayer7AttacksResponseTop0Item { origin_country_alpha2 :
-    "originCountryAlpha2", origin_country_name : "originCountryName", rank : "rank",
-    value : "value" }
+    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2",
+    origin_country_name : "originCountryName", rank : "rank", value : "value" }
 );
-/// Used by [`RadarLayer7Attacks::get_top_target_locations_of_layer_7_attacks`].
+/// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopTargetLocationsOfLayer7AttacksResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopTargetLocationsOfLayer7AttacksResponseTop0Item>,
-    >,
+pub struct TopTargetLocations {
+    pub meta: ::std::option::Option<Layer7AttacksMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopTargetLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopTargetLocationsOfLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarLayer7Attacks::get_top_target_locations_of_layer_7_attacks`].
+crate::runtime::object!(TopTargetLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopTargetLocationsOfLayer7AttacksResponseTop0Item {
+pub struct TopTargetLocationsTop0 {
     pub rank: ::std::option::Option<f64>,
     /// `targetCountryAlpha2`
     pub target_country_alpha2: ::std::option::Option<::std::string::String>,
@@ -939,7 +869,6 @@ pub struct GetTopTargetLocationsOfLayer7AttacksResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopTargetLocationsOfLayer7AttacksResponseTop0Item { rank : "rank",
-    target_country_alpha2 : "targetCountryAlpha2", target_country_name :
-    "targetCountryName", value : "value" }
+    TopTargetLocationsTop0 { rank : "rank", target_country_alpha2 :
+    "targetCountryAlpha2", target_country_name : "targetCountryName", value : "value" }
 );

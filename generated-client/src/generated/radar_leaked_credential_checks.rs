@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_leaked_credential_checks`](crate::Client::radar_leaked_credential_checks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarLeakedCredentialChecks {
+pub struct RadarLeakedCredentialChecksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Leaked Credential Checks* endpoints.
-    pub fn radar_leaked_credential_checks(&self) -> RadarLeakedCredentialChecks {
-        RadarLeakedCredentialChecks {
+    pub fn radar_leaked_credential_checks(&self) -> RadarLeakedCredentialChecksApi {
+        RadarLeakedCredentialChecksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarLeakedCredentialChecks {
+impl RadarLeakedCredentialChecksApi {
     /// Get HTTP authentication requests by bot class summary
     ///
     /// `GET /radar/leaked_credential_checks/summary/bot_class`
@@ -24,9 +24,7 @@ impl RadarLeakedCredentialChecks {
     pub fn get_http_authentication_requests_by_bot_class_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetHttpAuthenticationRequestsByBotClassSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<HttpAuthenticationRequests>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -74,9 +72,7 @@ impl RadarLeakedCredentialChecks {
         dimension: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<
-                GetHttpAuthenticationRequestsDistributionByDimensionResponse,
-            >,
+            ::std::option::Option<HttpAuthenticationRequestsDistribution>,
         >,
     > {
         crate::runtime::Request::new(
@@ -150,11 +146,7 @@ impl RadarLeakedCredentialChecks {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<TimeSeriesDistribution>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -169,70 +161,59 @@ impl RadarLeakedCredentialChecks {
         )
     }
 }
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponse {
-    pub meta: ::std::option::Option<
-        GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta,
-    >,
-    pub summary_0: ::std::option::Option<
-        GetHttpAuthenticationRequestsByBotClassSummaryResponseSummary0,
-    >,
+pub struct HttpAuthenticationRequests {
+    pub meta: ::std::option::Option<HttpAuthenticationRequestsMeta>,
+    pub summary_0: ::std::option::Option<HttpAuthenticationRequestsSummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassSummaryResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    HttpAuthenticationRequests { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_distribution_by_dimension`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta {
+pub struct HttpAuthenticationRequestsMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfo,
+        HttpAuthenticationRequestsMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<
-            GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeItem,
-        >,
+        ::std::vec::Vec<HttpAuthenticationRequestsMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<
-            GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaUnitsItem,
-        >,
+        ::std::vec::Vec<HttpAuthenticationRequestsMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta { confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    HttpAuthenticationRequestsMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfo {
+pub struct HttpAuthenticationRequestsMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<HttpAuthenticationRequestsMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfo {
-    annotations : "annotations", level : "level" }
+    HttpAuthenticationRequestsMetaConfidenceInfo { annotations : "annotations", level :
+    "level" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct HttpAuthenticationRequestsMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -250,14 +231,14 @@ pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceI
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem
-    { data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    HttpAuthenticationRequestsMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeItem {
+pub struct HttpAuthenticationRequestsMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -266,39 +247,35 @@ pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeIt
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeItem { end_time :
-    "endTime", start_time : "startTime" }
+    HttpAuthenticationRequestsMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaUnitsItem {
+pub struct HttpAuthenticationRequestsMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaUnitsItem { name : "name",
-    value : "value" }
+    HttpAuthenticationRequestsMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseSummary0 {
+pub struct HttpAuthenticationRequestsSummary0 {
     pub bot: ::std::option::Option<::std::string::String>,
     pub human: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByBotClassSummaryResponseSummary0 { bot : "bot", human :
-    "human" }
+    HttpAuthenticationRequestsSummary0 { bot : "bot", human : "human" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_summary`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse {
-    pub meta: ::std::option::Option<
-        GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta,
-    >,
+    pub meta: ::std::option::Option<HttpAuthenticationRequestsMeta>,
     pub summary_0: ::std::option::Option<
         GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0,
     >,
@@ -309,7 +286,7 @@ crate::runtime::object!(
     GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse { meta :
     "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_summary`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0 {
     /// `CLEAN`
@@ -323,12 +300,10 @@ crate::runtime::object!(
     GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0 {
     clean : "CLEAN", compromised : "COMPROMISED" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_distribution_by_dimension`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsDistributionByDimensionResponse {
-    pub meta: ::std::option::Option<
-        GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta,
-    >,
+pub struct HttpAuthenticationRequestsDistribution {
+    pub meta: ::std::option::Option<HttpAuthenticationRequestsMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -336,10 +311,9 @@ pub struct GetHttpAuthenticationRequestsDistributionByDimensionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsDistributionByDimensionResponse { meta : "meta",
-    summary_0 : "summary_0" }
+    HttpAuthenticationRequestsDistribution { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse {
     pub meta: ::std::option::Option<
@@ -355,28 +329,24 @@ crate::runtime::object!(
     GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse { meta : "meta", serie_0 :
     "serie_0" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_time_series`], [`RadarLeakedCredentialChecks::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`], [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfo,
+        HttpAuthenticationRequestsMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<
-            GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeItem,
-        >,
+        ::std::vec::Vec<HttpAuthenticationRequestsMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<
-            GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaUnitsItem,
-        >,
+        ::std::vec::Vec<HttpAuthenticationRequestsMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -386,7 +356,7 @@ crate::runtime::object!(
     "aggInterval", confidence_info : "confidenceInfo", date_range : "dateRange",
     last_updated : "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 {
     pub bot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -399,7 +369,7 @@ crate::runtime::object!(
     GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot", human
     : "human", timestamps : "timestamps" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse {
     pub meta: ::std::option::Option<
@@ -415,7 +385,7 @@ crate::runtime::object!(
     GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse { meta :
     "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0 {
     /// `CLEAN`
@@ -430,30 +400,22 @@ crate::runtime::object!(
     GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0 {
     clean : "CLEAN", compromised : "COMPROMISED", timestamps : "timestamps" }
 );
-/// Used by [`RadarLeakedCredentialChecks::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponse {
+pub struct TimeSeriesDistribution {
     pub meta: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta,
     >,
-    pub serie_0: ::std::option::Option<
-        GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponseSerie0,
-    >,
+    pub serie_0: ::std::option::Option<TimeSeriesDistributionSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponse { meta :
-    "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarLeakedCredentialChecks::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
+crate::runtime::object!(TimeSeriesDistribution { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponseSerie0 {
+pub struct TimeSeriesDistributionSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponseSerie0 {
-    timestamps : "timestamps" }
-);
+crate::runtime::object!(TimeSeriesDistributionSerie0 { timestamps : "timestamps" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_locations`](crate::Client::radar_locations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarLocations {
+pub struct RadarLocationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Locations* endpoints.
-    pub fn radar_locations(&self) -> RadarLocations {
-        RadarLocations {
+    pub fn radar_locations(&self) -> RadarLocationsApi {
+        RadarLocationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarLocations {
+impl RadarLocationsApi {
     /// List locations
     ///
     /// `GET /radar/entities/locations`
@@ -24,7 +24,7 @@ impl RadarLocations {
     pub fn list_locations(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListLocationsResponse>>,
+        crate::runtime::Json<::std::option::Option<Locations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,9 +41,7 @@ impl RadarLocations {
     pub fn get_location_details(
         &self,
         location: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLocationDetailsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Location>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -55,19 +53,17 @@ impl RadarLocations {
         )
     }
 }
-/// Used by [`RadarLocations::list_locations`].
+/// Used by [`RadarLocationsApi::list_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLocationsResponse {
-    pub locations: ::std::option::Option<
-        ::std::vec::Vec<ListLocationsResponseLocationsItem>,
-    >,
+pub struct Locations {
+    pub locations: ::std::option::Option<::std::vec::Vec<LocationsLocation>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListLocationsResponse { locations : "locations" });
-/// Used by [`RadarLocations::list_locations`].
+crate::runtime::object!(Locations { locations : "locations" });
+/// Used by [`RadarLocationsApi::list_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLocationsResponseLocationsItem {
+pub struct LocationsLocation {
     pub alpha2: ::std::option::Option<::std::string::String>,
     pub latitude: ::std::option::Option<::std::string::String>,
     pub longitude: ::std::option::Option<::std::string::String>,
@@ -76,20 +72,20 @@ pub struct ListLocationsResponseLocationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListLocationsResponseLocationsItem { alpha2 : "alpha2", latitude : "latitude",
-    longitude : "longitude", name : "name" }
+    LocationsLocation { alpha2 : "alpha2", latitude : "latitude", longitude :
+    "longitude", name : "name" }
 );
-/// Used by [`RadarLocations::get_location_details`].
+/// Used by [`RadarLocationsApi::get_location_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLocationDetailsResponse {
-    pub location: ::std::option::Option<GetLocationDetailsResponseLocation>,
+pub struct Location {
+    pub location: ::std::option::Option<LocationLocation>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetLocationDetailsResponse { location : "location" });
-/// Used by [`RadarLocations::get_location_details`].
+crate::runtime::object!(Location { location : "location" });
+/// Used by [`RadarLocationsApi::get_location_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLocationDetailsResponseLocation {
+pub struct LocationLocation {
     pub alpha2: ::std::option::Option<::std::string::String>,
     /// `confidenceLevel`
     pub confidence_level: ::std::option::Option<i64>,
@@ -102,7 +98,7 @@ pub struct GetLocationDetailsResponseLocation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLocationDetailsResponseLocation { alpha2 : "alpha2", confidence_level :
-    "confidenceLevel", latitude : "latitude", longitude : "longitude", name : "name",
-    region : "region", subregion : "subregion" }
+    LocationLocation { alpha2 : "alpha2", confidence_level : "confidenceLevel", latitude
+    : "latitude", longitude : "longitude", name : "name", region : "region", subregion :
+    "subregion" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_netflows`](crate::Client::radar_netflows).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarNetflows {
+pub struct RadarNetflowsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar NetFlows* endpoints.
-    pub fn radar_netflows(&self) -> RadarNetflows {
-        RadarNetflows {
+    pub fn radar_netflows(&self) -> RadarNetflowsApi {
+        RadarNetflowsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarNetflows {
+impl RadarNetflowsApi {
     /// Get network traffic summary
     ///
     /// `GET /radar/netflows/summary`
@@ -24,7 +24,7 @@ impl RadarNetflows {
     pub fn get_network_traffic_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetNetworkTrafficSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<NetworkTrafficSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,9 +42,7 @@ impl RadarNetflows {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetNetworkTrafficDistributionByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<NetworkTrafficDistribution>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -64,7 +62,7 @@ impl RadarNetflows {
     pub fn get_network_traffic_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetNetworkTrafficTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<NetworkTrafficTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -82,11 +80,7 @@ impl RadarNetflows {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                GetTimeSeriesDistributionOfNetworkTrafficByDimensionResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<TimeSeriesDistribution>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -105,9 +99,7 @@ impl RadarNetflows {
     /// Retrieves the top autonomous systems by network traffic (NetFlows).
     pub fn get_top_ases_by_network_traffic(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesByNetworkTrafficResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -123,9 +115,7 @@ impl RadarNetflows {
     pub fn get_top_locations_by_network_traffic(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByNetworkTrafficResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,61 +125,55 @@ impl RadarNetflows {
         )
     }
 }
-/// Used by [`RadarNetflows::get_network_traffic_summary`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficSummaryResponse {
-    pub meta: ::std::option::Option<GetNetworkTrafficSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetNetworkTrafficSummaryResponseSummary0>,
+pub struct NetworkTrafficSummary {
+    pub meta: ::std::option::Option<NetworkTrafficSummaryMeta>,
+    pub summary_0: ::std::option::Option<NetworkTrafficSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    NetworkTrafficSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_summary`], [`RadarNetflows::get_network_traffic_distribution_by_dimension`], [`RadarNetflows::get_top_ases_by_network_traffic`], [`RadarNetflows::get_top_locations_by_network_traffic`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_top_ases_by_network_traffic`], [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficSummaryResponseMeta {
+pub struct NetworkTrafficSummaryMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetNetworkTrafficSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<NetworkTrafficSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetNetworkTrafficSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<NetworkTrafficSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetNetworkTrafficSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<NetworkTrafficSummaryMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficSummaryResponseMeta { confidence_info : "confidenceInfo", date_range
-    : "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    NetworkTrafficSummaryMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
     "units" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_summary`], [`RadarNetflows::get_network_traffic_time_series`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficSummaryResponseMetaConfidenceInfo {
+pub struct NetworkTrafficSummaryMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetNetworkTrafficSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<NetworkTrafficSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficSummaryResponseMetaConfidenceInfo { annotations : "annotations",
-    level : "level" }
+    NetworkTrafficSummaryMetaConfidenceInfo { annotations : "annotations", level :
+    "level" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_summary`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -207,14 +191,14 @@ pub struct GetNetworkTrafficSummaryResponseMetaConfidenceInfoAnnotationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source :
-    "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    NetworkTrafficSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_summary`], [`RadarNetflows::get_network_traffic_time_series`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficSummaryResponseMetaDateRangeItem {
+pub struct NetworkTrafficSummaryMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -223,23 +207,22 @@ pub struct GetNetworkTrafficSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficSummaryResponseMetaDateRangeItem { end_time : "endTime", start_time
-    : "startTime" }
+    NetworkTrafficSummaryMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_summary`], [`RadarNetflows::get_network_traffic_time_series`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`], [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficSummaryResponseMetaUnitsItem {
+pub struct NetworkTrafficSummaryMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficSummaryResponseMetaUnitsItem { name : "name", value : "value" }
+    NetworkTrafficSummaryMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_summary`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficSummaryResponseSummary0 {
+pub struct NetworkTrafficSummarySummary0 {
     /// `HTTP`
     pub http: ::std::option::Option<::std::string::String>,
     /// `OTHER`
@@ -248,12 +231,12 @@ pub struct GetNetworkTrafficSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficSummaryResponseSummary0 { http : "HTTP", other : "OTHER" }
+    NetworkTrafficSummarySummary0 { http : "HTTP", other : "OTHER" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_distribution_by_dimension`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficDistributionByDimensionResponse {
-    pub meta: ::std::option::Option<GetNetworkTrafficSummaryResponseMeta>,
+pub struct NetworkTrafficDistribution {
+    pub meta: ::std::option::Option<NetworkTrafficSummaryMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -261,100 +244,80 @@ pub struct GetNetworkTrafficDistributionByDimensionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficDistributionByDimensionResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    NetworkTrafficDistribution { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_time_series`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetNetworkTrafficTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetNetworkTrafficTimeSeriesResponseSerie0>,
+pub struct NetworkTrafficTimeSeries {
+    pub meta: ::std::option::Option<NetworkTrafficTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<NetworkTrafficTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetNetworkTrafficTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
-);
-/// Used by [`RadarNetflows::get_network_traffic_time_series`], [`RadarNetflows::get_time_series_distribution_of_network_traffic_by_dimension`].
+crate::runtime::object!(NetworkTrafficTimeSeries { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarNetflowsApi::get_network_traffic_time_series`], [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficTimeSeriesResponseMeta {
+pub struct NetworkTrafficTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetNetworkTrafficSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<NetworkTrafficSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetNetworkTrafficSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<NetworkTrafficSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetNetworkTrafficSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<NetworkTrafficSummaryMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    NetworkTrafficTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarNetflows::get_network_traffic_time_series`].
+/// Used by [`RadarNetflowsApi::get_network_traffic_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetNetworkTrafficTimeSeriesResponseSerie0 {
+pub struct NetworkTrafficTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficTimeSeriesResponseSerie0 { timestamps : "timestamps", values :
-    "values" }
+    NetworkTrafficTimeSeriesSerie0 { timestamps : "timestamps", values : "values" }
 );
-/// Used by [`RadarNetflows::get_time_series_distribution_of_network_traffic_by_dimension`].
+/// Used by [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesDistributionOfNetworkTrafficByDimensionResponse {
-    pub meta: ::std::option::Option<GetNetworkTrafficTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetTimeSeriesDistributionOfNetworkTrafficByDimensionResponseSerie0,
-    >,
+pub struct TimeSeriesDistribution {
+    pub meta: ::std::option::Option<NetworkTrafficTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<TimeSeriesDistributionSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesDistributionOfNetworkTrafficByDimensionResponse { meta : "meta", serie_0
-    : "serie_0" }
-);
-/// Used by [`RadarNetflows::get_time_series_distribution_of_network_traffic_by_dimension`].
+crate::runtime::object!(TimeSeriesDistribution { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarNetflowsApi::get_time_series_distribution_of_network_traffic_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesDistributionOfNetworkTrafficByDimensionResponseSerie0 {
+pub struct TimeSeriesDistributionSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesDistributionOfNetworkTrafficByDimensionResponseSerie0 { timestamps :
-    "timestamps" }
-);
-/// Used by [`RadarNetflows::get_top_ases_by_network_traffic`].
+crate::runtime::object!(TimeSeriesDistributionSerie0 { timestamps : "timestamps" });
+/// Used by [`RadarNetflowsApi::get_top_ases_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByNetworkTrafficResponse {
-    pub meta: ::std::option::Option<GetNetworkTrafficSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByNetworkTrafficResponseTop0Item>,
-    >,
+pub struct TopAses {
+    pub meta: ::std::option::Option<NetworkTrafficSummaryMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopAsesByNetworkTrafficResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarNetflows::get_top_ases_by_network_traffic`].
+crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarNetflowsApi::get_top_ases_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByNetworkTrafficResponseTop0Item {
+pub struct TopAsesTop0 {
     /// `clientASN`
     pub client_asn: ::std::option::Option<f64>,
     /// `clientASName`
@@ -364,25 +327,21 @@ pub struct GetTopAsesByNetworkTrafficResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByNetworkTrafficResponseTop0Item { client_asn : "clientASN", client_as_name
-    : "clientASName", value : "value" }
+    TopAsesTop0 { client_asn : "clientASN", client_as_name : "clientASName", value :
+    "value" }
 );
-/// Used by [`RadarNetflows::get_top_locations_by_network_traffic`].
+/// Used by [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByNetworkTrafficResponse {
-    pub meta: ::std::option::Option<GetNetworkTrafficSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopLocationsByNetworkTrafficResponseTop0Item>,
-    >,
+pub struct TopLocations {
+    pub meta: ::std::option::Option<NetworkTrafficSummaryMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopLocationsByNetworkTrafficResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarNetflows::get_top_locations_by_network_traffic`].
+crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByNetworkTrafficResponseTop0Item {
+pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
@@ -392,6 +351,6 @@ pub struct GetTopLocationsByNetworkTrafficResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsByNetworkTrafficResponseTop0Item { client_country_alpha2 :
-    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2", client_country_name
+    : "clientCountryName", value : "value" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_origins`](crate::Client::radar_origins).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarOrigins {
+pub struct RadarOriginsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Origins* endpoints.
-    pub fn radar_origins(&self) -> RadarOrigins {
-        RadarOrigins {
+    pub fn radar_origins(&self) -> RadarOriginsApi {
+        RadarOriginsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarOrigins {
+impl RadarOriginsApi {
     /// List Origins
     ///
     /// `GET /radar/origins`
@@ -23,9 +23,7 @@ impl RadarOrigins {
     /// Retrieves a list of origins with their regions.
     pub fn list_origins(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListOriginsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Origins>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -42,9 +40,7 @@ impl RadarOrigins {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetOriginMetricsDistributionByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<OriginMetricsDistribution>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -64,7 +60,7 @@ impl RadarOrigins {
     pub fn get_origin_metrics_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetOriginMetricsTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<OriginMetricsTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -82,9 +78,7 @@ impl RadarOrigins {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetOriginMetricsTimeSeriesGroupedByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<OriginMetricsTimeSeriesGrouped>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,9 +98,7 @@ impl RadarOrigins {
     pub fn get_origin_details(
         &self,
         slug: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetOriginDetailsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Origin>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -118,39 +110,35 @@ impl RadarOrigins {
         )
     }
 }
-/// Used by [`RadarOrigins::list_origins`].
+/// Used by [`RadarOriginsApi::list_origins`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListOriginsResponse {
-    pub origins: ::std::option::Option<::std::vec::Vec<ListOriginsResponseOriginsItem>>,
+pub struct Origins {
+    pub origins: ::std::option::Option<::std::vec::Vec<OriginsOrigin>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListOriginsResponse { origins : "origins" });
-/// Used by [`RadarOrigins::list_origins`], [`RadarOrigins::get_origin_details`].
+crate::runtime::object!(Origins { origins : "origins" });
+/// Used by [`RadarOriginsApi::list_origins`], [`RadarOriginsApi::get_origin_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListOriginsResponseOriginsItem {
-    pub regions: ::std::option::Option<
-        ::std::vec::Vec<ListOriginsResponseOriginsItemRegionsItem>,
-    >,
+pub struct OriginsOrigin {
+    pub regions: ::std::option::Option<::std::vec::Vec<OriginsOriginRegion>>,
     pub slug: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListOriginsResponseOriginsItem { regions : "regions", slug : "slug" }
-);
-/// Used by [`RadarOrigins::list_origins`].
+crate::runtime::object!(OriginsOrigin { regions : "regions", slug : "slug" });
+/// Used by [`RadarOriginsApi::list_origins`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListOriginsResponseOriginsItemRegionsItem {
+pub struct OriginsOriginRegion {
     pub region: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListOriginsResponseOriginsItemRegionsItem { region : "region" });
-/// Used by [`RadarOrigins::get_origin_metrics_distribution_by_dimension`].
+crate::runtime::object!(OriginsOriginRegion { region : "region" });
+/// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsDistributionByDimensionResponse {
-    pub meta: ::std::option::Option<GetOriginMetricsDistributionByDimensionResponseMeta>,
+pub struct OriginMetricsDistribution {
+    pub meta: ::std::option::Option<OriginMetricsDistributionMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -158,53 +146,48 @@ pub struct GetOriginMetricsDistributionByDimensionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsDistributionByDimensionResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    OriginMetricsDistribution { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarOrigins::get_origin_metrics_distribution_by_dimension`].
+/// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsDistributionByDimensionResponseMeta {
+pub struct OriginMetricsDistributionMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetOriginMetricsDistributionByDimensionResponseMetaConfidenceInfo,
+        OriginMetricsDistributionMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetOriginMetricsDistributionByDimensionResponseMetaDateRangeItem>,
+        ::std::vec::Vec<OriginMetricsDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetOriginMetricsDistributionByDimensionResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<OriginMetricsDistributionMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsDistributionByDimensionResponseMeta { confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    OriginMetricsDistributionMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
 );
-/// Used by [`RadarOrigins::get_origin_metrics_distribution_by_dimension`], [`RadarOrigins::get_origin_metrics_time_series`].
+/// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`], [`RadarOriginsApi::get_origin_metrics_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsDistributionByDimensionResponseMetaConfidenceInfo {
+pub struct OriginMetricsDistributionMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetOriginMetricsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<OriginMetricsDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsDistributionByDimensionResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    OriginMetricsDistributionMetaConfidenceInfo { annotations : "annotations", level :
+    "level" }
 );
-/// Used by [`RadarOrigins::get_origin_metrics_distribution_by_dimension`].
+/// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
+pub struct OriginMetricsDistributionMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -222,14 +205,14 @@ pub struct GetOriginMetricsDistributionByDimensionResponseMetaConfidenceInfoAnno
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    OriginMetricsDistributionMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarOrigins::get_origin_metrics_distribution_by_dimension`], [`RadarOrigins::get_origin_metrics_time_series`].
+/// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`], [`RadarOriginsApi::get_origin_metrics_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsDistributionByDimensionResponseMetaDateRangeItem {
+pub struct OriginMetricsDistributionMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -238,86 +221,79 @@ pub struct GetOriginMetricsDistributionByDimensionResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsDistributionByDimensionResponseMetaDateRangeItem { end_time :
-    "endTime", start_time : "startTime" }
+    OriginMetricsDistributionMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
-/// Used by [`RadarOrigins::get_origin_metrics_distribution_by_dimension`], [`RadarOrigins::get_origin_metrics_time_series`].
+/// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`], [`RadarOriginsApi::get_origin_metrics_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsDistributionByDimensionResponseMetaUnitsItem {
+pub struct OriginMetricsDistributionMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsDistributionByDimensionResponseMetaUnitsItem { name : "name", value :
-    "value" }
+    OriginMetricsDistributionMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarOrigins::get_origin_metrics_time_series`].
+/// Used by [`RadarOriginsApi::get_origin_metrics_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetOriginMetricsTimeSeriesResponseMeta>,
+pub struct OriginMetricsTimeSeries {
+    pub meta: ::std::option::Option<OriginMetricsTimeSeriesMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetOriginMetricsTimeSeriesResponse { meta : "meta" });
-/// Used by [`RadarOrigins::get_origin_metrics_time_series`], [`RadarOrigins::get_origin_metrics_time_series_grouped_by_dimension`].
+crate::runtime::object!(OriginMetricsTimeSeries { meta : "meta" });
+/// Used by [`RadarOriginsApi::get_origin_metrics_time_series`], [`RadarOriginsApi::get_origin_metrics_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsTimeSeriesResponseMeta {
+pub struct OriginMetricsTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetOriginMetricsDistributionByDimensionResponseMetaConfidenceInfo,
+        OriginMetricsDistributionMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetOriginMetricsDistributionByDimensionResponseMetaDateRangeItem>,
+        ::std::vec::Vec<OriginMetricsDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetOriginMetricsDistributionByDimensionResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<OriginMetricsDistributionMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    OriginMetricsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarOrigins::get_origin_metrics_time_series_grouped_by_dimension`].
+/// Used by [`RadarOriginsApi::get_origin_metrics_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsTimeSeriesGroupedByDimensionResponse {
-    pub meta: ::std::option::Option<GetOriginMetricsTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetOriginMetricsTimeSeriesGroupedByDimensionResponseSerie0,
-    >,
+pub struct OriginMetricsTimeSeriesGrouped {
+    pub meta: ::std::option::Option<OriginMetricsTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<OriginMetricsTimeSeriesGroupedSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsTimeSeriesGroupedByDimensionResponse { meta : "meta", serie_0 :
-    "serie_0" }
+    OriginMetricsTimeSeriesGrouped { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarOrigins::get_origin_metrics_time_series_grouped_by_dimension`].
+/// Used by [`RadarOriginsApi::get_origin_metrics_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginMetricsTimeSeriesGroupedByDimensionResponseSerie0 {
+pub struct OriginMetricsTimeSeriesGroupedSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOriginMetricsTimeSeriesGroupedByDimensionResponseSerie0 { timestamps :
-    "timestamps" }
+    OriginMetricsTimeSeriesGroupedSerie0 { timestamps : "timestamps" }
 );
-/// Used by [`RadarOrigins::get_origin_details`].
+/// Used by [`RadarOriginsApi::get_origin_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOriginDetailsResponse {
-    pub origin: ::std::option::Option<ListOriginsResponseOriginsItem>,
+pub struct Origin {
+    pub origin: ::std::option::Option<OriginsOrigin>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetOriginDetailsResponse { origin : "origin" });
+crate::runtime::object!(Origin { origin : "origin" });

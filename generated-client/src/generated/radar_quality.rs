@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::radar_quality`](crate::Client::radar_quality).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarQuality {
+pub struct RadarQualityApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Quality* endpoints.
-    pub fn radar_quality(&self) -> RadarQuality {
-        RadarQuality {
+    pub fn radar_quality(&self) -> RadarQualityApi {
+        RadarQualityApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarQuality {
+impl RadarQualityApi {
     /// Get Internet Quality Index (IQI) summary
     ///
     /// `GET /radar/quality/iqi/summary`
     ///
     /// Retrieves a summary (percentiles) of bandwidth, latency, or DNS response time from the Radar Internet Quality Index (IQI).
-    pub fn get_internet_quality_index_iqi_summary(
+    pub fn get_internet_quality_index(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetInternetQualityIndexIqiSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<InternetQualityIndex>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -40,11 +38,11 @@ impl RadarQuality {
     /// `GET /radar/quality/iqi/timeseries_groups`
     ///
     /// Retrieves a time series (percentiles) of bandwidth, latency, or DNS response time from the Radar Internet Quality Index (IQI).
-    pub fn get_internet_quality_index_iqi_time_series(
+    pub fn get_internet_quality_index_timeseries_groups(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<GetInternetQualityIndexIqiTimeSeriesResponse>,
+            ::std::option::Option<GetInternetQualityIndexTimeseriesGroupsResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -62,7 +60,7 @@ impl RadarQuality {
     pub fn get_speed_tests_histogram(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetSpeedTestsHistogramResponse>>,
+        crate::runtime::Json<::std::option::Option<SpeedTestsHistogram>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -79,7 +77,7 @@ impl RadarQuality {
     pub fn get_speed_tests_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetSpeedTestsSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<SpeedTestsSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,9 +93,7 @@ impl RadarQuality {
     /// Retrieves the top autonomous systems by bandwidth, latency, jitter, or packet loss, from the previous 90 days of Cloudflare Speed Test data.
     pub fn get_top_ases_by_speed_test_results(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTopAsesBySpeedTestResultsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TopAses>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,9 +109,7 @@ impl RadarQuality {
     pub fn get_top_locations_by_speed_test_results(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsBySpeedTestResultsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -125,63 +119,53 @@ impl RadarQuality {
         )
     }
 }
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`].
+/// Used by [`RadarQualityApi::get_internet_quality_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiSummaryResponse {
-    pub meta: ::std::option::Option<GetInternetQualityIndexIqiSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetInternetQualityIndexIqiSummaryResponseSummary0,
-    >,
+pub struct InternetQualityIndex {
+    pub meta: ::std::option::Option<InternetQualityIndexMeta>,
+    pub summary_0: ::std::option::Option<InternetQualityIndexSummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetInternetQualityIndexIqiSummaryResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`], [`RadarQuality::get_speed_tests_summary`], [`RadarQuality::get_top_ases_by_speed_test_results`], [`RadarQuality::get_top_locations_by_speed_test_results`].
+crate::runtime::object!(InternetQualityIndex { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_speed_tests_summary`], [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiSummaryResponseMeta {
+pub struct InternetQualityIndexMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<InternetQualityIndexMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexIqiSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    InternetQualityIndexMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
 );
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`], [`RadarQuality::get_internet_quality_index_iqi_time_series`], [`RadarQuality::get_speed_tests_histogram`].
+/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo {
+pub struct InternetQualityIndexMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<InternetQualityIndexMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    InternetQualityIndexMetaConfidenceInfo { annotations : "annotations", level : "level"
+    }
 );
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`].
+/// Used by [`RadarQualityApi::get_internet_quality_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct InternetQualityIndexMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -199,14 +183,14 @@ pub struct GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfoAnnotation
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    InternetQualityIndexMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`], [`RadarQuality::get_internet_quality_index_iqi_time_series`], [`RadarQuality::get_speed_tests_histogram`].
+/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem {
+pub struct InternetQualityIndexMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -215,24 +199,20 @@ pub struct GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    InternetQualityIndexMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`], [`RadarQuality::get_internet_quality_index_iqi_time_series`], [`RadarQuality::get_speed_tests_histogram`].
+/// Used by [`RadarQualityApi::get_internet_quality_index`], [`RadarQualityApi::get_internet_quality_index_timeseries_groups`], [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem {
+pub struct InternetQualityIndexMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem { name : "name", value :
-    "value" }
-);
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`].
+crate::runtime::object!(InternetQualityIndexMetaUnit { name : "name", value : "value" });
+/// Used by [`RadarQualityApi::get_internet_quality_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiSummaryResponseSummary0 {
+pub struct InternetQualityIndexSummary0 {
     pub p25: ::std::option::Option<::std::string::String>,
     pub p50: ::std::option::Option<::std::string::String>,
     pub p75: ::std::option::Option<::std::string::String>,
@@ -240,52 +220,48 @@ pub struct GetInternetQualityIndexIqiSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexIqiSummaryResponseSummary0 { p25 : "p25", p50 : "p50", p75 :
-    "p75" }
+    InternetQualityIndexSummary0 { p25 : "p25", p50 : "p50", p75 : "p75" }
 );
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_time_series`].
+/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetInternetQualityIndexIqiTimeSeriesResponseMeta>,
+pub struct GetInternetQualityIndexTimeseriesGroupsResponse {
+    pub meta: ::std::option::Option<GetInternetQualityIndexTimeseriesGroupsResponseMeta>,
     pub serie_0: ::std::option::Option<
-        GetInternetQualityIndexIqiTimeSeriesResponseSerie0,
+        GetInternetQualityIndexTimeseriesGroupsResponseSerie0,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexIqiTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    GetInternetQualityIndexTimeseriesGroupsResponse { meta : "meta", serie_0 : "serie_0"
+    }
 );
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_time_series`].
+/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiTimeSeriesResponseMeta {
+pub struct GetInternetQualityIndexTimeseriesGroupsResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<InternetQualityIndexMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexIqiTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    GetInternetQualityIndexTimeseriesGroupsResponseMeta { agg_interval : "aggInterval",
     confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
     "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarQuality::get_internet_quality_index_iqi_time_series`].
+/// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetInternetQualityIndexIqiTimeSeriesResponseSerie0 {
+pub struct GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
     pub p25: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub p50: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub p75: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -294,23 +270,23 @@ pub struct GetInternetQualityIndexIqiTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexIqiTimeSeriesResponseSerie0 { p25 : "p25", p50 : "p50", p75 :
-    "p75", timestamps : "timestamps" }
+    GetInternetQualityIndexTimeseriesGroupsResponseSerie0 { p25 : "p25", p50 : "p50", p75
+    : "p75", timestamps : "timestamps" }
 );
-/// Used by [`RadarQuality::get_speed_tests_histogram`].
+/// Used by [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSpeedTestsHistogramResponse {
-    pub histogram_0: ::std::option::Option<GetSpeedTestsHistogramResponseHistogram0>,
-    pub meta: ::std::option::Option<GetSpeedTestsHistogramResponseMeta>,
+pub struct SpeedTestsHistogram {
+    pub histogram_0: ::std::option::Option<SpeedTestsHistogramHistogram0>,
+    pub meta: ::std::option::Option<SpeedTestsHistogramMeta>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSpeedTestsHistogramResponse { histogram_0 : "histogram_0", meta : "meta" }
+    SpeedTestsHistogram { histogram_0 : "histogram_0", meta : "meta" }
 );
-/// Used by [`RadarQuality::get_speed_tests_histogram`].
+/// Used by [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSpeedTestsHistogramResponseHistogram0 {
+pub struct SpeedTestsHistogramHistogram0 {
     /// `bandwidthDownload`
     pub bandwidth_download: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -323,52 +299,46 @@ pub struct GetSpeedTestsHistogramResponseHistogram0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSpeedTestsHistogramResponseHistogram0 { bandwidth_download : "bandwidthDownload",
+    SpeedTestsHistogramHistogram0 { bandwidth_download : "bandwidthDownload",
     bandwidth_upload : "bandwidthUpload", bucket_min : "bucketMin" }
 );
-/// Used by [`RadarQuality::get_speed_tests_histogram`].
+/// Used by [`RadarQualityApi::get_speed_tests_histogram`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSpeedTestsHistogramResponseMeta {
+pub struct SpeedTestsHistogramMeta {
     /// `bucketSize`
     pub bucket_size: ::std::option::Option<i64>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<InternetQualityIndexMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     /// `totalTests`
     pub total_tests: ::std::option::Option<::std::vec::Vec<i64>>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSpeedTestsHistogramResponseMeta { bucket_size : "bucketSize", confidence_info :
+    SpeedTestsHistogramMeta { bucket_size : "bucketSize", confidence_info :
     "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
     normalization : "normalization", total_tests : "totalTests", units : "units" }
 );
-/// Used by [`RadarQuality::get_speed_tests_summary`].
+/// Used by [`RadarQualityApi::get_speed_tests_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSpeedTestsSummaryResponse {
-    pub meta: ::std::option::Option<GetInternetQualityIndexIqiSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetSpeedTestsSummaryResponseSummary0>,
+pub struct SpeedTestsSummary {
+    pub meta: ::std::option::Option<InternetQualityIndexMeta>,
+    pub summary_0: ::std::option::Option<SpeedTestsSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetSpeedTestsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
-);
-/// Used by [`RadarQuality::get_speed_tests_summary`].
+crate::runtime::object!(SpeedTestsSummary { meta : "meta", summary_0 : "summary_0" });
+/// Used by [`RadarQualityApi::get_speed_tests_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSpeedTestsSummaryResponseSummary0 {
+pub struct SpeedTestsSummarySummary0 {
     /// `bandwidthDownload`
     pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
@@ -387,27 +357,23 @@ pub struct GetSpeedTestsSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSpeedTestsSummaryResponseSummary0 { bandwidth_download : "bandwidthDownload",
+    SpeedTestsSummarySummary0 { bandwidth_download : "bandwidthDownload",
     bandwidth_upload : "bandwidthUpload", jitter_idle : "jitterIdle", jitter_loaded :
     "jitterLoaded", latency_idle : "latencyIdle", latency_loaded : "latencyLoaded",
     packet_loss : "packetLoss" }
 );
-/// Used by [`RadarQuality::get_top_ases_by_speed_test_results`].
+/// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesBySpeedTestResultsResponse {
-    pub meta: ::std::option::Option<GetInternetQualityIndexIqiSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesBySpeedTestResultsResponseTop0Item>,
-    >,
+pub struct TopAses {
+    pub meta: ::std::option::Option<InternetQualityIndexMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopAsesBySpeedTestResultsResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarQuality::get_top_ases_by_speed_test_results`].
+crate::runtime::object!(TopAses { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesBySpeedTestResultsResponseTop0Item {
+pub struct TopAsesTop0 {
     /// `bandwidthDownload`
     pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
@@ -432,28 +398,24 @@ pub struct GetTopAsesBySpeedTestResultsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesBySpeedTestResultsResponseTop0Item { bandwidth_download :
-    "bandwidthDownload", bandwidth_upload : "bandwidthUpload", client_asn : "clientASN",
-    client_as_name : "clientASName", jitter_idle : "jitterIdle", jitter_loaded :
-    "jitterLoaded", latency_idle : "latencyIdle", latency_loaded : "latencyLoaded",
-    num_tests : "numTests", rank_power : "rankPower" }
+    TopAsesTop0 { bandwidth_download : "bandwidthDownload", bandwidth_upload :
+    "bandwidthUpload", client_asn : "clientASN", client_as_name : "clientASName",
+    jitter_idle : "jitterIdle", jitter_loaded : "jitterLoaded", latency_idle :
+    "latencyIdle", latency_loaded : "latencyLoaded", num_tests : "numTests", rank_power :
+    "rankPower" }
 );
-/// Used by [`RadarQuality::get_top_locations_by_speed_test_results`].
+/// Used by [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsBySpeedTestResultsResponse {
-    pub meta: ::std::option::Option<GetInternetQualityIndexIqiSummaryResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopLocationsBySpeedTestResultsResponseTop0Item>,
-    >,
+pub struct TopLocations {
+    pub meta: ::std::option::Option<InternetQualityIndexMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopLocationsBySpeedTestResultsResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarQuality::get_top_locations_by_speed_test_results`].
+crate::runtime::object!(TopLocations { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsBySpeedTestResultsResponseTop0Item {
+pub struct TopLocationsTop0 {
     /// `bandwidthDownload`
     pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
@@ -478,9 +440,9 @@ pub struct GetTopLocationsBySpeedTestResultsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsBySpeedTestResultsResponseTop0Item { bandwidth_download :
-    "bandwidthDownload", bandwidth_upload : "bandwidthUpload", client_country_alpha2 :
-    "clientCountryAlpha2", client_country_name : "clientCountryName", jitter_idle :
-    "jitterIdle", jitter_loaded : "jitterLoaded", latency_idle : "latencyIdle",
-    latency_loaded : "latencyLoaded", num_tests : "numTests", rank_power : "rankPower" }
+    TopLocationsTop0 { bandwidth_download : "bandwidthDownload", bandwidth_upload :
+    "bandwidthUpload", client_country_alpha2 : "clientCountryAlpha2", client_country_name
+    : "clientCountryName", jitter_idle : "jitterIdle", jitter_loaded : "jitterLoaded",
+    latency_idle : "latencyIdle", latency_loaded : "latencyLoaded", num_tests :
+    "numTests", rank_power : "rankPower" }
 );

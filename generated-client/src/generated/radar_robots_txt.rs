@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_robots_txt`](crate::Client::radar_robots_txt).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarRobotsTxt {
+pub struct RadarRobotsTxtApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Robots.txt* endpoints.
-    pub fn radar_robots_txt(&self) -> RadarRobotsTxt {
-        RadarRobotsTxt {
+    pub fn radar_robots_txt(&self) -> RadarRobotsTxtApi {
+        RadarRobotsTxtApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarRobotsTxt {
+impl RadarRobotsTxtApi {
     /// Get top domain categories by robots.txt files parsed
     ///
     /// `GET /radar/robots_txt/top/domain_categories`
@@ -24,9 +24,7 @@ impl RadarRobotsTxt {
     pub fn get_top_domain_categories_by_robots_txt_files_parsed(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopDomainCategoriesByRobotsTxtFilesParsedResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopDomainCategories>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,9 +41,7 @@ impl RadarRobotsTxt {
     pub fn get_top_user_agents_on_robots_txt_files(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopUserAgentsOnRobotsTxtFilesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopUserAgents>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -59,70 +55,53 @@ impl RadarRobotsTxt {
         )
     }
 }
-/// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
+/// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponse {
-    pub meta: ::std::option::Option<
-        GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMeta,
-    >,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopDomainCategoriesByRobotsTxtFilesParsedResponseTop0Item>,
-    >,
+pub struct TopDomainCategories {
+    pub meta: ::std::option::Option<TopDomainCategoriesMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopDomainCategoriesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopDomainCategoriesByRobotsTxtFilesParsedResponse { meta : "meta", top_0 : "top_0"
-    }
-);
-/// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`], [`RadarRobotsTxt::get_top_user_agents_on_robots_txt_files`].
+crate::runtime::object!(TopDomainCategories { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`], [`RadarRobotsTxtApi::get_top_user_agents_on_robots_txt_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMeta {
+pub struct TopDomainCategoriesMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<TopDomainCategoriesMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<
-            GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaDateRangeItem,
-        >,
+        ::std::vec::Vec<TopDomainCategoriesMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<
-            GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaUnitsItem,
-        >,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<TopDomainCategoriesMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMeta { confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    TopDomainCategoriesMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
 );
-/// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
+/// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfo {
+pub struct TopDomainCategoriesMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<TopDomainCategoriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfo { annotations
-    : "annotations", level : "level" }
+    TopDomainCategoriesMetaConfidenceInfo { annotations : "annotations", level : "level"
+    }
 );
-/// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
+/// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfoAnnotationsItem {
+pub struct TopDomainCategoriesMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -140,14 +119,14 @@ pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInf
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfoAnnotationsItem
-    { data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    TopDomainCategoriesMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
+/// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaDateRangeItem {
+pub struct TopDomainCategoriesMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -156,51 +135,38 @@ pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaDateRangeItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaDateRangeItem { end_time :
-    "endTime", start_time : "startTime" }
+    TopDomainCategoriesMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
+/// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaUnitsItem {
+pub struct TopDomainCategoriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaUnitsItem { name : "name",
-    value : "value" }
-);
-/// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
+crate::runtime::object!(TopDomainCategoriesMetaUnit { name : "name", value : "value" });
+/// Used by [`RadarRobotsTxtApi::get_top_domain_categories_by_robots_txt_files_parsed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseTop0Item {
+pub struct TopDomainCategoriesTop0 {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseTop0Item { name : "name", value :
-    "value" }
-);
-/// Used by [`RadarRobotsTxt::get_top_user_agents_on_robots_txt_files`].
+crate::runtime::object!(TopDomainCategoriesTop0 { name : "name", value : "value" });
+/// Used by [`RadarRobotsTxtApi::get_top_user_agents_on_robots_txt_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopUserAgentsOnRobotsTxtFilesResponse {
-    pub meta: ::std::option::Option<
-        GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMeta,
-    >,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopUserAgentsOnRobotsTxtFilesResponseTop0Item>,
-    >,
+pub struct TopUserAgents {
+    pub meta: ::std::option::Option<TopDomainCategoriesMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopUserAgentsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopUserAgentsOnRobotsTxtFilesResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarRobotsTxt::get_top_user_agents_on_robots_txt_files`].
+crate::runtime::object!(TopUserAgents { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarRobotsTxtApi::get_top_user_agents_on_robots_txt_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopUserAgentsOnRobotsTxtFilesResponseTop0Item {
+pub struct TopUserAgentsTop0 {
     pub fully: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub partially: ::std::option::Option<i64>,
@@ -209,6 +175,6 @@ pub struct GetTopUserAgentsOnRobotsTxtFilesResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopUserAgentsOnRobotsTxtFilesResponseTop0Item { fully : "fully", name : "name",
-    partially : "partially", value : "value" }
+    TopUserAgentsTop0 { fully : "fully", name : "name", partially : "partially", value :
+    "value" }
 );

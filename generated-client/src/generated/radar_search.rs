@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_search`](crate::Client::radar_search).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarSearch {
+pub struct RadarSearchApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Search* endpoints.
-    pub fn radar_search(&self) -> RadarSearch {
-        RadarSearch {
+    pub fn radar_search(&self) -> RadarSearchApi {
+        RadarSearchApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarSearch {
+impl RadarSearchApi {
     /// Search for locations, ASes, reports, and more
     ///
     /// `GET /radar/search/global`
@@ -36,11 +36,11 @@ impl RadarSearch {
         )
     }
 }
-/// Used by [`RadarSearch::search_for_locations_ases_reports_and_more`].
+/// Used by [`RadarSearchApi::search_for_locations_ases_reports_and_more`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchForLocationsAsesReportsAndMoreResponse {
     pub search: ::std::option::Option<
-        ::std::vec::Vec<SearchForLocationsAsesReportsAndMoreResponseSearchItem>,
+        ::std::vec::Vec<SearchForLocationsAsesReportsAndMoreResponseSearch>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -48,9 +48,9 @@ pub struct SearchForLocationsAsesReportsAndMoreResponse {
 crate::runtime::object!(
     SearchForLocationsAsesReportsAndMoreResponse { search : "search" }
 );
-/// Used by [`RadarSearch::search_for_locations_ases_reports_and_more`].
+/// Used by [`RadarSearchApi::search_for_locations_ases_reports_and_more`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchForLocationsAsesReportsAndMoreResponseSearchItem {
+pub struct SearchForLocationsAsesReportsAndMoreResponseSearch {
     pub code: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -58,6 +58,6 @@ pub struct SearchForLocationsAsesReportsAndMoreResponseSearchItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchForLocationsAsesReportsAndMoreResponseSearchItem { code : "code", name :
-    "name", r#type : "type" }
+    SearchForLocationsAsesReportsAndMoreResponseSearch { code : "code", name : "name",
+    r#type : "type" }
 );

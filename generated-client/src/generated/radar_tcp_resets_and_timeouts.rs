@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_tcp_resets_and_timeouts`](crate::Client::radar_tcp_resets_and_timeouts).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarTcpResetsAndTimeouts {
+pub struct RadarTcpResetsAndTimeoutsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar TCP Resets and Timeouts* endpoints.
-    pub fn radar_tcp_resets_and_timeouts(&self) -> RadarTcpResetsAndTimeouts {
-        RadarTcpResetsAndTimeouts {
+    pub fn radar_tcp_resets_and_timeouts(&self) -> RadarTcpResetsAndTimeoutsApi {
+        RadarTcpResetsAndTimeoutsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarTcpResetsAndTimeouts {
+impl RadarTcpResetsAndTimeoutsApi {
     /// Get TCP resets and timeouts summary
     ///
     /// `GET /radar/tcp_resets_timeouts/summary`
@@ -24,9 +24,7 @@ impl RadarTcpResetsAndTimeouts {
     pub fn get_tcp_resets_and_timeouts_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTcpResetsAndTimeoutsSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TcpResetsAndTimeoutsSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,9 +41,7 @@ impl RadarTcpResetsAndTimeouts {
     pub fn get_tcp_resets_and_timeouts_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTcpResetsAndTimeoutsTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TcpResetsAndTimeoutsTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -59,61 +55,59 @@ impl RadarTcpResetsAndTimeouts {
         )
     }
 }
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsSummaryResponse {
-    pub meta: ::std::option::Option<GetTcpResetsAndTimeoutsSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetTcpResetsAndTimeoutsSummaryResponseSummary0>,
+pub struct TcpResetsAndTimeoutsSummary {
+    pub meta: ::std::option::Option<TcpResetsAndTimeoutsSummaryMeta>,
+    pub summary_0: ::std::option::Option<TcpResetsAndTimeoutsSummarySummary0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+    TcpResetsAndTimeoutsSummary { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsSummaryResponseMeta {
+pub struct TcpResetsAndTimeoutsSummaryMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfo,
+        TcpResetsAndTimeoutsSummaryMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetTcpResetsAndTimeoutsSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsSummaryResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    TcpResetsAndTimeoutsSummaryMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfo {
+pub struct TcpResetsAndTimeoutsSummaryMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    TcpResetsAndTimeoutsSummaryMetaConfidenceInfo { annotations : "annotations", level :
+    "level" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfoAnnotationsItem {
+pub struct TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -131,14 +125,14 @@ pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfoAnnotationsIt
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source
-    : "dataSource", description : "description", end_date : "endDate", event_type :
-    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
-    start_date : "startDate" }
+    TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource",
+    description : "description", end_date : "endDate", event_type : "eventType",
+    is_instantaneous : "isInstantaneous", linked_url : "linkedUrl", start_date :
+    "startDate" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem {
+pub struct TcpResetsAndTimeoutsSummaryMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -147,24 +141,23 @@ pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    TcpResetsAndTimeoutsSummaryMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaUnitsItem {
+pub struct TcpResetsAndTimeoutsSummaryMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsSummaryResponseMetaUnitsItem { name : "name", value : "value"
-    }
+    TcpResetsAndTimeoutsSummaryMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsSummaryResponseSummary0 {
+pub struct TcpResetsAndTimeoutsSummarySummary0 {
     pub later_in_flow: ::std::option::Option<::std::string::String>,
     pub no_match: ::std::option::Option<::std::string::String>,
     pub post_ack: ::std::option::Option<::std::string::String>,
@@ -174,51 +167,50 @@ pub struct GetTcpResetsAndTimeoutsSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsSummaryResponseSummary0 { later_in_flow : "later_in_flow",
-    no_match : "no_match", post_ack : "post_ack", post_psh : "post_psh", post_syn :
-    "post_syn" }
+    TcpResetsAndTimeoutsSummarySummary0 { later_in_flow : "later_in_flow", no_match :
+    "no_match", post_ack : "post_ack", post_psh : "post_psh", post_syn : "post_syn" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetTcpResetsAndTimeoutsTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetTcpResetsAndTimeoutsTimeSeriesResponseSerie0>,
+pub struct TcpResetsAndTimeoutsTimeSeries {
+    pub meta: ::std::option::Option<TcpResetsAndTimeoutsTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<TcpResetsAndTimeoutsTimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+    TcpResetsAndTimeoutsTimeSeries { meta : "meta", serie_0 : "serie_0" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsTimeSeriesResponseMeta {
+pub struct TcpResetsAndTimeoutsTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfo,
+        TcpResetsAndTimeoutsSummaryMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem>,
+        ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<GetTcpResetsAndTimeoutsSummaryResponseMetaUnitsItem>,
+        ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsTimeSeriesResponseMeta { agg_interval : "aggInterval",
-    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
-    "lastUpdated", normalization : "normalization", units : "units" }
+    TcpResetsAndTimeoutsTimeSeriesMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
+/// Used by [`RadarTcpResetsAndTimeoutsApi::get_tcp_resets_and_timeouts_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTcpResetsAndTimeoutsTimeSeriesResponseSerie0 {
+pub struct TcpResetsAndTimeoutsTimeSeriesSerie0 {
     pub later_in_flow: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub no_match: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub post_ack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -229,7 +221,7 @@ pub struct GetTcpResetsAndTimeoutsTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsTimeSeriesResponseSerie0 { later_in_flow : "later_in_flow",
-    no_match : "no_match", post_ack : "post_ack", post_psh : "post_psh", post_syn :
-    "post_syn", timestamps : "timestamps" }
+    TcpResetsAndTimeoutsTimeSeriesSerie0 { later_in_flow : "later_in_flow", no_match :
+    "no_match", post_ack : "post_ack", post_psh : "post_psh", post_syn : "post_syn",
+    timestamps : "timestamps" }
 );

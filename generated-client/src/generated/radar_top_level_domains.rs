@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_top_level_domains`](crate::Client::radar_top_level_domains).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarTopLevelDomains {
+pub struct RadarTopLevelDomainsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Top-Level Domains* endpoints.
-    pub fn radar_top_level_domains(&self) -> RadarTopLevelDomains {
-        RadarTopLevelDomains {
+    pub fn radar_top_level_domains(&self) -> RadarTopLevelDomainsApi {
+        RadarTopLevelDomainsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarTopLevelDomains {
+impl RadarTopLevelDomainsApi {
     /// List TLDs
     ///
     /// `GET /radar/tlds`
@@ -23,9 +23,7 @@ impl RadarTopLevelDomains {
     /// Retrieves a list of TLDs.
     pub fn list_tlds(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTldsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tlds>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -41,9 +39,7 @@ impl RadarTopLevelDomains {
     pub fn get_tld_details(
         &self,
         tld: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTldDetailsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tld>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -55,31 +51,29 @@ impl RadarTopLevelDomains {
         )
     }
 }
-/// Used by [`RadarTopLevelDomains::list_tlds`].
+/// Used by [`RadarTopLevelDomainsApi::list_tlds`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTldsResponse {
-    pub tlds: ::std::option::Option<::std::vec::Vec<ListTldsResponseTldsItem>>,
+pub struct Tlds {
+    pub tlds: ::std::option::Option<::std::vec::Vec<TldsTld>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListTldsResponse { tlds : "tlds" });
-/// Used by [`RadarTopLevelDomains::list_tlds`], [`RadarTopLevelDomains::get_tld_details`].
+crate::runtime::object!(Tlds { tlds : "tlds" });
+/// Used by [`RadarTopLevelDomainsApi::list_tlds`], [`RadarTopLevelDomainsApi::get_tld_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTldsResponseTldsItem {
+pub struct TldsTld {
     pub manager: ::std::option::Option<::std::string::String>,
     pub tld: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListTldsResponseTldsItem { manager : "manager", tld : "tld", r#type : "type" }
-);
-/// Used by [`RadarTopLevelDomains::get_tld_details`].
+crate::runtime::object!(TldsTld { manager : "manager", tld : "tld", r#type : "type" });
+/// Used by [`RadarTopLevelDomainsApi::get_tld_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTldDetailsResponse {
-    pub tld: ::std::option::Option<ListTldsResponseTldsItem>,
+pub struct Tld {
+    pub tld: ::std::option::Option<TldsTld>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetTldDetailsResponse { tld : "tld" });
+crate::runtime::object!(Tld { tld : "tld" });

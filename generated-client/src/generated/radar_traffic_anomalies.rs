@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_traffic_anomalies`](crate::Client::radar_traffic_anomalies).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarTrafficAnomalies {
+pub struct RadarTrafficAnomaliesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Traffic Anomalies* endpoints.
-    pub fn radar_traffic_anomalies(&self) -> RadarTrafficAnomalies {
-        RadarTrafficAnomalies {
+    pub fn radar_traffic_anomalies(&self) -> RadarTrafficAnomaliesApi {
+        RadarTrafficAnomaliesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarTrafficAnomalies {
+impl RadarTrafficAnomaliesApi {
     /// Get latest Internet traffic anomalies
     ///
     /// `GET /radar/traffic_anomalies`
@@ -24,9 +24,7 @@ impl RadarTrafficAnomalies {
     pub fn get_latest_internet_traffic_anomalies(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLatestInternetTrafficAnomaliesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<LatestInternetTrafficAnomalies>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,9 +41,7 @@ impl RadarTrafficAnomalies {
     pub fn get_top_locations_by_total_traffic_anomalies(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopLocationsByTotalTrafficAnomaliesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopLocations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,35 +51,35 @@ impl RadarTrafficAnomalies {
         )
     }
 }
-/// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
+/// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestInternetTrafficAnomaliesResponse {
+pub struct LatestInternetTrafficAnomalies {
     /// `trafficAnomalies`
     pub traffic_anomalies: ::std::option::Option<
-        ::std::vec::Vec<GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItem>,
+        ::std::vec::Vec<LatestInternetTrafficAnomaliesTrafficAnomaly>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestInternetTrafficAnomaliesResponse { traffic_anomalies : "trafficAnomalies" }
+    LatestInternetTrafficAnomalies { traffic_anomalies : "trafficAnomalies" }
 );
-/// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
+/// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItem {
+pub struct LatestInternetTrafficAnomaliesTrafficAnomaly {
     /// `asnDetails`
     pub asn_details: ::std::option::Option<
-        GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetails,
+        LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails,
     >,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `locationDetails`
     pub location_details: ::std::option::Option<
-        GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetailsLocations,
+        LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations,
     >,
     /// `originDetails`
     pub origin_details: ::std::option::Option<
-        GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemOriginDetails,
+        LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails,
     >,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
@@ -98,69 +94,64 @@ pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItem { asn_details :
-    "asnDetails", end_date : "endDate", location_details : "locationDetails",
-    origin_details : "originDetails", start_date : "startDate", status : "status", r#type
-    : "type", uuid : "uuid", visible_in_data_sources : "visibleInDataSources" }
+    LatestInternetTrafficAnomaliesTrafficAnomaly { asn_details : "asnDetails", end_date :
+    "endDate", location_details : "locationDetails", origin_details : "originDetails",
+    start_date : "startDate", status : "status", r#type : "type", uuid : "uuid",
+    visible_in_data_sources : "visibleInDataSources" }
 );
-/// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
+/// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetails {
+pub struct LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
     pub asn: ::std::option::Option<::std::string::String>,
     pub locations: ::std::option::Option<
-        GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetailsLocations,
+        LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations,
     >,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetails { asn :
-    "asn", locations : "locations", name : "name" }
+    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails { asn : "asn", locations :
+    "locations", name : "name" }
 );
-/// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
+/// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetailsLocations {
+pub struct LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
     pub code: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetailsLocations {
-    code : "code", name : "name" }
+    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations { code : "code", name
+    : "name" }
 );
-/// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
+/// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemOriginDetails {
+pub struct LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails {
     pub name: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemOriginDetails { name :
-    "name", origin : "origin" }
+    LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails { name : "name", origin :
+    "origin" }
 );
-/// Used by [`RadarTrafficAnomalies::get_top_locations_by_total_traffic_anomalies`].
+/// Used by [`RadarTrafficAnomaliesApi::get_top_locations_by_total_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByTotalTrafficAnomaliesResponse {
+pub struct TopLocations {
     /// `trafficAnomalies`
     pub traffic_anomalies: ::std::option::Option<
-        ::std::vec::Vec<
-            GetTopLocationsByTotalTrafficAnomaliesResponseTrafficAnomaliesItem,
-        >,
+        ::std::vec::Vec<TopLocationsTrafficAnomaly>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopLocationsByTotalTrafficAnomaliesResponse { traffic_anomalies :
-    "trafficAnomalies" }
-);
-/// Used by [`RadarTrafficAnomalies::get_top_locations_by_total_traffic_anomalies`].
+crate::runtime::object!(TopLocations { traffic_anomalies : "trafficAnomalies" });
+/// Used by [`RadarTrafficAnomaliesApi::get_top_locations_by_total_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByTotalTrafficAnomaliesResponseTrafficAnomaliesItem {
+pub struct TopLocationsTrafficAnomaly {
     /// `clientCountryAlpha2`
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
@@ -170,7 +161,6 @@ pub struct GetTopLocationsByTotalTrafficAnomaliesResponseTrafficAnomaliesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsByTotalTrafficAnomaliesResponseTrafficAnomaliesItem {
-    client_country_alpha2 : "clientCountryAlpha2", client_country_name :
-    "clientCountryName", value : "value" }
+    TopLocationsTrafficAnomaly { client_country_alpha2 : "clientCountryAlpha2",
+    client_country_name : "clientCountryName", value : "value" }
 );

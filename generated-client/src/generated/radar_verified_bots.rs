@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_verified_bots`](crate::Client::radar_verified_bots).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarVerifiedBots {
+pub struct RadarVerifiedBotsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Verified Bots* endpoints.
-    pub fn radar_verified_bots(&self) -> RadarVerifiedBots {
-        RadarVerifiedBots {
+    pub fn radar_verified_bots(&self) -> RadarVerifiedBotsApi {
+        RadarVerifiedBotsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarVerifiedBots {
+impl RadarVerifiedBotsApi {
     /// Get top verified bots by HTTP requests
     ///
     /// `GET /radar/verified_bots/top/bots`
@@ -24,9 +24,7 @@ impl RadarVerifiedBots {
     pub fn get_top_verified_bots_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopVerifiedBotsByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopVerifiedBots>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,9 +41,7 @@ impl RadarVerifiedBots {
     pub fn get_top_verified_bot_categories_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopVerifiedBotCategoriesByHttpRequestsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TopVerifiedBotCategories>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,63 +51,49 @@ impl RadarVerifiedBots {
         )
     }
 }
-/// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotsByHttpRequestsResponse {
-    pub meta: ::std::option::Option<GetTopVerifiedBotsByHttpRequestsResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopVerifiedBotsByHttpRequestsResponseTop0Item>,
-    >,
+pub struct TopVerifiedBots {
+    pub meta: ::std::option::Option<TopVerifiedBotsMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopVerifiedBotsTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`], [`RadarVerifiedBots::get_top_verified_bot_categories_by_http_requests`].
+crate::runtime::object!(TopVerifiedBots { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`], [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotsByHttpRequestsResponseMeta {
+pub struct TopVerifiedBotsMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<TopVerifiedBotsMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetTopVerifiedBotsByHttpRequestsResponseMetaDateRangeItem>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<TopVerifiedBotsMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetTopVerifiedBotsByHttpRequestsResponseMetaUnitsItem>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<TopVerifiedBotsMetaUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsResponseMeta { confidence_info : "confidenceInfo",
-    date_range : "dateRange", last_updated : "lastUpdated", normalization :
-    "normalization", units : "units" }
+    TopVerifiedBotsMeta { confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
 );
-/// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfo {
+pub struct TopVerifiedBotsMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<TopVerifiedBotsMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfo { annotations :
-    "annotations", level : "level" }
+    TopVerifiedBotsMetaConfidenceInfo { annotations : "annotations", level : "level" }
 );
-/// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfoAnnotationsItem {
+pub struct TopVerifiedBotsMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -129,14 +111,13 @@ pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfoAnnotations
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfoAnnotationsItem {
-    data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    TopVerifiedBotsMetaConfidenceInfoAnnotation { data_source : "dataSource", description
+    : "description", end_date : "endDate", event_type : "eventType", is_instantaneous :
+    "isInstantaneous", linked_url : "linkedUrl", start_date : "startDate" }
 );
-/// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaDateRangeItem {
+pub struct TopVerifiedBotsMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -145,24 +126,20 @@ pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaDateRangeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsResponseMetaDateRangeItem { end_time : "endTime",
-    start_time : "startTime" }
+    TopVerifiedBotsMetaDateRange { end_time : "endTime", start_time : "startTime" }
 );
-/// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaUnitsItem {
+pub struct TopVerifiedBotsMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsResponseMetaUnitsItem { name : "name", value :
-    "value" }
-);
-/// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
+crate::runtime::object!(TopVerifiedBotsMetaUnit { name : "name", value : "value" });
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotsByHttpRequestsResponseTop0Item {
+pub struct TopVerifiedBotsTop0 {
     /// `botCategory`
     pub bot_category: ::std::option::Option<::std::string::String>,
     /// `botName`
@@ -174,25 +151,21 @@ pub struct GetTopVerifiedBotsByHttpRequestsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsResponseTop0Item { bot_category : "botCategory",
-    bot_name : "botName", bot_owner : "botOwner", value : "value" }
+    TopVerifiedBotsTop0 { bot_category : "botCategory", bot_name : "botName", bot_owner :
+    "botOwner", value : "value" }
 );
-/// Used by [`RadarVerifiedBots::get_top_verified_bot_categories_by_http_requests`].
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotCategoriesByHttpRequestsResponse {
-    pub meta: ::std::option::Option<GetTopVerifiedBotsByHttpRequestsResponseMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopVerifiedBotCategoriesByHttpRequestsResponseTop0Item>,
-    >,
+pub struct TopVerifiedBotCategories {
+    pub meta: ::std::option::Option<TopVerifiedBotsMeta>,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopVerifiedBotCategoriesTop0>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTopVerifiedBotCategoriesByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
-);
-/// Used by [`RadarVerifiedBots::get_top_verified_bot_categories_by_http_requests`].
+crate::runtime::object!(TopVerifiedBotCategories { meta : "meta", top_0 : "top_0" });
+/// Used by [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotCategoriesByHttpRequestsResponseTop0Item {
+pub struct TopVerifiedBotCategoriesTop0 {
     /// `botCategory`
     pub bot_category: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -200,6 +173,5 @@ pub struct GetTopVerifiedBotCategoriesByHttpRequestsResponseTop0Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopVerifiedBotCategoriesByHttpRequestsResponseTop0Item { bot_category :
-    "botCategory", value : "value" }
+    TopVerifiedBotCategoriesTop0 { bot_category : "botCategory", value : "value" }
 );

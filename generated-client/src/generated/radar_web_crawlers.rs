@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::radar_web_crawlers`](crate::Client::radar_web_crawlers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RadarWebCrawlers {
+pub struct RadarWebCrawlersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Radar Web Crawlers* endpoints.
-    pub fn radar_web_crawlers(&self) -> RadarWebCrawlers {
-        RadarWebCrawlers {
+    pub fn radar_web_crawlers(&self) -> RadarWebCrawlersApi {
+        RadarWebCrawlersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RadarWebCrawlers {
+impl RadarWebCrawlersApi {
     /// Get crawler HTTP request distribution by dimension
     ///
     /// `GET /radar/bots/crawlers/summary/{dimension}`
@@ -25,9 +25,7 @@ impl RadarWebCrawlers {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetCrawlerHttpRequestDistributionByDimensionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CrawlerHttpRequestDistribution>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,11 +46,7 @@ impl RadarWebCrawlers {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponse,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<TimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,12 +59,10 @@ impl RadarWebCrawlers {
         )
     }
 }
-/// Used by [`RadarWebCrawlers::get_crawler_http_request_distribution_by_dimension`].
+/// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCrawlerHttpRequestDistributionByDimensionResponse {
-    pub meta: ::std::option::Option<
-        GetCrawlerHttpRequestDistributionByDimensionResponseMeta,
-    >,
+pub struct CrawlerHttpRequestDistribution {
+    pub meta: ::std::option::Option<CrawlerHttpRequestDistributionMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -78,57 +70,50 @@ pub struct GetCrawlerHttpRequestDistributionByDimensionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCrawlerHttpRequestDistributionByDimensionResponse { meta : "meta", summary_0 :
-    "summary_0" }
+    CrawlerHttpRequestDistribution { meta : "meta", summary_0 : "summary_0" }
 );
-/// Used by [`RadarWebCrawlers::get_crawler_http_request_distribution_by_dimension`].
+/// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCrawlerHttpRequestDistributionByDimensionResponseMeta {
+pub struct CrawlerHttpRequestDistributionMeta {
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetCrawlerHttpRequestDistributionByDimensionResponseMetaConfidenceInfo,
+        CrawlerHttpRequestDistributionMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<
-            GetCrawlerHttpRequestDistributionByDimensionResponseMetaDateRangeItem,
-        >,
+        ::std::vec::Vec<CrawlerHttpRequestDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<
-            GetCrawlerHttpRequestDistributionByDimensionResponseMetaUnitsItem,
-        >,
+        ::std::vec::Vec<CrawlerHttpRequestDistributionMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCrawlerHttpRequestDistributionByDimensionResponseMeta { confidence_info :
-    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
-    normalization : "normalization", units : "units" }
+    CrawlerHttpRequestDistributionMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
 );
-/// Used by [`RadarWebCrawlers::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlers::get_time_series_of_crawler_http_request_distribution_by_dimension`].
+/// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCrawlerHttpRequestDistributionByDimensionResponseMetaConfidenceInfo {
+pub struct CrawlerHttpRequestDistributionMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetCrawlerHttpRequestDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem,
-        >,
+        ::std::vec::Vec<CrawlerHttpRequestDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCrawlerHttpRequestDistributionByDimensionResponseMetaConfidenceInfo { annotations
-    : "annotations", level : "level" }
+    CrawlerHttpRequestDistributionMetaConfidenceInfo { annotations : "annotations", level
+    : "level" }
 );
-/// Used by [`RadarWebCrawlers::get_crawler_http_request_distribution_by_dimension`].
+/// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCrawlerHttpRequestDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
+pub struct CrawlerHttpRequestDistributionMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -146,14 +131,14 @@ pub struct GetCrawlerHttpRequestDistributionByDimensionResponseMetaConfidenceInf
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCrawlerHttpRequestDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem
-    { data_source : "dataSource", description : "description", end_date : "endDate",
-    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
-    "linkedUrl", start_date : "startDate" }
+    CrawlerHttpRequestDistributionMetaConfidenceInfoAnnotation { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
 );
-/// Used by [`RadarWebCrawlers::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlers::get_time_series_of_crawler_http_request_distribution_by_dimension`].
+/// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCrawlerHttpRequestDistributionByDimensionResponseMetaDateRangeItem {
+pub struct CrawlerHttpRequestDistributionMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -162,76 +147,61 @@ pub struct GetCrawlerHttpRequestDistributionByDimensionResponseMetaDateRangeItem
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCrawlerHttpRequestDistributionByDimensionResponseMetaDateRangeItem { end_time :
-    "endTime", start_time : "startTime" }
+    CrawlerHttpRequestDistributionMetaDateRange { end_time : "endTime", start_time :
+    "startTime" }
 );
-/// Used by [`RadarWebCrawlers::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlers::get_time_series_of_crawler_http_request_distribution_by_dimension`].
+/// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`], [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCrawlerHttpRequestDistributionByDimensionResponseMetaUnitsItem {
+pub struct CrawlerHttpRequestDistributionMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCrawlerHttpRequestDistributionByDimensionResponseMetaUnitsItem { name : "name",
-    value : "value" }
+    CrawlerHttpRequestDistributionMetaUnit { name : "name", value : "value" }
 );
-/// Used by [`RadarWebCrawlers::get_time_series_of_crawler_http_request_distribution_by_dimension`].
+/// Used by [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponse {
-    pub meta: ::std::option::Option<
-        GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponseMeta,
-    >,
-    pub serie_0: ::std::option::Option<
-        GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponseSerie0,
-    >,
+pub struct TimeSeries {
+    pub meta: ::std::option::Option<TimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<TimeSeriesSerie0>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponse { meta : "meta",
-    serie_0 : "serie_0" }
-);
-/// Used by [`RadarWebCrawlers::get_time_series_of_crawler_http_request_distribution_by_dimension`].
+crate::runtime::object!(TimeSeries { meta : "meta", serie_0 : "serie_0" });
+/// Used by [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponseMeta {
+pub struct TimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetCrawlerHttpRequestDistributionByDimensionResponseMetaConfidenceInfo,
+        CrawlerHttpRequestDistributionMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<
-            GetCrawlerHttpRequestDistributionByDimensionResponseMetaDateRangeItem,
-        >,
+        ::std::vec::Vec<CrawlerHttpRequestDistributionMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
-        ::std::vec::Vec<
-            GetCrawlerHttpRequestDistributionByDimensionResponseMetaUnitsItem,
-        >,
+        ::std::vec::Vec<CrawlerHttpRequestDistributionMetaUnit>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponseMeta { agg_interval :
-    "aggInterval", confidence_info : "confidenceInfo", date_range : "dateRange",
-    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+    TimeSeriesMeta { agg_interval : "aggInterval", confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
 );
-/// Used by [`RadarWebCrawlers::get_time_series_of_crawler_http_request_distribution_by_dimension`].
+/// Used by [`RadarWebCrawlersApi::get_time_series_of_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponseSerie0 {
+pub struct TimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTimeSeriesOfCrawlerHttpRequestDistributionByDimensionResponseSerie0 { timestamps :
-    "timestamps" }
-);
+crate::runtime::object!(TimeSeriesSerie0 { timestamps : "timestamps" });

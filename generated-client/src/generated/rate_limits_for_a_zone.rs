@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::rate_limits_for_a_zone`](crate::Client::rate_limits_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RateLimitsForAZone {
+pub struct RateLimitsForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Rate limits for a zone* endpoints.
-    pub fn rate_limits_for_a_zone(&self) -> RateLimitsForAZone {
-        RateLimitsForAZone {
+    pub fn rate_limits_for_a_zone(&self) -> RateLimitsForAZoneApi {
+        RateLimitsForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RateLimitsForAZone {
+impl RateLimitsForAZoneApi {
     /// Create a rate limit
     ///
     /// `POST /zones/{zone_id}/rate_limits`
     ///
     /// Creates a new rate limit for a zone. Refer to the object definition for a list of required attributes.
-    pub fn create_a_rate_limit(
+    pub fn create_rate_limit(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateARateLimitResponse>>,
+        crate::runtime::Json<::std::option::Option<RateLimit>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl RateLimitsForAZone {
     pub fn list_rate_limits(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateARateLimitResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RateLimit>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,12 +63,12 @@ impl RateLimitsForAZone {
     /// `PUT /zones/{zone_id}/rate_limits/{rate_limit_id}`
     ///
     /// Updates an existing rate limit.
-    pub fn update_a_rate_limit(
+    pub fn update_rate_limit(
         &self,
         zone_id: &str,
         rate_limit_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateARateLimitResponse>>,
+        crate::runtime::Json<::std::option::Option<RateLimit>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl RateLimitsForAZone {
     /// `GET /zones/{zone_id}/rate_limits/{rate_limit_id}`
     ///
     /// Fetches the details of a rate limit.
-    pub fn get_a_rate_limit(
+    pub fn get_rate_limit(
         &self,
         zone_id: &str,
         rate_limit_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateARateLimitResponse>>,
+        crate::runtime::Json<::std::option::Option<RateLimit>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl RateLimitsForAZone {
     /// `DELETE /zones/{zone_id}/rate_limits/{rate_limit_id}`
     ///
     /// Deletes an existing rate limit.
-    pub fn delete_a_rate_limit(
+    pub fn delete_rate_limit(
         &self,
         zone_id: &str,
         rate_limit_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteARateLimitResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteRateLimitResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,15 +131,13 @@ impl RateLimitsForAZone {
         )
     }
 }
-/// Used by [`RateLimitsForAZone::create_a_rate_limit`], [`RateLimitsForAZone::list_rate_limits`], [`RateLimitsForAZone::update_a_rate_limit`], [`RateLimitsForAZone::get_a_rate_limit`].
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`], [`RateLimitsForAZoneApi::list_rate_limits`], [`RateLimitsForAZoneApi::update_rate_limit`], [`RateLimitsForAZoneApi::get_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateARateLimitResponse {
+pub struct RateLimit {
     pub action: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub bypass: ::std::option::Option<
-        ::std::vec::Vec<CreateARateLimitResponseBypassItem>,
-    >,
+    pub bypass: ::std::option::Option<::std::vec::Vec<RateLimitBypass>>,
     pub description: ::std::option::Option<::std::string::String>,
     pub disabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -152,26 +150,24 @@ pub struct CreateARateLimitResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateARateLimitResponse { action : "action", bypass : "bypass", description :
-    "description", disabled : "disabled", id : "id", r#match : "match", period :
-    "period", threshold : "threshold" }
+    RateLimit { action : "action", bypass : "bypass", description : "description",
+    disabled : "disabled", id : "id", r#match : "match", period : "period", threshold :
+    "threshold" }
 );
-/// Used by [`RateLimitsForAZone::create_a_rate_limit`].
+/// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateARateLimitResponseBypassItem {
+pub struct RateLimitBypass {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateARateLimitResponseBypassItem { name : "name", value : "value" }
-);
-/// Used by [`RateLimitsForAZone::delete_a_rate_limit`].
+crate::runtime::object!(RateLimitBypass { name : "name", value : "value" });
+/// Used by [`RateLimitsForAZoneApi::delete_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteARateLimitResponse {
+pub struct DeleteRateLimitResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteARateLimitResponse { id : "id" });
+crate::runtime::object!(DeleteRateLimitResponse { id : "id" });

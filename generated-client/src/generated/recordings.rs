@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::recordings`](crate::Client::recordings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Recordings {
+pub struct RecordingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Recordings* endpoints.
-    pub fn recordings(&self) -> Recordings {
-        Recordings {
+    pub fn recordings(&self) -> RecordingsApi {
+        RecordingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Recordings {
+impl RecordingsApi {
     /// Start recording a meeting
     ///
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/recordings`
     ///
     /// Starts recording a meeting. The meeting can be started by an App admin directly, or a participant with permissions to start a recording, based on the type of authorization used.
-    pub fn start_recording_a_meeting(
+    pub fn start_recording_meeting(
         &self,
         account_id: &str,
         app_id: &str,
@@ -44,7 +44,7 @@ impl Recordings {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings`
     ///
     /// Returns all recordings for an App. If the `meeting_id` parameter is passed, returns all recordings for the given meeting ID.
-    pub fn fetch_all_recordings_for_an_app(
+    pub fn get_recordings_for_app(
         &self,
         account_id: &str,
         app_id: &str,
@@ -67,7 +67,7 @@ impl Recordings {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}`
     ///
     /// Returns the active recording details for the given meeting ID.
-    pub fn fetch_active_recording(
+    pub fn get_active_recording(
         &self,
         account_id: &str,
         app_id: &str,
@@ -140,7 +140,7 @@ impl Recordings {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}`
     ///
     /// Returns details of a recording for the given recording ID.
-    pub fn fetch_details_of_a_recording(
+    pub fn get_recording(
         &self,
         account_id: &str,
         app_id: &str,

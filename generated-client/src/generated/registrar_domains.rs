@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::registrar_domains`](crate::Client::registrar_domains).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RegistrarDomains {
+pub struct RegistrarDomainsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Registrar Domains* endpoints.
-    pub fn registrar_domains(&self) -> RegistrarDomains {
-        RegistrarDomains {
+    pub fn registrar_domains(&self) -> RegistrarDomainsApi {
+        RegistrarDomainsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RegistrarDomains {
+impl RegistrarDomainsApi {
     /// List domains
     ///
     /// `GET /accounts/{account_id}/registrar/domains`
@@ -24,7 +24,7 @@ impl RegistrarDomains {
     pub fn list_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListDomainsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Domain>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -93,9 +93,9 @@ impl RegistrarDomains {
         )
     }
 }
-/// Used by [`RegistrarDomains::list_domains`].
+/// Used by [`RegistrarDomainsApi::list_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDomainsItem {
+pub struct Domain {
     pub available: ::std::option::Option<bool>,
     pub can_register: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -112,9 +112,9 @@ pub struct ListDomainsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDomainsItem { available : "available", can_register : "can_register", created_at
-    : "created_at", current_registrar : "current_registrar", expires_at : "expires_at",
-    id : "id", locked : "locked", registrant_contact : "registrant_contact",
+    Domain { available : "available", can_register : "can_register", created_at :
+    "created_at", current_registrar : "current_registrar", expires_at : "expires_at", id
+    : "id", locked : "locked", registrant_contact : "registrant_contact",
     registry_statuses : "registry_statuses", supported_tld : "supported_tld", transfer_in
     : "transfer_in", updated_at : "updated_at" }
 );

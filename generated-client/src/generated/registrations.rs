@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::registrations`](crate::Client::registrations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Registrations {
+pub struct RegistrationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Registrations* endpoints.
-    pub fn registrations(&self) -> Registrations {
-        Registrations {
+    pub fn registrations(&self) -> RegistrationsApi {
+        RegistrationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Registrations {
+impl RegistrationsApi {
     /// List registrations
     ///
     /// `GET /accounts/{account_id}/devices/registrations`
@@ -24,7 +24,7 @@ impl Registrations {
     pub fn list_registrations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRegistrationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Registration>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -98,7 +98,7 @@ impl Registrations {
         account_id: &str,
         registration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListRegistrationsItem>>,
+        crate::runtime::Json<::std::option::Option<Registration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -141,33 +141,33 @@ impl Registrations {
         )
     }
 }
-/// Used by [`Registrations::list_registrations`], [`Registrations::get_registration`].
+/// Used by [`RegistrationsApi::list_registrations`], [`RegistrationsApi::get_registration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRegistrationsItem {
+pub struct Registration {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    pub device: ::std::option::Option<ListRegistrationsItemDevice>,
+    pub device: ::std::option::Option<RegistrationDevice>,
     pub id: ::std::option::Option<::std::string::String>,
     pub key: ::std::option::Option<::std::string::String>,
     pub key_type: ::std::option::Option<::std::string::String>,
     pub last_seen_at: ::std::option::Option<::std::string::String>,
-    pub policy: ::std::option::Option<ListRegistrationsItemPolicy>,
+    pub policy: ::std::option::Option<RegistrationPolicy>,
     pub revoked_at: ::std::option::Option<::std::string::String>,
     pub tunnel_type: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    pub user: ::std::option::Option<ListRegistrationsItemUser>,
+    pub user: ::std::option::Option<RegistrationUser>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRegistrationsItem { created_at : "created_at", deleted_at : "deleted_at", device
-    : "device", id : "id", key : "key", key_type : "key_type", last_seen_at :
+    Registration { created_at : "created_at", deleted_at : "deleted_at", device :
+    "device", id : "id", key : "key", key_type : "key_type", last_seen_at :
     "last_seen_at", policy : "policy", revoked_at : "revoked_at", tunnel_type :
     "tunnel_type", updated_at : "updated_at", user : "user" }
 );
-/// Used by [`Registrations::list_registrations`].
+/// Used by [`RegistrationsApi::list_registrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRegistrationsItemDevice {
+pub struct RegistrationDevice {
     pub client_version: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -175,12 +175,11 @@ pub struct ListRegistrationsItemDevice {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRegistrationsItemDevice { client_version : "client_version", id : "id", name :
-    "name" }
+    RegistrationDevice { client_version : "client_version", id : "id", name : "name" }
 );
-/// Used by [`Registrations::list_registrations`].
+/// Used by [`RegistrationsApi::list_registrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRegistrationsItemPolicy {
+pub struct RegistrationPolicy {
     pub default: ::std::option::Option<bool>,
     pub deleted: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -190,18 +189,16 @@ pub struct ListRegistrationsItemPolicy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRegistrationsItemPolicy { default : "default", deleted : "deleted", id : "id",
-    name : "name", updated_at : "updated_at" }
+    RegistrationPolicy { default : "default", deleted : "deleted", id : "id", name :
+    "name", updated_at : "updated_at" }
 );
-/// Used by [`Registrations::list_registrations`].
+/// Used by [`RegistrationsApi::list_registrations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRegistrationsItemUser {
+pub struct RegistrationUser {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListRegistrationsItemUser { email : "email", id : "id", name : "name" }
-);
+crate::runtime::object!(RegistrationUser { email : "email", id : "id", name : "name" });

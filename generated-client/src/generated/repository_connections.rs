@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::repository_connections`](crate::Client::repository_connections).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RepositoryConnections {
+pub struct RepositoryConnectionsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Repository Connections* endpoints.
-    pub fn repository_connections(&self) -> RepositoryConnections {
-        RepositoryConnections {
+    pub fn repository_connections(&self) -> RepositoryConnectionsApi {
+        RepositoryConnectionsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RepositoryConnections {
+impl RepositoryConnectionsApi {
     /// Create or update repository connection
     ///
     /// `PUT /accounts/{account_id}/builds/repos/connections`
@@ -25,9 +25,7 @@ impl RepositoryConnections {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateOrUpdateRepositoryConnectionResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<OrUpdateRepositoryConnection>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -66,9 +64,9 @@ impl RepositoryConnections {
         )
     }
 }
-/// Used by [`RepositoryConnections::create_or_update_repository_connection`].
+/// Used by [`RepositoryConnectionsApi::create_or_update_repository_connection`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrUpdateRepositoryConnectionResponse {
+pub struct OrUpdateRepositoryConnection {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deleted_on: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -82,9 +80,9 @@ pub struct CreateOrUpdateRepositoryConnectionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOrUpdateRepositoryConnectionResponse { created_on : "created_on", deleted_on :
-    "deleted_on", modified_on : "modified_on", provider_account_id :
-    "provider_account_id", provider_account_name : "provider_account_name", provider_type
-    : "provider_type", repo_connection_uuid : "repo_connection_uuid", repo_id :
-    "repo_id", repo_name : "repo_name" }
+    OrUpdateRepositoryConnection { created_on : "created_on", deleted_on : "deleted_on",
+    modified_on : "modified_on", provider_account_id : "provider_account_id",
+    provider_account_name : "provider_account_name", provider_type : "provider_type",
+    repo_connection_uuid : "repo_connection_uuid", repo_id : "repo_id", repo_name :
+    "repo_name" }
 );

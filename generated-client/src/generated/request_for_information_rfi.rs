@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::request_for_information_rfi`](crate::Client::request_for_information_rfi).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct RequestForInformationRfi {
+pub struct RequestForInformationRfiApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Request for Information (RFI)* endpoints.
-    pub fn request_for_information_rfi(&self) -> RequestForInformationRfi {
-        RequestForInformationRfi {
+    pub fn request_for_information_rfi(&self) -> RequestForInformationRfiApi {
+        RequestForInformationRfiApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl RequestForInformationRfi {
+impl RequestForInformationRfiApi {
     /// List Requests
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests`
@@ -41,9 +41,7 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetRequestPriorityStatusAndTlpConstantsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RequestPriorityStatusAndTlpConstants>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,12 +59,10 @@ impl RequestForInformationRfi {
     /// `POST /accounts/{account_id}/cloudforce-one/requests/new`
     ///
     /// Creating a request adds the request into the Cloudforce One queue for analysis. In addition to the content, a short title, type, priority, and releasability should be provided. If one is not provided, a default will be assigned.
-    pub fn create_a_new_request(
+    pub fn create_request(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewRequestResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Request>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -85,7 +81,7 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetRequestQuotaResponse>>,
+        crate::runtime::Json<::std::option::Option<RequestQuota>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -121,13 +117,11 @@ impl RequestForInformationRfi {
     /// `PUT /accounts/{account_id}/cloudforce-one/requests/{request_id}`
     ///
     /// Updating a request alters the request in the Cloudforce One queue. This API may be used to update any attributes of the request after the initial submission. Only fields that you choose to update need to be add to the request body.
-    pub fn update_a_request(
+    pub fn update_request(
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewRequestResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Request>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -143,13 +137,11 @@ impl RequestForInformationRfi {
     /// Get a Request
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/{request_id}`
-    pub fn get_a_request(
+    pub fn get_request(
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewRequestResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Request>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -165,12 +157,12 @@ impl RequestForInformationRfi {
     /// Delete a Request
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/requests/{request_id}`
-    pub fn delete_a_request(
+    pub fn delete_request(
         &self,
         account_id: &str,
         request_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteARequestResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteRequestResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -191,7 +183,7 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRequestAssetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RequestAsset>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -208,12 +200,12 @@ impl RequestForInformationRfi {
     /// Create a New Request Asset
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/new`
-    pub fn create_a_new_request_asset(
+    pub fn create_request_asset(
         &self,
         account_id: &str,
         request_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListRequestAssetsItem>>,
+        crate::runtime::Json<::std::option::Option<RequestAsset>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -231,13 +223,13 @@ impl RequestForInformationRfi {
     /// Update a Request Asset
     ///
     /// `PUT /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/{asset_id}`
-    pub fn update_a_request_asset(
+    pub fn update_request_asset(
         &self,
         account_id: &str,
         request_id: &str,
         asset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListRequestAssetsItem>>,
+        crate::runtime::Json<::std::option::Option<RequestAsset>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -256,12 +248,12 @@ impl RequestForInformationRfi {
     /// Get a Request Asset
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/{asset_id}`
-    pub fn get_a_request_asset(
+    pub fn get_request_asset(
         &self,
         account_id: &str,
         request_id: &str,
         asset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRequestAssetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RequestAsset>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -279,13 +271,13 @@ impl RequestForInformationRfi {
     /// Delete a Request Asset
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/{asset_id}`
-    pub fn delete_a_request_asset(
+    pub fn delete_request_asset(
         &self,
         account_id: &str,
         request_id: &str,
         asset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteARequestResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteRequestResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -308,7 +300,7 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRequestMessagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RequestMessage>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -325,12 +317,12 @@ impl RequestForInformationRfi {
     /// Create a New Request Message
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/{request_id}/message/new`
-    pub fn create_a_new_request_message(
+    pub fn create_request_message(
         &self,
         account_id: &str,
         request_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListRequestMessagesItem>>,
+        crate::runtime::Json<::std::option::Option<RequestMessage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -348,13 +340,13 @@ impl RequestForInformationRfi {
     /// Update a Request Message
     ///
     /// `PUT /accounts/{account_id}/cloudforce-one/requests/{request_id}/message/{message_id}`
-    pub fn update_a_request_message(
+    pub fn update_request_message(
         &self,
         account_id: &str,
         request_id: &str,
         message_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListRequestMessagesItem>>,
+        crate::runtime::Json<::std::option::Option<RequestMessage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -373,13 +365,13 @@ impl RequestForInformationRfi {
     /// Delete a Request Message
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/requests/{request_id}/message/{message_id}`
-    pub fn delete_a_request_message(
+    pub fn delete_request_message(
         &self,
         account_id: &str,
         request_id: &str,
         message_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteARequestResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteRequestResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -396,7 +388,7 @@ impl RequestForInformationRfi {
         )
     }
 }
-/// Used by [`RequestForInformationRfi::list_requests`].
+/// Used by [`RequestForInformationRfiApi::list_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRequestsItem {
     pub completed: ::std::option::Option<::std::string::String>,
@@ -420,9 +412,9 @@ crate::runtime::object!(
     "readable_id", request : "request", status : "status", summary : "summary", tlp :
     "tlp", tokens : "tokens", updated : "updated" }
 );
-/// Used by [`RequestForInformationRfi::get_request_priority_status_and_tlp_constants`].
+/// Used by [`RequestForInformationRfiApi::get_request_priority_status_and_tlp_constants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRequestPriorityStatusAndTlpConstantsResponse {
+pub struct RequestPriorityStatusAndTlpConstants {
     pub priority: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tlp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -430,12 +422,12 @@ pub struct GetRequestPriorityStatusAndTlpConstantsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRequestPriorityStatusAndTlpConstantsResponse { priority : "priority", status :
-    "status", tlp : "tlp" }
+    RequestPriorityStatusAndTlpConstants { priority : "priority", status : "status", tlp
+    : "tlp" }
 );
-/// Used by [`RequestForInformationRfi::create_a_new_request`], [`RequestForInformationRfi::update_a_request`], [`RequestForInformationRfi::get_a_request`].
+/// Used by [`RequestForInformationRfiApi::create_request`], [`RequestForInformationRfiApi::update_request`], [`RequestForInformationRfiApi::get_request`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewRequestResponse {
+pub struct Request {
     pub completed: ::std::option::Option<::std::string::String>,
     pub content: ::std::option::Option<::std::string::String>,
     pub created: ::std::option::Option<::std::string::String>,
@@ -453,14 +445,14 @@ pub struct CreateANewRequestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewRequestResponse { completed : "completed", content : "content", created :
-    "created", id : "id", message_tokens : "message_tokens", priority : "priority",
-    readable_id : "readable_id", request : "request", status : "status", summary :
-    "summary", tlp : "tlp", tokens : "tokens", updated : "updated" }
+    Request { completed : "completed", content : "content", created : "created", id :
+    "id", message_tokens : "message_tokens", priority : "priority", readable_id :
+    "readable_id", request : "request", status : "status", summary : "summary", tlp :
+    "tlp", tokens : "tokens", updated : "updated" }
 );
-/// Used by [`RequestForInformationRfi::get_request_quota`].
+/// Used by [`RequestForInformationRfiApi::get_request_quota`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRequestQuotaResponse {
+pub struct RequestQuota {
     pub anniversary_date: ::std::option::Option<::std::string::String>,
     pub quarter_anniversary_date: ::std::option::Option<::std::string::String>,
     pub quota: ::std::option::Option<i64>,
@@ -469,50 +461,47 @@ pub struct GetRequestQuotaResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRequestQuotaResponse { anniversary_date : "anniversary_date",
-    quarter_anniversary_date : "quarter_anniversary_date", quota : "quota", remaining :
-    "remaining" }
+    RequestQuota { anniversary_date : "anniversary_date", quarter_anniversary_date :
+    "quarter_anniversary_date", quota : "quota", remaining : "remaining" }
 );
-/// Used by [`RequestForInformationRfi::delete_a_request`], [`RequestForInformationRfi::delete_a_request_asset`], [`RequestForInformationRfi::delete_a_request_message`].
+/// Used by [`RequestForInformationRfiApi::delete_request`], [`RequestForInformationRfiApi::delete_request_asset`], [`RequestForInformationRfiApi::delete_request_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteARequestResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteARequestResponseErrorsItem>>,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteARequestResponseErrorsItem>,
-    >,
+pub struct DeleteRequestResponse {
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteRequestResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteRequestResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteARequestResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    DeleteRequestResponse { errors : "errors", messages : "messages", success : "success"
+    }
 );
-/// Used by [`RequestForInformationRfi::delete_a_request`].
+/// Used by [`RequestForInformationRfiApi::delete_request`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteARequestResponseErrorsItem {
+pub struct DeleteRequestResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteARequestResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteRequestResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteARequestResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteRequestResponseError { code : "code", documentation_url : "documentation_url",
+    message : "message", source : "source" }
 );
-/// Used by [`RequestForInformationRfi::delete_a_request`].
+/// Used by [`RequestForInformationRfiApi::delete_request`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteARequestResponseErrorsItemSource {
+pub struct DeleteRequestResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteARequestResponseErrorsItemSource { pointer : "pointer" });
-/// Used by [`RequestForInformationRfi::list_request_assets`], [`RequestForInformationRfi::create_a_new_request_asset`], [`RequestForInformationRfi::update_a_request_asset`], [`RequestForInformationRfi::get_a_request_asset`].
+crate::runtime::object!(DeleteRequestResponseErrorSource { pointer : "pointer" });
+/// Used by [`RequestForInformationRfiApi::list_request_assets`], [`RequestForInformationRfiApi::create_request_asset`], [`RequestForInformationRfiApi::update_request_asset`], [`RequestForInformationRfiApi::get_request_asset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRequestAssetsItem {
+pub struct RequestAsset {
     pub created: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub file_type: ::std::option::Option<::std::string::String>,
@@ -522,12 +511,12 @@ pub struct ListRequestAssetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRequestAssetsItem { created : "created", description : "description", file_type :
+    RequestAsset { created : "created", description : "description", file_type :
     "file_type", id : "id", name : "name" }
 );
-/// Used by [`RequestForInformationRfi::list_request_messages`], [`RequestForInformationRfi::create_a_new_request_message`], [`RequestForInformationRfi::update_a_request_message`].
+/// Used by [`RequestForInformationRfiApi::list_request_messages`], [`RequestForInformationRfiApi::create_request_message`], [`RequestForInformationRfiApi::update_request_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListRequestMessagesItem {
+pub struct RequestMessage {
     pub author: ::std::option::Option<::std::string::String>,
     pub content: ::std::option::Option<::std::string::String>,
     pub created: ::std::option::Option<::std::string::String>,
@@ -538,7 +527,6 @@ pub struct ListRequestMessagesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRequestMessagesItem { author : "author", content : "content", created :
-    "created", id : "id", is_follow_on_request : "is_follow_on_request", updated :
-    "updated" }
+    RequestMessage { author : "author", content : "content", created : "created", id :
+    "id", is_follow_on_request : "is_follow_on_request", updated : "updated" }
 );

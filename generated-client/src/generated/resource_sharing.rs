@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::resource_sharing`](crate::Client::resource_sharing).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ResourceSharing {
+pub struct ResourceSharingApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Resource Sharing* endpoints.
-    pub fn resource_sharing(&self) -> ResourceSharing {
-        ResourceSharing {
+    pub fn resource_sharing(&self) -> ResourceSharingApi {
+        ResourceSharingApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ResourceSharing {
+impl ResourceSharingApi {
     /// Create a new share
     ///
     /// `POST /accounts/{account_id}/shares`
-    pub fn create_a_new_share(
+    pub fn create_share(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -59,7 +59,7 @@ impl ResourceSharing {
     /// `PUT /accounts/{account_id}/shares/{share_id}`
     ///
     /// Updating is not immediate, an updated share object with a new status will be returned.
-    pub fn update_a_share(
+    pub fn update_share(
         &self,
         account_id: &str,
         share_id: &str,
@@ -103,7 +103,7 @@ impl ResourceSharing {
     /// `DELETE /accounts/{account_id}/shares/{share_id}`
     ///
     /// Deletion is not immediate, an updated share object with a new status will be returned.
-    pub fn delete_a_share(
+    pub fn delete_share(
         &self,
         account_id: &str,
         share_id: &str,
@@ -125,7 +125,7 @@ impl ResourceSharing {
     /// `PUT /accounts/{account_id}/shares/{share_id}/recipients`
     ///
     /// Changes a share's recipients to match the given list. Returns an error if the share targets an organization.
-    pub fn update_a_shares_recipients(
+    pub fn update_share_recipients(
         &self,
         account_id: &str,
         share_id: &str,
@@ -146,7 +146,7 @@ impl ResourceSharing {
     /// Create a new share recipient
     ///
     /// `POST /accounts/{account_id}/shares/{share_id}/recipients`
-    pub fn create_a_new_share_recipient(
+    pub fn create_share_recipient(
         &self,
         account_id: &str,
         share_id: &str,
@@ -217,7 +217,7 @@ impl ResourceSharing {
     /// `DELETE /accounts/{account_id}/shares/{share_id}/recipients/{recipient_id}`
     ///
     /// Deletion is not immediate, an updated share recipient object with a new status will be returned.
-    pub fn delete_a_share_recipient(
+    pub fn delete_share_recipient(
         &self,
         account_id: &str,
         share_id: &str,
@@ -240,7 +240,7 @@ impl ResourceSharing {
     /// Create a new share resource
     ///
     /// `POST /accounts/{account_id}/shares/{share_id}/resources`
-    pub fn create_a_new_share_resource(
+    pub fn create_share_resource(
         &self,
         account_id: &str,
         share_id: &str,
@@ -286,7 +286,7 @@ impl ResourceSharing {
     /// `PUT /accounts/{account_id}/shares/{share_id}/resources/{resource_id}`
     ///
     /// Update is not immediate, an updated share resource object with a new status will be returned.
-    pub fn update_a_share_resource(
+    pub fn update_share_resource(
         &self,
         account_id: &str,
         share_id: &str,
@@ -336,7 +336,7 @@ impl ResourceSharing {
     /// `DELETE /accounts/{account_id}/shares/{share_id}/resources/{resource_id}`
     ///
     /// Deletion is not immediate, an updated share resource object with a new status will be returned.
-    pub fn delete_a_share_resource(
+    pub fn delete_share_resource(
         &self,
         account_id: &str,
         share_id: &str,

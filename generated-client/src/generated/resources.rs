@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::resources`](crate::Client::resources).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Resources {
+pub struct ResourcesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Resources* endpoints.
-    pub fn resources(&self) -> Resources {
-        Resources {
+    pub fn resources(&self) -> ResourcesApi {
+        ResourcesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Resources {
+impl ResourcesApi {
     /// List Resources
     ///
     /// `GET /accounts/{account_id}/magic/cloud/resources`
@@ -24,7 +24,7 @@ impl Resources {
     pub fn list_resources(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListResourcesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Resource>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,9 +87,7 @@ impl Resources {
         &self,
         account_id: &str,
         resource_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListResourcesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Resource>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -103,9 +101,9 @@ impl Resources {
         )
     }
 }
-/// Used by [`Resources::list_resources`], [`Resources::read_resource`].
+/// Used by [`ResourcesApi::list_resources`], [`ResourcesApi::read_resource`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListResourcesItem {
+pub struct Resource {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub cloud_type: ::std::option::Option<::std::string::String>,
     pub config: ::std::option::Option<
@@ -114,12 +112,8 @@ pub struct ListResourcesItem {
     pub deployment_provider: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub managed: ::std::option::Option<bool>,
-    pub managed_by: ::std::option::Option<
-        ::std::vec::Vec<ListResourcesItemManagedByItem>,
-    >,
-    pub monthly_cost_estimate: ::std::option::Option<
-        ListResourcesItemMonthlyCostEstimate,
-    >,
+    pub managed_by: ::std::option::Option<::std::vec::Vec<ResourceManagedBy>>,
+    pub monthly_cost_estimate: ::std::option::Option<ResourceMonthlyCostEstimate>,
     pub name: ::std::option::Option<::std::string::String>,
     pub native_id: ::std::option::Option<::std::string::String>,
     pub observations: ::std::option::Option<
@@ -132,7 +126,7 @@ pub struct ListResourcesItem {
     pub region: ::std::option::Option<::std::string::String>,
     pub resource_group: ::std::option::Option<::std::string::String>,
     pub resource_type: ::std::option::Option<::std::string::String>,
-    pub sections: ::std::option::Option<::std::vec::Vec<ListResourcesItemSectionsItem>>,
+    pub sections: ::std::option::Option<::std::vec::Vec<ResourceSection>>,
     pub state: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -145,18 +139,17 @@ pub struct ListResourcesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListResourcesItem { account_id : "account_id", cloud_type : "cloud_type", config :
-    "config", deployment_provider : "deployment_provider", id : "id", managed :
-    "managed", managed_by : "managed_by", monthly_cost_estimate :
-    "monthly_cost_estimate", name : "name", native_id : "native_id", observations :
-    "observations", provider_ids : "provider_ids", provider_names_by_id :
-    "provider_names_by_id", region : "region", resource_group : "resource_group",
-    resource_type : "resource_type", sections : "sections", state : "state", tags :
-    "tags", updated_at : "updated_at", url : "url" }
+    Resource { account_id : "account_id", cloud_type : "cloud_type", config : "config",
+    deployment_provider : "deployment_provider", id : "id", managed : "managed",
+    managed_by : "managed_by", monthly_cost_estimate : "monthly_cost_estimate", name :
+    "name", native_id : "native_id", observations : "observations", provider_ids :
+    "provider_ids", provider_names_by_id : "provider_names_by_id", region : "region",
+    resource_group : "resource_group", resource_type : "resource_type", sections :
+    "sections", state : "state", tags : "tags", updated_at : "updated_at", url : "url" }
 );
-/// Used by [`Resources::list_resources`].
+/// Used by [`ResourcesApi::list_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListResourcesItemManagedByItem {
+pub struct ResourceManagedBy {
     pub client_type: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -164,24 +157,22 @@ pub struct ListResourcesItemManagedByItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListResourcesItemManagedByItem { client_type : "client_type", id : "id", name :
-    "name" }
+    ResourceManagedBy { client_type : "client_type", id : "id", name : "name" }
 );
-/// Used by [`Resources::list_resources`].
+/// Used by [`ResourcesApi::list_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListResourcesItemMonthlyCostEstimate {
+pub struct ResourceMonthlyCostEstimate {
     pub currency: ::std::option::Option<::std::string::String>,
     pub monthly_cost: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListResourcesItemMonthlyCostEstimate { currency : "currency", monthly_cost :
-    "monthly_cost" }
+    ResourceMonthlyCostEstimate { currency : "currency", monthly_cost : "monthly_cost" }
 );
-/// Used by [`Resources::list_resources`].
+/// Used by [`ResourcesApi::list_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListResourcesItemSectionsItem {
+pub struct ResourceSection {
     pub help_text: ::std::option::Option<::std::string::String>,
     pub hidden_items: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -190,6 +181,6 @@ pub struct ListResourcesItemSectionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListResourcesItemSectionsItem { help_text : "help_text", hidden_items :
-    "hidden_items", name : "name", visible_items : "visible_items" }
+    ResourceSection { help_text : "help_text", hidden_items : "hidden_items", name :
+    "name", visible_items : "visible_items" }
 );

@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::scans`](crate::Client::scans).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Scans {
+pub struct ScansApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Scans* endpoints.
-    pub fn scans(&self) -> Scans {
-        Scans {
+    pub fn scans(&self) -> ScansApi {
+        ScansApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Scans {
+impl ScansApi {
     /// Create a new Scan Config
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/scans/config`
-    pub fn create_a_new_scan_config(
+    pub fn create_scan_config(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewScanConfigResponse>>,
+        crate::runtime::Json<::std::option::Option<ScanConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,7 @@ impl Scans {
     pub fn list_scan_configs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewScanConfigResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ScanConfig>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -57,12 +57,12 @@ impl Scans {
     /// Update an existing Scan Config
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/scans/config/{config_id}`
-    pub fn update_an_existing_scan_config(
+    pub fn update_scan_config(
         &self,
         account_id: &str,
         config_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewScanConfigResponse>>,
+        crate::runtime::Json<::std::option::Option<ScanConfig>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -79,7 +79,7 @@ impl Scans {
     /// Delete a Scan Config
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/scans/config/{config_id}`
-    pub fn delete_a_scan_config(
+    pub fn delete_scan_config(
         &self,
         account_id: &str,
         config_id: &str,
@@ -105,12 +105,12 @@ impl Scans {
     /// Get the Latest Scan Result
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/scans/results/{config_id}`
-    pub fn get_the_latest_scan_result(
+    pub fn get_latest_scan_result(
         &self,
         account_id: &str,
         config_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTheLatestScanResultResponse>>,
+        crate::runtime::Json<::std::option::Option<LatestScanResult>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -125,9 +125,9 @@ impl Scans {
         )
     }
 }
-/// Used by [`Scans::create_a_new_scan_config`], [`Scans::list_scan_configs`], [`Scans::update_an_existing_scan_config`].
+/// Used by [`ScansApi::create_scan_config`], [`ScansApi::list_scan_configs`], [`ScansApi::update_scan_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewScanConfigResponse {
+pub struct ScanConfig {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub frequency: ::std::option::Option<f64>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -137,23 +137,21 @@ pub struct CreateANewScanConfigResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewScanConfigResponse { account_id : "account_id", frequency : "frequency", id
-    : "id", ips : "ips", ports : "ports" }
+    ScanConfig { account_id : "account_id", frequency : "frequency", id : "id", ips :
+    "ips", ports : "ports" }
 );
-/// Used by [`Scans::get_the_latest_scan_result`].
+/// Used by [`ScansApi::get_latest_scan_result`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheLatestScanResultResponse {
+pub struct LatestScanResult {
     /// `1.1.1.1`
-    pub _1_1_1_1: ::std::option::Option<
-        ::std::vec::Vec<GetTheLatestScanResultResponseN1111Item>,
-    >,
+    pub _1_1_1_1: ::std::option::Option<::std::vec::Vec<LatestScanResultN1111>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetTheLatestScanResultResponse { _1_1_1_1 : "1.1.1.1" });
-/// Used by [`Scans::get_the_latest_scan_result`].
+crate::runtime::object!(LatestScanResult { _1_1_1_1 : "1.1.1.1" });
+/// Used by [`ScansApi::get_latest_scan_result`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTheLatestScanResultResponseN1111Item {
+pub struct LatestScanResultN1111 {
     pub number: ::std::option::Option<f64>,
     pub proto: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
@@ -161,6 +159,5 @@ pub struct GetTheLatestScanResultResponseN1111Item {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTheLatestScanResultResponseN1111Item { number : "number", proto : "proto", status
-    : "status" }
+    LatestScanResultN1111 { number : "number", proto : "proto", status : "status" }
 );

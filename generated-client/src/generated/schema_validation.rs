@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::schema_validation`](crate::Client::schema_validation).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SchemaValidation {
+pub struct SchemaValidationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Schema Validation* endpoints.
-    pub fn schema_validation(&self) -> SchemaValidation {
-        SchemaValidation {
+    pub fn schema_validation(&self) -> SchemaValidationApi {
+        SchemaValidationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SchemaValidation {
+impl SchemaValidationApi {
     /// Upload a schema
     ///
     /// `POST /zones/{zone_id}/schema_validation/schemas`
-    pub fn upload_a_schema(
+    pub fn upload_schema(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -37,7 +37,7 @@ impl SchemaValidation {
     /// List all uploaded schemas
     ///
     /// `GET /zones/{zone_id}/schema_validation/schemas`
-    pub fn list_all_uploaded_schemas(
+    pub fn list_uploaded_schemas(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -73,7 +73,7 @@ impl SchemaValidation {
     /// Edit details of a schema to enable validation
     ///
     /// `PATCH /zones/{zone_id}/schema_validation/schemas/{schema_id}`
-    pub fn edit_details_of_a_schema_to_enable_validation(
+    pub fn edit_schema_to_enable_validation(
         &self,
         zone_id: &str,
         schema_id: &str,
@@ -93,7 +93,7 @@ impl SchemaValidation {
     /// Get details of a schema
     ///
     /// `GET /zones/{zone_id}/schema_validation/schemas/{schema_id}`
-    pub fn get_details_of_a_schema(
+    pub fn get_schema(
         &self,
         zone_id: &str,
         schema_id: &str,
@@ -113,7 +113,7 @@ impl SchemaValidation {
     /// Delete a schema
     ///
     /// `DELETE /zones/{zone_id}/schema_validation/schemas/{schema_id}`
-    pub fn delete_a_schema(
+    pub fn delete_schema(
         &self,
         zone_id: &str,
         schema_id: &str,
@@ -135,7 +135,7 @@ impl SchemaValidation {
     /// `GET /zones/{zone_id}/schema_validation/schemas/{schema_id}/operations`
     ///
     /// Retrieves all operations from the schema. Operations that already exist in API Shield Endpoint Management will be returned as full operations.
-    pub fn retrieve_all_operations_from_the_schema(
+    pub fn get_operations_from_schema(
         &self,
         zone_id: &str,
         schema_id: &str,

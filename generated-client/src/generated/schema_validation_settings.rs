@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::schema_validation_settings`](crate::Client::schema_validation_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SchemaValidationSettings {
+pub struct SchemaValidationSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Schema Validation Settings* endpoints.
-    pub fn schema_validation_settings(&self) -> SchemaValidationSettings {
-        SchemaValidationSettings {
+    pub fn schema_validation_settings(&self) -> SchemaValidationSettingsApi {
+        SchemaValidationSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SchemaValidationSettings {
+impl SchemaValidationSettingsApi {
     /// Update global schema validation settings
     ///
     /// `PUT /zones/{zone_id}/schema_validation/settings`

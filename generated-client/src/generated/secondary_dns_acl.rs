@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::secondary_dns_acl`](crate::Client::secondary_dns_acl).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SecondaryDnsAcl {
+pub struct SecondaryDnsAclApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Secondary DNS (ACL)* endpoints.
-    pub fn secondary_dns_acl(&self) -> SecondaryDnsAcl {
-        SecondaryDnsAcl {
+    pub fn secondary_dns_acl(&self) -> SecondaryDnsAclApi {
+        SecondaryDnsAclApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SecondaryDnsAcl {
+impl SecondaryDnsAclApi {
     /// Create ACL
     ///
     /// `POST /accounts/{account_id}/secondary_dns/acls`
@@ -24,9 +24,7 @@ impl SecondaryDnsAcl {
     pub fn create_acl(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Acl>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl SecondaryDnsAcl {
     pub fn list_acls(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAclResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Acl>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl SecondaryDnsAcl {
         &self,
         account_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Acl>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl SecondaryDnsAcl {
         &self,
         account_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAclResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Acl>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,19 +125,17 @@ impl SecondaryDnsAcl {
         )
     }
 }
-/// Used by [`SecondaryDnsAcl::create_acl`], [`SecondaryDnsAcl::list_acls`], [`SecondaryDnsAcl::update_acl`], [`SecondaryDnsAcl::acl_details`].
+/// Used by [`SecondaryDnsAclApi::create_acl`], [`SecondaryDnsAclApi::list_acls`], [`SecondaryDnsAclApi::update_acl`], [`SecondaryDnsAclApi::acl_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAclResponse {
+pub struct Acl {
     pub id: ::std::option::Option<::std::string::String>,
     pub ip_range: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateAclResponse { id : "id", ip_range : "ip_range", name : "name" }
-);
-/// Used by [`SecondaryDnsAcl::delete_acl`].
+crate::runtime::object!(Acl { id : "id", ip_range : "ip_range", name : "name" });
+/// Used by [`SecondaryDnsAclApi::delete_acl`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAclResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::secondary_dns_peer`](crate::Client::secondary_dns_peer).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SecondaryDnsPeer {
+pub struct SecondaryDnsPeerApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Secondary DNS (Peer)* endpoints.
-    pub fn secondary_dns_peer(&self) -> SecondaryDnsPeer {
-        SecondaryDnsPeer {
+    pub fn secondary_dns_peer(&self) -> SecondaryDnsPeerApi {
+        SecondaryDnsPeerApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SecondaryDnsPeer {
+impl SecondaryDnsPeerApi {
     /// Create Peer
     ///
     /// `POST /accounts/{account_id}/secondary_dns/peers`
@@ -24,9 +24,7 @@ impl SecondaryDnsPeer {
     pub fn create_peer(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePeerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Peer>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl SecondaryDnsPeer {
     pub fn list_peers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreatePeerResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Peer>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl SecondaryDnsPeer {
         &self,
         account_id: &str,
         peer_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePeerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Peer>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl SecondaryDnsPeer {
         &self,
         account_id: &str,
         peer_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePeerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Peer>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,9 +125,9 @@ impl SecondaryDnsPeer {
         )
     }
 }
-/// Used by [`SecondaryDnsPeer::create_peer`], [`SecondaryDnsPeer::list_peers`], [`SecondaryDnsPeer::update_peer`], [`SecondaryDnsPeer::peer_details`].
+/// Used by [`SecondaryDnsPeerApi::create_peer`], [`SecondaryDnsPeerApi::list_peers`], [`SecondaryDnsPeerApi::update_peer`], [`SecondaryDnsPeerApi::peer_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePeerResponse {
+pub struct Peer {
     pub id: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub ixfr_enable: ::std::option::Option<bool>,
@@ -144,10 +138,10 @@ pub struct CreatePeerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePeerResponse { id : "id", ip : "ip", ixfr_enable : "ixfr_enable", name :
-    "name", port : "port", tsig_id : "tsig_id" }
+    Peer { id : "id", ip : "ip", ixfr_enable : "ixfr_enable", name : "name", port :
+    "port", tsig_id : "tsig_id" }
 );
-/// Used by [`SecondaryDnsPeer::delete_peer`].
+/// Used by [`SecondaryDnsPeerApi::delete_peer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePeerResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::secondary_dns_primary_zone`](crate::Client::secondary_dns_primary_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SecondaryDnsPrimaryZone {
+pub struct SecondaryDnsPrimaryZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Secondary DNS (Primary Zone)* endpoints.
-    pub fn secondary_dns_primary_zone(&self) -> SecondaryDnsPrimaryZone {
-        SecondaryDnsPrimaryZone {
+    pub fn secondary_dns_primary_zone(&self) -> SecondaryDnsPrimaryZoneApi {
+        SecondaryDnsPrimaryZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SecondaryDnsPrimaryZone {
+impl SecondaryDnsPrimaryZoneApi {
     /// Update Primary Zone Configuration
     ///
     /// `PUT /zones/{zone_id}/secondary_dns/outgoing`
@@ -25,9 +25,7 @@ impl SecondaryDnsPrimaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatePrimaryZoneConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PrimaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,9 +47,7 @@ impl SecondaryDnsPrimaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatePrimaryZoneConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PrimaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,9 +69,7 @@ impl SecondaryDnsPrimaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatePrimaryZoneConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PrimaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -201,9 +195,9 @@ impl SecondaryDnsPrimaryZone {
         )
     }
 }
-/// Used by [`SecondaryDnsPrimaryZone::update_primary_zone_configuration`], [`SecondaryDnsPrimaryZone::create_primary_zone_configuration`], [`SecondaryDnsPrimaryZone::primary_zone_configuration_details`].
+/// Used by [`SecondaryDnsPrimaryZoneApi::update_primary_zone_configuration`], [`SecondaryDnsPrimaryZoneApi::create_primary_zone_configuration`], [`SecondaryDnsPrimaryZoneApi::primary_zone_configuration_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePrimaryZoneConfigurationResponse {
+pub struct PrimaryZoneConfiguration {
     pub checked_time: ::std::option::Option<::std::string::String>,
     pub created_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -215,11 +209,11 @@ pub struct UpdatePrimaryZoneConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrimaryZoneConfigurationResponse { checked_time : "checked_time", created_time
-    : "created_time", id : "id", last_transferred_time : "last_transferred_time", name :
+    PrimaryZoneConfiguration { checked_time : "checked_time", created_time :
+    "created_time", id : "id", last_transferred_time : "last_transferred_time", name :
     "name", peers : "peers", soa_serial : "soa_serial" }
 );
-/// Used by [`SecondaryDnsPrimaryZone::delete_primary_zone_configuration`].
+/// Used by [`SecondaryDnsPrimaryZoneApi::delete_primary_zone_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrimaryZoneConfigurationResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::secondary_dns_secondary_zone`](crate::Client::secondary_dns_secondary_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SecondaryDnsSecondaryZone {
+pub struct SecondaryDnsSecondaryZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Secondary DNS (Secondary Zone)* endpoints.
-    pub fn secondary_dns_secondary_zone(&self) -> SecondaryDnsSecondaryZone {
-        SecondaryDnsSecondaryZone {
+    pub fn secondary_dns_secondary_zone(&self) -> SecondaryDnsSecondaryZoneApi {
+        SecondaryDnsSecondaryZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SecondaryDnsSecondaryZone {
+impl SecondaryDnsSecondaryZoneApi {
     /// Force AXFR
     ///
     /// `POST /zones/{zone_id}/secondary_dns/force_axfr`
@@ -47,9 +47,7 @@ impl SecondaryDnsSecondaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateSecondaryZoneConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<SecondaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -71,9 +69,7 @@ impl SecondaryDnsSecondaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateSecondaryZoneConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<SecondaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,9 +91,7 @@ impl SecondaryDnsSecondaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateSecondaryZoneConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<SecondaryZoneConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,9 +129,9 @@ impl SecondaryDnsSecondaryZone {
         )
     }
 }
-/// Used by [`SecondaryDnsSecondaryZone::update_secondary_zone_configuration`], [`SecondaryDnsSecondaryZone::create_secondary_zone_configuration`], [`SecondaryDnsSecondaryZone::secondary_zone_configuration_details`].
+/// Used by [`SecondaryDnsSecondaryZoneApi::update_secondary_zone_configuration`], [`SecondaryDnsSecondaryZoneApi::create_secondary_zone_configuration`], [`SecondaryDnsSecondaryZoneApi::secondary_zone_configuration_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateSecondaryZoneConfigurationResponse {
+pub struct SecondaryZoneConfiguration {
     pub auto_refresh_seconds: ::std::option::Option<f64>,
     pub checked_time: ::std::option::Option<::std::string::String>,
     pub created_time: ::std::option::Option<::std::string::String>,
@@ -150,12 +144,12 @@ pub struct UpdateSecondaryZoneConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSecondaryZoneConfigurationResponse { auto_refresh_seconds :
-    "auto_refresh_seconds", checked_time : "checked_time", created_time : "created_time",
-    id : "id", modified_time : "modified_time", name : "name", peers : "peers",
-    soa_serial : "soa_serial" }
+    SecondaryZoneConfiguration { auto_refresh_seconds : "auto_refresh_seconds",
+    checked_time : "checked_time", created_time : "created_time", id : "id",
+    modified_time : "modified_time", name : "name", peers : "peers", soa_serial :
+    "soa_serial" }
 );
-/// Used by [`SecondaryDnsSecondaryZone::delete_secondary_zone_configuration`].
+/// Used by [`SecondaryDnsSecondaryZoneApi::delete_secondary_zone_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSecondaryZoneConfigurationResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::secondary_dns_tsig`](crate::Client::secondary_dns_tsig).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SecondaryDnsTsig {
+pub struct SecondaryDnsTsigApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Secondary DNS (TSIG)* endpoints.
-    pub fn secondary_dns_tsig(&self) -> SecondaryDnsTsig {
-        SecondaryDnsTsig {
+    pub fn secondary_dns_tsig(&self) -> SecondaryDnsTsigApi {
+        SecondaryDnsTsigApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SecondaryDnsTsig {
+impl SecondaryDnsTsigApi {
     /// Create TSIG
     ///
     /// `POST /accounts/{account_id}/secondary_dns/tsigs`
@@ -24,9 +24,7 @@ impl SecondaryDnsTsig {
     pub fn create_tsig(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTsigResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tsig>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl SecondaryDnsTsig {
     pub fn list_tsigs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateTsigResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Tsig>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl SecondaryDnsTsig {
         &self,
         account_id: &str,
         tsig_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTsigResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tsig>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl SecondaryDnsTsig {
         &self,
         account_id: &str,
         tsig_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTsigResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tsig>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,9 +125,9 @@ impl SecondaryDnsTsig {
         )
     }
 }
-/// Used by [`SecondaryDnsTsig::create_tsig`], [`SecondaryDnsTsig::list_tsigs`], [`SecondaryDnsTsig::update_tsig`], [`SecondaryDnsTsig::tsig_details`].
+/// Used by [`SecondaryDnsTsigApi::create_tsig`], [`SecondaryDnsTsigApi::list_tsigs`], [`SecondaryDnsTsigApi::update_tsig`], [`SecondaryDnsTsigApi::tsig_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTsigResponse {
+pub struct Tsig {
     pub algo: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -142,9 +136,9 @@ pub struct CreateTsigResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTsigResponse { algo : "algo", id : "id", name : "name", secret : "secret" }
+    Tsig { algo : "algo", id : "id", name : "name", secret : "secret" }
 );
-/// Used by [`SecondaryDnsTsig::delete_tsig`].
+/// Used by [`SecondaryDnsTsigApi::delete_tsig`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTsigResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::secrets_store`](crate::Client::secrets_store).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SecretsStore {
+pub struct SecretsStoreApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Secrets Store* endpoints.
-    pub fn secrets_store(&self) -> SecretsStore {
-        SecretsStore {
+    pub fn secrets_store(&self) -> SecretsStoreApi {
+        SecretsStoreApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SecretsStore {
+impl SecretsStoreApi {
     /// View secret usage
     ///
     /// `GET /accounts/{account_id}/secrets_store/quota`
@@ -41,7 +41,7 @@ impl SecretsStore {
     /// `POST /accounts/{account_id}/secrets_store/stores`
     ///
     /// Creates a store in the account
-    pub fn create_a_store(
+    pub fn create_store(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
@@ -81,7 +81,7 @@ impl SecretsStore {
     /// `DELETE /accounts/{account_id}/secrets_store/stores/{store_id}`
     ///
     /// Deletes a single store
-    pub fn delete_a_store(
+    pub fn delete_store(
         &self,
         account_id: &str,
         store_id: &str,
@@ -103,7 +103,7 @@ impl SecretsStore {
     /// `POST /accounts/{account_id}/secrets_store/stores/{store_id}/secrets`
     ///
     /// Creates a secret in the account
-    pub fn create_a_secret(
+    pub fn create_secret(
         &self,
         account_id: &str,
         store_id: &str,
@@ -172,7 +172,7 @@ impl SecretsStore {
     /// `PATCH /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}`
     ///
     /// Updates a single secret
-    pub fn patch_a_secret(
+    pub fn patch_secret(
         &self,
         account_id: &str,
         store_id: &str,
@@ -197,7 +197,7 @@ impl SecretsStore {
     /// `GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}`
     ///
     /// Returns details of a single secret
-    pub fn get_a_secret_by_id(
+    pub fn get_secret_by_id(
         &self,
         account_id: &str,
         store_id: &str,
@@ -222,7 +222,7 @@ impl SecretsStore {
     /// `DELETE /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}`
     ///
     /// Deletes a single secret
-    pub fn delete_a_secret(
+    pub fn delete_secret(
         &self,
         account_id: &str,
         store_id: &str,
@@ -275,7 +275,7 @@ impl SecretsStore {
     /// Creates a store in the account on behalf of the calling service.
     /// The store will be marked as managed by the authenticated service.
     /// Requires account_id in the request body.
-    pub fn create_a_store_system(
+    pub fn create_store_system(
         &self,
         account_tag: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -317,7 +317,7 @@ impl SecretsStore {
     ///
     /// Deletes a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
-    pub fn delete_a_store_system(
+    pub fn delete_store_system(
         &self,
         account_tag: &str,
         store_id: &str,
@@ -340,7 +340,7 @@ impl SecretsStore {
     ///
     /// Creates one or more secrets in a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
-    pub fn create_secrets_system(
+    pub fn create_secrets(
         &self,
         account_tag: &str,
         store_id: &str,
@@ -412,7 +412,7 @@ impl SecretsStore {
     ///
     /// Updates a single secret in a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
-    pub fn patch_a_secret_system(
+    pub fn patch_secret_system(
         &self,
         account_tag: &str,
         store_id: &str,
@@ -438,7 +438,7 @@ impl SecretsStore {
     ///
     /// Returns details of a single secret from a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
-    pub fn get_a_secret_by_id_system(
+    pub fn get_secret_by_id_system(
         &self,
         account_tag: &str,
         store_id: &str,
@@ -464,7 +464,7 @@ impl SecretsStore {
     ///
     /// Deletes a single secret from a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
-    pub fn delete_a_secret_system(
+    pub fn delete_secret_system(
         &self,
         account_tag: &str,
         store_id: &str,

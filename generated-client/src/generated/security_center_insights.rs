@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::security_center_insights`](crate::Client::security_center_insights).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SecurityCenterInsights {
+pub struct SecurityCenterInsightsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Security Center Insights* endpoints.
-    pub fn security_center_insights(&self) -> SecurityCenterInsights {
-        SecurityCenterInsights {
+    pub fn security_center_insights(&self) -> SecurityCenterInsightsApi {
+        SecurityCenterInsightsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SecurityCenterInsights {
+impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Issues Types
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issue-types`
-    pub fn retrieves_security_center_issues_types(
+    pub fn get_security_center_issues_types(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -37,7 +37,7 @@ impl SecurityCenterInsights {
     /// Retrieves Security Center Issues
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues`
-    pub fn retrieves_security_center_issues(
+    pub fn get_security_center_issues(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -55,7 +55,7 @@ impl SecurityCenterInsights {
     /// Retrieves Security Center Issue Counts by Class
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/class`
-    pub fn retrieves_security_center_issue_counts_by_class(
+    pub fn get_security_center_issue_counts_by_class(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -75,7 +75,7 @@ impl SecurityCenterInsights {
     /// Retrieves Security Center Issue Counts by Severity
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/severity`
-    pub fn retrieves_security_center_issue_counts_by_severity(
+    pub fn get_security_center_issue_counts_by_severity(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -95,7 +95,7 @@ impl SecurityCenterInsights {
     /// Retrieves Security Center Issue Counts by Type
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/type`
-    pub fn retrieves_security_center_issue_counts_by_type(
+    pub fn get_security_center_issue_counts_by_type(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -113,14 +113,12 @@ impl SecurityCenterInsights {
     /// Archives Security Center Insight
     ///
     /// `PUT /accounts/{account_id}/intel/attack-surface-report/{issue_id}/dismiss`
-    pub fn archives_security_center_insight(
+    pub fn archive_security_center_insight(
         &self,
         account_id: &str,
         issue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ArchivesSecurityCenterInsightResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,7 +136,7 @@ impl SecurityCenterInsights {
     /// Retrieves Security Center Insights
     ///
     /// `GET /accounts/{account_id}/security-center/insights`
-    pub fn retrieves_security_center_insights(
+    pub fn get_security_center_insights(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -156,7 +154,7 @@ impl SecurityCenterInsights {
     /// Retrieves Security Center Insight Counts by Class
     ///
     /// `GET /accounts/{account_id}/security-center/insights/class`
-    pub fn retrieves_security_center_insight_counts_by_class(
+    pub fn get_security_center_insight_counts_by_class(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -174,7 +172,7 @@ impl SecurityCenterInsights {
     /// Retrieves Security Center Insight Counts by Severity
     ///
     /// `GET /accounts/{account_id}/security-center/insights/severity`
-    pub fn retrieves_security_center_insight_counts_by_severity(
+    pub fn get_security_center_insight_counts_by_severity(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -192,7 +190,7 @@ impl SecurityCenterInsights {
     /// Retrieves Security Center Insight Counts by Type
     ///
     /// `GET /accounts/{account_id}/security-center/insights/type`
-    pub fn retrieves_security_center_insight_counts_by_type(
+    pub fn get_security_center_insight_counts_by_type(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -210,14 +208,12 @@ impl SecurityCenterInsights {
     /// Archives Security Center Insight
     ///
     /// `PUT /accounts/{account_id}/security-center/insights/{issue_id}/dismiss`
-    pub fn archives_security_center_insight_put(
+    pub fn archive_security_center_insight_security_center_insights(
         &self,
         account_id: &str,
         issue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ArchivesSecurityCenterInsightResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -235,7 +231,7 @@ impl SecurityCenterInsights {
     /// Retrieves Zone Security Center Insights
     ///
     /// `GET /zones/{zone_id}/security-center/insights`
-    pub fn retrieves_zone_security_center_insights(
+    pub fn get_zone_security_center_insights(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -253,7 +249,7 @@ impl SecurityCenterInsights {
     /// Retrieves Zone Security Center Insight Counts by Class
     ///
     /// `GET /zones/{zone_id}/security-center/insights/class`
-    pub fn retrieves_zone_security_center_insight_counts_by_class(
+    pub fn get_zone_security_center_insight_counts_by_class(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -271,7 +267,7 @@ impl SecurityCenterInsights {
     /// Retrieves Zone Security Center Insight Counts by Severity
     ///
     /// `GET /zones/{zone_id}/security-center/insights/severity`
-    pub fn retrieves_zone_security_center_insight_counts_by_severity(
+    pub fn get_zone_security_center_insight_counts_by_severity(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -289,7 +285,7 @@ impl SecurityCenterInsights {
     /// Retrieves Zone Security Center Insight Counts by Type
     ///
     /// `GET /zones/{zone_id}/security-center/insights/type`
-    pub fn retrieves_zone_security_center_insight_counts_by_type(
+    pub fn get_zone_security_center_insight_counts_by_type(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -307,14 +303,12 @@ impl SecurityCenterInsights {
     /// Archives Zone Security Center Insight
     ///
     /// `PUT /zones/{zone_id}/security-center/insights/{issue_id}/dismiss`
-    pub fn archives_zone_security_center_insight(
+    pub fn archive_zone_security_center_insight(
         &self,
         zone_id: &str,
         issue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ArchivesSecurityCenterInsightResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -330,46 +324,44 @@ impl SecurityCenterInsights {
         )
     }
 }
-/// Used by [`SecurityCenterInsights::archives_security_center_insight`], [`SecurityCenterInsights::archives_security_center_insight_put`], [`SecurityCenterInsights::archives_zone_security_center_insight`].
+/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`], [`SecurityCenterInsightsApi::archive_security_center_insight_security_center_insights`], [`SecurityCenterInsightsApi::archive_zone_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchivesSecurityCenterInsightResponse {
+pub struct ArchiveSecurityCenterInsightResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<ArchivesSecurityCenterInsightResponseErrorsItem>,
+        ::std::vec::Vec<ArchiveSecurityCenterInsightResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<ArchivesSecurityCenterInsightResponseErrorsItem>,
+        ::std::vec::Vec<ArchiveSecurityCenterInsightResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchivesSecurityCenterInsightResponse { errors : "errors", messages : "messages",
+    ArchiveSecurityCenterInsightResponse { errors : "errors", messages : "messages",
     success : "success" }
 );
-/// Used by [`SecurityCenterInsights::archives_security_center_insight`].
+/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchivesSecurityCenterInsightResponseErrorsItem {
+pub struct ArchiveSecurityCenterInsightResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<
-        ArchivesSecurityCenterInsightResponseErrorsItemSource,
-    >,
+    pub source: ::std::option::Option<ArchiveSecurityCenterInsightResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchivesSecurityCenterInsightResponseErrorsItem { code : "code", documentation_url :
+    ArchiveSecurityCenterInsightResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`SecurityCenterInsights::archives_security_center_insight`].
+/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchivesSecurityCenterInsightResponseErrorsItemSource {
+pub struct ArchiveSecurityCenterInsightResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ArchivesSecurityCenterInsightResponseErrorsItemSource { pointer : "pointer" }
+    ArchiveSecurityCenterInsightResponseErrorSource { pointer : "pointer" }
 );

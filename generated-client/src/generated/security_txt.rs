@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::security_txt`](crate::Client::security_txt).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SecurityTxt {
+pub struct SecurityTxtApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *security.txt* endpoints.
-    pub fn security_txt(&self) -> SecurityTxt {
-        SecurityTxt {
+    pub fn security_txt(&self) -> SecurityTxtApi {
+        SecurityTxtApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SecurityTxt {
+impl SecurityTxtApi {
     /// Updates security.txt
     ///
     /// `PUT /zones/{zone_id}/security-center/securitytxt`
-    pub fn updates_security_txt(
+    pub fn update_security_txt(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdatesSecurityTxtResponse>>,
+        crate::runtime::Json<::std::option::Option<SecurityTxt>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,7 +39,7 @@ impl SecurityTxt {
     /// Retrieves security.txt
     ///
     /// `GET /zones/{zone_id}/security-center/securitytxt`
-    pub fn retrieves_security_txt(
+    pub fn get_security_txt(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -57,11 +57,11 @@ impl SecurityTxt {
     /// Deletes security.txt
     ///
     /// `DELETE /zones/{zone_id}/security-center/securitytxt`
-    pub fn deletes_security_txt(
+    pub fn delete_security_txt(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdatesSecurityTxtResponse>>,
+        crate::runtime::Json<::std::option::Option<SecurityTxt>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,44 +75,37 @@ impl SecurityTxt {
         )
     }
 }
-/// Used by [`SecurityTxt::updates_security_txt`], [`SecurityTxt::deletes_security_txt`].
+/// Used by [`SecurityTxtApi::update_security_txt`], [`SecurityTxtApi::delete_security_txt`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatesSecurityTxtResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<UpdatesSecurityTxtResponseErrorsItem>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<UpdatesSecurityTxtResponseErrorsItem>,
-    >,
+pub struct SecurityTxt {
+    pub errors: ::std::option::Option<::std::vec::Vec<Error>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<Error>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatesSecurityTxtResponse { errors : "errors", messages : "messages", success :
-    "success" }
+    SecurityTxt { errors : "errors", messages : "messages", success : "success" }
 );
-/// Used by [`SecurityTxt::updates_security_txt`].
+/// Used by [`SecurityTxtApi::update_security_txt`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatesSecurityTxtResponseErrorsItem {
+pub struct Error {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<UpdatesSecurityTxtResponseErrorsItemSource>,
+    pub source: ::std::option::Option<ErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatesSecurityTxtResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    Error { code : "code", documentation_url : "documentation_url", message : "message",
+    source : "source" }
 );
-/// Used by [`SecurityTxt::updates_security_txt`].
+/// Used by [`SecurityTxtApi::update_security_txt`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatesSecurityTxtResponseErrorsItemSource {
+pub struct ErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdatesSecurityTxtResponseErrorsItemSource { pointer : "pointer" }
-);
+crate::runtime::object!(ErrorSource { pointer : "pointer" });

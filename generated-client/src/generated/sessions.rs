@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::sessions`](crate::Client::sessions).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Sessions {
+pub struct SessionsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Sessions* endpoints.
-    pub fn sessions(&self) -> Sessions {
-        Sessions {
+    pub fn sessions(&self) -> SessionsApi {
+        SessionsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Sessions {
+impl SessionsApi {
     /// Fetch all sessions of an App
     ///
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions`
     ///
     /// Returns details of all sessions of an App.
-    pub fn fetch_all_sessions_of_an_app(
+    pub fn get_sessions_of_app(
         &self,
         account_id: &str,
         app_id: &str,
@@ -44,7 +44,7 @@ impl Sessions {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}`
     ///
     /// Returns details of the given peer ID along with call statistics for the given session ID.
-    pub fn fetch_details_of_peer(
+    pub fn get_peer(
         &self,
         account_id: &str,
         app_id: &str,
@@ -69,7 +69,7 @@ impl Sessions {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}`
     ///
     /// Returns data of the given session ID including recording details.
-    pub fn fetch_details_of_a_session(
+    pub fn get_session(
         &self,
         account_id: &str,
         app_id: &str,
@@ -94,7 +94,7 @@ impl Sessions {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat`
     ///
     /// Returns a URL to download all chat messages of the session ID in CSV format.
-    pub fn fetch_all_chat_messages_of_a_session(
+    pub fn get_chat_messages_of_session(
         &self,
         account_id: &str,
         app_id: &str,
@@ -120,7 +120,7 @@ impl Sessions {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants`
     ///
     /// Returns a list of participants for the given session ID.
-    pub fn fetch_participants_list_of_a_session(
+    pub fn get_participants_list_of_session(
         &self,
         account_id: &str,
         app_id: &str,
@@ -146,7 +146,7 @@ impl Sessions {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}`
     ///
     /// Returns details of the given participant ID along with call statistics for the given session ID.
-    pub fn fetch_details_of_a_participant(
+    pub fn get_participant(
         &self,
         account_id: &str,
         app_id: &str,
@@ -174,14 +174,14 @@ impl Sessions {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary`
     ///
     /// Trigger Summary generation of Transcripts for the session ID.
-    pub fn generate_summary_of_transcripts_for_the_session(
+    pub fn generate_summary_of_transcripts_for_session(
         &self,
         account_id: &str,
         app_id: &str,
         session_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<GenerateSummaryOfTranscriptsForTheSessionResponse>,
+            ::std::option::Option<GenerateSummaryOfTranscriptsForSessionResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -204,7 +204,7 @@ impl Sessions {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary`
     ///
     /// Returns a Summary URL to download the Summary of Transcripts for the session ID as plain text.
-    pub fn fetch_summary_of_transcripts_for_a_session(
+    pub fn get_summary_of_transcripts_for_session(
         &self,
         account_id: &str,
         app_id: &str,
@@ -230,7 +230,7 @@ impl Sessions {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript`
     ///
     /// Returns a URL to download the transcript for the session ID in CSV format.
-    pub fn fetch_the_complete_transcript_for_a_session(
+    pub fn get_complete_transcript_for_session(
         &self,
         account_id: &str,
         app_id: &str,
@@ -252,29 +252,26 @@ impl Sessions {
         )
     }
 }
-/// Used by [`Sessions::generate_summary_of_transcripts_for_the_session`].
+/// Used by [`SessionsApi::generate_summary_of_transcripts_for_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GenerateSummaryOfTranscriptsForTheSessionResponse {
-    pub data: ::std::option::Option<
-        GenerateSummaryOfTranscriptsForTheSessionResponseData,
-    >,
+pub struct GenerateSummaryOfTranscriptsForSessionResponse {
+    pub data: ::std::option::Option<GenerateSummaryOfTranscriptsForSessionResponseData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GenerateSummaryOfTranscriptsForTheSessionResponse { data : "data", success :
-    "success" }
+    GenerateSummaryOfTranscriptsForSessionResponse { data : "data", success : "success" }
 );
-/// Used by [`Sessions::generate_summary_of_transcripts_for_the_session`].
+/// Used by [`SessionsApi::generate_summary_of_transcripts_for_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GenerateSummaryOfTranscriptsForTheSessionResponseData {
+pub struct GenerateSummaryOfTranscriptsForSessionResponseData {
     pub message: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GenerateSummaryOfTranscriptsForTheSessionResponseData { message : "message", success
-    : "success" }
+    GenerateSummaryOfTranscriptsForSessionResponseData { message : "message", success :
+    "success" }
 );

@@ -4,29 +4,25 @@
 ///
 /// Get one with [`Client::settings`](crate::Client::settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Settings {
+pub struct SettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Settings* endpoints.
-    pub fn settings(&self) -> Settings {
-        Settings {
+    pub fn settings(&self) -> SettingsApi {
+        SettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Settings {
+impl SettingsApi {
     /// Update the current settings for the active account
     ///
     /// `PUT /accounts/{account_id}/cni/settings`
-    pub fn update_the_current_settings_for_the_active_account(
+    pub fn update_settings_for_active_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateTheCurrentSettingsForTheActiveAccountResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -41,14 +37,10 @@ impl Settings {
     /// Get the current settings for the active account
     ///
     /// `GET /accounts/{account_id}/cni/settings`
-    pub fn get_the_current_settings_for_the_active_account(
+    pub fn get_settings_for_active_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateTheCurrentSettingsForTheActiveAccountResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,13 +53,11 @@ impl Settings {
         )
     }
 }
-/// Used by [`Settings::update_the_current_settings_for_the_active_account`], [`Settings::get_the_current_settings_for_the_active_account`].
+/// Used by [`SettingsApi::update_settings_for_active_account`], [`SettingsApi::get_settings_for_active_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTheCurrentSettingsForTheActiveAccountResponse {
+pub struct Settings {
     pub default_asn: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateTheCurrentSettingsForTheActiveAccountResponse { default_asn : "default_asn" }
-);
+crate::runtime::object!(Settings { default_asn : "default_asn" });

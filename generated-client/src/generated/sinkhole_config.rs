@@ -4,22 +4,22 @@
 ///
 /// Get one with [`Client::sinkhole_config`](crate::Client::sinkhole_config).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SinkholeConfig {
+pub struct SinkholeConfigApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Sinkhole Config* endpoints.
-    pub fn sinkhole_config(&self) -> SinkholeConfig {
-        SinkholeConfig {
+    pub fn sinkhole_config(&self) -> SinkholeConfigApi {
+        SinkholeConfigApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SinkholeConfig {
+impl SinkholeConfigApi {
     /// List sinkholes owned by this account
     ///
     /// `GET /accounts/{account_id}/intel/sinkholes`
-    pub fn list_sinkholes_owned_by_this_account(
+    pub fn list_sinkholes_owned_by_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {

@@ -4,31 +4,25 @@
 ///
 /// Get one with [`Client::slots`](crate::Client::slots).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Slots {
+pub struct SlotsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Slots* endpoints.
-    pub fn slots(&self) -> Slots {
-        Slots {
+    pub fn slots(&self) -> SlotsApi {
+        SlotsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Slots {
+impl SlotsApi {
     /// Retrieve a list of all slots matching the specified parameters
     ///
     /// `GET /accounts/{account_id}/cni/slots`
-    pub fn retrieve_a_list_of_all_slots_matching_the_specified_parameters(
+    pub fn get_list_of_all_slots_matching_specified_parameters(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponse,
-            >,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -43,16 +37,12 @@ impl Slots {
     /// Get information about the specified slot
     ///
     /// `GET /accounts/{account_id}/cni/slots/{slot}`
-    pub fn get_information_about_the_specified_slot(
+    pub fn get_specified_slot(
         &self,
         account_id: &str,
         slot: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItem,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<InformationAboutSpecifiedSlot>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,29 +57,20 @@ impl Slots {
         )
     }
 }
-/// Used by [`Slots::retrieve_a_list_of_all_slots_matching_the_specified_parameters`].
+/// Used by [`SlotsApi::get_list_of_all_slots_matching_specified_parameters`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponse {
-    pub items: ::std::option::Option<
-        ::std::vec::Vec<
-            RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItem,
-        >,
-    >,
+pub struct List {
+    pub items: ::std::option::Option<::std::vec::Vec<InformationAboutSpecifiedSlot>>,
     pub next: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponse { items : "items", next
-    : "next" }
-);
-/// Used by [`Slots::retrieve_a_list_of_all_slots_matching_the_specified_parameters`], [`Slots::get_information_about_the_specified_slot`].
+crate::runtime::object!(List { items : "items", next : "next" });
+/// Used by [`SlotsApi::get_list_of_all_slots_matching_specified_parameters`], [`SlotsApi::get_specified_slot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItem {
+pub struct InformationAboutSpecifiedSlot {
     pub account: ::std::option::Option<::std::string::String>,
-    pub facility: ::std::option::Option<
-        RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItemFacility,
-    >,
+    pub facility: ::std::option::Option<InformationAboutSpecifiedSlotFacility>,
     pub id: ::std::option::Option<::std::string::String>,
     pub occupied: ::std::option::Option<bool>,
     pub site: ::std::option::Option<::std::string::String>,
@@ -98,19 +79,17 @@ pub struct RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsIte
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItem { account :
-    "account", facility : "facility", id : "id", occupied : "occupied", site : "site",
-    speed : "speed" }
+    InformationAboutSpecifiedSlot { account : "account", facility : "facility", id :
+    "id", occupied : "occupied", site : "site", speed : "speed" }
 );
-/// Used by [`Slots::retrieve_a_list_of_all_slots_matching_the_specified_parameters`].
+/// Used by [`SlotsApi::get_list_of_all_slots_matching_specified_parameters`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItemFacility {
+pub struct InformationAboutSpecifiedSlotFacility {
     pub address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItemFacility {
-    address : "address", name : "name" }
+    InformationAboutSpecifiedSlotFacility { address : "address", name : "name" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::smart_shield_settings`](crate::Client::smart_shield_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SmartShieldSettings {
+pub struct SmartShieldSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Smart Shield Settings* endpoints.
-    pub fn smart_shield_settings(&self) -> SmartShieldSettings {
-        SmartShieldSettings {
+    pub fn smart_shield_settings(&self) -> SmartShieldSettingsApi {
+        SmartShieldSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SmartShieldSettings {
+impl SmartShieldSettingsApi {
     /// Patch Smart Shield Settings
     ///
     /// `PATCH /zones/{zone_id}/smart_shield`
@@ -47,7 +47,7 @@ impl SmartShieldSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetSmartShieldSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<SmartShieldSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,7 +61,7 @@ impl SmartShieldSettings {
         )
     }
 }
-/// Used by [`SmartShieldSettings::patch_smart_shield_settings`].
+/// Used by [`SmartShieldSettingsApi::patch_smart_shield_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSmartShieldSettingsResponse {
     pub smart_tiered_cache: ::std::option::Option<
@@ -73,7 +73,7 @@ pub struct PatchSmartShieldSettingsResponse {
 crate::runtime::object!(
     PatchSmartShieldSettingsResponse { smart_tiered_cache : "smart_tiered_cache" }
 );
-/// Used by [`SmartShieldSettings::patch_smart_shield_settings`], [`SmartShieldSettings::get_smart_shield_settings`].
+/// Used by [`SmartShieldSettingsApi::patch_smart_shield_settings`], [`SmartShieldSettingsApi::get_smart_shield_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSmartShieldSettingsResponseSmartTieredCache {
     pub editable: ::std::option::Option<bool>,
@@ -87,17 +87,13 @@ crate::runtime::object!(
     PatchSmartShieldSettingsResponseSmartTieredCache { editable : "editable", id : "id",
     modified_on : "modified_on", value : "value" }
 );
-/// Used by [`SmartShieldSettings::get_smart_shield_settings`].
+/// Used by [`SmartShieldSettingsApi::get_smart_shield_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSmartShieldSettingsResponse {
+pub struct SmartShieldSettings {
     pub cache_reserve: ::std::option::Option<::serde_json::Value>,
     pub healthchecks_count: ::std::option::Option<i64>,
-    pub regional_tiered_cache: ::std::option::Option<
-        GetSmartShieldSettingsResponseRegionalTieredCache,
-    >,
-    pub smart_routing: ::std::option::Option<
-        GetSmartShieldSettingsResponseRegionalTieredCache,
-    >,
+    pub regional_tiered_cache: ::std::option::Option<RegionalTieredCache>,
+    pub smart_routing: ::std::option::Option<RegionalTieredCache>,
     pub smart_tiered_cache: ::std::option::Option<
         PatchSmartShieldSettingsResponseSmartTieredCache,
     >,
@@ -105,13 +101,13 @@ pub struct GetSmartShieldSettingsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSmartShieldSettingsResponse { cache_reserve : "cache_reserve", healthchecks_count
-    : "healthchecks_count", regional_tiered_cache : "regional_tiered_cache",
-    smart_routing : "smart_routing", smart_tiered_cache : "smart_tiered_cache" }
+    SmartShieldSettings { cache_reserve : "cache_reserve", healthchecks_count :
+    "healthchecks_count", regional_tiered_cache : "regional_tiered_cache", smart_routing
+    : "smart_routing", smart_tiered_cache : "smart_tiered_cache" }
 );
-/// Used by [`SmartShieldSettings::get_smart_shield_settings`].
+/// Used by [`SmartShieldSettingsApi::get_smart_shield_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSmartShieldSettingsResponseRegionalTieredCache {
+pub struct RegionalTieredCache {
     pub editable: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -119,6 +115,5 @@ pub struct GetSmartShieldSettingsResponseRegionalTieredCache {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSmartShieldSettingsResponseRegionalTieredCache { editable : "editable", id : "id",
-    value : "value" }
+    RegionalTieredCache { editable : "editable", id : "id", value : "value" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::smart_tiered_cache`](crate::Client::smart_tiered_cache).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SmartTieredCache {
+pub struct SmartTieredCacheApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Smart Tiered Cache* endpoints.
-    pub fn smart_tiered_cache(&self) -> SmartTieredCache {
-        SmartTieredCache {
+    pub fn smart_tiered_cache(&self) -> SmartTieredCacheApi {
+        SmartTieredCacheApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SmartTieredCache {
+impl SmartTieredCacheApi {
     /// Patch Smart Tiered Cache setting
     ///
     /// `PATCH /zones/{zone_id}/cache/tiered_cache_smart_topology_enable`
@@ -24,9 +24,7 @@ impl SmartTieredCache {
     pub fn patch_smart_tiered_cache_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchSmartTieredCacheSettingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -48,9 +46,7 @@ impl SmartTieredCache {
     pub fn get_smart_tiered_cache_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchSmartTieredCacheSettingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -91,9 +87,9 @@ impl SmartTieredCache {
         )
     }
 }
-/// Used by [`SmartTieredCache::patch_smart_tiered_cache_setting`], [`SmartTieredCache::get_smart_tiered_cache_setting`].
+/// Used by [`SmartTieredCacheApi::patch_smart_tiered_cache_setting`], [`SmartTieredCacheApi::get_smart_tiered_cache_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchSmartTieredCacheSettingResponse {
+pub struct Setting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -101,10 +97,9 @@ pub struct PatchSmartTieredCacheSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchSmartTieredCacheSettingResponse { id : "id", modified_on : "modified_on", value
-    : "value" }
+    Setting { id : "id", modified_on : "modified_on", value : "value" }
 );
-/// Used by [`SmartTieredCache::delete_smart_tiered_cache_setting`].
+/// Used by [`SmartTieredCacheApi::delete_smart_tiered_cache_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSmartTieredCacheSettingResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::spectrum_analytics`](crate::Client::spectrum_analytics).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SpectrumAnalytics {
+pub struct SpectrumAnalyticsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Spectrum Analytics* endpoints.
-    pub fn spectrum_analytics(&self) -> SpectrumAnalytics {
-        SpectrumAnalytics {
+    pub fn spectrum_analytics(&self) -> SpectrumAnalyticsApi {
+        SpectrumAnalyticsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SpectrumAnalytics {
+impl SpectrumAnalyticsApi {
     /// Get current aggregated analytics
     ///
     /// `GET /zones/{zone_id}/spectrum/analytics/aggregate/current`
     ///
     /// Retrieves analytics aggregated from the last minute of usage on Spectrum applications underneath a given zone.
-    pub fn get_current_aggregated_analytics(
+    pub fn get_aggregated_analytics(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<GetCurrentAggregatedAnalyticsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AggregatedAnalytics>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -83,9 +81,9 @@ impl SpectrumAnalytics {
         )
     }
 }
-/// Used by [`SpectrumAnalytics::get_current_aggregated_analytics`].
+/// Used by [`SpectrumAnalyticsApi::get_aggregated_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCurrentAggregatedAnalyticsItem {
+pub struct AggregatedAnalytics {
     /// `appID`
     pub app_id: ::std::option::Option<::std::string::String>,
     /// `bytesEgress`
@@ -99,14 +97,13 @@ pub struct GetCurrentAggregatedAnalyticsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCurrentAggregatedAnalyticsItem { app_id : "appID", bytes_egress : "bytesEgress",
-    bytes_ingress : "bytesIngress", connections : "connections", duration_avg :
-    "durationAvg" }
+    AggregatedAnalytics { app_id : "appID", bytes_egress : "bytesEgress", bytes_ingress :
+    "bytesIngress", connections : "connections", duration_avg : "durationAvg" }
 );
-/// Used by [`SpectrumAnalytics::get_analytics_by_time`], [`SpectrumAnalytics::get_analytics_summary`].
+/// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`], [`SpectrumAnalyticsApi::get_analytics_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByTimeResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<GetAnalyticsByTimeResponseDataItem>>,
+    pub data: ::std::option::Option<::std::vec::Vec<GetAnalyticsByTimeResponseData>>,
     pub data_lag: ::std::option::Option<f64>,
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -130,18 +127,18 @@ crate::runtime::object!(
     "min", query : "query", rows : "rows", time_intervals : "time_intervals", totals :
     "totals" }
 );
-/// Used by [`SpectrumAnalytics::get_analytics_by_time`].
+/// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByTimeResponseDataItem {
+pub struct GetAnalyticsByTimeResponseData {
     pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponseDataItem { dimensions : "dimensions", metrics : "metrics" }
+    GetAnalyticsByTimeResponseData { dimensions : "dimensions", metrics : "metrics" }
 );
-/// Used by [`SpectrumAnalytics::get_analytics_by_time`].
+/// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByTimeResponseQuery {
     pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,

@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::spectrum_applications`](crate::Client::spectrum_applications).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SpectrumApplications {
+pub struct SpectrumApplicationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Spectrum Applications* endpoints.
-    pub fn spectrum_applications(&self) -> SpectrumApplications {
-        SpectrumApplications {
+    pub fn spectrum_applications(&self) -> SpectrumApplicationsApi {
+        SpectrumApplicationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SpectrumApplications {
+impl SpectrumApplicationsApi {
     /// Create Spectrum application using a name for the origin
     ///
     /// `POST /zones/{zone_id}/spectrum/apps`
     ///
     /// Creates a new Spectrum application from a configuration using a name for the origin.
-    pub fn create_spectrum_application_using_a_name_for_the_origin(
+    pub fn create_spectrum_application_using_name_for_origin(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -61,7 +61,7 @@ impl SpectrumApplications {
     /// `PUT /zones/{zone_id}/spectrum/apps/{app_id}`
     ///
     /// Updates a previously existing application's configuration that uses a name for the origin.
-    pub fn update_spectrum_application_configuration_using_a_name_for_the_origin(
+    pub fn update_spectrum_application_configuration_using_name_for_origin(
         &self,
         zone_id: &str,
         app_id: &str,
@@ -125,7 +125,7 @@ impl SpectrumApplications {
         )
     }
 }
-/// Used by [`SpectrumApplications::delete_spectrum_application`].
+/// Used by [`SpectrumApplicationsApi::delete_spectrum_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSpectrumApplicationResponse {
     pub id: ::std::option::Option<::std::string::String>,

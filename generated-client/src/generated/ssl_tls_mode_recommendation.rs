@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ssl_tls_mode_recommendation`](crate::Client::ssl_tls_mode_recommendation).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SslTlsModeRecommendation {
+pub struct SslTlsModeRecommendationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *SSL/TLS Mode Recommendation* endpoints.
-    pub fn ssl_tls_mode_recommendation(&self) -> SslTlsModeRecommendation {
-        SslTlsModeRecommendation {
+    pub fn ssl_tls_mode_recommendation(&self) -> SslTlsModeRecommendationApi {
+        SslTlsModeRecommendationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SslTlsModeRecommendation {
+impl SslTlsModeRecommendationApi {
     /// SSL/TLS Recommendation
     ///
     /// `GET /zones/{zone_id}/ssl/recommendation`
@@ -25,7 +25,7 @@ impl SslTlsModeRecommendation {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SslTlsRecommendationResponse>>,
+        crate::runtime::Json<::std::option::Option<SslTlsRecommendation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,9 +39,9 @@ impl SslTlsModeRecommendation {
         )
     }
 }
-/// Used by [`SslTlsModeRecommendation::ssl_tls_recommendation`].
+/// Used by [`SslTlsModeRecommendationApi::ssl_tls_recommendation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SslTlsRecommendationResponse {
+pub struct SslTlsRecommendation {
     pub editable: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -51,6 +51,6 @@ pub struct SslTlsRecommendationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslTlsRecommendationResponse { editable : "editable", id : "id", modified_on :
-    "modified_on", next_scheduled_scan : "next_scheduled_scan", value : "value" }
+    SslTlsRecommendation { editable : "editable", id : "id", modified_on : "modified_on",
+    next_scheduled_scan : "next_scheduled_scan", value : "value" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::ssl_verification`](crate::Client::ssl_verification).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct SslVerification {
+pub struct SslVerificationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *SSL Verification* endpoints.
-    pub fn ssl_verification(&self) -> SslVerification {
-        SslVerification {
+    pub fn ssl_verification(&self) -> SslVerificationApi {
+        SslVerificationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl SslVerification {
+impl SslVerificationApi {
     /// SSL Verification Details
     ///
     /// `GET /zones/{zone_id}/ssl/verification`
@@ -24,7 +24,7 @@ impl SslVerification {
     pub fn ssl_verification_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<SslVerificationDetailsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SslVerification>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -62,38 +62,34 @@ impl SslVerification {
         )
     }
 }
-/// Used by [`SslVerification::ssl_verification_details`].
+/// Used by [`SslVerificationApi::ssl_verification_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SslVerificationDetailsItem {
+pub struct SslVerification {
     pub brand_check: ::std::option::Option<bool>,
     pub cert_pack_uuid: ::std::option::Option<::std::string::String>,
     pub certificate_status: ::std::option::Option<::std::string::String>,
     pub signature: ::std::option::Option<::std::string::String>,
     pub validation_method: ::std::option::Option<::std::string::String>,
-    pub verification_info: ::std::option::Option<
-        SslVerificationDetailsItemVerificationInfo,
-    >,
+    pub verification_info: ::std::option::Option<VerificationInfo>,
     pub verification_status: ::std::option::Option<bool>,
     pub verification_type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslVerificationDetailsItem { brand_check : "brand_check", cert_pack_uuid :
-    "cert_pack_uuid", certificate_status : "certificate_status", signature : "signature",
-    validation_method : "validation_method", verification_info : "verification_info",
-    verification_status : "verification_status", verification_type : "verification_type"
-    }
+    SslVerification { brand_check : "brand_check", cert_pack_uuid : "cert_pack_uuid",
+    certificate_status : "certificate_status", signature : "signature", validation_method
+    : "validation_method", verification_info : "verification_info", verification_status :
+    "verification_status", verification_type : "verification_type" }
 );
-/// Used by [`SslVerification::ssl_verification_details`].
+/// Used by [`SslVerificationApi::ssl_verification_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SslVerificationDetailsItemVerificationInfo {
+pub struct VerificationInfo {
     pub record_name: ::std::option::Option<::std::string::String>,
     pub record_target: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslVerificationDetailsItemVerificationInfo { record_name : "record_name",
-    record_target : "record_target" }
+    VerificationInfo { record_name : "record_name", record_target : "record_target" }
 );

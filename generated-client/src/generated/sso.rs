@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::sso`](crate::Client::sso).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Sso {
+pub struct SsoApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *SSO* endpoints.
-    pub fn sso(&self) -> Sso {
-        Sso {
+    pub fn sso(&self) -> SsoApi {
+        SsoApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Sso {
+impl SsoApi {
     /// Initialize new SSO connector
     ///
     /// `POST /accounts/{account_id}/sso_connectors`
@@ -39,10 +39,10 @@ impl Sso {
     /// Get all SSO connectors
     ///
     /// `GET /accounts/{account_id}/sso_connectors`
-    pub fn get_all_sso_connectors(
+    pub fn get_sso_connectors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetAllSsoConnectorsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Connector>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -79,7 +79,7 @@ impl Sso {
     /// Get single SSO connector
     ///
     /// `GET /accounts/{account_id}/sso_connectors/{sso_connector_id}`
-    pub fn get_single_sso_connector(
+    pub fn get_sso_connector(
         &self,
         account_id: &str,
         sso_connector_id: &str,
@@ -128,9 +128,7 @@ impl Sso {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BeginSsoConnectorVerificationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<BeginSsoConnectorVerification>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -146,7 +144,7 @@ impl Sso {
         )
     }
 }
-/// Used by [`Sso::initialize_new_sso_connector`], [`Sso::update_sso_connector_state`], [`Sso::get_single_sso_connector`].
+/// Used by [`SsoApi::initialize_new_sso_connector`], [`SsoApi::update_sso_connector_state`], [`SsoApi::get_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InitializeNewSsoConnectorResponse {
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -166,7 +164,7 @@ crate::runtime::object!(
     "email_domain", enabled : "enabled", id : "id", updated_on : "updated_on",
     use_fedramp_language : "use_fedramp_language", verification : "verification" }
 );
-/// Used by [`Sso::initialize_new_sso_connector`].
+/// Used by [`SsoApi::initialize_new_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InitializeNewSsoConnectorResponseVerification {
     pub code: ::std::option::Option<::std::string::String>,
@@ -177,36 +175,34 @@ pub struct InitializeNewSsoConnectorResponseVerification {
 crate::runtime::object!(
     InitializeNewSsoConnectorResponseVerification { code : "code", status : "status" }
 );
-/// Used by [`Sso::get_all_sso_connectors`].
+/// Used by [`SsoApi::get_sso_connectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAllSsoConnectorsItem {
+pub struct Connector {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub email_domain: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub updated_on: ::std::option::Option<::std::string::String>,
     pub use_fedramp_language: ::std::option::Option<bool>,
-    pub verification: ::std::option::Option<GetAllSsoConnectorsItemVerification>,
+    pub verification: ::std::option::Option<ConnectorVerification>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAllSsoConnectorsItem { created_on : "created_on", email_domain : "email_domain",
-    enabled : "enabled", id : "id", updated_on : "updated_on", use_fedramp_language :
+    Connector { created_on : "created_on", email_domain : "email_domain", enabled :
+    "enabled", id : "id", updated_on : "updated_on", use_fedramp_language :
     "use_fedramp_language", verification : "verification" }
 );
-/// Used by [`Sso::get_all_sso_connectors`].
+/// Used by [`SsoApi::get_sso_connectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAllSsoConnectorsItemVerification {
+pub struct ConnectorVerification {
     pub code: ::std::option::Option<::serde_json::Value>,
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetAllSsoConnectorsItemVerification { code : "code", status : "status" }
-);
-/// Used by [`Sso::delete_sso_connector`].
+crate::runtime::object!(ConnectorVerification { code : "code", status : "status" });
+/// Used by [`SsoApi::delete_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSsoConnectorResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -214,46 +210,44 @@ pub struct DeleteSsoConnectorResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteSsoConnectorResponse { id : "id" });
-/// Used by [`Sso::begin_sso_connector_verification`].
+/// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerificationResponse {
+pub struct BeginSsoConnectorVerification {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<BeginSsoConnectorVerificationResponseErrorsItem>,
+        ::std::vec::Vec<BeginSsoConnectorVerificationError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<BeginSsoConnectorVerificationResponseErrorsItem>,
+        ::std::vec::Vec<BeginSsoConnectorVerificationError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerificationResponse { errors : "errors", messages : "messages",
-    success : "success" }
+    BeginSsoConnectorVerification { errors : "errors", messages : "messages", success :
+    "success" }
 );
-/// Used by [`Sso::begin_sso_connector_verification`].
+/// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerificationResponseErrorsItem {
+pub struct BeginSsoConnectorVerificationError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<
-        BeginSsoConnectorVerificationResponseErrorsItemSource,
-    >,
+    pub source: ::std::option::Option<BeginSsoConnectorVerificationErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerificationResponseErrorsItem { code : "code", documentation_url :
+    BeginSsoConnectorVerificationError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`Sso::begin_sso_connector_verification`].
+/// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerificationResponseErrorsItemSource {
+pub struct BeginSsoConnectorVerificationErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerificationResponseErrorsItemSource { pointer : "pointer" }
+    BeginSsoConnectorVerificationErrorSource { pointer : "pointer" }
 );

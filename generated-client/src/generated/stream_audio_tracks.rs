@@ -4,29 +4,29 @@
 ///
 /// Get one with [`Client::stream_audio_tracks`](crate::Client::stream_audio_tracks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamAudioTracks {
+pub struct StreamAudioTracksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream Audio Tracks* endpoints.
-    pub fn stream_audio_tracks(&self) -> StreamAudioTracks {
-        StreamAudioTracks {
+    pub fn stream_audio_tracks(&self) -> StreamAudioTracksApi {
+        StreamAudioTracksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamAudioTracks {
+impl StreamAudioTracksApi {
     /// List additional audio tracks on a video
     ///
     /// `GET /accounts/{account_id}/stream/{identifier}/audio`
     ///
     /// Lists additional audio tracks on a video. Note this API will not return information for audio attached to the video upload.
-    pub fn list_additional_audio_tracks_on_a_video(
+    pub fn list_additional_audio_tracks_on_video(
         &self,
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListAdditionalAudioTracksOnAVideoItem>,
+        crate::runtime::List<ListAdditionalAudioTracksOnVideoItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,14 +46,12 @@ impl StreamAudioTracks {
     /// `POST /accounts/{account_id}/stream/{identifier}/audio/copy`
     ///
     /// Adds an additional audio track to a video using the provided audio track URL.
-    pub fn add_audio_tracks_to_a_video(
+    pub fn add_audio_tracks_to_video(
         &self,
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListAdditionalAudioTracksOnAVideoItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<ListAdditionalAudioTracksOnVideoItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,15 +71,13 @@ impl StreamAudioTracks {
     /// `PATCH /accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`
     ///
     /// Edits additional audio tracks on a video. Editing the default status of an audio track to `true` will mark all other audio tracks on the video default status to `false`.
-    pub fn edit_additional_audio_tracks_on_a_video(
+    pub fn edit_additional_audio_tracks_on_video(
         &self,
         account_id: &str,
         identifier: &str,
         audio_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListAdditionalAudioTracksOnAVideoItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<ListAdditionalAudioTracksOnVideoItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -102,7 +98,7 @@ impl StreamAudioTracks {
     /// `DELETE /accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`
     ///
     /// Deletes additional audio tracks on a video. Deleting a default audio track is not allowed. You must assign another audio track as default prior to deletion.
-    pub fn delete_additional_audio_tracks_on_a_video(
+    pub fn delete_additional_audio_tracks_on_video(
         &self,
         account_id: &str,
         identifier: &str,
@@ -125,9 +121,9 @@ impl StreamAudioTracks {
         )
     }
 }
-/// Used by [`StreamAudioTracks::list_additional_audio_tracks_on_a_video`], [`StreamAudioTracks::add_audio_tracks_to_a_video`], [`StreamAudioTracks::edit_additional_audio_tracks_on_a_video`].
+/// Used by [`StreamAudioTracksApi::list_additional_audio_tracks_on_video`], [`StreamAudioTracksApi::add_audio_tracks_to_video`], [`StreamAudioTracksApi::edit_additional_audio_tracks_on_video`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAdditionalAudioTracksOnAVideoItem {
+pub struct ListAdditionalAudioTracksOnVideoItem {
     pub default: ::std::option::Option<bool>,
     pub label: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
@@ -136,6 +132,6 @@ pub struct ListAdditionalAudioTracksOnAVideoItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAdditionalAudioTracksOnAVideoItem { default : "default", label : "label", status
-    : "status", uid : "uid" }
+    ListAdditionalAudioTracksOnVideoItem { default : "default", label : "label", status :
+    "status", uid : "uid" }
 );

@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::stream_live_inputs`](crate::Client::stream_live_inputs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamLiveInputs {
+pub struct StreamLiveInputsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream Live Inputs* endpoints.
-    pub fn stream_live_inputs(&self) -> StreamLiveInputs {
-        StreamLiveInputs {
+    pub fn stream_live_inputs(&self) -> StreamLiveInputsApi {
+        StreamLiveInputsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamLiveInputs {
+impl StreamLiveInputsApi {
     /// Create a live input
     ///
     /// `POST /accounts/{account_id}/stream/live_inputs`
     ///
     /// Creates a live input, and returns credentials that you or your users can use to stream live video to Cloudflare Stream.
-    pub fn create_a_live_input(
+    pub fn create_live_input(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+        crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl StreamLiveInputs {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListLiveInputsResponse>>,
+        crate::runtime::Json<::std::option::Option<LiveInputs>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,12 +65,12 @@ impl StreamLiveInputs {
     /// `PUT /accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
     ///
     /// Updates a specified live input.
-    pub fn update_a_live_input(
+    pub fn update_live_input(
         &self,
         account_id: &str,
         live_input_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+        crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,12 +92,12 @@ impl StreamLiveInputs {
     /// `GET /accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
     ///
     /// Retrieves details of an existing live input.
-    pub fn retrieve_a_live_input(
+    pub fn get_live_input(
         &self,
         account_id: &str,
         live_input_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+        crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,7 +119,7 @@ impl StreamLiveInputs {
     /// `DELETE /accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
     ///
     /// Prevents a live input from being streamed to and makes the live input inaccessible to any future API calls.
-    pub fn delete_a_live_input(
+    pub fn delete_live_input(
         &self,
         account_id: &str,
         live_input_identifier: &str,
@@ -144,12 +144,12 @@ impl StreamLiveInputs {
     /// `POST /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/disable`
     ///
     /// Prevents a live input from being streamed to and makes the live input inaccessible to any future API calls until enabled.
-    pub fn disable_a_live_input(
+    pub fn disable_live_input(
         &self,
         account_id: &str,
         live_input_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+        crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -172,12 +172,12 @@ impl StreamLiveInputs {
     /// `POST /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/enable`
     ///
     /// Allows a live input to be streamed to and makes the live input accessible to any future API calls.
-    pub fn enable_a_live_input(
+    pub fn enable_live_input(
         &self,
         account_id: &str,
         live_input_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+        crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -200,7 +200,7 @@ impl StreamLiveInputs {
     /// `POST /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`
     ///
     /// Creates a new output that can be used to simulcast or restream live video to other RTMP or SRT destinations. Outputs are always linked to a specific live input — one live input can have many outputs.
-    pub fn create_a_new_output_connected_to_a_live_input(
+    pub fn create_output_connected_to_live_input(
         &self,
         account_id: &str,
         live_input_identifier: &str,
@@ -226,7 +226,7 @@ impl StreamLiveInputs {
     /// `GET /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`
     ///
     /// Retrieves all outputs associated with a specified live input.
-    pub fn list_all_outputs_associated_with_a_specified_live_input(
+    pub fn list_outputs_associated_with_specified_live_input(
         &self,
         account_id: &str,
         live_input_identifier: &str,
@@ -252,7 +252,7 @@ impl StreamLiveInputs {
     /// `PUT /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`
     ///
     /// Updates the state of an output.
-    pub fn update_an_output(
+    pub fn update_output(
         &self,
         account_id: &str,
         live_input_identifier: &str,
@@ -280,7 +280,7 @@ impl StreamLiveInputs {
     /// `DELETE /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`
     ///
     /// Deletes an output and removes it from the associated live input.
-    pub fn delete_an_output(
+    pub fn delete_output(
         &self,
         account_id: &str,
         live_input_identifier: &str,
@@ -304,9 +304,9 @@ impl StreamLiveInputs {
         )
     }
 }
-/// Used by [`StreamLiveInputs::create_a_live_input`], [`StreamLiveInputs::update_a_live_input`], [`StreamLiveInputs::retrieve_a_live_input`], [`StreamLiveInputs::disable_a_live_input`], [`StreamLiveInputs::enable_a_live_input`].
+/// Used by [`StreamLiveInputsApi::create_live_input`], [`StreamLiveInputsApi::update_live_input`], [`StreamLiveInputsApi::get_live_input`], [`StreamLiveInputsApi::disable_live_input`], [`StreamLiveInputsApi::enable_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateALiveInputResponse {
+pub struct LiveInput {
     pub created: ::std::option::Option<::std::string::String>,
     /// `deleteRecordingAfterDays`
     pub delete_recording_after_days: ::std::option::Option<f64>,
@@ -315,64 +315,62 @@ pub struct CreateALiveInputResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub modified: ::std::option::Option<::std::string::String>,
-    pub recording: ::std::option::Option<CreateALiveInputResponseRecording>,
-    pub rtmps: ::std::option::Option<CreateALiveInputResponseRtmps>,
+    pub recording: ::std::option::Option<LiveInputRecording>,
+    pub rtmps: ::std::option::Option<LiveInputRtmps>,
     /// `rtmpsPlayback`
-    pub rtmps_playback: ::std::option::Option<CreateALiveInputResponseRtmps>,
-    pub srt: ::std::option::Option<CreateALiveInputResponseSrt>,
+    pub rtmps_playback: ::std::option::Option<LiveInputRtmps>,
+    pub srt: ::std::option::Option<LiveInputSrt>,
     /// `srtPlayback`
-    pub srt_playback: ::std::option::Option<CreateALiveInputResponseSrt>,
+    pub srt_playback: ::std::option::Option<LiveInputSrt>,
     pub status: ::std::option::Option<::std::string::String>,
     pub uid: ::std::option::Option<::std::string::String>,
     /// `webRTC`
-    pub web_rtc: ::std::option::Option<CreateALiveInputResponseWebRtc>,
+    pub web_rtc: ::std::option::Option<LiveInputWebRtc>,
     /// `webRTCPlayback`
-    pub web_rtc_playback: ::std::option::Option<CreateALiveInputResponseWebRtc>,
+    pub web_rtc_playback: ::std::option::Option<LiveInputWebRtc>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateALiveInputResponse { created : "created", delete_recording_after_days :
+    LiveInput { created : "created", delete_recording_after_days :
     "deleteRecordingAfterDays", enabled : "enabled", meta : "meta", modified :
     "modified", recording : "recording", rtmps : "rtmps", rtmps_playback :
     "rtmpsPlayback", srt : "srt", srt_playback : "srtPlayback", status : "status", uid :
     "uid", web_rtc : "webRTC", web_rtc_playback : "webRTCPlayback" }
 );
-/// Used by [`StreamLiveInputs::create_a_live_input`].
+/// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateALiveInputResponseRecording {
+pub struct LiveInputRecording {
     /// `allowedOrigins`
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `hideLiveViewerCount`
     pub hide_live_viewer_count: ::std::option::Option<bool>,
     pub mode: ::std::option::Option<::std::string::String>,
     /// `requireSignedURLs`
-    pub require_signed_ur_ls: ::std::option::Option<bool>,
+    pub require_signed_urls: ::std::option::Option<bool>,
     /// `timeoutSeconds`
     pub timeout_seconds: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateALiveInputResponseRecording { allowed_origins : "allowedOrigins",
-    hide_live_viewer_count : "hideLiveViewerCount", mode : "mode", require_signed_ur_ls :
-    "requireSignedURLs", timeout_seconds : "timeoutSeconds" }
+    LiveInputRecording { allowed_origins : "allowedOrigins", hide_live_viewer_count :
+    "hideLiveViewerCount", mode : "mode", require_signed_urls : "requireSignedURLs",
+    timeout_seconds : "timeoutSeconds" }
 );
-/// Used by [`StreamLiveInputs::create_a_live_input`].
+/// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateALiveInputResponseRtmps {
+pub struct LiveInputRtmps {
     /// `streamKey`
     pub stream_key: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateALiveInputResponseRtmps { stream_key : "streamKey", url : "url" }
-);
-/// Used by [`StreamLiveInputs::create_a_live_input`].
+crate::runtime::object!(LiveInputRtmps { stream_key : "streamKey", url : "url" });
+/// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateALiveInputResponseSrt {
+pub struct LiveInputSrt {
     pub passphrase: ::std::option::Option<::std::string::String>,
     /// `streamId`
     pub stream_id: ::std::option::Option<::std::string::String>,
@@ -381,20 +379,19 @@ pub struct CreateALiveInputResponseSrt {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateALiveInputResponseSrt { passphrase : "passphrase", stream_id : "streamId", url
-    : "url" }
+    LiveInputSrt { passphrase : "passphrase", stream_id : "streamId", url : "url" }
 );
-/// Used by [`StreamLiveInputs::create_a_live_input`].
+/// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateALiveInputResponseWebRtc {
+pub struct LiveInputWebRtc {
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateALiveInputResponseWebRtc { url : "url" });
-/// Used by [`StreamLiveInputs::list_live_inputs`].
+crate::runtime::object!(LiveInputWebRtc { url : "url" });
+/// Used by [`StreamLiveInputsApi::list_live_inputs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLiveInputsResponse {
+pub struct LiveInputs {
     /// `liveInputs`
     pub live_inputs: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub range: ::std::option::Option<i64>,
@@ -403,6 +400,5 @@ pub struct ListLiveInputsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListLiveInputsResponse { live_inputs : "liveInputs", range : "range", total : "total"
-    }
+    LiveInputs { live_inputs : "liveInputs", range : "range", total : "total" }
 );

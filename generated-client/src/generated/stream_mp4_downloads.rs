@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::stream_mp4_downloads`](crate::Client::stream_mp4_downloads).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamMp4Downloads {
+pub struct StreamMp4DownloadsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream MP4 Downloads* endpoints.
-    pub fn stream_mp4_downloads(&self) -> StreamMp4Downloads {
-        StreamMp4Downloads {
+    pub fn stream_mp4_downloads(&self) -> StreamMp4DownloadsApi {
+        StreamMp4DownloadsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamMp4Downloads {
+impl StreamMp4DownloadsApi {
     /// Create downloads
     ///
     /// `POST /accounts/{account_id}/stream/{identifier}/downloads`
@@ -26,7 +26,7 @@ impl StreamMp4Downloads {
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDownloadsResponse>>,
+        crate::runtime::Json<::std::option::Option<Downloads>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -146,9 +146,9 @@ impl StreamMp4Downloads {
         )
     }
 }
-/// Used by [`StreamMp4Downloads::create_downloads`], [`StreamMp4Downloads::list_downloads`].
+/// Used by [`StreamMp4DownloadsApi::create_downloads`], [`StreamMp4DownloadsApi::list_downloads`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDownloadsResponse {
+pub struct Downloads {
     /// `percentComplete`
     pub percent_complete: ::std::option::Option<f64>,
     pub status: ::std::option::Option<::std::string::String>,
@@ -157,14 +157,13 @@ pub struct CreateDownloadsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDownloadsResponse { percent_complete : "percentComplete", status : "status",
-    url : "url" }
+    Downloads { percent_complete : "percentComplete", status : "status", url : "url" }
 );
-/// Used by [`StreamMp4Downloads::list_downloads`], [`StreamMp4Downloads::create_download`].
+/// Used by [`StreamMp4DownloadsApi::list_downloads`], [`StreamMp4DownloadsApi::create_download`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDownloadsResponse {
-    pub audio: ::std::option::Option<CreateDownloadsResponse>,
-    pub default: ::std::option::Option<CreateDownloadsResponse>,
+    pub audio: ::std::option::Option<Downloads>,
+    pub default: ::std::option::Option<Downloads>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::stream_signing_keys`](crate::Client::stream_signing_keys).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamSigningKeys {
+pub struct StreamSigningKeysApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream Signing Keys* endpoints.
-    pub fn stream_signing_keys(&self) -> StreamSigningKeys {
-        StreamSigningKeys {
+    pub fn stream_signing_keys(&self) -> StreamSigningKeysApi {
+        StreamSigningKeysApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamSigningKeys {
+impl StreamSigningKeysApi {
     /// Create signing keys
     ///
     /// `POST /accounts/{account_id}/stream/keys`
@@ -25,7 +25,7 @@ impl StreamSigningKeys {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSigningKeysResponse>>,
+        crate::runtime::Json<::std::option::Option<SigningKeys>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl StreamSigningKeys {
     pub fn list_signing_keys(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListSigningKeysItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SigningKey>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -83,9 +83,9 @@ impl StreamSigningKeys {
         )
     }
 }
-/// Used by [`StreamSigningKeys::create_signing_keys`].
+/// Used by [`StreamSigningKeysApi::create_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSigningKeysResponse {
+pub struct SigningKeys {
     pub created: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub jwk: ::std::option::Option<::std::string::String>,
@@ -94,15 +94,14 @@ pub struct CreateSigningKeysResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSigningKeysResponse { created : "created", id : "id", jwk : "jwk", pem : "pem"
-    }
+    SigningKeys { created : "created", id : "id", jwk : "jwk", pem : "pem" }
 );
-/// Used by [`StreamSigningKeys::list_signing_keys`].
+/// Used by [`StreamSigningKeysApi::list_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSigningKeysItem {
+pub struct SigningKey {
     pub created: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListSigningKeysItem { created : "created", id : "id" });
+crate::runtime::object!(SigningKey { created : "created", id : "id" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::stream_subtitles_captions`](crate::Client::stream_subtitles_captions).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamSubtitlesCaptions {
+pub struct StreamSubtitlesCaptionsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream Subtitles/Captions* endpoints.
-    pub fn stream_subtitles_captions(&self) -> StreamSubtitlesCaptions {
-        StreamSubtitlesCaptions {
+    pub fn stream_subtitles_captions(&self) -> StreamSubtitlesCaptionsApi {
+        StreamSubtitlesCaptionsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamSubtitlesCaptions {
+impl StreamSubtitlesCaptionsApi {
     /// List captions or subtitles
     ///
     /// `GET /accounts/{account_id}/stream/{identifier}/captions`
@@ -71,7 +71,7 @@ impl StreamSubtitlesCaptions {
     /// `GET /accounts/{account_id}/stream/{identifier}/captions/{language}`
     ///
     /// Lists the captions or subtitles for provided language.
-    pub fn list_captions_or_subtitles_for_a_provided_language(
+    pub fn list_captions_or_subtitles_for_provided_language(
         &self,
         account_id: &str,
         identifier: &str,
@@ -125,7 +125,7 @@ impl StreamSubtitlesCaptions {
     /// `POST /accounts/{account_id}/stream/{identifier}/captions/{language}/generate`
     ///
     /// Generate captions or subtitles for provided language via AI.
-    pub fn generate_captions_or_subtitles_for_a_provided_language_via_ai(
+    pub fn generate_captions_or_subtitles_for_provided_language_via_ai(
         &self,
         account_id: &str,
         identifier: &str,
@@ -153,7 +153,7 @@ impl StreamSubtitlesCaptions {
     /// `GET /accounts/{account_id}/stream/{identifier}/captions/{language}/vtt`
     ///
     /// Return WebVTT captions for a provided language.
-    pub fn return_webvtt_captions_for_a_provided_language(
+    pub fn get_webvtt_captions_for_provided_language(
         &self,
         account_id: &str,
         identifier: &str,
@@ -175,7 +175,7 @@ impl StreamSubtitlesCaptions {
         )
     }
 }
-/// Used by [`StreamSubtitlesCaptions::list_captions_or_subtitles`], [`StreamSubtitlesCaptions::upload_captions_or_subtitles`], [`StreamSubtitlesCaptions::list_captions_or_subtitles_for_a_provided_language`], [`StreamSubtitlesCaptions::generate_captions_or_subtitles_for_a_provided_language_via_ai`].
+/// Used by [`StreamSubtitlesCaptionsApi::list_captions_or_subtitles`], [`StreamSubtitlesCaptionsApi::upload_captions_or_subtitles`], [`StreamSubtitlesCaptionsApi::list_captions_or_subtitles_for_provided_language`], [`StreamSubtitlesCaptionsApi::generate_captions_or_subtitles_for_provided_language_via_ai`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaptionsOrSubtitlesItem {
     pub generated: ::std::option::Option<bool>,

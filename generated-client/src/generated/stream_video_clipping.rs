@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::stream_video_clipping`](crate::Client::stream_video_clipping).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamVideoClipping {
+pub struct StreamVideoClippingApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream Video Clipping* endpoints.
-    pub fn stream_video_clipping(&self) -> StreamVideoClipping {
-        StreamVideoClipping {
+    pub fn stream_video_clipping(&self) -> StreamVideoClippingApi {
+        StreamVideoClippingApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamVideoClipping {
+impl StreamVideoClippingApi {
     /// Clip videos given a start and end time
     ///
     /// `POST /accounts/{account_id}/stream/clip`
     ///
     /// Clips a video based on the specified start and end times provided in seconds.
-    pub fn clip_videos_given_a_start_and_end_time(
+    pub fn clip_videos_start_and_end_time(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {

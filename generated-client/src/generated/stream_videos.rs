@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::stream_videos`](crate::Client::stream_videos).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamVideos {
+pub struct StreamVideosApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream Videos* endpoints.
-    pub fn stream_videos(&self) -> StreamVideos {
-        StreamVideos {
+    pub fn stream_videos(&self) -> StreamVideosApi {
+        StreamVideosApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamVideos {
+impl StreamVideosApi {
     /// Initiate video uploads using TUS
     ///
     /// `POST /accounts/{account_id}/stream`
@@ -44,7 +44,7 @@ impl StreamVideos {
     pub fn list_videos(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListVideosItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Video>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,12 +61,10 @@ impl StreamVideos {
     /// `POST /accounts/{account_id}/stream/copy`
     ///
     /// Uploads a video to Stream from a provided URL.
-    pub fn upload_videos_from_a_url(
+    pub fn upload_videos_from_url(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListVideosItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Video>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -111,7 +109,7 @@ impl StreamVideos {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StorageUseResponse>>,
+        crate::runtime::Json<::std::option::Option<StorageUse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -133,9 +131,7 @@ impl StreamVideos {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListVideosItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Video>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -153,13 +149,11 @@ impl StreamVideos {
     /// `GET /accounts/{account_id}/stream/{identifier}`
     ///
     /// Fetches details for a single video.
-    pub fn retrieve_video_details(
+    pub fn get_video_details(
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListVideosItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Video>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -199,7 +193,7 @@ impl StreamVideos {
     /// `GET /accounts/{account_id}/stream/{identifier}/embed`
     ///
     /// Fetches an HTML code snippet to embed a video in a web page delivered through Cloudflare. On success, returns an HTML fragment for use on web pages to display a video. On failure, returns a JSON response body.
-    pub fn retrieve_embed_code_html(
+    pub fn get_embed_code_html(
         &self,
         account_id: &str,
         identifier: &str,
@@ -229,9 +223,7 @@ impl StreamVideos {
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateSignedUrlTokensForVideosResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<SignedUrlTokens>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -247,15 +239,15 @@ impl StreamVideos {
         )
     }
 }
-/// Used by [`StreamVideos::list_videos`], [`StreamVideos::upload_videos_from_a_url`], [`StreamVideos::edit_video_details`], [`StreamVideos::retrieve_video_details`].
+/// Used by [`StreamVideosApi::list_videos`], [`StreamVideosApi::upload_videos_from_url`], [`StreamVideosApi::edit_video_details`], [`StreamVideosApi::get_video_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVideosItem {
+pub struct Video {
     /// `allowedOrigins`
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub created: ::std::option::Option<::std::string::String>,
     pub creator: ::std::option::Option<::std::string::String>,
     pub duration: ::std::option::Option<f64>,
-    pub input: ::std::option::Option<ListVideosItemInput>,
+    pub input: ::std::option::Option<VideoInput>,
     /// `liveInput`
     pub live_input: ::std::option::Option<::std::string::String>,
     /// `maxDurationSeconds`
@@ -264,14 +256,14 @@ pub struct ListVideosItem {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub modified: ::std::option::Option<::std::string::String>,
-    pub playback: ::std::option::Option<ListVideosItemPlayback>,
+    pub playback: ::std::option::Option<VideoPlayback>,
     pub preview: ::std::option::Option<::std::string::String>,
     /// `readyToStream`
     pub ready_to_stream: ::std::option::Option<bool>,
     /// `readyToStreamAt`
     pub ready_to_stream_at: ::std::option::Option<::std::string::String>,
     /// `requireSignedURLs`
-    pub require_signed_ur_ls: ::std::option::Option<bool>,
+    pub require_signed_urls: ::std::option::Option<bool>,
     /// `scheduledDeletion`
     pub scheduled_deletion: ::std::option::Option<::std::string::String>,
     pub size: ::std::option::Option<f64>,
@@ -283,41 +275,41 @@ pub struct ListVideosItem {
     /// `uploadExpiry`
     pub upload_expiry: ::std::option::Option<::std::string::String>,
     pub uploaded: ::std::option::Option<::std::string::String>,
-    pub watermark: ::std::option::Option<ListVideosItemWatermark>,
+    pub watermark: ::std::option::Option<VideoWatermark>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVideosItem { allowed_origins : "allowedOrigins", created : "created", creator :
-    "creator", duration : "duration", input : "input", live_input : "liveInput",
+    Video { allowed_origins : "allowedOrigins", created : "created", creator : "creator",
+    duration : "duration", input : "input", live_input : "liveInput",
     max_duration_seconds : "maxDurationSeconds", meta : "meta", modified : "modified",
     playback : "playback", preview : "preview", ready_to_stream : "readyToStream",
-    ready_to_stream_at : "readyToStreamAt", require_signed_ur_ls : "requireSignedURLs",
+    ready_to_stream_at : "readyToStreamAt", require_signed_urls : "requireSignedURLs",
     scheduled_deletion : "scheduledDeletion", size : "size", status : "status", thumbnail
     : "thumbnail", thumbnail_timestamp_pct : "thumbnailTimestampPct", uid : "uid",
     upload_expiry : "uploadExpiry", uploaded : "uploaded", watermark : "watermark" }
 );
-/// Used by [`StreamVideos::list_videos`].
+/// Used by [`StreamVideosApi::list_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVideosItemInput {
+pub struct VideoInput {
     pub height: ::std::option::Option<i64>,
     pub width: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListVideosItemInput { height : "height", width : "width" });
-/// Used by [`StreamVideos::list_videos`].
+crate::runtime::object!(VideoInput { height : "height", width : "width" });
+/// Used by [`StreamVideosApi::list_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVideosItemPlayback {
+pub struct VideoPlayback {
     pub dash: ::std::option::Option<::std::string::String>,
     pub hls: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListVideosItemPlayback { dash : "dash", hls : "hls" });
-/// Used by [`StreamVideos::list_videos`], [`StreamVideos::upload_videos_via_direct_upload_urls`].
+crate::runtime::object!(VideoPlayback { dash : "dash", hls : "hls" });
+/// Used by [`StreamVideosApi::list_videos`], [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVideosItemWatermark {
+pub struct VideoWatermark {
     pub created: ::std::option::Option<::std::string::String>,
     /// `downloadedFrom`
     pub downloaded_from: ::std::option::Option<::std::string::String>,
@@ -334,11 +326,11 @@ pub struct ListVideosItemWatermark {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVideosItemWatermark { created : "created", downloaded_from : "downloadedFrom",
-    height : "height", name : "name", opacity : "opacity", padding : "padding", position
-    : "position", scale : "scale", size : "size", uid : "uid", width : "width" }
+    VideoWatermark { created : "created", downloaded_from : "downloadedFrom", height :
+    "height", name : "name", opacity : "opacity", padding : "padding", position :
+    "position", scale : "scale", size : "size", uid : "uid", width : "width" }
 );
-/// Used by [`StreamVideos::upload_videos_via_direct_upload_urls`].
+/// Used by [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVideosViaDirectUploadUrlsResponse {
     /// `scheduledDeletion`
@@ -346,7 +338,7 @@ pub struct UploadVideosViaDirectUploadUrlsResponse {
     pub uid: ::std::option::Option<::std::string::String>,
     /// `uploadURL`
     pub upload_url: ::std::option::Option<::std::string::String>,
-    pub watermark: ::std::option::Option<ListVideosItemWatermark>,
+    pub watermark: ::std::option::Option<VideoWatermark>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -354,9 +346,9 @@ crate::runtime::object!(
     UploadVideosViaDirectUploadUrlsResponse { scheduled_deletion : "scheduledDeletion",
     uid : "uid", upload_url : "uploadURL", watermark : "watermark" }
 );
-/// Used by [`StreamVideos::storage_use`].
+/// Used by [`StreamVideosApi::storage_use`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageUseResponse {
+pub struct StorageUse {
     pub creator: ::std::option::Option<::std::string::String>,
     /// `totalStorageMinutes`
     pub total_storage_minutes: ::std::option::Option<i64>,
@@ -368,15 +360,15 @@ pub struct StorageUseResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StorageUseResponse { creator : "creator", total_storage_minutes :
-    "totalStorageMinutes", total_storage_minutes_limit : "totalStorageMinutesLimit",
-    video_count : "videoCount" }
+    StorageUse { creator : "creator", total_storage_minutes : "totalStorageMinutes",
+    total_storage_minutes_limit : "totalStorageMinutesLimit", video_count : "videoCount"
+    }
 );
-/// Used by [`StreamVideos::create_signed_url_tokens_for_videos`].
+/// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSignedUrlTokensForVideosResponse {
+pub struct SignedUrlTokens {
     pub token: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateSignedUrlTokensForVideosResponse { token : "token" });
+crate::runtime::object!(SignedUrlTokens { token : "token" });

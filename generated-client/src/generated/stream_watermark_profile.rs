@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::stream_watermark_profile`](crate::Client::stream_watermark_profile).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamWatermarkProfile {
+pub struct StreamWatermarkProfileApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream Watermark Profile* endpoints.
-    pub fn stream_watermark_profile(&self) -> StreamWatermarkProfile {
-        StreamWatermarkProfile {
+    pub fn stream_watermark_profile(&self) -> StreamWatermarkProfileApi {
+        StreamWatermarkProfileApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamWatermarkProfile {
+impl StreamWatermarkProfileApi {
     /// Create watermark profiles via basic upload
     ///
     /// `POST /accounts/{account_id}/stream/watermarks`
@@ -25,9 +25,7 @@ impl StreamWatermarkProfile {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateWatermarkProfilesViaBasicUploadResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<WatermarkProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,9 +46,7 @@ impl StreamWatermarkProfile {
     pub fn list_watermark_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateWatermarkProfilesViaBasicUploadResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<WatermarkProfile>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,9 +68,7 @@ impl StreamWatermarkProfile {
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateWatermarkProfilesViaBasicUploadResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<WatermarkProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,9 +107,9 @@ impl StreamWatermarkProfile {
         )
     }
 }
-/// Used by [`StreamWatermarkProfile::create_watermark_profiles_via_basic_upload`], [`StreamWatermarkProfile::list_watermark_profiles`], [`StreamWatermarkProfile::watermark_profile_details`].
+/// Used by [`StreamWatermarkProfileApi::create_watermark_profiles_via_basic_upload`], [`StreamWatermarkProfileApi::list_watermark_profiles`], [`StreamWatermarkProfileApi::watermark_profile_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWatermarkProfilesViaBasicUploadResponse {
+pub struct WatermarkProfile {
     pub created: ::std::option::Option<::std::string::String>,
     /// `downloadedFrom`
     pub downloaded_from: ::std::option::Option<::std::string::String>,
@@ -132,8 +126,7 @@ pub struct CreateWatermarkProfilesViaBasicUploadResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWatermarkProfilesViaBasicUploadResponse { created : "created", downloaded_from
-    : "downloadedFrom", height : "height", name : "name", opacity : "opacity", padding :
-    "padding", position : "position", scale : "scale", size : "size", uid : "uid", width
-    : "width" }
+    WatermarkProfile { created : "created", downloaded_from : "downloadedFrom", height :
+    "height", name : "name", opacity : "opacity", padding : "padding", position :
+    "position", scale : "scale", size : "size", uid : "uid", width : "width" }
 );

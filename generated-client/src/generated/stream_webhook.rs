@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::stream_webhook`](crate::Client::stream_webhook).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct StreamWebhook {
+pub struct StreamWebhookApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Stream Webhook* endpoints.
-    pub fn stream_webhook(&self) -> StreamWebhook {
-        StreamWebhook {
+    pub fn stream_webhook(&self) -> StreamWebhookApi {
+        StreamWebhookApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl StreamWebhook {
+impl StreamWebhookApi {
     /// Create webhooks
     ///
     /// `PUT /accounts/{account_id}/stream/webhook`

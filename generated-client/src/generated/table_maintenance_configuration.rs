@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::table_maintenance_configuration`](crate::Client::table_maintenance_configuration).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TableMaintenanceConfiguration {
+pub struct TableMaintenanceConfigurationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Table Maintenance Configuration* endpoints.
-    pub fn table_maintenance_configuration(&self) -> TableMaintenanceConfiguration {
-        TableMaintenanceConfiguration {
+    pub fn table_maintenance_configuration(&self) -> TableMaintenanceConfigurationApi {
+        TableMaintenanceConfigurationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TableMaintenanceConfiguration {
+impl TableMaintenanceConfigurationApi {
     /// Update table maintenance configuration
     ///
     /// `POST /accounts/{account_id}/r2-catalog/{bucket_name}/namespaces/{namespace}/tables/{table_name}/maintenance-configs`
@@ -63,9 +63,7 @@ impl TableMaintenanceConfiguration {
         namespace: &str,
         table_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTableMaintenanceConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TableMaintenanceConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -85,7 +83,7 @@ impl TableMaintenanceConfiguration {
         )
     }
 }
-/// Used by [`TableMaintenanceConfiguration::update_table_maintenance_configuration`], [`TableMaintenanceConfiguration::get_table_maintenance_configuration`].
+/// Used by [`TableMaintenanceConfigurationApi::update_table_maintenance_configuration`], [`TableMaintenanceConfigurationApi::get_table_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTableMaintenanceConfigurationResponse {
     pub compaction: ::std::option::Option<
@@ -101,7 +99,7 @@ crate::runtime::object!(
     UpdateTableMaintenanceConfigurationResponse { compaction : "compaction",
     snapshot_expiration : "snapshot_expiration" }
 );
-/// Used by [`TableMaintenanceConfiguration::update_table_maintenance_configuration`].
+/// Used by [`TableMaintenanceConfigurationApi::update_table_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTableMaintenanceConfigurationResponseCompaction {
     pub state: ::std::option::Option<::std::string::String>,
@@ -113,7 +111,7 @@ crate::runtime::object!(
     UpdateTableMaintenanceConfigurationResponseCompaction { state : "state",
     target_size_mb : "target_size_mb" }
 );
-/// Used by [`TableMaintenanceConfiguration::update_table_maintenance_configuration`].
+/// Used by [`TableMaintenanceConfigurationApi::update_table_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTableMaintenanceConfigurationResponseSnapshotExpiration {
     pub max_snapshot_age: ::std::option::Option<::std::string::String>,
@@ -127,9 +125,9 @@ crate::runtime::object!(
     "max_snapshot_age", min_snapshots_to_keep : "min_snapshots_to_keep", state : "state"
     }
 );
-/// Used by [`TableMaintenanceConfiguration::get_table_maintenance_configuration`].
+/// Used by [`TableMaintenanceConfigurationApi::get_table_maintenance_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTableMaintenanceConfigurationResponse {
+pub struct TableMaintenanceConfiguration {
     pub maintenance_config: ::std::option::Option<
         UpdateTableMaintenanceConfigurationResponse,
     >,
@@ -137,6 +135,5 @@ pub struct GetTableMaintenanceConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTableMaintenanceConfigurationResponse { maintenance_config : "maintenance_config"
-    }
+    TableMaintenanceConfiguration { maintenance_config : "maintenance_config" }
 );

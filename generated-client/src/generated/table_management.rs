@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::table_management`](crate::Client::table_management).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TableManagement {
+pub struct TableManagementApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Table Management* endpoints.
-    pub fn table_management(&self) -> TableManagement {
-        TableManagement {
+    pub fn table_management(&self) -> TableManagementApi {
+        TableManagementApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TableManagement {
+impl TableManagementApi {
     /// List tables in namespace
     ///
     /// `GET /accounts/{account_id}/r2-catalog/{bucket_name}/namespaces/{namespace}/tables`
@@ -27,9 +27,7 @@ impl TableManagement {
         account_id: &str,
         bucket_name: &str,
         namespace: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTablesInNamespaceResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tables>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -46,31 +44,25 @@ impl TableManagement {
         )
     }
 }
-/// Used by [`TableManagement::list_tables_in_namespace`].
+/// Used by [`TableManagementApi::list_tables_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTablesInNamespaceResponse {
-    pub details: ::std::option::Option<
-        ::std::vec::Vec<ListTablesInNamespaceResponseDetailsItem>,
-    >,
-    pub identifiers: ::std::option::Option<
-        ::std::vec::Vec<ListTablesInNamespaceResponseDetailsItemIdentifier>,
-    >,
+pub struct Tables {
+    pub details: ::std::option::Option<::std::vec::Vec<TablesDetail>>,
+    pub identifiers: ::std::option::Option<::std::vec::Vec<TablesDetailIdentifier>>,
     pub next_page_token: ::std::option::Option<::std::string::String>,
     pub table_uuids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTablesInNamespaceResponse { details : "details", identifiers : "identifiers",
-    next_page_token : "next_page_token", table_uuids : "table_uuids" }
+    Tables { details : "details", identifiers : "identifiers", next_page_token :
+    "next_page_token", table_uuids : "table_uuids" }
 );
-/// Used by [`TableManagement::list_tables_in_namespace`].
+/// Used by [`TableManagementApi::list_tables_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTablesInNamespaceResponseDetailsItem {
+pub struct TablesDetail {
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub identifier: ::std::option::Option<
-        ListTablesInNamespaceResponseDetailsItemIdentifier,
-    >,
+    pub identifier: ::std::option::Option<TablesDetailIdentifier>,
     pub location: ::std::option::Option<::std::string::String>,
     pub metadata_location: ::std::option::Option<::std::string::String>,
     pub table_uuid: ::std::option::Option<::std::string::String>,
@@ -79,19 +71,18 @@ pub struct ListTablesInNamespaceResponseDetailsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTablesInNamespaceResponseDetailsItem { created_at : "created_at", identifier :
-    "identifier", location : "location", metadata_location : "metadata_location",
-    table_uuid : "table_uuid", updated_at : "updated_at" }
+    TablesDetail { created_at : "created_at", identifier : "identifier", location :
+    "location", metadata_location : "metadata_location", table_uuid : "table_uuid",
+    updated_at : "updated_at" }
 );
-/// Used by [`TableManagement::list_tables_in_namespace`].
+/// Used by [`TableManagementApi::list_tables_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTablesInNamespaceResponseDetailsItemIdentifier {
+pub struct TablesDetailIdentifier {
     pub name: ::std::option::Option<::std::string::String>,
     pub namespace: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTablesInNamespaceResponseDetailsItemIdentifier { name : "name", namespace :
-    "namespace" }
+    TablesDetailIdentifier { name : "name", namespace : "namespace" }
 );

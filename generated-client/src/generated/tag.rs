@@ -4,30 +4,30 @@
 ///
 /// Get one with [`Client::tag`](crate::Client::tag).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Tag {
+pub struct TagApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Tag* endpoints.
-    pub fn tag(&self) -> Tag {
-        Tag {
+    pub fn tag(&self) -> TagApi {
+        TagApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Tag {
+impl TagApi {
     /// List indicators related to a tag
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/tags/{tag_uuid}/indicators`
     ///
     /// Returns indicators associated with the provided tag UUID across all indicator datasets, with pagination.
-    pub fn list_indicators_related_to_a_tag(
+    pub fn list_indicators_related_to_tag(
         &self,
         account_id: &str,
         dataset_id: &str,
         tag_uuid: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListIndicatorsRelatedToATagResponse>>,
+        crate::runtime::Json<::std::option::Option<IndicatorsRelated>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,12 +49,10 @@ impl Tag {
     /// `GET /accounts/{account_id}/cloudforce-one/events/tags`
     ///
     /// Returns all Source-of-Truth tags for an account.
-    pub fn lists_all_tags_sot(
+    pub fn list_tags(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsAllTagsSotResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tags>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,12 +69,10 @@ impl Tag {
     /// `POST /accounts/{account_id}/cloudforce-one/events/tags/create`
     ///
     /// Creates a new tag to be used accross threat events.
-    pub fn creates_a_new_tag(
+    pub fn create_tag(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsAllTagsSotResponseTagsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -93,13 +89,11 @@ impl Tag {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}`
     ///
     /// Updates a Source-of-Truth tag by UUID.
-    pub fn updates_a_tag_sot(
+    pub fn update_tag(
         &self,
         account_id: &str,
         tag_uuid: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsAllTagsSotResponseTagsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -117,12 +111,12 @@ impl Tag {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}`
     ///
     /// Deletes a Source-of-Truth tag by UUID.
-    pub fn deletes_a_tag_sot(
+    pub fn delete_tag(
         &self,
         account_id: &str,
         tag_uuid: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletesATagSotResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteTagResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,23 +131,20 @@ impl Tag {
         )
     }
 }
-/// Used by [`Tag::list_indicators_related_to_a_tag`].
+/// Used by [`TagApi::list_indicators_related_to_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListIndicatorsRelatedToATagResponse {
-    pub indicators: ::std::option::Option<
-        ::std::vec::Vec<ListIndicatorsRelatedToATagResponseIndicatorsItem>,
-    >,
-    pub pagination: ::std::option::Option<ListIndicatorsRelatedToATagResponsePagination>,
+pub struct IndicatorsRelated {
+    pub indicators: ::std::option::Option<::std::vec::Vec<IndicatorsRelatedIndicator>>,
+    pub pagination: ::std::option::Option<IndicatorsRelatedPagination>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIndicatorsRelatedToATagResponse { indicators : "indicators", pagination :
-    "pagination" }
+    IndicatorsRelated { indicators : "indicators", pagination : "pagination" }
 );
-/// Used by [`Tag::list_indicators_related_to_a_tag`].
+/// Used by [`TagApi::list_indicators_related_to_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListIndicatorsRelatedToATagResponseIndicatorsItem {
+pub struct IndicatorsRelatedIndicator {
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `datasetId`
@@ -162,13 +153,9 @@ pub struct ListIndicatorsRelatedToATagResponseIndicatorsItem {
     pub indicator_type: ::std::option::Option<::std::string::String>,
     /// `relatedEvents`
     pub related_events: ::std::option::Option<
-        ::std::vec::Vec<
-            ListIndicatorsRelatedToATagResponseIndicatorsItemRelatedEventsItem,
-        >,
+        ::std::vec::Vec<IndicatorsRelatedIndicatorRelatedEvent>,
     >,
-    pub tags: ::std::option::Option<
-        ::std::vec::Vec<ListIndicatorsRelatedToATagResponseIndicatorsItemTagsItem>,
-    >,
+    pub tags: ::std::option::Option<::std::vec::Vec<IndicatorsRelatedIndicatorTag>>,
     /// `updatedAt`
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -177,14 +164,13 @@ pub struct ListIndicatorsRelatedToATagResponseIndicatorsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIndicatorsRelatedToATagResponseIndicatorsItem { created_at : "createdAt",
-    dataset_id : "datasetId", indicator_type : "indicatorType", related_events :
-    "relatedEvents", tags : "tags", updated_at : "updatedAt", uuid : "uuid", value :
-    "value" }
+    IndicatorsRelatedIndicator { created_at : "createdAt", dataset_id : "datasetId",
+    indicator_type : "indicatorType", related_events : "relatedEvents", tags : "tags",
+    updated_at : "updatedAt", uuid : "uuid", value : "value" }
 );
-/// Used by [`Tag::list_indicators_related_to_a_tag`].
+/// Used by [`TagApi::list_indicators_related_to_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListIndicatorsRelatedToATagResponseIndicatorsItemRelatedEventsItem {
+pub struct IndicatorsRelatedIndicatorRelatedEvent {
     /// `datasetId`
     pub dataset_id: ::std::option::Option<::std::string::String>,
     /// `eventId`
@@ -193,12 +179,12 @@ pub struct ListIndicatorsRelatedToATagResponseIndicatorsItemRelatedEventsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIndicatorsRelatedToATagResponseIndicatorsItemRelatedEventsItem { dataset_id :
-    "datasetId", event_id : "eventId" }
+    IndicatorsRelatedIndicatorRelatedEvent { dataset_id : "datasetId", event_id :
+    "eventId" }
 );
-/// Used by [`Tag::list_indicators_related_to_a_tag`].
+/// Used by [`TagApi::list_indicators_related_to_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListIndicatorsRelatedToATagResponseIndicatorsItemTagsItem {
+pub struct IndicatorsRelatedIndicatorTag {
     /// `categoryName`
     pub category_name: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -207,12 +193,12 @@ pub struct ListIndicatorsRelatedToATagResponseIndicatorsItemTagsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIndicatorsRelatedToATagResponseIndicatorsItemTagsItem { category_name :
-    "categoryName", uuid : "uuid", value : "value" }
+    IndicatorsRelatedIndicatorTag { category_name : "categoryName", uuid : "uuid", value
+    : "value" }
 );
-/// Used by [`Tag::list_indicators_related_to_a_tag`], [`Tag::lists_all_tags_sot`].
+/// Used by [`TagApi::list_indicators_related_to_tag`], [`TagApi::list_tags`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListIndicatorsRelatedToATagResponsePagination {
+pub struct IndicatorsRelatedPagination {
     pub page: ::std::option::Option<f64>,
     /// `pageSize`
     pub page_size: ::std::option::Option<f64>,
@@ -224,23 +210,21 @@ pub struct ListIndicatorsRelatedToATagResponsePagination {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIndicatorsRelatedToATagResponsePagination { page : "page", page_size :
-    "pageSize", total_count : "totalCount", total_pages : "totalPages" }
+    IndicatorsRelatedPagination { page : "page", page_size : "pageSize", total_count :
+    "totalCount", total_pages : "totalPages" }
 );
-/// Used by [`Tag::lists_all_tags_sot`].
+/// Used by [`TagApi::list_tags`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAllTagsSotResponse {
-    pub pagination: ::std::option::Option<ListIndicatorsRelatedToATagResponsePagination>,
-    pub tags: ::std::option::Option<::std::vec::Vec<ListsAllTagsSotResponseTagsItem>>,
+pub struct Tags {
+    pub pagination: ::std::option::Option<IndicatorsRelatedPagination>,
+    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListsAllTagsSotResponse { pagination : "pagination", tags : "tags" }
-);
-/// Used by [`Tag::lists_all_tags_sot`], [`Tag::creates_a_new_tag`], [`Tag::updates_a_tag_sot`].
+crate::runtime::object!(Tags { pagination : "pagination", tags : "tags" });
+/// Used by [`TagApi::list_tags`], [`TagApi::create_tag`], [`TagApi::update_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAllTagsSotResponseTagsItem {
+pub struct Tag {
     /// `activeDuration`
     pub active_duration: ::std::option::Option<::std::string::String>,
     /// `actorCategory`
@@ -281,9 +265,9 @@ pub struct ListsAllTagsSotResponseTagsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsAllTagsSotResponseTagsItem { active_duration : "activeDuration", actor_category
-    : "actorCategory", alias_group_names : "aliasGroupNames", alias_group_names_internal
-    : "aliasGroupNamesInternal", analytic_priority : "analyticPriority",
+    Tag { active_duration : "activeDuration", actor_category : "actorCategory",
+    alias_group_names : "aliasGroupNames", alias_group_names_internal :
+    "aliasGroupNamesInternal", analytic_priority : "analyticPriority",
     attribution_confidence : "attributionConfidence", attribution_organization :
     "attributionOrganization", category_name : "categoryName", category_uuid :
     "categoryUuid", external_reference_links : "externalReferenceLinks",
@@ -291,11 +275,11 @@ crate::runtime::object!(
     "opsecLevel", origin_country_iso : "originCountryISO", priority : "priority",
     sophistication_level : "sophisticationLevel", uuid : "uuid", value : "value" }
 );
-/// Used by [`Tag::deletes_a_tag_sot`].
+/// Used by [`TagApi::delete_tag`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesATagSotResponse {
+pub struct DeleteTagResponse {
     pub uuid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletesATagSotResponse { uuid : "uuid" });
+crate::runtime::object!(DeleteTagResponse { uuid : "uuid" });

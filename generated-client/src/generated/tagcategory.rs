@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::tagcategory`](crate::Client::tagcategory).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Tagcategory {
+pub struct TagcategoryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *TagCategory* endpoints.
-    pub fn tagcategory(&self) -> Tagcategory {
-        Tagcategory {
+    pub fn tagcategory(&self) -> TagcategoryApi {
+        TagcategoryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Tagcategory {
+impl TagcategoryApi {
     /// Lists all tag categories (SoT)
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/tags/categories`
     ///
     /// Returns all Source-of-Truth tag categories for an account.
-    pub fn lists_all_tag_categories_sot(
+    pub fn list_tag_categories(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListsAllTagCategoriesSotResponse>>,
+        crate::runtime::Json<::std::option::Option<TagCategories>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,13 +43,11 @@ impl Tagcategory {
     /// `POST /accounts/{account_id}/cloudforce-one/events/tags/categories/create`
     ///
     /// Creates a new Source-of-Truth tag category for an account.
-    pub fn creates_a_new_tag_category_sot(
+    pub fn create_tag_category(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsAllTagCategoriesSotResponseCategoriesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<TagCategory>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,14 +67,12 @@ impl Tagcategory {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/tags/categories/{category_uuid}`
     ///
     /// Updates a Source-of-Truth tag category by UUID.
-    pub fn updates_a_tag_category_sot(
+    pub fn update_tag_category(
         &self,
         account_id: &str,
         category_uuid: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsAllTagCategoriesSotResponseCategoriesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<TagCategory>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,12 +91,12 @@ impl Tagcategory {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/tags/categories/{category_uuid}`
     ///
     /// Deletes a Source-of-Truth tag category by UUID.
-    pub fn deletes_a_tag_category_sot(
+    pub fn delete_tag_category(
         &self,
         account_id: &str,
         category_uuid: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletesATagCategorySotResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteTagCategoryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,19 +111,17 @@ impl Tagcategory {
         )
     }
 }
-/// Used by [`Tagcategory::lists_all_tag_categories_sot`].
+/// Used by [`TagcategoryApi::list_tag_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAllTagCategoriesSotResponse {
-    pub categories: ::std::option::Option<
-        ::std::vec::Vec<ListsAllTagCategoriesSotResponseCategoriesItem>,
-    >,
+pub struct TagCategories {
+    pub categories: ::std::option::Option<::std::vec::Vec<TagCategory>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListsAllTagCategoriesSotResponse { categories : "categories" });
-/// Used by [`Tagcategory::lists_all_tag_categories_sot`], [`Tagcategory::creates_a_new_tag_category_sot`], [`Tagcategory::updates_a_tag_category_sot`].
+crate::runtime::object!(TagCategories { categories : "categories" });
+/// Used by [`TagcategoryApi::list_tag_categories`], [`TagcategoryApi::create_tag_category`], [`TagcategoryApi::update_tag_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAllTagCategoriesSotResponseCategoriesItem {
+pub struct TagCategory {
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -139,14 +133,14 @@ pub struct ListsAllTagCategoriesSotResponseCategoriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListsAllTagCategoriesSotResponseCategoriesItem { created_at : "createdAt",
-    description : "description", name : "name", updated_at : "updatedAt", uuid : "uuid" }
+    TagCategory { created_at : "createdAt", description : "description", name : "name",
+    updated_at : "updatedAt", uuid : "uuid" }
 );
-/// Used by [`Tagcategory::deletes_a_tag_category_sot`].
+/// Used by [`TagcategoryApi::delete_tag_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesATagCategorySotResponse {
+pub struct DeleteTagCategoryResponse {
     pub uuid: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletesATagCategorySotResponse { uuid : "uuid" });
+crate::runtime::object!(DeleteTagCategoryResponse { uuid : "uuid" });

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::target_industry`](crate::Client::target_industry).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TargetIndustry {
+pub struct TargetIndustryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Target Industry* endpoints.
-    pub fn target_industry(&self) -> TargetIndustry {
-        TargetIndustry {
+    pub fn target_industry(&self) -> TargetIndustryApi {
+        TargetIndustryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TargetIndustry {
+impl TargetIndustryApi {
     /// Lists all target industries for a specific dataset
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/targetIndustries`
-    pub fn lists_all_target_industries_for_a_specific_dataset(
+    pub fn list_target_industries_for_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsAllTargetIndustriesForASpecificDatasetResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TargetIndustries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -44,13 +42,11 @@ impl TargetIndustry {
     /// Lists target industries across multiple datasets
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/targetIndustries`
-    pub fn lists_target_industries_across_multiple_datasets(
+    pub fn list_target_industries_across_multiple_datasets(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsAllTargetIndustriesForASpecificDatasetResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TargetIndustries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -66,13 +62,11 @@ impl TargetIndustry {
     /// Lists all target industries from industry map catalog
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/targetIndustries/catalog`
-    pub fn lists_all_target_industries_from_industry_map_catalog(
+    pub fn list_target_industries_from_industry_map_catalog(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ListsAllTargetIndustriesForASpecificDatasetResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<TargetIndustries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -88,27 +82,20 @@ impl TargetIndustry {
         )
     }
 }
-/// Used by [`TargetIndustry::lists_all_target_industries_for_a_specific_dataset`], [`TargetIndustry::lists_target_industries_across_multiple_datasets`], [`TargetIndustry::lists_all_target_industries_from_industry_map_catalog`].
+/// Used by [`TargetIndustryApi::list_target_industries_for_dataset`], [`TargetIndustryApi::list_target_industries_across_multiple_datasets`], [`TargetIndustryApi::list_target_industries_from_industry_map_catalog`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAllTargetIndustriesForASpecificDatasetResponse {
-    pub items: ::std::option::Option<
-        ListsAllTargetIndustriesForASpecificDatasetResponseItems,
-    >,
+pub struct TargetIndustries {
+    pub items: ::std::option::Option<TargetIndustriesItems>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListsAllTargetIndustriesForASpecificDatasetResponse { items : "items", r#type :
-    "type" }
-);
-/// Used by [`TargetIndustry::lists_all_target_industries_for_a_specific_dataset`].
+crate::runtime::object!(TargetIndustries { items : "items", r#type : "type" });
+/// Used by [`TargetIndustryApi::list_target_industries_for_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListsAllTargetIndustriesForASpecificDatasetResponseItems {
+pub struct TargetIndustriesItems {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListsAllTargetIndustriesForASpecificDatasetResponseItems { r#type : "type" }
-);
+crate::runtime::object!(TargetIndustriesItems { r#type : "type" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::tenants`](crate::Client::tenants).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Tenants {
+pub struct TenantsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Tenants* endpoints.
-    pub fn tenants(&self) -> Tenants {
-        Tenants {
+    pub fn tenants(&self) -> TenantsApi {
+        TenantsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Tenants {
+impl TenantsApi {
     /// Get tenant
     ///
     /// `GET /tenants/{tenant_id}`
@@ -24,9 +24,7 @@ impl Tenants {
     pub fn get_tenant(
         &self,
         tenant_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetTenantResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tenant>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +63,7 @@ impl Tenants {
     pub fn list_tenant_accounts(
         &self,
         tenant_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTenantAccountsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<TenantAccount>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,7 +84,7 @@ impl Tenants {
         &self,
         tenant_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTenantEntitlementsResponse>>,
+        crate::runtime::Json<::std::option::Option<TenantEntitlements>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -107,7 +105,7 @@ impl Tenants {
     pub fn list_tenant_memberships(
         &self,
         tenant_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTenantMembershipsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<TenantMembership>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -120,15 +118,15 @@ impl Tenants {
         )
     }
 }
-/// Used by [`Tenants::get_tenant`].
+/// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTenantResponse {
+pub struct Tenant {
     pub cdate: ::std::option::Option<::std::string::String>,
     pub customer_id: ::std::option::Option<::std::string::String>,
     pub edate: ::std::option::Option<::std::string::String>,
-    pub tenant_contacts: ::std::option::Option<GetTenantResponseTenantContacts>,
+    pub tenant_contacts: ::std::option::Option<TenantTenantContacts>,
     pub tenant_labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub tenant_metadata: ::std::option::Option<GetTenantResponseTenantMetadata>,
+    pub tenant_metadata: ::std::option::Option<TenantTenantMetadata>,
     pub tenant_name: ::std::option::Option<::std::string::String>,
     pub tenant_network: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -136,61 +134,56 @@ pub struct GetTenantResponse {
     pub tenant_status: ::std::option::Option<::std::string::String>,
     pub tenant_tag: ::std::option::Option<::std::string::String>,
     pub tenant_type: ::std::option::Option<::std::string::String>,
-    pub tenant_units: ::std::option::Option<
-        ::std::vec::Vec<GetTenantResponseTenantUnitsItem>,
-    >,
+    pub tenant_units: ::std::option::Option<::std::vec::Vec<TenantTenantUnit>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTenantResponse { cdate : "cdate", customer_id : "customer_id", edate : "edate",
+    Tenant { cdate : "cdate", customer_id : "customer_id", edate : "edate",
     tenant_contacts : "tenant_contacts", tenant_labels : "tenant_labels", tenant_metadata
     : "tenant_metadata", tenant_name : "tenant_name", tenant_network : "tenant_network",
     tenant_status : "tenant_status", tenant_tag : "tenant_tag", tenant_type :
     "tenant_type", tenant_units : "tenant_units" }
 );
-/// Used by [`Tenants::get_tenant`].
+/// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTenantResponseTenantContacts {
+pub struct TenantTenantContacts {
     pub email: ::std::option::Option<::std::string::String>,
     pub website: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetTenantResponseTenantContacts { email : "email", website : "website" }
-);
-/// Used by [`Tenants::get_tenant`].
+crate::runtime::object!(TenantTenantContacts { email : "email", website : "website" });
+/// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTenantResponseTenantMetadata {
-    pub dns: ::std::option::Option<GetTenantResponseTenantMetadataDns>,
+pub struct TenantTenantMetadata {
+    pub dns: ::std::option::Option<TenantTenantMetadataDns>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetTenantResponseTenantMetadata { dns : "dns" });
-/// Used by [`Tenants::get_tenant`].
+crate::runtime::object!(TenantTenantMetadata { dns : "dns" });
+/// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTenantResponseTenantMetadataDns {
-    pub ns_pool: ::std::option::Option<GetTenantResponseTenantMetadataDnsNsPool>,
+pub struct TenantTenantMetadataDns {
+    pub ns_pool: ::std::option::Option<TenantTenantMetadataDnsNsPool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetTenantResponseTenantMetadataDns { ns_pool : "ns_pool" });
-/// Used by [`Tenants::get_tenant`].
+crate::runtime::object!(TenantTenantMetadataDns { ns_pool : "ns_pool" });
+/// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTenantResponseTenantMetadataDnsNsPool {
+pub struct TenantTenantMetadataDnsNsPool {
     pub primary: ::std::option::Option<::std::string::String>,
     pub secondary: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTenantResponseTenantMetadataDnsNsPool { primary : "primary", secondary :
-    "secondary" }
+    TenantTenantMetadataDnsNsPool { primary : "primary", secondary : "secondary" }
 );
-/// Used by [`Tenants::get_tenant`].
+/// Used by [`TenantsApi::get_tenant`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTenantResponseTenantUnitsItem {
+pub struct TenantTenantUnit {
     pub unit_memberships: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -204,28 +197,28 @@ pub struct GetTenantResponseTenantUnitsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTenantResponseTenantUnitsItem { unit_memberships : "unit_memberships",
-    unit_metadata : "unit_metadata", unit_name : "unit_name", unit_status :
-    "unit_status", unit_tag : "unit_tag" }
+    TenantTenantUnit { unit_memberships : "unit_memberships", unit_metadata :
+    "unit_metadata", unit_name : "unit_name", unit_status : "unit_status", unit_tag :
+    "unit_tag" }
 );
-/// Used by [`Tenants::list_tenant_accounts`].
+/// Used by [`TenantsApi::list_tenant_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTenantAccountsItem {
+pub struct TenantAccount {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub settings: ::std::option::Option<ListTenantAccountsItemSettings>,
+    pub settings: ::std::option::Option<TenantAccountSettings>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTenantAccountsItem { created_on : "created_on", id : "id", name : "name",
-    settings : "settings", r#type : "type" }
+    TenantAccount { created_on : "created_on", id : "id", name : "name", settings :
+    "settings", r#type : "type" }
 );
-/// Used by [`Tenants::list_tenant_accounts`].
+/// Used by [`TenantsApi::list_tenant_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTenantAccountsItemSettings {
+pub struct TenantAccountSettings {
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
     pub access_approval_expiry: ::std::option::Option<::std::string::String>,
     pub api_access_enabled: ::std::option::Option<bool>,
@@ -236,93 +229,84 @@ pub struct ListTenantAccountsItemSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTenantAccountsItemSettings { abuse_contact_email : "abuse_contact_email",
+    TenantAccountSettings { abuse_contact_email : "abuse_contact_email",
     access_approval_expiry : "access_approval_expiry", api_access_enabled :
     "api_access_enabled", default_nameservers : "default_nameservers", enforce_twofactor
     : "enforce_twofactor", use_account_custom_ns_by_default :
     "use_account_custom_ns_by_default" }
 );
-/// Used by [`Tenants::list_tenant_entitlements`].
+/// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTenantEntitlementsResponse {
-    pub allow_add_subdomain: ::std::option::Option<
-        ListTenantEntitlementsResponseAllowAddSubdomain,
-    >,
+pub struct TenantEntitlements {
+    pub allow_add_subdomain: ::std::option::Option<TenantEntitlementsAllowAddSubdomain>,
     pub allow_auto_accept_invites: ::std::option::Option<
-        ListTenantEntitlementsResponseAllowAddSubdomain,
+        TenantEntitlementsAllowAddSubdomain,
     >,
-    pub cname_setup_allowed: ::std::option::Option<
-        ListTenantEntitlementsResponseAllowAddSubdomain,
-    >,
+    pub cname_setup_allowed: ::std::option::Option<TenantEntitlementsAllowAddSubdomain>,
     pub custom_entitlements: ::std::option::Option<
-        ::std::vec::Vec<ListTenantEntitlementsResponseCustomEntitlementsItem>,
+        ::std::vec::Vec<TenantEntitlementsCustomEntitlement>,
     >,
     pub mhs_certificate_count: ::std::option::Option<
-        ListTenantEntitlementsResponseMhsCertificateCount,
+        TenantEntitlementsMhsCertificateCount,
     >,
     pub partial_setup_allowed: ::std::option::Option<
-        ListTenantEntitlementsResponseAllowAddSubdomain,
+        TenantEntitlementsAllowAddSubdomain,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTenantEntitlementsResponse { allow_add_subdomain : "allow_add_subdomain",
+    TenantEntitlements { allow_add_subdomain : "allow_add_subdomain",
     allow_auto_accept_invites : "allow_auto_accept_invites", cname_setup_allowed :
     "cname_setup_allowed", custom_entitlements : "custom_entitlements",
     mhs_certificate_count : "mhs_certificate_count", partial_setup_allowed :
     "partial_setup_allowed" }
 );
-/// Used by [`Tenants::list_tenant_entitlements`].
+/// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTenantEntitlementsResponseAllowAddSubdomain {
+pub struct TenantEntitlementsAllowAddSubdomain {
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTenantEntitlementsResponseAllowAddSubdomain { r#type : "type", value : "value" }
+    TenantEntitlementsAllowAddSubdomain { r#type : "type", value : "value" }
 );
-/// Used by [`Tenants::list_tenant_entitlements`].
+/// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTenantEntitlementsResponseCustomEntitlementsItem {
+pub struct TenantEntitlementsCustomEntitlement {
     pub allocation: ::std::option::Option<::serde_json::Value>,
-    pub feature: ::std::option::Option<
-        ListTenantEntitlementsResponseCustomEntitlementsItemFeature,
-    >,
+    pub feature: ::std::option::Option<TenantEntitlementsCustomEntitlementFeature>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTenantEntitlementsResponseCustomEntitlementsItem { allocation : "allocation",
-    feature : "feature" }
+    TenantEntitlementsCustomEntitlement { allocation : "allocation", feature : "feature"
+    }
 );
-/// Used by [`Tenants::list_tenant_entitlements`].
+/// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTenantEntitlementsResponseCustomEntitlementsItemFeature {
+pub struct TenantEntitlementsCustomEntitlementFeature {
     pub key: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListTenantEntitlementsResponseCustomEntitlementsItemFeature { key : "key" }
-);
-/// Used by [`Tenants::list_tenant_entitlements`].
+crate::runtime::object!(TenantEntitlementsCustomEntitlementFeature { key : "key" });
+/// Used by [`TenantsApi::list_tenant_entitlements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTenantEntitlementsResponseMhsCertificateCount {
+pub struct TenantEntitlementsMhsCertificateCount {
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTenantEntitlementsResponseMhsCertificateCount { r#type : "type", value : "value"
-    }
+    TenantEntitlementsMhsCertificateCount { r#type : "type", value : "value" }
 );
-/// Used by [`Tenants::list_tenant_memberships`].
+/// Used by [`TenantsApi::list_tenant_memberships`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTenantMembershipsItem {
+pub struct TenantMembership {
     pub user_email: ::std::option::Option<::std::string::String>,
     pub user_name: ::std::option::Option<::std::string::String>,
     pub user_tag: ::std::option::Option<::std::string::String>,
@@ -330,6 +314,6 @@ pub struct ListTenantMembershipsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTenantMembershipsItem { user_email : "user_email", user_name : "user_name",
-    user_tag : "user_tag" }
+    TenantMembership { user_email : "user_email", user_name : "user_name", user_tag :
+    "user_tag" }
 );

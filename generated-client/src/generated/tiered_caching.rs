@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::tiered_caching`](crate::Client::tiered_caching).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TieredCaching {
+pub struct TieredCachingApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Tiered Caching* endpoints.
-    pub fn tiered_caching(&self) -> TieredCaching {
-        TieredCaching {
+    pub fn tiered_caching(&self) -> TieredCachingApi {
+        TieredCachingApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TieredCaching {
+impl TieredCachingApi {
     /// Patch Tiered Caching setting
     ///
     /// `PATCH /zones/{zone_id}/argo/tiered_caching`
@@ -24,9 +24,7 @@ impl TieredCaching {
     pub fn patch_tiered_caching_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchTieredCachingSettingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -46,9 +44,7 @@ impl TieredCaching {
     pub fn get_tiered_caching_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchTieredCachingSettingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,9 +57,9 @@ impl TieredCaching {
         )
     }
 }
-/// Used by [`TieredCaching::patch_tiered_caching_setting`], [`TieredCaching::get_tiered_caching_setting`].
+/// Used by [`TieredCachingApi::patch_tiered_caching_setting`], [`TieredCachingApi::get_tiered_caching_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchTieredCachingSettingResponse {
+pub struct Setting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -71,6 +67,5 @@ pub struct PatchTieredCachingSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchTieredCachingSettingResponse { id : "id", modified_on : "modified_on", value :
-    "value" }
+    Setting { id : "id", modified_on : "modified_on", value : "value" }
 );

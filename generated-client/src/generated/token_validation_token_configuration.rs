@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::token_validation_token_configuration`](crate::Client::token_validation_token_configuration).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TokenValidationTokenConfiguration {
+pub struct TokenValidationTokenConfigurationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Token Validation Token Configuration* endpoints.
     pub fn token_validation_token_configuration(
         &self,
-    ) -> TokenValidationTokenConfiguration {
-        TokenValidationTokenConfiguration {
+    ) -> TokenValidationTokenConfigurationApi {
+        TokenValidationTokenConfigurationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TokenValidationTokenConfiguration {
+impl TokenValidationTokenConfigurationApi {
     /// Create a new Token Validation configuration
     ///
     /// `POST /zones/{zone_id}/token_validation/config`
     ///
     /// Create a new Token Validation configuration
-    pub fn create_a_new_token_validation_configuration(
+    pub fn create_token_validation_configuration(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -63,7 +63,7 @@ impl TokenValidationTokenConfiguration {
     /// `PATCH /zones/{zone_id}/token_validation/config/{config_id}`
     ///
     /// Edit fields of an existing Token Configuration
-    pub fn edit_an_existing_token_configuration(
+    pub fn edit_token_configuration(
         &self,
         zone_id: &str,
         config_id: &str,
@@ -85,7 +85,7 @@ impl TokenValidationTokenConfiguration {
     /// `GET /zones/{zone_id}/token_validation/config/{config_id}`
     ///
     /// Get a single Token Configuration
-    pub fn get_a_single_token_configuration(
+    pub fn get_token_configuration(
         &self,
         zone_id: &str,
         config_id: &str,

@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::token_validation_token_rules`](crate::Client::token_validation_token_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TokenValidationTokenRules {
+pub struct TokenValidationTokenRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Token Validation Token Rules* endpoints.
-    pub fn token_validation_token_rules(&self) -> TokenValidationTokenRules {
-        TokenValidationTokenRules {
+    pub fn token_validation_token_rules(&self) -> TokenValidationTokenRulesApi {
+        TokenValidationTokenRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TokenValidationTokenRules {
+impl TokenValidationTokenRulesApi {
     /// Create a token validation rule
     ///
     /// `POST /zones/{zone_id}/token_validation/rules`
     ///
     /// Create a token validation rule.
-    pub fn create_a_token_validation_rule(
+    pub fn create_token_validation_rule(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -112,7 +112,7 @@ impl TokenValidationTokenRules {
     ///
     /// The API will return all operations on a zone annotated with an additional `state` field.
     /// Operations with an `included` `state` will be covered by a Token Validation Rule.
-    pub fn preview_operations_covered_by_a_token_validation_rule(
+    pub fn preview_operations_covered_by_token_validation_rule(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -132,7 +132,7 @@ impl TokenValidationTokenRules {
     /// `PATCH /zones/{zone_id}/token_validation/rules/{rule_id}`
     ///
     /// Edit a zone token validation rule.
-    pub fn edit_a_zone_token_validation_rule(
+    pub fn edit_zone_token_validation_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
@@ -154,7 +154,7 @@ impl TokenValidationTokenRules {
     /// `GET /zones/{zone_id}/token_validation/rules/{rule_id}`
     ///
     /// Get a zone token validation rule.
-    pub fn get_a_zone_token_validation_rule(
+    pub fn get_zone_token_validation_rule(
         &self,
         zone_id: &str,
         rule_id: &str,
@@ -176,7 +176,7 @@ impl TokenValidationTokenRules {
     /// `DELETE /zones/{zone_id}/token_validation/rules/{rule_id}`
     ///
     /// Delete a zone token validation rule.
-    pub fn delete_a_zone_token_validation_rule(
+    pub fn delete_zone_token_validation_rule(
         &self,
         zone_id: &str,
         rule_id: &str,

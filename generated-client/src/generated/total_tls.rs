@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::total_tls`](crate::Client::total_tls).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TotalTls {
+pub struct TotalTlsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Total TLS* endpoints.
-    pub fn total_tls(&self) -> TotalTls {
-        TotalTls {
+    pub fn total_tls(&self) -> TotalTlsApi {
+        TotalTlsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TotalTls {
+impl TotalTlsApi {
     /// Enable or Disable Total TLS
     ///
     /// `POST /zones/{zone_id}/acm/total_tls`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::triggers`](crate::Client::triggers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Triggers {
+pub struct TriggersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Triggers* endpoints.
-    pub fn triggers(&self) -> Triggers {
-        Triggers {
+    pub fn triggers(&self) -> TriggersApi {
+        TriggersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Triggers {
+impl TriggersApi {
     /// Create trigger
     ///
     /// `POST /accounts/{account_id}/builds/triggers`
@@ -24,9 +24,7 @@ impl Triggers {
     pub fn create_trigger(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTriggerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Trigger>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -47,9 +45,7 @@ impl Triggers {
         &self,
         account_id: &str,
         trigger_uuid: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateTriggerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Trigger>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -94,7 +90,7 @@ impl Triggers {
         account_id: &str,
         trigger_uuid: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateManualBuildResponse>>,
+        crate::runtime::Json<::std::option::Option<ManualBuild>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -133,9 +129,9 @@ impl Triggers {
         )
     }
 }
-/// Used by [`Triggers::create_trigger`], [`Triggers::update_trigger`].
+/// Used by [`TriggersApi::create_trigger`], [`TriggersApi::update_trigger`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTriggerResponse {
+pub struct Trigger {
     pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub build_caching_enabled: ::std::option::Option<bool>,
@@ -149,7 +145,7 @@ pub struct CreateTriggerResponse {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub repo_connection: ::std::option::Option<CreateTriggerResponseRepoConnection>,
+    pub repo_connection: ::std::option::Option<TriggerRepoConnection>,
     pub root_directory: ::std::option::Option<::std::string::String>,
     pub trigger_name: ::std::option::Option<::std::string::String>,
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
@@ -157,18 +153,18 @@ pub struct CreateTriggerResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTriggerResponse { branch_excludes : "branch_excludes", branch_includes :
-    "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
-    "build_command", build_token_name : "build_token_name", build_token_uuid :
-    "build_token_uuid", created_on : "created_on", deleted_on : "deleted_on",
-    deploy_command : "deploy_command", external_script_id : "external_script_id",
-    modified_on : "modified_on", path_excludes : "path_excludes", path_includes :
-    "path_includes", repo_connection : "repo_connection", root_directory :
-    "root_directory", trigger_name : "trigger_name", trigger_uuid : "trigger_uuid" }
+    Trigger { branch_excludes : "branch_excludes", branch_includes : "branch_includes",
+    build_caching_enabled : "build_caching_enabled", build_command : "build_command",
+    build_token_name : "build_token_name", build_token_uuid : "build_token_uuid",
+    created_on : "created_on", deleted_on : "deleted_on", deploy_command :
+    "deploy_command", external_script_id : "external_script_id", modified_on :
+    "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
+    repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
+    : "trigger_name", trigger_uuid : "trigger_uuid" }
 );
-/// Used by [`Triggers::create_trigger`].
+/// Used by [`TriggersApi::create_trigger`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTriggerResponseRepoConnection {
+pub struct TriggerRepoConnection {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deleted_on: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -182,20 +178,20 @@ pub struct CreateTriggerResponseRepoConnection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTriggerResponseRepoConnection { created_on : "created_on", deleted_on :
-    "deleted_on", modified_on : "modified_on", provider_account_id :
-    "provider_account_id", provider_account_name : "provider_account_name", provider_type
-    : "provider_type", repo_connection_uuid : "repo_connection_uuid", repo_id :
-    "repo_id", repo_name : "repo_name" }
+    TriggerRepoConnection { created_on : "created_on", deleted_on : "deleted_on",
+    modified_on : "modified_on", provider_account_id : "provider_account_id",
+    provider_account_name : "provider_account_name", provider_type : "provider_type",
+    repo_connection_uuid : "repo_connection_uuid", repo_id : "repo_id", repo_name :
+    "repo_name" }
 );
-/// Used by [`Triggers::create_manual_build`].
+/// Used by [`TriggersApi::create_manual_build`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateManualBuildResponse {
+pub struct ManualBuild {
     pub build_uuid: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateManualBuildResponse { build_uuid : "build_uuid", created_on : "created_on" }
+    ManualBuild { build_uuid : "build_uuid", created_on : "created_on" }
 );

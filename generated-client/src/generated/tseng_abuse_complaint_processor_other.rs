@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::tseng_abuse_complaint_processor_other`](crate::Client::tseng_abuse_complaint_processor_other).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TsengAbuseComplaintProcessorOther {
+pub struct TsengAbuseComplaintProcessorOtherApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *tseng-abuse-complaint-processor_other* endpoints.
     pub fn tseng_abuse_complaint_processor_other(
         &self,
-    ) -> TsengAbuseComplaintProcessorOther {
-        TsengAbuseComplaintProcessorOther {
+    ) -> TsengAbuseComplaintProcessorOtherApi {
+        TsengAbuseComplaintProcessorOtherApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TsengAbuseComplaintProcessorOther {
+impl TsengAbuseComplaintProcessorOtherApi {
     /// List abuse reports
     ///
     /// `GET /accounts/{account_id}/abuse-reports`
@@ -27,7 +27,7 @@ impl TsengAbuseComplaintProcessorOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAbuseReportsResponse>>,
+        crate::runtime::Json<::std::option::Option<AbuseReports>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -50,7 +50,7 @@ impl TsengAbuseComplaintProcessorOther {
         account_id: &str,
         report_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAbuseReportEmailsResponse>>,
+        crate::runtime::Json<::std::option::Option<AbuseReportEmails>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,7 +75,7 @@ impl TsengAbuseComplaintProcessorOther {
         account_id: &str,
         report_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAbuseReportMitigationsResponse>>,
+        crate::runtime::Json<::std::option::Option<AbuseReportMitigations>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -120,7 +120,7 @@ impl TsengAbuseComplaintProcessorOther {
     /// `POST /accounts/{account_id}/abuse-reports/{report_param}`
     ///
     /// Submit the Abuse Report of a particular type
-    pub fn submit_an_abuse_report(
+    pub fn submit_abuse_report(
         &self,
         account_id: &str,
         report_param: &str,
@@ -149,7 +149,7 @@ impl TsengAbuseComplaintProcessorOther {
         account_id: &str,
         report_param: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAbuseReportsResponseReportsItem>>,
+        crate::runtime::Json<::std::option::Option<AbuseReport>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -164,43 +164,39 @@ impl TsengAbuseComplaintProcessorOther {
         )
     }
 }
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`].
+/// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAbuseReportsResponse {
-    pub reports: ::std::option::Option<
-        ::std::vec::Vec<ListAbuseReportsResponseReportsItem>,
-    >,
+pub struct AbuseReports {
+    pub reports: ::std::option::Option<::std::vec::Vec<AbuseReport>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListAbuseReportsResponse { reports : "reports" });
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`], [`TsengAbuseComplaintProcessorOther::abuse_report_details`].
+crate::runtime::object!(AbuseReports { reports : "reports" });
+/// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_reports`], [`TsengAbuseComplaintProcessorOtherApi::abuse_report_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAbuseReportsResponseReportsItem {
+pub struct AbuseReport {
     pub cdate: ::std::option::Option<::std::string::String>,
     pub domain: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub justification: ::std::option::Option<::std::string::String>,
-    pub mitigation_summary: ::std::option::Option<
-        ListAbuseReportsResponseReportsItemMitigationSummary,
-    >,
+    pub mitigation_summary: ::std::option::Option<AbuseReportMitigationSummary>,
     pub original_work: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    pub submitter: ::std::option::Option<ListAbuseReportsResponseReportsItemSubmitter>,
+    pub submitter: ::std::option::Option<AbuseReportSubmitter>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAbuseReportsResponseReportsItem { cdate : "cdate", domain : "domain", id : "id",
-    justification : "justification", mitigation_summary : "mitigation_summary",
-    original_work : "original_work", status : "status", submitter : "submitter", r#type :
-    "type", urls : "urls" }
+    AbuseReport { cdate : "cdate", domain : "domain", id : "id", justification :
+    "justification", mitigation_summary : "mitigation_summary", original_work :
+    "original_work", status : "status", submitter : "submitter", r#type : "type", urls :
+    "urls" }
 );
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`].
+/// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAbuseReportsResponseReportsItemMitigationSummary {
+pub struct AbuseReportMitigationSummary {
     pub accepted_url_count: ::std::option::Option<i64>,
     pub active_count: ::std::option::Option<i64>,
     pub external_host_notified: ::std::option::Option<bool>,
@@ -210,14 +206,13 @@ pub struct ListAbuseReportsResponseReportsItemMitigationSummary {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAbuseReportsResponseReportsItemMitigationSummary { accepted_url_count :
-    "accepted_url_count", active_count : "active_count", external_host_notified :
-    "external_host_notified", in_review_count : "in_review_count", pending_count :
-    "pending_count" }
+    AbuseReportMitigationSummary { accepted_url_count : "accepted_url_count",
+    active_count : "active_count", external_host_notified : "external_host_notified",
+    in_review_count : "in_review_count", pending_count : "pending_count" }
 );
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`].
+/// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_reports`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAbuseReportsResponseReportsItemSubmitter {
+pub struct AbuseReportSubmitter {
     pub company: ::std::option::Option<::std::string::String>,
     pub email: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -226,22 +221,20 @@ pub struct ListAbuseReportsResponseReportsItemSubmitter {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAbuseReportsResponseReportsItemSubmitter { company : "company", email : "email",
-    name : "name", telephone : "telephone" }
+    AbuseReportSubmitter { company : "company", email : "email", name : "name", telephone
+    : "telephone" }
 );
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_report_emails`].
+/// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_emails`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAbuseReportEmailsResponse {
-    pub emails: ::std::option::Option<
-        ::std::vec::Vec<ListAbuseReportEmailsResponseEmailsItem>,
-    >,
+pub struct AbuseReportEmails {
+    pub emails: ::std::option::Option<::std::vec::Vec<AbuseReportEmailsEmail>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListAbuseReportEmailsResponse { emails : "emails" });
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_report_emails`].
+crate::runtime::object!(AbuseReportEmails { emails : "emails" });
+/// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_emails`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAbuseReportEmailsResponseEmailsItem {
+pub struct AbuseReportEmailsEmail {
     pub body: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub recipient: ::std::option::Option<::std::string::String>,
@@ -251,22 +244,20 @@ pub struct ListAbuseReportEmailsResponseEmailsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAbuseReportEmailsResponseEmailsItem { body : "body", id : "id", recipient :
-    "recipient", sent_at : "sent_at", subject : "subject" }
+    AbuseReportEmailsEmail { body : "body", id : "id", recipient : "recipient", sent_at :
+    "sent_at", subject : "subject" }
 );
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_report_mitigations`].
+/// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_mitigations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAbuseReportMitigationsResponse {
+pub struct AbuseReportMitigations {
     pub mitigations: ::std::option::Option<
         ::std::vec::Vec<ListAbuseReportMitigationsResponseMitigationsItem>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListAbuseReportMitigationsResponse { mitigations : "mitigations" }
-);
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_report_mitigations`], [`TsengAbuseComplaintProcessorOther::request_review_on_mitigations`].
+crate::runtime::object!(AbuseReportMitigations { mitigations : "mitigations" });
+/// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_mitigations`], [`TsengAbuseComplaintProcessorOtherApi::request_review_on_mitigations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportMitigationsResponseMitigationsItem {
     pub effective_date: ::std::option::Option<::std::string::String>,

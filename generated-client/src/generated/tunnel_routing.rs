@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::tunnel_routing`](crate::Client::tunnel_routing).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TunnelRouting {
+pub struct TunnelRoutingApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Tunnel Routing* endpoints.
-    pub fn tunnel_routing(&self) -> TunnelRouting {
-        TunnelRouting {
+    pub fn tunnel_routing(&self) -> TunnelRoutingApi {
+        TunnelRoutingApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TunnelRouting {
+impl TunnelRoutingApi {
     /// Create a tunnel route
     ///
     /// `POST /accounts/{account_id}/teamnet/routes`
     ///
     /// Routes a private network through a Cloudflare Tunnel.
-    pub fn create_a_tunnel_route(
+    pub fn create_tunnel_route(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl TunnelRouting {
     /// `POST /accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
     ///
     /// Routes a private network through a Cloudflare Tunnel. The CIDR in `ip_network_encoded` must be written in URL-encoded format.
-    pub fn create_a_tunnel_route_cidr_endpoint(
+    pub fn create_tunnel_route_network(
         &self,
         account_id: &str,
         ip_network_encoded: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl TunnelRouting {
     /// `PATCH /accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
     ///
     /// Updates an existing private network route in an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format.
-    pub fn update_a_tunnel_route_cidr_endpoint(
+    pub fn update_tunnel_route(
         &self,
         account_id: &str,
         ip_network_encoded: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,12 +135,12 @@ impl TunnelRouting {
     /// `DELETE /accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
     ///
     /// Deletes a private network route from an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format. If no virtual_network_id is provided it will delete the route from the default vnet. If no tun_type is provided it will fetch the type from the tunnel_id or if that is missing it will assume Cloudflare Tunnel as default. If tunnel_id is provided it will delete the route from that tunnel, otherwise it will delete the route based on the vnet and tun_type.
-    pub fn delete_a_tunnel_route_cidr_endpoint(
+    pub fn delete_tunnel_route(
         &self,
         account_id: &str,
         ip_network_encoded: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -159,12 +159,12 @@ impl TunnelRouting {
     /// `PATCH /accounts/{account_id}/teamnet/routes/{route_id}`
     ///
     /// Updates an existing private network route in an account. The fields that are meant to be updated should be provided in the body of the request.
-    pub fn update_a_tunnel_route(
+    pub fn update_tunnel_route_patch(
         &self,
         account_id: &str,
         route_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -188,7 +188,7 @@ impl TunnelRouting {
         account_id: &str,
         route_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -207,12 +207,12 @@ impl TunnelRouting {
     /// `DELETE /accounts/{account_id}/teamnet/routes/{route_id}`
     ///
     /// Deletes a private network route from an account.
-    pub fn delete_a_tunnel_route(
+    pub fn delete_tunnel_route_delete(
         &self,
         account_id: &str,
         route_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -227,9 +227,9 @@ impl TunnelRouting {
         )
     }
 }
-/// Used by [`TunnelRouting::create_a_tunnel_route`], [`TunnelRouting::create_a_tunnel_route_cidr_endpoint`], [`TunnelRouting::update_a_tunnel_route_cidr_endpoint`], [`TunnelRouting::delete_a_tunnel_route_cidr_endpoint`], [`TunnelRouting::update_a_tunnel_route`], [`TunnelRouting::get_tunnel_route`], [`TunnelRouting::delete_a_tunnel_route`].
+/// Used by [`TunnelRoutingApi::create_tunnel_route`], [`TunnelRoutingApi::create_tunnel_route_network`], [`TunnelRoutingApi::update_tunnel_route`], [`TunnelRoutingApi::delete_tunnel_route`], [`TunnelRoutingApi::update_tunnel_route_patch`], [`TunnelRoutingApi::get_tunnel_route`], [`TunnelRoutingApi::delete_tunnel_route_delete`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateATunnelRouteResponse {
+pub struct TunnelRoute {
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deleted_at: ::std::option::Option<::std::string::String>,
@@ -241,11 +241,11 @@ pub struct CreateATunnelRouteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateATunnelRouteResponse { comment : "comment", created_at : "created_at",
-    deleted_at : "deleted_at", id : "id", network : "network", tunnel_id : "tunnel_id",
+    TunnelRoute { comment : "comment", created_at : "created_at", deleted_at :
+    "deleted_at", id : "id", network : "network", tunnel_id : "tunnel_id",
     virtual_network_id : "virtual_network_id" }
 );
-/// Used by [`TunnelRouting::list_tunnel_routes`], [`TunnelRouting::get_tunnel_route_by_ip`].
+/// Used by [`TunnelRoutingApi::list_tunnel_routes`], [`TunnelRoutingApi::get_tunnel_route_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTunnelRoutesItem {
     pub comment: ::std::option::Option<::std::string::String>,

@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::tunnel_virtual_network`](crate::Client::tunnel_virtual_network).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct TunnelVirtualNetwork {
+pub struct TunnelVirtualNetworkApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Tunnel Virtual Network* endpoints.
-    pub fn tunnel_virtual_network(&self) -> TunnelVirtualNetwork {
-        TunnelVirtualNetwork {
+    pub fn tunnel_virtual_network(&self) -> TunnelVirtualNetworkApi {
+        TunnelVirtualNetworkApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl TunnelVirtualNetwork {
+impl TunnelVirtualNetworkApi {
     /// Create a virtual network
     ///
     /// `POST /accounts/{account_id}/teamnet/virtual_networks`
     ///
     /// Adds a new virtual network to an account.
-    pub fn create_a_virtual_network(
+    pub fn create_virtual_network(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAVirtualNetworkResponse>>,
+        crate::runtime::Json<::std::option::Option<VirtualNetwork>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl TunnelVirtualNetwork {
     pub fn list_virtual_networks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAVirtualNetworkResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<VirtualNetwork>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,12 +63,12 @@ impl TunnelVirtualNetwork {
     /// `PATCH /accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`
     ///
     /// Updates an existing virtual network.
-    pub fn update_a_virtual_network(
+    pub fn update_virtual_network(
         &self,
         account_id: &str,
         virtual_network_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAVirtualNetworkResponse>>,
+        crate::runtime::Json<::std::option::Option<VirtualNetwork>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl TunnelVirtualNetwork {
     /// `GET /accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`
     ///
     /// Get a virtual network.
-    pub fn get_a_virtual_network(
+    pub fn get_virtual_network(
         &self,
         account_id: &str,
         virtual_network_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAVirtualNetworkResponse>>,
+        crate::runtime::Json<::std::option::Option<VirtualNetwork>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl TunnelVirtualNetwork {
     /// `DELETE /accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`
     ///
     /// Deletes an existing virtual network.
-    pub fn delete_a_virtual_network(
+    pub fn delete_virtual_network(
         &self,
         account_id: &str,
         virtual_network_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAVirtualNetworkResponse>>,
+        crate::runtime::Json<::std::option::Option<VirtualNetwork>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +131,9 @@ impl TunnelVirtualNetwork {
         )
     }
 }
-/// Used by [`TunnelVirtualNetwork::create_a_virtual_network`], [`TunnelVirtualNetwork::list_virtual_networks`], [`TunnelVirtualNetwork::update_a_virtual_network`], [`TunnelVirtualNetwork::get_a_virtual_network`], [`TunnelVirtualNetwork::delete_a_virtual_network`].
+/// Used by [`TunnelVirtualNetworkApi::create_virtual_network`], [`TunnelVirtualNetworkApi::list_virtual_networks`], [`TunnelVirtualNetworkApi::update_virtual_network`], [`TunnelVirtualNetworkApi::get_virtual_network`], [`TunnelVirtualNetworkApi::delete_virtual_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAVirtualNetworkResponse {
+pub struct VirtualNetwork {
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deleted_at: ::std::option::Option<::std::string::String>,
@@ -144,7 +144,6 @@ pub struct CreateAVirtualNetworkResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAVirtualNetworkResponse { comment : "comment", created_at : "created_at",
-    deleted_at : "deleted_at", id : "id", is_default_network : "is_default_network", name
-    : "name" }
+    VirtualNetwork { comment : "comment", created_at : "created_at", deleted_at :
+    "deleted_at", id : "id", is_default_network : "is_default_network", name : "name" }
 );

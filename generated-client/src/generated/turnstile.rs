@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::turnstile`](crate::Client::turnstile).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Turnstile {
+pub struct TurnstileApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Turnstile* endpoints.
-    pub fn turnstile(&self) -> Turnstile {
-        Turnstile {
+    pub fn turnstile(&self) -> TurnstileApi {
+        TurnstileApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Turnstile {
+impl TurnstileApi {
     /// Create a Turnstile Widget
     ///
     /// `POST /accounts/{account_id}/challenges/widgets`
     ///
     /// Lists challenge widgets.
-    pub fn create_a_turnstile_widget(
+    pub fn create_turnstile_widget(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -63,13 +61,11 @@ impl Turnstile {
     /// `PUT /accounts/{account_id}/challenges/widgets/{sitekey}`
     ///
     /// Update the configuration of a widget.
-    pub fn update_a_turnstile_widget(
+    pub fn update_turnstile_widget(
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl Turnstile {
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,13 +105,11 @@ impl Turnstile {
     /// `DELETE /accounts/{account_id}/challenges/widgets/{sitekey}`
     ///
     /// Destroy a Turnstile Widget.
-    pub fn delete_a_turnstile_widget(
+    pub fn delete_turnstile_widget(
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -138,13 +130,11 @@ impl Turnstile {
     /// is set to `false`, the previous secret remains valid for 2 hours.
     ///
     /// Note that secrets cannot be rotated again during the grace period.
-    pub fn rotate_secret_for_a_turnstile_widget(
+    pub fn rotate_secret_for_turnstile_widget(
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -159,9 +149,9 @@ impl Turnstile {
         )
     }
 }
-/// Used by [`Turnstile::create_a_turnstile_widget`], [`Turnstile::update_a_turnstile_widget`], [`Turnstile::turnstile_widget_details`], [`Turnstile::delete_a_turnstile_widget`], [`Turnstile::rotate_secret_for_a_turnstile_widget`].
+/// Used by [`TurnstileApi::create_turnstile_widget`], [`TurnstileApi::update_turnstile_widget`], [`TurnstileApi::turnstile_widget_details`], [`TurnstileApi::delete_turnstile_widget`], [`TurnstileApi::rotate_secret_for_turnstile_widget`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateATurnstileWidgetResponse {
+pub struct Widget {
     pub bot_fight_mode: ::std::option::Option<bool>,
     pub clearance_level: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -178,12 +168,12 @@ pub struct CreateATurnstileWidgetResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateATurnstileWidgetResponse { bot_fight_mode : "bot_fight_mode", clearance_level :
-    "clearance_level", created_on : "created_on", domains : "domains", ephemeral_id :
-    "ephemeral_id", mode : "mode", modified_on : "modified_on", name : "name", offlabel :
-    "offlabel", region : "region", secret : "secret", sitekey : "sitekey" }
+    Widget { bot_fight_mode : "bot_fight_mode", clearance_level : "clearance_level",
+    created_on : "created_on", domains : "domains", ephemeral_id : "ephemeral_id", mode :
+    "mode", modified_on : "modified_on", name : "name", offlabel : "offlabel", region :
+    "region", secret : "secret", sitekey : "sitekey" }
 );
-/// Used by [`Turnstile::list_turnstile_widgets`].
+/// Used by [`TurnstileApi::list_turnstile_widgets`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTurnstileWidgetsItem {
     pub bot_fight_mode: ::std::option::Option<bool>,

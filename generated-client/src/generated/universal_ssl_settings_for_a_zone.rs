@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::universal_ssl_settings_for_a_zone`](crate::Client::universal_ssl_settings_for_a_zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UniversalSslSettingsForAZone {
+pub struct UniversalSslSettingsForAZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Universal SSL Settings for a Zone* endpoints.
-    pub fn universal_ssl_settings_for_a_zone(&self) -> UniversalSslSettingsForAZone {
-        UniversalSslSettingsForAZone {
+    pub fn universal_ssl_settings_for_a_zone(&self) -> UniversalSslSettingsForAZoneApi {
+        UniversalSslSettingsForAZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UniversalSslSettingsForAZone {
+impl UniversalSslSettingsForAZoneApi {
     /// Edit Universal SSL Settings
     ///
     /// `PATCH /zones/{zone_id}/ssl/universal/settings`
@@ -25,7 +25,7 @@ impl UniversalSslSettingsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EditUniversalSslSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<UniversalSslSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl UniversalSslSettingsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EditUniversalSslSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<UniversalSslSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,11 +61,11 @@ impl UniversalSslSettingsForAZone {
         )
     }
 }
-/// Used by [`UniversalSslSettingsForAZone::edit_universal_ssl_settings`], [`UniversalSslSettingsForAZone::universal_ssl_settings_details`].
+/// Used by [`UniversalSslSettingsForAZoneApi::edit_universal_ssl_settings`], [`UniversalSslSettingsForAZoneApi::universal_ssl_settings_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EditUniversalSslSettingsResponse {
+pub struct UniversalSslSettings {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(EditUniversalSslSettingsResponse { enabled : "enabled" });
+crate::runtime::object!(UniversalSslSettings { enabled : "enabled" });

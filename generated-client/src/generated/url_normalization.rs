@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::url_normalization`](crate::Client::url_normalization).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UrlNormalization {
+pub struct UrlNormalizationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *URL Normalization* endpoints.
-    pub fn url_normalization(&self) -> UrlNormalization {
-        UrlNormalization {
+    pub fn url_normalization(&self) -> UrlNormalizationApi {
+        UrlNormalizationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UrlNormalization {
+impl UrlNormalizationApi {
     /// Update URL Normalization settings
     ///
     /// `PUT /zones/{zone_id}/url_normalization`

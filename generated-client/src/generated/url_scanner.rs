@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::url_scanner`](crate::Client::url_scanner).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UrlScanner {
+pub struct UrlScannerApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *URL Scanner* endpoints.
-    pub fn url_scanner(&self) -> UrlScanner {
-        UrlScanner {
+    pub fn url_scanner(&self) -> UrlScannerApi {
+        UrlScannerApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UrlScanner {
+impl UrlScannerApi {
     /// Bulk create URL Scans
     ///
     /// `POST /accounts/{account_id}/urlscanner/v2/bulk`
@@ -41,7 +41,7 @@ impl UrlScanner {
     /// `GET /accounts/{account_id}/urlscanner/v2/dom/{scan_id}`
     ///
     /// Returns a plain text response, with the scan's DOM content as rendered by Chrome.
-    pub fn get_url_scans_dom(
+    pub fn get_url_scan_dom(
         &self,
         account_id: &str,
         scan_id: &str,
@@ -63,12 +63,12 @@ impl UrlScanner {
     /// `GET /accounts/{account_id}/urlscanner/v2/har/{scan_id}`
     ///
     /// Get a URL scan's HAR file. See HAR spec at <http://www.softwareishard.com/blog/har-12-spec/>.
-    pub fn get_url_scans_har(
+    pub fn get_url_scan_har(
         &self,
         account_id: &str,
         scan_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetUrlScansHarResponse>>,
+        crate::runtime::Json<::std::option::Option<UrlScanHar>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,9 +113,7 @@ impl UrlScanner {
         &self,
         account_id: &str,
         scan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetUrlScanResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<UrlScan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -196,7 +194,7 @@ impl UrlScanner {
         )
     }
 }
-/// Used by [`UrlScanner::bulk_create_url_scans`].
+/// Used by [`UrlScannerApi::bulk_create_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateUrlScansItem {
     pub api: ::std::option::Option<::std::string::String>,
@@ -212,7 +210,7 @@ crate::runtime::object!(
     BulkCreateUrlScansItem { api : "api", options : "options", result : "result", url :
     "url", uuid : "uuid", visibility : "visibility" }
 );
-/// Used by [`UrlScanner::bulk_create_url_scans`].
+/// Used by [`UrlScannerApi::bulk_create_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateUrlScansItemOptions {
     pub useragent: ::std::option::Option<::std::string::String>,
@@ -220,35 +218,31 @@ pub struct BulkCreateUrlScansItemOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BulkCreateUrlScansItemOptions { useragent : "useragent" });
-/// Used by [`UrlScanner::get_url_scans_har`].
+/// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponse {
-    pub log: ::std::option::Option<GetUrlScansHarResponseLog>,
+pub struct UrlScanHar {
+    pub log: ::std::option::Option<UrlScanHarLog>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScansHarResponse { log : "log" });
-/// Used by [`UrlScanner::get_url_scans_har`].
+crate::runtime::object!(UrlScanHar { log : "log" });
+/// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponseLog {
-    pub creator: ::std::option::Option<GetUrlScansHarResponseLogCreator>,
-    pub entries: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScansHarResponseLogEntriesItem>,
-    >,
-    pub pages: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScansHarResponseLogPagesItem>,
-    >,
+pub struct UrlScanHarLog {
+    pub creator: ::std::option::Option<UrlScanHarLogCreator>,
+    pub entries: ::std::option::Option<::std::vec::Vec<UrlScanHarLogEntry>>,
+    pub pages: ::std::option::Option<::std::vec::Vec<UrlScanHarLogPage>>,
     pub version: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScansHarResponseLog { creator : "creator", entries : "entries", pages :
-    "pages", version : "version" }
+    UrlScanHarLog { creator : "creator", entries : "entries", pages : "pages", version :
+    "version" }
 );
-/// Used by [`UrlScanner::get_url_scans_har`].
+/// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponseLogCreator {
+pub struct UrlScanHarLogCreator {
     pub comment: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
@@ -256,12 +250,11 @@ pub struct GetUrlScansHarResponseLogCreator {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScansHarResponseLogCreator { comment : "comment", name : "name", version :
-    "version" }
+    UrlScanHarLogCreator { comment : "comment", name : "name", version : "version" }
 );
-/// Used by [`UrlScanner::get_url_scans_har`].
+/// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponseLogEntriesItem {
+pub struct UrlScanHarLogEntry {
     /// `_initialPriority`
     pub initial_priority: ::std::option::Option<::std::string::String>,
     /// `_initiator_type`
@@ -279,8 +272,8 @@ pub struct GetUrlScansHarResponseLogEntriesItem {
     >,
     pub connection: ::std::option::Option<::std::string::String>,
     pub pageref: ::std::option::Option<::std::string::String>,
-    pub request: ::std::option::Option<GetUrlScansHarResponseLogEntriesItemRequest>,
-    pub response: ::std::option::Option<GetUrlScansHarResponseLogEntriesItemResponse>,
+    pub request: ::std::option::Option<UrlScanHarLogEntryRequest>,
+    pub response: ::std::option::Option<UrlScanHarLogEntryResponse>,
     /// `serverIPAddress`
     pub server_ip_address: ::std::option::Option<::std::string::String>,
     /// `startedDateTime`
@@ -290,16 +283,16 @@ pub struct GetUrlScansHarResponseLogEntriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScansHarResponseLogEntriesItem { initial_priority : "_initialPriority",
-    initiator_type : "_initiator_type", priority : "_priority", request_id :
-    "_requestId", request_time : "_requestTime", resource_type : "_resourceType", cache :
-    "cache", connection : "connection", pageref : "pageref", request : "request",
-    response : "response", server_ip_address : "serverIPAddress", started_date_time :
-    "startedDateTime", time : "time" }
+    UrlScanHarLogEntry { initial_priority : "_initialPriority", initiator_type :
+    "_initiator_type", priority : "_priority", request_id : "_requestId", request_time :
+    "_requestTime", resource_type : "_resourceType", cache : "cache", connection :
+    "connection", pageref : "pageref", request : "request", response : "response",
+    server_ip_address : "serverIPAddress", started_date_time : "startedDateTime", time :
+    "time" }
 );
-/// Used by [`UrlScanner::get_url_scans_har`].
+/// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponseLogEntriesItemRequest {
+pub struct UrlScanHarLogEntryRequest {
     /// `bodySize`
     pub body_size: ::std::option::Option<f64>,
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -313,20 +306,17 @@ pub struct GetUrlScansHarResponseLogEntriesItemRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScansHarResponseLogEntriesItemRequest { body_size : "bodySize", headers :
-    "headers", headers_size : "headersSize", http_version : "httpVersion", method :
-    "method", url : "url" }
+    UrlScanHarLogEntryRequest { body_size : "bodySize", headers : "headers", headers_size
+    : "headersSize", http_version : "httpVersion", method : "method", url : "url" }
 );
-/// Used by [`UrlScanner::get_url_scans_har`].
+/// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponseLogEntriesItemResponse {
+pub struct UrlScanHarLogEntryResponse {
     /// `_transferSize`
     pub transfer_size: ::std::option::Option<f64>,
     /// `bodySize`
     pub body_size: ::std::option::Option<f64>,
-    pub content: ::std::option::Option<
-        GetUrlScansHarResponseLogEntriesItemResponseContent,
-    >,
+    pub content: ::std::option::Option<UrlScanHarLogEntryResponseContent>,
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `headersSize`
     pub headers_size: ::std::option::Option<f64>,
@@ -341,14 +331,14 @@ pub struct GetUrlScansHarResponseLogEntriesItemResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScansHarResponseLogEntriesItemResponse { transfer_size : "_transferSize",
-    body_size : "bodySize", content : "content", headers : "headers", headers_size :
-    "headersSize", http_version : "httpVersion", redirect_url : "redirectURL", status :
-    "status", status_text : "statusText" }
+    UrlScanHarLogEntryResponse { transfer_size : "_transferSize", body_size : "bodySize",
+    content : "content", headers : "headers", headers_size : "headersSize", http_version
+    : "httpVersion", redirect_url : "redirectURL", status : "status", status_text :
+    "statusText" }
 );
-/// Used by [`UrlScanner::get_url_scans_har`], [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan_har`], [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponseLogEntriesItemResponseContent {
+pub struct UrlScanHarLogEntryResponseContent {
     pub compression: ::std::option::Option<f64>,
     /// `mimeType`
     pub mime_type: ::std::option::Option<::std::string::String>,
@@ -357,17 +347,15 @@ pub struct GetUrlScansHarResponseLogEntriesItemResponseContent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScansHarResponseLogEntriesItemResponseContent { compression : "compression",
-    mime_type : "mimeType", size : "size" }
+    UrlScanHarLogEntryResponseContent { compression : "compression", mime_type :
+    "mimeType", size : "size" }
 );
-/// Used by [`UrlScanner::get_url_scans_har`].
+/// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponseLogPagesItem {
+pub struct UrlScanHarLogPage {
     pub id: ::std::option::Option<::std::string::String>,
     /// `pageTimings`
-    pub page_timings: ::std::option::Option<
-        GetUrlScansHarResponseLogPagesItemPageTimings,
-    >,
+    pub page_timings: ::std::option::Option<UrlScanHarLogPagePageTimings>,
     /// `startedDateTime`
     pub started_date_time: ::std::option::Option<::std::string::String>,
     pub title: ::std::option::Option<::std::string::String>,
@@ -375,12 +363,12 @@ pub struct GetUrlScansHarResponseLogPagesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScansHarResponseLogPagesItem { id : "id", page_timings : "pageTimings",
-    started_date_time : "startedDateTime", title : "title" }
+    UrlScanHarLogPage { id : "id", page_timings : "pageTimings", started_date_time :
+    "startedDateTime", title : "title" }
 );
-/// Used by [`UrlScanner::get_url_scans_har`].
+/// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScansHarResponseLogPagesItemPageTimings {
+pub struct UrlScanHarLogPagePageTimings {
     /// `onContentLoad`
     pub on_content_load: ::std::option::Option<f64>,
     /// `onLoad`
@@ -389,64 +377,54 @@ pub struct GetUrlScansHarResponseLogPagesItemPageTimings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScansHarResponseLogPagesItemPageTimings { on_content_load : "onContentLoad",
-    on_load : "onLoad" }
+    UrlScanHarLogPagePageTimings { on_content_load : "onContentLoad", on_load : "onLoad"
+    }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponse {
-    pub data: ::std::option::Option<GetUrlScanResponseData>,
-    pub lists: ::std::option::Option<GetUrlScanResponseLists>,
-    pub meta: ::std::option::Option<GetUrlScanResponseMeta>,
-    pub page: ::std::option::Option<GetUrlScanResponsePage>,
-    pub scanner: ::std::option::Option<GetUrlScanResponseScanner>,
-    pub stats: ::std::option::Option<GetUrlScanResponseStats>,
-    pub task: ::std::option::Option<GetUrlScanResponseTask>,
-    pub verdicts: ::std::option::Option<GetUrlScanResponseVerdicts>,
+pub struct UrlScan {
+    pub data: ::std::option::Option<UrlScanData>,
+    pub lists: ::std::option::Option<UrlScanLists>,
+    pub meta: ::std::option::Option<UrlScanMeta>,
+    pub page: ::std::option::Option<UrlScanPage>,
+    pub scanner: ::std::option::Option<UrlScanScanner>,
+    pub stats: ::std::option::Option<UrlScanStats>,
+    pub task: ::std::option::Option<UrlScanTask>,
+    pub verdicts: ::std::option::Option<UrlScanVerdicts>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponse { data : "data", lists : "lists", meta : "meta", page : "page",
-    scanner : "scanner", stats : "stats", task : "task", verdicts : "verdicts" }
+    UrlScan { data : "data", lists : "lists", meta : "meta", page : "page", scanner :
+    "scanner", stats : "stats", task : "task", verdicts : "verdicts" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseData {
-    pub console: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseDataConsoleItem>,
-    >,
-    pub cookies: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseDataCookiesItem>,
-    >,
-    pub globals: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseDataGlobalsItem>,
-    >,
-    pub links: ::std::option::Option<::std::vec::Vec<GetUrlScanResponseDataLinksItem>>,
-    pub performance: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseDataPerformanceItem>,
-    >,
-    pub requests: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseDataRequestsItem>,
-    >,
+pub struct UrlScanData {
+    pub console: ::std::option::Option<::std::vec::Vec<UrlScanDataConsole>>,
+    pub cookies: ::std::option::Option<::std::vec::Vec<UrlScanDataCooky>>,
+    pub globals: ::std::option::Option<::std::vec::Vec<UrlScanDataGlobal>>,
+    pub links: ::std::option::Option<::std::vec::Vec<UrlScanDataLink>>,
+    pub performance: ::std::option::Option<::std::vec::Vec<UrlScanDataPerformance>>,
+    pub requests: ::std::option::Option<::std::vec::Vec<UrlScanDataRequest>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseData { console : "console", cookies : "cookies", globals :
-    "globals", links : "links", performance : "performance", requests : "requests" }
+    UrlScanData { console : "console", cookies : "cookies", globals : "globals", links :
+    "links", performance : "performance", requests : "requests" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataConsoleItem {
-    pub message: ::std::option::Option<GetUrlScanResponseDataConsoleItemMessage>,
+pub struct UrlScanDataConsole {
+    pub message: ::std::option::Option<UrlScanDataConsoleMessage>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseDataConsoleItem { message : "message" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanDataConsole { message : "message" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataConsoleItemMessage {
+pub struct UrlScanDataConsoleMessage {
     pub level: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::string::String>,
     pub text: ::std::option::Option<::std::string::String>,
@@ -455,12 +433,12 @@ pub struct GetUrlScanResponseDataConsoleItemMessage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataConsoleItemMessage { level : "level", source : "source", text :
-    "text", url : "url" }
+    UrlScanDataConsoleMessage { level : "level", source : "source", text : "text", url :
+    "url" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataCookiesItem {
+pub struct UrlScanDataCooky {
     pub domain: ::std::option::Option<::std::string::String>,
     pub expires: ::std::option::Option<f64>,
     /// `httpOnly`
@@ -482,36 +460,32 @@ pub struct GetUrlScanResponseDataCookiesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataCookiesItem { domain : "domain", expires : "expires", http_only
-    : "httpOnly", name : "name", path : "path", priority : "priority", same_party :
-    "sameParty", secure : "secure", session : "session", size : "size", source_port :
-    "sourcePort", source_scheme : "sourceScheme", value : "value" }
+    UrlScanDataCooky { domain : "domain", expires : "expires", http_only : "httpOnly",
+    name : "name", path : "path", priority : "priority", same_party : "sameParty", secure
+    : "secure", session : "session", size : "size", source_port : "sourcePort",
+    source_scheme : "sourceScheme", value : "value" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataGlobalsItem {
+pub struct UrlScanDataGlobal {
     pub prop: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetUrlScanResponseDataGlobalsItem { prop : "prop", r#type : "type" }
-);
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanDataGlobal { prop : "prop", r#type : "type" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataLinksItem {
+pub struct UrlScanDataLink {
     pub href: ::std::option::Option<::std::string::String>,
     pub text: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetUrlScanResponseDataLinksItem { href : "href", text : "text" }
-);
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanDataLink { href : "href", text : "text" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataPerformanceItem {
+pub struct UrlScanDataPerformance {
     pub duration: ::std::option::Option<f64>,
     /// `entryType`
     pub entry_type: ::std::option::Option<::std::string::String>,
@@ -522,36 +496,34 @@ pub struct GetUrlScanResponseDataPerformanceItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataPerformanceItem { duration : "duration", entry_type :
-    "entryType", name : "name", start_time : "startTime" }
+    UrlScanDataPerformance { duration : "duration", entry_type : "entryType", name :
+    "name", start_time : "startTime" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItem {
-    pub request: ::std::option::Option<GetUrlScanResponseDataRequestsItemRequest>,
+pub struct UrlScanDataRequest {
+    pub request: ::std::option::Option<UrlScanDataRequestRequest>,
     pub requests: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseDataRequestsItemRequestsItem>,
     >,
-    pub response: ::std::option::Option<GetUrlScanResponseDataRequestsItemResponse>,
+    pub response: ::std::option::Option<UrlScanDataRequestResponse>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItem { request : "request", requests : "requests",
-    response : "response" }
+    UrlScanDataRequest { request : "request", requests : "requests", response :
+    "response" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItemRequest {
+pub struct UrlScanDataRequestRequest {
     /// `documentURL`
     pub document_url: ::std::option::Option<::std::string::String>,
     /// `frameId`
     pub frame_id: ::std::option::Option<::std::string::String>,
     /// `hasUserGesture`
     pub has_user_gesture: ::std::option::Option<bool>,
-    pub initiator: ::std::option::Option<
-        GetUrlScanResponseDataRequestsItemRequestInitiator,
-    >,
+    pub initiator: ::std::option::Option<UrlScanDataRequestRequestInitiator>,
     /// `loaderId`
     pub loader_id: ::std::option::Option<::std::string::String>,
     /// `primaryRequest`
@@ -560,9 +532,9 @@ pub struct GetUrlScanResponseDataRequestsItemRequest {
     pub redirect_has_extra_info: ::std::option::Option<bool>,
     /// `redirectResponse`
     pub redirect_response: ::std::option::Option<
-        GetUrlScanResponseDataRequestsItemRequestRedirectResponse,
+        UrlScanDataRequestRequestRedirectResponse,
     >,
-    pub request: ::std::option::Option<GetUrlScanResponseDataRequestsItemRequestRequest>,
+    pub request: ::std::option::Option<UrlScanDataRequestRequestRequest>,
     /// `requestId`
     pub request_id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -572,15 +544,15 @@ pub struct GetUrlScanResponseDataRequestsItemRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemRequest { document_url : "documentURL", frame_id :
-    "frameId", has_user_gesture : "hasUserGesture", initiator : "initiator", loader_id :
-    "loaderId", primary_request : "primaryRequest", redirect_has_extra_info :
-    "redirectHasExtraInfo", redirect_response : "redirectResponse", request : "request",
-    request_id : "requestId", r#type : "type", wall_time : "wallTime" }
+    UrlScanDataRequestRequest { document_url : "documentURL", frame_id : "frameId",
+    has_user_gesture : "hasUserGesture", initiator : "initiator", loader_id : "loaderId",
+    primary_request : "primaryRequest", redirect_has_extra_info : "redirectHasExtraInfo",
+    redirect_response : "redirectResponse", request : "request", request_id :
+    "requestId", r#type : "type", wall_time : "wallTime" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItemRequestInitiator {
+pub struct UrlScanDataRequestRequestInitiator {
     pub host: ::std::option::Option<::serde_json::Value>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
@@ -588,12 +560,11 @@ pub struct GetUrlScanResponseDataRequestsItemRequestInitiator {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemRequestInitiator { host : "host", r#type : "type",
-    url : "url" }
+    UrlScanDataRequestRequestInitiator { host : "host", r#type : "type", url : "url" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItemRequestRedirectResponse {
+pub struct UrlScanDataRequestRequestRedirectResponse {
     pub charset: ::std::option::Option<::serde_json::Value>,
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `mimeType`
@@ -615,15 +586,14 @@ pub struct GetUrlScanResponseDataRequestsItemRequestRedirectResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemRequestRedirectResponse { charset : "charset",
-    headers : "headers", mime_type : "mimeType", protocol : "protocol", remote_ip_address
-    : "remoteIPAddress", remote_port : "remotePort", security_headers :
-    "securityHeaders", security_state : "securityState", status : "status", status_text :
-    "statusText", url : "url" }
+    UrlScanDataRequestRequestRedirectResponse { charset : "charset", headers : "headers",
+    mime_type : "mimeType", protocol : "protocol", remote_ip_address : "remoteIPAddress",
+    remote_port : "remotePort", security_headers : "securityHeaders", security_state :
+    "securityState", status : "status", status_text : "statusText", url : "url" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItemRequestRequest {
+pub struct UrlScanDataRequestRequestRequest {
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `initialPriority`
     pub initial_priority: ::std::option::Option<::serde_json::Value>,
@@ -639,12 +609,11 @@ pub struct GetUrlScanResponseDataRequestsItemRequestRequest {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemRequestRequest { headers : "headers",
-    initial_priority : "initialPriority", is_same_site : "isSameSite", method : "method",
-    mixed_content_type : "mixedContentType", referrer_policy : "referrerPolicy", url :
-    "url" }
+    UrlScanDataRequestRequestRequest { headers : "headers", initial_priority :
+    "initialPriority", is_same_site : "isSameSite", method : "method", mixed_content_type
+    : "mixedContentType", referrer_policy : "referrerPolicy", url : "url" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemRequestsItem {
     /// `documentURL`
@@ -653,9 +622,7 @@ pub struct GetUrlScanResponseDataRequestsItemRequestsItem {
     pub frame_id: ::std::option::Option<::std::string::String>,
     /// `hasUserGesture`
     pub has_user_gesture: ::std::option::Option<bool>,
-    pub initiator: ::std::option::Option<
-        GetUrlScanResponseDataRequestsItemRequestInitiator,
-    >,
+    pub initiator: ::std::option::Option<UrlScanDataRequestRequestInitiator>,
     /// `loaderId`
     pub loader_id: ::std::option::Option<::std::string::String>,
     /// `redirectHasExtraInfo`
@@ -675,39 +642,37 @@ crate::runtime::object!(
     loader_id : "loaderId", redirect_has_extra_info : "redirectHasExtraInfo", request :
     "request", request_id : "requestId", r#type : "type", wall_time : "wallTime" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItemResponse {
-    pub asn: ::std::option::Option<GetUrlScanResponseDataRequestsItemResponseAsn>,
+pub struct UrlScanDataRequestResponse {
+    pub asn: ::std::option::Option<UrlScanDataRequestResponseAsn>,
     /// `contentAvailable`
     pub content_available: ::std::option::Option<bool>,
     /// `dataLength`
     pub data_length: ::std::option::Option<f64>,
     /// `encodedDataLength`
     pub encoded_data_length: ::std::option::Option<f64>,
-    pub geoip: ::std::option::Option<GetUrlScanResponseDataRequestsItemResponseGeoip>,
+    pub geoip: ::std::option::Option<UrlScanDataRequestResponseGeoip>,
     /// `hasExtraInfo`
     pub has_extra_info: ::std::option::Option<bool>,
     pub hash: ::std::option::Option<::std::string::String>,
     /// `requestId`
     pub request_id: ::std::option::Option<::std::string::String>,
-    pub response: ::std::option::Option<
-        GetUrlScanResponseDataRequestsItemResponseResponse,
-    >,
+    pub response: ::std::option::Option<UrlScanDataRequestResponseResponse>,
     pub size: ::std::option::Option<f64>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemResponse { asn : "asn", content_available :
-    "contentAvailable", data_length : "dataLength", encoded_data_length :
-    "encodedDataLength", geoip : "geoip", has_extra_info : "hasExtraInfo", hash : "hash",
-    request_id : "requestId", response : "response", size : "size", r#type : "type" }
+    UrlScanDataRequestResponse { asn : "asn", content_available : "contentAvailable",
+    data_length : "dataLength", encoded_data_length : "encodedDataLength", geoip :
+    "geoip", has_extra_info : "hasExtraInfo", hash : "hash", request_id : "requestId",
+    response : "response", size : "size", r#type : "type" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItemResponseAsn {
+pub struct UrlScanDataRequestResponseAsn {
     pub asn: ::std::option::Option<::serde_json::Value>,
     pub country: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -718,12 +683,12 @@ pub struct GetUrlScanResponseDataRequestsItemResponseAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemResponseAsn { asn : "asn", country : "country",
-    description : "description", ip : "ip", name : "name", org : "org" }
+    UrlScanDataRequestResponseAsn { asn : "asn", country : "country", description :
+    "description", ip : "ip", name : "name", org : "org" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItemResponseGeoip {
+pub struct UrlScanDataRequestResponseGeoip {
     pub city: ::std::option::Option<::std::string::String>,
     pub country: ::std::option::Option<::std::string::String>,
     pub country_name: ::std::option::Option<::std::string::String>,
@@ -735,13 +700,12 @@ pub struct GetUrlScanResponseDataRequestsItemResponseGeoip {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemResponseGeoip { city : "city", country : "country",
-    country_name : "country_name", geoname_id : "geonameId", ll : "ll", region : "region"
-    }
+    UrlScanDataRequestResponseGeoip { city : "city", country : "country", country_name :
+    "country_name", geoname_id : "geonameId", ll : "ll", region : "region" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseDataRequestsItemResponseResponse {
+pub struct UrlScanDataRequestResponseResponse {
     pub charset: ::std::option::Option<::serde_json::Value>,
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `mimeType`
@@ -765,19 +729,17 @@ pub struct GetUrlScanResponseDataRequestsItemResponseResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseDataRequestsItemResponseResponse { charset : "charset", headers :
-    "headers", mime_type : "mimeType", protocol : "protocol", remote_ip_address :
-    "remoteIPAddress", remote_port : "remotePort", security_details : "securityDetails",
-    security_headers : "securityHeaders", security_state : "securityState", status :
-    "status", status_text : "statusText", url : "url" }
+    UrlScanDataRequestResponseResponse { charset : "charset", headers : "headers",
+    mime_type : "mimeType", protocol : "protocol", remote_ip_address : "remoteIPAddress",
+    remote_port : "remotePort", security_details : "securityDetails", security_headers :
+    "securityHeaders", security_state : "securityState", status : "status", status_text :
+    "statusText", url : "url" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseLists {
+pub struct UrlScanLists {
     pub asns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub certificates: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseListsCertificatesItem>,
-    >,
+    pub certificates: ::std::option::Option<::std::vec::Vec<UrlScanListsCertificate>>,
     pub continents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -791,13 +753,13 @@ pub struct GetUrlScanResponseLists {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseLists { asns : "asns", certificates : "certificates", continents :
+    UrlScanLists { asns : "asns", certificates : "certificates", continents :
     "continents", countries : "countries", domains : "domains", hashes : "hashes", ips :
     "ips", link_domains : "linkDomains", servers : "servers", urls : "urls" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseListsCertificatesItem {
+pub struct UrlScanListsCertificate {
     pub issuer: ::std::option::Option<::std::string::String>,
     /// `subjectName`
     pub subject_name: ::std::option::Option<::std::string::String>,
@@ -809,58 +771,52 @@ pub struct GetUrlScanResponseListsCertificatesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseListsCertificatesItem { issuer : "issuer", subject_name :
-    "subjectName", valid_from : "validFrom", valid_to : "validTo" }
+    UrlScanListsCertificate { issuer : "issuer", subject_name : "subjectName", valid_from
+    : "validFrom", valid_to : "validTo" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMeta {
-    pub processors: ::std::option::Option<GetUrlScanResponseMetaProcessors>,
+pub struct UrlScanMeta {
+    pub processors: ::std::option::Option<UrlScanMetaProcessors>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMeta { processors : "processors" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMeta { processors : "processors" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessors {
-    pub asn: ::std::option::Option<GetUrlScanResponseMetaProcessorsAsn>,
-    pub dns: ::std::option::Option<GetUrlScanResponseMetaProcessorsDns>,
+pub struct UrlScanMetaProcessors {
+    pub asn: ::std::option::Option<UrlScanMetaProcessorsAsn>,
+    pub dns: ::std::option::Option<UrlScanMetaProcessorsDns>,
     /// `domainCategories`
-    pub domain_categories: ::std::option::Option<
-        GetUrlScanResponseMetaProcessorsDomainCategories,
-    >,
-    pub geoip: ::std::option::Option<GetUrlScanResponseMetaProcessorsGeoip>,
-    pub phishing: ::std::option::Option<GetUrlScanResponseMetaProcessorsPhishing>,
+    pub domain_categories: ::std::option::Option<UrlScanMetaProcessorsDomainCategories>,
+    pub geoip: ::std::option::Option<UrlScanMetaProcessorsGeoip>,
+    pub phishing: ::std::option::Option<UrlScanMetaProcessorsPhishing>,
     /// `radarRank`
-    pub radar_rank: ::std::option::Option<GetUrlScanResponseMetaProcessorsRadarRank>,
+    pub radar_rank: ::std::option::Option<UrlScanMetaProcessorsRadarRank>,
     /// `robotsTxt`
-    pub robots_txt: ::std::option::Option<GetUrlScanResponseMetaProcessorsRobotsTxt>,
+    pub robots_txt: ::std::option::Option<UrlScanMetaProcessorsRobotsTxt>,
     /// `urlCategories`
-    pub url_categories: ::std::option::Option<
-        GetUrlScanResponseMetaProcessorsUrlCategories,
-    >,
-    pub wappa: ::std::option::Option<GetUrlScanResponseMetaProcessorsWappa>,
+    pub url_categories: ::std::option::Option<UrlScanMetaProcessorsUrlCategories>,
+    pub wappa: ::std::option::Option<UrlScanMetaProcessorsWappa>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseMetaProcessors { asn : "asn", dns : "dns", domain_categories :
+    UrlScanMetaProcessors { asn : "asn", dns : "dns", domain_categories :
     "domainCategories", geoip : "geoip", phishing : "phishing", radar_rank : "radarRank",
     robots_txt : "robotsTxt", url_categories : "urlCategories", wappa : "wappa" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsAsn {
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseMetaProcessorsAsnDataItem>,
-    >,
+pub struct UrlScanMetaProcessorsAsn {
+    pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsAsnData>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMetaProcessorsAsn { data : "data" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsAsn { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsAsnDataItem {
+pub struct UrlScanMetaProcessorsAsnData {
     pub asn: ::std::option::Option<::serde_json::Value>,
     pub country: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -870,22 +826,20 @@ pub struct GetUrlScanResponseMetaProcessorsAsnDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsAsnDataItem { asn : "asn", country : "country",
-    description : "description", ip : "ip", name : "name" }
+    UrlScanMetaProcessorsAsnData { asn : "asn", country : "country", description :
+    "description", ip : "ip", name : "name" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsDns {
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseMetaProcessorsDnsDataItem>,
-    >,
+pub struct UrlScanMetaProcessorsDns {
+    pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsDnsData>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMetaProcessorsDns { data : "data" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsDns { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsDnsDataItem {
+pub struct UrlScanMetaProcessorsDnsData {
     pub address: ::std::option::Option<::serde_json::Value>,
     pub dnssec_valid: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -894,24 +848,22 @@ pub struct GetUrlScanResponseMetaProcessorsDnsDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsDnsDataItem { address : "address", dnssec_valid :
-    "dnssec_valid", name : "name", r#type : "type" }
+    UrlScanMetaProcessorsDnsData { address : "address", dnssec_valid : "dnssec_valid",
+    name : "name", r#type : "type" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsDomainCategories {
+pub struct UrlScanMetaProcessorsDomainCategories {
     pub data: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseMetaProcessorsDomainCategoriesDataItem>,
+        ::std::vec::Vec<UrlScanMetaProcessorsDomainCategoriesData>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsDomainCategories { data : "data" }
-);
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsDomainCategories { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsDomainCategoriesDataItem {
+pub struct UrlScanMetaProcessorsDomainCategoriesData {
     pub inherited: ::std::option::Option<::serde_json::Value>,
     /// `isPrimary`
     pub is_primary: ::std::option::Option<::serde_json::Value>,
@@ -920,51 +872,45 @@ pub struct GetUrlScanResponseMetaProcessorsDomainCategoriesDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsDomainCategoriesDataItem { inherited : "inherited",
-    is_primary : "isPrimary", name : "name" }
+    UrlScanMetaProcessorsDomainCategoriesData { inherited : "inherited", is_primary :
+    "isPrimary", name : "name" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsGeoip {
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseMetaProcessorsGeoipDataItem>,
-    >,
+pub struct UrlScanMetaProcessorsGeoip {
+    pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsGeoipData>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMetaProcessorsGeoip { data : "data" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsGeoip { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsGeoipDataItem {
+pub struct UrlScanMetaProcessorsGeoipData {
     pub geoip: ::std::option::Option<::serde_json::Value>,
     pub ip: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsGeoipDataItem { geoip : "geoip", ip : "ip" }
-);
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsGeoipData { geoip : "geoip", ip : "ip" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsPhishing {
+pub struct UrlScanMetaProcessorsPhishing {
     pub data: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMetaProcessorsPhishing { data : "data" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsPhishing { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsRadarRank {
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseMetaProcessorsRadarRankDataItem>,
-    >,
+pub struct UrlScanMetaProcessorsRadarRank {
+    pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsRadarRankData>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMetaProcessorsRadarRank { data : "data" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsRadarRank { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsRadarRankDataItem {
+pub struct UrlScanMetaProcessorsRadarRankData {
     pub bucket: ::std::option::Option<::serde_json::Value>,
     pub hostname: ::std::option::Option<::serde_json::Value>,
     pub rank: ::std::option::Option<::serde_json::Value>,
@@ -972,22 +918,20 @@ pub struct GetUrlScanResponseMetaProcessorsRadarRankDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsRadarRankDataItem { bucket : "bucket", hostname :
-    "hostname", rank : "rank" }
+    UrlScanMetaProcessorsRadarRankData { bucket : "bucket", hostname : "hostname", rank :
+    "rank" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsRobotsTxt {
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseMetaProcessorsRobotsTxtDataItem>,
-    >,
+pub struct UrlScanMetaProcessorsRobotsTxt {
+    pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsRobotsTxtData>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMetaProcessorsRobotsTxt { data : "data" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsRobotsTxt { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsRobotsTxtDataItem {
+pub struct UrlScanMetaProcessorsRobotsTxtData {
     pub hash: ::std::option::Option<::std::string::String>,
     pub rules: ::std::option::Option<::serde_json::Value>,
     pub sitemaps: ::std::option::Option<::serde_json::Value>,
@@ -995,25 +939,23 @@ pub struct GetUrlScanResponseMetaProcessorsRobotsTxtDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsRobotsTxtDataItem { hash : "hash", rules : "rules",
-    sitemaps : "sitemaps" }
+    UrlScanMetaProcessorsRobotsTxtData { hash : "hash", rules : "rules", sitemaps :
+    "sitemaps" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsUrlCategories {
+pub struct UrlScanMetaProcessorsUrlCategories {
     pub data: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseMetaProcessorsUrlCategoriesDataItem>,
+        ::std::vec::Vec<UrlScanMetaProcessorsUrlCategoriesData>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMetaProcessorsUrlCategories { data : "data" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsUrlCategories { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsUrlCategoriesDataItem {
-    pub content: ::std::option::Option<
-        GetUrlScansHarResponseLogEntriesItemResponseContent,
-    >,
+pub struct UrlScanMetaProcessorsUrlCategoriesData {
+    pub content: ::std::option::Option<UrlScanHarLogEntryResponseContent>,
     pub inherited: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
     pub risks: ::std::option::Option<::serde_json::Value>,
@@ -1021,22 +963,20 @@ pub struct GetUrlScanResponseMetaProcessorsUrlCategoriesDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsUrlCategoriesDataItem { content : "content",
-    inherited : "inherited", name : "name", risks : "risks" }
+    UrlScanMetaProcessorsUrlCategoriesData { content : "content", inherited :
+    "inherited", name : "name", risks : "risks" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsWappa {
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseMetaProcessorsWappaDataItem>,
-    >,
+pub struct UrlScanMetaProcessorsWappa {
+    pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsWappaData>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseMetaProcessorsWappa { data : "data" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanMetaProcessorsWappa { data : "data" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseMetaProcessorsWappaDataItem {
+pub struct UrlScanMetaProcessorsWappaData {
     pub app: ::std::option::Option<::serde_json::Value>,
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub confidence: ::std::option::Option<::serde_json::Value>,
@@ -1048,13 +988,13 @@ pub struct GetUrlScanResponseMetaProcessorsWappaDataItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseMetaProcessorsWappaDataItem { app : "app", categories :
-    "categories", confidence : "confidence", confidence_total : "confidenceTotal", icon :
-    "icon", website : "website" }
+    UrlScanMetaProcessorsWappaData { app : "app", categories : "categories", confidence :
+    "confidence", confidence_total : "confidenceTotal", icon : "icon", website :
+    "website" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponsePage {
+pub struct UrlScanPage {
     /// `apexDomain`
     pub apex_domain: ::std::option::Option<::std::string::String>,
     pub asn: ::std::option::Option<::std::string::String>,
@@ -1065,7 +1005,7 @@ pub struct GetUrlScanResponsePage {
     pub ip: ::std::option::Option<::std::string::String>,
     /// `mimeType`
     pub mime_type: ::std::option::Option<::std::string::String>,
-    pub screenshot: ::std::option::Option<GetUrlScanResponsePageScreenshot>,
+    pub screenshot: ::std::option::Option<UrlScanPageScreenshot>,
     pub server: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub title: ::std::option::Option<::std::string::String>,
@@ -1082,15 +1022,15 @@ pub struct GetUrlScanResponsePage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponsePage { apex_domain : "apexDomain", asn : "asn", asnname :
-    "asnname", city : "city", country : "country", domain : "domain", ip : "ip",
-    mime_type : "mimeType", screenshot : "screenshot", server : "server", status :
-    "status", title : "title", tls_age_days : "tlsAgeDays", tls_issuer : "tlsIssuer",
-    tls_valid_days : "tlsValidDays", tls_valid_from : "tlsValidFrom", url : "url" }
+    UrlScanPage { apex_domain : "apexDomain", asn : "asn", asnname : "asnname", city :
+    "city", country : "country", domain : "domain", ip : "ip", mime_type : "mimeType",
+    screenshot : "screenshot", server : "server", status : "status", title : "title",
+    tls_age_days : "tlsAgeDays", tls_issuer : "tlsIssuer", tls_valid_days :
+    "tlsValidDays", tls_valid_from : "tlsValidFrom", url : "url" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponsePageScreenshot {
+pub struct UrlScanPageScreenshot {
     pub dhash: ::std::option::Option<::std::string::String>,
     /// `mm3Hash`
     pub mm3_hash: ::std::option::Option<f64>,
@@ -1100,74 +1040,60 @@ pub struct GetUrlScanResponsePageScreenshot {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponsePageScreenshot { dhash : "dhash", mm3_hash : "mm3Hash", name :
-    "name", phash : "phash" }
+    UrlScanPageScreenshot { dhash : "dhash", mm3_hash : "mm3Hash", name : "name", phash :
+    "phash" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseScanner {
+pub struct UrlScanScanner {
     pub colo: ::std::option::Option<::std::string::String>,
     pub country: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetUrlScanResponseScanner { colo : "colo", country : "country" }
-);
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanScanner { colo : "colo", country : "country" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStats {
+pub struct UrlScanStats {
     /// `IPv6Percentage`
-    pub i_pv6_percentage: ::std::option::Option<f64>,
+    pub ipv6_percentage: ::std::option::Option<f64>,
     /// `domainStats`
-    pub domain_stats: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseStatsDomainStatsItem>,
-    >,
+    pub domain_stats: ::std::option::Option<::std::vec::Vec<UrlScanStatsDomainStat>>,
     /// `ipStats`
-    pub ip_stats: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseStatsIpStatsItem>,
-    >,
+    pub ip_stats: ::std::option::Option<::std::vec::Vec<UrlScanStatsIpStat>>,
     pub malicious: ::std::option::Option<f64>,
     /// `protocolStats`
-    pub protocol_stats: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseStatsProtocolStatsItem>,
-    >,
+    pub protocol_stats: ::std::option::Option<::std::vec::Vec<UrlScanStatsProtocolStat>>,
     /// `resourceStats`
-    pub resource_stats: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseStatsResourceStatsItem>,
-    >,
+    pub resource_stats: ::std::option::Option<::std::vec::Vec<UrlScanStatsResourceStat>>,
     /// `securePercentage`
     pub secure_percentage: ::std::option::Option<f64>,
     /// `secureRequests`
     pub secure_requests: ::std::option::Option<f64>,
     /// `serverStats`
-    pub server_stats: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseStatsServerStatsItem>,
-    >,
+    pub server_stats: ::std::option::Option<::std::vec::Vec<UrlScanStatsServerStat>>,
     /// `tlsStats`
-    pub tls_stats: ::std::option::Option<
-        ::std::vec::Vec<GetUrlScanResponseStatsTlsStatsItem>,
-    >,
+    pub tls_stats: ::std::option::Option<::std::vec::Vec<UrlScanStatsTlsStat>>,
     /// `totalLinks`
     pub total_links: ::std::option::Option<f64>,
     /// `uniqASNs`
-    pub uniq_as_ns: ::std::option::Option<f64>,
+    pub uniq_asns: ::std::option::Option<f64>,
     /// `uniqCountries`
     pub uniq_countries: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStats { i_pv6_percentage : "IPv6Percentage", domain_stats :
-    "domainStats", ip_stats : "ipStats", malicious : "malicious", protocol_stats :
-    "protocolStats", resource_stats : "resourceStats", secure_percentage :
-    "securePercentage", secure_requests : "secureRequests", server_stats : "serverStats",
-    tls_stats : "tlsStats", total_links : "totalLinks", uniq_as_ns : "uniqASNs",
-    uniq_countries : "uniqCountries" }
+    UrlScanStats { ipv6_percentage : "IPv6Percentage", domain_stats : "domainStats",
+    ip_stats : "ipStats", malicious : "malicious", protocol_stats : "protocolStats",
+    resource_stats : "resourceStats", secure_percentage : "securePercentage",
+    secure_requests : "secureRequests", server_stats : "serverStats", tls_stats :
+    "tlsStats", total_links : "totalLinks", uniq_asns : "uniqASNs", uniq_countries :
+    "uniqCountries" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsDomainStatsItem {
+pub struct UrlScanStatsDomainStat {
     pub count: ::std::option::Option<f64>,
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub domain: ::std::option::Option<::std::string::String>,
@@ -1182,20 +1108,20 @@ pub struct GetUrlScanResponseStatsDomainStatsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsDomainStatsItem { count : "count", countries : "countries",
-    domain : "domain", encoded_size : "encodedSize", index : "index", initiators :
-    "initiators", ips : "ips", redirects : "redirects", size : "size" }
+    UrlScanStatsDomainStat { count : "count", countries : "countries", domain : "domain",
+    encoded_size : "encodedSize", index : "index", initiators : "initiators", ips :
+    "ips", redirects : "redirects", size : "size" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsIpStatsItem {
-    pub asn: ::std::option::Option<GetUrlScanResponseStatsIpStatsItemAsn>,
+pub struct UrlScanStatsIpStat {
+    pub asn: ::std::option::Option<UrlScanStatsIpStatAsn>,
     pub count: ::std::option::Option<f64>,
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
     pub encoded_size: ::std::option::Option<f64>,
-    pub geoip: ::std::option::Option<GetUrlScanResponseStatsIpStatsItemGeoip>,
+    pub geoip: ::std::option::Option<UrlScanStatsIpStatGeoip>,
     pub index: ::std::option::Option<f64>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub ipv6: ::std::option::Option<bool>,
@@ -1206,14 +1132,13 @@ pub struct GetUrlScanResponseStatsIpStatsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsIpStatsItem { asn : "asn", count : "count", countries :
-    "countries", domains : "domains", encoded_size : "encodedSize", geoip : "geoip",
-    index : "index", ip : "ip", ipv6 : "ipv6", redirects : "redirects", requests :
-    "requests", size : "size" }
+    UrlScanStatsIpStat { asn : "asn", count : "count", countries : "countries", domains :
+    "domains", encoded_size : "encodedSize", geoip : "geoip", index : "index", ip : "ip",
+    ipv6 : "ipv6", redirects : "redirects", requests : "requests", size : "size" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsIpStatsItemAsn {
+pub struct UrlScanStatsIpStatAsn {
     pub asn: ::std::option::Option<::std::string::String>,
     pub country: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -1224,12 +1149,12 @@ pub struct GetUrlScanResponseStatsIpStatsItemAsn {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsIpStatsItemAsn { asn : "asn", country : "country", description
-    : "description", ip : "ip", name : "name", org : "org" }
+    UrlScanStatsIpStatAsn { asn : "asn", country : "country", description :
+    "description", ip : "ip", name : "name", org : "org" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsIpStatsItemGeoip {
+pub struct UrlScanStatsIpStatGeoip {
     pub city: ::std::option::Option<::std::string::String>,
     pub country: ::std::option::Option<::std::string::String>,
     pub country_name: ::std::option::Option<::std::string::String>,
@@ -1239,12 +1164,12 @@ pub struct GetUrlScanResponseStatsIpStatsItemGeoip {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsIpStatsItemGeoip { city : "city", country : "country",
-    country_name : "country_name", ll : "ll", region : "region" }
+    UrlScanStatsIpStatGeoip { city : "city", country : "country", country_name :
+    "country_name", ll : "ll", region : "region" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsProtocolStatsItem {
+pub struct UrlScanStatsProtocolStat {
     pub count: ::std::option::Option<f64>,
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
@@ -1256,12 +1181,12 @@ pub struct GetUrlScanResponseStatsProtocolStatsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsProtocolStatsItem { count : "count", countries : "countries",
-    encoded_size : "encodedSize", ips : "ips", protocol : "protocol", size : "size" }
+    UrlScanStatsProtocolStat { count : "count", countries : "countries", encoded_size :
+    "encodedSize", ips : "ips", protocol : "protocol", size : "size" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsResourceStatsItem {
+pub struct UrlScanStatsResourceStat {
     pub compression: ::std::option::Option<f64>,
     pub count: ::std::option::Option<f64>,
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1275,13 +1200,13 @@ pub struct GetUrlScanResponseStatsResourceStatsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsResourceStatsItem { compression : "compression", count :
-    "count", countries : "countries", encoded_size : "encodedSize", ips : "ips",
-    percentage : "percentage", size : "size", r#type : "type" }
+    UrlScanStatsResourceStat { compression : "compression", count : "count", countries :
+    "countries", encoded_size : "encodedSize", ips : "ips", percentage : "percentage",
+    size : "size", r#type : "type" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsServerStatsItem {
+pub struct UrlScanStatsServerStat {
     pub count: ::std::option::Option<f64>,
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
@@ -1293,18 +1218,18 @@ pub struct GetUrlScanResponseStatsServerStatsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsServerStatsItem { count : "count", countries : "countries",
-    encoded_size : "encodedSize", ips : "ips", server : "server", size : "size" }
+    UrlScanStatsServerStat { count : "count", countries : "countries", encoded_size :
+    "encodedSize", ips : "ips", server : "server", size : "size" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsTlsStatsItem {
+pub struct UrlScanStatsTlsStat {
     pub count: ::std::option::Option<f64>,
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
     pub encoded_size: ::std::option::Option<f64>,
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub protocols: ::std::option::Option<GetUrlScanResponseStatsTlsStatsItemProtocols>,
+    pub protocols: ::std::option::Option<UrlScanStatsTlsStatProtocols>,
     /// `securityState`
     pub security_state: ::std::option::Option<::std::string::String>,
     pub size: ::std::option::Option<f64>,
@@ -1312,32 +1237,31 @@ pub struct GetUrlScanResponseStatsTlsStatsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsTlsStatsItem { count : "count", countries : "countries",
-    encoded_size : "encodedSize", ips : "ips", protocols : "protocols", security_state :
+    UrlScanStatsTlsStat { count : "count", countries : "countries", encoded_size :
+    "encodedSize", ips : "ips", protocols : "protocols", security_state :
     "securityState", size : "size" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseStatsTlsStatsItemProtocols {
+pub struct UrlScanStatsTlsStatProtocols {
     /// `TLS 1.3 / AES_128_GCM`
     pub tls_1_3_aes_128_gcm: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseStatsTlsStatsItemProtocols { tls_1_3_aes_128_gcm :
-    "TLS 1.3 / AES_128_GCM" }
+    UrlScanStatsTlsStatProtocols { tls_1_3_aes_128_gcm : "TLS 1.3 / AES_128_GCM" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseTask {
+pub struct UrlScanTask {
     /// `apexDomain`
     pub apex_domain: ::std::option::Option<::std::string::String>,
     /// `domURL`
     pub dom_url: ::std::option::Option<::std::string::String>,
     pub domain: ::std::option::Option<::std::string::String>,
     pub method: ::std::option::Option<::std::string::String>,
-    pub options: ::std::option::Option<GetUrlScanResponseTaskOptions>,
+    pub options: ::std::option::Option<UrlScanTaskOptions>,
     /// `reportURL`
     pub report_url: ::std::option::Option<::std::string::String>,
     /// `screenshotURL`
@@ -1352,14 +1276,14 @@ pub struct GetUrlScanResponseTask {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseTask { apex_domain : "apexDomain", dom_url : "domURL", domain :
-    "domain", method : "method", options : "options", report_url : "reportURL",
-    screenshot_url : "screenshotURL", source : "source", success : "success", time :
-    "time", url : "url", uuid : "uuid", visibility : "visibility" }
+    UrlScanTask { apex_domain : "apexDomain", dom_url : "domURL", domain : "domain",
+    method : "method", options : "options", report_url : "reportURL", screenshot_url :
+    "screenshotURL", source : "source", success : "success", time : "time", url : "url",
+    uuid : "uuid", visibility : "visibility" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseTaskOptions {
+pub struct UrlScanTaskOptions {
     /// `customHeaders`
     pub custom_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1372,20 +1296,20 @@ pub struct GetUrlScanResponseTaskOptions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseTaskOptions { custom_headers : "customHeaders",
-    screenshots_resolutions : "screenshotsResolutions" }
+    UrlScanTaskOptions { custom_headers : "customHeaders", screenshots_resolutions :
+    "screenshotsResolutions" }
 );
-/// Used by [`UrlScanner::get_url_scan`].
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseVerdicts {
-    pub overall: ::std::option::Option<GetUrlScanResponseVerdictsOverall>,
+pub struct UrlScanVerdicts {
+    pub overall: ::std::option::Option<UrlScanVerdictsOverall>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUrlScanResponseVerdicts { overall : "overall" });
-/// Used by [`UrlScanner::get_url_scan`].
+crate::runtime::object!(UrlScanVerdicts { overall : "overall" });
+/// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUrlScanResponseVerdictsOverall {
+pub struct UrlScanVerdictsOverall {
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `hasVerdicts`
     pub has_verdicts: ::std::option::Option<bool>,
@@ -1395,39 +1319,37 @@ pub struct GetUrlScanResponseVerdictsOverall {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUrlScanResponseVerdictsOverall { categories : "categories", has_verdicts :
-    "hasVerdicts", malicious : "malicious", tags : "tags" }
+    UrlScanVerdictsOverall { categories : "categories", has_verdicts : "hasVerdicts",
+    malicious : "malicious", tags : "tags" }
 );
-/// Used by [`UrlScanner::search_url_scans`].
+/// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponse {
-    pub results: ::std::option::Option<
-        ::std::vec::Vec<SearchUrlScansResponseResultsItem>,
-    >,
+    pub results: ::std::option::Option<::std::vec::Vec<SearchUrlScansResponseResult>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SearchUrlScansResponse { results : "results" });
-/// Used by [`UrlScanner::search_url_scans`].
+/// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchUrlScansResponseResultsItem {
+pub struct SearchUrlScansResponseResult {
     /// `_id`
     pub id: ::std::option::Option<::std::string::String>,
-    pub page: ::std::option::Option<SearchUrlScansResponseResultsItemPage>,
+    pub page: ::std::option::Option<SearchUrlScansResponseResultPage>,
     pub result: ::std::option::Option<::std::string::String>,
-    pub stats: ::std::option::Option<SearchUrlScansResponseResultsItemStats>,
-    pub task: ::std::option::Option<SearchUrlScansResponseResultsItemTask>,
-    pub verdicts: ::std::option::Option<SearchUrlScansResponseResultsItemVerdicts>,
+    pub stats: ::std::option::Option<SearchUrlScansResponseResultStats>,
+    pub task: ::std::option::Option<SearchUrlScansResponseResultTask>,
+    pub verdicts: ::std::option::Option<SearchUrlScansResponseResultVerdicts>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultsItem { id : "_id", page : "page", result : "result",
-    stats : "stats", task : "task", verdicts : "verdicts" }
+    SearchUrlScansResponseResult { id : "_id", page : "page", result : "result", stats :
+    "stats", task : "task", verdicts : "verdicts" }
 );
-/// Used by [`UrlScanner::search_url_scans`].
+/// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchUrlScansResponseResultsItemPage {
+pub struct SearchUrlScansResponseResultPage {
     pub asn: ::std::option::Option<::std::string::String>,
     pub country: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::std::string::String>,
@@ -1436,29 +1358,29 @@ pub struct SearchUrlScansResponseResultsItemPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultsItemPage { asn : "asn", country : "country", ip : "ip",
-    url : "url" }
+    SearchUrlScansResponseResultPage { asn : "asn", country : "country", ip : "ip", url :
+    "url" }
 );
-/// Used by [`UrlScanner::search_url_scans`].
+/// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchUrlScansResponseResultsItemStats {
+pub struct SearchUrlScansResponseResultStats {
     /// `dataLength`
     pub data_length: ::std::option::Option<f64>,
     pub requests: ::std::option::Option<f64>,
     /// `uniqCountries`
     pub uniq_countries: ::std::option::Option<f64>,
     /// `uniqIPs`
-    pub uniq_i_ps: ::std::option::Option<f64>,
+    pub uniq_ips: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultsItemStats { data_length : "dataLength", requests :
-    "requests", uniq_countries : "uniqCountries", uniq_i_ps : "uniqIPs" }
+    SearchUrlScansResponseResultStats { data_length : "dataLength", requests :
+    "requests", uniq_countries : "uniqCountries", uniq_ips : "uniqIPs" }
 );
-/// Used by [`UrlScanner::search_url_scans`].
+/// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchUrlScansResponseResultsItemTask {
+pub struct SearchUrlScansResponseResultTask {
     pub time: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -1467,16 +1389,16 @@ pub struct SearchUrlScansResponseResultsItemTask {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultsItemTask { time : "time", url : "url", uuid : "uuid",
+    SearchUrlScansResponseResultTask { time : "time", url : "url", uuid : "uuid",
     visibility : "visibility" }
 );
-/// Used by [`UrlScanner::search_url_scans`].
+/// Used by [`UrlScannerApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchUrlScansResponseResultsItemVerdicts {
+pub struct SearchUrlScansResponseResultVerdicts {
     pub malicious: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseResultsItemVerdicts { malicious : "malicious" }
+    SearchUrlScansResponseResultVerdicts { malicious : "malicious" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::url_scanner_deprecated`](crate::Client::url_scanner_deprecated).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UrlScannerDeprecated {
+pub struct UrlScannerDeprecatedApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *URL Scanner (Deprecated)* endpoints.
-    pub fn url_scanner_deprecated(&self) -> UrlScannerDeprecated {
-        UrlScannerDeprecated {
+    pub fn url_scanner_deprecated(&self) -> UrlScannerDeprecatedApi {
+        UrlScannerDeprecatedApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UrlScannerDeprecated {
+impl UrlScannerDeprecatedApi {
     /// Get raw response
     ///
     /// `GET /accounts/{account_id}/urlscanner/response/{response_id}`
@@ -46,9 +46,7 @@ impl UrlScannerDeprecated {
     pub fn create_url_scan(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateUrlScanResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<UrlScan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -109,7 +107,7 @@ impl UrlScannerDeprecated {
     /// `GET /accounts/{account_id}/urlscanner/scan/{scan_id}/har`
     ///
     /// Get a URL scan's HAR file. See HAR spec at <http://www.softwareishard.com/blog/har-12-spec/>.
-    pub fn get_url_scans_har(
+    pub fn get_url_scan_har(
         &self,
         account_id: &str,
         scan_id: &str,
@@ -137,7 +135,7 @@ impl UrlScannerDeprecated {
         account_id: &str,
         scan_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetScreenshotResponse>>,
+        crate::runtime::Json<::std::option::Option<Screenshot>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -153,9 +151,9 @@ impl UrlScannerDeprecated {
         )
     }
 }
-/// Used by [`UrlScannerDeprecated::create_url_scan`].
+/// Used by [`UrlScannerDeprecatedApi::create_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateUrlScanResponse {
+pub struct UrlScan {
     pub time: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -164,20 +162,19 @@ pub struct CreateUrlScanResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateUrlScanResponse { time : "time", url : "url", uuid : "uuid", visibility :
-    "visibility" }
+    UrlScan { time : "time", url : "url", uuid : "uuid", visibility : "visibility" }
 );
-/// Used by [`UrlScannerDeprecated::search_url_scans`].
+/// Used by [`UrlScannerDeprecatedApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponse {
-    pub tasks: ::std::option::Option<::std::vec::Vec<SearchUrlScansResponseTasksItem>>,
+    pub tasks: ::std::option::Option<::std::vec::Vec<SearchUrlScansResponseTask>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" });
-/// Used by [`UrlScannerDeprecated::search_url_scans`].
+/// Used by [`UrlScannerDeprecatedApi::search_url_scans`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchUrlScansResponseTasksItem {
+pub struct SearchUrlScansResponseTask {
     pub country: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
     pub time: ::std::option::Option<::std::string::String>,
@@ -188,33 +185,31 @@ pub struct SearchUrlScansResponseTasksItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseTasksItem { country : "country", success : "success", time :
-    "time", url : "url", uuid : "uuid", visibility : "visibility" }
+    SearchUrlScansResponseTask { country : "country", success : "success", time : "time",
+    url : "url", uuid : "uuid", visibility : "visibility" }
 );
-/// Used by [`UrlScannerDeprecated::get_screenshot`].
+/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetScreenshotResponse {
-    pub scan: ::std::option::Option<GetScreenshotResponseScan>,
+pub struct Screenshot {
+    pub scan: ::std::option::Option<ScreenshotScan>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetScreenshotResponse { scan : "scan" });
-/// Used by [`UrlScannerDeprecated::get_screenshot`].
+crate::runtime::object!(Screenshot { scan : "scan" });
+/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetScreenshotResponseScan {
-    pub task: ::std::option::Option<GetScreenshotResponseScanTask>,
+pub struct ScreenshotScan {
+    pub task: ::std::option::Option<ScreenshotScanTask>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetScreenshotResponseScan { task : "task" });
-/// Used by [`UrlScannerDeprecated::get_screenshot`].
+crate::runtime::object!(ScreenshotScan { task : "task" });
+/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetScreenshotResponseScanTask {
+pub struct ScreenshotScanTask {
     /// `effectiveUrl`
     pub effective_url: ::std::option::Option<::std::string::String>,
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<GetScreenshotResponseScanTaskErrorsItem>,
-    >,
+    pub errors: ::std::option::Option<::std::vec::Vec<ScreenshotScanTaskError>>,
     pub location: ::std::option::Option<::std::string::String>,
     pub region: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
@@ -227,15 +222,15 @@ pub struct GetScreenshotResponseScanTask {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetScreenshotResponseScanTask { effective_url : "effectiveUrl", errors : "errors",
-    location : "location", region : "region", status : "status", success : "success",
-    time : "time", url : "url", uuid : "uuid", visibility : "visibility" }
+    ScreenshotScanTask { effective_url : "effectiveUrl", errors : "errors", location :
+    "location", region : "region", status : "status", success : "success", time : "time",
+    url : "url", uuid : "uuid", visibility : "visibility" }
 );
-/// Used by [`UrlScannerDeprecated::get_screenshot`].
+/// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetScreenshotResponseScanTaskErrorsItem {
+pub struct ScreenshotScanTaskError {
     pub message: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetScreenshotResponseScanTaskErrorsItem { message : "message" });
+crate::runtime::object!(ScreenshotScanTaskError { message : "message" });

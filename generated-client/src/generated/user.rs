@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::user`](crate::Client::user).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct User {
+pub struct UserApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *User* endpoints.
-    pub fn user(&self) -> User {
-        User {
+    pub fn user(&self) -> UserApi {
+        UserApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl User {
+impl UserApi {
     /// Edit User
     ///
     /// `PATCH /user`
@@ -23,9 +23,7 @@ impl User {
     /// Edit part of your user details.
     pub fn edit_user(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EditUserResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<User>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -38,9 +36,7 @@ impl User {
     /// `GET /user`
     pub fn user_details(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EditUserResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<User>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -55,7 +51,7 @@ impl User {
     /// Retrieves list of tenants the authenticated user / method has access to.
     pub fn list_user_tenants(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<ListUserTenantsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Tenant>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,9 +60,9 @@ impl User {
         )
     }
 }
-/// Used by [`User::edit_user`], [`User::user_details`].
+/// Used by [`UserApi::edit_user`], [`UserApi::user_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EditUserResponse {
+pub struct User {
     pub betas: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub country: ::std::option::Option<::std::string::String>,
     pub first_name: ::std::option::Option<::std::string::String>,
@@ -75,9 +71,7 @@ pub struct EditUserResponse {
     pub has_pro_zones: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub last_name: ::std::option::Option<::std::string::String>,
-    pub organizations: ::std::option::Option<
-        ::std::vec::Vec<EditUserResponseOrganizationsItem>,
-    >,
+    pub organizations: ::std::option::Option<::std::vec::Vec<Organization>>,
     pub suspended: ::std::option::Option<bool>,
     pub telephone: ::std::option::Option<::std::string::String>,
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
@@ -87,7 +81,7 @@ pub struct EditUserResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditUserResponse { betas : "betas", country : "country", first_name : "first_name",
+    User { betas : "betas", country : "country", first_name : "first_name",
     has_business_zones : "has_business_zones", has_enterprise_zones :
     "has_enterprise_zones", has_pro_zones : "has_pro_zones", id : "id", last_name :
     "last_name", organizations : "organizations", suspended : "suspended", telephone :
@@ -95,9 +89,9 @@ crate::runtime::object!(
     two_factor_authentication_locked : "two_factor_authentication_locked", zipcode :
     "zipcode" }
 );
-/// Used by [`User::edit_user`].
+/// Used by [`UserApi::edit_user`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EditUserResponseOrganizationsItem {
+pub struct Organization {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub permissions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -107,48 +101,46 @@ pub struct EditUserResponseOrganizationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditUserResponseOrganizationsItem { id : "id", name : "name", permissions :
-    "permissions", roles : "roles", status : "status" }
+    Organization { id : "id", name : "name", permissions : "permissions", roles :
+    "roles", status : "status" }
 );
-/// Used by [`User::list_user_tenants`].
+/// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListUserTenantsItem {
+pub struct Tenant {
     pub create_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<ListUserTenantsItemMeta>,
+    pub meta: ::std::option::Option<TenantMeta>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub parent: ::std::option::Option<ListUserTenantsItemParent>,
-    pub profile: ::std::option::Option<ListUserTenantsItemProfile>,
+    pub parent: ::std::option::Option<TenantParent>,
+    pub profile: ::std::option::Option<TenantProfile>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListUserTenantsItem { create_time : "create_time", id : "id", meta : "meta", name :
-    "name", parent : "parent", profile : "profile" }
+    Tenant { create_time : "create_time", id : "id", meta : "meta", name : "name", parent
+    : "parent", profile : "profile" }
 );
-/// Used by [`User::list_user_tenants`].
+/// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListUserTenantsItemMeta {
+pub struct TenantMeta {
     pub flags: ::std::option::Option<::serde_json::Value>,
     pub managed_by: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListUserTenantsItemMeta { flags : "flags", managed_by : "managed_by" }
-);
-/// Used by [`User::list_user_tenants`].
+crate::runtime::object!(TenantMeta { flags : "flags", managed_by : "managed_by" });
+/// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListUserTenantsItemParent {
+pub struct TenantParent {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListUserTenantsItemParent { id : "id", name : "name" });
-/// Used by [`User::list_user_tenants`].
+crate::runtime::object!(TenantParent { id : "id", name : "name" });
+/// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListUserTenantsItemProfile {
+pub struct TenantProfile {
     pub business_address: ::std::option::Option<::std::string::String>,
     pub business_email: ::std::option::Option<::std::string::String>,
     pub business_name: ::std::option::Option<::std::string::String>,
@@ -158,7 +150,7 @@ pub struct ListUserTenantsItemProfile {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListUserTenantsItemProfile { business_address : "business_address", business_email :
+    TenantProfile { business_address : "business_address", business_email :
     "business_email", business_name : "business_name", business_phone : "business_phone",
     external_metadata : "external_metadata" }
 );

@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::user_agent_blocking_rules`](crate::Client::user_agent_blocking_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UserAgentBlockingRules {
+pub struct UserAgentBlockingRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *User Agent Blocking rules* endpoints.
-    pub fn user_agent_blocking_rules(&self) -> UserAgentBlockingRules {
-        UserAgentBlockingRules {
+    pub fn user_agent_blocking_rules(&self) -> UserAgentBlockingRulesApi {
+        UserAgentBlockingRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UserAgentBlockingRules {
+impl UserAgentBlockingRulesApi {
     /// Create a User Agent Blocking rule
     ///
     /// `POST /zones/{zone_id}/firewall/ua_rules`
     ///
     /// Creates a new User Agent Blocking rule in a zone.
-    pub fn create_a_user_agent_blocking_rule(
+    pub fn create_user_agent_blocking_rule(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -65,7 +65,7 @@ impl UserAgentBlockingRules {
     /// `PUT /zones/{zone_id}/firewall/ua_rules/{ua_rule_id}`
     ///
     /// Updates an existing User Agent Blocking rule.
-    pub fn update_a_user_agent_blocking_rule(
+    pub fn update_user_agent_blocking_rule(
         &self,
         zone_id: &str,
         ua_rule_id: &str,
@@ -87,7 +87,7 @@ impl UserAgentBlockingRules {
     /// `GET /zones/{zone_id}/firewall/ua_rules/{ua_rule_id}`
     ///
     /// Fetches the details of a User Agent Blocking rule.
-    pub fn get_a_user_agent_blocking_rule(
+    pub fn get_user_agent_blocking_rule(
         &self,
         zone_id: &str,
         ua_rule_id: &str,
@@ -109,7 +109,7 @@ impl UserAgentBlockingRules {
     /// `DELETE /zones/{zone_id}/firewall/ua_rules/{ua_rule_id}`
     ///
     /// Deletes an existing User Agent Blocking rule.
-    pub fn delete_a_user_agent_blocking_rule(
+    pub fn delete_user_agent_blocking_rule(
         &self,
         zone_id: &str,
         ua_rule_id: &str,

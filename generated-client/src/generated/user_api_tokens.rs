@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::user_api_tokens`](crate::Client::user_api_tokens).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UserApiTokens {
+pub struct UserApiTokensApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *User API Tokens* endpoints.
-    pub fn user_api_tokens(&self) -> UserApiTokens {
-        UserApiTokens {
+    pub fn user_api_tokens(&self) -> UserApiTokensApi {
+        UserApiTokensApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UserApiTokens {
+impl UserApiTokensApi {
     /// Create Token
     ///
     /// `POST /user/tokens`
@@ -55,7 +55,7 @@ impl UserApiTokens {
     /// Find all available permission groups for API Tokens
     pub fn list_token_permission_groups(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTokenPermissionGroupsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<TokenPermissionGroup>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,9 +86,7 @@ impl UserApiTokens {
     pub fn update_token(
         &self,
         token_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateTokenResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -107,9 +105,7 @@ impl UserApiTokens {
     pub fn token_details(
         &self,
         token_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateTokenResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -164,7 +160,7 @@ impl UserApiTokens {
         )
     }
 }
-/// Used by [`UserApiTokens::create_token`].
+/// Used by [`UserApiTokensApi::create_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponse {
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
@@ -175,9 +171,7 @@ pub struct CreateTokenResponse {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub not_before: ::std::option::Option<::std::string::String>,
-    pub policies: ::std::option::Option<
-        ::std::vec::Vec<CreateTokenResponsePoliciesItem>,
-    >,
+    pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenResponsePolicy>>,
     pub status: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -189,7 +183,7 @@ crate::runtime::object!(
     name : "name", not_before : "not_before", policies : "policies", status : "status",
     value : "value" }
 );
-/// Used by [`UserApiTokens::create_token`], [`UserApiTokens::list_tokens`], [`UserApiTokens::update_token`].
+/// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::list_tokens`], [`UserApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseCondition {
     pub request_ip: ::std::option::Option<CreateTokenResponseConditionRequestIp>,
@@ -197,7 +191,7 @@ pub struct CreateTokenResponseCondition {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateTokenResponseCondition { request_ip : "request_ip" });
-/// Used by [`UserApiTokens::create_token`].
+/// Used by [`UserApiTokensApi::create_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseConditionRequestIp {
     pub r#in: ::std::option::Option<::serde_json::Value>,
@@ -208,9 +202,9 @@ pub struct CreateTokenResponseConditionRequestIp {
 crate::runtime::object!(
     CreateTokenResponseConditionRequestIp { r#in : "in", not_in : "not_in" }
 );
-/// Used by [`UserApiTokens::create_token`], [`UserApiTokens::update_token`].
+/// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTokenResponsePoliciesItem {
+pub struct CreateTokenResponsePolicy {
     pub effect: ::std::option::Option<::serde_json::Value>,
     pub id: ::std::option::Option<::std::string::String>,
     pub permission_groups: ::std::option::Option<::serde_json::Value>,
@@ -219,10 +213,10 @@ pub struct CreateTokenResponsePoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenResponsePoliciesItem { effect : "effect", id : "id", permission_groups :
+    CreateTokenResponsePolicy { effect : "effect", id : "id", permission_groups :
     "permission_groups", resources : "resources" }
 );
-/// Used by [`UserApiTokens::list_tokens`].
+/// Used by [`UserApiTokensApi::list_tokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTokensItem {
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
@@ -243,9 +237,9 @@ crate::runtime::object!(
     issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
     name : "name", not_before : "not_before", policies : "policies", status : "status" }
 );
-/// Used by [`UserApiTokens::list_token_permission_groups`].
+/// Used by [`UserApiTokensApi::list_token_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTokenPermissionGroupsItem {
+pub struct TokenPermissionGroup {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -253,11 +247,11 @@ pub struct ListTokenPermissionGroupsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTokenPermissionGroupsItem { id : "id", name : "name", scopes : "scopes" }
+    TokenPermissionGroup { id : "id", name : "name", scopes : "scopes" }
 );
-/// Used by [`UserApiTokens::update_token`], [`UserApiTokens::token_details`].
+/// Used by [`UserApiTokensApi::update_token`], [`UserApiTokensApi::token_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTokenResponse {
+pub struct Token {
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -266,19 +260,17 @@ pub struct UpdateTokenResponse {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub not_before: ::std::option::Option<::std::string::String>,
-    pub policies: ::std::option::Option<
-        ::std::vec::Vec<CreateTokenResponsePoliciesItem>,
-    >,
+    pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenResponsePolicy>>,
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTokenResponse { condition : "condition", expires_on : "expires_on", id : "id",
-    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
-    name : "name", not_before : "not_before", policies : "policies", status : "status" }
+    Token { condition : "condition", expires_on : "expires_on", id : "id", issued_on :
+    "issued_on", last_used_on : "last_used_on", modified_on : "modified_on", name :
+    "name", not_before : "not_before", policies : "policies", status : "status" }
 );
-/// Used by [`UserApiTokens::delete_token`].
+/// Used by [`UserApiTokensApi::delete_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTokenResponse {
     pub id: ::std::option::Option<::std::string::String>,

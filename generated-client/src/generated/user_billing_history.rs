@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::user_billing_history`](crate::Client::user_billing_history).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UserBillingHistory {
+pub struct UserBillingHistoryApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *User Billing History* endpoints.
-    pub fn user_billing_history(&self) -> UserBillingHistory {
-        UserBillingHistory {
+    pub fn user_billing_history(&self) -> UserBillingHistoryApi {
+        UserBillingHistoryApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UserBillingHistory {
+impl UserBillingHistoryApi {
     /// Billing History Details
     ///
     /// `GET /user/billing/history`
@@ -23,7 +23,7 @@ impl UserBillingHistory {
     /// Accesses your billing history object.
     pub fn billing_history_details(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<BillingHistoryDetailsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<BillingHistory>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -32,9 +32,9 @@ impl UserBillingHistory {
         )
     }
 }
-/// Used by [`UserBillingHistory::billing_history_details`].
+/// Used by [`UserBillingHistoryApi::billing_history_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BillingHistoryDetailsItem {
+pub struct BillingHistory {
     pub action: ::std::option::Option<::std::string::String>,
     pub amount: ::std::option::Option<f64>,
     pub currency: ::std::option::Option<::std::string::String>,
@@ -42,20 +42,20 @@ pub struct BillingHistoryDetailsItem {
     pub id: ::std::option::Option<::std::string::String>,
     pub occurred_at: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    pub zone: ::std::option::Option<BillingHistoryDetailsItemZone>,
+    pub zone: ::std::option::Option<BillingHistoryZone>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BillingHistoryDetailsItem { action : "action", amount : "amount", currency :
-    "currency", description : "description", id : "id", occurred_at : "occurred_at",
-    r#type : "type", zone : "zone" }
+    BillingHistory { action : "action", amount : "amount", currency : "currency",
+    description : "description", id : "id", occurred_at : "occurred_at", r#type : "type",
+    zone : "zone" }
 );
-/// Used by [`UserBillingHistory::billing_history_details`].
+/// Used by [`UserBillingHistoryApi::billing_history_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BillingHistoryDetailsItemZone {
+pub struct BillingHistoryZone {
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BillingHistoryDetailsItemZone { name : "name" });
+crate::runtime::object!(BillingHistoryZone { name : "name" });

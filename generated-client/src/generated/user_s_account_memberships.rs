@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::user_s_account_memberships`](crate::Client::user_s_account_memberships).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UserSAccountMemberships {
+pub struct UserSAccountMembershipsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *User's Account Memberships* endpoints.
-    pub fn user_s_account_memberships(&self) -> UserSAccountMemberships {
-        UserSAccountMemberships {
+    pub fn user_s_account_memberships(&self) -> UserSAccountMembershipsApi {
+        UserSAccountMembershipsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UserSAccountMemberships {
+impl UserSAccountMembershipsApi {
     /// List Memberships
     ///
     /// `GET /memberships`
@@ -40,7 +40,7 @@ impl UserSAccountMemberships {
         &self,
         membership_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateMembershipResponse>>,
+        crate::runtime::Json<::std::option::Option<Membership>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,7 +61,7 @@ impl UserSAccountMemberships {
         &self,
         membership_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateMembershipResponse>>,
+        crate::runtime::Json<::std::option::Option<Membership>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,13 +93,13 @@ impl UserSAccountMemberships {
         )
     }
 }
-/// Used by [`UserSAccountMemberships::update_membership`], [`UserSAccountMemberships::membership_details`].
+/// Used by [`UserSAccountMembershipsApi::update_membership`], [`UserSAccountMembershipsApi::membership_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateMembershipResponse {
-    pub account: ::std::option::Option<UpdateMembershipResponseAccount>,
+pub struct Membership {
+    pub account: ::std::option::Option<MembershipAccount>,
     pub api_access_enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub permissions: ::std::option::Option<UpdateMembershipResponsePermissions>,
+    pub permissions: ::std::option::Option<MembershipPermissions>,
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub status: ::std::option::Option<::std::string::String>,
@@ -107,86 +107,82 @@ pub struct UpdateMembershipResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMembershipResponse { account : "account", api_access_enabled :
-    "api_access_enabled", id : "id", permissions : "permissions", policies : "policies",
-    roles : "roles", status : "status" }
+    Membership { account : "account", api_access_enabled : "api_access_enabled", id :
+    "id", permissions : "permissions", policies : "policies", roles : "roles", status :
+    "status" }
 );
-/// Used by [`UserSAccountMemberships::update_membership`].
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateMembershipResponseAccount {
+pub struct MembershipAccount {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub managed_by: ::std::option::Option<UpdateMembershipResponseAccountManagedBy>,
+    pub managed_by: ::std::option::Option<MembershipAccountManagedBy>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub settings: ::std::option::Option<UpdateMembershipResponseAccountSettings>,
+    pub settings: ::std::option::Option<MembershipAccountSettings>,
     pub r#type: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMembershipResponseAccount { created_on : "created_on", id : "id", managed_by :
-    "managed_by", name : "name", settings : "settings", r#type : "type" }
+    MembershipAccount { created_on : "created_on", id : "id", managed_by : "managed_by",
+    name : "name", settings : "settings", r#type : "type" }
 );
-/// Used by [`UserSAccountMemberships::update_membership`].
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateMembershipResponseAccountManagedBy {
+pub struct MembershipAccountManagedBy {
     pub parent_org_id: ::std::option::Option<::std::string::String>,
     pub parent_org_name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMembershipResponseAccountManagedBy { parent_org_id : "parent_org_id",
-    parent_org_name : "parent_org_name" }
+    MembershipAccountManagedBy { parent_org_id : "parent_org_id", parent_org_name :
+    "parent_org_name" }
 );
-/// Used by [`UserSAccountMemberships::update_membership`].
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateMembershipResponseAccountSettings {
+pub struct MembershipAccountSettings {
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
     pub enforce_twofactor: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMembershipResponseAccountSettings { abuse_contact_email :
-    "abuse_contact_email", enforce_twofactor : "enforce_twofactor" }
+    MembershipAccountSettings { abuse_contact_email : "abuse_contact_email",
+    enforce_twofactor : "enforce_twofactor" }
 );
-/// Used by [`UserSAccountMemberships::update_membership`].
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateMembershipResponsePermissions {
-    pub analytics: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub billing: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub cache_purge: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub dns: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub dns_records: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub lb: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub logs: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub organization: ::std::option::Option<
-        UpdateMembershipResponsePermissionsAnalytics,
-    >,
-    pub ssl: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub waf: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    pub zone_settings: ::std::option::Option<
-        UpdateMembershipResponsePermissionsAnalytics,
-    >,
-    pub zones: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
+pub struct MembershipPermissions {
+    pub analytics: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub billing: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub cache_purge: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub dns: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub dns_records: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub lb: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub logs: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub organization: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub ssl: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub waf: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub zone_settings: ::std::option::Option<MembershipPermissionsAnalytics>,
+    pub zones: ::std::option::Option<MembershipPermissionsAnalytics>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMembershipResponsePermissions { analytics : "analytics", billing : "billing",
-    cache_purge : "cache_purge", dns : "dns", dns_records : "dns_records", lb : "lb",
-    logs : "logs", organization : "organization", ssl : "ssl", waf : "waf", zone_settings
-    : "zone_settings", zones : "zones" }
+    MembershipPermissions { analytics : "analytics", billing : "billing", cache_purge :
+    "cache_purge", dns : "dns", dns_records : "dns_records", lb : "lb", logs : "logs",
+    organization : "organization", ssl : "ssl", waf : "waf", zone_settings :
+    "zone_settings", zones : "zones" }
 );
-/// Used by [`UserSAccountMemberships::update_membership`].
+/// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateMembershipResponsePermissionsAnalytics {
+pub struct MembershipPermissionsAnalytics {
     pub read: ::std::option::Option<bool>,
     pub write: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMembershipResponsePermissionsAnalytics { read : "read", write : "write" }
+    MembershipPermissionsAnalytics { read : "read", write : "write" }
 );

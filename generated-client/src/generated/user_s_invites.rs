@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::user_s_invites`](crate::Client::user_s_invites).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UserSInvites {
+pub struct UserSInvitesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *User's Invites* endpoints.
-    pub fn user_s_invites(&self) -> UserSInvites {
-        UserSInvites {
+    pub fn user_s_invites(&self) -> UserSInvitesApi {
+        UserSInvitesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UserSInvites {
+impl UserSInvitesApi {
     /// List Invitations
     ///
     /// `GET /user/invites`
@@ -23,7 +23,7 @@ impl UserSInvites {
     /// Lists all invitations associated with my user.
     pub fn list_invitations(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<ListInvitationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Invitation>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -40,7 +40,7 @@ impl UserSInvites {
         &self,
         invite_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListInvitationsItem>>,
+        crate::runtime::Json<::std::option::Option<Invitation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,7 +61,7 @@ impl UserSInvites {
         &self,
         invite_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListInvitationsItem>>,
+        crate::runtime::Json<::std::option::Option<Invitation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -74,9 +74,9 @@ impl UserSInvites {
         )
     }
 }
-/// Used by [`UserSInvites::list_invitations`], [`UserSInvites::respond_to_invitation`], [`UserSInvites::invitation_details`].
+/// Used by [`UserSInvitesApi::list_invitations`], [`UserSInvitesApi::respond_to_invitation`], [`UserSInvitesApi::invitation_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInvitationsItem {
+pub struct Invitation {
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub invited_by: ::std::option::Option<::std::string::String>,
@@ -92,8 +92,8 @@ pub struct ListInvitationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListInvitationsItem { expires_on : "expires_on", id : "id", invited_by :
-    "invited_by", invited_member_email : "invited_member_email", invited_member_id :
+    Invitation { expires_on : "expires_on", id : "id", invited_by : "invited_by",
+    invited_member_email : "invited_member_email", invited_member_id :
     "invited_member_id", invited_on : "invited_on", organization_id : "organization_id",
     organization_is_enforcing_twofactor : "organization_is_enforcing_twofactor",
     organization_name : "organization_name", roles : "roles", status : "status" }

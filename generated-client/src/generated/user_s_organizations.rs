@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::user_s_organizations`](crate::Client::user_s_organizations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UserSOrganizations {
+pub struct UserSOrganizationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *User's Organizations* endpoints.
-    pub fn user_s_organizations(&self) -> UserSOrganizations {
-        UserSOrganizations {
+    pub fn user_s_organizations(&self) -> UserSOrganizationsApi {
+        UserSOrganizationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UserSOrganizations {
+impl UserSOrganizationsApi {
     /// List Organizations
     ///
     /// `GET /user/organizations`
@@ -23,7 +23,7 @@ impl UserSOrganizations {
     /// Lists organizations the user is associated with.
     pub fn list_organizations(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<ListOrganizationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Organization>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +65,7 @@ impl UserSOrganizations {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<LeaveOrganizationResponse>>,
+        crate::runtime::Json<::std::option::Option<LeaveOrganization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,9 +78,9 @@ impl UserSOrganizations {
         )
     }
 }
-/// Used by [`UserSOrganizations::list_organizations`].
+/// Used by [`UserSOrganizationsApi::list_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListOrganizationsItem {
+pub struct Organization {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -90,14 +90,14 @@ pub struct ListOrganizationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListOrganizationsItem { id : "id", name : "name", permissions : "permissions", roles
-    : "roles", status : "status" }
+    Organization { id : "id", name : "name", permissions : "permissions", roles :
+    "roles", status : "status" }
 );
-/// Used by [`UserSOrganizations::leave_organization`].
+/// Used by [`UserSOrganizationsApi::leave_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LeaveOrganizationResponse {
+pub struct LeaveOrganization {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LeaveOrganizationResponse { id : "id" });
+crate::runtime::object!(LeaveOrganization { id : "id" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::user_subscription`](crate::Client::user_subscription).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct UserSubscription {
+pub struct UserSubscriptionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *User Subscription* endpoints.
-    pub fn user_subscription(&self) -> UserSubscription {
-        UserSubscription {
+    pub fn user_subscription(&self) -> UserSubscriptionApi {
+        UserSubscriptionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl UserSubscription {
+impl UserSubscriptionApi {
     /// Get User Subscriptions
     ///
     /// `GET /user/subscriptions`
@@ -23,7 +23,7 @@ impl UserSubscription {
     /// Lists all of a user's subscriptions.
     pub fn get_user_subscriptions(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<GetUserSubscriptionsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<UserSubscription>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -78,9 +78,9 @@ impl UserSubscription {
         )
     }
 }
-/// Used by [`UserSubscription::get_user_subscriptions`].
+/// Used by [`UserSubscriptionApi::get_user_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUserSubscriptionsItem {
+pub struct UserSubscription {
     pub app: ::std::option::Option<::serde_json::Value>,
     pub component_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub currency: ::std::option::Option<::std::string::String>,
@@ -89,21 +89,21 @@ pub struct GetUserSubscriptionsItem {
     pub frequency: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub price: ::std::option::Option<f64>,
-    pub rate_plan: ::std::option::Option<GetUserSubscriptionsItemRatePlan>,
+    pub rate_plan: ::std::option::Option<RatePlan>,
     pub state: ::std::option::Option<::std::string::String>,
-    pub zone: ::std::option::Option<GetUserSubscriptionsItemZone>,
+    pub zone: ::std::option::Option<Zone>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUserSubscriptionsItem { app : "app", component_values : "component_values",
-    currency : "currency", current_period_end : "current_period_end",
-    current_period_start : "current_period_start", frequency : "frequency", id : "id",
-    price : "price", rate_plan : "rate_plan", state : "state", zone : "zone" }
+    UserSubscription { app : "app", component_values : "component_values", currency :
+    "currency", current_period_end : "current_period_end", current_period_start :
+    "current_period_start", frequency : "frequency", id : "id", price : "price",
+    rate_plan : "rate_plan", state : "state", zone : "zone" }
 );
-/// Used by [`UserSubscription::get_user_subscriptions`].
+/// Used by [`UserSubscriptionApi::get_user_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUserSubscriptionsItemRatePlan {
+pub struct RatePlan {
     pub currency: ::std::option::Option<::std::string::String>,
     pub externally_managed: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -115,20 +115,20 @@ pub struct GetUserSubscriptionsItemRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetUserSubscriptionsItemRatePlan { currency : "currency", externally_managed :
-    "externally_managed", id : "id", is_contract : "is_contract", public_name :
-    "public_name", scope : "scope", sets : "sets" }
+    RatePlan { currency : "currency", externally_managed : "externally_managed", id :
+    "id", is_contract : "is_contract", public_name : "public_name", scope : "scope", sets
+    : "sets" }
 );
-/// Used by [`UserSubscription::get_user_subscriptions`].
+/// Used by [`UserSubscriptionApi::get_user_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetUserSubscriptionsItemZone {
+pub struct Zone {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetUserSubscriptionsItemZone { id : "id", name : "name" });
-/// Used by [`UserSubscription::delete_user_subscription`].
+crate::runtime::object!(Zone { id : "id", name : "name" });
+/// Used by [`UserSubscriptionApi::delete_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserSubscriptionResponse {
     pub subscription_id: ::std::option::Option<::std::string::String>,

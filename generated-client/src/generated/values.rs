@@ -4,26 +4,24 @@
 ///
 /// Get one with [`Client::values`](crate::Client::values).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Values {
+pub struct ValuesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Values* endpoints.
-    pub fn values(&self) -> Values {
-        Values {
+    pub fn values(&self) -> ValuesApi {
+        ValuesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Values {
+impl ValuesApi {
     /// List values
     ///
     /// `POST /telemetry/values`
     ///
     /// List unique values found in your events.
-    pub fn list_values(
-        &self,
-    ) -> crate::runtime::Request<crate::runtime::List<ListValuesItem>> {
+    pub fn list_values(&self) -> crate::runtime::Request<crate::runtime::List<Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -32,9 +30,9 @@ impl Values {
         )
     }
 }
-/// Used by [`Values::list_values`].
+/// Used by [`ValuesApi::list_values`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListValuesItem {
+pub struct Value {
     pub dataset: ::std::option::Option<::std::string::String>,
     pub key: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -43,5 +41,5 @@ pub struct ListValuesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListValuesItem { dataset : "dataset", key : "key", r#type : "type", value : "value" }
+    Value { dataset : "dataset", key : "key", r#type : "type", value : "value" }
 );

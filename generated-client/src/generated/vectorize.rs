@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::vectorize`](crate::Client::vectorize).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Vectorize {
+pub struct VectorizeApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Vectorize* endpoints.
-    pub fn vectorize(&self) -> Vectorize {
-        Vectorize {
+    pub fn vectorize(&self) -> VectorizeApi {
+        VectorizeApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Vectorize {
+impl VectorizeApi {
     /// Create Vectorize Index
     ///
     /// `POST /accounts/{account_id}/vectorize/v2/indexes`
@@ -24,9 +24,7 @@ impl Vectorize {
     pub fn create_vectorize_index(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateVectorizeIndexResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Index>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl Vectorize {
     pub fn list_vectorize_indexes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateVectorizeIndexResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Index>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateVectorizeIndexResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Index>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -144,7 +140,7 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetVectorsByIdentifierItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Vector>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -217,9 +213,7 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListVectorsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -293,7 +287,7 @@ impl Vectorize {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListMetadataIndexesResponse>>,
+        crate::runtime::Json<::std::option::Option<MetadataIndexes>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -359,10 +353,10 @@ impl Vectorize {
         )
     }
 }
-/// Used by [`Vectorize::create_vectorize_index`], [`Vectorize::list_vectorize_indexes`], [`Vectorize::get_vectorize_index`].
+/// Used by [`VectorizeApi::create_vectorize_index`], [`VectorizeApi::list_vectorize_indexes`], [`VectorizeApi::get_vectorize_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVectorizeIndexResponse {
-    pub config: ::std::option::Option<CreateVectorizeIndexResponseConfig>,
+pub struct Index {
+    pub config: ::std::option::Option<IndexConfig>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -371,21 +365,19 @@ pub struct CreateVectorizeIndexResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVectorizeIndexResponse { config : "config", created_on : "created_on",
-    description : "description", modified_on : "modified_on", name : "name" }
+    Index { config : "config", created_on : "created_on", description : "description",
+    modified_on : "modified_on", name : "name" }
 );
-/// Used by [`Vectorize::create_vectorize_index`].
+/// Used by [`VectorizeApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVectorizeIndexResponseConfig {
+pub struct IndexConfig {
     pub dimensions: ::std::option::Option<i64>,
     pub metric: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateVectorizeIndexResponseConfig { dimensions : "dimensions", metric : "metric" }
-);
-/// Used by [`Vectorize::delete_vectors_by_identifier`], [`Vectorize::insert_vectors`], [`Vectorize::create_metadata_index`], [`Vectorize::delete_metadata_index`], [`Vectorize::upsert_vectors`].
+crate::runtime::object!(IndexConfig { dimensions : "dimensions", metric : "metric" });
+/// Used by [`VectorizeApi::delete_vectors_by_identifier`], [`VectorizeApi::insert_vectors`], [`VectorizeApi::create_metadata_index`], [`VectorizeApi::delete_metadata_index`], [`VectorizeApi::upsert_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVectorsByIdentifierResponse {
     /// `mutationId`
@@ -396,9 +388,9 @@ pub struct DeleteVectorsByIdentifierResponse {
 crate::runtime::object!(
     DeleteVectorsByIdentifierResponse { mutation_id : "mutationId" }
 );
-/// Used by [`Vectorize::get_vectors_by_identifier`].
+/// Used by [`VectorizeApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetVectorsByIdentifierItem {
+pub struct Vector {
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -409,10 +401,10 @@ pub struct GetVectorsByIdentifierItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetVectorsByIdentifierItem { id : "id", metadata : "metadata", namespace :
-    "namespace", values : "values" }
+    Vector { id : "id", metadata : "metadata", namespace : "namespace", values : "values"
+    }
 );
-/// Used by [`Vectorize::get_vectorize_index_info`].
+/// Used by [`VectorizeApi::get_vectorize_index_info`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVectorizeIndexInfoResponse {
     pub dimensions: ::std::option::Option<i64>,
@@ -430,9 +422,9 @@ crate::runtime::object!(
     "processedUpToDatetime", processed_up_to_mutation : "processedUpToMutation",
     vector_count : "vectorCount" }
 );
-/// Used by [`Vectorize::list_vectors`].
+/// Used by [`VectorizeApi::list_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVectorsResponse {
+pub struct Vectors {
     pub count: ::std::option::Option<i64>,
     /// `cursorExpirationTimestamp`
     pub cursor_expiration_timestamp: ::std::option::Option<::std::string::String>,
@@ -442,39 +434,37 @@ pub struct ListVectorsResponse {
     pub next_cursor: ::std::option::Option<::std::string::String>,
     /// `totalCount`
     pub total_count: ::std::option::Option<i64>,
-    pub vectors: ::std::option::Option<::std::vec::Vec<ListVectorsResponseVectorsItem>>,
+    pub vectors: ::std::option::Option<::std::vec::Vec<VectorsVector>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVectorsResponse { count : "count", cursor_expiration_timestamp :
-    "cursorExpirationTimestamp", is_truncated : "isTruncated", next_cursor :
-    "nextCursor", total_count : "totalCount", vectors : "vectors" }
+    Vectors { count : "count", cursor_expiration_timestamp : "cursorExpirationTimestamp",
+    is_truncated : "isTruncated", next_cursor : "nextCursor", total_count : "totalCount",
+    vectors : "vectors" }
 );
-/// Used by [`Vectorize::list_vectors`].
+/// Used by [`VectorizeApi::list_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVectorsResponseVectorsItem {
+pub struct VectorsVector {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListVectorsResponseVectorsItem { id : "id" });
-/// Used by [`Vectorize::list_metadata_indexes`].
+crate::runtime::object!(VectorsVector { id : "id" });
+/// Used by [`VectorizeApi::list_metadata_indexes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListMetadataIndexesResponse {
+pub struct MetadataIndexes {
     /// `metadataIndexes`
     pub metadata_indexes: ::std::option::Option<
-        ::std::vec::Vec<ListMetadataIndexesResponseMetadataIndexesItem>,
+        ::std::vec::Vec<MetadataIndexesMetadataIndex>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListMetadataIndexesResponse { metadata_indexes : "metadataIndexes" }
-);
-/// Used by [`Vectorize::list_metadata_indexes`].
+crate::runtime::object!(MetadataIndexes { metadata_indexes : "metadataIndexes" });
+/// Used by [`VectorizeApi::list_metadata_indexes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListMetadataIndexesResponseMetadataIndexesItem {
+pub struct MetadataIndexesMetadataIndex {
     /// `indexType`
     pub index_type: ::std::option::Option<::std::string::String>,
     /// `propertyName`
@@ -483,21 +473,21 @@ pub struct ListMetadataIndexesResponseMetadataIndexesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListMetadataIndexesResponseMetadataIndexesItem { index_type : "indexType",
-    property_name : "propertyName" }
+    MetadataIndexesMetadataIndex { index_type : "indexType", property_name :
+    "propertyName" }
 );
-/// Used by [`Vectorize::query_vectors`].
+/// Used by [`VectorizeApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponse {
     pub count: ::std::option::Option<i64>,
-    pub matches: ::std::option::Option<::std::vec::Vec<QueryVectorsResponseMatchesItem>>,
+    pub matches: ::std::option::Option<::std::vec::Vec<QueryVectorsResponseMatch>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(QueryVectorsResponse { count : "count", matches : "matches" });
-/// Used by [`Vectorize::query_vectors`].
+/// Used by [`VectorizeApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct QueryVectorsResponseMatchesItem {
+pub struct QueryVectorsResponseMatch {
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -509,6 +499,6 @@ pub struct QueryVectorsResponseMatchesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsResponseMatchesItem { id : "id", metadata : "metadata", namespace :
+    QueryVectorsResponseMatch { id : "id", metadata : "metadata", namespace :
     "namespace", score : "score", values : "values" }
 );

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::vectorize_beta_deprecated`](crate::Client::vectorize_beta_deprecated).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct VectorizeBetaDeprecated {
+pub struct VectorizeBetaDeprecatedApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Vectorize Beta (Deprecated)* endpoints.
-    pub fn vectorize_beta_deprecated(&self) -> VectorizeBetaDeprecated {
-        VectorizeBetaDeprecated {
+    pub fn vectorize_beta_deprecated(&self) -> VectorizeBetaDeprecatedApi {
+        VectorizeBetaDeprecatedApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl VectorizeBetaDeprecated {
+impl VectorizeBetaDeprecatedApi {
     /// Create Vectorize Index (Deprecated)
     ///
     /// `POST /accounts/{account_id}/vectorize/indexes`
     ///
     /// Creates and returns a new Vectorize Index.
-    pub fn create_vectorize_index_deprecated(
+    pub fn create_vectorize_index(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateVectorizeIndexDeprecatedResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<VectorizeIndex>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,12 +43,10 @@ impl VectorizeBetaDeprecated {
     /// `GET /accounts/{account_id}/vectorize/indexes`
     ///
     /// Returns a list of Vectorize Indexes
-    pub fn list_vectorize_indexes_deprecated(
+    pub fn list_vectorize_indexes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateVectorizeIndexDeprecatedResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<VectorizeIndex>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,14 +63,12 @@ impl VectorizeBetaDeprecated {
     /// `PUT /accounts/{account_id}/vectorize/indexes/{index_name}`
     ///
     /// Updates and returns the specified Vectorize Index.
-    pub fn update_vectorize_index_deprecated(
+    pub fn update_vectorize_index(
         &self,
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateVectorizeIndexDeprecatedResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<VectorizeIndex>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,14 +87,12 @@ impl VectorizeBetaDeprecated {
     /// `GET /accounts/{account_id}/vectorize/indexes/{index_name}`
     ///
     /// Returns the specified Vectorize Index.
-    pub fn get_vectorize_index_deprecated(
+    pub fn get_vectorize_index(
         &self,
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateVectorizeIndexDeprecatedResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<VectorizeIndex>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,7 +111,7 @@ impl VectorizeBetaDeprecated {
     /// `DELETE /accounts/{account_id}/vectorize/indexes/{index_name}`
     ///
     /// Deletes the specified Vectorize Index.
-    pub fn delete_vectorize_index_deprecated(
+    pub fn delete_vectorize_index(
         &self,
         account_id: &str,
         index_name: &str,
@@ -147,15 +139,11 @@ impl VectorizeBetaDeprecated {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/delete-by-ids`
     ///
     /// Delete a set of vectors from an index by their vector identifiers.
-    pub fn delete_vectors_by_identifier_deprecated(
+    pub fn delete_vectors_by_identifier(
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeleteVectorsByIdentifierDeprecatedResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -174,13 +162,11 @@ impl VectorizeBetaDeprecated {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/get-by-ids`
     ///
     /// Get a set of vectors from an index by their vector identifiers.
-    pub fn get_vectors_by_identifier_deprecated(
+    pub fn get_vectors_by_identifier(
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<GetVectorsByIdentifierDeprecatedItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Vector>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -199,15 +185,11 @@ impl VectorizeBetaDeprecated {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/insert`
     ///
     /// Inserts vectors into the specified index and returns the count of the vectors successfully inserted.
-    pub fn insert_vectors_deprecated(
+    pub fn insert_vectors(
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeleteVectorsByIdentifierDeprecatedResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -226,12 +208,12 @@ impl VectorizeBetaDeprecated {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/query`
     ///
     /// Finds vectors closest to a given vector in an index.
-    pub fn query_vectors_deprecated(
+    pub fn query_vectors(
         &self,
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<QueryVectorsDeprecatedResponse>>,
+        crate::runtime::Json<::std::option::Option<QueryVectorsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -251,15 +233,11 @@ impl VectorizeBetaDeprecated {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/upsert`
     ///
     /// Upserts vectors into the specified index, creating them if they do not exist and returns the count of values and ids successfully inserted.
-    pub fn upsert_vectors_deprecated(
+    pub fn upsert_vectors(
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeleteVectorsByIdentifierDeprecatedResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -274,10 +252,10 @@ impl VectorizeBetaDeprecated {
         )
     }
 }
-/// Used by [`VectorizeBetaDeprecated::create_vectorize_index_deprecated`], [`VectorizeBetaDeprecated::list_vectorize_indexes_deprecated`], [`VectorizeBetaDeprecated::update_vectorize_index_deprecated`], [`VectorizeBetaDeprecated::get_vectorize_index_deprecated`].
+/// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`], [`VectorizeBetaDeprecatedApi::list_vectorize_indexes`], [`VectorizeBetaDeprecatedApi::update_vectorize_index`], [`VectorizeBetaDeprecatedApi::get_vectorize_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVectorizeIndexDeprecatedResponse {
-    pub config: ::std::option::Option<CreateVectorizeIndexDeprecatedResponseConfig>,
+pub struct VectorizeIndex {
+    pub config: ::std::option::Option<VectorizeIndexConfig>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -286,36 +264,32 @@ pub struct CreateVectorizeIndexDeprecatedResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVectorizeIndexDeprecatedResponse { config : "config", created_on :
-    "created_on", description : "description", modified_on : "modified_on", name : "name"
-    }
+    VectorizeIndex { config : "config", created_on : "created_on", description :
+    "description", modified_on : "modified_on", name : "name" }
 );
-/// Used by [`VectorizeBetaDeprecated::create_vectorize_index_deprecated`].
+/// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVectorizeIndexDeprecatedResponseConfig {
+pub struct VectorizeIndexConfig {
     pub dimensions: ::std::option::Option<i64>,
     pub metric: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVectorizeIndexDeprecatedResponseConfig { dimensions : "dimensions", metric :
-    "metric" }
+    VectorizeIndexConfig { dimensions : "dimensions", metric : "metric" }
 );
-/// Used by [`VectorizeBetaDeprecated::delete_vectors_by_identifier_deprecated`], [`VectorizeBetaDeprecated::insert_vectors_deprecated`], [`VectorizeBetaDeprecated::upsert_vectors_deprecated`].
+/// Used by [`VectorizeBetaDeprecatedApi::delete_vectors_by_identifier`], [`VectorizeBetaDeprecatedApi::insert_vectors`], [`VectorizeBetaDeprecatedApi::upsert_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteVectorsByIdentifierDeprecatedResponse {
+pub struct Vectors {
     pub count: ::std::option::Option<i64>,
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    DeleteVectorsByIdentifierDeprecatedResponse { count : "count", ids : "ids" }
-);
-/// Used by [`VectorizeBetaDeprecated::get_vectors_by_identifier_deprecated`].
+crate::runtime::object!(Vectors { count : "count", ids : "ids" });
+/// Used by [`VectorizeBetaDeprecatedApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetVectorsByIdentifierDeprecatedItem {
+pub struct Vector {
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -326,25 +300,21 @@ pub struct GetVectorsByIdentifierDeprecatedItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetVectorsByIdentifierDeprecatedItem { id : "id", metadata : "metadata", namespace :
-    "namespace", values : "values" }
+    Vector { id : "id", metadata : "metadata", namespace : "namespace", values : "values"
+    }
 );
-/// Used by [`VectorizeBetaDeprecated::query_vectors_deprecated`].
+/// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct QueryVectorsDeprecatedResponse {
+pub struct QueryVectorsResponse {
     pub count: ::std::option::Option<i64>,
-    pub matches: ::std::option::Option<
-        ::std::vec::Vec<QueryVectorsDeprecatedResponseMatchesItem>,
-    >,
+    pub matches: ::std::option::Option<::std::vec::Vec<QueryVectorsResponseMatch>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    QueryVectorsDeprecatedResponse { count : "count", matches : "matches" }
-);
-/// Used by [`VectorizeBetaDeprecated::query_vectors_deprecated`].
+crate::runtime::object!(QueryVectorsResponse { count : "count", matches : "matches" });
+/// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct QueryVectorsDeprecatedResponseMatchesItem {
+pub struct QueryVectorsResponseMatch {
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -355,6 +325,6 @@ pub struct QueryVectorsDeprecatedResponseMatchesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsDeprecatedResponseMatchesItem { id : "id", metadata : "metadata", score :
-    "score", values : "values" }
+    QueryVectorsResponseMatch { id : "id", metadata : "metadata", score : "score", values
+    : "values" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::versions`](crate::Client::versions).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Versions {
+pub struct VersionsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Versions* endpoints.
-    pub fn versions(&self) -> Versions {
-        Versions {
+    pub fn versions(&self) -> VersionsApi {
+        VersionsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Versions {
+impl VersionsApi {
     /// Create Version
     ///
     /// `POST /accounts/{account_id}/workers/workers/{worker_id}/versions`
@@ -25,9 +25,7 @@ impl Versions {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateVersionResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Version>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -74,9 +72,7 @@ impl Versions {
         account_id: &str,
         worker_id: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateVersionResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Version>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -119,11 +115,11 @@ impl Versions {
         )
     }
 }
-/// Used by [`Versions::create_version`], [`Versions::get_version`].
+/// Used by [`VersionsApi::create_version`], [`VersionsApi::get_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVersionResponse {
-    pub annotations: ::std::option::Option<CreateVersionResponseAnnotations>,
-    pub assets: ::std::option::Option<CreateVersionResponseAssets>,
+pub struct Version {
+    pub annotations: ::std::option::Option<VersionAnnotations>,
+    pub assets: ::std::option::Option<VersionAssets>,
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -133,12 +129,10 @@ pub struct CreateVersionResponse {
     >,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub limits: ::std::option::Option<CreateVersionResponseLimits>,
+    pub limits: ::std::option::Option<VersionLimits>,
     pub main_module: ::std::option::Option<::std::string::String>,
     pub migrations: ::std::option::Option<::serde_json::Value>,
-    pub modules: ::std::option::Option<
-        ::std::vec::Vec<CreateVersionResponseModulesItem>,
-    >,
+    pub modules: ::std::option::Option<::std::vec::Vec<VersionModule>>,
     pub number: ::std::option::Option<i64>,
     pub placement: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -150,16 +144,16 @@ pub struct CreateVersionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVersionResponse { annotations : "annotations", assets : "assets", bindings :
-    "bindings", compatibility_date : "compatibility_date", compatibility_flags :
+    Version { annotations : "annotations", assets : "assets", bindings : "bindings",
+    compatibility_date : "compatibility_date", compatibility_flags :
     "compatibility_flags", created_on : "created_on", id : "id", limits : "limits",
     main_module : "main_module", migrations : "migrations", modules : "modules", number :
     "number", placement : "placement", source : "source", startup_time_ms :
     "startup_time_ms", usage_model : "usage_model" }
 );
-/// Used by [`Versions::create_version`], [`Versions::list_versions`].
+/// Used by [`VersionsApi::create_version`], [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVersionResponseAnnotations {
+pub struct VersionAnnotations {
     /// `workers/message`
     pub workers_message: ::std::option::Option<::std::string::String>,
     /// `workers/tag`
@@ -170,21 +164,21 @@ pub struct CreateVersionResponseAnnotations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVersionResponseAnnotations { workers_message : "workers/message", workers_tag :
+    VersionAnnotations { workers_message : "workers/message", workers_tag :
     "workers/tag", workers_triggered_by : "workers/triggered_by" }
 );
-/// Used by [`Versions::create_version`], [`Versions::list_versions`].
+/// Used by [`VersionsApi::create_version`], [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVersionResponseAssets {
-    pub config: ::std::option::Option<CreateVersionResponseAssetsConfig>,
+pub struct VersionAssets {
+    pub config: ::std::option::Option<VersionAssetsConfig>,
     pub jwt: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateVersionResponseAssets { config : "config", jwt : "jwt" });
-/// Used by [`Versions::create_version`].
+crate::runtime::object!(VersionAssets { config : "config", jwt : "jwt" });
+/// Used by [`VersionsApi::create_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVersionResponseAssetsConfig {
+pub struct VersionAssetsConfig {
     pub html_handling: ::std::option::Option<::std::string::String>,
     pub not_found_handling: ::std::option::Option<::std::string::String>,
     pub run_worker_first: ::std::option::Option<::serde_json::Value>,
@@ -192,20 +186,20 @@ pub struct CreateVersionResponseAssetsConfig {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVersionResponseAssetsConfig { html_handling : "html_handling",
-    not_found_handling : "not_found_handling", run_worker_first : "run_worker_first" }
+    VersionAssetsConfig { html_handling : "html_handling", not_found_handling :
+    "not_found_handling", run_worker_first : "run_worker_first" }
 );
-/// Used by [`Versions::create_version`], [`Versions::list_versions`].
+/// Used by [`VersionsApi::create_version`], [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVersionResponseLimits {
+pub struct VersionLimits {
     pub cpu_ms: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateVersionResponseLimits { cpu_ms : "cpu_ms" });
-/// Used by [`Versions::create_version`], [`Versions::list_versions`].
+crate::runtime::object!(VersionLimits { cpu_ms : "cpu_ms" });
+/// Used by [`VersionsApi::create_version`], [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVersionResponseModulesItem {
+pub struct VersionModule {
     pub content_base64: ::std::option::Option<::std::string::String>,
     pub content_type: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -213,25 +207,23 @@ pub struct CreateVersionResponseModulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateVersionResponseModulesItem { content_base64 : "content_base64", content_type :
-    "content_type", name : "name" }
+    VersionModule { content_base64 : "content_base64", content_type : "content_type",
+    name : "name" }
 );
-/// Used by [`Versions::list_versions`].
+/// Used by [`VersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVersionsItem {
-    pub annotations: ::std::option::Option<CreateVersionResponseAnnotations>,
-    pub assets: ::std::option::Option<CreateVersionResponseAssets>,
+    pub annotations: ::std::option::Option<VersionAnnotations>,
+    pub assets: ::std::option::Option<VersionAssets>,
     pub bindings: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub compatibility_date: ::std::option::Option<::std::string::String>,
     pub compatibility_flags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub limits: ::std::option::Option<CreateVersionResponseLimits>,
+    pub limits: ::std::option::Option<VersionLimits>,
     pub main_module: ::std::option::Option<::std::string::String>,
     pub migrations: ::std::option::Option<::serde_json::Value>,
-    pub modules: ::std::option::Option<
-        ::std::vec::Vec<CreateVersionResponseModulesItem>,
-    >,
+    pub modules: ::std::option::Option<::std::vec::Vec<VersionModule>>,
     pub number: ::std::option::Option<i64>,
     pub placement: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -250,13 +242,11 @@ crate::runtime::object!(
     "number", placement : "placement", source : "source", startup_time_ms :
     "startup_time_ms", usage_model : "usage_model" }
 );
-/// Used by [`Versions::delete_version`].
+/// Used by [`VersionsApi::delete_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVersionResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteVersionResponseErrorsItem>>,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteVersionResponseErrorsItem>,
-    >,
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteVersionResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteVersionResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -265,25 +255,25 @@ crate::runtime::object!(
     DeleteVersionResponse { errors : "errors", messages : "messages", success : "success"
     }
 );
-/// Used by [`Versions::delete_version`].
+/// Used by [`VersionsApi::delete_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteVersionResponseErrorsItem {
+pub struct DeleteVersionResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteVersionResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteVersionResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteVersionResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteVersionResponseError { code : "code", documentation_url : "documentation_url",
+    message : "message", source : "source" }
 );
-/// Used by [`Versions::delete_version`].
+/// Used by [`VersionsApi::delete_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteVersionResponseErrorsItemSource {
+pub struct DeleteVersionResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteVersionResponseErrorsItemSource { pointer : "pointer" });
+crate::runtime::object!(DeleteVersionResponseErrorSource { pointer : "pointer" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::waf_overrides`](crate::Client::waf_overrides).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WafOverrides {
+pub struct WafOverridesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *WAF overrides* endpoints.
-    pub fn waf_overrides(&self) -> WafOverrides {
-        WafOverrides {
+    pub fn waf_overrides(&self) -> WafOverridesApi {
+        WafOverridesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WafOverrides {
+impl WafOverridesApi {
     /// Create a WAF override
     ///
     /// `POST /zones/{zone_id}/firewall/waf/overrides`
@@ -23,11 +23,11 @@ impl WafOverrides {
     /// Creates a URI-based WAF override for a zone.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn create_a_waf_override(
+    pub fn create_waf_override(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWafOverrideResponse>>,
+        crate::runtime::Json<::std::option::Option<WafOverride>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -50,7 +50,7 @@ impl WafOverrides {
     pub fn list_waf_overrides(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAWafOverrideResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WafOverride>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -74,7 +74,7 @@ impl WafOverrides {
         zone_id: &str,
         overrides_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWafOverrideResponse>>,
+        crate::runtime::Json<::std::option::Option<WafOverride>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,12 +95,12 @@ impl WafOverrides {
     /// Fetches the details of a URI-based WAF override.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn get_a_waf_override(
+    pub fn get_waf_override(
         &self,
         zone_id: &str,
         overrides_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWafOverrideResponse>>,
+        crate::runtime::Json<::std::option::Option<WafOverride>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -121,12 +121,12 @@ impl WafOverrides {
     /// Deletes an existing URI-based WAF override.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn delete_a_waf_override(
+    pub fn delete_waf_override(
         &self,
         zone_id: &str,
         overrides_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAWafOverrideResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteWafOverrideResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -141,9 +141,9 @@ impl WafOverrides {
         )
     }
 }
-/// Used by [`WafOverrides::create_a_waf_override`], [`WafOverrides::list_waf_overrides`], [`WafOverrides::update_waf_override`], [`WafOverrides::get_a_waf_override`].
+/// Used by [`WafOverridesApi::create_waf_override`], [`WafOverridesApi::list_waf_overrides`], [`WafOverridesApi::update_waf_override`], [`WafOverridesApi::get_waf_override`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAWafOverrideResponse {
+pub struct WafOverride {
     pub description: ::std::option::Option<::std::string::String>,
     pub groups: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -151,7 +151,7 @@ pub struct CreateAWafOverrideResponse {
     pub id: ::std::option::Option<::std::string::String>,
     pub paused: ::std::option::Option<bool>,
     pub priority: ::std::option::Option<f64>,
-    pub rewrite_action: ::std::option::Option<CreateAWafOverrideResponseRewriteAction>,
+    pub rewrite_action: ::std::option::Option<WafOverrideRewriteAction>,
     pub rules: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -160,13 +160,13 @@ pub struct CreateAWafOverrideResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAWafOverrideResponse { description : "description", groups : "groups", id :
-    "id", paused : "paused", priority : "priority", rewrite_action : "rewrite_action",
-    rules : "rules", urls : "urls" }
+    WafOverride { description : "description", groups : "groups", id : "id", paused :
+    "paused", priority : "priority", rewrite_action : "rewrite_action", rules : "rules",
+    urls : "urls" }
 );
-/// Used by [`WafOverrides::create_a_waf_override`].
+/// Used by [`WafOverridesApi::create_waf_override`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAWafOverrideResponseRewriteAction {
+pub struct WafOverrideRewriteAction {
     pub block: ::std::option::Option<::serde_json::Value>,
     pub challenge: ::std::option::Option<::serde_json::Value>,
     pub default: ::std::option::Option<::serde_json::Value>,
@@ -176,14 +176,14 @@ pub struct CreateAWafOverrideResponseRewriteAction {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAWafOverrideResponseRewriteAction { block : "block", challenge : "challenge",
-    default : "default", disable : "disable", simulate : "simulate" }
+    WafOverrideRewriteAction { block : "block", challenge : "challenge", default :
+    "default", disable : "disable", simulate : "simulate" }
 );
-/// Used by [`WafOverrides::delete_a_waf_override`].
+/// Used by [`WafOverridesApi::delete_waf_override`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAWafOverrideResponse {
+pub struct DeleteWafOverrideResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAWafOverrideResponse { id : "id" });
+crate::runtime::object!(DeleteWafOverrideResponse { id : "id" });

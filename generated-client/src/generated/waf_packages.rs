@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::waf_packages`](crate::Client::waf_packages).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WafPackages {
+pub struct WafPackagesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *WAF packages* endpoints.
-    pub fn waf_packages(&self) -> WafPackages {
-        WafPackages {
+    pub fn waf_packages(&self) -> WafPackagesApi {
+        WafPackagesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WafPackages {
+impl WafPackagesApi {
     /// List WAF packages
     ///
     /// `GET /zones/{zone_id}/firewall/waf/packages`
@@ -45,12 +45,12 @@ impl WafPackages {
     /// Updates a WAF package. You can update the sensitivity and the action of an anomaly detection WAF package.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn update_a_waf_package(
+    pub fn update_waf_package(
         &self,
         zone_id: &str,
         package_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateAWafPackageResponse>>,
+        crate::runtime::Json<::std::option::Option<WafPackage>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -71,7 +71,7 @@ impl WafPackages {
     /// Fetches the details of a WAF package.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn get_a_waf_package(
+    pub fn get_waf_package(
         &self,
         zone_id: &str,
         package_id: &str,
@@ -89,9 +89,9 @@ impl WafPackages {
         )
     }
 }
-/// Used by [`WafPackages::update_a_waf_package`].
+/// Used by [`WafPackagesApi::update_waf_package`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAWafPackageResponse {
+pub struct WafPackage {
     pub action_mode: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub detection_mode: ::std::option::Option<::std::string::String>,
@@ -104,7 +104,7 @@ pub struct UpdateAWafPackageResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAWafPackageResponse { action_mode : "action_mode", description : "description",
-    detection_mode : "detection_mode", id : "id", name : "name", sensitivity :
-    "sensitivity", status : "status", zone_id : "zone_id" }
+    WafPackage { action_mode : "action_mode", description : "description", detection_mode
+    : "detection_mode", id : "id", name : "name", sensitivity : "sensitivity", status :
+    "status", zone_id : "zone_id" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::waf_rule_groups`](crate::Client::waf_rule_groups).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WafRuleGroups {
+pub struct WafRuleGroupsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *WAF rule groups* endpoints.
-    pub fn waf_rule_groups(&self) -> WafRuleGroups {
-        WafRuleGroups {
+    pub fn waf_rule_groups(&self) -> WafRuleGroupsApi {
+        WafRuleGroupsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WafRuleGroups {
+impl WafRuleGroupsApi {
     /// List WAF rule groups
     ///
     /// `GET /zones/{zone_id}/firewall/waf/packages/{package_id}/groups`
@@ -27,7 +27,7 @@ impl WafRuleGroups {
         &self,
         zone_id: &str,
         package_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListWafRuleGroupsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WafRuleGroup>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -48,7 +48,7 @@ impl WafRuleGroups {
     /// Updates a WAF rule group. You can update the state (`mode` parameter) of a rule group.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn update_a_waf_rule_group(
+    pub fn update_waf_rule_group(
         &self,
         zone_id: &str,
         package_id: &str,
@@ -81,7 +81,7 @@ impl WafRuleGroups {
     /// Fetches the details of a WAF rule group.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn get_a_waf_rule_group(
+    pub fn get_waf_rule_group(
         &self,
         zone_id: &str,
         package_id: &str,
@@ -108,9 +108,9 @@ impl WafRuleGroups {
         )
     }
 }
-/// Used by [`WafRuleGroups::list_waf_rule_groups`].
+/// Used by [`WafRuleGroupsApi::list_waf_rule_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWafRuleGroupsItem {
+pub struct WafRuleGroup {
     pub allowed_modes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -123,7 +123,7 @@ pub struct ListWafRuleGroupsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWafRuleGroupsItem { allowed_modes : "allowed_modes", description : "description",
-    id : "id", mode : "mode", modified_rules_count : "modified_rules_count", name :
-    "name", package_id : "package_id", rules_count : "rules_count" }
+    WafRuleGroup { allowed_modes : "allowed_modes", description : "description", id :
+    "id", mode : "mode", modified_rules_count : "modified_rules_count", name : "name",
+    package_id : "package_id", rules_count : "rules_count" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::waf_rules`](crate::Client::waf_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WafRules {
+pub struct WafRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *WAF rules* endpoints.
-    pub fn waf_rules(&self) -> WafRules {
-        WafRules {
+    pub fn waf_rules(&self) -> WafRulesApi {
+        WafRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WafRules {
+impl WafRulesApi {
     /// List WAF rules
     ///
     /// `GET /zones/{zone_id}/firewall/waf/packages/{package_id}/rules`
@@ -48,7 +48,7 @@ impl WafRules {
     /// Updates a WAF rule. You can only update the mode/action of the rule.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn update_a_waf_rule(
+    pub fn update_waf_rule(
         &self,
         zone_id: &str,
         package_id: &str,
@@ -75,7 +75,7 @@ impl WafRules {
     /// Fetches the details of a WAF rule in a WAF package.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
-    pub fn get_a_waf_rule(
+    pub fn get_waf_rule(
         &self,
         zone_id: &str,
         package_id: &str,

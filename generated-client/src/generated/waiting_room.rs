@@ -4,27 +4,27 @@
 ///
 /// Get one with [`Client::waiting_room`](crate::Client::waiting_room).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WaitingRoom {
+pub struct WaitingRoomApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Waiting Room* endpoints.
-    pub fn waiting_room(&self) -> WaitingRoom {
-        WaitingRoom {
+    pub fn waiting_room(&self) -> WaitingRoomApi {
+        WaitingRoomApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WaitingRoom {
+impl WaitingRoomApi {
     /// List waiting rooms for account
     ///
     /// `GET /accounts/{account_id}/waiting_rooms`
     ///
     /// Lists waiting rooms for account.
-    pub fn list_waiting_rooms_for_account(
+    pub fn list_waiting_rooms(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListWaitingRoomsForAccountItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WaitingRoom>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,7 +45,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListWaitingRoomsForAccountItem>>,
+        crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,10 +63,10 @@ impl WaitingRoom {
     /// `GET /zones/{zone_id}/waiting_rooms`
     ///
     /// Lists waiting rooms for zone.
-    pub fn list_waiting_rooms_for_zone(
+    pub fn list_waiting_rooms_zones(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListWaitingRoomsForAccountItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WaitingRoom>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -101,13 +101,11 @@ impl WaitingRoom {
     /// 6. `waitTime`: Non-zero, positive integer indicating the estimated wait time in minutes. The default value is 10 minutes.
     ///
     /// For example, you can make a request to `http://waitingrooms.dev/preview/<uuid>?waitTime=50` to configure the estimated wait time as 50 minutes.
-    pub fn create_a_custom_waiting_room_page_preview(
+    pub fn create_custom_waiting_room_page_preview(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateACustomWaitingRoomPagePreviewResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<CustomWaitingRoomPagePreview>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -127,9 +125,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZoneLevelWaitingRoomSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZoneLevelWaitingRoomSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -149,9 +145,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZoneLevelWaitingRoomSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZoneLevelWaitingRoomSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -171,9 +165,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZoneLevelWaitingRoomSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZoneLevelWaitingRoomSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -196,7 +188,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListWaitingRoomsForAccountItem>>,
+        crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -220,7 +212,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListWaitingRoomsForAccountItem>>,
+        crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -244,7 +236,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListWaitingRoomsForAccountItem>>,
+        crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -291,9 +283,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -316,7 +306,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateEventResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Event>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -340,9 +330,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -367,9 +355,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -394,9 +380,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateEventResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -475,7 +459,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -498,7 +482,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -521,7 +505,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -545,7 +529,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -570,7 +554,7 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ReplaceWaitingRoomRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -604,9 +588,7 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWaitingRoomStatusResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -621,15 +603,11 @@ impl WaitingRoom {
         )
     }
 }
-/// Used by [`WaitingRoom::list_waiting_rooms_for_account`], [`WaitingRoom::create_waiting_room`], [`WaitingRoom::list_waiting_rooms_for_zone`], [`WaitingRoom::update_waiting_room`], [`WaitingRoom::patch_waiting_room`], [`WaitingRoom::waiting_room_details`].
+/// Used by [`WaitingRoomApi::list_waiting_rooms`], [`WaitingRoomApi::create_waiting_room`], [`WaitingRoomApi::list_waiting_rooms_zones`], [`WaitingRoomApi::update_waiting_room`], [`WaitingRoomApi::patch_waiting_room`], [`WaitingRoomApi::waiting_room_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWaitingRoomsForAccountItem {
-    pub additional_routes: ::std::option::Option<
-        ::std::vec::Vec<ListWaitingRoomsForAccountItemAdditionalRoutesItem>,
-    >,
-    pub cookie_attributes: ::std::option::Option<
-        ListWaitingRoomsForAccountItemCookieAttributes,
-    >,
+pub struct WaitingRoom {
+    pub additional_routes: ::std::option::Option<::std::vec::Vec<AdditionalRoute>>,
+    pub cookie_attributes: ::std::option::Option<CookieAttributes>,
     pub cookie_suffix: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub custom_page_html: ::std::option::Option<::std::string::String>,
@@ -660,9 +638,9 @@ pub struct ListWaitingRoomsForAccountItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWaitingRoomsForAccountItem { additional_routes : "additional_routes",
-    cookie_attributes : "cookie_attributes", cookie_suffix : "cookie_suffix", created_on
-    : "created_on", custom_page_html : "custom_page_html", default_template_language :
+    WaitingRoom { additional_routes : "additional_routes", cookie_attributes :
+    "cookie_attributes", cookie_suffix : "cookie_suffix", created_on : "created_on",
+    custom_page_html : "custom_page_html", default_template_language :
     "default_template_language", description : "description", disable_session_renewal :
     "disable_session_renewal", enabled_origin_commands : "enabled_origin_commands", host
     : "host", id : "id", json_response_enabled : "json_response_enabled", modified_on :
@@ -674,51 +652,44 @@ crate::runtime::object!(
     "suspended", total_active_users : "total_active_users", turnstile_action :
     "turnstile_action", turnstile_mode : "turnstile_mode" }
 );
-/// Used by [`WaitingRoom::list_waiting_rooms_for_account`].
+/// Used by [`WaitingRoomApi::list_waiting_rooms`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWaitingRoomsForAccountItemAdditionalRoutesItem {
+pub struct AdditionalRoute {
     pub host: ::std::option::Option<::std::string::String>,
     pub path: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListWaitingRoomsForAccountItemAdditionalRoutesItem { host : "host", path : "path" }
-);
-/// Used by [`WaitingRoom::list_waiting_rooms_for_account`].
+crate::runtime::object!(AdditionalRoute { host : "host", path : "path" });
+/// Used by [`WaitingRoomApi::list_waiting_rooms`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWaitingRoomsForAccountItemCookieAttributes {
+pub struct CookieAttributes {
     pub samesite: ::std::option::Option<::std::string::String>,
     pub secure: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListWaitingRoomsForAccountItemCookieAttributes { samesite : "samesite", secure :
-    "secure" }
-);
-/// Used by [`WaitingRoom::create_a_custom_waiting_room_page_preview`].
+crate::runtime::object!(CookieAttributes { samesite : "samesite", secure : "secure" });
+/// Used by [`WaitingRoomApi::create_custom_waiting_room_page_preview`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateACustomWaitingRoomPagePreviewResponse {
+pub struct CustomWaitingRoomPagePreview {
     pub preview_url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateACustomWaitingRoomPagePreviewResponse { preview_url : "preview_url" }
-);
-/// Used by [`WaitingRoom::update_zone_level_waiting_room_settings`], [`WaitingRoom::patch_zone_level_waiting_room_settings`], [`WaitingRoom::get_zone_level_waiting_room_settings`].
+crate::runtime::object!(CustomWaitingRoomPagePreview { preview_url : "preview_url" });
+/// Used by [`WaitingRoomApi::update_zone_level_waiting_room_settings`], [`WaitingRoomApi::patch_zone_level_waiting_room_settings`], [`WaitingRoomApi::get_zone_level_waiting_room_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneLevelWaitingRoomSettingsResponse {
+pub struct ZoneLevelWaitingRoomSettings {
     pub search_engine_crawler_bypass: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneLevelWaitingRoomSettingsResponse { search_engine_crawler_bypass :
+    ZoneLevelWaitingRoomSettings { search_engine_crawler_bypass :
     "search_engine_crawler_bypass" }
 );
-/// Used by [`WaitingRoom::delete_waiting_room`], [`WaitingRoom::delete_event`].
+/// Used by [`WaitingRoomApi::delete_waiting_room`], [`WaitingRoomApi::delete_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWaitingRoomResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -726,9 +697,9 @@ pub struct DeleteWaitingRoomResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWaitingRoomResponse { id : "id" });
-/// Used by [`WaitingRoom::create_event`], [`WaitingRoom::list_events`], [`WaitingRoom::update_event`], [`WaitingRoom::patch_event`], [`WaitingRoom::event_details`].
+/// Used by [`WaitingRoomApi::create_event`], [`WaitingRoomApi::list_events`], [`WaitingRoomApi::update_event`], [`WaitingRoomApi::patch_event`], [`WaitingRoomApi::event_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateEventResponse {
+pub struct Event {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub custom_page_html: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -751,17 +722,17 @@ pub struct CreateEventResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateEventResponse { created_on : "created_on", custom_page_html :
-    "custom_page_html", description : "description", disable_session_renewal :
-    "disable_session_renewal", event_end_time : "event_end_time", event_start_time :
-    "event_start_time", id : "id", modified_on : "modified_on", name : "name",
-    new_users_per_minute : "new_users_per_minute", prequeue_start_time :
-    "prequeue_start_time", queueing_method : "queueing_method", session_duration :
-    "session_duration", shuffle_at_event_start : "shuffle_at_event_start", suspended :
-    "suspended", total_active_users : "total_active_users", turnstile_action :
-    "turnstile_action", turnstile_mode : "turnstile_mode" }
+    Event { created_on : "created_on", custom_page_html : "custom_page_html", description
+    : "description", disable_session_renewal : "disable_session_renewal", event_end_time
+    : "event_end_time", event_start_time : "event_start_time", id : "id", modified_on :
+    "modified_on", name : "name", new_users_per_minute : "new_users_per_minute",
+    prequeue_start_time : "prequeue_start_time", queueing_method : "queueing_method",
+    session_duration : "session_duration", shuffle_at_event_start :
+    "shuffle_at_event_start", suspended : "suspended", total_active_users :
+    "total_active_users", turnstile_action : "turnstile_action", turnstile_mode :
+    "turnstile_mode" }
 );
-/// Used by [`WaitingRoom::preview_active_event_details`].
+/// Used by [`WaitingRoomApi::preview_active_event_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewActiveEventDetailsResponse {
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -793,9 +764,9 @@ crate::runtime::object!(
     "session_duration", shuffle_at_event_start : "shuffle_at_event_start", suspended :
     "suspended", total_active_users : "total_active_users" }
 );
-/// Used by [`WaitingRoom::replace_waiting_room_rules`], [`WaitingRoom::create_waiting_room_rule`], [`WaitingRoom::list_waiting_room_rules`], [`WaitingRoom::patch_waiting_room_rule`], [`WaitingRoom::delete_waiting_room_rule`].
+/// Used by [`WaitingRoomApi::replace_waiting_room_rules`], [`WaitingRoomApi::create_waiting_room_rule`], [`WaitingRoomApi::list_waiting_room_rules`], [`WaitingRoomApi::patch_waiting_room_rule`], [`WaitingRoomApi::delete_waiting_room_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplaceWaitingRoomRulesItem {
+pub struct Rule {
     pub action: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -807,13 +778,13 @@ pub struct ReplaceWaitingRoomRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReplaceWaitingRoomRulesItem { action : "action", description : "description", enabled
-    : "enabled", expression : "expression", id : "id", last_updated : "last_updated",
-    version : "version" }
+    Rule { action : "action", description : "description", enabled : "enabled",
+    expression : "expression", id : "id", last_updated : "last_updated", version :
+    "version" }
 );
-/// Used by [`WaitingRoom::get_waiting_room_status`].
+/// Used by [`WaitingRoomApi::get_waiting_room_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWaitingRoomStatusResponse {
+pub struct Status {
     pub estimated_queued_users: ::std::option::Option<i64>,
     pub estimated_total_active_users: ::std::option::Option<i64>,
     pub event_id: ::std::option::Option<::std::string::String>,
@@ -823,7 +794,7 @@ pub struct GetWaitingRoomStatusResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWaitingRoomStatusResponse { estimated_queued_users : "estimated_queued_users",
+    Status { estimated_queued_users : "estimated_queued_users",
     estimated_total_active_users : "estimated_total_active_users", event_id : "event_id",
     max_estimated_time_minutes : "max_estimated_time_minutes", status : "status" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::warp_change_events`](crate::Client::warp_change_events).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WarpChangeEvents {
+pub struct WarpChangeEventsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *WARP Change Events* endpoints.
-    pub fn warp_change_events(&self) -> WarpChangeEvents {
-        WarpChangeEvents {
+    pub fn warp_change_events(&self) -> WarpChangeEventsApi {
+        WarpChangeEventsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WarpChangeEvents {
+impl WarpChangeEventsApi {
     /// List WARP change events.
     ///
     /// `GET /accounts/{account_id}/dex/warp-change-events`

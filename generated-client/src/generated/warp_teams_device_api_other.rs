@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::warp_teams_device_api_other`](crate::Client::warp_teams_device_api_other).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WarpTeamsDeviceApiOther {
+pub struct WarpTeamsDeviceApiOtherApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *warp-teams-device-api_other* endpoints.
-    pub fn warp_teams_device_api_other(&self) -> WarpTeamsDeviceApiOther {
-        WarpTeamsDeviceApiOther {
+    pub fn warp_teams_device_api_other(&self) -> WarpTeamsDeviceApiOtherApi {
+        WarpTeamsDeviceApiOtherApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WarpTeamsDeviceApiOther {
+impl WarpTeamsDeviceApiOtherApi {
     /// Create IP profile
     ///
     /// `POST /accounts/{account_id}/devices/ip-profiles`
@@ -25,7 +25,7 @@ impl WarpTeamsDeviceApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateIpProfileResponse>>,
+        crate::runtime::Json<::std::option::Option<IpProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl WarpTeamsDeviceApiOther {
     pub fn list_ip_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateIpProfileResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IpProfile>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl WarpTeamsDeviceApiOther {
         account_id: &str,
         profile_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateIpProfileResponse>>,
+        crate::runtime::Json<::std::option::Option<IpProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl WarpTeamsDeviceApiOther {
         account_id: &str,
         profile_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateIpProfileResponse>>,
+        crate::runtime::Json<::std::option::Option<IpProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -154,9 +154,9 @@ impl WarpTeamsDeviceApiOther {
         )
     }
 }
-/// Used by [`WarpTeamsDeviceApiOther::create_ip_profile`], [`WarpTeamsDeviceApiOther::list_ip_profiles`], [`WarpTeamsDeviceApiOther::update_ip_profile`], [`WarpTeamsDeviceApiOther::get_ip_profile`].
+/// Used by [`WarpTeamsDeviceApiOtherApi::create_ip_profile`], [`WarpTeamsDeviceApiOtherApi::list_ip_profiles`], [`WarpTeamsDeviceApiOtherApi::update_ip_profile`], [`WarpTeamsDeviceApiOtherApi::get_ip_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateIpProfileResponse {
+pub struct IpProfile {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -170,11 +170,11 @@ pub struct CreateIpProfileResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpProfileResponse { created_at : "created_at", description : "description",
-    enabled : "enabled", id : "id", r#match : "match", name : "name", precedence :
-    "precedence", subnet_id : "subnet_id", updated_at : "updated_at" }
+    IpProfile { created_at : "created_at", description : "description", enabled :
+    "enabled", id : "id", r#match : "match", name : "name", precedence : "precedence",
+    subnet_id : "subnet_id", updated_at : "updated_at" }
 );
-/// Used by [`WarpTeamsDeviceApiOther::delete_ip_profile`].
+/// Used by [`WarpTeamsDeviceApiOtherApi::delete_ip_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteIpProfileResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::web3_hostname`](crate::Client::web3_hostname).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Web3Hostname {
+pub struct Web3HostnameApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Web3 Hostname* endpoints.
-    pub fn web3_hostname(&self) -> Web3Hostname {
-        Web3Hostname {
+    pub fn web3_hostname(&self) -> Web3HostnameApi {
+        Web3HostnameApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Web3Hostname {
+impl Web3HostnameApi {
     /// Create Web3 Hostname
     ///
     /// `POST /zones/{zone_id}/web3/hostnames`
@@ -23,7 +23,7 @@ impl Web3Hostname {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWeb3HostnameResponse>>,
+        crate::runtime::Json<::std::option::Option<Web3Hostname>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,7 @@ impl Web3Hostname {
     pub fn list_web3_hostnames(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateWeb3HostnameResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Web3Hostname>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -62,7 +62,7 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWeb3HostnameResponse>>,
+        crate::runtime::Json<::std::option::Option<Web3Hostname>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,7 +84,7 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWeb3HostnameResponse>>,
+        crate::runtime::Json<::std::option::Option<Web3Hostname>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -128,9 +128,7 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateIpfsUniversalPathGatewayContentListResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<IpfsUniversalPathGatewayContentList>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -153,9 +151,7 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateIpfsUniversalPathGatewayContentListResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<IpfsUniversalPathGatewayContentList>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -179,7 +175,7 @@ impl Web3Hostname {
         identifier: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+            ::std::option::Option<IpfsUniversalPathGatewayContentListEntry>,
         >,
     > {
         crate::runtime::Request::new(
@@ -206,7 +202,7 @@ impl Web3Hostname {
         identifier: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<ListIpfsUniversalPathGatewayContentListEntriesResponse>,
+            ::std::option::Option<IpfsUniversalPathGatewayContentListEntries>,
         >,
     > {
         crate::runtime::Request::new(
@@ -234,7 +230,7 @@ impl Web3Hostname {
         content_list_entry_identifier: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+            ::std::option::Option<IpfsUniversalPathGatewayContentListEntry>,
         >,
     > {
         crate::runtime::Request::new(
@@ -266,7 +262,7 @@ impl Web3Hostname {
         content_list_entry_identifier: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+            ::std::option::Option<IpfsUniversalPathGatewayContentListEntry>,
         >,
     > {
         crate::runtime::Request::new(
@@ -319,9 +315,9 @@ impl Web3Hostname {
         )
     }
 }
-/// Used by [`Web3Hostname::create_web3_hostname`], [`Web3Hostname::list_web3_hostnames`], [`Web3Hostname::edit_web3_hostname`], [`Web3Hostname::web3_hostname_details`].
+/// Used by [`Web3HostnameApi::create_web3_hostname`], [`Web3HostnameApi::list_web3_hostnames`], [`Web3HostnameApi::edit_web3_hostname`], [`Web3HostnameApi::web3_hostname_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWeb3HostnameResponse {
+pub struct Web3Hostname {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub dnslink: ::std::option::Option<::std::string::String>,
@@ -334,11 +330,11 @@ pub struct CreateWeb3HostnameResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWeb3HostnameResponse { created_on : "created_on", description : "description",
-    dnslink : "dnslink", id : "id", modified_on : "modified_on", name : "name", status :
-    "status", target : "target" }
+    Web3Hostname { created_on : "created_on", description : "description", dnslink :
+    "dnslink", id : "id", modified_on : "modified_on", name : "name", status : "status",
+    target : "target" }
 );
-/// Used by [`Web3Hostname::delete_web3_hostname`], [`Web3Hostname::delete_ipfs_universal_path_gateway_content_list_entry`].
+/// Used by [`Web3HostnameApi::delete_web3_hostname`], [`Web3HostnameApi::delete_ipfs_universal_path_gateway_content_list_entry`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWeb3HostnameResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -346,19 +342,17 @@ pub struct DeleteWeb3HostnameResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWeb3HostnameResponse { id : "id" });
-/// Used by [`Web3Hostname::update_ipfs_universal_path_gateway_content_list`], [`Web3Hostname::ipfs_universal_path_gateway_content_list_details`].
+/// Used by [`Web3HostnameApi::update_ipfs_universal_path_gateway_content_list`], [`Web3HostnameApi::ipfs_universal_path_gateway_content_list_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateIpfsUniversalPathGatewayContentListResponse {
+pub struct IpfsUniversalPathGatewayContentList {
     pub action: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateIpfsUniversalPathGatewayContentListResponse { action : "action" }
-);
-/// Used by [`Web3Hostname::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3Hostname::list_ipfs_universal_path_gateway_content_list_entries`], [`Web3Hostname::edit_ipfs_universal_path_gateway_content_list_entry`], [`Web3Hostname::ipfs_universal_path_gateway_content_list_entry_details`].
+crate::runtime::object!(IpfsUniversalPathGatewayContentList { action : "action" });
+/// Used by [`Web3HostnameApi::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::list_ipfs_universal_path_gateway_content_list_entries`], [`Web3HostnameApi::edit_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::ipfs_universal_path_gateway_content_list_entry_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateIpfsUniversalPathGatewayContentListEntryResponse {
+pub struct IpfsUniversalPathGatewayContentListEntry {
     pub content: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -369,19 +363,19 @@ pub struct CreateIpfsUniversalPathGatewayContentListEntryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpfsUniversalPathGatewayContentListEntryResponse { content : "content",
-    created_on : "created_on", description : "description", id : "id", modified_on :
-    "modified_on", r#type : "type" }
+    IpfsUniversalPathGatewayContentListEntry { content : "content", created_on :
+    "created_on", description : "description", id : "id", modified_on : "modified_on",
+    r#type : "type" }
 );
-/// Used by [`Web3Hostname::list_ipfs_universal_path_gateway_content_list_entries`].
+/// Used by [`Web3HostnameApi::list_ipfs_universal_path_gateway_content_list_entries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListIpfsUniversalPathGatewayContentListEntriesResponse {
+pub struct IpfsUniversalPathGatewayContentListEntries {
     pub entries: ::std::option::Option<
-        ::std::vec::Vec<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+        ::std::vec::Vec<IpfsUniversalPathGatewayContentListEntry>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIpfsUniversalPathGatewayContentListEntriesResponse { entries : "entries" }
+    IpfsUniversalPathGatewayContentListEntries { entries : "entries" }
 );

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::web_analytics`](crate::Client::web_analytics).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WebAnalytics {
+pub struct WebAnalyticsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Web Analytics* endpoints.
-    pub fn web_analytics(&self) -> WebAnalytics {
-        WebAnalytics {
+    pub fn web_analytics(&self) -> WebAnalyticsApi {
+        WebAnalyticsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WebAnalytics {
+impl WebAnalyticsApi {
     /// Create a Web Analytics site
     ///
     /// `POST /accounts/{account_id}/rum/site_info`
     ///
     /// Creates a new Web Analytics site.
-    pub fn create_a_web_analytics_site(
+    pub fn create_web_analytics_site(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -63,13 +61,11 @@ impl WebAnalytics {
     /// `PUT /accounts/{account_id}/rum/site_info/{site_id}`
     ///
     /// Updates an existing Web Analytics site.
-    pub fn update_a_web_analytics_site(
+    pub fn update_web_analytics_site(
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,13 +83,11 @@ impl WebAnalytics {
     /// `GET /accounts/{account_id}/rum/site_info/{site_id}`
     ///
     /// Retrieves a Web Analytics site.
-    pub fn get_a_web_analytics_site(
+    pub fn get_web_analytics_site(
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsSiteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,12 +105,12 @@ impl WebAnalytics {
     /// `DELETE /accounts/{account_id}/rum/site_info/{site_id}`
     ///
     /// Deletes an existing Web Analytics site.
-    pub fn delete_a_web_analytics_site(
+    pub fn delete_web_analytics_site(
         &self,
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAWebAnalyticsSiteResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteWebAnalyticsSiteResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,13 +129,11 @@ impl WebAnalytics {
     /// `POST /accounts/{account_id}/rum/v2/{ruleset_id}/rule`
     ///
     /// Creates a new rule in a Web Analytics ruleset.
-    pub fn create_a_web_analytics_rule(
+    pub fn create_web_analytics_rule(
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -160,14 +152,12 @@ impl WebAnalytics {
     /// `PUT /accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}`
     ///
     /// Updates a rule in a Web Analytics ruleset.
-    pub fn update_a_web_analytics_rule(
+    pub fn update_web_analytics_rule(
         &self,
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -187,13 +177,13 @@ impl WebAnalytics {
     /// `DELETE /accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}`
     ///
     /// Deletes an existing rule from a Web Analytics ruleset.
-    pub fn delete_a_web_analytics_rule(
+    pub fn delete_web_analytics_rule(
         &self,
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAWebAnalyticsRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteWebAnalyticsRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -264,11 +254,11 @@ impl WebAnalytics {
     /// `PATCH /zones/{zone_id}/settings/rum`
     ///
     /// Toggles RUM on/off for an existing zone.
-    pub fn toggle_rum_on_off_for_a_zone(
+    pub fn toggle_rum_on_off(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ToggleRumOnOffForAZoneResponse>>,
+        crate::runtime::Json<::std::option::Option<RumStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -286,11 +276,11 @@ impl WebAnalytics {
     /// `GET /zones/{zone_id}/settings/rum`
     ///
     /// Retrieves RUM status for a zone.
-    pub fn get_rum_status_for_a_zone(
+    pub fn get_rum_status(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ToggleRumOnOffForAZoneResponse>>,
+        crate::runtime::Json<::std::option::Option<RumStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -304,15 +294,13 @@ impl WebAnalytics {
         )
     }
 }
-/// Used by [`WebAnalytics::create_a_web_analytics_site`], [`WebAnalytics::update_a_web_analytics_site`], [`WebAnalytics::get_a_web_analytics_site`].
+/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_site`], [`WebAnalyticsApi::get_web_analytics_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAWebAnalyticsSiteResponse {
+pub struct Site {
     pub auto_install: ::std::option::Option<bool>,
     pub created: ::std::option::Option<::std::string::String>,
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<CreateAWebAnalyticsSiteResponseRulesItem>,
-    >,
-    pub ruleset: ::std::option::Option<CreateAWebAnalyticsSiteResponseRuleset>,
+    pub rules: ::std::option::Option<::std::vec::Vec<SiteRule>>,
+    pub ruleset: ::std::option::Option<SiteRuleset>,
     pub site_tag: ::std::option::Option<::std::string::String>,
     pub site_token: ::std::option::Option<::std::string::String>,
     pub snippet: ::std::option::Option<::std::string::String>,
@@ -320,13 +308,12 @@ pub struct CreateAWebAnalyticsSiteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAWebAnalyticsSiteResponse { auto_install : "auto_install", created : "created",
-    rules : "rules", ruleset : "ruleset", site_tag : "site_tag", site_token :
-    "site_token", snippet : "snippet" }
+    Site { auto_install : "auto_install", created : "created", rules : "rules", ruleset :
+    "ruleset", site_tag : "site_tag", site_token : "site_token", snippet : "snippet" }
 );
-/// Used by [`WebAnalytics::create_a_web_analytics_site`], [`WebAnalytics::update_web_analytics_rules`].
+/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAWebAnalyticsSiteResponseRulesItem {
+pub struct SiteRule {
     pub created: ::std::option::Option<::std::string::String>,
     pub host: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -338,13 +325,12 @@ pub struct CreateAWebAnalyticsSiteResponseRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAWebAnalyticsSiteResponseRulesItem { created : "created", host : "host", id :
-    "id", inclusive : "inclusive", is_paused : "is_paused", paths : "paths", priority :
-    "priority" }
+    SiteRule { created : "created", host : "host", id : "id", inclusive : "inclusive",
+    is_paused : "is_paused", paths : "paths", priority : "priority" }
 );
-/// Used by [`WebAnalytics::create_a_web_analytics_site`], [`WebAnalytics::list_web_analytics_sites`], [`WebAnalytics::update_web_analytics_rules`].
+/// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::list_web_analytics_sites`], [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAWebAnalyticsSiteResponseRuleset {
+pub struct SiteRuleset {
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub zone_name: ::std::option::Option<::std::string::String>,
@@ -353,16 +339,16 @@ pub struct CreateAWebAnalyticsSiteResponseRuleset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAWebAnalyticsSiteResponseRuleset { enabled : "enabled", id : "id", zone_name :
-    "zone_name", zone_tag : "zone_tag" }
+    SiteRuleset { enabled : "enabled", id : "id", zone_name : "zone_name", zone_tag :
+    "zone_tag" }
 );
-/// Used by [`WebAnalytics::list_web_analytics_sites`].
+/// Used by [`WebAnalyticsApi::list_web_analytics_sites`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWebAnalyticsSitesItem {
     pub auto_install: ::std::option::Option<bool>,
     pub created: ::std::option::Option<::std::string::String>,
     pub rules: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub ruleset: ::std::option::Option<CreateAWebAnalyticsSiteResponseRuleset>,
+    pub ruleset: ::std::option::Option<SiteRuleset>,
     pub site_tag: ::std::option::Option<::std::string::String>,
     pub site_token: ::std::option::Option<::std::string::String>,
     pub snippet: ::std::option::Option<::std::string::String>,
@@ -374,17 +360,17 @@ crate::runtime::object!(
     : "rules", ruleset : "ruleset", site_tag : "site_tag", site_token : "site_token",
     snippet : "snippet" }
 );
-/// Used by [`WebAnalytics::delete_a_web_analytics_site`].
+/// Used by [`WebAnalyticsApi::delete_web_analytics_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAWebAnalyticsSiteResponse {
+pub struct DeleteWebAnalyticsSiteResponse {
     pub site_tag: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAWebAnalyticsSiteResponse { site_tag : "site_tag" });
-/// Used by [`WebAnalytics::create_a_web_analytics_rule`], [`WebAnalytics::update_a_web_analytics_rule`].
+crate::runtime::object!(DeleteWebAnalyticsSiteResponse { site_tag : "site_tag" });
+/// Used by [`WebAnalyticsApi::create_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAWebAnalyticsRuleResponse {
+pub struct Rule {
     pub created: ::std::option::Option<::std::string::String>,
     pub host: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -396,40 +382,35 @@ pub struct CreateAWebAnalyticsRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAWebAnalyticsRuleResponse { created : "created", host : "host", id : "id",
-    inclusive : "inclusive", is_paused : "is_paused", paths : "paths", priority :
-    "priority" }
+    Rule { created : "created", host : "host", id : "id", inclusive : "inclusive",
+    is_paused : "is_paused", paths : "paths", priority : "priority" }
 );
-/// Used by [`WebAnalytics::delete_a_web_analytics_rule`].
+/// Used by [`WebAnalyticsApi::delete_web_analytics_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAWebAnalyticsRuleResponse {
+pub struct DeleteWebAnalyticsRuleResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAWebAnalyticsRuleResponse { id : "id" });
-/// Used by [`WebAnalytics::update_web_analytics_rules`], [`WebAnalytics::list_rules_in_web_analytics_ruleset`].
+crate::runtime::object!(DeleteWebAnalyticsRuleResponse { id : "id" });
+/// Used by [`WebAnalyticsApi::update_web_analytics_rules`], [`WebAnalyticsApi::list_rules_in_web_analytics_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateWebAnalyticsRulesResponse {
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<CreateAWebAnalyticsSiteResponseRulesItem>,
-    >,
-    pub ruleset: ::std::option::Option<CreateAWebAnalyticsSiteResponseRuleset>,
+    pub rules: ::std::option::Option<::std::vec::Vec<SiteRule>>,
+    pub ruleset: ::std::option::Option<SiteRuleset>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateWebAnalyticsRulesResponse { rules : "rules", ruleset : "ruleset" }
 );
-/// Used by [`WebAnalytics::toggle_rum_on_off_for_a_zone`], [`WebAnalytics::get_rum_status_for_a_zone`].
+/// Used by [`WebAnalyticsApi::toggle_rum_on_off`], [`WebAnalyticsApi::get_rum_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ToggleRumOnOffForAZoneResponse {
+pub struct RumStatus {
     pub editable: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ToggleRumOnOffForAZoneResponse { editable : "editable", id : "id", value : "value" }
-);
+crate::runtime::object!(RumStatus { editable : "editable", id : "id", value : "value" });

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::webhooks`](crate::Client::webhooks).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Webhooks {
+pub struct WebhooksApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Webhooks* endpoints.
-    pub fn webhooks(&self) -> Webhooks {
-        Webhooks {
+    pub fn webhooks(&self) -> WebhooksApi {
+        WebhooksApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Webhooks {
+impl WebhooksApi {
     /// Add a webhook
     ///
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks`
     ///
     /// Adds a new webhook to an App.
-    pub fn add_a_webhook(
+    pub fn add_webhook(
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,13 +44,11 @@ impl Webhooks {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks`
     ///
     /// Returns details of all webhooks for an App.
-    pub fn fetch_all_webhooks_details(
+    pub fn get_webhooks_details(
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<FetchAllWebhooksDetailsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhooks>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,14 +67,12 @@ impl Webhooks {
     /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`
     ///
     /// Replace all details for the given webhook ID.
-    pub fn replace_a_webhook(
+    pub fn replace_webhook(
         &self,
         account_id: &str,
         app_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -98,14 +92,12 @@ impl Webhooks {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`
     ///
     /// Edits the webhook details for the given webhook ID.
-    pub fn edit_a_webhook(
+    pub fn edit_webhook(
         &self,
         account_id: &str,
         app_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -125,14 +117,12 @@ impl Webhooks {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`
     ///
     /// Returns webhook details for the given webhook ID.
-    pub fn fetch_details_of_a_webhook(
+    pub fn get_webhook(
         &self,
         account_id: &str,
         app_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -152,14 +142,12 @@ impl Webhooks {
     /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`
     ///
     /// Removes a webhook for the given webhook ID.
-    pub fn delete_a_webhook(
+    pub fn delete_webhook(
         &self,
         account_id: &str,
         app_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -175,18 +163,18 @@ impl Webhooks {
         )
     }
 }
-/// Used by [`Webhooks::add_a_webhook`], [`Webhooks::replace_a_webhook`], [`Webhooks::edit_a_webhook`], [`Webhooks::fetch_details_of_a_webhook`], [`Webhooks::delete_a_webhook`].
+/// Used by [`WebhooksApi::add_webhook`], [`WebhooksApi::replace_webhook`], [`WebhooksApi::edit_webhook`], [`WebhooksApi::get_webhook`], [`WebhooksApi::delete_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddAWebhookResponse {
-    pub data: ::std::option::Option<AddAWebhookResponseData>,
+pub struct Webhook {
+    pub data: ::std::option::Option<WebhookData>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AddAWebhookResponse { data : "data", success : "success" });
-/// Used by [`Webhooks::add_a_webhook`], [`Webhooks::fetch_all_webhooks_details`].
+crate::runtime::object!(Webhook { data : "data", success : "success" });
+/// Used by [`WebhooksApi::add_webhook`], [`WebhooksApi::get_webhooks_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddAWebhookResponseData {
+pub struct WebhookData {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -198,17 +186,15 @@ pub struct AddAWebhookResponseData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAWebhookResponseData { created_at : "created_at", enabled : "enabled", events :
-    "events", id : "id", name : "name", updated_at : "updated_at", url : "url" }
+    WebhookData { created_at : "created_at", enabled : "enabled", events : "events", id :
+    "id", name : "name", updated_at : "updated_at", url : "url" }
 );
-/// Used by [`Webhooks::fetch_all_webhooks_details`].
+/// Used by [`WebhooksApi::get_webhooks_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllWebhooksDetailsResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<AddAWebhookResponseData>>,
+pub struct Webhooks {
+    pub data: ::std::option::Option<::std::vec::Vec<WebhookData>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    FetchAllWebhooksDetailsResponse { data : "data", success : "success" }
-);
+crate::runtime::object!(Webhooks { data : "data", success : "success" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::whois_record`](crate::Client::whois_record).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WhoisRecord {
+pub struct WhoisRecordApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *WHOIS Record* endpoints.
-    pub fn whois_record(&self) -> WhoisRecord {
-        WhoisRecord {
+    pub fn whois_record(&self) -> WhoisRecordApi {
+        WhoisRecordApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WhoisRecord {
+impl WhoisRecordApi {
     /// Get WHOIS Record
     ///
     /// `GET /accounts/{account_id}/intel/whois`
@@ -23,7 +23,7 @@ impl WhoisRecord {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWhoisRecordResponse>>,
+        crate::runtime::Json<::std::option::Option<WhoisRecord>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -37,9 +37,9 @@ impl WhoisRecord {
         )
     }
 }
-/// Used by [`WhoisRecord::get_whois_record`].
+/// Used by [`WhoisRecordApi::get_whois_record`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWhoisRecordResponse {
+pub struct WhoisRecord {
     pub found: ::std::option::Option<bool>,
     pub registrar_id: ::std::option::Option<::std::string::String>,
     pub registrant_fax_ext: ::std::option::Option<::std::string::String>,
@@ -131,48 +131,48 @@ pub struct GetWhoisRecordResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWhoisRecordResponse { found : "found", registrar_id : "registrar_id",
-    registrant_fax_ext : "registrant_fax_ext", administrative_name :
-    "administrative_name", billing_referral_url : "billing_referral_url",
-    created_date_raw : "created_date_raw", updated_date_raw : "updated_date_raw",
-    billing_postal_code : "billing_postal_code", registrar_phone_ext :
-    "registrar_phone_ext", registrar_fax : "registrar_fax", billing_street :
-    "billing_street", registrant_id : "registrant_id", administrative_phone_ext :
-    "administrative_phone_ext", registrar_referral_url : "registrar_referral_url",
-    registrar_province : "registrar_province", dnssec : "dnssec", technical_street :
-    "technical_street", administrative_postal_code : "administrative_postal_code",
-    expiration_date_raw : "expiration_date_raw", technical_org : "technical_org",
-    registrant_postal_code : "registrant_postal_code", registrar_phone :
-    "registrar_phone", updated_date : "updated_date", administrative_referral_url :
-    "administrative_referral_url", whois_server : "whois_server", technical_country :
-    "technical_country", registrar_email : "registrar_email", administrative_org :
-    "administrative_org", registrant_city : "registrant_city", billing_id : "billing_id",
-    expiration_date : "expiration_date", billing_email : "billing_email", billing_fax :
-    "billing_fax", billing_phone : "billing_phone", nameservers : "nameservers",
-    technical_referral_url : "technical_referral_url", administrative_id :
-    "administrative_id", status : "status", punycode : "punycode", administrative_country
-    : "administrative_country", technical_id : "technical_id", administrative_email :
-    "administrative_email", id : "id", registrant_email : "registrant_email",
-    registrant_name : "registrant_name", registrar_street : "registrar_street",
-    registrant_street : "registrant_street", technical_city : "technical_city",
-    technical_phone : "technical_phone", technical_fax : "technical_fax", registrant_fax
-    : "registrant_fax", billing_country : "billing_country", registrant_org :
-    "registrant_org", registrant_phone : "registrant_phone", technical_email :
-    "technical_email", registrant : "registrant", technical_name : "technical_name",
-    billing_phone_ext : "billing_phone_ext", technical_province : "technical_province",
-    extension : "extension", billing_org : "billing_org", registrant_country :
-    "registrant_country", registrar_org : "registrar_org", created_date : "created_date",
-    billing_fax_ext : "billing_fax_ext", registrar_city : "registrar_city",
-    registrar_country : "registrar_country", registrant_phone_ext :
-    "registrant_phone_ext", technical_fax_ext : "technical_fax_ext", billing_province :
-    "billing_province", administrative_province : "administrative_province", billing_city
-    : "billing_city", billing_name : "billing_name", administrative_phone :
-    "administrative_phone", administrative_fax : "administrative_fax", registrar :
-    "registrar", registrant_referral_url : "registrant_referral_url",
-    administrative_fax_ext : "administrative_fax_ext", technical_postal_code :
-    "technical_postal_code", administrative_street : "administrative_street", domain :
-    "domain", registrant_province : "registrant_province", registrar_postal_code :
-    "registrar_postal_code", registrar_name : "registrar_name", administrative_city :
-    "administrative_city", registrar_fax_ext : "registrar_fax_ext", technical_phone_ext :
-    "technical_phone_ext" }
+    WhoisRecord { found : "found", registrar_id : "registrar_id", registrant_fax_ext :
+    "registrant_fax_ext", administrative_name : "administrative_name",
+    billing_referral_url : "billing_referral_url", created_date_raw : "created_date_raw",
+    updated_date_raw : "updated_date_raw", billing_postal_code : "billing_postal_code",
+    registrar_phone_ext : "registrar_phone_ext", registrar_fax : "registrar_fax",
+    billing_street : "billing_street", registrant_id : "registrant_id",
+    administrative_phone_ext : "administrative_phone_ext", registrar_referral_url :
+    "registrar_referral_url", registrar_province : "registrar_province", dnssec :
+    "dnssec", technical_street : "technical_street", administrative_postal_code :
+    "administrative_postal_code", expiration_date_raw : "expiration_date_raw",
+    technical_org : "technical_org", registrant_postal_code : "registrant_postal_code",
+    registrar_phone : "registrar_phone", updated_date : "updated_date",
+    administrative_referral_url : "administrative_referral_url", whois_server :
+    "whois_server", technical_country : "technical_country", registrar_email :
+    "registrar_email", administrative_org : "administrative_org", registrant_city :
+    "registrant_city", billing_id : "billing_id", expiration_date : "expiration_date",
+    billing_email : "billing_email", billing_fax : "billing_fax", billing_phone :
+    "billing_phone", nameservers : "nameservers", technical_referral_url :
+    "technical_referral_url", administrative_id : "administrative_id", status : "status",
+    punycode : "punycode", administrative_country : "administrative_country",
+    technical_id : "technical_id", administrative_email : "administrative_email", id :
+    "id", registrant_email : "registrant_email", registrant_name : "registrant_name",
+    registrar_street : "registrar_street", registrant_street : "registrant_street",
+    technical_city : "technical_city", technical_phone : "technical_phone", technical_fax
+    : "technical_fax", registrant_fax : "registrant_fax", billing_country :
+    "billing_country", registrant_org : "registrant_org", registrant_phone :
+    "registrant_phone", technical_email : "technical_email", registrant : "registrant",
+    technical_name : "technical_name", billing_phone_ext : "billing_phone_ext",
+    technical_province : "technical_province", extension : "extension", billing_org :
+    "billing_org", registrant_country : "registrant_country", registrar_org :
+    "registrar_org", created_date : "created_date", billing_fax_ext : "billing_fax_ext",
+    registrar_city : "registrar_city", registrar_country : "registrar_country",
+    registrant_phone_ext : "registrant_phone_ext", technical_fax_ext :
+    "technical_fax_ext", billing_province : "billing_province", administrative_province :
+    "administrative_province", billing_city : "billing_city", billing_name :
+    "billing_name", administrative_phone : "administrative_phone", administrative_fax :
+    "administrative_fax", registrar : "registrar", registrant_referral_url :
+    "registrant_referral_url", administrative_fax_ext : "administrative_fax_ext",
+    technical_postal_code : "technical_postal_code", administrative_street :
+    "administrative_street", domain : "domain", registrant_province :
+    "registrant_province", registrar_postal_code : "registrar_postal_code",
+    registrar_name : "registrar_name", administrative_city : "administrative_city",
+    registrar_fax_ext : "registrar_fax_ext", technical_phone_ext : "technical_phone_ext"
+    }
 );

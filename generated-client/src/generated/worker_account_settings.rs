@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_account_settings`](crate::Client::worker_account_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerAccountSettings {
+pub struct WorkerAccountSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Account Settings* endpoints.
-    pub fn worker_account_settings(&self) -> WorkerAccountSettings {
-        WorkerAccountSettings {
+    pub fn worker_account_settings(&self) -> WorkerAccountSettingsApi {
+        WorkerAccountSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerAccountSettings {
+impl WorkerAccountSettingsApi {
     /// Create Worker Account Settings
     ///
     /// `PUT /accounts/{account_id}/workers/account-settings`
@@ -25,7 +25,7 @@ impl WorkerAccountSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWorkerAccountSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkerAccountSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,11 +43,11 @@ impl WorkerAccountSettings {
     /// `GET /accounts/{account_id}/workers/account-settings`
     ///
     /// Fetches Worker account settings for an account.
-    pub fn fetch_worker_account_settings(
+    pub fn get_worker_account_settings(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWorkerAccountSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkerAccountSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,15 +61,15 @@ impl WorkerAccountSettings {
         )
     }
 }
-/// Used by [`WorkerAccountSettings::create_worker_account_settings`], [`WorkerAccountSettings::fetch_worker_account_settings`].
+/// Used by [`WorkerAccountSettingsApi::create_worker_account_settings`], [`WorkerAccountSettingsApi::get_worker_account_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerAccountSettingsResponse {
+pub struct WorkerAccountSettings {
     pub default_usage_model: ::std::option::Option<::std::string::String>,
     pub green_compute: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerAccountSettingsResponse { default_usage_model : "default_usage_model",
-    green_compute : "green_compute" }
+    WorkerAccountSettings { default_usage_model : "default_usage_model", green_compute :
+    "green_compute" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_cron_trigger`](crate::Client::worker_cron_trigger).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerCronTrigger {
+pub struct WorkerCronTriggerApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Cron Trigger* endpoints.
-    pub fn worker_cron_trigger(&self) -> WorkerCronTrigger {
-        WorkerCronTrigger {
+    pub fn worker_cron_trigger(&self) -> WorkerCronTriggerApi {
+        WorkerCronTriggerApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerCronTrigger {
+impl WorkerCronTriggerApi {
     /// Update Cron Triggers
     ///
     /// `PUT /accounts/{account_id}/workers/scripts/{script_name}/schedules`
@@ -26,7 +26,7 @@ impl WorkerCronTrigger {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateCronTriggersResponse>>,
+        crate::runtime::Json<::std::option::Option<CronTriggers>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +51,7 @@ impl WorkerCronTrigger {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateCronTriggersResponse>>,
+        crate::runtime::Json<::std::option::Option<CronTriggers>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,19 +67,17 @@ impl WorkerCronTrigger {
         )
     }
 }
-/// Used by [`WorkerCronTrigger::update_cron_triggers`], [`WorkerCronTrigger::get_cron_triggers`].
+/// Used by [`WorkerCronTriggerApi::update_cron_triggers`], [`WorkerCronTriggerApi::get_cron_triggers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateCronTriggersResponse {
-    pub schedules: ::std::option::Option<
-        ::std::vec::Vec<UpdateCronTriggersResponseSchedulesItem>,
-    >,
+pub struct CronTriggers {
+    pub schedules: ::std::option::Option<::std::vec::Vec<CronTriggersSchedule>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateCronTriggersResponse { schedules : "schedules" });
-/// Used by [`WorkerCronTrigger::update_cron_triggers`].
+crate::runtime::object!(CronTriggers { schedules : "schedules" });
+/// Used by [`WorkerCronTriggerApi::update_cron_triggers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateCronTriggersResponseSchedulesItem {
+pub struct CronTriggersSchedule {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub cron: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -87,6 +85,6 @@ pub struct UpdateCronTriggersResponseSchedulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCronTriggersResponseSchedulesItem { created_on : "created_on", cron : "cron",
-    modified_on : "modified_on" }
+    CronTriggersSchedule { created_on : "created_on", cron : "cron", modified_on :
+    "modified_on" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_deployments`](crate::Client::worker_deployments).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerDeployments {
+pub struct WorkerDeploymentsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Deployments* endpoints.
-    pub fn worker_deployments(&self) -> WorkerDeployments {
-        WorkerDeployments {
+    pub fn worker_deployments(&self) -> WorkerDeploymentsApi {
+        WorkerDeploymentsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerDeployments {
+impl WorkerDeploymentsApi {
     /// Create Deployment
     ///
     /// `POST /accounts/{account_id}/workers/scripts/{script_name}/deployments`
@@ -26,7 +26,7 @@ impl WorkerDeployments {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+        crate::runtime::Json<::std::option::Option<Deployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +51,7 @@ impl WorkerDeployments {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListDeploymentsResponse>>,
+        crate::runtime::Json<::std::option::Option<Deployments>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -77,7 +77,7 @@ impl WorkerDeployments {
         script_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+        crate::runtime::Json<::std::option::Option<Deployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -121,29 +121,27 @@ impl WorkerDeployments {
         )
     }
 }
-/// Used by [`WorkerDeployments::create_deployment`], [`WorkerDeployments::list_deployments`], [`WorkerDeployments::get_deployment`].
+/// Used by [`WorkerDeploymentsApi::create_deployment`], [`WorkerDeploymentsApi::list_deployments`], [`WorkerDeploymentsApi::get_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponse {
-    pub annotations: ::std::option::Option<CreateDeploymentResponseAnnotations>,
+pub struct Deployment {
+    pub annotations: ::std::option::Option<DeploymentAnnotations>,
     pub author_email: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::string::String>,
     pub strategy: ::std::option::Option<::std::string::String>,
-    pub versions: ::std::option::Option<
-        ::std::vec::Vec<CreateDeploymentResponseVersionsItem>,
-    >,
+    pub versions: ::std::option::Option<::std::vec::Vec<DeploymentVersion>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponse { annotations : "annotations", author_email :
-    "author_email", created_on : "created_on", id : "id", source : "source", strategy :
-    "strategy", versions : "versions" }
+    Deployment { annotations : "annotations", author_email : "author_email", created_on :
+    "created_on", id : "id", source : "source", strategy : "strategy", versions :
+    "versions" }
 );
-/// Used by [`WorkerDeployments::create_deployment`].
+/// Used by [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponseAnnotations {
+pub struct DeploymentAnnotations {
     /// `workers/message`
     pub workers_message: ::std::option::Option<::std::string::String>,
     /// `workers/triggered_by`
@@ -152,38 +150,33 @@ pub struct CreateDeploymentResponseAnnotations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponseAnnotations { workers_message : "workers/message",
-    workers_triggered_by : "workers/triggered_by" }
+    DeploymentAnnotations { workers_message : "workers/message", workers_triggered_by :
+    "workers/triggered_by" }
 );
-/// Used by [`WorkerDeployments::create_deployment`].
+/// Used by [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDeploymentResponseVersionsItem {
+pub struct DeploymentVersion {
     pub percentage: ::std::option::Option<f64>,
     pub version_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDeploymentResponseVersionsItem { percentage : "percentage", version_id :
-    "version_id" }
+    DeploymentVersion { percentage : "percentage", version_id : "version_id" }
 );
-/// Used by [`WorkerDeployments::list_deployments`].
+/// Used by [`WorkerDeploymentsApi::list_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDeploymentsResponse {
-    pub deployments: ::std::option::Option<::std::vec::Vec<CreateDeploymentResponse>>,
+pub struct Deployments {
+    pub deployments: ::std::option::Option<::std::vec::Vec<Deployment>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListDeploymentsResponse { deployments : "deployments" });
-/// Used by [`WorkerDeployments::delete_deployment`].
+crate::runtime::object!(Deployments { deployments : "deployments" });
+/// Used by [`WorkerDeploymentsApi::delete_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDeploymentResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteDeploymentResponseErrorsItem>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteDeploymentResponseErrorsItem>,
-    >,
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteDeploymentResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteDeploymentResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -192,27 +185,25 @@ crate::runtime::object!(
     DeleteDeploymentResponse { errors : "errors", messages : "messages", success :
     "success" }
 );
-/// Used by [`WorkerDeployments::delete_deployment`].
+/// Used by [`WorkerDeploymentsApi::delete_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteDeploymentResponseErrorsItem {
+pub struct DeleteDeploymentResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteDeploymentResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteDeploymentResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteDeploymentResponseErrorsItem { code : "code", documentation_url :
+    DeleteDeploymentResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
-/// Used by [`WorkerDeployments::delete_deployment`].
+/// Used by [`WorkerDeploymentsApi::delete_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteDeploymentResponseErrorsItemSource {
+pub struct DeleteDeploymentResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    DeleteDeploymentResponseErrorsItemSource { pointer : "pointer" }
-);
+crate::runtime::object!(DeleteDeploymentResponseErrorSource { pointer : "pointer" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_domain`](crate::Client::worker_domain).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerDomain {
+pub struct WorkerDomainApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Domain* endpoints.
-    pub fn worker_domain(&self) -> WorkerDomain {
-        WorkerDomain {
+    pub fn worker_domain(&self) -> WorkerDomainApi {
+        WorkerDomainApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerDomain {
+impl WorkerDomainApi {
     /// Attach to Domain
     ///
     /// `PUT /accounts/{account_id}/workers/domains`
@@ -24,9 +24,7 @@ impl WorkerDomain {
     pub fn attach_to_domain(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AttachToDomainResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -46,7 +44,7 @@ impl WorkerDomain {
     pub fn list_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AttachToDomainResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Domain>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,13 +61,11 @@ impl WorkerDomain {
     /// `GET /accounts/{account_id}/workers/domains/{domain_id}`
     ///
     /// Gets a Worker domain.
-    pub fn get_a_domain(
+    pub fn get_domain(
         &self,
         account_id: &str,
         domain_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AttachToDomainResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -105,9 +101,9 @@ impl WorkerDomain {
         )
     }
 }
-/// Used by [`WorkerDomain::attach_to_domain`], [`WorkerDomain::list_domains`], [`WorkerDomain::get_a_domain`].
+/// Used by [`WorkerDomainApi::attach_to_domain`], [`WorkerDomainApi::list_domains`], [`WorkerDomainApi::get_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachToDomainResponse {
+pub struct Domain {
     pub environment: ::std::option::Option<::std::string::String>,
     pub hostname: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -118,6 +114,6 @@ pub struct AttachToDomainResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AttachToDomainResponse { environment : "environment", hostname : "hostname", id :
-    "id", service : "service", zone_id : "zone_id", zone_name : "zone_name" }
+    Domain { environment : "environment", hostname : "hostname", id : "id", service :
+    "service", zone_id : "zone_id", zone_name : "zone_name" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_environment`](crate::Client::worker_environment).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerEnvironment {
+pub struct WorkerEnvironmentApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Environment* endpoints.
-    pub fn worker_environment(&self) -> WorkerEnvironment {
-        WorkerEnvironment {
+    pub fn worker_environment(&self) -> WorkerEnvironmentApi {
+        WorkerEnvironmentApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerEnvironment {
+impl WorkerEnvironmentApi {
     /// Put script content
     ///
     /// `PUT /accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content`
@@ -79,7 +79,7 @@ impl WorkerEnvironment {
         service_name: &str,
         environment_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -107,7 +107,7 @@ impl WorkerEnvironment {
         service_name: &str,
         environment_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -125,38 +125,38 @@ impl WorkerEnvironment {
         )
     }
 }
-/// Used by [`WorkerEnvironment::patch_script_settings`], [`WorkerEnvironment::get_script_settings`].
+/// Used by [`WorkerEnvironmentApi::patch_script_settings`], [`WorkerEnvironmentApi::get_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponse {
+pub struct ScriptSettings {
     pub logpush: ::std::option::Option<bool>,
-    pub observability: ::std::option::Option<PatchScriptSettingsResponseObservability>,
+    pub observability: ::std::option::Option<ScriptSettingsObservability>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<PatchScriptSettingsResponseTailConsumersItem>,
+        ::std::vec::Vec<ScriptSettingsTailConsumer>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponse { logpush : "logpush", observability : "observability",
-    tags : "tags", tail_consumers : "tail_consumers" }
+    ScriptSettings { logpush : "logpush", observability : "observability", tags : "tags",
+    tail_consumers : "tail_consumers" }
 );
-/// Used by [`WorkerEnvironment::patch_script_settings`].
+/// Used by [`WorkerEnvironmentApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponseObservability {
+pub struct ScriptSettingsObservability {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
-    pub logs: ::std::option::Option<PatchScriptSettingsResponseObservabilityLogs>,
+    pub logs: ::std::option::Option<ScriptSettingsObservabilityLogs>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponseObservability { enabled : "enabled", head_sampling_rate :
+    ScriptSettingsObservability { enabled : "enabled", head_sampling_rate :
     "head_sampling_rate", logs : "logs" }
 );
-/// Used by [`WorkerEnvironment::patch_script_settings`].
+/// Used by [`WorkerEnvironmentApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponseObservabilityLogs {
+pub struct ScriptSettingsObservabilityLogs {
     pub destinations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
@@ -166,13 +166,13 @@ pub struct PatchScriptSettingsResponseObservabilityLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponseObservabilityLogs { destinations : "destinations", enabled
-    : "enabled", head_sampling_rate : "head_sampling_rate", invocation_logs :
-    "invocation_logs", persist : "persist" }
+    ScriptSettingsObservabilityLogs { destinations : "destinations", enabled : "enabled",
+    head_sampling_rate : "head_sampling_rate", invocation_logs : "invocation_logs",
+    persist : "persist" }
 );
-/// Used by [`WorkerEnvironment::patch_script_settings`].
+/// Used by [`WorkerEnvironmentApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponseTailConsumersItem {
+pub struct ScriptSettingsTailConsumer {
     pub environment: ::std::option::Option<::std::string::String>,
     pub namespace: ::std::option::Option<::std::string::String>,
     pub service: ::std::option::Option<::std::string::String>,
@@ -180,6 +180,6 @@ pub struct PatchScriptSettingsResponseTailConsumersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponseTailConsumersItem { environment : "environment", namespace
-    : "namespace", service : "service" }
+    ScriptSettingsTailConsumer { environment : "environment", namespace : "namespace",
+    service : "service" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_placement`](crate::Client::worker_placement).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerPlacement {
+pub struct WorkerPlacementApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Placement* endpoints.
-    pub fn worker_placement(&self) -> WorkerPlacement {
-        WorkerPlacement {
+    pub fn worker_placement(&self) -> WorkerPlacementApi {
+        WorkerPlacementApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerPlacement {
+impl WorkerPlacementApi {
     /// List Placement Regions
     ///
     /// `GET /accounts/{account_id}/workers/placement/regions`
@@ -25,7 +25,7 @@ impl WorkerPlacement {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListPlacementRegionsResponse>>,
+        crate::runtime::Json<::std::option::Option<PlacementRegions>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -39,24 +39,20 @@ impl WorkerPlacement {
         )
     }
 }
-/// Used by [`WorkerPlacement::list_placement_regions`].
+/// Used by [`WorkerPlacementApi::list_placement_regions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListPlacementRegionsResponse {
-    pub providers: ::std::option::Option<
-        ::std::vec::Vec<ListPlacementRegionsResponseProvidersItem>,
-    >,
+pub struct PlacementRegions {
+    pub providers: ::std::option::Option<::std::vec::Vec<PlacementRegionsProvider>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListPlacementRegionsResponse { providers : "providers" });
-/// Used by [`WorkerPlacement::list_placement_regions`].
+crate::runtime::object!(PlacementRegions { providers : "providers" });
+/// Used by [`WorkerPlacementApi::list_placement_regions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListPlacementRegionsResponseProvidersItem {
+pub struct PlacementRegionsProvider {
     pub id: ::std::option::Option<::std::string::String>,
     pub regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListPlacementRegionsResponseProvidersItem { id : "id", regions : "regions" }
-);
+crate::runtime::object!(PlacementRegionsProvider { id : "id", regions : "regions" });

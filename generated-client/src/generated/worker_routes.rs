@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_routes`](crate::Client::worker_routes).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerRoutes {
+pub struct WorkerRoutesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Routes* endpoints.
-    pub fn worker_routes(&self) -> WorkerRoutes {
-        WorkerRoutes {
+    pub fn worker_routes(&self) -> WorkerRoutesApi {
+        WorkerRoutesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerRoutes {
+impl WorkerRoutesApi {
     /// Create Route
     ///
     /// `POST /zones/{zone_id}/workers/routes`
@@ -24,9 +24,7 @@ impl WorkerRoutes {
     pub fn create_route(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRouteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl WorkerRoutes {
     pub fn list_routes(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateRouteResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Route>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,9 +65,7 @@ impl WorkerRoutes {
         &self,
         zone_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRouteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,9 +87,7 @@ impl WorkerRoutes {
         &self,
         zone_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateRouteResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,19 +125,17 @@ impl WorkerRoutes {
         )
     }
 }
-/// Used by [`WorkerRoutes::create_route`], [`WorkerRoutes::list_routes`], [`WorkerRoutes::update_route`], [`WorkerRoutes::get_route`].
+/// Used by [`WorkerRoutesApi::create_route`], [`WorkerRoutesApi::list_routes`], [`WorkerRoutesApi::update_route`], [`WorkerRoutesApi::get_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateRouteResponse {
+pub struct Route {
     pub id: ::std::option::Option<::std::string::String>,
     pub pattern: ::std::option::Option<::std::string::String>,
     pub script: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateRouteResponse { id : "id", pattern : "pattern", script : "script" }
-);
-/// Used by [`WorkerRoutes::delete_route`].
+crate::runtime::object!(Route { id : "id", pattern : "pattern", script : "script" });
+/// Used by [`WorkerRoutesApi::delete_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRouteResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_script`](crate::Client::worker_script).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerScript {
+pub struct WorkerScriptApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Script* endpoints.
-    pub fn worker_script(&self) -> WorkerScript {
-        WorkerScript {
+    pub fn worker_script(&self) -> WorkerScriptApi {
+        WorkerScriptApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerScript {
+impl WorkerScriptApi {
     /// Upload Assets
     ///
     /// `POST /accounts/{account_id}/workers/assets/upload`
@@ -44,7 +44,7 @@ impl WorkerScript {
     pub fn list_workers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListWorkersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Worker>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -160,7 +160,7 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAssetsUploadSessionResponse>>,
+        crate::runtime::Json<::std::option::Option<AssetsUploadSession>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -231,7 +231,7 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -256,7 +256,7 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -398,9 +398,7 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchSettingsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -423,9 +421,7 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchSettingsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -449,7 +445,7 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PostWorkerSubdomainResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkerSubdomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -474,7 +470,7 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PostWorkerSubdomainResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkerSubdomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -499,7 +495,7 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PostWorkerSubdomainResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkerSubdomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -524,7 +520,7 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateUsageModelResponse>>,
+        crate::runtime::Json<::std::option::Option<UsageModel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -544,12 +540,12 @@ impl WorkerScript {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/usage-model`
     ///
     /// Fetches the Usage Model for a given Worker.
-    pub fn fetch_usage_model(
+    pub fn get_usage_model(
         &self,
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateUsageModelResponse>>,
+        crate::runtime::Json<::std::option::Option<UsageModel>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -565,9 +561,9 @@ impl WorkerScript {
         )
     }
 }
-/// Used by [`WorkerScript::list_workers`].
+/// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWorkersItem {
+pub struct Worker {
     pub compatibility_date: ::std::option::Option<::std::string::String>,
     pub compatibility_flags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -580,14 +576,12 @@ pub struct ListWorkersItem {
     pub logpush: ::std::option::Option<bool>,
     pub migration_tag: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub named_handlers: ::std::option::Option<
-        ::std::vec::Vec<ListWorkersItemNamedHandlersItem>,
-    >,
-    pub observability: ::std::option::Option<ListWorkersItemObservability>,
-    pub placement: ::std::option::Option<ListWorkersItemPlacement>,
+    pub named_handlers: ::std::option::Option<::std::vec::Vec<WorkerNamedHandler>>,
+    pub observability: ::std::option::Option<WorkerObservability>,
+    pub placement: ::std::option::Option<WorkerPlacement>,
     pub placement_mode: ::std::option::Option<::std::string::String>,
     pub placement_status: ::std::option::Option<::std::string::String>,
-    pub routes: ::std::option::Option<::std::vec::Vec<ListWorkersItemRoutesItem>>,
+    pub routes: ::std::option::Option<::std::vec::Vec<WorkerRoute>>,
     pub tag: ::std::option::Option<::std::string::String>,
     pub tags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -596,7 +590,7 @@ pub struct ListWorkersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWorkersItem { compatibility_date : "compatibility_date", compatibility_flags :
+    Worker { compatibility_date : "compatibility_date", compatibility_flags :
     "compatibility_flags", created_on : "created_on", etag : "etag", handlers :
     "handlers", has_assets : "has_assets", has_modules : "has_modules", id : "id",
     last_deployed_from : "last_deployed_from", logpush : "logpush", migration_tag :
@@ -606,33 +600,31 @@ crate::runtime::object!(
     "tag", tags : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model"
     }
 );
-/// Used by [`WorkerScript::list_workers`].
+/// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWorkersItemNamedHandlersItem {
+pub struct WorkerNamedHandler {
     pub handlers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListWorkersItemNamedHandlersItem { handlers : "handlers", name : "name" }
-);
-/// Used by [`WorkerScript::list_workers`], [`WorkerScript::upload_worker_module`], [`WorkerScript::patch_script_settings`], [`WorkerScript::patch_settings`].
+crate::runtime::object!(WorkerNamedHandler { handlers : "handlers", name : "name" });
+/// Used by [`WorkerScriptApi::list_workers`], [`WorkerScriptApi::upload_worker_module`], [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWorkersItemObservability {
+pub struct WorkerObservability {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
-    pub logs: ::std::option::Option<ListWorkersItemObservabilityLogs>,
+    pub logs: ::std::option::Option<WorkerObservabilityLogs>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWorkersItemObservability { enabled : "enabled", head_sampling_rate :
-    "head_sampling_rate", logs : "logs" }
+    WorkerObservability { enabled : "enabled", head_sampling_rate : "head_sampling_rate",
+    logs : "logs" }
 );
-/// Used by [`WorkerScript::list_workers`].
+/// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWorkersItemObservabilityLogs {
+pub struct WorkerObservabilityLogs {
     pub destinations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
@@ -642,24 +634,24 @@ pub struct ListWorkersItemObservabilityLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWorkersItemObservabilityLogs { destinations : "destinations", enabled :
-    "enabled", head_sampling_rate : "head_sampling_rate", invocation_logs :
-    "invocation_logs", persist : "persist" }
+    WorkerObservabilityLogs { destinations : "destinations", enabled : "enabled",
+    head_sampling_rate : "head_sampling_rate", invocation_logs : "invocation_logs",
+    persist : "persist" }
 );
-/// Used by [`WorkerScript::list_workers`], [`WorkerScript::upload_worker_module`].
+/// Used by [`WorkerScriptApi::list_workers`], [`WorkerScriptApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWorkersItemPlacement {
+pub struct WorkerPlacement {
     pub last_analyzed_at: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWorkersItemPlacement { last_analyzed_at : "last_analyzed_at", status : "status" }
+    WorkerPlacement { last_analyzed_at : "last_analyzed_at", status : "status" }
 );
-/// Used by [`WorkerScript::list_workers`].
+/// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWorkersItemRoutesItem {
+pub struct WorkerRoute {
     pub id: ::std::option::Option<::std::string::String>,
     pub pattern: ::std::option::Option<::serde_json::Value>,
     pub script: ::std::option::Option<::serde_json::Value>,
@@ -667,9 +659,9 @@ pub struct ListWorkersItemRoutesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWorkersItemRoutesItem { id : "id", pattern : "pattern", script : "script" }
+    WorkerRoute { id : "id", pattern : "pattern", script : "script" }
 );
-/// Used by [`WorkerScript::search_workers`].
+/// Used by [`WorkerScriptApi::search_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchWorkersItem {
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -688,7 +680,7 @@ crate::runtime::object!(
     modified_on : "modified_on", script_name : "script_name", service_name :
     "service_name" }
 );
-/// Used by [`WorkerScript::upload_worker_module`].
+/// Used by [`WorkerScriptApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadWorkerModuleResponse {
     pub compatibility_date: ::std::option::Option<::std::string::String>,
@@ -707,17 +699,17 @@ pub struct UploadWorkerModuleResponse {
     pub migration_tag: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub named_handlers: ::std::option::Option<
-        ::std::vec::Vec<UploadWorkerModuleResponseNamedHandlersItem>,
+        ::std::vec::Vec<UploadWorkerModuleResponseNamedHandler>,
     >,
-    pub observability: ::std::option::Option<ListWorkersItemObservability>,
-    pub placement: ::std::option::Option<ListWorkersItemPlacement>,
+    pub observability: ::std::option::Option<WorkerObservability>,
+    pub placement: ::std::option::Option<WorkerPlacement>,
     pub placement_mode: ::std::option::Option<::std::string::String>,
     pub placement_status: ::std::option::Option<::std::string::String>,
     pub startup_time_ms: ::std::option::Option<i64>,
     pub tag: ::std::option::Option<::std::string::String>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumersItem>,
+        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumer>,
     >,
     pub usage_model: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -734,20 +726,20 @@ crate::runtime::object!(
     "placement_status", startup_time_ms : "startup_time_ms", tag : "tag", tags : "tags",
     tail_consumers : "tail_consumers", usage_model : "usage_model" }
 );
-/// Used by [`WorkerScript::upload_worker_module`].
+/// Used by [`WorkerScriptApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadWorkerModuleResponseNamedHandlersItem {
+pub struct UploadWorkerModuleResponseNamedHandler {
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadWorkerModuleResponseNamedHandlersItem { handlers : "handlers", name : "name" }
+    UploadWorkerModuleResponseNamedHandler { handlers : "handlers", name : "name" }
 );
-/// Used by [`WorkerScript::upload_worker_module`], [`WorkerScript::patch_script_settings`], [`WorkerScript::patch_settings`].
+/// Used by [`WorkerScriptApi::upload_worker_module`], [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadWorkerModuleResponseTailConsumersItem {
+pub struct UploadWorkerModuleResponseTailConsumer {
     pub environment: ::std::option::Option<::std::string::String>,
     pub namespace: ::std::option::Option<::std::string::String>,
     pub service: ::std::option::Option<::std::string::String>,
@@ -755,12 +747,12 @@ pub struct UploadWorkerModuleResponseTailConsumersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadWorkerModuleResponseTailConsumersItem { environment : "environment", namespace
-    : "namespace", service : "service" }
+    UploadWorkerModuleResponseTailConsumer { environment : "environment", namespace :
+    "namespace", service : "service" }
 );
-/// Used by [`WorkerScript::create_assets_upload_session`].
+/// Used by [`WorkerScriptApi::create_assets_upload_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAssetsUploadSessionResponse {
+pub struct AssetsUploadSession {
     pub buckets: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
@@ -768,28 +760,26 @@ pub struct CreateAssetsUploadSessionResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateAssetsUploadSessionResponse { buckets : "buckets", jwt : "jwt" }
-);
-/// Used by [`WorkerScript::patch_script_settings`], [`WorkerScript::get_script_settings`].
+crate::runtime::object!(AssetsUploadSession { buckets : "buckets", jwt : "jwt" });
+/// Used by [`WorkerScriptApi::patch_script_settings`], [`WorkerScriptApi::get_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponse {
+pub struct ScriptSettings {
     pub logpush: ::std::option::Option<bool>,
-    pub observability: ::std::option::Option<ListWorkersItemObservability>,
+    pub observability: ::std::option::Option<WorkerObservability>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumersItem>,
+        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumer>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponse { logpush : "logpush", observability : "observability",
-    tags : "tags", tail_consumers : "tail_consumers" }
+    ScriptSettings { logpush : "logpush", observability : "observability", tags : "tags",
+    tail_consumers : "tail_consumers" }
 );
-/// Used by [`WorkerScript::patch_settings`], [`WorkerScript::get_settings`].
+/// Used by [`WorkerScriptApi::patch_settings`], [`WorkerScriptApi::get_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchSettingsResponse {
+pub struct Settings {
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -797,56 +787,54 @@ pub struct PatchSettingsResponse {
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    pub limits: ::std::option::Option<PatchSettingsResponseLimits>,
+    pub limits: ::std::option::Option<SettingsLimits>,
     pub logpush: ::std::option::Option<bool>,
     pub migrations: ::std::option::Option<::serde_json::Value>,
-    pub observability: ::std::option::Option<ListWorkersItemObservability>,
+    pub observability: ::std::option::Option<WorkerObservability>,
     pub placement: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumersItem>,
+        ::std::vec::Vec<UploadWorkerModuleResponseTailConsumer>,
     >,
     pub usage_model: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchSettingsResponse { bindings : "bindings", compatibility_date :
-    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
-    logpush : "logpush", migrations : "migrations", observability : "observability",
-    placement : "placement", tags : "tags", tail_consumers : "tail_consumers",
-    usage_model : "usage_model" }
+    Settings { bindings : "bindings", compatibility_date : "compatibility_date",
+    compatibility_flags : "compatibility_flags", limits : "limits", logpush : "logpush",
+    migrations : "migrations", observability : "observability", placement : "placement",
+    tags : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
 );
-/// Used by [`WorkerScript::patch_settings`], [`WorkerScript::update_usage_model`].
+/// Used by [`WorkerScriptApi::patch_settings`], [`WorkerScriptApi::update_usage_model`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchSettingsResponseLimits {
+pub struct SettingsLimits {
     pub cpu_ms: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PatchSettingsResponseLimits { cpu_ms : "cpu_ms" });
-/// Used by [`WorkerScript::post_worker_subdomain`], [`WorkerScript::get_worker_subdomain`], [`WorkerScript::delete_worker_subdomain`].
+crate::runtime::object!(SettingsLimits { cpu_ms : "cpu_ms" });
+/// Used by [`WorkerScriptApi::post_worker_subdomain`], [`WorkerScriptApi::get_worker_subdomain`], [`WorkerScriptApi::delete_worker_subdomain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostWorkerSubdomainResponse {
+pub struct WorkerSubdomain {
     pub enabled: ::std::option::Option<bool>,
     pub previews_enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PostWorkerSubdomainResponse { enabled : "enabled", previews_enabled :
-    "previews_enabled" }
+    WorkerSubdomain { enabled : "enabled", previews_enabled : "previews_enabled" }
 );
-/// Used by [`WorkerScript::update_usage_model`], [`WorkerScript::fetch_usage_model`].
+/// Used by [`WorkerScriptApi::update_usage_model`], [`WorkerScriptApi::get_usage_model`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateUsageModelResponse {
+pub struct UsageModel {
     pub usage_model: ::std::option::Option<::std::string::String>,
-    pub user_limits: ::std::option::Option<PatchSettingsResponseLimits>,
+    pub user_limits: ::std::option::Option<SettingsLimits>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateUsageModelResponse { usage_model : "usage_model", user_limits : "user_limits" }
+    UsageModel { usage_model : "usage_model", user_limits : "user_limits" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_subdomain`](crate::Client::worker_subdomain).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerSubdomain {
+pub struct WorkerSubdomainApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Subdomain* endpoints.
-    pub fn worker_subdomain(&self) -> WorkerSubdomain {
-        WorkerSubdomain {
+    pub fn worker_subdomain(&self) -> WorkerSubdomainApi {
+        WorkerSubdomainApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerSubdomain {
+impl WorkerSubdomainApi {
     /// Create Subdomain
     ///
     /// `PUT /accounts/{account_id}/workers/subdomain`
@@ -25,7 +25,7 @@ impl WorkerSubdomain {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSubdomainResponse>>,
+        crate::runtime::Json<::std::option::Option<Subdomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl WorkerSubdomain {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSubdomainResponse>>,
+        crate::runtime::Json<::std::option::Option<Subdomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -81,11 +81,11 @@ impl WorkerSubdomain {
         )
     }
 }
-/// Used by [`WorkerSubdomain::create_subdomain`], [`WorkerSubdomain::get_subdomain`].
+/// Used by [`WorkerSubdomainApi::create_subdomain`], [`WorkerSubdomainApi::get_subdomain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSubdomainResponse {
+pub struct Subdomain {
     pub subdomain: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateSubdomainResponse { subdomain : "subdomain" });
+crate::runtime::object!(Subdomain { subdomain : "subdomain" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_tail_logs`](crate::Client::worker_tail_logs).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerTailLogs {
+pub struct WorkerTailLogsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Tail Logs* endpoints.
-    pub fn worker_tail_logs(&self) -> WorkerTailLogs {
-        WorkerTailLogs {
+    pub fn worker_tail_logs(&self) -> WorkerTailLogsApi {
+        WorkerTailLogsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerTailLogs {
+impl WorkerTailLogsApi {
     /// Start Tail
     ///
     /// `POST /accounts/{account_id}/workers/scripts/{script_name}/tails`
@@ -25,9 +25,7 @@ impl WorkerTailLogs {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartTailResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tails>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -50,9 +48,7 @@ impl WorkerTailLogs {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartTailResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tails>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -94,23 +90,21 @@ impl WorkerTailLogs {
         )
     }
 }
-/// Used by [`WorkerTailLogs::start_tail`], [`WorkerTailLogs::list_tails`].
+/// Used by [`WorkerTailLogsApi::start_tail`], [`WorkerTailLogsApi::list_tails`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartTailResponse {
+pub struct Tails {
     pub expires_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    StartTailResponse { expires_at : "expires_at", id : "id", url : "url" }
-);
-/// Used by [`WorkerTailLogs::delete_tail`].
+crate::runtime::object!(Tails { expires_at : "expires_at", id : "id", url : "url" });
+/// Used by [`WorkerTailLogsApi::delete_tail`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTailResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteTailResponseErrorsItem>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteTailResponseErrorsItem>>,
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteTailResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteTailResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -118,25 +112,25 @@ pub struct DeleteTailResponse {
 crate::runtime::object!(
     DeleteTailResponse { errors : "errors", messages : "messages", success : "success" }
 );
-/// Used by [`WorkerTailLogs::delete_tail`].
+/// Used by [`WorkerTailLogsApi::delete_tail`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteTailResponseErrorsItem {
+pub struct DeleteTailResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteTailResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteTailResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteTailResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteTailResponseError { code : "code", documentation_url : "documentation_url",
+    message : "message", source : "source" }
 );
-/// Used by [`WorkerTailLogs::delete_tail`].
+/// Used by [`WorkerTailLogsApi::delete_tail`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteTailResponseErrorsItemSource {
+pub struct DeleteTailResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteTailResponseErrorsItemSource { pointer : "pointer" });
+crate::runtime::object!(DeleteTailResponseErrorSource { pointer : "pointer" });

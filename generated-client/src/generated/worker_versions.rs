@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::worker_versions`](crate::Client::worker_versions).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkerVersions {
+pub struct WorkerVersionsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Worker Versions* endpoints.
-    pub fn worker_versions(&self) -> WorkerVersions {
-        WorkerVersions {
+    pub fn worker_versions(&self) -> WorkerVersionsApi {
+        WorkerVersionsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkerVersions {
+impl WorkerVersionsApi {
     /// Upload Version
     ///
     /// `POST /accounts/{account_id}/workers/scripts/{script_name}/versions`
@@ -50,9 +50,7 @@ impl WorkerVersions {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListVersionsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Versions>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -74,9 +72,7 @@ impl WorkerVersions {
         account_id: &str,
         script_name: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetVersionDetailResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Version>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -92,7 +88,7 @@ impl WorkerVersions {
         )
     }
 }
-/// Used by [`WorkerVersions::upload_version`].
+/// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -107,7 +103,7 @@ crate::runtime::object!(
     UploadVersionResponse { id : "id", metadata : "metadata", number : "number",
     resources : "resources", startup_time_ms : "startup_time_ms" }
 );
-/// Used by [`WorkerVersions::upload_version`], [`WorkerVersions::list_versions`], [`WorkerVersions::get_version_detail`].
+/// Used by [`WorkerVersionsApi::upload_version`], [`WorkerVersionsApi::list_versions`], [`WorkerVersionsApi::get_version_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseMetadata {
     pub author_email: ::std::option::Option<::std::string::String>,
@@ -125,7 +121,7 @@ crate::runtime::object!(
     "author_id", created_on : "created_on", has_preview : "hasPreview", modified_on :
     "modified_on", source : "source" }
 );
-/// Used by [`WorkerVersions::upload_version`], [`WorkerVersions::get_version_detail`].
+/// Used by [`WorkerVersionsApi::upload_version`], [`WorkerVersionsApi::get_version_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResources {
     pub bindings: ::std::option::Option<
@@ -142,14 +138,14 @@ crate::runtime::object!(
     UploadVersionResponseResources { bindings : "bindings", script : "script",
     script_runtime : "script_runtime" }
 );
-/// Used by [`WorkerVersions::upload_version`].
+/// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResourcesScript {
     pub etag: ::std::option::Option<::std::string::String>,
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub last_deployed_from: ::std::option::Option<::std::string::String>,
     pub named_handlers: ::std::option::Option<
-        ::std::vec::Vec<UploadVersionResponseResourcesScriptNamedHandlersItem>,
+        ::std::vec::Vec<UploadVersionResponseResourcesScriptNamedHandler>,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -158,19 +154,19 @@ crate::runtime::object!(
     UploadVersionResponseResourcesScript { etag : "etag", handlers : "handlers",
     last_deployed_from : "last_deployed_from", named_handlers : "named_handlers" }
 );
-/// Used by [`WorkerVersions::upload_version`].
+/// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadVersionResponseResourcesScriptNamedHandlersItem {
+pub struct UploadVersionResponseResourcesScriptNamedHandler {
     pub handlers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadVersionResponseResourcesScriptNamedHandlersItem { handlers : "handlers", name :
+    UploadVersionResponseResourcesScriptNamedHandler { handlers : "handlers", name :
     "name" }
 );
-/// Used by [`WorkerVersions::upload_version`].
+/// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResourcesScriptRuntime {
     pub compatibility_date: ::std::option::Option<::std::string::String>,
@@ -188,7 +184,7 @@ crate::runtime::object!(
     "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
     migration_tag : "migration_tag", usage_model : "usage_model" }
 );
-/// Used by [`WorkerVersions::upload_version`].
+/// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResourcesScriptRuntimeLimits {
     pub cpu_ms: ::std::option::Option<i64>,
@@ -198,17 +194,17 @@ pub struct UploadVersionResponseResourcesScriptRuntimeLimits {
 crate::runtime::object!(
     UploadVersionResponseResourcesScriptRuntimeLimits { cpu_ms : "cpu_ms" }
 );
-/// Used by [`WorkerVersions::list_versions`].
+/// Used by [`WorkerVersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVersionsResponse {
-    pub items: ::std::option::Option<::std::vec::Vec<ListVersionsResponseItemsItem>>,
+pub struct Versions {
+    pub items: ::std::option::Option<::std::vec::Vec<VersionsItem>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListVersionsResponse { items : "items" });
-/// Used by [`WorkerVersions::list_versions`].
+crate::runtime::object!(Versions { items : "items" });
+/// Used by [`WorkerVersionsApi::list_versions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVersionsResponseItemsItem {
+pub struct VersionsItem {
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<UploadVersionResponseMetadata>,
     pub number: ::std::option::Option<f64>,
@@ -216,11 +212,11 @@ pub struct ListVersionsResponseItemsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVersionsResponseItemsItem { id : "id", metadata : "metadata", number : "number" }
+    VersionsItem { id : "id", metadata : "metadata", number : "number" }
 );
-/// Used by [`WorkerVersions::get_version_detail`].
+/// Used by [`WorkerVersionsApi::get_version_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetVersionDetailResponse {
+pub struct Version {
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<UploadVersionResponseMetadata>,
     pub number: ::std::option::Option<f64>,
@@ -229,6 +225,6 @@ pub struct GetVersionDetailResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetVersionDetailResponse { id : "id", metadata : "metadata", number : "number",
-    resources : "resources" }
+    Version { id : "id", metadata : "metadata", number : "number", resources :
+    "resources" }
 );

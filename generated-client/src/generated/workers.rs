@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers`](crate::Client::workers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Workers {
+pub struct WorkersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers* endpoints.
-    pub fn workers(&self) -> Workers {
-        Workers {
+    pub fn workers(&self) -> WorkersApi {
+        WorkersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Workers {
+impl WorkersApi {
     /// List builds by script
     ///
     /// `GET /accounts/{account_id}/builds/workers/{external_script_id}/builds`
@@ -25,7 +25,7 @@ impl Workers {
         &self,
         account_id: &str,
         external_script_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListBuildsByScriptItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Build>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -51,7 +51,7 @@ impl Workers {
         &self,
         account_id: &str,
         external_script_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTriggersByScriptItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Trigger>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -76,9 +76,7 @@ impl Workers {
     pub fn create_worker(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWorkerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Worker>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -98,7 +96,7 @@ impl Workers {
     pub fn list_workers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateWorkerResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Worker>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -119,9 +117,7 @@ impl Workers {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWorkerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Worker>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -143,9 +139,7 @@ impl Workers {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWorkerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Worker>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -167,9 +161,7 @@ impl Workers {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateWorkerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Worker>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -207,35 +199,33 @@ impl Workers {
         )
     }
 }
-/// Used by [`Workers::list_builds_by_script`].
+/// Used by [`WorkersApi::list_builds_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBuildsByScriptItem {
+pub struct Build {
     pub build_outcome: ::std::option::Option<::std::string::String>,
-    pub build_trigger_metadata: ::std::option::Option<
-        ListBuildsByScriptItemBuildTriggerMetadata,
-    >,
+    pub build_trigger_metadata: ::std::option::Option<BuildBuildTriggerMetadata>,
     pub build_uuid: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub initializing_on: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub pull_request: ::std::option::Option<ListBuildsByScriptItemPullRequest>,
+    pub pull_request: ::std::option::Option<BuildPullRequest>,
     pub running_on: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub stopped_on: ::std::option::Option<::std::string::String>,
-    pub trigger: ::std::option::Option<ListBuildsByScriptItemTrigger>,
+    pub trigger: ::std::option::Option<BuildTrigger>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListBuildsByScriptItem { build_outcome : "build_outcome", build_trigger_metadata :
+    Build { build_outcome : "build_outcome", build_trigger_metadata :
     "build_trigger_metadata", build_uuid : "build_uuid", created_on : "created_on",
     initializing_on : "initializing_on", modified_on : "modified_on", pull_request :
     "pull_request", running_on : "running_on", status : "status", stopped_on :
     "stopped_on", trigger : "trigger" }
 );
-/// Used by [`Workers::list_builds_by_script`].
+/// Used by [`WorkersApi::list_builds_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBuildsByScriptItemBuildTriggerMetadata {
+pub struct BuildBuildTriggerMetadata {
     pub author: ::std::option::Option<::std::string::String>,
     pub branch: ::std::option::Option<::std::string::String>,
     pub build_command: ::std::option::Option<::std::string::String>,
@@ -256,29 +246,28 @@ pub struct ListBuildsByScriptItemBuildTriggerMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListBuildsByScriptItemBuildTriggerMetadata { author : "author", branch : "branch",
-    build_command : "build_command", build_token_name : "build_token_name",
-    build_token_uuid : "build_token_uuid", build_trigger_source : "build_trigger_source",
-    commit_hash : "commit_hash", commit_message : "commit_message", deploy_command :
-    "deploy_command", environment_variables : "environment_variables",
-    provider_account_name : "provider_account_name", provider_type : "provider_type",
-    repo_name : "repo_name", root_directory : "root_directory" }
+    BuildBuildTriggerMetadata { author : "author", branch : "branch", build_command :
+    "build_command", build_token_name : "build_token_name", build_token_uuid :
+    "build_token_uuid", build_trigger_source : "build_trigger_source", commit_hash :
+    "commit_hash", commit_message : "commit_message", deploy_command : "deploy_command",
+    environment_variables : "environment_variables", provider_account_name :
+    "provider_account_name", provider_type : "provider_type", repo_name : "repo_name",
+    root_directory : "root_directory" }
 );
-/// Used by [`Workers::list_builds_by_script`].
+/// Used by [`WorkersApi::list_builds_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBuildsByScriptItemPullRequest {
+pub struct BuildPullRequest {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub pull_request_url: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListBuildsByScriptItemPullRequest { created_on : "created_on", pull_request_url :
-    "pull_request_url" }
+    BuildPullRequest { created_on : "created_on", pull_request_url : "pull_request_url" }
 );
-/// Used by [`Workers::list_builds_by_script`].
+/// Used by [`WorkersApi::list_builds_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBuildsByScriptItemTrigger {
+pub struct BuildTrigger {
     pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub build_caching_enabled: ::std::option::Option<bool>,
@@ -290,9 +279,7 @@ pub struct ListBuildsByScriptItemTrigger {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub repo_connection: ::std::option::Option<
-        ListBuildsByScriptItemTriggerRepoConnection,
-    >,
+    pub repo_connection: ::std::option::Option<BuildTriggerRepoConnection>,
     pub root_directory: ::std::option::Option<::std::string::String>,
     pub trigger_name: ::std::option::Option<::std::string::String>,
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
@@ -300,17 +287,17 @@ pub struct ListBuildsByScriptItemTrigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListBuildsByScriptItemTrigger { branch_excludes : "branch_excludes", branch_includes
-    : "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
+    BuildTrigger { branch_excludes : "branch_excludes", branch_includes :
+    "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
     "build_command", created_on : "created_on", deleted_on : "deleted_on", deploy_command
     : "deploy_command", external_script_id : "external_script_id", modified_on :
     "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
     repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
     : "trigger_name", trigger_uuid : "trigger_uuid" }
 );
-/// Used by [`Workers::list_builds_by_script`], [`Workers::list_triggers_by_script`].
+/// Used by [`WorkersApi::list_builds_by_script`], [`WorkersApi::list_triggers_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListBuildsByScriptItemTriggerRepoConnection {
+pub struct BuildTriggerRepoConnection {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub deleted_on: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -324,15 +311,15 @@ pub struct ListBuildsByScriptItemTriggerRepoConnection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListBuildsByScriptItemTriggerRepoConnection { created_on : "created_on", deleted_on :
-    "deleted_on", modified_on : "modified_on", provider_account_id :
-    "provider_account_id", provider_account_name : "provider_account_name", provider_type
-    : "provider_type", repo_connection_uuid : "repo_connection_uuid", repo_id :
-    "repo_id", repo_name : "repo_name" }
+    BuildTriggerRepoConnection { created_on : "created_on", deleted_on : "deleted_on",
+    modified_on : "modified_on", provider_account_id : "provider_account_id",
+    provider_account_name : "provider_account_name", provider_type : "provider_type",
+    repo_connection_uuid : "repo_connection_uuid", repo_id : "repo_id", repo_name :
+    "repo_name" }
 );
-/// Used by [`Workers::list_triggers_by_script`].
+/// Used by [`WorkersApi::list_triggers_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTriggersByScriptItem {
+pub struct Trigger {
     pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub build_caching_enabled: ::std::option::Option<bool>,
@@ -346,9 +333,7 @@ pub struct ListTriggersByScriptItem {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub repo_connection: ::std::option::Option<
-        ListBuildsByScriptItemTriggerRepoConnection,
-    >,
+    pub repo_connection: ::std::option::Option<BuildTriggerRepoConnection>,
     pub root_directory: ::std::option::Option<::std::string::String>,
     pub trigger_name: ::std::option::Option<::std::string::String>,
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
@@ -356,55 +341,52 @@ pub struct ListTriggersByScriptItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTriggersByScriptItem { branch_excludes : "branch_excludes", branch_includes :
-    "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
-    "build_command", build_token_name : "build_token_name", build_token_uuid :
-    "build_token_uuid", created_on : "created_on", deleted_on : "deleted_on",
-    deploy_command : "deploy_command", external_script_id : "external_script_id",
-    modified_on : "modified_on", path_excludes : "path_excludes", path_includes :
-    "path_includes", repo_connection : "repo_connection", root_directory :
-    "root_directory", trigger_name : "trigger_name", trigger_uuid : "trigger_uuid" }
+    Trigger { branch_excludes : "branch_excludes", branch_includes : "branch_includes",
+    build_caching_enabled : "build_caching_enabled", build_command : "build_command",
+    build_token_name : "build_token_name", build_token_uuid : "build_token_uuid",
+    created_on : "created_on", deleted_on : "deleted_on", deploy_command :
+    "deploy_command", external_script_id : "external_script_id", modified_on :
+    "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
+    repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
+    : "trigger_name", trigger_uuid : "trigger_uuid" }
 );
-/// Used by [`Workers::create_worker`], [`Workers::list_workers`], [`Workers::update_worker`], [`Workers::edit_worker`], [`Workers::get_worker`].
+/// Used by [`WorkersApi::create_worker`], [`WorkersApi::list_workers`], [`WorkersApi::update_worker`], [`WorkersApi::edit_worker`], [`WorkersApi::get_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponse {
+pub struct Worker {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub logpush: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub observability: ::std::option::Option<CreateWorkerResponseObservability>,
-    pub references: ::std::option::Option<CreateWorkerResponseReferences>,
-    pub subdomain: ::std::option::Option<CreateWorkerResponseSubdomain>,
+    pub observability: ::std::option::Option<WorkerObservability>,
+    pub references: ::std::option::Option<WorkerReferences>,
+    pub subdomain: ::std::option::Option<WorkerSubdomain>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<CreateWorkerResponseTailConsumersItem>,
-    >,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
     pub updated_on: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerResponse { created_on : "created_on", id : "id", logpush : "logpush",
-    name : "name", observability : "observability", references : "references", subdomain
-    : "subdomain", tags : "tags", tail_consumers : "tail_consumers", updated_on :
-    "updated_on" }
+    Worker { created_on : "created_on", id : "id", logpush : "logpush", name : "name",
+    observability : "observability", references : "references", subdomain : "subdomain",
+    tags : "tags", tail_consumers : "tail_consumers", updated_on : "updated_on" }
 );
-/// Used by [`Workers::create_worker`].
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseObservability {
+pub struct WorkerObservability {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
-    pub logs: ::std::option::Option<CreateWorkerResponseObservabilityLogs>,
+    pub logs: ::std::option::Option<WorkerObservabilityLogs>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerResponseObservability { enabled : "enabled", head_sampling_rate :
-    "head_sampling_rate", logs : "logs" }
+    WorkerObservability { enabled : "enabled", head_sampling_rate : "head_sampling_rate",
+    logs : "logs" }
 );
-/// Used by [`Workers::create_worker`].
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseObservabilityLogs {
+pub struct WorkerObservabilityLogs {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub invocation_logs: ::std::option::Option<bool>,
@@ -412,38 +394,32 @@ pub struct CreateWorkerResponseObservabilityLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerResponseObservabilityLogs { enabled : "enabled", head_sampling_rate :
+    WorkerObservabilityLogs { enabled : "enabled", head_sampling_rate :
     "head_sampling_rate", invocation_logs : "invocation_logs" }
 );
-/// Used by [`Workers::create_worker`].
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseReferences {
+pub struct WorkerReferences {
     pub dispatch_namespace_outbounds: ::std::option::Option<
-        ::std::vec::Vec<CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem>,
+        ::std::vec::Vec<WorkerReferencesDispatchNamespaceOutbound>,
     >,
-    pub domains: ::std::option::Option<
-        ::std::vec::Vec<CreateWorkerResponseReferencesDomainsItem>,
-    >,
+    pub domains: ::std::option::Option<::std::vec::Vec<WorkerReferencesDomain>>,
     pub durable_objects: ::std::option::Option<
-        ::std::vec::Vec<CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem>,
+        ::std::vec::Vec<WorkerReferencesDispatchNamespaceOutbound>,
     >,
-    pub queues: ::std::option::Option<
-        ::std::vec::Vec<CreateWorkerResponseReferencesQueuesItem>,
-    >,
-    pub workers: ::std::option::Option<
-        ::std::vec::Vec<CreateWorkerResponseReferencesWorkersItem>,
-    >,
+    pub queues: ::std::option::Option<::std::vec::Vec<WorkerReferencesQueue>>,
+    pub workers: ::std::option::Option<::std::vec::Vec<WorkerReferencesWorker>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerResponseReferences { dispatch_namespace_outbounds :
-    "dispatch_namespace_outbounds", domains : "domains", durable_objects :
-    "durable_objects", queues : "queues", workers : "workers" }
+    WorkerReferences { dispatch_namespace_outbounds : "dispatch_namespace_outbounds",
+    domains : "domains", durable_objects : "durable_objects", queues : "queues", workers
+    : "workers" }
 );
-/// Used by [`Workers::create_worker`].
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem {
+pub struct WorkerReferencesDispatchNamespaceOutbound {
     pub namespace_id: ::std::option::Option<::std::string::String>,
     pub namespace_name: ::std::option::Option<::std::string::String>,
     pub worker_id: ::std::option::Option<::std::string::String>,
@@ -452,13 +428,13 @@ pub struct CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem { namespace_id :
-    "namespace_id", namespace_name : "namespace_name", worker_id : "worker_id",
-    worker_name : "worker_name" }
+    WorkerReferencesDispatchNamespaceOutbound { namespace_id : "namespace_id",
+    namespace_name : "namespace_name", worker_id : "worker_id", worker_name :
+    "worker_name" }
 );
-/// Used by [`Workers::create_worker`].
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseReferencesDomainsItem {
+pub struct WorkerReferencesDomain {
     pub certificate_id: ::std::option::Option<::std::string::String>,
     pub hostname: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -468,12 +444,12 @@ pub struct CreateWorkerResponseReferencesDomainsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerResponseReferencesDomainsItem { certificate_id : "certificate_id",
-    hostname : "hostname", id : "id", zone_id : "zone_id", zone_name : "zone_name" }
+    WorkerReferencesDomain { certificate_id : "certificate_id", hostname : "hostname", id
+    : "id", zone_id : "zone_id", zone_name : "zone_name" }
 );
-/// Used by [`Workers::create_worker`].
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseReferencesQueuesItem {
+pub struct WorkerReferencesQueue {
     pub queue_consumer_id: ::std::option::Option<::std::string::String>,
     pub queue_id: ::std::option::Option<::std::string::String>,
     pub queue_name: ::std::option::Option<::std::string::String>,
@@ -481,45 +457,42 @@ pub struct CreateWorkerResponseReferencesQueuesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerResponseReferencesQueuesItem { queue_consumer_id : "queue_consumer_id",
-    queue_id : "queue_id", queue_name : "queue_name" }
+    WorkerReferencesQueue { queue_consumer_id : "queue_consumer_id", queue_id :
+    "queue_id", queue_name : "queue_name" }
 );
-/// Used by [`Workers::create_worker`].
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseReferencesWorkersItem {
+pub struct WorkerReferencesWorker {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateWorkerResponseReferencesWorkersItem { id : "id", name : "name" }
-);
-/// Used by [`Workers::create_worker`].
+crate::runtime::object!(WorkerReferencesWorker { id : "id", name : "name" });
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseSubdomain {
+pub struct WorkerSubdomain {
     pub enabled: ::std::option::Option<bool>,
     pub previews_enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWorkerResponseSubdomain { enabled : "enabled", previews_enabled :
-    "previews_enabled" }
+    WorkerSubdomain { enabled : "enabled", previews_enabled : "previews_enabled" }
 );
-/// Used by [`Workers::create_worker`].
+/// Used by [`WorkersApi::create_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWorkerResponseTailConsumersItem {
+pub struct WorkerTailConsumer {
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateWorkerResponseTailConsumersItem { name : "name" });
-/// Used by [`Workers::delete_worker`].
+crate::runtime::object!(WorkerTailConsumer { name : "name" });
+/// Used by [`WorkersApi::delete_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWorkerResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteWorkerResponseErrorsItem>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteWorkerResponseErrorsItem>>,
+    pub errors: ::std::option::Option<::std::vec::Vec<DeleteWorkerResponseError>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<DeleteWorkerResponseError>>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -528,25 +501,25 @@ crate::runtime::object!(
     DeleteWorkerResponse { errors : "errors", messages : "messages", success : "success"
     }
 );
-/// Used by [`Workers::delete_worker`].
+/// Used by [`WorkersApi::delete_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteWorkerResponseErrorsItem {
+pub struct DeleteWorkerResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteWorkerResponseErrorsItemSource>,
+    pub source: ::std::option::Option<DeleteWorkerResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteWorkerResponseErrorsItem { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
+    DeleteWorkerResponseError { code : "code", documentation_url : "documentation_url",
+    message : "message", source : "source" }
 );
-/// Used by [`Workers::delete_worker`].
+/// Used by [`WorkersApi::delete_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteWorkerResponseErrorsItemSource {
+pub struct DeleteWorkerResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteWorkerResponseErrorsItemSource { pointer : "pointer" });
+crate::runtime::object!(DeleteWorkerResponseErrorSource { pointer : "pointer" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai`](crate::Client::workers_ai).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAi {
+pub struct WorkersAiApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI* endpoints.
-    pub fn workers_ai(&self) -> WorkersAi {
-        WorkersAi {
+    pub fn workers_ai(&self) -> WorkersAiApi {
+        WorkersAiApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAi {
+impl WorkersAiApi {
     /// Author Search
     ///
     /// `GET /accounts/{account_id}/ai/authors/search`
@@ -45,7 +45,7 @@ impl WorkersAi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetModelSchemaResponse>>,
+        crate::runtime::Json<::std::option::Option<ModelSchema>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -156,12 +156,10 @@ impl WorkersAi {
     /// Get all converted formats supported
     ///
     /// `GET /accounts/{account_id}/ai/tomarkdown/supported`
-    pub fn get_all_converted_formats_supported(
+    pub fn get_converted_formats_supported(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<GetAllConvertedFormatsSupportedItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ConvertedFormatsSupported>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -174,18 +172,18 @@ impl WorkersAi {
         )
     }
 }
-/// Used by [`WorkersAi::get_model_schema`].
+/// Used by [`WorkersAiApi::get_model_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetModelSchemaResponse {
-    pub input: ::std::option::Option<GetModelSchemaResponseInput>,
-    pub output: ::std::option::Option<GetModelSchemaResponseInput>,
+pub struct ModelSchema {
+    pub input: ::std::option::Option<ModelSchemaInput>,
+    pub output: ::std::option::Option<ModelSchemaInput>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetModelSchemaResponse { input : "input", output : "output" });
-/// Used by [`WorkersAi::get_model_schema`].
+crate::runtime::object!(ModelSchema { input : "input", output : "output" });
+/// Used by [`WorkersAiApi::get_model_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetModelSchemaResponseInput {
+pub struct ModelSchemaInput {
     /// `additionalProperties`
     pub additional_properties: ::std::option::Option<bool>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -194,10 +192,10 @@ pub struct GetModelSchemaResponseInput {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetModelSchemaResponseInput { additional_properties : "additionalProperties",
-    description : "description", r#type : "type" }
+    ModelSchemaInput { additional_properties : "additionalProperties", description :
+    "description", r#type : "type" }
 );
-/// Used by [`WorkersAi::convert_files_into_markdown`].
+/// Used by [`WorkersAiApi::convert_files_into_markdown`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertFilesIntoMarkdownItem {
     pub data: ::std::option::Option<::std::string::String>,
@@ -213,9 +211,9 @@ crate::runtime::object!(
     ConvertFilesIntoMarkdownItem { data : "data", format : "format", mime_type :
     "mimeType", name : "name", tokens : "tokens" }
 );
-/// Used by [`WorkersAi::get_all_converted_formats_supported`].
+/// Used by [`WorkersAiApi::get_converted_formats_supported`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAllConvertedFormatsSupportedItem {
+pub struct ConvertedFormatsSupported {
     pub extension: ::std::option::Option<::std::string::String>,
     /// `mimeType`
     pub mime_type: ::std::option::Option<::std::string::String>,
@@ -223,6 +221,5 @@ pub struct GetAllConvertedFormatsSupportedItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAllConvertedFormatsSupportedItem { extension : "extension", mime_type : "mimeType"
-    }
+    ConvertedFormatsSupported { extension : "extension", mime_type : "mimeType" }
 );

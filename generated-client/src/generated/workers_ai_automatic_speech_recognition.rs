@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::workers_ai_automatic_speech_recognition`](crate::Client::workers_ai_automatic_speech_recognition).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiAutomaticSpeechRecognition {
+pub struct WorkersAiAutomaticSpeechRecognitionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Automatic Speech Recognition* endpoints.
     pub fn workers_ai_automatic_speech_recognition(
         &self,
-    ) -> WorkersAiAutomaticSpeechRecognition {
-        WorkersAiAutomaticSpeechRecognition {
+    ) -> WorkersAiAutomaticSpeechRecognitionApi {
+        WorkersAiAutomaticSpeechRecognitionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiAutomaticSpeechRecognition {
+impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Execute @cf/deepgram/flux model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/flux`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_dumb_pipe`](crate::Client::workers_ai_dumb_pipe).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiDumbPipe {
+pub struct WorkersAiDumbPipeApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Dumb Pipe* endpoints.
-    pub fn workers_ai_dumb_pipe(&self) -> WorkersAiDumbPipe {
-        WorkersAiDumbPipe {
+    pub fn workers_ai_dumb_pipe(&self) -> WorkersAiDumbPipeApi {
+        WorkersAiDumbPipeApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiDumbPipe {
+impl WorkersAiDumbPipeApi {
     /// Open Websocket connection with @cf/pipecat-ai/smart-turn-v2 model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/pipecat-ai/smart-turn-v2`

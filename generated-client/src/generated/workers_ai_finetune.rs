@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::workers_ai_finetune`](crate::Client::workers_ai_finetune).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiFinetune {
+pub struct WorkersAiFinetuneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Finetune* endpoints.
-    pub fn workers_ai_finetune(&self) -> WorkersAiFinetune {
-        WorkersAiFinetune {
+    pub fn workers_ai_finetune(&self) -> WorkersAiFinetuneApi {
+        WorkersAiFinetuneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiFinetune {
+impl WorkersAiFinetuneApi {
     /// Create a new Finetune
     ///
     /// `POST /accounts/{account_id}/ai/finetunes`
-    pub fn create_a_new_finetune(
+    pub fn create_finetune(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewFinetuneResponse>>,
+        crate::runtime::Json<::std::option::Option<CreateFinetuneResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,7 +43,7 @@ impl WorkersAiFinetune {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListFinetunesResponse>>,
+        crate::runtime::Json<::std::option::Option<Finetunes>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,7 +62,7 @@ impl WorkersAiFinetune {
     pub fn list_public_finetunes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANewFinetuneResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateFinetuneResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -77,12 +77,12 @@ impl WorkersAiFinetune {
     /// Upload a Finetune Asset
     ///
     /// `POST /accounts/{account_id}/ai/finetunes/{finetune_id}/finetune-assets`
-    pub fn upload_a_finetune_asset(
+    pub fn upload_finetune_asset(
         &self,
         account_id: &str,
         finetune_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UploadAFinetuneAssetResponse>>,
+        crate::runtime::Json<::std::option::Option<UploadFinetuneAssetResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -98,9 +98,9 @@ impl WorkersAiFinetune {
         )
     }
 }
-/// Used by [`WorkersAiFinetune::create_a_new_finetune`], [`WorkersAiFinetune::list_public_finetunes`].
+/// Used by [`WorkersAiFinetuneApi::create_finetune`], [`WorkersAiFinetuneApi::list_public_finetunes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewFinetuneResponse {
+pub struct CreateFinetuneResponse {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -112,13 +112,13 @@ pub struct CreateANewFinetuneResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewFinetuneResponse { created_at : "created_at", description : "description",
-    id : "id", model : "model", modified_at : "modified_at", name : "name", public :
-    "public" }
+    CreateFinetuneResponse { created_at : "created_at", description : "description", id :
+    "id", model : "model", modified_at : "modified_at", name : "name", public : "public"
+    }
 );
-/// Used by [`WorkersAiFinetune::list_finetunes`].
+/// Used by [`WorkersAiFinetuneApi::list_finetunes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFinetunesResponse {
+pub struct Finetunes {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -129,14 +129,14 @@ pub struct ListFinetunesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListFinetunesResponse { created_at : "created_at", description : "description", id :
-    "id", model : "model", modified_at : "modified_at", name : "name" }
+    Finetunes { created_at : "created_at", description : "description", id : "id", model
+    : "model", modified_at : "modified_at", name : "name" }
 );
-/// Used by [`WorkersAiFinetune::upload_a_finetune_asset`].
+/// Used by [`WorkersAiFinetuneApi::upload_finetune_asset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadAFinetuneAssetResponse {
+pub struct UploadFinetuneAssetResponse {
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UploadAFinetuneAssetResponse { success : "success" });
+crate::runtime::object!(UploadFinetuneAssetResponse { success : "success" });

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_image_classification`](crate::Client::workers_ai_image_classification).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiImageClassification {
+pub struct WorkersAiImageClassificationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Image Classification* endpoints.
-    pub fn workers_ai_image_classification(&self) -> WorkersAiImageClassification {
-        WorkersAiImageClassification {
+    pub fn workers_ai_image_classification(&self) -> WorkersAiImageClassificationApi {
+        WorkersAiImageClassificationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiImageClassification {
+impl WorkersAiImageClassificationApi {
     /// Execute @cf/microsoft/resnet-50 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/microsoft/resnet-50`

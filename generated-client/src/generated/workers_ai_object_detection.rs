@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_object_detection`](crate::Client::workers_ai_object_detection).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiObjectDetection {
+pub struct WorkersAiObjectDetectionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Object Detection* endpoints.
-    pub fn workers_ai_object_detection(&self) -> WorkersAiObjectDetection {
-        WorkersAiObjectDetection {
+    pub fn workers_ai_object_detection(&self) -> WorkersAiObjectDetectionApi {
+        WorkersAiObjectDetectionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiObjectDetection {
+impl WorkersAiObjectDetectionApi {
     /// Execute @cf/facebook/omni-detr-resnet-50 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/facebook/omni-detr-resnet-50`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_summarization`](crate::Client::workers_ai_summarization).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiSummarization {
+pub struct WorkersAiSummarizationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Summarization* endpoints.
-    pub fn workers_ai_summarization(&self) -> WorkersAiSummarization {
-        WorkersAiSummarization {
+    pub fn workers_ai_summarization(&self) -> WorkersAiSummarizationApi {
+        WorkersAiSummarizationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiSummarization {
+impl WorkersAiSummarizationApi {
     /// Execute @cf/facebook/bart-large-cnn model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/facebook/bart-large-cnn`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_text_classification`](crate::Client::workers_ai_text_classification).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiTextClassification {
+pub struct WorkersAiTextClassificationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Text Classification* endpoints.
-    pub fn workers_ai_text_classification(&self) -> WorkersAiTextClassification {
-        WorkersAiTextClassification {
+    pub fn workers_ai_text_classification(&self) -> WorkersAiTextClassificationApi {
+        WorkersAiTextClassificationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiTextClassification {
+impl WorkersAiTextClassificationApi {
     /// Execute @cf/baai/bge-reranker-base model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/bge-reranker-base`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_text_embeddings`](crate::Client::workers_ai_text_embeddings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiTextEmbeddings {
+pub struct WorkersAiTextEmbeddingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Text Embeddings* endpoints.
-    pub fn workers_ai_text_embeddings(&self) -> WorkersAiTextEmbeddings {
-        WorkersAiTextEmbeddings {
+    pub fn workers_ai_text_embeddings(&self) -> WorkersAiTextEmbeddingsApi {
+        WorkersAiTextEmbeddingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiTextEmbeddings {
+impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/bge-base-en-v1.5 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/bge-base-en-v1.5`

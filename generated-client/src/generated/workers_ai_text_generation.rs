@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_text_generation`](crate::Client::workers_ai_text_generation).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiTextGeneration {
+pub struct WorkersAiTextGenerationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Text Generation* endpoints.
-    pub fn workers_ai_text_generation(&self) -> WorkersAiTextGeneration {
-        WorkersAiTextGeneration {
+    pub fn workers_ai_text_generation(&self) -> WorkersAiTextGenerationApi {
+        WorkersAiTextGenerationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiTextGeneration {
+impl WorkersAiTextGenerationApi {
     /// Execute @cf/aisingapore/gemma-sea-lion-v4-27b-it model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/aisingapore/gemma-sea-lion-v4-27b-it`

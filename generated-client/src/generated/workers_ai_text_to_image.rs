@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_text_to_image`](crate::Client::workers_ai_text_to_image).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiTextToImage {
+pub struct WorkersAiTextToImageApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Text To Image* endpoints.
-    pub fn workers_ai_text_to_image(&self) -> WorkersAiTextToImage {
-        WorkersAiTextToImage {
+    pub fn workers_ai_text_to_image(&self) -> WorkersAiTextToImageApi {
+        WorkersAiTextToImageApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiTextToImage {
+impl WorkersAiTextToImageApi {
     /// Execute @cf/black-forest-labs/flux-1-schnell model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-1-schnell`

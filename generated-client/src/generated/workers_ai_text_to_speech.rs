@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_text_to_speech`](crate::Client::workers_ai_text_to_speech).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiTextToSpeech {
+pub struct WorkersAiTextToSpeechApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Text To Speech* endpoints.
-    pub fn workers_ai_text_to_speech(&self) -> WorkersAiTextToSpeech {
-        WorkersAiTextToSpeech {
+    pub fn workers_ai_text_to_speech(&self) -> WorkersAiTextToSpeechApi {
+        WorkersAiTextToSpeechApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiTextToSpeech {
+impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura`

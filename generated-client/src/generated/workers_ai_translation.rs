@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_ai_translation`](crate::Client::workers_ai_translation).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersAiTranslation {
+pub struct WorkersAiTranslationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers AI Translation* endpoints.
-    pub fn workers_ai_translation(&self) -> WorkersAiTranslation {
-        WorkersAiTranslation {
+    pub fn workers_ai_translation(&self) -> WorkersAiTranslationApi {
+        WorkersAiTranslationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersAiTranslation {
+impl WorkersAiTranslationApi {
     /// Execute @cf/ai4bharat/indictrans2-en-indic-1B model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/ai4bharat/indictrans2-en-indic-1B`

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_for_platforms`](crate::Client::workers_for_platforms).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersForPlatforms {
+pub struct WorkersForPlatformsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers for Platforms* endpoints.
-    pub fn workers_for_platforms(&self) -> WorkersForPlatforms {
-        WorkersForPlatforms {
+    pub fn workers_for_platforms(&self) -> WorkersForPlatformsApi {
+        WorkersForPlatformsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersForPlatforms {
+impl WorkersForPlatformsApi {
     /// Create dispatch namespace
     ///
     /// `POST /accounts/{account_id}/workers/dispatch/namespaces`
@@ -25,7 +25,7 @@ impl WorkersForPlatforms {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDispatchNamespaceResponse>>,
+        crate::runtime::Json<::std::option::Option<DispatchNamespace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl WorkersForPlatforms {
     pub fn list_dispatch_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateDispatchNamespaceResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DispatchNamespace>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDispatchNamespaceResponse>>,
+        crate::runtime::Json<::std::option::Option<DispatchNamespace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDispatchNamespaceResponse>>,
+        crate::runtime::Json<::std::option::Option<DispatchNamespace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +116,7 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateDispatchNamespaceResponse>>,
+        crate::runtime::Json<::std::option::Option<DispatchNamespace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -315,7 +315,7 @@ impl WorkersForPlatforms {
         dispatch_namespace: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAssetsUploadSessionResponse>>,
+        crate::runtime::Json<::std::option::Option<AssetsUploadSession>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -579,7 +579,7 @@ impl WorkersForPlatforms {
         dispatch_namespace: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -610,7 +610,7 @@ impl WorkersForPlatforms {
         dispatch_namespace: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ScriptSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -763,9 +763,9 @@ impl WorkersForPlatforms {
         )
     }
 }
-/// Used by [`WorkersForPlatforms::create_dispatch_namespace`], [`WorkersForPlatforms::list_dispatch_namespaces`], [`WorkersForPlatforms::update_dispatch_namespace`], [`WorkersForPlatforms::patch_dispatch_namespace`], [`WorkersForPlatforms::get_dispatch_namespace`].
+/// Used by [`WorkersForPlatformsApi::create_dispatch_namespace`], [`WorkersForPlatformsApi::list_dispatch_namespaces`], [`WorkersForPlatformsApi::update_dispatch_namespace`], [`WorkersForPlatformsApi::patch_dispatch_namespace`], [`WorkersForPlatformsApi::get_dispatch_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDispatchNamespaceResponse {
+pub struct DispatchNamespace {
     pub created_by: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub modified_by: ::std::option::Option<::std::string::String>,
@@ -778,12 +778,12 @@ pub struct CreateDispatchNamespaceResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDispatchNamespaceResponse { created_by : "created_by", created_on :
-    "created_on", modified_by : "modified_by", modified_on : "modified_on", namespace_id
-    : "namespace_id", namespace_name : "namespace_name", script_count : "script_count",
-    trusted_workers : "trusted_workers" }
+    DispatchNamespace { created_by : "created_by", created_on : "created_on", modified_by
+    : "modified_by", modified_on : "modified_on", namespace_id : "namespace_id",
+    namespace_name : "namespace_name", script_count : "script_count", trusted_workers :
+    "trusted_workers" }
 );
-/// Used by [`WorkersForPlatforms::list_scripts_in_namespace`], [`WorkersForPlatforms::worker_details`].
+/// Used by [`WorkersForPlatformsApi::list_scripts_in_namespace`], [`WorkersForPlatformsApi::worker_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListScriptsInNamespaceItem {
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -797,11 +797,11 @@ crate::runtime::object!(
     ListScriptsInNamespaceItem { created_on : "created_on", dispatch_namespace :
     "dispatch_namespace", modified_on : "modified_on", script : "script" }
 );
-/// Used by [`WorkersForPlatforms::delete_scripts_in_namespace`].
+/// Used by [`WorkersForPlatformsApi::delete_scripts_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteScriptsInNamespaceResponse {
     pub deleted: ::std::option::Option<
-        ::std::vec::Vec<DeleteScriptsInNamespaceResponseDeletedItem>,
+        ::std::vec::Vec<DeleteScriptsInNamespaceResponseDeleted>,
     >,
     pub deleted_count: ::std::option::Option<i64>,
     pub has_more: ::std::option::Option<bool>,
@@ -812,17 +812,17 @@ crate::runtime::object!(
     DeleteScriptsInNamespaceResponse { deleted : "deleted", deleted_count :
     "deleted_count", has_more : "has_more" }
 );
-/// Used by [`WorkersForPlatforms::delete_scripts_in_namespace`].
+/// Used by [`WorkersForPlatformsApi::delete_scripts_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteScriptsInNamespaceResponseDeletedItem {
+pub struct DeleteScriptsInNamespaceResponseDeleted {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteScriptsInNamespaceResponseDeletedItem { id : "id" });
-/// Used by [`WorkersForPlatforms::create_assets_upload_session`].
+crate::runtime::object!(DeleteScriptsInNamespaceResponseDeleted { id : "id" });
+/// Used by [`WorkersForPlatformsApi::create_assets_upload_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAssetsUploadSessionResponse {
+pub struct AssetsUploadSession {
     pub buckets: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
@@ -830,12 +830,10 @@ pub struct CreateAssetsUploadSessionResponse {
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateAssetsUploadSessionResponse { buckets : "buckets", jwt : "jwt" }
-);
-/// Used by [`WorkersForPlatforms::patch_script_settings`], [`WorkersForPlatforms::get_script_settings`].
+crate::runtime::object!(AssetsUploadSession { buckets : "buckets", jwt : "jwt" });
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`], [`WorkersForPlatformsApi::get_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponse {
+pub struct ScriptSettings {
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -843,52 +841,51 @@ pub struct PatchScriptSettingsResponse {
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    pub limits: ::std::option::Option<PatchScriptSettingsResponseLimits>,
+    pub limits: ::std::option::Option<ScriptSettingsLimits>,
     pub logpush: ::std::option::Option<bool>,
     pub migrations: ::std::option::Option<::serde_json::Value>,
-    pub observability: ::std::option::Option<PatchScriptSettingsResponseObservability>,
+    pub observability: ::std::option::Option<ScriptSettingsObservability>,
     pub placement: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<PatchScriptSettingsResponseTailConsumersItem>,
+        ::std::vec::Vec<ScriptSettingsTailConsumer>,
     >,
     pub usage_model: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponse { bindings : "bindings", compatibility_date :
-    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
-    logpush : "logpush", migrations : "migrations", observability : "observability",
-    placement : "placement", tags : "tags", tail_consumers : "tail_consumers",
-    usage_model : "usage_model" }
+    ScriptSettings { bindings : "bindings", compatibility_date : "compatibility_date",
+    compatibility_flags : "compatibility_flags", limits : "limits", logpush : "logpush",
+    migrations : "migrations", observability : "observability", placement : "placement",
+    tags : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model" }
 );
-/// Used by [`WorkersForPlatforms::patch_script_settings`].
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponseLimits {
+pub struct ScriptSettingsLimits {
     pub cpu_ms: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PatchScriptSettingsResponseLimits { cpu_ms : "cpu_ms" });
-/// Used by [`WorkersForPlatforms::patch_script_settings`].
+crate::runtime::object!(ScriptSettingsLimits { cpu_ms : "cpu_ms" });
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponseObservability {
+pub struct ScriptSettingsObservability {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
-    pub logs: ::std::option::Option<PatchScriptSettingsResponseObservabilityLogs>,
+    pub logs: ::std::option::Option<ScriptSettingsObservabilityLogs>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponseObservability { enabled : "enabled", head_sampling_rate :
+    ScriptSettingsObservability { enabled : "enabled", head_sampling_rate :
     "head_sampling_rate", logs : "logs" }
 );
-/// Used by [`WorkersForPlatforms::patch_script_settings`].
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponseObservabilityLogs {
+pub struct ScriptSettingsObservabilityLogs {
     pub destinations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
@@ -898,13 +895,13 @@ pub struct PatchScriptSettingsResponseObservabilityLogs {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponseObservabilityLogs { destinations : "destinations", enabled
-    : "enabled", head_sampling_rate : "head_sampling_rate", invocation_logs :
-    "invocation_logs", persist : "persist" }
+    ScriptSettingsObservabilityLogs { destinations : "destinations", enabled : "enabled",
+    head_sampling_rate : "head_sampling_rate", invocation_logs : "invocation_logs",
+    persist : "persist" }
 );
-/// Used by [`WorkersForPlatforms::patch_script_settings`].
+/// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchScriptSettingsResponseTailConsumersItem {
+pub struct ScriptSettingsTailConsumer {
     pub environment: ::std::option::Option<::std::string::String>,
     pub namespace: ::std::option::Option<::std::string::String>,
     pub service: ::std::option::Option<::std::string::String>,
@@ -912,6 +909,6 @@ pub struct PatchScriptSettingsResponseTailConsumersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsResponseTailConsumersItem { environment : "environment", namespace
-    : "namespace", service : "service" }
+    ScriptSettingsTailConsumer { environment : "environment", namespace : "namespace",
+    service : "service" }
 );

@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::workers_kv_namespace`](crate::Client::workers_kv_namespace).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersKvNamespace {
+pub struct WorkersKvNamespaceApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workers KV Namespace* endpoints.
-    pub fn workers_kv_namespace(&self) -> WorkersKvNamespace {
-        WorkersKvNamespace {
+    pub fn workers_kv_namespace(&self) -> WorkersKvNamespaceApi {
+        WorkersKvNamespaceApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersKvNamespace {
+impl WorkersKvNamespaceApi {
     /// Create a Namespace
     ///
     /// `POST /accounts/{account_id}/storage/kv/namespaces`
     ///
     /// Creates a namespace under the given title. A `400` is returned if the account already owns a namespace with this title. A namespace must be explicitly deleted to be replaced.
-    pub fn create_a_namespace(
+    pub fn create_namespace(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANamespaceResponse>>,
+        crate::runtime::Json<::std::option::Option<Namespace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl WorkersKvNamespace {
     pub fn list_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateANamespaceResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Namespace>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,12 +63,12 @@ impl WorkersKvNamespace {
     /// `PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
     ///
     /// Modifies a namespace's title.
-    pub fn rename_a_namespace(
+    pub fn rename_namespace(
         &self,
         account_id: &str,
         namespace_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANamespaceResponse>>,
+        crate::runtime::Json<::std::option::Option<Namespace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl WorkersKvNamespace {
     /// `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
     ///
     /// Get the namespace corresponding to the given ID.
-    pub fn get_a_namespace(
+    pub fn get_namespace(
         &self,
         account_id: &str,
         namespace_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANamespaceResponse>>,
+        crate::runtime::Json<::std::option::Option<Namespace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,7 +111,7 @@ impl WorkersKvNamespace {
     /// `DELETE /accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
     ///
     /// Deletes the namespace corresponding to the given ID.
-    pub fn remove_a_namespace(
+    pub fn remove_namespace(
         &self,
         account_id: &str,
         namespace_id: &str,
@@ -189,7 +189,7 @@ impl WorkersKvNamespace {
     /// `POST /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/delete`
     ///
     /// Remove multiple KV pairs from the namespace. Body should be an array of up to 10,000 keys to be removed.
-    pub fn delete_multiple_key_value_pairs_post(
+    pub fn delete_multiple_key_value_pairs_delete(
         &self,
         account_id: &str,
         namespace_id: &str,
@@ -237,11 +237,11 @@ impl WorkersKvNamespace {
     /// `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/keys`
     ///
     /// Lists a namespace's keys.
-    pub fn list_a_namespaces_keys(
+    pub fn list_namespace_keys(
         &self,
         account_id: &str,
         namespace_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListANamespacesKeysItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<NamespaceKey>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -260,7 +260,7 @@ impl WorkersKvNamespace {
     /// `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/metadata/{key_name}`
     ///
     /// Returns the metadata associated with the given key in the given namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name.
-    pub fn read_the_metadata_for_a_key(
+    pub fn read_metadata_for_key(
         &self,
         account_id: &str,
         namespace_id: &str,
@@ -368,9 +368,9 @@ impl WorkersKvNamespace {
         )
     }
 }
-/// Used by [`WorkersKvNamespace::create_a_namespace`], [`WorkersKvNamespace::list_namespaces`], [`WorkersKvNamespace::rename_a_namespace`], [`WorkersKvNamespace::get_a_namespace`].
+/// Used by [`WorkersKvNamespaceApi::create_namespace`], [`WorkersKvNamespaceApi::list_namespaces`], [`WorkersKvNamespaceApi::rename_namespace`], [`WorkersKvNamespaceApi::get_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANamespaceResponse {
+pub struct Namespace {
     pub id: ::std::option::Option<::std::string::String>,
     pub supports_url_encoding: ::std::option::Option<bool>,
     pub title: ::std::option::Option<::std::string::String>,
@@ -378,10 +378,10 @@ pub struct CreateANamespaceResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANamespaceResponse { id : "id", supports_url_encoding :
-    "supports_url_encoding", title : "title" }
+    Namespace { id : "id", supports_url_encoding : "supports_url_encoding", title :
+    "title" }
 );
-/// Used by [`WorkersKvNamespace::write_multiple_key_value_pairs`], [`WorkersKvNamespace::delete_multiple_key_value_pairs`], [`WorkersKvNamespace::delete_multiple_key_value_pairs_post`].
+/// Used by [`WorkersKvNamespaceApi::write_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::delete_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::delete_multiple_key_value_pairs_delete`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WriteMultipleKeyValuePairsResponse {
     pub successful_key_count: ::std::option::Option<f64>,
@@ -393,9 +393,9 @@ crate::runtime::object!(
     WriteMultipleKeyValuePairsResponse { successful_key_count : "successful_key_count",
     unsuccessful_keys : "unsuccessful_keys" }
 );
-/// Used by [`WorkersKvNamespace::list_a_namespaces_keys`].
+/// Used by [`WorkersKvNamespaceApi::list_namespace_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListANamespacesKeysItem {
+pub struct NamespaceKey {
     pub expiration: ::std::option::Option<f64>,
     pub metadata: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -403,6 +403,5 @@ pub struct ListANamespacesKeysItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListANamespacesKeysItem { expiration : "expiration", metadata : "metadata", name :
-    "name" }
+    NamespaceKey { expiration : "expiration", metadata : "metadata", name : "name" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::workers_pipelines_other`](crate::Client::workers_pipelines_other).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct WorkersPipelinesOther {
+pub struct WorkersPipelinesOtherApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *workers_pipelines_other* endpoints.
-    pub fn workers_pipelines_other(&self) -> WorkersPipelinesOther {
-        WorkersPipelinesOther {
+    pub fn workers_pipelines_other(&self) -> WorkersPipelinesOtherApi {
+        WorkersPipelinesOtherApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl WorkersPipelinesOther {
+impl WorkersPipelinesOtherApi {
     /// \[DEPRECATED\] Create Pipeline
     ///
     /// `POST /accounts/{account_id}/pipelines`
@@ -47,7 +47,7 @@ impl WorkersPipelinesOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeprecatedListPipelinesResponse>>,
+        crate::runtime::Json<::std::option::Option<DeprecatedListPipelines>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,9 +68,7 @@ impl WorkersPipelinesOther {
     pub fn create_pipeline(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreatePipelineResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pipeline>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -90,7 +88,7 @@ impl WorkersPipelinesOther {
     pub fn list_pipelines(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreatePipelineResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Pipeline>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -156,9 +154,7 @@ impl WorkersPipelinesOther {
     pub fn create_sink(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSinkResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Sink>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -178,7 +174,7 @@ impl WorkersPipelinesOther {
     pub fn list_sinks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateSinkResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Sink>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -199,9 +195,7 @@ impl WorkersPipelinesOther {
         &self,
         account_id: &str,
         sink_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSinkResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Sink>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -244,9 +238,7 @@ impl WorkersPipelinesOther {
     pub fn create_stream(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateStreamResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Stream>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -266,7 +258,7 @@ impl WorkersPipelinesOther {
     pub fn list_streams(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateStreamResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Stream>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -311,9 +303,7 @@ impl WorkersPipelinesOther {
         &self,
         account_id: &str,
         stream_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateStreamResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Stream>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -441,7 +431,7 @@ impl WorkersPipelinesOther {
         )
     }
 }
-/// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`], [`WorkersPipelinesOther::deprecated_list_pipelines`], [`WorkersPipelinesOther::deprecated_update_pipeline`], [`WorkersPipelinesOther::deprecated_get_pipeline`].
+/// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`], [`WorkersPipelinesOtherApi::deprecated_list_pipelines`], [`WorkersPipelinesOtherApi::deprecated_update_pipeline`], [`WorkersPipelinesOtherApi::deprecated_get_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponse {
     pub destination: ::std::option::Option<DeprecatedCreatePipelineResponseDestination>,
@@ -457,7 +447,7 @@ crate::runtime::object!(
     DeprecatedCreatePipelineResponse { destination : "destination", endpoint :
     "endpoint", id : "id", name : "name", source : "source", version : "version" }
 );
-/// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`].
+/// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestination {
     pub batch: ::std::option::Option<DeprecatedCreatePipelineResponseDestinationBatch>,
@@ -474,7 +464,7 @@ crate::runtime::object!(
     DeprecatedCreatePipelineResponseDestination { batch : "batch", compression :
     "compression", format : "format", path : "path", r#type : "type" }
 );
-/// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`].
+/// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestinationBatch {
     pub max_bytes: ::std::option::Option<i64>,
@@ -487,7 +477,7 @@ crate::runtime::object!(
     DeprecatedCreatePipelineResponseDestinationBatch { max_bytes : "max_bytes",
     max_duration_s : "max_duration_s", max_rows : "max_rows" }
 );
-/// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`].
+/// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestinationCompression {
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -497,7 +487,7 @@ pub struct DeprecatedCreatePipelineResponseDestinationCompression {
 crate::runtime::object!(
     DeprecatedCreatePipelineResponseDestinationCompression { r#type : "type" }
 );
-/// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`].
+/// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestinationPath {
     pub bucket: ::std::option::Option<::std::string::String>,
@@ -511,10 +501,10 @@ crate::runtime::object!(
     DeprecatedCreatePipelineResponseDestinationPath { bucket : "bucket", filename :
     "filename", filepath : "filepath", prefix : "prefix" }
 );
-/// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
+/// Used by [`WorkersPipelinesOtherApi::deprecated_list_pipelines`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeprecatedListPipelinesResponse {
-    pub result_info: ::std::option::Option<DeprecatedListPipelinesResponseResultInfo>,
+pub struct DeprecatedListPipelines {
+    pub result_info: ::std::option::Option<DeprecatedListPipelinesResultInfo>,
     pub results: ::std::option::Option<
         ::std::vec::Vec<DeprecatedCreatePipelineResponse>,
     >,
@@ -523,12 +513,12 @@ pub struct DeprecatedListPipelinesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedListPipelinesResponse { result_info : "result_info", results : "results",
-    success : "success" }
+    DeprecatedListPipelines { result_info : "result_info", results : "results", success :
+    "success" }
 );
-/// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
+/// Used by [`WorkersPipelinesOtherApi::deprecated_list_pipelines`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeprecatedListPipelinesResponseResultInfo {
+pub struct DeprecatedListPipelinesResultInfo {
     pub count: ::std::option::Option<f64>,
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
@@ -537,12 +527,12 @@ pub struct DeprecatedListPipelinesResponseResultInfo {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedListPipelinesResponseResultInfo { count : "count", page : "page", per_page
-    : "per_page", total_count : "total_count" }
+    DeprecatedListPipelinesResultInfo { count : "count", page : "page", per_page :
+    "per_page", total_count : "total_count" }
 );
-/// Used by [`WorkersPipelinesOther::create_pipeline`], [`WorkersPipelinesOther::list_pipelines`].
+/// Used by [`WorkersPipelinesOtherApi::create_pipeline`], [`WorkersPipelinesOtherApi::list_pipelines`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePipelineResponse {
+pub struct Pipeline {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
@@ -553,10 +543,10 @@ pub struct CreatePipelineResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePipelineResponse { created_at : "created_at", id : "id", modified_at :
-    "modified_at", name : "name", sql : "sql", status : "status" }
+    Pipeline { created_at : "created_at", id : "id", modified_at : "modified_at", name :
+    "name", sql : "sql", status : "status" }
 );
-/// Used by [`WorkersPipelinesOther::get_pipeline_details`].
+/// Used by [`WorkersPipelinesOtherApi::get_pipeline_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPipelineDetailsResponse {
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -565,9 +555,7 @@ pub struct GetPipelineDetailsResponse {
     pub name: ::std::option::Option<::std::string::String>,
     pub sql: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    pub tables: ::std::option::Option<
-        ::std::vec::Vec<GetPipelineDetailsResponseTablesItem>,
-    >,
+    pub tables: ::std::option::Option<::std::vec::Vec<GetPipelineDetailsResponseTable>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -575,9 +563,9 @@ crate::runtime::object!(
     GetPipelineDetailsResponse { created_at : "created_at", id : "id", modified_at :
     "modified_at", name : "name", sql : "sql", status : "status", tables : "tables" }
 );
-/// Used by [`WorkersPipelinesOther::get_pipeline_details`].
+/// Used by [`WorkersPipelinesOtherApi::get_pipeline_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPipelineDetailsResponseTablesItem {
+pub struct GetPipelineDetailsResponseTable {
     pub id: ::std::option::Option<::std::string::String>,
     pub latest: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -587,31 +575,30 @@ pub struct GetPipelineDetailsResponseTablesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPipelineDetailsResponseTablesItem { id : "id", latest : "latest", name : "name",
-    r#type : "type", version : "version" }
+    GetPipelineDetailsResponseTable { id : "id", latest : "latest", name : "name", r#type
+    : "type", version : "version" }
 );
-/// Used by [`WorkersPipelinesOther::create_sink`], [`WorkersPipelinesOther::list_sinks`], [`WorkersPipelinesOther::get_sink_details`].
+/// Used by [`WorkersPipelinesOtherApi::create_sink`], [`WorkersPipelinesOtherApi::list_sinks`], [`WorkersPipelinesOtherApi::get_sink_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSinkResponse {
+pub struct Sink {
     pub config: ::std::option::Option<::serde_json::Value>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub format: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub schema: ::std::option::Option<CreateSinkResponseSchema>,
+    pub schema: ::std::option::Option<SinkSchema>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSinkResponse { config : "config", created_at : "created_at", format : "format",
-    id : "id", modified_at : "modified_at", name : "name", schema : "schema", r#type :
-    "type" }
+    Sink { config : "config", created_at : "created_at", format : "format", id : "id",
+    modified_at : "modified_at", name : "name", schema : "schema", r#type : "type" }
 );
-/// Used by [`WorkersPipelinesOther::create_sink`], [`WorkersPipelinesOther::create_stream`].
+/// Used by [`WorkersPipelinesOtherApi::create_sink`], [`WorkersPipelinesOtherApi::create_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSinkResponseSchema {
+pub struct SinkSchema {
     pub fields: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub format: ::std::option::Option<::std::string::String>,
     pub inferred: ::std::option::Option<bool>,
@@ -619,71 +606,69 @@ pub struct CreateSinkResponseSchema {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSinkResponseSchema { fields : "fields", format : "format", inferred :
-    "inferred" }
+    SinkSchema { fields : "fields", format : "format", inferred : "inferred" }
 );
-/// Used by [`WorkersPipelinesOther::create_stream`], [`WorkersPipelinesOther::list_streams`], [`WorkersPipelinesOther::get_stream_details`].
+/// Used by [`WorkersPipelinesOtherApi::create_stream`], [`WorkersPipelinesOtherApi::list_streams`], [`WorkersPipelinesOtherApi::get_stream_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateStreamResponse {
+pub struct Stream {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub endpoint: ::std::option::Option<::std::string::String>,
     pub format: ::std::option::Option<::std::string::String>,
-    pub http: ::std::option::Option<CreateStreamResponseHttp>,
+    pub http: ::std::option::Option<StreamHttp>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub schema: ::std::option::Option<CreateSinkResponseSchema>,
+    pub schema: ::std::option::Option<SinkSchema>,
     pub version: ::std::option::Option<i64>,
-    pub worker_binding: ::std::option::Option<CreateStreamResponseWorkerBinding>,
+    pub worker_binding: ::std::option::Option<StreamWorkerBinding>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateStreamResponse { created_at : "created_at", endpoint : "endpoint", format :
-    "format", http : "http", id : "id", modified_at : "modified_at", name : "name",
-    schema : "schema", version : "version", worker_binding : "worker_binding" }
+    Stream { created_at : "created_at", endpoint : "endpoint", format : "format", http :
+    "http", id : "id", modified_at : "modified_at", name : "name", schema : "schema",
+    version : "version", worker_binding : "worker_binding" }
 );
-/// Used by [`WorkersPipelinesOther::create_stream`], [`WorkersPipelinesOther::update_stream`].
+/// Used by [`WorkersPipelinesOtherApi::create_stream`], [`WorkersPipelinesOtherApi::update_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateStreamResponseHttp {
+pub struct StreamHttp {
     pub authentication: ::std::option::Option<bool>,
-    pub cors: ::std::option::Option<CreateStreamResponseHttpCors>,
+    pub cors: ::std::option::Option<StreamHttpCors>,
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateStreamResponseHttp { authentication : "authentication", cors : "cors", enabled
-    : "enabled" }
+    StreamHttp { authentication : "authentication", cors : "cors", enabled : "enabled" }
 );
-/// Used by [`WorkersPipelinesOther::create_stream`].
+/// Used by [`WorkersPipelinesOtherApi::create_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateStreamResponseHttpCors {
+pub struct StreamHttpCors {
     pub origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateStreamResponseHttpCors { origins : "origins" });
-/// Used by [`WorkersPipelinesOther::create_stream`], [`WorkersPipelinesOther::update_stream`].
+crate::runtime::object!(StreamHttpCors { origins : "origins" });
+/// Used by [`WorkersPipelinesOtherApi::create_stream`], [`WorkersPipelinesOtherApi::update_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateStreamResponseWorkerBinding {
+pub struct StreamWorkerBinding {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateStreamResponseWorkerBinding { enabled : "enabled" });
-/// Used by [`WorkersPipelinesOther::update_stream`].
+crate::runtime::object!(StreamWorkerBinding { enabled : "enabled" });
+/// Used by [`WorkersPipelinesOtherApi::update_stream`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateStreamResponse {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub endpoint: ::std::option::Option<::std::string::String>,
     pub format: ::std::option::Option<::std::string::String>,
-    pub http: ::std::option::Option<CreateStreamResponseHttp>,
+    pub http: ::std::option::Option<StreamHttp>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
-    pub worker_binding: ::std::option::Option<CreateStreamResponseWorkerBinding>,
+    pub worker_binding: ::std::option::Option<StreamWorkerBinding>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -692,7 +677,7 @@ crate::runtime::object!(
     "format", http : "http", id : "id", modified_at : "modified_at", name : "name",
     version : "version", worker_binding : "worker_binding" }
 );
-/// Used by [`WorkersPipelinesOther::validate_sql`].
+/// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponse {
     pub graph: ::std::option::Option<ValidateSqlResponseGraph>,
@@ -703,18 +688,18 @@ pub struct ValidateSqlResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ValidateSqlResponse { graph : "graph", tables : "tables" });
-/// Used by [`WorkersPipelinesOther::validate_sql`].
+/// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponseGraph {
-    pub edges: ::std::option::Option<::std::vec::Vec<ValidateSqlResponseGraphEdgesItem>>,
-    pub nodes: ::std::option::Option<::std::vec::Vec<ValidateSqlResponseGraphNodesItem>>,
+    pub edges: ::std::option::Option<::std::vec::Vec<ValidateSqlResponseGraphEdge>>,
+    pub nodes: ::std::option::Option<::std::vec::Vec<ValidateSqlResponseGraphNode>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ValidateSqlResponseGraph { edges : "edges", nodes : "nodes" });
-/// Used by [`WorkersPipelinesOther::validate_sql`].
+/// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ValidateSqlResponseGraphEdgesItem {
+pub struct ValidateSqlResponseGraphEdge {
     pub dest_id: ::std::option::Option<::serde_json::Value>,
     pub edge_type: ::std::option::Option<::serde_json::Value>,
     pub key_type: ::std::option::Option<::serde_json::Value>,
@@ -724,12 +709,12 @@ pub struct ValidateSqlResponseGraphEdgesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ValidateSqlResponseGraphEdgesItem { dest_id : "dest_id", edge_type : "edge_type",
-    key_type : "key_type", src_id : "src_id", value_type : "value_type" }
+    ValidateSqlResponseGraphEdge { dest_id : "dest_id", edge_type : "edge_type", key_type
+    : "key_type", src_id : "src_id", value_type : "value_type" }
 );
-/// Used by [`WorkersPipelinesOther::validate_sql`].
+/// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ValidateSqlResponseGraphNodesItem {
+pub struct ValidateSqlResponseGraphNode {
     pub description: ::std::option::Option<::serde_json::Value>,
     pub node_id: ::std::option::Option<::serde_json::Value>,
     pub operator: ::std::option::Option<::serde_json::Value>,
@@ -738,6 +723,6 @@ pub struct ValidateSqlResponseGraphNodesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ValidateSqlResponseGraphNodesItem { description : "description", node_id : "node_id",
+    ValidateSqlResponseGraphNode { description : "description", node_id : "node_id",
     operator : "operator", parallelism : "parallelism" }
 );

@@ -4,25 +4,25 @@
 ///
 /// Get one with [`Client::workflows`](crate::Client::workflows).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Workflows {
+pub struct WorkflowsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Workflows* endpoints.
-    pub fn workflows(&self) -> Workflows {
-        Workflows {
+    pub fn workflows(&self) -> WorkflowsApi {
+        WorkflowsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Workflows {
+impl WorkflowsApi {
     /// List all Workflows
     ///
     /// `GET /accounts/{account_id}/workflows`
-    pub fn list_all_workflows(
+    pub fn list_workflows(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAllWorkflowsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Workflow>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -42,7 +42,7 @@ impl Workflows {
         account_id: &str,
         workflow_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateModifyWorkflowResponse>>,
+        crate::runtime::Json<::std::option::Option<ModifyWorkflow>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,9 +63,7 @@ impl Workflows {
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAllWorkflowsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Workflow>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -83,12 +81,12 @@ impl Workflows {
     /// `DELETE /accounts/{account_id}/workflows/{workflow_name}`
     ///
     /// Deletes a Workflow. This only deletes the Workflow and does not delete or modify any Worker associated to this Workflow or bounded to it.
-    pub fn deletes_a_workflow(
+    pub fn delete_workflow(
         &self,
         account_id: &str,
         workflow_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletesAWorkflowResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteWorkflowResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -105,12 +103,12 @@ impl Workflows {
     /// Create a new workflow instance
     ///
     /// `POST /accounts/{account_id}/workflows/{workflow_name}/instances`
-    pub fn create_a_new_workflow_instance(
+    pub fn create_workflow_instance(
         &self,
         account_id: &str,
         workflow_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateANewWorkflowInstanceResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkflowInstance>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -153,9 +151,7 @@ impl Workflows {
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateANewWorkflowInstanceResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<WorkflowInstance>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -172,13 +168,13 @@ impl Workflows {
     /// Batch terminate instances of a workflow
     ///
     /// `POST /accounts/{account_id}/workflows/{workflow_name}/instances/batch/terminate`
-    pub fn batch_terminate_instances_of_a_workflow(
+    pub fn batch_terminate_instances_of_workflow(
         &self,
         account_id: &str,
         workflow_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<BatchTerminateInstancesOfAWorkflowResponse>,
+            ::std::option::Option<BatchTerminateInstancesOfWorkflowResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -197,17 +193,11 @@ impl Workflows {
     /// Get status of the job responsible for terminate all instances of a workflow
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}/instances/terminate`
-    pub fn get_status_of_the_job_responsible_for_terminate_all_instances_of_a_workflow(
+    pub fn get_status_of_job_responsible_for_terminate_all_instances_of_workflow(
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                GetStatusOfTheJobResponsibleForTerminateAllInstancesOfAWorkflowResponse,
-            >,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -230,7 +220,7 @@ impl Workflows {
         workflow_name: &str,
         instance_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLogsAndStatusFromInstanceResponse>>,
+        crate::runtime::Json<::std::option::Option<LogsAndStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -405,13 +395,13 @@ impl Workflows {
         )
     }
 }
-/// Used by [`Workflows::list_all_workflows`], [`Workflows::get_workflow_details`].
+/// Used by [`WorkflowsApi::list_workflows`], [`WorkflowsApi::get_workflow_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllWorkflowsItem {
+pub struct Workflow {
     pub class_name: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub instances: ::std::option::Option<ListAllWorkflowsItemInstances>,
+    pub instances: ::std::option::Option<WorkflowInstances>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub script_name: ::std::option::Option<::std::string::String>,
@@ -420,13 +410,13 @@ pub struct ListAllWorkflowsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllWorkflowsItem { class_name : "class_name", created_on : "created_on", id :
-    "id", instances : "instances", modified_on : "modified_on", name : "name",
-    script_name : "script_name", triggered_on : "triggered_on" }
+    Workflow { class_name : "class_name", created_on : "created_on", id : "id", instances
+    : "instances", modified_on : "modified_on", name : "name", script_name :
+    "script_name", triggered_on : "triggered_on" }
 );
-/// Used by [`Workflows::list_all_workflows`].
+/// Used by [`WorkflowsApi::list_workflows`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAllWorkflowsItemInstances {
+pub struct WorkflowInstances {
     pub complete: ::std::option::Option<f64>,
     pub errored: ::std::option::Option<f64>,
     pub paused: ::std::option::Option<f64>,
@@ -440,13 +430,13 @@ pub struct ListAllWorkflowsItemInstances {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAllWorkflowsItemInstances { complete : "complete", errored : "errored", paused :
-    "paused", queued : "queued", running : "running", terminated : "terminated", waiting
-    : "waiting", waiting_for_pause : "waitingForPause" }
+    WorkflowInstances { complete : "complete", errored : "errored", paused : "paused",
+    queued : "queued", running : "running", terminated : "terminated", waiting :
+    "waiting", waiting_for_pause : "waitingForPause" }
 );
-/// Used by [`Workflows::create_modify_workflow`].
+/// Used by [`WorkflowsApi::create_modify_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateModifyWorkflowResponse {
+pub struct ModifyWorkflow {
     pub class_name: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -461,25 +451,25 @@ pub struct CreateModifyWorkflowResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateModifyWorkflowResponse { class_name : "class_name", created_on : "created_on",
-    id : "id", is_deleted : "is_deleted", modified_on : "modified_on", name : "name",
-    script_name : "script_name", terminator_running : "terminator_running", triggered_on
-    : "triggered_on", version_id : "version_id" }
+    ModifyWorkflow { class_name : "class_name", created_on : "created_on", id : "id",
+    is_deleted : "is_deleted", modified_on : "modified_on", name : "name", script_name :
+    "script_name", terminator_running : "terminator_running", triggered_on :
+    "triggered_on", version_id : "version_id" }
 );
-/// Used by [`Workflows::deletes_a_workflow`].
+/// Used by [`WorkflowsApi::delete_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletesAWorkflowResponse {
+pub struct DeleteWorkflowResponse {
     pub status: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeletesAWorkflowResponse { status : "status", success : "success" }
+    DeleteWorkflowResponse { status : "status", success : "success" }
 );
-/// Used by [`Workflows::create_a_new_workflow_instance`], [`Workflows::batch_create_new_workflow_instances`].
+/// Used by [`WorkflowsApi::create_workflow_instance`], [`WorkflowsApi::batch_create_new_workflow_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateANewWorkflowInstanceResponse {
+pub struct WorkflowInstance {
     pub id: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub version_id: ::std::option::Option<::std::string::String>,
@@ -488,10 +478,10 @@ pub struct CreateANewWorkflowInstanceResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateANewWorkflowInstanceResponse { id : "id", status : "status", version_id :
-    "version_id", workflow_id : "workflow_id" }
+    WorkflowInstance { id : "id", status : "status", version_id : "version_id",
+    workflow_id : "workflow_id" }
 );
-/// Used by [`Workflows::list_of_workflow_instances`].
+/// Used by [`WorkflowsApi::list_of_workflow_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOfWorkflowInstancesItem {
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -510,9 +500,9 @@ crate::runtime::object!(
     "id", modified_on : "modified_on", started_on : "started_on", status : "status",
     version_id : "version_id", workflow_id : "workflow_id" }
 );
-/// Used by [`Workflows::batch_terminate_instances_of_a_workflow`].
+/// Used by [`WorkflowsApi::batch_terminate_instances_of_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BatchTerminateInstancesOfAWorkflowResponse {
+pub struct BatchTerminateInstancesOfWorkflowResponse {
     /// `instancesTerminated`
     pub instances_terminated: ::std::option::Option<f64>,
     pub status: ::std::option::Option<::std::string::String>,
@@ -520,25 +510,22 @@ pub struct BatchTerminateInstancesOfAWorkflowResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BatchTerminateInstancesOfAWorkflowResponse { instances_terminated :
+    BatchTerminateInstancesOfWorkflowResponse { instances_terminated :
     "instancesTerminated", status : "status" }
 );
-/// Used by [`Workflows::get_status_of_the_job_responsible_for_terminate_all_instances_of_a_workflow`].
+/// Used by [`WorkflowsApi::get_status_of_job_responsible_for_terminate_all_instances_of_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetStatusOfTheJobResponsibleForTerminateAllInstancesOfAWorkflowResponse {
+pub struct Status {
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetStatusOfTheJobResponsibleForTerminateAllInstancesOfAWorkflowResponse { status :
-    "status" }
-);
-/// Used by [`Workflows::get_logs_and_status_from_instance`].
+crate::runtime::object!(Status { status : "status" });
+/// Used by [`WorkflowsApi::get_logs_and_status_from_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLogsAndStatusFromInstanceResponse {
+pub struct LogsAndStatus {
     pub end: ::std::option::Option<::std::string::String>,
-    pub error: ::std::option::Option<GetLogsAndStatusFromInstanceResponseError>,
+    pub error: ::std::option::Option<LogsAndStatusError>,
     pub output: ::std::option::Option<::serde_json::Value>,
     pub params: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -548,39 +535,35 @@ pub struct GetLogsAndStatusFromInstanceResponse {
     pub status: ::std::option::Option<::std::string::String>,
     pub steps: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub success: ::std::option::Option<bool>,
-    pub trigger: ::std::option::Option<GetLogsAndStatusFromInstanceResponseTrigger>,
+    pub trigger: ::std::option::Option<LogsAndStatusTrigger>,
     /// `versionId`
     pub version_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLogsAndStatusFromInstanceResponse { end : "end", error : "error", output :
-    "output", params : "params", queued : "queued", start : "start", status : "status",
-    steps : "steps", success : "success", trigger : "trigger", version_id : "versionId" }
+    LogsAndStatus { end : "end", error : "error", output : "output", params : "params",
+    queued : "queued", start : "start", status : "status", steps : "steps", success :
+    "success", trigger : "trigger", version_id : "versionId" }
 );
-/// Used by [`Workflows::get_logs_and_status_from_instance`].
+/// Used by [`WorkflowsApi::get_logs_and_status_from_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLogsAndStatusFromInstanceResponseError {
+pub struct LogsAndStatusError {
     pub message: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetLogsAndStatusFromInstanceResponseError { message : "message", name : "name" }
-);
-/// Used by [`Workflows::get_logs_and_status_from_instance`].
+crate::runtime::object!(LogsAndStatusError { message : "message", name : "name" });
+/// Used by [`WorkflowsApi::get_logs_and_status_from_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLogsAndStatusFromInstanceResponseTrigger {
+pub struct LogsAndStatusTrigger {
     pub source: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetLogsAndStatusFromInstanceResponseTrigger { source : "source" }
-);
-/// Used by [`Workflows::change_status_of_instance`].
+crate::runtime::object!(LogsAndStatusTrigger { source : "source" });
+/// Used by [`WorkflowsApi::change_status_of_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeStatusOfInstanceResponse {
     pub status: ::std::option::Option<::std::string::String>,
@@ -591,7 +574,7 @@ pub struct ChangeStatusOfInstanceResponse {
 crate::runtime::object!(
     ChangeStatusOfInstanceResponse { status : "status", timestamp : "timestamp" }
 );
-/// Used by [`Workflows::list_deployed_workflow_versions`], [`Workflows::get_workflow_version_details`].
+/// Used by [`WorkflowsApi::list_deployed_workflow_versions`], [`WorkflowsApi::get_workflow_version_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeployedWorkflowVersionsItem {
     pub class_name: ::std::option::Option<::std::string::String>,
@@ -608,7 +591,7 @@ crate::runtime::object!(
     "created_on", has_dag : "has_dag", id : "id", modified_on : "modified_on",
     workflow_id : "workflow_id" }
 );
-/// Used by [`Workflows::get_workflow_version_dag`], [`Workflows::get_workflow_version_graph`].
+/// Used by [`WorkflowsApi::get_workflow_version_dag`], [`WorkflowsApi::get_workflow_version_graph`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkflowVersionDagResponse {
     pub class_name: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zaraz`](crate::Client::zaraz).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Zaraz {
+pub struct ZarazApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zaraz* endpoints.
-    pub fn zaraz(&self) -> Zaraz {
-        Zaraz {
+    pub fn zaraz(&self) -> ZarazApi {
+        ZarazApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Zaraz {
+impl ZarazApi {
     /// Update Zaraz configuration
     ///
     /// `PUT /zones/{zone_id}/settings/zaraz/config`
@@ -25,7 +25,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +69,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +91,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,7 +113,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
+        crate::runtime::Json<::std::option::Option<Configuration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -134,9 +134,7 @@ impl Zaraz {
     pub fn list_zaraz_historical_configuration_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListZarazHistoricalConfigurationRecordsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<HistoricalConfigurationRecord>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -153,7 +151,7 @@ impl Zaraz {
     /// `GET /zones/{zone_id}/settings/zaraz/history/configs`
     ///
     /// Gets a history of published Zaraz configurations by ID(s) for a zone.
-    pub fn get_zaraz_historical_configurations_by_id_s(
+    pub fn get_zaraz_historical_configurations_by_id(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
@@ -241,18 +239,18 @@ impl Zaraz {
         )
     }
 }
-/// Used by [`Zaraz::update_zaraz_configuration`], [`Zaraz::get_zaraz_configuration`], [`Zaraz::get_default_zaraz_configuration`], [`Zaraz::export_zaraz_configuration`], [`Zaraz::restore_zaraz_historical_configuration_by_id`].
+/// Used by [`ZarazApi::update_zaraz_configuration`], [`ZarazApi::get_zaraz_configuration`], [`ZarazApi::get_default_zaraz_configuration`], [`ZarazApi::export_zaraz_configuration`], [`ZarazApi::restore_zaraz_historical_configuration_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZarazConfigurationResponse {
-    pub analytics: ::std::option::Option<UpdateZarazConfigurationResponseAnalytics>,
-    pub consent: ::std::option::Option<UpdateZarazConfigurationResponseConsent>,
+pub struct Configuration {
+    pub analytics: ::std::option::Option<ConfigurationAnalytics>,
+    pub consent: ::std::option::Option<ConfigurationConsent>,
     /// `dataLayer`
     pub data_layer: ::std::option::Option<bool>,
     /// `debugKey`
     pub debug_key: ::std::option::Option<::std::string::String>,
     /// `historyChange`
     pub history_change: ::std::option::Option<bool>,
-    pub settings: ::std::option::Option<UpdateZarazConfigurationResponseSettings>,
+    pub settings: ::std::option::Option<ConfigurationSettings>,
     pub tools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -268,14 +266,14 @@ pub struct UpdateZarazConfigurationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZarazConfigurationResponse { analytics : "analytics", consent : "consent",
-    data_layer : "dataLayer", debug_key : "debugKey", history_change : "historyChange",
-    settings : "settings", tools : "tools", triggers : "triggers", variables :
-    "variables", zaraz_version : "zarazVersion" }
+    Configuration { analytics : "analytics", consent : "consent", data_layer :
+    "dataLayer", debug_key : "debugKey", history_change : "historyChange", settings :
+    "settings", tools : "tools", triggers : "triggers", variables : "variables",
+    zaraz_version : "zarazVersion" }
 );
-/// Used by [`Zaraz::update_zaraz_configuration`].
+/// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZarazConfigurationResponseAnalytics {
+pub struct ConfigurationAnalytics {
     /// `defaultPurpose`
     pub default_purpose: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -285,15 +283,15 @@ pub struct UpdateZarazConfigurationResponseAnalytics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZarazConfigurationResponseAnalytics { default_purpose : "defaultPurpose",
-    enabled : "enabled", session_exp_time : "sessionExpTime" }
+    ConfigurationAnalytics { default_purpose : "defaultPurpose", enabled : "enabled",
+    session_exp_time : "sessionExpTime" }
 );
-/// Used by [`Zaraz::update_zaraz_configuration`].
+/// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZarazConfigurationResponseConsent {
+pub struct ConfigurationConsent {
     /// `buttonTextTranslations`
     pub button_text_translations: ::std::option::Option<
-        UpdateZarazConfigurationResponseConsentButtonTextTranslations,
+        ConfigurationConsentButtonTextTranslations,
     >,
     /// `companyEmail`
     pub company_email: ::std::option::Option<::std::string::String>,
@@ -331,10 +329,9 @@ pub struct UpdateZarazConfigurationResponseConsent {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZarazConfigurationResponseConsent { button_text_translations :
-    "buttonTextTranslations", company_email : "companyEmail", company_name :
-    "companyName", company_street_address : "companyStreetAddress",
-    consent_modal_intro_html : "consentModalIntroHTML",
+    ConfigurationConsent { button_text_translations : "buttonTextTranslations",
+    company_email : "companyEmail", company_name : "companyName", company_street_address
+    : "companyStreetAddress", consent_modal_intro_html : "consentModalIntroHTML",
     consent_modal_intro_html_with_translations : "consentModalIntroHTMLWithTranslations",
     cookie_name : "cookieName", custom_css : "customCSS",
     custom_intro_disclaimer_dismissed : "customIntroDisclaimerDismissed",
@@ -342,9 +339,9 @@ crate::runtime::object!(
     purposes : "purposes", purposes_with_translations : "purposesWithTranslations",
     tcf_compliant : "tcfCompliant" }
 );
-/// Used by [`Zaraz::update_zaraz_configuration`].
+/// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZarazConfigurationResponseConsentButtonTextTranslations {
+pub struct ConfigurationConsentButtonTextTranslations {
     pub accept_all: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -358,18 +355,16 @@ pub struct UpdateZarazConfigurationResponseConsentButtonTextTranslations {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZarazConfigurationResponseConsentButtonTextTranslations { accept_all :
-    "accept_all", confirm_my_choices : "confirm_my_choices", reject_all : "reject_all" }
+    ConfigurationConsentButtonTextTranslations { accept_all : "accept_all",
+    confirm_my_choices : "confirm_my_choices", reject_all : "reject_all" }
 );
-/// Used by [`Zaraz::update_zaraz_configuration`].
+/// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZarazConfigurationResponseSettings {
+pub struct ConfigurationSettings {
     /// `autoInjectScript`
     pub auto_inject_script: ::std::option::Option<bool>,
     /// `contextEnricher`
-    pub context_enricher: ::std::option::Option<
-        UpdateZarazConfigurationResponseSettingsContextEnricher,
-    >,
+    pub context_enricher: ::std::option::Option<ConfigurationSettingsContextEnricher>,
     /// `cookieDomain`
     pub cookie_domain: ::std::option::Option<::std::string::String>,
     pub ecommerce: ::std::option::Option<bool>,
@@ -397,17 +392,17 @@ pub struct UpdateZarazConfigurationResponseSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZarazConfigurationResponseSettings { auto_inject_script : "autoInjectScript",
-    context_enricher : "contextEnricher", cookie_domain : "cookieDomain", ecommerce :
-    "ecommerce", events_api_path : "eventsApiPath", hide_external_referer :
-    "hideExternalReferer", hide_ip_address : "hideIPAddress", hide_query_params :
-    "hideQueryParams", hide_user_agent : "hideUserAgent", init_path : "initPath",
-    inject_iframes : "injectIframes", mc_root_path : "mcRootPath", script_path :
-    "scriptPath", track_path : "trackPath" }
+    ConfigurationSettings { auto_inject_script : "autoInjectScript", context_enricher :
+    "contextEnricher", cookie_domain : "cookieDomain", ecommerce : "ecommerce",
+    events_api_path : "eventsApiPath", hide_external_referer : "hideExternalReferer",
+    hide_ip_address : "hideIPAddress", hide_query_params : "hideQueryParams",
+    hide_user_agent : "hideUserAgent", init_path : "initPath", inject_iframes :
+    "injectIframes", mc_root_path : "mcRootPath", script_path : "scriptPath", track_path
+    : "trackPath" }
 );
-/// Used by [`Zaraz::update_zaraz_configuration`].
+/// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZarazConfigurationResponseSettingsContextEnricher {
+pub struct ConfigurationSettingsContextEnricher {
     /// `escapedWorkerName`
     pub escaped_worker_name: ::std::option::Option<::std::string::String>,
     /// `workerTag`
@@ -416,12 +411,12 @@ pub struct UpdateZarazConfigurationResponseSettingsContextEnricher {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZarazConfigurationResponseSettingsContextEnricher { escaped_worker_name :
-    "escapedWorkerName", worker_tag : "workerTag" }
+    ConfigurationSettingsContextEnricher { escaped_worker_name : "escapedWorkerName",
+    worker_tag : "workerTag" }
 );
-/// Used by [`Zaraz::list_zaraz_historical_configuration_records`].
+/// Used by [`ZarazApi::list_zaraz_historical_configuration_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZarazHistoricalConfigurationRecordsItem {
+pub struct HistoricalConfigurationRecord {
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -434,6 +429,6 @@ pub struct ListZarazHistoricalConfigurationRecordsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZarazHistoricalConfigurationRecordsItem { created_at : "createdAt", description :
+    HistoricalConfigurationRecord { created_at : "createdAt", description :
     "description", id : "id", updated_at : "updatedAt", user_id : "userId" }
 );

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::zero_trust_accounts`](crate::Client::zero_trust_accounts).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustAccounts {
+pub struct ZeroTrustAccountsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust accounts* endpoints.
-    pub fn zero_trust_accounts(&self) -> ZeroTrustAccounts {
-        ZeroTrustAccounts {
+    pub fn zero_trust_accounts(&self) -> ZeroTrustAccountsApi {
+        ZeroTrustAccountsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustAccounts {
+impl ZeroTrustAccountsApi {
     /// Update device settings for a Zero Trust account
     ///
     /// `PUT /accounts/{account_id}/devices/settings`
     ///
     /// Updates the current device settings for a Zero Trust account.
-    pub fn update_device_settings_for_a_zero_trust_account(
+    pub fn update_device_settings_for_zero_trust_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeviceSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,13 +43,11 @@ impl ZeroTrustAccounts {
     /// `PATCH /accounts/{account_id}/devices/settings`
     ///
     /// Patches the current device settings for a Zero Trust account.
-    pub fn patch_device_settings_for_a_zero_trust_account(
+    pub fn patch_device_settings_for_zero_trust_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeviceSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,13 +65,11 @@ impl ZeroTrustAccounts {
     /// `GET /accounts/{account_id}/devices/settings`
     ///
     /// Describes the current device settings for a Zero Trust account.
-    pub fn get_device_settings_for_a_zero_trust_account(
+    pub fn get_device_settings_for_zero_trust_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeviceSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,13 +87,11 @@ impl ZeroTrustAccounts {
     /// `DELETE /accounts/{account_id}/devices/settings`
     ///
     /// Resets the current device settings for a Zero Trust account.
-    pub fn reset_device_settings_for_a_zero_trust_account_with_defaults_this_turns_off_all_proxying(
+    pub fn reset_device_settings_for_zero_trust_account_with_defaults(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeviceSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -121,7 +113,7 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZeroTrustAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustAccount>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,7 +135,7 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZeroTrustAccountResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustAccount>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -165,9 +157,7 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZeroTrustAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustAccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -189,9 +179,7 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZeroTrustAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustAccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -213,9 +201,7 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZeroTrustAccountConfigurationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustAccountConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -237,11 +223,7 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<
-                UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate,
-            >,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustCertificateConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -285,7 +267,7 @@ impl ZeroTrustAccounts {
     /// `GET /accounts/{account_id}/gateway/logging`
     ///
     /// Retrieve the current logging settings for the Zero Trust account.
-    pub fn get_logging_settings_for_the_zero_trust_account(
+    pub fn get_logging_settings_for_zero_trust_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -305,9 +287,9 @@ impl ZeroTrustAccounts {
         )
     }
 }
-/// Used by [`ZeroTrustAccounts::update_device_settings_for_a_zero_trust_account`], [`ZeroTrustAccounts::patch_device_settings_for_a_zero_trust_account`], [`ZeroTrustAccounts::get_device_settings_for_a_zero_trust_account`], [`ZeroTrustAccounts::reset_device_settings_for_a_zero_trust_account_with_defaults_this_turns_off_all_proxying`].
+/// Used by [`ZeroTrustAccountsApi::update_device_settings_for_zero_trust_account`], [`ZeroTrustAccountsApi::patch_device_settings_for_zero_trust_account`], [`ZeroTrustAccountsApi::get_device_settings_for_zero_trust_account`], [`ZeroTrustAccountsApi::reset_device_settings_for_zero_trust_account_with_defaults`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDeviceSettingsForAZeroTrustAccountResponse {
+pub struct DeviceSettings {
     pub disable_for_time: ::std::option::Option<f64>,
     pub external_emergency_signal_enabled: ::std::option::Option<bool>,
     pub external_emergency_signal_fingerprint: ::std::option::Option<
@@ -323,19 +305,18 @@ pub struct UpdateDeviceSettingsForAZeroTrustAccountResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateDeviceSettingsForAZeroTrustAccountResponse { disable_for_time :
-    "disable_for_time", external_emergency_signal_enabled :
-    "external_emergency_signal_enabled", external_emergency_signal_fingerprint :
-    "external_emergency_signal_fingerprint", external_emergency_signal_interval :
-    "external_emergency_signal_interval", external_emergency_signal_url :
-    "external_emergency_signal_url", gateway_proxy_enabled : "gateway_proxy_enabled",
-    gateway_udp_proxy_enabled : "gateway_udp_proxy_enabled",
-    root_certificate_installation_enabled : "root_certificate_installation_enabled",
-    use_zt_virtual_ip : "use_zt_virtual_ip" }
+    DeviceSettings { disable_for_time : "disable_for_time",
+    external_emergency_signal_enabled : "external_emergency_signal_enabled",
+    external_emergency_signal_fingerprint : "external_emergency_signal_fingerprint",
+    external_emergency_signal_interval : "external_emergency_signal_interval",
+    external_emergency_signal_url : "external_emergency_signal_url",
+    gateway_proxy_enabled : "gateway_proxy_enabled", gateway_udp_proxy_enabled :
+    "gateway_udp_proxy_enabled", root_certificate_installation_enabled :
+    "root_certificate_installation_enabled", use_zt_virtual_ip : "use_zt_virtual_ip" }
 );
-/// Used by [`ZeroTrustAccounts::create_zero_trust_account`], [`ZeroTrustAccounts::get_zero_trust_account_information`].
+/// Used by [`ZeroTrustAccountsApi::create_zero_trust_account`], [`ZeroTrustAccountsApi::get_zero_trust_account_information`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZeroTrustAccountResponse {
+pub struct ZeroTrustAccount {
     pub gateway_tag: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub provider_name: ::std::option::Option<::std::string::String>,
@@ -343,112 +324,101 @@ pub struct CreateZeroTrustAccountResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustAccountResponse { gateway_tag : "gateway_tag", id : "id",
-    provider_name : "provider_name" }
+    ZeroTrustAccount { gateway_tag : "gateway_tag", id : "id", provider_name :
+    "provider_name" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`], [`ZeroTrustAccounts::patch_zero_trust_account_configuration`], [`ZeroTrustAccounts::get_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::patch_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::get_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponse {
+pub struct ZeroTrustAccountConfiguration {
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub settings: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettings,
-    >,
+    pub settings: ::std::option::Option<ZeroTrustAccountConfigurationSettings>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponse { created_at : "created_at", settings :
-    "settings", updated_at : "updated_at" }
+    ZeroTrustAccountConfiguration { created_at : "created_at", settings : "settings",
+    updated_at : "updated_at" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettings {
+pub struct ZeroTrustAccountConfigurationSettings {
     pub activity_log: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog,
+        ZeroTrustAccountConfigurationSettingsActivityLog,
     >,
-    pub antivirus: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsAntivirus,
-    >,
+    pub antivirus: ::std::option::Option<ZeroTrustAccountConfigurationSettingsAntivirus>,
     pub block_page: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsBlockPage,
+        ZeroTrustAccountConfigurationSettingsBlockPage,
     >,
     pub body_scanning: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsBodyScanning,
+        ZeroTrustAccountConfigurationSettingsBodyScanning,
     >,
     pub browser_isolation: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsBrowserIsolation,
+        ZeroTrustAccountConfigurationSettingsBrowserIsolation,
     >,
     pub certificate: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsCertificate,
+        ZeroTrustAccountConfigurationSettingsCertificate,
     >,
-    pub custom_certificate: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate,
-    >,
+    pub custom_certificate: ::std::option::Option<ZeroTrustCertificateConfiguration>,
     pub extended_email_matching: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsExtendedEmailMatching,
+        ZeroTrustAccountConfigurationSettingsExtendedEmailMatching,
     >,
-    pub fips: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsFips,
-    >,
+    pub fips: ::std::option::Option<ZeroTrustAccountConfigurationSettingsFips>,
     pub host_selector: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog,
+        ZeroTrustAccountConfigurationSettingsActivityLog,
     >,
     pub inspection: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsInspection,
+        ZeroTrustAccountConfigurationSettingsInspection,
     >,
     pub protocol_detection: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog,
+        ZeroTrustAccountConfigurationSettingsActivityLog,
     >,
-    pub sandbox: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsSandbox,
-    >,
+    pub sandbox: ::std::option::Option<ZeroTrustAccountConfigurationSettingsSandbox>,
     pub tls_decrypt: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog,
+        ZeroTrustAccountConfigurationSettingsActivityLog,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettings { activity_log : "activity_log",
-    antivirus : "antivirus", block_page : "block_page", body_scanning : "body_scanning",
+    ZeroTrustAccountConfigurationSettings { activity_log : "activity_log", antivirus :
+    "antivirus", block_page : "block_page", body_scanning : "body_scanning",
     browser_isolation : "browser_isolation", certificate : "certificate",
     custom_certificate : "custom_certificate", extended_email_matching :
     "extended_email_matching", fips : "fips", host_selector : "host_selector", inspection
     : "inspection", protocol_detection : "protocol_detection", sandbox : "sandbox",
     tls_decrypt : "tls_decrypt" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog {
+pub struct ZeroTrustAccountConfigurationSettingsActivityLog {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog { enabled : "enabled"
-    }
+    ZeroTrustAccountConfigurationSettingsActivityLog { enabled : "enabled" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsAntivirus {
+pub struct ZeroTrustAccountConfigurationSettingsAntivirus {
     pub enabled_download_phase: ::std::option::Option<bool>,
     pub enabled_upload_phase: ::std::option::Option<bool>,
     pub fail_closed: ::std::option::Option<bool>,
     pub notification_settings: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationResponseSettingsAntivirusNotificationSettings,
+        ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsAntivirus { enabled_download_phase
-    : "enabled_download_phase", enabled_upload_phase : "enabled_upload_phase",
-    fail_closed : "fail_closed", notification_settings : "notification_settings" }
+    ZeroTrustAccountConfigurationSettingsAntivirus { enabled_download_phase :
+    "enabled_download_phase", enabled_upload_phase : "enabled_upload_phase", fail_closed
+    : "fail_closed", notification_settings : "notification_settings" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsAntivirusNotificationSettings {
+pub struct ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings {
     pub enabled: ::std::option::Option<bool>,
     pub include_context: ::std::option::Option<bool>,
     pub msg: ::std::option::Option<::serde_json::Value>,
@@ -457,13 +427,13 @@ pub struct UpdateZeroTrustAccountConfigurationResponseSettingsAntivirusNotificat
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsAntivirusNotificationSettings {
-    enabled : "enabled", include_context : "include_context", msg : "msg", support_url :
+    ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings { enabled :
+    "enabled", include_context : "include_context", msg : "msg", support_url :
     "support_url" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsBlockPage {
+pub struct ZeroTrustAccountConfigurationSettingsBlockPage {
     pub background_color: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub footer_text: ::std::option::Option<::std::string::String>,
@@ -483,50 +453,48 @@ pub struct UpdateZeroTrustAccountConfigurationResponseSettingsBlockPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsBlockPage { background_color :
+    ZeroTrustAccountConfigurationSettingsBlockPage { background_color :
     "background_color", enabled : "enabled", footer_text : "footer_text", header_text :
     "header_text", include_context : "include_context", logo_path : "logo_path",
     mailto_address : "mailto_address", mailto_subject : "mailto_subject", mode : "mode",
     name : "name", read_only : "read_only", source_account : "source_account",
     suppress_footer : "suppress_footer", target_uri : "target_uri", version : "version" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsBodyScanning {
+pub struct ZeroTrustAccountConfigurationSettingsBodyScanning {
     pub inspection_mode: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsBodyScanning { inspection_mode :
+    ZeroTrustAccountConfigurationSettingsBodyScanning { inspection_mode :
     "inspection_mode" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsBrowserIsolation {
+pub struct ZeroTrustAccountConfigurationSettingsBrowserIsolation {
     pub non_identity_enabled: ::std::option::Option<bool>,
     pub url_browser_isolation_enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsBrowserIsolation {
-    non_identity_enabled : "non_identity_enabled", url_browser_isolation_enabled :
+    ZeroTrustAccountConfigurationSettingsBrowserIsolation { non_identity_enabled :
+    "non_identity_enabled", url_browser_isolation_enabled :
     "url_browser_isolation_enabled" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsCertificate {
+pub struct ZeroTrustAccountConfigurationSettingsCertificate {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsCertificate { id : "id" }
-);
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`], [`ZeroTrustAccounts::get_zero_trust_certificate_configuration`].
+crate::runtime::object!(ZeroTrustAccountConfigurationSettingsCertificate { id : "id" });
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::get_zero_trust_certificate_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate {
+pub struct ZeroTrustCertificateConfiguration {
     pub binding_status: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -535,12 +503,12 @@ pub struct UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate 
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate { binding_status
-    : "binding_status", enabled : "enabled", id : "id", updated_at : "updated_at" }
+    ZeroTrustCertificateConfiguration { binding_status : "binding_status", enabled :
+    "enabled", id : "id", updated_at : "updated_at" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsExtendedEmailMatching {
+pub struct ZeroTrustAccountConfigurationSettingsExtendedEmailMatching {
     pub enabled: ::std::option::Option<bool>,
     pub read_only: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
@@ -549,43 +517,40 @@ pub struct UpdateZeroTrustAccountConfigurationResponseSettingsExtendedEmailMatch
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsExtendedEmailMatching { enabled :
-    "enabled", read_only : "read_only", source_account : "source_account", version :
-    "version" }
+    ZeroTrustAccountConfigurationSettingsExtendedEmailMatching { enabled : "enabled",
+    read_only : "read_only", source_account : "source_account", version : "version" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsFips {
+pub struct ZeroTrustAccountConfigurationSettingsFips {
     pub tls: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsFips { tls : "tls" }
-);
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+crate::runtime::object!(ZeroTrustAccountConfigurationSettingsFips { tls : "tls" });
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsInspection {
+pub struct ZeroTrustAccountConfigurationSettingsInspection {
     pub mode: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsInspection { mode : "mode" }
+    ZeroTrustAccountConfigurationSettingsInspection { mode : "mode" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsSandbox {
+pub struct ZeroTrustAccountConfigurationSettingsSandbox {
     pub enabled: ::std::option::Option<bool>,
     pub fallback_action: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationResponseSettingsSandbox { enabled : "enabled",
-    fallback_action : "fallback_action" }
+    ZeroTrustAccountConfigurationSettingsSandbox { enabled : "enabled", fallback_action :
+    "fallback_action" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_logging_settings`], [`ZeroTrustAccounts::get_logging_settings_for_the_zero_trust_account`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`], [`ZeroTrustAccountsApi::get_logging_settings_for_zero_trust_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsResponse {
     pub redact_pii: ::std::option::Option<bool>,
@@ -599,7 +564,7 @@ crate::runtime::object!(
     UpdateZeroTrustAccountLoggingSettingsResponse { redact_pii : "redact_pii",
     settings_by_rule_type : "settings_by_rule_type" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_logging_settings`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType {
     pub dns: ::std::option::Option<
@@ -618,7 +583,7 @@ crate::runtime::object!(
     UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType { dns : "dns", http :
     "http", l4 : "l4" }
 );
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_logging_settings`].
+/// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns {
     pub log_all: ::std::option::Option<bool>,

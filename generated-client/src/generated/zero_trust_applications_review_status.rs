@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::zero_trust_applications_review_status`](crate::Client::zero_trust_applications_review_status).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustApplicationsReviewStatus {
+pub struct ZeroTrustApplicationsReviewStatusApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust applications review status* endpoints.
     pub fn zero_trust_applications_review_status(
         &self,
-    ) -> ZeroTrustApplicationsReviewStatus {
-        ZeroTrustApplicationsReviewStatus {
+    ) -> ZeroTrustApplicationsReviewStatusApi {
+        ZeroTrustApplicationsReviewStatusApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustApplicationsReviewStatus {
+impl ZeroTrustApplicationsReviewStatusApi {
     /// Update applications review statuses
     ///
     /// `PUT /accounts/{account_id}/gateway/apps/review_status`
@@ -27,9 +27,7 @@ impl ZeroTrustApplicationsReviewStatus {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateApplicationsReviewStatusesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ApplicationsReviewStatuses>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,9 +49,7 @@ impl ZeroTrustApplicationsReviewStatus {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateApplicationsReviewStatusesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ApplicationsReviewStatuses>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,9 +63,9 @@ impl ZeroTrustApplicationsReviewStatus {
         )
     }
 }
-/// Used by [`ZeroTrustApplicationsReviewStatus::update_applications_review_statuses`], [`ZeroTrustApplicationsReviewStatus::list_applications_review_statuses`].
+/// Used by [`ZeroTrustApplicationsReviewStatusApi::update_applications_review_statuses`], [`ZeroTrustApplicationsReviewStatusApi::list_applications_review_statuses`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateApplicationsReviewStatusesResponse {
+pub struct ApplicationsReviewStatuses {
     pub approved_apps: ::std::option::Option<::std::vec::Vec<i64>>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub in_review_apps: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -79,7 +75,7 @@ pub struct UpdateApplicationsReviewStatusesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateApplicationsReviewStatusesResponse { approved_apps : "approved_apps",
-    created_at : "created_at", in_review_apps : "in_review_apps", unapproved_apps :
-    "unapproved_apps", updated_at : "updated_at" }
+    ApplicationsReviewStatuses { approved_apps : "approved_apps", created_at :
+    "created_at", in_review_apps : "in_review_apps", unapproved_apps : "unapproved_apps",
+    updated_at : "updated_at" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zero_trust_certificates`](crate::Client::zero_trust_certificates).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustCertificates {
+pub struct ZeroTrustCertificatesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust certificates* endpoints.
-    pub fn zero_trust_certificates(&self) -> ZeroTrustCertificates {
-        ZeroTrustCertificates {
+    pub fn zero_trust_certificates(&self) -> ZeroTrustCertificatesApi {
+        ZeroTrustCertificatesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustCertificates {
+impl ZeroTrustCertificatesApi {
     /// Create Zero Trust certificate
     ///
     /// `POST /accounts/{account_id}/gateway/certificates`
@@ -25,7 +25,7 @@ impl ZeroTrustCertificates {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,9 +46,7 @@ impl ZeroTrustCertificates {
     pub fn list_zero_trust_certificates(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateZeroTrustCertificateResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ZeroTrustCertificate>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,7 +68,7 @@ impl ZeroTrustCertificates {
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +92,7 @@ impl ZeroTrustCertificates {
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,12 +111,12 @@ impl ZeroTrustCertificates {
     /// `POST /accounts/{account_id}/gateway/certificates/{certificate_id}/activate`
     ///
     /// Bind a single Zero Trust certificate to the edge.
-    pub fn activate_a_zero_trust_certificate(
+    pub fn activate_zero_trust_certificate(
         &self,
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,12 +136,12 @@ impl ZeroTrustCertificates {
     /// `POST /accounts/{account_id}/gateway/certificates/{certificate_id}/deactivate`
     ///
     /// Unbind a single Zero Trust certificate from the edge.
-    pub fn deactivate_a_zero_trust_certificate(
+    pub fn deactivate_zero_trust_certificate(
         &self,
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -159,9 +157,9 @@ impl ZeroTrustCertificates {
         )
     }
 }
-/// Used by [`ZeroTrustCertificates::create_zero_trust_certificate`], [`ZeroTrustCertificates::list_zero_trust_certificates`], [`ZeroTrustCertificates::get_zero_trust_certificate_details`], [`ZeroTrustCertificates::delete_zero_trust_certificate`], [`ZeroTrustCertificates::activate_a_zero_trust_certificate`], [`ZeroTrustCertificates::deactivate_a_zero_trust_certificate`].
+/// Used by [`ZeroTrustCertificatesApi::create_zero_trust_certificate`], [`ZeroTrustCertificatesApi::list_zero_trust_certificates`], [`ZeroTrustCertificatesApi::get_zero_trust_certificate_details`], [`ZeroTrustCertificatesApi::delete_zero_trust_certificate`], [`ZeroTrustCertificatesApi::activate_zero_trust_certificate`], [`ZeroTrustCertificatesApi::deactivate_zero_trust_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZeroTrustCertificateResponse {
+pub struct ZeroTrustCertificate {
     pub binding_status: ::std::option::Option<::std::string::String>,
     pub certificate: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -178,7 +176,7 @@ pub struct CreateZeroTrustCertificateResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustCertificateResponse { binding_status : "binding_status", certificate :
+    ZeroTrustCertificate { binding_status : "binding_status", certificate :
     "certificate", created_at : "created_at", expires_on : "expires_on", fingerprint :
     "fingerprint", id : "id", in_use : "in_use", issuer_org : "issuer_org", issuer_raw :
     "issuer_raw", r#type : "type", updated_at : "updated_at", uploaded_on : "uploaded_on"

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::zero_trust_connectivity_settings`](crate::Client::zero_trust_connectivity_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustConnectivitySettings {
+pub struct ZeroTrustConnectivitySettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Connectivity Settings* endpoints.
-    pub fn zero_trust_connectivity_settings(&self) -> ZeroTrustConnectivitySettings {
-        ZeroTrustConnectivitySettings {
+    pub fn zero_trust_connectivity_settings(&self) -> ZeroTrustConnectivitySettingsApi {
+        ZeroTrustConnectivitySettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustConnectivitySettings {
+impl ZeroTrustConnectivitySettingsApi {
     /// Updates the Zero Trust Connectivity Settings
     ///
     /// `PATCH /accounts/{account_id}/zerotrust/connectivity_settings`
     ///
     /// Updates the Zero Trust Connectivity Settings for the given account.
-    pub fn updates_the_zero_trust_connectivity_settings(
+    pub fn update_zero_trust_connectivity_settings(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatesTheZeroTrustConnectivitySettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustConnectivitySettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,9 +47,7 @@ impl ZeroTrustConnectivitySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatesTheZeroTrustConnectivitySettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustConnectivitySettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,15 +61,15 @@ impl ZeroTrustConnectivitySettings {
         )
     }
 }
-/// Used by [`ZeroTrustConnectivitySettings::updates_the_zero_trust_connectivity_settings`], [`ZeroTrustConnectivitySettings::get_zero_trust_connectivity_settings`].
+/// Used by [`ZeroTrustConnectivitySettingsApi::update_zero_trust_connectivity_settings`], [`ZeroTrustConnectivitySettingsApi::get_zero_trust_connectivity_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatesTheZeroTrustConnectivitySettingsResponse {
+pub struct ZeroTrustConnectivitySettings {
     pub icmp_proxy_enabled: ::std::option::Option<bool>,
     pub offramp_warp_enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatesTheZeroTrustConnectivitySettingsResponse { icmp_proxy_enabled :
-    "icmp_proxy_enabled", offramp_warp_enabled : "offramp_warp_enabled" }
+    ZeroTrustConnectivitySettings { icmp_proxy_enabled : "icmp_proxy_enabled",
+    offramp_warp_enabled : "offramp_warp_enabled" }
 );

@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::zero_trust_gateway_application_and_application_type_mappings`](crate::Client::zero_trust_gateway_application_and_application_type_mappings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustGatewayApplicationAndApplicationTypeMappings {
+pub struct ZeroTrustGatewayApplicationAndApplicationTypeMappingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Gateway application and application type mappings* endpoints.
     pub fn zero_trust_gateway_application_and_application_type_mappings(
         &self,
-    ) -> ZeroTrustGatewayApplicationAndApplicationTypeMappings {
-        ZeroTrustGatewayApplicationAndApplicationTypeMappings {
+    ) -> ZeroTrustGatewayApplicationAndApplicationTypeMappingsApi {
+        ZeroTrustGatewayApplicationAndApplicationTypeMappingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustGatewayApplicationAndApplicationTypeMappings {
+impl ZeroTrustGatewayApplicationAndApplicationTypeMappingsApi {
     /// List application and application type mappings
     ///
     /// `GET /accounts/{account_id}/gateway/app_types`

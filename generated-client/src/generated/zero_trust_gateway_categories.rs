@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zero_trust_gateway_categories`](crate::Client::zero_trust_gateway_categories).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustGatewayCategories {
+pub struct ZeroTrustGatewayCategoriesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Gateway categories* endpoints.
-    pub fn zero_trust_gateway_categories(&self) -> ZeroTrustGatewayCategories {
-        ZeroTrustGatewayCategories {
+    pub fn zero_trust_gateway_categories(&self) -> ZeroTrustGatewayCategoriesApi {
+        ZeroTrustGatewayCategoriesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustGatewayCategories {
+impl ZeroTrustGatewayCategoriesApi {
     /// List categories
     ///
     /// `GET /accounts/{account_id}/gateway/categories`
@@ -24,7 +24,7 @@ impl ZeroTrustGatewayCategories {
     pub fn list_categories(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListCategoriesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Category>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -37,27 +37,25 @@ impl ZeroTrustGatewayCategories {
         )
     }
 }
-/// Used by [`ZeroTrustGatewayCategories::list_categories`].
+/// Used by [`ZeroTrustGatewayCategoriesApi::list_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCategoriesItem {
+pub struct Category {
     pub beta: ::std::option::Option<bool>,
     pub class: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub subcategories: ::std::option::Option<
-        ::std::vec::Vec<ListCategoriesItemSubcategoriesItem>,
-    >,
+    pub subcategories: ::std::option::Option<::std::vec::Vec<CategorySubcategory>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCategoriesItem { beta : "beta", class : "class", description : "description", id
-    : "id", name : "name", subcategories : "subcategories" }
+    Category { beta : "beta", class : "class", description : "description", id : "id",
+    name : "name", subcategories : "subcategories" }
 );
-/// Used by [`ZeroTrustGatewayCategories::list_categories`].
+/// Used by [`ZeroTrustGatewayCategoriesApi::list_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCategoriesItemSubcategoriesItem {
+pub struct CategorySubcategory {
     pub beta: ::std::option::Option<bool>,
     pub class: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -67,6 +65,6 @@ pub struct ListCategoriesItemSubcategoriesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCategoriesItemSubcategoriesItem { beta : "beta", class : "class", description :
-    "description", id : "id", name : "name" }
+    CategorySubcategory { beta : "beta", class : "class", description : "description", id
+    : "id", name : "name" }
 );

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::zero_trust_gateway_locations`](crate::Client::zero_trust_gateway_locations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustGatewayLocations {
+pub struct ZeroTrustGatewayLocationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Gateway locations* endpoints.
-    pub fn zero_trust_gateway_locations(&self) -> ZeroTrustGatewayLocations {
-        ZeroTrustGatewayLocations {
+    pub fn zero_trust_gateway_locations(&self) -> ZeroTrustGatewayLocationsApi {
+        ZeroTrustGatewayLocationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustGatewayLocations {
+impl ZeroTrustGatewayLocationsApi {
     /// Create a Zero Trust Gateway location
     ///
     /// `POST /accounts/{account_id}/gateway/locations`
     ///
     /// Create a new Zero Trust Gateway location.
-    pub fn create_a_zero_trust_gateway_location(
+    pub fn create_zero_trust_gateway_location(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAZeroTrustGatewayLocationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustGatewayLocation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,14 +65,12 @@ impl ZeroTrustGatewayLocations {
     /// `PUT /accounts/{account_id}/gateway/locations/{location_id}`
     ///
     /// Update a configured Zero Trust Gateway location.
-    pub fn update_a_zero_trust_gateway_location(
+    pub fn update_zero_trust_gateway_location(
         &self,
         account_id: &str,
         location_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAZeroTrustGatewayLocationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustGatewayLocation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -98,9 +94,7 @@ impl ZeroTrustGatewayLocations {
         account_id: &str,
         location_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateAZeroTrustGatewayLocationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustGatewayLocation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,7 +113,7 @@ impl ZeroTrustGatewayLocations {
     /// `DELETE /accounts/{account_id}/gateway/locations/{location_id}`
     ///
     /// Delete a configured Zero Trust Gateway location.
-    pub fn delete_a_zero_trust_gateway_location(
+    pub fn delete_zero_trust_gateway_location(
         &self,
         account_id: &str,
         location_id: &str,
@@ -143,58 +137,54 @@ impl ZeroTrustGatewayLocations {
         )
     }
 }
-/// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`], [`ZeroTrustGatewayLocations::update_a_zero_trust_gateway_location`], [`ZeroTrustGatewayLocations::get_zero_trust_gateway_location_details`].
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::update_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::get_zero_trust_gateway_location_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayLocationResponse {
+pub struct ZeroTrustGatewayLocation {
     pub client_default: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub dns_destination_ips_id: ::std::option::Option<::std::string::String>,
     pub dns_destination_ipv6_block_id: ::std::option::Option<::std::string::String>,
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
     pub ecs_support: ::std::option::Option<bool>,
-    pub endpoints: ::std::option::Option<
-        CreateAZeroTrustGatewayLocationResponseEndpoints,
-    >,
+    pub endpoints: ::std::option::Option<ZeroTrustGatewayLocationEndpoints>,
     pub id: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub ipv4_destination: ::std::option::Option<::std::string::String>,
     pub ipv4_destination_backup: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub networks: ::std::option::Option<
-        ::std::vec::Vec<CreateAZeroTrustGatewayLocationResponseNetworksItem>,
+        ::std::vec::Vec<ZeroTrustGatewayLocationNetwork>,
     >,
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayLocationResponse { client_default : "client_default",
-    created_at : "created_at", dns_destination_ips_id : "dns_destination_ips_id",
+    ZeroTrustGatewayLocation { client_default : "client_default", created_at :
+    "created_at", dns_destination_ips_id : "dns_destination_ips_id",
     dns_destination_ipv6_block_id : "dns_destination_ipv6_block_id", doh_subdomain :
     "doh_subdomain", ecs_support : "ecs_support", endpoints : "endpoints", id : "id", ip
     : "ip", ipv4_destination : "ipv4_destination", ipv4_destination_backup :
     "ipv4_destination_backup", name : "name", networks : "networks", updated_at :
     "updated_at" }
 );
-/// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`], [`ZeroTrustGatewayLocations::list_zero_trust_gateway_locations`].
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::list_zero_trust_gateway_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayLocationResponseEndpoints {
-    pub doh: ::std::option::Option<CreateAZeroTrustGatewayLocationResponseEndpointsDoh>,
-    pub dot: ::std::option::Option<CreateAZeroTrustGatewayLocationResponseEndpointsDot>,
-    pub ipv4: ::std::option::Option<
-        CreateAZeroTrustGatewayLocationResponseEndpointsIpv4,
-    >,
-    pub ipv6: ::std::option::Option<CreateAZeroTrustGatewayLocationResponseEndpointsDot>,
+pub struct ZeroTrustGatewayLocationEndpoints {
+    pub doh: ::std::option::Option<ZeroTrustGatewayLocationEndpointsDoh>,
+    pub dot: ::std::option::Option<ZeroTrustGatewayLocationEndpointsDot>,
+    pub ipv4: ::std::option::Option<ZeroTrustGatewayLocationEndpointsIpv4>,
+    pub ipv6: ::std::option::Option<ZeroTrustGatewayLocationEndpointsDot>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayLocationResponseEndpoints { doh : "doh", dot : "dot", ipv4 :
-    "ipv4", ipv6 : "ipv6" }
+    ZeroTrustGatewayLocationEndpoints { doh : "doh", dot : "dot", ipv4 : "ipv4", ipv6 :
+    "ipv6" }
 );
-/// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayLocationResponseEndpointsDoh {
+pub struct ZeroTrustGatewayLocationEndpointsDoh {
     pub enabled: ::std::option::Option<bool>,
     pub networks: ::std::option::Option<::serde_json::Value>,
     pub require_token: ::std::option::Option<bool>,
@@ -202,42 +192,37 @@ pub struct CreateAZeroTrustGatewayLocationResponseEndpointsDoh {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayLocationResponseEndpointsDoh { enabled : "enabled", networks :
-    "networks", require_token : "require_token" }
+    ZeroTrustGatewayLocationEndpointsDoh { enabled : "enabled", networks : "networks",
+    require_token : "require_token" }
 );
-/// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayLocationResponseEndpointsDot {
+pub struct ZeroTrustGatewayLocationEndpointsDot {
     pub enabled: ::std::option::Option<bool>,
     pub networks: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayLocationResponseEndpointsDot { enabled : "enabled", networks :
-    "networks" }
+    ZeroTrustGatewayLocationEndpointsDot { enabled : "enabled", networks : "networks" }
 );
-/// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayLocationResponseEndpointsIpv4 {
+pub struct ZeroTrustGatewayLocationEndpointsIpv4 {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateAZeroTrustGatewayLocationResponseEndpointsIpv4 { enabled : "enabled" }
-);
-/// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
+crate::runtime::object!(ZeroTrustGatewayLocationEndpointsIpv4 { enabled : "enabled" });
+/// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayLocationResponseNetworksItem {
+pub struct ZeroTrustGatewayLocationNetwork {
     pub network: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateAZeroTrustGatewayLocationResponseNetworksItem { network : "network" }
-);
-/// Used by [`ZeroTrustGatewayLocations::list_zero_trust_gateway_locations`].
+crate::runtime::object!(ZeroTrustGatewayLocationNetwork { network : "network" });
+/// Used by [`ZeroTrustGatewayLocationsApi::list_zero_trust_gateway_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayLocationsItem {
     pub client_default: ::std::option::Option<bool>,
@@ -246,9 +231,7 @@ pub struct ListZeroTrustGatewayLocationsItem {
     pub dns_destination_ipv6_block_id: ::std::option::Option<::std::string::String>,
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
     pub ecs_support: ::std::option::Option<bool>,
-    pub endpoints: ::std::option::Option<
-        CreateAZeroTrustGatewayLocationResponseEndpoints,
-    >,
+    pub endpoints: ::std::option::Option<ZeroTrustGatewayLocationEndpoints>,
     pub id: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub ipv4_destination: ::std::option::Option<::std::string::String>,

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::zero_trust_gateway_pac_files`](crate::Client::zero_trust_gateway_pac_files).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustGatewayPacFiles {
+pub struct ZeroTrustGatewayPacFilesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Gateway PAC files* endpoints.
-    pub fn zero_trust_gateway_pac_files(&self) -> ZeroTrustGatewayPacFiles {
-        ZeroTrustGatewayPacFiles {
+    pub fn zero_trust_gateway_pac_files(&self) -> ZeroTrustGatewayPacFilesApi {
+        ZeroTrustGatewayPacFilesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustGatewayPacFiles {
+impl ZeroTrustGatewayPacFilesApi {
     /// Create a PAC file
     ///
     /// `POST /accounts/{account_id}/gateway/pacfiles`
     ///
     /// Create a new Zero Trust Gateway PAC file.
-    pub fn create_a_pac_file(
+    pub fn create_pac_file(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAPacFileResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PacFile>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -63,13 +61,11 @@ impl ZeroTrustGatewayPacFiles {
     /// `PUT /accounts/{account_id}/gateway/pacfiles/{pacfile_id}`
     ///
     /// Update a configured Zero Trust Gateway PAC file.
-    pub fn update_a_zero_trust_gateway_pac_file(
+    pub fn update_zero_trust_gateway_pac_file(
         &self,
         account_id: &str,
         pacfile_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAPacFileResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PacFile>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,13 +83,11 @@ impl ZeroTrustGatewayPacFiles {
     /// `GET /accounts/{account_id}/gateway/pacfiles/{pacfile_id}`
     ///
     /// Get a single Zero Trust Gateway PAC file.
-    pub fn get_a_pac_file(
+    pub fn get_pac_file(
         &self,
         account_id: &str,
         pacfile_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAPacFileResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PacFile>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +105,7 @@ impl ZeroTrustGatewayPacFiles {
     /// `DELETE /accounts/{account_id}/gateway/pacfiles/{pacfile_id}`
     ///
     /// Delete a configured Zero Trust Gateway PAC file.
-    pub fn delete_a_pac_file(
+    pub fn delete_pac_file(
         &self,
         account_id: &str,
         pacfile_id: &str,
@@ -135,9 +129,9 @@ impl ZeroTrustGatewayPacFiles {
         )
     }
 }
-/// Used by [`ZeroTrustGatewayPacFiles::create_a_pac_file`], [`ZeroTrustGatewayPacFiles::update_a_zero_trust_gateway_pac_file`], [`ZeroTrustGatewayPacFiles::get_a_pac_file`].
+/// Used by [`ZeroTrustGatewayPacFilesApi::create_pac_file`], [`ZeroTrustGatewayPacFilesApi::update_zero_trust_gateway_pac_file`], [`ZeroTrustGatewayPacFilesApi::get_pac_file`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAPacFileResponse {
+pub struct PacFile {
     pub contents: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -150,11 +144,11 @@ pub struct CreateAPacFileResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAPacFileResponse { contents : "contents", created_at : "created_at",
-    description : "description", id : "id", name : "name", slug : "slug", updated_at :
-    "updated_at", url : "url" }
+    PacFile { contents : "contents", created_at : "created_at", description :
+    "description", id : "id", name : "name", slug : "slug", updated_at : "updated_at",
+    url : "url" }
 );
-/// Used by [`ZeroTrustGatewayPacFiles::list_pac_files`].
+/// Used by [`ZeroTrustGatewayPacFilesApi::list_pac_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPacFilesItem {
     pub created_at: ::std::option::Option<::std::string::String>,

@@ -4,24 +4,26 @@
 ///
 /// Get one with [`Client::zero_trust_gateway_proxy_endpoints`](crate::Client::zero_trust_gateway_proxy_endpoints).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustGatewayProxyEndpoints {
+pub struct ZeroTrustGatewayProxyEndpointsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Gateway proxy endpoints* endpoints.
-    pub fn zero_trust_gateway_proxy_endpoints(&self) -> ZeroTrustGatewayProxyEndpoints {
-        ZeroTrustGatewayProxyEndpoints {
+    pub fn zero_trust_gateway_proxy_endpoints(
+        &self,
+    ) -> ZeroTrustGatewayProxyEndpointsApi {
+        ZeroTrustGatewayProxyEndpointsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustGatewayProxyEndpoints {
+impl ZeroTrustGatewayProxyEndpointsApi {
     /// Create a proxy endpoint
     ///
     /// `POST /accounts/{account_id}/gateway/proxy_endpoints`
     ///
     /// Create a new Zero Trust Gateway proxy endpoint.
-    pub fn create_a_proxy_endpoint(
+    pub fn create_proxy_endpoint(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -61,7 +63,7 @@ impl ZeroTrustGatewayProxyEndpoints {
     /// `PATCH /accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}`
     ///
     /// Update a configured Zero Trust Gateway proxy endpoint.
-    pub fn update_a_proxy_endpoint(
+    pub fn update_proxy_endpoint(
         &self,
         account_id: &str,
         proxy_endpoint_id: &str,
@@ -83,7 +85,7 @@ impl ZeroTrustGatewayProxyEndpoints {
     /// `GET /accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}`
     ///
     /// Get a single Zero Trust Gateway proxy endpoint.
-    pub fn get_a_proxy_endpoint(
+    pub fn get_proxy_endpoint(
         &self,
         account_id: &str,
         proxy_endpoint_id: &str,
@@ -105,7 +107,7 @@ impl ZeroTrustGatewayProxyEndpoints {
     /// `DELETE /accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}`
     ///
     /// Delete a configured Zero Trust Gateway proxy endpoint.
-    pub fn delete_a_proxy_endpoint(
+    pub fn delete_proxy_endpoint(
         &self,
         account_id: &str,
         proxy_endpoint_id: &str,

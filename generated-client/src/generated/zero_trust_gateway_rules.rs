@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::zero_trust_gateway_rules`](crate::Client::zero_trust_gateway_rules).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustGatewayRules {
+pub struct ZeroTrustGatewayRulesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Gateway rules* endpoints.
-    pub fn zero_trust_gateway_rules(&self) -> ZeroTrustGatewayRules {
-        ZeroTrustGatewayRules {
+    pub fn zero_trust_gateway_rules(&self) -> ZeroTrustGatewayRulesApi {
+        ZeroTrustGatewayRulesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustGatewayRules {
+impl ZeroTrustGatewayRulesApi {
     /// Create a Zero Trust Gateway rule
     ///
     /// `POST /accounts/{account_id}/gateway/rules`
     ///
     /// Create a new Zero Trust Gateway rule.
-    pub fn create_a_zero_trust_gateway_rule(
+    pub fn create_zero_trust_gateway_rule(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAZeroTrustGatewayRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustGatewayRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,7 +63,7 @@ impl ZeroTrustGatewayRules {
     /// `GET /accounts/{account_id}/gateway/rules/tenant`
     ///
     /// List Zero Trust Gateway rules for the parent account of an account in the MSP configuration.
-    pub fn list_zero_trust_gateway_rules_inherited_from_the_parent_account(
+    pub fn list_zero_trust_gateway_rules_inherited_from_parent_account(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<ListZeroTrustGatewayRulesItem>> {
@@ -83,12 +83,12 @@ impl ZeroTrustGatewayRules {
     /// `PUT /accounts/{account_id}/gateway/rules/{rule_id}`
     ///
     /// Update a configured Zero Trust Gateway rule.
-    pub fn update_a_zero_trust_gateway_rule(
+    pub fn update_zero_trust_gateway_rule(
         &self,
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAZeroTrustGatewayRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustGatewayRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,7 +112,7 @@ impl ZeroTrustGatewayRules {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAZeroTrustGatewayRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustGatewayRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,7 +131,7 @@ impl ZeroTrustGatewayRules {
     /// `DELETE /accounts/{account_id}/gateway/rules/{rule_id}`
     ///
     /// Delete a Zero Trust Gateway rule.
-    pub fn delete_a_zero_trust_gateway_rule(
+    pub fn delete_zero_trust_gateway_rule(
         &self,
         account_id: &str,
         rule_id: &str,
@@ -159,12 +159,12 @@ impl ZeroTrustGatewayRules {
     /// `POST /accounts/{account_id}/gateway/rules/{rule_id}/reset_expiration`
     ///
     /// Resets the expiration of a Zero Trust Gateway Rule if its duration elapsed and it has a default duration. The Zero Trust Gateway Rule must have values  for both `expiration.expires_at` and `expiration.duration`.
-    pub fn reset_the_expiration_of_a_zero_trust_gateway_rule(
+    pub fn reset_expiration_of_zero_trust_gateway_rule(
         &self,
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAZeroTrustGatewayRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustGatewayRule>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -180,26 +180,24 @@ impl ZeroTrustGatewayRules {
         )
     }
 }
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::update_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::get_zero_trust_gateway_rule_details`], [`ZeroTrustGatewayRules::reset_the_expiration_of_a_zero_trust_gateway_rule`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::update_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::get_zero_trust_gateway_rule_details`], [`ZeroTrustGatewayRulesApi::reset_expiration_of_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponse {
+pub struct ZeroTrustGatewayRule {
     pub action: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deleted_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub device_posture: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
-    pub expiration: ::std::option::Option<CreateAZeroTrustGatewayRuleResponseExpiration>,
+    pub expiration: ::std::option::Option<ZeroTrustGatewayRuleExpiration>,
     pub filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub id: ::std::option::Option<::std::string::String>,
     pub identity: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub precedence: ::std::option::Option<i64>,
     pub read_only: ::std::option::Option<bool>,
-    pub rule_settings: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettings,
-    >,
-    pub schedule: ::std::option::Option<CreateAZeroTrustGatewayRuleResponseSchedule>,
+    pub rule_settings: ::std::option::Option<ZeroTrustGatewayRuleRuleSettings>,
+    pub schedule: ::std::option::Option<ZeroTrustGatewayRuleSchedule>,
     pub sharable: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
     pub traffic: ::std::option::Option<::std::string::String>,
@@ -210,18 +208,17 @@ pub struct CreateAZeroTrustGatewayRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponse { action : "action", created_at : "created_at",
-    deleted_at : "deleted_at", description : "description", device_posture :
-    "device_posture", enabled : "enabled", expiration : "expiration", filters :
-    "filters", id : "id", identity : "identity", name : "name", precedence :
-    "precedence", read_only : "read_only", rule_settings : "rule_settings", schedule :
-    "schedule", sharable : "sharable", source_account : "source_account", traffic :
-    "traffic", updated_at : "updated_at", version : "version", warning_status :
-    "warning_status" }
+    ZeroTrustGatewayRule { action : "action", created_at : "created_at", deleted_at :
+    "deleted_at", description : "description", device_posture : "device_posture", enabled
+    : "enabled", expiration : "expiration", filters : "filters", id : "id", identity :
+    "identity", name : "name", precedence : "precedence", read_only : "read_only",
+    rule_settings : "rule_settings", schedule : "schedule", sharable : "sharable",
+    source_account : "source_account", traffic : "traffic", updated_at : "updated_at",
+    version : "version", warning_status : "warning_status" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseExpiration {
+pub struct ZeroTrustGatewayRuleExpiration {
     pub duration: ::std::option::Option<i64>,
     pub expired: ::std::option::Option<bool>,
     pub expires_at: ::std::option::Option<::std::string::String>,
@@ -229,78 +226,64 @@ pub struct CreateAZeroTrustGatewayRuleResponseExpiration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseExpiration { duration : "duration", expired :
-    "expired", expires_at : "expires_at" }
+    ZeroTrustGatewayRuleExpiration { duration : "duration", expired : "expired",
+    expires_at : "expires_at" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettings {
+pub struct ZeroTrustGatewayRuleRuleSettings {
     pub add_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub allow_child_bypass: ::std::option::Option<bool>,
-    pub audit_ssh: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh,
-    >,
+    pub audit_ssh: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsAuditSsh>,
     pub biso_admin_controls: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls,
+        ZeroTrustGatewayRuleRuleSettingsBisoAdminControls,
     >,
-    pub block_page: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage,
-    >,
+    pub block_page: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsBlockPage>,
     pub block_page_enabled: ::std::option::Option<bool>,
     pub block_reason: ::std::option::Option<::std::string::String>,
     pub bypass_parent_rule: ::std::option::Option<bool>,
     pub check_session: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsCheckSession,
+        ZeroTrustGatewayRuleRuleSettingsCheckSession,
     >,
     pub dns_resolvers: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsDnsResolvers,
+        ZeroTrustGatewayRuleRuleSettingsDnsResolvers,
     >,
-    pub egress: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsEgress,
-    >,
+    pub egress: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsEgress>,
     pub forensic_copy: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy,
+        ZeroTrustGatewayRuleRuleSettingsForensicCopy,
     >,
     pub ignore_cname_category_matches: ::std::option::Option<bool>,
     pub insecure_disable_dnssec_validation: ::std::option::Option<bool>,
     pub ip_categories: ::std::option::Option<bool>,
     pub ip_indicator_feeds: ::std::option::Option<bool>,
-    pub l4override: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override,
-    >,
+    pub l4override: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsL4override>,
     pub notification_settings: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings,
+        ZeroTrustGatewayRuleRuleSettingsNotificationSettings,
     >,
     pub override_host: ::std::option::Option<::std::string::String>,
     pub override_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub payload_log: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy,
-    >,
-    pub quarantine: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine,
-    >,
-    pub redirect: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect,
-    >,
+    pub payload_log: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsForensicCopy>,
+    pub quarantine: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsQuarantine>,
+    pub redirect: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsRedirect>,
     pub resolve_dns_internally: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally,
+        ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally,
     >,
     pub resolve_dns_through_cloudflare: ::std::option::Option<bool>,
     pub untrusted_cert: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert,
+        ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettings { add_headers : "add_headers",
-    allow_child_bypass : "allow_child_bypass", audit_ssh : "audit_ssh",
-    biso_admin_controls : "biso_admin_controls", block_page : "block_page",
-    block_page_enabled : "block_page_enabled", block_reason : "block_reason",
-    bypass_parent_rule : "bypass_parent_rule", check_session : "check_session",
-    dns_resolvers : "dns_resolvers", egress : "egress", forensic_copy : "forensic_copy",
+    ZeroTrustGatewayRuleRuleSettings { add_headers : "add_headers", allow_child_bypass :
+    "allow_child_bypass", audit_ssh : "audit_ssh", biso_admin_controls :
+    "biso_admin_controls", block_page : "block_page", block_page_enabled :
+    "block_page_enabled", block_reason : "block_reason", bypass_parent_rule :
+    "bypass_parent_rule", check_session : "check_session", dns_resolvers :
+    "dns_resolvers", egress : "egress", forensic_copy : "forensic_copy",
     ignore_cname_category_matches : "ignore_cname_category_matches",
     insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation",
     ip_categories : "ip_categories", ip_indicator_feeds : "ip_indicator_feeds",
@@ -310,20 +293,19 @@ crate::runtime::object!(
     resolve_dns_internally : "resolve_dns_internally", resolve_dns_through_cloudflare :
     "resolve_dns_through_cloudflare", untrusted_cert : "untrusted_cert" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh {
+pub struct ZeroTrustGatewayRuleRuleSettingsAuditSsh {
     pub command_logging: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh { command_logging :
-    "command_logging" }
+    ZeroTrustGatewayRuleRuleSettingsAuditSsh { command_logging : "command_logging" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls {
+pub struct ZeroTrustGatewayRuleRuleSettingsBisoAdminControls {
     pub copy: ::std::option::Option<::std::string::String>,
     pub dcp: ::std::option::Option<bool>,
     pub dd: ::std::option::Option<bool>,
@@ -340,50 +322,48 @@ pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls { copy : "copy", dcp
-    : "dcp", dd : "dd", dk : "dk", download : "download", dp : "dp", du : "du", keyboard
-    : "keyboard", paste : "paste", printing : "printing", upload : "upload", version :
-    "version" }
+    ZeroTrustGatewayRuleRuleSettingsBisoAdminControls { copy : "copy", dcp : "dcp", dd :
+    "dd", dk : "dk", download : "download", dp : "dp", du : "du", keyboard : "keyboard",
+    paste : "paste", printing : "printing", upload : "upload", version : "version" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage {
+pub struct ZeroTrustGatewayRuleRuleSettingsBlockPage {
     pub include_context: ::std::option::Option<bool>,
     pub target_uri: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage { include_context :
-    "include_context", target_uri : "target_uri" }
+    ZeroTrustGatewayRuleRuleSettingsBlockPage { include_context : "include_context",
+    target_uri : "target_uri" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsCheckSession {
+pub struct ZeroTrustGatewayRuleRuleSettingsCheckSession {
     pub duration: ::std::option::Option<::std::string::String>,
     pub enforce: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsCheckSession { duration : "duration",
-    enforce : "enforce" }
+    ZeroTrustGatewayRuleRuleSettingsCheckSession { duration : "duration", enforce :
+    "enforce" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsDnsResolvers {
+pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolvers {
     pub ipv4: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub ipv6: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsDnsResolvers { ipv4 : "ipv4", ipv6 :
-    "ipv6" }
+    ZeroTrustGatewayRuleRuleSettingsDnsResolvers { ipv4 : "ipv4", ipv6 : "ipv6" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsEgress {
+pub struct ZeroTrustGatewayRuleRuleSettingsEgress {
     pub ipv4: ::std::option::Option<::std::string::String>,
     pub ipv4_fallback: ::std::option::Option<::std::string::String>,
     pub ipv6: ::std::option::Option<::std::string::String>,
@@ -391,34 +371,33 @@ pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsEgress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsEgress { ipv4 : "ipv4", ipv4_fallback
-    : "ipv4_fallback", ipv6 : "ipv6" }
+    ZeroTrustGatewayRuleRuleSettingsEgress { ipv4 : "ipv4", ipv4_fallback :
+    "ipv4_fallback", ipv6 : "ipv6" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy {
+pub struct ZeroTrustGatewayRuleRuleSettingsForensicCopy {
     pub enabled: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy { enabled : "enabled" }
+    ZeroTrustGatewayRuleRuleSettingsForensicCopy { enabled : "enabled" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override {
+pub struct ZeroTrustGatewayRuleRuleSettingsL4override {
     pub ip: ::std::option::Option<::std::string::String>,
     pub port: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override { ip : "ip", port : "port"
-    }
+    ZeroTrustGatewayRuleRuleSettingsL4override { ip : "ip", port : "port" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings {
+pub struct ZeroTrustGatewayRuleRuleSettingsNotificationSettings {
     pub enabled: ::std::option::Option<bool>,
     pub include_context: ::std::option::Option<bool>,
     pub msg: ::std::option::Option<::std::string::String>,
@@ -427,24 +406,22 @@ pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings { enabled :
-    "enabled", include_context : "include_context", msg : "msg", support_url :
-    "support_url" }
+    ZeroTrustGatewayRuleRuleSettingsNotificationSettings { enabled : "enabled",
+    include_context : "include_context", msg : "msg", support_url : "support_url" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine {
+pub struct ZeroTrustGatewayRuleRuleSettingsQuarantine {
     pub file_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine { file_types : "file_types"
-    }
+    ZeroTrustGatewayRuleRuleSettingsQuarantine { file_types : "file_types" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect {
+pub struct ZeroTrustGatewayRuleRuleSettingsRedirect {
     pub include_context: ::std::option::Option<bool>,
     pub preserve_path_and_query: ::std::option::Option<bool>,
     pub target_uri: ::std::option::Option<::std::string::String>,
@@ -452,35 +429,34 @@ pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect { include_context :
-    "include_context", preserve_path_and_query : "preserve_path_and_query", target_uri :
-    "target_uri" }
+    ZeroTrustGatewayRuleRuleSettingsRedirect { include_context : "include_context",
+    preserve_path_and_query : "preserve_path_and_query", target_uri : "target_uri" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally {
+pub struct ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally {
     pub fallback: ::std::option::Option<::std::string::String>,
     pub view_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally { fallback :
-    "fallback", view_id : "view_id" }
+    ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally { fallback : "fallback", view_id
+    : "view_id" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert {
+pub struct ZeroTrustGatewayRuleRuleSettingsUntrustedCert {
     pub action: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert { action : "action" }
+    ZeroTrustGatewayRuleRuleSettingsUntrustedCert { action : "action" }
 );
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZeroTrustGatewayRuleResponseSchedule {
+pub struct ZeroTrustGatewayRuleSchedule {
     pub fri: ::std::option::Option<::std::string::String>,
     pub mon: ::std::option::Option<::std::string::String>,
     pub sat: ::std::option::Option<::std::string::String>,
@@ -493,10 +469,10 @@ pub struct CreateAZeroTrustGatewayRuleResponseSchedule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZeroTrustGatewayRuleResponseSchedule { fri : "fri", mon : "mon", sat : "sat",
-    sun : "sun", thu : "thu", time_zone : "time_zone", tue : "tue", wed : "wed" }
+    ZeroTrustGatewayRuleSchedule { fri : "fri", mon : "mon", sat : "sat", sun : "sun",
+    thu : "thu", time_zone : "time_zone", tue : "tue", wed : "wed" }
 );
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules_inherited_from_the_parent_account`].
+/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules_inherited_from_parent_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItem {
     pub action: ::std::option::Option<::std::string::String>,
@@ -505,7 +481,7 @@ pub struct ListZeroTrustGatewayRulesItem {
     pub description: ::std::option::Option<::std::string::String>,
     pub device_posture: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
-    pub expiration: ::std::option::Option<CreateAZeroTrustGatewayRuleResponseExpiration>,
+    pub expiration: ::std::option::Option<ZeroTrustGatewayRuleExpiration>,
     pub filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub id: ::std::option::Option<::std::string::String>,
     pub identity: ::std::option::Option<::std::string::String>,
@@ -513,7 +489,7 @@ pub struct ListZeroTrustGatewayRulesItem {
     pub precedence: ::std::option::Option<i64>,
     pub read_only: ::std::option::Option<bool>,
     pub rule_settings: ::std::option::Option<ListZeroTrustGatewayRulesItemRuleSettings>,
-    pub schedule: ::std::option::Option<CreateAZeroTrustGatewayRuleResponseSchedule>,
+    pub schedule: ::std::option::Option<ZeroTrustGatewayRuleSchedule>,
     pub sharable: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
     pub traffic: ::std::option::Option<::std::string::String>,
@@ -533,22 +509,18 @@ crate::runtime::object!(
     "traffic", updated_at : "updated_at", version : "version", warning_status :
     "warning_status" }
 );
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettings {
     pub add_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub allow_child_bypass: ::std::option::Option<bool>,
-    pub audit_ssh: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh,
-    >,
+    pub audit_ssh: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsAuditSsh>,
     pub biso_admin_controls: ::std::option::Option<
         ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls,
     >,
-    pub block_page: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage,
-    >,
+    pub block_page: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsBlockPage>,
     pub block_page_enabled: ::std::option::Option<bool>,
     pub block_reason: ::std::option::Option<::std::string::String>,
     pub bypass_parent_rule: ::std::option::Option<bool>,
@@ -560,35 +532,27 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettings {
     >,
     pub egress: ::std::option::Option<ListZeroTrustGatewayRulesItemRuleSettingsEgress>,
     pub forensic_copy: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy,
+        ZeroTrustGatewayRuleRuleSettingsForensicCopy,
     >,
     pub ignore_cname_category_matches: ::std::option::Option<bool>,
     pub insecure_disable_dnssec_validation: ::std::option::Option<bool>,
     pub ip_categories: ::std::option::Option<bool>,
     pub ip_indicator_feeds: ::std::option::Option<bool>,
-    pub l4override: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override,
-    >,
+    pub l4override: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsL4override>,
     pub notification_settings: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings,
+        ZeroTrustGatewayRuleRuleSettingsNotificationSettings,
     >,
     pub override_host: ::std::option::Option<::std::string::String>,
     pub override_ips: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub payload_log: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy,
-    >,
-    pub quarantine: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine,
-    >,
-    pub redirect: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect,
-    >,
+    pub payload_log: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsForensicCopy>,
+    pub quarantine: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsQuarantine>,
+    pub redirect: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsRedirect>,
     pub resolve_dns_internally: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally,
+        ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally,
     >,
     pub resolve_dns_through_cloudflare: ::std::option::Option<bool>,
     pub untrusted_cert: ::std::option::Option<
-        CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert,
+        ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
@@ -609,7 +573,7 @@ crate::runtime::object!(
     resolve_dns_internally : "resolve_dns_internally", resolve_dns_through_cloudflare :
     "resolve_dns_through_cloudflare", untrusted_cert : "untrusted_cert" }
 );
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls {
     pub copy: ::std::option::Option<::std::string::String>,
@@ -633,7 +597,7 @@ crate::runtime::object!(
     "keyboard", paste : "paste", printing : "printing", upload : "upload", version :
     "version" }
 );
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsCheckSession {
     pub duration: ::std::option::Option<::serde_json::Value>,
@@ -645,7 +609,7 @@ crate::runtime::object!(
     ListZeroTrustGatewayRulesItemRuleSettingsCheckSession { duration : "duration",
     enforce : "enforce" }
 );
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsDnsResolvers {
     pub ipv4: ::std::option::Option<::serde_json::Value>,
@@ -657,7 +621,7 @@ crate::runtime::object!(
     ListZeroTrustGatewayRulesItemRuleSettingsDnsResolvers { ipv4 : "ipv4", ipv6 : "ipv6"
     }
 );
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+/// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsEgress {
     pub ipv4: ::std::option::Option<::serde_json::Value>,

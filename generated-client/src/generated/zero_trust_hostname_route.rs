@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zero_trust_hostname_route`](crate::Client::zero_trust_hostname_route).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustHostnameRoute {
+pub struct ZeroTrustHostnameRouteApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Hostname Route* endpoints.
-    pub fn zero_trust_hostname_route(&self) -> ZeroTrustHostnameRoute {
-        ZeroTrustHostnameRoute {
+    pub fn zero_trust_hostname_route(&self) -> ZeroTrustHostnameRouteApi {
+        ZeroTrustHostnameRouteApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustHostnameRoute {
+impl ZeroTrustHostnameRouteApi {
     /// Create hostname route
     ///
     /// `POST /accounts/{account_id}/zerotrust/routes/hostname`
@@ -25,7 +25,7 @@ impl ZeroTrustHostnameRoute {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHostnameRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<HostnameRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,7 @@ impl ZeroTrustHostnameRoute {
     pub fn list_hostname_routes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateHostnameRouteResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<HostnameRoute>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl ZeroTrustHostnameRoute {
         account_id: &str,
         hostname_route_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHostnameRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<HostnameRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl ZeroTrustHostnameRoute {
         account_id: &str,
         hostname_route_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHostnameRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<HostnameRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +116,7 @@ impl ZeroTrustHostnameRoute {
         account_id: &str,
         hostname_route_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateHostnameRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<HostnameRoute>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +131,9 @@ impl ZeroTrustHostnameRoute {
         )
     }
 }
-/// Used by [`ZeroTrustHostnameRoute::create_hostname_route`], [`ZeroTrustHostnameRoute::list_hostname_routes`], [`ZeroTrustHostnameRoute::update_hostname_route`], [`ZeroTrustHostnameRoute::get_hostname_route`], [`ZeroTrustHostnameRoute::delete_hostname_route`].
+/// Used by [`ZeroTrustHostnameRouteApi::create_hostname_route`], [`ZeroTrustHostnameRouteApi::list_hostname_routes`], [`ZeroTrustHostnameRouteApi::update_hostname_route`], [`ZeroTrustHostnameRouteApi::get_hostname_route`], [`ZeroTrustHostnameRouteApi::delete_hostname_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateHostnameRouteResponse {
+pub struct HostnameRoute {
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deleted_at: ::std::option::Option<::std::string::String>,
@@ -145,7 +145,7 @@ pub struct CreateHostnameRouteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHostnameRouteResponse { comment : "comment", created_at : "created_at",
-    deleted_at : "deleted_at", hostname : "hostname", id : "id", tunnel_id : "tunnel_id",
-    tunnel_name : "tunnel_name" }
+    HostnameRoute { comment : "comment", created_at : "created_at", deleted_at :
+    "deleted_at", hostname : "hostname", id : "id", tunnel_id : "tunnel_id", tunnel_name
+    : "tunnel_name" }
 );

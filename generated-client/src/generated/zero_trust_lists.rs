@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zero_trust_lists`](crate::Client::zero_trust_lists).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustLists {
+pub struct ZeroTrustListsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust lists* endpoints.
-    pub fn zero_trust_lists(&self) -> ZeroTrustLists {
-        ZeroTrustLists {
+    pub fn zero_trust_lists(&self) -> ZeroTrustListsApi {
+        ZeroTrustListsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustLists {
+impl ZeroTrustListsApi {
     /// Create Zero Trust list
     ///
     /// `POST /accounts/{account_id}/gateway/lists`
@@ -46,7 +46,7 @@ impl ZeroTrustLists {
     pub fn list_zero_trust_lists(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListZeroTrustListsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZeroTrustList>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +68,7 @@ impl ZeroTrustLists {
         account_id: &str,
         list_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListZeroTrustListsItem>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustList>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl ZeroTrustLists {
         account_id: &str,
         list_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListZeroTrustListsItem>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustList>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +116,7 @@ impl ZeroTrustLists {
         account_id: &str,
         list_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListZeroTrustListsItem>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustList>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -168,7 +168,7 @@ impl ZeroTrustLists {
         account_id: &str,
         list_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<::std::vec::Vec<CreateZeroTrustListResponseItemsItem>>,
+        crate::runtime::List<::std::vec::Vec<CreateZeroTrustListResponseItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -184,15 +184,13 @@ impl ZeroTrustLists {
         )
     }
 }
-/// Used by [`ZeroTrustLists::create_zero_trust_list`].
+/// Used by [`ZeroTrustListsApi::create_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZeroTrustListResponse {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub items: ::std::option::Option<
-        ::std::vec::Vec<CreateZeroTrustListResponseItemsItem>,
-    >,
+    pub items: ::std::option::Option<::std::vec::Vec<CreateZeroTrustListResponseItem>>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
@@ -204,9 +202,9 @@ crate::runtime::object!(
     id : "id", items : "items", name : "name", r#type : "type", updated_at : "updated_at"
     }
 );
-/// Used by [`ZeroTrustLists::create_zero_trust_list`], [`ZeroTrustLists::list_zero_trust_lists`], [`ZeroTrustLists::get_zero_trust_list_items`].
+/// Used by [`ZeroTrustListsApi::create_zero_trust_list`], [`ZeroTrustListsApi::list_zero_trust_lists`], [`ZeroTrustListsApi::get_zero_trust_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZeroTrustListResponseItemsItem {
+pub struct CreateZeroTrustListResponseItem {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -214,19 +212,17 @@ pub struct CreateZeroTrustListResponseItemsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustListResponseItemsItem { created_at : "created_at", description :
+    CreateZeroTrustListResponseItem { created_at : "created_at", description :
     "description", value : "value" }
 );
-/// Used by [`ZeroTrustLists::list_zero_trust_lists`], [`ZeroTrustLists::update_zero_trust_list`], [`ZeroTrustLists::patch_zero_trust_list`], [`ZeroTrustLists::get_zero_trust_list_details`].
+/// Used by [`ZeroTrustListsApi::list_zero_trust_lists`], [`ZeroTrustListsApi::update_zero_trust_list`], [`ZeroTrustListsApi::patch_zero_trust_list`], [`ZeroTrustListsApi::get_zero_trust_list_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZeroTrustListsItem {
+pub struct ZeroTrustList {
     pub count: ::std::option::Option<f64>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub items: ::std::option::Option<
-        ::std::vec::Vec<CreateZeroTrustListResponseItemsItem>,
-    >,
+    pub items: ::std::option::Option<::std::vec::Vec<CreateZeroTrustListResponseItem>>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
@@ -234,7 +230,7 @@ pub struct ListZeroTrustListsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustListsItem { count : "count", created_at : "created_at", description :
+    ZeroTrustList { count : "count", created_at : "created_at", description :
     "description", id : "id", items : "items", name : "name", r#type : "type", updated_at
     : "updated_at" }
 );

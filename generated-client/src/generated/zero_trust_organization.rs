@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zero_trust_organization`](crate::Client::zero_trust_organization).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustOrganization {
+pub struct ZeroTrustOrganizationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust organization* endpoints.
-    pub fn zero_trust_organization(&self) -> ZeroTrustOrganization {
-        ZeroTrustOrganization {
+    pub fn zero_trust_organization(&self) -> ZeroTrustOrganizationApi {
+        ZeroTrustOrganizationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustOrganization {
+impl ZeroTrustOrganizationApi {
     /// Update your Zero Trust organization
     ///
     /// `PUT /accounts/{account_id}/access/organizations`
@@ -25,9 +25,7 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,9 +47,7 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,9 +69,7 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -97,9 +91,7 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateYourZeroTrustOrganizationDohSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<YourZeroTrustOrganizationDohSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -121,9 +113,7 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateYourZeroTrustOrganizationDohSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<YourZeroTrustOrganizationDohSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -141,7 +131,7 @@ impl ZeroTrustOrganization {
     /// `POST /accounts/{account_id}/access/organizations/revoke_user`
     ///
     /// Revokes a user's access across all applications.
-    pub fn revoke_all_access_tokens_for_a_user(
+    pub fn revoke_all_access_tokens_for_user(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<bool>>> {
@@ -157,24 +147,20 @@ impl ZeroTrustOrganization {
         )
     }
 }
-/// Used by [`ZeroTrustOrganization::update_your_zero_trust_organization`], [`ZeroTrustOrganization::create_your_zero_trust_organization`], [`ZeroTrustOrganization::get_your_zero_trust_organization`].
+/// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZeroTrustOrganizationApi::create_your_zero_trust_organization`], [`ZeroTrustOrganizationApi::get_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateYourZeroTrustOrganizationResponse {
+pub struct YourZeroTrustOrganization {
     pub allow_authenticate_via_warp: ::std::option::Option<bool>,
     pub auth_domain: ::std::option::Option<::std::string::String>,
     pub auto_redirect_to_identity: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub custom_pages: ::std::option::Option<
-        UpdateYourZeroTrustOrganizationResponseCustomPages,
-    >,
+    pub custom_pages: ::std::option::Option<YourZeroTrustOrganizationCustomPages>,
     pub deny_unmatched_requests: ::std::option::Option<bool>,
     pub deny_unmatched_requests_exempted_zone_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     pub is_ui_read_only: ::std::option::Option<bool>,
-    pub login_design: ::std::option::Option<
-        UpdateYourZeroTrustOrganizationResponseLoginDesign,
-    >,
+    pub login_design: ::std::option::Option<YourZeroTrustOrganizationLoginDesign>,
     pub name: ::std::option::Option<::std::string::String>,
     pub session_duration: ::std::option::Option<::std::string::String>,
     pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
@@ -185,7 +171,7 @@ pub struct UpdateYourZeroTrustOrganizationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateYourZeroTrustOrganizationResponse { allow_authenticate_via_warp :
+    YourZeroTrustOrganization { allow_authenticate_via_warp :
     "allow_authenticate_via_warp", auth_domain : "auth_domain", auto_redirect_to_identity
     : "auto_redirect_to_identity", created_at : "created_at", custom_pages :
     "custom_pages", deny_unmatched_requests : "deny_unmatched_requests",
@@ -196,21 +182,21 @@ crate::runtime::object!(
     user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time",
     warp_auth_session_duration : "warp_auth_session_duration" }
 );
-/// Used by [`ZeroTrustOrganization::update_your_zero_trust_organization`].
+/// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateYourZeroTrustOrganizationResponseCustomPages {
+pub struct YourZeroTrustOrganizationCustomPages {
     pub forbidden: ::std::option::Option<::std::string::String>,
     pub identity_denied: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateYourZeroTrustOrganizationResponseCustomPages { forbidden : "forbidden",
-    identity_denied : "identity_denied" }
+    YourZeroTrustOrganizationCustomPages { forbidden : "forbidden", identity_denied :
+    "identity_denied" }
 );
-/// Used by [`ZeroTrustOrganization::update_your_zero_trust_organization`].
+/// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateYourZeroTrustOrganizationResponseLoginDesign {
+pub struct YourZeroTrustOrganizationLoginDesign {
     pub background_color: ::std::option::Option<::std::string::String>,
     pub footer_text: ::std::option::Option<::std::string::String>,
     pub header_text: ::std::option::Option<::std::string::String>,
@@ -220,18 +206,17 @@ pub struct UpdateYourZeroTrustOrganizationResponseLoginDesign {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateYourZeroTrustOrganizationResponseLoginDesign { background_color :
-    "background_color", footer_text : "footer_text", header_text : "header_text",
-    logo_path : "logo_path", text_color : "text_color" }
+    YourZeroTrustOrganizationLoginDesign { background_color : "background_color",
+    footer_text : "footer_text", header_text : "header_text", logo_path : "logo_path",
+    text_color : "text_color" }
 );
-/// Used by [`ZeroTrustOrganization::update_your_zero_trust_organization_doh_settings`], [`ZeroTrustOrganization::get_your_zero_trust_organization_doh_settings`].
+/// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization_doh_settings`], [`ZeroTrustOrganizationApi::get_your_zero_trust_organization_doh_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateYourZeroTrustOrganizationDohSettingsResponse {
+pub struct YourZeroTrustOrganizationDohSettings {
     pub doh_jwt_duration: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateYourZeroTrustOrganizationDohSettingsResponse { doh_jwt_duration :
-    "doh_jwt_duration" }
+    YourZeroTrustOrganizationDohSettings { doh_jwt_duration : "doh_jwt_duration" }
 );

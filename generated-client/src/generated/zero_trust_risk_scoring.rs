@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zero_trust_risk_scoring`](crate::Client::zero_trust_risk_scoring).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustRiskScoring {
+pub struct ZeroTrustRiskScoringApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Risk Scoring* endpoints.
-    pub fn zero_trust_risk_scoring(&self) -> ZeroTrustRiskScoring {
-        ZeroTrustRiskScoring {
+    pub fn zero_trust_risk_scoring(&self) -> ZeroTrustRiskScoringApi {
+        ZeroTrustRiskScoringApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustRiskScoring {
+impl ZeroTrustRiskScoringApi {
     /// Update configuration for risk behaviors
     ///
     /// `PUT /accounts/{account_id}/zt_risk_scoring/behaviors`
@@ -41,7 +41,7 @@ impl ZeroTrustRiskScoring {
     /// Get all behaviors and associated configuration
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/behaviors`
-    pub fn get_all_behaviors_and_associated_configuration(
+    pub fn get_behaviors_and_associated_configuration(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
@@ -63,13 +63,11 @@ impl ZeroTrustRiskScoring {
     /// Get risk score info for all users in the account
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/summary`
-    pub fn get_risk_score_info_for_all_users_in_the_account(
+    pub fn get_risk_score_info_for_all_users(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetRiskScoreInfoForAllUsersInTheAccountResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RiskScore>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -85,14 +83,12 @@ impl ZeroTrustRiskScoring {
     /// Get risk event/score information for a specific user
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/{user_id}`
-    pub fn get_risk_event_score_information_for_a_specific_user(
+    pub fn get_risk_event_score_information_for_user(
         &self,
         account_id: &str,
         user_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetRiskEventScoreInformationForASpecificUserResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RiskEventScore>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +105,7 @@ impl ZeroTrustRiskScoring {
     /// Clear the risk score for a particular user
     ///
     /// `POST /accounts/{account_id}/zt_risk_scoring/{user_id}/reset`
-    pub fn clear_the_risk_score_for_a_particular_user(
+    pub fn clear_risk_score_for_particular_user(
         &self,
         account_id: &str,
         user_id: &str,
@@ -134,7 +130,7 @@ impl ZeroTrustRiskScoring {
         )
     }
 }
-/// Used by [`ZeroTrustRiskScoring::update_configuration_for_risk_behaviors`], [`ZeroTrustRiskScoring::get_all_behaviors_and_associated_configuration`].
+/// Used by [`ZeroTrustRiskScoringApi::update_configuration_for_risk_behaviors`], [`ZeroTrustRiskScoringApi::get_behaviors_and_associated_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConfigurationForRiskBehaviorsResponse {
     pub behaviors: ::std::option::Option<
@@ -146,21 +142,17 @@ pub struct UpdateConfigurationForRiskBehaviorsResponse {
 crate::runtime::object!(
     UpdateConfigurationForRiskBehaviorsResponse { behaviors : "behaviors" }
 );
-/// Used by [`ZeroTrustRiskScoring::get_risk_score_info_for_all_users_in_the_account`].
+/// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRiskScoreInfoForAllUsersInTheAccountResponse {
-    pub users: ::std::option::Option<
-        ::std::vec::Vec<GetRiskScoreInfoForAllUsersInTheAccountResponseUsersItem>,
-    >,
+pub struct RiskScore {
+    pub users: ::std::option::Option<::std::vec::Vec<RiskScoreUser>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetRiskScoreInfoForAllUsersInTheAccountResponse { users : "users" }
-);
-/// Used by [`ZeroTrustRiskScoring::get_risk_score_info_for_all_users_in_the_account`].
+crate::runtime::object!(RiskScore { users : "users" });
+/// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRiskScoreInfoForAllUsersInTheAccountResponseUsersItem {
+pub struct RiskScoreUser {
     pub email: ::std::option::Option<::std::string::String>,
     pub event_count: ::std::option::Option<i64>,
     pub last_event: ::std::option::Option<::std::string::String>,
@@ -171,17 +163,14 @@ pub struct GetRiskScoreInfoForAllUsersInTheAccountResponseUsersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRiskScoreInfoForAllUsersInTheAccountResponseUsersItem { email : "email",
-    event_count : "event_count", last_event : "last_event", max_risk_level :
-    "max_risk_level", name : "name", user_id : "user_id" }
+    RiskScoreUser { email : "email", event_count : "event_count", last_event :
+    "last_event", max_risk_level : "max_risk_level", name : "name", user_id : "user_id" }
 );
-/// Used by [`ZeroTrustRiskScoring::get_risk_event_score_information_for_a_specific_user`].
+/// Used by [`ZeroTrustRiskScoringApi::get_risk_event_score_information_for_user`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRiskEventScoreInformationForASpecificUserResponse {
+pub struct RiskEventScore {
     pub email: ::std::option::Option<::std::string::String>,
-    pub events: ::std::option::Option<
-        ::std::vec::Vec<GetRiskEventScoreInformationForASpecificUserResponseEventsItem>,
-    >,
+    pub events: ::std::option::Option<::std::vec::Vec<RiskEventScoreEvent>>,
     pub last_reset_time: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub risk_level: ::std::option::Option<::std::string::String>,
@@ -189,13 +178,12 @@ pub struct GetRiskEventScoreInformationForASpecificUserResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRiskEventScoreInformationForASpecificUserResponse { email : "email", events :
-    "events", last_reset_time : "last_reset_time", name : "name", risk_level :
-    "risk_level" }
+    RiskEventScore { email : "email", events : "events", last_reset_time :
+    "last_reset_time", name : "name", risk_level : "risk_level" }
 );
-/// Used by [`ZeroTrustRiskScoring::get_risk_event_score_information_for_a_specific_user`].
+/// Used by [`ZeroTrustRiskScoringApi::get_risk_event_score_information_for_user`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetRiskEventScoreInformationForASpecificUserResponseEventsItem {
+pub struct RiskEventScoreEvent {
     pub event_details: ::std::option::Option<::serde_json::Value>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -205,7 +193,6 @@ pub struct GetRiskEventScoreInformationForASpecificUserResponseEventsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRiskEventScoreInformationForASpecificUserResponseEventsItem { event_details :
-    "event_details", id : "id", name : "name", risk_level : "risk_level", timestamp :
-    "timestamp" }
+    RiskEventScoreEvent { event_details : "event_details", id : "id", name : "name",
+    risk_level : "risk_level", timestamp : "timestamp" }
 );

@@ -4,30 +4,28 @@
 ///
 /// Get one with [`Client::zero_trust_risk_scoring_integrations`](crate::Client::zero_trust_risk_scoring_integrations).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustRiskScoringIntegrations {
+pub struct ZeroTrustRiskScoringIntegrationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Risk Scoring Integrations* endpoints.
     pub fn zero_trust_risk_scoring_integrations(
         &self,
-    ) -> ZeroTrustRiskScoringIntegrations {
-        ZeroTrustRiskScoringIntegrations {
+    ) -> ZeroTrustRiskScoringIntegrationsApi {
+        ZeroTrustRiskScoringIntegrationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustRiskScoringIntegrations {
+impl ZeroTrustRiskScoringIntegrationsApi {
     /// Create new risk score integration.
     ///
     /// `POST /accounts/{account_id}/zt_risk_scoring/integrations`
-    pub fn create_new_risk_score_integration(
+    pub fn create_risk_score_integration(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateNewRiskScoreIntegrationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RiskScoreIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,12 +41,10 @@ impl ZeroTrustRiskScoringIntegrations {
     /// List all risk score integrations for the account.
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/integrations`
-    pub fn list_all_risk_score_integrations_for_the_account(
+    pub fn list_risk_score_integrations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateNewRiskScoreIntegrationResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<RiskScoreIntegration>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,9 +64,7 @@ impl ZeroTrustRiskScoringIntegrations {
         account_id: &str,
         reference_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateNewRiskScoreIntegrationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RiskScoreIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,14 +85,12 @@ impl ZeroTrustRiskScoringIntegrations {
     /// `PUT /accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}`
     ///
     /// Overwrite the reference_id, tenant_url, and active values with the ones provided.
-    pub fn update_a_risk_score_integration(
+    pub fn update_risk_score_integration(
         &self,
         account_id: &str,
         integration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateNewRiskScoreIntegrationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RiskScoreIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -120,9 +112,7 @@ impl ZeroTrustRiskScoringIntegrations {
         account_id: &str,
         integration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateNewRiskScoreIntegrationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<RiskScoreIntegration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -139,7 +129,7 @@ impl ZeroTrustRiskScoringIntegrations {
     /// Delete a risk score integration.
     ///
     /// `DELETE /accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}`
-    pub fn delete_a_risk_score_integration(
+    pub fn delete_risk_score_integration(
         &self,
         account_id: &str,
         integration_id: &str,
@@ -163,9 +153,9 @@ impl ZeroTrustRiskScoringIntegrations {
         )
     }
 }
-/// Used by [`ZeroTrustRiskScoringIntegrations::create_new_risk_score_integration`], [`ZeroTrustRiskScoringIntegrations::list_all_risk_score_integrations_for_the_account`], [`ZeroTrustRiskScoringIntegrations::get_risk_score_integration_by_reference_id`], [`ZeroTrustRiskScoringIntegrations::update_a_risk_score_integration`], [`ZeroTrustRiskScoringIntegrations::get_risk_score_integration_by_id`].
+/// Used by [`ZeroTrustRiskScoringIntegrationsApi::create_risk_score_integration`], [`ZeroTrustRiskScoringIntegrationsApi::list_risk_score_integrations`], [`ZeroTrustRiskScoringIntegrationsApi::get_risk_score_integration_by_reference_id`], [`ZeroTrustRiskScoringIntegrationsApi::update_risk_score_integration`], [`ZeroTrustRiskScoringIntegrationsApi::get_risk_score_integration_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNewRiskScoreIntegrationResponse {
+pub struct RiskScoreIntegration {
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub active: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -178,8 +168,7 @@ pub struct CreateNewRiskScoreIntegrationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateNewRiskScoreIntegrationResponse { account_tag : "account_tag", active :
-    "active", created_at : "created_at", id : "id", integration_type :
-    "integration_type", reference_id : "reference_id", tenant_url : "tenant_url",
-    well_known_url : "well_known_url" }
+    RiskScoreIntegration { account_tag : "account_tag", active : "active", created_at :
+    "created_at", id : "id", integration_type : "integration_type", reference_id :
+    "reference_id", tenant_url : "tenant_url", well_known_url : "well_known_url" }
 );

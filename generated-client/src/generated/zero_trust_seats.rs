@@ -4,27 +4,27 @@
 ///
 /// Get one with [`Client::zero_trust_seats`](crate::Client::zero_trust_seats).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustSeats {
+pub struct ZeroTrustSeatsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust seats* endpoints.
-    pub fn zero_trust_seats(&self) -> ZeroTrustSeats {
-        ZeroTrustSeats {
+    pub fn zero_trust_seats(&self) -> ZeroTrustSeatsApi {
+        ZeroTrustSeatsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustSeats {
+impl ZeroTrustSeatsApi {
     /// Update a user seat
     ///
     /// `PATCH /accounts/{account_id}/access/seats`
     ///
     /// Removes a user from a Zero Trust seat when both `access_seat` and `gateway_seat` are set to false.
-    pub fn update_a_user_seat(
+    pub fn update_user_seat(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UpdateAUserSeatItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<UserSeat>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -37,9 +37,9 @@ impl ZeroTrustSeats {
         )
     }
 }
-/// Used by [`ZeroTrustSeats::update_a_user_seat`].
+/// Used by [`ZeroTrustSeatsApi::update_user_seat`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAUserSeatItem {
+pub struct UserSeat {
     pub access_seat: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub gateway_seat: ::std::option::Option<bool>,
@@ -49,6 +49,6 @@ pub struct UpdateAUserSeatItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAUserSeatItem { access_seat : "access_seat", created_at : "created_at",
-    gateway_seat : "gateway_seat", seat_uid : "seat_uid", updated_at : "updated_at" }
+    UserSeat { access_seat : "access_seat", created_at : "created_at", gateway_seat :
+    "gateway_seat", seat_uid : "seat_uid", updated_at : "updated_at" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zero_trust_ssh_settings`](crate::Client::zero_trust_ssh_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustSshSettings {
+pub struct ZeroTrustSshSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust SSH Settings* endpoints.
-    pub fn zero_trust_ssh_settings(&self) -> ZeroTrustSshSettings {
-        ZeroTrustSshSettings {
+    pub fn zero_trust_ssh_settings(&self) -> ZeroTrustSshSettingsApi {
+        ZeroTrustSshSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustSshSettings {
+impl ZeroTrustSshSettingsApi {
     /// Update Zero Trust SSH settings
     ///
     /// `PUT /accounts/{account_id}/gateway/audit_ssh_settings`
@@ -25,7 +25,7 @@ impl ZeroTrustSshSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZeroTrustSshSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustSshSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl ZeroTrustSshSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZeroTrustSshSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustSshSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +69,7 @@ impl ZeroTrustSshSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZeroTrustSshSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ZeroTrustSshSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -83,9 +83,9 @@ impl ZeroTrustSshSettings {
         )
     }
 }
-/// Used by [`ZeroTrustSshSettings::update_zero_trust_ssh_settings`], [`ZeroTrustSshSettings::get_zero_trust_ssh_settings`], [`ZeroTrustSshSettings::rotate_zero_trust_ssh_account_seed`].
+/// Used by [`ZeroTrustSshSettingsApi::update_zero_trust_ssh_settings`], [`ZeroTrustSshSettingsApi::get_zero_trust_ssh_settings`], [`ZeroTrustSshSettingsApi::rotate_zero_trust_ssh_account_seed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustSshSettingsResponse {
+pub struct ZeroTrustSshSettings {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub public_key: ::std::option::Option<::std::string::String>,
     pub seed_id: ::std::option::Option<::std::string::String>,
@@ -94,6 +94,6 @@ pub struct UpdateZeroTrustSshSettingsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustSshSettingsResponse { created_at : "created_at", public_key :
-    "public_key", seed_id : "seed_id", updated_at : "updated_at" }
+    ZeroTrustSshSettings { created_at : "created_at", public_key : "public_key", seed_id
+    : "seed_id", updated_at : "updated_at" }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zero_trust_subnets`](crate::Client::zero_trust_subnets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustSubnets {
+pub struct ZeroTrustSubnetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust Subnets* endpoints.
-    pub fn zero_trust_subnets(&self) -> ZeroTrustSubnets {
-        ZeroTrustSubnets {
+    pub fn zero_trust_subnets(&self) -> ZeroTrustSubnetsApi {
+        ZeroTrustSubnetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustSubnets {
+impl ZeroTrustSubnetsApi {
     /// List Subnets
     ///
     /// `GET /accounts/{account_id}/zerotrust/subnets`
@@ -24,7 +24,7 @@ impl ZeroTrustSubnets {
     pub fn list_subnets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListSubnetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WarpIpSubnet>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -46,7 +46,7 @@ impl ZeroTrustSubnets {
         account_id: &str,
         address_family: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+        crate::runtime::Json<::std::option::Option<WarpIpSubnet>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,7 +78,7 @@ impl ZeroTrustSubnets {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+        crate::runtime::Json<::std::option::Option<WarpIpSubnet>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -106,7 +106,7 @@ impl ZeroTrustSubnets {
         account_id: &str,
         subnet_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+        crate::runtime::Json<::std::option::Option<WarpIpSubnet>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -130,7 +130,7 @@ impl ZeroTrustSubnets {
         account_id: &str,
         subnet_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+        crate::runtime::Json<::std::option::Option<WarpIpSubnet>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -154,7 +154,7 @@ impl ZeroTrustSubnets {
         account_id: &str,
         subnet_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+        crate::runtime::Json<::std::option::Option<WarpIpSubnet>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -169,9 +169,9 @@ impl ZeroTrustSubnets {
         )
     }
 }
-/// Used by [`ZeroTrustSubnets::list_subnets`], [`ZeroTrustSubnets::update_cloudflare_source_subnet`], [`ZeroTrustSubnets::create_warp_ip_subnet`], [`ZeroTrustSubnets::update_warp_ip_subnet`], [`ZeroTrustSubnets::get_warp_ip_subnet`], [`ZeroTrustSubnets::delete_warp_ip_subnet`].
+/// Used by [`ZeroTrustSubnetsApi::list_subnets`], [`ZeroTrustSubnetsApi::update_cloudflare_source_subnet`], [`ZeroTrustSubnetsApi::create_warp_ip_subnet`], [`ZeroTrustSubnetsApi::update_warp_ip_subnet`], [`ZeroTrustSubnetsApi::get_warp_ip_subnet`], [`ZeroTrustSubnetsApi::delete_warp_ip_subnet`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSubnetsItem {
+pub struct WarpIpSubnet {
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deleted_at: ::std::option::Option<::std::string::String>,
@@ -184,7 +184,7 @@ pub struct ListSubnetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSubnetsItem { comment : "comment", created_at : "created_at", deleted_at :
+    WarpIpSubnet { comment : "comment", created_at : "created_at", deleted_at :
     "deleted_at", id : "id", is_default_network : "is_default_network", name : "name",
     network : "network", subnet_type : "subnet_type" }
 );

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::zero_trust_users`](crate::Client::zero_trust_users).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZeroTrustUsers {
+pub struct ZeroTrustUsersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zero Trust users* endpoints.
-    pub fn zero_trust_users(&self) -> ZeroTrustUsers {
-        ZeroTrustUsers {
+    pub fn zero_trust_users(&self) -> ZeroTrustUsersApi {
+        ZeroTrustUsersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZeroTrustUsers {
+impl ZeroTrustUsersApi {
     /// Create a user
     ///
     /// `POST /accounts/{account_id}/access/users`
     ///
     /// Creates a new user.
-    pub fn create_a_user(
+    pub fn create_user(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAUserResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<User>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl ZeroTrustUsers {
     pub fn get_users(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAUserResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<User>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,13 +84,13 @@ impl ZeroTrustUsers {
     /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}`
     ///
     /// Get an active session for a single user.
-    pub fn get_single_active_session(
+    pub fn get_active_session(
         &self,
         account_id: &str,
         user_id: &str,
         nonce: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetSingleActiveSessionResponse>>,
+        crate::runtime::Json<::std::option::Option<ActiveSession>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -117,7 +115,7 @@ impl ZeroTrustUsers {
         &self,
         account_id: &str,
         user_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetFailedLoginsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FailedLogin>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -141,7 +139,7 @@ impl ZeroTrustUsers {
         account_id: &str,
         user_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLastSeenIdentityResponse>>,
+        crate::runtime::Json<::std::option::Option<LastSeenIdentity>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -157,9 +155,9 @@ impl ZeroTrustUsers {
         )
     }
 }
-/// Used by [`ZeroTrustUsers::create_a_user`], [`ZeroTrustUsers::get_users`].
+/// Used by [`ZeroTrustUsersApi::create_user`], [`ZeroTrustUsersApi::get_users`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAUserResponse {
+pub struct User {
     pub access_seat: ::std::option::Option<bool>,
     pub active_device_count: ::std::option::Option<f64>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -175,12 +173,12 @@ pub struct CreateAUserResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAUserResponse { access_seat : "access_seat", active_device_count :
-    "active_device_count", created_at : "created_at", email : "email", gateway_seat :
-    "gateway_seat", id : "id", last_successful_login : "last_successful_login", name :
-    "name", seat_uid : "seat_uid", uid : "uid", updated_at : "updated_at" }
+    User { access_seat : "access_seat", active_device_count : "active_device_count",
+    created_at : "created_at", email : "email", gateway_seat : "gateway_seat", id : "id",
+    last_successful_login : "last_successful_login", name : "name", seat_uid :
+    "seat_uid", uid : "uid", updated_at : "updated_at" }
 );
-/// Used by [`ZeroTrustUsers::get_active_sessions`].
+/// Used by [`ZeroTrustUsersApi::get_active_sessions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveSessionsItem {
     pub expiration: ::std::option::Option<i64>,
@@ -193,7 +191,7 @@ crate::runtime::object!(
     GetActiveSessionsItem { expiration : "expiration", metadata : "metadata", name :
     "name" }
 );
-/// Used by [`ZeroTrustUsers::get_active_sessions`].
+/// Used by [`ZeroTrustUsersApi::get_active_sessions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveSessionsItemMetadata {
     pub apps: ::std::option::Option<
@@ -210,9 +208,9 @@ crate::runtime::object!(
     GetActiveSessionsItemMetadata { apps : "apps", expires : "expires", iat : "iat",
     nonce : "nonce", ttl : "ttl" }
 );
-/// Used by [`ZeroTrustUsers::get_single_active_session`].
+/// Used by [`ZeroTrustUsersApi::get_active_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSingleActiveSessionResponse {
+pub struct ActiveSession {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub auth_status: ::std::option::Option<::std::string::String>,
     pub common_name: ::std::option::Option<::std::string::String>,
@@ -225,15 +223,15 @@ pub struct GetSingleActiveSessionResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub email: ::std::option::Option<::std::string::String>,
-    pub geo: ::std::option::Option<GetSingleActiveSessionResponseGeo>,
+    pub geo: ::std::option::Option<ActiveSessionGeo>,
     pub iat: ::std::option::Option<f64>,
-    pub idp: ::std::option::Option<GetSingleActiveSessionResponseIdp>,
+    pub idp: ::std::option::Option<ActiveSessionIdp>,
     pub ip: ::std::option::Option<::std::string::String>,
     /// `isActive`
     pub is_active: ::std::option::Option<bool>,
     pub is_gateway: ::std::option::Option<bool>,
     pub is_warp: ::std::option::Option<bool>,
-    pub mtls_auth: ::std::option::Option<GetSingleActiveSessionResponseMtlsAuth>,
+    pub mtls_auth: ::std::option::Option<ActiveSessionMtlsAuth>,
     pub service_token_id: ::std::option::Option<::std::string::String>,
     pub service_token_status: ::std::option::Option<bool>,
     pub user_uuid: ::std::option::Option<::std::string::String>,
@@ -242,36 +240,34 @@ pub struct GetSingleActiveSessionResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSingleActiveSessionResponse { account_id : "account_id", auth_status :
-    "auth_status", common_name : "common_name", device_posture : "devicePosture",
-    device_id : "device_id", device_sessions : "device_sessions", email : "email", geo :
-    "geo", iat : "iat", idp : "idp", ip : "ip", is_active : "isActive", is_gateway :
-    "is_gateway", is_warp : "is_warp", mtls_auth : "mtls_auth", service_token_id :
-    "service_token_id", service_token_status : "service_token_status", user_uuid :
-    "user_uuid", version : "version" }
+    ActiveSession { account_id : "account_id", auth_status : "auth_status", common_name :
+    "common_name", device_posture : "devicePosture", device_id : "device_id",
+    device_sessions : "device_sessions", email : "email", geo : "geo", iat : "iat", idp :
+    "idp", ip : "ip", is_active : "isActive", is_gateway : "is_gateway", is_warp :
+    "is_warp", mtls_auth : "mtls_auth", service_token_id : "service_token_id",
+    service_token_status : "service_token_status", user_uuid : "user_uuid", version :
+    "version" }
 );
-/// Used by [`ZeroTrustUsers::get_single_active_session`], [`ZeroTrustUsers::get_last_seen_identity`].
+/// Used by [`ZeroTrustUsersApi::get_active_session`], [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSingleActiveSessionResponseGeo {
+pub struct ActiveSessionGeo {
     pub country: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetSingleActiveSessionResponseGeo { country : "country" });
-/// Used by [`ZeroTrustUsers::get_single_active_session`], [`ZeroTrustUsers::get_last_seen_identity`].
+crate::runtime::object!(ActiveSessionGeo { country : "country" });
+/// Used by [`ZeroTrustUsersApi::get_active_session`], [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSingleActiveSessionResponseIdp {
+pub struct ActiveSessionIdp {
     pub id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetSingleActiveSessionResponseIdp { id : "id", r#type : "type" }
-);
-/// Used by [`ZeroTrustUsers::get_single_active_session`], [`ZeroTrustUsers::get_last_seen_identity`].
+crate::runtime::object!(ActiveSessionIdp { id : "id", r#type : "type" });
+/// Used by [`ZeroTrustUsersApi::get_active_session`], [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSingleActiveSessionResponseMtlsAuth {
+pub struct ActiveSessionMtlsAuth {
     pub auth_status: ::std::option::Option<::std::string::String>,
     pub cert_issuer_dn: ::std::option::Option<::std::string::String>,
     pub cert_issuer_ski: ::std::option::Option<::std::string::String>,
@@ -281,13 +277,13 @@ pub struct GetSingleActiveSessionResponseMtlsAuth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSingleActiveSessionResponseMtlsAuth { auth_status : "auth_status", cert_issuer_dn
-    : "cert_issuer_dn", cert_issuer_ski : "cert_issuer_ski", cert_presented :
+    ActiveSessionMtlsAuth { auth_status : "auth_status", cert_issuer_dn :
+    "cert_issuer_dn", cert_issuer_ski : "cert_issuer_ski", cert_presented :
     "cert_presented", cert_serial : "cert_serial" }
 );
-/// Used by [`ZeroTrustUsers::get_failed_logins`].
+/// Used by [`ZeroTrustUsersApi::get_failed_logins`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetFailedLoginsItem {
+pub struct FailedLogin {
     pub expiration: ::std::option::Option<i64>,
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -296,11 +292,11 @@ pub struct GetFailedLoginsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetFailedLoginsItem { expiration : "expiration", metadata : "metadata" }
+    FailedLogin { expiration : "expiration", metadata : "metadata" }
 );
-/// Used by [`ZeroTrustUsers::get_last_seen_identity`].
+/// Used by [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLastSeenIdentityResponse {
+pub struct LastSeenIdentity {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub auth_status: ::std::option::Option<::std::string::String>,
     pub common_name: ::std::option::Option<::std::string::String>,
@@ -313,13 +309,13 @@ pub struct GetLastSeenIdentityResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub email: ::std::option::Option<::std::string::String>,
-    pub geo: ::std::option::Option<GetSingleActiveSessionResponseGeo>,
+    pub geo: ::std::option::Option<ActiveSessionGeo>,
     pub iat: ::std::option::Option<f64>,
-    pub idp: ::std::option::Option<GetSingleActiveSessionResponseIdp>,
+    pub idp: ::std::option::Option<ActiveSessionIdp>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub is_gateway: ::std::option::Option<bool>,
     pub is_warp: ::std::option::Option<bool>,
-    pub mtls_auth: ::std::option::Option<GetSingleActiveSessionResponseMtlsAuth>,
+    pub mtls_auth: ::std::option::Option<ActiveSessionMtlsAuth>,
     pub service_token_id: ::std::option::Option<::std::string::String>,
     pub service_token_status: ::std::option::Option<bool>,
     pub user_uuid: ::std::option::Option<::std::string::String>,
@@ -328,7 +324,7 @@ pub struct GetLastSeenIdentityResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLastSeenIdentityResponse { account_id : "account_id", auth_status : "auth_status",
+    LastSeenIdentity { account_id : "account_id", auth_status : "auth_status",
     common_name : "common_name", device_posture : "devicePosture", device_id :
     "device_id", device_sessions : "device_sessions", email : "email", geo : "geo", iat :
     "iat", idp : "idp", ip : "ip", is_gateway : "is_gateway", is_warp : "is_warp",

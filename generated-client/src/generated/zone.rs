@@ -4,26 +4,24 @@
 ///
 /// Get one with [`Client::zone`](crate::Client::zone).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct Zone {
+pub struct ZoneApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone* endpoints.
-    pub fn zone(&self) -> Zone {
-        Zone {
+    pub fn zone(&self) -> ZoneApi {
+        ZoneApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl Zone {
+impl ZoneApi {
     /// Create Zone
     ///
     /// `POST /zones`
     pub fn create_zone(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZoneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Zone>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -37,9 +35,7 @@ impl Zone {
     ///
     /// Lists, searches, sorts, and filters your zones. Listing zones across more than 500 accounts
     /// is currently not allowed.
-    pub fn list_zones(
-        &self,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateZoneResponse>> {
+    pub fn list_zones(&self) -> crate::runtime::Request<crate::runtime::List<Zone>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -55,9 +51,7 @@ impl Zone {
     pub fn edit_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZoneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Zone>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -74,9 +68,7 @@ impl Zone {
     pub fn zone_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZoneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Zone>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -115,7 +107,7 @@ impl Zone {
     /// Triggeres a new activation check for a PENDING Zone. This can be
     /// triggered every 5 min for paygo/ent customers, every hour for FREE
     /// Zones.
-    pub fn rerun_the_activation_check(
+    pub fn rerun_activation_check(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
@@ -207,16 +199,16 @@ impl Zone {
         )
     }
 }
-/// Used by [`Zone::create_zone`], [`Zone::list_zones`], [`Zone::edit_zone`], [`Zone::zone_details`].
+/// Used by [`ZoneApi::create_zone`], [`ZoneApi::list_zones`], [`ZoneApi::edit_zone`], [`ZoneApi::zone_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZoneResponse {
-    pub account: ::std::option::Option<CreateZoneResponseAccount>,
+pub struct Zone {
+    pub account: ::std::option::Option<Account>,
     pub activated_on: ::std::option::Option<::std::string::String>,
     pub cname_suffix: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub development_mode: ::std::option::Option<f64>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<CreateZoneResponseMeta>,
+    pub meta: ::std::option::Option<Meta>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub name_servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -225,7 +217,7 @@ pub struct CreateZoneResponse {
         ::std::vec::Vec<::std::string::String>,
     >,
     pub original_registrar: ::std::option::Option<::std::string::String>,
-    pub owner: ::std::option::Option<CreateZoneResponseOwner>,
+    pub owner: ::std::option::Option<Owner>,
     pub paused: ::std::option::Option<bool>,
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub plan: ::std::option::Option<::serde_json::Value>,
@@ -241,27 +233,27 @@ pub struct CreateZoneResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneResponse { account : "account", activated_on : "activated_on", cname_suffix
-    : "cname_suffix", created_on : "created_on", development_mode : "development_mode",
-    id : "id", meta : "meta", modified_on : "modified_on", name : "name", name_servers :
+    Zone { account : "account", activated_on : "activated_on", cname_suffix :
+    "cname_suffix", created_on : "created_on", development_mode : "development_mode", id
+    : "id", meta : "meta", modified_on : "modified_on", name : "name", name_servers :
     "name_servers", original_dnshost : "original_dnshost", original_name_servers :
     "original_name_servers", original_registrar : "original_registrar", owner : "owner",
     paused : "paused", permissions : "permissions", plan : "plan", status : "status",
     tenant : "tenant", tenant_unit : "tenant_unit", r#type : "type", vanity_name_servers
     : "vanity_name_servers", verification_key : "verification_key" }
 );
-/// Used by [`Zone::create_zone`].
+/// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZoneResponseAccount {
+pub struct Account {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateZoneResponseAccount { id : "id", name : "name" });
-/// Used by [`Zone::create_zone`].
+crate::runtime::object!(Account { id : "id", name : "name" });
+/// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZoneResponseMeta {
+pub struct Meta {
     pub cdn_only: ::std::option::Option<bool>,
     pub custom_certificate_quota: ::std::option::Option<i64>,
     pub dns_only: ::std::option::Option<bool>,
@@ -273,24 +265,21 @@ pub struct CreateZoneResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneResponseMeta { cdn_only : "cdn_only", custom_certificate_quota :
-    "custom_certificate_quota", dns_only : "dns_only", foundation_dns : "foundation_dns",
-    page_rule_quota : "page_rule_quota", phishing_detected : "phishing_detected", step :
-    "step" }
+    Meta { cdn_only : "cdn_only", custom_certificate_quota : "custom_certificate_quota",
+    dns_only : "dns_only", foundation_dns : "foundation_dns", page_rule_quota :
+    "page_rule_quota", phishing_detected : "phishing_detected", step : "step" }
 );
-/// Used by [`Zone::create_zone`].
+/// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZoneResponseOwner {
+pub struct Owner {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    CreateZoneResponseOwner { id : "id", name : "name", r#type : "type" }
-);
-/// Used by [`Zone::delete_zone`], [`Zone::rerun_the_activation_check`], [`Zone::purge_cached_content`].
+crate::runtime::object!(Owner { id : "id", name : "name", r#type : "type" });
+/// Used by [`ZoneApi::delete_zone`], [`ZoneApi::rerun_activation_check`], [`ZoneApi::purge_cached_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteZoneResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zone_analytics_deprecated`](crate::Client::zone_analytics_deprecated).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneAnalyticsDeprecated {
+pub struct ZoneAnalyticsDeprecatedApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Analytics (Deprecated)* endpoints.
-    pub fn zone_analytics_deprecated(&self) -> ZoneAnalyticsDeprecated {
-        ZoneAnalyticsDeprecated {
+    pub fn zone_analytics_deprecated(&self) -> ZoneAnalyticsDeprecatedApi {
+        ZoneAnalyticsDeprecatedApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneAnalyticsDeprecated {
+impl ZoneAnalyticsDeprecatedApi {
     /// Get analytics by Co-locations
     ///
     /// `GET /zones/{zone_identifier}/analytics/colos`
@@ -24,7 +24,7 @@ impl ZoneAnalyticsDeprecated {
     pub fn get_analytics_by_co_locations(
         &self,
         zone_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetAnalyticsByCoLocationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Analytics>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,7 +45,7 @@ impl ZoneAnalyticsDeprecated {
         &self,
         zone_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDashboardResponse>>,
+        crate::runtime::Json<::std::option::Option<Dashboard>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -59,41 +59,36 @@ impl ZoneAnalyticsDeprecated {
         )
     }
 }
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByCoLocationsItem {
+pub struct Analytics {
     pub colo_id: ::std::option::Option<::std::string::String>,
-    pub timeseries: ::std::option::Option<
-        ::std::vec::Vec<GetAnalyticsByCoLocationsItemTimeseriesItem>,
-    >,
-    pub totals: ::std::option::Option<GetAnalyticsByCoLocationsItemTotals>,
+    pub timeseries: ::std::option::Option<::std::vec::Vec<AnalyticsTimesery>>,
+    pub totals: ::std::option::Option<AnalyticsTotals>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByCoLocationsItem { colo_id : "colo_id", timeseries : "timeseries",
-    totals : "totals" }
+    Analytics { colo_id : "colo_id", timeseries : "timeseries", totals : "totals" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByCoLocationsItemTimeseriesItem {
+pub struct AnalyticsTimesery {
     pub bandwidth: ::std::option::Option<::serde_json::Value>,
     pub requests: ::std::option::Option<::serde_json::Value>,
     pub since: ::std::option::Option<::serde_json::Value>,
-    pub threats: ::std::option::Option<
-        GetAnalyticsByCoLocationsItemTimeseriesItemThreats,
-    >,
+    pub threats: ::std::option::Option<AnalyticsTimeseryThreats>,
     pub until: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByCoLocationsItemTimeseriesItem { bandwidth : "bandwidth", requests :
-    "requests", since : "since", threats : "threats", until : "until" }
+    AnalyticsTimesery { bandwidth : "bandwidth", requests : "requests", since : "since",
+    threats : "threats", until : "until" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`], [`ZoneAnalyticsDeprecated::get_dashboard`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`], [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByCoLocationsItemTimeseriesItemThreats {
+pub struct AnalyticsTimeseryThreats {
     pub all: ::std::option::Option<i64>,
     pub country: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -105,29 +100,26 @@ pub struct GetAnalyticsByCoLocationsItemTimeseriesItemThreats {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByCoLocationsItemTimeseriesItemThreats { all : "all", country :
-    "country", r#type : "type" }
+    AnalyticsTimeseryThreats { all : "all", country : "country", r#type : "type" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByCoLocationsItemTotals {
-    pub bandwidth: ::std::option::Option<GetAnalyticsByCoLocationsItemTotalsBandwidth>,
-    pub requests: ::std::option::Option<GetAnalyticsByCoLocationsItemTotalsRequests>,
+pub struct AnalyticsTotals {
+    pub bandwidth: ::std::option::Option<AnalyticsTotalsBandwidth>,
+    pub requests: ::std::option::Option<AnalyticsTotalsRequests>,
     pub since: ::std::option::Option<::serde_json::Value>,
-    pub threats: ::std::option::Option<
-        GetAnalyticsByCoLocationsItemTimeseriesItemThreats,
-    >,
+    pub threats: ::std::option::Option<AnalyticsTimeseryThreats>,
     pub until: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByCoLocationsItemTotals { bandwidth : "bandwidth", requests : "requests",
-    since : "since", threats : "threats", until : "until" }
+    AnalyticsTotals { bandwidth : "bandwidth", requests : "requests", since : "since",
+    threats : "threats", until : "until" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByCoLocationsItemTotalsBandwidth {
+pub struct AnalyticsTotalsBandwidth {
     pub all: ::std::option::Option<i64>,
     pub cached: ::std::option::Option<i64>,
     pub uncached: ::std::option::Option<i64>,
@@ -135,12 +127,11 @@ pub struct GetAnalyticsByCoLocationsItemTotalsBandwidth {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByCoLocationsItemTotalsBandwidth { all : "all", cached : "cached",
-    uncached : "uncached" }
+    AnalyticsTotalsBandwidth { all : "all", cached : "cached", uncached : "uncached" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByCoLocationsItemTotalsRequests {
+pub struct AnalyticsTotalsRequests {
     pub all: ::std::option::Option<i64>,
     pub cached: ::std::option::Option<i64>,
     pub country: ::std::option::Option<
@@ -154,45 +145,39 @@ pub struct GetAnalyticsByCoLocationsItemTotalsRequests {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByCoLocationsItemTotalsRequests { all : "all", cached : "cached", country
-    : "country", http_status : "http_status", uncached : "uncached" }
+    AnalyticsTotalsRequests { all : "all", cached : "cached", country : "country",
+    http_status : "http_status", uncached : "uncached" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDashboardResponse {
-    pub timeseries: ::std::option::Option<
-        ::std::vec::Vec<GetDashboardResponseTimeseriesItem>,
-    >,
-    pub totals: ::std::option::Option<GetDashboardResponseTimeseriesItem>,
+pub struct Dashboard {
+    pub timeseries: ::std::option::Option<::std::vec::Vec<DashboardTimesery>>,
+    pub totals: ::std::option::Option<DashboardTimesery>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetDashboardResponse { timeseries : "timeseries", totals : "totals" }
-);
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+crate::runtime::object!(Dashboard { timeseries : "timeseries", totals : "totals" });
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDashboardResponseTimeseriesItem {
-    pub bandwidth: ::std::option::Option<GetDashboardResponseTimeseriesItemBandwidth>,
-    pub pageviews: ::std::option::Option<GetDashboardResponseTimeseriesItemPageviews>,
-    pub requests: ::std::option::Option<GetDashboardResponseTimeseriesItemRequests>,
+pub struct DashboardTimesery {
+    pub bandwidth: ::std::option::Option<DashboardTimeseryBandwidth>,
+    pub pageviews: ::std::option::Option<DashboardTimeseryPageviews>,
+    pub requests: ::std::option::Option<DashboardTimeseryRequests>,
     pub since: ::std::option::Option<::serde_json::Value>,
-    pub threats: ::std::option::Option<
-        GetAnalyticsByCoLocationsItemTimeseriesItemThreats,
-    >,
-    pub uniques: ::std::option::Option<GetDashboardResponseTimeseriesItemUniques>,
+    pub threats: ::std::option::Option<AnalyticsTimeseryThreats>,
+    pub uniques: ::std::option::Option<DashboardTimeseryUniques>,
     pub until: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDashboardResponseTimeseriesItem { bandwidth : "bandwidth", pageviews :
-    "pageviews", requests : "requests", since : "since", threats : "threats", uniques :
-    "uniques", until : "until" }
+    DashboardTimesery { bandwidth : "bandwidth", pageviews : "pageviews", requests :
+    "requests", since : "since", threats : "threats", uniques : "uniques", until :
+    "until" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDashboardResponseTimeseriesItemBandwidth {
+pub struct DashboardTimeseryBandwidth {
     pub all: ::std::option::Option<i64>,
     pub cached: ::std::option::Option<i64>,
     pub content_type: ::std::option::Option<
@@ -201,53 +186,51 @@ pub struct GetDashboardResponseTimeseriesItemBandwidth {
     pub country: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub ssl: ::std::option::Option<GetDashboardResponseTimeseriesItemBandwidthSsl>,
-    pub ssl_protocols: ::std::option::Option<
-        GetDashboardResponseTimeseriesItemBandwidthSslProtocols,
-    >,
+    pub ssl: ::std::option::Option<DashboardTimeseryBandwidthSsl>,
+    pub ssl_protocols: ::std::option::Option<DashboardTimeseryBandwidthSslProtocols>,
     pub uncached: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDashboardResponseTimeseriesItemBandwidth { all : "all", cached : "cached",
-    content_type : "content_type", country : "country", ssl : "ssl", ssl_protocols :
-    "ssl_protocols", uncached : "uncached" }
+    DashboardTimeseryBandwidth { all : "all", cached : "cached", content_type :
+    "content_type", country : "country", ssl : "ssl", ssl_protocols : "ssl_protocols",
+    uncached : "uncached" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDashboardResponseTimeseriesItemBandwidthSsl {
+pub struct DashboardTimeseryBandwidthSsl {
     pub encrypted: ::std::option::Option<::serde_json::Value>,
     pub unencrypted: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDashboardResponseTimeseriesItemBandwidthSsl { encrypted : "encrypted", unencrypted
-    : "unencrypted" }
+    DashboardTimeseryBandwidthSsl { encrypted : "encrypted", unencrypted : "unencrypted"
+    }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDashboardResponseTimeseriesItemBandwidthSslProtocols {
+pub struct DashboardTimeseryBandwidthSslProtocols {
     /// `TLSv1`
-    pub tl_sv1: ::std::option::Option<::serde_json::Value>,
+    pub tls_v1: ::std::option::Option<::serde_json::Value>,
     /// `TLSv1.1`
-    pub tl_sv1_1: ::std::option::Option<::serde_json::Value>,
+    pub tls_v1_1: ::std::option::Option<::serde_json::Value>,
     /// `TLSv1.2`
-    pub tl_sv1_2: ::std::option::Option<::serde_json::Value>,
+    pub tls_v1_2: ::std::option::Option<::serde_json::Value>,
     /// `TLSv1.3`
-    pub tl_sv1_3: ::std::option::Option<::serde_json::Value>,
+    pub tls_v1_3: ::std::option::Option<::serde_json::Value>,
     pub none: ::std::option::Option<::serde_json::Value>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDashboardResponseTimeseriesItemBandwidthSslProtocols { tl_sv1 : "TLSv1", tl_sv1_1
-    : "TLSv1.1", tl_sv1_2 : "TLSv1.2", tl_sv1_3 : "TLSv1.3", none : "none" }
+    DashboardTimeseryBandwidthSslProtocols { tls_v1 : "TLSv1", tls_v1_1 : "TLSv1.1",
+    tls_v1_2 : "TLSv1.2", tls_v1_3 : "TLSv1.3", none : "none" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDashboardResponseTimeseriesItemPageviews {
+pub struct DashboardTimeseryPageviews {
     pub all: ::std::option::Option<i64>,
     pub search_engine: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -256,12 +239,11 @@ pub struct GetDashboardResponseTimeseriesItemPageviews {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDashboardResponseTimeseriesItemPageviews { all : "all", search_engine :
-    "search_engine" }
+    DashboardTimeseryPageviews { all : "all", search_engine : "search_engine" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDashboardResponseTimeseriesItemRequests {
+pub struct DashboardTimeseryRequests {
     pub all: ::std::option::Option<i64>,
     pub cached: ::std::option::Option<i64>,
     pub content_type: ::std::option::Option<
@@ -273,24 +255,22 @@ pub struct GetDashboardResponseTimeseriesItemRequests {
     pub http_status: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub ssl: ::std::option::Option<GetDashboardResponseTimeseriesItemBandwidthSsl>,
-    pub ssl_protocols: ::std::option::Option<
-        GetDashboardResponseTimeseriesItemBandwidthSslProtocols,
-    >,
+    pub ssl: ::std::option::Option<DashboardTimeseryBandwidthSsl>,
+    pub ssl_protocols: ::std::option::Option<DashboardTimeseryBandwidthSslProtocols>,
     pub uncached: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDashboardResponseTimeseriesItemRequests { all : "all", cached : "cached",
-    content_type : "content_type", country : "country", http_status : "http_status", ssl
-    : "ssl", ssl_protocols : "ssl_protocols", uncached : "uncached" }
+    DashboardTimeseryRequests { all : "all", cached : "cached", content_type :
+    "content_type", country : "country", http_status : "http_status", ssl : "ssl",
+    ssl_protocols : "ssl_protocols", uncached : "uncached" }
 );
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+/// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDashboardResponseTimeseriesItemUniques {
+pub struct DashboardTimeseryUniques {
     pub all: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDashboardResponseTimeseriesItemUniques { all : "all" });
+crate::runtime::object!(DashboardTimeseryUniques { all : "all" });

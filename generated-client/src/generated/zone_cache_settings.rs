@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zone_cache_settings`](crate::Client::zone_cache_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneCacheSettings {
+pub struct ZoneCacheSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Cache Settings* endpoints.
-    pub fn zone_cache_settings(&self) -> ZoneCacheSettings {
-        ZoneCacheSettings {
+    pub fn zone_cache_settings(&self) -> ZoneCacheSettingsApi {
+        ZoneCacheSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneCacheSettings {
+impl ZoneCacheSettingsApi {
     /// Change Cache Reserve setting
     ///
     /// `PATCH /zones/{zone_id}/cache/cache_reserve`
@@ -69,7 +69,7 @@ impl ZoneCacheSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartCacheReserveClearResponse>>,
+        crate::runtime::Json<::std::option::Option<CacheReserveClear>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +91,7 @@ impl ZoneCacheSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<StartCacheReserveClearResponse>>,
+        crate::runtime::Json<::std::option::Option<CacheReserveClear>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -157,7 +157,7 @@ impl ZoneCacheSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeVariantsSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<VariantsSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -179,7 +179,7 @@ impl ZoneCacheSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeVariantsSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<VariantsSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -215,7 +215,7 @@ impl ZoneCacheSettings {
         )
     }
 }
-/// Used by [`ZoneCacheSettings::change_cache_reserve_setting`], [`ZoneCacheSettings::get_cache_reserve_setting`], [`ZoneCacheSettings::change_regional_tiered_cache_setting`], [`ZoneCacheSettings::get_regional_tiered_cache_setting`].
+/// Used by [`ZoneCacheSettingsApi::change_cache_reserve_setting`], [`ZoneCacheSettingsApi::get_cache_reserve_setting`], [`ZoneCacheSettingsApi::change_regional_tiered_cache_setting`], [`ZoneCacheSettingsApi::get_regional_tiered_cache_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeCacheReserveSettingResponse {
     pub id: ::std::option::Option<::std::string::String>,
@@ -228,9 +228,9 @@ crate::runtime::object!(
     ChangeCacheReserveSettingResponse { id : "id", modified_on : "modified_on", value :
     "value" }
 );
-/// Used by [`ZoneCacheSettings::start_cache_reserve_clear`], [`ZoneCacheSettings::get_cache_reserve_clear`].
+/// Used by [`ZoneCacheSettingsApi::start_cache_reserve_clear`], [`ZoneCacheSettingsApi::get_cache_reserve_clear`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartCacheReserveClearResponse {
+pub struct CacheReserveClear {
     pub end_ts: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -240,25 +240,24 @@ pub struct StartCacheReserveClearResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    StartCacheReserveClearResponse { end_ts : "end_ts", id : "id", modified_on :
-    "modified_on", start_ts : "start_ts", state : "state" }
+    CacheReserveClear { end_ts : "end_ts", id : "id", modified_on : "modified_on",
+    start_ts : "start_ts", state : "state" }
 );
-/// Used by [`ZoneCacheSettings::change_variants_setting`], [`ZoneCacheSettings::get_variants_setting`].
+/// Used by [`ZoneCacheSettingsApi::change_variants_setting`], [`ZoneCacheSettingsApi::get_variants_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeVariantsSettingResponse {
+pub struct VariantsSetting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<ChangeVariantsSettingResponseValue>,
+    pub value: ::std::option::Option<VariantsSettingValue>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeVariantsSettingResponse { id : "id", modified_on : "modified_on", value :
-    "value" }
+    VariantsSetting { id : "id", modified_on : "modified_on", value : "value" }
 );
-/// Used by [`ZoneCacheSettings::change_variants_setting`].
+/// Used by [`ZoneCacheSettingsApi::change_variants_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeVariantsSettingResponseValue {
+pub struct VariantsSettingValue {
     pub avif: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub bmp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub gif: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -274,11 +273,11 @@ pub struct ChangeVariantsSettingResponseValue {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeVariantsSettingResponseValue { avif : "avif", bmp : "bmp", gif : "gif", jp2 :
-    "jp2", jpeg : "jpeg", jpg : "jpg", jpg2 : "jpg2", png : "png", tif : "tif", tiff :
-    "tiff", webp : "webp" }
+    VariantsSettingValue { avif : "avif", bmp : "bmp", gif : "gif", jp2 : "jp2", jpeg :
+    "jpeg", jpg : "jpg", jpg2 : "jpg2", png : "png", tif : "tif", tiff : "tiff", webp :
+    "webp" }
 );
-/// Used by [`ZoneCacheSettings::delete_variants_setting`].
+/// Used by [`ZoneCacheSettingsApi::delete_variants_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVariantsSettingResponse {
     pub id: ::std::option::Option<::std::string::String>,

@@ -4,25 +4,25 @@
 ///
 /// Get one with [`Client::zone_cloud_connector_rules_get`](crate::Client::zone_cloud_connector_rules_get).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneCloudConnectorRulesGet {
+pub struct ZoneCloudConnectorRulesGetApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Cloud Connector Rules GET* endpoints.
-    pub fn zone_cloud_connector_rules_get(&self) -> ZoneCloudConnectorRulesGet {
-        ZoneCloudConnectorRulesGet {
+    pub fn zone_cloud_connector_rules_get(&self) -> ZoneCloudConnectorRulesGetApi {
+        ZoneCloudConnectorRulesGetApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneCloudConnectorRulesGet {
+impl ZoneCloudConnectorRulesGetApi {
     /// Rules
     ///
     /// `GET /zones/{zone_id}/cloud_connector/rules`
     pub fn rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<RulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -35,27 +35,27 @@ impl ZoneCloudConnectorRulesGet {
         )
     }
 }
-/// Used by [`ZoneCloudConnectorRulesGet::rules`].
+/// Used by [`ZoneCloudConnectorRulesGetApi::rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RulesItem {
+pub struct Rule {
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub expression: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub parameters: ::std::option::Option<RulesItemParameters>,
+    pub parameters: ::std::option::Option<RuleParameters>,
     pub provider: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RulesItem { description : "description", enabled : "enabled", expression :
-    "expression", id : "id", parameters : "parameters", provider : "provider" }
+    Rule { description : "description", enabled : "enabled", expression : "expression",
+    id : "id", parameters : "parameters", provider : "provider" }
 );
-/// Used by [`ZoneCloudConnectorRulesGet::rules`].
+/// Used by [`ZoneCloudConnectorRulesGetApi::rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RulesItemParameters {
+pub struct RuleParameters {
     pub host: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RulesItemParameters { host : "host" });
+crate::runtime::object!(RuleParameters { host : "host" });

@@ -4,25 +4,25 @@
 ///
 /// Get one with [`Client::zone_cloud_connector_rules_put`](crate::Client::zone_cloud_connector_rules_put).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneCloudConnectorRulesPut {
+pub struct ZoneCloudConnectorRulesPutApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Cloud Connector Rules PUT* endpoints.
-    pub fn zone_cloud_connector_rules_put(&self) -> ZoneCloudConnectorRulesPut {
-        ZoneCloudConnectorRulesPut {
+    pub fn zone_cloud_connector_rules_put(&self) -> ZoneCloudConnectorRulesPutApi {
+        ZoneCloudConnectorRulesPutApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneCloudConnectorRulesPut {
+impl ZoneCloudConnectorRulesPutApi {
     /// Put Rules
     ///
     /// `PUT /zones/{zone_id}/cloud_connector/rules`
     pub fn put_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<PutRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -35,27 +35,27 @@ impl ZoneCloudConnectorRulesPut {
         )
     }
 }
-/// Used by [`ZoneCloudConnectorRulesPut::put_rules`].
+/// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutRulesItem {
+pub struct Rule {
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub expression: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub parameters: ::std::option::Option<PutRulesItemParameters>,
+    pub parameters: ::std::option::Option<RuleParameters>,
     pub provider: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PutRulesItem { description : "description", enabled : "enabled", expression :
-    "expression", id : "id", parameters : "parameters", provider : "provider" }
+    Rule { description : "description", enabled : "enabled", expression : "expression",
+    id : "id", parameters : "parameters", provider : "provider" }
 );
-/// Used by [`ZoneCloudConnectorRulesPut::put_rules`].
+/// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PutRulesItemParameters {
+pub struct RuleParameters {
     pub host: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PutRulesItemParameters { host : "host" });
+crate::runtime::object!(RuleParameters { host : "host" });

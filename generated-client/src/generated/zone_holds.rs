@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zone_holds`](crate::Client::zone_holds).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneHolds {
+pub struct ZoneHoldsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Holds* endpoints.
-    pub fn zone_holds(&self) -> ZoneHolds {
-        ZoneHolds {
+    pub fn zone_holds(&self) -> ZoneHoldsApi {
+        ZoneHoldsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneHolds {
+impl ZoneHoldsApi {
     /// Create Zone Hold
     ///
     /// `POST /zones/{zone_id}/hold`
@@ -24,9 +24,7 @@ impl ZoneHolds {
     pub fn create_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZoneHoldResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZoneHold>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -47,9 +45,7 @@ impl ZoneHolds {
     pub fn update_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZoneHoldResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZoneHold>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -69,9 +65,7 @@ impl ZoneHolds {
     pub fn get_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZoneHoldResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZoneHold>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -92,9 +86,7 @@ impl ZoneHolds {
     pub fn remove_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateZoneHoldResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZoneHold>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -107,9 +99,9 @@ impl ZoneHolds {
         )
     }
 }
-/// Used by [`ZoneHolds::create_zone_hold`], [`ZoneHolds::update_zone_hold`], [`ZoneHolds::get_zone_hold`], [`ZoneHolds::remove_zone_hold`].
+/// Used by [`ZoneHoldsApi::create_zone_hold`], [`ZoneHoldsApi::update_zone_hold`], [`ZoneHoldsApi::get_zone_hold`], [`ZoneHoldsApi::remove_zone_hold`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZoneHoldResponse {
+pub struct ZoneHold {
     pub hold: ::std::option::Option<bool>,
     pub hold_after: ::std::option::Option<::std::string::String>,
     pub include_subdomains: ::std::option::Option<::std::string::String>,
@@ -117,6 +109,6 @@ pub struct CreateZoneHoldResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneHoldResponse { hold : "hold", hold_after : "hold_after", include_subdomains
-    : "include_subdomains" }
+    ZoneHold { hold : "hold", hold_after : "hold_after", include_subdomains :
+    "include_subdomains" }
 );

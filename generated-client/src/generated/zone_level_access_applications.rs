@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::zone_level_access_applications`](crate::Client::zone_level_access_applications).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelAccessApplications {
+pub struct ZoneLevelAccessApplicationsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Access applications* endpoints.
-    pub fn zone_level_access_applications(&self) -> ZoneLevelAccessApplications {
-        ZoneLevelAccessApplications {
+    pub fn zone_level_access_applications(&self) -> ZoneLevelAccessApplicationsApi {
+        ZoneLevelAccessApplicationsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelAccessApplications {
+impl ZoneLevelAccessApplicationsApi {
     /// Add an Access application
     ///
     /// `POST /zones/{zone_id}/access/apps`
     ///
     /// Adds a new application to Access.
-    pub fn add_an_access_application(
+    pub fn add_access_application(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
@@ -71,7 +71,7 @@ impl ZoneLevelAccessApplications {
     /// `PUT /zones/{zone_id}/access/apps/{app_id}`
     ///
     /// Updates an Access application.
-    pub fn update_an_access_application(
+    pub fn update_access_application(
         &self,
         zone_id: &str,
         app_id: &str,
@@ -99,7 +99,7 @@ impl ZoneLevelAccessApplications {
     /// `GET /zones/{zone_id}/access/apps/{app_id}`
     ///
     /// Fetches information about an Access application.
-    pub fn get_an_access_application(
+    pub fn get_access_application(
         &self,
         zone_id: &str,
         app_id: &str,
@@ -127,12 +127,12 @@ impl ZoneLevelAccessApplications {
     /// `DELETE /zones/{zone_id}/access/apps/{app_id}`
     ///
     /// Deletes an application from Access.
-    pub fn delete_an_access_application(
+    pub fn delete_access_application(
         &self,
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnAccessApplicationResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteAccessApplicationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -185,7 +185,7 @@ impl ZoneLevelAccessApplications {
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateApplicationSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ApplicationSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -210,7 +210,7 @@ impl ZoneLevelAccessApplications {
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateApplicationSettingsResponse>>,
+        crate::runtime::Json<::std::option::Option<ApplicationSettings>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -251,27 +251,27 @@ impl ZoneLevelAccessApplications {
         )
     }
 }
-/// Used by [`ZoneLevelAccessApplications::delete_an_access_application`].
+/// Used by [`ZoneLevelAccessApplicationsApi::delete_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessApplicationResponse {
+pub struct DeleteAccessApplicationResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessApplicationResponse { id : "id" });
-/// Used by [`ZoneLevelAccessApplications::update_application_settings`], [`ZoneLevelAccessApplications::update_application_settings_patch`].
+crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" });
+/// Used by [`ZoneLevelAccessApplicationsApi::update_application_settings`], [`ZoneLevelAccessApplicationsApi::update_application_settings_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateApplicationSettingsResponse {
+pub struct ApplicationSettings {
     pub allow_iframe: ::std::option::Option<bool>,
     pub skip_interstitial: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateApplicationSettingsResponse { allow_iframe : "allow_iframe", skip_interstitial
-    : "skip_interstitial" }
+    ApplicationSettings { allow_iframe : "allow_iframe", skip_interstitial :
+    "skip_interstitial" }
 );
-/// Used by [`ZoneLevelAccessApplications::test_access_policies`].
+/// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponse {
     pub app_state: ::std::option::Option<TestAccessPoliciesResponseAppState>,
@@ -283,7 +283,7 @@ crate::runtime::object!(
     TestAccessPoliciesResponse { app_state : "app_state", user_identity : "user_identity"
     }
 );
-/// Used by [`ZoneLevelAccessApplications::test_access_policies`].
+/// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseAppState {
     pub app_uid: ::std::option::Option<::std::string::String>,
@@ -299,7 +299,7 @@ crate::runtime::object!(
     TestAccessPoliciesResponseAppState { app_uid : "app_uid", aud : "aud", hostname :
     "hostname", name : "name", policies : "policies", status : "status" }
 );
-/// Used by [`ZoneLevelAccessApplications::test_access_policies`].
+/// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseUserIdentity {
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -324,7 +324,7 @@ crate::runtime::object!(
     "is_gateway", is_warp : "is_warp", name : "name", user_uuid : "user_uuid", version :
     "version" }
 );
-/// Used by [`ZoneLevelAccessApplications::test_access_policies`].
+/// Used by [`ZoneLevelAccessApplicationsApi::test_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseUserIdentityGeo {
     pub country: ::std::option::Option<::std::string::String>,

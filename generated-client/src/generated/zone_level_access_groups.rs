@@ -4,28 +4,28 @@
 ///
 /// Get one with [`Client::zone_level_access_groups`](crate::Client::zone_level_access_groups).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelAccessGroups {
+pub struct ZoneLevelAccessGroupsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Access groups* endpoints.
-    pub fn zone_level_access_groups(&self) -> ZoneLevelAccessGroups {
-        ZoneLevelAccessGroups {
+    pub fn zone_level_access_groups(&self) -> ZoneLevelAccessGroupsApi {
+        ZoneLevelAccessGroupsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelAccessGroups {
+impl ZoneLevelAccessGroupsApi {
     /// Create an Access group
     ///
     /// `POST /zones/{zone_id}/access/groups`
     ///
     /// Creates a new Access group.
-    pub fn create_an_access_group(
+    pub fn create_access_group(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,12 +63,12 @@ impl ZoneLevelAccessGroups {
     /// `PUT /zones/{zone_id}/access/groups/{group_id}`
     ///
     /// Updates a configured Access group.
-    pub fn update_an_access_group(
+    pub fn update_access_group(
         &self,
         zone_id: &str,
         group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,12 +87,12 @@ impl ZoneLevelAccessGroups {
     /// `GET /zones/{zone_id}/access/groups/{group_id}`
     ///
     /// Fetches a single Access group.
-    pub fn get_an_access_group(
+    pub fn get_access_group(
         &self,
         zone_id: &str,
         group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,12 +111,12 @@ impl ZoneLevelAccessGroups {
     /// `DELETE /zones/{zone_id}/access/groups/{group_id}`
     ///
     /// Deletes an Access group.
-    pub fn delete_an_access_group(
+    pub fn delete_access_group(
         &self,
         zone_id: &str,
         group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnAccessGroupResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteAccessGroupResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +131,9 @@ impl ZoneLevelAccessGroups {
         )
     }
 }
-/// Used by [`ZoneLevelAccessGroups::create_an_access_group`], [`ZoneLevelAccessGroups::update_an_access_group`], [`ZoneLevelAccessGroups::get_an_access_group`].
+/// Used by [`ZoneLevelAccessGroupsApi::create_access_group`], [`ZoneLevelAccessGroupsApi::update_access_group`], [`ZoneLevelAccessGroupsApi::get_access_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccessGroupResponse {
+pub struct AccessGroup {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub exclude: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
@@ -151,11 +151,10 @@ pub struct CreateAnAccessGroupResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccessGroupResponse { created_at : "created_at", exclude : "exclude", id :
-    "id", include : "include", name : "name", require : "require", updated_at :
-    "updated_at" }
+    AccessGroup { created_at : "created_at", exclude : "exclude", id : "id", include :
+    "include", name : "name", require : "require", updated_at : "updated_at" }
 );
-/// Used by [`ZoneLevelAccessGroups::list_access_groups`].
+/// Used by [`ZoneLevelAccessGroupsApi::list_access_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccessGroupsItem {
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -172,11 +171,11 @@ crate::runtime::object!(
     ListAccessGroupsItem { created_at : "created_at", exclude : "exclude", id : "id",
     include : "include", name : "name", require : "require", updated_at : "updated_at" }
 );
-/// Used by [`ZoneLevelAccessGroups::delete_an_access_group`].
+/// Used by [`ZoneLevelAccessGroupsApi::delete_access_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessGroupResponse {
+pub struct DeleteAccessGroupResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessGroupResponse { id : "id" });
+crate::runtime::object!(DeleteAccessGroupResponse { id : "id" });

@@ -4,26 +4,26 @@
 ///
 /// Get one with [`Client::zone_level_access_identity_providers`](crate::Client::zone_level_access_identity_providers).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelAccessIdentityProviders {
+pub struct ZoneLevelAccessIdentityProvidersApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Access identity providers* endpoints.
     pub fn zone_level_access_identity_providers(
         &self,
-    ) -> ZoneLevelAccessIdentityProviders {
-        ZoneLevelAccessIdentityProviders {
+    ) -> ZoneLevelAccessIdentityProvidersApi {
+        ZoneLevelAccessIdentityProvidersApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelAccessIdentityProviders {
+impl ZoneLevelAccessIdentityProvidersApi {
     /// Add an Access identity provider
     ///
     /// `POST /zones/{zone_id}/access/identity_providers`
     ///
     /// Adds a new identity provider to Access.
-    pub fn add_an_access_identity_provider(
+    pub fn add_access_identity_provider(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -63,7 +63,7 @@ impl ZoneLevelAccessIdentityProviders {
     /// `PUT /zones/{zone_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Updates a configured identity provider.
-    pub fn update_an_access_identity_provider(
+    pub fn update_access_identity_provider(
         &self,
         zone_id: &str,
         identity_provider_id: &str,
@@ -88,7 +88,7 @@ impl ZoneLevelAccessIdentityProviders {
     /// `GET /zones/{zone_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Fetches a configured identity provider.
-    pub fn get_an_access_identity_provider(
+    pub fn get_access_identity_provider(
         &self,
         zone_id: &str,
         identity_provider_id: &str,
@@ -113,14 +113,12 @@ impl ZoneLevelAccessIdentityProviders {
     /// `DELETE /zones/{zone_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Deletes an identity provider from Access.
-    pub fn delete_an_access_identity_provider(
+    pub fn delete_access_identity_provider(
         &self,
         zone_id: &str,
         identity_provider_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeleteAnAccessIdentityProviderResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DeleteAccessIdentityProviderResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,11 +136,11 @@ impl ZoneLevelAccessIdentityProviders {
         )
     }
 }
-/// Used by [`ZoneLevelAccessIdentityProviders::delete_an_access_identity_provider`].
+/// Used by [`ZoneLevelAccessIdentityProvidersApi::delete_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessIdentityProviderResponse {
+pub struct DeleteAccessIdentityProviderResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessIdentityProviderResponse { id : "id" });
+crate::runtime::object!(DeleteAccessIdentityProviderResponse { id : "id" });

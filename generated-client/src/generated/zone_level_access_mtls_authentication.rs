@@ -4,30 +4,30 @@
 ///
 /// Get one with [`Client::zone_level_access_mtls_authentication`](crate::Client::zone_level_access_mtls_authentication).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelAccessMtlsAuthentication {
+pub struct ZoneLevelAccessMtlsAuthenticationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Access mTLS authentication* endpoints.
     pub fn zone_level_access_mtls_authentication(
         &self,
-    ) -> ZoneLevelAccessMtlsAuthentication {
-        ZoneLevelAccessMtlsAuthentication {
+    ) -> ZoneLevelAccessMtlsAuthenticationApi {
+        ZoneLevelAccessMtlsAuthenticationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelAccessMtlsAuthentication {
+impl ZoneLevelAccessMtlsAuthenticationApi {
     /// Add an mTLS certificate
     ///
     /// `POST /zones/{zone_id}/access/certificates`
     ///
     /// Adds a new mTLS root certificate to Access.
-    pub fn add_an_mtls_certificate(
+    pub fn add_mtls_certificate(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,7 +48,7 @@ impl ZoneLevelAccessMtlsAuthentication {
     pub fn list_mtls_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<AddAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MtlsCertificate>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,11 +65,11 @@ impl ZoneLevelAccessMtlsAuthentication {
     /// `PUT /zones/{zone_id}/access/certificates/settings`
     ///
     /// Updates an mTLS certificate's hostname settings.
-    pub fn update_an_mtls_certificates_hostname_settings(
+    pub fn update_mtls_certificate_hostname_settings(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateAnMtlsCertificatesHostnameSettingsItem>,
+        crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,11 +87,11 @@ impl ZoneLevelAccessMtlsAuthentication {
     /// `GET /zones/{zone_id}/access/certificates/settings`
     ///
     /// List all mTLS hostname settings for this zone.
-    pub fn list_all_mtls_hostname_settings(
+    pub fn list_mtls_hostname_settings(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateAnMtlsCertificatesHostnameSettingsItem>,
+        crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,12 +109,12 @@ impl ZoneLevelAccessMtlsAuthentication {
     /// `PUT /zones/{zone_id}/access/certificates/{certificate_id}`
     ///
     /// Updates a configured mTLS certificate.
-    pub fn update_an_mtls_certificate(
+    pub fn update_mtls_certificate(
         &self,
         zone_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -133,12 +133,12 @@ impl ZoneLevelAccessMtlsAuthentication {
     /// `GET /zones/{zone_id}/access/certificates/{certificate_id}`
     ///
     /// Fetches a single mTLS certificate.
-    pub fn get_an_mtls_certificate(
+    pub fn get_mtls_certificate(
         &self,
         zone_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<MtlsCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -157,12 +157,12 @@ impl ZoneLevelAccessMtlsAuthentication {
     /// `DELETE /zones/{zone_id}/access/certificates/{certificate_id}`
     ///
     /// Deletes an mTLS certificate.
-    pub fn delete_an_mtls_certificate(
+    pub fn delete_mtls_certificate(
         &self,
         zone_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnMtlsCertificateResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteMtlsCertificateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -177,9 +177,9 @@ impl ZoneLevelAccessMtlsAuthentication {
         )
     }
 }
-/// Used by [`ZoneLevelAccessMtlsAuthentication::add_an_mtls_certificate`], [`ZoneLevelAccessMtlsAuthentication::list_mtls_certificates`], [`ZoneLevelAccessMtlsAuthentication::update_an_mtls_certificate`], [`ZoneLevelAccessMtlsAuthentication::get_an_mtls_certificate`].
+/// Used by [`ZoneLevelAccessMtlsAuthenticationApi::add_mtls_certificate`], [`ZoneLevelAccessMtlsAuthenticationApi::list_mtls_certificates`], [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate`], [`ZoneLevelAccessMtlsAuthenticationApi::get_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddAnMtlsCertificateResponse {
+pub struct MtlsCertificate {
     pub associated_hostnames: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -193,13 +193,13 @@ pub struct AddAnMtlsCertificateResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAnMtlsCertificateResponse { associated_hostnames : "associated_hostnames",
-    created_at : "created_at", expires_on : "expires_on", fingerprint : "fingerprint", id
-    : "id", name : "name", updated_at : "updated_at" }
+    MtlsCertificate { associated_hostnames : "associated_hostnames", created_at :
+    "created_at", expires_on : "expires_on", fingerprint : "fingerprint", id : "id", name
+    : "name", updated_at : "updated_at" }
 );
-/// Used by [`ZoneLevelAccessMtlsAuthentication::update_an_mtls_certificates_hostname_settings`], [`ZoneLevelAccessMtlsAuthentication::list_all_mtls_hostname_settings`].
+/// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`], [`ZoneLevelAccessMtlsAuthenticationApi::list_mtls_hostname_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAnMtlsCertificatesHostnameSettingsItem {
+pub struct UpdateMtlsCertificateHostnameSettingsItem {
     pub china_network: ::std::option::Option<bool>,
     pub client_certificate_forwarding: ::std::option::Option<bool>,
     pub hostname: ::std::option::Option<::std::string::String>,
@@ -207,15 +207,15 @@ pub struct UpdateAnMtlsCertificatesHostnameSettingsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAnMtlsCertificatesHostnameSettingsItem { china_network : "china_network",
+    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network",
     client_certificate_forwarding : "client_certificate_forwarding", hostname :
     "hostname" }
 );
-/// Used by [`ZoneLevelAccessMtlsAuthentication::delete_an_mtls_certificate`].
+/// Used by [`ZoneLevelAccessMtlsAuthenticationApi::delete_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnMtlsCertificateResponse {
+pub struct DeleteMtlsCertificateResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnMtlsCertificateResponse { id : "id" });
+crate::runtime::object!(DeleteMtlsCertificateResponse { id : "id" });

@@ -4,29 +4,29 @@
 ///
 /// Get one with [`Client::zone_level_access_policies`](crate::Client::zone_level_access_policies).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelAccessPolicies {
+pub struct ZoneLevelAccessPoliciesApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Access policies* endpoints.
-    pub fn zone_level_access_policies(&self) -> ZoneLevelAccessPolicies {
-        ZoneLevelAccessPolicies {
+    pub fn zone_level_access_policies(&self) -> ZoneLevelAccessPoliciesApi {
+        ZoneLevelAccessPoliciesApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelAccessPolicies {
+impl ZoneLevelAccessPoliciesApi {
     /// Create an Access policy
     ///
     /// `POST /zones/{zone_id}/access/apps/{app_id}/policies`
     ///
     /// Create a new Access policy for an application.
-    pub fn create_an_access_policy(
+    pub fn create_access_policy(
         &self,
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,13 +69,13 @@ impl ZoneLevelAccessPolicies {
     /// `PUT /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Update a configured Access policy.
-    pub fn update_an_access_policy(
+    pub fn update_access_policy(
         &self,
         zone_id: &str,
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,13 +96,13 @@ impl ZoneLevelAccessPolicies {
     /// `GET /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Fetches a single Access policy.
-    pub fn get_an_access_policy(
+    pub fn get_access_policy(
         &self,
         zone_id: &str,
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAnAccessPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<AccessPolicy>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -123,13 +123,13 @@ impl ZoneLevelAccessPolicies {
     /// `DELETE /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Delete an Access policy.
-    pub fn delete_an_access_policy(
+    pub fn delete_access_policy(
         &self,
         zone_id: &str,
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAnAccessPolicyResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteAccessPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -146,11 +146,11 @@ impl ZoneLevelAccessPolicies {
         )
     }
 }
-/// Used by [`ZoneLevelAccessPolicies::create_an_access_policy`], [`ZoneLevelAccessPolicies::update_an_access_policy`], [`ZoneLevelAccessPolicies::get_an_access_policy`].
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`], [`ZoneLevelAccessPoliciesApi::update_access_policy`], [`ZoneLevelAccessPoliciesApi::get_access_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccessPolicyResponse {
+pub struct AccessPolicy {
     pub approval_groups: ::std::option::Option<
-        ::std::vec::Vec<CreateAnAccessPolicyResponseApprovalGroupsItem>,
+        ::std::vec::Vec<AccessPolicyApprovalGroup>,
     >,
     pub approval_required: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -175,16 +175,16 @@ pub struct CreateAnAccessPolicyResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccessPolicyResponse { approval_groups : "approval_groups", approval_required
-    : "approval_required", created_at : "created_at", decision : "decision", exclude :
+    AccessPolicy { approval_groups : "approval_groups", approval_required :
+    "approval_required", created_at : "created_at", decision : "decision", exclude :
     "exclude", id : "id", include : "include", isolation_required : "isolation_required",
     name : "name", precedence : "precedence", purpose_justification_prompt :
     "purpose_justification_prompt", purpose_justification_required :
     "purpose_justification_required", require : "require", updated_at : "updated_at" }
 );
-/// Used by [`ZoneLevelAccessPolicies::create_an_access_policy`].
+/// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAnAccessPolicyResponseApprovalGroupsItem {
+pub struct AccessPolicyApprovalGroup {
     pub approvals_needed: ::std::option::Option<f64>,
     pub email_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub email_list_uuid: ::std::option::Option<::std::string::String>,
@@ -192,11 +192,10 @@ pub struct CreateAnAccessPolicyResponseApprovalGroupsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAnAccessPolicyResponseApprovalGroupsItem { approvals_needed :
-    "approvals_needed", email_addresses : "email_addresses", email_list_uuid :
-    "email_list_uuid" }
+    AccessPolicyApprovalGroup { approvals_needed : "approvals_needed", email_addresses :
+    "email_addresses", email_list_uuid : "email_list_uuid" }
 );
-/// Used by [`ZoneLevelAccessPolicies::list_access_policies`].
+/// Used by [`ZoneLevelAccessPoliciesApi::list_access_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccessPoliciesItem {
     pub approval_groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -224,11 +223,11 @@ crate::runtime::object!(
     "purpose_justification_prompt", purpose_justification_required :
     "purpose_justification_required", require : "require", updated_at : "updated_at" }
 );
-/// Used by [`ZoneLevelAccessPolicies::delete_an_access_policy`].
+/// Used by [`ZoneLevelAccessPoliciesApi::delete_access_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAnAccessPolicyResponse {
+pub struct DeleteAccessPolicyResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAnAccessPolicyResponse { id : "id" });
+crate::runtime::object!(DeleteAccessPolicyResponse { id : "id" });

@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::zone_level_access_service_tokens`](crate::Client::zone_level_access_service_tokens).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelAccessServiceTokens {
+pub struct ZoneLevelAccessServiceTokensApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Access service tokens* endpoints.
-    pub fn zone_level_access_service_tokens(&self) -> ZoneLevelAccessServiceTokens {
-        ZoneLevelAccessServiceTokens {
+    pub fn zone_level_access_service_tokens(&self) -> ZoneLevelAccessServiceTokensApi {
+        ZoneLevelAccessServiceTokensApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelAccessServiceTokens {
+impl ZoneLevelAccessServiceTokensApi {
     /// Create a service token
     ///
     /// `POST /zones/{zone_id}/access/service_tokens`
     ///
     /// Generates a new service token. **Note:** This is the only time you can get the Client Secret. If you lose the Client Secret, you will have to create a new service token.
-    pub fn create_a_service_token(
+    pub fn create_service_token(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -44,7 +44,7 @@ impl ZoneLevelAccessServiceTokens {
     pub fn list_service_tokens(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListServiceTokensItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ServiceToken>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,12 +61,12 @@ impl ZoneLevelAccessServiceTokens {
     /// `PUT /zones/{zone_id}/access/service_tokens/{service_token_id}`
     ///
     /// Updates a configured service token.
-    pub fn update_a_service_token(
+    pub fn update_service_token(
         &self,
         zone_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+        crate::runtime::Json<::std::option::Option<ServiceToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -85,12 +85,12 @@ impl ZoneLevelAccessServiceTokens {
     /// `GET /zones/{zone_id}/access/service_tokens/{service_token_id}`
     ///
     /// Fetches a single service token.
-    pub fn get_a_service_token(
+    pub fn get_service_token(
         &self,
         zone_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+        crate::runtime::Json<::std::option::Option<ServiceToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,12 +109,12 @@ impl ZoneLevelAccessServiceTokens {
     /// `DELETE /zones/{zone_id}/access/service_tokens/{service_token_id}`
     ///
     /// Deletes a service token.
-    pub fn delete_a_service_token(
+    pub fn delete_service_token(
         &self,
         zone_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+        crate::runtime::Json<::std::option::Option<ServiceToken>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -129,9 +129,9 @@ impl ZoneLevelAccessServiceTokens {
         )
     }
 }
-/// Used by [`ZoneLevelAccessServiceTokens::list_service_tokens`], [`ZoneLevelAccessServiceTokens::update_a_service_token`], [`ZoneLevelAccessServiceTokens::get_a_service_token`], [`ZoneLevelAccessServiceTokens::delete_a_service_token`].
+/// Used by [`ZoneLevelAccessServiceTokensApi::list_service_tokens`], [`ZoneLevelAccessServiceTokensApi::update_service_token`], [`ZoneLevelAccessServiceTokensApi::get_service_token`], [`ZoneLevelAccessServiceTokensApi::delete_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListServiceTokensItem {
+pub struct ServiceToken {
     pub client_id: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub duration: ::std::option::Option<::std::string::String>,
@@ -144,7 +144,7 @@ pub struct ListServiceTokensItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListServiceTokensItem { client_id : "client_id", created_at : "created_at", duration
-    : "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at",
-    name : "name", updated_at : "updated_at" }
+    ServiceToken { client_id : "client_id", created_at : "created_at", duration :
+    "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at", name
+    : "name", updated_at : "updated_at" }
 );

@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::zone_level_access_short_lived_certificate_cas`](crate::Client::zone_level_access_short_lived_certificate_cas).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelAccessShortLivedCertificateCas {
+pub struct ZoneLevelAccessShortLivedCertificateCasApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Access short-lived certificate CAs* endpoints.
     pub fn zone_level_access_short_lived_certificate_cas(
         &self,
-    ) -> ZoneLevelAccessShortLivedCertificateCas {
-        ZoneLevelAccessShortLivedCertificateCas {
+    ) -> ZoneLevelAccessShortLivedCertificateCasApi {
+        ZoneLevelAccessShortLivedCertificateCasApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelAccessShortLivedCertificateCas {
+impl ZoneLevelAccessShortLivedCertificateCasApi {
     /// List short-lived certificate CAs
     ///
     /// `GET /zones/{zone_id}/access/apps/ca`
@@ -26,9 +26,7 @@ impl ZoneLevelAccessShortLivedCertificateCas {
     pub fn list_short_lived_certificate_cas(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListShortLivedCertificateCasItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ShortLivedCertificateCa>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,12 +43,12 @@ impl ZoneLevelAccessShortLivedCertificateCas {
     /// `POST /zones/{zone_id}/access/apps/{app_id}/ca`
     ///
     /// Generates a new short-lived certificate CA and public key.
-    pub fn create_a_short_lived_certificate_ca(
+    pub fn create_short_lived_certificate_ca(
         &self,
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListShortLivedCertificateCasItem>>,
+        crate::runtime::Json<::std::option::Option<ShortLivedCertificateCa>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,12 +68,12 @@ impl ZoneLevelAccessShortLivedCertificateCas {
     /// `GET /zones/{zone_id}/access/apps/{app_id}/ca`
     ///
     /// Fetches a short-lived certificate CA and its public key.
-    pub fn get_a_short_lived_certificate_ca(
+    pub fn get_short_lived_certificate_ca(
         &self,
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListShortLivedCertificateCasItem>>,
+        crate::runtime::Json<::std::option::Option<ShortLivedCertificateCa>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,13 +93,13 @@ impl ZoneLevelAccessShortLivedCertificateCas {
     /// `DELETE /zones/{zone_id}/access/apps/{app_id}/ca`
     ///
     /// Deletes a short-lived certificate CA.
-    pub fn delete_a_short_lived_certificate_ca(
+    pub fn delete_short_lived_certificate_ca(
         &self,
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<DeleteAShortLivedCertificateCaResponse>,
+            ::std::option::Option<DeleteShortLivedCertificateCaResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -118,9 +116,9 @@ impl ZoneLevelAccessShortLivedCertificateCas {
         )
     }
 }
-/// Used by [`ZoneLevelAccessShortLivedCertificateCas::list_short_lived_certificate_cas`], [`ZoneLevelAccessShortLivedCertificateCas::create_a_short_lived_certificate_ca`], [`ZoneLevelAccessShortLivedCertificateCas::get_a_short_lived_certificate_ca`].
+/// Used by [`ZoneLevelAccessShortLivedCertificateCasApi::list_short_lived_certificate_cas`], [`ZoneLevelAccessShortLivedCertificateCasApi::create_short_lived_certificate_ca`], [`ZoneLevelAccessShortLivedCertificateCasApi::get_short_lived_certificate_ca`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListShortLivedCertificateCasItem {
+pub struct ShortLivedCertificateCa {
     pub aud: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub public_key: ::std::option::Option<::std::string::String>,
@@ -128,14 +126,13 @@ pub struct ListShortLivedCertificateCasItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListShortLivedCertificateCasItem { aud : "aud", id : "id", public_key : "public_key"
-    }
+    ShortLivedCertificateCa { aud : "aud", id : "id", public_key : "public_key" }
 );
-/// Used by [`ZoneLevelAccessShortLivedCertificateCas::delete_a_short_lived_certificate_ca`].
+/// Used by [`ZoneLevelAccessShortLivedCertificateCasApi::delete_short_lived_certificate_ca`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAShortLivedCertificateCaResponse {
+pub struct DeleteShortLivedCertificateCaResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAShortLivedCertificateCaResponse { id : "id" });
+crate::runtime::object!(DeleteShortLivedCertificateCaResponse { id : "id" });

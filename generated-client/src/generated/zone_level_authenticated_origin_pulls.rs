@@ -4,20 +4,20 @@
 ///
 /// Get one with [`Client::zone_level_authenticated_origin_pulls`](crate::Client::zone_level_authenticated_origin_pulls).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelAuthenticatedOriginPulls {
+pub struct ZoneLevelAuthenticatedOriginPullsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Authenticated Origin Pulls* endpoints.
     pub fn zone_level_authenticated_origin_pulls(
         &self,
-    ) -> ZoneLevelAuthenticatedOriginPulls {
-        ZoneLevelAuthenticatedOriginPulls {
+    ) -> ZoneLevelAuthenticatedOriginPullsApi {
+        ZoneLevelAuthenticatedOriginPullsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelAuthenticatedOriginPulls {
+impl ZoneLevelAuthenticatedOriginPullsApi {
     /// Upload Certificate
     ///
     /// `POST /zones/{zone_id}/origin_tls_client_auth`
@@ -61,7 +61,7 @@ impl ZoneLevelAuthenticatedOriginPulls {
     /// `PUT /zones/{zone_id}/origin_tls_client_auth/settings`
     ///
     /// Enable or disable zone-level authenticated origin pulls. 'enabled' should be set true either before/after the certificate is uploaded to see the certificate in use.
-    pub fn set_enablement_for_zone(
+    pub fn set_enablement(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -81,7 +81,7 @@ impl ZoneLevelAuthenticatedOriginPulls {
     /// `GET /zones/{zone_id}/origin_tls_client_auth/settings`
     ///
     /// Get whether zone-level authenticated origin pulls is enabled or not. It is false by default.
-    pub fn get_enablement_setting_for_zone(
+    pub fn get_enablement_setting(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {

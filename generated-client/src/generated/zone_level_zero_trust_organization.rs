@@ -4,18 +4,20 @@
 ///
 /// Get one with [`Client::zone_level_zero_trust_organization`](crate::Client::zone_level_zero_trust_organization).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLevelZeroTrustOrganization {
+pub struct ZoneLevelZeroTrustOrganizationApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone-Level Zero Trust organization* endpoints.
-    pub fn zone_level_zero_trust_organization(&self) -> ZoneLevelZeroTrustOrganization {
-        ZoneLevelZeroTrustOrganization {
+    pub fn zone_level_zero_trust_organization(
+        &self,
+    ) -> ZoneLevelZeroTrustOrganizationApi {
+        ZoneLevelZeroTrustOrganizationApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLevelZeroTrustOrganization {
+impl ZoneLevelZeroTrustOrganizationApi {
     /// Update your Zero Trust organization
     ///
     /// `PUT /zones/{zone_id}/access/organizations`
@@ -25,9 +27,7 @@ impl ZoneLevelZeroTrustOrganization {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,9 +49,7 @@ impl ZoneLevelZeroTrustOrganization {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,9 +71,7 @@ impl ZoneLevelZeroTrustOrganization {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<YourZeroTrustOrganization>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,7 +89,7 @@ impl ZoneLevelZeroTrustOrganization {
     /// `POST /zones/{zone_id}/access/organizations/revoke_user`
     ///
     /// Revokes a user's access across all applications.
-    pub fn revoke_all_access_tokens_for_a_user(
+    pub fn revoke_all_access_tokens_for_user(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<bool>>> {
@@ -109,9 +105,9 @@ impl ZoneLevelZeroTrustOrganization {
         )
     }
 }
-/// Used by [`ZoneLevelZeroTrustOrganization::update_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganization::create_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganization::get_your_zero_trust_organization`].
+/// Used by [`ZoneLevelZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganizationApi::create_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganizationApi::get_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateYourZeroTrustOrganizationResponse {
+pub struct YourZeroTrustOrganization {
     pub auth_domain: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deny_unmatched_requests: ::std::option::Option<bool>,
@@ -128,8 +124,8 @@ pub struct UpdateYourZeroTrustOrganizationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateYourZeroTrustOrganizationResponse { auth_domain : "auth_domain", created_at :
-    "created_at", deny_unmatched_requests : "deny_unmatched_requests",
+    YourZeroTrustOrganization { auth_domain : "auth_domain", created_at : "created_at",
+    deny_unmatched_requests : "deny_unmatched_requests",
     deny_unmatched_requests_exempted_zone_names :
     "deny_unmatched_requests_exempted_zone_names", is_ui_read_only : "is_ui_read_only",
     login_design : "login_design", name : "name", ui_read_only_toggle_reason :

@@ -4,29 +4,27 @@
 ///
 /// Get one with [`Client::zone_lockdown`](crate::Client::zone_lockdown).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneLockdown {
+pub struct ZoneLockdownApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Lockdown* endpoints.
-    pub fn zone_lockdown(&self) -> ZoneLockdown {
-        ZoneLockdown {
+    pub fn zone_lockdown(&self) -> ZoneLockdownApi {
+        ZoneLockdownApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneLockdown {
+impl ZoneLockdownApi {
     /// Create a Zone Lockdown rule
     ///
     /// `POST /zones/{zone_id}/firewall/lockdowns`
     ///
     /// Creates a new Zone Lockdown rule.
-    pub fn create_a_zone_lockdown_rule(
+    pub fn create_zone_lockdown_rule(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAZoneLockdownRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +44,7 @@ impl ZoneLockdown {
     pub fn list_zone_lockdown_rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateAZoneLockdownRuleResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,13 +61,11 @@ impl ZoneLockdown {
     /// `PUT /zones/{zone_id}/firewall/lockdowns/{lock_downs_id}`
     ///
     /// Updates an existing Zone Lockdown rule.
-    pub fn update_a_zone_lockdown_rule(
+    pub fn update_zone_lockdown_rule(
         &self,
         zone_id: &str,
         lock_downs_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAZoneLockdownRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,13 +83,11 @@ impl ZoneLockdown {
     /// `GET /zones/{zone_id}/firewall/lockdowns/{lock_downs_id}`
     ///
     /// Fetches the details of a Zone Lockdown rule.
-    pub fn get_a_zone_lockdown_rule(
+    pub fn get_zone_lockdown_rule(
         &self,
         zone_id: &str,
         lock_downs_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateAZoneLockdownRuleResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,12 +105,12 @@ impl ZoneLockdown {
     /// `DELETE /zones/{zone_id}/firewall/lockdowns/{lock_downs_id}`
     ///
     /// Deletes an existing Zone Lockdown rule.
-    pub fn delete_a_zone_lockdown_rule(
+    pub fn delete_zone_lockdown_rule(
         &self,
         zone_id: &str,
         lock_downs_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAZoneLockdownRuleResponse>>,
+        crate::runtime::Json<::std::option::Option<DeleteZoneLockdownRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,9 +125,9 @@ impl ZoneLockdown {
         )
     }
 }
-/// Used by [`ZoneLockdown::create_a_zone_lockdown_rule`], [`ZoneLockdown::list_zone_lockdown_rules`], [`ZoneLockdown::update_a_zone_lockdown_rule`], [`ZoneLockdown::get_a_zone_lockdown_rule`].
+/// Used by [`ZoneLockdownApi::create_zone_lockdown_rule`], [`ZoneLockdownApi::list_zone_lockdown_rules`], [`ZoneLockdownApi::update_zone_lockdown_rule`], [`ZoneLockdownApi::get_zone_lockdown_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAZoneLockdownRuleResponse {
+pub struct Rule {
     pub configurations: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -145,15 +139,15 @@ pub struct CreateAZoneLockdownRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAZoneLockdownRuleResponse { configurations : "configurations", created_on :
-    "created_on", description : "description", id : "id", modified_on : "modified_on",
-    paused : "paused", urls : "urls" }
+    Rule { configurations : "configurations", created_on : "created_on", description :
+    "description", id : "id", modified_on : "modified_on", paused : "paused", urls :
+    "urls" }
 );
-/// Used by [`ZoneLockdown::delete_a_zone_lockdown_rule`].
+/// Used by [`ZoneLockdownApi::delete_zone_lockdown_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAZoneLockdownRuleResponse {
+pub struct DeleteZoneLockdownRuleResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAZoneLockdownRuleResponse { id : "id" });
+crate::runtime::object!(DeleteZoneLockdownRuleResponse { id : "id" });

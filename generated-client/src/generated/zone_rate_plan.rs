@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zone_rate_plan`](crate::Client::zone_rate_plan).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneRatePlan {
+pub struct ZoneRatePlanApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Rate Plan* endpoints.
-    pub fn zone_rate_plan(&self) -> ZoneRatePlan {
-        ZoneRatePlan {
+    pub fn zone_rate_plan(&self) -> ZoneRatePlanApi {
+        ZoneRatePlanApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneRatePlan {
+impl ZoneRatePlanApi {
     /// List Available Plans
     ///
     /// `GET /zones/{zone_id}/available_plans`
@@ -24,7 +24,7 @@ impl ZoneRatePlan {
     pub fn list_available_plans(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAvailablePlansItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AvailablePlan>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -46,7 +46,7 @@ impl ZoneRatePlan {
         zone_id: &str,
         plan_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAvailablePlansItem>>,
+        crate::runtime::Json<::std::option::Option<AvailablePlan>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +68,7 @@ impl ZoneRatePlan {
     pub fn list_available_rate_plans(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAvailableRatePlansItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AvailableRatePlan>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -81,9 +81,9 @@ impl ZoneRatePlan {
         )
     }
 }
-/// Used by [`ZoneRatePlan::list_available_plans`], [`ZoneRatePlan::available_plan_details`].
+/// Used by [`ZoneRatePlanApi::list_available_plans`], [`ZoneRatePlanApi::available_plan_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAvailablePlansItem {
+pub struct AvailablePlan {
     pub can_subscribe: ::std::option::Option<bool>,
     pub currency: ::std::option::Option<::std::string::String>,
     pub externally_managed: ::std::option::Option<bool>,
@@ -98,14 +98,14 @@ pub struct ListAvailablePlansItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAvailablePlansItem { can_subscribe : "can_subscribe", currency : "currency",
+    AvailablePlan { can_subscribe : "can_subscribe", currency : "currency",
     externally_managed : "externally_managed", frequency : "frequency", id : "id",
     is_subscribed : "is_subscribed", legacy_discount : "legacy_discount", legacy_id :
     "legacy_id", name : "name", price : "price" }
 );
-/// Used by [`ZoneRatePlan::list_available_rate_plans`].
+/// Used by [`ZoneRatePlanApi::list_available_rate_plans`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAvailableRatePlansItem {
+pub struct AvailableRatePlan {
     pub components: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub currency: ::std::option::Option<::std::string::String>,
     pub duration: ::std::option::Option<f64>,
@@ -116,6 +116,6 @@ pub struct ListAvailableRatePlansItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAvailableRatePlansItem { components : "components", currency : "currency",
-    duration : "duration", frequency : "frequency", id : "id", name : "name" }
+    AvailableRatePlan { components : "components", currency : "currency", duration :
+    "duration", frequency : "frequency", id : "id", name : "name" }
 );

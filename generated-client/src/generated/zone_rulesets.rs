@@ -4,24 +4,24 @@
 ///
 /// Get one with [`Client::zone_rulesets`](crate::Client::zone_rulesets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneRulesets {
+pub struct ZoneRulesetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Rulesets* endpoints.
-    pub fn zone_rulesets(&self) -> ZoneRulesets {
-        ZoneRulesets {
+    pub fn zone_rulesets(&self) -> ZoneRulesetsApi {
+        ZoneRulesetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneRulesets {
+impl ZoneRulesetsApi {
     /// Create a zone ruleset
     ///
     /// `POST /zones/{zone_id}/rulesets`
     ///
     /// Creates a ruleset at the zone level.
-    pub fn create_a_zone_ruleset(
+    pub fn create_zone_ruleset(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -61,7 +61,7 @@ impl ZoneRulesets {
     /// `PUT /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Updates a zone entry point ruleset, creating a new version.
-    pub fn update_a_zone_entry_point_ruleset(
+    pub fn update_zone_entry_point_ruleset(
         &self,
         zone_id: &str,
         ruleset_phase: &str,
@@ -84,7 +84,7 @@ impl ZoneRulesets {
     /// `GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Fetches the latest version of the zone entry point ruleset for a given phase.
-    pub fn get_a_zone_entry_point_ruleset(
+    pub fn get_zone_entry_point_ruleset(
         &self,
         zone_id: &str,
         ruleset_phase: &str,
@@ -107,7 +107,7 @@ impl ZoneRulesets {
     /// `GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`
     ///
     /// Fetches the versions of a zone entry point ruleset.
-    pub fn list_a_zone_entry_point_rulesets_versions(
+    pub fn list_zone_entry_point_ruleset_versions(
         &self,
         zone_id: &str,
         ruleset_phase: &str,
@@ -130,7 +130,7 @@ impl ZoneRulesets {
     /// `GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of a zone entry point ruleset.
-    pub fn get_a_zone_entry_point_ruleset_version(
+    pub fn get_zone_entry_point_ruleset_version(
         &self,
         zone_id: &str,
         ruleset_phase: &str,
@@ -155,7 +155,7 @@ impl ZoneRulesets {
     /// `PUT /zones/{zone_id}/rulesets/{ruleset_id}`
     ///
     /// Updates a zone ruleset, creating a new version.
-    pub fn update_a_zone_ruleset(
+    pub fn update_zone_ruleset(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -177,7 +177,7 @@ impl ZoneRulesets {
     /// `GET /zones/{zone_id}/rulesets/{ruleset_id}`
     ///
     /// Fetches the latest version of a zone ruleset.
-    pub fn get_a_zone_ruleset(
+    pub fn get_zone_ruleset(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -199,7 +199,7 @@ impl ZoneRulesets {
     /// `DELETE /zones/{zone_id}/rulesets/{ruleset_id}`
     ///
     /// Deletes all versions of an existing zone ruleset.
-    pub fn delete_a_zone_ruleset(
+    pub fn delete_zone_ruleset(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -221,7 +221,7 @@ impl ZoneRulesets {
     /// `POST /zones/{zone_id}/rulesets/{ruleset_id}/rules`
     ///
     /// Adds a new rule to a zone ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
-    pub fn create_a_zone_ruleset_rule(
+    pub fn create_zone_ruleset_rule(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -244,7 +244,7 @@ impl ZoneRulesets {
     /// `PATCH /zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Updates an existing rule in a zone ruleset.
-    pub fn update_a_zone_ruleset_rule(
+    pub fn update_zone_ruleset_rule(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -269,7 +269,7 @@ impl ZoneRulesets {
     /// `DELETE /zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Deletes an existing rule from a zone ruleset.
-    pub fn delete_a_zone_ruleset_rule(
+    pub fn delete_zone_ruleset_rule(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -294,7 +294,7 @@ impl ZoneRulesets {
     /// `GET /zones/{zone_id}/rulesets/{ruleset_id}/versions`
     ///
     /// Fetches the versions of a zone ruleset.
-    pub fn list_a_zone_rulesets_versions(
+    pub fn list_zone_ruleset_versions(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -317,7 +317,7 @@ impl ZoneRulesets {
     /// `GET /zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of a zone ruleset.
-    pub fn get_a_zone_ruleset_version(
+    pub fn get_zone_ruleset_version(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -342,7 +342,7 @@ impl ZoneRulesets {
     /// `DELETE /zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Deletes an existing version of a zone ruleset.
-    pub fn delete_a_zone_ruleset_version(
+    pub fn delete_zone_ruleset_version(
         &self,
         zone_id: &str,
         ruleset_id: &str,
@@ -367,7 +367,7 @@ impl ZoneRulesets {
     /// `GET /zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}`
     ///
     /// Fetches the rules of a managed zone ruleset version for a given tag.
-    pub fn list_a_zone_ruleset_versions_rules_by_tag(
+    pub fn list_zone_ruleset_version_rules_by_tag(
         &self,
         zone_id: &str,
         ruleset_id: &str,

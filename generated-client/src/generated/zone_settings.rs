@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zone_settings`](crate::Client::zone_settings).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneSettings {
+pub struct ZoneSettingsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Settings* endpoints.
-    pub fn zone_settings(&self) -> ZoneSettings {
-        ZoneSettings {
+    pub fn zone_settings(&self) -> ZoneSettingsApi {
+        ZoneSettingsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneSettings {
+impl ZoneSettingsApi {
     /// Edit multiple zone settings
     ///
     /// `PATCH /zones/{zone_id}/settings`
@@ -41,7 +41,7 @@ impl ZoneSettings {
     /// `GET /zones/{zone_id}/settings`
     ///
     /// Available settings for your user in relation to a zone.
-    pub fn get_all_zone_settings(
+    pub fn get_zone_settings(
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
@@ -65,7 +65,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeAegisSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<AegisSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,7 +87,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeAegisSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<AegisSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -155,9 +155,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ChangeOriginH2MaxStreamsSettingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<OriginH2MaxStreamsSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -179,9 +177,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ChangeOriginH2MaxStreamsSettingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<OriginH2MaxStreamsSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -203,9 +199,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ChangeOriginMaxHttpVersionSettingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<OriginMaxHttpVersionSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -227,9 +221,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<ChangeOriginMaxHttpVersionSettingResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<OriginMaxHttpVersionSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -345,31 +337,28 @@ impl ZoneSettings {
         )
     }
 }
-/// Used by [`ZoneSettings::change_aegis_setting`], [`ZoneSettings::get_aegis_setting`].
+/// Used by [`ZoneSettingsApi::change_aegis_setting`], [`ZoneSettingsApi::get_aegis_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeAegisSettingResponse {
+pub struct AegisSetting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub value: ::std::option::Option<ChangeAegisSettingResponseValue>,
+    pub value: ::std::option::Option<AegisSettingValue>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeAegisSettingResponse { id : "id", modified_on : "modified_on", value : "value"
-    }
+    AegisSetting { id : "id", modified_on : "modified_on", value : "value" }
 );
-/// Used by [`ZoneSettings::change_aegis_setting`].
+/// Used by [`ZoneSettingsApi::change_aegis_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeAegisSettingResponseValue {
+pub struct AegisSettingValue {
     pub enabled: ::std::option::Option<bool>,
     pub pool_id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ChangeAegisSettingResponseValue { enabled : "enabled", pool_id : "pool_id" }
-);
-/// Used by [`ZoneSettings::change_cloudflare_fonts_setting`], [`ZoneSettings::get_cloudflare_fonts_setting`], [`ZoneSettings::change_cloudflare_speed_brain_setting`], [`ZoneSettings::get_cloudflare_speed_brain_setting`].
+crate::runtime::object!(AegisSettingValue { enabled : "enabled", pool_id : "pool_id" });
+/// Used by [`ZoneSettingsApi::change_cloudflare_fonts_setting`], [`ZoneSettingsApi::get_cloudflare_fonts_setting`], [`ZoneSettingsApi::change_cloudflare_speed_brain_setting`], [`ZoneSettingsApi::get_cloudflare_speed_brain_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeCloudflareFontsSettingResponse {
     pub editable: ::std::option::Option<bool>,
@@ -383,9 +372,9 @@ crate::runtime::object!(
     ChangeCloudflareFontsSettingResponse { editable : "editable", id : "id", modified_on
     : "modified_on", value : "value" }
 );
-/// Used by [`ZoneSettings::change_origin_h2_max_streams_setting`], [`ZoneSettings::get_origin_h2_max_streams_setting`].
+/// Used by [`ZoneSettingsApi::change_origin_h2_max_streams_setting`], [`ZoneSettingsApi::get_origin_h2_max_streams_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeOriginH2MaxStreamsSettingResponse {
+pub struct OriginH2MaxStreamsSetting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<i64>,
@@ -393,12 +382,11 @@ pub struct ChangeOriginH2MaxStreamsSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeOriginH2MaxStreamsSettingResponse { id : "id", modified_on : "modified_on",
-    value : "value" }
+    OriginH2MaxStreamsSetting { id : "id", modified_on : "modified_on", value : "value" }
 );
-/// Used by [`ZoneSettings::change_origin_max_http_version_setting`], [`ZoneSettings::get_origin_max_http_version_setting`].
+/// Used by [`ZoneSettingsApi::change_origin_max_http_version_setting`], [`ZoneSettingsApi::get_origin_max_http_version_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeOriginMaxHttpVersionSettingResponse {
+pub struct OriginMaxHttpVersionSetting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
@@ -406,6 +394,6 @@ pub struct ChangeOriginMaxHttpVersionSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeOriginMaxHttpVersionSettingResponse { id : "id", modified_on : "modified_on",
-    value : "value" }
+    OriginMaxHttpVersionSetting { id : "id", modified_on : "modified_on", value : "value"
+    }
 );

@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zone_snippets`](crate::Client::zone_snippets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneSnippets {
+pub struct ZoneSnippetsApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Snippets* endpoints.
-    pub fn zone_snippets(&self) -> ZoneSnippets {
-        ZoneSnippets {
+    pub fn zone_snippets(&self) -> ZoneSnippetsApi {
+        ZoneSnippetsApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneSnippets {
+impl ZoneSnippetsApi {
     /// List zone snippets
     ///
     /// `GET /zones/{zone_id}/snippets`
@@ -101,7 +101,7 @@ impl ZoneSnippets {
     /// `PUT /zones/{zone_id}/snippets/{snippet_name}`
     ///
     /// Creates or updates a snippet belonging to the zone.
-    pub fn update_a_zone_snippet(
+    pub fn update_zone_snippet(
         &self,
         zone_id: &str,
         snippet_name: &str,
@@ -123,7 +123,7 @@ impl ZoneSnippets {
     /// `GET /zones/{zone_id}/snippets/{snippet_name}`
     ///
     /// Fetches a snippet belonging to the zone.
-    pub fn get_a_zone_snippet(
+    pub fn get_zone_snippet(
         &self,
         zone_id: &str,
         snippet_name: &str,
@@ -145,7 +145,7 @@ impl ZoneSnippets {
     /// `DELETE /zones/{zone_id}/snippets/{snippet_name}`
     ///
     /// Deletes a snippet belonging to the zone.
-    pub fn delete_a_zone_snippet(
+    pub fn delete_zone_snippet(
         &self,
         zone_id: &str,
         snippet_name: &str,
@@ -167,7 +167,7 @@ impl ZoneSnippets {
     /// `GET /zones/{zone_id}/snippets/{snippet_name}/content`
     ///
     /// Fetches the content of a snippet belonging to the zone.
-    pub fn get_a_zone_snippet_content(
+    pub fn get_zone_snippet_content(
         &self,
         zone_id: &str,
         snippet_name: &str,

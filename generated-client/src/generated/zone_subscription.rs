@@ -4,18 +4,18 @@
 ///
 /// Get one with [`Client::zone_subscription`](crate::Client::zone_subscription).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ZoneSubscription {
+pub struct ZoneSubscriptionApi {
     client: crate::Client,
 }
 impl crate::Client {
     /// The *Zone Subscription* endpoints.
-    pub fn zone_subscription(&self) -> ZoneSubscription {
-        ZoneSubscription {
+    pub fn zone_subscription(&self) -> ZoneSubscriptionApi {
+        ZoneSubscriptionApi {
             client: ::std::clone::Clone::clone(self),
         }
     }
 }
-impl ZoneSubscription {
+impl ZoneSubscriptionApi {
     /// Update Zone Subscription
     ///
     /// `PUT /zones/{zone_id}/subscription`
@@ -25,7 +25,7 @@ impl ZoneSubscription {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZoneSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<ZoneSubscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl ZoneSubscription {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZoneSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<ZoneSubscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +69,7 @@ impl ZoneSubscription {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateZoneSubscriptionResponse>>,
+        crate::runtime::Json<::std::option::Option<ZoneSubscription>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -83,34 +83,32 @@ impl ZoneSubscription {
         )
     }
 }
-/// Used by [`ZoneSubscription::update_zone_subscription`], [`ZoneSubscription::create_zone_subscription`], [`ZoneSubscription::zone_subscription_details`].
+/// Used by [`ZoneSubscriptionApi::update_zone_subscription`], [`ZoneSubscriptionApi::create_zone_subscription`], [`ZoneSubscriptionApi::zone_subscription_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneSubscriptionResponse {
+pub struct ZoneSubscription {
     pub app: ::std::option::Option<::serde_json::Value>,
-    pub component_values: ::std::option::Option<
-        ::std::vec::Vec<UpdateZoneSubscriptionResponseComponentValuesItem>,
-    >,
+    pub component_values: ::std::option::Option<::std::vec::Vec<ComponentValue>>,
     pub currency: ::std::option::Option<::std::string::String>,
     pub current_period_end: ::std::option::Option<::std::string::String>,
     pub current_period_start: ::std::option::Option<::std::string::String>,
     pub frequency: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub price: ::std::option::Option<f64>,
-    pub rate_plan: ::std::option::Option<UpdateZoneSubscriptionResponseRatePlan>,
+    pub rate_plan: ::std::option::Option<RatePlan>,
     pub state: ::std::option::Option<::std::string::String>,
-    pub zone: ::std::option::Option<UpdateZoneSubscriptionResponseZone>,
+    pub zone: ::std::option::Option<Zone>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneSubscriptionResponse { app : "app", component_values : "component_values",
-    currency : "currency", current_period_end : "current_period_end",
-    current_period_start : "current_period_start", frequency : "frequency", id : "id",
-    price : "price", rate_plan : "rate_plan", state : "state", zone : "zone" }
+    ZoneSubscription { app : "app", component_values : "component_values", currency :
+    "currency", current_period_end : "current_period_end", current_period_start :
+    "current_period_start", frequency : "frequency", id : "id", price : "price",
+    rate_plan : "rate_plan", state : "state", zone : "zone" }
 );
-/// Used by [`ZoneSubscription::update_zone_subscription`].
+/// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneSubscriptionResponseComponentValuesItem {
+pub struct ComponentValue {
     pub default: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub price: ::std::option::Option<f64>,
@@ -119,12 +117,12 @@ pub struct UpdateZoneSubscriptionResponseComponentValuesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneSubscriptionResponseComponentValuesItem { default : "default", name :
-    "name", price : "price", value : "value" }
+    ComponentValue { default : "default", name : "name", price : "price", value : "value"
+    }
 );
-/// Used by [`ZoneSubscription::update_zone_subscription`].
+/// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneSubscriptionResponseRatePlan {
+pub struct RatePlan {
     pub currency: ::std::option::Option<::std::string::String>,
     pub externally_managed: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -136,16 +134,16 @@ pub struct UpdateZoneSubscriptionResponseRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneSubscriptionResponseRatePlan { currency : "currency", externally_managed :
-    "externally_managed", id : "id", is_contract : "is_contract", public_name :
-    "public_name", scope : "scope", sets : "sets" }
+    RatePlan { currency : "currency", externally_managed : "externally_managed", id :
+    "id", is_contract : "is_contract", public_name : "public_name", scope : "scope", sets
+    : "sets" }
 );
-/// Used by [`ZoneSubscription::update_zone_subscription`].
+/// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneSubscriptionResponseZone {
+pub struct Zone {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateZoneSubscriptionResponseZone { id : "id", name : "name" });
+crate::runtime::object!(Zone { id : "id", name : "name" });
