@@ -269,6 +269,7 @@ impl<'a> AreaLowering<'a> {
             responses,
             output,
             request_body: patch.request_body,
+            multipart: patch.multipart,
             query: patch.query,
             accept: patch.accept,
         })

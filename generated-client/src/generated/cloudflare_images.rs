@@ -25,17 +25,19 @@ impl CloudflareImages {
     pub fn upload_an_image(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadAnImageResponse>> {
+        body: ImageUpload,
+    ) -> crate::runtime::Request<crate::runtime::Json<Image>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/images/v1",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/images/v1"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/images/v1",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/images/v1"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// List images
     ///
@@ -86,7 +88,7 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadAnImageResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<ListImagesResponseImagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -108,7 +110,7 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadAnImageResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<ListImagesResponseImagesItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -253,7 +255,9 @@ impl CloudflareImages {
         )
     }
 }
-/// Used by [`CloudflareImages::upload_an_image`], [`CloudflareImages::list_images`], [`CloudflareImages::update_image`], [`CloudflareImages::image_details`].
+/// An image stored by Cloudflare Images.
+///
+/// Used by [`CloudflareImages::upload_an_image`].
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -262,7 +266,59 @@ impl CloudflareImages {
     ::serde::Serialize,
     ::serde::Deserialize,
 )]
-pub struct UploadAnImageResponse {
+pub struct Image {
+    /// `creator`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub creator: ::std::option::Option<::std::string::String>,
+    /// `filename`: the image's file name
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub filename: ::std::option::Option<::std::string::String>,
+    /// `id`: the image's identifier
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `meta`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `requireSignedURLs`: whether the image can be fetched only with a signed URL
+    #[serde(
+        rename = "requireSignedURLs",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub require_signed_ur_ls: ::std::option::Option<bool>,
+    /// `uploaded`: RFC 3339 date-time, when the image was uploaded
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub uploaded: ::std::option::Option<::std::string::String>,
+    /// `variants`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub variants: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+/// Used by [`CloudflareImages::list_images`], [`CloudflareImages::list_images_v2`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct ListImagesResponse {
+    /// `images`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub images: ::std::option::Option<::std::vec::Vec<ListImagesResponseImagesItem>>,
+}
+/// Used by [`CloudflareImages::list_images`], [`CloudflareImages::update_image`], [`CloudflareImages::image_details`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct ListImagesResponseImagesItem {
     /// `creator`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<::std::string::String>,
@@ -290,20 +346,6 @@ pub struct UploadAnImageResponse {
     /// `variants`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variants: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-}
-/// Used by [`CloudflareImages::list_images`], [`CloudflareImages::list_images_v2`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListImagesResponse {
-    /// `images`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub images: ::std::option::Option<::std::vec::Vec<UploadAnImageResponse>>,
 }
 /// Used by [`CloudflareImages::images_usage_statistics`].
 #[derive(
@@ -335,4 +377,63 @@ pub struct ImagesUsageStatisticsResponseCount {
     /// `current`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current: ::std::option::Option<f64>,
+}
+/// An image to store: its bytes in `file`, or a URL Cloudflare fetches it from.
+///
+/// The `multipart/form-data` body of [`CloudflareImages::upload_an_image`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `file`: a file
+/// - `url`: text
+/// - `metadata`: JSON
+/// - `requireSignedURLs`: `true` or `false`, as text
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default)]
+pub struct ImageUpload {
+    form: crate::runtime::Multipart,
+}
+impl ImageUpload {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `file` part: a file. Setting it again replaces it.
+    ///
+    /// The image's bytes, when uploading a file.
+    pub fn file(self, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("file")
+                .file_or("file", file, "application/octet-stream"),
+        }
+    }
+    /// Sets the `url` part: text. Setting it again replaces it.
+    ///
+    /// A URL to fetch the image from, when uploading from a URL.
+    pub fn url(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("url").text("url", value),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    ///
+    /// A key-value store of your own, such as a reference to another system.
+    pub fn metadata(
+        self,
+        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
+    }
+    /// Sets the `requireSignedURLs` part: `true` or `false`, as text. Setting it again replaces it.
+    ///
+    /// Whether the image can be fetched only with a signed URL.
+    pub fn require_signed_ur_ls(self, value: bool) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("requireSignedURLs")
+                .text("requireSignedURLs", &::std::string::ToString::to_string(&value)),
+        }
+    }
 }

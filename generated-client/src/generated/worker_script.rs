@@ -85,18 +85,20 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
+        body: WorkerUpload,
     ) -> crate::runtime::Request<crate::runtime::Json<UploadWorkerModuleResponse>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/scripts/{script_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/scripts/{script_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Download Worker
     ///
@@ -535,6 +537,342 @@ impl WorkerScript {
                 crate::runtime::PathPart::Lit("/usage-model"),
             ],
         )
+    }
+}
+/// What a Worker upload says about its modules and its configuration. A module
+/// Worker names its entry module in `main_module`; a service worker names its
+/// script in `body_part`.
+///
+/// Used by [`WorkerScript::upload_worker_module`].
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct WorkerMetadata {
+    /// `main_module`: the name of the part that holds the main module (a module Worker), e.g. worker.js
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub main_module: ::std::option::Option<::std::string::String>,
+    /// `body_part`: the name of the part that holds the script (a service worker)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub body_part: ::std::option::Option<::std::string::String>,
+    /// `compatibility_date`: the date of the Workers runtime behaviour the Worker targets, e.g. 2024-09-23
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// `compatibility_flags`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub compatibility_flags: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// `bindings`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bindings: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
+    /// `keep_bindings`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub keep_bindings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `logpush`: whether Logpush is turned on for the Worker
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub logpush: ::std::option::Option<bool>,
+    /// `migrations`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub migrations: ::std::option::Option<WorkerMigrations>,
+    /// `placement`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub placement: ::std::option::Option<WorkerPlacement>,
+    /// `tags`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `tail_consumers`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<TailConsumer>>,
+    /// `usage_model`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage_model: ::std::option::Option<WorkerMetadataUsageModel>,
+    /// `version_tags`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub version_tags: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+}
+/// The Durable Object migrations to apply with this upload.
+///
+/// One of several shapes.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum WorkerMigrations {
+    Single(WorkerSingleStepMigrations),
+    Stepped(WorkerSteppedMigrations),
+}
+impl ::std::convert::From<WorkerSingleStepMigrations> for WorkerMigrations {
+    fn from(value: WorkerSingleStepMigrations) -> Self {
+        Self::Single(value)
+    }
+}
+impl ::std::convert::From<WorkerSteppedMigrations> for WorkerMigrations {
+    fn from(value: WorkerSteppedMigrations) -> Self {
+        Self::Stepped(value)
+    }
+}
+/// One set of migrations.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct WorkerSingleStepMigrations {
+    /// `new_tag`: the tag to set as the latest migration tag
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_tag: ::std::option::Option<::std::string::String>,
+    /// `old_tag`: the tag the latest migration tag must have, or the upload is rejected
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub old_tag: ::std::option::Option<::std::string::String>,
+    /// `new_classes`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `deleted_classes`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `renamed_classes`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
+    /// `transferred_classes`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
+}
+/// `RenamedClass`
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct RenamedClass {
+    /// `from`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<::std::string::String>,
+    /// `to`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub to: ::std::option::Option<::std::string::String>,
+}
+/// `TransferredClass`
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct TransferredClass {
+    /// `from`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<::std::string::String>,
+    /// `from_script`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub from_script: ::std::option::Option<::std::string::String>,
+    /// `to`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub to: ::std::option::Option<::std::string::String>,
+}
+/// Several sets of migrations, applied in order.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct WorkerSteppedMigrations {
+    /// `new_tag`: the tag to set as the latest migration tag
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_tag: ::std::option::Option<::std::string::String>,
+    /// `old_tag`: the tag the latest migration tag must have, or the upload is rejected
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub old_tag: ::std::option::Option<::std::string::String>,
+    /// `steps`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub steps: ::std::option::Option<::std::vec::Vec<MigrationStep>>,
+}
+/// One step of a stepped migration.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct MigrationStep {
+    /// `new_classes`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `deleted_classes`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `renamed_classes`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
+    /// `transferred_classes`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
+}
+/// Where the Worker runs.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct WorkerPlacement {
+    /// `mode`: Smart Placement
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mode: ::std::option::Option<WorkerPlacementMode>,
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum WorkerPlacementMode {
+    /// `smart`
+    Smart,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WorkerPlacementMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Smart => "smart",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WorkerPlacementMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "smart" => Self::Smart,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<WorkerPlacementMode> for ::std::string::String {
+    fn from(value: WorkerPlacementMode) -> Self {
+        match value {
+            WorkerPlacementMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WorkerPlacementMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// A Worker that receives the logs of this one.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+pub struct TailConsumer {
+    /// `service`: the name of the consuming Worker
+    pub service: ::std::string::String,
+    /// `environment`: its environment, if it uses one
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// `namespace`: its dispatch namespace
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub namespace: ::std::option::Option<::std::string::String>,
+}
+impl TailConsumer {
+    /// A value with the required fields set and the others empty.
+    pub fn new(service: ::std::string::String) -> Self {
+        Self {
+            service,
+            environment: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum WorkerMetadataUsageModel {
+    /// `bundled`
+    Bundled,
+    /// `unbound`
+    Unbound,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WorkerMetadataUsageModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bundled => "bundled",
+            Self::Unbound => "unbound",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WorkerMetadataUsageModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "bundled" => Self::Bundled,
+            "unbound" => Self::Unbound,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<WorkerMetadataUsageModel> for ::std::string::String {
+    fn from(value: WorkerMetadataUsageModel) -> Self {
+        match value {
+            WorkerMetadataUsageModel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WorkerMetadataUsageModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 /// Used by [`WorkerScript::list_workers`].
@@ -1077,4 +1415,38 @@ pub struct UpdateUsageModelResponse {
     /// `user_limits`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_limits: ::std::option::Option<PatchSettingsResponseLimits>,
+}
+/// A Worker's metadata and its modules.
+///
+/// The `multipart/form-data` body of [`WorkerScript::upload_worker_module`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `metadata`: JSON (required)
+/// - `module` parts, under any name: a file, `application/javascript+module` (the default) or `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream`, `application/source-map` (required, may repeat)
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct WorkerUpload {
+    form: crate::runtime::Multipart,
+}
+impl WorkerUpload {
+    /// A body with the required parts (the first of each, for parts
+    /// that repeat).
+    pub fn new(
+        metadata: &WorkerMetadata,
+        module_name: &str,
+        module: crate::runtime::FilePart,
+    ) -> Self {
+        let form = crate::runtime::Multipart::new();
+        let form = form.json("metadata", metadata);
+        let form = form.file_or(module_name, module, "application/javascript+module");
+        Self { form }
+    }
+    /// Adds a `module` part, sent under `name`: a file, `application/javascript+module` (the default) or `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream`, `application/source-map`. `new` takes the first one.
+    ///
+    /// A module, sent under its name: the metadata's `main_module` (or
+    /// `body_part`) names one of them. Source maps go as
+    /// `application/source-map`.
+    pub fn module(self, name: &str, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self.form.file_or(name, file, "application/javascript+module"),
+        }
+    }
 }
