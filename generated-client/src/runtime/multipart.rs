@@ -159,7 +159,12 @@ impl Multipart {
 
     /// Adds a text part (no `Content-Type`: it is `text/plain` by default).
     pub fn text(mut self, name: &str, value: &str) -> Multipart {
-        self.push(name, None, None, Source::Bytes(Bytes::from(value.to_owned())));
+        self.push(
+            name,
+            None,
+            None,
+            Source::Bytes(Bytes::from(value.to_owned())),
+        );
         self
     }
 
@@ -291,8 +296,9 @@ impl Multipart {
         buffer.extend_from_slice(b"--\r\n");
         segments.push(Segment::Bytes(buffer.freeze()));
         segments.retain(|s| !matches!(s, Segment::Bytes(b) if b.is_empty()));
-        let content_type = HeaderValue::try_from(format!("multipart/form-data; boundary={boundary}"))
-            .expect("the boundary is made of header-safe characters");
+        let content_type =
+            HeaderValue::try_from(format!("multipart/form-data; boundary={boundary}"))
+                .expect("the boundary is made of header-safe characters");
         Ok(Encoded {
             content_type,
             len: segments.iter().map(Segment::len).sum(),
@@ -473,9 +479,7 @@ impl SegmentStream {
                             }
                         }
                     }
-                    Position::File {
-                        rest, left: 0, ..
-                    } => position = Position::Segment(rest),
+                    Position::File { rest, left: 0, .. } => position = Position::Segment(rest),
                     Position::File {
                         rest,
                         mut file,
@@ -577,7 +581,10 @@ mod tests {
         let AttemptBody::Stream { started, .. } = encoded.attempt() else {
             panic!("a file part streams");
         };
-        assert!(!started.load(Ordering::Relaxed), "nothing asked for data yet");
+        assert!(
+            !started.load(Ordering::Relaxed),
+            "nothing asked for data yet"
+        );
         let body = collect(&encoded).await;
         assert_eq!(encoded.len, body.len() as u64);
         let head = format!(
