@@ -5,9 +5,14 @@
 //! DNS zone file and a KV value with metadata. Then the runtime's promises:
 //! a body held in memory is retried, a body streamed from a file is sent at
 //! most once (but retried when it never started going out), and a part that
-//! cannot be sent fails the request before anything is sent.
+//! cannot be sent fails the request before anything is sent. Last, the
+//! `deploy_worker` example, run in-process against the same kind of server.
 
 mod support;
+
+#[path = "../examples/deploy_worker.rs"]
+#[allow(dead_code)] // `main` only the binary uses.
+mod example;
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -394,4 +399,87 @@ async fn a_large_file_part_arrives_whole() {
     let parts = parts(&server.requests()[0]).await;
     assert_eq!(parts[0].file_name.as_deref(), Some("big.bin"));
     assert!(parts[0].bytes == content, "the file part's bytes differ");
+}
+
+#[tokio::test]
+async fn the_deploy_worker_example_uploads_metadata_and_module() {
+    let dir = TempDir::new("example");
+    let path = dir.path().join("hello.js");
+    std::fs::write(&path, WORKER_JS).unwrap();
+    let server = Server::start([Reply::envelope(json!({
+        "id": "hello-worker",
+        "etag": "ea95132c",
+        "handlers": ["fetch"],
+        "startup_time_ms": 7
+    }))])
+    .await;
+    let argv: Vec<String> = [
+        "hello-worker",
+        path.to_str().unwrap(),
+        "--var",
+        "GREETING=hi there",
+        "--compatibility-date=2025-01-01",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let env = |name: &str| (name == "CLOUDFLARE_ACCOUNT_ID").then(|| ACCOUNT.to_owned());
+    let options = example::Options::parse(&argv, env).unwrap().unwrap();
+    let script = example::run(&client(&server.url()), &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        example::describe(&options, &script),
+        format!(
+            "deployed hello-worker from {}, etag ea95132c, handlers: fetch, startup 7 ms",
+            path.display()
+        )
+    );
+
+    let request = &server.requests()[0];
+    assert_eq!(
+        request.path(),
+        format!("/accounts/{ACCOUNT}/workers/scripts/hello-worker")
+    );
+    let parts = parts(request).await;
+    assert_eq!(names(&parts), ["metadata", "hello.js"]);
+    assert_eq!(
+        parts[0].json(),
+        json!({
+            "main_module": "hello.js",
+            "compatibility_date": "2025-01-01",
+            "bindings": [{"type": "plain_text", "name": "GREETING", "text": "hi there"}]
+        })
+    );
+    assert_eq!(
+        parts[1].content_type.as_deref(),
+        Some("application/javascript+module")
+    );
+    assert_eq!(parts[1].text(), WORKER_JS);
+}
+
+#[test]
+fn the_deploy_worker_example_reads_its_command_line() {
+    let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let none = |_: &str| None;
+    let parse = |list: &[&str]| example::Options::parse(&args(list), none);
+    assert_eq!(parse(&["--help"]), Ok(None));
+    assert_eq!(
+        parse(&["w", "w.js"]),
+        Err("no account: pass --account ID or set CLOUDFLARE_ACCOUNT_ID".to_owned())
+    );
+    assert_eq!(
+        parse(&["w"]),
+        Err("give the Worker's name and its main module's file".to_owned())
+    );
+    assert_eq!(
+        parse(&["w", "w.js", "--account", "a", "--var", "NOEQUALS"]),
+        Err("--var needs NAME=VALUE, not \"NOEQUALS\"".to_owned())
+    );
+    assert_eq!(
+        parse(&["w", "w.js", "--acount", "a"]),
+        Err("unknown option --acount".to_owned())
+    );
+    let options = parse(&["w", "dir/w.js", "--account=a"]).unwrap().unwrap();
+    assert_eq!(options.compatibility_date, "2024-09-23");
+    assert_eq!(options.module, std::path::PathBuf::from("dir/w.js"));
 }
