@@ -297,15 +297,20 @@ async fn write_kv(base_url: &str, value: FilePart) -> generated_client::Result<(
 
 #[tokio::test]
 async fn a_body_in_memory_is_sent_again_on_a_retry() {
-    let server = Server::start([Reply::status(503), Reply::envelope(json!({}))]).await;
-    write_kv(&server.url(), FilePart::bytes("the value"))
-        .await
-        .unwrap();
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    // The same bytes, boundary included: the body was encoded once.
-    assert_eq!(requests[0].body, requests[1].body);
-    assert_eq!(parts(&requests[1]).await[0].text(), "the value");
+    // Small parts are copied into one buffer; a large one (100 KB here) is
+    // sent from its own. Both kinds are sent again.
+    let large: Vec<u8> = (0..100_000).map(support::pattern_byte).collect();
+    for value in [b"the value".to_vec(), large] {
+        let server = Server::start([Reply::status(503), Reply::envelope(json!({}))]).await;
+        write_kv(&server.url(), FilePart::bytes(value.clone()))
+            .await
+            .unwrap();
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2);
+        // The same bytes, boundary included: the body was encoded once.
+        assert_eq!(requests[0].body, requests[1].body);
+        assert!(parts(&requests[1]).await[0].bytes == value);
+    }
 }
 
 #[tokio::test]

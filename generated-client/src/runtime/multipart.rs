@@ -7,15 +7,16 @@
 //! [`Multipart::json`] is generic, for the serialization of a typed part.
 //!
 //! Encoding happens when the request is sent ([`Multipart::encode`]), once
-//! for all its attempts. Parts held in memory are joined with their headers
-//! into one buffer: a body made only of those is a plain [`Bytes`], replayed
-//! on retries like a JSON body. A file part given by a path is read from
-//! disk while the request is written, in chunks of [`CHUNK`] bytes, so a
-//! large file is never held whole in memory; a body with such a part is a
-//! stream, and the send path sends it at most once ([`Encoded::started`]
-//! tells whether an attempt began reading it). The length of every part is
-//! known before sending (a file's from its metadata), so the request always
-//! carries a `Content-Length`.
+//! for all its attempts. Part headers and small parts held in memory are
+//! joined into buffers; a large part in memory is sent from its own buffer,
+//! never copied. A body made only of parts in memory is replayed on retries
+//! like a JSON body (`Bytes` clones share their buffer). A file part given
+//! by a path is read from disk while the request is written, in chunks of
+//! [`CHUNK`] bytes, so a large file is never held whole in memory; a body
+//! with such a part is sent at most once ([`AttemptBody::started`] tells the
+//! send path whether an attempt began reading it). The length of every part
+//! is known before sending (a file's from its metadata), so the request
+//! always carries a `Content-Length`.
 //!
 //! reqwest's own `multipart` feature is not used: its `Form` is consumed by
 //! sending, so even a body held in memory could not be retried; its files
@@ -40,6 +41,10 @@ use tokio::io::AsyncReadExt;
 
 /// Size of the reads from a file part, and so of the chunks written.
 pub(crate) const CHUNK: usize = 256 << 10;
+
+/// Largest part in memory that is copied into the buffer of part headers;
+/// a larger one is sent from its own buffer.
+const INLINE_MAX: usize = 64 << 10;
 
 /// The content type of a file part whose caller gives none.
 const DEFAULT_FILE_TYPE: &str = "application/octet-stream";
@@ -278,7 +283,13 @@ impl Multipart {
             }
             buffer.extend_from_slice(b"\r\n");
             match &part.body {
-                Source::Bytes(bytes) => buffer.extend_from_slice(bytes),
+                Source::Bytes(bytes) if bytes.len() <= INLINE_MAX => {
+                    buffer.extend_from_slice(bytes);
+                }
+                Source::Bytes(bytes) => {
+                    segments.push(Segment::Bytes(buffer.split().freeze()));
+                    segments.push(Segment::Bytes(bytes.clone()));
+                }
                 Source::Path(path) => {
                     let len = file_len(path, &part.name).await?;
                     segments.push(Segment::Bytes(buffer.split().freeze()));
@@ -399,32 +410,48 @@ impl Segment {
 }
 
 /// The body of one attempt.
-pub(crate) enum AttemptBody {
-    /// The whole body in memory: it can be sent again.
-    Bytes(Bytes),
-    /// A stream that reads files as it goes; `started` turns true when the
-    /// HTTP stack first asks it for data, after which it cannot be sent again.
-    Stream {
-        body: reqwest::Body,
-        started: Arc<AtomicBool>,
-    },
+pub(crate) struct AttemptBody {
+    pub(crate) body: reqwest::Body,
+    /// `None` when the body can be sent again (it is all in memory). For a
+    /// body that reads files, turns true when the HTTP stack first asks it
+    /// for data, after which it cannot be sent again.
+    pub(crate) started: Option<Arc<AtomicBool>>,
 }
 
 impl Encoded {
     /// The body for one attempt.
     pub(crate) fn attempt(&self) -> AttemptBody {
-        if let [Segment::Bytes(bytes)] = &*self.segments {
-            return AttemptBody::Bytes(bytes.clone());
-        }
-        let started = Arc::new(AtomicBool::new(false));
-        let stream = SegmentStream {
-            segments: self.segments.clone(),
-            next: 0,
-            started: started.clone(),
-        };
-        AttemptBody::Stream {
-            body: reqwest::Body::wrap_stream(stream.into_stream()),
-            started,
+        let in_memory = self.segments.iter().all(|s| matches!(s, Segment::Bytes(_)));
+        match &*self.segments {
+            [Segment::Bytes(bytes)] => AttemptBody {
+                body: bytes.clone().into(),
+                started: None,
+            },
+            segments if in_memory => {
+                let chunks: Vec<io::Result<Bytes>> = segments
+                    .iter()
+                    .filter_map(|s| match s {
+                        Segment::Bytes(bytes) => Some(Ok(bytes.clone())),
+                        Segment::File { .. } => None,
+                    })
+                    .collect();
+                AttemptBody {
+                    body: reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)),
+                    started: None,
+                }
+            }
+            _ => {
+                let started = Arc::new(AtomicBool::new(false));
+                let stream = SegmentStream {
+                    segments: self.segments.clone(),
+                    next: 0,
+                    started: started.clone(),
+                };
+                AttemptBody {
+                    body: reqwest::Body::wrap_stream(stream.into_stream()),
+                    started: Some(started),
+                }
+            }
         }
     }
 }
@@ -526,19 +553,15 @@ mod tests {
     use super::*;
     use futures_util::TryStreamExt;
 
+    /// The whole body, as the segment stream writes it.
     async fn collect(encoded: &Encoded) -> Vec<u8> {
-        match encoded.attempt() {
-            AttemptBody::Bytes(bytes) => bytes.to_vec(),
-            AttemptBody::Stream { .. } => {
-                let stream = SegmentStream {
-                    segments: encoded.segments.clone(),
-                    next: 0,
-                    started: Arc::new(AtomicBool::new(false)),
-                };
-                let chunks: Vec<Bytes> = stream.into_stream().try_collect().await.unwrap();
-                chunks.concat()
-            }
-        }
+        let stream = SegmentStream {
+            segments: encoded.segments.clone(),
+            next: 0,
+            started: Arc::new(AtomicBool::new(false)),
+        };
+        let chunks: Vec<Bytes> = stream.into_stream().try_collect().await.unwrap();
+        chunks.concat()
     }
 
     fn boundary(encoded: &Encoded) -> String {
@@ -556,7 +579,8 @@ mod tests {
             .json("meta", &serde_json::json!({"a": 1}))
             .file("w\"x.js", FilePart::bytes(&b"export {}"[..]));
         let encoded = form.encode().await.unwrap();
-        assert!(matches!(encoded.attempt(), AttemptBody::Bytes(_)));
+        assert!(encoded.attempt().started.is_none(), "replayable");
+        assert_eq!(encoded.segments.len(), 1, "one buffer");
         let b = boundary(&encoded);
         let expected = format!(
             "--{b}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi \"there\"\r\n\
@@ -578,9 +602,7 @@ mod tests {
         std::fs::write(&path, &content).unwrap();
         let form = Multipart::new().file("big", FilePart::path(&path));
         let encoded = form.encode().await.unwrap();
-        let AttemptBody::Stream { started, .. } = encoded.attempt() else {
-            panic!("a file part streams");
-        };
+        let started = encoded.attempt().started.expect("a file part streams");
         assert!(
             !started.load(Ordering::Relaxed),
             "nothing asked for data yet"
@@ -594,6 +616,20 @@ mod tests {
         assert!(body.starts_with(head.as_bytes()));
         assert_eq!(&body[head.len()..head.len() + content.len()], &content[..]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_large_part_in_memory_is_not_copied_and_still_replays() {
+        let big = Bytes::from(vec![7u8; INLINE_MAX + 1]);
+        let form = Multipart::new().file("big", FilePart::bytes(big.clone()));
+        let encoded = form.encode().await.unwrap();
+        assert!(encoded.attempt().started.is_none(), "replayable");
+        let shared = encoded.segments.iter().any(|s| match s {
+            Segment::Bytes(b) => b.as_ptr() == big.as_ptr(),
+            Segment::File { .. } => false,
+        });
+        assert!(shared, "the part's own buffer is sent");
+        assert_eq!(encoded.len, collect(&encoded).await.len() as u64);
     }
 
     #[tokio::test]

@@ -127,14 +127,9 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
         *request.headers_mut() = headers.clone();
         // Set when this attempt streams its body: whether it began reading it.
         let mut streamed = None;
-        match payload.as_ref().map(Payload::attempt) {
-            None => {}
-            // `Bytes` clones share the buffer: sending it again is free.
-            Some(AttemptBody::Bytes(bytes)) => *request.body_mut() = Some(bytes.into()),
-            Some(AttemptBody::Stream { body, started }) => {
-                *request.body_mut() = Some(body);
-                streamed = Some(started);
-            }
+        if let Some(AttemptBody { body, started }) = payload.as_ref().map(Payload::attempt) {
+            *request.body_mut() = Some(body);
+            streamed = started;
         }
         tracing::debug!(attempt, "sending");
         let ctx = Ctx {
@@ -195,7 +190,11 @@ enum Payload {
 impl Payload {
     fn attempt(&self) -> AttemptBody {
         match self {
-            Payload::Bytes(bytes) => AttemptBody::Bytes(bytes.clone()),
+            // `Bytes` clones share the buffer: sending it again is free.
+            Payload::Bytes(bytes) => AttemptBody {
+                body: bytes.clone().into(),
+                started: None,
+            },
             Payload::Encoded(encoded) => encoded.attempt(),
         }
     }
