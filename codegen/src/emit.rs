@@ -399,8 +399,12 @@ fn kind_summary(kind: &PartKind) -> String {
             None => "a file".to_owned(),
             Some((first, [])) => format!("a file, `{first}`"),
             Some((first, rest)) => {
-                let rest: Vec<String> = rest.iter().map(|t| format!("`{t}`")).collect();
-                format!("a file, `{first}` (the default) or {}", rest.join(", "))
+                let mut text = format!("a file, `{first}` (the default)");
+                for (i, other) in rest.iter().enumerate() {
+                    let sep = if i + 1 == rest.len() { " or" } else { "," };
+                    text.push_str(&format!("{sep} `{other}`"));
+                }
+                text
             }
         },
     }

@@ -240,13 +240,15 @@ impl<'a> AreaLowering<'a> {
             }
         }
         if let Some(form) = &overlay.multipart {
+            // Judged even when it cannot be used, so every problem shows.
+            let body = self.multipart_body(source, form, pascal, user);
             if overlay.request_body.is_some() {
                 self.diags.push(source.error(
                     form.span.clone(),
                     "an endpoint takes one body: a `Request body` or a `Multipart body`, not both",
                 ));
             } else {
-                patch.multipart = Some(self.multipart_body(source, form, pascal, user));
+                patch.multipart = Some(body);
             }
         }
         for response in &overlay.responses {

@@ -1421,7 +1421,7 @@ pub struct UpdateUsageModelResponse {
 /// The `multipart/form-data` body of [`WorkerScript::upload_worker_module`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///
 /// - `metadata`: JSON (required)
-/// - `module` parts, under any name: a file, `application/javascript+module` (the default) or `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream`, `application/source-map` (required, may repeat)
+/// - `module` parts, under any name: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map` (required, may repeat)
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct WorkerUpload {
     form: crate::runtime::Multipart,
@@ -1439,7 +1439,7 @@ impl WorkerUpload {
         let form = form.file_or(module_name, module, "application/javascript+module");
         Self { form }
     }
-    /// Adds a `module` part, sent under `name`: a file, `application/javascript+module` (the default) or `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream`, `application/source-map`. `new` takes the first one.
+    /// Adds a `module` part, sent under `name`: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map`. `new` takes the first one.
     ///
     /// A module, sent under its name: the metadata's `main_module` (or
     /// `body_part`) names one of them. Source maps go as
