@@ -1,10 +1,12 @@
 //! Generation speed over the whole corpus and over the PCAP spec: parse
-//! alone, parse + lower, and the full pipeline (emit and prettyplease).
+//! alone, parse + lower, and the full pipeline (emit and prettyplease); and
+//! the API listing of the corpus: derive, render, read back, compare.
 //!
 //! `cargo bench -p codegen --bench corpus`
 
 use std::path::{Path, PathBuf};
 
+use codegen::surface::Surface;
 use codegen::{EmitOptions, SourceFile};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -49,6 +51,26 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("generate", |b| {
         b.iter(|| codegen::generate(&corpus, &features).unwrap())
+    });
+    group.finish();
+
+    // Documents that lower on their own: the listing is measured even while
+    // a corpus document is rejected.
+    let lowering: Vec<SourceFile> = corpus
+        .iter()
+        .filter(|s| codegen::build_ir(std::slice::from_ref(*s)).is_ok())
+        .cloned()
+        .collect();
+    let (api, _) = codegen::build_ir(&lowering).unwrap();
+    let surface = Surface::of(&api);
+    let listing = SourceFile::new("API.md", &surface.render());
+    let mut group = c.benchmark_group("listing");
+    group.sample_size(20);
+    group.bench_function("derive", |b| b.iter(|| Surface::of(&api)));
+    group.bench_function("render", |b| b.iter(|| surface.render()));
+    group.bench_function("parse", |b| b.iter(|| Surface::parse(&listing).unwrap()));
+    group.bench_function("diff", |b| {
+        b.iter(|| codegen::surface::diff(&surface, &surface))
     });
     group.finish();
 

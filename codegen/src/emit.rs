@@ -13,8 +13,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Api, Area, Endpoint, EnumDef, EnumVariant, FieldDef, MultipartBody, Output, PartDef, PartKind,
-    PartName, PathPart, PathTemplate, StructDef, TypeDef, TypeRef, UnionDef, UnionVariant,
+    Api, Area, Endpoint, EnumDef, EnumVariant, FieldDef, MultipartBody, Output, Param, PartDef,
+    PartKind, PartName, PathPart, PathTemplate, StructDef, TypeDef, TypeRef, UnionDef,
+    UnionVariant,
 };
 
 /// What the emitter needs to know beyond the IR.
@@ -166,16 +167,7 @@ fn emit_area(area: &Area) -> TokenStream {
     });
     let intro_sep = (!doc.is_empty()).then(|| quote!(#![doc = ""]));
     let methods = endpoints.iter().map(emit_endpoint);
-    // Enums with one known value: a constructor fills them in by itself.
-    let fixed: BTreeMap<&str, &str> = types
-        .iter()
-        .filter_map(|t| match t {
-            TypeDef::Enum(EnumDef { name, variants }) if variants.len() == 1 => {
-                Some((name.as_str(), variants[0].rust_name.as_str()))
-            }
-            _ => None,
-        })
-        .collect();
+    let fixed = fixed_enums(types);
     let types = types.iter().map(|t| emit_type_def(t, handle, &fixed));
     let forms = endpoints.iter().filter_map(|endpoint| {
         let form = endpoint.multipart.as_ref()?;
@@ -237,27 +229,18 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         ));
     }
     let doc = doc_attrs(&doc);
-    let mut args: Vec<TokenStream> = params
-        .iter()
-        .map(|p| {
-            let arg = ident(&p.rust_name);
-            quote!(#arg: &str)
-        })
-        .collect();
+    let Signature {
+        args,
+        body,
+        form,
+        returns,
+    } = signature(params, request_body.as_ref(), multipart.as_ref(), output);
+    let args = args.iter().map(|(arg, ty)| quote!(#arg: #ty));
     let mut calls = Vec::new();
-    if let Some(body) = request_body {
-        // A path parameter may be called `body` too.
-        let taken = params.iter().any(|p| p.rust_name == "body");
-        let arg = ident(if taken { "request_body" } else { "body" });
-        let ty = emit_type_ref(body);
-        args.push(quote!(#arg: &#ty));
+    if let Some(arg) = body {
         calls.push(quote!(.body(#arg)));
     }
-    if let Some(form) = multipart {
-        let taken = params.iter().any(|p| p.rust_name == "body");
-        let arg = ident(if taken { "request_body" } else { "body" });
-        let ty = ident(&form.name);
-        args.push(quote!(#arg: #ty));
+    if let Some(arg) = form {
         calls.push(quote!(.multipart(#arg.form)));
     }
     if let Some(accept) = accept {
@@ -273,10 +256,9 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         }
     });
     let http_method = ident(method.as_str());
-    let output = emit_output(output);
     quote! {
         #doc
-        pub fn #name(&self, #(#args),*) -> crate::runtime::Request<#output> {
+        pub fn #name(&self, #(#args),*) -> #returns {
             crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::#http_method,
@@ -310,26 +292,31 @@ fn emit_multipart(body: &MultipartBody, handle: &str, method: &str) -> TokenStre
     let doc = doc_attrs(&text);
 
     let required: Vec<&PartDef> = parts.iter().filter(|p| p.required).collect();
-    let mut args = Vec::new();
-    let mut adds = Vec::new();
-    for part in &required {
-        let value = ident(&part.rust_name);
-        let name = match &part.name {
-            PartName::Fixed(wire) => quote!(#wire),
-            PartName::Any { arg } => {
-                let arg = ident(arg);
-                args.push(quote!(#arg: &str));
-                quote!(#arg)
-            }
-        };
-        let ty = part_arg_type(&part.kind);
-        args.push(quote!(#value: #ty));
-        let add = part_add(&part.kind, &name, &value);
-        adds.push(quote!(let form = form #add;));
-    }
-    let default = required
-        .is_empty()
-        .then(|| quote!(::std::default::Default,));
+    let args = multipart_constructor_args(body)
+        .into_iter()
+        .map(|(arg, ty)| quote!(#arg: #ty));
+    let adds: Vec<TokenStream> = required
+        .iter()
+        .map(|part| {
+            let value = ident(&part.rust_name);
+            let name = match &part.name {
+                PartName::Fixed(wire) => quote!(#wire),
+                PartName::Any { arg } => {
+                    let arg = ident(arg);
+                    quote!(#arg)
+                }
+            };
+            let add = part_add(&part.kind, &name, &value);
+            quote!(let form = form #add;)
+        })
+        .collect();
+    // The prelude's derives, as for structs: derive macros live in a
+    // namespace of their own, which no generated name can shadow.
+    let derive = if required.is_empty() {
+        quote!(#[derive(Debug, Clone, Default)])
+    } else {
+        quote!(#[derive(Debug, Clone)])
+    };
     let constructor = if required.is_empty() {
         quote! {
             /// An empty body: every part is optional.
@@ -339,6 +326,7 @@ fn emit_multipart(body: &MultipartBody, handle: &str, method: &str) -> TokenStre
         }
     } else {
         let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let args = args.collect::<Vec<_>>();
         quote! {
             /// A body with the required parts (the first of each, for parts
             /// that repeat).
@@ -356,7 +344,7 @@ fn emit_multipart(body: &MultipartBody, handle: &str, method: &str) -> TokenStre
         .map(emit_part_method);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, #default)]
+        #derive
         pub struct #name_ident {
             form: crate::runtime::Multipart,
         }
@@ -366,6 +354,20 @@ fn emit_multipart(body: &MultipartBody, handle: &str, method: &str) -> TokenStre
             #(#methods)*
         }
     }
+}
+
+/// The arguments of a multipart body type's `new`: each required part's
+/// value, after its name for a part sent under any name. Shared with the API
+/// listing.
+pub(crate) fn multipart_constructor_args(body: &MultipartBody) -> Vec<(Ident, TokenStream)> {
+    let mut args = Vec::new();
+    for part in body.parts.iter().filter(|p| p.required) {
+        if let PartName::Any { arg } = &part.name {
+            args.push((ident(arg), quote!(&str)));
+        }
+        args.push((ident(&part.rust_name), part_arg_type(&part.kind)));
+    }
+    args
 }
 
 /// One line about a part, for its body type's docs.
@@ -496,6 +498,56 @@ fn emit_part_method(part: &PartDef) -> TokenStream {
     }
 }
 
+/// What a caller sees of an endpoint method besides its name: the arguments
+/// after `&self` and the return type. Shared by the emitted code and the API
+/// listing (`surface`), so the two cannot disagree.
+pub(crate) struct Signature {
+    /// Path parameters (`&str`), then the request body (`&Type`).
+    pub args: Vec<(Ident, TokenStream)>,
+    /// The request body's argument, when there is one.
+    pub body: Option<Ident>,
+    /// The multipart body's argument (taken by value), when there is one.
+    pub form: Option<Ident>,
+    /// `crate::runtime::Request<…>`.
+    pub returns: TokenStream,
+}
+
+/// The [`Signature`] of an endpoint with these path parameters, request body
+/// and output.
+pub(crate) fn signature(
+    params: &[Param],
+    request_body: Option<&TypeRef>,
+    multipart: Option<&MultipartBody>,
+    output: &Output,
+) -> Signature {
+    let mut args: Vec<(Ident, TokenStream)> = params
+        .iter()
+        .map(|p| (ident(&p.rust_name), quote!(&str)))
+        .collect();
+    // A path parameter may be called `body` too.
+    let taken = params.iter().any(|p| p.rust_name == "body");
+    let body_arg = || ident(if taken { "request_body" } else { "body" });
+    let body = request_body.map(|body| {
+        let arg = body_arg();
+        let ty = emit_type_ref(body);
+        args.push((arg.clone(), quote!(&#ty)));
+        arg
+    });
+    let form = multipart.map(|form| {
+        let arg = body_arg();
+        let ty = ident(&form.name);
+        args.push((arg.clone(), quote!(#ty)));
+        arg
+    });
+    let output = emit_output(output);
+    Signature {
+        args,
+        body,
+        form,
+        returns: quote!(crate::runtime::Request<#output>),
+    }
+}
+
 fn emit_output(output: &Output) -> TokenStream {
     match output {
         Output::NoContent => quote!(crate::runtime::NoContent),
@@ -511,16 +563,21 @@ fn emit_output(output: &Output) -> TokenStream {
             let item = emit_type_ref(item);
             quote!(crate::runtime::List<#item>)
         }
-        Output::Json { ty, envelope: true } => {
-            let ty = emit_type_ref(ty);
-            quote!(crate::runtime::Json<#ty>)
-        }
-        Output::Json {
-            ty,
-            envelope: false,
-        } => {
-            let ty = emit_type_ref(ty);
-            quote!(crate::runtime::Bare<#ty>)
+        Output::Json { ty, envelope } => {
+            // A 2xx whose `result` is `null` or absent is no error: the
+            // result is `None` (`serde_json::Value` holds `null` itself).
+            let ty = match ty {
+                TypeRef::Value => emit_type_ref(ty),
+                _ => {
+                    let ty = emit_type_ref(ty);
+                    quote!(::std::option::Option<#ty>)
+                }
+            };
+            if *envelope {
+                quote!(crate::runtime::Json<#ty>)
+            } else {
+                quote!(crate::runtime::Bare<#ty>)
+            }
         }
     }
 }
@@ -549,6 +606,48 @@ fn emit_type_def(def: &TypeDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
         TypeDef::Struct(def) => emit_struct(def, handle, fixed),
         TypeDef::Enum(def) => emit_enum(def),
         TypeDef::Union(def) => emit_union(def),
+    }
+}
+
+/// Enums with one known value, by name, with that value's variant: a
+/// constructor fills them in by itself.
+pub(crate) fn fixed_enums(types: &[TypeDef]) -> BTreeMap<&str, &str> {
+    types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Enum(EnumDef { name, variants }) if variants.len() == 1 => {
+                Some((name.as_str(), variants[0].rust_name.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The arguments of a struct's `new(..)`: its required fields, except those
+/// that can only have one value. `None` when no field is required: the
+/// struct derives `Default` instead. Shared with the API listing.
+pub(crate) fn constructor_args(
+    fields: &[FieldDef],
+    fixed: &BTreeMap<&str, &str>,
+) -> Option<Vec<(Ident, TokenStream)>> {
+    let mut required = fields.iter().filter(|f| f.required).peekable();
+    required.peek()?;
+    Some(
+        required
+            .filter(|f| fixed_value(&f.ty, fixed).is_none())
+            .map(|f| (ident(&f.rust_name), emit_type_ref(&f.ty)))
+            .collect(),
+    )
+}
+
+/// The type of a struct field as declared: `Option<…>` unless required.
+/// Shared with the API listing.
+pub(crate) fn field_type(ty: &TypeRef, required: bool) -> TokenStream {
+    let ty = emit_type_ref(ty);
+    if required {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
     }
 }
 
@@ -589,21 +688,17 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
     }
     let doc = doc_attrs(&text);
     let ident_name = ident(name);
-    let required: Vec<&FieldDef> = fields.iter().filter(|f| f.required).collect();
+    let args = constructor_args(fields, fixed);
     // A default value of a struct with required fields would be invalid.
-    let default = required
-        .is_empty()
-        .then(|| quote!(::std::default::Default,));
-    let constructor = (!required.is_empty()).then(|| {
-        let args: Vec<TokenStream> = required
-            .iter()
-            .filter(|f| fixed_value(&f.ty, fixed).is_none())
-            .map(|f| {
-                let arg = ident(&f.rust_name);
-                let ty = emit_type_ref(&f.ty);
-                quote!(#arg: #ty)
-            })
-            .collect();
+    // The derives are the prelude's: derive macros live in a namespace of
+    // their own, which no generated name can shadow.
+    let derive = if args.is_none() {
+        quote!(#[derive(Debug, Clone, PartialEq, Default)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    let constructor = args.map(|args| {
+        let args: Vec<TokenStream> = args.iter().map(|(arg, ty)| quote!(#arg: #ty)).collect();
         let inits = fields.iter().map(|f| {
             let field = ident(&f.rust_name);
             match (f.required, fixed_value(&f.ty, fixed)) {
@@ -618,25 +713,28 @@ fn emit_struct(def: &StructDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> T
                 /// A value with the required fields set and the others empty.
                 #many
                 pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits),* }
+                    Self { #(#inits,)* extra: ::std::default::Default::default() }
                 }
             }
         }
     });
+    let wires = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let required = f.required.then(|| quote!(required));
+        quote!(#field: #wire #required)
+    });
     let fields = fields.iter().map(emit_field);
     quote! {
         #doc
-        #[derive(
-            ::std::fmt::Debug,
-            ::std::clone::Clone,
-            ::std::cmp::PartialEq,
-            #default
-            ::serde::Serialize,
-            ::serde::Deserialize,
-        )]
+        #derive
         pub struct #ident_name {
             #(#fields)*
+            /// Keys the API sent that this type does not declare, as sent.
+            pub extra: crate::runtime::Extra,
         }
+
+        crate::runtime::object!(#ident_name { #(#wires),* });
 
         #constructor
     }
@@ -651,29 +749,22 @@ fn emit_field(field: &FieldDef) -> TokenStream {
         doc,
     } = field;
     let name = ident(rust_name);
-    let ty = emit_type_ref(ty);
-    let rename =
-        (rust_name.trim_start_matches("r#") != wire_name).then(|| quote!(rename = #wire_name));
-    let mut text = format!("`{}`", wire_name.replace('`', "'"));
+    let declared = field_type(ty, *required);
+    // The wire name is worth a line only when it differs from the field's.
+    let mut text = String::new();
+    if rust_name.trim_start_matches("r#") != wire_name {
+        text = format!("`{}`", wire_name.replace('`', "'"));
+    }
     if !doc.is_empty() {
-        text.push_str(": ");
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
         text.push_str(doc);
     }
     let doc = doc_attrs(&text);
-    if *required {
-        let serde = rename.map(|rename| quote!(#[serde(#rename)]));
-        quote! {
-            #doc
-            #serde
-            pub #name: #ty,
-        }
-    } else {
-        let rename = rename.map(|rename| quote!(#rename,));
-        quote! {
-            #doc
-            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub #name: ::std::option::Option<#ty>,
-        }
+    quote! {
+        #doc
+        pub #name: #declared,
     }
 }
 

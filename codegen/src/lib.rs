@@ -6,7 +6,9 @@
 //!
 //! This crate does no IO: callers hand it [`SourceFile`]s and get back the
 //! text of every file to write, or every [`Diagnostic`] that explains why
-//! not. `xtask` does the reading and writing.
+//! not. `xtask` does the reading and writing. [`surface`] lists the API
+//! those files offer (`API.md`) and reports what changed between two
+//! versions of it.
 
 pub mod diagnostic;
 pub mod emit;
@@ -18,6 +20,7 @@ pub mod overlay;
 mod parallel;
 pub mod parse;
 mod rustdoc;
+pub mod surface;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -35,6 +38,9 @@ pub struct Generated {
     /// The `[features]` entries of the client's `Cargo.toml` (see
     /// [`manifest::splice_features`]); empty unless areas are features.
     pub features: String,
+    /// The text of the crate's API listing ([`surface::API_LISTING`]): one
+    /// line per area, method, type, field and value.
+    pub api_listing: String,
     /// Warnings that did not stop generation.
     pub warnings: Vec<Diagnostic>,
     /// Counts, for summaries.
@@ -59,6 +65,8 @@ pub struct Timings {
     pub lower: Duration,
     pub emit: Duration,
     pub format: Duration,
+    /// Deriving and rendering the API listing.
+    pub listing: Duration,
 }
 
 impl Timings {
@@ -66,11 +74,12 @@ impl Timings {
     pub fn summary(&self) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         format!(
-            "parse {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms (emit and format summed over threads)",
+            "parse {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms (emit and format summed over threads), API listing {:.1} ms",
             ms(self.parse),
             ms(self.lower),
             ms(self.emit),
-            ms(self.format)
+            ms(self.format),
+            ms(self.listing)
         )
     }
 }
@@ -182,9 +191,13 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
     } else {
         String::new()
     };
+    let started = Instant::now();
+    let api_listing = surface::Surface::of(&api).render();
+    timings.listing = started.elapsed();
     Ok(Generated {
         files,
         features,
+        api_listing,
         warnings,
         stats: Stats {
             timings,

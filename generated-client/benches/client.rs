@@ -604,8 +604,9 @@ async fn small(args: &Args) -> (bool, String) {
         async move {
             let t = Instant::now();
             for _ in 0..n {
-                let pcap: PcapRequest = api.get_pcap_request(ACCOUNT, PCAP_ID).await.unwrap();
-                assert!(pcap.id.is_some());
+                let pcap: Option<PcapRequest> =
+                    api.get_pcap_request(ACCOUNT, PCAP_ID).await.unwrap();
+                assert!(pcap.is_some_and(|p| p.id.is_some()));
             }
             t.elapsed()
         }

@@ -181,10 +181,12 @@ pub async fn run(client: &Client, options: &Options) -> Result<UploadWorkerModul
         ..WorkerMetadata::default()
     };
     let body = WorkerUpload::new(&metadata, &module_name, FilePart::path(&options.module));
-    client
+    let script = client
         .worker_script()
         .upload_worker_module(&options.account_id, &options.script_name, body)
-        .await
+        .await?;
+    // A success without a `result` says nothing more than that it worked.
+    Ok(script.unwrap_or_default())
 }
 
 /// One line about the deployed script.

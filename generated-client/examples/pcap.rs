@@ -83,7 +83,7 @@ pub struct Options {
     pub bucket: Option<String>,
     pub out: Option<PathBuf>,
     pub time_limit: f64,
-    pub packet_limit: f64,
+    pub packet_limit: i64,
     pub polls: u32,
     pub interval: Duration,
     pub quiet: bool,
@@ -102,7 +102,7 @@ impl Options {
             bucket: None,
             out: None,
             time_limit: 10.0,
-            packet_limit: 100.0,
+            packet_limit: 100,
             polls: 60,
             interval: Duration::from_secs(5),
             quiet: false,
@@ -126,7 +126,7 @@ impl Options {
                 "--bucket" => options.bucket = Some(value()?),
                 "-o" | "--out" => options.out = Some(PathBuf::from(value()?)),
                 "--time-limit" => options.time_limit = number(flag, &value()?, 1.0, 300.0)?,
-                "--packet-limit" => options.packet_limit = number(flag, &value()?, 1.0, 10_000.0)?,
+                "--packet-limit" => options.packet_limit = whole(flag, &value()?, 1, 10_000)?,
                 "--polls" => {
                     let text = value()?;
                     options.polls = text
@@ -168,6 +168,15 @@ fn number(flag: &str, text: &str, min: f64, max: f64) -> Result<f64, Failure> {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(Failure::usage(format!(
             "{flag} must be a number from {min} to {max}, not {text:?}"
+        ))),
+    }
+}
+
+fn whole(flag: &str, text: &str, min: i64, max: i64) -> Result<i64, Failure> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(Failure::usage(format!(
+            "{flag} must be a whole number from {min} to {max}, not {text:?}"
         ))),
     }
 }
@@ -232,7 +241,9 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
     let created = api
         .create_pcap_request(account, &request.into())
         .await
-        .map_err(|e| Failure::api("starting a simple capture", &e))?;
+        .map_err(|e| Failure::api("starting a simple capture", &e))?
+        // A success with no `result` has no id either; that is said below.
+        .unwrap_or_default();
     let Some(id) = created.id.filter(|id| !id.is_empty()) else {
         return Err(Failure {
             code: 1,
@@ -313,7 +324,8 @@ async fn wait_until_done(
         let pcap = api
             .get_pcap_request(account, id)
             .await
-            .map_err(|e| Failure::api(&format!("checking capture {id}"), &e))?;
+            .map_err(|e| Failure::api(&format!("checking capture {id}"), &e))?
+            .unwrap_or_default();
         let status = pcap
             .status
             .as_ref()
@@ -421,6 +433,12 @@ async fn ensure_bucket(
         .add_buckets_for_full_packet_captures(account, &PcapsOwnershipRequest::new(uri.into()))
         .await
         .map_err(|e| Failure::api(&format!("registering bucket {uri}"), &e))?;
+    let Some(added) = added else {
+        return Err(Failure {
+            code: 1,
+            message: format!("registering bucket {uri}: the API answered without the bucket"),
+        });
+    };
     println!(
         "registered bucket {uri} as {} ({}); Cloudflare wrote the challenge file {} to it, \
          validate it before using the bucket",

@@ -50,6 +50,7 @@ fn requests_and_downloads_without_async() {
             &PcapsOwnershipRequest::new("s3://bucket".to_owned()),
         )
         .send_blocking()
+        .unwrap()
         .unwrap();
     assert_eq!(added.status, PcapsOwnershipStatus::Pending);
     let (listed, meta) = pcap

@@ -114,7 +114,8 @@ async fn against_prism(prism: &Prism) {
             .worker_script()
             .upload_worker_module(ACCOUNT, "hello-worker", body)
             .await,
-    );
+    )
+    .expect("the script");
     // The contract's example result, typed.
     assert_eq!(script.id.as_deref(), Some("this-is_my_script-01"));
     assert_eq!(script.startup_time_ms, Some(10));
@@ -210,7 +211,8 @@ async fn against_prism(prism: &Prism) {
         dns.dns_records_for_a_zone()
             .import_dns_records(ACCOUNT, body)
             .await,
-    );
+    )
+    .expect("the import's counts");
     assert_eq!(imported.recs_added, Some(5.0));
     assert_eq!(imported.total_records_parsed, Some(5.0));
 }

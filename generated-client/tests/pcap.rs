@@ -170,8 +170,9 @@ async fn every_endpoint_sends_its_method_path_and_body() {
     let api = client(&server).magic_pcap_collection();
 
     let created = api
-        .create_pcap_request(ACCOUNT, &PcapCreateSimple::new(10.0, 100.0).into())
+        .create_pcap_request(ACCOUNT, &PcapCreateSimple::new(10.0, 100).into())
         .await
+        .unwrap()
         .unwrap();
     assert_eq!(created.id.as_deref(), Some("p-1"));
     let listed = api.list_packet_capture_requests(ACCOUNT).await.unwrap();
@@ -179,6 +180,7 @@ async fn every_endpoint_sends_its_method_path_and_body() {
     let added = api
         .add_buckets_for_full_packet_captures(ACCOUNT, &PcapsOwnershipRequest::new(BUCKET.into()))
         .await
+        .unwrap()
         .unwrap();
     assert_eq!(added.status, PcapsOwnershipStatus::Pending);
     let buckets = api.list_pcaps_bucket_ownership(ACCOUNT).await.unwrap();
@@ -189,13 +191,14 @@ async fn every_endpoint_sends_its_method_path_and_body() {
             &PcapsOwnershipValidateRequest::new(BUCKET.into(), added.filename.clone()),
         )
         .await
+        .unwrap()
         .unwrap();
     assert_eq!(validated.status, PcapsOwnershipStatus::Success);
     let () = api
         .delete_buckets_for_full_packet_captures(ACCOUNT, "own-1")
         .await
         .unwrap();
-    let got = api.get_pcap_request(ACCOUNT, "p-1").await.unwrap();
+    let got = api.get_pcap_request(ACCOUNT, "p-1").await.unwrap().unwrap();
     assert_eq!(got.status, Some(PcapRequestStatus::Complete));
     let downloaded = api
         .download_simple_pcap(ACCOUNT, "p-1")
@@ -214,7 +217,7 @@ async fn every_endpoint_sends_its_method_path_and_body() {
                 "POST",
                 "/accounts/acc-1/pcaps",
                 Some(json!({"type": "simple", "system": "magic-transit",
-                            "time_limit": 10.0, "packet_limit": 100.0})),
+                            "time_limit": 10, "packet_limit": 100})),
             ),
             ("GET", "/accounts/acc-1/pcaps", None),
             (
@@ -245,13 +248,13 @@ async fn create_simple_sends_exactly_the_typed_json() {
     let server = Server::repeat(Reply::envelope(pcap_json("p-1", "pending"))).await;
     let api = client(&server).magic_pcap_collection();
 
-    api.create_pcap_request(ACCOUNT, &PcapCreateSimple::new(10.0, 100.0).into())
+    api.create_pcap_request(ACCOUNT, &PcapCreateSimple::new(10.0, 100).into())
         .await
         .unwrap();
-    let mut with_options = PcapCreateSimple::new(300.0, 10_000.0);
+    let mut with_options = PcapCreateSimple::new(300.0, 10_000);
     with_options.filter_v1 = Some(PcapFilter {
         source_address: Some("192.0.2.1".into()),
-        destination_port: Some(443.0),
+        destination_port: Some(443),
         ..PcapFilter::default()
     });
     with_options.offset_time = Some("2024-05-01T11:30:00Z".into());
@@ -263,9 +266,10 @@ async fn create_simple_sends_exactly_the_typed_json() {
     assert_eq!(
         bodies,
         [
-            // Optional fields left `None` are absent, not `null`.
-            r#"{"type":"simple","system":"magic-transit","time_limit":10.0,"packet_limit":100.0}"#,
-            r#"{"type":"simple","system":"magic-transit","time_limit":300.0,"packet_limit":10000.0,"filter_v1":{"source_address":"192.0.2.1","destination_port":443.0},"offset_time":"2024-05-01T11:30:00Z"}"#,
+            // Optional fields left `None` are absent, not `null`; whole
+            // numbers are integers, even in a `number` field (`time_limit`).
+            r#"{"type":"simple","system":"magic-transit","time_limit":10,"packet_limit":100}"#,
+            r#"{"type":"simple","system":"magic-transit","time_limit":300,"packet_limit":10000,"filter_v1":{"source_address":"192.0.2.1","destination_port":443},"offset_time":"2024-05-01T11:30:00Z"}"#,
         ]
     );
 }
@@ -284,11 +288,12 @@ async fn create_full_sends_exactly_the_typed_json() {
     let created = api
         .create_pcap_request(ACCOUNT, &full.clone().into())
         .await
+        .unwrap()
         .unwrap();
     let mut limited = full;
-    limited.byte_limit = Some(500_000_000.0);
+    limited.byte_limit = Some(500_000_000);
     limited.filter_v1 = Some(PcapFilter {
-        protocol: Some(6.0),
+        protocol: Some(6),
         ..PcapFilter::default()
     });
     api.create_pcap_request(ACCOUNT, &limited.into())
@@ -303,8 +308,8 @@ async fn create_full_sends_exactly_the_typed_json() {
     assert_eq!(
         bodies,
         [
-            r#"{"type":"full","system":"magic-transit","time_limit":3600.0,"colo_name":"ord02","destination_conf":"s3://pcaps-bucket?region=us-east-1"}"#,
-            r#"{"type":"full","system":"magic-transit","time_limit":3600.0,"colo_name":"ord02","destination_conf":"s3://pcaps-bucket?region=us-east-1","filter_v1":{"protocol":6.0},"byte_limit":500000000.0}"#,
+            r#"{"type":"full","system":"magic-transit","time_limit":3600,"colo_name":"ord02","destination_conf":"s3://pcaps-bucket?region=us-east-1"}"#,
+            r#"{"type":"full","system":"magic-transit","time_limit":3600,"colo_name":"ord02","destination_conf":"s3://pcaps-bucket?region=us-east-1","filter_v1":{"protocol":6},"byte_limit":500000000}"#,
         ]
     );
 }
@@ -317,7 +322,7 @@ async fn untyped_body_overrides_the_typed_one() {
         "type": "simple", "system": "magic-transit", "time_limit": 5, "packet_limit": 10,
         "field_from_the_future": {"x": [1, 2]}
     });
-    api.create_pcap_request(ACCOUNT, &PcapCreateSimple::new(10.0, 100.0).into())
+    api.create_pcap_request(ACCOUNT, &PcapCreateSimple::new(10.0, 100).into())
         .body(&raw)
         .await
         .unwrap();
@@ -343,7 +348,7 @@ async fn get_decodes_every_field() {
     }))])
     .await;
     let api = client(&server).magic_pcap_collection();
-    let pcap = api.get_pcap_request(ACCOUNT, "f-9").await.unwrap();
+    let pcap = api.get_pcap_request(ACCOUNT, "f-9").await.unwrap().unwrap();
     assert_eq!(
         pcap,
         PcapRequest {
@@ -356,18 +361,20 @@ async fn get_decodes_every_field() {
             filter_v1: Some(PcapFilter {
                 source_address: Some("192.0.2.1".into()),
                 destination_address: Some("198.51.100.7".into()),
-                source_port: Some(40000.0),
-                destination_port: Some(53.0),
-                protocol: Some(17.0),
+                source_port: Some(40000),
+                destination_port: Some(53),
+                protocol: Some(17),
+                extra: Default::default(),
             }),
             offset_time: Some("2024-05-01T11:00:00Z".into()),
-            packet_limit: Some(5000.0),
-            byte_limit: Some(1_000_000.0),
+            packet_limit: Some(5000),
+            byte_limit: Some(1_000_000),
             colo_name: Some("ams01".into()),
             destination_conf: Some(BUCKET.into()),
             error_message: Some("bucket not writable".into()),
             packets_captured: Some(1234),
             stop_requested: Some("2024-05-01T12:05:00Z".into()),
+            extra: Default::default(),
         }
     );
 }
@@ -429,10 +436,12 @@ async fn open_enums_keep_known_and_future_values() {
     );
     assert_eq!(future.packets_captured, Some(7));
     assert_eq!(future.submitted, None);
-    // An unknown value goes back on the wire unchanged.
+    // An unknown value goes back on the wire unchanged, and so does a key
+    // the type does not declare.
+    assert_eq!(future.extra["new_field"], json!({"a": 1}));
     assert_eq!(
         serde_json::to_value(future).unwrap(),
-        json!({"id": "p-x", "type": "sampled", "system": "magic-wan", "packets_captured": 7})
+        json!({"id": "p-x", "type": "sampled", "system": "magic-wan", "packets_captured": 7, "new_field": {"a": 1}})
     );
 }
 
@@ -456,6 +465,10 @@ async fn ownership_required_fields_and_future_status() {
         "ownership-challenge-9f8e7d.txt".into(),
     );
     expected_future.validated = Some("2024-05-02T00:00:00Z".into());
+    // A key the type does not declare is kept.
+    expected_future
+        .extra
+        .insert("unexpected".into(), json!(true));
     assert_eq!(
         buckets,
         [
@@ -825,7 +838,7 @@ async fn example_runs_end_to_end_in_process() {
     assert_eq!(
         requests[2].json(),
         json!({"type": "simple", "system": "magic-transit",
-               "time_limit": 10.0, "packet_limit": 100.0})
+               "time_limit": 10, "packet_limit": 100})
     );
     assert_eq!(requests[8].json(), json!({"destination_conf": BUCKET}));
 }
@@ -850,7 +863,7 @@ fn example_options() {
             options.time_limit,
             options.packet_limit
         ),
-        ("acc-9", 30.0, 500.0)
+        ("acc-9", 30.0, 500)
     );
     assert_eq!(options.out, Some(PathBuf::from("x.pcap")));
     assert_eq!(

@@ -133,7 +133,8 @@ async fn a_module_worker_goes_up_as_metadata_and_modules() {
         .worker_script()
         .upload_worker_module(ACCOUNT, "hello-worker", body)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the script");
     assert_eq!(script.id.as_deref(), Some("hello-worker"));
     assert_eq!(script.handlers, Some(vec!["fetch".to_owned()]));
 
@@ -202,7 +203,8 @@ async fn an_image_goes_up_from_a_path_with_its_options() {
         .cloudflare_images()
         .upload_an_image(ACCOUNT, body)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the image");
     assert_eq!(
         uploaded.variants,
         Some(vec![
@@ -235,7 +237,8 @@ async fn a_zone_file_is_imported() {
         .dns_records_for_a_zone()
         .import_dns_records(ACCOUNT, body)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the import's counts");
     assert_eq!(imported.recs_added, Some(2.0));
 
     let request = &server.requests()[0];

@@ -4,22 +4,29 @@
 //!   writes `CRATE_DIR/src/generated/` from the Markdown docs in `DIR`
 //!   (defaults: `spec/` and `generated-client/`). All or nothing.
 //! - `check [--spec DIR] [--out CRATE_DIR] [--deny-warnings]`: exits 1 with a
-//!   diff when the checked-in client is not what `generate` would write.
+//!   diff when the checked-in client is not what `generate` would write,
+//!   headed by the API change report from the checked-in `API.md`.
+//! - `diff [--base GIT_REF | --old DIR] [--spec DIR] [--format text|markdown|json]`:
+//!   prints the API change report from the old docs (`--spec` at `GIT_REF`,
+//!   default `HEAD`, or `DIR`) to the docs in `--spec`; exits 3 when
+//!   something breaks.
 //!
 //! - `corpus [--spec DIR]... [--out DIR] [--timings]`: generates folders of
 //!   docs (default: the shared corpus) into a scratch crate with a feature per
 //!   area, then runs clippy and rustdoc on it with `-D warnings`.
 //!
-//! Exit codes: 0 success, 1 bad input or drift, 2 usage error.
+//! Exit codes: 0 success, 1 bad input or drift, 2 usage error, 3 (`diff`)
+//! breaking API changes.
 
 mod corpus;
+mod diff;
 mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use codegen::{EmitOptions, SourceFile};
+use codegen::{EmitOptions, Generated, SourceFile};
 
 use crate::sync::{Mode, Single, sync};
 
@@ -28,7 +35,11 @@ usage: cargo xtask <command> [options]
 
 commands:
   generate   write CRATE_DIR/src/generated/ from the docs in DIR
-  check      fail (exit 1) when CRATE_DIR/src/generated/ is stale
+  check      fail (exit 1) when CRATE_DIR/src/generated/ (or the generated
+             part of Cargo.toml, or API.md) is stale: the API change
+             report, then a diff
+  diff       print the API change report from the old docs to DIR; exit 3
+             when something breaks
   corpus     generate DIR (default ../shared/corpus/docs; --spec may be
              repeated) into a scratch crate (default target/corpus-client)
              with a feature per area, and prove it builds: clippy and
@@ -40,15 +51,21 @@ options:
   --deny-warnings    treat warnings as errors
   --timings          print how long each stage took (corpus: also time
                      `cargo check` with one area and with all areas)
+  --base GIT_REF     diff: the old docs are DIR as committed at GIT_REF
+                     (default: HEAD)
+  --old DIR          diff: the old docs are in another folder
+  --format FORMAT    diff: text (default), markdown (release notes) or json
   -h, --help         print this help
 
-exit codes: 0 success, 1 bad input or stale output, 2 usage error";
+exit codes: 0 success, 1 bad input or stale output, 2 usage error,
+3 breaking API changes (diff)";
 
 /// Parsed command line.
 #[derive(Debug)]
 enum Command {
     Sync(Args),
     Corpus(corpus::CorpusArgs),
+    Diff(diff::DiffArgs),
 }
 
 /// Options of `generate` and `check`.
@@ -77,14 +94,15 @@ fn main() -> ExitCode {
     // A panic is a bug in the generator, never the user's fault; it still
     // ends with a plain failure, not Rust's exit code 101.
     let result = std::panic::catch_unwind(|| match &args {
-        Command::Sync(args) => run(args),
-        Command::Corpus(args) => corpus::run(&workspace_root(), args),
+        Command::Sync(args) => run(args).map(|()| 0),
+        Command::Corpus(args) => corpus::run(&workspace_root(), args).map(|()| 0),
+        Command::Diff(args) => diff::run(args).map(|breaking| if breaking { 3 } else { 0 }),
     })
     .unwrap_or_else(|_| {
         Err("error: internal error: the generator panicked (message above); please report it with the input".to_owned())
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("{message}");
             ExitCode::from(1)
@@ -114,8 +132,10 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
             root.join("../shared/corpus/docs"),
             root.join("target/corpus-client"),
         ),
+        "diff" => (None, root.join("spec"), root.join("generated-client")),
         other => return Err(format!("unknown command `{other}`")),
     };
+    let diff = command == "diff";
     let mut parsed = Args {
         mode: mode.unwrap_or(Mode::Check),
         spec,
@@ -124,26 +144,43 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
         timings: false,
     };
     let mut extra_specs = Vec::new();
+    let (mut old, mut format) = (None, diff::Format::Text);
     let mut iter = options.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
             iter.next()
-                .map(PathBuf::from)
+                .cloned()
                 .ok_or_else(|| format!("`{name}` needs a value"))
         };
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
             // `corpus` takes several folders; the others take one.
-            "--spec" if mode.is_none() => extra_specs.push(value("--spec")?),
-            "--spec" => parsed.spec = value("--spec")?,
-            "--out" => parsed.out = value("--out")?,
+            "--spec" if mode.is_none() && !diff => extra_specs.push(value("--spec")?.into()),
+            "--spec" => parsed.spec = value("--spec")?.into(),
+            "--out" if !diff => parsed.out = value("--out")?.into(),
             "--deny-warnings" if mode.is_some() => parsed.deny_warnings = true,
-            "--timings" => parsed.timings = true,
+            "--timings" if !diff => parsed.timings = true,
+            "--base" | "--old" if diff && old.is_some() => {
+                return Err("give one of `--base` and `--old`".to_owned());
+            }
+            "--base" if diff => old = Some(diff::Old::Base(value("--base")?)),
+            "--old" if diff => old = Some(diff::Old::Dir(value("--old")?.into())),
+            "--format" if diff => {
+                let name = value("--format")?;
+                format = diff::Format::parse(&name).ok_or_else(|| {
+                    format!("unknown format `{name}`; expected text, markdown or json")
+                })?;
+            }
             other => return Err(format!("unknown option `{other}` for `{command}`")),
         }
     }
     Ok(Some(match mode {
         Some(_) => Command::Sync(parsed),
+        None if diff => Command::Diff(diff::DiffArgs {
+            old: old.unwrap_or_else(|| diff::Old::Base("HEAD".to_owned())),
+            spec: parsed.spec,
+            format,
+        }),
         None => Command::Corpus(corpus::CorpusArgs {
             specs: if extra_specs.is_empty() {
                 vec![parsed.spec]
@@ -263,6 +300,22 @@ fn manifest_single(out: &Path, features: &str) -> Result<Vec<Single>, String> {
     }])
 }
 
+/// The crate's API listing, written with the code.
+pub(crate) fn listing_single(out: &Path, generated: &Generated) -> Single {
+    Single {
+        name: codegen::surface::API_LISTING.to_owned(),
+        path: out.join(codegen::surface::API_LISTING),
+        text: generated.api_listing.clone(),
+    }
+}
+
+/// Every file outside `src/generated/` that the generator writes with it.
+fn singles(out: &Path, generated: &Generated) -> Result<Vec<Single>, String> {
+    let mut singles = manifest_single(out, &generated.features)?;
+    singles.push(listing_single(out, generated));
+    Ok(singles)
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let sources = read_sources(&args.spec)?;
@@ -285,7 +338,7 @@ fn run(args: &Args) -> Result<(), String> {
         ));
     }
     let target = args.out.join("src").join("generated");
-    let singles = manifest_single(&args.out, &generated.features)?;
+    let singles = singles(&args.out, &generated)?;
     let report = sync(&target, &generated.files, &singles, args.mode)
         .map_err(|err| format!("error: {}: {err}", target.display()))?;
     let stats = generated.stats;
@@ -312,10 +365,13 @@ fn run(args: &Args) -> Result<(), String> {
             if args.out != workspace_root().join("generated-client") {
                 command.push_str(&format!(" --out {}", args.out.display()));
             }
+            let listing = args.out.join(codegen::surface::API_LISTING);
+            let old = std::fs::read_to_string(&listing).ok();
+            let summary = diff::check_summary(&listing, old.as_deref(), &generated.api_listing);
             return Err(format!(
-                "{}\nerror: {} is stale; run `{command}` and commit the result",
+                "{summary}\n{}\nerror: {} is stale; run `{command}` and commit the result",
                 report.render(),
-                display_path(&target)
+                display_path(&args.out)
             ));
         }
     }
@@ -343,7 +399,7 @@ mod tests {
         let sources = read_sources(&root.join("spec")).unwrap();
         let generated = codegen::generate(&sources, &emit_options()).unwrap();
         let target = root.join("generated-client/src/generated");
-        let singles = manifest_single(&root.join("generated-client"), &generated.features).unwrap();
+        let singles = singles(&root.join("generated-client"), &generated).unwrap();
         let report = sync(&target, &generated.files, &singles, Mode::Check).unwrap();
         assert!(
             report.is_clean(),

@@ -88,6 +88,11 @@ fn generate_then_check_then_drift() {
             .collect::<Vec<_>>(),
         ["areas.md", "mod.rs", "things.rs"]
     );
+    let listing = std::fs::read_to_string(out.join("API.md")).unwrap();
+    assert!(
+        listing.contains("things::Things::get_thing method GET \"/things/{id}\" fn get_thing(&self, id: &str) -> Request<Json<Option<GetThingResponse>>>\n"),
+        "{listing}"
+    );
     assert_eq!(
         xtask(&["check", "--spec", spec_s, "--out", out_s])
             .status
@@ -106,6 +111,8 @@ fn generate_then_check_then_drift() {
         err.contains("extra (not generated, would be deleted): stray.rs"),
         "{err}"
     );
+    // A hand edit of the code changes no API: the listing is still right.
+    assert!(err.starts_with("API changes: none"), "{err}");
     assert!(err.contains("run `cargo xtask generate --spec"), "{err}");
 
     assert_eq!(
@@ -155,11 +162,19 @@ fn bad_input_writes_nothing() {
     );
     assert!(err.contains("nothing was written"), "{err}");
     assert_eq!(tree(&out.join("src/generated")), before);
-    let leftovers: Vec<_> = std::fs::read_dir(out.join("src"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(leftovers, ["generated"]);
+    let listing = std::fs::read_to_string(out.join("API.md")).unwrap();
+    assert!(listing.contains("get_thing"), "{listing}");
+    for (dir, expected) in [
+        (out.join("src"), &["generated"][..]),
+        (out.clone(), &["API.md", "src"]),
+    ] {
+        let mut leftovers: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        leftovers.sort();
+        assert_eq!(leftovers, expected);
+    }
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -193,6 +208,155 @@ fn warnings_fail_only_when_denied() {
 // A write that fails half way (full disk, unwritable file) is covered by
 // `sync::tests::a_failed_write_leaves_the_folder_untouched`, which can make
 // the staging write fail deterministically even as root.
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn check_heads_its_diff_with_the_api_change_report() {
+    let (root, spec, out) = scratch("check-report", &[("things.md", GOOD)]);
+    let (spec_s, out_s) = (spec.to_str().unwrap(), out.to_str().unwrap());
+    assert_eq!(
+        xtask(&["generate", "--spec", spec_s, "--out", out_s])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(
+        spec.join("things.md"),
+        GOOD.replace("Get thing", "Fetch thing"),
+    )
+    .unwrap();
+    let output = xtask(&["check", "--spec", spec_s, "--out", out_s]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    let report = "API changes: 2 breaking, 0 additive (version bump: major, or minor while 0.x)\n  breaking: type `things::FetchThingResponse` renamed from `GetThingResponse`\n  breaking: method `things::Things::fetch_thing` renamed from `get_thing`\n";
+    assert!(err.starts_with(report), "{err}");
+    assert!(err.contains("+++ b/API.md"), "{err}");
+    assert!(err.contains("+++ b/things.rs"), "{err}");
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn diff_exits_3_only_for_breaking_changes() {
+    let added = format!(
+        "{GOOD}## Delete thing\n**DELETE** `/things/{{id}}`\n### Responses\n#### 204 Deleted.\n```json\n```\n"
+    );
+    let (root, old, new) = scratch("diff-codes", &[("things.md", GOOD)]);
+    let (old_s, new_s) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let diff = |format: &str| xtask(&["diff", "--old", old_s, "--spec", new_s, "--format", format]);
+
+    std::fs::write(new.join("things.md"), GOOD).unwrap();
+    let output = diff("text");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "API changes: none (version bump: patch)\n");
+
+    std::fs::write(new.join("things.md"), &added).unwrap();
+    let output = diff("markdown");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "## API changes\n\n0 breaking, 1 additive. Version bump: **minor** (patch while 0.x).\n\n### Additive\n\n#### `things`\n\n- method `things::Things::delete_thing` added: `DELETE /things/{id}`\n"
+    );
+
+    // The other way round, the method is removed.
+    let output = xtask(&["diff", "--old", new_s, "--spec", old_s, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let json = stdout(&output);
+    assert!(json.contains("\"breaking\": 1,"), "{json}");
+    assert!(json.contains("\"change\": \"removed\","), "{json}");
+
+    // Docs that do not generate are bad input, not a report.
+    std::fs::write(new.join("things.md"), GOOD.replace("**GET**", "**GTE**")).unwrap();
+    let output = diff("text");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("the new docs do not generate"),
+        "{}",
+        stderr(&output)
+    );
+
+    for args in [
+        &["diff", "--old", old_s, "--base", "HEAD"][..],
+        &["diff", "--format", "yaml"],
+        &["diff", "--old"],
+        &["diff", "--out", "x"],
+        &["generate", "--base", "HEAD"],
+    ] {
+        let output = xtask(args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn diff_reads_the_old_docs_from_git() {
+    let (root, spec, _) = scratch(
+        "diff-git",
+        &[("things.md", GOOD), ("notes.txt", "not a doc\n")],
+    );
+    let git = |args: &[&str]| {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&root)
+            .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "spec"]);
+    git(&["commit", "--quiet", "-m", "first"]);
+    let spec_s = spec.to_str().unwrap();
+
+    // Nothing changed since HEAD.
+    let output = xtask(&["diff", "--spec", spec_s]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "API changes: none (version bump: patch)\n");
+
+    // A retitled endpoint, and a new area, uncommitted.
+    std::fs::write(
+        spec.join("things.md"),
+        GOOD.replace("Get thing", "Fetch thing"),
+    )
+    .unwrap();
+    std::fs::write(spec.join("parts.md"), GOOD.replace("# Things", "# Parts")).unwrap();
+    let output = xtask(&["diff", "--spec", spec_s, "--base", "HEAD"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("API changes: 2 breaking, 1 additive"),
+        "{text}"
+    );
+    assert!(
+        text.contains("method `things::Things::fetch_thing` renamed from `get_thing`"),
+        "{text}"
+    );
+    assert!(text.contains("area `parts` added"), "{text}");
+
+    // Committed, the same change is what `HEAD~1` shows.
+    git(&["add", "spec"]);
+    git(&["commit", "--quiet", "-m", "second"]);
+    let output = xtask(&["diff", "--spec", spec_s, "--base", "HEAD~1"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert_eq!(stdout(&output), text);
+
+    let output = xtask(&["diff", "--spec", spec_s, "--base", "no-such-revision"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("at `no-such-revision`"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
 
 #[test]
 fn the_manifest_gets_a_feature_per_area_with_the_code() {

@@ -5,6 +5,7 @@
 //! Every problem is reported with its location, and lowering goes on after an
 //! error so that one run shows all of a file's problems.
 
+mod infer;
 mod merge;
 mod skeleton;
 mod types;
@@ -117,11 +118,30 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         );
     }
     let mut methods = Namespace::with_reserved(RESERVED_METHODS);
-    let mut endpoints = Vec::new();
+    // Results are typed once every endpoint's responses are known: a field
+    // documented as `null` in one takes its type from the others.
+    let mut lowered = Vec::new();
     for raw in &doc.endpoints {
         if let Some(endpoint) = lowering.endpoint(raw, &mut methods) {
-            endpoints.push(endpoint);
+            lowered.push((raw, endpoint));
         }
+    }
+    infer::null_fields(
+        lowered
+            .iter_mut()
+            .flat_map(|(_, (endpoint, _))| &mut endpoint.responses)
+            .filter(|r| r.status.is_success() || r.status == Status::Default)
+            .filter_map(|r| r.body.as_mut()),
+    );
+    let mut endpoints = Vec::new();
+    for (raw, (mut endpoint, names)) in lowered {
+        endpoint.output = if endpoint.accept.is_some() {
+            // The overlay names a media type: the body is not JSON.
+            Output::Raw
+        } else {
+            lowering.output(raw, &endpoint.rust_name, &endpoint.responses, &names)
+        };
+        endpoints.push(endpoint);
     }
     lowering.report_unmatched();
     let AreaLowering {
@@ -184,7 +204,14 @@ impl<'a> AreaLowering<'a> {
         }
     }
 
-    fn endpoint(&mut self, raw: &RawEndpoint, methods: &mut Namespace) -> Option<Endpoint> {
+    /// Lowers an endpoint, all but its output (left `NoContent` until the
+    /// area's responses are all known); also returns the names an overlay
+    /// gave to its responses.
+    fn endpoint(
+        &mut self,
+        raw: &RawEndpoint,
+        methods: &mut Namespace,
+    ) -> Option<(Endpoint, Vec<(Status, String)>)> {
         let errors_before = self.error_count();
         let method = raw.method.as_ref().and_then(|m| self.method(m));
         let path = raw.path.as_ref().and_then(|p| self.path(p));
@@ -246,12 +273,6 @@ impl<'a> AreaLowering<'a> {
         if let Some((source, overlay)) = self.overlay_endpoint(method, &path.template) {
             patch = self.apply_overlay(source, overlay, &pascal, &rust_name, &mut responses);
         }
-        let output = if patch.accept.is_some() {
-            // The overlay names a media type: the body is not JSON.
-            Output::Raw
-        } else {
-            self.output(raw, &rust_name, &responses, &patch.names)
-        };
         let doc = rustdoc::sanitize(&format!(
             "{}\n\n`{} {}`\n\n{}",
             raw.title.value,
@@ -259,7 +280,7 @@ impl<'a> AreaLowering<'a> {
             path.template,
             raw.description
         ));
-        Some(Endpoint {
+        let endpoint = Endpoint {
             title: raw.title.value.clone(),
             rust_name,
             method,
@@ -267,12 +288,13 @@ impl<'a> AreaLowering<'a> {
             description: raw.description.clone(),
             doc: doc.trim_end().to_owned(),
             responses,
-            output,
+            output: Output::NoContent,
             request_body: patch.request_body,
             multipart: patch.multipart,
             query: patch.query,
             accept: patch.accept,
-        })
+        };
+        Some((endpoint, patch.names))
     }
 
     fn error_count(&self) -> usize {

@@ -140,12 +140,17 @@ impl Types {
             fields: Vec::new(),
             used_by: vec![user.to_owned()],
         }));
-        let mut field_names = Namespace::default();
+        // `extra` holds the keys the struct does not declare.
+        let mut field_names = Namespace::with_reserved(&["extra"]);
         let defs = fields
             .iter()
             .filter(|f| Some(f.wire_name.as_str()) != skip)
             .map(|field| {
-                let rust_name = field_names.claim(&naming::field_name(&field.wire_name), "");
+                let base = match naming::field_name(&field.wire_name) {
+                    name if name == "extra" => "extra_field".to_owned(),
+                    name => name,
+                };
+                let rust_name = field_names.claim(&base, "");
                 let child = format!("{name}{}", naming::type_name(&rust_name));
                 let child = if matches!(field.shape, Shape::Array(_)) {
                     format!("{child}Item")

@@ -25,7 +25,9 @@ impl IpAddressManagementAddressMaps {
     pub fn create_address_map(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -66,7 +68,9 @@ impl IpAddressManagementAddressMaps {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAddressMapsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAddressMapsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -88,7 +92,9 @@ impl IpAddressManagementAddressMaps {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -110,7 +116,9 @@ impl IpAddressManagementAddressMaps {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -132,7 +140,9 @@ impl IpAddressManagementAddressMaps {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -156,7 +166,9 @@ impl IpAddressManagementAddressMaps {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -181,7 +193,9 @@ impl IpAddressManagementAddressMaps {
         account_id: &str,
         address_map_id: &str,
         ip_address: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -206,7 +220,9 @@ impl IpAddressManagementAddressMaps {
         account_id: &str,
         address_map_id: &str,
         ip_address: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -231,7 +247,9 @@ impl IpAddressManagementAddressMaps {
         account_id: &str,
         address_map_id: &str,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -256,7 +274,9 @@ impl IpAddressManagementAddressMaps {
         account_id: &str,
         address_map_id: &str,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAddressMapResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -273,207 +293,126 @@ impl IpAddressManagementAddressMaps {
     }
 }
 /// Used by [`IpAddressManagementAddressMaps::create_address_map`], [`IpAddressManagementAddressMaps::address_map_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAddressMapResponse {
-    /// `can_delete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub can_delete: ::std::option::Option<bool>,
-    /// `can_modify_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub can_modify_ips: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `default_sni`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_sni: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<CreateAddressMapResponseIpsItem>>,
-    /// `memberships`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memberships: ::std::option::Option<
         ::std::vec::Vec<CreateAddressMapResponseMembershipsItem>,
     >,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAddressMapResponse { can_delete : "can_delete", can_modify_ips :
+    "can_modify_ips", created_at : "created_at", default_sni : "default_sni", description
+    : "description", enabled : "enabled", id : "id", ips : "ips", memberships :
+    "memberships", modified_at : "modified_at" }
+);
 /// Used by [`IpAddressManagementAddressMaps::create_address_map`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAddressMapResponseIpsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`IpAddressManagementAddressMaps::create_address_map`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAddressMapResponseMembershipsItem {
-    /// `can_delete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub can_delete: ::std::option::Option<::serde_json::Value>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// `identifier`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub identifier: ::std::option::Option<::serde_json::Value>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`IpAddressManagementAddressMaps::list_address_maps`], [`IpAddressManagementAddressMaps::update_address_map`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListAddressMapsItem {
-    /// `can_delete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub can_delete: ::std::option::Option<bool>,
-    /// `can_modify_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub can_modify_ips: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `default_sni`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub default_sni: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_at: ::std::option::Option<::std::string::String>,
+    pub ip: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAddressMapResponseIpsItem { created_at : "created_at", ip : "ip" }
+);
+/// Used by [`IpAddressManagementAddressMaps::create_address_map`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAddressMapResponseMembershipsItem {
+    pub can_delete: ::std::option::Option<bool>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub identifier: ::std::option::Option<::serde_json::Value>,
+    pub kind: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAddressMapResponseMembershipsItem { can_delete : "can_delete", created_at :
+    "created_at", identifier : "identifier", kind : "kind" }
+);
+/// Used by [`IpAddressManagementAddressMaps::list_address_maps`], [`IpAddressManagementAddressMaps::update_address_map`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAddressMapsItem {
+    pub can_delete: ::std::option::Option<bool>,
+    pub can_modify_ips: ::std::option::Option<bool>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub default_sni: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub enabled: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub modified_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListAddressMapsItem { can_delete : "can_delete", can_modify_ips : "can_modify_ips",
+    created_at : "created_at", default_sni : "default_sni", description : "description",
+    enabled : "enabled", id : "id", modified_at : "modified_at" }
+);
 /// Used by [`IpAddressManagementAddressMaps::delete_address_map`], [`IpAddressManagementAddressMaps::add_an_account_membership_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_an_account_membership_from_an_address_map`], [`IpAddressManagementAddressMaps::add_an_ip_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_an_ip_from_an_address_map`], [`IpAddressManagementAddressMaps::add_a_zone_membership_to_an_address_map`], [`IpAddressManagementAddressMaps::remove_a_zone_membership_from_an_address_map`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAddressMapResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteAddressMapResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteAddressMapResponseErrorsItem>,
     >,
-    /// `result_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<DeleteAddressMapResponseResultInfo>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAddressMapResponse { errors : "errors", messages : "messages", result_info :
+    "result_info", success : "success" }
+);
 /// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAddressMapResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteAddressMapResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAddressMapResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAddressMapResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAddressMapResponseErrorsItemSource { pointer : "pointer" }
+);
 /// Used by [`IpAddressManagementAddressMaps::delete_address_map`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAddressMapResponseResultInfo {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAddressMapResponseResultInfo { count : "count", page : "page", per_page :
+    "per_page", total_count : "total_count" }
+);

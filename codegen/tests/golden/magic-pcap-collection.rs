@@ -66,7 +66,9 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddBucketsForFullPacketCapturesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<AddBucketsForFullPacketCapturesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -110,7 +112,9 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddBucketsForFullPacketCapturesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<AddBucketsForFullPacketCapturesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -215,31 +219,19 @@ impl MagicPcapCollection {
     }
 }
 /// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddBucketsForFullPacketCapturesResponse {
-    /// `destination_conf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_conf: ::std::option::Option<::std::string::String>,
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `submitted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub submitted: ::std::option::Option<::std::string::String>,
-    /// `validated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddBucketsForFullPacketCapturesResponse { destination_conf : "destination_conf",
+    filename : "filename", id : "id", status : "status", submitted : "submitted",
+    validated : "validated" }
+);

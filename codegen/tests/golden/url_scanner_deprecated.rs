@@ -47,7 +47,9 @@ impl UrlScannerDeprecated {
     pub fn create_url_scan(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateUrlScanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateUrlScanResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -67,7 +69,9 @@ impl UrlScannerDeprecated {
     pub fn search_url_scans(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<SearchUrlScansResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SearchUrlScansResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -133,7 +137,9 @@ impl UrlScannerDeprecated {
         &self,
         account_id: &str,
         scan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetScreenshotResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetScreenshotResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -149,157 +155,88 @@ impl UrlScannerDeprecated {
     }
 }
 /// Used by [`UrlScannerDeprecated::create_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUrlScanResponse {
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `visibility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateUrlScanResponse { time : "time", url : "url", uuid : "uuid", visibility :
+    "visibility" }
+);
 /// Used by [`UrlScannerDeprecated::search_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponse {
-    /// `tasks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tasks: ::std::option::Option<::std::vec::Vec<SearchUrlScansResponseTasksItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" });
 /// Used by [`UrlScannerDeprecated::search_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseTasksItem {
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `visibility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchUrlScansResponseTasksItem { country : "country", success : "success", time :
+    "time", url : "url", uuid : "uuid", visibility : "visibility" }
+);
 /// Used by [`UrlScannerDeprecated::get_screenshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScreenshotResponse {
-    /// `scan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scan: ::std::option::Option<GetScreenshotResponseScan>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetScreenshotResponse { scan : "scan" });
 /// Used by [`UrlScannerDeprecated::get_screenshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScreenshotResponseScan {
-    /// `task`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task: ::std::option::Option<GetScreenshotResponseScanTask>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetScreenshotResponseScan { task : "task" });
 /// Used by [`UrlScannerDeprecated::get_screenshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScreenshotResponseScanTask {
     /// `effectiveUrl`
-    #[serde(
-        rename = "effectiveUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub effective_url: ::std::option::Option<::std::string::String>,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<GetScreenshotResponseScanTaskErrorsItem>,
     >,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `visibility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetScreenshotResponseScanTask { effective_url : "effectiveUrl", errors : "errors",
+    location : "location", region : "region", status : "status", success : "success",
+    time : "time", url : "url", uuid : "uuid", visibility : "visibility" }
+);
 /// Used by [`UrlScannerDeprecated::get_screenshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScreenshotResponseScanTaskErrorsItem {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetScreenshotResponseScanTaskErrorsItem { message : "message" });

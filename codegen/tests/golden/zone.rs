@@ -22,7 +22,9 @@ impl Zone {
     /// `POST /zones`
     pub fn create_zone(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -54,7 +56,9 @@ impl Zone {
     pub fn edit_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -71,7 +75,9 @@ impl Zone {
     pub fn zone_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,7 +96,9 @@ impl Zone {
     pub fn delete_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -111,7 +119,9 @@ impl Zone {
     pub fn rerun_the_activation_check(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -183,7 +193,9 @@ impl Zone {
     pub fn purge_cached_content(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -197,169 +209,93 @@ impl Zone {
     }
 }
 /// Used by [`Zone::create_zone`], [`Zone::list_zones`], [`Zone::edit_zone`], [`Zone::zone_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneResponse {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<CreateZoneResponseAccount>,
-    /// `activated_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub activated_on: ::std::option::Option<::std::string::String>,
-    /// `cname_suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cname_suffix: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `development_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub development_mode: ::std::option::Option<f64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<CreateZoneResponseMeta>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `name_servers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name_servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `original_dnshost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub original_dnshost: ::std::option::Option<::std::string::String>,
-    /// `original_name_servers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub original_name_servers: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `original_registrar`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub original_registrar: ::std::option::Option<::std::string::String>,
-    /// `owner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<CreateZoneResponseOwner>,
-    /// `paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `plan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `tenant`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant: ::std::option::Option<::serde_json::Value>,
-    /// `tenant_unit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_unit: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `vanity_name_servers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vanity_name_servers: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `verification_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateZoneResponse { account : "account", activated_on : "activated_on", cname_suffix
+    : "cname_suffix", created_on : "created_on", development_mode : "development_mode",
+    id : "id", meta : "meta", modified_on : "modified_on", name : "name", name_servers :
+    "name_servers", original_dnshost : "original_dnshost", original_name_servers :
+    "original_name_servers", original_registrar : "original_registrar", owner : "owner",
+    paused : "paused", permissions : "permissions", plan : "plan", status : "status",
+    tenant : "tenant", tenant_unit : "tenant_unit", r#type : "type", vanity_name_servers
+    : "vanity_name_servers", verification_key : "verification_key" }
+);
 /// Used by [`Zone::create_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneResponseAccount {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateZoneResponseAccount { id : "id", name : "name" });
 /// Used by [`Zone::create_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneResponseMeta {
-    /// `cdn_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cdn_only: ::std::option::Option<bool>,
-    /// `custom_certificate_quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_certificate_quota: ::std::option::Option<i64>,
-    /// `dns_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_only: ::std::option::Option<bool>,
-    /// `foundation_dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub foundation_dns: ::std::option::Option<bool>,
-    /// `page_rule_quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_rule_quota: ::std::option::Option<i64>,
-    /// `phishing_detected`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phishing_detected: ::std::option::Option<bool>,
-    /// `step`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateZoneResponseMeta { cdn_only : "cdn_only", custom_certificate_quota :
+    "custom_certificate_quota", dns_only : "dns_only", foundation_dns : "foundation_dns",
+    page_rule_quota : "page_rule_quota", phishing_detected : "phishing_detected", step :
+    "step" }
+);
 /// Used by [`Zone::create_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneResponseOwner {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateZoneResponseOwner { id : "id", name : "name", r#type : "type" }
+);
 /// Used by [`Zone::delete_zone`], [`Zone::rerun_the_activation_check`], [`Zone::purge_cached_content`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteZoneResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteZoneResponse { id : "id" });

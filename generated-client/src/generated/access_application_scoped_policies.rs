@@ -26,7 +26,9 @@ impl AccessApplicationScopedPolicies {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnAccessApplicationPolicyResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAnAccessApplicationPolicyResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -77,7 +79,9 @@ impl AccessApplicationScopedPolicies {
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnAccessApplicationPolicyResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAnAccessApplicationPolicyResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,7 +108,9 @@ impl AccessApplicationScopedPolicies {
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnAccessApplicationPolicyResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAnAccessApplicationPolicyResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,7 +137,9 @@ impl AccessApplicationScopedPolicies {
         app_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAnAccessApplicationPolicyResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteAnAccessApplicationPolicyResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -177,74 +185,44 @@ impl AccessApplicationScopedPolicies {
     }
 }
 /// Used by [`AccessApplicationScopedPolicies::create_an_access_application_policy`], [`AccessApplicationScopedPolicies::update_an_access_application_policy`], [`AccessApplicationScopedPolicies::get_an_access_application_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnAccessApplicationPolicyResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `decision`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<::std::string::String>,
-    /// `exclude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `include`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<i64>,
-    /// `require`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnAccessApplicationPolicyResponse { created_at : "created_at", decision :
+    "decision", exclude : "exclude", id : "id", include : "include", name : "name",
+    precedence : "precedence", require : "require", updated_at : "updated_at" }
+);
 /// Used by [`AccessApplicationScopedPolicies::list_access_application_policies`], [`AccessApplicationScopedPolicies::convert_an_access_application_policy_to_a_reusable_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccessApplicationPoliciesItem {
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListAccessApplicationPoliciesItem { precedence : "precedence" });
 /// Used by [`AccessApplicationScopedPolicies::delete_an_access_application_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnAccessApplicationPolicyResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAnAccessApplicationPolicyResponse { id : "id" });

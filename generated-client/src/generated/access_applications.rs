@@ -110,7 +110,7 @@ impl AccessApplications {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAnAccessApplicationResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAnAccessApplicationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,7 +135,9 @@ impl AccessApplications {
         app_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -161,7 +163,9 @@ impl AccessApplications {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAccessApplicationSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAccessApplicationSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -186,7 +190,9 @@ impl AccessApplications {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAccessApplicationSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAccessApplicationSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -210,7 +216,9 @@ impl AccessApplications {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<TestAccessPoliciesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TestAccessPoliciesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -226,141 +234,87 @@ impl AccessApplications {
     }
 }
 /// Used by [`AccessApplications::delete_an_access_application`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnAccessApplicationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAnAccessApplicationResponse { id : "id" });
 /// Used by [`AccessApplications::update_access_application_settings`], [`AccessApplications::update_access_application_settings_patch`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAccessApplicationSettingsResponse {
-    /// `allow_iframe`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_iframe: ::std::option::Option<bool>,
-    /// `skip_interstitial`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_interstitial: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAccessApplicationSettingsResponse { allow_iframe : "allow_iframe",
+    skip_interstitial : "skip_interstitial" }
+);
 /// Used by [`AccessApplications::test_access_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponse {
-    /// `app_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_state: ::std::option::Option<TestAccessPoliciesResponseAppState>,
-    /// `user_identity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_identity: ::std::option::Option<TestAccessPoliciesResponseUserIdentity>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TestAccessPoliciesResponse { app_state : "app_state", user_identity : "user_identity"
+    }
+);
 /// Used by [`AccessApplications::test_access_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseAppState {
-    /// `app_uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_uid: ::std::option::Option<::std::string::String>,
-    /// `aud`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aud: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TestAccessPoliciesResponseAppState { app_uid : "app_uid", aud : "aud", hostname :
+    "hostname", name : "name", policies : "policies", status : "status" }
+);
 /// Used by [`AccessApplications::test_access_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseUserIdentity {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `device_sessions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_sessions: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `geo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geo: ::std::option::Option<TestAccessPoliciesResponseUserIdentityGeo>,
-    /// `iat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub iat: ::std::option::Option<i64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_gateway`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_gateway: ::std::option::Option<bool>,
-    /// `is_warp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_warp: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `user_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_uuid: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TestAccessPoliciesResponseUserIdentity { account_id : "account_id", device_sessions :
+    "device_sessions", email : "email", geo : "geo", iat : "iat", id : "id", is_gateway :
+    "is_gateway", is_warp : "is_warp", name : "name", user_uuid : "user_uuid", version :
+    "version" }
+);
 /// Used by [`AccessApplications::test_access_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseUserIdentityGeo {
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TestAccessPoliciesResponseUserIdentityGeo { country : "country" }
+);

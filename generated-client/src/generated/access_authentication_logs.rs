@@ -38,40 +38,23 @@ impl AccessAuthenticationLogs {
     }
 }
 /// Used by [`AccessAuthenticationLogs::get_access_authentication_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccessAuthenticationLogsItem {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    /// `allowed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed: ::std::option::Option<bool>,
-    /// `app_domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_domain: ::std::option::Option<::std::string::String>,
-    /// `app_uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_uid: ::std::option::Option<::std::string::String>,
-    /// `connection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `ip_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
-    /// `ray_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ray_id: ::std::option::Option<::std::string::String>,
-    /// `user_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccessAuthenticationLogsItem { action : "action", allowed : "allowed", app_domain
+    : "app_domain", app_uid : "app_uid", connection : "connection", created_at :
+    "created_at", ip_address : "ip_address", ray_id : "ray_id", user_email : "user_email"
+    }
+);

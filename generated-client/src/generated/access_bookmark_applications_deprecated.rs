@@ -48,7 +48,7 @@ impl AccessBookmarkApplicationsDeprecated {
         account_id: &str,
         bookmark_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateABookmarkApplicationResponse>,
+        crate::runtime::Json<::std::option::Option<ListBookmarkApplicationsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -72,7 +72,7 @@ impl AccessBookmarkApplicationsDeprecated {
         account_id: &str,
         bookmark_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateABookmarkApplicationResponse>,
+        crate::runtime::Json<::std::option::Option<ListBookmarkApplicationsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,7 +96,7 @@ impl AccessBookmarkApplicationsDeprecated {
         account_id: &str,
         bookmark_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateABookmarkApplicationResponse>,
+        crate::runtime::Json<::std::option::Option<ListBookmarkApplicationsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -120,7 +120,7 @@ impl AccessBookmarkApplicationsDeprecated {
         account_id: &str,
         bookmark_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteABookmarkApplicationResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteABookmarkApplicationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,81 +135,29 @@ impl AccessBookmarkApplicationsDeprecated {
         )
     }
 }
-/// Used by [`AccessBookmarkApplicationsDeprecated::list_bookmark_applications`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccessBookmarkApplicationsDeprecated::list_bookmark_applications`], [`AccessBookmarkApplicationsDeprecated::update_a_bookmark_application`], [`AccessBookmarkApplicationsDeprecated::create_a_bookmark_application`], [`AccessBookmarkApplicationsDeprecated::get_a_bookmark_application`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBookmarkApplicationsItem {
-    /// `app_launcher_visible`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_launcher_visible: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub domain: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `logo_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub logo_url: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`AccessBookmarkApplicationsDeprecated::update_a_bookmark_application`], [`AccessBookmarkApplicationsDeprecated::create_a_bookmark_application`], [`AccessBookmarkApplicationsDeprecated::get_a_bookmark_application`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateABookmarkApplicationResponse {
-    /// `app_launcher_visible`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub app_launcher_visible: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `logo_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_url: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListBookmarkApplicationsItem { app_launcher_visible : "app_launcher_visible",
+    created_at : "created_at", domain : "domain", id : "id", logo_url : "logo_url", name
+    : "name", updated_at : "updated_at" }
+);
 /// Used by [`AccessBookmarkApplicationsDeprecated::delete_a_bookmark_application`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteABookmarkApplicationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteABookmarkApplicationResponse { id : "id" });

@@ -24,7 +24,9 @@ impl AccessCustomPages {
     pub fn create_a_custom_page(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateACustomPageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateACustomPageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl AccessCustomPages {
     pub fn list_custom_pages(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListCustomPagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateACustomPageResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +67,9 @@ impl AccessCustomPages {
         &self,
         account_id: &str,
         custom_page_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateACustomPageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateACustomPageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl AccessCustomPages {
         &self,
         account_id: &str,
         custom_page_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetACustomPageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetACustomPageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl AccessCustomPages {
         &self,
         account_id: &str,
         custom_page_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteACustomPageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteACustomPageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -123,107 +131,45 @@ impl AccessCustomPages {
         )
     }
 }
-/// Used by [`AccessCustomPages::create_a_custom_page`], [`AccessCustomPages::update_a_custom_page`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccessCustomPages::create_a_custom_page`], [`AccessCustomPages::list_custom_pages`], [`AccessCustomPages::update_a_custom_page`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateACustomPageResponse {
-    /// `app_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_count: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccessCustomPages::list_custom_pages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListCustomPagesItem {
-    /// `app_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub app_count: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uid: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateACustomPageResponse { app_count : "app_count", created_at : "created_at", name
+    : "name", r#type : "type", uid : "uid", updated_at : "updated_at" }
+);
 /// Used by [`AccessCustomPages::get_a_custom_page`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetACustomPageResponse {
-    /// `app_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_count: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `custom_html`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_html: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetACustomPageResponse { app_count : "app_count", created_at : "created_at",
+    custom_html : "custom_html", name : "name", r#type : "type", uid : "uid", updated_at
+    : "updated_at" }
+);
 /// Used by [`AccessCustomPages::delete_a_custom_page`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteACustomPageResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteACustomPageResponse { id : "id" });

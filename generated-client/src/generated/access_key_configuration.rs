@@ -25,7 +25,9 @@ impl AccessKeyConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateTheAccessKeyConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateTheAccessKeyConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl AccessKeyConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateTheAccessKeyConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateTheAccessKeyConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +73,9 @@ impl AccessKeyConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateTheAccessKeyConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateTheAccessKeyConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,22 +90,16 @@ impl AccessKeyConfiguration {
     }
 }
 /// Used by [`AccessKeyConfiguration::update_the_access_key_configuration`], [`AccessKeyConfiguration::get_the_access_key_configuration`], [`AccessKeyConfiguration::rotate_access_keys`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTheAccessKeyConfigurationResponse {
-    /// `days_until_next_rotation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub days_until_next_rotation: ::std::option::Option<f64>,
-    /// `key_rotation_interval_days`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key_rotation_interval_days: ::std::option::Option<f64>,
-    /// `last_key_rotation_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_key_rotation_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateTheAccessKeyConfigurationResponse { days_until_next_rotation :
+    "days_until_next_rotation", key_rotation_interval_days :
+    "key_rotation_interval_days", last_key_rotation_at : "last_key_rotation_at" }
+);

@@ -24,7 +24,9 @@ impl AccessMtlsAuthentication {
     pub fn add_an_mtls_certificate(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl AccessMtlsAuthentication {
     pub fn list_mtls_certificates(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListMtlsCertificatesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AddAnMtlsCertificateResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +111,9 @@ impl AccessMtlsAuthentication {
         &self,
         account_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -131,7 +135,9 @@ impl AccessMtlsAuthentication {
         &self,
         account_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -153,7 +159,9 @@ impl AccessMtlsAuthentication {
         &self,
         account_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAnMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -167,105 +175,45 @@ impl AccessMtlsAuthentication {
         )
     }
 }
-/// Used by [`AccessMtlsAuthentication::add_an_mtls_certificate`], [`AccessMtlsAuthentication::update_an_mtls_certificate`], [`AccessMtlsAuthentication::get_an_mtls_certificate`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccessMtlsAuthentication::add_an_mtls_certificate`], [`AccessMtlsAuthentication::list_mtls_certificates`], [`AccessMtlsAuthentication::update_an_mtls_certificate`], [`AccessMtlsAuthentication::get_an_mtls_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAnMtlsCertificateResponse {
-    /// `associated_hostnames`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub associated_hostnames: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `fingerprint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccessMtlsAuthentication::list_mtls_certificates`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListMtlsCertificatesItem {
-    /// `associated_hostnames`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub associated_hostnames: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `fingerprint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    AddAnMtlsCertificateResponse { associated_hostnames : "associated_hostnames",
+    created_at : "created_at", expires_on : "expires_on", fingerprint : "fingerprint", id
+    : "id", name : "name", updated_at : "updated_at" }
+);
 /// Used by [`AccessMtlsAuthentication::update_an_mtls_certificates_hostname_settings`], [`AccessMtlsAuthentication::list_all_mtls_hostname_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAnMtlsCertificatesHostnameSettingsItem {
-    /// `china_network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub china_network: ::std::option::Option<bool>,
-    /// `client_certificate_forwarding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_certificate_forwarding: ::std::option::Option<bool>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAnMtlsCertificatesHostnameSettingsItem { china_network : "china_network",
+    client_certificate_forwarding : "client_certificate_forwarding", hostname :
+    "hostname" }
+);
 /// Used by [`AccessMtlsAuthentication::delete_an_mtls_certificate`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnMtlsCertificateResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAnMtlsCertificateResponse { id : "id" });

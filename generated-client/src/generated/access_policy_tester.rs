@@ -24,7 +24,9 @@ impl AccessPolicyTester {
     pub fn start_access_policy_test(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StartAccessPolicyTestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StartAccessPolicyTestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +48,9 @@ impl AccessPolicyTester {
         account_id: &str,
         policy_test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTheCurrentStatusOfAGivenAccessPolicyTestResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTheCurrentStatusOfAGivenAccessPolicyTestResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,83 +91,48 @@ impl AccessPolicyTester {
     }
 }
 /// Used by [`AccessPolicyTester::start_access_policy_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartAccessPolicyTestResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(StartAccessPolicyTestResponse { id : "id", status : "status" });
 /// Used by [`AccessPolicyTester::get_the_current_status_of_a_given_access_policy_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheCurrentStatusOfAGivenAccessPolicyTestResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `percent_approved`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub percent_approved: ::std::option::Option<i64>,
-    /// `percent_blocked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub percent_blocked: ::std::option::Option<i64>,
-    /// `percent_errored`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub percent_errored: ::std::option::Option<i64>,
-    /// `percent_users_processed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub percent_users_processed: ::std::option::Option<i64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `total_users`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_users: ::std::option::Option<i64>,
-    /// `users_approved`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub users_approved: ::std::option::Option<i64>,
-    /// `users_blocked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub users_blocked: ::std::option::Option<i64>,
-    /// `users_errored`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub users_errored: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTheCurrentStatusOfAGivenAccessPolicyTestResponse { id : "id", percent_approved :
+    "percent_approved", percent_blocked : "percent_blocked", percent_errored :
+    "percent_errored", percent_users_processed : "percent_users_processed", status :
+    "status", total_users : "total_users", users_approved : "users_approved",
+    users_blocked : "users_blocked", users_errored : "users_errored" }
+);
 /// Used by [`AccessPolicyTester::get_an_access_policy_test_users_page`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnAccessPolicyTestUsersPageItem {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnAccessPolicyTestUsersPageItem { email : "email", id : "id", name : "name",
+    status : "status" }
+);

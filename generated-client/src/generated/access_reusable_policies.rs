@@ -25,7 +25,7 @@ impl AccessReusablePolicies {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnAccessReusablePolicyResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAnAccessReusablePolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +68,7 @@ impl AccessReusablePolicies {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnAccessReusablePolicyResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAnAccessReusablePolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl AccessReusablePolicies {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnAccessReusablePolicyResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAnAccessReusablePolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,7 +116,7 @@ impl AccessReusablePolicies {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAnAccessReusablePolicyResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAnAccessReusablePolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -132,63 +132,38 @@ impl AccessReusablePolicies {
     }
 }
 /// Used by [`AccessReusablePolicies::create_an_access_reusable_policy`], [`AccessReusablePolicies::update_an_access_reusable_policy`], [`AccessReusablePolicies::get_an_access_reusable_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnAccessReusablePolicyResponse {
-    /// `app_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_count: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `decision`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<::std::string::String>,
-    /// `exclude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `include`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `require`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `reusable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reusable: ::std::option::Option<bool>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnAccessReusablePolicyResponse { app_count : "app_count", created_at :
+    "created_at", decision : "decision", exclude : "exclude", id : "id", include :
+    "include", name : "name", require : "require", reusable : "reusable", updated_at :
+    "updated_at" }
+);
 /// Used by [`AccessReusablePolicies::delete_an_access_reusable_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnAccessReusablePolicyResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAnAccessReusablePolicyResponse { id : "id" });

@@ -38,46 +38,26 @@ impl AccessScimUpdateLogs {
     }
 }
 /// Used by [`AccessScimUpdateLogs::list_access_scim_update_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccessScimUpdateLogsItem {
-    /// `cf_resource_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_resource_id: ::std::option::Option<::std::string::String>,
-    /// `error_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_description: ::std::option::Option<::std::string::String>,
-    /// `idp_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_id: ::std::option::Option<::std::string::String>,
-    /// `idp_resource_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_resource_id: ::std::option::Option<::std::string::String>,
-    /// `logged_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logged_at: ::std::option::Option<::std::string::String>,
-    /// `request_body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_body: ::std::option::Option<::std::string::String>,
-    /// `request_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_method: ::std::option::Option<::std::string::String>,
-    /// `resource_group_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_group_name: ::std::option::Option<::std::string::String>,
-    /// `resource_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
-    /// `resource_user_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_user_email: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAccessScimUpdateLogsItem { cf_resource_id : "cf_resource_id", error_description :
+    "error_description", idp_id : "idp_id", idp_resource_id : "idp_resource_id",
+    logged_at : "logged_at", request_body : "request_body", request_method :
+    "request_method", resource_group_name : "resource_group_name", resource_type :
+    "resource_type", resource_user_email : "resource_user_email", status : "status" }
+);

@@ -24,7 +24,9 @@ impl AccessServiceTokens {
     pub fn create_a_service_token(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAServiceTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAServiceTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl AccessServiceTokens {
         &self,
         account_id: &str,
         service_token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateAServiceTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl AccessServiceTokens {
         &self,
         account_id: &str,
         service_token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateAServiceTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl AccessServiceTokens {
         &self,
         account_id: &str,
         service_token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateAServiceTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -131,7 +139,9 @@ impl AccessServiceTokens {
         &self,
         account_id: &str,
         service_token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateAServiceTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -154,7 +164,9 @@ impl AccessServiceTokens {
         &self,
         account_id: &str,
         service_token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAServiceTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAServiceTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -170,104 +182,39 @@ impl AccessServiceTokens {
     }
 }
 /// Used by [`AccessServiceTokens::create_a_service_token`], [`AccessServiceTokens::rotate_a_service_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAServiceTokenResponse {
-    /// `client_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `client_secret`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccessServiceTokens::list_service_tokens`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateAServiceTokenResponse { client_id : "client_id", client_secret :
+    "client_secret", created_at : "created_at", duration : "duration", id : "id", name :
+    "name", updated_at : "updated_at" }
+);
+/// Used by [`AccessServiceTokens::list_service_tokens`], [`AccessServiceTokens::update_a_service_token`], [`AccessServiceTokens::get_a_service_token`], [`AccessServiceTokens::delete_a_service_token`], [`AccessServiceTokens::refresh_a_service_token`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListServiceTokensItem {
-    /// `client_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub duration: ::std::option::Option<::std::string::String>,
-    /// `expires_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `last_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_seen_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`AccessServiceTokens::update_a_service_token`], [`AccessServiceTokens::get_a_service_token`], [`AccessServiceTokens::delete_a_service_token`], [`AccessServiceTokens::refresh_a_service_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateAServiceTokenResponse {
-    /// `client_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
-    /// `expires_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListServiceTokensItem { client_id : "client_id", created_at : "created_at", duration
+    : "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at",
+    name : "name", updated_at : "updated_at" }
+);

@@ -48,7 +48,7 @@ impl AccessShortLivedCertificateCas {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListShortLivedCertificateCasItem>,
+        crate::runtime::Json<::std::option::Option<ListShortLivedCertificateCasItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,7 +73,7 @@ impl AccessShortLivedCertificateCas {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListShortLivedCertificateCasItem>,
+        crate::runtime::Json<::std::option::Option<ListShortLivedCertificateCasItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -98,7 +98,9 @@ impl AccessShortLivedCertificateCas {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAShortLivedCertificateCaResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteAShortLivedCertificateCaResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,36 +117,23 @@ impl AccessShortLivedCertificateCas {
     }
 }
 /// Used by [`AccessShortLivedCertificateCas::list_short_lived_certificate_cas`], [`AccessShortLivedCertificateCas::create_a_short_lived_certificate_ca`], [`AccessShortLivedCertificateCas::get_a_short_lived_certificate_ca`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListShortLivedCertificateCasItem {
-    /// `aud`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aud: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `public_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListShortLivedCertificateCasItem { aud : "aud", id : "id", public_key : "public_key"
+    }
+);
 /// Used by [`AccessShortLivedCertificateCas::delete_a_short_lived_certificate_ca`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAShortLivedCertificateCaResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAShortLivedCertificateCaResponse { id : "id" });

@@ -24,7 +24,9 @@ impl AccessTags {
     pub fn create_a_tag(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATagResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATagResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl AccessTags {
     pub fn list_tags(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListTagsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateATagResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +67,9 @@ impl AccessTags {
         &self,
         account_id: &str,
         tag_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATagResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATagResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl AccessTags {
         &self,
         account_id: &str,
         tag_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATagResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATagResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl AccessTags {
         &self,
         account_id: &str,
         tag_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteATagResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteATagResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -123,63 +131,25 @@ impl AccessTags {
         )
     }
 }
-/// Used by [`AccessTags::create_a_tag`], [`AccessTags::update_a_tag`], [`AccessTags::get_a_tag`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccessTags::create_a_tag`], [`AccessTags::list_tags`], [`AccessTags::update_a_tag`], [`AccessTags::get_a_tag`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateATagResponse {
-    /// `app_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_count: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccessTags::list_tags`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListTagsItem {
-    /// `app_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub app_count: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateATagResponse { app_count : "app_count", created_at : "created_at", name :
+    "name", updated_at : "updated_at" }
+);
 /// Used by [`AccessTags::delete_a_tag`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteATagResponse {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteATagResponse { name : "name" });

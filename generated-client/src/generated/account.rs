@@ -24,7 +24,9 @@ impl Account {
     pub fn get_account_limits(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAccountLimitsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAccountLimitsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,19 +40,14 @@ impl Account {
     }
 }
 /// Used by [`Account::get_account_limits`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountLimitsResponse {
-    /// `build_minutes_refresh_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_minutes_refresh_on: ::std::option::Option<::std::string::String>,
-    /// `has_reached_build_minutes_limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_reached_build_minutes_limit: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountLimitsResponse { build_minutes_refresh_on : "build_minutes_refresh_on",
+    has_reached_build_minutes_limit : "has_reached_build_minutes_limit" }
+);

@@ -24,7 +24,9 @@ impl AccountBillingProfile {
     pub fn billing_profile_details(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<BillingProfileDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BillingProfileDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,130 +40,64 @@ impl AccountBillingProfile {
     }
 }
 /// Used by [`AccountBillingProfile::billing_profile_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingProfileDetailsResponse {
-    /// `payment_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_email: ::std::option::Option<::std::string::String>,
-    /// `payment_nonce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_nonce: ::std::option::Option<::std::string::String>,
-    /// `vat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vat: ::std::option::Option<::std::string::String>,
-    /// `account_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_type: ::std::option::Option<::std::string::String>,
-    /// `card_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_number: ::std::option::Option<::std::string::String>,
-    /// `validation_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_code: ::std::option::Option<::std::string::String>,
-    /// `primary_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_email: ::std::option::Option<::std::string::String>,
-    /// `city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
-    /// `next_bill_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_bill_date: ::std::option::Option<::std::string::String>,
-    /// `payment_address2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_address2: ::std::option::Option<::std::string::String>,
-    /// `payment_first_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_first_name: ::std::option::Option<::std::string::String>,
-    /// `payment_gateway`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_gateway: ::std::option::Option<::std::string::String>,
-    /// `address2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address2: ::std::option::Option<::std::string::String>,
-    /// `payment_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_country: ::std::option::Option<::std::string::String>,
-    /// `edited_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub edited_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `payment_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_address: ::std::option::Option<::std::string::String>,
-    /// `zipcode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zipcode: ::std::option::Option<::std::string::String>,
-    /// `device_data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_data: ::std::option::Option<::std::string::String>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
-    /// `balance`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub balance: ::std::option::Option<::std::string::String>,
-    /// `enterprise_primary_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_primary_email: ::std::option::Option<::std::string::String>,
-    /// `company`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
-    /// `card_expiry_year`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_expiry_year: ::std::option::Option<i64>,
-    /// `last_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// `enterprise_billing_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_billing_email: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `payment_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_state: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `tax_id_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_id_type: ::std::option::Option<::std::string::String>,
-    /// `use_legacy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_legacy: ::std::option::Option<bool>,
-    /// `telephone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub telephone: ::std::option::Option<::std::string::String>,
-    /// `payment_last_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_last_name: ::std::option::Option<::std::string::String>,
-    /// `card_expiry_month`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_expiry_month: ::std::option::Option<i64>,
-    /// `first_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// `is_partner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_partner: ::std::option::Option<bool>,
-    /// `payment_zipcode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_zipcode: ::std::option::Option<::std::string::String>,
-    /// `payment_city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_city: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BillingProfileDetailsResponse { payment_email : "payment_email", payment_nonce :
+    "payment_nonce", vat : "vat", account_type : "account_type", card_number :
+    "card_number", validation_code : "validation_code", primary_email : "primary_email",
+    city : "city", next_bill_date : "next_bill_date", payment_address2 :
+    "payment_address2", payment_first_name : "payment_first_name", payment_gateway :
+    "payment_gateway", address2 : "address2", payment_country : "payment_country",
+    edited_on : "edited_on", id : "id", payment_address : "payment_address", zipcode :
+    "zipcode", device_data : "device_data", country : "country", address : "address",
+    balance : "balance", enterprise_primary_email : "enterprise_primary_email", company :
+    "company", card_expiry_year : "card_expiry_year", last_name : "last_name",
+    enterprise_billing_email : "enterprise_billing_email", state : "state", payment_state
+    : "payment_state", created_on : "created_on", tax_id_type : "tax_id_type", use_legacy
+    : "use_legacy", telephone : "telephone", payment_last_name : "payment_last_name",
+    card_expiry_month : "card_expiry_month", first_name : "first_name", is_partner :
+    "is_partner", payment_zipcode : "payment_zipcode", payment_city : "payment_city" }
+);

@@ -23,7 +23,7 @@ impl AccountLevelCustomNameservers {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddAccountCustomNameserverResponse>,
+        crate::runtime::Json<::std::option::Option<AddAccountCustomNameserverResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -80,47 +80,30 @@ impl AccountLevelCustomNameservers {
     }
 }
 /// Used by [`AccountLevelCustomNameservers::add_account_custom_nameserver`], [`AccountLevelCustomNameservers::list_account_custom_nameservers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccountCustomNameserverResponse {
-    /// `dns_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_records: ::std::option::Option<
         ::std::vec::Vec<AddAccountCustomNameserverResponseDnsRecordsItem>,
     >,
-    /// `ns_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ns_name: ::std::option::Option<::std::string::String>,
-    /// `ns_set`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ns_set: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `zone_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddAccountCustomNameserverResponse { dns_records : "dns_records", ns_name :
+    "ns_name", ns_set : "ns_set", status : "status", zone_tag : "zone_tag" }
+);
 /// Used by [`AccountLevelCustomNameservers::add_account_custom_nameserver`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccountCustomNameserverResponseDnsRecordsItem {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddAccountCustomNameserverResponseDnsRecordsItem { r#type : "type", value : "value" }
+);

@@ -53,7 +53,9 @@ impl AccountLevelCustomNameserversUsageForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAccountCustomNameserverRelatedZoneMetadataResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAccountCustomNameserverRelatedZoneMetadataResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,99 +70,66 @@ impl AccountLevelCustomNameserversUsageForAZone {
     }
 }
 /// Used by [`AccountLevelCustomNameserversUsageForAZone::get_account_custom_nameserver_related_zone_metadata`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountCustomNameserverRelatedZoneMetadataResponse {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItem>,
     >,
-    /// `ns_set`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ns_set: ::std::option::Option<f64>,
-    /// `result_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<
         GetAccountCustomNameserverRelatedZoneMetadataResponseResultInfo,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountCustomNameserverRelatedZoneMetadataResponse { enabled : "enabled", errors :
+    "errors", messages : "messages", ns_set : "ns_set", result_info : "result_info",
+    success : "success" }
+);
 /// Used by [`AccountLevelCustomNameserversUsageForAZone::get_account_custom_nameserver_related_zone_metadata`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItemSource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItem { code : "code",
+    documentation_url : "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`AccountLevelCustomNameserversUsageForAZone::get_account_custom_nameserver_related_zone_metadata`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountCustomNameserverRelatedZoneMetadataResponseErrorsItemSource { pointer :
+    "pointer" }
+);
 /// Used by [`AccountLevelCustomNameserversUsageForAZone::get_account_custom_nameserver_related_zone_metadata`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountCustomNameserverRelatedZoneMetadataResponseResultInfo {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountCustomNameserverRelatedZoneMetadataResponseResultInfo { count : "count",
+    page : "page", per_page : "per_page", total_count : "total_count" }
+);

@@ -26,7 +26,9 @@ impl AccountLoadBalancerMonitorGroups {
     pub fn create_monitor_group(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +48,7 @@ impl AccountLoadBalancerMonitorGroups {
     pub fn list_monitor_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListMonitorGroupsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateMonitorGroupResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,7 +69,9 @@ impl AccountLoadBalancerMonitorGroups {
         &self,
         account_id: &str,
         monitor_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -89,7 +93,9 @@ impl AccountLoadBalancerMonitorGroups {
         &self,
         account_id: &str,
         monitor_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -111,7 +117,9 @@ impl AccountLoadBalancerMonitorGroups {
         &self,
         account_id: &str,
         monitor_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -133,7 +141,9 @@ impl AccountLoadBalancerMonitorGroups {
         &self,
         account_id: &str,
         monitor_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -170,140 +180,51 @@ impl AccountLoadBalancerMonitorGroups {
         )
     }
 }
-/// Used by [`AccountLoadBalancerMonitorGroups::create_monitor_group`], [`AccountLoadBalancerMonitorGroups::update_monitor_group`], [`AccountLoadBalancerMonitorGroups::patch_monitor_group`], [`AccountLoadBalancerMonitorGroups::monitor_group_details`], [`AccountLoadBalancerMonitorGroups::delete_monitor_group`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccountLoadBalancerMonitorGroups::create_monitor_group`], [`AccountLoadBalancerMonitorGroups::list_monitor_groups`], [`AccountLoadBalancerMonitorGroups::update_monitor_group`], [`AccountLoadBalancerMonitorGroups::patch_monitor_group`], [`AccountLoadBalancerMonitorGroups::monitor_group_details`], [`AccountLoadBalancerMonitorGroups::delete_monitor_group`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMonitorGroupResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `members`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub members: ::std::option::Option<
         ::std::vec::Vec<CreateMonitorGroupResponseMembersItem>,
     >,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateMonitorGroupResponse { created_at : "created_at", description : "description",
+    id : "id", members : "members", updated_at : "updated_at" }
+);
 /// Used by [`AccountLoadBalancerMonitorGroups::create_monitor_group`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMonitorGroupResponseMembersItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `monitor_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor_id: ::std::option::Option<::std::string::String>,
-    /// `monitoring_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monitoring_only: ::std::option::Option<bool>,
-    /// `must_be_healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub must_be_healthy: ::std::option::Option<bool>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountLoadBalancerMonitorGroups::list_monitor_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListMonitorGroupsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `members`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub members: ::std::option::Option<
-        ::std::vec::Vec<ListMonitorGroupsItemMembersItem>,
-    >,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`AccountLoadBalancerMonitorGroups::list_monitor_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListMonitorGroupsItemMembersItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<::serde_json::Value>,
-    /// `monitor_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monitor_id: ::std::option::Option<::serde_json::Value>,
-    /// `monitoring_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monitoring_only: ::std::option::Option<::serde_json::Value>,
-    /// `must_be_healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub must_be_healthy: ::std::option::Option<::serde_json::Value>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateMonitorGroupResponseMembersItem { created_at : "created_at", enabled :
+    "enabled", monitor_id : "monitor_id", monitoring_only : "monitoring_only",
+    must_be_healthy : "must_be_healthy", updated_at : "updated_at" }
+);
 /// Used by [`AccountLoadBalancerMonitorGroups::list_monitor_group_references`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMonitorGroupReferencesItem {
-    /// `reference_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_type: ::std::option::Option<::std::string::String>,
-    /// `resource_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    /// `resource_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_name: ::std::option::Option<::std::string::String>,
-    /// `resource_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListMonitorGroupReferencesItem { reference_type : "reference_type", resource_id :
+    "resource_id", resource_name : "resource_name", resource_type : "resource_type" }
+);

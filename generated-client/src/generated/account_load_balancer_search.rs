@@ -24,7 +24,9 @@ impl AccountLoadBalancerSearch {
     pub fn search_resources(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<SearchResourcesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SearchResourcesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,46 +40,30 @@ impl AccountLoadBalancerSearch {
     }
 }
 /// Used by [`AccountLoadBalancerSearch::search_resources`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResourcesResponse {
-    /// `resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<
         ::std::vec::Vec<SearchResourcesResponseResourcesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(SearchResourcesResponse { resources : "resources" });
 /// Used by [`AccountLoadBalancerSearch::search_resources`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResourcesResponseResourcesItem {
-    /// `reference_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_type: ::std::option::Option<::std::string::String>,
-    /// `references`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub references: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `resource_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    /// `resource_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_name: ::std::option::Option<::std::string::String>,
-    /// `resource_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchResourcesResponseResourcesItem { reference_type : "reference_type", references
+    : "references", resource_id : "resource_id", resource_name : "resource_name",
+    resource_type : "resource_type" }
+);

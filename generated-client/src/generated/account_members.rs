@@ -24,7 +24,9 @@ impl AccountMembers {
     pub fn add_member(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddMemberResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddMemberResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl AccountMembers {
     pub fn list_members(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListMembersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AddMemberResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +67,9 @@ impl AccountMembers {
         &self,
         account_id: &str,
         member_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddMemberResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddMemberResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl AccountMembers {
         &self,
         account_id: &str,
         member_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddMemberResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddMemberResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl AccountMembers {
         &self,
         account_id: &str,
         member_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RemoveMemberResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RemoveMemberResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -123,147 +131,57 @@ impl AccountMembers {
         )
     }
 }
-/// Used by [`AccountMembers::add_member`], [`AccountMembers::update_member`], [`AccountMembers::member_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccountMembers::add_member`], [`AccountMembers::list_members`], [`AccountMembers::update_member`], [`AccountMembers::member_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddMemberResponse {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `roles`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<AddMemberResponseRolesItem>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::serde_json::Value>,
-    /// `user`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<AddMemberResponseUser>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddMemberResponse { email : "email", id : "id", policies : "policies", roles :
+    "roles", status : "status", user : "user" }
+);
 /// Used by [`AccountMembers::add_member`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddMemberResponseRolesItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountMembers::add_member`], [`AccountMembers::list_members`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    AddMemberResponseRolesItem { description : "description", id : "id", name : "name",
+    permissions : "permissions" }
+);
+/// Used by [`AccountMembers::add_member`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddMemberResponseUser {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `first_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// `two_factor_authentication_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountMembers::list_members`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListMembersItem {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `roles`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub roles: ::std::option::Option<::std::vec::Vec<ListMembersItemRolesItem>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
-    /// `user`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user: ::std::option::Option<AddMemberResponseUser>,
-}
-/// Used by [`AccountMembers::list_members`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListMembersItemRolesItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permissions: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    AddMemberResponseUser { email : "email", first_name : "first_name", id : "id",
+    last_name : "last_name", two_factor_authentication_enabled :
+    "two_factor_authentication_enabled" }
+);
 /// Used by [`AccountMembers::remove_member`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveMemberResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(RemoveMemberResponse { id : "id" });

@@ -24,7 +24,9 @@ impl AccountOwnedApiTokens {
     pub fn create_token(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -105,7 +107,9 @@ impl AccountOwnedApiTokens {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -127,7 +131,9 @@ impl AccountOwnedApiTokens {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -149,7 +155,9 @@ impl AccountOwnedApiTokens {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -171,7 +179,9 @@ impl AccountOwnedApiTokens {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -187,234 +197,124 @@ impl AccountOwnedApiTokens {
     }
 }
 /// Used by [`AccountOwnedApiTokens::create_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponse {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `issued_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::std::string::String>,
-    /// `last_used_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `not_before`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<
         ::std::vec::Vec<CreateTokenResponsePoliciesItem>,
     >,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountOwnedApiTokens::create_token`], [`AccountOwnedApiTokens::update_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateTokenResponse { condition : "condition", expires_on : "expires_on", id : "id",
+    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
+    name : "name", not_before : "not_before", policies : "policies", status : "status",
+    value : "value" }
+);
+/// Used by [`AccountOwnedApiTokens::create_token`], [`AccountOwnedApiTokens::list_tokens`], [`AccountOwnedApiTokens::update_token`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseCondition {
-    /// `request_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_ip: ::std::option::Option<CreateTokenResponseConditionRequestIp>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateTokenResponseCondition { request_ip : "request_ip" });
 /// Used by [`AccountOwnedApiTokens::create_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseConditionRequestIp {
-    /// `in`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#in: ::std::option::Option<::serde_json::Value>,
-    /// `not_in`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_in: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTokenResponseConditionRequestIp { r#in : "in", not_in : "not_in" }
+);
 /// Used by [`AccountOwnedApiTokens::create_token`], [`AccountOwnedApiTokens::update_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponsePoliciesItem {
-    /// `effect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub effect: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `permission_groups`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     pub permission_groups: ::std::option::Option<::serde_json::Value>,
-    /// `resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTokenResponsePoliciesItem { effect : "effect", id : "id", permission_groups :
+    "permission_groups", resources : "resources" }
+);
 /// Used by [`AccountOwnedApiTokens::list_tokens`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTokensItem {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub condition: ::std::option::Option<ListTokensItemCondition>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `issued_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issued_on: ::std::option::Option<::std::string::String>,
-    /// `last_used_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_used_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `not_before`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_before: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`AccountOwnedApiTokens::list_tokens`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListTokensItemCondition {
-    /// `request_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_ip: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`AccountOwnedApiTokens::list_permission_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListPermissionGroupsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `scopes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-/// Used by [`AccountOwnedApiTokens::update_token`], [`AccountOwnedApiTokens::token_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateTokenResponse {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `issued_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::std::string::String>,
-    /// `last_used_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `not_before`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListTokensItem { condition : "condition", expires_on : "expires_on", id : "id",
+    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
+    name : "name", not_before : "not_before", policies : "policies", status : "status" }
+);
+/// Used by [`AccountOwnedApiTokens::list_permission_groups`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPermissionGroupsItem {
+    pub id: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListPermissionGroupsItem { id : "id", name : "name", scopes : "scopes" }
+);
+/// Used by [`AccountOwnedApiTokens::update_token`], [`AccountOwnedApiTokens::token_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateTokenResponse {
+    pub condition: ::std::option::Option<CreateTokenResponseCondition>,
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub issued_on: ::std::option::Option<::std::string::String>,
+    pub last_used_on: ::std::option::Option<::std::string::String>,
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub not_before: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<
         ::std::vec::Vec<CreateTokenResponsePoliciesItem>,
     >,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateTokenResponse { condition : "condition", expires_on : "expires_on", id : "id",
+    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
+    name : "name", not_before : "not_before", policies : "policies", status : "status" }
+);
 /// Used by [`AccountOwnedApiTokens::delete_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTokenResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteTokenResponse { id : "id" });

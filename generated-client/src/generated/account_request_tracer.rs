@@ -22,7 +22,9 @@ impl AccountRequestTracer {
     pub fn request_trace(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RequestTraceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RequestTraceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -36,62 +38,37 @@ impl AccountRequestTracer {
     }
 }
 /// Used by [`AccountRequestTracer::request_trace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTraceResponse {
-    /// `status_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
-    /// `trace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trace: ::std::option::Option<::std::vec::Vec<RequestTraceResponseTraceItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RequestTraceResponse { status_code : "status_code", trace : "trace" }
+);
 /// Used by [`AccountRequestTracer::request_trace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTraceResponseTraceItem {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    /// `action_parameters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action_parameters: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `expression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `matched`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matched: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `step_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step_name: ::std::option::Option<::std::string::String>,
-    /// `trace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trace: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RequestTraceResponseTraceItem { action : "action", action_parameters :
+    "action_parameters", description : "description", expression : "expression", kind :
+    "kind", matched : "matched", name : "name", step_name : "step_name", trace : "trace",
+    r#type : "type" }
+);

@@ -24,7 +24,9 @@ impl AccountResourceGroups {
     pub fn create_resource_group(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateResourceGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateResourceGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl AccountResourceGroups {
     pub fn list_resource_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListResourceGroupsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateResourceGroupResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +67,9 @@ impl AccountResourceGroups {
         &self,
         account_id: &str,
         resource_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateResourceGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateResourceGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl AccountResourceGroups {
         &self,
         account_id: &str,
         resource_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateResourceGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateResourceGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl AccountResourceGroups {
         &self,
         account_id: &str,
         resource_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RemoveResourceGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RemoveResourceGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -123,116 +131,49 @@ impl AccountResourceGroups {
         )
     }
 }
-/// Used by [`AccountResourceGroups::create_resource_group`], [`AccountResourceGroups::update_resource_group`], [`AccountResourceGroups::resource_group_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccountResourceGroups::create_resource_group`], [`AccountResourceGroups::list_resource_groups`], [`AccountResourceGroups::update_resource_group`], [`AccountResourceGroups::resource_group_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateResourceGroupResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<CreateResourceGroupResponseMeta>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<
         ::std::vec::Vec<CreateResourceGroupResponseScopeItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountResourceGroups::create_resource_group`], [`AccountResourceGroups::list_resource_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateResourceGroupResponseMeta {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    CreateResourceGroupResponse { id : "id", meta : "meta", name : "name", scope :
+    "scope" }
+);
 /// Used by [`AccountResourceGroups::create_resource_group`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateResourceGroupResponseMeta {
+    pub key: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateResourceGroupResponseMeta { key : "key", value : "value" }
+);
+/// Used by [`AccountResourceGroups::create_resource_group`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateResourceGroupResponseScopeItem {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::serde_json::Value>,
-    /// `objects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
     pub objects: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountResourceGroups::list_resource_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListResourceGroupsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<CreateResourceGroupResponseMeta>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scope: ::std::option::Option<::std::vec::Vec<ListResourceGroupsItemScopeItem>>,
-}
-/// Used by [`AccountResourceGroups::list_resource_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListResourceGroupsItemScopeItem {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::serde_json::Value>,
-    /// `objects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub objects: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateResourceGroupResponseScopeItem { key : "key", objects : "objects" }
+);
 /// Used by [`AccountResourceGroups::remove_resource_group`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveResourceGroupResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(RemoveResourceGroupResponse { id : "id" });

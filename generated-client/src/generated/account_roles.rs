@@ -45,7 +45,9 @@ impl AccountRoles {
         &self,
         account_id: &str,
         role_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RoleDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListRolesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -59,160 +61,52 @@ impl AccountRoles {
         )
     }
 }
-/// Used by [`AccountRoles::list_roles`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccountRoles::list_roles`], [`AccountRoles::role_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRolesItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<ListRolesItemPermissions>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListRolesItem { description : "description", id : "id", name : "name", permissions :
+    "permissions" }
+);
 /// Used by [`AccountRoles::list_roles`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRolesItemPermissions {
-    /// `analytics`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub analytics: ::std::option::Option<::serde_json::Value>,
-    /// `billing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub billing: ::std::option::Option<::serde_json::Value>,
-    /// `cache_purge`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cache_purge: ::std::option::Option<::serde_json::Value>,
-    /// `dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dns: ::std::option::Option<::serde_json::Value>,
-    /// `dns_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dns_records: ::std::option::Option<::serde_json::Value>,
-    /// `lb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lb: ::std::option::Option<::serde_json::Value>,
-    /// `logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub logs: ::std::option::Option<::serde_json::Value>,
-    /// `organization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub organization: ::std::option::Option<::serde_json::Value>,
-    /// `ssl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl: ::std::option::Option<::serde_json::Value>,
-    /// `waf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub waf: ::std::option::Option<::serde_json::Value>,
-    /// `zone_settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone_settings: ::std::option::Option<::serde_json::Value>,
-    /// `zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zones: ::std::option::Option<::serde_json::Value>,
+    pub analytics: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub billing: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub cache_purge: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub dns: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub dns_records: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub lb: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub logs: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub organization: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub ssl: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub waf: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub zone_settings: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    pub zones: ::std::option::Option<ListRolesItemPermissionsAnalytics>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountRoles::role_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct RoleDetailsResponse {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permissions: ::std::option::Option<RoleDetailsResponsePermissions>,
-}
-/// Used by [`AccountRoles::role_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct RoleDetailsResponsePermissions {
-    /// `analytics`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub analytics: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `billing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub billing: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `cache_purge`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cache_purge: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dns: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `dns_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dns_records: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `lb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lb: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub logs: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `organization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub organization: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `ssl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `waf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub waf: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `zone_settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone_settings: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-    /// `zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zones: ::std::option::Option<RoleDetailsResponsePermissionsAnalytics>,
-}
-/// Used by [`AccountRoles::role_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct RoleDetailsResponsePermissionsAnalytics {
-    /// `read`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListRolesItemPermissions { analytics : "analytics", billing : "billing", cache_purge
+    : "cache_purge", dns : "dns", dns_records : "dns_records", lb : "lb", logs : "logs",
+    organization : "organization", ssl : "ssl", waf : "waf", zone_settings :
+    "zone_settings", zones : "zones" }
+);
+/// Used by [`AccountRoles::list_roles`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRolesItemPermissionsAnalytics {
     pub read: ::std::option::Option<bool>,
-    /// `write`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub write: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListRolesItemPermissionsAnalytics { read : "read", write : "write" }
+);

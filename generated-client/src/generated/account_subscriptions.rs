@@ -24,7 +24,9 @@ impl AccountSubscriptions {
     pub fn create_subscription(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl AccountSubscriptions {
         &self,
         account_id: &str,
         subscription_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -90,7 +94,9 @@ impl AccountSubscriptions {
         &self,
         account_id: &str,
         subscription_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -108,227 +114,119 @@ impl AccountSubscriptions {
     }
 }
 /// Used by [`AccountSubscriptions::create_subscription`], [`AccountSubscriptions::update_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSubscriptionResponse {
-    /// `app`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app: ::std::option::Option<::serde_json::Value>,
-    /// `component_values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub component_values: ::std::option::Option<
         ::std::vec::Vec<CreateSubscriptionResponseComponentValuesItem>,
     >,
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `current_period_end`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::std::string::String>,
-    /// `current_period_start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_start: ::std::option::Option<::std::string::String>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `price`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
-    /// `rate_plan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<CreateSubscriptionResponseRatePlan>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<CreateSubscriptionResponseZone>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateSubscriptionResponse { app : "app", component_values : "component_values",
+    currency : "currency", current_period_end : "current_period_end",
+    current_period_start : "current_period_start", frequency : "frequency", id : "id",
+    price : "price", rate_plan : "rate_plan", state : "state", zone : "zone" }
+);
 /// Used by [`AccountSubscriptions::create_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSubscriptionResponseComponentValuesItem {
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `price`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateSubscriptionResponseComponentValuesItem { default : "default", name : "name",
+    price : "price", value : "value" }
+);
 /// Used by [`AccountSubscriptions::create_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSubscriptionResponseRatePlan {
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `externally_managed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub externally_managed: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_contract`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_contract: ::std::option::Option<bool>,
-    /// `public_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_name: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
-    /// `sets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountSubscriptions::create_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateSubscriptionResponseRatePlan { currency : "currency", externally_managed :
+    "externally_managed", id : "id", is_contract : "is_contract", public_name :
+    "public_name", scope : "scope", sets : "sets" }
+);
+/// Used by [`AccountSubscriptions::create_subscription`], [`AccountSubscriptions::list_subscriptions`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSubscriptionResponseZone {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateSubscriptionResponseZone { id : "id", name : "name" });
 /// Used by [`AccountSubscriptions::list_subscriptions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubscriptionsItem {
-    /// `app`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app: ::std::option::Option<::serde_json::Value>,
-    /// `component_values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub component_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `current_period_end`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::std::string::String>,
-    /// `current_period_start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_start: ::std::option::Option<::std::string::String>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `price`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
-    /// `rate_plan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<ListSubscriptionsItemRatePlan>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone: ::std::option::Option<ListSubscriptionsItemZone>,
+    pub zone: ::std::option::Option<CreateSubscriptionResponseZone>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListSubscriptionsItem { app : "app", component_values : "component_values", currency
+    : "currency", current_period_end : "current_period_end", current_period_start :
+    "current_period_start", frequency : "frequency", id : "id", price : "price",
+    rate_plan : "rate_plan", state : "state", zone : "zone" }
+);
 /// Used by [`AccountSubscriptions::list_subscriptions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubscriptionsItemRatePlan {
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `externally_managed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub externally_managed: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_contract`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_contract: ::std::option::Option<bool>,
-    /// `public_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_name: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
-    /// `sets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountSubscriptions::list_subscriptions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListSubscriptionsItemZone {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    ListSubscriptionsItemRatePlan { currency : "currency", externally_managed :
+    "externally_managed", id : "id", is_contract : "is_contract", public_name :
+    "public_name", scope : "scope", sets : "sets" }
+);
 /// Used by [`AccountSubscriptions::delete_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSubscriptionResponse {
-    /// `subscription_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteSubscriptionResponse { subscription_id : "subscription_id" }
+);

@@ -24,7 +24,9 @@ impl AccountUserGroups {
     pub fn create_user_group(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateUserGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateUserGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl AccountUserGroups {
     pub fn list_user_groups(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListUserGroupsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateUserGroupResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +67,9 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
         user_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateUserGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateUserGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
         user_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateUserGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateUserGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
         user_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RemoveUserGroupResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RemoveUserGroupResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -154,7 +162,9 @@ impl AccountUserGroups {
         &self,
         account_id: &str,
         user_group_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateUserGroupMembersItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateUserGroupMembersItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -201,7 +211,9 @@ impl AccountUserGroups {
         account_id: &str,
         user_group_id: &str,
         member_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateUserGroupMembersItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateUserGroupMembersItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -217,89 +229,38 @@ impl AccountUserGroups {
         )
     }
 }
-/// Used by [`AccountUserGroups::create_user_group`], [`AccountUserGroups::update_user_group`], [`AccountUserGroups::user_group_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`AccountUserGroups::create_user_group`], [`AccountUserGroups::list_user_groups`], [`AccountUserGroups::update_user_group`], [`AccountUserGroups::user_group_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserGroupResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AccountUserGroups::list_user_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListUserGroupsItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-}
+crate::runtime::object!(
+    CreateUserGroupResponse { created_on : "created_on", id : "id", modified_on :
+    "modified_on", name : "name", policies : "policies" }
+);
 /// Used by [`AccountUserGroups::remove_user_group`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveUserGroupResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(RemoveUserGroupResponse { id : "id" });
 /// Used by [`AccountUserGroups::update_user_group_members`], [`AccountUserGroups::add_user_group_members`], [`AccountUserGroups::list_user_group_members`], [`AccountUserGroups::remove_user_group_member`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserGroupMembersItem {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateUserGroupMembersItem { email : "email", id : "id", status : "status" }
+);

@@ -23,7 +23,9 @@ impl Accounts {
     /// Create an account (only available for tenant admins at this time)
     pub fn create_an_account(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnAccountResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnAccountResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -53,7 +55,9 @@ impl Accounts {
     /// Batch move a collection of accounts to a specific organization. ⚠️ Not implemented.
     pub fn batch_move_accounts(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<BatchMoveAccountsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BatchMoveAccountsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -69,7 +73,9 @@ impl Accounts {
     pub fn update_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnAccountResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnAccountResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -88,7 +94,9 @@ impl Accounts {
     pub fn account_details(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnAccountResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnAccountResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -107,7 +115,9 @@ impl Accounts {
     pub fn delete_a_specific_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteASpecificAccountResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteASpecificAccountResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -126,7 +136,9 @@ impl Accounts {
     pub fn move_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<MoveAccountResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MoveAccountResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -188,7 +200,7 @@ impl Accounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListAccountOrganizationsItemProfile>,
+        crate::runtime::Json<::std::option::Option<ListAccountOrganizationsItemProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -203,222 +215,136 @@ impl Accounts {
     }
 }
 /// Used by [`Accounts::create_an_account`], [`Accounts::list_accounts`], [`Accounts::update_account`], [`Accounts::account_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnAccountResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `managed_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<CreateAnAccountResponseManagedBy>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<CreateAnAccountResponseSettings>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnAccountResponse { created_on : "created_on", id : "id", managed_by :
+    "managed_by", name : "name", settings : "settings", r#type : "type" }
+);
 /// Used by [`Accounts::create_an_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnAccountResponseManagedBy {
-    /// `parent_org_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_id: ::std::option::Option<::std::string::String>,
-    /// `parent_org_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnAccountResponseManagedBy { parent_org_id : "parent_org_id", parent_org_name :
+    "parent_org_name" }
+);
 /// Used by [`Accounts::create_an_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnAccountResponseSettings {
-    /// `abuse_contact_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
-    /// `enforce_twofactor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_twofactor: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnAccountResponseSettings { abuse_contact_email : "abuse_contact_email",
+    enforce_twofactor : "enforce_twofactor" }
+);
 /// Used by [`Accounts::batch_move_accounts`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchMoveAccountsResponse {
-    /// `statuses`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statuses: ::std::option::Option<BatchMoveAccountsResponseStatuses>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(BatchMoveAccountsResponse { statuses : "statuses" });
 /// Used by [`Accounts::batch_move_accounts`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchMoveAccountsResponseStatuses {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `moved`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub moved: ::std::option::Option<bool>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BatchMoveAccountsResponseStatuses { message : "message", moved : "moved", tag : "tag"
+    }
+);
 /// Used by [`Accounts::delete_a_specific_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteASpecificAccountResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteASpecificAccountResponse { id : "id" });
 /// Used by [`Accounts::move_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MoveAccountResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `destination_organization_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_organization_id: ::std::option::Option<::std::string::String>,
-    /// `source_organization_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_organization_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    MoveAccountResponse { account_id : "account_id", destination_organization_id :
+    "destination_organization_id", source_organization_id : "source_organization_id" }
+);
 /// Used by [`Accounts::list_account_organizations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountOrganizationsItem {
-    /// `create_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub create_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ListAccountOrganizationsItemMeta>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `parent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<ListAccountOrganizationsItemParent>,
-    /// `profile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ListAccountOrganizationsItemProfile>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAccountOrganizationsItem { create_time : "create_time", id : "id", meta : "meta",
+    name : "name", parent : "parent", profile : "profile" }
+);
 /// Used by [`Accounts::list_account_organizations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountOrganizationsItemMeta {
-    /// `flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flags: ::std::option::Option<::serde_json::Value>,
-    /// `managed_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAccountOrganizationsItemMeta { flags : "flags", managed_by : "managed_by" }
+);
 /// Used by [`Accounts::list_account_organizations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountOrganizationsItemParent {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListAccountOrganizationsItemParent { id : "id", name : "name" });
 /// Used by [`Accounts::list_account_organizations`], [`Accounts::get_account_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountOrganizationsItemProfile {
-    /// `business_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_address: ::std::option::Option<::std::string::String>,
-    /// `business_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_email: ::std::option::Option<::std::string::String>,
-    /// `business_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_name: ::std::option::Option<::std::string::String>,
-    /// `business_phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_phone: ::std::option::Option<::std::string::String>,
-    /// `external_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_metadata: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAccountOrganizationsItemProfile { business_address : "business_address",
+    business_email : "business_email", business_name : "business_name", business_phone :
+    "business_phone", external_metadata : "external_metadata" }
+);

@@ -23,7 +23,9 @@ impl AiGatewayDatasets {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewDatasetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -66,7 +68,9 @@ impl AiGatewayDatasets {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewDatasetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -89,7 +93,9 @@ impl AiGatewayDatasets {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewDatasetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -112,7 +118,9 @@ impl AiGatewayDatasets {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewDatasetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -129,62 +137,37 @@ impl AiGatewayDatasets {
     }
 }
 /// Used by [`AiGatewayDatasets::create_a_new_dataset`], [`AiGatewayDatasets::list_datasets`], [`AiGatewayDatasets::update_a_dataset`], [`AiGatewayDatasets::fetch_a_dataset`], [`AiGatewayDatasets::delete_a_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewDatasetResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `enable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<
         ::std::vec::Vec<CreateANewDatasetResponseFiltersItem>,
     >,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewDatasetResponse { account_id : "account_id", account_tag : "account_tag",
+    created_at : "created_at", enable : "enable", filters : "filters", gateway_id :
+    "gateway_id", id : "id", modified_at : "modified_at", name : "name" }
+);
 /// Used by [`AiGatewayDatasets::create_a_new_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewDatasetResponseFiltersItem {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewDatasetResponseFiltersItem { key : "key", operator : "operator", value :
+    "value" }
+);

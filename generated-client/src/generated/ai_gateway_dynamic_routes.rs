@@ -26,7 +26,9 @@ impl AiGatewayDynamicRoutes {
         account_id: &str,
         gateway_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateANewAiGatewayDynamicRouteResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateANewAiGatewayDynamicRouteResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +53,9 @@ impl AiGatewayDynamicRoutes {
         account_id: &str,
         gateway_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListAllAiGatewayDynamicRoutesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListAllAiGatewayDynamicRoutesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -77,7 +81,9 @@ impl AiGatewayDynamicRoutes {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAnAiGatewayDynamicRouteResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAnAiGatewayDynamicRouteResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,7 +110,9 @@ impl AiGatewayDynamicRoutes {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateANewAiGatewayDynamicRouteResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateANewAiGatewayDynamicRouteResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,7 +139,9 @@ impl AiGatewayDynamicRoutes {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAnAiGatewayDynamicRouteResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteAnAiGatewayDynamicRouteResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -158,7 +168,9 @@ impl AiGatewayDynamicRoutes {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAnAiGatewayDynamicRouteResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteAnAiGatewayDynamicRouteResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -186,7 +198,9 @@ impl AiGatewayDynamicRoutes {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListAllAiGatewayDynamicRouteDeploymentsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListAllAiGatewayDynamicRouteDeploymentsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -214,7 +228,9 @@ impl AiGatewayDynamicRoutes {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAnAiGatewayDynamicRouteResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteAnAiGatewayDynamicRouteResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -242,7 +258,9 @@ impl AiGatewayDynamicRoutes {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListAllAiGatewayDynamicRouteVersionsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListAllAiGatewayDynamicRouteVersionsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -271,7 +289,9 @@ impl AiGatewayDynamicRoutes {
         id: &str,
         version_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAnAiGatewayDynamicRouteVersionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAnAiGatewayDynamicRouteVersionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -291,319 +311,193 @@ impl AiGatewayDynamicRoutes {
     }
 }
 /// Used by [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_routes`], [`AiGatewayDynamicRoutes::update_an_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::get_an_ai_gateway_dynamic_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewAiGatewayDynamicRouteResponse {
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deployment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment: ::std::option::Option<
         CreateANewAiGatewayDynamicRouteResponseDeployment,
     >,
-    /// `elements`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub elements: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<CreateANewAiGatewayDynamicRouteResponseVersion>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewAiGatewayDynamicRouteResponse { account_tag : "account_tag", created_at :
+    "created_at", deployment : "deployment", elements : "elements", gateway_id :
+    "gateway_id", id : "id", modified_at : "modified_at", name : "name", version :
+    "version" }
+);
 /// Used by [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewAiGatewayDynamicRouteResponseDeployment {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deployment_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment_id: ::std::option::Option<::std::string::String>,
-    /// `version_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewAiGatewayDynamicRouteResponseDeployment { comment : "comment", created_at :
+    "created_at", deployment_id : "deployment_id", version_id : "version_id" }
+);
 /// Used by [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewAiGatewayDynamicRouteResponseVersion {
-    /// `active`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<::std::string::String>,
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
-    /// `version_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewAiGatewayDynamicRouteResponseVersion { active : "active", comment :
+    "comment", created_at : "created_at", data : "data", version_id : "version_id" }
+);
 /// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_routes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllAiGatewayDynamicRoutesResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ListAllAiGatewayDynamicRoutesResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllAiGatewayDynamicRoutesResponse { data : "data", success : "success" }
+);
 /// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_routes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllAiGatewayDynamicRoutesResponseData {
-    /// `order_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by: ::std::option::Option<::std::string::String>,
-    /// `order_by_direction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by_direction: ::std::option::Option<::std::string::String>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// `routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes: ::std::option::Option<
         ::std::vec::Vec<CreateANewAiGatewayDynamicRouteResponse>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllAiGatewayDynamicRoutesResponseData { order_by : "order_by", order_by_direction
+    : "order_by_direction", page : "page", per_page : "per_page", routes : "routes" }
+);
 /// Used by [`AiGatewayDynamicRoutes::update_an_ai_gateway_dynamic_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAnAiGatewayDynamicRouteResponse {
-    /// `route`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub route: ::std::option::Option<CreateANewAiGatewayDynamicRouteResponse>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAnAiGatewayDynamicRouteResponse { route : "route", success : "success" }
+);
 /// Used by [`AiGatewayDynamicRoutes::delete_an_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route_deployment`], [`AiGatewayDynamicRoutes::create_a_new_ai_gateway_dynamic_route_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnAiGatewayDynamicRouteResponse {
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `elements`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub elements: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAnAiGatewayDynamicRouteResponse { account_tag : "account_tag", created_at :
+    "created_at", elements : "elements", gateway_id : "gateway_id", id : "id",
+    modified_at : "modified_at", name : "name" }
+);
 /// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllAiGatewayDynamicRouteDeploymentsResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ListAllAiGatewayDynamicRouteDeploymentsResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllAiGatewayDynamicRouteDeploymentsResponse { data : "data", success : "success"
+    }
+);
 /// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllAiGatewayDynamicRouteDeploymentsResponseData {
-    /// `deployments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployments: ::std::option::Option<
         ::std::vec::Vec<CreateANewAiGatewayDynamicRouteResponseDeployment>,
     >,
-    /// `order_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by: ::std::option::Option<::std::string::String>,
-    /// `order_by_direction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by_direction: ::std::option::Option<::std::string::String>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllAiGatewayDynamicRouteDeploymentsResponseData { deployments : "deployments",
+    order_by : "order_by", order_by_direction : "order_by_direction", page : "page",
+    per_page : "per_page" }
+);
 /// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllAiGatewayDynamicRouteVersionsResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ListAllAiGatewayDynamicRouteVersionsResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllAiGatewayDynamicRouteVersionsResponse { data : "data", success : "success" }
+);
 /// Used by [`AiGatewayDynamicRoutes::list_all_ai_gateway_dynamic_route_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllAiGatewayDynamicRouteVersionsResponseData {
-    /// `order_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by: ::std::option::Option<::std::string::String>,
-    /// `order_by_direction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by_direction: ::std::option::Option<::std::string::String>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// `versions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<
         ::std::vec::Vec<CreateANewAiGatewayDynamicRouteResponseVersion>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllAiGatewayDynamicRouteVersionsResponseData { order_by : "order_by",
+    order_by_direction : "order_by_direction", page : "page", per_page : "per_page",
+    versions : "versions" }
+);
 /// Used by [`AiGatewayDynamicRoutes::get_an_ai_gateway_dynamic_route_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnAiGatewayDynamicRouteVersionResponse {
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `active`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<::std::string::String>,
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
-    /// `elements`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub elements: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `version_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnAiGatewayDynamicRouteVersionResponse { account_tag : "account_tag", active :
+    "active", comment : "comment", created_at : "created_at", data : "data", elements :
+    "elements", gateway_id : "gateway_id", id : "id", modified_at : "modified_at", name :
+    "name", version_id : "version_id" }
+);

@@ -41,7 +41,9 @@ impl AiGatewayEvaluations {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewEvaluationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewEvaluationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -62,7 +64,7 @@ impl AiGatewayEvaluations {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListEvaluationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateANewEvaluationResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -84,7 +86,9 @@ impl AiGatewayEvaluations {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewEvaluationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewEvaluationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -107,7 +111,9 @@ impl AiGatewayEvaluations {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewEvaluationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewEvaluationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,291 +130,104 @@ impl AiGatewayEvaluations {
     }
 }
 /// Used by [`AiGatewayEvaluations::list_evaluators`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEvaluatorsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mandatory`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mandatory: ::std::option::Option<bool>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AiGatewayEvaluations::create_a_new_evaluation`], [`AiGatewayEvaluations::fetch_a_evaluation`], [`AiGatewayEvaluations::delete_a_evaluation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    ListEvaluatorsItem { created_at : "created_at", description : "description", enable :
+    "enable", id : "id", mandatory : "mandatory", modified_at : "modified_at", name :
+    "name", r#type : "type" }
+);
+/// Used by [`AiGatewayEvaluations::create_a_new_evaluation`], [`AiGatewayEvaluations::list_evaluations`], [`AiGatewayEvaluations::fetch_a_evaluation`], [`AiGatewayEvaluations::delete_a_evaluation`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewEvaluationResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `datasets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datasets: ::std::option::Option<
         ::std::vec::Vec<CreateANewEvaluationResponseDatasetsItem>,
     >,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `processed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub processed: ::std::option::Option<bool>,
-    /// `results`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<CreateANewEvaluationResponseResultsItem>,
     >,
-    /// `total_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_logs: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewEvaluationResponse { account_id : "account_id", account_tag :
+    "account_tag", created_at : "created_at", datasets : "datasets", gateway_id :
+    "gateway_id", id : "id", modified_at : "modified_at", name : "name", processed :
+    "processed", results : "results", total_logs : "total_logs" }
+);
 /// Used by [`AiGatewayEvaluations::create_a_new_evaluation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewEvaluationResponseDatasetsItem {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `enable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<
         ::std::vec::Vec<CreateANewEvaluationResponseDatasetsItemFiltersItem>,
     >,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewEvaluationResponseDatasetsItem { account_id : "account_id", account_tag :
+    "account_tag", created_at : "created_at", enable : "enable", filters : "filters",
+    gateway_id : "gateway_id", id : "id", modified_at : "modified_at", name : "name" }
+);
 /// Used by [`AiGatewayEvaluations::create_a_new_evaluation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewEvaluationResponseDatasetsItemFiltersItem {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AiGatewayEvaluations::create_a_new_evaluation`], [`AiGatewayEvaluations::list_evaluations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateANewEvaluationResponseDatasetsItemFiltersItem { key : "key", operator :
+    "operator", value : "value" }
+);
+/// Used by [`AiGatewayEvaluations::create_a_new_evaluation`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewEvaluationResponseResultsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `evaluation_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_id: ::std::option::Option<::std::string::String>,
-    /// `evaluation_type_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_type_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<f64>,
-    /// `status_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_description: ::std::option::Option<::std::string::String>,
-    /// `total_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_logs: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`AiGatewayEvaluations::list_evaluations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListEvaluationsItem {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_id: ::std::option::Option<::std::string::String>,
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `datasets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub datasets: ::std::option::Option<
-        ::std::vec::Vec<ListEvaluationsItemDatasetsItem>,
-    >,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `processed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub processed: ::std::option::Option<bool>,
-    /// `results`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub results: ::std::option::Option<
-        ::std::vec::Vec<CreateANewEvaluationResponseResultsItem>,
-    >,
-    /// `total_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_logs: ::std::option::Option<f64>,
-}
-/// Used by [`AiGatewayEvaluations::list_evaluations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListEvaluationsItemDatasetsItem {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_id: ::std::option::Option<::std::string::String>,
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `enable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enable: ::std::option::Option<bool>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub filters: ::std::option::Option<
-        ::std::vec::Vec<ListEvaluationsItemDatasetsItemFiltersItem>,
-    >,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`AiGatewayEvaluations::list_evaluations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListEvaluationsItemDatasetsItemFiltersItem {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::serde_json::Value>,
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub operator: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateANewEvaluationResponseResultsItem { created_at : "created_at", evaluation_id :
+    "evaluation_id", evaluation_type_id : "evaluation_type_id", id : "id", modified_at :
+    "modified_at", result : "result", status : "status", status_description :
+    "status_description", total_logs : "total_logs" }
+);

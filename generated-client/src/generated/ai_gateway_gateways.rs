@@ -22,7 +22,9 @@ impl AiGatewayGateways {
     pub fn create_a_new_gateway(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewGatewayResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewGatewayResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -60,7 +62,9 @@ impl AiGatewayGateways {
         account_id: &str,
         gateway_id: &str,
         provider: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -82,7 +86,9 @@ impl AiGatewayGateways {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewGatewayResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewGatewayResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -102,7 +108,9 @@ impl AiGatewayGateways {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewGatewayResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewGatewayResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -122,7 +130,9 @@ impl AiGatewayGateways {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewGatewayResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewGatewayResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -137,137 +147,82 @@ impl AiGatewayGateways {
     }
 }
 /// Used by [`AiGatewayGateways::create_a_new_gateway`], [`AiGatewayGateways::list_gateways`], [`AiGatewayGateways::update_a_gateway`], [`AiGatewayGateways::fetch_a_gateway`], [`AiGatewayGateways::delete_a_gateway`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewGatewayResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `authentication`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication: ::std::option::Option<bool>,
-    /// `cache_invalidate_on_update`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_invalidate_on_update: ::std::option::Option<bool>,
-    /// `cache_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_ttl: ::std::option::Option<i64>,
-    /// `collect_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collect_logs: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `dlp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dlp: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `internal_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_id: ::std::option::Option<::std::string::String>,
-    /// `is_default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
-    /// `log_management`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log_management: ::std::option::Option<i64>,
-    /// `log_management_strategy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log_management_strategy: ::std::option::Option<::std::string::String>,
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush: ::std::option::Option<bool>,
-    /// `logpush_public_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush_public_key: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `otel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub otel: ::std::option::Option<::std::vec::Vec<CreateANewGatewayResponseOtelItem>>,
-    /// `rate_limiting_interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_limiting_interval: ::std::option::Option<i64>,
-    /// `rate_limiting_limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_limiting_limit: ::std::option::Option<i64>,
-    /// `rate_limiting_technique`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_limiting_technique: ::std::option::Option<::std::string::String>,
-    /// `store_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
-    /// `stripe`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe: ::std::option::Option<CreateANewGatewayResponseStripe>,
-    /// `zdr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zdr: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewGatewayResponse { account_id : "account_id", account_tag : "account_tag",
+    authentication : "authentication", cache_invalidate_on_update :
+    "cache_invalidate_on_update", cache_ttl : "cache_ttl", collect_logs : "collect_logs",
+    created_at : "created_at", dlp : "dlp", id : "id", internal_id : "internal_id",
+    is_default : "is_default", log_management : "log_management", log_management_strategy
+    : "log_management_strategy", logpush : "logpush", logpush_public_key :
+    "logpush_public_key", modified_at : "modified_at", otel : "otel",
+    rate_limiting_interval : "rate_limiting_interval", rate_limiting_limit :
+    "rate_limiting_limit", rate_limiting_technique : "rate_limiting_technique", store_id
+    : "store_id", stripe : "stripe", zdr : "zdr" }
+);
 /// Used by [`AiGatewayGateways::create_a_new_gateway`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewGatewayResponseOtelItem {
-    /// `authorization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization: ::std::option::Option<::std::string::String>,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewGatewayResponseOtelItem { authorization : "authorization", headers :
+    "headers", url : "url" }
+);
 /// Used by [`AiGatewayGateways::create_a_new_gateway`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewGatewayResponseStripe {
-    /// `authorization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization: ::std::option::Option<::std::string::String>,
-    /// `usage_events`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_events: ::std::option::Option<
         ::std::vec::Vec<CreateANewGatewayResponseStripeUsageEventsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewGatewayResponseStripe { authorization : "authorization", usage_events :
+    "usage_events" }
+);
 /// Used by [`AiGatewayGateways::create_a_new_gateway`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewGatewayResponseStripeUsageEventsItem {
-    /// `payload`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payload: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewGatewayResponseStripeUsageEventsItem { payload : "payload" }
+);

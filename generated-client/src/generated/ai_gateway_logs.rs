@@ -44,7 +44,9 @@ impl AiGatewayLogs {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteGatewayLogsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteGatewayLogsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -68,7 +70,9 @@ impl AiGatewayLogs {
         id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -93,7 +97,9 @@ impl AiGatewayLogs {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetGatewayLogDetailResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetGatewayLogDetailResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -118,7 +124,9 @@ impl AiGatewayLogs {
         id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -146,7 +154,9 @@ impl AiGatewayLogs {
         id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -166,170 +176,86 @@ impl AiGatewayLogs {
     }
 }
 /// Used by [`AiGatewayLogs::list_gateway_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGatewayLogsItem {
-    /// `cached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cached: ::std::option::Option<bool>,
-    /// `cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<f64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `custom_cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_cost: ::std::option::Option<bool>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::std::string::String>,
-    /// `model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    /// `model_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model_type: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    /// `provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
-    /// `request_content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_content_type: ::std::option::Option<::std::string::String>,
-    /// `request_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_type: ::std::option::Option<::std::string::String>,
-    /// `response_content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_content_type: ::std::option::Option<::std::string::String>,
-    /// `status_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
-    /// `step`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step: ::std::option::Option<i64>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-    /// `tokens_in`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens_in: ::std::option::Option<i64>,
-    /// `tokens_out`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens_out: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListGatewayLogsItem { cached : "cached", cost : "cost", created_at : "created_at",
+    custom_cost : "custom_cost", duration : "duration", id : "id", metadata : "metadata",
+    model : "model", model_type : "model_type", path : "path", provider : "provider",
+    request_content_type : "request_content_type", request_type : "request_type",
+    response_content_type : "response_content_type", status_code : "status_code", step :
+    "step", success : "success", tokens_in : "tokens_in", tokens_out : "tokens_out" }
+);
 /// Used by [`AiGatewayLogs::delete_gateway_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGatewayLogsResponse {
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteGatewayLogsResponse { success : "success" });
 /// Used by [`AiGatewayLogs::get_gateway_log_detail`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGatewayLogDetailResponse {
-    /// `cached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cached: ::std::option::Option<bool>,
-    /// `cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<f64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `custom_cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_cost: ::std::option::Option<bool>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::std::string::String>,
-    /// `model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    /// `model_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model_type: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    /// `provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
-    /// `request_content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_content_type: ::std::option::Option<::std::string::String>,
-    /// `request_head`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_head: ::std::option::Option<::std::string::String>,
-    /// `request_head_complete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_head_complete: ::std::option::Option<bool>,
-    /// `request_size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_size: ::std::option::Option<i64>,
-    /// `request_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_type: ::std::option::Option<::std::string::String>,
-    /// `response_content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_content_type: ::std::option::Option<::std::string::String>,
-    /// `response_head`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_head: ::std::option::Option<::std::string::String>,
-    /// `response_head_complete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_head_complete: ::std::option::Option<bool>,
-    /// `response_size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_size: ::std::option::Option<i64>,
-    /// `status_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
-    /// `step`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step: ::std::option::Option<i64>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-    /// `tokens_in`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens_in: ::std::option::Option<i64>,
-    /// `tokens_out`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens_out: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetGatewayLogDetailResponse { cached : "cached", cost : "cost", created_at :
+    "created_at", custom_cost : "custom_cost", duration : "duration", id : "id", metadata
+    : "metadata", model : "model", model_type : "model_type", path : "path", provider :
+    "provider", request_content_type : "request_content_type", request_head :
+    "request_head", request_head_complete : "request_head_complete", request_size :
+    "request_size", request_type : "request_type", response_content_type :
+    "response_content_type", response_head : "response_head", response_head_complete :
+    "response_head_complete", response_size : "response_size", status_code :
+    "status_code", step : "step", success : "success", tokens_in : "tokens_in",
+    tokens_out : "tokens_out" }
+);

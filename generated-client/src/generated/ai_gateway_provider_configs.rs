@@ -24,7 +24,7 @@ impl AiGatewayProviderConfigs {
         account_id: &str,
         gateway_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateANewProviderConfigsResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANewProviderConfigsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -71,7 +71,7 @@ impl AiGatewayProviderConfigs {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateANewProviderConfigsResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANewProviderConfigsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,7 +96,7 @@ impl AiGatewayProviderConfigs {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateANewProviderConfigsResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANewProviderConfigsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,49 +114,27 @@ impl AiGatewayProviderConfigs {
     }
 }
 /// Used by [`AiGatewayProviderConfigs::create_a_new_provider_configs`], [`AiGatewayProviderConfigs::list_provider_configs`], [`AiGatewayProviderConfigs::update_a_provider_configs`], [`AiGatewayProviderConfigs::delete_a_provider_configs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewProviderConfigsResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `alias`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
-    /// `default_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_config: ::std::option::Option<bool>,
-    /// `gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `provider_slug`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_slug: ::std::option::Option<::std::string::String>,
-    /// `rate_limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_limit: ::std::option::Option<f64>,
-    /// `rate_limit_period`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_limit_period: ::std::option::Option<f64>,
-    /// `secret_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
-    /// `secret_preview`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_preview: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewProviderConfigsResponse { account_id : "account_id", account_tag :
+    "account_tag", alias : "alias", default_config : "default_config", gateway_id :
+    "gateway_id", id : "id", modified_at : "modified_at", provider_slug :
+    "provider_slug", rate_limit : "rate_limit", rate_limit_period : "rate_limit_period",
+    secret_id : "secret_id", secret_preview : "secret_preview" }
+);

@@ -22,7 +22,9 @@ impl AiSearchInstances {
     pub fn create_new_instances(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateNewInstancesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateNewInstancesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -59,7 +61,9 @@ impl AiSearchInstances {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateNewInstancesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateNewInstancesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -79,7 +83,9 @@ impl AiSearchInstances {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateNewInstancesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateNewInstancesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -99,7 +105,9 @@ impl AiSearchInstances {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateNewInstancesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateNewInstancesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -119,7 +127,9 @@ impl AiSearchInstances {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ChatCompletionsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ChatCompletionsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -140,7 +150,9 @@ impl AiSearchInstances {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<SearchResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SearchResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -161,7 +173,9 @@ impl AiSearchInstances {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StatsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StatsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -177,714 +191,440 @@ impl AiSearchInstances {
     }
 }
 /// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::update_instances`], [`AiSearchInstances::read_instances`], [`AiSearchInstances::delete_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponse {
-    /// `ai_gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_gateway_id: ::std::option::Option<::std::string::String>,
-    /// `ai_search_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_search_model: ::std::option::Option<::serde_json::Value>,
-    /// `cache`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache: ::std::option::Option<bool>,
-    /// `cache_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_threshold: ::std::option::Option<::std::string::String>,
-    /// `chunk_overlap`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk_overlap: ::std::option::Option<i64>,
-    /// `chunk_size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk_size: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `created_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// `custom_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_metadata: ::std::option::Option<
         ::std::vec::Vec<CreateNewInstancesResponseCustomMetadataItem>,
     >,
-    /// `embedding_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub embedding_model: ::std::option::Option<::serde_json::Value>,
-    /// `enable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
-    /// `hybrid_search_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hybrid_search_enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_activity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_activity: ::std::option::Option<::std::string::String>,
-    /// `max_num_results`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_num_results: ::std::option::Option<i64>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<CreateNewInstancesResponseMetadata>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `modified_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// `paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
-    /// `public_endpoint_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoint_id: ::std::option::Option<::std::string::String>,
-    /// `public_endpoint_params`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoint_params: ::std::option::Option<
         CreateNewInstancesResponsePublicEndpointParams,
     >,
-    /// `reranking`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking: ::std::option::Option<bool>,
-    /// `reranking_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking_model: ::std::option::Option<::serde_json::Value>,
-    /// `rewrite_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rewrite_model: ::std::option::Option<::serde_json::Value>,
-    /// `rewrite_query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rewrite_query: ::std::option::Option<bool>,
-    /// `score_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score_threshold: ::std::option::Option<f64>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `source_params`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_params: ::std::option::Option<CreateNewInstancesResponseSourceParams>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `token_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `vectorize_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vectorize_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponse { ai_gateway_id : "ai_gateway_id", ai_search_model :
+    "ai_search_model", cache : "cache", cache_threshold : "cache_threshold",
+    chunk_overlap : "chunk_overlap", chunk_size : "chunk_size", created_at :
+    "created_at", created_by : "created_by", custom_metadata : "custom_metadata",
+    embedding_model : "embedding_model", enable : "enable", hybrid_search_enabled :
+    "hybrid_search_enabled", id : "id", last_activity : "last_activity", max_num_results
+    : "max_num_results", metadata : "metadata", modified_at : "modified_at", modified_by
+    : "modified_by", paused : "paused", public_endpoint_id : "public_endpoint_id",
+    public_endpoint_params : "public_endpoint_params", reranking : "reranking",
+    reranking_model : "reranking_model", rewrite_model : "rewrite_model", rewrite_query :
+    "rewrite_query", score_threshold : "score_threshold", source : "source",
+    source_params : "source_params", status : "status", token_id : "token_id", r#type :
+    "type", vectorize_name : "vectorize_name" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::list_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponseCustomMetadataItem {
-    /// `data_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_type: ::std::option::Option<::std::string::String>,
-    /// `field_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponseCustomMetadataItem { data_type : "data_type", field_name :
+    "field_name" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::list_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponseMetadata {
-    /// `created_from_aisearch_wizard`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_from_aisearch_wizard: ::std::option::Option<bool>,
-    /// `worker_domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_domain: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponseMetadata { created_from_aisearch_wizard :
+    "created_from_aisearch_wizard", worker_domain : "worker_domain" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::list_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponsePublicEndpointParams {
-    /// `authorized_hosts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorized_hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `chat_completions_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chat_completions_endpoint: ::std::option::Option<
         CreateNewInstancesResponsePublicEndpointParamsChatCompletionsEndpoint,
     >,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `mcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mcp: ::std::option::Option<CreateNewInstancesResponsePublicEndpointParamsMcp>,
-    /// `rate_limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_limit: ::std::option::Option<
         CreateNewInstancesResponsePublicEndpointParamsRateLimit,
     >,
-    /// `search_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search_endpoint: ::std::option::Option<
         CreateNewInstancesResponsePublicEndpointParamsChatCompletionsEndpoint,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponsePublicEndpointParams { authorized_hosts :
+    "authorized_hosts", chat_completions_endpoint : "chat_completions_endpoint", enabled
+    : "enabled", mcp : "mcp", rate_limit : "rate_limit", search_endpoint :
+    "search_endpoint" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponsePublicEndpointParamsChatCompletionsEndpoint {
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponsePublicEndpointParamsChatCompletionsEndpoint { disabled :
+    "disabled" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponsePublicEndpointParamsMcp {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponsePublicEndpointParamsMcp { description : "description",
+    disabled : "disabled" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponsePublicEndpointParamsRateLimit {
-    /// `period_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period_ms: ::std::option::Option<i64>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<i64>,
-    /// `technique`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technique: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponsePublicEndpointParamsRateLimit { period_ms : "period_ms",
+    requests : "requests", technique : "technique" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponseSourceParams {
-    /// `exclude_items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `include_items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// `r2_jurisdiction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
-    /// `web_crawler`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub web_crawler: ::std::option::Option<
         CreateNewInstancesResponseSourceParamsWebCrawler,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponseSourceParams { exclude_items : "exclude_items",
+    include_items : "include_items", prefix : "prefix", r2_jurisdiction :
+    "r2_jurisdiction", web_crawler : "web_crawler" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponseSourceParamsWebCrawler {
-    /// `parse_options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parse_options: ::std::option::Option<
         CreateNewInstancesResponseSourceParamsWebCrawlerParseOptions,
     >,
-    /// `parse_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parse_type: ::std::option::Option<::std::string::String>,
-    /// `store_options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_options: ::std::option::Option<
         CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponseSourceParamsWebCrawler { parse_options : "parse_options",
+    parse_type : "parse_type", store_options : "store_options" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponseSourceParamsWebCrawlerParseOptions {
-    /// `include_headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `include_images`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_images: ::std::option::Option<bool>,
-    /// `specific_sitemaps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub specific_sitemaps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `use_browser_rendering`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_browser_rendering: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponseSourceParamsWebCrawlerParseOptions { include_headers :
+    "include_headers", include_images : "include_images", specific_sitemaps :
+    "specific_sitemaps", use_browser_rendering : "use_browser_rendering" }
+);
 /// Used by [`AiSearchInstances::create_new_instances`], [`AiSearchInstances::list_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions {
-    /// `r2_jurisdiction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
-    /// `storage_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_id: ::std::option::Option<::std::string::String>,
-    /// `storage_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions { r2_jurisdiction :
+    "r2_jurisdiction", storage_id : "storage_id", storage_type : "storage_type" }
+);
 /// Used by [`AiSearchInstances::list_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInstancesItem {
-    /// `ai_gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_gateway_id: ::std::option::Option<::std::string::String>,
-    /// `ai_search_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_search_model: ::std::option::Option<::serde_json::Value>,
-    /// `cache`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache: ::std::option::Option<bool>,
-    /// `cache_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_threshold: ::std::option::Option<::std::string::String>,
-    /// `chunk_overlap`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk_overlap: ::std::option::Option<i64>,
-    /// `chunk_size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk_size: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `created_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// `custom_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_metadata: ::std::option::Option<
         ::std::vec::Vec<CreateNewInstancesResponseCustomMetadataItem>,
     >,
-    /// `embedding_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub embedding_model: ::std::option::Option<::serde_json::Value>,
-    /// `enable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
-    /// `hybrid_search_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hybrid_search_enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_activity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_activity: ::std::option::Option<::std::string::String>,
-    /// `max_num_results`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_num_results: ::std::option::Option<i64>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<CreateNewInstancesResponseMetadata>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `modified_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// `paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
-    /// `public_endpoint_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoint_id: ::std::option::Option<::std::string::String>,
-    /// `public_endpoint_params`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoint_params: ::std::option::Option<
         CreateNewInstancesResponsePublicEndpointParams,
     >,
-    /// `reranking`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking: ::std::option::Option<bool>,
-    /// `reranking_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking_model: ::std::option::Option<::serde_json::Value>,
-    /// `rewrite_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rewrite_model: ::std::option::Option<::serde_json::Value>,
-    /// `rewrite_query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rewrite_query: ::std::option::Option<bool>,
-    /// `score_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score_threshold: ::std::option::Option<f64>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `source_params`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_params: ::std::option::Option<ListInstancesItemSourceParams>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `token_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `vectorize_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vectorize_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListInstancesItem { ai_gateway_id : "ai_gateway_id", ai_search_model :
+    "ai_search_model", cache : "cache", cache_threshold : "cache_threshold",
+    chunk_overlap : "chunk_overlap", chunk_size : "chunk_size", created_at :
+    "created_at", created_by : "created_by", custom_metadata : "custom_metadata",
+    embedding_model : "embedding_model", enable : "enable", hybrid_search_enabled :
+    "hybrid_search_enabled", id : "id", last_activity : "last_activity", max_num_results
+    : "max_num_results", metadata : "metadata", modified_at : "modified_at", modified_by
+    : "modified_by", paused : "paused", public_endpoint_id : "public_endpoint_id",
+    public_endpoint_params : "public_endpoint_params", reranking : "reranking",
+    reranking_model : "reranking_model", rewrite_model : "rewrite_model", rewrite_query :
+    "rewrite_query", score_threshold : "score_threshold", source : "source",
+    source_params : "source_params", status : "status", token_id : "token_id", r#type :
+    "type", vectorize_name : "vectorize_name" }
+);
 /// Used by [`AiSearchInstances::list_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInstancesItemSourceParams {
-    /// `exclude_items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `include_items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// `r2_jurisdiction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
-    /// `web_crawler`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub web_crawler: ::std::option::Option<ListInstancesItemSourceParamsWebCrawler>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListInstancesItemSourceParams { exclude_items : "exclude_items", include_items :
+    "include_items", prefix : "prefix", r2_jurisdiction : "r2_jurisdiction", web_crawler
+    : "web_crawler" }
+);
 /// Used by [`AiSearchInstances::list_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInstancesItemSourceParamsWebCrawler {
-    /// `parse_options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parse_options: ::std::option::Option<
         ListInstancesItemSourceParamsWebCrawlerParseOptions,
     >,
-    /// `parse_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parse_type: ::std::option::Option<::std::string::String>,
-    /// `store_options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_options: ::std::option::Option<
         CreateNewInstancesResponseSourceParamsWebCrawlerStoreOptions,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListInstancesItemSourceParamsWebCrawler { parse_options : "parse_options", parse_type
+    : "parse_type", store_options : "store_options" }
+);
 /// Used by [`AiSearchInstances::list_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInstancesItemSourceParamsWebCrawlerParseOptions {
-    /// `include_headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `include_images`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_images: ::std::option::Option<bool>,
-    /// `specific_sitemaps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub specific_sitemaps: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `use_browser_rendering`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_browser_rendering: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListInstancesItemSourceParamsWebCrawlerParseOptions { include_headers :
+    "include_headers", include_images : "include_images", specific_sitemaps :
+    "specific_sitemaps", use_browser_rendering : "use_browser_rendering" }
+);
 /// Used by [`AiSearchInstances::chat_completions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatCompletionsResponse {
-    /// `choices`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub choices: ::std::option::Option<
         ::std::vec::Vec<ChatCompletionsResponseChoicesItem>,
     >,
-    /// `chunks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunks: ::std::option::Option<
         ::std::vec::Vec<ChatCompletionsResponseChunksItem>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    /// `object`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChatCompletionsResponse { choices : "choices", chunks : "chunks", id : "id", model :
+    "model", object : "object" }
+);
 /// Used by [`AiSearchInstances::chat_completions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatCompletionsResponseChoicesItem {
-    /// `index`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<ChatCompletionsResponseChoicesItemMessage>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChatCompletionsResponseChoicesItem { index : "index", message : "message" }
+);
 /// Used by [`AiSearchInstances::chat_completions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatCompletionsResponseChoicesItemMessage {
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `role`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChatCompletionsResponseChoicesItemMessage { content : "content", role : "role" }
+);
 /// Used by [`AiSearchInstances::chat_completions`], [`AiSearchInstances::search`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatCompletionsResponseChunksItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `item`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub item: ::std::option::Option<ChatCompletionsResponseChunksItemItem>,
-    /// `score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
-    /// `scoring_details`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoring_details: ::std::option::Option<
         ChatCompletionsResponseChunksItemScoringDetails,
     >,
-    /// `text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChatCompletionsResponseChunksItem { id : "id", item : "item", score : "score",
+    scoring_details : "scoring_details", text : "text", r#type : "type" }
+);
 /// Used by [`AiSearchInstances::chat_completions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatCompletionsResponseChunksItemItem {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChatCompletionsResponseChunksItemItem { key : "key", metadata : "metadata", timestamp
+    : "timestamp" }
+);
 /// Used by [`AiSearchInstances::chat_completions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatCompletionsResponseChunksItemScoringDetails {
-    /// `keyword_rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keyword_rank: ::std::option::Option<f64>,
-    /// `keyword_score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keyword_score: ::std::option::Option<f64>,
-    /// `vector_rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vector_rank: ::std::option::Option<f64>,
-    /// `vector_score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vector_score: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChatCompletionsResponseChunksItemScoringDetails { keyword_rank : "keyword_rank",
+    keyword_score : "keyword_score", vector_rank : "vector_rank", vector_score :
+    "vector_score" }
+);
 /// Used by [`AiSearchInstances::search`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
-    /// `chunks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunks: ::std::option::Option<
         ::std::vec::Vec<ChatCompletionsResponseChunksItem>,
     >,
-    /// `search_query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search_query: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchResponse { chunks : "chunks", search_query : "search_query" }
+);
 /// Used by [`AiSearchInstances::stats`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatsResponse {
-    /// `completed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<i64>,
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<i64>,
-    /// `file_embed_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_embed_errors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `index_source_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub index_source_errors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `last_activity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_activity: ::std::option::Option<::std::string::String>,
-    /// `queued`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queued: ::std::option::Option<i64>,
-    /// `running`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub running: ::std::option::Option<i64>,
-    /// `skipped`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skipped: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    StatsResponse { completed : "completed", error : "error", file_embed_errors :
+    "file_embed_errors", index_source_errors : "index_source_errors", last_activity :
+    "last_activity", queued : "queued", running : "running", skipped : "skipped" }
+);

@@ -23,7 +23,9 @@ impl AiSearchInstancesItems {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOrUpdateItemResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOrUpdateItemResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -66,7 +68,9 @@ impl AiSearchInstancesItems {
         account_id: &str,
         id: &str,
         item_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOrUpdateItemResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOrUpdateItemResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -89,7 +93,9 @@ impl AiSearchInstancesItems {
         account_id: &str,
         id: &str,
         item_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOrUpdateItemResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOrUpdateItemResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -106,31 +112,18 @@ impl AiSearchInstancesItems {
     }
 }
 /// Used by [`AiSearchInstancesItems::create_or_update_item`], [`AiSearchInstancesItems::items_list`], [`AiSearchInstancesItems::sync_item`], [`AiSearchInstancesItems::get_item`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateItemResponse {
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `last_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_at: ::std::option::Option<::std::string::String>,
-    /// `next_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_action: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOrUpdateItemResponse { error : "error", id : "id", key : "key", last_seen_at :
+    "last_seen_at", next_action : "next_action", status : "status" }
+);

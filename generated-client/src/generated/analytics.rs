@@ -27,7 +27,9 @@ impl Analytics {
         app_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponse,
+            ::std::option::Option<
+                FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -45,130 +47,96 @@ impl Analytics {
     }
 }
 /// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseData,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponse { data : "data", success
+    : "success" }
+);
 /// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseData {
-    /// `recording_stats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recording_stats: ::std::option::Option<
         FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStats,
     >,
-    /// `session_stats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_stats: ::std::option::Option<
         FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStats,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseData { recording_stats :
+    "recording_stats", session_stats : "session_stats" }
+);
 /// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStats {
-    /// `day_stats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub day_stats: ::std::option::Option<
         ::std::vec::Vec<
             FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStatsDayStatsItem,
         >,
     >,
-    /// `recording_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recording_count: ::std::option::Option<i64>,
-    /// `recording_minutes_consumed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recording_minutes_consumed: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStats {
+    day_stats : "day_stats", recording_count : "recording_count",
+    recording_minutes_consumed : "recording_minutes_consumed" }
+);
 /// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStatsDayStatsItem {
-    /// `day`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub day: ::std::option::Option<::std::string::String>,
-    /// `total_recording_minutes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_recording_minutes: ::std::option::Option<i64>,
-    /// `total_recordings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_recordings: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataRecordingStatsDayStatsItem
+    { day : "day", total_recording_minutes : "total_recording_minutes", total_recordings
+    : "total_recordings" }
+);
 /// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStats {
-    /// `day_stats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub day_stats: ::std::option::Option<
         ::std::vec::Vec<
             FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStatsDayStatsItem,
         >,
     >,
-    /// `sessions_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sessions_count: ::std::option::Option<i64>,
-    /// `sessions_minutes_consumed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sessions_minutes_consumed: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStats {
+    day_stats : "day_stats", sessions_count : "sessions_count", sessions_minutes_consumed
+    : "sessions_minutes_consumed" }
+);
 /// Used by [`Analytics::fetch_day_wise_session_and_recording_analytics_data_for_an_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStatsDayStatsItem {
-    /// `day`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub day: ::std::option::Option<::std::string::String>,
-    /// `total_session_minutes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_session_minutes: ::std::option::Option<f64>,
-    /// `total_sessions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_sessions: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchDayWiseSessionAndRecordingAnalyticsDataForAnAppResponseDataSessionStatsDayStatsItem
+    { day : "day", total_session_minutes : "total_session_minutes", total_sessions :
+    "total_sessions" }
+);

@@ -26,7 +26,9 @@ impl ApiShieldApiDiscovery {
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            RetrieveDiscoveredOperationsOnAZoneRenderedAsOpenapiSchemasResponse,
+            ::std::option::Option<
+                RetrieveDiscoveredOperationsOnAZoneRenderedAsOpenapiSchemasResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -50,7 +52,9 @@ impl ApiShieldApiDiscovery {
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -96,7 +100,7 @@ impl ApiShieldApiDiscovery {
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchDiscoveredOperationResponse>,
+        crate::runtime::Json<::std::option::Option<PatchDiscoveredOperationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,106 +116,68 @@ impl ApiShieldApiDiscovery {
     }
 }
 /// Used by [`ApiShieldApiDiscovery::retrieve_discovered_operations_on_a_zone_rendered_as_openapi_schemas`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveDiscoveredOperationsOnAZoneRenderedAsOpenapiSchemasResponse {
-    /// `schemas`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schemas: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveDiscoveredOperationsOnAZoneRenderedAsOpenapiSchemasResponse { schemas :
+    "schemas", timestamp : "timestamp" }
+);
 /// Used by [`ApiShieldApiDiscovery::retrieve_discovered_operations_on_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveDiscoveredOperationsOnAZoneItem {
-    /// `endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
-    /// `features`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<RetrieveDiscoveredOperationsOnAZoneItemFeatures>,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveDiscoveredOperationsOnAZoneItem { endpoint : "endpoint", features :
+    "features", host : "host", id : "id", last_updated : "last_updated", method :
+    "method", origin : "origin", state : "state" }
+);
 /// Used by [`ApiShieldApiDiscovery::retrieve_discovered_operations_on_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveDiscoveredOperationsOnAZoneItemFeatures {
-    /// `traffic_stats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub traffic_stats: ::std::option::Option<
         RetrieveDiscoveredOperationsOnAZoneItemFeaturesTrafficStats,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveDiscoveredOperationsOnAZoneItemFeatures { traffic_stats : "traffic_stats" }
+);
 /// Used by [`ApiShieldApiDiscovery::retrieve_discovered_operations_on_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveDiscoveredOperationsOnAZoneItemFeaturesTrafficStats {
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_updated: ::std::option::Option<::serde_json::Value>,
-    /// `period_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub period_seconds: ::std::option::Option<::serde_json::Value>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveDiscoveredOperationsOnAZoneItemFeaturesTrafficStats { last_updated :
+    "last_updated", period_seconds : "period_seconds", requests : "requests" }
+);
 /// Used by [`ApiShieldApiDiscovery::patch_discovered_operation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchDiscoveredOperationResponse {
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(PatchDiscoveredOperationResponse { state : "state" });

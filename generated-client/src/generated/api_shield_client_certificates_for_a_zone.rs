@@ -27,7 +27,7 @@ impl ApiShieldClientCertificatesForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ReplaceHostnameAssociationsResponse>,
+        crate::runtime::Json<::std::option::Option<ReplaceHostnameAssociationsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +51,7 @@ impl ApiShieldClientCertificatesForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ReplaceHostnameAssociationsResponse>,
+        crate::runtime::Json<::std::option::Option<ReplaceHostnameAssociationsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -183,16 +183,10 @@ impl ApiShieldClientCertificatesForAZone {
     }
 }
 /// Used by [`ApiShieldClientCertificatesForAZone::replace_hostname_associations`], [`ApiShieldClientCertificatesForAZone::list_hostname_associations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplaceHostnameAssociationsResponse {
-    /// `hostnames`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ReplaceHostnameAssociationsResponse { hostnames : "hostnames" });

@@ -63,7 +63,7 @@ impl ApiShieldEndpointManagement {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteMultipleOperationsResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteMultipleOperationsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,7 +84,9 @@ impl ApiShieldEndpointManagement {
     pub fn add_one_operation_to_a_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddOperationsToAZoneItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddOperationsToAZoneItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -103,7 +105,9 @@ impl ApiShieldEndpointManagement {
         &self,
         zone_id: &str,
         operation_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddOperationsToAZoneItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddOperationsToAZoneItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -124,7 +128,7 @@ impl ApiShieldEndpointManagement {
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteMultipleOperationsResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteMultipleOperationsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -145,7 +149,9 @@ impl ApiShieldEndpointManagement {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<RetrieveOperationsAndFeaturesAsOpenapiSchemasResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<RetrieveOperationsAndFeaturesAsOpenapiSchemasResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -160,120 +166,84 @@ impl ApiShieldEndpointManagement {
     }
 }
 /// Used by [`ApiShieldEndpointManagement::add_operations_to_a_zone`], [`ApiShieldEndpointManagement::add_one_operation_to_a_zone`], [`ApiShieldEndpointManagement::retrieve_information_about_an_operation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddOperationsToAZoneItem {
-    /// `features`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `operation_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddOperationsToAZoneItem { features : "features", last_updated : "last_updated",
+    operation_id : "operation_id" }
+);
 /// Used by [`ApiShieldEndpointManagement::retrieve_information_about_all_operations_on_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveInformationAboutAllOperationsOnAZoneItem {
-    /// `features`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveInformationAboutAllOperationsOnAZoneItem { features : "features" }
+);
 /// Used by [`ApiShieldEndpointManagement::delete_multiple_operations`], [`ApiShieldEndpointManagement::delete_an_operation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMultipleOperationsResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteMultipleOperationsResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteMultipleOperationsResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteMultipleOperationsResponse { errors : "errors", messages : "messages", success
+    : "success" }
+);
 /// Used by [`ApiShieldEndpointManagement::delete_multiple_operations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMultipleOperationsResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteMultipleOperationsResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteMultipleOperationsResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`ApiShieldEndpointManagement::delete_multiple_operations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMultipleOperationsResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteMultipleOperationsResponseErrorsItemSource { pointer : "pointer" }
+);
 /// Used by [`ApiShieldEndpointManagement::retrieve_operations_and_features_as_openapi_schemas`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveOperationsAndFeaturesAsOpenapiSchemasResponse {
-    /// `schemas`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schemas: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveOperationsAndFeaturesAsOpenapiSchemasResponse { schemas : "schemas",
+    timestamp : "timestamp" }
+);

@@ -26,7 +26,9 @@ impl ApiShieldSchemaValidation20 {
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -52,7 +54,9 @@ impl ApiShieldSchemaValidation20 {
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateOperationLevelSchemaValidationSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateOperationLevelSchemaValidationSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -77,7 +81,9 @@ impl ApiShieldSchemaValidation20 {
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateOperationLevelSchemaValidationSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateOperationLevelSchemaValidationSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,7 +107,9 @@ impl ApiShieldSchemaValidation20 {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZoneLevelSchemaValidationSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZoneLevelSchemaValidationSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -123,7 +131,9 @@ impl ApiShieldSchemaValidation20 {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZoneLevelSchemaValidationSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZoneLevelSchemaValidationSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -145,7 +155,9 @@ impl ApiShieldSchemaValidation20 {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZoneLevelSchemaValidationSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZoneLevelSchemaValidationSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -164,7 +176,9 @@ impl ApiShieldSchemaValidation20 {
     pub fn upload_a_schema_to_a_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadASchemaToAZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadASchemaToAZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -222,7 +236,7 @@ impl ApiShieldSchemaValidation20 {
         zone_id: &str,
         schema_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UploadASchemaToAZoneResponseSchema>,
+        crate::runtime::Json<::std::option::Option<UploadASchemaToAZoneResponseSchema>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -244,7 +258,7 @@ impl ApiShieldSchemaValidation20 {
         zone_id: &str,
         schema_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UploadASchemaToAZoneResponseSchema>,
+        crate::runtime::Json<::std::option::Option<UploadASchemaToAZoneResponseSchema>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -265,7 +279,9 @@ impl ApiShieldSchemaValidation20 {
         &self,
         zone_id: &str,
         schema_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteASchemaResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteASchemaResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -303,204 +319,135 @@ impl ApiShieldSchemaValidation20 {
     }
 }
 /// Used by [`ApiShieldSchemaValidation20::update_operation_level_schema_validation_settings`], [`ApiShieldSchemaValidation20::retrieve_operation_level_schema_validation_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOperationLevelSchemaValidationSettingsResponse {
-    /// `mitigation_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mitigation_action: ::std::option::Option<::std::string::String>,
-    /// `operation_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateOperationLevelSchemaValidationSettingsResponse { mitigation_action :
+    "mitigation_action", operation_id : "operation_id" }
+);
 /// Used by [`ApiShieldSchemaValidation20::update_zone_level_schema_validation_settings`], [`ApiShieldSchemaValidation20::update_zone_level_schema_validation_settings_patch`], [`ApiShieldSchemaValidation20::retrieve_zone_level_schema_validation_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneLevelSchemaValidationSettingsResponse {
-    /// `validation_default_mitigation_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_default_mitigation_action: ::std::option::Option<
         ::std::string::String,
     >,
-    /// `validation_override_mitigation_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_override_mitigation_action: ::std::option::Option<
         ::std::string::String,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZoneLevelSchemaValidationSettingsResponse {
+    validation_default_mitigation_action : "validation_default_mitigation_action",
+    validation_override_mitigation_action : "validation_override_mitigation_action" }
+);
 /// Used by [`ApiShieldSchemaValidation20::upload_a_schema_to_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadASchemaToAZoneResponse {
-    /// `schema`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<UploadASchemaToAZoneResponseSchema>,
-    /// `upload_details`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_details: ::std::option::Option<UploadASchemaToAZoneResponseUploadDetails>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadASchemaToAZoneResponse { schema : "schema", upload_details : "upload_details" }
+);
 /// Used by [`ApiShieldSchemaValidation20::upload_a_schema_to_a_zone`], [`ApiShieldSchemaValidation20::retrieve_information_about_all_schemas_on_a_zone`], [`ApiShieldSchemaValidation20::enable_validation_for_a_schema`], [`ApiShieldSchemaValidation20::retrieve_information_about_a_specific_schema_on_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadASchemaToAZoneResponseSchema {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `schema_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema_id: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `validation_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadASchemaToAZoneResponseSchema { created_at : "created_at", kind : "kind", name :
+    "name", schema_id : "schema_id", source : "source", validation_enabled :
+    "validation_enabled" }
+);
 /// Used by [`ApiShieldSchemaValidation20::upload_a_schema_to_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadASchemaToAZoneResponseUploadDetails {
-    /// `warnings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<
         ::std::vec::Vec<UploadASchemaToAZoneResponseUploadDetailsWarningsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadASchemaToAZoneResponseUploadDetails { warnings : "warnings" }
+);
 /// Used by [`ApiShieldSchemaValidation20::upload_a_schema_to_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadASchemaToAZoneResponseUploadDetailsWarningsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::serde_json::Value>,
-    /// `locations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<i64>,
     pub locations: ::std::option::Option<::serde_json::Value>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::serde_json::Value>,
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadASchemaToAZoneResponseUploadDetailsWarningsItem { code : "code", locations :
+    "locations", message : "message" }
+);
 /// Used by [`ApiShieldSchemaValidation20::retrieve_schema_hosts_in_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveSchemaHostsInAZoneItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `hosts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `schema_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveSchemaHostsInAZoneItem { created_at : "created_at", hosts : "hosts", name :
+    "name", schema_id : "schema_id" }
+);
 /// Used by [`ApiShieldSchemaValidation20::delete_a_schema`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteASchemaResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<DeleteASchemaResponseErrorsItem>>,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteASchemaResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteASchemaResponse { errors : "errors", messages : "messages", success : "success"
+    }
+);
 /// Used by [`ApiShieldSchemaValidation20::delete_a_schema`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteASchemaResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteASchemaResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteASchemaResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`ApiShieldSchemaValidation20::delete_a_schema`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteASchemaResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteASchemaResponseErrorsItemSource { pointer : "pointer" });

@@ -26,7 +26,9 @@ impl ApiShieldWafExpressionTemplates {
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            GenerateFallthroughWafExpressionTemplateFromASetOfApiHostsResponse,
+            ::std::option::Option<
+                GenerateFallthroughWafExpressionTemplateFromASetOfApiHostsResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -44,19 +46,14 @@ impl ApiShieldWafExpressionTemplates {
     }
 }
 /// Used by [`ApiShieldWafExpressionTemplates::generate_fallthrough_waf_expression_template_from_a_set_of_api_hosts`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateFallthroughWafExpressionTemplateFromASetOfApiHostsResponse {
-    /// `expression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<::std::string::String>,
-    /// `title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GenerateFallthroughWafExpressionTemplateFromASetOfApiHostsResponse { expression :
+    "expression", title : "title" }
+);

@@ -24,7 +24,9 @@ impl Applications {
     pub fn create_application(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateApplicationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateApplicationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl Applications {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateApplicationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateApplicationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +91,9 @@ impl Applications {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateApplicationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateApplicationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -102,52 +108,29 @@ impl Applications {
     }
 }
 /// Used by [`Applications::create_application`], [`Applications::get_applications`], [`Applications::update_application_version`], [`Applications::get_application_by_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateApplicationResponse {
-    /// `application_source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application_source: ::std::option::Option<::std::string::String>,
-    /// `application_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application_type: ::std::option::Option<::std::string::String>,
-    /// `application_type_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application_type_description: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `hostnames`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `human_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub human_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ip_subnets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `port_protocols`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port_protocols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `support_domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateApplicationResponse { application_source : "application_source",
+    application_type : "application_type", application_type_description :
+    "application_type_description", created_at : "created_at", hostnames : "hostnames",
+    human_id : "human_id", id : "id", ip_subnets : "ip_subnets", name : "name",
+    port_protocols : "port_protocols", support_domains : "support_domains", updated_at :
+    "updated_at", version : "version" }
+);

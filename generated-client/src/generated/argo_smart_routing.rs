@@ -25,7 +25,7 @@ impl ArgoSmartRouting {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchArgoSmartRoutingSettingResponse>,
+        crate::runtime::Json<::std::option::Option<PatchArgoSmartRoutingSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl ArgoSmartRouting {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchArgoSmartRoutingSettingResponse>,
+        crate::runtime::Json<::std::option::Option<PatchArgoSmartRoutingSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,25 +62,16 @@ impl ArgoSmartRouting {
     }
 }
 /// Used by [`ArgoSmartRouting::patch_argo_smart_routing_setting`], [`ArgoSmartRouting::get_argo_smart_routing_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchArgoSmartRoutingSettingResponse {
-    /// `editable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchArgoSmartRoutingSettingResponse { editable : "editable", id : "id", modified_on
+    : "modified_on", value : "value" }
+);

@@ -25,7 +25,7 @@ impl AsnIntelligence {
         &self,
         account_id: &str,
         asn: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<i64>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<i64>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -47,7 +47,9 @@ impl AsnIntelligence {
         &self,
         account_id: &str,
         asn: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAsnSubnetsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAsnSubnetsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,31 +65,18 @@ impl AsnIntelligence {
     }
 }
 /// Used by [`AsnIntelligence::get_asn_subnets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsnSubnetsResponse {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `ip_count_total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_count_total: ::std::option::Option<i64>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// `subnets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsnSubnetsResponse { asn : "asn", count : "count", ip_count_total :
+    "ip_count_total", page : "page", per_page : "per_page", subnets : "subnets" }
+);

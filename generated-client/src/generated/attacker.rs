@@ -23,7 +23,9 @@ impl Attacker {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsAttackersAcrossMultipleDatasetsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsAttackersAcrossMultipleDatasetsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -38,33 +40,23 @@ impl Attacker {
     }
 }
 /// Used by [`Attacker::lists_attackers_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAttackersAcrossMultipleDatasetsResponse {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<ListsAttackersAcrossMultipleDatasetsResponseItems>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsAttackersAcrossMultipleDatasetsResponse { items : "items", r#type : "type" }
+);
 /// Used by [`Attacker::lists_attackers_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAttackersAcrossMultipleDatasetsResponseItems {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsAttackersAcrossMultipleDatasetsResponseItems { r#type : "type" }
+);

@@ -75,171 +75,103 @@ impl AuditLogs {
     }
 }
 /// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountAuditLogsVersion2BetaReleaseItem {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<
         GetAccountAuditLogsVersion2BetaReleaseItemAccount,
     >,
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<GetAccountAuditLogsVersion2BetaReleaseItemAction>,
-    /// `actor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<GetAccountAuditLogsVersion2BetaReleaseItemActor>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `raw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<GetAccountAuditLogsVersion2BetaReleaseItemRaw>,
-    /// `resource`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<
         GetAccountAuditLogsVersion2BetaReleaseItemResource,
     >,
-    /// `zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<GetAccountAuditLogsVersion2BetaReleaseItemAccount>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountAuditLogsVersion2BetaReleaseItem { account : "account", action : "action",
+    actor : "actor", id : "id", raw : "raw", resource : "resource", zone : "zone" }
+);
 /// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountAuditLogsVersion2BetaReleaseItemAccount {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountAuditLogsVersion2BetaReleaseItemAccount { id : "id", name : "name" }
+);
 /// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountAuditLogsVersion2BetaReleaseItemAction {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountAuditLogsVersion2BetaReleaseItemAction { description : "description",
+    result : "result", time : "time", r#type : "type" }
+);
 /// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountAuditLogsVersion2BetaReleaseItemActor {
-    /// `context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<::std::string::String>,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ip_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
-    /// `token_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::std::string::String>,
-    /// `token_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountAuditLogsVersion2BetaReleaseItemActor { context : "context", email :
+    "email", id : "id", ip_address : "ip_address", token_id : "token_id", token_name :
+    "token_name", r#type : "type" }
+);
 /// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountAuditLogsVersion2BetaReleaseItemRaw {
-    /// `cf_ray_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_ray_id: ::std::option::Option<::std::string::String>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `status_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
-    /// `uri`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uri: ::std::option::Option<::std::string::String>,
-    /// `user_agent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountAuditLogsVersion2BetaReleaseItemRaw { cf_ray_id : "cf_ray_id", method :
+    "method", status_code : "status_code", uri : "uri", user_agent : "user_agent" }
+);
 /// Used by [`AuditLogs::get_account_audit_logs_version_2_beta_release`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountAuditLogsVersion2BetaReleaseItemResource {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `product`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<::std::string::String>,
-    /// `request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `response`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountAuditLogsVersion2BetaReleaseItemResource { id : "id", product : "product",
+    request : "request", response : "response", scope : "scope", r#type : "type" }
+);

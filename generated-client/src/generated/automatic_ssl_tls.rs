@@ -25,7 +25,11 @@ impl AutomaticSslTls {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +51,11 @@ impl AutomaticSslTls {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,28 +70,18 @@ impl AutomaticSslTls {
     }
 }
 /// Used by [`AutomaticSslTls::patch_automatic_ssl_tls_enrollment_status_for_given_zone`], [`AutomaticSslTls::get_automatic_ssl_tls_enrollment_status_for_the_given_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse {
-    /// `editable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `next_scheduled_scan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_scheduled_scan: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchAutomaticSslTlsEnrollmentStatusForGivenZoneResponse { editable : "editable", id
+    : "id", modified_on : "modified_on", next_scheduled_scan : "next_scheduled_scan",
+    value : "value" }
+);

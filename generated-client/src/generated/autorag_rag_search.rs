@@ -23,7 +23,9 @@ impl AutoragRagSearch {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AiSearchResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AiSearchResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,9 @@ impl AutoragRagSearch {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<SearchResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SearchResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -60,104 +64,63 @@ impl AutoragRagSearch {
     }
 }
 /// Used by [`AutoragRagSearch::ai_search`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSearchResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<AiSearchResponseDataItem>>,
-    /// `has_more`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
-    /// `next_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
-    /// `object`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
-    /// `response`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<::std::string::String>,
-    /// `search_query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search_query: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AiSearchResponse { data : "data", has_more : "has_more", next_page : "next_page",
+    object : "object", response : "response", search_query : "search_query" }
+);
 /// Used by [`AutoragRagSearch::ai_search`], [`AutoragRagSearch::search`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSearchResponseDataItem {
-    /// `attributes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
         ::std::vec::Vec<AiSearchResponseDataItemContentItem>,
     >,
-    /// `file_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
-    /// `score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AiSearchResponseDataItem { attributes : "attributes", content : "content", file_id :
+    "file_id", filename : "filename", score : "score" }
+);
 /// Used by [`AutoragRagSearch::ai_search`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSearchResponseDataItemContentItem {
-    /// `text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AiSearchResponseDataItemContentItem { text : "text", r#type : "type" }
+);
 /// Used by [`AutoragRagSearch::search`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<AiSearchResponseDataItem>>,
-    /// `has_more`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
-    /// `next_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
-    /// `object`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
-    /// `search_query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search_query: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchResponse { data : "data", has_more : "has_more", next_page : "next_page",
+    object : "object", search_query : "search_query" }
+);

@@ -23,7 +23,7 @@ impl Bindb {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PostsAFileToBinaryStorageResponse>,
+        crate::runtime::Json<::std::option::Option<PostsAFileToBinaryStorageResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -58,25 +58,16 @@ impl Bindb {
     }
 }
 /// Used by [`Bindb::posts_a_file_to_binary_storage`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostsAFileToBinaryStorageResponse {
-    /// `content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// `md5`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub md5: ::std::option::Option<::std::string::String>,
-    /// `sha1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sha1: ::std::option::Option<::std::string::String>,
-    /// `sha256`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sha256: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PostsAFileToBinaryStorageResponse { content_type : "content_type", md5 : "md5", sha1
+    : "sha1", sha256 : "sha256" }
+);

@@ -25,7 +25,9 @@ impl BotnetThreatFeed {
         &self,
         account_id: &str,
         asn_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDailyReportResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDailyReportResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -48,7 +50,9 @@ impl BotnetThreatFeed {
         &self,
         account_id: &str,
         asn_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDailyReportResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDailyReportResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,7 +74,9 @@ impl BotnetThreatFeed {
     pub fn get_list_of_asns(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetListOfAsnsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetListOfAsnsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -91,7 +97,9 @@ impl BotnetThreatFeed {
         &self,
         account_id: &str,
         asn_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetListOfAsnsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetListOfAsnsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -106,36 +114,23 @@ impl BotnetThreatFeed {
     }
 }
 /// Used by [`BotnetThreatFeed::get_daily_report`], [`BotnetThreatFeed::get_full_report`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDailyReportResponse {
-    /// `cidr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cidr: ::std::option::Option<::std::string::String>,
-    /// `date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
-    /// `offense_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub offense_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDailyReportResponse { cidr : "cidr", date : "date", offense_count :
+    "offense_count" }
+);
 /// Used by [`BotnetThreatFeed::get_list_of_asns`], [`BotnetThreatFeed::delete_an_asn`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetListOfAsnsResponse {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetListOfAsnsResponse { asn : "asn" });

@@ -344,7 +344,9 @@ impl BrandProtection {
     pub fn create_new_url_submissions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateNewUrlSubmissionsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateNewUrlSubmissionsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -465,23 +467,18 @@ impl BrandProtection {
     }
 }
 /// Used by [`BrandProtection::create_new_url_submissions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewUrlSubmissionsResponse {
-    /// `skipped_urls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skipped_urls: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `submitted_urls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub submitted_urls: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewUrlSubmissionsResponse { skipped_urls : "skipped_urls", submitted_urls :
+    "submitted_urls" }
+);

@@ -24,7 +24,9 @@ impl BuildTokens {
     pub fn create_build_token(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateBuildTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateBuildTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -80,25 +82,17 @@ impl BuildTokens {
     }
 }
 /// Used by [`BuildTokens::create_build_token`], [`BuildTokens::list_build_tokens`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateBuildTokenResponse {
-    /// `build_token_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_token_name: ::std::option::Option<::std::string::String>,
-    /// `build_token_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_token_uuid: ::std::option::Option<::std::string::String>,
-    /// `cloudflare_token_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloudflare_token_id: ::std::option::Option<::std::string::String>,
-    /// `owner_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateBuildTokenResponse { build_token_name : "build_token_name", build_token_uuid :
+    "build_token_uuid", cloudflare_token_id : "cloudflare_token_id", owner_type :
+    "owner_type" }
+);

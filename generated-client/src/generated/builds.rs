@@ -24,7 +24,9 @@ impl Builds {
     pub fn get_builds_by_version_ids(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBuildsByVersionIdsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBuildsByVersionIdsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -44,7 +46,9 @@ impl Builds {
     pub fn get_latest_builds_by_script_ids(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBuildsByVersionIdsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBuildsByVersionIdsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +69,9 @@ impl Builds {
         &self,
         account_id: &str,
         build_uuid: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBuildByUuidResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBuildByUuidResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,7 +93,9 @@ impl Builds {
         &self,
         account_id: &str,
         build_uuid: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CancelBuildResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CancelBuildResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -110,7 +118,9 @@ impl Builds {
         &self,
         account_id: &str,
         build_uuid: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBuildLogsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBuildLogsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -126,274 +136,162 @@ impl Builds {
     }
 }
 /// Used by [`Builds::get_builds_by_version_ids`], [`Builds::get_latest_builds_by_script_ids`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBuildsByVersionIdsResponse {
-    /// `builds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub builds: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetBuildsByVersionIdsResponse { builds : "builds" });
 /// Used by [`Builds::get_build_by_uuid`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBuildByUuidResponse {
-    /// `build_outcome`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_outcome: ::std::option::Option<::std::string::String>,
-    /// `build_trigger_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_trigger_metadata: ::std::option::Option<
         GetBuildByUuidResponseBuildTriggerMetadata,
     >,
-    /// `build_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_uuid: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `initializing_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initializing_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `pull_request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pull_request: ::std::option::Option<GetBuildByUuidResponsePullRequest>,
-    /// `running_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub running_on: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `stopped_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stopped_on: ::std::option::Option<::std::string::String>,
-    /// `trigger`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<GetBuildByUuidResponseTrigger>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBuildByUuidResponse { build_outcome : "build_outcome", build_trigger_metadata :
+    "build_trigger_metadata", build_uuid : "build_uuid", created_on : "created_on",
+    initializing_on : "initializing_on", modified_on : "modified_on", pull_request :
+    "pull_request", running_on : "running_on", status : "status", stopped_on :
+    "stopped_on", trigger : "trigger" }
+);
 /// Used by [`Builds::get_build_by_uuid`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBuildByUuidResponseBuildTriggerMetadata {
-    /// `author`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<::std::string::String>,
-    /// `branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch: ::std::option::Option<::std::string::String>,
-    /// `build_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_command: ::std::option::Option<::std::string::String>,
-    /// `build_token_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_token_name: ::std::option::Option<::std::string::String>,
-    /// `build_token_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_token_uuid: ::std::option::Option<::std::string::String>,
-    /// `build_trigger_source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_trigger_source: ::std::option::Option<::std::string::String>,
-    /// `commit_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_hash: ::std::option::Option<::std::string::String>,
-    /// `commit_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_message: ::std::option::Option<::std::string::String>,
-    /// `deploy_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deploy_command: ::std::option::Option<::std::string::String>,
-    /// `environment_variables`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_variables: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `provider_account_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_name: ::std::option::Option<::std::string::String>,
-    /// `provider_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_type: ::std::option::Option<::std::string::String>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_name: ::std::option::Option<::std::string::String>,
-    /// `root_directory`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_directory: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBuildByUuidResponseBuildTriggerMetadata { author : "author", branch : "branch",
+    build_command : "build_command", build_token_name : "build_token_name",
+    build_token_uuid : "build_token_uuid", build_trigger_source : "build_trigger_source",
+    commit_hash : "commit_hash", commit_message : "commit_message", deploy_command :
+    "deploy_command", environment_variables : "environment_variables",
+    provider_account_name : "provider_account_name", provider_type : "provider_type",
+    repo_name : "repo_name", root_directory : "root_directory" }
+);
 /// Used by [`Builds::get_build_by_uuid`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBuildByUuidResponsePullRequest {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `pull_request_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pull_request_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBuildByUuidResponsePullRequest { created_on : "created_on", pull_request_url :
+    "pull_request_url" }
+);
 /// Used by [`Builds::get_build_by_uuid`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBuildByUuidResponseTrigger {
-    /// `branch_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `branch_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `build_caching_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_caching_enabled: ::std::option::Option<bool>,
-    /// `build_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_command: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_on: ::std::option::Option<::std::string::String>,
-    /// `deploy_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deploy_command: ::std::option::Option<::std::string::String>,
-    /// `external_script_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_script_id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `path_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `path_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `repo_connection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_connection: ::std::option::Option<
         GetBuildByUuidResponseTriggerRepoConnection,
     >,
-    /// `root_directory`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_directory: ::std::option::Option<::std::string::String>,
-    /// `trigger_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_name: ::std::option::Option<::std::string::String>,
-    /// `trigger_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBuildByUuidResponseTrigger { branch_excludes : "branch_excludes", branch_includes
+    : "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
+    "build_command", created_on : "created_on", deleted_on : "deleted_on", deploy_command
+    : "deploy_command", external_script_id : "external_script_id", modified_on :
+    "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
+    repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
+    : "trigger_name", trigger_uuid : "trigger_uuid" }
+);
 /// Used by [`Builds::get_build_by_uuid`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBuildByUuidResponseTriggerRepoConnection {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `provider_account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_id: ::std::option::Option<::std::string::String>,
-    /// `provider_account_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_name: ::std::option::Option<::std::string::String>,
-    /// `provider_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_type: ::std::option::Option<::std::string::String>,
-    /// `repo_connection_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_connection_uuid: ::std::option::Option<::std::string::String>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_id: ::std::option::Option<::std::string::String>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBuildByUuidResponseTriggerRepoConnection { created_on : "created_on", deleted_on :
+    "deleted_on", modified_on : "modified_on", provider_account_id :
+    "provider_account_id", provider_account_name : "provider_account_name", provider_type
+    : "provider_type", repo_connection_uuid : "repo_connection_uuid", repo_id :
+    "repo_id", repo_name : "repo_name" }
+);
 /// Used by [`Builds::cancel_build`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelBuildResponse {
-    /// `build_outcome`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_outcome: ::std::option::Option<::std::string::String>,
-    /// `build_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_uuid: ::std::option::Option<::std::string::String>,
-    /// `stopped_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stopped_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CancelBuildResponse { build_outcome : "build_outcome", build_uuid : "build_uuid",
+    stopped_on : "stopped_on" }
+);
 /// Used by [`Builds::get_build_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBuildLogsResponse {
-    /// `cursor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
-    /// `lines`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lines: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
     >,
-    /// `truncated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub truncated: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBuildLogsResponse { cursor : "cursor", lines : "lines", truncated : "truncated" }
+);

@@ -24,7 +24,9 @@ impl CacheReserveClear {
     pub fn start_cache_reserve_clear(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StartCacheReserveClearResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StartCacheReserveClearResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,9 @@ impl CacheReserveClear {
     pub fn get_cache_reserve_clear(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StartCacheReserveClearResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StartCacheReserveClearResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -58,28 +62,17 @@ impl CacheReserveClear {
     }
 }
 /// Used by [`CacheReserveClear::start_cache_reserve_clear`], [`CacheReserveClear::get_cache_reserve_clear`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartCacheReserveClearResponse {
-    /// `end_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_ts: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `start_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_ts: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    StartCacheReserveClearResponse { end_ts : "end_ts", id : "id", modified_on :
+    "modified_on", start_ts : "start_ts", state : "state" }
+);

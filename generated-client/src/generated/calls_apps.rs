@@ -24,7 +24,9 @@ impl CallsApps {
     pub fn create_a_new_app(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewAppResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl CallsApps {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAppsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAppsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl CallsApps {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAppsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAppsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl CallsApps {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAppsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAppsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,51 +132,31 @@ impl CallsApps {
     }
 }
 /// Used by [`CallsApps::create_a_new_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewAppResponse {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `secret`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewAppResponse { created : "created", modified : "modified", name : "name",
+    secret : "secret", uid : "uid" }
+);
 /// Used by [`CallsApps::list_apps`], [`CallsApps::edit_app_details`], [`CallsApps::retrieve_app_details`], [`CallsApps::delete_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppsItem {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAppsItem { created : "created", modified : "modified", name : "name", uid : "uid"
+    }
+);

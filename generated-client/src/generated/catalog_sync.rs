@@ -24,7 +24,9 @@ impl CatalogSync {
     pub fn create_catalog_sync(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCatalogSyncResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCatalogSyncResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -87,7 +89,9 @@ impl CatalogSync {
         &self,
         account_id: &str,
         sync_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCatalogSyncResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCatalogSyncResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -109,7 +113,9 @@ impl CatalogSync {
         &self,
         account_id: &str,
         sync_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCatalogSyncResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCatalogSyncResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -131,7 +137,9 @@ impl CatalogSync {
         &self,
         account_id: &str,
         sync_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCatalogSyncResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCatalogSyncResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -153,7 +161,9 @@ impl CatalogSync {
         &self,
         account_id: &str,
         sync_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteCatalogSyncResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteCatalogSyncResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -175,7 +185,9 @@ impl CatalogSync {
         &self,
         account_id: &str,
         sync_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -191,90 +203,55 @@ impl CatalogSync {
     }
 }
 /// Used by [`CatalogSync::create_catalog_sync`], [`CatalogSync::list_catalog_syncs`], [`CatalogSync::update_catalog_sync`], [`CatalogSync::patch_catalog_sync`], [`CatalogSync::read_catalog_sync`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCatalogSyncResponse {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `destination_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<::std::string::String>,
-    /// `destination_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_type: ::std::option::Option<::std::string::String>,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `includes_discoveries_until`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub includes_discoveries_until: ::std::option::Option<::std::string::String>,
-    /// `last_attempted_update_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_attempted_update_at: ::std::option::Option<::std::string::String>,
-    /// `last_successful_update_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_successful_update_at: ::std::option::Option<::std::string::String>,
-    /// `last_user_update_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_user_update_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy: ::std::option::Option<::std::string::String>,
-    /// `update_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_mode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateCatalogSyncResponse { description : "description", destination_id :
+    "destination_id", destination_type : "destination_type", errors : "errors", id :
+    "id", includes_discoveries_until : "includes_discoveries_until",
+    last_attempted_update_at : "last_attempted_update_at", last_successful_update_at :
+    "last_successful_update_at", last_user_update_at : "last_user_update_at", name :
+    "name", policy : "policy", update_mode : "update_mode" }
+);
 /// Used by [`CatalogSync::list_prebuilt_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPrebuiltPoliciesItem {
-    /// `applicable_destinations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub applicable_destinations: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `policy_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_description: ::std::option::Option<::std::string::String>,
-    /// `policy_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_name: ::std::option::Option<::std::string::String>,
-    /// `policy_string`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_string: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListPrebuiltPoliciesItem { applicable_destinations : "applicable_destinations",
+    policy_description : "policy_description", policy_name : "policy_name", policy_string
+    : "policy_string" }
+);
 /// Used by [`CatalogSync::delete_catalog_sync`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCatalogSyncResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteCatalogSyncResponse { id : "id" });

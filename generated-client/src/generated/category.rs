@@ -45,7 +45,9 @@ impl Category {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAllApplicationCategoriesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAllApplicationCategoriesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -107,7 +109,9 @@ impl Category {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsCategoriesAcrossMultipleDatasetsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsCategoriesAcrossMultipleDatasetsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -128,7 +132,9 @@ impl Category {
         account_id: &str,
         category_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsCategoriesAcrossMultipleDatasetsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsCategoriesAcrossMultipleDatasetsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -150,7 +156,9 @@ impl Category {
         account_id: &str,
         category_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsCategoriesAcrossMultipleDatasetsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsCategoriesAcrossMultipleDatasetsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -172,7 +180,9 @@ impl Category {
         account_id: &str,
         category_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsCategoriesAcrossMultipleDatasetsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsCategoriesAcrossMultipleDatasetsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -193,7 +203,9 @@ impl Category {
         &self,
         account_id: &str,
         category_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletesACategoryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletesACategoryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -208,73 +220,41 @@ impl Category {
     }
 }
 /// Used by [`Category::get_all_application_categories`], [`Category::show_application_category_by_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAllApplicationCategoriesItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAllApplicationCategoriesItem { created_at : "created_at", description :
+    "description", id : "id", name : "name" }
+);
 /// Used by [`Category::lists_categories_across_multiple_datasets`], [`Category::lists_categories`], [`Category::creates_a_new_category`], [`Category::updates_a_category`], [`Category::updates_a_category_patch`], [`Category::reads_a_category`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsCategoriesAcrossMultipleDatasetsItem {
     /// `killChain`
-    #[serde(
-        rename = "killChain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kill_chain: ::std::option::Option<f64>,
     /// `mitreAttack`
-    #[serde(
-        rename = "mitreAttack",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mitre_attack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `shortname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shortname: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsCategoriesAcrossMultipleDatasetsItem { kill_chain : "killChain", mitre_attack :
+    "mitreAttack", name : "name", shortname : "shortname", uuid : "uuid" }
+);
 /// Used by [`Category::deletes_a_category`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesACategoryResponse {
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeletesACategoryResponse { uuid : "uuid" });

@@ -45,7 +45,7 @@ impl CertificatePacks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<OrderAdvancedCertificateManagerCertificatePackResponse>,
+        crate::runtime::Json<::std::option::Option<ListCertificatePacksItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,7 +67,7 @@ impl CertificatePacks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetCertificatePackQuotasResponse>,
+        crate::runtime::Json<::std::option::Option<GetCertificatePackQuotasResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -90,7 +90,7 @@ impl CertificatePacks {
         zone_id: &str,
         certificate_pack_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<OrderAdvancedCertificateManagerCertificatePackResponse>,
+        crate::runtime::Json<::std::option::Option<ListCertificatePacksItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -117,7 +117,7 @@ impl CertificatePacks {
         zone_id: &str,
         certificate_pack_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<OrderAdvancedCertificateManagerCertificatePackResponse>,
+        crate::runtime::Json<::std::option::Option<ListCertificatePacksItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -144,7 +144,11 @@ impl CertificatePacks {
         zone_id: &str,
         certificate_pack_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAdvancedCertificateManagerCertificatePackResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                DeleteAdvancedCertificateManagerCertificatePackResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -162,364 +166,133 @@ impl CertificatePacks {
         )
     }
 }
-/// Used by [`CertificatePacks::list_certificate_packs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`CertificatePacks::list_certificate_packs`], [`CertificatePacks::order_advanced_certificate_manager_certificate_pack`], [`CertificatePacks::restart_validation_or_update_advanced_certificate_manager_certificate_pack`], [`CertificatePacks::get_certificate_pack`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCertificatePacksItem {
-    /// `certificate_authority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_authority: ::std::option::Option<::std::string::String>,
-    /// `certificates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificates: ::std::option::Option<
         ::std::vec::Vec<ListCertificatePacksItemCertificatesItem>,
     >,
-    /// `cloudflare_branding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloudflare_branding: ::std::option::Option<bool>,
-    /// `dcv_delegation_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dcv_delegation_records: ::std::option::Option<
         ::std::vec::Vec<ListCertificatePacksItemDcvDelegationRecordsItem>,
     >,
-    /// `hosts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `primary_certificate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_certificate: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `validation_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_errors: ::std::option::Option<
         ::std::vec::Vec<ListCertificatePacksItemValidationErrorsItem>,
     >,
-    /// `validation_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_method: ::std::option::Option<::std::string::String>,
-    /// `validation_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_records: ::std::option::Option<
         ::std::vec::Vec<ListCertificatePacksItemDcvDelegationRecordsItem>,
     >,
-    /// `validity_days`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validity_days: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCertificatePacksItem { certificate_authority : "certificate_authority",
+    certificates : "certificates", cloudflare_branding : "cloudflare_branding",
+    dcv_delegation_records : "dcv_delegation_records", hosts : "hosts", id : "id",
+    primary_certificate : "primary_certificate", status : "status", r#type : "type",
+    validation_errors : "validation_errors", validation_method : "validation_method",
+    validation_records : "validation_records", validity_days : "validity_days" }
+);
 /// Used by [`CertificatePacks::list_certificate_packs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCertificatePacksItemCertificatesItem {
-    /// `bundle_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bundle_method: ::std::option::Option<::serde_json::Value>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::serde_json::Value>,
-    /// `geo_restrictions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub geo_restrictions: ::std::option::Option<::serde_json::Value>,
-    /// `hosts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hosts: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `issuer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issuer: ::std::option::Option<::serde_json::Value>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::serde_json::Value>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<::serde_json::Value>,
-    /// `signature`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signature: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
-    /// `uploaded_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uploaded_on: ::std::option::Option<::serde_json::Value>,
-    /// `zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone_id: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`CertificatePacks::list_certificate_packs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListCertificatePacksItemDcvDelegationRecordsItem {
-    /// `cname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cname: ::std::option::Option<::serde_json::Value>,
-    /// `cname_target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cname_target: ::std::option::Option<::serde_json::Value>,
-    /// `emails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub emails: ::std::option::Option<::serde_json::Value>,
-    /// `http_body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub http_body: ::std::option::Option<::serde_json::Value>,
-    /// `http_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub http_url: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
-    /// `txt_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub txt_name: ::std::option::Option<::serde_json::Value>,
-    /// `txt_value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub txt_value: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`CertificatePacks::list_certificate_packs`], [`CertificatePacks::order_advanced_certificate_manager_certificate_pack`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListCertificatePacksItemValidationErrorsItem {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`CertificatePacks::order_advanced_certificate_manager_certificate_pack`], [`CertificatePacks::restart_validation_or_update_advanced_certificate_manager_certificate_pack`], [`CertificatePacks::get_certificate_pack`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct OrderAdvancedCertificateManagerCertificatePackResponse {
-    /// `certificate_authority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub certificate_authority: ::std::option::Option<::std::string::String>,
-    /// `certificates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub certificates: ::std::option::Option<
-        ::std::vec::Vec<
-            OrderAdvancedCertificateManagerCertificatePackResponseCertificatesItem,
-        >,
-    >,
-    /// `cloudflare_branding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cloudflare_branding: ::std::option::Option<bool>,
-    /// `dcv_delegation_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dcv_delegation_records: ::std::option::Option<
-        ::std::vec::Vec<
-            OrderAdvancedCertificateManagerCertificatePackResponseDcvDelegationRecordsItem,
-        >,
-    >,
-    /// `hosts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `primary_certificate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub primary_certificate: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// `validation_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub validation_errors: ::std::option::Option<
-        ::std::vec::Vec<ListCertificatePacksItemValidationErrorsItem>,
-    >,
-    /// `validation_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub validation_method: ::std::option::Option<::std::string::String>,
-    /// `validation_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub validation_records: ::std::option::Option<
-        ::std::vec::Vec<
-            OrderAdvancedCertificateManagerCertificatePackResponseDcvDelegationRecordsItem,
-        >,
-    >,
-    /// `validity_days`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub validity_days: ::std::option::Option<i64>,
-}
-/// Used by [`CertificatePacks::order_advanced_certificate_manager_certificate_pack`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct OrderAdvancedCertificateManagerCertificatePackResponseCertificatesItem {
-    /// `bundle_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_method: ::std::option::Option<::std::string::String>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `geo_restrictions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geo_restrictions: ::std::option::Option<
-        OrderAdvancedCertificateManagerCertificatePackResponseCertificatesItemGeoRestrictions,
+        ListCertificatePacksItemCertificatesItemGeoRestrictions,
     >,
-    /// `hosts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `issuer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
-    /// `signature`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `uploaded_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uploaded_on: ::std::option::Option<::std::string::String>,
-    /// `zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`CertificatePacks::order_advanced_certificate_manager_certificate_pack`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct OrderAdvancedCertificateManagerCertificatePackResponseCertificatesItemGeoRestrictions {
-    /// `label`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListCertificatePacksItemCertificatesItem { bundle_method : "bundle_method",
+    expires_on : "expires_on", geo_restrictions : "geo_restrictions", hosts : "hosts", id
+    : "id", issuer : "issuer", modified_on : "modified_on", priority : "priority",
+    signature : "signature", status : "status", uploaded_on : "uploaded_on", zone_id :
+    "zone_id" }
+);
+/// Used by [`CertificatePacks::list_certificate_packs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCertificatePacksItemCertificatesItemGeoRestrictions {
     pub label: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`CertificatePacks::order_advanced_certificate_manager_certificate_pack`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct OrderAdvancedCertificateManagerCertificatePackResponseDcvDelegationRecordsItem {
-    /// `cname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListCertificatePacksItemCertificatesItemGeoRestrictions { label : "label" }
+);
+/// Used by [`CertificatePacks::list_certificate_packs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCertificatePacksItemDcvDelegationRecordsItem {
     pub cname: ::std::option::Option<::std::string::String>,
-    /// `cname_target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cname_target: ::std::option::Option<::std::string::String>,
-    /// `emails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `http_body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_body: ::std::option::Option<::std::string::String>,
-    /// `http_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_url: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `txt_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub txt_name: ::std::option::Option<::std::string::String>,
-    /// `txt_value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub txt_value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCertificatePacksItemDcvDelegationRecordsItem { cname : "cname", cname_target :
+    "cname_target", emails : "emails", http_body : "http_body", http_url : "http_url",
+    status : "status", txt_name : "txt_name", txt_value : "txt_value" }
+);
+/// Used by [`CertificatePacks::list_certificate_packs`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCertificatePacksItemValidationErrorsItem {
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListCertificatePacksItemValidationErrorsItem { message : "message" }
+);
 /// Used by [`CertificatePacks::get_certificate_pack_quotas`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificatePackQuotasResponse {
-    /// `advanced`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced: ::std::option::Option<GetCertificatePackQuotasResponseAdvanced>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetCertificatePackQuotasResponse { advanced : "advanced" });
 /// Used by [`CertificatePacks::get_certificate_pack_quotas`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificatePackQuotasResponseAdvanced {
-    /// `allocated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated: ::std::option::Option<i64>,
-    /// `used`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub used: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificatePackQuotasResponseAdvanced { allocated : "allocated", used : "used" }
+);
 /// Used by [`CertificatePacks::delete_advanced_certificate_manager_certificate_pack`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAdvancedCertificateManagerCertificatePackResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAdvancedCertificateManagerCertificatePackResponse { id : "id" }
+);

@@ -24,7 +24,9 @@ impl CloudIntegrations {
     pub fn create_cloud_integration(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCloudIntegrationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCloudIntegrationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl CloudIntegrations {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<RunDiscoveryForAllIntegrationsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<RunDiscoveryForAllIntegrationsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,7 +91,9 @@ impl CloudIntegrations {
         &self,
         account_id: &str,
         provider_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCloudIntegrationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCloudIntegrationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -109,7 +115,9 @@ impl CloudIntegrations {
         &self,
         account_id: &str,
         provider_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCloudIntegrationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCloudIntegrationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -131,7 +139,9 @@ impl CloudIntegrations {
         &self,
         account_id: &str,
         provider_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCloudIntegrationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCloudIntegrationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -153,7 +163,9 @@ impl CloudIntegrations {
         &self,
         account_id: &str,
         provider_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteCloudIntegrationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteCloudIntegrationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -176,7 +188,9 @@ impl CloudIntegrations {
         account_id: &str,
         provider_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<RunDiscoveryForAllIntegrationsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<RunDiscoveryForAllIntegrationsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -202,7 +216,9 @@ impl CloudIntegrations {
         provider_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -220,383 +236,239 @@ impl CloudIntegrations {
     }
 }
 /// Used by [`CloudIntegrations::create_cloud_integration`], [`CloudIntegrations::update_cloud_integration`], [`CloudIntegrations::patch_cloud_integration`], [`CloudIntegrations::read_cloud_integration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCloudIntegrationResponse {
-    /// `aws_arn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aws_arn: ::std::option::Option<::std::string::String>,
-    /// `azure_subscription_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub azure_subscription_id: ::std::option::Option<::std::string::String>,
-    /// `azure_tenant_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub azure_tenant_id: ::std::option::Option<::std::string::String>,
-    /// `cloud_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloud_type: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `friendly_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
-    /// `gcp_project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gcp_project_id: ::std::option::Option<::std::string::String>,
-    /// `gcp_service_account_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gcp_service_account_email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `lifecycle_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_state: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `state_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_v2: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CreateCloudIntegrationResponseStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateCloudIntegrationResponse { aws_arn : "aws_arn", azure_subscription_id :
+    "azure_subscription_id", azure_tenant_id : "azure_tenant_id", cloud_type :
+    "cloud_type", description : "description", friendly_name : "friendly_name",
+    gcp_project_id : "gcp_project_id", gcp_service_account_email :
+    "gcp_service_account_email", id : "id", last_updated : "last_updated",
+    lifecycle_state : "lifecycle_state", state : "state", state_v2 : "state_v2", status :
+    "status" }
+);
 /// Used by [`CloudIntegrations::create_cloud_integration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCloudIntegrationResponseStatus {
-    /// `credentials_good_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credentials_good_since: ::std::option::Option<::std::string::String>,
-    /// `credentials_missing_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credentials_missing_since: ::std::option::Option<::std::string::String>,
-    /// `credentials_rejected_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credentials_rejected_since: ::std::option::Option<::std::string::String>,
-    /// `discovery_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discovery_message: ::std::option::Option<::std::string::String>,
-    /// `discovery_message_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discovery_message_v2: ::std::option::Option<::std::string::String>,
-    /// `discovery_progress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discovery_progress: ::std::option::Option<
         CreateCloudIntegrationResponseStatusDiscoveryProgress,
     >,
-    /// `discovery_progress_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discovery_progress_v2: ::std::option::Option<
         CreateCloudIntegrationResponseStatusDiscoveryProgress,
     >,
-    /// `in_use_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub in_use_by: ::std::option::Option<
         ::std::vec::Vec<CreateCloudIntegrationResponseStatusInUseByItem>,
     >,
-    /// `last_discovery_completed_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_discovery_completed_at: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_completed_at_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_discovery_completed_at_v2: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_started_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_discovery_started_at: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_started_at_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_discovery_started_at_v2: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_discovery_status: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_status_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_discovery_status_v2: ::std::option::Option<::std::string::String>,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`CloudIntegrations::create_cloud_integration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateCloudIntegrationResponseStatus { credentials_good_since :
+    "credentials_good_since", credentials_missing_since : "credentials_missing_since",
+    credentials_rejected_since : "credentials_rejected_since", discovery_message :
+    "discovery_message", discovery_message_v2 : "discovery_message_v2",
+    discovery_progress : "discovery_progress", discovery_progress_v2 :
+    "discovery_progress_v2", in_use_by : "in_use_by", last_discovery_completed_at :
+    "last_discovery_completed_at", last_discovery_completed_at_v2 :
+    "last_discovery_completed_at_v2", last_discovery_started_at :
+    "last_discovery_started_at", last_discovery_started_at_v2 :
+    "last_discovery_started_at_v2", last_discovery_status : "last_discovery_status",
+    last_discovery_status_v2 : "last_discovery_status_v2", last_updated : "last_updated",
+    regions : "regions" }
+);
+/// Used by [`CloudIntegrations::create_cloud_integration`], [`CloudIntegrations::list_cloud_integrations`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCloudIntegrationResponseStatusDiscoveryProgress {
-    /// `done`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub done: ::std::option::Option<i64>,
-    /// `total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
-    /// `unit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateCloudIntegrationResponseStatusDiscoveryProgress { done : "done", total :
+    "total", unit : "unit" }
+);
 /// Used by [`CloudIntegrations::create_cloud_integration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCloudIntegrationResponseStatusInUseByItem {
-    /// `client_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_type: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`CloudIntegrations::list_cloud_integrations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListCloudIntegrationsItem {
-    /// `aws_arn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aws_arn: ::std::option::Option<::std::string::String>,
-    /// `azure_subscription_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub azure_subscription_id: ::std::option::Option<::std::string::String>,
-    /// `azure_tenant_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub azure_tenant_id: ::std::option::Option<::std::string::String>,
-    /// `cloud_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cloud_type: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `friendly_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub friendly_name: ::std::option::Option<::std::string::String>,
-    /// `gcp_project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gcp_project_id: ::std::option::Option<::std::string::String>,
-    /// `gcp_service_account_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gcp_service_account_email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `lifecycle_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
-    /// `state_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state_v2: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<ListCloudIntegrationsItemStatus>,
+    pub name: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateCloudIntegrationResponseStatusInUseByItem { client_type : "client_type", id :
+    "id", name : "name" }
+);
 /// Used by [`CloudIntegrations::list_cloud_integrations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListCloudIntegrationsItemStatus {
-    /// `credentials_good_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub credentials_good_since: ::std::option::Option<::std::string::String>,
-    /// `credentials_missing_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub credentials_missing_since: ::std::option::Option<::std::string::String>,
-    /// `credentials_rejected_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub credentials_rejected_since: ::std::option::Option<::std::string::String>,
-    /// `discovery_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub discovery_message: ::std::option::Option<::std::string::String>,
-    /// `discovery_message_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub discovery_message_v2: ::std::option::Option<::std::string::String>,
-    /// `discovery_progress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub discovery_progress: ::std::option::Option<::serde_json::Value>,
-    /// `discovery_progress_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub discovery_progress_v2: ::std::option::Option<::serde_json::Value>,
-    /// `in_use_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub in_use_by: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `last_discovery_completed_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_discovery_completed_at: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_completed_at_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_discovery_completed_at_v2: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_started_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_discovery_started_at: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_started_at_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_discovery_started_at_v2: ::std::option::Option<::std::string::String>,
-    /// `last_discovery_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_discovery_status: ::std::option::Option<::serde_json::Value>,
-    /// `last_discovery_status_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_discovery_status_v2: ::std::option::Option<::serde_json::Value>,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCloudIntegrationsItem {
+    pub aws_arn: ::std::option::Option<::std::string::String>,
+    pub azure_subscription_id: ::std::option::Option<::std::string::String>,
+    pub azure_tenant_id: ::std::option::Option<::std::string::String>,
+    pub cloud_type: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub friendly_name: ::std::option::Option<::std::string::String>,
+    pub gcp_project_id: ::std::option::Option<::std::string::String>,
+    pub gcp_service_account_email: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub lifecycle_state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<::std::string::String>,
+    pub state_v2: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<ListCloudIntegrationsItemStatus>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCloudIntegrationsItem { aws_arn : "aws_arn", azure_subscription_id :
+    "azure_subscription_id", azure_tenant_id : "azure_tenant_id", cloud_type :
+    "cloud_type", description : "description", friendly_name : "friendly_name",
+    gcp_project_id : "gcp_project_id", gcp_service_account_email :
+    "gcp_service_account_email", id : "id", last_updated : "last_updated",
+    lifecycle_state : "lifecycle_state", state : "state", state_v2 : "state_v2", status :
+    "status" }
+);
+/// Used by [`CloudIntegrations::list_cloud_integrations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCloudIntegrationsItemStatus {
+    pub credentials_good_since: ::std::option::Option<::std::string::String>,
+    pub credentials_missing_since: ::std::option::Option<::std::string::String>,
+    pub credentials_rejected_since: ::std::option::Option<::std::string::String>,
+    pub discovery_message: ::std::option::Option<::std::string::String>,
+    pub discovery_message_v2: ::std::option::Option<::std::string::String>,
+    pub discovery_progress: ::std::option::Option<
+        CreateCloudIntegrationResponseStatusDiscoveryProgress,
+    >,
+    pub discovery_progress_v2: ::std::option::Option<
+        CreateCloudIntegrationResponseStatusDiscoveryProgress,
+    >,
+    pub in_use_by: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub last_discovery_completed_at: ::std::option::Option<::std::string::String>,
+    pub last_discovery_completed_at_v2: ::std::option::Option<::std::string::String>,
+    pub last_discovery_started_at: ::std::option::Option<::std::string::String>,
+    pub last_discovery_started_at_v2: ::std::option::Option<::std::string::String>,
+    pub last_discovery_status: ::std::option::Option<::std::string::String>,
+    pub last_discovery_status_v2: ::std::option::Option<::std::string::String>,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListCloudIntegrationsItemStatus { credentials_good_since : "credentials_good_since",
+    credentials_missing_since : "credentials_missing_since", credentials_rejected_since :
+    "credentials_rejected_since", discovery_message : "discovery_message",
+    discovery_message_v2 : "discovery_message_v2", discovery_progress :
+    "discovery_progress", discovery_progress_v2 : "discovery_progress_v2", in_use_by :
+    "in_use_by", last_discovery_completed_at : "last_discovery_completed_at",
+    last_discovery_completed_at_v2 : "last_discovery_completed_at_v2",
+    last_discovery_started_at : "last_discovery_started_at", last_discovery_started_at_v2
+    : "last_discovery_started_at_v2", last_discovery_status : "last_discovery_status",
+    last_discovery_status_v2 : "last_discovery_status_v2", last_updated : "last_updated",
+    regions : "regions" }
+);
 /// Used by [`CloudIntegrations::run_discovery_for_all_integrations`], [`CloudIntegrations::run_discovery`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunDiscoveryForAllIntegrationsResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<RunDiscoveryForAllIntegrationsResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<RunDiscoveryForAllIntegrationsResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunDiscoveryForAllIntegrationsResponse { errors : "errors", messages : "messages",
+    success : "success" }
+);
 /// Used by [`CloudIntegrations::run_discovery_for_all_integrations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunDiscoveryForAllIntegrationsResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         RunDiscoveryForAllIntegrationsResponseErrorsItemMeta,
     >,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         RunDiscoveryForAllIntegrationsResponseErrorsItemSource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunDiscoveryForAllIntegrationsResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", meta : "meta", source : "source" }
+);
 /// Used by [`CloudIntegrations::run_discovery_for_all_integrations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunDiscoveryForAllIntegrationsResponseErrorsItemMeta {
-    /// `l10n_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub l10n_key: ::std::option::Option<::serde_json::Value>,
-    /// `loggable_error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub loggable_error: ::std::option::Option<::serde_json::Value>,
-    /// `template_data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template_data: ::std::option::Option<::serde_json::Value>,
-    /// `trace_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trace_id: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunDiscoveryForAllIntegrationsResponseErrorsItemMeta { l10n_key : "l10n_key",
+    loggable_error : "loggable_error", template_data : "template_data", trace_id :
+    "trace_id" }
+);
 /// Used by [`CloudIntegrations::run_discovery_for_all_integrations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunDiscoveryForAllIntegrationsResponseErrorsItemSource {
-    /// `parameter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::serde_json::Value>,
-    /// `parameter_value_index`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunDiscoveryForAllIntegrationsResponseErrorsItemSource { parameter : "parameter",
+    parameter_value_index : "parameter_value_index", pointer : "pointer" }
+);
 /// Used by [`CloudIntegrations::delete_cloud_integration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCloudIntegrationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteCloudIntegrationResponse { id : "id" });

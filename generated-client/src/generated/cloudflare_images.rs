@@ -26,7 +26,7 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         body: ImageUpload,
-    ) -> crate::runtime::Request<crate::runtime::Json<Image>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Image>>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -47,7 +47,9 @@ impl CloudflareImages {
     pub fn list_images(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListImagesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListImagesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,7 +69,9 @@ impl CloudflareImages {
     pub fn images_usage_statistics(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ImagesUsageStatisticsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ImagesUsageStatisticsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -88,7 +92,7 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListImagesResponseImagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Image>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -110,7 +114,7 @@ impl CloudflareImages {
         &self,
         account_id: &str,
         image_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListImagesResponseImagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Image>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -134,7 +138,9 @@ impl CloudflareImages {
         image_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -222,7 +228,9 @@ impl CloudflareImages {
     pub fn list_images_v2(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListImagesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListImagesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -257,127 +265,57 @@ impl CloudflareImages {
 }
 /// An image stored by Cloudflare Images.
 ///
-/// Used by [`CloudflareImages::upload_an_image`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`CloudflareImages::upload_an_image`], [`CloudflareImages::list_images`], [`CloudflareImages::update_image`], [`CloudflareImages::image_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Image {
-    /// `creator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<::std::string::String>,
-    /// `filename`: the image's file name
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the image's file name
     pub filename: ::std::option::Option<::std::string::String>,
-    /// `id`: the image's identifier
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the image's identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `requireSignedURLs`: whether the image can be fetched only with a signed URL
-    #[serde(
-        rename = "requireSignedURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_signed_ur_ls: ::std::option::Option<bool>,
-    /// `uploaded`: RFC 3339 date-time, when the image was uploaded
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// RFC 3339 date-time, when the image was uploaded
     pub uploaded: ::std::option::Option<::std::string::String>,
-    /// `variants`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variants: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    Image { creator : "creator", filename : "filename", id : "id", meta : "meta",
+    require_signed_ur_ls : "requireSignedURLs", uploaded : "uploaded", variants :
+    "variants" }
+);
 /// Used by [`CloudflareImages::list_images`], [`CloudflareImages::list_images_v2`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListImagesResponse {
-    /// `images`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub images: ::std::option::Option<::std::vec::Vec<ListImagesResponseImagesItem>>,
+    pub images: ::std::option::Option<::std::vec::Vec<Image>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`CloudflareImages::list_images`], [`CloudflareImages::update_image`], [`CloudflareImages::image_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListImagesResponseImagesItem {
-    /// `creator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub creator: ::std::option::Option<::std::string::String>,
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub filename: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `requireSignedURLs`
-    #[serde(
-        rename = "requireSignedURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub require_signed_ur_ls: ::std::option::Option<bool>,
-    /// `uploaded`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uploaded: ::std::option::Option<::std::string::String>,
-    /// `variants`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub variants: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-}
+crate::runtime::object!(ListImagesResponse { images : "images" });
 /// Used by [`CloudflareImages::images_usage_statistics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatisticsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<ImagesUsageStatisticsResponseCount>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ImagesUsageStatisticsResponse { count : "count" });
 /// Used by [`CloudflareImages::images_usage_statistics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatisticsResponseCount {
-    /// `allowed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed: ::std::option::Option<f64>,
-    /// `current`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ImagesUsageStatisticsResponseCount { allowed : "allowed", current : "current" }
+);
 /// An image to store: its bytes in `file`, or a URL Cloudflare fetches it from.
 ///
 /// The `multipart/form-data` body of [`CloudflareImages::upload_an_image`]. `new` takes the required parts; a method sets or adds each other one. Parts:
@@ -386,7 +324,7 @@ pub struct ImagesUsageStatisticsResponseCount {
 /// - `url`: text
 /// - `metadata`: JSON
 /// - `requireSignedURLs`: `true` or `false`, as text
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImageUpload {
     form: crate::runtime::Multipart,
 }

@@ -24,7 +24,9 @@ impl CloudflareImagesKeys {
     pub fn list_signing_keys(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSigningKeysResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSigningKeysResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,7 +47,9 @@ impl CloudflareImagesKeys {
         &self,
         account_id: &str,
         signing_key_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSigningKeysResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSigningKeysResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -68,7 +72,9 @@ impl CloudflareImagesKeys {
         &self,
         account_id: &str,
         signing_key_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSigningKeysResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSigningKeysResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -83,33 +89,21 @@ impl CloudflareImagesKeys {
     }
 }
 /// Used by [`CloudflareImagesKeys::list_signing_keys`], [`CloudflareImagesKeys::create_a_new_signing_key`], [`CloudflareImagesKeys::delete_signing_key`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSigningKeysResponse {
-    /// `keys`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keys: ::std::option::Option<::std::vec::Vec<ListSigningKeysResponseKeysItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListSigningKeysResponse { keys : "keys" });
 /// Used by [`CloudflareImagesKeys::list_signing_keys`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSigningKeysResponseKeysItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListSigningKeysResponseKeysItem { name : "name", value : "value" }
+);

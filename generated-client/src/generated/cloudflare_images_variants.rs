@@ -24,7 +24,9 @@ impl CloudflareImagesVariants {
     pub fn create_a_variant(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAVariantResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAVariantResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,9 @@ impl CloudflareImagesVariants {
     pub fn list_variants(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListVariantsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListVariantsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +69,9 @@ impl CloudflareImagesVariants {
         &self,
         account_id: &str,
         variant_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAVariantResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAVariantResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +93,9 @@ impl CloudflareImagesVariants {
         &self,
         account_id: &str,
         variant_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAVariantResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAVariantResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +119,9 @@ impl CloudflareImagesVariants {
         variant_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -128,91 +138,54 @@ impl CloudflareImagesVariants {
     }
 }
 /// Used by [`CloudflareImagesVariants::create_a_variant`], [`CloudflareImagesVariants::update_a_variant`], [`CloudflareImagesVariants::variant_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAVariantResponse {
-    /// `variant`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variant: ::std::option::Option<CreateAVariantResponseVariant>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateAVariantResponse { variant : "variant" });
 /// Used by [`CloudflareImagesVariants::create_a_variant`], [`CloudflareImagesVariants::list_variants`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAVariantResponseVariant {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `neverRequireSignedURLs`
-    #[serde(
-        rename = "neverRequireSignedURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub never_require_signed_ur_ls: ::std::option::Option<bool>,
-    /// `options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<CreateAVariantResponseVariantOptions>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAVariantResponseVariant { id : "id", never_require_signed_ur_ls :
+    "neverRequireSignedURLs", options : "options" }
+);
 /// Used by [`CloudflareImagesVariants::create_a_variant`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAVariantResponseVariantOptions {
-    /// `fit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fit: ::std::option::Option<::serde_json::Value>,
-    /// `height`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<::serde_json::Value>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
-    /// `width`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAVariantResponseVariantOptions { fit : "fit", height : "height", metadata :
+    "metadata", width : "width" }
+);
 /// Used by [`CloudflareImagesVariants::list_variants`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVariantsResponse {
-    /// `variants`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variants: ::std::option::Option<ListVariantsResponseVariants>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListVariantsResponse { variants : "variants" });
 /// Used by [`CloudflareImagesVariants::list_variants`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVariantsResponseVariants {
-    /// `hero`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hero: ::std::option::Option<CreateAVariantResponseVariant>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListVariantsResponseVariants { hero : "hero" });

@@ -24,7 +24,9 @@ impl CloudflareTunnel {
     pub fn create_a_cloudflare_tunnel(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateACloudflareTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateACloudflareTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl CloudflareTunnel {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateACloudflareTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateACloudflareTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +91,9 @@ impl CloudflareTunnel {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateACloudflareTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateACloudflareTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl CloudflareTunnel {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateACloudflareTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateACloudflareTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -158,7 +166,9 @@ impl CloudflareTunnel {
         tunnel_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -185,7 +195,7 @@ impl CloudflareTunnel {
         tunnel_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListCloudflareTunnelConnectionsItem>,
+        crate::runtime::Json<::std::option::Option<ListCloudflareTunnelConnectionsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -210,7 +220,9 @@ impl CloudflareTunnel {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -233,7 +245,9 @@ impl CloudflareTunnel {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -276,7 +290,7 @@ impl CloudflareTunnel {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAWarpConnectorTunnelResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAWarpConnectorTunnelResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -321,7 +335,7 @@ impl CloudflareTunnel {
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAWarpConnectorTunnelResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAWarpConnectorTunnelResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -345,7 +359,7 @@ impl CloudflareTunnel {
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAWarpConnectorTunnelResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAWarpConnectorTunnelResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -369,7 +383,7 @@ impl CloudflareTunnel {
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAWarpConnectorTunnelResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAWarpConnectorTunnelResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -392,7 +406,9 @@ impl CloudflareTunnel {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -408,132 +424,73 @@ impl CloudflareTunnel {
     }
 }
 /// Used by [`CloudflareTunnel::create_a_cloudflare_tunnel`], [`CloudflareTunnel::list_cloudflare_tunnels`], [`CloudflareTunnel::update_a_cloudflare_tunnel`], [`CloudflareTunnel::get_a_cloudflare_tunnel`], [`CloudflareTunnel::delete_a_cloudflare_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateACloudflareTunnelResponse {
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `config_src`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_src: ::std::option::Option<::std::string::String>,
-    /// `connections`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connections: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `conns_active_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conns_active_at: ::std::option::Option<::std::string::String>,
-    /// `conns_inactive_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conns_inactive_at: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `remote_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remote_config: ::std::option::Option<bool>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `tun_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tun_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateACloudflareTunnelResponse { account_tag : "account_tag", config_src :
+    "config_src", connections : "connections", conns_active_at : "conns_active_at",
+    conns_inactive_at : "conns_inactive_at", created_at : "created_at", deleted_at :
+    "deleted_at", id : "id", metadata : "metadata", name : "name", remote_config :
+    "remote_config", status : "status", tun_type : "tun_type" }
+);
 /// Used by [`CloudflareTunnel::list_cloudflare_tunnel_connections`], [`CloudflareTunnel::get_cloudflare_tunnel_connector`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCloudflareTunnelConnectionsItem {
-    /// `arch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub arch: ::std::option::Option<::std::string::String>,
-    /// `config_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_version: ::std::option::Option<i64>,
-    /// `conns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conns: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `features`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `run_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub run_at: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCloudflareTunnelConnectionsItem { arch : "arch", config_version :
+    "config_version", conns : "conns", features : "features", id : "id", run_at :
+    "run_at", version : "version" }
+);
 /// Used by [`CloudflareTunnel::create_a_warp_connector_tunnel`], [`CloudflareTunnel::list_warp_connector_tunnels`], [`CloudflareTunnel::update_a_warp_connector_tunnel`], [`CloudflareTunnel::get_a_warp_connector_tunnel`], [`CloudflareTunnel::delete_a_warp_connector_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAWarpConnectorTunnelResponse {
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `connections`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connections: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `conns_active_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conns_active_at: ::std::option::Option<::std::string::String>,
-    /// `conns_inactive_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conns_inactive_at: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `tun_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tun_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAWarpConnectorTunnelResponse { account_tag : "account_tag", connections :
+    "connections", conns_active_at : "conns_active_at", conns_inactive_at :
+    "conns_inactive_at", created_at : "created_at", deleted_at : "deleted_at", id : "id",
+    metadata : "metadata", name : "name", status : "status", tun_type : "tun_type" }
+);

@@ -25,7 +25,9 @@ impl CloudflareTunnelConfiguration {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PutConfigurationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PutConfigurationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -48,7 +50,9 @@ impl CloudflareTunnelConfiguration {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PutConfigurationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PutConfigurationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,244 +68,126 @@ impl CloudflareTunnelConfiguration {
     }
 }
 /// Used by [`CloudflareTunnelConfiguration::put_configuration`], [`CloudflareTunnelConfiguration::get_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<PutConfigurationResponseConfig>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `tunnel_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_id: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PutConfigurationResponse { account_id : "account_id", config : "config", created_at :
+    "created_at", source : "source", tunnel_id : "tunnel_id", version : "version" }
+);
 /// Used by [`CloudflareTunnelConfiguration::put_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationResponseConfig {
-    /// `ingress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingress: ::std::option::Option<
         ::std::vec::Vec<PutConfigurationResponseConfigIngressItem>,
     >,
     /// `originRequest`
-    #[serde(
-        rename = "originRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_request: ::std::option::Option<
-        PutConfigurationResponseConfigOriginRequest,
+        PutConfigurationResponseConfigIngressItemOriginRequest,
     >,
     /// `warp-routing`
-    #[serde(
-        rename = "warp-routing",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub warp_routing: ::std::option::Option<PutConfigurationResponseConfigWarpRouting>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PutConfigurationResponseConfig { ingress : "ingress", origin_request :
+    "originRequest", warp_routing : "warp-routing" }
+);
 /// Used by [`CloudflareTunnelConfiguration::put_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationResponseConfigIngressItem {
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::serde_json::Value>,
     /// `originRequest`
-    #[serde(
-        rename = "originRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub origin_request: ::std::option::Option<::serde_json::Value>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub origin_request: ::std::option::Option<
+        PutConfigurationResponseConfigIngressItemOriginRequest,
+    >,
     pub path: ::std::option::Option<::serde_json::Value>,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PutConfigurationResponseConfigIngressItem { hostname : "hostname", origin_request :
+    "originRequest", path : "path", service : "service" }
+);
 /// Used by [`CloudflareTunnelConfiguration::put_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct PutConfigurationResponseConfigOriginRequest {
-    /// `access`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access: ::std::option::Option<PutConfigurationResponseConfigOriginRequestAccess>,
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutConfigurationResponseConfigIngressItemOriginRequest {
+    pub access: ::std::option::Option<
+        PutConfigurationResponseConfigIngressItemOriginRequestAccess,
+    >,
     /// `caPool`
-    #[serde(
-        rename = "caPool",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ca_pool: ::std::option::Option<::std::string::String>,
     /// `connectTimeout`
-    #[serde(
-        rename = "connectTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connect_timeout: ::std::option::Option<i64>,
     /// `disableChunkedEncoding`
-    #[serde(
-        rename = "disableChunkedEncoding",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_chunked_encoding: ::std::option::Option<bool>,
     /// `http2Origin`
-    #[serde(
-        rename = "http2Origin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http2_origin: ::std::option::Option<bool>,
     /// `httpHostHeader`
-    #[serde(
-        rename = "httpHostHeader",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_host_header: ::std::option::Option<::std::string::String>,
     /// `keepAliveConnections`
-    #[serde(
-        rename = "keepAliveConnections",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub keep_alive_connections: ::std::option::Option<i64>,
     /// `keepAliveTimeout`
-    #[serde(
-        rename = "keepAliveTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub keep_alive_timeout: ::std::option::Option<i64>,
     /// `matchSNItoHost`
-    #[serde(
-        rename = "matchSNItoHost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_sn_ito_host: ::std::option::Option<bool>,
     /// `noHappyEyeballs`
-    #[serde(
-        rename = "noHappyEyeballs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_happy_eyeballs: ::std::option::Option<bool>,
     /// `noTLSVerify`
-    #[serde(
-        rename = "noTLSVerify",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_tls_verify: ::std::option::Option<bool>,
     /// `originServerName`
-    #[serde(
-        rename = "originServerName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_server_name: ::std::option::Option<::std::string::String>,
     /// `proxyType`
-    #[serde(
-        rename = "proxyType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub proxy_type: ::std::option::Option<::std::string::String>,
     /// `tcpKeepAlive`
-    #[serde(
-        rename = "tcpKeepAlive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcp_keep_alive: ::std::option::Option<i64>,
     /// `tlsTimeout`
-    #[serde(
-        rename = "tlsTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_timeout: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PutConfigurationResponseConfigIngressItemOriginRequest { access : "access", ca_pool :
+    "caPool", connect_timeout : "connectTimeout", disable_chunked_encoding :
+    "disableChunkedEncoding", http2_origin : "http2Origin", http_host_header :
+    "httpHostHeader", keep_alive_connections : "keepAliveConnections", keep_alive_timeout
+    : "keepAliveTimeout", match_sn_ito_host : "matchSNItoHost", no_happy_eyeballs :
+    "noHappyEyeballs", no_tls_verify : "noTLSVerify", origin_server_name :
+    "originServerName", proxy_type : "proxyType", tcp_keep_alive : "tcpKeepAlive",
+    tls_timeout : "tlsTimeout" }
+);
 /// Used by [`CloudflareTunnelConfiguration::put_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct PutConfigurationResponseConfigOriginRequestAccess {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PutConfigurationResponseConfigIngressItemOriginRequestAccess {
     /// `audTag`
-    #[serde(
-        rename = "audTag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aud_tag: ::std::option::Option<::serde_json::Value>,
-    /// `required`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<::serde_json::Value>,
     /// `teamName`
-    #[serde(
-        rename = "teamName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub team_name: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PutConfigurationResponseConfigIngressItemOriginRequestAccess { aud_tag : "audTag",
+    required : "required", team_name : "teamName" }
+);
 /// Used by [`CloudflareTunnelConfiguration::put_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationResponseConfigWarpRouting {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PutConfigurationResponseConfigWarpRouting { enabled : "enabled" }
+);

@@ -22,7 +22,9 @@ impl Cnis {
     pub fn create_a_new_cni_object(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewCniObjectResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewCniObjectResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -40,7 +42,9 @@ impl Cnis {
     pub fn list_existing_cni_objects(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListExistingCniObjectsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListExistingCniObjectsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -59,7 +63,9 @@ impl Cnis {
         &self,
         account_id: &str,
         cni: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewCniObjectResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewCniObjectResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -79,7 +85,9 @@ impl Cnis {
         &self,
         account_id: &str,
         cni: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewCniObjectResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewCniObjectResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,166 +121,57 @@ impl Cnis {
         )
     }
 }
-/// Used by [`Cnis::create_a_new_cni_object`], [`Cnis::modify_stored_information_about_a_cni_object`], [`Cnis::get_information_about_a_cni_object`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`Cnis::create_a_new_cni_object`], [`Cnis::list_existing_cni_objects`], [`Cnis::modify_stored_information_about_a_cni_object`], [`Cnis::get_information_about_a_cni_object`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewCniObjectResponse {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// `bgp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp: ::std::option::Option<CreateANewCniObjectResponseBgp>,
-    /// `cust_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cust_ip: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interconnect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interconnect: ::std::option::Option<::std::string::String>,
-    /// `magic`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub magic: ::std::option::Option<CreateANewCniObjectResponseMagic>,
-    /// `p2p_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p2p_ip: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewCniObjectResponse { account : "account", bgp : "bgp", cust_ip : "cust_ip",
+    id : "id", interconnect : "interconnect", magic : "magic", p2p_ip : "p2p_ip" }
+);
 /// Used by [`Cnis::create_a_new_cni_object`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewCniObjectResponseBgp {
-    /// `customer_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_asn: ::std::option::Option<i64>,
-    /// `extra_prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `md5_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub md5_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewCniObjectResponseBgp { customer_asn : "customer_asn", extra_prefixes :
+    "extra_prefixes", md5_key : "md5_key" }
+);
 /// Used by [`Cnis::create_a_new_cni_object`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewCniObjectResponseMagic {
-    /// `conduit_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conduit_name: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `mtu`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mtu: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewCniObjectResponseMagic { conduit_name : "conduit_name", description :
+    "description", mtu : "mtu" }
+);
 /// Used by [`Cnis::list_existing_cni_objects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListExistingCniObjectsResponse {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub items: ::std::option::Option<
-        ::std::vec::Vec<ListExistingCniObjectsResponseItemsItem>,
-    >,
-    /// `next`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub items: ::std::option::Option<::std::vec::Vec<CreateANewCniObjectResponse>>,
     pub next: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Cnis::list_existing_cni_objects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListExistingCniObjectsResponseItemsItem {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account: ::std::option::Option<::std::string::String>,
-    /// `bgp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bgp: ::std::option::Option<ListExistingCniObjectsResponseItemsItemBgp>,
-    /// `cust_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cust_ip: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `interconnect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interconnect: ::std::option::Option<::std::string::String>,
-    /// `magic`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub magic: ::std::option::Option<ListExistingCniObjectsResponseItemsItemMagic>,
-    /// `p2p_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub p2p_ip: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Cnis::list_existing_cni_objects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListExistingCniObjectsResponseItemsItemBgp {
-    /// `customer_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub customer_asn: ::std::option::Option<::serde_json::Value>,
-    /// `extra_prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extra_prefixes: ::std::option::Option<::serde_json::Value>,
-    /// `md5_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub md5_key: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Cnis::list_existing_cni_objects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListExistingCniObjectsResponseItemsItemMagic {
-    /// `conduit_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conduit_name: ::std::option::Option<::serde_json::Value>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::serde_json::Value>,
-    /// `mtu`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mtu: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    ListExistingCniObjectsResponse { items : "items", next : "next" }
+);

@@ -127,7 +127,7 @@ impl ContentScanning {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateContentScanningStatusResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateContentScanningStatusResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -149,7 +149,7 @@ impl ContentScanning {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateContentScanningStatusResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateContentScanningStatusResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -164,36 +164,22 @@ impl ContentScanning {
     }
 }
 /// Used by [`ContentScanning::add_custom_scan_expressions`], [`ContentScanning::list_existing_custom_scan_expressions`], [`ContentScanning::delete_a_custom_scan_expression`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddCustomScanExpressionsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::serde_json::Value>,
-    /// `payload`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payload: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(AddCustomScanExpressionsItem { id : "id", payload : "payload" });
 /// Used by [`ContentScanning::update_content_scanning_status`], [`ContentScanning::get_content_scanning_status`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContentScanningStatusResponse {
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateContentScanningStatusResponse { modified : "modified", value : "value" }
+);

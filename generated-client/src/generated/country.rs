@@ -38,38 +38,28 @@ impl Country {
     }
 }
 /// Used by [`Country::retrieves_countries_information_for_all_countries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrievesCountriesInformationForAllCountriesItem {
-    /// `result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<
         ::std::vec::Vec<RetrievesCountriesInformationForAllCountriesItemResultItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrievesCountriesInformationForAllCountriesItem { result : "result", success :
+    "success" }
+);
 /// Used by [`Country::retrieves_countries_information_for_all_countries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrievesCountriesInformationForAllCountriesItemResultItem {
-    /// `alpha3`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alpha3: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrievesCountriesInformationForAllCountriesItemResultItem { alpha3 : "alpha3", name
+    : "name" }
+);

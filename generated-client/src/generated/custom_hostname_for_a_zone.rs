@@ -106,7 +106,11 @@ impl CustomHostnameForAZone {
         zone_id: &str,
         custom_hostname_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -166,7 +170,11 @@ impl CustomHostnameForAZone {
         certificate_pack_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -192,16 +200,12 @@ impl CustomHostnameForAZone {
     }
 }
 /// Used by [`CustomHostnameForAZone::delete_custom_hostname_and_any_issued_ssl_certificates`], [`CustomHostnameForAZone::delete_single_certificate_and_key_for_custom_hostname`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteCustomHostnameAndAnyIssuedSslCertificatesResponse { id : "id" }
+);

@@ -25,7 +25,7 @@ impl CustomOriginTrustStore {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UploadCustomOriginTrustStoreResponse>,
+        crate::runtime::Json<::std::option::Option<UploadCustomOriginTrustStoreResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +68,7 @@ impl CustomOriginTrustStore {
         zone_id: &str,
         custom_origin_trust_store_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UploadCustomOriginTrustStoreResponse>,
+        crate::runtime::Json<::std::option::Option<UploadCustomOriginTrustStoreResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,7 +93,7 @@ impl CustomOriginTrustStore {
         zone_id: &str,
         custom_origin_trust_store_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteCustomOriginTrustStoreResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteCustomOriginTrustStoreResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,51 +112,29 @@ impl CustomOriginTrustStore {
     }
 }
 /// Used by [`CustomOriginTrustStore::upload_custom_origin_trust_store`], [`CustomOriginTrustStore::list_custom_origin_trust_store_details`], [`CustomOriginTrustStore::custom_origin_trust_store_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadCustomOriginTrustStoreResponse {
-    /// `certificate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate: ::std::option::Option<::std::string::String>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `issuer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// `signature`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `uploaded_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uploaded_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadCustomOriginTrustStoreResponse { certificate : "certificate", expires_on :
+    "expires_on", id : "id", issuer : "issuer", signature : "signature", status :
+    "status", updated_at : "updated_at", uploaded_on : "uploaded_on" }
+);
 /// Used by [`CustomOriginTrustStore::delete_custom_origin_trust_store`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCustomOriginTrustStoreResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteCustomOriginTrustStoreResponse { id : "id" });

@@ -48,7 +48,9 @@ impl CustomPagesForAnAccount {
         &self,
         account_identifier: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListCustomPagesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListCustomPagesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -73,7 +75,9 @@ impl CustomPagesForAnAccount {
         &self,
         account_identifier: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListCustomPagesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListCustomPagesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -91,37 +95,21 @@ impl CustomPagesForAnAccount {
     }
 }
 /// Used by [`CustomPagesForAnAccount::list_custom_pages`], [`CustomPagesForAnAccount::update_a_custom_page`], [`CustomPagesForAnAccount::get_a_custom_page`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomPagesItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `preview_target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_target: ::std::option::Option<::std::string::String>,
-    /// `required_tokens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required_tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCustomPagesItem { created_on : "created_on", description : "description", id :
+    "id", modified_on : "modified_on", preview_target : "preview_target", required_tokens
+    : "required_tokens", state : "state", url : "url" }
+);

@@ -24,7 +24,9 @@ impl CustomSslForAZone {
     pub fn create_ssl_configuration(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSslConfigurationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSslConfigurationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl CustomSslForAZone {
     pub fn list_ssl_configurations(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListSslConfigurationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateSslConfigurationResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,7 +66,7 @@ impl CustomSslForAZone {
     pub fn re_prioritize_ssl_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListSslConfigurationsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateSslConfigurationResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -85,7 +87,9 @@ impl CustomSslForAZone {
         &self,
         zone_id: &str,
         custom_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSslConfigurationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSslConfigurationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -108,7 +112,9 @@ impl CustomSslForAZone {
         &self,
         zone_id: &str,
         custom_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSslConfigurationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSslConfigurationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -133,7 +139,9 @@ impl CustomSslForAZone {
         &self,
         zone_id: &str,
         custom_certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteSslConfigurationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteSslConfigurationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -150,201 +158,85 @@ impl CustomSslForAZone {
         )
     }
 }
-/// Used by [`CustomSslForAZone::create_ssl_configuration`], [`CustomSslForAZone::edit_ssl_configuration`], [`CustomSslForAZone::ssl_configuration_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`CustomSslForAZone::create_ssl_configuration`], [`CustomSslForAZone::list_ssl_configurations`], [`CustomSslForAZone::re_prioritize_ssl_certificates`], [`CustomSslForAZone::edit_ssl_configuration`], [`CustomSslForAZone::ssl_configuration_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSslConfigurationResponse {
-    /// `bundle_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_method: ::std::option::Option<::std::string::String>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `geo_restrictions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geo_restrictions: ::std::option::Option<
         CreateSslConfigurationResponseGeoRestrictions,
     >,
-    /// `hosts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `issuer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// `keyless_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keyless_server: ::std::option::Option<
         CreateSslConfigurationResponseKeylessServer,
     >,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `policy_restrictions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_restrictions: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
-    /// `signature`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `uploaded_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uploaded_on: ::std::option::Option<::std::string::String>,
-    /// `zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`CustomSslForAZone::create_ssl_configuration`], [`CustomSslForAZone::list_ssl_configurations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateSslConfigurationResponse { bundle_method : "bundle_method", expires_on :
+    "expires_on", geo_restrictions : "geo_restrictions", hosts : "hosts", id : "id",
+    issuer : "issuer", keyless_server : "keyless_server", modified_on : "modified_on",
+    policy_restrictions : "policy_restrictions", priority : "priority", signature :
+    "signature", status : "status", uploaded_on : "uploaded_on", zone_id : "zone_id" }
+);
+/// Used by [`CustomSslForAZone::create_ssl_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSslConfigurationResponseGeoRestrictions {
-    /// `label`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateSslConfigurationResponseGeoRestrictions { label : "label" }
+);
 /// Used by [`CustomSslForAZone::create_ssl_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSslConfigurationResponseKeylessServer {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel: ::std::option::Option<CreateSslConfigurationResponseKeylessServerTunnel>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateSslConfigurationResponseKeylessServer { created_on : "created_on", enabled :
+    "enabled", host : "host", id : "id", modified_on : "modified_on", name : "name",
+    permissions : "permissions", port : "port", status : "status", tunnel : "tunnel" }
+);
 /// Used by [`CustomSslForAZone::create_ssl_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSslConfigurationResponseKeylessServerTunnel {
-    /// `private_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub private_ip: ::std::option::Option<::serde_json::Value>,
-    /// `vnet_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vnet_id: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`CustomSslForAZone::list_ssl_configurations`], [`CustomSslForAZone::re_prioritize_ssl_certificates`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListSslConfigurationsItem {
-    /// `bundle_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bundle_method: ::std::option::Option<::std::string::String>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `geo_restrictions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub geo_restrictions: ::std::option::Option<
-        CreateSslConfigurationResponseGeoRestrictions,
-    >,
-    /// `hosts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `issuer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issuer: ::std::option::Option<::std::string::String>,
-    /// `keyless_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub keyless_server: ::std::option::Option<::serde_json::Value>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `policy_restrictions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policy_restrictions: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<f64>,
-    /// `signature`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signature: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// `uploaded_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uploaded_on: ::std::option::Option<::std::string::String>,
-    /// `zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone_id: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    CreateSslConfigurationResponseKeylessServerTunnel { private_ip : "private_ip",
+    vnet_id : "vnet_id" }
+);
 /// Used by [`CustomSslForAZone::delete_ssl_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSslConfigurationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteSslConfigurationResponse { id : "id" });

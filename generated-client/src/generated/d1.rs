@@ -24,7 +24,9 @@ impl D1 {
     pub fn create_d1_database(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateD1DatabaseResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateD1DatabaseResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateD1DatabaseResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateD1DatabaseResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateD1DatabaseResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateD1DatabaseResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -109,7 +115,9 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateD1DatabaseResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateD1DatabaseResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -133,7 +141,9 @@ impl D1 {
         database_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -253,7 +263,9 @@ impl D1 {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetD1DatabaseBookmarkResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetD1DatabaseBookmarkResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -277,7 +289,9 @@ impl D1 {
         account_id: &str,
         database_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<RestoreD1DatabaseToABookmarkOrPointInTimeResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<RestoreD1DatabaseToABookmarkOrPointInTimeResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -294,224 +308,136 @@ impl D1 {
     }
 }
 /// Used by [`D1::create_d1_database`], [`D1::update_d1_database`], [`D1::update_d1_database_partially`], [`D1::get_d1_database`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateD1DatabaseResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `file_size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `num_tables`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_tables: ::std::option::Option<f64>,
-    /// `read_replication`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read_replication: ::std::option::Option<CreateD1DatabaseResponseReadReplication>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateD1DatabaseResponse { created_at : "created_at", file_size : "file_size", name :
+    "name", num_tables : "num_tables", read_replication : "read_replication", uuid :
+    "uuid", version : "version" }
+);
 /// Used by [`D1::create_d1_database`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateD1DatabaseResponseReadReplication {
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateD1DatabaseResponseReadReplication { mode : "mode" });
 /// Used by [`D1::list_d1_databases`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListD1DatabasesItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListD1DatabasesItem { created_at : "created_at", name : "name", uuid : "uuid",
+    version : "version" }
+);
 /// Used by [`D1::query_d1_database`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryD1DatabaseItem {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<QueryD1DatabaseItemMeta>,
-    /// `results`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    QueryD1DatabaseItem { meta : "meta", results : "results", success : "success" }
+);
 /// Used by [`D1::query_d1_database`], [`D1::raw_d1_database_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryD1DatabaseItemMeta {
-    /// `changed_db`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changed_db: ::std::option::Option<bool>,
-    /// `changes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changes: ::std::option::Option<f64>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<f64>,
-    /// `last_row_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_row_id: ::std::option::Option<f64>,
-    /// `rows_read`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rows_read: ::std::option::Option<f64>,
-    /// `rows_written`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rows_written: ::std::option::Option<f64>,
-    /// `served_by_colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub served_by_colo: ::std::option::Option<::serde_json::Value>,
-    /// `served_by_primary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub served_by_colo: ::std::option::Option<::std::string::String>,
     pub served_by_primary: ::std::option::Option<bool>,
-    /// `served_by_region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub served_by_region: ::std::option::Option<::serde_json::Value>,
-    /// `size_after`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub served_by_region: ::std::option::Option<::std::string::String>,
     pub size_after: ::std::option::Option<f64>,
-    /// `timings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timings: ::std::option::Option<QueryD1DatabaseItemMetaTimings>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    QueryD1DatabaseItemMeta { changed_db : "changed_db", changes : "changes", duration :
+    "duration", last_row_id : "last_row_id", rows_read : "rows_read", rows_written :
+    "rows_written", served_by_colo : "served_by_colo", served_by_primary :
+    "served_by_primary", served_by_region : "served_by_region", size_after :
+    "size_after", timings : "timings" }
+);
 /// Used by [`D1::query_d1_database`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryD1DatabaseItemMetaTimings {
-    /// `sql_duration_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sql_duration_ms: ::std::option::Option<::serde_json::Value>,
+    pub sql_duration_ms: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    QueryD1DatabaseItemMetaTimings { sql_duration_ms : "sql_duration_ms" }
+);
 /// Used by [`D1::raw_d1_database_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawD1DatabaseQueryItem {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<QueryD1DatabaseItemMeta>,
-    /// `results`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<RawD1DatabaseQueryItemResults>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RawD1DatabaseQueryItem { meta : "meta", results : "results", success : "success" }
+);
 /// Used by [`D1::raw_d1_database_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawD1DatabaseQueryItemResults {
-    /// `columns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `rows`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rows: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RawD1DatabaseQueryItemResults { columns : "columns", rows : "rows" }
+);
 /// Used by [`D1::get_d1_database_bookmark`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetD1DatabaseBookmarkResponse {
-    /// `bookmark`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bookmark: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetD1DatabaseBookmarkResponse { bookmark : "bookmark" });
 /// Used by [`D1::restore_d1_database_to_a_bookmark_or_point_in_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestoreD1DatabaseToABookmarkOrPointInTimeResponse {
-    /// `bookmark`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bookmark: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `previous_bookmark`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_bookmark: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RestoreD1DatabaseToABookmarkOrPointInTimeResponse { bookmark : "bookmark", message :
+    "message", previous_bookmark : "previous_bookmark" }
+);

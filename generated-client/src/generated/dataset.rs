@@ -40,7 +40,9 @@ impl Dataset {
     pub fn creates_a_dataset(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListsAllDatasetsInAnAccountItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListsAllDatasetsInAnAccountItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -59,7 +61,9 @@ impl Dataset {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListsAllDatasetsInAnAccountItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListsAllDatasetsInAnAccountItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -79,7 +83,9 @@ impl Dataset {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListsAllDatasetsInAnAccountItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListsAllDatasetsInAnAccountItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -99,7 +105,9 @@ impl Dataset {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListsAllDatasetsInAnAccountItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListsAllDatasetsInAnAccountItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -121,7 +129,9 @@ impl Dataset {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteADatasetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteADatasetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -136,43 +146,25 @@ impl Dataset {
     }
 }
 /// Used by [`Dataset::lists_all_datasets_in_an_account`], [`Dataset::creates_a_dataset`], [`Dataset::updates_an_existing_dataset`], [`Dataset::updates_an_existing_dataset_patch`], [`Dataset::reads_a_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAllDatasetsInAnAccountItem {
     /// `isPublic`
-    #[serde(
-        rename = "isPublic",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_public: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsAllDatasetsInAnAccountItem { is_public : "isPublic", name : "name", uuid :
+    "uuid" }
+);
 /// Used by [`Dataset::delete_a_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteADatasetResponse {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteADatasetResponse { name : "name", uuid : "uuid" });

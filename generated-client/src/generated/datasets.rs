@@ -24,7 +24,9 @@ impl Datasets {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponse,
+            ::std::option::Option<
+                PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -40,299 +42,189 @@ impl Datasets {
     }
 }
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponse {
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponseProperties,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponse
+    { properties : "properties", r#type : "type" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponseProperties {
     /// `accountId`
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
-    /// `datasets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datasets: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasets,
     >,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesErrors,
     >,
-    /// `summary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummary,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponseProperties
+    { account_id : "accountId", datasets : "datasets", errors : "errors", summary :
+    "summary" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId
+    { r#type : "type" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasets {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItems,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasets
+    { items : "items", r#type : "type" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItems {
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItems
+    { properties : "properties", r#type : "type" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties {
-    /// `attackers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attackers: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
     >,
-    /// `categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub categories: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
     >,
     /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dataset_id: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesDatasetId,
+        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `indicatorTypes`
-    #[serde(
-        rename = "indicatorTypes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub indicator_types: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
     >,
     /// `processingTimeMs`
-    #[serde(
-        rename = "processingTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processing_time_ms: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesDatasetId,
+        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `targetIndustries`
-    #[serde(
-        rename = "targetIndustries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_industries: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers,
     >,
     /// `totalProcessed`
-    #[serde(
-        rename = "totalProcessed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_processed: ::std::option::Option<
-        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesDatasetId,
+        PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties
+    { attackers : "attackers", categories : "categories", dataset_id : "datasetId",
+    indicator_types : "indicatorTypes", processing_time_ms : "processingTimeMs",
+    target_industries : "targetIndustries", total_processed : "totalProcessed" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers {
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers
+    { properties : "properties", r#type : "type" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesDatasetId {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesErrors {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesErrors
+    { items : "items", r#type : "type" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummary {
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummaryProperties,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummary
+    { properties : "properties", r#type : "type" }
+);
 /// Used by [`Datasets::populate_dataset_specific_lookup_tables_from_existing_events_data_with_batch_processing`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummaryProperties {
     /// `failedDatasets`
-    #[serde(
-        rename = "failedDatasets",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failed_datasets: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `successfulDatasets`
-    #[serde(
-        rename = "successfulDatasets",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub successful_datasets: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `totalDatasets`
-    #[serde(
-        rename = "totalDatasets",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_datasets: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `totalIndicatorTypes`
-    #[serde(
-        rename = "totalIndicatorTypes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_indicator_types: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     /// `totalProcessingTimeMs`
-    #[serde(
-        rename = "totalProcessingTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_processing_time_ms: ::std::option::Option<
         PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PopulateDatasetSpecificLookupTablesFromExistingEventsDataWithBatchProcessingResponsePropertiesSummaryProperties
+    { failed_datasets : "failedDatasets", successful_datasets : "successfulDatasets",
+    total_datasets : "totalDatasets", total_indicator_types : "totalIndicatorTypes",
+    total_processing_time_ms : "totalProcessingTimeMs" }
+);

@@ -23,7 +23,9 @@ impl Destinations {
     /// Create a new Workers Observability Telemetry Destination.
     pub fn create_destination(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDestinationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDestinationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -54,7 +56,9 @@ impl Destinations {
     pub fn update_destination(
         &self,
         slug: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDestinationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDestinationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -73,7 +77,9 @@ impl Destinations {
     pub fn delete_destination(
         &self,
         slug: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDestinationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDestinationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -86,147 +92,84 @@ impl Destinations {
     }
 }
 /// Used by [`Destinations::create_destination`], [`Destinations::update_destination`], [`Destinations::delete_destination`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDestinationResponse {
-    /// `configuration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<CreateDestinationResponseConfiguration>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `scripts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scripts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `slug`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDestinationResponse { configuration : "configuration", enabled : "enabled",
+    name : "name", scripts : "scripts", slug : "slug" }
+);
 /// Used by [`Destinations::create_destination`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDestinationResponseConfiguration {
-    /// `destination_conf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_conf: ::std::option::Option<::std::string::String>,
     /// `logpushDataset`
-    #[serde(
-        rename = "logpushDataset",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logpush_dataset: ::std::option::Option<::serde_json::Value>,
     /// `logpushJob`
-    #[serde(
-        rename = "logpushJob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logpush_job: ::std::option::Option<f64>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDestinationResponseConfiguration { destination_conf : "destination_conf",
+    logpush_dataset : "logpushDataset", logpush_job : "logpushJob", r#type : "type", url
+    : "url" }
+);
 /// Used by [`Destinations::get_destinations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDestinationsItem {
-    /// `configuration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<GetDestinationsItemConfiguration>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `scripts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scripts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `slug`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDestinationsItem { configuration : "configuration", enabled : "enabled", name :
+    "name", scripts : "scripts", slug : "slug" }
+);
 /// Used by [`Destinations::get_destinations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDestinationsItemConfiguration {
-    /// `destination_conf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_conf: ::std::option::Option<::std::string::String>,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `jobStatus`
-    #[serde(
-        rename = "jobStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub job_status: ::std::option::Option<GetDestinationsItemConfigurationJobStatus>,
     /// `logpushDataset`
-    #[serde(
-        rename = "logpushDataset",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logpush_dataset: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDestinationsItemConfiguration { destination_conf : "destination_conf", headers :
+    "headers", job_status : "jobStatus", logpush_dataset : "logpushDataset", r#type :
+    "type", url : "url" }
+);
 /// Used by [`Destinations::get_destinations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDestinationsItemConfigurationJobStatus {
-    /// `error_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    /// `last_complete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_complete: ::std::option::Option<::std::string::String>,
-    /// `last_error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_error: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDestinationsItemConfigurationJobStatus { error_message : "error_message",
+    last_complete : "last_complete", last_error : "last_error" }
+);

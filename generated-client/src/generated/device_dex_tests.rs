@@ -24,7 +24,9 @@ impl DeviceDexTests {
     pub fn create_device_dex_test(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeviceDexTestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeviceDexTestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl DeviceDexTests {
         &self,
         account_id: &str,
         dex_test_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeviceDexTestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeviceDexTestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl DeviceDexTests {
         &self,
         account_id: &str,
         dex_test_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeviceDexTestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeviceDexTestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl DeviceDexTests {
         &self,
         account_id: &str,
         dex_test_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteDeviceDexTestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteDeviceDexTestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,185 +132,75 @@ impl DeviceDexTests {
     }
 }
 /// Used by [`DeviceDexTests::create_device_dex_test`], [`DeviceDexTests::update_device_dex_test`], [`DeviceDexTests::get_device_dex_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeviceDexTestResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<CreateDeviceDexTestResponseData>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `target_policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_policies: ::std::option::Option<
         ::std::vec::Vec<CreateDeviceDexTestResponseTargetPoliciesItem>,
     >,
-    /// `targeted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub targeted: ::std::option::Option<bool>,
-    /// `test_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub test_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDeviceDexTestResponse { data : "data", description : "description", enabled :
+    "enabled", interval : "interval", name : "name", target_policies : "target_policies",
+    targeted : "targeted", test_id : "test_id" }
+);
 /// Used by [`DeviceDexTests::create_device_dex_test`], [`DeviceDexTests::list_device_dex_tests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeviceDexTestResponseData {
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDeviceDexTestResponseData { host : "host", kind : "kind", method : "method" }
+);
 /// Used by [`DeviceDexTests::create_device_dex_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeviceDexTestResponseTargetPoliciesItem {
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DeviceDexTests::list_device_dex_tests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateDeviceDexTestResponseTargetPoliciesItem { default : "default", id : "id", name
+    : "name" }
+);
+/// Used by [`DeviceDexTests::list_device_dex_tests`], [`DeviceDexTests::delete_device_dex_test`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeviceDexTestsItem {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<CreateDeviceDexTestResponseData>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `target_policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `targeted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub targeted: ::std::option::Option<bool>,
-    /// `test_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub test_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDeviceDexTestsItem { data : "data", description : "description", enabled :
+    "enabled", interval : "interval", name : "name", target_policies : "target_policies",
+    targeted : "targeted", test_id : "test_id" }
+);
 /// Used by [`DeviceDexTests::delete_device_dex_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDeviceDexTestResponse {
-    /// `dex_tests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dex_tests: ::std::option::Option<
-        ::std::vec::Vec<DeleteDeviceDexTestResponseDexTestsItem>,
-    >,
+    pub dex_tests: ::std::option::Option<::std::vec::Vec<ListDeviceDexTestsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DeviceDexTests::delete_device_dex_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeleteDeviceDexTestResponseDexTestsItem {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<DeleteDeviceDexTestResponseDexTestsItemData>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `target_policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target_policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `targeted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub targeted: ::std::option::Option<bool>,
-    /// `test_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub test_id: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`DeviceDexTests::delete_device_dex_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeleteDeviceDexTestResponseDexTestsItemData {
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub host: ::std::option::Option<::serde_json::Value>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<::serde_json::Value>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub method: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(DeleteDeviceDexTestResponse { dex_tests : "dex_tests" });

@@ -25,7 +25,7 @@ impl DeviceManagedNetworks {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADeviceManagedNetworkResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADeviceManagedNetworkResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +70,7 @@ impl DeviceManagedNetworks {
         account_id: &str,
         network_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADeviceManagedNetworkResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADeviceManagedNetworkResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +94,7 @@ impl DeviceManagedNetworks {
         account_id: &str,
         network_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADeviceManagedNetworkResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADeviceManagedNetworkResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -134,27 +134,18 @@ impl DeviceManagedNetworks {
     }
 }
 /// Used by [`DeviceManagedNetworks::create_a_device_managed_network`], [`DeviceManagedNetworks::list_your_device_managed_networks`], [`DeviceManagedNetworks::update_a_device_managed_network`], [`DeviceManagedNetworks::get_device_managed_network_details`], [`DeviceManagedNetworks::delete_a_device_managed_network`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateADeviceManagedNetworkResponse {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `network_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_id: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateADeviceManagedNetworkResponse { config : "config", name : "name", network_id :
+    "network_id", r#type : "type" }
+);

@@ -25,7 +25,9 @@ impl DevicePostureIntegrations {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADevicePostureIntegrationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateADevicePostureIntegrationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +72,9 @@ impl DevicePostureIntegrations {
         account_id: &str,
         integration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADevicePostureIntegrationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateADevicePostureIntegrationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +98,9 @@ impl DevicePostureIntegrations {
         account_id: &str,
         integration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADevicePostureIntegrationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateADevicePostureIntegrationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,7 +125,9 @@ impl DevicePostureIntegrations {
         integration_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -136,30 +144,19 @@ impl DevicePostureIntegrations {
     }
 }
 /// Used by [`DevicePostureIntegrations::create_a_device_posture_integration`], [`DevicePostureIntegrations::list_your_device_posture_integrations`], [`DevicePostureIntegrations::update_a_device_posture_integration`], [`DevicePostureIntegrations::get_device_posture_integration_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateADevicePostureIntegrationResponse {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateADevicePostureIntegrationResponse { config : "config", id : "id", interval :
+    "interval", name : "name", r#type : "type" }
+);

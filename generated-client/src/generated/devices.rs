@@ -70,7 +70,7 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADeviceSettingsProfileResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADeviceSettingsProfileResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,9 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateTheDefaultDeviceSettingsProfileResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateTheDefaultDeviceSettingsProfileResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,7 +116,9 @@ impl Devices {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateTheDefaultDeviceSettingsProfileResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateTheDefaultDeviceSettingsProfileResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -277,7 +281,7 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADeviceSettingsProfileResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADeviceSettingsProfileResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -301,7 +305,7 @@ impl Devices {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADeviceSettingsProfileResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADeviceSettingsProfileResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -507,7 +511,9 @@ impl Devices {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -533,7 +539,9 @@ impl Devices {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -561,7 +569,9 @@ impl Devices {
         &self,
         account_id: &str,
         device_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDeviceDeprecatedResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDeviceDeprecatedResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -585,7 +595,7 @@ impl Devices {
         account_id: &str,
         device_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetOverrideCodesDeprecatedResponse>,
+        crate::runtime::Json<::std::option::Option<GetOverrideCodesDeprecatedResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -609,7 +619,9 @@ impl Devices {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDeviceCertificateProvisioningStatusResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateDeviceCertificateProvisioningStatusResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -631,7 +643,9 @@ impl Devices {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDeviceCertificateProvisioningStatusResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateDeviceCertificateProvisioningStatusResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -646,642 +660,340 @@ impl Devices {
     }
 }
 /// Used by [`Devices::list_devices_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesDeprecatedItem {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `deleted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
-    /// `device_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_type: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `last_seen`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen: ::std::option::Option<::std::string::String>,
-    /// `mac_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac_address: ::std::option::Option<::std::string::String>,
-    /// `manufacturer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manufacturer: ::std::option::Option<::std::string::String>,
-    /// `model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `os_distro_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub os_distro_name: ::std::option::Option<::std::string::String>,
-    /// `os_distro_revision`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub os_distro_revision: ::std::option::Option<::std::string::String>,
-    /// `os_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub os_version: ::std::option::Option<::std::string::String>,
-    /// `os_version_extra`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub os_version_extra: ::std::option::Option<::std::string::String>,
-    /// `revoked_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked_at: ::std::option::Option<::std::string::String>,
-    /// `serial_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_number: ::std::option::Option<::std::string::String>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
-    /// `user`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<ListDevicesDeprecatedItemUser>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Devices::list_devices_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    ListDevicesDeprecatedItem { created : "created", deleted : "deleted", device_type :
+    "device_type", id : "id", ip : "ip", key : "key", last_seen : "last_seen",
+    mac_address : "mac_address", manufacturer : "manufacturer", model : "model", name :
+    "name", os_distro_name : "os_distro_name", os_distro_revision : "os_distro_revision",
+    os_version : "os_version", os_version_extra : "os_version_extra", revoked_at :
+    "revoked_at", serial_number : "serial_number", updated : "updated", user : "user",
+    version : "version" }
+);
+/// Used by [`Devices::list_devices_deprecated`], [`Devices::get_device_deprecated`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesDeprecatedItemUser {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDevicesDeprecatedItemUser { email : "email", id : "id", name : "name" }
+);
 /// Used by [`Devices::list_device_settings_profiles`], [`Devices::delete_a_device_settings_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeviceSettingsProfilesItem {
-    /// `allow_mode_switch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_mode_switch: ::std::option::Option<bool>,
-    /// `allow_updates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_updates: ::std::option::Option<bool>,
-    /// `allowed_to_leave`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_to_leave: ::std::option::Option<bool>,
-    /// `auto_connect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_connect: ::std::option::Option<f64>,
-    /// `captive_portal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub captive_portal: ::std::option::Option<f64>,
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `disable_auto_fallback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_auto_fallback: ::std::option::Option<bool>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `exclude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `exclude_office_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_office_ips: ::std::option::Option<bool>,
-    /// `fallback_domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_domains: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `gateway_unique_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
-    /// `include`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `lan_allow_minutes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_allow_minutes: ::std::option::Option<f64>,
-    /// `lan_allow_subnet_size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_allow_subnet_size: ::std::option::Option<f64>,
-    /// `match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `policy_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_id: ::std::option::Option<::std::string::String>,
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<f64>,
-    /// `register_interface_ip_with_dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub register_interface_ip_with_dns: ::std::option::Option<bool>,
-    /// `sccm_vpn_boundary_support`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sccm_vpn_boundary_support: ::std::option::Option<bool>,
-    /// `service_mode_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_mode_v2: ::std::option::Option<
         ListDeviceSettingsProfilesItemServiceModeV2,
     >,
-    /// `support_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_url: ::std::option::Option<::std::string::String>,
-    /// `switch_locked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub switch_locked: ::std::option::Option<bool>,
-    /// `target_tests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_tests: ::std::option::Option<
         ::std::vec::Vec<ListDeviceSettingsProfilesItemTargetTestsItem>,
     >,
-    /// `tunnel_protocol`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDeviceSettingsProfilesItem { allow_mode_switch : "allow_mode_switch",
+    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
+    : "auto_connect", captive_portal : "captive_portal", default : "default", description
+    : "description", disable_auto_fallback : "disable_auto_fallback", enabled :
+    "enabled", exclude : "exclude", exclude_office_ips : "exclude_office_ips",
+    fallback_domains : "fallback_domains", gateway_unique_id : "gateway_unique_id",
+    include : "include", lan_allow_minutes : "lan_allow_minutes", lan_allow_subnet_size :
+    "lan_allow_subnet_size", r#match : "match", name : "name", policy_id : "policy_id",
+    precedence : "precedence", register_interface_ip_with_dns :
+    "register_interface_ip_with_dns", sccm_vpn_boundary_support :
+    "sccm_vpn_boundary_support", service_mode_v2 : "service_mode_v2", support_url :
+    "support_url", switch_locked : "switch_locked", target_tests : "target_tests",
+    tunnel_protocol : "tunnel_protocol" }
+);
 /// Used by [`Devices::list_device_settings_profiles`], [`Devices::create_a_device_settings_profile`], [`Devices::update_the_default_device_settings_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeviceSettingsProfilesItemServiceModeV2 {
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Devices::list_device_settings_profiles`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    ListDeviceSettingsProfilesItemServiceModeV2 { mode : "mode", port : "port" }
+);
+/// Used by [`Devices::list_device_settings_profiles`], [`Devices::create_a_device_settings_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeviceSettingsProfilesItemTargetTestsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDeviceSettingsProfilesItemTargetTestsItem { id : "id", name : "name" }
+);
 /// Used by [`Devices::create_a_device_settings_profile`], [`Devices::update_a_device_settings_profile`], [`Devices::get_device_settings_profile_by_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateADeviceSettingsProfileResponse {
-    /// `allow_mode_switch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_mode_switch: ::std::option::Option<bool>,
-    /// `allow_updates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_updates: ::std::option::Option<bool>,
-    /// `allowed_to_leave`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_to_leave: ::std::option::Option<bool>,
-    /// `auto_connect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_connect: ::std::option::Option<f64>,
-    /// `captive_portal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub captive_portal: ::std::option::Option<f64>,
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `disable_auto_fallback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_auto_fallback: ::std::option::Option<bool>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `exclude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `exclude_office_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_office_ips: ::std::option::Option<bool>,
-    /// `fallback_domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_domains: ::std::option::Option<
         ::std::vec::Vec<CreateADeviceSettingsProfileResponseFallbackDomainsItem>,
     >,
-    /// `gateway_unique_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
-    /// `include`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `lan_allow_minutes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_allow_minutes: ::std::option::Option<f64>,
-    /// `lan_allow_subnet_size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_allow_subnet_size: ::std::option::Option<f64>,
-    /// `match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `policy_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_id: ::std::option::Option<::std::string::String>,
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<f64>,
-    /// `register_interface_ip_with_dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub register_interface_ip_with_dns: ::std::option::Option<bool>,
-    /// `sccm_vpn_boundary_support`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sccm_vpn_boundary_support: ::std::option::Option<bool>,
-    /// `service_mode_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_mode_v2: ::std::option::Option<
         ListDeviceSettingsProfilesItemServiceModeV2,
     >,
-    /// `support_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_url: ::std::option::Option<::std::string::String>,
-    /// `switch_locked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub switch_locked: ::std::option::Option<bool>,
-    /// `target_tests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_tests: ::std::option::Option<
-        ::std::vec::Vec<CreateADeviceSettingsProfileResponseTargetTestsItem>,
+        ::std::vec::Vec<ListDeviceSettingsProfilesItemTargetTestsItem>,
     >,
-    /// `tunnel_protocol`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateADeviceSettingsProfileResponse { allow_mode_switch : "allow_mode_switch",
+    allow_updates : "allow_updates", allowed_to_leave : "allowed_to_leave", auto_connect
+    : "auto_connect", captive_portal : "captive_portal", default : "default", description
+    : "description", disable_auto_fallback : "disable_auto_fallback", enabled :
+    "enabled", exclude : "exclude", exclude_office_ips : "exclude_office_ips",
+    fallback_domains : "fallback_domains", gateway_unique_id : "gateway_unique_id",
+    include : "include", lan_allow_minutes : "lan_allow_minutes", lan_allow_subnet_size :
+    "lan_allow_subnet_size", r#match : "match", name : "name", policy_id : "policy_id",
+    precedence : "precedence", register_interface_ip_with_dns :
+    "register_interface_ip_with_dns", sccm_vpn_boundary_support :
+    "sccm_vpn_boundary_support", service_mode_v2 : "service_mode_v2", support_url :
+    "support_url", switch_locked : "switch_locked", target_tests : "target_tests",
+    tunnel_protocol : "tunnel_protocol" }
+);
 /// Used by [`Devices::create_a_device_settings_profile`], [`Devices::update_the_default_device_settings_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateADeviceSettingsProfileResponseFallbackDomainsItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `dns_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_server: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suffix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Devices::create_a_device_settings_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateADeviceSettingsProfileResponseTargetTestsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    CreateADeviceSettingsProfileResponseFallbackDomainsItem { description :
+    "description", dns_server : "dns_server", suffix : "suffix" }
+);
 /// Used by [`Devices::update_the_default_device_settings_profile`], [`Devices::get_the_default_device_settings_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTheDefaultDeviceSettingsProfileResponse {
-    /// `allow_mode_switch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_mode_switch: ::std::option::Option<bool>,
-    /// `allow_updates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_updates: ::std::option::Option<bool>,
-    /// `allowed_to_leave`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_to_leave: ::std::option::Option<bool>,
-    /// `auto_connect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_connect: ::std::option::Option<f64>,
-    /// `captive_portal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub captive_portal: ::std::option::Option<f64>,
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
-    /// `disable_auto_fallback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_auto_fallback: ::std::option::Option<bool>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `exclude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `exclude_office_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_office_ips: ::std::option::Option<bool>,
-    /// `fallback_domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_domains: ::std::option::Option<
         ::std::vec::Vec<CreateADeviceSettingsProfileResponseFallbackDomainsItem>,
     >,
-    /// `gateway_unique_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
-    /// `include`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `register_interface_ip_with_dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub register_interface_ip_with_dns: ::std::option::Option<bool>,
-    /// `sccm_vpn_boundary_support`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sccm_vpn_boundary_support: ::std::option::Option<bool>,
-    /// `service_mode_v2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_mode_v2: ::std::option::Option<
         ListDeviceSettingsProfilesItemServiceModeV2,
     >,
-    /// `support_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_url: ::std::option::Option<::std::string::String>,
-    /// `switch_locked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub switch_locked: ::std::option::Option<bool>,
-    /// `tunnel_protocol`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateTheDefaultDeviceSettingsProfileResponse { allow_mode_switch :
+    "allow_mode_switch", allow_updates : "allow_updates", allowed_to_leave :
+    "allowed_to_leave", auto_connect : "auto_connect", captive_portal : "captive_portal",
+    default : "default", disable_auto_fallback : "disable_auto_fallback", enabled :
+    "enabled", exclude : "exclude", exclude_office_ips : "exclude_office_ips",
+    fallback_domains : "fallback_domains", gateway_unique_id : "gateway_unique_id",
+    include : "include", register_interface_ip_with_dns :
+    "register_interface_ip_with_dns", sccm_vpn_boundary_support :
+    "sccm_vpn_boundary_support", service_mode_v2 : "service_mode_v2", support_url :
+    "support_url", switch_locked : "switch_locked", tunnel_protocol : "tunnel_protocol" }
+);
 /// Used by [`Devices::set_your_local_domain_fallback_list`], [`Devices::get_your_local_domain_fallback_list`], [`Devices::set_the_local_domain_fallback_list_for_a_device_settings_profile`], [`Devices::get_the_local_domain_fallback_list_for_a_device_settings_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetYourLocalDomainFallbackListItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `dns_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_server: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suffix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SetYourLocalDomainFallbackListItem { description : "description", dns_server :
+    "dns_server", suffix : "suffix" }
+);
 /// Used by [`Devices::get_device_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDeviceDeprecatedResponse {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<GetDeviceDeprecatedResponseAccount>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `deleted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
-    /// `device_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_type: ::std::option::Option<::std::string::String>,
-    /// `gateway_device_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_device_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `key_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key_type: ::std::option::Option<::std::string::String>,
-    /// `last_seen`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen: ::std::option::Option<::std::string::String>,
-    /// `mac_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac_address: ::std::option::Option<::std::string::String>,
-    /// `model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `os_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub os_version: ::std::option::Option<::std::string::String>,
-    /// `serial_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_number: ::std::option::Option<::std::string::String>,
-    /// `tunnel_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_type: ::std::option::Option<::std::string::String>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
-    /// `user`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user: ::std::option::Option<GetDeviceDeprecatedResponseUser>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user: ::std::option::Option<ListDevicesDeprecatedItemUser>,
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDeviceDeprecatedResponse { account : "account", created : "created", deleted :
+    "deleted", device_type : "device_type", gateway_device_id : "gateway_device_id", id :
+    "id", ip : "ip", key : "key", key_type : "key_type", last_seen : "last_seen",
+    mac_address : "mac_address", model : "model", name : "name", os_version :
+    "os_version", serial_number : "serial_number", tunnel_type : "tunnel_type", updated :
+    "updated", user : "user", version : "version" }
+);
 /// Used by [`Devices::get_device_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDeviceDeprecatedResponseAccount {
-    /// `account_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_type: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Devices::get_device_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDeviceDeprecatedResponseUser {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    GetDeviceDeprecatedResponseAccount { account_type : "account_type", id : "id", name :
+    "name" }
+);
 /// Used by [`Devices::get_override_codes_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOverrideCodesDeprecatedResponse {
-    /// `disable_for_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_for_time: ::std::option::Option<
         GetOverrideCodesDeprecatedResponseDisableForTime,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetOverrideCodesDeprecatedResponse { disable_for_time : "disable_for_time" }
+);
 /// Used by [`Devices::get_override_codes_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOverrideCodesDeprecatedResponseDisableForTime {
     /// `1`
-    #[serde(
-        rename = "1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _1: ::std::option::Option<::std::string::String>,
     /// `12`
-    #[serde(
-        rename = "12",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _12: ::std::option::Option<::std::string::String>,
     /// `24`
-    #[serde(
-        rename = "24",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _24: ::std::option::Option<::std::string::String>,
     /// `3`
-    #[serde(
-        rename = "3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _3: ::std::option::Option<::std::string::String>,
     /// `6`
-    #[serde(
-        rename = "6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetOverrideCodesDeprecatedResponseDisableForTime { _1 : "1", _12 : "12", _24 : "24",
+    _3 : "3", _6 : "6" }
+);
 /// Used by [`Devices::update_device_certificate_provisioning_status`], [`Devices::get_device_certificate_provisioning_status`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDeviceCertificateProvisioningStatusResponse {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateDeviceCertificateProvisioningStatusResponse { enabled : "enabled" }
+);

@@ -25,7 +25,7 @@ impl DevicesResilience {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<SetGlobalWarpOverrideStateResponse>,
+        crate::runtime::Json<::std::option::Option<SetGlobalWarpOverrideStateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl DevicesResilience {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<SetGlobalWarpOverrideStateResponse>,
+        crate::runtime::Json<::std::option::Option<SetGlobalWarpOverrideStateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,19 +62,14 @@ impl DevicesResilience {
     }
 }
 /// Used by [`DevicesResilience::set_global_warp_override_state`], [`DevicesResilience::retrieve_global_warp_override_state`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetGlobalWarpOverrideStateResponse {
-    /// `disconnect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disconnect: ::std::option::Option<bool>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SetGlobalWarpOverrideStateResponse { disconnect : "disconnect", timestamp :
+    "timestamp" }
+);

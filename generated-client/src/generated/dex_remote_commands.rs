@@ -24,7 +24,9 @@ impl DexRemoteCommands {
     pub fn create_account_commands(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAccountCommandsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAccountCommandsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,9 @@ impl DexRemoteCommands {
     pub fn list_account_commands(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAccountCommandsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAccountCommandsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +69,9 @@ impl DexRemoteCommands {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListDevicesEligibleForRemoteCapturesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListDevicesEligibleForRemoteCapturesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,7 +93,9 @@ impl DexRemoteCommands {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ReturnsAccountCommandsUsageQuotaAndResetTimeResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ReturnsAccountCommandsUsageQuotaAndResetTimeResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -127,187 +135,108 @@ impl DexRemoteCommands {
     }
 }
 /// Used by [`DexRemoteCommands::create_account_commands`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountCommandsResponse {
-    /// `commands`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commands: ::std::option::Option<
         ::std::vec::Vec<CreateAccountCommandsResponseCommandsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateAccountCommandsResponse { commands : "commands" });
 /// Used by [`DexRemoteCommands::create_account_commands`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountCommandsResponseCommandsItem {
-    /// `args`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub args: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `device_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAccountCommandsResponseCommandsItem { args : "args", device_id : "device_id",
+    id : "id", status : "status", r#type : "type" }
+);
 /// Used by [`DexRemoteCommands::list_account_commands`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountCommandsResponse {
-    /// `commands`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commands: ::std::option::Option<
         ::std::vec::Vec<ListAccountCommandsResponseCommandsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListAccountCommandsResponse { commands : "commands" });
 /// Used by [`DexRemoteCommands::list_account_commands`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountCommandsResponseCommandsItem {
-    /// `completed_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_date: ::std::option::Option<::std::string::String>,
-    /// `created_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date: ::std::option::Option<::std::string::String>,
-    /// `device_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `user_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAccountCommandsResponseCommandsItem { completed_date : "completed_date",
+    created_date : "created_date", device_id : "device_id", filename : "filename", id :
+    "id", status : "status", r#type : "type", user_email : "user_email" }
+);
 /// Used by [`DexRemoteCommands::list_devices_eligible_for_remote_captures`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesEligibleForRemoteCapturesResponse {
-    /// `devices`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub devices: ::std::option::Option<
         ::std::vec::Vec<ListDevicesEligibleForRemoteCapturesResponseDevicesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDevicesEligibleForRemoteCapturesResponse { devices : "devices" }
+);
 /// Used by [`DexRemoteCommands::list_devices_eligible_for_remote_captures`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesEligibleForRemoteCapturesResponseDevicesItem {
     /// `deviceId`
-    #[serde(
-        rename = "deviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// `deviceName`
-    #[serde(
-        rename = "deviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_name: ::std::option::Option<::std::string::String>,
-    /// `eligible`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub eligible: ::std::option::Option<bool>,
     /// `ineligibleReason`
-    #[serde(
-        rename = "ineligibleReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ineligible_reason: ::std::option::Option<::std::string::String>,
     /// `personEmail`
-    #[serde(
-        rename = "personEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub person_email: ::std::option::Option<::std::string::String>,
-    /// `platform`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDevicesEligibleForRemoteCapturesResponseDevicesItem { device_id : "deviceId",
+    device_name : "deviceName", eligible : "eligible", ineligible_reason :
+    "ineligibleReason", person_email : "personEmail", platform : "platform", status :
+    "status", timestamp : "timestamp", version : "version" }
+);
 /// Used by [`DexRemoteCommands::returns_account_commands_usage_quota_and_reset_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReturnsAccountCommandsUsageQuotaAndResetTimeResponse {
-    /// `quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quota: ::std::option::Option<f64>,
-    /// `quota_usage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quota_usage: ::std::option::Option<f64>,
-    /// `reset_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reset_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ReturnsAccountCommandsUsageQuotaAndResetTimeResponse { quota : "quota", quota_usage :
+    "quota_usage", reset_time : "reset_time" }
+);

@@ -48,7 +48,9 @@ impl DexSyntheticApplicationMonitoring {
         account_id: &str,
         device_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTheLiveStatusOfALatestDeviceResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTheLiveStatusOfALatestDeviceResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +94,9 @@ impl DexSyntheticApplicationMonitoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListFleetStatusDetailsByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListFleetStatusDetailsByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,7 +118,9 @@ impl DexSyntheticApplicationMonitoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListFleetStatusAggregateDetailsByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListFleetStatusAggregateDetailsByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,7 +143,9 @@ impl DexSyntheticApplicationMonitoring {
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDetailsAndAggregateMetricsForAnHttpTestResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDetailsAndAggregateMetricsForAnHttpTestResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,7 +169,7 @@ impl DexSyntheticApplicationMonitoring {
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetPercentilesForAnHttpTestResponse>,
+        crate::runtime::Json<::std::option::Option<GetPercentilesForAnHttpTestResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -184,7 +192,9 @@ impl DexSyntheticApplicationMonitoring {
     pub fn list_dex_test_analytics(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListDexTestAnalyticsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListDexTestAnalyticsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -205,7 +215,7 @@ impl DexSyntheticApplicationMonitoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetCountOfDevicesTargetedResponse>,
+        crate::runtime::Json<::std::option::Option<GetCountOfDevicesTargetedResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -228,7 +238,9 @@ impl DexSyntheticApplicationMonitoring {
         account_id: &str,
         test_result_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDetailsForASpecificTracerouteTestRunResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDetailsForASpecificTracerouteTestRunResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -253,7 +265,11 @@ impl DexSyntheticApplicationMonitoring {
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDetailsAndAggregateMetricsForATracerouteTestResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                GetDetailsAndAggregateMetricsForATracerouteTestResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -277,7 +293,9 @@ impl DexSyntheticApplicationMonitoring {
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetNetworkPathBreakdownForATracerouteTestResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetNetworkPathBreakdownForATracerouteTestResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -302,7 +320,9 @@ impl DexSyntheticApplicationMonitoring {
         account_id: &str,
         test_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetPercentilesForATracerouteTestResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetPercentilesForATracerouteTestResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -319,2028 +339,1065 @@ impl DexSyntheticApplicationMonitoring {
     }
 }
 /// Used by [`DexSyntheticApplicationMonitoring::list_cloudflare_colos`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCloudflareColosItem {
     /// `airportCode`
-    #[serde(
-        rename = "airportCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub airport_code: ::std::option::Option<::std::string::String>,
-    /// `city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// `countryCode`
-    #[serde(
-        rename = "countryCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_code: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCloudflareColosItem { airport_code : "airportCode", city : "city", country_code :
+    "countryCode" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheLiveStatusOfALatestDeviceResponse {
     /// `connectionType`
-    #[serde(
-        rename = "connectionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connection_type: ::std::option::Option<::std::string::String>,
     /// `switchLocked`
-    #[serde(
-        rename = "switchLocked",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub switch_locked: ::std::option::Option<bool>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
     /// `firewallEnabled`
-    #[serde(
-        rename = "firewallEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firewall_enabled: ::std::option::Option<bool>,
     /// `ramAvailableKb`
-    #[serde(
-        rename = "ramAvailableKb",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ram_available_kb: ::std::option::Option<i64>,
     /// `networkRcvdBps`
-    #[serde(
-        rename = "networkRcvdBps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_rcvd_bps: ::std::option::Option<i64>,
     /// `batteryCharging`
-    #[serde(
-        rename = "batteryCharging",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub battery_charging: ::std::option::Option<bool>,
-    /// `colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo: ::std::option::Option<::std::string::String>,
     /// `networkSsid`
-    #[serde(
-        rename = "networkSsid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_ssid: ::std::option::Option<::std::string::String>,
     /// `deviceIpv6`
-    #[serde(
-        rename = "deviceIpv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_ipv6: ::std::option::Option<
         GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
     >,
     /// `gatewayIpv4`
-    #[serde(
-        rename = "gatewayIpv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gateway_ipv4: ::std::option::Option<
         GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
     >,
     /// `deviceName`
-    #[serde(
-        rename = "deviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_name: ::std::option::Option<::std::string::String>,
     /// `gatewayIpv6`
-    #[serde(
-        rename = "gatewayIpv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gateway_ipv6: ::std::option::Option<
         GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
     >,
-    /// `platform`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<::std::string::String>,
     /// `ramUsedPct`
-    #[serde(
-        rename = "ramUsedPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ram_used_pct: ::std::option::Option<f64>,
     /// `diskUsagePct`
-    #[serde(
-        rename = "diskUsagePct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_usage_pct: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// `personEmail`
-    #[serde(
-        rename = "personEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub person_email: ::std::option::Option<::std::string::String>,
     /// `cpuPctByApp`
-    #[serde(
-        rename = "cpuPctByApp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu_pct_by_app: ::std::option::Option<
         ::std::vec::Vec<
             ::std::vec::Vec<GetTheLiveStatusOfALatestDeviceResponseCpuPctByAppItem>,
         >,
     >,
     /// `batteryPct`
-    #[serde(
-        rename = "batteryPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub battery_pct: ::std::option::Option<f64>,
     /// `alwaysOn`
-    #[serde(
-        rename = "alwaysOn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub always_on: ::std::option::Option<bool>,
     /// `ramUsedPctByApp`
-    #[serde(
-        rename = "ramUsedPctByApp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ram_used_pct_by_app: ::std::option::Option<
         ::std::vec::Vec<
             ::std::vec::Vec<GetTheLiveStatusOfALatestDeviceResponseRamUsedPctByAppItem>,
         >,
     >,
     /// `batteryCycles`
-    #[serde(
-        rename = "batteryCycles",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub battery_cycles: ::std::option::Option<i64>,
     /// `deviceId`
-    #[serde(
-        rename = "deviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// `handshakeLatencyMs`
-    #[serde(
-        rename = "handshakeLatencyMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub handshake_latency_ms: ::std::option::Option<f64>,
     /// `networkSentBps`
-    #[serde(
-        rename = "networkSentBps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_sent_bps: ::std::option::Option<i64>,
     /// `cpuPct`
-    #[serde(
-        rename = "cpuPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu_pct: ::std::option::Option<f64>,
     /// `ispIpv4`
-    #[serde(
-        rename = "ispIpv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub isp_ipv4: ::std::option::Option<
         GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
     >,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// `diskReadBps`
-    #[serde(
-        rename = "diskReadBps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_read_bps: ::std::option::Option<i64>,
     /// `ispIpv6`
-    #[serde(
-        rename = "ispIpv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub isp_ipv6: ::std::option::Option<
         GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
     >,
-    /// `metal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metal: ::std::option::Option<::std::string::String>,
     /// `dohSubdomain`
-    #[serde(
-        rename = "dohSubdomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
     /// `wifiStrengthDbm`
-    #[serde(
-        rename = "wifiStrengthDbm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub wifi_strength_dbm: ::std::option::Option<i64>,
     /// `deviceIpv4`
-    #[serde(
-        rename = "deviceIpv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_ipv4: ::std::option::Option<
         GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
     >,
     /// `diskWriteBps`
-    #[serde(
-        rename = "diskWriteBps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_write_bps: ::std::option::Option<i64>,
     /// `estimatedLossPct`
-    #[serde(
-        rename = "estimatedLossPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub estimated_loss_pct: ::std::option::Option<f64>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    GetTheLiveStatusOfALatestDeviceResponse { connection_type : "connectionType",
+    switch_locked : "switchLocked", mode : "mode", firewall_enabled : "firewallEnabled",
+    ram_available_kb : "ramAvailableKb", network_rcvd_bps : "networkRcvdBps",
+    battery_charging : "batteryCharging", colo : "colo", network_ssid : "networkSsid",
+    device_ipv6 : "deviceIpv6", gateway_ipv4 : "gatewayIpv4", device_name : "deviceName",
+    gateway_ipv6 : "gatewayIpv6", platform : "platform", ram_used_pct : "ramUsedPct",
+    disk_usage_pct : "diskUsagePct", status : "status", person_email : "personEmail",
+    cpu_pct_by_app : "cpuPctByApp", battery_pct : "batteryPct", always_on : "alwaysOn",
+    ram_used_pct_by_app : "ramUsedPctByApp", battery_cycles : "batteryCycles", device_id
+    : "deviceId", handshake_latency_ms : "handshakeLatencyMs", network_sent_bps :
+    "networkSentBps", cpu_pct : "cpuPct", isp_ipv4 : "ispIpv4", timestamp : "timestamp",
+    disk_read_bps : "diskReadBps", isp_ipv6 : "ispIpv6", metal : "metal", doh_subdomain :
+    "dohSubdomain", wifi_strength_dbm : "wifiStrengthDbm", device_ipv4 : "deviceIpv4",
+    disk_write_bps : "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version :
+    "version" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`], [`DexSyntheticApplicationMonitoring::list_fleet_status_devices`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6 {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `aso`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aso: ::std::option::Option<::std::string::String>,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<
         GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6Location,
     >,
-    /// `netmask`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub netmask: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6 { address : "address", asn : "asn",
+    aso : "aso", location : "location", netmask : "netmask", version : "version" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6Location {
-    /// `city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
-    /// `country_iso`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_iso: ::std::option::Option<::std::string::String>,
-    /// `state_iso`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_iso: ::std::option::Option<::std::string::String>,
-    /// `zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6Location { city : "city",
+    country_iso : "country_iso", state_iso : "state_iso", zip : "zip" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheLiveStatusOfALatestDeviceResponseCpuPctByAppItem {
-    /// `cpu_pct`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pct: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTheLiveStatusOfALatestDeviceResponseCpuPctByAppItem { cpu_pct : "cpu_pct", name :
+    "name" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_the_live_status_of_a_latest_device`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheLiveStatusOfALatestDeviceResponseRamUsedPctByAppItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `ram_used_pct`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_used_pct: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTheLiveStatusOfALatestDeviceResponseRamUsedPctByAppItem { name : "name",
+    ram_used_pct : "ram_used_pct" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_devices`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFleetStatusDevicesItem {
     /// `connectionType`
-    #[serde(
-        rename = "connectionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connection_type: ::std::option::Option<::std::string::String>,
     /// `switchLocked`
-    #[serde(
-        rename = "switchLocked",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub switch_locked: ::std::option::Option<bool>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
     /// `firewallEnabled`
-    #[serde(
-        rename = "firewallEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firewall_enabled: ::std::option::Option<bool>,
     /// `ramAvailableKb`
-    #[serde(
-        rename = "ramAvailableKb",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ram_available_kb: ::std::option::Option<i64>,
     /// `networkRcvdBps`
-    #[serde(
-        rename = "networkRcvdBps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_rcvd_bps: ::std::option::Option<i64>,
     /// `batteryCharging`
-    #[serde(
-        rename = "batteryCharging",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub battery_charging: ::std::option::Option<bool>,
-    /// `colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo: ::std::option::Option<::std::string::String>,
     /// `networkSsid`
-    #[serde(
-        rename = "networkSsid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_ssid: ::std::option::Option<::std::string::String>,
     /// `deviceIpv6`
-    #[serde(
-        rename = "deviceIpv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub device_ipv6: ::std::option::Option<ListFleetStatusDevicesItemDeviceIpv6>,
+    pub device_ipv6: ::std::option::Option<
+        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
+    >,
     /// `gatewayIpv4`
-    #[serde(
-        rename = "gatewayIpv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gateway_ipv4: ::std::option::Option<ListFleetStatusDevicesItemDeviceIpv6>,
+    pub gateway_ipv4: ::std::option::Option<
+        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
+    >,
     /// `deviceName`
-    #[serde(
-        rename = "deviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_name: ::std::option::Option<::std::string::String>,
     /// `gatewayIpv6`
-    #[serde(
-        rename = "gatewayIpv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub gateway_ipv6: ::std::option::Option<ListFleetStatusDevicesItemDeviceIpv6>,
-    /// `platform`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gateway_ipv6: ::std::option::Option<
+        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
+    >,
     pub platform: ::std::option::Option<::std::string::String>,
     /// `ramUsedPct`
-    #[serde(
-        rename = "ramUsedPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ram_used_pct: ::std::option::Option<f64>,
     /// `diskUsagePct`
-    #[serde(
-        rename = "diskUsagePct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_usage_pct: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// `personEmail`
-    #[serde(
-        rename = "personEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub person_email: ::std::option::Option<::std::string::String>,
     /// `cpuPctByApp`
-    #[serde(
-        rename = "cpuPctByApp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu_pct_by_app: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
     >,
     /// `batteryPct`
-    #[serde(
-        rename = "batteryPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub battery_pct: ::std::option::Option<f64>,
     /// `alwaysOn`
-    #[serde(
-        rename = "alwaysOn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub always_on: ::std::option::Option<bool>,
     /// `ramUsedPctByApp`
-    #[serde(
-        rename = "ramUsedPctByApp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ram_used_pct_by_app: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
     >,
     /// `batteryCycles`
-    #[serde(
-        rename = "batteryCycles",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub battery_cycles: ::std::option::Option<i64>,
     /// `deviceId`
-    #[serde(
-        rename = "deviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// `handshakeLatencyMs`
-    #[serde(
-        rename = "handshakeLatencyMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub handshake_latency_ms: ::std::option::Option<f64>,
     /// `networkSentBps`
-    #[serde(
-        rename = "networkSentBps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_sent_bps: ::std::option::Option<i64>,
     /// `cpuPct`
-    #[serde(
-        rename = "cpuPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu_pct: ::std::option::Option<f64>,
     /// `ispIpv4`
-    #[serde(
-        rename = "ispIpv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub isp_ipv4: ::std::option::Option<ListFleetStatusDevicesItemDeviceIpv6>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub isp_ipv4: ::std::option::Option<
+        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
+    >,
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// `diskReadBps`
-    #[serde(
-        rename = "diskReadBps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_read_bps: ::std::option::Option<i64>,
     /// `ispIpv6`
-    #[serde(
-        rename = "ispIpv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub isp_ipv6: ::std::option::Option<ListFleetStatusDevicesItemDeviceIpv6>,
-    /// `metal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub isp_ipv6: ::std::option::Option<
+        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
+    >,
     pub metal: ::std::option::Option<::std::string::String>,
     /// `dohSubdomain`
-    #[serde(
-        rename = "dohSubdomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
     /// `wifiStrengthDbm`
-    #[serde(
-        rename = "wifiStrengthDbm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub wifi_strength_dbm: ::std::option::Option<i64>,
     /// `deviceIpv4`
-    #[serde(
-        rename = "deviceIpv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub device_ipv4: ::std::option::Option<ListFleetStatusDevicesItemDeviceIpv6>,
+    pub device_ipv4: ::std::option::Option<
+        GetTheLiveStatusOfALatestDeviceResponseDeviceIpv6,
+    >,
     /// `diskWriteBps`
-    #[serde(
-        rename = "diskWriteBps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_write_bps: ::std::option::Option<i64>,
     /// `estimatedLossPct`
-    #[serde(
-        rename = "estimatedLossPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub estimated_loss_pct: ::std::option::Option<f64>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_devices`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListFleetStatusDevicesItemDeviceIpv6 {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub asn: ::std::option::Option<i64>,
-    /// `aso`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aso: ::std::option::Option<::std::string::String>,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub location: ::std::option::Option<ListFleetStatusDevicesItemDeviceIpv6Location>,
-    /// `netmask`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub netmask: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_devices`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListFleetStatusDevicesItemDeviceIpv6Location {
-    /// `city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::serde_json::Value>,
-    /// `country_iso`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country_iso: ::std::option::Option<::serde_json::Value>,
-    /// `state_iso`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state_iso: ::std::option::Option<::serde_json::Value>,
-    /// `zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zip: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    ListFleetStatusDevicesItem { connection_type : "connectionType", switch_locked :
+    "switchLocked", mode : "mode", firewall_enabled : "firewallEnabled", ram_available_kb
+    : "ramAvailableKb", network_rcvd_bps : "networkRcvdBps", battery_charging :
+    "batteryCharging", colo : "colo", network_ssid : "networkSsid", device_ipv6 :
+    "deviceIpv6", gateway_ipv4 : "gatewayIpv4", device_name : "deviceName", gateway_ipv6
+    : "gatewayIpv6", platform : "platform", ram_used_pct : "ramUsedPct", disk_usage_pct :
+    "diskUsagePct", status : "status", person_email : "personEmail", cpu_pct_by_app :
+    "cpuPctByApp", battery_pct : "batteryPct", always_on : "alwaysOn",
+    ram_used_pct_by_app : "ramUsedPctByApp", battery_cycles : "batteryCycles", device_id
+    : "deviceId", handshake_latency_ms : "handshakeLatencyMs", network_sent_bps :
+    "networkSentBps", cpu_pct : "cpuPct", isp_ipv4 : "ispIpv4", timestamp : "timestamp",
+    disk_read_bps : "diskReadBps", isp_ipv6 : "ispIpv6", metal : "metal", doh_subdomain :
+    "dohSubdomain", wifi_strength_dbm : "wifiStrengthDbm", device_ipv4 : "deviceIpv4",
+    disk_write_bps : "diskWriteBps", estimated_loss_pct : "estimatedLossPct", version :
+    "version" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_details_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFleetStatusDetailsByDimensionResponse {
     /// `deviceStats`
-    #[serde(
-        rename = "deviceStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_stats: ::std::option::Option<
         ListFleetStatusDetailsByDimensionResponseDeviceStats,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListFleetStatusDetailsByDimensionResponse { device_stats : "deviceStats" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_details_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFleetStatusDetailsByDimensionResponseDeviceStats {
     /// `byColo`
-    #[serde(
-        rename = "byColo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub by_colo: ::std::option::Option<
         ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
     >,
     /// `byMode`
-    #[serde(
-        rename = "byMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub by_mode: ::std::option::Option<
         ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
     >,
     /// `byPlatform`
-    #[serde(
-        rename = "byPlatform",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub by_platform: ::std::option::Option<
         ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
     >,
     /// `byStatus`
-    #[serde(
-        rename = "byStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub by_status: ::std::option::Option<
         ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
     >,
     /// `byVersion`
-    #[serde(
-        rename = "byVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub by_version: ::std::option::Option<
         ::std::vec::Vec<ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem>,
     >,
     /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_devices_total: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListFleetStatusDetailsByDimensionResponseDeviceStats { by_colo : "byColo", by_mode :
+    "byMode", by_platform : "byPlatform", by_status : "byStatus", by_version :
+    "byVersion", unique_devices_total : "uniqueDevicesTotal" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_details_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem {
     /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_devices_total: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListFleetStatusDetailsByDimensionResponseDeviceStatsByColoItem { unique_devices_total
+    : "uniqueDevicesTotal", value : "value" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_aggregate_details_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFleetStatusAggregateDetailsByDimensionResponse {
     /// `deviceStats`
-    #[serde(
-        rename = "deviceStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_stats: ::std::option::Option<
         ListFleetStatusAggregateDetailsByDimensionResponseDeviceStats,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListFleetStatusAggregateDetailsByDimensionResponse { device_stats : "deviceStats" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_aggregate_details_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFleetStatusAggregateDetailsByDimensionResponseDeviceStats {
     /// `byMode`
-    #[serde(
-        rename = "byMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub by_mode: ::std::option::Option<
         ::std::vec::Vec<
             ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeItem,
         >,
     >,
     /// `byStatus`
-    #[serde(
-        rename = "byStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub by_status: ::std::option::Option<
         ::std::vec::Vec<
             ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeItem,
         >,
     >,
     /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_devices_total: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListFleetStatusAggregateDetailsByDimensionResponseDeviceStats { by_mode : "byMode",
+    by_status : "byStatus", unique_devices_total : "uniqueDevicesTotal" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_fleet_status_aggregate_details_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeItem {
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::serde_json::Value>,
+    pub timestamp: ::std::option::Option<::std::string::String>,
     /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_devices_total: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListFleetStatusAggregateDetailsByDimensionResponseDeviceStatsByModeItem { timestamp :
+    "timestamp", unique_devices_total : "uniqueDevicesTotal", value : "value" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponse {
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
     /// `httpStats`
-    #[serde(
-        rename = "httpStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_stats: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStats,
     >,
     /// `httpStatsByColo`
-    #[serde(
-        rename = "httpStatsByColo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_stats_by_colo: ::std::option::Option<
         ::std::vec::Vec<
             GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem,
         >,
     >,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<::serde_json::Value>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub kind: ::std::option::Option<::std::string::String>,
     pub method: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `target_policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_policies: ::std::option::Option<
         ::std::vec::Vec<
             GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem,
         >,
     >,
-    /// `targeted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub targeted: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponse { host : "host", http_stats :
+    "httpStats", http_stats_by_colo : "httpStatsByColo", interval : "interval", kind :
+    "kind", method : "method", name : "name", target_policies : "target_policies",
+    targeted : "targeted" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStats {
     /// `availabilityPct`
-    #[serde(
-        rename = "availabilityPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub availability_pct: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct,
     >,
     /// `dnsResponseTimeMs`
-    #[serde(
-        rename = "dnsResponseTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dns_response_time_ms: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
     >,
     /// `httpStatusCode`
-    #[serde(
-        rename = "httpStatusCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_status_code: ::std::option::Option<
         ::std::vec::Vec<
             GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatusCodeItem,
         >,
     >,
     /// `resourceFetchTimeMs`
-    #[serde(
-        rename = "resourceFetchTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_fetch_time_ms: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
     >,
     /// `serverResponseTimeMs`
-    #[serde(
-        rename = "serverResponseTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_response_time_ms: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_devices_total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStats { availability_pct :
+    "availabilityPct", dns_response_time_ms : "dnsResponseTimeMs", http_status_code :
+    "httpStatusCode", resource_fetch_time_ms : "resourceFetchTimeMs",
+    server_response_time_ms : "serverResponseTimeMs", unique_devices_total :
+    "uniqueDevicesTotal" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct {
-    /// `avg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avg: ::std::option::Option<f64>,
-    /// `max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<f64>,
-    /// `min`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<f64>,
-    /// `slots`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slots: ::std::option::Option<
         ::std::vec::Vec<
             GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPctSlotsItem,
         >,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct { avg :
+    "avg", max : "max", min : "min", slots : "slots" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPctSlotsItem {
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timestamp: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub timestamp: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPctSlotsItem {
+    timestamp : "timestamp", value : "value" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs {
-    /// `avg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avg: ::std::option::Option<i64>,
-    /// `max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<i64>,
-    /// `min`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<i64>,
-    /// `slots`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slots: ::std::option::Option<
         ::std::vec::Vec<
             GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPctSlotsItem,
         >,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs { avg :
+    "avg", max : "max", min : "min", slots : "slots" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatusCodeItem {
-    /// `status200`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status200: ::std::option::Option<i64>,
-    /// `status300`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status300: ::std::option::Option<i64>,
-    /// `status400`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status400: ::std::option::Option<i64>,
-    /// `status500`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status500: ::std::option::Option<i64>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatusCodeItem {
+    status200 : "status200", status300 : "status300", status400 : "status400", status500
+    : "status500", timestamp : "timestamp" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem {
     /// `availabilityPct`
-    #[serde(
-        rename = "availabilityPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub availability_pct: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct,
     >,
-    /// `colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo: ::std::option::Option<::std::string::String>,
     /// `dnsResponseTimeMs`
-    #[serde(
-        rename = "dnsResponseTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dns_response_time_ms: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
     >,
     /// `httpStatusCode`
-    #[serde(
-        rename = "httpStatusCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_status_code: ::std::option::Option<
         ::std::vec::Vec<
             GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsHttpStatusCodeItem,
         >,
     >,
     /// `resourceFetchTimeMs`
-    #[serde(
-        rename = "resourceFetchTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_fetch_time_ms: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
     >,
     /// `serverResponseTimeMs`
-    #[serde(
-        rename = "serverResponseTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_response_time_ms: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_devices_total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItem {
+    availability_pct : "availabilityPct", colo : "colo", dns_response_time_ms :
+    "dnsResponseTimeMs", http_status_code : "httpStatusCode", resource_fetch_time_ms :
+    "resourceFetchTimeMs", server_response_time_ms : "serverResponseTimeMs",
+    unique_devices_total : "uniqueDevicesTotal" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct {
-    /// `avg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avg: ::std::option::Option<f64>,
-    /// `max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<f64>,
-    /// `min`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<f64>,
-    /// `slots`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slots: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct
+    { avg : "avg", max : "max", min : "min", slots : "slots" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs {
-    /// `avg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avg: ::std::option::Option<i64>,
-    /// `max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<i64>,
-    /// `min`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<i64>,
-    /// `slots`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slots: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs
+    { avg : "avg", max : "max", min : "min", slots : "slots" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_an_http_test`], [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`], [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem {
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem { default :
+    "default", id : "id", name : "name" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_percentiles_for_an_http_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPercentilesForAnHttpTestResponse {
     /// `dnsResponseTimeMs`
-    #[serde(
-        rename = "dnsResponseTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dns_response_time_ms: ::std::option::Option<
         GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
     >,
     /// `resourceFetchTimeMs`
-    #[serde(
-        rename = "resourceFetchTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_fetch_time_ms: ::std::option::Option<
         GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
     >,
     /// `serverResponseTimeMs`
-    #[serde(
-        rename = "serverResponseTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_response_time_ms: ::std::option::Option<
         GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPercentilesForAnHttpTestResponse { dns_response_time_ms : "dnsResponseTimeMs",
+    resource_fetch_time_ms : "resourceFetchTimeMs", server_response_time_ms :
+    "serverResponseTimeMs" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_percentiles_for_an_http_test`], [`DexSyntheticApplicationMonitoring::get_percentiles_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPercentilesForAnHttpTestResponseDnsResponseTimeMs {
-    /// `p50`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p50: ::std::option::Option<f64>,
-    /// `p90`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p90: ::std::option::Option<f64>,
-    /// `p95`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p95: ::std::option::Option<f64>,
-    /// `p99`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPercentilesForAnHttpTestResponseDnsResponseTimeMs { p50 : "p50", p90 : "p90", p95
+    : "p95", p99 : "p99" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDexTestAnalyticsResponse {
     /// `overviewMetrics`
-    #[serde(
-        rename = "overviewMetrics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub overview_metrics: ::std::option::Option<
         ListDexTestAnalyticsResponseOverviewMetrics,
     >,
-    /// `tests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tests: ::std::option::Option<
         ::std::vec::Vec<ListDexTestAnalyticsResponseTestsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDexTestAnalyticsResponse { overview_metrics : "overviewMetrics", tests : "tests"
+    }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDexTestAnalyticsResponseOverviewMetrics {
     /// `avgHttpAvailabilityPct`
-    #[serde(
-        rename = "avgHttpAvailabilityPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_http_availability_pct: ::std::option::Option<f64>,
     /// `avgTracerouteAvailabilityPct`
-    #[serde(
-        rename = "avgTracerouteAvailabilityPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_traceroute_availability_pct: ::std::option::Option<f64>,
     /// `testsTotal`
-    #[serde(
-        rename = "testsTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tests_total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDexTestAnalyticsResponseOverviewMetrics { avg_http_availability_pct :
+    "avgHttpAvailabilityPct", avg_traceroute_availability_pct :
+    "avgTracerouteAvailabilityPct", tests_total : "testsTotal" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDexTestAnalyticsResponseTestsItem {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
     /// `httpResults`
-    #[serde(
-        rename = "httpResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_results: ::std::option::Option<
         ListDexTestAnalyticsResponseTestsItemHttpResults,
     >,
     /// `httpResultsByColo`
-    #[serde(
-        rename = "httpResultsByColo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_results_by_colo: ::std::option::Option<
         ::std::vec::Vec<ListDexTestAnalyticsResponseTestsItemHttpResultsByColoItem>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `target_policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target_policies: ::std::option::Option<
-        ::std::vec::Vec<ListDexTestAnalyticsResponseTestsItemTargetPoliciesItem>,
-    >,
-    /// `targeted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub targeted: ::std::option::Option<bool>,
-    /// `tracerouteResults`
-    #[serde(
-        rename = "tracerouteResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub traceroute_results: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemTracerouteResults,
-    >,
-    /// `tracerouteResultsByColo`
-    #[serde(
-        rename = "tracerouteResultsByColo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub traceroute_results_by_colo: ::std::option::Option<
-        ::std::vec::Vec<ListDexTestAnalyticsResponseTestsItemTracerouteResultsByColoItem>,
-    >,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListDexTestAnalyticsResponseTestsItemHttpResults {
-    /// `resourceFetchTime`
-    #[serde(
-        rename = "resourceFetchTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub resource_fetch_time: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
-    >,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime {
-    /// `avgMs`
-    #[serde(
-        rename = "avgMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub avg_ms: ::std::option::Option<::serde_json::Value>,
-    /// `history`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub history: ::std::option::Option<::serde_json::Value>,
-    /// `overTime`
-    #[serde(
-        rename = "overTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub over_time: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListDexTestAnalyticsResponseTestsItemHttpResultsByColoItem {
-    /// `colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub colo: ::std::option::Option<::std::string::String>,
-    /// `resourceFetchTime`
-    #[serde(
-        rename = "resourceFetchTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub resource_fetch_time: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListDexTestAnalyticsResponseTestsItemTargetPoliciesItem {
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub default: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListDexTestAnalyticsResponseTestsItemTracerouteResults {
-    /// `roundTripTime`
-    #[serde(
-        rename = "roundTripTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub round_trip_time: ::std::option::Option<
-        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
-    >,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListDexTestAnalyticsResponseTestsItemTracerouteResultsByColoItem {
-    /// `colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub colo: ::std::option::Option<::std::string::String>,
-    /// `roundTripTime`
-    #[serde(
-        rename = "roundTripTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub round_trip_time: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::get_count_of_devices_targeted`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetCountOfDevicesTargetedResponse {
-    /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub unique_devices_total: ::std::option::Option<i64>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDetailsForASpecificTracerouteTestRunResponse {
-    /// `deviceName`
-    #[serde(
-        rename = "deviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub device_name: ::std::option::Option<::std::string::String>,
-    /// `hops`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hops: ::std::option::Option<
-        ::std::vec::Vec<GetDetailsForASpecificTracerouteTestRunResponseHopsItem>,
-    >,
-    /// `resultId`
-    #[serde(
-        rename = "resultId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub result_id: ::std::option::Option<::std::string::String>,
-    /// `testId`
-    #[serde(
-        rename = "testId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub test_id: ::std::option::Option<::std::string::String>,
-    /// `testName`
-    #[serde(
-        rename = "testName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub test_name: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDetailsForASpecificTracerouteTestRunResponseHopsItem {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub asn: ::std::option::Option<i64>,
-    /// `aso`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aso: ::std::option::Option<::std::string::String>,
-    /// `ipAddress`
-    #[serde(
-        rename = "ipAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ip_address: ::std::option::Option<::std::string::String>,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub location: ::std::option::Option<
-        GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation,
-    >,
-    /// `mile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mile: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `packetLossPct`
-    #[serde(
-        rename = "packetLossPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub packet_loss_pct: ::std::option::Option<f64>,
-    /// `rttMs`
-    #[serde(
-        rename = "rttMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub rtt_ms: ::std::option::Option<i64>,
-    /// `ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<i64>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation {
-    /// `city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
-    /// `zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zip: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponse {
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub host: ::std::option::Option<::std::string::String>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `target_policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_policies: ::std::option::Option<
         ::std::vec::Vec<
             GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem,
         >,
     >,
-    /// `targeted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub targeted: ::std::option::Option<bool>,
+    /// `tracerouteResults`
+    pub traceroute_results: ::std::option::Option<
+        ListDexTestAnalyticsResponseTestsItemTracerouteResults,
+    >,
+    /// `tracerouteResultsByColo`
+    pub traceroute_results_by_colo: ::std::option::Option<
+        ::std::vec::Vec<ListDexTestAnalyticsResponseTestsItemTracerouteResultsByColoItem>,
+    >,
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDexTestAnalyticsResponseTestsItem { created : "created", description :
+    "description", enabled : "enabled", host : "host", http_results : "httpResults",
+    http_results_by_colo : "httpResultsByColo", id : "id", interval : "interval", kind :
+    "kind", method : "method", name : "name", target_policies : "target_policies",
+    targeted : "targeted", traceroute_results : "tracerouteResults",
+    traceroute_results_by_colo : "tracerouteResultsByColo", updated : "updated" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDexTestAnalyticsResponseTestsItemHttpResults {
+    /// `resourceFetchTime`
+    pub resource_fetch_time: ::std::option::Option<
+        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDexTestAnalyticsResponseTestsItemHttpResults { resource_fetch_time :
+    "resourceFetchTime" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime {
+    /// `avgMs`
+    pub avg_ms: ::std::option::Option<::serde_json::Value>,
+    pub history: ::std::option::Option<::serde_json::Value>,
+    /// `overTime`
+    pub over_time: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime { avg_ms : "avgMs",
+    history : "history", over_time : "overTime" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDexTestAnalyticsResponseTestsItemHttpResultsByColoItem {
+    pub colo: ::std::option::Option<::std::string::String>,
+    /// `resourceFetchTime`
+    pub resource_fetch_time: ::std::option::Option<
+        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDexTestAnalyticsResponseTestsItemHttpResultsByColoItem { colo : "colo",
+    resource_fetch_time : "resourceFetchTime" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDexTestAnalyticsResponseTestsItemTracerouteResults {
+    /// `roundTripTime`
+    pub round_trip_time: ::std::option::Option<
+        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDexTestAnalyticsResponseTestsItemTracerouteResults { round_trip_time :
+    "roundTripTime" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::list_dex_test_analytics`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDexTestAnalyticsResponseTestsItemTracerouteResultsByColoItem {
+    pub colo: ::std::option::Option<::std::string::String>,
+    /// `roundTripTime`
+    pub round_trip_time: ::std::option::Option<
+        ListDexTestAnalyticsResponseTestsItemHttpResultsResourceFetchTime,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListDexTestAnalyticsResponseTestsItemTracerouteResultsByColoItem { colo : "colo",
+    round_trip_time : "roundTripTime" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::get_count_of_devices_targeted`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCountOfDevicesTargetedResponse {
+    /// `uniqueDevicesTotal`
+    pub unique_devices_total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetCountOfDevicesTargetedResponse { unique_devices_total : "uniqueDevicesTotal" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDetailsForASpecificTracerouteTestRunResponse {
+    /// `deviceName`
+    pub device_name: ::std::option::Option<::std::string::String>,
+    pub hops: ::std::option::Option<
+        ::std::vec::Vec<GetDetailsForASpecificTracerouteTestRunResponseHopsItem>,
+    >,
+    /// `resultId`
+    pub result_id: ::std::option::Option<::std::string::String>,
+    /// `testId`
+    pub test_id: ::std::option::Option<::std::string::String>,
+    /// `testName`
+    pub test_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDetailsForASpecificTracerouteTestRunResponse { device_name : "deviceName", hops :
+    "hops", result_id : "resultId", test_id : "testId", test_name : "testName" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDetailsForASpecificTracerouteTestRunResponseHopsItem {
+    pub asn: ::std::option::Option<i64>,
+    pub aso: ::std::option::Option<::std::string::String>,
+    /// `ipAddress`
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub location: ::std::option::Option<
+        GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation,
+    >,
+    pub mile: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `packetLossPct`
+    pub packet_loss_pct: ::std::option::Option<f64>,
+    /// `rttMs`
+    pub rtt_ms: ::std::option::Option<i64>,
+    pub ttl: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDetailsForASpecificTracerouteTestRunResponseHopsItem { asn : "asn", aso : "aso",
+    ip_address : "ipAddress", location : "location", mile : "mile", name : "name",
+    packet_loss_pct : "packetLossPct", rtt_ms : "rttMs", ttl : "ttl" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::get_details_for_a_specific_traceroute_test_run`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation {
+    pub city: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<::std::string::String>,
+    pub zip: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDetailsForASpecificTracerouteTestRunResponseHopsItemLocation { city : "city",
+    state : "state", zip : "zip" }
+);
+/// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponse {
+    pub host: ::std::option::Option<::std::string::String>,
+    pub interval: ::std::option::Option<::std::string::String>,
+    pub kind: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub target_policies: ::std::option::Option<
+        ::std::vec::Vec<
+            GetDetailsAndAggregateMetricsForAnHttpTestResponseTargetPoliciesItem,
+        >,
+    >,
     pub targeted: ::std::option::Option<bool>,
     /// `tracerouteStats`
-    #[serde(
-        rename = "tracerouteStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub traceroute_stats: ::std::option::Option<
         GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStats,
     >,
     /// `tracerouteStatsByColo`
-    #[serde(
-        rename = "tracerouteStatsByColo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub traceroute_stats_by_colo: ::std::option::Option<
         ::std::vec::Vec<
             GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStatsByColoItem,
         >,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForATracerouteTestResponse { host : "host", interval :
+    "interval", kind : "kind", name : "name", target_policies : "target_policies",
+    targeted : "targeted", traceroute_stats : "tracerouteStats", traceroute_stats_by_colo
+    : "tracerouteStatsByColo" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStats {
     /// `availabilityPct`
-    #[serde(
-        rename = "availabilityPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub availability_pct: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct,
     >,
     /// `hopsCount`
-    #[serde(
-        rename = "hopsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hops_count: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
     >,
     /// `packetLossPct`
-    #[serde(
-        rename = "packetLossPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub packet_loss_pct: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsAvailabilityPct,
     >,
     /// `roundTripTimeMs`
-    #[serde(
-        rename = "roundTripTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub round_trip_time_ms: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_devices_total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStats {
+    availability_pct : "availabilityPct", hops_count : "hopsCount", packet_loss_pct :
+    "packetLossPct", round_trip_time_ms : "roundTripTimeMs", unique_devices_total :
+    "uniqueDevicesTotal" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_details_and_aggregate_metrics_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStatsByColoItem {
     /// `availabilityPct`
-    #[serde(
-        rename = "availabilityPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub availability_pct: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct,
     >,
-    /// `colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo: ::std::option::Option<::std::string::String>,
     /// `hopsCount`
-    #[serde(
-        rename = "hopsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hops_count: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
     >,
     /// `packetLossPct`
-    #[serde(
-        rename = "packetLossPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub packet_loss_pct: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemAvailabilityPct,
     >,
     /// `roundTripTimeMs`
-    #[serde(
-        rename = "roundTripTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub round_trip_time_ms: ::std::option::Option<
         GetDetailsAndAggregateMetricsForAnHttpTestResponseHttpStatsByColoItemDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`
-    #[serde(
-        rename = "uniqueDevicesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_devices_total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDetailsAndAggregateMetricsForATracerouteTestResponseTracerouteStatsByColoItem {
+    availability_pct : "availabilityPct", colo : "colo", hops_count : "hopsCount",
+    packet_loss_pct : "packetLossPct", round_trip_time_ms : "roundTripTimeMs",
+    unique_devices_total : "uniqueDevicesTotal" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_network_path_breakdown_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNetworkPathBreakdownForATracerouteTestResponse {
     /// `deviceName`
-    #[serde(
-        rename = "deviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_name: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub kind: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// `networkPath`
-    #[serde(
-        rename = "networkPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_path: ::std::option::Option<
         GetNetworkPathBreakdownForATracerouteTestResponseNetworkPath,
     >,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetNetworkPathBreakdownForATracerouteTestResponse { device_name : "deviceName", id :
+    "id", interval : "interval", kind : "kind", name : "name", network_path :
+    "networkPath", url : "url" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_network_path_breakdown_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNetworkPathBreakdownForATracerouteTestResponseNetworkPath {
-    /// `sampling`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling: ::std::option::Option<
         GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSampling,
     >,
-    /// `slots`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slots: ::std::option::Option<
         ::std::vec::Vec<
             GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSlotsItem,
         >,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetNetworkPathBreakdownForATracerouteTestResponseNetworkPath { sampling : "sampling",
+    slots : "slots" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_network_path_breakdown_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSampling {
-    /// `unit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSampling { unit : "unit",
+    value : "value" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_network_path_breakdown_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSlotsItem {
     /// `clientToAppRttMs`
-    #[serde(
-        rename = "clientToAppRttMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_to_app_rtt_ms: ::std::option::Option<i64>,
     /// `clientToCfEgressRttMs`
-    #[serde(
-        rename = "clientToCfEgressRttMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_to_cf_egress_rtt_ms: ::std::option::Option<i64>,
     /// `clientToCfIngressRttMs`
-    #[serde(
-        rename = "clientToCfIngressRttMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_to_cf_ingress_rtt_ms: ::std::option::Option<i64>,
     /// `clientToIspRttMs`
-    #[serde(
-        rename = "clientToIspRttMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_to_isp_rtt_ms: ::std::option::Option<i64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetNetworkPathBreakdownForATracerouteTestResponseNetworkPathSlotsItem {
+    client_to_app_rtt_ms : "clientToAppRttMs", client_to_cf_egress_rtt_ms :
+    "clientToCfEgressRttMs", client_to_cf_ingress_rtt_ms : "clientToCfIngressRttMs",
+    client_to_isp_rtt_ms : "clientToIspRttMs", id : "id", timestamp : "timestamp" }
+);
 /// Used by [`DexSyntheticApplicationMonitoring::get_percentiles_for_a_traceroute_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPercentilesForATracerouteTestResponse {
     /// `hopsCount`
-    #[serde(
-        rename = "hopsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hops_count: ::std::option::Option<
         GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
     >,
     /// `packetLossPct`
-    #[serde(
-        rename = "packetLossPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub packet_loss_pct: ::std::option::Option<
         GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
     >,
     /// `roundTripTimeMs`
-    #[serde(
-        rename = "roundTripTimeMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub round_trip_time_ms: ::std::option::Option<
         GetPercentilesForAnHttpTestResponseDnsResponseTimeMs,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPercentilesForATracerouteTestResponse { hops_count : "hopsCount", packet_loss_pct
+    : "packetLossPct", round_trip_time_ms : "roundTripTimeMs" }
+);

@@ -38,45 +38,26 @@ impl Diagnostics {
     }
 }
 /// Used by [`Diagnostics::traceroute`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TracerouteItem {
-    /// `colos`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colos: ::std::option::Option<::std::vec::Vec<TracerouteItemColosItem>>,
-    /// `target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(TracerouteItem { colos : "colos", target : "target" });
 /// Used by [`Diagnostics::traceroute`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TracerouteItemColosItem {
-    /// `colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo: ::std::option::Option<::serde_json::Value>,
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
-    /// `hops`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hops: ::std::option::Option<::serde_json::Value>,
-    /// `target_summary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_summary: ::std::option::Option<::serde_json::Value>,
-    /// `traceroute_time_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub traceroute_time_ms: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TracerouteItemColosItem { colo : "colo", error : "error", hops : "hops",
+    target_summary : "target_summary", traceroute_time_ms : "traceroute_time_ms" }
+);

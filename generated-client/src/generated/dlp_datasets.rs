@@ -22,7 +22,9 @@ impl DlpDatasets {
     pub fn create_a_new_dataset(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewDatasetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -62,7 +64,7 @@ impl DlpDatasets {
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDetailsAboutADatasetResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponseDataset>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,7 +86,7 @@ impl DlpDatasets {
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDetailsAboutADatasetResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponseDataset>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -128,7 +130,9 @@ impl DlpDatasets {
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PrepareToUploadANewVersionOfADatasetResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<PrepareToUploadANewVersionOfADatasetResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -157,7 +161,7 @@ impl DlpDatasets {
         dataset_id: &str,
         version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDetailsAboutADatasetResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANewDatasetResponseDataset>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -186,7 +190,7 @@ impl DlpDatasets {
         dataset_id: &str,
         version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateDetailsAboutADatasetResponseColumnsItem>,
+        crate::runtime::List<CreateANewDatasetResponseDatasetColumnsItem>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -215,7 +219,9 @@ impl DlpDatasets {
         version: &str,
         entry_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDetailsAboutADatasetResponseColumnsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateANewDatasetResponseDatasetColumnsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -235,247 +241,91 @@ impl DlpDatasets {
     }
 }
 /// Used by [`DlpDatasets::create_a_new_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewDatasetResponse {
-    /// `dataset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset: ::std::option::Option<CreateANewDatasetResponseDataset>,
-    /// `encoding_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encoding_version: ::std::option::Option<i64>,
-    /// `max_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_cells: ::std::option::Option<i64>,
-    /// `secret`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DlpDatasets::create_a_new_dataset`], [`DlpDatasets::fetch_all_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateANewDatasetResponse { dataset : "dataset", encoding_version :
+    "encoding_version", max_cells : "max_cells", secret : "secret", version : "version" }
+);
+/// Used by [`DlpDatasets::create_a_new_dataset`], [`DlpDatasets::fetch_all_datasets`], [`DlpDatasets::update_details_about_a_dataset`], [`DlpDatasets::fetch_a_specific_dataset`], [`DlpDatasets::upload_a_new_version_of_a_dataset`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewDatasetResponseDataset {
-    /// `case_sensitive`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub case_sensitive: ::std::option::Option<bool>,
-    /// `columns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<
         ::std::vec::Vec<CreateANewDatasetResponseDatasetColumnsItem>,
     >,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `encoding_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encoding_version: ::std::option::Option<i64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `num_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_cells: ::std::option::Option<i64>,
-    /// `secret`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<bool>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `uploads`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uploads: ::std::option::Option<
         ::std::vec::Vec<CreateANewDatasetResponseDatasetUploadsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DlpDatasets::create_a_new_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateANewDatasetResponseDataset { case_sensitive : "case_sensitive", columns :
+    "columns", created_at : "created_at", description : "description", encoding_version :
+    "encoding_version", id : "id", name : "name", num_cells : "num_cells", secret :
+    "secret", status : "status", updated_at : "updated_at", uploads : "uploads" }
+);
+/// Used by [`DlpDatasets::create_a_new_dataset`], [`DlpDatasets::prepare_to_upload_a_new_version_of_a_dataset`], [`DlpDatasets::sets_the_column_information_for_a_multi_column_upload`], [`DlpDatasets::upload_a_new_version_of_a_multi_column_dataset`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewDatasetResponseDatasetColumnsItem {
-    /// `entry_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub entry_id: ::std::option::Option<::serde_json::Value>,
-    /// `header_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub header_name: ::std::option::Option<::serde_json::Value>,
-    /// `num_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub num_cells: ::std::option::Option<::serde_json::Value>,
-    /// `upload_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub upload_status: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`DlpDatasets::create_a_new_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateANewDatasetResponseDatasetUploadsItem {
-    /// `num_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub num_cells: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`DlpDatasets::update_details_about_a_dataset`], [`DlpDatasets::fetch_a_specific_dataset`], [`DlpDatasets::upload_a_new_version_of_a_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateDetailsAboutADatasetResponse {
-    /// `case_sensitive`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub case_sensitive: ::std::option::Option<bool>,
-    /// `columns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub columns: ::std::option::Option<
-        ::std::vec::Vec<UpdateDetailsAboutADatasetResponseColumnsItem>,
-    >,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `encoding_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub encoding_version: ::std::option::Option<i64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `num_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub num_cells: ::std::option::Option<i64>,
-    /// `secret`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<bool>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `uploads`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uploads: ::std::option::Option<
-        ::std::vec::Vec<UpdateDetailsAboutADatasetResponseUploadsItem>,
-    >,
-}
-/// Used by [`DlpDatasets::update_details_about_a_dataset`], [`DlpDatasets::prepare_to_upload_a_new_version_of_a_dataset`], [`DlpDatasets::sets_the_column_information_for_a_multi_column_upload`], [`DlpDatasets::upload_a_new_version_of_a_multi_column_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateDetailsAboutADatasetResponseColumnsItem {
-    /// `entry_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entry_id: ::std::option::Option<::std::string::String>,
-    /// `header_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header_name: ::std::option::Option<::std::string::String>,
-    /// `num_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_cells: ::std::option::Option<i64>,
-    /// `upload_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DlpDatasets::update_details_about_a_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateDetailsAboutADatasetResponseUploadsItem {
-    /// `num_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    CreateANewDatasetResponseDatasetColumnsItem { entry_id : "entry_id", header_name :
+    "header_name", num_cells : "num_cells", upload_status : "upload_status" }
+);
+/// Used by [`DlpDatasets::create_a_new_dataset`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateANewDatasetResponseDatasetUploadsItem {
     pub num_cells: ::std::option::Option<i64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewDatasetResponseDatasetUploadsItem { num_cells : "num_cells", status :
+    "status", version : "version" }
+);
 /// Used by [`DlpDatasets::prepare_to_upload_a_new_version_of_a_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrepareToUploadANewVersionOfADatasetResponse {
-    /// `case_sensitive`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub case_sensitive: ::std::option::Option<bool>,
-    /// `columns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<
-        ::std::vec::Vec<UpdateDetailsAboutADatasetResponseColumnsItem>,
+        ::std::vec::Vec<CreateANewDatasetResponseDatasetColumnsItem>,
     >,
-    /// `encoding_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encoding_version: ::std::option::Option<i64>,
-    /// `max_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_cells: ::std::option::Option<i64>,
-    /// `secret`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PrepareToUploadANewVersionOfADatasetResponse { case_sensitive : "case_sensitive",
+    columns : "columns", encoding_version : "encoding_version", max_cells : "max_cells",
+    secret : "secret", version : "version" }
+);

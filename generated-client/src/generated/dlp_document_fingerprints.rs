@@ -23,7 +23,9 @@ impl DlpDocumentFingerprints {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesANewDocumentFingerprintResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesANewDocumentFingerprintResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -64,7 +66,9 @@ impl DlpDocumentFingerprints {
         account_id: &str,
         document_fingerprint_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesANewDocumentFingerprintResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesANewDocumentFingerprintResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,7 +93,9 @@ impl DlpDocumentFingerprints {
         account_id: &str,
         document_fingerprint_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesANewDocumentFingerprintResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesANewDocumentFingerprintResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,7 +120,9 @@ impl DlpDocumentFingerprints {
         account_id: &str,
         document_fingerprint_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesANewDocumentFingerprintResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesANewDocumentFingerprintResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -156,43 +164,24 @@ impl DlpDocumentFingerprints {
     }
 }
 /// Used by [`DlpDocumentFingerprints::creates_a_new_document_fingerprint`], [`DlpDocumentFingerprints::retrieve_data_about_all_document_fingerprints`], [`DlpDocumentFingerprints::uploads_a_new_version_for_a_document_fingerprint`], [`DlpDocumentFingerprints::update_the_attributes_of_a_single_document_fingerprint`], [`DlpDocumentFingerprints::retrieve_data_about_a_specific_document_fingerprint`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatesANewDocumentFingerprintResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `entry_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entry_id: ::std::option::Option<::std::string::String>,
-    /// `file_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `match_percent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub match_percent: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatesANewDocumentFingerprintResponse { created_at : "created_at", description :
+    "description", entry_id : "entry_id", file_name : "file_name", id : "id",
+    match_percent : "match_percent", name : "name", status : "status", updated_at :
+    "updated_at", version : "version" }
+);

@@ -22,7 +22,9 @@ impl DlpEmail {
     pub fn create_mapping(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMappingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMappingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -40,7 +42,9 @@ impl DlpEmail {
     pub fn get_mapping(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMappingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMappingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -58,7 +62,9 @@ impl DlpEmail {
     pub fn create_email_scanner_rule(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEmailScannerRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -76,7 +82,9 @@ impl DlpEmail {
     pub fn update_email_scanner_rule_priorities(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEmailScannerRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -96,7 +104,7 @@ impl DlpEmail {
     pub fn list_all_email_scanner_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAllEmailScannerRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateEmailScannerRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -115,7 +123,9 @@ impl DlpEmail {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEmailScannerRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -135,7 +145,9 @@ impl DlpEmail {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEmailScannerRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -155,7 +167,9 @@ impl DlpEmail {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEmailScannerRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEmailScannerRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -170,139 +184,49 @@ impl DlpEmail {
     }
 }
 /// Used by [`DlpEmail::create_mapping`], [`DlpEmail::get_mapping`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMappingResponse {
-    /// `addin_identifier_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub addin_identifier_token: ::std::option::Option<::std::string::String>,
-    /// `auth_requirements`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_requirements: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DlpEmail::create_email_scanner_rule`], [`DlpEmail::update_email_scanner_rule_priorities`], [`DlpEmail::update_email_scanner_rule`], [`DlpEmail::get_an_email_scanner_rule`], [`DlpEmail::delete_email_scanner_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateMappingResponse { addin_identifier_token : "addin_identifier_token",
+    auth_requirements : "auth_requirements" }
+);
+/// Used by [`DlpEmail::create_email_scanner_rule`], [`DlpEmail::update_email_scanner_rule_priorities`], [`DlpEmail::list_all_email_scanner_rules`], [`DlpEmail::update_email_scanner_rule`], [`DlpEmail::get_an_email_scanner_rule`], [`DlpEmail::delete_email_scanner_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateEmailScannerRuleResponse {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::serde_json::Value>,
-    /// `conditions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<
         ::std::vec::Vec<CreateEmailScannerRuleResponseConditionsItem>,
     >,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
-    /// `rule_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rule_id: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateEmailScannerRuleResponse { action : "action", conditions : "conditions",
+    created_at : "created_at", description : "description", enabled : "enabled", name :
+    "name", priority : "priority", rule_id : "rule_id", updated_at : "updated_at" }
+);
 /// Used by [`DlpEmail::create_email_scanner_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateEmailScannerRuleResponseConditionsItem {
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
-    /// `selector`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selector: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DlpEmail::list_all_email_scanner_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListAllEmailScannerRulesItem {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<::serde_json::Value>,
-    /// `conditions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<
-        ::std::vec::Vec<ListAllEmailScannerRulesItemConditionsItem>,
-    >,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<i64>,
-    /// `rule_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rule_id: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`DlpEmail::list_all_email_scanner_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListAllEmailScannerRulesItemConditionsItem {
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub operator: ::std::option::Option<::serde_json::Value>,
-    /// `selector`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub selector: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateEmailScannerRuleResponseConditionsItem { operator : "operator", selector :
+    "selector", value : "value" }
+);

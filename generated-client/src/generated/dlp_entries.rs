@@ -24,7 +24,9 @@ impl DlpEntries {
     pub fn create_custom_entry(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCustomEntryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCustomEntryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl DlpEntries {
         &self,
         account_id: &str,
         entry_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCustomEntryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCustomEntryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl DlpEntries {
         &self,
         account_id: &str,
         entry_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdatePredefinedEntryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdatePredefinedEntryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -131,7 +137,9 @@ impl DlpEntries {
         &self,
         account_id: &str,
         entry_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDlpEntryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDlpEntryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -155,7 +163,9 @@ impl DlpEntries {
         entry_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -172,150 +182,90 @@ impl DlpEntries {
     }
 }
 /// Used by [`DlpEntries::create_custom_entry`], [`DlpEntries::update_custom_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomEntryResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<CreateCustomEntryResponsePattern>,
-    /// `profile_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_id: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateCustomEntryResponse { created_at : "created_at", description : "description",
+    enabled : "enabled", id : "id", name : "name", pattern : "pattern", profile_id :
+    "profile_id", updated_at : "updated_at" }
+);
 /// Used by [`DlpEntries::create_custom_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomEntryResponsePattern {
-    /// `regex`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub regex: ::std::option::Option<::std::string::String>,
-    /// `validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateCustomEntryResponsePattern { regex : "regex", validation : "validation" }
+);
 /// Used by [`DlpEntries::list_all_entries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllEntriesItem {
-    /// `upload_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListAllEntriesItem { upload_status : "upload_status" });
 /// Used by [`DlpEntries::update_predefined_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePredefinedEntryResponse {
-    /// `confidence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence: ::std::option::Option<UpdatePredefinedEntryResponseConfidence>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `profile_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_id: ::std::option::Option<::std::string::String>,
-    /// `variant`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variant: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdatePredefinedEntryResponse { confidence : "confidence", enabled : "enabled", id :
+    "id", name : "name", profile_id : "profile_id", variant : "variant" }
+);
 /// Used by [`DlpEntries::update_predefined_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePredefinedEntryResponseConfidence {
-    /// `ai_context_available`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_context_available: ::std::option::Option<bool>,
-    /// `available`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub available: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdatePredefinedEntryResponseConfidence { ai_context_available :
+    "ai_context_available", available : "available" }
+);
 /// Used by [`DlpEntries::get_dlp_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDlpEntryResponse {
-    /// `profiles`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profiles: ::std::option::Option<
         ::std::vec::Vec<GetDlpEntryResponseProfilesItem>,
     >,
-    /// `upload_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDlpEntryResponse { profiles : "profiles", upload_status : "upload_status" }
+);
 /// Used by [`DlpEntries::get_dlp_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDlpEntryResponseProfilesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetDlpEntryResponseProfilesItem { id : "id", name : "name" });

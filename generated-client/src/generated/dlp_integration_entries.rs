@@ -25,7 +25,9 @@ impl DlpIntegrationEntries {
     pub fn create_integration_entry(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateIntegrationEntryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateIntegrationEntryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +48,9 @@ impl DlpIntegrationEntries {
         &self,
         account_id: &str,
         entry_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateIntegrationEntryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateIntegrationEntryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -70,7 +74,9 @@ impl DlpIntegrationEntries {
         entry_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -87,31 +93,18 @@ impl DlpIntegrationEntries {
     }
 }
 /// Used by [`DlpIntegrationEntries::create_integration_entry`], [`DlpIntegrationEntries::update_integration_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateIntegrationEntryResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `profile_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_id: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateIntegrationEntryResponse { created_at : "created_at", enabled : "enabled", id :
+    "id", name : "name", profile_id : "profile_id", updated_at : "updated_at" }
+);

@@ -25,7 +25,9 @@ impl DlpPredefinedEntries {
     pub fn create_predefined_entry(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePredefinedEntryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePredefinedEntryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +50,9 @@ impl DlpPredefinedEntries {
         entry_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -65,48 +69,30 @@ impl DlpPredefinedEntries {
     }
 }
 /// Used by [`DlpPredefinedEntries::create_predefined_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePredefinedEntryResponse {
-    /// `confidence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence: ::std::option::Option<CreatePredefinedEntryResponseConfidence>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `profile_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_id: ::std::option::Option<::std::string::String>,
-    /// `variant`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variant: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatePredefinedEntryResponse { confidence : "confidence", enabled : "enabled", id :
+    "id", name : "name", profile_id : "profile_id", variant : "variant" }
+);
 /// Used by [`DlpPredefinedEntries::create_predefined_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePredefinedEntryResponseConfidence {
-    /// `ai_context_available`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_context_available: ::std::option::Option<bool>,
-    /// `available`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub available: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatePredefinedEntryResponseConfidence { ai_context_available :
+    "ai_context_available", available : "available" }
+);

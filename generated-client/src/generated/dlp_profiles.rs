@@ -131,7 +131,9 @@ impl DlpProfiles {
         profile_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -221,7 +223,9 @@ impl DlpProfiles {
         profile_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -248,7 +252,9 @@ impl DlpProfiles {
         account_id: &str,
         profile_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatePredefinedProfileConfigResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatePredefinedProfileConfigResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -275,7 +281,9 @@ impl DlpProfiles {
         account_id: &str,
         profile_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatePredefinedProfileConfigResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatePredefinedProfileConfigResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -302,7 +310,9 @@ impl DlpProfiles {
         account_id: &str,
         profile_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatePredefinedProfileConfigResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatePredefinedProfileConfigResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -341,106 +351,62 @@ impl DlpProfiles {
     }
 }
 /// Used by [`DlpProfiles::list_all_custom_profiles`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllCustomProfilesItem {
-    /// `ai_context_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_context_enabled: ::std::option::Option<bool>,
-    /// `allowed_match_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_match_count: ::std::option::Option<i64>,
-    /// `confidence_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence_threshold: ::std::option::Option<::std::string::String>,
-    /// `context_awareness`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub context_awareness: ::std::option::Option<
         ListAllCustomProfilesItemContextAwareness,
     >,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `entries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entries: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `ocr_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ocr_enabled: ::std::option::Option<bool>,
-    /// `shared_entries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shared_entries: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllCustomProfilesItem { ai_context_enabled : "ai_context_enabled",
+    allowed_match_count : "allowed_match_count", confidence_threshold :
+    "confidence_threshold", context_awareness : "context_awareness", created_at :
+    "created_at", description : "description", entries : "entries", id : "id", name :
+    "name", ocr_enabled : "ocr_enabled", shared_entries : "shared_entries", updated_at :
+    "updated_at" }
+);
 /// Used by [`DlpProfiles::list_all_custom_profiles`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllCustomProfilesItemContextAwareness {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `skip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllCustomProfilesItemContextAwareness { enabled : "enabled", skip : "skip" }
+);
 /// Used by [`DlpProfiles::update_predefined_profile_config`], [`DlpProfiles::create_predefined_profile_post`], [`DlpProfiles::get_predefined_profile_config`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePredefinedProfileConfigResponse {
-    /// `ai_context_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_context_enabled: ::std::option::Option<bool>,
-    /// `allowed_match_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_match_count: ::std::option::Option<i64>,
-    /// `confidence_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence_threshold: ::std::option::Option<::std::string::String>,
-    /// `enabled_entries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled_entries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `entries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entries: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `ocr_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ocr_enabled: ::std::option::Option<bool>,
-    /// `open_access`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub open_access: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdatePredefinedProfileConfigResponse { ai_context_enabled : "ai_context_enabled",
+    allowed_match_count : "allowed_match_count", confidence_threshold :
+    "confidence_threshold", enabled_entries : "enabled_entries", entries : "entries", id
+    : "id", name : "name", ocr_enabled : "ocr_enabled", open_access : "open_access" }
+);

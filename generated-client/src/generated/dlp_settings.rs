@@ -23,7 +23,9 @@ impl DlpSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<FetchLimitsAssociatedWithDlpForAccountResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<FetchLimitsAssociatedWithDlpForAccountResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -48,7 +50,7 @@ impl DlpSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ValidateADlpRegexPatternResponse>,
+        crate::runtime::Json<::std::option::Option<ValidateADlpRegexPatternResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,7 +69,9 @@ impl DlpSettings {
     pub fn set_payload_log_settings(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<SetPayloadLogSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SetPayloadLogSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -85,7 +89,9 @@ impl DlpSettings {
     pub fn get_payload_log_settings(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<SetPayloadLogSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SetPayloadLogSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -99,50 +105,34 @@ impl DlpSettings {
     }
 }
 /// Used by [`DlpSettings::fetch_limits_associated_with_dlp_for_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLimitsAssociatedWithDlpForAccountResponse {
-    /// `max_dataset_cells`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_dataset_cells: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLimitsAssociatedWithDlpForAccountResponse { max_dataset_cells :
+    "max_dataset_cells" }
+);
 /// Used by [`DlpSettings::validate_a_dlp_regex_pattern`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateADlpRegexPatternResponse {
-    /// `valid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub valid: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ValidateADlpRegexPatternResponse { valid : "valid" });
 /// Used by [`DlpSettings::set_payload_log_settings`], [`DlpSettings::get_payload_log_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetPayloadLogSettingsResponse {
-    /// `masking_level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub masking_level: ::std::option::Option<::std::string::String>,
-    /// `public_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_key: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SetPayloadLogSettingsResponse { masking_level : "masking_level", public_key :
+    "public_key", updated_at : "updated_at" }
+);

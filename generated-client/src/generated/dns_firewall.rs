@@ -25,7 +25,7 @@ impl DnsFirewall {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateDnsFirewallClusterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateDnsFirewallClusterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +70,7 @@ impl DnsFirewall {
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateDnsFirewallClusterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateDnsFirewallClusterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +94,7 @@ impl DnsFirewall {
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateDnsFirewallClusterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateDnsFirewallClusterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -118,7 +118,7 @@ impl DnsFirewall {
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteDnsFirewallClusterResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteDnsFirewallClusterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -142,7 +142,9 @@ impl DnsFirewall {
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDnsFirewallClusterReverseDnsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateDnsFirewallClusterReverseDnsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -167,7 +169,9 @@ impl DnsFirewall {
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDnsFirewallClusterReverseDnsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateDnsFirewallClusterReverseDnsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -184,101 +188,61 @@ impl DnsFirewall {
     }
 }
 /// Used by [`DnsFirewall::create_dns_firewall_cluster`], [`DnsFirewall::list_dns_firewall_clusters`], [`DnsFirewall::update_dns_firewall_cluster`], [`DnsFirewall::dns_firewall_cluster_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDnsFirewallClusterResponse {
-    /// `attack_mitigation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attack_mitigation: ::std::option::Option<
         CreateDnsFirewallClusterResponseAttackMitigation,
     >,
-    /// `deprecate_any_requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deprecate_any_requests: ::std::option::Option<bool>,
-    /// `dns_firewall_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_firewall_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ecs_fallback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ecs_fallback: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `maximum_cache_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub maximum_cache_ttl: ::std::option::Option<f64>,
-    /// `minimum_cache_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_cache_ttl: ::std::option::Option<f64>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `negative_cache_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub negative_cache_ttl: ::std::option::Option<f64>,
-    /// `ratelimit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ratelimit: ::std::option::Option<f64>,
-    /// `retries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<f64>,
-    /// `upstream_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDnsFirewallClusterResponse { attack_mitigation : "attack_mitigation",
+    deprecate_any_requests : "deprecate_any_requests", dns_firewall_ips :
+    "dns_firewall_ips", ecs_fallback : "ecs_fallback", id : "id", maximum_cache_ttl :
+    "maximum_cache_ttl", minimum_cache_ttl : "minimum_cache_ttl", modified_on :
+    "modified_on", name : "name", negative_cache_ttl : "negative_cache_ttl", ratelimit :
+    "ratelimit", retries : "retries", upstream_ips : "upstream_ips" }
+);
 /// Used by [`DnsFirewall::create_dns_firewall_cluster`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDnsFirewallClusterResponseAttackMitigation {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `only_when_upstream_unhealthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub only_when_upstream_unhealthy: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDnsFirewallClusterResponseAttackMitigation { enabled : "enabled",
+    only_when_upstream_unhealthy : "only_when_upstream_unhealthy" }
+);
 /// Used by [`DnsFirewall::delete_dns_firewall_cluster`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDnsFirewallClusterResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteDnsFirewallClusterResponse { id : "id" });
 /// Used by [`DnsFirewall::update_dns_firewall_cluster_reverse_dns`], [`DnsFirewall::show_dns_firewall_cluster_reverse_dns`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsFirewallClusterReverseDnsResponse {
-    /// `ptr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ptr: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdateDnsFirewallClusterReverseDnsResponse { ptr : "ptr" });

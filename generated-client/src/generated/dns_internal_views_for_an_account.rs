@@ -24,7 +24,9 @@ impl DnsInternalViewsForAnAccount {
     pub fn create_internal_dns_view(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateInternalDnsViewResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateInternalDnsViewResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl DnsInternalViewsForAnAccount {
         &self,
         account_id: &str,
         view_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateInternalDnsViewResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateInternalDnsViewResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +91,9 @@ impl DnsInternalViewsForAnAccount {
         &self,
         account_id: &str,
         view_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateInternalDnsViewResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateInternalDnsViewResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl DnsInternalViewsForAnAccount {
         &self,
         account_id: &str,
         view_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteInternalDnsViewResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteInternalDnsViewResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,42 +132,25 @@ impl DnsInternalViewsForAnAccount {
     }
 }
 /// Used by [`DnsInternalViewsForAnAccount::create_internal_dns_view`], [`DnsInternalViewsForAnAccount::list_internal_dns_views`], [`DnsInternalViewsForAnAccount::update_internal_dns_view`], [`DnsInternalViewsForAnAccount::dns_internal_view_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateInternalDnsViewResponse {
-    /// `created_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_time: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateInternalDnsViewResponse { created_time : "created_time", id : "id",
+    modified_time : "modified_time", name : "name", zones : "zones" }
+);
 /// Used by [`DnsInternalViewsForAnAccount::delete_internal_dns_view`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteInternalDnsViewResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteInternalDnsViewResponse { id : "id" });

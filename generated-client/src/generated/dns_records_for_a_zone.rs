@@ -31,7 +31,9 @@ impl DnsRecordsForAZone {
     pub fn create_dns_record(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDnsRecordResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDnsRecordResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -81,7 +83,9 @@ impl DnsRecordsForAZone {
     pub fn batch_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<BatchDnsRecordsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BatchDnsRecordsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -126,7 +130,9 @@ impl DnsRecordsForAZone {
         &self,
         zone_id: &str,
         body: DnsImport,
-    ) -> crate::runtime::Request<crate::runtime::Json<ImportDnsRecordsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ImportDnsRecordsResponse>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -147,7 +153,9 @@ impl DnsRecordsForAZone {
     pub fn scan_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ImportDnsRecordsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ImportDnsRecordsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -167,7 +175,9 @@ impl DnsRecordsForAZone {
     pub fn review_scanned_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ReviewScannedDnsRecordsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ReviewScannedDnsRecordsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -207,7 +217,9 @@ impl DnsRecordsForAZone {
     pub fn trigger_dns_record_scan(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<TriggerDnsRecordScanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TriggerDnsRecordScanResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -227,7 +239,9 @@ impl DnsRecordsForAZone {
     pub fn get_dns_record_usage(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDnsRecordUsageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDnsRecordUsageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -255,7 +269,9 @@ impl DnsRecordsForAZone {
         &self,
         zone_id: &str,
         dns_record_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDnsRecordResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDnsRecordResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -284,7 +300,9 @@ impl DnsRecordsForAZone {
         &self,
         zone_id: &str,
         dns_record_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDnsRecordResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDnsRecordResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -304,7 +322,9 @@ impl DnsRecordsForAZone {
         &self,
         zone_id: &str,
         dns_record_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDnsRecordResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDnsRecordResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -324,7 +344,9 @@ impl DnsRecordsForAZone {
         &self,
         zone_id: &str,
         dns_record_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteDnsRecordResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteDnsRecordResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -339,195 +361,130 @@ impl DnsRecordsForAZone {
     }
 }
 /// Used by [`DnsRecordsForAZone::create_dns_record`], [`DnsRecordsForAZone::list_dns_records`], [`DnsRecordsForAZone::batch_dns_records`], [`DnsRecordsForAZone::review_scanned_dns_records`], [`DnsRecordsForAZone::list_scanned_dns_records`], [`DnsRecordsForAZone::overwrite_dns_record`], [`DnsRecordsForAZone::update_dns_record`], [`DnsRecordsForAZone::dns_record_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDnsRecordResponse {
-    /// `comment_modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `proxiable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proxiable: ::std::option::Option<bool>,
-    /// `tags_modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDnsRecordResponse { comment_modified_on : "comment_modified_on", created_on :
+    "created_on", id : "id", meta : "meta", modified_on : "modified_on", proxiable :
+    "proxiable", tags_modified_on : "tags_modified_on" }
+);
 /// Used by [`DnsRecordsForAZone::batch_dns_records`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchDnsRecordsResponse {
-    /// `deletes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deletes: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
-    /// `patches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub patches: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
-    /// `posts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub posts: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
-    /// `puts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub puts: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BatchDnsRecordsResponse { deletes : "deletes", patches : "patches", posts : "posts",
+    puts : "puts" }
+);
 /// Used by [`DnsRecordsForAZone::import_dns_records`], [`DnsRecordsForAZone::scan_dns_records`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportDnsRecordsResponse {
-    /// `recs_added`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recs_added: ::std::option::Option<f64>,
-    /// `total_records_parsed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_records_parsed: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ImportDnsRecordsResponse { recs_added : "recs_added", total_records_parsed :
+    "total_records_parsed" }
+);
 /// Used by [`DnsRecordsForAZone::review_scanned_dns_records`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReviewScannedDnsRecordsResponse {
-    /// `accepts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub accepts: ::std::option::Option<::std::vec::Vec<CreateDnsRecordResponse>>,
-    /// `rejects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rejects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ReviewScannedDnsRecordsResponse { accepts : "accepts", rejects : "rejects" }
+);
 /// Used by [`DnsRecordsForAZone::trigger_dns_record_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerDnsRecordScanResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<TriggerDnsRecordScanResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<TriggerDnsRecordScanResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TriggerDnsRecordScanResponse { errors : "errors", messages : "messages", success :
+    "success" }
+);
 /// Used by [`DnsRecordsForAZone::trigger_dns_record_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerDnsRecordScanResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<TriggerDnsRecordScanResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TriggerDnsRecordScanResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`DnsRecordsForAZone::trigger_dns_record_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerDnsRecordScanResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TriggerDnsRecordScanResponseErrorsItemSource { pointer : "pointer" }
+);
 /// Used by [`DnsRecordsForAZone::get_dns_record_usage`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsRecordUsageResponse {
-    /// `record_quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_quota: ::std::option::Option<i64>,
-    /// `record_usage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_usage: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsRecordUsageResponse { record_quota : "record_quota", record_usage :
+    "record_usage" }
+);
 /// Used by [`DnsRecordsForAZone::delete_dns_record`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDnsRecordResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteDnsRecordResponse { id : "id" });
 /// A BIND zone file to import.
 ///
 /// The `multipart/form-data` body of [`DnsRecordsForAZone::import_dns_records`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///
 /// - `file`: a file, `text/plain` (required)
 /// - `proxied`: `true` or `false`, as text
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DnsImport {
     form: crate::runtime::Multipart,
 }

@@ -25,7 +25,7 @@ impl DnsRecordsForAnAccount {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsRecordUsageForAccountResponse>,
+        crate::runtime::Json<::std::option::Option<GetDnsRecordUsageForAccountResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -40,25 +40,17 @@ impl DnsRecordsForAnAccount {
     }
 }
 /// Used by [`DnsRecordsForAnAccount::get_dns_record_usage_for_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsRecordUsageForAccountResponse {
-    /// `internal_record_quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_record_quota: ::std::option::Option<i64>,
-    /// `internal_record_usage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_record_usage: ::std::option::Option<i64>,
-    /// `record_quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_quota: ::std::option::Option<i64>,
-    /// `record_usage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_usage: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsRecordUsageForAccountResponse { internal_record_quota :
+    "internal_record_quota", internal_record_usage : "internal_record_usage",
+    record_quota : "record_quota", record_usage : "record_usage" }
+);

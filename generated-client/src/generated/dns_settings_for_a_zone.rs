@@ -24,7 +24,9 @@ impl DnsSettingsForAZone {
     pub fn update_dns_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateDnsSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateDnsSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -44,7 +46,9 @@ impl DnsSettingsForAZone {
     pub fn show_dns_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateDnsSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateDnsSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -58,103 +62,61 @@ impl DnsSettingsForAZone {
     }
 }
 /// Used by [`DnsSettingsForAZone::update_dns_settings`], [`DnsSettingsForAZone::show_dns_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsResponse {
-    /// `flatten_all_cnames`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flatten_all_cnames: ::std::option::Option<bool>,
-    /// `foundation_dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub foundation_dns: ::std::option::Option<bool>,
-    /// `internal_dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_dns: ::std::option::Option<UpdateDnsSettingsResponseInternalDns>,
-    /// `multi_provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub multi_provider: ::std::option::Option<bool>,
-    /// `nameservers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nameservers: ::std::option::Option<UpdateDnsSettingsResponseNameservers>,
-    /// `ns_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ns_ttl: ::std::option::Option<f64>,
-    /// `secondary_overrides`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secondary_overrides: ::std::option::Option<bool>,
-    /// `soa`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub soa: ::std::option::Option<UpdateDnsSettingsResponseSoa>,
-    /// `zone_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_mode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateDnsSettingsResponse { flatten_all_cnames : "flatten_all_cnames", foundation_dns
+    : "foundation_dns", internal_dns : "internal_dns", multi_provider : "multi_provider",
+    nameservers : "nameservers", ns_ttl : "ns_ttl", secondary_overrides :
+    "secondary_overrides", soa : "soa", zone_mode : "zone_mode" }
+);
 /// Used by [`DnsSettingsForAZone::update_dns_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsResponseInternalDns {
-    /// `reference_zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_zone_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateDnsSettingsResponseInternalDns { reference_zone_id : "reference_zone_id" }
+);
 /// Used by [`DnsSettingsForAZone::update_dns_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsResponseNameservers {
-    /// `ns_set`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ns_set: ::std::option::Option<i64>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateDnsSettingsResponseNameservers { ns_set : "ns_set", r#type : "type" }
+);
 /// Used by [`DnsSettingsForAZone::update_dns_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsResponseSoa {
-    /// `expire`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expire: ::std::option::Option<f64>,
-    /// `min_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_ttl: ::std::option::Option<f64>,
-    /// `mname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mname: ::std::option::Option<::std::string::String>,
-    /// `refresh`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh: ::std::option::Option<f64>,
-    /// `retry`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retry: ::std::option::Option<f64>,
-    /// `rname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rname: ::std::option::Option<::std::string::String>,
-    /// `ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateDnsSettingsResponseSoa { expire : "expire", min_ttl : "min_ttl", mname :
+    "mname", refresh : "refresh", retry : "retry", rname : "rname", ttl : "ttl" }
+);

@@ -24,7 +24,9 @@ impl DnsSettingsForAnAccount {
     pub fn update_dns_settings(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateDnsSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateDnsSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -44,7 +46,9 @@ impl DnsSettingsForAnAccount {
     pub fn show_dns_settings(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateDnsSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateDnsSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -58,56 +62,39 @@ impl DnsSettingsForAnAccount {
     }
 }
 /// Used by [`DnsSettingsForAnAccount::update_dns_settings`], [`DnsSettingsForAnAccount::show_dns_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsResponse {
-    /// `zone_defaults`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_defaults: ::std::option::Option<UpdateDnsSettingsResponseZoneDefaults>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdateDnsSettingsResponse { zone_defaults : "zone_defaults" });
 /// Used by [`DnsSettingsForAnAccount::update_dns_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsResponseZoneDefaults {
-    /// `internal_dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_dns: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `nameservers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nameservers: ::std::option::Option<
         UpdateDnsSettingsResponseZoneDefaultsNameservers,
     >,
-    /// `soa`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub soa: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateDnsSettingsResponseZoneDefaults { internal_dns : "internal_dns", nameservers :
+    "nameservers", soa : "soa" }
+);
 /// Used by [`DnsSettingsForAnAccount::update_dns_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsResponseZoneDefaultsNameservers {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateDnsSettingsResponseZoneDefaultsNameservers { r#type : "type" }
+);

@@ -24,7 +24,9 @@ impl Dnssec {
     pub fn edit_dnssec_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<EditDnssecStatusResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EditDnssecStatusResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -44,7 +46,9 @@ impl Dnssec {
     pub fn dnssec_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<EditDnssecStatusResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EditDnssecStatusResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,7 +68,9 @@ impl Dnssec {
     pub fn delete_dnssec_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -78,55 +84,30 @@ impl Dnssec {
     }
 }
 /// Used by [`Dnssec::edit_dnssec_status`], [`Dnssec::dnssec_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditDnssecStatusResponse {
-    /// `algorithm`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// `digest`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub digest: ::std::option::Option<::std::string::String>,
-    /// `digest_algorithm`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub digest_algorithm: ::std::option::Option<::std::string::String>,
-    /// `digest_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub digest_type: ::std::option::Option<::std::string::String>,
-    /// `dnssec_multi_signer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dnssec_multi_signer: ::std::option::Option<bool>,
-    /// `dnssec_presigned`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dnssec_presigned: ::std::option::Option<bool>,
-    /// `dnssec_use_nsec3`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dnssec_use_nsec3: ::std::option::Option<bool>,
-    /// `ds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ds: ::std::option::Option<::std::string::String>,
-    /// `flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flags: ::std::option::Option<f64>,
-    /// `key_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key_tag: ::std::option::Option<f64>,
-    /// `key_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key_type: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `public_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_key: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    EditDnssecStatusResponse { algorithm : "algorithm", digest : "digest",
+    digest_algorithm : "digest_algorithm", digest_type : "digest_type",
+    dnssec_multi_signer : "dnssec_multi_signer", dnssec_presigned : "dnssec_presigned",
+    dnssec_use_nsec3 : "dnssec_use_nsec3", ds : "ds", flags : "flags", key_tag :
+    "key_tag", key_type : "key_type", modified_on : "modified_on", public_key :
+    "public_key", status : "status" }
+);

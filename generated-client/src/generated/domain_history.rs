@@ -38,41 +38,28 @@ impl DomainHistory {
     }
 }
 /// Used by [`DomainHistory::get_domain_history`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainHistoryItem {
-    /// `categorizations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub categorizations: ::std::option::Option<
         ::std::vec::Vec<GetDomainHistoryItemCategorizationsItem>,
     >,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDomainHistoryItem { categorizations : "categorizations", domain : "domain" }
+);
 /// Used by [`DomainHistory::get_domain_history`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainHistoryItemCategorizationsItem {
-    /// `categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub categories: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `end`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<::std::string::String>,
-    /// `start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDomainHistoryItemCategorizationsItem { categories : "categories", end : "end",
+    start : "start" }
+);

@@ -24,7 +24,9 @@ impl DomainIntelligence {
     pub fn get_domain_details(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDomainDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDomainDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -58,197 +60,119 @@ impl DomainIntelligence {
     }
 }
 /// Used by [`DomainIntelligence::get_domain_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainDetailsResponse {
-    /// `additional_information`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_information: ::std::option::Option<
         GetDomainDetailsResponseAdditionalInformation,
     >,
-    /// `application`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application: ::std::option::Option<GetDomainDetailsResponseApplication>,
-    /// `content_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_categories: ::std::option::Option<
         ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
     >,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `inherited_content_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inherited_content_categories: ::std::option::Option<
         ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
     >,
-    /// `inherited_from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inherited_from: ::std::option::Option<::std::string::String>,
-    /// `inherited_risk_types`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inherited_risk_types: ::std::option::Option<
         ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
     >,
-    /// `popularity_rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub popularity_rank: ::std::option::Option<i64>,
-    /// `resolves_to_refs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolves_to_refs: ::std::option::Option<
         ::std::vec::Vec<GetDomainDetailsResponseResolvesToRefsItem>,
     >,
-    /// `risk_score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_score: ::std::option::Option<f64>,
-    /// `risk_types`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_types: ::std::option::Option<
         ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDomainDetailsResponse { additional_information : "additional_information",
+    application : "application", content_categories : "content_categories", domain :
+    "domain", inherited_content_categories : "inherited_content_categories",
+    inherited_from : "inherited_from", inherited_risk_types : "inherited_risk_types",
+    popularity_rank : "popularity_rank", resolves_to_refs : "resolves_to_refs",
+    risk_score : "risk_score", risk_types : "risk_types" }
+);
 /// Used by [`DomainIntelligence::get_domain_details`], [`DomainIntelligence::get_multiple_domain_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainDetailsResponseAdditionalInformation {
-    /// `suspected_malware_family`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suspected_malware_family: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDomainDetailsResponseAdditionalInformation { suspected_malware_family :
+    "suspected_malware_family" }
+);
 /// Used by [`DomainIntelligence::get_domain_details`], [`DomainIntelligence::get_multiple_domain_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainDetailsResponseApplication {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDomainDetailsResponseApplication { id : "id", name : "name" }
+);
 /// Used by [`DomainIntelligence::get_domain_details`], [`DomainIntelligence::get_multiple_domain_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainDetailsResponseContentCategoriesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `super_category_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub super_category_id: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDomainDetailsResponseContentCategoriesItem { id : "id", name : "name",
+    super_category_id : "super_category_id" }
+);
 /// Used by [`DomainIntelligence::get_domain_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainDetailsResponseResolvesToRefsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDomainDetailsResponseResolvesToRefsItem { id : "id", value : "value" }
+);
 /// Used by [`DomainIntelligence::get_multiple_domain_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultipleDomainDetailsItem {
-    /// `additional_information`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_information: ::std::option::Option<
         GetDomainDetailsResponseAdditionalInformation,
     >,
-    /// `application`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application: ::std::option::Option<GetDomainDetailsResponseApplication>,
-    /// `content_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_categories: ::std::option::Option<
         ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
     >,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `inherited_content_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inherited_content_categories: ::std::option::Option<
-        ::std::vec::Vec<GetMultipleDomainDetailsItemInheritedContentCategoriesItem>,
+        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
     >,
-    /// `inherited_from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inherited_from: ::std::option::Option<::std::string::String>,
-    /// `inherited_risk_types`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inherited_risk_types: ::std::option::Option<
-        ::std::vec::Vec<GetMultipleDomainDetailsItemInheritedContentCategoriesItem>,
+        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
     >,
-    /// `popularity_rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub popularity_rank: ::std::option::Option<i64>,
-    /// `risk_score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_score: ::std::option::Option<f64>,
-    /// `risk_types`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_types: ::std::option::Option<
-        ::std::vec::Vec<GetMultipleDomainDetailsItemInheritedContentCategoriesItem>,
+        ::std::vec::Vec<GetDomainDetailsResponseContentCategoriesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`DomainIntelligence::get_multiple_domain_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetMultipleDomainDetailsItemInheritedContentCategoriesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `super_category_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub super_category_id: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    GetMultipleDomainDetailsItem { additional_information : "additional_information",
+    application : "application", content_categories : "content_categories", domain :
+    "domain", inherited_content_categories : "inherited_content_categories",
+    inherited_from : "inherited_from", inherited_risk_types : "inherited_risk_types",
+    popularity_rank : "popularity_rank", risk_score : "risk_score", risk_types :
+    "risk_types" }
+);

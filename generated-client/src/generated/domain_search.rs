@@ -25,7 +25,9 @@ impl DomainSearch {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ReadMatchesForStringQueriesByIdResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ReadMatchesForStringQueriesByIdResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl DomainSearch {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ReadMatchesForStringQueriesByIdResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ReadMatchesForStringQueriesByIdResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -202,21 +206,15 @@ impl DomainSearch {
     }
 }
 /// Used by [`DomainSearch::read_matches_for_string_queries_by_id`], [`DomainSearch::download_matches_for_string_queries_by_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadMatchesForStringQueriesByIdResponse {
-    /// `matches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matches: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ReadMatchesForStringQueriesByIdResponse { matches : "matches", total : "total" }
+);

@@ -24,7 +24,9 @@ impl DosFlowtrackdApiOther {
     pub fn create_dns_protection_rule(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDnsProtectionRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDnsProtectionRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -69,7 +71,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,7 +95,9 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDnsProtectionRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDnsProtectionRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -117,7 +121,9 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDnsProtectionRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDnsProtectionRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -142,7 +148,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -166,7 +172,9 @@ impl DosFlowtrackdApiOther {
     pub fn create_allowlist_prefix(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAllowlistPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAllowlistPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -211,7 +219,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -235,7 +243,9 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAllowlistPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAllowlistPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -259,7 +269,9 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAllowlistPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAllowlistPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -284,7 +296,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -308,7 +320,9 @@ impl DosFlowtrackdApiOther {
     pub fn create_prefix(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -353,7 +367,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -399,7 +413,9 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -423,7 +439,9 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -448,7 +466,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -473,7 +491,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateASynProtectionFilterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -521,7 +539,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -546,7 +564,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateASynProtectionFilterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -572,7 +590,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateASynProtectionFilterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -598,7 +616,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -622,7 +640,9 @@ impl DosFlowtrackdApiOther {
     pub fn create_syn_protection_rule(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSynProtectionRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -667,7 +687,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -691,7 +711,9 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSynProtectionRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -715,7 +737,9 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSynProtectionRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSynProtectionRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -740,7 +764,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -765,7 +789,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateASynProtectionFilterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -813,7 +837,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -838,7 +862,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateASynProtectionFilterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -864,7 +888,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateASynProtectionFilterResponse>,
+        crate::runtime::Json<::std::option::Option<CreateASynProtectionFilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -890,7 +914,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -915,7 +939,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateTcpFlowProtectionRuleResponse>,
+        crate::runtime::Json<::std::option::Option<CreateTcpFlowProtectionRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -963,7 +987,7 @@ impl DosFlowtrackdApiOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -988,7 +1012,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateTcpFlowProtectionRuleResponse>,
+        crate::runtime::Json<::std::option::Option<CreateTcpFlowProtectionRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1014,7 +1038,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateTcpFlowProtectionRuleResponse>,
+        crate::runtime::Json<::std::option::Option<CreateTcpFlowProtectionRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1040,7 +1064,7 @@ impl DosFlowtrackdApiOther {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAllDnsProtectionRulesResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1064,7 +1088,9 @@ impl DosFlowtrackdApiOther {
     pub fn update_protection_status(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateProtectionStatusResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateProtectionStatusResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -1086,7 +1112,9 @@ impl DosFlowtrackdApiOther {
     pub fn get_protection_status(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateProtectionStatusResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateProtectionStatusResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -1102,274 +1130,161 @@ impl DosFlowtrackdApiOther {
     }
 }
 /// Used by [`DosFlowtrackdApiOther::create_dns_protection_rule`], [`DosFlowtrackdApiOther::list_all_dns_protection_rules`], [`DosFlowtrackdApiOther::update_dns_protection_rule`], [`DosFlowtrackdApiOther::get_dns_protection_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDnsProtectionRuleResponse {
-    /// `burst_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub burst_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `profile_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `rate_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDnsProtectionRuleResponse { burst_sensitivity : "burst_sensitivity", created_on
+    : "created_on", id : "id", mode : "mode", modified_on : "modified_on", name : "name",
+    profile_sensitivity : "profile_sensitivity", rate_sensitivity : "rate_sensitivity",
+    scope : "scope" }
+);
 /// Used by [`DosFlowtrackdApiOther::delete_all_dns_protection_rules`], [`DosFlowtrackdApiOther::delete_dns_protection_rule`], [`DosFlowtrackdApiOther::delete_all_allowlist_prefixes`], [`DosFlowtrackdApiOther::delete_allowlist_prefix`], [`DosFlowtrackdApiOther::delete_all_prefixes`], [`DosFlowtrackdApiOther::delete_prefix`], [`DosFlowtrackdApiOther::delete_all_syn_protection_filters`], [`DosFlowtrackdApiOther::delete_syn_protection_filter`], [`DosFlowtrackdApiOther::delete_all_syn_protection_rules`], [`DosFlowtrackdApiOther::delete_syn_protection_rule`], [`DosFlowtrackdApiOther::delete_all_tcp_flow_protection_filters`], [`DosFlowtrackdApiOther::delete_tcp_flow_protection_filter`], [`DosFlowtrackdApiOther::delete_all_tcp_flow_protection_rules`], [`DosFlowtrackdApiOther::delete_tcp_flow_protection_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAllDnsProtectionRulesResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteAllDnsProtectionRulesResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteAllDnsProtectionRulesResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAllDnsProtectionRulesResponse { errors : "errors", messages : "messages",
+    success : "success" }
+);
 /// Used by [`DosFlowtrackdApiOther::delete_all_dns_protection_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAllDnsProtectionRulesResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         DeleteAllDnsProtectionRulesResponseErrorsItemSource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAllDnsProtectionRulesResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`DosFlowtrackdApiOther::delete_all_dns_protection_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAllDnsProtectionRulesResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAllDnsProtectionRulesResponseErrorsItemSource { pointer : "pointer" }
+);
 /// Used by [`DosFlowtrackdApiOther::create_allowlist_prefix`], [`DosFlowtrackdApiOther::list_all_allowlist_prefixes`], [`DosFlowtrackdApiOther::update_allowlist_prefix`], [`DosFlowtrackdApiOther::get_allowlist_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAllowlistPrefixResponse {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAllowlistPrefixResponse { comment : "comment", created_on : "created_on",
+    enabled : "enabled", id : "id", modified_on : "modified_on", prefix : "prefix" }
+);
 /// Used by [`DosFlowtrackdApiOther::create_prefix`], [`DosFlowtrackdApiOther::list_all_prefixes`], [`DosFlowtrackdApiOther::create_multiple_prefixes`], [`DosFlowtrackdApiOther::update_prefix`], [`DosFlowtrackdApiOther::get_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePrefixResponse {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `excluded`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub excluded: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatePrefixResponse { comment : "comment", created_on : "created_on", excluded :
+    "excluded", id : "id", modified_on : "modified_on", prefix : "prefix" }
+);
 /// Used by [`DosFlowtrackdApiOther::create_a_syn_protection_filter`], [`DosFlowtrackdApiOther::list_all_syn_protection_filters`], [`DosFlowtrackdApiOther::update_syn_protection_filter`], [`DosFlowtrackdApiOther::get_syn_protection_filter`], [`DosFlowtrackdApiOther::create_a_tcp_flow_protection_filter`], [`DosFlowtrackdApiOther::list_all_tcp_flow_protection_filters`], [`DosFlowtrackdApiOther::update_tcp_flow_protection_filter`], [`DosFlowtrackdApiOther::get_tcp_flow_protection_filter`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateASynProtectionFilterResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `expression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateASynProtectionFilterResponse { created_on : "created_on", expression :
+    "expression", id : "id", mode : "mode", modified_on : "modified_on" }
+);
 /// Used by [`DosFlowtrackdApiOther::create_syn_protection_rule`], [`DosFlowtrackdApiOther::list_all_syn_protection_rules`], [`DosFlowtrackdApiOther::update_syn_protection_rule`], [`DosFlowtrackdApiOther::get_syn_protection_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSynProtectionRuleResponse {
-    /// `burst_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub burst_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mitigation_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mitigation_type: ::std::option::Option<::std::string::String>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `rate_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateSynProtectionRuleResponse { burst_sensitivity : "burst_sensitivity", created_on
+    : "created_on", id : "id", mitigation_type : "mitigation_type", mode : "mode",
+    modified_on : "modified_on", name : "name", rate_sensitivity : "rate_sensitivity",
+    scope : "scope" }
+);
 /// Used by [`DosFlowtrackdApiOther::create_tcp_flow_protection_rule`], [`DosFlowtrackdApiOther::list_all_tcp_flow_protection_rules`], [`DosFlowtrackdApiOther::update_tcp_flow_protection_rule`], [`DosFlowtrackdApiOther::get_tcp_flow_protection_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTcpFlowProtectionRuleResponse {
-    /// `burst_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub burst_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `rate_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTcpFlowProtectionRuleResponse { burst_sensitivity : "burst_sensitivity",
+    created_on : "created_on", id : "id", mode : "mode", modified_on : "modified_on",
+    name : "name", rate_sensitivity : "rate_sensitivity", scope : "scope" }
+);
 /// Used by [`DosFlowtrackdApiOther::update_protection_status`], [`DosFlowtrackdApiOther::get_protection_status`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProtectionStatusResponse {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdateProtectionStatusResponse { enabled : "enabled" });

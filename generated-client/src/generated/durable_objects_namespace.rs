@@ -61,49 +61,29 @@ impl DurableObjectsNamespace {
     }
 }
 /// Used by [`DurableObjectsNamespace::list_namespaces`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNamespacesItem {
-    /// `class`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub class: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `script`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub script: ::std::option::Option<::std::string::String>,
-    /// `use_sqlite`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_sqlite: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListNamespacesItem { class : "class", id : "id", name : "name", script : "script",
+    use_sqlite : "use_sqlite" }
+);
 /// Used by [`DurableObjectsNamespace::list_objects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListObjectsItem {
     /// `hasStoredData`
-    #[serde(
-        rename = "hasStoredData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_stored_data: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListObjectsItem { has_stored_data : "hasStoredData", id : "id" }
+);

@@ -27,7 +27,7 @@ impl EmailRoutingDestinationAddresses {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADestinationAddressResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADestinationAddressResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -72,7 +72,7 @@ impl EmailRoutingDestinationAddresses {
         account_id: &str,
         destination_address_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADestinationAddressResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADestinationAddressResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -99,7 +99,7 @@ impl EmailRoutingDestinationAddresses {
         account_id: &str,
         destination_address_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateADestinationAddressResponse>,
+        crate::runtime::Json<::std::option::Option<CreateADestinationAddressResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -118,31 +118,18 @@ impl EmailRoutingDestinationAddresses {
     }
 }
 /// Used by [`EmailRoutingDestinationAddresses::create_a_destination_address`], [`EmailRoutingDestinationAddresses::list_destination_addresses`], [`EmailRoutingDestinationAddresses::get_a_destination_address`], [`EmailRoutingDestinationAddresses::delete_destination_address`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateADestinationAddressResponse {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
-    /// `verified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateADestinationAddressResponse { created : "created", email : "email", id : "id",
+    modified : "modified", tag : "tag", verified : "verified" }
+);

@@ -24,7 +24,9 @@ impl EmailRoutingRoutingRules {
     pub fn create_routing_rule(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateRoutingRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateRoutingRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -64,7 +66,9 @@ impl EmailRoutingRoutingRules {
     pub fn update_catch_all_rule(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateCatchAllRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateCatchAllRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -84,7 +88,9 @@ impl EmailRoutingRoutingRules {
     pub fn get_catch_all_rule(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateCatchAllRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateCatchAllRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -105,7 +111,9 @@ impl EmailRoutingRoutingRules {
         &self,
         zone_id: &str,
         rule_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateRoutingRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateRoutingRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -127,7 +135,9 @@ impl EmailRoutingRoutingRules {
         &self,
         zone_id: &str,
         rule_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateRoutingRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateRoutingRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -149,7 +159,9 @@ impl EmailRoutingRoutingRules {
         &self,
         zone_id: &str,
         rule_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateRoutingRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateRoutingRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -164,154 +176,92 @@ impl EmailRoutingRoutingRules {
     }
 }
 /// Used by [`EmailRoutingRoutingRules::create_routing_rule`], [`EmailRoutingRoutingRules::update_routing_rule`], [`EmailRoutingRoutingRules::get_routing_rule`], [`EmailRoutingRoutingRules::delete_routing_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateRoutingRuleResponse {
-    /// `actions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<
         ::std::vec::Vec<CreateRoutingRuleResponseActionsItem>,
     >,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `matchers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matchers: ::std::option::Option<
         ::std::vec::Vec<CreateRoutingRuleResponseMatchersItem>,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateRoutingRuleResponse { actions : "actions", enabled : "enabled", id : "id",
+    matchers : "matchers", name : "name", priority : "priority", tag : "tag" }
+);
 /// Used by [`EmailRoutingRoutingRules::create_routing_rule`], [`EmailRoutingRoutingRules::update_catch_all_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateRoutingRuleResponseActionsItem {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateRoutingRuleResponseActionsItem { r#type : "type", value : "value" }
+);
 /// Used by [`EmailRoutingRoutingRules::create_routing_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateRoutingRuleResponseMatchersItem {
-    /// `field`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateRoutingRuleResponseMatchersItem { field : "field", r#type : "type", value :
+    "value" }
+);
 /// Used by [`EmailRoutingRoutingRules::list_routing_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRoutingRulesItem {
-    /// `actions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `matchers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matchers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListRoutingRulesItem { actions : "actions", enabled : "enabled", id : "id", matchers
+    : "matchers", name : "name", priority : "priority", tag : "tag" }
+);
 /// Used by [`EmailRoutingRoutingRules::update_catch_all_rule`], [`EmailRoutingRoutingRules::get_catch_all_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatchAllRuleResponse {
-    /// `actions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<
         ::std::vec::Vec<CreateRoutingRuleResponseActionsItem>,
     >,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `matchers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matchers: ::std::option::Option<
         ::std::vec::Vec<UpdateCatchAllRuleResponseMatchersItem>,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateCatchAllRuleResponse { actions : "actions", enabled : "enabled", id : "id",
+    matchers : "matchers", name : "name", tag : "tag" }
+);
 /// Used by [`EmailRoutingRoutingRules::update_catch_all_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatchAllRuleResponseMatchersItem {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdateCatchAllRuleResponseMatchersItem { r#type : "type" });

@@ -24,7 +24,9 @@ impl EmailRoutingSettings {
     pub fn get_email_routing_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetEmailRoutingSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -44,7 +46,9 @@ impl EmailRoutingSettings {
     pub fn disable_email_routing(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetEmailRoutingSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -64,7 +68,9 @@ impl EmailRoutingSettings {
     pub fn enable_email_routing(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetEmailRoutingSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -84,7 +90,9 @@ impl EmailRoutingSettings {
     pub fn unlock_email_routing(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetEmailRoutingSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -144,7 +152,9 @@ impl EmailRoutingSettings {
     pub fn enable_email_routing_post(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetEmailRoutingSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetEmailRoutingSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -158,37 +168,21 @@ impl EmailRoutingSettings {
     }
 }
 /// Used by [`EmailRoutingSettings::get_email_routing_settings`], [`EmailRoutingSettings::disable_email_routing`], [`EmailRoutingSettings::enable_email_routing`], [`EmailRoutingSettings::unlock_email_routing`], [`EmailRoutingSettings::enable_email_routing_post`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailRoutingSettingsResponse {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `skip_wizard`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_wizard: ::std::option::Option<bool>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailRoutingSettingsResponse { created : "created", enabled : "enabled", id :
+    "id", modified : "modified", name : "name", skip_wizard : "skip_wizard", status :
+    "status", tag : "tag" }
+);

@@ -65,7 +65,9 @@ impl EmailSecurity {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PreviewForNonDetectionMessagesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<PreviewForNonDetectionMessagesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -105,7 +107,9 @@ impl EmailSecurity {
         &self,
         account_id: &str,
         postfix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetMessageDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SearchEmailMessagesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -128,7 +132,7 @@ impl EmailSecurity {
         account_id: &str,
         postfix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetMessageDetectionDetailsResponse>,
+        crate::runtime::Json<::std::option::Option<GetMessageDetectionDetailsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -174,7 +178,9 @@ impl EmailSecurity {
         account_id: &str,
         postfix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PreviewForNonDetectionMessagesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<PreviewForNonDetectionMessagesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -198,7 +204,9 @@ impl EmailSecurity {
         &self,
         account_id: &str,
         postfix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetRawEmailContentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetRawEmailContentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -221,7 +229,9 @@ impl EmailSecurity {
         postfix_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -244,7 +254,9 @@ impl EmailSecurity {
         &self,
         account_id: &str,
         postfix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetEmailTraceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetEmailTraceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -297,758 +309,353 @@ impl EmailSecurity {
         )
     }
 }
-/// Used by [`EmailSecurity::search_email_messages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`EmailSecurity::search_email_messages`], [`EmailSecurity::get_message_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchEmailMessagesItem {
-    /// `action_log`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action_log: ::std::option::Option<::serde_json::Value>,
-    /// `alert_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_id: ::std::option::Option<::std::string::String>,
-    /// `client_recipients`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_recipients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `delivery_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_mode: ::std::option::Option<::std::string::String>,
-    /// `detection_reasons`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detection_reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `edf_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub edf_hash: ::std::option::Option<::std::string::String>,
-    /// `envelope_from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub envelope_from: ::std::option::Option<::std::string::String>,
-    /// `envelope_to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub envelope_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `final_disposition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub final_disposition: ::std::option::Option<::std::string::String>,
-    /// `findings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub findings: ::std::option::Option<
         ::std::vec::Vec<SearchEmailMessagesItemFindingsItem>,
     >,
-    /// `from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
-    /// `from_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_name: ::std::option::Option<::std::string::String>,
-    /// `htmltext_structure_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub htmltext_structure_hash: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_phish_submission`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_phish_submission: ::std::option::Option<bool>,
-    /// `is_quarantined`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_quarantined: ::std::option::Option<bool>,
-    /// `message_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::std::string::String>,
-    /// `postfix_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postfix_id: ::std::option::Option<::std::string::String>,
-    /// `postfix_id_outbound`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postfix_id_outbound: ::std::option::Option<::std::string::String>,
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<SearchEmailMessagesItemProperties>,
-    /// `replyto`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub replyto: ::std::option::Option<::std::string::String>,
-    /// `sent_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_date: ::std::option::Option<::std::string::String>,
-    /// `subject`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
-    /// `threat_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub threat_categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `to_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ts: ::std::option::Option<::std::string::String>,
-    /// `validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation: ::std::option::Option<SearchEmailMessagesItemValidation>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchEmailMessagesItem { action_log : "action_log", alert_id : "alert_id",
+    client_recipients : "client_recipients", delivery_mode : "delivery_mode",
+    detection_reasons : "detection_reasons", edf_hash : "edf_hash", envelope_from :
+    "envelope_from", envelope_to : "envelope_to", final_disposition :
+    "final_disposition", findings : "findings", from : "from", from_name : "from_name",
+    htmltext_structure_hash : "htmltext_structure_hash", id : "id", is_phish_submission :
+    "is_phish_submission", is_quarantined : "is_quarantined", message_id : "message_id",
+    postfix_id : "postfix_id", postfix_id_outbound : "postfix_id_outbound", properties :
+    "properties", replyto : "replyto", sent_date : "sent_date", subject : "subject",
+    threat_categories : "threat_categories", to : "to", to_name : "to_name", ts : "ts",
+    validation : "validation" }
+);
 /// Used by [`EmailSecurity::search_email_messages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchEmailMessagesItemFindingsItem {
-    /// `attachment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment: ::std::option::Option<::std::string::String>,
-    /// `detail`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
-    /// `detection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detection: ::std::option::Option<::serde_json::Value>,
-    /// `field`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `portion`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub portion: ::std::option::Option<::std::string::String>,
-    /// `reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason: ::std::option::Option<::std::string::String>,
-    /// `score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub score: ::std::option::Option<f64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`EmailSecurity::search_email_messages`], [`EmailSecurity::get_message_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct SearchEmailMessagesItemProperties {
-    /// `allowlisted_pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub allowlisted_pattern: ::std::option::Option<::std::string::String>,
-    /// `allowlisted_pattern_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub allowlisted_pattern_type: ::std::option::Option<::std::string::String>,
-    /// `blocklisted_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub blocklisted_message: ::std::option::Option<bool>,
-    /// `blocklisted_pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub blocklisted_pattern: ::std::option::Option<::std::string::String>,
-    /// `whitelisted_pattern_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub whitelisted_pattern_type: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`EmailSecurity::search_email_messages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct SearchEmailMessagesItemValidation {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    /// `dkim`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dkim: ::std::option::Option<::serde_json::Value>,
-    /// `dmarc`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dmarc: ::std::option::Option<::serde_json::Value>,
-    /// `spf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub spf: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`EmailSecurity::move_multiple_messages`], [`EmailSecurity::move_a_message`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct MoveMultipleMessagesItem {
-    /// `completed_timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed_timestamp: ::std::option::Option<::std::string::String>,
-    /// `destination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub destination: ::std::option::Option<::std::string::String>,
-    /// `item_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub item_count: ::std::option::Option<i64>,
-    /// `message_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message_id: ::std::option::Option<::std::string::String>,
-    /// `operation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub operation: ::std::option::Option<::std::string::String>,
-    /// `recipient`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub recipient: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-}
-/// Used by [`EmailSecurity::preview_for_non_detection_messages`], [`EmailSecurity::get_email_preview`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct PreviewForNonDetectionMessagesResponse {
-    /// `screenshot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub screenshot: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`EmailSecurity::release_messages_from_quarantine`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ReleaseMessagesFromQuarantineItem {
-    /// `delivered`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub delivered: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `failed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub failed: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `postfix_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub postfix_id: ::std::option::Option<::std::string::String>,
-    /// `undelivered`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub undelivered: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-/// Used by [`EmailSecurity::get_message_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetMessageDetailsResponse {
-    /// `action_log`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub action_log: ::std::option::Option<::serde_json::Value>,
-    /// `alert_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub alert_id: ::std::option::Option<::std::string::String>,
-    /// `client_recipients`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_recipients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `delivery_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub delivery_mode: ::std::option::Option<::std::string::String>,
-    /// `detection_reasons`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detection_reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `edf_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub edf_hash: ::std::option::Option<::std::string::String>,
-    /// `envelope_from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub envelope_from: ::std::option::Option<::std::string::String>,
-    /// `envelope_to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub envelope_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `final_disposition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub final_disposition: ::std::option::Option<::std::string::String>,
-    /// `findings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub findings: ::std::option::Option<
-        ::std::vec::Vec<GetMessageDetailsResponseFindingsItem>,
-    >,
-    /// `from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<::std::string::String>,
-    /// `from_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub from_name: ::std::option::Option<::std::string::String>,
-    /// `htmltext_structure_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub htmltext_structure_hash: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `is_phish_submission`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_phish_submission: ::std::option::Option<bool>,
-    /// `is_quarantined`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_quarantined: ::std::option::Option<bool>,
-    /// `message_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message_id: ::std::option::Option<::std::string::String>,
-    /// `postfix_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub postfix_id: ::std::option::Option<::std::string::String>,
-    /// `postfix_id_outbound`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub postfix_id_outbound: ::std::option::Option<::std::string::String>,
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub properties: ::std::option::Option<SearchEmailMessagesItemProperties>,
-    /// `replyto`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub replyto: ::std::option::Option<::std::string::String>,
-    /// `sent_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sent_date: ::std::option::Option<::std::string::String>,
-    /// `subject`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// `threat_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub threat_categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `to_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ts: ::std::option::Option<::std::string::String>,
-    /// `validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub validation: ::std::option::Option<GetMessageDetailsResponseValidation>,
-}
-/// Used by [`EmailSecurity::get_message_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetMessageDetailsResponseFindingsItem {
-    /// `attachment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attachment: ::std::option::Option<::std::string::String>,
-    /// `detail`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detail: ::std::option::Option<::std::string::String>,
-    /// `detection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detection: ::std::option::Option<::std::string::String>,
-    /// `field`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `portion`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub portion: ::std::option::Option<::std::string::String>,
-    /// `reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    /// `score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`EmailSecurity::get_message_details`], [`EmailSecurity::get_message_detection_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetMessageDetailsResponseValidation {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    SearchEmailMessagesItemFindingsItem { attachment : "attachment", detail : "detail",
+    detection : "detection", field : "field", name : "name", portion : "portion", reason
+    : "reason", score : "score", value : "value" }
+);
+/// Used by [`EmailSecurity::search_email_messages`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchEmailMessagesItemProperties {
+    pub allowlisted_pattern: ::std::option::Option<::std::string::String>,
+    pub allowlisted_pattern_type: ::std::option::Option<::std::string::String>,
+    pub blocklisted_message: ::std::option::Option<bool>,
+    pub blocklisted_pattern: ::std::option::Option<::std::string::String>,
+    pub whitelisted_pattern_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SearchEmailMessagesItemProperties { allowlisted_pattern : "allowlisted_pattern",
+    allowlisted_pattern_type : "allowlisted_pattern_type", blocklisted_message :
+    "blocklisted_message", blocklisted_pattern : "blocklisted_pattern",
+    whitelisted_pattern_type : "whitelisted_pattern_type" }
+);
+/// Used by [`EmailSecurity::search_email_messages`], [`EmailSecurity::get_message_detection_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchEmailMessagesItemValidation {
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `dkim`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dkim: ::std::option::Option<::std::string::String>,
-    /// `dmarc`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dmarc: ::std::option::Option<::std::string::String>,
-    /// `spf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub spf: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchEmailMessagesItemValidation { comment : "comment", dkim : "dkim", dmarc :
+    "dmarc", spf : "spf" }
+);
+/// Used by [`EmailSecurity::move_multiple_messages`], [`EmailSecurity::move_a_message`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MoveMultipleMessagesItem {
+    pub completed_timestamp: ::std::option::Option<::std::string::String>,
+    pub destination: ::std::option::Option<::std::string::String>,
+    pub item_count: ::std::option::Option<i64>,
+    pub message_id: ::std::option::Option<::std::string::String>,
+    pub operation: ::std::option::Option<::std::string::String>,
+    pub recipient: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<::std::string::String>,
+    pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MoveMultipleMessagesItem { completed_timestamp : "completed_timestamp", destination :
+    "destination", item_count : "item_count", message_id : "message_id", operation :
+    "operation", recipient : "recipient", status : "status", success : "success" }
+);
+/// Used by [`EmailSecurity::preview_for_non_detection_messages`], [`EmailSecurity::get_email_preview`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PreviewForNonDetectionMessagesResponse {
+    pub screenshot: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PreviewForNonDetectionMessagesResponse { screenshot : "screenshot" }
+);
+/// Used by [`EmailSecurity::release_messages_from_quarantine`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReleaseMessagesFromQuarantineItem {
+    pub delivered: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub failed: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub postfix_id: ::std::option::Option<::std::string::String>,
+    pub undelivered: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ReleaseMessagesFromQuarantineItem { delivered : "delivered", failed : "failed", id :
+    "id", postfix_id : "postfix_id", undelivered : "undelivered" }
+);
 /// Used by [`EmailSecurity::get_message_detection_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMessageDetectionDetailsResponse {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    /// `attachments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<GetMessageDetectionDetailsResponseAttachmentsItem>,
     >,
-    /// `final_disposition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub final_disposition: ::std::option::Option<::std::string::String>,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
         ::std::vec::Vec<GetMessageDetectionDetailsResponseHeadersItem>,
     >,
-    /// `links`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<
         ::std::vec::Vec<GetMessageDetectionDetailsResponseLinksItem>,
     >,
-    /// `sender_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sender_info: ::std::option::Option<GetMessageDetectionDetailsResponseSenderInfo>,
-    /// `threat_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub threat_categories: ::std::option::Option<
         ::std::vec::Vec<GetMessageDetectionDetailsResponseThreatCategoriesItem>,
     >,
-    /// `validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub validation: ::std::option::Option<GetMessageDetailsResponseValidation>,
+    pub validation: ::std::option::Option<SearchEmailMessagesItemValidation>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMessageDetectionDetailsResponse { action : "action", attachments : "attachments",
+    final_disposition : "final_disposition", headers : "headers", links : "links",
+    sender_info : "sender_info", threat_categories : "threat_categories", validation :
+    "validation" }
+);
 /// Used by [`EmailSecurity::get_message_detection_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMessageDetectionDetailsResponseAttachmentsItem {
-    /// `content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// `detection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detection: ::std::option::Option<::std::string::String>,
-    /// `encrypted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMessageDetectionDetailsResponseAttachmentsItem { content_type : "content_type",
+    detection : "detection", encrypted : "encrypted", name : "name", size : "size" }
+);
 /// Used by [`EmailSecurity::get_message_detection_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMessageDetectionDetailsResponseHeadersItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMessageDetectionDetailsResponseHeadersItem { name : "name", value : "value" }
+);
 /// Used by [`EmailSecurity::get_message_detection_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMessageDetectionDetailsResponseLinksItem {
-    /// `href`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
-    /// `text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMessageDetectionDetailsResponseLinksItem { href : "href", text : "text" }
+);
 /// Used by [`EmailSecurity::get_message_detection_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMessageDetectionDetailsResponseSenderInfo {
-    /// `as_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_name: ::std::option::Option<::std::string::String>,
-    /// `as_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_number: ::std::option::Option<i64>,
-    /// `geo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geo: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `pld`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pld: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMessageDetectionDetailsResponseSenderInfo { as_name : "as_name", as_number :
+    "as_number", geo : "geo", ip : "ip", pld : "pld" }
+);
 /// Used by [`EmailSecurity::get_message_detection_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMessageDetectionDetailsResponseThreatCategoriesItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMessageDetectionDetailsResponseThreatCategoriesItem { description : "description",
+    id : "id", name : "name" }
+);
 /// Used by [`EmailSecurity::get_raw_email_content`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRawEmailContentResponse {
-    /// `raw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetRawEmailContentResponse { raw : "raw" });
 /// Used by [`EmailSecurity::get_email_trace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTraceResponse {
-    /// `inbound`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inbound: ::std::option::Option<GetEmailTraceResponseInbound>,
-    /// `outbound`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outbound: ::std::option::Option<GetEmailTraceResponseInbound>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailTraceResponse { inbound : "inbound", outbound : "outbound" }
+);
 /// Used by [`EmailSecurity::get_email_trace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTraceResponseInbound {
-    /// `lines`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lines: ::std::option::Option<
         ::std::vec::Vec<GetEmailTraceResponseInboundLinesItem>,
     >,
-    /// `pending`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pending: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailTraceResponseInbound { lines : "lines", pending : "pending" }
+);
 /// Used by [`EmailSecurity::get_email_trace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTraceResponseInboundLinesItem {
-    /// `lineno`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lineno: ::std::option::Option<i64>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ts: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailTraceResponseInboundLinesItem { lineno : "lineno", message : "message", ts :
+    "ts" }
+);
 /// Used by [`EmailSecurity::get_phishguard_reports`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPhishguardReportsItem {
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `disposition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disposition: ::std::option::Option<::std::string::String>,
-    /// `fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<GetPhishguardReportsItemFields>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<::std::string::String>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<GetPhishguardReportsItemTagsItem>>,
-    /// `title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    /// `ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ts: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPhishguardReportsItem { content : "content", disposition : "disposition", fields :
+    "fields", id : "id", priority : "priority", tags : "tags", title : "title", ts : "ts"
+    }
+);
 /// Used by [`EmailSecurity::get_phishguard_reports`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPhishguardReportsItemFields {
-    /// `from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
-    /// `postfix_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postfix_id: ::std::option::Option<::std::string::String>,
-    /// `to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ts: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPhishguardReportsItemFields { from : "from", postfix_id : "postfix_id", to : "to",
+    ts : "ts" }
+);
 /// Used by [`EmailSecurity::get_phishguard_reports`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPhishguardReportsItemTagsItem {
-    /// `category`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::serde_json::Value>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPhishguardReportsItemTagsItem { category : "category", value : "value" }
+);
 /// Used by [`EmailSecurity::get_reclassify_submissions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetReclassifySubmissionsItem {
-    /// `original_disposition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub original_disposition: ::std::option::Option<::std::string::String>,
-    /// `original_edf_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub original_edf_hash: ::std::option::Option<::std::string::String>,
-    /// `outcome`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outcome: ::std::option::Option<::std::string::String>,
-    /// `outcome_disposition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outcome_disposition: ::std::option::Option<::std::string::String>,
-    /// `requested_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_by: ::std::option::Option<::std::string::String>,
-    /// `requested_disposition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_disposition: ::std::option::Option<::std::string::String>,
-    /// `requested_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_ts: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `subject`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
-    /// `submission_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub submission_id: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetReclassifySubmissionsItem { original_disposition : "original_disposition",
+    original_edf_hash : "original_edf_hash", outcome : "outcome", outcome_disposition :
+    "outcome_disposition", requested_by : "requested_by", requested_disposition :
+    "requested_disposition", requested_ts : "requested_ts", status : "status", subject :
+    "subject", submission_id : "submission_id", r#type : "type" }
+);

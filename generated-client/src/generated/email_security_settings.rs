@@ -23,7 +23,7 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnEmailAllowPolicyResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAnEmailAllowPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -66,7 +66,9 @@ impl EmailSecuritySettings {
     pub fn batch_allow_policies(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<BatchAllowPoliciesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BatchAllowPoliciesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -88,7 +90,7 @@ impl EmailSecuritySettings {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnEmailAllowPolicyResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAnEmailAllowPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,7 +114,7 @@ impl EmailSecuritySettings {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnEmailAllowPolicyResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAnEmailAllowPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -136,7 +138,9 @@ impl EmailSecuritySettings {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<BatchAllowPoliciesResponseDeletesItem>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -159,7 +163,7 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateABlockedEmailSenderResponse>,
+        crate::runtime::Json<::std::option::Option<CreateABlockedEmailSenderResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -200,7 +204,9 @@ impl EmailSecuritySettings {
     pub fn batch_block_senders(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<BatchBlockSendersResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BatchBlockSendersResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -222,7 +228,7 @@ impl EmailSecuritySettings {
         account_id: &str,
         pattern_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateABlockedEmailSenderResponse>,
+        crate::runtime::Json<::std::option::Option<CreateABlockedEmailSenderResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -244,7 +250,7 @@ impl EmailSecuritySettings {
         account_id: &str,
         pattern_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateABlockedEmailSenderResponse>,
+        crate::runtime::Json<::std::option::Option<CreateABlockedEmailSenderResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -266,7 +272,9 @@ impl EmailSecuritySettings {
         account_id: &str,
         pattern_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<BatchAllowPoliciesResponseDeletesItem>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -327,7 +335,9 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
         domain_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListProtectedEmailDomainsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListProtectedEmailDomainsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -347,7 +357,9 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
         domain_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListProtectedEmailDomainsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListProtectedEmailDomainsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -368,7 +380,9 @@ impl EmailSecuritySettings {
         account_id: &str,
         domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<BatchAllowPoliciesResponseDeletesItem>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -389,7 +403,9 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnEntryInImpersonationRegistryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAnEntryInImpersonationRegistryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -436,7 +452,9 @@ impl EmailSecuritySettings {
         account_id: &str,
         display_name_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnEntryInImpersonationRegistryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAnEntryInImpersonationRegistryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -460,7 +478,9 @@ impl EmailSecuritySettings {
         account_id: &str,
         display_name_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnEntryInImpersonationRegistryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAnEntryInImpersonationRegistryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -484,7 +504,9 @@ impl EmailSecuritySettings {
         account_id: &str,
         display_name_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<BatchAllowPoliciesResponseDeletesItem>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -509,7 +531,9 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<BatchSendingDomainRestrictionsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchSendingDomainRestrictionsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -570,7 +594,9 @@ impl EmailSecuritySettings {
     pub fn batch_trusted_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<BatchTrustedDomainsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BatchTrustedDomainsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -591,7 +617,9 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
         trusted_domain_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListTrustedEmailDomainsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListTrustedEmailDomainsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -613,7 +641,9 @@ impl EmailSecuritySettings {
         &self,
         account_id: &str,
         trusted_domain_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListTrustedEmailDomainsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListTrustedEmailDomainsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -636,7 +666,9 @@ impl EmailSecuritySettings {
         account_id: &str,
         trusted_domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<BatchAllowPoliciesResponseDeletesItem>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -654,390 +686,229 @@ impl EmailSecuritySettings {
     }
 }
 /// Used by [`EmailSecuritySettings::create_an_email_allow_policy`], [`EmailSecuritySettings::list_email_allow_policies`], [`EmailSecuritySettings::batch_allow_policies`], [`EmailSecuritySettings::update_an_email_allow_policy`], [`EmailSecuritySettings::get_an_email_allow_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnEmailAllowPolicyResponse {
-    /// `comments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `is_acceptable_sender`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_acceptable_sender: ::std::option::Option<bool>,
-    /// `is_exempt_recipient`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_exempt_recipient: ::std::option::Option<bool>,
-    /// `is_recipient`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_recipient: ::std::option::Option<bool>,
-    /// `is_regex`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_regex: ::std::option::Option<bool>,
-    /// `is_sender`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_sender: ::std::option::Option<bool>,
-    /// `is_spoof`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_spoof: ::std::option::Option<bool>,
-    /// `is_trusted_sender`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_trusted_sender: ::std::option::Option<bool>,
-    /// `last_modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_modified: ::std::option::Option<::std::string::String>,
-    /// `pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
-    /// `pattern_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern_type: ::std::option::Option<::std::string::String>,
-    /// `verify_sender`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verify_sender: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnEmailAllowPolicyResponse { comments : "comments", created_at : "created_at",
+    id : "id", is_acceptable_sender : "is_acceptable_sender", is_exempt_recipient :
+    "is_exempt_recipient", is_recipient : "is_recipient", is_regex : "is_regex",
+    is_sender : "is_sender", is_spoof : "is_spoof", is_trusted_sender :
+    "is_trusted_sender", last_modified : "last_modified", pattern : "pattern",
+    pattern_type : "pattern_type", verify_sender : "verify_sender" }
+);
 /// Used by [`EmailSecuritySettings::batch_allow_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchAllowPoliciesResponse {
-    /// `deletes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deletes: ::std::option::Option<
         ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
     >,
-    /// `patches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub patches: ::std::option::Option<
         ::std::vec::Vec<CreateAnEmailAllowPolicyResponse>,
     >,
-    /// `posts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub posts: ::std::option::Option<::std::vec::Vec<CreateAnEmailAllowPolicyResponse>>,
-    /// `puts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub puts: ::std::option::Option<::std::vec::Vec<CreateAnEmailAllowPolicyResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BatchAllowPoliciesResponse { deletes : "deletes", patches : "patches", posts :
+    "posts", puts : "puts" }
+);
 /// Used by [`EmailSecuritySettings::batch_allow_policies`], [`EmailSecuritySettings::delete_an_email_allow_policy`], [`EmailSecuritySettings::batch_block_senders`], [`EmailSecuritySettings::delete_a_blocked_email_sender`], [`EmailSecuritySettings::unprotect_multiple_email_domains`], [`EmailSecuritySettings::unprotect_an_email_domain`], [`EmailSecuritySettings::delete_an_entry_from_impersonation_registry`], [`EmailSecuritySettings::batch_sending_domain_restrictions`], [`EmailSecuritySettings::batch_trusted_domains`], [`EmailSecuritySettings::delete_a_trusted_email_domain`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchAllowPoliciesResponseDeletesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(BatchAllowPoliciesResponseDeletesItem { id : "id" });
 /// Used by [`EmailSecuritySettings::create_a_blocked_email_sender`], [`EmailSecuritySettings::list_blocked_email_senders`], [`EmailSecuritySettings::batch_block_senders`], [`EmailSecuritySettings::update_a_blocked_email_sender`], [`EmailSecuritySettings::get_a_blocked_email_sender`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateABlockedEmailSenderResponse {
-    /// `comments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `is_regex`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_regex: ::std::option::Option<bool>,
-    /// `last_modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_modified: ::std::option::Option<::std::string::String>,
-    /// `pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
-    /// `pattern_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateABlockedEmailSenderResponse { comments : "comments", created_at : "created_at",
+    id : "id", is_regex : "is_regex", last_modified : "last_modified", pattern :
+    "pattern", pattern_type : "pattern_type" }
+);
 /// Used by [`EmailSecuritySettings::batch_block_senders`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchBlockSendersResponse {
-    /// `deletes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deletes: ::std::option::Option<
         ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
     >,
-    /// `patches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub patches: ::std::option::Option<
         ::std::vec::Vec<CreateABlockedEmailSenderResponse>,
     >,
-    /// `posts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub posts: ::std::option::Option<::std::vec::Vec<CreateABlockedEmailSenderResponse>>,
-    /// `puts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub puts: ::std::option::Option<::std::vec::Vec<CreateABlockedEmailSenderResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BatchBlockSendersResponse { deletes : "deletes", patches : "patches", posts :
+    "posts", puts : "puts" }
+);
 /// Used by [`EmailSecuritySettings::list_protected_email_domains`], [`EmailSecuritySettings::update_an_email_domain`], [`EmailSecuritySettings::get_an_email_domain`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProtectedEmailDomainsItem {
-    /// `allowed_delivery_modes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_delivery_modes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `authorization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization: ::std::option::Option<ListProtectedEmailDomainsItemAuthorization>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `dmarc_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dmarc_status: ::std::option::Option<::std::string::String>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `drop_dispositions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub drop_dispositions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `emails_processed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails_processed: ::std::option::Option<
         ListProtectedEmailDomainsItemEmailsProcessed,
     >,
-    /// `folder`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `inbox_provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inbox_provider: ::std::option::Option<::std::string::String>,
-    /// `integration_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub integration_id: ::std::option::Option<::std::string::String>,
-    /// `ip_restrictions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_restrictions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `last_modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_modified: ::std::option::Option<::std::string::String>,
-    /// `lookback_hops`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lookback_hops: ::std::option::Option<i64>,
-    /// `o365_tenant_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o365_tenant_id: ::std::option::Option<::std::string::String>,
-    /// `regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `require_tls_inbound`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_tls_inbound: ::std::option::Option<bool>,
-    /// `require_tls_outbound`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_tls_outbound: ::std::option::Option<bool>,
-    /// `spf_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub spf_status: ::std::option::Option<::std::string::String>,
-    /// `transport`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transport: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListProtectedEmailDomainsItem { allowed_delivery_modes : "allowed_delivery_modes",
+    authorization : "authorization", created_at : "created_at", dmarc_status :
+    "dmarc_status", domain : "domain", drop_dispositions : "drop_dispositions",
+    emails_processed : "emails_processed", folder : "folder", id : "id", inbox_provider :
+    "inbox_provider", integration_id : "integration_id", ip_restrictions :
+    "ip_restrictions", last_modified : "last_modified", lookback_hops : "lookback_hops",
+    o365_tenant_id : "o365_tenant_id", regions : "regions", require_tls_inbound :
+    "require_tls_inbound", require_tls_outbound : "require_tls_outbound", spf_status :
+    "spf_status", transport : "transport" }
+);
 /// Used by [`EmailSecuritySettings::list_protected_email_domains`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProtectedEmailDomainsItemAuthorization {
-    /// `authorized`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorized: ::std::option::Option<bool>,
-    /// `status_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_message: ::std::option::Option<::std::string::String>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListProtectedEmailDomainsItemAuthorization { authorized : "authorized",
+    status_message : "status_message", timestamp : "timestamp" }
+);
 /// Used by [`EmailSecuritySettings::list_protected_email_domains`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProtectedEmailDomainsItemEmailsProcessed {
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// `total_emails_processed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_emails_processed: ::std::option::Option<i64>,
-    /// `total_emails_processed_previous`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_emails_processed_previous: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListProtectedEmailDomainsItemEmailsProcessed { timestamp : "timestamp",
+    total_emails_processed : "total_emails_processed", total_emails_processed_previous :
+    "total_emails_processed_previous" }
+);
 /// Used by [`EmailSecuritySettings::create_an_entry_in_impersonation_registry`], [`EmailSecuritySettings::list_entries_in_impersonation_registry`], [`EmailSecuritySettings::update_an_entry_in_impersonation_registry`], [`EmailSecuritySettings::get_an_entry_in_impersonation_registry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnEntryInImpersonationRegistryResponse {
-    /// `comments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `directory_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub directory_id: ::std::option::Option<i64>,
-    /// `directory_node_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub directory_node_id: ::std::option::Option<i64>,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `external_directory_node_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_directory_node_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `is_email_regex`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_email_regex: ::std::option::Option<bool>,
-    /// `last_modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_modified: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `provenance`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provenance: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnEntryInImpersonationRegistryResponse { comments : "comments", created_at :
+    "created_at", directory_id : "directory_id", directory_node_id : "directory_node_id",
+    email : "email", external_directory_node_id : "external_directory_node_id", id :
+    "id", is_email_regex : "is_email_regex", last_modified : "last_modified", name :
+    "name", provenance : "provenance" }
+);
 /// Used by [`EmailSecuritySettings::batch_sending_domain_restrictions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchSendingDomainRestrictionsResponse {
-    /// `deletes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deletes: ::std::option::Option<
         ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(BatchSendingDomainRestrictionsResponse { deletes : "deletes" });
 /// Used by [`EmailSecuritySettings::list_trusted_email_domains`], [`EmailSecuritySettings::batch_trusted_domains`], [`EmailSecuritySettings::update_a_trusted_email_domain`], [`EmailSecuritySettings::get_a_trusted_email_domain`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTrustedEmailDomainsItem {
-    /// `comments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `is_recent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_recent: ::std::option::Option<bool>,
-    /// `is_regex`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_regex: ::std::option::Option<bool>,
-    /// `is_similarity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_similarity: ::std::option::Option<bool>,
-    /// `last_modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_modified: ::std::option::Option<::std::string::String>,
-    /// `pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTrustedEmailDomainsItem { comments : "comments", created_at : "created_at", id :
+    "id", is_recent : "is_recent", is_regex : "is_regex", is_similarity :
+    "is_similarity", last_modified : "last_modified", pattern : "pattern" }
+);
 /// Used by [`EmailSecuritySettings::batch_trusted_domains`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchTrustedDomainsResponse {
-    /// `deletes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deletes: ::std::option::Option<
         ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
     >,
-    /// `patches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub patches: ::std::option::Option<::std::vec::Vec<ListTrustedEmailDomainsItem>>,
-    /// `posts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub posts: ::std::option::Option<::std::vec::Vec<ListTrustedEmailDomainsItem>>,
-    /// `puts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub puts: ::std::option::Option<::std::vec::Vec<ListTrustedEmailDomainsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BatchTrustedDomainsResponse { deletes : "deletes", patches : "patches", posts :
+    "posts", puts : "puts" }
+);

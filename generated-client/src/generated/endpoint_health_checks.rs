@@ -24,7 +24,9 @@ impl EndpointHealthChecks {
     pub fn endpoint_health_check(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<EndpointHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EndpointHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,9 @@ impl EndpointHealthChecks {
     pub fn list_endpoint_health_checks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<EndpointHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EndpointHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +69,9 @@ impl EndpointHealthChecks {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<EndpointHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EndpointHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +93,9 @@ impl EndpointHealthChecks {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<EndpointHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EndpointHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -110,7 +118,7 @@ impl EndpointHealthChecks {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteEndpointHealthCheckResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteEndpointHealthCheckResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,86 +134,57 @@ impl EndpointHealthChecks {
     }
 }
 /// Used by [`EndpointHealthChecks::endpoint_health_check`], [`EndpointHealthChecks::list_endpoint_health_checks`], [`EndpointHealthChecks::update_endpoint_health_check`], [`EndpointHealthChecks::get_endpoint_health_check`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointHealthCheckResponse {
-    /// `check_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub check_type: ::std::option::Option<::std::string::String>,
-    /// `endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    EndpointHealthCheckResponse { check_type : "check_type", endpoint : "endpoint", id :
+    "id", name : "name" }
+);
 /// Used by [`EndpointHealthChecks::delete_endpoint_health_check`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteEndpointHealthCheckResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteEndpointHealthCheckResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteEndpointHealthCheckResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteEndpointHealthCheckResponse { errors : "errors", messages : "messages", success
+    : "success" }
+);
 /// Used by [`EndpointHealthChecks::delete_endpoint_health_check`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteEndpointHealthCheckResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteEndpointHealthCheckResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteEndpointHealthCheckResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`EndpointHealthChecks::delete_endpoint_health_check`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteEndpointHealthCheckResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteEndpointHealthCheckResponseErrorsItemSource { pointer : "pointer" }
+);

@@ -46,7 +46,9 @@ impl Event {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponse,
+            ::std::option::Option<
+                AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -68,7 +70,9 @@ impl Event {
     pub fn creates_a_new_event(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<FilterAndListEventsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -88,7 +92,9 @@ impl Event {
     pub fn creates_bulk_events(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatesBulkEventsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatesBulkEventsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -109,7 +115,11 @@ impl Event {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesBulkDosEventWithRelationshipsAndIndicatorsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                CreatesBulkDosEventWithRelationshipsAndIndicatorsResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -134,7 +144,9 @@ impl Event {
         account_id: &str,
         dataset_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<FilterAndListEventsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -156,7 +168,7 @@ impl Event {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<f64>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<f64>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -177,7 +189,9 @@ impl Event {
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RemovesATagFromAnEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RemovesATagFromAnEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -197,7 +211,9 @@ impl Event {
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RemovesATagFromAnEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RemovesATagFromAnEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -259,7 +275,9 @@ impl Event {
     pub fn create_an_event_query_alert(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllEventQueryAlertsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllEventQueryAlertsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -282,7 +300,9 @@ impl Event {
         &self,
         account_id: &str,
         alert_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllEventQueryAlertsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllEventQueryAlertsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -304,7 +324,9 @@ impl Event {
         &self,
         account_id: &str,
         alert_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllEventQueryAlertsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllEventQueryAlertsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -326,7 +348,9 @@ impl Event {
         &self,
         account_id: &str,
         alert_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllEventQueryAlertsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllEventQueryAlertsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -369,7 +393,9 @@ impl Event {
     pub fn create_a_saved_event_query(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllSavedEventQueriesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllSavedEventQueriesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -390,7 +416,9 @@ impl Event {
         &self,
         account_id: &str,
         query_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllSavedEventQueriesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllSavedEventQueriesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -412,7 +440,9 @@ impl Event {
         &self,
         account_id: &str,
         query_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllSavedEventQueriesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllSavedEventQueriesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -434,7 +464,9 @@ impl Event {
         &self,
         account_id: &str,
         query_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllSavedEventQueriesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllSavedEventQueriesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -477,7 +509,9 @@ impl Event {
         account_id: &str,
         dataset_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ReadsDataForARawEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ReadsDataForARawEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -499,7 +533,9 @@ impl Event {
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RemovesATagFromAnEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RemovesATagFromAnEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -519,7 +555,9 @@ impl Event {
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RemovesATagFromAnEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RemovesATagFromAnEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -542,7 +580,9 @@ impl Event {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateARelationshipBetweenTwoEventsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateARelationshipBetweenTwoEventsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -564,7 +604,7 @@ impl Event {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<f64>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<f64>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -586,7 +626,9 @@ impl Event {
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<RevertAnEventsDurableObjectToAPointInTimeResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<RevertAnEventsDurableObjectToAPointInTimeResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -608,7 +650,9 @@ impl Event {
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<FilterAndListEventsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -628,7 +672,9 @@ impl Event {
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<FilterAndListEventsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -650,7 +696,9 @@ impl Event {
         &self,
         account_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<FilterAndListEventsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FilterAndListEventsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -671,7 +719,9 @@ impl Event {
         account_id: &str,
         event_id: &str,
         raw_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdatesARawEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdatesARawEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -694,7 +744,9 @@ impl Event {
         account_id: &str,
         event_id: &str,
         raw_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdatesARawEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdatesARawEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -717,7 +769,9 @@ impl Event {
         account_id: &str,
         event_id: &str,
         raw_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ReadsDataForARawEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ReadsDataForARawEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -764,7 +818,9 @@ impl Event {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GraphqlEndpointForEventAggregationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GraphqlEndpointForEventAggregationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -779,764 +835,404 @@ impl Event {
     }
 }
 /// Used by [`Event::filter_and_list_events`], [`Event::creates_a_new_event`], [`Event::reads_an_event`], [`Event::updates_an_event`], [`Event::updates_an_event_patch`], [`Event::reads_an_event_get`], [`Event::filter_and_list_events_related_to_specific_event`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterAndListEventsItem {
-    /// `attacker`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attacker: ::std::option::Option<::std::string::String>,
     /// `attackerCountry`
-    #[serde(
-        rename = "attackerCountry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attacker_country: ::std::option::Option<::std::string::String>,
-    /// `category`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dataset_id: ::std::option::Option<::std::string::String>,
-    /// `date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
-    /// `event`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<::std::string::String>,
     /// `hasChildren`
-    #[serde(
-        rename = "hasChildren",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_children: ::std::option::Option<bool>,
-    /// `indicator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub indicator: ::std::option::Option<::std::string::String>,
     /// `indicatorType`
-    #[serde(
-        rename = "indicatorType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub indicator_type: ::std::option::Option<::std::string::String>,
     /// `indicatorTypeId`
-    #[serde(
-        rename = "indicatorTypeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub indicator_type_id: ::std::option::Option<f64>,
-    /// `insight`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insight: ::std::option::Option<::std::string::String>,
     /// `killChain`
-    #[serde(
-        rename = "killChain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kill_chain: ::std::option::Option<f64>,
     /// `mitreAttack`
-    #[serde(
-        rename = "mitreAttack",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mitre_attack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `numReferenced`
-    #[serde(
-        rename = "numReferenced",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub num_referenced: ::std::option::Option<f64>,
     /// `numReferences`
-    #[serde(
-        rename = "numReferences",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub num_references: ::std::option::Option<f64>,
     /// `rawId`
-    #[serde(
-        rename = "rawId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub raw_id: ::std::option::Option<::std::string::String>,
-    /// `referenced`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub referenced: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `referencedIds`
-    #[serde(
-        rename = "referencedIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub referenced_ids: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// `references`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub references: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `referencesIds`
-    #[serde(
-        rename = "referencesIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub references_ids: ::std::option::Option<::std::vec::Vec<f64>>,
     /// `releasabilityId`
-    #[serde(
-        rename = "releasabilityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub releasability_id: ::std::option::Option<::std::string::String>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `targetCountry`
-    #[serde(
-        rename = "targetCountry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_country: ::std::option::Option<::std::string::String>,
     /// `targetIndustry`
-    #[serde(
-        rename = "targetIndustry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_industry: ::std::option::Option<::std::string::String>,
-    /// `tlp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tlp: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FilterAndListEventsItem { attacker : "attacker", attacker_country :
+    "attackerCountry", category : "category", dataset_id : "datasetId", date : "date",
+    event : "event", has_children : "hasChildren", indicator : "indicator",
+    indicator_type : "indicatorType", indicator_type_id : "indicatorTypeId", insight :
+    "insight", kill_chain : "killChain", mitre_attack : "mitreAttack", num_referenced :
+    "numReferenced", num_references : "numReferences", raw_id : "rawId", referenced :
+    "referenced", referenced_ids : "referencedIds", references : "references",
+    references_ids : "referencesIds", releasability_id : "releasabilityId", tags :
+    "tags", target_country : "targetCountry", target_industry : "targetIndustry", tlp :
+    "tlp", uuid : "uuid" }
+);
 /// Used by [`Event::aggregate_events_by_single_or_multiple_columns_with_optional_date_filtering`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponse {
     /// `aggregateBy`
-    #[serde(
-        rename = "aggregateBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aggregate_by: ::std::option::Option<::std::string::String>,
-    /// `aggregations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aggregations: ::std::option::Option<
         ::std::vec::Vec<
             AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseAggregationsItem,
         >,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseDateRange,
     >,
-    /// `total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponse {
+    aggregate_by : "aggregateBy", aggregations : "aggregations", date_range :
+    "dateRange", total : "total" }
+);
 /// Used by [`Event::aggregate_events_by_single_or_multiple_columns_with_optional_date_filtering`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseAggregationsItem {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseAggregationsItem
+    { count : "count", date : "date" }
+);
 /// Used by [`Event::aggregate_events_by_single_or_multiple_columns_with_optional_date_filtering`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseDateRange {
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AggregateEventsBySingleOrMultipleColumnsWithOptionalDateFilteringResponseDateRange {
+    end_date : "endDate", start_date : "startDate" }
+);
 /// Used by [`Event::creates_bulk_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatesBulkEventsResponse {
     /// `createBulkEventsRequestId`
-    #[serde(
-        rename = "createBulkEventsRequestId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_bulk_events_request_id: ::std::option::Option<::std::string::String>,
     /// `createdEvents`
-    #[serde(
-        rename = "createdEvents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_events: ::std::option::Option<
         ::std::vec::Vec<CreatesBulkEventsResponseCreatedEventsItem>,
     >,
     /// `createdEventsCount`
-    #[serde(
-        rename = "createdEventsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_events_count: ::std::option::Option<f64>,
     /// `createdTagsCount`
-    #[serde(
-        rename = "createdTagsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_tags_count: ::std::option::Option<f64>,
     /// `errorCount`
-    #[serde(
-        rename = "errorCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_count: ::std::option::Option<f64>,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<CreatesBulkEventsResponseErrorsItem>,
     >,
     /// `queuedIndicatorsCount`
-    #[serde(
-        rename = "queuedIndicatorsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queued_indicators_count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatesBulkEventsResponse { create_bulk_events_request_id :
+    "createBulkEventsRequestId", created_events : "createdEvents", created_events_count :
+    "createdEventsCount", created_tags_count : "createdTagsCount", error_count :
+    "errorCount", errors : "errors", queued_indicators_count : "queuedIndicatorsCount" }
+);
 /// Used by [`Event::creates_bulk_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatesBulkEventsResponseCreatedEventsItem {
     /// `eventIndex`
-    #[serde(
-        rename = "eventIndex",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_index: ::std::option::Option<f64>,
     /// `shardId`
-    #[serde(
-        rename = "shardId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub shard_id: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatesBulkEventsResponseCreatedEventsItem { event_index : "eventIndex", shard_id :
+    "shardId", uuid : "uuid" }
+);
 /// Used by [`Event::creates_bulk_events`], [`Event::creates_bulk_dos_event_with_relationships_and_indicators`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatesBulkEventsResponseErrorsItem {
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// `eventIndex`
-    #[serde(
-        rename = "eventIndex",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_index: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatesBulkEventsResponseErrorsItem { error : "error", event_index : "eventIndex" }
+);
 /// Used by [`Event::creates_bulk_dos_event_with_relationships_and_indicators`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatesBulkDosEventWithRelationshipsAndIndicatorsResponse {
     /// `createdEventsCount`
-    #[serde(
-        rename = "createdEventsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_events_count: ::std::option::Option<f64>,
     /// `createdIndicatorsCount`
-    #[serde(
-        rename = "createdIndicatorsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_indicators_count: ::std::option::Option<f64>,
     /// `createdRelationshipsCount`
-    #[serde(
-        rename = "createdRelationshipsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_relationships_count: ::std::option::Option<f64>,
     /// `errorCount`
-    #[serde(
-        rename = "errorCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_count: ::std::option::Option<f64>,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<CreatesBulkEventsResponseErrorsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatesBulkDosEventWithRelationshipsAndIndicatorsResponse { created_events_count :
+    "createdEventsCount", created_indicators_count : "createdIndicatorsCount",
+    created_relationships_count : "createdRelationshipsCount", error_count :
+    "errorCount", errors : "errors" }
+);
 /// Used by [`Event::removes_a_tag_from_an_event`], [`Event::adds_a_tag_to_an_event`], [`Event::removes_an_event_reference`], [`Event::creates_event_references_for_a_event`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemovesATagFromAnEventResponse {
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(RemovesATagFromAnEventResponse { success : "success" });
 /// Used by [`Event::list_all_saved_event_queries`], [`Event::create_a_saved_event_query`], [`Event::update_a_saved_event_query`], [`Event::update_a_saved_event_query_patch`], [`Event::read_a_saved_event_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllSavedEventQueriesItem {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<i64>,
-    /// `alert_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_enabled: ::std::option::Option<bool>,
-    /// `alert_rollup_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_rollup_enabled: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `query_json`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_json: ::std::option::Option<::std::string::String>,
-    /// `rule_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rule_enabled: ::std::option::Option<bool>,
-    /// `rule_scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rule_scope: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `user_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllSavedEventQueriesItem { account_id : "account_id", alert_enabled :
+    "alert_enabled", alert_rollup_enabled : "alert_rollup_enabled", created_at :
+    "created_at", id : "id", name : "name", query_json : "query_json", rule_enabled :
+    "rule_enabled", rule_scope : "rule_scope", updated_at : "updated_at", user_email :
+    "user_email" }
+);
 /// Used by [`Event::list_all_event_query_alerts`], [`Event::create_an_event_query_alert`], [`Event::update_an_event_query_alert`], [`Event::update_an_event_query_alert_patch`], [`Event::read_an_event_query_alert`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllEventQueryAlertsItem {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<i64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `last_sent_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sent_at: ::std::option::Option<::std::string::String>,
-    /// `notification_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_type: ::std::option::Option<::std::string::String>,
-    /// `query_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_id: ::std::option::Option<i64>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `user_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllEventQueryAlertsItem { account_id : "account_id", created_at : "created_at",
+    enabled : "enabled", frequency : "frequency", id : "id", last_sent_at :
+    "last_sent_at", notification_type : "notification_type", query_id : "query_id",
+    updated_at : "updated_at", user_email : "user_email" }
+);
 /// Used by [`Event::reads_data_for_a_raw_event`], [`Event::reads_data_for_a_raw_event_get`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadsDataForARawEventResponse {
     /// `accountId`
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<f64>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `tlp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tlp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ReadsDataForARawEventResponse { account_id : "accountId", created : "created", data :
+    "data", id : "id", source : "source", tlp : "tlp" }
+);
 /// Used by [`Event::create_a_relationship_between_two_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateARelationshipBetweenTwoEventsResponse {
     /// `childIds`
-    #[serde(
-        rename = "childIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub child_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<CreateARelationshipBetweenTwoEventsResponseErrorsItem>,
     >,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `relationships`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub relationships: ::std::option::Option<
         ::std::vec::Vec<CreateARelationshipBetweenTwoEventsResponseRelationshipsItem>,
     >,
     /// `relationshipsCreated`
-    #[serde(
-        rename = "relationshipsCreated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub relationships_created: ::std::option::Option<f64>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateARelationshipBetweenTwoEventsResponse { child_ids : "childIds", errors :
+    "errors", message : "message", relationships : "relationships", relationships_created
+    : "relationshipsCreated", success : "success" }
+);
 /// Used by [`Event::create_a_relationship_between_two_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateARelationshipBetweenTwoEventsResponseErrorsItem {
     /// `childId`
-    #[serde(
-        rename = "childId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub child_id: ::std::option::Option<::std::string::String>,
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// `errorType`
-    #[serde(
-        rename = "errorType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateARelationshipBetweenTwoEventsResponseErrorsItem { child_id : "childId", error :
+    "error", error_type : "errorType" }
+);
 /// Used by [`Event::create_a_relationship_between_two_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateARelationshipBetweenTwoEventsResponseRelationshipsItem {
     /// `childDatasetId`
-    #[serde(
-        rename = "childDatasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub child_dataset_id: ::std::option::Option<::std::string::String>,
     /// `childId`
-    #[serde(
-        rename = "childId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub child_id: ::std::option::Option<::std::string::String>,
     /// `parentDatasetId`
-    #[serde(
-        rename = "parentDatasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_dataset_id: ::std::option::Option<::std::string::String>,
     /// `parentId`
-    #[serde(
-        rename = "parentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_id: ::std::option::Option<::std::string::String>,
     /// `relationshipType`
-    #[serde(
-        rename = "relationshipType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub relationship_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateARelationshipBetweenTwoEventsResponseRelationshipsItem { child_dataset_id :
+    "childDatasetId", child_id : "childId", parent_dataset_id : "parentDatasetId",
+    parent_id : "parentId", relationship_type : "relationshipType" }
+);
 /// Used by [`Event::revert_an_events_durable_object_to_a_point_in_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RevertAnEventsDurableObjectToAPointInTimeResponse {
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         RevertAnEventsDurableObjectToAPointInTimeResponseProperties,
     >,
-    /// `required`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RevertAnEventsDurableObjectToAPointInTimeResponse { properties : "properties",
+    required : "required", r#type : "type" }
+);
 /// Used by [`Event::revert_an_events_durable_object_to_a_point_in_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RevertAnEventsDurableObjectToAPointInTimeResponseProperties {
     /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dataset_id: ::std::option::Option<
         RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
     >,
     /// `minutesAgo`
-    #[serde(
-        rename = "minutesAgo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub minutes_ago: ::std::option::Option<
         RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
     >,
     /// `revertBookmark`
-    #[serde(
-        rename = "revertBookmark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revert_bookmark: ::std::option::Option<
         RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
     >,
     /// `targetTimestamp`
-    #[serde(
-        rename = "targetTimestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_timestamp: ::std::option::Option<
         RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
     >,
     /// `undoBookmark`
-    #[serde(
-        rename = "undoBookmark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub undo_bookmark: ::std::option::Option<
         RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RevertAnEventsDurableObjectToAPointInTimeResponseProperties { dataset_id :
+    "datasetId", minutes_ago : "minutesAgo", revert_bookmark : "revertBookmark",
+    target_timestamp : "targetTimestamp", undo_bookmark : "undoBookmark" }
+);
 /// Used by [`Event::revert_an_events_durable_object_to_a_point_in_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RevertAnEventsDurableObjectToAPointInTimeResponsePropertiesDatasetId { r#type :
+    "type" }
+);
 /// Used by [`Event::updates_a_raw_event`], [`Event::updates_a_raw_event_patch`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatesARawEventResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdatesARawEventResponse { data : "data", id : "id" });
 /// Used by [`Event::graphql_endpoint_for_event_aggregation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraphqlEndpointForEventAggregationResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GraphqlEndpointForEventAggregationResponse { data : "data", errors : "errors" }
+);

@@ -60,52 +60,33 @@ impl Feedback {
     }
 }
 /// Used by [`Feedback::list_zone_feedback_reports`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZoneFeedbackReportsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `expression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<::std::string::String>,
-    /// `first_request_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_request_seen_at: ::std::option::Option<::std::string::String>,
-    /// `last_request_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_request_seen_at: ::std::option::Option<::std::string::String>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<i64>,
-    /// `requests_by_attribute`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests_by_attribute: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `requests_by_score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests_by_score: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `requests_by_score_src`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests_by_score_src: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `subtype`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListZoneFeedbackReportsItem { created_at : "created_at", description : "description",
+    expression : "expression", first_request_seen_at : "first_request_seen_at",
+    last_request_seen_at : "last_request_seen_at", requests : "requests",
+    requests_by_attribute : "requests_by_attribute", requests_by_score :
+    "requests_by_score", requests_by_score_src : "requests_by_score_src", subtype :
+    "subtype", r#type : "type" }
+);

@@ -105,7 +105,9 @@ impl Filters {
         &self,
         zone_id: &str,
         filter_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateFiltersItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateFiltersItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -127,7 +129,9 @@ impl Filters {
         &self,
         zone_id: &str,
         filter_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateFiltersItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateFiltersItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -149,7 +153,9 @@ impl Filters {
         &self,
         zone_id: &str,
         filter_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteFiltersItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteFiltersItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -164,42 +170,25 @@ impl Filters {
     }
 }
 /// Used by [`Filters::update_filters`], [`Filters::create_filters`], [`Filters::list_filters`], [`Filters::update_a_filter`], [`Filters::get_a_filter`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFiltersItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `expression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
-    /// `ref`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateFiltersItem { description : "description", expression : "expression", id :
+    "id", paused : "paused", r#ref : "ref" }
+);
 /// Used by [`Filters::delete_filters`], [`Filters::delete_a_filter`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteFiltersItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteFiltersItem { id : "id" });

@@ -125,7 +125,9 @@ impl FirewallRules {
         &self,
         zone_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateFirewallRulesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -169,7 +171,9 @@ impl FirewallRules {
         &self,
         zone_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateFirewallRulesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -191,7 +195,9 @@ impl FirewallRules {
         &self,
         zone_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateFirewallRulesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateFirewallRulesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -206,37 +212,21 @@ impl FirewallRules {
     }
 }
 /// Used by [`FirewallRules::update_firewall_rules`], [`FirewallRules::create_firewall_rules`], [`FirewallRules::update_priority_of_firewall_rules`], [`FirewallRules::list_firewall_rules`], [`FirewallRules::delete_firewall_rules`], [`FirewallRules::update_a_firewall_rule`], [`FirewallRules::update_priority_of_a_firewall_rule`], [`FirewallRules::get_a_firewall_rule`], [`FirewallRules::delete_a_firewall_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFirewallRulesItem {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `filter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
-    /// `products`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub products: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ref`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#ref: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateFirewallRulesItem { action : "action", description : "description", filter :
+    "filter", id : "id", paused : "paused", priority : "priority", products : "products",
+    r#ref : "ref" }
+);

@@ -30,7 +30,7 @@ impl FraudDetection {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateFraudDetectionSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateFraudDetectionSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -52,7 +52,7 @@ impl FraudDetection {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateFraudDetectionSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateFraudDetectionSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,21 +67,16 @@ impl FraudDetection {
     }
 }
 /// Used by [`FraudDetection::update_fraud_detection_settings`], [`FraudDetection::get_fraud_detection_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFraudDetectionSettingsResponse {
-    /// `user_profiles`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_profiles: ::std::option::Option<::std::string::String>,
-    /// `username_expressions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username_expressions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateFraudDetectionSettingsResponse { user_profiles : "user_profiles",
+    username_expressions : "username_expressions" }
+);

@@ -25,7 +25,9 @@ impl GatewayCa {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddANewSshCertificateAuthorityCaResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<AddANewSshCertificateAuthorityCaResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +72,9 @@ impl GatewayCa {
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAnSshCertificateAuthorityCaResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteAnSshCertificateAuthorityCaResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -86,33 +90,21 @@ impl GatewayCa {
     }
 }
 /// Used by [`GatewayCa::add_a_new_ssh_certificate_authority_ca`], [`GatewayCa::list_ssh_certificate_authorities_ca`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddANewSshCertificateAuthorityCaResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `public_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddANewSshCertificateAuthorityCaResponse { id : "id", public_key : "public_key" }
+);
 /// Used by [`GatewayCa::delete_an_ssh_certificate_authority_ca`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnSshCertificateAuthorityCaResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAnSshCertificateAuthorityCaResponse { id : "id" });

@@ -28,7 +28,9 @@ impl GithubIntegration {
         provider_account_id: &str,
         repo_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetRepositoryConfigurationAutofillResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetRepositoryConfigurationAutofillResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -52,32 +54,22 @@ impl GithubIntegration {
     }
 }
 /// Used by [`GithubIntegration::get_repository_configuration_autofill`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRepositoryConfigurationAutofillResponse {
-    /// `config_file`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_file: ::std::option::Option<::std::string::String>,
-    /// `default_worker_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_worker_name: ::std::option::Option<::std::string::String>,
-    /// `env_worker_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_worker_names: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `package_manager`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub package_manager: ::std::option::Option<::std::string::String>,
-    /// `scripts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scripts: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRepositoryConfigurationAutofillResponse { config_file : "config_file",
+    default_worker_name : "default_worker_name", env_worker_names : "env_worker_names",
+    package_manager : "package_manager", scripts : "scripts" }
+);

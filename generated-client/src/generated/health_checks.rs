@@ -24,7 +24,9 @@ impl HealthChecks {
     pub fn create_health_check(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -64,7 +66,9 @@ impl HealthChecks {
     pub fn create_preview_health_check(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -85,7 +89,9 @@ impl HealthChecks {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -108,7 +114,7 @@ impl HealthChecks {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeletePreviewHealthCheckResponse>,
+        crate::runtime::Json<::std::option::Option<DeletePreviewHealthCheckResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,7 +137,9 @@ impl HealthChecks {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -153,7 +161,9 @@ impl HealthChecks {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -175,7 +185,9 @@ impl HealthChecks {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -198,7 +210,7 @@ impl HealthChecks {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeletePreviewHealthCheckResponse>,
+        crate::runtime::Json<::std::option::Option<DeletePreviewHealthCheckResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -220,7 +232,9 @@ impl HealthChecks {
     pub fn create_health_check_post(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -261,7 +275,9 @@ impl HealthChecks {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -283,7 +299,9 @@ impl HealthChecks {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -305,7 +323,9 @@ impl HealthChecks {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHealthCheckResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHealthCheckResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -328,7 +348,7 @@ impl HealthChecks {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeletePreviewHealthCheckResponse>,
+        crate::runtime::Json<::std::option::Option<DeletePreviewHealthCheckResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -344,237 +364,131 @@ impl HealthChecks {
     }
 }
 /// Used by [`HealthChecks::create_health_check`], [`HealthChecks::create_preview_health_check`], [`HealthChecks::health_check_preview_details`], [`HealthChecks::update_health_check`], [`HealthChecks::patch_health_check`], [`HealthChecks::health_check_details`], [`HealthChecks::create_health_check_post`], [`HealthChecks::update_health_check_put`], [`HealthChecks::patch_health_check_patch`], [`HealthChecks::health_check_details_get`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateHealthCheckResponse {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
-    /// `check_regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `consecutive_fails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_fails: ::std::option::Option<i64>,
-    /// `consecutive_successes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_successes: ::std::option::Option<i64>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `failure_reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
-    /// `http_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_config: ::std::option::Option<CreateHealthCheckResponseHttpConfig>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `retries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<i64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `suspended`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suspended: ::std::option::Option<bool>,
-    /// `tcp_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tcp_config: ::std::option::Option<CreateHealthCheckResponseTcpConfig>,
-    /// `timeout`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateHealthCheckResponse { address : "address", check_regions : "check_regions",
+    consecutive_fails : "consecutive_fails", consecutive_successes :
+    "consecutive_successes", created_on : "created_on", description : "description",
+    failure_reason : "failure_reason", http_config : "http_config", id : "id", interval :
+    "interval", modified_on : "modified_on", name : "name", retries : "retries", status :
+    "status", suspended : "suspended", tcp_config : "tcp_config", timeout : "timeout",
+    r#type : "type" }
+);
 /// Used by [`HealthChecks::create_health_check`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateHealthCheckResponseHttpConfig {
-    /// `allow_insecure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_insecure: ::std::option::Option<bool>,
-    /// `expected_body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_body: ::std::option::Option<::std::string::String>,
-    /// `expected_codes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `follow_redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<bool>,
-    /// `header`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateHealthCheckResponseHttpConfig { allow_insecure : "allow_insecure",
+    expected_body : "expected_body", expected_codes : "expected_codes", follow_redirects
+    : "follow_redirects", header : "header", method : "method", path : "path", port :
+    "port" }
+);
 /// Used by [`HealthChecks::create_health_check`], [`HealthChecks::list_health_checks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateHealthCheckResponseTcpConfig {
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateHealthCheckResponseTcpConfig { method : "method", port : "port" }
+);
 /// Used by [`HealthChecks::list_health_checks`], [`HealthChecks::list_health_checks_get`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHealthChecksItem {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
-    /// `check_regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `consecutive_fails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_fails: ::std::option::Option<i64>,
-    /// `consecutive_successes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_successes: ::std::option::Option<i64>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `failure_reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
-    /// `http_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_config: ::std::option::Option<ListHealthChecksItemHttpConfig>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `retries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<i64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `suspended`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suspended: ::std::option::Option<bool>,
-    /// `tcp_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tcp_config: ::std::option::Option<CreateHealthCheckResponseTcpConfig>,
-    /// `timeout`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListHealthChecksItem { address : "address", check_regions : "check_regions",
+    consecutive_fails : "consecutive_fails", consecutive_successes :
+    "consecutive_successes", created_on : "created_on", description : "description",
+    failure_reason : "failure_reason", http_config : "http_config", id : "id", interval :
+    "interval", modified_on : "modified_on", name : "name", retries : "retries", status :
+    "status", suspended : "suspended", tcp_config : "tcp_config", timeout : "timeout",
+    r#type : "type" }
+);
 /// Used by [`HealthChecks::list_health_checks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHealthChecksItemHttpConfig {
-    /// `allow_insecure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_insecure: ::std::option::Option<bool>,
-    /// `expected_body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_body: ::std::option::Option<::std::string::String>,
-    /// `expected_codes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_codes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `follow_redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<bool>,
-    /// `header`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListHealthChecksItemHttpConfig { allow_insecure : "allow_insecure", expected_body :
+    "expected_body", expected_codes : "expected_codes", follow_redirects :
+    "follow_redirects", header : "header", method : "method", path : "path", port :
+    "port" }
+);
 /// Used by [`HealthChecks::delete_preview_health_check`], [`HealthChecks::delete_health_check`], [`HealthChecks::delete_health_check_delete`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePreviewHealthCheckResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeletePreviewHealthCheckResponse { id : "id" });

@@ -24,7 +24,9 @@ impl Hyperdrive {
     pub fn create_hyperdrive(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHyperdriveResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHyperdriveResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl Hyperdrive {
         &self,
         account_id: &str,
         hyperdrive_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHyperdriveResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHyperdriveResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl Hyperdrive {
         &self,
         account_id: &str,
         hyperdrive_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHyperdriveResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHyperdriveResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -109,7 +115,9 @@ impl Hyperdrive {
         &self,
         account_id: &str,
         hyperdrive_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHyperdriveResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHyperdriveResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -133,7 +141,9 @@ impl Hyperdrive {
         hyperdrive_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -150,61 +160,38 @@ impl Hyperdrive {
     }
 }
 /// Used by [`Hyperdrive::create_hyperdrive`], [`Hyperdrive::list_hyperdrives`], [`Hyperdrive::update_hyperdrive`], [`Hyperdrive::patch_hyperdrive`], [`Hyperdrive::get_hyperdrive`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateHyperdriveResponse {
-    /// `caching`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub caching: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `mtls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mtls: ::std::option::Option<CreateHyperdriveResponseMtls>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `origin_connection_limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_connection_limit: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateHyperdriveResponse { caching : "caching", created_on : "created_on", id : "id",
+    modified_on : "modified_on", mtls : "mtls", name : "name", origin : "origin",
+    origin_connection_limit : "origin_connection_limit" }
+);
 /// Used by [`Hyperdrive::create_hyperdrive`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateHyperdriveResponseMtls {
-    /// `ca_certificate_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ca_certificate_id: ::std::option::Option<::std::string::String>,
-    /// `mtls_certificate_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
-    /// `sslmode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sslmode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateHyperdriveResponseMtls { ca_certificate_id : "ca_certificate_id",
+    mtls_certificate_id : "mtls_certificate_id", sslmode : "sslmode" }
+);

@@ -25,7 +25,9 @@ impl Indicator {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListsIndicatorsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListsIndicatorsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -48,7 +50,7 @@ impl Indicator {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<f64>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<f64>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -72,7 +74,9 @@ impl Indicator {
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsIndicatorsResponseIndicatorsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsIndicatorsResponseIndicatorsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -125,7 +129,9 @@ impl Indicator {
         dataset_id: &str,
         indicator_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsIndicatorsResponseIndicatorsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsIndicatorsResponseIndicatorsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -152,7 +158,9 @@ impl Indicator {
         dataset_id: &str,
         indicator_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsIndicatorsResponseIndicatorsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsIndicatorsResponseIndicatorsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -178,7 +186,9 @@ impl Indicator {
         account_id: &str,
         dataset_id: &str,
         indicator_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletesAnIndicatorResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletesAnIndicatorResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -202,7 +212,9 @@ impl Indicator {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsIndicatorsAcrossMultipleDatasetsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsIndicatorsAcrossMultipleDatasetsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -217,416 +229,188 @@ impl Indicator {
     }
 }
 /// Used by [`Indicator::lists_indicators`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsResponse {
-    /// `indicators`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub indicators: ::std::option::Option<
         ::std::vec::Vec<ListsIndicatorsResponseIndicatorsItem>,
     >,
-    /// `pagination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<ListsIndicatorsResponsePagination>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Indicator::lists_indicators`], [`Indicator::creates_a_new_indicator`], [`Indicator::updates_an_indicator`], [`Indicator::reads_an_indicator`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    ListsIndicatorsResponse { indicators : "indicators", pagination : "pagination" }
+);
+/// Used by [`Indicator::lists_indicators`], [`Indicator::creates_a_new_indicator`], [`Indicator::updates_an_indicator`], [`Indicator::reads_an_indicator`], [`Indicator::lists_indicators_across_multiple_datasets`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsResponseIndicatorsItem {
     /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dataset_id: ::std::option::Option<::std::string::String>,
     /// `indicatorType`
-    #[serde(
-        rename = "indicatorType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub indicator_type: ::std::option::Option<::std::string::String>,
     /// `relatedEvents`
-    #[serde(
-        rename = "relatedEvents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub related_events: ::std::option::Option<
         ::std::vec::Vec<ListsIndicatorsResponseIndicatorsItemRelatedEventsItem>,
     >,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::vec::Vec<ListsIndicatorsResponseIndicatorsItemTagsItem>,
     >,
     /// `updatedAt`
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsResponseIndicatorsItem { created_at : "createdAt", dataset_id :
+    "datasetId", indicator_type : "indicatorType", related_events : "relatedEvents", tags
+    : "tags", updated_at : "updatedAt", uuid : "uuid", value : "value" }
+);
 /// Used by [`Indicator::lists_indicators`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsResponseIndicatorsItemRelatedEventsItem {
     /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dataset_id: ::std::option::Option<::std::string::String>,
     /// `eventId`
-    #[serde(
-        rename = "eventId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsResponseIndicatorsItemRelatedEventsItem { dataset_id : "datasetId",
+    event_id : "eventId" }
+);
 /// Used by [`Indicator::lists_indicators`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsResponseIndicatorsItemTagsItem {
     /// `categoryName`
-    #[serde(
-        rename = "categoryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub category_name: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsResponseIndicatorsItemTagsItem { category_name : "categoryName", uuid
+    : "uuid", value : "value" }
+);
 /// Used by [`Indicator::lists_indicators`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsResponsePagination {
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
     /// `pageSize`
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub page_size: ::std::option::Option<f64>,
     /// `totalCount`
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<f64>,
     /// `totalPages`
-    #[serde(
-        rename = "totalPages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_pages: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsResponsePagination { page : "page", page_size : "pageSize",
+    total_count : "totalCount", total_pages : "totalPages" }
+);
 /// Used by [`Indicator::deletes_an_indicator`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesAnIndicatorResponse {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletesAnIndicatorResponse { message : "message", success : "success" }
+);
 /// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsAcrossMultipleDatasetsResponse {
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ListsIndicatorsAcrossMultipleDatasetsResponseProperties,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsAcrossMultipleDatasetsResponse { properties : "properties", r#type :
+    "type" }
+);
 /// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsAcrossMultipleDatasetsResponseProperties {
-    /// `indicators`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub indicators: ::std::option::Option<
         ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicators,
     >,
-    /// `pagination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<
         ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPagination,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsAcrossMultipleDatasetsResponseProperties { indicators : "indicators",
+    pagination : "pagination" }
+);
 /// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicators {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub items: ::std::option::Option<
-        ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicatorsItems,
-    >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub items: ::std::option::Option<ListsIndicatorsResponseIndicatorsItem>,
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicators { items : "items",
+    r#type : "type" }
+);
 /// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicatorsItems {
-    /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub dataset_id: ::std::option::Option<::std::string::String>,
-    /// `indicatorType`
-    #[serde(
-        rename = "indicatorType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub indicator_type: ::std::option::Option<::std::string::String>,
-    /// `relatedEvents`
-    #[serde(
-        rename = "relatedEvents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub related_events: ::std::option::Option<
-        ::std::vec::Vec<
-            ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicatorsItemsRelatedEventsItem,
-        >,
-    >,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<
-        ::std::vec::Vec<
-            ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicatorsItemsTagsItem,
-        >,
-    >,
-    /// `updatedAt`
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uuid: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicatorsItemsRelatedEventsItem {
-    /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub dataset_id: ::std::option::Option<::serde_json::Value>,
-    /// `eventId`
-    #[serde(
-        rename = "eventId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub event_id: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesIndicatorsItemsTagsItem {
-    /// `categoryName`
-    #[serde(
-        rename = "categoryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub category_name: ::std::option::Option<::serde_json::Value>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uuid: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPagination {
-    /// `properties`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationProperties,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPagination { properties :
+    "properties", r#type : "type" }
+);
 /// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationProperties {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<
         ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount,
     >,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<
         ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount,
     >,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<
         ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount,
     >,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<
         ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationProperties { count :
+    "count", page : "page", per_page : "per_page", total_count : "total_count" }
+);
 /// Used by [`Indicator::lists_indicators_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorsAcrossMultipleDatasetsResponsePropertiesPaginationPropertiesCount {
+    r#type : "type" }
+);

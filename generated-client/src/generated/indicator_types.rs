@@ -23,7 +23,9 @@ impl IndicatorTypes {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsIndicatorTypesAcrossMultipleDatasetsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsIndicatorTypesAcrossMultipleDatasetsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,7 +47,9 @@ impl IndicatorTypes {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsIndicatorTypesAcrossMultipleDatasetsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsIndicatorTypesAcrossMultipleDatasetsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -60,35 +64,26 @@ impl IndicatorTypes {
     }
 }
 /// Used by [`IndicatorTypes::lists_indicator_types_across_multiple_datasets`], [`IndicatorTypes::lists_all_indicator_types`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorTypesAcrossMultipleDatasetsResponse {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ListsIndicatorTypesAcrossMultipleDatasetsResponseItems,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorTypesAcrossMultipleDatasetsResponse { items : "items", r#type : "type"
+    }
+);
 /// Used by [`IndicatorTypes::lists_indicator_types_across_multiple_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsIndicatorTypesAcrossMultipleDatasetsResponseItems {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsIndicatorTypesAcrossMultipleDatasetsResponseItems { r#type : "type" }
+);

@@ -25,7 +25,9 @@ impl Indicators {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewIndicatorTypeResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewIndicatorTypeResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -41,30 +43,17 @@ impl Indicators {
     }
 }
 /// Used by [`Indicators::create_a_new_indicator_type`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewIndicatorTypeResponse {
     /// `durableObjectId`
-    #[serde(
-        rename = "durableObjectId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub durable_object_id: ::std::option::Option<::std::string::String>,
     /// `indicatorType`
-    #[serde(
-        rename = "indicatorType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub indicator_type: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewIndicatorTypeResponse { durable_object_id : "durableObjectId",
+    indicator_type : "indicatorType", message : "message" }
+);

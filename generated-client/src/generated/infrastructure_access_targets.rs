@@ -22,7 +22,9 @@ impl InfrastructureAccessTargets {
     pub fn create_new_target(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateNewTargetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateNewTargetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -43,7 +45,7 @@ impl InfrastructureAccessTargets {
     pub fn list_all_targets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAllTargetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateNewTargetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -63,7 +65,7 @@ impl InfrastructureAccessTargets {
     pub fn create_new_targets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAllTargetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateNewTargetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -122,7 +124,9 @@ impl InfrastructureAccessTargets {
         &self,
         account_id: &str,
         target_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateNewTargetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateNewTargetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -142,7 +146,9 @@ impl InfrastructureAccessTargets {
         &self,
         account_id: &str,
         target_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateNewTargetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateNewTargetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -176,123 +182,39 @@ impl InfrastructureAccessTargets {
         )
     }
 }
-/// Used by [`InfrastructureAccessTargets::create_new_target`], [`InfrastructureAccessTargets::update_target`], [`InfrastructureAccessTargets::get_target`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`InfrastructureAccessTargets::create_new_target`], [`InfrastructureAccessTargets::list_all_targets`], [`InfrastructureAccessTargets::create_new_targets`], [`InfrastructureAccessTargets::update_target`], [`InfrastructureAccessTargets::get_target`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewTargetResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<CreateNewTargetResponseIp>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewTargetResponse { created_at : "created_at", hostname : "hostname", id :
+    "id", ip : "ip", modified_at : "modified_at" }
+);
 /// Used by [`InfrastructureAccessTargets::create_new_target`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewTargetResponseIp {
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4: ::std::option::Option<CreateNewTargetResponseIpIpv4>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv6: ::std::option::Option<CreateNewTargetResponseIpIpv4>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateNewTargetResponseIp { ipv4 : "ipv4", ipv6 : "ipv6" });
 /// Used by [`InfrastructureAccessTargets::create_new_target`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewTargetResponseIpIpv4 {
-    /// `ip_addr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_addr: ::std::option::Option<::std::string::String>,
-    /// `virtual_network_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`InfrastructureAccessTargets::list_all_targets`], [`InfrastructureAccessTargets::create_new_targets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListAllTargetsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hostname: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<ListAllTargetsItemIp>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_at: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`InfrastructureAccessTargets::list_all_targets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListAllTargetsItemIp {
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv4: ::std::option::Option<ListAllTargetsItemIpIpv4>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv6: ::std::option::Option<ListAllTargetsItemIpIpv4>,
-}
-/// Used by [`InfrastructureAccessTargets::list_all_targets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListAllTargetsItemIpIpv4 {
-    /// `ip_addr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip_addr: ::std::option::Option<::serde_json::Value>,
-    /// `virtual_network_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub virtual_network_id: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateNewTargetResponseIpIpv4 { ip_addr : "ip_addr", virtual_network_id :
+    "virtual_network_id" }
+);

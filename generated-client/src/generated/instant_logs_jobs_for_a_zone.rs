@@ -24,7 +24,9 @@ impl InstantLogsJobsForAZone {
     pub fn create_instant_logs_job(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateInstantLogsJobResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateInstantLogsJobResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -58,28 +60,17 @@ impl InstantLogsJobsForAZone {
     }
 }
 /// Used by [`InstantLogsJobsForAZone::create_instant_logs_job`], [`InstantLogsJobsForAZone::list_instant_logs_jobs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateInstantLogsJobResponse {
-    /// `destination_conf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_conf: ::std::option::Option<::std::string::String>,
-    /// `fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::string::String>,
-    /// `filter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::std::string::String>,
-    /// `sample`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sample: ::std::option::Option<i64>,
-    /// `session_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateInstantLogsJobResponse { destination_conf : "destination_conf", fields :
+    "fields", filter : "filter", sample : "sample", session_id : "session_id" }
+);

@@ -26,7 +26,9 @@ impl IpAccessRulesForAZone {
     pub fn create_an_ip_access_rule(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnIpAccessRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -67,7 +69,9 @@ impl IpAccessRulesForAZone {
         &self,
         zone_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnIpAccessRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnIpAccessRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -91,7 +95,9 @@ impl IpAccessRulesForAZone {
         &self,
         zone_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAnIpAccessRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAnIpAccessRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -106,50 +112,30 @@ impl IpAccessRulesForAZone {
     }
 }
 /// Used by [`IpAccessRulesForAZone::create_an_ip_access_rule`], [`IpAccessRulesForAZone::list_ip_access_rules`], [`IpAccessRulesForAZone::update_an_ip_access_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIpAccessRuleResponse {
-    /// `allowed_modes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_modes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `configuration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnIpAccessRuleResponse { allowed_modes : "allowed_modes", configuration :
+    "configuration", created_on : "created_on", id : "id", mode : "mode", modified_on :
+    "modified_on", notes : "notes" }
+);
 /// Used by [`IpAccessRulesForAZone::delete_an_ip_access_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnIpAccessRuleResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAnIpAccessRuleResponse { id : "id" });

@@ -25,7 +25,9 @@ impl IpAddressManagementBgpPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateBgpPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateBgpPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +50,7 @@ impl IpAddressManagementBgpPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListBgpPrefixesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateBgpPrefixResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,7 +74,9 @@ impl IpAddressManagementBgpPrefixes {
         account_id: &str,
         prefix_id: &str,
         bgp_prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateBgpPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateBgpPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -97,7 +101,9 @@ impl IpAddressManagementBgpPrefixes {
         account_id: &str,
         prefix_id: &str,
         bgp_prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateBgpPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateBgpPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -122,7 +128,9 @@ impl IpAddressManagementBgpPrefixes {
         account_id: &str,
         prefix_id: &str,
         bgp_prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteBgpPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteBgpPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -138,220 +146,90 @@ impl IpAddressManagementBgpPrefixes {
         )
     }
 }
-/// Used by [`IpAddressManagementBgpPrefixes::create_bgp_prefix`], [`IpAddressManagementBgpPrefixes::update_bgp_prefix`], [`IpAddressManagementBgpPrefixes::fetch_bgp_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`IpAddressManagementBgpPrefixes::create_bgp_prefix`], [`IpAddressManagementBgpPrefixes::list_bgp_prefixes`], [`IpAddressManagementBgpPrefixes::update_bgp_prefix`], [`IpAddressManagementBgpPrefixes::fetch_bgp_prefix`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateBgpPrefixResponse {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `asn_prepend_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn_prepend_count: ::std::option::Option<i64>,
-    /// `auto_advertise_withdraw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_advertise_withdraw: ::std::option::Option<bool>,
-    /// `bgp_signal_opts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_signal_opts: ::std::option::Option<CreateBgpPrefixResponseBgpSignalOpts>,
-    /// `cidr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cidr: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `on_demand`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand: ::std::option::Option<CreateBgpPrefixResponseOnDemand>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateBgpPrefixResponse { asn : "asn", asn_prepend_count : "asn_prepend_count",
+    auto_advertise_withdraw : "auto_advertise_withdraw", bgp_signal_opts :
+    "bgp_signal_opts", cidr : "cidr", created_at : "created_at", id : "id", modified_at :
+    "modified_at", on_demand : "on_demand" }
+);
 /// Used by [`IpAddressManagementBgpPrefixes::create_bgp_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateBgpPrefixResponseBgpSignalOpts {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateBgpPrefixResponseBgpSignalOpts { enabled : "enabled", modified_at :
+    "modified_at" }
+);
 /// Used by [`IpAddressManagementBgpPrefixes::create_bgp_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateBgpPrefixResponseOnDemand {
-    /// `advertised`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advertised: ::std::option::Option<bool>,
-    /// `advertised_modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
-    /// `on_demand_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
-    /// `on_demand_locked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_locked: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`IpAddressManagementBgpPrefixes::list_bgp_prefixes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListBgpPrefixesItem {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub asn: ::std::option::Option<i64>,
-    /// `asn_prepend_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub asn_prepend_count: ::std::option::Option<i64>,
-    /// `auto_advertise_withdraw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_advertise_withdraw: ::std::option::Option<bool>,
-    /// `bgp_signal_opts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bgp_signal_opts: ::std::option::Option<ListBgpPrefixesItemBgpSignalOpts>,
-    /// `cidr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cidr: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `on_demand`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub on_demand: ::std::option::Option<ListBgpPrefixesItemOnDemand>,
-}
-/// Used by [`IpAddressManagementBgpPrefixes::list_bgp_prefixes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListBgpPrefixesItemBgpSignalOpts {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<::serde_json::Value>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_at: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`IpAddressManagementBgpPrefixes::list_bgp_prefixes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListBgpPrefixesItemOnDemand {
-    /// `advertised`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub advertised: ::std::option::Option<::serde_json::Value>,
-    /// `advertised_modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub advertised_modified_at: ::std::option::Option<::serde_json::Value>,
-    /// `on_demand_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub on_demand_enabled: ::std::option::Option<::serde_json::Value>,
-    /// `on_demand_locked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub on_demand_locked: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateBgpPrefixResponseOnDemand { advertised : "advertised", advertised_modified_at :
+    "advertised_modified_at", on_demand_enabled : "on_demand_enabled", on_demand_locked :
+    "on_demand_locked" }
+);
 /// Used by [`IpAddressManagementBgpPrefixes::delete_bgp_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteBgpPrefixResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteBgpPrefixResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteBgpPrefixResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteBgpPrefixResponse { errors : "errors", messages : "messages", success :
+    "success" }
+);
 /// Used by [`IpAddressManagementBgpPrefixes::delete_bgp_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteBgpPrefixResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteBgpPrefixResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteBgpPrefixResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`IpAddressManagementBgpPrefixes::delete_bgp_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteBgpPrefixResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteBgpPrefixResponseErrorsItemSource { pointer : "pointer" });

@@ -31,7 +31,9 @@ impl IpAddressManagementDynamicAdvertisement {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatePrefixDynamicAdvertisementStatusResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatePrefixDynamicAdvertisementStatusResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -59,7 +61,9 @@ impl IpAddressManagementDynamicAdvertisement {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatePrefixDynamicAdvertisementStatusResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatePrefixDynamicAdvertisementStatusResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -76,19 +80,14 @@ impl IpAddressManagementDynamicAdvertisement {
     }
 }
 /// Used by [`IpAddressManagementDynamicAdvertisement::update_prefix_dynamic_advertisement_status`], [`IpAddressManagementDynamicAdvertisement::get_advertisement_status`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePrefixDynamicAdvertisementStatusResponse {
-    /// `advertised`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advertised: ::std::option::Option<bool>,
-    /// `advertised_modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdatePrefixDynamicAdvertisementStatusResponse { advertised : "advertised",
+    advertised_modified_at : "advertised_modified_at" }
+);

@@ -38,34 +38,20 @@ impl IpAddressManagementLeases {
     }
 }
 /// Used by [`IpAddressManagementLeases::list_leases`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLeasesItem {
-    /// `active_from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active_from: ::std::option::Option<::std::string::String>,
-    /// `cidrs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `owner_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
-    /// `purpose`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purpose: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListLeasesItem { active_from : "active_from", cidrs : "cidrs", created_at :
+    "created_at", id : "id", modified_at : "modified_at", owner_id : "owner_id", purpose
+    : "purpose" }
+);

@@ -27,7 +27,9 @@ impl IpAddressManagementPrefixDelegation {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePrefixDelegationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePrefixDelegationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -74,7 +76,9 @@ impl IpAddressManagementPrefixDelegation {
         account_id: &str,
         prefix_id: &str,
         delegation_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletePrefixDelegationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletePrefixDelegationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -91,45 +95,27 @@ impl IpAddressManagementPrefixDelegation {
     }
 }
 /// Used by [`IpAddressManagementPrefixDelegation::create_prefix_delegation`], [`IpAddressManagementPrefixDelegation::list_prefix_delegations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePrefixDelegationResponse {
-    /// `cidr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cidr: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `delegated_account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delegated_account_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `parent_prefix_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_prefix_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatePrefixDelegationResponse { cidr : "cidr", created_at : "created_at",
+    delegated_account_id : "delegated_account_id", id : "id", modified_at :
+    "modified_at", parent_prefix_id : "parent_prefix_id" }
+);
 /// Used by [`IpAddressManagementPrefixDelegation::delete_prefix_delegation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrefixDelegationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeletePrefixDelegationResponse { id : "id" });

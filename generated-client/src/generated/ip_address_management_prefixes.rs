@@ -24,7 +24,9 @@ impl IpAddressManagementPrefixes {
     pub fn upload_loa_document(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadLoaDocumentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadLoaDocumentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -67,7 +69,9 @@ impl IpAddressManagementPrefixes {
     pub fn add_prefix(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -108,7 +112,9 @@ impl IpAddressManagementPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -130,7 +136,9 @@ impl IpAddressManagementPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -152,7 +160,9 @@ impl IpAddressManagementPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletePrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletePrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -174,7 +184,9 @@ impl IpAddressManagementPrefixes {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddPrefixResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddPrefixResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -190,159 +202,91 @@ impl IpAddressManagementPrefixes {
     }
 }
 /// Used by [`IpAddressManagementPrefixes::upload_loa_document`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadLoaDocumentResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `auto_generated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_generated: ::std::option::Option<bool>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `size_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size_bytes: ::std::option::Option<i64>,
-    /// `verified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
-    /// `verified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadLoaDocumentResponse { account_id : "account_id", auto_generated :
+    "auto_generated", created : "created", filename : "filename", id : "id", size_bytes :
+    "size_bytes", verified : "verified", verified_at : "verified_at" }
+);
 /// Used by [`IpAddressManagementPrefixes::add_prefix`], [`IpAddressManagementPrefixes::list_prefixes`], [`IpAddressManagementPrefixes::update_prefix_description`], [`IpAddressManagementPrefixes::prefix_details`], [`IpAddressManagementPrefixes::validate_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddPrefixResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `advertised`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advertised: ::std::option::Option<bool>,
-    /// `advertised_modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
-    /// `approved`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approved: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `cidr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cidr: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `delegate_loa_creation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delegate_loa_creation: ::std::option::Option<bool>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `irr_validation_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub irr_validation_state: ::std::option::Option<::std::string::String>,
-    /// `loa_document_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub loa_document_id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `on_demand_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
-    /// `on_demand_locked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_locked: ::std::option::Option<bool>,
-    /// `ownership_validation_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ownership_validation_state: ::std::option::Option<::std::string::String>,
-    /// `ownership_validation_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ownership_validation_token: ::std::option::Option<::std::string::String>,
-    /// `rpki_validation_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rpki_validation_state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddPrefixResponse { account_id : "account_id", advertised : "advertised",
+    advertised_modified_at : "advertised_modified_at", approved : "approved", asn :
+    "asn", cidr : "cidr", created_at : "created_at", delegate_loa_creation :
+    "delegate_loa_creation", description : "description", id : "id", irr_validation_state
+    : "irr_validation_state", loa_document_id : "loa_document_id", modified_at :
+    "modified_at", on_demand_enabled : "on_demand_enabled", on_demand_locked :
+    "on_demand_locked", ownership_validation_state : "ownership_validation_state",
+    ownership_validation_token : "ownership_validation_token", rpki_validation_state :
+    "rpki_validation_state" }
+);
 /// Used by [`IpAddressManagementPrefixes::delete_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrefixResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<DeletePrefixResponseErrorsItem>>,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<DeletePrefixResponseErrorsItem>>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletePrefixResponse { errors : "errors", messages : "messages", success : "success"
+    }
+);
 /// Used by [`IpAddressManagementPrefixes::delete_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrefixResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeletePrefixResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletePrefixResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`IpAddressManagementPrefixes::delete_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrefixResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeletePrefixResponseErrorsItemSource { pointer : "pointer" });

@@ -28,7 +28,9 @@ impl IpAddressManagementServiceBindings {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateServiceBindingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateServiceBindingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -76,7 +78,9 @@ impl IpAddressManagementServiceBindings {
         account_id: &str,
         prefix_id: &str,
         binding_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateServiceBindingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateServiceBindingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -101,7 +105,9 @@ impl IpAddressManagementServiceBindings {
         account_id: &str,
         prefix_id: &str,
         binding_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteServiceBindingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteServiceBindingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -138,103 +144,66 @@ impl IpAddressManagementServiceBindings {
     }
 }
 /// Used by [`IpAddressManagementServiceBindings::create_service_binding`], [`IpAddressManagementServiceBindings::list_service_bindings`], [`IpAddressManagementServiceBindings::get_service_binding`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateServiceBindingResponse {
-    /// `cidr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cidr: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `provisioning`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provisioning: ::std::option::Option<CreateServiceBindingResponseProvisioning>,
-    /// `service_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_id: ::std::option::Option<::std::string::String>,
-    /// `service_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateServiceBindingResponse { cidr : "cidr", id : "id", provisioning :
+    "provisioning", service_id : "service_id", service_name : "service_name" }
+);
 /// Used by [`IpAddressManagementServiceBindings::create_service_binding`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateServiceBindingResponseProvisioning {
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateServiceBindingResponseProvisioning { state : "state" });
 /// Used by [`IpAddressManagementServiceBindings::delete_service_binding`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteServiceBindingResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteServiceBindingResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteServiceBindingResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteServiceBindingResponse { errors : "errors", messages : "messages", success :
+    "success" }
+);
 /// Used by [`IpAddressManagementServiceBindings::delete_service_binding`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteServiceBindingResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteServiceBindingResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteServiceBindingResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`IpAddressManagementServiceBindings::delete_service_binding`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteServiceBindingResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteServiceBindingResponseErrorsItemSource { pointer : "pointer" }
+);

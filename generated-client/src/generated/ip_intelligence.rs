@@ -38,70 +38,45 @@ impl IpIntelligence {
     }
 }
 /// Used by [`IpIntelligence::get_ip_overview`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIpOverviewItem {
-    /// `belongs_to_ref`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub belongs_to_ref: ::std::option::Option<GetIpOverviewItemBelongsToRef>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `risk_types`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_types: ::std::option::Option<
         ::std::vec::Vec<GetIpOverviewItemRiskTypesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetIpOverviewItem { belongs_to_ref : "belongs_to_ref", ip : "ip", risk_types :
+    "risk_types" }
+);
 /// Used by [`IpIntelligence::get_ip_overview`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIpOverviewItemBelongsToRef {
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetIpOverviewItemBelongsToRef { country : "country", description : "description", id
+    : "id", r#type : "type", value : "value" }
+);
 /// Used by [`IpIntelligence::get_ip_overview`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIpOverviewItemRiskTypesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `super_category_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub super_category_id: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetIpOverviewItemRiskTypesItem { id : "id", name : "name", super_category_id :
+    "super_category_id" }
+);

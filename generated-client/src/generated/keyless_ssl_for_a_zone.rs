@@ -23,7 +23,9 @@ impl KeylessSslForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateKeylessSslConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateKeylessSslConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,7 +47,7 @@ impl KeylessSslForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListKeylessSslConfigurationsItem>,
+        crate::runtime::List<CreateKeylessSslConfigurationResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +70,9 @@ impl KeylessSslForAZone {
         zone_id: &str,
         keyless_certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateKeylessSslConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateKeylessSslConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,7 +99,9 @@ impl KeylessSslForAZone {
         zone_id: &str,
         keyless_certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateKeylessSslConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateKeylessSslConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -120,7 +126,9 @@ impl KeylessSslForAZone {
         zone_id: &str,
         keyless_certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteKeylessSslConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteKeylessSslConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,133 +146,44 @@ impl KeylessSslForAZone {
         )
     }
 }
-/// Used by [`KeylessSslForAZone::create_keyless_ssl_configuration`], [`KeylessSslForAZone::edit_keyless_ssl_configuration`], [`KeylessSslForAZone::get_keyless_ssl_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`KeylessSslForAZone::create_keyless_ssl_configuration`], [`KeylessSslForAZone::list_keyless_ssl_configurations`], [`KeylessSslForAZone::edit_keyless_ssl_configuration`], [`KeylessSslForAZone::get_keyless_ssl_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateKeylessSslConfigurationResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel: ::std::option::Option<CreateKeylessSslConfigurationResponseTunnel>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateKeylessSslConfigurationResponse { created_on : "created_on", enabled :
+    "enabled", host : "host", id : "id", modified_on : "modified_on", name : "name",
+    permissions : "permissions", port : "port", status : "status", tunnel : "tunnel" }
+);
 /// Used by [`KeylessSslForAZone::create_keyless_ssl_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateKeylessSslConfigurationResponseTunnel {
-    /// `private_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub private_ip: ::std::option::Option<::std::string::String>,
-    /// `vnet_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vnet_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`KeylessSslForAZone::list_keyless_ssl_configurations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListKeylessSslConfigurationsItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub host: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub port: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// `tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tunnel: ::std::option::Option<ListKeylessSslConfigurationsItemTunnel>,
-}
-/// Used by [`KeylessSslForAZone::list_keyless_ssl_configurations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListKeylessSslConfigurationsItemTunnel {
-    /// `private_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub private_ip: ::std::option::Option<::serde_json::Value>,
-    /// `vnet_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub vnet_id: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateKeylessSslConfigurationResponseTunnel { private_ip : "private_ip", vnet_id :
+    "vnet_id" }
+);
 /// Used by [`KeylessSslForAZone::delete_keyless_ssl_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteKeylessSslConfigurationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteKeylessSslConfigurationResponse { id : "id" });

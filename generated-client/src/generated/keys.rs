@@ -33,26 +33,15 @@ impl Keys {
     }
 }
 /// Used by [`Keys::list_keys`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListKeysItem {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// `lastSeenAt`
-    #[serde(
-        rename = "lastSeenAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_seen_at: ::std::option::Option<f64>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListKeysItem { key : "key", last_seen_at : "lastSeenAt", r#type : "type" }
+);

@@ -25,7 +25,9 @@ impl LeakedCredentialChecks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<SetLeakedCredentialChecksStatusResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<SetLeakedCredentialChecksStatusResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl LeakedCredentialChecks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<SetLeakedCredentialChecksStatusResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<SetLeakedCredentialChecksStatusResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +73,9 @@ impl LeakedCredentialChecks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateLeakedCredentialChecksCustomDetectionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateLeakedCredentialChecksCustomDetectionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +97,7 @@ impl LeakedCredentialChecks {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListLeakedCredentialChecksCustomDetectionsItem>,
+        crate::runtime::List<CreateLeakedCredentialChecksCustomDetectionResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,7 +120,9 @@ impl LeakedCredentialChecks {
         zone_id: &str,
         detection_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateLeakedCredentialChecksCustomDetectionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateLeakedCredentialChecksCustomDetectionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,7 +146,9 @@ impl LeakedCredentialChecks {
         zone_id: &str,
         detection_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateLeakedCredentialChecksCustomDetectionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateLeakedCredentialChecksCustomDetectionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -176,56 +186,23 @@ impl LeakedCredentialChecks {
     }
 }
 /// Used by [`LeakedCredentialChecks::set_leaked_credential_checks_status`], [`LeakedCredentialChecks::get_leaked_credential_checks_status`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetLeakedCredentialChecksStatusResponse {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`LeakedCredentialChecks::create_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecks::update_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecks::get_leaked_credential_checks_custom_detection`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(SetLeakedCredentialChecksStatusResponse { enabled : "enabled" });
+/// Used by [`LeakedCredentialChecks::create_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecks::list_leaked_credential_checks_custom_detections`], [`LeakedCredentialChecks::update_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecks::get_leaked_credential_checks_custom_detection`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLeakedCredentialChecksCustomDetectionResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `password`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
-    /// `username`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`LeakedCredentialChecks::list_leaked_credential_checks_custom_detections`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListLeakedCredentialChecksCustomDetectionsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `password`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub password: ::std::option::Option<::std::string::String>,
-    /// `username`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    CreateLeakedCredentialChecksCustomDetectionResponse { id : "id", password :
+    "password", username : "username" }
+);

@@ -26,7 +26,9 @@ impl LiveStreams {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<FetchCompleteAnalyticsDataForYourLivestreamsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<FetchCompleteAnalyticsDataForYourLivestreamsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +53,9 @@ impl LiveStreams {
         account_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAnIndependentLivestreamResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAnIndependentLivestreamResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,7 +79,9 @@ impl LiveStreams {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<FetchAllLivestreamsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FetchAllLivestreamsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -101,7 +107,9 @@ impl LiveStreams {
         livestream_session_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponse,
+            ::std::option::Option<
+                FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -132,7 +140,9 @@ impl LiveStreams {
         app_id: &str,
         livestream_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<FetchLivestreamDetailsUsingLivestreamIdResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<FetchLivestreamDetailsUsingLivestreamIdResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -159,7 +169,9 @@ impl LiveStreams {
         app_id: &str,
         livestream_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<FetchActiveLivestreamSessionDetailsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<FetchActiveLivestreamSessionDetailsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -187,7 +199,9 @@ impl LiveStreams {
         app_id: &str,
         meeting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<FetchActiveLivestreamsForAMeetingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<FetchActiveLivestreamsForAMeetingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -215,7 +229,7 @@ impl LiveStreams {
         app_id: &str,
         meeting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<StopLivestreamingAMeetingResponse>,
+        crate::runtime::Json<::std::option::Option<StopLivestreamingAMeetingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -243,7 +257,9 @@ impl LiveStreams {
         app_id: &str,
         meeting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<FetchLivestreamSessionDetailsForAMeetingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<FetchLivestreamSessionDetailsForAMeetingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -271,7 +287,7 @@ impl LiveStreams {
         app_id: &str,
         meeting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<StartLivestreamingAMeetingResponse>,
+        crate::runtime::Json<::std::option::Option<StartLivestreamingAMeetingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -299,7 +315,9 @@ impl LiveStreams {
         app_id: &str,
         session_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<FetchLivestreamSessionDetailsUsingASessionIdResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<FetchLivestreamSessionDetailsUsingASessionIdResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -318,732 +336,454 @@ impl LiveStreams {
     }
 }
 /// Used by [`LiveStreams::fetch_complete_analytics_data_for_your_livestreams`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchCompleteAnalyticsDataForYourLivestreamsResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         FetchCompleteAnalyticsDataForYourLivestreamsResponseData,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchCompleteAnalyticsDataForYourLivestreamsResponse { data : "data", success :
+    "success" }
+);
 /// Used by [`LiveStreams::fetch_complete_analytics_data_for_your_livestreams`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchCompleteAnalyticsDataForYourLivestreamsResponseData {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
-    /// `total_ingest_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_ingest_seconds: ::std::option::Option<i64>,
-    /// `total_viewer_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_viewer_seconds: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchCompleteAnalyticsDataForYourLivestreamsResponseData { count : "count",
+    total_ingest_seconds : "total_ingest_seconds", total_viewer_seconds :
+    "total_viewer_seconds" }
+);
 /// Used by [`LiveStreams::create_an_independent_livestream`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIndependentLivestreamResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<CreateAnIndependentLivestreamResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnIndependentLivestreamResponse { data : "data", success : "success" }
+);
 /// Used by [`LiveStreams::create_an_independent_livestream`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIndependentLivestreamResponseData {
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_server: ::std::option::Option<::std::string::String>,
-    /// `meeting_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `playback_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub playback_url: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `stream_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnIndependentLivestreamResponseData { disabled : "disabled", id : "id",
+    ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name",
+    playback_url : "playback_url", status : "status", stream_key : "stream_key" }
+);
 /// Used by [`LiveStreams::fetch_all_livestreams`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<FetchAllLivestreamsResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchAllLivestreamsResponse { data : "data", success : "success" }
+);
 /// Used by [`LiveStreams::fetch_all_livestreams`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsResponseData {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_server: ::std::option::Option<::std::string::String>,
-    /// `meeting_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `paging`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paging: ::std::option::Option<FetchAllLivestreamsResponseDataPaging>,
-    /// `playback_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub playback_url: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `stream_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_key: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchAllLivestreamsResponseData { created_at : "created_at", disabled : "disabled",
+    id : "id", ingest_server : "ingest_server", meeting_id : "meeting_id", name : "name",
+    paging : "paging", playback_url : "playback_url", status : "status", stream_key :
+    "stream_key", updated_at : "updated_at" }
+);
 /// Used by [`LiveStreams::fetch_all_livestreams`], [`LiveStreams::fetch_livestream_details_using_livestream_id`], [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsResponseDataPaging {
-    /// `end_offset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_offset: ::std::option::Option<i64>,
-    /// `start_offset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_offset: ::std::option::Option<i64>,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchAllLivestreamsResponseDataPaging { end_offset : "end_offset", start_offset :
+    "start_offset", total_count : "total_count" }
+);
 /// Used by [`LiveStreams::fetch_livestream_session_details_using_livestream_session_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponseData,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponse { data : "data",
+    success : "success" }
+);
 /// Used by [`LiveStreams::fetch_livestream_session_details_using_livestream_session_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponseData {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `err_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub err_message: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_seconds: ::std::option::Option<i64>,
-    /// `livestream_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub livestream_id: ::std::option::Option<::std::string::String>,
-    /// `started_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_time: ::std::option::Option<::std::string::String>,
-    /// `stopped_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stopped_time: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `viewer_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub viewer_seconds: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsUsingLivestreamSessionIdResponseData { created_at :
+    "created_at", err_message : "err_message", id : "id", ingest_seconds :
+    "ingest_seconds", livestream_id : "livestream_id", started_time : "started_time",
+    stopped_time : "stopped_time", updated_at : "updated_at", viewer_seconds :
+    "viewer_seconds" }
+);
 /// Used by [`LiveStreams::fetch_livestream_details_using_livestream_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamDetailsUsingLivestreamIdResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<FetchLivestreamDetailsUsingLivestreamIdResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamDetailsUsingLivestreamIdResponse { data : "data", success : "success"
+    }
+);
 /// Used by [`LiveStreams::fetch_livestream_details_using_livestream_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamDetailsUsingLivestreamIdResponseData {
-    /// `livestream`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub livestream: ::std::option::Option<
         FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream,
     >,
-    /// `paging`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paging: ::std::option::Option<FetchAllLivestreamsResponseDataPaging>,
-    /// `session`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<
         FetchLivestreamDetailsUsingLivestreamIdResponseDataSession,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamDetailsUsingLivestreamIdResponseData { livestream : "livestream",
+    paging : "paging", session : "session" }
+);
 /// Used by [`LiveStreams::fetch_livestream_details_using_livestream_id`], [`LiveStreams::fetch_active_livestream_session_details`], [`LiveStreams::fetch_active_livestreams_for_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_server: ::std::option::Option<::std::string::String>,
-    /// `meeting_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `playback_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub playback_url: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `stream_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_key: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream { created_at :
+    "created_at", disabled : "disabled", id : "id", ingest_server : "ingest_server",
+    meeting_id : "meeting_id", name : "name", playback_url : "playback_url", status :
+    "status", stream_key : "stream_key", updated_at : "updated_at" }
+);
 /// Used by [`LiveStreams::fetch_livestream_details_using_livestream_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamDetailsUsingLivestreamIdResponseDataSession {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `err_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub err_message: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_seconds: ::std::option::Option<f64>,
-    /// `invoked_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invoked_time: ::std::option::Option<::std::string::String>,
-    /// `livestream_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub livestream_id: ::std::option::Option<::std::string::String>,
-    /// `started_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_time: ::std::option::Option<::std::string::String>,
-    /// `stopped_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stopped_time: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `viewer_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub viewer_seconds: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamDetailsUsingLivestreamIdResponseDataSession { created_at :
+    "created_at", err_message : "err_message", id : "id", ingest_seconds :
+    "ingest_seconds", invoked_time : "invoked_time", livestream_id : "livestream_id",
+    started_time : "started_time", stopped_time : "stopped_time", updated_at :
+    "updated_at", viewer_seconds : "viewer_seconds" }
+);
 /// Used by [`LiveStreams::fetch_active_livestream_session_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchActiveLivestreamSessionDetailsResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<FetchActiveLivestreamSessionDetailsResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchActiveLivestreamSessionDetailsResponse { data : "data", success : "success" }
+);
 /// Used by [`LiveStreams::fetch_active_livestream_session_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchActiveLivestreamSessionDetailsResponseData {
-    /// `livestream`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub livestream: ::std::option::Option<
         FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream,
     >,
-    /// `session`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<
         FetchActiveLivestreamSessionDetailsResponseDataSession,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchActiveLivestreamSessionDetailsResponseData { livestream : "livestream", session
+    : "session" }
+);
 /// Used by [`LiveStreams::fetch_active_livestream_session_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchActiveLivestreamSessionDetailsResponseDataSession {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `err_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub err_message: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_seconds: ::std::option::Option<::std::string::String>,
-    /// `invoked_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invoked_time: ::std::option::Option<::std::string::String>,
-    /// `livestream_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub livestream_id: ::std::option::Option<::std::string::String>,
-    /// `started_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_time: ::std::option::Option<::std::string::String>,
-    /// `stopped_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stopped_time: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `viewer_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub viewer_seconds: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchActiveLivestreamSessionDetailsResponseDataSession { created_at : "created_at",
+    err_message : "err_message", id : "id", ingest_seconds : "ingest_seconds",
+    invoked_time : "invoked_time", livestream_id : "livestream_id", started_time :
+    "started_time", stopped_time : "stopped_time", updated_at : "updated_at",
+    viewer_seconds : "viewer_seconds" }
+);
 /// Used by [`LiveStreams::fetch_active_livestreams_for_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchActiveLivestreamsForAMeetingResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         FetchLivestreamDetailsUsingLivestreamIdResponseDataLivestream,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchActiveLivestreamsForAMeetingResponse { data : "data", success : "success" }
+);
 /// Used by [`LiveStreams::stop_livestreaming_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingAMeetingResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<StopLivestreamingAMeetingResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    StopLivestreamingAMeetingResponse { data : "data", success : "success" }
+);
 /// Used by [`LiveStreams::stop_livestreaming_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingAMeetingResponseData {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(StopLivestreamingAMeetingResponseData { message : "message" });
 /// Used by [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsForAMeetingResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         FetchLivestreamSessionDetailsForAMeetingResponseData,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsForAMeetingResponse { data : "data", success : "success"
+    }
+);
 /// Used by [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsForAMeetingResponseData {
-    /// `livestreams`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub livestreams: ::std::option::Option<
         ::std::vec::Vec<
             FetchLivestreamSessionDetailsForAMeetingResponseDataLivestreamsItem,
         >,
     >,
-    /// `paging`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paging: ::std::option::Option<FetchAllLivestreamsResponseDataPaging>,
-    /// `sessions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sessions: ::std::option::Option<
         FetchLivestreamSessionDetailsForAMeetingResponseDataSessions,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsForAMeetingResponseData { livestreams : "livestreams",
+    paging : "paging", sessions : "sessions" }
+);
 /// Used by [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsForAMeetingResponseDataLivestreamsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_server: ::std::option::Option<::std::string::String>,
-    /// `meeting_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `playback_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub playback_url: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `stream_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_key: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsForAMeetingResponseDataLivestreamsItem { created_at :
+    "created_at", disabled : "disabled", id : "id", ingest_server : "ingest_server",
+    meeting_id : "meeting_id", name : "name", playback_url : "playback_url", status :
+    "status", stream_key : "stream_key", updated_at : "updated_at" }
+);
 /// Used by [`LiveStreams::fetch_livestream_session_details_for_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsForAMeetingResponseDataSessions {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `err_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub err_message: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_seconds: ::std::option::Option<::std::string::String>,
-    /// `invoked_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invoked_time: ::std::option::Option<::std::string::String>,
-    /// `livestream_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub livestream_id: ::std::option::Option<::std::string::String>,
-    /// `started_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_time: ::std::option::Option<::std::string::String>,
-    /// `stopped_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stopped_time: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsForAMeetingResponseDataSessions { created_at :
+    "created_at", err_message : "err_message", id : "id", ingest_seconds :
+    "ingest_seconds", invoked_time : "invoked_time", livestream_id : "livestream_id",
+    started_time : "started_time", stopped_time : "stopped_time", updated_at :
+    "updated_at" }
+);
 /// Used by [`LiveStreams::start_livestreaming_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingAMeetingResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<StartLivestreamingAMeetingResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    StartLivestreamingAMeetingResponse { data : "data", success : "success" }
+);
 /// Used by [`LiveStreams::start_livestreaming_a_meeting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingAMeetingResponseData {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_server: ::std::option::Option<::std::string::String>,
-    /// `playback_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub playback_url: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `stream_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    StartLivestreamingAMeetingResponseData { id : "id", ingest_server : "ingest_server",
+    playback_url : "playback_url", status : "status", stream_key : "stream_key" }
+);
 /// Used by [`LiveStreams::fetch_livestream_session_details_using_a_session_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsUsingASessionIdResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         FetchLivestreamSessionDetailsUsingASessionIdResponseData,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsUsingASessionIdResponse { data : "data", success :
+    "success" }
+);
 /// Used by [`LiveStreams::fetch_livestream_session_details_using_a_session_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsUsingASessionIdResponseData {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `err_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub err_message: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ingest_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ingest_seconds: ::std::option::Option<f64>,
-    /// `invoked_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invoked_time: ::std::option::Option<::std::string::String>,
-    /// `livestream_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub livestream_id: ::std::option::Option<::std::string::String>,
-    /// `paging`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paging: ::std::option::Option<
         FetchLivestreamSessionDetailsUsingASessionIdResponseDataPaging,
     >,
-    /// `stopped_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stopped_time: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `viewer_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub viewer_seconds: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsUsingASessionIdResponseData { created_at : "created_at",
+    err_message : "err_message", id : "id", ingest_seconds : "ingest_seconds",
+    invoked_time : "invoked_time", livestream_id : "livestream_id", paging : "paging",
+    stopped_time : "stopped_time", updated_at : "updated_at", viewer_seconds :
+    "viewer_seconds" }
+);
 /// Used by [`LiveStreams::fetch_livestream_session_details_using_a_session_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchLivestreamSessionDetailsUsingASessionIdResponseDataPaging {
-    /// `end_offset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_offset: ::std::option::Option<f64>,
-    /// `start_offset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_offset: ::std::option::Option<f64>,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchLivestreamSessionDetailsUsingASessionIdResponseDataPaging { end_offset :
+    "end_offset", start_offset : "start_offset", total_count : "total_count" }
+);

@@ -33,61 +33,38 @@ impl LoadBalancerHealthcheckEvents {
     }
 }
 /// Used by [`LoadBalancerHealthcheckEvents::list_healthcheck_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHealthcheckEventsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origins: ::std::option::Option<
         ::std::vec::Vec<ListHealthcheckEventsItemOriginsItem>,
     >,
-    /// `pool`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pool: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListHealthcheckEventsItem { id : "id", origins : "origins", pool : "pool", timestamp
+    : "timestamp" }
+);
 /// Used by [`LoadBalancerHealthcheckEvents::list_healthcheck_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHealthcheckEventsItemOriginsItem {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::serde_json::Value>,
-    /// `changed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changed: ::std::option::Option<::serde_json::Value>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<::serde_json::Value>,
-    /// `failure_reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::serde_json::Value>,
-    /// `healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub healthy: ::std::option::Option<::serde_json::Value>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListHealthcheckEventsItemOriginsItem { address : "address", changed : "changed",
+    enabled : "enabled", failure_reason : "failure_reason", healthy : "healthy", ip :
+    "ip", name : "name" }
+);

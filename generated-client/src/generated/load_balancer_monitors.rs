@@ -23,7 +23,9 @@ impl LoadBalancerMonitors {
     /// Create a configured monitor.
     pub fn create_monitor(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -54,7 +56,9 @@ impl LoadBalancerMonitors {
     pub fn update_monitor(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -73,7 +77,9 @@ impl LoadBalancerMonitors {
     pub fn patch_monitor(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -92,7 +98,9 @@ impl LoadBalancerMonitors {
     pub fn monitor_details(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateMonitorResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateMonitorResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +119,9 @@ impl LoadBalancerMonitors {
     pub fn delete_monitor(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteMonitorResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteMonitorResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -130,7 +140,9 @@ impl LoadBalancerMonitors {
     pub fn preview_monitor(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PreviewMonitorResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PreviewMonitorResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -172,7 +184,9 @@ impl LoadBalancerMonitors {
         preview_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -187,128 +201,73 @@ impl LoadBalancerMonitors {
     }
 }
 /// Used by [`LoadBalancerMonitors::create_monitor`], [`LoadBalancerMonitors::list_monitors`], [`LoadBalancerMonitors::update_monitor`], [`LoadBalancerMonitors::patch_monitor`], [`LoadBalancerMonitors::monitor_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMonitorResponse {
-    /// `allow_insecure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_insecure: ::std::option::Option<bool>,
-    /// `consecutive_down`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_down: ::std::option::Option<i64>,
-    /// `consecutive_up`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<i64>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `expected_body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_body: ::std::option::Option<::std::string::String>,
-    /// `expected_codes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_codes: ::std::option::Option<::std::string::String>,
-    /// `follow_redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<bool>,
-    /// `header`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<i64>,
-    /// `probe_zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub probe_zone: ::std::option::Option<::std::string::String>,
-    /// `retries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<i64>,
-    /// `timeout`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateMonitorResponse { allow_insecure : "allow_insecure", consecutive_down :
+    "consecutive_down", consecutive_up : "consecutive_up", created_on : "created_on",
+    description : "description", expected_body : "expected_body", expected_codes :
+    "expected_codes", follow_redirects : "follow_redirects", header : "header", id :
+    "id", interval : "interval", method : "method", modified_on : "modified_on", path :
+    "path", port : "port", probe_zone : "probe_zone", retries : "retries", timeout :
+    "timeout", r#type : "type" }
+);
 /// Used by [`LoadBalancerMonitors::delete_monitor`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMonitorResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteMonitorResponse { id : "id" });
 /// Used by [`LoadBalancerMonitors::preview_monitor`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewMonitorResponse {
-    /// `pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `preview_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PreviewMonitorResponse { pools : "pools", preview_id : "preview_id" }
+);
 /// Used by [`LoadBalancerMonitors::list_monitor_references`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMonitorReferencesItem {
-    /// `reference_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_type: ::std::option::Option<::std::string::String>,
-    /// `resource_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    /// `resource_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_name: ::std::option::Option<::std::string::String>,
-    /// `resource_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListMonitorReferencesItem { reference_type : "reference_type", resource_id :
+    "resource_id", resource_name : "resource_name", resource_type : "resource_type" }
+);

@@ -23,7 +23,9 @@ impl LoadBalancerPools {
     /// Create a new pool.
     pub fn create_pool(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePoolResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePoolResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -69,7 +71,9 @@ impl LoadBalancerPools {
     pub fn update_pool(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePoolResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePoolResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -88,7 +92,9 @@ impl LoadBalancerPools {
     pub fn patch_pool(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePoolResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePoolResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -107,7 +113,9 @@ impl LoadBalancerPools {
     pub fn pool_details(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePoolResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePoolResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -126,7 +134,9 @@ impl LoadBalancerPools {
     pub fn delete_pool(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletePoolResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletePoolResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -145,7 +155,9 @@ impl LoadBalancerPools {
     pub fn pool_health_details(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PoolHealthDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PoolHealthDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -165,7 +177,9 @@ impl LoadBalancerPools {
     pub fn preview_pool(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PreviewPoolResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PreviewPoolResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -199,390 +213,216 @@ impl LoadBalancerPools {
     }
 }
 /// Used by [`LoadBalancerPools::create_pool`], [`LoadBalancerPools::update_pool`], [`LoadBalancerPools::patch_pool`], [`LoadBalancerPools::pool_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePoolResponse {
-    /// `check_regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `disabled_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `latitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latitude: ::std::option::Option<f64>,
-    /// `load_shedding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<CreatePoolResponseLoadShedding>,
-    /// `longitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub longitude: ::std::option::Option<f64>,
-    /// `minimum_origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<i64>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `monitor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<::std::string::String>,
-    /// `monitor_group`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor_group: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `networks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `notification_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_email: ::std::option::Option<::std::string::String>,
-    /// `notification_filter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<CreatePoolResponseNotificationFilter>,
-    /// `origin_steering`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_steering: ::std::option::Option<CreatePoolResponseOriginSteering>,
-    /// `origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolResponseOriginsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatePoolResponse { check_regions : "check_regions", created_on : "created_on",
+    description : "description", disabled_at : "disabled_at", enabled : "enabled", id :
+    "id", latitude : "latitude", load_shedding : "load_shedding", longitude :
+    "longitude", minimum_origins : "minimum_origins", modified_on : "modified_on",
+    monitor : "monitor", monitor_group : "monitor_group", name : "name", networks :
+    "networks", notification_email : "notification_email", notification_filter :
+    "notification_filter", origin_steering : "origin_steering", origins : "origins" }
+);
 /// Used by [`LoadBalancerPools::create_pool`], [`LoadBalancerPools::patch_pools`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePoolResponseLoadShedding {
-    /// `default_percent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_percent: ::std::option::Option<f64>,
-    /// `default_policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_policy: ::std::option::Option<::std::string::String>,
-    /// `session_percent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_percent: ::std::option::Option<f64>,
-    /// `session_policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_policy: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`LoadBalancerPools::create_pool`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreatePoolResponseNotificationFilter {
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub origin: ::std::option::Option<CreatePoolResponseNotificationFilterOrigin>,
-    /// `pool`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pool: ::std::option::Option<CreatePoolResponseNotificationFilterOrigin>,
-}
-/// Used by [`LoadBalancerPools::create_pool`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreatePoolResponseNotificationFilterOrigin {
-    /// `disable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub disable: ::std::option::Option<bool>,
-    /// `healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub healthy: ::std::option::Option<bool>,
-}
+crate::runtime::object!(
+    CreatePoolResponseLoadShedding { default_percent : "default_percent", default_policy
+    : "default_policy", session_percent : "session_percent", session_policy :
+    "session_policy" }
+);
 /// Used by [`LoadBalancerPools::create_pool`], [`LoadBalancerPools::patch_pools`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreatePoolResponseOriginSteering {
-    /// `policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policy: ::std::option::Option<::std::string::String>,
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePoolResponseNotificationFilter {
+    pub origin: ::std::option::Option<CreatePoolResponseNotificationFilterOrigin>,
+    pub pool: ::std::option::Option<CreatePoolResponseNotificationFilterOrigin>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatePoolResponseNotificationFilter { origin : "origin", pool : "pool" }
+);
 /// Used by [`LoadBalancerPools::create_pool`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreatePoolResponseOriginsItem {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::serde_json::Value>,
-    /// `disabled_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub disabled_at: ::std::option::Option<::serde_json::Value>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<::serde_json::Value>,
-    /// `header`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub header: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub port: ::std::option::Option<::serde_json::Value>,
-    /// `virtual_network_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub virtual_network_id: ::std::option::Option<::serde_json::Value>,
-    /// `weight`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`LoadBalancerPools::patch_pools`], [`LoadBalancerPools::list_pools`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct PatchPoolsItem {
-    /// `check_regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `disabled_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub disabled_at: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `latitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<f64>,
-    /// `load_shedding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub load_shedding: ::std::option::Option<CreatePoolResponseLoadShedding>,
-    /// `longitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<f64>,
-    /// `minimum_origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub minimum_origins: ::std::option::Option<i64>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `monitor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monitor: ::std::option::Option<::std::string::String>,
-    /// `monitor_group`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monitor_group: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `networks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `notification_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<::std::string::String>,
-    /// `notification_filter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_filter: ::std::option::Option<PatchPoolsItemNotificationFilter>,
-    /// `origin_steering`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub origin_steering: ::std::option::Option<CreatePoolResponseOriginSteering>,
-    /// `origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-}
-/// Used by [`LoadBalancerPools::patch_pools`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct PatchPoolsItemNotificationFilter {
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub origin: ::std::option::Option<::serde_json::Value>,
-    /// `pool`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pool: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`LoadBalancerPools::delete_pool`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeletePoolResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`LoadBalancerPools::pool_health_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct PoolHealthDetailsResponse {
-    /// `pool_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pool_id: ::std::option::Option<::std::string::String>,
-    /// `pop_health`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pop_health: ::std::option::Option<PoolHealthDetailsResponsePopHealth>,
-}
-/// Used by [`LoadBalancerPools::pool_health_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct PoolHealthDetailsResponsePopHealth {
-    /// `healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePoolResponseNotificationFilterOrigin {
+    pub disable: ::std::option::Option<bool>,
     pub healthy: ::std::option::Option<bool>,
-    /// `origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreatePoolResponseNotificationFilterOrigin { disable : "disable", healthy : "healthy"
+    }
+);
+/// Used by [`LoadBalancerPools::create_pool`], [`LoadBalancerPools::patch_pools`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePoolResponseOriginSteering {
+    pub policy: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CreatePoolResponseOriginSteering { policy : "policy" });
+/// Used by [`LoadBalancerPools::create_pool`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePoolResponseOriginsItem {
+    pub address: ::std::option::Option<::serde_json::Value>,
+    pub disabled_at: ::std::option::Option<::std::string::String>,
+    pub enabled: ::std::option::Option<bool>,
+    pub header: ::std::option::Option<::serde_json::Value>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<::serde_json::Value>,
+    pub virtual_network_id: ::std::option::Option<::serde_json::Value>,
+    pub weight: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreatePoolResponseOriginsItem { address : "address", disabled_at : "disabled_at",
+    enabled : "enabled", header : "header", name : "name", port : "port",
+    virtual_network_id : "virtual_network_id", weight : "weight" }
+);
+/// Used by [`LoadBalancerPools::patch_pools`], [`LoadBalancerPools::list_pools`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchPoolsItem {
+    pub check_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub disabled_at: ::std::option::Option<::std::string::String>,
+    pub enabled: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub latitude: ::std::option::Option<f64>,
+    pub load_shedding: ::std::option::Option<CreatePoolResponseLoadShedding>,
+    pub longitude: ::std::option::Option<f64>,
+    pub minimum_origins: ::std::option::Option<i64>,
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub monitor: ::std::option::Option<::std::string::String>,
+    pub monitor_group: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
+    pub notification_filter: ::std::option::Option<CreatePoolResponseNotificationFilter>,
+    pub origin_steering: ::std::option::Option<CreatePoolResponseOriginSteering>,
+    pub origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PatchPoolsItem { check_regions : "check_regions", created_on : "created_on",
+    description : "description", disabled_at : "disabled_at", enabled : "enabled", id :
+    "id", latitude : "latitude", load_shedding : "load_shedding", longitude :
+    "longitude", minimum_origins : "minimum_origins", modified_on : "modified_on",
+    monitor : "monitor", monitor_group : "monitor_group", name : "name", networks :
+    "networks", notification_email : "notification_email", notification_filter :
+    "notification_filter", origin_steering : "origin_steering", origins : "origins" }
+);
+/// Used by [`LoadBalancerPools::delete_pool`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeletePoolResponse {
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeletePoolResponse { id : "id" });
+/// Used by [`LoadBalancerPools::pool_health_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PoolHealthDetailsResponse {
+    pub pool_id: ::std::option::Option<::std::string::String>,
+    pub pop_health: ::std::option::Option<PoolHealthDetailsResponsePopHealth>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PoolHealthDetailsResponse { pool_id : "pool_id", pop_health : "pop_health" }
+);
+/// Used by [`LoadBalancerPools::pool_health_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PoolHealthDetailsResponsePopHealth {
+    pub healthy: ::std::option::Option<bool>,
     pub origins: ::std::option::Option<
         ::std::vec::Vec<PoolHealthDetailsResponsePopHealthOriginsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PoolHealthDetailsResponsePopHealth { healthy : "healthy", origins : "origins" }
+);
 /// Used by [`LoadBalancerPools::pool_health_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolHealthDetailsResponsePopHealthOriginsItem {
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<PoolHealthDetailsResponsePopHealthOriginsItemIp>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(PoolHealthDetailsResponsePopHealthOriginsItem { ip : "ip" });
 /// Used by [`LoadBalancerPools::pool_health_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolHealthDetailsResponsePopHealthOriginsItemIp {
-    /// `failure_reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::serde_json::Value>,
-    /// `healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub healthy: ::std::option::Option<::serde_json::Value>,
-    /// `response_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub healthy: ::std::option::Option<bool>,
     pub response_code: ::std::option::Option<::serde_json::Value>,
-    /// `rtt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rtt: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PoolHealthDetailsResponsePopHealthOriginsItemIp { failure_reason : "failure_reason",
+    healthy : "healthy", response_code : "response_code", rtt : "rtt" }
+);
 /// Used by [`LoadBalancerPools::preview_pool`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewPoolResponse {
-    /// `pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `preview_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PreviewPoolResponse { pools : "pools", preview_id : "preview_id" }
+);
 /// Used by [`LoadBalancerPools::list_pool_references`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPoolReferencesItem {
-    /// `reference_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_type: ::std::option::Option<::std::string::String>,
-    /// `resource_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    /// `resource_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_name: ::std::option::Option<::std::string::String>,
-    /// `resource_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListPoolReferencesItem { reference_type : "reference_type", resource_id :
+    "resource_id", resource_name : "resource_name", resource_type : "resource_type" }
+);

@@ -24,7 +24,9 @@ impl LoadBalancers {
     pub fn create_load_balancer(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateLoadBalancerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateLoadBalancerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl LoadBalancers {
         &self,
         zone_id: &str,
         load_balancer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateLoadBalancerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateLoadBalancerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl LoadBalancers {
         &self,
         zone_id: &str,
         load_balancer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateLoadBalancerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateLoadBalancerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -109,7 +115,9 @@ impl LoadBalancers {
         &self,
         zone_id: &str,
         load_balancer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateLoadBalancerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateLoadBalancerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,7 +139,9 @@ impl LoadBalancers {
         &self,
         zone_id: &str,
         load_balancer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteLoadBalancerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteLoadBalancerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -146,449 +156,262 @@ impl LoadBalancers {
     }
 }
 /// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::update_load_balancer`], [`LoadBalancers::patch_load_balancer`], [`LoadBalancers::load_balancer_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerResponse {
-    /// `adaptive_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub adaptive_routing: ::std::option::Option<
         CreateLoadBalancerResponseAdaptiveRouting,
     >,
-    /// `country_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `default_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `fallback_pool`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_pool: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `location_strategy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location_strategy: ::std::option::Option<
         CreateLoadBalancerResponseLocationStrategy,
     >,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `networks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `pop_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pop_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `proxied`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proxied: ::std::option::Option<bool>,
-    /// `random_steering`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub random_steering: ::std::option::Option<CreateLoadBalancerResponseRandomSteering>,
-    /// `region_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
         ::std::vec::Vec<CreateLoadBalancerResponseRulesItem>,
     >,
-    /// `session_affinity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_affinity: ::std::option::Option<::std::string::String>,
-    /// `session_affinity_attributes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_affinity_attributes: ::std::option::Option<
         CreateLoadBalancerResponseSessionAffinityAttributes,
     >,
-    /// `session_affinity_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_affinity_ttl: ::std::option::Option<f64>,
-    /// `steering_policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<::std::string::String>,
-    /// `ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<f64>,
-    /// `zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateLoadBalancerResponse { adaptive_routing : "adaptive_routing", country_pools :
+    "country_pools", created_on : "created_on", default_pools : "default_pools",
+    description : "description", enabled : "enabled", fallback_pool : "fallback_pool", id
+    : "id", location_strategy : "location_strategy", modified_on : "modified_on", name :
+    "name", networks : "networks", pop_pools : "pop_pools", proxied : "proxied",
+    random_steering : "random_steering", region_pools : "region_pools", rules : "rules",
+    session_affinity : "session_affinity", session_affinity_attributes :
+    "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
+    steering_policy : "steering_policy", ttl : "ttl", zone_name : "zone_name" }
+);
 /// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::list_load_balancers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerResponseAdaptiveRouting {
-    /// `failover_across_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failover_across_pools: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateLoadBalancerResponseAdaptiveRouting { failover_across_pools :
+    "failover_across_pools" }
+);
 /// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::list_load_balancers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerResponseLocationStrategy {
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `prefer_ecs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefer_ecs: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateLoadBalancerResponseLocationStrategy { mode : "mode", prefer_ecs : "prefer_ecs"
+    }
+);
 /// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::list_load_balancers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerResponseRandomSteering {
-    /// `default_weight`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_weight: ::std::option::Option<f64>,
-    /// `pool_weights`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pool_weights: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`LoadBalancers::create_load_balancer`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateLoadBalancerResponseRandomSteering { default_weight : "default_weight",
+    pool_weights : "pool_weights" }
+);
+/// Used by [`LoadBalancers::create_load_balancer`], [`LoadBalancers::list_load_balancers`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerResponseRulesItem {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<::std::string::String>,
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
-    /// `fixed_response`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fixed_response: ::std::option::Option<
         CreateLoadBalancerResponseRulesItemFixedResponse,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `overrides`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub overrides: ::std::option::Option<CreateLoadBalancerResponseRulesItemOverrides>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
-    /// `terminates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub terminates: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateLoadBalancerResponseRulesItem { condition : "condition", disabled : "disabled",
+    fixed_response : "fixed_response", name : "name", overrides : "overrides", priority :
+    "priority", terminates : "terminates" }
+);
 /// Used by [`LoadBalancers::create_load_balancer`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerResponseRulesItemFixedResponse {
-    /// `content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    /// `message_body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_body: ::std::option::Option<::std::string::String>,
-    /// `status_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateLoadBalancerResponseRulesItemFixedResponse { content_type : "content_type",
+    location : "location", message_body : "message_body", status_code : "status_code" }
+);
 /// Used by [`LoadBalancers::create_load_balancer`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerResponseRulesItemOverrides {
-    /// `adaptive_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub adaptive_routing: ::std::option::Option<::serde_json::Value>,
-    /// `country_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country_pools: ::std::option::Option<::serde_json::Value>,
-    /// `default_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub default_pools: ::std::option::Option<::serde_json::Value>,
-    /// `fallback_pool`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fallback_pool: ::std::option::Option<::serde_json::Value>,
-    /// `location_strategy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub location_strategy: ::std::option::Option<::serde_json::Value>,
-    /// `pop_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pop_pools: ::std::option::Option<::serde_json::Value>,
-    /// `random_steering`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub random_steering: ::std::option::Option<::serde_json::Value>,
-    /// `region_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region_pools: ::std::option::Option<::serde_json::Value>,
-    /// `session_affinity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity: ::std::option::Option<::serde_json::Value>,
-    /// `session_affinity_attributes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_attributes: ::std::option::Option<::serde_json::Value>,
-    /// `session_affinity_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<::serde_json::Value>,
-    /// `steering_policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub steering_policy: ::std::option::Option<::serde_json::Value>,
-    /// `ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`LoadBalancers::create_load_balancer`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateLoadBalancerResponseSessionAffinityAttributes {
-    /// `drain_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub drain_duration: ::std::option::Option<f64>,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `require_all_headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub require_all_headers: ::std::option::Option<bool>,
-    /// `samesite`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub samesite: ::std::option::Option<::std::string::String>,
-    /// `secure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secure: ::std::option::Option<::std::string::String>,
-    /// `zero_downtime_failover`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zero_downtime_failover: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`LoadBalancers::list_load_balancers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListLoadBalancersItem {
-    /// `adaptive_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub adaptive_routing: ::std::option::Option<
         CreateLoadBalancerResponseAdaptiveRouting,
     >,
-    /// `country_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `default_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `fallback_pool`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_pool: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `location_strategy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location_strategy: ::std::option::Option<
         CreateLoadBalancerResponseLocationStrategy,
     >,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `networks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `pop_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pop_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `proxied`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub proxied: ::std::option::Option<bool>,
-    /// `random_steering`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub random_steering: ::std::option::Option<CreateLoadBalancerResponseRandomSteering>,
-    /// `region_pools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_pools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rules: ::std::option::Option<::std::vec::Vec<ListLoadBalancersItemRulesItem>>,
-    /// `session_affinity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_affinity: ::std::option::Option<::std::string::String>,
-    /// `session_affinity_attributes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_affinity_attributes: ::std::option::Option<::serde_json::Value>,
+    pub session_affinity_ttl: ::std::option::Option<f64>,
+    pub steering_policy: ::std::option::Option<::std::string::String>,
+    pub ttl: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLoadBalancerResponseRulesItemOverrides { adaptive_routing : "adaptive_routing",
+    country_pools : "country_pools", default_pools : "default_pools", fallback_pool :
+    "fallback_pool", location_strategy : "location_strategy", pop_pools : "pop_pools",
+    random_steering : "random_steering", region_pools : "region_pools", session_affinity
+    : "session_affinity", session_affinity_attributes : "session_affinity_attributes",
+    session_affinity_ttl : "session_affinity_ttl", steering_policy : "steering_policy",
+    ttl : "ttl" }
+);
+/// Used by [`LoadBalancers::create_load_balancer`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateLoadBalancerResponseSessionAffinityAttributes {
+    pub drain_duration: ::std::option::Option<f64>,
+    pub headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub require_all_headers: ::std::option::Option<bool>,
+    pub samesite: ::std::option::Option<::std::string::String>,
+    pub secure: ::std::option::Option<::std::string::String>,
+    pub zero_downtime_failover: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateLoadBalancerResponseSessionAffinityAttributes { drain_duration :
+    "drain_duration", headers : "headers", require_all_headers : "require_all_headers",
+    samesite : "samesite", secure : "secure", zero_downtime_failover :
+    "zero_downtime_failover" }
+);
+/// Used by [`LoadBalancers::list_load_balancers`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListLoadBalancersItem {
+    pub adaptive_routing: ::std::option::Option<
+        CreateLoadBalancerResponseAdaptiveRouting,
+    >,
+    pub country_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub default_pools: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub enabled: ::std::option::Option<bool>,
+    pub fallback_pool: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub location_strategy: ::std::option::Option<
+        CreateLoadBalancerResponseLocationStrategy,
+    >,
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub networks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub pop_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub proxied: ::std::option::Option<bool>,
+    pub random_steering: ::std::option::Option<CreateLoadBalancerResponseRandomSteering>,
+    pub region_pools: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub rules: ::std::option::Option<
+        ::std::vec::Vec<CreateLoadBalancerResponseRulesItem>,
+    >,
+    pub session_affinity: ::std::option::Option<::std::string::String>,
     pub session_affinity_attributes: ::std::option::Option<
         ListLoadBalancersItemSessionAffinityAttributes,
     >,
-    /// `session_affinity_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_affinity_ttl: ::std::option::Option<f64>,
-    /// `steering_policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<::std::string::String>,
-    /// `ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<f64>,
-    /// `zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListLoadBalancersItem { adaptive_routing : "adaptive_routing", country_pools :
+    "country_pools", created_on : "created_on", default_pools : "default_pools",
+    description : "description", enabled : "enabled", fallback_pool : "fallback_pool", id
+    : "id", location_strategy : "location_strategy", modified_on : "modified_on", name :
+    "name", networks : "networks", pop_pools : "pop_pools", proxied : "proxied",
+    random_steering : "random_steering", region_pools : "region_pools", rules : "rules",
+    session_affinity : "session_affinity", session_affinity_attributes :
+    "session_affinity_attributes", session_affinity_ttl : "session_affinity_ttl",
+    steering_policy : "steering_policy", ttl : "ttl", zone_name : "zone_name" }
+);
 /// Used by [`LoadBalancers::list_load_balancers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListLoadBalancersItemRulesItem {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub condition: ::std::option::Option<::serde_json::Value>,
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub disabled: ::std::option::Option<::serde_json::Value>,
-    /// `fixed_response`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fixed_response: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `overrides`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub overrides: ::std::option::Option<::serde_json::Value>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<::serde_json::Value>,
-    /// `terminates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub terminates: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`LoadBalancers::list_load_balancers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLoadBalancersItemSessionAffinityAttributes {
-    /// `drain_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub drain_duration: ::std::option::Option<f64>,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `require_all_headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_all_headers: ::std::option::Option<bool>,
-    /// `samesite`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub samesite: ::std::option::Option<::std::string::String>,
-    /// `secure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secure: ::std::option::Option<::std::string::String>,
-    /// `zero_downtime_failover`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zero_downtime_failover: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListLoadBalancersItemSessionAffinityAttributes { drain_duration : "drain_duration",
+    headers : "headers", require_all_headers : "require_all_headers", samesite :
+    "samesite", secure : "secure", zero_downtime_failover : "zero_downtime_failover" }
+);
 /// Used by [`LoadBalancers::delete_load_balancer`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteLoadBalancerResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteLoadBalancerResponse { id : "id" });

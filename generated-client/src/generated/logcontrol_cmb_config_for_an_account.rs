@@ -26,7 +26,9 @@ impl LogcontrolCmbConfigForAnAccount {
     pub fn update_cmb_config(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateCmbConfigResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateCmbConfigResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -46,7 +48,9 @@ impl LogcontrolCmbConfigForAnAccount {
     pub fn get_cmb_config(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateCmbConfigResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateCmbConfigResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +72,9 @@ impl LogcontrolCmbConfigForAnAccount {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -84,19 +90,14 @@ impl LogcontrolCmbConfigForAnAccount {
     }
 }
 /// Used by [`LogcontrolCmbConfigForAnAccount::update_cmb_config`], [`LogcontrolCmbConfigForAnAccount::get_cmb_config`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCmbConfigResponse {
-    /// `allow_out_of_region_access`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_out_of_region_access: ::std::option::Option<bool>,
-    /// `regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub regions: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateCmbConfigResponse { allow_out_of_region_access : "allow_out_of_region_access",
+    regions : "regions" }
+);

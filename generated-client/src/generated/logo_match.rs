@@ -25,7 +25,9 @@ impl LogoMatch {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ReadMatchesForLogoQueriesByIdResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ReadMatchesForLogoQueriesByIdResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl LogoMatch {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ReadMatchesForLogoQueriesByIdResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ReadMatchesForLogoQueriesByIdResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +73,9 @@ impl LogoMatch {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateNewSavedLogoQueriesFromImageFilesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateNewSavedLogoQueriesFromImageFilesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -201,41 +207,28 @@ impl LogoMatch {
     }
 }
 /// Used by [`LogoMatch::read_matches_for_logo_queries_by_id`], [`LogoMatch::download_matches_for_logo_queries_by_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadMatchesForLogoQueriesByIdResponse {
-    /// `matches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matches: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ReadMatchesForLogoQueriesByIdResponse { matches : "matches", total : "total" }
+);
 /// Used by [`LogoMatch::create_new_saved_logo_queries_from_image_files`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewSavedLogoQueriesFromImageFilesResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
-    /// `upload_path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_path: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewSavedLogoQueriesFromImageFilesResponse { id : "id", tag : "tag", upload_path
+    : "upload_path" }
+);

@@ -27,7 +27,9 @@ impl LogpushJobsForAnAccount {
         dataset_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -74,7 +76,9 @@ impl LogpushJobsForAnAccount {
     pub fn create_logpush_job(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateLogpushJobResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateLogpushJobResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -115,7 +119,9 @@ impl LogpushJobsForAnAccount {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateLogpushJobResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateLogpushJobResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -137,7 +143,9 @@ impl LogpushJobsForAnAccount {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateLogpushJobResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateLogpushJobResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -159,7 +167,9 @@ impl LogpushJobsForAnAccount {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteLogpushJobResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteLogpushJobResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -180,7 +190,9 @@ impl LogpushJobsForAnAccount {
     pub fn get_ownership_challenge(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetOwnershipChallengeResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetOwnershipChallengeResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -201,7 +213,7 @@ impl LogpushJobsForAnAccount {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ValidateOwnershipChallengeResponse>,
+        crate::runtime::Json<::std::option::Option<ValidateOwnershipChallengeResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -222,7 +234,9 @@ impl LogpushJobsForAnAccount {
     pub fn validate_destination(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ValidateDestinationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ValidateDestinationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -242,7 +256,9 @@ impl LogpushJobsForAnAccount {
     pub fn check_destination_exists(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CheckDestinationExistsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CheckDestinationExistsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -262,7 +278,9 @@ impl LogpushJobsForAnAccount {
     pub fn validate_origin(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ValidateDestinationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ValidateDestinationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -276,297 +294,166 @@ impl LogpushJobsForAnAccount {
     }
 }
 /// Used by [`LogpushJobsForAnAccount::list_logpush_jobs_for_a_dataset`], [`LogpushJobsForAnAccount::list_logpush_jobs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLogpushJobsForADatasetItem {
-    /// `dataset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset: ::std::option::Option<::std::string::String>,
-    /// `destination_conf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_conf: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `error_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `last_complete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_complete: ::std::option::Option<::std::string::String>,
-    /// `last_error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_error: ::std::option::Option<::std::string::String>,
-    /// `logpull_options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpull_options: ::std::option::Option<::std::string::String>,
-    /// `max_upload_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_upload_bytes: ::std::option::Option<i64>,
-    /// `max_upload_interval_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_upload_interval_seconds: ::std::option::Option<i64>,
-    /// `max_upload_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_upload_records: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `output_options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub output_options: ::std::option::Option<
         ListLogpushJobsForADatasetItemOutputOptions,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListLogpushJobsForADatasetItem { dataset : "dataset", destination_conf :
+    "destination_conf", enabled : "enabled", error_message : "error_message", frequency :
+    "frequency", id : "id", kind : "kind", last_complete : "last_complete", last_error :
+    "last_error", logpull_options : "logpull_options", max_upload_bytes :
+    "max_upload_bytes", max_upload_interval_seconds : "max_upload_interval_seconds",
+    max_upload_records : "max_upload_records", name : "name", output_options :
+    "output_options" }
+);
 /// Used by [`LogpushJobsForAnAccount::list_logpush_jobs_for_a_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLogpushJobsForADatasetItemOutputOptions {
     /// `CVE-2021-44228`
-    #[serde(
-        rename = "CVE-2021-44228",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cve_2021_44228: ::std::option::Option<bool>,
-    /// `batch_prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_prefix: ::std::option::Option<::std::string::String>,
-    /// `batch_suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_suffix: ::std::option::Option<::std::string::String>,
-    /// `field_delimiter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_delimiter: ::std::option::Option<::std::string::String>,
-    /// `field_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_names: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `output_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub output_type: ::std::option::Option<::std::string::String>,
-    /// `record_delimiter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_delimiter: ::std::option::Option<::std::string::String>,
-    /// `record_prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_prefix: ::std::option::Option<::std::string::String>,
-    /// `record_suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_suffix: ::std::option::Option<::std::string::String>,
-    /// `record_template`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_template: ::std::option::Option<::std::string::String>,
-    /// `sample_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sample_rate: ::std::option::Option<f64>,
-    /// `timestamp_format`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp_format: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListLogpushJobsForADatasetItemOutputOptions { cve_2021_44228 : "CVE-2021-44228",
+    batch_prefix : "batch_prefix", batch_suffix : "batch_suffix", field_delimiter :
+    "field_delimiter", field_names : "field_names", output_type : "output_type",
+    record_delimiter : "record_delimiter", record_prefix : "record_prefix", record_suffix
+    : "record_suffix", record_template : "record_template", sample_rate : "sample_rate",
+    timestamp_format : "timestamp_format" }
+);
 /// Used by [`LogpushJobsForAnAccount::create_logpush_job`], [`LogpushJobsForAnAccount::update_logpush_job`], [`LogpushJobsForAnAccount::get_logpush_job_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLogpushJobResponse {
-    /// `dataset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset: ::std::option::Option<::std::string::String>,
-    /// `destination_conf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_conf: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `error_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `last_complete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_complete: ::std::option::Option<::std::string::String>,
-    /// `last_error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_error: ::std::option::Option<::std::string::String>,
-    /// `logpull_options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpull_options: ::std::option::Option<::std::string::String>,
-    /// `max_upload_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_upload_bytes: ::std::option::Option<i64>,
-    /// `max_upload_interval_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_upload_interval_seconds: ::std::option::Option<i64>,
-    /// `max_upload_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_upload_records: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `output_options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub output_options: ::std::option::Option<CreateLogpushJobResponseOutputOptions>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateLogpushJobResponse { dataset : "dataset", destination_conf :
+    "destination_conf", enabled : "enabled", error_message : "error_message", frequency :
+    "frequency", id : "id", kind : "kind", last_complete : "last_complete", last_error :
+    "last_error", logpull_options : "logpull_options", max_upload_bytes :
+    "max_upload_bytes", max_upload_interval_seconds : "max_upload_interval_seconds",
+    max_upload_records : "max_upload_records", name : "name", output_options :
+    "output_options" }
+);
 /// Used by [`LogpushJobsForAnAccount::create_logpush_job`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLogpushJobResponseOutputOptions {
     /// `CVE-2021-44228`
-    #[serde(
-        rename = "CVE-2021-44228",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cve_2021_44228: ::std::option::Option<bool>,
-    /// `batch_prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_prefix: ::std::option::Option<::std::string::String>,
-    /// `batch_suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_suffix: ::std::option::Option<::std::string::String>,
-    /// `field_delimiter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_delimiter: ::std::option::Option<::std::string::String>,
-    /// `field_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `output_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub output_type: ::std::option::Option<::std::string::String>,
-    /// `record_delimiter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_delimiter: ::std::option::Option<::std::string::String>,
-    /// `record_prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_prefix: ::std::option::Option<::std::string::String>,
-    /// `record_suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_suffix: ::std::option::Option<::std::string::String>,
-    /// `record_template`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_template: ::std::option::Option<::std::string::String>,
-    /// `sample_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sample_rate: ::std::option::Option<f64>,
-    /// `timestamp_format`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp_format: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateLogpushJobResponseOutputOptions { cve_2021_44228 : "CVE-2021-44228",
+    batch_prefix : "batch_prefix", batch_suffix : "batch_suffix", field_delimiter :
+    "field_delimiter", field_names : "field_names", output_type : "output_type",
+    record_delimiter : "record_delimiter", record_prefix : "record_prefix", record_suffix
+    : "record_suffix", record_template : "record_template", sample_rate : "sample_rate",
+    timestamp_format : "timestamp_format" }
+);
 /// Used by [`LogpushJobsForAnAccount::delete_logpush_job`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteLogpushJobResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteLogpushJobResponse { id : "id" });
 /// Used by [`LogpushJobsForAnAccount::get_ownership_challenge`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOwnershipChallengeResponse {
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `valid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub valid: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetOwnershipChallengeResponse { filename : "filename", message : "message", valid :
+    "valid" }
+);
 /// Used by [`LogpushJobsForAnAccount::validate_ownership_challenge`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateOwnershipChallengeResponse {
-    /// `valid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub valid: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ValidateOwnershipChallengeResponse { valid : "valid" });
 /// Used by [`LogpushJobsForAnAccount::validate_destination`], [`LogpushJobsForAnAccount::validate_origin`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateDestinationResponse {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `valid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub valid: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ValidateDestinationResponse { message : "message", valid : "valid" }
+);
 /// Used by [`LogpushJobsForAnAccount::check_destination_exists`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckDestinationExistsResponse {
-    /// `exists`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exists: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CheckDestinationExistsResponse { exists : "exists" });

@@ -24,7 +24,9 @@ impl LogsReceived {
     pub fn update_log_retention_flag(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateLogRetentionFlagResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateLogRetentionFlagResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,9 @@ impl LogsReceived {
     pub fn get_log_retention_flag(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateLogRetentionFlagResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateLogRetentionFlagResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -106,7 +110,9 @@ impl LogsReceived {
     pub fn list_fields(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListFieldsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListFieldsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -120,30 +126,18 @@ impl LogsReceived {
     }
 }
 /// Used by [`LogsReceived::update_log_retention_flag`], [`LogsReceived::get_log_retention_flag`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateLogRetentionFlagResponse {
-    /// `flag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flag: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdateLogRetentionFlagResponse { flag : "flag" });
 /// Used by [`LogsReceived::list_fields`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFieldsResponse {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListFieldsResponse { key : "key" });

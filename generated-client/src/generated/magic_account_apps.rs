@@ -24,7 +24,9 @@ impl MagicAccountApps {
     pub fn create_a_new_app(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewAppResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -69,7 +71,9 @@ impl MagicAccountApps {
         &self,
         account_id: &str,
         account_app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewAppResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -91,7 +95,9 @@ impl MagicAccountApps {
         &self,
         account_id: &str,
         account_app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewAppResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -113,7 +119,9 @@ impl MagicAccountApps {
         &self,
         account_id: &str,
         account_app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewAppResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewAppResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -128,28 +136,17 @@ impl MagicAccountApps {
     }
 }
 /// Used by [`MagicAccountApps::create_a_new_app`], [`MagicAccountApps::update_an_app`], [`MagicAccountApps::update_an_app_patch`], [`MagicAccountApps::delete_account_app`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewAppResponse {
-    /// `account_app_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_app_id: ::std::option::Option<::std::string::String>,
-    /// `hostnames`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ip_subnets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewAppResponse { account_app_id : "account_app_id", hostnames : "hostnames",
+    ip_subnets : "ip_subnets", name : "name", r#type : "type" }
+);

@@ -23,7 +23,7 @@ impl MagicConnectors {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddAConnectorToYourAccountResponse>,
+        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,9 @@ impl MagicConnectors {
     pub fn list_connectors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListConnectorsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<AddAConnectorToYourAccountResponse>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -62,7 +64,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddAConnectorToYourAccountResponse>,
+        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,7 +86,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddAConnectorToYourAccountResponse>,
+        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -106,7 +108,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddAConnectorToYourAccountResponse>,
+        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -128,7 +130,7 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AddAConnectorToYourAccountResponse>,
+        crate::runtime::Json<::std::option::Option<AddAConnectorToYourAccountResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -149,7 +151,9 @@ impl MagicConnectors {
         &self,
         account_id: &str,
         connector_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListEventsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListEventsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -170,7 +174,9 @@ impl MagicConnectors {
         &self,
         account_id: &str,
         connector_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetLatestEventsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetLatestEventsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -194,7 +200,7 @@ impl MagicConnectors {
         event_t: &str,
         event_n: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLatestEventsResponseItemsItem>,
+        crate::runtime::Json<::std::option::Option<GetLatestEventsResponseItemsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -219,7 +225,9 @@ impl MagicConnectors {
         &self,
         account_id: &str,
         connector_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSnapshotsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSnapshotsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -240,7 +248,9 @@ impl MagicConnectors {
         &self,
         account_id: &str,
         connector_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetLatestSnapshotsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetLatestSnapshotsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -262,7 +272,9 @@ impl MagicConnectors {
         account_id: &str,
         connector_id: &str,
         snapshot_t: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetSnapshotResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetSnapshotResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -278,1624 +290,863 @@ impl MagicConnectors {
         )
     }
 }
-/// Used by [`MagicConnectors::add_a_connector_to_your_account`], [`MagicConnectors::replace_connector_or_re_provision_license_key`], [`MagicConnectors::edit_connector_to_update_specific_properties_or_re_provision_license_key`], [`MagicConnectors::fetch_connector`], [`MagicConnectors::remove_a_connector_from_your_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`MagicConnectors::add_a_connector_to_your_account`], [`MagicConnectors::list_connectors`], [`MagicConnectors::replace_connector_or_re_provision_license_key`], [`MagicConnectors::edit_connector_to_update_specific_properties_or_re_provision_license_key`], [`MagicConnectors::fetch_connector`], [`MagicConnectors::remove_a_connector_from_your_account`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAConnectorToYourAccountResponse {
-    /// `activated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub activated: ::std::option::Option<bool>,
-    /// `device`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device: ::std::option::Option<AddAConnectorToYourAccountResponseDevice>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interrupt_window_duration_hours`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interrupt_window_duration_hours: ::std::option::Option<f64>,
-    /// `interrupt_window_hour_of_day`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interrupt_window_hour_of_day: ::std::option::Option<f64>,
-    /// `last_heartbeat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_heartbeat: ::std::option::Option<::std::string::String>,
-    /// `last_seen_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_version: ::std::option::Option<::std::string::String>,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `license_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub license_key: ::std::option::Option<::std::string::String>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
-    /// `timezone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddAConnectorToYourAccountResponse { activated : "activated", device : "device", id :
+    "id", interrupt_window_duration_hours : "interrupt_window_duration_hours",
+    interrupt_window_hour_of_day : "interrupt_window_hour_of_day", last_heartbeat :
+    "last_heartbeat", last_seen_version : "last_seen_version", last_updated :
+    "last_updated", license_key : "license_key", notes : "notes", timezone : "timezone" }
+);
 /// Used by [`MagicConnectors::add_a_connector_to_your_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAConnectorToYourAccountResponseDevice {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `serial_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_number: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicConnectors::list_connectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListConnectorsItem {
-    /// `activated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub activated: ::std::option::Option<bool>,
-    /// `device`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub device: ::std::option::Option<ListConnectorsItemDevice>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `interrupt_window_duration_hours`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interrupt_window_duration_hours: ::std::option::Option<f64>,
-    /// `interrupt_window_hour_of_day`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interrupt_window_hour_of_day: ::std::option::Option<f64>,
-    /// `last_heartbeat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_heartbeat: ::std::option::Option<::std::string::String>,
-    /// `last_seen_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_seen_version: ::std::option::Option<::std::string::String>,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `license_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub license_key: ::std::option::Option<::std::string::String>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub notes: ::std::option::Option<::std::string::String>,
-    /// `timezone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timezone: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`MagicConnectors::list_connectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListConnectorsItemDevice {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `serial_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub serial_number: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    AddAConnectorToYourAccountResponseDevice { id : "id", serial_number : "serial_number"
+    }
+);
 /// Used by [`MagicConnectors::list_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `cursor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<ListEventsResponseItemsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListEventsResponse { count : "count", cursor : "cursor", items : "items" }
+);
 /// Used by [`MagicConnectors::list_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsResponseItemsItem {
-    /// `a`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub a: ::std::option::Option<f64>,
-    /// `k`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub k: ::std::option::Option<::std::string::String>,
-    /// `n`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub n: ::std::option::Option<f64>,
-    /// `t`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub t: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListEventsResponseItemsItem { a : "a", k : "k", n : "n", t : "t" }
+);
 /// Used by [`MagicConnectors::get_latest_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestEventsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<GetLatestEventsResponseItemsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetLatestEventsResponse { count : "count", items : "items" });
 /// Used by [`MagicConnectors::get_latest_events`], [`MagicConnectors::get_event`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestEventsResponseItemsItem {
-    /// `e`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub e: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `n`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub n: ::std::option::Option<f64>,
-    /// `t`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub t: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetLatestEventsResponseItemsItem { e : "e", n : "n", t : "t" });
 /// Used by [`MagicConnectors::list_snapshots`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSnapshotsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `cursor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<ListSnapshotsResponseItemsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListSnapshotsResponse { count : "count", cursor : "cursor", items : "items" }
+);
 /// Used by [`MagicConnectors::list_snapshots`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSnapshotsResponseItemsItem {
-    /// `a`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub a: ::std::option::Option<f64>,
-    /// `t`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub t: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListSnapshotsResponseItemsItem { a : "a", t : "t" });
 /// Used by [`MagicConnectors::get_latest_snapshots`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestSnapshotsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ::std::vec::Vec<GetLatestSnapshotsResponseItemsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetLatestSnapshotsResponse { count : "count", items : "items" });
 /// Used by [`MagicConnectors::get_latest_snapshots`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestSnapshotsResponseItemsItem {
-    /// `memory_pressure_full_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_full_60s: ::std::option::Option<f64>,
-    /// `kernel_processes_running`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_processes_running: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_addr_masks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_addr_masks: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_parm_probs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_parm_probs: ::std::option::Option<f64>,
-    /// `kernel_btime`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_btime: ::std::option::Option<f64>,
-    /// `cpu_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_count: ::std::option::Option<f64>,
-    /// `memory_writeback_tmp_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_writeback_tmp_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_echo_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_echo_reps: ::std::option::Option<f64>,
-    /// `memory_hugepages_total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepages_total: ::std::option::Option<f64>,
-    /// `count_reclaim_failures`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_reclaim_failures: ::std::option::Option<f64>,
-    /// `memory_pressure_full_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_full_10s: ::std::option::Option<f64>,
-    /// `memory_low_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_low_total_bytes: ::std::option::Option<f64>,
-    /// `bonds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bonds: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `memory_kernel_stack_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_kernel_stack_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_dest_unreachs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_dest_unreachs: ::std::option::Option<f64>,
-    /// `snmp_tcp_out_rsts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_out_rsts: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_addr_mask_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_addr_mask_reps: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_errors: ::std::option::Option<f64>,
-    /// `memory_vmalloc_chunk_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_vmalloc_chunk_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_dest_unreachs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_dest_unreachs: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_echos`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_echos: ::std::option::Option<f64>,
-    /// `cpu_time_nice_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_nice_ms: ::std::option::Option<f64>,
-    /// `memory_vmalloc_used_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_vmalloc_used_bytes: ::std::option::Option<f64>,
-    /// `memory_slab_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_slab_bytes: ::std::option::Option<f64>,
-    /// `snmp_tcp_retrans_segs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_retrans_segs: ::std::option::Option<f64>,
-    /// `cpu_time_guest_nice_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_guest_nice_ms: ::std::option::Option<f64>,
-    /// `kernel_processes_blocked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_processes_blocked: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_timestamp_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_timestamp_reps: ::std::option::Option<f64>,
-    /// `snmp_ip_forwarding_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_forwarding_enabled: ::std::option::Option<bool>,
-    /// `memory_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_free_bytes: ::std::option::Option<f64>,
-    /// `snmp_tcp_out_segs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_out_segs: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_addr_mask_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_addr_mask_reps: ::std::option::Option<f64>,
-    /// `memory_pressure_full_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_full_total_us: ::std::option::Option<f64>,
-    /// `memory_vmalloc_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_vmalloc_total_bytes: ::std::option::Option<f64>,
-    /// `mounts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mounts: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `memory_secondary_page_tables_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_secondary_page_tables_bytes: ::std::option::Option<f64>,
-    /// `snmp_tcp_estab_resets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_estab_resets: ::std::option::Option<f64>,
-    /// `cpu_time_softirq_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_softirq_ms: ::std::option::Option<f64>,
-    /// `memory_s_unreclaim_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_s_unreclaim_bytes: ::std::option::Option<f64>,
-    /// `uptime_total_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime_total_ms: ::std::option::Option<f64>,
-    /// `memory_hugepages_surp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepages_surp: ::std::option::Option<f64>,
-    /// `snmp_ip_reasm_reqds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_reasm_reqds: ::std::option::Option<f64>,
-    /// `memory_swap_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_swap_total_bytes: ::std::option::Option<f64>,
-    /// `memory_swap_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_swap_free_bytes: ::std::option::Option<f64>,
-    /// `memory_shmem_pmd_mapped_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_shmem_pmd_mapped_bytes: ::std::option::Option<f64>,
-    /// `snmp_tcp_rto_max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_rto_max: ::std::option::Option<f64>,
-    /// `memory_k_reclaimable_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_k_reclaimable_bytes: ::std::option::Option<f64>,
-    /// `memory_anon_hugepages_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_anon_hugepages_bytes: ::std::option::Option<f64>,
-    /// `memory_anon_pages_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_anon_pages_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_frag_fails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_frag_fails: ::std::option::Option<f64>,
-    /// `cpu_time_iowait_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_iowait_ms: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_msgs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_msgs: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_timestamp_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_timestamp_reps: ::std::option::Option<f64>,
-    /// `load_average_cur`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_cur: ::std::option::Option<f64>,
-    /// `snmp_ip_in_delivers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_delivers: ::std::option::Option<f64>,
-    /// `snmp_ip_in_unknown_protos`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_unknown_protos: ::std::option::Option<f64>,
-    /// `snmp_ip_in_receives`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_receives: ::std::option::Option<f64>,
-    /// `tunnels`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnels: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `load_average_15m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_15m: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_msgs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_msgs: ::std::option::Option<f64>,
-    /// `memory_inactive_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_inactive_bytes: ::std::option::Option<f64>,
-    /// `count_transmit_failures`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_transmit_failures: ::std::option::Option<f64>,
-    /// `kernel_processes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_processes: ::std::option::Option<f64>,
-    /// `memory_cma_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_cma_free_bytes: ::std::option::Option<f64>,
-    /// `cpu_pressure_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pressure_60s: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_timestamps: ::std::option::Option<f64>,
-    /// `dhcp_leases`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dhcp_leases: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `snmp_udp_in_datagrams`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_udp_in_datagrams: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_parm_probs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_parm_probs: ::std::option::Option<f64>,
-    /// `snmp_ip_in_hdr_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_hdr_errors: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_redirects: ::std::option::Option<f64>,
-    /// `snmp_udp_no_ports`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_udp_no_ports: ::std::option::Option<f64>,
-    /// `snmp_tcp_active_opens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_active_opens: ::std::option::Option<f64>,
-    /// `ha_value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_value: ::std::option::Option<f64>,
-    /// `snmp_ip_frag_creates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_frag_creates: ::std::option::Option<f64>,
-    /// `snmp_tcp_rto_min`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_rto_min: ::std::option::Option<f64>,
-    /// `cpu_time_idle_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_idle_ms: ::std::option::Option<f64>,
-    /// `memory_commit_limit_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_commit_limit_bytes: ::std::option::Option<f64>,
-    /// `interfaces`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interfaces: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `snmp_icmp_in_time_excds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_time_excds: ::std::option::Option<f64>,
-    /// `cpu_time_guest_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_guest_ms: ::std::option::Option<f64>,
-    /// `load_average_1m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_1m: ::std::option::Option<f64>,
-    /// `snmp_ip_in_discards`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_discards: ::std::option::Option<f64>,
-    /// `io_pressure_some_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_some_total_us: ::std::option::Option<f64>,
-    /// `memory_bounce_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_bounce_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_out_no_routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_out_no_routes: ::std::option::Option<f64>,
-    /// `netdevs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub netdevs: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `system_boot_time_s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub system_boot_time_s: ::std::option::Option<f64>,
-    /// `snmp_ip_frag_oks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_frag_oks: ::std::option::Option<f64>,
-    /// `snmp_tcp_max_conn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_max_conn: ::std::option::Option<f64>,
-    /// `memory_z_swapped_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_z_swapped_bytes: ::std::option::Option<f64>,
-    /// `memory_per_cpu_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_per_cpu_bytes: ::std::option::Option<f64>,
-    /// `cpu_time_system_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_system_ms: ::std::option::Option<f64>,
-    /// `memory_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_total_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_out_requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_out_requests: ::std::option::Option<f64>,
-    /// `memory_s_reclaimable_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_s_reclaimable_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_reasm_timeout`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_reasm_timeout: ::std::option::Option<f64>,
-    /// `io_pressure_some_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_some_60s: ::std::option::Option<f64>,
-    /// `memory_dirty_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_dirty_bytes: ::std::option::Option<f64>,
-    /// `io_pressure_full_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_full_60s: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_addr_masks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_addr_masks: ::std::option::Option<f64>,
-    /// `snmp_tcp_in_errs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_in_errs: ::std::option::Option<f64>,
-    /// `memory_mapped_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_mapped_bytes: ::std::option::Option<f64>,
-    /// `cpu_time_steal_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_steal_ms: ::std::option::Option<f64>,
-    /// `memory_pressure_some_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_some_60s: ::std::option::Option<f64>,
-    /// `memory_active_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_active_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_errors: ::std::option::Option<f64>,
-    /// `snmp_ip_reasm_fails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_reasm_fails: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_src_quenchs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_src_quenchs: ::std::option::Option<f64>,
-    /// `cpu_time_user_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_user_ms: ::std::option::Option<f64>,
-    /// `snmp_tcp_curr_estab`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_curr_estab: ::std::option::Option<f64>,
-    /// `uptime_idle_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime_idle_ms: ::std::option::Option<f64>,
-    /// `v`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub v: ::std::option::Option<::std::string::String>,
-    /// `snmp_tcp_attempt_fails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_attempt_fails: ::std::option::Option<f64>,
-    /// `snmp_ip_reasm_oks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_reasm_oks: ::std::option::Option<f64>,
-    /// `load_average_5m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_5m: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_csum_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_csum_errors: ::std::option::Option<f64>,
-    /// `memory_pressure_some_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_some_total_us: ::std::option::Option<f64>,
-    /// `memory_high_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_high_total_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_timestamps: ::std::option::Option<f64>,
-    /// `snmp_udp_out_datagrams`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_udp_out_datagrams: ::std::option::Option<f64>,
-    /// `snmp_tcp_in_csum_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_in_csum_errors: ::std::option::Option<f64>,
-    /// `cpu_pressure_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pressure_total_us: ::std::option::Option<f64>,
-    /// `cpu_pressure_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pressure_300s: ::std::option::Option<f64>,
-    /// `memory_z_swap_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_z_swap_bytes: ::std::option::Option<f64>,
-    /// `io_pressure_some_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_some_300s: ::std::option::Option<f64>,
-    /// `memory_available_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_available_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_redirects: ::std::option::Option<f64>,
-    /// `cpu_pressure_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pressure_10s: ::std::option::Option<f64>,
-    /// `io_pressure_full_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_full_total_us: ::std::option::Option<f64>,
-    /// `snmp_ip_in_addr_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_addr_errors: ::std::option::Option<f64>,
-    /// `memory_pressure_full_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_full_300s: ::std::option::Option<f64>,
-    /// `memory_hugepagesize_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepagesize_bytes: ::std::option::Option<f64>,
-    /// `thermals`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thermals: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `memory_swap_cached_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_swap_cached_bytes: ::std::option::Option<f64>,
-    /// `io_pressure_full_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_full_300s: ::std::option::Option<f64>,
-    /// `kernel_ctxt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_ctxt: ::std::option::Option<f64>,
-    /// `memory_hugepages_free`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepages_free: ::std::option::Option<f64>,
-    /// `snmp_tcp_passive_opens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_passive_opens: ::std::option::Option<f64>,
-    /// `memory_pressure_some_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_some_300s: ::std::option::Option<f64>,
-    /// `memory_cached_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_cached_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_default_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_default_ttl: ::std::option::Option<f64>,
-    /// `snmp_ip_forw_datagrams`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_forw_datagrams: ::std::option::Option<f64>,
-    /// `snmp_tcp_in_segs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_in_segs: ::std::option::Option<f64>,
-    /// `memory_shmem_hugepages_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_shmem_hugepages_bytes: ::std::option::Option<f64>,
-    /// `memory_buffers_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_buffers_bytes: ::std::option::Option<f64>,
-    /// `io_pressure_some_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_some_10s: ::std::option::Option<f64>,
-    /// `memory_hugepages_rsvd`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepages_rsvd: ::std::option::Option<f64>,
-    /// `memory_committed_as_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_committed_as_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_echos`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_echos: ::std::option::Option<f64>,
-    /// `cpu_time_irq_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_irq_ms: ::std::option::Option<f64>,
-    /// `t`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub t: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_src_quenchs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_src_quenchs: ::std::option::Option<f64>,
-    /// `count_record_failed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_record_failed: ::std::option::Option<f64>,
-    /// `memory_page_tables_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_page_tables_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_out_discards`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_out_discards: ::std::option::Option<f64>,
-    /// `snmp_udp_in_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_udp_in_errors: ::std::option::Option<f64>,
-    /// `memory_low_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_low_free_bytes: ::std::option::Option<f64>,
-    /// `memory_shmem_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_shmem_bytes: ::std::option::Option<f64>,
-    /// `count_reclaimed_paths`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_reclaimed_paths: ::std::option::Option<f64>,
-    /// `memory_cma_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_cma_total_bytes: ::std::option::Option<f64>,
-    /// `memory_writeback_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_writeback_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_time_excds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_time_excds: ::std::option::Option<f64>,
-    /// `load_average_max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_max: ::std::option::Option<f64>,
-    /// `io_pressure_full_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_full_10s: ::std::option::Option<f64>,
-    /// `memory_high_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_high_free_bytes: ::std::option::Option<f64>,
-    /// `memory_pressure_some_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_some_10s: ::std::option::Option<f64>,
-    /// `disks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disks: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `snmp_icmp_in_echo_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_echo_reps: ::std::option::Option<f64>,
-    /// `ha_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestSnapshotsResponseItemsItem { memory_pressure_full_60s :
+    "memory_pressure_full_60s", kernel_processes_running : "kernel_processes_running",
+    snmp_icmp_out_addr_masks : "snmp_icmp_out_addr_masks", snmp_icmp_in_parm_probs :
+    "snmp_icmp_in_parm_probs", kernel_btime : "kernel_btime", cpu_count : "cpu_count",
+    memory_writeback_tmp_bytes : "memory_writeback_tmp_bytes", snmp_icmp_out_echo_reps :
+    "snmp_icmp_out_echo_reps", memory_hugepages_total : "memory_hugepages_total",
+    count_reclaim_failures : "count_reclaim_failures", memory_pressure_full_10s :
+    "memory_pressure_full_10s", memory_low_total_bytes : "memory_low_total_bytes", bonds
+    : "bonds", memory_kernel_stack_bytes : "memory_kernel_stack_bytes",
+    snmp_icmp_in_dest_unreachs : "snmp_icmp_in_dest_unreachs", snmp_tcp_out_rsts :
+    "snmp_tcp_out_rsts", snmp_icmp_in_addr_mask_reps : "snmp_icmp_in_addr_mask_reps",
+    snmp_icmp_in_errors : "snmp_icmp_in_errors", memory_vmalloc_chunk_bytes :
+    "memory_vmalloc_chunk_bytes", snmp_icmp_out_dest_unreachs :
+    "snmp_icmp_out_dest_unreachs", snmp_icmp_in_echos : "snmp_icmp_in_echos",
+    cpu_time_nice_ms : "cpu_time_nice_ms", memory_vmalloc_used_bytes :
+    "memory_vmalloc_used_bytes", memory_slab_bytes : "memory_slab_bytes",
+    snmp_tcp_retrans_segs : "snmp_tcp_retrans_segs", cpu_time_guest_nice_ms :
+    "cpu_time_guest_nice_ms", kernel_processes_blocked : "kernel_processes_blocked",
+    snmp_icmp_in_timestamp_reps : "snmp_icmp_in_timestamp_reps",
+    snmp_ip_forwarding_enabled : "snmp_ip_forwarding_enabled", memory_free_bytes :
+    "memory_free_bytes", snmp_tcp_out_segs : "snmp_tcp_out_segs",
+    snmp_icmp_out_addr_mask_reps : "snmp_icmp_out_addr_mask_reps",
+    memory_pressure_full_total_us : "memory_pressure_full_total_us",
+    memory_vmalloc_total_bytes : "memory_vmalloc_total_bytes", mounts : "mounts",
+    memory_secondary_page_tables_bytes : "memory_secondary_page_tables_bytes",
+    snmp_tcp_estab_resets : "snmp_tcp_estab_resets", cpu_time_softirq_ms :
+    "cpu_time_softirq_ms", memory_s_unreclaim_bytes : "memory_s_unreclaim_bytes",
+    uptime_total_ms : "uptime_total_ms", memory_hugepages_surp : "memory_hugepages_surp",
+    snmp_ip_reasm_reqds : "snmp_ip_reasm_reqds", memory_swap_total_bytes :
+    "memory_swap_total_bytes", memory_swap_free_bytes : "memory_swap_free_bytes",
+    memory_shmem_pmd_mapped_bytes : "memory_shmem_pmd_mapped_bytes", snmp_tcp_rto_max :
+    "snmp_tcp_rto_max", memory_k_reclaimable_bytes : "memory_k_reclaimable_bytes",
+    memory_anon_hugepages_bytes : "memory_anon_hugepages_bytes", memory_anon_pages_bytes
+    : "memory_anon_pages_bytes", snmp_ip_frag_fails : "snmp_ip_frag_fails",
+    cpu_time_iowait_ms : "cpu_time_iowait_ms", snmp_icmp_out_msgs : "snmp_icmp_out_msgs",
+    snmp_icmp_out_timestamp_reps : "snmp_icmp_out_timestamp_reps", load_average_cur :
+    "load_average_cur", snmp_ip_in_delivers : "snmp_ip_in_delivers",
+    snmp_ip_in_unknown_protos : "snmp_ip_in_unknown_protos", snmp_ip_in_receives :
+    "snmp_ip_in_receives", tunnels : "tunnels", load_average_15m : "load_average_15m",
+    snmp_icmp_in_msgs : "snmp_icmp_in_msgs", memory_inactive_bytes :
+    "memory_inactive_bytes", count_transmit_failures : "count_transmit_failures",
+    kernel_processes : "kernel_processes", memory_cma_free_bytes :
+    "memory_cma_free_bytes", cpu_pressure_60s : "cpu_pressure_60s",
+    snmp_icmp_in_timestamps : "snmp_icmp_in_timestamps", dhcp_leases : "dhcp_leases",
+    snmp_udp_in_datagrams : "snmp_udp_in_datagrams", snmp_icmp_out_parm_probs :
+    "snmp_icmp_out_parm_probs", snmp_ip_in_hdr_errors : "snmp_ip_in_hdr_errors",
+    snmp_icmp_out_redirects : "snmp_icmp_out_redirects", snmp_udp_no_ports :
+    "snmp_udp_no_ports", snmp_tcp_active_opens : "snmp_tcp_active_opens", ha_value :
+    "ha_value", snmp_ip_frag_creates : "snmp_ip_frag_creates", snmp_tcp_rto_min :
+    "snmp_tcp_rto_min", cpu_time_idle_ms : "cpu_time_idle_ms", memory_commit_limit_bytes
+    : "memory_commit_limit_bytes", interfaces : "interfaces", snmp_icmp_in_time_excds :
+    "snmp_icmp_in_time_excds", cpu_time_guest_ms : "cpu_time_guest_ms", load_average_1m :
+    "load_average_1m", snmp_ip_in_discards : "snmp_ip_in_discards",
+    io_pressure_some_total_us : "io_pressure_some_total_us", memory_bounce_bytes :
+    "memory_bounce_bytes", snmp_ip_out_no_routes : "snmp_ip_out_no_routes", netdevs :
+    "netdevs", system_boot_time_s : "system_boot_time_s", snmp_ip_frag_oks :
+    "snmp_ip_frag_oks", snmp_tcp_max_conn : "snmp_tcp_max_conn", memory_z_swapped_bytes :
+    "memory_z_swapped_bytes", memory_per_cpu_bytes : "memory_per_cpu_bytes",
+    cpu_time_system_ms : "cpu_time_system_ms", memory_total_bytes : "memory_total_bytes",
+    snmp_ip_out_requests : "snmp_ip_out_requests", memory_s_reclaimable_bytes :
+    "memory_s_reclaimable_bytes", snmp_ip_reasm_timeout : "snmp_ip_reasm_timeout",
+    io_pressure_some_60s : "io_pressure_some_60s", memory_dirty_bytes :
+    "memory_dirty_bytes", io_pressure_full_60s : "io_pressure_full_60s",
+    snmp_icmp_in_addr_masks : "snmp_icmp_in_addr_masks", snmp_tcp_in_errs :
+    "snmp_tcp_in_errs", memory_mapped_bytes : "memory_mapped_bytes", cpu_time_steal_ms :
+    "cpu_time_steal_ms", memory_pressure_some_60s : "memory_pressure_some_60s",
+    memory_active_bytes : "memory_active_bytes", snmp_icmp_out_errors :
+    "snmp_icmp_out_errors", snmp_ip_reasm_fails : "snmp_ip_reasm_fails",
+    snmp_icmp_in_src_quenchs : "snmp_icmp_in_src_quenchs", cpu_time_user_ms :
+    "cpu_time_user_ms", snmp_tcp_curr_estab : "snmp_tcp_curr_estab", uptime_idle_ms :
+    "uptime_idle_ms", v : "v", snmp_tcp_attempt_fails : "snmp_tcp_attempt_fails",
+    snmp_ip_reasm_oks : "snmp_ip_reasm_oks", load_average_5m : "load_average_5m",
+    snmp_icmp_in_csum_errors : "snmp_icmp_in_csum_errors", memory_pressure_some_total_us
+    : "memory_pressure_some_total_us", memory_high_total_bytes :
+    "memory_high_total_bytes", snmp_icmp_out_timestamps : "snmp_icmp_out_timestamps",
+    snmp_udp_out_datagrams : "snmp_udp_out_datagrams", snmp_tcp_in_csum_errors :
+    "snmp_tcp_in_csum_errors", cpu_pressure_total_us : "cpu_pressure_total_us",
+    cpu_pressure_300s : "cpu_pressure_300s", memory_z_swap_bytes : "memory_z_swap_bytes",
+    io_pressure_some_300s : "io_pressure_some_300s", memory_available_bytes :
+    "memory_available_bytes", snmp_icmp_in_redirects : "snmp_icmp_in_redirects",
+    cpu_pressure_10s : "cpu_pressure_10s", io_pressure_full_total_us :
+    "io_pressure_full_total_us", snmp_ip_in_addr_errors : "snmp_ip_in_addr_errors",
+    memory_pressure_full_300s : "memory_pressure_full_300s", memory_hugepagesize_bytes :
+    "memory_hugepagesize_bytes", thermals : "thermals", memory_swap_cached_bytes :
+    "memory_swap_cached_bytes", io_pressure_full_300s : "io_pressure_full_300s",
+    kernel_ctxt : "kernel_ctxt", memory_hugepages_free : "memory_hugepages_free",
+    snmp_tcp_passive_opens : "snmp_tcp_passive_opens", memory_pressure_some_300s :
+    "memory_pressure_some_300s", memory_cached_bytes : "memory_cached_bytes",
+    snmp_ip_default_ttl : "snmp_ip_default_ttl", snmp_ip_forw_datagrams :
+    "snmp_ip_forw_datagrams", snmp_tcp_in_segs : "snmp_tcp_in_segs",
+    memory_shmem_hugepages_bytes : "memory_shmem_hugepages_bytes", memory_buffers_bytes :
+    "memory_buffers_bytes", io_pressure_some_10s : "io_pressure_some_10s",
+    memory_hugepages_rsvd : "memory_hugepages_rsvd", memory_committed_as_bytes :
+    "memory_committed_as_bytes", snmp_icmp_out_echos : "snmp_icmp_out_echos",
+    cpu_time_irq_ms : "cpu_time_irq_ms", t : "t", snmp_icmp_out_src_quenchs :
+    "snmp_icmp_out_src_quenchs", count_record_failed : "count_record_failed",
+    memory_page_tables_bytes : "memory_page_tables_bytes", snmp_ip_out_discards :
+    "snmp_ip_out_discards", snmp_udp_in_errors : "snmp_udp_in_errors",
+    memory_low_free_bytes : "memory_low_free_bytes", memory_shmem_bytes :
+    "memory_shmem_bytes", count_reclaimed_paths : "count_reclaimed_paths",
+    memory_cma_total_bytes : "memory_cma_total_bytes", memory_writeback_bytes :
+    "memory_writeback_bytes", snmp_icmp_out_time_excds : "snmp_icmp_out_time_excds",
+    load_average_max : "load_average_max", io_pressure_full_10s : "io_pressure_full_10s",
+    memory_high_free_bytes : "memory_high_free_bytes", memory_pressure_some_10s :
+    "memory_pressure_some_10s", disks : "disks", snmp_icmp_in_echo_reps :
+    "snmp_icmp_in_echo_reps", ha_state : "ha_state" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponse {
-    /// `memory_pressure_full_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_full_60s: ::std::option::Option<f64>,
-    /// `kernel_processes_running`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_processes_running: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_addr_masks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_addr_masks: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_parm_probs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_parm_probs: ::std::option::Option<f64>,
-    /// `kernel_btime`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_btime: ::std::option::Option<f64>,
-    /// `cpu_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_count: ::std::option::Option<f64>,
-    /// `memory_writeback_tmp_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_writeback_tmp_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_echo_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_echo_reps: ::std::option::Option<f64>,
-    /// `memory_hugepages_total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepages_total: ::std::option::Option<f64>,
-    /// `count_reclaim_failures`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_reclaim_failures: ::std::option::Option<f64>,
-    /// `memory_pressure_full_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_full_10s: ::std::option::Option<f64>,
-    /// `memory_low_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_low_total_bytes: ::std::option::Option<f64>,
-    /// `bonds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bonds: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseBondsItem>>,
-    /// `memory_kernel_stack_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_kernel_stack_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_dest_unreachs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_dest_unreachs: ::std::option::Option<f64>,
-    /// `snmp_tcp_out_rsts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_out_rsts: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_addr_mask_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_addr_mask_reps: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_errors: ::std::option::Option<f64>,
-    /// `memory_vmalloc_chunk_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_vmalloc_chunk_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_dest_unreachs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_dest_unreachs: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_echos`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_echos: ::std::option::Option<f64>,
-    /// `cpu_time_nice_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_nice_ms: ::std::option::Option<f64>,
-    /// `memory_vmalloc_used_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_vmalloc_used_bytes: ::std::option::Option<f64>,
-    /// `memory_slab_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_slab_bytes: ::std::option::Option<f64>,
-    /// `snmp_tcp_retrans_segs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_retrans_segs: ::std::option::Option<f64>,
-    /// `cpu_time_guest_nice_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_guest_nice_ms: ::std::option::Option<f64>,
-    /// `kernel_processes_blocked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_processes_blocked: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_timestamp_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_timestamp_reps: ::std::option::Option<f64>,
-    /// `snmp_ip_forwarding_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_forwarding_enabled: ::std::option::Option<bool>,
-    /// `memory_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_free_bytes: ::std::option::Option<f64>,
-    /// `snmp_tcp_out_segs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_out_segs: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_addr_mask_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_addr_mask_reps: ::std::option::Option<f64>,
-    /// `memory_pressure_full_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_full_total_us: ::std::option::Option<f64>,
-    /// `memory_vmalloc_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_vmalloc_total_bytes: ::std::option::Option<f64>,
-    /// `mounts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mounts: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseMountsItem>>,
-    /// `memory_secondary_page_tables_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_secondary_page_tables_bytes: ::std::option::Option<f64>,
-    /// `snmp_tcp_estab_resets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_estab_resets: ::std::option::Option<f64>,
-    /// `cpu_time_softirq_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_softirq_ms: ::std::option::Option<f64>,
-    /// `memory_s_unreclaim_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_s_unreclaim_bytes: ::std::option::Option<f64>,
-    /// `uptime_total_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime_total_ms: ::std::option::Option<f64>,
-    /// `memory_hugepages_surp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepages_surp: ::std::option::Option<f64>,
-    /// `snmp_ip_reasm_reqds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_reasm_reqds: ::std::option::Option<f64>,
-    /// `memory_swap_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_swap_total_bytes: ::std::option::Option<f64>,
-    /// `memory_swap_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_swap_free_bytes: ::std::option::Option<f64>,
-    /// `memory_shmem_pmd_mapped_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_shmem_pmd_mapped_bytes: ::std::option::Option<f64>,
-    /// `snmp_tcp_rto_max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_rto_max: ::std::option::Option<f64>,
-    /// `memory_k_reclaimable_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_k_reclaimable_bytes: ::std::option::Option<f64>,
-    /// `memory_anon_hugepages_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_anon_hugepages_bytes: ::std::option::Option<f64>,
-    /// `memory_anon_pages_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_anon_pages_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_frag_fails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_frag_fails: ::std::option::Option<f64>,
-    /// `cpu_time_iowait_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_iowait_ms: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_msgs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_msgs: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_timestamp_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_timestamp_reps: ::std::option::Option<f64>,
-    /// `load_average_cur`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_cur: ::std::option::Option<f64>,
-    /// `snmp_ip_in_delivers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_delivers: ::std::option::Option<f64>,
-    /// `snmp_ip_in_unknown_protos`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_unknown_protos: ::std::option::Option<f64>,
-    /// `snmp_ip_in_receives`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_receives: ::std::option::Option<f64>,
-    /// `tunnels`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnels: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseTunnelsItem>>,
-    /// `load_average_15m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_15m: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_msgs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_msgs: ::std::option::Option<f64>,
-    /// `memory_inactive_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_inactive_bytes: ::std::option::Option<f64>,
-    /// `count_transmit_failures`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_transmit_failures: ::std::option::Option<f64>,
-    /// `kernel_processes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_processes: ::std::option::Option<f64>,
-    /// `memory_cma_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_cma_free_bytes: ::std::option::Option<f64>,
-    /// `cpu_pressure_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pressure_60s: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_timestamps: ::std::option::Option<f64>,
-    /// `dhcp_leases`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dhcp_leases: ::std::option::Option<
         ::std::vec::Vec<GetSnapshotResponseDhcpLeasesItem>,
     >,
-    /// `snmp_udp_in_datagrams`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_udp_in_datagrams: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_parm_probs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_parm_probs: ::std::option::Option<f64>,
-    /// `snmp_ip_in_hdr_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_hdr_errors: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_redirects: ::std::option::Option<f64>,
-    /// `snmp_udp_no_ports`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_udp_no_ports: ::std::option::Option<f64>,
-    /// `snmp_tcp_active_opens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_active_opens: ::std::option::Option<f64>,
-    /// `ha_value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_value: ::std::option::Option<f64>,
-    /// `snmp_ip_frag_creates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_frag_creates: ::std::option::Option<f64>,
-    /// `snmp_tcp_rto_min`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_rto_min: ::std::option::Option<f64>,
-    /// `cpu_time_idle_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_idle_ms: ::std::option::Option<f64>,
-    /// `memory_commit_limit_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_commit_limit_bytes: ::std::option::Option<f64>,
-    /// `interfaces`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interfaces: ::std::option::Option<
         ::std::vec::Vec<GetSnapshotResponseInterfacesItem>,
     >,
-    /// `snmp_icmp_in_time_excds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_time_excds: ::std::option::Option<f64>,
-    /// `cpu_time_guest_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_guest_ms: ::std::option::Option<f64>,
-    /// `load_average_1m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_1m: ::std::option::Option<f64>,
-    /// `snmp_ip_in_discards`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_discards: ::std::option::Option<f64>,
-    /// `io_pressure_some_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_some_total_us: ::std::option::Option<f64>,
-    /// `memory_bounce_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_bounce_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_out_no_routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_out_no_routes: ::std::option::Option<f64>,
-    /// `netdevs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub netdevs: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseNetdevsItem>>,
-    /// `system_boot_time_s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub system_boot_time_s: ::std::option::Option<f64>,
-    /// `snmp_ip_frag_oks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_frag_oks: ::std::option::Option<f64>,
-    /// `snmp_tcp_max_conn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_max_conn: ::std::option::Option<f64>,
-    /// `memory_z_swapped_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_z_swapped_bytes: ::std::option::Option<f64>,
-    /// `memory_per_cpu_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_per_cpu_bytes: ::std::option::Option<f64>,
-    /// `cpu_time_system_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_system_ms: ::std::option::Option<f64>,
-    /// `memory_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_total_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_out_requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_out_requests: ::std::option::Option<f64>,
-    /// `memory_s_reclaimable_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_s_reclaimable_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_reasm_timeout`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_reasm_timeout: ::std::option::Option<f64>,
-    /// `io_pressure_some_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_some_60s: ::std::option::Option<f64>,
-    /// `memory_dirty_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_dirty_bytes: ::std::option::Option<f64>,
-    /// `io_pressure_full_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_full_60s: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_addr_masks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_addr_masks: ::std::option::Option<f64>,
-    /// `snmp_tcp_in_errs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_in_errs: ::std::option::Option<f64>,
-    /// `memory_mapped_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_mapped_bytes: ::std::option::Option<f64>,
-    /// `cpu_time_steal_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_steal_ms: ::std::option::Option<f64>,
-    /// `memory_pressure_some_60s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_some_60s: ::std::option::Option<f64>,
-    /// `memory_active_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_active_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_errors: ::std::option::Option<f64>,
-    /// `snmp_ip_reasm_fails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_reasm_fails: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_src_quenchs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_src_quenchs: ::std::option::Option<f64>,
-    /// `cpu_time_user_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_user_ms: ::std::option::Option<f64>,
-    /// `snmp_tcp_curr_estab`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_curr_estab: ::std::option::Option<f64>,
-    /// `uptime_idle_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime_idle_ms: ::std::option::Option<f64>,
-    /// `v`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub v: ::std::option::Option<::std::string::String>,
-    /// `snmp_tcp_attempt_fails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_attempt_fails: ::std::option::Option<f64>,
-    /// `snmp_ip_reasm_oks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_reasm_oks: ::std::option::Option<f64>,
-    /// `load_average_5m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_5m: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_csum_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_csum_errors: ::std::option::Option<f64>,
-    /// `memory_pressure_some_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_some_total_us: ::std::option::Option<f64>,
-    /// `memory_high_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_high_total_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_timestamps: ::std::option::Option<f64>,
-    /// `snmp_udp_out_datagrams`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_udp_out_datagrams: ::std::option::Option<f64>,
-    /// `snmp_tcp_in_csum_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_in_csum_errors: ::std::option::Option<f64>,
-    /// `cpu_pressure_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pressure_total_us: ::std::option::Option<f64>,
-    /// `cpu_pressure_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pressure_300s: ::std::option::Option<f64>,
-    /// `memory_z_swap_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_z_swap_bytes: ::std::option::Option<f64>,
-    /// `io_pressure_some_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_some_300s: ::std::option::Option<f64>,
-    /// `memory_available_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_available_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_in_redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_redirects: ::std::option::Option<f64>,
-    /// `cpu_pressure_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_pressure_10s: ::std::option::Option<f64>,
-    /// `io_pressure_full_total_us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_full_total_us: ::std::option::Option<f64>,
-    /// `snmp_ip_in_addr_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_in_addr_errors: ::std::option::Option<f64>,
-    /// `memory_pressure_full_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_full_300s: ::std::option::Option<f64>,
-    /// `memory_hugepagesize_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepagesize_bytes: ::std::option::Option<f64>,
-    /// `thermals`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thermals: ::std::option::Option<
         ::std::vec::Vec<GetSnapshotResponseThermalsItem>,
     >,
-    /// `memory_swap_cached_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_swap_cached_bytes: ::std::option::Option<f64>,
-    /// `io_pressure_full_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_full_300s: ::std::option::Option<f64>,
-    /// `kernel_ctxt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kernel_ctxt: ::std::option::Option<f64>,
-    /// `memory_hugepages_free`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepages_free: ::std::option::Option<f64>,
-    /// `snmp_tcp_passive_opens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_passive_opens: ::std::option::Option<f64>,
-    /// `memory_pressure_some_300s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_some_300s: ::std::option::Option<f64>,
-    /// `memory_cached_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_cached_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_default_ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_default_ttl: ::std::option::Option<f64>,
-    /// `snmp_ip_forw_datagrams`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_forw_datagrams: ::std::option::Option<f64>,
-    /// `snmp_tcp_in_segs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_tcp_in_segs: ::std::option::Option<f64>,
-    /// `memory_shmem_hugepages_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_shmem_hugepages_bytes: ::std::option::Option<f64>,
-    /// `memory_buffers_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_buffers_bytes: ::std::option::Option<f64>,
-    /// `io_pressure_some_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_some_10s: ::std::option::Option<f64>,
-    /// `memory_hugepages_rsvd`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_hugepages_rsvd: ::std::option::Option<f64>,
-    /// `memory_committed_as_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_committed_as_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_echos`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_echos: ::std::option::Option<f64>,
-    /// `cpu_time_irq_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_time_irq_ms: ::std::option::Option<f64>,
-    /// `t`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub t: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_src_quenchs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_src_quenchs: ::std::option::Option<f64>,
-    /// `count_record_failed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_record_failed: ::std::option::Option<f64>,
-    /// `memory_page_tables_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_page_tables_bytes: ::std::option::Option<f64>,
-    /// `snmp_ip_out_discards`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_ip_out_discards: ::std::option::Option<f64>,
-    /// `snmp_udp_in_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_udp_in_errors: ::std::option::Option<f64>,
-    /// `memory_low_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_low_free_bytes: ::std::option::Option<f64>,
-    /// `memory_shmem_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_shmem_bytes: ::std::option::Option<f64>,
-    /// `count_reclaimed_paths`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_reclaimed_paths: ::std::option::Option<f64>,
-    /// `memory_cma_total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_cma_total_bytes: ::std::option::Option<f64>,
-    /// `memory_writeback_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_writeback_bytes: ::std::option::Option<f64>,
-    /// `snmp_icmp_out_time_excds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_out_time_excds: ::std::option::Option<f64>,
-    /// `load_average_max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub load_average_max: ::std::option::Option<f64>,
-    /// `io_pressure_full_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub io_pressure_full_10s: ::std::option::Option<f64>,
-    /// `memory_high_free_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_high_free_bytes: ::std::option::Option<f64>,
-    /// `memory_pressure_some_10s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_pressure_some_10s: ::std::option::Option<f64>,
-    /// `disks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disks: ::std::option::Option<::std::vec::Vec<GetSnapshotResponseDisksItem>>,
-    /// `snmp_icmp_in_echo_reps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snmp_icmp_in_echo_reps: ::std::option::Option<f64>,
-    /// `ha_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponse { memory_pressure_full_60s : "memory_pressure_full_60s",
+    kernel_processes_running : "kernel_processes_running", snmp_icmp_out_addr_masks :
+    "snmp_icmp_out_addr_masks", snmp_icmp_in_parm_probs : "snmp_icmp_in_parm_probs",
+    kernel_btime : "kernel_btime", cpu_count : "cpu_count", memory_writeback_tmp_bytes :
+    "memory_writeback_tmp_bytes", snmp_icmp_out_echo_reps : "snmp_icmp_out_echo_reps",
+    memory_hugepages_total : "memory_hugepages_total", count_reclaim_failures :
+    "count_reclaim_failures", memory_pressure_full_10s : "memory_pressure_full_10s",
+    memory_low_total_bytes : "memory_low_total_bytes", bonds : "bonds",
+    memory_kernel_stack_bytes : "memory_kernel_stack_bytes", snmp_icmp_in_dest_unreachs :
+    "snmp_icmp_in_dest_unreachs", snmp_tcp_out_rsts : "snmp_tcp_out_rsts",
+    snmp_icmp_in_addr_mask_reps : "snmp_icmp_in_addr_mask_reps", snmp_icmp_in_errors :
+    "snmp_icmp_in_errors", memory_vmalloc_chunk_bytes : "memory_vmalloc_chunk_bytes",
+    snmp_icmp_out_dest_unreachs : "snmp_icmp_out_dest_unreachs", snmp_icmp_in_echos :
+    "snmp_icmp_in_echos", cpu_time_nice_ms : "cpu_time_nice_ms",
+    memory_vmalloc_used_bytes : "memory_vmalloc_used_bytes", memory_slab_bytes :
+    "memory_slab_bytes", snmp_tcp_retrans_segs : "snmp_tcp_retrans_segs",
+    cpu_time_guest_nice_ms : "cpu_time_guest_nice_ms", kernel_processes_blocked :
+    "kernel_processes_blocked", snmp_icmp_in_timestamp_reps :
+    "snmp_icmp_in_timestamp_reps", snmp_ip_forwarding_enabled :
+    "snmp_ip_forwarding_enabled", memory_free_bytes : "memory_free_bytes",
+    snmp_tcp_out_segs : "snmp_tcp_out_segs", snmp_icmp_out_addr_mask_reps :
+    "snmp_icmp_out_addr_mask_reps", memory_pressure_full_total_us :
+    "memory_pressure_full_total_us", memory_vmalloc_total_bytes :
+    "memory_vmalloc_total_bytes", mounts : "mounts", memory_secondary_page_tables_bytes :
+    "memory_secondary_page_tables_bytes", snmp_tcp_estab_resets :
+    "snmp_tcp_estab_resets", cpu_time_softirq_ms : "cpu_time_softirq_ms",
+    memory_s_unreclaim_bytes : "memory_s_unreclaim_bytes", uptime_total_ms :
+    "uptime_total_ms", memory_hugepages_surp : "memory_hugepages_surp",
+    snmp_ip_reasm_reqds : "snmp_ip_reasm_reqds", memory_swap_total_bytes :
+    "memory_swap_total_bytes", memory_swap_free_bytes : "memory_swap_free_bytes",
+    memory_shmem_pmd_mapped_bytes : "memory_shmem_pmd_mapped_bytes", snmp_tcp_rto_max :
+    "snmp_tcp_rto_max", memory_k_reclaimable_bytes : "memory_k_reclaimable_bytes",
+    memory_anon_hugepages_bytes : "memory_anon_hugepages_bytes", memory_anon_pages_bytes
+    : "memory_anon_pages_bytes", snmp_ip_frag_fails : "snmp_ip_frag_fails",
+    cpu_time_iowait_ms : "cpu_time_iowait_ms", snmp_icmp_out_msgs : "snmp_icmp_out_msgs",
+    snmp_icmp_out_timestamp_reps : "snmp_icmp_out_timestamp_reps", load_average_cur :
+    "load_average_cur", snmp_ip_in_delivers : "snmp_ip_in_delivers",
+    snmp_ip_in_unknown_protos : "snmp_ip_in_unknown_protos", snmp_ip_in_receives :
+    "snmp_ip_in_receives", tunnels : "tunnels", load_average_15m : "load_average_15m",
+    snmp_icmp_in_msgs : "snmp_icmp_in_msgs", memory_inactive_bytes :
+    "memory_inactive_bytes", count_transmit_failures : "count_transmit_failures",
+    kernel_processes : "kernel_processes", memory_cma_free_bytes :
+    "memory_cma_free_bytes", cpu_pressure_60s : "cpu_pressure_60s",
+    snmp_icmp_in_timestamps : "snmp_icmp_in_timestamps", dhcp_leases : "dhcp_leases",
+    snmp_udp_in_datagrams : "snmp_udp_in_datagrams", snmp_icmp_out_parm_probs :
+    "snmp_icmp_out_parm_probs", snmp_ip_in_hdr_errors : "snmp_ip_in_hdr_errors",
+    snmp_icmp_out_redirects : "snmp_icmp_out_redirects", snmp_udp_no_ports :
+    "snmp_udp_no_ports", snmp_tcp_active_opens : "snmp_tcp_active_opens", ha_value :
+    "ha_value", snmp_ip_frag_creates : "snmp_ip_frag_creates", snmp_tcp_rto_min :
+    "snmp_tcp_rto_min", cpu_time_idle_ms : "cpu_time_idle_ms", memory_commit_limit_bytes
+    : "memory_commit_limit_bytes", interfaces : "interfaces", snmp_icmp_in_time_excds :
+    "snmp_icmp_in_time_excds", cpu_time_guest_ms : "cpu_time_guest_ms", load_average_1m :
+    "load_average_1m", snmp_ip_in_discards : "snmp_ip_in_discards",
+    io_pressure_some_total_us : "io_pressure_some_total_us", memory_bounce_bytes :
+    "memory_bounce_bytes", snmp_ip_out_no_routes : "snmp_ip_out_no_routes", netdevs :
+    "netdevs", system_boot_time_s : "system_boot_time_s", snmp_ip_frag_oks :
+    "snmp_ip_frag_oks", snmp_tcp_max_conn : "snmp_tcp_max_conn", memory_z_swapped_bytes :
+    "memory_z_swapped_bytes", memory_per_cpu_bytes : "memory_per_cpu_bytes",
+    cpu_time_system_ms : "cpu_time_system_ms", memory_total_bytes : "memory_total_bytes",
+    snmp_ip_out_requests : "snmp_ip_out_requests", memory_s_reclaimable_bytes :
+    "memory_s_reclaimable_bytes", snmp_ip_reasm_timeout : "snmp_ip_reasm_timeout",
+    io_pressure_some_60s : "io_pressure_some_60s", memory_dirty_bytes :
+    "memory_dirty_bytes", io_pressure_full_60s : "io_pressure_full_60s",
+    snmp_icmp_in_addr_masks : "snmp_icmp_in_addr_masks", snmp_tcp_in_errs :
+    "snmp_tcp_in_errs", memory_mapped_bytes : "memory_mapped_bytes", cpu_time_steal_ms :
+    "cpu_time_steal_ms", memory_pressure_some_60s : "memory_pressure_some_60s",
+    memory_active_bytes : "memory_active_bytes", snmp_icmp_out_errors :
+    "snmp_icmp_out_errors", snmp_ip_reasm_fails : "snmp_ip_reasm_fails",
+    snmp_icmp_in_src_quenchs : "snmp_icmp_in_src_quenchs", cpu_time_user_ms :
+    "cpu_time_user_ms", snmp_tcp_curr_estab : "snmp_tcp_curr_estab", uptime_idle_ms :
+    "uptime_idle_ms", v : "v", snmp_tcp_attempt_fails : "snmp_tcp_attempt_fails",
+    snmp_ip_reasm_oks : "snmp_ip_reasm_oks", load_average_5m : "load_average_5m",
+    snmp_icmp_in_csum_errors : "snmp_icmp_in_csum_errors", memory_pressure_some_total_us
+    : "memory_pressure_some_total_us", memory_high_total_bytes :
+    "memory_high_total_bytes", snmp_icmp_out_timestamps : "snmp_icmp_out_timestamps",
+    snmp_udp_out_datagrams : "snmp_udp_out_datagrams", snmp_tcp_in_csum_errors :
+    "snmp_tcp_in_csum_errors", cpu_pressure_total_us : "cpu_pressure_total_us",
+    cpu_pressure_300s : "cpu_pressure_300s", memory_z_swap_bytes : "memory_z_swap_bytes",
+    io_pressure_some_300s : "io_pressure_some_300s", memory_available_bytes :
+    "memory_available_bytes", snmp_icmp_in_redirects : "snmp_icmp_in_redirects",
+    cpu_pressure_10s : "cpu_pressure_10s", io_pressure_full_total_us :
+    "io_pressure_full_total_us", snmp_ip_in_addr_errors : "snmp_ip_in_addr_errors",
+    memory_pressure_full_300s : "memory_pressure_full_300s", memory_hugepagesize_bytes :
+    "memory_hugepagesize_bytes", thermals : "thermals", memory_swap_cached_bytes :
+    "memory_swap_cached_bytes", io_pressure_full_300s : "io_pressure_full_300s",
+    kernel_ctxt : "kernel_ctxt", memory_hugepages_free : "memory_hugepages_free",
+    snmp_tcp_passive_opens : "snmp_tcp_passive_opens", memory_pressure_some_300s :
+    "memory_pressure_some_300s", memory_cached_bytes : "memory_cached_bytes",
+    snmp_ip_default_ttl : "snmp_ip_default_ttl", snmp_ip_forw_datagrams :
+    "snmp_ip_forw_datagrams", snmp_tcp_in_segs : "snmp_tcp_in_segs",
+    memory_shmem_hugepages_bytes : "memory_shmem_hugepages_bytes", memory_buffers_bytes :
+    "memory_buffers_bytes", io_pressure_some_10s : "io_pressure_some_10s",
+    memory_hugepages_rsvd : "memory_hugepages_rsvd", memory_committed_as_bytes :
+    "memory_committed_as_bytes", snmp_icmp_out_echos : "snmp_icmp_out_echos",
+    cpu_time_irq_ms : "cpu_time_irq_ms", t : "t", snmp_icmp_out_src_quenchs :
+    "snmp_icmp_out_src_quenchs", count_record_failed : "count_record_failed",
+    memory_page_tables_bytes : "memory_page_tables_bytes", snmp_ip_out_discards :
+    "snmp_ip_out_discards", snmp_udp_in_errors : "snmp_udp_in_errors",
+    memory_low_free_bytes : "memory_low_free_bytes", memory_shmem_bytes :
+    "memory_shmem_bytes", count_reclaimed_paths : "count_reclaimed_paths",
+    memory_cma_total_bytes : "memory_cma_total_bytes", memory_writeback_bytes :
+    "memory_writeback_bytes", snmp_icmp_out_time_excds : "snmp_icmp_out_time_excds",
+    load_average_max : "load_average_max", io_pressure_full_10s : "io_pressure_full_10s",
+    memory_high_free_bytes : "memory_high_free_bytes", memory_pressure_some_10s :
+    "memory_pressure_some_10s", disks : "disks", snmp_icmp_in_echo_reps :
+    "snmp_icmp_in_echo_reps", ha_state : "ha_state" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponseBondsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponseBondsItem { name : "name", status : "status" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponseMountsItem {
-    /// `available_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub available_bytes: ::std::option::Option<f64>,
-    /// `connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
-    /// `file_system`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_system: ::std::option::Option<::std::string::String>,
-    /// `is_read_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_read_only: ::std::option::Option<bool>,
-    /// `is_removable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_removable: ::std::option::Option<bool>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `mount_point`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mount_point: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `total_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_bytes: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponseMountsItem { available_bytes : "available_bytes", connector_id :
+    "connector_id", file_system : "file_system", is_read_only : "is_read_only",
+    is_removable : "is_removable", kind : "kind", mount_point : "mount_point", name :
+    "name", total_bytes : "total_bytes" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponseTunnelsItem {
-    /// `connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
-    /// `health_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub health_state: ::std::option::Option<::std::string::String>,
-    /// `health_value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub health_value: ::std::option::Option<f64>,
-    /// `interface_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_name: ::std::option::Option<::std::string::String>,
-    /// `probed_mtu`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub probed_mtu: ::std::option::Option<f64>,
-    /// `recent_healthy_pings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_healthy_pings: ::std::option::Option<f64>,
-    /// `recent_unhealthy_pings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_unhealthy_pings: ::std::option::Option<f64>,
-    /// `tunnel_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponseTunnelsItem { connector_id : "connector_id", health_state :
+    "health_state", health_value : "health_value", interface_name : "interface_name",
+    probed_mtu : "probed_mtu", recent_healthy_pings : "recent_healthy_pings",
+    recent_unhealthy_pings : "recent_unhealthy_pings", tunnel_id : "tunnel_id" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponseDhcpLeasesItem {
-    /// `client_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
-    /// `expiry_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiry_time: ::std::option::Option<f64>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `interface_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_name: ::std::option::Option<::std::string::String>,
-    /// `ip_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
-    /// `mac_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac_address: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponseDhcpLeasesItem { client_id : "client_id", connector_id :
+    "connector_id", expiry_time : "expiry_time", hostname : "hostname", interface_name :
+    "interface_name", ip_address : "ip_address", mac_address : "mac_address" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponseInterfacesItem {
-    /// `connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
-    /// `ip_addresses`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `operstate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operstate: ::std::option::Option<::std::string::String>,
-    /// `speed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponseInterfacesItem { connector_id : "connector_id", ip_addresses :
+    "ip_addresses", name : "name", operstate : "operstate", speed : "speed" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponseNetdevsItem {
-    /// `connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `recv_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recv_bytes: ::std::option::Option<f64>,
-    /// `recv_compressed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recv_compressed: ::std::option::Option<f64>,
-    /// `recv_drop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recv_drop: ::std::option::Option<f64>,
-    /// `recv_errs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recv_errs: ::std::option::Option<f64>,
-    /// `recv_fifo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recv_fifo: ::std::option::Option<f64>,
-    /// `recv_frame`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recv_frame: ::std::option::Option<f64>,
-    /// `recv_multicast`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recv_multicast: ::std::option::Option<f64>,
-    /// `recv_packets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recv_packets: ::std::option::Option<f64>,
-    /// `sent_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_bytes: ::std::option::Option<f64>,
-    /// `sent_carrier`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_carrier: ::std::option::Option<f64>,
-    /// `sent_colls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_colls: ::std::option::Option<f64>,
-    /// `sent_compressed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_compressed: ::std::option::Option<f64>,
-    /// `sent_drop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_drop: ::std::option::Option<f64>,
-    /// `sent_errs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_errs: ::std::option::Option<f64>,
-    /// `sent_fifo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_fifo: ::std::option::Option<f64>,
-    /// `sent_packets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_packets: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponseNetdevsItem { connector_id : "connector_id", name : "name",
+    recv_bytes : "recv_bytes", recv_compressed : "recv_compressed", recv_drop :
+    "recv_drop", recv_errs : "recv_errs", recv_fifo : "recv_fifo", recv_frame :
+    "recv_frame", recv_multicast : "recv_multicast", recv_packets : "recv_packets",
+    sent_bytes : "sent_bytes", sent_carrier : "sent_carrier", sent_colls : "sent_colls",
+    sent_compressed : "sent_compressed", sent_drop : "sent_drop", sent_errs :
+    "sent_errs", sent_fifo : "sent_fifo", sent_packets : "sent_packets" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponseThermalsItem {
-    /// `connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
-    /// `critical_celcius`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub critical_celcius: ::std::option::Option<f64>,
-    /// `current_celcius`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_celcius: ::std::option::Option<f64>,
-    /// `label`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    /// `max_celcius`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_celcius: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponseThermalsItem { connector_id : "connector_id", critical_celcius :
+    "critical_celcius", current_celcius : "current_celcius", label : "label", max_celcius
+    : "max_celcius" }
+);
 /// Used by [`MagicConnectors::get_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSnapshotResponseDisksItem {
-    /// `connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
-    /// `discards`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discards: ::std::option::Option<f64>,
-    /// `discards_merged`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discards_merged: ::std::option::Option<f64>,
-    /// `flushes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flushes: ::std::option::Option<f64>,
-    /// `in_progress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub in_progress: ::std::option::Option<f64>,
-    /// `major`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub major: ::std::option::Option<f64>,
-    /// `merged`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merged: ::std::option::Option<f64>,
-    /// `minor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub minor: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `reads`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reads: ::std::option::Option<f64>,
-    /// `sectors_discarded`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sectors_discarded: ::std::option::Option<f64>,
-    /// `sectors_read`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sectors_read: ::std::option::Option<f64>,
-    /// `sectors_written`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sectors_written: ::std::option::Option<f64>,
-    /// `time_discarding_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_discarding_ms: ::std::option::Option<f64>,
-    /// `time_flushing_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_flushing_ms: ::std::option::Option<f64>,
-    /// `time_in_progress_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_in_progress_ms: ::std::option::Option<f64>,
-    /// `time_reading_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_reading_ms: ::std::option::Option<f64>,
-    /// `time_writing_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_writing_ms: ::std::option::Option<f64>,
-    /// `weighted_time_in_progress_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weighted_time_in_progress_ms: ::std::option::Option<f64>,
-    /// `writes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub writes: ::std::option::Option<f64>,
-    /// `writes_merged`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub writes_merged: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSnapshotResponseDisksItem { connector_id : "connector_id", discards : "discards",
+    discards_merged : "discards_merged", flushes : "flushes", in_progress :
+    "in_progress", major : "major", merged : "merged", minor : "minor", name : "name",
+    reads : "reads", sectors_discarded : "sectors_discarded", sectors_read :
+    "sectors_read", sectors_written : "sectors_written", time_discarding_ms :
+    "time_discarding_ms", time_flushing_ms : "time_flushing_ms", time_in_progress_ms :
+    "time_in_progress_ms", time_reading_ms : "time_reading_ms", time_writing_ms :
+    "time_writing_ms", weighted_time_in_progress_ms : "weighted_time_in_progress_ms",
+    writes : "writes", writes_merged : "writes_merged" }
+);

@@ -44,7 +44,9 @@ impl MagicGreTunnels {
     pub fn create_a_gre_tunnel(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAGreTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAGreTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -85,7 +87,9 @@ impl MagicGreTunnels {
         &self,
         account_id: &str,
         gre_tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateGreTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateGreTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -107,7 +111,9 @@ impl MagicGreTunnels {
         &self,
         account_id: &str,
         gre_tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListGreTunnelDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListGreTunnelDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -129,7 +135,9 @@ impl MagicGreTunnels {
         &self,
         account_id: &str,
         gre_tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteGreTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteGreTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -144,267 +152,159 @@ impl MagicGreTunnels {
     }
 }
 /// Used by [`MagicGreTunnels::create_a_gre_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAGreTunnelResponse {
-    /// `automatic_return_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_return_routing: ::std::option::Option<bool>,
-    /// `bgp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp: ::std::option::Option<CreateAGreTunnelResponseBgp>,
-    /// `bgp_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_status: ::std::option::Option<CreateAGreTunnelResponseBgpStatus>,
-    /// `cloudflare_gre_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloudflare_gre_endpoint: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `customer_gre_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_gre_endpoint: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `health_check`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub health_check: ::std::option::Option<CreateAGreTunnelResponseHealthCheck>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interface_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address: ::std::option::Option<::std::string::String>,
-    /// `interface_address6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address6: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `mtu`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mtu: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAGreTunnelResponse { automatic_return_routing : "automatic_return_routing", bgp
+    : "bgp", bgp_status : "bgp_status", cloudflare_gre_endpoint :
+    "cloudflare_gre_endpoint", created_on : "created_on", customer_gre_endpoint :
+    "customer_gre_endpoint", description : "description", health_check : "health_check",
+    id : "id", interface_address : "interface_address", interface_address6 :
+    "interface_address6", modified_on : "modified_on", mtu : "mtu", name : "name", ttl :
+    "ttl" }
+);
 /// Used by [`MagicGreTunnels::create_a_gre_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAGreTunnelResponseBgp {
-    /// `customer_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_asn: ::std::option::Option<i64>,
-    /// `extra_prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `md5_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub md5_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAGreTunnelResponseBgp { customer_asn : "customer_asn", extra_prefixes :
+    "extra_prefixes", md5_key : "md5_key" }
+);
 /// Used by [`MagicGreTunnels::create_a_gre_tunnel`], [`MagicGreTunnels::update_gre_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAGreTunnelResponseBgpStatus {
-    /// `bgp_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_state: ::std::option::Option<::std::string::String>,
-    /// `cf_speaker_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_speaker_ip: ::std::option::Option<::std::string::String>,
-    /// `cf_speaker_port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_speaker_port: ::std::option::Option<i64>,
-    /// `customer_speaker_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_speaker_ip: ::std::option::Option<::std::string::String>,
-    /// `customer_speaker_port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_speaker_port: ::std::option::Option<i64>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `tcp_established`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tcp_established: ::std::option::Option<bool>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicGreTunnels::create_a_gre_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateAGreTunnelResponseBgpStatus { bgp_state : "bgp_state", cf_speaker_ip :
+    "cf_speaker_ip", cf_speaker_port : "cf_speaker_port", customer_speaker_ip :
+    "customer_speaker_ip", customer_speaker_port : "customer_speaker_port", state :
+    "state", tcp_established : "tcp_established", updated_at : "updated_at" }
+);
+/// Used by [`MagicGreTunnels::create_a_gre_tunnel`], [`MagicGreTunnels::update_gre_tunnel`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAGreTunnelResponseHealthCheck {
-    /// `direction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate: ::std::option::Option<::std::string::String>,
-    /// `target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAGreTunnelResponseHealthCheck { direction : "direction", enabled : "enabled",
+    rate : "rate", target : "target", r#type : "type" }
+);
 /// Used by [`MagicGreTunnels::update_gre_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGreTunnelResponse {
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<bool>,
-    /// `modified_gre_tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_gre_tunnel: ::std::option::Option<
         UpdateGreTunnelResponseModifiedGreTunnel,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateGreTunnelResponse { modified : "modified", modified_gre_tunnel :
+    "modified_gre_tunnel" }
+);
 /// Used by [`MagicGreTunnels::update_gre_tunnel`], [`MagicGreTunnels::list_gre_tunnel_details`], [`MagicGreTunnels::delete_gre_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGreTunnelResponseModifiedGreTunnel {
-    /// `automatic_return_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_return_routing: ::std::option::Option<bool>,
-    /// `bgp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp: ::std::option::Option<UpdateGreTunnelResponseModifiedGreTunnelBgp>,
-    /// `bgp_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_status: ::std::option::Option<CreateAGreTunnelResponseBgpStatus>,
-    /// `cloudflare_gre_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloudflare_gre_endpoint: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `customer_gre_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_gre_endpoint: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `health_check`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub health_check: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub health_check: ::std::option::Option<CreateAGreTunnelResponseHealthCheck>,
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interface_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address: ::std::option::Option<::std::string::String>,
-    /// `interface_address6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address6: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `mtu`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mtu: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateGreTunnelResponseModifiedGreTunnel { automatic_return_routing :
+    "automatic_return_routing", bgp : "bgp", bgp_status : "bgp_status",
+    cloudflare_gre_endpoint : "cloudflare_gre_endpoint", created_on : "created_on",
+    customer_gre_endpoint : "customer_gre_endpoint", description : "description",
+    health_check : "health_check", id : "id", interface_address : "interface_address",
+    interface_address6 : "interface_address6", modified_on : "modified_on", mtu : "mtu",
+    name : "name", ttl : "ttl" }
+);
 /// Used by [`MagicGreTunnels::update_gre_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGreTunnelResponseModifiedGreTunnelBgp {
-    /// `customer_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_asn: ::std::option::Option<i64>,
-    /// `extra_prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `md5_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub md5_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateGreTunnelResponseModifiedGreTunnelBgp { customer_asn : "customer_asn",
+    extra_prefixes : "extra_prefixes", md5_key : "md5_key" }
+);
 /// Used by [`MagicGreTunnels::list_gre_tunnel_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGreTunnelDetailsResponse {
-    /// `gre_tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gre_tunnel: ::std::option::Option<UpdateGreTunnelResponseModifiedGreTunnel>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListGreTunnelDetailsResponse { gre_tunnel : "gre_tunnel" });
 /// Used by [`MagicGreTunnels::delete_gre_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGreTunnelResponse {
-    /// `deleted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
-    /// `deleted_gre_tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_gre_tunnel: ::std::option::Option<
         UpdateGreTunnelResponseModifiedGreTunnel,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteGreTunnelResponse { deleted : "deleted", deleted_gre_tunnel :
+    "deleted_gre_tunnel" }
+);

@@ -65,7 +65,9 @@ impl MagicInterconnects {
         &self,
         account_id: &str,
         cf_interconnect_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateInterconnectResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateInterconnectResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +89,9 @@ impl MagicInterconnects {
         &self,
         account_id: &str,
         cf_interconnect_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListInterconnectDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListInterconnectDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -102,123 +106,80 @@ impl MagicInterconnects {
     }
 }
 /// Used by [`MagicInterconnects::update_interconnect`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponse {
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<bool>,
-    /// `modified_interconnect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_interconnect: ::std::option::Option<
         UpdateInterconnectResponseModifiedInterconnect,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateInterconnectResponse { modified : "modified", modified_interconnect :
+    "modified_interconnect" }
+);
 /// Used by [`MagicInterconnects::update_interconnect`], [`MagicInterconnects::list_interconnect_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponseModifiedInterconnect {
-    /// `automatic_return_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_return_routing: ::std::option::Option<bool>,
-    /// `colo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo_name: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `gre`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gre: ::std::option::Option<UpdateInterconnectResponseModifiedInterconnectGre>,
-    /// `health_check`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub health_check: ::std::option::Option<
         UpdateInterconnectResponseModifiedInterconnectHealthCheck,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interface_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address: ::std::option::Option<::std::string::String>,
-    /// `interface_address6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address6: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `mtu`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mtu: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateInterconnectResponseModifiedInterconnect { automatic_return_routing :
+    "automatic_return_routing", colo_name : "colo_name", created_on : "created_on",
+    description : "description", gre : "gre", health_check : "health_check", id : "id",
+    interface_address : "interface_address", interface_address6 : "interface_address6",
+    modified_on : "modified_on", mtu : "mtu", name : "name" }
+);
 /// Used by [`MagicInterconnects::update_interconnect`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponseModifiedInterconnectGre {
-    /// `cloudflare_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateInterconnectResponseModifiedInterconnectGre { cloudflare_endpoint :
+    "cloudflare_endpoint" }
+);
 /// Used by [`MagicInterconnects::update_interconnect`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponseModifiedInterconnectHealthCheck {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate: ::std::option::Option<::std::string::String>,
-    /// `target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateInterconnectResponseModifiedInterconnectHealthCheck { enabled : "enabled", rate
+    : "rate", target : "target", r#type : "type" }
+);
 /// Used by [`MagicInterconnects::list_interconnect_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInterconnectDetailsResponse {
-    /// `interconnect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interconnect: ::std::option::Option<
         UpdateInterconnectResponseModifiedInterconnect,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListInterconnectDetailsResponse { interconnect : "interconnect" }
+);

@@ -44,7 +44,9 @@ impl MagicIpsecTunnels {
     pub fn create_an_ipsec_tunnel(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnIpsecTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnIpsecTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -85,7 +87,9 @@ impl MagicIpsecTunnels {
         &self,
         account_id: &str,
         ipsec_tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateIpsecTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateIpsecTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -107,7 +111,9 @@ impl MagicIpsecTunnels {
         &self,
         account_id: &str,
         ipsec_tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListIpsecTunnelDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListIpsecTunnelDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -129,7 +135,9 @@ impl MagicIpsecTunnels {
         &self,
         account_id: &str,
         ipsec_tunnel_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteIpsecTunnelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteIpsecTunnelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -167,329 +175,193 @@ impl MagicIpsecTunnels {
     }
 }
 /// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIpsecTunnelResponse {
-    /// `allow_null_cipher`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_null_cipher: ::std::option::Option<bool>,
-    /// `automatic_return_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_return_routing: ::std::option::Option<bool>,
-    /// `bgp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp: ::std::option::Option<CreateAnIpsecTunnelResponseBgp>,
-    /// `bgp_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_status: ::std::option::Option<CreateAnIpsecTunnelResponseBgpStatus>,
-    /// `cloudflare_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `custom_remote_identities`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_remote_identities: ::std::option::Option<
         CreateAnIpsecTunnelResponseCustomRemoteIdentities,
     >,
-    /// `customer_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_endpoint: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `health_check`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub health_check: ::std::option::Option<CreateAnIpsecTunnelResponseHealthCheck>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interface_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address: ::std::option::Option<::std::string::String>,
-    /// `interface_address6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address6: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `psk_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub psk_metadata: ::std::option::Option<CreateAnIpsecTunnelResponsePskMetadata>,
-    /// `replay_protection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub replay_protection: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnIpsecTunnelResponse { allow_null_cipher : "allow_null_cipher",
+    automatic_return_routing : "automatic_return_routing", bgp : "bgp", bgp_status :
+    "bgp_status", cloudflare_endpoint : "cloudflare_endpoint", created_on : "created_on",
+    custom_remote_identities : "custom_remote_identities", customer_endpoint :
+    "customer_endpoint", description : "description", health_check : "health_check", id :
+    "id", interface_address : "interface_address", interface_address6 :
+    "interface_address6", modified_on : "modified_on", name : "name", psk_metadata :
+    "psk_metadata", replay_protection : "replay_protection" }
+);
 /// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIpsecTunnelResponseBgp {
-    /// `customer_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_asn: ::std::option::Option<i64>,
-    /// `extra_prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `md5_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub md5_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnIpsecTunnelResponseBgp { customer_asn : "customer_asn", extra_prefixes :
+    "extra_prefixes", md5_key : "md5_key" }
+);
 /// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`], [`MagicIpsecTunnels::update_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIpsecTunnelResponseBgpStatus {
-    /// `bgp_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_state: ::std::option::Option<::std::string::String>,
-    /// `cf_speaker_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_speaker_ip: ::std::option::Option<::std::string::String>,
-    /// `cf_speaker_port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_speaker_port: ::std::option::Option<i64>,
-    /// `customer_speaker_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_speaker_ip: ::std::option::Option<::std::string::String>,
-    /// `customer_speaker_port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_speaker_port: ::std::option::Option<i64>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `tcp_established`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tcp_established: ::std::option::Option<bool>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnIpsecTunnelResponseBgpStatus { bgp_state : "bgp_state", cf_speaker_ip :
+    "cf_speaker_ip", cf_speaker_port : "cf_speaker_port", customer_speaker_ip :
+    "customer_speaker_ip", customer_speaker_port : "customer_speaker_port", state :
+    "state", tcp_established : "tcp_established", updated_at : "updated_at" }
+);
 /// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`], [`MagicIpsecTunnels::update_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIpsecTunnelResponseCustomRemoteIdentities {
-    /// `fqdn_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fqdn_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateAnIpsecTunnelResponseCustomRemoteIdentities { fqdn_id : "fqdn_id" }
+);
+/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`], [`MagicIpsecTunnels::update_ipsec_tunnel`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIpsecTunnelResponseHealthCheck {
-    /// `direction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate: ::std::option::Option<::std::string::String>,
-    /// `target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateAnIpsecTunnelResponseHealthCheck { direction : "direction", enabled :
+    "enabled", rate : "rate", target : "target", r#type : "type" }
+);
+/// Used by [`MagicIpsecTunnels::create_an_ipsec_tunnel`], [`MagicIpsecTunnels::update_ipsec_tunnel`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnIpsecTunnelResponsePskMetadata {
-    /// `last_generated_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_generated_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnIpsecTunnelResponsePskMetadata { last_generated_on : "last_generated_on" }
+);
 /// Used by [`MagicIpsecTunnels::update_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpsecTunnelResponse {
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<bool>,
-    /// `modified_ipsec_tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_ipsec_tunnel: ::std::option::Option<
         UpdateIpsecTunnelResponseModifiedIpsecTunnel,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateIpsecTunnelResponse { modified : "modified", modified_ipsec_tunnel :
+    "modified_ipsec_tunnel" }
+);
 /// Used by [`MagicIpsecTunnels::update_ipsec_tunnel`], [`MagicIpsecTunnels::list_ipsec_tunnel_details`], [`MagicIpsecTunnels::delete_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnel {
-    /// `allow_null_cipher`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_null_cipher: ::std::option::Option<bool>,
-    /// `automatic_return_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_return_routing: ::std::option::Option<bool>,
-    /// `bgp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp: ::std::option::Option<UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp>,
-    /// `bgp_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_status: ::std::option::Option<CreateAnIpsecTunnelResponseBgpStatus>,
-    /// `cloudflare_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `custom_remote_identities`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_remote_identities: ::std::option::Option<
         CreateAnIpsecTunnelResponseCustomRemoteIdentities,
     >,
-    /// `customer_endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_endpoint: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `health_check`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub health_check: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub health_check: ::std::option::Option<CreateAnIpsecTunnelResponseHealthCheck>,
     pub id: ::std::option::Option<::std::string::String>,
-    /// `interface_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address: ::std::option::Option<::std::string::String>,
-    /// `interface_address6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interface_address6: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `psk_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub psk_metadata: ::std::option::Option<
-        UpdateIpsecTunnelResponseModifiedIpsecTunnelPskMetadata,
-    >,
-    /// `replay_protection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub psk_metadata: ::std::option::Option<CreateAnIpsecTunnelResponsePskMetadata>,
     pub replay_protection: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateIpsecTunnelResponseModifiedIpsecTunnel { allow_null_cipher :
+    "allow_null_cipher", automatic_return_routing : "automatic_return_routing", bgp :
+    "bgp", bgp_status : "bgp_status", cloudflare_endpoint : "cloudflare_endpoint",
+    created_on : "created_on", custom_remote_identities : "custom_remote_identities",
+    customer_endpoint : "customer_endpoint", description : "description", health_check :
+    "health_check", id : "id", interface_address : "interface_address",
+    interface_address6 : "interface_address6", modified_on : "modified_on", name :
+    "name", psk_metadata : "psk_metadata", replay_protection : "replay_protection" }
+);
 /// Used by [`MagicIpsecTunnels::update_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp {
-    /// `customer_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_asn: ::std::option::Option<i64>,
-    /// `extra_prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `md5_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub md5_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicIpsecTunnels::update_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnelPskMetadata {
-    /// `last_generated_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_generated_on: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp { customer_asn : "customer_asn",
+    extra_prefixes : "extra_prefixes", md5_key : "md5_key" }
+);
 /// Used by [`MagicIpsecTunnels::list_ipsec_tunnel_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIpsecTunnelDetailsResponse {
-    /// `ipsec_tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsec_tunnel: ::std::option::Option<
         UpdateIpsecTunnelResponseModifiedIpsecTunnel,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListIpsecTunnelDetailsResponse { ipsec_tunnel : "ipsec_tunnel" }
+);
 /// Used by [`MagicIpsecTunnels::delete_ipsec_tunnel`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteIpsecTunnelResponse {
-    /// `deleted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
-    /// `deleted_ipsec_tunnel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_ipsec_tunnel: ::std::option::Option<
         UpdateIpsecTunnelResponseModifiedIpsecTunnel,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteIpsecTunnelResponse { deleted : "deleted", deleted_ipsec_tunnel :
+    "deleted_ipsec_tunnel" }
+);

@@ -27,7 +27,9 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAnEntireAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,7 +51,9 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAnEntireAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -71,7 +75,9 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAnEntireAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,7 +99,9 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAnEntireAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,7 +123,9 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAnEntireAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,7 +147,9 @@ impl MagicNetworkMonitoringConfiguration {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAnEntireAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAnEntireAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -152,47 +164,31 @@ impl MagicNetworkMonitoringConfiguration {
     }
 }
 /// Used by [`MagicNetworkMonitoringConfiguration::update_an_entire_account_configuration`], [`MagicNetworkMonitoringConfiguration::create_account_configuration`], [`MagicNetworkMonitoringConfiguration::update_account_configuration_fields`], [`MagicNetworkMonitoringConfiguration::list_account_configuration`], [`MagicNetworkMonitoringConfiguration::delete_account_configuration`], [`MagicNetworkMonitoringConfiguration::list_rules_and_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAnEntireAccountConfigurationResponse {
-    /// `default_sampling`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_sampling: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `router_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub router_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `warp_devices`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warp_devices: ::std::option::Option<
         ::std::vec::Vec<UpdateAnEntireAccountConfigurationResponseWarpDevicesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAnEntireAccountConfigurationResponse { default_sampling : "default_sampling",
+    name : "name", router_ips : "router_ips", warp_devices : "warp_devices" }
+);
 /// Used by [`MagicNetworkMonitoringConfiguration::update_an_entire_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAnEntireAccountConfigurationResponseWarpDevicesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `router_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub router_ip: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAnEntireAccountConfigurationResponseWarpDevicesItem { id : "id", name : "name",
+    router_ip : "router_ip" }
+);

@@ -24,7 +24,9 @@ impl MagicNetworkMonitoringRules {
     pub fn update_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -44,7 +46,9 @@ impl MagicNetworkMonitoringRules {
     pub fn create_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -85,7 +89,9 @@ impl MagicNetworkMonitoringRules {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -107,7 +113,9 @@ impl MagicNetworkMonitoringRules {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -129,7 +137,9 @@ impl MagicNetworkMonitoringRules {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -152,7 +162,7 @@ impl MagicNetworkMonitoringRules {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAdvertisementForRuleResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateAdvertisementForRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -169,104 +179,61 @@ impl MagicNetworkMonitoringRules {
     }
 }
 /// Used by [`MagicNetworkMonitoringRules::update_rules`], [`MagicNetworkMonitoringRules::create_rules`], [`MagicNetworkMonitoringRules::update_rule`], [`MagicNetworkMonitoringRules::get_rule`], [`MagicNetworkMonitoringRules::delete_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRulesResponse {
-    /// `automatic_advertisement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_advertisement: ::std::option::Option<bool>,
-    /// `bandwidth_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_threshold: ::std::option::Option<f64>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `packet_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub packet_threshold: ::std::option::Option<f64>,
-    /// `prefix_match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix_match: ::std::option::Option<::std::string::String>,
-    /// `prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `zscore_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zscore_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `zscore_target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zscore_target: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateRulesResponse { automatic_advertisement : "automatic_advertisement",
+    bandwidth_threshold : "bandwidth_threshold", duration : "duration", id : "id", name :
+    "name", packet_threshold : "packet_threshold", prefix_match : "prefix_match",
+    prefixes : "prefixes", r#type : "type", zscore_sensitivity : "zscore_sensitivity",
+    zscore_target : "zscore_target" }
+);
 /// Used by [`MagicNetworkMonitoringRules::list_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesItem {
-    /// `automatic_advertisement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_advertisement: ::std::option::Option<bool>,
-    /// `bandwidth_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_threshold: ::std::option::Option<f64>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `packet_threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub packet_threshold: ::std::option::Option<f64>,
-    /// `prefix_match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix_match: ::std::option::Option<::std::string::String>,
-    /// `prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefixes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `zscore_sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zscore_sensitivity: ::std::option::Option<::std::string::String>,
-    /// `zscore_target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zscore_target: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListRulesItem { automatic_advertisement : "automatic_advertisement",
+    bandwidth_threshold : "bandwidth_threshold", duration : "duration", id : "id", name :
+    "name", packet_threshold : "packet_threshold", prefix_match : "prefix_match",
+    prefixes : "prefixes", r#type : "type", zscore_sensitivity : "zscore_sensitivity",
+    zscore_target : "zscore_target" }
+);
 /// Used by [`MagicNetworkMonitoringRules::update_advertisement_for_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAdvertisementForRuleResponse {
-    /// `automatic_advertisement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_advertisement: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAdvertisementForRuleResponse { automatic_advertisement :
+    "automatic_advertisement" }
+);

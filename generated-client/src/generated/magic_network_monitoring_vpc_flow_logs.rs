@@ -26,7 +26,9 @@ impl MagicNetworkMonitoringVpcFlowLogs {
     pub fn generate_authentication_token_for_vpc_flow_logs_export(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,

@@ -25,7 +25,9 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
         body: &PcapCreateRequest,
-    ) -> crate::runtime::Request<crate::runtime::Json<PcapRequest>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PcapRequest>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -67,7 +69,9 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
         body: &PcapsOwnershipRequest,
-    ) -> crate::runtime::Request<crate::runtime::Json<PcapsOwnership>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PcapsOwnership>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -109,7 +113,9 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
         body: &PcapsOwnershipValidateRequest,
-    ) -> crate::runtime::Request<crate::runtime::Json<PcapsOwnership>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PcapsOwnership>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -153,7 +159,9 @@ impl MagicPcapCollection {
         &self,
         account_id: &str,
         pcap_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PcapRequest>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PcapRequest>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -217,90 +225,69 @@ impl MagicPcapCollection {
 /// The packet capture filter. When it is empty, all packets are captured.
 ///
 /// Used by [`MagicPcapCollection::create_pcap_request`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PcapFilter {
-    /// `source_address`: source IP address
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// source IP address
     pub source_address: ::std::option::Option<::std::string::String>,
-    /// `destination_address`: destination IP address
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// destination IP address
     pub destination_address: ::std::option::Option<::std::string::String>,
-    /// `source_port`: source port
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_port: ::std::option::Option<f64>,
-    /// `destination_port`: destination port
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub destination_port: ::std::option::Option<f64>,
-    /// `protocol`: IP protocol number
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub protocol: ::std::option::Option<f64>,
+    /// source port
+    pub source_port: ::std::option::Option<i64>,
+    /// destination port
+    pub destination_port: ::std::option::Option<i64>,
+    /// IP protocol number
+    pub protocol: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PcapFilter { source_address : "source_address", destination_address :
+    "destination_address", source_port : "source_port", destination_port :
+    "destination_port", protocol : "protocol" }
+);
 /// A packet capture request. Nothing in a response tells simple from full
 /// captures except `type`, so one struct holds the fields of both.
 ///
 /// Used by [`MagicPcapCollection::create_pcap_request`], [`MagicPcapCollection::list_packet_capture_requests`], [`MagicPcapCollection::get_pcap_request`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PcapRequest {
-    /// `id`: the packet capture ID
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the packet capture ID
     pub id: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<PcapRequestType>,
-    /// `system`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub system: ::std::option::Option<PcapRequestSystem>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<PcapRequestStatus>,
-    /// `submitted`: RFC 3339 time the request was submitted
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// RFC 3339 time the request was submitted
     pub submitted: ::std::option::Option<::std::string::String>,
-    /// `time_limit`: seconds
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// seconds
     pub time_limit: ::std::option::Option<f64>,
-    /// `filter_v1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_v1: ::std::option::Option<PcapFilter>,
-    /// `offset_time`: RFC 3339 date-time, start of a simple capture, within the last 24 h
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// RFC 3339 date-time, start of a simple capture, within the last 24 h
     pub offset_time: ::std::option::Option<::std::string::String>,
-    /// `packet_limit`: most packets to capture
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub packet_limit: ::std::option::Option<f64>,
-    /// `byte_limit`: full captures only: most bytes to capture
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub byte_limit: ::std::option::Option<f64>,
-    /// `colo_name`: full captures only: the data center, such as ord02
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// most packets to capture
+    pub packet_limit: ::std::option::Option<i64>,
+    /// full captures only: most bytes to capture
+    pub byte_limit: ::std::option::Option<i64>,
+    /// full captures only: the data center, such as ord02
     pub colo_name: ::std::option::Option<::std::string::String>,
-    /// `destination_conf`: full captures only: the bucket URI
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// full captures only: the bucket URI
     pub destination_conf: ::std::option::Option<::std::string::String>,
-    /// `error_message`: full captures only: why the capture failed
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// full captures only: why the capture failed
     pub error_message: ::std::option::Option<::std::string::String>,
-    /// `packets_captured`: full captures only
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// full captures only
     pub packets_captured: ::std::option::Option<i64>,
-    /// `stop_requested`: RFC 3339 date-time, full captures only: when a stop was requested
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// RFC 3339 date-time, full captures only: when a stop was requested
     pub stop_requested: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PcapRequest { id : "id", r#type : "type", system : "system", status : "status",
+    submitted : "submitted", time_limit : "time_limit", filter_v1 : "filter_v1",
+    offset_time : "offset_time", packet_limit : "packet_limit", byte_limit :
+    "byte_limit", colo_name : "colo_name", destination_conf : "destination_conf",
+    error_message : "error_message", packets_captured : "packets_captured",
+    stop_requested : "stop_requested" }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -480,28 +467,27 @@ impl ::std::fmt::Display for PcapRequestStatus {
 /// A bucket registered for full packet captures.
 ///
 /// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`], [`MagicPcapCollection::list_pcaps_bucket_ownership`], [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PcapsOwnership {
-    /// `id`: the bucket ID
+    /// the bucket ID
     pub id: ::std::string::String,
-    /// `status`
     pub status: PcapsOwnershipStatus,
-    /// `submitted`: RFC 3339 time the bucket was added
+    /// RFC 3339 time the bucket was added
     pub submitted: ::std::string::String,
-    /// `destination_conf`: the bucket URI
+    /// the bucket URI
     pub destination_conf: ::std::string::String,
-    /// `filename`: the ownership challenge file written to the bucket
+    /// the ownership challenge file written to the bucket
     pub filename: ::std::string::String,
-    /// `validated`: RFC 3339 time the bucket was validated
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// RFC 3339 time the bucket was validated
     pub validated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PcapsOwnership { id : "id" required, status : "status" required, submitted :
+    "submitted" required, destination_conf : "destination_conf" required, filename :
+    "filename" required, validated : "validated" }
+);
 impl PcapsOwnership {
     /// A value with the required fields set and the others empty.
     pub fn new(
@@ -518,6 +504,7 @@ impl PcapsOwnership {
             destination_conf,
             filename,
             validated: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -605,68 +592,62 @@ impl ::std::convert::From<PcapCreateFull> for PcapCreateRequest {
 /// A capture of up to 10,000 packets, downloaded as a file.
 ///
 /// Used by [`MagicPcapCollection::create_pcap_request`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PcapCreateSimple {
-    /// `system`
     pub system: PcapRequestSystem,
-    /// `time_limit`: seconds, 1 to 300
+    /// seconds, 1 to 300
     pub time_limit: f64,
-    /// `packet_limit`: 1 to 10000
-    pub packet_limit: f64,
-    /// `filter_v1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// 1 to 10000
+    pub packet_limit: i64,
     pub filter_v1: ::std::option::Option<PcapFilter>,
-    /// `offset_time`: RFC 3339 date-time, within the last 24 h; defaults to the time of the request
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// RFC 3339 date-time, within the last 24 h; defaults to the time of the request
     pub offset_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PcapCreateSimple { system : "system" required, time_limit : "time_limit" required,
+    packet_limit : "packet_limit" required, filter_v1 : "filter_v1", offset_time :
+    "offset_time" }
+);
 impl PcapCreateSimple {
     /// A value with the required fields set and the others empty.
-    pub fn new(time_limit: f64, packet_limit: f64) -> Self {
+    pub fn new(time_limit: f64, packet_limit: i64) -> Self {
         Self {
             system: PcapRequestSystem::MagicTransit,
             time_limit,
             packet_limit,
             filter_v1: ::std::option::Option::None,
             offset_time: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
 /// A capture written to a bucket registered with the ownership endpoints.
 ///
 /// Used by [`MagicPcapCollection::create_pcap_request`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PcapCreateFull {
-    /// `system`
     pub system: PcapRequestSystem,
-    /// `time_limit`: seconds, 1 to 86400
+    /// seconds, 1 to 86400
     pub time_limit: f64,
-    /// `colo_name`: the data center to capture in, such as ord02
+    /// the data center to capture in, such as ord02
     pub colo_name: ::std::string::String,
-    /// `destination_conf`: the bucket URI, such as s3://pcaps-bucket?region=us-east-1
+    /// the bucket URI, such as s3://pcaps-bucket?region=us-east-1
     pub destination_conf: ::std::string::String,
-    /// `filter_v1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_v1: ::std::option::Option<PcapFilter>,
-    /// `packet_limit`: 1 to 10000
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub packet_limit: ::std::option::Option<f64>,
-    /// `byte_limit`: at most 1000000000
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub byte_limit: ::std::option::Option<f64>,
+    /// 1 to 10000
+    pub packet_limit: ::std::option::Option<i64>,
+    /// at most 1000000000
+    pub byte_limit: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PcapCreateFull { system : "system" required, time_limit : "time_limit" required,
+    colo_name : "colo_name" required, destination_conf : "destination_conf" required,
+    filter_v1 : "filter_v1", packet_limit : "packet_limit", byte_limit : "byte_limit" }
+);
 impl PcapCreateFull {
     /// A value with the required fields set and the others empty.
     pub fn new(
@@ -682,41 +663,44 @@ impl PcapCreateFull {
             filter_v1: ::std::option::Option::None,
             packet_limit: ::std::option::Option::None,
             byte_limit: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
 /// Used by [`MagicPcapCollection::add_buckets_for_full_packet_captures`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PcapsOwnershipRequest {
-    /// `destination_conf`: the bucket URI, such as s3://pcaps-bucket?region=us-east-1
+    /// the bucket URI, such as s3://pcaps-bucket?region=us-east-1
     pub destination_conf: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PcapsOwnershipRequest { destination_conf : "destination_conf" required }
+);
 impl PcapsOwnershipRequest {
     /// A value with the required fields set and the others empty.
     pub fn new(destination_conf: ::std::string::String) -> Self {
-        Self { destination_conf }
+        Self {
+            destination_conf,
+            extra: ::std::default::Default::default(),
+        }
     }
 }
 /// Used by [`MagicPcapCollection::validate_buckets_for_full_packet_captures`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PcapsOwnershipValidateRequest {
-    /// `destination_conf`: the bucket URI
+    /// the bucket URI
     pub destination_conf: ::std::string::String,
-    /// `ownership_challenge`: the challenge file name found in the bucket
+    /// the challenge file name found in the bucket
     pub ownership_challenge: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PcapsOwnershipValidateRequest { destination_conf : "destination_conf" required,
+    ownership_challenge : "ownership_challenge" required }
+);
 impl PcapsOwnershipValidateRequest {
     /// A value with the required fields set and the others empty.
     pub fn new(
@@ -726,6 +710,7 @@ impl PcapsOwnershipValidateRequest {
         Self {
             destination_conf,
             ownership_challenge,
+            extra: ::std::default::Default::default(),
         }
     }
 }

@@ -25,7 +25,9 @@ impl MagicSiteAcls {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteAclResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -72,7 +74,9 @@ impl MagicSiteAcls {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteAclResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -97,7 +101,9 @@ impl MagicSiteAcls {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteAclResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -122,7 +128,9 @@ impl MagicSiteAcls {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteAclResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -147,7 +155,9 @@ impl MagicSiteAcls {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteAclResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteAclResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -164,124 +174,70 @@ impl MagicSiteAcls {
     }
 }
 /// Used by [`MagicSiteAcls::create_a_new_site_acl`], [`MagicSiteAcls::update_site_acl`], [`MagicSiteAcls::patch_site_acl`], [`MagicSiteAcls::site_acl_details`], [`MagicSiteAcls::delete_site_acl`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewSiteAclResponse {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `forward_locally`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub forward_locally: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `lan_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_1: ::std::option::Option<CreateANewSiteAclResponseLan1>,
-    /// `lan_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_2: ::std::option::Option<CreateANewSiteAclResponseLan1>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `protocols`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `unidirectional`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unidirectional: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewSiteAclResponse { description : "description", forward_locally :
+    "forward_locally", id : "id", lan_1 : "lan_1", lan_2 : "lan_2", name : "name",
+    protocols : "protocols", unidirectional : "unidirectional" }
+);
 /// Used by [`MagicSiteAcls::create_a_new_site_acl`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewSiteAclResponseLan1 {
-    /// `lan_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_id: ::std::option::Option<::std::string::String>,
-    /// `lan_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_name: ::std::option::Option<::std::string::String>,
-    /// `port_ranges`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port_ranges: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ports`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `subnets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subnets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewSiteAclResponseLan1 { lan_id : "lan_id", lan_name : "lan_name", port_ranges
+    : "port_ranges", ports : "ports", subnets : "subnets" }
+);
 /// Used by [`MagicSiteAcls::list_site_acls`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSiteAclsItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `forward_locally`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub forward_locally: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `lan_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_1: ::std::option::Option<ListSiteAclsItemLan1>,
-    /// `lan_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_2: ::std::option::Option<ListSiteAclsItemLan1>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `protocols`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `unidirectional`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unidirectional: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListSiteAclsItem { description : "description", forward_locally : "forward_locally",
+    id : "id", lan_1 : "lan_1", lan_2 : "lan_2", name : "name", protocols : "protocols",
+    unidirectional : "unidirectional" }
+);
 /// Used by [`MagicSiteAcls::list_site_acls`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSiteAclsItemLan1 {
-    /// `lan_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_id: ::std::option::Option<::std::string::String>,
-    /// `lan_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lan_name: ::std::option::Option<::std::string::String>,
-    /// `port_ranges`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port_ranges: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `ports`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `subnets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subnets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListSiteAclsItemLan1 { lan_id : "lan_id", lan_name : "lan_name", port_ranges :
+    "port_ranges", ports : "ports", subnets : "subnets" }
+);

@@ -72,7 +72,9 @@ impl MagicSiteLans {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateSiteLanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteLanItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -97,7 +99,9 @@ impl MagicSiteLans {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateSiteLanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteLanItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -122,7 +126,9 @@ impl MagicSiteLans {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateSiteLanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteLanItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -147,7 +153,9 @@ impl MagicSiteLans {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateSiteLanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteLanItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -163,255 +171,96 @@ impl MagicSiteLans {
         )
     }
 }
-/// Used by [`MagicSiteLans::create_a_new_site_lan`], [`MagicSiteLans::list_site_lans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`MagicSiteLans::create_a_new_site_lan`], [`MagicSiteLans::list_site_lans`], [`MagicSiteLans::update_site_lan`], [`MagicSiteLans::patch_site_lan`], [`MagicSiteLans::site_lan_details`], [`MagicSiteLans::delete_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewSiteLanItem {
-    /// `bond_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bond_id: ::std::option::Option<i64>,
-    /// `ha_link`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_link: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `nat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nat: ::std::option::Option<CreateANewSiteLanItemNat>,
-    /// `physport`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub physport: ::std::option::Option<i64>,
-    /// `routed_subnets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routed_subnets: ::std::option::Option<
         ::std::vec::Vec<CreateANewSiteLanItemRoutedSubnetsItem>,
     >,
-    /// `site_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub site_id: ::std::option::Option<::std::string::String>,
-    /// `static_addressing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub static_addressing: ::std::option::Option<CreateANewSiteLanItemStaticAddressing>,
-    /// `vlan_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vlan_tag: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicSiteLans::create_a_new_site_lan`], [`MagicSiteLans::update_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateANewSiteLanItem { bond_id : "bond_id", ha_link : "ha_link", id : "id", name :
+    "name", nat : "nat", physport : "physport", routed_subnets : "routed_subnets",
+    site_id : "site_id", static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
+);
+/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewSiteLanItemNat {
-    /// `static_prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub static_prefix: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`MagicSiteLans::create_a_new_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateANewSiteLanItemRoutedSubnetsItem {
-    /// `nat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub nat: ::std::option::Option<::serde_json::Value>,
-    /// `next_hop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_hop: ::std::option::Option<::serde_json::Value>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub prefix: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`MagicSiteLans::create_a_new_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateANewSiteLanItemStaticAddressing {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::serde_json::Value>,
-    /// `dhcp_relay`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dhcp_relay: ::std::option::Option<::serde_json::Value>,
-    /// `dhcp_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dhcp_server: ::std::option::Option<::serde_json::Value>,
-    /// `secondary_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secondary_address: ::std::option::Option<::serde_json::Value>,
-    /// `virtual_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub virtual_address: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`MagicSiteLans::update_site_lan`], [`MagicSiteLans::patch_site_lan`], [`MagicSiteLans::site_lan_details`], [`MagicSiteLans::delete_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateSiteLanResponse {
-    /// `bond_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bond_id: ::std::option::Option<i64>,
-    /// `ha_link`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ha_link: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `nat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub nat: ::std::option::Option<UpdateSiteLanResponseNat>,
-    /// `physport`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub physport: ::std::option::Option<i64>,
-    /// `routed_subnets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub routed_subnets: ::std::option::Option<
-        ::std::vec::Vec<UpdateSiteLanResponseRoutedSubnetsItem>,
-    >,
-    /// `site_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub site_id: ::std::option::Option<::std::string::String>,
-    /// `static_addressing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub static_addressing: ::std::option::Option<UpdateSiteLanResponseStaticAddressing>,
-    /// `vlan_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub vlan_tag: ::std::option::Option<i64>,
-}
-/// Used by [`MagicSiteLans::update_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateSiteLanResponseNat {
-    /// `static_prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub static_prefix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicSiteLans::update_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateSiteLanResponseRoutedSubnetsItem {
-    /// `nat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(CreateANewSiteLanItemNat { static_prefix : "static_prefix" });
+/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateANewSiteLanItemRoutedSubnetsItem {
     pub nat: ::std::option::Option<CreateANewSiteLanItemNat>,
-    /// `next_hop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_hop: ::std::option::Option<::std::string::String>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicSiteLans::update_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateSiteLanResponseStaticAddressing {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    CreateANewSiteLanItemRoutedSubnetsItem { nat : "nat", next_hop : "next_hop", prefix :
+    "prefix" }
+);
+/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateANewSiteLanItemStaticAddressing {
     pub address: ::std::option::Option<::std::string::String>,
-    /// `dhcp_relay`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dhcp_relay: ::std::option::Option<
-        UpdateSiteLanResponseStaticAddressingDhcpRelay,
+        CreateANewSiteLanItemStaticAddressingDhcpRelay,
     >,
-    /// `dhcp_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dhcp_server: ::std::option::Option<
-        UpdateSiteLanResponseStaticAddressingDhcpServer,
+        CreateANewSiteLanItemStaticAddressingDhcpServer,
     >,
-    /// `secondary_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secondary_address: ::std::option::Option<::std::string::String>,
-    /// `virtual_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub virtual_address: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicSiteLans::update_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateSiteLanResponseStaticAddressingDhcpRelay {
-    /// `server_addresses`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    CreateANewSiteLanItemStaticAddressing { address : "address", dhcp_relay :
+    "dhcp_relay", dhcp_server : "dhcp_server", secondary_address : "secondary_address",
+    virtual_address : "virtual_address" }
+);
+/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateANewSiteLanItemStaticAddressingDhcpRelay {
     pub server_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicSiteLans::update_site_lan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateSiteLanResponseStaticAddressingDhcpServer {
-    /// `dhcp_pool_end`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    CreateANewSiteLanItemStaticAddressingDhcpRelay { server_addresses :
+    "server_addresses" }
+);
+/// Used by [`MagicSiteLans::create_a_new_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateANewSiteLanItemStaticAddressingDhcpServer {
     pub dhcp_pool_end: ::std::option::Option<::serde_json::Value>,
-    /// `dhcp_pool_start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dhcp_pool_start: ::std::option::Option<::serde_json::Value>,
-    /// `dns_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_server: ::std::option::Option<::serde_json::Value>,
-    /// `dns_servers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_servers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `reservations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reservations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewSiteLanItemStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end",
+    dhcp_pool_start : "dhcp_pool_start", dns_server : "dns_server", dns_servers :
+    "dns_servers", reservations : "reservations" }
+);

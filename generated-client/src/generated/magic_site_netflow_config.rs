@@ -26,7 +26,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateNetflowConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -51,7 +51,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateNetflowConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -76,7 +76,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateNetflowConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,7 +101,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateNetflowConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,7 +126,7 @@ impl MagicSiteNetflowConfig {
         account_id: &str,
         site_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateNetflowConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateNetflowConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,28 +143,18 @@ impl MagicSiteNetflowConfig {
     }
 }
 /// Used by [`MagicSiteNetflowConfig::update_netflow_configuration`], [`MagicSiteNetflowConfig::create_netflow_configuration`], [`MagicSiteNetflowConfig::update_netflow_configuration_patch`], [`MagicSiteNetflowConfig::netflow_configuration_details`], [`MagicSiteNetflowConfig::delete_netflow_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateNetflowConfigurationResponse {
-    /// `active_timeout`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active_timeout: ::std::option::Option<i64>,
-    /// `collector_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collector_ip: ::std::option::Option<::std::string::String>,
-    /// `collector_port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collector_port: ::std::option::Option<i64>,
-    /// `inactive_timeout`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inactive_timeout: ::std::option::Option<i64>,
-    /// `sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateNetflowConfigurationResponse { active_timeout : "active_timeout", collector_ip
+    : "collector_ip", collector_port : "collector_port", inactive_timeout :
+    "inactive_timeout", sampling_rate : "sampling_rate" }
+);

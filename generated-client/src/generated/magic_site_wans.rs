@@ -72,7 +72,9 @@ impl MagicSiteWans {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateSiteWanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteWanItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -97,7 +99,9 @@ impl MagicSiteWans {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateSiteWanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteWanItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -122,7 +126,9 @@ impl MagicSiteWans {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateSiteWanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteWanItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -147,7 +153,9 @@ impl MagicSiteWans {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateSiteWanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteWanItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -163,113 +171,35 @@ impl MagicSiteWans {
         )
     }
 }
-/// Used by [`MagicSiteWans::create_a_new_site_wan`], [`MagicSiteWans::list_site_wans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`MagicSiteWans::create_a_new_site_wan`], [`MagicSiteWans::list_site_wans`], [`MagicSiteWans::update_site_wan`], [`MagicSiteWans::patch_site_wan`], [`MagicSiteWans::site_wan_details`], [`MagicSiteWans::delete_site_wan`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewSiteWanItem {
-    /// `health_check_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub health_check_rate: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `physport`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub physport: ::std::option::Option<i64>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
-    /// `site_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub site_id: ::std::option::Option<::std::string::String>,
-    /// `static_addressing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub static_addressing: ::std::option::Option<CreateANewSiteWanItemStaticAddressing>,
-    /// `vlan_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vlan_tag: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewSiteWanItem { health_check_rate : "health_check_rate", id : "id", name :
+    "name", physport : "physport", priority : "priority", site_id : "site_id",
+    static_addressing : "static_addressing", vlan_tag : "vlan_tag" }
+);
 /// Used by [`MagicSiteWans::create_a_new_site_wan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewSiteWanItemStaticAddressing {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::serde_json::Value>,
-    /// `gateway_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gateway_address: ::std::option::Option<::serde_json::Value>,
-    /// `secondary_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secondary_address: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`MagicSiteWans::update_site_wan`], [`MagicSiteWans::patch_site_wan`], [`MagicSiteWans::site_wan_details`], [`MagicSiteWans::delete_site_wan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateSiteWanResponse {
-    /// `health_check_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub health_check_rate: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `physport`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub physport: ::std::option::Option<i64>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<i64>,
-    /// `site_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub site_id: ::std::option::Option<::std::string::String>,
-    /// `static_addressing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub static_addressing: ::std::option::Option<UpdateSiteWanResponseStaticAddressing>,
-    /// `vlan_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub vlan_tag: ::std::option::Option<i64>,
-}
-/// Used by [`MagicSiteWans::update_site_wan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateSiteWanResponseStaticAddressing {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
-    /// `gateway_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_address: ::std::option::Option<::std::string::String>,
-    /// `secondary_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secondary_address: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewSiteWanItemStaticAddressing { address : "address", gateway_address :
+    "gateway_address", secondary_address : "secondary_address" }
+);

@@ -24,7 +24,9 @@ impl MagicSites {
     pub fn create_a_new_site(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl MagicSites {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl MagicSites {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -109,7 +115,9 @@ impl MagicSites {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,7 +139,9 @@ impl MagicSites {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -146,51 +156,29 @@ impl MagicSites {
     }
 }
 /// Used by [`MagicSites::create_a_new_site`], [`MagicSites::list_sites`], [`MagicSites::update_site`], [`MagicSites::patch_site`], [`MagicSites::site_details`], [`MagicSites::delete_site`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewSiteResponse {
-    /// `connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `ha_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_mode: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<CreateANewSiteResponseLocation>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `secondary_connector_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secondary_connector_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewSiteResponse { connector_id : "connector_id", description : "description",
+    ha_mode : "ha_mode", id : "id", location : "location", name : "name",
+    secondary_connector_id : "secondary_connector_id" }
+);
 /// Used by [`MagicSites::create_a_new_site`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewSiteResponseLocation {
-    /// `lat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lat: ::std::option::Option<::std::string::String>,
-    /// `lon`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lon: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateANewSiteResponseLocation { lat : "lat", lon : "lon" });

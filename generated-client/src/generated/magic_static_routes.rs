@@ -44,7 +44,9 @@ impl MagicStaticRoutes {
     pub fn create_a_route(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateARouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateARouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -105,7 +107,9 @@ impl MagicStaticRoutes {
         &self,
         account_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -127,7 +131,9 @@ impl MagicStaticRoutes {
         &self,
         account_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<RouteDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RouteDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -149,7 +155,9 @@ impl MagicStaticRoutes {
         &self,
         account_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -163,161 +171,65 @@ impl MagicStaticRoutes {
         )
     }
 }
-/// Used by [`MagicStaticRoutes::create_a_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`MagicStaticRoutes::create_a_route`], [`MagicStaticRoutes::update_route`], [`MagicStaticRoutes::route_details`], [`MagicStaticRoutes::delete_route`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateARouteResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `nexthop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nexthop: ::std::option::Option<::std::string::String>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<CreateARouteResponseScope>,
-    /// `weight`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateARouteResponse { created_on : "created_on", description : "description", id :
+    "id", modified_on : "modified_on", nexthop : "nexthop", prefix : "prefix", priority :
+    "priority", scope : "scope", weight : "weight" }
+);
 /// Used by [`MagicStaticRoutes::create_a_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateARouteResponseScope {
-    /// `colo_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo_names: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `colo_regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo_regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateARouteResponseScope { colo_names : "colo_names", colo_regions : "colo_regions"
+    }
+);
 /// Used by [`MagicStaticRoutes::update_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRouteResponse {
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<bool>,
-    /// `modified_route`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
+    pub modified_route: ::std::option::Option<CreateARouteResponse>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MagicStaticRoutes::update_route`], [`MagicStaticRoutes::route_details`], [`MagicStaticRoutes::delete_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateRouteResponseModifiedRoute {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `nexthop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub nexthop: ::std::option::Option<::std::string::String>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub prefix: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<i64>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scope: ::std::option::Option<UpdateRouteResponseModifiedRouteScope>,
-    /// `weight`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub weight: ::std::option::Option<i64>,
-}
-/// Used by [`MagicStaticRoutes::update_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateRouteResponseModifiedRouteScope {
-    /// `colo_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub colo_names: ::std::option::Option<::serde_json::Value>,
-    /// `colo_regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub colo_regions: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    UpdateRouteResponse { modified : "modified", modified_route : "modified_route" }
+);
 /// Used by [`MagicStaticRoutes::route_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RouteDetailsResponse {
-    /// `route`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
+    pub route: ::std::option::Option<CreateARouteResponse>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(RouteDetailsResponse { route : "route" });
 /// Used by [`MagicStaticRoutes::delete_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRouteResponse {
-    /// `deleted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
-    /// `deleted_route`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deleted_route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
+    pub deleted_route: ::std::option::Option<CreateARouteResponse>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteRouteResponse { deleted : "deleted", deleted_route : "deleted_route" }
+);

@@ -27,7 +27,9 @@ impl MaintenanceConfiguration {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateCatalogMaintenanceConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateCatalogMaintenanceConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -53,7 +55,9 @@ impl MaintenanceConfiguration {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetCatalogMaintenanceConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetCatalogMaintenanceConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,138 +73,59 @@ impl MaintenanceConfiguration {
         )
     }
 }
-/// Used by [`MaintenanceConfiguration::update_catalog_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`MaintenanceConfiguration::update_catalog_maintenance_configuration`], [`MaintenanceConfiguration::get_catalog_maintenance_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatalogMaintenanceConfigurationResponse {
-    /// `compaction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compaction: ::std::option::Option<
         UpdateCatalogMaintenanceConfigurationResponseCompaction,
     >,
-    /// `snapshot_expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snapshot_expiration: ::std::option::Option<
         UpdateCatalogMaintenanceConfigurationResponseSnapshotExpiration,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateCatalogMaintenanceConfigurationResponse { compaction : "compaction",
+    snapshot_expiration : "snapshot_expiration" }
+);
 /// Used by [`MaintenanceConfiguration::update_catalog_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatalogMaintenanceConfigurationResponseCompaction {
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `target_size_mb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_size_mb: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateCatalogMaintenanceConfigurationResponseCompaction { state : "state",
+    target_size_mb : "target_size_mb" }
+);
 /// Used by [`MaintenanceConfiguration::update_catalog_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatalogMaintenanceConfigurationResponseSnapshotExpiration {
-    /// `max_snapshot_age`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_snapshot_age: ::std::option::Option<::std::string::String>,
-    /// `min_snapshots_to_keep`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_snapshots_to_keep: ::std::option::Option<i64>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateCatalogMaintenanceConfigurationResponseSnapshotExpiration { max_snapshot_age :
+    "max_snapshot_age", min_snapshots_to_keep : "min_snapshots_to_keep", state : "state"
+    }
+);
 /// Used by [`MaintenanceConfiguration::get_catalog_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCatalogMaintenanceConfigurationResponse {
-    /// `credential_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credential_status: ::std::option::Option<::std::string::String>,
-    /// `maintenance_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub maintenance_config: ::std::option::Option<
-        GetCatalogMaintenanceConfigurationResponseMaintenanceConfig,
+        UpdateCatalogMaintenanceConfigurationResponse,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`MaintenanceConfiguration::get_catalog_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetCatalogMaintenanceConfigurationResponseMaintenanceConfig {
-    /// `compaction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub compaction: ::std::option::Option<
-        GetCatalogMaintenanceConfigurationResponseMaintenanceConfigCompaction,
-    >,
-    /// `snapshot_expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub snapshot_expiration: ::std::option::Option<
-        GetCatalogMaintenanceConfigurationResponseMaintenanceConfigSnapshotExpiration,
-    >,
-}
-/// Used by [`MaintenanceConfiguration::get_catalog_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetCatalogMaintenanceConfigurationResponseMaintenanceConfigCompaction {
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::serde_json::Value>,
-    /// `target_size_mb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target_size_mb: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`MaintenanceConfiguration::get_catalog_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetCatalogMaintenanceConfigurationResponseMaintenanceConfigSnapshotExpiration {
-    /// `max_snapshot_age`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_snapshot_age: ::std::option::Option<::std::string::String>,
-    /// `min_snapshots_to_keep`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub min_snapshots_to_keep: ::std::option::Option<i64>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    GetCatalogMaintenanceConfigurationResponse { credential_status : "credential_status",
+    maintenance_config : "maintenance_config" }
+);

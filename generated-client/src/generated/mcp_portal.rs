@@ -22,7 +22,9 @@ impl McpPortal {
     pub fn create_a_new_mcp_portal(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewMcpPortalResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewMcpPortalResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -59,7 +61,9 @@ impl McpPortal {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewMcpPortalResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewMcpPortalResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -80,7 +84,7 @@ impl McpPortal {
         account_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ReadDetailsOfAnMcpPortalResponse>,
+        crate::runtime::Json<::std::option::Option<ReadDetailsOfAnMcpPortalResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,7 +105,9 @@ impl McpPortal {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewMcpPortalResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewMcpPortalResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -116,159 +122,89 @@ impl McpPortal {
     }
 }
 /// Used by [`McpPortal::create_a_new_mcp_portal`], [`McpPortal::list_mcp_portals`], [`McpPortal::update_a_mcp_portal`], [`McpPortal::delete_a_mcp_portal`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewMcpPortalResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `created_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `modified_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `secure_web_gateway`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secure_web_gateway: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewMcpPortalResponse { created_at : "created_at", created_by : "created_by",
+    description : "description", hostname : "hostname", id : "id", modified_at :
+    "modified_at", modified_by : "modified_by", name : "name", secure_web_gateway :
+    "secure_web_gateway" }
+);
 /// Used by [`McpPortal::read_details_of_an_mcp_portal`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadDetailsOfAnMcpPortalResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `created_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `modified_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `secure_web_gateway`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secure_web_gateway: ::std::option::Option<bool>,
-    /// `servers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub servers: ::std::option::Option<
         ::std::vec::Vec<ReadDetailsOfAnMcpPortalResponseServersItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ReadDetailsOfAnMcpPortalResponse { created_at : "created_at", created_by :
+    "created_by", description : "description", hostname : "hostname", id : "id",
+    modified_at : "modified_at", modified_by : "modified_by", name : "name",
+    secure_web_gateway : "secure_web_gateway", servers : "servers" }
+);
 /// Used by [`McpPortal::read_details_of_an_mcp_portal`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadDetailsOfAnMcpPortalResponseServersItem {
-    /// `auth_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `created_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// `default_disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_disabled: ::std::option::Option<bool>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_successful_sync`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_successful_sync: ::std::option::Option<::std::string::String>,
-    /// `last_synced`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_synced: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `modified_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `on_behalf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_behalf: ::std::option::Option<bool>,
-    /// `prompts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prompts: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `tools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tools: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `updated_prompts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_prompts: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `updated_tools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_tools: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ReadDetailsOfAnMcpPortalResponseServersItem { auth_type : "auth_type", created_at :
+    "created_at", created_by : "created_by", default_disabled : "default_disabled",
+    description : "description", error : "error", hostname : "hostname", id : "id",
+    last_successful_sync : "last_successful_sync", last_synced : "last_synced",
+    modified_at : "modified_at", modified_by : "modified_by", name : "name", on_behalf :
+    "on_behalf", prompts : "prompts", status : "status", tools : "tools", updated_prompts
+    : "updated_prompts", updated_tools : "updated_tools" }
+);

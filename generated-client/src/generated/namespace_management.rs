@@ -27,7 +27,9 @@ impl NamespaceManagement {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListNamespacesInCatalogResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListNamespacesInCatalogResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -43,52 +45,34 @@ impl NamespaceManagement {
     }
 }
 /// Used by [`NamespaceManagement::list_namespaces_in_catalog`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNamespacesInCatalogResponse {
-    /// `details`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::std::vec::Vec<ListNamespacesInCatalogResponseDetailsItem>,
     >,
-    /// `namespace_uuids`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_uuids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `namespaces`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespaces: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
-    /// `next_page_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListNamespacesInCatalogResponse { details : "details", namespace_uuids :
+    "namespace_uuids", namespaces : "namespaces", next_page_token : "next_page_token" }
+);
 /// Used by [`NamespaceManagement::list_namespaces_in_catalog`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNamespacesInCatalogResponseDetailsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `namespace_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_uuid: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListNamespacesInCatalogResponseDetailsItem { created_at : "created_at", namespace :
+    "namespace", namespace_uuid : "namespace_uuid", updated_at : "updated_at" }
+);

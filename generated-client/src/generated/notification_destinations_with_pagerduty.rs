@@ -46,7 +46,9 @@ impl NotificationDestinationsWithPagerduty {
     pub fn delete_pagerduty_services(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletePagerdutyServicesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletePagerdutyServicesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -67,7 +69,9 @@ impl NotificationDestinationsWithPagerduty {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatePagerdutyIntegrationTokenResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatePagerdutyIntegrationTokenResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +96,9 @@ impl NotificationDestinationsWithPagerduty {
         account_id: &str,
         token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatePagerdutyIntegrationTokenResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatePagerdutyIntegrationTokenResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -110,74 +116,47 @@ impl NotificationDestinationsWithPagerduty {
     }
 }
 /// Used by [`NotificationDestinationsWithPagerduty::list_pagerduty_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPagerdutyServicesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListPagerdutyServicesItem { id : "id", name : "name" });
 /// Used by [`NotificationDestinationsWithPagerduty::delete_pagerduty_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePagerdutyServicesResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeletePagerdutyServicesResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeletePagerdutyServicesResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletePagerdutyServicesResponse { errors : "errors", messages : "messages", success :
+    "success" }
+);
 /// Used by [`NotificationDestinationsWithPagerduty::delete_pagerduty_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePagerdutyServicesResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletePagerdutyServicesResponseErrorsItem { code : "code", message : "message" }
+);
 /// Used by [`NotificationDestinationsWithPagerduty::create_pagerduty_integration_token`], [`NotificationDestinationsWithPagerduty::connect_pagerduty`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePagerdutyIntegrationTokenResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreatePagerdutyIntegrationTokenResponse { id : "id" });

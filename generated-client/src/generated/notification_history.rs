@@ -38,40 +38,22 @@ impl NotificationHistory {
     }
 }
 /// Used by [`NotificationHistory::list_history`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHistoryItem {
-    /// `alert_body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_body: ::std::option::Option<::std::string::String>,
-    /// `alert_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_type: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mechanism`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mechanism: ::std::option::Option<::std::string::String>,
-    /// `mechanism_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mechanism_type: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `policy_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_id: ::std::option::Option<::std::string::String>,
-    /// `sent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListHistoryItem { alert_body : "alert_body", alert_type : "alert_type", description :
+    "description", id : "id", mechanism : "mechanism", mechanism_type : "mechanism_type",
+    name : "name", policy_id : "policy_id", sent : "sent" }
+);

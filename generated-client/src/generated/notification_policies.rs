@@ -25,7 +25,7 @@ impl NotificationPolicies {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateANotificationPolicyResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANotificationPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +68,7 @@ impl NotificationPolicies {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateANotificationPolicyResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANotificationPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +91,9 @@ impl NotificationPolicies {
         &self,
         account_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetANotificationPolicyResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetANotificationPolicyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -114,7 +116,7 @@ impl NotificationPolicies {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteANotificationPolicyResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteANotificationPolicyResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -130,523 +132,283 @@ impl NotificationPolicies {
     }
 }
 /// Used by [`NotificationPolicies::create_a_notification_policy`], [`NotificationPolicies::update_a_notification_policy`], [`NotificationPolicies::get_a_notification_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANotificationPolicyResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateANotificationPolicyResponse { id : "id" });
 /// Used by [`NotificationPolicies::list_notification_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItem {
-    /// `alert_interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_interval: ::std::option::Option<::std::string::String>,
-    /// `alert_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_type: ::std::option::Option<::std::string::String>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<ListNotificationPoliciesItemFilters>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mechanisms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mechanisms: ::std::option::Option<ListNotificationPoliciesItemMechanisms>,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListNotificationPoliciesItem { alert_interval : "alert_interval", alert_type :
+    "alert_type", created : "created", description : "description", enabled : "enabled",
+    filters : "filters", id : "id", mechanisms : "mechanisms", modified : "modified",
+    name : "name" }
+);
 /// Used by [`NotificationPolicies::list_notification_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItemFilters {
-    /// `event_source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_source: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `target_hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_hostname: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `protocol`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `group_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub group_by: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `event`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `new_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_status: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `health_check_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub health_check_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `tunnel_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_name: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `affected_asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affected_asns: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `traffic_exclusions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub traffic_exclusions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `new_health`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_health: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `where`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#where: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `requests_per_second`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests_per_second: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `pool_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pool_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `alert_trigger_preferences`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_trigger_preferences: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Value>,
     >,
-    /// `tunnel_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `affected_components`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affected_components: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `selectors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selectors: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `target_zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_zone_name: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `query_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_tag: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `actions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `airport_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub airport_code: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `slo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slo: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `input_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `pop_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pop_names: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `megabits_per_second`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub megabits_per_second: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `alert_trigger_preferences_value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_trigger_preferences_value: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Value>,
     >,
-    /// `affected_locations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affected_locations: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `event_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_type: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `services`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub services: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `logo_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_tag: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `insight_class`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insight_class: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `incident_impact`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub incident_impact: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `packets_per_second`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub packets_per_second: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `product`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `target_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_ip: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListNotificationPoliciesItemFilters { event_source : "event_source", target_hostname
+    : "target_hostname", protocol : "protocol", group_by : "group_by", event : "event",
+    new_status : "new_status", health_check_id : "health_check_id", tunnel_name :
+    "tunnel_name", affected_asns : "affected_asns", r#type : "type", traffic_exclusions :
+    "traffic_exclusions", new_health : "new_health", r#where : "where",
+    requests_per_second : "requests_per_second", pool_id : "pool_id",
+    alert_trigger_preferences : "alert_trigger_preferences", tunnel_id : "tunnel_id",
+    affected_components : "affected_components", status : "status", selectors :
+    "selectors", environment : "environment", target_zone_name : "target_zone_name",
+    query_tag : "query_tag", actions : "actions", zones : "zones", airport_code :
+    "airport_code", slo : "slo", limit : "limit", enabled : "enabled", input_id :
+    "input_id", pop_names : "pop_names", megabits_per_second : "megabits_per_second",
+    alert_trigger_preferences_value : "alert_trigger_preferences_value",
+    affected_locations : "affected_locations", project_id : "project_id", event_type :
+    "event_type", services : "services", logo_tag : "logo_tag", insight_class :
+    "insight_class", incident_impact : "incident_impact", packets_per_second :
+    "packets_per_second", product : "product", target_ip : "target_ip" }
+);
 /// Used by [`NotificationPolicies::list_notification_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotificationPoliciesItemMechanisms {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `pagerduty`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagerduty: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `webhooks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhooks: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListNotificationPoliciesItemMechanisms { email : "email", pagerduty : "pagerduty",
+    webhooks : "webhooks" }
+);
 /// Used by [`NotificationPolicies::get_a_notification_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetANotificationPolicyResponse {
-    /// `alert_interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_interval: ::std::option::Option<::std::string::String>,
-    /// `alert_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_type: ::std::option::Option<::std::string::String>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<GetANotificationPolicyResponseFilters>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mechanisms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mechanisms: ::std::option::Option<GetANotificationPolicyResponseMechanisms>,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetANotificationPolicyResponse { alert_interval : "alert_interval", alert_type :
+    "alert_type", created : "created", description : "description", enabled : "enabled",
+    filters : "filters", id : "id", mechanisms : "mechanisms", modified : "modified",
+    name : "name" }
+);
 /// Used by [`NotificationPolicies::get_a_notification_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetANotificationPolicyResponseFilters {
-    /// `event_source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_source: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `target_hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_hostname: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `protocol`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `group_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub group_by: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `event`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `new_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `health_check_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub health_check_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tunnel_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `affected_asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affected_asns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `traffic_exclusions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub traffic_exclusions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `new_health`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_health: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `where`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#where: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `requests_per_second`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests_per_second: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `pool_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pool_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `alert_trigger_preferences`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_trigger_preferences: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `tunnel_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `affected_components`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affected_components: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `selectors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selectors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `target_zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_zone_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `query_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `actions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `airport_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub airport_code: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `slo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slo: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `input_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `pop_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pop_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `megabits_per_second`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub megabits_per_second: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `alert_trigger_preferences_value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_trigger_preferences_value: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `affected_locations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affected_locations: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `event_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `services`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub services: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `logo_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `insight_class`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insight_class: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `incident_impact`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub incident_impact: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `packets_per_second`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub packets_per_second: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `product`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `target_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetANotificationPolicyResponseFilters { event_source : "event_source",
+    target_hostname : "target_hostname", protocol : "protocol", group_by : "group_by",
+    event : "event", new_status : "new_status", health_check_id : "health_check_id",
+    tunnel_name : "tunnel_name", affected_asns : "affected_asns", r#type : "type",
+    traffic_exclusions : "traffic_exclusions", new_health : "new_health", r#where :
+    "where", requests_per_second : "requests_per_second", pool_id : "pool_id",
+    alert_trigger_preferences : "alert_trigger_preferences", tunnel_id : "tunnel_id",
+    affected_components : "affected_components", status : "status", selectors :
+    "selectors", environment : "environment", target_zone_name : "target_zone_name",
+    query_tag : "query_tag", actions : "actions", zones : "zones", airport_code :
+    "airport_code", slo : "slo", limit : "limit", enabled : "enabled", input_id :
+    "input_id", pop_names : "pop_names", megabits_per_second : "megabits_per_second",
+    alert_trigger_preferences_value : "alert_trigger_preferences_value",
+    affected_locations : "affected_locations", project_id : "project_id", event_type :
+    "event_type", services : "services", logo_tag : "logo_tag", insight_class :
+    "insight_class", incident_impact : "incident_impact", packets_per_second :
+    "packets_per_second", product : "product", target_ip : "target_ip" }
+);
 /// Used by [`NotificationPolicies::get_a_notification_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetANotificationPolicyResponseMechanisms {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::vec::Vec<CreateANotificationPolicyResponse>>,
-    /// `pagerduty`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagerduty: ::std::option::Option<
-        ::std::vec::Vec<GetANotificationPolicyResponseMechanismsPagerdutyItem>,
+        ::std::vec::Vec<CreateANotificationPolicyResponse>,
     >,
-    /// `webhooks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhooks: ::std::option::Option<
-        ::std::vec::Vec<GetANotificationPolicyResponseMechanismsPagerdutyItem>,
+        ::std::vec::Vec<CreateANotificationPolicyResponse>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`NotificationPolicies::get_a_notification_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetANotificationPolicyResponseMechanismsPagerdutyItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    GetANotificationPolicyResponseMechanisms { email : "email", pagerduty : "pagerduty",
+    webhooks : "webhooks" }
+);
 /// Used by [`NotificationPolicies::delete_a_notification_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteANotificationPolicyResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteANotificationPolicyResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteANotificationPolicyResponseErrorsItem>,
     >,
-    /// `result_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<DeleteANotificationPolicyResponseResultInfo>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteANotificationPolicyResponse { errors : "errors", messages : "messages",
+    result_info : "result_info", success : "success" }
+);
 /// Used by [`NotificationPolicies::delete_a_notification_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteANotificationPolicyResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteANotificationPolicyResponseErrorsItem { code : "code", message : "message" }
+);
 /// Used by [`NotificationPolicies::delete_a_notification_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteANotificationPolicyResponseResultInfo {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteANotificationPolicyResponseResultInfo { count : "count", page : "page",
+    per_page : "per_page", total_count : "total_count" }
+);

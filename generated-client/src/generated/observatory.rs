@@ -24,7 +24,9 @@ impl Observatory {
     pub fn get_quota_and_availability(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetQuotaAndAvailabilityResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetQuotaAndAvailabilityResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +67,9 @@ impl Observatory {
         &self,
         zone_id: &str,
         url: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StartPageTestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StartPageTestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -111,7 +115,9 @@ impl Observatory {
         &self,
         zone_id: &str,
         url: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAllPageTestsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAllPageTestsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -135,7 +141,9 @@ impl Observatory {
         zone_id: &str,
         url: &str,
         test_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StartPageTestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StartPageTestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -160,7 +168,7 @@ impl Observatory {
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListCoreWebVitalMetricsTrendResponse>,
+        crate::runtime::Json<::std::option::Option<ListCoreWebVitalMetricsTrendResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -184,7 +192,9 @@ impl Observatory {
         &self,
         zone_id: &str,
         url: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateScheduledPageTestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateScheduledPageTestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -207,7 +217,9 @@ impl Observatory {
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateScheduledPageTestResponseSchedule>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateScheduledPageTestResponseSchedule>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -230,7 +242,9 @@ impl Observatory {
         &self,
         zone_id: &str,
         url: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAllPageTestsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAllPageTestsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -245,597 +259,300 @@ impl Observatory {
     }
 }
 /// Used by [`Observatory::get_quota_and_availability`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQuotaAndAvailabilityResponse {
-    /// `quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quota: ::std::option::Option<GetQuotaAndAvailabilityResponseQuota>,
-    /// `regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub regions: ::std::option::Option<
         ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsItem>,
     >,
     /// `regionsPerPlan`
-    #[serde(
-        rename = "regionsPerPlan",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub regions_per_plan: ::std::option::Option<
         GetQuotaAndAvailabilityResponseRegionsPerPlan,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetQuotaAndAvailabilityResponse { quota : "quota", regions : "regions",
+    regions_per_plan : "regionsPerPlan" }
+);
 /// Used by [`Observatory::get_quota_and_availability`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQuotaAndAvailabilityResponseQuota {
-    /// `plan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::std::string::String>,
     /// `quotasPerPlan`
-    #[serde(
-        rename = "quotasPerPlan",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub quotas_per_plan: ::std::option::Option<
         GetQuotaAndAvailabilityResponseQuotaQuotasPerPlan,
     >,
     /// `remainingSchedules`
-    #[serde(
-        rename = "remainingSchedules",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remaining_schedules: ::std::option::Option<f64>,
     /// `remainingTests`
-    #[serde(
-        rename = "remainingTests",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remaining_tests: ::std::option::Option<f64>,
     /// `scheduleQuotasPerPlan`
-    #[serde(
-        rename = "scheduleQuotasPerPlan",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_quotas_per_plan: ::std::option::Option<
         GetQuotaAndAvailabilityResponseQuotaQuotasPerPlan,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetQuotaAndAvailabilityResponseQuota { plan : "plan", quotas_per_plan :
+    "quotasPerPlan", remaining_schedules : "remainingSchedules", remaining_tests :
+    "remainingTests", schedule_quotas_per_plan : "scheduleQuotasPerPlan" }
+);
 /// Used by [`Observatory::get_quota_and_availability`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQuotaAndAvailabilityResponseQuotaQuotasPerPlan {
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<
         GetQuotaAndAvailabilityResponseQuotaQuotasPerPlanValue,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetQuotaAndAvailabilityResponseQuotaQuotasPerPlan { value : "value" }
+);
 /// Used by [`Observatory::get_quota_and_availability`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQuotaAndAvailabilityResponseQuotaQuotasPerPlanValue {
-    /// `business`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business: ::std::option::Option<i64>,
-    /// `enterprise`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise: ::std::option::Option<i64>,
-    /// `free`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub free: ::std::option::Option<i64>,
-    /// `pro`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pro: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetQuotaAndAvailabilityResponseQuotaQuotasPerPlanValue { business : "business",
+    enterprise : "enterprise", free : "free", pro : "pro" }
+);
 /// Used by [`Observatory::get_quota_and_availability`], [`Observatory::list_tested_webpages`], [`Observatory::start_page_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQuotaAndAvailabilityResponseRegionsItem {
-    /// `label`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetQuotaAndAvailabilityResponseRegionsItem { label : "label", value : "value" }
+);
 /// Used by [`Observatory::get_quota_and_availability`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQuotaAndAvailabilityResponseRegionsPerPlan {
-    /// `business`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business: ::std::option::Option<
         ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem>,
     >,
-    /// `enterprise`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise: ::std::option::Option<
         ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem>,
     >,
-    /// `free`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub free: ::std::option::Option<
         ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem>,
     >,
-    /// `pro`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pro: ::std::option::Option<
         ::std::vec::Vec<GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetQuotaAndAvailabilityResponseRegionsPerPlan { business : "business", enterprise :
+    "enterprise", free : "free", pro : "pro" }
+);
 /// Used by [`Observatory::get_quota_and_availability`], [`Observatory::list_page_test_history`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem {
-    /// `label`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem { label : "label", value :
+    "value" }
+);
 /// Used by [`Observatory::list_tested_webpages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTestedWebpagesItem {
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<GetQuotaAndAvailabilityResponseRegionsItem>,
     /// `scheduleFrequency`
-    #[serde(
-        rename = "scheduleFrequency",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_frequency: ::std::option::Option<::std::string::String>,
-    /// `tests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tests: ::std::option::Option<::std::vec::Vec<ListTestedWebpagesItemTestsItem>>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTestedWebpagesItem { region : "region", schedule_frequency : "scheduleFrequency",
+    tests : "tests", url : "url" }
+);
 /// Used by [`Observatory::list_tested_webpages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTestedWebpagesItemTestsItem {
-    /// `date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date: ::std::option::Option<::serde_json::Value>,
+    pub date: ::std::option::Option<::std::string::String>,
     /// `desktopReport`
-    #[serde(
-        rename = "desktopReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub desktop_report: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
+    pub desktop_report: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReport,
+    >,
+    pub id: ::std::option::Option<::std::string::String>,
     /// `mobileReport`
-    #[serde(
-        rename = "mobileReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mobile_report: ::std::option::Option<::serde_json::Value>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mobile_report: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReport,
+    >,
     pub region: ::std::option::Option<::serde_json::Value>,
     /// `scheduleFrequency`
-    #[serde(
-        rename = "scheduleFrequency",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub schedule_frequency: ::std::option::Option<::serde_json::Value>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Observatory::start_page_test`], [`Observatory::get_a_page_test_result`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct StartPageTestResponse {
-    /// `date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date: ::std::option::Option<::std::string::String>,
-    /// `desktopReport`
-    #[serde(
-        rename = "desktopReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub desktop_report: ::std::option::Option<StartPageTestResponseDesktopReport>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `mobileReport`
-    #[serde(
-        rename = "mobileReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mobile_report: ::std::option::Option<StartPageTestResponseDesktopReport>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<GetQuotaAndAvailabilityResponseRegionsItem>,
-    /// `scheduleFrequency`
-    #[serde(
-        rename = "scheduleFrequency",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_frequency: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Observatory::start_page_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct StartPageTestResponseDesktopReport {
-    /// `cls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListTestedWebpagesItemTestsItem { date : "date", desktop_report : "desktopReport", id
+    : "id", mobile_report : "mobileReport", region : "region", schedule_frequency :
+    "scheduleFrequency", url : "url" }
+);
+/// Used by [`Observatory::list_tested_webpages`], [`Observatory::start_page_test`], [`Observatory::list_page_test_history`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTestedWebpagesItemTestsItemDesktopReport {
     pub cls: ::std::option::Option<f64>,
     /// `deviceType`
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_type: ::std::option::Option<::std::string::String>,
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<StartPageTestResponseDesktopReportError>,
-    /// `fcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<ListTestedWebpagesItemTestsItemDesktopReportError>,
     pub fcp: ::std::option::Option<f64>,
     /// `jsonReportUrl`
-    #[serde(
-        rename = "jsonReportUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub json_report_url: ::std::option::Option<::std::string::String>,
-    /// `lcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lcp: ::std::option::Option<f64>,
     /// `performanceScore`
-    #[serde(
-        rename = "performanceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub performance_score: ::std::option::Option<f64>,
-    /// `si`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub si: ::std::option::Option<f64>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `tbt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tbt: ::std::option::Option<f64>,
-    /// `ttfb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttfb: ::std::option::Option<f64>,
-    /// `tti`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tti: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Observatory::start_page_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct StartPageTestResponseDesktopReportError {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListTestedWebpagesItemTestsItemDesktopReport { cls : "cls", device_type :
+    "deviceType", error : "error", fcp : "fcp", json_report_url : "jsonReportUrl", lcp :
+    "lcp", performance_score : "performanceScore", si : "si", state : "state", tbt :
+    "tbt", ttfb : "ttfb", tti : "tti" }
+);
+/// Used by [`Observatory::list_tested_webpages`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTestedWebpagesItemTestsItemDesktopReportError {
     pub code: ::std::option::Option<::std::string::String>,
-    /// `detail`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// `finalDisplayedUrl`
-    #[serde(
-        rename = "finalDisplayedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub final_displayed_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Observatory::list_page_test_history`], [`Observatory::create_scheduled_page_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListPageTestHistoryItem {
-    /// `date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListTestedWebpagesItemTestsItemDesktopReportError { code : "code", detail : "detail",
+    final_displayed_url : "finalDisplayedUrl" }
+);
+/// Used by [`Observatory::start_page_test`], [`Observatory::get_a_page_test_result`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StartPageTestResponse {
     pub date: ::std::option::Option<::std::string::String>,
     /// `desktopReport`
-    #[serde(
-        rename = "desktopReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub desktop_report: ::std::option::Option<ListPageTestHistoryItemDesktopReport>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub desktop_report: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReport,
+    >,
     pub id: ::std::option::Option<::std::string::String>,
     /// `mobileReport`
-    #[serde(
-        rename = "mobileReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mobile_report: ::std::option::Option<ListPageTestHistoryItemDesktopReport>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mobile_report: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReport,
+    >,
+    pub region: ::std::option::Option<GetQuotaAndAvailabilityResponseRegionsItem>,
+    /// `scheduleFrequency`
+    pub schedule_frequency: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    StartPageTestResponse { date : "date", desktop_report : "desktopReport", id : "id",
+    mobile_report : "mobileReport", region : "region", schedule_frequency :
+    "scheduleFrequency", url : "url" }
+);
+/// Used by [`Observatory::list_page_test_history`], [`Observatory::create_scheduled_page_test`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPageTestHistoryItem {
+    pub date: ::std::option::Option<::std::string::String>,
+    /// `desktopReport`
+    pub desktop_report: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReport,
+    >,
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `mobileReport`
+    pub mobile_report: ::std::option::Option<
+        ListTestedWebpagesItemTestsItemDesktopReport,
+    >,
     pub region: ::std::option::Option<
         GetQuotaAndAvailabilityResponseRegionsPerPlanBusinessItem,
     >,
     /// `scheduleFrequency`
-    #[serde(
-        rename = "scheduleFrequency",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_frequency: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Observatory::list_page_test_history`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListPageTestHistoryItemDesktopReport {
-    /// `cls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cls: ::std::option::Option<f64>,
-    /// `deviceType`
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub device_type: ::std::option::Option<::serde_json::Value>,
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<ListPageTestHistoryItemDesktopReportError>,
-    /// `fcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fcp: ::std::option::Option<f64>,
-    /// `jsonReportUrl`
-    #[serde(
-        rename = "jsonReportUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub json_report_url: ::std::option::Option<::std::string::String>,
-    /// `lcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lcp: ::std::option::Option<f64>,
-    /// `performanceScore`
-    #[serde(
-        rename = "performanceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub performance_score: ::std::option::Option<f64>,
-    /// `si`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub si: ::std::option::Option<f64>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::serde_json::Value>,
-    /// `tbt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tbt: ::std::option::Option<f64>,
-    /// `ttfb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttfb: ::std::option::Option<f64>,
-    /// `tti`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tti: ::std::option::Option<f64>,
-}
-/// Used by [`Observatory::list_page_test_history`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListPageTestHistoryItemDesktopReportError {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::serde_json::Value>,
-    /// `detail`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detail: ::std::option::Option<::serde_json::Value>,
-    /// `finalDisplayedUrl`
-    #[serde(
-        rename = "finalDisplayedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub final_displayed_url: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    ListPageTestHistoryItem { date : "date", desktop_report : "desktopReport", id : "id",
+    mobile_report : "mobileReport", region : "region", schedule_frequency :
+    "scheduleFrequency", url : "url" }
+);
 /// Used by [`Observatory::delete_all_page_tests`], [`Observatory::delete_scheduled_page_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAllPageTestsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAllPageTestsResponse { count : "count" });
 /// Used by [`Observatory::list_core_web_vital_metrics_trend`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCoreWebVitalMetricsTrendResponse {
-    /// `cls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cls: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// `fcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fcp: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// `lcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lcp: ::std::option::Option<::std::vec::Vec<f64>>,
     /// `performanceScore`
-    #[serde(
-        rename = "performanceScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub performance_score: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// `si`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub si: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// `tbt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tbt: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// `ttfb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttfb: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// `tti`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tti: ::std::option::Option<::std::vec::Vec<f64>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCoreWebVitalMetricsTrendResponse { cls : "cls", fcp : "fcp", lcp : "lcp",
+    performance_score : "performanceScore", si : "si", tbt : "tbt", ttfb : "ttfb", tti :
+    "tti" }
+);
 /// Used by [`Observatory::create_scheduled_page_test`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateScheduledPageTestResponse {
-    /// `schedule`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<CreateScheduledPageTestResponseSchedule>,
-    /// `test`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub test: ::std::option::Option<ListPageTestHistoryItem>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateScheduledPageTestResponse { schedule : "schedule", test : "test" }
+);
 /// Used by [`Observatory::create_scheduled_page_test`], [`Observatory::get_a_page_test_schedule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateScheduledPageTestResponseSchedule {
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateScheduledPageTestResponseSchedule { frequency : "frequency", region : "region",
+    url : "url" }
+);

@@ -24,7 +24,9 @@ impl OnRamps {
     pub fn create_on_ramp(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOnRampResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOnRampResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,7 @@ impl OnRamps {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateMagicWanAddressSpaceResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateMagicWanAddressSpaceResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,7 +91,7 @@ impl OnRamps {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateMagicWanAddressSpaceResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateMagicWanAddressSpaceResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,7 +115,7 @@ impl OnRamps {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateMagicWanAddressSpaceResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateMagicWanAddressSpaceResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,7 +139,9 @@ impl OnRamps {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOnRampResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOnRampResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -159,7 +163,9 @@ impl OnRamps {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOnRampResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOnRampResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -181,7 +187,9 @@ impl OnRamps {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOnRampResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOnRampResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -203,7 +211,9 @@ impl OnRamps {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteOnRampResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteOnRampResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -225,7 +235,9 @@ impl OnRamps {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ApplyOnRampResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ApplyOnRampResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -271,7 +283,9 @@ impl OnRamps {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ApplyOnRampResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ApplyOnRampResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -287,594 +301,368 @@ impl OnRamps {
     }
 }
 /// Used by [`OnRamps::create_on_ramp`], [`OnRamps::update_on_ramp`], [`OnRamps::patch_on_ramp`], [`OnRamps::read_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponse {
-    /// `attached_hubs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attached_hubs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `attached_vpcs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attached_vpcs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `cloud_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloud_asn: ::std::option::Option<i64>,
-    /// `cloud_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloud_type: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `dynamic_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dynamic_routing: ::std::option::Option<bool>,
-    /// `hub`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hub: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `install_routes_in_cloud`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub install_routes_in_cloud: ::std::option::Option<bool>,
-    /// `install_routes_in_magic_wan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub install_routes_in_magic_wan: ::std::option::Option<bool>,
-    /// `last_applied_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_applied_at: ::std::option::Option<::std::string::String>,
-    /// `last_exported_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_exported_at: ::std::option::Option<::std::string::String>,
-    /// `last_planned_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_planned_at: ::std::option::Option<::std::string::String>,
-    /// `manage_hub_to_hub_attachments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manage_hub_to_hub_attachments: ::std::option::Option<bool>,
-    /// `manage_vpc_to_hub_attachments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manage_vpc_to_hub_attachments: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `planned_monthly_cost_estimate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub planned_monthly_cost_estimate: ::std::option::Option<
         CreateOnRampResponsePlannedMonthlyCostEstimate,
     >,
-    /// `planned_resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub planned_resources: ::std::option::Option<
         ::std::vec::Vec<CreateOnRampResponsePlannedResourcesItem>,
     >,
-    /// `planned_resources_unavailable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub planned_resources_unavailable: ::std::option::Option<bool>,
-    /// `post_apply_monthly_cost_estimate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_apply_monthly_cost_estimate: ::std::option::Option<
         CreateOnRampResponsePostApplyMonthlyCostEstimate,
     >,
-    /// `post_apply_resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_apply_resources: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `post_apply_resources_unavailable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_apply_resources_unavailable: ::std::option::Option<bool>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CreateOnRampResponseStatus>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `vpc`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc: ::std::option::Option<::std::string::String>,
-    /// `vpcs_by_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpcs_by_id: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `vpcs_by_id_unavailable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpcs_by_id_unavailable: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOnRampResponse { attached_hubs : "attached_hubs", attached_vpcs :
+    "attached_vpcs", cloud_asn : "cloud_asn", cloud_type : "cloud_type", description :
+    "description", dynamic_routing : "dynamic_routing", hub : "hub", id : "id",
+    install_routes_in_cloud : "install_routes_in_cloud", install_routes_in_magic_wan :
+    "install_routes_in_magic_wan", last_applied_at : "last_applied_at", last_exported_at
+    : "last_exported_at", last_planned_at : "last_planned_at",
+    manage_hub_to_hub_attachments : "manage_hub_to_hub_attachments",
+    manage_vpc_to_hub_attachments : "manage_vpc_to_hub_attachments", name : "name",
+    planned_monthly_cost_estimate : "planned_monthly_cost_estimate", planned_resources :
+    "planned_resources", planned_resources_unavailable : "planned_resources_unavailable",
+    post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate",
+    post_apply_resources : "post_apply_resources", post_apply_resources_unavailable :
+    "post_apply_resources_unavailable", region : "region", status : "status", r#type :
+    "type", updated_at : "updated_at", vpc : "vpc", vpcs_by_id : "vpcs_by_id",
+    vpcs_by_id_unavailable : "vpcs_by_id_unavailable" }
+);
 /// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponsePlannedMonthlyCostEstimate {
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `current_monthly_cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_monthly_cost: ::std::option::Option<f64>,
-    /// `diff`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub diff: ::std::option::Option<f64>,
-    /// `proposed_monthly_cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proposed_monthly_cost: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOnRampResponsePlannedMonthlyCostEstimate { currency : "currency",
+    current_monthly_cost : "current_monthly_cost", diff : "diff", proposed_monthly_cost :
+    "proposed_monthly_cost" }
+);
 /// Used by [`OnRamps::create_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponsePlannedResourcesItem {
-    /// `diff`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub diff: ::std::option::Option<CreateOnRampResponsePlannedResourcesItemDiff>,
-    /// `keys_require_replace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keys_require_replace: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `monthly_cost_estimate_diff`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly_cost_estimate_diff: ::std::option::Option<
         CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff,
     >,
-    /// `planned_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub planned_action: ::std::option::Option<::std::string::String>,
-    /// `resource`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<
         CreateOnRampResponsePlannedResourcesItemResource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOnRampResponsePlannedResourcesItem { diff : "diff", keys_require_replace :
+    "keys_require_replace", monthly_cost_estimate_diff : "monthly_cost_estimate_diff",
+    planned_action : "planned_action", resource : "resource" }
+);
 /// Used by [`OnRamps::create_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponsePlannedResourcesItemDiff {
-    /// `diff`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub diff: ::std::option::Option<::serde_json::Value>,
-    /// `left_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub left_description: ::std::option::Option<::serde_json::Value>,
-    /// `left_yaml`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub left_yaml: ::std::option::Option<::serde_json::Value>,
-    /// `right_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub right_description: ::std::option::Option<::serde_json::Value>,
-    /// `right_yaml`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub right_yaml: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`OnRamps::create_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff {
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub currency: ::std::option::Option<::serde_json::Value>,
-    /// `current_monthly_cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub current_monthly_cost: ::std::option::Option<::serde_json::Value>,
-    /// `diff`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub diff: ::std::option::Option<::serde_json::Value>,
-    /// `proposed_monthly_cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub proposed_monthly_cost: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`OnRamps::create_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateOnRampResponsePlannedResourcesItemResource {
-    /// `cloud_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cloud_type: ::std::option::Option<::serde_json::Value>,
-    /// `detail`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detail: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `resource_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_type: ::std::option::Option<::serde_json::Value>,
-    /// `title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateOnRampResponsePlannedResourcesItemDiff { diff : "diff", left_description :
+    "left_description", left_yaml : "left_yaml", right_description : "right_description",
+    right_yaml : "right_yaml" }
+);
 /// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateOnRampResponsePostApplyMonthlyCostEstimate {
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff {
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `monthly_cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monthly_cost: ::std::option::Option<f64>,
+    pub current_monthly_cost: ::std::option::Option<f64>,
+    pub diff: ::std::option::Option<::serde_json::Value>,
+    pub proposed_monthly_cost: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff { currency :
+    "currency", current_monthly_cost : "current_monthly_cost", diff : "diff",
+    proposed_monthly_cost : "proposed_monthly_cost" }
+);
+/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateOnRampResponsePlannedResourcesItemResource {
+    pub cloud_type: ::std::option::Option<::std::string::String>,
+    pub detail: ::std::option::Option<::serde_json::Value>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub resource_type: ::std::option::Option<::serde_json::Value>,
+    pub title: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateOnRampResponsePlannedResourcesItemResource { cloud_type : "cloud_type", detail
+    : "detail", id : "id", name : "name", resource_type : "resource_type", title :
+    "title" }
+);
+/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateOnRampResponsePostApplyMonthlyCostEstimate {
+    pub currency: ::std::option::Option<::std::string::String>,
+    pub monthly_cost: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateOnRampResponsePostApplyMonthlyCostEstimate { currency : "currency",
+    monthly_cost : "monthly_cost" }
+);
 /// Used by [`OnRamps::create_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponseStatus {
-    /// `apply_progress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apply_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
-    /// `lifecycle_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_errors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `lifecycle_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_state: ::std::option::Option<::std::string::String>,
-    /// `plan_progress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
-    /// `routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tunnels`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`OnRamps::create_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateOnRampResponseStatus { apply_progress : "apply_progress", lifecycle_errors :
+    "lifecycle_errors", lifecycle_state : "lifecycle_state", plan_progress :
+    "plan_progress", routes : "routes", tunnels : "tunnels" }
+);
+/// Used by [`OnRamps::create_on_ramp`], [`OnRamps::list_on_ramps`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponseStatusApplyProgress {
-    /// `done`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub done: ::std::option::Option<i64>,
-    /// `total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOnRampResponseStatusApplyProgress { done : "done", total : "total" }
+);
 /// Used by [`OnRamps::list_on_ramps`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOnRampsItem {
-    /// `attached_hubs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attached_hubs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `attached_vpcs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attached_vpcs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `cloud_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloud_asn: ::std::option::Option<i64>,
-    /// `cloud_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloud_type: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `dynamic_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dynamic_routing: ::std::option::Option<bool>,
-    /// `hub`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hub: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `install_routes_in_cloud`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub install_routes_in_cloud: ::std::option::Option<bool>,
-    /// `install_routes_in_magic_wan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub install_routes_in_magic_wan: ::std::option::Option<bool>,
-    /// `last_applied_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_applied_at: ::std::option::Option<::std::string::String>,
-    /// `last_exported_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_exported_at: ::std::option::Option<::std::string::String>,
-    /// `last_planned_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_planned_at: ::std::option::Option<::std::string::String>,
-    /// `manage_hub_to_hub_attachments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manage_hub_to_hub_attachments: ::std::option::Option<bool>,
-    /// `manage_vpc_to_hub_attachments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manage_vpc_to_hub_attachments: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `planned_monthly_cost_estimate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub planned_monthly_cost_estimate: ::std::option::Option<
         CreateOnRampResponsePlannedMonthlyCostEstimate,
     >,
-    /// `planned_resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub planned_resources: ::std::option::Option<
         ::std::vec::Vec<ListOnRampsItemPlannedResourcesItem>,
     >,
-    /// `planned_resources_unavailable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub planned_resources_unavailable: ::std::option::Option<bool>,
-    /// `post_apply_monthly_cost_estimate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_apply_monthly_cost_estimate: ::std::option::Option<
         CreateOnRampResponsePostApplyMonthlyCostEstimate,
     >,
-    /// `post_apply_resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_apply_resources: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `post_apply_resources_unavailable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_apply_resources_unavailable: ::std::option::Option<bool>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ListOnRampsItemStatus>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `vpc`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc: ::std::option::Option<::std::string::String>,
-    /// `vpcs_by_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpcs_by_id: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `vpcs_by_id_unavailable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpcs_by_id_unavailable: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListOnRampsItem { attached_hubs : "attached_hubs", attached_vpcs : "attached_vpcs",
+    cloud_asn : "cloud_asn", cloud_type : "cloud_type", description : "description",
+    dynamic_routing : "dynamic_routing", hub : "hub", id : "id", install_routes_in_cloud
+    : "install_routes_in_cloud", install_routes_in_magic_wan :
+    "install_routes_in_magic_wan", last_applied_at : "last_applied_at", last_exported_at
+    : "last_exported_at", last_planned_at : "last_planned_at",
+    manage_hub_to_hub_attachments : "manage_hub_to_hub_attachments",
+    manage_vpc_to_hub_attachments : "manage_vpc_to_hub_attachments", name : "name",
+    planned_monthly_cost_estimate : "planned_monthly_cost_estimate", planned_resources :
+    "planned_resources", planned_resources_unavailable : "planned_resources_unavailable",
+    post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate",
+    post_apply_resources : "post_apply_resources", post_apply_resources_unavailable :
+    "post_apply_resources_unavailable", region : "region", status : "status", r#type :
+    "type", updated_at : "updated_at", vpc : "vpc", vpcs_by_id : "vpcs_by_id",
+    vpcs_by_id_unavailable : "vpcs_by_id_unavailable" }
+);
 /// Used by [`OnRamps::list_on_ramps`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOnRampsItemPlannedResourcesItem {
-    /// `diff`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub diff: ::std::option::Option<::serde_json::Value>,
-    /// `keys_require_replace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub keys_require_replace: ::std::option::Option<::serde_json::Value>,
-    /// `monthly_cost_estimate_diff`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monthly_cost_estimate_diff: ::std::option::Option<::serde_json::Value>,
-    /// `planned_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub planned_action: ::std::option::Option<::serde_json::Value>,
-    /// `resource`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource: ::std::option::Option<::serde_json::Value>,
+    pub keys_require_replace: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub monthly_cost_estimate_diff: ::std::option::Option<
+        CreateOnRampResponsePlannedResourcesItemMonthlyCostEstimateDiff,
+    >,
+    pub planned_action: ::std::option::Option<::std::string::String>,
+    pub resource: ::std::option::Option<
+        CreateOnRampResponsePlannedResourcesItemResource,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListOnRampsItemPlannedResourcesItem { diff : "diff", keys_require_replace :
+    "keys_require_replace", monthly_cost_estimate_diff : "monthly_cost_estimate_diff",
+    planned_action : "planned_action", resource : "resource" }
+);
 /// Used by [`OnRamps::list_on_ramps`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOnRampsItemStatus {
-    /// `apply_progress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub apply_progress: ::std::option::Option<::serde_json::Value>,
-    /// `lifecycle_errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub apply_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
     pub lifecycle_errors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `lifecycle_state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state: ::std::option::Option<::serde_json::Value>,
-    /// `plan_progress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub plan_progress: ::std::option::Option<::serde_json::Value>,
-    /// `routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub lifecycle_state: ::std::option::Option<::std::string::String>,
+    pub plan_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
     pub routes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `tunnels`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnels: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListOnRampsItemStatus { apply_progress : "apply_progress", lifecycle_errors :
+    "lifecycle_errors", lifecycle_state : "lifecycle_state", plan_progress :
+    "plan_progress", routes : "routes", tunnels : "tunnels" }
+);
 /// Used by [`OnRamps::update_magic_wan_address_space`], [`OnRamps::patch_magic_wan_address_space`], [`OnRamps::read_magic_wan_address_space`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMagicWanAddressSpaceResponse {
-    /// `prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdateMagicWanAddressSpaceResponse { prefixes : "prefixes" });
 /// Used by [`OnRamps::delete_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOnRampResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteOnRampResponse { id : "id" });
 /// Used by [`OnRamps::apply_on_ramp`], [`OnRamps::plan_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyOnRampResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ApplyOnRampResponseErrorsItem>>,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<ApplyOnRampResponseErrorsItem>>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ApplyOnRampResponse { errors : "errors", messages : "messages", success : "success" }
+);
 /// Used by [`OnRamps::apply_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyOnRampResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ApplyOnRampResponseErrorsItemMeta>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<ApplyOnRampResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ApplyOnRampResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", meta : "meta", source : "source" }
+);
 /// Used by [`OnRamps::apply_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyOnRampResponseErrorsItemMeta {
-    /// `l10n_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub l10n_key: ::std::option::Option<::serde_json::Value>,
-    /// `loggable_error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub loggable_error: ::std::option::Option<::serde_json::Value>,
-    /// `template_data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template_data: ::std::option::Option<::serde_json::Value>,
-    /// `trace_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trace_id: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ApplyOnRampResponseErrorsItemMeta { l10n_key : "l10n_key", loggable_error :
+    "loggable_error", template_data : "template_data", trace_id : "trace_id" }
+);
 /// Used by [`OnRamps::apply_on_ramp`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyOnRampResponseErrorsItemSource {
-    /// `parameter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::serde_json::Value>,
-    /// `parameter_value_index`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ApplyOnRampResponseErrorsItemSource { parameter : "parameter", parameter_value_index
+    : "parameter_value_index", pointer : "pointer" }
+);

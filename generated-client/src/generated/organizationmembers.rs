@@ -25,7 +25,7 @@ impl Organizationmembers {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateOrganizationMemberResponse>,
+        crate::runtime::Json<::std::option::Option<CreateOrganizationMemberResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +70,7 @@ impl Organizationmembers {
         organization_id: &str,
         member_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateOrganizationMemberResponse>,
+        crate::runtime::Json<::std::option::Option<CreateOrganizationMemberResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -130,56 +130,34 @@ impl Organizationmembers {
     }
 }
 /// Used by [`Organizationmembers::create_organization_member`], [`Organizationmembers::list_organization_members`], [`Organizationmembers::get_organization_member`], [`Organizationmembers::batch_create_organization_members`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationMemberResponse {
-    /// `create_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub create_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `update_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_time: ::std::option::Option<::std::string::String>,
-    /// `user`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<CreateOrganizationMemberResponseUser>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOrganizationMemberResponse { create_time : "create_time", id : "id", meta :
+    "meta", status : "status", update_time : "update_time", user : "user" }
+);
 /// Used by [`Organizationmembers::create_organization_member`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationMemberResponseUser {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `two_factor_authentication_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOrganizationMemberResponseUser { email : "email", id : "id", name : "name",
+    two_factor_authentication_enabled : "two_factor_authentication_enabled" }
+);

@@ -23,7 +23,9 @@ impl Organizations {
     /// Create a new organization for a user. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
     pub fn create_organization(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOrganizationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOrganizationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -38,9 +40,7 @@ impl Organizations {
     /// Retrieve a list of organizations a particular user has access to. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
     pub fn list_organizations_the_user_has_access_to(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListOrganizationsTheUserHasAccessToItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateOrganizationResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -56,7 +56,9 @@ impl Organizations {
     pub fn modify_organization(
         &self,
         organization_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOrganizationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOrganizationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -75,7 +77,9 @@ impl Organizations {
     pub fn get_organization(
         &self,
         organization_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateOrganizationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateOrganizationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -95,7 +99,9 @@ impl Organizations {
     pub fn delete_organization(
         &self,
         organization_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteOrganizationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteOrganizationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -155,7 +161,7 @@ impl Organizations {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateOrganizationResponseProfile>,
+        crate::runtime::Json<::std::option::Option<CreateOrganizationResponseProfile>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -169,233 +175,113 @@ impl Organizations {
         )
     }
 }
-/// Used by [`Organizations::create_organization`], [`Organizations::modify_organization`], [`Organizations::get_organization`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`Organizations::create_organization`], [`Organizations::list_organizations_the_user_has_access_to`], [`Organizations::modify_organization`], [`Organizations::get_organization`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationResponse {
-    /// `create_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub create_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<CreateOrganizationResponseMeta>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `parent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<CreateOrganizationResponseParent>,
-    /// `profile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<CreateOrganizationResponseProfile>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOrganizationResponse { create_time : "create_time", id : "id", meta : "meta",
+    name : "name", parent : "parent", profile : "profile" }
+);
 /// Used by [`Organizations::create_organization`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationResponseMeta {
-    /// `flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flags: ::std::option::Option<CreateOrganizationResponseMetaFlags>,
-    /// `managed_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOrganizationResponseMeta { flags : "flags", managed_by : "managed_by" }
+);
 /// Used by [`Organizations::create_organization`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationResponseMetaFlags {
-    /// `account_creation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_creation: ::std::option::Option<::std::string::String>,
-    /// `account_deletion`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_deletion: ::std::option::Option<::std::string::String>,
-    /// `account_migration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_migration: ::std::option::Option<::std::string::String>,
-    /// `account_mobility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_mobility: ::std::option::Option<::std::string::String>,
-    /// `sub_org_creation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_org_creation: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Organizations::create_organization`], [`Organizations::list_organizations_the_user_has_access_to`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateOrganizationResponseMetaFlags { account_creation : "account_creation",
+    account_deletion : "account_deletion", account_migration : "account_migration",
+    account_mobility : "account_mobility", sub_org_creation : "sub_org_creation" }
+);
+/// Used by [`Organizations::create_organization`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationResponseParent {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Organizations::create_organization`], [`Organizations::list_organizations_the_user_has_access_to`], [`Organizations::get_organization_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(CreateOrganizationResponseParent { id : "id", name : "name" });
+/// Used by [`Organizations::create_organization`], [`Organizations::get_organization_profile`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationResponseProfile {
-    /// `business_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_address: ::std::option::Option<::std::string::String>,
-    /// `business_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_email: ::std::option::Option<::std::string::String>,
-    /// `business_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_name: ::std::option::Option<::std::string::String>,
-    /// `business_phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_phone: ::std::option::Option<::std::string::String>,
-    /// `external_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_metadata: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Organizations::list_organizations_the_user_has_access_to`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListOrganizationsTheUserHasAccessToItem {
-    /// `create_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub create_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<ListOrganizationsTheUserHasAccessToItemMeta>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `parent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent: ::std::option::Option<CreateOrganizationResponseParent>,
-    /// `profile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub profile: ::std::option::Option<CreateOrganizationResponseProfile>,
-}
-/// Used by [`Organizations::list_organizations_the_user_has_access_to`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListOrganizationsTheUserHasAccessToItemMeta {
-    /// `flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub flags: ::std::option::Option<::serde_json::Value>,
-    /// `managed_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub managed_by: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    CreateOrganizationResponseProfile { business_address : "business_address",
+    business_email : "business_email", business_name : "business_name", business_phone :
+    "business_phone", external_metadata : "external_metadata" }
+);
 /// Used by [`Organizations::delete_organization`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOrganizationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteOrganizationResponse { id : "id" });
 /// Used by [`Organizations::get_organization_accounts`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrganizationAccountsItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<GetOrganizationAccountsItemSettings>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetOrganizationAccountsItem { created_on : "created_on", id : "id", name : "name",
+    settings : "settings", r#type : "type" }
+);
 /// Used by [`Organizations::get_organization_accounts`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrganizationAccountsItemSettings {
-    /// `abuse_contact_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
-    /// `access_approval_expiry`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_approval_expiry: ::std::option::Option<::std::string::String>,
-    /// `api_access_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_access_enabled: ::std::option::Option<bool>,
-    /// `default_nameservers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_nameservers: ::std::option::Option<::std::string::String>,
-    /// `enforce_twofactor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_twofactor: ::std::option::Option<bool>,
-    /// `use_account_custom_ns_by_default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetOrganizationAccountsItemSettings { abuse_contact_email : "abuse_contact_email",
+    access_approval_expiry : "access_approval_expiry", api_access_enabled :
+    "api_access_enabled", default_nameservers : "default_nameservers", enforce_twofactor
+    : "enforce_twofactor", use_account_custom_ns_by_default :
+    "use_account_custom_ns_by_default" }
+);

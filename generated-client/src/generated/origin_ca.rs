@@ -23,7 +23,9 @@ impl OriginCa {
     /// Create an Origin CA certificate. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
     pub fn create_certificate(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -54,7 +56,9 @@ impl OriginCa {
     pub fn get_certificate(
         &self,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,34 +90,20 @@ impl OriginCa {
     }
 }
 /// Used by [`OriginCa::create_certificate`], [`OriginCa::list_certificates`], [`OriginCa::get_certificate`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCertificateResponse {
-    /// `certificate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate: ::std::option::Option<::std::string::String>,
-    /// `csr`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub csr: ::std::option::Option<::std::string::String>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `hostnames`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `request_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_type: ::std::option::Option<::std::string::String>,
-    /// `requested_validity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_validity: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateCertificateResponse { certificate : "certificate", csr : "csr", expires_on :
+    "expires_on", hostnames : "hostnames", id : "id", request_type : "request_type",
+    requested_validity : "requested_validity" }
+);

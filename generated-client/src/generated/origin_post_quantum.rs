@@ -25,7 +25,9 @@ impl OriginPostQuantum {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeOriginPostQuantumEncryptionSettingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ChangeOriginPostQuantumEncryptionSettingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl OriginPostQuantum {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeOriginPostQuantumEncryptionSettingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ChangeOriginPostQuantumEncryptionSettingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,22 +66,15 @@ impl OriginPostQuantum {
     }
 }
 /// Used by [`OriginPostQuantum::change_origin_post_quantum_encryption_setting`], [`OriginPostQuantum::get_origin_post_quantum_encryption_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeOriginPostQuantumEncryptionSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeOriginPostQuantumEncryptionSettingResponse { id : "id", modified_on :
+    "modified_on", value : "value" }
+);

@@ -25,7 +25,9 @@ impl PagesDeployment {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeploymentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +50,7 @@ impl PagesDeployment {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<GetDeploymentsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateDeploymentResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,7 +74,9 @@ impl PagesDeployment {
         account_id: &str,
         project_name: &str,
         deployment_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeploymentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -99,7 +103,9 @@ impl PagesDeployment {
         deployment_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -126,7 +132,9 @@ impl PagesDeployment {
         account_id: &str,
         project_name: &str,
         deployment_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDeploymentLogsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDeploymentLogsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -152,7 +160,9 @@ impl PagesDeployment {
         account_id: &str,
         project_name: &str,
         deployment_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeploymentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -178,7 +188,9 @@ impl PagesDeployment {
         account_id: &str,
         project_name: &str,
         deployment_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeploymentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -195,429 +207,164 @@ impl PagesDeployment {
         )
     }
 }
-/// Used by [`PagesDeployment::create_deployment`], [`PagesDeployment::get_deployment_info`], [`PagesDeployment::retry_deployment`], [`PagesDeployment::rollback_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`PagesDeployment::create_deployment`], [`PagesDeployment::get_deployments`], [`PagesDeployment::get_deployment_info`], [`PagesDeployment::retry_deployment`], [`PagesDeployment::rollback_deployment`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponse {
-    /// `aliases`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `build_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_config: ::std::option::Option<CreateDeploymentResponseBuildConfig>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deployment_trigger`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment_trigger: ::std::option::Option<
         CreateDeploymentResponseDeploymentTrigger,
     >,
-    /// `env_vars`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_vars: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_skipped`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_skipped: ::std::option::Option<bool>,
-    /// `latest_stage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_stage: ::std::option::Option<CreateDeploymentResponseLatestStage>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// `project_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    /// `short_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub short_id: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<CreateDeploymentResponseSource>,
-    /// `stages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stages: ::std::option::Option<
         ::std::vec::Vec<CreateDeploymentResponseLatestStage>,
     >,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `uses_functions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uses_functions: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesDeployment::create_deployment`], [`PagesDeployment::get_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateDeploymentResponse { aliases : "aliases", build_config : "build_config",
+    created_on : "created_on", deployment_trigger : "deployment_trigger", env_vars :
+    "env_vars", environment : "environment", id : "id", is_skipped : "is_skipped",
+    latest_stage : "latest_stage", modified_on : "modified_on", project_id :
+    "project_id", project_name : "project_name", short_id : "short_id", source :
+    "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
+);
+/// Used by [`PagesDeployment::create_deployment`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponseBuildConfig {
-    /// `build_caching`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_caching: ::std::option::Option<bool>,
-    /// `build_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_command: ::std::option::Option<::std::string::String>,
-    /// `destination_dir`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_dir: ::std::option::Option<::std::string::String>,
-    /// `root_dir`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_dir: ::std::option::Option<::std::string::String>,
-    /// `web_analytics_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub web_analytics_tag: ::std::option::Option<::std::string::String>,
-    /// `web_analytics_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub web_analytics_token: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesDeployment::create_deployment`], [`PagesDeployment::get_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateDeploymentResponseBuildConfig { build_caching : "build_caching", build_command
+    : "build_command", destination_dir : "destination_dir", root_dir : "root_dir",
+    web_analytics_tag : "web_analytics_tag", web_analytics_token : "web_analytics_token"
+    }
+);
+/// Used by [`PagesDeployment::create_deployment`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponseDeploymentTrigger {
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         CreateDeploymentResponseDeploymentTriggerMetadata,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDeploymentResponseDeploymentTrigger { metadata : "metadata", r#type : "type" }
+);
 /// Used by [`PagesDeployment::create_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponseDeploymentTriggerMetadata {
-    /// `branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch: ::std::option::Option<::std::string::String>,
-    /// `commit_dirty`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_dirty: ::std::option::Option<bool>,
-    /// `commit_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_hash: ::std::option::Option<::std::string::String>,
-    /// `commit_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesDeployment::create_deployment`], [`PagesDeployment::get_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateDeploymentResponseDeploymentTriggerMetadata { branch : "branch", commit_dirty :
+    "commit_dirty", commit_hash : "commit_hash", commit_message : "commit_message" }
+);
+/// Used by [`PagesDeployment::create_deployment`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponseLatestStage {
-    /// `ended_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ended_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `started_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_on: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDeploymentResponseLatestStage { ended_on : "ended_on", name : "name",
+    started_on : "started_on", status : "status" }
+);
 /// Used by [`PagesDeployment::create_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponseSource {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<CreateDeploymentResponseSourceConfig>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDeploymentResponseSource { config : "config", r#type : "type" }
+);
 /// Used by [`PagesDeployment::create_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponseSourceConfig {
-    /// `deployments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployments_enabled: ::std::option::Option<bool>,
-    /// `owner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
-    /// `owner_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
-    /// `path_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `path_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `pr_comments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pr_comments_enabled: ::std::option::Option<bool>,
-    /// `preview_branch_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_branch_excludes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `preview_branch_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_branch_includes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `preview_deployment_setting`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_deployment_setting: ::std::option::Option<::std::string::String>,
-    /// `production_branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub production_branch: ::std::option::Option<::std::string::String>,
-    /// `production_deployments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub production_deployments_enabled: ::std::option::Option<bool>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_id: ::std::option::Option<::std::string::String>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesDeployment::get_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDeploymentsItem {
-    /// `aliases`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `build_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub build_config: ::std::option::Option<CreateDeploymentResponseBuildConfig>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deployment_trigger`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deployment_trigger: ::std::option::Option<
-        CreateDeploymentResponseDeploymentTrigger,
-    >,
-    /// `env_vars`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub env_vars: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `is_skipped`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_skipped: ::std::option::Option<bool>,
-    /// `latest_stage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub latest_stage: ::std::option::Option<CreateDeploymentResponseLatestStage>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::std::string::String>,
-    /// `project_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_name: ::std::option::Option<::std::string::String>,
-    /// `short_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub short_id: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<GetDeploymentsItemSource>,
-    /// `stages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub stages: ::std::option::Option<::std::vec::Vec<GetDeploymentsItemStagesItem>>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
-    /// `uses_functions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uses_functions: ::std::option::Option<bool>,
-}
-/// Used by [`PagesDeployment::get_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDeploymentsItemSource {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<GetDeploymentsItemSourceConfig>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`PagesDeployment::get_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDeploymentsItemSourceConfig {
-    /// `deployments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deployments_enabled: ::std::option::Option<::serde_json::Value>,
-    /// `owner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<::serde_json::Value>,
-    /// `owner_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner_id: ::std::option::Option<::serde_json::Value>,
-    /// `path_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path_excludes: ::std::option::Option<::serde_json::Value>,
-    /// `path_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path_includes: ::std::option::Option<::serde_json::Value>,
-    /// `pr_comments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pr_comments_enabled: ::std::option::Option<::serde_json::Value>,
-    /// `preview_branch_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_branch_excludes: ::std::option::Option<::serde_json::Value>,
-    /// `preview_branch_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_branch_includes: ::std::option::Option<::serde_json::Value>,
-    /// `preview_deployment_setting`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_deployment_setting: ::std::option::Option<::serde_json::Value>,
-    /// `production_branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub production_branch: ::std::option::Option<::serde_json::Value>,
-    /// `production_deployments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub production_deployments_enabled: ::std::option::Option<::serde_json::Value>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo_id: ::std::option::Option<::serde_json::Value>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo_name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`PagesDeployment::get_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDeploymentsItemStagesItem {
-    /// `ended_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ended_on: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `started_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub started_on: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateDeploymentResponseSourceConfig { deployments_enabled : "deployments_enabled",
+    owner : "owner", owner_id : "owner_id", path_excludes : "path_excludes",
+    path_includes : "path_includes", pr_comments_enabled : "pr_comments_enabled",
+    preview_branch_excludes : "preview_branch_excludes", preview_branch_includes :
+    "preview_branch_includes", preview_deployment_setting : "preview_deployment_setting",
+    production_branch : "production_branch", production_deployments_enabled :
+    "production_deployments_enabled", repo_id : "repo_id", repo_name : "repo_name" }
+);
 /// Used by [`PagesDeployment::get_deployment_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDeploymentLogsResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<GetDeploymentLogsResponseDataItem>>,
-    /// `includes_container_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub includes_container_logs: ::std::option::Option<bool>,
-    /// `total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDeploymentLogsResponse { data : "data", includes_container_logs :
+    "includes_container_logs", total : "total" }
+);
 /// Used by [`PagesDeployment::get_deployment_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDeploymentLogsResponseDataItem {
-    /// `line`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line: ::std::option::Option<::std::string::String>,
-    /// `ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ts: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetDeploymentLogsResponseDataItem { line : "line", ts : "ts" });

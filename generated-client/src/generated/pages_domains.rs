@@ -25,7 +25,9 @@ impl PagesDomains {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddDomainResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddDomainResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -72,7 +74,9 @@ impl PagesDomains {
         account_id: &str,
         project_name: &str,
         domain_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddDomainResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddDomainResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -97,7 +101,9 @@ impl PagesDomains {
         account_id: &str,
         project_name: &str,
         domain_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddDomainResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddDomainResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -124,7 +130,9 @@ impl PagesDomains {
         domain_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -143,83 +151,50 @@ impl PagesDomains {
     }
 }
 /// Used by [`PagesDomains::add_domain`], [`PagesDomains::get_domains`], [`PagesDomains::patch_domain`], [`PagesDomains::get_domain`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddDomainResponse {
-    /// `certificate_authority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_authority: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `domain_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `validation_data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_data: ::std::option::Option<AddDomainResponseValidationData>,
-    /// `verification_data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_data: ::std::option::Option<AddDomainResponseVerificationData>,
-    /// `zone_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddDomainResponse { certificate_authority : "certificate_authority", created_on :
+    "created_on", domain_id : "domain_id", id : "id", name : "name", status : "status",
+    validation_data : "validation_data", verification_data : "verification_data",
+    zone_tag : "zone_tag" }
+);
 /// Used by [`PagesDomains::add_domain`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddDomainResponseValidationData {
-    /// `error_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `txt_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub txt_name: ::std::option::Option<::std::string::String>,
-    /// `txt_value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub txt_value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddDomainResponseValidationData { error_message : "error_message", method : "method",
+    status : "status", txt_name : "txt_name", txt_value : "txt_value" }
+);
 /// Used by [`PagesDomains::add_domain`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddDomainResponseVerificationData {
-    /// `error_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddDomainResponseVerificationData { error_message : "error_message", status :
+    "status" }
+);

@@ -24,7 +24,9 @@ impl PagesProject {
     pub fn create_project(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateProjectResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateProjectResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl PagesProject {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateProjectResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateProjectResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +91,9 @@ impl PagesProject {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateProjectResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateProjectResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +117,9 @@ impl PagesProject {
         project_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -128,705 +136,361 @@ impl PagesProject {
     }
 }
 /// Used by [`PagesProject::create_project`], [`PagesProject::update_project`], [`PagesProject::get_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectResponse {
-    /// `build_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
-    /// `canonical_deployment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub canonical_deployment: ::std::option::Option<
         CreateProjectResponseCanonicalDeployment,
     >,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deployment_configs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment_configs: ::std::option::Option<
         CreateProjectResponseDeploymentConfigs,
     >,
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `framework`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub framework: ::std::option::Option<::std::string::String>,
-    /// `framework_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub framework_version: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `latest_deployment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_deployment: ::std::option::Option<
         CreateProjectResponseCanonicalDeployment,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `preview_script_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_script_name: ::std::option::Option<::std::string::String>,
-    /// `production_branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub production_branch: ::std::option::Option<::std::string::String>,
-    /// `production_script_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub production_script_name: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<CreateProjectResponseSource>,
-    /// `subdomain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
     pub subdomain: ::std::option::Option<::std::string::String>,
-    /// `uses_functions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uses_functions: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateProjectResponse { build_config : "build_config", canonical_deployment :
+    "canonical_deployment", created_on : "created_on", deployment_configs :
+    "deployment_configs", domains : "domains", framework : "framework", framework_version
+    : "framework_version", id : "id", latest_deployment : "latest_deployment", name :
+    "name", preview_script_name : "preview_script_name", production_branch :
+    "production_branch", production_script_name : "production_script_name", source :
+    "source", subdomain : "subdomain", uses_functions : "uses_functions" }
+);
 /// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectResponseBuildConfig {
-    /// `build_caching`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_caching: ::std::option::Option<bool>,
-    /// `build_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_command: ::std::option::Option<::std::string::String>,
-    /// `destination_dir`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_dir: ::std::option::Option<::std::string::String>,
-    /// `root_dir`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_dir: ::std::option::Option<::std::string::String>,
-    /// `web_analytics_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub web_analytics_tag: ::std::option::Option<::std::string::String>,
-    /// `web_analytics_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub web_analytics_token: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateProjectResponseBuildConfig { build_caching : "build_caching", build_command :
+    "build_command", destination_dir : "destination_dir", root_dir : "root_dir",
+    web_analytics_tag : "web_analytics_tag", web_analytics_token : "web_analytics_token"
+    }
+);
 /// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectResponseCanonicalDeployment {
-    /// `aliases`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `build_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deployment_trigger`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment_trigger: ::std::option::Option<
         CreateProjectResponseCanonicalDeploymentDeploymentTrigger,
     >,
-    /// `env_vars`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_vars: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_skipped`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_skipped: ::std::option::Option<bool>,
-    /// `latest_stage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_stage: ::std::option::Option<
         CreateProjectResponseCanonicalDeploymentLatestStage,
     >,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// `project_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    /// `short_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub short_id: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
-    /// `stages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stages: ::std::option::Option<
-        ::std::vec::Vec<CreateProjectResponseCanonicalDeploymentStagesItem>,
+        ::std::vec::Vec<CreateProjectResponseCanonicalDeploymentLatestStage>,
     >,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `uses_functions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uses_functions: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateProjectResponseCanonicalDeployment { aliases : "aliases", build_config :
+    "build_config", created_on : "created_on", deployment_trigger : "deployment_trigger",
+    env_vars : "env_vars", environment : "environment", id : "id", is_skipped :
+    "is_skipped", latest_stage : "latest_stage", modified_on : "modified_on", project_id
+    : "project_id", project_name : "project_name", short_id : "short_id", source :
+    "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
+);
+/// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectResponseCanonicalDeploymentDeploymentTrigger {
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         CreateProjectResponseCanonicalDeploymentDeploymentTriggerMetadata,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateProjectResponseCanonicalDeploymentDeploymentTrigger { metadata : "metadata",
+    r#type : "type" }
+);
 /// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectResponseCanonicalDeploymentDeploymentTriggerMetadata {
-    /// `branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch: ::std::option::Option<::std::string::String>,
-    /// `commit_dirty`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_dirty: ::std::option::Option<bool>,
-    /// `commit_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_hash: ::std::option::Option<::std::string::String>,
-    /// `commit_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateProjectResponseCanonicalDeploymentLatestStage {
-    /// `ended_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ended_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `started_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub started_on: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    CreateProjectResponseCanonicalDeploymentDeploymentTriggerMetadata { branch :
+    "branch", commit_dirty : "commit_dirty", commit_hash : "commit_hash", commit_message
+    : "commit_message" }
+);
 /// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectResponseCanonicalDeploymentLatestStage {
+    pub ended_on: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub started_on: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectResponseCanonicalDeploymentLatestStage { ended_on : "ended_on", name :
+    "name", started_on : "started_on", status : "status" }
+);
+/// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectResponseCanonicalDeploymentSource {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<
         CreateProjectResponseCanonicalDeploymentSourceConfig,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateProjectResponseCanonicalDeploymentSource { config : "config", r#type : "type" }
+);
 /// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectResponseCanonicalDeploymentSourceConfig {
-    /// `deployments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deployments_enabled: ::std::option::Option<::serde_json::Value>,
-    /// `owner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<::serde_json::Value>,
-    /// `owner_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner_id: ::std::option::Option<::serde_json::Value>,
-    /// `path_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path_excludes: ::std::option::Option<::serde_json::Value>,
-    /// `path_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path_includes: ::std::option::Option<::serde_json::Value>,
-    /// `pr_comments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pr_comments_enabled: ::std::option::Option<::serde_json::Value>,
-    /// `preview_branch_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_branch_excludes: ::std::option::Option<::serde_json::Value>,
-    /// `preview_branch_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_branch_includes: ::std::option::Option<::serde_json::Value>,
-    /// `preview_deployment_setting`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_deployment_setting: ::std::option::Option<::serde_json::Value>,
-    /// `production_branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub production_branch: ::std::option::Option<::serde_json::Value>,
-    /// `production_deployments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub production_deployments_enabled: ::std::option::Option<::serde_json::Value>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo_id: ::std::option::Option<::serde_json::Value>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo_name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateProjectResponseCanonicalDeploymentStagesItem {
-    /// `ended_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ended_on: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `started_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub started_on: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateProjectResponseDeploymentConfigs {
-    /// `preview`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview: ::std::option::Option<CreateProjectResponseDeploymentConfigsPreview>,
-    /// `production`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub production: ::std::option::Option<CreateProjectResponseDeploymentConfigsPreview>,
-}
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateProjectResponseDeploymentConfigsPreview {
-    /// `ai_bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ai_bindings: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `always_use_latest_compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub always_use_latest_compatibility_date: ::std::option::Option<bool>,
-    /// `analytics_engine_datasets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub analytics_engine_datasets: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `browsers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub browsers: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `build_image_major_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub build_image_major_version: ::std::option::Option<i64>,
-    /// `compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub compatibility_flags: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// `d1_databases`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub d1_databases: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `durable_object_namespaces`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub durable_object_namespaces: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `env_vars`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub env_vars: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `fail_open`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fail_open: ::std::option::Option<bool>,
-    /// `hyperdrive_bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hyperdrive_bindings: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `kv_namespaces`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kv_namespaces: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `limits`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub limits: ::std::option::Option<
-        CreateProjectResponseDeploymentConfigsPreviewLimits,
-    >,
-    /// `mtls_certificates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mtls_certificates: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `placement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub placement: ::std::option::Option<
-        CreateProjectResponseDeploymentConfigsPreviewPlacement,
-    >,
-    /// `queue_producers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub queue_producers: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `r2_buckets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r2_buckets: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `services`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub services: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub usage_model: ::std::option::Option<::std::string::String>,
-    /// `vectorize_bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub vectorize_bindings: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `wrangler_config_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub wrangler_config_hash: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateProjectResponseDeploymentConfigsPreviewLimits {
-    /// `cpu_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cpu_ms: ::std::option::Option<i64>,
-}
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateProjectResponseDeploymentConfigsPreviewPlacement {
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mode: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateProjectResponseSource {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<CreateProjectResponseSourceConfig>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`PagesProject::create_project`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateProjectResponseSourceConfig {
-    /// `deployments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployments_enabled: ::std::option::Option<bool>,
-    /// `owner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
-    /// `owner_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
-    /// `path_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `path_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `pr_comments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pr_comments_enabled: ::std::option::Option<bool>,
-    /// `preview_branch_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_branch_excludes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `preview_branch_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_branch_includes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `preview_deployment_setting`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_deployment_setting: ::std::option::Option<::std::string::String>,
-    /// `production_branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub production_branch: ::std::option::Option<::std::string::String>,
-    /// `production_deployments_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub production_deployments_enabled: ::std::option::Option<bool>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_id: ::std::option::Option<::std::string::String>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesProject::get_projects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetProjectsItem {
-    /// `build_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
-    /// `canonical_deployment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canonical_deployment: ::std::option::Option<GetProjectsItemCanonicalDeployment>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deployment_configs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deployment_configs: ::std::option::Option<GetProjectsItemDeploymentConfigs>,
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `framework`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub framework: ::std::option::Option<::std::string::String>,
-    /// `framework_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub framework_version: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `latest_deployment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub latest_deployment: ::std::option::Option<GetProjectsItemCanonicalDeployment>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `preview_script_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_script_name: ::std::option::Option<::std::string::String>,
-    /// `production_branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub production_branch: ::std::option::Option<::std::string::String>,
-    /// `production_script_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub production_script_name: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
-    /// `subdomain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub subdomain: ::std::option::Option<::std::string::String>,
-    /// `uses_functions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uses_functions: ::std::option::Option<bool>,
+crate::runtime::object!(
+    CreateProjectResponseCanonicalDeploymentSourceConfig { deployments_enabled :
+    "deployments_enabled", owner : "owner", owner_id : "owner_id", path_excludes :
+    "path_excludes", path_includes : "path_includes", pr_comments_enabled :
+    "pr_comments_enabled", preview_branch_excludes : "preview_branch_excludes",
+    preview_branch_includes : "preview_branch_includes", preview_deployment_setting :
+    "preview_deployment_setting", production_branch : "production_branch",
+    production_deployments_enabled : "production_deployments_enabled", repo_id :
+    "repo_id", repo_name : "repo_name" }
+);
+/// Used by [`PagesProject::create_project`], [`PagesProject::get_projects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectResponseDeploymentConfigs {
+    pub preview: ::std::option::Option<CreateProjectResponseDeploymentConfigsPreview>,
+    pub production: ::std::option::Option<CreateProjectResponseDeploymentConfigsPreview>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesProject::get_projects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetProjectsItemCanonicalDeployment {
-    /// `aliases`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aliases: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `build_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub build_config: ::std::option::Option<::serde_json::Value>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deployment_trigger`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deployment_trigger: ::std::option::Option<
-        GetProjectsItemCanonicalDeploymentDeploymentTrigger,
+crate::runtime::object!(
+    CreateProjectResponseDeploymentConfigs { preview : "preview", production :
+    "production" }
+);
+/// Used by [`PagesProject::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectResponseDeploymentConfigsPreview {
+    pub ai_bindings: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `env_vars`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub env_vars: ::std::option::Option<::serde_json::Value>,
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub always_use_latest_compatibility_date: ::std::option::Option<bool>,
+    pub analytics_engine_datasets: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub browsers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub build_image_major_version: ::std::option::Option<i64>,
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    pub compatibility_flags: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub d1_databases: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub durable_object_namespaces: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub env_vars: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub fail_open: ::std::option::Option<bool>,
+    pub hyperdrive_bindings: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub kv_namespaces: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub limits: ::std::option::Option<
+        CreateProjectResponseDeploymentConfigsPreviewLimits,
+    >,
+    pub mtls_certificates: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub placement: ::std::option::Option<
+        CreateProjectResponseDeploymentConfigsPreviewPlacement,
+    >,
+    pub queue_producers: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub r2_buckets: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub services: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub usage_model: ::std::option::Option<::std::string::String>,
+    pub vectorize_bindings: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub wrangler_config_hash: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectResponseDeploymentConfigsPreview { ai_bindings : "ai_bindings",
+    always_use_latest_compatibility_date : "always_use_latest_compatibility_date",
+    analytics_engine_datasets : "analytics_engine_datasets", browsers : "browsers",
+    build_image_major_version : "build_image_major_version", compatibility_date :
+    "compatibility_date", compatibility_flags : "compatibility_flags", d1_databases :
+    "d1_databases", durable_object_namespaces : "durable_object_namespaces", env_vars :
+    "env_vars", fail_open : "fail_open", hyperdrive_bindings : "hyperdrive_bindings",
+    kv_namespaces : "kv_namespaces", limits : "limits", mtls_certificates :
+    "mtls_certificates", placement : "placement", queue_producers : "queue_producers",
+    r2_buckets : "r2_buckets", services : "services", usage_model : "usage_model",
+    vectorize_bindings : "vectorize_bindings", wrangler_config_hash :
+    "wrangler_config_hash" }
+);
+/// Used by [`PagesProject::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectResponseDeploymentConfigsPreviewLimits {
+    pub cpu_ms: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectResponseDeploymentConfigsPreviewLimits { cpu_ms : "cpu_ms" }
+);
+/// Used by [`PagesProject::create_project`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProjectResponseDeploymentConfigsPreviewPlacement {
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateProjectResponseDeploymentConfigsPreviewPlacement { mode : "mode" }
+);
+/// Used by [`PagesProject::get_projects`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetProjectsItem {
+    pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
+    pub canonical_deployment: ::std::option::Option<GetProjectsItemCanonicalDeployment>,
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub deployment_configs: ::std::option::Option<
+        CreateProjectResponseDeploymentConfigs,
+    >,
+    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub framework: ::std::option::Option<::std::string::String>,
+    pub framework_version: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_skipped`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_skipped: ::std::option::Option<bool>,
-    /// `latest_stage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub latest_stage: ::std::option::Option<::serde_json::Value>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::std::string::String>,
-    /// `project_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_name: ::std::option::Option<::serde_json::Value>,
-    /// `short_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub short_id: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<::serde_json::Value>,
-    /// `stages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub stages: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
-    /// `uses_functions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub latest_deployment: ::std::option::Option<GetProjectsItemCanonicalDeployment>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub preview_script_name: ::std::option::Option<::std::string::String>,
+    pub production_branch: ::std::option::Option<::std::string::String>,
+    pub production_script_name: ::std::option::Option<::std::string::String>,
+    pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
+    pub subdomain: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetProjectsItem { build_config : "build_config", canonical_deployment :
+    "canonical_deployment", created_on : "created_on", deployment_configs :
+    "deployment_configs", domains : "domains", framework : "framework", framework_version
+    : "framework_version", id : "id", latest_deployment : "latest_deployment", name :
+    "name", preview_script_name : "preview_script_name", production_branch :
+    "production_branch", production_script_name : "production_script_name", source :
+    "source", subdomain : "subdomain", uses_functions : "uses_functions" }
+);
 /// Used by [`PagesProject::get_projects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetProjectsItemCanonicalDeploymentDeploymentTrigger {
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metadata: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetProjectsItemCanonicalDeployment {
+    pub aliases: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub build_config: ::std::option::Option<CreateProjectResponseBuildConfig>,
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub deployment_trigger: ::std::option::Option<
+        CreateProjectResponseCanonicalDeploymentDeploymentTrigger,
+    >,
+    pub env_vars: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub environment: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub is_skipped: ::std::option::Option<bool>,
+    pub latest_stage: ::std::option::Option<
+        CreateProjectResponseCanonicalDeploymentLatestStage,
+    >,
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub project_id: ::std::option::Option<::std::string::String>,
+    pub project_name: ::std::option::Option<::std::string::String>,
+    pub short_id: ::std::option::Option<::std::string::String>,
+    pub source: ::std::option::Option<CreateProjectResponseCanonicalDeploymentSource>,
+    pub stages: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub url: ::std::option::Option<::std::string::String>,
+    pub uses_functions: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`PagesProject::get_projects`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetProjectsItemDeploymentConfigs {
-    /// `preview`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview: ::std::option::Option<::serde_json::Value>,
-    /// `production`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub production: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    GetProjectsItemCanonicalDeployment { aliases : "aliases", build_config :
+    "build_config", created_on : "created_on", deployment_trigger : "deployment_trigger",
+    env_vars : "env_vars", environment : "environment", id : "id", is_skipped :
+    "is_skipped", latest_stage : "latest_stage", modified_on : "modified_on", project_id
+    : "project_id", project_name : "project_name", short_id : "short_id", source :
+    "source", stages : "stages", url : "url", uses_functions : "uses_functions" }
+);

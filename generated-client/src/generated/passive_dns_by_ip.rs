@@ -24,7 +24,9 @@ impl PassiveDnsByIp {
     pub fn get_passive_dns_by_ip(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetPassiveDnsByIpResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetPassiveDnsByIpResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,47 +40,31 @@ impl PassiveDnsByIp {
     }
 }
 /// Used by [`PassiveDnsByIp::get_passive_dns_by_ip`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPassiveDnsByIpResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// `reverse_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reverse_records: ::std::option::Option<
         ::std::vec::Vec<GetPassiveDnsByIpResponseReverseRecordsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPassiveDnsByIpResponse { count : "count", page : "page", per_page : "per_page",
+    reverse_records : "reverse_records" }
+);
 /// Used by [`PassiveDnsByIp::get_passive_dns_by_ip`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPassiveDnsByIpResponseReverseRecordsItem {
-    /// `first_seen`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_seen: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `last_seen`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPassiveDnsByIpResponseReverseRecordsItem { first_seen : "first_seen", hostname :
+    "hostname", last_seen : "last_seen" }
+);

@@ -45,7 +45,9 @@ impl PhysicalDevices {
         &self,
         account_id: &str,
         device_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListDevicesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListDevicesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -69,7 +71,9 @@ impl PhysicalDevices {
         device_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -95,7 +99,9 @@ impl PhysicalDevices {
         device_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -121,7 +127,9 @@ impl PhysicalDevices {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -137,74 +145,40 @@ impl PhysicalDevices {
     }
 }
 /// Used by [`PhysicalDevices::list_devices`], [`PhysicalDevices::get_device`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesItem {
-    /// `active_registrations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active_registrations: ::std::option::Option<i64>,
-    /// `client_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_version: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `device_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_type: ::std::option::Option<::std::string::String>,
-    /// `hardware_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hardware_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_at: ::std::option::Option<::std::string::String>,
-    /// `last_seen_registration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_registration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `last_seen_user`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_user: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `mac_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac_address: ::std::option::Option<::std::string::String>,
-    /// `manufacturer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manufacturer: ::std::option::Option<::std::string::String>,
-    /// `model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `os_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub os_version: ::std::option::Option<::std::string::String>,
-    /// `os_version_extra`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub os_version_extra: ::std::option::Option<::std::string::String>,
-    /// `public_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_ip: ::std::option::Option<::std::string::String>,
-    /// `serial_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_number: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDevicesItem { active_registrations : "active_registrations", client_version :
+    "client_version", created_at : "created_at", deleted_at : "deleted_at", device_type :
+    "device_type", hardware_id : "hardware_id", id : "id", last_seen_at : "last_seen_at",
+    last_seen_registration : "last_seen_registration", last_seen_user : "last_seen_user",
+    mac_address : "mac_address", manufacturer : "manufacturer", model : "model", name :
+    "name", os_version : "os_version", os_version_extra : "os_version_extra", public_ip :
+    "public_ip", serial_number : "serial_number", updated_at : "updated_at" }
+);

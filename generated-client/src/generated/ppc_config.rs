@@ -25,7 +25,9 @@ impl PpcConfig {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<SetCanBeEnabledSettingOnZonesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<SetCanBeEnabledSettingOnZonesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl PpcConfig {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetsTheCanBeEnabledZoneSettingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetsTheCanBeEnabledZoneSettingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -71,7 +75,9 @@ impl PpcConfig {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesPayPerCrawlConfigForAZoneResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesPayPerCrawlConfigForAZoneResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,7 +99,9 @@ impl PpcConfig {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesPayPerCrawlConfigForAZoneResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesPayPerCrawlConfigForAZoneResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,7 +123,9 @@ impl PpcConfig {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesPayPerCrawlConfigForAZoneResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesPayPerCrawlConfigForAZoneResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -130,163 +140,106 @@ impl PpcConfig {
     }
 }
 /// Used by [`PpcConfig::set_can_be_enabled_setting_on_zones`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetCanBeEnabledSettingOnZonesResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<SetCanBeEnabledSettingOnZonesResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<SetCanBeEnabledSettingOnZonesResponseErrorsItem>,
     >,
-    /// `result_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<
         SetCanBeEnabledSettingOnZonesResponseResultInfo,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SetCanBeEnabledSettingOnZonesResponse { errors : "errors", messages : "messages",
+    result_info : "result_info", success : "success" }
+);
 /// Used by [`PpcConfig::set_can_be_enabled_setting_on_zones`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetCanBeEnabledSettingOnZonesResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `error_chain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_chain: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<::serde_json::Value>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         SetCanBeEnabledSettingOnZonesResponseErrorsItemSource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SetCanBeEnabledSettingOnZonesResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", error_chain : "error_chain", message : "message", meta : "meta",
+    source : "source" }
+);
 /// Used by [`PpcConfig::set_can_be_enabled_setting_on_zones`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetCanBeEnabledSettingOnZonesResponseErrorsItemSource {
-    /// `parameter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::serde_json::Value>,
-    /// `parameter_value_index`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SetCanBeEnabledSettingOnZonesResponseErrorsItemSource { parameter : "parameter",
+    parameter_value_index : "parameter_value_index", pointer : "pointer" }
+);
 /// Used by [`PpcConfig::set_can_be_enabled_setting_on_zones`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetCanBeEnabledSettingOnZonesResponseResultInfo {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
-    /// `total_pages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pages: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SetCanBeEnabledSettingOnZonesResponseResultInfo { count : "count", page : "page",
+    per_page : "per_page", total_count : "total_count", total_pages : "total_pages" }
+);
 /// Used by [`PpcConfig::gets_the_can_be_enabled_zone_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetsTheCanBeEnabledZoneSettingResponse {
-    /// `zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<
         ::std::vec::Vec<GetsTheCanBeEnabledZoneSettingResponseZonesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetsTheCanBeEnabledZoneSettingResponse { zones : "zones" });
 /// Used by [`PpcConfig::gets_the_can_be_enabled_zone_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetsTheCanBeEnabledZoneSettingResponseZonesItem {
-    /// `can_be_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub can_be_enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetsTheCanBeEnabledZoneSettingResponseZonesItem { can_be_enabled : "can_be_enabled",
+    id : "id" }
+);
 /// Used by [`PpcConfig::creates_pay_per_crawl_config_for_a_zone`], [`PpcConfig::changes_pay_per_crawl_config_for_a_zone`], [`PpcConfig::get_the_pay_per_crawl_config`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatesPayPerCrawlConfigForAZoneResponse {
-    /// `bot_overrides`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bot_overrides: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `price_usd_microcents`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price_usd_microcents: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatesPayPerCrawlConfigForAZoneResponse { bot_overrides : "bot_overrides", enabled :
+    "enabled", price_usd_microcents : "price_usd_microcents" }
+);

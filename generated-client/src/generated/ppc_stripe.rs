@@ -25,7 +25,9 @@ impl PpcStripe {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesTheStripeConfigForACrawlerResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesTheStripeConfigForACrawlerResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl PpcStripe {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetsTheStripeConfigForACrawlerResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetsTheStripeConfigForACrawlerResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +73,9 @@ impl PpcStripe {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeletesTheStripeConfigForACrawlerResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeletesTheStripeConfigForACrawlerResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +97,9 @@ impl PpcStripe {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreatesTheStripeConfigForACrawlerResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreatesTheStripeConfigForACrawlerResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,7 +121,9 @@ impl PpcStripe {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetsTheStripeConfigForACrawlerResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetsTheStripeConfigForACrawlerResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,7 +145,9 @@ impl PpcStripe {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeletesTheStripeConfigForACrawlerResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeletesTheStripeConfigForACrawlerResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -150,139 +162,89 @@ impl PpcStripe {
     }
 }
 /// Used by [`PpcStripe::creates_the_stripe_config_for_a_crawler`], [`PpcStripe::creates_the_stripe_config_for_a_publisher`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatesTheStripeConfigForACrawlerResponse {
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreatesTheStripeConfigForACrawlerResponse { url : "url" });
 /// Used by [`PpcStripe::gets_the_stripe_config_for_a_crawler`], [`PpcStripe::gets_the_stripe_config_for_a_publisher`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetsTheStripeConfigForACrawlerResponse {
-    /// `connect_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connect_status: ::std::option::Option<::std::string::String>,
-    /// `stripe_account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_account_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetsTheStripeConfigForACrawlerResponse { connect_status : "connect_status",
+    stripe_account_id : "stripe_account_id" }
+);
 /// Used by [`PpcStripe::deletes_the_stripe_config_for_a_crawler`], [`PpcStripe::deletes_the_stripe_config_for_a_publisher`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesTheStripeConfigForACrawlerResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeletesTheStripeConfigForACrawlerResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeletesTheStripeConfigForACrawlerResponseErrorsItem>,
     >,
-    /// `result_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<
         DeletesTheStripeConfigForACrawlerResponseResultInfo,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletesTheStripeConfigForACrawlerResponse { errors : "errors", messages : "messages",
+    result_info : "result_info", success : "success" }
+);
 /// Used by [`PpcStripe::deletes_the_stripe_config_for_a_crawler`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesTheStripeConfigForACrawlerResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `error_chain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_chain: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<::serde_json::Value>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         DeletesTheStripeConfigForACrawlerResponseErrorsItemSource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletesTheStripeConfigForACrawlerResponseErrorsItem { code : "code",
+    documentation_url : "documentation_url", error_chain : "error_chain", message :
+    "message", meta : "meta", source : "source" }
+);
 /// Used by [`PpcStripe::deletes_the_stripe_config_for_a_crawler`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesTheStripeConfigForACrawlerResponseErrorsItemSource {
-    /// `parameter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::serde_json::Value>,
-    /// `parameter_value_index`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletesTheStripeConfigForACrawlerResponseErrorsItemSource { parameter : "parameter",
+    parameter_value_index : "parameter_value_index", pointer : "pointer" }
+);
 /// Used by [`PpcStripe::deletes_the_stripe_config_for_a_crawler`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesTheStripeConfigForACrawlerResponseResultInfo {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
-    /// `total_pages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pages: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletesTheStripeConfigForACrawlerResponseResultInfo { count : "count", page : "page",
+    per_page : "per_page", total_count : "total_count", total_pages : "total_pages" }
+);

@@ -45,7 +45,9 @@ impl PriorityIntelligenceRequirementsPir {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListPriorityIntelligenceRequirementsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListPriorityIntelligenceRequirementsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,7 +67,9 @@ impl PriorityIntelligenceRequirementsPir {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetPriorityIntelligenceRequirementQuotaResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetPriorityIntelligenceRequirementQuotaResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -86,7 +90,9 @@ impl PriorityIntelligenceRequirementsPir {
         account_id: &str,
         priority_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAPriorityIntelligenceRequirementResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAPriorityIntelligenceRequirementResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -108,7 +114,9 @@ impl PriorityIntelligenceRequirementsPir {
         account_id: &str,
         priority_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateAPriorityIntelligenceRequirementResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateAPriorityIntelligenceRequirementResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -130,7 +138,9 @@ impl PriorityIntelligenceRequirementsPir {
         account_id: &str,
         priority_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAPriorityIntelligenceRequirementResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteAPriorityIntelligenceRequirementResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -146,170 +156,104 @@ impl PriorityIntelligenceRequirementsPir {
     }
 }
 /// Used by [`PriorityIntelligenceRequirementsPir::list_priority_intelligence_requirements`], [`PriorityIntelligenceRequirementsPir::create_a_new_priority_intelligence_requirement`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPriorityIntelligenceRequirementsItem {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `labels`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
-    /// `requirement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requirement: ::std::option::Option<::std::string::String>,
-    /// `tlp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tlp: ::std::option::Option<::std::string::String>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListPriorityIntelligenceRequirementsItem { created : "created", id : "id", labels :
+    "labels", priority : "priority", requirement : "requirement", tlp : "tlp", updated :
+    "updated" }
+);
 /// Used by [`PriorityIntelligenceRequirementsPir::get_priority_intelligence_requirement_quota`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPriorityIntelligenceRequirementQuotaResponse {
-    /// `anniversary_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub anniversary_date: ::std::option::Option<::std::string::String>,
-    /// `quarter_anniversary_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quarter_anniversary_date: ::std::option::Option<::std::string::String>,
-    /// `quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quota: ::std::option::Option<i64>,
-    /// `remaining`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPriorityIntelligenceRequirementQuotaResponse { anniversary_date :
+    "anniversary_date", quarter_anniversary_date : "quarter_anniversary_date", quota :
+    "quota", remaining : "remaining" }
+);
 /// Used by [`PriorityIntelligenceRequirementsPir::update_a_priority_intelligence_requirement`], [`PriorityIntelligenceRequirementsPir::get_a_priority_intelligence_requirement`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAPriorityIntelligenceRequirementResponse {
-    /// `completed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<::std::string::String>,
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `message_tokens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_tokens: ::std::option::Option<i64>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<::std::string::String>,
-    /// `readable_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub readable_id: ::std::option::Option<::std::string::String>,
-    /// `request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `summary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
-    /// `tlp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tlp: ::std::option::Option<::std::string::String>,
-    /// `tokens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens: ::std::option::Option<i64>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAPriorityIntelligenceRequirementResponse { completed : "completed", content :
+    "content", created : "created", id : "id", message_tokens : "message_tokens",
+    priority : "priority", readable_id : "readable_id", request : "request", status :
+    "status", summary : "summary", tlp : "tlp", tokens : "tokens", updated : "updated" }
+);
 /// Used by [`PriorityIntelligenceRequirementsPir::delete_a_priority_intelligence_requirement`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAPriorityIntelligenceRequirementResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteAPriorityIntelligenceRequirementResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteAPriorityIntelligenceRequirementResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAPriorityIntelligenceRequirementResponse { errors : "errors", messages :
+    "messages", success : "success" }
+);
 /// Used by [`PriorityIntelligenceRequirementsPir::delete_a_priority_intelligence_requirement`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAPriorityIntelligenceRequirementResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         DeleteAPriorityIntelligenceRequirementResponseErrorsItemSource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAPriorityIntelligenceRequirementResponseErrorsItem { code : "code",
+    documentation_url : "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`PriorityIntelligenceRequirementsPir::delete_a_priority_intelligence_requirement`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAPriorityIntelligenceRequirementResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteAPriorityIntelligenceRequirementResponseErrorsItemSource { pointer : "pointer"
+    }
+);

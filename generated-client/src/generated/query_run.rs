@@ -23,7 +23,9 @@ impl QueryRun {
     /// Run a temporary or saved query.
     pub fn run_a_query(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<RunAQueryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<RunAQueryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -33,769 +35,380 @@ impl QueryRun {
     }
 }
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponse {
-    /// `calculations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub calculations: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponseCalculationsItem>,
     >,
-    /// `compare`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compare: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponseCalculationsItem>,
     >,
-    /// `events`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<RunAQueryResponseEvents>,
-    /// `invocations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invocations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `patterns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub patterns: ::std::option::Option<::std::vec::Vec<RunAQueryResponsePatternsItem>>,
-    /// `run`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub run: ::std::option::Option<RunAQueryResponseRun>,
-    /// `statistics`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statistics: ::std::option::Option<RunAQueryResponseRunStatistics>,
-    /// `traces`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub traces: ::std::option::Option<::std::vec::Vec<RunAQueryResponseTracesItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponse { calculations : "calculations", compare : "compare", events :
+    "events", invocations : "invocations", patterns : "patterns", run : "run", statistics
+    : "statistics", traces : "traces" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseCalculationsItem {
-    /// `aggregates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aggregates: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponseCalculationsItemAggregatesItem>,
     >,
-    /// `alias`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
-    /// `calculation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub calculation: ::std::option::Option<::std::string::String>,
-    /// `series`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub series: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponseCalculationsItemSeriesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseCalculationsItem { aggregates : "aggregates", alias : "alias",
+    calculation : "calculation", series : "series" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseCalculationsItemAggregatesItem {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `groups`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<f64>,
     /// `sampleInterval`
-    #[serde(
-        rename = "sampleInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sample_interval: ::std::option::Option<f64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseCalculationsItemAggregatesItem { count : "count", groups : "groups",
+    interval : "interval", sample_interval : "sampleInterval", value : "value" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseCalculationsItemSeriesItem {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseCalculationsItemSeriesItem { data : "data", time : "time" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseEvents {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `events`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponseEventsEventsItem>,
     >,
-    /// `fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponseEventsFieldsItem>,
     >,
-    /// `series`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub series: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponseEventsSeriesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseEvents { count : "count", events : "events", fields : "fields",
+    series : "series" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseEventsEventsItem {
     /// `$containers`
-    #[serde(
-        rename = "$containers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub containers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `$metadata`
-    #[serde(
-        rename = "$metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub metadata: ::std::option::Option<RunAQueryResponseEventsEventsItemMetadata>,
     /// `$workers`
-    #[serde(
-        rename = "$workers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workers: ::std::option::Option<::serde_json::Value>,
-    /// `dataset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::serde_json::Value>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseEventsEventsItem { containers : "$containers", metadata :
+    "$metadata", workers : "$workers", dataset : "dataset", source : "source", timestamp
+    : "timestamp" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseEventsEventsItemMetadata {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::serde_json::Value>,
     /// `cloudService`
-    #[serde(
-        rename = "cloudService",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_service: ::std::option::Option<::serde_json::Value>,
     /// `coldStart`
-    #[serde(
-        rename = "coldStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cold_start: ::std::option::Option<::serde_json::Value>,
-    /// `cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<::serde_json::Value>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::serde_json::Value>,
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::serde_json::Value>,
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
     /// `errorTemplate`
-    #[serde(
-        rename = "errorTemplate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_template: ::std::option::Option<::serde_json::Value>,
-    /// `fingerprint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fingerprint: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     pub level: ::std::option::Option<::serde_json::Value>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::serde_json::Value>,
     /// `messageTemplate`
-    #[serde(
-        rename = "messageTemplate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message_template: ::std::option::Option<::serde_json::Value>,
     /// `metricName`
-    #[serde(
-        rename = "metricName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub metric_name: ::std::option::Option<::serde_json::Value>,
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<::serde_json::Value>,
     /// `parentSpanId`
-    #[serde(
-        rename = "parentSpanId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_span_id: ::std::option::Option<::serde_json::Value>,
-    /// `provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::serde_json::Value>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::serde_json::Value>,
     /// `requestId`
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::serde_json::Value>,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::serde_json::Value>,
     /// `spanId`
-    #[serde(
-        rename = "spanId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub span_id: ::std::option::Option<::serde_json::Value>,
     /// `spanName`
-    #[serde(
-        rename = "spanName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub span_name: ::std::option::Option<::serde_json::Value>,
     /// `stackId`
-    #[serde(
-        rename = "stackId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stack_id: ::std::option::Option<::serde_json::Value>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::serde_json::Value>,
     /// `statusCode`
-    #[serde(
-        rename = "statusCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_code: ::std::option::Option<::serde_json::Value>,
     /// `traceDuration`
-    #[serde(
-        rename = "traceDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trace_duration: ::std::option::Option<::serde_json::Value>,
     /// `traceId`
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub trace_id: ::std::option::Option<::serde_json::Value>,
+    pub trace_id: ::std::option::Option<::std::string::String>,
     /// `transactionName`
-    #[serde(
-        rename = "transactionName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transaction_name: ::std::option::Option<::serde_json::Value>,
-    /// `trigger`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct RunAQueryResponseEventsFieldsItem {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseEventsEventsItemMetadata { account : "account", cloud_service :
+    "cloudService", cold_start : "coldStart", cost : "cost", duration : "duration",
+    end_time : "endTime", error : "error", error_template : "errorTemplate", fingerprint
+    : "fingerprint", id : "id", level : "level", message : "message", message_template :
+    "messageTemplate", metric_name : "metricName", origin : "origin", parent_span_id :
+    "parentSpanId", provider : "provider", region : "region", request_id : "requestId",
+    service : "service", span_id : "spanId", span_name : "spanName", stack_id :
+    "stackId", start_time : "startTime", status_code : "statusCode", trace_duration :
+    "traceDuration", trace_id : "traceId", transaction_name : "transactionName", trigger
+    : "trigger", r#type : "type", url : "url" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunAQueryResponseEventsFieldsItem {
+    pub key: ::std::option::Option<::std::string::String>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RunAQueryResponseEventsFieldsItem { key : "key", r#type : "type" }
+);
+/// Used by [`QueryRun::run_a_query`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseEventsSeriesItem {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponseEventsSeriesItemDataItem>,
     >,
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseEventsSeriesItem { data : "data", time : "time" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseEventsSeriesItemDataItem {
-    /// `aggregates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aggregates: ::std::option::Option<::serde_json::Value>,
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<::serde_json::Value>,
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::serde_json::Value>,
-    /// `groups`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub groups: ::std::option::Option<::serde_json::Value>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval: ::std::option::Option<::serde_json::Value>,
-    /// `sampleInterval`
-    #[serde(
-        rename = "sampleInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sample_interval: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct RunAQueryResponsePatternsItem {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub aggregates: ::std::option::Option<
+        ::std::vec::Vec<RunAQueryResponseCalculationsItemAggregatesItem>,
+    >,
     pub count: ::std::option::Option<f64>,
-    /// `pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub interval: ::std::option::Option<f64>,
+    /// `sampleInterval`
+    pub sample_interval: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    RunAQueryResponseEventsSeriesItemDataItem { aggregates : "aggregates", count :
+    "count", errors : "errors", groups : "groups", interval : "interval", sample_interval
+    : "sampleInterval" }
+);
+/// Used by [`QueryRun::run_a_query`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunAQueryResponsePatternsItem {
+    pub count: ::std::option::Option<f64>,
     pub pattern: ::std::option::Option<::std::string::String>,
-    /// `series`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub series: ::std::option::Option<
         ::std::vec::Vec<RunAQueryResponsePatternsItemSeriesItem>,
     >,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponsePatternsItem { count : "count", pattern : "pattern", series :
+    "series", service : "service" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponsePatternsItemSeriesItem {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<RunAQueryResponsePatternsItemSeriesItemData>,
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<RunAQueryResponseCalculationsItemAggregatesItem>,
     pub time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponsePatternsItemSeriesItem { data : "data", time : "time" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct RunAQueryResponsePatternsItemSeriesItemData {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<::serde_json::Value>,
-    /// `groups`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub groups: ::std::option::Option<::serde_json::Value>,
-    /// `interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval: ::std::option::Option<::serde_json::Value>,
-    /// `sampleInterval`
-    #[serde(
-        rename = "sampleInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub sample_interval: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseRun {
     /// `accountId`
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `dry`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dry: ::std::option::Option<bool>,
     /// `environmentId`
-    #[serde(
-        rename = "environmentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub environment_id: ::std::option::Option<::std::string::String>,
-    /// `granularity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub granularity: ::std::option::Option<f64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<RunAQueryResponseRunQuery>,
-    /// `statistics`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statistics: ::std::option::Option<RunAQueryResponseRunStatistics>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `timeframe`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timeframe: ::std::option::Option<RunAQueryResponseRunTimeframe>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
     /// `userId`
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// `workspaceId`
-    #[serde(
-        rename = "workspaceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseRun { account_id : "accountId", created : "created", dry : "dry",
+    environment_id : "environmentId", granularity : "granularity", id : "id", query :
+    "query", statistics : "statistics", status : "status", timeframe : "timeframe",
+    updated : "updated", user_id : "userId", workspace_id : "workspaceId" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseRunQuery {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `environmentId`
-    #[serde(
-        rename = "environmentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub environment_id: ::std::option::Option<::std::string::String>,
-    /// `generated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub generated: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `parameters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<RunAQueryResponseRunQueryParameters>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
     /// `userId`
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// `workspaceId`
-    #[serde(
-        rename = "workspaceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseRunQuery { created : "created", description : "description",
+    environment_id : "environmentId", generated : "generated", id : "id", name : "name",
+    parameters : "parameters", updated : "updated", user_id : "userId", workspace_id :
+    "workspaceId" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseRunQueryParameters {
-    /// `calculations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub calculations: ::std::option::Option<::serde_json::Value>,
-    /// `datasets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub calculations: ::std::option::Option<
+        ::std::vec::Vec<RunAQueryResponseCalculationsItem>,
+    >,
     pub datasets: ::std::option::Option<::serde_json::Value>,
     /// `filterCombination`
-    #[serde(
-        rename = "filterCombination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filter_combination: ::std::option::Option<::serde_json::Value>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::serde_json::Value>,
     /// `groupBys`
-    #[serde(
-        rename = "groupBys",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_bys: ::std::option::Option<::serde_json::Value>,
-    /// `havings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub havings: ::std::option::Option<::serde_json::Value>,
-    /// `limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<::serde_json::Value>,
-    /// `needle`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub needle: ::std::option::Option<::serde_json::Value>,
     /// `orderBy`
-    #[serde(
-        rename = "orderBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub order_by: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseRunQueryParameters { calculations : "calculations", datasets :
+    "datasets", filter_combination : "filterCombination", filters : "filters", group_bys
+    : "groupBys", havings : "havings", limit : "limit", needle : "needle", order_by :
+    "orderBy" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseRunStatistics {
-    /// `abr_level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub abr_level: ::std::option::Option<f64>,
-    /// `bytes_read`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_read: ::std::option::Option<f64>,
-    /// `elapsed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub elapsed: ::std::option::Option<f64>,
-    /// `rows_read`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rows_read: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseRunStatistics { abr_level : "abr_level", bytes_read : "bytes_read",
+    elapsed : "elapsed", rows_read : "rows_read" }
+);
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseRunTimeframe {
-    /// `from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<f64>,
-    /// `to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(RunAQueryResponseRunTimeframe { from : "from", to : "to" });
 /// Used by [`QueryRun::run_a_query`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunAQueryResponseTracesItem {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `rootSpanName`
-    #[serde(
-        rename = "rootSpanName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub root_span_name: ::std::option::Option<::std::string::String>,
     /// `rootTransactionName`
-    #[serde(
-        rename = "rootTransactionName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub root_transaction_name: ::std::option::Option<::std::string::String>,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `spans`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub spans: ::std::option::Option<f64>,
     /// `traceDurationMs`
-    #[serde(
-        rename = "traceDurationMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trace_duration_ms: ::std::option::Option<f64>,
     /// `traceEndMs`
-    #[serde(
-        rename = "traceEndMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trace_end_ms: ::std::option::Option<f64>,
     /// `traceId`
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trace_id: ::std::option::Option<::std::string::String>,
     /// `traceStartMs`
-    #[serde(
-        rename = "traceStartMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trace_start_ms: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RunAQueryResponseTracesItem { errors : "errors", root_span_name : "rootSpanName",
+    root_transaction_name : "rootTransactionName", service : "service", spans : "spans",
+    trace_duration_ms : "traceDurationMs", trace_end_ms : "traceEndMs", trace_id :
+    "traceId", trace_start_ms : "traceStartMs" }
+);

@@ -24,7 +24,9 @@ impl Queue {
     pub fn create_event_subscription(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEventSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEventSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl Queue {
         &self,
         account_id: &str,
         subscription_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEventSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEventSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +91,9 @@ impl Queue {
         &self,
         account_id: &str,
         subscription_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEventSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEventSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl Queue {
         &self,
         account_id: &str,
         subscription_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEventSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEventSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -130,7 +138,9 @@ impl Queue {
     pub fn create_queue(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -171,7 +181,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -193,7 +205,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -215,7 +229,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -237,7 +253,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -261,7 +279,9 @@ impl Queue {
         queue_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -316,7 +336,9 @@ impl Queue {
         consumer_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -345,7 +367,9 @@ impl Queue {
         consumer_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -372,7 +396,9 @@ impl Queue {
         account_id: &str,
         queue_id: &str,
         consumer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -396,7 +422,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -420,7 +448,9 @@ impl Queue {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AcknowledgeRetryQueueMessagesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<AcknowledgeRetryQueueMessagesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -444,7 +474,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -467,7 +499,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PullQueueMessagesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PullQueueMessagesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -490,7 +524,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateQueueResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateQueueResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -513,7 +549,9 @@ impl Queue {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetQueuePurgeStatusResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetQueuePurgeStatusResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -529,235 +567,144 @@ impl Queue {
     }
 }
 /// Used by [`Queue::create_event_subscription`], [`Queue::list_event_subscriptions`], [`Queue::update_event_subscription`], [`Queue::get_event_subscription`], [`Queue::delete_event_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateEventSubscriptionResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `destination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `events`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateEventSubscriptionResponse { created_at : "created_at", destination :
+    "destination", enabled : "enabled", events : "events", id : "id", modified_at :
+    "modified_at", name : "name", source : "source" }
+);
 /// Used by [`Queue::create_queue`], [`Queue::list_queues`], [`Queue::update_queue`], [`Queue::update_queue_patch`], [`Queue::get_queue`], [`Queue::purge_queue`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateQueueResponse {
-    /// `consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consumers: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `consumers_total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consumers_total_count: ::std::option::Option<f64>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `producers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub producers: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `producers_total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub producers_total_count: ::std::option::Option<f64>,
-    /// `queue_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
-    /// `queue_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_name: ::std::option::Option<::std::string::String>,
-    /// `settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<CreateQueueResponseSettings>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateQueueResponse { consumers : "consumers", consumers_total_count :
+    "consumers_total_count", created_on : "created_on", modified_on : "modified_on",
+    producers : "producers", producers_total_count : "producers_total_count", queue_id :
+    "queue_id", queue_name : "queue_name", settings : "settings" }
+);
 /// Used by [`Queue::create_queue`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateQueueResponseSettings {
-    /// `delivery_delay`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_delay: ::std::option::Option<f64>,
-    /// `delivery_paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_paused: ::std::option::Option<bool>,
-    /// `message_retention_period`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_retention_period: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateQueueResponseSettings { delivery_delay : "delivery_delay", delivery_paused :
+    "delivery_paused", message_retention_period : "message_retention_period" }
+);
 /// Used by [`Queue::delete_queue`], [`Queue::delete_queue_consumer`], [`Queue::push_message`], [`Queue::push_message_batch`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteQueueResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<DeleteQueueResponseErrorsItem>>,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteQueueResponse { errors : "errors", messages : "messages", success : "success" }
+);
 /// Used by [`Queue::delete_queue`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteQueueResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteQueueResponseErrorsItem { code : "code", message : "message" }
+);
 /// Used by [`Queue::acknowledge_retry_queue_messages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeRetryQueueMessagesResponse {
     /// `ackCount`
-    #[serde(
-        rename = "ackCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ack_count: ::std::option::Option<f64>,
     /// `retryCount`
-    #[serde(
-        rename = "retryCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub retry_count: ::std::option::Option<f64>,
-    /// `warnings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AcknowledgeRetryQueueMessagesResponse { ack_count : "ackCount", retry_count :
+    "retryCount", warnings : "warnings" }
+);
 /// Used by [`Queue::pull_queue_messages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PullQueueMessagesResponse {
-    /// `message_backlog_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_backlog_count: ::std::option::Option<f64>,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<PullQueueMessagesResponseMessagesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PullQueueMessagesResponse { message_backlog_count : "message_backlog_count", messages
+    : "messages" }
+);
 /// Used by [`Queue::pull_queue_messages`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PullQueueMessagesResponseMessagesItem {
-    /// `attempts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attempts: ::std::option::Option<f64>,
-    /// `body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `lease_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lease_id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `timestamp_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp_ms: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PullQueueMessagesResponseMessagesItem { attempts : "attempts", body : "body", id :
+    "id", lease_id : "lease_id", metadata : "metadata", timestamp_ms : "timestamp_ms" }
+);
 /// Used by [`Queue::get_queue_purge_status`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQueuePurgeStatusResponse {
-    /// `completed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<::std::string::String>,
-    /// `started_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetQueuePurgeStatusResponse { completed : "completed", started_at : "started_at" }
+);

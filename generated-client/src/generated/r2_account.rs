@@ -24,7 +24,9 @@ impl R2Account {
     pub fn get_account_level_metrics(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAccountLevelMetricsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAccountLevelMetricsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,74 +40,48 @@ impl R2Account {
     }
 }
 /// Used by [`R2Account::get_account_level_metrics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountLevelMetricsResponse {
     /// `infrequentAccess`
-    #[serde(
-        rename = "infrequentAccess",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub infrequent_access: ::std::option::Option<
         GetAccountLevelMetricsResponseInfrequentAccess,
     >,
-    /// `standard`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub standard: ::std::option::Option<GetAccountLevelMetricsResponseInfrequentAccess>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountLevelMetricsResponse { infrequent_access : "infrequentAccess", standard :
+    "standard" }
+);
 /// Used by [`R2Account::get_account_level_metrics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountLevelMetricsResponseInfrequentAccess {
-    /// `published`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub published: ::std::option::Option<
         GetAccountLevelMetricsResponseInfrequentAccessPublished,
     >,
-    /// `uploaded`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uploaded: ::std::option::Option<
         GetAccountLevelMetricsResponseInfrequentAccessPublished,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountLevelMetricsResponseInfrequentAccess { published : "published", uploaded :
+    "uploaded" }
+);
 /// Used by [`R2Account::get_account_level_metrics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccountLevelMetricsResponseInfrequentAccessPublished {
     /// `metadataSize`
-    #[serde(
-        rename = "metadataSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub metadata_size: ::std::option::Option<f64>,
-    /// `objects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub objects: ::std::option::Option<f64>,
     /// `payloadSize`
-    #[serde(
-        rename = "payloadSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub payload_size: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAccountLevelMetricsResponseInfrequentAccessPublished { metadata_size :
+    "metadataSize", objects : "objects", payload_size : "payloadSize" }
+);

@@ -26,7 +26,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListEventNotificationRulesResponse>,
+        crate::runtime::Json<::std::option::Option<ListEventNotificationRulesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -53,7 +53,9 @@ impl R2Bucket {
         queue_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -81,7 +83,7 @@ impl R2Bucket {
         bucket_name: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEventNotificationRuleResponse>,
+        crate::runtime::Json<::std::option::Option<GetEventNotificationRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +111,9 @@ impl R2Bucket {
         queue_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -134,7 +138,9 @@ impl R2Bucket {
     pub fn create_bucket(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateBucketResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateBucketResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -154,7 +160,9 @@ impl R2Bucket {
     pub fn list_buckets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListBucketsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListBucketsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -175,7 +183,9 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateBucketResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateBucketResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -197,7 +207,9 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateBucketResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateBucketResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -221,7 +233,9 @@ impl R2Bucket {
         bucket_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -247,7 +261,9 @@ impl R2Bucket {
         bucket_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -272,7 +288,9 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBucketCorsPolicyResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBucketCorsPolicyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -297,7 +315,9 @@ impl R2Bucket {
         bucket_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -323,7 +343,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AttachCustomDomainToBucketResponse>,
+        crate::runtime::Json<::std::option::Option<AttachCustomDomainToBucketResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -348,7 +368,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListCustomDomainsOfBucketResponse>,
+        crate::runtime::Json<::std::option::Option<ListCustomDomainsOfBucketResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -374,7 +394,7 @@ impl R2Bucket {
         bucket_name: &str,
         domain: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<AttachCustomDomainToBucketResponse>,
+        crate::runtime::Json<::std::option::Option<AttachCustomDomainToBucketResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -401,7 +421,9 @@ impl R2Bucket {
         bucket_name: &str,
         domain: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListCustomDomainsOfBucketResponseDomainsItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListCustomDomainsOfBucketResponseDomainsItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -428,7 +450,7 @@ impl R2Bucket {
         bucket_name: &str,
         domain: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<RemoveCustomDomainFromBucketResponse>,
+        crate::runtime::Json<::std::option::Option<RemoveCustomDomainFromBucketResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -454,7 +476,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateR2DevDomainOfBucketResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateR2DevDomainOfBucketResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -479,7 +501,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateR2DevDomainOfBucketResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateR2DevDomainOfBucketResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -505,7 +527,9 @@ impl R2Bucket {
         bucket_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -530,7 +554,9 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetObjectLifecycleRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetObjectLifecycleRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -555,7 +581,9 @@ impl R2Bucket {
         bucket_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -581,7 +609,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLocalUploadsConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<GetLocalUploadsConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -607,7 +635,9 @@ impl R2Bucket {
         bucket_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -632,7 +662,9 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBucketLockRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBucketLockRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -655,7 +687,9 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<EnableSippyResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EnableSippyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -678,7 +712,9 @@ impl R2Bucket {
         &self,
         account_id: &str,
         bucket_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<EnableSippyResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EnableSippyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -702,7 +738,7 @@ impl R2Bucket {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLocalUploadsConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<GetLocalUploadsConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -726,7 +762,9 @@ impl R2Bucket {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateTemporaryAccessCredentialsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateTemporaryAccessCredentialsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -741,623 +779,363 @@ impl R2Bucket {
     }
 }
 /// Used by [`R2Bucket::list_event_notification_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventNotificationRulesResponse {
     /// `bucketName`
-    #[serde(
-        rename = "bucketName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bucket_name: ::std::option::Option<::std::string::String>,
-    /// `queues`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queues: ::std::option::Option<
         ::std::vec::Vec<ListEventNotificationRulesResponseQueuesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListEventNotificationRulesResponse { bucket_name : "bucketName", queues : "queues" }
+);
 /// Used by [`R2Bucket::list_event_notification_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventNotificationRulesResponseQueuesItem {
     /// `queueId`
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_id: ::std::option::Option<::std::string::String>,
     /// `queueName`
-    #[serde(
-        rename = "queueName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_name: ::std::option::Option<::std::string::String>,
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListEventNotificationRulesResponseQueuesItem { queue_id : "queueId", queue_name :
+    "queueName", rules : "rules" }
+);
 /// Used by [`R2Bucket::get_event_notification_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventNotificationRuleResponse {
     /// `queueId`
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_id: ::std::option::Option<::std::string::String>,
     /// `queueName`
-    #[serde(
-        rename = "queueName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_name: ::std::option::Option<::std::string::String>,
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
         ::std::vec::Vec<GetEventNotificationRuleResponseRulesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEventNotificationRuleResponse { queue_id : "queueId", queue_name : "queueName",
+    rules : "rules" }
+);
 /// Used by [`R2Bucket::get_event_notification_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventNotificationRuleResponseRulesItem {
-    /// `actions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// `ruleId`
-    #[serde(
-        rename = "ruleId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rule_id: ::std::option::Option<::std::string::String>,
-    /// `suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suffix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEventNotificationRuleResponseRulesItem { actions : "actions", created_at :
+    "createdAt", description : "description", prefix : "prefix", rule_id : "ruleId",
+    suffix : "suffix" }
+);
 /// Used by [`R2Bucket::create_bucket`], [`R2Bucket::list_buckets`], [`R2Bucket::patch_bucket`], [`R2Bucket::get_bucket`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateBucketResponse {
-    /// `creation_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creation_date: ::std::option::Option<::std::string::String>,
-    /// `jurisdiction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jurisdiction: ::std::option::Option<::std::string::String>,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `storage_class`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_class: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateBucketResponse { creation_date : "creation_date", jurisdiction :
+    "jurisdiction", location : "location", name : "name", storage_class : "storage_class"
+    }
+);
 /// Used by [`R2Bucket::list_buckets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBucketsResponse {
-    /// `buckets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub buckets: ::std::option::Option<::std::vec::Vec<CreateBucketResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListBucketsResponse { buckets : "buckets" });
 /// Used by [`R2Bucket::get_bucket_cors_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBucketCorsPolicyResponse {
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
         ::std::vec::Vec<GetBucketCorsPolicyResponseRulesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetBucketCorsPolicyResponse { rules : "rules" });
 /// Used by [`R2Bucket::get_bucket_cors_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBucketCorsPolicyResponseRulesItem {
-    /// `allowed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed: ::std::option::Option<GetBucketCorsPolicyResponseRulesItemAllowed>,
     /// `exposeHeaders`
-    #[serde(
-        rename = "exposeHeaders",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expose_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `maxAgeSeconds`
-    #[serde(
-        rename = "maxAgeSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_age_seconds: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBucketCorsPolicyResponseRulesItem { allowed : "allowed", expose_headers :
+    "exposeHeaders", id : "id", max_age_seconds : "maxAgeSeconds" }
+);
 /// Used by [`R2Bucket::get_bucket_cors_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBucketCorsPolicyResponseRulesItemAllowed {
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `methods`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub methods: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBucketCorsPolicyResponseRulesItemAllowed { headers : "headers", methods :
+    "methods", origins : "origins" }
+);
 /// Used by [`R2Bucket::attach_custom_domain_to_bucket`], [`R2Bucket::configure_custom_domain_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachCustomDomainToBucketResponse {
-    /// `ciphers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ciphers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// `minTLS`
-    #[serde(
-        rename = "minTLS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_tls: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AttachCustomDomainToBucketResponse { ciphers : "ciphers", domain : "domain", enabled
+    : "enabled", min_tls : "minTLS" }
+);
 /// Used by [`R2Bucket::list_custom_domains_of_bucket`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomDomainsOfBucketResponse {
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<
         ::std::vec::Vec<ListCustomDomainsOfBucketResponseDomainsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListCustomDomainsOfBucketResponse { domains : "domains" });
 /// Used by [`R2Bucket::list_custom_domains_of_bucket`], [`R2Bucket::get_custom_domain_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomDomainsOfBucketResponseDomainsItem {
-    /// `ciphers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ciphers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// `minTLS`
-    #[serde(
-        rename = "minTLS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_tls: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         ListCustomDomainsOfBucketResponseDomainsItemStatus,
     >,
     /// `zoneId`
-    #[serde(
-        rename = "zoneId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// `zoneName`
-    #[serde(
-        rename = "zoneName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub zone_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCustomDomainsOfBucketResponseDomainsItem { ciphers : "ciphers", domain :
+    "domain", enabled : "enabled", min_tls : "minTLS", status : "status", zone_id :
+    "zoneId", zone_name : "zoneName" }
+);
 /// Used by [`R2Bucket::list_custom_domains_of_bucket`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomDomainsOfBucketResponseDomainsItemStatus {
-    /// `ownership`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ownership: ::std::option::Option<::std::string::String>,
-    /// `ssl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCustomDomainsOfBucketResponseDomainsItemStatus { ownership : "ownership", ssl :
+    "ssl" }
+);
 /// Used by [`R2Bucket::remove_custom_domain_from_bucket`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveCustomDomainFromBucketResponse {
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(RemoveCustomDomainFromBucketResponse { domain : "domain" });
 /// Used by [`R2Bucket::update_r2_dev_domain_of_bucket`], [`R2Bucket::get_r2_dev_domain_of_bucket`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateR2DevDomainOfBucketResponse {
     /// `bucketId`
-    #[serde(
-        rename = "bucketId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bucket_id: ::std::option::Option<::std::string::String>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateR2DevDomainOfBucketResponse { bucket_id : "bucketId", domain : "domain",
+    enabled : "enabled" }
+);
 /// Used by [`R2Bucket::get_object_lifecycle_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetObjectLifecycleRulesResponse {
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
         ::std::vec::Vec<GetObjectLifecycleRulesResponseRulesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetObjectLifecycleRulesResponse { rules : "rules" });
 /// Used by [`R2Bucket::get_object_lifecycle_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetObjectLifecycleRulesResponseRulesItem {
     /// `abortMultipartUploadsTransition`
-    #[serde(
-        rename = "abortMultipartUploadsTransition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub abort_multipart_uploads_transition: ::std::option::Option<
         GetObjectLifecycleRulesResponseRulesItemAbortMultipartUploadsTransition,
     >,
-    /// `conditions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<
         GetObjectLifecycleRulesResponseRulesItemConditions,
     >,
     /// `deleteObjectsTransition`
-    #[serde(
-        rename = "deleteObjectsTransition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delete_objects_transition: ::std::option::Option<
         GetObjectLifecycleRulesResponseRulesItemAbortMultipartUploadsTransition,
     >,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `storageClassTransitions`
-    #[serde(
-        rename = "storageClassTransitions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub storage_class_transitions: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetObjectLifecycleRulesResponseRulesItem { abort_multipart_uploads_transition :
+    "abortMultipartUploadsTransition", conditions : "conditions",
+    delete_objects_transition : "deleteObjectsTransition", enabled : "enabled", id :
+    "id", storage_class_transitions : "storageClassTransitions" }
+);
 /// Used by [`R2Bucket::get_object_lifecycle_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetObjectLifecycleRulesResponseRulesItemAbortMultipartUploadsTransition {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetObjectLifecycleRulesResponseRulesItemAbortMultipartUploadsTransition { condition :
+    "condition" }
+);
 /// Used by [`R2Bucket::get_object_lifecycle_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetObjectLifecycleRulesResponseRulesItemConditions {
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetObjectLifecycleRulesResponseRulesItemConditions { prefix : "prefix" }
+);
 /// Used by [`R2Bucket::get_local_uploads_configuration`], [`R2Bucket::disable_sippy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLocalUploadsConfigurationResponse {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetLocalUploadsConfigurationResponse { enabled : "enabled" });
 /// Used by [`R2Bucket::get_bucket_lock_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBucketLockRulesResponse {
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
         ::std::vec::Vec<GetBucketLockRulesResponseRulesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetBucketLockRulesResponse { rules : "rules" });
 /// Used by [`R2Bucket::get_bucket_lock_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBucketLockRulesResponseRulesItem {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<::serde_json::Value>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBucketLockRulesResponseRulesItem { condition : "condition", enabled : "enabled",
+    id : "id", prefix : "prefix" }
+);
 /// Used by [`R2Bucket::enable_sippy`], [`R2Bucket::get_sippy_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableSippyResponse {
-    /// `destination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<EnableSippyResponseDestination>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<EnableSippyResponseSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    EnableSippyResponse { destination : "destination", enabled : "enabled", source :
+    "source" }
+);
 /// Used by [`R2Bucket::enable_sippy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableSippyResponseDestination {
     /// `accessKeyId`
-    #[serde(
-        rename = "accessKeyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key_id: ::std::option::Option<::std::string::String>,
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// `bucket`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// `provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    EnableSippyResponseDestination { access_key_id : "accessKeyId", account : "account",
+    bucket : "bucket", provider : "provider" }
+);
 /// Used by [`R2Bucket::enable_sippy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableSippyResponseSource {
-    /// `bucket`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<::std::string::String>,
     /// `bucketUrl`
-    #[serde(
-        rename = "bucketUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bucket_url: ::std::option::Option<::std::string::String>,
-    /// `provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    EnableSippyResponseSource { bucket : "bucket", bucket_url : "bucketUrl", provider :
+    "provider", region : "region" }
+);
 /// Used by [`R2Bucket::create_temporary_access_credentials`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTemporaryAccessCredentialsResponse {
     /// `accessKeyId`
-    #[serde(
-        rename = "accessKeyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// `secretAccessKey`
-    #[serde(
-        rename = "secretAccessKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret_access_key: ::std::option::Option<::std::string::String>,
     /// `sessionToken`
-    #[serde(
-        rename = "sessionToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session_token: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTemporaryAccessCredentialsResponse { access_key_id : "accessKeyId",
+    secret_access_key : "secretAccessKey", session_token : "sessionToken" }
+);

@@ -26,7 +26,9 @@ impl R2CatalogManagement {
     pub fn list_r2_catalogs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListR2CatalogsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListR2CatalogsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -49,7 +51,7 @@ impl R2CatalogManagement {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListR2CatalogsResponseWarehousesItem>,
+        crate::runtime::Json<::std::option::Option<ListR2CatalogsResponseWarehousesItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -100,7 +102,7 @@ impl R2CatalogManagement {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<EnableR2BucketAsACatalogResponse>,
+        crate::runtime::Json<::std::option::Option<EnableR2BucketAsACatalogResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -117,66 +119,40 @@ impl R2CatalogManagement {
     }
 }
 /// Used by [`R2CatalogManagement::list_r2_catalogs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListR2CatalogsResponse {
-    /// `warehouses`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warehouses: ::std::option::Option<
         ::std::vec::Vec<ListR2CatalogsResponseWarehousesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListR2CatalogsResponse { warehouses : "warehouses" });
 /// Used by [`R2CatalogManagement::list_r2_catalogs`], [`R2CatalogManagement::get_r2_catalog_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListR2CatalogsResponseWarehousesItem {
-    /// `bucket`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// `credential_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credential_status: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `maintenance_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub maintenance_config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListR2CatalogsResponseWarehousesItem { bucket : "bucket", credential_status :
+    "credential_status", id : "id", maintenance_config : "maintenance_config", name :
+    "name", status : "status" }
+);
 /// Used by [`R2CatalogManagement::enable_r2_bucket_as_a_catalog`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableR2BucketAsACatalogResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(EnableR2BucketAsACatalogResponse { id : "id", name : "name" });

@@ -22,7 +22,9 @@ impl R2SuperSlurper {
     pub fn create_a_job(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAJobResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAJobResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -58,7 +60,9 @@ impl R2SuperSlurper {
     pub fn abort_all_jobs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -77,7 +81,9 @@ impl R2SuperSlurper {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListJobsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListJobsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -97,7 +103,9 @@ impl R2SuperSlurper {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -139,7 +147,9 @@ impl R2SuperSlurper {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -160,7 +170,9 @@ impl R2SuperSlurper {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetJobProgressResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetJobProgressResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -181,7 +193,9 @@ impl R2SuperSlurper {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -203,7 +217,9 @@ impl R2SuperSlurper {
     pub fn check_source_connectivity(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CheckSourceConnectivityResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CheckSourceConnectivityResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -223,7 +239,9 @@ impl R2SuperSlurper {
     pub fn check_target_connectivity(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CheckSourceConnectivityResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CheckSourceConnectivityResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -237,180 +255,93 @@ impl R2SuperSlurper {
     }
 }
 /// Used by [`R2SuperSlurper::create_a_job`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAJobResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateAJobResponse { id : "id" });
 /// Used by [`R2SuperSlurper::list_jobs`], [`R2SuperSlurper::get_job_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsItem {
     /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `finishedAt`
-    #[serde(
-        rename = "finishedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub finished_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `overwrite`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub overwrite: ::std::option::Option<bool>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<ListJobsItemTarget>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListJobsItem { created_at : "createdAt", finished_at : "finishedAt", id : "id",
+    overwrite : "overwrite", source : "source", status : "status", target : "target" }
+);
 /// Used by [`R2SuperSlurper::list_jobs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsItemTarget {
-    /// `bucket`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// `jurisdiction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jurisdiction: ::std::option::Option<::std::string::String>,
-    /// `vendor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vendor: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListJobsItemTarget { bucket : "bucket", jurisdiction : "jurisdiction", vendor :
+    "vendor" }
+);
 /// Used by [`R2SuperSlurper::get_job_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetJobLogsItem {
     /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `job`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<::std::string::String>,
     /// `logType`
-    #[serde(
-        rename = "logType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_type: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// `objectKey`
-    #[serde(
-        rename = "objectKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetJobLogsItem { created_at : "createdAt", job : "job", log_type : "logType", message
+    : "message", object_key : "objectKey" }
+);
 /// Used by [`R2SuperSlurper::get_job_progress`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetJobProgressResponse {
     /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `failedObjects`
-    #[serde(
-        rename = "failedObjects",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failed_objects: ::std::option::Option<i64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `objects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub objects: ::std::option::Option<i64>,
     /// `skippedObjects`
-    #[serde(
-        rename = "skippedObjects",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub skipped_objects: ::std::option::Option<i64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// `transferredObjects`
-    #[serde(
-        rename = "transferredObjects",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transferred_objects: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetJobProgressResponse { created_at : "createdAt", failed_objects : "failedObjects",
+    id : "id", objects : "objects", skipped_objects : "skippedObjects", status :
+    "status", transferred_objects : "transferredObjects" }
+);
 /// Used by [`R2SuperSlurper::check_source_connectivity`], [`R2SuperSlurper::check_target_connectivity`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckSourceConnectivityResponse {
     /// `connectivityStatus`
-    #[serde(
-        rename = "connectivityStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connectivity_status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CheckSourceConnectivityResponse { connectivity_status : "connectivityStatus" }
+);

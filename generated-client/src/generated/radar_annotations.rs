@@ -23,7 +23,9 @@ impl RadarAnnotations {
     /// Retrieves the latest annotations.
     pub fn get_latest_annotations(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetLatestAnnotationsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetLatestAnnotationsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,7 +40,9 @@ impl RadarAnnotations {
     /// Retrieves the latest Internet outages and anomalies.
     pub fn get_latest_internet_outages_and_anomalies(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetLatestAnnotationsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetLatestAnnotationsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -54,7 +58,9 @@ impl RadarAnnotations {
     pub fn get_the_number_of_outages_by_location(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTheNumberOfOutagesByLocationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTheNumberOfOutagesByLocationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,254 +71,137 @@ impl RadarAnnotations {
     }
 }
 /// Used by [`RadarAnnotations::get_latest_annotations`], [`RadarAnnotations::get_latest_internet_outages_and_anomalies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestAnnotationsResponse {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetLatestAnnotationsResponse { annotations : "annotations" });
 /// Used by [`RadarAnnotations::get_latest_annotations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestAnnotationsResponseAnnotationsItem {
-    /// `asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asns: ::std::option::Option<::std::vec::Vec<i64>>,
     /// `asnsDetails`
-    #[serde(
-        rename = "asnsDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub asns_details: ::std::option::Option<
         ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItem>,
     >,
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
-    /// `locations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `locationsDetails`
-    #[serde(
-        rename = "locationsDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub locations_details: ::std::option::Option<
-        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationsItemLocationsDetailsItem>,
+        ::std::vec::Vec<
+            GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItemLocations,
+        >,
     >,
-    /// `origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `originsDetails`
-    #[serde(
-        rename = "originsDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origins_details: ::std::option::Option<
         ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationsItemOriginsDetailsItem>,
     >,
-    /// `outage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outage: ::std::option::Option<GetLatestAnnotationsResponseAnnotationsItemOutage>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestAnnotationsResponseAnnotationsItem { asns : "asns", asns_details :
+    "asnsDetails", data_source : "dataSource", description : "description", end_date :
+    "endDate", event_type : "eventType", id : "id", linked_url : "linkedUrl", locations :
+    "locations", locations_details : "locationsDetails", origins : "origins",
+    origins_details : "originsDetails", outage : "outage", scope : "scope", start_date :
+    "startDate" }
+);
 /// Used by [`RadarAnnotations::get_latest_annotations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItem {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<::std::string::String>,
-    /// `locations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locations: ::std::option::Option<
         GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItemLocations,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItem { asn : "asn", locations :
+    "locations", name : "name" }
+);
 /// Used by [`RadarAnnotations::get_latest_annotations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItemLocations {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`RadarAnnotations::get_latest_annotations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetLatestAnnotationsResponseAnnotationsItemLocationsDetailsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestAnnotationsResponseAnnotationsItemAsnsDetailsItemLocations { code : "code",
+    name : "name" }
+);
 /// Used by [`RadarAnnotations::get_latest_annotations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestAnnotationsResponseAnnotationsItemOriginsDetailsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestAnnotationsResponseAnnotationsItemOriginsDetailsItem { name : "name", origin
+    : "origin" }
+);
 /// Used by [`RadarAnnotations::get_latest_annotations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestAnnotationsResponseAnnotationsItemOutage {
     /// `outageCause`
-    #[serde(
-        rename = "outageCause",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outage_cause: ::std::option::Option<::std::string::String>,
     /// `outageType`
-    #[serde(
-        rename = "outageType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outage_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestAnnotationsResponseAnnotationsItemOutage { outage_cause : "outageCause",
+    outage_type : "outageType" }
+);
 /// Used by [`RadarAnnotations::get_the_number_of_outages_by_location`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheNumberOfOutagesByLocationResponse {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<GetTheNumberOfOutagesByLocationResponseAnnotationsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTheNumberOfOutagesByLocationResponse { annotations : "annotations" }
+);
 /// Used by [`RadarAnnotations::get_the_number_of_outages_by_location`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheNumberOfOutagesByLocationResponseAnnotationsItem {
     /// `clientCountryAlpha2`
-    #[serde(
-        rename = "clientCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    #[serde(
-        rename = "clientCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTheNumberOfOutagesByLocationResponseAnnotationsItem { client_country_alpha2 :
+    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+);

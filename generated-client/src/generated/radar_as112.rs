@@ -24,7 +24,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_dnssec_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByDnssecSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_edns_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByDnssecSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -58,7 +62,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByIpVersionSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByIpVersionSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,7 +81,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_dns_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByDnsProtocolSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByDnsProtocolSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +100,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByTypeSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByTypeSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +119,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_response_code_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByTypeSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByTypeSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -127,7 +139,9 @@ impl RadarAs112 {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByTypeSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByTypeSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -147,7 +161,7 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesTimeSeriesResponse>,
+        crate::runtime::Json<::std::option::Option<GetAs112DnsQueriesTimeSeriesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -164,7 +178,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_dnssec_support_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -181,7 +197,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_edns_support_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -198,7 +216,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByIpVersionTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByIpVersionTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -215,7 +235,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_dns_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -232,7 +254,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_type_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -249,7 +273,9 @@ impl RadarAs112 {
     pub fn get_as112_dns_queries_by_response_code_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -271,7 +297,9 @@ impl RadarAs112 {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -291,7 +319,9 @@ impl RadarAs112 {
     pub fn get_top_locations_by_as112_dns_queries(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByAs112DnsQueriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByAs112DnsQueriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -309,7 +339,9 @@ impl RadarAs112 {
         &self,
         dnssec: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByAs112DnsQueriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByAs112DnsQueriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -330,7 +362,9 @@ impl RadarAs112 {
         &self,
         edns: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByAs112DnsQueriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByAs112DnsQueriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -351,7 +385,9 @@ impl RadarAs112 {
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByAs112DnsQueriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByAs112DnsQueriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -365,619 +401,366 @@ impl RadarAs112 {
     }
 }
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_by_edns_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetAs112DnsQueriesByDnssecSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112::get_as112_dns_queries_by_dns_protocol_summary`], [`RadarAs112::get_as112_dns_queries_by_type_summary`], [`RadarAs112::get_top_locations_by_as112_dns_queries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112::get_as112_dns_queries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
-    #[serde(
-        rename = "NOT_SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_supported: ::std::option::Option<::std::string::String>,
     /// `SUPPORTED`
-    #[serde(
-        rename = "SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSummaryResponseSummary0 { not_supported : "NOT_SUPPORTED",
+    supported : "SUPPORTED" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetAs112DnsQueriesByIpVersionSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
+    }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6"
+    }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dns_protocol_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnsProtocolSummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dns_protocol_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
     /// `HTTPS`
-    #[serde(
-        rename = "HTTPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub https: ::std::option::Option<::std::string::String>,
     /// `TCP`
-    #[serde(
-        rename = "TCP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcp: ::std::option::Option<::std::string::String>,
     /// `TLS`
-    #[serde(
-        rename = "TLS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls: ::std::option::Option<::std::string::String>,
     /// `UDP`
-    #[serde(
-        rename = "UDP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub udp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 { https : "HTTPS", tcp :
+    "TCP", tls : "TLS", udp : "UDP" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_type_summary`], [`RadarAs112::get_as112_dns_queries_by_response_code_summary`], [`RadarAs112::get_as112_summary_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByTypeSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetAs112DnsQueriesTimeSeriesResponse { meta : "meta" });
 /// Used by [`RadarAs112::get_as112_dns_queries_time_series`], [`RadarAs112::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112::get_as112_dns_queries_by_type_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112::get_as112_dns_queries_by_edns_support_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dnssec_support_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
-    #[serde(
-        rename = "NOT_SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SUPPORTED`
-    #[serde(
-        rename = "SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { not_supported :
+    "NOT_SUPPORTED", supported : "SUPPORTED" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
+    }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 :
+    "IPv6" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dns_protocol_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_dns_protocol_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
     /// `HTTPS`
-    #[serde(
-        rename = "HTTPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub https: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TCP`
-    #[serde(
-        rename = "TCP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS`
-    #[serde(
-        rename = "TLS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UDP`
-    #[serde(
-        rename = "UDP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 { https : "HTTPS", tcp :
+    "TCP", tls : "TLS", udp : "UDP" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_type_time_series`], [`RadarAs112::get_as112_dns_queries_by_response_code_time_series`], [`RadarAs112::get_as112_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByTypeTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarAs112::get_as112_dns_queries_by_type_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+);
 /// Used by [`RadarAs112::get_top_locations_by_as112_dns_queries`], [`RadarAs112::get_top_locations_by_as112_dns_queries_with_dnssec_support`], [`RadarAs112::get_top_locations_by_as112_dns_queries_with_edns_support`], [`RadarAs112::get_top_locations_by_as112_dns_queries_for_an_ip_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsByAs112DnsQueriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopLocationsByAs112DnsQueriesResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsByAs112DnsQueriesResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarAs112::get_top_locations_by_as112_dns_queries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsByAs112DnsQueriesResponseTop0Item {
     /// `clientCountryAlpha2`
-    #[serde(
-        rename = "clientCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    #[serde(
-        rename = "clientCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsByAs112DnsQueriesResponseTop0Item { client_country_alpha2 :
+    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+);

@@ -23,7 +23,9 @@ impl RadarAutonomousSystems {
     /// Retrieves a list of autonomous systems.
     pub fn list_autonomous_systems(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAutonomousSystemsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAutonomousSystemsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,7 +40,9 @@ impl RadarAutonomousSystems {
     /// Retrieves the requested autonomous system information based on IP address. Population estimates come from APNIC (refer to <https://labs.apnic.net/?p=526>).
     pub fn get_as_details_by_ip_address(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAsDetailsByIpAddressResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAsDetailsByIpAddressResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -54,7 +58,9 @@ impl RadarAutonomousSystems {
     pub fn get_as_details_by_asn(
         &self,
         asn: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAsDetailsByAsnResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAsDetailsByAsnResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -74,7 +80,9 @@ impl RadarAutonomousSystems {
         &self,
         asn: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetIrrAsSetsThatAnAsIsAMemberOfResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetIrrAsSetsThatAnAsIsAMemberOfResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,7 +104,7 @@ impl RadarAutonomousSystems {
         &self,
         asn: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAsLevelRelationshipsByAsnResponse>,
+        crate::runtime::Json<::std::option::Option<GetAsLevelRelationshipsByAsnResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,419 +119,235 @@ impl RadarAutonomousSystems {
     }
 }
 /// Used by [`RadarAutonomousSystems::list_autonomous_systems`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAutonomousSystemsResponse {
-    /// `asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asns: ::std::option::Option<
         ::std::vec::Vec<ListAutonomousSystemsResponseAsnsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListAutonomousSystemsResponse { asns : "asns" });
 /// Used by [`RadarAutonomousSystems::list_autonomous_systems`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAutonomousSystemsResponseAsnsItem {
-    /// `aka`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// `countryName`
-    #[serde(
-        rename = "countryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `orgName`
-    #[serde(
-        rename = "orgName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub org_name: ::std::option::Option<::std::string::String>,
-    /// `website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAutonomousSystemsResponseAsnsItem { aka : "aka", asn : "asn", country :
+    "country", country_name : "countryName", name : "name", org_name : "orgName", website
+    : "website" }
+);
 /// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponse {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<GetAsDetailsByIpAddressResponseAsn>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetAsDetailsByIpAddressResponse { asn : "asn" });
 /// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponseAsn {
-    /// `aka`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// `countryName`
-    #[serde(
-        rename = "countryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
     /// `estimatedUsers`
-    #[serde(
-        rename = "estimatedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub estimated_users: ::std::option::Option<
         GetAsDetailsByIpAddressResponseAsnEstimatedUsers,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `orgName`
-    #[serde(
-        rename = "orgName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub org_name: ::std::option::Option<::std::string::String>,
-    /// `related`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub related: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelatedItem>,
     >,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsDetailsByIpAddressResponseAsn { aka : "aka", asn : "asn", country : "country",
+    country_name : "countryName", estimated_users : "estimatedUsers", name : "name",
+    org_name : "orgName", related : "related", source : "source", website : "website" }
+);
 /// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`], [`RadarAutonomousSystems::get_as_details_by_asn`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsers {
     /// `estimatedUsers`
-    #[serde(
-        rename = "estimatedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub estimated_users: ::std::option::Option<i64>,
-    /// `locations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locations: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocationsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsDetailsByIpAddressResponseAsnEstimatedUsers { estimated_users :
+    "estimatedUsers", locations : "locations" }
+);
 /// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocationsItem {
     /// `estimatedUsers`
-    #[serde(
-        rename = "estimatedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub estimated_users: ::std::option::Option<i64>,
     /// `locationAlpha2`
-    #[serde(
-        rename = "locationAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub location_alpha2: ::std::option::Option<::std::string::String>,
     /// `locationName`
-    #[serde(
-        rename = "locationName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub location_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocationsItem { estimated_users :
+    "estimatedUsers", location_alpha2 : "locationAlpha2", location_name : "locationName"
+    }
+);
 /// Used by [`RadarAutonomousSystems::get_as_details_by_ip_address`], [`RadarAutonomousSystems::get_as_details_by_asn`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponseAsnRelatedItem {
-    /// `aka`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
     /// `estimatedUsers`
-    #[serde(
-        rename = "estimatedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub estimated_users: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsDetailsByIpAddressResponseAsnRelatedItem { aka : "aka", asn : "asn",
+    estimated_users : "estimatedUsers", name : "name" }
+);
 /// Used by [`RadarAutonomousSystems::get_as_details_by_asn`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByAsnResponse {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<GetAsDetailsByAsnResponseAsn>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetAsDetailsByAsnResponse { asn : "asn" });
 /// Used by [`RadarAutonomousSystems::get_as_details_by_asn`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByAsnResponseAsn {
-    /// `aka`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aka: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
     /// `confidenceLevel`
-    #[serde(
-        rename = "confidenceLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_level: ::std::option::Option<i64>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// `countryName`
-    #[serde(
-        rename = "countryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
     /// `estimatedUsers`
-    #[serde(
-        rename = "estimatedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub estimated_users: ::std::option::Option<
         GetAsDetailsByIpAddressResponseAsnEstimatedUsers,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `orgName`
-    #[serde(
-        rename = "orgName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub org_name: ::std::option::Option<::std::string::String>,
-    /// `related`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub related: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelatedItem>,
     >,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsDetailsByAsnResponseAsn { aka : "aka", asn : "asn", confidence_level :
+    "confidenceLevel", country : "country", country_name : "countryName", estimated_users
+    : "estimatedUsers", name : "name", org_name : "orgName", related : "related", source
+    : "source", website : "website" }
+);
 /// Used by [`RadarAutonomousSystems::get_irr_as_sets_that_an_as_is_a_member_of`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIrrAsSetsThatAnAsIsAMemberOfResponse {
-    /// `as_sets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_sets: ::std::option::Option<
         ::std::vec::Vec<GetIrrAsSetsThatAnAsIsAMemberOfResponseAsSetsItem>,
     >,
-    /// `paths`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paths: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetIrrAsSetsThatAnAsIsAMemberOfResponse { as_sets : "as_sets", paths : "paths" }
+);
 /// Used by [`RadarAutonomousSystems::get_irr_as_sets_that_an_as_is_a_member_of`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIrrAsSetsThatAnAsIsAMemberOfResponseAsSetsItem {
-    /// `as_members_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_members_count: ::std::option::Option<i64>,
-    /// `as_set_members_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_set_members_count: ::std::option::Option<i64>,
-    /// `as_set_upstreams_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_set_upstreams_count: ::std::option::Option<i64>,
-    /// `asn_cone_size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn_cone_size: ::std::option::Option<i64>,
-    /// `hierarchical_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hierarchical_asn: ::std::option::Option<i64>,
-    /// `inferred_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inferred_asn: ::std::option::Option<i64>,
-    /// `irr_sources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub irr_sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `peeringdb_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peeringdb_asn: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetIrrAsSetsThatAnAsIsAMemberOfResponseAsSetsItem { as_members_count :
+    "as_members_count", as_set_members_count : "as_set_members_count",
+    as_set_upstreams_count : "as_set_upstreams_count", asn_cone_size : "asn_cone_size",
+    hierarchical_asn : "hierarchical_asn", inferred_asn : "inferred_asn", irr_sources :
+    "irr_sources", name : "name", peeringdb_asn : "peeringdb_asn" }
+);
 /// Used by [`RadarAutonomousSystems::get_as_level_relationships_by_asn`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsLevelRelationshipsByAsnResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAsLevelRelationshipsByAsnResponseMeta>,
-    /// `rels`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rels: ::std::option::Option<
         ::std::vec::Vec<GetAsLevelRelationshipsByAsnResponseRelsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsLevelRelationshipsByAsnResponse { meta : "meta", rels : "rels" }
+);
 /// Used by [`RadarAutonomousSystems::get_as_level_relationships_by_asn`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsLevelRelationshipsByAsnResponseMeta {
-    /// `data_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_time: ::std::option::Option<::std::string::String>,
-    /// `query_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_time: ::std::option::Option<::std::string::String>,
-    /// `total_peers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_peers: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsLevelRelationshipsByAsnResponseMeta { data_time : "data_time", query_time :
+    "query_time", total_peers : "total_peers" }
+);
 /// Used by [`RadarAutonomousSystems::get_as_level_relationships_by_asn`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsLevelRelationshipsByAsnResponseRelsItem {
-    /// `asn1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn1: ::std::option::Option<i64>,
-    /// `asn1_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn1_country: ::std::option::Option<::std::string::String>,
-    /// `asn1_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn1_name: ::std::option::Option<::std::string::String>,
-    /// `asn2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn2: ::std::option::Option<i64>,
-    /// `asn2_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn2_country: ::std::option::Option<::std::string::String>,
-    /// `asn2_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn2_name: ::std::option::Option<::std::string::String>,
-    /// `rel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rel: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAsLevelRelationshipsByAsnResponseRelsItem { asn1 : "asn1", asn1_country :
+    "asn1_country", asn1_name : "asn1_name", asn2 : "asn2", asn2_country :
+    "asn2_country", asn2_name : "asn2_name", rel : "rel" }
+);

@@ -23,7 +23,9 @@ impl RadarBgp {
     /// Retrieves the BGP hijack events.
     pub fn get_bgp_hijack_events(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBgpHijackEventsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBgpHijackEventsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -39,7 +41,9 @@ impl RadarBgp {
     pub fn get_announced_ip_address_space_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetAnnouncedIpAddressSpaceTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetAnnouncedIpAddressSpaceTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,7 +59,9 @@ impl RadarBgp {
     /// Retrieves the BGP route leak events.
     pub fn get_bgp_route_leak_events(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBgpRouteLeakEventsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBgpRouteLeakEventsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,7 +77,9 @@ impl RadarBgp {
     pub fn list_ases_from_global_routing_tables(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListAsesFromGlobalRoutingTablesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListAsesFromGlobalRoutingTablesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -88,7 +96,7 @@ impl RadarBgp {
     pub fn get_multi_origin_as_moas_prefixes(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetMultiOriginAsMoasPrefixesResponse>,
+        crate::runtime::Json<::std::option::Option<GetMultiOriginAsMoasPrefixesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,7 +112,9 @@ impl RadarBgp {
     /// Retrieves the prefix-to-ASN mapping from global routing tables.
     pub fn get_prefix_to_asn_mapping(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetPrefixToAsnMappingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetPrefixToAsnMappingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -120,7 +130,9 @@ impl RadarBgp {
     pub fn get_real_time_bgp_routes_for_a_prefix(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetRealTimeBgpRoutesForAPrefixResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetRealTimeBgpRoutesForAPrefixResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -136,7 +148,9 @@ impl RadarBgp {
     /// Retrieves the BGP routing table stats.
     pub fn get_bgp_routing_table_stats(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBgpRoutingTableStatsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBgpRoutingTableStatsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -151,7 +165,9 @@ impl RadarBgp {
     /// Retrieves ASPA (Autonomous System Provider Authorization) changes over time. Returns daily aggregated changes including additions, removals, and modifications of ASPA objects.
     pub fn get_aspa_changes_over_time(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAspaChangesOverTimeResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAspaChangesOverTimeResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -166,7 +182,9 @@ impl RadarBgp {
     /// Retrieves current or historical ASPA (Autonomous System Provider Authorization) objects. ASPA objects define which ASNs are authorized upstream providers for a customer ASN.
     pub fn get_aspa_objects_snapshot(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAspaObjectsSnapshotResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAspaObjectsSnapshotResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -181,7 +199,9 @@ impl RadarBgp {
     /// Retrieves ASPA (Autonomous System Provider Authorization) object count over time. Supports filtering by RIR or location (country code) to generate multiple named series. If no RIR or location filter is specified, returns total count.
     pub fn get_aspa_count_time_series(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAspaCountTimeSeriesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAspaCountTimeSeriesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -196,7 +216,9 @@ impl RadarBgp {
     /// Retrieves BGP updates over time. When requesting updates for an autonomous system, only BGP updates of type announcement are returned.
     pub fn get_bgp_time_series(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBgpTimeSeriesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBgpTimeSeriesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -211,7 +233,9 @@ impl RadarBgp {
     /// Retrieves the top autonomous systems by BGP updates (announcements only).
     pub fn get_top_ases_by_bgp_updates(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetTopAsesByBgpUpdatesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetTopAsesByBgpUpdatesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -226,7 +250,9 @@ impl RadarBgp {
     /// Retrieves the full list of autonomous systems on the global routing table ordered by announced prefixes count. The data comes from public BGP MRT data archives and updates every 2 hours.
     pub fn get_top_ases_by_prefix_count(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetTopAsesByPrefixCountResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetTopAsesByPrefixCountResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -242,7 +268,7 @@ impl RadarBgp {
     pub fn get_top_prefixes_by_bgp_updates(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopPrefixesByBgpUpdatesResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopPrefixesByBgpUpdatesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -253,1520 +279,891 @@ impl RadarBgp {
     }
 }
 /// Used by [`RadarBgp::get_bgp_hijack_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpHijackEventsResponse {
-    /// `asn_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn_info: ::std::option::Option<
         ::std::vec::Vec<GetBgpHijackEventsResponseAsnInfoItem>,
     >,
-    /// `events`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<
         ::std::vec::Vec<GetBgpHijackEventsResponseEventsItem>,
     >,
-    /// `total_monitors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_monitors: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpHijackEventsResponse { asn_info : "asn_info", events : "events", total_monitors
+    : "total_monitors" }
+);
 /// Used by [`RadarBgp::get_bgp_hijack_events`], [`RadarBgp::get_bgp_route_leak_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpHijackEventsResponseAsnInfoItem {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `country_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
-    /// `org_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpHijackEventsResponseAsnInfoItem { asn : "asn", country_code : "country_code",
+    org_name : "org_name" }
+);
 /// Used by [`RadarBgp::get_bgp_hijack_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpHijackEventsResponseEventsItem {
-    /// `confidence_score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence_score: ::std::option::Option<i64>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
-    /// `event_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_type: ::std::option::Option<i64>,
-    /// `hijack_msgs_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hijack_msgs_count: ::std::option::Option<i64>,
-    /// `hijacker_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hijacker_asn: ::std::option::Option<i64>,
-    /// `hijacker_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hijacker_country: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `is_stale`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_stale: ::std::option::Option<bool>,
-    /// `max_hijack_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_hijack_ts: ::std::option::Option<::std::string::String>,
-    /// `max_msg_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_msg_ts: ::std::option::Option<::std::string::String>,
-    /// `min_hijack_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_hijack_ts: ::std::option::Option<::std::string::String>,
-    /// `on_going_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_going_count: ::std::option::Option<i64>,
-    /// `peer_asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_asns: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `peer_ip_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_ip_count: ::std::option::Option<i64>,
-    /// `prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::vec::Vec<GetBgpHijackEventsResponseEventsItemTagsItem>,
     >,
-    /// `victim_asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub victim_asns: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `victim_countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub victim_countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpHijackEventsResponseEventsItem { confidence_score : "confidence_score",
+    duration : "duration", event_type : "event_type", hijack_msgs_count :
+    "hijack_msgs_count", hijacker_asn : "hijacker_asn", hijacker_country :
+    "hijacker_country", id : "id", is_stale : "is_stale", max_hijack_ts :
+    "max_hijack_ts", max_msg_ts : "max_msg_ts", min_hijack_ts : "min_hijack_ts",
+    on_going_count : "on_going_count", peer_asns : "peer_asns", peer_ip_count :
+    "peer_ip_count", prefixes : "prefixes", tags : "tags", victim_asns : "victim_asns",
+    victim_countries : "victim_countries" }
+);
 /// Used by [`RadarBgp::get_bgp_hijack_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpHijackEventsResponseEventsItemTagsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpHijackEventsResponseEventsItemTagsItem { name : "name", score : "score" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAnnouncedIpAddressSpaceTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetAnnouncedIpAddressSpaceTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem>,
     >,
-    /// `delay`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delay: ::std::option::Option<
         GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelay,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", delay : "delay",
+    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`], [`RadarBgp::get_bgp_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`], [`RadarBgp::get_bgp_time_series`], [`RadarBgp::get_top_ases_by_bgp_updates`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelay {
-    /// `asn_data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn_data: ::std::option::Option<
         GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnData,
     >,
-    /// `country_data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_data: ::std::option::Option<
         GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryData,
     >,
-    /// `healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub healthy: ::std::option::Option<bool>,
     /// `nowTs`
-    #[serde(
-        rename = "nowTs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub now_ts: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelay { asn_data : "asn_data",
+    country_data : "country_data", healthy : "healthy", now_ts : "nowTs" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnData {
     /// `delaySecs`
-    #[serde(
-        rename = "delaySecs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delay_secs: ::std::option::Option<f64>,
     /// `delayStr`
-    #[serde(
-        rename = "delayStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delay_str: ::std::option::Option<::std::string::String>,
-    /// `healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub healthy: ::std::option::Option<bool>,
-    /// `latest`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest: ::std::option::Option<
         GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnDataLatest,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnData { delay_secs :
+    "delaySecs", delay_str : "delayStr", healthy : "healthy", latest : "latest" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnDataLatest {
-    /// `entries_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entries_count: ::std::option::Option<f64>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayAsnDataLatest { entries_count :
+    "entries_count", path : "path", timestamp : "timestamp" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryData {
     /// `delaySecs`
-    #[serde(
-        rename = "delaySecs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delay_secs: ::std::option::Option<f64>,
     /// `delayStr`
-    #[serde(
-        rename = "delayStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delay_str: ::std::option::Option<::std::string::String>,
-    /// `healthy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub healthy: ::std::option::Option<bool>,
-    /// `latest`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest: ::std::option::Option<
         GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryDataLatest,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryData { delay_secs :
+    "delaySecs", delay_str : "delayStr", healthy : "healthy", latest : "latest" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryDataLatest {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDelayCountryDataLatest { count :
+    "count", timestamp : "timestamp" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarBgp::get_announced_ip_address_space_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnnouncedIpAddressSpaceTimeSeriesResponseSerie0 {
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnnouncedIpAddressSpaceTimeSeriesResponseSerie0 { ipv4 : "ipv4", ipv6 : "ipv6",
+    timestamps : "timestamps" }
+);
 /// Used by [`RadarBgp::get_bgp_route_leak_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpRouteLeakEventsResponse {
-    /// `asn_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn_info: ::std::option::Option<
         ::std::vec::Vec<GetBgpHijackEventsResponseAsnInfoItem>,
     >,
-    /// `events`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<
         ::std::vec::Vec<GetBgpRouteLeakEventsResponseEventsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpRouteLeakEventsResponse { asn_info : "asn_info", events : "events" }
+);
 /// Used by [`RadarBgp::get_bgp_route_leak_events`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpRouteLeakEventsResponseEventsItem {
-    /// `countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `detected_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detected_ts: ::std::option::Option<::std::string::String>,
-    /// `finished`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub finished: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `leak_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub leak_asn: ::std::option::Option<i64>,
-    /// `leak_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub leak_count: ::std::option::Option<i64>,
-    /// `leak_seg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub leak_seg: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `leak_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub leak_type: ::std::option::Option<i64>,
-    /// `max_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_ts: ::std::option::Option<::std::string::String>,
-    /// `min_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_ts: ::std::option::Option<::std::string::String>,
-    /// `origin_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_count: ::std::option::Option<i64>,
-    /// `peer_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_count: ::std::option::Option<i64>,
-    /// `prefix_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpRouteLeakEventsResponseEventsItem { countries : "countries", detected_ts :
+    "detected_ts", finished : "finished", id : "id", leak_asn : "leak_asn", leak_count :
+    "leak_count", leak_seg : "leak_seg", leak_type : "leak_type", max_ts : "max_ts",
+    min_ts : "min_ts", origin_count : "origin_count", peer_count : "peer_count",
+    prefix_count : "prefix_count" }
+);
 /// Used by [`RadarBgp::list_ases_from_global_routing_tables`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAsesFromGlobalRoutingTablesResponse {
-    /// `asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asns: ::std::option::Option<
         ::std::vec::Vec<ListAsesFromGlobalRoutingTablesResponseAsnsItem>,
     >,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ListAsesFromGlobalRoutingTablesResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAsesFromGlobalRoutingTablesResponse { asns : "asns", meta : "meta" }
+);
 /// Used by [`RadarBgp::list_ases_from_global_routing_tables`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAsesFromGlobalRoutingTablesResponseAsnsItem {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
     /// `coneSize`
-    #[serde(
-        rename = "coneSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cone_size: ::std::option::Option<i64>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// `ipv4Count`
-    #[serde(
-        rename = "ipv4Count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ipv4_count: ::std::option::Option<i64>,
     /// `ipv6Count`
-    #[serde(
-        rename = "ipv6Count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ipv6_count: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `pfxsCount`
-    #[serde(
-        rename = "pfxsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pfxs_count: ::std::option::Option<i64>,
     /// `rpkiInvalid`
-    #[serde(
-        rename = "rpkiInvalid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rpki_invalid: ::std::option::Option<i64>,
     /// `rpkiUnknown`
-    #[serde(
-        rename = "rpkiUnknown",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rpki_unknown: ::std::option::Option<i64>,
     /// `rpkiValid`
-    #[serde(
-        rename = "rpkiValid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rpki_valid: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAsesFromGlobalRoutingTablesResponseAsnsItem { asn : "asn", cone_size :
+    "coneSize", country : "country", ipv4_count : "ipv4Count", ipv6_count : "ipv6Count",
+    name : "name", pfxs_count : "pfxsCount", rpki_invalid : "rpkiInvalid", rpki_unknown :
+    "rpkiUnknown", rpki_valid : "rpkiValid" }
+);
 /// Used by [`RadarBgp::list_ases_from_global_routing_tables`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAsesFromGlobalRoutingTablesResponseMeta {
     /// `dataTime`
-    #[serde(
-        rename = "dataTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_time: ::std::option::Option<::std::string::String>,
     /// `queryTime`
-    #[serde(
-        rename = "queryTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub query_time: ::std::option::Option<::std::string::String>,
     /// `totalPeers`
-    #[serde(
-        rename = "totalPeers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_peers: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAsesFromGlobalRoutingTablesResponseMeta { data_time : "dataTime", query_time :
+    "queryTime", total_peers : "totalPeers" }
+);
 /// Used by [`RadarBgp::get_multi_origin_as_moas_prefixes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultiOriginAsMoasPrefixesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetMultiOriginAsMoasPrefixesResponseMeta>,
-    /// `moas`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub moas: ::std::option::Option<
         ::std::vec::Vec<GetMultiOriginAsMoasPrefixesResponseMoasItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMultiOriginAsMoasPrefixesResponse { meta : "meta", moas : "moas" }
+);
 /// Used by [`RadarBgp::get_multi_origin_as_moas_prefixes`], [`RadarBgp::get_prefix_to_asn_mapping`], [`RadarBgp::get_bgp_routing_table_stats`], [`RadarBgp::get_top_ases_by_prefix_count`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultiOriginAsMoasPrefixesResponseMeta {
-    /// `data_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_time: ::std::option::Option<::std::string::String>,
-    /// `query_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_time: ::std::option::Option<::std::string::String>,
-    /// `total_peers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_peers: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMultiOriginAsMoasPrefixesResponseMeta { data_time : "data_time", query_time :
+    "query_time", total_peers : "total_peers" }
+);
 /// Used by [`RadarBgp::get_multi_origin_as_moas_prefixes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultiOriginAsMoasPrefixesResponseMoasItem {
-    /// `origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origins: ::std::option::Option<
         ::std::vec::Vec<GetMultiOriginAsMoasPrefixesResponseMoasItemOriginsItem>,
     >,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMultiOriginAsMoasPrefixesResponseMoasItem { origins : "origins", prefix : "prefix"
+    }
+);
 /// Used by [`RadarBgp::get_multi_origin_as_moas_prefixes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultiOriginAsMoasPrefixesResponseMoasItemOriginsItem {
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<i64>,
-    /// `peer_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_count: ::std::option::Option<i64>,
-    /// `rpki_validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rpki_validation: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetMultiOriginAsMoasPrefixesResponseMoasItemOriginsItem { origin : "origin",
+    peer_count : "peer_count", rpki_validation : "rpki_validation" }
+);
 /// Used by [`RadarBgp::get_prefix_to_asn_mapping`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPrefixToAsnMappingResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetMultiOriginAsMoasPrefixesResponseMeta>,
-    /// `prefix_origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix_origins: ::std::option::Option<
         ::std::vec::Vec<GetPrefixToAsnMappingResponsePrefixOriginsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPrefixToAsnMappingResponse { meta : "meta", prefix_origins : "prefix_origins" }
+);
 /// Used by [`RadarBgp::get_prefix_to_asn_mapping`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPrefixToAsnMappingResponsePrefixOriginsItem {
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<i64>,
-    /// `peer_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_count: ::std::option::Option<i64>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// `rpki_validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rpki_validation: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPrefixToAsnMappingResponsePrefixOriginsItem { origin : "origin", peer_count :
+    "peer_count", prefix : "prefix", rpki_validation : "rpki_validation" }
+);
 /// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRealTimeBgpRoutesForAPrefixResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetRealTimeBgpRoutesForAPrefixResponseMeta>,
-    /// `routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes: ::std::option::Option<
         ::std::vec::Vec<GetRealTimeBgpRoutesForAPrefixResponseRoutesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRealTimeBgpRoutesForAPrefixResponse { meta : "meta", routes : "routes" }
+);
 /// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRealTimeBgpRoutesForAPrefixResponseMeta {
-    /// `asn_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn_info: ::std::option::Option<
         ::std::vec::Vec<GetRealTimeBgpRoutesForAPrefixResponseMetaAsnInfoItem>,
     >,
-    /// `collectors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collectors: ::std::option::Option<
         ::std::vec::Vec<GetRealTimeBgpRoutesForAPrefixResponseMetaCollectorsItem>,
     >,
-    /// `data_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_time: ::std::option::Option<::std::string::String>,
-    /// `prefix_origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix_origins: ::std::option::Option<
         ::std::vec::Vec<GetRealTimeBgpRoutesForAPrefixResponseMetaPrefixOriginsItem>,
     >,
-    /// `query_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRealTimeBgpRoutesForAPrefixResponseMeta { asn_info : "asn_info", collectors :
+    "collectors", data_time : "data_time", prefix_origins : "prefix_origins", query_time
+    : "query_time" }
+);
 /// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaAsnInfoItem {
-    /// `as_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_name: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `country_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
-    /// `org_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_id: ::std::option::Option<::std::string::String>,
-    /// `org_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRealTimeBgpRoutesForAPrefixResponseMetaAsnInfoItem { as_name : "as_name", asn :
+    "asn", country_code : "country_code", org_id : "org_id", org_name : "org_name" }
+);
 /// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaCollectorsItem {
-    /// `collector`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collector: ::std::option::Option<::std::string::String>,
-    /// `latest_realtime_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_realtime_ts: ::std::option::Option<::std::string::String>,
-    /// `latest_rib_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_rib_ts: ::std::option::Option<::std::string::String>,
-    /// `latest_updates_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_updates_ts: ::std::option::Option<::std::string::String>,
-    /// `peers_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peers_count: ::std::option::Option<i64>,
-    /// `peers_v4_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peers_v4_count: ::std::option::Option<i64>,
-    /// `peers_v6_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peers_v6_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRealTimeBgpRoutesForAPrefixResponseMetaCollectorsItem { collector : "collector",
+    latest_realtime_ts : "latest_realtime_ts", latest_rib_ts : "latest_rib_ts",
+    latest_updates_ts : "latest_updates_ts", peers_count : "peers_count", peers_v4_count
+    : "peers_v4_count", peers_v6_count : "peers_v6_count" }
+);
 /// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRealTimeBgpRoutesForAPrefixResponseMetaPrefixOriginsItem {
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<i64>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// `rpki_validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rpki_validation: ::std::option::Option<::std::string::String>,
-    /// `total_peers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_peers: ::std::option::Option<i64>,
-    /// `total_visible`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_visible: ::std::option::Option<i64>,
-    /// `visibility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRealTimeBgpRoutesForAPrefixResponseMetaPrefixOriginsItem { origin : "origin",
+    prefix : "prefix", rpki_validation : "rpki_validation", total_peers : "total_peers",
+    total_visible : "total_visible", visibility : "visibility" }
+);
 /// Used by [`RadarBgp::get_real_time_bgp_routes_for_a_prefix`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRealTimeBgpRoutesForAPrefixResponseRoutesItem {
-    /// `as_path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_path: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `collector`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collector: ::std::option::Option<::std::string::String>,
-    /// `communities`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub communities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRealTimeBgpRoutesForAPrefixResponseRoutesItem { as_path : "as_path", collector :
+    "collector", communities : "communities", prefix : "prefix", timestamp : "timestamp"
+    }
+);
 /// Used by [`RadarBgp::get_bgp_routing_table_stats`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpRoutingTableStatsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetMultiOriginAsMoasPrefixesResponseMeta>,
-    /// `stats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stats: ::std::option::Option<GetBgpRoutingTableStatsResponseStats>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpRoutingTableStatsResponse { meta : "meta", stats : "stats" }
+);
 /// Used by [`RadarBgp::get_bgp_routing_table_stats`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpRoutingTableStatsResponseStats {
-    /// `distinct_origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distinct_origins: ::std::option::Option<i64>,
-    /// `distinct_origins_ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distinct_origins_ipv4: ::std::option::Option<i64>,
-    /// `distinct_origins_ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distinct_origins_ipv6: ::std::option::Option<i64>,
-    /// `distinct_prefixes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distinct_prefixes: ::std::option::Option<i64>,
-    /// `distinct_prefixes_ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distinct_prefixes_ipv4: ::std::option::Option<i64>,
-    /// `distinct_prefixes_ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distinct_prefixes_ipv6: ::std::option::Option<i64>,
-    /// `routes_invalid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_invalid: ::std::option::Option<i64>,
-    /// `routes_invalid_ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_invalid_ipv4: ::std::option::Option<i64>,
-    /// `routes_invalid_ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_invalid_ipv6: ::std::option::Option<i64>,
-    /// `routes_total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_total: ::std::option::Option<i64>,
-    /// `routes_total_ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_total_ipv4: ::std::option::Option<i64>,
-    /// `routes_total_ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_total_ipv6: ::std::option::Option<i64>,
-    /// `routes_unknown`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_unknown: ::std::option::Option<i64>,
-    /// `routes_unknown_ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_unknown_ipv4: ::std::option::Option<i64>,
-    /// `routes_unknown_ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_unknown_ipv6: ::std::option::Option<i64>,
-    /// `routes_valid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_valid: ::std::option::Option<i64>,
-    /// `routes_valid_ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_valid_ipv4: ::std::option::Option<i64>,
-    /// `routes_valid_ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes_valid_ipv6: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpRoutingTableStatsResponseStats { distinct_origins : "distinct_origins",
+    distinct_origins_ipv4 : "distinct_origins_ipv4", distinct_origins_ipv6 :
+    "distinct_origins_ipv6", distinct_prefixes : "distinct_prefixes",
+    distinct_prefixes_ipv4 : "distinct_prefixes_ipv4", distinct_prefixes_ipv6 :
+    "distinct_prefixes_ipv6", routes_invalid : "routes_invalid", routes_invalid_ipv4 :
+    "routes_invalid_ipv4", routes_invalid_ipv6 : "routes_invalid_ipv6", routes_total :
+    "routes_total", routes_total_ipv4 : "routes_total_ipv4", routes_total_ipv6 :
+    "routes_total_ipv6", routes_unknown : "routes_unknown", routes_unknown_ipv4 :
+    "routes_unknown_ipv4", routes_unknown_ipv6 : "routes_unknown_ipv6", routes_valid :
+    "routes_valid", routes_valid_ipv4 : "routes_valid_ipv4", routes_valid_ipv6 :
+    "routes_valid_ipv6" }
+);
 /// Used by [`RadarBgp::get_aspa_changes_over_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaChangesOverTimeResponse {
     /// `asnInfo`
-    #[serde(
-        rename = "asnInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub asn_info: ::std::option::Option<GetAspaChangesOverTimeResponseAsnInfo>,
-    /// `changes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changes: ::std::option::Option<
         ::std::vec::Vec<GetAspaChangesOverTimeResponseChangesItem>,
     >,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAspaChangesOverTimeResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaChangesOverTimeResponse { asn_info : "asnInfo", changes : "changes", meta :
+    "meta" }
+);
 /// Used by [`RadarBgp::get_aspa_changes_over_time`], [`RadarBgp::get_aspa_objects_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaChangesOverTimeResponseAsnInfo {
     /// `13335`
-    #[serde(
-        rename = "13335",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _13335: ::std::option::Option<GetAspaChangesOverTimeResponseAsnInfoN13335>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetAspaChangesOverTimeResponseAsnInfo { _13335 : "13335" });
 /// Used by [`RadarBgp::get_aspa_changes_over_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaChangesOverTimeResponseAsnInfoN13335 {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaChangesOverTimeResponseAsnInfoN13335 { asn : "asn", country : "country", name
+    : "name" }
+);
 /// Used by [`RadarBgp::get_aspa_changes_over_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaChangesOverTimeResponseChangesItem {
     /// `customersAdded`
-    #[serde(
-        rename = "customersAdded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub customers_added: ::std::option::Option<i64>,
     /// `customersRemoved`
-    #[serde(
-        rename = "customersRemoved",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub customers_removed: ::std::option::Option<i64>,
-    /// `date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
-    /// `entries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entries: ::std::option::Option<
         ::std::vec::Vec<GetAspaChangesOverTimeResponseChangesItemEntriesItem>,
     >,
     /// `providersAdded`
-    #[serde(
-        rename = "providersAdded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub providers_added: ::std::option::Option<i64>,
     /// `providersRemoved`
-    #[serde(
-        rename = "providersRemoved",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub providers_removed: ::std::option::Option<i64>,
     /// `totalCount`
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaChangesOverTimeResponseChangesItem { customers_added : "customersAdded",
+    customers_removed : "customersRemoved", date : "date", entries : "entries",
+    providers_added : "providersAdded", providers_removed : "providersRemoved",
+    total_count : "totalCount" }
+);
 /// Used by [`RadarBgp::get_aspa_changes_over_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaChangesOverTimeResponseChangesItemEntriesItem {
     /// `customerAsn`
-    #[serde(
-        rename = "customerAsn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub customer_asn: ::std::option::Option<i64>,
-    /// `providers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub providers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaChangesOverTimeResponseChangesItemEntriesItem { customer_asn : "customerAsn",
+    providers : "providers", r#type : "type" }
+);
 /// Used by [`RadarBgp::get_aspa_changes_over_time`], [`RadarBgp::get_aspa_count_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaChangesOverTimeResponseMeta {
     /// `dataTime`
-    #[serde(
-        rename = "dataTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_time: ::std::option::Option<::std::string::String>,
     /// `queryTime`
-    #[serde(
-        rename = "queryTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub query_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaChangesOverTimeResponseMeta { data_time : "dataTime", query_time : "queryTime"
+    }
+);
 /// Used by [`RadarBgp::get_aspa_objects_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaObjectsSnapshotResponse {
     /// `asnInfo`
-    #[serde(
-        rename = "asnInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub asn_info: ::std::option::Option<GetAspaChangesOverTimeResponseAsnInfo>,
     /// `aspaObjects`
-    #[serde(
-        rename = "aspaObjects",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aspa_objects: ::std::option::Option<
         ::std::vec::Vec<GetAspaObjectsSnapshotResponseAspaObjectsItem>,
     >,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAspaObjectsSnapshotResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaObjectsSnapshotResponse { asn_info : "asnInfo", aspa_objects : "aspaObjects",
+    meta : "meta" }
+);
 /// Used by [`RadarBgp::get_aspa_objects_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaObjectsSnapshotResponseAspaObjectsItem {
     /// `customerAsn`
-    #[serde(
-        rename = "customerAsn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub customer_asn: ::std::option::Option<i64>,
-    /// `providers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub providers: ::std::option::Option<::std::vec::Vec<i64>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaObjectsSnapshotResponseAspaObjectsItem { customer_asn : "customerAsn",
+    providers : "providers" }
+);
 /// Used by [`RadarBgp::get_aspa_objects_snapshot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaObjectsSnapshotResponseMeta {
     /// `dataTime`
-    #[serde(
-        rename = "dataTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_time: ::std::option::Option<::std::string::String>,
     /// `queryTime`
-    #[serde(
-        rename = "queryTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub query_time: ::std::option::Option<::std::string::String>,
     /// `totalCount`
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaObjectsSnapshotResponseMeta { data_time : "dataTime", query_time :
+    "queryTime", total_count : "totalCount" }
+);
 /// Used by [`RadarBgp::get_aspa_count_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaCountTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetAspaChangesOverTimeResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetAspaCountTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaCountTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarBgp::get_aspa_count_time_series`], [`RadarBgp::get_bgp_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAspaCountTimeSeriesResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAspaCountTimeSeriesResponseSerie0 { timestamps : "timestamps", values : "values" }
+);
 /// Used by [`RadarBgp::get_bgp_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetBgpTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetAspaCountTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetBgpTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" });
 /// Used by [`RadarBgp::get_bgp_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBgpTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated" }
+);
 /// Used by [`RadarBgp::get_top_ases_by_bgp_updates`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByBgpUpdatesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetTopAsesByBgpUpdatesResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopAsesByBgpUpdatesResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesByBgpUpdatesResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarBgp::get_top_ases_by_bgp_updates`], [`RadarBgp::get_top_prefixes_by_bgp_updates`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByBgpUpdatesResponseMeta {
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesResponseMetaDateRangeItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetTopAsesByBgpUpdatesResponseMeta { date_range : "dateRange" });
 /// Used by [`RadarBgp::get_top_ases_by_bgp_updates`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByBgpUpdatesResponseTop0Item {
     /// `ASName`
-    #[serde(
-        rename = "ASName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub as_name: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesByBgpUpdatesResponseTop0Item { as_name : "ASName", asn : "asn", value :
+    "value" }
+);
 /// Used by [`RadarBgp::get_top_ases_by_prefix_count`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByPrefixCountResponse {
-    /// `asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asns: ::std::option::Option<
         ::std::vec::Vec<GetTopAsesByPrefixCountResponseAsnsItem>,
     >,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetMultiOriginAsMoasPrefixesResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesByPrefixCountResponse { asns : "asns", meta : "meta" }
+);
 /// Used by [`RadarBgp::get_top_ases_by_prefix_count`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByPrefixCountResponseAsnsItem {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<i64>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `pfxs_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pfxs_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesByPrefixCountResponseAsnsItem { asn : "asn", country : "country", name :
+    "name", pfxs_count : "pfxs_count" }
+);
 /// Used by [`RadarBgp::get_top_prefixes_by_bgp_updates`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopPrefixesByBgpUpdatesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetTopAsesByBgpUpdatesResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopPrefixesByBgpUpdatesResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopPrefixesByBgpUpdatesResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarBgp::get_top_prefixes_by_bgp_updates`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopPrefixesByBgpUpdatesResponseTop0Item {
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopPrefixesByBgpUpdatesResponseTop0Item { prefix : "prefix", value : "value" }
+);

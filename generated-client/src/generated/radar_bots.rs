@@ -23,7 +23,9 @@ impl RadarBots {
     /// Retrieves a list of bots.
     pub fn list_bots(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListBotsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListBotsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -40,7 +42,9 @@ impl RadarBots {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetBotsHttpRequestsDistributionByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetBotsHttpRequestsDistributionByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -60,7 +64,9 @@ impl RadarBots {
     pub fn get_bots_http_requests_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetBotsHttpRequestsTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetBotsHttpRequestsTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -79,7 +85,9 @@ impl RadarBots {
         dimension: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponse,
+            ::std::option::Option<
+                GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -100,7 +108,9 @@ impl RadarBots {
     pub fn get_bot_details(
         &self,
         bot_slug: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetBotDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetBotDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,406 +123,236 @@ impl RadarBots {
     }
 }
 /// Used by [`RadarBots::list_bots`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBotsResponse {
-    /// `bots`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bots: ::std::option::Option<::std::vec::Vec<ListBotsResponseBotsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListBotsResponse { bots : "bots" });
 /// Used by [`RadarBots::list_bots`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBotsResponseBotsItem {
-    /// `category`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
-    /// `slug`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     /// `userAgentPatterns`
-    #[serde(
-        rename = "userAgentPatterns",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agent_patterns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListBotsResponseBotsItem { category : "category", description : "description", kind :
+    "kind", name : "name", operator : "operator", slug : "slug", user_agent_patterns :
+    "userAgentPatterns" }
+);
 /// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotsHttpRequestsDistributionByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetBotsHttpRequestsDistributionByDimensionResponseMeta,
     >,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBotsHttpRequestsDistributionByDimensionResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
 /// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotsHttpRequestsDistributionByDimensionResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<
             GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem,
         >,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetBotsHttpRequestsDistributionByDimensionResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBotsHttpRequestsDistributionByDimensionResponseMeta { confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`], [`RadarBots::get_bots_http_requests_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`], [`RadarBots::get_bots_http_requests_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem { end_time :
+    "endTime", start_time : "startTime" }
+);
 /// Used by [`RadarBots::get_bots_http_requests_distribution_by_dimension`], [`RadarBots::get_bots_http_requests_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotsHttpRequestsDistributionByDimensionResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBotsHttpRequestsDistributionByDimensionResponseMetaUnitsItem { name : "name",
+    value : "value" }
+);
 /// Used by [`RadarBots::get_bots_http_requests_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotsHttpRequestsTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetBotsHttpRequestsTimeSeriesResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetBotsHttpRequestsTimeSeriesResponse { meta : "meta" });
 /// Used by [`RadarBots::get_bots_http_requests_time_series`], [`RadarBots::get_time_series_distribution_of_bots_http_requests_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotsHttpRequestsTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetBotsHttpRequestsDistributionByDimensionResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<
             GetBotsHttpRequestsDistributionByDimensionResponseMetaDateRangeItem,
         >,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetBotsHttpRequestsDistributionByDimensionResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBotsHttpRequestsTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarBots::get_time_series_distribution_of_bots_http_requests_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetBotsHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponse { meta : "meta",
+    serie_0 : "serie_0" }
+);
 /// Used by [`RadarBots::get_time_series_distribution_of_bots_http_requests_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTimeSeriesDistributionOfBotsHttpRequestsByDimensionResponseSerie0 { timestamps :
+    "timestamps" }
+);
 /// Used by [`RadarBots::get_bot_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotDetailsResponse {
-    /// `bot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bot: ::std::option::Option<GetBotDetailsResponseBot>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetBotDetailsResponse { bot : "bot" });
 /// Used by [`RadarBots::get_bot_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBotDetailsResponseBot {
-    /// `category`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
     /// `operatorUrl`
-    #[serde(
-        rename = "operatorUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operator_url: ::std::option::Option<::std::string::String>,
-    /// `slug`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     /// `userAgentPatterns`
-    #[serde(
-        rename = "userAgentPatterns",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agent_patterns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `userAgents`
-    #[serde(
-        rename = "userAgents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetBotDetailsResponseBot { category : "category", description : "description", kind :
+    "kind", name : "name", operator : "operator", operator_url : "operatorUrl", slug :
+    "slug", user_agent_patterns : "userAgentPatterns", user_agents : "userAgents" }
+);

@@ -24,7 +24,7 @@ impl RadarCertificateTransparency {
     pub fn list_certificate_authorities(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListCertificateAuthoritiesResponse>,
+        crate::runtime::Json<::std::option::Option<ListCertificateAuthoritiesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -42,7 +42,9 @@ impl RadarCertificateTransparency {
         &self,
         ca_slug: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetCertificateAuthorityDetailsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetCertificateAuthorityDetailsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,7 +63,9 @@ impl RadarCertificateTransparency {
     /// Retrieves a list of certificate logs.
     pub fn list_certificate_logs(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListCertificateLogsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListCertificateLogsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -78,7 +82,7 @@ impl RadarCertificateTransparency {
         &self,
         log_slug: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetCertificateLogDetailsResponse>,
+        crate::runtime::Json<::std::option::Option<GetCertificateLogDetailsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -99,7 +103,9 @@ impl RadarCertificateTransparency {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetCertificateDistributionByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetCertificateDistributionByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,7 +125,7 @@ impl RadarCertificateTransparency {
     pub fn get_certificates_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetCertificatesTimeSeriesResponse>,
+        crate::runtime::Json<::std::option::Option<GetCertificatesTimeSeriesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,7 +143,11 @@ impl RadarCertificateTransparency {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTimeSeriesOfCertificateDistributionByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                GetTimeSeriesOfCertificateDistributionByDimensionResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -151,790 +161,420 @@ impl RadarCertificateTransparency {
     }
 }
 /// Used by [`RadarCertificateTransparency::list_certificate_authorities`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCertificateAuthoritiesResponse {
     /// `certificateAuthorities`
-    #[serde(
-        rename = "certificateAuthorities",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_authorities: ::std::option::Option<
         ::std::vec::Vec<ListCertificateAuthoritiesResponseCertificateAuthoritiesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCertificateAuthoritiesResponse { certificate_authorities :
+    "certificateAuthorities" }
+);
 /// Used by [`RadarCertificateTransparency::list_certificate_authorities`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCertificateAuthoritiesResponseCertificateAuthoritiesItem {
     /// `certificateRecordType`
-    #[serde(
-        rename = "certificateRecordType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_record_type: ::std::option::Option<::std::string::String>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// `countryName`
-    #[serde(
-        rename = "countryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `owner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
     /// `parentName`
-    #[serde(
-        rename = "parentName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_name: ::std::option::Option<::std::string::String>,
     /// `parentSha256Fingerprint`
-    #[serde(
-        rename = "parentSha256Fingerprint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_sha256_fingerprint: ::std::option::Option<::std::string::String>,
     /// `revocationStatus`
-    #[serde(
-        rename = "revocationStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revocation_status: ::std::option::Option<::std::string::String>,
     /// `sha256Fingerprint`
-    #[serde(
-        rename = "sha256Fingerprint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sha256_fingerprint: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCertificateAuthoritiesResponseCertificateAuthoritiesItem {
+    certificate_record_type : "certificateRecordType", country : "country", country_name
+    : "countryName", name : "name", owner : "owner", parent_name : "parentName",
+    parent_sha256_fingerprint : "parentSha256Fingerprint", revocation_status :
+    "revocationStatus", sha256_fingerprint : "sha256Fingerprint" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_authority_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateAuthorityDetailsResponse {
     /// `certificateAuthority`
-    #[serde(
-        rename = "certificateAuthority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_authority: ::std::option::Option<
         GetCertificateAuthorityDetailsResponseCertificateAuthority,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateAuthorityDetailsResponse { certificate_authority :
+    "certificateAuthority" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_authority_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateAuthorityDetailsResponseCertificateAuthority {
     /// `appleStatus`
-    #[serde(
-        rename = "appleStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub apple_status: ::std::option::Option<::std::string::String>,
     /// `authorityKeyIdentifier`
-    #[serde(
-        rename = "authorityKeyIdentifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authority_key_identifier: ::std::option::Option<::std::string::String>,
     /// `certificateRecordType`
-    #[serde(
-        rename = "certificateRecordType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_record_type: ::std::option::Option<::std::string::String>,
     /// `chromeStatus`
-    #[serde(
-        rename = "chromeStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chrome_status: ::std::option::Option<::std::string::String>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// `countryName`
-    #[serde(
-        rename = "countryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
     /// `microsoftStatus`
-    #[serde(
-        rename = "microsoftStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub microsoft_status: ::std::option::Option<::std::string::String>,
     /// `mozillaStatus`
-    #[serde(
-        rename = "mozillaStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mozilla_status: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `owner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
     /// `parentName`
-    #[serde(
-        rename = "parentName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_name: ::std::option::Option<::std::string::String>,
     /// `parentSha256Fingerprint`
-    #[serde(
-        rename = "parentSha256Fingerprint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_sha256_fingerprint: ::std::option::Option<::std::string::String>,
-    /// `related`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub related: ::std::option::Option<
         ::std::vec::Vec<
             GetCertificateAuthorityDetailsResponseCertificateAuthorityRelatedItem,
         >,
     >,
     /// `revocationStatus`
-    #[serde(
-        rename = "revocationStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revocation_status: ::std::option::Option<::std::string::String>,
     /// `sha256Fingerprint`
-    #[serde(
-        rename = "sha256Fingerprint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sha256_fingerprint: ::std::option::Option<::std::string::String>,
     /// `subjectKeyIdentifier`
-    #[serde(
-        rename = "subjectKeyIdentifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subject_key_identifier: ::std::option::Option<::std::string::String>,
     /// `validFrom`
-    #[serde(
-        rename = "validFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub valid_from: ::std::option::Option<::std::string::String>,
     /// `validTo`
-    #[serde(
-        rename = "validTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub valid_to: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateAuthorityDetailsResponseCertificateAuthority { apple_status :
+    "appleStatus", authority_key_identifier : "authorityKeyIdentifier",
+    certificate_record_type : "certificateRecordType", chrome_status : "chromeStatus",
+    country : "country", country_name : "countryName", microsoft_status :
+    "microsoftStatus", mozilla_status : "mozillaStatus", name : "name", owner : "owner",
+    parent_name : "parentName", parent_sha256_fingerprint : "parentSha256Fingerprint",
+    related : "related", revocation_status : "revocationStatus", sha256_fingerprint :
+    "sha256Fingerprint", subject_key_identifier : "subjectKeyIdentifier", valid_from :
+    "validFrom", valid_to : "validTo" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_authority_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateAuthorityDetailsResponseCertificateAuthorityRelatedItem {
     /// `certificateRecordType`
-    #[serde(
-        rename = "certificateRecordType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_record_type: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `revocationStatus`
-    #[serde(
-        rename = "revocationStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revocation_status: ::std::option::Option<::std::string::String>,
     /// `sha256Fingerprint`
-    #[serde(
-        rename = "sha256Fingerprint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sha256_fingerprint: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateAuthorityDetailsResponseCertificateAuthorityRelatedItem {
+    certificate_record_type : "certificateRecordType", name : "name", revocation_status :
+    "revocationStatus", sha256_fingerprint : "sha256Fingerprint" }
+);
 /// Used by [`RadarCertificateTransparency::list_certificate_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCertificateLogsResponse {
     /// `certificateLogs`
-    #[serde(
-        rename = "certificateLogs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_logs: ::std::option::Option<
         ::std::vec::Vec<ListCertificateLogsResponseCertificateLogsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCertificateLogsResponse { certificate_logs : "certificateLogs" }
+);
 /// Used by [`RadarCertificateTransparency::list_certificate_logs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCertificateLogsResponseCertificateLogsItem {
-    /// `api`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endExclusive`
-    #[serde(
-        rename = "endExclusive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_exclusive: ::std::option::Option<::std::string::String>,
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
-    /// `slug`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     /// `startInclusive`
-    #[serde(
-        rename = "startInclusive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_inclusive: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// `stateTimestamp`
-    #[serde(
-        rename = "stateTimestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub state_timestamp: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCertificateLogsResponseCertificateLogsItem { api : "api", description :
+    "description", end_exclusive : "endExclusive", operator : "operator", slug : "slug",
+    start_inclusive : "startInclusive", state : "state", state_timestamp :
+    "stateTimestamp", url : "url" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateLogDetailsResponse {
     /// `certificateLog`
-    #[serde(
-        rename = "certificateLog",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_log: ::std::option::Option<
         GetCertificateLogDetailsResponseCertificateLog,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateLogDetailsResponse { certificate_log : "certificateLog" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateLogDetailsResponseCertificateLog {
-    /// `api`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api: ::std::option::Option<::std::string::String>,
     /// `avgThroughput`
-    #[serde(
-        rename = "avgThroughput",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_throughput: ::std::option::Option<f64>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endExclusive`
-    #[serde(
-        rename = "endExclusive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_exclusive: ::std::option::Option<::std::string::String>,
     /// `lastUpdate`
-    #[serde(
-        rename = "lastUpdate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_update: ::std::option::Option<::std::string::String>,
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
-    /// `performance`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub performance: ::std::option::Option<
         GetCertificateLogDetailsResponseCertificateLogPerformance,
     >,
-    /// `related`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub related: ::std::option::Option<
         ::std::vec::Vec<GetCertificateLogDetailsResponseCertificateLogRelatedItem>,
     >,
-    /// `slug`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     /// `startInclusive`
-    #[serde(
-        rename = "startInclusive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_inclusive: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// `stateTimestamp`
-    #[serde(
-        rename = "stateTimestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub state_timestamp: ::std::option::Option<::std::string::String>,
     /// `submittableCertCount`
-    #[serde(
-        rename = "submittableCertCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub submittable_cert_count: ::std::option::Option<::std::string::String>,
     /// `submittedCertCount`
-    #[serde(
-        rename = "submittedCertCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub submitted_cert_count: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateLogDetailsResponseCertificateLog { api : "api", avg_throughput :
+    "avgThroughput", description : "description", end_exclusive : "endExclusive",
+    last_update : "lastUpdate", operator : "operator", performance : "performance",
+    related : "related", slug : "slug", start_inclusive : "startInclusive", state :
+    "state", state_timestamp : "stateTimestamp", submittable_cert_count :
+    "submittableCertCount", submitted_cert_count : "submittedCertCount", url : "url" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateLogDetailsResponseCertificateLogPerformance {
-    /// `endpoints`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<
         ::std::vec::Vec<
             GetCertificateLogDetailsResponseCertificateLogPerformanceEndpointsItem,
         >,
     >,
     /// `responseTime`
-    #[serde(
-        rename = "responseTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub response_time: ::std::option::Option<f64>,
-    /// `uptime`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateLogDetailsResponseCertificateLogPerformance { endpoints : "endpoints",
+    response_time : "responseTime", uptime : "uptime" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateLogDetailsResponseCertificateLogPerformanceEndpointsItem {
-    /// `endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// `responseTime`
-    #[serde(
-        rename = "responseTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub response_time: ::std::option::Option<f64>,
-    /// `uptime`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateLogDetailsResponseCertificateLogPerformanceEndpointsItem { endpoint :
+    "endpoint", response_time : "responseTime", uptime : "uptime" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_log_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateLogDetailsResponseCertificateLogRelatedItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endExclusive`
-    #[serde(
-        rename = "endExclusive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_exclusive: ::std::option::Option<::std::string::String>,
-    /// `slug`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     /// `startInclusive`
-    #[serde(
-        rename = "startInclusive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_inclusive: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateLogDetailsResponseCertificateLogRelatedItem { description :
+    "description", end_exclusive : "endExclusive", slug : "slug", start_inclusive :
+    "startInclusive", state : "state" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateDistributionByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetCertificateDistributionByDimensionResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateDistributionByDimensionResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateDistributionByDimensionResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetCertificateDistributionByDimensionResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetCertificateDistributionByDimensionResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetCertificateDistributionByDimensionResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateDistributionByDimensionResponseMeta { confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparency::get_certificates_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateDistributionByDimensionResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetCertificateDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateDistributionByDimensionResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateDistributionByDimensionResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparency::get_certificates_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateDistributionByDimensionResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateDistributionByDimensionResponseMetaDateRangeItem { end_time :
+    "endTime", start_time : "startTime" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificate_distribution_by_dimension`], [`RadarCertificateTransparency::get_certificates_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificateDistributionByDimensionResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificateDistributionByDimensionResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarCertificateTransparency::get_certificates_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificatesTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetCertificatesTimeSeriesResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetCertificatesTimeSeriesResponse { meta : "meta" });
 /// Used by [`RadarCertificateTransparency::get_certificates_time_series`], [`RadarCertificateTransparency::get_time_series_of_certificate_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCertificatesTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetCertificateDistributionByDimensionResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetCertificateDistributionByDimensionResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetCertificateDistributionByDimensionResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCertificatesTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info
+    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarCertificateTransparency::get_time_series_of_certificate_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimeSeriesOfCertificateDistributionByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetCertificatesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTimeSeriesOfCertificateDistributionByDimensionResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);

@@ -23,7 +23,9 @@ impl RadarDatasets {
     /// Retrieves a list of datasets.
     pub fn list_datasets(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListDatasetsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListDatasetsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,7 +40,9 @@ impl RadarDatasets {
     /// Retrieves an URL to download a single dataset.
     pub fn get_dataset_download_url(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDatasetDownloadUrlResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDatasetDownloadUrlResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -67,77 +71,46 @@ impl RadarDatasets {
     }
 }
 /// Used by [`RadarDatasets::list_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDatasetsResponse {
-    /// `datasets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datasets: ::std::option::Option<
         ::std::vec::Vec<ListDatasetsResponseDatasetsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListDatasetsResponse { datasets : "datasets" });
 /// Used by [`RadarDatasets::list_datasets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDatasetsResponseDatasetsItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDatasetsResponseDatasetsItem { description : "description", id : "id", meta :
+    "meta", tags : "tags", title : "title", r#type : "type" }
+);
 /// Used by [`RadarDatasets::get_dataset_download_url`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDatasetDownloadUrlResponse {
-    /// `dataset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataset: ::std::option::Option<GetDatasetDownloadUrlResponseDataset>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetDatasetDownloadUrlResponse { dataset : "dataset" });
 /// Used by [`RadarDatasets::get_dataset_download_url`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDatasetDownloadUrlResponseDataset {
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetDatasetDownloadUrlResponseDataset { url : "url" });

@@ -24,7 +24,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_cache_status_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByCacheStatusSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_dnssec_support_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByDnssecSupportSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByDnssecSupportSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -58,7 +62,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_dnssec_awareness_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByDnssecAwarenessSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByDnssecAwarenessSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,7 +81,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_dnssec_end_to_end_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByCacheStatusSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +100,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByIpVersionSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByIpVersionSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +119,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_matching_answer_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByCacheStatusSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,7 +138,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByProtocolSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByProtocolSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,7 +157,7 @@ impl RadarDns {
     pub fn get_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByTypeSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetDnsQueriesByTypeSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -160,7 +174,7 @@ impl RadarDns {
     pub fn get_dns_queries_by_response_code_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByTypeSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetDnsQueriesByTypeSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -177,7 +191,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_response_ttl_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByResponseTtlSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByResponseTtlSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -195,7 +211,7 @@ impl RadarDns {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByTypeSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetDnsQueriesByTypeSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -214,7 +230,9 @@ impl RadarDns {
     /// Retrieves normalized query volume to the 1.1.1.1 DNS resolver over time.
     pub fn get_dns_queries_time_series(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDnsQueriesTimeSeriesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDnsQueriesTimeSeriesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -230,7 +248,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_cache_status_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -247,7 +267,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_dnssec_support_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByDnssecSupportTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByDnssecSupportTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -264,7 +286,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_dnssec_awareness_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByDnssecAwarenessTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByDnssecAwarenessTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -281,7 +305,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_dnssec_end_to_end_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -298,7 +324,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByIpVersionTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -315,7 +343,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_matching_answer_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -336,7 +366,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByProtocolTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -353,7 +385,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_type_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByTypeTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -370,7 +404,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_response_code_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByTypeTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -391,7 +427,9 @@ impl RadarDns {
     pub fn get_dns_queries_by_response_ttl_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByResponseTtlTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByResponseTtlTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -409,7 +447,9 @@ impl RadarDns {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetDnsQueriesByTypeTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -428,7 +468,9 @@ impl RadarDns {
     /// Retrieves the top autonomous systems by DNS queries made to 1.1.1.1 DNS resolver.
     pub fn get_top_ases_by_dns_queries(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetTopAsesByDnsQueriesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetTopAsesByDnsQueriesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -444,7 +486,7 @@ impl RadarDns {
     pub fn get_top_locations_by_dns_queries(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByDnsQueriesResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopLocationsByDnsQueriesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -455,966 +497,562 @@ impl RadarDns {
     }
 }
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_by_dnssec_end_to_end_summary`], [`RadarDns::get_dns_queries_by_matching_answer_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByCacheStatusSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_by_dnssec_support_summary`], [`RadarDns::get_dns_queries_by_dnssec_awareness_summary`], [`RadarDns::get_dns_queries_by_ip_version_summary`], [`RadarDns::get_dns_queries_by_protocol_summary`], [`RadarDns::get_dns_queries_by_type_summary`], [`RadarDns::get_dns_queries_by_response_ttl_summary`], [`RadarDns::get_top_ases_by_dns_queries`], [`RadarDns::get_top_locations_by_dns_queries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetDnsQueriesByCacheStatusSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`], [`RadarDns::get_dns_queries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusSummaryResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusSummaryResponseSummary0 {
     /// `NEGATIVE`
-    #[serde(
-        rename = "NEGATIVE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub negative: ::std::option::Option<::std::string::String>,
     /// `POSITIVE`
-    #[serde(
-        rename = "POSITIVE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub positive: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusSummaryResponseSummary0 { negative : "NEGATIVE", positive :
+    "POSITIVE" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_dnssec_support_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByDnssecSupportSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByDnssecSupportSummaryResponse { meta : "meta", summary_0 : "summary_0"
+    }
+);
 /// Used by [`RadarDns::get_dns_queries_by_dnssec_support_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
     /// `INSECURE`
-    #[serde(
-        rename = "INSECURE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub insecure: ::std::option::Option<::std::string::String>,
     /// `INVALID`
-    #[serde(
-        rename = "INVALID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub invalid: ::std::option::Option<::std::string::String>,
     /// `OTHER`
-    #[serde(
-        rename = "OTHER",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub other: ::std::option::Option<::std::string::String>,
     /// `SECURE`
-    #[serde(
-        rename = "SECURE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secure: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByDnssecSupportSummaryResponseSummary0 { insecure : "INSECURE", invalid
+    : "INVALID", other : "OTHER", secure : "SECURE" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_dnssec_awareness_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByDnssecAwarenessSummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_dnssec_awareness_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
-    #[serde(
-        rename = "NOT_SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_supported: ::std::option::Option<::std::string::String>,
     /// `SUPPORTED`
-    #[serde(
-        rename = "SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 { not_supported :
+    "NOT_SUPPORTED", supported : "SUPPORTED" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByIpVersionSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_protocol_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetDnsQueriesByProtocolSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_protocol_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolSummaryResponseSummary0 {
     /// `HTTPS`
-    #[serde(
-        rename = "HTTPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub https: ::std::option::Option<::std::string::String>,
     /// `TCP`
-    #[serde(
-        rename = "TCP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcp: ::std::option::Option<::std::string::String>,
     /// `TLS`
-    #[serde(
-        rename = "TLS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls: ::std::option::Option<::std::string::String>,
     /// `UDP`
-    #[serde(
-        rename = "UDP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub udp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByProtocolSummaryResponseSummary0 { https : "HTTPS", tcp : "TCP", tls :
+    "TLS", udp : "UDP" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_type_summary`], [`RadarDns::get_dns_queries_by_response_code_summary`], [`RadarDns::get_dns_summary_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByTypeSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_response_ttl_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByResponseTtlSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByResponseTtlSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_response_ttl_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
-    /// `gt_15m_lte_1h`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_15m_lte_1h: ::std::option::Option<::std::string::String>,
-    /// `gt_1d_lte_1w`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_1d_lte_1w: ::std::option::Option<::std::string::String>,
-    /// `gt_1h_lte_1d`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_1h_lte_1d: ::std::option::Option<::std::string::String>,
-    /// `gt_1m_lte_5m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_1m_lte_5m: ::std::option::Option<::std::string::String>,
-    /// `gt_1w`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_1w: ::std::option::Option<::std::string::String>,
-    /// `gt_5m_lte_15m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_5m_lte_15m: ::std::option::Option<::std::string::String>,
-    /// `lte_1m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lte_1m: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByResponseTtlSummaryResponseSummary0 { gt_15m_lte_1h : "gt_15m_lte_1h",
+    gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
+    "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m" }
+);
 /// Used by [`RadarDns::get_dns_queries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetDnsQueriesTimeSeriesResponse { meta : "meta" });
 /// Used by [`RadarDns::get_dns_queries_time_series`], [`RadarDns::get_dns_queries_by_cache_status_time_series`], [`RadarDns::get_dns_queries_by_dnssec_support_time_series`], [`RadarDns::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDns::get_dns_queries_by_ip_version_time_series`], [`RadarDns::get_dns_queries_by_protocol_time_series`], [`RadarDns::get_dns_queries_by_type_time_series`], [`RadarDns::get_dns_queries_by_response_ttl_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetDnsQueriesByCacheStatusSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetDnsQueriesByCacheStatusSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetDnsQueriesByCacheStatusSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_time_series`], [`RadarDns::get_dns_queries_by_dnssec_end_to_end_time_series`], [`RadarDns::get_dns_queries_by_matching_answer_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_cache_status_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
     /// `NEGATIVE`
-    #[serde(
-        rename = "NEGATIVE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub negative: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `POSITIVE`
-    #[serde(
-        rename = "POSITIVE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub positive: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE", positive
+    : "POSITIVE" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_dnssec_support_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_dnssec_support_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// `INSECURE`
-    #[serde(
-        rename = "INSECURE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub insecure: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `INVALID`
-    #[serde(
-        rename = "INVALID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub invalid: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `OTHER`
-    #[serde(
-        rename = "OTHER",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub other: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SECURE`
-    #[serde(
-        rename = "SECURE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secure: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { insecure : "INSECURE", invalid
+    : "INVALID", other : "OTHER", secure : "SECURE" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_dnssec_awareness_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByDnssecAwarenessTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
+    }
+);
 /// Used by [`RadarDns::get_dns_queries_by_dnssec_awareness_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
-    #[serde(
-        rename = "NOT_SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SUPPORTED`
-    #[serde(
-        rename = "SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 { not_supported :
+    "NOT_SUPPORTED", supported : "SUPPORTED" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_protocol_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_protocol_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
     /// `HTTPS`
-    #[serde(
-        rename = "HTTPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub https: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TCP`
-    #[serde(
-        rename = "TCP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS`
-    #[serde(
-        rename = "TLS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UDP`
-    #[serde(
-        rename = "UDP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByProtocolTimeSeriesResponseSerie0 { https : "HTTPS", tcp : "TCP", tls :
+    "TLS", udp : "UDP" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_type_time_series`], [`RadarDns::get_dns_queries_by_response_code_time_series`], [`RadarDns::get_dns_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByTypeTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_type_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_response_ttl_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByResponseTtlTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarDns::get_dns_queries_by_response_ttl_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
-    /// `gt_15m_lte_1h`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_15m_lte_1h: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `gt_1d_lte_1w`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_1d_lte_1w: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `gt_1h_lte_1d`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_1h_lte_1d: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `gt_1m_lte_5m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_1m_lte_5m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `gt_1w`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_1w: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `gt_5m_lte_15m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gt_5m_lte_15m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `lte_1m`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lte_1m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 { gt_15m_lte_1h : "gt_15m_lte_1h",
+    gt_1d_lte_1w : "gt_1d_lte_1w", gt_1h_lte_1d : "gt_1h_lte_1d", gt_1m_lte_5m :
+    "gt_1m_lte_5m", gt_1w : "gt_1w", gt_5m_lte_15m : "gt_5m_lte_15m", lte_1m : "lte_1m" }
+);
 /// Used by [`RadarDns::get_top_ases_by_dns_queries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByDnsQueriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopAsesByDnsQueriesResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesByDnsQueriesResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarDns::get_top_ases_by_dns_queries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByDnsQueriesResponseTop0Item {
     /// `clientASN`
-    #[serde(
-        rename = "clientASN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_asn: ::std::option::Option<i64>,
     /// `clientASName`
-    #[serde(
-        rename = "clientASName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_as_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesByDnsQueriesResponseTop0Item { client_asn : "clientASN", client_as_name :
+    "clientASName", value : "value" }
+);
 /// Used by [`RadarDns::get_top_locations_by_dns_queries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsByDnsQueriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopLocationsByDnsQueriesResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsByDnsQueriesResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarDns::get_top_locations_by_dns_queries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsByDnsQueriesResponseTop0Item {
     /// `clientCountryAlpha2`
-    #[serde(
-        rename = "clientCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    #[serde(
-        rename = "clientCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsByDnsQueriesResponseTop0Item { client_country_alpha2 :
+    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+);

@@ -24,7 +24,7 @@ impl RadarEmailRouting {
     pub fn get_email_arc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +41,7 @@ impl RadarEmailRouting {
     pub fn get_email_dkim_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -58,7 +58,7 @@ impl RadarEmailRouting {
     pub fn get_email_dmarc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,7 +75,9 @@ impl RadarEmailRouting {
     pub fn get_email_encryption_status_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailEncryptionStatusSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailEncryptionStatusSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +94,7 @@ impl RadarEmailRouting {
     pub fn get_email_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailIpVersionSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailIpVersionSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +111,7 @@ impl RadarEmailRouting {
     pub fn get_email_spf_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -127,7 +129,9 @@ impl RadarEmailRouting {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailRoutingSummaryByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailRoutingSummaryByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -147,7 +151,9 @@ impl RadarEmailRouting {
     pub fn get_email_arc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -168,7 +174,9 @@ impl RadarEmailRouting {
     pub fn get_email_dkim_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -189,7 +197,9 @@ impl RadarEmailRouting {
     pub fn get_email_dmarc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -210,7 +220,9 @@ impl RadarEmailRouting {
     pub fn get_email_encryption_status_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailEncryptionStatusTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailEncryptionStatusTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -231,7 +243,7 @@ impl RadarEmailRouting {
     pub fn get_email_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailIpVersionTimeSeriesResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailIpVersionTimeSeriesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -252,7 +264,9 @@ impl RadarEmailRouting {
     pub fn get_email_spf_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -274,7 +288,9 @@ impl RadarEmailRouting {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailRoutingTimeSeriesGroupedByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailRoutingTimeSeriesGroupedByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -288,536 +304,312 @@ impl RadarEmailRouting {
     }
 }
 /// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_dkim_validation_summary`], [`RadarEmailRouting::get_email_dmarc_validation_summary`], [`RadarEmailRouting::get_email_spf_validation_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetEmailArcValidationSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_encryption_status_summary`], [`RadarEmailRouting::get_email_ip_version_summary`], [`RadarEmailRouting::get_email_routing_summary_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_arc_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations",
+    level : "level" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_arc_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_summary`], [`RadarEmailRouting::get_email_arc_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaUnitsItem { name : "name", value : "value" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseSummary0 {
     /// `FAIL`
-    #[serde(
-        rename = "FAIL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fail: ::std::option::Option<::std::string::String>,
     /// `NONE`
-    #[serde(
-        rename = "NONE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub none: ::std::option::Option<::std::string::String>,
     /// `PASS`
-    #[serde(
-        rename = "PASS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pass: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL", none : "NONE", pass :
+    "PASS" }
+);
 /// Used by [`RadarEmailRouting::get_email_encryption_status_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailEncryptionStatusSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetEmailEncryptionStatusSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailEncryptionStatusSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailRouting::get_email_encryption_status_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailEncryptionStatusSummaryResponseSummary0 {
     /// `ENCRYPTED`
-    #[serde(
-        rename = "ENCRYPTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encrypted: ::std::option::Option<::std::string::String>,
     /// `NOT_ENCRYPTED`
-    #[serde(
-        rename = "NOT_ENCRYPTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_encrypted: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailEncryptionStatusSummaryResponseSummary0 { encrypted : "ENCRYPTED",
+    not_encrypted : "NOT_ENCRYPTED" }
+);
 /// Used by [`RadarEmailRouting::get_email_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailIpVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetEmailIpVersionSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailRouting::get_email_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+);
 /// Used by [`RadarEmailRouting::get_email_routing_summary_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailRoutingSummaryByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailRoutingSummaryByDimensionResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_time_series`], [`RadarEmailRouting::get_email_dkim_validation_time_series`], [`RadarEmailRouting::get_email_dmarc_validation_time_series`], [`RadarEmailRouting::get_email_spf_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_time_series`], [`RadarEmailRouting::get_email_encryption_status_time_series`], [`RadarEmailRouting::get_email_ip_version_time_series`], [`RadarEmailRouting::get_email_routing_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarEmailRouting::get_email_arc_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// `FAIL`
-    #[serde(
-        rename = "FAIL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NONE`
-    #[serde(
-        rename = "NONE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub none: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `PASS`
-    #[serde(
-        rename = "PASS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pass: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL", none : "NONE", pass :
+    "PASS" }
+);
 /// Used by [`RadarEmailRouting::get_email_encryption_status_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailEncryptionStatusTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetEmailEncryptionStatusTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailEncryptionStatusTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarEmailRouting::get_email_encryption_status_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailEncryptionStatusTimeSeriesResponseSerie0 {
     /// `ENCRYPTED`
-    #[serde(
-        rename = "ENCRYPTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encrypted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NOT_ENCRYPTED`
-    #[serde(
-        rename = "NOT_ENCRYPTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_encrypted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailEncryptionStatusTimeSeriesResponseSerie0 { encrypted : "ENCRYPTED",
+    not_encrypted : "NOT_ENCRYPTED" }
+);
 /// Used by [`RadarEmailRouting::get_email_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailIpVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetEmailIpVersionTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarEmailRouting::get_email_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+);
 /// Used by [`RadarEmailRouting::get_email_routing_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailRoutingTimeSeriesGroupedByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetEmailRoutingTimeSeriesGroupedByDimensionResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailRoutingTimeSeriesGroupedByDimensionResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
 /// Used by [`RadarEmailRouting::get_email_routing_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailRoutingTimeSeriesGroupedByDimensionResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailRoutingTimeSeriesGroupedByDimensionResponseSerie0 { timestamps : "timestamps"
+    }
+);

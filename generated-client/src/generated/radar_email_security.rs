@@ -24,7 +24,7 @@ impl RadarEmailSecurity {
     pub fn get_email_arc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +41,7 @@ impl RadarEmailSecurity {
     pub fn get_email_dkim_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -58,7 +58,7 @@ impl RadarEmailSecurity {
     pub fn get_email_dmarc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,7 +75,9 @@ impl RadarEmailSecurity {
     pub fn get_email_malicious_classification_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailMaliciousClassificationSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailMaliciousClassificationSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +94,9 @@ impl RadarEmailSecurity {
     pub fn get_email_spam_classification_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailSpamClassificationSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailSpamClassificationSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +113,7 @@ impl RadarEmailSecurity {
     pub fn get_email_spf_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailArcValidationSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,7 +130,9 @@ impl RadarEmailSecurity {
     pub fn get_email_spoof_classification_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailSpoofClassificationSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailSpoofClassificationSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,7 +149,9 @@ impl RadarEmailSecurity {
     pub fn get_email_threat_category_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailThreatCategorySummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailThreatCategorySummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -164,7 +172,7 @@ impl RadarEmailSecurity {
     pub fn get_email_tls_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailTlsVersionSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailTlsVersionSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -182,7 +190,9 @@ impl RadarEmailSecurity {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailSecuritySummaryByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailSecuritySummaryByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -202,7 +212,9 @@ impl RadarEmailSecurity {
     pub fn get_email_arc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -223,7 +235,9 @@ impl RadarEmailSecurity {
     pub fn get_email_dkim_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -244,7 +258,9 @@ impl RadarEmailSecurity {
     pub fn get_email_dmarc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -265,7 +281,9 @@ impl RadarEmailSecurity {
     pub fn get_email_malicious_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailMaliciousClassificationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailMaliciousClassificationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -286,7 +304,9 @@ impl RadarEmailSecurity {
     pub fn get_email_spam_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailSpamClassificationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailSpamClassificationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -307,7 +327,9 @@ impl RadarEmailSecurity {
     pub fn get_email_spf_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailArcValidationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -328,7 +350,9 @@ impl RadarEmailSecurity {
     pub fn get_email_spoof_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailSpoofClassificationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailSpoofClassificationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -349,7 +373,9 @@ impl RadarEmailSecurity {
     pub fn get_email_threat_category_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailThreatCategoryTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailThreatCategoryTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -370,7 +396,7 @@ impl RadarEmailSecurity {
     pub fn get_email_tls_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailTlsVersionTimeSeriesResponse>,
+        crate::runtime::Json<::std::option::Option<GetEmailTlsVersionTimeSeriesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -392,7 +418,9 @@ impl RadarEmailSecurity {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetEmailSecurityTimeSeriesGroupedByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetEmailSecurityTimeSeriesGroupedByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -414,7 +442,9 @@ impl RadarEmailSecurity {
     pub fn get_top_tlds_by_email_message_volume(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopTldsByEmailMessageVolumeResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopTldsByEmailMessageVolumeResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -432,7 +462,9 @@ impl RadarEmailSecurity {
         &self,
         malicious: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopTldsByEmailMessageVolumeResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopTldsByEmailMessageVolumeResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -455,7 +487,9 @@ impl RadarEmailSecurity {
         &self,
         spam: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopTldsByEmailMessageVolumeResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopTldsByEmailMessageVolumeResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -476,7 +510,9 @@ impl RadarEmailSecurity {
         &self,
         spoof: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopTldsByEmailMessageVolumeResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopTldsByEmailMessageVolumeResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -490,879 +526,513 @@ impl RadarEmailSecurity {
     }
 }
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_dkim_validation_summary`], [`RadarEmailSecurity::get_email_dmarc_validation_summary`], [`RadarEmailSecurity::get_email_spf_validation_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetEmailArcValidationSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_malicious_classification_summary`], [`RadarEmailSecurity::get_email_spam_classification_summary`], [`RadarEmailSecurity::get_email_spoof_classification_summary`], [`RadarEmailSecurity::get_email_threat_category_summary`], [`RadarEmailSecurity::get_email_tls_version_summary`], [`RadarEmailSecurity::get_email_security_summary_by_dimension`], [`RadarEmailSecurity::get_top_tlds_by_email_message_volume`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_arc_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations",
+    level : "level" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source :
+    "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_arc_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`], [`RadarEmailSecurity::get_email_arc_validation_time_series`], [`RadarEmailSecurity::get_top_tlds_by_email_message_volume`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseMetaUnitsItem { name : "name", value : "value" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationSummaryResponseSummary0 {
     /// `FAIL`
-    #[serde(
-        rename = "FAIL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fail: ::std::option::Option<::std::string::String>,
     /// `NONE`
-    #[serde(
-        rename = "NONE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub none: ::std::option::Option<::std::string::String>,
     /// `PASS`
-    #[serde(
-        rename = "PASS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pass: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL", none : "NONE", pass :
+    "PASS" }
+);
 /// Used by [`RadarEmailSecurity::get_email_malicious_classification_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailMaliciousClassificationSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetEmailMaliciousClassificationSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailMaliciousClassificationSummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_malicious_classification_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailMaliciousClassificationSummaryResponseSummary0 {
     /// `MALICIOUS`
-    #[serde(
-        rename = "MALICIOUS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub malicious: ::std::option::Option<::std::string::String>,
     /// `NOT_MALICIOUS`
-    #[serde(
-        rename = "NOT_MALICIOUS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_malicious: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailMaliciousClassificationSummaryResponseSummary0 { malicious : "MALICIOUS",
+    not_malicious : "NOT_MALICIOUS" }
+);
 /// Used by [`RadarEmailSecurity::get_email_spam_classification_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpamClassificationSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetEmailSpamClassificationSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSpamClassificationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_spam_classification_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpamClassificationSummaryResponseSummary0 {
     /// `NOT_SPAM`
-    #[serde(
-        rename = "NOT_SPAM",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_spam: ::std::option::Option<::std::string::String>,
     /// `SPAM`
-    #[serde(
-        rename = "SPAM",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub spam: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSpamClassificationSummaryResponseSummary0 { not_spam : "NOT_SPAM", spam :
+    "SPAM" }
+);
 /// Used by [`RadarEmailSecurity::get_email_spoof_classification_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpoofClassificationSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetEmailSpoofClassificationSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSpoofClassificationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_spoof_classification_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpoofClassificationSummaryResponseSummary0 {
     /// `NOT_SPOOF`
-    #[serde(
-        rename = "NOT_SPOOF",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_spoof: ::std::option::Option<::std::string::String>,
     /// `SPOOF`
-    #[serde(
-        rename = "SPOOF",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub spoof: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSpoofClassificationSummaryResponseSummary0 { not_spoof : "NOT_SPOOF", spoof :
+    "SPOOF" }
+);
 /// Used by [`RadarEmailSecurity::get_email_threat_category_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailThreatCategorySummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetEmailThreatCategorySummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailThreatCategorySummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_threat_category_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailThreatCategorySummaryResponseSummary0 {
     /// `BrandImpersonation`
-    #[serde(
-        rename = "BrandImpersonation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub brand_impersonation: ::std::option::Option<::std::string::String>,
     /// `CredentialHarvester`
-    #[serde(
-        rename = "CredentialHarvester",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub credential_harvester: ::std::option::Option<::std::string::String>,
     /// `IdentityDeception`
-    #[serde(
-        rename = "IdentityDeception",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_deception: ::std::option::Option<::std::string::String>,
     /// `Link`
-    #[serde(
-        rename = "Link",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub link: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailThreatCategorySummaryResponseSummary0 { brand_impersonation :
+    "BrandImpersonation", credential_harvester : "CredentialHarvester",
+    identity_deception : "IdentityDeception", link : "Link" }
+);
 /// Used by [`RadarEmailSecurity::get_email_tls_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTlsVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetEmailTlsVersionSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailTlsVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_tls_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTlsVersionSummaryResponseSummary0 {
     /// `TLS 1.0`
-    #[serde(
-        rename = "TLS 1.0",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_0: ::std::option::Option<::std::string::String>,
     /// `TLS 1.1`
-    #[serde(
-        rename = "TLS 1.1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_1: ::std::option::Option<::std::string::String>,
     /// `TLS 1.2`
-    #[serde(
-        rename = "TLS 1.2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_2: ::std::option::Option<::std::string::String>,
     /// `TLS 1.3`
-    #[serde(
-        rename = "TLS 1.3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_3: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailTlsVersionSummaryResponseSummary0 { tls_1_0 : "TLS 1.0", tls_1_1 : "TLS 1.1",
+    tls_1_2 : "TLS 1.2", tls_1_3 : "TLS 1.3" }
+);
 /// Used by [`RadarEmailSecurity::get_email_security_summary_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSecuritySummaryByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSecuritySummaryByDimensionResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_time_series`], [`RadarEmailSecurity::get_email_dkim_validation_time_series`], [`RadarEmailSecurity::get_email_dmarc_validation_time_series`], [`RadarEmailSecurity::get_email_spf_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_time_series`], [`RadarEmailSecurity::get_email_malicious_classification_time_series`], [`RadarEmailSecurity::get_email_spam_classification_time_series`], [`RadarEmailSecurity::get_email_spoof_classification_time_series`], [`RadarEmailSecurity::get_email_threat_category_time_series`], [`RadarEmailSecurity::get_email_tls_version_time_series`], [`RadarEmailSecurity::get_email_security_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarEmailSecurity::get_email_arc_validation_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// `FAIL`
-    #[serde(
-        rename = "FAIL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NONE`
-    #[serde(
-        rename = "NONE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub none: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `PASS`
-    #[serde(
-        rename = "PASS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pass: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL", none : "NONE", pass :
+    "PASS" }
+);
 /// Used by [`RadarEmailSecurity::get_email_malicious_classification_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailMaliciousClassificationTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetEmailMaliciousClassificationTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailMaliciousClassificationTimeSeriesResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_malicious_classification_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailMaliciousClassificationTimeSeriesResponseSerie0 {
     /// `MALICIOUS`
-    #[serde(
-        rename = "MALICIOUS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub malicious: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NOT_MALICIOUS`
-    #[serde(
-        rename = "NOT_MALICIOUS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_malicious: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailMaliciousClassificationTimeSeriesResponseSerie0 { malicious : "MALICIOUS",
+    not_malicious : "NOT_MALICIOUS" }
+);
 /// Used by [`RadarEmailSecurity::get_email_spam_classification_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpamClassificationTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetEmailSpamClassificationTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSpamClassificationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_spam_classification_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpamClassificationTimeSeriesResponseSerie0 {
     /// `NOT_SPAM`
-    #[serde(
-        rename = "NOT_SPAM",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_spam: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SPAM`
-    #[serde(
-        rename = "SPAM",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub spam: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSpamClassificationTimeSeriesResponseSerie0 { not_spam : "NOT_SPAM", spam :
+    "SPAM" }
+);
 /// Used by [`RadarEmailSecurity::get_email_spoof_classification_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpoofClassificationTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetEmailSpoofClassificationTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSpoofClassificationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_spoof_classification_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpoofClassificationTimeSeriesResponseSerie0 {
     /// `NOT_SPOOF`
-    #[serde(
-        rename = "NOT_SPOOF",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_spoof: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SPOOF`
-    #[serde(
-        rename = "SPOOF",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub spoof: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSpoofClassificationTimeSeriesResponseSerie0 { not_spoof : "NOT_SPOOF", spoof
+    : "SPOOF" }
+);
 /// Used by [`RadarEmailSecurity::get_email_threat_category_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailThreatCategoryTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetEmailThreatCategoryTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailThreatCategoryTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_threat_category_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailThreatCategoryTimeSeriesResponseSerie0 {
     /// `BrandImpersonation`
-    #[serde(
-        rename = "BrandImpersonation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub brand_impersonation: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `CredentialHarvester`
-    #[serde(
-        rename = "CredentialHarvester",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub credential_harvester: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `IdentityDeception`
-    #[serde(
-        rename = "IdentityDeception",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_deception: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `Link`
-    #[serde(
-        rename = "Link",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub link: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailThreatCategoryTimeSeriesResponseSerie0 { brand_impersonation :
+    "BrandImpersonation", credential_harvester : "CredentialHarvester",
+    identity_deception : "IdentityDeception", link : "Link" }
+);
 /// Used by [`RadarEmailSecurity::get_email_tls_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTlsVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetEmailTlsVersionTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailTlsVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_tls_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTlsVersionTimeSeriesResponseSerie0 {
     /// `TLS 1.0`
-    #[serde(
-        rename = "TLS 1.0",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_0: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.1`
-    #[serde(
-        rename = "TLS 1.1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_1: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.2`
-    #[serde(
-        rename = "TLS 1.2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.3`
-    #[serde(
-        rename = "TLS 1.3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailTlsVersionTimeSeriesResponseSerie0 { tls_1_0 : "TLS 1.0", tls_1_1 :
+    "TLS 1.1", tls_1_2 : "TLS 1.2", tls_1_3 : "TLS 1.3" }
+);
 /// Used by [`RadarEmailSecurity::get_email_security_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSecurityTimeSeriesGroupedByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetEmailSecurityTimeSeriesGroupedByDimensionResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSecurityTimeSeriesGroupedByDimensionResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
 /// Used by [`RadarEmailSecurity::get_email_security_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSecurityTimeSeriesGroupedByDimensionResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetEmailSecurityTimeSeriesGroupedByDimensionResponseSerie0 { timestamps :
+    "timestamps" }
+);
 /// Used by [`RadarEmailSecurity::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurity::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurity::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurity::get_top_tlds_by_email_spoof_classification`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopTldsByEmailMessageVolumeResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopTldsByEmailMessageVolumeResponse { meta : "meta", top_0 : "top_0" }
+);

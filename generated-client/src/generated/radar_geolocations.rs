@@ -23,7 +23,9 @@ impl RadarGeolocations {
     /// Retrieves a list of geolocations.
     pub fn list_geolocations(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListGeolocationsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListGeolocationsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -39,7 +41,9 @@ impl RadarGeolocations {
     pub fn get_geolocation_details(
         &self,
         geo_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetGeolocationDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetGeolocationDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -52,130 +56,73 @@ impl RadarGeolocations {
     }
 }
 /// Used by [`RadarGeolocations::list_geolocations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGeolocationsResponse {
-    /// `geolocations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geolocations: ::std::option::Option<
         ::std::vec::Vec<ListGeolocationsResponseGeolocationsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListGeolocationsResponse { geolocations : "geolocations" });
 /// Used by [`RadarGeolocations::list_geolocations`], [`RadarGeolocations::get_geolocation_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGeolocationsResponseGeolocationsItem {
     /// `geoId`
-    #[serde(
-        rename = "geoId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub geo_id: ::std::option::Option<::std::string::String>,
-    /// `latitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latitude: ::std::option::Option<::std::string::String>,
-    /// `longitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub longitude: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `parent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<ListGeolocationsResponseGeolocationsItemParent>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListGeolocationsResponseGeolocationsItem { geo_id : "geoId", latitude : "latitude",
+    longitude : "longitude", name : "name", parent : "parent", r#type : "type" }
+);
 /// Used by [`RadarGeolocations::list_geolocations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGeolocationsResponseGeolocationsItemParent {
     /// `geoId`
-    #[serde(
-        rename = "geoId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub geo_id: ::std::option::Option<::std::string::String>,
-    /// `latitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latitude: ::std::option::Option<::std::string::String>,
-    /// `longitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub longitude: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `parent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<
         ListGeolocationsResponseGeolocationsItemParentParent,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListGeolocationsResponseGeolocationsItemParent { geo_id : "geoId", latitude :
+    "latitude", longitude : "longitude", name : "name", parent : "parent", r#type :
+    "type" }
+);
 /// Used by [`RadarGeolocations::list_geolocations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGeolocationsResponseGeolocationsItemParentParent {
     /// `geoId`
-    #[serde(
-        rename = "geoId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub geo_id: ::std::option::Option<::std::string::String>,
-    /// `latitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latitude: ::std::option::Option<::std::string::String>,
-    /// `longitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub longitude: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListGeolocationsResponseGeolocationsItemParentParent { geo_id : "geoId", latitude :
+    "latitude", longitude : "longitude", name : "name", r#type : "type" }
+);
 /// Used by [`RadarGeolocations::get_geolocation_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGeolocationDetailsResponse {
-    /// `geolocation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geolocation: ::std::option::Option<ListGeolocationsResponseGeolocationsItem>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetGeolocationDetailsResponse { geolocation : "geolocation" });

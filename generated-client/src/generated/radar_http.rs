@@ -24,7 +24,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_bot_class_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByBotClassSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByBotClassSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_device_type_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByDeviceTypeSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByDeviceTypeSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -58,7 +62,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_http_https_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByHttpHttpsSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByHttpHttpsSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,7 +81,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_http_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByHttpVersionSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByHttpVersionSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +100,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByIpVersionSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByIpVersionSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +119,7 @@ impl RadarHttp {
     pub fn get_http_requests_by_os_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByOsSummaryResponse>,
+        crate::runtime::Json<::std::option::Option<GetHttpRequestsByOsSummaryResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,7 +136,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_post_quantum_support_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByPostQuantumSupportSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByPostQuantumSupportSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,7 +155,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_tls_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByTlsVersionSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByTlsVersionSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,7 +175,9 @@ impl RadarHttp {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsSummaryByDimensionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsSummaryByDimensionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -181,7 +197,7 @@ impl RadarHttp {
     pub fn get_http_requests_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsTimeSeriesResponse>,
+        crate::runtime::Json<::std::option::Option<GetHttpRequestsTimeSeriesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -198,7 +214,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_bot_class_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByBotClassTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByBotClassTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -215,7 +233,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_user_agent_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByUserAgentTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByUserAgentTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -232,7 +252,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_user_agent_family_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByUserAgentTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByUserAgentTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -253,7 +275,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_device_type_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByDeviceTypeTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByDeviceTypeTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -270,7 +294,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_http_https_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByHttpHttpsTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByHttpHttpsTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -291,7 +317,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_http_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByHttpVersionTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByHttpVersionTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -312,7 +340,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByIpVersionTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByIpVersionTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -329,7 +359,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_os_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByUserAgentTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByUserAgentTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -346,7 +378,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_post_quantum_support_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByPostQuantumSupportTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByPostQuantumSupportTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -367,7 +401,9 @@ impl RadarHttp {
     pub fn get_http_requests_by_tls_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByTlsVersionTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByTlsVersionTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -385,7 +421,9 @@ impl RadarHttp {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpRequestsByUserAgentTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpRequestsByUserAgentTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -405,7 +443,7 @@ impl RadarHttp {
     pub fn get_top_ases_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -423,7 +461,7 @@ impl RadarHttp {
         &self,
         bot_class: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -444,7 +482,7 @@ impl RadarHttp {
         &self,
         browser_family: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -465,7 +503,7 @@ impl RadarHttp {
         &self,
         device_type: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -486,7 +524,7 @@ impl RadarHttp {
         &self,
         http_protocol: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -507,7 +545,7 @@ impl RadarHttp {
         &self,
         http_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -528,7 +566,7 @@ impl RadarHttp {
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -549,7 +587,7 @@ impl RadarHttp {
         &self,
         os: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -570,7 +608,7 @@ impl RadarHttp {
         &self,
         tls_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesByHttpRequestsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesByHttpRequestsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -590,7 +628,9 @@ impl RadarHttp {
     pub fn get_top_user_agents_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopUserAgentsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopUserAgentsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -607,7 +647,9 @@ impl RadarHttp {
     pub fn get_top_user_agent_families_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopUserAgentsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopUserAgentsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -624,7 +666,9 @@ impl RadarHttp {
     pub fn get_top_locations_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -642,7 +686,9 @@ impl RadarHttp {
         &self,
         bot_class: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -663,7 +709,9 @@ impl RadarHttp {
         &self,
         browser_family: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -686,7 +734,9 @@ impl RadarHttp {
         &self,
         device_type: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -707,7 +757,9 @@ impl RadarHttp {
         &self,
         http_protocol: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -730,7 +782,9 @@ impl RadarHttp {
         &self,
         http_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -751,7 +805,9 @@ impl RadarHttp {
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -772,7 +828,9 @@ impl RadarHttp {
         &self,
         os: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -793,7 +851,9 @@ impl RadarHttp {
         &self,
         tls_version: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -807,1088 +867,650 @@ impl RadarHttp {
     }
 }
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByBotClassSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`], [`RadarHttp::get_http_requests_by_device_type_summary`], [`RadarHttp::get_http_requests_by_http_https_summary`], [`RadarHttp::get_http_requests_by_http_version_summary`], [`RadarHttp::get_http_requests_by_ip_version_summary`], [`RadarHttp::get_http_requests_by_os_summary`], [`RadarHttp::get_http_requests_by_post_quantum_support_summary`], [`RadarHttp::get_http_requests_by_tls_version_summary`], [`RadarHttp::get_http_requests_summary_by_dimension`], [`RadarHttp::get_top_ases_by_http_requests`], [`RadarHttp::get_top_user_agents_by_http_requests`], [`RadarHttp::get_top_locations_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`], [`RadarHttp::get_http_requests_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`], [`RadarHttp::get_http_requests_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`], [`RadarHttp::get_http_requests_time_series`], [`RadarHttp::get_top_user_agents_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassSummaryResponseSummary0 {
-    /// `bot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bot: ::std::option::Option<::std::string::String>,
-    /// `human`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub human: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassSummaryResponseSummary0 { bot : "bot", human : "human" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_device_type_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByDeviceTypeSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByDeviceTypeSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_device_type_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeSummaryResponseSummary0 {
-    /// `desktop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub desktop: ::std::option::Option<::std::string::String>,
-    /// `mobile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
-    /// `other`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub other: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByDeviceTypeSummaryResponseSummary0 { desktop : "desktop", mobile :
+    "mobile", other : "other" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_http_https_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByHttpHttpsSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByHttpHttpsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_http_https_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsSummaryResponseSummary0 {
-    /// `http`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http: ::std::option::Option<::std::string::String>,
-    /// `https`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub https: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByHttpHttpsSummaryResponseSummary0 { http : "http", https : "https" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_http_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByHttpVersionSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByHttpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
+    }
+);
 /// Used by [`RadarHttp::get_http_requests_by_http_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionSummaryResponseSummary0 {
     /// `HTTP/1.x`
-    #[serde(
-        rename = "HTTP/1.x",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_1_x: ::std::option::Option<::std::string::String>,
     /// `HTTP/2`
-    #[serde(
-        rename = "HTTP/2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_2: ::std::option::Option<::std::string::String>,
     /// `HTTP/3`
-    #[serde(
-        rename = "HTTP/3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_3: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x", http_2 :
+    "HTTP/2", http_3 : "HTTP/3" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByIpVersionSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_os_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByOsSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetHttpRequestsByOsSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByOsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_os_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByOsSummaryResponseSummary0 {
     /// `ANDROID`
-    #[serde(
-        rename = "ANDROID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub android: ::std::option::Option<::std::string::String>,
     /// `IOS`
-    #[serde(
-        rename = "IOS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ios: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByOsSummaryResponseSummary0 { android : "ANDROID", ios : "IOS" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_post_quantum_support_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByPostQuantumSupportSummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_post_quantum_support_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
-    #[serde(
-        rename = "NOT_SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_supported: ::std::option::Option<::std::string::String>,
     /// `SUPPORTED`
-    #[serde(
-        rename = "SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 { not_supported :
+    "NOT_SUPPORTED", supported : "SUPPORTED" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_tls_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByTlsVersionSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByTlsVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_tls_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionSummaryResponseSummary0 {
     /// `TLS 1.0`
-    #[serde(
-        rename = "TLS 1.0",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_0: ::std::option::Option<::std::string::String>,
     /// `TLS 1.1`
-    #[serde(
-        rename = "TLS 1.1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_1: ::std::option::Option<::std::string::String>,
     /// `TLS 1.2`
-    #[serde(
-        rename = "TLS 1.2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_2: ::std::option::Option<::std::string::String>,
     /// `TLS 1.3`
-    #[serde(
-        rename = "TLS 1.3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_3: ::std::option::Option<::std::string::String>,
     /// `TLS QUIC`
-    #[serde(
-        rename = "TLS QUIC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_quic: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByTlsVersionSummaryResponseSummary0 { tls_1_0 : "TLS 1.0", tls_1_1 :
+    "TLS 1.1", tls_1_2 : "TLS 1.2", tls_1_3 : "TLS 1.3", tls_quic : "TLS QUIC" }
+);
 /// Used by [`RadarHttp::get_http_requests_summary_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsSummaryByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsSummaryByDimensionResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetHttpRequestsTimeSeriesResponse { meta : "meta" });
 /// Used by [`RadarHttp::get_http_requests_time_series`], [`RadarHttp::get_http_requests_by_bot_class_time_series`], [`RadarHttp::get_http_requests_by_user_agent_time_series`], [`RadarHttp::get_http_requests_by_device_type_time_series`], [`RadarHttp::get_http_requests_by_http_https_time_series`], [`RadarHttp::get_http_requests_by_http_version_time_series`], [`RadarHttp::get_http_requests_by_ip_version_time_series`], [`RadarHttp::get_http_requests_by_post_quantum_support_time_series`], [`RadarHttp::get_http_requests_by_tls_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsTimeSeriesResponseMeta { agg_interval : "aggInterval", confidence_info
+    : "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByBotClassTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_bot_class_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByBotClassTimeSeriesResponseSerie0 {
-    /// `bot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `human`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub human: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot", human : "human",
+    timestamps : "timestamps" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_user_agent_time_series`], [`RadarHttp::get_http_requests_by_user_agent_family_time_series`], [`RadarHttp::get_http_requests_by_os_time_series`], [`RadarHttp::get_http_requests_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByUserAgentTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByUserAgentTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByUserAgentTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_user_agent_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByUserAgentTimeSeriesResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByUserAgentTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_device_type_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByDeviceTypeTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_device_type_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 {
-    /// `desktop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub desktop: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `mobile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `other`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub other: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 { desktop : "desktop", mobile :
+    "mobile", other : "other", timestamps : "timestamps" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_http_https_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByHttpHttpsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_http_https_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 {
-    /// `http`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `https`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub https: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 { http : "http", https : "https",
+    timestamps : "timestamps" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_http_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByHttpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_http_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 {
     /// `HTTP/1.x`
-    #[serde(
-        rename = "HTTP/1.x",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_1_x: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/2`
-    #[serde(
-        rename = "HTTP/2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/3`
-    #[serde(
-        rename = "HTTP/3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x", http_2
+    : "HTTP/2", http_3 : "HTTP/3", timestamps : "timestamps" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByIpVersionTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6",
+    timestamps : "timestamps" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_post_quantum_support_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByPostQuantumSupportTimeSeriesResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_post_quantum_support_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
-    #[serde(
-        rename = "NOT_SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SUPPORTED`
-    #[serde(
-        rename = "SUPPORTED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 { not_supported :
+    "NOT_SUPPORTED", supported : "SUPPORTED", timestamps : "timestamps" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_tls_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByTlsVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarHttp::get_http_requests_by_tls_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 {
     /// `TLS 1.0`
-    #[serde(
-        rename = "TLS 1.0",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_0: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.1`
-    #[serde(
-        rename = "TLS 1.1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_1: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.2`
-    #[serde(
-        rename = "TLS 1.2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.3`
-    #[serde(
-        rename = "TLS 1.3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS QUIC`
-    #[serde(
-        rename = "TLS QUIC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_quic: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 { tls_1_0 : "TLS 1.0", tls_1_1 :
+    "TLS 1.1", tls_1_2 : "TLS 1.2", tls_1_3 : "TLS 1.3", tls_quic : "TLS QUIC",
+    timestamps : "timestamps" }
+);
 /// Used by [`RadarHttp::get_top_ases_by_http_requests`], [`RadarHttp::get_top_ases_by_http_requests_for_a_bot_class`], [`RadarHttp::get_top_ases_by_http_requests_for_a_browser_family`], [`RadarHttp::get_top_ases_by_http_requests_for_a_device_type`], [`RadarHttp::get_top_ases_by_http_requests_for_an_http_protocol`], [`RadarHttp::get_top_ases_by_http_requests_for_an_http_version`], [`RadarHttp::get_top_ases_by_http_requests_for_an_ip_version`], [`RadarHttp::get_top_ases_by_http_requests_for_an_os`], [`RadarHttp::get_top_ases_by_http_requests_for_a_tls_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByHttpRequestsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopAsesByHttpRequestsResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarHttp::get_top_ases_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByHttpRequestsResponseTop0Item {
     /// `clientASN`
-    #[serde(
-        rename = "clientASN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_asn: ::std::option::Option<i64>,
     /// `clientASName`
-    #[serde(
-        rename = "clientASName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_as_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesByHttpRequestsResponseTop0Item { client_asn : "clientASN", client_as_name :
+    "clientASName", value : "value" }
+);
 /// Used by [`RadarHttp::get_top_user_agents_by_http_requests`], [`RadarHttp::get_top_user_agent_families_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopUserAgentsByHttpRequestsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopUserAgentsByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarHttp::get_top_locations_by_http_requests`], [`RadarHttp::get_top_locations_by_http_requests_for_a_bot_class`], [`RadarHttp::get_top_locations_by_http_requests_for_a_browser_family`], [`RadarHttp::get_top_locations_by_http_requests_for_a_device_type`], [`RadarHttp::get_top_locations_by_http_requests_for_an_http_protocol`], [`RadarHttp::get_top_locations_by_http_requests_for_an_http_version`], [`RadarHttp::get_top_locations_by_http_requests_for_an_ip_version`], [`RadarHttp::get_top_locations_by_http_requests_for_an_os`], [`RadarHttp::get_top_locations_by_http_requests_for_a_tls_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsByHttpRequestsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopLocationsByHttpRequestsResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarHttp::get_top_locations_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsByHttpRequestsResponseTop0Item {
     /// `clientCountryAlpha2`
-    #[serde(
-        rename = "clientCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    #[serde(
-        rename = "clientCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsByHttpRequestsResponseTop0Item { client_country_alpha2 :
+    "clientCountryAlpha2", client_country_name : "clientCountryName", value : "value" }
+);

@@ -24,7 +24,9 @@ impl RadarInternetServicesRanking {
     pub fn list_internet_services_categories(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListInternetServicesCategoriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListInternetServicesCategoriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -45,7 +47,9 @@ impl RadarInternetServicesRanking {
     pub fn get_internet_services_rank_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetInternetServicesRankTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetInternetServicesRankTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,7 +69,9 @@ impl RadarInternetServicesRanking {
     /// Retrieves top Internet services based on their rank.
     pub fn get_top_internet_services(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetTopInternetServicesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetTopInternetServicesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -75,313 +81,188 @@ impl RadarInternetServicesRanking {
     }
 }
 /// Used by [`RadarInternetServicesRanking::list_internet_services_categories`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInternetServicesCategoriesResponse {
-    /// `categories_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub categories_0: ::std::option::Option<
         ::std::vec::Vec<ListInternetServicesCategoriesResponseCategories0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListInternetServicesCategoriesResponse { categories_0 : "categories_0" }
+);
 /// Used by [`RadarInternetServicesRanking::list_internet_services_categories`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInternetServicesCategoriesResponseCategories0Item {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListInternetServicesCategoriesResponseCategories0Item { name : "name" }
+);
 /// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetServicesRankTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetInternetServicesRankTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetInternetServicesRankTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetServicesRankTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetServicesRankTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetInternetServicesRankTimeSeriesResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetServicesRankTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`], [`RadarInternetServicesRanking::get_top_internet_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`], [`RadarInternetServicesRanking::get_top_internet_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`], [`RadarInternetServicesRanking::get_top_internet_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetServicesRankTimeSeriesResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetServicesRankTimeSeriesResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarInternetServicesRanking::get_internet_services_rank_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetServicesRankTimeSeriesResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetServicesRankTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+);
 /// Used by [`RadarInternetServicesRanking::get_top_internet_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopInternetServicesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetTopInternetServicesResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopInternetServicesResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopInternetServicesResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarInternetServicesRanking::get_top_internet_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopInternetServicesResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetInternetServicesRankTimeSeriesResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetInternetServicesRankTimeSeriesResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetInternetServicesRankTimeSeriesResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopInternetServicesResponseMeta { confidence_info : "confidenceInfo", date_range :
+    "dateRange", last_updated : "lastUpdated", normalization : "normalization", units :
+    "units" }
+);
 /// Used by [`RadarInternetServicesRanking::get_top_internet_services`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopInternetServicesResponseTop0Item {
-    /// `rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rank: ::std::option::Option<i64>,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopInternetServicesResponseTop0Item { rank : "rank", service : "service" }
+);

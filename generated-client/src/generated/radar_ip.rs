@@ -23,7 +23,9 @@ impl RadarIp {
     /// Retrieves IP address information.
     pub fn get_ip_address_details(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetIpAddressDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetIpAddressDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -33,71 +35,34 @@ impl RadarIp {
     }
 }
 /// Used by [`RadarIp::get_ip_address_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIpAddressDetailsResponse {
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<GetIpAddressDetailsResponseIp>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetIpAddressDetailsResponse { ip : "ip" });
 /// Used by [`RadarIp::get_ip_address_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetIpAddressDetailsResponseIp {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<::std::string::String>,
     /// `asnLocation`
-    #[serde(
-        rename = "asnLocation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub asn_location: ::std::option::Option<::std::string::String>,
     /// `asnName`
-    #[serde(
-        rename = "asnName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub asn_name: ::std::option::Option<::std::string::String>,
     /// `asnOrgName`
-    #[serde(
-        rename = "asnOrgName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub asn_org_name: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
     /// `ipVersion`
-    #[serde(
-        rename = "ipVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_version: ::std::option::Option<::std::string::String>,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
     /// `locationName`
-    #[serde(
-        rename = "locationName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub location_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetIpAddressDetailsResponseIp { asn : "asn", asn_location : "asnLocation", asn_name :
+    "asnName", asn_org_name : "asnOrgName", ip : "ip", ip_version : "ipVersion", location
+    : "location", location_name : "locationName" }
+);

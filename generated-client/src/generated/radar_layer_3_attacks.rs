@@ -24,7 +24,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_bitrate_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByBitrateSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_duration_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByDurationSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByDurationSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -58,7 +62,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_targeted_industry_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -75,7 +81,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByIpVersionSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByIpVersionSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +100,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByProtocolSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByProtocolSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -109,7 +119,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_vector_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,7 +138,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_targeted_vertical_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -144,7 +158,9 @@ impl RadarLayer3Attacks {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -164,7 +180,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_bytes_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByBytesTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -181,7 +199,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_bitrate_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByBitrateTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByBitrateTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -202,7 +222,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_duration_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByDurationTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByDurationTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -223,7 +245,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_target_industries_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -244,7 +268,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByIpVersionTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByIpVersionTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -265,7 +291,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByProtocolTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByProtocolTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -286,7 +314,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_vector_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -307,7 +337,9 @@ impl RadarLayer3Attacks {
     pub fn get_layer_3_attacks_by_vertical_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -329,7 +361,9 @@ impl RadarLayer3Attacks {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer3AttacksByTargetIndustriesTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -351,7 +385,11 @@ impl RadarLayer3Attacks {
     pub fn get_top_layer_3_attack_pairs_origin_and_target_locations(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLayer3AttackPairsOriginAndTargetLocationsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                GetTopLayer3AttackPairsOriginAndTargetLocationsResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -368,7 +406,9 @@ impl RadarLayer3Attacks {
     pub fn get_top_industries_targeted_by_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopIndustriesTargetedByLayer3AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopIndustriesTargetedByLayer3AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -385,7 +425,9 @@ impl RadarLayer3Attacks {
     pub fn get_top_origin_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopOriginLocationsOfLayer3AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopOriginLocationsOfLayer3AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -406,7 +448,9 @@ impl RadarLayer3Attacks {
     pub fn get_top_target_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopTargetLocationsOfLayer3AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopTargetLocationsOfLayer3AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -427,7 +471,9 @@ impl RadarLayer3Attacks {
     pub fn get_top_verticals_targeted_by_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopIndustriesTargetedByLayer3AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopIndustriesTargetedByLayer3AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -438,952 +484,549 @@ impl RadarLayer3Attacks {
     }
 }
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetLayer3AttacksByBitrateSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_summary`], [`RadarLayer3Attacks::get_top_layer_3_attack_pairs_origin_and_target_locations`], [`RadarLayer3Attacks::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3Attacks::get_top_origin_locations_of_layer_3_attacks`], [`RadarLayer3Attacks::get_top_target_locations_of_layer_3_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3Attacks::get_top_industries_targeted_by_layer_3_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseSummary0 {
     /// `OVER_100_GBPS`
-    #[serde(
-        rename = "OVER_100_GBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub over_100_gbps: ::std::option::Option<::std::string::String>,
     /// `UNDER_500_MBPS`
-    #[serde(
-        rename = "UNDER_500_MBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub under_500_mbps: ::std::option::Option<::std::string::String>,
     /// `_10_GBPS_TO_100_GBPS`
-    #[serde(
-        rename = "_10_GBPS_TO_100_GBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _10_gbps_to_100_gbps: ::std::option::Option<::std::string::String>,
     /// `_1_GBPS_TO_10_GBPS`
-    #[serde(
-        rename = "_1_GBPS_TO_10_GBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _1_gbps_to_10_gbps: ::std::option::Option<::std::string::String>,
     /// `_500_MBPS_TO_1_GBPS`
-    #[serde(
-        rename = "_500_MBPS_TO_1_GBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _500_mbps_to_1_gbps: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateSummaryResponseSummary0 { over_100_gbps : "OVER_100_GBPS",
+    under_500_mbps : "UNDER_500_MBPS", _10_gbps_to_100_gbps : "_10_GBPS_TO_100_GBPS",
+    _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS", _500_mbps_to_1_gbps :
+    "_500_MBPS_TO_1_GBPS" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetLayer3AttacksByDurationSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByDurationSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationSummaryResponseSummary0 {
     /// `OVER_3_HOURS`
-    #[serde(
-        rename = "OVER_3_HOURS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub over_3_hours: ::std::option::Option<::std::string::String>,
     /// `UNDER_10_MINS`
-    #[serde(
-        rename = "UNDER_10_MINS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub under_10_mins: ::std::option::Option<::std::string::String>,
     /// `_10_MINS_TO_20_MINS`
-    #[serde(
-        rename = "_10_MINS_TO_20_MINS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _10_mins_to_20_mins: ::std::option::Option<::std::string::String>,
     /// `_1_HOUR_TO_3_HOURS`
-    #[serde(
-        rename = "_1_HOUR_TO_3_HOURS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _1_hour_to_3_hours: ::std::option::Option<::std::string::String>,
     /// `_20_MINS_TO_40_MINS`
-    #[serde(
-        rename = "_20_MINS_TO_40_MINS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _20_mins_to_40_mins: ::std::option::Option<::std::string::String>,
     /// `_40_MINS_TO_1_HOUR`
-    #[serde(
-        rename = "_40_MINS_TO_1_HOUR",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _40_mins_to_1_hour: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByDurationSummaryResponseSummary0 { over_3_hours : "OVER_3_HOURS",
+    under_10_mins : "UNDER_10_MINS", _10_mins_to_20_mins : "_10_MINS_TO_20_MINS",
+    _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS", _20_mins_to_40_mins :
+    "_20_MINS_TO_40_MINS", _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_vector_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_by_targeted_vertical_summary`], [`RadarLayer3Attacks::get_layer_3_attacks_summary_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByTargetedIndustrySummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByTargetedIndustrySummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetLayer3AttacksByIpVersionSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetLayer3AttacksByProtocolSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByProtocolSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolSummaryResponseSummary0 {
     /// `GRE`
-    #[serde(
-        rename = "GRE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gre: ::std::option::Option<::std::string::String>,
     /// `ICMP`
-    #[serde(
-        rename = "ICMP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icmp: ::std::option::Option<::std::string::String>,
     /// `TCP`
-    #[serde(
-        rename = "TCP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcp: ::std::option::Option<::std::string::String>,
     /// `UDP`
-    #[serde(
-        rename = "UDP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub udp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByProtocolSummaryResponseSummary0 { gre : "GRE", icmp : "ICMP", tcp :
+    "TCP", udp : "UDP" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBytesTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetLayer3AttacksByBytesTimeSeriesResponse { meta : "meta" });
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bytes_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBytesTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBytesTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByBitrateTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_bitrate_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
     /// `OVER_100_GBPS`
-    #[serde(
-        rename = "OVER_100_GBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub over_100_gbps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UNDER_500_MBPS`
-    #[serde(
-        rename = "UNDER_500_MBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub under_500_mbps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `_10_GBPS_TO_100_GBPS`
-    #[serde(
-        rename = "_10_GBPS_TO_100_GBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _10_gbps_to_100_gbps: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `_1_GBPS_TO_10_GBPS`
-    #[serde(
-        rename = "_1_GBPS_TO_10_GBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _1_gbps_to_10_gbps: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `_500_MBPS_TO_1_GBPS`
-    #[serde(
-        rename = "_500_MBPS_TO_1_GBPS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _500_mbps_to_1_gbps: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 { over_100_gbps : "OVER_100_GBPS",
+    under_500_mbps : "UNDER_500_MBPS", _10_gbps_to_100_gbps : "_10_GBPS_TO_100_GBPS",
+    _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS", _500_mbps_to_1_gbps :
+    "_500_MBPS_TO_1_GBPS", timestamps : "timestamps" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByDurationTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByDurationTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_duration_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
     /// `OVER_3_HOURS`
-    #[serde(
-        rename = "OVER_3_HOURS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub over_3_hours: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UNDER_10_MINS`
-    #[serde(
-        rename = "UNDER_10_MINS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub under_10_mins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `_10_MINS_TO_20_MINS`
-    #[serde(
-        rename = "_10_MINS_TO_20_MINS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _10_mins_to_20_mins: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `_1_HOUR_TO_3_HOURS`
-    #[serde(
-        rename = "_1_HOUR_TO_3_HOURS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _1_hour_to_3_hours: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `_20_MINS_TO_40_MINS`
-    #[serde(
-        rename = "_20_MINS_TO_40_MINS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _20_mins_to_40_mins: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `_40_MINS_TO_1_HOUR`
-    #[serde(
-        rename = "_40_MINS_TO_1_HOUR",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _40_mins_to_1_hour: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByDurationTimeSeriesResponseSerie0 { over_3_hours : "OVER_3_HOURS",
+    under_10_mins : "UNDER_10_MINS", _10_mins_to_20_mins : "_10_MINS_TO_20_MINS",
+    _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS", _20_mins_to_40_mins :
+    "_20_MINS_TO_40_MINS", _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR", timestamps :
+    "timestamps" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_target_industries_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_vector_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_by_vertical_time_series`], [`RadarLayer3Attacks::get_layer_3_attacks_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByTargetIndustriesTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByTargetIndustriesTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByTargetIndustriesTimeSeriesResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_target_industries_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByTargetIndustriesTimeSeriesResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByTargetIndustriesTimeSeriesResponseSerie0 { timestamps :
+    "timestamps" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6",
+    timestamps : "timestamps" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByProtocolTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByProtocolTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_layer_3_attacks_by_protocol_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
     /// `GRE`
-    #[serde(
-        rename = "GRE",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gre: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ICMP`
-    #[serde(
-        rename = "ICMP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icmp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TCP`
-    #[serde(
-        rename = "TCP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UDP`
-    #[serde(
-        rename = "UDP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 { gre : "GRE", icmp : "ICMP", tcp
+    : "TCP", udp : "UDP", timestamps : "timestamps" }
+);
 /// Used by [`RadarLayer3Attacks::get_top_layer_3_attack_pairs_origin_and_target_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLayer3AttackPairsOriginAndTargetLocationsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopLayer3AttackPairsOriginAndTargetLocationsResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLayer3AttackPairsOriginAndTargetLocationsResponse { meta : "meta", top_0 :
+    "top_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_top_layer_3_attack_pairs_origin_and_target_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLayer3AttackPairsOriginAndTargetLocationsResponseTop0Item {
     /// `originCountryAlpha2`
-    #[serde(
-        rename = "originCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
-    #[serde(
-        rename = "originCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLayer3AttackPairsOriginAndTargetLocationsResponseTop0Item {
+    origin_country_alpha2 : "originCountryAlpha2", origin_country_name :
+    "originCountryName", value : "value" }
+);
 /// Used by [`RadarLayer3Attacks::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3Attacks::get_top_verticals_targeted_by_layer_3_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopIndustriesTargetedByLayer3AttacksResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopIndustriesTargetedByLayer3AttacksResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_top_origin_locations_of_layer_3_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOriginLocationsOfLayer3AttacksResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopOriginLocationsOfLayer3AttacksResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopOriginLocationsOfLayer3AttacksResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_top_origin_locations_of_layer_3_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOriginLocationsOfLayer3AttacksResponseTop0Item {
     /// `originCountryAlpha2`
-    #[serde(
-        rename = "originCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
-    #[serde(
-        rename = "originCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_name: ::std::option::Option<::std::string::String>,
-    /// `rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rank: ::std::option::Option<f64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopOriginLocationsOfLayer3AttacksResponseTop0Item { origin_country_alpha2 :
+    "originCountryAlpha2", origin_country_name : "originCountryName", rank : "rank",
+    value : "value" }
+);
 /// Used by [`RadarLayer3Attacks::get_top_target_locations_of_layer_3_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopTargetLocationsOfLayer3AttacksResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopTargetLocationsOfLayer3AttacksResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopTargetLocationsOfLayer3AttacksResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarLayer3Attacks::get_top_target_locations_of_layer_3_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopTargetLocationsOfLayer3AttacksResponseTop0Item {
-    /// `rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rank: ::std::option::Option<f64>,
     /// `targetCountryAlpha2`
-    #[serde(
-        rename = "targetCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `targetCountryName`
-    #[serde(
-        rename = "targetCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopTargetLocationsOfLayer3AttacksResponseTop0Item { rank : "rank",
+    target_country_alpha2 : "targetCountryAlpha2", target_country_name :
+    "targetCountryName", value : "value" }
+);

@@ -24,7 +24,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_http_method_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_http_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpVersionSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpVersionSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,7 +66,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_targeted_industry_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -79,7 +85,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByIpVersionSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByIpVersionSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -96,7 +104,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_managed_rules_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -117,7 +127,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_mitigation_product_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -138,7 +150,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_targeted_vertical_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -156,7 +170,9 @@ impl RadarLayer7Attacks {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -176,7 +192,7 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksTimeSeriesResponse>,
+        crate::runtime::Json<::std::option::Option<GetLayer7AttacksTimeSeriesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -193,7 +209,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_http_method_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -214,7 +232,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_http_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpVersionTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpVersionTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -235,7 +255,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_target_industries_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -256,7 +278,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByIpVersionTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByIpVersionTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -277,7 +301,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_managed_rules_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -298,7 +324,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_mitigation_product_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -319,7 +347,9 @@ impl RadarLayer7Attacks {
     pub fn get_layer_7_attacks_by_vertical_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -341,7 +371,9 @@ impl RadarLayer7Attacks {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -363,7 +395,9 @@ impl RadarLayer7Attacks {
     pub fn get_top_origin_ases_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopOriginAsesOfLayer7AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopOriginAsesOfLayer7AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -380,7 +414,11 @@ impl RadarLayer7Attacks {
     pub fn get_top_layer_7_attack_pairs_origin_and_target_locations(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLayer7AttackPairsOriginAndTargetLocationsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                GetTopLayer7AttackPairsOriginAndTargetLocationsResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -397,7 +435,9 @@ impl RadarLayer7Attacks {
     pub fn get_top_industries_targeted_by_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopIndustriesTargetedByLayer7AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopIndustriesTargetedByLayer7AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -414,7 +454,9 @@ impl RadarLayer7Attacks {
     pub fn get_top_origin_locations_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopOriginLocationsOfLayer7AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopOriginLocationsOfLayer7AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -435,7 +477,9 @@ impl RadarLayer7Attacks {
     pub fn get_top_target_locations_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopTargetLocationsOfLayer7AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopTargetLocationsOfLayer7AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -456,7 +500,9 @@ impl RadarLayer7Attacks {
     pub fn get_top_verticals_targeted_by_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopIndustriesTargetedByLayer7AttacksResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopIndustriesTargetedByLayer7AttacksResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -467,728 +513,433 @@ impl RadarLayer7Attacks {
     }
 }
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_targeted_industry_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_managed_rules_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_mitigation_product_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_targeted_vertical_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_summary_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodSummaryResponse { meta : "meta", summary_0 : "summary_0"
+    }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_summary`], [`RadarLayer7Attacks::get_top_origin_ases_of_layer_7_attacks`], [`RadarLayer7Attacks::get_top_layer_7_attack_pairs_origin_and_target_locations`], [`RadarLayer7Attacks::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7Attacks::get_top_origin_locations_of_layer_7_attacks`], [`RadarLayer7Attacks::get_top_target_locations_of_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_summary`], [`RadarLayer7Attacks::get_layer_7_attacks_time_series`], [`RadarLayer7Attacks::get_top_industries_targeted_by_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0"
+    }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
     /// `HTTP/1.x`
-    #[serde(
-        rename = "HTTP/1.x",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_1_x: ::std::option::Option<::std::string::String>,
     /// `HTTP/2`
-    #[serde(
-        rename = "HTTP/2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_2: ::std::option::Option<::std::string::String>,
     /// `HTTP/3`
-    #[serde(
-        rename = "HTTP/3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_3: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x", http_2
+    : "HTTP/2", http_3 : "HTTP/3" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByIpVersionSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { i_pv4 : "IPv4", i_pv6 : "IPv6" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetLayer7AttacksByHttpMethodSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksTimeSeriesResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksTimeSeriesResponseSerie0 { timestamps : "timestamps", values :
+    "values" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_managed_rules_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_mitigation_product_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_by_vertical_time_series`], [`RadarLayer7Attacks::get_layer_7_attacks_time_series_grouped_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_method_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 { timestamps : "timestamps" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0"
+    }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_http_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
     /// `HTTP/1.x`
-    #[serde(
-        rename = "HTTP/1.x",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_1_x: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/2`
-    #[serde(
-        rename = "HTTP/2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/3`
-    #[serde(
-        rename = "HTTP/3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x", http_2
+    : "HTTP/2", http_3 : "HTTP/3", timestamps : "timestamps" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByIpVersionTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_layer_7_attacks_by_ip_version_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    #[serde(
-        rename = "IPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    #[serde(
-        rename = "IPv6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { i_pv4 : "IPv4", i_pv6 : "IPv6",
+    timestamps : "timestamps" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_origin_ases_of_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOriginAsesOfLayer7AttacksResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopOriginAsesOfLayer7AttacksResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopOriginAsesOfLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_origin_ases_of_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOriginAsesOfLayer7AttacksResponseTop0Item {
     /// `originAsn`
-    #[serde(
-        rename = "originAsn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_asn: ::std::option::Option<::std::string::String>,
     /// `originAsnName`
-    #[serde(
-        rename = "originAsnName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_asn_name: ::std::option::Option<::std::string::String>,
-    /// `rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rank: ::std::option::Option<f64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopOriginAsesOfLayer7AttacksResponseTop0Item { origin_asn : "originAsn",
+    origin_asn_name : "originAsnName", rank : "rank", value : "value" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_layer_7_attack_pairs_origin_and_target_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLayer7AttackPairsOriginAndTargetLocationsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopLayer7AttackPairsOriginAndTargetLocationsResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLayer7AttackPairsOriginAndTargetLocationsResponse { meta : "meta", top_0 :
+    "top_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_layer_7_attack_pairs_origin_and_target_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLayer7AttackPairsOriginAndTargetLocationsResponseTop0Item {
     /// `originCountryAlpha2`
-    #[serde(
-        rename = "originCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
-    #[serde(
-        rename = "originCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_name: ::std::option::Option<::std::string::String>,
     /// `targetCountryAlpha2`
-    #[serde(
-        rename = "targetCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `targetCountryName`
-    #[serde(
-        rename = "targetCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLayer7AttackPairsOriginAndTargetLocationsResponseTop0Item {
+    origin_country_alpha2 : "originCountryAlpha2", origin_country_name :
+    "originCountryName", target_country_alpha2 : "targetCountryAlpha2",
+    target_country_name : "targetCountryName", value : "value" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7Attacks::get_top_verticals_targeted_by_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopIndustriesTargetedByLayer7AttacksResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopIndustriesTargetedByLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_origin_locations_of_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOriginLocationsOfLayer7AttacksResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopOriginLocationsOfLayer7AttacksResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopOriginLocationsOfLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_origin_locations_of_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOriginLocationsOfLayer7AttacksResponseTop0Item {
     /// `originCountryAlpha2`
-    #[serde(
-        rename = "originCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
-    #[serde(
-        rename = "originCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_name: ::std::option::Option<::std::string::String>,
-    /// `rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rank: ::std::option::Option<f64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopOriginLocationsOfLayer7AttacksResponseTop0Item { origin_country_alpha2 :
+    "originCountryAlpha2", origin_country_name : "originCountryName", rank : "rank",
+    value : "value" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_target_locations_of_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopTargetLocationsOfLayer7AttacksResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopTargetLocationsOfLayer7AttacksResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopTargetLocationsOfLayer7AttacksResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarLayer7Attacks::get_top_target_locations_of_layer_7_attacks`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopTargetLocationsOfLayer7AttacksResponseTop0Item {
-    /// `rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rank: ::std::option::Option<f64>,
     /// `targetCountryAlpha2`
-    #[serde(
-        rename = "targetCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `targetCountryName`
-    #[serde(
-        rename = "targetCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopTargetLocationsOfLayer7AttacksResponseTop0Item { rank : "rank",
+    target_country_alpha2 : "targetCountryAlpha2", target_country_name :
+    "targetCountryName", value : "value" }
+);

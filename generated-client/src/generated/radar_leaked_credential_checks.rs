@@ -24,7 +24,9 @@ impl RadarLeakedCredentialChecks {
     pub fn get_http_authentication_requests_by_bot_class_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpAuthenticationRequestsByBotClassSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetHttpAuthenticationRequestsByBotClassSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +48,9 @@ impl RadarLeakedCredentialChecks {
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse,
+            ::std::option::Option<
+                GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -70,7 +74,9 @@ impl RadarLeakedCredentialChecks {
         dimension: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            GetHttpAuthenticationRequestsDistributionByDimensionResponse,
+            ::std::option::Option<
+                GetHttpAuthenticationRequestsDistributionByDimensionResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -93,7 +99,11 @@ impl RadarLeakedCredentialChecks {
     pub fn get_http_authentication_requests_by_bot_class_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -115,7 +125,9 @@ impl RadarLeakedCredentialChecks {
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse,
+            ::std::option::Option<
+                GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -139,7 +151,9 @@ impl RadarLeakedCredentialChecks {
         dimension: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponse,
+            ::std::option::Option<
+                GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -156,454 +170,290 @@ impl RadarLeakedCredentialChecks {
     }
 }
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta,
     >,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassSummaryResponse { meta : "meta", summary_0 :
+    "summary_0" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<
             GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeItem,
         >,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<
             GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaUnitsItem,
         >,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta { confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfo {
+    annotations : "annotations", level : "level" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotationsItem
+    { data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeItem { end_time :
+    "endTime", start_time : "startTime" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaUnitsItem { name : "name",
+    value : "value" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassSummaryResponseSummary0 {
-    /// `bot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bot: ::std::option::Option<::std::string::String>,
-    /// `human`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub human: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassSummaryResponseSummary0 { bot : "bot", human :
+    "human" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta,
     >,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse { meta :
+    "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0 {
     /// `CLEAN`
-    #[serde(
-        rename = "CLEAN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub clean: ::std::option::Option<::std::string::String>,
     /// `COMPROMISED`
-    #[serde(
-        rename = "COMPROMISED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compromised: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0 {
+    clean : "CLEAN", compromised : "COMPROMISED" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_distribution_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsDistributionByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassSummaryResponseMeta,
     >,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsDistributionByDimensionResponse { meta : "meta",
+    summary_0 : "summary_0" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta,
     >,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse { meta : "meta", serie_0 :
+    "serie_0" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`], [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_time_series`], [`RadarLeakedCredentialChecks::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<
             GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaDateRangeItem,
         >,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<
             GetHttpAuthenticationRequestsByBotClassSummaryResponseMetaUnitsItem,
         >,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta { agg_interval :
+    "aggInterval", confidence_info : "confidenceInfo", date_range : "dateRange",
+    last_updated : "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_bot_class_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 {
-    /// `bot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `human`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub human: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot", human
+    : "human", timestamps : "timestamps" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta,
     >,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse { meta :
+    "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_http_authentication_requests_by_compromised_credential_status_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0 {
     /// `CLEAN`
-    #[serde(
-        rename = "CLEAN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub clean: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `COMPROMISED`
-    #[serde(
-        rename = "COMPROMISED",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compromised: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0 {
+    clean : "CLEAN", compromised : "COMPROMISED", timestamps : "timestamps" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta,
     >,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponse { meta :
+    "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarLeakedCredentialChecks::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponseSerie0 {
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTimeSeriesDistributionOfHttpAuthenticationRequestsByDimensionResponseSerie0 {
+    timestamps : "timestamps" }
+);

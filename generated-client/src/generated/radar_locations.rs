@@ -23,7 +23,9 @@ impl RadarLocations {
     /// Retrieves a list of locations.
     pub fn list_locations(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListLocationsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListLocationsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -39,7 +41,9 @@ impl RadarLocations {
     pub fn get_location_details(
         &self,
         location: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetLocationDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetLocationDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -52,91 +56,53 @@ impl RadarLocations {
     }
 }
 /// Used by [`RadarLocations::list_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLocationsResponse {
-    /// `locations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locations: ::std::option::Option<
         ::std::vec::Vec<ListLocationsResponseLocationsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListLocationsResponse { locations : "locations" });
 /// Used by [`RadarLocations::list_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLocationsResponseLocationsItem {
-    /// `alpha2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alpha2: ::std::option::Option<::std::string::String>,
-    /// `latitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latitude: ::std::option::Option<::std::string::String>,
-    /// `longitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub longitude: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListLocationsResponseLocationsItem { alpha2 : "alpha2", latitude : "latitude",
+    longitude : "longitude", name : "name" }
+);
 /// Used by [`RadarLocations::get_location_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLocationDetailsResponse {
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<GetLocationDetailsResponseLocation>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetLocationDetailsResponse { location : "location" });
 /// Used by [`RadarLocations::get_location_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLocationDetailsResponseLocation {
-    /// `alpha2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alpha2: ::std::option::Option<::std::string::String>,
     /// `confidenceLevel`
-    #[serde(
-        rename = "confidenceLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_level: ::std::option::Option<i64>,
-    /// `latitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latitude: ::std::option::Option<::std::string::String>,
-    /// `longitude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub longitude: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `subregion`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subregion: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLocationDetailsResponseLocation { alpha2 : "alpha2", confidence_level :
+    "confidenceLevel", latitude : "latitude", longitude : "longitude", name : "name",
+    region : "region", subregion : "subregion" }
+);

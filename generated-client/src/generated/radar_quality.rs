@@ -24,7 +24,9 @@ impl RadarQuality {
     pub fn get_internet_quality_index_iqi_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetInternetQualityIndexIqiSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetInternetQualityIndexIqiSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarQuality {
     pub fn get_internet_quality_index_iqi_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetInternetQualityIndexIqiTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetInternetQualityIndexIqiTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -57,7 +61,9 @@ impl RadarQuality {
     /// Retrieves a histogram from the previous 90 days of Cloudflare Speed Test data, split into fixed bandwidth (Mbps), latency (ms), or jitter (ms) buckets.
     pub fn get_speed_tests_histogram(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetSpeedTestsHistogramResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetSpeedTestsHistogramResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,7 +78,9 @@ impl RadarQuality {
     /// Retrieves a summary of bandwidth, latency, jitter, and packet loss, from the previous 90 days of Cloudflare Speed Test data.
     pub fn get_speed_tests_summary(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetSpeedTestsSummaryResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetSpeedTestsSummaryResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -88,7 +96,7 @@ impl RadarQuality {
     pub fn get_top_ases_by_speed_test_results(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopAsesBySpeedTestResultsResponse>,
+        crate::runtime::Json<::std::option::Option<GetTopAsesBySpeedTestResultsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -105,7 +113,9 @@ impl RadarQuality {
     pub fn get_top_locations_by_speed_test_results(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsBySpeedTestResultsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsBySpeedTestResultsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -116,683 +126,361 @@ impl RadarQuality {
     }
 }
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetInternetQualityIndexIqiSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<
         GetInternetQualityIndexIqiSummaryResponseSummary0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`], [`RadarQuality::get_speed_tests_summary`], [`RadarQuality::get_top_ases_by_speed_test_results`], [`RadarQuality::get_top_locations_by_speed_test_results`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`], [`RadarQuality::get_internet_quality_index_iqi_time_series`], [`RadarQuality::get_speed_tests_histogram`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`], [`RadarQuality::get_internet_quality_index_iqi_time_series`], [`RadarQuality::get_speed_tests_histogram`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`], [`RadarQuality::get_internet_quality_index_iqi_time_series`], [`RadarQuality::get_speed_tests_histogram`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiSummaryResponseSummary0 {
-    /// `p25`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p25: ::std::option::Option<::std::string::String>,
-    /// `p50`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p50: ::std::option::Option<::std::string::String>,
-    /// `p75`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p75: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiSummaryResponseSummary0 { p25 : "p25", p50 : "p50", p75 :
+    "p75" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetInternetQualityIndexIqiTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<
         GetInternetQualityIndexIqiTimeSeriesResponseSerie0,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarQuality::get_internet_quality_index_iqi_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInternetQualityIndexIqiTimeSeriesResponseSerie0 {
-    /// `p25`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p25: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `p50`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p50: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `p75`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub p75: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetInternetQualityIndexIqiTimeSeriesResponseSerie0 { p25 : "p25", p50 : "p50", p75 :
+    "p75", timestamps : "timestamps" }
+);
 /// Used by [`RadarQuality::get_speed_tests_histogram`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSpeedTestsHistogramResponse {
-    /// `histogram_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub histogram_0: ::std::option::Option<GetSpeedTestsHistogramResponseHistogram0>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetSpeedTestsHistogramResponseMeta>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSpeedTestsHistogramResponse { histogram_0 : "histogram_0", meta : "meta" }
+);
 /// Used by [`RadarQuality::get_speed_tests_histogram`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSpeedTestsHistogramResponseHistogram0 {
     /// `bandwidthDownload`
-    #[serde(
-        rename = "bandwidthDownload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bandwidth_download: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `bandwidthUpload`
-    #[serde(
-        rename = "bandwidthUpload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bandwidth_upload: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `bucketMin`
-    #[serde(
-        rename = "bucketMin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bucket_min: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSpeedTestsHistogramResponseHistogram0 { bandwidth_download : "bandwidthDownload",
+    bandwidth_upload : "bandwidthUpload", bucket_min : "bucketMin" }
+);
 /// Used by [`RadarQuality::get_speed_tests_histogram`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSpeedTestsHistogramResponseMeta {
     /// `bucketSize`
-    #[serde(
-        rename = "bucketSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bucket_size: ::std::option::Option<i64>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetInternetQualityIndexIqiSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
     /// `totalTests`
-    #[serde(
-        rename = "totalTests",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_tests: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetInternetQualityIndexIqiSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSpeedTestsHistogramResponseMeta { bucket_size : "bucketSize", confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", total_tests : "totalTests", units : "units" }
+);
 /// Used by [`RadarQuality::get_speed_tests_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSpeedTestsSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetInternetQualityIndexIqiSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetSpeedTestsSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSpeedTestsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarQuality::get_speed_tests_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSpeedTestsSummaryResponseSummary0 {
     /// `bandwidthDownload`
-    #[serde(
-        rename = "bandwidthDownload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
-    #[serde(
-        rename = "bandwidthUpload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bandwidth_upload: ::std::option::Option<::std::string::String>,
     /// `jitterIdle`
-    #[serde(
-        rename = "jitterIdle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jitter_idle: ::std::option::Option<::std::string::String>,
     /// `jitterLoaded`
-    #[serde(
-        rename = "jitterLoaded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jitter_loaded: ::std::option::Option<::std::string::String>,
     /// `latencyIdle`
-    #[serde(
-        rename = "latencyIdle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub latency_idle: ::std::option::Option<::std::string::String>,
     /// `latencyLoaded`
-    #[serde(
-        rename = "latencyLoaded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub latency_loaded: ::std::option::Option<::std::string::String>,
     /// `packetLoss`
-    #[serde(
-        rename = "packetLoss",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub packet_loss: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSpeedTestsSummaryResponseSummary0 { bandwidth_download : "bandwidthDownload",
+    bandwidth_upload : "bandwidthUpload", jitter_idle : "jitterIdle", jitter_loaded :
+    "jitterLoaded", latency_idle : "latencyIdle", latency_loaded : "latencyLoaded",
+    packet_loss : "packetLoss" }
+);
 /// Used by [`RadarQuality::get_top_ases_by_speed_test_results`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesBySpeedTestResultsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetInternetQualityIndexIqiSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopAsesBySpeedTestResultsResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesBySpeedTestResultsResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarQuality::get_top_ases_by_speed_test_results`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesBySpeedTestResultsResponseTop0Item {
     /// `bandwidthDownload`
-    #[serde(
-        rename = "bandwidthDownload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
-    #[serde(
-        rename = "bandwidthUpload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bandwidth_upload: ::std::option::Option<::std::string::String>,
     /// `clientASN`
-    #[serde(
-        rename = "clientASN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_asn: ::std::option::Option<f64>,
     /// `clientASName`
-    #[serde(
-        rename = "clientASName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_as_name: ::std::option::Option<::std::string::String>,
     /// `jitterIdle`
-    #[serde(
-        rename = "jitterIdle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jitter_idle: ::std::option::Option<::std::string::String>,
     /// `jitterLoaded`
-    #[serde(
-        rename = "jitterLoaded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jitter_loaded: ::std::option::Option<::std::string::String>,
     /// `latencyIdle`
-    #[serde(
-        rename = "latencyIdle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub latency_idle: ::std::option::Option<::std::string::String>,
     /// `latencyLoaded`
-    #[serde(
-        rename = "latencyLoaded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub latency_loaded: ::std::option::Option<::std::string::String>,
     /// `numTests`
-    #[serde(
-        rename = "numTests",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub num_tests: ::std::option::Option<f64>,
     /// `rankPower`
-    #[serde(
-        rename = "rankPower",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rank_power: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopAsesBySpeedTestResultsResponseTop0Item { bandwidth_download :
+    "bandwidthDownload", bandwidth_upload : "bandwidthUpload", client_asn : "clientASN",
+    client_as_name : "clientASName", jitter_idle : "jitterIdle", jitter_loaded :
+    "jitterLoaded", latency_idle : "latencyIdle", latency_loaded : "latencyLoaded",
+    num_tests : "numTests", rank_power : "rankPower" }
+);
 /// Used by [`RadarQuality::get_top_locations_by_speed_test_results`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsBySpeedTestResultsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetInternetQualityIndexIqiSummaryResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopLocationsBySpeedTestResultsResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsBySpeedTestResultsResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarQuality::get_top_locations_by_speed_test_results`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsBySpeedTestResultsResponseTop0Item {
     /// `bandwidthDownload`
-    #[serde(
-        rename = "bandwidthDownload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
-    #[serde(
-        rename = "bandwidthUpload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bandwidth_upload: ::std::option::Option<::std::string::String>,
     /// `clientCountryAlpha2`
-    #[serde(
-        rename = "clientCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    #[serde(
-        rename = "clientCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_name: ::std::option::Option<::std::string::String>,
     /// `jitterIdle`
-    #[serde(
-        rename = "jitterIdle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jitter_idle: ::std::option::Option<::std::string::String>,
     /// `jitterLoaded`
-    #[serde(
-        rename = "jitterLoaded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jitter_loaded: ::std::option::Option<::std::string::String>,
     /// `latencyIdle`
-    #[serde(
-        rename = "latencyIdle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub latency_idle: ::std::option::Option<::std::string::String>,
     /// `latencyLoaded`
-    #[serde(
-        rename = "latencyLoaded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub latency_loaded: ::std::option::Option<::std::string::String>,
     /// `numTests`
-    #[serde(
-        rename = "numTests",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub num_tests: ::std::option::Option<f64>,
     /// `rankPower`
-    #[serde(
-        rename = "rankPower",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rank_power: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsBySpeedTestResultsResponseTop0Item { bandwidth_download :
+    "bandwidthDownload", bandwidth_upload : "bandwidthUpload", client_country_alpha2 :
+    "clientCountryAlpha2", client_country_name : "clientCountryName", jitter_idle :
+    "jitterIdle", jitter_loaded : "jitterLoaded", latency_idle : "latencyIdle",
+    latency_loaded : "latencyLoaded", num_tests : "numTests", rank_power : "rankPower" }
+);

@@ -24,7 +24,9 @@ impl RadarRobotsTxt {
     pub fn get_top_domain_categories_by_robots_txt_files_parsed(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopDomainCategoriesByRobotsTxtFilesParsedResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopDomainCategoriesByRobotsTxtFilesParsedResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarRobotsTxt {
     pub fn get_top_user_agents_on_robots_txt_files(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopUserAgentsOnRobotsTxtFilesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopUserAgentsOnRobotsTxtFilesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -56,251 +60,155 @@ impl RadarRobotsTxt {
     }
 }
 /// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMeta,
     >,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopDomainCategoriesByRobotsTxtFilesParsedResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopDomainCategoriesByRobotsTxtFilesParsedResponse { meta : "meta", top_0 : "top_0"
+    }
+);
 /// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`], [`RadarRobotsTxt::get_top_user_agents_on_robots_txt_files`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<
             GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaDateRangeItem,
         >,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<
             GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaUnitsItem,
         >,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMeta { confidence_info :
+    "confidenceInfo", date_range : "dateRange", last_updated : "lastUpdated",
+    normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfo { annotations
+    : "annotations", level : "level" }
+);
 /// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaConfidenceInfoAnnotationsItem
+    { data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaDateRangeItem { end_time :
+    "endTime", start_time : "startTime" }
+);
 /// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMetaUnitsItem { name : "name",
+    value : "value" }
+);
 /// Used by [`RadarRobotsTxt::get_top_domain_categories_by_robots_txt_files_parsed`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopDomainCategoriesByRobotsTxtFilesParsedResponseTop0Item {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopDomainCategoriesByRobotsTxtFilesParsedResponseTop0Item { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarRobotsTxt::get_top_user_agents_on_robots_txt_files`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopUserAgentsOnRobotsTxtFilesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         GetTopDomainCategoriesByRobotsTxtFilesParsedResponseMeta,
     >,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopUserAgentsOnRobotsTxtFilesResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopUserAgentsOnRobotsTxtFilesResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarRobotsTxt::get_top_user_agents_on_robots_txt_files`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopUserAgentsOnRobotsTxtFilesResponseTop0Item {
-    /// `fully`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fully: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `partially`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partially: ::std::option::Option<i64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopUserAgentsOnRobotsTxtFilesResponseTop0Item { fully : "fully", name : "name",
+    partially : "partially", value : "value" }
+);

@@ -24,7 +24,9 @@ impl RadarSearch {
     pub fn search_for_locations_ases_reports_and_more(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<SearchForLocationsAsesReportsAndMoreResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<SearchForLocationsAsesReportsAndMoreResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -35,38 +37,27 @@ impl RadarSearch {
     }
 }
 /// Used by [`RadarSearch::search_for_locations_ases_reports_and_more`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchForLocationsAsesReportsAndMoreResponse {
-    /// `search`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search: ::std::option::Option<
         ::std::vec::Vec<SearchForLocationsAsesReportsAndMoreResponseSearchItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchForLocationsAsesReportsAndMoreResponse { search : "search" }
+);
 /// Used by [`RadarSearch::search_for_locations_ases_reports_and_more`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchForLocationsAsesReportsAndMoreResponseSearchItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchForLocationsAsesReportsAndMoreResponseSearchItem { code : "code", name :
+    "name", r#type : "type" }
+);

@@ -24,7 +24,9 @@ impl RadarTcpResetsAndTimeouts {
     pub fn get_tcp_resets_and_timeouts_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTcpResetsAndTimeoutsSummaryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTcpResetsAndTimeoutsSummaryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarTcpResetsAndTimeouts {
     pub fn get_tcp_resets_and_timeouts_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTcpResetsAndTimeoutsTimeSeriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTcpResetsAndTimeoutsTimeSeriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -56,305 +60,176 @@ impl RadarTcpResetsAndTimeouts {
     }
 }
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsSummaryResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetTcpResetsAndTimeoutsSummaryResponseMeta>,
-    /// `summary_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_0: ::std::option::Option<GetTcpResetsAndTimeoutsSummaryResponseSummary0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsSummaryResponse { meta : "meta", summary_0 : "summary_0" }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsSummaryResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetTcpResetsAndTimeoutsSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsSummaryResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfoAnnotationsItem { data_source
+    : "dataSource", description : "description", end_date : "endDate", event_type :
+    "eventType", is_instantaneous : "isInstantaneous", linked_url : "linkedUrl",
+    start_date : "startDate" }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`], [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsSummaryResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsSummaryResponseMetaUnitsItem { name : "name", value : "value"
+    }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsSummaryResponseSummary0 {
-    /// `later_in_flow`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub later_in_flow: ::std::option::Option<::std::string::String>,
-    /// `no_match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub no_match: ::std::option::Option<::std::string::String>,
-    /// `post_ack`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_ack: ::std::option::Option<::std::string::String>,
-    /// `post_psh`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_psh: ::std::option::Option<::std::string::String>,
-    /// `post_syn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_syn: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsSummaryResponseSummary0 { later_in_flow : "later_in_flow",
+    no_match : "no_match", post_ack : "post_ack", post_psh : "post_psh", post_syn :
+    "post_syn" }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsTimeSeriesResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetTcpResetsAndTimeoutsTimeSeriesResponseMeta>,
-    /// `serie_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serie_0: ::std::option::Option<GetTcpResetsAndTimeoutsTimeSeriesResponseSerie0>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsTimeSeriesResponse { meta : "meta", serie_0 : "serie_0" }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsTimeSeriesResponseMeta {
     /// `aggInterval`
-    #[serde(
-        rename = "aggInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetTcpResetsAndTimeoutsSummaryResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetTcpResetsAndTimeoutsSummaryResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetTcpResetsAndTimeoutsSummaryResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsTimeSeriesResponseMeta { agg_interval : "aggInterval",
+    confidence_info : "confidenceInfo", date_range : "dateRange", last_updated :
+    "lastUpdated", normalization : "normalization", units : "units" }
+);
 /// Used by [`RadarTcpResetsAndTimeouts::get_tcp_resets_and_timeouts_time_series`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTcpResetsAndTimeoutsTimeSeriesResponseSerie0 {
-    /// `later_in_flow`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub later_in_flow: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `no_match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub no_match: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `post_ack`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_ack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `post_psh`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_psh: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `post_syn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub post_syn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `timestamps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTcpResetsAndTimeoutsTimeSeriesResponseSerie0 { later_in_flow : "later_in_flow",
+    no_match : "no_match", post_ack : "post_ack", post_psh : "post_psh", post_syn :
+    "post_syn", timestamps : "timestamps" }
+);

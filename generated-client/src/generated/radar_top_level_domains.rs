@@ -23,7 +23,9 @@ impl RadarTopLevelDomains {
     /// Retrieves a list of TLDs.
     pub fn list_tlds(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListTldsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListTldsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -39,7 +41,9 @@ impl RadarTopLevelDomains {
     pub fn get_tld_details(
         &self,
         tld: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetTldDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetTldDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -52,50 +56,30 @@ impl RadarTopLevelDomains {
     }
 }
 /// Used by [`RadarTopLevelDomains::list_tlds`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTldsResponse {
-    /// `tlds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tlds: ::std::option::Option<::std::vec::Vec<ListTldsResponseTldsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListTldsResponse { tlds : "tlds" });
 /// Used by [`RadarTopLevelDomains::list_tlds`], [`RadarTopLevelDomains::get_tld_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTldsResponseTldsItem {
-    /// `manager`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manager: ::std::option::Option<::std::string::String>,
-    /// `tld`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tld: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTldsResponseTldsItem { manager : "manager", tld : "tld", r#type : "type" }
+);
 /// Used by [`RadarTopLevelDomains::get_tld_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTldDetailsResponse {
-    /// `tld`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tld: ::std::option::Option<ListTldsResponseTldsItem>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetTldDetailsResponse { tld : "tld" });

@@ -24,7 +24,9 @@ impl RadarTrafficAnomalies {
     pub fn get_latest_internet_traffic_anomalies(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLatestInternetTrafficAnomaliesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetLatestInternetTrafficAnomaliesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarTrafficAnomalies {
     pub fn get_top_locations_by_total_traffic_anomalies(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopLocationsByTotalTrafficAnomaliesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopLocationsByTotalTrafficAnomaliesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -52,198 +56,121 @@ impl RadarTrafficAnomalies {
     }
 }
 /// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestInternetTrafficAnomaliesResponse {
     /// `trafficAnomalies`
-    #[serde(
-        rename = "trafficAnomalies",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub traffic_anomalies: ::std::option::Option<
         ::std::vec::Vec<GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestInternetTrafficAnomaliesResponse { traffic_anomalies : "trafficAnomalies" }
+);
 /// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItem {
     /// `asnDetails`
-    #[serde(
-        rename = "asnDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub asn_details: ::std::option::Option<
         GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetails,
     >,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `locationDetails`
-    #[serde(
-        rename = "locationDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub location_details: ::std::option::Option<
         GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetailsLocations,
     >,
     /// `originDetails`
-    #[serde(
-        rename = "originDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_details: ::std::option::Option<
         GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemOriginDetails,
     >,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
     /// `visibleInDataSources`
-    #[serde(
-        rename = "visibleInDataSources",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub visible_in_data_sources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItem { asn_details :
+    "asnDetails", end_date : "endDate", location_details : "locationDetails",
+    origin_details : "originDetails", start_date : "startDate", status : "status", r#type
+    : "type", uuid : "uuid", visible_in_data_sources : "visibleInDataSources" }
+);
 /// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetails {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<::std::string::String>,
-    /// `locations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locations: ::std::option::Option<
         GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetailsLocations,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetails { asn :
+    "asn", locations : "locations", name : "name" }
+);
 /// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetailsLocations {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemAsnDetailsLocations {
+    code : "code", name : "name" }
+);
 /// Used by [`RadarTrafficAnomalies::get_latest_internet_traffic_anomalies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemOriginDetails {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `origin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLatestInternetTrafficAnomaliesResponseTrafficAnomaliesItemOriginDetails { name :
+    "name", origin : "origin" }
+);
 /// Used by [`RadarTrafficAnomalies::get_top_locations_by_total_traffic_anomalies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsByTotalTrafficAnomaliesResponse {
     /// `trafficAnomalies`
-    #[serde(
-        rename = "trafficAnomalies",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub traffic_anomalies: ::std::option::Option<
         ::std::vec::Vec<
             GetTopLocationsByTotalTrafficAnomaliesResponseTrafficAnomaliesItem,
         >,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsByTotalTrafficAnomaliesResponse { traffic_anomalies :
+    "trafficAnomalies" }
+);
 /// Used by [`RadarTrafficAnomalies::get_top_locations_by_total_traffic_anomalies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLocationsByTotalTrafficAnomaliesResponseTrafficAnomaliesItem {
     /// `clientCountryAlpha2`
-    #[serde(
-        rename = "clientCountryAlpha2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    #[serde(
-        rename = "clientCountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_country_name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopLocationsByTotalTrafficAnomaliesResponseTrafficAnomaliesItem {
+    client_country_alpha2 : "clientCountryAlpha2", client_country_name :
+    "clientCountryName", value : "value" }
+);

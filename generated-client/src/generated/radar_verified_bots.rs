@@ -24,7 +24,9 @@ impl RadarVerifiedBots {
     pub fn get_top_verified_bots_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopVerifiedBotsByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopVerifiedBotsByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -41,7 +43,9 @@ impl RadarVerifiedBots {
     pub fn get_top_verified_bot_categories_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTopVerifiedBotCategoriesByHttpRequestsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTopVerifiedBotCategoriesByHttpRequestsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -52,259 +56,150 @@ impl RadarVerifiedBots {
     }
 }
 /// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotsByHttpRequestsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetTopVerifiedBotsByHttpRequestsResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopVerifiedBotsByHttpRequestsResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotsByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`], [`RadarVerifiedBots::get_top_verified_bot_categories_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotsByHttpRequestsResponseMeta {
     /// `confidenceInfo`
-    #[serde(
-        rename = "confidenceInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_info: ::std::option::Option<
         GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    #[serde(
-        rename = "dateRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<GetTopVerifiedBotsByHttpRequestsResponseMetaDateRangeItem>,
     >,
     /// `lastUpdated`
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `normalization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub normalization: ::std::option::Option<::std::string::String>,
-    /// `units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetTopVerifiedBotsByHttpRequestsResponseMetaUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotsByHttpRequestsResponseMeta { confidence_info : "confidenceInfo",
+    date_range : "dateRange", last_updated : "lastUpdated", normalization :
+    "normalization", units : "units" }
+);
 /// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfo {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<
             GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfoAnnotationsItem,
         >,
     >,
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfo { annotations :
+    "annotations", level : "level" }
+);
 /// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfoAnnotationsItem {
     /// `dataSource`
-    #[serde(
-        rename = "dataSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    #[serde(
-        rename = "isInstantaneous",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
-    #[serde(
-        rename = "linkedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotsByHttpRequestsResponseMetaConfidenceInfoAnnotationsItem {
+    data_source : "dataSource", description : "description", end_date : "endDate",
+    event_type : "eventType", is_instantaneous : "isInstantaneous", linked_url :
+    "linkedUrl", start_date : "startDate" }
+);
 /// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaDateRangeItem {
     /// `endTime`
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotsByHttpRequestsResponseMetaDateRangeItem { end_time : "endTime",
+    start_time : "startTime" }
+);
 /// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotsByHttpRequestsResponseMetaUnitsItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotsByHttpRequestsResponseMetaUnitsItem { name : "name", value :
+    "value" }
+);
 /// Used by [`RadarVerifiedBots::get_top_verified_bots_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotsByHttpRequestsResponseTop0Item {
     /// `botCategory`
-    #[serde(
-        rename = "botCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bot_category: ::std::option::Option<::std::string::String>,
     /// `botName`
-    #[serde(
-        rename = "botName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bot_name: ::std::option::Option<::std::string::String>,
     /// `botOwner`
-    #[serde(
-        rename = "botOwner",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bot_owner: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotsByHttpRequestsResponseTop0Item { bot_category : "botCategory",
+    bot_name : "botName", bot_owner : "botOwner", value : "value" }
+);
 /// Used by [`RadarVerifiedBots::get_top_verified_bot_categories_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotCategoriesByHttpRequestsResponse {
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetTopVerifiedBotsByHttpRequestsResponseMeta>,
-    /// `top_0`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopVerifiedBotCategoriesByHttpRequestsResponseTop0Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotCategoriesByHttpRequestsResponse { meta : "meta", top_0 : "top_0" }
+);
 /// Used by [`RadarVerifiedBots::get_top_verified_bot_categories_by_http_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopVerifiedBotCategoriesByHttpRequestsResponseTop0Item {
     /// `botCategory`
-    #[serde(
-        rename = "botCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bot_category: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTopVerifiedBotCategoriesByHttpRequestsResponseTop0Item { bot_category :
+    "botCategory", value : "value" }
+);

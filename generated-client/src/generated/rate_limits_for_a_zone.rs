@@ -24,7 +24,9 @@ impl RateLimitsForAZone {
     pub fn create_a_rate_limit(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateARateLimitResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateARateLimitResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl RateLimitsForAZone {
     pub fn list_rate_limits(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListRateLimitsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateARateLimitResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +67,9 @@ impl RateLimitsForAZone {
         &self,
         zone_id: &str,
         rate_limit_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateARateLimitResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateARateLimitResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl RateLimitsForAZone {
         &self,
         zone_id: &str,
         rate_limit_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateARateLimitResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateARateLimitResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl RateLimitsForAZone {
         &self,
         zone_id: &str,
         rate_limit_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteARateLimitResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteARateLimitResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -123,131 +131,47 @@ impl RateLimitsForAZone {
         )
     }
 }
-/// Used by [`RateLimitsForAZone::create_a_rate_limit`], [`RateLimitsForAZone::update_a_rate_limit`], [`RateLimitsForAZone::get_a_rate_limit`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`RateLimitsForAZone::create_a_rate_limit`], [`RateLimitsForAZone::list_rate_limits`], [`RateLimitsForAZone::update_a_rate_limit`], [`RateLimitsForAZone::get_a_rate_limit`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateARateLimitResponse {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `bypass`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass: ::std::option::Option<
         ::std::vec::Vec<CreateARateLimitResponseBypassItem>,
     >,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `period`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period: ::std::option::Option<f64>,
-    /// `threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub threshold: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateARateLimitResponse { action : "action", bypass : "bypass", description :
+    "description", disabled : "disabled", id : "id", r#match : "match", period :
+    "period", threshold : "threshold" }
+);
 /// Used by [`RateLimitsForAZone::create_a_rate_limit`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateARateLimitResponseBypassItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`RateLimitsForAZone::list_rate_limits`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListRateLimitsItem {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `bypass`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bypass: ::std::option::Option<::std::vec::Vec<ListRateLimitsItemBypassItem>>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `disabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub disabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#match: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `period`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub period: ::std::option::Option<f64>,
-    /// `threshold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub threshold: ::std::option::Option<f64>,
-}
-/// Used by [`RateLimitsForAZone::list_rate_limits`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListRateLimitsItemBypassItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateARateLimitResponseBypassItem { name : "name", value : "value" }
+);
 /// Used by [`RateLimitsForAZone::delete_a_rate_limit`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteARateLimitResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteARateLimitResponse { id : "id" });

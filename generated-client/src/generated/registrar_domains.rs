@@ -47,7 +47,9 @@ impl RegistrarDomains {
         domain_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -73,7 +75,9 @@ impl RegistrarDomains {
         domain_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -90,49 +94,27 @@ impl RegistrarDomains {
     }
 }
 /// Used by [`RegistrarDomains::list_domains`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDomainsItem {
-    /// `available`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub available: ::std::option::Option<bool>,
-    /// `can_register`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub can_register: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `current_registrar`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_registrar: ::std::option::Option<::std::string::String>,
-    /// `expires_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `locked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locked: ::std::option::Option<bool>,
-    /// `registrant_contact`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_contact: ::std::option::Option<::serde_json::Value>,
-    /// `registry_statuses`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registry_statuses: ::std::option::Option<::std::string::String>,
-    /// `supported_tld`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_tld: ::std::option::Option<bool>,
-    /// `transfer_in`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_in: ::std::option::Option<::serde_json::Value>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDomainsItem { available : "available", can_register : "can_register", created_at
+    : "created_at", current_registrar : "current_registrar", expires_at : "expires_at",
+    id : "id", locked : "locked", registrant_contact : "registrant_contact",
+    registry_statuses : "registry_statuses", supported_tld : "supported_tld", transfer_in
+    : "transfer_in", updated_at : "updated_at" }
+);

@@ -46,7 +46,9 @@ impl Registrations {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -70,7 +72,9 @@ impl Registrations {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -93,7 +97,9 @@ impl Registrations {
         &self,
         account_id: &str,
         registration_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetRegistrationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListRegistrationsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -117,7 +123,9 @@ impl Registrations {
         registration_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -133,183 +141,67 @@ impl Registrations {
         )
     }
 }
-/// Used by [`Registrations::list_registrations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`Registrations::list_registrations`], [`Registrations::get_registration`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRegistrationsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `device`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device: ::std::option::Option<ListRegistrationsItemDevice>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `key_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key_type: ::std::option::Option<::std::string::String>,
-    /// `last_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_at: ::std::option::Option<::std::string::String>,
-    /// `policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy: ::std::option::Option<ListRegistrationsItemPolicy>,
-    /// `revoked_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked_at: ::std::option::Option<::std::string::String>,
-    /// `tunnel_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_type: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `user`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<ListRegistrationsItemUser>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Registrations::list_registrations`], [`Registrations::get_registration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListRegistrationsItemDevice {
-    /// `client_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_version: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Registrations::list_registrations`], [`Registrations::get_registration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListRegistrationsItemPolicy {
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub default: ::std::option::Option<bool>,
-    /// `deleted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deleted: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    ListRegistrationsItem { created_at : "created_at", deleted_at : "deleted_at", device
+    : "device", id : "id", key : "key", key_type : "key_type", last_seen_at :
+    "last_seen_at", policy : "policy", revoked_at : "revoked_at", tunnel_type :
+    "tunnel_type", updated_at : "updated_at", user : "user" }
+);
 /// Used by [`Registrations::list_registrations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListRegistrationsItemUser {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Registrations::get_registration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetRegistrationResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `device`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub device: ::std::option::Option<ListRegistrationsItemDevice>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRegistrationsItemDevice {
+    pub client_version: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// `key_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key_type: ::std::option::Option<::std::string::String>,
-    /// `last_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_seen_at: ::std::option::Option<::std::string::String>,
-    /// `policy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policy: ::std::option::Option<ListRegistrationsItemPolicy>,
-    /// `revoked_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub revoked_at: ::std::option::Option<::std::string::String>,
-    /// `tunnel_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tunnel_type: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListRegistrationsItemDevice { client_version : "client_version", id : "id", name :
+    "name" }
+);
+/// Used by [`Registrations::list_registrations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRegistrationsItemPolicy {
+    pub default: ::std::option::Option<bool>,
+    pub deleted: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `user`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user: ::std::option::Option<GetRegistrationResponseUser>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Registrations::get_registration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetRegistrationResponseUser {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListRegistrationsItemPolicy { default : "default", deleted : "deleted", id : "id",
+    name : "name", updated_at : "updated_at" }
+);
+/// Used by [`Registrations::list_registrations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRegistrationsItemUser {
     pub email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListRegistrationsItemUser { email : "email", id : "id", name : "name" }
+);

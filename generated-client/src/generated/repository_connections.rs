@@ -25,7 +25,9 @@ impl RepositoryConnections {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateOrUpdateRepositoryConnectionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateOrUpdateRepositoryConnectionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -65,40 +67,24 @@ impl RepositoryConnections {
     }
 }
 /// Used by [`RepositoryConnections::create_or_update_repository_connection`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateRepositoryConnectionResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `provider_account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_id: ::std::option::Option<::std::string::String>,
-    /// `provider_account_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_name: ::std::option::Option<::std::string::String>,
-    /// `provider_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_type: ::std::option::Option<::std::string::String>,
-    /// `repo_connection_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_connection_uuid: ::std::option::Option<::std::string::String>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_id: ::std::option::Option<::std::string::String>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateOrUpdateRepositoryConnectionResponse { created_on : "created_on", deleted_on :
+    "deleted_on", modified_on : "modified_on", provider_account_id :
+    "provider_account_id", provider_account_name : "provider_account_name", provider_type
+    : "provider_type", repo_connection_uuid : "repo_connection_uuid", repo_id :
+    "repo_id", repo_name : "repo_name" }
+);

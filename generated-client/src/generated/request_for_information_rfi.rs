@@ -41,7 +41,9 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetRequestPriorityStatusAndTlpConstantsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetRequestPriorityStatusAndTlpConstantsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,7 +64,9 @@ impl RequestForInformationRfi {
     pub fn create_a_new_request(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewRequestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewRequestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -80,7 +84,9 @@ impl RequestForInformationRfi {
     pub fn get_request_quota(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetRequestQuotaResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetRequestQuotaResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -119,7 +125,9 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewRequestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewRequestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -139,7 +147,9 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewRequestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewRequestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -159,7 +169,9 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteARequestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteARequestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -200,7 +212,9 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListRequestAssetsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListRequestAssetsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -222,7 +236,9 @@ impl RequestForInformationRfi {
         account_id: &str,
         request_id: &str,
         asset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListRequestAssetsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListRequestAssetsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -268,7 +284,9 @@ impl RequestForInformationRfi {
         account_id: &str,
         request_id: &str,
         asset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteARequestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteARequestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -311,7 +329,9 @@ impl RequestForInformationRfi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListRequestMessagesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListRequestMessagesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -333,7 +353,9 @@ impl RequestForInformationRfi {
         account_id: &str,
         request_id: &str,
         message_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListRequestMessagesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListRequestMessagesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -356,7 +378,9 @@ impl RequestForInformationRfi {
         account_id: &str,
         request_id: &str,
         message_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteARequestResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteARequestResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -373,256 +397,148 @@ impl RequestForInformationRfi {
     }
 }
 /// Used by [`RequestForInformationRfi::list_requests`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRequestsItem {
-    /// `completed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<::std::string::String>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `message_tokens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_tokens: ::std::option::Option<i64>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<::std::string::String>,
-    /// `readable_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub readable_id: ::std::option::Option<::std::string::String>,
-    /// `request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `summary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
-    /// `tlp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tlp: ::std::option::Option<::std::string::String>,
-    /// `tokens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens: ::std::option::Option<i64>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListRequestsItem { completed : "completed", created : "created", id : "id",
+    message_tokens : "message_tokens", priority : "priority", readable_id :
+    "readable_id", request : "request", status : "status", summary : "summary", tlp :
+    "tlp", tokens : "tokens", updated : "updated" }
+);
 /// Used by [`RequestForInformationRfi::get_request_priority_status_and_tlp_constants`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRequestPriorityStatusAndTlpConstantsResponse {
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tlp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tlp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRequestPriorityStatusAndTlpConstantsResponse { priority : "priority", status :
+    "status", tlp : "tlp" }
+);
 /// Used by [`RequestForInformationRfi::create_a_new_request`], [`RequestForInformationRfi::update_a_request`], [`RequestForInformationRfi::get_a_request`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewRequestResponse {
-    /// `completed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<::std::string::String>,
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `message_tokens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_tokens: ::std::option::Option<i64>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<::std::string::String>,
-    /// `readable_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub readable_id: ::std::option::Option<::std::string::String>,
-    /// `request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `summary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
-    /// `tlp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tlp: ::std::option::Option<::std::string::String>,
-    /// `tokens`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens: ::std::option::Option<i64>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewRequestResponse { completed : "completed", content : "content", created :
+    "created", id : "id", message_tokens : "message_tokens", priority : "priority",
+    readable_id : "readable_id", request : "request", status : "status", summary :
+    "summary", tlp : "tlp", tokens : "tokens", updated : "updated" }
+);
 /// Used by [`RequestForInformationRfi::get_request_quota`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRequestQuotaResponse {
-    /// `anniversary_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub anniversary_date: ::std::option::Option<::std::string::String>,
-    /// `quarter_anniversary_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quarter_anniversary_date: ::std::option::Option<::std::string::String>,
-    /// `quota`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quota: ::std::option::Option<i64>,
-    /// `remaining`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRequestQuotaResponse { anniversary_date : "anniversary_date",
+    quarter_anniversary_date : "quarter_anniversary_date", quota : "quota", remaining :
+    "remaining" }
+);
 /// Used by [`RequestForInformationRfi::delete_a_request`], [`RequestForInformationRfi::delete_a_request_asset`], [`RequestForInformationRfi::delete_a_request_message`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteARequestResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<DeleteARequestResponseErrorsItem>>,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteARequestResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteARequestResponse { errors : "errors", messages : "messages", success :
+    "success" }
+);
 /// Used by [`RequestForInformationRfi::delete_a_request`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteARequestResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteARequestResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteARequestResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`RequestForInformationRfi::delete_a_request`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteARequestResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteARequestResponseErrorsItemSource { pointer : "pointer" });
 /// Used by [`RequestForInformationRfi::list_request_assets`], [`RequestForInformationRfi::create_a_new_request_asset`], [`RequestForInformationRfi::update_a_request_asset`], [`RequestForInformationRfi::get_a_request_asset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRequestAssetsItem {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `file_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_type: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListRequestAssetsItem { created : "created", description : "description", file_type :
+    "file_type", id : "id", name : "name" }
+);
 /// Used by [`RequestForInformationRfi::list_request_messages`], [`RequestForInformationRfi::create_a_new_request_message`], [`RequestForInformationRfi::update_a_request_message`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRequestMessagesItem {
-    /// `author`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<::std::string::String>,
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `is_follow_on_request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_follow_on_request: ::std::option::Option<bool>,
-    /// `updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListRequestMessagesItem { author : "author", content : "content", created :
+    "created", id : "id", is_follow_on_request : "is_follow_on_request", updated :
+    "updated" }
+);

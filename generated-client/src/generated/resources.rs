@@ -64,7 +64,9 @@ impl Resources {
     pub fn preview_rego_query(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -85,7 +87,9 @@ impl Resources {
         &self,
         account_id: &str,
         resource_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ReadResourceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListResourcesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -99,284 +103,93 @@ impl Resources {
         )
     }
 }
-/// Used by [`Resources::list_resources`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`Resources::list_resources`], [`Resources::read_resource`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListResourcesItem {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `cloud_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloud_type: ::std::option::Option<::std::string::String>,
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `deployment_provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployment_provider: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `managed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed: ::std::option::Option<bool>,
-    /// `managed_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<
         ::std::vec::Vec<ListResourcesItemManagedByItem>,
     >,
-    /// `monthly_cost_estimate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly_cost_estimate: ::std::option::Option<
         ListResourcesItemMonthlyCostEstimate,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `native_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub native_id: ::std::option::Option<::std::string::String>,
-    /// `observations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub observations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `provider_ids`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `provider_names_by_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_names_by_id: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `resource_group`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_group: ::std::option::Option<::std::string::String>,
-    /// `resource_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
-    /// `sections`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sections: ::std::option::Option<::std::vec::Vec<ListResourcesItemSectionsItem>>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListResourcesItem { account_id : "account_id", cloud_type : "cloud_type", config :
+    "config", deployment_provider : "deployment_provider", id : "id", managed :
+    "managed", managed_by : "managed_by", monthly_cost_estimate :
+    "monthly_cost_estimate", name : "name", native_id : "native_id", observations :
+    "observations", provider_ids : "provider_ids", provider_names_by_id :
+    "provider_names_by_id", region : "region", resource_group : "resource_group",
+    resource_type : "resource_type", sections : "sections", state : "state", tags :
+    "tags", updated_at : "updated_at", url : "url" }
+);
 /// Used by [`Resources::list_resources`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListResourcesItemManagedByItem {
-    /// `client_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_type: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Resources::list_resources`], [`Resources::read_resource`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListResourcesItemMonthlyCostEstimate {
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub currency: ::std::option::Option<::std::string::String>,
-    /// `monthly_cost`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monthly_cost: ::std::option::Option<f64>,
-}
-/// Used by [`Resources::list_resources`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListResourcesItemSectionsItem {
-    /// `help_text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub help_text: ::std::option::Option<::serde_json::Value>,
-    /// `hidden_items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hidden_items: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `visible_items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub visible_items: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Resources::read_resource`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ReadResourceResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_id: ::std::option::Option<::std::string::String>,
-    /// `cloud_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cloud_type: ::std::option::Option<::std::string::String>,
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `deployment_provider`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deployment_provider: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `managed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub managed: ::std::option::Option<bool>,
-    /// `managed_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub managed_by: ::std::option::Option<
-        ::std::vec::Vec<ReadResourceResponseManagedByItem>,
-    >,
-    /// `monthly_cost_estimate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monthly_cost_estimate: ::std::option::Option<
-        ListResourcesItemMonthlyCostEstimate,
-    >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `native_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub native_id: ::std::option::Option<::std::string::String>,
-    /// `observations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub observations: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `provider_ids`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `provider_names_by_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_names_by_id: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<::std::string::String>,
-    /// `resource_group`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_group: ::std::option::Option<::std::string::String>,
-    /// `resource_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_type: ::std::option::Option<::std::string::String>,
-    /// `sections`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sections: ::std::option::Option<
-        ::std::vec::Vec<ReadResourceResponseSectionsItem>,
-    >,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Resources::read_resource`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ReadResourceResponseManagedByItem {
-    /// `client_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_type: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Resources::read_resource`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ReadResourceResponseSectionsItem {
-    /// `help_text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListResourcesItemManagedByItem { client_type : "client_type", id : "id", name :
+    "name" }
+);
+/// Used by [`Resources::list_resources`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListResourcesItemMonthlyCostEstimate {
+    pub currency: ::std::option::Option<::std::string::String>,
+    pub monthly_cost: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListResourcesItemMonthlyCostEstimate { currency : "currency", monthly_cost :
+    "monthly_cost" }
+);
+/// Used by [`Resources::list_resources`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListResourcesItemSectionsItem {
     pub help_text: ::std::option::Option<::std::string::String>,
-    /// `hidden_items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hidden_items: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `visible_items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_items: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListResourcesItemSectionsItem { help_text : "help_text", hidden_items :
+    "hidden_items", name : "name", visible_items : "visible_items" }
+);

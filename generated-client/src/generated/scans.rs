@@ -22,7 +22,9 @@ impl Scans {
     pub fn create_a_new_scan_config(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewScanConfigResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewScanConfigResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -59,7 +61,9 @@ impl Scans {
         &self,
         account_id: &str,
         config_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANewScanConfigResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANewScanConfigResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -81,7 +85,9 @@ impl Scans {
         config_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -103,7 +109,9 @@ impl Scans {
         &self,
         account_id: &str,
         config_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetTheLatestScanResultResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetTheLatestScanResultResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -118,68 +126,41 @@ impl Scans {
     }
 }
 /// Used by [`Scans::create_a_new_scan_config`], [`Scans::list_scan_configs`], [`Scans::update_an_existing_scan_config`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewScanConfigResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<f64>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ports`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewScanConfigResponse { account_id : "account_id", frequency : "frequency", id
+    : "id", ips : "ips", ports : "ports" }
+);
 /// Used by [`Scans::get_the_latest_scan_result`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheLatestScanResultResponse {
     /// `1.1.1.1`
-    #[serde(
-        rename = "1.1.1.1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _1_1_1_1: ::std::option::Option<
         ::std::vec::Vec<GetTheLatestScanResultResponseN1111Item>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetTheLatestScanResultResponse { _1_1_1_1 : "1.1.1.1" });
 /// Used by [`Scans::get_the_latest_scan_result`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTheLatestScanResultResponseN1111Item {
-    /// `number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<f64>,
-    /// `proto`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proto: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTheLatestScanResultResponseN1111Item { number : "number", proto : "proto", status
+    : "status" }
+);

@@ -24,7 +24,9 @@ impl SecondaryDnsPeer {
     pub fn create_peer(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePeerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePeerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl SecondaryDnsPeer {
         &self,
         account_id: &str,
         peer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePeerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePeerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl SecondaryDnsPeer {
         &self,
         account_id: &str,
         peer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePeerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePeerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl SecondaryDnsPeer {
         &self,
         account_id: &str,
         peer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletePeerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletePeerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,45 +132,26 @@ impl SecondaryDnsPeer {
     }
 }
 /// Used by [`SecondaryDnsPeer::create_peer`], [`SecondaryDnsPeer::list_peers`], [`SecondaryDnsPeer::update_peer`], [`SecondaryDnsPeer::peer_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePeerResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `ixfr_enable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ixfr_enable: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<f64>,
-    /// `tsig_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tsig_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatePeerResponse { id : "id", ip : "ip", ixfr_enable : "ixfr_enable", name :
+    "name", port : "port", tsig_id : "tsig_id" }
+);
 /// Used by [`SecondaryDnsPeer::delete_peer`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePeerResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeletePeerResponse { id : "id" });

@@ -25,7 +25,9 @@ impl SecondaryDnsPrimaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatePrimaryZoneConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatePrimaryZoneConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl SecondaryDnsPrimaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatePrimaryZoneConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatePrimaryZoneConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +73,9 @@ impl SecondaryDnsPrimaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatePrimaryZoneConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatePrimaryZoneConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +97,9 @@ impl SecondaryDnsPrimaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeletePrimaryZoneConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeletePrimaryZoneConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,7 +120,9 @@ impl SecondaryDnsPrimaryZone {
     pub fn disable_outgoing_zone_transfers(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -132,7 +142,9 @@ impl SecondaryDnsPrimaryZone {
     pub fn enable_outgoing_zone_transfers(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -152,7 +164,9 @@ impl SecondaryDnsPrimaryZone {
     pub fn force_dns_notify(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -172,7 +186,9 @@ impl SecondaryDnsPrimaryZone {
     pub fn get_outgoing_zone_transfer_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -186,48 +202,28 @@ impl SecondaryDnsPrimaryZone {
     }
 }
 /// Used by [`SecondaryDnsPrimaryZone::update_primary_zone_configuration`], [`SecondaryDnsPrimaryZone::create_primary_zone_configuration`], [`SecondaryDnsPrimaryZone::primary_zone_configuration_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePrimaryZoneConfigurationResponse {
-    /// `checked_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checked_time: ::std::option::Option<::std::string::String>,
-    /// `created_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_transferred_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_transferred_time: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `peers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `soa_serial`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub soa_serial: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdatePrimaryZoneConfigurationResponse { checked_time : "checked_time", created_time
+    : "created_time", id : "id", last_transferred_time : "last_transferred_time", name :
+    "name", peers : "peers", soa_serial : "soa_serial" }
+);
 /// Used by [`SecondaryDnsPrimaryZone::delete_primary_zone_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrimaryZoneConfigurationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeletePrimaryZoneConfigurationResponse { id : "id" });

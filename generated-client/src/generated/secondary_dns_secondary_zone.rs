@@ -24,7 +24,9 @@ impl SecondaryDnsSecondaryZone {
     pub fn force_axfr(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -45,7 +47,9 @@ impl SecondaryDnsSecondaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateSecondaryZoneConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateSecondaryZoneConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -67,7 +71,9 @@ impl SecondaryDnsSecondaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateSecondaryZoneConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateSecondaryZoneConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -89,7 +95,9 @@ impl SecondaryDnsSecondaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateSecondaryZoneConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateSecondaryZoneConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -111,7 +119,9 @@ impl SecondaryDnsSecondaryZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteSecondaryZoneConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteSecondaryZoneConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,51 +136,30 @@ impl SecondaryDnsSecondaryZone {
     }
 }
 /// Used by [`SecondaryDnsSecondaryZone::update_secondary_zone_configuration`], [`SecondaryDnsSecondaryZone::create_secondary_zone_configuration`], [`SecondaryDnsSecondaryZone::secondary_zone_configuration_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSecondaryZoneConfigurationResponse {
-    /// `auto_refresh_seconds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_refresh_seconds: ::std::option::Option<f64>,
-    /// `checked_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checked_time: ::std::option::Option<::std::string::String>,
-    /// `created_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_time: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `peers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `soa_serial`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub soa_serial: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateSecondaryZoneConfigurationResponse { auto_refresh_seconds :
+    "auto_refresh_seconds", checked_time : "checked_time", created_time : "created_time",
+    id : "id", modified_time : "modified_time", name : "name", peers : "peers",
+    soa_serial : "soa_serial" }
+);
 /// Used by [`SecondaryDnsSecondaryZone::delete_secondary_zone_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSecondaryZoneConfigurationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteSecondaryZoneConfigurationResponse { id : "id" });

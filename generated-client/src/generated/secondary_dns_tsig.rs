@@ -24,7 +24,9 @@ impl SecondaryDnsTsig {
     pub fn create_tsig(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateTsigResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateTsigResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl SecondaryDnsTsig {
         &self,
         account_id: &str,
         tsig_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateTsigResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateTsigResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl SecondaryDnsTsig {
         &self,
         account_id: &str,
         tsig_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateTsigResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateTsigResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl SecondaryDnsTsig {
         &self,
         account_id: &str,
         tsig_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteTsigResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteTsigResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,39 +132,23 @@ impl SecondaryDnsTsig {
     }
 }
 /// Used by [`SecondaryDnsTsig::create_tsig`], [`SecondaryDnsTsig::list_tsigs`], [`SecondaryDnsTsig::update_tsig`], [`SecondaryDnsTsig::tsig_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTsigResponse {
-    /// `algo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub algo: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `secret`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTsigResponse { algo : "algo", id : "id", name : "name", secret : "secret" }
+);
 /// Used by [`SecondaryDnsTsig::delete_tsig`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTsigResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteTsigResponse { id : "id" });

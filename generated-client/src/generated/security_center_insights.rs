@@ -118,7 +118,9 @@ impl SecurityCenterInsights {
         account_id: &str,
         issue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ArchivesSecurityCenterInsightResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ArchivesSecurityCenterInsightResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -213,7 +215,9 @@ impl SecurityCenterInsights {
         account_id: &str,
         issue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ArchivesSecurityCenterInsightResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ArchivesSecurityCenterInsightResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -308,7 +312,9 @@ impl SecurityCenterInsights {
         zone_id: &str,
         issue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ArchivesSecurityCenterInsightResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ArchivesSecurityCenterInsightResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -325,65 +331,45 @@ impl SecurityCenterInsights {
     }
 }
 /// Used by [`SecurityCenterInsights::archives_security_center_insight`], [`SecurityCenterInsights::archives_security_center_insight_put`], [`SecurityCenterInsights::archives_zone_security_center_insight`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArchivesSecurityCenterInsightResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<ArchivesSecurityCenterInsightResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<ArchivesSecurityCenterInsightResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ArchivesSecurityCenterInsightResponse { errors : "errors", messages : "messages",
+    success : "success" }
+);
 /// Used by [`SecurityCenterInsights::archives_security_center_insight`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArchivesSecurityCenterInsightResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         ArchivesSecurityCenterInsightResponseErrorsItemSource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ArchivesSecurityCenterInsightResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`SecurityCenterInsights::archives_security_center_insight`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArchivesSecurityCenterInsightResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ArchivesSecurityCenterInsightResponseErrorsItemSource { pointer : "pointer" }
+);

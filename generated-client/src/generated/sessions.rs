@@ -180,7 +180,9 @@ impl Sessions {
         app_id: &str,
         session_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GenerateSummaryOfTranscriptsForTheSessionResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GenerateSummaryOfTranscriptsForTheSessionResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -251,38 +253,28 @@ impl Sessions {
     }
 }
 /// Used by [`Sessions::generate_summary_of_transcripts_for_the_session`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateSummaryOfTranscriptsForTheSessionResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         GenerateSummaryOfTranscriptsForTheSessionResponseData,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GenerateSummaryOfTranscriptsForTheSessionResponse { data : "data", success :
+    "success" }
+);
 /// Used by [`Sessions::generate_summary_of_transcripts_for_the_session`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateSummaryOfTranscriptsForTheSessionResponseData {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GenerateSummaryOfTranscriptsForTheSessionResponseData { message : "message", success
+    : "success" }
+);

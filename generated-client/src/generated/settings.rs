@@ -23,7 +23,9 @@ impl Settings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateTheCurrentSettingsForTheActiveAccountResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateTheCurrentSettingsForTheActiveAccountResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,7 +45,9 @@ impl Settings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateTheCurrentSettingsForTheActiveAccountResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateTheCurrentSettingsForTheActiveAccountResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -58,16 +62,12 @@ impl Settings {
     }
 }
 /// Used by [`Settings::update_the_current_settings_for_the_active_account`], [`Settings::get_the_current_settings_for_the_active_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTheCurrentSettingsForTheActiveAccountResponse {
-    /// `default_asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_asn: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateTheCurrentSettingsForTheActiveAccountResponse { default_asn : "default_asn" }
+);

@@ -24,7 +24,9 @@ impl Slots {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponse,
+            ::std::option::Option<
+                RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -46,7 +48,11 @@ impl Slots {
         account_id: &str,
         slot: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetInformationAboutTheSpecifiedSlotResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItem,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,119 +68,49 @@ impl Slots {
     }
 }
 /// Used by [`Slots::retrieve_a_list_of_all_slots_matching_the_specified_parameters`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponse {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ::std::vec::Vec<
             RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItem,
         >,
     >,
-    /// `next`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Slots::retrieve_a_list_of_all_slots_matching_the_specified_parameters`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponse { items : "items", next
+    : "next" }
+);
+/// Used by [`Slots::retrieve_a_list_of_all_slots_matching_the_specified_parameters`], [`Slots::get_information_about_the_specified_slot`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItem {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// `facility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub facility: ::std::option::Option<
         RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItemFacility,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `occupied`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub occupied: ::std::option::Option<bool>,
-    /// `site`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub site: ::std::option::Option<::std::string::String>,
-    /// `speed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItem { account :
+    "account", facility : "facility", id : "id", occupied : "occupied", site : "site",
+    speed : "speed" }
+);
 /// Used by [`Slots::retrieve_a_list_of_all_slots_matching_the_specified_parameters`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItemFacility {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Slots::get_information_about_the_specified_slot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetInformationAboutTheSpecifiedSlotResponse {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account: ::std::option::Option<::std::string::String>,
-    /// `facility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub facility: ::std::option::Option<
-        GetInformationAboutTheSpecifiedSlotResponseFacility,
-    >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `occupied`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub occupied: ::std::option::Option<bool>,
-    /// `site`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub site: ::std::option::Option<::std::string::String>,
-    /// `speed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub speed: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Slots::get_information_about_the_specified_slot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetInformationAboutTheSpecifiedSlotResponseFacility {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    RetrieveAListOfAllSlotsMatchingTheSpecifiedParametersResponseItemsItemFacility {
+    address : "address", name : "name" }
+);

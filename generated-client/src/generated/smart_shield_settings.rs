@@ -25,7 +25,7 @@ impl SmartShieldSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchSmartShieldSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<PatchSmartShieldSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,9 @@ impl SmartShieldSettings {
     pub fn get_smart_shield_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetSmartShieldSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetSmartShieldSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -60,93 +62,63 @@ impl SmartShieldSettings {
     }
 }
 /// Used by [`SmartShieldSettings::patch_smart_shield_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSmartShieldSettingsResponse {
-    /// `smart_tiered_cache`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub smart_tiered_cache: ::std::option::Option<
         PatchSmartShieldSettingsResponseSmartTieredCache,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchSmartShieldSettingsResponse { smart_tiered_cache : "smart_tiered_cache" }
+);
 /// Used by [`SmartShieldSettings::patch_smart_shield_settings`], [`SmartShieldSettings::get_smart_shield_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSmartShieldSettingsResponseSmartTieredCache {
-    /// `editable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchSmartShieldSettingsResponseSmartTieredCache { editable : "editable", id : "id",
+    modified_on : "modified_on", value : "value" }
+);
 /// Used by [`SmartShieldSettings::get_smart_shield_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSmartShieldSettingsResponse {
-    /// `cache_reserve`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_reserve: ::std::option::Option<::serde_json::Value>,
-    /// `healthchecks_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub healthchecks_count: ::std::option::Option<i64>,
-    /// `regional_tiered_cache`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub regional_tiered_cache: ::std::option::Option<
         GetSmartShieldSettingsResponseRegionalTieredCache,
     >,
-    /// `smart_routing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub smart_routing: ::std::option::Option<
         GetSmartShieldSettingsResponseRegionalTieredCache,
     >,
-    /// `smart_tiered_cache`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub smart_tiered_cache: ::std::option::Option<
         PatchSmartShieldSettingsResponseSmartTieredCache,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSmartShieldSettingsResponse { cache_reserve : "cache_reserve", healthchecks_count
+    : "healthchecks_count", regional_tiered_cache : "regional_tiered_cache",
+    smart_routing : "smart_routing", smart_tiered_cache : "smart_tiered_cache" }
+);
 /// Used by [`SmartShieldSettings::get_smart_shield_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSmartShieldSettingsResponseRegionalTieredCache {
-    /// `editable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSmartShieldSettingsResponseRegionalTieredCache { editable : "editable", id : "id",
+    value : "value" }
+);

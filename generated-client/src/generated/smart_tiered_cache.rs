@@ -25,7 +25,7 @@ impl SmartTieredCache {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchSmartTieredCacheSettingResponse>,
+        crate::runtime::Json<::std::option::Option<PatchSmartTieredCacheSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,7 +49,7 @@ impl SmartTieredCache {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchSmartTieredCacheSettingResponse>,
+        crate::runtime::Json<::std::option::Option<PatchSmartTieredCacheSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -73,7 +73,9 @@ impl SmartTieredCache {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteSmartTieredCacheSettingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteSmartTieredCacheSettingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -90,39 +92,26 @@ impl SmartTieredCache {
     }
 }
 /// Used by [`SmartTieredCache::patch_smart_tiered_cache_setting`], [`SmartTieredCache::get_smart_tiered_cache_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSmartTieredCacheSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchSmartTieredCacheSettingResponse { id : "id", modified_on : "modified_on", value
+    : "value" }
+);
 /// Used by [`SmartTieredCache::delete_smart_tiered_cache_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSmartTieredCacheSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteSmartTieredCacheSettingResponse { id : "id", modified_on : "modified_on" }
+);

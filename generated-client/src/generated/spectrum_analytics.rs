@@ -46,7 +46,9 @@ impl SpectrumAnalytics {
     pub fn get_analytics_by_time(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAnalyticsByTimeResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAnalyticsByTimeResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,7 +68,9 @@ impl SpectrumAnalytics {
     pub fn get_analytics_summary(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetAnalyticsByTimeResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetAnalyticsByTimeResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -80,136 +84,78 @@ impl SpectrumAnalytics {
     }
 }
 /// Used by [`SpectrumAnalytics::get_current_aggregated_analytics`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCurrentAggregatedAnalyticsItem {
     /// `appID`
-    #[serde(
-        rename = "appID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_id: ::std::option::Option<::std::string::String>,
     /// `bytesEgress`
-    #[serde(
-        rename = "bytesEgress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bytes_egress: ::std::option::Option<f64>,
     /// `bytesIngress`
-    #[serde(
-        rename = "bytesIngress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bytes_ingress: ::std::option::Option<f64>,
-    /// `connections`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connections: ::std::option::Option<f64>,
     /// `durationAvg`
-    #[serde(
-        rename = "durationAvg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub duration_avg: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetCurrentAggregatedAnalyticsItem { app_id : "appID", bytes_egress : "bytesEgress",
+    bytes_ingress : "bytesIngress", connections : "connections", duration_avg :
+    "durationAvg" }
+);
 /// Used by [`SpectrumAnalytics::get_analytics_by_time`], [`SpectrumAnalytics::get_analytics_summary`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByTimeResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<GetAnalyticsByTimeResponseDataItem>>,
-    /// `data_lag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_lag: ::std::option::Option<f64>,
-    /// `max`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `min`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<GetAnalyticsByTimeResponseQuery>,
-    /// `rows`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rows: ::std::option::Option<f64>,
-    /// `time_intervals`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_intervals: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
-    /// `totals`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub totals: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnalyticsByTimeResponse { data : "data", data_lag : "data_lag", max : "max", min :
+    "min", query : "query", rows : "rows", time_intervals : "time_intervals", totals :
+    "totals" }
+);
 /// Used by [`SpectrumAnalytics::get_analytics_by_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByTimeResponseDataItem {
-    /// `dimensions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `metrics`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metrics: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`SpectrumAnalytics::get_analytics_by_time`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetAnalyticsByTimeResponseQuery {
-    /// `dimensions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub filters: ::std::option::Option<::std::string::String>,
-    /// `limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub limit: ::std::option::Option<f64>,
-    /// `metrics`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub since: ::std::option::Option<::serde_json::Value>,
-    /// `sort`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `until`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub until: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnalyticsByTimeResponseDataItem { dimensions : "dimensions", metrics : "metrics" }
+);
+/// Used by [`SpectrumAnalytics::get_analytics_by_time`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAnalyticsByTimeResponseQuery {
+    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub filters: ::std::option::Option<::std::string::String>,
+    pub limit: ::std::option::Option<f64>,
+    pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub since: ::std::option::Option<::serde_json::Value>,
+    pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub until: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAnalyticsByTimeResponseQuery { dimensions : "dimensions", filters : "filters",
+    limit : "limit", metrics : "metrics", since : "since", sort : "sort", until : "until"
+    }
+);

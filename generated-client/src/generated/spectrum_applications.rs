@@ -110,7 +110,7 @@ impl SpectrumApplications {
         zone_id: &str,
         app_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteSpectrumApplicationResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteSpectrumApplicationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,16 +126,10 @@ impl SpectrumApplications {
     }
 }
 /// Used by [`SpectrumApplications::delete_spectrum_application`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSpectrumApplicationResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteSpectrumApplicationResponse { id : "id" });

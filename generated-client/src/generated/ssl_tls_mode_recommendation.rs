@@ -24,7 +24,9 @@ impl SslTlsModeRecommendation {
     pub fn ssl_tls_recommendation(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<SslTlsRecommendationResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SslTlsRecommendationResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,28 +40,17 @@ impl SslTlsModeRecommendation {
     }
 }
 /// Used by [`SslTlsModeRecommendation::ssl_tls_recommendation`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslTlsRecommendationResponse {
-    /// `editable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `next_scheduled_scan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_scheduled_scan: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SslTlsRecommendationResponse { editable : "editable", id : "id", modified_on :
+    "modified_on", next_scheduled_scan : "next_scheduled_scan", value : "value" }
+);

@@ -63,56 +63,37 @@ impl SslVerification {
     }
 }
 /// Used by [`SslVerification::ssl_verification_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslVerificationDetailsItem {
-    /// `brand_check`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_check: ::std::option::Option<bool>,
-    /// `cert_pack_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_pack_uuid: ::std::option::Option<::std::string::String>,
-    /// `certificate_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_status: ::std::option::Option<::std::string::String>,
-    /// `signature`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
-    /// `validation_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_method: ::std::option::Option<::std::string::String>,
-    /// `verification_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_info: ::std::option::Option<
         SslVerificationDetailsItemVerificationInfo,
     >,
-    /// `verification_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_status: ::std::option::Option<bool>,
-    /// `verification_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SslVerificationDetailsItem { brand_check : "brand_check", cert_pack_uuid :
+    "cert_pack_uuid", certificate_status : "certificate_status", signature : "signature",
+    validation_method : "validation_method", verification_info : "verification_info",
+    verification_status : "verification_status", verification_type : "verification_type"
+    }
+);
 /// Used by [`SslVerification::ssl_verification_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslVerificationDetailsItemVerificationInfo {
-    /// `record_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_name: ::std::option::Option<::std::string::String>,
-    /// `record_target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_target: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SslVerificationDetailsItemVerificationInfo { record_name : "record_name",
+    record_target : "record_target" }
+);

@@ -23,7 +23,7 @@ impl Sso {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<InitializeNewSsoConnectorResponse>,
+        crate::runtime::Json<::std::option::Option<InitializeNewSsoConnectorResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,7 +62,7 @@ impl Sso {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<InitializeNewSsoConnectorResponse>,
+        crate::runtime::Json<::std::option::Option<InitializeNewSsoConnectorResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,7 +84,7 @@ impl Sso {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<InitializeNewSsoConnectorResponse>,
+        crate::runtime::Json<::std::option::Option<InitializeNewSsoConnectorResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -105,7 +105,9 @@ impl Sso {
         &self,
         account_id: &str,
         sso_connector_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteSsoConnectorResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteSsoConnectorResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -126,7 +128,9 @@ impl Sso {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<BeginSsoConnectorVerificationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<BeginSsoConnectorVerificationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,179 +147,113 @@ impl Sso {
     }
 }
 /// Used by [`Sso::initialize_new_sso_connector`], [`Sso::update_sso_connector_state`], [`Sso::get_single_sso_connector`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InitializeNewSsoConnectorResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `email_domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_domain: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `updated_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_on: ::std::option::Option<::std::string::String>,
-    /// `use_fedramp_language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_fedramp_language: ::std::option::Option<bool>,
-    /// `verification`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verification: ::std::option::Option<
         InitializeNewSsoConnectorResponseVerification,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    InitializeNewSsoConnectorResponse { created_on : "created_on", email_domain :
+    "email_domain", enabled : "enabled", id : "id", updated_on : "updated_on",
+    use_fedramp_language : "use_fedramp_language", verification : "verification" }
+);
 /// Used by [`Sso::initialize_new_sso_connector`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InitializeNewSsoConnectorResponseVerification {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    InitializeNewSsoConnectorResponseVerification { code : "code", status : "status" }
+);
 /// Used by [`Sso::get_all_sso_connectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAllSsoConnectorsItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `email_domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_domain: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `updated_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_on: ::std::option::Option<::std::string::String>,
-    /// `use_fedramp_language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub use_fedramp_language: ::std::option::Option<bool>,
-    /// `verification`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub verification: ::std::option::Option<GetAllSsoConnectorsItemVerification>,
-}
-/// Used by [`Sso::get_all_sso_connectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetAllSsoConnectorsItemVerification {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Sso::delete_sso_connector`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeleteSsoConnectorResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    pub updated_on: ::std::option::Option<::std::string::String>,
+    pub use_fedramp_language: ::std::option::Option<bool>,
+    pub verification: ::std::option::Option<GetAllSsoConnectorsItemVerification>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAllSsoConnectorsItem { created_on : "created_on", email_domain : "email_domain",
+    enabled : "enabled", id : "id", updated_on : "updated_on", use_fedramp_language :
+    "use_fedramp_language", verification : "verification" }
+);
+/// Used by [`Sso::get_all_sso_connectors`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAllSsoConnectorsItemVerification {
+    pub code: ::std::option::Option<::serde_json::Value>,
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAllSsoConnectorsItemVerification { code : "code", status : "status" }
+);
+/// Used by [`Sso::delete_sso_connector`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteSsoConnectorResponse {
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteSsoConnectorResponse { id : "id" });
 /// Used by [`Sso::begin_sso_connector_verification`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BeginSsoConnectorVerificationResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<BeginSsoConnectorVerificationResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<BeginSsoConnectorVerificationResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BeginSsoConnectorVerificationResponse { errors : "errors", messages : "messages",
+    success : "success" }
+);
 /// Used by [`Sso::begin_sso_connector_verification`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BeginSsoConnectorVerificationResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<
         BeginSsoConnectorVerificationResponseErrorsItemSource,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BeginSsoConnectorVerificationResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`Sso::begin_sso_connector_verification`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BeginSsoConnectorVerificationResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BeginSsoConnectorVerificationResponseErrorsItemSource { pointer : "pointer" }
+);

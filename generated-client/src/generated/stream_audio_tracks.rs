@@ -51,7 +51,9 @@ impl StreamAudioTracks {
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListAdditionalAudioTracksOnAVideoItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListAdditionalAudioTracksOnAVideoItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -77,7 +79,9 @@ impl StreamAudioTracks {
         identifier: &str,
         audio_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListAdditionalAudioTracksOnAVideoItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListAdditionalAudioTracksOnAVideoItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -103,7 +107,9 @@ impl StreamAudioTracks {
         account_id: &str,
         identifier: &str,
         audio_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -120,25 +126,16 @@ impl StreamAudioTracks {
     }
 }
 /// Used by [`StreamAudioTracks::list_additional_audio_tracks_on_a_video`], [`StreamAudioTracks::add_audio_tracks_to_a_video`], [`StreamAudioTracks::edit_additional_audio_tracks_on_a_video`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAdditionalAudioTracksOnAVideoItem {
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
-    /// `label`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAdditionalAudioTracksOnAVideoItem { default : "default", label : "label", status
+    : "status", uid : "uid" }
+);

@@ -24,7 +24,9 @@ impl StreamLiveInputs {
     pub fn create_a_live_input(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateALiveInputResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,9 @@ impl StreamLiveInputs {
     pub fn list_live_inputs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListLiveInputsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListLiveInputsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +69,9 @@ impl StreamLiveInputs {
         &self,
         account_id: &str,
         live_input_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateALiveInputResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -90,7 +96,9 @@ impl StreamLiveInputs {
         &self,
         account_id: &str,
         live_input_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateALiveInputResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -140,7 +148,9 @@ impl StreamLiveInputs {
         &self,
         account_id: &str,
         live_input_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateALiveInputResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -166,7 +176,9 @@ impl StreamLiveInputs {
         &self,
         account_id: &str,
         live_input_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateALiveInputResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateALiveInputResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -293,202 +305,104 @@ impl StreamLiveInputs {
     }
 }
 /// Used by [`StreamLiveInputs::create_a_live_input`], [`StreamLiveInputs::update_a_live_input`], [`StreamLiveInputs::retrieve_a_live_input`], [`StreamLiveInputs::disable_a_live_input`], [`StreamLiveInputs::enable_a_live_input`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateALiveInputResponse {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
     /// `deleteRecordingAfterDays`
-    #[serde(
-        rename = "deleteRecordingAfterDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delete_recording_after_days: ::std::option::Option<f64>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `recording`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recording: ::std::option::Option<CreateALiveInputResponseRecording>,
-    /// `rtmps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rtmps: ::std::option::Option<CreateALiveInputResponseRtmps>,
     /// `rtmpsPlayback`
-    #[serde(
-        rename = "rtmpsPlayback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rtmps_playback: ::std::option::Option<CreateALiveInputResponseRtmps>,
-    /// `srt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub srt: ::std::option::Option<CreateALiveInputResponseSrt>,
     /// `srtPlayback`
-    #[serde(
-        rename = "srtPlayback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub srt_playback: ::std::option::Option<CreateALiveInputResponseSrt>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// `webRTC`
-    #[serde(
-        rename = "webRTC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub web_rtc: ::std::option::Option<CreateALiveInputResponseWebRtc>,
     /// `webRTCPlayback`
-    #[serde(
-        rename = "webRTCPlayback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub web_rtc_playback: ::std::option::Option<CreateALiveInputResponseWebRtc>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateALiveInputResponse { created : "created", delete_recording_after_days :
+    "deleteRecordingAfterDays", enabled : "enabled", meta : "meta", modified :
+    "modified", recording : "recording", rtmps : "rtmps", rtmps_playback :
+    "rtmpsPlayback", srt : "srt", srt_playback : "srtPlayback", status : "status", uid :
+    "uid", web_rtc : "webRTC", web_rtc_playback : "webRTCPlayback" }
+);
 /// Used by [`StreamLiveInputs::create_a_live_input`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateALiveInputResponseRecording {
     /// `allowedOrigins`
-    #[serde(
-        rename = "allowedOrigins",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `hideLiveViewerCount`
-    #[serde(
-        rename = "hideLiveViewerCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_live_viewer_count: ::std::option::Option<bool>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
     /// `requireSignedURLs`
-    #[serde(
-        rename = "requireSignedURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_signed_ur_ls: ::std::option::Option<bool>,
     /// `timeoutSeconds`
-    #[serde(
-        rename = "timeoutSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timeout_seconds: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateALiveInputResponseRecording { allowed_origins : "allowedOrigins",
+    hide_live_viewer_count : "hideLiveViewerCount", mode : "mode", require_signed_ur_ls :
+    "requireSignedURLs", timeout_seconds : "timeoutSeconds" }
+);
 /// Used by [`StreamLiveInputs::create_a_live_input`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateALiveInputResponseRtmps {
     /// `streamKey`
-    #[serde(
-        rename = "streamKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stream_key: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateALiveInputResponseRtmps { stream_key : "streamKey", url : "url" }
+);
 /// Used by [`StreamLiveInputs::create_a_live_input`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateALiveInputResponseSrt {
-    /// `passphrase`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub passphrase: ::std::option::Option<::std::string::String>,
     /// `streamId`
-    #[serde(
-        rename = "streamId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stream_id: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateALiveInputResponseSrt { passphrase : "passphrase", stream_id : "streamId", url
+    : "url" }
+);
 /// Used by [`StreamLiveInputs::create_a_live_input`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateALiveInputResponseWebRtc {
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateALiveInputResponseWebRtc { url : "url" });
 /// Used by [`StreamLiveInputs::list_live_inputs`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLiveInputsResponse {
     /// `liveInputs`
-    #[serde(
-        rename = "liveInputs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub live_inputs: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `range`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub range: ::std::option::Option<i64>,
-    /// `total`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListLiveInputsResponse { live_inputs : "liveInputs", range : "range", total : "total"
+    }
+);

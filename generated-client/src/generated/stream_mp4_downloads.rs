@@ -25,7 +25,9 @@ impl StreamMp4Downloads {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDownloadsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDownloadsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +50,9 @@ impl StreamMp4Downloads {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListDownloadsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListDownloadsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,7 +75,9 @@ impl StreamMp4Downloads {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -95,7 +101,9 @@ impl StreamMp4Downloads {
         account_id: &str,
         identifier: &str,
         download_type: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListDownloadsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListDownloadsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -120,7 +128,9 @@ impl StreamMp4Downloads {
         account_id: &str,
         identifier: &str,
         download_type: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -137,43 +147,25 @@ impl StreamMp4Downloads {
     }
 }
 /// Used by [`StreamMp4Downloads::create_downloads`], [`StreamMp4Downloads::list_downloads`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDownloadsResponse {
     /// `percentComplete`
-    #[serde(
-        rename = "percentComplete",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub percent_complete: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDownloadsResponse { percent_complete : "percentComplete", status : "status",
+    url : "url" }
+);
 /// Used by [`StreamMp4Downloads::list_downloads`], [`StreamMp4Downloads::create_download`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDownloadsResponse {
-    /// `audio`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audio: ::std::option::Option<CreateDownloadsResponse>,
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<CreateDownloadsResponse>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListDownloadsResponse { audio : "audio", default : "default" });

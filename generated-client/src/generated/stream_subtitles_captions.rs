@@ -49,7 +49,9 @@ impl StreamSubtitlesCaptions {
         account_id: &str,
         identifier: &str,
         language: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListCaptionsOrSubtitlesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListCaptionsOrSubtitlesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -74,7 +76,9 @@ impl StreamSubtitlesCaptions {
         account_id: &str,
         identifier: &str,
         language: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListCaptionsOrSubtitlesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListCaptionsOrSubtitlesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -99,7 +103,9 @@ impl StreamSubtitlesCaptions {
         account_id: &str,
         identifier: &str,
         language: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,7 +130,9 @@ impl StreamSubtitlesCaptions {
         account_id: &str,
         identifier: &str,
         language: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListCaptionsOrSubtitlesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListCaptionsOrSubtitlesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -168,25 +176,16 @@ impl StreamSubtitlesCaptions {
     }
 }
 /// Used by [`StreamSubtitlesCaptions::list_captions_or_subtitles`], [`StreamSubtitlesCaptions::upload_captions_or_subtitles`], [`StreamSubtitlesCaptions::list_captions_or_subtitles_for_a_provided_language`], [`StreamSubtitlesCaptions::generate_captions_or_subtitles_for_a_provided_language_via_ai`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaptionsOrSubtitlesItem {
-    /// `generated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub generated: ::std::option::Option<bool>,
-    /// `label`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    /// `language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCaptionsOrSubtitlesItem { generated : "generated", label : "label", language :
+    "language", status : "status" }
+);

@@ -64,7 +64,9 @@ impl StreamVideos {
     pub fn upload_videos_from_a_url(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadVideosFromAUrlResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListVideosItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -85,7 +87,9 @@ impl StreamVideos {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UploadVideosViaDirectUploadUrlsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UploadVideosViaDirectUploadUrlsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -106,7 +110,9 @@ impl StreamVideos {
     pub fn storage_use(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StorageUseResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StorageUseResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -127,7 +133,9 @@ impl StreamVideos {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadVideosFromAUrlResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListVideosItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -149,7 +157,9 @@ impl StreamVideos {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadVideosFromAUrlResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListVideosItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -193,7 +203,9 @@ impl StreamVideos {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -217,7 +229,9 @@ impl StreamVideos {
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateSignedUrlTokensForVideosResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateSignedUrlTokensForVideosResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -233,449 +247,136 @@ impl StreamVideos {
         )
     }
 }
-/// Used by [`StreamVideos::list_videos`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`StreamVideos::list_videos`], [`StreamVideos::upload_videos_from_a_url`], [`StreamVideos::edit_video_details`], [`StreamVideos::retrieve_video_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVideosItem {
     /// `allowedOrigins`
-    #[serde(
-        rename = "allowedOrigins",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `creator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<::std::string::String>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<f64>,
-    /// `input`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<ListVideosItemInput>,
     /// `liveInput`
-    #[serde(
-        rename = "liveInput",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub live_input: ::std::option::Option<::std::string::String>,
     /// `maxDurationSeconds`
-    #[serde(
-        rename = "maxDurationSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_duration_seconds: ::std::option::Option<i64>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
-    /// `playback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub playback: ::std::option::Option<ListVideosItemPlayback>,
-    /// `preview`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview: ::std::option::Option<::std::string::String>,
     /// `readyToStream`
-    #[serde(
-        rename = "readyToStream",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ready_to_stream: ::std::option::Option<bool>,
     /// `readyToStreamAt`
-    #[serde(
-        rename = "readyToStreamAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ready_to_stream_at: ::std::option::Option<::std::string::String>,
     /// `requireSignedURLs`
-    #[serde(
-        rename = "requireSignedURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_signed_ur_ls: ::std::option::Option<bool>,
     /// `scheduledDeletion`
-    #[serde(
-        rename = "scheduledDeletion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scheduled_deletion: ::std::option::Option<::std::string::String>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::serde_json::Value>,
-    /// `thumbnail`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thumbnail: ::std::option::Option<::std::string::String>,
     /// `thumbnailTimestampPct`
-    #[serde(
-        rename = "thumbnailTimestampPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// `uploadExpiry`
-    #[serde(
-        rename = "uploadExpiry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub upload_expiry: ::std::option::Option<::std::string::String>,
-    /// `uploaded`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uploaded: ::std::option::Option<::std::string::String>,
-    /// `watermark`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub watermark: ::std::option::Option<ListVideosItemWatermark>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`StreamVideos::list_videos`], [`StreamVideos::upload_videos_from_a_url`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListVideosItemInput {
-    /// `height`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub height: ::std::option::Option<i64>,
-    /// `width`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub width: ::std::option::Option<i64>,
-}
-/// Used by [`StreamVideos::list_videos`], [`StreamVideos::upload_videos_from_a_url`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListVideosItemPlayback {
-    /// `dash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dash: ::std::option::Option<::std::string::String>,
-    /// `hls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hls: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    ListVideosItem { allowed_origins : "allowedOrigins", created : "created", creator :
+    "creator", duration : "duration", input : "input", live_input : "liveInput",
+    max_duration_seconds : "maxDurationSeconds", meta : "meta", modified : "modified",
+    playback : "playback", preview : "preview", ready_to_stream : "readyToStream",
+    ready_to_stream_at : "readyToStreamAt", require_signed_ur_ls : "requireSignedURLs",
+    scheduled_deletion : "scheduledDeletion", size : "size", status : "status", thumbnail
+    : "thumbnail", thumbnail_timestamp_pct : "thumbnailTimestampPct", uid : "uid",
+    upload_expiry : "uploadExpiry", uploaded : "uploaded", watermark : "watermark" }
+);
 /// Used by [`StreamVideos::list_videos`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListVideosItemWatermark {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::serde_json::Value>,
-    /// `downloadedFrom`
-    #[serde(
-        rename = "downloadedFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub downloaded_from: ::std::option::Option<::serde_json::Value>,
-    /// `height`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub height: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `opacity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub opacity: ::std::option::Option<::serde_json::Value>,
-    /// `padding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub padding: ::std::option::Option<::serde_json::Value>,
-    /// `position`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub position: ::std::option::Option<::serde_json::Value>,
-    /// `scale`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scale: ::std::option::Option<::serde_json::Value>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<::serde_json::Value>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uid: ::std::option::Option<::serde_json::Value>,
-    /// `width`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub width: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`StreamVideos::upload_videos_from_a_url`], [`StreamVideos::edit_video_details`], [`StreamVideos::retrieve_video_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UploadVideosFromAUrlResponse {
-    /// `allowedOrigins`
-    #[serde(
-        rename = "allowedOrigins",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
-    /// `creator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub creator: ::std::option::Option<::std::string::String>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub duration: ::std::option::Option<f64>,
-    /// `input`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub input: ::std::option::Option<ListVideosItemInput>,
-    /// `liveInput`
-    #[serde(
-        rename = "liveInput",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub live_input: ::std::option::Option<::std::string::String>,
-    /// `maxDurationSeconds`
-    #[serde(
-        rename = "maxDurationSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub max_duration_seconds: ::std::option::Option<i64>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `modified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<::std::string::String>,
-    /// `playback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub playback: ::std::option::Option<ListVideosItemPlayback>,
-    /// `preview`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview: ::std::option::Option<::std::string::String>,
-    /// `readyToStream`
-    #[serde(
-        rename = "readyToStream",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ready_to_stream: ::std::option::Option<bool>,
-    /// `readyToStreamAt`
-    #[serde(
-        rename = "readyToStreamAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ready_to_stream_at: ::std::option::Option<::std::string::String>,
-    /// `requireSignedURLs`
-    #[serde(
-        rename = "requireSignedURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub require_signed_ur_ls: ::std::option::Option<bool>,
-    /// `scheduledDeletion`
-    #[serde(
-        rename = "scheduledDeletion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub scheduled_deletion: ::std::option::Option<::std::string::String>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
-    /// `thumbnail`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub thumbnail: ::std::option::Option<::std::string::String>,
-    /// `thumbnailTimestampPct`
-    #[serde(
-        rename = "thumbnailTimestampPct",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uid: ::std::option::Option<::std::string::String>,
-    /// `uploadExpiry`
-    #[serde(
-        rename = "uploadExpiry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub upload_expiry: ::std::option::Option<::std::string::String>,
-    /// `uploaded`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uploaded: ::std::option::Option<::std::string::String>,
-    /// `watermark`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub watermark: ::std::option::Option<UploadVideosFromAUrlResponseWatermark>,
-}
-/// Used by [`StreamVideos::upload_videos_from_a_url`], [`StreamVideos::upload_videos_via_direct_upload_urls`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UploadVideosFromAUrlResponseWatermark {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::std::string::String>,
-    /// `downloadedFrom`
-    #[serde(
-        rename = "downloadedFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub downloaded_from: ::std::option::Option<::std::string::String>,
-    /// `height`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVideosItemInput {
     pub height: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `opacity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub opacity: ::std::option::Option<f64>,
-    /// `padding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub padding: ::std::option::Option<f64>,
-    /// `position`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub position: ::std::option::Option<::std::string::String>,
-    /// `scale`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scale: ::std::option::Option<f64>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<f64>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uid: ::std::option::Option<::std::string::String>,
-    /// `width`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListVideosItemInput { height : "height", width : "width" });
+/// Used by [`StreamVideos::list_videos`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVideosItemPlayback {
+    pub dash: ::std::option::Option<::std::string::String>,
+    pub hls: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ListVideosItemPlayback { dash : "dash", hls : "hls" });
+/// Used by [`StreamVideos::list_videos`], [`StreamVideos::upload_videos_via_direct_upload_urls`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVideosItemWatermark {
+    pub created: ::std::option::Option<::std::string::String>,
+    /// `downloadedFrom`
+    pub downloaded_from: ::std::option::Option<::std::string::String>,
+    pub height: ::std::option::Option<i64>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub opacity: ::std::option::Option<f64>,
+    pub padding: ::std::option::Option<f64>,
+    pub position: ::std::option::Option<::std::string::String>,
+    pub scale: ::std::option::Option<f64>,
+    pub size: ::std::option::Option<f64>,
+    pub uid: ::std::option::Option<::std::string::String>,
+    pub width: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListVideosItemWatermark { created : "created", downloaded_from : "downloadedFrom",
+    height : "height", name : "name", opacity : "opacity", padding : "padding", position
+    : "position", scale : "scale", size : "size", uid : "uid", width : "width" }
+);
 /// Used by [`StreamVideos::upload_videos_via_direct_upload_urls`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVideosViaDirectUploadUrlsResponse {
     /// `scheduledDeletion`
-    #[serde(
-        rename = "scheduledDeletion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scheduled_deletion: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// `uploadURL`
-    #[serde(
-        rename = "uploadURL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub upload_url: ::std::option::Option<::std::string::String>,
-    /// `watermark`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub watermark: ::std::option::Option<UploadVideosFromAUrlResponseWatermark>,
+    pub watermark: ::std::option::Option<ListVideosItemWatermark>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadVideosViaDirectUploadUrlsResponse { scheduled_deletion : "scheduledDeletion",
+    uid : "uid", upload_url : "uploadURL", watermark : "watermark" }
+);
 /// Used by [`StreamVideos::storage_use`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageUseResponse {
-    /// `creator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<::std::string::String>,
     /// `totalStorageMinutes`
-    #[serde(
-        rename = "totalStorageMinutes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_storage_minutes: ::std::option::Option<i64>,
     /// `totalStorageMinutesLimit`
-    #[serde(
-        rename = "totalStorageMinutesLimit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_storage_minutes_limit: ::std::option::Option<i64>,
     /// `videoCount`
-    #[serde(
-        rename = "videoCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub video_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    StorageUseResponse { creator : "creator", total_storage_minutes :
+    "totalStorageMinutes", total_storage_minutes_limit : "totalStorageMinutesLimit",
+    video_count : "videoCount" }
+);
 /// Used by [`StreamVideos::create_signed_url_tokens_for_videos`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSignedUrlTokensForVideosResponse {
-    /// `token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateSignedUrlTokensForVideosResponse { token : "token" });

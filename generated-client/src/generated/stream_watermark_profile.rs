@@ -25,7 +25,9 @@ impl StreamWatermarkProfile {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateWatermarkProfilesViaBasicUploadResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateWatermarkProfilesViaBasicUploadResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +72,9 @@ impl StreamWatermarkProfile {
         account_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateWatermarkProfilesViaBasicUploadResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateWatermarkProfilesViaBasicUploadResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,7 +97,9 @@ impl StreamWatermarkProfile {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -108,50 +114,26 @@ impl StreamWatermarkProfile {
     }
 }
 /// Used by [`StreamWatermarkProfile::create_watermark_profiles_via_basic_upload`], [`StreamWatermarkProfile::list_watermark_profiles`], [`StreamWatermarkProfile::watermark_profile_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWatermarkProfilesViaBasicUploadResponse {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
     /// `downloadedFrom`
-    #[serde(
-        rename = "downloadedFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub downloaded_from: ::std::option::Option<::std::string::String>,
-    /// `height`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `opacity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub opacity: ::std::option::Option<f64>,
-    /// `padding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub padding: ::std::option::Option<f64>,
-    /// `position`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<::std::string::String>,
-    /// `scale`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scale: ::std::option::Option<f64>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
-    /// `width`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWatermarkProfilesViaBasicUploadResponse { created : "created", downloaded_from
+    : "downloadedFrom", height : "height", name : "name", opacity : "opacity", padding :
+    "padding", position : "position", scale : "scale", size : "size", uid : "uid", width
+    : "width" }
+);

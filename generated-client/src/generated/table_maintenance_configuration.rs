@@ -29,7 +29,9 @@ impl TableMaintenanceConfiguration {
         namespace: &str,
         table_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateTableMaintenanceConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateTableMaintenanceConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,7 +63,9 @@ impl TableMaintenanceConfiguration {
         namespace: &str,
         table_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetTableMaintenanceConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetTableMaintenanceConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -81,135 +85,58 @@ impl TableMaintenanceConfiguration {
         )
     }
 }
-/// Used by [`TableMaintenanceConfiguration::update_table_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`TableMaintenanceConfiguration::update_table_maintenance_configuration`], [`TableMaintenanceConfiguration::get_table_maintenance_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTableMaintenanceConfigurationResponse {
-    /// `compaction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compaction: ::std::option::Option<
         UpdateTableMaintenanceConfigurationResponseCompaction,
     >,
-    /// `snapshot_expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snapshot_expiration: ::std::option::Option<
         UpdateTableMaintenanceConfigurationResponseSnapshotExpiration,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateTableMaintenanceConfigurationResponse { compaction : "compaction",
+    snapshot_expiration : "snapshot_expiration" }
+);
 /// Used by [`TableMaintenanceConfiguration::update_table_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTableMaintenanceConfigurationResponseCompaction {
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `target_size_mb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_size_mb: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateTableMaintenanceConfigurationResponseCompaction { state : "state",
+    target_size_mb : "target_size_mb" }
+);
 /// Used by [`TableMaintenanceConfiguration::update_table_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTableMaintenanceConfigurationResponseSnapshotExpiration {
-    /// `max_snapshot_age`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_snapshot_age: ::std::option::Option<::std::string::String>,
-    /// `min_snapshots_to_keep`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_snapshots_to_keep: ::std::option::Option<i64>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateTableMaintenanceConfigurationResponseSnapshotExpiration { max_snapshot_age :
+    "max_snapshot_age", min_snapshots_to_keep : "min_snapshots_to_keep", state : "state"
+    }
+);
 /// Used by [`TableMaintenanceConfiguration::get_table_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTableMaintenanceConfigurationResponse {
-    /// `maintenance_config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub maintenance_config: ::std::option::Option<
-        GetTableMaintenanceConfigurationResponseMaintenanceConfig,
+        UpdateTableMaintenanceConfigurationResponse,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`TableMaintenanceConfiguration::get_table_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetTableMaintenanceConfigurationResponseMaintenanceConfig {
-    /// `compaction`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub compaction: ::std::option::Option<
-        GetTableMaintenanceConfigurationResponseMaintenanceConfigCompaction,
-    >,
-    /// `snapshot_expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub snapshot_expiration: ::std::option::Option<
-        GetTableMaintenanceConfigurationResponseMaintenanceConfigSnapshotExpiration,
-    >,
-}
-/// Used by [`TableMaintenanceConfiguration::get_table_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetTableMaintenanceConfigurationResponseMaintenanceConfigCompaction {
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::serde_json::Value>,
-    /// `target_size_mb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target_size_mb: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`TableMaintenanceConfiguration::get_table_maintenance_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetTableMaintenanceConfigurationResponseMaintenanceConfigSnapshotExpiration {
-    /// `max_snapshot_age`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_snapshot_age: ::std::option::Option<::std::string::String>,
-    /// `min_snapshots_to_keep`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub min_snapshots_to_keep: ::std::option::Option<i64>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    GetTableMaintenanceConfigurationResponse { maintenance_config : "maintenance_config"
+    }
+);

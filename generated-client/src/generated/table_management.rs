@@ -27,7 +27,9 @@ impl TableManagement {
         account_id: &str,
         bucket_name: &str,
         namespace: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListTablesInNamespaceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListTablesInNamespaceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -45,94 +47,51 @@ impl TableManagement {
     }
 }
 /// Used by [`TableManagement::list_tables_in_namespace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTablesInNamespaceResponse {
-    /// `details`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::std::vec::Vec<ListTablesInNamespaceResponseDetailsItem>,
     >,
-    /// `identifiers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identifiers: ::std::option::Option<
-        ::std::vec::Vec<ListTablesInNamespaceResponseIdentifiersItem>,
+        ::std::vec::Vec<ListTablesInNamespaceResponseDetailsItemIdentifier>,
     >,
-    /// `next_page_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    /// `table_uuids`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub table_uuids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTablesInNamespaceResponse { details : "details", identifiers : "identifiers",
+    next_page_token : "next_page_token", table_uuids : "table_uuids" }
+);
 /// Used by [`TableManagement::list_tables_in_namespace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTablesInNamespaceResponseDetailsItem {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `identifier`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<
         ListTablesInNamespaceResponseDetailsItemIdentifier,
     >,
-    /// `location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    /// `metadata_location`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata_location: ::std::option::Option<::std::string::String>,
-    /// `table_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub table_uuid: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTablesInNamespaceResponseDetailsItem { created_at : "created_at", identifier :
+    "identifier", location : "location", metadata_location : "metadata_location",
+    table_uuid : "table_uuid", updated_at : "updated_at" }
+);
 /// Used by [`TableManagement::list_tables_in_namespace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTablesInNamespaceResponseDetailsItemIdentifier {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub namespace: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`TableManagement::list_tables_in_namespace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListTablesInNamespaceResponseIdentifiersItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTablesInNamespaceResponseDetailsItemIdentifier { name : "name", namespace :
+    "namespace" }
+);

@@ -27,7 +27,7 @@ impl Tag {
         dataset_id: &str,
         tag_uuid: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListIndicatorsRelatedToATagResponse>,
+        crate::runtime::Json<::std::option::Option<ListIndicatorsRelatedToATagResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -52,7 +52,9 @@ impl Tag {
     pub fn lists_all_tags_sot(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListsAllTagsSotResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListsAllTagsSotResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,7 +74,9 @@ impl Tag {
     pub fn creates_a_new_tag(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListsAllTagsSotResponseTagsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListsAllTagsSotResponseTagsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -93,7 +97,9 @@ impl Tag {
         &self,
         account_id: &str,
         tag_uuid: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListsAllTagsSotResponseTagsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListsAllTagsSotResponseTagsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -115,7 +121,9 @@ impl Tag {
         &self,
         account_id: &str,
         tag_uuid: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletesATagSotResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletesATagSotResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -130,322 +138,164 @@ impl Tag {
     }
 }
 /// Used by [`Tag::list_indicators_related_to_a_tag`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIndicatorsRelatedToATagResponse {
-    /// `indicators`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub indicators: ::std::option::Option<
         ::std::vec::Vec<ListIndicatorsRelatedToATagResponseIndicatorsItem>,
     >,
-    /// `pagination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<ListIndicatorsRelatedToATagResponsePagination>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListIndicatorsRelatedToATagResponse { indicators : "indicators", pagination :
+    "pagination" }
+);
 /// Used by [`Tag::list_indicators_related_to_a_tag`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIndicatorsRelatedToATagResponseIndicatorsItem {
     /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dataset_id: ::std::option::Option<::std::string::String>,
     /// `indicatorType`
-    #[serde(
-        rename = "indicatorType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub indicator_type: ::std::option::Option<::std::string::String>,
     /// `relatedEvents`
-    #[serde(
-        rename = "relatedEvents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub related_events: ::std::option::Option<
         ::std::vec::Vec<
             ListIndicatorsRelatedToATagResponseIndicatorsItemRelatedEventsItem,
         >,
     >,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::vec::Vec<ListIndicatorsRelatedToATagResponseIndicatorsItemTagsItem>,
     >,
     /// `updatedAt`
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListIndicatorsRelatedToATagResponseIndicatorsItem { created_at : "createdAt",
+    dataset_id : "datasetId", indicator_type : "indicatorType", related_events :
+    "relatedEvents", tags : "tags", updated_at : "updatedAt", uuid : "uuid", value :
+    "value" }
+);
 /// Used by [`Tag::list_indicators_related_to_a_tag`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIndicatorsRelatedToATagResponseIndicatorsItemRelatedEventsItem {
     /// `datasetId`
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dataset_id: ::std::option::Option<::std::string::String>,
     /// `eventId`
-    #[serde(
-        rename = "eventId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListIndicatorsRelatedToATagResponseIndicatorsItemRelatedEventsItem { dataset_id :
+    "datasetId", event_id : "eventId" }
+);
 /// Used by [`Tag::list_indicators_related_to_a_tag`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIndicatorsRelatedToATagResponseIndicatorsItemTagsItem {
     /// `categoryName`
-    #[serde(
-        rename = "categoryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub category_name: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListIndicatorsRelatedToATagResponseIndicatorsItemTagsItem { category_name :
+    "categoryName", uuid : "uuid", value : "value" }
+);
 /// Used by [`Tag::list_indicators_related_to_a_tag`], [`Tag::lists_all_tags_sot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIndicatorsRelatedToATagResponsePagination {
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
     /// `pageSize`
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub page_size: ::std::option::Option<f64>,
     /// `totalCount`
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<f64>,
     /// `totalPages`
-    #[serde(
-        rename = "totalPages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_pages: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListIndicatorsRelatedToATagResponsePagination { page : "page", page_size :
+    "pageSize", total_count : "totalCount", total_pages : "totalPages" }
+);
 /// Used by [`Tag::lists_all_tags_sot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAllTagsSotResponse {
-    /// `pagination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<ListIndicatorsRelatedToATagResponsePagination>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<ListsAllTagsSotResponseTagsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsAllTagsSotResponse { pagination : "pagination", tags : "tags" }
+);
 /// Used by [`Tag::lists_all_tags_sot`], [`Tag::creates_a_new_tag`], [`Tag::updates_a_tag_sot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAllTagsSotResponseTagsItem {
     /// `activeDuration`
-    #[serde(
-        rename = "activeDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub active_duration: ::std::option::Option<::std::string::String>,
     /// `actorCategory`
-    #[serde(
-        rename = "actorCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub actor_category: ::std::option::Option<::std::string::String>,
     /// `aliasGroupNames`
-    #[serde(
-        rename = "aliasGroupNames",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub alias_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `aliasGroupNamesInternal`
-    #[serde(
-        rename = "aliasGroupNamesInternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub alias_group_names_internal: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `analyticPriority`
-    #[serde(
-        rename = "analyticPriority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analytic_priority: ::std::option::Option<f64>,
     /// `attributionConfidence`
-    #[serde(
-        rename = "attributionConfidence",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribution_confidence: ::std::option::Option<::std::string::String>,
     /// `attributionOrganization`
-    #[serde(
-        rename = "attributionOrganization",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribution_organization: ::std::option::Option<::std::string::String>,
     /// `categoryName`
-    #[serde(
-        rename = "categoryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub category_name: ::std::option::Option<::std::string::String>,
     /// `categoryUuid`
-    #[serde(
-        rename = "categoryUuid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub category_uuid: ::std::option::Option<::std::string::String>,
     /// `externalReferenceLinks`
-    #[serde(
-        rename = "externalReferenceLinks",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_reference_links: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `internalDescription`
-    #[serde(
-        rename = "internalDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal_description: ::std::option::Option<::std::string::String>,
-    /// `motive`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub motive: ::std::option::Option<::std::string::String>,
     /// `opsecLevel`
-    #[serde(
-        rename = "opsecLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub opsec_level: ::std::option::Option<::std::string::String>,
     /// `originCountryISO`
-    #[serde(
-        rename = "originCountryISO",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_country_iso: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
     /// `sophisticationLevel`
-    #[serde(
-        rename = "sophisticationLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sophistication_level: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsAllTagsSotResponseTagsItem { active_duration : "activeDuration", actor_category
+    : "actorCategory", alias_group_names : "aliasGroupNames", alias_group_names_internal
+    : "aliasGroupNamesInternal", analytic_priority : "analyticPriority",
+    attribution_confidence : "attributionConfidence", attribution_organization :
+    "attributionOrganization", category_name : "categoryName", category_uuid :
+    "categoryUuid", external_reference_links : "externalReferenceLinks",
+    internal_description : "internalDescription", motive : "motive", opsec_level :
+    "opsecLevel", origin_country_iso : "originCountryISO", priority : "priority",
+    sophistication_level : "sophisticationLevel", uuid : "uuid", value : "value" }
+);
 /// Used by [`Tag::deletes_a_tag_sot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesATagSotResponse {
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeletesATagSotResponse { uuid : "uuid" });

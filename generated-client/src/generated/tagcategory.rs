@@ -25,7 +25,7 @@ impl Tagcategory {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsAllTagCategoriesSotResponse>,
+        crate::runtime::Json<::std::option::Option<ListsAllTagCategoriesSotResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,9 @@ impl Tagcategory {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsAllTagCategoriesSotResponseCategoriesItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsAllTagCategoriesSotResponseCategoriesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -72,7 +74,9 @@ impl Tagcategory {
         account_id: &str,
         category_uuid: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsAllTagCategoriesSotResponseCategoriesItem>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsAllTagCategoriesSotResponseCategoriesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,7 +99,9 @@ impl Tagcategory {
         &self,
         account_id: &str,
         category_uuid: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletesATagCategorySotResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletesATagCategorySotResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -110,66 +116,37 @@ impl Tagcategory {
     }
 }
 /// Used by [`Tagcategory::lists_all_tag_categories_sot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAllTagCategoriesSotResponse {
-    /// `categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub categories: ::std::option::Option<
         ::std::vec::Vec<ListsAllTagCategoriesSotResponseCategoriesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListsAllTagCategoriesSotResponse { categories : "categories" });
 /// Used by [`Tagcategory::lists_all_tag_categories_sot`], [`Tagcategory::creates_a_new_tag_category_sot`], [`Tagcategory::updates_a_tag_category_sot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAllTagCategoriesSotResponseCategoriesItem {
     /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `updatedAt`
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsAllTagCategoriesSotResponseCategoriesItem { created_at : "createdAt",
+    description : "description", name : "name", updated_at : "updatedAt", uuid : "uuid" }
+);
 /// Used by [`Tagcategory::deletes_a_tag_category_sot`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesATagCategorySotResponse {
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeletesATagCategorySotResponse { uuid : "uuid" });

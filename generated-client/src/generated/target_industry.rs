@@ -24,7 +24,9 @@ impl TargetIndustry {
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsAllTargetIndustriesForASpecificDatasetResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsAllTargetIndustriesForASpecificDatasetResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +48,9 @@ impl TargetIndustry {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsAllTargetIndustriesForASpecificDatasetResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsAllTargetIndustriesForASpecificDatasetResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -66,7 +70,9 @@ impl TargetIndustry {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListsAllTargetIndustriesForASpecificDatasetResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListsAllTargetIndustriesForASpecificDatasetResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -83,35 +89,26 @@ impl TargetIndustry {
     }
 }
 /// Used by [`TargetIndustry::lists_all_target_industries_for_a_specific_dataset`], [`TargetIndustry::lists_target_industries_across_multiple_datasets`], [`TargetIndustry::lists_all_target_industries_from_industry_map_catalog`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAllTargetIndustriesForASpecificDatasetResponse {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ListsAllTargetIndustriesForASpecificDatasetResponseItems,
     >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsAllTargetIndustriesForASpecificDatasetResponse { items : "items", r#type :
+    "type" }
+);
 /// Used by [`TargetIndustry::lists_all_target_industries_for_a_specific_dataset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListsAllTargetIndustriesForASpecificDatasetResponseItems {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListsAllTargetIndustriesForASpecificDatasetResponseItems { r#type : "type" }
+);

@@ -24,7 +24,9 @@ impl Tenants {
     pub fn get_tenant(
         &self,
         tenant_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetTenantResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetTenantResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -83,7 +85,9 @@ impl Tenants {
     pub fn list_tenant_entitlements(
         &self,
         tenant_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListTenantEntitlementsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListTenantEntitlementsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -117,328 +121,215 @@ impl Tenants {
     }
 }
 /// Used by [`Tenants::get_tenant`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTenantResponse {
-    /// `cdate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cdate: ::std::option::Option<::std::string::String>,
-    /// `customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
-    /// `edate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub edate: ::std::option::Option<::std::string::String>,
-    /// `tenant_contacts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_contacts: ::std::option::Option<GetTenantResponseTenantContacts>,
-    /// `tenant_labels`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tenant_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_metadata: ::std::option::Option<GetTenantResponseTenantMetadata>,
-    /// `tenant_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_name: ::std::option::Option<::std::string::String>,
-    /// `tenant_network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_network: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `tenant_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_status: ::std::option::Option<::std::string::String>,
-    /// `tenant_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_tag: ::std::option::Option<::std::string::String>,
-    /// `tenant_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_type: ::std::option::Option<::std::string::String>,
-    /// `tenant_units`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_units: ::std::option::Option<
         ::std::vec::Vec<GetTenantResponseTenantUnitsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTenantResponse { cdate : "cdate", customer_id : "customer_id", edate : "edate",
+    tenant_contacts : "tenant_contacts", tenant_labels : "tenant_labels", tenant_metadata
+    : "tenant_metadata", tenant_name : "tenant_name", tenant_network : "tenant_network",
+    tenant_status : "tenant_status", tenant_tag : "tenant_tag", tenant_type :
+    "tenant_type", tenant_units : "tenant_units" }
+);
 /// Used by [`Tenants::get_tenant`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTenantResponseTenantContacts {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTenantResponseTenantContacts { email : "email", website : "website" }
+);
 /// Used by [`Tenants::get_tenant`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTenantResponseTenantMetadata {
-    /// `dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<GetTenantResponseTenantMetadataDns>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetTenantResponseTenantMetadata { dns : "dns" });
 /// Used by [`Tenants::get_tenant`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTenantResponseTenantMetadataDns {
-    /// `ns_pool`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ns_pool: ::std::option::Option<GetTenantResponseTenantMetadataDnsNsPool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetTenantResponseTenantMetadataDns { ns_pool : "ns_pool" });
 /// Used by [`Tenants::get_tenant`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTenantResponseTenantMetadataDnsNsPool {
-    /// `primary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary: ::std::option::Option<::std::string::String>,
-    /// `secondary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secondary: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTenantResponseTenantMetadataDnsNsPool { primary : "primary", secondary :
+    "secondary" }
+);
 /// Used by [`Tenants::get_tenant`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTenantResponseTenantUnitsItem {
-    /// `unit_memberships`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_memberships: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `unit_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `unit_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_name: ::std::option::Option<::std::string::String>,
-    /// `unit_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_status: ::std::option::Option<::std::string::String>,
-    /// `unit_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetTenantResponseTenantUnitsItem { unit_memberships : "unit_memberships",
+    unit_metadata : "unit_metadata", unit_name : "unit_name", unit_status :
+    "unit_status", unit_tag : "unit_tag" }
+);
 /// Used by [`Tenants::list_tenant_accounts`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantAccountsItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<ListTenantAccountsItemSettings>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTenantAccountsItem { created_on : "created_on", id : "id", name : "name",
+    settings : "settings", r#type : "type" }
+);
 /// Used by [`Tenants::list_tenant_accounts`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantAccountsItemSettings {
-    /// `abuse_contact_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
-    /// `access_approval_expiry`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_approval_expiry: ::std::option::Option<::std::string::String>,
-    /// `api_access_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_access_enabled: ::std::option::Option<bool>,
-    /// `default_nameservers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_nameservers: ::std::option::Option<::std::string::String>,
-    /// `enforce_twofactor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_twofactor: ::std::option::Option<bool>,
-    /// `use_account_custom_ns_by_default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTenantAccountsItemSettings { abuse_contact_email : "abuse_contact_email",
+    access_approval_expiry : "access_approval_expiry", api_access_enabled :
+    "api_access_enabled", default_nameservers : "default_nameservers", enforce_twofactor
+    : "enforce_twofactor", use_account_custom_ns_by_default :
+    "use_account_custom_ns_by_default" }
+);
 /// Used by [`Tenants::list_tenant_entitlements`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantEntitlementsResponse {
-    /// `allow_add_subdomain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_add_subdomain: ::std::option::Option<
         ListTenantEntitlementsResponseAllowAddSubdomain,
     >,
-    /// `allow_auto_accept_invites`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_auto_accept_invites: ::std::option::Option<
         ListTenantEntitlementsResponseAllowAddSubdomain,
     >,
-    /// `cname_setup_allowed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cname_setup_allowed: ::std::option::Option<
         ListTenantEntitlementsResponseAllowAddSubdomain,
     >,
-    /// `custom_entitlements`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_entitlements: ::std::option::Option<
         ::std::vec::Vec<ListTenantEntitlementsResponseCustomEntitlementsItem>,
     >,
-    /// `mhs_certificate_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mhs_certificate_count: ::std::option::Option<
         ListTenantEntitlementsResponseMhsCertificateCount,
     >,
-    /// `partial_setup_allowed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partial_setup_allowed: ::std::option::Option<
         ListTenantEntitlementsResponseAllowAddSubdomain,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTenantEntitlementsResponse { allow_add_subdomain : "allow_add_subdomain",
+    allow_auto_accept_invites : "allow_auto_accept_invites", cname_setup_allowed :
+    "cname_setup_allowed", custom_entitlements : "custom_entitlements",
+    mhs_certificate_count : "mhs_certificate_count", partial_setup_allowed :
+    "partial_setup_allowed" }
+);
 /// Used by [`Tenants::list_tenant_entitlements`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantEntitlementsResponseAllowAddSubdomain {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTenantEntitlementsResponseAllowAddSubdomain { r#type : "type", value : "value" }
+);
 /// Used by [`Tenants::list_tenant_entitlements`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantEntitlementsResponseCustomEntitlementsItem {
-    /// `allocation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allocation: ::std::option::Option<::serde_json::Value>,
-    /// `feature`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub feature: ::std::option::Option<
         ListTenantEntitlementsResponseCustomEntitlementsItemFeature,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTenantEntitlementsResponseCustomEntitlementsItem { allocation : "allocation",
+    feature : "feature" }
+);
 /// Used by [`Tenants::list_tenant_entitlements`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantEntitlementsResponseCustomEntitlementsItemFeature {
-    /// `key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTenantEntitlementsResponseCustomEntitlementsItemFeature { key : "key" }
+);
 /// Used by [`Tenants::list_tenant_entitlements`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantEntitlementsResponseMhsCertificateCount {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTenantEntitlementsResponseMhsCertificateCount { r#type : "type", value : "value"
+    }
+);
 /// Used by [`Tenants::list_tenant_memberships`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantMembershipsItem {
-    /// `user_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
-    /// `user_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
-    /// `user_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTenantMembershipsItem { user_email : "user_email", user_name : "user_name",
+    user_tag : "user_tag" }
+);

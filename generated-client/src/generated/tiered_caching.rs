@@ -25,7 +25,7 @@ impl TieredCaching {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchTieredCachingSettingResponse>,
+        crate::runtime::Json<::std::option::Option<PatchTieredCachingSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl TieredCaching {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PatchTieredCachingSettingResponse>,
+        crate::runtime::Json<::std::option::Option<PatchTieredCachingSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,22 +62,15 @@ impl TieredCaching {
     }
 }
 /// Used by [`TieredCaching::patch_tiered_caching_setting`], [`TieredCaching::get_tiered_caching_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchTieredCachingSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchTieredCachingSettingResponse { id : "id", modified_on : "modified_on", value :
+    "value" }
+);

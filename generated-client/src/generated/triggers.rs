@@ -24,7 +24,9 @@ impl Triggers {
     pub fn create_trigger(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateTriggerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateTriggerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -45,7 +47,9 @@ impl Triggers {
         &self,
         account_id: &str,
         trigger_uuid: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateTriggerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateTriggerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -89,7 +93,9 @@ impl Triggers {
         &self,
         account_id: &str,
         trigger_uuid: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateManualBuildResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateManualBuildResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -128,119 +134,68 @@ impl Triggers {
     }
 }
 /// Used by [`Triggers::create_trigger`], [`Triggers::update_trigger`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTriggerResponse {
-    /// `branch_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `branch_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `build_caching_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_caching_enabled: ::std::option::Option<bool>,
-    /// `build_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_command: ::std::option::Option<::std::string::String>,
-    /// `build_token_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_token_name: ::std::option::Option<::std::string::String>,
-    /// `build_token_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_token_uuid: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_on: ::std::option::Option<::std::string::String>,
-    /// `deploy_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deploy_command: ::std::option::Option<::std::string::String>,
-    /// `external_script_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_script_id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `path_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `path_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `repo_connection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_connection: ::std::option::Option<CreateTriggerResponseRepoConnection>,
-    /// `root_directory`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_directory: ::std::option::Option<::std::string::String>,
-    /// `trigger_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_name: ::std::option::Option<::std::string::String>,
-    /// `trigger_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTriggerResponse { branch_excludes : "branch_excludes", branch_includes :
+    "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
+    "build_command", build_token_name : "build_token_name", build_token_uuid :
+    "build_token_uuid", created_on : "created_on", deleted_on : "deleted_on",
+    deploy_command : "deploy_command", external_script_id : "external_script_id",
+    modified_on : "modified_on", path_excludes : "path_excludes", path_includes :
+    "path_includes", repo_connection : "repo_connection", root_directory :
+    "root_directory", trigger_name : "trigger_name", trigger_uuid : "trigger_uuid" }
+);
 /// Used by [`Triggers::create_trigger`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTriggerResponseRepoConnection {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `provider_account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_id: ::std::option::Option<::std::string::String>,
-    /// `provider_account_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_name: ::std::option::Option<::std::string::String>,
-    /// `provider_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_type: ::std::option::Option<::std::string::String>,
-    /// `repo_connection_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_connection_uuid: ::std::option::Option<::std::string::String>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_id: ::std::option::Option<::std::string::String>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTriggerResponseRepoConnection { created_on : "created_on", deleted_on :
+    "deleted_on", modified_on : "modified_on", provider_account_id :
+    "provider_account_id", provider_account_name : "provider_account_name", provider_type
+    : "provider_type", repo_connection_uuid : "repo_connection_uuid", repo_id :
+    "repo_id", repo_name : "repo_name" }
+);
 /// Used by [`Triggers::create_manual_build`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateManualBuildResponse {
-    /// `build_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_uuid: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateManualBuildResponse { build_uuid : "build_uuid", created_on : "created_on" }
+);

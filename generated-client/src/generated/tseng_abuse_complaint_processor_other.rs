@@ -26,7 +26,9 @@ impl TsengAbuseComplaintProcessorOther {
     pub fn list_abuse_reports(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAbuseReportsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAbuseReportsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -47,7 +49,9 @@ impl TsengAbuseComplaintProcessorOther {
         &self,
         account_id: &str,
         report_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAbuseReportEmailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAbuseReportEmailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,7 +75,7 @@ impl TsengAbuseComplaintProcessorOther {
         account_id: &str,
         report_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListAbuseReportMitigationsResponse>,
+        crate::runtime::Json<::std::option::Option<ListAbuseReportMitigationsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -120,7 +124,9 @@ impl TsengAbuseComplaintProcessorOther {
         &self,
         account_id: &str,
         report_param: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -142,7 +148,9 @@ impl TsengAbuseComplaintProcessorOther {
         &self,
         account_id: &str,
         report_param: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AbuseReportDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAbuseReportsResponseReportsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -157,289 +165,121 @@ impl TsengAbuseComplaintProcessorOther {
     }
 }
 /// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportsResponse {
-    /// `reports`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reports: ::std::option::Option<
         ::std::vec::Vec<ListAbuseReportsResponseReportsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(ListAbuseReportsResponse { reports : "reports" });
+/// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`], [`TsengAbuseComplaintProcessorOther::abuse_report_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportsResponseReportsItem {
-    /// `cdate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cdate: ::std::option::Option<::std::string::String>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `justification`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub justification: ::std::option::Option<::std::string::String>,
-    /// `mitigation_summary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mitigation_summary: ::std::option::Option<
         ListAbuseReportsResponseReportsItemMitigationSummary,
     >,
-    /// `original_work`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub original_work: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `submitter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub submitter: ::std::option::Option<ListAbuseReportsResponseReportsItemSubmitter>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `urls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAbuseReportsResponseReportsItem { cdate : "cdate", domain : "domain", id : "id",
+    justification : "justification", mitigation_summary : "mitigation_summary",
+    original_work : "original_work", status : "status", submitter : "submitter", r#type :
+    "type", urls : "urls" }
+);
 /// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportsResponseReportsItemMitigationSummary {
-    /// `accepted_url_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub accepted_url_count: ::std::option::Option<::serde_json::Value>,
-    /// `active_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub active_count: ::std::option::Option<::serde_json::Value>,
-    /// `external_host_notified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub external_host_notified: ::std::option::Option<::serde_json::Value>,
-    /// `in_review_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub in_review_count: ::std::option::Option<::serde_json::Value>,
-    /// `pending_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pending_count: ::std::option::Option<::serde_json::Value>,
+    pub accepted_url_count: ::std::option::Option<i64>,
+    pub active_count: ::std::option::Option<i64>,
+    pub external_host_notified: ::std::option::Option<bool>,
+    pub in_review_count: ::std::option::Option<i64>,
+    pub pending_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAbuseReportsResponseReportsItemMitigationSummary { accepted_url_count :
+    "accepted_url_count", active_count : "active_count", external_host_notified :
+    "external_host_notified", in_review_count : "in_review_count", pending_count :
+    "pending_count" }
+);
 /// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_reports`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportsResponseReportsItemSubmitter {
-    /// `company`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub company: ::std::option::Option<::serde_json::Value>,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `telephone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub telephone: ::std::option::Option<::serde_json::Value>,
+    pub company: ::std::option::Option<::std::string::String>,
+    pub email: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub telephone: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAbuseReportsResponseReportsItemSubmitter { company : "company", email : "email",
+    name : "name", telephone : "telephone" }
+);
 /// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_report_emails`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportEmailsResponse {
-    /// `emails`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<
         ::std::vec::Vec<ListAbuseReportEmailsResponseEmailsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListAbuseReportEmailsResponse { emails : "emails" });
 /// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_report_emails`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportEmailsResponseEmailsItem {
-    /// `body`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `recipient`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<::std::string::String>,
-    /// `sent_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_at: ::std::option::Option<::std::string::String>,
-    /// `subject`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAbuseReportEmailsResponseEmailsItem { body : "body", id : "id", recipient :
+    "recipient", sent_at : "sent_at", subject : "subject" }
+);
 /// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_report_mitigations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportMitigationsResponse {
-    /// `mitigations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mitigations: ::std::option::Option<
         ::std::vec::Vec<ListAbuseReportMitigationsResponseMitigationsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAbuseReportMitigationsResponse { mitigations : "mitigations" }
+);
 /// Used by [`TsengAbuseComplaintProcessorOther::list_abuse_report_mitigations`], [`TsengAbuseComplaintProcessorOther::request_review_on_mitigations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAbuseReportMitigationsResponseMitigationsItem {
-    /// `effective_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_date: ::std::option::Option<::std::string::String>,
-    /// `entity_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entity_id: ::std::option::Option<::std::string::String>,
-    /// `entity_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entity_type: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`TsengAbuseComplaintProcessorOther::abuse_report_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct AbuseReportDetailsResponse {
-    /// `cdate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cdate: ::std::option::Option<::std::string::String>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub domain: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `justification`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub justification: ::std::option::Option<::std::string::String>,
-    /// `mitigation_summary`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mitigation_summary: ::std::option::Option<
-        AbuseReportDetailsResponseMitigationSummary,
-    >,
-    /// `original_work`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub original_work: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// `submitter`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub submitter: ::std::option::Option<AbuseReportDetailsResponseSubmitter>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// `urls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-/// Used by [`TsengAbuseComplaintProcessorOther::abuse_report_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct AbuseReportDetailsResponseMitigationSummary {
-    /// `accepted_url_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub accepted_url_count: ::std::option::Option<i64>,
-    /// `active_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub active_count: ::std::option::Option<i64>,
-    /// `external_host_notified`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub external_host_notified: ::std::option::Option<bool>,
-    /// `in_review_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub in_review_count: ::std::option::Option<i64>,
-    /// `pending_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pending_count: ::std::option::Option<i64>,
-}
-/// Used by [`TsengAbuseComplaintProcessorOther::abuse_report_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct AbuseReportDetailsResponseSubmitter {
-    /// `company`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub company: ::std::option::Option<::std::string::String>,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `telephone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub telephone: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    ListAbuseReportMitigationsResponseMitigationsItem { effective_date :
+    "effective_date", entity_id : "entity_id", entity_type : "entity_type", id : "id",
+    status : "status", r#type : "type" }
+);

@@ -24,7 +24,9 @@ impl TunnelRouting {
     pub fn create_a_tunnel_route(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATunnelRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl TunnelRouting {
         &self,
         account_id: &str,
         ip: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListTunnelRoutesItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListTunnelRoutesItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,7 +91,9 @@ impl TunnelRouting {
         &self,
         account_id: &str,
         ip_network_encoded: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATunnelRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -109,7 +115,9 @@ impl TunnelRouting {
         &self,
         account_id: &str,
         ip_network_encoded: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATunnelRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -131,7 +139,9 @@ impl TunnelRouting {
         &self,
         account_id: &str,
         ip_network_encoded: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATunnelRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -153,7 +163,9 @@ impl TunnelRouting {
         &self,
         account_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATunnelRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -175,7 +187,9 @@ impl TunnelRouting {
         &self,
         account_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATunnelRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -197,7 +211,9 @@ impl TunnelRouting {
         &self,
         account_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATunnelRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATunnelRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -212,75 +228,42 @@ impl TunnelRouting {
     }
 }
 /// Used by [`TunnelRouting::create_a_tunnel_route`], [`TunnelRouting::create_a_tunnel_route_cidr_endpoint`], [`TunnelRouting::update_a_tunnel_route_cidr_endpoint`], [`TunnelRouting::delete_a_tunnel_route_cidr_endpoint`], [`TunnelRouting::update_a_tunnel_route`], [`TunnelRouting::get_tunnel_route`], [`TunnelRouting::delete_a_tunnel_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateATunnelRouteResponse {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network: ::std::option::Option<::std::string::String>,
-    /// `tunnel_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_id: ::std::option::Option<::std::string::String>,
-    /// `virtual_network_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateATunnelRouteResponse { comment : "comment", created_at : "created_at",
+    deleted_at : "deleted_at", id : "id", network : "network", tunnel_id : "tunnel_id",
+    virtual_network_id : "virtual_network_id" }
+);
 /// Used by [`TunnelRouting::list_tunnel_routes`], [`TunnelRouting::get_tunnel_route_by_ip`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTunnelRoutesItem {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network: ::std::option::Option<::std::string::String>,
-    /// `tun_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tun_type: ::std::option::Option<::std::string::String>,
-    /// `tunnel_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_id: ::std::option::Option<::std::string::String>,
-    /// `tunnel_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_name: ::std::option::Option<::std::string::String>,
-    /// `virtual_network_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
-    /// `virtual_network_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub virtual_network_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTunnelRoutesItem { comment : "comment", created_at : "created_at", deleted_at :
+    "deleted_at", id : "id", network : "network", tun_type : "tun_type", tunnel_id :
+    "tunnel_id", tunnel_name : "tunnel_name", virtual_network_id : "virtual_network_id",
+    virtual_network_name : "virtual_network_name" }
+);

@@ -24,7 +24,9 @@ impl TunnelVirtualNetwork {
     pub fn create_a_virtual_network(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAVirtualNetworkResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAVirtualNetworkResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl TunnelVirtualNetwork {
         &self,
         account_id: &str,
         virtual_network_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAVirtualNetworkResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAVirtualNetworkResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +91,9 @@ impl TunnelVirtualNetwork {
         &self,
         account_id: &str,
         virtual_network_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAVirtualNetworkResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAVirtualNetworkResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl TunnelVirtualNetwork {
         &self,
         account_id: &str,
         virtual_network_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAVirtualNetworkResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAVirtualNetworkResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,31 +132,19 @@ impl TunnelVirtualNetwork {
     }
 }
 /// Used by [`TunnelVirtualNetwork::create_a_virtual_network`], [`TunnelVirtualNetwork::list_virtual_networks`], [`TunnelVirtualNetwork::update_a_virtual_network`], [`TunnelVirtualNetwork::get_a_virtual_network`], [`TunnelVirtualNetwork::delete_a_virtual_network`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAVirtualNetworkResponse {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_default_network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default_network: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAVirtualNetworkResponse { comment : "comment", created_at : "created_at",
+    deleted_at : "deleted_at", id : "id", is_default_network : "is_default_network", name
+    : "name" }
+);

@@ -24,7 +24,9 @@ impl Turnstile {
     pub fn create_a_turnstile_widget(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATurnstileWidgetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl Turnstile {
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATurnstileWidgetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl Turnstile {
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATurnstileWidgetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl Turnstile {
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATurnstileWidgetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -134,7 +142,9 @@ impl Turnstile {
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateATurnstileWidgetResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateATurnstileWidgetResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -150,93 +160,49 @@ impl Turnstile {
     }
 }
 /// Used by [`Turnstile::create_a_turnstile_widget`], [`Turnstile::update_a_turnstile_widget`], [`Turnstile::turnstile_widget_details`], [`Turnstile::delete_a_turnstile_widget`], [`Turnstile::rotate_secret_for_a_turnstile_widget`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateATurnstileWidgetResponse {
-    /// `bot_fight_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bot_fight_mode: ::std::option::Option<bool>,
-    /// `clearance_level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub clearance_level: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ephemeral_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_id: ::std::option::Option<bool>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `offlabel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub offlabel: ::std::option::Option<bool>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `secret`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// `sitekey`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sitekey: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateATurnstileWidgetResponse { bot_fight_mode : "bot_fight_mode", clearance_level :
+    "clearance_level", created_on : "created_on", domains : "domains", ephemeral_id :
+    "ephemeral_id", mode : "mode", modified_on : "modified_on", name : "name", offlabel :
+    "offlabel", region : "region", secret : "secret", sitekey : "sitekey" }
+);
 /// Used by [`Turnstile::list_turnstile_widgets`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTurnstileWidgetsItem {
-    /// `bot_fight_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bot_fight_mode: ::std::option::Option<bool>,
-    /// `clearance_level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub clearance_level: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ephemeral_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_id: ::std::option::Option<bool>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `offlabel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub offlabel: ::std::option::Option<bool>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `sitekey`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sitekey: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListTurnstileWidgetsItem { bot_fight_mode : "bot_fight_mode", clearance_level :
+    "clearance_level", created_on : "created_on", domains : "domains", ephemeral_id :
+    "ephemeral_id", mode : "mode", modified_on : "modified_on", name : "name", offlabel :
+    "offlabel", region : "region", sitekey : "sitekey" }
+);

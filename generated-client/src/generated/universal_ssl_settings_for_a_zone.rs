@@ -25,7 +25,7 @@ impl UniversalSslSettingsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<EditUniversalSslSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<EditUniversalSslSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl UniversalSslSettingsForAZone {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<EditUniversalSslSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<EditUniversalSslSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,16 +62,10 @@ impl UniversalSslSettingsForAZone {
     }
 }
 /// Used by [`UniversalSslSettingsForAZone::edit_universal_ssl_settings`], [`UniversalSslSettingsForAZone::universal_ssl_settings_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditUniversalSslSettingsResponse {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(EditUniversalSslSettingsResponse { enabled : "enabled" });

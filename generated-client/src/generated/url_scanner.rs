@@ -67,7 +67,9 @@ impl UrlScanner {
         &self,
         account_id: &str,
         scan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetUrlScansHarResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetUrlScansHarResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +113,9 @@ impl UrlScanner {
         &self,
         account_id: &str,
         scan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetUrlScanResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetUrlScanResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -132,7 +136,9 @@ impl UrlScanner {
     pub fn create_url_scan(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -175,7 +181,9 @@ impl UrlScanner {
     pub fn search_url_scans(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<SearchUrlScansResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SearchUrlScansResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -189,2452 +197,1286 @@ impl UrlScanner {
     }
 }
 /// Used by [`UrlScanner::bulk_create_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateUrlScansItem {
-    /// `api`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api: ::std::option::Option<::std::string::String>,
-    /// `options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<BulkCreateUrlScansItemOptions>,
-    /// `result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `visibility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BulkCreateUrlScansItem { api : "api", options : "options", result : "result", url :
+    "url", uuid : "uuid", visibility : "visibility" }
+);
 /// Used by [`UrlScanner::bulk_create_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateUrlScansItemOptions {
-    /// `useragent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub useragent: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(BulkCreateUrlScansItemOptions { useragent : "useragent" });
 /// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponse {
-    /// `log`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log: ::std::option::Option<GetUrlScansHarResponseLog>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScansHarResponse { log : "log" });
 /// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponseLog {
-    /// `creator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<GetUrlScansHarResponseLogCreator>,
-    /// `entries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entries: ::std::option::Option<
         ::std::vec::Vec<GetUrlScansHarResponseLogEntriesItem>,
     >,
-    /// `pages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pages: ::std::option::Option<
         ::std::vec::Vec<GetUrlScansHarResponseLogPagesItem>,
     >,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScansHarResponseLog { creator : "creator", entries : "entries", pages :
+    "pages", version : "version" }
+);
 /// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponseLogCreator {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScansHarResponseLogCreator { comment : "comment", name : "name", version :
+    "version" }
+);
 /// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponseLogEntriesItem {
     /// `_initialPriority`
-    #[serde(
-        rename = "_initialPriority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub initial_priority: ::std::option::Option<::std::string::String>,
     /// `_initiator_type`
-    #[serde(
-        rename = "_initiator_type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub initiator_type: ::std::option::Option<::std::string::String>,
     /// `_priority`
-    #[serde(
-        rename = "_priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub priority: ::std::option::Option<::std::string::String>,
     /// `_requestId`
-    #[serde(
-        rename = "_requestId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// `_requestTime`
-    #[serde(
-        rename = "_requestTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_time: ::std::option::Option<f64>,
     /// `_resourceType`
-    #[serde(
-        rename = "_resourceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_type: ::std::option::Option<::std::string::String>,
-    /// `cache`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `connection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<::std::string::String>,
-    /// `pageref`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pageref: ::std::option::Option<::std::string::String>,
-    /// `request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<GetUrlScansHarResponseLogEntriesItemRequest>,
-    /// `response`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<GetUrlScansHarResponseLogEntriesItemResponse>,
     /// `serverIPAddress`
-    #[serde(
-        rename = "serverIPAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_ip_address: ::std::option::Option<::std::string::String>,
     /// `startedDateTime`
-    #[serde(
-        rename = "startedDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub started_date_time: ::std::option::Option<::std::string::String>,
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScansHarResponseLogEntriesItem { initial_priority : "_initialPriority",
+    initiator_type : "_initiator_type", priority : "_priority", request_id :
+    "_requestId", request_time : "_requestTime", resource_type : "_resourceType", cache :
+    "cache", connection : "connection", pageref : "pageref", request : "request",
+    response : "response", server_ip_address : "serverIPAddress", started_date_time :
+    "startedDateTime", time : "time" }
+);
 /// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponseLogEntriesItemRequest {
     /// `bodySize`
-    #[serde(
-        rename = "bodySize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub body_size: ::std::option::Option<f64>,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `headersSize`
-    #[serde(
-        rename = "headersSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub headers_size: ::std::option::Option<f64>,
     /// `httpVersion`
-    #[serde(
-        rename = "httpVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_version: ::std::option::Option<::std::string::String>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScansHarResponseLogEntriesItemRequest { body_size : "bodySize", headers :
+    "headers", headers_size : "headersSize", http_version : "httpVersion", method :
+    "method", url : "url" }
+);
 /// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponseLogEntriesItemResponse {
     /// `_transferSize`
-    #[serde(
-        rename = "_transferSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transfer_size: ::std::option::Option<f64>,
     /// `bodySize`
-    #[serde(
-        rename = "bodySize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub body_size: ::std::option::Option<f64>,
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
         GetUrlScansHarResponseLogEntriesItemResponseContent,
     >,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `headersSize`
-    #[serde(
-        rename = "headersSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub headers_size: ::std::option::Option<f64>,
     /// `httpVersion`
-    #[serde(
-        rename = "httpVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_version: ::std::option::Option<::std::string::String>,
     /// `redirectURL`
-    #[serde(
-        rename = "redirectURL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_url: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<f64>,
     /// `statusText`
-    #[serde(
-        rename = "statusText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_text: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    GetUrlScansHarResponseLogEntriesItemResponse { transfer_size : "_transferSize",
+    body_size : "bodySize", content : "content", headers : "headers", headers_size :
+    "headersSize", http_version : "httpVersion", redirect_url : "redirectURL", status :
+    "status", status_text : "statusText" }
+);
+/// Used by [`UrlScanner::get_url_scans_har`], [`UrlScanner::get_url_scan`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponseLogEntriesItemResponseContent {
-    /// `compression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub compression: ::std::option::Option<::serde_json::Value>,
+    pub compression: ::std::option::Option<f64>,
     /// `mimeType`
-    #[serde(
-        rename = "mimeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mime_type: ::std::option::Option<::serde_json::Value>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<::serde_json::Value>,
+    pub mime_type: ::std::option::Option<::std::string::String>,
+    pub size: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScansHarResponseLogEntriesItemResponseContent { compression : "compression",
+    mime_type : "mimeType", size : "size" }
+);
 /// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponseLogPagesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `pageTimings`
-    #[serde(
-        rename = "pageTimings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub page_timings: ::std::option::Option<
         GetUrlScansHarResponseLogPagesItemPageTimings,
     >,
     /// `startedDateTime`
-    #[serde(
-        rename = "startedDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub started_date_time: ::std::option::Option<::std::string::String>,
-    /// `title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScansHarResponseLogPagesItem { id : "id", page_timings : "pageTimings",
+    started_date_time : "startedDateTime", title : "title" }
+);
 /// Used by [`UrlScanner::get_url_scans_har`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScansHarResponseLogPagesItemPageTimings {
     /// `onContentLoad`
-    #[serde(
-        rename = "onContentLoad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub on_content_load: ::std::option::Option<f64>,
     /// `onLoad`
-    #[serde(
-        rename = "onLoad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub on_load: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScansHarResponseLogPagesItemPageTimings { on_content_load : "onContentLoad",
+    on_load : "onLoad" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetUrlScanResponseData>,
-    /// `lists`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lists: ::std::option::Option<GetUrlScanResponseLists>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<GetUrlScanResponseMeta>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<GetUrlScanResponsePage>,
-    /// `scanner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scanner: ::std::option::Option<GetUrlScanResponseScanner>,
-    /// `stats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stats: ::std::option::Option<GetUrlScanResponseStats>,
-    /// `task`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task: ::std::option::Option<GetUrlScanResponseTask>,
-    /// `verdicts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verdicts: ::std::option::Option<GetUrlScanResponseVerdicts>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponse { data : "data", lists : "lists", meta : "meta", page : "page",
+    scanner : "scanner", stats : "stats", task : "task", verdicts : "verdicts" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseData {
-    /// `console`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub console: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseDataConsoleItem>,
     >,
-    /// `cookies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cookies: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseDataCookiesItem>,
     >,
-    /// `globals`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub globals: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseDataGlobalsItem>,
     >,
-    /// `links`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<GetUrlScanResponseDataLinksItem>>,
-    /// `performance`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub performance: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseDataPerformanceItem>,
     >,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseDataRequestsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseData { console : "console", cookies : "cookies", globals :
+    "globals", links : "links", performance : "performance", requests : "requests" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataConsoleItem {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<GetUrlScanResponseDataConsoleItemMessage>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseDataConsoleItem { message : "message" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataConsoleItemMessage {
-    /// `level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataConsoleItemMessage { level : "level", source : "source", text :
+    "text", url : "url" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataCookiesItem {
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `expires`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires: ::std::option::Option<f64>,
     /// `httpOnly`
-    #[serde(
-        rename = "httpOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_only: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<::std::string::String>,
     /// `sameParty`
-    #[serde(
-        rename = "sameParty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub same_party: ::std::option::Option<bool>,
-    /// `secure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secure: ::std::option::Option<bool>,
-    /// `session`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<bool>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
     /// `sourcePort`
-    #[serde(
-        rename = "sourcePort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_port: ::std::option::Option<f64>,
     /// `sourceScheme`
-    #[serde(
-        rename = "sourceScheme",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_scheme: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataCookiesItem { domain : "domain", expires : "expires", http_only
+    : "httpOnly", name : "name", path : "path", priority : "priority", same_party :
+    "sameParty", secure : "secure", session : "session", size : "size", source_port :
+    "sourcePort", source_scheme : "sourceScheme", value : "value" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataGlobalsItem {
-    /// `prop`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prop: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataGlobalsItem { prop : "prop", r#type : "type" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataLinksItem {
-    /// `href`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
-    /// `text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataLinksItem { href : "href", text : "text" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataPerformanceItem {
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<f64>,
     /// `entryType`
-    #[serde(
-        rename = "entryType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entry_type: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataPerformanceItem { duration : "duration", entry_type :
+    "entryType", name : "name", start_time : "startTime" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItem {
-    /// `request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<GetUrlScanResponseDataRequestsItemRequest>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseDataRequestsItemRequestsItem>,
     >,
-    /// `response`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<GetUrlScanResponseDataRequestsItemResponse>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItem { request : "request", requests : "requests",
+    response : "response" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemRequest {
     /// `documentURL`
-    #[serde(
-        rename = "documentURL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub document_url: ::std::option::Option<::std::string::String>,
     /// `frameId`
-    #[serde(
-        rename = "frameId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub frame_id: ::std::option::Option<::std::string::String>,
     /// `hasUserGesture`
-    #[serde(
-        rename = "hasUserGesture",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_user_gesture: ::std::option::Option<bool>,
-    /// `initiator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initiator: ::std::option::Option<
         GetUrlScanResponseDataRequestsItemRequestInitiator,
     >,
     /// `loaderId`
-    #[serde(
-        rename = "loaderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub loader_id: ::std::option::Option<::std::string::String>,
     /// `primaryRequest`
-    #[serde(
-        rename = "primaryRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub primary_request: ::std::option::Option<bool>,
     /// `redirectHasExtraInfo`
-    #[serde(
-        rename = "redirectHasExtraInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_has_extra_info: ::std::option::Option<bool>,
     /// `redirectResponse`
-    #[serde(
-        rename = "redirectResponse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_response: ::std::option::Option<
         GetUrlScanResponseDataRequestsItemRequestRedirectResponse,
     >,
-    /// `request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<GetUrlScanResponseDataRequestsItemRequestRequest>,
     /// `requestId`
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// `wallTime`
-    #[serde(
-        rename = "wallTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub wall_time: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemRequest { document_url : "documentURL", frame_id :
+    "frameId", has_user_gesture : "hasUserGesture", initiator : "initiator", loader_id :
+    "loaderId", primary_request : "primaryRequest", redirect_has_extra_info :
+    "redirectHasExtraInfo", redirect_response : "redirectResponse", request : "request",
+    request_id : "requestId", r#type : "type", wall_time : "wallTime" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemRequestInitiator {
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::serde_json::Value>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemRequestInitiator { host : "host", r#type : "type",
+    url : "url" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemRequestRedirectResponse {
-    /// `charset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub charset: ::std::option::Option<::serde_json::Value>,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub headers: ::std::option::Option<::serde_json::Value>,
+    pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `mimeType`
-    #[serde(
-        rename = "mimeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mime_type: ::std::option::Option<::serde_json::Value>,
-    /// `protocol`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub protocol: ::std::option::Option<::serde_json::Value>,
+    pub mime_type: ::std::option::Option<::std::string::String>,
+    pub protocol: ::std::option::Option<::std::string::String>,
     /// `remoteIPAddress`
-    #[serde(
-        rename = "remoteIPAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_ip_address: ::std::option::Option<::serde_json::Value>,
     /// `remotePort`
-    #[serde(
-        rename = "remotePort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_port: ::std::option::Option<::serde_json::Value>,
     /// `securityHeaders`
-    #[serde(
-        rename = "securityHeaders",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub security_headers: ::std::option::Option<::serde_json::Value>,
     /// `securityState`
-    #[serde(
-        rename = "securityState",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub security_state: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub security_state: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::serde_json::Value>,
     /// `statusText`
-    #[serde(
-        rename = "statusText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status_text: ::std::option::Option<::serde_json::Value>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::serde_json::Value>,
+    pub status_text: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemRequestRedirectResponse { charset : "charset",
+    headers : "headers", mime_type : "mimeType", protocol : "protocol", remote_ip_address
+    : "remoteIPAddress", remote_port : "remotePort", security_headers :
+    "securityHeaders", security_state : "securityState", status : "status", status_text :
+    "statusText", url : "url" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemRequestRequest {
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub headers: ::std::option::Option<::serde_json::Value>,
+    pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `initialPriority`
-    #[serde(
-        rename = "initialPriority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub initial_priority: ::std::option::Option<::serde_json::Value>,
     /// `isSameSite`
-    #[serde(
-        rename = "isSameSite",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_same_site: ::std::option::Option<::serde_json::Value>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub method: ::std::option::Option<::serde_json::Value>,
+    pub method: ::std::option::Option<::std::string::String>,
     /// `mixedContentType`
-    #[serde(
-        rename = "mixedContentType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mixed_content_type: ::std::option::Option<::serde_json::Value>,
     /// `referrerPolicy`
-    #[serde(
-        rename = "referrerPolicy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub referrer_policy: ::std::option::Option<::serde_json::Value>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::serde_json::Value>,
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemRequestRequest { headers : "headers",
+    initial_priority : "initialPriority", is_same_site : "isSameSite", method : "method",
+    mixed_content_type : "mixedContentType", referrer_policy : "referrerPolicy", url :
+    "url" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemRequestsItem {
     /// `documentURL`
-    #[serde(
-        rename = "documentURL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub document_url: ::std::option::Option<::serde_json::Value>,
+    pub document_url: ::std::option::Option<::std::string::String>,
     /// `frameId`
-    #[serde(
-        rename = "frameId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub frame_id: ::std::option::Option<::serde_json::Value>,
+    pub frame_id: ::std::option::Option<::std::string::String>,
     /// `hasUserGesture`
-    #[serde(
-        rename = "hasUserGesture",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub has_user_gesture: ::std::option::Option<::serde_json::Value>,
-    /// `initiator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub initiator: ::std::option::Option<::serde_json::Value>,
+    pub has_user_gesture: ::std::option::Option<bool>,
+    pub initiator: ::std::option::Option<
+        GetUrlScanResponseDataRequestsItemRequestInitiator,
+    >,
     /// `loaderId`
-    #[serde(
-        rename = "loaderId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub loader_id: ::std::option::Option<::serde_json::Value>,
+    pub loader_id: ::std::option::Option<::std::string::String>,
     /// `redirectHasExtraInfo`
-    #[serde(
-        rename = "redirectHasExtraInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub redirect_has_extra_info: ::std::option::Option<::serde_json::Value>,
-    /// `request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub redirect_has_extra_info: ::std::option::Option<bool>,
     pub request: ::std::option::Option<::serde_json::Value>,
     /// `requestId`
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub request_id: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
+    pub request_id: ::std::option::Option<::std::string::String>,
+    pub r#type: ::std::option::Option<::std::string::String>,
     /// `wallTime`
-    #[serde(
-        rename = "wallTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub wall_time: ::std::option::Option<::serde_json::Value>,
+    pub wall_time: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemRequestsItem { document_url : "documentURL",
+    frame_id : "frameId", has_user_gesture : "hasUserGesture", initiator : "initiator",
+    loader_id : "loaderId", redirect_has_extra_info : "redirectHasExtraInfo", request :
+    "request", request_id : "requestId", r#type : "type", wall_time : "wallTime" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemResponse {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<GetUrlScanResponseDataRequestsItemResponseAsn>,
     /// `contentAvailable`
-    #[serde(
-        rename = "contentAvailable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub content_available: ::std::option::Option<bool>,
     /// `dataLength`
-    #[serde(
-        rename = "dataLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_length: ::std::option::Option<f64>,
     /// `encodedDataLength`
-    #[serde(
-        rename = "encodedDataLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_data_length: ::std::option::Option<f64>,
-    /// `geoip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geoip: ::std::option::Option<GetUrlScanResponseDataRequestsItemResponseGeoip>,
     /// `hasExtraInfo`
-    #[serde(
-        rename = "hasExtraInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_extra_info: ::std::option::Option<bool>,
-    /// `hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     /// `requestId`
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// `response`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<
         GetUrlScanResponseDataRequestsItemResponseResponse,
     >,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemResponse { asn : "asn", content_available :
+    "contentAvailable", data_length : "dataLength", encoded_data_length :
+    "encodedDataLength", geoip : "geoip", has_extra_info : "hasExtraInfo", hash : "hash",
+    request_id : "requestId", response : "response", size : "size", r#type : "type" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemResponseAsn {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<::serde_json::Value>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::serde_json::Value>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::serde_json::Value>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `org`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub org: ::std::option::Option<::serde_json::Value>,
+    pub country: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub ip: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub org: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemResponseAsn { asn : "asn", country : "country",
+    description : "description", ip : "ip", name : "name", org : "org" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemResponseGeoip {
-    /// `city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::serde_json::Value>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::serde_json::Value>,
-    /// `country_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country_name: ::std::option::Option<::serde_json::Value>,
+    pub city: ::std::option::Option<::std::string::String>,
+    pub country: ::std::option::Option<::std::string::String>,
+    pub country_name: ::std::option::Option<::std::string::String>,
     /// `geonameId`
-    #[serde(
-        rename = "geonameId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub geoname_id: ::std::option::Option<::serde_json::Value>,
-    /// `ll`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ll: ::std::option::Option<::serde_json::Value>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<::serde_json::Value>,
+    pub ll: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub region: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemResponseGeoip { city : "city", country : "country",
+    country_name : "country_name", geoname_id : "geonameId", ll : "ll", region : "region"
+    }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseDataRequestsItemResponseResponse {
-    /// `charset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub charset: ::std::option::Option<::serde_json::Value>,
-    /// `headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub headers: ::std::option::Option<::serde_json::Value>,
+    pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// `mimeType`
-    #[serde(
-        rename = "mimeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mime_type: ::std::option::Option<::serde_json::Value>,
-    /// `protocol`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub protocol: ::std::option::Option<::serde_json::Value>,
+    pub mime_type: ::std::option::Option<::std::string::String>,
+    pub protocol: ::std::option::Option<::std::string::String>,
     /// `remoteIPAddress`
-    #[serde(
-        rename = "remoteIPAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_ip_address: ::std::option::Option<::serde_json::Value>,
     /// `remotePort`
-    #[serde(
-        rename = "remotePort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_port: ::std::option::Option<::serde_json::Value>,
     /// `securityDetails`
-    #[serde(
-        rename = "securityDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub security_details: ::std::option::Option<::serde_json::Value>,
     /// `securityHeaders`
-    #[serde(
-        rename = "securityHeaders",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub security_headers: ::std::option::Option<::serde_json::Value>,
     /// `securityState`
-    #[serde(
-        rename = "securityState",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub security_state: ::std::option::Option<::serde_json::Value>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub security_state: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::serde_json::Value>,
     /// `statusText`
-    #[serde(
-        rename = "statusText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status_text: ::std::option::Option<::serde_json::Value>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::serde_json::Value>,
+    pub status_text: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseDataRequestsItemResponseResponse { charset : "charset", headers :
+    "headers", mime_type : "mimeType", protocol : "protocol", remote_ip_address :
+    "remoteIPAddress", remote_port : "remotePort", security_details : "securityDetails",
+    security_headers : "securityHeaders", security_state : "securityState", status :
+    "status", status_text : "statusText", url : "url" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseLists {
-    /// `asns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `certificates`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificates: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseListsCertificatesItem>,
     >,
-    /// `continents`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub continents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `hashes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `linkDomains`
-    #[serde(
-        rename = "linkDomains",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub link_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `servers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `urls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseLists { asns : "asns", certificates : "certificates", continents :
+    "continents", countries : "countries", domains : "domains", hashes : "hashes", ips :
+    "ips", link_domains : "linkDomains", servers : "servers", urls : "urls" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseListsCertificatesItem {
-    /// `issuer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// `subjectName`
-    #[serde(
-        rename = "subjectName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subject_name: ::std::option::Option<::std::string::String>,
     /// `validFrom`
-    #[serde(
-        rename = "validFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub valid_from: ::std::option::Option<f64>,
     /// `validTo`
-    #[serde(
-        rename = "validTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub valid_to: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseListsCertificatesItem { issuer : "issuer", subject_name :
+    "subjectName", valid_from : "validFrom", valid_to : "validTo" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMeta {
-    /// `processors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub processors: ::std::option::Option<GetUrlScanResponseMetaProcessors>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMeta { processors : "processors" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessors {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<GetUrlScanResponseMetaProcessorsAsn>,
-    /// `dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<GetUrlScanResponseMetaProcessorsDns>,
     /// `domainCategories`
-    #[serde(
-        rename = "domainCategories",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub domain_categories: ::std::option::Option<
         GetUrlScanResponseMetaProcessorsDomainCategories,
     >,
-    /// `geoip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geoip: ::std::option::Option<GetUrlScanResponseMetaProcessorsGeoip>,
-    /// `phishing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phishing: ::std::option::Option<GetUrlScanResponseMetaProcessorsPhishing>,
     /// `radarRank`
-    #[serde(
-        rename = "radarRank",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub radar_rank: ::std::option::Option<GetUrlScanResponseMetaProcessorsRadarRank>,
     /// `robotsTxt`
-    #[serde(
-        rename = "robotsTxt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub robots_txt: ::std::option::Option<GetUrlScanResponseMetaProcessorsRobotsTxt>,
     /// `urlCategories`
-    #[serde(
-        rename = "urlCategories",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub url_categories: ::std::option::Option<
         GetUrlScanResponseMetaProcessorsUrlCategories,
     >,
-    /// `wappa`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub wappa: ::std::option::Option<GetUrlScanResponseMetaProcessorsWappa>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessors { asn : "asn", dns : "dns", domain_categories :
+    "domainCategories", geoip : "geoip", phishing : "phishing", radar_rank : "radarRank",
+    robots_txt : "robotsTxt", url_categories : "urlCategories", wappa : "wappa" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsAsn {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseMetaProcessorsAsnDataItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMetaProcessorsAsn { data : "data" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsAsnDataItem {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<::serde_json::Value>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::serde_json::Value>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::serde_json::Value>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
+    pub country: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub ip: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsAsnDataItem { asn : "asn", country : "country",
+    description : "description", ip : "ip", name : "name" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsDns {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseMetaProcessorsDnsDataItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMetaProcessorsDns { data : "data" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsDnsDataItem {
-    /// `address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::serde_json::Value>,
-    /// `dnssec_valid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dnssec_valid: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsDnsDataItem { address : "address", dnssec_valid :
+    "dnssec_valid", name : "name", r#type : "type" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsDomainCategories {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseMetaProcessorsDomainCategoriesDataItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsDomainCategories { data : "data" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsDomainCategoriesDataItem {
-    /// `inherited`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inherited: ::std::option::Option<::serde_json::Value>,
     /// `isPrimary`
-    #[serde(
-        rename = "isPrimary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_primary: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsDomainCategoriesDataItem { inherited : "inherited",
+    is_primary : "isPrimary", name : "name" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsGeoip {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseMetaProcessorsGeoipDataItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMetaProcessorsGeoip { data : "data" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsGeoipDataItem {
-    /// `geoip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geoip: ::std::option::Option<::serde_json::Value>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::serde_json::Value>,
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsGeoipDataItem { geoip : "geoip", ip : "ip" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsPhishing {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMetaProcessorsPhishing { data : "data" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsRadarRank {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseMetaProcessorsRadarRankDataItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMetaProcessorsRadarRank { data : "data" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsRadarRankDataItem {
-    /// `bucket`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<::serde_json::Value>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::serde_json::Value>,
-    /// `rank`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rank: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsRadarRankDataItem { bucket : "bucket", hostname :
+    "hostname", rank : "rank" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsRobotsTxt {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseMetaProcessorsRobotsTxtDataItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMetaProcessorsRobotsTxt { data : "data" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsRobotsTxtDataItem {
-    /// `hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hash: ::std::option::Option<::serde_json::Value>,
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hash: ::std::option::Option<::std::string::String>,
     pub rules: ::std::option::Option<::serde_json::Value>,
-    /// `sitemaps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sitemaps: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsRobotsTxtDataItem { hash : "hash", rules : "rules",
+    sitemaps : "sitemaps" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsUrlCategories {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseMetaProcessorsUrlCategoriesDataItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMetaProcessorsUrlCategories { data : "data" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsUrlCategoriesDataItem {
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<::serde_json::Value>,
-    /// `inherited`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<
+        GetUrlScansHarResponseLogEntriesItemResponseContent,
+    >,
     pub inherited: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-    /// `risks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
     pub risks: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsUrlCategoriesDataItem { content : "content",
+    inherited : "inherited", name : "name", risks : "risks" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsWappa {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseMetaProcessorsWappaDataItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseMetaProcessorsWappa { data : "data" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseMetaProcessorsWappaDataItem {
-    /// `app`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app: ::std::option::Option<::serde_json::Value>,
-    /// `categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub categories: ::std::option::Option<::serde_json::Value>,
-    /// `confidence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub confidence: ::std::option::Option<::serde_json::Value>,
     /// `confidenceTotal`
-    #[serde(
-        rename = "confidenceTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confidence_total: ::std::option::Option<::serde_json::Value>,
-    /// `icon`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::serde_json::Value>,
-    /// `website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseMetaProcessorsWappaDataItem { app : "app", categories :
+    "categories", confidence : "confidence", confidence_total : "confidenceTotal", icon :
+    "icon", website : "website" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponsePage {
     /// `apexDomain`
-    #[serde(
-        rename = "apexDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub apex_domain: ::std::option::Option<::std::string::String>,
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<::std::string::String>,
-    /// `asnname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asnname: ::std::option::Option<::std::string::String>,
-    /// `city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
     /// `mimeType`
-    #[serde(
-        rename = "mimeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mime_type: ::std::option::Option<::std::string::String>,
-    /// `screenshot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub screenshot: ::std::option::Option<GetUrlScanResponsePageScreenshot>,
-    /// `server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub server: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// `tlsAgeDays`
-    #[serde(
-        rename = "tlsAgeDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_age_days: ::std::option::Option<f64>,
     /// `tlsIssuer`
-    #[serde(
-        rename = "tlsIssuer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_issuer: ::std::option::Option<::std::string::String>,
     /// `tlsValidDays`
-    #[serde(
-        rename = "tlsValidDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_valid_days: ::std::option::Option<f64>,
     /// `tlsValidFrom`
-    #[serde(
-        rename = "tlsValidFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_valid_from: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponsePage { apex_domain : "apexDomain", asn : "asn", asnname :
+    "asnname", city : "city", country : "country", domain : "domain", ip : "ip",
+    mime_type : "mimeType", screenshot : "screenshot", server : "server", status :
+    "status", title : "title", tls_age_days : "tlsAgeDays", tls_issuer : "tlsIssuer",
+    tls_valid_days : "tlsValidDays", tls_valid_from : "tlsValidFrom", url : "url" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponsePageScreenshot {
-    /// `dhash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dhash: ::std::option::Option<::std::string::String>,
     /// `mm3Hash`
-    #[serde(
-        rename = "mm3Hash",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mm3_hash: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `phash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phash: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponsePageScreenshot { dhash : "dhash", mm3_hash : "mm3Hash", name :
+    "name", phash : "phash" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseScanner {
-    /// `colo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo: ::std::option::Option<::std::string::String>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseScanner { colo : "colo", country : "country" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStats {
     /// `IPv6Percentage`
-    #[serde(
-        rename = "IPv6Percentage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub i_pv6_percentage: ::std::option::Option<f64>,
     /// `domainStats`
-    #[serde(
-        rename = "domainStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub domain_stats: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseStatsDomainStatsItem>,
     >,
     /// `ipStats`
-    #[serde(
-        rename = "ipStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_stats: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseStatsIpStatsItem>,
     >,
-    /// `malicious`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub malicious: ::std::option::Option<f64>,
     /// `protocolStats`
-    #[serde(
-        rename = "protocolStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub protocol_stats: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseStatsProtocolStatsItem>,
     >,
     /// `resourceStats`
-    #[serde(
-        rename = "resourceStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_stats: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseStatsResourceStatsItem>,
     >,
     /// `securePercentage`
-    #[serde(
-        rename = "securePercentage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secure_percentage: ::std::option::Option<f64>,
     /// `secureRequests`
-    #[serde(
-        rename = "secureRequests",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secure_requests: ::std::option::Option<f64>,
     /// `serverStats`
-    #[serde(
-        rename = "serverStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_stats: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseStatsServerStatsItem>,
     >,
     /// `tlsStats`
-    #[serde(
-        rename = "tlsStats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_stats: ::std::option::Option<
         ::std::vec::Vec<GetUrlScanResponseStatsTlsStatsItem>,
     >,
     /// `totalLinks`
-    #[serde(
-        rename = "totalLinks",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_links: ::std::option::Option<f64>,
     /// `uniqASNs`
-    #[serde(
-        rename = "uniqASNs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub uniq_as_ns: ::std::option::Option<f64>,
     /// `uniqCountries`
-    #[serde(
-        rename = "uniqCountries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub uniq_countries: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStats { i_pv6_percentage : "IPv6Percentage", domain_stats :
+    "domainStats", ip_stats : "ipStats", malicious : "malicious", protocol_stats :
+    "protocolStats", resource_stats : "resourceStats", secure_percentage :
+    "securePercentage", secure_requests : "secureRequests", server_stats : "serverStats",
+    tls_stats : "tlsStats", total_links : "totalLinks", uniq_as_ns : "uniqASNs",
+    uniq_countries : "uniqCountries" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsDomainStatsItem {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
     /// `encodedSize`
-    #[serde(
-        rename = "encodedSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_size: ::std::option::Option<f64>,
-    /// `index`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<f64>,
-    /// `initiators`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initiators: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirects: ::std::option::Option<f64>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsDomainStatsItem { count : "count", countries : "countries",
+    domain : "domain", encoded_size : "encodedSize", index : "index", initiators :
+    "initiators", ips : "ips", redirects : "redirects", size : "size" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsIpStatsItem {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<GetUrlScanResponseStatsIpStatsItemAsn>,
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
-    #[serde(
-        rename = "encodedSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_size: ::std::option::Option<f64>,
-    /// `geoip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geoip: ::std::option::Option<GetUrlScanResponseStatsIpStatsItemGeoip>,
-    /// `index`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<f64>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv6: ::std::option::Option<bool>,
-    /// `redirects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirects: ::std::option::Option<f64>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<f64>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsIpStatsItem { asn : "asn", count : "count", countries :
+    "countries", domains : "domains", encoded_size : "encodedSize", geoip : "geoip",
+    index : "index", ip : "ip", ipv6 : "ipv6", redirects : "redirects", requests :
+    "requests", size : "size" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsIpStatsItemAsn {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<::std::string::String>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `org`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsIpStatsItemAsn { asn : "asn", country : "country", description
+    : "description", ip : "ip", name : "name", org : "org" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsIpStatsItemGeoip {
-    /// `city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `country_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_name: ::std::option::Option<::std::string::String>,
-    /// `ll`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ll: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsIpStatsItemGeoip { city : "city", country : "country",
+    country_name : "country_name", ll : "ll", region : "region" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsProtocolStatsItem {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
-    #[serde(
-        rename = "encodedSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_size: ::std::option::Option<f64>,
-    /// `ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `protocol`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<::std::string::String>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsProtocolStatsItem { count : "count", countries : "countries",
+    encoded_size : "encodedSize", ips : "ips", protocol : "protocol", size : "size" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsResourceStatsItem {
-    /// `compression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression: ::std::option::Option<f64>,
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
-    #[serde(
-        rename = "encodedSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_size: ::std::option::Option<f64>,
-    /// `ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `percentage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub percentage: ::std::option::Option<f64>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsResourceStatsItem { compression : "compression", count :
+    "count", countries : "countries", encoded_size : "encodedSize", ips : "ips",
+    percentage : "percentage", size : "size", r#type : "type" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsServerStatsItem {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
-    #[serde(
-        rename = "encodedSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_size: ::std::option::Option<f64>,
-    /// `ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub server: ::std::option::Option<::std::string::String>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsServerStatsItem { count : "count", countries : "countries",
+    encoded_size : "encodedSize", ips : "ips", server : "server", size : "size" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsTlsStatsItem {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `countries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `encodedSize`
-    #[serde(
-        rename = "encodedSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_size: ::std::option::Option<f64>,
-    /// `ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `protocols`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocols: ::std::option::Option<GetUrlScanResponseStatsTlsStatsItemProtocols>,
     /// `securityState`
-    #[serde(
-        rename = "securityState",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub security_state: ::std::option::Option<::std::string::String>,
-    /// `size`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsTlsStatsItem { count : "count", countries : "countries",
+    encoded_size : "encodedSize", ips : "ips", protocols : "protocols", security_state :
+    "securityState", size : "size" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseStatsTlsStatsItemProtocols {
     /// `TLS 1.3 / AES_128_GCM`
-    #[serde(
-        rename = "TLS 1.3 / AES_128_GCM",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_1_3_aes_128_gcm: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseStatsTlsStatsItemProtocols { tls_1_3_aes_128_gcm :
+    "TLS 1.3 / AES_128_GCM" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseTask {
     /// `apexDomain`
-    #[serde(
-        rename = "apexDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub apex_domain: ::std::option::Option<::std::string::String>,
     /// `domURL`
-    #[serde(
-        rename = "domURL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dom_url: ::std::option::Option<::std::string::String>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// `options`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<GetUrlScanResponseTaskOptions>,
     /// `reportURL`
-    #[serde(
-        rename = "reportURL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_url: ::std::option::Option<::std::string::String>,
     /// `screenshotURL`
-    #[serde(
-        rename = "screenshotURL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub screenshot_url: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `visibility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseTask { apex_domain : "apexDomain", dom_url : "domURL", domain :
+    "domain", method : "method", options : "options", report_url : "reportURL",
+    screenshot_url : "screenshotURL", source : "source", success : "success", time :
+    "time", url : "url", uuid : "uuid", visibility : "visibility" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseTaskOptions {
     /// `customHeaders`
-    #[serde(
-        rename = "customHeaders",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `screenshotsResolutions`
-    #[serde(
-        rename = "screenshotsResolutions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub screenshots_resolutions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseTaskOptions { custom_headers : "customHeaders",
+    screenshots_resolutions : "screenshotsResolutions" }
+);
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseVerdicts {
-    /// `overall`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub overall: ::std::option::Option<GetUrlScanResponseVerdictsOverall>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUrlScanResponseVerdicts { overall : "overall" });
 /// Used by [`UrlScanner::get_url_scan`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanResponseVerdictsOverall {
-    /// `categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `hasVerdicts`
-    #[serde(
-        rename = "hasVerdicts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_verdicts: ::std::option::Option<bool>,
-    /// `malicious`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub malicious: ::std::option::Option<bool>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUrlScanResponseVerdictsOverall { categories : "categories", has_verdicts :
+    "hasVerdicts", malicious : "malicious", tags : "tags" }
+);
 /// Used by [`UrlScanner::search_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponse {
-    /// `results`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<SearchUrlScansResponseResultsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(SearchUrlScansResponse { results : "results" });
 /// Used by [`UrlScanner::search_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseResultsItem {
     /// `_id`
-    #[serde(
-        rename = "_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<SearchUrlScansResponseResultsItemPage>,
-    /// `result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
-    /// `stats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stats: ::std::option::Option<SearchUrlScansResponseResultsItemStats>,
-    /// `task`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task: ::std::option::Option<SearchUrlScansResponseResultsItemTask>,
-    /// `verdicts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verdicts: ::std::option::Option<SearchUrlScansResponseResultsItemVerdicts>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchUrlScansResponseResultsItem { id : "_id", page : "page", result : "result",
+    stats : "stats", task : "task", verdicts : "verdicts" }
+);
 /// Used by [`UrlScanner::search_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseResultsItemPage {
-    /// `asn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<::std::string::String>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchUrlScansResponseResultsItemPage { asn : "asn", country : "country", ip : "ip",
+    url : "url" }
+);
 /// Used by [`UrlScanner::search_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseResultsItemStats {
     /// `dataLength`
-    #[serde(
-        rename = "dataLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_length: ::std::option::Option<f64>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<f64>,
     /// `uniqCountries`
-    #[serde(
-        rename = "uniqCountries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub uniq_countries: ::std::option::Option<f64>,
     /// `uniqIPs`
-    #[serde(
-        rename = "uniqIPs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub uniq_i_ps: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchUrlScansResponseResultsItemStats { data_length : "dataLength", requests :
+    "requests", uniq_countries : "uniqCountries", uniq_i_ps : "uniqIPs" }
+);
 /// Used by [`UrlScanner::search_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseResultsItemTask {
-    /// `time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// `visibility`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchUrlScansResponseResultsItemTask { time : "time", url : "url", uuid : "uuid",
+    visibility : "visibility" }
+);
 /// Used by [`UrlScanner::search_url_scans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseResultsItemVerdicts {
-    /// `malicious`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub malicious: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    SearchUrlScansResponseResultsItemVerdicts { malicious : "malicious" }
+);

@@ -23,7 +23,9 @@ impl User {
     /// Edit part of your user details.
     pub fn edit_user(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<EditUserResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EditUserResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -36,7 +38,9 @@ impl User {
     /// `GET /user`
     pub fn user_details(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<EditUserResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EditUserResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,172 +65,100 @@ impl User {
     }
 }
 /// Used by [`User::edit_user`], [`User::user_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditUserResponse {
-    /// `betas`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub betas: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// `first_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// `has_business_zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_business_zones: ::std::option::Option<bool>,
-    /// `has_enterprise_zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_enterprise_zones: ::std::option::Option<bool>,
-    /// `has_pro_zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_pro_zones: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// `organizations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organizations: ::std::option::Option<
         ::std::vec::Vec<EditUserResponseOrganizationsItem>,
     >,
-    /// `suspended`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suspended: ::std::option::Option<bool>,
-    /// `telephone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub telephone: ::std::option::Option<::std::string::String>,
-    /// `two_factor_authentication_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
-    /// `two_factor_authentication_locked`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub two_factor_authentication_locked: ::std::option::Option<bool>,
-    /// `zipcode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zipcode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    EditUserResponse { betas : "betas", country : "country", first_name : "first_name",
+    has_business_zones : "has_business_zones", has_enterprise_zones :
+    "has_enterprise_zones", has_pro_zones : "has_pro_zones", id : "id", last_name :
+    "last_name", organizations : "organizations", suspended : "suspended", telephone :
+    "telephone", two_factor_authentication_enabled : "two_factor_authentication_enabled",
+    two_factor_authentication_locked : "two_factor_authentication_locked", zipcode :
+    "zipcode" }
+);
 /// Used by [`User::edit_user`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditUserResponseOrganizationsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `roles`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    EditUserResponseOrganizationsItem { id : "id", name : "name", permissions :
+    "permissions", roles : "roles", status : "status" }
+);
 /// Used by [`User::list_user_tenants`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserTenantsItem {
-    /// `create_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub create_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `meta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ListUserTenantsItemMeta>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `parent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<ListUserTenantsItemParent>,
-    /// `profile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ListUserTenantsItemProfile>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListUserTenantsItem { create_time : "create_time", id : "id", meta : "meta", name :
+    "name", parent : "parent", profile : "profile" }
+);
 /// Used by [`User::list_user_tenants`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserTenantsItemMeta {
-    /// `flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flags: ::std::option::Option<::serde_json::Value>,
-    /// `managed_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListUserTenantsItemMeta { flags : "flags", managed_by : "managed_by" }
+);
 /// Used by [`User::list_user_tenants`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserTenantsItemParent {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListUserTenantsItemParent { id : "id", name : "name" });
 /// Used by [`User::list_user_tenants`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserTenantsItemProfile {
-    /// `business_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_address: ::std::option::Option<::std::string::String>,
-    /// `business_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_email: ::std::option::Option<::std::string::String>,
-    /// `business_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_name: ::std::option::Option<::std::string::String>,
-    /// `business_phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_phone: ::std::option::Option<::std::string::String>,
-    /// `external_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_metadata: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListUserTenantsItemProfile { business_address : "business_address", business_email :
+    "business_email", business_name : "business_name", business_phone : "business_phone",
+    external_metadata : "external_metadata" }
+);

@@ -23,7 +23,9 @@ impl UserApiTokens {
     /// Create a new access token.
     pub fn create_token(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -84,7 +86,9 @@ impl UserApiTokens {
     pub fn update_token(
         &self,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -103,7 +107,9 @@ impl UserApiTokens {
     pub fn token_details(
         &self,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -122,7 +128,9 @@ impl UserApiTokens {
     pub fn delete_token(
         &self,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteTokenResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteTokenResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -141,7 +149,9 @@ impl UserApiTokens {
     pub fn roll_token(
         &self,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -155,234 +165,124 @@ impl UserApiTokens {
     }
 }
 /// Used by [`UserApiTokens::create_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponse {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `issued_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::std::string::String>,
-    /// `last_used_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `not_before`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<
         ::std::vec::Vec<CreateTokenResponsePoliciesItem>,
     >,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`UserApiTokens::create_token`], [`UserApiTokens::update_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateTokenResponse { condition : "condition", expires_on : "expires_on", id : "id",
+    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
+    name : "name", not_before : "not_before", policies : "policies", status : "status",
+    value : "value" }
+);
+/// Used by [`UserApiTokens::create_token`], [`UserApiTokens::list_tokens`], [`UserApiTokens::update_token`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseCondition {
-    /// `request_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_ip: ::std::option::Option<CreateTokenResponseConditionRequestIp>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateTokenResponseCondition { request_ip : "request_ip" });
 /// Used by [`UserApiTokens::create_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseConditionRequestIp {
-    /// `in`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#in: ::std::option::Option<::serde_json::Value>,
-    /// `not_in`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_in: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTokenResponseConditionRequestIp { r#in : "in", not_in : "not_in" }
+);
 /// Used by [`UserApiTokens::create_token`], [`UserApiTokens::update_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponsePoliciesItem {
-    /// `effect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub effect: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `permission_groups`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     pub permission_groups: ::std::option::Option<::serde_json::Value>,
-    /// `resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateTokenResponsePoliciesItem { effect : "effect", id : "id", permission_groups :
+    "permission_groups", resources : "resources" }
+);
 /// Used by [`UserApiTokens::list_tokens`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTokensItem {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub condition: ::std::option::Option<ListTokensItemCondition>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `issued_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issued_on: ::std::option::Option<::std::string::String>,
-    /// `last_used_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_used_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `not_before`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_before: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`UserApiTokens::list_tokens`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListTokensItemCondition {
-    /// `request_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_ip: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`UserApiTokens::list_token_permission_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListTokenPermissionGroupsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `scopes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-/// Used by [`UserApiTokens::update_token`], [`UserApiTokens::token_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateTokenResponse {
-    /// `condition`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `issued_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::std::string::String>,
-    /// `last_used_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `not_before`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::std::string::String>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListTokensItem { condition : "condition", expires_on : "expires_on", id : "id",
+    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
+    name : "name", not_before : "not_before", policies : "policies", status : "status" }
+);
+/// Used by [`UserApiTokens::list_token_permission_groups`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTokenPermissionGroupsItem {
+    pub id: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListTokenPermissionGroupsItem { id : "id", name : "name", scopes : "scopes" }
+);
+/// Used by [`UserApiTokens::update_token`], [`UserApiTokens::token_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateTokenResponse {
+    pub condition: ::std::option::Option<CreateTokenResponseCondition>,
+    pub expires_on: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub issued_on: ::std::option::Option<::std::string::String>,
+    pub last_used_on: ::std::option::Option<::std::string::String>,
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub not_before: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<
         ::std::vec::Vec<CreateTokenResponsePoliciesItem>,
     >,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateTokenResponse { condition : "condition", expires_on : "expires_on", id : "id",
+    issued_on : "issued_on", last_used_on : "last_used_on", modified_on : "modified_on",
+    name : "name", not_before : "not_before", policies : "policies", status : "status" }
+);
 /// Used by [`UserApiTokens::delete_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTokenResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteTokenResponse { id : "id" });

@@ -39,7 +39,9 @@ impl UserSAccountMemberships {
     pub fn update_membership(
         &self,
         membership_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateMembershipResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateMembershipResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -58,7 +60,9 @@ impl UserSAccountMemberships {
     pub fn membership_details(
         &self,
         membership_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateMembershipResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateMembershipResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,165 +94,99 @@ impl UserSAccountMemberships {
     }
 }
 /// Used by [`UserSAccountMemberships::update_membership`], [`UserSAccountMemberships::membership_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMembershipResponse {
-    /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<UpdateMembershipResponseAccount>,
-    /// `api_access_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_access_enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `permissions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<UpdateMembershipResponsePermissions>,
-    /// `policies`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `roles`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateMembershipResponse { account : "account", api_access_enabled :
+    "api_access_enabled", id : "id", permissions : "permissions", policies : "policies",
+    roles : "roles", status : "status" }
+);
 /// Used by [`UserSAccountMemberships::update_membership`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMembershipResponseAccount {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `managed_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<UpdateMembershipResponseAccountManagedBy>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<UpdateMembershipResponseAccountSettings>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateMembershipResponseAccount { created_on : "created_on", id : "id", managed_by :
+    "managed_by", name : "name", settings : "settings", r#type : "type" }
+);
 /// Used by [`UserSAccountMemberships::update_membership`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMembershipResponseAccountManagedBy {
-    /// `parent_org_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_id: ::std::option::Option<::std::string::String>,
-    /// `parent_org_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateMembershipResponseAccountManagedBy { parent_org_id : "parent_org_id",
+    parent_org_name : "parent_org_name" }
+);
 /// Used by [`UserSAccountMemberships::update_membership`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMembershipResponseAccountSettings {
-    /// `abuse_contact_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
-    /// `enforce_twofactor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_twofactor: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateMembershipResponseAccountSettings { abuse_contact_email :
+    "abuse_contact_email", enforce_twofactor : "enforce_twofactor" }
+);
 /// Used by [`UserSAccountMemberships::update_membership`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMembershipResponsePermissions {
-    /// `analytics`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub analytics: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `billing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `cache_purge`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_purge: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `dns_records`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_records: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `lb`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lb: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `organization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<
         UpdateMembershipResponsePermissionsAnalytics,
     >,
-    /// `ssl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `waf`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub waf: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
-    /// `zone_settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_settings: ::std::option::Option<
         UpdateMembershipResponsePermissionsAnalytics,
     >,
-    /// `zones`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<UpdateMembershipResponsePermissionsAnalytics>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateMembershipResponsePermissions { analytics : "analytics", billing : "billing",
+    cache_purge : "cache_purge", dns : "dns", dns_records : "dns_records", lb : "lb",
+    logs : "logs", organization : "organization", ssl : "ssl", waf : "waf", zone_settings
+    : "zone_settings", zones : "zones" }
+);
 /// Used by [`UserSAccountMemberships::update_membership`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMembershipResponsePermissionsAnalytics {
-    /// `read`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read: ::std::option::Option<bool>,
-    /// `write`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub write: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateMembershipResponsePermissionsAnalytics { read : "read", write : "write" }
+);

@@ -39,7 +39,9 @@ impl UserSInvites {
     pub fn respond_to_invitation(
         &self,
         invite_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListInvitationsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListInvitationsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -58,7 +60,9 @@ impl UserSInvites {
     pub fn invitation_details(
         &self,
         invite_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListInvitationsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListInvitationsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -71,46 +75,26 @@ impl UserSInvites {
     }
 }
 /// Used by [`UserSInvites::list_invitations`], [`UserSInvites::respond_to_invitation`], [`UserSInvites::invitation_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInvitationsItem {
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `invited_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invited_by: ::std::option::Option<::std::string::String>,
-    /// `invited_member_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invited_member_email: ::std::option::Option<::std::string::String>,
-    /// `invited_member_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invited_member_id: ::std::option::Option<::std::string::String>,
-    /// `invited_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invited_on: ::std::option::Option<::std::string::String>,
-    /// `organization_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
-    /// `organization_is_enforcing_twofactor`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_is_enforcing_twofactor: ::std::option::Option<bool>,
-    /// `organization_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_name: ::std::option::Option<::std::string::String>,
-    /// `roles`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListInvitationsItem { expires_on : "expires_on", id : "id", invited_by :
+    "invited_by", invited_member_email : "invited_member_email", invited_member_id :
+    "invited_member_id", invited_on : "invited_on", organization_id : "organization_id",
+    organization_is_enforcing_twofactor : "organization_is_enforcing_twofactor",
+    organization_name : "organization_name", roles : "roles", status : "status" }
+);

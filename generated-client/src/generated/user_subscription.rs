@@ -41,7 +41,9 @@ impl UserSubscription {
         identifier: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -62,7 +64,9 @@ impl UserSubscription {
     pub fn delete_user_subscription(
         &self,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteUserSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteUserSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -75,109 +79,62 @@ impl UserSubscription {
     }
 }
 /// Used by [`UserSubscription::get_user_subscriptions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUserSubscriptionsItem {
-    /// `app`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app: ::std::option::Option<::serde_json::Value>,
-    /// `component_values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub component_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `current_period_end`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::std::string::String>,
-    /// `current_period_start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_start: ::std::option::Option<::std::string::String>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `price`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
-    /// `rate_plan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<GetUserSubscriptionsItemRatePlan>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<GetUserSubscriptionsItemZone>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUserSubscriptionsItem { app : "app", component_values : "component_values",
+    currency : "currency", current_period_end : "current_period_end",
+    current_period_start : "current_period_start", frequency : "frequency", id : "id",
+    price : "price", rate_plan : "rate_plan", state : "state", zone : "zone" }
+);
 /// Used by [`UserSubscription::get_user_subscriptions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUserSubscriptionsItemRatePlan {
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `externally_managed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub externally_managed: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_contract`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_contract: ::std::option::Option<bool>,
-    /// `public_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_name: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
-    /// `sets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sets: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetUserSubscriptionsItemRatePlan { currency : "currency", externally_managed :
+    "externally_managed", id : "id", is_contract : "is_contract", public_name :
+    "public_name", scope : "scope", sets : "sets" }
+);
 /// Used by [`UserSubscription::get_user_subscriptions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUserSubscriptionsItemZone {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetUserSubscriptionsItemZone { id : "id", name : "name" });
 /// Used by [`UserSubscription::delete_user_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserSubscriptionResponse {
-    /// `subscription_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteUserSubscriptionResponse { subscription_id : "subscription_id" }
+);

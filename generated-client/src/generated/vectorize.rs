@@ -24,7 +24,9 @@ impl Vectorize {
     pub fn create_vectorize_index(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateVectorizeIndexResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateVectorizeIndexResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -44,7 +46,7 @@ impl Vectorize {
     pub fn list_vectorize_indexes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListVectorizeIndexesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateVectorizeIndexResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -65,7 +67,9 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateVectorizeIndexResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateVectorizeIndexResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -89,7 +93,9 @@ impl Vectorize {
         index_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -114,7 +120,7 @@ impl Vectorize {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteVectorsByIdentifierResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,7 +167,9 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetVectorizeIndexInfoResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetVectorizeIndexInfoResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -185,7 +193,7 @@ impl Vectorize {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteVectorsByIdentifierResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -209,7 +217,9 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListVectorsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListVectorsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -233,7 +243,7 @@ impl Vectorize {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteVectorsByIdentifierResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -258,7 +268,7 @@ impl Vectorize {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteVectorsByIdentifierResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -282,7 +292,9 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListMetadataIndexesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListMetadataIndexesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -305,7 +317,9 @@ impl Vectorize {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<QueryVectorsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<QueryVectorsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -329,7 +343,7 @@ impl Vectorize {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteVectorsByIdentifierResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -345,316 +359,156 @@ impl Vectorize {
         )
     }
 }
-/// Used by [`Vectorize::create_vectorize_index`], [`Vectorize::get_vectorize_index`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`Vectorize::create_vectorize_index`], [`Vectorize::list_vectorize_indexes`], [`Vectorize::get_vectorize_index`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVectorizeIndexResponse {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<CreateVectorizeIndexResponseConfig>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateVectorizeIndexResponse { config : "config", created_on : "created_on",
+    description : "description", modified_on : "modified_on", name : "name" }
+);
 /// Used by [`Vectorize::create_vectorize_index`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVectorizeIndexResponseConfig {
-    /// `dimensions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensions: ::std::option::Option<i64>,
-    /// `metric`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metric: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Vectorize::list_vectorize_indexes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListVectorizeIndexesItem {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<ListVectorizeIndexesItemConfig>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Vectorize::list_vectorize_indexes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListVectorizeIndexesItemConfig {
-    /// `dimensions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dimensions: ::std::option::Option<::serde_json::Value>,
-    /// `metric`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metric: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateVectorizeIndexResponseConfig { dimensions : "dimensions", metric : "metric" }
+);
 /// Used by [`Vectorize::delete_vectors_by_identifier`], [`Vectorize::insert_vectors`], [`Vectorize::create_metadata_index`], [`Vectorize::delete_metadata_index`], [`Vectorize::upsert_vectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVectorsByIdentifierResponse {
     /// `mutationId`
-    #[serde(
-        rename = "mutationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mutation_id: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteVectorsByIdentifierResponse { mutation_id : "mutationId" }
+);
 /// Used by [`Vectorize::get_vectors_by_identifier`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVectorsByIdentifierItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// `values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetVectorsByIdentifierItem { id : "id", metadata : "metadata", namespace :
+    "namespace", values : "values" }
+);
 /// Used by [`Vectorize::get_vectorize_index_info`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVectorizeIndexInfoResponse {
-    /// `dimensions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensions: ::std::option::Option<i64>,
     /// `processedUpToDatetime`
-    #[serde(
-        rename = "processedUpToDatetime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processed_up_to_datetime: ::std::option::Option<::std::string::String>,
     /// `processedUpToMutation`
-    #[serde(
-        rename = "processedUpToMutation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processed_up_to_mutation: ::std::option::Option<::serde_json::Value>,
     /// `vectorCount`
-    #[serde(
-        rename = "vectorCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vector_count: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetVectorizeIndexInfoResponse { dimensions : "dimensions", processed_up_to_datetime :
+    "processedUpToDatetime", processed_up_to_mutation : "processedUpToMutation",
+    vector_count : "vectorCount" }
+);
 /// Used by [`Vectorize::list_vectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVectorsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     /// `cursorExpirationTimestamp`
-    #[serde(
-        rename = "cursorExpirationTimestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cursor_expiration_timestamp: ::std::option::Option<::std::string::String>,
     /// `isTruncated`
-    #[serde(
-        rename = "isTruncated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_truncated: ::std::option::Option<bool>,
     /// `nextCursor`
-    #[serde(
-        rename = "nextCursor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_cursor: ::std::option::Option<::std::string::String>,
     /// `totalCount`
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i64>,
-    /// `vectors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vectors: ::std::option::Option<::std::vec::Vec<ListVectorsResponseVectorsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListVectorsResponse { count : "count", cursor_expiration_timestamp :
+    "cursorExpirationTimestamp", is_truncated : "isTruncated", next_cursor :
+    "nextCursor", total_count : "totalCount", vectors : "vectors" }
+);
 /// Used by [`Vectorize::list_vectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVectorsResponseVectorsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListVectorsResponseVectorsItem { id : "id" });
 /// Used by [`Vectorize::list_metadata_indexes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMetadataIndexesResponse {
     /// `metadataIndexes`
-    #[serde(
-        rename = "metadataIndexes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub metadata_indexes: ::std::option::Option<
         ::std::vec::Vec<ListMetadataIndexesResponseMetadataIndexesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListMetadataIndexesResponse { metadata_indexes : "metadataIndexes" }
+);
 /// Used by [`Vectorize::list_metadata_indexes`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMetadataIndexesResponseMetadataIndexesItem {
     /// `indexType`
-    #[serde(
-        rename = "indexType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub index_type: ::std::option::Option<::std::string::String>,
     /// `propertyName`
-    #[serde(
-        rename = "propertyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub property_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListMetadataIndexesResponseMetadataIndexesItem { index_type : "indexType",
+    property_name : "propertyName" }
+);
 /// Used by [`Vectorize::query_vectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
-    /// `matches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matches: ::std::option::Option<::std::vec::Vec<QueryVectorsResponseMatchesItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(QueryVectorsResponse { count : "count", matches : "matches" });
 /// Used by [`Vectorize::query_vectors`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsResponseMatchesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// `score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
-    /// `values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    QueryVectorsResponseMatchesItem { id : "id", metadata : "metadata", namespace :
+    "namespace", score : "score", values : "values" }
+);

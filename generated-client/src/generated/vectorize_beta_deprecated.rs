@@ -25,7 +25,9 @@ impl VectorizeBetaDeprecated {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateVectorizeIndexDeprecatedResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateVectorizeIndexDeprecatedResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,7 @@ impl VectorizeBetaDeprecated {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListVectorizeIndexesDeprecatedItem>,
+        crate::runtime::List<CreateVectorizeIndexDeprecatedResponse>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +72,9 @@ impl VectorizeBetaDeprecated {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateVectorizeIndexDeprecatedResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateVectorizeIndexDeprecatedResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +98,9 @@ impl VectorizeBetaDeprecated {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateVectorizeIndexDeprecatedResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateVectorizeIndexDeprecatedResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,7 +125,9 @@ impl VectorizeBetaDeprecated {
         index_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -144,7 +152,9 @@ impl VectorizeBetaDeprecated {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteVectorsByIdentifierDeprecatedResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteVectorsByIdentifierDeprecatedResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -194,7 +204,9 @@ impl VectorizeBetaDeprecated {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteVectorsByIdentifierDeprecatedResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteVectorsByIdentifierDeprecatedResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -218,7 +230,9 @@ impl VectorizeBetaDeprecated {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<QueryVectorsDeprecatedResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<QueryVectorsDeprecatedResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -242,7 +256,9 @@ impl VectorizeBetaDeprecated {
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteVectorsByIdentifierDeprecatedResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteVectorsByIdentifierDeprecatedResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -258,175 +274,87 @@ impl VectorizeBetaDeprecated {
         )
     }
 }
-/// Used by [`VectorizeBetaDeprecated::create_vectorize_index_deprecated`], [`VectorizeBetaDeprecated::update_vectorize_index_deprecated`], [`VectorizeBetaDeprecated::get_vectorize_index_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`VectorizeBetaDeprecated::create_vectorize_index_deprecated`], [`VectorizeBetaDeprecated::list_vectorize_indexes_deprecated`], [`VectorizeBetaDeprecated::update_vectorize_index_deprecated`], [`VectorizeBetaDeprecated::get_vectorize_index_deprecated`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVectorizeIndexDeprecatedResponse {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<CreateVectorizeIndexDeprecatedResponseConfig>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateVectorizeIndexDeprecatedResponse { config : "config", created_on :
+    "created_on", description : "description", modified_on : "modified_on", name : "name"
+    }
+);
 /// Used by [`VectorizeBetaDeprecated::create_vectorize_index_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVectorizeIndexDeprecatedResponseConfig {
-    /// `dimensions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensions: ::std::option::Option<i64>,
-    /// `metric`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metric: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`VectorizeBetaDeprecated::list_vectorize_indexes_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListVectorizeIndexesDeprecatedItem {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<ListVectorizeIndexesDeprecatedItemConfig>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`VectorizeBetaDeprecated::list_vectorize_indexes_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListVectorizeIndexesDeprecatedItemConfig {
-    /// `dimensions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dimensions: ::std::option::Option<::serde_json::Value>,
-    /// `metric`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metric: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    CreateVectorizeIndexDeprecatedResponseConfig { dimensions : "dimensions", metric :
+    "metric" }
+);
 /// Used by [`VectorizeBetaDeprecated::delete_vectors_by_identifier_deprecated`], [`VectorizeBetaDeprecated::insert_vectors_deprecated`], [`VectorizeBetaDeprecated::upsert_vectors_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVectorsByIdentifierDeprecatedResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
-    /// `ids`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteVectorsByIdentifierDeprecatedResponse { count : "count", ids : "ids" }
+);
 /// Used by [`VectorizeBetaDeprecated::get_vectors_by_identifier_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVectorsByIdentifierDeprecatedItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// `values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetVectorsByIdentifierDeprecatedItem { id : "id", metadata : "metadata", namespace :
+    "namespace", values : "values" }
+);
 /// Used by [`VectorizeBetaDeprecated::query_vectors_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsDeprecatedResponse {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
-    /// `matches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matches: ::std::option::Option<
         ::std::vec::Vec<QueryVectorsDeprecatedResponseMatchesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    QueryVectorsDeprecatedResponse { count : "count", matches : "matches" }
+);
 /// Used by [`VectorizeBetaDeprecated::query_vectors_deprecated`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryVectorsDeprecatedResponseMatchesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `score`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
-    /// `values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    QueryVectorsDeprecatedResponseMatchesItem { id : "id", metadata : "metadata", score :
+    "score", values : "values" }
+);

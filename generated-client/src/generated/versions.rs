@@ -25,7 +25,9 @@ impl Versions {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateVersionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateVersionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -72,7 +74,9 @@ impl Versions {
         account_id: &str,
         worker_id: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateVersionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateVersionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -97,7 +101,9 @@ impl Versions {
         account_id: &str,
         worker_id: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteVersionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteVersionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -114,294 +120,170 @@ impl Versions {
     }
 }
 /// Used by [`Versions::create_version`], [`Versions::get_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVersionResponse {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<CreateVersionResponseAnnotations>,
-    /// `assets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assets: ::std::option::Option<CreateVersionResponseAssets>,
-    /// `bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `limits`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limits: ::std::option::Option<CreateVersionResponseLimits>,
-    /// `main_module`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub main_module: ::std::option::Option<::std::string::String>,
-    /// `migrations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrations: ::std::option::Option<::serde_json::Value>,
-    /// `modules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modules: ::std::option::Option<
         ::std::vec::Vec<CreateVersionResponseModulesItem>,
     >,
-    /// `number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<i64>,
-    /// `placement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `startup_time_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub startup_time_ms: ::std::option::Option<i64>,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateVersionResponse { annotations : "annotations", assets : "assets", bindings :
+    "bindings", compatibility_date : "compatibility_date", compatibility_flags :
+    "compatibility_flags", created_on : "created_on", id : "id", limits : "limits",
+    main_module : "main_module", migrations : "migrations", modules : "modules", number :
+    "number", placement : "placement", source : "source", startup_time_ms :
+    "startup_time_ms", usage_model : "usage_model" }
+);
 /// Used by [`Versions::create_version`], [`Versions::list_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVersionResponseAnnotations {
     /// `workers/message`
-    #[serde(
-        rename = "workers/message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workers_message: ::std::option::Option<::std::string::String>,
     /// `workers/tag`
-    #[serde(
-        rename = "workers/tag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workers_tag: ::std::option::Option<::std::string::String>,
     /// `workers/triggered_by`
-    #[serde(
-        rename = "workers/triggered_by",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workers_triggered_by: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateVersionResponseAnnotations { workers_message : "workers/message", workers_tag :
+    "workers/tag", workers_triggered_by : "workers/triggered_by" }
+);
 /// Used by [`Versions::create_version`], [`Versions::list_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVersionResponseAssets {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<CreateVersionResponseAssetsConfig>,
-    /// `jwt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jwt: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateVersionResponseAssets { config : "config", jwt : "jwt" });
 /// Used by [`Versions::create_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVersionResponseAssetsConfig {
-    /// `html_handling`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub html_handling: ::std::option::Option<::std::string::String>,
-    /// `not_found_handling`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_found_handling: ::std::option::Option<::std::string::String>,
-    /// `run_worker_first`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub run_worker_first: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateVersionResponseAssetsConfig { html_handling : "html_handling",
+    not_found_handling : "not_found_handling", run_worker_first : "run_worker_first" }
+);
 /// Used by [`Versions::create_version`], [`Versions::list_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVersionResponseLimits {
-    /// `cpu_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_ms: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateVersionResponseLimits { cpu_ms : "cpu_ms" });
 /// Used by [`Versions::create_version`], [`Versions::list_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVersionResponseModulesItem {
-    /// `content_base64`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_base64: ::std::option::Option<::std::string::String>,
-    /// `content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateVersionResponseModulesItem { content_base64 : "content_base64", content_type :
+    "content_type", name : "name" }
+);
 /// Used by [`Versions::list_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVersionsItem {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<CreateVersionResponseAnnotations>,
-    /// `assets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assets: ::std::option::Option<CreateVersionResponseAssets>,
-    /// `bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bindings: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_flags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `limits`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limits: ::std::option::Option<CreateVersionResponseLimits>,
-    /// `main_module`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub main_module: ::std::option::Option<::std::string::String>,
-    /// `migrations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrations: ::std::option::Option<::serde_json::Value>,
-    /// `modules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modules: ::std::option::Option<
         ::std::vec::Vec<CreateVersionResponseModulesItem>,
     >,
-    /// `number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<i64>,
-    /// `placement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `startup_time_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub startup_time_ms: ::std::option::Option<i64>,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListVersionsItem { annotations : "annotations", assets : "assets", bindings :
+    "bindings", compatibility_date : "compatibility_date", compatibility_flags :
+    "compatibility_flags", created_on : "created_on", id : "id", limits : "limits",
+    main_module : "main_module", migrations : "migrations", modules : "modules", number :
+    "number", placement : "placement", source : "source", startup_time_ms :
+    "startup_time_ms", usage_model : "usage_model" }
+);
 /// Used by [`Versions::delete_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVersionResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<DeleteVersionResponseErrorsItem>>,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteVersionResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteVersionResponse { errors : "errors", messages : "messages", success : "success"
+    }
+);
 /// Used by [`Versions::delete_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVersionResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteVersionResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteVersionResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`Versions::delete_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVersionResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteVersionResponseErrorsItemSource { pointer : "pointer" });

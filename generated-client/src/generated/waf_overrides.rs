@@ -26,7 +26,9 @@ impl WafOverrides {
     pub fn create_a_waf_override(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAWafOverrideResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAWafOverrideResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -71,7 +73,9 @@ impl WafOverrides {
         &self,
         zone_id: &str,
         overrides_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAWafOverrideResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAWafOverrideResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -95,7 +99,9 @@ impl WafOverrides {
         &self,
         zone_id: &str,
         overrides_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAWafOverrideResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAWafOverrideResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -119,7 +125,9 @@ impl WafOverrides {
         &self,
         zone_id: &str,
         overrides_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAWafOverrideResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAWafOverrideResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -134,81 +142,48 @@ impl WafOverrides {
     }
 }
 /// Used by [`WafOverrides::create_a_waf_override`], [`WafOverrides::list_waf_overrides`], [`WafOverrides::update_waf_override`], [`WafOverrides::get_a_waf_override`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAWafOverrideResponse {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `groups`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
-    /// `rewrite_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rewrite_action: ::std::option::Option<CreateAWafOverrideResponseRewriteAction>,
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `urls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAWafOverrideResponse { description : "description", groups : "groups", id :
+    "id", paused : "paused", priority : "priority", rewrite_action : "rewrite_action",
+    rules : "rules", urls : "urls" }
+);
 /// Used by [`WafOverrides::create_a_waf_override`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAWafOverrideResponseRewriteAction {
-    /// `block`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub block: ::std::option::Option<::serde_json::Value>,
-    /// `challenge`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub challenge: ::std::option::Option<::serde_json::Value>,
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<::serde_json::Value>,
-    /// `disable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable: ::std::option::Option<::serde_json::Value>,
-    /// `simulate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub simulate: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAWafOverrideResponseRewriteAction { block : "block", challenge : "challenge",
+    default : "default", disable : "disable", simulate : "simulate" }
+);
 /// Used by [`WafOverrides::delete_a_waf_override`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAWafOverrideResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAWafOverrideResponse { id : "id" });

@@ -49,7 +49,9 @@ impl WafPackages {
         &self,
         zone_id: &str,
         package_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateAWafPackageResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateAWafPackageResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -88,37 +90,21 @@ impl WafPackages {
     }
 }
 /// Used by [`WafPackages::update_a_waf_package`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAWafPackageResponse {
-    /// `action_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action_mode: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `detection_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detection_mode: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `sensitivity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sensitivity: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAWafPackageResponse { action_mode : "action_mode", description : "description",
+    detection_mode : "detection_mode", id : "id", name : "name", sensitivity :
+    "sensitivity", status : "status", zone_id : "zone_id" }
+);

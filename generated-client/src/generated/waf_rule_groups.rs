@@ -55,7 +55,9 @@ impl WafRuleGroups {
         group_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -86,7 +88,9 @@ impl WafRuleGroups {
         group_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -105,37 +109,21 @@ impl WafRuleGroups {
     }
 }
 /// Used by [`WafRuleGroups::list_waf_rule_groups`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWafRuleGroupsItem {
-    /// `allowed_modes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_modes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `modified_rules_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_rules_count: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `package_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub package_id: ::std::option::Option<::std::string::String>,
-    /// `rules_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules_count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListWafRuleGroupsItem { allowed_modes : "allowed_modes", description : "description",
+    id : "id", mode : "mode", modified_rules_count : "modified_rules_count", name :
+    "name", package_id : "package_id", rules_count : "rules_count" }
+);

@@ -44,7 +44,9 @@ impl WaitingRoom {
     pub fn create_waiting_room(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWaitingRoomResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListWaitingRoomsForAccountItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -103,7 +105,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateACustomWaitingRoomPagePreviewResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateACustomWaitingRoomPagePreviewResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -123,7 +127,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZoneLevelWaitingRoomSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZoneLevelWaitingRoomSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,7 +149,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZoneLevelWaitingRoomSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZoneLevelWaitingRoomSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -163,7 +171,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZoneLevelWaitingRoomSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZoneLevelWaitingRoomSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -185,7 +195,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWaitingRoomResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListWaitingRoomsForAccountItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -207,7 +219,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWaitingRoomResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListWaitingRoomsForAccountItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -229,7 +243,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWaitingRoomResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListWaitingRoomsForAccountItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -251,7 +267,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteWaitingRoomResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteWaitingRoomResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -273,7 +291,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -320,7 +340,9 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -345,7 +367,9 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -370,7 +394,9 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateEventResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateEventResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -395,7 +421,9 @@ impl WaitingRoom {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteWaitingRoomResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteWaitingRoomResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -421,7 +449,7 @@ impl WaitingRoom {
         waiting_room_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<PreviewActiveEventDetailsResponse>,
+        crate::runtime::Json<::std::option::Option<PreviewActiveEventDetailsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -576,7 +604,9 @@ impl WaitingRoom {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetWaitingRoomStatusResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetWaitingRoomStatusResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -591,468 +621,209 @@ impl WaitingRoom {
         )
     }
 }
-/// Used by [`WaitingRoom::list_waiting_rooms_for_account`], [`WaitingRoom::list_waiting_rooms_for_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`WaitingRoom::list_waiting_rooms_for_account`], [`WaitingRoom::create_waiting_room`], [`WaitingRoom::list_waiting_rooms_for_zone`], [`WaitingRoom::update_waiting_room`], [`WaitingRoom::patch_waiting_room`], [`WaitingRoom::waiting_room_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWaitingRoomsForAccountItem {
-    /// `additional_routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_routes: ::std::option::Option<
         ::std::vec::Vec<ListWaitingRoomsForAccountItemAdditionalRoutesItem>,
     >,
-    /// `cookie_attributes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cookie_attributes: ::std::option::Option<
         ListWaitingRoomsForAccountItemCookieAttributes,
     >,
-    /// `cookie_suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cookie_suffix: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `custom_page_html`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_page_html: ::std::option::Option<::std::string::String>,
-    /// `default_template_language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_template_language: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `disable_session_renewal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_session_renewal: ::std::option::Option<bool>,
-    /// `enabled_origin_commands`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled_origin_commands: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `json_response_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub json_response_enabled: ::std::option::Option<bool>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `new_users_per_minute`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_users_per_minute: ::std::option::Option<i64>,
-    /// `next_event_prequeue_start_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_event_prequeue_start_time: ::std::option::Option<::std::string::String>,
-    /// `next_event_start_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_event_start_time: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    /// `queue_all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_all: ::std::option::Option<bool>,
-    /// `queueing_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queueing_method: ::std::option::Option<::std::string::String>,
-    /// `queueing_status_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queueing_status_code: ::std::option::Option<i64>,
-    /// `session_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_duration: ::std::option::Option<i64>,
-    /// `suspended`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suspended: ::std::option::Option<bool>,
-    /// `total_active_users`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_active_users: ::std::option::Option<i64>,
-    /// `turnstile_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub turnstile_action: ::std::option::Option<::std::string::String>,
-    /// `turnstile_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub turnstile_mode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListWaitingRoomsForAccountItem { additional_routes : "additional_routes",
+    cookie_attributes : "cookie_attributes", cookie_suffix : "cookie_suffix", created_on
+    : "created_on", custom_page_html : "custom_page_html", default_template_language :
+    "default_template_language", description : "description", disable_session_renewal :
+    "disable_session_renewal", enabled_origin_commands : "enabled_origin_commands", host
+    : "host", id : "id", json_response_enabled : "json_response_enabled", modified_on :
+    "modified_on", name : "name", new_users_per_minute : "new_users_per_minute",
+    next_event_prequeue_start_time : "next_event_prequeue_start_time",
+    next_event_start_time : "next_event_start_time", path : "path", queue_all :
+    "queue_all", queueing_method : "queueing_method", queueing_status_code :
+    "queueing_status_code", session_duration : "session_duration", suspended :
+    "suspended", total_active_users : "total_active_users", turnstile_action :
+    "turnstile_action", turnstile_mode : "turnstile_mode" }
+);
 /// Used by [`WaitingRoom::list_waiting_rooms_for_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWaitingRoomsForAccountItemAdditionalRoutesItem {
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub host: ::std::option::Option<::serde_json::Value>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path: ::std::option::Option<::serde_json::Value>,
+    pub host: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WaitingRoom::list_waiting_rooms_for_account`], [`WaitingRoom::create_waiting_room`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    ListWaitingRoomsForAccountItemAdditionalRoutesItem { host : "host", path : "path" }
+);
+/// Used by [`WaitingRoom::list_waiting_rooms_for_account`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWaitingRoomsForAccountItemCookieAttributes {
-    /// `samesite`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub samesite: ::std::option::Option<::std::string::String>,
-    /// `secure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secure: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WaitingRoom::create_waiting_room`], [`WaitingRoom::update_waiting_room`], [`WaitingRoom::patch_waiting_room`], [`WaitingRoom::waiting_room_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateWaitingRoomResponse {
-    /// `additional_routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub additional_routes: ::std::option::Option<
-        ::std::vec::Vec<CreateWaitingRoomResponseAdditionalRoutesItem>,
-    >,
-    /// `cookie_attributes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cookie_attributes: ::std::option::Option<
-        ListWaitingRoomsForAccountItemCookieAttributes,
-    >,
-    /// `cookie_suffix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cookie_suffix: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `custom_page_html`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_page_html: ::std::option::Option<::std::string::String>,
-    /// `default_template_language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub default_template_language: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `disable_session_renewal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub disable_session_renewal: ::std::option::Option<bool>,
-    /// `enabled_origin_commands`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled_origin_commands: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub host: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `json_response_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub json_response_enabled: ::std::option::Option<bool>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `new_users_per_minute`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub new_users_per_minute: ::std::option::Option<i64>,
-    /// `next_event_prequeue_start_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_event_prequeue_start_time: ::std::option::Option<::std::string::String>,
-    /// `next_event_start_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_event_start_time: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path: ::std::option::Option<::std::string::String>,
-    /// `queue_all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub queue_all: ::std::option::Option<bool>,
-    /// `queueing_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub queueing_method: ::std::option::Option<::std::string::String>,
-    /// `queueing_status_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub queueing_status_code: ::std::option::Option<i64>,
-    /// `session_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_duration: ::std::option::Option<i64>,
-    /// `suspended`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub suspended: ::std::option::Option<bool>,
-    /// `total_active_users`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_active_users: ::std::option::Option<i64>,
-    /// `turnstile_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub turnstile_action: ::std::option::Option<::std::string::String>,
-    /// `turnstile_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub turnstile_mode: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`WaitingRoom::create_waiting_room`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateWaitingRoomResponseAdditionalRoutesItem {
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub host: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    ListWaitingRoomsForAccountItemCookieAttributes { samesite : "samesite", secure :
+    "secure" }
+);
 /// Used by [`WaitingRoom::create_a_custom_waiting_room_page_preview`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateACustomWaitingRoomPagePreviewResponse {
-    /// `preview_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateACustomWaitingRoomPagePreviewResponse { preview_url : "preview_url" }
+);
 /// Used by [`WaitingRoom::update_zone_level_waiting_room_settings`], [`WaitingRoom::patch_zone_level_waiting_room_settings`], [`WaitingRoom::get_zone_level_waiting_room_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneLevelWaitingRoomSettingsResponse {
-    /// `search_engine_crawler_bypass`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search_engine_crawler_bypass: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZoneLevelWaitingRoomSettingsResponse { search_engine_crawler_bypass :
+    "search_engine_crawler_bypass" }
+);
 /// Used by [`WaitingRoom::delete_waiting_room`], [`WaitingRoom::delete_event`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWaitingRoomResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteWaitingRoomResponse { id : "id" });
 /// Used by [`WaitingRoom::create_event`], [`WaitingRoom::list_events`], [`WaitingRoom::update_event`], [`WaitingRoom::patch_event`], [`WaitingRoom::event_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateEventResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `custom_page_html`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_page_html: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `disable_session_renewal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_session_renewal: ::std::option::Option<bool>,
-    /// `event_end_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_end_time: ::std::option::Option<::std::string::String>,
-    /// `event_start_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_start_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `new_users_per_minute`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_users_per_minute: ::std::option::Option<i64>,
-    /// `prequeue_start_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prequeue_start_time: ::std::option::Option<::std::string::String>,
-    /// `queueing_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queueing_method: ::std::option::Option<::std::string::String>,
-    /// `session_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_duration: ::std::option::Option<i64>,
-    /// `shuffle_at_event_start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shuffle_at_event_start: ::std::option::Option<bool>,
-    /// `suspended`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suspended: ::std::option::Option<bool>,
-    /// `total_active_users`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_active_users: ::std::option::Option<i64>,
-    /// `turnstile_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub turnstile_action: ::std::option::Option<::std::string::String>,
-    /// `turnstile_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub turnstile_mode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateEventResponse { created_on : "created_on", custom_page_html :
+    "custom_page_html", description : "description", disable_session_renewal :
+    "disable_session_renewal", event_end_time : "event_end_time", event_start_time :
+    "event_start_time", id : "id", modified_on : "modified_on", name : "name",
+    new_users_per_minute : "new_users_per_minute", prequeue_start_time :
+    "prequeue_start_time", queueing_method : "queueing_method", session_duration :
+    "session_duration", shuffle_at_event_start : "shuffle_at_event_start", suspended :
+    "suspended", total_active_users : "total_active_users", turnstile_action :
+    "turnstile_action", turnstile_mode : "turnstile_mode" }
+);
 /// Used by [`WaitingRoom::preview_active_event_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewActiveEventDetailsResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `custom_page_html`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_page_html: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `disable_session_renewal`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_session_renewal: ::std::option::Option<bool>,
-    /// `event_end_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_end_time: ::std::option::Option<::std::string::String>,
-    /// `event_start_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_start_time: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `new_users_per_minute`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_users_per_minute: ::std::option::Option<i64>,
-    /// `prequeue_start_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prequeue_start_time: ::std::option::Option<::std::string::String>,
-    /// `queueing_method`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queueing_method: ::std::option::Option<::std::string::String>,
-    /// `session_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_duration: ::std::option::Option<i64>,
-    /// `shuffle_at_event_start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shuffle_at_event_start: ::std::option::Option<bool>,
-    /// `suspended`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suspended: ::std::option::Option<bool>,
-    /// `total_active_users`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_active_users: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PreviewActiveEventDetailsResponse { created_on : "created_on", custom_page_html :
+    "custom_page_html", description : "description", disable_session_renewal :
+    "disable_session_renewal", event_end_time : "event_end_time", event_start_time :
+    "event_start_time", id : "id", modified_on : "modified_on", name : "name",
+    new_users_per_minute : "new_users_per_minute", prequeue_start_time :
+    "prequeue_start_time", queueing_method : "queueing_method", session_duration :
+    "session_duration", shuffle_at_event_start : "shuffle_at_event_start", suspended :
+    "suspended", total_active_users : "total_active_users" }
+);
 /// Used by [`WaitingRoom::replace_waiting_room_rules`], [`WaitingRoom::create_waiting_room_rule`], [`WaitingRoom::list_waiting_room_rules`], [`WaitingRoom::patch_waiting_room_rule`], [`WaitingRoom::delete_waiting_room_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplaceWaitingRoomRulesItem {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `expression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_updated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ReplaceWaitingRoomRulesItem { action : "action", description : "description", enabled
+    : "enabled", expression : "expression", id : "id", last_updated : "last_updated",
+    version : "version" }
+);
 /// Used by [`WaitingRoom::get_waiting_room_status`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWaitingRoomStatusResponse {
-    /// `estimated_queued_users`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_queued_users: ::std::option::Option<i64>,
-    /// `estimated_total_active_users`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_total_active_users: ::std::option::Option<i64>,
-    /// `event_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_id: ::std::option::Option<::std::string::String>,
-    /// `max_estimated_time_minutes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_estimated_time_minutes: ::std::option::Option<i64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetWaitingRoomStatusResponse { estimated_queued_users : "estimated_queued_users",
+    estimated_total_active_users : "estimated_total_active_users", event_id : "event_id",
+    max_estimated_time_minutes : "max_estimated_time_minutes", status : "status" }
+);

@@ -24,7 +24,9 @@ impl WarpTeamsDeviceApiOther {
     pub fn create_ip_profile(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateIpProfileResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateIpProfileResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl WarpTeamsDeviceApiOther {
         &self,
         account_id: &str,
         profile_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateIpProfileResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateIpProfileResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +91,9 @@ impl WarpTeamsDeviceApiOther {
         &self,
         account_id: &str,
         profile_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateIpProfileResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateIpProfileResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl WarpTeamsDeviceApiOther {
         &self,
         account_id: &str,
         profile_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteIpProfileResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteIpProfileResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -147,54 +155,30 @@ impl WarpTeamsDeviceApiOther {
     }
 }
 /// Used by [`WarpTeamsDeviceApiOther::create_ip_profile`], [`WarpTeamsDeviceApiOther::list_ip_profiles`], [`WarpTeamsDeviceApiOther::update_ip_profile`], [`WarpTeamsDeviceApiOther::get_ip_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateIpProfileResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `match`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<i64>,
-    /// `subnet_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subnet_id: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateIpProfileResponse { created_at : "created_at", description : "description",
+    enabled : "enabled", id : "id", r#match : "match", name : "name", precedence :
+    "precedence", subnet_id : "subnet_id", updated_at : "updated_at" }
+);
 /// Used by [`WarpTeamsDeviceApiOther::delete_ip_profile`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteIpProfileResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteIpProfileResponse { id : "id" });

@@ -22,7 +22,9 @@ impl Web3Hostname {
     pub fn create_web3_hostname(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWeb3HostnameResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateWeb3HostnameResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -59,7 +61,9 @@ impl Web3Hostname {
         &self,
         zone_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWeb3HostnameResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateWeb3HostnameResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -79,7 +83,9 @@ impl Web3Hostname {
         &self,
         zone_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWeb3HostnameResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateWeb3HostnameResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -99,7 +105,9 @@ impl Web3Hostname {
         &self,
         zone_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteWeb3HostnameResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteWeb3HostnameResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -120,7 +128,9 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateIpfsUniversalPathGatewayContentListResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateIpfsUniversalPathGatewayContentListResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,7 +153,9 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateIpfsUniversalPathGatewayContentListResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateIpfsUniversalPathGatewayContentListResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -166,7 +178,9 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -191,7 +205,9 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListIpfsUniversalPathGatewayContentListEntriesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ListIpfsUniversalPathGatewayContentListEntriesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -217,7 +233,9 @@ impl Web3Hostname {
         identifier: &str,
         content_list_entry_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -247,7 +265,9 @@ impl Web3Hostname {
         identifier: &str,
         content_list_entry_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -276,7 +296,9 @@ impl Web3Hostname {
         zone_id: &str,
         identifier: &str,
         content_list_entry_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteWeb3HostnameResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteWeb3HostnameResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -298,141 +320,68 @@ impl Web3Hostname {
     }
 }
 /// Used by [`Web3Hostname::create_web3_hostname`], [`Web3Hostname::list_web3_hostnames`], [`Web3Hostname::edit_web3_hostname`], [`Web3Hostname::web3_hostname_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWeb3HostnameResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `dnslink`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dnslink: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `target`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWeb3HostnameResponse { created_on : "created_on", description : "description",
+    dnslink : "dnslink", id : "id", modified_on : "modified_on", name : "name", status :
+    "status", target : "target" }
+);
 /// Used by [`Web3Hostname::delete_web3_hostname`], [`Web3Hostname::delete_ipfs_universal_path_gateway_content_list_entry`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWeb3HostnameResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteWeb3HostnameResponse { id : "id" });
 /// Used by [`Web3Hostname::update_ipfs_universal_path_gateway_content_list`], [`Web3Hostname::ipfs_universal_path_gateway_content_list_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpfsUniversalPathGatewayContentListResponse {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Web3Hostname::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3Hostname::edit_ipfs_universal_path_gateway_content_list_entry`], [`Web3Hostname::ipfs_universal_path_gateway_content_list_entry_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    UpdateIpfsUniversalPathGatewayContentListResponse { action : "action" }
+);
+/// Used by [`Web3Hostname::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3Hostname::list_ipfs_universal_path_gateway_content_list_entries`], [`Web3Hostname::edit_ipfs_universal_path_gateway_content_list_entry`], [`Web3Hostname::ipfs_universal_path_gateway_content_list_entry_details`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateIpfsUniversalPathGatewayContentListEntryResponse {
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateIpfsUniversalPathGatewayContentListEntryResponse { content : "content",
+    created_on : "created_on", description : "description", id : "id", modified_on :
+    "modified_on", r#type : "type" }
+);
 /// Used by [`Web3Hostname::list_ipfs_universal_path_gateway_content_list_entries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIpfsUniversalPathGatewayContentListEntriesResponse {
-    /// `entries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entries: ::std::option::Option<
-        ::std::vec::Vec<
-            ListIpfsUniversalPathGatewayContentListEntriesResponseEntriesItem,
-        >,
+        ::std::vec::Vec<CreateIpfsUniversalPathGatewayContentListEntryResponse>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Web3Hostname::list_ipfs_universal_path_gateway_content_list_entries`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListIpfsUniversalPathGatewayContentListEntriesResponseEntriesItem {
-    /// `content`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<::serde_json::Value>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::serde_json::Value>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    ListIpfsUniversalPathGatewayContentListEntriesResponse { entries : "entries" }
+);

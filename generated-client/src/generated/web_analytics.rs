@@ -24,7 +24,9 @@ impl WebAnalytics {
     pub fn create_a_web_analytics_site(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAWebAnalyticsSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl WebAnalytics {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAWebAnalyticsSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl WebAnalytics {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAWebAnalyticsSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl WebAnalytics {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAWebAnalyticsSiteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAWebAnalyticsSiteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -131,7 +139,9 @@ impl WebAnalytics {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAWebAnalyticsRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -155,7 +165,9 @@ impl WebAnalytics {
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAWebAnalyticsRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAWebAnalyticsRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -180,7 +192,9 @@ impl WebAnalytics {
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAWebAnalyticsRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAWebAnalyticsRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -204,7 +218,9 @@ impl WebAnalytics {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateWebAnalyticsRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateWebAnalyticsRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -227,7 +243,9 @@ impl WebAnalytics {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateWebAnalyticsRulesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateWebAnalyticsRulesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -249,7 +267,9 @@ impl WebAnalytics {
     pub fn toggle_rum_on_off_for_a_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ToggleRumOnOffForAZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ToggleRumOnOffForAZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -269,7 +289,9 @@ impl WebAnalytics {
     pub fn get_rum_status_for_a_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ToggleRumOnOffForAZoneResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ToggleRumOnOffForAZoneResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -283,245 +305,131 @@ impl WebAnalytics {
     }
 }
 /// Used by [`WebAnalytics::create_a_web_analytics_site`], [`WebAnalytics::update_a_web_analytics_site`], [`WebAnalytics::get_a_web_analytics_site`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAWebAnalyticsSiteResponse {
-    /// `auto_install`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_install: ::std::option::Option<bool>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
         ::std::vec::Vec<CreateAWebAnalyticsSiteResponseRulesItem>,
     >,
-    /// `ruleset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ruleset: ::std::option::Option<CreateAWebAnalyticsSiteResponseRuleset>,
-    /// `site_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub site_tag: ::std::option::Option<::std::string::String>,
-    /// `site_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub site_token: ::std::option::Option<::std::string::String>,
-    /// `snippet`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snippet: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAWebAnalyticsSiteResponse { auto_install : "auto_install", created : "created",
+    rules : "rules", ruleset : "ruleset", site_tag : "site_tag", site_token :
+    "site_token", snippet : "snippet" }
+);
 /// Used by [`WebAnalytics::create_a_web_analytics_site`], [`WebAnalytics::update_web_analytics_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAWebAnalyticsSiteResponseRulesItem {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::serde_json::Value>,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created: ::std::option::Option<::std::string::String>,
     pub host: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `inclusive`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     pub inclusive: ::std::option::Option<bool>,
-    /// `is_paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_paused: ::std::option::Option<bool>,
-    /// `paths`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paths: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WebAnalytics::create_a_web_analytics_site`], [`WebAnalytics::update_web_analytics_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateAWebAnalyticsSiteResponseRulesItem { created : "created", host : "host", id :
+    "id", inclusive : "inclusive", is_paused : "is_paused", paths : "paths", priority :
+    "priority" }
+);
+/// Used by [`WebAnalytics::create_a_web_analytics_site`], [`WebAnalytics::list_web_analytics_sites`], [`WebAnalytics::update_web_analytics_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAWebAnalyticsSiteResponseRuleset {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_name: ::std::option::Option<::std::string::String>,
-    /// `zone_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAWebAnalyticsSiteResponseRuleset { enabled : "enabled", id : "id", zone_name :
+    "zone_name", zone_tag : "zone_tag" }
+);
 /// Used by [`WebAnalytics::list_web_analytics_sites`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWebAnalyticsSitesItem {
-    /// `auto_install`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_install: ::std::option::Option<bool>,
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `ruleset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ruleset: ::std::option::Option<ListWebAnalyticsSitesItemRuleset>,
-    /// `site_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ruleset: ::std::option::Option<CreateAWebAnalyticsSiteResponseRuleset>,
     pub site_tag: ::std::option::Option<::std::string::String>,
-    /// `site_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub site_token: ::std::option::Option<::std::string::String>,
-    /// `snippet`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snippet: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WebAnalytics::list_web_analytics_sites`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListWebAnalyticsSitesItemRuleset {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone_name: ::std::option::Option<::std::string::String>,
-    /// `zone_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone_tag: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    ListWebAnalyticsSitesItem { auto_install : "auto_install", created : "created", rules
+    : "rules", ruleset : "ruleset", site_tag : "site_tag", site_token : "site_token",
+    snippet : "snippet" }
+);
 /// Used by [`WebAnalytics::delete_a_web_analytics_site`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAWebAnalyticsSiteResponse {
-    /// `site_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub site_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAWebAnalyticsSiteResponse { site_tag : "site_tag" });
 /// Used by [`WebAnalytics::create_a_web_analytics_rule`], [`WebAnalytics::update_a_web_analytics_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAWebAnalyticsRuleResponse {
-    /// `created`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
-    /// `host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `inclusive`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inclusive: ::std::option::Option<bool>,
-    /// `is_paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_paused: ::std::option::Option<bool>,
-    /// `paths`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAWebAnalyticsRuleResponse { created : "created", host : "host", id : "id",
+    inclusive : "inclusive", is_paused : "is_paused", paths : "paths", priority :
+    "priority" }
+);
 /// Used by [`WebAnalytics::delete_a_web_analytics_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAWebAnalyticsRuleResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAWebAnalyticsRuleResponse { id : "id" });
 /// Used by [`WebAnalytics::update_web_analytics_rules`], [`WebAnalytics::list_rules_in_web_analytics_ruleset`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateWebAnalyticsRulesResponse {
-    /// `rules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<
         ::std::vec::Vec<CreateAWebAnalyticsSiteResponseRulesItem>,
     >,
-    /// `ruleset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ruleset: ::std::option::Option<CreateAWebAnalyticsSiteResponseRuleset>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateWebAnalyticsRulesResponse { rules : "rules", ruleset : "ruleset" }
+);
 /// Used by [`WebAnalytics::toggle_rum_on_off_for_a_zone`], [`WebAnalytics::get_rum_status_for_a_zone`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleRumOnOffForAZoneResponse {
-    /// `editable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ToggleRumOnOffForAZoneResponse { editable : "editable", id : "id", value : "value" }
+);

@@ -25,7 +25,9 @@ impl Webhooks {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAWebhookResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +50,9 @@ impl Webhooks {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<FetchAllWebhooksDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FetchAllWebhooksDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,7 +76,9 @@ impl Webhooks {
         account_id: &str,
         app_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAWebhookResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -97,7 +103,9 @@ impl Webhooks {
         account_id: &str,
         app_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAWebhookResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -122,7 +130,9 @@ impl Webhooks {
         account_id: &str,
         app_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAWebhookResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -147,7 +157,9 @@ impl Webhooks {
         account_id: &str,
         app_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAWebhookResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAWebhookResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -164,68 +176,39 @@ impl Webhooks {
     }
 }
 /// Used by [`Webhooks::add_a_webhook`], [`Webhooks::replace_a_webhook`], [`Webhooks::edit_a_webhook`], [`Webhooks::fetch_details_of_a_webhook`], [`Webhooks::delete_a_webhook`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAWebhookResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<AddAWebhookResponseData>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(AddAWebhookResponse { data : "data", success : "success" });
 /// Used by [`Webhooks::add_a_webhook`], [`Webhooks::fetch_all_webhooks_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAWebhookResponseData {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `events`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddAWebhookResponseData { created_at : "created_at", enabled : "enabled", events :
+    "events", id : "id", name : "name", updated_at : "updated_at", url : "url" }
+);
 /// Used by [`Webhooks::fetch_all_webhooks_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllWebhooksDetailsResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<AddAWebhookResponseData>>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    FetchAllWebhooksDetailsResponse { data : "data", success : "success" }
+);

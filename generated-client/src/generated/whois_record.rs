@@ -22,7 +22,9 @@ impl WhoisRecord {
     pub fn get_whois_record(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetWhoisRecordResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetWhoisRecordResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -36,274 +38,141 @@ impl WhoisRecord {
     }
 }
 /// Used by [`WhoisRecord::get_whois_record`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWhoisRecordResponse {
-    /// `found`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub found: ::std::option::Option<bool>,
-    /// `registrar_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_id: ::std::option::Option<::std::string::String>,
-    /// `registrant_fax_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_fax_ext: ::std::option::Option<::std::string::String>,
-    /// `administrative_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_name: ::std::option::Option<::std::string::String>,
-    /// `billing_referral_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_referral_url: ::std::option::Option<::std::string::String>,
-    /// `created_date_raw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date_raw: ::std::option::Option<::std::string::String>,
-    /// `updated_date_raw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_date_raw: ::std::option::Option<::std::string::String>,
-    /// `billing_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_postal_code: ::std::option::Option<::std::string::String>,
-    /// `registrar_phone_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_phone_ext: ::std::option::Option<::std::string::String>,
-    /// `registrar_fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_fax: ::std::option::Option<::std::string::String>,
-    /// `billing_street`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_street: ::std::option::Option<::std::string::String>,
-    /// `registrant_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_id: ::std::option::Option<::std::string::String>,
-    /// `administrative_phone_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_phone_ext: ::std::option::Option<::std::string::String>,
-    /// `registrar_referral_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_referral_url: ::std::option::Option<::std::string::String>,
-    /// `registrar_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_province: ::std::option::Option<::std::string::String>,
-    /// `dnssec`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dnssec: ::std::option::Option<bool>,
-    /// `technical_street`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_street: ::std::option::Option<::std::string::String>,
-    /// `administrative_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_postal_code: ::std::option::Option<::std::string::String>,
-    /// `expiration_date_raw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_date_raw: ::std::option::Option<::std::string::String>,
-    /// `technical_org`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_org: ::std::option::Option<::std::string::String>,
-    /// `registrant_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_postal_code: ::std::option::Option<::std::string::String>,
-    /// `registrar_phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_phone: ::std::option::Option<::std::string::String>,
-    /// `updated_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_date: ::std::option::Option<::std::string::String>,
-    /// `administrative_referral_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_referral_url: ::std::option::Option<::std::string::String>,
-    /// `whois_server`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub whois_server: ::std::option::Option<::std::string::String>,
-    /// `technical_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_country: ::std::option::Option<::std::string::String>,
-    /// `registrar_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_email: ::std::option::Option<::std::string::String>,
-    /// `administrative_org`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_org: ::std::option::Option<::std::string::String>,
-    /// `registrant_city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_city: ::std::option::Option<::std::string::String>,
-    /// `billing_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_id: ::std::option::Option<::std::string::String>,
-    /// `expiration_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_date: ::std::option::Option<::std::string::String>,
-    /// `billing_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
-    /// `billing_fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_fax: ::std::option::Option<::std::string::String>,
-    /// `billing_phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_phone: ::std::option::Option<::std::string::String>,
-    /// `nameservers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nameservers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `technical_referral_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_referral_url: ::std::option::Option<::std::string::String>,
-    /// `administrative_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_id: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `punycode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub punycode: ::std::option::Option<::std::string::String>,
-    /// `administrative_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_country: ::std::option::Option<::std::string::String>,
-    /// `technical_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_id: ::std::option::Option<::std::string::String>,
-    /// `administrative_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_email: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `registrant_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_email: ::std::option::Option<::std::string::String>,
-    /// `registrant_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_name: ::std::option::Option<::std::string::String>,
-    /// `registrar_street`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_street: ::std::option::Option<::std::string::String>,
-    /// `registrant_street`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_street: ::std::option::Option<::std::string::String>,
-    /// `technical_city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_city: ::std::option::Option<::std::string::String>,
-    /// `technical_phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_phone: ::std::option::Option<::std::string::String>,
-    /// `technical_fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_fax: ::std::option::Option<::std::string::String>,
-    /// `registrant_fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_fax: ::std::option::Option<::std::string::String>,
-    /// `billing_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_country: ::std::option::Option<::std::string::String>,
-    /// `registrant_org`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_org: ::std::option::Option<::std::string::String>,
-    /// `registrant_phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_phone: ::std::option::Option<::std::string::String>,
-    /// `technical_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_email: ::std::option::Option<::std::string::String>,
-    /// `registrant`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant: ::std::option::Option<::std::string::String>,
-    /// `technical_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_name: ::std::option::Option<::std::string::String>,
-    /// `billing_phone_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_phone_ext: ::std::option::Option<::std::string::String>,
-    /// `technical_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_province: ::std::option::Option<::std::string::String>,
-    /// `extension`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extension: ::std::option::Option<::std::string::String>,
-    /// `billing_org`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_org: ::std::option::Option<::std::string::String>,
-    /// `registrant_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_country: ::std::option::Option<::std::string::String>,
-    /// `registrar_org`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_org: ::std::option::Option<::std::string::String>,
-    /// `created_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date: ::std::option::Option<::std::string::String>,
-    /// `billing_fax_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_fax_ext: ::std::option::Option<::std::string::String>,
-    /// `registrar_city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_city: ::std::option::Option<::std::string::String>,
-    /// `registrar_country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_country: ::std::option::Option<::std::string::String>,
-    /// `registrant_phone_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_phone_ext: ::std::option::Option<::std::string::String>,
-    /// `technical_fax_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_fax_ext: ::std::option::Option<::std::string::String>,
-    /// `billing_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_province: ::std::option::Option<::std::string::String>,
-    /// `administrative_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_province: ::std::option::Option<::std::string::String>,
-    /// `billing_city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_city: ::std::option::Option<::std::string::String>,
-    /// `billing_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_name: ::std::option::Option<::std::string::String>,
-    /// `administrative_phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_phone: ::std::option::Option<::std::string::String>,
-    /// `administrative_fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_fax: ::std::option::Option<::std::string::String>,
-    /// `registrar`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar: ::std::option::Option<::std::string::String>,
-    /// `registrant_referral_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_referral_url: ::std::option::Option<::std::string::String>,
-    /// `administrative_fax_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_fax_ext: ::std::option::Option<::std::string::String>,
-    /// `technical_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_postal_code: ::std::option::Option<::std::string::String>,
-    /// `administrative_street`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_street: ::std::option::Option<::std::string::String>,
-    /// `domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `registrant_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrant_province: ::std::option::Option<::std::string::String>,
-    /// `registrar_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_postal_code: ::std::option::Option<::std::string::String>,
-    /// `registrar_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_name: ::std::option::Option<::std::string::String>,
-    /// `administrative_city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub administrative_city: ::std::option::Option<::std::string::String>,
-    /// `registrar_fax_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registrar_fax_ext: ::std::option::Option<::std::string::String>,
-    /// `technical_phone_ext`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub technical_phone_ext: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetWhoisRecordResponse { found : "found", registrar_id : "registrar_id",
+    registrant_fax_ext : "registrant_fax_ext", administrative_name :
+    "administrative_name", billing_referral_url : "billing_referral_url",
+    created_date_raw : "created_date_raw", updated_date_raw : "updated_date_raw",
+    billing_postal_code : "billing_postal_code", registrar_phone_ext :
+    "registrar_phone_ext", registrar_fax : "registrar_fax", billing_street :
+    "billing_street", registrant_id : "registrant_id", administrative_phone_ext :
+    "administrative_phone_ext", registrar_referral_url : "registrar_referral_url",
+    registrar_province : "registrar_province", dnssec : "dnssec", technical_street :
+    "technical_street", administrative_postal_code : "administrative_postal_code",
+    expiration_date_raw : "expiration_date_raw", technical_org : "technical_org",
+    registrant_postal_code : "registrant_postal_code", registrar_phone :
+    "registrar_phone", updated_date : "updated_date", administrative_referral_url :
+    "administrative_referral_url", whois_server : "whois_server", technical_country :
+    "technical_country", registrar_email : "registrar_email", administrative_org :
+    "administrative_org", registrant_city : "registrant_city", billing_id : "billing_id",
+    expiration_date : "expiration_date", billing_email : "billing_email", billing_fax :
+    "billing_fax", billing_phone : "billing_phone", nameservers : "nameservers",
+    technical_referral_url : "technical_referral_url", administrative_id :
+    "administrative_id", status : "status", punycode : "punycode", administrative_country
+    : "administrative_country", technical_id : "technical_id", administrative_email :
+    "administrative_email", id : "id", registrant_email : "registrant_email",
+    registrant_name : "registrant_name", registrar_street : "registrar_street",
+    registrant_street : "registrant_street", technical_city : "technical_city",
+    technical_phone : "technical_phone", technical_fax : "technical_fax", registrant_fax
+    : "registrant_fax", billing_country : "billing_country", registrant_org :
+    "registrant_org", registrant_phone : "registrant_phone", technical_email :
+    "technical_email", registrant : "registrant", technical_name : "technical_name",
+    billing_phone_ext : "billing_phone_ext", technical_province : "technical_province",
+    extension : "extension", billing_org : "billing_org", registrant_country :
+    "registrant_country", registrar_org : "registrar_org", created_date : "created_date",
+    billing_fax_ext : "billing_fax_ext", registrar_city : "registrar_city",
+    registrar_country : "registrar_country", registrant_phone_ext :
+    "registrant_phone_ext", technical_fax_ext : "technical_fax_ext", billing_province :
+    "billing_province", administrative_province : "administrative_province", billing_city
+    : "billing_city", billing_name : "billing_name", administrative_phone :
+    "administrative_phone", administrative_fax : "administrative_fax", registrar :
+    "registrar", registrant_referral_url : "registrant_referral_url",
+    administrative_fax_ext : "administrative_fax_ext", technical_postal_code :
+    "technical_postal_code", administrative_street : "administrative_street", domain :
+    "domain", registrant_province : "registrant_province", registrar_postal_code :
+    "registrar_postal_code", registrar_name : "registrar_name", administrative_city :
+    "administrative_city", registrar_fax_ext : "registrar_fax_ext", technical_phone_ext :
+    "technical_phone_ext" }
+);

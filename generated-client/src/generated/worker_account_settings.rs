@@ -25,7 +25,7 @@ impl WorkerAccountSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateWorkerAccountSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<CreateWorkerAccountSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl WorkerAccountSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateWorkerAccountSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<CreateWorkerAccountSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,19 +62,14 @@ impl WorkerAccountSettings {
     }
 }
 /// Used by [`WorkerAccountSettings::create_worker_account_settings`], [`WorkerAccountSettings::fetch_worker_account_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerAccountSettingsResponse {
-    /// `default_usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_usage_model: ::std::option::Option<::std::string::String>,
-    /// `green_compute`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub green_compute: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWorkerAccountSettingsResponse { default_usage_model : "default_usage_model",
+    green_compute : "green_compute" }
+);

@@ -25,7 +25,9 @@ impl WorkerCronTrigger {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateCronTriggersResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateCronTriggersResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -48,7 +50,9 @@ impl WorkerCronTrigger {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateCronTriggersResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateCronTriggersResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,38 +68,25 @@ impl WorkerCronTrigger {
     }
 }
 /// Used by [`WorkerCronTrigger::update_cron_triggers`], [`WorkerCronTrigger::get_cron_triggers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCronTriggersResponse {
-    /// `schedules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedules: ::std::option::Option<
         ::std::vec::Vec<UpdateCronTriggersResponseSchedulesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdateCronTriggersResponse { schedules : "schedules" });
 /// Used by [`WorkerCronTrigger::update_cron_triggers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCronTriggersResponseSchedulesItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `cron`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateCronTriggersResponseSchedulesItem { created_on : "created_on", cron : "cron",
+    modified_on : "modified_on" }
+);

@@ -25,7 +25,9 @@ impl WorkerDeployments {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeploymentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +50,9 @@ impl WorkerDeployments {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListDeploymentsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListDeploymentsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -72,7 +76,9 @@ impl WorkerDeployments {
         account_id: &str,
         script_name: &str,
         deployment_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDeploymentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDeploymentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -97,7 +103,9 @@ impl WorkerDeployments {
         account_id: &str,
         script_name: &str,
         deployment_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteDeploymentResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteDeploymentResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -113,207 +121,98 @@ impl WorkerDeployments {
         )
     }
 }
-/// Used by [`WorkerDeployments::create_deployment`], [`WorkerDeployments::get_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`WorkerDeployments::create_deployment`], [`WorkerDeployments::list_deployments`], [`WorkerDeployments::get_deployment`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponse {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<CreateDeploymentResponseAnnotations>,
-    /// `author_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author_email: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
-    /// `strategy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub strategy: ::std::option::Option<::std::string::String>,
-    /// `versions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<
         ::std::vec::Vec<CreateDeploymentResponseVersionsItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WorkerDeployments::create_deployment`], [`WorkerDeployments::list_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateDeploymentResponse { annotations : "annotations", author_email :
+    "author_email", created_on : "created_on", id : "id", source : "source", strategy :
+    "strategy", versions : "versions" }
+);
+/// Used by [`WorkerDeployments::create_deployment`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponseAnnotations {
     /// `workers/message`
-    #[serde(
-        rename = "workers/message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workers_message: ::std::option::Option<::std::string::String>,
     /// `workers/triggered_by`
-    #[serde(
-        rename = "workers/triggered_by",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workers_triggered_by: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDeploymentResponseAnnotations { workers_message : "workers/message",
+    workers_triggered_by : "workers/triggered_by" }
+);
 /// Used by [`WorkerDeployments::create_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentResponseVersionsItem {
-    /// `percentage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub percentage: ::std::option::Option<f64>,
-    /// `version_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDeploymentResponseVersionsItem { percentage : "percentage", version_id :
+    "version_id" }
+);
 /// Used by [`WorkerDeployments::list_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeploymentsResponse {
-    /// `deployments`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deployments: ::std::option::Option<
-        ::std::vec::Vec<ListDeploymentsResponseDeploymentsItem>,
-    >,
+    pub deployments: ::std::option::Option<::std::vec::Vec<CreateDeploymentResponse>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WorkerDeployments::list_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListDeploymentsResponseDeploymentsItem {
-    /// `annotations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub annotations: ::std::option::Option<CreateDeploymentResponseAnnotations>,
-    /// `author_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub author_email: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<::std::string::String>,
-    /// `strategy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub strategy: ::std::option::Option<::std::string::String>,
-    /// `versions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub versions: ::std::option::Option<
-        ::std::vec::Vec<ListDeploymentsResponseDeploymentsItemVersionsItem>,
-    >,
-}
-/// Used by [`WorkerDeployments::list_deployments`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListDeploymentsResponseDeploymentsItemVersionsItem {
-    /// `percentage`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub percentage: ::std::option::Option<::serde_json::Value>,
-    /// `version_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_id: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(ListDeploymentsResponse { deployments : "deployments" });
 /// Used by [`WorkerDeployments::delete_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDeploymentResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<DeleteDeploymentResponseErrorsItem>,
     >,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<DeleteDeploymentResponseErrorsItem>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteDeploymentResponse { errors : "errors", messages : "messages", success :
+    "success" }
+);
 /// Used by [`WorkerDeployments::delete_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDeploymentResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteDeploymentResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteDeploymentResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`WorkerDeployments::delete_deployment`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDeploymentResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteDeploymentResponseErrorsItemSource { pointer : "pointer" }
+);

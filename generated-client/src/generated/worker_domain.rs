@@ -24,7 +24,9 @@ impl WorkerDomain {
     pub fn attach_to_domain(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AttachToDomainResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AttachToDomainResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -65,7 +67,9 @@ impl WorkerDomain {
         &self,
         account_id: &str,
         domain_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AttachToDomainResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AttachToDomainResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -102,31 +106,18 @@ impl WorkerDomain {
     }
 }
 /// Used by [`WorkerDomain::attach_to_domain`], [`WorkerDomain::list_domains`], [`WorkerDomain::get_a_domain`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachToDomainResponse {
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::string::String>,
-    /// `zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_id: ::std::option::Option<::std::string::String>,
-    /// `zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AttachToDomainResponse { environment : "environment", hostname : "hostname", id :
+    "id", service : "service", zone_id : "zone_id", zone_name : "zone_name" }
+);

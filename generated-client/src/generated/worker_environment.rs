@@ -78,7 +78,9 @@ impl WorkerEnvironment {
         account_id: &str,
         service_name: &str,
         environment_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PatchScriptSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -104,7 +106,9 @@ impl WorkerEnvironment {
         account_id: &str,
         service_name: &str,
         environment_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PatchScriptSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -122,93 +126,60 @@ impl WorkerEnvironment {
     }
 }
 /// Used by [`WorkerEnvironment::patch_script_settings`], [`WorkerEnvironment::get_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponse {
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush: ::std::option::Option<bool>,
-    /// `observability`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub observability: ::std::option::Option<PatchScriptSettingsResponseObservability>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_consumers: ::std::option::Option<
         ::std::vec::Vec<PatchScriptSettingsResponseTailConsumersItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponse { logpush : "logpush", observability : "observability",
+    tags : "tags", tail_consumers : "tail_consumers" }
+);
 /// Used by [`WorkerEnvironment::patch_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponseObservability {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<PatchScriptSettingsResponseObservabilityLogs>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponseObservability { enabled : "enabled", head_sampling_rate :
+    "head_sampling_rate", logs : "logs" }
+);
 /// Used by [`WorkerEnvironment::patch_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponseObservabilityLogs {
-    /// `destinations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destinations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `invocation_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invocation_logs: ::std::option::Option<bool>,
-    /// `persist`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub persist: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponseObservabilityLogs { destinations : "destinations", enabled
+    : "enabled", head_sampling_rate : "head_sampling_rate", invocation_logs :
+    "invocation_logs", persist : "persist" }
+);
 /// Used by [`WorkerEnvironment::patch_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponseTailConsumersItem {
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponseTailConsumersItem { environment : "environment", namespace
+    : "namespace", service : "service" }
+);

@@ -24,7 +24,9 @@ impl WorkerPlacement {
     pub fn list_placement_regions(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListPlacementRegionsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListPlacementRegionsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -38,35 +40,23 @@ impl WorkerPlacement {
     }
 }
 /// Used by [`WorkerPlacement::list_placement_regions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPlacementRegionsResponse {
-    /// `providers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub providers: ::std::option::Option<
         ::std::vec::Vec<ListPlacementRegionsResponseProvidersItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListPlacementRegionsResponse { providers : "providers" });
 /// Used by [`WorkerPlacement::list_placement_regions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPlacementRegionsResponseProvidersItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `regions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListPlacementRegionsResponseProvidersItem { id : "id", regions : "regions" }
+);

@@ -24,7 +24,9 @@ impl WorkerRoutes {
     pub fn create_route(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl WorkerRoutes {
         &self,
         zone_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl WorkerRoutes {
         &self,
         zone_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl WorkerRoutes {
         &self,
         zone_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,36 +132,22 @@ impl WorkerRoutes {
     }
 }
 /// Used by [`WorkerRoutes::create_route`], [`WorkerRoutes::list_routes`], [`WorkerRoutes::update_route`], [`WorkerRoutes::get_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateRouteResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
-    /// `script`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub script: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateRouteResponse { id : "id", pattern : "pattern", script : "script" }
+);
 /// Used by [`WorkerRoutes::delete_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRouteResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteRouteResponse { id : "id" });

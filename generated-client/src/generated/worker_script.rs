@@ -86,7 +86,9 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
         body: WorkerUpload,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadWorkerModuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadWorkerModuleResponse>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -133,7 +135,9 @@ impl WorkerScript {
         script_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -158,7 +162,7 @@ impl WorkerScript {
         account_id: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAssetsUploadSessionResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAssetsUploadSessionResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -228,7 +232,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PatchScriptSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -251,7 +257,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PatchScriptSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -276,7 +284,9 @@ impl WorkerScript {
         script_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -331,7 +341,9 @@ impl WorkerScript {
         secret_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -360,7 +372,9 @@ impl WorkerScript {
         secret_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -386,7 +400,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PatchSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PatchSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -409,7 +425,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PatchSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PatchSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -432,7 +450,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PostWorkerSubdomainResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PostWorkerSubdomainResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -455,7 +475,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PostWorkerSubdomainResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PostWorkerSubdomainResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -478,7 +500,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PostWorkerSubdomainResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PostWorkerSubdomainResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -501,7 +525,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateUsageModelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateUsageModelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -524,7 +550,9 @@ impl WorkerScript {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateUsageModelResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateUsageModelResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -544,61 +572,42 @@ impl WorkerScript {
 /// script in `body_part`.
 ///
 /// Used by [`WorkerScript::upload_worker_module`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerMetadata {
-    /// `main_module`: the name of the part that holds the main module (a module Worker), e.g. worker.js
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the name of the part that holds the main module (a module Worker), e.g. worker.js
     pub main_module: ::std::option::Option<::std::string::String>,
-    /// `body_part`: the name of the part that holds the script (a service worker)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the name of the part that holds the script (a service worker)
     pub body_part: ::std::option::Option<::std::string::String>,
-    /// `compatibility_date`: the date of the Workers runtime behaviour the Worker targets, e.g. 2024-09-23
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the date of the Workers runtime behaviour the Worker targets, e.g. 2024-09-23
     pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `keep_bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keep_bindings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `logpush`: whether Logpush is turned on for the Worker
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,
-    /// `migrations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrations: ::std::option::Option<WorkerMigrations>,
-    /// `placement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<WorkerPlacement>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<TailConsumer>>,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<WorkerMetadataUsageModel>,
-    /// `version_tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_tags: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    WorkerMetadata { main_module : "main_module", body_part : "body_part",
+    compatibility_date : "compatibility_date", compatibility_flags :
+    "compatibility_flags", bindings : "bindings", keep_bindings : "keep_bindings",
+    logpush : "logpush", migrations : "migrations", placement : "placement", tags :
+    "tags", tail_consumers : "tail_consumers", usage_model : "usage_model", version_tags
+    : "version_tags" }
+);
 /// The Durable Object migrations to apply with this upload.
 ///
 /// One of several shapes.
@@ -625,128 +634,82 @@ impl ::std::convert::From<WorkerSteppedMigrations> for WorkerMigrations {
     }
 }
 /// One set of migrations.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerSingleStepMigrations {
-    /// `new_tag`: the tag to set as the latest migration tag
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the tag to set as the latest migration tag
     pub new_tag: ::std::option::Option<::std::string::String>,
-    /// `old_tag`: the tag the latest migration tag must have, or the upload is rejected
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the tag the latest migration tag must have, or the upload is rejected
     pub old_tag: ::std::option::Option<::std::string::String>,
-    /// `new_classes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `deleted_classes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `renamed_classes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
-    /// `transferred_classes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    WorkerSingleStepMigrations { new_tag : "new_tag", old_tag : "old_tag", new_classes :
+    "new_classes", deleted_classes : "deleted_classes", renamed_classes :
+    "renamed_classes", transferred_classes : "transferred_classes" }
+);
 /// `RenamedClass`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RenamedClass {
-    /// `from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
-    /// `to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(RenamedClass { from : "from", to : "to" });
 /// `TransferredClass`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransferredClass {
-    /// `from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
-    /// `from_script`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_script: ::std::option::Option<::std::string::String>,
-    /// `to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TransferredClass { from : "from", from_script : "from_script", to : "to" }
+);
 /// Several sets of migrations, applied in order.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerSteppedMigrations {
-    /// `new_tag`: the tag to set as the latest migration tag
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the tag to set as the latest migration tag
     pub new_tag: ::std::option::Option<::std::string::String>,
-    /// `old_tag`: the tag the latest migration tag must have, or the upload is rejected
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// the tag the latest migration tag must have, or the upload is rejected
     pub old_tag: ::std::option::Option<::std::string::String>,
-    /// `steps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<MigrationStep>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    WorkerSteppedMigrations { new_tag : "new_tag", old_tag : "old_tag", steps : "steps" }
+);
 /// One step of a stepped migration.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationStep {
-    /// `new_classes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `deleted_classes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `renamed_classes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
-    /// `transferred_classes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    MigrationStep { new_classes : "new_classes", deleted_classes : "deleted_classes",
+    renamed_classes : "renamed_classes", transferred_classes : "transferred_classes" }
+);
 /// Where the Worker runs.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerPlacement {
-    /// `mode`: Smart Placement
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// Smart Placement
     pub mode: ::std::option::Option<WorkerPlacementMode>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(WorkerPlacement { mode : "mode" });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -796,23 +759,21 @@ impl ::std::fmt::Display for WorkerPlacementMode {
     }
 }
 /// A Worker that receives the logs of this one.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TailConsumer {
-    /// `service`: the name of the consuming Worker
+    /// the name of the consuming Worker
     pub service: ::std::string::String,
-    /// `environment`: its environment, if it uses one
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// its environment, if it uses one
     pub environment: ::std::option::Option<::std::string::String>,
-    /// `namespace`: its dispatch namespace
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// its dispatch namespace
     pub namespace: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    TailConsumer { service : "service" required, environment : "environment", namespace :
+    "namespace" }
+);
 impl TailConsumer {
     /// A value with the required fields set and the others empty.
     pub fn new(service: ::std::string::String) -> Self {
@@ -820,6 +781,7 @@ impl TailConsumer {
             service,
             environment: ::std::option::Option::None,
             namespace: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -876,553 +838,297 @@ impl ::std::fmt::Display for WorkerMetadataUsageModel {
     }
 }
 /// Used by [`WorkerScript::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWorkersItem {
-    /// `compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_flags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `etag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub etag: ::std::option::Option<::std::string::String>,
-    /// `handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `has_assets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_assets: ::std::option::Option<bool>,
-    /// `has_modules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_modules: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_deployed_from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_deployed_from: ::std::option::Option<::std::string::String>,
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush: ::std::option::Option<bool>,
-    /// `migration_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migration_tag: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `named_handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub named_handlers: ::std::option::Option<
         ::std::vec::Vec<ListWorkersItemNamedHandlersItem>,
     >,
-    /// `observability`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub observability: ::std::option::Option<ListWorkersItemObservability>,
-    /// `placement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<ListWorkersItemPlacement>,
-    /// `placement_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement_mode: ::std::option::Option<::std::string::String>,
-    /// `placement_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement_status: ::std::option::Option<::std::string::String>,
-    /// `routes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes: ::std::option::Option<::std::vec::Vec<ListWorkersItemRoutesItem>>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListWorkersItem { compatibility_date : "compatibility_date", compatibility_flags :
+    "compatibility_flags", created_on : "created_on", etag : "etag", handlers :
+    "handlers", has_assets : "has_assets", has_modules : "has_modules", id : "id",
+    last_deployed_from : "last_deployed_from", logpush : "logpush", migration_tag :
+    "migration_tag", modified_on : "modified_on", named_handlers : "named_handlers",
+    observability : "observability", placement : "placement", placement_mode :
+    "placement_mode", placement_status : "placement_status", routes : "routes", tag :
+    "tag", tags : "tags", tail_consumers : "tail_consumers", usage_model : "usage_model"
+    }
+);
 /// Used by [`WorkerScript::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWorkersItemNamedHandlersItem {
-    /// `handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub handlers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WorkerScript::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    ListWorkersItemNamedHandlersItem { handlers : "handlers", name : "name" }
+);
+/// Used by [`WorkerScript::list_workers`], [`WorkerScript::upload_worker_module`], [`WorkerScript::patch_script_settings`], [`WorkerScript::patch_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWorkersItemObservability {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<ListWorkersItemObservabilityLogs>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListWorkersItemObservability { enabled : "enabled", head_sampling_rate :
+    "head_sampling_rate", logs : "logs" }
+);
 /// Used by [`WorkerScript::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWorkersItemObservabilityLogs {
-    /// `destinations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub destinations: ::std::option::Option<::serde_json::Value>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<::serde_json::Value>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub head_sampling_rate: ::std::option::Option<::serde_json::Value>,
-    /// `invocation_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub invocation_logs: ::std::option::Option<::serde_json::Value>,
-    /// `persist`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub persist: ::std::option::Option<::serde_json::Value>,
+    pub destinations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub enabled: ::std::option::Option<bool>,
+    pub head_sampling_rate: ::std::option::Option<f64>,
+    pub invocation_logs: ::std::option::Option<bool>,
+    pub persist: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WorkerScript::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    ListWorkersItemObservabilityLogs { destinations : "destinations", enabled :
+    "enabled", head_sampling_rate : "head_sampling_rate", invocation_logs :
+    "invocation_logs", persist : "persist" }
+);
+/// Used by [`WorkerScript::list_workers`], [`WorkerScript::upload_worker_module`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWorkersItemPlacement {
-    /// `last_analyzed_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_analyzed_at: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::serde_json::Value>,
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListWorkersItemPlacement { last_analyzed_at : "last_analyzed_at", status : "status" }
+);
 /// Used by [`WorkerScript::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWorkersItemRoutesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `pattern`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pattern: ::std::option::Option<::serde_json::Value>,
-    /// `script`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub script: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`WorkerScript::search_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct SearchWorkersItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `environment_is_default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment_is_default: ::std::option::Option<bool>,
-    /// `environment_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment_name: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `script_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub script_name: ::std::option::Option<::std::string::String>,
-    /// `service_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub service_name: ::std::option::Option<::std::string::String>,
+    pub pattern: ::std::option::Option<::serde_json::Value>,
+    pub script: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListWorkersItemRoutesItem { id : "id", pattern : "pattern", script : "script" }
+);
+/// Used by [`WorkerScript::search_workers`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchWorkersItem {
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub environment_is_default: ::std::option::Option<bool>,
+    pub environment_name: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::std::string::String>,
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub script_name: ::std::option::Option<::std::string::String>,
+    pub service_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SearchWorkersItem { created_on : "created_on", environment_is_default :
+    "environment_is_default", environment_name : "environment_name", id : "id",
+    modified_on : "modified_on", script_name : "script_name", service_name :
+    "service_name" }
+);
 /// Used by [`WorkerScript::upload_worker_module`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadWorkerModuleResponse {
-    /// `compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `entry_point`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entry_point: ::std::option::Option<::std::string::String>,
-    /// `etag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub etag: ::std::option::Option<::std::string::String>,
-    /// `handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `has_assets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_assets: ::std::option::Option<bool>,
-    /// `has_modules`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_modules: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_deployed_from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_deployed_from: ::std::option::Option<::std::string::String>,
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush: ::std::option::Option<bool>,
-    /// `migration_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migration_tag: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `named_handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub named_handlers: ::std::option::Option<
         ::std::vec::Vec<UploadWorkerModuleResponseNamedHandlersItem>,
     >,
-    /// `observability`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub observability: ::std::option::Option<UploadWorkerModuleResponseObservability>,
-    /// `placement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub placement: ::std::option::Option<UploadWorkerModuleResponsePlacement>,
-    /// `placement_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub observability: ::std::option::Option<ListWorkersItemObservability>,
+    pub placement: ::std::option::Option<ListWorkersItemPlacement>,
     pub placement_mode: ::std::option::Option<::std::string::String>,
-    /// `placement_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement_status: ::std::option::Option<::std::string::String>,
-    /// `startup_time_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub startup_time_ms: ::std::option::Option<i64>,
-    /// `tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_consumers: ::std::option::Option<
         ::std::vec::Vec<UploadWorkerModuleResponseTailConsumersItem>,
     >,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadWorkerModuleResponse { compatibility_date : "compatibility_date",
+    compatibility_flags : "compatibility_flags", created_on : "created_on", entry_point :
+    "entry_point", etag : "etag", handlers : "handlers", has_assets : "has_assets",
+    has_modules : "has_modules", id : "id", last_deployed_from : "last_deployed_from",
+    logpush : "logpush", migration_tag : "migration_tag", modified_on : "modified_on",
+    named_handlers : "named_handlers", observability : "observability", placement :
+    "placement", placement_mode : "placement_mode", placement_status :
+    "placement_status", startup_time_ms : "startup_time_ms", tag : "tag", tags : "tags",
+    tail_consumers : "tail_consumers", usage_model : "usage_model" }
+);
 /// Used by [`WorkerScript::upload_worker_module`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadWorkerModuleResponseNamedHandlersItem {
-    /// `handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadWorkerModuleResponseNamedHandlersItem { handlers : "handlers", name : "name" }
+);
 /// Used by [`WorkerScript::upload_worker_module`], [`WorkerScript::patch_script_settings`], [`WorkerScript::patch_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UploadWorkerModuleResponseObservability {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub logs: ::std::option::Option<UploadWorkerModuleResponseObservabilityLogs>,
-}
-/// Used by [`WorkerScript::upload_worker_module`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UploadWorkerModuleResponseObservabilityLogs {
-    /// `destinations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub destinations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `invocation_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub invocation_logs: ::std::option::Option<bool>,
-    /// `persist`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub persist: ::std::option::Option<bool>,
-}
-/// Used by [`WorkerScript::upload_worker_module`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UploadWorkerModuleResponsePlacement {
-    /// `last_analyzed_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_analyzed_at: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`WorkerScript::upload_worker_module`], [`WorkerScript::patch_script_settings`], [`WorkerScript::patch_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadWorkerModuleResponseTailConsumersItem {
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadWorkerModuleResponseTailConsumersItem { environment : "environment", namespace
+    : "namespace", service : "service" }
+);
 /// Used by [`WorkerScript::create_assets_upload_session`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAssetsUploadSessionResponse {
-    /// `buckets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub buckets: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
-    /// `jwt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jwt: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAssetsUploadSessionResponse { buckets : "buckets", jwt : "jwt" }
+);
 /// Used by [`WorkerScript::patch_script_settings`], [`WorkerScript::get_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponse {
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush: ::std::option::Option<bool>,
-    /// `observability`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub observability: ::std::option::Option<UploadWorkerModuleResponseObservability>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub observability: ::std::option::Option<ListWorkersItemObservability>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_consumers: ::std::option::Option<
         ::std::vec::Vec<UploadWorkerModuleResponseTailConsumersItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponse { logpush : "logpush", observability : "observability",
+    tags : "tags", tail_consumers : "tail_consumers" }
+);
 /// Used by [`WorkerScript::patch_settings`], [`WorkerScript::get_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSettingsResponse {
-    /// `bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `limits`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limits: ::std::option::Option<PatchSettingsResponseLimits>,
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush: ::std::option::Option<bool>,
-    /// `migrations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrations: ::std::option::Option<::serde_json::Value>,
-    /// `observability`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub observability: ::std::option::Option<UploadWorkerModuleResponseObservability>,
-    /// `placement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub observability: ::std::option::Option<ListWorkersItemObservability>,
     pub placement: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_consumers: ::std::option::Option<
         ::std::vec::Vec<UploadWorkerModuleResponseTailConsumersItem>,
     >,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchSettingsResponse { bindings : "bindings", compatibility_date :
+    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
+    logpush : "logpush", migrations : "migrations", observability : "observability",
+    placement : "placement", tags : "tags", tail_consumers : "tail_consumers",
+    usage_model : "usage_model" }
+);
 /// Used by [`WorkerScript::patch_settings`], [`WorkerScript::update_usage_model`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSettingsResponseLimits {
-    /// `cpu_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_ms: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(PatchSettingsResponseLimits { cpu_ms : "cpu_ms" });
 /// Used by [`WorkerScript::post_worker_subdomain`], [`WorkerScript::get_worker_subdomain`], [`WorkerScript::delete_worker_subdomain`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostWorkerSubdomainResponse {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `previews_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previews_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PostWorkerSubdomainResponse { enabled : "enabled", previews_enabled :
+    "previews_enabled" }
+);
 /// Used by [`WorkerScript::update_usage_model`], [`WorkerScript::fetch_usage_model`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUsageModelResponse {
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// `user_limits`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_limits: ::std::option::Option<PatchSettingsResponseLimits>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateUsageModelResponse { usage_model : "usage_model", user_limits : "user_limits" }
+);
 /// A Worker's metadata and its modules.
 ///
 /// The `multipart/form-data` body of [`WorkerScript::upload_worker_module`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///
 /// - `metadata`: JSON (required)
 /// - `module` parts, under any name: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map` (required, may repeat)
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct WorkerUpload {
     form: crate::runtime::Multipart,
 }

@@ -25,7 +25,9 @@ impl WorkerVersions {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UploadVersionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UploadVersionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -48,7 +50,9 @@ impl WorkerVersions {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListVersionsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListVersionsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,7 +74,9 @@ impl WorkerVersions {
         account_id: &str,
         script_name: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetVersionDetailResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetVersionDetailResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,226 +93,142 @@ impl WorkerVersions {
     }
 }
 /// Used by [`WorkerVersions::upload_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<UploadVersionResponseMetadata>,
-    /// `number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<f64>,
-    /// `resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<UploadVersionResponseResources>,
-    /// `startup_time_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub startup_time_ms: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadVersionResponse { id : "id", metadata : "metadata", number : "number",
+    resources : "resources", startup_time_ms : "startup_time_ms" }
+);
 /// Used by [`WorkerVersions::upload_version`], [`WorkerVersions::list_versions`], [`WorkerVersions::get_version_detail`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseMetadata {
-    /// `author_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author_email: ::std::option::Option<::std::string::String>,
-    /// `author_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author_id: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
     /// `hasPreview`
-    #[serde(
-        rename = "hasPreview",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_preview: ::std::option::Option<bool>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadVersionResponseMetadata { author_email : "author_email", author_id :
+    "author_id", created_on : "created_on", has_preview : "hasPreview", modified_on :
+    "modified_on", source : "source" }
+);
 /// Used by [`WorkerVersions::upload_version`], [`WorkerVersions::get_version_detail`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResources {
-    /// `bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `script`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub script: ::std::option::Option<UploadVersionResponseResourcesScript>,
-    /// `script_runtime`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub script_runtime: ::std::option::Option<
         UploadVersionResponseResourcesScriptRuntime,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadVersionResponseResources { bindings : "bindings", script : "script",
+    script_runtime : "script_runtime" }
+);
 /// Used by [`WorkerVersions::upload_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResourcesScript {
-    /// `etag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub etag: ::std::option::Option<::std::string::String>,
-    /// `handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `last_deployed_from`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_deployed_from: ::std::option::Option<::std::string::String>,
-    /// `named_handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub named_handlers: ::std::option::Option<
         ::std::vec::Vec<UploadVersionResponseResourcesScriptNamedHandlersItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadVersionResponseResourcesScript { etag : "etag", handlers : "handlers",
+    last_deployed_from : "last_deployed_from", named_handlers : "named_handlers" }
+);
 /// Used by [`WorkerVersions::upload_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResourcesScriptNamedHandlersItem {
-    /// `handlers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub handlers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadVersionResponseResourcesScriptNamedHandlersItem { handlers : "handlers", name :
+    "name" }
+);
 /// Used by [`WorkerVersions::upload_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResourcesScriptRuntime {
-    /// `compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `limits`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limits: ::std::option::Option<UploadVersionResponseResourcesScriptRuntimeLimits>,
-    /// `migration_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migration_tag: ::std::option::Option<::std::string::String>,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadVersionResponseResourcesScriptRuntime { compatibility_date :
+    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
+    migration_tag : "migration_tag", usage_model : "usage_model" }
+);
 /// Used by [`WorkerVersions::upload_version`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResourcesScriptRuntimeLimits {
-    /// `cpu_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_ms: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UploadVersionResponseResourcesScriptRuntimeLimits { cpu_ms : "cpu_ms" }
+);
 /// Used by [`WorkerVersions::list_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVersionsResponse {
-    /// `items`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<ListVersionsResponseItemsItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ListVersionsResponse { items : "items" });
 /// Used by [`WorkerVersions::list_versions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVersionsResponseItemsItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<UploadVersionResponseMetadata>,
-    /// `number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListVersionsResponseItemsItem { id : "id", metadata : "metadata", number : "number" }
+);
 /// Used by [`WorkerVersions::get_version_detail`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVersionDetailResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<UploadVersionResponseMetadata>,
-    /// `number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<f64>,
-    /// `resources`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<UploadVersionResponseResources>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetVersionDetailResponse { id : "id", metadata : "metadata", number : "number",
+    resources : "resources" }
+);

@@ -76,7 +76,9 @@ impl Workers {
     pub fn create_worker(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWorkerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateWorkerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -96,7 +98,7 @@ impl Workers {
     pub fn list_workers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListWorkersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CreateWorkerResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -117,7 +119,9 @@ impl Workers {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWorkerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateWorkerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -139,7 +143,9 @@ impl Workers {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWorkerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateWorkerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -161,7 +167,9 @@ impl Workers {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateWorkerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateWorkerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -183,7 +191,9 @@ impl Workers {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteWorkerResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteWorkerResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -198,774 +208,345 @@ impl Workers {
     }
 }
 /// Used by [`Workers::list_builds_by_script`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBuildsByScriptItem {
-    /// `build_outcome`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_outcome: ::std::option::Option<::std::string::String>,
-    /// `build_trigger_metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_trigger_metadata: ::std::option::Option<
         ListBuildsByScriptItemBuildTriggerMetadata,
     >,
-    /// `build_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_uuid: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `initializing_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initializing_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `pull_request`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pull_request: ::std::option::Option<ListBuildsByScriptItemPullRequest>,
-    /// `running_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub running_on: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `stopped_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stopped_on: ::std::option::Option<::std::string::String>,
-    /// `trigger`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<ListBuildsByScriptItemTrigger>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListBuildsByScriptItem { build_outcome : "build_outcome", build_trigger_metadata :
+    "build_trigger_metadata", build_uuid : "build_uuid", created_on : "created_on",
+    initializing_on : "initializing_on", modified_on : "modified_on", pull_request :
+    "pull_request", running_on : "running_on", status : "status", stopped_on :
+    "stopped_on", trigger : "trigger" }
+);
 /// Used by [`Workers::list_builds_by_script`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBuildsByScriptItemBuildTriggerMetadata {
-    /// `author`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<::std::string::String>,
-    /// `branch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch: ::std::option::Option<::std::string::String>,
-    /// `build_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_command: ::std::option::Option<::std::string::String>,
-    /// `build_token_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_token_name: ::std::option::Option<::std::string::String>,
-    /// `build_token_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_token_uuid: ::std::option::Option<::std::string::String>,
-    /// `build_trigger_source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_trigger_source: ::std::option::Option<::serde_json::Value>,
-    /// `commit_hash`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_hash: ::std::option::Option<::std::string::String>,
-    /// `commit_message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub commit_message: ::std::option::Option<::std::string::String>,
-    /// `deploy_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deploy_command: ::std::option::Option<::std::string::String>,
-    /// `environment_variables`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_variables: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `provider_account_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_name: ::std::option::Option<::std::string::String>,
-    /// `provider_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_type: ::std::option::Option<::serde_json::Value>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_name: ::std::option::Option<::std::string::String>,
-    /// `root_directory`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_directory: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListBuildsByScriptItemBuildTriggerMetadata { author : "author", branch : "branch",
+    build_command : "build_command", build_token_name : "build_token_name",
+    build_token_uuid : "build_token_uuid", build_trigger_source : "build_trigger_source",
+    commit_hash : "commit_hash", commit_message : "commit_message", deploy_command :
+    "deploy_command", environment_variables : "environment_variables",
+    provider_account_name : "provider_account_name", provider_type : "provider_type",
+    repo_name : "repo_name", root_directory : "root_directory" }
+);
 /// Used by [`Workers::list_builds_by_script`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBuildsByScriptItemPullRequest {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `pull_request_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pull_request_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListBuildsByScriptItemPullRequest { created_on : "created_on", pull_request_url :
+    "pull_request_url" }
+);
 /// Used by [`Workers::list_builds_by_script`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBuildsByScriptItemTrigger {
-    /// `branch_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `branch_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `build_caching_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_caching_enabled: ::std::option::Option<bool>,
-    /// `build_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub build_command: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_on: ::std::option::Option<::std::string::String>,
-    /// `deploy_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deploy_command: ::std::option::Option<::std::string::String>,
-    /// `external_script_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_script_id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `path_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `path_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `repo_connection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_connection: ::std::option::Option<
         ListBuildsByScriptItemTriggerRepoConnection,
     >,
-    /// `root_directory`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_directory: ::std::option::Option<::std::string::String>,
-    /// `trigger_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_name: ::std::option::Option<::std::string::String>,
-    /// `trigger_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Workers::list_builds_by_script`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    ListBuildsByScriptItemTrigger { branch_excludes : "branch_excludes", branch_includes
+    : "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
+    "build_command", created_on : "created_on", deleted_on : "deleted_on", deploy_command
+    : "deploy_command", external_script_id : "external_script_id", modified_on :
+    "modified_on", path_excludes : "path_excludes", path_includes : "path_includes",
+    repo_connection : "repo_connection", root_directory : "root_directory", trigger_name
+    : "trigger_name", trigger_uuid : "trigger_uuid" }
+);
+/// Used by [`Workers::list_builds_by_script`], [`Workers::list_triggers_by_script`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBuildsByScriptItemTriggerRepoConnection {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::serde_json::Value>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deleted_on: ::std::option::Option<::serde_json::Value>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::serde_json::Value>,
-    /// `provider_account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_account_id: ::std::option::Option<::serde_json::Value>,
-    /// `provider_account_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_account_name: ::std::option::Option<::serde_json::Value>,
-    /// `provider_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_type: ::std::option::Option<::serde_json::Value>,
-    /// `repo_connection_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo_connection_uuid: ::std::option::Option<::serde_json::Value>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo_id: ::std::option::Option<::serde_json::Value>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo_name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Workers::list_triggers_by_script`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListTriggersByScriptItem {
-    /// `branch_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `branch_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `build_caching_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub build_caching_enabled: ::std::option::Option<bool>,
-    /// `build_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub build_command: ::std::option::Option<::std::string::String>,
-    /// `build_token_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub build_token_name: ::std::option::Option<::std::string::String>,
-    /// `build_token_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub build_token_uuid: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_on: ::std::option::Option<::std::string::String>,
-    /// `deploy_command`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deploy_command: ::std::option::Option<::std::string::String>,
-    /// `external_script_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub external_script_id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `path_excludes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `path_includes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `repo_connection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo_connection: ::std::option::Option<ListTriggersByScriptItemRepoConnection>,
-    /// `root_directory`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub root_directory: ::std::option::Option<::std::string::String>,
-    /// `trigger_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub trigger_name: ::std::option::Option<::std::string::String>,
-    /// `trigger_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub trigger_uuid: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Workers::list_triggers_by_script`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListTriggersByScriptItemRepoConnection {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `deleted_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deleted_on: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `provider_account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_id: ::std::option::Option<::std::string::String>,
-    /// `provider_account_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_name: ::std::option::Option<::std::string::String>,
-    /// `provider_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_type: ::std::option::Option<::serde_json::Value>,
-    /// `repo_connection_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_connection_uuid: ::std::option::Option<::std::string::String>,
-    /// `repo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_id: ::std::option::Option<::std::string::String>,
-    /// `repo_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Workers::create_worker`], [`Workers::update_worker`], [`Workers::edit_worker`], [`Workers::get_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateWorkerResponse {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    ListBuildsByScriptItemTriggerRepoConnection { created_on : "created_on", deleted_on :
+    "deleted_on", modified_on : "modified_on", provider_account_id :
+    "provider_account_id", provider_account_name : "provider_account_name", provider_type
+    : "provider_type", repo_connection_uuid : "repo_connection_uuid", repo_id :
+    "repo_id", repo_name : "repo_name" }
+);
+/// Used by [`Workers::list_triggers_by_script`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTriggersByScriptItem {
+    pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub build_caching_enabled: ::std::option::Option<bool>,
+    pub build_command: ::std::option::Option<::std::string::String>,
+    pub build_token_name: ::std::option::Option<::std::string::String>,
+    pub build_token_uuid: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub deleted_on: ::std::option::Option<::std::string::String>,
+    pub deploy_command: ::std::option::Option<::std::string::String>,
+    pub external_script_id: ::std::option::Option<::std::string::String>,
+    pub modified_on: ::std::option::Option<::std::string::String>,
+    pub path_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub path_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub repo_connection: ::std::option::Option<
+        ListBuildsByScriptItemTriggerRepoConnection,
+    >,
+    pub root_directory: ::std::option::Option<::std::string::String>,
+    pub trigger_name: ::std::option::Option<::std::string::String>,
+    pub trigger_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ListTriggersByScriptItem { branch_excludes : "branch_excludes", branch_includes :
+    "branch_includes", build_caching_enabled : "build_caching_enabled", build_command :
+    "build_command", build_token_name : "build_token_name", build_token_uuid :
+    "build_token_uuid", created_on : "created_on", deleted_on : "deleted_on",
+    deploy_command : "deploy_command", external_script_id : "external_script_id",
+    modified_on : "modified_on", path_excludes : "path_excludes", path_includes :
+    "path_includes", repo_connection : "repo_connection", root_directory :
+    "root_directory", trigger_name : "trigger_name", trigger_uuid : "trigger_uuid" }
+);
+/// Used by [`Workers::create_worker`], [`Workers::list_workers`], [`Workers::update_worker`], [`Workers::edit_worker`], [`Workers::get_worker`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateWorkerResponse {
+    pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `observability`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub observability: ::std::option::Option<CreateWorkerResponseObservability>,
-    /// `references`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub references: ::std::option::Option<CreateWorkerResponseReferences>,
-    /// `subdomain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subdomain: ::std::option::Option<CreateWorkerResponseSubdomain>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_consumers: ::std::option::Option<
         ::std::vec::Vec<CreateWorkerResponseTailConsumersItem>,
     >,
-    /// `updated_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Workers::create_worker`], [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateWorkerResponse { created_on : "created_on", id : "id", logpush : "logpush",
+    name : "name", observability : "observability", references : "references", subdomain
+    : "subdomain", tags : "tags", tail_consumers : "tail_consumers", updated_on :
+    "updated_on" }
+);
+/// Used by [`Workers::create_worker`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseObservability {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CreateWorkerResponseObservabilityLogs>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWorkerResponseObservability { enabled : "enabled", head_sampling_rate :
+    "head_sampling_rate", logs : "logs" }
+);
 /// Used by [`Workers::create_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseObservabilityLogs {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `invocation_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invocation_logs: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWorkerResponseObservabilityLogs { enabled : "enabled", head_sampling_rate :
+    "head_sampling_rate", invocation_logs : "invocation_logs" }
+);
 /// Used by [`Workers::create_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseReferences {
-    /// `dispatch_namespace_outbounds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispatch_namespace_outbounds: ::std::option::Option<
         ::std::vec::Vec<CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem>,
     >,
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domains: ::std::option::Option<
         ::std::vec::Vec<CreateWorkerResponseReferencesDomainsItem>,
     >,
-    /// `durable_objects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub durable_objects: ::std::option::Option<
         ::std::vec::Vec<CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem>,
     >,
-    /// `queues`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queues: ::std::option::Option<
         ::std::vec::Vec<CreateWorkerResponseReferencesQueuesItem>,
     >,
-    /// `workers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workers: ::std::option::Option<
         ::std::vec::Vec<CreateWorkerResponseReferencesWorkersItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWorkerResponseReferences { dispatch_namespace_outbounds :
+    "dispatch_namespace_outbounds", domains : "domains", durable_objects :
+    "durable_objects", queues : "queues", workers : "workers" }
+);
 /// Used by [`Workers::create_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem {
-    /// `namespace_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_id: ::std::option::Option<::std::string::String>,
-    /// `namespace_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_name: ::std::option::Option<::std::string::String>,
-    /// `worker_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_id: ::std::option::Option<::std::string::String>,
-    /// `worker_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWorkerResponseReferencesDispatchNamespaceOutboundsItem { namespace_id :
+    "namespace_id", namespace_name : "namespace_name", worker_id : "worker_id",
+    worker_name : "worker_name" }
+);
 /// Used by [`Workers::create_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseReferencesDomainsItem {
-    /// `certificate_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_id: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_id: ::std::option::Option<::std::string::String>,
-    /// `zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWorkerResponseReferencesDomainsItem { certificate_id : "certificate_id",
+    hostname : "hostname", id : "id", zone_id : "zone_id", zone_name : "zone_name" }
+);
 /// Used by [`Workers::create_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseReferencesQueuesItem {
-    /// `queue_consumer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_consumer_id: ::std::option::Option<::std::string::String>,
-    /// `queue_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
-    /// `queue_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateWorkerResponseReferencesQueuesItem { queue_consumer_id : "queue_consumer_id",
+    queue_id : "queue_id", queue_name : "queue_name" }
+);
 /// Used by [`Workers::create_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseReferencesWorkersItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Workers::create_worker`], [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateWorkerResponseReferencesWorkersItem { id : "id", name : "name" }
+);
+/// Used by [`Workers::create_worker`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseSubdomain {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `previews_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previews_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Workers::create_worker`], [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateWorkerResponseSubdomain { enabled : "enabled", previews_enabled :
+    "previews_enabled" }
+);
+/// Used by [`Workers::create_worker`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWorkerResponseTailConsumersItem {
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListWorkersItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub logpush: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `observability`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub observability: ::std::option::Option<CreateWorkerResponseObservability>,
-    /// `references`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub references: ::std::option::Option<ListWorkersItemReferences>,
-    /// `subdomain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub subdomain: ::std::option::Option<CreateWorkerResponseSubdomain>,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tail_consumers: ::std::option::Option<
-        ::std::vec::Vec<CreateWorkerResponseTailConsumersItem>,
-    >,
-    /// `updated_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_on: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListWorkersItemReferences {
-    /// `dispatch_namespace_outbounds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dispatch_namespace_outbounds: ::std::option::Option<
-        ::std::vec::Vec<ListWorkersItemReferencesDispatchNamespaceOutboundsItem>,
-    >,
-    /// `domains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub domains: ::std::option::Option<
-        ::std::vec::Vec<ListWorkersItemReferencesDomainsItem>,
-    >,
-    /// `durable_objects`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub durable_objects: ::std::option::Option<
-        ::std::vec::Vec<ListWorkersItemReferencesDispatchNamespaceOutboundsItem>,
-    >,
-    /// `queues`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub queues: ::std::option::Option<
-        ::std::vec::Vec<ListWorkersItemReferencesQueuesItem>,
-    >,
-    /// `workers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub workers: ::std::option::Option<
-        ::std::vec::Vec<ListWorkersItemReferencesWorkersItem>,
-    >,
-}
-/// Used by [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListWorkersItemReferencesDispatchNamespaceOutboundsItem {
-    /// `namespace_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub namespace_id: ::std::option::Option<::serde_json::Value>,
-    /// `namespace_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub namespace_name: ::std::option::Option<::serde_json::Value>,
-    /// `worker_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub worker_id: ::std::option::Option<::serde_json::Value>,
-    /// `worker_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub worker_name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListWorkersItemReferencesDomainsItem {
-    /// `certificate_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub certificate_id: ::std::option::Option<::serde_json::Value>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hostname: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `zone_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone_id: ::std::option::Option<::serde_json::Value>,
-    /// `zone_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone_name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListWorkersItemReferencesQueuesItem {
-    /// `queue_consumer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub queue_consumer_id: ::std::option::Option<::serde_json::Value>,
-    /// `queue_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub queue_id: ::std::option::Option<::serde_json::Value>,
-    /// `queue_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub queue_name: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`Workers::list_workers`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListWorkersItemReferencesWorkersItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(CreateWorkerResponseTailConsumersItem { name : "name" });
 /// Used by [`Workers::delete_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWorkerResponse {
-    /// `errors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<DeleteWorkerResponseErrorsItem>>,
-    /// `messages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<DeleteWorkerResponseErrorsItem>>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteWorkerResponse { errors : "errors", messages : "messages", success : "success"
+    }
+);
 /// Used by [`Workers::delete_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWorkerResponseErrorsItem {
-    /// `code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
-    /// `documentation_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DeleteWorkerResponseErrorsItemSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteWorkerResponseErrorsItem { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
 /// Used by [`Workers::delete_worker`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWorkerResponseErrorsItemSource {
-    /// `pointer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteWorkerResponseErrorsItemSource { pointer : "pointer" });

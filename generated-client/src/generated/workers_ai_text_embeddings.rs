@@ -24,7 +24,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -46,7 +48,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -68,7 +72,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -90,7 +96,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -112,7 +120,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -134,7 +144,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -156,7 +168,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -178,7 +192,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -200,7 +216,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -222,7 +240,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -244,7 +264,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -268,7 +290,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -290,7 +314,9 @@ impl WorkersAiTextEmbeddings {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(

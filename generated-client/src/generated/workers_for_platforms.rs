@@ -24,7 +24,9 @@ impl WorkersForPlatforms {
     pub fn create_dispatch_namespace(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDispatchNamespaceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDispatchNamespaceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl WorkersForPlatforms {
         &self,
         account_id: &str,
         dispatch_namespace: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDispatchNamespaceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDispatchNamespaceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl WorkersForPlatforms {
         &self,
         account_id: &str,
         dispatch_namespace: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDispatchNamespaceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDispatchNamespaceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -109,7 +115,9 @@ impl WorkersForPlatforms {
         &self,
         account_id: &str,
         dispatch_namespace: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateDispatchNamespaceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateDispatchNamespaceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -133,7 +141,9 @@ impl WorkersForPlatforms {
         dispatch_namespace: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -184,7 +194,7 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteScriptsInNamespaceResponse>,
+        crate::runtime::Json<::std::option::Option<DeleteScriptsInNamespaceResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -240,7 +250,9 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListScriptsInNamespaceItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListScriptsInNamespaceItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -270,7 +282,9 @@ impl WorkersForPlatforms {
         script_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -301,7 +315,7 @@ impl WorkersForPlatforms {
         dispatch_namespace: &str,
         script_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAssetsUploadSessionResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAssetsUploadSessionResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -424,7 +438,9 @@ impl WorkersForPlatforms {
         script_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -491,7 +507,9 @@ impl WorkersForPlatforms {
         secret_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -526,7 +544,9 @@ impl WorkersForPlatforms {
         secret_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -558,7 +578,9 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PatchScriptSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -587,7 +609,9 @@ impl WorkersForPlatforms {
         account_id: &str,
         dispatch_namespace: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<PatchScriptSettingsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PatchScriptSettingsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -677,7 +701,9 @@ impl WorkersForPlatforms {
         tag: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -712,7 +738,9 @@ impl WorkersForPlatforms {
         tag: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -736,247 +764,154 @@ impl WorkersForPlatforms {
     }
 }
 /// Used by [`WorkersForPlatforms::create_dispatch_namespace`], [`WorkersForPlatforms::list_dispatch_namespaces`], [`WorkersForPlatforms::update_dispatch_namespace`], [`WorkersForPlatforms::patch_dispatch_namespace`], [`WorkersForPlatforms::get_dispatch_namespace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDispatchNamespaceResponse {
-    /// `created_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `modified_by`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `namespace_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_id: ::std::option::Option<::std::string::String>,
-    /// `namespace_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_name: ::std::option::Option<::std::string::String>,
-    /// `script_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub script_count: ::std::option::Option<i64>,
-    /// `trusted_workers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trusted_workers: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateDispatchNamespaceResponse { created_by : "created_by", created_on :
+    "created_on", modified_by : "modified_by", modified_on : "modified_on", namespace_id
+    : "namespace_id", namespace_name : "namespace_name", script_count : "script_count",
+    trusted_workers : "trusted_workers" }
+);
 /// Used by [`WorkersForPlatforms::list_scripts_in_namespace`], [`WorkersForPlatforms::worker_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListScriptsInNamespaceItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `dispatch_namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispatch_namespace: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `script`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub script: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListScriptsInNamespaceItem { created_on : "created_on", dispatch_namespace :
+    "dispatch_namespace", modified_on : "modified_on", script : "script" }
+);
 /// Used by [`WorkersForPlatforms::delete_scripts_in_namespace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteScriptsInNamespaceResponse {
-    /// `deleted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<
         ::std::vec::Vec<DeleteScriptsInNamespaceResponseDeletedItem>,
     >,
-    /// `deleted_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_count: ::std::option::Option<i64>,
-    /// `has_more`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteScriptsInNamespaceResponse { deleted : "deleted", deleted_count :
+    "deleted_count", has_more : "has_more" }
+);
 /// Used by [`WorkersForPlatforms::delete_scripts_in_namespace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteScriptsInNamespaceResponseDeletedItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteScriptsInNamespaceResponseDeletedItem { id : "id" });
 /// Used by [`WorkersForPlatforms::create_assets_upload_session`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAssetsUploadSessionResponse {
-    /// `buckets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub buckets: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
-    /// `jwt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jwt: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAssetsUploadSessionResponse { buckets : "buckets", jwt : "jwt" }
+);
 /// Used by [`WorkersForPlatforms::patch_script_settings`], [`WorkersForPlatforms::get_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponse {
-    /// `bindings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `compatibility_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_date: ::std::option::Option<::std::string::String>,
-    /// `compatibility_flags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `limits`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limits: ::std::option::Option<PatchScriptSettingsResponseLimits>,
-    /// `logpush`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logpush: ::std::option::Option<bool>,
-    /// `migrations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrations: ::std::option::Option<::serde_json::Value>,
-    /// `observability`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub observability: ::std::option::Option<PatchScriptSettingsResponseObservability>,
-    /// `placement`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `tags`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tail_consumers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_consumers: ::std::option::Option<
         ::std::vec::Vec<PatchScriptSettingsResponseTailConsumersItem>,
     >,
-    /// `usage_model`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponse { bindings : "bindings", compatibility_date :
+    "compatibility_date", compatibility_flags : "compatibility_flags", limits : "limits",
+    logpush : "logpush", migrations : "migrations", observability : "observability",
+    placement : "placement", tags : "tags", tail_consumers : "tail_consumers",
+    usage_model : "usage_model" }
+);
 /// Used by [`WorkersForPlatforms::patch_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponseLimits {
-    /// `cpu_ms`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_ms: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(PatchScriptSettingsResponseLimits { cpu_ms : "cpu_ms" });
 /// Used by [`WorkersForPlatforms::patch_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponseObservability {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<PatchScriptSettingsResponseObservabilityLogs>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponseObservability { enabled : "enabled", head_sampling_rate :
+    "head_sampling_rate", logs : "logs" }
+);
 /// Used by [`WorkersForPlatforms::patch_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponseObservabilityLogs {
-    /// `destinations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destinations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `head_sampling_rate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub head_sampling_rate: ::std::option::Option<f64>,
-    /// `invocation_logs`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invocation_logs: ::std::option::Option<bool>,
-    /// `persist`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub persist: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponseObservabilityLogs { destinations : "destinations", enabled
+    : "enabled", head_sampling_rate : "head_sampling_rate", invocation_logs :
+    "invocation_logs", persist : "persist" }
+);
 /// Used by [`WorkersForPlatforms::patch_script_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsResponseTailConsumersItem {
-    /// `environment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
-    /// `namespace`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// `service`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    PatchScriptSettingsResponseTailConsumersItem { environment : "environment", namespace
+    : "namespace", service : "service" }
+);

@@ -24,7 +24,9 @@ impl WorkersKvNamespace {
     pub fn create_a_namespace(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANamespaceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANamespaceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl WorkersKvNamespace {
         &self,
         account_id: &str,
         namespace_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANamespaceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANamespaceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl WorkersKvNamespace {
         &self,
         account_id: &str,
         namespace_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateANamespaceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateANamespaceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -111,7 +117,9 @@ impl WorkersKvNamespace {
         namespace_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -136,7 +144,7 @@ impl WorkersKvNamespace {
         account_id: &str,
         namespace_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<WriteMultipleKeyValuePairsResponse>,
+        crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,7 +169,7 @@ impl WorkersKvNamespace {
         account_id: &str,
         namespace_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<WriteMultipleKeyValuePairsResponse>,
+        crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -186,7 +194,7 @@ impl WorkersKvNamespace {
         account_id: &str,
         namespace_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<WriteMultipleKeyValuePairsResponse>,
+        crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -285,7 +293,9 @@ impl WorkersKvNamespace {
         body: KvWrite,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -340,7 +350,9 @@ impl WorkersKvNamespace {
         key_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -359,69 +371,50 @@ impl WorkersKvNamespace {
     }
 }
 /// Used by [`WorkersKvNamespace::create_a_namespace`], [`WorkersKvNamespace::list_namespaces`], [`WorkersKvNamespace::rename_a_namespace`], [`WorkersKvNamespace::get_a_namespace`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANamespaceResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `supports_url_encoding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_url_encoding: ::std::option::Option<bool>,
-    /// `title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANamespaceResponse { id : "id", supports_url_encoding :
+    "supports_url_encoding", title : "title" }
+);
 /// Used by [`WorkersKvNamespace::write_multiple_key_value_pairs`], [`WorkersKvNamespace::delete_multiple_key_value_pairs`], [`WorkersKvNamespace::delete_multiple_key_value_pairs_post`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WriteMultipleKeyValuePairsResponse {
-    /// `successful_key_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub successful_key_count: ::std::option::Option<f64>,
-    /// `unsuccessful_keys`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unsuccessful_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    WriteMultipleKeyValuePairsResponse { successful_key_count : "successful_key_count",
+    unsuccessful_keys : "unsuccessful_keys" }
+);
 /// Used by [`WorkersKvNamespace::list_a_namespaces_keys`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListANamespacesKeysItem {
-    /// `expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<f64>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListANamespacesKeysItem { expiration : "expiration", metadata : "metadata", name :
+    "name" }
+);
 /// A value and the JSON metadata stored with it.
 ///
 /// The `multipart/form-data` body of [`WorkersKvNamespace::write_key_value_pair_with_optional_metadata`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///
 /// - `value`: a file (required)
 /// - `metadata`: JSON (required)
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct KvWrite {
     form: crate::runtime::Multipart,
 }

@@ -25,7 +25,7 @@ impl WorkersPipelinesOther {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeprecatedCreatePipelineResponse>,
+        crate::runtime::Json<::std::option::Option<DeprecatedCreatePipelineResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -46,7 +46,9 @@ impl WorkersPipelinesOther {
     pub fn deprecated_list_pipelines(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeprecatedListPipelinesResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeprecatedListPipelinesResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,7 +68,9 @@ impl WorkersPipelinesOther {
     pub fn create_pipeline(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreatePipelineResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreatePipelineResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -107,7 +111,9 @@ impl WorkersPipelinesOther {
         &self,
         account_id: &str,
         pipeline_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetPipelineDetailsResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetPipelineDetailsResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -150,7 +156,9 @@ impl WorkersPipelinesOther {
     pub fn create_sink(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSinkResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSinkResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -191,7 +199,9 @@ impl WorkersPipelinesOther {
         &self,
         account_id: &str,
         sink_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateSinkResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateSinkResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -234,7 +244,9 @@ impl WorkersPipelinesOther {
     pub fn create_stream(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateStreamResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateStreamResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -275,7 +287,9 @@ impl WorkersPipelinesOther {
         &self,
         account_id: &str,
         stream_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateStreamResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateStreamResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -297,7 +311,9 @@ impl WorkersPipelinesOther {
         &self,
         account_id: &str,
         stream_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateStreamResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateStreamResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -340,7 +356,9 @@ impl WorkersPipelinesOther {
     pub fn validate_sql(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ValidateSqlResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ValidateSqlResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -362,7 +380,7 @@ impl WorkersPipelinesOther {
         account_id: &str,
         pipeline_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeprecatedCreatePipelineResponse>,
+        crate::runtime::Json<::std::option::Option<DeprecatedCreatePipelineResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -386,7 +404,7 @@ impl WorkersPipelinesOther {
         account_id: &str,
         pipeline_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeprecatedCreatePipelineResponse>,
+        crate::runtime::Json<::std::option::Option<DeprecatedCreatePipelineResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -423,638 +441,303 @@ impl WorkersPipelinesOther {
         )
     }
 }
-/// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`], [`WorkersPipelinesOther::deprecated_update_pipeline`], [`WorkersPipelinesOther::deprecated_get_pipeline`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+/// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`], [`WorkersPipelinesOther::deprecated_list_pipelines`], [`WorkersPipelinesOther::deprecated_update_pipeline`], [`WorkersPipelinesOther::deprecated_get_pipeline`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponse {
-    /// `destination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<DeprecatedCreatePipelineResponseDestination>,
-    /// `endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeprecatedCreatePipelineResponse { destination : "destination", endpoint :
+    "endpoint", id : "id", name : "name", source : "source", version : "version" }
+);
 /// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestination {
-    /// `batch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub batch: ::std::option::Option<DeprecatedCreatePipelineResponseDestinationBatch>,
-    /// `compression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression: ::std::option::Option<
         DeprecatedCreatePipelineResponseDestinationCompression,
     >,
-    /// `format`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<DeprecatedCreatePipelineResponseDestinationPath>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeprecatedCreatePipelineResponseDestination { batch : "batch", compression :
+    "compression", format : "format", path : "path", r#type : "type" }
+);
 /// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestinationBatch {
-    /// `max_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_bytes: ::std::option::Option<i64>,
-    /// `max_duration_s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_duration_s: ::std::option::Option<f64>,
-    /// `max_rows`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_rows: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeprecatedCreatePipelineResponseDestinationBatch { max_bytes : "max_bytes",
+    max_duration_s : "max_duration_s", max_rows : "max_rows" }
+);
 /// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestinationCompression {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeprecatedCreatePipelineResponseDestinationCompression { r#type : "type" }
+);
 /// Used by [`WorkersPipelinesOther::deprecated_create_pipeline`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestinationPath {
-    /// `bucket`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
-    /// `filepath`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filepath: ::std::option::Option<::std::string::String>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeprecatedCreatePipelineResponseDestinationPath { bucket : "bucket", filename :
+    "filename", filepath : "filepath", prefix : "prefix" }
+);
 /// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedListPipelinesResponse {
-    /// `result_info`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<DeprecatedListPipelinesResponseResultInfo>,
-    /// `results`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
-        ::std::vec::Vec<DeprecatedListPipelinesResponseResultsItem>,
+        ::std::vec::Vec<DeprecatedCreatePipelineResponse>,
     >,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeprecatedListPipelinesResponse { result_info : "result_info", results : "results",
+    success : "success" }
+);
 /// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedListPipelinesResponseResultInfo {
-    /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// `page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// `per_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// `total_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeprecatedListPipelinesResponseResultsItem {
-    /// `destination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub destination: ::std::option::Option<
-        DeprecatedListPipelinesResponseResultsItemDestination,
-    >,
-    /// `endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub endpoint: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<f64>,
-}
-/// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeprecatedListPipelinesResponseResultsItemDestination {
-    /// `batch`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub batch: ::std::option::Option<
-        DeprecatedListPipelinesResponseResultsItemDestinationBatch,
-    >,
-    /// `compression`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub compression: ::std::option::Option<
-        DeprecatedListPipelinesResponseResultsItemDestinationCompression,
-    >,
-    /// `format`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub format: ::std::option::Option<::std::string::String>,
-    /// `path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub path: ::std::option::Option<
-        DeprecatedListPipelinesResponseResultsItemDestinationPath,
-    >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeprecatedListPipelinesResponseResultsItemDestinationBatch {
-    /// `max_bytes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_bytes: ::std::option::Option<::serde_json::Value>,
-    /// `max_duration_s`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_duration_s: ::std::option::Option<::serde_json::Value>,
-    /// `max_rows`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_rows: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeprecatedListPipelinesResponseResultsItemDestinationCompression {
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`WorkersPipelinesOther::deprecated_list_pipelines`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeprecatedListPipelinesResponseResultsItemDestinationPath {
-    /// `bucket`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bucket: ::std::option::Option<::serde_json::Value>,
-    /// `filename`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub filename: ::std::option::Option<::serde_json::Value>,
-    /// `filepath`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub filepath: ::std::option::Option<::serde_json::Value>,
-    /// `prefix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub prefix: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    DeprecatedListPipelinesResponseResultInfo { count : "count", page : "page", per_page
+    : "per_page", total_count : "total_count" }
+);
 /// Used by [`WorkersPipelinesOther::create_pipeline`], [`WorkersPipelinesOther::list_pipelines`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePipelineResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `sql`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sql: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreatePipelineResponse { created_at : "created_at", id : "id", modified_at :
+    "modified_at", name : "name", sql : "sql", status : "status" }
+);
 /// Used by [`WorkersPipelinesOther::get_pipeline_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPipelineDetailsResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `sql`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sql: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `tables`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tables: ::std::option::Option<
         ::std::vec::Vec<GetPipelineDetailsResponseTablesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPipelineDetailsResponse { created_at : "created_at", id : "id", modified_at :
+    "modified_at", name : "name", sql : "sql", status : "status", tables : "tables" }
+);
 /// Used by [`WorkersPipelinesOther::get_pipeline_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPipelineDetailsResponseTablesItem {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `latest`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetPipelineDetailsResponseTablesItem { id : "id", latest : "latest", name : "name",
+    r#type : "type", version : "version" }
+);
 /// Used by [`WorkersPipelinesOther::create_sink`], [`WorkersPipelinesOther::list_sinks`], [`WorkersPipelinesOther::get_sink_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSinkResponse {
-    /// `config`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<::serde_json::Value>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `format`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub format: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub format: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `schema`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<CreateSinkResponseSchema>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateSinkResponse { config : "config", created_at : "created_at", format : "format",
+    id : "id", modified_at : "modified_at", name : "name", schema : "schema", r#type :
+    "type" }
+);
 /// Used by [`WorkersPipelinesOther::create_sink`], [`WorkersPipelinesOther::create_stream`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSinkResponseSchema {
-    /// `fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `format`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub format: ::std::option::Option<::serde_json::Value>,
-    /// `inferred`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub format: ::std::option::Option<::std::string::String>,
     pub inferred: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateSinkResponseSchema { fields : "fields", format : "format", inferred :
+    "inferred" }
+);
 /// Used by [`WorkersPipelinesOther::create_stream`], [`WorkersPipelinesOther::list_streams`], [`WorkersPipelinesOther::get_stream_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateStreamResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
-    /// `format`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub format: ::std::option::Option<::serde_json::Value>,
-    /// `http`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub format: ::std::option::Option<::std::string::String>,
     pub http: ::std::option::Option<CreateStreamResponseHttp>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `schema`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<CreateSinkResponseSchema>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
-    /// `worker_binding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_binding: ::std::option::Option<CreateStreamResponseWorkerBinding>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateStreamResponse { created_at : "created_at", endpoint : "endpoint", format :
+    "format", http : "http", id : "id", modified_at : "modified_at", name : "name",
+    schema : "schema", version : "version", worker_binding : "worker_binding" }
+);
 /// Used by [`WorkersPipelinesOther::create_stream`], [`WorkersPipelinesOther::update_stream`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateStreamResponseHttp {
-    /// `authentication`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication: ::std::option::Option<bool>,
-    /// `cors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cors: ::std::option::Option<CreateStreamResponseHttpCors>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateStreamResponseHttp { authentication : "authentication", cors : "cors", enabled
+    : "enabled" }
+);
 /// Used by [`WorkersPipelinesOther::create_stream`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateStreamResponseHttpCors {
-    /// `origins`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateStreamResponseHttpCors { origins : "origins" });
 /// Used by [`WorkersPipelinesOther::create_stream`], [`WorkersPipelinesOther::update_stream`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateStreamResponseWorkerBinding {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(CreateStreamResponseWorkerBinding { enabled : "enabled" });
 /// Used by [`WorkersPipelinesOther::update_stream`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateStreamResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `endpoint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
-    /// `format`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub format: ::std::option::Option<::serde_json::Value>,
-    /// `http`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub format: ::std::option::Option<::std::string::String>,
     pub http: ::std::option::Option<CreateStreamResponseHttp>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
-    /// `worker_binding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_binding: ::std::option::Option<CreateStreamResponseWorkerBinding>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateStreamResponse { created_at : "created_at", endpoint : "endpoint", format :
+    "format", http : "http", id : "id", modified_at : "modified_at", name : "name",
+    version : "version", worker_binding : "worker_binding" }
+);
 /// Used by [`WorkersPipelinesOther::validate_sql`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponse {
-    /// `graph`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub graph: ::std::option::Option<ValidateSqlResponseGraph>,
-    /// `tables`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tables: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ValidateSqlResponse { graph : "graph", tables : "tables" });
 /// Used by [`WorkersPipelinesOther::validate_sql`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponseGraph {
-    /// `edges`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub edges: ::std::option::Option<::std::vec::Vec<ValidateSqlResponseGraphEdgesItem>>,
-    /// `nodes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nodes: ::std::option::Option<::std::vec::Vec<ValidateSqlResponseGraphNodesItem>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(ValidateSqlResponseGraph { edges : "edges", nodes : "nodes" });
 /// Used by [`WorkersPipelinesOther::validate_sql`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponseGraphEdgesItem {
-    /// `dest_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dest_id: ::std::option::Option<::serde_json::Value>,
-    /// `edge_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub edge_type: ::std::option::Option<::serde_json::Value>,
-    /// `key_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key_type: ::std::option::Option<::serde_json::Value>,
-    /// `src_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub src_id: ::std::option::Option<::serde_json::Value>,
-    /// `value_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value_type: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ValidateSqlResponseGraphEdgesItem { dest_id : "dest_id", edge_type : "edge_type",
+    key_type : "key_type", src_id : "src_id", value_type : "value_type" }
+);
 /// Used by [`WorkersPipelinesOther::validate_sql`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponseGraphNodesItem {
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::serde_json::Value>,
-    /// `node_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<::serde_json::Value>,
-    /// `operator`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::serde_json::Value>,
-    /// `parallelism`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parallelism: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ValidateSqlResponseGraphNodesItem { description : "description", node_id : "node_id",
+    operator : "operator", parallelism : "parallelism" }
+);

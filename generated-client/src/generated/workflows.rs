@@ -41,7 +41,9 @@ impl Workflows {
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateModifyWorkflowResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateModifyWorkflowResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -61,7 +63,9 @@ impl Workflows {
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAllWorkflowsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAllWorkflowsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -83,7 +87,9 @@ impl Workflows {
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeletesAWorkflowResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeletesAWorkflowResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -104,7 +110,7 @@ impl Workflows {
         account_id: &str,
         workflow_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateANewWorkflowInstanceResponse>,
+        crate::runtime::Json<::std::option::Option<CreateANewWorkflowInstanceResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -171,7 +177,9 @@ impl Workflows {
         account_id: &str,
         workflow_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<BatchTerminateInstancesOfAWorkflowResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchTerminateInstancesOfAWorkflowResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -195,7 +203,9 @@ impl Workflows {
         workflow_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            GetStatusOfTheJobResponsibleForTerminateAllInstancesOfAWorkflowResponse,
+            ::std::option::Option<
+                GetStatusOfTheJobResponsibleForTerminateAllInstancesOfAWorkflowResponse,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -220,7 +230,7 @@ impl Workflows {
         workflow_name: &str,
         instance_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetLogsAndStatusFromInstanceResponse>,
+        crate::runtime::Json<::std::option::Option<GetLogsAndStatusFromInstanceResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -247,7 +257,9 @@ impl Workflows {
         event_type: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -274,7 +286,9 @@ impl Workflows {
         account_id: &str,
         workflow_name: &str,
         instance_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ChangeStatusOfInstanceResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ChangeStatusOfInstanceResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -322,7 +336,7 @@ impl Workflows {
         workflow_name: &str,
         version_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ListDeployedWorkflowVersionsItem>,
+        crate::runtime::Json<::std::option::Option<ListDeployedWorkflowVersionsItem>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -346,7 +360,9 @@ impl Workflows {
         account_id: &str,
         workflow_name: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetWorkflowVersionDagResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetWorkflowVersionDagResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -370,7 +386,9 @@ impl Workflows {
         account_id: &str,
         workflow_name: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetWorkflowVersionDagResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetWorkflowVersionDagResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -388,385 +406,223 @@ impl Workflows {
     }
 }
 /// Used by [`Workflows::list_all_workflows`], [`Workflows::get_workflow_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllWorkflowsItem {
-    /// `class_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub class_name: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `instances`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instances: ::std::option::Option<ListAllWorkflowsItemInstances>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `script_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub script_name: ::std::option::Option<::std::string::String>,
-    /// `triggered_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllWorkflowsItem { class_name : "class_name", created_on : "created_on", id :
+    "id", instances : "instances", modified_on : "modified_on", name : "name",
+    script_name : "script_name", triggered_on : "triggered_on" }
+);
 /// Used by [`Workflows::list_all_workflows`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllWorkflowsItemInstances {
-    /// `complete`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub complete: ::std::option::Option<f64>,
-    /// `errored`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errored: ::std::option::Option<f64>,
-    /// `paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<f64>,
-    /// `queued`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queued: ::std::option::Option<f64>,
-    /// `running`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub running: ::std::option::Option<f64>,
-    /// `terminated`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub terminated: ::std::option::Option<f64>,
-    /// `waiting`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub waiting: ::std::option::Option<f64>,
     /// `waitingForPause`
-    #[serde(
-        rename = "waitingForPause",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub waiting_for_pause: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAllWorkflowsItemInstances { complete : "complete", errored : "errored", paused :
+    "paused", queued : "queued", running : "running", terminated : "terminated", waiting
+    : "waiting", waiting_for_pause : "waitingForPause" }
+);
 /// Used by [`Workflows::create_modify_workflow`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateModifyWorkflowResponse {
-    /// `class_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub class_name: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_deleted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_deleted: ::std::option::Option<f64>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `script_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub script_name: ::std::option::Option<::std::string::String>,
-    /// `terminator_running`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub terminator_running: ::std::option::Option<f64>,
-    /// `triggered_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_on: ::std::option::Option<::std::string::String>,
-    /// `version_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateModifyWorkflowResponse { class_name : "class_name", created_on : "created_on",
+    id : "id", is_deleted : "is_deleted", modified_on : "modified_on", name : "name",
+    script_name : "script_name", terminator_running : "terminator_running", triggered_on
+    : "triggered_on", version_id : "version_id" }
+);
 /// Used by [`Workflows::deletes_a_workflow`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletesAWorkflowResponse {
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeletesAWorkflowResponse { status : "status", success : "success" }
+);
 /// Used by [`Workflows::create_a_new_workflow_instance`], [`Workflows::batch_create_new_workflow_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateANewWorkflowInstanceResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `version_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// `workflow_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateANewWorkflowInstanceResponse { id : "id", status : "status", version_id :
+    "version_id", workflow_id : "workflow_id" }
+);
 /// Used by [`Workflows::list_of_workflow_instances`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOfWorkflowInstancesItem {
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `ended_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ended_on: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `started_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_on: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `version_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// `workflow_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListOfWorkflowInstancesItem { created_on : "created_on", ended_on : "ended_on", id :
+    "id", modified_on : "modified_on", started_on : "started_on", status : "status",
+    version_id : "version_id", workflow_id : "workflow_id" }
+);
 /// Used by [`Workflows::batch_terminate_instances_of_a_workflow`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchTerminateInstancesOfAWorkflowResponse {
     /// `instancesTerminated`
-    #[serde(
-        rename = "instancesTerminated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instances_terminated: ::std::option::Option<f64>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    BatchTerminateInstancesOfAWorkflowResponse { instances_terminated :
+    "instancesTerminated", status : "status" }
+);
 /// Used by [`Workflows::get_status_of_the_job_responsible_for_terminate_all_instances_of_a_workflow`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetStatusOfTheJobResponsibleForTerminateAllInstancesOfAWorkflowResponse {
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetStatusOfTheJobResponsibleForTerminateAllInstancesOfAWorkflowResponse { status :
+    "status" }
+);
 /// Used by [`Workflows::get_logs_and_status_from_instance`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLogsAndStatusFromInstanceResponse {
-    /// `end`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<::std::string::String>,
-    /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<GetLogsAndStatusFromInstanceResponseError>,
-    /// `output`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<::serde_json::Value>,
-    /// `params`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub params: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `queued`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queued: ::std::option::Option<::std::string::String>,
-    /// `start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `steps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `success`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-    /// `trigger`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<GetLogsAndStatusFromInstanceResponseTrigger>,
     /// `versionId`
-    #[serde(
-        rename = "versionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLogsAndStatusFromInstanceResponse { end : "end", error : "error", output :
+    "output", params : "params", queued : "queued", start : "start", status : "status",
+    steps : "steps", success : "success", trigger : "trigger", version_id : "versionId" }
+);
 /// Used by [`Workflows::get_logs_and_status_from_instance`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLogsAndStatusFromInstanceResponseError {
-    /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLogsAndStatusFromInstanceResponseError { message : "message", name : "name" }
+);
 /// Used by [`Workflows::get_logs_and_status_from_instance`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLogsAndStatusFromInstanceResponseTrigger {
-    /// `source`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLogsAndStatusFromInstanceResponseTrigger { source : "source" }
+);
 /// Used by [`Workflows::change_status_of_instance`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeStatusOfInstanceResponse {
-    /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeStatusOfInstanceResponse { status : "status", timestamp : "timestamp" }
+);
 /// Used by [`Workflows::list_deployed_workflow_versions`], [`Workflows::get_workflow_version_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeployedWorkflowVersionsItem {
-    /// `class_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub class_name: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `has_dag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_dag: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `workflow_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListDeployedWorkflowVersionsItem { class_name : "class_name", created_on :
+    "created_on", has_dag : "has_dag", id : "id", modified_on : "modified_on",
+    workflow_id : "workflow_id" }
+);
 /// Used by [`Workflows::get_workflow_version_dag`], [`Workflows::get_workflow_version_graph`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkflowVersionDagResponse {
-    /// `class_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub class_name: ::std::option::Option<::std::string::String>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `dag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dag: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `workflow_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetWorkflowVersionDagResponse { class_name : "class_name", created_on : "created_on",
+    dag : "dag", id : "id", modified_on : "modified_on", workflow_id : "workflow_id" }
+);

@@ -25,7 +25,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZarazConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZarazConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +69,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZarazConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +91,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZarazConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,7 +113,7 @@ impl Zaraz {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZarazConfigurationResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateZarazConfigurationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -158,7 +158,9 @@ impl Zaraz {
         zone_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -180,7 +182,9 @@ impl Zaraz {
     pub fn publish_zaraz_preview_configuration(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -200,7 +204,9 @@ impl Zaraz {
     pub fn update_zaraz_workflow(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -220,7 +226,9 @@ impl Zaraz {
     pub fn get_zaraz_workflow(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::string::String>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<::std::string::String>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -234,405 +242,198 @@ impl Zaraz {
     }
 }
 /// Used by [`Zaraz::update_zaraz_configuration`], [`Zaraz::get_zaraz_configuration`], [`Zaraz::get_default_zaraz_configuration`], [`Zaraz::export_zaraz_configuration`], [`Zaraz::restore_zaraz_historical_configuration_by_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZarazConfigurationResponse {
-    /// `analytics`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub analytics: ::std::option::Option<UpdateZarazConfigurationResponseAnalytics>,
-    /// `consent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consent: ::std::option::Option<UpdateZarazConfigurationResponseConsent>,
     /// `dataLayer`
-    #[serde(
-        rename = "dataLayer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_layer: ::std::option::Option<bool>,
     /// `debugKey`
-    #[serde(
-        rename = "debugKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub debug_key: ::std::option::Option<::std::string::String>,
     /// `historyChange`
-    #[serde(
-        rename = "historyChange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub history_change: ::std::option::Option<bool>,
-    /// `settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<UpdateZarazConfigurationResponseSettings>,
-    /// `tools`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `triggers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub triggers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `variables`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variables: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `zarazVersion`
-    #[serde(
-        rename = "zarazVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub zaraz_version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZarazConfigurationResponse { analytics : "analytics", consent : "consent",
+    data_layer : "dataLayer", debug_key : "debugKey", history_change : "historyChange",
+    settings : "settings", tools : "tools", triggers : "triggers", variables :
+    "variables", zaraz_version : "zarazVersion" }
+);
 /// Used by [`Zaraz::update_zaraz_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZarazConfigurationResponseAnalytics {
     /// `defaultPurpose`
-    #[serde(
-        rename = "defaultPurpose",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_purpose: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// `sessionExpTime`
-    #[serde(
-        rename = "sessionExpTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session_exp_time: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZarazConfigurationResponseAnalytics { default_purpose : "defaultPurpose",
+    enabled : "enabled", session_exp_time : "sessionExpTime" }
+);
 /// Used by [`Zaraz::update_zaraz_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZarazConfigurationResponseConsent {
     /// `buttonTextTranslations`
-    #[serde(
-        rename = "buttonTextTranslations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub button_text_translations: ::std::option::Option<
         UpdateZarazConfigurationResponseConsentButtonTextTranslations,
     >,
     /// `companyEmail`
-    #[serde(
-        rename = "companyEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_email: ::std::option::Option<::std::string::String>,
     /// `companyName`
-    #[serde(
-        rename = "companyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// `companyStreetAddress`
-    #[serde(
-        rename = "companyStreetAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_street_address: ::std::option::Option<::std::string::String>,
     /// `consentModalIntroHTML`
-    #[serde(
-        rename = "consentModalIntroHTML",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub consent_modal_intro_html: ::std::option::Option<::std::string::String>,
     /// `consentModalIntroHTMLWithTranslations`
-    #[serde(
-        rename = "consentModalIntroHTMLWithTranslations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub consent_modal_intro_html_with_translations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `cookieName`
-    #[serde(
-        rename = "cookieName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cookie_name: ::std::option::Option<::std::string::String>,
     /// `customCSS`
-    #[serde(
-        rename = "customCSS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_css: ::std::option::Option<::std::string::String>,
     /// `customIntroDisclaimerDismissed`
-    #[serde(
-        rename = "customIntroDisclaimerDismissed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_intro_disclaimer_dismissed: ::std::option::Option<bool>,
     /// `defaultLanguage`
-    #[serde(
-        rename = "defaultLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_language: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// `hideModal`
-    #[serde(
-        rename = "hideModal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_modal: ::std::option::Option<bool>,
-    /// `purposes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purposes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `purposesWithTranslations`
-    #[serde(
-        rename = "purposesWithTranslations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub purposes_with_translations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// `tcfCompliant`
-    #[serde(
-        rename = "tcfCompliant",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcf_compliant: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZarazConfigurationResponseConsent { button_text_translations :
+    "buttonTextTranslations", company_email : "companyEmail", company_name :
+    "companyName", company_street_address : "companyStreetAddress",
+    consent_modal_intro_html : "consentModalIntroHTML",
+    consent_modal_intro_html_with_translations : "consentModalIntroHTMLWithTranslations",
+    cookie_name : "cookieName", custom_css : "customCSS",
+    custom_intro_disclaimer_dismissed : "customIntroDisclaimerDismissed",
+    default_language : "defaultLanguage", enabled : "enabled", hide_modal : "hideModal",
+    purposes : "purposes", purposes_with_translations : "purposesWithTranslations",
+    tcf_compliant : "tcfCompliant" }
+);
 /// Used by [`Zaraz::update_zaraz_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZarazConfigurationResponseConsentButtonTextTranslations {
-    /// `accept_all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub accept_all: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `confirm_my_choices`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confirm_my_choices: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `reject_all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reject_all: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZarazConfigurationResponseConsentButtonTextTranslations { accept_all :
+    "accept_all", confirm_my_choices : "confirm_my_choices", reject_all : "reject_all" }
+);
 /// Used by [`Zaraz::update_zaraz_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZarazConfigurationResponseSettings {
     /// `autoInjectScript`
-    #[serde(
-        rename = "autoInjectScript",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_inject_script: ::std::option::Option<bool>,
     /// `contextEnricher`
-    #[serde(
-        rename = "contextEnricher",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub context_enricher: ::std::option::Option<
         UpdateZarazConfigurationResponseSettingsContextEnricher,
     >,
     /// `cookieDomain`
-    #[serde(
-        rename = "cookieDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cookie_domain: ::std::option::Option<::std::string::String>,
-    /// `ecommerce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ecommerce: ::std::option::Option<bool>,
     /// `eventsApiPath`
-    #[serde(
-        rename = "eventsApiPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub events_api_path: ::std::option::Option<::std::string::String>,
     /// `hideExternalReferer`
-    #[serde(
-        rename = "hideExternalReferer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_external_referer: ::std::option::Option<bool>,
     /// `hideIPAddress`
-    #[serde(
-        rename = "hideIPAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_ip_address: ::std::option::Option<bool>,
     /// `hideQueryParams`
-    #[serde(
-        rename = "hideQueryParams",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_query_params: ::std::option::Option<bool>,
     /// `hideUserAgent`
-    #[serde(
-        rename = "hideUserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_user_agent: ::std::option::Option<bool>,
     /// `initPath`
-    #[serde(
-        rename = "initPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub init_path: ::std::option::Option<::std::string::String>,
     /// `injectIframes`
-    #[serde(
-        rename = "injectIframes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inject_iframes: ::std::option::Option<bool>,
     /// `mcRootPath`
-    #[serde(
-        rename = "mcRootPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mc_root_path: ::std::option::Option<::std::string::String>,
     /// `scriptPath`
-    #[serde(
-        rename = "scriptPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub script_path: ::std::option::Option<::std::string::String>,
     /// `trackPath`
-    #[serde(
-        rename = "trackPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub track_path: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZarazConfigurationResponseSettings { auto_inject_script : "autoInjectScript",
+    context_enricher : "contextEnricher", cookie_domain : "cookieDomain", ecommerce :
+    "ecommerce", events_api_path : "eventsApiPath", hide_external_referer :
+    "hideExternalReferer", hide_ip_address : "hideIPAddress", hide_query_params :
+    "hideQueryParams", hide_user_agent : "hideUserAgent", init_path : "initPath",
+    inject_iframes : "injectIframes", mc_root_path : "mcRootPath", script_path :
+    "scriptPath", track_path : "trackPath" }
+);
 /// Used by [`Zaraz::update_zaraz_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZarazConfigurationResponseSettingsContextEnricher {
     /// `escapedWorkerName`
-    #[serde(
-        rename = "escapedWorkerName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub escaped_worker_name: ::std::option::Option<::std::string::String>,
     /// `workerTag`
-    #[serde(
-        rename = "workerTag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub worker_tag: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZarazConfigurationResponseSettingsContextEnricher { escaped_worker_name :
+    "escapedWorkerName", worker_tag : "workerTag" }
+);
 /// Used by [`Zaraz::list_zaraz_historical_configuration_records`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZarazHistoricalConfigurationRecordsItem {
     /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// `updatedAt`
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// `userId`
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListZarazHistoricalConfigurationRecordsItem { created_at : "createdAt", description :
+    "description", id : "id", updated_at : "updatedAt", user_id : "userId" }
+);

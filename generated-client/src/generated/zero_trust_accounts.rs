@@ -25,7 +25,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +73,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +97,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateDeviceSettingsForAZeroTrustAccountResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,7 +120,9 @@ impl ZeroTrustAccounts {
     pub fn create_zero_trust_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZeroTrustAccountResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZeroTrustAccountResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -132,7 +142,9 @@ impl ZeroTrustAccounts {
     pub fn get_zero_trust_account_information(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZeroTrustAccountResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZeroTrustAccountResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -153,7 +165,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZeroTrustAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZeroTrustAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -175,7 +189,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZeroTrustAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZeroTrustAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -197,7 +213,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZeroTrustAccountConfigurationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZeroTrustAccountConfigurationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -220,7 +238,9 @@ impl ZeroTrustAccounts {
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate,
+            ::std::option::Option<
+                UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -245,7 +265,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZeroTrustAccountLoggingSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZeroTrustAccountLoggingSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -267,7 +289,9 @@ impl ZeroTrustAccounts {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZeroTrustAccountLoggingSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateZeroTrustAccountLoggingSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -282,481 +306,327 @@ impl ZeroTrustAccounts {
     }
 }
 /// Used by [`ZeroTrustAccounts::update_device_settings_for_a_zero_trust_account`], [`ZeroTrustAccounts::patch_device_settings_for_a_zero_trust_account`], [`ZeroTrustAccounts::get_device_settings_for_a_zero_trust_account`], [`ZeroTrustAccounts::reset_device_settings_for_a_zero_trust_account_with_defaults_this_turns_off_all_proxying`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDeviceSettingsForAZeroTrustAccountResponse {
-    /// `disable_for_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_for_time: ::std::option::Option<f64>,
-    /// `external_emergency_signal_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_emergency_signal_enabled: ::std::option::Option<bool>,
-    /// `external_emergency_signal_fingerprint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_emergency_signal_fingerprint: ::std::option::Option<
         ::std::string::String,
     >,
-    /// `external_emergency_signal_interval`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_emergency_signal_interval: ::std::option::Option<::std::string::String>,
-    /// `external_emergency_signal_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_emergency_signal_url: ::std::option::Option<::std::string::String>,
-    /// `gateway_proxy_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_proxy_enabled: ::std::option::Option<bool>,
-    /// `gateway_udp_proxy_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_udp_proxy_enabled: ::std::option::Option<bool>,
-    /// `root_certificate_installation_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_certificate_installation_enabled: ::std::option::Option<bool>,
-    /// `use_zt_virtual_ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_zt_virtual_ip: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateDeviceSettingsForAZeroTrustAccountResponse { disable_for_time :
+    "disable_for_time", external_emergency_signal_enabled :
+    "external_emergency_signal_enabled", external_emergency_signal_fingerprint :
+    "external_emergency_signal_fingerprint", external_emergency_signal_interval :
+    "external_emergency_signal_interval", external_emergency_signal_url :
+    "external_emergency_signal_url", gateway_proxy_enabled : "gateway_proxy_enabled",
+    gateway_udp_proxy_enabled : "gateway_udp_proxy_enabled",
+    root_certificate_installation_enabled : "root_certificate_installation_enabled",
+    use_zt_virtual_ip : "use_zt_virtual_ip" }
+);
 /// Used by [`ZeroTrustAccounts::create_zero_trust_account`], [`ZeroTrustAccounts::get_zero_trust_account_information`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZeroTrustAccountResponse {
-    /// `gateway_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_tag: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `provider_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateZeroTrustAccountResponse { gateway_tag : "gateway_tag", id : "id",
+    provider_name : "provider_name" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`], [`ZeroTrustAccounts::patch_zero_trust_account_configuration`], [`ZeroTrustAccounts::get_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettings,
     >,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponse { created_at : "created_at", settings :
+    "settings", updated_at : "updated_at" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettings {
-    /// `activity_log`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub activity_log: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog,
     >,
-    /// `antivirus`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub antivirus: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsAntivirus,
     >,
-    /// `block_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub block_page: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsBlockPage,
     >,
-    /// `body_scanning`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_scanning: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsBodyScanning,
     >,
-    /// `browser_isolation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub browser_isolation: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsBrowserIsolation,
     >,
-    /// `certificate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsCertificate,
     >,
-    /// `custom_certificate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_certificate: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate,
     >,
-    /// `extended_email_matching`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extended_email_matching: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsExtendedEmailMatching,
     >,
-    /// `fips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fips: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsFips,
     >,
-    /// `host_selector`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_selector: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog,
     >,
-    /// `inspection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inspection: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsInspection,
     >,
-    /// `protocol_detection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol_detection: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog,
     >,
-    /// `sandbox`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sandbox: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsSandbox,
     >,
-    /// `tls_decrypt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tls_decrypt: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettings { activity_log : "activity_log",
+    antivirus : "antivirus", block_page : "block_page", body_scanning : "body_scanning",
+    browser_isolation : "browser_isolation", certificate : "certificate",
+    custom_certificate : "custom_certificate", extended_email_matching :
+    "extended_email_matching", fips : "fips", host_selector : "host_selector", inspection
+    : "inspection", protocol_detection : "protocol_detection", sandbox : "sandbox",
+    tls_decrypt : "tls_decrypt" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsActivityLog { enabled : "enabled"
+    }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsAntivirus {
-    /// `enabled_download_phase`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled_download_phase: ::std::option::Option<bool>,
-    /// `enabled_upload_phase`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled_upload_phase: ::std::option::Option<bool>,
-    /// `fail_closed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fail_closed: ::std::option::Option<bool>,
-    /// `notification_settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_settings: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationResponseSettingsAntivirusNotificationSettings,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsAntivirus { enabled_download_phase
+    : "enabled_download_phase", enabled_upload_phase : "enabled_upload_phase",
+    fail_closed : "fail_closed", notification_settings : "notification_settings" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsAntivirusNotificationSettings {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<::serde_json::Value>,
-    /// `include_context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_context: ::std::option::Option<::serde_json::Value>,
-    /// `msg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::serde_json::Value>,
-    /// `support_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub support_url: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateZeroTrustAccountConfigurationResponseSettingsBlockPage {
-    /// `background_color`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub background_color: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `footer_text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub footer_text: ::std::option::Option<::std::string::String>,
-    /// `header_text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub header_text: ::std::option::Option<::std::string::String>,
-    /// `include_context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_context: ::std::option::Option<bool>,
-    /// `logo_path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg: ::std::option::Option<::serde_json::Value>,
+    pub support_url: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsAntivirusNotificationSettings {
+    enabled : "enabled", include_context : "include_context", msg : "msg", support_url :
+    "support_url" }
+);
+/// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateZeroTrustAccountConfigurationResponseSettingsBlockPage {
+    pub background_color: ::std::option::Option<::std::string::String>,
+    pub enabled: ::std::option::Option<bool>,
+    pub footer_text: ::std::option::Option<::std::string::String>,
+    pub header_text: ::std::option::Option<::std::string::String>,
+    pub include_context: ::std::option::Option<bool>,
     pub logo_path: ::std::option::Option<::std::string::String>,
-    /// `mailto_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mailto_address: ::std::option::Option<::std::string::String>,
-    /// `mailto_subject`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mailto_subject: ::std::option::Option<::std::string::String>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `read_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read_only: ::std::option::Option<bool>,
-    /// `source_account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_account: ::std::option::Option<::std::string::String>,
-    /// `suppress_footer`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suppress_footer: ::std::option::Option<bool>,
-    /// `target_uri`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_uri: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsBlockPage { background_color :
+    "background_color", enabled : "enabled", footer_text : "footer_text", header_text :
+    "header_text", include_context : "include_context", logo_path : "logo_path",
+    mailto_address : "mailto_address", mailto_subject : "mailto_subject", mode : "mode",
+    name : "name", read_only : "read_only", source_account : "source_account",
+    suppress_footer : "suppress_footer", target_uri : "target_uri", version : "version" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsBodyScanning {
-    /// `inspection_mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inspection_mode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsBodyScanning { inspection_mode :
+    "inspection_mode" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsBrowserIsolation {
-    /// `non_identity_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_identity_enabled: ::std::option::Option<bool>,
-    /// `url_browser_isolation_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url_browser_isolation_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsBrowserIsolation {
+    non_identity_enabled : "non_identity_enabled", url_browser_isolation_enabled :
+    "url_browser_isolation_enabled" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsCertificate {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsCertificate { id : "id" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`], [`ZeroTrustAccounts::get_zero_trust_certificate_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate {
-    /// `binding_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub binding_status: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsCustomCertificate { binding_status
+    : "binding_status", enabled : "enabled", id : "id", updated_at : "updated_at" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsExtendedEmailMatching {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `read_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read_only: ::std::option::Option<bool>,
-    /// `source_account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_account: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsExtendedEmailMatching { enabled :
+    "enabled", read_only : "read_only", source_account : "source_account", version :
+    "version" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsFips {
-    /// `tls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tls: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsFips { tls : "tls" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsInspection {
-    /// `mode`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsInspection { mode : "mode" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationResponseSettingsSandbox {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `fallback_action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_action: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountConfigurationResponseSettingsSandbox { enabled : "enabled",
+    fallback_action : "fallback_action" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_logging_settings`], [`ZeroTrustAccounts::get_logging_settings_for_the_zero_trust_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsResponse {
-    /// `redact_pii`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redact_pii: ::std::option::Option<bool>,
-    /// `settings_by_rule_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings_by_rule_type: ::std::option::Option<
         UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountLoggingSettingsResponse { redact_pii : "redact_pii",
+    settings_by_rule_type : "settings_by_rule_type" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_logging_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType {
-    /// `dns`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<
         UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns,
     >,
-    /// `http`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http: ::std::option::Option<
         UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns,
     >,
-    /// `l4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub l4: ::std::option::Option<
         UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType { dns : "dns", http :
+    "http", l4 : "l4" }
+);
 /// Used by [`ZeroTrustAccounts::update_zero_trust_account_logging_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns {
-    /// `log_all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log_all: ::std::option::Option<bool>,
-    /// `log_blocks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log_blocks: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns { log_all :
+    "log_all", log_blocks : "log_blocks" }
+);

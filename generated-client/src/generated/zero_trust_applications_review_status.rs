@@ -27,7 +27,9 @@ impl ZeroTrustApplicationsReviewStatus {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateApplicationsReviewStatusesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateApplicationsReviewStatusesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -49,7 +51,9 @@ impl ZeroTrustApplicationsReviewStatus {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateApplicationsReviewStatusesResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateApplicationsReviewStatusesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -64,28 +68,18 @@ impl ZeroTrustApplicationsReviewStatus {
     }
 }
 /// Used by [`ZeroTrustApplicationsReviewStatus::update_applications_review_statuses`], [`ZeroTrustApplicationsReviewStatus::list_applications_review_statuses`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateApplicationsReviewStatusesResponse {
-    /// `approved_apps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approved_apps: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `in_review_apps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub in_review_apps: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `unapproved_apps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unapproved_apps: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateApplicationsReviewStatusesResponse { approved_apps : "approved_apps",
+    created_at : "created_at", in_review_apps : "in_review_apps", unapproved_apps :
+    "unapproved_apps", updated_at : "updated_at" }
+);

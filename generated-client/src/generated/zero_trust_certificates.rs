@@ -25,7 +25,7 @@ impl ZeroTrustCertificates {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateZeroTrustCertificateResponse>,
+        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +70,7 @@ impl ZeroTrustCertificates {
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateZeroTrustCertificateResponse>,
+        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +94,7 @@ impl ZeroTrustCertificates {
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateZeroTrustCertificateResponse>,
+        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -118,7 +118,7 @@ impl ZeroTrustCertificates {
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateZeroTrustCertificateResponse>,
+        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,7 +143,7 @@ impl ZeroTrustCertificates {
         account_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateZeroTrustCertificateResponse>,
+        crate::runtime::Json<::std::option::Option<CreateZeroTrustCertificateResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -160,49 +160,27 @@ impl ZeroTrustCertificates {
     }
 }
 /// Used by [`ZeroTrustCertificates::create_zero_trust_certificate`], [`ZeroTrustCertificates::list_zero_trust_certificates`], [`ZeroTrustCertificates::get_zero_trust_certificate_details`], [`ZeroTrustCertificates::delete_zero_trust_certificate`], [`ZeroTrustCertificates::activate_a_zero_trust_certificate`], [`ZeroTrustCertificates::deactivate_a_zero_trust_certificate`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZeroTrustCertificateResponse {
-    /// `binding_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub binding_status: ::std::option::Option<::std::string::String>,
-    /// `certificate`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `fingerprint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `in_use`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub in_use: ::std::option::Option<bool>,
-    /// `issuer_org`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer_org: ::std::option::Option<::std::string::String>,
-    /// `issuer_raw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer_raw: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `uploaded_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uploaded_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateZeroTrustCertificateResponse { binding_status : "binding_status", certificate :
+    "certificate", created_at : "created_at", expires_on : "expires_on", fingerprint :
+    "fingerprint", id : "id", in_use : "in_use", issuer_org : "issuer_org", issuer_raw :
+    "issuer_raw", r#type : "type", updated_at : "updated_at", uploaded_on : "uploaded_on"
+    }
+);

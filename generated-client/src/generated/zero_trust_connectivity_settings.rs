@@ -25,7 +25,9 @@ impl ZeroTrustConnectivitySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatesTheZeroTrustConnectivitySettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatesTheZeroTrustConnectivitySettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl ZeroTrustConnectivitySettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdatesTheZeroTrustConnectivitySettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdatesTheZeroTrustConnectivitySettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,19 +66,14 @@ impl ZeroTrustConnectivitySettings {
     }
 }
 /// Used by [`ZeroTrustConnectivitySettings::updates_the_zero_trust_connectivity_settings`], [`ZeroTrustConnectivitySettings::get_zero_trust_connectivity_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatesTheZeroTrustConnectivitySettingsResponse {
-    /// `icmp_proxy_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icmp_proxy_enabled: ::std::option::Option<bool>,
-    /// `offramp_warp_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub offramp_warp_enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdatesTheZeroTrustConnectivitySettingsResponse { icmp_proxy_enabled :
+    "icmp_proxy_enabled", offramp_warp_enabled : "offramp_warp_enabled" }
+);

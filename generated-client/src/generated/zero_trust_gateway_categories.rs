@@ -38,59 +38,35 @@ impl ZeroTrustGatewayCategories {
     }
 }
 /// Used by [`ZeroTrustGatewayCategories::list_categories`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCategoriesItem {
-    /// `beta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub beta: ::std::option::Option<bool>,
-    /// `class`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub class: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `subcategories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subcategories: ::std::option::Option<
         ::std::vec::Vec<ListCategoriesItemSubcategoriesItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCategoriesItem { beta : "beta", class : "class", description : "description", id
+    : "id", name : "name", subcategories : "subcategories" }
+);
 /// Used by [`ZeroTrustGatewayCategories::list_categories`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCategoriesItemSubcategoriesItem {
-    /// `beta`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub beta: ::std::option::Option<::serde_json::Value>,
-    /// `class`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub class: ::std::option::Option<::serde_json::Value>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::serde_json::Value>,
+    pub beta: ::std::option::Option<bool>,
+    pub class: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<i64>,
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListCategoriesItemSubcategoriesItem { beta : "beta", class : "class", description :
+    "description", id : "id", name : "name" }
+);

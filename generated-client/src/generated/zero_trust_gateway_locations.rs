@@ -25,7 +25,9 @@ impl ZeroTrustGatewayLocations {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAZeroTrustGatewayLocationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAZeroTrustGatewayLocationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -70,7 +72,9 @@ impl ZeroTrustGatewayLocations {
         account_id: &str,
         location_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAZeroTrustGatewayLocationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAZeroTrustGatewayLocationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -94,7 +98,9 @@ impl ZeroTrustGatewayLocations {
         account_id: &str,
         location_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAZeroTrustGatewayLocationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateAZeroTrustGatewayLocationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,7 +125,9 @@ impl ZeroTrustGatewayLocations {
         location_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -136,225 +144,127 @@ impl ZeroTrustGatewayLocations {
     }
 }
 /// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`], [`ZeroTrustGatewayLocations::update_a_zero_trust_gateway_location`], [`ZeroTrustGatewayLocations::get_zero_trust_gateway_location_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayLocationResponse {
-    /// `client_default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_default: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `dns_destination_ips_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_destination_ips_id: ::std::option::Option<::std::string::String>,
-    /// `dns_destination_ipv6_block_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_destination_ipv6_block_id: ::std::option::Option<::std::string::String>,
-    /// `doh_subdomain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
-    /// `ecs_support`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ecs_support: ::std::option::Option<bool>,
-    /// `endpoints`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<
         CreateAZeroTrustGatewayLocationResponseEndpoints,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `ipv4_destination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4_destination: ::std::option::Option<::std::string::String>,
-    /// `ipv4_destination_backup`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4_destination_backup: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `networks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub networks: ::std::option::Option<
         ::std::vec::Vec<CreateAZeroTrustGatewayLocationResponseNetworksItem>,
     >,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateAZeroTrustGatewayLocationResponse { client_default : "client_default",
+    created_at : "created_at", dns_destination_ips_id : "dns_destination_ips_id",
+    dns_destination_ipv6_block_id : "dns_destination_ipv6_block_id", doh_subdomain :
+    "doh_subdomain", ecs_support : "ecs_support", endpoints : "endpoints", id : "id", ip
+    : "ip", ipv4_destination : "ipv4_destination", ipv4_destination_backup :
+    "ipv4_destination_backup", name : "name", networks : "networks", updated_at :
+    "updated_at" }
+);
+/// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`], [`ZeroTrustGatewayLocations::list_zero_trust_gateway_locations`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayLocationResponseEndpoints {
-    /// `doh`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doh: ::std::option::Option<CreateAZeroTrustGatewayLocationResponseEndpointsDoh>,
-    /// `dot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dot: ::std::option::Option<CreateAZeroTrustGatewayLocationResponseEndpointsDot>,
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4: ::std::option::Option<
         CreateAZeroTrustGatewayLocationResponseEndpointsIpv4,
     >,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv6: ::std::option::Option<CreateAZeroTrustGatewayLocationResponseEndpointsDot>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAZeroTrustGatewayLocationResponseEndpoints { doh : "doh", dot : "dot", ipv4 :
+    "ipv4", ipv6 : "ipv6" }
+);
 /// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayLocationResponseEndpointsDoh {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `networks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub networks: ::std::option::Option<::serde_json::Value>,
-    /// `require_token`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_token: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAZeroTrustGatewayLocationResponseEndpointsDoh { enabled : "enabled", networks :
+    "networks", require_token : "require_token" }
+);
 /// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayLocationResponseEndpointsDot {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `networks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub networks: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAZeroTrustGatewayLocationResponseEndpointsDot { enabled : "enabled", networks :
+    "networks" }
+);
 /// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayLocationResponseEndpointsIpv4 {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAZeroTrustGatewayLocationResponseEndpointsIpv4 { enabled : "enabled" }
+);
 /// Used by [`ZeroTrustGatewayLocations::create_a_zero_trust_gateway_location`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayLocationResponseNetworksItem {
-    /// `network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAZeroTrustGatewayLocationResponseNetworksItem { network : "network" }
+);
 /// Used by [`ZeroTrustGatewayLocations::list_zero_trust_gateway_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayLocationsItem {
-    /// `client_default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_default: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `dns_destination_ips_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_destination_ips_id: ::std::option::Option<::std::string::String>,
-    /// `dns_destination_ipv6_block_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_destination_ipv6_block_id: ::std::option::Option<::std::string::String>,
-    /// `doh_subdomain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doh_subdomain: ::std::option::Option<::std::string::String>,
-    /// `ecs_support`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ecs_support: ::std::option::Option<bool>,
-    /// `endpoints`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub endpoints: ::std::option::Option<ListZeroTrustGatewayLocationsItemEndpoints>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub endpoints: ::std::option::Option<
+        CreateAZeroTrustGatewayLocationResponseEndpoints,
+    >,
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `ipv4_destination`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4_destination: ::std::option::Option<::std::string::String>,
-    /// `ipv4_destination_backup`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4_destination_backup: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `networks`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub networks: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`ZeroTrustGatewayLocations::list_zero_trust_gateway_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayLocationsItemEndpoints {
-    /// `doh`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub doh: ::std::option::Option<::serde_json::Value>,
-    /// `dot`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dot: ::std::option::Option<::serde_json::Value>,
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv4: ::std::option::Option<::serde_json::Value>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv6: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    ListZeroTrustGatewayLocationsItem { client_default : "client_default", created_at :
+    "created_at", dns_destination_ips_id : "dns_destination_ips_id",
+    dns_destination_ipv6_block_id : "dns_destination_ipv6_block_id", doh_subdomain :
+    "doh_subdomain", ecs_support : "ecs_support", endpoints : "endpoints", id : "id", ip
+    : "ip", ipv4_destination : "ipv4_destination", ipv4_destination_backup :
+    "ipv4_destination_backup", name : "name", networks : "networks", updated_at :
+    "updated_at" }
+);

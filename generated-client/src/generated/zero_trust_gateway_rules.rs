@@ -25,7 +25,7 @@ impl ZeroTrustGatewayRules {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAZeroTrustGatewayRuleResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAZeroTrustGatewayRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -88,7 +88,7 @@ impl ZeroTrustGatewayRules {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAZeroTrustGatewayRuleResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAZeroTrustGatewayRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -112,7 +112,7 @@ impl ZeroTrustGatewayRules {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAZeroTrustGatewayRuleResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAZeroTrustGatewayRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,7 +137,9 @@ impl ZeroTrustGatewayRules {
         rule_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -162,7 +164,7 @@ impl ZeroTrustGatewayRules {
         account_id: &str,
         rule_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateAZeroTrustGatewayRuleResponse>,
+        crate::runtime::Json<::std::option::Option<CreateAZeroTrustGatewayRuleResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -179,965 +181,492 @@ impl ZeroTrustGatewayRules {
     }
 }
 /// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::update_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::get_zero_trust_gateway_rule_details`], [`ZeroTrustGatewayRules::reset_the_expiration_of_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayRuleResponse {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `device_posture`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_posture: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<CreateAZeroTrustGatewayRuleResponseExpiration>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `identity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<i64>,
-    /// `read_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read_only: ::std::option::Option<bool>,
-    /// `rule_settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rule_settings: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettings,
     >,
-    /// `schedule`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<CreateAZeroTrustGatewayRuleResponseSchedule>,
-    /// `sharable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sharable: ::std::option::Option<bool>,
-    /// `source_account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_account: ::std::option::Option<::std::string::String>,
-    /// `traffic`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub traffic: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
-    /// `warning_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warning_status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponse { action : "action", created_at : "created_at",
+    deleted_at : "deleted_at", description : "description", device_posture :
+    "device_posture", enabled : "enabled", expiration : "expiration", filters :
+    "filters", id : "id", identity : "identity", name : "name", precedence :
+    "precedence", read_only : "read_only", rule_settings : "rule_settings", schedule :
+    "schedule", sharable : "sharable", source_account : "source_account", traffic :
+    "traffic", updated_at : "updated_at", version : "version", warning_status :
+    "warning_status" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayRuleResponseExpiration {
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
-    /// `expired`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expired: ::std::option::Option<bool>,
-    /// `expires_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseExpiration { duration : "duration", expired :
+    "expired", expires_at : "expires_at" }
+);
 /// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZeroTrustGatewayRuleResponseRuleSettings {
-    /// `add_headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub add_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `allow_child_bypass`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_child_bypass: ::std::option::Option<bool>,
-    /// `audit_ssh`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audit_ssh: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh,
     >,
-    /// `biso_admin_controls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub biso_admin_controls: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls,
     >,
-    /// `block_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub block_page: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage,
     >,
-    /// `block_page_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub block_page_enabled: ::std::option::Option<bool>,
-    /// `block_reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub block_reason: ::std::option::Option<::std::string::String>,
-    /// `bypass_parent_rule`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_parent_rule: ::std::option::Option<bool>,
-    /// `check_session`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub check_session: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsCheckSession,
     >,
-    /// `dns_resolvers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_resolvers: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsDnsResolvers,
     >,
-    /// `egress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub egress: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsEgress,
     >,
-    /// `forensic_copy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub forensic_copy: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy,
     >,
-    /// `ignore_cname_category_matches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ignore_cname_category_matches: ::std::option::Option<bool>,
-    /// `insecure_disable_dnssec_validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insecure_disable_dnssec_validation: ::std::option::Option<bool>,
-    /// `ip_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_categories: ::std::option::Option<bool>,
-    /// `ip_indicator_feeds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_indicator_feeds: ::std::option::Option<bool>,
-    /// `l4override`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub l4override: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override,
     >,
-    /// `notification_settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_settings: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings,
     >,
-    /// `override_host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub override_host: ::std::option::Option<::std::string::String>,
-    /// `override_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub override_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `payload_log`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payload_log: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy,
     >,
-    /// `quarantine`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quarantine: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine,
     >,
-    /// `redirect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect,
     >,
-    /// `resolve_dns_internally`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolve_dns_internally: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally,
     >,
-    /// `resolve_dns_through_cloudflare`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolve_dns_through_cloudflare: ::std::option::Option<bool>,
-    /// `untrusted_cert`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub untrusted_cert: ::std::option::Option<
         CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh {
-    /// `command_logging`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub command_logging: ::std::option::Option<bool>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls {
-    /// `copy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub copy: ::std::option::Option<::std::string::String>,
-    /// `dcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dcp: ::std::option::Option<bool>,
-    /// `dd`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dd: ::std::option::Option<bool>,
-    /// `dk`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dk: ::std::option::Option<bool>,
-    /// `download`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub download: ::std::option::Option<::std::string::String>,
-    /// `dp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dp: ::std::option::Option<bool>,
-    /// `du`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub du: ::std::option::Option<bool>,
-    /// `keyboard`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub keyboard: ::std::option::Option<::std::string::String>,
-    /// `paste`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub paste: ::std::option::Option<::std::string::String>,
-    /// `printing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub printing: ::std::option::Option<::std::string::String>,
-    /// `upload`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub upload: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage {
-    /// `include_context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_context: ::std::option::Option<bool>,
-    /// `target_uri`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target_uri: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsCheckSession {
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub duration: ::std::option::Option<::std::string::String>,
-    /// `enforce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enforce: ::std::option::Option<bool>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsDnsResolvers {
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv4: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv6: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsEgress {
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv4: ::std::option::Option<::std::string::String>,
-    /// `ipv4_fallback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv4_fallback: ::std::option::Option<::std::string::String>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv6: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override {
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::std::string::String>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub port: ::std::option::Option<i64>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// `include_context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_context: ::std::option::Option<bool>,
-    /// `msg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::std::string::String>,
-    /// `support_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub support_url: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine {
-    /// `file_types`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect {
-    /// `include_context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_context: ::std::option::Option<bool>,
-    /// `preserve_path_and_query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preserve_path_and_query: ::std::option::Option<bool>,
-    /// `target_uri`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target_uri: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally {
-    /// `fallback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fallback: ::std::option::Option<::std::string::String>,
-    /// `view_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub view_id: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<::std::string::String>,
-}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettings { add_headers : "add_headers",
+    allow_child_bypass : "allow_child_bypass", audit_ssh : "audit_ssh",
+    biso_admin_controls : "biso_admin_controls", block_page : "block_page",
+    block_page_enabled : "block_page_enabled", block_reason : "block_reason",
+    bypass_parent_rule : "bypass_parent_rule", check_session : "check_session",
+    dns_resolvers : "dns_resolvers", egress : "egress", forensic_copy : "forensic_copy",
+    ignore_cname_category_matches : "ignore_cname_category_matches",
+    insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation",
+    ip_categories : "ip_categories", ip_indicator_feeds : "ip_indicator_feeds",
+    l4override : "l4override", notification_settings : "notification_settings",
+    override_host : "override_host", override_ips : "override_ips", payload_log :
+    "payload_log", quarantine : "quarantine", redirect : "redirect",
+    resolve_dns_internally : "resolve_dns_internally", resolve_dns_through_cloudflare :
+    "resolve_dns_through_cloudflare", untrusted_cert : "untrusted_cert" }
+);
 /// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct CreateAZeroTrustGatewayRuleResponseSchedule {
-    /// `fri`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fri: ::std::option::Option<::std::string::String>,
-    /// `mon`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mon: ::std::option::Option<::std::string::String>,
-    /// `sat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sat: ::std::option::Option<::std::string::String>,
-    /// `sun`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sun: ::std::option::Option<::std::string::String>,
-    /// `thu`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub thu: ::std::option::Option<::std::string::String>,
-    /// `time_zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub time_zone: ::std::option::Option<::std::string::String>,
-    /// `tue`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tue: ::std::option::Option<::std::string::String>,
-    /// `wed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub wed: ::std::option::Option<::std::string::String>,
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh {
+    pub command_logging: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules_inherited_from_the_parent_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItem {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `device_posture`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub device_posture: ::std::option::Option<::std::string::String>,
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh { command_logging :
+    "command_logging" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls {
+    pub copy: ::std::option::Option<::std::string::String>,
+    pub dcp: ::std::option::Option<bool>,
+    pub dd: ::std::option::Option<bool>,
+    pub dk: ::std::option::Option<bool>,
+    pub download: ::std::option::Option<::std::string::String>,
+    pub dp: ::std::option::Option<bool>,
+    pub du: ::std::option::Option<bool>,
+    pub keyboard: ::std::option::Option<::std::string::String>,
+    pub paste: ::std::option::Option<::std::string::String>,
+    pub printing: ::std::option::Option<::std::string::String>,
+    pub upload: ::std::option::Option<::std::string::String>,
+    pub version: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls { copy : "copy", dcp
+    : "dcp", dd : "dd", dk : "dk", download : "download", dp : "dp", du : "du", keyboard
+    : "keyboard", paste : "paste", printing : "printing", upload : "upload", version :
+    "version" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage {
+    pub include_context: ::std::option::Option<bool>,
+    pub target_uri: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage { include_context :
+    "include_context", target_uri : "target_uri" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsCheckSession {
+    pub duration: ::std::option::Option<::std::string::String>,
+    pub enforce: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsCheckSession { duration : "duration",
+    enforce : "enforce" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsDnsResolvers {
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsDnsResolvers { ipv4 : "ipv4", ipv6 :
+    "ipv6" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsEgress {
+    pub ipv4: ::std::option::Option<::std::string::String>,
+    pub ipv4_fallback: ::std::option::Option<::std::string::String>,
+    pub ipv6: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsEgress { ipv4 : "ipv4", ipv4_fallback
+    : "ipv4_fallback", ipv6 : "ipv6" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy {
     pub enabled: ::std::option::Option<bool>,
-    /// `expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expiration: ::std::option::Option<ListZeroTrustGatewayRulesItemExpiration>,
-    /// `filters`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy { enabled : "enabled" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override {
+    pub ip: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override { ip : "ip", port : "port"
+    }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings {
+    pub enabled: ::std::option::Option<bool>,
+    pub include_context: ::std::option::Option<bool>,
+    pub msg: ::std::option::Option<::std::string::String>,
+    pub support_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings { enabled :
+    "enabled", include_context : "include_context", msg : "msg", support_url :
+    "support_url" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine {
+    pub file_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine { file_types : "file_types"
+    }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect {
+    pub include_context: ::std::option::Option<bool>,
+    pub preserve_path_and_query: ::std::option::Option<bool>,
+    pub target_uri: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect { include_context :
+    "include_context", preserve_path_and_query : "preserve_path_and_query", target_uri :
+    "target_uri" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally {
+    pub fallback: ::std::option::Option<::std::string::String>,
+    pub view_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally { fallback :
+    "fallback", view_id : "view_id" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert {
+    pub action: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert { action : "action" }
+);
+/// Used by [`ZeroTrustGatewayRules::create_a_zero_trust_gateway_rule`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAZeroTrustGatewayRuleResponseSchedule {
+    pub fri: ::std::option::Option<::std::string::String>,
+    pub mon: ::std::option::Option<::std::string::String>,
+    pub sat: ::std::option::Option<::std::string::String>,
+    pub sun: ::std::option::Option<::std::string::String>,
+    pub thu: ::std::option::Option<::std::string::String>,
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    pub tue: ::std::option::Option<::std::string::String>,
+    pub wed: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CreateAZeroTrustGatewayRuleResponseSchedule { fri : "fri", mon : "mon", sat : "sat",
+    sun : "sun", thu : "thu", time_zone : "time_zone", tue : "tue", wed : "wed" }
+);
+/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`], [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules_inherited_from_the_parent_account`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListZeroTrustGatewayRulesItem {
+    pub action: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub deleted_at: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub device_posture: ::std::option::Option<::std::string::String>,
+    pub enabled: ::std::option::Option<bool>,
+    pub expiration: ::std::option::Option<CreateAZeroTrustGatewayRuleResponseExpiration>,
     pub filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `identity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<i64>,
-    /// `read_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read_only: ::std::option::Option<bool>,
-    /// `rule_settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rule_settings: ::std::option::Option<ListZeroTrustGatewayRulesItemRuleSettings>,
-    /// `schedule`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<CreateAZeroTrustGatewayRuleResponseSchedule>,
-    /// `sharable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sharable: ::std::option::Option<bool>,
-    /// `source_account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_account: ::std::option::Option<::std::string::String>,
-    /// `traffic`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub traffic: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
-    /// `warning_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warning_status: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListZeroTrustGatewayRulesItem { action : "action", created_at : "created_at",
+    deleted_at : "deleted_at", description : "description", device_posture :
+    "device_posture", enabled : "enabled", expiration : "expiration", filters :
+    "filters", id : "id", identity : "identity", name : "name", precedence :
+    "precedence", read_only : "read_only", rule_settings : "rule_settings", schedule :
+    "schedule", sharable : "sharable", source_account : "source_account", traffic :
+    "traffic", updated_at : "updated_at", version : "version", warning_status :
+    "warning_status" }
+);
 /// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemExpiration {
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub duration: ::std::option::Option<i64>,
-    /// `expired`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expired: ::std::option::Option<bool>,
-    /// `expires_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettings {
-    /// `add_headers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub add_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `allow_child_bypass`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_child_bypass: ::std::option::Option<bool>,
-    /// `audit_ssh`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audit_ssh: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsAuditSsh,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsAuditSsh,
     >,
-    /// `biso_admin_controls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub biso_admin_controls: ::std::option::Option<
         ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls,
     >,
-    /// `block_page`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub block_page: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsBlockPage,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsBlockPage,
     >,
-    /// `block_page_enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub block_page_enabled: ::std::option::Option<bool>,
-    /// `block_reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub block_reason: ::std::option::Option<::std::string::String>,
-    /// `bypass_parent_rule`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_parent_rule: ::std::option::Option<bool>,
-    /// `check_session`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub check_session: ::std::option::Option<
         ListZeroTrustGatewayRulesItemRuleSettingsCheckSession,
     >,
-    /// `dns_resolvers`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_resolvers: ::std::option::Option<
         ListZeroTrustGatewayRulesItemRuleSettingsDnsResolvers,
     >,
-    /// `egress`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub egress: ::std::option::Option<ListZeroTrustGatewayRulesItemRuleSettingsEgress>,
-    /// `forensic_copy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub forensic_copy: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsForensicCopy,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy,
     >,
-    /// `ignore_cname_category_matches`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ignore_cname_category_matches: ::std::option::Option<bool>,
-    /// `insecure_disable_dnssec_validation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insecure_disable_dnssec_validation: ::std::option::Option<bool>,
-    /// `ip_categories`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_categories: ::std::option::Option<bool>,
-    /// `ip_indicator_feeds`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_indicator_feeds: ::std::option::Option<bool>,
-    /// `l4override`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub l4override: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsL4override,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsL4override,
     >,
-    /// `notification_settings`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_settings: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsNotificationSettings,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsNotificationSettings,
     >,
-    /// `override_host`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub override_host: ::std::option::Option<::std::string::String>,
-    /// `override_ips`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub override_ips: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `payload_log`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payload_log: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsForensicCopy,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsForensicCopy,
     >,
-    /// `quarantine`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quarantine: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsQuarantine,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsQuarantine,
     >,
-    /// `redirect`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsRedirect,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsRedirect,
     >,
-    /// `resolve_dns_internally`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolve_dns_internally: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsResolveDnsInternally,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsResolveDnsInternally,
     >,
-    /// `resolve_dns_through_cloudflare`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolve_dns_through_cloudflare: ::std::option::Option<bool>,
-    /// `untrusted_cert`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub untrusted_cert: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsUntrustedCert,
+        CreateAZeroTrustGatewayRuleResponseRuleSettingsUntrustedCert,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListZeroTrustGatewayRulesItemRuleSettings { add_headers : "add_headers",
+    allow_child_bypass : "allow_child_bypass", audit_ssh : "audit_ssh",
+    biso_admin_controls : "biso_admin_controls", block_page : "block_page",
+    block_page_enabled : "block_page_enabled", block_reason : "block_reason",
+    bypass_parent_rule : "bypass_parent_rule", check_session : "check_session",
+    dns_resolvers : "dns_resolvers", egress : "egress", forensic_copy : "forensic_copy",
+    ignore_cname_category_matches : "ignore_cname_category_matches",
+    insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation",
+    ip_categories : "ip_categories", ip_indicator_feeds : "ip_indicator_feeds",
+    l4override : "l4override", notification_settings : "notification_settings",
+    override_host : "override_host", override_ips : "override_ips", payload_log :
+    "payload_log", quarantine : "quarantine", redirect : "redirect",
+    resolve_dns_internally : "resolve_dns_internally", resolve_dns_through_cloudflare :
+    "resolve_dns_through_cloudflare", untrusted_cert : "untrusted_cert" }
+);
 /// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsAuditSsh {
-    /// `command_logging`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub command_logging: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls {
-    /// `copy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub copy: ::std::option::Option<::serde_json::Value>,
-    /// `dcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dcp: ::std::option::Option<::serde_json::Value>,
-    /// `dd`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dd: ::std::option::Option<::serde_json::Value>,
-    /// `dk`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dk: ::std::option::Option<::serde_json::Value>,
-    /// `download`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub download: ::std::option::Option<::serde_json::Value>,
-    /// `dp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub dp: ::std::option::Option<::serde_json::Value>,
-    /// `du`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub du: ::std::option::Option<::serde_json::Value>,
-    /// `keyboard`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub keyboard: ::std::option::Option<::serde_json::Value>,
-    /// `paste`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub paste: ::std::option::Option<::serde_json::Value>,
-    /// `printing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub printing: ::std::option::Option<::serde_json::Value>,
-    /// `upload`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub upload: ::std::option::Option<::serde_json::Value>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub copy: ::std::option::Option<::std::string::String>,
+    pub dcp: ::std::option::Option<bool>,
+    pub dd: ::std::option::Option<bool>,
+    pub dk: ::std::option::Option<bool>,
+    pub download: ::std::option::Option<::std::string::String>,
+    pub dp: ::std::option::Option<bool>,
+    pub du: ::std::option::Option<bool>,
+    pub keyboard: ::std::option::Option<::std::string::String>,
+    pub paste: ::std::option::Option<::std::string::String>,
+    pub printing: ::std::option::Option<::std::string::String>,
+    pub upload: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls { copy : "copy", dcp :
+    "dcp", dd : "dd", dk : "dk", download : "download", dp : "dp", du : "du", keyboard :
+    "keyboard", paste : "paste", printing : "printing", upload : "upload", version :
+    "version" }
+);
 /// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsBlockPage {
-    /// `include_context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_context: ::std::option::Option<::serde_json::Value>,
-    /// `target_uri`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target_uri: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsCheckSession {
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::serde_json::Value>,
-    /// `enforce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enforce: ::std::option::Option<::serde_json::Value>,
+    pub enforce: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListZeroTrustGatewayRulesItemRuleSettingsCheckSession { duration : "duration",
+    enforce : "enforce" }
+);
 /// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsDnsResolvers {
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4: ::std::option::Option<::serde_json::Value>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv6: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListZeroTrustGatewayRulesItemRuleSettingsDnsResolvers { ipv4 : "ipv4", ipv6 : "ipv6"
+    }
+);
 /// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustGatewayRulesItemRuleSettingsEgress {
-    /// `ipv4`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv4: ::std::option::Option<::serde_json::Value>,
-    /// `ipv4_fallback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ipv4_fallback: ::std::option::Option<::serde_json::Value>,
-    /// `ipv6`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ipv4_fallback: ::std::option::Option<::std::string::String>,
     pub ipv6: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsForensicCopy {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsL4override {
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<::serde_json::Value>,
-    /// `port`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub port: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsNotificationSettings {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<::serde_json::Value>,
-    /// `include_context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_context: ::std::option::Option<::serde_json::Value>,
-    /// `msg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::serde_json::Value>,
-    /// `support_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub support_url: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsQuarantine {
-    /// `file_types`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_types: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsRedirect {
-    /// `include_context`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_context: ::std::option::Option<::serde_json::Value>,
-    /// `preserve_path_and_query`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preserve_path_and_query: ::std::option::Option<::serde_json::Value>,
-    /// `target_uri`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target_uri: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsResolveDnsInternally {
-    /// `fallback`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fallback: ::std::option::Option<::serde_json::Value>,
-    /// `view_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub view_id: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZeroTrustGatewayRules::list_zero_trust_gateway_rules`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsUntrustedCert {
-    /// `action`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    ListZeroTrustGatewayRulesItemRuleSettingsEgress { ipv4 : "ipv4", ipv4_fallback :
+    "ipv4_fallback", ipv6 : "ipv6" }
+);

@@ -24,7 +24,9 @@ impl ZeroTrustHostnameRoute {
     pub fn create_hostname_route(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHostnameRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHostnameRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl ZeroTrustHostnameRoute {
         &self,
         account_id: &str,
         hostname_route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHostnameRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHostnameRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -87,7 +91,9 @@ impl ZeroTrustHostnameRoute {
         &self,
         account_id: &str,
         hostname_route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHostnameRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHostnameRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl ZeroTrustHostnameRoute {
         &self,
         account_id: &str,
         hostname_route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateHostnameRouteResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateHostnameRouteResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,34 +132,20 @@ impl ZeroTrustHostnameRoute {
     }
 }
 /// Used by [`ZeroTrustHostnameRoute::create_hostname_route`], [`ZeroTrustHostnameRoute::list_hostname_routes`], [`ZeroTrustHostnameRoute::update_hostname_route`], [`ZeroTrustHostnameRoute::get_hostname_route`], [`ZeroTrustHostnameRoute::delete_hostname_route`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateHostnameRouteResponse {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `tunnel_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_id: ::std::option::Option<::std::string::String>,
-    /// `tunnel_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateHostnameRouteResponse { comment : "comment", created_at : "created_at",
+    deleted_at : "deleted_at", hostname : "hostname", id : "id", tunnel_id : "tunnel_id",
+    tunnel_name : "tunnel_name" }
+);

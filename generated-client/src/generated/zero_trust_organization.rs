@@ -25,7 +25,9 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateYourZeroTrustOrganizationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateYourZeroTrustOrganizationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +73,9 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateYourZeroTrustOrganizationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -91,7 +97,9 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateYourZeroTrustOrganizationDohSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateYourZeroTrustOrganizationDohSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,7 +121,9 @@ impl ZeroTrustOrganization {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateYourZeroTrustOrganizationDohSettingsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateYourZeroTrustOrganizationDohSettingsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -134,7 +144,7 @@ impl ZeroTrustOrganization {
     pub fn revoke_all_access_tokens_for_a_user(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<bool>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<bool>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -148,121 +158,80 @@ impl ZeroTrustOrganization {
     }
 }
 /// Used by [`ZeroTrustOrganization::update_your_zero_trust_organization`], [`ZeroTrustOrganization::create_your_zero_trust_organization`], [`ZeroTrustOrganization::get_your_zero_trust_organization`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateYourZeroTrustOrganizationResponse {
-    /// `allow_authenticate_via_warp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_authenticate_via_warp: ::std::option::Option<bool>,
-    /// `auth_domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_domain: ::std::option::Option<::std::string::String>,
-    /// `auto_redirect_to_identity`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_redirect_to_identity: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `custom_pages`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_pages: ::std::option::Option<
         UpdateYourZeroTrustOrganizationResponseCustomPages,
     >,
-    /// `deny_unmatched_requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deny_unmatched_requests: ::std::option::Option<bool>,
-    /// `deny_unmatched_requests_exempted_zone_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deny_unmatched_requests_exempted_zone_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `is_ui_read_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_ui_read_only: ::std::option::Option<bool>,
-    /// `login_design`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub login_design: ::std::option::Option<
         UpdateYourZeroTrustOrganizationResponseLoginDesign,
     >,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `session_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_duration: ::std::option::Option<::std::string::String>,
-    /// `ui_read_only_toggle_reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `user_seat_expiration_inactive_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
-    /// `warp_auth_session_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warp_auth_session_duration: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateYourZeroTrustOrganizationResponse { allow_authenticate_via_warp :
+    "allow_authenticate_via_warp", auth_domain : "auth_domain", auto_redirect_to_identity
+    : "auto_redirect_to_identity", created_at : "created_at", custom_pages :
+    "custom_pages", deny_unmatched_requests : "deny_unmatched_requests",
+    deny_unmatched_requests_exempted_zone_names :
+    "deny_unmatched_requests_exempted_zone_names", is_ui_read_only : "is_ui_read_only",
+    login_design : "login_design", name : "name", session_duration : "session_duration",
+    ui_read_only_toggle_reason : "ui_read_only_toggle_reason", updated_at : "updated_at",
+    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time",
+    warp_auth_session_duration : "warp_auth_session_duration" }
+);
 /// Used by [`ZeroTrustOrganization::update_your_zero_trust_organization`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateYourZeroTrustOrganizationResponseCustomPages {
-    /// `forbidden`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub forbidden: ::std::option::Option<::std::string::String>,
-    /// `identity_denied`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity_denied: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateYourZeroTrustOrganizationResponseCustomPages { forbidden : "forbidden",
+    identity_denied : "identity_denied" }
+);
 /// Used by [`ZeroTrustOrganization::update_your_zero_trust_organization`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateYourZeroTrustOrganizationResponseLoginDesign {
-    /// `background_color`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub background_color: ::std::option::Option<::std::string::String>,
-    /// `footer_text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub footer_text: ::std::option::Option<::std::string::String>,
-    /// `header_text`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header_text: ::std::option::Option<::std::string::String>,
-    /// `logo_path`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_path: ::std::option::Option<::std::string::String>,
-    /// `text_color`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_color: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateYourZeroTrustOrganizationResponseLoginDesign { background_color :
+    "background_color", footer_text : "footer_text", header_text : "header_text",
+    logo_path : "logo_path", text_color : "text_color" }
+);
 /// Used by [`ZeroTrustOrganization::update_your_zero_trust_organization_doh_settings`], [`ZeroTrustOrganization::get_your_zero_trust_organization_doh_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateYourZeroTrustOrganizationDohSettingsResponse {
-    /// `doh_jwt_duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doh_jwt_duration: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateYourZeroTrustOrganizationDohSettingsResponse { doh_jwt_duration :
+    "doh_jwt_duration" }
+);

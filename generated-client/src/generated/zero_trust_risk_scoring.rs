@@ -23,7 +23,9 @@ impl ZeroTrustRiskScoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateConfigurationForRiskBehaviorsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateConfigurationForRiskBehaviorsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -43,7 +45,9 @@ impl ZeroTrustRiskScoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateConfigurationForRiskBehaviorsResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateConfigurationForRiskBehaviorsResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -63,7 +67,9 @@ impl ZeroTrustRiskScoring {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetRiskScoreInfoForAllUsersInTheAccountResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetRiskScoreInfoForAllUsersInTheAccountResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,7 +90,9 @@ impl ZeroTrustRiskScoring {
         account_id: &str,
         user_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<GetRiskEventScoreInformationForASpecificUserResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<GetRiskEventScoreInformationForASpecificUserResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -107,7 +115,9 @@ impl ZeroTrustRiskScoring {
         user_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -125,117 +135,77 @@ impl ZeroTrustRiskScoring {
     }
 }
 /// Used by [`ZeroTrustRiskScoring::update_configuration_for_risk_behaviors`], [`ZeroTrustRiskScoring::get_all_behaviors_and_associated_configuration`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConfigurationForRiskBehaviorsResponse {
-    /// `behaviors`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub behaviors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateConfigurationForRiskBehaviorsResponse { behaviors : "behaviors" }
+);
 /// Used by [`ZeroTrustRiskScoring::get_risk_score_info_for_all_users_in_the_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRiskScoreInfoForAllUsersInTheAccountResponse {
-    /// `users`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub users: ::std::option::Option<
         ::std::vec::Vec<GetRiskScoreInfoForAllUsersInTheAccountResponseUsersItem>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRiskScoreInfoForAllUsersInTheAccountResponse { users : "users" }
+);
 /// Used by [`ZeroTrustRiskScoring::get_risk_score_info_for_all_users_in_the_account`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRiskScoreInfoForAllUsersInTheAccountResponseUsersItem {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `event_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_count: ::std::option::Option<i64>,
-    /// `last_event`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_event: ::std::option::Option<::std::string::String>,
-    /// `max_risk_level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_risk_level: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `user_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRiskScoreInfoForAllUsersInTheAccountResponseUsersItem { email : "email",
+    event_count : "event_count", last_event : "last_event", max_risk_level :
+    "max_risk_level", name : "name", user_id : "user_id" }
+);
 /// Used by [`ZeroTrustRiskScoring::get_risk_event_score_information_for_a_specific_user`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRiskEventScoreInformationForASpecificUserResponse {
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `events`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<
         ::std::vec::Vec<GetRiskEventScoreInformationForASpecificUserResponseEventsItem>,
     >,
-    /// `last_reset_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_reset_time: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `risk_level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_level: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRiskEventScoreInformationForASpecificUserResponse { email : "email", events :
+    "events", last_reset_time : "last_reset_time", name : "name", risk_level :
+    "risk_level" }
+);
 /// Used by [`ZeroTrustRiskScoring::get_risk_event_score_information_for_a_specific_user`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRiskEventScoreInformationForASpecificUserResponseEventsItem {
-    /// `event_details`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_details: ::std::option::Option<::serde_json::Value>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `risk_level`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_level: ::std::option::Option<::std::string::String>,
-    /// `timestamp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetRiskEventScoreInformationForASpecificUserResponseEventsItem { event_details :
+    "event_details", id : "id", name : "name", risk_level : "risk_level", timestamp :
+    "timestamp" }
+);

@@ -25,7 +25,9 @@ impl ZeroTrustRiskScoringIntegrations {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateNewRiskScoreIntegrationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateNewRiskScoreIntegrationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -66,7 +68,9 @@ impl ZeroTrustRiskScoringIntegrations {
         account_id: &str,
         reference_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateNewRiskScoreIntegrationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateNewRiskScoreIntegrationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +96,9 @@ impl ZeroTrustRiskScoringIntegrations {
         account_id: &str,
         integration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateNewRiskScoreIntegrationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateNewRiskScoreIntegrationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,7 +120,9 @@ impl ZeroTrustRiskScoringIntegrations {
         account_id: &str,
         integration_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<CreateNewRiskScoreIntegrationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<CreateNewRiskScoreIntegrationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,7 +145,9 @@ impl ZeroTrustRiskScoringIntegrations {
         integration_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -154,37 +164,22 @@ impl ZeroTrustRiskScoringIntegrations {
     }
 }
 /// Used by [`ZeroTrustRiskScoringIntegrations::create_new_risk_score_integration`], [`ZeroTrustRiskScoringIntegrations::list_all_risk_score_integrations_for_the_account`], [`ZeroTrustRiskScoringIntegrations::get_risk_score_integration_by_reference_id`], [`ZeroTrustRiskScoringIntegrations::update_a_risk_score_integration`], [`ZeroTrustRiskScoringIntegrations::get_risk_score_integration_by_id`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewRiskScoreIntegrationResponse {
-    /// `account_tag`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_tag: ::std::option::Option<::std::string::String>,
-    /// `active`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `integration_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub integration_type: ::std::option::Option<::std::string::String>,
-    /// `reference_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_id: ::std::option::Option<::std::string::String>,
-    /// `tenant_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_url: ::std::option::Option<::std::string::String>,
-    /// `well_known_url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub well_known_url: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateNewRiskScoreIntegrationResponse { account_tag : "account_tag", active :
+    "active", created_at : "created_at", id : "id", integration_type :
+    "integration_type", reference_id : "reference_id", tenant_url : "tenant_url",
+    well_known_url : "well_known_url" }
+);

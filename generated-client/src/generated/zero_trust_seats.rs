@@ -38,28 +38,17 @@ impl ZeroTrustSeats {
     }
 }
 /// Used by [`ZeroTrustSeats::update_a_user_seat`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAUserSeatItem {
-    /// `access_seat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_seat: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `gateway_seat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_seat: ::std::option::Option<bool>,
-    /// `seat_uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seat_uid: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateAUserSeatItem { access_seat : "access_seat", created_at : "created_at",
+    gateway_seat : "gateway_seat", seat_uid : "seat_uid", updated_at : "updated_at" }
+);

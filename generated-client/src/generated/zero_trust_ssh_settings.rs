@@ -25,7 +25,7 @@ impl ZeroTrustSshSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZeroTrustSshSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateZeroTrustSshSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl ZeroTrustSshSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZeroTrustSshSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateZeroTrustSshSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +69,7 @@ impl ZeroTrustSshSettings {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateZeroTrustSshSettingsResponse>,
+        crate::runtime::Json<::std::option::Option<UpdateZeroTrustSshSettingsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -84,25 +84,16 @@ impl ZeroTrustSshSettings {
     }
 }
 /// Used by [`ZeroTrustSshSettings::update_zero_trust_ssh_settings`], [`ZeroTrustSshSettings::get_zero_trust_ssh_settings`], [`ZeroTrustSshSettings::rotate_zero_trust_ssh_account_seed`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustSshSettingsResponse {
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `public_key`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_key: ::std::option::Option<::std::string::String>,
-    /// `seed_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seed_id: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZeroTrustSshSettingsResponse { created_at : "created_at", public_key :
+    "public_key", seed_id : "seed_id", updated_at : "updated_at" }
+);

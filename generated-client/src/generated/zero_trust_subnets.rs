@@ -45,7 +45,9 @@ impl ZeroTrustSubnets {
         &self,
         account_id: &str,
         address_family: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSubnetsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -75,7 +77,9 @@ impl ZeroTrustSubnets {
     pub fn create_warp_ip_subnet(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSubnetsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -101,7 +105,9 @@ impl ZeroTrustSubnets {
         &self,
         account_id: &str,
         subnet_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSubnetsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -123,7 +129,9 @@ impl ZeroTrustSubnets {
         &self,
         account_id: &str,
         subnet_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSubnetsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -145,7 +153,9 @@ impl ZeroTrustSubnets {
         &self,
         account_id: &str,
         subnet_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListSubnetsItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListSubnetsItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -160,37 +170,21 @@ impl ZeroTrustSubnets {
     }
 }
 /// Used by [`ZeroTrustSubnets::list_subnets`], [`ZeroTrustSubnets::update_cloudflare_source_subnet`], [`ZeroTrustSubnets::create_warp_ip_subnet`], [`ZeroTrustSubnets::update_warp_ip_subnet`], [`ZeroTrustSubnets::get_warp_ip_subnet`], [`ZeroTrustSubnets::delete_warp_ip_subnet`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubnetsItem {
-    /// `comment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deleted_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_default_network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default_network: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network: ::std::option::Option<::std::string::String>,
-    /// `subnet_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subnet_type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListSubnetsItem { comment : "comment", created_at : "created_at", deleted_at :
+    "deleted_at", id : "id", is_default_network : "is_default_network", name : "name",
+    network : "network", subnet_type : "subnet_type" }
+);

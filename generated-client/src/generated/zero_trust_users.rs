@@ -24,7 +24,9 @@ impl ZeroTrustUsers {
     pub fn create_a_user(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAUserResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAUserResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -89,7 +91,9 @@ impl ZeroTrustUsers {
         account_id: &str,
         user_id: &str,
         nonce: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetSingleActiveSessionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetSingleActiveSessionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -136,7 +140,9 @@ impl ZeroTrustUsers {
         &self,
         account_id: &str,
         user_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetLastSeenIdentityResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetLastSeenIdentityResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -152,323 +158,180 @@ impl ZeroTrustUsers {
     }
 }
 /// Used by [`ZeroTrustUsers::create_a_user`], [`ZeroTrustUsers::get_users`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAUserResponse {
-    /// `access_seat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_seat: ::std::option::Option<bool>,
-    /// `active_device_count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active_device_count: ::std::option::Option<f64>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `gateway_seat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_seat: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_successful_login`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_successful_login: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `seat_uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seat_uid: ::std::option::Option<::std::string::String>,
-    /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAUserResponse { access_seat : "access_seat", active_device_count :
+    "active_device_count", created_at : "created_at", email : "email", gateway_seat :
+    "gateway_seat", id : "id", last_successful_login : "last_successful_login", name :
+    "name", seat_uid : "seat_uid", uid : "uid", updated_at : "updated_at" }
+);
 /// Used by [`ZeroTrustUsers::get_active_sessions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveSessionsItem {
-    /// `expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<i64>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<GetActiveSessionsItemMetadata>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetActiveSessionsItem { expiration : "expiration", metadata : "metadata", name :
+    "name" }
+);
 /// Used by [`ZeroTrustUsers::get_active_sessions`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveSessionsItemMetadata {
-    /// `apps`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apps: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `expires`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires: ::std::option::Option<i64>,
-    /// `iat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub iat: ::std::option::Option<i64>,
-    /// `nonce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nonce: ::std::option::Option<::std::string::String>,
-    /// `ttl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetActiveSessionsItemMetadata { apps : "apps", expires : "expires", iat : "iat",
+    nonce : "nonce", ttl : "ttl" }
+);
 /// Used by [`ZeroTrustUsers::get_single_active_session`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSingleActiveSessionResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `auth_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_status: ::std::option::Option<::std::string::String>,
-    /// `common_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// `devicePosture`
-    #[serde(
-        rename = "devicePosture",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_posture: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `device_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// `device_sessions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_sessions: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `geo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geo: ::std::option::Option<GetSingleActiveSessionResponseGeo>,
-    /// `iat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub iat: ::std::option::Option<f64>,
-    /// `idp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub idp: ::std::option::Option<GetSingleActiveSessionResponseIdp>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
     /// `isActive`
-    #[serde(
-        rename = "isActive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_active: ::std::option::Option<bool>,
-    /// `is_gateway`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_gateway: ::std::option::Option<bool>,
-    /// `is_warp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_warp: ::std::option::Option<bool>,
-    /// `mtls_auth`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mtls_auth: ::std::option::Option<GetSingleActiveSessionResponseMtlsAuth>,
-    /// `service_token_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_token_id: ::std::option::Option<::std::string::String>,
-    /// `service_token_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_token_status: ::std::option::Option<bool>,
-    /// `user_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_uuid: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSingleActiveSessionResponse { account_id : "account_id", auth_status :
+    "auth_status", common_name : "common_name", device_posture : "devicePosture",
+    device_id : "device_id", device_sessions : "device_sessions", email : "email", geo :
+    "geo", iat : "iat", idp : "idp", ip : "ip", is_active : "isActive", is_gateway :
+    "is_gateway", is_warp : "is_warp", mtls_auth : "mtls_auth", service_token_id :
+    "service_token_id", service_token_status : "service_token_status", user_uuid :
+    "user_uuid", version : "version" }
+);
 /// Used by [`ZeroTrustUsers::get_single_active_session`], [`ZeroTrustUsers::get_last_seen_identity`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSingleActiveSessionResponseGeo {
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(GetSingleActiveSessionResponseGeo { country : "country" });
 /// Used by [`ZeroTrustUsers::get_single_active_session`], [`ZeroTrustUsers::get_last_seen_identity`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSingleActiveSessionResponseIdp {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSingleActiveSessionResponseIdp { id : "id", r#type : "type" }
+);
 /// Used by [`ZeroTrustUsers::get_single_active_session`], [`ZeroTrustUsers::get_last_seen_identity`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSingleActiveSessionResponseMtlsAuth {
-    /// `auth_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_status: ::std::option::Option<::std::string::String>,
-    /// `cert_issuer_dn`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_issuer_dn: ::std::option::Option<::std::string::String>,
-    /// `cert_issuer_ski`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_issuer_ski: ::std::option::Option<::std::string::String>,
-    /// `cert_presented`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_presented: ::std::option::Option<bool>,
-    /// `cert_serial`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_serial: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetSingleActiveSessionResponseMtlsAuth { auth_status : "auth_status", cert_issuer_dn
+    : "cert_issuer_dn", cert_issuer_ski : "cert_issuer_ski", cert_presented :
+    "cert_presented", cert_serial : "cert_serial" }
+);
 /// Used by [`ZeroTrustUsers::get_failed_logins`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetFailedLoginsItem {
-    /// `expiration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<i64>,
-    /// `metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetFailedLoginsItem { expiration : "expiration", metadata : "metadata" }
+);
 /// Used by [`ZeroTrustUsers::get_last_seen_identity`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLastSeenIdentityResponse {
-    /// `account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    /// `auth_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_status: ::std::option::Option<::std::string::String>,
-    /// `common_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// `devicePosture`
-    #[serde(
-        rename = "devicePosture",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_posture: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `device_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// `device_sessions`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_sessions: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// `geo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geo: ::std::option::Option<GetSingleActiveSessionResponseGeo>,
-    /// `iat`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub iat: ::std::option::Option<f64>,
-    /// `idp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub idp: ::std::option::Option<GetSingleActiveSessionResponseIdp>,
-    /// `ip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    /// `is_gateway`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_gateway: ::std::option::Option<bool>,
-    /// `is_warp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_warp: ::std::option::Option<bool>,
-    /// `mtls_auth`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mtls_auth: ::std::option::Option<GetSingleActiveSessionResponseMtlsAuth>,
-    /// `service_token_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_token_id: ::std::option::Option<::std::string::String>,
-    /// `service_token_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_token_status: ::std::option::Option<bool>,
-    /// `user_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_uuid: ::std::option::Option<::std::string::String>,
-    /// `version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetLastSeenIdentityResponse { account_id : "account_id", auth_status : "auth_status",
+    common_name : "common_name", device_posture : "devicePosture", device_id :
+    "device_id", device_sessions : "device_sessions", email : "email", geo : "geo", iat :
+    "iat", idp : "idp", ip : "ip", is_gateway : "is_gateway", is_warp : "is_warp",
+    mtls_auth : "mtls_auth", service_token_id : "service_token_id", service_token_status
+    : "service_token_status", user_uuid : "user_uuid", version : "version" }
+);

@@ -44,7 +44,9 @@ impl ZoneAnalyticsDeprecated {
     pub fn get_dashboard(
         &self,
         zone_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<GetDashboardResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<GetDashboardResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -58,520 +60,237 @@ impl ZoneAnalyticsDeprecated {
     }
 }
 /// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByCoLocationsItem {
-    /// `colo_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colo_id: ::std::option::Option<::std::string::String>,
-    /// `timeseries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timeseries: ::std::option::Option<
         ::std::vec::Vec<GetAnalyticsByCoLocationsItemTimeseriesItem>,
     >,
-    /// `totals`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub totals: ::std::option::Option<GetAnalyticsByCoLocationsItemTotals>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnalyticsByCoLocationsItem { colo_id : "colo_id", timeseries : "timeseries",
+    totals : "totals" }
+);
 /// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByCoLocationsItemTimeseriesItem {
-    /// `bandwidth`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth: ::std::option::Option<::serde_json::Value>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<::serde_json::Value>,
-    /// `since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub since: ::std::option::Option<::serde_json::Value>,
-    /// `threats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub threats: ::std::option::Option<::serde_json::Value>,
-    /// `until`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub threats: ::std::option::Option<
+        GetAnalyticsByCoLocationsItemTimeseriesItemThreats,
+    >,
     pub until: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetAnalyticsByCoLocationsItemTotals {
-    /// `bandwidth`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bandwidth: ::std::option::Option<GetAnalyticsByCoLocationsItemTotalsBandwidth>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub requests: ::std::option::Option<GetAnalyticsByCoLocationsItemTotalsRequests>,
-    /// `since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub since: ::std::option::Option<::serde_json::Value>,
-    /// `threats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub threats: ::std::option::Option<GetAnalyticsByCoLocationsItemTotalsThreats>,
-    /// `until`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub until: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetAnalyticsByCoLocationsItemTotalsBandwidth {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<::serde_json::Value>,
-    /// `cached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cached: ::std::option::Option<::serde_json::Value>,
-    /// `uncached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uncached: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetAnalyticsByCoLocationsItemTotalsRequests {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<::serde_json::Value>,
-    /// `cached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cached: ::std::option::Option<::serde_json::Value>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::serde_json::Value>,
-    /// `http_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub http_status: ::std::option::Option<::serde_json::Value>,
-    /// `uncached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uncached: ::std::option::Option<::serde_json::Value>,
-}
+crate::runtime::object!(
+    GetAnalyticsByCoLocationsItemTimeseriesItem { bandwidth : "bandwidth", requests :
+    "requests", since : "since", threats : "threats", until : "until" }
+);
 /// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`], [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetAnalyticsByCoLocationsItemTotalsThreats {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<::serde_json::Value>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::serde_json::Value>,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponse {
-    /// `timeseries`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub timeseries: ::std::option::Option<
-        ::std::vec::Vec<GetDashboardResponseTimeseriesItem>,
-    >,
-    /// `totals`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub totals: ::std::option::Option<GetDashboardResponseTotals>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTimeseriesItem {
-    /// `bandwidth`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bandwidth: ::std::option::Option<GetDashboardResponseTimeseriesItemBandwidth>,
-    /// `pageviews`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pageviews: ::std::option::Option<GetDashboardResponseTimeseriesItemPageviews>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub requests: ::std::option::Option<GetDashboardResponseTimeseriesItemRequests>,
-    /// `since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub since: ::std::option::Option<::serde_json::Value>,
-    /// `threats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub threats: ::std::option::Option<GetAnalyticsByCoLocationsItemTotalsThreats>,
-    /// `uniques`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uniques: ::std::option::Option<GetDashboardResponseTimeseriesItemUniques>,
-    /// `until`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub until: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTimeseriesItemBandwidth {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<::serde_json::Value>,
-    /// `cached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cached: ::std::option::Option<::serde_json::Value>,
-    /// `content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content_type: ::std::option::Option<::serde_json::Value>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::serde_json::Value>,
-    /// `ssl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl: ::std::option::Option<::serde_json::Value>,
-    /// `ssl_protocols`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl_protocols: ::std::option::Option<::serde_json::Value>,
-    /// `uncached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uncached: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTimeseriesItemPageviews {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<::serde_json::Value>,
-    /// `search_engine`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub search_engine: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTimeseriesItemRequests {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<::serde_json::Value>,
-    /// `cached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cached: ::std::option::Option<::serde_json::Value>,
-    /// `content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content_type: ::std::option::Option<::serde_json::Value>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::serde_json::Value>,
-    /// `http_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub http_status: ::std::option::Option<::serde_json::Value>,
-    /// `ssl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl: ::std::option::Option<::serde_json::Value>,
-    /// `ssl_protocols`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl_protocols: ::std::option::Option<::serde_json::Value>,
-    /// `uncached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uncached: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTimeseriesItemUniques {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTotals {
-    /// `bandwidth`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub bandwidth: ::std::option::Option<GetDashboardResponseTotalsBandwidth>,
-    /// `pageviews`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pageviews: ::std::option::Option<GetDashboardResponseTotalsPageviews>,
-    /// `requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub requests: ::std::option::Option<GetDashboardResponseTotalsRequests>,
-    /// `since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub since: ::std::option::Option<::serde_json::Value>,
-    /// `threats`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub threats: ::std::option::Option<GetDashboardResponseTotalsThreats>,
-    /// `uniques`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uniques: ::std::option::Option<GetDashboardResponseTotalsUniques>,
-    /// `until`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub until: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTotalsBandwidth {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAnalyticsByCoLocationsItemTimeseriesItemThreats {
     pub all: ::std::option::Option<i64>,
-    /// `cached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cached: ::std::option::Option<i64>,
-    /// `content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content_type: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `ssl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl: ::std::option::Option<GetDashboardResponseTotalsBandwidthSsl>,
-    /// `ssl_protocols`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl_protocols: ::std::option::Option<
-        GetDashboardResponseTotalsBandwidthSslProtocols,
-    >,
-    /// `uncached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uncached: ::std::option::Option<i64>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTotalsBandwidthSsl {
-    /// `encrypted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub encrypted: ::std::option::Option<::serde_json::Value>,
-    /// `unencrypted`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub unencrypted: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTotalsBandwidthSslProtocols {
-    /// `TLSv1`
-    #[serde(
-        rename = "TLSv1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub tl_sv1: ::std::option::Option<::serde_json::Value>,
-    /// `TLSv1.1`
-    #[serde(
-        rename = "TLSv1.1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub tl_sv1_1: ::std::option::Option<::serde_json::Value>,
-    /// `TLSv1.2`
-    #[serde(
-        rename = "TLSv1.2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub tl_sv1_2: ::std::option::Option<::serde_json::Value>,
-    /// `TLSv1.3`
-    #[serde(
-        rename = "TLSv1.3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub tl_sv1_3: ::std::option::Option<::serde_json::Value>,
-    /// `none`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub none: ::std::option::Option<::serde_json::Value>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTotalsPageviews {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<i64>,
-    /// `search_engine`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub search_engine: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTotalsRequests {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<i64>,
-    /// `cached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cached: ::std::option::Option<i64>,
-    /// `content_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content_type: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `http_status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub http_status: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `ssl`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl: ::std::option::Option<GetDashboardResponseTotalsBandwidthSsl>,
-    /// `ssl_protocols`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl_protocols: ::std::option::Option<
-        GetDashboardResponseTotalsBandwidthSslProtocols,
-    >,
-    /// `uncached`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub uncached: ::std::option::Option<i64>,
-}
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTotalsThreats {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub all: ::std::option::Option<i64>,
-    /// `country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
-/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct GetDashboardResponseTotalsUniques {
-    /// `all`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+crate::runtime::object!(
+    GetAnalyticsByCoLocationsItemTimeseriesItemThreats { all : "all", country :
+    "country", r#type : "type" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAnalyticsByCoLocationsItemTotals {
+    pub bandwidth: ::std::option::Option<GetAnalyticsByCoLocationsItemTotalsBandwidth>,
+    pub requests: ::std::option::Option<GetAnalyticsByCoLocationsItemTotalsRequests>,
+    pub since: ::std::option::Option<::serde_json::Value>,
+    pub threats: ::std::option::Option<
+        GetAnalyticsByCoLocationsItemTimeseriesItemThreats,
+    >,
+    pub until: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAnalyticsByCoLocationsItemTotals { bandwidth : "bandwidth", requests : "requests",
+    since : "since", threats : "threats", until : "until" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAnalyticsByCoLocationsItemTotalsBandwidth {
     pub all: ::std::option::Option<i64>,
+    pub cached: ::std::option::Option<i64>,
+    pub uncached: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    GetAnalyticsByCoLocationsItemTotalsBandwidth { all : "all", cached : "cached",
+    uncached : "uncached" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_analytics_by_co_locations`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAnalyticsByCoLocationsItemTotalsRequests {
+    pub all: ::std::option::Option<i64>,
+    pub cached: ::std::option::Option<i64>,
+    pub country: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub http_status: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub uncached: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetAnalyticsByCoLocationsItemTotalsRequests { all : "all", cached : "cached", country
+    : "country", http_status : "http_status", uncached : "uncached" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDashboardResponse {
+    pub timeseries: ::std::option::Option<
+        ::std::vec::Vec<GetDashboardResponseTimeseriesItem>,
+    >,
+    pub totals: ::std::option::Option<GetDashboardResponseTimeseriesItem>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDashboardResponse { timeseries : "timeseries", totals : "totals" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDashboardResponseTimeseriesItem {
+    pub bandwidth: ::std::option::Option<GetDashboardResponseTimeseriesItemBandwidth>,
+    pub pageviews: ::std::option::Option<GetDashboardResponseTimeseriesItemPageviews>,
+    pub requests: ::std::option::Option<GetDashboardResponseTimeseriesItemRequests>,
+    pub since: ::std::option::Option<::serde_json::Value>,
+    pub threats: ::std::option::Option<
+        GetAnalyticsByCoLocationsItemTimeseriesItemThreats,
+    >,
+    pub uniques: ::std::option::Option<GetDashboardResponseTimeseriesItemUniques>,
+    pub until: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDashboardResponseTimeseriesItem { bandwidth : "bandwidth", pageviews :
+    "pageviews", requests : "requests", since : "since", threats : "threats", uniques :
+    "uniques", until : "until" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDashboardResponseTimeseriesItemBandwidth {
+    pub all: ::std::option::Option<i64>,
+    pub cached: ::std::option::Option<i64>,
+    pub content_type: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub country: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub ssl: ::std::option::Option<GetDashboardResponseTimeseriesItemBandwidthSsl>,
+    pub ssl_protocols: ::std::option::Option<
+        GetDashboardResponseTimeseriesItemBandwidthSslProtocols,
+    >,
+    pub uncached: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDashboardResponseTimeseriesItemBandwidth { all : "all", cached : "cached",
+    content_type : "content_type", country : "country", ssl : "ssl", ssl_protocols :
+    "ssl_protocols", uncached : "uncached" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDashboardResponseTimeseriesItemBandwidthSsl {
+    pub encrypted: ::std::option::Option<::serde_json::Value>,
+    pub unencrypted: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDashboardResponseTimeseriesItemBandwidthSsl { encrypted : "encrypted", unencrypted
+    : "unencrypted" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDashboardResponseTimeseriesItemBandwidthSslProtocols {
+    /// `TLSv1`
+    pub tl_sv1: ::std::option::Option<::serde_json::Value>,
+    /// `TLSv1.1`
+    pub tl_sv1_1: ::std::option::Option<::serde_json::Value>,
+    /// `TLSv1.2`
+    pub tl_sv1_2: ::std::option::Option<::serde_json::Value>,
+    /// `TLSv1.3`
+    pub tl_sv1_3: ::std::option::Option<::serde_json::Value>,
+    pub none: ::std::option::Option<::serde_json::Value>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDashboardResponseTimeseriesItemBandwidthSslProtocols { tl_sv1 : "TLSv1", tl_sv1_1
+    : "TLSv1.1", tl_sv1_2 : "TLSv1.2", tl_sv1_3 : "TLSv1.3", none : "none" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDashboardResponseTimeseriesItemPageviews {
+    pub all: ::std::option::Option<i64>,
+    pub search_engine: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDashboardResponseTimeseriesItemPageviews { all : "all", search_engine :
+    "search_engine" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDashboardResponseTimeseriesItemRequests {
+    pub all: ::std::option::Option<i64>,
+    pub cached: ::std::option::Option<i64>,
+    pub content_type: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub country: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub http_status: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    pub ssl: ::std::option::Option<GetDashboardResponseTimeseriesItemBandwidthSsl>,
+    pub ssl_protocols: ::std::option::Option<
+        GetDashboardResponseTimeseriesItemBandwidthSslProtocols,
+    >,
+    pub uncached: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    GetDashboardResponseTimeseriesItemRequests { all : "all", cached : "cached",
+    content_type : "content_type", country : "country", http_status : "http_status", ssl
+    : "ssl", ssl_protocols : "ssl_protocols", uncached : "uncached" }
+);
+/// Used by [`ZoneAnalyticsDeprecated::get_dashboard`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetDashboardResponseTimeseriesItemUniques {
+    pub all: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(GetDashboardResponseTimeseriesItemUniques { all : "all" });

@@ -25,7 +25,7 @@ impl ZoneCacheSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeCacheReserveSettingResponse>,
+        crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +47,7 @@ impl ZoneCacheSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeCacheReserveSettingResponse>,
+        crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -68,7 +68,9 @@ impl ZoneCacheSettings {
     pub fn start_cache_reserve_clear(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StartCacheReserveClearResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StartCacheReserveClearResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -88,7 +90,9 @@ impl ZoneCacheSettings {
     pub fn get_cache_reserve_clear(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<StartCacheReserveClearResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<StartCacheReserveClearResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +113,7 @@ impl ZoneCacheSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeCacheReserveSettingResponse>,
+        crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,7 +135,7 @@ impl ZoneCacheSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeCacheReserveSettingResponse>,
+        crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -152,7 +156,9 @@ impl ZoneCacheSettings {
     pub fn change_variants_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ChangeVariantsSettingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ChangeVariantsSettingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -172,7 +178,9 @@ impl ZoneCacheSettings {
     pub fn get_variants_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ChangeVariantsSettingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ChangeVariantsSettingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -192,7 +200,9 @@ impl ZoneCacheSettings {
     pub fn delete_variants_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteVariantsSettingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteVariantsSettingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -206,129 +216,76 @@ impl ZoneCacheSettings {
     }
 }
 /// Used by [`ZoneCacheSettings::change_cache_reserve_setting`], [`ZoneCacheSettings::get_cache_reserve_setting`], [`ZoneCacheSettings::change_regional_tiered_cache_setting`], [`ZoneCacheSettings::get_regional_tiered_cache_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeCacheReserveSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeCacheReserveSettingResponse { id : "id", modified_on : "modified_on", value :
+    "value" }
+);
 /// Used by [`ZoneCacheSettings::start_cache_reserve_clear`], [`ZoneCacheSettings::get_cache_reserve_clear`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartCacheReserveClearResponse {
-    /// `end_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_ts: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `start_ts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_ts: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    StartCacheReserveClearResponse { end_ts : "end_ts", id : "id", modified_on :
+    "modified_on", start_ts : "start_ts", state : "state" }
+);
 /// Used by [`ZoneCacheSettings::change_variants_setting`], [`ZoneCacheSettings::get_variants_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeVariantsSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<ChangeVariantsSettingResponseValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeVariantsSettingResponse { id : "id", modified_on : "modified_on", value :
+    "value" }
+);
 /// Used by [`ZoneCacheSettings::change_variants_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeVariantsSettingResponseValue {
-    /// `avif`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avif: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `bmp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bmp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `gif`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gif: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `jp2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jp2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `jpeg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jpeg: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `jpg`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jpg: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `jpg2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jpg2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `png`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub png: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tif`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tif: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `tiff`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tiff: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `webp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeVariantsSettingResponseValue { avif : "avif", bmp : "bmp", gif : "gif", jp2 :
+    "jp2", jpeg : "jpeg", jpg : "jpg", jpg2 : "jpg2", png : "png", tif : "tif", tiff :
+    "tiff", webp : "webp" }
+);
 /// Used by [`ZoneCacheSettings::delete_variants_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteVariantsSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    DeleteVariantsSettingResponse { id : "id", modified_on : "modified_on" }
+);

@@ -24,7 +24,9 @@ impl ZoneHolds {
     pub fn create_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZoneHoldResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZoneHoldResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -45,7 +47,9 @@ impl ZoneHolds {
     pub fn update_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZoneHoldResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZoneHoldResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -65,7 +69,9 @@ impl ZoneHolds {
     pub fn get_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZoneHoldResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZoneHoldResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,7 +92,9 @@ impl ZoneHolds {
     pub fn remove_zone_hold(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateZoneHoldResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateZoneHoldResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -100,22 +108,15 @@ impl ZoneHolds {
     }
 }
 /// Used by [`ZoneHolds::create_zone_hold`], [`ZoneHolds::update_zone_hold`], [`ZoneHolds::get_zone_hold`], [`ZoneHolds::remove_zone_hold`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneHoldResponse {
-    /// `hold`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hold: ::std::option::Option<bool>,
-    /// `hold_after`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hold_after: ::std::option::Option<::std::string::String>,
-    /// `include_subdomains`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_subdomains: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateZoneHoldResponse { hold : "hold", hold_after : "hold_after", include_subdomains
+    : "include_subdomains" }
+);

@@ -118,7 +118,9 @@ impl ZoneLevelAccessIdentityProviders {
         zone_id: &str,
         identity_provider_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<DeleteAnAccessIdentityProviderResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<DeleteAnAccessIdentityProviderResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,16 +139,10 @@ impl ZoneLevelAccessIdentityProviders {
     }
 }
 /// Used by [`ZoneLevelAccessIdentityProviders::delete_an_access_identity_provider`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnAccessIdentityProviderResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAnAccessIdentityProviderResponse { id : "id" });

@@ -26,7 +26,9 @@ impl ZoneLevelAccessMtlsAuthentication {
     pub fn add_an_mtls_certificate(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -111,7 +113,9 @@ impl ZoneLevelAccessMtlsAuthentication {
         &self,
         zone_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -133,7 +137,9 @@ impl ZoneLevelAccessMtlsAuthentication {
         &self,
         zone_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<AddAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AddAnMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -155,7 +161,9 @@ impl ZoneLevelAccessMtlsAuthentication {
         &self,
         zone_id: &str,
         certificate_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAnMtlsCertificateResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAnMtlsCertificateResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -170,70 +178,44 @@ impl ZoneLevelAccessMtlsAuthentication {
     }
 }
 /// Used by [`ZoneLevelAccessMtlsAuthentication::add_an_mtls_certificate`], [`ZoneLevelAccessMtlsAuthentication::list_mtls_certificates`], [`ZoneLevelAccessMtlsAuthentication::update_an_mtls_certificate`], [`ZoneLevelAccessMtlsAuthentication::get_an_mtls_certificate`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAnMtlsCertificateResponse {
-    /// `associated_hostnames`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub associated_hostnames: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `expires_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::std::string::String>,
-    /// `fingerprint`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`ZoneLevelAccessMtlsAuthentication::update_an_mtls_certificates_hostname_settings`], [`ZoneLevelAccessMtlsAuthentication::list_all_mtls_hostname_settings`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct UpdateAnMtlsCertificatesHostnameSettingsItem {
-    /// `china_network`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub china_network: ::std::option::Option<bool>,
-    /// `client_certificate_forwarding`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_certificate_forwarding: ::std::option::Option<bool>,
-    /// `hostname`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hostname: ::std::option::Option<::std::string::String>,
-}
-/// Used by [`ZoneLevelAccessMtlsAuthentication::delete_an_mtls_certificate`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-pub struct DeleteAnMtlsCertificateResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    AddAnMtlsCertificateResponse { associated_hostnames : "associated_hostnames",
+    created_at : "created_at", expires_on : "expires_on", fingerprint : "fingerprint", id
+    : "id", name : "name", updated_at : "updated_at" }
+);
+/// Used by [`ZoneLevelAccessMtlsAuthentication::update_an_mtls_certificates_hostname_settings`], [`ZoneLevelAccessMtlsAuthentication::list_all_mtls_hostname_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAnMtlsCertificatesHostnameSettingsItem {
+    pub china_network: ::std::option::Option<bool>,
+    pub client_certificate_forwarding: ::std::option::Option<bool>,
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UpdateAnMtlsCertificatesHostnameSettingsItem { china_network : "china_network",
+    client_certificate_forwarding : "client_certificate_forwarding", hostname :
+    "hostname" }
+);
+/// Used by [`ZoneLevelAccessMtlsAuthentication::delete_an_mtls_certificate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAnMtlsCertificateResponse {
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteAnMtlsCertificateResponse { id : "id" });

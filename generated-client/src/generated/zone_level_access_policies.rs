@@ -25,7 +25,9 @@ impl ZoneLevelAccessPolicies {
         &self,
         zone_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnAccessPolicyResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnAccessPolicyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -72,7 +74,9 @@ impl ZoneLevelAccessPolicies {
         zone_id: &str,
         app_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnAccessPolicyResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnAccessPolicyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -97,7 +101,9 @@ impl ZoneLevelAccessPolicies {
         zone_id: &str,
         app_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAnAccessPolicyResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAnAccessPolicyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -122,7 +128,9 @@ impl ZoneLevelAccessPolicies {
         zone_id: &str,
         app_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAnAccessPolicyResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAnAccessPolicyResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -139,150 +147,88 @@ impl ZoneLevelAccessPolicies {
     }
 }
 /// Used by [`ZoneLevelAccessPolicies::create_an_access_policy`], [`ZoneLevelAccessPolicies::update_an_access_policy`], [`ZoneLevelAccessPolicies::get_an_access_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnAccessPolicyResponse {
-    /// `approval_groups`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approval_groups: ::std::option::Option<
         ::std::vec::Vec<CreateAnAccessPolicyResponseApprovalGroupsItem>,
     >,
-    /// `approval_required`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approval_required: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `decision`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<::std::string::String>,
-    /// `exclude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `include`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `isolation_required`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub isolation_required: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<i64>,
-    /// `purpose_justification_prompt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
-    /// `purpose_justification_required`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purpose_justification_required: ::std::option::Option<bool>,
-    /// `require`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnAccessPolicyResponse { approval_groups : "approval_groups", approval_required
+    : "approval_required", created_at : "created_at", decision : "decision", exclude :
+    "exclude", id : "id", include : "include", isolation_required : "isolation_required",
+    name : "name", precedence : "precedence", purpose_justification_prompt :
+    "purpose_justification_prompt", purpose_justification_required :
+    "purpose_justification_required", require : "require", updated_at : "updated_at" }
+);
 /// Used by [`ZoneLevelAccessPolicies::create_an_access_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAnAccessPolicyResponseApprovalGroupsItem {
-    /// `approvals_needed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approvals_needed: ::std::option::Option<f64>,
-    /// `email_addresses`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `email_list_uuid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_list_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAnAccessPolicyResponseApprovalGroupsItem { approvals_needed :
+    "approvals_needed", email_addresses : "email_addresses", email_list_uuid :
+    "email_list_uuid" }
+);
 /// Used by [`ZoneLevelAccessPolicies::list_access_policies`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccessPoliciesItem {
-    /// `approval_groups`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approval_groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `approval_required`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approval_required: ::std::option::Option<bool>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `decision`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<::std::string::String>,
-    /// `exclude`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `include`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `isolation_required`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub isolation_required: ::std::option::Option<bool>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `precedence`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precedence: ::std::option::Option<i64>,
-    /// `purpose_justification_prompt`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purpose_justification_prompt: ::std::option::Option<::std::string::String>,
-    /// `purpose_justification_required`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purpose_justification_required: ::std::option::Option<bool>,
-    /// `require`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAccessPoliciesItem { approval_groups : "approval_groups", approval_required :
+    "approval_required", created_at : "created_at", decision : "decision", exclude :
+    "exclude", id : "id", include : "include", isolation_required : "isolation_required",
+    name : "name", precedence : "precedence", purpose_justification_prompt :
+    "purpose_justification_prompt", purpose_justification_required :
+    "purpose_justification_required", require : "require", updated_at : "updated_at" }
+);
 /// Used by [`ZoneLevelAccessPolicies::delete_an_access_policy`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAnAccessPolicyResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAnAccessPolicyResponse { id : "id" });

@@ -65,7 +65,9 @@ impl ZoneLevelAccessServiceTokens {
         &self,
         zone_id: &str,
         service_token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListServiceTokensItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +89,9 @@ impl ZoneLevelAccessServiceTokens {
         &self,
         zone_id: &str,
         service_token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListServiceTokensItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +113,9 @@ impl ZoneLevelAccessServiceTokens {
         &self,
         zone_id: &str,
         service_token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListServiceTokensItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListServiceTokensItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,37 +130,21 @@ impl ZoneLevelAccessServiceTokens {
     }
 }
 /// Used by [`ZoneLevelAccessServiceTokens::list_service_tokens`], [`ZoneLevelAccessServiceTokens::update_a_service_token`], [`ZoneLevelAccessServiceTokens::get_a_service_token`], [`ZoneLevelAccessServiceTokens::delete_a_service_token`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListServiceTokensItem {
-    /// `client_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
-    /// `expires_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `last_seen_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_at: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListServiceTokensItem { client_id : "client_id", created_at : "created_at", duration
+    : "duration", expires_at : "expires_at", id : "id", last_seen_at : "last_seen_at",
+    name : "name", updated_at : "updated_at" }
+);

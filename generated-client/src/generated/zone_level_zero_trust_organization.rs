@@ -25,7 +25,9 @@ impl ZoneLevelZeroTrustOrganization {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateYourZeroTrustOrganizationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -47,7 +49,9 @@ impl ZoneLevelZeroTrustOrganization {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateYourZeroTrustOrganizationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -69,7 +73,9 @@ impl ZoneLevelZeroTrustOrganization {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<UpdateYourZeroTrustOrganizationResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<UpdateYourZeroTrustOrganizationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -90,7 +96,7 @@ impl ZoneLevelZeroTrustOrganization {
     pub fn revoke_all_access_tokens_for_a_user(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<bool>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<bool>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -104,45 +110,29 @@ impl ZoneLevelZeroTrustOrganization {
     }
 }
 /// Used by [`ZoneLevelZeroTrustOrganization::update_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganization::create_your_zero_trust_organization`], [`ZoneLevelZeroTrustOrganization::get_your_zero_trust_organization`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateYourZeroTrustOrganizationResponse {
-    /// `auth_domain`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_domain: ::std::option::Option<::std::string::String>,
-    /// `created_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    /// `deny_unmatched_requests`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deny_unmatched_requests: ::std::option::Option<bool>,
-    /// `deny_unmatched_requests_exempted_zone_names`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deny_unmatched_requests_exempted_zone_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `is_ui_read_only`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_ui_read_only: ::std::option::Option<bool>,
-    /// `login_design`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub login_design: ::std::option::Option<::serde_json::Value>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `ui_read_only_toggle_reason`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
-    /// `updated_at`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// `user_seat_expiration_inactive_time`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateYourZeroTrustOrganizationResponse { auth_domain : "auth_domain", created_at :
+    "created_at", deny_unmatched_requests : "deny_unmatched_requests",
+    deny_unmatched_requests_exempted_zone_names :
+    "deny_unmatched_requests_exempted_zone_names", is_ui_read_only : "is_ui_read_only",
+    login_design : "login_design", name : "name", ui_read_only_toggle_reason :
+    "ui_read_only_toggle_reason", updated_at : "updated_at",
+    user_seat_expiration_inactive_time : "user_seat_expiration_inactive_time" }
+);

@@ -24,7 +24,9 @@ impl ZoneLockdown {
     pub fn create_a_zone_lockdown_rule(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAZoneLockdownRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAZoneLockdownRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -65,7 +67,9 @@ impl ZoneLockdown {
         &self,
         zone_id: &str,
         lock_downs_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAZoneLockdownRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAZoneLockdownRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -87,7 +91,9 @@ impl ZoneLockdown {
         &self,
         zone_id: &str,
         lock_downs_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<CreateAZoneLockdownRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<CreateAZoneLockdownRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +115,9 @@ impl ZoneLockdown {
         &self,
         zone_id: &str,
         lock_downs_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<DeleteAZoneLockdownRuleResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DeleteAZoneLockdownRuleResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -124,48 +132,28 @@ impl ZoneLockdown {
     }
 }
 /// Used by [`ZoneLockdown::create_a_zone_lockdown_rule`], [`ZoneLockdown::list_zone_lockdown_rules`], [`ZoneLockdown::update_a_zone_lockdown_rule`], [`ZoneLockdown::get_a_zone_lockdown_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAZoneLockdownRuleResponse {
-    /// `configurations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configurations: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `created_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `paused`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
-    /// `urls`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    CreateAZoneLockdownRuleResponse { configurations : "configurations", created_on :
+    "created_on", description : "description", id : "id", modified_on : "modified_on",
+    paused : "paused", urls : "urls" }
+);
 /// Used by [`ZoneLockdown::delete_a_zone_lockdown_rule`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAZoneLockdownRuleResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(DeleteAZoneLockdownRuleResponse { id : "id" });

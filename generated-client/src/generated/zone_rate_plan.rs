@@ -45,7 +45,9 @@ impl ZoneRatePlan {
         &self,
         zone_id: &str,
         plan_identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ListAvailablePlansItem>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ListAvailablePlansItem>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -80,72 +82,40 @@ impl ZoneRatePlan {
     }
 }
 /// Used by [`ZoneRatePlan::list_available_plans`], [`ZoneRatePlan::available_plan_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAvailablePlansItem {
-    /// `can_subscribe`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub can_subscribe: ::std::option::Option<bool>,
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `externally_managed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub externally_managed: ::std::option::Option<bool>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_subscribed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_subscribed: ::std::option::Option<bool>,
-    /// `legacy_discount`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy_discount: ::std::option::Option<bool>,
-    /// `legacy_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy_id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `price`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAvailablePlansItem { can_subscribe : "can_subscribe", currency : "currency",
+    externally_managed : "externally_managed", frequency : "frequency", id : "id",
+    is_subscribed : "is_subscribed", legacy_discount : "legacy_discount", legacy_id :
+    "legacy_id", name : "name", price : "price" }
+);
 /// Used by [`ZoneRatePlan::list_available_rate_plans`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAvailableRatePlansItem {
-    /// `components`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub components: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `duration`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<f64>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ListAvailableRatePlansItem { components : "components", currency : "currency",
+    duration : "duration", frequency : "frequency", id : "id", name : "name" }
+);

@@ -64,7 +64,9 @@ impl ZoneSettings {
     pub fn change_aegis_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ChangeAegisSettingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ChangeAegisSettingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -84,7 +86,9 @@ impl ZoneSettings {
     pub fn get_aegis_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<ChangeAegisSettingResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ChangeAegisSettingResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -106,7 +110,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeCloudflareFontsSettingResponse>,
+        crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -129,7 +133,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeCloudflareFontsSettingResponse>,
+        crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -151,7 +155,9 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeOriginH2MaxStreamsSettingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ChangeOriginH2MaxStreamsSettingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -173,7 +179,9 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeOriginH2MaxStreamsSettingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ChangeOriginH2MaxStreamsSettingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -195,7 +203,9 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeOriginMaxHttpVersionSettingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ChangeOriginMaxHttpVersionSettingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -217,7 +227,9 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeOriginMaxHttpVersionSettingResponse>,
+        crate::runtime::Json<
+            ::std::option::Option<ChangeOriginMaxHttpVersionSettingResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -240,7 +252,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeCloudflareFontsSettingResponse>,
+        crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -263,7 +275,7 @@ impl ZoneSettings {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<ChangeCloudflareFontsSettingResponse>,
+        crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -287,7 +299,9 @@ impl ZoneSettings {
         setting_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -313,7 +327,9 @@ impl ZoneSettings {
         setting_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     > {
         crate::runtime::Request::new(
@@ -330,102 +346,66 @@ impl ZoneSettings {
     }
 }
 /// Used by [`ZoneSettings::change_aegis_setting`], [`ZoneSettings::get_aegis_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeAegisSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<ChangeAegisSettingResponseValue>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeAegisSettingResponse { id : "id", modified_on : "modified_on", value : "value"
+    }
+);
 /// Used by [`ZoneSettings::change_aegis_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeAegisSettingResponseValue {
-    /// `enabled`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// `pool_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pool_id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeAegisSettingResponseValue { enabled : "enabled", pool_id : "pool_id" }
+);
 /// Used by [`ZoneSettings::change_cloudflare_fonts_setting`], [`ZoneSettings::get_cloudflare_fonts_setting`], [`ZoneSettings::change_cloudflare_speed_brain_setting`], [`ZoneSettings::get_cloudflare_speed_brain_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeCloudflareFontsSettingResponse {
-    /// `editable`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeCloudflareFontsSettingResponse { editable : "editable", id : "id", modified_on
+    : "modified_on", value : "value" }
+);
 /// Used by [`ZoneSettings::change_origin_h2_max_streams_setting`], [`ZoneSettings::get_origin_h2_max_streams_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeOriginH2MaxStreamsSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeOriginH2MaxStreamsSettingResponse { id : "id", modified_on : "modified_on",
+    value : "value" }
+);
 /// Used by [`ZoneSettings::change_origin_max_http_version_setting`], [`ZoneSettings::get_origin_max_http_version_setting`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeOriginMaxHttpVersionSettingResponse {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `modified_on`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    ChangeOriginMaxHttpVersionSettingResponse { id : "id", modified_on : "modified_on",
+    value : "value" }
+);

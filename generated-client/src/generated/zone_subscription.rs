@@ -24,7 +24,9 @@ impl ZoneSubscription {
     pub fn update_zone_subscription(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateZoneSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateZoneSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -44,7 +46,9 @@ impl ZoneSubscription {
     pub fn create_zone_subscription(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateZoneSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateZoneSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -64,7 +68,9 @@ impl ZoneSubscription {
     pub fn zone_subscription_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<UpdateZoneSubscriptionResponse>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UpdateZoneSubscriptionResponse>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -78,120 +84,68 @@ impl ZoneSubscription {
     }
 }
 /// Used by [`ZoneSubscription::update_zone_subscription`], [`ZoneSubscription::create_zone_subscription`], [`ZoneSubscription::zone_subscription_details`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSubscriptionResponse {
-    /// `app`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app: ::std::option::Option<::serde_json::Value>,
-    /// `component_values`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub component_values: ::std::option::Option<
         ::std::vec::Vec<UpdateZoneSubscriptionResponseComponentValuesItem>,
     >,
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `current_period_end`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::std::string::String>,
-    /// `current_period_start`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_start: ::std::option::Option<::std::string::String>,
-    /// `frequency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `price`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
-    /// `rate_plan`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<UpdateZoneSubscriptionResponseRatePlan>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// `zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<UpdateZoneSubscriptionResponseZone>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZoneSubscriptionResponse { app : "app", component_values : "component_values",
+    currency : "currency", current_period_end : "current_period_end",
+    current_period_start : "current_period_start", frequency : "frequency", id : "id",
+    price : "price", rate_plan : "rate_plan", state : "state", zone : "zone" }
+);
 /// Used by [`ZoneSubscription::update_zone_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSubscriptionResponseComponentValuesItem {
-    /// `default`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<f64>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `price`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
-    /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZoneSubscriptionResponseComponentValuesItem { default : "default", name :
+    "name", price : "price", value : "value" }
+);
 /// Used by [`ZoneSubscription::update_zone_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSubscriptionResponseRatePlan {
-    /// `currency`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// `externally_managed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub externally_managed: ::std::option::Option<bool>,
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `is_contract`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_contract: ::std::option::Option<bool>,
-    /// `public_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_name: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
-    /// `sets`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(
+    UpdateZoneSubscriptionResponseRatePlan { currency : "currency", externally_managed :
+    "externally_managed", id : "id", is_contract : "is_contract", public_name :
+    "public_name", scope : "scope", sets : "sets" }
+);
 /// Used by [`ZoneSubscription::update_zone_subscription`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSubscriptionResponseZone {
-    /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
 }
+crate::runtime::object!(UpdateZoneSubscriptionResponseZone { id : "id", name : "name" });

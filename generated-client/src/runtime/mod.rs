@@ -22,9 +22,17 @@ pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 
 pub use self::multipart::{FilePart, Multipart};
+pub use self::object::Object;
+pub(crate) use self::object::object;
+#[doc(hidden)]
+pub use self::object::{Key, optional};
 pub use self::pages::{Items, List, Page, Pages};
 pub use self::raw::{BodyStream, RawResponse};
 pub use self::result_info::ResultInfo;
+pub use self::wire::Wire;
+
+/// The keys a generated struct does not declare (its `extra` field).
+pub type Extra = serde_json::Map<String, serde_json::Value>;
 #[cfg(feature = "blocking")]
 pub use crate::blocking::{BlockingItems, BlockingPages};
 use crate::client::{Client, HeaderNames, is_secret_header};
@@ -32,11 +40,13 @@ use crate::error::{Error, Result};
 
 mod decode;
 mod multipart;
+mod object;
 mod pages;
 mod path;
 mod raw;
 mod result_info;
 mod send;
+mod wire;
 
 /// A boxed, `Send`, `'static` future: what awaiting a [`Request`] runs.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -208,9 +218,10 @@ impl<K: Output> Request<K> {
         }
     }
 
-    /// Sends `body` as JSON (`Content-Type: application/json`).
+    /// Sends `body` as JSON (`Content-Type: application/json`), with whole
+    /// numbers written as integers ([`Wire`]).
     pub fn body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.parts.set_json_body(serde_json::to_vec(body));
+        self.parts.set_json_body(serde_json::to_vec(&Wire(body)));
         self
     }
 
