@@ -50,10 +50,63 @@ pub struct Endpoint {
     pub output: Output,
     /// A typed request body (from an overlay): a required argument.
     pub request_body: Option<TypeRef>,
+    /// A `multipart/form-data` body (from an overlay): a required argument
+    /// of its own type. An endpoint has this or `request_body`, not both.
+    pub multipart: Option<MultipartBody>,
     /// A typed query (from an overlay), passed with `.query(&…)`.
     pub query: Option<TypeRef>,
     /// The `Accept` header to send (from an overlay).
     pub accept: Option<String>,
+}
+
+/// A `multipart/form-data` request body: a type with a constructor taking
+/// the required parts and a method per part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartBody {
+    /// The body type's Rust name, e.g. `WorkerUpload`.
+    pub name: String,
+    /// What the body is, when the overlay says (rustdoc-safe).
+    pub doc: String,
+    /// In the order the overlay gives them, which is the order `new` adds
+    /// the required ones in.
+    pub parts: Vec<PartDef>,
+}
+
+/// One part of a [`MultipartBody`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartDef {
+    pub name: PartName,
+    /// The part's method, and its argument in `new` when it is required.
+    pub rust_name: String,
+    pub kind: PartKind,
+    /// At least one such part is sent: `new` takes the first.
+    pub required: bool,
+    /// More than one may be sent: the method adds one each time it is called.
+    pub repeated: bool,
+    /// What the part holds, when the overlay says (rustdoc-safe).
+    pub doc: String,
+}
+
+/// The name a part is sent under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartName {
+    /// Always this wire name.
+    Fixed(String),
+    /// Whatever name the caller gives (a Worker's modules); `arg` is that
+    /// argument's name in `new`.
+    Any { arg: String },
+}
+
+/// What a part holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartKind {
+    /// A value of this type, sent as JSON.
+    Json(TypeRef),
+    /// A value written as text: a `String`, `Bool`, `I64` or `F64`.
+    Text(TypeRef),
+    /// A file's content, from memory or from a path. The content types it
+    /// may have; the first is sent when the caller gives none.
+    File { content_types: Vec<String> },
 }
 
 /// HTTP methods the docs use.

@@ -8,6 +8,9 @@
 //! **METHOD** `/path`
 //! > Name `method_name`                 pins the method's name, whatever the title says
 //! ### Request body `Name`              a fence, or `#### Variant `Name`` + fence pairs (one of)
+//! ### Multipart body `Name`            a multipart/form-data body: one `#### Part` per part
+//! #### Part `name`: kind, flags        `json` (+ a fence), `text[: type]` or `file[: a/b | c/d]`;
+//!                                      `required`, `repeated`, `any name`
 //! ### Query `Name`                     a fence with the query parameters
 //! ### Responses
 //! #### <status> `Name`                 names the result (the object, or the array's element); with no fence, a pin
@@ -70,8 +73,34 @@ pub struct OverlayEndpoint {
     /// `> Name `…``: the method's name, pinned whatever the title says.
     pub name: Option<Spanned<String>>,
     pub request_body: Option<OverlayBody>,
+    pub multipart: Option<OverlayMultipart>,
     pub query: Option<OverlayBody>,
     pub responses: Vec<OverlayResponse>,
+}
+
+/// `### Multipart body `Name``: a `multipart/form-data` body and its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlayMultipart {
+    /// The heading's text, for diagnostics about the whole body.
+    pub span: Range<usize>,
+    pub name: Option<Spanned<String>>,
+    /// Prose before the first part: the body's documentation.
+    pub doc: String,
+    pub parts: Vec<OverlayPart>,
+}
+
+/// `#### Part `name`: kind, flags`, its prose and (for JSON) its fence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlayPart {
+    /// The heading's text, for diagnostics about what is missing.
+    pub span: Range<usize>,
+    /// The name in backticks: the wire name, or the label of an `any name` part.
+    pub name: Option<Spanned<String>>,
+    /// The comma-separated words after the `:`, kind first, as written.
+    pub attributes: Vec<Spanned<String>>,
+    /// Prose under the heading: the part's documentation.
+    pub doc: String,
+    pub fence: Option<Fence>,
 }
 
 /// A patch for one documented response.
@@ -91,6 +120,7 @@ enum At {
     Type,
     Endpoint,
     Body,
+    Multipart,
     Query,
     Responses,
 }
@@ -148,6 +178,7 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                             path: None,
                             name: None,
                             request_body: None,
+                            multipart: None,
                             query: None,
                             responses: Vec::new(),
                         });
@@ -179,6 +210,14 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                 if heading.starts_with("Request body") {
                     endpoint.request_body = Some(section);
                     at = At::Body;
+                } else if heading.starts_with("Multipart body") {
+                    endpoint.multipart = Some(OverlayMultipart {
+                        span: section.span,
+                        name: section.name,
+                        doc: String::new(),
+                        parts: Vec::new(),
+                    });
+                    at = At::Multipart;
                 } else if heading.starts_with("Query") {
                     endpoint.query = Some(section);
                     at = At::Query;
@@ -190,7 +229,7 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                     at = At::Endpoint;
                     diags.push(source.error(
                         span,
-                        format!("unknown overlay section `{heading}`; expected `Request body`, `Query` or `Responses`"),
+                        format!("unknown overlay section `{heading}`; expected `Request body`, `Multipart body`, `Query` or `Responses`"),
                     ));
                 }
             }
@@ -212,6 +251,12 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                     span: span.start..span.start + word.len(),
                 };
                 match &at {
+                    At::Multipart => {
+                        let part = part_heading(source, span, &mut diags);
+                        if let Some(form) = current_multipart(&mut overlay) {
+                            form.parts.extend(part);
+                        }
+                    }
                     At::Responses => {
                         if let Some(endpoint) = overlay.endpoints.last_mut() {
                             endpoint.responses.push(OverlayResponse {
@@ -313,6 +358,9 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                             None => &mut body.fence,
                         })
                     }
+                    At::Multipart => current_multipart(&mut overlay)
+                        .and_then(|form| form.parts.last_mut())
+                        .map(|part| &mut part.fence),
                     At::Top | At::Endpoint => None,
                 };
                 match slot {
@@ -321,8 +369,25 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                         diags.push(source.error(line_span, "a second fence in one place"))
                     }
                     None if matches!(at, At::Endpoint) => {}
+                    None if matches!(at, At::Multipart) => diags.push(source.error(
+                        line_span,
+                        "a fence before any `#### Part`; a `json` part takes its fence under its own heading",
+                    )),
                     None => diags
                         .push(source.error(line_span, "a fence outside a type, body or response")),
+                }
+            }
+            Block::Paragraph | Block::Other if matches!(at, At::Multipart) => {
+                let prose = text[range.clone()].trim();
+                if let Some(form) = current_multipart(&mut overlay) {
+                    let doc = match form.parts.last_mut() {
+                        Some(part) => &mut part.doc,
+                        None => &mut form.doc,
+                    };
+                    if !doc.is_empty() {
+                        doc.push_str("\n\n");
+                    }
+                    doc.push_str(prose);
                 }
             }
             // Prose under a type, body or variant documents it; elsewhere it
@@ -363,6 +428,69 @@ fn current_body<'a>(overlay: &'a mut Overlay, at: &At) -> Option<&'a mut Overlay
         At::Query => overlay.endpoints.last_mut().and_then(|e| e.query.as_mut()),
         _ => None,
     }
+}
+
+/// The multipart body the parser is in.
+fn current_multipart(overlay: &mut Overlay) -> Option<&mut OverlayMultipart> {
+    overlay
+        .endpoints
+        .last_mut()
+        .and_then(|e| e.multipart.as_mut())
+}
+
+/// Splits `Part `name`: kind, flag, flag` (the heading's text, at `span`)
+/// into the name and the located words after the colon. Judging the words
+/// is lowering's job.
+fn part_heading(
+    source: &SourceFile,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<OverlayPart> {
+    let heading = &source.text()[span.clone()];
+    let Some(rest) = heading.strip_prefix("Part") else {
+        diags.push(source.error(
+            span,
+            "under `### Multipart body`, each `####` heading is a part: `#### Part `name`: json, required`",
+        ));
+        return None;
+    };
+    let rest_start = span.start + 4;
+    let mut part = OverlayPart {
+        span: span.clone(),
+        name: None,
+        attributes: Vec::new(),
+        doc: String::new(),
+        fence: None,
+    };
+    let mut after_name = rest_start;
+    if let Some(open) = rest.find('`') {
+        if let Some(len) = rest[open + 1..].find('`') {
+            let start = rest_start + open + 1;
+            part.name = Some(Spanned {
+                value: source.text()[start..start + len].to_owned(),
+                span: start..start + len,
+            });
+            after_name = start + len + 1;
+        }
+    }
+    let tail = &source.text()[after_name..span.end];
+    let Some(colon) = tail.find(':') else {
+        return Some(part);
+    };
+    let mut at = after_name + colon + 1;
+    for word in tail[colon + 1..].split(',') {
+        let trimmed = word.trim_start();
+        let start = at + (word.len() - trimmed.len());
+        let trimmed = trimmed.trim_end();
+        if !trimmed.is_empty() {
+            part.attributes.push(Spanned {
+                value: trimmed.to_owned(),
+                span: start..start + trimmed.len(),
+            });
+        }
+        at += word.len() + 1;
+    }
+    Some(part)
 }
 
 /// A name given in backticks in a heading, located within it.

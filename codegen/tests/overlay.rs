@@ -81,3 +81,34 @@ fn an_overlay_without_its_document_is_an_error() {
         "spec/gone.overlay.md:1:1: error: this overlay has no document to add to: `spec/gone.md` is missing\n  |\n1 | # Gone\n  | ^"
     );
 }
+
+/// The multipart grammar on broken input: the valid case's overlay cut at
+/// every character, and each of its lines doubled, must give files or
+/// located diagnostics, never a panic.
+#[test]
+fn broken_multipart_overlays_are_reported_not_panicked_on() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/overlay/multipart_ok");
+    let doc = std::fs::read_to_string(dir.join("api.md")).unwrap();
+    let overlay = std::fs::read_to_string(dir.join("api.overlay.md")).unwrap();
+    let lines: Vec<&str> = overlay.lines().collect();
+    let mut variants: Vec<String> = overlay
+        .char_indices()
+        .map(|(at, _)| overlay[..at].to_owned())
+        .collect();
+    for i in 0..lines.len() {
+        let mut doubled = lines.clone();
+        doubled.insert(i, lines[i]);
+        variants.push(doubled.join("\n"));
+    }
+    for text in variants {
+        let sources = [
+            SourceFile::new("api.md", &doc),
+            SourceFile::new("api.overlay.md", &text),
+        ];
+        if let Err(diags) = codegen::generate(&sources, &EmitOptions::default()) {
+            for d in &diags.0 {
+                assert!(d.line >= 1 && d.column >= 1, "{d}");
+            }
+        }
+    }
+}

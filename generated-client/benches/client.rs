@@ -11,13 +11,19 @@
 //! - **pages**: a list of 100 pages of 1,000 small records read with
 //!   `.items()`, against reqwest + serde_json requesting the same 100 pages
 //!   one by one (decoding `result` and `result_info`, stopping at
-//!   `total_pages`).
+//!   `total_pages`);
+//! - **upload**: a 256 MiB file sent as the `value` part of a KV write
+//!   (`FilePart::path`, streamed from disk) to a server that counts and drops
+//!   what it receives, against reqwest streaming the same file as a plain
+//!   body; then the peak RSS of fresh child processes that do one upload
+//!   each, from the path and (for comparison) from the file read into memory.
 //!
 //! ```text
 //! cargo bench -p generated-client --bench client                  # everything, ~1-2 min
 //! cargo bench -p generated-client --bench client -- small         # one part
 //! cargo bench -p generated-client --bench client -- pages --pages 100 --per-page 1000
 //! cargo bench -p generated-client --bench client -- download --mib 256 --rounds 2
+//! cargo bench -p generated-client --bench client -- upload --upload-mib 512
 //! ```
 //!
 //! Runs alternate between the two sides so that drift (page cache, CPU
@@ -35,7 +41,8 @@ use futures_util::StreamExt;
 use futures_util::TryStreamExt;
 use generated_client::Client;
 use generated_client::magic_pcap_collection::PcapRequest;
-use generated_client::runtime::{List, Method, PathPart, Request};
+use generated_client::runtime::{FilePart, List, Method, PathPart, Request};
+use generated_client::workers_kv_namespace::KvWrite;
 use serde::Deserialize;
 use serde_json::json;
 use support::{Reply, Server};
@@ -54,7 +61,9 @@ struct Args {
     download: bool,
     small: bool,
     pages: bool,
+    upload: bool,
     mib: u64,
+    upload_mib: u64,
     rounds: usize,
     requests: usize,
     page_count: u64,
@@ -86,6 +95,9 @@ fn main() {
     if args.pages {
         verdicts.push(runtime.block_on(pages(&args)));
     }
+    if args.upload {
+        verdicts.extend(runtime.block_on(upload(&args)));
+    }
     println!("\nsummary");
     for (ok, line) in &verdicts {
         println!("  [{}] {line}", if *ok { "ok" } else { "MISS" });
@@ -97,7 +109,9 @@ fn parse(argv: &[String]) -> Args {
         download: false,
         small: false,
         pages: false,
+        upload: false,
         mib: 1024,
+        upload_mib: 256,
         rounds: 5,
         requests: 1000,
         page_count: 100,
@@ -114,7 +128,9 @@ fn parse(argv: &[String]) -> Args {
             "download" => args.download = true,
             "small" => args.small = true,
             "pages" => args.pages = true,
+            "upload" => args.upload = true,
             "--mib" => args.mib = number("--mib").max(1),
+            "--upload-mib" => args.upload_mib = number("--upload-mib").max(1),
             "--rounds" => args.rounds = number("--rounds").max(1) as usize,
             "--requests" => args.requests = number("--requests").max(1) as usize,
             "--pages" => args.page_count = number("--pages").max(1),
@@ -123,10 +139,11 @@ fn parse(argv: &[String]) -> Args {
             _ => {}
         }
     }
-    if !args.download && !args.small && !args.pages {
+    if !args.download && !args.small && !args.pages && !args.upload {
         args.download = true;
         args.small = true;
         args.pages = true;
+        args.upload = true;
     }
     args
 }
@@ -403,6 +420,15 @@ fn child(argv: &[String]) {
             "client-write" => client_write(&client, &path).await,
             "client-stream" => client_stream(&client).await,
             "reqwest-write" => reqwest_write(&http, base, &path).await,
+            "upload-path" => {
+                client_upload(&client, FilePart::path(&path)).await;
+                len
+            }
+            "upload-bytes" => {
+                let bytes = tokio::fs::read(&path).await.unwrap();
+                client_upload(&client, FilePart::bytes(bytes)).await;
+                len
+            }
             other => panic!("unknown mode {other}"),
         };
         assert_eq!(n, len);
@@ -415,6 +441,141 @@ fn child(argv: &[String]) {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .expect("VmHWM in /proc/self/status (Linux only)");
     println!("VmHWM_KIB={kib}");
+}
+
+// ---------------------------------------------------------------------------
+// Upload
+
+/// A KV write whose `value` part is `value`.
+async fn client_upload(client: &Client, value: FilePart) {
+    let body = KvWrite::new(value, &json!({"bench": true}));
+    client
+        .workers_kv_namespace()
+        .write_key_value_pair_with_optional_metadata(ACCOUNT, "ns", "key", body)
+        .await
+        .unwrap();
+}
+
+/// The same file as a plain streamed body, with reqwest.
+async fn reqwest_upload(http: &reqwest::Client, base_url: &str, path: &Path) -> u64 {
+    let len = tokio::fs::metadata(path).await.unwrap().len();
+    let file = tokio::fs::File::open(path).await.unwrap();
+    let chunks = futures_util::stream::try_unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut chunk = bytes::BytesMut::with_capacity(256 << 10);
+        let n = file.read_buf(&mut chunk).await?;
+        Ok::<_, std::io::Error>((n > 0).then(|| (chunk.freeze(), file)))
+    });
+    http.put(format!(
+        "{base_url}/accounts/{ACCOUNT}/storage/kv/namespaces/ns/values/key"
+    ))
+    .bearer_auth(TOKEN)
+    .header("content-length", len)
+    .body(reqwest::Body::wrap_stream(chunks))
+    .send()
+    .await
+    .unwrap()
+    .error_for_status()
+    .unwrap();
+    len
+}
+
+/// Writes `len` bytes of the pattern to `path`, a MiB at a time.
+fn write_pattern_file(path: &Path, len: u64) {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let block: Vec<u8> = (0..MIB + 251).map(support::pattern_byte).collect();
+    let mut at = 0;
+    while at < len {
+        let n = (len - at).min(MIB);
+        let start = (at % 251) as usize;
+        file.write_all(&block[start..start + n as usize]).unwrap();
+        at += n;
+    }
+    file.flush().unwrap();
+}
+
+async fn upload(args: &Args) -> Vec<(bool, String)> {
+    let len = args.upload_mib * MIB;
+    let server = Server::sink(Reply::envelope(json!({}))).await;
+    let base = server.url();
+    let client = generated(&base);
+    let http = plain();
+    let dir = std::env::temp_dir().join(format!(
+        "generated-client-bench-upload-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("value.bin");
+    write_pattern_file(&file, len);
+    let mut verdicts = Vec::new();
+
+    println!(
+        "\nupload: a {} MiB file part, {} round(s) per side",
+        args.upload_mib, args.rounds
+    );
+    // Warm both connection pools and the page cache.
+    client_upload(&client, FilePart::path(&file)).await;
+    reqwest_upload(&http, &base, &file).await;
+    let mut rounds = Rounds::default();
+    for _ in 0..args.rounds {
+        let t = Instant::now();
+        client_upload(&client, FilePart::path(&file)).await;
+        rounds.a.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        reqwest_upload(&http, &base, &file).await;
+        rounds.b.push(t.elapsed().as_secs_f64());
+    }
+    let mibs = |secs: f64| args.upload_mib as f64 / secs;
+    let (a, b) = (Rounds::median(&rounds.a), Rounds::median(&rounds.b));
+    println!("  FilePart::path upload vs reqwest streaming the file");
+    println!(
+        "    generated-client  median {:>7.0} MiB/s  best {:>7.0} MiB/s",
+        mibs(a),
+        mibs(Rounds::best(&rounds.a))
+    );
+    println!(
+        "    reqwest           median {:>7.0} MiB/s  best {:>7.0} MiB/s",
+        mibs(b),
+        mibs(Rounds::best(&rounds.b))
+    );
+    verdicts.push((
+        mibs(a) / mibs(b) >= 0.8,
+        format!(
+            "upload, FilePart::path vs reqwest: {:.0} vs {:.0} MiB/s = {:.0}% (target >= 80%)",
+            mibs(a),
+            mibs(b),
+            mibs(a) / mibs(b) * 100.0
+        ),
+    ));
+
+    println!("  peak RSS (VmHWM) of a child process doing one upload");
+    let mut path_peak = 0.0;
+    for mode in ["idle", "upload-path", "upload-bytes"] {
+        let peak = run_child(mode, &base, &file, len).await;
+        println!("    {mode:<14} {peak:>6.1} MiB");
+        if mode == "upload-path" {
+            path_peak = peak;
+        }
+    }
+    // Every body arrived whole: the file, plus a few hundred bytes of part
+    // headers and boundaries for the multipart ones.
+    for request in server.requests() {
+        assert!(
+            request.body_len >= len && request.body_len < len + 1024,
+            "{} body bytes for a {len}-byte file",
+            request.body_len
+        );
+    }
+    verdicts.push((
+        path_peak < RSS_LIMIT_MIB,
+        format!(
+            "upload, peak RSS of a {} MiB FilePart::path upload: {path_peak:.1} MiB (target < {RSS_LIMIT_MIB} MiB)",
+            args.upload_mib
+        ),
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    verdicts
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! Merging an overlay (`x.overlay.md`) into the document it adds to: its
 //! named types, and per endpoint (matched by method and path) a request
-//! body, a query, response shapes and names, an `Accept` header.
+//! body or a multipart body, a query, response shapes and names, an
+//! `Accept` header.
 //!
 //! A shape may fill in what the document leaves out (`null`, `{}`) or refine
 //! it (enums for strings, required fields, names); one that contradicts the
@@ -13,9 +14,11 @@ use super::AreaLowering;
 use super::skeleton;
 use super::types::{NamedShape, Types, Variant};
 use crate::diagnostic::SourceFile;
-use crate::ir::{Method, Response, Shape, Status, TypeRef};
-use crate::naming;
-use crate::overlay::{OverlayBody, OverlayEndpoint};
+use crate::ir::{
+    Method, MultipartBody, PartDef, PartKind, PartName, Response, Shape, Status, TypeRef,
+};
+use crate::naming::{self, Namespace};
+use crate::overlay::{OverlayBody, OverlayEndpoint, OverlayMultipart, OverlayPart};
 use crate::parse::Spanned;
 use crate::rustdoc;
 
@@ -47,6 +50,7 @@ impl<'a> AreaLowering<'a> {
                 given.extend(body.name.clone());
                 given.extend(body.variants.iter().filter_map(|v| v.name.clone()));
             }
+            given.extend(endpoint.multipart.as_ref().and_then(|m| m.name.clone()));
             given.extend(endpoint.responses.iter().filter_map(|r| r.name.clone()));
         }
         for ty in &overlay.types {
@@ -267,6 +271,18 @@ impl<'a> AreaLowering<'a> {
                 patch.query = Some(ty);
             }
         }
+        if let Some(form) = &overlay.multipart {
+            // Judged even when it cannot be used, so every problem shows.
+            let body = self.multipart_body(source, form, pascal, user);
+            if overlay.request_body.is_some() {
+                self.diags.push(source.error(
+                    form.span.clone(),
+                    "an endpoint takes one body: a `Request body` or a `Multipart body`, not both",
+                ));
+            } else {
+                patch.multipart = Some(body);
+            }
+        }
         for response in &overlay.responses {
             let Some(status) = self.status_in(source, &response.status) else {
                 continue;
@@ -319,6 +335,168 @@ impl<'a> AreaLowering<'a> {
         patch
     }
 
+    /// A `### Multipart body` section: its type name and its parts, each
+    /// judged from the words of its heading (kind first, then flags).
+    fn multipart_body(
+        &mut self,
+        source: &SourceFile,
+        form: &OverlayMultipart,
+        pascal: &str,
+        user: &str,
+    ) -> MultipartBody {
+        let name = match &form.name {
+            Some(name) => name.value.clone(),
+            None => self.types.claim(&format!("{pascal}Form"), false),
+        };
+        // Methods of the body type, and the arguments of its `new`.
+        let mut methods = Namespace::with_reserved(&["new", "clone", "fmt", "default", "form"]);
+        let mut wire_names = BTreeSet::new();
+        let mut parts = Vec::new();
+        for part in &form.parts {
+            let Some(label) = &part.name else {
+                self.diags.push(source.error(
+                    part.span.clone(),
+                    "a part needs its name in backticks: `#### Part `metadata`: json, required`",
+                ));
+                continue;
+            };
+            let Some(judged) = self.part_attributes(source, part) else {
+                continue;
+            };
+            let rust_name = methods.claim(&naming::field_name(&label.value), "part");
+            let part_name = if judged.any_name {
+                PartName::Any {
+                    arg: methods.claim(&format!("{rust_name}_name"), ""),
+                }
+            } else {
+                if !wire_names.insert(label.value.clone()) {
+                    self.diags.push(source.error(
+                        label.span.clone(),
+                        format!("the part `{}` is declared twice", label.value),
+                    ));
+                    continue;
+                }
+                PartName::Fixed(label.value.clone())
+            };
+            let kind = match judged.kind {
+                Judged::Json => {
+                    let Some(fence) = &part.fence else {
+                        self.diags.push(source.error(
+                            part.span.clone(),
+                            "a `json` part needs a `json` fence with its shape under its heading",
+                        ));
+                        continue;
+                    };
+                    let Ok(Some(shape)) =
+                        skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
+                    else {
+                        continue;
+                    };
+                    let hint = format!("{name}{}", naming::type_name(&rust_name));
+                    PartKind::Json(self.types.type_of(&shape, &hint, false, user))
+                }
+                Judged::Text(ty) => PartKind::Text(ty),
+                Judged::File(content_types) => PartKind::File { content_types },
+            };
+            if let (Some(fence), false) = (&part.fence, matches!(kind, PartKind::Json(_))) {
+                self.diags.push(source.error(
+                    fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
+                    "only a `json` part takes a fence; a `text` or `file` part has no shape",
+                ));
+                continue;
+            }
+            parts.push(PartDef {
+                name: part_name,
+                rust_name,
+                kind,
+                required: judged.required,
+                repeated: judged.repeated,
+                doc: rustdoc::sanitize(&part.doc),
+            });
+        }
+        if form.parts.is_empty() {
+            self.diags.push(source.error(
+                form.span.clone(),
+                "a multipart body needs at least one `#### Part `name`: kind` heading",
+            ));
+        }
+        MultipartBody {
+            name,
+            doc: rustdoc::sanitize(&form.doc),
+            parts,
+        }
+    }
+
+    /// The kind and flags of a part, from the words after its heading's `:`.
+    fn part_attributes(&mut self, source: &SourceFile, part: &OverlayPart) -> Option<PartWords> {
+        const KINDS: &str = "`json`, `text` (or `text: boolean`, `integer`, `number`) or `file` (or `file: type/subtype | …`)";
+        let Some((kind, flags)) = part.attributes.split_first() else {
+            self.diags.push(source.error(
+                part.span.clone(),
+                format!("a part needs its kind after a `:`: {KINDS}"),
+            ));
+            return None;
+        };
+        let (word, detail) = match kind.value.split_once(':') {
+            Some((word, detail)) => (word.trim(), Some(detail.trim())),
+            None => (kind.value.trim(), None),
+        };
+        let kind = match (word, detail) {
+            ("json", None) => Judged::Json,
+            ("text", None | Some("string")) => Judged::Text(TypeRef::String),
+            ("text", Some("boolean")) => Judged::Text(TypeRef::Bool),
+            ("text", Some("integer")) => Judged::Text(TypeRef::I64),
+            ("text", Some("number")) => Judged::Text(TypeRef::F64),
+            ("file", None) => Judged::File(Vec::new()),
+            ("file", Some(list)) => {
+                let types: Vec<String> = list.split('|').map(|t| t.trim().to_owned()).collect();
+                if let Some(bad) = types.iter().find(|t| !is_media_type(t)) {
+                    self.diags.push(source.error(
+                        kind.span.clone(),
+                        format!(
+                            "`{bad}` is not a content type; write `file: type/subtype | type/subtype`"
+                        ),
+                    ));
+                    return None;
+                }
+                Judged::File(types)
+            }
+            _ => {
+                self.diags.push(source.error(
+                    kind.span.clone(),
+                    format!("unknown part kind `{}`; expected {KINDS}", kind.value),
+                ));
+                return None;
+            }
+        };
+        let mut words = PartWords {
+            kind,
+            required: false,
+            repeated: false,
+            any_name: false,
+        };
+        let mut ok = true;
+        for flag in flags {
+            match flag.value.as_str() {
+                "required" => words.required = true,
+                "repeated" => words.repeated = true,
+                "any name" => words.any_name = true,
+                other => {
+                    let known = ["required", "repeated", "any name"];
+                    let hint = crate::diagnostic::closest(other, &known)
+                        .map(|k| format!("; did you mean `{k}`?"))
+                        .unwrap_or_default();
+                    self.diags.push(source.error(
+                        flag.span.clone(),
+                        format!("unknown part flag `{other}`; expected `required`, `repeated` or `any name`{hint}"),
+                    ));
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(words)
+    }
+
     /// Does the overlay's `shape` refine the documented `doc` shape (same
     /// fields and types; enums for strings; `null` in the doc fits anything)?
     fn fits(&self, doc: &Shape, shape: &Shape) -> bool {
@@ -341,10 +519,37 @@ impl<'a> AreaLowering<'a> {
     }
 }
 
+/// A part's heading, judged.
+struct PartWords {
+    kind: Judged,
+    required: bool,
+    repeated: bool,
+    any_name: bool,
+}
+
+/// A part's kind, before a JSON part's fence is read.
+enum Judged {
+    Json,
+    Text(TypeRef),
+    File(Vec<String>),
+}
+
+/// `type/subtype`, made of the characters a media type may use.
+fn is_media_type(text: &str) -> bool {
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+    };
+    text.split_once('/')
+        .is_some_and(|(kind, sub)| token(kind) && token(sub))
+}
+
 /// What an overlay adds to one endpoint.
 #[derive(Debug, Default)]
 pub(super) struct Patch {
     pub request_body: Option<TypeRef>,
+    pub multipart: Option<MultipartBody>,
     pub query: Option<TypeRef>,
     pub accept: Option<String>,
     /// Type names given to responses.

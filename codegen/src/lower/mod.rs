@@ -324,6 +324,7 @@ impl<'a> AreaLowering<'a> {
             responses,
             output: Output::NoContent,
             request_body: patch.request_body,
+            multipart: patch.multipart,
             query: patch.query,
             accept: patch.accept,
         };

@@ -190,7 +190,8 @@ impl Types {
         }
     }
 
-    fn claim(&mut self, hint: &str, exact: bool) -> String {
+    /// A type name: `hint` made unique, or as is when `exact`.
+    pub fn claim(&mut self, hint: &str, exact: bool) -> String {
         if exact {
             hint.to_owned()
         } else {

@@ -238,6 +238,7 @@ fn area_surface(area: &Area) -> AreaSurface {
                 responses: _,
                 output,
                 request_body,
+                multipart,
                 // The query type is a hint in the method's docs, passed with
                 // `.query(&…)`; the type itself is listed with the others.
                 query: _,
@@ -252,8 +253,9 @@ fn area_surface(area: &Area) -> AreaSurface {
             let emit::Signature {
                 args,
                 body: _,
+                form: _,
                 returns,
-            } = emit::signature(params, request_body.as_ref(), output);
+            } = emit::signature(params, request_body.as_ref(), multipart.as_ref(), output);
             let method = MethodSurface {
                 http: *method,
                 path: template.clone(),
@@ -265,10 +267,20 @@ fn area_surface(area: &Area) -> AreaSurface {
         .collect();
     let fixed = emit::fixed_enums(types);
     let mut texts = TypeTexts::default();
-    let types = types
+    let mut types: BTreeMap<String, TypeSurface> = types
         .iter()
         .map(|def| (def.name().to_owned(), type_surface(def, &fixed, &mut texts)))
         .collect();
+    // A multipart body type is listed as a struct without public fields:
+    // its `new` takes the required parts. Its part methods are not listed.
+    for form in endpoints.iter().filter_map(|e| e.multipart.as_ref()) {
+        let args = emit::multipart_constructor_args(form);
+        let surface = StructSurface {
+            constructor: (!args.is_empty()).then(|| args_text(args)),
+            fields: BTreeMap::new(),
+        };
+        types.insert(form.name.clone(), TypeSurface::Struct(surface));
+    }
     AreaSurface {
         handle: handle.clone(),
         feature: feature.clone(),

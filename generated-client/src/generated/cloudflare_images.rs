@@ -25,17 +25,19 @@ impl CloudflareImagesApi {
     pub fn upload_image(
         &self,
         account_id: &str,
+        body: ImageUpload,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Image>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/images/v1",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/images/v1"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/images/v1",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/images/v1"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// List images
     ///
@@ -261,19 +263,24 @@ impl CloudflareImagesApi {
         )
     }
 }
+/// An image stored by Cloudflare Images.
+///
 /// Used by [`CloudflareImagesApi::upload_image`], [`CloudflareImagesApi::list_images`], [`CloudflareImagesApi::update_image`], [`CloudflareImagesApi::image_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Image {
     pub creator: ::std::option::Option<::std::string::String>,
+    /// the image's file name
     pub filename: ::std::option::Option<::std::string::String>,
+    /// the image's identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `requireSignedURLs`
+    /// `requireSignedURLs`: whether the image can be fetched only with a signed URL
     pub require_signed_urls: ::std::option::Option<bool>,
+    /// RFC 3339 date-time, when the image was uploaded
     pub uploaded: ::std::option::Option<::std::string::String>,
-    pub variants: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub variants: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -309,3 +316,62 @@ pub struct ImagesUsageStatisticsCount {
 crate::runtime::object!(
     ImagesUsageStatisticsCount { allowed : "allowed", current : "current" }
 );
+/// An image to store: its bytes in `file`, or a URL Cloudflare fetches it from.
+///
+/// The `multipart/form-data` body of [`CloudflareImagesApi::upload_image`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `file`: a file
+/// - `url`: text
+/// - `metadata`: JSON
+/// - `requireSignedURLs`: `true` or `false`, as text
+#[derive(Debug, Clone, Default)]
+pub struct ImageUpload {
+    form: crate::runtime::Multipart,
+}
+impl ImageUpload {
+    /// An empty body: every part is optional.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets the `file` part: a file. Setting it again replaces it.
+    ///
+    /// The image's bytes, when uploading a file.
+    pub fn file(self, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("file")
+                .file_or("file", file, "application/octet-stream"),
+        }
+    }
+    /// Sets the `url` part: text. Setting it again replaces it.
+    ///
+    /// A URL to fetch the image from, when uploading from a URL.
+    pub fn url(self, value: &str) -> Self {
+        Self {
+            form: self.form.remove("url").text("url", value),
+        }
+    }
+    /// Sets the `metadata` part: JSON. Setting it again replaces it.
+    ///
+    /// A key-value store of your own, such as a reference to another system.
+    pub fn metadata(
+        self,
+        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self {
+            form: self.form.remove("metadata").json("metadata", value),
+        }
+    }
+    /// Sets the `requireSignedURLs` part: `true` or `false`, as text. Setting it again replaces it.
+    ///
+    /// Whether the image can be fetched only with a signed URL.
+    pub fn require_signed_urls(self, value: bool) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("requireSignedURLs")
+                .text("requireSignedURLs", &::std::string::ToString::to_string(&value)),
+        }
+    }
+}

@@ -129,19 +129,21 @@ impl DnsRecordsForAZoneApi {
     pub fn import_dns_records(
         &self,
         zone_id: &str,
+        body: DnsImport,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ImportDnsRecordsResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/dns_records/import",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/dns_records/import"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/dns_records/import",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/dns_records/import"),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Scan DNS Records
     ///
@@ -473,3 +475,33 @@ pub struct DeleteDnsRecordResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteDnsRecordResponse { id : "id" });
+/// A BIND zone file to import.
+///
+/// The `multipart/form-data` body of [`DnsRecordsForAZoneApi::import_dns_records`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `file`: a file, `text/plain` (required)
+/// - `proxied`: `true` or `false`, as text
+#[derive(Debug, Clone)]
+pub struct DnsImport {
+    form: crate::runtime::Multipart,
+}
+impl DnsImport {
+    /// A body with the required parts (the first of each, for parts
+    /// that repeat).
+    pub fn new(file: crate::runtime::FilePart) -> Self {
+        let form = crate::runtime::Multipart::new();
+        let form = form.file_or("file", file, "text/plain");
+        Self { form }
+    }
+    /// Sets the `proxied` part: `true` or `false`, as text. Setting it again replaces it.
+    ///
+    /// Whether the imported records that can be proxied are proxied.
+    pub fn proxied(self, value: bool) -> Self {
+        Self {
+            form: self
+                .form
+                .remove("proxied")
+                .text("proxied", &::std::string::ToString::to_string(&value)),
+        }
+    }
+}

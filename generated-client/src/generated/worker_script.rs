@@ -85,20 +85,22 @@ impl WorkerScriptApi {
         &self,
         account_id: &str,
         script_name: &str,
+        body: WorkerUpload,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UploadWorkerModuleResponse>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/workers/scripts/{script_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/workers/scripts/"),
-                crate::runtime::PathPart::Param("script_name", script_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/workers/scripts/{script_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/workers/scripts/"),
+                    crate::runtime::PathPart::Param("script_name", script_name),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Download Worker
     ///
@@ -561,6 +563,276 @@ impl WorkerScriptApi {
         )
     }
 }
+/// What a Worker upload says about its modules and its configuration. A module
+/// Worker names its entry module in `main_module`; a service worker names its
+/// script in `body_part`.
+///
+/// Used by [`WorkerScriptApi::upload_worker_module`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkerMetadata {
+    /// the name of the part that holds the main module (a module Worker), e.g. worker.js
+    pub main_module: ::std::option::Option<::std::string::String>,
+    /// the name of the part that holds the script (a service worker)
+    pub body_part: ::std::option::Option<::std::string::String>,
+    /// the date of the Workers runtime behaviour the Worker targets, e.g. 2024-09-23
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    pub compatibility_flags: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub bindings: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
+    pub keep_bindings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// whether Logpush is turned on for the Worker
+    pub logpush: ::std::option::Option<bool>,
+    pub migrations: ::std::option::Option<WorkerMigrations>,
+    pub placement: ::std::option::Option<WorkerPlacement>,
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tail_consumers: ::std::option::Option<::std::vec::Vec<TailConsumer>>,
+    pub usage_model: ::std::option::Option<WorkerMetadataUsageModel>,
+    pub version_tags: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    WorkerMetadata { main_module : "main_module", body_part : "body_part",
+    compatibility_date : "compatibility_date", compatibility_flags :
+    "compatibility_flags", bindings : "bindings", keep_bindings : "keep_bindings",
+    logpush : "logpush", migrations : "migrations", placement : "placement", tags :
+    "tags", tail_consumers : "tail_consumers", usage_model : "usage_model", version_tags
+    : "version_tags" }
+);
+/// The Durable Object migrations to apply with this upload.
+///
+/// One of several shapes.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum WorkerMigrations {
+    Single(WorkerSingleStepMigrations),
+    Stepped(WorkerSteppedMigrations),
+}
+impl ::std::convert::From<WorkerSingleStepMigrations> for WorkerMigrations {
+    fn from(value: WorkerSingleStepMigrations) -> Self {
+        Self::Single(value)
+    }
+}
+impl ::std::convert::From<WorkerSteppedMigrations> for WorkerMigrations {
+    fn from(value: WorkerSteppedMigrations) -> Self {
+        Self::Stepped(value)
+    }
+}
+/// One set of migrations.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkerSingleStepMigrations {
+    /// the tag to set as the latest migration tag
+    pub new_tag: ::std::option::Option<::std::string::String>,
+    /// the tag the latest migration tag must have, or the upload is rejected
+    pub old_tag: ::std::option::Option<::std::string::String>,
+    pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
+    pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    WorkerSingleStepMigrations { new_tag : "new_tag", old_tag : "old_tag", new_classes :
+    "new_classes", deleted_classes : "deleted_classes", renamed_classes :
+    "renamed_classes", transferred_classes : "transferred_classes" }
+);
+/// `RenamedClass`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RenamedClass {
+    pub from: ::std::option::Option<::std::string::String>,
+    pub to: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(RenamedClass { from : "from", to : "to" });
+/// `TransferredClass`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TransferredClass {
+    pub from: ::std::option::Option<::std::string::String>,
+    pub from_script: ::std::option::Option<::std::string::String>,
+    pub to: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TransferredClass { from : "from", from_script : "from_script", to : "to" }
+);
+/// Several sets of migrations, applied in order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkerSteppedMigrations {
+    /// the tag to set as the latest migration tag
+    pub new_tag: ::std::option::Option<::std::string::String>,
+    /// the tag the latest migration tag must have, or the upload is rejected
+    pub old_tag: ::std::option::Option<::std::string::String>,
+    pub steps: ::std::option::Option<::std::vec::Vec<MigrationStep>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    WorkerSteppedMigrations { new_tag : "new_tag", old_tag : "old_tag", steps : "steps" }
+);
+/// One step of a stepped migration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MigrationStep {
+    pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
+    pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MigrationStep { new_classes : "new_classes", deleted_classes : "deleted_classes",
+    renamed_classes : "renamed_classes", transferred_classes : "transferred_classes" }
+);
+/// Where the Worker runs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkerPlacement {
+    /// Smart Placement
+    pub mode: ::std::option::Option<WorkerPlacementMode>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(WorkerPlacement { mode : "mode" });
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum WorkerPlacementMode {
+    /// `smart`
+    Smart,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WorkerPlacementMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Smart => "smart",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WorkerPlacementMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "smart" => Self::Smart,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<WorkerPlacementMode> for ::std::string::String {
+    fn from(value: WorkerPlacementMode) -> Self {
+        match value {
+            WorkerPlacementMode::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WorkerPlacementMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// A Worker that receives the logs of this one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TailConsumer {
+    /// the name of the consuming Worker
+    pub service: ::std::string::String,
+    /// its environment, if it uses one
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// its dispatch namespace
+    pub namespace: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TailConsumer { service : "service" required, environment : "environment", namespace :
+    "namespace" }
+);
+impl TailConsumer {
+    /// A value with the required fields set and the others empty.
+    pub fn new(service: ::std::string::String) -> Self {
+        Self {
+            service,
+            environment: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum WorkerMetadataUsageModel {
+    /// `bundled`
+    Bundled,
+    /// `unbound`
+    Unbound,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl WorkerMetadataUsageModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bundled => "bundled",
+            Self::Unbound => "unbound",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WorkerMetadataUsageModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "bundled" => Self::Bundled,
+            "unbound" => Self::Unbound,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<WorkerMetadataUsageModel> for ::std::string::String {
+    fn from(value: WorkerMetadataUsageModel) -> Self {
+        match value {
+            WorkerMetadataUsageModel::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for WorkerMetadataUsageModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Worker {
@@ -578,7 +850,7 @@ pub struct Worker {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub named_handlers: ::std::option::Option<::std::vec::Vec<WorkerNamedHandler>>,
     pub observability: ::std::option::Option<WorkerObservability>,
-    pub placement: ::std::option::Option<WorkerPlacement>,
+    pub placement: ::std::option::Option<ListWorkersItemPlacement>,
     pub placement_mode: ::std::option::Option<::std::string::String>,
     pub placement_status: ::std::option::Option<::std::string::String>,
     pub routes: ::std::option::Option<::std::vec::Vec<WorkerRoute>>,
@@ -640,14 +912,14 @@ crate::runtime::object!(
 );
 /// Used by [`WorkerScriptApi::list_workers`], [`WorkerScriptApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkerPlacement {
+pub struct ListWorkersItemPlacement {
     pub last_analyzed_at: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WorkerPlacement { last_analyzed_at : "last_analyzed_at", status : "status" }
+    ListWorkersItemPlacement { last_analyzed_at : "last_analyzed_at", status : "status" }
 );
 /// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -702,7 +974,7 @@ pub struct UploadWorkerModuleResponse {
         ::std::vec::Vec<UploadWorkerModuleResponseNamedHandler>,
     >,
     pub observability: ::std::option::Option<WorkerObservability>,
-    pub placement: ::std::option::Option<WorkerPlacement>,
+    pub placement: ::std::option::Option<ListWorkersItemPlacement>,
     pub placement_mode: ::std::option::Option<::std::string::String>,
     pub placement_status: ::std::option::Option<::std::string::String>,
     pub startup_time_ms: ::std::option::Option<i64>,
@@ -838,3 +1110,37 @@ pub struct UsageModel {
 crate::runtime::object!(
     UsageModel { usage_model : "usage_model", user_limits : "user_limits" }
 );
+/// A Worker's metadata and its modules.
+///
+/// The `multipart/form-data` body of [`WorkerScriptApi::upload_worker_module`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `metadata`: JSON (required)
+/// - `module` parts, under any name: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map` (required, may repeat)
+#[derive(Debug, Clone)]
+pub struct WorkerUpload {
+    form: crate::runtime::Multipart,
+}
+impl WorkerUpload {
+    /// A body with the required parts (the first of each, for parts
+    /// that repeat).
+    pub fn new(
+        metadata: &WorkerMetadata,
+        module_name: &str,
+        module: crate::runtime::FilePart,
+    ) -> Self {
+        let form = crate::runtime::Multipart::new();
+        let form = form.json("metadata", metadata);
+        let form = form.file_or(module_name, module, "application/javascript+module");
+        Self { form }
+    }
+    /// Adds a `module` part, sent under `name`: a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map`. `new` takes the first one.
+    ///
+    /// A module, sent under its name: the metadata's `main_module` (or
+    /// `body_part`) names one of them. Source maps go as
+    /// `application/source-map`.
+    pub fn module(self, name: &str, file: crate::runtime::FilePart) -> Self {
+        Self {
+            form: self.form.file_or(name, file, "application/javascript+module"),
+        }
+    }
+}

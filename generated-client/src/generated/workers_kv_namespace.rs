@@ -290,6 +290,7 @@ impl WorkersKvNamespaceApi {
         account_id: &str,
         namespace_id: &str,
         key_name: &str,
+        body: KvWrite,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -298,18 +299,19 @@ impl WorkersKvNamespaceApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
-                crate::runtime::PathPart::Param("namespace_id", namespace_id),
-                crate::runtime::PathPart::Lit("/values/"),
-                crate::runtime::PathPart::Param("key_name", key_name),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/storage/kv/namespaces/"),
+                    crate::runtime::PathPart::Param("namespace_id", namespace_id),
+                    crate::runtime::PathPart::Lit("/values/"),
+                    crate::runtime::PathPart::Param("key_name", key_name),
+                ],
+            )
+            .multipart(body.form)
     }
     /// Read key-value pair
     ///
@@ -405,3 +407,23 @@ pub struct NamespaceKey {
 crate::runtime::object!(
     NamespaceKey { expiration : "expiration", metadata : "metadata", name : "name" }
 );
+/// A value and the JSON metadata stored with it.
+///
+/// The `multipart/form-data` body of [`WorkersKvNamespaceApi::write_key_value_pair_with_optional_metadata`]. `new` takes the required parts; a method sets or adds each other one. Parts:
+///
+/// - `value`: a file (required)
+/// - `metadata`: JSON (required)
+#[derive(Debug, Clone)]
+pub struct KvWrite {
+    form: crate::runtime::Multipart,
+}
+impl KvWrite {
+    /// A body with the required parts (the first of each, for parts
+    /// that repeat).
+    pub fn new(value: crate::runtime::FilePart, metadata: &::serde_json::Value) -> Self {
+        let form = crate::runtime::Multipart::new();
+        let form = form.file_or("value", value, "application/octet-stream");
+        let form = form.json("metadata", metadata);
+        Self { form }
+    }
+}

@@ -1,6 +1,6 @@
 //! What generated code calls into: [`Request`], [`PathPart`], the output kinds
-//! ([`Json`], [`List`], [`Bare`], [`NoContent`], [`Raw`]) and the re-exported
-//! HTTP types.
+//! ([`Json`], [`List`], [`Bare`], [`NoContent`], [`Raw`]), multipart bodies
+//! ([`Multipart`], [`FilePart`]) and the re-exported HTTP types.
 //!
 //! Generated methods only *describe* a request (`Request::new` with a method,
 //! a path template and its parts); everything else — URL building, headers,
@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 
+pub use self::multipart::{FilePart, Multipart};
 pub use self::object::Object;
 pub(crate) use self::object::object;
 #[doc(hidden)]
@@ -38,6 +39,7 @@ use crate::client::{Client, HeaderNames, is_secret_header};
 use crate::error::{Error, Result};
 
 mod decode;
+mod multipart;
 mod object;
 mod pages;
 mod path;
@@ -81,7 +83,7 @@ pub(crate) struct Parts {
     pub(crate) path: String,
     pub(crate) query: String,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<(Bytes, HeaderValue)>,
+    pub(crate) body: Option<Body>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     /// The page cap of this request, for [`List`] outputs.
@@ -128,6 +130,16 @@ impl Parts {
         }
     }
 
+    fn set_multipart(&mut self, form: Multipart) {
+        match form.error() {
+            None => self.body = Some(Body::Multipart(form)),
+            Some(problem) => self.fail(Error::InvalidArgument(format!(
+                "{} {}: {problem}",
+                self.method, self.template
+            ))),
+        }
+    }
+
     fn fail(&mut self, err: Error) {
         self.error.get_or_insert(err);
     }
@@ -136,7 +148,7 @@ impl Parts {
         match json {
             Ok(bytes) => {
                 let content_type = HeaderValue::from_static("application/json");
-                self.body = Some((Bytes::from(bytes), content_type));
+                self.body = Some(Body::Bytes(Bytes::from(bytes), content_type));
             }
             Err(e) => self.fail(Error::InvalidArgument(format!(
                 "{} {}: request body does not serialize to JSON: {e}",
@@ -147,7 +159,7 @@ impl Parts {
 
     fn set_body(&mut self, bytes: Bytes, content_type: &str) {
         match HeaderValue::from_str(content_type) {
-            Ok(content_type) => self.body = Some((bytes, content_type)),
+            Ok(content_type) => self.body = Some(Body::Bytes(bytes, content_type)),
             Err(_) => self.fail(Error::InvalidArgument(format!(
                 "{} {}: invalid content type {content_type:?}",
                 self.method, self.template
@@ -221,6 +233,16 @@ impl<K: Output> Request<K> {
         self
     }
 
+    /// Sends `form` as a `multipart/form-data` body. Endpoints whose overlay
+    /// declares their parts take a typed body instead; this is for the
+    /// others. A body with a file part read from a path
+    /// ([`FilePart::path`]) is streamed and sent at most once: the request
+    /// is retried only if it failed before the body started going out.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.parts.set_multipart(form);
+        self
+    }
+
     /// Appends query parameters, URL-encoded with `serde_urlencoded` (a struct,
     /// a map, or a slice of pairs; `None` fields are left out). May be called
     /// more than once.
@@ -288,6 +310,14 @@ impl<K> fmt::Debug for Request<K> {
             .field("max_pages", &self.parts.max_pages)
             .finish_non_exhaustive()
     }
+}
+
+/// A request body, as described; encoded when the request is sent.
+#[derive(Clone)]
+pub(crate) enum Body {
+    /// Bytes with their content type (JSON, or given with `body_bytes`).
+    Bytes(Bytes, HeaderValue),
+    Multipart(Multipart),
 }
 
 /// Status and headers of a successful response, and its `result_info`.

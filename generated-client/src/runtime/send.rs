@@ -8,7 +8,14 @@
 //! jitter. Once a success status has arrived, a failure while reading the
 //! body is retried only for idempotent methods, so a create is never sent
 //! twice after the server accepted it.
+//!
+//! A body is encoded once, before the first attempt. One held in memory (JSON,
+//! bytes, a multipart body without file parts read from a path) is sent again
+//! by every attempt. A streamed multipart body is sent at most once: an
+//! attempt that failed after it began reading the body is not retried,
+//! whatever the failure.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
@@ -18,7 +25,8 @@ use tokio::time::{Instant, timeout_at};
 use tracing::{Instrument, Span, field};
 
 use super::decode::status_error;
-use super::{Fetched, FetchedBody, Parts, ResponseMeta};
+use super::multipart::{AttemptBody, Encoded};
+use super::{Body, Fetched, FetchedBody, Parts, ResponseMeta};
 use crate::client::Client;
 use crate::error::{Error, Result};
 
@@ -91,9 +99,24 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
     for (name, value) in &request_headers {
         headers.insert(name.clone(), value.clone());
     }
-    if let Some((_, content_type)) = &body {
-        headers.insert(header::CONTENT_TYPE, content_type.clone());
-    }
+    let payload = match body {
+        None => None,
+        Some(Body::Bytes(bytes, content_type)) => {
+            headers.insert(header::CONTENT_TYPE, content_type);
+            Some(Payload::Bytes(bytes))
+        }
+        Some(Body::Multipart(form)) => {
+            let encoded = form.encode().await.map_err(|e| {
+                tracing::debug!(error = %e, "request not sent");
+                Error::Io(e)
+            })?;
+            headers.insert(header::CONTENT_TYPE, encoded.content_type.clone());
+            // A streamed body has no length of its own; without this header
+            // it would go out chunked, which some servers refuse.
+            headers.insert(header::CONTENT_LENGTH, encoded.len.into());
+            Some(Payload::Encoded(encoded))
+        }
+    };
 
     let span = Span::current();
     let started = Instant::now();
@@ -102,9 +125,11 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
         attempt += 1;
         let mut request = reqwest::Request::new(method.clone(), url.clone());
         *request.headers_mut() = headers.clone();
-        if let Some((bytes, _)) = &body {
-            // `Bytes` clones share the buffer; a JSON body is always replayable.
-            *request.body_mut() = Some(bytes.clone().into());
+        // Set when this attempt streams its body: whether it began reading it.
+        let mut streamed = None;
+        if let Some(AttemptBody { body, started }) = payload.as_ref().map(Payload::attempt) {
+            *request.body_mut() = Some(body);
+            streamed = started;
         }
         tracing::debug!(attempt, "sending");
         let ctx = Ctx {
@@ -126,6 +151,11 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
             }
             Err(failure) => failure,
         };
+        let mut failure = failure;
+        if streamed.is_some_and(|started| started.load(Ordering::Relaxed)) && failure.retryable {
+            tracing::debug!("the streamed body began going out; it is not sent again");
+            failure.retryable = false;
+        }
         if !failure.retryable || attempt > max_retries {
             if let Some(status) = failure.error.status() {
                 span.record("status", status.as_u16());
@@ -148,6 +178,25 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
             "retrying"
         );
         tokio::time::sleep(delay).await;
+    }
+}
+
+/// The body every attempt sends, encoded once.
+enum Payload {
+    Bytes(Bytes),
+    Encoded(Encoded),
+}
+
+impl Payload {
+    fn attempt(&self) -> AttemptBody {
+        match self {
+            // `Bytes` clones share the buffer: sending it again is free.
+            Payload::Bytes(bytes) => AttemptBody {
+                body: bytes.clone().into(),
+                started: None,
+            },
+            Payload::Encoded(encoded) => encoded.attempt(),
+        }
     }
 }
 

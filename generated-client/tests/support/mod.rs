@@ -6,8 +6,9 @@
 //! delayed, cut off mid-body, stall mid-body, or reset the connection, so the
 //! real reqwest/hyper stack of the client meets real faults. A body can also
 //! be generated on the fly ([`Reply::pattern`]), so a benchmark can serve a
-//! gigabyte without holding it. It binds only to loopback and stops when the
-//! [`Server`] is dropped.
+//! gigabyte without holding it, and request bodies can be counted and
+//! dropped as they arrive ([`Server::sink`]), so one can receive a gigabyte
+//! too. It binds only to loopback and stops when the [`Server`] is dropped.
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
@@ -169,7 +170,10 @@ pub struct Recorded {
     pub target: String,
     /// Header names are lower-case.
     pub headers: Vec<(String, String)>,
+    /// Empty when the server drops bodies ([`Server::sink`]).
     pub body: Vec<u8>,
+    /// How many body bytes arrived.
+    pub body_len: u64,
     pub at: Instant,
 }
 
@@ -234,6 +238,8 @@ struct State {
     responder: Option<Responder>,
     fallback: Reply,
     requests: Mutex<Vec<Recorded>>,
+    /// Whether request bodies are kept, or only counted.
+    keep_bodies: bool,
 }
 
 /// The running server; stops when dropped.
@@ -261,6 +267,20 @@ impl Server {
             responder: None,
             fallback,
             requests: Mutex::new(Vec::new()),
+            keep_bodies: true,
+        })
+        .await
+    }
+
+    /// Answers every request with `reply`, counting request bodies as they
+    /// arrive and keeping none of them ([`Recorded::body_len`]).
+    pub async fn sink(reply: Reply) -> Server {
+        Server::spawn(State {
+            script: Mutex::new(VecDeque::new()),
+            responder: None,
+            fallback: reply,
+            requests: Mutex::new(Vec::new()),
+            keep_bodies: false,
         })
         .await
     }
@@ -272,6 +292,7 @@ impl Server {
             responder: Some(Box::new(respond)),
             fallback: Reply::status(500),
             requests: Mutex::new(Vec::new()),
+            keep_bodies: true,
         })
         .await
     }
@@ -320,7 +341,7 @@ impl Drop for Server {
 async fn serve(mut stream: TcpStream, state: Arc<State>) {
     let mut buf = Vec::new();
     loop {
-        let Some(request) = read_request(&mut stream, &mut buf).await else {
+        let Some(request) = read_request(&mut stream, &mut buf, state.keep_bodies).await else {
             return;
         };
         let scripted = state.script.lock().unwrap().pop_front();
@@ -341,8 +362,13 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
 }
 
 /// Reads one request; `None` when the connection ends first. `buf` carries
-/// bytes already read past the previous request.
-async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recorded> {
+/// bytes already read past the previous request. Without `keep_body`, the
+/// body is counted and dropped as it arrives.
+async fn read_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    keep_body: bool,
+) -> Option<Recorded> {
     let head_end = loop {
         if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break pos;
@@ -370,6 +396,30 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recor
         .find(|(k, _)| k == "content-length")
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(0);
+    if !keep_body {
+        let mut left = length - buf.len().min(length);
+        buf.drain(..length.min(buf.len()));
+        let mut chunk = vec![0u8; 256 << 10];
+        while left > 0 {
+            let n = stream.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            // Bytes past the body belong to the next request.
+            if n > left {
+                buf.extend_from_slice(&chunk[left..n]);
+            }
+            left = left.saturating_sub(n);
+        }
+        return Some(Recorded {
+            method,
+            target,
+            headers,
+            body: Vec::new(),
+            body_len: length as u64,
+            at: Instant::now(),
+        });
+    }
     while buf.len() < length {
         let mut chunk = [0u8; 4096];
         let n = stream.read(&mut chunk).await.ok()?;
@@ -384,6 +434,7 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recor
         target,
         headers,
         body,
+        body_len: length as u64,
         at: Instant::now(),
     })
 }
