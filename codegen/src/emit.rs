@@ -840,6 +840,12 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
     }
 }
 
+/// What the `Other` variant of a tagged union holds: the object, whole.
+/// Shared with the API listing.
+pub(crate) fn other_variant_type() -> TokenStream {
+    quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+}
+
 fn emit_union(def: &UnionDef) -> TokenStream {
     let UnionDef {
         name,
@@ -848,24 +854,6 @@ fn emit_union(def: &UnionDef) -> TokenStream {
         variants,
     } = def;
     let name_ident = ident(name);
-    let serde = match tag {
-        Some(tag) => quote!(#[serde(tag = #tag)]),
-        None => quote!(#[serde(untagged)]),
-    };
-    let decls = variants.iter().map(
-        |UnionVariant {
-             rust_name,
-             tag_value,
-             ty,
-         }| {
-            let variant = ident(rust_name);
-            let ty = ident(ty);
-            let rename = tag_value
-                .as_ref()
-                .map(|value| quote!(#[serde(rename = #value)]));
-            quote!(#rename #variant(#ty),)
-        },
-    );
     // `From` for each wrapped struct, unless two variants wrap the same one.
     let froms = variants
         .iter()
@@ -885,24 +873,65 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     if !text.is_empty() {
         text.push_str("\n\n");
     }
-    text.push_str(&match tag {
-        Some(tag) => format!("One of several kinds, told apart by `{tag}`."),
-        None => "One of several shapes.".to_owned(),
-    });
+    let Some(tag) = tag else {
+        text.push_str("One of several shapes.");
+        let doc = doc_attrs(&text);
+        let decls = variants.iter().map(|UnionVariant { rust_name, ty, .. }| {
+            let (variant, ty) = (ident(rust_name), ident(ty));
+            quote!(#variant(#ty),)
+        });
+        return quote! {
+            #doc
+            #[derive(
+                ::std::fmt::Debug,
+                ::std::clone::Clone,
+                ::std::cmp::PartialEq,
+                ::serde::Serialize,
+                ::serde::Deserialize,
+            )]
+            #[serde(untagged)]
+            pub enum #name_ident {
+                #(#decls)*
+            }
+
+            #(#froms)*
+        };
+    };
+    debug_assert!(def.keeps_unknown());
+    let wire = |value: &str| format!("`{}`", value.replace('`', "'"));
+    text.push_str(&format!(
+        "One of several kinds, told apart by `{tag}`. A kind this client does not\nknow yet decodes into `Other`, whole."
+    ));
     let doc = doc_attrs(&text);
+    let mut decls = Vec::new();
+    let mut arms = Vec::new();
+    for UnionVariant {
+        rust_name,
+        tag_value,
+        ty,
+    } in variants
+    {
+        let (variant, ty) = (ident(rust_name), ident(ty));
+        // The tag finder guarantees every variant of a tagged union its value.
+        let value = tag_value.as_deref().unwrap_or_default();
+        let line = format!(" `{tag}` is {}.", wire(value));
+        decls.push(quote!(#[doc = #line] #variant(#ty),));
+        arms.push(quote!(#variant(#ty) = #value));
+    }
+    let other = other_variant_type();
+    let other_doc = doc_attrs(&format!(
+        "Any other `{tag}` (or none): the object as sent, `{tag}` included.\nIt is written back unchanged, so it can also send a kind this client\ndoes not know yet."
+    ));
     quote! {
         #doc
-        #[derive(
-            ::std::fmt::Debug,
-            ::std::clone::Clone,
-            ::std::cmp::PartialEq,
-            ::serde::Serialize,
-            ::serde::Deserialize,
-        )]
-        #serde
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
         pub enum #name_ident {
             #(#decls)*
+            #other_doc
+            Other(#other),
         }
+
+        crate::runtime::tagged!(#name_ident, #tag, { #(#arms),* });
 
         #(#froms)*
     }

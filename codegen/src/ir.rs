@@ -325,7 +325,8 @@ pub struct EnumVariant {
 }
 
 /// One of several structs, told apart by a `tag` field when every variant
-/// fixes it to its own single value, by shape otherwise.
+/// fixes it to its own single value, by shape otherwise. A tagged union
+/// also has an `Other` variant (see [`UnionDef::keeps_unknown`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnionDef {
     pub name: String,
@@ -334,6 +335,18 @@ pub struct UnionDef {
     /// Wire name of the field that tells the variants apart.
     pub tag: Option<String>,
     pub variants: Vec<UnionVariant>,
+}
+
+impl UnionDef {
+    /// Whether the union has an `Other` variant holding, whole, an object
+    /// of a kind it does not know (or without the tag): every tagged union
+    /// does, so that an API that adds a kind breaks no client, and a caller
+    /// can send a kind the client does not know yet. No variant is called
+    /// `Other` then. An untagged union has no way to tell an unknown kind
+    /// from a malformed one, and no catch-all.
+    pub fn keeps_unknown(&self) -> bool {
+        self.tag.is_some()
+    }
 }
 
 /// One variant of a [`UnionDef`]: a struct of the area.

@@ -4,6 +4,7 @@
 //! ```text
 //! # <the document's title>
 //! ## Type `Name`                       a named type: one fence, or `#### Variant `Name`` + fence pairs (one of)
+//! #### Every variant                   in a one of: a fence with fields every variant also has
 //! ## <any title>                       a patch for the endpoint with this method and path
 //! **METHOD** `/path`
 //! > Name `method_name`                 pins the method's name, whatever the title says
@@ -52,6 +53,26 @@ pub struct OverlayBody {
     pub doc: String,
     pub fence: Option<Fence>,
     pub variants: Vec<OverlayVariant>,
+    /// `#### Every variant`: fields every variant has besides its own.
+    pub shared: Option<OverlayVariant>,
+}
+
+impl OverlayBody {
+    /// Where the fence and prose that follow a `####` heading go: the
+    /// section of the last such heading, or the body itself before any.
+    fn section(&mut self) -> (&mut String, &mut Option<Fence>) {
+        // `Every variant` is the current section until a variant follows it.
+        let shared_is_last = self.shared.as_ref().is_some_and(|shared| {
+            self.variants
+                .last()
+                .is_none_or(|v| v.label.span.start < shared.label.span.start)
+        });
+        match (shared_is_last, &mut self.shared, self.variants.last_mut()) {
+            (true, Some(shared), _) => (&mut shared.doc, &mut shared.fence),
+            (_, _, Some(variant)) => (&mut variant.doc, &mut variant.fence),
+            _ => (&mut self.doc, &mut self.fence),
+        }
+    }
 }
 
 /// `#### Variant `Name`` and its fence.
@@ -268,6 +289,26 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                             });
                         }
                     }
+                    At::Type | At::Body | At::Query
+                        if heading.split_whitespace().take(2).eq(["Every", "variant"]) =>
+                    {
+                        if let Some(body) = current_body(&mut overlay, &at) {
+                            if body.shared.is_some() {
+                                diags.push(source.error(span, "a second `#### Every variant`"));
+                            } else {
+                                let end = span.start + "Every variant".len().min(span.len());
+                                body.shared = Some(OverlayVariant {
+                                    label: Spanned {
+                                        value: "Every variant".to_owned(),
+                                        span: span.start..end,
+                                    },
+                                    name,
+                                    doc: String::new(),
+                                    fence: None,
+                                });
+                            }
+                        }
+                    }
                     At::Type | At::Body | At::Query => {
                         if let Some(body) = current_body(&mut overlay, &at) {
                             body.variants.push(OverlayVariant {
@@ -353,10 +394,7 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                         .and_then(|e| e.responses.last_mut())
                         .map(|r| &mut r.fence),
                     At::Type | At::Body | At::Query => {
-                        current_body(&mut overlay, &at).map(|body| match body.variants.last_mut() {
-                            Some(variant) => &mut variant.fence,
-                            None => &mut body.fence,
-                        })
+                        current_body(&mut overlay, &at).map(|body| body.section().1)
                     }
                     At::Multipart => current_multipart(&mut overlay)
                         .and_then(|form| form.parts.last_mut())
@@ -395,10 +433,7 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
             Block::Paragraph | Block::Other if matches!(at, At::Type | At::Body | At::Query) => {
                 let prose = text[range.clone()].trim();
                 if let Some(body) = current_body(&mut overlay, &at) {
-                    let doc = match body.variants.last_mut() {
-                        Some(variant) => &mut variant.doc,
-                        None => &mut body.doc,
-                    };
+                    let doc = body.section().0;
                     if !doc.is_empty() {
                         doc.push_str("\n\n");
                     }

@@ -9,6 +9,7 @@ mod support;
 use std::time::Duration;
 
 use generated_client::Client;
+use generated_client::dns_records_for_a_zone::DnsRecord;
 use generated_client::runtime::Object;
 use serde_json::{Value, json};
 use support::{Reply, Server};
@@ -76,15 +77,18 @@ async fn dns_records_keep_every_key_the_api_sends() {
 
     let records = dns.list_dns_records(ZONE).await.unwrap();
     assert_eq!(records.len(), 2);
-    // Keys the docs do not show are kept, and reachable.
-    assert_eq!(records[0].extra()["name"], json!("www.example.com"));
+    // The fields the docs do not show are typed by the overlay; keys that
+    // neither declares are kept, and reachable.
+    let DnsRecord::A(first) = &records[0] else {
+        panic!("an A record: {:?}", records[0])
+    };
+    assert_eq!(first.name, "www.example.com");
+    assert_eq!(first.content, "198.51.100.4");
     assert_eq!(
-        records[1]
-            .extra_field::<String>("content")
-            .unwrap()
-            .unwrap(),
-        "198.51.100.4"
+        first.extra_field::<Value>("settings").unwrap().unwrap(),
+        json!({"ipv4_only": true, "ipv6_only": false})
     );
+    assert_eq!(records[1].tag(), "A");
     // Serialized again, a record is what the API sent (nulls aside), with
     // the whole-number TTL still an integer.
     for (record, sent) in records.iter().zip(["r-1", "r-2"]) {
@@ -137,8 +141,10 @@ async fn a_null_or_absent_result_is_a_success() {
     assert!(dns.list_dns_records(ZONE).await.unwrap().is_empty());
     assert_eq!(server.hits(), 5);
 
-    // A body that truly does not fit is still a decode error.
-    let server = Server::repeat(Reply::envelope(json!({"id": 42}))).await;
+    // A body that truly does not fit is still a decode error (a record
+    // without a `type` would be kept whole, as a kind this client does not
+    // know).
+    let server = Server::repeat(Reply::envelope(json!({"id": 42, "type": "A"}))).await;
     let err = client(&server)
         .dns_records_for_a_zone()
         .dns_record_details(ZONE, "r-1")
@@ -153,9 +159,15 @@ async fn a_null_or_absent_result_is_a_success() {
 #[tokio::test]
 async fn zones_accounts_kv_and_r2_through_their_features() {
     let server = Server::start([
-        Reply::envelope(
-            json!([{"id": ZONE, "name": "example.com", "status": "active", "paused": false}]),
-        ),
+        Reply::envelope(json!([{
+            "id": ZONE, "name": "example.com", "status": "active", "paused": false,
+            "account": {"id": ACCOUNT, "name": "Demo Account"},
+            "owner": {"id": null, "type": "user", "email": "ops@example.com"},
+            "meta": {"step": 2, "phishing_detected": false},
+            "name_servers": ["bob.ns.cloudflare.com", "lola.ns.cloudflare.com"],
+            "development_mode": 0, "created_on": "2014-01-01T05:20:00.12345Z",
+            "modified_on": "2014-01-01T05:20:00.12345Z", "activated_on": null
+        }])),
         Reply::envelope(json!({"id": ACCOUNT, "name": "Demo Account", "type": "standard"})),
         Reply::envelope(
             json!([{"id": "ns-1", "title": "My Own Namespace", "supports_url_encoding": true}]),

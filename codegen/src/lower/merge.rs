@@ -6,7 +6,8 @@
 //! A shape may fill in what the document leaves out (`null`, `{}`) or refine
 //! it (enums for strings, required fields, names); one that contradicts the
 //! document is an error unless the response says `> Override`. An overlay
-//! title, endpoint or status that matches nothing is an error too.
+//! title, endpoint or status that matches nothing is an error too. The
+//! fields of a one of's `#### Every variant` section join each variant's.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +19,7 @@ use crate::ir::{
     Method, MultipartBody, PartDef, PartKind, PartName, Response, Shape, Status, TypeRef,
 };
 use crate::naming::{self, Namespace};
-use crate::overlay::{OverlayBody, OverlayEndpoint, OverlayMultipart, OverlayPart};
+use crate::overlay::{OverlayBody, OverlayEndpoint, OverlayMultipart, OverlayPart, OverlayVariant};
 use crate::parse::Spanned;
 use crate::rustdoc;
 
@@ -156,6 +157,12 @@ impl<'a> AreaLowering<'a> {
             self.type_docs
                 .insert(name.to_owned(), rustdoc::sanitize(&body.doc));
         }
+        if let (Some(shared), true) = (&body.shared, body.variants.is_empty()) {
+            self.overlay_error(
+                shared.label.span.clone(),
+                "`#### Every variant` belongs to a one of; add its `####` variants",
+            );
+        }
         if body.variants.is_empty() {
             let Some(fence) = &body.fence else {
                 self.overlay_error(body.span.clone(), "expected a `json` fence with the shape");
@@ -171,6 +178,10 @@ impl<'a> AreaLowering<'a> {
                 "a fence before the `####` variants; give either one fence or one fence per variant",
             );
         }
+        let shared = body
+            .shared
+            .as_ref()
+            .and_then(|shared| self.shared_fields(source, shared));
         let mut variants = Vec::new();
         for variant in &body.variants {
             let Some(fence) = &variant.fence else {
@@ -180,11 +191,36 @@ impl<'a> AreaLowering<'a> {
                 );
                 continue;
             };
-            let Ok(Some(shape)) =
+            let Ok(Some(mut shape)) =
                 skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
             else {
                 continue;
             };
+            if let Some(shared) = &shared {
+                let Shape::Object(fields) = &mut shape else {
+                    self.overlay_error(
+                        variant.label.span.clone(),
+                        "with `#### Every variant`, each variant's fence must be an object",
+                    );
+                    continue;
+                };
+                if let Some(twice) = shared
+                    .iter()
+                    .find(|s| fields.iter().any(|f| f.wire_name == s.wire_name))
+                {
+                    self.overlay_error(
+                        variant.label.span.clone(),
+                        format!(
+                            "`{}` is given by this variant and by `#### Every variant`; give it once",
+                            twice.wire_name
+                        ),
+                    );
+                    continue;
+                }
+                // The shared fields come first: `new(name, content)` reads
+                // better than `new(content, name)`.
+                fields.splice(0..0, shared.iter().cloned());
+            }
             let label = variant.label.value.clone();
             let struct_name = variant.name.as_ref().map_or_else(
                 || format!("{name}{}", naming::type_name(&label)),
@@ -201,6 +237,38 @@ impl<'a> AreaLowering<'a> {
             });
         }
         Some(NamedShape::OneOf(variants))
+    }
+
+    /// The fields of an `#### Every variant` section: an object fence.
+    fn shared_fields(
+        &mut self,
+        source: &SourceFile,
+        shared: &OverlayVariant,
+    ) -> Option<Vec<crate::ir::Field>> {
+        if let Some(name) = &shared.name {
+            self.overlay_error(
+                name.span.clone(),
+                "`#### Every variant` takes no name; its fields join each variant's type",
+            );
+        }
+        let Some(fence) = &shared.fence else {
+            self.overlay_error(
+                shared.label.span.clone(),
+                "expected a `json` fence with the fields every variant has",
+            );
+            return None;
+        };
+        match skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)) {
+            Ok(Some(Shape::Object(fields))) => Some(fields),
+            Ok(_) => {
+                self.overlay_error(
+                    fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
+                    "the fields every variant has must be an object, as in `{ \"id\": \"*string*\" }`",
+                );
+                None
+            }
+            Err(()) => None,
+        }
     }
 
     /// The overlay endpoint for `method path`, marked as matched.

@@ -5,7 +5,8 @@
 //! literal values. Overlays may also write `"*enum: a | b*"`,
 //! `"*date-time*"`, a reference to one of their types (`"*PcapRequest*"`),
 //! and after a comma `required` and free text that documents the field
-//! (`"*number, required, seconds, 1 to 300*"`).
+//! (`"*number, required, seconds, 1 to 300*"`); in a one-element array
+//! (`["*string, required, …*"]`) those describe the field holding it.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -392,7 +393,17 @@ impl Reader<'_> {
                             .push(self.source.warning(Lint::LiteralValue, span, message));
                         Shape::Array(Box::new(Shape::Unknown)).into()
                     }
-                    [item] => Shape::Array(Box::new(self.shape(item).shape)).into(),
+                    // An element is never absent: its placeholder's
+                    // `required` and words describe the field holding the
+                    // array (`["*string, required, name servers*"]`).
+                    [item] => {
+                        let item = self.shape(item);
+                        Leaf {
+                            shape: Shape::Array(Box::new(item.shape)),
+                            required: item.required,
+                            doc: item.doc,
+                        }
+                    }
                     _ => {
                         let message = format!(
                             "an array with {} elements; skeletons hold exactly one element shape",

@@ -209,7 +209,7 @@ impl Types {
         skip: Option<&str>,
         user: &str,
         origin: Origin,
-    ) {
+    ) -> usize {
         let index = self.push_def(
             TypeDef::Struct(StructDef {
                 name: name.to_owned(),
@@ -253,6 +253,7 @@ impl Types {
         if let TypeDef::Struct(def) = &mut self.defs[index] {
             def.fields = defs;
         }
+        index
     }
 
     /// An overlay type, built on first use.
@@ -317,7 +318,12 @@ impl Types {
             }),
             Origin::Given,
         );
-        let mut labels = Namespace::default();
+        // A tagged union also has `Other`, for kinds the client does not know.
+        let mut labels = if tag.is_some() {
+            Namespace::with_reserved(&["Other"])
+        } else {
+            Namespace::default()
+        };
         let mut out = Vec::new();
         for variant in variants {
             let resolved = self.resolve(&variant.shape).clone();
@@ -327,7 +333,23 @@ impl Types {
             };
             let ty = match &resolved {
                 Shape::Object(fields) => {
-                    self.push_struct(&variant.name, fields, tag.as_deref(), user, Origin::Given);
+                    let index = self.push_struct(
+                        &variant.name,
+                        fields,
+                        tag.as_deref(),
+                        user,
+                        Origin::Given,
+                    );
+                    // Prose under the variant's heading replaces this.
+                    if let TypeDef::Struct(def) = &mut self.defs[index] {
+                        def.doc = match (&tag, &tag_value) {
+                            (Some(tag), Some(value)) => format!(
+                                "A [`{name}`] whose `{tag}` is `{}`.",
+                                value.replace('`', "'")
+                            ),
+                            _ => format!("One shape of [`{name}`]."),
+                        };
+                    }
                     variant.name.clone()
                 }
                 other => match self.type_of(other, &variant.name, true, user) {

@@ -15,6 +15,7 @@
 //! enum     AREA::TYPE enum            value    AREA::TYPE::VARIANT value "wire"
 //! union    AREA::TYPE union untagged | union tag "wire"
 //! variant  AREA::TYPE::VARIANT variant STRUCT [tag "value"]
+//!          AREA::TYPE::Other variant serde_json::Map<String, serde_json::Value>   (a tagged union's catch-all)
 //! ```
 
 use std::collections::BTreeMap;
@@ -248,6 +249,14 @@ impl<'a> Cursor<'a> {
         Some(value)
     }
 
+    /// Everything up to `marker` (or the end), which is not consumed.
+    fn until(&mut self, marker: &str) -> &'a str {
+        let end = self.rest.find(marker).unwrap_or(self.rest.len());
+        let text = &self.rest[..end];
+        self.skip(end);
+        text
+    }
+
     /// Everything left.
     fn tail(&mut self) -> &'a str {
         let tail = self.rest;
@@ -440,7 +449,11 @@ impl Reader<'_> {
                 def.variants.insert(member.to_owned(), wire).is_none()
             }
             ("variant", TypeSurface::Union(def)) => {
-                let ty = cursor.word().ok_or("expected the variant's struct")?;
+                // A struct's name, or the type `Other` holds (with spaces).
+                let ty = cursor.until(" tag ");
+                if ty.is_empty() {
+                    return Err("expected the variant's type".to_owned());
+                }
                 let tag_value = match cursor.word() {
                     None => None,
                     Some("tag") => Some(cursor.string().ok_or("expected the tag value")?),

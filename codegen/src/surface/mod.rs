@@ -345,14 +345,15 @@ fn type_surface<'a>(
                 )
                 .collect(),
         }),
-        TypeDef::Union(UnionDef {
-            name: _,
-            doc: _,
-            tag,
-            variants,
-        }) => TypeSurface::Union(UnionSurface {
-            tag: tag.clone(),
-            variants: variants
+        TypeDef::Union(
+            union @ UnionDef {
+                name: _,
+                doc: _,
+                tag,
+                variants,
+            },
+        ) => {
+            let mut variants: BTreeMap<String, VariantSurface> = variants
                 .iter()
                 .map(
                     |UnionVariant {
@@ -367,8 +368,19 @@ fn type_surface<'a>(
                         (rust_name.clone(), variant)
                     },
                 )
-                .collect(),
-        }),
+                .collect();
+            if union.keeps_unknown() {
+                let other = VariantSurface {
+                    ty: rust_text(emit::other_variant_type()),
+                    tag_value: None,
+                };
+                variants.insert("Other".to_owned(), other);
+            }
+            TypeSurface::Union(UnionSurface {
+                tag: tag.clone(),
+                variants,
+            })
+        }
     }
 }
 

@@ -280,6 +280,7 @@ pub struct Image {
     pub require_signed_urls: ::std::option::Option<bool>,
     /// RFC 3339 date-time, when the image was uploaded
     pub uploaded: ::std::option::Option<::std::string::String>,
+    /// the URL of a variant of the image
     pub variants: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,

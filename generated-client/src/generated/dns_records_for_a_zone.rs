@@ -31,25 +31,29 @@ impl DnsRecordsForAZoneApi {
     pub fn create_dns_record(
         &self,
         zone_id: &str,
+        body: &DnsRecordBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsRecord>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/dns_records",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/dns_records"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/dns_records",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/dns_records"),
+                ],
+            )
+            .body(body)
     }
     /// List DNS Records
     ///
     /// `GET /zones/{zone_id}/dns_records`
     ///
     /// List, search, sort, and filter a zones' DNS records.
+    ///
+    /// Query parameters: [`DnsRecordQuery`], passed with `.query(&…)`.
     pub fn list_dns_records(
         &self,
         zone_id: &str,
@@ -83,19 +87,21 @@ impl DnsRecordsForAZoneApi {
     pub fn batch_dns_records(
         &self,
         zone_id: &str,
+        body: &DnsRecordBatch,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<BatchDnsRecordsResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecordBatchResult>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones/{zone_id}/dns_records/batch",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/dns_records/batch"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones/{zone_id}/dns_records/batch",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/dns_records/batch"),
+                ],
+            )
+            .body(body)
     }
     /// Export DNS Records
     ///
@@ -269,20 +275,22 @@ impl DnsRecordsForAZoneApi {
         &self,
         zone_id: &str,
         dns_record_id: &str,
+        body: &DnsRecordBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsRecord>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PUT,
-            "/zones/{zone_id}/dns_records/{dns_record_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/dns_records/"),
-                crate::runtime::PathPart::Param("dns_record_id", dns_record_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PUT,
+                "/zones/{zone_id}/dns_records/{dns_record_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/dns_records/"),
+                    crate::runtime::PathPart::Param("dns_record_id", dns_record_id),
+                ],
+            )
+            .body(body)
     }
     /// Update DNS Record
     ///
@@ -300,20 +308,22 @@ impl DnsRecordsForAZoneApi {
         &self,
         zone_id: &str,
         dns_record_id: &str,
+        body: &DnsRecordBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsRecord>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}/dns_records/{dns_record_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/dns_records/"),
-                crate::runtime::PathPart::Param("dns_record_id", dns_record_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}/dns_records/{dns_record_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/dns_records/"),
+                    crate::runtime::PathPart::Param("dns_record_id", dns_record_id),
+                ],
+            )
+            .body(body)
     }
     /// DNS Record Details
     ///
@@ -360,39 +370,3126 @@ impl DnsRecordsForAZoneApi {
         )
     }
 }
-/// Used by [`DnsRecordsForAZoneApi::create_dns_record`], [`DnsRecordsForAZoneApi::list_dns_records`], [`DnsRecordsForAZoneApi::batch_dns_records`], [`DnsRecordsForAZoneApi::review_scanned_dns_records`], [`DnsRecordsForAZoneApi::list_scanned_dns_records`], [`DnsRecordsForAZoneApi::overwrite_dns_record`], [`DnsRecordsForAZoneApi::update_dns_record`], [`DnsRecordsForAZoneApi::dns_record_details`].
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum DnsRecordType {
+    /// `A`
+    A,
+    /// `AAAA`
+    Aaaa,
+    /// `CAA`
+    Caa,
+    /// `CERT`
+    Cert,
+    /// `CNAME`
+    Cname,
+    /// `DNSKEY`
+    Dnskey,
+    /// `DS`
+    Ds,
+    /// `HTTPS`
+    Https,
+    /// `LOC`
+    Loc,
+    /// `MX`
+    Mx,
+    /// `NAPTR`
+    Naptr,
+    /// `NS`
+    Ns,
+    /// `PTR`
+    Ptr,
+    /// `SMIMEA`
+    Smimea,
+    /// `SRV`
+    Srv,
+    /// `SSHFP`
+    Sshfp,
+    /// `SVCB`
+    Svcb,
+    /// `TLSA`
+    Tlsa,
+    /// `TXT`
+    Txt,
+    /// `URI`
+    Uri,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DnsRecordType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::A => "A",
+            Self::Aaaa => "AAAA",
+            Self::Caa => "CAA",
+            Self::Cert => "CERT",
+            Self::Cname => "CNAME",
+            Self::Dnskey => "DNSKEY",
+            Self::Ds => "DS",
+            Self::Https => "HTTPS",
+            Self::Loc => "LOC",
+            Self::Mx => "MX",
+            Self::Naptr => "NAPTR",
+            Self::Ns => "NS",
+            Self::Ptr => "PTR",
+            Self::Smimea => "SMIMEA",
+            Self::Srv => "SRV",
+            Self::Sshfp => "SSHFP",
+            Self::Svcb => "SVCB",
+            Self::Tlsa => "TLSA",
+            Self::Txt => "TXT",
+            Self::Uri => "URI",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DnsRecordType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "A" => Self::A,
+            "AAAA" => Self::Aaaa,
+            "CAA" => Self::Caa,
+            "CERT" => Self::Cert,
+            "CNAME" => Self::Cname,
+            "DNSKEY" => Self::Dnskey,
+            "DS" => Self::Ds,
+            "HTTPS" => Self::Https,
+            "LOC" => Self::Loc,
+            "MX" => Self::Mx,
+            "NAPTR" => Self::Naptr,
+            "NS" => Self::Ns,
+            "PTR" => Self::Ptr,
+            "SMIMEA" => Self::Smimea,
+            "SRV" => Self::Srv,
+            "SSHFP" => Self::Sshfp,
+            "SVCB" => Self::Svcb,
+            "TLSA" => Self::Tlsa,
+            "TXT" => Self::Txt,
+            "URI" => Self::Uri,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<DnsRecordType> for ::std::string::String {
+    fn from(value: DnsRecordType) -> Self {
+        match value {
+            DnsRecordType::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DnsRecordType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// What Cloudflare adds about a record; read-only.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsRecord {
-    pub comment_modified_on: ::std::option::Option<::std::string::String>,
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub proxiable: ::std::option::Option<bool>,
-    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+pub struct DnsRecordMeta {
+    /// whether Cloudflare added the record while setting the zone up
+    pub auto_added: ::std::option::Option<bool>,
+    /// where the record comes from, such as primary
+    pub source: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DnsRecordMeta { auto_added : "auto_added", source : "source" });
+/// The parts of a CAA record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaaData {
+    /// 0 to 255
+    pub flags: ::std::option::Option<f64>,
+    /// the property the record controls: issue, issuewild or iodef
+    pub tag: ::std::option::Option<::std::string::String>,
+    /// the property's value; its meaning depends on the tag
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(CaaData { flags : "flags", tag : "tag", value : "value" });
+/// The parts of a CERT record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CertData {
+    /// 0 to 255
+    pub algorithm: ::std::option::Option<f64>,
+    pub certificate: ::std::option::Option<::std::string::String>,
+    /// 0 to 65535
+    pub key_tag: ::std::option::Option<f64>,
+    /// the certificate type, 0 to 65535
+    pub r#type: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsRecord { comment_modified_on : "comment_modified_on", created_on : "created_on",
-    id : "id", meta : "meta", modified_on : "modified_on", proxiable : "proxiable",
-    tags_modified_on : "tags_modified_on" }
+    CertData { algorithm : "algorithm", certificate : "certificate", key_tag : "key_tag",
+    r#type : "type" }
+);
+/// The parts of a DNSKEY record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnskeyData {
+    /// 0 to 255
+    pub algorithm: ::std::option::Option<f64>,
+    /// 0 to 65535
+    pub flags: ::std::option::Option<f64>,
+    /// 0 to 255
+    pub protocol: ::std::option::Option<f64>,
+    pub public_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnskeyData { algorithm : "algorithm", flags : "flags", protocol : "protocol",
+    public_key : "public_key" }
+);
+/// The parts of a DS record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DsData {
+    /// 0 to 255
+    pub algorithm: ::std::option::Option<f64>,
+    pub digest: ::std::option::Option<::std::string::String>,
+    /// 0 to 255
+    pub digest_type: ::std::option::Option<f64>,
+    /// 0 to 65535
+    pub key_tag: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DsData { algorithm : "algorithm", digest : "digest", digest_type : "digest_type",
+    key_tag : "key_tag" }
+);
+/// The parts of an HTTPS record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HttpsData {
+    /// 0 to 65535
+    pub priority: ::std::option::Option<f64>,
+    pub target: ::std::option::Option<::std::string::String>,
+    /// the service parameters
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    HttpsData { priority : "priority", target : "target", value : "value" }
+);
+/// The parts of a LOC record: a place on Earth.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LocData {
+    /// meters, -100000 to 42849672.95
+    pub altitude: ::std::option::Option<f64>,
+    /// 0 to 90
+    pub lat_degrees: ::std::option::Option<f64>,
+    pub lat_direction: ::std::option::Option<LocDataLatDirection>,
+    /// 0 to 59
+    pub lat_minutes: ::std::option::Option<f64>,
+    /// 0 to 59.999
+    pub lat_seconds: ::std::option::Option<f64>,
+    /// 0 to 180
+    pub long_degrees: ::std::option::Option<f64>,
+    pub long_direction: ::std::option::Option<LocDataLongDirection>,
+    /// 0 to 59
+    pub long_minutes: ::std::option::Option<f64>,
+    /// 0 to 59.999
+    pub long_seconds: ::std::option::Option<f64>,
+    /// horizontal precision, meters, 0 to 90000000
+    pub precision_horz: ::std::option::Option<f64>,
+    /// vertical precision, meters, 0 to 90000000
+    pub precision_vert: ::std::option::Option<f64>,
+    /// meters, 0 to 90000000
+    pub size: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    LocData { altitude : "altitude", lat_degrees : "lat_degrees", lat_direction :
+    "lat_direction", lat_minutes : "lat_minutes", lat_seconds : "lat_seconds",
+    long_degrees : "long_degrees", long_direction : "long_direction", long_minutes :
+    "long_minutes", long_seconds : "long_seconds", precision_horz : "precision_horz",
+    precision_vert : "precision_vert", size : "size" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum LocDataLatDirection {
+    /// `N`
+    N,
+    /// `S`
+    S,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LocDataLatDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N => "N",
+            Self::S => "S",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LocDataLatDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "N" => Self::N,
+            "S" => Self::S,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<LocDataLatDirection> for ::std::string::String {
+    fn from(value: LocDataLatDirection) -> Self {
+        match value {
+            LocDataLatDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LocDataLatDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum LocDataLongDirection {
+    /// `E`
+    E,
+    /// `W`
+    W,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl LocDataLongDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::E => "E",
+            Self::W => "W",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LocDataLongDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "E" => Self::E,
+            "W" => Self::W,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<LocDataLongDirection> for ::std::string::String {
+    fn from(value: LocDataLongDirection) -> Self {
+        match value {
+            LocDataLongDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for LocDataLongDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The parts of a NAPTR record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NaptrData {
+    pub flags: ::std::option::Option<::std::string::String>,
+    /// 0 to 65535
+    pub order: ::std::option::Option<f64>,
+    /// 0 to 65535
+    pub preference: ::std::option::Option<f64>,
+    pub regex: ::std::option::Option<::std::string::String>,
+    pub replacement: ::std::option::Option<::std::string::String>,
+    pub service: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NaptrData { flags : "flags", order : "order", preference : "preference", regex :
+    "regex", replacement : "replacement", service : "service" }
+);
+/// The parts of an SMIMEA record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SmimeaData {
+    pub certificate: ::std::option::Option<::std::string::String>,
+    /// 0 to 255
+    pub matching_type: ::std::option::Option<f64>,
+    /// 0 to 255
+    pub selector: ::std::option::Option<f64>,
+    /// 0 to 255
+    pub usage: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SmimeaData { certificate : "certificate", matching_type : "matching_type", selector :
+    "selector", usage : "usage" }
+);
+/// The parts of an SRV record. The service and protocol now belong in the
+/// record's `name` (`_sip._tcp.example.com`); `service`, `proto` and `name`
+/// here are deprecated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SrvData {
+    /// 0 to 65535
+    pub port: ::std::option::Option<f64>,
+    /// 0 to 65535; lower is preferred
+    pub priority: ::std::option::Option<f64>,
+    /// a hostname
+    pub target: ::std::option::Option<::std::string::String>,
+    /// 0 to 65535
+    pub weight: ::std::option::Option<f64>,
+    /// deprecated: the service, such as _sip
+    pub service: ::std::option::Option<::std::string::String>,
+    /// deprecated: the protocol, such as _tcp
+    pub proto: ::std::option::Option<::std::string::String>,
+    /// deprecated: the rest of the name after service and protocol
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SrvData { port : "port", priority : "priority", target : "target", weight : "weight",
+    service : "service", proto : "proto", name : "name" }
+);
+/// The parts of an SSHFP record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SshfpData {
+    /// 0 to 255
+    pub algorithm: ::std::option::Option<f64>,
+    pub fingerprint: ::std::option::Option<::std::string::String>,
+    /// the fingerprint type, 0 to 255
+    pub r#type: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SshfpData { algorithm : "algorithm", fingerprint : "fingerprint", r#type : "type" }
+);
+/// The parts of an SVCB record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SvcbData {
+    /// 0 to 65535
+    pub priority: ::std::option::Option<f64>,
+    pub target: ::std::option::Option<::std::string::String>,
+    /// the service parameters
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SvcbData { priority : "priority", target : "target", value : "value" }
+);
+/// The parts of a TLSA record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TlsaData {
+    pub certificate: ::std::option::Option<::std::string::String>,
+    /// 0 to 255
+    pub matching_type: ::std::option::Option<f64>,
+    /// 0 to 255
+    pub selector: ::std::option::Option<f64>,
+    /// 0 to 255
+    pub usage: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TlsaData { certificate : "certificate", matching_type : "matching_type", selector :
+    "selector", usage : "usage" }
+);
+/// The parts of a URI record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UriData {
+    /// the URI
+    pub target: ::std::option::Option<::std::string::String>,
+    /// 0 to 65535
+    pub weight: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UriData { target : "target", weight : "weight" });
+/// A DNS record, as the API returns it. Each kind is a variant; fields every
+/// kind has are fields of each variant's struct. A kind this client does not
+/// know yet is kept whole in `Other`.
+///
+/// One of several kinds, told apart by `type`. A kind this client does not
+/// know yet decodes into `Other`, whole.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum DnsRecord {
+    /// `type` is `A`.
+    A(ARecord),
+    /// `type` is `AAAA`.
+    Aaaa(AaaaRecord),
+    /// `type` is `CAA`.
+    Caa(CaaRecord),
+    /// `type` is `CERT`.
+    Cert(CertRecord),
+    /// `type` is `CNAME`.
+    Cname(CnameRecord),
+    /// `type` is `DNSKEY`.
+    Dnskey(DnskeyRecord),
+    /// `type` is `DS`.
+    Ds(DsRecord),
+    /// `type` is `HTTPS`.
+    Https(HttpsRecord),
+    /// `type` is `LOC`.
+    Loc(LocRecord),
+    /// `type` is `MX`.
+    Mx(MxRecord),
+    /// `type` is `NAPTR`.
+    Naptr(NaptrRecord),
+    /// `type` is `NS`.
+    Ns(NsRecord),
+    /// `type` is `PTR`.
+    Ptr(PtrRecord),
+    /// `type` is `SMIMEA`.
+    Smimea(SmimeaRecord),
+    /// `type` is `SRV`.
+    Srv(SrvRecord),
+    /// `type` is `SSHFP`.
+    Sshfp(SshfpRecord),
+    /// `type` is `SVCB`.
+    Svcb(SvcbRecord),
+    /// `type` is `TLSA`.
+    Tlsa(TlsaRecord),
+    /// `type` is `TXT`.
+    Txt(TxtRecord),
+    /// `type` is `URI`.
+    Uri(UriRecord),
+    /// Any other `type` (or none): the object as sent, `type` included.
+    /// It is written back unchanged, so it can also send a kind this client
+    /// does not know yet.
+    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+}
+crate::runtime::tagged!(
+    DnsRecord, "type", { A(ARecord) = "A", Aaaa(AaaaRecord) = "AAAA", Caa(CaaRecord) =
+    "CAA", Cert(CertRecord) = "CERT", Cname(CnameRecord) = "CNAME", Dnskey(DnskeyRecord)
+    = "DNSKEY", Ds(DsRecord) = "DS", Https(HttpsRecord) = "HTTPS", Loc(LocRecord) =
+    "LOC", Mx(MxRecord) = "MX", Naptr(NaptrRecord) = "NAPTR", Ns(NsRecord) = "NS",
+    Ptr(PtrRecord) = "PTR", Smimea(SmimeaRecord) = "SMIMEA", Srv(SrvRecord) = "SRV",
+    Sshfp(SshfpRecord) = "SSHFP", Svcb(SvcbRecord) = "SVCB", Tlsa(TlsaRecord) = "TLSA",
+    Txt(TxtRecord) = "TXT", Uri(UriRecord) = "URI" }
+);
+impl ::std::convert::From<ARecord> for DnsRecord {
+    fn from(value: ARecord) -> Self {
+        Self::A(value)
+    }
+}
+impl ::std::convert::From<AaaaRecord> for DnsRecord {
+    fn from(value: AaaaRecord) -> Self {
+        Self::Aaaa(value)
+    }
+}
+impl ::std::convert::From<CaaRecord> for DnsRecord {
+    fn from(value: CaaRecord) -> Self {
+        Self::Caa(value)
+    }
+}
+impl ::std::convert::From<CertRecord> for DnsRecord {
+    fn from(value: CertRecord) -> Self {
+        Self::Cert(value)
+    }
+}
+impl ::std::convert::From<CnameRecord> for DnsRecord {
+    fn from(value: CnameRecord) -> Self {
+        Self::Cname(value)
+    }
+}
+impl ::std::convert::From<DnskeyRecord> for DnsRecord {
+    fn from(value: DnskeyRecord) -> Self {
+        Self::Dnskey(value)
+    }
+}
+impl ::std::convert::From<DsRecord> for DnsRecord {
+    fn from(value: DsRecord) -> Self {
+        Self::Ds(value)
+    }
+}
+impl ::std::convert::From<HttpsRecord> for DnsRecord {
+    fn from(value: HttpsRecord) -> Self {
+        Self::Https(value)
+    }
+}
+impl ::std::convert::From<LocRecord> for DnsRecord {
+    fn from(value: LocRecord) -> Self {
+        Self::Loc(value)
+    }
+}
+impl ::std::convert::From<MxRecord> for DnsRecord {
+    fn from(value: MxRecord) -> Self {
+        Self::Mx(value)
+    }
+}
+impl ::std::convert::From<NaptrRecord> for DnsRecord {
+    fn from(value: NaptrRecord) -> Self {
+        Self::Naptr(value)
+    }
+}
+impl ::std::convert::From<NsRecord> for DnsRecord {
+    fn from(value: NsRecord) -> Self {
+        Self::Ns(value)
+    }
+}
+impl ::std::convert::From<PtrRecord> for DnsRecord {
+    fn from(value: PtrRecord) -> Self {
+        Self::Ptr(value)
+    }
+}
+impl ::std::convert::From<SmimeaRecord> for DnsRecord {
+    fn from(value: SmimeaRecord) -> Self {
+        Self::Smimea(value)
+    }
+}
+impl ::std::convert::From<SrvRecord> for DnsRecord {
+    fn from(value: SrvRecord) -> Self {
+        Self::Srv(value)
+    }
+}
+impl ::std::convert::From<SshfpRecord> for DnsRecord {
+    fn from(value: SshfpRecord) -> Self {
+        Self::Sshfp(value)
+    }
+}
+impl ::std::convert::From<SvcbRecord> for DnsRecord {
+    fn from(value: SvcbRecord) -> Self {
+        Self::Svcb(value)
+    }
+}
+impl ::std::convert::From<TlsaRecord> for DnsRecord {
+    fn from(value: TlsaRecord) -> Self {
+        Self::Tlsa(value)
+    }
+}
+impl ::std::convert::From<TxtRecord> for DnsRecord {
+    fn from(value: TxtRecord) -> Self {
+        Self::Txt(value)
+    }
+}
+impl ::std::convert::From<UriRecord> for DnsRecord {
+    fn from(value: UriRecord) -> Self {
+        Self::Uri(value)
+    }
+}
+/// A [`DnsRecord`] whose `type` is `A`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ARecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// an IPv4 address
+    pub content: ::std::string::String,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ARecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, proxied : "proxied" }
+);
+impl ARecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            proxied: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `AAAA`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AaaaRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// an IPv6 address
+    pub content: ::std::string::String,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AaaaRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, proxied : "proxied" }
+);
+impl AaaaRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            proxied: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `CAA`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaaRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: CaaData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CaaRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl CaaRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: CaaData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `CERT`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: CertData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CertRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl CertRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: CertData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `CNAME`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CnameRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// a hostname other than the record's name
+    pub content: ::std::string::String,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CnameRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, proxied : "proxied" }
+);
+impl CnameRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            proxied: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `DNSKEY`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnskeyRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: DnskeyData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnskeyRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl DnskeyRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: DnskeyData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `DS`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DsRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: DsData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DsRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl DsRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: DsData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `HTTPS`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpsRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: HttpsData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    HttpsRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl HttpsRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: HttpsData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `LOC`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: LocData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    LocRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl LocRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: LocData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `MX`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MxRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the mail server's hostname
+    pub content: ::std::string::String,
+    /// 0 to 65535; lower is preferred
+    pub priority: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MxRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, priority : "priority" required }
+);
+impl MxRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        priority: f64,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            priority,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `NAPTR`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NaptrRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: NaptrData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NaptrRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl NaptrRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: NaptrData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `NS`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NsRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the name server's hostname
+    pub content: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NsRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required }
+);
+impl NsRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `PTR`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PtrRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the domain name the address points to
+    pub content: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PtrRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required }
+);
+impl PtrRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `SMIMEA`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmimeaRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: SmimeaData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SmimeaRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl SmimeaRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: SmimeaData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `SRV`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SrvRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: SrvData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SrvRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl SrvRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: SrvData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `SSHFP`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SshfpRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: SshfpData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SshfpRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl SshfpRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: SshfpData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `SVCB`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SvcbRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: SvcbData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SvcbRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl SvcbRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: SvcbData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `TLSA`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsaRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: TlsaData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TlsaRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required }
+);
+impl TlsaRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: TlsaData,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `TXT`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TxtRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the text
+    pub content: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TxtRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required }
+);
+impl TxtRecord {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecord`] whose `type` is `URI`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UriRecord {
+    /// the record's identifier
+    pub id: ::std::string::String,
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub meta: ::std::option::Option<DnsRecordMeta>,
+    /// whether Cloudflare can proxy the record
+    pub proxiable: bool,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// RFC 3339 date-time, when the comment last changed
+    pub comment_modified_on: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time, when the tags last changed
+    pub tags_modified_on: ::std::option::Option<::std::string::String>,
+    /// the record's data as one string; set `data` to change it
+    pub content: ::std::string::String,
+    pub data: UriData,
+    /// 0 to 65535; lower is preferred
+    pub priority: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UriRecord { id : "id" required, name : "name" required, ttl : "ttl", comment :
+    "comment", tags : "tags", meta : "meta", proxiable : "proxiable" required, created_on
+    : "created_on" required, modified_on : "modified_on" required, comment_modified_on :
+    "comment_modified_on", tags_modified_on : "tags_modified_on", content : "content"
+    required, data : "data" required, priority : "priority" required }
+);
+impl UriRecord {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        proxiable: bool,
+        created_on: ::std::string::String,
+        modified_on: ::std::string::String,
+        content: ::std::string::String,
+        data: UriData,
+        priority: f64,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            proxiable,
+            created_on,
+            modified_on,
+            comment_modified_on: ::std::option::Option::None,
+            tags_modified_on: ::std::option::Option::None,
+            content,
+            data,
+            priority,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A DNS record to create, overwrite or update: one line builds one, as in
+/// `TxtRecordBody::new(name, content).into()`.
+///
+/// One of several kinds, told apart by `type`. A kind this client does not
+/// know yet decodes into `Other`, whole.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum DnsRecordBody {
+    /// `type` is `A`.
+    A(ARecordBody),
+    /// `type` is `AAAA`.
+    Aaaa(AaaaRecordBody),
+    /// `type` is `CAA`.
+    Caa(CaaRecordBody),
+    /// `type` is `CERT`.
+    Cert(CertRecordBody),
+    /// `type` is `CNAME`.
+    Cname(CnameRecordBody),
+    /// `type` is `DNSKEY`.
+    Dnskey(DnskeyRecordBody),
+    /// `type` is `DS`.
+    Ds(DsRecordBody),
+    /// `type` is `HTTPS`.
+    Https(HttpsRecordBody),
+    /// `type` is `LOC`.
+    Loc(LocRecordBody),
+    /// `type` is `MX`.
+    Mx(MxRecordBody),
+    /// `type` is `NAPTR`.
+    Naptr(NaptrRecordBody),
+    /// `type` is `NS`.
+    Ns(NsRecordBody),
+    /// `type` is `PTR`.
+    Ptr(PtrRecordBody),
+    /// `type` is `SMIMEA`.
+    Smimea(SmimeaRecordBody),
+    /// `type` is `SRV`.
+    Srv(SrvRecordBody),
+    /// `type` is `SSHFP`.
+    Sshfp(SshfpRecordBody),
+    /// `type` is `SVCB`.
+    Svcb(SvcbRecordBody),
+    /// `type` is `TLSA`.
+    Tlsa(TlsaRecordBody),
+    /// `type` is `TXT`.
+    Txt(TxtRecordBody),
+    /// `type` is `URI`.
+    Uri(UriRecordBody),
+    /// Any other `type` (or none): the object as sent, `type` included.
+    /// It is written back unchanged, so it can also send a kind this client
+    /// does not know yet.
+    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+}
+crate::runtime::tagged!(
+    DnsRecordBody, "type", { A(ARecordBody) = "A", Aaaa(AaaaRecordBody) = "AAAA",
+    Caa(CaaRecordBody) = "CAA", Cert(CertRecordBody) = "CERT", Cname(CnameRecordBody) =
+    "CNAME", Dnskey(DnskeyRecordBody) = "DNSKEY", Ds(DsRecordBody) = "DS",
+    Https(HttpsRecordBody) = "HTTPS", Loc(LocRecordBody) = "LOC", Mx(MxRecordBody) =
+    "MX", Naptr(NaptrRecordBody) = "NAPTR", Ns(NsRecordBody) = "NS", Ptr(PtrRecordBody) =
+    "PTR", Smimea(SmimeaRecordBody) = "SMIMEA", Srv(SrvRecordBody) = "SRV",
+    Sshfp(SshfpRecordBody) = "SSHFP", Svcb(SvcbRecordBody) = "SVCB", Tlsa(TlsaRecordBody)
+    = "TLSA", Txt(TxtRecordBody) = "TXT", Uri(UriRecordBody) = "URI" }
+);
+impl ::std::convert::From<ARecordBody> for DnsRecordBody {
+    fn from(value: ARecordBody) -> Self {
+        Self::A(value)
+    }
+}
+impl ::std::convert::From<AaaaRecordBody> for DnsRecordBody {
+    fn from(value: AaaaRecordBody) -> Self {
+        Self::Aaaa(value)
+    }
+}
+impl ::std::convert::From<CaaRecordBody> for DnsRecordBody {
+    fn from(value: CaaRecordBody) -> Self {
+        Self::Caa(value)
+    }
+}
+impl ::std::convert::From<CertRecordBody> for DnsRecordBody {
+    fn from(value: CertRecordBody) -> Self {
+        Self::Cert(value)
+    }
+}
+impl ::std::convert::From<CnameRecordBody> for DnsRecordBody {
+    fn from(value: CnameRecordBody) -> Self {
+        Self::Cname(value)
+    }
+}
+impl ::std::convert::From<DnskeyRecordBody> for DnsRecordBody {
+    fn from(value: DnskeyRecordBody) -> Self {
+        Self::Dnskey(value)
+    }
+}
+impl ::std::convert::From<DsRecordBody> for DnsRecordBody {
+    fn from(value: DsRecordBody) -> Self {
+        Self::Ds(value)
+    }
+}
+impl ::std::convert::From<HttpsRecordBody> for DnsRecordBody {
+    fn from(value: HttpsRecordBody) -> Self {
+        Self::Https(value)
+    }
+}
+impl ::std::convert::From<LocRecordBody> for DnsRecordBody {
+    fn from(value: LocRecordBody) -> Self {
+        Self::Loc(value)
+    }
+}
+impl ::std::convert::From<MxRecordBody> for DnsRecordBody {
+    fn from(value: MxRecordBody) -> Self {
+        Self::Mx(value)
+    }
+}
+impl ::std::convert::From<NaptrRecordBody> for DnsRecordBody {
+    fn from(value: NaptrRecordBody) -> Self {
+        Self::Naptr(value)
+    }
+}
+impl ::std::convert::From<NsRecordBody> for DnsRecordBody {
+    fn from(value: NsRecordBody) -> Self {
+        Self::Ns(value)
+    }
+}
+impl ::std::convert::From<PtrRecordBody> for DnsRecordBody {
+    fn from(value: PtrRecordBody) -> Self {
+        Self::Ptr(value)
+    }
+}
+impl ::std::convert::From<SmimeaRecordBody> for DnsRecordBody {
+    fn from(value: SmimeaRecordBody) -> Self {
+        Self::Smimea(value)
+    }
+}
+impl ::std::convert::From<SrvRecordBody> for DnsRecordBody {
+    fn from(value: SrvRecordBody) -> Self {
+        Self::Srv(value)
+    }
+}
+impl ::std::convert::From<SshfpRecordBody> for DnsRecordBody {
+    fn from(value: SshfpRecordBody) -> Self {
+        Self::Sshfp(value)
+    }
+}
+impl ::std::convert::From<SvcbRecordBody> for DnsRecordBody {
+    fn from(value: SvcbRecordBody) -> Self {
+        Self::Svcb(value)
+    }
+}
+impl ::std::convert::From<TlsaRecordBody> for DnsRecordBody {
+    fn from(value: TlsaRecordBody) -> Self {
+        Self::Tlsa(value)
+    }
+}
+impl ::std::convert::From<TxtRecordBody> for DnsRecordBody {
+    fn from(value: TxtRecordBody) -> Self {
+        Self::Txt(value)
+    }
+}
+impl ::std::convert::From<UriRecordBody> for DnsRecordBody {
+    fn from(value: UriRecordBody) -> Self {
+        Self::Uri(value)
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `A`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ARecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// an IPv4 address
+    pub content: ::std::string::String,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ARecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", content : "content" required, proxied : "proxied" }
+);
+impl ARecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, content: ::std::string::String) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            content,
+            proxied: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `AAAA`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AaaaRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// an IPv6 address
+    pub content: ::std::string::String,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AaaaRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", content : "content" required, proxied : "proxied" }
+);
+impl AaaaRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, content: ::std::string::String) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            content,
+            proxied: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `CAA`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaaRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: CaaData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CaaRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl CaaRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: CaaData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `CERT`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: CertData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CertRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl CertRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: CertData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `CNAME`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CnameRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// a hostname other than the record's name
+    pub content: ::std::string::String,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CnameRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", content : "content" required, proxied : "proxied" }
+);
+impl CnameRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, content: ::std::string::String) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            content,
+            proxied: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `DNSKEY`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnskeyRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: DnskeyData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnskeyRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl DnskeyRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: DnskeyData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `DS`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DsRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: DsData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DsRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl DsRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: DsData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `HTTPS`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpsRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: HttpsData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    HttpsRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl HttpsRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: HttpsData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `LOC`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: LocData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    LocRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl LocRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: LocData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `MX`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MxRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// the mail server's hostname
+    pub content: ::std::string::String,
+    /// 0 to 65535; lower is preferred
+    pub priority: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MxRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", content : "content" required, priority : "priority" required }
+);
+impl MxRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        name: ::std::string::String,
+        content: ::std::string::String,
+        priority: f64,
+    ) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            content,
+            priority,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `NAPTR`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NaptrRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: NaptrData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NaptrRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl NaptrRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: NaptrData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `NS`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NsRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// the name server's hostname
+    pub content: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NsRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", content : "content" required }
+);
+impl NsRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, content: ::std::string::String) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            content,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `PTR`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PtrRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// the domain name the address points to
+    pub content: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PtrRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", content : "content" required }
+);
+impl PtrRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, content: ::std::string::String) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            content,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `SMIMEA`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmimeaRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: SmimeaData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SmimeaRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl SmimeaRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: SmimeaData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `SRV`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SrvRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: SrvData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SrvRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl SrvRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: SrvData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `SSHFP`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SshfpRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: SshfpData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SshfpRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl SshfpRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: SshfpData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `SVCB`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SvcbRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: SvcbData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SvcbRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl SvcbRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: SvcbData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `TLSA`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsaRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: TlsaData,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TlsaRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required }
+);
+impl TlsaRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: TlsaData) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `TXT`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TxtRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// the text
+    pub content: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TxtRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", content : "content" required }
+);
+impl TxtRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, content: ::std::string::String) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            content,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `URI`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UriRecordBody {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::string::String,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: UriData,
+    /// 0 to 65535; lower is preferred
+    pub priority: f64,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UriRecordBody { name : "name" required, ttl : "ttl", comment : "comment", tags :
+    "tags", id : "id", data : "data" required, priority : "priority" required }
+);
+impl UriRecordBody {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, data: UriData, priority: f64) -> Self {
+        Self {
+            name,
+            ttl: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            data,
+            priority,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// A record, by its identifier.
+///
+/// Used by [`DnsRecordsForAZoneApi::batch_dns_records`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsRecordRef {
+    pub id: ::std::string::String,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DnsRecordRef { id : "id" required });
+impl DnsRecordRef {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Filters, order and paging for a zone's records. The `comment.*` and
+/// `tag.*` filters are case-insensitive.
+///
+/// Used by [`DnsRecordsForAZoneApi::list_dns_records`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnsRecordQuery {
+    /// the record name
+    pub name: ::std::option::Option<::std::string::String>,
+    pub r#type: ::std::option::Option<DnsRecordType>,
+    /// the record content
+    pub content: ::std::option::Option<::std::string::String>,
+    pub proxied: ::std::option::Option<bool>,
+    /// whether every filter must hold (all, the default) or one (any)
+    pub r#match: ::std::option::Option<DnsRecordQueryMatch>,
+    /// the exact comment
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// `comment.present`: present: records with a comment
+    pub comment_present: ::std::option::Option<::std::string::String>,
+    /// `comment.absent`: present: records without a comment
+    pub comment_absent: ::std::option::Option<::std::string::String>,
+    /// `comment.exact`: the exact comment
+    pub comment_exact: ::std::option::Option<::std::string::String>,
+    /// `comment.contains`: part of the comment
+    pub comment_contains: ::std::option::Option<::std::string::String>,
+    /// `comment.startswith`: the start of the comment
+    pub comment_startswith: ::std::option::Option<::std::string::String>,
+    /// `comment.endswith`: the end of the comment
+    pub comment_endswith: ::std::option::Option<::std::string::String>,
+    /// a tag name, or name:value for one value
+    pub tag: ::std::option::Option<::std::string::String>,
+    /// `tag.present`: a tag name the record has
+    pub tag_present: ::std::option::Option<::std::string::String>,
+    /// `tag.absent`: a tag name the record does not have
+    pub tag_absent: ::std::option::Option<::std::string::String>,
+    /// `tag.exact`: name:value
+    pub tag_exact: ::std::option::Option<::std::string::String>,
+    /// `tag.contains`: name:value, where the value contains this
+    pub tag_contains: ::std::option::Option<::std::string::String>,
+    /// `tag.startswith`: name:value, where the value starts with this
+    pub tag_startswith: ::std::option::Option<::std::string::String>,
+    /// `tag.endswith`: name:value, where the value ends with this
+    pub tag_endswith: ::std::option::Option<::std::string::String>,
+    /// free text over several fields, for people rather than scripts
+    pub search: ::std::option::Option<::std::string::String>,
+    /// how tag filters combine
+    pub tag_match: ::std::option::Option<DnsRecordQueryMatch>,
+    /// from 1
+    pub page: ::std::option::Option<i64>,
+    /// 1 to 5000000; 100 by default
+    pub per_page: ::std::option::Option<i64>,
+    pub order: ::std::option::Option<DnsRecordQueryOrder>,
+    pub direction: ::std::option::Option<DnsRecordQueryDirection>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsRecordQuery { name : "name", r#type : "type", content : "content", proxied :
+    "proxied", r#match : "match", comment : "comment", comment_present :
+    "comment.present", comment_absent : "comment.absent", comment_exact :
+    "comment.exact", comment_contains : "comment.contains", comment_startswith :
+    "comment.startswith", comment_endswith : "comment.endswith", tag : "tag", tag_present
+    : "tag.present", tag_absent : "tag.absent", tag_exact : "tag.exact", tag_contains :
+    "tag.contains", tag_startswith : "tag.startswith", tag_endswith : "tag.endswith",
+    search : "search", tag_match : "tag_match", page : "page", per_page : "per_page",
+    order : "order", direction : "direction" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum DnsRecordQueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DnsRecordQueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DnsRecordQueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<DnsRecordQueryMatch> for ::std::string::String {
+    fn from(value: DnsRecordQueryMatch) -> Self {
+        match value {
+            DnsRecordQueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DnsRecordQueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum DnsRecordQueryOrder {
+    /// `type`
+    Type,
+    /// `name`
+    Name,
+    /// `content`
+    Content,
+    /// `ttl`
+    Ttl,
+    /// `proxied`
+    Proxied,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DnsRecordQueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Type => "type",
+            Self::Name => "name",
+            Self::Content => "content",
+            Self::Ttl => "ttl",
+            Self::Proxied => "proxied",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DnsRecordQueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "type" => Self::Type,
+            "name" => Self::Name,
+            "content" => Self::Content,
+            "ttl" => Self::Ttl,
+            "proxied" => Self::Proxied,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<DnsRecordQueryOrder> for ::std::string::String {
+    fn from(value: DnsRecordQueryOrder) -> Self {
+        match value {
+            DnsRecordQueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DnsRecordQueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum DnsRecordQueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl DnsRecordQueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DnsRecordQueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<DnsRecordQueryDirection> for ::std::string::String {
+    fn from(value: DnsRecordQueryDirection) -> Self {
+        match value {
+            DnsRecordQueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for DnsRecordQueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Changes applied together: deletes, then patches, then puts, then posts.
+///
+/// Used by [`DnsRecordsForAZoneApi::batch_dns_records`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnsRecordBatch {
+    pub deletes: ::std::option::Option<::std::vec::Vec<DnsRecordRef>>,
+    /// each with its `id`
+    pub patches: ::std::option::Option<::std::vec::Vec<DnsRecordBody>>,
+    /// each with its `id`
+    pub puts: ::std::option::Option<::std::vec::Vec<DnsRecordBody>>,
+    pub posts: ::std::option::Option<::std::vec::Vec<DnsRecordBody>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsRecordBatch { deletes : "deletes", patches : "patches", puts : "puts", posts :
+    "posts" }
 );
 /// Used by [`DnsRecordsForAZoneApi::batch_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BatchDnsRecordsResponse {
+pub struct DnsRecordBatchResult {
     pub deletes: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     pub patches: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
-    pub posts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     pub puts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    pub posts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BatchDnsRecordsResponse { deletes : "deletes", patches : "patches", posts : "posts",
-    puts : "puts" }
+    DnsRecordBatchResult { deletes : "deletes", patches : "patches", puts : "puts", posts
+    : "posts" }
 );
 /// Used by [`DnsRecordsForAZoneApi::import_dns_records`], [`DnsRecordsForAZoneApi::scan_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]

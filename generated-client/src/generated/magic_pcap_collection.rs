@@ -564,21 +564,23 @@ impl ::std::fmt::Display for PcapsOwnershipStatus {
         f.write_str(self.as_str())
     }
 }
-/// One of several kinds, told apart by `type`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(tag = "type")]
+/// One of several kinds, told apart by `type`. A kind this client does not
+/// know yet decodes into `Other`, whole.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum PcapCreateRequest {
-    #[serde(rename = "simple")]
+    /// `type` is `simple`.
     Simple(PcapCreateSimple),
-    #[serde(rename = "full")]
+    /// `type` is `full`.
     Full(PcapCreateFull),
+    /// Any other `type` (or none): the object as sent, `type` included.
+    /// It is written back unchanged, so it can also send a kind this client
+    /// does not know yet.
+    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
+crate::runtime::tagged!(
+    PcapCreateRequest, "type", { Simple(PcapCreateSimple) = "simple",
+    Full(PcapCreateFull) = "full" }
+);
 impl ::std::convert::From<PcapCreateSimple> for PcapCreateRequest {
     fn from(value: PcapCreateSimple) -> Self {
         Self::Simple(value)

@@ -576,12 +576,14 @@ pub struct WorkerMetadata {
     pub body_part: ::std::option::Option<::std::string::String>,
     /// the date of the Workers runtime behaviour the Worker targets, e.g. 2024-09-23
     pub compatibility_date: ::std::option::Option<::std::string::String>,
+    /// a flag that turns a runtime feature on or off
     pub compatibility_flags: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     pub bindings: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
+    /// a type of binding to keep from the previous upload
     pub keep_bindings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,

@@ -21,13 +21,15 @@ impl ZoneApi {
     /// `POST /zones`
     pub fn create_zone(
         &self,
+        body: &ZoneCreate,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Zone>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/zones",
-            &[crate::runtime::PathPart::Lit("/zones")],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/zones",
+                &[crate::runtime::PathPart::Lit("/zones")],
+            )
+            .body(body)
     }
     /// List Zones
     ///
@@ -35,6 +37,8 @@ impl ZoneApi {
     ///
     /// Lists, searches, sorts, and filters your zones. Listing zones across more than 500 accounts
     /// is currently not allowed.
+    ///
+    /// Query parameters: [`ZoneQuery`], passed with `.query(&…)`.
     pub fn list_zones(&self) -> crate::runtime::Request<crate::runtime::List<Zone>> {
         crate::runtime::Request::new(
             &self.client,
@@ -51,16 +55,18 @@ impl ZoneApi {
     pub fn edit_zone(
         &self,
         zone_id: &str,
+        body: &ZoneEdit,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Zone>>> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::PATCH,
-            "/zones/{zone_id}",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::PATCH,
+                "/zones/{zone_id}",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                ],
+            )
+            .body(body)
     }
     /// Zone Details
     ///
@@ -199,50 +205,26 @@ impl ZoneApi {
         )
     }
 }
-/// Used by [`ZoneApi::create_zone`], [`ZoneApi::list_zones`], [`ZoneApi::edit_zone`], [`ZoneApi::zone_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Zone {
-    pub account: ::std::option::Option<Account>,
-    pub activated_on: ::std::option::Option<::std::string::String>,
-    pub cname_suffix: ::std::option::Option<::std::string::String>,
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub development_mode: ::std::option::Option<f64>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<Meta>,
-    pub modified_on: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub name_servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub original_dnshost: ::std::option::Option<::std::string::String>,
-    pub original_name_servers: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    pub original_registrar: ::std::option::Option<::std::string::String>,
-    pub owner: ::std::option::Option<Owner>,
-    pub paused: ::std::option::Option<bool>,
-    pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub plan: ::std::option::Option<::serde_json::Value>,
-    pub status: ::std::option::Option<::std::string::String>,
-    pub tenant: ::std::option::Option<::serde_json::Value>,
-    pub tenant_unit: ::std::option::Option<::serde_json::Value>,
-    pub r#type: ::std::option::Option<::std::string::String>,
-    pub vanity_name_servers: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    pub verification_key: ::std::option::Option<::std::string::String>,
+/// An account or a plan, by its identifier.
+///
+/// Used by [`ZoneApi::create_zone`], [`ZoneApi::edit_zone`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub id: ::std::string::String,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    Zone { account : "account", activated_on : "activated_on", cname_suffix :
-    "cname_suffix", created_on : "created_on", development_mode : "development_mode", id
-    : "id", meta : "meta", modified_on : "modified_on", name : "name", name_servers :
-    "name_servers", original_dnshost : "original_dnshost", original_name_servers :
-    "original_name_servers", original_registrar : "original_registrar", owner : "owner",
-    paused : "paused", permissions : "permissions", plan : "plan", status : "status",
-    tenant : "tenant", tenant_unit : "tenant_unit", r#type : "type", vanity_name_servers
-    : "vanity_name_servers", verification_key : "verification_key" }
-);
-/// Used by [`ZoneApi::create_zone`].
+crate::runtime::object!(Reference { id : "id" required });
+impl Reference {
+    /// A value with the required fields set and the others empty.
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The account a zone belongs to.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Account {
     pub id: ::std::option::Option<::std::string::String>,
@@ -251,14 +233,20 @@ pub struct Account {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Account { id : "id", name : "name" });
-/// Used by [`ZoneApi::create_zone`].
+/// What Cloudflare says about a zone's setup and limits.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Meta {
+    /// the zone is set up for the CDN only
     pub cdn_only: ::std::option::Option<bool>,
+    /// how many custom certificates the zone may have
     pub custom_certificate_quota: ::std::option::Option<i64>,
+    /// the zone is set up for DNS only
     pub dns_only: ::std::option::Option<bool>,
+    /// the zone uses Foundation DNS
     pub foundation_dns: ::std::option::Option<bool>,
+    /// how many Page Rules the zone may have
     pub page_rule_quota: ::std::option::Option<i64>,
+    /// the zone was flagged for phishing
     pub phishing_detected: ::std::option::Option<bool>,
     pub step: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
@@ -269,16 +257,471 @@ crate::runtime::object!(
     dns_only : "dns_only", foundation_dns : "foundation_dns", page_rule_quota :
     "page_rule_quota", phishing_detected : "phishing_detected", step : "step" }
 );
-/// Used by [`ZoneApi::create_zone`].
+/// Who owns a zone.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Owner {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
+    /// the kind of owner, such as organization
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Owner { id : "id", name : "name", r#type : "type" });
+/// A zone: a domain and its settings on Cloudflare.
+///
+/// Used by [`ZoneApi::create_zone`], [`ZoneApi::list_zones`], [`ZoneApi::edit_zone`], [`ZoneApi::zone_details`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub account: Account,
+    /// RFC 3339 date-time, when ownership was last proven and the zone became active
+    pub activated_on: ::std::option::Option<::std::string::String>,
+    pub cname_suffix: ::std::option::Option<::std::string::String>,
+    /// RFC 3339 date-time
+    pub created_on: ::std::string::String,
+    /// seconds until development mode ends (positive) or since it ended (negative); 0 if it was never on
+    pub development_mode: f64,
+    pub id: ::std::string::String,
+    pub meta: Meta,
+    /// RFC 3339 date-time
+    pub modified_on: ::std::string::String,
+    /// the domain name
+    pub name: ::std::string::String,
+    /// the name servers Cloudflare assigned
+    pub name_servers: ::std::vec::Vec<::std::string::String>,
+    /// the DNS host before the move to Cloudflare
+    pub original_dnshost: ::std::option::Option<::std::string::String>,
+    /// the name servers before the move to Cloudflare
+    pub original_name_servers: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// the registrar at the time of the move to Cloudflare
+    pub original_registrar: ::std::option::Option<::std::string::String>,
+    pub owner: Owner,
+    /// only Cloudflare DNS is used: no security or performance features
+    pub paused: ::std::option::Option<bool>,
+    pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub plan: ::std::option::Option<Reference>,
+    pub status: ::std::option::Option<Status>,
+    pub tenant: ::std::option::Option<::serde_json::Value>,
+    pub tenant_unit: ::std::option::Option<::serde_json::Value>,
+    /// full: Cloudflare hosts the DNS; partial: a partner does (a CNAME setup)
+    pub r#type: ::std::option::Option<Type>,
+    /// custom name servers (Business and Enterprise plans)
+    pub vanity_name_servers: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub verification_key: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    Zone { account : "account" required, activated_on : "activated_on", cname_suffix :
+    "cname_suffix", created_on : "created_on" required, development_mode :
+    "development_mode" required, id : "id" required, meta : "meta" required, modified_on
+    : "modified_on" required, name : "name" required, name_servers : "name_servers"
+    required, original_dnshost : "original_dnshost", original_name_servers :
+    "original_name_servers", original_registrar : "original_registrar", owner : "owner"
+    required, paused : "paused", permissions : "permissions", plan : "plan", status :
+    "status", tenant : "tenant", tenant_unit : "tenant_unit", r#type : "type",
+    vanity_name_servers : "vanity_name_servers", verification_key : "verification_key" }
+);
+impl Zone {
+    /// A value with the required fields set and the others empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        account: Account,
+        created_on: ::std::string::String,
+        development_mode: f64,
+        id: ::std::string::String,
+        meta: Meta,
+        modified_on: ::std::string::String,
+        name: ::std::string::String,
+        name_servers: ::std::vec::Vec<::std::string::String>,
+        owner: Owner,
+    ) -> Self {
+        Self {
+            account,
+            activated_on: ::std::option::Option::None,
+            cname_suffix: ::std::option::Option::None,
+            created_on,
+            development_mode,
+            id,
+            meta,
+            modified_on,
+            name,
+            name_servers,
+            original_dnshost: ::std::option::Option::None,
+            original_name_servers: ::std::option::Option::None,
+            original_registrar: ::std::option::Option::None,
+            owner,
+            paused: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            plan: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            tenant: ::std::option::Option::None,
+            tenant_unit: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            vanity_name_servers: ::std::option::Option::None,
+            verification_key: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum Status {
+    /// `initializing`
+    Initializing,
+    /// `pending`
+    Pending,
+    /// `active`
+    Active,
+    /// `moved`
+    Moved,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Status {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initializing => "initializing",
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Moved => "moved",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Status {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "initializing" => Self::Initializing,
+            "pending" => Self::Pending,
+            "active" => Self::Active,
+            "moved" => Self::Moved,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<Status> for ::std::string::String {
+    fn from(value: Status) -> Self {
+        match value {
+            Status::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum Type {
+    /// `full`
+    Full,
+    /// `partial`
+    Partial,
+    /// `secondary`
+    Secondary,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl Type {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Full => "full",
+            Self::Partial => "partial",
+            Self::Secondary => "secondary",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Type {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "full" => Self::Full,
+            "partial" => Self::Partial,
+            "secondary" => Self::Secondary,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<Type> for ::std::string::String {
+    fn from(value: Type) -> Self {
+        match value {
+            Type::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Used by [`ZoneApi::create_zone`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneCreate {
+    /// the domain name
+    pub name: ::std::string::String,
+    pub account: Reference,
+    pub r#type: ::std::option::Option<Type>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneCreate { name : "name" required, account : "account" required, r#type : "type" }
+);
+impl ZoneCreate {
+    /// A value with the required fields set and the others empty.
+    pub fn new(name: ::std::string::String, account: Reference) -> Self {
+        Self {
+            name,
+            account,
+            r#type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// Filters, order and paging for zones. `name` and `account.name` take an
+/// operator before the value: `contains:`, `starts_with:`, `ends_with:`,
+/// `not_equal:` and their `_case_sensitive` forms (`equal:` by default).
+///
+/// Used by [`ZoneApi::list_zones`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneQuery {
+    /// a domain name
+    pub name: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<Status>,
+    /// `account.id`
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// `account.name`
+    pub account_name: ::std::option::Option<::std::string::String>,
+    /// from 1
+    pub page: ::std::option::Option<i64>,
+    /// 5 to 50; 20 by default
+    pub per_page: ::std::option::Option<i64>,
+    pub order: ::std::option::Option<QueryOrder>,
+    pub direction: ::std::option::Option<QueryDirection>,
+    /// whether every filter must hold (all, the default) or one (any)
+    pub r#match: ::std::option::Option<QueryMatch>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneQuery { name : "name", status : "status", account_id : "account.id", account_name
+    : "account.name", page : "page", per_page : "per_page", order : "order", direction :
+    "direction", r#match : "match" }
+);
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum QueryOrder {
+    /// `name`
+    Name,
+    /// `status`
+    Status,
+    /// `account.id`
+    AccountId,
+    /// `account.name`
+    AccountName,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl QueryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::AccountId => "account.id",
+            Self::AccountName => "account.name",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for QueryOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            "account.id" => Self::AccountId,
+            "account.name" => Self::AccountName,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<QueryOrder> for ::std::string::String {
+    fn from(value: QueryOrder) -> Self {
+        match value {
+            QueryOrder::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for QueryOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum QueryDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl QueryDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for QueryDirection {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<QueryDirection> for ::std::string::String {
+    fn from(value: QueryDirection) -> Self {
+        match value {
+            QueryDirection::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for QueryDirection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One of a known set of values; values this client does not know yet
+/// are kept in `Other`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+pub enum QueryMatch {
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// A value this client does not know yet.
+    Other(::std::string::String),
+}
+impl QueryMatch {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for QueryMatch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "any" => Self::Any,
+            "all" => Self::All,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl ::std::convert::From<QueryMatch> for ::std::string::String {
+    fn from(value: QueryMatch) -> Self {
+        match value {
+            QueryMatch::Other(value) => value,
+            known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+        }
+    }
+}
+impl ::std::fmt::Display for QueryMatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// One change at a time.
+///
+/// Used by [`ZoneApi::edit_zone`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneEdit {
+    pub paused: ::std::option::Option<bool>,
+    /// deprecated: use the zone subscription endpoints
+    pub plan: ::std::option::Option<Reference>,
+    /// Enterprise only, or where enabled
+    pub r#type: ::std::option::Option<Type>,
+    pub vanity_name_servers: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneEdit { paused : "paused", plan : "plan", r#type : "type", vanity_name_servers :
+    "vanity_name_servers" }
+);
 /// Used by [`ZoneApi::delete_zone`], [`ZoneApi::rerun_activation_check`], [`ZoneApi::purge_cached_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteZoneResponse {

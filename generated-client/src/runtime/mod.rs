@@ -25,10 +25,15 @@ pub use self::multipart::{FilePart, Multipart};
 pub use self::object::Object;
 pub(crate) use self::object::object;
 #[doc(hidden)]
-pub use self::object::{Key, optional};
+pub use self::object::{Fields, Key, optional};
 pub use self::pages::{Items, List, Page, Pages};
 pub use self::raw::{BodyStream, RawResponse};
 pub use self::result_info::ResultInfo;
+// Only areas with a tagged union call it.
+#[allow(unused_imports)]
+pub(crate) use self::tagged::tagged;
+#[doc(hidden)]
+pub use self::tagged::{Replay, TagRead, read_tag, serialize_tagged};
 pub use self::wire::Wire;
 
 /// The keys a generated struct does not declare (its `extra` field).
@@ -46,6 +51,7 @@ mod path;
 mod raw;
 mod result_info;
 mod send;
+mod tagged;
 mod wire;
 
 /// A boxed, `Send`, `'static` future: what awaiting a [`Request`] runs.

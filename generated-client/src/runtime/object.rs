@@ -14,13 +14,15 @@
 //! and over ~2,000 structs it compiles several times slower than this one
 //! macro. Declared fields are matched by name in one pass, as the derive
 //! does; optional fields treat `null` as absent; a required field that is
-//! missing is an error naming it.
+//! missing is an error naming it. The entries are written by [`Fields`], so
+//! that a tagged union can put its tag in front of them in the same map.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, Visitor};
+use serde::ser::SerializeMap;
 
 /// A generated struct: typed fields, plus the keys it does not declare.
 pub trait Object {
@@ -43,13 +45,18 @@ pub trait Object {
 #[derive(Debug)]
 pub struct Key<'de>(Cow<'de, str>);
 
-impl Key<'_> {
+impl<'de> Key<'de> {
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     pub fn into_string(self) -> String {
         self.0.into_owned()
+    }
+
+    /// The key, still borrowed from the input when it was.
+    pub(crate) fn into_cow(self) -> Cow<'de, str> {
+        self.0
     }
 }
 
@@ -73,6 +80,14 @@ impl<'de> Deserialize<'de> for Key<'de> {
         }
         deserializer.deserialize_str(KeyVisitor)
     }
+}
+
+/// Writes a generated struct's entries into a map someone else opened: the
+/// struct's own `Serialize`, and a tagged union that puts its tag first
+/// (see [`tagged!`](super::tagged)).
+#[doc(hidden)]
+pub trait Fields {
+    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
 }
 
 /// An optional field's value: absent and `null` are both `None`.
@@ -136,11 +151,21 @@ macro_rules! object {
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                $crate::runtime::Fields::serialize_fields(self, &mut map)?;
+                map.end()
+            }
+        }
+
+        impl $crate::runtime::Fields for $name {
+            fn serialize_fields<M: ::serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> ::std::result::Result<(), M::Error> {
                 $($crate::runtime::object!(@put map self.$field, $wire $($required)?);)*
                 for (key, value) in &self.extra {
                     map.serialize_entry(key, &$crate::runtime::Wire(value))?;
                 }
-                map.end()
+                ::std::result::Result::Ok(())
             }
         }
 
