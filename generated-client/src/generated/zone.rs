@@ -93,9 +93,7 @@ impl ZoneApi {
     pub fn delete_zone(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteZoneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZonePlan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -116,9 +114,7 @@ impl ZoneApi {
     pub fn rerun_activation_check(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteZoneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZonePlan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -190,9 +186,7 @@ impl ZoneApi {
     pub fn purge_cached_content(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteZoneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<ZonePlan>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -301,7 +295,7 @@ pub struct Zone {
     /// only Cloudflare DNS is used: no security or performance features
     pub paused: ::std::option::Option<bool>,
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub plan: ::std::option::Option<Reference>,
+    pub plan: ::std::option::Option<ZonePlan>,
     pub status: ::std::option::Option<Status>,
     pub tenant: ::std::option::Option<::serde_json::Value>,
     pub tenant_unit: ::std::option::Option<::serde_json::Value>,
@@ -368,6 +362,14 @@ impl Zone {
         }
     }
 }
+/// Used by [`ZoneApi::delete_zone`], [`ZoneApi::rerun_activation_check`], [`ZoneApi::purge_cached_content`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZonePlan {
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(ZonePlan { id : "id" });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -722,11 +724,3 @@ crate::runtime::object!(
     ZoneEdit { paused : "paused", plan : "plan", r#type : "type", vanity_name_servers :
     "vanity_name_servers" }
 );
-/// Used by [`ZoneApi::delete_zone`], [`ZoneApi::rerun_activation_check`], [`ZoneApi::purge_cached_content`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteZoneResponse {
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(DeleteZoneResponse { id : "id" });
