@@ -20,26 +20,29 @@
 //! Prism is installed from `contract/package-lock.json` with `npm ci` when
 //! `contract/node_modules` lacks the pinned version, so a plain `cargo test`
 //! works on a fresh clone that has Node.js and npm. `support/prism.rs` runs
-//! it (shared with `contract_uploads.rs`).
+//! it; `support/contract.rs` holds the checks shared with `contract_dns.rs`.
 
+#[path = "support/contract.rs"]
+mod contract;
 #[path = "support/prism.rs"]
 mod prism;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use generated_client::magic_pcap_collection::{
     PcapCreateFull, PcapCreateRequest, PcapCreateSimple, PcapRequest, PcapsOwnership,
     PcapsOwnershipRequest, PcapsOwnershipValidateRequest,
 };
-use generated_client::runtime::{HeaderMap, StatusCode};
+use generated_client::runtime::StatusCode;
 use generated_client::{Client, Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use prism::{Prism, ensure_prism, json_file, spec_path, workspace_root};
+use contract::{
+    Contract, RawPeer, accepted, decode_losslessly, dynamic_ok, lost, prism_rejected_itself,
+};
+use prism::{Prism, ensure_prism, workspace_root};
 
 /// The contract, relative to the workspace root (it lives beside the repo).
 const SPEC: &str = "../shared/contract/cloudflare-pcaps.openapi.json";
@@ -54,359 +57,6 @@ const BUCKET: &str = "s3://pcaps-bucket?region=us-east-1";
 const DYNAMIC_ATTEMPTS: usize = 60;
 /// Randomized responses checked per endpoint.
 const DYNAMIC_SAMPLES: usize = 3;
-
-// ---------------------------------------------------------------------------
-// The contract, read with just enough OpenAPI to walk its schemas
-
-struct Contract {
-    doc: Value,
-}
-
-impl Contract {
-    fn load(root: &Path) -> Contract {
-        Contract {
-            doc: json_file(&spec_path(root, SPEC)),
-        }
-    }
-
-    fn schema(&self, name: &str) -> &Value {
-        let schema = &self.doc["components"]["schemas"][name];
-        assert!(!schema.is_null(), "the contract has no schema {name}");
-        schema
-    }
-
-    /// Follows `$ref`s to the schema itself.
-    fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
-        while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-            let name = reference
-                .strip_prefix("#/components/schemas/")
-                .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
-            schema = self.schema(name);
-        }
-        schema
-    }
-
-    /// Sub-schemas combined with `allOf`, `anyOf` or `oneOf`.
-    fn branches<'a>(&'a self, schema: &'a Value) -> impl Iterator<Item = &'a Value> {
-        ["allOf", "anyOf", "oneOf"]
-            .into_iter()
-            .filter_map(|key| schema.get(key).and_then(Value::as_array))
-            .flatten()
-    }
-
-    /// Every property a value of `schema` may have, through `$ref`s and
-    /// combinations. A property declared by several branches gets the
-    /// `anyOf` of its schemas.
-    fn properties(&self, schema: &Value) -> BTreeMap<String, Value> {
-        let schema = self.resolve(schema);
-        let mut out: BTreeMap<String, Value> = BTreeMap::new();
-        let mut add = |name: &String, sub: &Value| match out.get_mut(name) {
-            None => {
-                out.insert(name.clone(), sub.clone());
-            }
-            Some(existing) => {
-                let mut options = match existing.get("anyOf") {
-                    Some(Value::Array(options)) if existing.as_object().unwrap().len() == 1 => {
-                        options.clone()
-                    }
-                    _ => vec![existing.clone()],
-                };
-                options.push(sub.clone());
-                *existing = json!({ "anyOf": options });
-            }
-        };
-        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-            for (name, sub) in props {
-                add(name, sub);
-            }
-        }
-        for branch in self.branches(schema) {
-            for (name, sub) in self.properties(branch) {
-                add(&name, &sub);
-            }
-        }
-        out
-    }
-
-    /// Properties every value must have: `required` here and in `allOf`
-    /// branches (`anyOf`/`oneOf` alternatives are not required).
-    fn required(&self, schema: &Value) -> BTreeSet<String> {
-        let schema = self.resolve(schema);
-        let mut out: BTreeSet<String> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
-        for branch in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            out.extend(self.required(branch));
-        }
-        out
-    }
-
-    /// The item schemas of an array schema, through combinations.
-    fn items(&self, schema: &Value) -> Vec<Value> {
-        let schema = self.resolve(schema);
-        let mut out: Vec<Value> = schema.get("items").cloned().into_iter().collect();
-        for branch in self.branches(schema) {
-            out.extend(self.items(branch));
-        }
-        out
-    }
-
-    /// Whether `schema` says nothing about the properties of an object
-    /// (`{}` or a bare `type: object`): its keys cannot be judged.
-    fn is_open(&self, schema: &Value) -> bool {
-        self.properties(schema).is_empty()
-    }
-
-    /// The schema of `result` in the 200 response of an operation.
-    fn result_schema(&self, method: &str, path: &str) -> Value {
-        let op = &self.doc["paths"][path][method];
-        assert!(!op.is_null(), "the contract has no {method} {path}");
-        let body = &op["responses"]["200"]["content"]["application/json"]["schema"];
-        self.properties(body)
-            .remove("result")
-            .unwrap_or_else(|| panic!("{method} {path}: the 200 response declares no `result`"))
-    }
-
-    /// A value of `schema` with every declared property set, from the
-    /// contract's examples where it has them.
-    fn full_example(&self, schema: &Value) -> Value {
-        let schema = self.resolve(schema);
-        let props = self.properties(schema);
-        if !props.is_empty() {
-            return Value::Object(
-                props
-                    .iter()
-                    .map(|(name, sub)| (name.clone(), self.full_example(sub)))
-                    .collect(),
-            );
-        }
-        if let Some(example) = schema.get("example") {
-            return example.clone();
-        }
-        if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
-            return first.clone();
-        }
-        if let Some(first) = self.branches(schema).next() {
-            return self.full_example(first);
-        }
-        match (
-            schema.get("type").and_then(Value::as_str),
-            schema.get("format").and_then(Value::as_str),
-        ) {
-            (Some("string"), Some("date-time")) => json!("2020-01-01T08:00:00Z"),
-            (Some("string"), _) => json!("example"),
-            (Some("integer"), _) => json!(7),
-            (Some("number"), _) => json!(7.5),
-            (Some("boolean"), _) => json!(true),
-            (Some("array"), _) => Value::Array(
-                self.items(schema)
-                    .first()
-                    .map(|item| self.full_example(item))
-                    .into_iter()
-                    .collect(),
-            ),
-            _ => json!({}),
-        }
-    }
-
-    /// Removes, recursively, the object keys that `schema` does not declare,
-    /// and returns their paths. Objects whose schema declares no properties
-    /// are left alone.
-    fn prune_undeclared(&self, value: &mut Value, schema: &Value, at: &str) -> Vec<String> {
-        let mut pruned = Vec::new();
-        match value {
-            Value::Object(object) => {
-                if self.is_open(schema) {
-                    return pruned;
-                }
-                let props = self.properties(schema);
-                object.retain(|key, _| {
-                    let keep = props.contains_key(key);
-                    if !keep {
-                        pruned.push(format!("{at}.{key}"));
-                    }
-                    keep
-                });
-                for (key, sub) in object.iter_mut() {
-                    pruned.extend(self.prune_undeclared(sub, &props[key], &format!("{at}.{key}")));
-                }
-            }
-            Value::Array(items) => {
-                let item_schemas = self.items(schema);
-                let item_schema = match item_schemas.len() {
-                    0 => return pruned,
-                    1 => item_schemas[0].clone(),
-                    _ => json!({ "anyOf": item_schemas }),
-                };
-                for (i, item) in items.iter_mut().enumerate() {
-                    pruned.extend(self.prune_undeclared(item, &item_schema, &format!("{at}[{i}]")));
-                }
-            }
-            _ => {}
-        }
-        pruned
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Comparing a raw value with the typed one
-
-/// Where `typed` (a generated value serialized back) differs from `raw` (what
-/// the server sent): keys it dropped and values it changed. A `null` counts
-/// as absent; numbers compare by value (`300` and `300.0` are equal).
-fn lost(raw: &Value, typed: &Value, at: &str, out: &mut Vec<String>) {
-    match (raw, typed) {
-        (Value::Object(raw), Value::Object(typed)) => {
-            for (key, raw_value) in raw {
-                let path = format!("{at}.{key}");
-                match typed.get(key) {
-                    None if raw_value.is_null() => {}
-                    None => out.push(format!("{path}: dropped (the server sent {raw_value})")),
-                    Some(typed_value) => lost(raw_value, typed_value, &path, out),
-                }
-            }
-        }
-        (Value::Array(raw), Value::Array(typed)) if raw.len() == typed.len() => {
-            for (i, (r, t)) in raw.iter().zip(typed).enumerate() {
-                lost(r, t, &format!("{at}[{i}]"), out);
-            }
-        }
-        (Value::Number(r), Value::Number(t)) if r.as_f64() == t.as_f64() => {}
-        (r, t) if r == t => {}
-        (r, t) => out.push(format!(
-            "{at}: the server sent {r}, the typed value holds {t}"
-        )),
-    }
-}
-
-/// Decodes `raw` as `T` and checks the round trip loses nothing.
-fn decode_losslessly<T: DeserializeOwned + Serialize>(what: &str, raw: &Value) -> T {
-    let typed: T = serde_json::from_value(raw.clone()).unwrap_or_else(|e| {
-        panic!(
-            "{what}: does not decode as {}: {e}\n{raw:#}",
-            std::any::type_name::<T>()
-        )
-    });
-    let back = serde_json::to_value(&typed).expect("a generated value serializes");
-    let mut diffs = Vec::new();
-    lost(raw, &back, "result", &mut diffs);
-    assert!(
-        diffs.is_empty(),
-        "{what}: the generated type {} loses data:\n  {}\nraw: {raw:#}",
-        std::any::type_name::<T>(),
-        diffs.join("\n  ")
-    );
-    typed
-}
-
-// ---------------------------------------------------------------------------
-// Talking to Prism
-
-/// Unwraps the result of a generated call that Prism must accept.
-fn accepted<T>(what: &str, result: generated_client::Result<T>) -> T {
-    match result {
-        Ok(value) => value,
-        Err(err) => {
-            let violations = err
-                .api()
-                .and_then(|api| api.headers.get("sl-violations"))
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .unwrap_or_else(|| "(none)".to_owned());
-            let verdict = match err.status().map(|s| s.as_u16()) {
-                Some(401) => "Prism rejected the credentials",
-                Some(404) => "Prism knows no such path or method",
-                Some(422) => "Prism rejected the request against the contract",
-                Some(_) => "Prism answered with an error status",
-                None if matches!(err, Error::Decode { .. }) => {
-                    "the response does not decode into the generated type"
-                }
-                None => "the call failed",
-            };
-            panic!("{what}: {verdict}: {err}\nPrism's violations: {violations}\n{err:?}")
-        }
-    }
-}
-
-/// A plain reqwest client that sends what the generated client sends, for
-/// reading the raw body.
-struct RawPeer {
-    http: reqwest::Client,
-    base: String,
-}
-
-struct RawReply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-impl RawPeer {
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-        prefer: &str,
-    ) -> RawReply {
-        let mut request = self
-            .http
-            .request(method.clone(), format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
-            .header("prefer", prefer);
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body);
-        }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("raw {method} {path}: {e}"));
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("read the raw body");
-        let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-            panic!(
-                "raw {method} {path}: {status} with a body that is not JSON ({e}): {}",
-                String::from_utf8_lossy(&bytes)
-            )
-        });
-        RawReply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    /// The `result` of a 200 envelope; panics with Prism's violations otherwise.
-    async fn result(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-        prefer: &str,
-    ) -> Value {
-        let reply = self.send(method.clone(), path, body, prefer).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "raw {method} {path} ({prefer}): violations {:?}, body {}",
-            reply.headers.get("sl-violations"),
-            reply.body
-        );
-        assert_eq!(reply.body["success"], json!(true), "raw {method} {path}");
-        reply.body["result"].clone()
-    }
-}
 
 /// One JSON endpoint, called both ways.
 struct Endpoint {
@@ -443,7 +93,7 @@ fn endpoint<B: Serialize>(
 /// variants too, which Prism's static examples never show.
 #[test]
 fn generated_types_hold_every_contract_property() {
-    let contract = Contract::load(&workspace_root());
+    let contract = Contract::load(&workspace_root(), SPEC);
     fn check<T: DeserializeOwned + Serialize>(contract: &Contract, name: &str, tag: Option<&str>) {
         let schema = contract.schema(name).clone();
         let mut full = contract.full_example(&schema);
@@ -510,7 +160,7 @@ fn checkers_catch_losses() {
         ]
     );
 
-    let contract = Contract::load(&workspace_root());
+    let contract = Contract::load(&workspace_root(), SPEC);
     let schema = contract.result_schema("get", "/accounts/{account_id}/pcaps");
     let mut value = json!([{"id": "x", "noise": 1, "filter_v1": {"protocol": 6, "more": true}}]);
     let pruned = contract.prune_undeclared(&mut value, &schema, "result");
@@ -523,7 +173,7 @@ fn checkers_catch_losses() {
 fn generated_client_against_prism() {
     let started = Instant::now();
     let root = workspace_root();
-    let contract = Contract::load(&root);
+    let contract = Contract::load(&root, SPEC);
     let bin = ensure_prism(&root);
     let prism = Prism::start(&root, &bin, SPEC);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -552,6 +202,7 @@ async fn against_prism(prism: &Prism, contract: &Contract) {
             .build()
             .expect("reqwest client"),
         base: prism.url(),
+        auth: vec![("authorization", format!("Bearer {TOKEN}"))],
     };
     let api = client.magic_pcap_collection();
     const STATIC: &str = "code=200";
@@ -816,6 +467,7 @@ async fn against_prism(prism: &Prism, contract: &Contract) {
     for ep in &endpoints {
         let schema = contract.result_schema(&ep.method.as_str().to_ascii_lowercase(), ep.template);
         let mut samples = 0;
+        let mut empty = 0;
         let mut undeclared = 0;
         let mut made_whole = 0;
         for _ in 0..DYNAMIC_ATTEMPTS {
@@ -836,6 +488,9 @@ async fn against_prism(prism: &Prism, contract: &Contract) {
                 reply.body
             );
             let mut result = reply.body["result"].clone();
+            // A `{}`, `[]` or `null` result decodes, but checks nothing: it
+            // does not count as a sample.
+            let counts = contract.carries_declared_data(&result, &schema);
             // Undeclared keys are kept too (in `extra`): counted, not removed.
             undeclared += contract
                 .prune_undeclared(&mut result.clone(), &schema, "result")
@@ -853,6 +508,10 @@ async fn against_prism(prism: &Prism, contract: &Contract) {
             } else {
                 decode_losslessly::<PcapRequest>(&what, &result);
             }
+            if !counts {
+                empty += 1;
+                continue;
+            }
             samples += 1;
             if samples == DYNAMIC_SAMPLES {
                 break;
@@ -860,12 +519,14 @@ async fn against_prism(prism: &Prism, contract: &Contract) {
         }
         assert!(
             samples > 0,
-            "{}: no valid randomized response from Prism in {DYNAMIC_ATTEMPTS} attempts",
+            "{}: no randomized response from Prism with declared data in {DYNAMIC_ATTEMPTS} \
+             attempts ({empty} without any)",
             ep.what
         );
         eprintln!(
-            "contract: {} (dynamic): {samples} samples, {undeclared} undeclared keys kept, \
-             {made_whole} fractional counts made whole",
+            "contract: {} (dynamic): {samples} samples with declared data ({empty} without, \
+             not counted), {undeclared} undeclared keys kept, {made_whole} fractional counts \
+             made whole",
             ep.what
         );
     }
@@ -932,25 +593,5 @@ fn make_whole(value: &mut Value) -> usize {
             .sum(),
         Value::Array(items) => items.iter_mut().map(make_whole).sum(),
         _ => 0,
-    }
-}
-
-/// A 500 from Prism's own response validation: every violation is in the response.
-fn prism_rejected_itself(body: &Value) -> bool {
-    body["validation"].as_array().is_some_and(|violations| {
-        !violations.is_empty()
-            && violations
-                .iter()
-                .all(|v| v["location"][0] == json!("response"))
-    })
-}
-
-fn dynamic_ok<T>(what: &str, reply: generated_client::Result<T>) -> bool {
-    match reply {
-        Err(err) if err.status() == Some(StatusCode::INTERNAL_SERVER_ERROR) => false,
-        other => {
-            accepted(what, other);
-            true
-        }
     }
 }

@@ -113,17 +113,18 @@ impl DnsRecordsForAZoneApi {
     pub fn export_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/zones/{zone_id}/dns_records/export",
-            &[
-                crate::runtime::PathPart::Lit("/zones/"),
-                crate::runtime::PathPart::Param("zone_id", zone_id),
-                crate::runtime::PathPart::Lit("/dns_records/export"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/zones/{zone_id}/dns_records/export",
+                &[
+                    crate::runtime::PathPart::Lit("/zones/"),
+                    crate::runtime::PathPart::Param("zone_id", zone_id),
+                    crate::runtime::PathPart::Lit("/dns_records/export"),
+                ],
+            )
+            .header("accept", "text/plain")
     }
     /// Import DNS Records
     ///

@@ -1,0 +1,429 @@
+//! What the contract tests share: reading an OpenAPI description with
+//! just enough of the standard to walk its schemas, checking that a typed
+//! value loses nothing of what the server sent, and talking to Prism both
+//! through the generated client and through a plain reqwest client.
+//!
+//! Included with `#[path]` by each contract test, beside `prism.rs`; it
+//! knows no contract, endpoint or credential of its own.
+
+#![allow(dead_code)] // Each test binary uses a different subset.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use generated_client::Error;
+use generated_client::runtime::{HeaderMap, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::prism::{json_file, spec_path};
+
+// ---------------------------------------------------------------------------
+// The contract, read with just enough OpenAPI to walk its schemas
+
+pub struct Contract {
+    pub doc: Value,
+}
+
+impl Contract {
+    /// The description at `spec`, relative to the workspace `root`.
+    pub fn load(root: &Path, spec: &str) -> Contract {
+        Contract {
+            doc: json_file(&spec_path(root, spec)),
+        }
+    }
+
+    pub fn schema(&self, name: &str) -> &Value {
+        let schema = &self.doc["components"]["schemas"][name];
+        assert!(!schema.is_null(), "the contract has no schema {name}");
+        schema
+    }
+
+    /// Follows `$ref`s to the schema itself.
+    pub fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
+        while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
+            schema = self.schema(name);
+        }
+        schema
+    }
+
+    /// Sub-schemas combined with `allOf`, `anyOf` or `oneOf`.
+    pub fn branches<'a>(&'a self, schema: &'a Value) -> impl Iterator<Item = &'a Value> {
+        ["allOf", "anyOf", "oneOf"]
+            .into_iter()
+            .filter_map(|key| schema.get(key).and_then(Value::as_array))
+            .flatten()
+    }
+
+    /// Every property a value of `schema` may have, through `$ref`s and
+    /// combinations. A property declared by several branches gets the
+    /// `anyOf` of its schemas.
+    pub fn properties(&self, schema: &Value) -> BTreeMap<String, Value> {
+        let schema = self.resolve(schema);
+        let mut out: BTreeMap<String, Value> = BTreeMap::new();
+        let mut add = |name: &String, sub: &Value| match out.get_mut(name) {
+            None => {
+                out.insert(name.clone(), sub.clone());
+            }
+            Some(existing) => {
+                let mut options = match existing.get("anyOf") {
+                    Some(Value::Array(options)) if existing.as_object().unwrap().len() == 1 => {
+                        options.clone()
+                    }
+                    _ => vec![existing.clone()],
+                };
+                options.push(sub.clone());
+                *existing = json!({ "anyOf": options });
+            }
+        };
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (name, sub) in props {
+                add(name, sub);
+            }
+        }
+        for branch in self.branches(schema) {
+            for (name, sub) in self.properties(branch) {
+                add(&name, &sub);
+            }
+        }
+        out
+    }
+
+    /// Properties every value must have: `required` here and in `allOf`
+    /// branches (`anyOf`/`oneOf` alternatives are not required).
+    pub fn required(&self, schema: &Value) -> BTreeSet<String> {
+        let schema = self.resolve(schema);
+        let mut out: BTreeSet<String> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        for branch in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.extend(self.required(branch));
+        }
+        out
+    }
+
+    /// The item schemas of an array schema, through combinations.
+    pub fn items(&self, schema: &Value) -> Vec<Value> {
+        let schema = self.resolve(schema);
+        let mut out: Vec<Value> = schema.get("items").cloned().into_iter().collect();
+        for branch in self.branches(schema) {
+            out.extend(self.items(branch));
+        }
+        out
+    }
+
+    /// Whether `schema` says nothing about the properties of an object
+    /// (`{}` or a bare `type: object`): its keys cannot be judged.
+    pub fn is_open(&self, schema: &Value) -> bool {
+        self.properties(schema).is_empty()
+    }
+
+    /// The schema of `result` in the 200 response of an operation.
+    pub fn result_schema(&self, method: &str, path: &str) -> Value {
+        let op = &self.doc["paths"][path][method];
+        assert!(!op.is_null(), "the contract has no {method} {path}");
+        let body = &op["responses"]["200"]["content"]["application/json"]["schema"];
+        self.properties(body)
+            .remove("result")
+            .unwrap_or_else(|| panic!("{method} {path}: the 200 response declares no `result`"))
+    }
+
+    /// A value of `schema` with every declared property set, from the
+    /// contract's examples where it has them.
+    pub fn full_example(&self, schema: &Value) -> Value {
+        let schema = self.resolve(schema);
+        let props = self.properties(schema);
+        if !props.is_empty() {
+            return Value::Object(
+                props
+                    .iter()
+                    .map(|(name, sub)| (name.clone(), self.full_example(sub)))
+                    .collect(),
+            );
+        }
+        if let Some(example) = schema.get("example") {
+            return example.clone();
+        }
+        if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
+            return first.clone();
+        }
+        if let Some(first) = self.branches(schema).next() {
+            return self.full_example(first);
+        }
+        match (
+            schema.get("type").and_then(Value::as_str),
+            schema.get("format").and_then(Value::as_str),
+        ) {
+            (Some("string"), Some("date-time")) => json!("2020-01-01T08:00:00Z"),
+            (Some("string"), _) => json!("example"),
+            (Some("integer"), _) => json!(7),
+            (Some("number"), _) => json!(7.5),
+            (Some("boolean"), _) => json!(true),
+            (Some("array"), _) => Value::Array(
+                self.items(schema)
+                    .first()
+                    .map(|item| self.full_example(item))
+                    .into_iter()
+                    .collect(),
+            ),
+            _ => json!({}),
+        }
+    }
+
+    /// Whether `value` holds something `schema` declares: a declared key
+    /// with a value other than `null` (at any depth), an array element that
+    /// does, or a scalar. `{}`, `[]`, `null` and objects of undeclared keys
+    /// hold nothing, so a randomized sample made of them checks nothing.
+    pub fn carries_declared_data(&self, value: &Value, schema: &Value) -> bool {
+        match value {
+            Value::Null => false,
+            Value::Object(object) => {
+                let props = self.properties(schema);
+                object.iter().any(|(key, v)| match (props.get(key), v) {
+                    (None, _) => false,
+                    // A declared free-form object holds what it holds.
+                    (Some(sub), Value::Object(inner)) if self.is_open(sub) => !inner.is_empty(),
+                    (Some(sub), v) => self.carries_declared_data(v, sub),
+                })
+            }
+            Value::Array(items) => {
+                let item_schemas = self.items(schema);
+                let item_schema = match item_schemas.len() {
+                    0 => return false,
+                    1 => item_schemas[0].clone(),
+                    _ => json!({ "anyOf": item_schemas }),
+                };
+                items
+                    .iter()
+                    .any(|item| self.carries_declared_data(item, &item_schema))
+            }
+            _ => true,
+        }
+    }
+
+    /// Removes, recursively, the object keys that `schema` does not declare,
+    /// and returns their paths. Objects whose schema declares no properties
+    /// are left alone.
+    pub fn prune_undeclared(&self, value: &mut Value, schema: &Value, at: &str) -> Vec<String> {
+        let mut pruned = Vec::new();
+        match value {
+            Value::Object(object) => {
+                if self.is_open(schema) {
+                    return pruned;
+                }
+                let props = self.properties(schema);
+                object.retain(|key, _| {
+                    let keep = props.contains_key(key);
+                    if !keep {
+                        pruned.push(format!("{at}.{key}"));
+                    }
+                    keep
+                });
+                for (key, sub) in object.iter_mut() {
+                    pruned.extend(self.prune_undeclared(sub, &props[key], &format!("{at}.{key}")));
+                }
+            }
+            Value::Array(items) => {
+                let item_schemas = self.items(schema);
+                let item_schema = match item_schemas.len() {
+                    0 => return pruned,
+                    1 => item_schemas[0].clone(),
+                    _ => json!({ "anyOf": item_schemas }),
+                };
+                for (i, item) in items.iter_mut().enumerate() {
+                    pruned.extend(self.prune_undeclared(item, &item_schema, &format!("{at}[{i}]")));
+                }
+            }
+            _ => {}
+        }
+        pruned
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Comparing a raw value with the typed one
+
+/// Where `typed` (a generated value serialized back) differs from `raw` (what
+/// the server sent): keys it dropped and values it changed. A `null` counts
+/// as absent; numbers compare by value (`300` and `300.0` are equal).
+pub fn lost(raw: &Value, typed: &Value, at: &str, out: &mut Vec<String>) {
+    match (raw, typed) {
+        (Value::Object(raw), Value::Object(typed)) => {
+            for (key, raw_value) in raw {
+                let path = format!("{at}.{key}");
+                match typed.get(key) {
+                    None if raw_value.is_null() => {}
+                    None => out.push(format!("{path}: dropped (the server sent {raw_value})")),
+                    Some(typed_value) => lost(raw_value, typed_value, &path, out),
+                }
+            }
+        }
+        (Value::Array(raw), Value::Array(typed)) if raw.len() == typed.len() => {
+            for (i, (r, t)) in raw.iter().zip(typed).enumerate() {
+                lost(r, t, &format!("{at}[{i}]"), out);
+            }
+        }
+        (Value::Number(r), Value::Number(t)) if r.as_f64() == t.as_f64() => {}
+        (r, t) if r == t => {}
+        (r, t) => out.push(format!(
+            "{at}: the server sent {r}, the typed value holds {t}"
+        )),
+    }
+}
+
+/// Decodes `raw` as `T` and checks the round trip loses nothing.
+pub fn decode_losslessly<T: DeserializeOwned + Serialize>(what: &str, raw: &Value) -> T {
+    let typed: T = serde_json::from_value(raw.clone()).unwrap_or_else(|e| {
+        panic!(
+            "{what}: does not decode as {}: {e}\n{raw:#}",
+            std::any::type_name::<T>()
+        )
+    });
+    let back = serde_json::to_value(&typed).expect("a generated value serializes");
+    let mut diffs = Vec::new();
+    lost(raw, &back, "result", &mut diffs);
+    assert!(
+        diffs.is_empty(),
+        "{what}: the generated type {} loses data:\n  {}\nraw: {raw:#}",
+        std::any::type_name::<T>(),
+        diffs.join("\n  ")
+    );
+    typed
+}
+
+// ---------------------------------------------------------------------------
+// Talking to Prism
+
+/// Unwraps the result of a generated call that Prism must accept.
+pub fn accepted<T>(what: &str, result: generated_client::Result<T>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(err) => {
+            let violations = err
+                .api()
+                .and_then(|api| api.headers.get("sl-violations"))
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_else(|| "(none)".to_owned());
+            let verdict = match err.status().map(|s| s.as_u16()) {
+                Some(401) => "Prism rejected the credentials",
+                Some(404) => "Prism knows no such path or method",
+                Some(422) => "Prism rejected the request against the contract",
+                Some(_) => "Prism answered with an error status",
+                None if matches!(err, Error::Decode { .. }) => {
+                    "the response does not decode into the generated type"
+                }
+                None => "the call failed",
+            };
+            panic!("{what}: {verdict}: {err}\nPrism's violations: {violations}\n{err:?}")
+        }
+    }
+}
+
+/// A plain reqwest client that sends what the generated client sends, for
+/// reading the raw body.
+pub struct RawPeer {
+    pub http: reqwest::Client,
+    pub base: String,
+    /// Credential headers, sent with every request.
+    pub auth: Vec<(&'static str, String)>,
+}
+
+pub struct RawReply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl RawPeer {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        prefer: &str,
+    ) -> RawReply {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base))
+            .header("prefer", prefer);
+        for (name, value) in &self.auth {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("raw {method} {path}: {e}"));
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("read the raw body");
+        let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            panic!(
+                "raw {method} {path}: {status} with a body that is not JSON ({e}): {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        });
+        RawReply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The `result` of a 200 envelope; panics with Prism's violations otherwise.
+    pub async fn result(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        prefer: &str,
+    ) -> Value {
+        let reply = self.send(method.clone(), path, body, prefer).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "raw {method} {path} ({prefer}): violations {:?}, body {}",
+            reply.headers.get("sl-violations"),
+            reply.body
+        );
+        assert_eq!(reply.body["success"], json!(true), "raw {method} {path}");
+        reply.body["result"].clone()
+    }
+}
+
+/// A 500 from Prism's own response validation: every violation is in the response.
+pub fn prism_rejected_itself(body: &Value) -> bool {
+    body["validation"].as_array().is_some_and(|violations| {
+        !violations.is_empty()
+            && violations
+                .iter()
+                .all(|v| v["location"][0] == json!("response"))
+    })
+}
+
+pub fn dynamic_ok<T>(what: &str, reply: generated_client::Result<T>) -> bool {
+    match reply {
+        Err(err) if err.status() == Some(StatusCode::INTERNAL_SERVER_ERROR) => false,
+        other => {
+            accepted(what, other);
+            true
+        }
+    }
+}
