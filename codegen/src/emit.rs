@@ -168,7 +168,8 @@ fn emit_area(area: &Area) -> TokenStream {
     let intro_sep = (!doc.is_empty()).then(|| quote!(#![doc = ""]));
     let methods = endpoints.iter().map(emit_endpoint);
     let fixed = fixed_enums(types);
-    let types = types.iter().map(|t| emit_type_def(t, handle, &fixed));
+    let defs = types;
+    let types = types.iter().map(|t| emit_type_def(t, handle, &fixed, defs));
     let forms = endpoints.iter().filter_map(|endpoint| {
         let form = endpoint.multipart.as_ref()?;
         Some(emit_multipart(form, handle, &endpoint.rust_name))
@@ -601,11 +602,17 @@ fn emit_type_ref(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn emit_type_def(def: &TypeDef, handle: &str, fixed: &BTreeMap<&str, &str>) -> TokenStream {
+/// `types`: every type of the area, for what a union's variants share.
+fn emit_type_def(
+    def: &TypeDef,
+    handle: &str,
+    fixed: &BTreeMap<&str, &str>,
+    types: &[TypeDef],
+) -> TokenStream {
     match def {
         TypeDef::Struct(def) => emit_struct(def, handle, fixed),
         TypeDef::Enum(def) => emit_enum(def),
-        TypeDef::Union(def) => emit_union(def),
+        TypeDef::Union(def) => emit_union(def, types),
     }
 }
 
@@ -846,7 +853,7 @@ pub(crate) fn other_variant_type() -> TokenStream {
     quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
 }
 
-fn emit_union(def: &UnionDef) -> TokenStream {
+fn emit_union(def: &UnionDef, types: &[TypeDef]) -> TokenStream {
     let UnionDef {
         name,
         doc: prose,
@@ -922,6 +929,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     let other_doc = doc_attrs(&format!(
         "Any other `{tag}` (or none): the object as sent, `{tag}` included.\nIt is written back unchanged, so it can also send a kind this client\ndoes not know yet."
     ));
+    let shared = shared_accessors(def, types);
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -933,6 +941,87 @@ fn emit_union(def: &UnionDef) -> TokenStream {
 
         crate::runtime::tagged!(#name_ident, #tag, { #(#arms),* });
 
+        #shared
+
         #(#froms)*
     }
+}
+
+/// Methods reading, whatever the kind, each text, number or boolean field
+/// that every variant of a tagged union declares alike (`record.name()`):
+/// from the variant's struct, or from an `Other` object when it has the
+/// key with a value of that type.
+fn shared_accessors(def: &UnionDef, types: &[TypeDef]) -> Option<TokenStream> {
+    let structs: Vec<&StructDef> = def
+        .variants
+        .iter()
+        .filter_map(|v| {
+            types.iter().find_map(|t| match t {
+                TypeDef::Struct(s) if s.name == v.ty => Some(s),
+                _ => None,
+            })
+        })
+        .collect();
+    let (first, rest) = structs.split_first()?;
+    if structs.len() != def.variants.len() {
+        return None;
+    }
+    let methods: Vec<TokenStream> = first
+        .fields
+        .iter()
+        .filter(|f| {
+            // `tag` and the variants' own names are taken.
+            f.rust_name != "tag"
+                && rest.iter().all(|s| {
+                    s.fields.iter().any(|o| {
+                        o.wire_name == f.wire_name
+                            && o.rust_name == f.rust_name
+                            && o.ty == f.ty
+                            && o.required == f.required
+                    })
+                })
+        })
+        .filter_map(|field| {
+            let (ty, read) = match field.ty {
+                TypeRef::String => (quote!(&str), quote!(as_str)),
+                TypeRef::F64 => (quote!(f64), quote!(as_f64)),
+                TypeRef::I64 => (quote!(i64), quote!(as_i64)),
+                TypeRef::Bool => (quote!(bool), quote!(as_bool)),
+                _ => return None,
+            };
+            let name = ident(&field.rust_name);
+            let wire = &field.wire_name;
+            let take = match (&field.ty, field.required) {
+                (TypeRef::String, true) => quote!(::std::option::Option::Some(value.#name.as_str())),
+                (TypeRef::String, false) => quote!(value.#name.as_deref()),
+                (_, true) => quote!(::std::option::Option::Some(value.#name)),
+                (_, false) => quote!(value.#name),
+            };
+            let arms = def.variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                quote!(Self::#variant(value) => #take,)
+            });
+            let doc = doc_attrs(&format!(
+                "`{}` of any kind: `None` when it is absent, or an `Other` object holds\nsomething else there.",
+                wire.replace('`', "'")
+            ));
+            Some(quote! {
+                #doc
+                pub fn #name(&self) -> ::std::option::Option<#ty> {
+                    match self {
+                        #(#arms)*
+                        Self::Other(object) => object.get(#wire).and_then(::serde_json::Value::#read),
+                    }
+                }
+            })
+        })
+        .collect();
+    let name = ident(&def.name);
+    (!methods.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#methods)*
+            }
+        }
+    })
 }

@@ -11,7 +11,6 @@ mod example;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -895,74 +894,12 @@ fn example_options() {
     }
 }
 
-/// The `pcap` example binary, built by the cargo that runs this test.
-///
-/// Under `cargo test --test pcap` cargo does not build examples, and under a
-/// plain `cargo test` an example binary may be stale, so the test asks cargo
-/// to build it (a no-op when it is fresh) and takes the path from cargo's
-/// JSON messages rather than guessing the target folder. Cargo holds the
-/// build lock only while compiling, not while tests run, so this nested
-/// build does not deadlock.
-fn example_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap();
-        // `target/<profile dir>/deps/pcap-<hash>`; the dev profile's dir is `debug`.
-        let profile = match exe
-            .parent()
-            .and_then(Path::parent)
-            .and_then(Path::file_name)
-        {
-            Some(dir) if dir != "debug" => dir.to_string_lossy().into_owned(),
-            _ => "dev".to_owned(),
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut command = Command::new(cargo);
-        // Cargo gives this test the variables it sets for a crate being run
-        // (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`…). Passed on, they would make
-        // the nested cargo see a changed environment and rebuild dependencies
-        // whose build scripts track them (ring does).
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            if name.starts_with("CARGO_PKG_")
-                || name.starts_with("CARGO_BIN_")
-                || name.starts_with("CARGO_MANIFEST_")
-                || [
-                    "CARGO_CRATE_NAME",
-                    "CARGO_PRIMARY_PACKAGE",
-                    "CARGO_TARGET_TMPDIR",
-                    "CARGO_RUSTC_CURRENT_DIR",
-                ]
-                .contains(&&*name)
-            {
-                command.env_remove(&*name);
-            }
-        }
-        let output = command
-            .args(["build", "--quiet", "--message-format=json", "--profile"])
-            .arg(&profile)
-            .args(["-p", "generated-client", "--example", "pcap"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::null())
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cargo runs");
-        assert!(output.status.success(), "building the example failed");
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "pcap")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the example's executable")
-    })
-}
-
 /// Runs the example binary in `dir` with only the given environment.
 ///
 /// The wait happens on a blocking thread: the scripted server runs on this
 /// test's single-threaded runtime and must keep answering meanwhile.
 async fn run_example(dir: &Path, env: &[(&str, &str)], argv: &[&str]) -> Output {
-    let mut command = Command::new(example_binary());
+    let mut command = Command::new(support::example_binary("pcap"));
     command
         .args(argv)
         .current_dir(dir)

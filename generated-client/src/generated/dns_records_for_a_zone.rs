@@ -902,6 +902,300 @@ crate::runtime::tagged!(
     Sshfp(SshfpRecord) = "SSHFP", Svcb(SvcbRecord) = "SVCB", Tlsa(TlsaRecord) = "TLSA",
     Txt(TxtRecord) = "TXT", Uri(UriRecord) = "URI" }
 );
+impl DnsRecord {
+    /// `id` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Aaaa(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Caa(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Cert(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Cname(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Dnskey(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Ds(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Https(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Loc(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Mx(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Naptr(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Ns(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Ptr(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Smimea(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Srv(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Sshfp(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Svcb(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Tlsa(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Txt(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Uri(value) => ::std::option::Option::Some(value.id.as_str()),
+            Self::Other(object) => object.get("id").and_then(::serde_json::Value::as_str),
+        }
+    }
+    /// `name` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Aaaa(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Caa(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Cert(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Cname(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Dnskey(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Ds(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Https(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Loc(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Mx(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Naptr(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Ns(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Ptr(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Smimea(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Srv(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Sshfp(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Svcb(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Tlsa(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Txt(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Uri(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Other(object) => {
+                object.get("name").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `ttl` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn ttl(&self) -> ::std::option::Option<f64> {
+        match self {
+            Self::A(value) => value.ttl,
+            Self::Aaaa(value) => value.ttl,
+            Self::Caa(value) => value.ttl,
+            Self::Cert(value) => value.ttl,
+            Self::Cname(value) => value.ttl,
+            Self::Dnskey(value) => value.ttl,
+            Self::Ds(value) => value.ttl,
+            Self::Https(value) => value.ttl,
+            Self::Loc(value) => value.ttl,
+            Self::Mx(value) => value.ttl,
+            Self::Naptr(value) => value.ttl,
+            Self::Ns(value) => value.ttl,
+            Self::Ptr(value) => value.ttl,
+            Self::Smimea(value) => value.ttl,
+            Self::Srv(value) => value.ttl,
+            Self::Sshfp(value) => value.ttl,
+            Self::Svcb(value) => value.ttl,
+            Self::Tlsa(value) => value.ttl,
+            Self::Txt(value) => value.ttl,
+            Self::Uri(value) => value.ttl,
+            Self::Other(object) => {
+                object.get("ttl").and_then(::serde_json::Value::as_f64)
+            }
+        }
+    }
+    /// `comment` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn comment(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => value.comment.as_deref(),
+            Self::Aaaa(value) => value.comment.as_deref(),
+            Self::Caa(value) => value.comment.as_deref(),
+            Self::Cert(value) => value.comment.as_deref(),
+            Self::Cname(value) => value.comment.as_deref(),
+            Self::Dnskey(value) => value.comment.as_deref(),
+            Self::Ds(value) => value.comment.as_deref(),
+            Self::Https(value) => value.comment.as_deref(),
+            Self::Loc(value) => value.comment.as_deref(),
+            Self::Mx(value) => value.comment.as_deref(),
+            Self::Naptr(value) => value.comment.as_deref(),
+            Self::Ns(value) => value.comment.as_deref(),
+            Self::Ptr(value) => value.comment.as_deref(),
+            Self::Smimea(value) => value.comment.as_deref(),
+            Self::Srv(value) => value.comment.as_deref(),
+            Self::Sshfp(value) => value.comment.as_deref(),
+            Self::Svcb(value) => value.comment.as_deref(),
+            Self::Tlsa(value) => value.comment.as_deref(),
+            Self::Txt(value) => value.comment.as_deref(),
+            Self::Uri(value) => value.comment.as_deref(),
+            Self::Other(object) => {
+                object.get("comment").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `proxiable` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn proxiable(&self) -> ::std::option::Option<bool> {
+        match self {
+            Self::A(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Aaaa(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Caa(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Cert(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Cname(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Dnskey(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Ds(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Https(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Loc(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Mx(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Naptr(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Ns(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Ptr(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Smimea(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Srv(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Sshfp(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Svcb(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Tlsa(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Txt(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Uri(value) => ::std::option::Option::Some(value.proxiable),
+            Self::Other(object) => {
+                object.get("proxiable").and_then(::serde_json::Value::as_bool)
+            }
+        }
+    }
+    /// `created_on` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn created_on(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Aaaa(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Caa(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Cert(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Cname(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Dnskey(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Ds(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Https(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Loc(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Mx(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Naptr(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Ns(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Ptr(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Smimea(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Srv(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Sshfp(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Svcb(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Tlsa(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Txt(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Uri(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::Other(object) => {
+                object.get("created_on").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `modified_on` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn modified_on(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Aaaa(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Caa(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Cert(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Cname(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Dnskey(value) => {
+                ::std::option::Option::Some(value.modified_on.as_str())
+            }
+            Self::Ds(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Https(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Loc(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Mx(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Naptr(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Ns(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Ptr(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Smimea(value) => {
+                ::std::option::Option::Some(value.modified_on.as_str())
+            }
+            Self::Srv(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Sshfp(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Svcb(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Tlsa(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Txt(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Uri(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::Other(object) => {
+                object.get("modified_on").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `comment_modified_on` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn comment_modified_on(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => value.comment_modified_on.as_deref(),
+            Self::Aaaa(value) => value.comment_modified_on.as_deref(),
+            Self::Caa(value) => value.comment_modified_on.as_deref(),
+            Self::Cert(value) => value.comment_modified_on.as_deref(),
+            Self::Cname(value) => value.comment_modified_on.as_deref(),
+            Self::Dnskey(value) => value.comment_modified_on.as_deref(),
+            Self::Ds(value) => value.comment_modified_on.as_deref(),
+            Self::Https(value) => value.comment_modified_on.as_deref(),
+            Self::Loc(value) => value.comment_modified_on.as_deref(),
+            Self::Mx(value) => value.comment_modified_on.as_deref(),
+            Self::Naptr(value) => value.comment_modified_on.as_deref(),
+            Self::Ns(value) => value.comment_modified_on.as_deref(),
+            Self::Ptr(value) => value.comment_modified_on.as_deref(),
+            Self::Smimea(value) => value.comment_modified_on.as_deref(),
+            Self::Srv(value) => value.comment_modified_on.as_deref(),
+            Self::Sshfp(value) => value.comment_modified_on.as_deref(),
+            Self::Svcb(value) => value.comment_modified_on.as_deref(),
+            Self::Tlsa(value) => value.comment_modified_on.as_deref(),
+            Self::Txt(value) => value.comment_modified_on.as_deref(),
+            Self::Uri(value) => value.comment_modified_on.as_deref(),
+            Self::Other(object) => {
+                object.get("comment_modified_on").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `tags_modified_on` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn tags_modified_on(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => value.tags_modified_on.as_deref(),
+            Self::Aaaa(value) => value.tags_modified_on.as_deref(),
+            Self::Caa(value) => value.tags_modified_on.as_deref(),
+            Self::Cert(value) => value.tags_modified_on.as_deref(),
+            Self::Cname(value) => value.tags_modified_on.as_deref(),
+            Self::Dnskey(value) => value.tags_modified_on.as_deref(),
+            Self::Ds(value) => value.tags_modified_on.as_deref(),
+            Self::Https(value) => value.tags_modified_on.as_deref(),
+            Self::Loc(value) => value.tags_modified_on.as_deref(),
+            Self::Mx(value) => value.tags_modified_on.as_deref(),
+            Self::Naptr(value) => value.tags_modified_on.as_deref(),
+            Self::Ns(value) => value.tags_modified_on.as_deref(),
+            Self::Ptr(value) => value.tags_modified_on.as_deref(),
+            Self::Smimea(value) => value.tags_modified_on.as_deref(),
+            Self::Srv(value) => value.tags_modified_on.as_deref(),
+            Self::Sshfp(value) => value.tags_modified_on.as_deref(),
+            Self::Svcb(value) => value.tags_modified_on.as_deref(),
+            Self::Tlsa(value) => value.tags_modified_on.as_deref(),
+            Self::Txt(value) => value.tags_modified_on.as_deref(),
+            Self::Uri(value) => value.tags_modified_on.as_deref(),
+            Self::Other(object) => {
+                object.get("tags_modified_on").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `content` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn content(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Aaaa(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Caa(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Cert(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Cname(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Dnskey(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Ds(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Https(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Loc(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Mx(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Naptr(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Ns(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Ptr(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Smimea(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Srv(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Sshfp(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Svcb(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Tlsa(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Txt(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Uri(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::Other(object) => {
+                object.get("content").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+}
 impl ::std::convert::From<ARecord> for DnsRecord {
     fn from(value: ARecord) -> Self {
         Self::A(value)
@@ -2381,6 +2675,122 @@ crate::runtime::tagged!(
     Sshfp(SshfpRecordBody) = "SSHFP", Svcb(SvcbRecordBody) = "SVCB", Tlsa(TlsaRecordBody)
     = "TLSA", Txt(TxtRecordBody) = "TXT", Uri(UriRecordBody) = "URI" }
 );
+impl DnsRecordBody {
+    /// `name` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Aaaa(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Caa(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Cert(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Cname(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Dnskey(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Ds(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Https(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Loc(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Mx(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Naptr(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Ns(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Ptr(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Smimea(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Srv(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Sshfp(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Svcb(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Tlsa(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Txt(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Uri(value) => ::std::option::Option::Some(value.name.as_str()),
+            Self::Other(object) => {
+                object.get("name").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `ttl` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn ttl(&self) -> ::std::option::Option<f64> {
+        match self {
+            Self::A(value) => value.ttl,
+            Self::Aaaa(value) => value.ttl,
+            Self::Caa(value) => value.ttl,
+            Self::Cert(value) => value.ttl,
+            Self::Cname(value) => value.ttl,
+            Self::Dnskey(value) => value.ttl,
+            Self::Ds(value) => value.ttl,
+            Self::Https(value) => value.ttl,
+            Self::Loc(value) => value.ttl,
+            Self::Mx(value) => value.ttl,
+            Self::Naptr(value) => value.ttl,
+            Self::Ns(value) => value.ttl,
+            Self::Ptr(value) => value.ttl,
+            Self::Smimea(value) => value.ttl,
+            Self::Srv(value) => value.ttl,
+            Self::Sshfp(value) => value.ttl,
+            Self::Svcb(value) => value.ttl,
+            Self::Tlsa(value) => value.ttl,
+            Self::Txt(value) => value.ttl,
+            Self::Uri(value) => value.ttl,
+            Self::Other(object) => {
+                object.get("ttl").and_then(::serde_json::Value::as_f64)
+            }
+        }
+    }
+    /// `comment` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn comment(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => value.comment.as_deref(),
+            Self::Aaaa(value) => value.comment.as_deref(),
+            Self::Caa(value) => value.comment.as_deref(),
+            Self::Cert(value) => value.comment.as_deref(),
+            Self::Cname(value) => value.comment.as_deref(),
+            Self::Dnskey(value) => value.comment.as_deref(),
+            Self::Ds(value) => value.comment.as_deref(),
+            Self::Https(value) => value.comment.as_deref(),
+            Self::Loc(value) => value.comment.as_deref(),
+            Self::Mx(value) => value.comment.as_deref(),
+            Self::Naptr(value) => value.comment.as_deref(),
+            Self::Ns(value) => value.comment.as_deref(),
+            Self::Ptr(value) => value.comment.as_deref(),
+            Self::Smimea(value) => value.comment.as_deref(),
+            Self::Srv(value) => value.comment.as_deref(),
+            Self::Sshfp(value) => value.comment.as_deref(),
+            Self::Svcb(value) => value.comment.as_deref(),
+            Self::Tlsa(value) => value.comment.as_deref(),
+            Self::Txt(value) => value.comment.as_deref(),
+            Self::Uri(value) => value.comment.as_deref(),
+            Self::Other(object) => {
+                object.get("comment").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `id` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => value.id.as_deref(),
+            Self::Aaaa(value) => value.id.as_deref(),
+            Self::Caa(value) => value.id.as_deref(),
+            Self::Cert(value) => value.id.as_deref(),
+            Self::Cname(value) => value.id.as_deref(),
+            Self::Dnskey(value) => value.id.as_deref(),
+            Self::Ds(value) => value.id.as_deref(),
+            Self::Https(value) => value.id.as_deref(),
+            Self::Loc(value) => value.id.as_deref(),
+            Self::Mx(value) => value.id.as_deref(),
+            Self::Naptr(value) => value.id.as_deref(),
+            Self::Ns(value) => value.id.as_deref(),
+            Self::Ptr(value) => value.id.as_deref(),
+            Self::Smimea(value) => value.id.as_deref(),
+            Self::Srv(value) => value.id.as_deref(),
+            Self::Sshfp(value) => value.id.as_deref(),
+            Self::Svcb(value) => value.id.as_deref(),
+            Self::Tlsa(value) => value.id.as_deref(),
+            Self::Txt(value) => value.id.as_deref(),
+            Self::Uri(value) => value.id.as_deref(),
+            Self::Other(object) => object.get("id").and_then(::serde_json::Value::as_str),
+        }
+    }
+}
 impl ::std::convert::From<ARecordBody> for DnsRecordBody {
     fn from(value: ARecordBody) -> Self {
         Self::A(value)

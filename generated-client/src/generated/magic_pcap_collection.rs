@@ -581,6 +581,19 @@ crate::runtime::tagged!(
     PcapCreateRequest, "type", { Simple(PcapCreateSimple) = "simple",
     Full(PcapCreateFull) = "full" }
 );
+impl PcapCreateRequest {
+    /// `time_limit` of any kind: `None` when it is absent, or an `Other` object holds
+    /// something else there.
+    pub fn time_limit(&self) -> ::std::option::Option<f64> {
+        match self {
+            Self::Simple(value) => ::std::option::Option::Some(value.time_limit),
+            Self::Full(value) => ::std::option::Option::Some(value.time_limit),
+            Self::Other(object) => {
+                object.get("time_limit").and_then(::serde_json::Value::as_f64)
+            }
+        }
+    }
+}
 impl ::std::convert::From<PcapCreateSimple> for PcapCreateRequest {
     fn from(value: PcapCreateSimple) -> Self {
         Self::Simple(value)

@@ -9,6 +9,8 @@
 //! gigabyte without holding it, and request bodies can be counted and
 //! dropped as they arrive ([`Server::sink`]), so one can receive a gigabyte
 //! too. It binds only to loopback and stops when the [`Server`] is dropped.
+//! [`example_binary`] builds an example for the tests that run it against
+//! such a server.
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
@@ -508,4 +510,75 @@ async fn write_pattern(stream: &mut TcpStream, len: u64) -> std::io::Result<()> 
         sent += n as u64;
     }
     Ok(())
+}
+
+/// An example's binary, built by the cargo that runs the test.
+///
+/// Under `cargo test --test <name>` cargo does not build examples, and
+/// under a plain `cargo test` an example binary may be stale, so this asks
+/// cargo to build it (a no-op when it is fresh) and takes the path from
+/// cargo's JSON messages rather than guessing the target folder. Cargo holds
+/// the build lock only while compiling, not while tests run, so this nested
+/// build does not deadlock.
+pub fn example_binary(name: &str) -> std::path::PathBuf {
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+    static BUILT: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap();
+    if let Some((_, path)) = built.iter().find(|(n, _)| n == name) {
+        return path.clone();
+    }
+    let exe = std::env::current_exe().unwrap();
+    // `target/<profile dir>/deps/<test>-<hash>`; the dev profile's dir is `debug`.
+    let profile = match exe
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+    {
+        Some(dir) if dir != "debug" => dir.to_string_lossy().into_owned(),
+        _ => "dev".to_owned(),
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    // Cargo gives the test the variables it sets for a crate being run
+    // (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`…). Passed on, they would make the
+    // nested cargo see a changed environment and rebuild dependencies whose
+    // build scripts track them (ring does).
+    for (var, _) in std::env::vars_os() {
+        let var = var.to_string_lossy();
+        if var.starts_with("CARGO_PKG_")
+            || var.starts_with("CARGO_BIN_")
+            || var.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+            ]
+            .contains(&&*var)
+        {
+            command.env_remove(&*var);
+        }
+    }
+    let output = command
+        .args(["build", "--quiet", "--message-format=json", "--profile"])
+        .arg(&profile)
+        .args(["-p", "generated-client", "--example", name])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "building the example {name} failed"
+    );
+    let path = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .expect("cargo reports the example's executable");
+    built.push((name.to_owned(), path.clone()));
+    path
 }
