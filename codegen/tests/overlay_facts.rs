@@ -292,7 +292,7 @@ impl Walk<'_> {
                             schemas.push(also.expect("an ALSO pointer resolves").clone());
                         }
                     }
-                    self.fields(&def, &schemas, &[], None, doc, direction, at);
+                    self.fields(&def, &schemas, None, doc, direction, at);
                 }
                 TypeDef::Union(def) => {
                     let tag = def.tag.clone().expect("the record unions are tagged");
@@ -351,16 +351,9 @@ impl Walk<'_> {
                             Direction::Request => Vec::new(),
                         };
                         let at = format!("{at} ({value})");
-                        let tag = Some(tag.as_str());
-                        self.fields(
-                            &inner,
-                            &[branch.clone()],
-                            &required,
-                            tag,
-                            doc,
-                            direction,
-                            &at,
-                        );
+                        let variant = Some((required.as_slice(), tag.as_str()));
+                        let branch = std::slice::from_ref(branch);
+                        self.fields(&inner, branch, variant, doc, direction, &at);
                     }
                 }
                 TypeDef::Enum(def) => {
@@ -386,12 +379,13 @@ impl Walk<'_> {
 
     /// Checks each field of a struct against the properties of `schemas`
     /// (none: the description does not describe this place) and `doc`.
+    /// `variant`: for a union's variant, what the `oneOf` requires of it
+    /// and the tag (which the union holds, not the struct).
     fn fields(
         &mut self,
         def: &StructDef,
         schemas: &[Value],
-        also_required: &[String],
-        tag: Option<&str>,
+        variant: Option<(&[String], &str)>,
         doc: Option<&Shape>,
         direction: Direction,
         at: &str,
@@ -403,7 +397,8 @@ impl Walk<'_> {
             self.checked.insert(def.name.clone());
         }
         let mut properties = BTreeMap::new();
-        let mut required: BTreeSet<String> = also_required.iter().cloned().collect();
+        let (also_required, tag) = variant.unzip();
+        let mut required: BTreeSet<String> = also_required.into_iter().flatten().cloned().collect();
         let mut example_keys = BTreeSet::new();
         for schema in schemas {
             for (name, sub) in self.description.properties(schema) {

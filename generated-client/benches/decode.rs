@@ -2,8 +2,11 @@
 //! decoding it into `serde_json::Value`: typing must not cost time.
 //! `cargo bench -p generated-client --bench decode`.
 //!
-//! The records carry every field Cloudflare sends, most of which the docs
-//! do not declare, so the typed side also keeps them in `extra`.
+//! The records carry every field Cloudflare sends. `DnsRecord` is a union
+//! tagged by `type`, which comes after `id` and `name` here as in the API's
+//! answers: the decoder holds those two until it knows the kind, then reads
+//! the rest straight into the kind's struct; `settings`, which neither the
+//! docs nor the description declare, is kept in `extra`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use generated_client::dns_records_for_a_zone::DnsRecord;
