@@ -134,7 +134,7 @@ impl BrapiApi {
     pub fn scrape_elements(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ScrapeElement>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ScrapeElementsItem>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -193,18 +193,20 @@ impl BrapiApi {
 }
 /// Used by [`BrapiApi::scrape_elements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScrapeElement {
-    pub results: ::std::option::Option<ScrapeElementResults>,
+pub struct ScrapeElementsItem {
+    pub results: ::std::option::Option<ScrapeElementsItemResults>,
     pub selector: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScrapeElement { results : "results", selector : "selector" });
+crate::runtime::object!(
+    ScrapeElementsItem { results : "results", selector : "selector" }
+);
 /// Used by [`BrapiApi::scrape_elements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScrapeElementResults {
+pub struct ScrapeElementsItemResults {
     pub attributes: ::std::option::Option<
-        ::std::vec::Vec<ScrapeElementResultsAttribute>,
+        ::std::vec::Vec<ScrapeElementsItemResultsAttribute>,
     >,
     pub height: ::std::option::Option<f64>,
     pub html: ::std::option::Option<::std::string::String>,
@@ -216,19 +218,19 @@ pub struct ScrapeElementResults {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScrapeElementResults { attributes : "attributes", height : "height", html : "html",
-    left : "left", text : "text", top : "top", width : "width" }
+    ScrapeElementsItemResults { attributes : "attributes", height : "height", html :
+    "html", left : "left", text : "text", top : "top", width : "width" }
 );
 /// Used by [`BrapiApi::scrape_elements`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScrapeElementResultsAttribute {
+pub struct ScrapeElementsItemResultsAttribute {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ScrapeElementResultsAttribute { name : "name", value : "value" }
+    ScrapeElementsItemResultsAttribute { name : "name", value : "value" }
 );
 /// Used by [`BrapiApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -123,7 +123,11 @@ impl DlpDatasetsApi {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prepare>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<
+            ::std::option::Option<PrepareToUploadNewVersionOfDatasetResponse>,
+        >,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -289,7 +293,7 @@ crate::runtime::object!(
 );
 /// Used by [`DlpDatasetsApi::prepare_to_upload_new_version_of_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Prepare {
+pub struct PrepareToUploadNewVersionOfDatasetResponse {
     pub case_sensitive: ::std::option::Option<bool>,
     pub columns: ::std::option::Option<::std::vec::Vec<Column>>,
     pub encoding_version: ::std::option::Option<i64>,
@@ -300,6 +304,7 @@ pub struct Prepare {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Prepare { case_sensitive : "case_sensitive", columns : "columns", encoding_version :
-    "encoding_version", max_cells : "max_cells", secret : "secret", version : "version" }
+    PrepareToUploadNewVersionOfDatasetResponse { case_sensitive : "case_sensitive",
+    columns : "columns", encoding_version : "encoding_version", max_cells : "max_cells",
+    secret : "secret", version : "version" }
 );

@@ -183,7 +183,7 @@ impl DnsRecordsForAZoneApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ReviewScannedDnsRecords>>,
+        crate::runtime::Json<::std::option::Option<ReviewScannedDnsRecordsResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -3916,14 +3916,14 @@ crate::runtime::object!(
 );
 /// Used by [`DnsRecordsForAZoneApi::review_scanned_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReviewScannedDnsRecords {
+pub struct ReviewScannedDnsRecordsResponse {
     pub accepts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     pub rejects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReviewScannedDnsRecords { accepts : "accepts", rejects : "rejects" }
+    ReviewScannedDnsRecordsResponse { accepts : "accepts", rejects : "rejects" }
 );
 /// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -136,7 +136,9 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -266,7 +268,9 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         pattern_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -306,7 +310,9 @@ impl EmailSecuritySettingsApi {
     pub fn unprotect_multiple_email_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<UnprotectEmailDomain>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<BatchAllowPoliciesResponseDeletesItem>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -370,7 +376,9 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -478,7 +486,9 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         display_name_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -638,7 +648,9 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         trusted_domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UnprotectEmailDomain>>,
+        crate::runtime::Json<
+            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -686,7 +698,9 @@ crate::runtime::object!(
 /// Used by [`EmailSecuritySettingsApi::batch_allow_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchAllowPoliciesResponse {
-    pub deletes: ::std::option::Option<::std::vec::Vec<UnprotectEmailDomain>>,
+    pub deletes: ::std::option::Option<
+        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
+    >,
     pub patches: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
     pub posts: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
     pub puts: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
@@ -699,12 +713,12 @@ crate::runtime::object!(
 );
 /// Used by [`EmailSecuritySettingsApi::batch_allow_policies`], [`EmailSecuritySettingsApi::delete_email_allow_policy`], [`EmailSecuritySettingsApi::batch_block_senders`], [`EmailSecuritySettingsApi::delete_blocked_email_sender`], [`EmailSecuritySettingsApi::unprotect_multiple_email_domains`], [`EmailSecuritySettingsApi::unprotect_email_domain`], [`EmailSecuritySettingsApi::delete_entry_from_impersonation_registry`], [`EmailSecuritySettingsApi::batch_sending_domain_restrictions`], [`EmailSecuritySettingsApi::batch_trusted_domains`], [`EmailSecuritySettingsApi::delete_trusted_email_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnprotectEmailDomain {
+pub struct BatchAllowPoliciesResponseDeletesItem {
     pub id: ::std::option::Option<i64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UnprotectEmailDomain { id : "id" });
+crate::runtime::object!(BatchAllowPoliciesResponseDeletesItem { id : "id" });
 /// Used by [`EmailSecuritySettingsApi::create_blocked_email_sender`], [`EmailSecuritySettingsApi::list_blocked_email_senders`], [`EmailSecuritySettingsApi::batch_block_senders`], [`EmailSecuritySettingsApi::update_blocked_email_sender`], [`EmailSecuritySettingsApi::get_blocked_email_sender`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockedEmailSender {
@@ -726,7 +740,9 @@ crate::runtime::object!(
 /// Used by [`EmailSecuritySettingsApi::batch_block_senders`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchBlockSendersResponse {
-    pub deletes: ::std::option::Option<::std::vec::Vec<UnprotectEmailDomain>>,
+    pub deletes: ::std::option::Option<
+        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
+    >,
     pub patches: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
     pub posts: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
     pub puts: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
@@ -830,7 +846,9 @@ crate::runtime::object!(
 /// Used by [`EmailSecuritySettingsApi::batch_sending_domain_restrictions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchSendingDomainRestrictionsResponse {
-    pub deletes: ::std::option::Option<::std::vec::Vec<UnprotectEmailDomain>>,
+    pub deletes: ::std::option::Option<
+        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
@@ -857,7 +875,9 @@ crate::runtime::object!(
 /// Used by [`EmailSecuritySettingsApi::batch_trusted_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchTrustedDomainsResponse {
-    pub deletes: ::std::option::Option<::std::vec::Vec<UnprotectEmailDomain>>,
+    pub deletes: ::std::option::Option<
+        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
+    >,
     pub patches: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
     pub posts: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
     pub puts: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,

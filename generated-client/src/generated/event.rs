@@ -45,7 +45,11 @@ impl EventApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AggregateEvents>>,
+        crate::runtime::Json<
+            ::std::option::Option<
+                AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponse,
+            >,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -610,7 +614,9 @@ impl EventApi {
         account_id: &str,
         dataset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RevertEventsDurableObject>>,
+        crate::runtime::Json<
+            ::std::option::Option<RevertEventsDurableObjectToPointInTimeResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -862,32 +868,42 @@ crate::runtime::object!(
 );
 /// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AggregateEvents {
+pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponse {
     /// `aggregateBy`
     pub aggregate_by: ::std::option::Option<::std::string::String>,
-    pub aggregations: ::std::option::Option<::std::vec::Vec<AggregateEventsAggregation>>,
+    pub aggregations: ::std::option::Option<
+        ::std::vec::Vec<
+            AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseAggregation,
+        >,
+    >,
     /// `dateRange`
-    pub date_range: ::std::option::Option<AggregateEventsDateRange>,
+    pub date_range: ::std::option::Option<
+        AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseDateRange,
+    >,
     pub total: ::std::option::Option<f64>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AggregateEvents { aggregate_by : "aggregateBy", aggregations : "aggregations",
-    date_range : "dateRange", total : "total" }
+    AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponse { aggregate_by :
+    "aggregateBy", aggregations : "aggregations", date_range : "dateRange", total :
+    "total" }
 );
 /// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AggregateEventsAggregation {
+pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseAggregation {
     pub count: ::std::option::Option<f64>,
     pub date: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AggregateEventsAggregation { count : "count", date : "date" });
+crate::runtime::object!(
+    AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseAggregation {
+    count : "count", date : "date" }
+);
 /// Used by [`EventApi::aggregate_events_by_or_multiple_columns_with_optional_date_filtering`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AggregateEventsDateRange {
+pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseDateRange {
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -896,7 +912,8 @@ pub struct AggregateEventsDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AggregateEventsDateRange { end_date : "endDate", start_date : "startDate" }
+    AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseDateRange {
+    end_date : "endDate", start_date : "startDate" }
 );
 /// Used by [`EventApi::create_bulk_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1101,53 +1118,59 @@ crate::runtime::object!(
 );
 /// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RevertEventsDurableObject {
-    pub properties: ::std::option::Option<RevertEventsDurableObjectProperties>,
+pub struct RevertEventsDurableObjectToPointInTimeResponse {
+    pub properties: ::std::option::Option<
+        RevertEventsDurableObjectToPointInTimeResponseProperties,
+    >,
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertEventsDurableObject { properties : "properties", required : "required", r#type
-    : "type" }
+    RevertEventsDurableObjectToPointInTimeResponse { properties : "properties", required
+    : "required", r#type : "type" }
 );
 /// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RevertEventsDurableObjectProperties {
+pub struct RevertEventsDurableObjectToPointInTimeResponseProperties {
     /// `datasetId`
-    pub dataset_id: ::std::option::Option<RevertEventsDurableObjectPropertiesDatasetId>,
+    pub dataset_id: ::std::option::Option<
+        RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId,
+    >,
     /// `minutesAgo`
-    pub minutes_ago: ::std::option::Option<RevertEventsDurableObjectPropertiesDatasetId>,
+    pub minutes_ago: ::std::option::Option<
+        RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId,
+    >,
     /// `revertBookmark`
     pub revert_bookmark: ::std::option::Option<
-        RevertEventsDurableObjectPropertiesDatasetId,
+        RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId,
     >,
     /// `targetTimestamp`
     pub target_timestamp: ::std::option::Option<
-        RevertEventsDurableObjectPropertiesDatasetId,
+        RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId,
     >,
     /// `undoBookmark`
     pub undo_bookmark: ::std::option::Option<
-        RevertEventsDurableObjectPropertiesDatasetId,
+        RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId,
     >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertEventsDurableObjectProperties { dataset_id : "datasetId", minutes_ago :
-    "minutesAgo", revert_bookmark : "revertBookmark", target_timestamp :
+    RevertEventsDurableObjectToPointInTimeResponseProperties { dataset_id : "datasetId",
+    minutes_ago : "minutesAgo", revert_bookmark : "revertBookmark", target_timestamp :
     "targetTimestamp", undo_bookmark : "undoBookmark" }
 );
 /// Used by [`EventApi::revert_events_durable_object_to_point_in_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RevertEventsDurableObjectPropertiesDatasetId {
+pub struct RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RevertEventsDurableObjectPropertiesDatasetId { r#type : "type" }
+    RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId { r#type : "type" }
 );
 /// Used by [`EventApi::update_raw_event`], [`EventApi::update_raw_event_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -440,7 +440,9 @@ impl QueueApi {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AcknowledgeRetryQueueMessages>>,
+        crate::runtime::Json<
+            ::std::option::Option<AcknowledgeRetryQueueMessagesResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -490,7 +492,7 @@ impl QueueApi {
         account_id: &str,
         queue_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PullQueueMessages>>,
+        crate::runtime::Json<::std::option::Option<PullQueueMessagesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -638,7 +640,7 @@ pub struct DeleteQueueResponseError {
 crate::runtime::object!(DeleteQueueResponseError { code : "code", message : "message" });
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AcknowledgeRetryQueueMessages {
+pub struct AcknowledgeRetryQueueMessagesResponse {
     /// `ackCount`
     pub ack_count: ::std::option::Option<f64>,
     /// `retryCount`
@@ -648,24 +650,26 @@ pub struct AcknowledgeRetryQueueMessages {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AcknowledgeRetryQueueMessages { ack_count : "ackCount", retry_count : "retryCount",
-    warnings : "warnings" }
+    AcknowledgeRetryQueueMessagesResponse { ack_count : "ackCount", retry_count :
+    "retryCount", warnings : "warnings" }
 );
 /// Used by [`QueueApi::pull_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PullQueueMessages {
+pub struct PullQueueMessagesResponse {
     pub message_backlog_count: ::std::option::Option<f64>,
-    pub messages: ::std::option::Option<::std::vec::Vec<PullQueueMessagesMessage>>,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<PullQueueMessagesResponseMessage>,
+    >,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PullQueueMessages { message_backlog_count : "message_backlog_count", messages :
-    "messages" }
+    PullQueueMessagesResponse { message_backlog_count : "message_backlog_count", messages
+    : "messages" }
 );
 /// Used by [`QueueApi::pull_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PullQueueMessagesMessage {
+pub struct PullQueueMessagesResponseMessage {
     pub attempts: ::std::option::Option<f64>,
     pub body: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -678,8 +682,8 @@ pub struct PullQueueMessagesMessage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PullQueueMessagesMessage { attempts : "attempts", body : "body", id : "id", lease_id
-    : "lease_id", metadata : "metadata", timestamp_ms : "timestamp_ms" }
+    PullQueueMessagesResponseMessage { attempts : "attempts", body : "body", id : "id",
+    lease_id : "lease_id", metadata : "metadata", timestamp_ms : "timestamp_ms" }
 );
 /// Used by [`QueueApi::get_queue_purge_status`].
 #[derive(Debug, Clone, PartialEq, Default)]

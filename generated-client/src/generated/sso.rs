@@ -128,7 +128,9 @@ impl SsoApi {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<BeginSsoConnectorVerification>>,
+        crate::runtime::Json<
+            ::std::option::Option<BeginSsoConnectorVerificationResponse>,
+        >,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -212,42 +214,42 @@ pub struct DeleteSsoConnectorResponse {
 crate::runtime::object!(DeleteSsoConnectorResponse { id : "id" });
 /// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerification {
+pub struct BeginSsoConnectorVerificationResponse {
     pub errors: ::std::option::Option<
-        ::std::vec::Vec<BeginSsoConnectorVerificationError>,
+        ::std::vec::Vec<BeginSsoConnectorVerificationResponseError>,
     >,
     pub messages: ::std::option::Option<
-        ::std::vec::Vec<BeginSsoConnectorVerificationError>,
+        ::std::vec::Vec<BeginSsoConnectorVerificationResponseError>,
     >,
     pub success: ::std::option::Option<bool>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerification { errors : "errors", messages : "messages", success :
-    "success" }
+    BeginSsoConnectorVerificationResponse { errors : "errors", messages : "messages",
+    success : "success" }
 );
 /// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerificationError {
+pub struct BeginSsoConnectorVerificationResponseError {
     pub code: ::std::option::Option<i64>,
     pub documentation_url: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<BeginSsoConnectorVerificationErrorSource>,
+    pub source: ::std::option::Option<BeginSsoConnectorVerificationResponseErrorSource>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerificationError { code : "code", documentation_url :
+    BeginSsoConnectorVerificationResponseError { code : "code", documentation_url :
     "documentation_url", message : "message", source : "source" }
 );
 /// Used by [`SsoApi::begin_sso_connector_verification`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerificationErrorSource {
+pub struct BeginSsoConnectorVerificationResponseErrorSource {
     pub pointer: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BeginSsoConnectorVerificationErrorSource { pointer : "pointer" }
+    BeginSsoConnectorVerificationResponseErrorSource { pointer : "pointer" }
 );

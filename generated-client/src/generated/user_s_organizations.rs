@@ -65,7 +65,7 @@ impl UserSOrganizationsApi {
         &self,
         organization_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<LeaveOrganization>>,
+        crate::runtime::Json<::std::option::Option<LeaveOrganizationResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -95,9 +95,9 @@ crate::runtime::object!(
 );
 /// Used by [`UserSOrganizationsApi::leave_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LeaveOrganization {
+pub struct LeaveOrganizationResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the API sent that this type does not declare, as sent.
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LeaveOrganization { id : "id" });
+crate::runtime::object!(LeaveOrganizationResponse { id : "id" });
