@@ -53,10 +53,20 @@ pub struct Endpoint {
     /// A `multipart/form-data` body (from an overlay): a required argument
     /// of its own type. An endpoint has this or `request_body`, not both.
     pub multipart: Option<MultipartBody>,
-    /// A typed query (from an overlay), passed with `.query(&…)`.
-    pub query: Option<TypeRef>,
+    /// A typed query (from an overlay).
+    pub query: Option<Query>,
     /// The `Accept` header to send (from an overlay).
     pub accept: Option<String>,
+}
+
+/// An endpoint's query parameters, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// A struct of the area, one field per parameter.
+    pub ty: TypeRef,
+    /// Some parameter is required: the method takes the query as an
+    /// argument. Otherwise it is passed with `.query(&…)`, when wanted.
+    pub argument: bool,
 }
 
 /// A `multipart/form-data` request body: a type with a constructor taking
@@ -227,6 +237,12 @@ pub enum Shape {
     Enum(Vec<String>),
     /// Overlays only: a reference to a `## Type` of the overlay.
     Named(String),
+    /// Overlays only (`"*any*"`): any JSON value, wider than whatever the
+    /// document shows at that place.
+    Any,
+    /// Overlays only, as an array's element (`["*number*", null]`): the
+    /// element or `null`.
+    Nullable(Box<Shape>),
 }
 
 /// A field of an object shape.
@@ -263,6 +279,8 @@ pub enum TypeRef {
     /// `serde_json::Map<String, Value>`.
     Map,
     Vec(Box<TypeRef>),
+    /// `Option<T>`: an array element that may be `null`.
+    Option(Box<TypeRef>),
     /// A struct of this area, by its Rust name.
     Named(String),
 }

@@ -101,10 +101,27 @@ impl Stats {
 /// The file-name suffix of overlays: `x.overlay.md` adds to `x.md`.
 pub const OVERLAY_SUFFIX: &str = ".overlay.md";
 
+/// The file-name suffix of overlays drafted from Cloudflare's OpenAPI
+/// description by `cargo xtask overlay`: `x.openapi.overlay.md` adds to
+/// `x.md` too, after `x.overlay.md`.
+pub const DRAFTED_OVERLAY_SUFFIX: &str = ".openapi.overlay.md";
+
+/// The document an overlay at `path` adds to (its path without the
+/// suffix, `.md` added), and whether the overlay was drafted; `None` for a
+/// path that is no overlay.
+pub fn overlay_target(path: &str) -> Option<(String, bool)> {
+    if let Some(stem) = path.strip_suffix(DRAFTED_OVERLAY_SUFFIX) {
+        return Some((format!("{stem}.md"), true));
+    }
+    path.strip_suffix(OVERLAY_SUFFIX)
+        .map(|stem| (format!("{stem}.md"), false))
+}
+
 /// Parses and lowers every source into the IR. Sources whose path ends in
-/// [`OVERLAY_SUFFIX`] are overlays of the document with the same stem. On
-/// success the IR comes with the warnings; on failure every error (and
-/// warning) of every file.
+/// [`OVERLAY_SUFFIX`] are overlays of the document with the same stem (and
+/// those ending in [`DRAFTED_OVERLAY_SUFFIX`], after them). On success the
+/// IR comes with the warnings; on failure every error (and warning) of
+/// every file.
 pub fn build_ir(sources: &[SourceFile]) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
     build_ir_timed(sources, &mut Timings::default())
 }
@@ -117,42 +134,41 @@ fn build_ir_timed(
     let mut diags: Vec<Diagnostic> = Vec::new();
     let (overlays, docs): (Vec<&SourceFile>, Vec<&SourceFile>) = sources
         .iter()
-        .partition(|s| s.path().ends_with(OVERLAY_SUFFIX));
-    let mut overlays: Vec<Option<(&SourceFile, overlay::Overlay)>> = overlays
-        .into_iter()
-        .map(|source| {
-            let (overlay, overlay_diags) = overlay::parse_overlay(source);
-            diags.extend(overlay_diags);
-            Some((source, overlay))
-        })
-        .collect();
+        .partition(|s| overlay_target(s.path()).is_some());
+    let parsed_overlays = parallel::map(&overlays, |source| overlay::parse_overlay(source));
+    // Per document path: its overlays, the hand-written one first.
+    let mut by_doc: BTreeMap<String, Vec<(bool, &SourceFile, overlay::Overlay)>> = BTreeMap::new();
+    for (source, (overlay, overlay_diags)) in overlays.into_iter().zip(parsed_overlays) {
+        diags.extend(overlay_diags);
+        if let Some((doc, drafted)) = overlay_target(source.path()) {
+            by_doc
+                .entry(doc)
+                .or_default()
+                .push((drafted, source, overlay));
+        }
+    }
     let parsed = parallel::map(&docs, |source| parse::parse(source));
     let mut inputs = Vec::with_capacity(docs.len());
     for (source, (doc, parse_diags)) in docs.into_iter().zip(parsed) {
         diags.extend(parse_diags);
-        let stem = source.path().strip_suffix(".md").unwrap_or(source.path());
-        let overlay = overlays
-            .iter_mut()
-            .find(|o| {
-                o.as_ref()
-                    .is_some_and(|(s, _)| s.path().strip_suffix(OVERLAY_SUFFIX) == Some(stem))
-            })
-            .and_then(Option::take);
+        let mut overlays = by_doc.remove(source.path()).unwrap_or_default();
+        overlays.sort_by_key(|(drafted, source, _)| (*drafted, source.path().to_owned()));
         inputs.push(lower::Input {
             source,
             doc,
-            overlay,
+            overlays: overlays
+                .into_iter()
+                .map(|(_, source, overlay)| (source, overlay))
+                .collect(),
         });
     }
-    for (source, _) in overlays.into_iter().flatten() {
-        let stem = source
-            .path()
-            .strip_suffix(OVERLAY_SUFFIX)
-            .unwrap_or(source.path());
-        diags.push(source.error(
-            0..0,
-            format!("this overlay has no document to add to: `{stem}.md` is missing"),
-        ));
+    for (doc, overlays) in by_doc {
+        for (_, source, _) in overlays {
+            diags.push(source.error(
+                0..0,
+                format!("this overlay has no document to add to: `{doc}` is missing"),
+            ));
+        }
     }
     let parsed_at = Instant::now();
     timings.parse = parsed_at - started;

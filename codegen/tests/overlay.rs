@@ -1,6 +1,7 @@
 //! Overlays: each case in `tests/overlay/<case>/` is a document `api.md`, its
-//! overlay `api.overlay.md`, and `expected`: the generated module when the
-//! merge succeeds, the exact diagnostics when it must fail.
+//! overlay `api.overlay.md` (and maybe a drafted `api.openapi.overlay.md`),
+//! and `expected`: the generated module when the merge succeeds, the exact
+//! diagnostics when it must fail.
 //! `UPDATE_EXPECT=1` rewrites `expected`.
 
 use std::path::Path;
@@ -15,7 +16,11 @@ fn check(case: &Path) {
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         SourceFile::new(format!("{name}/{file}"), &text)
     };
-    let sources = [read("api.md"), read("api.overlay.md")];
+    let mut sources = vec![read("api.md"), read("api.overlay.md")];
+    // A drafted overlay (`cargo xtask overlay`) beside the hand-written one.
+    if case.join("api.openapi.overlay.md").is_file() {
+        sources.push(read("api.openapi.overlay.md"));
+    }
     let actual = match codegen::generate(&sources, &EmitOptions::default()) {
         Ok(generated) => {
             let warnings: String = generated

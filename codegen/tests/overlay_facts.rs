@@ -501,6 +501,7 @@ impl Walk<'_> {
             TypeRef::Bool => kind == "boolean",
             TypeRef::I64 | TypeRef::F64 => kind == "number" || kind == "integer",
             TypeRef::Vec(_) => kind == "array",
+            TypeRef::Option(item) => return self.kind_agrees(item, schema, at),
             TypeRef::Value | TypeRef::Map => true,
             TypeRef::Named(name) => match self.def(name) {
                 TypeDef::Enum(_) => kind == "string",
@@ -606,7 +607,7 @@ fn walk_area(typed: &Area, doc_area: &Area, description: &Description) -> Findin
                 json!({"type": "object", "properties": properties, "required": required})
             });
             walk.ty(
-                query,
+                &query.ty,
                 schema.as_ref(),
                 None,
                 Direction::Request,

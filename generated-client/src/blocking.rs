@@ -48,7 +48,7 @@ fn block_on<F: Future>(future: F) -> Result<F::Output> {
     }
 }
 
-impl<K: Output> Request<K> {
+impl<K: Output, Q> Request<K, Q> {
     /// Sends the request and waits for the result.
     pub fn send_blocking(self) -> Result<K::Output> {
         block_on(self.send())?
@@ -73,7 +73,7 @@ impl RawResponse {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Request<List<T>> {
+impl<T: DeserializeOwned + Send + 'static, Q> Request<List<T>, Q> {
     /// The pages of the whole list, as an iterator; each `next()` sends one
     /// request (see [`pages`](Self::pages)).
     pub fn pages_blocking(self) -> BlockingPages<T> {

@@ -124,9 +124,9 @@ async fn page_numbers_until_total_pages_keep_the_users_query() {
     assert_eq!(
         targets(&server),
         [
-            format!("{PATH}?per_page=2&name=a+b&page=1"),
-            format!("{PATH}?per_page=2&name=a+b&page=2"),
-            format!("{PATH}?per_page=2&name=a+b&page=3"),
+            format!("{PATH}?per_page=2&name=a%20b&page=1"),
+            format!("{PATH}?per_page=2&name=a%20b&page=2"),
+            format!("{PATH}?per_page=2&name=a%20b&page=3"),
         ]
     );
 }

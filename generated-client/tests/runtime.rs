@@ -746,7 +746,7 @@ async fn body_query_and_headers_are_sent() {
     assert_eq!(zone.id, "z");
     let req = &server.requests()[0];
     assert_eq!(req.method, "POST");
-    assert_eq!(req.target, "/zones?page=2&match=all&name=a+b%26c");
+    assert_eq!(req.target, "/zones?page=2&match=all&name=a%20b%26c");
     assert_eq!(req.header("content-type"), Some("application/json"));
     assert_eq!(req.header("x-custom"), Some("yes"));
     let sent: serde_json::Value = serde_json::from_slice(&req.body).unwrap();

@@ -15,7 +15,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Api, Area, Endpoint, MultipartBody, Output, Param, PathPart, PathTemplate, TypeRef,
+    Api, Area, Endpoint, MultipartBody, Output, Param, PathPart, PathTemplate, Query, TypeRef,
 };
 
 mod multipart;
@@ -182,6 +182,21 @@ fn emit_area(area: &Area) -> TokenStream {
         let form = endpoint.multipart.as_ref()?;
         Some(emit_multipart(form, handle, &endpoint.rust_name))
     });
+    // A query type may serve several endpoints; it is one type all the same.
+    let queries: std::collections::BTreeSet<&str> = endpoints
+        .iter()
+        .filter_map(|endpoint| match &endpoint.query {
+            Some(Query {
+                ty: TypeRef::Named(name),
+                ..
+            }) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let queries = queries.into_iter().map(|name| {
+        let name = ident(name);
+        quote!(impl crate::runtime::TypedQuery for #name {})
+    });
     quote! {
         #![doc = #inner_doc]
         #intro_sep
@@ -205,6 +220,8 @@ fn emit_area(area: &Area) -> TokenStream {
         }
 
         #(#types)*
+
+        #(#queries)*
 
         #(#forms)*
     }
@@ -232,20 +249,37 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
     } = path;
     let name = ident(rust_name);
     let mut doc = doc.clone();
-    if let Some(TypeRef::Named(query)) = query {
-        doc.push_str(&format!(
-            "\n\nQuery parameters: [`{query}`], passed with `.query(&…)`."
-        ));
+    if let Some(Query {
+        ty: TypeRef::Named(query),
+        argument,
+    }) = query
+    {
+        let how = if *argument {
+            "its required ones in `new`"
+        } else {
+            "passed with `.query(&…)`"
+        };
+        doc.push_str(&format!("\n\nQuery parameters: [`{query}`], {how}."));
     }
     let doc = doc_attrs(&doc);
     let Signature {
         args,
         body,
         form,
+        query: query_arg,
         returns,
-    } = signature(params, request_body.as_ref(), multipart.as_ref(), output);
+    } = signature(
+        params,
+        request_body.as_ref(),
+        multipart.as_ref(),
+        query.as_ref(),
+        output,
+    );
     let args = args.iter().map(|(arg, ty)| quote!(#arg: #ty));
     let mut calls = Vec::new();
+    if let Some(arg) = query_arg {
+        calls.push(quote!(.query(#arg)));
+    }
     if let Some(arg) = body {
         calls.push(quote!(.body(#arg)));
     }
@@ -283,31 +317,52 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
 /// after `&self` and the return type. Shared by the emitted code and the API
 /// listing (`surface`), so the two cannot disagree.
 pub(crate) struct Signature {
-    /// Path parameters (`&str`), then the request body (`&Type`).
+    /// Path parameters (`&str`), then the query (`&Type`) when a parameter
+    /// is required, then the request body (`&Type`).
     pub args: Vec<(Ident, TokenStream)>,
     /// The request body's argument, when there is one.
     pub body: Option<Ident>,
     /// The multipart body's argument (taken by value), when there is one.
     pub form: Option<Ident>,
+    /// The query's argument, when it is one.
+    pub query: Option<Ident>,
     /// `crate::runtime::Request<…>`.
     pub returns: TokenStream,
 }
 
-/// The [`Signature`] of an endpoint with these path parameters, request body
-/// and output.
+/// The [`Signature`] of an endpoint with these path parameters, request
+/// body, query and output.
 pub(crate) fn signature(
     params: &[Param],
     request_body: Option<&TypeRef>,
     multipart: Option<&MultipartBody>,
+    query: Option<&Query>,
     output: &Output,
 ) -> Signature {
     let mut args: Vec<(Ident, TokenStream)> = params
         .iter()
         .map(|p| (ident(&p.rust_name), quote!(&str)))
         .collect();
-    // A path parameter may be called `body` too.
-    let taken = params.iter().any(|p| p.rust_name == "body");
-    let body_arg = || ident(if taken { "request_body" } else { "body" });
+    // A path parameter may be called `body` or `query` too.
+    let taken = |name: &str| params.iter().any(|p| p.rust_name == name);
+    let body_arg = || {
+        ident(if taken("body") {
+            "request_body"
+        } else {
+            "body"
+        })
+    };
+    let query_type = query.map(|q| emit_type_ref(&q.ty));
+    let query_arg = query.filter(|q| q.argument).map(|q| {
+        let arg = ident(if taken("query") {
+            "query_params"
+        } else {
+            "query"
+        });
+        let ty = emit_type_ref(&q.ty);
+        args.push((arg.clone(), quote!(&#ty)));
+        arg
+    });
     let body = request_body.map(|body| {
         let arg = body_arg();
         let ty = emit_type_ref(body);
@@ -321,11 +376,16 @@ pub(crate) fn signature(
         arg
     });
     let output = emit_output(output);
+    let returns = match query_type {
+        Some(query) => quote!(crate::runtime::Request<#output, #query>),
+        None => quote!(crate::runtime::Request<#output>),
+    };
     Signature {
         args,
         body,
         form,
-        returns: quote!(crate::runtime::Request<#output>),
+        query: query_arg,
+        returns,
     }
 }
 
@@ -374,6 +434,10 @@ pub(super) fn emit_type_ref(ty: &TypeRef) -> TokenStream {
         TypeRef::Vec(item) => {
             let item = emit_type_ref(item);
             quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Option(item) => {
+            let item = emit_type_ref(item);
+            quote!(::std::option::Option<#item>)
         }
         TypeRef::Named(name) => {
             let name = ident(name);

@@ -57,7 +57,7 @@ fn collect(shape: &Shape, seen: &mut HashMap<String, Vec<Shape>>) {
                 collect(&field.shape, seen);
             }
         }
-        Shape::Array(item) => collect(item, seen),
+        Shape::Array(item) | Shape::Nullable(item) => collect(item, seen),
         _ => {}
     }
 }
@@ -68,7 +68,7 @@ fn has_unknown(shape: &Shape, name: &str) -> bool {
         Shape::Object(fields) => fields.iter().any(|f| {
             (f.wire_name == name && f.shape == Shape::Unknown) || has_unknown(&f.shape, name)
         }),
-        Shape::Array(item) => has_unknown(item, name),
+        Shape::Array(item) | Shape::Nullable(item) => has_unknown(item, name),
         _ => false,
     }
 }
@@ -89,7 +89,7 @@ fn rewrite(shape: &mut Shape, known: &HashMap<String, Shape>) -> bool {
                 changed |= rewrite(&mut field.shape, known);
             }
         }
-        Shape::Array(item) => changed |= rewrite(item, known),
+        Shape::Array(item) | Shape::Nullable(item) => changed |= rewrite(item, known),
         _ => {}
     }
     changed

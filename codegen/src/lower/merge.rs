@@ -16,7 +16,8 @@ use super::skeleton;
 use super::types::{NamedShape, Types, Variant};
 use crate::diagnostic::SourceFile;
 use crate::ir::{
-    Method, MultipartBody, PartDef, PartKind, PartName, Response, Shape, Status, TypeRef,
+    Endpoint, Method, MultipartBody, PartDef, PartKind, PartName, Query, Response, Shape, Status,
+    TypeDef, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::overlay::{OverlayBody, OverlayEndpoint, OverlayMultipart, OverlayPart, OverlayVariant};
@@ -24,77 +25,108 @@ use crate::parse::Spanned;
 use crate::rustdoc;
 
 impl<'a> AreaLowering<'a> {
-    /// Reads the overlay's title and types, and reserves every name it gives.
+    /// Reads the overlays' titles and types, and reserves every name they
+    /// give. A name may be given once across the document's overlays.
     pub(super) fn prepare_overlay(&mut self, title: &str, handle: &str) {
-        let Some((source, overlay)) = self.overlay else {
-            return;
-        };
-        self.matched = vec![false; overlay.endpoints.len()];
-        if let Some(overlay_title) = &overlay.title {
-            if overlay_title.value != title {
-                self.overlay_error(
-                    overlay_title.span.clone(),
-                    format!("the overlay's title must be the document's: `{title}`"),
+        let overlays = self.overlays.clone();
+        self.matched = overlays
+            .iter()
+            .map(|(_, overlay)| vec![false; overlay.endpoints.len()])
+            .collect();
+        let mut given: Vec<(&SourceFile, Spanned<String>)> = Vec::new();
+        for &(source, overlay) in &overlays {
+            if let Some(overlay_title) = &overlay.title {
+                if overlay_title.value != title {
+                    self.diags.push(source.error(
+                        overlay_title.span.clone(),
+                        format!("the overlay's title must be the document's: `{title}`"),
+                    ));
+                }
+            }
+            for ty in &overlay.types {
+                given.push((source, ty.name.clone()));
+                self.overlay_types.insert(ty.name.value.clone());
+            }
+            for endpoint in &overlay.endpoints {
+                for body in [&endpoint.request_body, &endpoint.query]
+                    .into_iter()
+                    .flatten()
+                {
+                    given.extend(body.name.iter().map(|n| (source, n.clone())));
+                    given.extend(
+                        body.variants
+                            .iter()
+                            .filter_map(|v| v.name.clone())
+                            .map(|n| (source, n)),
+                    );
+                }
+                given.extend(
+                    endpoint
+                        .multipart
+                        .as_ref()
+                        .and_then(|m| m.name.clone())
+                        .map(|n| (source, n)),
+                );
+                given.extend(
+                    endpoint
+                        .responses
+                        .iter()
+                        .filter_map(|r| r.name.clone())
+                        .map(|n| (source, n)),
+                );
+            }
+            for ty in &overlay.types {
+                given.extend(
+                    ty.body
+                        .variants
+                        .iter()
+                        .filter_map(|v| v.name.clone())
+                        .map(|n| (source, n)),
                 );
             }
         }
-        let mut given: Vec<Spanned<String>> = Vec::new();
-        for ty in &overlay.types {
-            given.push(ty.name.clone());
-            self.overlay_types.insert(ty.name.value.clone());
-        }
-        for endpoint in &overlay.endpoints {
-            for body in [&endpoint.request_body, &endpoint.query]
-                .into_iter()
-                .flatten()
-            {
-                given.extend(body.name.clone());
-                given.extend(body.variants.iter().filter_map(|v| v.name.clone()));
-            }
-            given.extend(endpoint.multipart.as_ref().and_then(|m| m.name.clone()));
-            given.extend(endpoint.responses.iter().filter_map(|r| r.name.clone()));
-        }
-        for ty in &overlay.types {
-            given.extend(ty.body.variants.iter().filter_map(|v| v.name.clone()));
-        }
         let mut seen = BTreeSet::new();
-        for name in &given {
+        for (source, name) in &given {
             let valid = naming::type_name(&name.value) == name.value;
             if !valid {
-                self.overlay_error(
+                self.diags.push(source.error(
                     name.span.clone(),
                     format!(
                         "type name `{}` must be PascalCase, e.g. `{}`",
                         name.value,
                         naming::type_name(&name.value)
                     ),
-                );
+                ));
             } else if name.value == handle || !seen.insert(name.value.clone()) {
-                self.overlay_error(
+                self.diags.push(source.error(
                     name.span.clone(),
                     format!("the type name `{}` is given twice", name.value),
-                );
+                ));
             }
         }
         let mut named = BTreeMap::new();
-        for ty in &overlay.types {
-            if let Some(shape) = self.overlay_shape(source, &ty.name.value, &ty.body) {
-                named.insert(ty.name.value.clone(), shape);
+        for &(source, overlay) in &overlays {
+            for ty in &overlay.types {
+                if let Some(shape) = self.overlay_shape(source, &ty.name.value, &ty.body) {
+                    named.insert(ty.name.value.clone(), shape);
+                }
             }
         }
         let mut cyclic = Vec::new();
-        for ty in &overlay.types {
-            if let Some(cycle) = self_containment(&named, &ty.name.value) {
-                self.overlay_error(
-                    ty.name.span.clone(),
-                    format!(
-                        "`{}` contains itself ({}); a type may refer to itself only from an array inside a struct, as in `\"children\": [\"*{}*\"]`",
-                        ty.name.value,
-                        cycle.join(" → "),
-                        ty.name.value
-                    ),
-                );
-                cyclic.push(ty.name.value.clone());
+        for &(source, overlay) in &overlays {
+            for ty in &overlay.types {
+                if let Some(cycle) = self_containment(&named, &ty.name.value) {
+                    self.diags.push(source.error(
+                        ty.name.span.clone(),
+                        format!(
+                            "`{}` contains itself ({}); a type may refer to itself only from an array inside a struct, as in `\"children\": [\"*{}*\"]`",
+                            ty.name.value,
+                            cycle.join(" → "),
+                            ty.name.value
+                        ),
+                    ));
+                    cyclic.push(ty.name.value.clone());
+                }
             }
         }
         // Lowering follows references; a cycle must never reach it.
@@ -104,43 +136,44 @@ impl<'a> AreaLowering<'a> {
             .collect();
         self.types = Types::new(&reserved, named);
         // Every declared type is generated, used or not.
-        for ty in &overlay.types {
-            self.types.type_of(
-                &Shape::Named(ty.name.value.clone()),
-                &ty.name.value,
-                true,
-                "",
-            );
+        for (_, overlay) in &overlays {
+            for ty in &overlay.types {
+                self.types.type_of(
+                    &Shape::Named(ty.name.value.clone()),
+                    &ty.name.value,
+                    true,
+                    "",
+                );
+            }
         }
     }
 
-    /// The method names the overlay pins (`> Name `…``), each checked: a
+    /// The method names the overlays pin (`> Name `…``), each checked: a
     /// snake_case identifier, pinned once, not one the handle needs.
     pub(super) fn method_pins(&mut self) -> Vec<String> {
-        let Some((source, overlay)) = self.overlay else {
-            return Vec::new();
-        };
         let mut pins: Vec<String> = Vec::new();
-        for pin in overlay.endpoints.iter().filter_map(|e| e.name.as_ref()) {
-            let snake = naming::field_name(&pin.value);
-            let message = if snake != pin.value {
-                Some(format!(
-                    "`{}` is not a method name; write it in snake_case, e.g. `{snake}`",
-                    pin.value
-                ))
-            } else if pins.contains(&pin.value) {
-                Some(format!("the method name `{}` is pinned twice", pin.value))
-            } else if super::RESERVED_METHODS.contains(&pin.value.as_str()) {
-                Some(format!(
-                    "`{}` is a name every handle has already",
-                    pin.value
-                ))
-            } else {
-                None
-            };
-            match message {
-                Some(message) => self.diags.push(source.error(pin.span.clone(), message)),
-                None => pins.push(pin.value.clone()),
+        for (source, overlay) in self.overlays.clone() {
+            for pin in overlay.endpoints.iter().filter_map(|e| e.name.as_ref()) {
+                let snake = naming::field_name(&pin.value);
+                let message = if snake != pin.value {
+                    Some(format!(
+                        "`{}` is not a method name; write it in snake_case, e.g. `{snake}`",
+                        pin.value
+                    ))
+                } else if pins.contains(&pin.value) {
+                    Some(format!("the method name `{}` is pinned twice", pin.value))
+                } else if super::RESERVED_METHODS.contains(&pin.value.as_str()) {
+                    Some(format!(
+                        "`{}` is a name every handle has already",
+                        pin.value
+                    ))
+                } else {
+                    None
+                };
+                match message {
+                    Some(message) => self.diags.push(source.error(pin.span.clone(), message)),
+                    None => pins.push(pin.value.clone()),
+                }
             }
         }
         pins
@@ -158,14 +191,19 @@ impl<'a> AreaLowering<'a> {
                 .insert(name.to_owned(), rustdoc::sanitize(&body.doc));
         }
         if let (Some(shared), true) = (&body.shared, body.variants.is_empty()) {
-            self.overlay_error(
+            self.error_in(
+                source,
                 shared.label.span.clone(),
                 "`#### Every variant` belongs to a one of; add its `####` variants",
             );
         }
         if body.variants.is_empty() {
             let Some(fence) = &body.fence else {
-                self.overlay_error(body.span.clone(), "expected a `json` fence with the shape");
+                self.error_in(
+                    source,
+                    body.span.clone(),
+                    "expected a `json` fence with the shape",
+                );
                 return None;
             };
             let shape = skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types))
@@ -173,7 +211,7 @@ impl<'a> AreaLowering<'a> {
             return Some(NamedShape::Plain(shape));
         }
         if let Some(fence) = &body.fence {
-            self.overlay_error(
+            self.error_in(source,
                 fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
                 "a fence before the `####` variants; give either one fence or one fence per variant",
             );
@@ -185,7 +223,8 @@ impl<'a> AreaLowering<'a> {
         let mut variants = Vec::new();
         for variant in &body.variants {
             let Some(fence) = &variant.fence else {
-                self.overlay_error(
+                self.error_in(
+                    source,
                     variant.label.span.clone(),
                     "expected a `json` fence with this variant's shape",
                 );
@@ -198,7 +237,8 @@ impl<'a> AreaLowering<'a> {
             };
             if let Some(shared) = &shared {
                 let Shape::Object(fields) = &mut shape else {
-                    self.overlay_error(
+                    self.error_in(
+                        source,
                         variant.label.span.clone(),
                         "with `#### Every variant`, each variant's fence must be an object",
                     );
@@ -208,7 +248,7 @@ impl<'a> AreaLowering<'a> {
                     .iter()
                     .find(|s| fields.iter().any(|f| f.wire_name == s.wire_name))
                 {
-                    self.overlay_error(
+                    self.error_in(source,
                         variant.label.span.clone(),
                         format!(
                             "`{}` is given by this variant and by `#### Every variant`; give it once",
@@ -246,13 +286,15 @@ impl<'a> AreaLowering<'a> {
         shared: &OverlayVariant,
     ) -> Option<Vec<crate::ir::Field>> {
         if let Some(name) = &shared.name {
-            self.overlay_error(
+            self.error_in(
+                source,
                 name.span.clone(),
                 "`#### Every variant` takes no name; its fields join each variant's type",
             );
         }
         let Some(fence) = &shared.fence else {
-            self.overlay_error(
+            self.error_in(
+                source,
                 shared.label.span.clone(),
                 "expected a `json` fence with the fields every variant has",
             );
@@ -261,7 +303,7 @@ impl<'a> AreaLowering<'a> {
         match skeleton::fence_shape(source, fence, self.diags, Some(&self.overlay_types)) {
             Ok(Some(Shape::Object(fields))) => Some(fields),
             Ok(_) => {
-                self.overlay_error(
+                self.error_in(source,
                     fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
                     "the fields every variant has must be an object, as in `{ \"id\": \"*string*\" }`",
                 );
@@ -271,84 +313,84 @@ impl<'a> AreaLowering<'a> {
         }
     }
 
-    /// The overlay endpoint for `method path`, marked as matched.
-    pub(super) fn overlay_endpoint(
+    /// The overlay endpoints for `method path`, one per overlay that has
+    /// it, in the overlays' order (the hand-written one first), each marked
+    /// as matched.
+    pub(super) fn overlay_endpoints(
         &mut self,
         method: Method,
         path: &str,
-    ) -> Option<(&'a SourceFile, &'a OverlayEndpoint)> {
-        let (source, overlay) = self.overlay?;
-        let index = overlay.endpoints.iter().position(|e| {
-            e.method
-                .as_ref()
-                .is_some_and(|m| m.value == method.as_str())
-                && e.path.as_ref().is_some_and(|p| p.value == path)
-        })?;
-        self.matched[index] = true;
-        Some((source, &overlay.endpoints[index]))
+    ) -> Vec<(&'a SourceFile, &'a OverlayEndpoint)> {
+        let mut found = Vec::new();
+        for (i, &(source, overlay)) in self.overlays.iter().enumerate() {
+            let index = overlay.endpoints.iter().position(|e| {
+                e.method
+                    .as_ref()
+                    .is_some_and(|m| m.value == method.as_str())
+                    && e.path.as_ref().is_some_and(|p| p.value == path)
+            });
+            if let Some(index) = index {
+                self.matched[i][index] = true;
+                found.push((source, &overlay.endpoints[index]));
+            }
+        }
+        found
     }
 
     pub(super) fn report_unmatched(&mut self) {
-        let Some((source, overlay)) = self.overlay else {
-            return;
-        };
-        for (endpoint, matched) in overlay.endpoints.iter().zip(self.matched.clone()) {
-            if matched {
-                continue;
+        for (i, (source, overlay)) in self.overlays.clone().into_iter().enumerate() {
+            for (endpoint, matched) in overlay.endpoints.iter().zip(self.matched[i].clone()) {
+                if matched {
+                    continue;
+                }
+                let message = match (&endpoint.method, &endpoint.path) {
+                    (Some(m), Some(p)) => format!(
+                        "`{} {}` matches no endpoint of {}",
+                        m.value,
+                        p.value,
+                        self.source.path()
+                    ),
+                    _ => "an overlay endpoint needs its method line (**METHOD** `/path`) to match the document".to_owned(),
+                };
+                self.diags
+                    .push(source.error(endpoint.title.span.clone(), message));
             }
-            let message = match (&endpoint.method, &endpoint.path) {
-                (Some(m), Some(p)) => format!(
-                    "`{} {}` matches no endpoint of {}",
-                    m.value,
-                    p.value,
-                    self.source.path()
-                ),
-                _ => "an overlay endpoint needs its method line (**METHOD** `/path`) to match the document".to_owned(),
-            };
-            self.diags
-                .push(source.error(endpoint.title.span.clone(), message));
         }
     }
 
-    /// Merges an overlay endpoint into the documented responses and reads
-    /// its request body and query.
+    /// Merges an overlay endpoint into the documented responses, and notes
+    /// its request body and query in `patch`, to be typed once the area's
+    /// results are (see [`AreaLowering::request_types`]). A part that an
+    /// earlier overlay of the document gave already is an error.
     pub(super) fn apply_overlay(
         &mut self,
-        source: &SourceFile,
-        overlay: &OverlayEndpoint,
-        pascal: &str,
-        user: &str,
+        source: &'a SourceFile,
+        overlay: &'a OverlayEndpoint,
         responses: &mut [Response],
-    ) -> Patch {
-        let mut patch = Patch::default();
-        for (body, default_name, slot) in [
-            (&overlay.request_body, format!("{pascal}Body"), 0),
-            (&overlay.query, format!("{pascal}Query"), 1),
-        ] {
-            let Some(body) = body else { continue };
-            let name = body.name.as_ref().map_or(default_name, |n| n.value.clone());
-            let exact = body.name.is_some();
-            let ty = match self.overlay_shape(source, &name, body) {
-                Some(NamedShape::Plain(shape)) => self.types.type_of(&shape, &name, exact, user),
-                Some(NamedShape::OneOf(variants)) => self.types.union(&name, &variants, user),
-                None => continue,
-            };
-            if slot == 0 {
-                patch.request_body = Some(ty);
-            } else {
-                patch.query = Some(ty);
+        patch: &mut Patch<'a>,
+    ) {
+        if overlay.request_body.is_some() && overlay.multipart.is_some() {
+            let span = overlay.multipart.as_ref().map_or(0..0, |m| m.span.clone());
+            self.error_in(
+                source,
+                span,
+                "an endpoint takes one body: a `Request body` or a `Multipart body`, not both",
+            );
+        }
+        let body_span = overlay
+            .request_body
+            .as_ref()
+            .map(|b| b.span.clone())
+            .or_else(|| overlay.multipart.as_ref().map(|m| m.span.clone()));
+        if let Some(span) = body_span {
+            if self.first_time(source, patch, Part::Body, span) {
+                patch.request_body = overlay.request_body.as_ref().map(|b| (source, b));
+                patch.multipart = overlay.multipart.as_ref().map(|m| (source, m));
             }
         }
-        if let Some(form) = &overlay.multipart {
-            // Judged even when it cannot be used, so every problem shows.
-            let body = self.multipart_body(source, form, pascal, user);
-            if overlay.request_body.is_some() {
-                self.diags.push(source.error(
-                    form.span.clone(),
-                    "an endpoint takes one body: a `Request body` or a `Multipart body`, not both",
-                ));
-            } else {
-                patch.multipart = Some(body);
+        if let Some(query) = &overlay.query {
+            if self.first_time(source, patch, Part::Query, query.span.clone()) {
+                patch.query = Some((source, query));
             }
         }
         for response in &overlay.responses {
@@ -364,6 +406,14 @@ impl<'a> AreaLowering<'a> {
                     .push(source.error(response.status.span.clone(), message));
                 continue;
             };
+            if !self.first_time(
+                source,
+                patch,
+                Part::Response(status),
+                response.status.span.clone(),
+            ) {
+                continue;
+            }
             if let Some(accept) = &response.accept {
                 patch.accept = Some(accept.value.clone());
             }
@@ -379,28 +429,121 @@ impl<'a> AreaLowering<'a> {
             else {
                 continue;
             };
-            let fits = documented
-                .body
-                .as_ref()
-                .is_none_or(|doc| self.fits(doc, &shape));
-            if !fits && !response.replaces {
-                let message = format!(
-                    "this shape differs from the one {} documents for `{}`; add `> Override` under the status to replace it",
-                    self.source.path(),
-                    response.status.value
-                );
-                self.diags.push(source.error(
-                    fence.span.start..fence.content_start.saturating_sub(1).max(fence.span.start),
-                    message,
-                ));
-                continue;
-            }
+            let merged = match &documented.body {
+                _ if response.replaces => Ok(shape),
+                None => Ok(shape),
+                Some(doc) => self.merge(doc, &shape),
+            };
+            let merged = match merged {
+                Ok(merged) => merged,
+                Err(contradiction) => {
+                    let at = if contradiction.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at `{}`", contradiction.path)
+                    };
+                    let message = format!(
+                        "this shape contradicts the one {} documents for `{}`{at}: the document shows {}, this overlay {}; add `> Override` under the status to replace the documented shape, or write `\"*any*\"` there",
+                        self.source.path(),
+                        response.status.value,
+                        contradiction.documented,
+                        contradiction.given,
+                    );
+                    self.error_in(
+                        source,
+                        fence.span.start
+                            ..fence.content_start.saturating_sub(1).max(fence.span.start),
+                        message,
+                    );
+                    continue;
+                }
+            };
             if let Some(name) = &response.name {
                 patch.names.push((status, name.value.clone()));
             }
-            documented.body = Some(shape);
+            documented.body = Some(merged);
         }
-        patch
+    }
+
+    /// Records that `source` gives `part` of the endpoint at `span`; `false`
+    /// (and an error) when an earlier overlay of the document gave it.
+    fn first_time(
+        &mut self,
+        source: &'a SourceFile,
+        patch: &mut Patch<'a>,
+        part: Part,
+        span: std::ops::Range<usize>,
+    ) -> bool {
+        if let Some((_, first)) = patch.given.iter().find(|(p, _)| *p == part) {
+            let message = format!(
+                "{} of this endpoint is given by {} already; give it in one overlay (a drafted `*.openapi.overlay.md` leaves out what the hand-written overlay gives: run `cargo xtask overlay` again)",
+                part.describe(),
+                first.path()
+            );
+            self.error_in(source, span, message);
+            return false;
+        }
+        patch.given.push((part, source));
+        true
+    }
+
+    /// Types the request body, multipart body and query an endpoint's
+    /// overlays gave. Done after the area's results are typed, so that a
+    /// shape a body shares with a result is named after the result, as it
+    /// is without the body.
+    pub(super) fn request_types(&mut self, endpoint: &mut Endpoint, patch: &Patch<'a>) {
+        let user = endpoint.rust_name.clone();
+        let pascal = naming::type_name(&user);
+        if let Some((source, body)) = patch.request_body {
+            endpoint.request_body = self.body_type(source, body, &format!("{pascal}Body"), &user);
+        }
+        if let Some((source, form)) = patch.multipart {
+            endpoint.multipart = Some(self.multipart_body(source, form, &pascal, &user));
+        }
+        if let Some((source, query)) = patch.query {
+            let Some(ty) = self.body_type(source, query, &format!("{pascal}Query"), &user) else {
+                return;
+            };
+            let fields = match &ty {
+                TypeRef::Named(name) => self.types.defs.iter().find_map(|def| match def {
+                    TypeDef::Struct(def) if def.name == *name => Some(&def.fields),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            let Some(fields) = fields else {
+                self.error_in(
+                    source,
+                    query.span.clone(),
+                    "a query is an object of parameters, as in `{ \"per_page\": \"*integer*\" }`",
+                );
+                return;
+            };
+            endpoint.query = Some(Query {
+                argument: fields.iter().any(|f| f.required),
+                ty,
+            });
+        }
+    }
+
+    /// The type of a `Request body` or `Query` section: its fence's, or a
+    /// union of its variants.
+    fn body_type(
+        &mut self,
+        source: &SourceFile,
+        body: &OverlayBody,
+        default_name: &str,
+        user: &str,
+    ) -> Option<TypeRef> {
+        let name = body
+            .name
+            .as_ref()
+            .map_or_else(|| default_name.to_owned(), |n| n.value.clone());
+        let exact = body.name.is_some();
+        match self.overlay_shape(source, &name, body)? {
+            NamedShape::Plain(shape) => Some(self.types.type_of(&shape, &name, exact, user)),
+            NamedShape::OneOf(variants) => Some(self.types.union(&name, &variants, user)),
+        }
     }
 
     /// A `### Multipart body` section: its type name and its parts, each
@@ -565,25 +708,129 @@ impl<'a> AreaLowering<'a> {
         ok.then_some(words)
     }
 
-    /// Does the overlay's `shape` refine the documented `doc` shape (same
-    /// fields and types; enums for strings; `null` in the doc fits anything)?
-    fn fits(&self, doc: &Shape, shape: &Shape) -> bool {
-        let shape = self.types.resolve(shape);
-        match (doc, shape) {
-            (Shape::Unknown, _) => true,
-            (Shape::String, Shape::Enum(_)) => true,
-            (Shape::EmptyObject, Shape::Object(_)) => true,
-            (Shape::Array(a), Shape::Array(b)) => self.fits(a, b),
-            (Shape::Object(a), Shape::Object(b)) => {
-                a.len() == b.len()
-                    && a.iter().all(|fa| {
-                        b.iter().any(|fb| {
-                            fb.wire_name == fa.wire_name && self.fits(&fa.shape, &fb.shape)
-                        })
-                    })
+    /// The documented shape `doc` with the overlay's `shape` merged in. See
+    /// [`merge_shapes`].
+    fn merge(&self, doc: &Shape, shape: &Shape) -> Result<Shape, Contradiction> {
+        merge_shapes(doc, shape, &|name| self.types.plain(name))
+    }
+}
+
+/// The documented shape `doc` with an overlay's `shape` merged in: what the
+/// document shows, plus what the overlay adds.
+///
+/// - A `null` on either side takes the other side's shape.
+/// - The overlay may refine: a string into an enum, `{}` into an object, an
+///   integer into a number (wider: both decode), and it may say `*any*`
+///   (any JSON), which replaces whatever the document shows.
+/// - Objects merge key by key: the overlay's keys first, in its order, then
+///   the document's others, in theirs; a key both give merges its shapes.
+/// - Arrays merge their elements; an overlay element that may be `null`
+///   stays so.
+/// - A reference to an overlay type stays a reference; the document's shape
+///   must merge into the type's without changing it.
+///
+/// Anything else (a string against an object, a number against an
+/// integer, …) is a contradiction, returned as where it is and what each
+/// side shows; the overlay must then say `> Override` or `*any*`.
+/// `resolve` gives a plain overlay type's shape by name.
+pub(crate) fn merge_shapes<'s>(
+    doc: &Shape,
+    shape: &Shape,
+    resolve: &dyn Fn(&str) -> Option<&'s Shape>,
+) -> Result<Shape, Contradiction> {
+    let contradiction = || Contradiction {
+        path: String::new(),
+        documented: describe(doc),
+        given: describe(shape),
+    };
+    match (doc, shape) {
+        (Shape::Unknown, _) => Ok(shape.clone()),
+        (_, Shape::Unknown) => Ok(doc.clone()),
+        (_, Shape::Any) => Ok(Shape::Any),
+        (_, Shape::Named(name)) => {
+            let resolved = resolve(name).ok_or_else(contradiction)?;
+            let merged = merge_shapes(doc, resolved, resolve)?;
+            if merged == *resolved {
+                Ok(shape.clone())
+            } else {
+                Err(Contradiction {
+                    given: format!("`{name}`, which lacks some of it"),
+                    ..contradiction()
+                })
             }
-            (a, b) => a == b,
         }
+        (_, Shape::Nullable(inner)) => Ok(Shape::Nullable(Box::new(merge_shapes(
+            doc, inner, resolve,
+        )?))),
+        (Shape::String, Shape::Enum(_))
+        | (Shape::EmptyObject, Shape::Object(_) | Shape::EmptyObject)
+        | (Shape::Integer | Shape::Number, Shape::Number)
+        | (Shape::String, Shape::String)
+        | (Shape::Integer, Shape::Integer)
+        | (Shape::Boolean, Shape::Boolean) => Ok(shape.clone()),
+        (Shape::Object(_), Shape::EmptyObject) => Ok(doc.clone()),
+        (Shape::Array(a), Shape::Array(b)) => merge_shapes(a, b, resolve)
+            .map(|item| Shape::Array(Box::new(item)))
+            .map_err(|c| c.within("[]")),
+        (Shape::Object(documented), Shape::Object(given)) => {
+            let mut fields = Vec::with_capacity(given.len().max(documented.len()));
+            for field in given {
+                let mut merged = field.clone();
+                if let Some(doc_field) = documented.iter().find(|f| f.wire_name == field.wire_name)
+                {
+                    merged.shape = merge_shapes(&doc_field.shape, &field.shape, resolve)
+                        .map_err(|c| c.within(&field.wire_name))?;
+                }
+                fields.push(merged);
+            }
+            for field in documented {
+                if !given.iter().any(|f| f.wire_name == field.wire_name) {
+                    fields.push(field.clone());
+                }
+            }
+            Ok(Shape::Object(fields))
+        }
+        _ => Err(contradiction()),
+    }
+}
+
+/// Where a document and an overlay contradict each other, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Contradiction {
+    /// Keys from the top (`result.meta`, `[]` for an array's elements);
+    /// empty at the top itself.
+    pub path: String,
+    pub documented: String,
+    pub given: String,
+}
+
+impl Contradiction {
+    fn within(mut self, key: &str) -> Self {
+        self.path = match (key, self.path.is_empty()) {
+            (_, true) => key.to_owned(),
+            ("[]", false) if self.path.starts_with("[]") => format!("[]{}", self.path),
+            (_, false) if self.path.starts_with("[]") => format!("{key}{}", self.path),
+            (_, false) => format!("{key}.{}", self.path),
+        };
+        self
+    }
+}
+
+/// A shape in a few words, for messages.
+pub(crate) fn describe(shape: &Shape) -> String {
+    match shape {
+        Shape::String => "a string".to_owned(),
+        Shape::Integer => "an integer".to_owned(),
+        Shape::Number => "a number".to_owned(),
+        Shape::Boolean => "a boolean".to_owned(),
+        Shape::Unknown => "`null`".to_owned(),
+        Shape::Any => "any JSON".to_owned(),
+        Shape::EmptyObject => "`{}`".to_owned(),
+        Shape::Object(_) => "an object".to_owned(),
+        Shape::Array(_) => "an array".to_owned(),
+        Shape::Enum(_) => "an enum".to_owned(),
+        Shape::Named(name) => format!("`{name}`"),
+        Shape::Nullable(inner) => format!("{} or `null`", describe(inner)),
     }
 }
 
@@ -613,15 +860,38 @@ fn is_media_type(text: &str) -> bool {
         .is_some_and(|(kind, sub)| token(kind) && token(sub))
 }
 
-/// What an overlay adds to one endpoint.
+/// What a document's overlays add to one endpoint: its responses are
+/// merged at once, its request parts typed later.
 #[derive(Debug, Default)]
-pub(super) struct Patch {
-    pub request_body: Option<TypeRef>,
-    pub multipart: Option<MultipartBody>,
-    pub query: Option<TypeRef>,
+pub(super) struct Patch<'a> {
+    pub request_body: Option<(&'a SourceFile, &'a OverlayBody)>,
+    pub multipart: Option<(&'a SourceFile, &'a OverlayMultipart)>,
+    pub query: Option<(&'a SourceFile, &'a OverlayBody)>,
     pub accept: Option<String>,
     /// Type names given to responses.
     pub names: Vec<(Status, String)>,
+    /// Which overlay gave each part.
+    given: Vec<(Part, &'a SourceFile)>,
+}
+
+/// A part of an endpoint an overlay may give, once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Body,
+    Query,
+    Response(Status),
+}
+
+impl Part {
+    fn describe(self) -> String {
+        match self {
+            Part::Body => "the request body".to_owned(),
+            Part::Query => "the query".to_owned(),
+            Part::Response(Status::Code(code)) => format!("the `{code}` response"),
+            Part::Response(Status::Class(class)) => format!("the `{class}XX` response"),
+            Part::Response(Status::Default) => "the `default` response".to_owned(),
+        }
+    }
 }
 
 /// The chain of references by which the overlay type `start` contains

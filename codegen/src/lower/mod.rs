@@ -43,12 +43,13 @@ const RESERVED_MODULES: &[&str] = &[
 /// Method names a handle may not give an endpoint.
 const RESERVED_METHODS: &[&str] = &["clone", "fmt", "client", "new"];
 
-/// One document to lower, with its overlay if it has one.
+/// One document to lower, with its overlays: the hand-written one first,
+/// then the one drafted from Cloudflare's OpenAPI description.
 #[derive(Debug)]
 pub struct Input<'a> {
     pub source: &'a SourceFile,
     pub doc: SpecDoc,
-    pub overlay: Option<(&'a SourceFile, Overlay)>,
+    pub overlays: Vec<(&'a SourceFile, Overlay)>,
 }
 
 /// Lowers parsed documents into one API. Areas keep the input order; their
@@ -79,7 +80,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
     let Input {
         source,
         doc,
-        overlay,
+        overlays,
     } = input;
     let title = doc.title.as_ref()?;
     if title.value.is_empty() {
@@ -102,7 +103,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
     let mut lowering = AreaLowering {
         source,
         diags,
-        overlay: overlay.as_ref().map(|(s, o)| (*s, o)),
+        overlays: overlays.iter().map(|(s, o)| (*s, o)).collect(),
         overlay_types: BTreeSet::new(),
         matched: Vec::new(),
         types: Types::new(&[handle.as_str()], BTreeMap::new()),
@@ -142,17 +143,22 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
             .filter_map(|r| r.body.as_mut()),
     );
     let mut endpoints = Vec::new();
-    for (raw, (mut endpoint, names)) in lowered {
+    let mut patches = Vec::new();
+    for (raw, (mut endpoint, patch)) in lowered {
         endpoint.output = if endpoint.accept.is_some() {
             // The overlay names a media type: the body is not JSON.
             Output::Raw
         } else {
-            lowering.output(raw, &endpoint.rust_name, &endpoint.responses, &names)
+            lowering.output(raw, &endpoint.rust_name, &endpoint.responses, &patch.names)
         };
         if let Output::Json { ty, .. } = &endpoint.output {
             lowering.types.note_result(ty, &endpoint.title);
         }
         endpoints.push(endpoint);
+        patches.push(patch);
+    }
+    for (endpoint, patch) in endpoints.iter_mut().zip(&patches) {
+        lowering.request_types(endpoint, patch);
     }
     lowering.report_unmatched();
     let AreaLowering {
@@ -166,7 +172,8 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         if let Output::Json { ty, .. } = &mut endpoint.output {
             types::rename(ty, &renames);
         }
-        for ty in [&mut endpoint.request_body, &mut endpoint.query]
+        let query = endpoint.query.as_mut().map(|q| &mut q.ty);
+        for ty in [endpoint.request_body.as_mut(), query]
             .into_iter()
             .flatten()
         {
@@ -205,11 +212,12 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
 struct AreaLowering<'a> {
     source: &'a SourceFile,
     diags: &'a mut Vec<Diagnostic>,
-    overlay: Option<(&'a SourceFile, &'a Overlay)>,
-    /// Names of the overlay's `## Type`s, for the skeleton reader.
+    /// The document's overlays, the hand-written one first.
+    overlays: Vec<(&'a SourceFile, &'a Overlay)>,
+    /// Names of the overlays' `## Type`s, for the skeleton reader.
     overlay_types: BTreeSet<String>,
-    /// Which overlay endpoints matched a documented one.
-    matched: Vec<bool>,
+    /// Per overlay, which of its endpoints matched a documented one.
+    matched: Vec<Vec<bool>>,
     types: Types,
     /// `METHOD path` → the title that documented it first.
     routes: BTreeMap<(Method, String), String>,
@@ -228,20 +236,19 @@ impl<'a> AreaLowering<'a> {
         self.diags.push(self.source.warning(lint, span, message));
     }
 
-    fn overlay_error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        if let Some((source, _)) = self.overlay {
-            self.diags.push(source.error(span, message));
-        }
+    /// An error in another file than the document: one of its overlays.
+    fn error_in(&mut self, source: &SourceFile, span: Range<usize>, message: impl Into<String>) {
+        self.diags.push(source.error(span, message));
     }
 
     /// Lowers an endpoint, all but its output (left `NoContent` until the
-    /// area's responses are all known); also returns the names an overlay
-    /// gave to its responses.
+    /// area's responses are all known) and its request types (typed after
+    /// the results); also returns what its overlays add.
     fn endpoint(
         &mut self,
         raw: &RawEndpoint,
         methods: &mut Namespace,
-    ) -> Option<(Endpoint, Vec<(Status, String)>)> {
+    ) -> Option<(Endpoint, Patch<'a>)> {
         let errors_before = self.error_count();
         let method = raw.method.as_ref().and_then(|m| self.method(m));
         let path = raw.path.as_ref().and_then(|p| self.path(p));
@@ -295,17 +302,16 @@ impl<'a> AreaLowering<'a> {
             self.routes
                 .insert((method, path.template.clone()), raw.title.value.clone());
         }
-        let overlay = self.overlay_endpoint(method, &path.template);
-        let pinned = overlay.and_then(|(_, o)| o.name.as_ref());
+        let overlays = self.overlay_endpoints(method, &path.template);
+        let pinned = overlays.iter().find_map(|(_, o)| o.name.as_ref());
         let rust_name = match pinned {
             // Reserved for it when the overlay was read.
             Some(pin) => pin.value.clone(),
             None => self.claim_method(&base_name, method, &path.template, methods),
         };
-        let pascal = naming::type_name(&rust_name);
         let mut patch = Patch::default();
-        if let Some((source, overlay)) = overlay {
-            patch = self.apply_overlay(source, overlay, &pascal, &rust_name, &mut responses);
+        for (source, overlay) in overlays {
+            self.apply_overlay(source, overlay, &mut responses, &mut patch);
         }
         let doc = rustdoc::sanitize(&format!(
             "{}\n\n`{} {}`\n\n{}",
@@ -323,12 +329,12 @@ impl<'a> AreaLowering<'a> {
             doc: doc.trim_end().to_owned(),
             responses,
             output: Output::NoContent,
-            request_body: patch.request_body,
-            multipart: patch.multipart,
-            query: patch.query,
-            accept: patch.accept,
+            request_body: None,
+            multipart: None,
+            query: None,
+            accept: patch.accept.clone(),
         };
-        Some((endpoint, patch.names))
+        Some((endpoint, patch))
     }
 
     /// The method name for a title's `base` name. The first endpoint with a

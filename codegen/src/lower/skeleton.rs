@@ -3,7 +3,9 @@
 //! Upstream documents use four placeholders (`"*string*"`, `"*integer*"`,
 //! `"*number*"`, `"*boolean*"`), `null`, `{}`, one-element arrays and, rarely,
 //! literal values. Overlays may also write `"*enum: a | b*"`,
-//! `"*date-time*"`, a reference to one of their types (`"*PcapRequest*"`),
+//! `"*date-time*"`, `"*any*"` (any JSON, wider than what the document
+//! shows), a reference to one of their types (`"*PcapRequest*"`), an array
+//! whose elements may be null (`["*number*", null]`),
 //! and after a comma `required` and free text that documents the field
 //! (`"*number, required, seconds, 1 to 300*"`); in a one-element array
 //! (`["*string, required, …*"]`) those describe the field holding it.
@@ -404,11 +406,33 @@ impl Reader<'_> {
                             doc: item.doc,
                         }
                     }
+                    // Overlays: `[element, null]`, elements that may be null.
+                    [item, Json::Null] if self.overlay_types.is_some() => {
+                        let item = self.shape(item);
+                        self.next_token();
+                        let element = match item.shape {
+                            // `null` holds `null` already.
+                            Shape::Unknown => Shape::Unknown,
+                            shape => Shape::Nullable(Box::new(shape)),
+                        };
+                        Leaf {
+                            shape: Shape::Array(Box::new(element)),
+                            required: item.required,
+                            doc: item.doc,
+                        }
+                    }
                     _ => {
-                        let message = format!(
-                            "an array with {} elements; skeletons hold exactly one element shape",
-                            items.len()
-                        );
+                        let message = if self.overlay_types.is_some() {
+                            format!(
+                                "an array with {} elements; an overlay's array holds one element shape, and `null` after it when elements may be null (`[\"*number*\", null]`)",
+                                items.len()
+                            )
+                        } else {
+                            format!(
+                                "an array with {} elements; skeletons hold exactly one element shape",
+                                items.len()
+                            )
+                        };
                         self.error(span, message);
                         self.skip(&items.iter().collect::<Vec<_>>());
                         Shape::Unknown.into()
@@ -499,6 +523,7 @@ impl Reader<'_> {
             "integer" => Shape::Integer,
             "number" => Shape::Number,
             "boolean" => Shape::Boolean,
+            "any" => Shape::Any,
             "date-time" => {
                 doc.insert(0, "RFC 3339 date-time");
                 Shape::String
@@ -528,7 +553,7 @@ impl Reader<'_> {
                 self.error(
                     span,
                     format!(
-                        "unknown placeholder `{token}`; expected string, integer, number, boolean, date-time, `enum: a | b`{known}"
+                        "unknown placeholder `{token}`; expected string, integer, number, boolean, date-time, any, `enum: a | b`{known}"
                     ),
                 );
                 return Shape::Unknown.into();

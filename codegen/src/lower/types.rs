@@ -88,6 +88,14 @@ impl Types {
         }
     }
 
+    /// A plain overlay type's shape, references resolved; `None` for a one of.
+    pub fn plain(&self, name: &str) -> Option<&Shape> {
+        match self.named.get(name)? {
+            NamedShape::Plain(inner) => Some(self.resolve(inner)),
+            NamedShape::OneOf(_) => None,
+        }
+    }
+
     fn mark_used(&mut self, name: &str, user: &str) {
         if let Some(TypeDef::Struct(def)) = self.defs.iter_mut().find(|d| d.name() == name) {
             if !def.used_by.iter().any(|u| u == user) {
@@ -117,6 +125,10 @@ impl Types {
             TypeRef::Named(name) => (name, false),
             TypeRef::Vec(item) => match &**item {
                 TypeRef::Named(name) => (name, true),
+                TypeRef::Option(inner) => match &**inner {
+                    TypeRef::Named(name) => (name, true),
+                    _ => return,
+                },
                 _ => return,
             },
             _ => return,
@@ -139,8 +151,13 @@ impl Types {
             Shape::Integer => TypeRef::I64,
             Shape::Number => TypeRef::F64,
             Shape::Boolean => TypeRef::Bool,
-            Shape::Unknown => TypeRef::Value,
+            Shape::Unknown | Shape::Any => TypeRef::Value,
             Shape::EmptyObject => TypeRef::Map,
+            Shape::Nullable(item) => match self.type_in(item, hint, exact, user, origin) {
+                // `Value` holds `null` itself.
+                TypeRef::Value => TypeRef::Value,
+                ty => TypeRef::Option(Box::new(ty)),
+            },
             Shape::Array(item) => {
                 let origin = match origin {
                     Origin::Field { parent, field, .. } => Origin::Field {
@@ -511,7 +528,7 @@ pub(super) fn rename(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
                 name.clone_from(new);
             }
         }
-        TypeRef::Vec(item) => rename(item, renames),
+        TypeRef::Vec(item) | TypeRef::Option(item) => rename(item, renames),
         _ => {}
     }
 }

@@ -239,9 +239,7 @@ fn area_surface(area: &Area) -> AreaSurface {
                 output,
                 request_body,
                 multipart,
-                // The query type is a hint in the method's docs, passed with
-                // `.query(&…)`; the type itself is listed with the others.
-                query: _,
+                query,
                 // A header the method sends: not something callers write.
                 accept: _,
             } = endpoint;
@@ -250,12 +248,22 @@ fn area_surface(area: &Area) -> AreaSurface {
                 parts: _,
                 params,
             } = path;
+            // A query type is in the signature (an argument when a
+            // parameter is required, and the request's type); the type
+            // itself is listed with the others.
             let emit::Signature {
                 args,
                 body: _,
                 form: _,
+                query: _,
                 returns,
-            } = emit::signature(params, request_body.as_ref(), multipart.as_ref(), output);
+            } = emit::signature(
+                params,
+                request_body.as_ref(),
+                multipart.as_ref(),
+                query.as_ref(),
+                output,
+            );
             let method = MethodSurface {
                 http: *method,
                 path: template.clone(),

@@ -57,7 +57,7 @@ impl DnsRecordsForAZoneApi {
     pub fn list_dns_records(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<DnsRecord>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DnsRecord>, DnsRecordQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -3636,6 +3636,101 @@ impl DnsRecordRef {
         }
     }
 }
+/// Used by [`DnsRecordsForAZoneApi::batch_dns_records`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnsRecordBatchResult {
+    pub deletes: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    pub patches: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    pub puts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    pub posts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsRecordBatchResult { deletes : "deletes", patches : "patches", puts : "puts", posts
+    : "posts" }
+);
+/// Used by [`DnsRecordsForAZoneApi::import_dns_records`], [`DnsRecordsForAZoneApi::scan_dns_records`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportDnsRecordsResponse {
+    pub recs_added: ::std::option::Option<f64>,
+    pub total_records_parsed: ::std::option::Option<f64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ImportDnsRecordsResponse { recs_added : "recs_added", total_records_parsed :
+    "total_records_parsed" }
+);
+/// Used by [`DnsRecordsForAZoneApi::review_scanned_dns_records`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReviewScannedDnsRecordsResponse {
+    pub accepts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
+    pub rejects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ReviewScannedDnsRecordsResponse { accepts : "accepts", rejects : "rejects" }
+);
+/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TriggerDnsRecordScanResponse {
+    pub errors: ::std::option::Option<
+        ::std::vec::Vec<TriggerDnsRecordScanResponseError>,
+    >,
+    pub messages: ::std::option::Option<
+        ::std::vec::Vec<TriggerDnsRecordScanResponseError>,
+    >,
+    pub success: ::std::option::Option<bool>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TriggerDnsRecordScanResponse { errors : "errors", messages : "messages", success :
+    "success" }
+);
+/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TriggerDnsRecordScanResponseError {
+    pub code: ::std::option::Option<i64>,
+    pub documentation_url: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::std::string::String>,
+    pub source: ::std::option::Option<TriggerDnsRecordScanResponseErrorSource>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TriggerDnsRecordScanResponseError { code : "code", documentation_url :
+    "documentation_url", message : "message", source : "source" }
+);
+/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TriggerDnsRecordScanResponseErrorSource {
+    pub pointer: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(TriggerDnsRecordScanResponseErrorSource { pointer : "pointer" });
+/// Used by [`DnsRecordsForAZoneApi::get_dns_record_usage`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnsRecordUsage {
+    pub record_quota: ::std::option::Option<i64>,
+    pub record_usage: ::std::option::Option<i64>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnsRecordUsage { record_quota : "record_quota", record_usage : "record_usage" }
+);
+/// Used by [`DnsRecordsForAZoneApi::delete_dns_record`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteDnsRecordResponse {
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the API sent that this type does not declare, as sent.
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(DeleteDnsRecordResponse { id : "id" });
 /// Filters, order and paging for a zone's records. The `comment.*` and
 /// `tag.*` filters are case-insensitive.
 ///
@@ -3888,101 +3983,7 @@ crate::runtime::object!(
     DnsRecordBatch { deletes : "deletes", patches : "patches", puts : "puts", posts :
     "posts" }
 );
-/// Used by [`DnsRecordsForAZoneApi::batch_dns_records`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsRecordBatchResult {
-    pub deletes: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
-    pub patches: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
-    pub puts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
-    pub posts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DnsRecordBatchResult { deletes : "deletes", patches : "patches", puts : "puts", posts
-    : "posts" }
-);
-/// Used by [`DnsRecordsForAZoneApi::import_dns_records`], [`DnsRecordsForAZoneApi::scan_dns_records`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImportDnsRecordsResponse {
-    pub recs_added: ::std::option::Option<f64>,
-    pub total_records_parsed: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ImportDnsRecordsResponse { recs_added : "recs_added", total_records_parsed :
-    "total_records_parsed" }
-);
-/// Used by [`DnsRecordsForAZoneApi::review_scanned_dns_records`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReviewScannedDnsRecordsResponse {
-    pub accepts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
-    pub rejects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ReviewScannedDnsRecordsResponse { accepts : "accepts", rejects : "rejects" }
-);
-/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TriggerDnsRecordScanResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<TriggerDnsRecordScanResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<TriggerDnsRecordScanResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    TriggerDnsRecordScanResponse { errors : "errors", messages : "messages", success :
-    "success" }
-);
-/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TriggerDnsRecordScanResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<TriggerDnsRecordScanResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    TriggerDnsRecordScanResponseError { code : "code", documentation_url :
-    "documentation_url", message : "message", source : "source" }
-);
-/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TriggerDnsRecordScanResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(TriggerDnsRecordScanResponseErrorSource { pointer : "pointer" });
-/// Used by [`DnsRecordsForAZoneApi::get_dns_record_usage`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DnsRecordUsage {
-    pub record_quota: ::std::option::Option<i64>,
-    pub record_usage: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DnsRecordUsage { record_quota : "record_quota", record_usage : "record_usage" }
-);
-/// Used by [`DnsRecordsForAZoneApi::delete_dns_record`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteDnsRecordResponse {
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(DeleteDnsRecordResponse { id : "id" });
+impl crate::runtime::TypedQuery for DnsRecordQuery {}
 /// A BIND zone file to import.
 ///
 /// The `multipart/form-data` body of [`DnsRecordsForAZoneApi::import_dns_records`]. `new` takes the required parts; a method sets or adds each other one. Parts:

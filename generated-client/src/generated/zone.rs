@@ -39,7 +39,9 @@ impl ZoneApi {
     /// is currently not allowed.
     ///
     /// Query parameters: [`ZoneQuery`], passed with `.query(&…)`.
-    pub fn list_zones(&self) -> crate::runtime::Request<crate::runtime::List<Zone>> {
+    pub fn list_zones(
+        &self,
+    ) -> crate::runtime::Request<crate::runtime::List<Zone>, ZoneQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -724,3 +726,4 @@ crate::runtime::object!(
     ZoneEdit { paused : "paused", plan : "plan", r#type : "type", vanity_name_servers :
     "vanity_name_servers" }
 );
+impl crate::runtime::TypedQuery for ZoneQuery {}

@@ -27,6 +27,7 @@ pub(crate) use self::object::object;
 #[doc(hidden)]
 pub use self::object::{Fields, Key, optional};
 pub use self::pages::{Items, List, Page, Pages};
+pub use self::query::{AnyQuery, QueryOf, TypedQuery};
 pub use self::raw::{BodyStream, RawResponse};
 pub use self::result_info::ResultInfo;
 // Only areas with a tagged union call it.
@@ -48,6 +49,7 @@ mod multipart;
 mod object;
 mod pages;
 mod path;
+mod query;
 mod raw;
 mod result_info;
 mod send;
@@ -71,15 +73,17 @@ pub enum PathPart<'a> {
 ///
 /// `K` is the output kind ([`Json`], [`List`], [`Bare`], [`NoContent`] or
 /// [`Raw`]) and decides what awaiting yields; a [`List`] request can also
-/// page through the whole list ([`Request::pages`]). The request owns a clone of the [`Client`],
+/// page through the whole list ([`Request::pages`]). `Q` is the endpoint's
+/// query type, which [`Request::query`] takes; [`AnyQuery`] when the client
+/// does not know the endpoint's query parameters. The request owns a clone of the [`Client`],
 /// so the future is `Send + 'static` and can be spawned. Builder errors (a
 /// body that fails to serialize, an invalid header, an empty path parameter)
 /// are kept and returned when the request is awaited; nothing is sent then.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Request<K> {
+pub struct Request<K, Q = AnyQuery> {
     client: Client,
     parts: Parts,
-    kind: PhantomData<fn() -> K>,
+    kind: PhantomData<fn() -> (K, Q)>,
 }
 
 /// The non-generic description of a request.
@@ -173,7 +177,7 @@ impl Parts {
         }
     }
 
-    fn push_query(&mut self, encoded: Result<String, serde_urlencoded::ser::Error>) {
+    fn push_query(&mut self, encoded: Result<String, String>) {
         match encoded {
             Ok(pairs) if pairs.is_empty() => {}
             Ok(pairs) => {
@@ -205,7 +209,7 @@ impl Parts {
     }
 }
 
-impl<K: Output> Request<K> {
+impl<K: Output, Q> Request<K, Q> {
     /// Describes a request to `template`, whose path is `parts` joined (each
     /// [`PathPart::Param`] percent-encoded as one segment).
     ///
@@ -249,11 +253,21 @@ impl<K: Output> Request<K> {
         self
     }
 
-    /// Appends query parameters, URL-encoded with `serde_urlencoded` (a struct,
-    /// a map, or a slice of pairs; `None` fields are left out). May be called
-    /// more than once.
-    pub fn query<Q: Serialize + ?Sized>(mut self, query: &Q) -> Self {
-        self.parts.push_query(serde_urlencoded::to_string(query));
+    /// Appends query parameters. An endpoint whose parameters the client
+    /// knows takes its own query type (`Q`); any other takes a struct, a
+    /// map or a slice of `(key, value)` pairs. `None` values are left out,
+    /// an array repeats its key (`name=a&name=b`). May be called more than
+    /// once.
+    pub fn query<A: QueryOf<Q> + ?Sized>(mut self, query: &A) -> Self {
+        self.parts.push_query(query.encode_query());
+        self
+    }
+
+    /// Appends query parameters whatever the endpoint's query type: for a
+    /// parameter the type does not declare yet. Encoded like
+    /// [`Request::query`].
+    pub fn extra_query<A: Serialize + ?Sized>(mut self, query: &A) -> Self {
+        self.parts.push_query(query::encode(query));
         self
     }
 
@@ -295,7 +309,7 @@ impl<K: Output> Request<K> {
     }
 }
 
-impl<K: Output> IntoFuture for Request<K> {
+impl<K: Output, Q> IntoFuture for Request<K, Q> {
     type Output = Result<K::Output>;
     type IntoFuture = BoxFuture<Result<K::Output>>;
 
@@ -304,7 +318,7 @@ impl<K: Output> IntoFuture for Request<K> {
     }
 }
 
-impl<K> fmt::Debug for Request<K> {
+impl<K, Q> fmt::Debug for Request<K, Q> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.parts.method)

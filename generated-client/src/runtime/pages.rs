@@ -114,7 +114,7 @@ fn decode_list<T: DeserializeOwned>(fetched: &Fetched) -> Result<(Vec<T>, Option
     Ok((items, info))
 }
 
-impl<T: DeserializeOwned + Send + 'static> Request<List<T>> {
+impl<T: DeserializeOwned + Send + 'static, Q> Request<List<T>, Q> {
     /// The whole list, page by page: a [`Stream`] of [`Page`]s, each with
     /// its items and `result_info`.
     ///
