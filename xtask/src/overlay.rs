@@ -11,8 +11,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::import::{AreaInput, Counts, DRAFT_SUFFIX, Description, draft};
-use codegen::{OVERLAY_SUFFIX, SourceFile};
+use codegen::import::{AreaInput, Counts, Description, draft};
+use codegen::{DRAFTED_OVERLAY_SUFFIX as DRAFT_SUFFIX, OVERLAY_SUFFIX, SourceFile};
 
 /// Options of `overlay`.
 #[derive(Debug)]
@@ -165,8 +165,8 @@ pub(crate) fn run(args: &OverlayArgs) -> Result<(), String> {
         (
             "request bodies",
             format!(
-                "{} of {} JSON-body operations ({} as a one of)",
-                c.json_bodies, c.json_body_operations, c.one_of_bodies
+                "{} of {} JSON-body operations ({} as a one of; {} untyped in the description)",
+                c.json_bodies, c.json_body_operations, c.one_of_bodies, c.untyped_bodies
             ),
         ),
         (

@@ -44,9 +44,6 @@ use crate::diagnostic::SourceFile;
 use crate::overlay::{Overlay, parse_overlay};
 use crate::parse::parse;
 
-/// The file-name suffix of drafts: `zone.openapi.overlay.md` beside `zone.md`.
-pub const DRAFT_SUFFIX: &str = ".openapi.overlay.md";
-
 /// One area to draft: its document and, if it has one, its hand overlay.
 #[derive(Debug, Clone, Copy)]
 pub struct AreaInput<'a> {
@@ -77,6 +74,8 @@ pub struct Counts {
     pub json_bodies: usize,
     /// JSON bodies drafted as a one of (a fence per variant).
     pub one_of_bodies: usize,
+    /// JSON bodies whose schema gives no type (none, or only examples).
+    pub untyped_bodies: usize,
     /// Matched endpoints whose operation takes a multipart body, and those drafted.
     pub multipart_operations: usize,
     pub multipart_bodies: usize,
@@ -101,6 +100,7 @@ impl std::ops::AddAssign for Counts {
             json_body_operations,
             json_bodies,
             one_of_bodies,
+            untyped_bodies,
             multipart_operations,
             multipart_bodies,
             query_operations,
@@ -115,6 +115,7 @@ impl std::ops::AddAssign for Counts {
         self.json_body_operations += json_body_operations;
         self.json_bodies += json_bodies;
         self.one_of_bodies += one_of_bodies;
+        self.untyped_bodies += untyped_bodies;
         self.multipart_operations += multipart_operations;
         self.multipart_bodies += multipart_bodies;
         self.query_operations += query_operations;
@@ -198,7 +199,10 @@ fn draft_area(desc: &Description, input: &AreaInput<'_>) -> (Draft, Vec<(String,
         };
         let (kind, body) = sections::request_body(desc, op);
         match kind {
-            BodyKind::Json => counts.json_body_operations += 1,
+            BodyKind::Json => {
+                counts.json_body_operations += 1;
+                counts.untyped_bodies += usize::from(body.is_none());
+            }
             BodyKind::Multipart => counts.multipart_operations += 1,
             BodyKind::None | BodyKind::Other => {}
         }

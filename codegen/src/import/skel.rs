@@ -308,7 +308,9 @@ fn first_sentence(text: &str) -> &str {
         let word = word
             .trim_start_matches(['(', '"', '\''])
             .to_ascii_lowercase();
-        if *b == b'.' && ABBREVIATIONS.contains(&word.as_str()) {
+        // `e.g.`, and the `1.` of a numbered list or a version.
+        let number = !word.is_empty() && word.bytes().all(|c| c.is_ascii_digit());
+        if *b == b'.' && (number || ABBREVIATIONS.contains(&word.as_str())) {
             continue;
         }
         return &text[..=i];
