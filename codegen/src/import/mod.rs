@@ -15,14 +15,14 @@
 //! gives, and never contradicts the document (where the two sources do, it
 //! says any JSON), so generation accepts both files together.
 //!
-//! - [`json`]: the description's JSON, keys in order.
-//! - [`openapi`]: the description: operations by route, components by `$ref`.
-//! - [`matching`]: document endpoint ↔ operation; what the hand overlay gives.
-//! - [`schema`]: schemas → [`skel::Skel`]s.
-//! - [`skel`]: skeletons, their unions, and their text.
-//! - [`reconcile`]: the document's response shape against the description's.
-//! - [`sections`] and [`responses`]: an endpoint's sections.
-//! - [`render`]: the file.
+//! - `json`: the description's JSON, keys in order.
+//! - `openapi`: the description: operations by route, components by `$ref`.
+//! - `matching`: document endpoint ↔ operation; what the hand overlay gives.
+//! - `schema`: schemas → `Skel`s.
+//! - `skel`: skeletons, their unions, and their text.
+//! - `reconcile`: the document's response shape against the description's.
+//! - `sections` and `responses`: an endpoint's sections.
+//! - `render`: the file.
 
 mod json;
 mod matching;
