@@ -12,6 +12,7 @@
 
 pub mod diagnostic;
 pub mod emit;
+pub mod import;
 pub mod ir;
 pub mod lower;
 pub mod manifest;

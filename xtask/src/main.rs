@@ -14,12 +14,17 @@
 //! - `corpus [--spec DIR]... [--out DIR] [--timings]`: generates folders of
 //!   docs (default: the shared corpus) into a scratch crate with a feature per
 //!   area, then runs clippy and rustdoc on it with `-D warnings`.
+//! - `overlay --openapi FILE [--area NAME]... [--spec DIR]`: drafts or
+//!   refreshes `DIR/<area>.openapi.overlay.md` from an OpenAPI description;
+//!   without `--area`, every area it covers, and stale drafts are removed.
+//!   Hand overlays are never written. All or nothing.
 //!
 //! Exit codes: 0 success, 1 bad input or drift, 2 usage error, 3 (`diff`)
 //! breaking API changes.
 
 mod corpus;
 mod diff;
+mod overlay;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -44,6 +49,10 @@ commands:
              repeated) into a scratch crate (default target/corpus-client)
              with a feature per area, and prove it builds: clippy and
              rustdoc with -D warnings
+  overlay    draft DIR/<area>.openapi.overlay.md from an OpenAPI
+             description (--openapi FILE): every area it covers, or each
+             --area NAME; hand overlays (<area>.overlay.md) are read, never
+             written, and what they give is left out
 
 options:
   --spec DIR         folder of Markdown docs (default: spec/)
@@ -55,6 +64,9 @@ options:
                      (default: HEAD)
   --old DIR          diff: the old docs are in another folder
   --format FORMAT    diff: text (default), markdown (release notes) or json
+  --openapi FILE     overlay: the OpenAPI 3 description (JSON)
+  --area NAME        overlay: only this area (the document's file stem, e.g.
+                     zone); may be repeated
   -h, --help         print this help
 
 exit codes: 0 success, 1 bad input or stale output, 2 usage error,
@@ -66,6 +78,7 @@ enum Command {
     Sync(Args),
     Corpus(corpus::CorpusArgs),
     Diff(diff::DiffArgs),
+    Overlay(overlay::OverlayArgs),
 }
 
 /// Options of `generate` and `check`.
@@ -97,6 +110,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => run(args).map(|()| 0),
         Command::Corpus(args) => corpus::run(&workspace_root(), args).map(|()| 0),
         Command::Diff(args) => diff::run(args).map(|breaking| if breaking { 3 } else { 0 }),
+        Command::Overlay(args) => overlay::run(args).map(|()| 0),
     })
     .unwrap_or_else(|_| {
         Err("error: internal error: the generator panicked (message above); please report it with the input".to_owned())
@@ -133,6 +147,9 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
             root.join("target/corpus-client"),
         ),
         "diff" => (None, root.join("spec"), root.join("generated-client")),
+        "overlay" => {
+            return overlay::parse_args(options, &root).map(|args| args.map(Command::Overlay));
+        }
         other => return Err(format!("unknown command `{other}`")),
     };
     let diff = command == "diff";

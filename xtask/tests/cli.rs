@@ -415,3 +415,200 @@ fn the_manifest_gets_a_feature_per_area_with_the_code() {
     );
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// A description of `GET /things/{id}` and `POST /things`, with names for
+/// its parameters that differ from the document's.
+const OPENAPI: &str = r#"{
+  "openapi": "3.0.3",
+  "info": { "title": "Things API", "version": "1" },
+  "paths": {
+    "/things/{thing_identifier}": {
+      "get": {
+        "parameters": [{ "in": "query", "name": "verbose", "schema": { "type": "boolean" } }],
+        "responses": {
+          "200": {
+            "description": "A thing.",
+            "content": { "application/json": { "schema": { "properties": { "result": {
+              "type": "object", "required": ["id"], "properties": { "id": { "type": "string" }, "size": { "type": "integer" } }
+            } } } } }
+          }
+        }
+      }
+    },
+    "/things": {
+      "post": {
+        "requestBody": { "content": { "application/json": { "schema": {
+          "type": "object", "properties": { "name": { "type": "string" } }
+        } } } },
+        "responses": { "200": { "description": "ok" } }
+      }
+    }
+  }
+}"#;
+
+const CREATE: &str = "# Widgets\n## Create thing\n**POST** `/things`\n### Responses\n#### 200 OK\n";
+
+#[test]
+fn overlay_drafts_refreshes_and_removes() {
+    let hand = "# Things\n## Get thing\n**GET** `/things/{id}`\n### Query\n```json\n{\"verbose\": \"*boolean*\"}\n```\n";
+    let (root, spec, _) = scratch(
+        "overlay",
+        &[
+            ("things.md", GOOD),
+            ("things.overlay.md", hand),
+            ("widgets.md", CREATE),
+            ("gone.openapi.overlay.md", "# Gone\n"),
+        ],
+    );
+    let description = root.join("openapi.json");
+    std::fs::write(&description, OPENAPI).unwrap();
+    let (spec_s, desc_s) = (spec.to_str().unwrap(), description.to_str().unwrap());
+    let overlay = |extra: &[&str]| {
+        let mut args = vec!["overlay", "--openapi", desc_s, "--spec", spec_s];
+        args.extend_from_slice(extra);
+        xtask(&args)
+    };
+
+    let output = overlay(&[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("2 with a draft (2 written, 0 unchanged, 1 removed)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 of 2 matched; 0 operations no document has"),
+        "{err}"
+    );
+    let words = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("left to hand overlays 1 section(s)"),
+        "{err}"
+    );
+    let files = tree(&spec);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "things.md",
+            "things.openapi.overlay.md",
+            "things.overlay.md",
+            "widgets.md",
+            "widgets.openapi.overlay.md"
+        ]
+    );
+    let things = &files[1].1;
+    assert!(
+        things.starts_with(
+            "# Things\n\nDrafted by `cargo xtask overlay` from Things API 1 (OpenAPI)."
+        ),
+        "{things}"
+    );
+    // The hand overlay gives the query: the draft leaves it out.
+    assert!(!things.contains("### Query"), "{things}");
+    assert!(
+        things.contains("\"id\": \"*string, required*\""),
+        "{things}"
+    );
+    assert_eq!(files[2].1, hand);
+
+    // A second run changes nothing.
+    let output = overlay(&[]);
+    assert!(
+        stderr(&output).contains("(0 written, 2 unchanged, 0 removed)"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(tree(&spec), files);
+
+    // `--area` rewrites only that area.
+    std::fs::write(spec.join("widgets.openapi.overlay.md"), "edited\n").unwrap();
+    std::fs::write(spec.join("things.openapi.overlay.md"), "edited\n").unwrap();
+    let output = overlay(&["--area", "things"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("1 with a draft (1 written"),
+        "{}",
+        stderr(&output)
+    );
+    let read = |name: &str| std::fs::read_to_string(spec.join(name)).unwrap();
+    assert_eq!(&read("things.openapi.overlay.md"), things);
+    assert_eq!(read("widgets.openapi.overlay.md"), "edited\n");
+
+    // An area whose draft would be empty loses its draft.
+    std::fs::write(
+        spec.join("widgets.md"),
+        CREATE.replace("/things", "/widgets"),
+    )
+    .unwrap();
+    let output = overlay(&[]);
+    assert!(
+        stderr(&output).contains("(0 written, 1 unchanged, 1 removed)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!spec.join("widgets.openapi.overlay.md").exists());
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn overlay_errors_say_what_is_wrong() {
+    let (root, spec, _) = scratch("overlay-errors", &[("things.md", GOOD)]);
+    let spec_s = spec.to_str().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = root.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let good = write("good.json", OPENAPI);
+    let bad = write("bad.json", "{\"openapi\": ");
+    let v2 = write("v2.json", "{\"swagger\": \"2.0\"}");
+    let cases = [
+        (vec!["overlay"], 2, "`overlay` needs `--openapi FILE`"),
+        (vec!["overlay", "--openapi"], 2, "`--openapi` needs a value"),
+        (
+            vec!["overlay", "--openapi", &good, "--out", "x"],
+            2,
+            "unknown option `--out` for `overlay`",
+        ),
+        (
+            vec!["overlay", "--openapi", "/nonexistent/openapi.json"],
+            1,
+            "error: cannot read /nonexistent/openapi.json: ",
+        ),
+        (
+            vec!["overlay", "--openapi", &bad],
+            1,
+            "bad.json: not JSON: EOF while parsing a value",
+        ),
+        (
+            vec!["overlay", "--openapi", &v2],
+            1,
+            "v2.json: not an OpenAPI 3 description: this is Swagger 2.0",
+        ),
+        (
+            vec!["overlay", "--openapi", &good, "--area", "nope"],
+            1,
+            "error: --area `nope`: there is no document",
+        ),
+    ];
+    for (args, code, message) in cases {
+        let mut args = args;
+        if code == 1 {
+            args.extend(["--spec", spec_s]);
+        }
+        let output = xtask(&args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        if code == 2 {
+            assert!(err.contains("usage: cargo xtask"), "{args:?}");
+        }
+    }
+    // Nothing was written.
+    assert_eq!(tree(&spec).len(), 1);
+    let help = xtask(&["overlay", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout(&help).contains("--openapi FILE"));
+    std::fs::remove_dir_all(root).unwrap();
+}

@@ -7,7 +7,7 @@
 
 mod infer;
 mod merge;
-mod skeleton;
+pub(crate) mod skeleton;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -671,7 +671,7 @@ impl<'a> AreaLowering<'a> {
 /// An example that shows the whole Cloudflare envelope (`success`, `errors`,
 /// `messages` and `result`) documents its `result`: the response becomes
 /// that, as if the `> Data is at body["result"]` quote had been there.
-fn unwrap_envelope(response: &mut Response) {
+pub(crate) fn unwrap_envelope(response: &mut Response) {
     let Some(Shape::Object(fields)) = &mut response.body else {
         return;
     };

@@ -19,7 +19,7 @@ use crate::parse::Fence;
 
 /// Reads one fence. `Ok(None)` for an empty fence; `Err(())` once the errors
 /// are reported.
-pub(super) fn fence_shape(
+pub(crate) fn fence_shape(
     source: &SourceFile,
     fence: &Fence,
     diags: &mut Vec<Diagnostic>,
