@@ -42,6 +42,9 @@ pub struct Generated {
     /// The text of the crate's API listing ([`surface::API_LISTING`]): one
     /// line per area, method, type, field and value.
     pub api_listing: String,
+    /// The whole-API contract test's calls ([`emit::emit_probes`]): every
+    /// `GET` whose result the client decodes.
+    pub probes: String,
     /// Warnings that did not stop generation.
     pub warnings: Vec<Diagnostic>,
     /// Counts, for summaries.
@@ -187,20 +190,7 @@ fn build_ir_timed(
 pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generated, Diagnostics> {
     let mut timings = Timings::default();
     let (api, warnings) = build_ir_timed(sources, &mut timings)?;
-    let (files, times) = emit::emit_timed(&api, options).map_err(|err| {
-        // Emitted code that does not parse is a generator bug, not bad input;
-        // say so rather than pretend the spec is at fault.
-        Diagnostics(vec![Diagnostic {
-            severity: Severity::Error,
-            lint: None,
-            file: "<generator>".to_owned(),
-            line: 1,
-            column: 1,
-            message: format!("internal error: generated code does not parse: {err}"),
-            source_line: String::new(),
-            width: 1,
-        }])
-    })?;
+    let (files, times) = emit::emit_timed(&api, options).map_err(|err| internal_error(&err))?;
     timings.emit = times.tokens;
     timings.format = times.format;
     let features = if options.area_features {
@@ -208,6 +198,7 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
     } else {
         String::new()
     };
+    let probes = emit::emit_probes(&api).map_err(|err| internal_error(&err))?;
     let started = Instant::now();
     let api_listing = surface::Surface::of(&api).render();
     timings.listing = started.elapsed();
@@ -215,12 +206,28 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
         files,
         features,
         api_listing,
+        probes,
         warnings,
         stats: Stats {
             timings,
             ..Stats::of(&api)
         },
     })
+}
+
+/// Emitted code that does not parse is a generator bug, not bad input; it
+/// says so rather than pretend the spec is at fault.
+fn internal_error(err: &syn::Error) -> Diagnostics {
+    Diagnostics(vec![Diagnostic {
+        severity: Severity::Error,
+        lint: None,
+        file: "<generator>".to_owned(),
+        line: 1,
+        column: 1,
+        message: format!("internal error: generated code does not parse: {err}"),
+        source_line: String::new(),
+        width: 1,
+    }])
 }
 
 /// Orders diagnostics by file, then position, so output is stable.

@@ -326,10 +326,22 @@ pub(crate) fn listing_single(out: &Path, generated: &Generated) -> Single {
     }
 }
 
-/// Every file outside `src/generated/` that the generator writes with it.
+/// Where the whole-API contract test keeps its generated list of calls.
+const PROBES: &str = "tests/contract_api/probes.rs";
+
+/// Every file outside `src/generated/` that the generator writes with it:
+/// the features, the API listing, and the contract test's calls when the
+/// crate has that test (a scratch crate does not).
 fn singles(out: &Path, generated: &Generated) -> Result<Vec<Single>, String> {
     let mut singles = manifest_single(out, &generated.features)?;
     singles.push(listing_single(out, generated));
+    if out.join("tests/contract_api.rs").is_file() {
+        singles.push(Single {
+            name: PROBES.to_owned(),
+            path: out.join(PROBES),
+            text: generated.probes.clone(),
+        });
+    }
     Ok(singles)
 }
 

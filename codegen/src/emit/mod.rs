@@ -19,10 +19,12 @@ use crate::ir::{
 };
 
 mod multipart;
+mod probes;
 mod types;
 
 use self::multipart::emit_multipart;
 pub(crate) use self::multipart::multipart_constructor_args;
+pub use self::probes::emit_probes;
 use self::types::emit_type_def;
 pub(crate) use self::types::{constructor_args, field_type, fixed_enums, other_variant_type};
 

@@ -51,6 +51,20 @@ impl Contract {
         schema
     }
 
+    /// Follows a parameter's `$ref` (`#/components/parameters/…`).
+    pub fn resolve_parameter<'a>(&'a self, mut parameter: &'a Value) -> &'a Value {
+        while let Some(reference) = parameter.get("$ref").and_then(Value::as_str) {
+            let pointer = reference
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
+            parameter = self
+                .doc
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("the contract has no {reference}"));
+        }
+        parameter
+    }
+
     /// Sub-schemas combined with `allOf`, `anyOf` or `oneOf`.
     pub fn branches<'a>(&'a self, schema: &'a Value) -> impl Iterator<Item = &'a Value> {
         ["allOf", "anyOf", "oneOf"]
@@ -123,6 +137,106 @@ impl Contract {
             out.extend(self.items(branch));
         }
         out
+    }
+
+    /// Whether `value` is what `schema` describes, as far as a typed client
+    /// can tell: types (`nullable` honoured), enums, required and declared
+    /// properties (`additionalProperties: false` too), array items, and
+    /// `allOf` (every branch) / `anyOf` and `oneOf` (some branch). Formats,
+    /// lengths and ranges are not judged. The first problem, with its place.
+    pub fn conforms(&self, value: &Value, schema: &Value, at: &str) -> Result<(), String> {
+        let schema = self.resolve(schema);
+        if let Some(branches) = schema.get("allOf").and_then(Value::as_array) {
+            for branch in branches {
+                self.conforms(value, branch, at)?;
+            }
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(branches) = schema.get(key).and_then(Value::as_array) {
+                let mut problems = branches.iter().map(|b| self.conforms(value, b, at));
+                if !problems.any(|p| p.is_ok()) && !branches.is_empty() {
+                    let first = self.conforms(value, &branches[0], at).unwrap_err();
+                    return Err(format!(
+                        "{at}: matches no branch of its {key} (first: {first})"
+                    ));
+                }
+            }
+        }
+        if value.is_null() {
+            let typed = schema.get("type").is_some() || schema.get("properties").is_some();
+            return if typed && schema["nullable"] != json!(true) {
+                Err(format!("{at}: null, but the schema is not nullable"))
+            } else {
+                Ok(())
+            };
+        }
+        if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+            if !options.contains(value) {
+                return Err(format!(
+                    "{at}: {value} is not one of {}",
+                    Value::from(options.clone())
+                ));
+            }
+        }
+        let kind = schema.get("type").and_then(Value::as_str);
+        let fits = match kind {
+            Some("string") => value.is_string(),
+            Some("boolean") => value.is_boolean(),
+            Some("number") => value.is_number(),
+            Some("integer") => {
+                value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+            }
+            Some("array") => value.is_array(),
+            Some("object") => value.is_object(),
+            _ => true,
+        };
+        if !fits {
+            return Err(format!(
+                "{at}: {value} is not of type {}",
+                kind.unwrap_or("?")
+            ));
+        }
+        match value {
+            Value::Object(object) => {
+                let props = schema.get("properties").and_then(Value::as_object);
+                for name in schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let name = name.as_str().unwrap_or_default();
+                    if !object.contains_key(name) {
+                        return Err(format!("{at}: the required `{name}` is missing"));
+                    }
+                }
+                for (key, item) in object {
+                    let path = format!("{at}.{key}");
+                    match (
+                        props.and_then(|p| p.get(key)),
+                        schema.get("additionalProperties"),
+                    ) {
+                        (Some(sub), _) => self.conforms(item, sub, &path)?,
+                        (None, Some(Value::Bool(false))) => {
+                            return Err(format!(
+                                "{path}: not declared, and no other key is allowed"
+                            ));
+                        }
+                        (None, Some(sub @ Value::Object(_))) => self.conforms(item, sub, &path)?,
+                        (None, _) => {}
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(sub) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        self.conforms(item, sub, &format!("{at}[{i}]"))?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Whether `schema` says nothing about the properties of an object

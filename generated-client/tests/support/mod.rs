@@ -177,6 +177,9 @@ pub struct Recorded {
     /// How many body bytes arrived.
     pub body_len: u64,
     pub at: Instant,
+    /// What a forwarding server ([`Server::forward`]) got back from
+    /// upstream and passed on: status, headers, body.
+    pub upstream: Option<(u16, Vec<(String, String)>, Vec<u8>)>,
 }
 
 impl Recorded {
@@ -242,6 +245,16 @@ struct State {
     requests: Mutex<Vec<Recorded>>,
     /// Whether request bodies are kept, or only counted.
     keep_bodies: bool,
+    /// Where a forwarding server sends every request.
+    upstream: Option<Upstream>,
+}
+
+/// A forwarding server's upstream: a base URL and headers added to every
+/// request sent there.
+struct Upstream {
+    http: reqwest::Client,
+    base: String,
+    headers: Vec<(String, String)>,
 }
 
 /// The running server; stops when dropped.
@@ -270,6 +283,29 @@ impl Server {
             fallback,
             requests: Mutex::new(Vec::new()),
             keep_bodies: true,
+            upstream: None,
+        })
+        .await
+    }
+
+    /// Sends every request on to `base` (with `headers` added) and answers
+    /// with what comes back, recording both ([`Recorded::upstream`]): a
+    /// window on exactly what a client received from a real server.
+    pub async fn forward(base: &str, headers: &[(&str, &str)]) -> Server {
+        Server::spawn(State {
+            script: Mutex::new(VecDeque::new()),
+            responder: None,
+            fallback: Reply::status(500),
+            requests: Mutex::new(Vec::new()),
+            keep_bodies: true,
+            upstream: Some(Upstream {
+                http: reqwest::Client::new(),
+                base: base.trim_end_matches('/').to_owned(),
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+            }),
         })
         .await
     }
@@ -283,6 +319,7 @@ impl Server {
             fallback: reply,
             requests: Mutex::new(Vec::new()),
             keep_bodies: false,
+            upstream: None,
         })
         .await
     }
@@ -295,6 +332,7 @@ impl Server {
             fallback: Reply::status(500),
             requests: Mutex::new(Vec::new()),
             keep_bodies: true,
+            upstream: None,
         })
         .await
     }
@@ -343,14 +381,23 @@ impl Drop for Server {
 async fn serve(mut stream: TcpStream, state: Arc<State>) {
     let mut buf = Vec::new();
     loop {
-        let Some(request) = read_request(&mut stream, &mut buf, state.keep_bodies).await else {
+        let Some(mut request) = read_request(&mut stream, &mut buf, state.keep_bodies).await else {
             return;
         };
-        let scripted = state.script.lock().unwrap().pop_front();
-        let reply = scripted.unwrap_or_else(|| match &state.responder {
-            Some(respond) => respond(&request),
-            None => state.fallback.clone(),
-        });
+        let reply = match &state.upstream {
+            Some(upstream) => {
+                let (reply, answer) = forward(upstream, &request).await;
+                request.upstream = Some(answer);
+                reply
+            }
+            None => {
+                let scripted = state.script.lock().unwrap().pop_front();
+                scripted.unwrap_or_else(|| match &state.responder {
+                    Some(respond) => respond(&request),
+                    None => state.fallback.clone(),
+                })
+            }
+        };
         state.requests.lock().unwrap().push(request);
         // A zero sleep still waits for the next timer tick (~1 ms), which
         // would dominate the latency of small requests in benchmarks.
@@ -361,6 +408,61 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
             return;
         }
     }
+}
+
+/// Sends `request` to `upstream`; the reply to pass on, and what came back.
+async fn forward(
+    upstream: &Upstream,
+    request: &Recorded,
+) -> (Reply, (u16, Vec<(String, String)>, Vec<u8>)) {
+    let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap();
+    let mut outgoing = upstream
+        .http
+        .request(method, format!("{}{}", upstream.base, request.target))
+        .body(request.body.clone());
+    for (name, value) in &request.headers {
+        // reqwest sets these for the new connection and body.
+        if !["host", "content-length", "connection"].contains(&name.as_str()) {
+            outgoing = outgoing.header(name, value);
+        }
+    }
+    for (name, value) in &upstream.headers {
+        outgoing = outgoing.header(name, value);
+    }
+    let (status, headers, body) = match outgoing.send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let headers: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = response
+                .bytes()
+                .await
+                .map(|b| b.to_vec())
+                .unwrap_or_default();
+            (status, headers, body)
+        }
+        Err(err) => (
+            502,
+            Vec::new(),
+            format!("forwarding failed: {err}").into_bytes(),
+        ),
+    };
+    let mut reply = Reply::status(status).body(body.clone());
+    for (name, value) in &headers {
+        // The body is passed on whole, with its own length.
+        if !["content-length", "transfer-encoding", "connection"].contains(&name.as_str()) {
+            reply = reply.header(name, value);
+        }
+    }
+    (reply, (status, headers, body))
 }
 
 /// Reads one request; `None` when the connection ends first. `buf` carries
@@ -420,6 +522,7 @@ async fn read_request(
             body: Vec::new(),
             body_len: length as u64,
             at: Instant::now(),
+            upstream: None,
         });
     }
     while buf.len() < length {
@@ -438,6 +541,7 @@ async fn read_request(
         body,
         body_len: length as u64,
         at: Instant::now(),
+        upstream: None,
     })
 }
 

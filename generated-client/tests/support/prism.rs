@@ -7,6 +7,8 @@
 //! Included with `#[path]` by each contract test; it knows nothing about any
 //! one contract.
 
+#![allow(dead_code)] // Each test binary uses a different subset.
+
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -126,6 +128,11 @@ impl Prism {
     /// loopback port and waits until it accepts connections. A port taken
     /// between choosing it and Prism binding it is retried with another one.
     pub fn start(root: &Path, bin: &Path, spec: &str) -> Prism {
+        Prism::start_with(root, bin, spec, &[])
+    }
+
+    /// [`Prism::start`] with more of Prism's options, such as `--seed`.
+    pub fn start_with(root: &Path, bin: &Path, spec: &str, options: &[&str]) -> Prism {
         spec_path(root, spec);
         let logs = Path::new(env!("CARGO_TARGET_TMPDIR"));
         std::fs::create_dir_all(logs).expect("create target/tmp");
@@ -142,8 +149,9 @@ impl Prism {
                     "127.0.0.1",
                     "-p",
                     &port.to_string(),
-                    spec,
                 ])
+                .args(options)
+                .arg(spec)
                 .current_dir(root)
                 .stdin(Stdio::null())
                 .stdout(out)
